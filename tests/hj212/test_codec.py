@@ -14,12 +14,12 @@ from envbureau.hj212 import (
     build_frame,
     build_reply,
     build_segment,
+    codes,
     decimal_parts,
     decode,
     format_cp,
     modbus_crc16,
 )
-from envbureau.hj212 import codes
 from envbureau.hj212.crc import swap16
 
 MN = "010000A8900016F000169DC0"
@@ -223,7 +223,7 @@ def test_error_cp_syntax():
 def test_bad_datatime_raises_library_error():
     p = decode(build_frame("ST=32;CN=2011;MN=X;CP=&&DataTime=20201340000000;a-Rtd=1&&"))
     with pytest.raises(SegmentError):
-        p.data_time
+        _ = p.data_time
     assert decode(build_frame("ST=32;CN=2011;MN=X;CP=&&DataTime=20160824003817000&&")).data_time.second == 17
 
 

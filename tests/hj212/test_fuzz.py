@@ -15,7 +15,7 @@ def _decode_all(frame):
         p = decode(frame, crc_dialects=ALL_CRC_DIALECTS, lenient_length=True)
         p.data_time_text, p.wants_ack, list(p.values())
         try:
-            p.data_time
+            _ = p.data_time
         except HJ212Error:
             pass
     except HJ212Error:
