@@ -1,0 +1,509 @@
+"""Air quality index (HJ 633-2012 / HJ 633-2026): IAQI, AQI, categories, primary and
+exceeding pollutants — scalar helpers and vectorised numpy functions.
+
+Indicator codes (concentration units µg/m³, CO mg/m³):
+
+===========  =========================================================
+``so2_24h``   SO2 24-h (daily) mean           ``so2_1h``  SO2 1-h mean
+``no2_24h``   NO2 24-h mean                   ``no2_1h``  NO2 1-h mean
+``co_24h``    CO 24-h mean (mg/m³)            ``co_1h``   CO 1-h mean (mg/m³)
+``pm10_24h``  PM10 24-h mean                  ``pm10_1h`` PM10 1-h (2026 hourly only)
+``pm25_24h``  PM2.5 24-h mean                 ``pm25_1h`` PM2.5 1-h (2026 hourly only)
+``o3_8h``     O3 8-h mean (daily: MDA8)       ``o3_1h``   O3 1-h mean (2012 daily: daily max)
+===========  =========================================================
+
+Short keys ``so2 no2 co pm10 pm25`` mean the 24-h indicator in a daily report and the 1-h one
+in an hourly report (2012 hourly: PM keys mean the 24-h *moving* mean, as HJ 633-2012 table 4
+requires); ``o3`` means ``o3_8h`` (day) or ``o3_1h`` (hour).
+
+Exactness: concentrations are taken to 6 decimals and turned into int64; the IAQI is
+``IAQI_lo + ceil((IAQI_hi − IAQI_lo)·(C − BP_lo) / (BP_hi − BP_lo))`` in integers, so
+CO 2.2 mg/m³ gives 55, not 56.  The 2026 rules first round C by GB/T 8170 (integers; CO to 0.1).
+
+Missing data: NaN = missing (counts against completeness); an absent key = not monitored.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from . import tables
+from .rounding import SCALE, ceil_div, round_half_even_scaled, to_scaled
+from .rules import (
+    RULE_SETS,
+    RULES_2012,
+    RULES_2026,
+    SWITCH_DATE,
+    LimitStage,
+    RuleSet,
+    get_rules,
+    rule_codes_for,
+    rules_for,
+)
+
+__all__ = [
+    "RULES_2012", "RULES_2026", "RULE_SETS", "RuleSet", "LimitStage", "rules_for", "rule_codes_for",
+    "get_rules", "SWITCH_DATE", "POLLUTANTS", "INDICATORS", "Category", "category", "category_level",
+    "CATEGORIES", "iaqi", "iaqi_array", "aqi", "aqi_arrays", "AQIReport", "AQIResult",
+    "VALID_DAY_RULES", "normalize_keys", "indicator_limit", "round_concentration",
+]
+
+POLLUTANTS: tuple[str, ...] = ("so2", "no2", "pm10", "co", "o3", "pm25")
+INDICATORS: tuple[str, ...] = tuple(tables.POLLUTANT_OF)
+
+#: How a day/hour with missing indicators is treated (open doubt §12.3 of the reference):
+#: "hj633_2026" — AQI from the available indicators; published (valid) only if all are present or the
+#:                AQI of the present ones is > 100 (HJ 633-2026 §5.3).  Default.
+#: "complete"   — valid only if every indicator of the report is present.
+#: "available"  — valid if at least one indicator is present.
+VALID_DAY_RULES = ("hj633_2026", "complete", "available")
+
+
+# ---------------------------------------------------------------------------
+# categories
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Category:
+    level: int            # 1..6
+    level_name: str       # 一级 …
+    name: str             # 优 …
+    name_en: str
+    colour: str           # 绿色 …
+    hex: str              # #00E400
+
+    @property
+    def rgb(self) -> tuple[int, int, int]:
+        h = self.hex.lstrip("#")
+        return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+CATEGORIES: tuple[Category, ...] = tuple(
+    Category(lv, lvn, zh, en, col, hx) for lv, _ub, lvn, zh, en, col, hx in tables.AQI_CATEGORIES
+)
+_CAT_BOUNDS = np.array([50, 100, 150, 200, 300], dtype=np.float64)
+
+
+def category_level(aqi_values) -> np.ndarray:
+    """AQI → category level 1..6 (int8); 0 where AQI is NaN (HJ 633 table 2 / 2026 table 1)."""
+    a = np.asarray(aqi_values, dtype=np.float64)
+    lv = (np.searchsorted(_CAT_BOUNDS, a, side="left") + 1).astype(np.int8)
+    return np.where(np.isnan(a), np.int8(0), lv).astype(np.int8)
+
+
+def category(aqi_value: float | int | None) -> Category | None:
+    """Category of one AQI value (None for missing)."""
+    if aqi_value is None or (isinstance(aqi_value, float) and np.isnan(aqi_value)):
+        return None
+    if aqi_value < 0:
+        raise ValueError(f"AQI cannot be negative: {aqi_value}")
+    return CATEGORIES[int(category_level(aqi_value)) - 1]
+
+
+# ---------------------------------------------------------------------------
+# input handling
+# ---------------------------------------------------------------------------
+def normalize_keys(keys: Sequence[str], rules: RuleSet, period: str = "day") -> dict[str, str]:
+    """Map user keys (``pm25``, ``o3_8h`` …) to indicator codes of ``rules``/``period``.
+
+    Raises ValueError for an unknown code or one that the rule set does not use in that report.
+    """
+    if period not in ("day", "hour"):
+        raise ValueError(f"period must be 'day' or 'hour', not {period!r}")
+    allowed = rules.daily_indicators if period == "day" else rules.hourly_indicators
+    out: dict[str, str] = {}
+    for k in keys:
+        kk = k.strip().lower().replace(".", "").replace("-", "_")
+        kk = {"pm2_5": "pm25", "o3_8": "o3_8h", "o3_1": "o3_1h"}.get(kk, kk)
+        if kk in tables.POLLUTANT_OF:
+            code = kk
+        elif kk in POLLUTANTS:
+            if kk == "o3":
+                code = "o3_8h" if period == "day" else "o3_1h"
+            elif period == "day":
+                code = f"{kk}_24h"
+            else:
+                code = next(c for c in allowed if tables.POLLUTANT_OF[c] == kk)
+        else:
+            raise ValueError(
+                f"unknown pollutant code {k!r}; known: {', '.join(POLLUTANTS)} or indicators "
+                f"{', '.join(INDICATORS)}")
+        if code not in allowed and not (
+            period == "hour" and code == "so2_24h" and rules.so2_1h_over_800 == "use_24h"
+        ):
+            raise ValueError(f"{k!r} ({code}) is not an indicator of the {rules.name} {period} report; "
+                             f"it uses {', '.join(allowed)}")
+        if code in out.values():
+            raise ValueError(f"{k!r} duplicates another key for {code}")
+        out[k] = code
+    return out
+
+
+def _check_array(name: str, a) -> np.ndarray:
+    arr = np.asarray(a, dtype=np.float64)
+    if np.any(arr < 0):
+        bad = np.argwhere(arr < 0)[0] if arr.ndim else ()
+        raise ValueError(f"negative concentration for {name} at index {tuple(int(i) for i in bad)}: "
+                         "concentrations must be ≥ 0 (NaN = missing)")
+    if np.any(np.isinf(arr)):
+        raise ValueError(f"infinite concentration for {name}")
+    return arr
+
+
+def round_concentration(values, pollutant: str):
+    """GB/T 8170 rounding of a concentration to its reported precision (integers; CO 0.1)."""
+    from .rounding import round_half_even
+
+    pol = tables.POLLUTANT_OF.get(pollutant, pollutant)
+    if pol not in tables.REPORT_DECIMALS:
+        raise ValueError(f"unknown pollutant {pollutant!r}")
+    return round_half_even(values, tables.REPORT_DECIMALS[pol])
+
+
+def _scaled_input(indicator: str, arr: np.ndarray, round_inputs: bool) -> np.ndarray:
+    s = to_scaled(arr)
+    if round_inputs:
+        s = round_half_even_scaled(s, tables.REPORT_DECIMALS[tables.POLLUTANT_OF[indicator]])
+    return s
+
+
+_LEVELS = np.array(tables.IAQI_LEVELS, dtype=np.int64)
+
+
+def _iaqi_from_scaled(bp: np.ndarray, cs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact ceiling IAQI of scaled concentrations; returns (iaqi int64, over-top-breakpoint mask)."""
+    n = len(bp)
+    idx = np.searchsorted(bp, cs, side="left")
+    over = idx >= n
+    seg = np.clip(idx, 1, n - 1)
+    lo, hi = bp[seg - 1], bp[seg]
+    il, ih = _LEVELS[seg - 1], _LEVELS[seg]
+    val = il + ceil_div((ih - il) * (cs - lo), hi - lo)
+    val = np.where(over, _LEVELS[n - 1], val)
+    return val, over
+
+
+def iaqi_array(indicator: str, concentrations, rules: RuleSet | str = RULES_2026, *,
+               round_inputs: bool | None = None) -> np.ndarray:
+    """Vectorised IAQI of one indicator → float64 array of integers, NaN where missing.
+
+    Above the top breakpoint the IAQI is capped at 500 (HJ 633 defines no higher value).
+    Special rules: ``so2_1h`` > 800 → NaN under 2012 (use the 24-h IAQI: :func:`aqi_arrays` does
+    that), 200 under 2026; ``o3_8h`` > 800 → NaN under 2012 (O3 is reported by its 1-h IAQI),
+    300 under 2026.
+    """
+    rs = get_rules(rules)
+    if indicator not in rs.breakpoints:
+        raise ValueError(f"unknown indicator {indicator!r} for {rs.name}; known: {', '.join(rs.breakpoints)}")
+    arr = _check_array(indicator, concentrations)
+    rnd = rs.round_inputs if round_inputs is None else round_inputs
+    cs = _scaled_input(indicator, arr, rnd)
+    bp = rs.scaled_breakpoints(indicator)
+    val, over = _iaqi_from_scaled(bp, cs)
+    out = val.astype(np.float64)
+    if indicator == "so2_1h":
+        out = np.where(over, 200.0 if rs.so2_1h_over_800 == "fixed_200" else np.nan, out)
+    elif indicator == "o3_8h":
+        out = np.where(over, 300.0 if rs.o3_8h_over_800 == "fixed_300" else np.nan, out)
+    return np.where(np.isnan(arr), np.nan, out)
+
+
+def iaqi(indicator: str, concentration: float | None, rules: RuleSet | str = RULES_2026, *,
+         round_inputs: bool | None = None) -> int | None:
+    """IAQI of one value (None if missing or not computed under the rule set's special rules).
+
+    >>> iaqi("co_24h", 2.2, "2012")
+    55
+    >>> iaqi("pm25_24h", 75, "2026")
+    114
+    """
+    if concentration is None:
+        return None
+    v = iaqi_array(indicator, np.array([concentration], dtype=np.float64), rules, round_inputs=round_inputs)[0]
+    return None if np.isnan(v) else int(v)
+
+
+def indicator_limit(indicator: str, stage: LimitStage, grade: int = 2) -> float | None:
+    """GB 3095 limit for the averaging time of an indicator (None where GB 3095 has none)."""
+    pol = tables.POLLUTANT_OF[indicator]
+    avg = indicator.split("_", 1)[1]
+    try:
+        return stage.limit(pol, avg, grade)
+    except KeyError:
+        return None
+
+
+# ---------------------------------------------------------------------------
+# AQI over arrays
+# ---------------------------------------------------------------------------
+@dataclass
+class AQIResult:
+    """Vectorised AQI result; arrays share the input shape ``S`` (e.g. [n_stations, n_days]).
+
+    ``iaqi``, ``primary``, ``exceeding``, ``over_range`` have shape ``S + (n_indicators,)`` with the
+    last axis ordered as ``indicators``.
+    """
+
+    rules: RuleSet
+    period: str
+    indicators: tuple[str, ...]
+    iaqi: np.ndarray        # float64, NaN = missing / not computed
+    aqi: np.ndarray         # float64, NaN where not valid under valid_day_rule
+    aqi_partial: np.ndarray  # float64 max of available IAQIs (NaN if none)
+    complete: np.ndarray    # bool: every indicator present
+    valid: np.ndarray       # bool: aqi is published
+    level: np.ndarray       # int8 1..6, 0 where aqi is NaN
+    primary: np.ndarray     # bool, only where aqi > 50; ties kept
+    exceeding: np.ndarray   # bool: 2012 IAQI > 100; 2026 concentration > Grade II limit of stage
+    over_range: np.ndarray  # bool: concentration above the top breakpoint (IAQI capped at 500)
+    stage: LimitStage | None = None
+    valid_day_rule: str = "hj633_2026"
+    notes: list[str] = field(default_factory=list)
+
+    def iaqi_of(self, indicator: str) -> np.ndarray:
+        return self.iaqi[..., self.indicators.index(indicator)]
+
+    def primary_codes(self, index=()) -> list[str]:
+        """Primary indicators at one position (``index`` into the leading shape)."""
+        row = self.primary[index]
+        return [c for c, p in zip(self.indicators, row) if p]
+
+    def exceeding_codes(self, index=()) -> list[str]:
+        row = self.exceeding[index]
+        return [c for c, p in zip(self.indicators, row) if p]
+
+
+def _resolve_stage(rs: RuleSet, stage, date) -> LimitStage:
+    if isinstance(stage, LimitStage):
+        return stage
+    if isinstance(stage, str):
+        return rs.stage(stage)
+    return rs.stage_for(date) if date is not None else rs.stages[0]
+
+
+def aqi_arrays(concentrations: Mapping[str, object], rules: RuleSet | str = RULES_2026, *,
+               period: str = "day", date=None, stage: LimitStage | str | None = None,
+               valid_day_rule: str = "hj633_2026", round_inputs: bool | None = None) -> AQIResult:
+    """AQI of many days (or hours) at once.
+
+    ``concentrations``: indicator or short key → array (all the same shape S; NaN = missing).
+    ``rules``: one rule set for every element (use :func:`aqi_by_date` for mixed dates).
+    ``stage``/``date``: GB 3095 limit stage for the 2026 exceedance test (default: transitional).
+    """
+    rs = get_rules(rules)
+    if valid_day_rule not in VALID_DAY_RULES:
+        raise ValueError(f"valid_day_rule must be one of {VALID_DAY_RULES}")
+    if not concentrations:
+        raise ValueError("no concentrations given")
+    keymap = normalize_keys(list(concentrations), rs, period)
+    arrays = {keymap[k]: _check_array(k, v) for k, v in concentrations.items()}
+    shapes = {a.shape for a in arrays.values()}
+    if len(shapes) != 1:
+        raise ValueError(f"all concentration arrays must have the same shape, got {sorted(shapes)}")
+    shape = shapes.pop()
+    report = rs.daily_indicators if period == "day" else rs.hourly_indicators
+    inds = tuple(c for c in report if c in arrays)
+    st = _resolve_stage(rs, stage, date)
+    notes: list[str] = []
+
+    n = len(inds)
+    iaqi_st = np.full(shape + (n,), np.nan)
+    over_st = np.zeros(shape + (n,), dtype=bool)
+    exc_st = np.zeros(shape + (n,), dtype=bool)
+    rnd = rs.round_inputs if round_inputs is None else round_inputs
+    for j, code in enumerate(inds):
+        arr = arrays[code]
+        missing = np.isnan(arr)
+        cs = _scaled_input(code, arr, rnd)
+        val, over = _iaqi_from_scaled(rs.scaled_breakpoints(code), cs)
+        v = val.astype(np.float64)
+        if code == "so2_1h" and np.any(over & ~missing):
+            if rs.so2_1h_over_800 == "fixed_200":
+                v = np.where(over, 200.0, v)
+                notes.append("SO2 1小时浓度>800 µg/m³: IAQI按200计 (HJ 633-2026)")
+            else:
+                if "so2_24h" in arrays:
+                    v24 = iaqi_array("so2_24h", arrays["so2_24h"], rs, round_inputs=rnd)
+                    v = np.where(over, v24, v)
+                else:
+                    v = np.where(over, np.nan, v)
+                notes.append("SO2 1小时浓度>800 µg/m³: 按24小时平均浓度计算分指数 (HJ 633-2012 表1注)")
+            over = np.zeros_like(over)
+        elif code == "o3_8h" and np.any(over & ~missing):
+            if rs.o3_8h_over_800 == "fixed_300":
+                v = np.where(over, 300.0, v)
+                notes.append("O3 8小时浓度>800 µg/m³: IAQI按300计 (HJ 633-2026)")
+            else:
+                v = np.where(over, np.nan, v)
+                notes.append("O3 8小时浓度>800 µg/m³: 不计算8小时分指数，按1小时分指数报告 (HJ 633-2012 表1注)")
+            over = np.zeros_like(over)
+        elif np.any(over & ~missing):
+            notes.append(f"{code} 浓度超过最高浓度限值，IAQI按500计")
+        iaqi_st[..., j] = np.where(missing, np.nan, v)
+        over_st[..., j] = over & ~missing
+        if not rs.defines_exceeding_pollutant:
+            lim = indicator_limit(code, st)
+            if lim is not None:
+                # 修约值比较: the rounded concentration is compared with the limit.
+                lim_s = int(round(lim * SCALE))
+                cr = round_half_even_scaled(cs, tables.REPORT_DECIMALS[tables.POLLUTANT_OF[code]])
+                exc_st[..., j] = (cr > lim_s) & ~missing
+    # 2012 O3 over 800 in 8h falls back on O3 1h: already in the daily/hourly set as its own indicator.
+    present = ~np.isnan(iaqi_st)
+    any_present = present.any(axis=-1)
+    complete = present.all(axis=-1) if n else np.zeros(shape, dtype=bool)
+    # a 2012 O3-8h value left out by the >800 rule is not "missing"
+    if "o3_8h" in inds and rs.o3_8h_over_800 == "use_1h":
+        j = inds.index("o3_8h")
+        skipped = ~np.isnan(arrays["o3_8h"]) & np.isnan(iaqi_st[..., j])
+        complete = complete | (skipped & np.delete(present, j, axis=-1).all(axis=-1))
+    filled = np.where(present, iaqi_st, -1.0)
+    partial = filled.max(axis=-1) if n else np.full(shape, -1.0)
+    partial = np.where(any_present, partial, np.nan)
+    if valid_day_rule == "complete":
+        valid = complete
+    elif valid_day_rule == "available":
+        valid = any_present
+    else:
+        valid = complete | (partial > 100)
+    aqi_v = np.where(valid, partial, np.nan)
+    level = category_level(aqi_v)
+    primary = present & (iaqi_st == aqi_v[..., None]) & (aqi_v[..., None] > 50)
+    if rs.defines_exceeding_pollutant:
+        exc_st = present & (iaqi_st > 100)
+    return AQIResult(rs, period, inds, iaqi_st, aqi_v, partial, complete, valid, level, primary, exc_st,
+                     over_st, st, valid_day_rule, sorted(set(notes)))
+
+
+def aqi_by_date(concentrations: Mapping[str, object], dates, *, period: str = "day",
+                rules: RuleSet | str | None = None, valid_day_rule: str = "hj633_2026",
+                stage: str | None = None) -> dict[str, object]:
+    """Daily AQI over arrays whose **last axis is days** (``dates``: datetime64[D] of that axis).
+
+    Each day is computed under its own rule set (``rules_for(date)``) unless ``rules`` names one.
+    Returns ``{"aqi", "level", "valid", "rules_code" (per day), "by_rules": {code: AQIResult}}``;
+    ``by_rules[code]`` covers only that rule set's days (a slice of the day axis).
+    """
+    d = np.asarray(dates, dtype="datetime64[D]")
+    first = next(iter(concentrations.values()))
+    shape = np.shape(first)
+    if d.ndim != 1 or d.shape[0] != shape[-1]:
+        raise ValueError(f"dates must be 1-D with length {shape[-1]} (the last axis)")
+    codes = rule_codes_for(d) if rules is None else np.full(d.shape, get_rules(rules).code)
+    aqi_out = np.full(shape, np.nan)
+    level = np.zeros(shape, dtype=np.int8)
+    valid = np.zeros(shape, dtype=bool)
+    by: dict[str, AQIResult] = {}
+    for code in ("2012", "2026"):
+        sel = codes == code
+        if not sel.any():
+            continue
+        rs = RULE_SETS[code]
+        sub = {k: np.asarray(v, dtype=np.float64)[..., sel] for k, v in concentrations.items()
+               if k in keys_in_report(list(concentrations), rs, period)}
+        if stage is None and code == "2026":
+            # GB 3095-2026 stage by day (exceedance only): split again at 2031-01-01
+            days = d[sel]
+            res = aqi_arrays(sub, rs, period=period, date=_dt.date.fromisoformat(str(days[0])),
+                             valid_day_rule=valid_day_rule)
+            fin = days >= np.datetime64("2031-01-01")
+            if fin.any() and not fin.all():
+                res_f = aqi_arrays({k: v[..., fin] for k, v in sub.items()}, rs, period=period,
+                                   stage="final", valid_day_rule=valid_day_rule)
+                res.exceeding[..., fin, :] = res_f.exceeding
+        else:
+            res = aqi_arrays(sub, rs, period=period, stage=stage if code == "2026" else None,
+                             valid_day_rule=valid_day_rule)
+        by[code] = res
+        aqi_out[..., sel] = res.aqi
+        level[..., sel] = res.level
+        valid[..., sel] = res.valid
+    return {"aqi": aqi_out, "level": level, "valid": valid, "rules_code": codes, "by_rules": by}
+
+
+def keys_in_report(keys: Sequence[str], rules: RuleSet, period: str = "day") -> list[str]:
+    """The keys whose indicator enters ``rules``' report; known indicators that the rule set does not
+    use (e.g. ``o3_1h`` in a 2026 daily report) are dropped, unknown codes still raise."""
+    out = []
+    for k in keys:
+        try:
+            normalize_keys([k], rules, period)
+        except ValueError as e:
+            if "unknown pollutant code" in str(e):
+                raise
+            continue
+        out.append(k)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# scalar report
+# ---------------------------------------------------------------------------
+@dataclass
+class AQIReport:
+    """One AQI report (a station-day or station-hour)."""
+
+    rules: str
+    period: str
+    concentrations: dict[str, float | None]
+    iaqi: dict[str, int | None]
+    aqi: int | None
+    aqi_partial: int | None
+    category: Category | None
+    primary: list[str]
+    exceeding: list[str]
+    over_range: list[str]
+    stage: str | None
+    notes: list[str]
+
+    def as_dict(self) -> dict:
+        c = self.category
+        return {
+            "rules": self.rules, "period": self.period, "stage": self.stage,
+            "concentrations": self.concentrations, "iaqi": self.iaqi, "aqi": self.aqi,
+            "aqi_partial": self.aqi_partial,
+            "category": None if c is None else {
+                "level": c.level, "level_name": c.level_name, "name": c.name, "name_en": c.name_en,
+                "colour": c.colour, "hex": c.hex},
+            "primary_pollutants": self.primary, "exceeding_pollutants": self.exceeding,
+            "exceeding_basis": ("IAQI > 100 (HJ 633-2012 §3.4)" if self.rules == RULES_2012.name
+                                else f"concentration > Grade II limit ({self.stage})"),
+            "over_range": self.over_range, "notes": self.notes,
+        }
+
+
+def aqi(concentrations: Mapping[str, float | None], rules: RuleSet | str | None = None, *,
+        period: str = "day", date=None, stage: str | None = None,
+        valid_day_rule: str = "hj633_2026") -> AQIReport:
+    """AQI report for one day or hour.
+
+    ``rules`` defaults to the rule set in force on ``date`` (today if both are None).
+
+    >>> r = aqi({"pm25": 80, "pm10": 120, "so2": 10, "no2": 40, "co": 0.8, "o3_8h": 100}, "2012")
+    >>> (r.aqi, r.category.name, r.primary)
+    (107, '轻度污染', ['pm25_24h'])
+    """
+    if rules is None:
+        rules = rules_for(date if date is not None else _dt.date.today())
+    rs = get_rules(rules)
+    conc = {k: (np.nan if v is None else float(v)) for k, v in concentrations.items()}
+    res = aqi_arrays({k: np.array(v) for k, v in conc.items()}, rs, period=period, date=date,
+                     stage=stage, valid_day_rule=valid_day_rule)
+    keymap = normalize_keys(list(conc), rs, period)
+    iaqis = {}
+    for j, code in enumerate(res.indicators):
+        v = res.iaqi[..., j]
+        iaqis[code] = None if np.isnan(v) else int(v)
+    a = None if np.isnan(res.aqi) else int(res.aqi)
+    ap = None if np.isnan(res.aqi_partial) else int(res.aqi_partial)
+    notes = list(res.notes)
+    if a is None and ap is not None:
+        notes.append("数据不全且分指数最大值≤100: AQI、类别、首要污染物发布为NA (HJ 633-2026 §5.3)")
+    concs = {keymap[k]: (None if np.isnan(v) else v) for k, v in conc.items()}
+    return AQIReport(rs.name, period, concs, iaqis, a, ap, category(a),
+                     res.primary_codes(), res.exceeding_codes(),
+                     [c for c, o in zip(res.indicators, res.over_range) if o],
+                     None if rs.defines_exceeding_pollutant else res.stage.name, notes)
