@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs everything the platform needs into .venv and copies front-end assets from npm into the
+# package's static folder, so nothing is loaded from a CDN at run time. Usage: scripts/install.sh [--test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating virtual environment .venv"
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+extra=""
+[ "${1:-}" = "--test" ] && extra="[test]"
+echo "==> installing envbureau${extra} (pip)"
+.venv/bin/pip install -q -e ".${extra}"
+
+echo "==> installing front-end assets (npm)"
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+V=src/envbureau/static/vendor
+rm -rf "$V"; mkdir -p "$V/bootstrap" "$V/bootstrap-icons" "$V/echarts" "$V/htmx"
+cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$V/bootstrap/"
+cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts "$V/bootstrap-icons/"
+cp node_modules/echarts/dist/echarts.min.js "$V/echarts/"
+cp node_modules/htmx.org/dist/htmx.min.js "$V/htmx/"
+echo "==> compiling translations"
+( cd src/envbureau && ../../.venv/bin/django-admin compilemessages --ignore=.venv -v 0 ) 2>/dev/null || \
+  .venv/bin/python scripts/compile_messages.py

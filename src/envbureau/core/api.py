@@ -1,0 +1,82 @@
+"""API building blocks shared by every app: scoped viewsets (pagination and error bodies: core.drf)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from rest_framework import permissions, viewsets
+from rest_framework.response import Response
+
+from .drf import Pagination, exception_handler  # noqa: F401  (re-exported)
+from .permissions import has_perm
+from .scoping import check_created, get_scoped_object, restrict, spec_of
+
+
+class ScopedPermission(permissions.BasePermission):
+    """Module permission from the model's ScopeSpec: view for reads, add/change/delete for writes."""
+
+    action_map = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add",
+                  "PUT": "change", "PATCH": "change", "DELETE": "delete"}
+
+    def has_permission(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return False
+        action = self.action_map.get(request.method, "change")
+        spec = spec_of(view.get_queryset().model) if hasattr(view, "get_queryset") else None
+        if spec is None:
+            return True
+        if action == "view" and spec.all_staff_view:
+            return True
+        return has_perm(request.user, f"{spec.module}.{action}") or (action == "view" and bool(spec.owner))
+
+
+class ScopedModelViewSet(viewsets.ModelViewSet):
+    """CRUD over a scoped model. Lists only what the user may view; out of scope → 404; no right → 403.
+
+    Subclasses set `queryset`, `serializer_class`, `filterset_fields`/`filterset_class`.
+    Writes run in one transaction and are re-checked against scope after the save.
+    """
+
+    permission_classes = [ScopedPermission]
+
+    def get_queryset(self):
+        return restrict(super().get_queryset(), self.request.user, "view")
+
+    def get_object(self):
+        action = {"GET": "view", "HEAD": "view", "PUT": "change", "PATCH": "change",
+                  "DELETE": "delete"}.get(self.request.method, "change")
+        lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        obj = get_scoped_object(super().get_queryset(), self.request.user, action, **lookup)
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        obj = serializer.save()
+        check_created(self.request.user, obj, "add")
+
+    @transaction.atomic
+    def perform_update(self, serializer):
+        obj = serializer.save()
+        check_created(self.request.user, obj, "change")
+
+    @transaction.atomic
+    def perform_destroy(self, instance):
+        instance.delete()
+
+
+class ScopedReadOnlyViewSet(ScopedModelViewSet):
+    http_method_names = ["get", "head", "options"]
+
+
+class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Anonymous reads of what the model's ScopeSpec.public marks as published."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    def get_queryset(self):
+        return restrict(super().get_queryset(), None, "view")
+
+
+def ok(data, status=200):
+    return Response(data, status=status)

@@ -1,0 +1,90 @@
+from django.urls import include, path
+from rest_framework import permissions, routers
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.response import Response
+
+from .api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from .filters import AuditFilter
+from .models import AuditEntry, Department, Jurisdiction, Role, RoleAssignment, User
+from .permissions import grants_for
+from .serializers import (AuditEntrySerializer, DepartmentSerializer, JurisdictionSerializer,
+                          RoleAssignmentSerializer, RoleSerializer, UserSerializer)
+
+
+class JurisdictionViewSet(ScopedModelViewSet):
+    queryset = Jurisdiction.objects.select_related("parent").all()
+    serializer_class = JurisdictionSerializer
+    filterset_fields = ["level", "code", "parent"]
+    search_fields = ["name", "code"]
+    ordering_fields = ["code", "name", "path"]
+
+
+class DepartmentViewSet(ScopedModelViewSet):
+    queryset = Department.objects.all()
+    serializer_class = DepartmentSerializer
+    filterset_fields = ["code", "active"]
+
+
+class RoleViewSet(ScopedModelViewSet):
+    queryset = Role.objects.all()
+    serializer_class = RoleSerializer
+    filterset_fields = ["code", "kind"]
+
+
+class UserViewSet(ScopedModelViewSet):
+    queryset = User.objects.all()
+    serializer_class = UserSerializer
+    filterset_fields = ["username", "is_active"]
+    search_fields = ["username", "display_name"]
+
+
+class RoleAssignmentViewSet(ScopedModelViewSet):
+    queryset = RoleAssignment.objects.select_related("role", "jurisdiction").all()
+    serializer_class = RoleAssignmentSerializer
+    filterset_fields = ["user", "role"]
+
+
+class AuditEntryViewSet(ScopedReadOnlyViewSet):
+    queryset = AuditEntry.objects.all()
+    serializer_class = AuditEntrySerializer
+    filterset_class = AuditFilter
+
+
+@api_view(["GET"])
+def me(request):
+    u = request.user
+    return Response({
+        "id": u.pk, "username": u.username, "display_name": u.display_name,
+        "grants": [{"kind": g.kind, "jurisdiction_path": g.jurisdiction_path, "enterprise_id": g.enterprise_id,
+                    "permissions": sorted(g.perms)} for g in grants_for(u)],
+    })
+
+
+@api_view(["GET"])
+@permission_classes([permissions.AllowAny])
+def public_index(request):
+    from django.urls import get_resolver
+
+    names = sorted({p for p in get_resolver().reverse_dict.keys() if isinstance(p, str) and p.startswith("public-")})
+    return Response({"public_endpoints": names})
+
+
+class TokenView(ObtainAuthToken):
+    """POST username and password, receive a token for the Authorization: Token … header."""
+
+
+router = routers.DefaultRouter()
+router.register("core/jurisdictions", JurisdictionViewSet)
+router.register("core/departments", DepartmentViewSet)
+router.register("core/roles", RoleViewSet)
+router.register("core/users", UserViewSet)
+router.register("core/assignments", RoleAssignmentViewSet)
+router.register("core/audit", AuditEntryViewSet)
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", me, name="api-me"),
+    path("public/", public_index, name="public-index"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "envbureau.core"
+    label = "core"
+    verbose_name = _("平台基础")
+
+    def ready(self):
+        from . import audit  # noqa: F401  (connects the audit signal handlers)
+        from . import demo_core, importers  # noqa: F401  (registers importers and demo steps)
+        from . import navigation as nav
+
+        nav.register_section("quality", _("环境质量"), 10)
+        nav.register_section("sources", _("污染源"), 20)
+        nav.register_section("loops", _("督察整改与信访"), 30)
+        nav.register_section("system", _("系统管理"), 90)
+        nav.register("system", _("用户"), "core:admin-area-users-list", "core.change", 10)
+        nav.register("system", _("角色"), "core:admin-area-roles-list", "core.change", 20)
+        nav.register("system", _("角色授权"), "core:admin-area-assignments-list", "core.change", 30)
+        nav.register("system", _("科室"), "core:admin-area-departments-list", "core.change", 40)
+        nav.register("system", _("行政区划"), "core:admin-area-jurisdictions-list", "core.view", 50)
+        nav.register("system", _("数据导入"), "core:import-index", "imports.run", 60)
+        nav.register("system", _("审计日志"), "core:audit-list", "audit.view", 70)
+        nav.register("system", _("接口文档"), "api-docs", None, 80)

@@ -1,0 +1,172 @@
+"""The audit log: every create, update and delete of a platform record, from any path.
+
+Signal handlers record changes of every model in the envbureau apps (unless the model sets
+`audit_exempt = True`, as high-volume raw data tables do: their imports are audited per job
+with `record()`). Who and from where come from a context variable set by the web middleware,
+the API, the CLI, importers and the gateway (`audit_context`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import decimal
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+AUDITED_APPS = {"core", "quality", "sources", "ledger", "complaints", "gateway", "authtoken"}
+NEVER = {"core.auditentry", "core.loginattempt", "sessions.session", "admin.logentry", "contenttypes.contenttype"}
+MASKED_FIELDS = {"password", "key"}
+
+
+@dataclass
+class AuditContext:
+    source: str = "system"
+    actor: object = None
+    request: object = None
+    request_id: str = ""
+    remote_addr: str | None = None
+    note: str = ""
+
+    def resolve_actor(self):
+        if self.actor is not None:
+            return self.actor
+        if self.request is not None:
+            user = getattr(self.request, "user", None)
+            if user is not None and getattr(user, "is_authenticated", False):
+                return user
+        return None
+
+
+_current: ContextVar[AuditContext | None] = ContextVar("envbureau_audit", default=None)
+
+
+def current() -> AuditContext:
+    return _current.get() or AuditContext()
+
+
+@contextlib.contextmanager
+def audit_context(source: str, actor=None, request=None, note: str = "", remote_addr=None):
+    ctx = AuditContext(source=source, actor=actor, request=request, request_id=uuid.uuid4().hex[:16],
+                       remote_addr=remote_addr, note=note)
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)
+
+
+def _label(model) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def is_audited(model) -> bool:
+    return (
+        model._meta.app_label in AUDITED_APPS
+        and _label(model) not in NEVER
+        and not getattr(model, "audit_exempt", False)
+        and not model._meta.proxy
+    )
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (list, dict)):
+        return value
+    if hasattr(value, "name") and hasattr(value, "url"):  # files
+        return value.name
+    return str(value)
+
+
+def snapshot(instance) -> dict:
+    data = {}
+    for f in instance._meta.concrete_fields:
+        value = getattr(instance, f.attname)
+        data[f.attname] = "***" if f.name in MASKED_FIELDS and value else _jsonable(value)
+    return data
+
+
+def record(action: str, instance=None, changes: dict | None = None, *, model_label: str = "",
+           object_id: str = "", object_repr: str = "", note: str = ""):
+    """Write one audit entry (also used directly for bulk operations such as imports)."""
+    from .models import AuditEntry
+
+    ctx = current()
+    actor = ctx.resolve_actor()
+    remote = ctx.remote_addr
+    if remote is None and ctx.request is not None:
+        remote = ctx.request.META.get("REMOTE_ADDR")
+    AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=getattr(actor, "username", "") or "",
+        source=ctx.source,
+        action=action,
+        model=model_label or _label(type(instance)),
+        object_id=object_id or str(getattr(instance, "pk", "")),
+        object_repr=(object_repr or str(instance))[:200],
+        changes=changes or {},
+        request_id=ctx.request_id,
+        remote_addr=remote,
+        note=(note or ctx.note)[:500],
+    )
+
+
+@receiver(pre_save, dispatch_uid="envbureau_audit_pre_save")
+def _pre_save(sender, instance, raw=False, **kwargs):
+    if raw or not is_audited(sender):
+        return
+    before = None
+    if instance.pk is not None and not instance._state.adding:
+        row = sender._base_manager.filter(pk=instance.pk).first()
+        before = snapshot(row) if row is not None else None
+    instance._eb_audit_before = before
+
+
+@receiver(post_save, dispatch_uid="envbureau_audit_post_save")
+def _post_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not is_audited(sender):
+        return
+    after = snapshot(instance)
+    before = getattr(instance, "_eb_audit_before", None)
+    if created or before is None:
+        changes = {k: [None, v] for k, v in after.items() if v not in (None, "", [], {})}
+        record("create", instance, changes)
+    else:
+        changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+        if changes:
+            record("update", instance, changes)
+    instance._eb_audit_before = after
+
+
+@receiver(post_delete, dispatch_uid="envbureau_audit_post_delete")
+def _post_delete(sender, instance, **kwargs):
+    if not is_audited(sender):
+        return
+    record("delete", instance, {k: [v, None] for k, v in snapshot(instance).items()})
+
+
+@receiver(m2m_changed, dispatch_uid="envbureau_audit_m2m")
+def _m2m(sender, instance, action, model, pk_set, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"} or not is_audited(type(instance)):
+        return
+    field_name = next(
+        (f.name for f in instance._meta.many_to_many if f.remote_field.through is sender), sender.__name__
+    )
+    verb = {"post_add": "added", "post_remove": "removed", "post_clear": "cleared"}[action]
+    record("update", instance, {field_name: {verb: sorted(pk_set or [])}})
+
+
+def history(obj) -> models.QuerySet:
+    from .models import AuditEntry
+
+    return AuditEntry.objects.filter(model=_label(type(obj)), object_id=str(obj.pk))

@@ -1,0 +1,11 @@
+from django.conf import settings
+
+from .navigation import menu_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    return {
+        "nav_menu": menu_for(user) if user is not None else [],
+        "platform_name": getattr(settings, "ENVBUREAU", {}).get("PLATFORM_NAME", "生态环境数字监管平台"),
+    }

@@ -1,0 +1,220 @@
+"""Generic scoped pages for registry records (list with filters + Excel export, detail, form, delete).
+
+    crud = Crud(Station, form_class=StationForm, filterset_class=StationFilter,
+                columns=[("code", _("编码")), ("name", _("名称")), ("jurisdiction", _("属地"))],
+                url_prefix="stations", namespace="quality", title=_("空气站点"))
+    urlpatterns += crud.urls()
+
+Every query goes through core scoping; writes go through core.services (scope re-checked, audited).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from . import services
+from .audit import history
+from .excel import xlsx_response
+from .permissions import has_perm
+from .scoping import allowed_jurisdictions, get_scoped_object, restrict, spec_of
+
+
+def cell_value(obj, attr):
+    if callable(attr):
+        return attr(obj)
+    value = obj
+    for part in attr.split("__"):
+        if value is None:
+            return ""
+        display = getattr(value, f"get_{part}_display", None)
+        value = display() if callable(display) else getattr(value, part, "")
+        if callable(value) and not hasattr(value, "all"):
+            value = value()
+    if hasattr(value, "all"):
+        return "、".join(str(v) for v in value.all())
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return "" if value is None else value
+
+
+class Crud:
+    def __init__(self, model, *, form_class=None, filterset_class=None, columns=(), url_prefix, namespace,
+                 title, detail_fields=None, search_fields=(), ordering=None, importer_kind=None,
+                 extra_detail_template=None, read_only=False):
+        self.model = model
+        self.form_class = form_class
+        self.filterset_class = filterset_class
+        self.columns = list(columns)
+        self.url_prefix = url_prefix
+        self.namespace = namespace
+        self.title = title
+        self.detail_fields = detail_fields
+        self.search_fields = search_fields
+        self.ordering = ordering
+        self.importer_kind = importer_kind
+        self.extra_detail_template = extra_detail_template
+        self.read_only = read_only
+        self.module = spec_of(model).module
+
+    def name(self, action):
+        return f"{self.url_prefix.replace('/', '-')}-{action}"
+
+    def url(self, action, *args):
+        return reverse(f"{self.namespace}:{self.name(action)}", args=args)
+
+    def urls(self):
+        pats = [
+            path(f"{self.url_prefix}/", ListPage.as_view(crud=self), name=self.name("list")),
+            path(f"{self.url_prefix}/<int:pk>/", DetailPage.as_view(crud=self), name=self.name("detail")),
+        ]
+        if not self.read_only and self.form_class is not None:
+            pats += [
+                path(f"{self.url_prefix}/add/", FormPage.as_view(crud=self), name=self.name("add")),
+                path(f"{self.url_prefix}/<int:pk>/edit/", FormPage.as_view(crud=self), name=self.name("edit")),
+                path(f"{self.url_prefix}/<int:pk>/delete/", DeletePage.as_view(crud=self), name=self.name("delete")),
+            ]
+        return pats
+
+    def limit_form(self, form, user):
+        # Jurisdiction choices are limited to where the user may add records of this module.
+        for name, fld in form.fields.items():
+            if isinstance(fld, forms.ModelChoiceField) and fld.queryset is not None:
+                qs = fld.queryset
+                if qs.model._meta.label_lower == "core.jurisdiction":
+                    fld.queryset = allowed_jurisdictions(user, self.module, "add")
+                elif hasattr(qs.model, "scope"):
+                    fld.queryset = restrict(qs, user, "view")
+
+
+class CrudView(LoginRequiredMixin, View):
+    crud: Crud = None
+
+
+class ListPage(CrudView):
+    def get(self, request):
+        c = self.crud
+        if not (has_perm(request.user, f"{c.module}.view") or spec_of(c.model).all_staff_view):
+            raise PermissionDenied
+        qs = restrict(c.model._default_manager.all(), request.user, "view")
+        if c.ordering:
+            qs = qs.order_by(*c.ordering)
+        filterset = c.filterset_class(request.GET, queryset=qs, request=request) if c.filterset_class else None
+        if filterset is not None:
+            qs = filterset.qs
+        q = request.GET.get("q", "").strip()
+        if q and c.search_fields:
+            from django.db.models import Q
+
+            cond = Q()
+            for f in c.search_fields:
+                cond |= Q(**{f"{f}__icontains": q})
+            qs = qs.filter(cond)
+        header = [str(label) for _attr, label in c.columns]
+        if request.GET.get("export") == "xlsx":
+            rows = [[cell_value(o, a) for a, _l in c.columns] for o in qs[:100000]]
+            return xlsx_response(f"{c.title}.xlsx", [(str(c.title), header, rows)])
+        page = Paginator(qs, int(request.GET.get("page_size") or 50)).get_page(request.GET.get("page"))
+        rows = [(o, [cell_value(o, a) for a, _l in c.columns]) for o in page.object_list]
+        params = request.GET.copy()
+        params.pop("page", None)
+        return render(request, "core/generic_list.html", {
+            "crud": c, "title": c.title, "header": header, "rows": rows, "page": page, "filterset": filterset,
+            "can_add": c.form_class is not None and not c.read_only and has_perm(request.user, f"{c.module}.add"),
+            "query": params.urlencode(), "q": q, "detail_url": c.name("detail"), "ns": c.namespace,
+            "import_kind": c.importer_kind,
+        })
+
+
+class DetailPage(CrudView):
+    def get(self, request, pk):
+        c = self.crud
+        obj = get_scoped_object(c.model, request.user, "view", pk=pk)
+        fields = c.detail_fields or [f.name for f in c.model._meta.concrete_fields if f.name not in ("id", "path")]
+        rows = []
+        for f in fields:
+            try:
+                label = c.model._meta.get_field(f).verbose_name
+            except Exception:
+                label = f
+            rows.append((label, cell_value(obj, f)))
+        can_audit = has_perm(request.user, "audit.view")
+        return render(request, "core/generic_detail.html", {
+            "crud": c, "title": c.title, "obj": obj, "rows": rows, "ns": c.namespace,
+            "history": history(obj)[:50] if can_audit else None,
+            "can_edit": not c.read_only and c.form_class is not None and has_perm(request.user, f"{c.module}.change"),
+            "can_delete": not c.read_only and c.form_class is not None and has_perm(request.user, f"{c.module}.delete"),
+            "extra_template": c.extra_detail_template,
+        })
+
+
+class FormPage(CrudView):
+    def _obj(self, request, pk):
+        if pk is None:
+            if not has_perm(request.user, f"{self.crud.module}.add"):
+                raise PermissionDenied
+            return None
+        return get_scoped_object(self.crud.model, request.user, "change", pk=pk)
+
+    def get(self, request, pk=None):
+        obj = self._obj(request, pk)
+        form = self.crud.form_class(instance=obj)
+        self.crud.limit_form(form, request.user)
+        return self._render(request, form, obj)
+
+    def post(self, request, pk=None):
+        obj = self._obj(request, pk)
+        form = self.crud.form_class(request.POST, request.FILES, instance=obj)
+        self.crud.limit_form(form, request.user)
+        if form.is_valid():
+            instance = form.save(commit=False)
+            m2m = {f.name: form.cleaned_data[f.name] for f in instance._meta.many_to_many if f.name in form.cleaned_data}
+            try:
+                if obj is None:
+                    services.create_object(request.user, instance, m2m)
+                else:
+                    services.update_object(request.user, instance, m2m)
+            except PermissionDenied:
+                form.add_error(None, _("超出您的权限范围"))
+            except Exception as exc:  # ValidationError from full_clean
+                from django.core.exceptions import ValidationError
+
+                if not isinstance(exc, ValidationError):
+                    raise
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                messages.success(request, _("已保存"))
+                return redirect(self.crud.url("detail", instance.pk))
+        return self._render(request, form, obj, status=400)
+
+    def _render(self, request, form, obj, status=200):
+        return render(request, "core/generic_form.html",
+                      {"crud": self.crud, "title": self.crud.title, "form": form, "obj": obj, "ns": self.crud.namespace},
+                      status=status)
+
+
+class DeletePage(CrudView):
+    def get(self, request, pk):
+        obj = get_scoped_object(self.crud.model, request.user, "delete", pk=pk)
+        return render(request, "core/generic_delete.html", {"crud": self.crud, "title": self.crud.title, "obj": obj,
+                                                            "ns": self.crud.namespace})
+
+    def post(self, request, pk):
+        obj = get_scoped_object(self.crud.model, request.user, "delete", pk=pk)
+        from django.db.models import ProtectedError
+
+        try:
+            services.delete_object(request.user, obj)
+        except ProtectedError:
+            messages.error(request, _("该记录仍被其他记录引用,不能删除"))
+            return redirect(self.crud.url("detail", pk))
+        messages.success(request, _("已删除"))
+        return redirect(self.crud.url("list"))

@@ -1,0 +1,133 @@
+"""Importers of the core app: jurisdictions and users (the proof of the import framework)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .choices import JurisdictionLevel
+from .importing import Column, Importer, RowError, register
+from .models import Jurisdiction, Role, RoleAssignment, User
+from .scoping import allowed_jurisdictions, check_created
+
+LEVEL_BY_LABEL = {str(lbl): val for val, lbl in JurisdictionLevel.choices} | {v: v for v in JurisdictionLevel.values}
+
+
+@register
+class JurisdictionImporter(Importer):
+    kind = "core.jurisdiction"
+    label = _("行政区划")
+    module = "core"
+    columns = [
+        Column("code", _("区划代码"), required=True, example="110101000000", help=_("12位行政区划代码或本地代码")),
+        Column("name", _("名称"), required=True, example="东城区"),
+        Column("level", _("层级"), required=True, example="区县", help=_("省/市/区县/街道乡镇/社区村")),
+        Column("parent", _("上级区划代码"), example="110000", help=_("上级须已存在或在本文件中更靠前的行")),
+    ]
+
+    def clean_row(self, v, ctx):
+        code = str(v["code"]).strip()
+        level = LEVEL_BY_LABEL.get(str(v["level"]).strip())
+        if level is None:
+            raise RowError("level", _("未知层级“%(v)s”") % {"v": v["level"]})
+        parent = str(v["parent"]).strip() if v.get("parent") not in (None, "") else None
+        seen = ctx.state.setdefault("codes", set())
+        if code in seen:
+            raise RowError("code", _("文件中区划代码“%(c)s”重复") % {"c": code})
+        if parent and parent not in seen and not Jurisdiction.objects.filter(code=parent).exists():
+            raise RowError("parent", _("上级区划“%(c)s”不存在") % {"c": parent})
+        seen.add(code)
+        obj = Jurisdiction(code=code, name=str(v["name"]).strip(), level=level)
+        try:
+            obj.clean_fields(exclude=["parent", "path"])
+        except ValidationError as e:
+            raise RowError(next(iter(e.message_dict)), "; ".join(next(iter(e.message_dict.values())))) from None
+        return (obj, parent)
+
+    def save_rows(self, cleaned, ctx):
+        created = updated = 0
+        for obj, parent_code in cleaned:
+            parent = Jurisdiction.objects.get(code=parent_code) if parent_code else None
+            existing = Jurisdiction.objects.filter(code=obj.code).first()
+            if existing:
+                changed = (existing.name, existing.level, existing.parent_id) != (obj.name, obj.level, parent.pk if parent else None)
+                if changed:
+                    existing.name, existing.level, existing.parent = obj.name, obj.level, parent
+                    existing.save()
+                    check_created(ctx.user, existing, "change")
+                    updated += 1
+                continue
+            obj.parent = parent
+            obj.save()
+            check_created(ctx.user, obj, "add")
+            created += 1
+        return {"created": created, "updated": updated}
+
+
+@register
+class UserImporter(Importer):
+    kind = "core.user"
+    label = _("用户")
+    module = "core"
+    columns = [
+        Column("username", _("用户名"), required=True, example="dc_officer"),
+        Column("display_name", _("姓名"), example="张三"),
+        Column("phone", _("电话")),
+        Column("email", _("邮箱")),
+        Column("password", _("初始密码"), required=True, help=_("首次登录须修改")),
+        Column("role", _("角色代码"), required=True, example="officer"),
+        Column("jurisdiction", _("属地区划代码"), example="110101", help=_("留空表示全市")),
+        Column("enterprise_id", _("企业ID")),
+    ]
+
+    def clean_row(self, v, ctx):
+        username = str(v["username"]).strip()
+        seen = ctx.state.setdefault("names", set())
+        if username in seen:
+            raise RowError("username", _("文件中用户名重复"))
+        seen.add(username)
+        if User.objects.filter(username=username).exists():
+            raise RowError("username", _("用户名“%(u)s”已存在") % {"u": username})
+        role = Role.objects.filter(code=str(v["role"]).strip()).first()
+        if role is None:
+            raise RowError("role", _("角色“%(r)s”不存在") % {"r": v["role"]})
+        jur = None
+        if v.get("jurisdiction"):
+            jur = Jurisdiction.objects.filter(code=str(v["jurisdiction"]).strip()).first()
+            if jur is None:
+                raise RowError("jurisdiction", _("区划“%(c)s”不存在") % {"c": v["jurisdiction"]})
+            if ctx.user is not None and not allowed_jurisdictions(ctx.user, "core", "add").filter(pk=jur.pk).exists():
+                raise RowError("jurisdiction", _("区划“%(c)s”超出您的管辖范围") % {"c": jur.code})
+        ent = v.get("enterprise_id")
+        if ent not in (None, ""):
+            try:
+                ent = int(ent)
+            except (TypeError, ValueError):
+                raise RowError("enterprise_id", _("企业ID必须是整数")) from None
+        else:
+            ent = None
+        user = User(username=username, display_name=v.get("display_name") or "", phone=str(v.get("phone") or ""),
+                    email=v.get("email") or "", must_change_password=True)
+        try:
+            user.clean_fields(exclude=["password"])
+            password_validation.validate_password(str(v["password"]), user)
+        except ValidationError as e:
+            field = "password" if not hasattr(e, "error_dict") else next(iter(e.message_dict))
+            raise RowError(field, "; ".join(e.messages)) from None
+        assignment = RoleAssignment(role=role, jurisdiction=jur, enterprise_id=ent)
+        try:
+            assignment.clean()
+        except ValidationError as e:
+            raise RowError("jurisdiction" if "jurisdiction" in e.message_dict else "enterprise_id",
+                           "; ".join(e.messages)) from None
+        return (user, str(v["password"]), assignment)
+
+    def save_rows(self, cleaned, ctx):
+        for user, password, assignment in cleaned:
+            user.set_password(password)
+            user.save()
+            assignment.user = user
+            assignment.save()
+            check_created(ctx.user, assignment, "add")
+        return {"created": len(cleaned)}

@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from envbureau.core import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent: running it twice changes nothing)."
+
+    def handle(self, *args, **opts):
+        demo.run_all(log=lambda m: self.stdout.write(m))
+        from envbureau.core.demo_core import DEMO_USERS
+
+        self.stdout.write("\n演示账号 / demo logins (password for all: %s):" % DEMO_USERS[0][1])
+        for username, _pw, desc in DEMO_USERS:
+            self.stdout.write(f"  {username:<16} {desc}")
+        self.stdout.write("\n平台地址 / URL: http://127.0.0.1:8000/")

@@ -1,0 +1,49 @@
+"""The navigation registry: apps add their menu entries in AppConfig.ready()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from .permissions import has_perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    section: str
+    label: str
+    url_name: str
+    perm: str | None = None  # None = any signed-in user
+    order: int = 100
+
+
+SECTIONS: dict[str, tuple[int, str]] = {}
+ITEMS: list[NavItem] = []
+
+
+def register_section(key: str, label, order: int) -> None:
+    SECTIONS[key] = (order, label)
+
+
+def register(section: str, label, url_name: str, perm: str | None = None, order: int = 100) -> None:
+    if not any(i.url_name == url_name and i.section == section for i in ITEMS):
+        ITEMS.append(NavItem(section, label, url_name, perm, order))
+
+
+def menu_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    out = []
+    for key, (order, label) in sorted(SECTIONS.items(), key=lambda kv: kv[1][0]):
+        entries = []
+        for item in sorted((i for i in ITEMS if i.section == key), key=lambda i: i.order):
+            if item.perm and not has_perm(user, item.perm):
+                continue
+            try:
+                entries.append({"label": item.label, "url": reverse(item.url_name), "name": item.url_name})
+            except NoReverseMatch:
+                continue
+        if entries:
+            out.append({"key": key, "label": label, "items": entries})
+    return out

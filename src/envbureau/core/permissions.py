@@ -1,0 +1,103 @@
+"""Permission codes and the grants a user holds.
+
+A permission code is "<module>.<action>" (e.g. "quality.change", "audit.view", "ledger.verify").
+Roles hold lists of codes; "*" means everything and "<module>.*" / "*.<action>" are wildcards.
+A department adds view/add/change/delete on the modules it is responsible for. Each role
+assignment carries its reach: city-wide, a jurisdiction subtree, or one enterprise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+CRUD = ("view", "add", "change", "delete")
+
+# module -> {action: label}; apps add their own with register_permissions() in AppConfig.ready().
+MODULES: dict[str, dict[str, str]] = {
+    "core": {a: a for a in CRUD},
+    "audit": {"view": _("查看审计日志")},
+    "imports": {"run": _("导入数据")},
+}
+MODULE_LABELS: dict[str, str] = {"core": _("平台基础"), "audit": _("审计日志"), "imports": _("导入")}
+
+
+def register_permissions(module: str, label, actions: dict[str, str] | None = None) -> None:
+    perms = MODULES.setdefault(module, {a: a for a in CRUD})
+    perms.update(actions or {})
+    MODULE_LABELS[module] = label
+
+
+def all_permission_codes() -> list[str]:
+    return sorted(f"{m}.{a}" for m, acts in MODULES.items() for a in acts)
+
+
+def validate_permission_codes(codes) -> None:
+    if not isinstance(codes, list):
+        raise ValidationError({"permissions": _("权限必须是列表")})
+    known = set(all_permission_codes())
+    for code in codes:
+        if not isinstance(code, str) or "." not in code and code != "*":
+            raise ValidationError({"permissions": _("无效的权限代码: %(c)s") % {"c": code}})
+        if code == "*" or code.startswith("*.") or code.endswith(".*"):
+            continue
+        if code not in known:
+            raise ValidationError({"permissions": _("未知的权限代码: %(c)s") % {"c": code}})
+
+
+def code_matches(granted: str, wanted: str) -> bool:
+    if granted == "*" or granted == wanted:
+        return True
+    g_mod, _sep, g_act = granted.partition(".")
+    w_mod, _sep, w_act = wanted.partition(".")
+    return (g_mod == "*" and g_act == w_act) or (g_act == "*" and g_mod == w_mod)
+
+
+@dataclass(frozen=True)
+class Grant:
+    perms: frozenset[str]
+    kind: str
+    jurisdiction_path: str | None  # None = city-wide
+    enterprise_id: int | None
+
+    def allows(self, perm: str) -> bool:
+        return any(code_matches(g, perm) for g in self.perms)
+
+
+def grants_for(user) -> list[Grant]:
+    """All grants of a user, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_eb_grants", None)
+    if cached is not None:
+        return cached
+    from .models import RoleAssignment
+
+    grants = []
+    if user.is_superuser:
+        grants.append(Grant(frozenset({"*"}), "admin", None, None))
+    assignments = (
+        RoleAssignment.objects.filter(user=user)
+        .select_related("role", "jurisdiction")
+        .prefetch_related("departments")
+    )
+    for a in assignments:
+        perms = set(a.role.permissions)
+        for dept in a.departments.all():
+            if dept.active:
+                perms.update(f"{m}.{act}" for m in dept.modules for act in CRUD)
+        grants.append(Grant(frozenset(perms), a.role.kind,
+                            a.jurisdiction.path if a.jurisdiction_id else None, a.enterprise_id))
+    user._eb_grants = grants
+    return grants
+
+
+def has_perm(user, perm: str) -> bool:
+    """True if the user holds the permission anywhere (scope is checked on the objects)."""
+    return any(g.allows(perm) for g in grants_for(user))
+
+
+def is_platform_admin(user) -> bool:
+    return any(g.kind == "admin" and g.allows("*") and g.jurisdiction_path is None for g in grants_for(user))

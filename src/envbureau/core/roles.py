@@ -1,0 +1,30 @@
+"""Built-in roles and departments created by migrations/demo; admins can change or add more in the UI."""
+
+DEFAULT_ROLES = [
+    # code, name, kind, permissions
+    ("admin", "平台管理员", "admin", ["*"]),
+    ("leader", "局领导", "staff", ["*.view", "audit.view"]),
+    ("staff", "局机关人员", "staff", ["*.view", "imports.run"]),
+    ("officer", "属地人员(区县/街道)", "officer",
+     ["core.view", "quality.view", "sources.view", "ledger.view", "ledger.change", "ledger.rectify",
+      "complaints.view", "complaints.change", "complaints.handle"]),
+    ("enterprise", "企业用户", "enterprise", ["sources.view", "sources.declare", "ledger.view", "ledger.rectify"]),
+]
+
+DEFAULT_DEPARTMENTS = [
+    ("air", "大气环境科", ["quality"]),
+    ("water", "水生态环境科", ["quality"]),
+    ("enforcement", "执法支队", ["sources", "ledger"]),
+    ("monitoring", "监测站", ["quality", "sources"]),
+    ("petition", "信访办", ["complaints", "ledger"]),
+    ("oversight", "督察办", ["ledger"]),
+]
+
+
+def ensure_defaults():
+    from .models import Department, Role
+
+    for code, name, kind, perms in DEFAULT_ROLES:
+        Role.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "permissions": perms})
+    for code, name, modules in DEFAULT_DEPARTMENTS:
+        Department.objects.get_or_create(code=code, defaults={"name": name, "modules": modules})

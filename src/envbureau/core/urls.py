@@ -1,0 +1,53 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+from .filters import JurisdictionFilter, RoleAssignmentFilter, UserFilter
+from .forms import DepartmentForm, JurisdictionForm, RoleAssignmentForm, RoleForm, UserForm
+from .generic import Crud
+from .models import Department, Jurisdiction, Role, RoleAssignment, User
+
+app_name = "core"
+
+jurisdictions = Crud(Jurisdiction, form_class=JurisdictionForm, filterset_class=JurisdictionFilter,
+                     columns=[("code", _("区划代码")), ("name", _("名称")), ("level", _("层级")), ("parent", _("上级区划"))],
+                     url_prefix="admin-area/jurisdictions", namespace="core", title=_("行政区划"),
+                     importer_kind="core.jurisdiction", search_fields=("name", "code"))
+departments = Crud(Department, form_class=DepartmentForm, columns=[("code", _("代码")), ("name", _("名称")),
+                   ("modules", _("负责模块")), ("active", _("启用"))],
+                   url_prefix="admin-area/departments", namespace="core", title=_("科室"))
+roles = Crud(Role, form_class=RoleForm, columns=[("code", _("代码")), ("name", _("名称")), ("kind", _("类别")),
+             ("permissions", _("权限"))], url_prefix="admin-area/roles", namespace="core", title=_("角色"))
+users = Crud(User, form_class=UserForm, filterset_class=UserFilter,
+             columns=[("username", _("用户名")), ("display_name", _("姓名")), ("phone", _("电话")),
+                      ("is_active", _("启用")), ("assignments__all", _("授权")), ("last_login", _("最近登录"))],
+             url_prefix="admin-area/users", namespace="core", title=_("用户"), importer_kind="core.user",
+             search_fields=("username", "display_name"),
+             detail_fields=["username", "display_name", "email", "phone", "is_active", "must_change_password",
+                            "last_login", "date_joined"])
+assignments = Crud(RoleAssignment, form_class=RoleAssignmentForm, filterset_class=RoleAssignmentFilter,
+                   columns=[("user", _("用户")), ("role", _("角色")), ("jurisdiction", _("属地范围")),
+                            ("departments", _("科室")), ("enterprise_id", _("企业ID"))],
+                   url_prefix="admin-area/assignments", namespace="core", title=_("角色授权"))
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(
+        template_name="core/password_change.html", success_url=reverse_lazy("core:password_change_done")),
+        name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(
+        template_name="core/password_change_done.html"), name="password_change_done"),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("audit/", views.audit_list, name="audit-list"),
+    path("audit/<int:pk>/", views.audit_detail, name="audit-detail"),
+    path("imports/", views.import_index, name="import-index"),
+    path("imports/<str:kind>/template/", views.import_template, name="import-template"),
+    path("imports/<str:kind>/upload/", views.import_upload, name="import-upload"),
+    path("imports/jobs/<int:pk>/", views.import_job, name="import-job"),
+]
+for crud in (jurisdictions, departments, roles, users, assignments):
+    urlpatterns += crud.urls()

@@ -1,0 +1,217 @@
+"""Durable append-only packet log (the write that precedes every acknowledgement).
+
+Layout under ``<data_dir>/online/``::
+
+    log/0000000001.seg          append-only segments; the highest number is being written
+    raw/YYYYMMDD/<seq>.seg.gz   segments after compaction, kept for audit (raw-packet retention)
+    parquet/<kind>/day=YYYY-MM-DD/mn=<MN>.parquet   columnar values (see compact.py)
+    rejected/YYYYMMDD.jsonl     every rejected frame with its reason
+    stats.json, hook.cursor
+
+A record is ``<u32 length><u32 crc32><f64 received_at><frame bytes>``; crc32 covers the timestamp
+and the frame, so a torn tail after a crash is detected and cut off on open.  Records are written
+by one thread in group commits: one ``write`` + ``fsync`` for every packet that arrived while the
+previous commit was on disk.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import struct
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+HEADER = struct.Struct("<IId")
+MAX_RECORD = 1 << 20
+SEGMENT_SUFFIX = ".seg"
+
+
+def online_dir(data_dir: str | os.PathLike | None = None) -> Path:
+    """``<data_dir>/online``; data_dir defaults to $ENVBUREAU_DATA_DIR or ./data."""
+    base = data_dir or os.environ.get("ENVBUREAU_DATA_DIR") or "data"
+    return Path(base) / "online"
+
+
+def encode_record(received_at: float, frame: bytes) -> bytes:
+    tail = struct.pack("<d", received_at) + frame
+    return struct.pack("<II", len(frame), zlib.crc32(tail)) + tail
+
+
+def iter_records(data: bytes, start: int = 0) -> Iterator[tuple[int, float, bytes]]:
+    """Yield (end offset, received_at, frame) for every intact record; stops at the first torn one."""
+    pos = start
+    n = len(data)
+    size = HEADER.size
+    while pos + size <= n:
+        length, crc, received_at = HEADER.unpack_from(data, pos)
+        end = pos + size + length
+        if length > MAX_RECORD or end > n or zlib.crc32(data[pos + 8:end]) != crc:
+            return
+        yield end, received_at, data[pos + size:end]
+        pos = end
+
+
+def read_segment(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return b""
+
+
+def segment_path(log_dir: Path, seq: int) -> Path:
+    return log_dir / f"{seq:010d}{SEGMENT_SUFFIX}"
+
+
+def list_segments(log_dir: Path) -> list[int]:
+    out = []
+    try:
+        names = os.listdir(log_dir)
+    except FileNotFoundError:
+        return out
+    for name in names:
+        if name.endswith(SEGMENT_SUFFIX) and name[:-4].isdigit():
+            out.append(int(name[:-4]))
+    return sorted(out)
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class PacketLog:
+    """Append-only segmented log.  ``append_and_sync`` is called from one writer thread only."""
+
+    def __init__(self, root: Path, segment_bytes: int = 64 << 20, sync: bool = True):
+        self.root = Path(root)
+        self.dir = self.root / "log"
+        self.segment_bytes = segment_bytes
+        self.sync = sync
+        self.seq = 0
+        self.size = 0
+        self._fd: int | None = None
+        self.opened_at = time.time()
+        self.recovered_truncated = 0
+
+    # -- opening and recovery
+    def open(self) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        segs = list_segments(self.dir)
+        if not segs:
+            self._start(1)
+            return
+        self.seq = segs[-1]
+        path = segment_path(self.dir, self.seq)
+        data = read_segment(path)
+        good = 0
+        for end, _, _ in iter_records(data):
+            good = end
+        if good < len(data):
+            # torn tail from a crash: never acknowledged (acks follow fsync), so cut it off
+            self.recovered_truncated = len(data) - good
+            with open(path, "r+b") as fh:
+                fh.truncate(good)
+                os.fsync(fh.fileno())
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        self.size = good
+        self.opened_at = time.time()
+
+    def _start(self, seq: int) -> None:
+        self.seq = seq
+        self._fd = os.open(segment_path(self.dir, seq), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        self.size = 0
+        self.opened_at = time.time()
+        fsync_dir(self.dir)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    # -- writing
+    def append_and_sync(self, data: bytes) -> tuple[int, int]:
+        """Write one group of records and fsync; returns (segment, end offset)."""
+        if data:
+            view = memoryview(data)
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+            if self.sync:
+                os.fdatasync(self._fd)
+            self.size += len(data)
+        return self.seq, self.size
+
+    def seal(self) -> int | None:
+        """Start a new segment; returns the sealed one's number (None if it was empty)."""
+        if self.size == 0:
+            return None
+        sealed = self.seq
+        if self.sync:
+            os.fsync(self._fd)
+        os.close(self._fd)
+        self._start(sealed + 1)
+        return sealed
+
+    def should_seal(self, max_age: float) -> bool:
+        return self.size > 0 and (self.size >= self.segment_bytes or time.time() - self.opened_at >= max_age)
+
+    def sealed_segments(self) -> list[int]:
+        return [s for s in list_segments(self.dir) if s < self.seq]
+
+
+def archive_segment(root: Path, seq: int, sync: bool = True) -> Path:
+    """Move a compacted segment to raw/YYYYMMDD/ (gzip), then delete it from the log."""
+    src = segment_path(root / "log", seq)
+    day = time.strftime("%Y%m%d", time.gmtime(src.stat().st_mtime + 8 * 3600))
+    dest_dir = root / "raw" / day
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest = dest_dir / f"{seq:010d}{SEGMENT_SUFFIX}.gz"
+    tmp = dest.with_suffix(".tmp")
+    with open(src, "rb") as fin, open(tmp, "wb") as raw_out:
+        with gzip.GzipFile(fileobj=raw_out, mode="wb", compresslevel=6, mtime=0) as gz:
+            shutil.copyfileobj(fin, gz, 1 << 20)
+        raw_out.flush()
+        if sync:
+            os.fsync(raw_out.fileno())
+    os.replace(tmp, dest)
+    if sync:
+        fsync_dir(dest_dir)
+    src.unlink()
+    return dest
+
+
+def iter_archive(root: Path) -> Iterator[tuple[int, float, bytes]]:
+    """All records of the raw archive (oldest first): (segment, received_at, frame)."""
+    raw = root / "raw"
+    if not raw.exists():
+        return
+    files = sorted(raw.glob("*/*.seg.gz"), key=lambda p: p.name)
+    for f in files:
+        seq = int(f.name.split(".")[0])
+        with gzip.open(f, "rb") as fh:
+            data = fh.read()
+        for _, at, frame in iter_records(data):
+            yield seq, at, frame
+
+
+def iter_log(root: Path, include_archive: bool = False) -> Iterator[tuple[int, int, float, bytes]]:
+    """Every stored record: (segment, end offset, received_at, frame), archive first when asked."""
+    log_dir = root / "log"
+    live = list_segments(log_dir)
+    if include_archive:
+        skip = set(live)  # a crash between archiving and unlinking leaves both copies
+        for seq, at, frame in iter_archive(root):
+            if seq not in skip:
+                yield seq, 0, at, frame
+    for seq in live:
+        data = read_segment(segment_path(log_dir, seq))
+        for end, at, frame in iter_records(data):
+            yield seq, end, at, frame
