@@ -1,0 +1,50 @@
+"""Shared fixtures: the core demo data and logged-in clients per demo user."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def shared_path(*parts) -> Path:
+    """A path in ../shared/, or skip the test with a clear message when it is absent."""
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"../shared/{'/'.join(parts)} is absent: test needs the shared reference data")
+    return p
+
+
+@pytest.fixture
+def demo_core(db):
+    from envbureau.core.demo_core import load_core
+
+    load_core(lambda m: None)
+
+
+@pytest.fixture
+def client_for(demo_core):
+    from django.test import Client
+
+    from envbureau.core.models import User
+
+    def make(username: str) -> Client:
+        c = Client()
+        c.force_login(User.objects.get(username=username))
+        return c
+
+    return make
+
+
+@pytest.fixture
+def user_named(demo_core):
+    from envbureau.core.models import User
+
+    return lambda name: User.objects.get(username=name)
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path, settings):
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "DATA_DIR": tmp_path}
+    os.environ.setdefault("ENVBUREAU_DATA_DIR", str(tmp_path))
