@@ -26,8 +26,10 @@ pm10_1h pm25_1h (short keys so2 no2 co pm10 pm25 o3 are accepted, meaning the re
   "hj633_2026"|"complete"|"available") -> AQIResult`` with ``.aqi[S]``, ``.level[S]`` (int8 1..6, 0 = NA),
   ``.valid[S]``, ``.complete[S]``, ``.iaqi[S+(k,)]``, ``.primary[S+(k,)]``, ``.exceeding[S+(k,)]``,
   ``.indicators`` (order of the last axis).
-- ``air.aqi_by_date(conc: dict[str, float[..., D]], dates[D], *, rules=None) -> dict`` — each day
-  under its own rule set: keys ``aqi``, ``level``, ``valid`` ([..., D]), ``rules_code`` ([D]), ``by_rules``.
+- ``air.aqi_by_date(conc: dict[str, float[..., D]], dates[D], *, rules=None) -> AQIByDate`` — each day
+  under its own rule set: ``.aqi``, ``.level``, ``.valid``, ``.complete`` [..., D]; ``.iaqi``, ``.primary``,
+  ``.exceeding`` [..., D, 7] in the order ``.indicators`` (= ``air.DAILY_UNION``); ``.rules_code`` [D];
+  ``.rules_used`` {rule-set name: days}; ``.mixed``.
 - ``air.category(aqi) -> Category(level, level_name, name, name_en, colour, hex)``;
   ``air.category_level(aqi[S]) -> int8[S]``; ``air.round_concentration(c, pollutant)``.
 
@@ -44,8 +46,8 @@ reason)`` (reason codes in ``averaging.REASONS``).
 - ``averaging.daily_max_1h(h[..., D, 24])``; ``averaging.moving_mean(series[..., T], window, min_valid)``
 - ``averaging.daily_from_hourly({pollutant: h[..., D, 24]}) -> DailySeries`` (``.values`` and
   ``.validity`` keyed by indicator code: so2_24h … pm25_24h, o3_8h (MDA8), o3_1h (daily max))
-- ``air_daily.daily_aqi_from_hourly({pollutant: h[..., D, 24]}, dates[D], *, rules=None) ->
-  DailyAQI`` — a whole station-year (or many stations) in one call.
+- ``air.daily_aqi_from_hourly({pollutant: h[..., D, 24]}, dates[D], *, rules=None) ->
+  DailyAQI(daily: DailySeries, aqi: AQIByDate)`` — a whole station-year (or many stations) in one call.
 
 Statistics (:mod:`.stats`)
 --------------------------

@@ -49,7 +49,8 @@ __all__ = [
     "RULES_2012", "RULES_2026", "RULE_SETS", "RuleSet", "LimitStage", "rules_for", "rule_codes_for",
     "get_rules", "SWITCH_DATE", "POLLUTANTS", "INDICATORS", "Category", "category", "category_level",
     "CATEGORIES", "iaqi", "iaqi_array", "aqi", "aqi_arrays", "AQIReport", "AQIResult",
-    "VALID_DAY_RULES", "normalize_keys", "indicator_limit", "round_concentration",
+    "VALID_DAY_RULES", "normalize_keys", "indicator_limit", "round_concentration", "aqi_by_date",
+    "AQIByDate", "daily_aqi_from_hourly", "DailyAQI", "keys_in_report",
 ]
 
 POLLUTANTS: tuple[str, ...] = ("so2", "no2", "pm10", "co", "o3", "pm25")
@@ -378,50 +379,141 @@ def aqi_arrays(concentrations: Mapping[str, object], rules: RuleSet | str = RULE
                      over_st, st, valid_day_rule, sorted(set(notes)))
 
 
+#: union of the daily indicators of both rule sets, in the order used by :class:`AQIByDate`
+DAILY_UNION: tuple[str, ...] = ("so2_24h", "no2_24h", "pm10_24h", "co_24h", "o3_1h", "o3_8h", "pm25_24h")
+HOURLY_UNION: tuple[str, ...] = ("so2_1h", "no2_1h", "pm10_24h", "pm10_1h", "co_1h", "o3_1h", "o3_8h",
+                                 "pm25_24h", "pm25_1h")
+
+
+@dataclass
+class AQIByDate:
+    """AQI over arrays whose last axis is days, each day under its own rule set.
+
+    Arrays: ``aqi``, ``level``, ``valid``, ``complete`` [..., D]; ``iaqi``, ``primary``, ``exceeding``
+    [..., D, k] with k = ``indicators`` (union of both rule sets' indicators; an indicator that a
+    day's rule set does not use is NaN/False on that day).  ``rules_code`` [D] says which rule set
+    each day used; ``rules_used`` maps rule-set name → number of days.
+    """
+
+    dates: np.ndarray
+    indicators: tuple[str, ...]
+    aqi: np.ndarray
+    level: np.ndarray
+    valid: np.ndarray
+    complete: np.ndarray
+    iaqi: np.ndarray
+    primary: np.ndarray
+    exceeding: np.ndarray
+    rules_code: np.ndarray
+    rules_used: dict[str, int]
+    notes: list[str]
+
+    @property
+    def mixed(self) -> bool:
+        return len(self.rules_used) > 1
+
+    def primary_codes(self, index) -> list[str]:
+        row = self.primary[index]
+        return [c for c, p in zip(self.indicators, row) if p]
+
+
 def aqi_by_date(concentrations: Mapping[str, object], dates, *, period: str = "day",
                 rules: RuleSet | str | None = None, valid_day_rule: str = "hj633_2026",
-                stage: str | None = None) -> dict[str, object]:
-    """Daily AQI over arrays whose **last axis is days** (``dates``: datetime64[D] of that axis).
+                stage: str | None = None, round_inputs: bool | None = None) -> AQIByDate:
+    """Daily (or hourly) AQI over arrays whose **last axis is time** (``dates``: datetime64 of that axis).
 
-    Each day is computed under its own rule set (``rules_for(date)``) unless ``rules`` names one.
-    Returns ``{"aqi", "level", "valid", "rules_code" (per day), "by_rules": {code: AQIResult}}``;
-    ``by_rules[code]`` covers only that rule set's days (a slice of the day axis).
+    Each element is computed under the rule set in force on its date (``rules_for``) unless ``rules``
+    names one.  Under 2026 the exceedance test uses the GB 3095-2026 stage of each day unless
+    ``stage`` names one.  Indicators a rule set does not use (``o3_1h`` in a 2026 daily report) are
+    ignored on those days.
     """
-    d = np.asarray(dates, dtype="datetime64[D]")
-    first = next(iter(concentrations.values()))
-    shape = np.shape(first)
-    if d.ndim != 1 or d.shape[0] != shape[-1]:
-        raise ValueError(f"dates must be 1-D with length {shape[-1]} (the last axis)")
+    d = np.asarray(dates).astype("datetime64[D]")
+    if not concentrations:
+        raise ValueError("no concentrations given")
+    arrays = {k: np.asarray(v, dtype=np.float64) for k, v in concentrations.items()}
+    shape = next(iter(arrays.values())).shape
+    if any(a.shape != shape for a in arrays.values()):
+        raise ValueError("all concentration arrays must have the same shape")
+    if d.ndim != 1 or len(shape) == 0 or d.shape[0] != shape[-1]:
+        raise ValueError(f"dates must be 1-D with the length of the last axis ({shape[-1] if shape else 0})")
     codes = rule_codes_for(d) if rules is None else np.full(d.shape, get_rules(rules).code)
+    union = DAILY_UNION if period == "day" else HOURLY_UNION
+    k = len(union)
+    out_iaqi = np.full(shape + (k,), np.nan)
+    out_pri = np.zeros(shape + (k,), dtype=bool)
+    out_exc = np.zeros(shape + (k,), dtype=bool)
     aqi_out = np.full(shape, np.nan)
     level = np.zeros(shape, dtype=np.int8)
     valid = np.zeros(shape, dtype=bool)
-    by: dict[str, AQIResult] = {}
+    complete = np.zeros(shape, dtype=bool)
+    used: dict[str, int] = {}
+    notes: list[str] = []
     for code in ("2012", "2026"):
-        sel = codes == code
-        if not sel.any():
+        sel_code = codes == code
+        if not sel_code.any():
             continue
         rs = RULE_SETS[code]
-        sub = {k: np.asarray(v, dtype=np.float64)[..., sel] for k, v in concentrations.items()
-               if k in keys_in_report(list(concentrations), rs, period)}
-        if stage is None and code == "2026":
-            # GB 3095-2026 stage by day (exceedance only): split again at 2031-01-01
-            days = d[sel]
-            res = aqi_arrays(sub, rs, period=period, date=_dt.date.fromisoformat(str(days[0])),
-                             valid_day_rule=valid_day_rule)
-            fin = days >= np.datetime64("2031-01-01")
-            if fin.any() and not fin.all():
-                res_f = aqi_arrays({k: v[..., fin] for k, v in sub.items()}, rs, period=period,
-                                   stage="final", valid_day_rule=valid_day_rule)
-                res.exceeding[..., fin, :] = res_f.exceeding
+        keys = keys_in_report(list(arrays), rs, period)
+        if code == "2026" and stage is None:
+            fin = d >= np.datetime64("2031-01-01")
+            parts = [(sel_code & ~fin, "transitional"), (sel_code & fin, "final")]
         else:
-            res = aqi_arrays(sub, rs, period=period, stage=stage if code == "2026" else None,
-                             valid_day_rule=valid_day_rule)
-        by[code] = res
-        aqi_out[..., sel] = res.aqi
-        level[..., sel] = res.level
-        valid[..., sel] = res.valid
-    return {"aqi": aqi_out, "level": level, "valid": valid, "rules_code": codes, "by_rules": by}
+            parts = [(sel_code, stage)]
+        for sel, st in parts:
+            if not sel.any():
+                continue
+            full = sel.all()
+            sub = {kk: (arrays[kk] if full else arrays[kk][..., sel]) for kk in keys}
+            res = aqi_arrays(sub, rs, period=period, stage=st if code == "2026" else None,
+                             valid_day_rule=valid_day_rule, round_inputs=round_inputs)
+            cols = [union.index(c) for c in res.indicators]
+            if full:
+                aqi_out, level, valid, complete = res.aqi, res.level, res.valid, res.complete
+                out_iaqi[..., cols] = res.iaqi
+                out_pri[..., cols] = res.primary
+                out_exc[..., cols] = res.exceeding
+            else:
+                aqi_out[..., sel] = res.aqi
+                level[..., sel] = res.level
+                valid[..., sel] = res.valid
+                complete[..., sel] = res.complete
+                idx = np.nonzero(sel)[0]
+                for j, c in enumerate(cols):
+                    out_iaqi[..., idx, c] = res.iaqi[..., j]
+                    out_pri[..., idx, c] = res.primary[..., j]
+                    out_exc[..., idx, c] = res.exceeding[..., j]
+            notes += res.notes
+        used[rs.name] = int(sel_code.sum())
+    return AQIByDate(d, union, aqi_out, level, valid, complete, out_iaqi, out_pri, out_exc, codes, used,
+                     sorted(set(notes)))
+
+
+@dataclass
+class DailyAQI:
+    """Result of :func:`daily_aqi_from_hourly`: the daily concentrations (with validity) and the AQI."""
+
+    daily: "DailySeries"
+    aqi: AQIByDate
+
+
+def daily_aqi_from_hourly(hourly: Mapping[str, object], dates, *, rules: RuleSet | str | None = None,
+                          valid_day_rule: str = "hj633_2026", min_hours: int = 20,
+                          mda8_min_windows: int = 14) -> DailyAQI:
+    """Daily AQI of a whole station-year (or ``[n_stations, n_days, 24]``) in one call.
+
+    ``hourly``: pollutant (so2 no2 co pm10 pm25 o3) → array ``[..., n_days, 24]`` (hour index h covers
+    h:00–h+1:00 local time; NaN = missing).  ``dates``: datetime64[D] of the day axis.  Daily means
+    need ≥ 20 valid hours, MDA8 ≥ 14 valid 8-h windows (or exceeding 160), GB 3095 表4 / HJ 663.
+    """
+    from .averaging import daily_from_hourly
+
+    d = np.asarray(dates).astype("datetime64[D]")
+    codes = rule_codes_for(d) if rules is None else np.full(d.shape, get_rules(rules).code)
+    need_1h = bool((codes == "2012").any())
+    ds = daily_from_hourly(hourly, min_hours=min_hours, mda8_min_windows=mda8_min_windows,
+                           with_o3_1h=need_1h)
+    res = aqi_by_date(ds.values, d, rules=rules, valid_day_rule=valid_day_rule)
+    return DailyAQI(ds, res)
 
 
 def keys_in_report(keys: Sequence[str], rules: RuleSet, period: str = "day") -> list[str]:
