@@ -106,7 +106,7 @@ class PacketLog:
         self.dir.mkdir(parents=True, exist_ok=True)
         segs = list_segments(self.dir)
         if not segs:
-            self._start(1)
+            self._start(_last_archived(self.dir) + 1)  # never reuse a number the raw archive holds
             return
         self.seq = segs[-1]
         path = segment_path(self.dir, self.seq)
@@ -184,8 +184,18 @@ def archive_segment(root: Path, seq: int, sync: bool = True) -> Path:
     os.replace(tmp, dest)
     if sync:
         fsync_dir(dest_dir)
+    marker = root / "log" / "last_archived"
+    if seq > _last_archived(root / "log"):
+        marker.write_text(str(seq))
     src.unlink()
     return dest
+
+
+def _last_archived(log_dir: Path) -> int:
+    try:
+        return int((log_dir / "last_archived").read_text().strip() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0
 
 
 def iter_archive(root: Path) -> Iterator[tuple[int, float, bytes]]:

@@ -1,0 +1,189 @@
+"""Command line of the gateway: ``main(argv)`` for the subcommands the project CLI forwards.
+
+    gateway        [--host H] [--port N] [--data-dir D] [--registry SPEC] …
+    gateway-stats  [--json] [--data-dir D] [--count-values]
+    hj212-sim      [--devices N] [--rate R] [--duration S] [--host H] [--port N] [--kind minute] …
+    gateway-compact [--data-dir D]     (normally started by the gateway itself)
+
+``--registry``: ``open`` (every MN is a point; demo/simulator), ``file:points.json``, or
+``package.module:factory`` — the sources app provides e.g. ``envbureau.sources.gateway:registry``.
+The env var ENVBUREAU_GATEWAY_REGISTRY sets the default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def _add_data_dir(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", default=None, help="data folder (default $ENVBUREAU_DATA_DIR or ./data)")
+
+
+def cmd_gateway(args) -> int:
+    import logging
+
+    from .registry import load_registry
+    from .server import GatewayConfig, Retention, run
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    retention = Retention()
+    for item in args.retention:
+        kind, _, days = item.partition(":")
+        setattr(retention, kind, int(days))
+    cfg = GatewayConfig(host=args.host, port=args.port, data_dir=args.data_dir, max_segment=args.max_segment,
+                        idle_timeout=args.idle_timeout, seal_seconds=args.seal_seconds,
+                        compact=not args.no_compact, compact_interval=args.compact_interval,
+                        retention=retention, sync=not args.no_sync)
+    return run(cfg, load_registry(args.registry))
+
+
+def storage_totals(root: Path, count_values: bool = False) -> dict:
+    def size(paths):
+        n = b = 0
+        for p in paths:
+            try:
+                b += p.stat().st_size
+                n += 1
+            except FileNotFoundError:
+                pass
+        return n, b
+
+    log_n, log_b = size((root / "log").glob("*.seg"))
+    pq_n, pq_b = size((root / "parquet").glob("*/day=*/*.parquet"))
+    raw_n, raw_b = size((root / "raw").glob("*/*.seg.gz"))
+    out = {"log_segments": log_n, "log_bytes": log_b, "parquet_files": pq_n, "parquet_bytes": pq_b,
+           "raw_archives": raw_n, "raw_archive_bytes": raw_b}
+    rejected = 0
+    for f in (root / "rejected").glob("*.jsonl"):
+        with open(f, "rb") as fh:
+            rejected += sum(1 for _ in fh)
+    out["rejected_records"] = rejected
+    if count_values and pq_n:
+        import duckdb
+
+        glob = str(root / "parquet" / "*" / "day=*" / "*.parquet")
+        out["stored_values"] = duckdb.sql(f"select count(*) from read_parquet('{glob}')").fetchall()[0][0]
+        out["bytes_per_value"] = round(pq_b / out["stored_values"], 2) if out["stored_values"] else None
+    return out
+
+
+def cmd_stats(args) -> int:
+    from .store import online_dir
+
+    root = online_dir(args.data_dir)
+    try:
+        doc = json.loads((root / "stats.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        doc = {}
+    doc["running"] = bool(doc) and time.time() - doc.get("updated_at", 0) < 5 and _alive(doc.get("pid"))
+    doc["storage"] = storage_totals(root, args.count_values)
+    if args.json:
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        return 0
+    since = doc.get("since_start", {})
+    totals = doc.get("totals", {})
+    print(f"gateway {'running' if doc['running'] else 'not running'}"
+          + (f" (pid {doc.get('pid')}, port {doc.get('port')})" if doc.get("pid") else ""))
+    print(f"connections open: {doc.get('connections_open', 0)}")
+    keys = ["received", "stored", "acknowledged", "duplicates", "connections_opened", "idle_closed"]
+    print(f"{'':22}{'since start':>14}{'total':>14}")
+    for k in keys:
+        print(f"{k:22}{since.get('counters', {}).get(k, 0):>14}{totals.get('counters', {}).get(k, 0):>14}")
+    reasons = sorted(set(since.get("rejected", {})) | set(totals.get("rejected", {})))
+    for r in reasons:
+        print(f"{'rejected ' + r:22}{since.get('rejected', {}).get(r, 0):>14}{totals.get('rejected', {}).get(r, 0):>14}")
+    for k, v in doc["storage"].items():
+        print(f"{k:22}{v:>14}")
+    if doc.get("unknown_mns"):
+        print("unknown MNs: " + ", ".join(f"{mn} ({i['count']})" for mn, i in list(doc["unknown_mns"].items())[:20]))
+    return 0
+
+
+def _alive(pid) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(int(pid), 0)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def cmd_sim(args) -> int:
+    from .server import install_uvloop
+    from .sim import Simulator
+
+    install_uvloop()
+    sim = Simulator(host=args.host, port=args.port, devices=args.devices, rate=args.rate, duration=args.duration,
+                    kind=args.kind, mn_prefix=args.mn_prefix, seed=args.seed, realistic=not args.clean)
+    res = asyncio.run(sim.run())
+    summary = res.summary()
+    print(json.dumps(summary) if args.json else "  ".join(f"{k}={v}" for k, v in summary.items()))
+    return 0 if res.sent else 1
+
+
+def cmd_compact(args) -> int:
+    from .compact import main as compact_main
+
+    argv = ["--data-dir", args.data_dir] if args.data_dir else []
+    return compact_main(argv + (["--all"] if args.all else []))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="envbureau")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("gateway", help="run the HJ 212 gateway (TCP)")
+    g.add_argument("--host", default=os.environ.get("ENVBUREAU_GATEWAY_HOST", "0.0.0.0"))
+    g.add_argument("--port", type=int, default=int(os.environ.get("ENVBUREAU_GATEWAY_PORT", "9212")))
+    _add_data_dir(g)
+    g.add_argument("--registry", default=os.environ.get("ENVBUREAU_GATEWAY_REGISTRY", "open"),
+                   help="open | file:points.json | package.module:factory")
+    g.add_argument("--max-segment", type=int, default=4096, help="size cap of a data segment in bytes")
+    g.add_argument("--idle-timeout", type=float, default=900.0, help="seconds before a silent connection closes")
+    g.add_argument("--seal-seconds", type=float, default=300.0, help="seal the log segment after this long")
+    g.add_argument("--compact-interval", type=float, default=60.0)
+    g.add_argument("--no-compact", action="store_true", help="do not start compactions (tests, benchmarks)")
+    g.add_argument("--retention", action="append", default=[], help="KIND:DAYS (rtd, minute, hour, day, raw)")
+    g.add_argument("--no-sync", action="store_true", help="skip fsync (unsafe: for experiments only)")
+    g.set_defaults(func=cmd_gateway)
+
+    s = sub.add_parser("gateway-stats", help="gateway counters and storage totals")
+    _add_data_dir(s)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--count-values", action="store_true", help="also count stored values (scans Parquet)")
+    s.set_defaults(func=cmd_stats)
+
+    m = sub.add_parser("hj212-sim", help="simulate HJ 212 devices")
+    m.add_argument("--host", default="127.0.0.1")
+    m.add_argument("--port", type=int, default=9212)
+    m.add_argument("--devices", type=int, default=10)
+    m.add_argument("--rate", type=float, default=10.0, help="packets per second, all devices together")
+    m.add_argument("--duration", type=float, default=10.0, help="seconds")
+    m.add_argument("--kind", choices=["rtd", "minute", "hour", "day"], default="minute")
+    m.add_argument("--mn-prefix", default="SIM")
+    m.add_argument("--seed", type=int, default=1)
+    m.add_argument("--clean", action="store_true", help="no exceedances, faults, gaps or malformed frames")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=cmd_sim)
+
+    c = sub.add_parser("gateway-compact", help="compact sealed log segments into Parquet now")
+    _add_data_dir(c)
+    c.add_argument("--all", action="store_true", help="include the newest segment (only when no gateway runs)")
+    c.set_defaults(func=cmd_compact)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

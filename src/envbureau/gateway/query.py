@@ -1,0 +1,95 @@
+"""One consistent series for a point across the packet log (recent) and Parquet partitions (older).
+
+Consistency with a compaction running at the same time: the log is read *first*, then the
+partitions.  Compaction writes partitions before it removes a segment, so a value is either in
+what we read from the log or already in a partition when we read those; both copies are merged
+by the dedup key (ts, pno, code, field), keeping the partition copy.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from envbureau.hj212 import CHINA_TZ
+
+from .compact import SCHEMA, partition_path, rows_from_frames
+from .store import iter_records, list_segments, online_dir, read_segment, segment_path
+
+OUT_COLUMNS = ["ts", "pno", "code", "factor", "field", "value", "flag", "mant", "exp"]
+
+
+def _days(start: datetime, end: datetime) -> list[date]:
+    a = start.astimezone(CHINA_TZ).date()
+    b = end.astimezone(CHINA_TZ).date()
+    return [a + timedelta(days=i) for i in range((b - a).days + 1)]
+
+
+def _log_frames(root: Path, mn: str) -> list[bytes]:
+    needle = f"MN={mn};".encode()
+    out = []
+    log_dir = root / "log"
+    for seq in list_segments(log_dir):
+        data = read_segment(segment_path(log_dir, seq))
+        if needle not in data:
+            continue
+        for _, _, frame in iter_records(data):
+            if needle in frame:
+                out.append(frame)
+    return out
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=SCHEMA)
+
+
+def read_series(mn: str, kind: str, start: datetime, end: datetime, *, factors=None, fields=None,
+                data_dir: str | Path | None = None, root: Path | None = None) -> pl.DataFrame:
+    """Values of point ``mn`` for data kind rtd|minute|hour|day with start <= ts < end.
+
+    Returns columns ts (UTC), pno, code, factor, field, value (float64), flag, mant, exp — sorted by ts.
+    ``factors`` / ``fields`` filter by normalised factor code and field name (e.g. ["Avg"]).
+    """
+    root = root or online_dir(data_dir)
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("start and end must be timezone-aware")
+    # 1. the log first (see module docstring)
+    groups = rows_from_frames(_log_frames(root, mn))
+    recent = [cols.frame() for (k, _, m), cols in groups.items() if k == kind and m == mn]
+    # 2. then the partitions of the days in range
+    files = [p for d in _days(start, end) if (p := partition_path(root, kind, d.isoformat(), mn)).exists()]
+    older = _read_partitions(files)
+    parts = [older, *recent] if recent else [older]
+    df = pl.concat(parts, how="vertical_relaxed") if len(parts) > 1 else parts[0]
+    lo = start.astimezone(CHINA_TZ)
+    hi = end.astimezone(CHINA_TZ)
+    df = df.filter((pl.col("ts") >= lo) & (pl.col("ts") < hi))
+    if factors is not None:
+        df = df.filter(pl.col("factor").is_in(list(factors)))
+    if fields is not None:
+        df = df.filter(pl.col("field").is_in(list(fields)))
+    df = df.unique(subset=["ts", "pno", "code", "field"], keep="first", maintain_order=True)
+    value = (pl.col("mant").cast(pl.Float64) * pl.lit(10.0).pow(pl.col("exp").cast(pl.Float64)))
+    return df.with_columns(value.alias("value")).sort(["ts", "factor", "field"]).select(OUT_COLUMNS)
+
+
+def _read_partitions(files: list[Path]) -> pl.DataFrame:
+    for _attempt in range(5):
+        present = [f for f in files if f.exists()]
+        if not present:
+            return _empty()
+        try:
+            return pl.read_parquet(present) if len(present) > 1 else pl.read_parquet(present[0])
+        except (FileNotFoundError, OSError):
+            continue  # replaced under us by a compaction: list again
+    return pl.read_parquet([f for f in files if f.exists()])
+
+
+def wide(df: pl.DataFrame, field: str = "Avg") -> pl.DataFrame:
+    """One row per timestamp, one column per factor — what a chart wants."""
+    sub = df.filter(pl.col("field") == field)
+    if sub.is_empty():
+        return pl.DataFrame({"ts": []})
+    return sub.pivot(on="factor", index="ts", values="value", aggregate_function="first").sort("ts")

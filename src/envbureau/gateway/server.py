@@ -1,0 +1,602 @@
+"""asyncio TCP gateway for HJ 212 devices.
+
+Per frame: decode → policy checks against the registry snapshot → dedup by (MN, CN, DataTime, PNO)
+→ appended to the pending group commit.  One committer task hands each group to a writer thread
+(write + fdatasync), then sends the acknowledgements of that group, so **no answer leaves before
+its packet is on disk**.  Packets arriving while a commit is in flight form the next group.
+Sealed log segments are compacted into Parquet by a separate process (``compact.py``) so the
+event loop never waits on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import queue
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from envbureau.hj212 import ALL_CRC_DIALECTS, FrameSplitter, HJ212Error, build_reply, decode, parse_segment
+from envbureau.hj212.codes import is_answer
+from envbureau.hj212.crc import HJ212
+
+from .registry import PointDirectory, stored_packet
+from .store import PacketLog, encode_record, iter_log, online_dir
+
+log = logging.getLogger("envbureau.gateway")
+
+#: rejection reasons (stable keywords used in stats and the rejected log)
+REASONS = ("framing", "length", "crc", "syntax", "unknown_mn", "disabled", "password")
+
+
+@dataclass
+class Retention:
+    """Days to keep each data kind (defaults: real-time 30 d, minute 1 y, hour/day and raw 5 y)."""
+
+    rtd: int = 30
+    minute: int = 366
+    hour: int = 1827
+    day: int = 1827
+    raw: int = 1827
+
+    def as_args(self) -> list[str]:
+        return [f"--retention={k}:{getattr(self, k)}" for k in ("rtd", "minute", "hour", "day", "raw")]
+
+
+@dataclass
+class GatewayConfig:
+    host: str = "0.0.0.0"
+    port: int = 9212
+    data_dir: str | None = None
+    max_segment: int = 4096  # size cap of a frame's data segment (standard: 1024)
+    idle_timeout: float = 900.0  # close connections silent this long (≥ 2 × RtdInterval)
+    segment_bytes: int = 64 << 20
+    seal_seconds: float = 300.0
+    compact: bool = True
+    compact_interval: float = 60.0
+    retention: Retention = field(default_factory=Retention)
+    sync: bool = True
+    dedup_keys: int = 2_000_000
+    refresh_seconds: float = 30.0
+    stats_interval: float = 1.0
+    max_pending_bytes: int = 32 << 20
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.c: Counter[str] = Counter()
+        self.rejected: Counter[str] = Counter()
+        self.unknown_mns: dict[str, dict] = {}
+        self.started_at = time.time()
+
+    def snapshot(self) -> dict:
+        return {"counters": dict(self.c), "rejected": dict(self.rejected)}
+
+
+class _Batch:
+    __slots__ = ("records", "acks", "stored", "rejected", "nbytes")
+
+    def __init__(self) -> None:
+        self.records: list[bytes] = []
+        self.acks: list[tuple[DeviceConnection, bytes]] = []
+        self.stored: list[tuple[bytes, object, float]] = []
+        self.rejected: list[str] = []
+        self.nbytes = 0
+
+
+class DeviceConnection(asyncio.Protocol):
+    def __init__(self, gateway: Gateway):
+        self.gw = gateway
+        self.splitter = FrameSplitter(gateway.config.max_segment)
+        self.transport: asyncio.Transport | None = None
+        self.peer = ""
+        self.last_seen = time.monotonic()
+        self.mns: set[str] = set()
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        peer = transport.get_extra_info("peername")
+        self.peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
+        self.gw.connection_opened(self)
+
+    def data_received(self, data: bytes) -> None:
+        self.last_seen = time.monotonic()
+        gw = self.gw
+        gw.stats.c["bytes_received"] += len(data)
+        for event in self.splitter.feed(data):
+            if type(event) is bytes:
+                gw.handle_frame(self, event)
+            else:
+                gw.reject(self, event.kind, event.detail, event.raw, offset=event.offset)
+
+    def connection_lost(self, exc) -> None:
+        self.gw.connection_closed(self)
+
+
+class Gateway:
+    def __init__(self, config: GatewayConfig | None = None, registry=None):
+        from .registry import OpenRegistry
+
+        self.config = config or GatewayConfig()
+        self.registry = registry if registry is not None else OpenRegistry()
+        self.root = online_dir(self.config.data_dir)
+        self.log = PacketLog(self.root, self.config.segment_bytes, sync=self.config.sync)
+        self.directory = PointDirectory(self.registry)
+        self.stats = Stats()
+        self.connections: set[DeviceConnection] = set()
+        self.by_mn: dict[str, DeviceConnection] = {}
+        self._index: dict[tuple, None] = {}
+        self._pending = _Batch()
+        self._wake: asyncio.Event | None = None
+        self._io = ThreadPoolExecutor(1, thread_name_prefix="gateway-log")
+        self._aux = ThreadPoolExecutor(1, thread_name_prefix="gateway-aux")
+        self._wants_stored = bool(getattr(self.registry, "wants_stored", True))
+        self._hook_q: queue.Queue = queue.Queue()
+        self._hook_thread: threading.Thread | None = None
+        self._tasks: list[asyncio.Task] = []
+        self._server: asyncio.AbstractServer | None = None
+        self._closing = False
+        self._paused = False
+        self._compactor: asyncio.subprocess.Process | None = None
+        self._totals_base: dict = {}
+        self.last_commit_position = (0, 0)
+        self.hook_cursor = (0, 0)
+        self._rejected_fh = None
+        self._rejected_day = ""
+        self.port: int | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self.root.mkdir(parents=True, exist_ok=True)
+        await loop.run_in_executor(self._io, self._open_storage)
+        await loop.run_in_executor(self._aux, self.directory.refresh)
+        if self._wants_stored:
+            self._hook_thread = threading.Thread(target=self._hook_worker, name="gateway-hook", daemon=True)
+            self._hook_thread.start()
+            await loop.run_in_executor(self._aux, self._replay_hook)
+        self._server = await loop.create_server(lambda: DeviceConnection(self), self.config.host, self.config.port,
+                                                reuse_address=True, backlog=4096)
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._tasks = [loop.create_task(self._committer(), name="committer"),
+                       loop.create_task(self._periodic(), name="periodic")]
+        log.info("HJ 212 gateway listening on %s:%s, data in %s", self.config.host, self.port, self.root)
+
+    def _open_storage(self) -> None:
+        self.log.open()
+        self._load_totals()
+        self.hook_cursor = self._read_cursor()
+        # rebuild the dedup index from every record still in the log
+        n = 0
+        for seq, end, _, frame in iter_log(self.root):
+            key = _key_of(frame)
+            if key is not None:
+                self._index[key] = None
+            n += 1
+            self.last_commit_position = (seq, end)
+        self.stats.c["recovered_records"] = n
+        if self.log.recovered_truncated:
+            log.warning("cut a torn tail of %d bytes from segment %d", self.log.recovered_truncated, self.log.seq)
+
+    async def stop(self) -> None:
+        self._closing = True
+        if self._server is not None:
+            self._server.close()
+        for conn in list(self.connections):
+            if conn.transport is not None:
+                conn.transport.close()
+        if self._wake is not None:
+            self._wake.set()
+        for t in self._tasks:
+            t.cancel()
+        for t in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+        loop = asyncio.get_running_loop()
+        await self._commit_once(loop)  # flush anything left
+        if self._compactor is not None and self._compactor.returncode is None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._compactor.wait(), 30)
+        if self._hook_thread is not None:
+            self._hook_q.put(None)
+            await loop.run_in_executor(None, self._hook_thread.join, 30)
+        self._write_stats()
+        await loop.run_in_executor(self._io, self._close_storage)
+        self._io.shutdown(wait=True)
+        self._aux.shutdown(wait=True)
+
+    def _close_storage(self) -> None:
+        self.log.close()
+        if self._rejected_fh is not None:
+            self._rejected_fh.close()
+            self._rejected_fh = None
+
+    async def serve_forever(self) -> None:
+        await self.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await self.stop()
+
+    # ------------------------------------------------------------------ connections
+    def connection_opened(self, conn: DeviceConnection) -> None:
+        self.connections.add(conn)
+        self.stats.c["connections_opened"] += 1
+        if self._paused:
+            conn.transport.pause_reading()
+
+    def connection_closed(self, conn: DeviceConnection) -> None:
+        self.connections.discard(conn)
+        self.stats.c["connections_closed"] += 1
+        for mn in conn.mns:
+            if self.by_mn.get(mn) is conn:
+                del self.by_mn[mn]
+
+    def send_to(self, mn: str, frame: bytes) -> bool:
+        """Send a platform command to the device's latest connection (downlink)."""
+        conn = self.by_mn.get(mn)
+        if conn is None or conn.transport is None or conn.transport.is_closing():
+            return False
+        conn.transport.write(frame)
+        return True
+
+    # ------------------------------------------------------------------ the hot path
+    def handle_frame(self, conn: DeviceConnection, frame: bytes) -> None:
+        now = time.time()
+        c = self.stats.c
+        c["received"] += 1
+        try:
+            p = decode(frame, crc_dialects=ALL_CRC_DIALECTS, lenient_length=True, max_segment=self.config.max_segment)
+        except HJ212Error as exc:
+            mn = exc.packet.mn if getattr(exc, "packet", None) is not None else None
+            self.reject(conn, exc.kind, exc.detail, frame, offset=exc.offset, mn=mn)
+            return
+        point = self.directory.resolve(p.mn)
+        if point is None:
+            self._unknown_mn(conn, p.mn or "", frame)
+            return
+        if not point.enabled:
+            self.reject(conn, "disabled", "monitoring point is disabled", frame, mn=p.mn)
+            return
+        if p.crc_dialect != HJ212 and p.crc_dialect not in point.crc_dialects:
+            self.reject(conn, "crc", f"CRC is {p.crc_dialect}, not accepted for this MN", frame, mn=p.mn,
+                        offset=len(frame) - 6)
+            return
+        if p.declared_length is not None and not point.lenient_length:
+            self.reject(conn, "length", f"length field says {p.declared_length} but the data segment has "
+                        f"{len(p.segment)} bytes", frame, mn=p.mn, offset=2)
+            return
+        if point.password is not None and p.pw != point.password:
+            self.reject(conn, "password", "PW does not match the point's password", frame, mn=p.mn)
+            return
+        cn = p.cn
+        if not cn:
+            self.reject(conn, "syntax", "no CN field", frame, mn=p.mn)
+            return
+        dt_text = p.params.get("DataTime")
+        if p.kind is not None:
+            try:
+                if p.data_time is None:
+                    raise HJ212Error("data upload without DataTime")
+            except HJ212Error as exc:
+                self.reject(conn, "syntax", exc.detail, frame, mn=p.mn)
+                return
+        if p.crc_dialect != HJ212:
+            c["accepted_dialect_" + p.crc_dialect] += 1
+        mn = p.mn
+        if mn not in conn.mns:
+            conn.mns.add(mn)
+        self.by_mn[mn] = conn
+        batch = self._pending
+        key = (mn, cn, dt_text, p.pno) if dt_text is not None and not is_answer(cn) else None
+        if key is not None and key in self._index:
+            c["duplicates"] += 1  # retransmission: not stored again, but still answered
+        else:
+            if key is not None:
+                self._index[key] = None
+            rec = encode_record(now, frame)
+            batch.records.append(rec)
+            batch.nbytes += len(rec)
+            if self._wants_stored:
+                batch.stored.append((frame, point.id, now))
+        reply = build_reply(p)
+        if reply is not None:
+            batch.acks.append((conn, reply))
+        self._wake.set()
+        if batch.nbytes > self.config.max_pending_bytes and not self._paused:
+            self._pause_all()
+
+    def reject(self, conn: DeviceConnection | None, reason: str, detail: str, raw: bytes = b"",
+               offset: int | None = None, mn: str | None = None) -> None:
+        self.stats.rejected[reason] += 1
+        entry = {"at": time.time(), "peer": conn.peer if conn else "", "reason": reason, "detail": detail,
+                 "offset": offset, "mn": mn, "frame": raw[:4096].decode("utf-8", "backslashreplace")}
+        self._pending.rejected.append(json.dumps(entry, ensure_ascii=False))
+        if self._wake is not None:
+            self._wake.set()
+
+    def _unknown_mn(self, conn: DeviceConnection, mn: str, frame: bytes) -> None:
+        now = time.time()
+        info = self.stats.unknown_mns.get(mn)
+        if info is None:
+            if len(self.stats.unknown_mns) < 10000:
+                self.stats.unknown_mns[mn] = {"count": 1, "first_seen": now, "last_seen": now, "peer": conn.peer}
+                hook = getattr(self.registry, "on_unknown_mn", None)
+                if hook is not None:
+                    self._aux.submit(_safe_call, hook, mn, conn.peer, frame)
+        else:
+            info["count"] += 1
+            info["last_seen"] = now
+            info["peer"] = conn.peer
+        self.reject(conn, "unknown_mn", f"MN {mn!r} is not a registered monitoring point", frame, mn=mn)
+
+    def _evict_index(self) -> None:
+        excess = len(self._index) - self.config.dedup_keys
+        if excess > 0:
+            for k in list(islice(self._index, excess + self.config.dedup_keys // 10)):
+                del self._index[k]
+
+    # ------------------------------------------------------------------ group commit
+    async def _committer(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            await self._commit_once(loop)
+
+    async def _commit_once(self, loop) -> None:
+        batch = self._pending
+        if not (batch.records or batch.acks or batch.rejected):
+            return
+        self._pending = _Batch()
+        if batch.records or batch.rejected:
+            self.last_commit_position = await loop.run_in_executor(self._io, self._write_batch, batch)
+        c = self.stats.c
+        c["stored"] += len(batch.records)
+        c["commits"] += 1
+        # only now, with the group on disk, do the answers go out
+        by_conn: dict[DeviceConnection, list[bytes]] = {}
+        for conn, reply in batch.acks:
+            by_conn.setdefault(conn, []).append(reply)
+        sent = 0
+        for conn, replies in by_conn.items():
+            t = conn.transport
+            if t is not None and not t.is_closing():
+                t.write(b"".join(replies) if len(replies) > 1 else replies[0])
+                sent += len(replies)
+        c["acknowledged"] += sent
+        c["acks_dropped_closed"] += len(batch.acks) - sent
+        if batch.stored:
+            self._hook_q.put((batch.stored, self.last_commit_position))
+        if self._paused and self._pending.nbytes < self.config.max_pending_bytes // 2:
+            self._resume_all()
+        if len(self._index) > self.config.dedup_keys:
+            self._evict_index()
+
+    def _write_batch(self, batch: _Batch) -> tuple[int, int]:
+        pos = self.log.append_and_sync(b"".join(batch.records))
+        if batch.rejected:
+            self._write_rejected(batch.rejected)
+        if self.log.should_seal(self.config.seal_seconds):
+            self.log.seal()
+        return pos
+
+    def _write_rejected(self, lines: list[str]) -> None:
+        day = time.strftime("%Y%m%d", time.gmtime(time.time() + 8 * 3600))
+        if day != self._rejected_day or self._rejected_fh is None:
+            if self._rejected_fh is not None:
+                self._rejected_fh.close()
+            d = self.root / "rejected"
+            d.mkdir(parents=True, exist_ok=True)
+            self._rejected_fh = open(d / f"{day}.jsonl", "a", encoding="utf-8")
+            self._rejected_day = day
+        self._rejected_fh.write("\n".join(lines) + "\n")
+        self._rejected_fh.flush()
+        if self.config.sync:
+            os.fdatasync(self._rejected_fh.fileno())
+
+    def _pause_all(self) -> None:
+        self._paused = True
+        self.stats.c["backpressure_pauses"] += 1
+        for conn in self.connections:
+            if conn.transport is not None:
+                conn.transport.pause_reading()
+
+    def _resume_all(self) -> None:
+        self._paused = False
+        for conn in self.connections:
+            if conn.transport is not None and not conn.transport.is_closing():
+                conn.transport.resume_reading()
+
+    # ------------------------------------------------------------------ hook delivery (at least once)
+    def _hook_worker(self) -> None:
+        while True:
+            item = self._hook_q.get()
+            if item is None:
+                return
+            items, position = item
+            batch = []
+            for frame, point_id, received_at in items:
+                try:
+                    p = parse_segment(frame[6:-6], 6)
+                except HJ212Error:
+                    continue
+                batch.append(stored_packet(p, point_id, received_at, position))
+            while True:
+                try:
+                    self.registry.on_stored(batch)
+                    break
+                except Exception:  # the registry is someone else's code: log and retry, never lose
+                    log.exception("registry.on_stored failed; retrying")
+                    self.stats.c["hook_errors"] += 1
+                    time.sleep(1.0)
+                    if self._closing:
+                        return
+            self.hook_cursor = position
+            self._write_cursor(position)
+
+    def _cursor_path(self) -> Path:
+        return self.root / "hook.cursor"
+
+    def _read_cursor(self) -> tuple[int, int]:
+        try:
+            seq, end = self._cursor_path().read_text().split()
+            return int(seq), int(end)
+        except (FileNotFoundError, ValueError):
+            return (0, 0)
+
+    def _write_cursor(self, position) -> None:
+        tmp = self._cursor_path().with_suffix(".tmp")
+        tmp.write_text(f"{position[0]} {position[1]}\n")
+        os.replace(tmp, self._cursor_path())
+
+    def _replay_hook(self) -> None:
+        """Re-deliver records the hook had not confirmed before the last stop or crash."""
+        cseq, cend = self.hook_cursor
+        pending = []
+        for seq, end, at, frame in iter_log(self.root):
+            if (seq, end) <= (cseq, cend):
+                continue
+            try:
+                p = parse_segment(frame[6:-6], 6)
+            except HJ212Error:
+                continue
+            point = self.directory.resolve(p.mn)
+            if point is not None:
+                pending.append((frame, point.id, at))
+            if len(pending) >= 1000:
+                self._hook_q.put((pending, (seq, end)))
+                pending = []
+            self.stats.c["hook_replayed"] += 1
+        if pending:
+            self._hook_q.put((pending, self.last_commit_position))
+
+    # ------------------------------------------------------------------ housekeeping
+    async def _periodic(self) -> None:
+        loop = asyncio.get_running_loop()
+        last_refresh = last_compact = time.monotonic()
+        tick = min(self.config.stats_interval, 1.0)
+        while True:
+            await asyncio.sleep(tick)
+            now = time.monotonic()
+            self._write_stats()
+            # idle timeout
+            limit = now - self.config.idle_timeout
+            for conn in list(self.connections):
+                if conn.last_seen < limit and conn.transport is not None:
+                    self.stats.c["idle_closed"] += 1
+                    conn.transport.close()
+            if now - last_refresh >= self.config.refresh_seconds:
+                last_refresh = now
+                try:
+                    await loop.run_in_executor(self._aux, self.directory.refresh)
+                except Exception:
+                    log.exception("registry refresh failed; keeping the previous snapshot")
+            if self.config.compact and now - last_compact >= self.config.compact_interval:
+                last_compact = now
+                await loop.run_in_executor(self._io, self._seal_if_old)
+                await self._maybe_compact()
+
+    def _seal_if_old(self) -> None:
+        if self.log.should_seal(self.config.seal_seconds):
+            self.log.seal()
+
+    async def _maybe_compact(self) -> None:
+        if self._compactor is not None and self._compactor.returncode is None:
+            return
+        below = self.log.seq
+        if self._wants_stored:
+            below = min(below, self.hook_cursor[0] or below)
+        if not [s for s in self.log.sealed_segments() if s < below]:
+            return
+        args = [sys.executable, "-m", "envbureau.gateway.compact", "--data-dir", str(self.root.parent),
+                "--below", str(below), *self.config.retention.as_args()]
+        self._compactor = await asyncio.create_subprocess_exec(*args)
+        self.stats.c["compactions_started"] += 1
+
+    def _load_totals(self) -> None:
+        try:
+            data = json.loads((self.root / "stats.json").read_text(encoding="utf-8"))
+            self._totals_base = data.get("totals", {})
+        except (FileNotFoundError, ValueError):
+            self._totals_base = {}
+
+    def stats_document(self) -> dict:
+        since = self.stats.snapshot()
+        base_c = self._totals_base.get("counters", {})
+        base_r = self._totals_base.get("rejected", {})
+        totals = {"counters": dict(Counter(base_c) + Counter(since["counters"])),
+                  "rejected": dict(Counter(base_r) + Counter(since["rejected"]))}
+        unknown = sorted(self.stats.unknown_mns.items(), key=lambda kv: -kv[1]["count"])[:200]
+        return {"pid": os.getpid(), "host": self.config.host, "port": self.port,
+                "started_at": self.stats.started_at, "updated_at": time.time(),
+                "connections_open": len(self.connections), "since_start": since, "totals": totals,
+                "unknown_mns": dict(unknown), "log_segment": self.log.seq, "dedup_keys": len(self._index),
+                "hook_cursor": list(self.hook_cursor)}
+
+    def _write_stats(self) -> None:
+        path = self.root / "stats.json"
+        tmp = path.with_suffix(".tmp")
+        try:
+            tmp.write_text(json.dumps(self.stats_document(), indent=1), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            log.exception("could not write %s", path)
+
+
+def _key_of(frame: bytes):
+    try:
+        p = parse_segment(frame[6:-6], 6)
+    except HJ212Error:
+        return None
+    dt = p.params.get("DataTime")
+    if dt is None or not p.cn or is_answer(p.cn):
+        return None
+    return (p.mn, p.cn, dt, p.pno)
+
+
+def _safe_call(fn, *args) -> None:
+    try:
+        fn(*args)
+    except Exception:
+        log.exception("registry hook %r failed", fn)
+
+
+def install_uvloop() -> bool:
+    try:
+        import uvloop  # optional; noticeably faster on many connections
+    except ImportError:
+        return False
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    return True
+
+
+def run(config: GatewayConfig, registry=None) -> int:
+    install_uvloop()
+    gw = Gateway(config, registry)
+
+    async def main() -> None:
+        import signal
+
+        await gw.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        print(f"HJ 212 gateway listening on {config.host}:{gw.port}, data in {gw.root}", flush=True)
+        await stop.wait()
+        await gw.stop()
+
+    asyncio.run(main())
+    return 0
