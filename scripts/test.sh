@@ -3,6 +3,13 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh --test || exit 1
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "==> installing chromium (apt)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium chromium-driver >/dev/null || { echo "could not install chromium"; exit 1; }
+fi
 export ENVBUREAU_DATA_DIR=${ENVBUREAU_DATA_DIR:-$(mktemp -d /tmp/envbureau-test-XXXX)}
 export SECRET_KEY=${SECRET_KEY:-test-secret-not-for-production}
 PYTEST=".venv/bin/python -m pytest -p no:cacheprovider"
