@@ -8,8 +8,14 @@ from .api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from .filters import AuditFilter
 from .models import AuditEntry, Department, Jurisdiction, Role, RoleAssignment, User
 from .permissions import grants_for
-from .serializers import (AuditEntrySerializer, DepartmentSerializer, JurisdictionSerializer,
-                          RoleAssignmentSerializer, RoleSerializer, UserSerializer)
+from .serializers import (
+    AuditEntrySerializer,
+    DepartmentSerializer,
+    JurisdictionSerializer,
+    RoleAssignmentSerializer,
+    RoleSerializer,
+    UserSerializer,
+)
 
 
 class JurisdictionViewSet(ScopedModelViewSet):

@@ -8,8 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self):
-        from . import audit  # noqa: F401  (connects the audit signal handlers)
-        from . import demo_core, importers  # noqa: F401  (registers importers and demo steps)
+        from . import (  # noqa: F401  (registers importers and demo steps)
+            audit,  # noqa: F401  (connects the audit signal handlers)
+            demo_core,
+            importers,
+        )
         from . import navigation as nav
 
         nav.register_section("quality", _("环境质量"), 10)

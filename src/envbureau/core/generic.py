@@ -85,7 +85,7 @@ class Crud:
 
     def limit_form(self, form, user):
         # Jurisdiction choices are limited to where the user may add records of this module.
-        for name, fld in form.fields.items():
+        for fld in form.fields.values():
             if isinstance(fld, forms.ModelChoiceField) and fld.queryset is not None:
                 qs = fld.queryset
                 if qs.model._meta.label_lower == "core.jurisdiction":

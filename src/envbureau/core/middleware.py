@@ -1,5 +1,6 @@
-from .audit import AuditContext, _current
 import uuid
+
+from .audit import AuditContext, _current
 
 
 class AuditContextMiddleware:

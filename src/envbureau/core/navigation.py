@@ -35,7 +35,7 @@ def menu_for(user) -> list[dict]:
     if not user.is_authenticated:
         return []
     out = []
-    for key, (order, label) in sorted(SECTIONS.items(), key=lambda kv: kv[1][0]):
+    for key, (_order, label) in sorted(SECTIONS.items(), key=lambda kv: kv[1][0]):
         entries = []
         for item in sorted((i for i in ITEMS if i.section == key), key=lambda i: i.order):
             if item.perm and not has_perm(user, item.perm):

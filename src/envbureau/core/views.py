@@ -23,7 +23,7 @@ from .filters import AuditFilter
 from .forms import ImportUploadForm
 from .models import AuditEntry, ImportJob, LoginAttempt
 from .permissions import has_perm
-from .scoping import get_scoped_object, restrict
+from .scoping import get_scoped_object
 
 
 def client_ip(request):
@@ -125,7 +125,7 @@ def audit_detail(request, pk):
 
 def _importers_for(user):
     out = []
-    for kind, cls in sorted(importing.REGISTRY.items()):
+    for _kind, cls in sorted(importing.REGISTRY.items()):
         if has_perm(user, f"{cls.module}.add") or has_perm(user, f"{cls.module}.change"):
             out.append(cls())
     return out
