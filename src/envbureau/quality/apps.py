@@ -6,3 +6,24 @@ class QualityConfig(AppConfig):
     name = "envbureau.quality"
     label = "quality"
     verbose_name = _("环境质量")
+
+    def ready(self):
+        from envbureau.core import navigation as nav
+        from envbureau.core.permissions import register_permissions
+
+        from . import demo_step, importers  # noqa: F401  (registers importers and the demo step)
+
+        register_permissions("quality", _("环境质量"))
+        nav.register("quality", _("空气质量总览"), "quality:air-dashboard", "quality.view", 10)
+        nav.register("quality", _("空气质量评价"), "quality:assessment", "quality.view", 20)
+        nav.register("quality", _("区县排名"), "quality:rankings", "quality.view", 30)
+        nav.register("quality", _("工作报告数据"), "quality:headline", "quality.view", 40)
+        nav.register("quality", _("目标任务"), "quality:targets", "quality.view", 50)
+        nav.register("quality", _("预警"), "quality:warnings", "quality.view", 60)
+        nav.register("quality", _("水环境质量"), "quality:water-dashboard", "quality.view", 70)
+        nav.register("quality", _("声环境质量"), "quality:noise-dashboard", "quality.view", 80)
+        nav.register("quality", _("空气站点"), "quality:stations-list", "quality.view", 110)
+        nav.register("quality", _("水质断面"), "quality:sections-list", "quality.view", 120)
+        nav.register("quality", _("饮用水水源地"), "quality:drinking-list", "quality.view", 130)
+        nav.register("quality", _("噪声监测点"), "quality:noise-stations-list", "quality.view", 140)
+        nav.register("quality", _("数据审核"), "quality:reviews", "quality.view", 150)

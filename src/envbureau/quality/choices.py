@@ -1,0 +1,102 @@
+"""Vocabularies of the quality app (labels in Chinese; allowed transitions next to the states)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+POLLUTANTS = ("pm25", "pm10", "so2", "no2", "co", "o3")
+POLLUTANT_LABELS = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "co": "CO", "o3": "O3"}
+# bit of each pollutant in AirHourly.invalid_mask / .flags
+POLLUTANT_BIT = {p: 1 << i for i, p in enumerate(POLLUTANTS)}
+UNITS = {"pm25": "µg/m³", "pm10": "µg/m³", "so2": "µg/m³", "no2": "µg/m³", "co": "mg/m³", "o3": "µg/m³"}
+# Values above these are rejected at import as implausible (unit mistakes, e.g. CO given in µg/m³).
+IMPLAUSIBLE = {"pm25": 3000.0, "pm10": 5000.0, "so2": 5000.0, "no2": 3000.0, "co": 100.0, "o3": 2000.0}
+# Values above these are kept but flagged as suspicious (instrument spikes, reporting caps).
+SUSPICIOUS = {"pm25": 999.0, "pm10": 999.0, "so2": 1000.0, "no2": 1000.0, "co": 10.0, "o3": 500.0}
+
+
+class AirControlLevel(models.TextChoices):
+    NATIONAL = "national", _("国控")
+    PROVINCIAL = "provincial", _("省控")
+    CITY = "city", _("市控")
+    MICRO = "micro", _("微站")
+
+
+class WaterControlLevel(models.TextChoices):
+    NATIONAL = "national", _("国考")
+    PROVINCIAL = "provincial", _("省考")
+    CITY = "city", _("市考")
+    COUNTY = "county", _("县控")
+
+
+class WaterBodyType(models.TextChoices):
+    RIVER = "river", _("河流")
+    LAKE = "lake", _("湖库")
+
+
+class WaterClass(models.IntegerChoices):
+    I = 1, "Ⅰ"  # noqa: E741
+    II = 2, "Ⅱ"
+    III = 3, "Ⅲ"
+    IV = 4, "Ⅳ"
+    V = 5, "Ⅴ"
+    WORSE_V = 6, _("劣Ⅴ")
+
+
+class SampleKind(models.TextChoices):
+    MANUAL = "manual", _("手工监测")
+    AUTOMATIC = "automatic", _("自动监测")
+
+
+class DrinkingSourceType(models.TextChoices):
+    RIVER = "river", _("河流型")
+    LAKE = "lake", _("湖库型")
+    GROUNDWATER = "groundwater", _("地下水型")
+
+
+class NoiseZone(models.TextChoices):
+    Z0 = "0", _("0类")
+    Z1 = "1", _("1类")
+    Z2 = "2", _("2类")
+    Z3 = "3", _("3类")
+    Z4A = "4a", _("4a类")
+    Z4B = "4b", _("4b类")
+
+
+class DayNight(models.TextChoices):
+    DAY = "day", _("昼间")
+    NIGHT = "night", _("夜间")
+
+
+class TargetIndicator(models.TextChoices):
+    PM25_MEAN = "pm25_mean", _("PM2.5平均浓度(微克/立方米) ≤")
+    GOOD_DAY_RATIO = "good_day_ratio", _("优良天数比率(%) ≥")
+    HEAVY_DAYS = "heavy_days", _("重污染天数(天) ≤")
+    COMPOSITE_INDEX = "composite_index", _("综合指数 ≤")
+    WATER_CLASS3_SHARE = "water_class3_share", _("Ⅰ～Ⅲ类断面比例(%) ≥")
+    DRINKING_COMPLIANCE = "drinking_compliance", _("饮用水水源地达标率(%) ≥")
+
+
+# direction of each target: "le" = the value must stay at or below, "ge" = at or above
+TARGET_DIRECTION = {"pm25_mean": "le", "good_day_ratio": "ge", "heavy_days": "le", "composite_index": "le",
+                    "water_class3_share": "ge", "drinking_compliance": "ge"}
+
+
+class WarningKind(models.TextChoices):
+    AIR_THRESHOLD = "air_threshold", _("空气小时值超阈值")
+    WATER_TARGET = "water_target", _("水质劣于目标")
+    DATA_STOP = "data_stop", _("数据中断")
+    FLAT_LINE = "flat_line", _("数据恒值")
+
+
+class WarningState(models.TextChoices):
+    OPEN = "open", _("待处理")
+    ACKNOWLEDGED = "acknowledged", _("已确认")
+    CLOSED = "closed", _("已关闭")
+
+
+WARNING_COLOURS = {"open": "danger", "acknowledged": "warning", "closed": "secondary"}
+WARNING_TRANSITIONS = {
+    "open": {"acknowledged", "closed"},
+    "acknowledged": {"closed"},
+    "closed": set(),
+}

@@ -1,0 +1,149 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.models import Jurisdiction
+from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+
+from ..choices import POLLUTANTS
+from .sites import AirStation
+
+
+class AirHourly(models.Model):
+    """Raw hourly values as received (units: µg/m³, CO mg/m³). ``time`` is the start of the hour
+    (value covers time … time+1h, the convention of envbureau.standards.averaging)."""
+
+    station = models.ForeignKey(AirStation, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="hourly")
+    time = models.DateTimeField(_("时段开始"))
+    pm25 = models.FloatField("PM2.5", null=True, blank=True)
+    pm10 = models.FloatField("PM10", null=True, blank=True)
+    so2 = models.FloatField("SO2", null=True, blank=True)
+    no2 = models.FloatField("NO2", null=True, blank=True)
+    co = models.FloatField("CO", null=True, blank=True)
+    o3 = models.FloatField("O3", null=True, blank=True)
+    # bit per pollutant (choices.POLLUTANT_BIT): set by DataReview → excluded from every statistic
+    invalid_mask = models.SmallIntegerField(_("审核无效标记"), default=0)
+    # bit per pollutant: suspicious at import (caps, spikes); kept and shown, not excluded
+    flags = models.SmallIntegerField(_("可疑标记"), default=0)
+
+    audit_exempt = True  # imports are audited once per batch
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="quality", jurisdiction="station__jurisdiction")
+
+    class Meta:
+        verbose_name = _("空气小时数据")
+        verbose_name_plural = _("空气小时数据")
+        constraints = [models.UniqueConstraint(fields=["station", "time"], name="quality_airhourly_station_time")]
+        indexes = [models.Index(fields=["time"], name="quality_airhourly_time")]
+
+    def __str__(self):
+        return f"{self.station_id}@{self.time:%Y-%m-%d %H}"
+
+
+class DataReview(models.Model):
+    """A reviewer marks values of one station and time range invalid (审核), with a reason."""
+
+    station = models.ForeignKey(AirStation, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="reviews")
+    start = models.DateTimeField(_("开始时间(含)"))
+    end = models.DateTimeField(_("结束时间(含)"))
+    pollutants = models.JSONField(_("污染物"), default=list, help_text=_("如 [\"pm25\", \"o3\"]"))
+    reason = models.TextField(_("原因"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("审核时间"), auto_now_add=True)
+    revoked = models.BooleanField(_("已撤销"), default=False)
+    affected_hours = models.IntegerField(_("影响小时数"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="quality", jurisdiction="station__jurisdiction")
+
+    class Meta:
+        verbose_name = _("数据审核")
+        verbose_name_plural = _("数据审核")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.station} {self.start:%Y-%m-%d %H}—{self.end:%Y-%m-%d %H} {','.join(self.pollutants)}"
+
+
+class DailyValues(models.Model):
+    """Daily concentrations, IAQIs and AQI as computed by envbureau.standards under ``rules``."""
+
+    date = models.DateField(_("日期"))
+    so2 = models.FloatField("SO2", null=True)
+    no2 = models.FloatField("NO2", null=True)
+    co = models.FloatField("CO", null=True)
+    pm10 = models.FloatField("PM10", null=True)
+    pm25 = models.FloatField("PM2.5", null=True)
+    o3_8h = models.FloatField(_("O3日最大8小时"), null=True)
+    o3_1h = models.FloatField(_("O3日最大1小时"), null=True)
+    iaqi_so2 = models.FloatField(null=True)
+    iaqi_no2 = models.FloatField(null=True)
+    iaqi_co = models.FloatField(null=True)
+    iaqi_pm10 = models.FloatField(null=True)
+    iaqi_pm25 = models.FloatField(null=True)
+    iaqi_o3_8h = models.FloatField(null=True)
+    iaqi_o3_1h = models.FloatField(null=True)
+    aqi = models.IntegerField("AQI", null=True)
+    level = models.SmallIntegerField(_("级别"), default=0, help_text=_("1 优 … 6 严重污染; 0 无有效AQI"))
+    primary = models.CharField(_("首要污染物"), max_length=80, blank=True)
+    exceeding = models.CharField(_("超标污染物"), max_length=80, blank=True)
+    valid = models.BooleanField(_("有效"), default=False)
+    complete = models.BooleanField(_("指标齐全"), default=False)
+    rules = models.CharField(_("标准"), max_length=8, help_text=_("2012 = HJ 633-2012 / GB 3095-2012; 2026 = HJ 633-2026"))
+    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
+
+    audit_exempt = True  # derived: rebuilt from raw data at any time
+
+    class Meta:
+        abstract = True
+
+
+class AirDaily(DailyValues):
+    station = models.ForeignKey(AirStation, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="daily")
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="quality", jurisdiction="station__jurisdiction")
+
+    class Meta:
+        verbose_name = _("站点日评价")
+        verbose_name_plural = _("站点日评价")
+        constraints = [models.UniqueConstraint(fields=["station", "date"], name="quality_airdaily_station_date")]
+        indexes = [models.Index(fields=["date"], name="quality_airdaily_date")]
+
+
+class CityDaily(DailyValues):
+    """Daily result of a jurisdiction (the city and each district with assessment stations): the mean
+    of its valid station daily values (HJ 663), then the AQI of those means."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("区划"), on_delete=models.CASCADE,
+                                     related_name="air_daily")
+    n_stations = models.SmallIntegerField(_("有效站点数"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="quality", jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("区划日评价")
+        verbose_name_plural = _("区划日评价")
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "date"], name="quality_citydaily_j_date")]
+
+
+class AirThreshold(models.Model):
+    """Configurable hourly thresholds that raise air warnings (city-wide, or for one jurisdiction)."""
+
+    pollutant = models.CharField(_("污染物"), max_length=8, choices=[(p, p.upper()) for p in POLLUTANTS])
+    hourly_limit = models.FloatField(_("小时浓度阈值"), help_text=_("µg/m³, CO 为 mg/m³"))
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("适用区划"), null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="+", help_text=_("留空表示全市"))
+    active = models.BooleanField(_("启用"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="quality", jurisdiction="jurisdiction", null_jurisdiction_city_wide=True)
+
+    class Meta:
+        verbose_name = _("空气预警阈值")
+        verbose_name_plural = _("空气预警阈值")
+
+    def __str__(self):
+        return f"{self.pollutant} > {self.hourly_limit:g}"

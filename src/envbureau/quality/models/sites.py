@@ -1,0 +1,45 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.models import Jurisdiction
+from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+
+from ..choices import AirControlLevel
+
+
+class Site(models.Model):
+    """Common fields of every monitoring site: a code, a name, where it is and who it belongs to."""
+
+    code = models.CharField(_("编码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("所属区划"), on_delete=models.PROTECT,
+                                     related_name="+")
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    active = models.BooleanField(_("在用"), default=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="quality", jurisdiction="jurisdiction")
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class AirStation(Site):
+    name_en = models.CharField(_("英文名"), max_length=100, blank=True,
+                               help_text=_("数据文件中的站点名,如 PRSA 文件的 Dongsi"))
+    control_level = models.CharField(_("控制级别"), max_length=12, choices=AirControlLevel.choices,
+                                     default=AirControlLevel.NATIONAL)
+    counts_in_city_assessment = models.BooleanField(_("参与城市评价"), default=True,
+                                                    help_text=_("城市及所在区县空气质量评价是否计入本站"))
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("所属区划"), on_delete=models.PROTECT,
+                                     related_name="air_stations")
+
+    class Meta(Site.Meta):
+        verbose_name = _("空气站点")
+        verbose_name_plural = _("空气站点")

@@ -1,0 +1,98 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.models import Jurisdiction
+from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+
+from ..choices import TargetIndicator, WarningKind, WarningState
+
+
+class Target(models.Model):
+    """An annual target task (目标任务) of a jurisdiction."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("区划"), on_delete=models.CASCADE,
+                                     related_name="quality_targets")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    indicator = models.CharField(_("指标"), max_length=24, choices=TargetIndicator.choices)
+    value = models.FloatField(_("目标值"))
+    issued_by = models.CharField(_("下达单位"), max_length=100, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="quality", jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("目标任务")
+        verbose_name_plural = _("目标任务")
+        ordering = ["-year", "jurisdiction__path", "indicator"]
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "year", "indicator"],
+                                               name="quality_target_unique")]
+
+    def __str__(self):
+        return f"{self.jurisdiction} {self.year} {self.get_indicator_display()} {self.value:g}"
+
+
+class Warning(models.Model):
+    """A warning raised by a rule; the lifecycle is open → acknowledged → closed (with a note).
+
+    ``source_ref`` ("quality.airstation:12") names what raised it and ``ref`` ("quality.warning:<pk>")
+    is how another app (the problem ledger) refers to it; ``problem_ref`` holds the ledger's reference
+    once a problem is opened from it.
+    """
+
+    kind = models.CharField(_("类型"), max_length=16, choices=WarningKind.choices)
+    state = models.CharField(_("状态"), max_length=14, choices=WarningState.choices, default=WarningState.OPEN)
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("区划"), on_delete=models.PROTECT,
+                                     related_name="quality_warnings")
+    source_ref = models.CharField(_("来源"), max_length=80, db_index=True)
+    subject = models.CharField(_("对象"), max_length=120)
+    pollutant = models.CharField(_("项目"), max_length=16, blank=True)
+    first_time = models.DateTimeField(_("首次出现"))
+    last_time = models.DateTimeField(_("最近出现"))
+    value = models.FloatField(_("值"), null=True, blank=True)
+    threshold = models.FloatField(_("阈值"), null=True, blank=True)
+    count = models.IntegerField(_("次数"), default=1)
+    message = models.TextField(_("说明"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+")
+    acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("关闭人"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    close_note = models.TextField(_("关闭说明"), blank=True)
+    problem_ref = models.CharField(_("问题台账引用"), max_length=80, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="quality", jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("预警")
+        verbose_name_plural = _("预警")
+        ordering = ["-last_time"]
+        indexes = [models.Index(fields=["state", "kind"], name="quality_warning_state_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.subject}"
+
+    @property
+    def ref(self) -> str:
+        return f"quality.warning:{self.pk}"
+
+
+class WarningEvent(models.Model):
+    warning = models.ForeignKey(Warning, verbose_name=_("预警"), on_delete=models.CASCADE, related_name="events")
+    time = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(_("动作"), max_length=20)
+    note = models.TextField(_("说明"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="quality", jurisdiction="warning__jurisdiction")
+
+    class Meta:
+        verbose_name = _("预警处理记录")
+        verbose_name_plural = _("预警处理记录")
+        ordering = ["time"]
