@@ -168,6 +168,7 @@ class Gateway:
         self._server = await loop.create_server(lambda: DeviceConnection(self), self.config.host, self.config.port,
                                                 reuse_address=True, backlog=4096)
         self.port = self._server.sockets[0].getsockname()[1]
+        self._write_stats()
         self._tasks = [loop.create_task(self._committer(), name="committer"),
                        loop.create_task(self._periodic(), name="periodic")]
         log.info("HJ 212 gateway listening on %s:%s, data in %s", self.config.host, self.port, self.root)
