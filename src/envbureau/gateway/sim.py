@@ -145,6 +145,7 @@ class Simulator:
         self.start = start or (now - self.step * int(per_device + 1))
         self.result = SimResult()
         self.devices: list[Device] = []
+        self.sent_frames: dict[tuple, bytes] = {}
 
     def mn(self, i: int) -> str:
         return f"{self.mn_prefix}{i:06d}"
@@ -183,6 +184,8 @@ class Simulator:
                                           build_frame(f"ST=32;CN=2051;MN={d.mn};CP=&&&&")[:-6] + b"0000\r\n"]))
         qn, frame, key = d.next_frame()
         d.pending[qn] = (now, frame, key)
+        if self.keep_keys:
+            self.sent_frames[key] = frame
         d.transport.write(frame)
         res.sent += 1
         if rng.random() < self.retransmit_rate:

@@ -1,0 +1,26 @@
+import asyncio
+
+from envbureau.gateway.registry import OpenRegistry
+from envbureau.gateway.sim import Simulator
+from envbureau.gateway.store import iter_log
+from envbureau.hj212 import decode
+
+from .conftest import RunningGateway
+
+
+def test_simulator_with_trouble_is_fully_answered(tmp_path):
+    g = RunningGateway(tmp_path / "d", OpenRegistry())
+    try:
+        sim = Simulator(port=g.port, devices=10, rate=400, duration=1.0, malformed_rate=0.05, retransmit_rate=0.05,
+                        fault_rate=0.2, exceed_rate=0.2, keep_keys=True, ack_timeout=2.0)
+        res = asyncio.run(sim.run())
+        assert res.sent > 200 and res.acked == res.sent
+        assert res.malformed > 0 and res.retransmitted > 0
+        assert g.wait_for(lambda: sum(g.gw.stats.rejected.values()) == res.malformed)
+        assert g.counter("duplicates") == res.retransmitted
+        frames = [f for _, _, _, f in iter_log(g.gw.root)]
+        assert len(frames) == len(res.acked_keys) == res.sent
+        flags = {p.flag_of(c) for p in map(decode, frames) for c in p.factors}
+        assert "N" in flags and flags & {"D", "M", "C"}
+    finally:
+        g.stop()
