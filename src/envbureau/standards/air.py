@@ -550,11 +550,12 @@ class AQIReport:
     over_range: list[str]
     stage: str | None
     notes: list[str]
+    rules_code: str = ""
 
     def as_dict(self) -> dict:
         c = self.category
         return {
-            "rules": self.rules, "period": self.period, "stage": self.stage,
+            "rules": self.rules, "rules_code": self.rules_code, "period": self.period, "stage": self.stage,
             "concentrations": self.concentrations, "iaqi": self.iaqi, "aqi": self.aqi,
             "aqi_partial": self.aqi_partial,
             "category": None if c is None else {
@@ -598,4 +599,4 @@ def aqi(concentrations: Mapping[str, float | None], rules: RuleSet | str | None 
     return AQIReport(rs.name, period, concs, iaqis, a, ap, category(a),
                      res.primary_codes(), res.exceeding_codes(),
                      [c for c, o in zip(res.indicators, res.over_range) if o],
-                     None if rs.defines_exceeding_pollutant else res.stage.name, notes)
+                     None if rs.defines_exceeding_pollutant else res.stage.name, notes, rs.code)
