@@ -8,7 +8,7 @@ by the dedup key (ts, pno, code, field), keeping the partition copy.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import polars as pl
@@ -18,6 +18,7 @@ from envbureau.hj212 import CHINA_TZ
 from .compact import SCHEMA, partition_path, rows_from_frames
 from .store import iter_records, list_segments, online_dir, read_segment, segment_path
 
+KEY = ["ts", "pno", "code", "field"]
 OUT_COLUMNS = ["ts", "pno", "code", "factor", "field", "value", "flag", "mant", "exp"]
 
 
@@ -55,36 +56,47 @@ def read_series(mn: str, kind: str, start: datetime, end: datetime, *, factors=N
     root = root or online_dir(data_dir)
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("start and end must be timezone-aware")
+    lo = start.astimezone(timezone.utc)
+    hi = end.astimezone(timezone.utc)
+
+    def narrow(lf: pl.LazyFrame) -> pl.LazyFrame:
+        cond = (pl.col("ts") >= lo) & (pl.col("ts") < hi)
+        if factors is not None:
+            cond &= pl.col("factor").is_in(list(factors))
+        if fields is not None:
+            cond &= pl.col("field").is_in(list(fields))
+        return lf.filter(cond)
+
     # 1. the log first (see module docstring)
     groups = rows_from_frames(_log_frames(root, mn))
     recent = [cols.frame() for (k, _, m), cols in groups.items() if k == kind and m == mn]
-    # 2. then the partitions of the days in range
+    # 2. then the partitions of the days in range (one file per day, each sorted and deduplicated)
     files = [p for d in _days(start, end) if (p := partition_path(root, kind, d.isoformat(), mn)).exists()]
-    older = _read_partitions(files)
-    parts = [older, *recent] if recent else [older]
-    df = pl.concat(parts, how="vertical_relaxed") if len(parts) > 1 else parts[0]
-    lo = start.astimezone(CHINA_TZ)
-    hi = end.astimezone(CHINA_TZ)
-    df = df.filter((pl.col("ts") >= lo) & (pl.col("ts") < hi))
-    if factors is not None:
-        df = df.filter(pl.col("factor").is_in(list(factors)))
-    if fields is not None:
-        df = df.filter(pl.col("field").is_in(list(fields)))
-    df = df.unique(subset=["ts", "pno", "code", "field"], keep="first", maintain_order=True)
+    older = _read_partitions(files, narrow)
+    if recent:
+        new = narrow(pl.concat(recent, how="vertical_relaxed").lazy()).collect()
+        new = new.unique(subset=KEY, keep="first", maintain_order=True)
+        # values already compacted win; the log copy only fills what partitions lack
+        new = new.join(older.select(KEY), on=KEY, how="anti", nulls_equal=True)
+        df = pl.concat([older, new], how="vertical_relaxed").sort(["ts", "factor", "field"])
+    else:
+        df = older
     value = (pl.col("mant").cast(pl.Float64) * pl.lit(10.0).pow(pl.col("exp").cast(pl.Float64)))
-    return df.with_columns(value.alias("value")).sort(["ts", "factor", "field"]).select(OUT_COLUMNS)
+    return df.with_columns(value.alias("value")).select(OUT_COLUMNS)
 
 
-def _read_partitions(files: list[Path]) -> pl.DataFrame:
-    for _attempt in range(5):
+def _read_partitions(files: list[Path], narrow) -> pl.DataFrame:
+    for attempt in range(5):
         present = [f for f in files if f.exists()]
         if not present:
             return _empty()
         try:
-            return pl.read_parquet(present) if len(present) > 1 else pl.read_parquet(present[0])
-        except (FileNotFoundError, OSError):
-            continue  # replaced under us by a compaction: list again
-    return pl.read_parquet([f for f in files if f.exists()])
+            return narrow(pl.scan_parquet(present)).collect()
+        except (FileNotFoundError, OSError, pl.exceptions.ComputeError):
+            if attempt == 4:
+                raise
+            continue  # a file was replaced under us by a compaction: list again
+    return _empty()
 
 
 def wide(df: pl.DataFrame, field: str = "Avg") -> pl.DataFrame:

@@ -1,0 +1,165 @@
+"""HJ 212 gateway benchmark: throughput, ack latency, storage size, year query.
+
+    .venv/bin/python bench/gateway.py [--devices 1000] [--duration 8] [--rate 12000] [--latency-rate 2000]
+
+Runs the gateway as a separate process on loopback (fsync on, as in production) and the simulated
+devices in this process — on a 2-core machine they share the CPU.  Prints:
+  * sustained packets/s stored and acknowledged with minute data (2051, 6 pollutants × Min/Avg/Max),
+    and values/s (target ≥ 10,000 packets/s);
+  * p50/p99 acknowledgement latency at a steady 2,000 packets/s (target p99 < 200 ms);
+  * compaction speed and bytes on disk per stored value in Parquet, for the benchmark's own data
+    (many short partitions) and for full point-days (target < 10 bytes);
+  * time to read one point's year of minute data across 365 day partitions (target < 1 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+sys.path.insert(0, str(SRC))
+
+from envbureau.gateway.compact import SCHEMA, compact, partition_path, write_partition  # noqa: E402
+from envbureau.gateway.query import read_series  # noqa: E402
+from envbureau.gateway.server import install_uvloop  # noqa: E402
+from envbureau.gateway.sim import Simulator  # noqa: E402
+from envbureau.hj212 import CHINA_TZ  # noqa: E402
+
+
+def start_gateway(data_dir: Path) -> tuple[subprocess.Popen, int]:
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    proc = subprocess.Popen([sys.executable, "-m", "envbureau.gateway.cli", "gateway", "--host", "127.0.0.1",
+                             "--port", "0", "--data-dir", str(data_dir), "--no-compact"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    while True:
+        line = proc.stdout.readline()
+        if not line:
+            raise SystemExit("gateway did not start")
+        m = re.search(r"listening on [\d.]+:(\d+)", line)
+        if m:
+            return proc, int(m.group(1))
+
+
+def stop_gateway(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(60)
+
+
+def gateway_counters(data_dir: Path) -> dict:
+    doc = json.loads((data_dir / "online" / "stats.json").read_text())
+    return doc["since_start"]["counters"]
+
+
+def phase(port: int, devices: int, rate: float, duration: float, prefix: str) -> dict:
+    sim = Simulator(port=port, devices=devices, rate=rate, duration=duration, kind="minute", mn_prefix=prefix,
+                    realistic=False, ack_timeout=30.0)
+    res = asyncio.run(sim.run(prebuild=int(rate * duration / devices) + 2))
+    return res.summary()
+
+
+def year_query(tmp: Path) -> tuple[float, int, float]:
+    """Write a year of minute data for one point (6 factors × 3 fields) as 365 day partitions; time a read."""
+    root = tmp / "year" / "online"
+    rng = np.random.default_rng(1)
+    start = datetime(2025, 1, 1, tzinfo=CHINA_TZ)
+    factors = ["a21026", "a21002", "a34013", "a19001", "a01012", "a00000"]
+    fields = ["Min", "Avg", "Max"]
+    per_min = len(factors) * len(fields)
+    total_bytes = 0
+    for day in range(365):
+        t0 = int((start + timedelta(days=day)).timestamp() * 1000)
+        ts = np.repeat(t0 + np.arange(1440, dtype=np.int64) * 60_000, per_min)
+        n = ts.size
+        df = pl.DataFrame({
+            "ts": ts, "pno": pl.Series([None] * n, dtype=pl.Int16),
+            "code": np.tile(np.repeat(factors, len(fields)), 1440), "factor": np.tile(np.repeat(factors, len(fields)), 1440),
+            "field": np.tile(fields, 1440 * len(factors)), "mant": rng.integers(500, 9000, n),
+            "exp": np.full(n, -2, dtype=np.int8), "flag": np.full(n, "N"),
+        }, schema={**SCHEMA, "ts": pl.Int64}).with_columns(pl.col("ts").cast(pl.Datetime("ms", "UTC")))
+        path = partition_path(root, "minute", (start + timedelta(days=day)).date().isoformat(), "YEAR1")
+        write_partition(path, df, sync=False)
+        total_bytes += path.stat().st_size
+    t = time.perf_counter()
+    s = read_series("YEAR1", "minute", start, start + timedelta(days=365), fields=["Avg"], root=root)
+    elapsed = time.perf_counter() - t
+    return elapsed, s.height, total_bytes / (365 * 1440 * per_min)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--devices", type=int, default=1000)
+    ap.add_argument("--duration", type=float, default=8.0)
+    ap.add_argument("--rate", type=float, default=12000, help="offered packets/s for the throughput phase")
+    ap.add_argument("--latency-rate", type=float, default=2000)
+    ap.add_argument("--keep", action="store_true", help="keep the data folder")
+    args = ap.parse_args()
+    uv = install_uvloop()
+    tmp = Path(tempfile.mkdtemp(prefix="envbureau-bench-"))
+    data = tmp / "data"
+    print(f"data in {tmp}; {os.cpu_count()} CPUs; uvloop {'on' if uv else 'off'} (load generator)")
+    t_all = time.perf_counter()
+
+    proc, port = start_gateway(data)
+    try:
+        thr = phase(port, args.devices, args.rate, args.duration, "THR")
+        time.sleep(1.2)
+        c1 = gateway_counters(data)
+        lat = phase(port, args.devices, args.latency_rate, args.duration, "LAT")
+        time.sleep(1.2)
+        c2 = gateway_counters(data)
+    finally:
+        stop_gateway(proc)
+    values_per_packet = 18
+    print(f"\n[throughput] {args.devices} devices, offered {args.rate:.0f} pkt/s for {args.duration:.0f} s")
+    print(f"  sent {thr['sent']}  acknowledged {thr['acked']}  gateway stored {c1.get('stored', 0)}"
+          f" in {c1.get('commits', 0)} group commits")
+    print(f"  sustained: {thr['acked_per_s']:.0f} packets/s stored+acknowledged = "
+          f"{thr['acked_per_s'] * values_per_packet:.0f} values/s   (target >= 10000 pkt/s)")
+    print(f"  ack latency under this load: p50 {thr['p50_ms']} ms, p99 {thr['p99_ms']} ms")
+    print(f"\n[latency] {args.devices} devices at {args.latency_rate:.0f} pkt/s for {args.duration:.0f} s")
+    print(f"  sent {lat['sent']} acknowledged {lat['acked']}  p50 {lat['p50_ms']} ms  p99 {lat['p99_ms']} ms"
+          f"  max {lat['max_ms']} ms   (target p99 < 200 ms)")
+    print(f"  gateway stored {c2.get('stored', 0) - c1.get('stored', 0)}, duplicates {c2.get('duplicates', 0)}")
+
+    root = data / "online"
+    log_bytes = sum(p.stat().st_size for p in (root / "log").glob("*.seg"))
+    t = time.perf_counter()
+    done = compact(root, below=1 << 62)
+    ct = time.perf_counter() - t
+    values = sum(d["values"] for d in done)
+    packets = sum(d["packets"] for d in done)
+    pq = sum(p.stat().st_size for p in (root / "parquet").glob("*/day=*/*.parquet"))
+    nfiles = len(list((root / "parquet").glob("*/day=*/*.parquet")))
+    print(f"\n[storage] packet log {log_bytes / max(packets, 1):.0f} bytes/packet raw")
+    print(f"  compaction: {packets} packets, {values} values in {ct:.1f} s = {values / ct:.0f} values/s (one process)")
+    print(f"  Parquet, this run ({nfiles} partitions of ~{values // max(nfiles, 1)} values): "
+          f"{pq / max(values, 1):.2f} bytes/value")
+    q_time, q_rows, year_bpv = year_query(tmp)
+    print(f"  Parquet, full point-days (365 × 1440 minutes × 18 values): {year_bpv:.2f} bytes/value"
+          f"   (target < 10)")
+    print(f"\n[query] one point, one year of minute data, Avg of 6 factors: {q_rows} values in {q_time:.2f} s"
+          f"   (target < 1 s)")
+    print(f"\ntotal {time.perf_counter() - t_all:.0f} s")
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
