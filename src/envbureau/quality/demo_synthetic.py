@@ -1,0 +1,2 @@
+def load_synthetic(log):
+    log("   (synthetic water/noise data: not yet)")

@@ -1,0 +1,228 @@
+"""Derived air results: station daily and jurisdiction daily values, computed in batch with
+envbureau.standards (each day under its own rule set, stored with the rule set's code) and rebuilt
+incrementally for the station-days whose raw data or reviews changed.
+"""
+
+from __future__ import annotations
+
+import time as _time
+
+import numpy as np
+from django.db import connection
+
+from envbureau.standards import air
+from envbureau.standards.assessment import city_daily
+
+from .airdata import LOCAL_OFFSET, _time_strings, epoch_sql, insert_rows
+from .choices import POLLUTANT_BIT, POLLUTANTS
+
+# indicator code (standards) → column of AirDaily/CityDaily
+INDICATOR_COLUMN = {"so2_24h": "so2", "no2_24h": "no2", "co_24h": "co", "pm10_24h": "pm10",
+                    "pm25_24h": "pm25", "o3_8h": "o3_8h", "o3_1h": "o3_1h"}
+IAQI_COLUMN = {"so2_24h": "iaqi_so2", "no2_24h": "iaqi_no2", "co_24h": "iaqi_co", "pm10_24h": "iaqi_pm10",
+               "pm25_24h": "iaqi_pm25", "o3_8h": "iaqi_o3_8h", "o3_1h": "iaqi_o3_1h"}
+DAILY_COLUMNS = [*INDICATOR_COLUMN.values(), *IAQI_COLUMN.values(), "aqi", "level", "primary", "exceeding",
+                 "valid", "complete", "rules", "computed_at"]
+
+
+def _day_str(days: np.ndarray) -> list[str]:
+    return np.asarray(days, dtype="datetime64[D]").astype(str).tolist()
+
+
+def _now_str() -> str:
+    return str(_time_strings(np.array([int(_time.time())]))[0])
+
+
+def load_hourly(station_ids: list[int], d0: int, d1: int) -> dict[str, np.ndarray]:
+    """Hourly values [S, D, 24] (NaN = missing or reviewed invalid) for local days d0..d1."""
+    from .models import AirHourly
+
+    S, D = len(station_ids), d1 - d0 + 1
+    out = {p: np.full((S, D, 24), np.nan) for p in POLLUTANTS}
+    if not S:
+        return out
+    t0, t1 = _time_strings(np.array([d0 * 86400 - LOCAL_OFFSET, (d1 + 1) * 86400 - LOCAL_OFFSET - 1]))
+    ids = ",".join(str(int(s)) for s in station_ids)
+    sql = (f"SELECT station_id, {epoch_sql('time')}, {', '.join(POLLUTANTS)}, invalid_mask "
+           f"FROM {AirHourly._meta.db_table} WHERE station_id IN ({ids}) AND time >= %s AND time <= %s")
+    with connection.cursor() as cur:
+        cur.execute(sql, [str(t0), str(t1)])
+        rows = cur.fetchall()
+    if not rows:
+        return out
+    arr = np.array(rows, dtype=np.float64)  # None → nan
+    pos = {s: i for i, s in enumerate(station_ids)}
+    si = np.array([pos[int(s)] for s in arr[:, 0]])
+    local = arr[:, 1].astype(np.int64) + LOCAL_OFFSET
+    di = local // 86400 - d0
+    hi = (local % 86400) // 3600
+    mask = np.nan_to_num(arr[:, 8]).astype(np.int64)
+    for j, p in enumerate(POLLUTANTS):
+        v = arr[:, 2 + j].copy()
+        v[(mask & POLLUTANT_BIT[p]) != 0] = np.nan
+        out[p][si, di, hi] = v
+    return out
+
+
+def _rows(keys: list, dates: list[str], values: dict, res, sel: np.ndarray, extra=None) -> list[tuple]:
+    """Rows for insert_rows from [N, D] arrays where sel [N, D] is True."""
+    n_idx, d_idx = np.nonzero(sel)
+    now = _now_str()
+    union = res.indicators
+    cols = []
+    for ind in INDICATOR_COLUMN:
+        a = values.get(ind)
+        cols.append([None] * len(n_idx) if a is None else _none(a[n_idx, d_idx]))
+    for ind in IAQI_COLUMN:
+        j = union.index(ind)
+        cols.append(_none(res.iaqi[n_idx, d_idx, j]))
+    aqi = res.aqi[n_idx, d_idx]
+    cols.append([None if x != x else int(x) for x in aqi.tolist()])
+    cols.append(res.level[n_idx, d_idx].astype(int).tolist())
+    cols.append(_codes(res.primary[n_idx, d_idx], union))
+    cols.append(_codes(res.exceeding[n_idx, d_idx], union))
+    cols.append(res.valid[n_idx, d_idx].tolist())
+    cols.append(res.complete[n_idx, d_idx].tolist())
+    cols.append([str(c) for c in res.rules_code[d_idx]])
+    cols.append([now] * len(n_idx))
+    lead = [[keys[i] for i in n_idx.tolist()], [dates[i] for i in d_idx.tolist()]]
+    if extra is not None:
+        cols.append([int(x) for x in extra[n_idx, d_idx]])
+    return list(zip(*lead, *cols))
+
+
+def _none(a: np.ndarray) -> list:
+    return [None if x != x else float(x) for x in a.tolist()]
+
+
+def _codes(flags: np.ndarray, union) -> list[str]:
+    names = np.array(union)
+    return [",".join(names[row]) for row in flags]
+
+
+def rebuild_station_daily(station_days: dict[int, np.ndarray]) -> tuple[int, int, int]:
+    """Recompute AirDaily for each station over the span of its affected days. Returns (rows, d0, d1)."""
+    from .models import AirDaily
+
+    if not station_days:
+        return 0, 0, -1
+    stations = sorted(station_days)
+    d0 = int(min(int(np.min(v)) for v in station_days.values()))
+    d1 = int(max(int(np.max(v)) for v in station_days.values()))
+    hourly = load_hourly(stations, d0, d1)
+    dates = np.arange(d0, d1 + 1).astype("datetime64[D]")
+    res = air.daily_aqi_from_hourly(hourly, dates)
+    has_data = np.zeros((len(stations), len(dates)), dtype=bool)
+    for p in POLLUTANTS:
+        has_data |= ~np.isnan(hourly[p]).all(axis=-1)
+    # write only each station's own span (the others' days did not change)
+    span = np.zeros_like(has_data)
+    for i, s in enumerate(stations):
+        a, b = int(np.min(station_days[s])) - d0, int(np.max(station_days[s])) - d0
+        span[i, a:b + 1] = True
+    table = AirDaily._meta.db_table
+    with connection.cursor() as cur:
+        for i, s in enumerate(stations):
+            a, b = np.nonzero(span[i])[0][[0, -1]]
+            cur.execute(f"DELETE FROM {table} WHERE station_id = %s AND date >= %s AND date <= %s",
+                        [s, str(dates[a]), str(dates[b])])
+    rows = _rows(stations, _day_str(dates), res.daily.values, res.aqi, has_data & span)
+    insert_rows(table, ["station_id", "date", *DAILY_COLUMNS], rows)
+    return len(rows), d0, d1
+
+
+def assessment_stations():
+    """Stations that count in jurisdiction assessments, with the path of their jurisdiction."""
+    from .models import AirStation
+
+    return list(AirStation.objects.filter(counts_in_city_assessment=True)
+                .values_list("id", "jurisdiction__path"))
+
+
+def rebuild_jurisdiction_daily(station_ids, d0: int, d1: int) -> int:
+    """Recompute CityDaily of every jurisdiction containing one of ``station_ids`` for days d0..d1:
+    the mean of its valid station daily values (HJ 663), then the AQI of those means."""
+    from .models import AirDaily, CityDaily
+    from envbureau.core.models import Jurisdiction
+
+    if d1 < d0:
+        return 0
+    members = assessment_stations()
+    path_of = dict(members)
+    codes = set()
+    for s in station_ids:
+        if s in path_of:
+            codes.update(c for c in path_of[s].split("/") if c)
+    if not codes:
+        return 0
+    juris = list(Jurisdiction.objects.filter(code__in=codes).values_list("id", "code", "path"))
+    stations = [s for s, p in members if any(p.startswith(jp) for _i, _c, jp in juris)]
+    S, D = len(stations), d1 - d0 + 1
+    dates = np.arange(d0, d1 + 1).astype("datetime64[D]")
+    pos = {s: i for i, s in enumerate(stations)}
+    station_vals = {ind: np.full((S, D), np.nan) for ind in INDICATOR_COLUMN}
+    cols = list(INDICATOR_COLUMN.values())
+    for row in (AirDaily.objects.filter(station_id__in=stations, date__gte=str(dates[0]), date__lte=str(dates[-1]))
+                .values_list("station_id", "date", *cols)):
+        i = pos[row[0]]
+        j = (np.datetime64(row[1], "D") - dates[0]).astype(int)
+        for k, ind in enumerate(INDICATOR_COLUMN):
+            if row[2 + k] is not None:
+                station_vals[ind][i, j] = row[2 + k]
+    # one city_daily call per depth: every station maps to at most one jurisdiction at a depth
+    by_depth: dict[int, list] = {}
+    for jid, code, path in juris:
+        by_depth.setdefault(path.count("/"), []).append((jid, path))
+    keys, values, counts = [], {ind: [] for ind in INDICATOR_COLUMN}, []
+    for depth, js in sorted(by_depth.items()):
+        owner = np.full(S, -1)
+        for ci, (_jid, path) in enumerate(js):
+            for s in stations:
+                if path_of[s].startswith(path):
+                    owner[pos[s]] = ci
+        sel = owner >= 0
+        cd = city_daily({k: v[sel] for k, v in station_vals.items()}, owner[sel], len(js))
+        keys += [jid for jid, _p in js]
+        for ind in INDICATOR_COLUMN:
+            values[ind].append(cd.values[ind])
+        counts.append(np.max(np.stack(list(cd.n_stations.values())), axis=0))
+    vals = {ind: np.concatenate(v) for ind, v in values.items()}
+    n = np.concatenate(counts)
+    res = air.aqi_by_date(vals, dates)
+    table = CityDaily._meta.db_table
+    with connection.cursor() as cur:
+        ids = ",".join(str(k) for k in keys)
+        cur.execute(f"DELETE FROM {table} WHERE jurisdiction_id IN ({ids}) AND date >= %s AND date <= %s",
+                    [str(dates[0]), str(dates[-1])])
+    rows = _rows(keys, _day_str(dates), vals, res, n > 0, extra=n)
+    insert_rows(table, ["jurisdiction_id", "date", *DAILY_COLUMNS, "n_stations"], rows)
+    return len(rows)
+
+
+def rebuild(station_days: dict[int, np.ndarray], progress=None) -> dict:
+    """Station daily, then jurisdiction daily, for the affected station-days."""
+    n_station, d0, d1 = rebuild_station_daily(station_days)
+    if progress:
+        progress("daily", 1, 2)
+    n_city = rebuild_jurisdiction_daily(list(station_days), d0, d1)
+    if progress:
+        progress("daily", 2, 2)
+    return {"station_days": n_station, "jurisdiction_days": n_city}
+
+
+def rebuild_all() -> dict:
+    """Full recompute from raw data (e.g. after changing which stations count)."""
+    from .models import AirHourly
+
+    out = {"station_days": 0, "jurisdiction_days": 0}
+    t = AirHourly._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT station_id, MIN({epoch_sql('time')}), MAX({epoch_sql('time')}) FROM {t} GROUP BY station_id", [])
+        spans = cur.fetchall()
+    sd = {}
+    for s, a, b in spans:
+        a, b = (int(a) + LOCAL_OFFSET) // 86400, (int(b) + LOCAL_OFFSET) // 86400
+        sd[int(s)] = np.array([a, b])
+    if sd:
+        out = rebuild(sd)
+    return out
