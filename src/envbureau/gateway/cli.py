@@ -17,8 +17,6 @@ import asyncio
 import json
 import os
 import sys
-import time
-from pathlib import Path
 
 
 def _add_data_dir(p: argparse.ArgumentParser) -> None:
@@ -43,76 +41,12 @@ def cmd_gateway(args) -> int:
     return run(cfg, load_registry(args.registry))
 
 
-def storage_totals(root: Path, count_values: bool = False) -> dict:
-    def size(paths):
-        n = b = 0
-        for p in paths:
-            try:
-                b += p.stat().st_size
-                n += 1
-            except FileNotFoundError:
-                pass
-        return n, b
-
-    log_n, log_b = size((root / "log").glob("*.seg"))
-    pq_n, pq_b = size((root / "parquet").glob("*/day=*/*.parquet"))
-    raw_n, raw_b = size((root / "raw").glob("*/*.seg.gz"))
-    out = {"log_segments": log_n, "log_bytes": log_b, "parquet_files": pq_n, "parquet_bytes": pq_b,
-           "raw_archives": raw_n, "raw_archive_bytes": raw_b}
-    rejected = 0
-    for f in (root / "rejected").glob("*.jsonl"):
-        with open(f, "rb") as fh:
-            rejected += sum(1 for _ in fh)
-    out["rejected_records"] = rejected
-    if count_values and pq_n:
-        import duckdb
-
-        glob = str(root / "parquet" / "*" / "day=*" / "*.parquet")
-        out["stored_values"] = duckdb.sql(f"select count(*) from read_parquet('{glob}')").fetchall()[0][0]
-        out["bytes_per_value"] = round(pq_b / out["stored_values"], 2) if out["stored_values"] else None
-    return out
-
-
 def cmd_stats(args) -> int:
-    from .store import online_dir
+    from .stats import format_stats, read_stats
 
-    root = online_dir(args.data_dir)
-    try:
-        doc = json.loads((root / "stats.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        doc = {}
-    doc["running"] = bool(doc) and time.time() - doc.get("updated_at", 0) < 5 and _alive(doc.get("pid"))
-    doc["storage"] = storage_totals(root, args.count_values)
-    if args.json:
-        print(json.dumps(doc, indent=2, ensure_ascii=False))
-        return 0
-    since = doc.get("since_start", {})
-    totals = doc.get("totals", {})
-    print(f"gateway {'running' if doc['running'] else 'not running'}"
-          + (f" (pid {doc.get('pid')}, port {doc.get('port')})" if doc.get("pid") else ""))
-    print(f"connections open: {doc.get('connections_open', 0)}")
-    keys = ["received", "stored", "acknowledged", "duplicates", "connections_opened", "idle_closed"]
-    print(f"{'':22}{'since start':>14}{'total':>14}")
-    for k in keys:
-        print(f"{k:22}{since.get('counters', {}).get(k, 0):>14}{totals.get('counters', {}).get(k, 0):>14}")
-    reasons = sorted(set(since.get("rejected", {})) | set(totals.get("rejected", {})))
-    for r in reasons:
-        print(f"{'rejected ' + r:22}{since.get('rejected', {}).get(r, 0):>14}{totals.get('rejected', {}).get(r, 0):>14}")
-    for k, v in doc["storage"].items():
-        print(f"{k:22}{v:>14}")
-    if doc.get("unknown_mns"):
-        print("unknown MNs: " + ", ".join(f"{mn} ({i['count']})" for mn, i in list(doc["unknown_mns"].items())[:20]))
+    doc = read_stats(args.data_dir, args.count_values)
+    print(json.dumps(doc, indent=2, ensure_ascii=False) if args.json else format_stats(doc))
     return 0
-
-
-def _alive(pid) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(int(pid), 0)
-        return True
-    except (OSError, ValueError):
-        return False
 
 
 def cmd_sim(args) -> int:
