@@ -144,3 +144,31 @@ def test_bytes_per_value_for_a_day_of_minute_data(tmp_path):
     values = pl.read_parquet(path).height
     assert values == 1440 * 18
     assert path.stat().st_size / values < 10
+
+
+def test_gateway_seals_and_compacts_in_the_background(tmp_path):
+    import socket
+    import time
+
+    from envbureau.gateway.registry import OpenRegistry
+
+    from .conftest import RunningGateway, read_frames
+
+    g = RunningGateway(tmp_path / "d", OpenRegistry(), compact=True, compact_interval=0.2, seal_seconds=0.1)
+    try:
+        t0 = datetime(2026, 3, 1, 10, 0, tzinfo=CHINA_TZ)
+        frames = [minute_frame("AUTO", t0 + timedelta(minutes=i), {"a21026": i}).replace(b"Flag=4", b"Flag=5")
+                  for i in range(5)]
+        frames = [build_frame(f[6:-6]) for f in frames]
+        s = socket.create_connection(("127.0.0.1", g.port), timeout=5)
+        s.sendall(b"".join(frames))
+        assert len(read_frames(s, 5)) == 5
+        path = partition_path(g.gw.root, "minute", "2026-03-01", "AUTO")
+        assert g.wait_for(lambda: path.exists() and not list((g.gw.root / "log").glob("0000000001.seg")), 20)
+        series = read_series("AUTO", "minute", t0, t0 + timedelta(hours=1), root=g.gw.root)
+        assert series["value"].to_list() == [0.0, 1.0, 2.0, 3.0, 4.0]
+        assert list((g.gw.root / "raw").glob("*/0000000001.seg.gz"))
+        s.close()
+        time.sleep(0.1)
+    finally:
+        g.stop()

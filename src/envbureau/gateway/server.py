@@ -516,8 +516,8 @@ class Gateway:
         if self._compactor is not None and self._compactor.returncode is None:
             return
         below = self.log.seq
-        if self._wants_stored:
-            below = min(below, self.hook_cursor[0] or below)
+        if self._wants_stored and tuple(self.hook_cursor) != tuple(self.last_commit_position):
+            below = min(below, self.hook_cursor[0] or 1)  # never archive what the hook has not seen
         if not [s for s in self.log.sealed_segments() if s < below]:
             return
         args = [sys.executable, "-m", "envbureau.gateway.compact", "--data-dir", str(self.root.parent),
