@@ -26,7 +26,12 @@ class ScopedPermission(permissions.BasePermission):
             return True
         if action == "view" and spec.all_staff_view:
             return True
-        return has_perm(request.user, f"{spec.module}.{action}") or (action == "view" and bool(spec.owner))
+        if has_perm(request.user, f"{spec.module}.{action}") or (action == "view" and bool(spec.owner)):
+            return True
+        # On one object, a user who can read the module gets the object check instead (get_object):
+        # 404 when the object is outside their scope, 403 when visible but the action is not theirs.
+        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
+        return lookup in getattr(view, "kwargs", {}) and has_perm(request.user, f"{spec.module}.view")
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):

@@ -47,12 +47,19 @@ def validate_permission_codes(codes) -> None:
             raise ValidationError({"permissions": _("未知的权限代码: %(c)s") % {"c": code}})
 
 
+# Codes a module wildcard ("*.view") does not reach: reading the audit log is granted by name
+# ("audit.view", "audit.*" or "*"), so "city-wide read" roles do not see who did what.
+EXPLICIT_ONLY = {"audit.view"}
+
+
 def code_matches(granted: str, wanted: str) -> bool:
     if granted == "*" or granted == wanted:
         return True
     g_mod, _sep, g_act = granted.partition(".")
     w_mod, _sep, w_act = wanted.partition(".")
-    return (g_mod == "*" and g_act == w_act) or (g_act == "*" and g_mod == w_mod)
+    if g_mod == "*" and g_act == w_act:
+        return wanted not in EXPLICIT_ONLY
+    return g_act == "*" and g_mod == w_mod
 
 
 @dataclass(frozen=True)

@@ -117,8 +117,13 @@ def audit_list(request):
 
 @login_required
 def audit_detail(request, pk):
+    if not has_perm(request.user, "audit.view"):
+        raise PermissionDenied
     entry = get_scoped_object(AuditEntry, request.user, "view", pk=pk)
     return render(request, "core/audit_detail.html", {"e": entry})
+
+
+audit_detail.scoped_model = AuditEntry  # lets the authorization matrix pick real objects
 
 
 # ---- imports -----------------------------------------------------------------------------
@@ -216,6 +221,9 @@ def import_job(request, pk):
         return redirect("core:import-job", pk=job.pk)
     return render(request, "core/import_job.html", {"job": job, "imp": imp,
                                                      "preview": job.result.get("preview", [])})
+
+
+import_job.scoped_model = ImportJob
 
 
 @login_required

@@ -1,0 +1,84 @@
+"""The Django admin site: a fallback console for platform administrators only.
+
+Everyday management happens in the platform's own pages (scoped, audited). Here the audit log,
+import jobs and login failures are read-only, and only platform administrators get in.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEntry, Department, ImportJob, Jurisdiction, LoginAttempt, Role, RoleAssignment, User
+from .permissions import is_platform_admin
+
+admin.site.site_header = _("生态环境数字监管平台 · 后台")
+admin.site.site_title = _("平台后台")
+
+
+def _platform_admins_only(request):
+    user = request.user
+    return bool(user.is_active and user.is_staff and is_platform_admin(user))
+
+
+admin.site.has_permission = _platform_admins_only
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["time", "actor_name", "source", "action", "model", "object_id", "object_repr"]
+    list_filter = ["source", "action", "model"]
+    search_fields = ["actor_name", "object_repr", "object_id", "request_id"]
+    date_hierarchy = "time"
+
+    def get_actions(self, request):
+        return {}  # no bulk "delete selected"
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    list_display = ["created", "kind", "file_name", "status", "total_rows", "created_by"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["time", "username", "remote_addr"]
+    search_fields = ["username"]
+
+    def has_delete_permission(self, request, obj=None):
+        return True  # clearing failures lifts a lockout
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    filter_horizontal = ["departments"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [RoleAssignmentInline]
+    list_display = ["username", "display_name", "is_active", "is_superuser", "last_login"]
+    fieldsets = BaseUserAdmin.fieldsets + ((_("平台"), {"fields": ["display_name", "phone", "must_change_password"]}),)
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+
+
+admin.site.register(Department)
+admin.site.register(Role)

@@ -1,0 +1,485 @@
+"""Authorization matrix: every role × every URL of the URL conf.
+
+The list of endpoints is derived from the URL conf at test time (django.urls.get_resolver, walked
+recursively), so an endpoint added by any app is swept automatically:
+
+* anonymous: every endpoint outside the public allow-list answers 401/403 (API) or redirects to a
+  login page (web) — a new unprotected endpoint fails `test_sweep[anonymous]`;
+* signed-in roles: no endpoint errors (5xx); an object outside the role's view scope never answers
+  200 (it answers 404, or 403 when the role may not use the module at all); for the generic pages
+  and API viewsets, an object in scope answers 200 exactly when the role may perform the action;
+* the Django admin site is for platform administrators (is_staff) only;
+* core endpoints also have an explicit table of designed outcomes, and write checks (POST/PUT/DELETE).
+
+Only GET requests are swept, so the sweep stays fast and changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+
+# ----------------------------------------------------------------------------------------------
+# Walking the URL conf
+# ----------------------------------------------------------------------------------------------
+
+OBJECT_KWARGS = ("pk", "id", "object_id")
+DEFAULT_BY_CONVERTER = {"int": "1", "str": "x", "slug": "x", "path": "x",
+                        "uuid": "00000000-0000-0000-0000-000000000000", "drf_format_suffix": ".json"}
+DEFAULT_BY_NAME = {"format": "json", "app_label": "core", "content_type_id": "1", "url": "no-such-page/",
+                   "kind": "core.jurisdiction"}
+
+
+@dataclass
+class Endpoint:
+    pattern: str          # full pattern text, e.g. "api/v1/^core/users/(?P<pk>[^/.]+)/$"
+    name: str             # namespaced name, e.g. "core:admin-area-users-detail" ("…:?" when unnamed)
+    callback: object
+    kwargs: list[str] = field(default_factory=list)
+    model: type | None = None
+
+    @property
+    def object_kwarg(self) -> str | None:
+        return next((k for k in self.kwargs if k in OBJECT_KWARGS), None)
+
+    @property
+    def is_admin_site(self) -> bool:
+        return self.name.startswith("admin:")
+
+    @property
+    def is_api(self) -> bool:
+        return self.pattern.startswith("api/")
+
+    def action(self) -> str:
+        """The scope action a GET of this endpoint exercises."""
+        for suffix, action in (("-edit", "change"), ("-delete", "delete"), ("-add", "add")):
+            if self.name.endswith(suffix):
+                return action
+        return "view"
+
+    @property
+    def known_semantics(self) -> bool:
+        """Generic Crud pages and API viewsets: in-scope GET answers 200 exactly when allowed."""
+        return bool((getattr(self.callback, "view_initkwargs", None) or {}).get("crud")) or \
+            getattr(self.callback, "cls", None) is not None and hasattr(self.callback.cls, "get_queryset") and \
+            getattr(self.callback, "actions", {}).get("get") == "retrieve"
+
+    def build(self, values: dict | None = None) -> str | None:
+        """A URL resolving to this very pattern (values preferred), or None when nothing fits."""
+        values = values or {}
+        cands = {k: _candidates(self, k, values.get(k)) for k in self.kwargs}
+        first = {k: c[0] for k, c in cands.items()}
+        attempts = [first] + [{**first, k: alt} for k, c in cands.items() for alt in c[1:]]
+        for chosen in attempts:
+            url = "/" + _fill(self.pattern, chosen)
+            try:
+                match = resolve(url.split("?")[0])
+            except Resolver404:
+                continue
+            if match.func is self.callback:
+                return url
+        return None
+
+
+def _candidates(ep, name, preferred):
+    out = [] if preferred is None else [str(preferred)]
+    if name in DEFAULT_BY_NAME:
+        out.append(DEFAULT_BY_NAME[name])
+    alt = _first_alternative(ep.pattern, name)
+    if alt:
+        out.append(alt)
+    conv = re.search(r"<(?:(\w+):)?" + re.escape(name) + ">", ep.pattern)
+    out.append(DEFAULT_BY_CONVERTER.get((conv.group(1) or "str") if conv else "", "1"))
+    out += ["1", "x", "json"]
+    return list(dict.fromkeys(out))
+
+
+def _group_span(pattern, name):
+    start = pattern.find(f"(?P<{name}>")
+    if start < 0:
+        return None
+    depth, i = 0, start
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == ")" and depth == 0:
+            return start, i + 1
+        i += 1
+    return None
+
+
+def _first_alternative(pattern, name):
+    span = _group_span(pattern, name)
+    if not span:
+        return None
+    first = pattern[span[0] + len(f"(?P<{name}>"):span[1] - 1].split("|")[0]
+    return first if re.fullmatch(r"[\w.-]+", first) else None
+
+
+def _fill(pattern, values):
+    s = pattern
+    for name, value in values.items():
+        while (span := _group_span(s, name)) is not None:  # regex groups first: "(?P<pk>…)"
+            s = s[:span[0]] + value + s[span[1]:]
+        s = re.sub(r"<(?:\w+:)?" + re.escape(name) + ">", lambda _m, v=value: v, s)
+    s = s.replace("^", "").replace("$", "").replace("\\Z", "").replace("/?", "/")
+    return re.sub(r"\\(.)", r"\1", s)
+
+
+def _model_of(callback, name):
+    crud = (getattr(callback, "view_initkwargs", None) or {}).get("crud")
+    if crud is not None:
+        return crud.model
+    cls = getattr(callback, "cls", None)
+    if cls is not None and getattr(cls, "queryset", None) is not None:
+        return cls.queryset.model
+    if getattr(callback, "scoped_model", None) is not None:  # function views may declare it
+        return callback.scoped_model
+    m = re.fullmatch(r"admin:(\w+)_(change|delete|history)", name)
+    if m:
+        for model in apps.get_models():
+            if f"{model._meta.app_label}_{model._meta.model_name}" == m.group(1):
+                return model
+    return None
+
+
+def endpoints() -> list[Endpoint]:
+    out = []
+
+    def walk(resolver, prefix, namespaces):
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                walk(p, prefix + str(p.pattern), namespaces + ((p.namespace,) if p.namespace else ()))
+            elif isinstance(p, URLPattern):
+                pattern = prefix + str(p.pattern)
+                name = ":".join(namespaces + (p.name or "?",))
+                kwargs = list(dict.fromkeys(re.findall(r"<(?:\w+:)?(\w+)>", pattern)
+                                            + re.findall(r"\(\?P<(\w+)>", pattern)))
+                out.append(Endpoint(pattern, name, p.callback, kwargs, _model_of(p.callback, name)))
+
+    walk(get_resolver(), "", ())
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# The designed outcomes
+# ----------------------------------------------------------------------------------------------
+
+# What anonymous visitors may reach. Everything else: 401/403 (API) or a redirect to login (web).
+PUBLIC_ALLOW = [
+    r"^/accounts/login/$", r"^/accounts/logout/$", r"^/healthz$", r"^/i18n/", r"^/jsi18n/", r"^/static/",
+    r"^/api/schema/", r"^/api/docs/", r"^/api/redoc/", r"^/api/v1/auth/token/$", r"^/api/v1/public/",
+    r"^/public/", r"^/admin/login/$", r"^/admin/logout/$",
+]
+LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
+
+ROLES = ["anonymous", "admin", "leader", "air_staff", "enforcement", "petition", "dongcheng", "donghuamen",
+         "enterprise"]
+
+
+def is_public(path: str) -> bool:
+    return any(re.search(p, path) for p in PUBLIC_ALLOW)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """All registered demo data (core + every app), loaded once per module and rolled back after."""
+    from envbureau.core import demo
+    from envbureau.core.models import ImportJob, RoleAssignment, User
+
+    with django_db_blocker.unblock(), override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            demo.run_all(log=lambda m: None)
+            ImportJob.objects.create(kind="core.jurisdiction", file_name="x.xlsx", status="failed",
+                                     created_by=User.objects.get(username="petition"))
+            ent = (RoleAssignment.objects.filter(role__kind="enterprise", enterprise_id__isnull=False)
+                   .select_related("user").first())
+            yield {"enterprise": ent.user.username if ent else None}
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def client_for(world, role) -> tuple[Client, object]:
+    from envbureau.core.models import User
+
+    if role == "anonymous":
+        return Client(), None
+    username = world["enterprise"] if role == "enterprise" else role
+    if username is None:
+        pytest.skip("no enterprise user in the demo data yet (the sources app creates one)")
+    user = User.objects.get(username=username)
+    c = Client()
+    c.force_login(user)
+    return c, user
+
+
+def _objects_for(ep, user):
+    """(in-scope pk, out-of-scope pk) for the endpoint's model and the user; None where none exists."""
+    from envbureau.core.scoping import restrict
+
+    model = ep.model
+    if model is None:
+        return None, None
+    qs = model._default_manager.order_by("pk")
+    if user is None or not hasattr(model, "scope"):
+        first = qs.values_list("pk", flat=True).first()
+        return first, None
+    visible = restrict(model._default_manager.all(), user, "view").values_list("pk", flat=True)
+    inside = qs.filter(pk__in=visible).values_list("pk", flat=True).first()
+    outside = qs.exclude(pk__in=visible).values_list("pk", flat=True).first()
+    return inside, outside
+
+
+def _get(client, url):
+    accept = {"HTTP_ACCEPT": "application/json"} if url.startswith("/api/v1/") else {}
+    return client.get(url, **accept)
+
+
+def test_every_endpoint_is_buildable(world):
+    """The sweep must cover every pattern: one it cannot build is a failure, not a silent skip."""
+    eps = endpoints()
+    assert len(eps) > 50
+    unbuildable = [(ep.name, ep.pattern) for ep in eps if ep.build() is None]
+    assert not unbuildable, f"cannot build a URL for: {unbuildable}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_sweep(world, role, db):
+    from envbureau.core.scoping import can
+
+    client, user = client_for(world, role)
+    problems = []
+    checked = 0
+    for ep in endpoints():
+        inside, outside = _objects_for(ep, user) if ep.object_kwarg else (None, None)
+        variants = [("any", None)]
+        if ep.object_kwarg:
+            variants = [("in", inside)] if inside is not None else [("dummy", 987654321)]
+            if outside is not None:
+                variants.append(("out", outside))
+        for which, pk in variants:
+            url = ep.build({ep.object_kwarg: pk} if ep.object_kwarg and pk is not None else None)
+            if url is None:
+                continue  # reported by test_every_endpoint_is_buildable
+            checked += 1
+            try:
+                r = _get(client, url)
+            except Exception as exc:  # a crash is a finding, with its URL
+                problems.append(f"{url} [{ep.name}]: raised {type(exc).__name__}: {exc}")
+                continue
+            status, location = r.status_code, r.get("Location", "")
+            where = f"{url} [{ep.name}] → {status} {location}"
+            if status >= 500:
+                problems.append(f"{where}: server error")
+                continue
+            if user is None:
+                if is_public(url):
+                    pass
+                elif ep.is_api:
+                    if status not in (401, 403):
+                        problems.append(f"{where}: anonymous API request must answer 401/403")
+                elif not (status == 302 and location.split("?")[0] in LOGIN_PAGES):
+                    problems.append(f"{where}: anonymous web request must redirect to login")
+                continue
+            if ep.is_admin_site:
+                if not user.is_staff and not is_public(url) and not (status == 302 and location.startswith("/admin/login/")):
+                    problems.append(f"{where}: the admin site is for platform administrators only")
+                continue
+            if which == "out" and status == 200:
+                problems.append(f"{where}: object outside the role's scope must not be shown (404)")
+            if which == "out" and status not in (403, 404):
+                problems.append(f"{where}: object outside scope must answer 404 (or 403)")
+            if which == "in" and ep.known_semantics and ep.model is not None and hasattr(ep.model, "scope"):
+                obj = ep.model._default_manager.get(pk=inside)
+                allowed = can(user, obj, ep.action())
+                if allowed and status != 200:
+                    problems.append(f"{where}: role may {ep.action()} this object, expected 200")
+                if not allowed and status == 200:
+                    problems.append(f"{where}: role may not {ep.action()} this object, expected 403")
+    assert checked > 50
+    assert not problems, "\n".join(problems)
+
+
+# Designed outcomes of core's own pages and API, role by role (independent of the implementation).
+STAFF = ("air_staff", "enforcement", "petition")
+
+
+def expect(default, **by_role):
+    out = {r: default for r in ROLES if r != "anonymous"}
+    for k, v in by_role.items():
+        for r in (STAFF if k == "staff" else (k,)):
+            out[r] = v
+    return out
+
+
+ALL_SIGNED_IN = expect(200)
+CORE_TABLE = [
+    ("/", ALL_SIGNED_IN),
+    ("/accounts/profile/", ALL_SIGNED_IN),
+    ("/accounts/password/", ALL_SIGNED_IN),
+    ("/api/v1/me/", ALL_SIGNED_IN),
+    ("/audit/", expect(403, admin=200, leader=200)),
+    ("/audit/{audit}/", expect(403, admin=200, leader=200)),
+    ("/api/v1/core/audit/", expect(403, admin=200, leader=200)),
+    ("/api/v1/core/audit/{audit}/", expect(403, admin=200, leader=200)),
+    ("/imports/", expect(403, admin=200)),
+    ("/imports/core.user/template/", expect(403, admin=200)),
+    ("/imports/core.jurisdiction/upload/", expect(403, admin=200)),
+    ("/admin-area/jurisdictions/", expect(200, enterprise=403)),
+    ("/admin-area/jurisdictions/add/", expect(403, admin=200)),
+    ("/admin-area/jurisdictions/{j_xicheng}/", expect(200, dongcheng=404, donghuamen=404, enterprise=404)),
+    ("/admin-area/jurisdictions/{j_dongcheng}/", expect(200, donghuamen=404, enterprise=404)),
+    ("/admin-area/jurisdictions/{j_donghuamen}/", expect(200, enterprise=404)),
+    ("/admin-area/jurisdictions/{j_dongcheng}/edit/", expect(403, admin=200, donghuamen=404, enterprise=404)),
+    ("/admin-area/jurisdictions/{j_xicheng}/delete/", expect(403, admin=200, dongcheng=404, donghuamen=404,
+                                                             enterprise=404)),
+    ("/admin-area/users/", expect(200, enterprise=403)),
+    ("/admin-area/users/add/", expect(403, admin=200)),
+    ("/admin-area/users/{u_donghuamen}/", expect(200, enterprise=404)),
+    ("/admin-area/users/{u_air_staff}/", expect(200, dongcheng=404, donghuamen=404, enterprise=404)),
+    ("/admin-area/users/{u_air_staff}/edit/", expect(403, admin=200, dongcheng=404, donghuamen=404,
+                                                     enterprise=404)),
+    ("/admin-area/roles/", expect(200, enterprise=403)),
+    ("/admin-area/roles/add/", expect(403, admin=200)),
+    ("/admin-area/departments/", expect(200, enterprise=403)),
+    ("/admin-area/assignments/", expect(200, enterprise=403)),
+    ("/api/v1/core/jurisdictions/", expect(200, enterprise=403)),
+    ("/api/v1/core/jurisdictions/{j_xicheng}/", expect(200, dongcheng=404, donghuamen=404, enterprise=403)),
+    ("/api/v1/core/users/{u_air_staff}/", expect(200, dongcheng=404, donghuamen=404, enterprise=403)),
+    ("/api/v1/core/roles/", expect(200, enterprise=403)),
+    ("/admin/", expect(302, admin=200)),
+    ("/admin/core/auditentry/", expect(302, admin=200)),
+]
+
+
+def _ids():
+    from envbureau.core.models import AuditEntry, Jurisdiction, User
+
+    return {
+        "audit": AuditEntry.objects.values_list("pk", flat=True).first(),
+        "j_xicheng": Jurisdiction.objects.get(code="110102").pk,
+        "j_dongcheng": Jurisdiction.objects.get(code="110101").pk,
+        "j_donghuamen": Jurisdiction.objects.get(code="110101001000").pk,
+        "u_donghuamen": User.objects.get(username="donghuamen").pk,
+        "u_air_staff": User.objects.get(username="air_staff").pk,
+    }
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_core_designed_outcomes(world, role, db):
+    client, _user = client_for(world, role)
+    ids = _ids()
+    wrong = []
+    for template, outcomes in CORE_TABLE:
+        url = template.format(**ids)
+        status = _get(client, url).status_code
+        if status != outcomes[role]:
+            wrong.append(f"{url}: expected {outcomes[role]}, got {status}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_anonymous_core_outcomes(world, db):
+    c = Client()
+    assert c.get("/api/v1/core/jurisdictions/").status_code == 401
+    assert c.get("/api/v1/me/").status_code == 401
+    assert c.get("/healthz").status_code == 200
+    assert c.get("/accounts/login/").status_code == 200
+    assert c.get("/api/v1/public/").status_code == 200
+    r = c.get("/admin-area/users/")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/?next=")
+
+
+# ----------------------------------------------------------------------------------------------
+# Writes (POST/PUT/PATCH/DELETE) on core endpoints
+# ----------------------------------------------------------------------------------------------
+
+def _api(client, method, url, data=None):
+    return getattr(client, method)(url, data=data, content_type="application/json")
+
+
+def test_api_writes(world, db):
+    from envbureau.core.models import AuditEntry, Jurisdiction
+
+    ids = _ids()
+    anon = Client()
+    assert _api(anon, "post", "/api/v1/core/jurisdictions/", {"code": "110199", "name": "x",
+                                                              "level": "district", "parent": "110000"}).status_code == 401
+    officer, _ = client_for(world, "dongcheng")
+    leader, _ = client_for(world, "leader")
+    admin, _ = client_for(world, "admin")
+    new = {"code": "110101999000", "name": "测试街道", "level": "street", "parent": "110101"}
+    assert _api(officer, "post", "/api/v1/core/jurisdictions/", new).status_code == 403
+    assert _api(leader, "post", "/api/v1/core/jurisdictions/", new).status_code == 403
+    assert not Jurisdiction.objects.filter(code="110101999000").exists()
+    # Visible but not changeable → 403; outside scope → 404.
+    assert _api(officer, "patch", f"/api/v1/core/jurisdictions/{ids['j_dongcheng']}/", {"name": "x"}).status_code == 403
+    assert _api(officer, "patch", f"/api/v1/core/jurisdictions/{ids['j_xicheng']}/", {"name": "x"}).status_code == 404
+    assert _api(officer, "delete", f"/api/v1/core/jurisdictions/{ids['j_xicheng']}/").status_code == 404
+    assert _api(leader, "delete", f"/api/v1/core/jurisdictions/{ids['j_xicheng']}/").status_code == 403
+    assert _api(leader, "put", f"/api/v1/core/users/{ids['u_air_staff']}/", {"username": "x"}).status_code == 403
+    assert Jurisdiction.objects.get(code="110102").name == "西城区"
+    # The audit log is read-only for everybody, admins included.
+    for method in ("post", "put", "patch", "delete"):
+        url = "/api/v1/core/audit/" if method == "post" else f"/api/v1/core/audit/{ids['audit']}/"
+        assert _api(admin, method, url, {"note": "x"}).status_code == 405
+    assert _api(admin, "post", "/api/v1/core/jurisdictions/", new).status_code == 201
+    assert AuditEntry.objects.filter(model="core.jurisdiction", action="create", source="api",
+                                     actor_name="admin").exists()
+
+
+def test_web_writes(world, db):
+    from envbureau.core.models import Jurisdiction, Role, User
+
+    ids = _ids()
+    officer, _ = client_for(world, "dongcheng")
+    leader, _ = client_for(world, "leader")
+    staff, _ = client_for(world, "air_staff")
+    form = {"code": "110101", "name": "改名", "level": "district", "parent": Jurisdiction.objects.get(code="110000").pk,
+            "sort_order": 0}
+    assert officer.post(f"/admin-area/jurisdictions/{ids['j_dongcheng']}/edit/", form).status_code == 403
+    assert officer.post(f"/admin-area/jurisdictions/{ids['j_xicheng']}/edit/", form).status_code == 404
+    assert officer.post(f"/admin-area/jurisdictions/{ids['j_xicheng']}/delete/").status_code == 404
+    assert leader.post(f"/admin-area/jurisdictions/{ids['j_xicheng']}/delete/").status_code == 403
+    assert leader.post("/admin-area/users/add/", {"username": "evil", "password1": "Very$trong-2026"}).status_code == 403
+    assert staff.post("/admin-area/roles/add/", {"code": "god", "name": "god", "kind": "admin",
+                                                 "permissions": ["*"]}).status_code == 403
+    assert not User.objects.filter(username="evil").exists()
+    assert not Role.objects.filter(code="god").exists()
+    assert Jurisdiction.objects.get(code="110101").name == "东城区"
+
+
+def test_district_admin_cannot_write_outside_subtree(world, db):
+    """A role with core add/change inside one district creates there, and nowhere else (rolled back)."""
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment, User
+
+    role = Role.objects.create(code="district_admin", name="区级管理员", kind="officer",
+                               permissions=["core.view", "core.add", "core.change"])
+    u = User.objects.create(username="dc_admin")
+    RoleAssignment.objects.create(user=u, role=role, jurisdiction=Jurisdiction.objects.get(code="110101"))
+    c = Client()
+    c.force_login(u)
+    ok = {"code": "110101888000", "name": "测试街道", "level": "street", "parent": "110101"}
+    bad = {"code": "110102888000", "name": "越界街道", "level": "street", "parent": "110102"}
+    assert _api(c, "post", "/api/v1/core/jurisdictions/", ok).status_code == 201
+    assert _api(c, "post", "/api/v1/core/jurisdictions/", bad).status_code == 403
+    assert not Jurisdiction.objects.filter(code="110102888000").exists()
+    # Moving a visible node out of the subtree is refused too.
+    pk = Jurisdiction.objects.get(code="110101888000").pk
+    assert _api(c, "patch", f"/api/v1/core/jurisdictions/{pk}/", {"parent": "110102"}).status_code == 403
+    assert Jurisdiction.objects.get(pk=pk).parent.code == "110101"
