@@ -1,0 +1,196 @@
+"""Period assessment of jurisdictions from the stored daily results, through
+envbureau.standards.assessment (nothing is computed here that the library computes).
+
+``assess_air(j, start, end)`` → the dict printed by ``envbureau assess air --json`` and shown by the
+assessment page; ``assess_many`` assesses several jurisdictions in one vectorised call (rankings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from envbureau.standards import assessment as std_assessment
+from envbureau.standards import tables
+from envbureau.standards.air import category
+from envbureau.standards.rounding import format_fixed, round_half_even
+
+from .derived import INDICATOR_COLUMN
+
+CATEGORY_NAMES = {1: "优", 2: "良", 3: "轻度污染", 4: "中度污染", 5: "重度污染", 6: "严重污染"}
+KEY_STATS = {"pm25_mean": ("pm25", "mean"), "pm10_mean": ("pm10", "mean"), "so2_mean": ("so2", "mean"),
+             "no2_mean": ("no2", "mean"), "co_p95": ("co", "p95"), "o3_8h_p90": ("o3", "p90")}
+STAT_LABELS = {"pm25_mean": "PM2.5平均浓度", "pm10_mean": "PM10平均浓度", "so2_mean": "SO2平均浓度",
+               "no2_mean": "NO2平均浓度", "co_p95": "CO日均值第95百分位浓度", "o3_8h_p90": "O3日最大8小时平均第90百分位浓度"}
+STAT_UNITS = {"co_p95": "毫克/立方米"}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+    label: str
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def shifted_year(self, years: int = -1) -> "Period":
+        def sh(d):
+            try:
+                return d.replace(year=d.year + years)
+            except ValueError:  # 29 February
+                return d.replace(year=d.year + years, day=28)
+        return Period(sh(self.start), sh(self.end), f"{self.start.year + years}年同期")
+
+    def previous(self) -> "Period":
+        """The period just before (环比): previous month/quarter/year when this is one, else the same length."""
+        s, e = self.start, self.end
+        if s.day == 1 and (e + dt.timedelta(days=1)).day == 1:
+            months = (e.year - s.year) * 12 + e.month - s.month + 1
+            m = s.month - months
+            y = s.year + (m - 1) // 12
+            m = (m - 1) % 12 + 1
+            ps = dt.date(y, m, 1)
+            return Period(ps, s - dt.timedelta(days=1), "上期")
+        return Period(s - dt.timedelta(days=self.days), s - dt.timedelta(days=1), "上期")
+
+
+def make_period(year: int | None = None, month: int | None = None, start=None, end=None, quarter=None) -> Period:
+    if start or end:
+        s = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
+        e = end if isinstance(end, dt.date) else dt.date.fromisoformat(str(end))
+        if e < s:
+            raise ValueError("end before start")
+        return Period(s, e, f"{s:%Y年%-m月%-d日}—{e:%Y年%-m月%-d日}")
+    if year is None:
+        raise ValueError("year or start/end required")
+    if month:
+        s = dt.date(year, month, 1)
+        e = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
+        return Period(s, e, f"{year}年{month}月")
+    if quarter:
+        s = dt.date(year, 3 * (quarter - 1) + 1, 1)
+        e = dt.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - dt.timedelta(days=1)
+        return Period(s, e, f"{year}年第{'一二三四'[quarter - 1]}季度")
+    return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年")
+
+
+def load_daily(jurisdiction_ids: list[int], period: Period) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Stored jurisdiction daily values as arrays [C, D] over every calendar day of the period."""
+    from .models import CityDaily
+
+    dates = np.arange(np.datetime64(period.start, "D"), np.datetime64(period.end, "D") + 1)
+    C, D = len(jurisdiction_ids), len(dates)
+    out = {ind: np.full((C, D), np.nan) for ind in INDICATOR_COLUMN}
+    pos = {j: i for i, j in enumerate(jurisdiction_ids)}
+    cols = list(INDICATOR_COLUMN.values())
+    rows = CityDaily.objects.filter(jurisdiction_id__in=jurisdiction_ids, date__gte=period.start,
+                                    date__lte=period.end).values_list("jurisdiction_id", "date", *cols)
+    rows = list(rows)
+    if rows:
+        ji = np.array([pos[r[0]] for r in rows])
+        di = (np.array([r[1] for r in rows], dtype="datetime64[D]") - dates[0]).astype(int)
+        vals = np.array([r[2:] for r in rows], dtype=np.float64)
+        for k, ind in enumerate(INDICATOR_COLUMN):
+            out[ind][ji, di] = vals[:, k]
+    return dates, out
+
+
+def assess_many(jurisdiction_ids: list[int], period: Period):
+    dates, daily = load_daily(jurisdiction_ids, period)
+    return std_assessment.assess_period(daily, dates)
+
+
+def _f(x):
+    if x is None:
+        return None
+    x = float(x)
+    return None if np.isnan(x) else x
+
+
+def summary(pa, index, period: Period, jurisdiction=None) -> dict:
+    s = pa.summary(index)
+    out = {}
+    if jurisdiction is not None:
+        out["jurisdiction"] = {"code": jurisdiction.code, "name": jurisdiction.name}
+    out["period"] = {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label,
+                     "days": period.days}
+    for key, (pol, st) in KEY_STATS.items():
+        out[key] = s["statistics"][f"{pol}_{st}"]["value"]
+    gr = s["good_ratio"]
+    out.update({
+        "good_days": s["good_days"], "valid_days": s["valid_days"],
+        "good_day_ratio": None if gr is None else float(round_half_even(gr * 100, 1)),
+        "heavy_days": s["heavy_days"],
+        "composite_index": None if s["composite_index"] is None else float(round_half_even(s["composite_index"], 2)),
+        "category_days": {CATEGORY_NAMES[lv]: s["days_by_level"][lv] for lv in range(1, 7)},
+        "days_without_aqi": period.days - s["valid_days"],
+        "primary_pollutant_days": {tables.POLLUTANT_NAMES[tables.POLLUTANT_OF[c]][1] + ("(8h)" if c == "o3_8h" else "(1h)" if c == "o3_1h" else ""): int(np.asarray(v)[index])
+                                   for c, v in pa.primary_days.items() if int(np.asarray(v)[index])},
+        "rules": s["rules_used"], "limits": s["limits"], "notes": s["notes"],
+        "all_compliant": s["all_compliant"],
+        "statistics": s["statistics"],
+        "raw": {"good_day_ratio": gr, "composite_index": s["composite_index"]},
+    })
+    return out
+
+
+def assess_air(jurisdiction, period: Period, *, compare: bool = True) -> dict:
+    """Assessment of one jurisdiction for a period, with the same period last year and the previous period."""
+    pa = assess_many([jurisdiction.pk], period)
+    out = summary(pa, 0, period, jurisdiction)
+    if compare:
+        for key, other in (("yoy", period.shifted_year(-1)), ("pop", period.previous())):
+            pb = assess_many([jurisdiction.pk], other)
+            base = summary(pb, 0, other)
+            out[key] = {"period": base["period"], "valid_days": base["valid_days"],
+                        "changes": changes(out, base) if base["valid_days"] else None,
+                        "rules": base["rules"], "base": {k: base[k] for k in (*KEY_STATS, "good_days", "good_day_ratio",
+                                                                              "heavy_days", "composite_index")}}
+    return out
+
+
+def changes(cur: dict, base: dict) -> dict:
+    """Change of each headline number, from the reported (rounded) values (report-formats §0.3):
+    concentrations and the composite index as a rate, ratios in percentage points, days as days."""
+    out = {}
+    for key in (*KEY_STATS, "composite_index"):
+        a, b = cur.get(key), base.get(key)
+        rate = None if a is None or b is None or b == 0 else std_assessment.change_rate(a, b)
+        out[key] = {"now": a, "base": b, "change": None if a is None or b is None else a - b,
+                    "rate": None if rate is None or np.isnan(rate) else float(rate)}
+    a, b = cur.get("good_day_ratio"), base.get("good_day_ratio")
+    out["good_day_ratio"] = {"now": a, "base": b, "points": None if a is None or b is None else round(a - b, 1)}
+    for key in ("good_days", "heavy_days"):
+        a, b = cur.get(key), base.get(key)
+        out[key] = {"now": a, "base": b, "change": None if a is None or b is None else a - b}
+    return out
+
+
+def competition_rank(values, better="lower") -> list[int | None]:
+    """Ties share a rank and the next rank skips ("1224", report-formats §2.2); None values last, unranked."""
+    vals = [None if v is None else (v if better == "lower" else -v) for v in values]
+    out = []
+    for v in vals:
+        out.append(None if v is None else 1 + sum(1 for w in vals if w is not None and w < v))
+    return out
+
+
+def cat_of(aqi):
+    c = category(aqi) if aqi is not None else None
+    return c
+
+
+def fmt(value, key) -> str:
+    if value is None:
+        return "—"
+    if key == "co_p95":
+        return format_fixed(value, 1)
+    if key == "composite_index":
+        return format_fixed(value, 2)
+    if key == "good_day_ratio":
+        return format_fixed(value, 1)
+    return format_fixed(value, 0)

@@ -1,0 +1,103 @@
+"""envbureau assess air|water --jurisdiction CODE --year YYYY [--month M | --quarter Q | --from D --to D] [--json]"""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "环境质量评价 / period assessment of a jurisdiction (air or water)"
+
+    def add_arguments(self, parser):
+        parser.add_argument("medium", choices=["air", "water"])
+        parser.add_argument("--jurisdiction", required=True, help="区划代码, e.g. 110000 or 110101")
+        parser.add_argument("--year", type=int)
+        g = parser.add_mutually_exclusive_group()
+        g.add_argument("--month", type=int)
+        g.add_argument("--quarter", type=int, choices=[1, 2, 3, 4])
+        parser.add_argument("--from", dest="start")
+        parser.add_argument("--to", dest="end")
+        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--no-compare", action="store_true", help="skip year-on-year / previous period")
+
+    def handle(self, *args, medium, jurisdiction, year, month, quarter, start, end, json: bool = False, **opts):
+        from envbureau.core.models import Jurisdiction
+
+        from envbureau.quality.assessment import make_period
+
+        j = Jurisdiction.objects.filter(code=jurisdiction).first()
+        if j is None:
+            raise CommandError(f"unknown jurisdiction {jurisdiction}")
+        if (start or end) and (month or quarter):
+            raise CommandError("--from/--to cannot be combined with --month/--quarter")
+        if bool(start) != bool(end):
+            raise CommandError("--from and --to go together")
+        try:
+            period = make_period(year, month, start, end, quarter)
+        except ValueError as e:
+            raise CommandError(str(e)) from None
+        if medium == "air":
+            from envbureau.quality.assessment import assess_air
+
+            result = assess_air(j, period, compare=not opts.get("no_compare"))
+            text = None if json else air_table(result)
+        else:
+            from envbureau.quality.water import assess_water
+
+            result = assess_water(j, period)
+            text = None if json else water_table(result)
+        if json:
+            self.stdout.write(_dumps(result))
+        else:
+            self.stdout.write(text)
+
+
+def _dumps(obj):
+    return json.dumps(obj, ensure_ascii=False, indent=2, default=str)
+
+
+def air_table(r: dict) -> str:
+    from envbureau.quality.assessment import KEY_STATS, STAT_LABELS, fmt
+
+    lines = [f"{r['jurisdiction']['name']}({r['jurisdiction']['code']}) {r['period']['label']} "
+             f"{r['period']['start']}—{r['period']['end']} 环境空气质量评价", ""]
+    yoy = (r.get("yoy") or {}).get("changes") or {}
+    w = 36
+    lines.append(f"{'指标':<{w}}{'本期':>10}{'上年同期':>12}{'同比':>12}")
+    for key in KEY_STATS:
+        unit = "mg/m³" if key == "co_p95" else "µg/m³"
+        c = yoy.get(key, {})
+        rate = "" if c.get("rate") is None else "%+.1f%%" % (c["rate"] * 100)
+        label = f"{STAT_LABELS[key]} ({unit}) [{key}]"
+        lines.append(f"{label:<{w}}{fmt(r[key], key):>10}{fmt(c.get('base'), key):>12}{rate:>12}")
+    c = yoy.get("good_day_ratio", {})
+    pts = "" if c.get("points") is None else "%+.1f个百分点" % c["points"]
+    lines.append(f"{'优良天数比率 (%) [good_day_ratio]':<{w}}{fmt(r['good_day_ratio'], 'good_day_ratio'):>10}"
+                 f"{fmt(c.get('base'), 'good_day_ratio'):>12}{pts:>12}")
+    for key, label in (("good_days", "优良天数 [good_days]"), ("valid_days", "有效天数 [valid_days]"),
+                       ("heavy_days", "重污染天数 AQI>200 [heavy_days]")):
+        base = yoy.get(key, {}).get("base") if key != "valid_days" else (r.get("yoy") or {}).get("valid_days")
+        base = "" if base is None else base
+        lines.append(f"{label:<{w}}{r[key]:>10}{base:>12}")
+    c = yoy.get("composite_index", {})
+    rate = "" if c.get("rate") is None else "%+.1f%%" % (c["rate"] * 100)
+    lines.append(f"{'综合指数 [composite_index]':<{w}}{fmt(r['composite_index'], 'composite_index'):>10}"
+                 f"{fmt(c.get('base'), 'composite_index'):>12}{rate:>12}")
+    lines.append("")
+    lines.append("各级别天数: " + "  ".join(f"{k} {v}" for k, v in r["category_days"].items())
+                 + f"  无有效AQI {r['days_without_aqi']}")
+    lines.append("评价标准: " + "；".join(f"{k} {v}天" for k, v in r["rules"].items()) + f"；{r['limits']}")
+    for n in r["notes"]:
+        lines.append(f"说明: {n}")
+    return "\n".join(lines)
+
+
+def water_table(r: dict) -> str:
+    lines = [f"{r['jurisdiction']['name']} {r['period']['label']} 地表水环境质量评价", ""]
+    lines.append(f"断面数 {r['n_sections']}，Ⅰ～Ⅲ类 {r['n_class_1_3']} 个({r['class_1_3_share']}%)，"
+                 f"劣Ⅴ类 {r['n_worse_v']} 个，达到目标 {r['n_meeting_target']} 个")
+    lines.append(f"{'断面':<20}{'河流':<12}{'目标':>6}{'类别':>6}  超标项目")
+    for s in r["sections"]:
+        lines.append(f"{s['name']:<20}{s['river']:<12}{s['target']:>6}{s['class'] or '—':>6}  {s['deciding']}")
+    lines.append(f"标准: {r['rules']}")
+    return "\n".join(lines)
