@@ -1,0 +1,302 @@
+"""Problem ledger records: problems, their timeline, evidence, sign-off chains and notifications.
+
+State changes never happen here: they go through the verbs in services.py, which check the
+transition table in choices.py and append a ProblemEvent in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.choices import JurisdictionLevel
+from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+
+from .choices import CLOSED_STATES, DONE_STATES, OPEN_STATES, Category, NotificationKind, Source, State, Verb
+
+
+def local_today() -> dt.date:
+    return timezone.localdate()
+
+
+class SignOffChain(models.Model):
+    """An ordered chain of sign-offs (e.g. 区级验收 → 市级复核) used for problems of one source.
+
+    A chain with a blank source is the default for sources without a chain of their own.
+    """
+
+    name = models.CharField(_("名称"), max_length=100)
+    source = models.CharField(_("适用来源"), max_length=30, choices=Source.choices, blank=True,
+                              help_text=_("留空表示适用于未单独配置的所有来源"))
+    active = models.BooleanField(_("启用"), default=True)
+    description = models.TextField(_("说明"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="ledger", jurisdiction=None, all_staff_view=True)
+
+    class Meta:
+        verbose_name = _("验收链")
+        verbose_name_plural = _("验收链")
+        ordering = ["source", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SignOffStep(models.Model):
+    """One step of a chain: who signs (permission, optional role) and at which jurisdiction level."""
+
+    chain = models.ForeignKey(SignOffChain, verbose_name=_("验收链"), on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("顺序"), default=1)
+    name = models.CharField(_("步骤名称"), max_length=100, help_text=_("如 区级验收、市级复核、行业审查"))
+    permission = models.CharField(_("所需权限"), max_length=60, default="ledger.verify")
+    role = models.ForeignKey("core.Role", verbose_name=_("限定角色"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    level = models.CharField(_("签署层级"), max_length=12, choices=JurisdictionLevel.choices, blank=True,
+                             help_text=_("签署人授权范围所在的区划层级;留空表示不限"))
+    evidence_required = models.BooleanField(_("须上传验收材料"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="ledger", jurisdiction=None, all_staff_view=True)
+
+    class Meta:
+        verbose_name = _("验收步骤")
+        verbose_name_plural = _("验收步骤")
+        ordering = ["chain", "order", "id"]
+
+    def __str__(self):
+        return f"{self.chain} · {self.order}. {self.name}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from envbureau.core.permissions import validate_permission_codes
+
+        validate_permission_codes([self.permission])
+        if self.permission == "*" or not self.permission.startswith("ledger."):
+            raise ValidationError({"permission": _("验收步骤的权限必须是问题台账模块的权限,如 ledger.verify")})
+
+
+class Problem(models.Model):
+    code = models.CharField(_("问题编号"), max_length=40, unique=True, blank=True,
+                            help_text=_("留空自动生成;导入时按编号更新已有问题"))
+    source = models.CharField(_("问题来源"), max_length=30, choices=Source.choices)
+    batch = models.CharField(_("批次"), max_length=200, blank=True, help_text=_("如 中央第三生态环境保护督察组 第14批"))
+    category = models.CharField(_("问题类型"), max_length=20, choices=Category.choices)
+    title = models.CharField(_("问题标题"), max_length=200)
+    description = models.TextField(_("问题描述"), blank=True)
+    location = models.CharField(_("位置"), max_length=255, blank=True)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    # The enterprise lives in the sources app: the ledger keeps its id (and a name for exports) only.
+    enterprise_id = models.BigIntegerField(_("企业ID"), null=True, blank=True)
+    enterprise_name = models.CharField(_("企业名称"), max_length=200, blank=True)
+    key_problem = models.BooleanField(_("重点件"), default=False)
+    # Generic reference to the record that raised the problem: ("app_label.model", "pk").
+    source_model = models.CharField(_("来源记录类型"), max_length=100, blank=True)
+    source_pk = models.CharField(_("来源记录ID"), max_length=64, blank=True)
+
+    responsible_units = models.JSONField(_("责任单位"), default=list, blank=True,
+                                         help_text=_("第一个为牵头单位,其余为配合单位"))
+    responsible_person = models.CharField(_("责任人"), max_length=100, blank=True)
+    responsible_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    target = models.TextField(_("整改目标"), blank=True)
+    measures = models.TextField(_("整改措施"), blank=True)
+    progress = models.TextField(_("最新整改进展"), blank=True)
+    received_on = models.DateField(_("交办日期"), default=local_today)
+    deadline = models.DateField(_("整改时限"), null=True, blank=True)
+    long_term = models.BooleanField(_("需长期坚持"), default=False)
+
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.REGISTERED)
+    overdue = models.BooleanField(_("已标记逾期"), default=False)
+    overdue_since = models.DateField(_("逾期日期"), null=True, blank=True)
+    near_notified_for = models.DateField(null=True, blank=True, editable=False)  # deadline last reminded about
+    closure_round = models.PositiveIntegerField(_("申请销号次数"), default=0)
+    current_step = models.ForeignKey(SignOffStep, verbose_name=_("当前验收步骤"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    reopened_count = models.PositiveIntegerField(_("反弹次数"), default=0)
+    closure_requested_at = models.DateTimeField(_("申请销号时间"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
+    closed_out_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    noticed_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
+    notice_until = models.DateField(_("公示截止"), null=True, blank=True)
+    public_summary = models.TextField(_("公示内容"), blank=True,
+                                      help_text=_("向社会公示的整改情况;不得含个人信息(电话、身份证号会被自动隐去)"))
+
+    created = models.DateTimeField(_("登记时间"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="ledger", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      public=Q(state=State.NOTICED))
+
+    class Meta:
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题台账")
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            # List pages sort by (received_on, id) and filter by these columns; statistics group by them.
+            models.Index(fields=["received_on", "id"], name="ledger_prob_recv_idx"),
+            models.Index(fields=["state", "deadline"], name="ledger_prob_state_dl_idx"),
+            models.Index(fields=["source", "state"], name="ledger_prob_source_idx"),
+            models.Index(fields=["category", "state"], name="ledger_prob_cat_idx"),
+            models.Index(fields=["batch", "state"], name="ledger_prob_batch_idx"),
+            models.Index(fields=["jurisdiction", "state"], name="ledger_prob_juris_idx"),
+            models.Index(fields=["enterprise_id"], name="ledger_prob_ent_idx"),
+            models.Index(fields=["source_model", "source_pk"], name="ledger_prob_ref_idx"),
+            models.Index(fields=["state", "noticed_at"], name="ledger_prob_notice_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_done(self) -> bool:
+        return self.state in DONE_STATES
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in CLOSED_STATES
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        """Derived: open and past its deadline (the stored flag is what reminders already announced)."""
+        today = today or local_today()
+        return self.is_open and self.deadline is not None and self.deadline < today
+
+    @property
+    def lead_unit(self) -> str:
+        return self.responsible_units[0] if self.responsible_units else ""
+
+    @property
+    def source_ref(self) -> tuple[str, str] | None:
+        return (self.source_model, self.source_pk) if self.source_model else None
+
+    def state_colour(self) -> str:
+        from .choices import STATE_COLOURS
+
+        return STATE_COLOURS.get(self.state, "secondary")
+
+
+def overdue_q(today: dt.date | None = None) -> Q:
+    today = today or local_today()
+    return Q(state__in=OPEN_STATES, deadline__lt=today)
+
+
+class ProblemEvent(models.Model):
+    """The timeline a person reads: who did what, when, from which state to which, with what note."""
+
+    problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="events")
+    verb = models.CharField(_("操作"), max_length=20, choices=Verb.choices)
+    from_state = models.CharField(_("原状态"), max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=State.choices, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
+    time = models.DateTimeField(_("时间"), default=timezone.now)
+    note = models.TextField(_("说明"), blank=True)
+    step_name = models.CharField(_("验收步骤"), max_length=100, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="ledger", jurisdiction="problem__jurisdiction", enterprise="problem__enterprise_id")
+
+    class Meta:
+        verbose_name = _("问题处理记录")
+        verbose_name_plural = _("问题处理记录")
+        ordering = ["time", "id"]
+
+    def __str__(self):
+        return f"{self.problem.code} {self.get_verb_display()}"
+
+
+def attachment_path(instance, filename):
+    return f"ledger/{timezone.localdate():%Y/%m}/{instance.problem_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """Evidence or a problem document, stored under MEDIA_ROOT; the hash makes later tampering visible."""
+
+    problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(ProblemEvent, verbose_name=_("处理记录"), null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.BigIntegerField(_("大小"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="ledger", jurisdiction="problem__jurisdiction", enterprise="problem__enterprise_id")
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class SignOff(models.Model):
+    """A completed sign-off step for one closure round (one date column per step in the closure sheet)."""
+
+    problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="signoffs")
+    step = models.ForeignKey(SignOffStep, verbose_name=_("验收步骤"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    step_name = models.CharField(_("验收步骤"), max_length=100)
+    round = models.PositiveIntegerField(_("轮次"))
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签署人"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    signed_at = models.DateTimeField(_("签署时间"), default=timezone.now)
+    event = models.ForeignKey(ProblemEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="ledger", jurisdiction="problem__jurisdiction", enterprise="problem__enterprise_id")
+
+    class Meta:
+        verbose_name = _("验收签署")
+        verbose_name_plural = _("验收签署")
+        ordering = ["problem", "round", "signed_at"]
+        constraints = [models.UniqueConstraint(fields=["problem", "round", "step"], name="ledger_signoff_once")]
+
+
+class Notification(models.Model):
+    """An in-platform message to one user about one problem (reminders, assignments, returns)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
+                                  related_name="ledger_notifications")
+    problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("类型"), max_length=20, choices=NotificationKind.choices)
+    message = models.CharField(_("内容"), max_length=500)
+    created = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    # What the message is about (e.g. the deadline reminded of), so a re-run never sends it twice.
+    key = models.CharField(max_length=100, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="ledger", jurisdiction=None, owner="recipient")
+
+    class Meta:
+        verbose_name = _("消息提醒")
+        verbose_name_plural = _("消息提醒")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="ledger_notif_inbox_idx")]
+        constraints = [models.UniqueConstraint(fields=["recipient", "problem", "kind", "key"],
+                                               name="ledger_notif_once")]
+
+    def __str__(self):
+        return self.message

@@ -1,0 +1,131 @@
+"""Statistics of any filtered set of problems, in the wording bureaus print.
+
+Definitions (used by the statistics page, its export, the API and the tests):
+- total: problems in the set;
+- closed out (已销号): state closed_out or noticed; closure rate (销号率) = closed out / total,
+  printed with 1 decimal ("办结率96.4%"; report-formats.md §0.3), "—" when total is 0;
+- done (完成整改): verified, closed out or noticed;
+- overdue (逾期): still open (not yet verified) and past the deadline, as of `today`;
+- in progress (正在整改): open, i.e. total − done;
+- long term (需长期坚持): open problems flagged long-term;
+- 时间过半任务过半: for the set (a campaign or batch), the share of time elapsed between the earliest
+  交办日期 and the latest deadline, against the share done; "达到" when time is past half and at least
+  half is done, and "序时" when the share done is at least the share of time elapsed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .choices import CLOSED_STATES, DONE_STATES, OPEN_STATES, Category, Source
+
+
+def pct(num: int, den: int, places: int = 1) -> str:
+    if not den:
+        return "—"
+    q = Decimal(1).scaleb(-places)
+    return str((Decimal(num) * 100 / Decimal(den)).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def _aggregates(today: dt.date) -> dict:
+    return {
+        "total": Count("id"),
+        "closed": Count("id", filter=Q(state__in=CLOSED_STATES)),
+        "done": Count("id", filter=Q(state__in=DONE_STATES)),
+        "overdue": Count("id", filter=Q(state__in=OPEN_STATES, deadline__lt=today)),
+        "long_term": Count("id", filter=Q(state__in=OPEN_STATES, long_term=True)),
+    }
+
+
+def _finish(row: dict) -> dict:
+    row["in_progress"] = row["total"] - row["done"]
+    row["closure_rate"] = pct(row["closed"], row["total"])
+    row["done_rate"] = pct(row["done"], row["total"])
+    return row
+
+
+def summary(qs, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    row = qs.order_by().aggregate(**_aggregates(today), start=Min("received_on"), end=Max("deadline"))
+    out = _finish({k: row[k] for k in ("total", "closed", "done", "overdue", "long_term")})
+    out["schedule"] = schedule(row["start"], row["end"], out["done"], out["total"], today)
+    return out
+
+
+def schedule(start: dt.date | None, end: dt.date | None, done: int, total: int, today: dt.date) -> dict:
+    """时间过半任务过半: share of time elapsed against share done."""
+    if not total or start is None or end is None or end <= start:
+        return {"available": False}
+    elapsed = min(max((today - start).days, 0), (end - start).days)
+    time_share = elapsed / (end - start).days
+    done_share = done / total
+    if time_share >= 0.5:
+        verdict = _("达到时间过半、任务过半") if done_share >= 0.5 else _("时间过半、任务未过半(滞后)")
+    else:
+        verdict = _("时间未过半")
+    return {
+        "available": True, "start": start, "end": end,
+        "time_share": pct(elapsed, (end - start).days), "done_share": pct(done, total),
+        "half_met": time_share >= 0.5 and done_share >= 0.5,
+        "on_schedule": done_share >= time_share,
+        "verdict": verdict,
+    }
+
+
+def breakdown(qs, field: str, today: dt.date | None = None, limit: int | None = None) -> list[dict]:
+    """Rows of the summary grouped by one field (source, category, batch, jurisdiction_id…)."""
+    today = today or timezone.localdate()
+    rows = list(qs.order_by().values(field).annotate(**_aggregates(today)).order_by("-total"))
+    if limit:
+        rows = rows[:limit]
+    return [_finish(r) for r in rows]
+
+
+def by_district(qs, today: dt.date | None = None) -> list[dict]:
+    """Roll problems up to their district (or to the jurisdiction itself when above district)."""
+    from envbureau.core.models import Jurisdiction
+
+    rows = breakdown(qs, "jurisdiction_id", today)
+    juris = {j.pk: j for j in Jurisdiction.objects.filter(pk__in=[r["jurisdiction_id"] for r in rows])}
+    districts = {j.path: j for j in Jurisdiction.objects.filter(level__in=["district", "city", "province"])}
+    merged: dict[str, dict] = {}
+    for r in rows:
+        j = juris[r["jurisdiction_id"]]
+        codes = [c for c in j.path.split("/") if c]
+        target = j
+        for i in range(len(codes), 0, -1):
+            cand = districts.get("/" + "/".join(codes[:i]) + "/")
+            if cand is not None and cand.level == "district":
+                target = cand
+                break
+        m = merged.setdefault(target.path, {"name": target.name, "label": target.name, "code": target.code, "total": 0, "closed": 0,
+                                            "done": 0, "overdue": 0, "long_term": 0})
+        for k in ("total", "closed", "done", "overdue", "long_term"):
+            m[k] += r[k]
+    return [_finish(m) for _p, m in sorted(merged.items())]
+
+
+def labelled(rows: list[dict], field: str) -> list[dict]:
+    labels = {"source": dict(Source.choices), "category": dict(Category.choices)}.get(field, {})
+    for r in rows:
+        r["label"] = str(labels.get(r[field], r[field])) or _("(未填)")
+    return rows
+
+
+def sentence(s: dict, scope_name: str = "") -> str:
+    """The sentence a work report prints, e.g. "共有问题250个,已销号241个,销号率96.4%…"."""
+    parts = [_("%(scope)s共有问题%(n)d个") % {"scope": scope_name, "n": s["total"]}]
+    parts.append(_("完成整改%(d)d个") % {"d": s["done"]})
+    parts.append(_("已销号%(c)d个,销号率%(r)s%%") % {"c": s["closed"], "r": s["closure_rate"]}
+                 if s["total"] else _("已销号0个"))
+    parts.append(_("正在整改%(p)d个") % {"p": s["in_progress"]})
+    if s["long_term"]:
+        parts.append(_("其中需长期坚持%(l)d个") % {"l": s["long_term"]})
+    if s["overdue"]:
+        parts.append(_("逾期未完成%(o)d个") % {"o": s["overdue"]})
+    return ",".join(parts) + "。"

@@ -1,0 +1,236 @@
+"""Pages of the problem ledger. Every query is scoped; every change goes through services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from envbureau.core.audit import history
+from envbureau.core.excel import XLSX, xlsx_response
+from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import get_scoped_object, restrict
+
+from . import exports, services, stats
+from .choices import TRANSITIONS, Verb
+from .filters import ProblemFilter
+from .forms import ProblemForm, TransitionForm
+from .models import Attachment, Notification, Problem, SignOff
+
+
+def _require(user, perm):
+    if not has_perm(user, perm):
+        raise PermissionDenied
+
+
+def _filtered(request):
+    qs = restrict(Problem.objects.all(), request.user, "view")
+    f = ProblemFilter(request.GET or None, queryset=qs, request=request)
+    return f, (f.qs if f.is_bound else qs)
+
+
+def _error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return ";".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return ";".join(exc.messages)
+
+
+def _query(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("export", None)
+    return params.urlencode()
+
+
+@login_required
+def problem_list(request):
+    _require(request.user, "ledger.view")
+    f, qs = _filtered(request)
+    export = request.GET.get("export")
+    if export == "xlsx":
+        header = [_("问题编号"), _("来源"), _("批次"), _("类型"), _("问题标题"), _("属地"), _("责任单位"),
+                  _("交办日期"), _("整改时限"), _("状态"), _("逾期")]
+        today = timezone.localdate()
+        rows = [[p.code, p.get_source_display(), p.batch, p.get_category_display(), p.title, p.jurisdiction.name,
+                 "、".join(p.responsible_units), p.received_on, p.deadline or "", p.get_state_display(),
+                 _("是") if p.is_overdue(today) else _("否")]
+                for p in qs.select_related("jurisdiction")[:100000]]
+        return xlsx_response("问题台账.xlsx", [(_("问题台账"), header, rows)])
+    if export in ("tasks", "closure"):
+        name = _("整改任务清单") if export == "tasks" else _("督察销号汇总表")
+        resp = HttpResponse(exports.ledger_workbook(qs, export), content_type=XLSX)
+        from urllib.parse import quote
+
+        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name + '.xlsx')}"
+        return resp
+    page = Paginator(qs.select_related("jurisdiction"), 50).get_page(request.GET.get("page"))
+    return render(request, "ledger/problem_list.html", {
+        "title": _("问题台账"), "page": page, "filterset": f, "query": _query(request),
+        "today": timezone.localdate(),
+        "can_add": has_perm(request.user, "ledger.add") or has_perm(request.user, "ledger.change"),
+        "can_import": has_perm(request.user, "ledger.add") or has_perm(request.user, "ledger.change"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_form(request, pk=None):
+    problem = None
+    if pk is not None:
+        problem = get_scoped_object(Problem, request.user, "change", pk=pk)
+    elif not (has_perm(request.user, "ledger.add") or has_perm(request.user, "ledger.change")):
+        raise PermissionDenied
+    form = ProblemForm(request.POST or None, request.FILES or None, instance=problem, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in services.PROBLEM_FIELDS}
+        try:
+            if problem is None:
+                problem = services.create_problem(request.user, files=form.cleaned_data.get("files") or [], **data)
+                messages.success(request, _("已登记问题 %(c)s") % {"c": problem.code})
+            else:
+                services.update_problem(request.user, Problem.objects.get(pk=problem.pk), **data)
+                messages.success(request, _("已保存"))
+            return redirect("ledger:problem-detail", pk=problem.pk)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("超出您的权限范围"))
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+    return render(request, "ledger/problem_form.html", {"form": form, "obj": problem,
+                                                         "title": _("编辑问题") if problem else _("登记问题")},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def problem_detail(request, pk):
+    problem = get_scoped_object(Problem.objects.select_related("jurisdiction", "current_step"), request.user,
+                                "view", pk=pk)
+    events = problem.events.prefetch_related("attachments").all()
+    steps = services.applicable_steps(problem)
+    signed = {s.step_id: s for s in SignOff.objects.filter(problem=problem, round=problem.closure_round)
+              .select_related("signed_by")}
+    chain = [{"step": s, "signed": signed.get(s.id)} for s in steps] if problem.closure_round else []
+    return render(request, "ledger/problem_detail.html", {
+        "title": problem.code, "p": problem, "events": events, "chain": chain,
+        "actions": services.allowed_transitions(request.user, problem),
+        "can_edit": services._allowed(request.user, problem, "ledger.change"),
+        "overdue": problem.is_overdue(), "attachments": problem.attachments.filter(event__isnull=True),
+        "history": history(problem)[:50] if has_perm(request.user, "audit.view") else None,
+        "pending": services.pending_step(problem) if problem.state == "closure_requested" else None,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_action(request, pk, verb):
+    problem = get_scoped_object(Problem.objects.select_related("jurisdiction"), request.user, "view", pk=pk)
+    t = TRANSITIONS.get(verb)
+    if t is None:
+        from django.http import Http404
+
+        raise Http404
+    form = TransitionForm(request.POST or None, request.FILES or None, verb=verb)
+    if request.method == "GET":
+        try:
+            services.check_transition(request.user, problem, verb)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+            return redirect("ledger:problem-detail", pk=pk)
+        if verb == Verb.NOTICE:
+            form.initial["public_summary"] = problem.public_summary or problem.progress
+        if verb == Verb.ASSIGN:
+            form.initial.update(responsible_units=problem.responsible_units, deadline=problem.deadline,
+                                responsible_person=problem.responsible_person,
+                                responsible_phone=problem.responsible_phone)
+        return render(request, "ledger/problem_action.html", {"form": form, "p": problem, "t": t,
+                                                               "title": str(t.label)})
+    if form.is_valid():
+        try:
+            services.apply(request.user, problem, verb, **form.verb_kwargs(verb))
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+            return render(request, "ledger/problem_action.html", {"form": form, "p": problem, "t": t,
+                                                                   "title": str(t.label)}, status=400)
+        messages.success(request, _("已完成“%(a)s”") % {"a": t.label})
+        return redirect("ledger:problem-detail", pk=pk)
+    return render(request, "ledger/problem_action.html", {"form": form, "p": problem, "t": t,
+                                                           "title": str(t.label)}, status=400)
+
+
+@login_required
+def attachment_download(request, pk):
+    att = get_scoped_object(Attachment.objects.select_related("problem"), request.user, "view", pk=pk)
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+
+
+@login_required
+def statistics(request):
+    _require(request.user, "ledger.view")
+    f, qs = _filtered(request)
+    today = timezone.localdate()
+    summary = stats.summary(qs, today)
+    by_source = stats.labelled(stats.breakdown(qs, "source", today), "source")
+    by_category = stats.labelled(stats.breakdown(qs, "category", today), "category")
+    by_district = stats.by_district(qs, today)
+    by_batch = stats.labelled(stats.breakdown(qs.exclude(batch=""), "batch", today, limit=30), "batch")
+    if request.GET.get("export") == "xlsx":
+        head = [_("分组"), _("问题总数"), _("完成整改"), _("已销号"), _("销号率(%)"), _("正在整改"), _("逾期"), _("需长期坚持")]
+
+        def rows(items, key):
+            return [[r[key], r["total"], r["done"], r["closed"], r["closure_rate"], r["in_progress"], r["overdue"],
+                     r["long_term"]] for r in items]
+        total = [[_("合计"), summary["total"], summary["done"], summary["closed"], summary["closure_rate"],
+                  summary["in_progress"], summary["overdue"], summary["long_term"]]]
+        return xlsx_response("整改统计.xlsx", [
+            (_("合计"), head, total + [[stats.sentence(summary)]]),
+            (_("按来源"), head, rows(by_source, "label")), (_("按类型"), head, rows(by_category, "label")),
+            (_("按属地"), head, rows(by_district, "name")), (_("按批次"), head, rows(by_batch, "label")),
+        ])
+    chart = {"labels": [r["name"] for r in by_district], "closed": [r["closed"] for r in by_district],
+             "open": [r["in_progress"] for r in by_district], "overdue": [r["overdue"] for r in by_district]}
+    return render(request, "ledger/statistics.html", {
+        "title": _("整改统计"), "filterset": f, "s": summary, "sentence": stats.sentence(summary),
+        "by_source": by_source, "by_category": by_category, "by_district": by_district, "by_batch": by_batch,
+        "chart": chart, "query": _query(request),
+    })
+
+
+@login_required
+def inbox(request):
+    qs = Notification.objects.filter(recipient=request.user).select_related("problem")
+    if request.GET.get("unread"):
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "ledger/inbox.html", {"title": _("我的提醒"), "page": page, "query": _query(request),
+                                                 "unread": Notification.objects.filter(
+                                                     recipient=request.user, read_at__isnull=True).count()})
+
+
+@login_required
+@require_POST
+def inbox_read(request):
+    qs = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    if request.POST.get("id"):
+        qs = qs.filter(pk=request.POST["id"])
+    with transaction.atomic():
+        n = qs.update(read_at=timezone.now())
+    messages.info(request, _("已标记 %(n)d 条为已读") % {"n": n})
+    return redirect(reverse("ledger:inbox"))
+
+
+def home_card(request):
+    user = request.user
+    if not has_perm(user, "ledger.view"):
+        return None
+    qs = restrict(Problem.objects.all(), user, "view")
+    s = stats.summary(qs)
+    return {"title": _("问题台账"), "value": f"{s['closed']}/{s['total']}",
+            "note": _("已销号/总数,销号率%(r)s%%,逾期%(o)d个") % {"r": s["closure_rate"], "o": s["overdue"]},
+            "url": reverse("ledger:problem-list")}
