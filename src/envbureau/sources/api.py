@@ -1,0 +1,189 @@
+"""REST API of the sources app (scoped; writes re-checked; workflow verbs call services)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
+
+from envbureau.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import get_scoped_object
+
+from . import services
+from .filters import AlarmFilter, DeclarationFilter, EnterpriseFilter, LimitFilter, OutletFilter, PointFilter
+from .models import (
+    Alarm,
+    Declaration,
+    Enterprise,
+    MonitoringPoint,
+    Outlet,
+    PointDaily,
+    PointHourly,
+    PollutantLimit,
+)
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Enterprise
+        fields = ["id", "credit_code", "name", "industry_code", "industry_name", "jurisdiction", "address", "longitude",
+                  "latitude", "legal_representative", "contact_person", "contact_phone", "key_water", "key_air",
+                  "key_soil", "key_noise", "risk_source", "status", "note"]
+
+    def validate(self, attrs):
+        instance = Enterprise(**{**({f: getattr(self.instance, f) for f in attrs} if self.instance else {}), **attrs})
+        try:
+            instance.clean()
+        except ValidationError as e:
+            raise DRFValidationError(e.message_dict) from None
+        return attrs
+
+
+class OutletSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outlet
+        fields = ["id", "enterprise", "code", "name", "kind", "longitude", "latitude", "destination"]
+
+
+class PointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MonitoringPoint
+        fields = ["id", "outlet", "enterprise", "mn", "name", "enabled", "crc_dialects", "lenient_length",
+                  "absence_minutes", "last_data_at", "latest"]
+        read_only_fields = ["enterprise", "last_data_at", "latest"]
+
+
+class LimitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PollutantLimit
+        fields = ["id", "point", "factor", "unit", "period", "limit_value", "lower_limit", "on_converted", "standard"]
+
+
+class AlarmSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Alarm
+        fields = ["id", "point", "enterprise", "kind", "factor", "status", "active", "started_at", "last_seen_at",
+                  "ended_at", "occurrences", "value", "limit_value", "on_converted", "message", "declared",
+                  "declaration", "acknowledged_at", "closed_at", "note", "problem_ref"]
+
+
+class DeclarationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Declaration
+        fields = ["id", "enterprise", "point", "factor", "kind", "start", "end", "reason", "status", "created",
+                  "reviewed_at", "review_note"]
+        read_only_fields = ["status", "created", "reviewed_at", "review_note"]
+
+
+class HourlySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PointHourly
+        fields = ["point", "factor", "code", "hour", "avg", "min", "max", "cou", "zs_avg", "flag", "declared"]
+
+
+class DailySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PointDaily
+        fields = ["point", "factor", "code", "day", "avg", "min", "max", "cou", "zs_avg", "flag", "declared"]
+
+
+class EnterpriseViewSet(ScopedModelViewSet):
+    queryset = Enterprise.objects.select_related("jurisdiction").order_by("id")
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilter
+
+
+class OutletViewSet(ScopedModelViewSet):
+    queryset = Outlet.objects.order_by("id")
+    serializer_class = OutletSerializer
+    filterset_class = OutletFilter
+
+
+class PointViewSet(ScopedModelViewSet):
+    queryset = MonitoringPoint.objects.order_by("id")
+    serializer_class = PointSerializer
+    filterset_class = PointFilter
+
+
+class LimitViewSet(ScopedModelViewSet):
+    queryset = PollutantLimit.objects.order_by("id")
+    serializer_class = LimitSerializer
+    filterset_class = LimitFilter
+
+
+def _note(request):
+    return str(request.data.get("note", "") or "")
+
+
+def _run(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except ValidationError as e:
+        raise DRFValidationError(getattr(e, "message_dict", None) or e.messages) from None
+
+
+class AlarmViewSet(ScopedReadOnlyViewSet):
+    http_method_names = ["get", "head", "options", "post"]
+    queryset = Alarm.objects.select_related("point").order_by("-started_at", "-id")
+    serializer_class = AlarmSerializer
+    filterset_class = AlarmFilter
+
+    def create(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        a = _run(services.acknowledge_alarm, request.user, int(pk), _note(request))
+        return Response(AlarmSerializer(a).data)
+
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        a = _run(services.close_alarm, request.user, int(pk), _note(request))
+        return Response(AlarmSerializer(a).data)
+
+    @action(detail=True, methods=["post"], url_path="to-problem")
+    def to_problem(self, request, pk=None):
+        ref = _run(services.alarm_to_problem, request.user, int(pk))
+        return Response({"problem_ref": ref})
+
+
+class DeclarationViewSet(ScopedReadOnlyViewSet):
+    http_method_names = ["get", "head", "options", "post"]
+    queryset = Declaration.objects.order_by("-created")
+    serializer_class = DeclarationSerializer
+    filterset_class = DeclarationFilter
+
+    def create(self, request, *args, **kwargs):
+        if not has_perm(request.user, "sources.declare"):
+            raise PermissionDenied
+        ser = DeclarationSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        ent = get_scoped_object(Enterprise, request.user, "declare", pk=d["enterprise"].pk)
+        decl = _run(services.submit_declaration, request.user, enterprise=ent, point=d.get("point"),
+                    factor=d.get("factor", ""), kind=d["kind"], start=d["start"], end=d["end"], reason=d["reason"])
+        return Response(DeclarationSerializer(decl).data, status=201)
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return Response(DeclarationSerializer(_run(services.approve_declaration, request.user, int(pk), _note(request))).data)
+
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return Response(DeclarationSerializer(_run(services.reject_declaration, request.user, int(pk), _note(request))).data)
+
+
+class HourlyViewSet(ScopedReadOnlyViewSet):
+    queryset = PointHourly.objects.order_by("point_id", "hour", "factor")
+    serializer_class = HourlySerializer
+    filterset_fields = {"point": ["exact"], "factor": ["exact"], "hour": ["gte", "lt"], "declared": ["exact"]}
+
+
+class DailyViewSet(ScopedReadOnlyViewSet):
+    queryset = PointDaily.objects.order_by("point_id", "day", "factor")
+    serializer_class = DailySerializer
+    filterset_fields = {"point": ["exact"], "factor": ["exact"], "day": ["gte", "lte"], "declared": ["exact"]}

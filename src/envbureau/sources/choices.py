@@ -1,0 +1,82 @@
+"""Vocabularies of the sources app: statuses with labels and colours, and allowed transitions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterpriseStatus(models.TextChoices):
+    OPERATING = "operating", _("在产")
+    SUSPENDED = "suspended", _("停产")
+    CLOSED = "closed", _("关闭")
+
+
+class OutletKind(models.TextChoices):
+    WATER = "water", _("废水")
+    GAS = "gas", _("废气")
+
+
+class LimitPeriod(models.TextChoices):
+    HOUR = "hour", _("小时均值")
+    DAY = "day", _("日均值")
+
+
+class AlarmKind(models.TextChoices):
+    EXCEEDANCE = "exceedance", _("超标")
+    ABSENCE = "absence", _("数据缺失")
+    FLATLINE = "flatline", _("数据恒值")
+    DEVICE_STATE = "device_state", _("设备状态异常")
+    INVALID = "invalid", _("无效数据")
+
+
+class AlarmStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    ACKNOWLEDGED = "acknowledged", _("已确认")
+    CLOSED = "closed", _("已关闭")
+
+
+ALARM_COLOURS = {"open": "danger", "acknowledged": "warning", "closed": "secondary"}
+ALARM_TRANSITIONS = {
+    "open": {"acknowledged", "closed"},
+    "acknowledged": {"closed"},
+    "closed": set(),
+}
+
+
+class DeclarationKind(models.TextChoices):
+    PRODUCTION_STOPPED = "production_stopped", _("停产")
+    DEVICE_FAULT = "device_fault", _("设备故障")
+    FACTOR_ABNORMAL = "factor_abnormal", _("因子异常")
+    MAINTENANCE = "maintenance", _("运维检修")
+
+
+class DeclarationStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已通过")
+    REJECTED = "rejected", _("已驳回")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+DECLARATION_COLOURS = {"pending": "warning", "approved": "success", "rejected": "danger", "withdrawn": "secondary"}
+DECLARATION_TRANSITIONS = {
+    "pending": {"approved", "rejected", "withdrawn"},
+    "approved": set(),
+    "rejected": set(),
+    "withdrawn": set(),
+}
+
+# Data flags that mean the device is not measuring normally (2017 Table: F stopped, M maintenance,
+# D fault, C calibration; 2005 adds P power failure).  An alarm of kind device_state names the flag.
+DEVICE_STATE_FLAGS = {"F": _("停运"), "M": _("维护"), "D": _("故障"), "C": _("校准"), "P": _("电源故障")}
+# Flags that make a value unusable without being a device state: T above range, B comms abnormal.
+INVALID_FLAGS = {"T": _("超测量上限"), "B": _("仪表通讯异常")}
+
+
+class OnlineStatus(models.TextChoices):
+    ONLINE = "online", _("在线")
+    OFFLINE = "offline", _("离线")
+    ALARM = "alarm", _("报警")
+    DISABLED = "disabled", _("停用")
+    NEVER = "never", _("未上线")
+
+
+ONLINE_COLOURS = {"online": "success", "offline": "secondary", "alarm": "danger", "disabled": "light", "never": "light"}

@@ -1,0 +1,28 @@
+"""Settings of the sources app, read from settings.ENVBUREAU (or environment variables) with defaults."""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+
+DEFAULTS = {
+    # A point with no data for this long is offline and gets a data-absence alarm (per point overridable).
+    "SOURCES_ABSENCE_MINUTES": 120,
+    # This many consecutive identical hourly averages of a factor make a flat-line alarm.
+    "SOURCES_FLATLINE_HOURS": 6,
+    # A declaration may start at most this many hours before it is submitted (no back-dating beyond).
+    "SOURCES_DECLARATION_BACKDATE_HOURS": 72,
+    # ...and may not last longer than this many days.
+    "SOURCES_DECLARATION_MAX_DAYS": 90,
+}
+
+
+def get(name: str):
+    conf = getattr(settings, "ENVBUREAU", {}) or {}
+    if name in conf:
+        return conf[name]
+    env = os.environ.get(f"ENVBUREAU_{name}")
+    if env is not None:
+        return type(DEFAULTS[name])(env)
+    return DEFAULTS[name]

@@ -1,0 +1,238 @@
+"""The Django side of the gateway: which MNs are points, and what happens to stored packets.
+
+    envbureau gateway --registry envbureau.sources.registry:factory
+
+``load_points`` reads MonitoringPoint; ``on_stored`` upserts hourly (2061) and daily (2031) values
+into PointHourly/PointDaily — one row per point × factor × hour/day, keyed so that the gateway's
+at-least-once re-delivery of a packet (same key MN, CN, DataTime, PNO) rewrites the same rows with
+the same values — and evaluates alarms.  Real-time and minute packets only refresh the point's
+"last data" and latest values (throttled) and watch device-state flags; their values stay in the
+gateway's columnar store (never one ORM row per value).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+log = logging.getLogger("envbureau.sources.registry")
+
+HOUR_FIELDS = {"Avg": "avg", "Min": "min", "Max": "max", "Cou": "cou", "ZsAvg": "zs_avg"}
+
+
+def factory():
+    """Zero-argument factory for ``--registry envbureau.sources.registry:factory``."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envbureau.settings")
+    import django
+
+    django.setup()
+    return SourcesRegistry()
+
+
+def _factors(packet) -> dict[str, dict]:
+    """{factor: {"Avg": 1.0, "ZsAvg": …, "Flag": "N", "code": "011"}} from a StoredPacket."""
+    out: dict[str, dict] = {}
+    for v in packet.values:
+        d = out.setdefault(v.factor, {"code": v.code})
+        d[v.field] = v.value
+        if v.flag:
+            d["Flag"] = v.flag
+    return out
+
+
+class SourcesRegistry:
+    """Implements envbureau.gateway.registry.Registry against the sources models."""
+
+    wants_stored = True
+    #: minimum seconds between two writes of a point's last_data_at/latest from rtd/minute data
+    touch_interval = 15.0
+
+    def __init__(self):
+        self._touched: dict[int, float] = {}
+        self._flag_state: dict[tuple[int, str], str] = {}
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ points
+    def load_points(self) -> Iterable:
+        from django.db import close_old_connections
+
+        from envbureau.gateway.registry import PointInfo
+        from envbureau.hj212.crc import HJ212
+
+        from .models import MonitoringPoint
+
+        close_old_connections()
+        out = []
+        for p in MonitoringPoint.objects.values("id", "mn", "enabled", "password", "crc_dialects", "lenient_length", "name"):
+            dialects = frozenset(p["crc_dialects"] or []) | {HJ212}
+            out.append(PointInfo(mn=p["mn"], id=p["id"], enabled=p["enabled"], password=p["password"] or None,
+                                 crc_dialects=dialects, lenient_length=p["lenient_length"], name=p["name"]))
+        return out
+
+    def resolve(self, mn: str):
+        for p in self.load_points():
+            if p.mn == mn:
+                return p
+        return None
+
+    # ------------------------------------------------------------ unknown MNs
+    def on_unknown_mn(self, mn: str, peer: str, frame: bytes) -> None:
+        from django.db import close_old_connections
+
+        from envbureau.core.audit import audit_context
+
+        from .services import note_unknown_mn
+
+        close_old_connections()
+        with audit_context("gateway"):
+            note_unknown_mn(mn, peer, frame)
+
+    # ------------------------------------------------------------ stored packets
+    def on_stored(self, batch: Sequence) -> None:
+        from django.db import close_old_connections, transaction
+
+        from envbureau.core.audit import audit_context
+
+        close_old_connections()
+        if not batch:
+            return
+        with audit_context("gateway", note="gateway on_stored"):
+            with transaction.atomic():
+                self._process(batch)
+
+    def _process(self, batch: Sequence) -> dict:
+        from django.utils import timezone
+
+        from envbureau.core import audit
+
+        from . import alarms
+        from .models import Alarm, MonitoringPoint, PointDaily, PointHourly
+
+        by_point: dict = defaultdict(list)
+        for p in batch:
+            try:
+                by_point[int(p.point_id)].append(p)
+            except (TypeError, ValueError):
+                continue
+        points = MonitoringPoint.objects.select_related("enterprise").in_bulk(list(by_point))
+        hourly_rows, daily_rows = {}, {}
+        evaluations = []  # (point, at, factors, period)
+        now_mono = time.monotonic()
+        for point_id, packets in by_point.items():
+            point = points.get(point_id)
+            if point is None:
+                continue
+            newest_rx = max(p.received_at for p in packets)
+            latest = dict(point.latest or {})
+            must_touch = False
+            for p in packets:
+                if p.data_time is None or p.kind is None:
+                    continue
+                factors = _factors(p)
+                rx = dt.datetime.fromtimestamp(p.received_at, dt.UTC)
+                if p.kind in ("hour", "day"):
+                    must_touch = True
+                    for factor, fields in factors.items():
+                        values = {col: fields.get(f) for f, col in HOUR_FIELDS.items()}
+                        if all(v is None for v in values.values()):
+                            continue
+                        row = dict(point_id=point_id, factor=factor, code=fields.get("code", factor)[:10],
+                                   flag=(fields.get("Flag") or "")[:2], received_at=rx, **values)
+                        if p.kind == "hour":
+                            hourly_rows[(point_id, factor, p.data_time)] = PointHourly(hour=p.data_time, **row)
+                        else:
+                            day = timezone.localtime(p.data_time).date()
+                            daily_rows[(point_id, factor, day)] = PointDaily(day=day, **row)
+                    evaluations.append((point, p.data_time, factors, p.kind))
+                else:
+                    # rtd/minute: only state changes of flags reach the database
+                    changed = {}
+                    for factor, fields in factors.items():
+                        flag = fields.get("Flag") or ""
+                        key = (point_id, factor)
+                        if self._flag_state.get(key) != flag:
+                            self._flag_state[key] = flag
+                            changed[factor] = {"Flag": flag}
+                    if changed:
+                        evaluations.append((point, p.data_time, changed, "flags"))
+                for factor, fields in factors.items():
+                    value = fields.get("ZsAvg", fields.get("Avg", fields.get("Rtd")))
+                    prev = latest.get(factor)
+                    t = p.data_time.isoformat()
+                    if prev is None or prev.get("t", "") <= t:
+                        latest[factor] = {"v": value, "zs": fields.get("ZsAvg", fields.get("ZsRtd")),
+                                          "f": fields.get("Flag", ""), "k": p.kind, "t": t}
+            last = self._touched.get(point_id, 0.0)
+            if must_touch or now_mono - last >= self.touch_interval or point.last_data_at is None:
+                rx_dt = dt.datetime.fromtimestamp(newest_rx, dt.UTC)
+                upd = {"latest": latest}
+                if point.last_data_at is None or rx_dt > point.last_data_at:
+                    upd["last_data_at"] = rx_dt
+                    point.last_data_at = rx_dt
+                MonitoringPoint.objects.filter(pk=point_id).update(**upd)
+                self._touched[point_id] = now_mono
+                # data arrived: a data-absence condition is over
+                Alarm.objects.filter(point_id=point_id, kind="absence", active=True).update(
+                    active=False, ended_at=point.last_data_at)
+
+        if hourly_rows:
+            self._upsert(PointHourly, list(hourly_rows.values()), ["point", "factor", "hour"])
+        if daily_rows:
+            self._upsert(PointDaily, list(daily_rows.values()), ["point", "factor", "day"])
+
+        raised = 0
+        limits_cache: dict = {}
+        for point, at, factors, kind in evaluations:
+            if kind == "flags":
+                raised += len(alarms.evaluate_values(point, at, factors, "flags", []))
+                continue
+            if point.pk not in limits_cache:
+                limits_cache[point.pk] = list(point.limits.all())
+            raised += len(alarms.evaluate_values(point, at, factors, kind, limits_cache[point.pk]))
+            if kind == "hour":
+                for factor in factors:
+                    if alarms.evaluate_flatline(point, factor, at) is not None:
+                        raised += 1
+        if hourly_rows or daily_rows:
+            self._mark_declared(hourly_rows, daily_rows)
+            audit.record("create", model_label="sources.pointhourly", object_id=f"gateway-{int(time.time())}",
+                         object_repr=f"网关写入小时数据 {len(hourly_rows)} 条、日数据 {len(daily_rows)} 条",
+                         changes={"hourly": len(hourly_rows), "daily": len(daily_rows), "alarms_raised": raised,
+                                  "packets": len(batch)})
+        return {"hourly": len(hourly_rows), "daily": len(daily_rows), "alarms": raised}
+
+    @staticmethod
+    def _upsert(model, rows, unique_fields):
+        model.objects.bulk_create(rows, update_conflicts=True, unique_fields=unique_fields,
+                                  update_fields=["code", "avg", "min", "max", "cou", "zs_avg", "flag", "received_at"],
+                                  batch_size=500)
+
+    @staticmethod
+    def _mark_declared(hourly_rows: dict, daily_rows: dict) -> None:
+        from django.utils import timezone
+
+        from .choices import DeclarationStatus
+        from .models import Declaration, MonitoringPoint, PointDaily, PointHourly
+
+        point_ids = {k[0] for k in hourly_rows} | {k[0] for k in daily_rows}
+        ent = dict(MonitoringPoint.objects.filter(pk__in=point_ids).values_list("pk", "enterprise_id"))
+        times = [k[2] for k in hourly_rows]
+        if daily_rows:
+            times += [timezone.make_aware(dt.datetime.combine(k[2], dt.time()), timezone.get_current_timezone())
+                      for k in daily_rows]
+        decls = Declaration.objects.filter(enterprise_id__in=set(ent.values()), status=DeclarationStatus.APPROVED,
+                                           start__lte=max(times), end__gt=min(times))
+        for decl in decls:
+            PointHourly.objects.filter(decl.covers_q(time_field="hour"), point_id__in=point_ids,
+                                       declared=False).update(declared=True, declaration=decl)
+            start_day = timezone.localtime(decl.start).date()
+            if timezone.localtime(decl.start).time() != dt.time(0):
+                start_day += dt.timedelta(days=1)
+            PointDaily.objects.filter(decl.covers_q(time_field=None), point_id__in=point_ids, declared=False,
+                                      day__gte=start_day, day__lt=timezone.localtime(decl.end).date()).update(
+                declared=True, declaration=decl)

@@ -1,0 +1,327 @@
+"""Domain verbs of the sources app: alarms' lifecycle, declarations, MN binding, the dossier timeline.
+
+Each verb takes the acting user, checks scope, changes models in one transaction (audited by core)
+and appends a dossier event where a person would want to read it later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import check_created, get_scoped_object, restrict
+
+from . import conf
+from .choices import ALARM_TRANSITIONS, DECLARATION_TRANSITIONS, AlarmStatus, DeclarationStatus
+from .models import (
+    Alarm,
+    Declaration,
+    DossierEvent,
+    Enterprise,
+    MonitoringPoint,
+    Outlet,
+    PointDaily,
+    PointHourly,
+    UnknownMN,
+)
+
+
+def scope_action(user, action: str) -> str:
+    """Staff verbs (ack_alarm, close_alarm, approve_declaration, bind_mn) are granted explicitly or,
+    for departments responsible for the sources module, through sources.change."""
+    if user is None or has_perm(user, f"sources.{action}"):
+        return action
+    return "change"
+
+
+def may(user, action: str) -> bool:
+    return user is None or has_perm(user, f"sources.{action}") or has_perm(user, "sources.change")
+
+
+def _get(model, user, action, pk):
+    if user is None:
+        return model.objects.get(pk=pk)
+    if not may(user, action) and action != "declare":
+        # visible objects answer 403, invisible ones 404 (get_scoped_object decides which)
+        get_scoped_object(model, user, "view", pk=pk)
+        raise PermissionDenied
+    return get_scoped_object(model, user, scope_action(user, action), pk=pk)
+
+
+# ---------------------------------------------------------------- dossier timeline
+
+def add_dossier_event(enterprise_id: int, kind: str, title: str, *, detail: str = "", source_ref: str = "",
+                      url: str = "", actor=None, time: dt.datetime | None = None) -> DossierEvent:
+    """For every app: append a line to an enterprise's dossier timeline (inspections, cases, permits…).
+    `kind` is "app.thing"; `source_ref` "app.model:pk" so the line can be traced back."""
+    return DossierEvent.objects.create(enterprise_id=enterprise_id, kind=kind, title=title[:200], detail=detail,
+                                       source_ref=source_ref, url=url, time=time or timezone.now(),
+                                       actor=actor if getattr(actor, "pk", None) else None)
+
+
+def dossier_timeline(user, enterprise: Enterprise, limit: int = 100):
+    return restrict(DossierEvent.objects.filter(enterprise=enterprise), user, "view")[:limit]
+
+
+# ---------------------------------------------------------------- alarms
+
+def _transition(alarm: Alarm, new: str):
+    if new not in ALARM_TRANSITIONS[alarm.status]:
+        raise ValidationError(_("报警状态“%(a)s”不能变为“%(b)s”") % {
+            "a": alarm.get_status_display(), "b": AlarmStatus(new).label})
+    alarm.status = new
+
+
+@transaction.atomic
+def acknowledge_alarm(user, alarm_id: int, note: str = "") -> Alarm:
+    alarm = _get(Alarm, user, "ack_alarm", alarm_id)
+    alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
+    _transition(alarm, AlarmStatus.ACKNOWLEDGED)
+    alarm.acknowledged_by = user
+    alarm.acknowledged_at = timezone.now()
+    if note:
+        alarm.note = (alarm.note + "\n" if alarm.note else "") + note
+    alarm.save()
+    return alarm
+
+
+@transaction.atomic
+def close_alarm(user, alarm_id: int, note: str) -> Alarm:
+    if not (note or "").strip():
+        raise ValidationError({"note": _("关闭报警须填写处理说明")})
+    alarm = _get(Alarm, user, "close_alarm", alarm_id)
+    alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
+    _transition(alarm, AlarmStatus.CLOSED)
+    now = timezone.now()
+    alarm.closed_by = user
+    alarm.closed_at = now
+    alarm.note = (alarm.note + "\n" if alarm.note else "") + note.strip()
+    # Closing ends the episode: if the condition still persists, the next occurrence opens a new alarm.
+    if alarm.active:
+        alarm.active = False
+        alarm.ended_at = alarm.ended_at or now
+    alarm.save()
+    return alarm
+
+
+@transaction.atomic
+def alarm_to_problem(user, alarm_id: int, *, category: str = "online_monitoring", deadline=None) -> str:
+    """Hand an alarm to the problem ledger (转为问题).  Returns the ledger's reference."""
+    alarm = _get(Alarm, user, "close_alarm", alarm_id)
+    if alarm.problem_ref:
+        raise ValidationError(_("该报警已转为问题:%(r)s") % {"r": alarm.problem_ref})
+    try:
+        from envbureau.ledger.services import open_problem
+    except ImportError:
+        raise ValidationError(_("问题台账模块尚未启用")) from None
+    title = _("%(e)s %(p)s %(k)s") % {"e": alarm.enterprise.name, "p": alarm.point.name, "k": alarm.get_kind_display()}
+    description = "\n".join(filter(None, [
+        alarm.message, _("监测点 MN:%(m)s") % {"m": alarm.point.mn},
+        _("开始时间:%(t)s") % {"t": f"{timezone.localtime(alarm.started_at):%Y-%m-%d %H:%M}"},
+        _("(该时段企业已申报异常)") if alarm.declared else ""]))
+    kwargs = {"source": "alarm", "title": title, "description": description, "category": category,
+              "jurisdiction": alarm.enterprise.jurisdiction, "enterprise_id": alarm.enterprise_id,
+              "source_ref": ("sources.alarm", str(alarm.pk))}
+    if deadline is not None:
+        kwargs["deadline"] = deadline
+    problem = open_problem(user, **kwargs)
+    ref = f"ledger.problem:{getattr(problem, 'pk', problem)}"
+    alarm.problem_ref = ref[:60]
+    if alarm.status == AlarmStatus.OPEN:
+        alarm.status = AlarmStatus.ACKNOWLEDGED
+        alarm.acknowledged_by = user
+        alarm.acknowledged_at = timezone.now()
+    alarm.save()
+    add_dossier_event(alarm.enterprise_id, "sources.alarm", _("报警转为问题:%(t)s") % {"t": title},
+                      source_ref=ref, actor=user)
+    return ref
+
+
+# ---------------------------------------------------------------- declarations
+
+def _check_window(start: dt.datetime, end: dt.datetime, now: dt.datetime):
+    errors = {}
+    if end <= start:
+        errors["end"] = _("结束时间必须晚于开始时间")
+    limit_h = int(conf.get("SOURCES_DECLARATION_BACKDATE_HOURS"))
+    if start < now - dt.timedelta(hours=limit_h):
+        errors["start"] = _("开始时间不能早于申报时间前 %(h)d 小时(不得超期补报)") % {"h": limit_h}
+    max_days = int(conf.get("SOURCES_DECLARATION_MAX_DAYS"))
+    if end - start > dt.timedelta(days=max_days):
+        errors["end"] = _("申报时段不能超过 %(d)d 天") % {"d": max_days}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def submit_declaration(user, *, enterprise: Enterprise, kind: str, start: dt.datetime, end: dt.datetime,
+                       reason: str, point: MonitoringPoint | None = None, factor: str = "",
+                       attachment=None, now: dt.datetime | None = None) -> Declaration:
+    from envbureau.hj212 import codes
+
+    now = now or timezone.now()
+    if user is not None and not has_perm(user, "sources.declare"):
+        raise PermissionDenied
+    if user is not None:
+        enterprise = get_scoped_object(Enterprise, user, "declare", pk=enterprise.pk)
+    if point is not None and point.enterprise_id != enterprise.pk:
+        raise ValidationError({"point": _("监测点不属于该企业")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写原因说明")})
+    _check_window(start, end, now)
+    decl = Declaration(enterprise=enterprise, point=point, factor=codes.normalise_factor(factor.strip()) if factor else "",
+                       kind=kind, start=start, end=end, reason=reason.strip(),
+                       created_by=user if getattr(user, "pk", None) else None, created=now)
+    if attachment is not None:
+        decl.attachment = attachment
+    decl.full_clean()
+    decl.save()
+    check_created(user, decl, "declare")
+    add_dossier_event(enterprise.pk, "sources.declaration", _("提交异常申报:%(k)s") % {"k": decl.get_kind_display()},
+                      detail=decl.reason, source_ref=f"sources.declaration:{decl.pk}", actor=user)
+    return decl
+
+
+def _decl_transition(decl: Declaration, new: str):
+    if new not in DECLARATION_TRANSITIONS[decl.status]:
+        raise ValidationError(_("申报状态“%(a)s”不能变为“%(b)s”") % {
+            "a": decl.get_status_display(), "b": DeclarationStatus(new).label})
+    decl.status = new
+
+
+def apply_declaration(decl: Declaration) -> dict:
+    """Mark hourly/daily values and alarms inside an approved window as declared (never hidden)."""
+    n_h = PointHourly.objects.filter(decl.covers_q(time_field="hour")).update(declared=True, declaration=decl)
+    day_q = decl.covers_q(time_field=None)
+    # A day is declared only when the window covers the whole local day.
+    start_day = timezone.localtime(decl.start).date()
+    if timezone.localtime(decl.start).time() != dt.time(0):
+        start_day += dt.timedelta(days=1)
+    end_day = timezone.localtime(decl.end).date()
+    n_d = PointDaily.objects.filter(day_q, day__gte=start_day, day__lt=end_day).update(declared=True, declaration=decl)
+    aq = decl.covers_q(point_field="point", time_field="started_at")
+    n_a = Alarm.objects.filter(aq, declared=False).update(declared=True, declaration=decl)
+    return {"hourly": n_h, "daily": n_d, "alarms": n_a}
+
+
+@transaction.atomic
+def approve_declaration(user, declaration_id: int, note: str = "") -> Declaration:
+    decl = _get(Declaration, user, "approve_declaration", declaration_id)
+    decl = Declaration.objects.select_for_update().get(pk=decl.pk)
+    _decl_transition(decl, DeclarationStatus.APPROVED)
+    decl.reviewed_by = user if getattr(user, "pk", None) else None
+    decl.reviewed_at = timezone.now()
+    decl.review_note = note
+    decl.save()
+    counts = apply_declaration(decl)
+    add_dossier_event(decl.enterprise_id, "sources.declaration", _("异常申报通过:%(k)s") % {"k": decl.get_kind_display()},
+                      detail=_("标记小时数据 %(h)d 条、报警 %(a)d 条") % {"h": counts["hourly"], "a": counts["alarms"]},
+                      source_ref=f"sources.declaration:{decl.pk}", actor=user)
+    return decl
+
+
+@transaction.atomic
+def reject_declaration(user, declaration_id: int, note: str) -> Declaration:
+    if not (note or "").strip():
+        raise ValidationError({"note": _("驳回须填写审核意见")})
+    decl = _get(Declaration, user, "approve_declaration", declaration_id)
+    decl = Declaration.objects.select_for_update().get(pk=decl.pk)
+    _decl_transition(decl, DeclarationStatus.REJECTED)
+    decl.reviewed_by = user if getattr(user, "pk", None) else None
+    decl.reviewed_at = timezone.now()
+    decl.review_note = note.strip()
+    decl.save()
+    add_dossier_event(decl.enterprise_id, "sources.declaration", _("异常申报被驳回:%(k)s") % {"k": decl.get_kind_display()},
+                      detail=decl.review_note, source_ref=f"sources.declaration:{decl.pk}", actor=user)
+    return decl
+
+
+@transaction.atomic
+def withdraw_declaration(user, declaration_id: int) -> Declaration:
+    decl = get_scoped_object(Declaration, user, "declare", pk=declaration_id) if user else Declaration.objects.get(
+        pk=declaration_id)
+    _decl_transition(decl, DeclarationStatus.WITHDRAWN)
+    decl.save()
+    return decl
+
+
+# ---------------------------------------------------------------- unknown MNs
+
+@transaction.atomic
+def note_unknown_mn(mn: str, peer: str = "", frame: bytes = b"", *, count: int | None = None,
+                    first_seen: dt.datetime | None = None, last_seen: dt.datetime | None = None) -> UnknownMN:
+    now = timezone.now()
+    obj = UnknownMN.objects.select_for_update().filter(mn=mn).first()
+    sample = frame[:2000].decode("utf-8", "backslashreplace") if frame else ""
+    if obj is None:
+        return UnknownMN.objects.create(mn=mn[:64], peer=peer[:64], sample=sample, count=count or 1,
+                                        first_seen=first_seen or now, last_seen=last_seen or now)
+    obj.last_seen = max(obj.last_seen, last_seen or now)
+    obj.count = max(obj.count + 1, count or 0) if count is None else max(obj.count, count)
+    if peer:
+        obj.peer = peer[:64]
+    if sample:
+        obj.sample = sample
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def bind_unknown_mn(user, unknown_id: int, *, point: MonitoringPoint | None = None, outlet: Outlet | None = None,
+                    name: str = "") -> MonitoringPoint:
+    """Give an unknown MN a point: either an existing point takes the MN, or a new point is made
+    at an outlet.  The gateway picks it up at its next registry refresh (≤ 30 s)."""
+    if user is not None and not may(user, "bind_mn"):
+        raise PermissionDenied
+    unknown = get_scoped_object(UnknownMN, user, "view", pk=unknown_id) if user else UnknownMN.objects.get(pk=unknown_id)
+    if MonitoringPoint.objects.filter(mn=unknown.mn).exists():
+        raise ValidationError(_("MN %(m)s 已属于某监测点") % {"m": unknown.mn})
+    if point is not None:
+        point = get_scoped_object(MonitoringPoint, user, scope_action(user, "bind_mn"), pk=point.pk) if user else point
+        point.mn = unknown.mn
+        point.full_clean()
+        point.save()
+    elif outlet is not None:
+        if user is not None:
+            outlet = get_scoped_object(Outlet, user, "view", pk=outlet.pk)
+        point = MonitoringPoint(outlet=outlet, mn=unknown.mn, name=name or unknown.mn)
+        point.enterprise_id = outlet.enterprise_id
+        point.full_clean()
+        point.save()
+        check_created(user, point, scope_action(user, "bind_mn") if user else "add")
+    else:
+        raise ValidationError(_("请选择已有监测点或排放口"))
+    unknown.bound_point = point
+    unknown.bound_at = timezone.now()
+    unknown.save()
+    add_dossier_event(point.enterprise_id, "sources.point", _("绑定 MN %(m)s 到监测点 %(p)s") % {"m": unknown.mn, "p": point.name},
+                      source_ref=f"sources.monitoringpoint:{point.pk}", actor=user)
+    return point
+
+
+# ---------------------------------------------------------------- online status
+
+def online_status(point: MonitoringPoint, now: dt.datetime, alarm_point_ids: set) -> str:
+    from .alarms import absence_threshold
+
+    if not point.enabled:
+        return "disabled"
+    if point.last_data_at is None:
+        return "never"
+    if now - point.last_data_at > absence_threshold(point):
+        return "offline"
+    if point.pk in alarm_point_ids:
+        return "alarm"
+    return "online"
+
+
+def live_alarm_point_ids(point_ids=None) -> set:
+    qs = Alarm.objects.filter(status__in=(AlarmStatus.OPEN, AlarmStatus.ACKNOWLEDGED), active=True)
+    if point_ids is not None:
+        qs = qs.filter(point_id__in=list(point_ids))
+    return set(qs.values_list("point_id", flat=True))
