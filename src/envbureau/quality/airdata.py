@@ -203,7 +203,7 @@ def parse_standard(data: bytes, filename: str, lookup: dict, errors: Errors, *, 
     ts = pd.to_datetime(raw_t.astype(str).str.strip(), errors="coerce", format="mixed")
     if getattr(ts.dt, "tz", None) is not None:
         ts = ts.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
-    bad_ts = ts.isna().to_numpy()
+    bad_ts = ts.isna().to_numpy().copy()
     not_hour = ~bad_ts & ((ts.dt.minute.fillna(0) != 0) | (ts.dt.second.fillna(0) != 0)).to_numpy()
     errors.add_mask(bad_ts, rownums, _("监测时间"), lambda i: _("无效时间“%(v)s”") % {"v": raw_t.iat[i]}, filename)
     errors.add_mask(not_hour, rownums, _("监测时间"), lambda i: _("时间“%(v)s”不是整点") % {"v": raw_t.iat[i]}, filename)
