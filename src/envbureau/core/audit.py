@@ -22,6 +22,8 @@ from django.dispatch import receiver
 AUDITED_APPS = {"core", "quality", "sources", "ledger", "complaints", "gateway", "authtoken"}
 NEVER = {"core.auditentry", "core.loginattempt", "sessions.session", "admin.logentry", "contenttypes.contenttype"}
 MASKED_FIELDS = {"password", "key"}
+# A sign-in stamps last_login; that is not a change to the record, so it alone writes no entry.
+IGNORED_FIELDS = {"last_login"}
 
 
 @dataclass
@@ -143,7 +145,7 @@ def _post_save(sender, instance, created, raw=False, **kwargs):
         record("create", instance, changes)
     else:
         changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-        if changes:
+        if changes and not set(changes) <= IGNORED_FIELDS:
             record("update", instance, changes)
     instance._eb_audit_before = after
 

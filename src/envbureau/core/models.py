@@ -112,7 +112,8 @@ class Role(models.Model):
     def clean(self):
         from .permissions import validate_permission_codes
 
-        validate_permission_codes(self.permissions)
+        stored = Role.objects.filter(pk=self.pk).values_list("permissions", flat=True).first() if self.pk else None
+        validate_permission_codes(self.permissions, already=stored or ())
 
 
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
@@ -179,7 +180,8 @@ class AuditEntry(models.Model):
     """One change to one object. Written by core.audit; never edited or deleted through the platform."""
 
     time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
+    # DO_NOTHING without a constraint: deleting a user leaves their entries exactly as written.
+    actor = models.ForeignKey(User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.DO_NOTHING,
                               related_name="+", db_constraint=False)
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
     source = models.CharField(_("来源"), max_length=10, choices=AuditSource.choices, db_index=True)

@@ -34,7 +34,9 @@ def all_permission_codes() -> list[str]:
     return sorted(f"{m}.{a}" for m, acts in MODULES.items() for a in acts)
 
 
-def validate_permission_codes(codes) -> None:
+def validate_permission_codes(codes, already=()) -> None:
+    """Malformed codes are refused; unknown ones too, unless the role already held them (a module
+    that is not installed on this deployment keeps its codes in the built-in roles)."""
     if not isinstance(codes, list):
         raise ValidationError({"permissions": _("权限必须是列表")})
     known = set(all_permission_codes())
@@ -43,7 +45,7 @@ def validate_permission_codes(codes) -> None:
             raise ValidationError({"permissions": _("无效的权限代码: %(c)s") % {"c": code}})
         if code == "*" or code.startswith("*.") or code.endswith(".*"):
             continue
-        if code not in known:
+        if code not in known and code not in already:
             raise ValidationError({"permissions": _("未知的权限代码: %(c)s") % {"c": code}})
 
 

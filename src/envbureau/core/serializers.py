@@ -28,7 +28,7 @@ class RoleSerializer(serializers.ModelSerializer):
     def validate_permissions(self, value):
         from .permissions import validate_permission_codes
 
-        validate_permission_codes(value)
+        validate_permission_codes(value, already=self.instance.permissions if self.instance else ())
         return value
 
 

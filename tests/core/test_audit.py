@@ -1,0 +1,192 @@
+"""The audit log records every write path (web, API, import, CLI, m2m) and cannot be changed."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from envbureau.core.models import AuditEntry, Department, Jurisdiction, Role, RoleAssignment, User
+
+
+def entries(model, **kw):
+    return AuditEntry.objects.filter(model=model, **kw)
+
+
+def test_web_form_create_update_delete(client_for):
+    c = client_for("admin")
+    r = c.post("/admin-area/departments/add/", {"code": "soil", "name": "土壤科", "modules": ["core"],
+                                                "active": "on"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    d = Department.objects.get(code="soil")
+    e = entries("core.department", object_id=str(d.pk), action="create").get()
+    assert (e.source, e.actor_name, e.changes["name"]) == ("web", "admin", [None, "土壤科"])
+    assert e.request_id and e.remote_addr == "127.0.0.1"
+    r = c.post(f"/admin-area/departments/{d.pk}/edit/", {"code": "soil", "name": "土壤生态科",
+                                                         "modules": [], "active": "on"})
+    assert r.status_code == 302
+    e = entries("core.department", object_id=str(d.pk), action="update").get()
+    assert e.changes["name"] == ["土壤科", "土壤生态科"]
+    assert e.changes["modules"] == [["core"], []]
+    assert set(e.changes) == {"name", "modules"}  # unchanged fields are not listed
+    assert c.post(f"/admin-area/departments/{d.pk}/delete/").status_code == 302
+    e = entries("core.department", object_id=str(d.pk), action="delete").get()
+    assert e.changes["name"] == ["土壤生态科", None] and e.source == "web"
+
+
+def test_web_validation_failure_writes_nothing(client_for):
+    before = AuditEntry.objects.count()
+    r = client_for("admin").post("/admin-area/departments/add/", {"code": "bad code!", "name": ""})
+    assert r.status_code == 400
+    assert AuditEntry.objects.count() == before and not Department.objects.filter(code="bad code!").exists()
+
+
+def test_api_create_update_delete_with_token(demo_core):
+    from rest_framework.authtoken.models import Token
+
+    admin = User.objects.get(username="admin")
+    token = Token.objects.create(user=admin)
+    c = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    r = c.post("/api/v1/core/jurisdictions/", {"code": "110101998000", "name": "测试街道", "level": "street",
+                                               "parent": "110101"}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    pk = r.json()["id"]
+    e = entries("core.jurisdiction", object_id=str(pk), action="create").get()
+    assert (e.source, e.actor_name) == ("api", "admin")
+    assert c.patch(f"/api/v1/core/jurisdictions/{pk}/", {"name": "改名街道"},
+                   content_type="application/json").status_code == 200
+    e = entries("core.jurisdiction", object_id=str(pk), action="update").get()
+    assert e.changes == {"name": ["测试街道", "改名街道"]} and e.actor_name == "admin"
+    assert c.delete(f"/api/v1/core/jurisdictions/{pk}/").status_code == 204
+    assert entries("core.jurisdiction", object_id=str(pk), action="delete", source="api").exists()
+    # The token itself is audited with its key masked.
+    tok = entries("authtoken.token").first()
+    assert tok is None or tok.changes.get("key", [None, "***"])[1] == "***"
+
+
+def test_api_refused_write_leaves_no_entry(client_for):
+    before = AuditEntry.objects.count()
+    r = client_for("dongcheng").post("/api/v1/core/jurisdictions/", {"code": "110101997000", "name": "x",
+                                     "level": "street", "parent": "110101"}, content_type="application/json")
+    assert r.status_code == 403 and AuditEntry.objects.count() == before
+
+
+def _csv(rows):
+    return ("区划代码,名称,层级,上级区划代码\n" + "\n".join(",".join(r) for r in rows) + "\n").encode("utf-8")
+
+
+def test_import_web_commit_is_audited_as_import(client_for):
+    c = client_for("admin")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    f = SimpleUploadedFile("streets.csv", _csv([["110102001000", "西长安街街道", "街道乡镇", "110102"]]))
+    r = c.post("/imports/core.jurisdiction/upload/", {"file": f})
+    assert r.status_code == 302
+    assert not Jurisdiction.objects.filter(code="110102001000").exists()  # preview only
+    job_url = r["Location"]
+    r = c.post(job_url, {"sync": "1"})
+    assert r.status_code == 302
+    j = Jurisdiction.objects.get(code="110102001000")
+    e = entries("core.jurisdiction", object_id=str(j.pk), action="create").get()
+    assert (e.source, e.actor_name) == ("import", "admin") and "streets.csv" in e.note
+
+
+def test_import_cli_is_audited_as_cli(demo_core, tmp_path):
+    p = tmp_path / "j.csv"
+    p.write_bytes(_csv([["110105010001", "测试社区", "社区村", "110105010000"]]))
+    out = io.StringIO()
+    call_command("importfile", "core.jurisdiction", str(p), "--user", "admin", stdout=out, stderr=io.StringIO())
+    j = Jurisdiction.objects.get(code="110105010001")
+    e = entries("core.jurisdiction", object_id=str(j.pk)).get()
+    assert (e.source, e.actor_name, e.action) == ("cli", "admin", "create") and "j.csv" in e.note
+
+
+def test_cli_createuser_and_createadmin(demo_core):
+    call_command("createuser", "dc2", "--role", "officer", "--jurisdiction", "110101", "--password",
+                 "Sh0rt-but-fine!", stdout=io.StringIO())
+    u = User.objects.get(username="dc2")
+    e = entries("core.user", object_id=str(u.pk), action="create").get()
+    assert e.source == "cli" and e.changes["password"] == [None, "***"]
+    a = RoleAssignment.objects.get(user=u)
+    assert entries("core.roleassignment", object_id=str(a.pk), action="create", source="cli").exists()
+    call_command("createadmin", "root2", "--password", "An0ther-long-one!", stdout=io.StringIO())
+    u = User.objects.get(username="root2")
+    assert entries("core.user", object_id=str(u.pk), action="create", source="cli").exists()
+    assert u.check_password("An0ther-long-one!") and u.is_superuser
+
+
+def test_m2m_changes_are_audited(client_for):
+    c = client_for("admin")
+    a = RoleAssignment.objects.get(user__username="petition")
+    r = c.post(f"/admin-area/assignments/{a.pk}/edit/", {
+        "user": a.user_id, "role": a.role_id, "departments": [Department.objects.get(code="petition").pk,
+                                                              Department.objects.get(code="oversight").pk]})
+    assert r.status_code == 302, r.content.decode()[:3000]
+    e = entries("core.roleassignment", object_id=str(a.pk), action="update", source="web").get()
+    assert e.changes["departments"] == {"added": [Department.objects.get(code="oversight").pk]}
+    assert e.source == "web" and e.actor_name == "admin"
+
+
+def test_entries_are_immutable(demo_core):
+    e = AuditEntry.objects.first()
+    e.note = "tampered"
+    with pytest.raises(PermissionError):
+        e.save()
+    with pytest.raises(PermissionError):
+        e.delete()
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.filter(pk=e.pk).update(note="x")
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.get(pk=e.pk).note != "tampered"
+
+
+def test_admin_site_is_read_only_for_the_audit_log(client_for):
+    c = client_for("admin")
+    e = AuditEntry.objects.first()
+    assert c.get("/admin/core/auditentry/").status_code == 200
+    r = c.get(f"/admin/core/auditentry/{e.pk}/change/")
+    assert r.status_code == 200 and b'name="_save"' not in r.content
+    assert c.post(f"/admin/core/auditentry/{e.pk}/change/", {"note": "x"}).status_code == 403
+    assert c.get(f"/admin/core/auditentry/{e.pk}/delete/").status_code == 403
+    assert c.post(f"/admin/core/auditentry/{e.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert c.get("/admin/core/auditentry/add/").status_code == 403
+    r = c.post("/admin/core/auditentry/", {"action": "delete_selected", "_selected_action": [e.pk]})
+    assert AuditEntry.objects.filter(pk=e.pk).exists()
+    # Other roles do not get into the admin site at all.
+    assert client_for("leader").get("/admin/core/auditentry/").status_code == 302
+
+
+def test_deleting_a_user_keeps_their_audit_trail(client_for):
+    c = client_for("admin")
+    u = User.objects.get(username="donghuamen")
+    n = AuditEntry.objects.filter(actor=u).count()
+    AuditEntry.objects.create(actor=u, actor_name=u.username, source="web", action="update", model="x.y",
+                              object_id="1", object_repr="x")
+    r = c.post(f"/admin-area/users/{u.pk}/delete/")
+    assert r.status_code == 302
+    assert not User.objects.filter(pk=u.pk).exists()
+    kept = AuditEntry.objects.filter(actor_name="donghuamen", model="x.y")
+    assert kept.count() == 1 and kept.get().actor_id == u.pk  # left exactly as written
+    assert AuditEntry.objects.filter(actor_id=u.pk).count() == n + 1
+    assert entries("core.user", object_id=str(u.pk), action="delete", actor_name="admin").exists()
+
+
+def test_audit_browsing_and_filtering(client_for):
+    c = client_for("leader")
+    r = c.get("/audit/?source=cli&model=core.user")
+    assert r.status_code == 200
+    r = client_for("admin").get("/api/v1/core/audit/?model=core.jurisdiction&action=create&page_size=5")
+    body = r.json()
+    assert body["count"] >= 20 and len(body["results"]) == 5
+    assert all(x["model"] == "core.jurisdiction" for x in body["results"])
+    assert client_for("air_staff").get("/api/v1/core/audit/").status_code == 403
+
+
+def test_role_changes_audited_with_before_after(client_for):
+    role = Role.objects.get(code="officer")
+    r = client_for("admin").patch(f"/api/v1/core/roles/{role.pk}/", {"permissions": role.permissions + ["core.add"]},
+                                  content_type="application/json")
+    assert r.status_code == 200, r.content
+    e = entries("core.role", object_id=str(role.pk), action="update").get()
+    assert e.changes["permissions"][1][-1] == "core.add" and "core.add" not in e.changes["permissions"][0]
