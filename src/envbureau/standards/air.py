@@ -311,17 +311,19 @@ def aqi_arrays(concentrations: Mapping[str, object], rules: RuleSet | str = RULE
     notes: list[str] = []
 
     n = len(inds)
-    iaqi_st = np.full(shape + (n,), np.nan)
-    over_st = np.zeros(shape + (n,), dtype=bool)
-    exc_st = np.zeros(shape + (n,), dtype=bool)
     rnd = rs.round_inputs if round_inputs is None else round_inputs
-    for j, code in enumerate(inds):
+    # work on one [S] array per indicator (reductions over a short last axis are slow in numpy)
+    iaqis: list[np.ndarray] = []
+    overs: list[np.ndarray] = []
+    excs: list[np.ndarray] = []
+    for code in inds:
         arr = arrays[code]
         missing = np.isnan(arr)
         cs = _scaled_input(code, arr, rnd)
         val, over = _iaqi_from_scaled(rs.scaled_breakpoints(code), cs)
         v = val.astype(np.float64)
-        if code == "so2_1h" and np.any(over & ~missing):
+        any_over = bool(over.any()) and bool((over & ~missing).any())
+        if code == "so2_1h" and any_over:
             if rs.so2_1h_over_800 == "fixed_200":
                 v = np.where(over, 200.0, v)
                 notes.append("SO2 1小时浓度>800 µg/m³: IAQI按200计 (HJ 633-2026)")
@@ -333,7 +335,7 @@ def aqi_arrays(concentrations: Mapping[str, object], rules: RuleSet | str = RULE
                     v = np.where(over, np.nan, v)
                 notes.append("SO2 1小时浓度>800 µg/m³: 按24小时平均浓度计算分指数 (HJ 633-2012 表1注)")
             over = np.zeros_like(over)
-        elif code == "o3_8h" and np.any(over & ~missing):
+        elif code == "o3_8h" and any_over:
             if rs.o3_8h_over_800 == "fixed_300":
                 v = np.where(over, 300.0, v)
                 notes.append("O3 8小时浓度>800 µg/m³: IAQI按300计 (HJ 633-2026)")
@@ -341,29 +343,37 @@ def aqi_arrays(concentrations: Mapping[str, object], rules: RuleSet | str = RULE
                 v = np.where(over, np.nan, v)
                 notes.append("O3 8小时浓度>800 µg/m³: 不计算8小时分指数，按1小时分指数报告 (HJ 633-2012 表1注)")
             over = np.zeros_like(over)
-        elif np.any(over & ~missing):
+        elif any_over:
             notes.append(f"{code} 浓度超过最高浓度限值，IAQI按500计")
-        iaqi_st[..., j] = np.where(missing, np.nan, v)
-        over_st[..., j] = over & ~missing
-        if not rs.defines_exceeding_pollutant:
+        np.copyto(v, np.nan, where=missing)
+        iaqis.append(v)
+        overs.append(over & ~missing)
+        if rs.defines_exceeding_pollutant:
+            excs.append(v > 100)  # NaN compares False
+        else:
             lim = indicator_limit(code, st)
             if lim is not None:
                 # 修约值比较: the rounded concentration is compared with the limit.
                 lim_s = int(round(lim * SCALE))
                 cr = round_half_even_scaled(cs, tables.REPORT_DECIMALS[tables.POLLUTANT_OF[code]])
-                exc_st[..., j] = (cr > lim_s) & ~missing
-    # 2012 O3 over 800 in 8h falls back on O3 1h: already in the daily/hourly set as its own indicator.
-    present = ~np.isnan(iaqi_st)
-    any_present = present.any(axis=-1)
-    complete = present.all(axis=-1) if n else np.zeros(shape, dtype=bool)
-    # a 2012 O3-8h value left out by the >800 rule is not "missing"
-    if "o3_8h" in inds and rs.o3_8h_over_800 == "use_1h":
-        j = inds.index("o3_8h")
-        skipped = ~np.isnan(arrays["o3_8h"]) & np.isnan(iaqi_st[..., j])
-        complete = complete | (skipped & np.delete(present, j, axis=-1).all(axis=-1))
-    filled = np.where(present, iaqi_st, -1.0)
-    partial = filled.max(axis=-1) if n else np.full(shape, -1.0)
-    partial = np.where(any_present, partial, np.nan)
+                excs.append((cr > lim_s) & ~missing)
+            else:
+                excs.append(np.zeros(shape, dtype=bool))
+    if n:
+        presents = [~np.isnan(v) for v in iaqis]
+        any_present = np.logical_or.reduce(presents)
+        complete = np.logical_and.reduce(presents)
+        # a 2012 O3-8h value left out by the >800 rule is not "missing"
+        if "o3_8h" in inds and rs.o3_8h_over_800 == "use_1h":
+            j = inds.index("o3_8h")
+            skipped = ~np.isnan(arrays["o3_8h"]) & ~presents[j]
+            others = [p for i, p in enumerate(presents) if i != j]
+            complete = complete | (skipped & (np.logical_and.reduce(others) if others else True))
+        partial = np.fmax.reduce(iaqis)          # NaN-ignoring max; all NaN → NaN
+    else:
+        any_present = np.zeros(shape, dtype=bool)
+        complete = np.zeros(shape, dtype=bool)
+        partial = np.full(shape, np.nan)
     if valid_day_rule == "complete":
         valid = complete
     elif valid_day_rule == "available":
@@ -372,9 +382,12 @@ def aqi_arrays(concentrations: Mapping[str, object], rules: RuleSet | str = RULE
         valid = complete | (partial > 100)
     aqi_v = np.where(valid, partial, np.nan)
     level = category_level(aqi_v)
-    primary = present & (iaqi_st == aqi_v[..., None]) & (aqi_v[..., None] > 50)
-    if rs.defines_exceeding_pollutant:
-        exc_st = present & (iaqi_st > 100)
+    gt50 = aqi_v > 50
+    stack = (lambda xs, dt: np.stack(xs, axis=-1) if xs else np.zeros(shape + (0,), dtype=dt))
+    iaqi_st = stack(iaqis, np.float64)
+    primary = stack([(v == aqi_v) & gt50 for v in iaqis], bool)
+    exc_st = stack(excs, bool)
+    over_st = stack(overs, bool)
     return AQIResult(rs, period, inds, iaqi_st, aqi_v, partial, complete, valid, level, primary, exc_st,
                      over_st, st, valid_day_rule, sorted(set(notes)))
 

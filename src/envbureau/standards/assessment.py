@@ -185,7 +185,8 @@ def _limits_stage(config: AssessmentConfig, dates: np.ndarray) -> LimitStage:
 
 
 def assess_period(daily: Mapping[str, object], dates, *, rules: RuleSet | str | None = None,
-                  config: AssessmentConfig | None = None, excluded=None) -> PeriodAssessment:
+                  config: AssessmentConfig | None = None, excluded=None,
+                  aqi: AQIByDate | None = None) -> PeriodAssessment:
     """Assess one period (a year, a quarter, a month, any run of days) for all leading rows at once.
 
     ``daily``: indicator → [..., D] (NaN = invalid day).  ``dates``: datetime64[D] [D].
@@ -193,6 +194,8 @@ def assess_period(daily: Mapping[str, object], dates, *, rules: RuleSet | str | 
     default: each day under its own (``rules_for``), and ``notes`` say so when the period is mixed.
     ``excluded``: bool [..., D] or [D], days affected by exceptional events (dust): removed from the
     concentration statistics and the composite index, kept in the AQI day counts.
+    ``aqi``: the :class:`AQIByDate` of these same days if already computed (e.g. by
+    ``air.daily_aqi_from_hourly``), to avoid computing it twice.
     """
     cfg = config or AssessmentConfig()
     d = np.asarray(dates).astype("datetime64[D]")
@@ -200,7 +203,12 @@ def assess_period(daily: Mapping[str, object], dates, *, rules: RuleSet | str | 
     for k in arrays:
         if k not in tables.POLLUTANT_OF:
             raise ValueError(f"unknown indicator {k!r}; use indicator codes such as pm25_24h, o3_8h")
-    res = aqi_by_date(arrays, d, rules=rules, valid_day_rule=cfg.valid_day_rule)
+    if aqi is not None:
+        if aqi.aqi.shape != next(iter(arrays.values())).shape or not np.array_equal(aqi.dates, d):
+            raise ValueError("aqi was computed for other days or another shape")
+        res = aqi
+    else:
+        res = aqi_by_date(arrays, d, rules=rules, valid_day_rule=cfg.valid_day_rule)
     notes = list(res.notes)
     if res.mixed:
         parts = "，".join(f"{name} {n}天" for name, n in res.rules_used.items())
@@ -303,31 +311,38 @@ def city_daily(station_daily: Mapping[str, object], city_of_station, n_cities: i
     if cos.ndim != 1 or (cos < 0).any() or (cos >= C).any():
         raise ValueError("city_of_station must be a 1-D array of city indices 0..n_cities-1")
     S = cos.shape[0]
-    # one-hot membership [C, S] → sums by a matrix product (fast, no Python loop over cities)
-    member = np.zeros((C, S))
-    member[cos, np.arange(S)] = 1.0
+    # group stations by city: sort once, then one add.reduceat per indicator (no Python loop, no BLAS)
+    order = np.argsort(cos, kind="stable")
+    per_city = np.bincount(cos, minlength=C)
+    present = np.nonzero(per_city)[0]
+    starts = np.concatenate([[0], np.cumsum(per_city)[:-1]])[present]
+
+    def group_mean(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a = a[order]
+        ok = ~np.isnan(a)
+        s = np.add.reduceat(np.where(ok, a, 0.0), starts, axis=0)
+        n = np.add.reduceat(ok.astype(np.int32), starts, axis=0)
+        S_out = np.zeros((C,) + a.shape[1:])
+        N_out = np.zeros((C,) + a.shape[1:], dtype=np.int32)
+        S_out[present], N_out[present] = s, n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            m = np.where(N_out >= max(cfg.city_min_stations, 1), S_out / np.maximum(N_out, 1), np.nan)
+        return m, N_out
+
     values: dict[str, np.ndarray] = {}
     counts: dict[str, np.ndarray] = {}
     for k, v in station_daily.items():
         a = np.asarray(v, dtype=np.float64)
         if a.ndim != 2 or a.shape[0] != S:
             raise ValueError(f"{k}: station daily array must be [n_stations={S}, n_days], got {a.shape}")
-        ok = ~np.isnan(a)
-        n = member @ ok.astype(np.float64)
-        s = member @ np.where(ok, a, 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            m = np.where(n >= cfg.city_min_stations, s / np.maximum(n, 1), np.nan)
-        values[k] = m
-        counts[k] = n.astype(np.int32)
+        values[k], counts[k] = group_mean(a)
     if cfg.city_mda8 == "max_of_city_8h" and "o3_8h" in values:
         if hourly_o3 is None:
             raise ValueError("city_mda8='max_of_city_8h' needs hourly_o3 [S, D, 24]")
         h = np.asarray(hourly_o3, dtype=np.float64)
-        ok = ~np.isnan(h)
-        n = np.tensordot(member, ok.astype(np.float64), axes=(1, 0))
-        s = np.tensordot(member, np.where(ok, h, 0.0), axes=(1, 0))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ch = np.where(n >= cfg.city_min_stations, s / np.maximum(n, 1), np.nan)
+        if h.ndim != 3 or h.shape[0] != S or h.shape[-1] != 24:
+            raise ValueError(f"hourly_o3 must be [n_stations={S}, n_days, 24], got {h.shape}")
+        ch, _n = group_mean(h)
         values["o3_8h"] = mda8(ch).value
     return CityDaily(values, counts)
 

@@ -37,8 +37,10 @@ def scaled_constant(value: str | int | float | Decimal, digits: int = SCALE_DIGI
 def to_scaled(values, digits: int = SCALE_DIGITS) -> np.ndarray:
     """float array → int64 array of value × 10**digits (NaN becomes 0; mask it yourself)."""
     a = np.asarray(values, dtype=np.float64)
-    out = np.rint(np.where(np.isnan(a), 0.0, a) * (10.0**digits))
-    return out.astype(np.int64)
+    t = np.multiply(a, 10.0**digits, out=np.empty(a.shape))
+    np.rint(t, out=t)
+    np.copyto(t, 0.0, where=np.isnan(t))
+    return t.astype(np.int64)
 
 
 def round_half_even_scaled(scaled: np.ndarray, decimals: int, digits: int = SCALE_DIGITS) -> np.ndarray:
