@@ -22,7 +22,7 @@ from envbureau.core.scoping import get_scoped_object
 from . import services, stats
 from .choices import TRANSITIONS, Verb
 from .filters import ProblemFilter
-from .models import Notification, Problem, ProblemEvent, SignOffChain, SignOffStep
+from .models import Notification, Problem, PublicNotice, ProblemEvent, SignOffChain, SignOffStep
 
 
 class ProblemSerializer(serializers.ModelSerializer):
@@ -249,7 +249,7 @@ class PublicProblemSerializer(serializers.ModelSerializer):
     noticed_on = serializers.SerializerMethodField()
 
     class Meta:
-        model = Problem
+        model = PublicNotice
         fields = ["code", "source", "source_label", "batch", "category", "category_label", "title", "jurisdiction",
                   "responsible_units", "deadline", "closed_out_on", "noticed_on", "notice_until", "public_summary"]
 
@@ -261,7 +261,7 @@ class PublicProblemSerializer(serializers.ModelSerializer):
 
 
 class PublicProblemViewSet(PublicReadOnlyViewSet):
-    queryset = Problem.objects.select_related("jurisdiction").order_by("-noticed_at", "-id")
+    queryset = PublicNotice.objects.select_related("jurisdiction").order_by("-noticed_at", "-id")
     serializer_class = PublicProblemSerializer
     lookup_field = "code"
     filterset_fields = ["source", "category", "batch"]

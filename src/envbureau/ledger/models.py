@@ -134,8 +134,8 @@ class Problem(models.Model):
     updated = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeSpec(module="ledger", jurisdiction="jurisdiction", enterprise="enterprise_id",
-                      public=Q(state=State.NOTICED))
+    # No `public` here: a noticed problem stays internal in full; the public sees PublicNotice only.
+    scope = ScopeSpec(module="ledger", jurisdiction="jurisdiction", enterprise="enterprise_id")
 
     class Meta:
         verbose_name = _("问题")
@@ -186,6 +186,19 @@ class Problem(models.Model):
         from .choices import STATE_COLOURS
 
         return STATE_COLOURS.get(self.state, "secondary")
+
+
+class PublicNotice(Problem):
+    """The public face of a problem under notice (公示): the public API and page read only this."""
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="ledger", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      public=Q(state=State.NOTICED))
+
+    class Meta:
+        proxy = True
+        verbose_name = _("整改公示")
+        verbose_name_plural = _("整改公示")
 
 
 def overdue_q(today: dt.date | None = None) -> Q:

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from envbureau.core.scoping import restrict
 
 from .choices import Category, Source
-from .models import Problem
+from .models import PublicNotice
 
 
 def notices(request):
-    qs = restrict(Problem.objects.select_related("jurisdiction"), None, "view").order_by("-noticed_at", "-id")
+    qs = restrict(PublicNotice.objects.select_related("jurisdiction"), None, "view").order_by("-noticed_at", "-id")
     source = request.GET.get("source", "")
     category = request.GET.get("category", "")
     if source in Source.values:
