@@ -24,3 +24,21 @@ def test_simulator_with_trouble_is_fully_answered(tmp_path):
         assert "N" in flags and flags & {"D", "M", "C"}
     finally:
         g.stop()
+
+
+def test_live_mode_sends_each_kind_on_the_wall_clock(tmp_path):
+    g = RunningGateway(tmp_path / "d", OpenRegistry())
+    try:
+        sim = Simulator(port=g.port, live=True, duration=1.5, mns=["DEMO-W:water", "DEMO-G:gas"], realistic=False)
+        res = asyncio.run(sim.run())
+        # rtd + minute + hour for each device (twice if the clock crossed a boundary meanwhile)
+        assert 6 <= res.sent == res.acked <= 12
+        packets = [decode(f) for _, _, _, f in iter_log(g.gw.root)]
+        assert len(packets) == res.sent
+        assert {(p.mn, p.cn) for p in packets} == {(mn, cn) for mn in ("DEMO-W", "DEMO-G")
+                                                   for cn in ("2011", "2051", "2061")}
+        hour = next(p for p in packets if p.cn == "2061")
+        assert hour.data_time.minute == 0 and hour.data_time.second == 0
+        assert {c[0] for p in packets if p.mn == "DEMO-W" for c in p.factors} == {"w"}
+    finally:
+        g.stop()

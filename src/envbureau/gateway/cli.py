@@ -54,8 +54,13 @@ def cmd_sim(args) -> int:
     from .sim import Simulator
 
     install_uvloop()
+    mns = None
+    if args.mns:
+        text = open(args.mns[1:], encoding="utf-8").read() if args.mns.startswith("@") else args.mns
+        mns = [m.strip() for m in text.replace("\n", ",").split(",") if m.strip()]
     sim = Simulator(host=args.host, port=args.port, devices=args.devices, rate=args.rate, duration=args.duration,
-                    kind=args.kind, mn_prefix=args.mn_prefix, seed=args.seed, realistic=not args.clean)
+                    kind=args.kind, mn_prefix=args.mn_prefix, seed=args.seed, realistic=not args.clean, mns=mns,
+                    live=args.live, live_kinds=tuple(args.kinds.split(",")), password=args.password)
     res = asyncio.run(sim.run())
     summary = res.summary()
     print(json.dumps(summary) if args.json else "  ".join(f"{k}={v}" for k, v in summary.items()))
@@ -104,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--mn-prefix", default="SIM")
     m.add_argument("--seed", type=int, default=1)
     m.add_argument("--clean", action="store_true", help="no exceedances, faults, gaps or malformed frames")
+    m.add_argument("--mns", default=None,
+                   help="explicit MNs: 'MN1,MN2:water,MN3:gas' or @file with one per line (e.g. the demo's points)")
+    m.add_argument("--live", action="store_true",
+                   help="wall-clock mode for the demo: each device sends real-time data every 30 s, minute data "
+                        "each minute and hourly data each hour (rate ignored; --duration 0 = forever)")
+    m.add_argument("--kinds", default="rtd,minute,hour", help="data kinds sent in --live mode")
+    m.add_argument("--password", default="123456")
     m.add_argument("--json", action="store_true")
     m.set_defaults(func=cmd_sim)
 

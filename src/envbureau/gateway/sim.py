@@ -23,6 +23,10 @@ WATER = [("w01018", 40.0, 100.0), ("w21003", 5.0, 15.0), ("w21011", 0.3, 1.0), (
 GAS = [("a21026", 35.0, 100.0), ("a21002", 80.0, 150.0), ("a34013", 8.0, 20.0), ("a19001", 9.0, 1e9),
        ("a01012", 60.0, 1e9), ("a00000", 45.0, 1e9)]
 CN_BY_KIND = {"rtd": "2011", "minute": "2051", "hour": "2061", "day": "2031"}
+STEPS = {"rtd": timedelta(seconds=30), "minute": timedelta(minutes=1), "hour": timedelta(hours=1),
+         "day": timedelta(days=1)}
+FIELDS = {"rtd": [("Rtd", 1.0)], "minute": [("Min", 0.9), ("Avg", 1.0), ("Max", 1.1)],
+          "hour": [("Min", 0.8), ("Avg", 1.0), ("Max", 1.2)], "day": [("Min", 0.7), ("Avg", 1.0), ("Max", 1.3)]}
 
 
 @dataclass
@@ -106,23 +110,28 @@ class Device(asyncio.Protocol):
                     res.acked_keys.add(item[2])
         self.buf = buf
 
-    def next_frame(self) -> tuple[str, bytes, tuple]:
+    def next_frame(self, kind: str | None = None, at: datetime | None = None) -> tuple[str, bytes, tuple]:
+        """One upload: ``kind`` defaults to the simulator's; DataTime ``at`` defaults to the device clock."""
         rng = self.rng
+        sim = self.sim
         self.seq += 1
-        self.clock += self.sim.step
-        dt = self.clock.strftime("%Y%m%d%H%M%S")
-        qn = self.clock.strftime("%Y%m%d%H%M%S") + f"{self.seq % 1000:03d}"
+        kind = kind or sim.kind
+        if at is None:
+            self.clock += sim.step
+            at = self.clock
+        dt = at.strftime("%Y%m%d%H%M%S")
+        qn = (at if not sim.live else datetime.now(CHINA_TZ)).strftime("%Y%m%d%H%M%S") + f"{self.seq % 1000:03d}"
+        fields = FIELDS[kind]
         items = []
-        fault = rng.random() < self.sim.fault_rate
+        fault = rng.random() < sim.fault_rate
         for code, typical, limit in (WATER if self.water else GAS):
             v = typical * rng.uniform(0.7, 1.3)
-            if rng.random() < self.sim.exceed_rate:
+            if rng.random() < sim.exceed_rate:
                 v = limit * rng.uniform(1.05, 1.6)
             flag = rng.choice("DMC") if fault else "N"
-            fields = self.sim.fields
             items.append(",".join(f"{code}-{f}={v * m:.2f}" for f, m in fields) + f",{code}-Flag={flag}")
-        seg = (f"QN={qn};ST={'32' if self.water else '31'};CN={self.sim.cn};PW=123456;MN={self.mn};Flag=5;"
-               f"CP=&&DataTime={dt};" + ";".join(items) + "&&")
+        seg = (f"QN={qn};ST={'32' if self.water else '31'};CN={CN_BY_KIND[kind]};PW={sim.password};MN={self.mn};"
+               f"Flag=5;CP=&&DataTime={dt};" + ";".join(items) + "&&")
         return qn, build_frame(seg), (self.mn, dt)
 
 
@@ -130,13 +139,18 @@ class Simulator:
     def __init__(self, host="127.0.0.1", port=9212, devices=10, rate=10.0, duration=10.0, kind="minute",
                  mn_prefix="SIM", seed=1, exceed_rate=0.01, fault_rate=0.005, gap_rate=0.0005,
                  retransmit_rate=0.002, malformed_rate=0.001, ack_timeout=10.0, keep_keys=False,
-                 start: datetime | None = None, realistic: bool = True):
+                 start: datetime | None = None, realistic: bool = True, mns: list[str] | None = None,
+                 live: bool = False, live_kinds=("rtd", "minute", "hour"), password: str = "123456"):
         self.host, self.port = host, port
-        self.devices_n, self.rate, self.duration = devices, rate, duration
-        self.cn = CN_BY_KIND[kind]
-        self.fields = [("Rtd", 1.0)] if kind == "rtd" else [("Min", 0.9), ("Avg", 1.0), ("Max", 1.1)]
-        self.step = {"rtd": timedelta(seconds=30), "minute": timedelta(minutes=1),
-                     "hour": timedelta(hours=1), "day": timedelta(days=1)}[kind]
+        #: explicit MNs ("MN" or "MN:water" / "MN:gas"), e.g. the demo's monitoring points
+        self.mns = list(mns or [])
+        self.devices_n = len(self.mns) or devices
+        self.rate, self.duration = rate, duration
+        self.kind = kind
+        self.step = STEPS[kind]
+        self.live = live
+        self.live_kinds = tuple(live_kinds)
+        self.password = password
         self.mn_prefix = mn_prefix
         self.rng = random.Random(seed)
         f = 1.0 if realistic else 0.0
@@ -151,15 +165,20 @@ class Simulator:
         self.devices: list[Device] = []
         self.sent_frames: dict[tuple, bytes] = {}
 
-    def mn(self, i: int) -> str:
-        return f"{self.mn_prefix}{i:06d}"
+    def mn(self, i: int) -> tuple[str, bool]:
+        """(MN, is water) of device i."""
+        if self.mns:
+            mn, _, kind = self.mns[i].partition(":")
+            return mn, (kind or ("water" if i % 2 == 0 else "gas")) == "water"
+        return f"{self.mn_prefix}{i:06d}", i % 2 == 0
 
     async def connect_all(self) -> None:
         loop = asyncio.get_running_loop()
         sem = asyncio.Semaphore(200)
 
         async def one(i: int) -> None:
-            d = Device(self, self.mn(i), i % 2 == 0, self.start, random.Random(self.rng.random()))
+            mn, water = self.mn(i)
+            d = Device(self, mn, water, self.start, random.Random(self.rng.random()))
             async with sem:
                 for _attempt in range(20):
                     try:
@@ -213,7 +232,47 @@ class Simulator:
                     d.transport.write(frame)
                     self.result.retransmitted += 1
 
+    async def run_live(self) -> SimResult:
+        """Send what real loggers send, on the wall clock: real-time data every 30 s, minute data each
+        minute, hourly data each hour (kinds in ``live_kinds``), until ``duration`` (0 = forever)."""
+        await self.connect_all()
+        res = self.result
+        res.started = time.perf_counter()
+        offsets = [self.rng.uniform(0, 20) for _ in self.devices]  # loggers do not all send at once
+        last: list[dict[str, datetime]] = [{} for _ in self.devices]
+        while not self.duration or time.perf_counter() - res.started < self.duration:
+            now_wall = datetime.now(CHINA_TZ)
+            mono = time.perf_counter()
+            for i, d in enumerate(self.devices):
+                if d.transport is None:
+                    await self._reconnect(d)
+                    continue
+                shifted = now_wall - timedelta(seconds=offsets[i])
+                for kind in self.live_kinds:
+                    step = STEPS[kind]
+                    slot = _floor(shifted, step) - (step if kind != "rtd" else timedelta(0))
+                    if last[i].get(kind) != slot:
+                        last[i][kind] = slot
+                        if d.quiet_until > mono or self.rng.random() < self.gap_rate:
+                            continue
+                        qn, frame, key = d.next_frame(kind, slot)
+                        d.pending[qn] = (mono, frame, key)
+                        d.transport.write(frame)
+                        res.sent += 1
+            self._resend_overdue(mono)
+            await asyncio.sleep(1.0)
+        res.finished = time.perf_counter()
+        return res
+
+    async def _reconnect(self, d: Device) -> None:
+        try:
+            await asyncio.get_running_loop().create_connection(lambda: d, self.host, self.port)
+        except OSError:
+            self.result.connect_errors += 1
+
     async def run(self, prebuild: int = 0) -> SimResult:
+        if self.live:
+            return await self.run_live()
         await self.connect_all()
         if prebuild:
             self.prebuild(prebuild)
@@ -250,6 +309,14 @@ class Simulator:
             if d.transport is not None:
                 d.transport.close()
         return res
+
+
+def _floor(t: datetime, step: timedelta) -> datetime:
+    """Start of the interval of length ``step`` containing t (local time; minute data is stamped
+    with the interval start, as the standard says)."""
+    base = t.replace(hour=0, minute=0, second=0, microsecond=0)
+    n = (t - base) // step
+    return base + n * step
 
 
 async def run_sim(**kwargs) -> SimResult:
