@@ -6,3 +6,38 @@ class ComplaintsConfig(AppConfig):
     name = "envbureau.complaints"
     label = "complaints"
     verbose_name = _("信访投诉")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from envbureau.core import navigation as nav
+        from envbureau.core.models import Jurisdiction
+        from envbureau.core.permissions import register_permissions
+
+        from . import deadlines, demo, importers, routing  # noqa: F401  (registers importer and demo step)
+        from .models import Holiday
+
+        register_permissions("complaints", _("信访投诉"), {
+            "accept": _("受理/不予受理/确认重复"),
+            "assign": _("交办"),
+            "handle": _("调查核实与处理"),
+            "reply": _("答复与复查复核"),
+            "visit": _("回访"),
+            "extend_approve": _("批准延期"),
+            "close": _("归档"),
+            "view_identity": _("查看举报人信息"),
+        })
+        for sig in (post_save, post_delete):
+            sig.connect(deadlines.invalidate_calendar, sender=Holiday, dispatch_uid=f"cmp_hol_{sig}")
+            sig.connect(routing.invalidate, sender=Jurisdiction, dispatch_uid=f"cmp_route_{sig}")
+        nav.register("loops", _("信访投诉"), "complaints:list", "complaints.view", 50)
+        nav.register("loops", _("信访统计"), "complaints:stats", "complaints.view", 51)
+        nav.register("loops", _("信访热点"), "complaints:hotspots", "complaints.view", 52)
+        nav.register("loops", _("信访期限规则"), "complaints:rules-list", "complaints.view", 53)
+        nav.register("loops", _("节假日安排"), "complaints:holidays-list", "complaints.view", 54)
+
+        from envbureau.core.views import HOME_CARDS
+
+        from .views import home_card
+
+        HOME_CARDS.append(home_card)

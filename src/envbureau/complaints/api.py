@@ -1,0 +1,173 @@
+"""REST API: complaints (scoped; identity masked unless complaints.view_identity), handling verbs,
+timeline, statistics, deadline rules and holidays."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from rest_framework import permissions, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from envbureau.core.api import ScopedModelViewSet
+from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import get_scoped_object
+
+from . import services, statistics
+from .filters import ComplaintFilter
+from .models import Complaint, ComplaintEvent, DeadlineRule, DuplicateLink, Holiday
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    complainant = serializers.SerializerMethodField()
+    jurisdiction_code = serializers.CharField(source="jurisdiction.code", read_only=True)
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    repeat_of_number = serializers.CharField(source="repeat_of.number", read_only=True, default=None)
+    overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Complaint
+        fields = ["id", "number", "channel", "track", "category", "sub_category", "title", "content", "location",
+                  "lon", "lat", "jurisdiction", "jurisdiction_code", "jurisdiction_name", "routed_by",
+                  "enterprise_id", "enterprise_name", "batch", "external_ref", "is_key", "received_at", "state",
+                  "rule_label", "accept_due", "start_due", "finish_due", "review_due", "extension_state",
+                  "extension_days", "accepted_at", "assigned_at", "investigated_at", "replied_at", "visited_at",
+                  "closed_at", "decline_reason", "assignee_unit", "finding", "investigation", "measures",
+                  "ordered_rectification", "case_filed", "fine_amount", "reply_text", "satisfaction", "on_time",
+                  "is_repeat", "repeat_of", "repeat_of_number", "problem_ref", "overdue", "anonymous", "complainant"]
+        read_only_fields = [f for f in fields if f not in (
+            "channel", "track", "category", "sub_category", "title", "content", "location", "lon", "lat",
+            "jurisdiction", "enterprise_id", "enterprise_name", "batch", "external_ref", "is_key", "received_at",
+            "anonymous")]
+        extra_kwargs = {"jurisdiction": {"required": False}}
+
+    def get_complainant(self, obj) -> dict:
+        request = self.context.get("request")
+        return services.identity_for(getattr(request, "user", None), obj)
+
+
+class ComplaintCreateSerializer(ComplaintSerializer):
+    complainant_name = serializers.CharField(required=False, allow_blank=True, write_only=True)
+    complainant_phone = serializers.CharField(required=False, allow_blank=True, write_only=True)
+    complainant_address = serializers.CharField(required=False, allow_blank=True, write_only=True)
+    complainant_email = serializers.CharField(required=False, allow_blank=True, write_only=True)
+    complainant_id_number = serializers.CharField(required=False, allow_blank=True, write_only=True)
+
+    class Meta(ComplaintSerializer.Meta):
+        fields = ComplaintSerializer.Meta.fields + ["complainant_name", "complainant_phone", "complainant_address",
+                                                    "complainant_email", "complainant_id_number"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ComplaintEvent
+        fields = ["id", "time", "kind", "actor_name", "from_state", "to_state", "note", "data"]
+
+
+class LinkSerializer(serializers.ModelSerializer):
+    original_number = serializers.CharField(source="original.number", read_only=True)
+    complaint_number = serializers.CharField(source="complaint.number", read_only=True)
+
+    class Meta:
+        model = DuplicateLink
+        fields = ["id", "complaint", "complaint_number", "original", "original_number", "state", "score",
+                  "distance_m", "days_apart", "text_similarity"]
+
+
+class ActionSerializer(serializers.Serializer):
+    action = serializers.CharField()
+
+
+class ComplaintViewSet(ScopedModelViewSet):
+    """Complaints. POST registers a complaint (routing, deadlines, repeat suggestions);
+    POST {id}/act/ with {"action": "accept", ...} runs a handling verb (see choices.TRANSITIONS)."""
+
+    queryset = Complaint.objects.select_related("jurisdiction", "repeat_of").order_by("-received_at", "-id")
+    filterset_class = ComplaintFilter
+    search_fields = ["number", "title"]
+    ordering_fields = ["received_at", "finish_due", "number"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_serializer_class(self):
+        return ComplaintCreateSerializer if self.action == "create" else ComplaintSerializer
+
+    def perform_create(self, serializer):
+        c = Complaint(**serializer.validated_data)
+        serializer.instance = services.register(self.request.user, c)
+
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated],
+            serializer_class=ActionSerializer)
+    def act(self, request, pk=None):
+        from .views import ACTION_FORMS, _run_action
+
+        c = get_scoped_object(Complaint, request.user, "view", pk=pk)
+        name = request.data.get("action", "")
+        if name not in ACTION_FORMS:
+            raise ValidationError({"action": f"unknown action {name!r}; one of {sorted(ACTION_FORMS)}"})
+        form = ACTION_FORMS[name](request.data)
+        if not form.is_valid():
+            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        try:
+            c = _run_action(request.user, c, name, form.cleaned_data)
+        except services.LedgerUnavailable as e:
+            return Response({"error": {"status": 503, "code": "ledger_unavailable", "message": str(e)}}, status=503)
+        return Response(ComplaintSerializer(c, context={"request": request}).data)
+
+    @action(detail=True, methods=["get"])
+    def timeline(self, request, pk=None):
+        c = get_scoped_object(Complaint, request.user, "view", pk=pk)
+        links = DuplicateLink.objects.filter(complaint=c) | DuplicateLink.objects.filter(original=c)
+        return Response({"events": EventSerializer(c.events.all(), many=True).data,
+                         "duplicates": LinkSerializer(links.select_related("complaint", "original"), many=True).data})
+
+    @action(detail=True, methods=["post"], url_path="duplicates/(?P<original_id>[0-9]+)/confirm",
+            permission_classes=[permissions.IsAuthenticated], serializer_class=ActionSerializer)
+    def confirm_duplicate(self, request, pk=None, original_id=None):
+        c = get_scoped_object(Complaint, request.user, "view", pk=pk)
+        original = get_scoped_object(Complaint, request.user, "view", pk=original_id)
+        link = services.confirm_duplicate(request.user, c, original, request.data.get("note", ""))
+        return Response(LinkSerializer(link).data)
+
+    @action(detail=False, methods=["get"])
+    def stats(self, request):
+        from .views import _period
+
+        if not has_perm(request.user, "complaints.view"):
+            raise PermissionDenied
+        start, end = _period(request)
+        by = request.query_params.get("by", "category")
+        if by not in ("category", "channel", "jurisdiction", "month"):
+            raise ValidationError({"by": "category | channel | jurisdiction | month"})
+        jur = None
+        if request.query_params.get("jurisdiction"):
+            from envbureau.core.models import Jurisdiction
+
+            jur = Jurisdiction.objects.filter(code=request.query_params["jurisdiction"]).first()
+        rep = statistics.report(request.user, start=start, end=end, jurisdiction=jur,
+                                category=request.query_params.get("category", ""),
+                                channel=request.query_params.get("channel", ""), by=by)
+        for r in rep["rows"]:
+            r["key"] = str(r["key"])
+        return Response({"start": str(start), "end": str(end), "by": by, **rep})
+
+
+class DeadlineRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeadlineRule
+        fields = "__all__"
+
+
+class DeadlineRuleViewSet(ScopedModelViewSet):
+    queryset = DeadlineRule.objects.all()
+    serializer_class = DeadlineRuleSerializer
+
+
+class HolidaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Holiday
+        fields = "__all__"
+
+
+class HolidayViewSet(ScopedModelViewSet):
+    queryset = Holiday.objects.all()
+    serializer_class = HolidaySerializer
+    filterset_fields = ["kind"]

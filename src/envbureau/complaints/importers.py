@@ -1,0 +1,252 @@
+"""Import of existing complaint registers (信访登记台账) from Excel, all-or-nothing with row messages.
+
+Columns follow the register layout bureaus keep (report-formats.md §3.5). A row's state is taken
+from how far it got in the register: 办结时间 → replied (回访结果 → visited), 是否属实 → investigated,
+承办单位 → assigned, 不予受理原因 → declined, otherwise accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.importing import Column, Importer, RowError, register
+from envbureau.core.scoping import allowed_jurisdictions, check_created
+
+from .choices import Category, Channel, Finding, Satisfaction, SubCategory, Track
+
+CHANNEL_WORDS = [
+    ("微信", "wechat"), ("12345", "platform"), ("平台", "platform"), ("督察", "oversight"), ("来信", "letter"),
+    ("信件", "letter"), ("来访", "visit"), ("走访", "visit"), ("网", "web"), ("电话", "hotline"), ("来电", "hotline"),
+    ("热线", "hotline"), ("12369", "hotline"),
+]
+CATEGORY_WORDS = [
+    ("噪", "noise"), ("固", "solid_waste"), ("垃圾", "solid_waste"), ("土壤", "soil"), ("辐射", "radiation"),
+    ("生态", "ecology"), ("水", "water"), ("气", "air"), ("油烟", "air"), ("扬尘", "air"), ("异味", "air"),
+    ("其他", "other"), ("其它", "other"),
+]
+
+
+def _choice(value, choices, words=(), field=""):
+    if value in (None, ""):
+        return ""
+    s = str(value).strip()
+    for code, label in choices:
+        if s in (code, str(label)):
+            return code
+    for word, code in words:
+        if word in s:
+            return code
+    raise RowError(field, _("无法识别「%(v)s」") % {"v": s})
+
+
+def _datetime(value, field):
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        d = value
+    elif isinstance(value, dt.date):
+        d = dt.datetime.combine(value, dt.time(9, 0))
+    else:
+        s = str(value).strip().replace("/", "-").replace("年", "-").replace("月", "-").replace("日", "")
+        for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+            try:
+                d = dt.datetime.strptime(s, fmt)
+                break
+            except ValueError:
+                continue
+        else:
+            raise RowError(field, _("日期格式应为 2025-03-01 或 2025-03-01 09:30"))
+    if timezone.is_naive(d):
+        d = timezone.make_aware(d)
+    return d
+
+
+def _bool(value):
+    return str(value).strip() in ("是", "Y", "y", "1", "True", "true", "√") if value not in (None, "") else False
+
+
+def _float(value, field, lo, hi):
+    if value in (None, ""):
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        raise RowError(field, _("应为数字")) from None
+    if not lo <= f <= hi:
+        raise RowError(field, _("超出范围 %(a)s~%(b)s") % {"a": lo, "b": hi})
+    return f
+
+
+@register
+class ComplaintRegisterImporter(Importer):
+    kind = "complaints.complaint"
+    label = _("信访投诉登记台账")
+    module = "complaints"
+    columns = [
+        Column("number", _("受理编号"), help=_("留空则自动编号;已存在的编号不能重复导入"), example="XF2025-0001"),
+        Column("channel", _("渠道"), required=True, example="12369热线",
+               help=_("12369热线/微信/网上/来信/来访/督察转办/12345等")),
+        Column("received_at", _("受理时间"), required=True, example="2025-03-01 09:30", aliases=("收件时间", "来件时间")),
+        Column("complainant_name", _("举报人"), example="张三", help=_("保密信息,仅有权人员可见")),
+        Column("complainant_phone", _("联系方式"), example="13800000000", aliases=("联系电话",)),
+        Column("enterprise_name", _("被举报对象"), example="某某餐饮店"),
+        Column("location", _("地址"), example="东城区东华门大街1号", aliases=("问题地址",)),
+        Column("jurisdiction", _("行政区域"), required=True, example="东华门街道", help=_("街道或区县名称/区划代码"),
+               aliases=("属地", "所属街道")),
+        Column("category", _("污染类型"), required=True, example="噪声"),
+        Column("sub_category", _("子类"), example="建设施工噪声"),
+        Column("track", _("办理类别"), example="举报线索(执法查处)", help=_("举报线索/信访事项/导入其他法定途径")),
+        Column("title", _("事项摘要"), required=True, example="夜间施工噪声扰民", aliases=("交办问题基本情况",)),
+        Column("content", _("举报内容"), example="工地夜间22点后仍在施工"),
+        Column("decline_reason", _("不予受理原因")),
+        Column("assignee_unit", _("承办单位"), example="东华门街道办事处", aliases=("牵头责任单位",)),
+        Column("finding", _("是否属实"), example="属实"),
+        Column("investigation", _("调查核实情况")),
+        Column("measures", _("处理情况"), aliases=("处理和整改情况",)),
+        Column("reply_text", _("答复意见")),
+        Column("replied_at", _("办结时间"), example="2025-03-20"),
+        Column("satisfaction", _("回访结果"), example="满意"),
+        Column("is_repeat", _("是否重复"), example="否"),
+        Column("repeat_of", _("关联件编号"), aliases=("重复关联件编号",)),
+        Column("is_key", _("是否重点件"), example="否"),
+        Column("batch", _("督察批次"), aliases=("轮次",)),
+        Column("fine_amount", _("罚款金额(元)")),
+        Column("lon", _("经度")),
+        Column("lat", _("纬度")),
+    ]
+
+    def _jurisdictions(self, ctx):
+        cache = ctx.state.get("jur")
+        if cache is None:
+            from envbureau.core.models import Jurisdiction
+
+            qs = (allowed_jurisdictions(ctx.user, "complaints", "add") if ctx.user is not None
+                  else Jurisdiction.objects.all())
+            cache = {}
+            for j in qs:
+                cache.setdefault(j.name, j)
+                cache[j.code] = j
+            ctx.state["jur"] = cache
+        return cache
+
+    def clean_row(self, v, ctx):
+        from .models import Complaint
+
+        jur = self._jurisdictions(ctx).get(str(v["jurisdiction"]).strip())
+        if jur is None:
+            raise RowError("jurisdiction", _("未知的行政区域或超出您的权限范围"))
+        number = str(v["number"]).strip() if v["number"] not in (None, "") else ""
+        if number and Complaint.objects.filter(number=number).exists():
+            raise RowError("number", _("受理编号已存在"))
+        category = _choice(v["category"], Category.choices, CATEGORY_WORDS, "category")
+        sub = _choice(v["sub_category"], SubCategory.choices, (), "sub_category")
+        from .choices import SUBCATEGORY_PARENT
+
+        if sub and SUBCATEGORY_PARENT.get(sub, category) != category:
+            raise RowError("sub_category", _("子类与污染类型不一致"))
+        received = _datetime(v["received_at"], "received_at")
+        replied = _datetime(v["replied_at"], "replied_at")
+        if replied and replied < received:
+            raise RowError("replied_at", _("办结时间早于受理时间"))
+        finding = _choice(v["finding"], Finding.choices, (("部分", "partly"), ("不属实", "unsubstantiated"),
+                                                          ("属实", "substantiated")), "finding")
+        satisfaction = _choice(v["satisfaction"], Satisfaction.choices,
+                               (("基本", "basic"), ("不满意", "dissatisfied"), ("满意", "satisfied"),
+                                ("联系不上", "unreachable")), "satisfaction")
+        fine = None
+        if v["fine_amount"] not in (None, ""):
+            try:
+                fine = Decimal(str(v["fine_amount"]))
+            except InvalidOperation:
+                raise RowError("fine_amount", _("应为数字")) from None
+        if satisfaction and not replied:
+            raise RowError("satisfaction", _("未办结的件不能有回访结果"))
+        c = Complaint(
+            number=number, channel=_choice(v["channel"], Channel.choices, CHANNEL_WORDS, "channel"),
+            track=_choice(v["track"], Track.choices, (("线索", "clue"), ("信访", "petition"), ("途径", "redirected")),
+                          "track") or "clue",
+            category=category, sub_category=sub, title=str(v["title"])[:200],
+            content=str(v["content"] or v["title"]), location=str(v["location"] or "")[:300],
+            lon=_float(v["lon"], "lon", 73, 136), lat=_float(v["lat"], "lat", 3, 54), jurisdiction=jur,
+            routed_by="chosen", enterprise_name=str(v["enterprise_name"] or "")[:200],
+            batch=str(v["batch"] or "")[:120], is_key=_bool(v["is_key"]), received_at=received,
+            complainant_name=str(v["complainant_name"] or "")[:100],
+            complainant_phone=str(v["complainant_phone"] or "")[:40],
+            decline_reason=str(v["decline_reason"] or "")[:500], assignee_unit=str(v["assignee_unit"] or "")[:200],
+            finding=finding, investigation=str(v["investigation"] or ""), measures=str(v["measures"] or ""),
+            reply_text=str(v["reply_text"] or ""), replied_at=replied, satisfaction=satisfaction, fine_amount=fine,
+            is_repeat=_bool(v["is_repeat"]),
+        )
+        if c.is_repeat and not v["repeat_of"]:
+            raise RowError("repeat_of", _("重复件须填写关联件编号"))
+        c._repeat_of_number = str(v["repeat_of"]).strip() if v["repeat_of"] else ""
+        if c.decline_reason and (replied or finding):
+            raise RowError("decline_reason", _("不予受理的件不能有办理结果"))
+        return c
+
+    def check_batch(self, cleaned, rownums, ctx):
+        from .models import Complaint
+
+        errors, seen = [], {}
+        numbers = {c.number for c in cleaned if c.number}
+        for c, row in zip(cleaned, rownums):
+            if c.number:
+                if c.number in seen:
+                    errors.append({"row": row, "column": str(_("受理编号")),
+                                   "message": str(_("与第%(r)d行编号重复") % {"r": seen[c.number]})})
+                seen[c.number] = row
+            ref = c._repeat_of_number
+            if ref and ref not in numbers and not Complaint.objects.filter(number=ref).exists():
+                errors.append({"row": row, "column": str(_("关联件编号")), "message": str(_("找不到关联件编号"))})
+        return errors
+
+    def save_rows(self, cleaned, ctx):
+        import secrets
+
+        from . import deadlines, statistics
+        from .choices import EventKind
+        from .models import Complaint, ComplaintEvent, DuplicateLink
+
+        keys, by_number = set(), {}
+        for c in cleaned:
+            if c.decline_reason:
+                c.state = "declined"
+            else:
+                c.accepted_at = c.received_at
+                if c.replied_at:
+                    c.state = "visited" if c.satisfaction else "replied"
+                elif c.finding:
+                    c.state = "investigated"
+                elif c.assignee_unit:
+                    c.state = "assigned"
+                else:
+                    c.state = "accepted"
+            c.query_code = secrets.token_hex(4)
+            c.created_by = ctx.user if getattr(ctx.user, "pk", None) else None
+            deadlines.compute(c)
+            if c.replied_at and c.finish_due:
+                c.on_time = deadlines.local_date(c.replied_at) <= c.finish_due
+            temp = not c.number
+            if temp:
+                c.number = "tmp-" + secrets.token_hex(8)
+            c.save()
+            if temp:
+                c.number = f"XF{deadlines.local_date(c.received_at):%Y%m%d}{c.pk:06d}"
+                Complaint.objects.filter(pk=c.pk).update(number=c.number)
+            check_created(ctx.user, c, "add")
+            ComplaintEvent.objects.create(complaint=c, kind=EventKind.REGISTER, to_state=c.state,
+                                          actor=c.created_by, actor_name=getattr(ctx.user, "username", "import"),
+                                          note=str(_("由登记台账导入")))
+            by_number[c.number] = c
+            keys.add(statistics.key_of(c))
+        for c in cleaned:
+            if c._repeat_of_number:
+                original = by_number.get(c._repeat_of_number) or Complaint.objects.get(number=c._repeat_of_number)
+                DuplicateLink.objects.get_or_create(complaint=c, original=original, defaults={"state": "confirmed"})
+                Complaint.objects.filter(pk=c.pk).update(is_repeat=True, repeat_of=original)
+        statistics.refresh_keys(keys)
+        return {"created": len(cleaned)}

@@ -1,0 +1,173 @@
+"""Open311 GeoReport v2 (JSON) over the public intake and status, so citizen-reporting apps can connect.
+
+GET services, GET services/{code}, POST requests (rate-limited like the web form), GET requests,
+GET requests/{id}, GET tokens/{token}. No complainant data is ever returned. A request's description,
+address, point and the reply are returned only with the lookup code given at submission (?query_code=...).
+Without street boundaries a request with only a point goes to the city level for triage, unless it
+names a district/street code in `jurisdiction_code` (an extension).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from rest_framework import permissions
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from envbureau.core.models import Jurisdiction
+
+from . import services
+from .choices import OPEN_STATES, SUBCATEGORY_PARENT, Category, SubCategory
+from .models import Complaint
+
+CATEGORY_LABELS = dict(Category.choices)
+SUB_LABELS = dict(SubCategory.choices)
+
+
+def service_list():
+    out = []
+    subs_of = {}
+    for sub, parent in SUBCATEGORY_PARENT.items():
+        subs_of.setdefault(parent, []).append(sub)
+    for cat in Category.values:
+        group = str(CATEGORY_LABELS[cat])
+        for code in [cat, *subs_of.get(cat, [])]:
+            name = group if code == cat else f"{group}-{SUB_LABELS[code]}"
+            out.append({"service_code": code, "service_name": name, "description": name, "metadata": False,
+                        "type": "realtime", "keywords": group, "group": group})
+    return out
+
+
+def _error(code, description, status=None, headers=None):
+    return Response([{"code": code, "description": str(description)}], status=status or code, headers=headers)
+
+
+def _status(c) -> str:
+    return "open" if c.state in OPEN_STATES else "closed"
+
+
+def _as_request(c, full=False) -> dict:
+    d = {
+        "service_request_id": c.number, "status": _status(c), "status_notes": c.get_state_display(),
+        "service_name": str(SUB_LABELS.get(c.sub_category) or CATEGORY_LABELS.get(c.category, "")),
+        "service_code": c.sub_category or c.category, "agency_responsible": c.jurisdiction.name,
+        "requested_datetime": timezone.localtime(c.received_at).isoformat(),
+        "updated_datetime": timezone.localtime(c.state_changed_at).isoformat(),
+        "expected_datetime": (dt.datetime.combine(c.finish_due or c.accept_due, dt.time(18))
+                              .replace(tzinfo=timezone.get_current_timezone()).isoformat()
+                              if (c.finish_due or c.accept_due) else None),
+        "media_url": None,
+    }
+    if full:
+        # The place may be the complainant's home: only the holder of the lookup code sees it.
+        d.update({"address": c.location, "lat": c.lat, "long": c.lon, "description": c.content})
+        if c.reply_text:
+            d["status_notes"] = f"{c.get_state_display()}:{c.reply_text}"
+    return d
+
+
+class Open311View(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+
+class ServicesView(Open311View):
+    def get(self, request, format=None):
+        return Response(service_list())
+
+
+class ServiceDefinitionView(Open311View):
+    def get(self, request, code, format=None):
+        if code not in {s["service_code"] for s in service_list()}:
+            return _error(404, "service_code not found")
+        return Response({"service_code": code, "attributes": []})
+
+
+class RequestsView(Open311View):
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get(self, request, format=None):
+        p = request.query_params
+        qs = Complaint.objects.select_related("jurisdiction").order_by("-received_at", "-id")
+        if p.get("service_request_id"):
+            qs = qs.filter(number__in=[x.strip() for x in p["service_request_id"].split(",")][:100])
+        else:
+            end = parse_datetime(p.get("end_date", "")) if p.get("end_date") else timezone.now()
+            start = parse_datetime(p.get("start_date", "")) if p.get("start_date") else end - dt.timedelta(days=90)
+            if start is None or end is None:
+                return _error(400, "start_date/end_date must be w3c datetimes")
+            qs = qs.filter(received_at__gte=start, received_at__lte=end)
+            if p.get("service_code"):
+                codes = [x.strip() for x in p["service_code"].split(",")]
+                qs = qs.filter(category__in=codes) | qs.filter(sub_category__in=codes)
+            if p.get("status") in ("open", "closed"):
+                qs = qs.filter(state__in=OPEN_STATES) if p["status"] == "open" else qs.exclude(state__in=OPEN_STATES)
+        return Response([_as_request(c) for c in qs[:1000]])
+
+    def post(self, request, format=None):
+        d = request.data
+        code = str(d.get("service_code", "")).strip()
+        if code in Category.values:
+            category, sub = code, ""
+        elif code in SUBCATEGORY_PARENT:
+            category, sub = SUBCATEGORY_PARENT[code], code
+        else:
+            return _error(400, "service_code missing or unknown")
+        try:
+            lat = float(d["lat"]) if d.get("lat") not in (None, "") else None
+            lon = float(d["long"]) if d.get("long") not in (None, "") else None
+        except (TypeError, ValueError):
+            return _error(400, "lat/long must be numbers")
+        address = str(d.get("address_string", "")).strip()
+        if (lat is None or lon is None) and not address:
+            return _error(400, "a location is required: lat & long, or address_string")
+        description = str(d.get("description", "")).strip()
+        if not description:
+            return _error(400, "description is required")
+        chosen = None
+        jcode = str(d.get("jurisdiction_code", "") or d.get("attribute[jurisdiction]", "")).strip()
+        if jcode:
+            chosen = Jurisdiction.objects.filter(code=jcode).first()
+            if chosen is None:
+                return _error(400, "jurisdiction_code unknown")
+        if chosen is None:
+            chosen = Jurisdiction.objects.filter(code=settings.ENVBUREAU.get("CITY_CODE")).first()
+        name = " ".join(x for x in (str(d.get("last_name", "")).strip(), str(d.get("first_name", "")).strip()) if x)
+        c = Complaint(channel="platform", track="clue", category=category, sub_category=sub,
+                      title=description[:60], content=description[:4000], location=address[:300] or "",
+                      lon=lon, lat=lat, jurisdiction=chosen, complainant_name=name[:100],
+                      complainant_phone=str(d.get("phone", ""))[:40], complainant_email=str(d.get("email", ""))[:200],
+                      anonymous=not (name or d.get("phone") or d.get("email")))
+        try:
+            c = services.submit_public(c, request.META.get("REMOTE_ADDR"), note="Open311")
+        except services.RateLimited as e:
+            return _error(429, e, headers={"Retry-After": str(e.wait_seconds)})
+        except ValidationError as e:
+            return _error(400, "; ".join(e.messages))
+        return Response([{"service_request_id": c.number, "token": c.query_code, "query_code": c.query_code,
+                          "service_notice": "已收到,请凭编号和查询码查询办理进度", "account_id": None}],
+                        status=201)
+
+
+class RequestDetailView(Open311View):
+    def get(self, request, number, format=None):
+        c = Complaint.objects.select_related("jurisdiction").filter(number=number).first()
+        if c is None:
+            return _error(404, "service_request_id not found")
+        code = request.query_params.get("query_code", "")
+        full = bool(code) and services.public_status(number, code) is not None
+        return Response([_as_request(c, full=full)])
+
+
+class TokenView(Open311View):
+    def get(self, request, token, format=None):
+        c = Complaint.objects.filter(query_code=token).order_by("-id").first()
+        if c is None:
+            return _error(404, "token not found")
+        return Response([{"service_request_id": c.number, "token": token}])

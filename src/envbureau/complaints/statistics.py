@@ -1,0 +1,231 @@
+"""Complaint statistics: the monthly summary table (kept by services) and the figures bureaus report.
+
+Definitions (cohort of complaints received in the period, in their current state):
+- received 受理/收件数: all complaints registered; accepted: not declined and past registration;
+- completed 办结: reply given (replied, visited, closed); completion rate 办结率 = completed / accepted;
+- resolved 调处: completed after an investigation finding; resolution rate 调处率 = resolved / accepted;
+- satisfaction rate 满意率 = (满意 + 基本满意) / visits that reached the complainant;
+- substantiated share 属实率 = (属实 + 部分属实) / investigated;
+- repeats 重复件: confirmed repeats of an earlier complaint.
+Year on year: counts change in %, ratios in 个百分点 (report-formats.md §0.1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+
+from .choices import ACCEPTED_STATES, COMPLETED_STATES
+
+COUNT_FIELDS = ("received", "accepted", "declined", "completed", "completed_on_time", "resolved", "investigated",
+                "substantiated", "partly", "unsubstantiated", "visited", "satisfied", "repeats")
+
+
+def count_expressions():
+    completed = Q(state__in=COMPLETED_STATES)
+    return {
+        "received": Count("id"),
+        "accepted": Count("id", filter=Q(state__in=ACCEPTED_STATES)),
+        "declined": Count("id", filter=Q(state="declined")),
+        "completed": Count("id", filter=completed),
+        "completed_on_time": Count("id", filter=completed & Q(on_time=True)),
+        "resolved": Count("id", filter=completed & ~Q(finding="")),
+        "investigated": Count("id", filter=~Q(finding="")),
+        "substantiated": Count("id", filter=Q(finding="substantiated")),
+        "partly": Count("id", filter=Q(finding="partly")),
+        "unsubstantiated": Count("id", filter=Q(finding="unsubstantiated")),
+        "visited": Count("id", filter=Q(satisfaction__in=("satisfied", "basic", "dissatisfied"))),
+        "satisfied": Count("id", filter=Q(satisfaction__in=("satisfied", "basic"))),
+        "repeats": Count("id", filter=Q(is_repeat=True)),
+    }
+
+
+def month_start(d: dt.date) -> dt.date:
+    return d.replace(day=1)
+
+
+def next_month(d: dt.date) -> dt.date:
+    return (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _local_bounds(m: dt.date):
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    a = dt.datetime.combine(m, dt.time.min).replace(tzinfo=tz)
+    b = dt.datetime.combine(next_month(m), dt.time.min).replace(tzinfo=tz)
+    return a, b
+
+
+def key_of(c) -> tuple:
+    from .deadlines import local_date
+
+    return (month_start(local_date(c.received_at)), c.jurisdiction_id, c.category, c.channel)
+
+
+def refresh_keys(keys) -> None:
+    """Recount the summary rows of the given (month, jurisdiction, category, channel) keys from the complaints."""
+    from .models import Complaint, MonthlySummary
+
+    for key in set(keys):
+        month, jid, category, channel = key
+        a, b = _local_bounds(month)
+        agg = Complaint.objects.filter(received_at__gte=a, received_at__lt=b, jurisdiction_id=jid,
+                                       category=category, channel=channel).aggregate(**count_expressions())
+        if not agg["received"]:
+            MonthlySummary.objects.filter(month=month, jurisdiction_id=jid, category=category,
+                                          channel=channel).delete()
+            continue
+        MonthlySummary.objects.update_or_create(month=month, jurisdiction_id=jid, category=category,
+                                                channel=channel, defaults=agg)
+
+
+def rebuild(progress=None) -> int:
+    """Rebuild the whole summary from the complaints (after bulk loads); returns rows written."""
+    from .models import Complaint, MonthlySummary
+
+    with transaction.atomic():
+        MonthlySummary.objects.all().delete()
+        first = Complaint.objects.order_by("received_at").values_list("received_at", flat=True).first()
+        last = Complaint.objects.order_by("-received_at").values_list("received_at", flat=True).first()
+        if first is None:
+            return 0
+        from .deadlines import local_date
+
+        m, end = month_start(local_date(first)), month_start(local_date(last))
+        n = 0
+        while m <= end:
+            a, b = _local_bounds(m)
+            rows = (Complaint.objects.filter(received_at__gte=a, received_at__lt=b)
+                    .values("jurisdiction_id", "category", "channel").order_by()
+                    .annotate(**count_expressions()))
+            objs = [MonthlySummary(month=m, jurisdiction_id=r["jurisdiction_id"], category=r["category"],
+                                   channel=r["channel"], **{f: r[f] for f in COUNT_FIELDS}) for r in rows]
+            MonthlySummary.objects.bulk_create(objs, batch_size=2000)
+            n += len(objs)
+            if progress:
+                progress(m)
+            m = next_month(m)
+    return n
+
+
+# ---------------------------------------------------------------- figures
+
+def ratio(num, den):
+    return None if not den else num / den * 100
+
+
+def derive(c: dict) -> dict:
+    out = dict(c)
+    out["completion_rate"] = ratio(c["completed"], c["accepted"])
+    out["resolution_rate"] = ratio(c["resolved"], c["accepted"])
+    out["satisfaction_rate"] = ratio(c["satisfied"], c["visited"])
+    out["substantiated_share"] = ratio(c["substantiated"] + c["partly"], c["investigated"])
+    out["on_time_rate"] = ratio(c["completed_on_time"], c["completed"])
+    out["repeat_share"] = ratio(c["repeats"], c["received"])
+    return out
+
+
+RATE_FIELDS = ("completion_rate", "resolution_rate", "satisfaction_rate", "substantiated_share", "on_time_rate",
+               "repeat_share")
+
+
+def yoy(cur: dict, prev: dict) -> dict:
+    """Change on the same period last year: counts in %, ratios in percentage points (个百分点)."""
+    out = {}
+    for f in COUNT_FIELDS:
+        out[f] = None if not prev.get(f) else (cur[f] - prev[f]) / prev[f] * 100
+    for f in RATE_FIELDS:
+        out[f] = None if cur.get(f) is None or prev.get(f) is None else cur[f] - prev[f]
+    return out
+
+
+def _empty():
+    return {f: 0 for f in COUNT_FIELDS}
+
+
+def summary_qs(user, *, start: dt.date, end: dt.date, jurisdiction=None, category="", channel=""):
+    """Summary rows for the months start..end (inclusive, first days of months), within the user's scope."""
+    from .models import MonthlySummary
+
+    qs = MonthlySummary.objects.restrict(user, "view") if user is not None else MonthlySummary.objects.all()
+    qs = qs.filter(month__gte=month_start(start), month__lte=month_start(end))
+    if jurisdiction is not None:
+        qs = qs.filter(jurisdiction_id__in=subtree_ids(jurisdiction))
+    if category:
+        qs = qs.filter(category=category)
+    if channel:
+        qs = qs.filter(channel=channel)
+    return qs
+
+
+def subtree_ids(jurisdiction) -> list[int]:
+    from envbureau.core.models import Jurisdiction
+
+    return list(Jurisdiction.objects.filter(path__startswith=jurisdiction.path).values_list("id", flat=True))
+
+
+def group_level_map(level_depth: int) -> dict[int, tuple[int, str]]:
+    """jurisdiction id -> (id, name) of its ancestor at the given depth (2 = district under the city)."""
+    from envbureau.core.models import Jurisdiction
+
+    rows = list(Jurisdiction.objects.values_list("id", "code", "name", "path"))
+    by_code = {code: (jid, name) for jid, code, name, _p in rows}
+    out = {}
+    for jid, code, name, path in rows:
+        codes = [c for c in path.split("/") if c]
+        anc = codes[level_depth - 1] if len(codes) >= level_depth else codes[-1]
+        out[jid] = by_code.get(anc, (jid, name))
+    return out
+
+
+def totals(qs) -> dict:
+    agg = qs.aggregate(**{f: Sum(f) for f in COUNT_FIELDS})
+    return derive({f: agg[f] or 0 for f in COUNT_FIELDS})
+
+
+def breakdown(qs, by: str) -> dict:
+    """{group key: derived figures}; by = category | channel | jurisdiction (district level) | month."""
+    acc = defaultdict(_empty)
+    if by == "jurisdiction":
+        names = group_level_map(2)
+        rows = qs.values("jurisdiction_id").order_by().annotate(**{f: Sum(f) for f in COUNT_FIELDS})
+        for r in rows:
+            key = names.get(r["jurisdiction_id"], (r["jurisdiction_id"], str(r["jurisdiction_id"])))[1]
+            for f in COUNT_FIELDS:
+                acc[key][f] += r[f] or 0
+    else:
+        rows = qs.values(by).order_by().annotate(**{f: Sum(f) for f in COUNT_FIELDS})
+        for r in rows:
+            for f in COUNT_FIELDS:
+                acc[r[by]][f] += r[f] or 0
+    return {k: derive(v) for k, v in acc.items()}
+
+
+def shift_year(d: dt.date, years: int = -1) -> dt.date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
+
+
+def report(user, *, start: dt.date, end: dt.date, jurisdiction=None, category="", channel="", by="category"):
+    """Totals and a breakdown for the period, each with the same period a year before and the change."""
+    kw = {"jurisdiction": jurisdiction, "category": category, "channel": channel}
+    cur_qs = summary_qs(user, start=start, end=end, **kw)
+    prev_qs = summary_qs(user, start=shift_year(start), end=shift_year(end), **kw)
+    cur, prev = totals(cur_qs), totals(prev_qs)
+    groups_cur, groups_prev = breakdown(cur_qs, by), breakdown(prev_qs, by)
+    rows = []
+    for key in sorted(set(groups_cur) | set(groups_prev), key=lambda k: -(groups_cur.get(k, {}).get("received", 0))):
+        c = groups_cur.get(key) or derive(_empty())
+        p = groups_prev.get(key) or derive(_empty())
+        rows.append({"key": key, "cur": c, "prev": p, "yoy": yoy(c, p)})
+    return {"total": cur, "prev": prev, "yoy": yoy(cur, prev), "rows": rows}
+
+
+def vendor() -> str:
+    return connection.vendor

@@ -1,0 +1,425 @@
+"""Pages of the complaints app: list (filters, Excel), intake, detail with timeline and handling
+actions, statistics with year-on-year change, hot spots on a map, deadline rules and holidays."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from envbureau.core.audit import history
+from envbureau.core.excel import xlsx_response
+from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import get_scoped_object, restrict
+
+from . import forms as f
+from . import routing, services, statistics
+from .choices import TRANSITIONS, Category, Channel, State, allowed_actions
+from .filters import ComplaintFilter
+from .models import IDENTITY_FIELDS, Complaint, DuplicateLink
+
+
+def _need(user, perm):
+    if not has_perm(user, perm):
+        raise PermissionDenied
+
+
+def _fmt_dt(v):
+    return timezone.localtime(v).strftime("%Y-%m-%d %H:%M") if v else ""
+
+
+LIST_COLUMNS = [
+    ("number", _("受理编号")), ("received_at", _("收件时间")), ("channel", _("渠道")), ("category", _("污染类型")),
+    ("title", _("事项摘要")), ("jurisdiction", _("属地")), ("state", _("状态")), ("finish_due", _("办结期限")),
+]
+EXPORT_COLUMNS = [
+    ("number", "受理编号"), ("channel", "渠道"), ("received_at", "受理时间"), ("enterprise_name", "被举报对象"),
+    ("location", "地址"), ("jurisdiction", "行政区域"), ("category", "污染类型"), ("sub_category", "子类"),
+    ("track", "办理类别"), ("title", "事项摘要"), ("decline_reason", "不予受理原因"), ("assignee_unit", "承办单位"),
+    ("finish_due", "办理期限"), ("investigation", "调查核实情况"), ("finding", "是否属实"), ("measures", "处理情况"),
+    ("replied_at", "办结时间"), ("on_time", "是否按时"), ("reply_method", "回复方式"), ("satisfaction", "回访结果"),
+    ("is_repeat", "是否重复"), ("repeat_of", "关联件编号"), ("is_key", "是否重点件"), ("state", "状态"),
+]
+
+
+def _cell(c, attr):
+    v = getattr(c, attr)
+    disp = getattr(c, f"get_{attr}_display", None)
+    if callable(disp):
+        return disp()
+    if attr == "jurisdiction":
+        return c.jurisdiction.name
+    if attr == "repeat_of":
+        return c.repeat_of.number if c.repeat_of_id else ""
+    if isinstance(v, dt.datetime):
+        return _fmt_dt(v)
+    if isinstance(v, bool):
+        return _("是") if v else _("否")
+    return "" if v is None else v
+
+
+@login_required
+def complaint_list(request):
+    _need(request.user, "complaints.view")
+    qs = Complaint.objects.restrict(request.user, "view").select_related("jurisdiction")
+    fs = ComplaintFilter(request.GET, queryset=qs, request=request)
+    qs = fs.qs
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(number=q) | Q(title__icontains=q) | Q(location__icontains=q)
+                       | Q(enterprise_name__icontains=q))
+    qs = qs.order_by("-received_at", "-id")
+    if request.GET.get("export") == "xlsx":
+        show_id = services.can_view_identity(request.user)
+        header = [h for _a, h in EXPORT_COLUMNS] + (["举报人", "联系方式"] if show_id else [])
+        rows = []
+        for c in qs.select_related("repeat_of")[:50000]:
+            row = [_cell(c, a) for a, _h in EXPORT_COLUMNS]
+            if show_id:
+                row += [c.complainant_name, c.complainant_phone]
+            rows.append(row)
+        return xlsx_response("信访投诉登记台账.xlsx", [("信访投诉", header, rows)])
+    page = Paginator(qs, min(int(request.GET.get("page_size") or 50), 500)).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "complaints/list.html", {
+        "title": _("信访投诉"), "page": page, "filterset": fs, "q": q, "query": params.urlencode(),
+        "columns": [str(label) for _a, label in LIST_COLUMNS],
+        "can_add": has_perm(request.user, "complaints.add"), "today": timezone.localdate(),
+    })
+
+
+@login_required
+def complaint_add(request):
+    _need(request.user, "complaints.add")
+    form = f.ComplaintForm(request.POST or None, user=request.user,
+                           initial={"received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
+    if request.method == "POST" and form.is_valid():
+        c = form.save(commit=False)
+        try:
+            c = services.register(request.user, c)
+        except ValidationError as e:
+            for field, errs in getattr(e, "message_dict", {None: e.messages}).items():
+                form.add_error(field if field in form.fields else None, errs)
+        except PermissionDenied:
+            form.add_error(None, _("超出您的权限范围"))
+        else:
+            messages.success(request, _("已登记,受理编号 %(n)s") % {"n": c.number})
+            return redirect("complaints:detail", pk=c.pk)
+    return render(request, "complaints/form.html", {
+        "title": _("登记信访投诉"), "form": form, "boundaries": routing.boundaries_configured()},
+        status=400 if request.method == "POST" else 200)
+
+
+ACTION_FORMS = {
+    "accept": f.NoteForm, "decline": f.DeclineForm, "assign": f.AssignForm, "investigate": f.InvestigateForm,
+    "measures": f.MeasuresForm, "reply": f.ReplyForm, "visit": f.VisitForm, "request_extension": f.ExtensionForm,
+    "approve_extension": f.NoteForm, "refuse_extension": f.NoteForm, "request_review": f.NoteForm,
+    "answer_review": f.AnswerReviewForm, "close": f.NoteForm, "spawn_problem": f.SpawnProblemForm,
+}
+ACTION_LABELS = {
+    "accept": _("受理"), "decline": _("不予受理"), "assign": _("交办"), "investigate": _("调查核实"),
+    "measures": _("处理措施"), "reply": _("答复"), "visit": _("回访"), "request_extension": _("申请延期"),
+    "approve_extension": _("批准延期"), "refuse_extension": _("不批准延期"), "request_review": _("登记复查/复核申请"),
+    "answer_review": _("复查/复核答复"), "close": _("归档"), "spawn_problem": _("转问题台账"),
+}
+
+
+def _run_action(user, c, action, d):
+    if action == "accept":
+        return services.accept(user, c, d.get("note", ""))
+    if action == "decline":
+        return services.decline(user, c, d["reason"])
+    if action == "assign":
+        return services.assign(user, c, d["unit"], note=d.get("note", ""))
+    if action == "investigate":
+        return services.investigate(user, c, d["finding"], d["investigation"])
+    if action == "measures":
+        return services.record_measures(user, c, d["measures"], d.get("ordered_rectification"),
+                                        d.get("case_filed"), d.get("fine_amount"))
+    if action == "reply":
+        return services.reply(user, c, d["reply_text"], d.get("method", ""))
+    if action == "visit":
+        return services.visit(user, c, d["satisfaction"], d.get("method", ""), d.get("note", ""), d.get("fixed"))
+    if action == "request_extension":
+        return services.request_extension(user, c, d["days"], d["reason"])
+    if action == "approve_extension":
+        return services.approve_extension(user, c, d.get("note", ""))
+    if action == "refuse_extension":
+        return services.refuse_extension(user, c, d.get("note", ""))
+    if action == "request_review":
+        return services.request_review(user, c, d.get("note", ""))
+    if action == "answer_review":
+        return services.answer_review(user, c, d["reply_text"])
+    if action == "close":
+        return services.close(user, c, d.get("note", ""))
+    if action == "spawn_problem":
+        units = [u.strip() for u in (d.get("units") or "").replace("，", ",").split(",") if u.strip()]
+        return services.spawn_problem(user, c, deadline=d.get("deadline"), responsible_units=units or None)
+    raise Http404
+
+
+def _actions_for(user, c):
+    out = []
+    for action in allowed_actions(c.state):
+        if action not in ACTION_FORMS:
+            continue
+        if action in ("approve_extension", "refuse_extension") and c.extension_state != "requested":
+            continue
+        if action == "request_extension" and c.extension_state == "requested":
+            continue
+        if action == "spawn_problem" and c.problem_ref:
+            continue
+        if services.allowed(user, c, action):
+            out.append({"action": action, "label": ACTION_LABELS[action], "form": ACTION_FORMS[action](prefix=action)})
+    return out
+
+
+@login_required
+def complaint_detail(request, pk):
+    c = get_scoped_object(Complaint.objects.select_related("jurisdiction", "repeat_of"), request.user, "view", pk=pk)
+    links_out = DuplicateLink.objects.filter(complaint=c).select_related("original").order_by("-score")
+    links_in = DuplicateLink.objects.filter(original=c).exclude(state="rejected").select_related("complaint")
+    identity = services.identity_for(request.user, c)
+    labels = {fld: Complaint._meta.get_field(fld).verbose_name for fld in IDENTITY_FIELDS}
+    return render(request, "complaints/detail.html", {
+        "title": c.number, "c": c, "events": c.events.all(), "visits": c.visits.all(),
+        "links_out": links_out, "links_in": links_in,
+        "identity": [(labels[k], v) for k, v in identity.items() if v],
+        "identity_full": services.can_view_identity(request.user, c),
+        "actions": _actions_for(request.user, c),
+        "can_dup": services.allowed(request.user, c, "confirm_duplicate"),
+        "can_answer_repeat": services.allowed(request.user, c, "answer_repeat"),
+        "ledger_ok": services.ledger_available(),
+        "history": history(c)[:50] if has_perm(request.user, "audit.view") else None,
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_POST
+def complaint_action(request, pk, action):
+    if action not in ACTION_FORMS:
+        raise Http404
+    c = get_scoped_object(Complaint, request.user, "view", pk=pk)
+    form = ACTION_FORMS[action](request.POST, prefix=action)
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            messages.error(request, f"{ACTION_LABELS[action]}: {'; '.join(errs)}")
+        return redirect("complaints:detail", pk=pk)
+    try:
+        _run_action(request.user, c, action, form.cleaned_data)
+    except PermissionDenied as e:
+        messages.error(request, str(e) or _("超出您的权限范围"))
+    except ValidationError as e:
+        messages.error(request, f"{ACTION_LABELS[action]}: {'; '.join(e.messages)}")
+    except services.LedgerUnavailable as e:
+        messages.warning(request, str(e))
+    else:
+        messages.success(request, _("已完成:%(a)s") % {"a": ACTION_LABELS[action]})
+    return redirect("complaints:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def duplicate_decide(request, pk, link_id, decision):
+    c = get_scoped_object(Complaint, request.user, "view", pk=pk)
+    link = DuplicateLink.objects.filter(pk=link_id, complaint=c).select_related("original").first()
+    if link is None:
+        raise Http404
+    note = request.POST.get("note", "")
+    try:
+        if decision == "confirm":
+            services.confirm_duplicate(request.user, c, link.original, note)
+        elif decision == "reject":
+            services.reject_duplicate(request.user, link, note)
+        elif decision == "answer":
+            services.answer_repeat(request.user, c, link.original, note)
+        else:
+            raise Http404
+    except PermissionDenied as e:
+        messages.error(request, str(e) or _("超出您的权限范围"))
+    except ValidationError as e:
+        messages.error(request, "; ".join(e.messages))
+    else:
+        messages.success(request, _("已处理重复件关联"))
+    return redirect("complaints:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def duplicate_suggest(request, pk):
+    c = get_scoped_object(Complaint, request.user, "view", pk=pk)
+    if not services.allowed(request.user, c, "confirm_duplicate"):
+        raise PermissionDenied
+    n = len(services.suggest_links(request.user, c))
+    messages.info(request, _("找到 %(n)d 条疑似重复件") % {"n": n})
+    return redirect("complaints:detail", pk=pk)
+
+
+# ---------------------------------------------------------------- statistics
+
+def _period(request):
+    """(start, end, label) from ?year=, ?start=YYYY-MM&end=YYYY-MM; default: this year to date."""
+    today = timezone.localdate()
+    start_s, end_s = request.GET.get("start", ""), request.GET.get("end", "")
+    try:
+        if start_s and end_s:
+            start = dt.date.fromisoformat(start_s[:7] + "-01")
+            end = dt.date.fromisoformat(end_s[:7] + "-01")
+        else:
+            year = int(request.GET.get("year") or today.year)
+            start, end = dt.date(year, 1, 1), dt.date(year, 12, 1) if year != today.year else today.replace(day=1)
+    except ValueError:
+        start, end = dt.date(today.year, 1, 1), today.replace(day=1)
+    if end < start:
+        start, end = end, start
+    return start, end
+
+
+BY_CHOICES = [("category", _("污染类型")), ("jurisdiction", _("区县")), ("channel", _("渠道")), ("month", _("月份"))]
+STAT_COLUMNS = [
+    ("received", _("收件数"), "count"), ("accepted", _("受理数"), "count"), ("completed", _("办结数"), "count"),
+    ("completion_rate", _("办结率"), "rate"), ("resolution_rate", _("调处率"), "rate"),
+    ("satisfaction_rate", _("满意率"), "rate"), ("repeats", _("重复件"), "count"),
+    ("substantiated_share", _("属实率"), "rate"), ("unsubstantiated", _("不属实"), "count"),
+]
+
+
+def _label_for(by, key):
+    if by == "category":
+        return dict(Category.choices).get(key, key)
+    if by == "channel":
+        return dict(Channel.choices).get(key, key)
+    if by == "month":
+        return key.strftime("%Y-%m") if hasattr(key, "strftime") else key
+    return key
+
+
+def _fmt(v, kind):
+    if v is None:
+        return "—"
+    return f"{v:.1f}%" if kind == "rate" else str(v)
+
+
+def _fmt_change(v, kind):
+    if v is None:
+        return "—"
+    if kind == "rate":
+        return _("持平") if abs(v) < 0.05 else f"{'+' if v > 0 else ''}{v:.1f}{_('个百分点')}"
+    return _("持平") if abs(v) < 0.05 else f"{'+' if v > 0 else ''}{v:.1f}%"
+
+
+def stats_context(request):
+    start, end = _period(request)
+    by = request.GET.get("by") if request.GET.get("by") in dict(BY_CHOICES) else "category"
+    jur = None
+    code = request.GET.get("jurisdiction", "").strip()
+    if code:
+        from envbureau.core.models import Jurisdiction
+
+        jur = Jurisdiction.objects.filter(code=code).first()
+    category = request.GET.get("category", "") if request.GET.get("category") in Category.values else ""
+    channel = request.GET.get("channel", "") if request.GET.get("channel") in Channel.values else ""
+    rep = statistics.report(request.user, start=start, end=end, jurisdiction=jur, category=category,
+                            channel=channel, by=by)
+    rows = []
+    for r in rep["rows"]:
+        rows.append({"label": _label_for(by, r["key"]),
+                     "cells": [(_fmt(r["cur"][k], kind), _fmt_change(r["yoy"][k], kind)) for k, _l, kind in STAT_COLUMNS]})
+    total = [(_fmt(rep["total"][k], kind), _fmt_change(rep["yoy"][k], kind), _fmt(rep["prev"][k], kind))
+             for k, _l, kind in STAT_COLUMNS]
+    if by == "month":
+        rows.sort(key=lambda r: r["label"])
+    t = rep["total"]
+    sentence = _("%(a)s至%(b)s,共受理各类环境信访举报投诉%(n)d件,同比%(chg)s;办结率%(cr)s,调处率%(rr)s,满意率%(sr)s;"
+                 "重复件%(rep)d件,不属实%(un)d件。") % {
+        "a": start.strftime("%Y年%m月"), "b": end.strftime("%Y年%m月"), "n": t["received"],
+        "chg": _fmt_change(rep["yoy"]["received"], "count"), "cr": _fmt(t["completion_rate"], "rate"),
+        "rr": _fmt(t["resolution_rate"], "rate"), "sr": _fmt(t["satisfaction_rate"], "rate"),
+        "rep": t["repeats"], "un": t["unsubstantiated"]}
+    return {"start": start, "end": end, "by": by, "rows": rows, "total": total, "report": rep,
+            "columns": [str(label) for _k, label, _kind in STAT_COLUMNS], "sentence": sentence,
+            "jurisdiction": jur, "category": category, "channel": channel}
+
+
+@login_required
+def stats(request):
+    _need(request.user, "complaints.view")
+    ctx = stats_context(request)
+    if request.GET.get("export") == "xlsx":
+        header = [dict(BY_CHOICES)[ctx["by"]]]
+        for label in ctx["columns"]:
+            header += [label, f"{label}同比"]
+        rows = [[r["label"], *[x for cell in r["cells"] for x in cell]] for r in ctx["rows"]]
+        rows.append([_("合计"), *[x for cell in ctx["total"] for x in cell[:2]]])
+        return xlsx_response("信访投诉统计.xlsx", [("统计", header, rows), ("说明", ["说明"], [[ctx["sentence"]],
+                             [_("比率同比以个百分点计,件数同比以%计;办结率=办结/受理,调处率=经调查核实并办结/受理,"
+                                "满意率=(满意+基本满意)/回访,属实率=(属实+部分属实)/已核实。")]])])
+    params = request.GET.copy()
+    params.pop("export", None)
+    ctx.update({"title": _("信访投诉统计"), "by_choices": BY_CHOICES, "categories": Category.choices,
+                "channels": Channel.choices, "query": params.urlencode(),
+                "start_s": ctx["start"].strftime("%Y-%m"), "end_s": ctx["end"].strftime("%Y-%m")})
+    return render(request, "complaints/stats.html", ctx)
+
+
+@login_required
+def hotspots(request):
+    _need(request.user, "complaints.view")
+    start, end = _period(request)
+    from .filters import _day_start
+
+    qs = Complaint.objects.restrict(request.user, "view").filter(
+        received_at__gte=_day_start(start), received_at__lt=_day_start(statistics.next_month(end)))
+    category = request.GET.get("category", "")
+    if category in Category.values:
+        qs = qs.filter(category=category)
+    places = list(qs.exclude(location="").values("location", "jurisdiction__name").order_by()
+                  .annotate(n=Count("id"), last=Max("received_at")).order_by("-n")[:20])
+    enterprises = list(qs.exclude(enterprise_name="").values("enterprise_name", "enterprise_id").order_by()
+                       .annotate(n=Count("id"), repeats=Count("id", filter=Q(is_repeat=True))).order_by("-n")[:20])
+    streets = list(qs.values("jurisdiction__name").order_by().annotate(n=Count("id")).order_by("-n")[:20])
+    pts = list(qs.exclude(lon__isnull=True).values_list("lon", "lat", "category").order_by("-received_at")[:5000])
+    series = {}
+    for lon, lat, cat in pts:
+        series.setdefault(cat, []).append([lon, lat])
+    cat_names = dict(Category.choices)
+    return render(request, "complaints/hotspots.html", {
+        "title": _("信访热点"), "places": places, "enterprises": enterprises, "streets": streets,
+        "series_json": json.dumps([{"name": str(cat_names.get(k, k)), "data": v} for k, v in series.items()],
+                                  ensure_ascii=False),
+        "start_s": start.strftime("%Y-%m"), "end_s": end.strftime("%Y-%m"), "category": category,
+        "categories": Category.choices, "boundaries": routing.boundaries_configured(),
+    })
+
+
+def home_card(request):
+    user = request.user
+    if not user.is_authenticated or not has_perm(user, "complaints.view"):
+        return None
+    qs = Complaint.objects.restrict(user, "view")
+    today = timezone.localdate()
+    open_n = qs.filter(state__in=["registered", "accepted", "assigned", "investigated", "reviewing"]).count()
+    overdue = ComplaintFilter({"overdue": True}, queryset=qs).qs.count()
+    return {"title": _("在办信访投诉"), "value": open_n, "url": reverse("complaints:list") + "?open=true",
+            "note": _("超期 %(n)d 件") % {"n": overdue} if overdue else _("无超期件"), "date": today}
+
+
+def transitions_table():
+    """For the help page and tests: action → (from states, to state, permission)."""
+    return {a: (list(src), to, f"complaints.{p}") for a, (src, to, p) in TRANSITIONS.items()}
+
+
+STATE_LABELS = dict(State.choices)
