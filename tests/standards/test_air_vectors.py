@@ -1,8 +1,8 @@
 """Worked vectors 1–15, 19 and E8–E10 of shared/standards/air-water-noise.md §11/§13, and the
 breakpoint edges of every IAQI column under both rule sets."""
 
-from fractions import Fraction
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest

@@ -1,7 +1,7 @@
 """Water (vectors 25–32) and noise (vector 33), plus the CNEMC published-class cross-check."""
 
-from pathlib import Path
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -89,7 +89,7 @@ def test_every_item_limit_both_sides():
         if kind not in ("le", "ge"):
             continue
         for body, ll in (("river", lims), ("lake", WATER_TP_LAKE if code == "tp" else lims)):
-            for i, lim in enumerate(ll):
+            for lim in ll:
                 L = float(lim)
                 cls_at = min(j + 1 for j, x in enumerate(ll) if float(x) == L)
                 assert water.item_class(code, L, body) == cls_at, (code, body, lim)

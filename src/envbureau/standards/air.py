@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 
@@ -44,6 +44,9 @@ from .rules import (
     rule_codes_for,
     rules_for,
 )
+
+if TYPE_CHECKING:
+    from .averaging import DailySeries
 
 __all__ = [
     "RULES_2012", "RULES_2026", "RULE_SETS", "RuleSet", "LimitStage", "rules_for", "rule_codes_for",
@@ -383,7 +386,9 @@ def aqi_arrays(concentrations: Mapping[str, object], rules: RuleSet | str = RULE
     aqi_v = np.where(valid, partial, np.nan)
     level = category_level(aqi_v)
     gt50 = aqi_v > 50
-    stack = (lambda xs, dt: np.stack(xs, axis=-1) if xs else np.zeros(shape + (0,), dtype=dt))
+    def stack(xs, dt):
+        return np.stack(xs, axis=-1) if xs else np.zeros(shape + (0,), dtype=dt)
+
     iaqi_st = stack(iaqis, np.float64)
     primary = stack([(v == aqi_v) & gt50 for v in iaqis], bool)
     exc_st = stack(excs, bool)
