@@ -425,8 +425,7 @@ def update_problem(user, problem: Problem, **changes) -> Problem:
         raise PermissionDenied(_("修改后的问题超出您的权限范围"))
     labels = [str(Problem._meta.get_field(f).verbose_name) for f in changed]
     _event(p, user, Verb.EDIT, p.state, p.state, note=_("修改:") + "、".join(labels), data={"fields": changed})
-    problem.__dict__.update(p.__dict__)
-    return p
+    return _finish(problem, p)
 
 
 # ---- the state verbs -------------------------------------------------------------------------
@@ -442,7 +441,9 @@ def _move(user, problem: Problem, verb: str, note: str = "", files=(), **kw):
 
 
 def _finish(problem: Problem, p: Problem) -> Problem:
+    """Bring the caller's instance up to date with the saved one (fields and cached relations)."""
     problem.__dict__.update({k: v for k, v in p.__dict__.items() if not k.startswith("_")})
+    problem._state.fields_cache = dict(p._state.fields_cache)
     return p
 
 
