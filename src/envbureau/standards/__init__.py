@@ -47,7 +47,10 @@ reason)`` (reason codes in ``averaging.REASONS``).
 - ``averaging.daily_from_hourly({pollutant: h[..., D, 24]}) -> DailySeries`` (``.values`` and
   ``.validity`` keyed by indicator code: so2_24h … pm25_24h, o3_8h (MDA8), o3_1h (daily max))
 - ``air.daily_aqi_from_hourly({pollutant: h[..., D, 24]}, dates[D], *, rules=None) ->
-  DailyAQI(daily: DailySeries, aqi: AQIByDate)`` — a whole station-year (or many stations) in one call.
+  DailyAQI(daily: DailySeries, aqi: AQIByDate)`` — a whole station-year (or many stations) in one call
+  (threads per pollutant; ``daily_from_hourly(..., workers=1)`` to disable).
+- ``air.hourly_aqi_from_hourly({pollutant: h[..., T]}, times[T] (datetime64[h], hour start)) -> AQIByDate``
+  — real-time AQI (2012: PM 24-h and O3 8-h moving means, SO2 > 800 rule; 2026: 1-h values).
 
 Statistics (:mod:`.stats`)
 --------------------------
@@ -61,13 +64,19 @@ Statistics (:mod:`.stats`)
 Assessment (:mod:`.assessment`)
 -------------------------------
 - ``assessment.assess_period(daily: dict[str, float[..., D]], dates[D], *, config=AssessmentConfig(),
-  rules=None) -> PeriodAssessment`` — station(s) or city/cities: annual means, percentiles,
+  rules=None, excluded=None, aqi=None) -> PeriodAssessment`` (pass ``aqi=DailyAQI.aqi`` to reuse it;
+  ``.summary(index)`` gives plain rounded values for one row) — station(s) or city/cities: annual means, percentiles,
   compliance vs Grade II, category days, good-day ratio, heavy days, composite index, rules used
   per day (a period spanning 2026-03-01 is assessed day by day and says so).
 - ``assessment.city_daily(station_daily: dict[str, float[S, D]], city_of_station[S], n_cities,
   *, hourly_o3=None, config) -> dict[str, float[C, D]]`` (HJ 663: mean of valid stations).
 - ``assessment.composite_index(conc: dict, si=None, weights=None)``, ``assessment.change_rate(now, base)``,
   ``assessment.year_on_year(cur, prev, ...)``.
+
+pandas / polars (:mod:`.frames`)
+--------------------------------
+``frames.daily_aqi_frame(long_hourly_df, station="station", time="time")`` → one row per station-day;
+``frames.aqi_frame(df_with_date_and_pollutant_columns)`` → rows with AQI, category, primary pollutants.
 
 Water, noise, CLI
 -----------------

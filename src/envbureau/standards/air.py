@@ -53,7 +53,7 @@ __all__ = [
     "get_rules", "SWITCH_DATE", "POLLUTANTS", "INDICATORS", "Category", "category", "category_level",
     "CATEGORIES", "iaqi", "iaqi_array", "aqi", "aqi_arrays", "AQIReport", "AQIResult",
     "VALID_DAY_RULES", "normalize_keys", "indicator_limit", "round_concentration", "aqi_by_date",
-    "AQIByDate", "daily_aqi_from_hourly", "DailyAQI", "keys_in_report",
+    "AQIByDate", "daily_aqi_from_hourly", "DailyAQI", "keys_in_report", "hourly_aqi_from_hourly",
 ]
 
 POLLUTANTS: tuple[str, ...] = ("so2", "no2", "pm10", "co", "o3", "pm25")
@@ -445,7 +445,8 @@ def aqi_by_date(concentrations: Mapping[str, object], dates, *, period: str = "d
     ``stage`` names one.  Indicators a rule set does not use (``o3_1h`` in a 2026 daily report) are
     ignored on those days.
     """
-    d = np.asarray(dates).astype("datetime64[D]")
+    d_in = np.asarray(dates)
+    d = d_in.astype("datetime64[D]")
     if not concentrations:
         raise ValueError("no concentrations given")
     arrays = {k: np.asarray(v, dtype=np.float64) for k, v in concentrations.items()}
@@ -502,8 +503,8 @@ def aqi_by_date(concentrations: Mapping[str, object], dates, *, period: str = "d
                     out_exc[..., idx, c] = res.exceeding[..., j]
             notes += res.notes
         used[rs.name] = int(sel_code.sum())
-    return AQIByDate(d, union, aqi_out, level, valid, complete, out_iaqi, out_pri, out_exc, codes, used,
-                     sorted(set(notes)))
+    return AQIByDate(d_in if period == "hour" else d, union, aqi_out, level, valid, complete, out_iaqi, out_pri,
+                     out_exc, codes, used, sorted(set(notes)))
 
 
 @dataclass
@@ -618,3 +619,47 @@ def aqi(concentrations: Mapping[str, float | None], rules: RuleSet | str | None 
                      res.primary_codes(), res.exceeding_codes(),
                      [c for c, o in zip(res.indicators, res.over_range) if o],
                      None if rs.defines_exceeding_pollutant else res.stage.name, notes, rs.code)
+
+
+def hourly_aqi_from_hourly(hourly: Mapping[str, object], times, *, rules: RuleSet | str | None = None,
+                           valid_day_rule: str = "hj633_2026") -> AQIByDate:
+    """Hourly (real-time) AQI over continuous hourly series ``[..., n_hours]``.
+
+    ``hourly``: pollutant (so2 no2 co pm10 pm25 o3) → array; ``times``: datetime64[h] of the hour
+    *start* (index t covers t … t+1 h, as in the rest of the package).  Each hour uses the rule set of
+    its local date unless ``rules`` names one.
+    2012 (HJ 633-2012 table 4): SO2, NO2, CO, O3 1-h values; O3 8-h moving mean (hours t−7…t, ≥ 6
+    valid); PM10/PM2.5 24-h moving means (hours t−23…t, ≥ 20 valid); SO2 1-h > 800 → the SO2 24-h
+    moving mean's IAQI.  2026 (HJ 633-2026 table 4): six 1-h values, PM on the daily breakpoints.
+    Moving means cross midnight freely.
+    """
+    from .averaging import moving_mean
+
+    t = np.asarray(times).astype("datetime64[h]")
+    arrays = {}
+    for k, v in hourly.items():
+        kk = k.lower().replace(".", "")
+        if kk not in POLLUTANTS:
+            raise ValueError(f"unknown pollutant code {k!r}; known: {', '.join(POLLUTANTS)}")
+        a = np.asarray(v, dtype=np.float64)
+        if a.ndim == 0 or a.shape[-1] != t.shape[0]:
+            raise ValueError(f"{k}: last axis must be hours, length {t.shape[0]}")
+        arrays[kk] = _check_array(k, a)
+    days = t.astype("datetime64[D]")
+    codes = rule_codes_for(days) if rules is None else np.full(days.shape, get_rules(rules).code)
+    conc: dict[str, np.ndarray] = {}
+    for pol, a in arrays.items():
+        if pol in ("so2", "no2", "co"):
+            conc[f"{pol}_1h"] = a
+        if pol == "o3":
+            conc["o3_1h"] = a
+        if (codes == "2012").any():
+            if pol in ("pm10", "pm25"):
+                conc[f"{pol}_24h"] = moving_mean(a, 24, min_valid=20).value
+            if pol == "o3":
+                conc["o3_8h"] = moving_mean(a, 8, min_valid=6).value
+            if pol == "so2":
+                conc["so2_24h"] = moving_mean(a, 24, min_valid=20).value
+        if (codes == "2026").any() and pol in ("pm10", "pm25"):
+            conc[f"{pol}_1h"] = a
+    return aqi_by_date(conc, t, period="hour", rules=rules, valid_day_rule=valid_day_rule)
