@@ -71,3 +71,28 @@ def test_splitter_any_stream_any_chunking(data, step):
                 _decode_all(e)
             else:
                 assert isinstance(e, HJ212Error) and e.offset is not None
+
+
+CP_ALPHABET = st.sampled_from(list("ab-=;,  \t\x0b\x1c\x85\xa0/") + ["DataTime", "DataTime=", "w01018-Avg=", "1.5"])
+
+
+@FUZZ
+@given(st.lists(CP_ALPHABET, max_size=30).map("".join))
+def test_lazy_cp_parse_agrees_with_the_full_parser(cp):
+    """parse_segment defers CP parsing when a regex says the syntax is fine: that must never let an
+    error through, and DataTime read by the fast path must equal the parsed one."""
+    from envbureau.hj212.codec import _parse_cp
+
+    seg = ("ST=32;CN=2011;MN=M;CP=&&" + cp + "&&").encode()
+    try:
+        eager = _parse_cp(cp, 0)
+    except HJ212Error:
+        eager = None
+    try:
+        p = parse_segment(seg)
+    except HJ212Error:
+        assert eager is None
+        return
+    assert eager is not None, "the fast syntax check accepted what the parser rejects"
+    assert (p.params, p.factors) == eager
+    assert p.data_time_text == eager[0].get("DataTime")

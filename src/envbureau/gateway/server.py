@@ -284,7 +284,7 @@ class Gateway:
         if not cn:
             self.reject(conn, "syntax", "no CN field", frame, mn=p.mn)
             return
-        dt_text = p.params.get("DataTime")
+        dt_text = p.data_time_text
         if p.kind is not None:
             try:
                 if p.data_time is None:
@@ -560,7 +560,7 @@ def _key_of(frame: bytes):
         p = parse_segment(frame[6:-6], 6)
     except HJ212Error:
         return None
-    dt = p.params.get("DataTime")
+    dt = p.data_time_text
     if dt is None or not p.cn or is_answer(p.cn):
         return None
     return (p.mn, p.cn, dt, p.pno)

@@ -10,7 +10,7 @@ offset in the frame (or stream, for :class:`FrameSplitter`).  Nothing else is ra
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
@@ -76,30 +76,28 @@ class SegmentError(HJ212Error):
 # packet
 
 
-@dataclass(slots=True)
 class Packet:
-    segment: bytes
-    header: dict[str, str]
-    #: CP keys that are not factor fields (DataTime, QnRtn, RtdInterval, …), in order
-    params: dict[str, str]
-    #: factor code (as received) -> field suffix -> raw value text
-    factors: dict[str, dict[str, str]]
-    crc_dialect: str = HJ212
-    #: declared length when it disagreed with the real one and the caller accepted it
-    declared_length: int | None = None
-    raw: bytes = b""
+    """A decoded frame.  Header fields are attributes; the CP area is parsed on first use of
+    ``params``/``factors`` (its syntax was already checked by :func:`parse_segment`)."""
 
-    qn: str | None = field(init=False)
-    st: str | None = field(init=False)
-    cn: str | None = field(init=False)
-    pw: str | None = field(init=False)
-    mn: str | None = field(init=False)
-    flag: int | None = field(init=False)
-    pnum: int | None = field(init=False)
-    pno: int | None = field(init=False)
+    __slots__ = ("segment", "header", "crc_dialect", "declared_length", "raw", "qn", "st", "cn", "pw", "mn",
+                 "flag", "pnum", "pno", "_params", "_factors", "_cp", "_cp_offset", "data_time_text")
 
-    def __post_init__(self) -> None:
-        h = self.header
+    def __init__(self, segment: bytes, header: dict[str, str], params: dict[str, str] | None = None,
+                 factors: dict[str, dict[str, str]] | None = None, crc_dialect: str = HJ212,
+                 declared_length: int | None = None, raw: bytes = b"", cp: str | None = None,
+                 cp_offset: int = 0, data_time_text: str | None = None):
+        self.segment = segment
+        self.header = header
+        self.crc_dialect = crc_dialect
+        #: declared length when it disagreed with the real one and the caller accepted it
+        self.declared_length = declared_length
+        self.raw = raw
+        self._params = params
+        self._factors = factors
+        self._cp = cp
+        self._cp_offset = cp_offset
+        h = header
         self.qn = h.get("QN")
         self.st = h.get("ST")
         self.cn = h.get("CN")
@@ -108,6 +106,28 @@ class Packet:
         self.flag = _int_or_none(h.get("Flag"))
         self.pnum = _int_or_none(h.get("PNUM"))
         self.pno = _int_or_none(h.get("PNO"))
+        #: DataTime as received (None when absent)
+        self.data_time_text = params.get("DataTime") if params is not None else data_time_text
+
+    def _parse(self) -> None:
+        self._params, self._factors = _parse_cp(self._cp or "", self._cp_offset)
+
+    @property
+    def params(self) -> dict[str, str]:
+        """CP keys that are not factor fields (DataTime, QnRtn, RtdInterval, …), in order."""
+        if self._params is None:
+            self._parse()
+        return self._params
+
+    @property
+    def factors(self) -> dict[str, dict[str, str]]:
+        """factor code (as received) -> field suffix -> raw value text."""
+        if self._factors is None:
+            self._parse()
+        return self._factors
+
+    def __repr__(self) -> str:
+        return f"Packet(cn={self.cn!r}, mn={self.mn!r}, qn={self.qn!r}, flag={self.flag!r}, dt={self.data_time_text!r})"
 
     @property
     def version(self) -> int:
@@ -128,19 +148,15 @@ class Packet:
         return codes.DATA_KINDS.get(self.cn or "")
 
     @property
-    def data_time_text(self) -> str | None:
-        return self.params.get("DataTime")
-
-    @property
     def data_time(self) -> datetime | None:
         """DataTime as an aware datetime in China time (UTC+8), or None when absent."""
-        text = self.params.get("DataTime")
+        text = self.data_time_text
         return None if text is None else parse_time(text, "DataTime")
 
     @property
     def dedup_key(self) -> tuple[str | None, str | None, str | None, int | None]:
         """(MN, CN, DataTime, PNO): devices repeat QN, so QN is not part of it."""
-        return (self.mn, self.cn, self.params.get("DataTime"), self.pno)
+        return (self.mn, self.cn, self.data_time_text, self.pno)
 
     def values(self):
         """Yield (factor as received, field, float) for every numeric value field."""
@@ -306,8 +322,18 @@ def parse_segment(segment: bytes, base_offset: int = 0) -> Packet:
                                base_offset + head.find(name.encode()), segment)
     cp_offset = base_offset + cp_at + 5
     cp = _decode_text(segment[cp_at + 5:close], cp_offset)
-    params, factors = _parse_cp(cp, cp_offset)
+    if "//" not in cp and _CP_SYNTAX.fullmatch(cp):
+        # well-formed: defer building the dicts until someone asks (the gateway's hot path does not)
+        m = _DATATIME.search(cp)
+        return Packet(segment=segment, header=header, cp=cp, cp_offset=cp_offset,
+                      data_time_text=m.group(1).strip() if m else None)
+    params, factors = _parse_cp(cp, cp_offset)  # raises the precise error, or handles //text//
     return Packet(segment=segment, header=header, params=params, factors=factors)
+
+
+_ITEM = r"(?:\s*[^;,=\s][^;,=]*=[^;,]*|\s*)"
+_CP_SYNTAX = re.compile(rf"{_ITEM}(?:[;,]{_ITEM})*")
+_DATATIME = re.compile(r"(?:^|[;,])\s*DataTime\s*=([^;,]*)")
 
 
 def _parse_cp(cp: str, offset: int) -> tuple[dict[str, str], dict[str, dict[str, str]]]:

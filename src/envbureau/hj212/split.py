@@ -57,9 +57,9 @@ class SplitAssembler:
     def add(self, packet: Packet, now: float) -> Assembled | None:
         """Returns the whole message once every part is in (a non-split packet: at once)."""
         if not packet.is_split or not packet.pnum or packet.pnum <= 1:
-            a = Assembled(packet.mn, packet.cn, packet.params.get("DataTime"), 1, {1: packet}, now)
+            a = Assembled(packet.mn, packet.cn, packet.data_time_text, 1, {1: packet}, now)
             return a
-        key = (packet.mn, packet.cn, packet.params.get("DataTime"), packet.pnum)
+        key = (packet.mn, packet.cn, packet.data_time_text, packet.pnum)
         group = self._groups.get(key)
         if group is None:
             if len(self._groups) >= self.max_groups:
