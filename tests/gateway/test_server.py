@@ -237,3 +237,20 @@ def test_stats_cli(gateway, capsys):
     assert doc["storage"]["log_segments"] == 1 and "NOBODY" in doc["unknown_mns"]
     assert main(["gateway-stats", "--data-dir", gateway.config.data_dir]) == 0
     assert "unknown MNs: NOBODY (1)" in capsys.readouterr().out
+
+
+def test_unknown_mn_frames_can_be_replayed_after_binding(gateway, capsys):
+    from envbureau.gateway.cli import main
+
+    s = gateway.connect()
+    frame = upload(mn="LATECOMER", extra=";i11001-Info=//清洗//")
+    s.sendall(frame + upload())
+    read_frames(s, 1)
+    assert gateway.wait_for(lambda: gateway.gw.stats.rejected["unknown_mn"] == 1)
+    time.sleep(0.1)
+    assert main(["gateway-rejected", "--data-dir", gateway.config.data_dir, "--reason", "unknown_mn"]) == 0
+    assert "LATECOMER" in capsys.readouterr().out
+    gateway.registry.add(PointInfo(mn="LATECOMER", id=77))  # an admin binds the MN to a point
+    assert main(["gateway-rejected", "--data-dir", gateway.config.data_dir, "--mn", "LATECOMER", "--replay",
+                 "--port", str(gateway.port)]) == 0
+    assert gateway.wait_for(lambda: frame in stored_frames(gateway))  # the exact bytes, Chinese text included

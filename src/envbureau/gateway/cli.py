@@ -3,6 +3,7 @@
     gateway        [--host H] [--port N] [--data-dir D] [--registry SPEC] …
     gateway-stats  [--json] [--data-dir D] [--count-values]
     hj212-sim      [--devices N] [--rate R] [--duration S] [--host H] [--port N] [--kind minute] …
+    gateway-rejected [--mn MN] [--reason R] [--replay --port N]   list / resend rejected frames
     gateway-compact [--data-dir D]     (normally started by the gateway itself)
 
 ``--registry``: ``open`` (every MN is a point; demo/simulator), ``file:points.json``, or
@@ -17,6 +18,7 @@ import asyncio
 import json
 import os
 import sys
+import time
 
 
 def _add_data_dir(p: argparse.ArgumentParser) -> None:
@@ -65,6 +67,28 @@ def cmd_sim(args) -> int:
     summary = res.summary()
     print(json.dumps(summary) if args.json else "  ".join(f"{k}={v}" for k, v in summary.items()))
     return 0 if res.sent else 1
+
+
+def cmd_rejected(args) -> int:
+    """List rejected frames; with --replay send them again (e.g. after binding an unknown MN)."""
+    import socket
+
+    from .store import online_dir, rejected_records
+
+    entries = list(rejected_records(online_dir(args.data_dir), args.mn, args.reason))
+    if not args.replay:
+        for e in entries[-args.limit:]:
+            e.pop("raw")
+            print(json.dumps(e, ensure_ascii=False) if args.json else
+                  f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(e['at']))}  {e['reason']:<11} "
+                  f"{e.get('mn') or '-':<24} {e['detail']}")
+        return 0
+    frames = [e["raw"] for e in entries if e["raw"].startswith(b"##")]
+    with socket.create_connection((args.host, args.port), timeout=30) as s:
+        s.sendall(b"".join(frames))
+        time.sleep(1.0)  # let the answers (for frames that ask) come back before closing
+    print(f"replayed {len(frames)} frame(s) to {args.host}:{args.port}")
+    return 0
 
 
 def cmd_compact(args) -> int:
@@ -118,6 +142,17 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--password", default="123456")
     m.add_argument("--json", action="store_true")
     m.set_defaults(func=cmd_sim)
+
+    r = sub.add_parser("gateway-rejected", help="list (or replay) rejected frames")
+    _add_data_dir(r)
+    r.add_argument("--mn")
+    r.add_argument("--reason", choices=["framing", "length", "crc", "syntax", "unknown_mn", "disabled", "password"])
+    r.add_argument("--limit", type=int, default=50)
+    r.add_argument("--json", action="store_true")
+    r.add_argument("--replay", action="store_true", help="send the frames to a running gateway again")
+    r.add_argument("--host", default="127.0.0.1")
+    r.add_argument("--port", type=int, default=9212)
+    r.set_defaults(func=cmd_rejected)
 
     c = sub.add_parser("gateway-compact", help="compact sealed log segments into Parquet now")
     _add_data_dir(c)

@@ -11,6 +11,7 @@ event loop never waits on it.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import logging
@@ -26,7 +27,7 @@ from itertools import islice
 from pathlib import Path
 
 from envbureau.hj212 import ALL_CRC_DIALECTS, FrameSplitter, HJ212Error, build_reply, decode, parse_segment
-from envbureau.hj212.codes import is_answer
+from envbureau.hj212.codes import COMMANDS, is_answer
 from envbureau.hj212.crc import HJ212
 
 from .registry import PointDirectory, stored_packet
@@ -285,13 +286,19 @@ class Gateway:
             self.reject(conn, "syntax", "no CN field", frame, mn=p.mn)
             return
         dt_text = p.data_time_text
-        if p.kind is not None:
+        kind = p.kind
+        if kind is not None:
             try:
-                if p.data_time is None:
+                dt = p.data_time
+                if dt is None:
                     raise HJ212Error("data upload without DataTime")
             except HJ212Error as exc:
                 self.reject(conn, "syntax", exc.detail, frame, mn=p.mn)
                 return
+            if kind == "rtd" and abs(dt.timestamp() - now) > 3600:
+                c["rtd_clock_skew"] += 1  # device clock off by > 1 h: stored, but worth a 1012 time set
+        elif cn not in COMMANDS:
+            c["unknown_cn"] += 1  # vendor commands (8013 heartbeats, 9015 …) are kept, not rejected
         if p.crc_dialect != HJ212:
             c["accepted_dialect_" + p.crc_dialect] += 1
         mn = p.mn
@@ -320,8 +327,11 @@ class Gateway:
     def reject(self, conn: DeviceConnection | None, reason: str, detail: str, raw: bytes = b"",
                offset: int | None = None, mn: str | None = None) -> None:
         self.stats.rejected[reason] += 1
+        raw = raw[:4096]
         entry = {"at": time.time(), "peer": conn.peer if conn else "", "reason": reason, "detail": detail,
-                 "offset": offset, "mn": mn, "frame": raw[:4096].decode("utf-8", "backslashreplace")}
+                 "offset": offset, "mn": mn, "frame": raw.decode("utf-8", "backslashreplace")}
+        if not raw.isascii():
+            entry["frame_b64"] = base64.b64encode(raw).decode()  # exact bytes for a later replay
         self._pending.rejected.append(json.dumps(entry, ensure_ascii=False))
         if self._wake is not None:
             self._wake.set()

@@ -225,3 +225,21 @@ def iter_log(root: Path, include_archive: bool = False) -> Iterator[tuple[int, i
         data = read_segment(segment_path(log_dir, seq))
         for end, at, frame in iter_records(data):
             yield seq, end, at, frame
+
+
+def rejected_records(root: Path, mn: str | None = None, reason: str | None = None) -> Iterator[dict]:
+    """Entries of the rejected log (oldest first), with ``raw`` = the exact bytes received."""
+    import base64
+    import json
+
+    for f in sorted((root / "rejected").glob("*.jsonl")):
+        with open(f, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    e = json.loads(line)
+                except ValueError:
+                    continue  # a torn last line after a crash
+                if (mn is None or e.get("mn") == mn) and (reason is None or e.get("reason") == reason):
+                    b64 = e.get("frame_b64")
+                    e["raw"] = base64.b64decode(b64) if b64 else e.get("frame", "").encode("utf-8")
+                    yield e
