@@ -88,12 +88,14 @@ class Errors:
         return self.total > 0
 
 
-def station_lookup():
-    """Map of every way a file may name a station (code, Chinese name, English name) → id."""
+def station_lookup(user=None):
+    """Map of every way a file may name a station (code, Chinese name, English name) → id; with a
+    user, only the stations that user may change (others read as unknown)."""
     from .models import AirStation
 
+    qs = AirStation.objects.all() if user is None else AirStation.objects.restrict(user, "change")
     out = {}
-    for s in AirStation.objects.all():
+    for s in qs:
         for key in (s.code, s.name, s.name_en):
             if key:
                 out[key.strip().lower()] = s.id
@@ -130,7 +132,7 @@ def _station_ids(names: pd.Series, lookup: dict, rownums, errors: Errors, file: 
     keys = names.astype(str).str.strip().str.lower()
     ids = keys.map(lookup)
     unknown = ids.isna().to_numpy()
-    errors.add_mask(unknown, rownums, _("站点"), lambda i, s=names.to_numpy(): _("未知站点“%(s)s”") % {"s": s[i]}, file)
+    errors.add_mask(unknown, rownums, _("站点"), lambda i, s=names.to_numpy(): _("未知站点“%(s)s”(或不在您的权限范围内)") % {"s": s[i]}, file)
     return ids.fillna(-1).to_numpy(dtype=np.int64)
 
 
@@ -371,7 +373,7 @@ def import_files(files: list[tuple[str, bytes | Path]], *, fmt: str = "auto", us
     rebuild the derived results of the station-days that changed. Raises ImportFailed otherwise."""
     from . import derived
 
-    lookup = station_lookup()
+    lookup = station_lookup(user)
     errors = Errors()
     batches, total_rows = [], 0
     for i, (name, data) in enumerate(files):

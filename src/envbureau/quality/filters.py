@@ -1,0 +1,64 @@
+import django_filters as df
+from django.utils.translation import gettext_lazy as _
+
+from .choices import WarningKind, WarningState
+from .models import AirStation, DrinkingWaterSource, NoiseStation, Target, Warning, WaterSection
+
+
+class _SiteFilter(df.FilterSet):
+    name = df.CharFilter(label=_("名称"), lookup_expr="icontains")
+    jurisdiction_code = df.CharFilter(label=_("区划代码"), method="filter_within")
+
+    def filter_within(self, qs, name, value):
+        from envbureau.core.models import Jurisdiction
+
+        j = Jurisdiction.objects.filter(code=value).first()
+        return qs.filter(jurisdiction__path__startswith=j.path) if j else qs.none()
+
+
+class AirStationFilter(_SiteFilter):
+    class Meta:
+        model = AirStation
+        fields = ["name", "control_level", "counts_in_city_assessment", "active"]
+
+
+class WaterSectionFilter(_SiteFilter):
+    river = df.CharFilter(label=_("河流/湖库"), lookup_expr="icontains")
+
+    class Meta:
+        model = WaterSection
+        fields = ["name", "river", "water_body_type", "control_level", "target_class", "automatic"]
+
+
+class DrinkingWaterSourceFilter(_SiteFilter):
+    class Meta:
+        model = DrinkingWaterSource
+        fields = ["name", "source_type"]
+
+
+class NoiseStationFilter(_SiteFilter):
+    class Meta:
+        model = NoiseStation
+        fields = ["name", "zone"]
+
+
+class TargetFilter(df.FilterSet):
+    class Meta:
+        model = Target
+        fields = ["year", "indicator"]
+
+
+class WarningFilter(df.FilterSet):
+    kind = df.ChoiceFilter(label=_("类型"), choices=WarningKind.choices)
+    state = df.ChoiceFilter(label=_("状态"), choices=WarningState.choices)
+    jurisdiction_code = df.CharFilter(label=_("区划代码"), method="filter_within")
+
+    class Meta:
+        model = Warning
+        fields = ["kind", "state"]
+
+    def filter_within(self, qs, name, value):
+        from envbureau.core.models import Jurisdiction
+
+        j = Jurisdiction.objects.filter(code=value).first()
+        return qs.filter(jurisdiction__path__startswith=j.path) if j else qs.none()

@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import POLLUTANT_LABELS, POLLUTANTS
+from .models import AirStation, AirThreshold, DrinkingWaterSource, NoiseStation, Target, WaterSection
+
+SITE_FIELDS = ["code", "name", "jurisdiction", "longitude", "latitude", "active", "note"]
+
+
+class AirStationForm(forms.ModelForm):
+    class Meta:
+        model = AirStation
+        fields = ["code", "name", "name_en", "control_level", "jurisdiction", "counts_in_city_assessment",
+                  "longitude", "latitude", "active", "note"]
+
+
+class WaterSectionForm(forms.ModelForm):
+    class Meta:
+        model = WaterSection
+        fields = ["code", "name", "water_body_type", "river", "control_level", "target_class", "automatic",
+                  "jurisdiction", "longitude", "latitude", "active", "synthetic", "note"]
+
+
+class DrinkingWaterSourceForm(forms.ModelForm):
+    class Meta:
+        model = DrinkingWaterSource
+        fields = ["code", "name", "source_type", "section", "jurisdiction", "longitude", "latitude", "active", "note"]
+
+
+class NoiseStationForm(forms.ModelForm):
+    class Meta:
+        model = NoiseStation
+        fields = ["code", "name", "zone", "jurisdiction", "longitude", "latitude", "active", "synthetic", "note"]
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["jurisdiction", "year", "indicator", "value", "issued_by", "note"]
+
+
+class AirThresholdForm(forms.ModelForm):
+    class Meta:
+        model = AirThreshold
+        fields = ["pollutant", "hourly_limit", "jurisdiction", "active"]
+
+
+class ReviewForm(forms.Form):
+    station = forms.ModelChoiceField(label=_("站点"), queryset=AirStation.objects.all())
+    start = forms.DateTimeField(label=_("开始时间(含,时段开始)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    end = forms.DateTimeField(label=_("结束时间(含)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    pollutants = forms.MultipleChoiceField(label=_("污染物"), choices=[(p, POLLUTANT_LABELS[p]) for p in POLLUTANTS],
+                                           widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WarningActionForm(forms.Form):
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,57 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.generic import Crud
+
+from . import views, water_views
+from .filters import AirStationFilter, DrinkingWaterSourceFilter, NoiseStationFilter, TargetFilter, WaterSectionFilter
+from .forms import (AirStationForm, AirThresholdForm, DrinkingWaterSourceForm, NoiseStationForm, TargetForm,
+                    WaterSectionForm)
+from .models import AirStation, AirThreshold, DrinkingWaterSource, NoiseStation, Target, WaterSection
+
+app_name = "quality"
+
+stations = Crud(AirStation, form_class=AirStationForm, filterset_class=AirStationFilter, url_prefix="stations",
+                namespace="quality", title=_("空气站点"), importer_kind="quality.airstation", search_fields=("name", "code"),
+                columns=[("name", _("名称")), ("code", _("编码")), ("control_level", _("控制级别")),
+                         ("jurisdiction", _("所属区划")), ("counts_in_city_assessment", _("参与城市评价")),
+                         ("longitude", _("经度")), ("latitude", _("纬度"))])
+sections = Crud(WaterSection, form_class=WaterSectionForm, filterset_class=WaterSectionFilter, url_prefix="sections",
+                namespace="quality", title=_("水质断面"), importer_kind="quality.watersection",
+                search_fields=("name", "river"),
+                columns=[("name", _("名称")), ("code", _("编码")), ("river", _("河流/湖库")),
+                         ("control_level", _("控制级别")), ("target_class", _("目标类别")),
+                         ("automatic", _("自动站")), ("jurisdiction", _("所属区划")), ("synthetic", _("演示合成数据"))])
+drinking = Crud(DrinkingWaterSource, form_class=DrinkingWaterSourceForm, filterset_class=DrinkingWaterSourceFilter,
+                url_prefix="drinking", namespace="quality", title=_("饮用水水源地"),
+                columns=[("name", _("名称")), ("code", _("编码")), ("source_type", _("类型")),
+                         ("section", _("监测断面")), ("jurisdiction", _("所属区划"))])
+noise_stations = Crud(NoiseStation, form_class=NoiseStationForm, filterset_class=NoiseStationFilter,
+                      url_prefix="noise-stations", namespace="quality", title=_("噪声监测点"),
+                      importer_kind="quality.noisestation",
+                      columns=[("name", _("名称")), ("code", _("编码")), ("zone", _("功能区")),
+                               ("jurisdiction", _("所属区划")), ("synthetic", _("演示合成数据"))])
+target_list = Crud(Target, form_class=TargetForm, filterset_class=TargetFilter, url_prefix="target-list",
+                   namespace="quality", title=_("目标任务清单"),
+                   columns=[("jurisdiction", _("区划")), ("year", _("年度")), ("indicator", _("指标")),
+                            ("value", _("目标值")), ("issued_by", _("下达单位"))])
+thresholds = Crud(AirThreshold, form_class=AirThresholdForm, url_prefix="thresholds", namespace="quality",
+                  title=_("空气预警阈值"),
+                  columns=[("pollutant", _("污染物")), ("hourly_limit", _("小时阈值")), ("jurisdiction", _("区划")),
+                           ("active", _("启用"))])
+
+urlpatterns = [
+    path("", views.air_dashboard, name="air-dashboard"),
+    path("assessment/", views.assessment_page, name="assessment"),
+    path("rankings/", views.rankings, name="rankings"),
+    path("headline/", views.headline, name="headline"),
+    path("targets/", views.targets, name="targets"),
+    path("warnings/", views.warnings_list, name="warnings"),
+    path("warnings/<int:pk>/", views.warning_detail, name="warning-detail"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("reviews/<int:pk>/revoke/", views.review_revoke, name="review-revoke"),
+    path("water/", water_views.water_dashboard, name="water-dashboard"),
+    path("noise/", water_views.noise_dashboard, name="noise-dashboard"),
+]
+for crud in (stations, sections, drinking, noise_stations, target_list, thresholds):
+    urlpatterns += crud.urls()

@@ -1,0 +1,647 @@
+"""Pages of the quality app: dashboards, assessment, rankings, headline numbers, targets, warnings,
+data review. Every number comes from assessment.py / envbureau.standards; every chart carries its
+data table and an Excel export (``?export=<chart id>``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+import numpy as np
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from envbureau.core.excel import xlsx_response
+from envbureau.core.models import Jurisdiction
+from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import can, get_scoped_object, restrict
+from envbureau.standards import stats
+from envbureau.standards.air import category
+
+from . import assessment as A
+from . import services
+from .choices import POLLUTANT_LABELS, TARGET_DIRECTION, WARNING_COLOURS
+from .forms import ReviewForm, WarningActionForm
+from .models import AirDaily, AirStation, CityDaily, DataReview, Target, Warning
+
+CATEGORY_HEX = {1: "#00E400", 2: "#FFFF00", 3: "#FF7E00", 4: "#FF0000", 5: "#99004C", 6: "#7E0023"}
+
+
+def _need_view(request):
+    if not has_perm(request.user, "quality.view"):
+        raise PermissionDenied
+
+
+def air_jurisdictions(user) -> list[Jurisdiction]:
+    """Jurisdictions with air results that the user may see (city first, then districts …)."""
+    ids = set(restrict(CityDaily.objects.all(), user, "view").values_list("jurisdiction_id", flat=True).distinct())
+    return list(Jurisdiction.objects.filter(pk__in=ids).order_by("path"))
+
+
+def pick_jurisdiction(request, choices):
+    code = request.GET.get("j")
+    if code:
+        for j in choices:
+            if j.code == code:
+                return j
+        raise Http404
+    return choices[0] if choices else None
+
+
+def latest_date(j) -> dt.date | None:
+    return CityDaily.objects.filter(jurisdiction=j).aggregate(m=Max("date"))["m"]
+
+
+def pick_period(request, j) -> A.Period:
+    g = request.GET
+    try:
+        if g.get("from") and g.get("to"):
+            return A.make_period(start=g["from"], end=g["to"])
+        last = latest_date(j) if j else None
+        year = int(g.get("year") or (last.year if last else timezone.localdate().year))
+        month = int(g["month"]) if g.get("month") else None
+        quarter = int(g["quarter"]) if g.get("quarter") else None
+        return A.make_period(year, month, quarter=quarter)
+    except (ValueError, TypeError):
+        raise Http404 from None
+
+
+def _ctx(request, j, period, choices, **kw):
+    last = latest_date(j) if j else None
+    years = []
+    if j:
+        first = CityDaily.objects.filter(jurisdiction=j).order_by("date").values_list("date", flat=True).first()
+        years = list(range(last.year, first.year - 1, -1)) if first else []
+    for c in kw.get("charts", ()):
+        c["json_id"] = f"opt-{c['id']}"
+    return {"j": j, "period": period, "choices": choices, "years": years, "last_date": last, "months": range(1, 13),
+            "query": urlencode({k: v for k, v in request.GET.items() if k != "export"}), **kw}
+
+
+def _export(request, charts, name):
+    key = request.GET.get("export")
+    if not key:
+        return None
+    sel = [c for c in charts if key in ("all", c["id"])]
+    if not sel:
+        raise Http404
+    return xlsx_response(f"{name}.xlsx", [(c["title"][:31], c["header"], c["rows"]) for c in sel])
+
+
+def _f(x, nd=0):
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return None
+    return round(float(x), nd) if nd else int(round(float(x)))
+
+
+# ---------------------------------------------------------------------------
+# air dashboard
+# ---------------------------------------------------------------------------
+@login_required
+def air_dashboard(request):
+    _need_view(request)
+    choices = air_jurisdictions(request.user)
+    j = pick_jurisdiction(request, choices)
+    if j is None:
+        return render(request, "quality/empty.html", {"title": _("空气质量总览")})
+    period = pick_period(request, j)
+    year = period.start.year
+    ypd = A.make_period(year)
+    charts = [station_map(request.user, j), calendar_chart(j, ypd)]
+    charts += trend_charts(j, year)
+    charts.append(category_months(j, year))
+    gauges = target_progress(j, year)
+    charts.append(gauge_chart(gauges, j, year))
+    resp = _export(request, charts, f"空气质量总览-{j.name}-{year}")
+    if resp:
+        return resp
+    return render(request, "quality/air_dashboard.html",
+                  _ctx(request, j, ypd, choices, charts=charts, title=_("空气质量总览"), gauges=gauges))
+
+
+def station_map(user, j):
+    stations = list(restrict(AirStation.objects.filter(jurisdiction__path__startswith=j.path), user, "view")
+                    .select_related("jurisdiction"))
+    latest = {}
+    for d in (AirDaily.objects.filter(station__in=stations, valid=True)
+              .order_by("station_id", "-date").values("station_id", "date", "aqi", "level", "primary")):
+        latest.setdefault(d["station_id"], d)
+    rows, points = [], []
+    for s in stations:
+        d = latest.get(s.pk)
+        cat = category(d["aqi"]) if d else None
+        rows.append([s.name, s.jurisdiction.name, s.get_control_level_display(), s.longitude, s.latitude,
+                     d["date"] if d else "", d["aqi"] if d else "", cat.name if cat else "",
+                     _primary_text(d["primary"]) if d else ""])
+        if s.longitude is not None:
+            points.append({"name": s.name, "value": [s.longitude, s.latitude, d["aqi"] if d else None],
+                           "itemStyle": {"color": cat.hex if cat else "#999"}})
+    option = {
+        "tooltip": {"trigger": "item"},
+        "xAxis": {"type": "value", "scale": True, "name": "经度"},
+        "yAxis": {"type": "value", "scale": True, "name": "纬度"},
+        "series": [{"type": "scatter", "symbolSize": 18, "data": points,
+                    "label": {"show": True, "position": "right", "formatter": "{b}"}}],
+        "grid": {"left": 50, "right": 80, "top": 30, "bottom": 40},
+    }
+    return {"id": "stations", "title": "站点最新日AQI(按级别着色)", "option": option,
+            "header": ["站点", "区县", "级别", "经度", "纬度", "日期", "AQI", "类别", "首要污染物"], "rows": rows,
+            "note": "坐标散点图(离线,无底图);颜色为最近一个有效日的AQI类别"}
+
+
+def _primary_text(codes: str) -> str:
+    names = {"so2_24h": "SO2", "no2_24h": "NO2", "pm10_24h": "PM10", "co_24h": "CO", "o3_1h": "O3(1h)",
+             "o3_8h": "O3(8h)", "pm25_24h": "PM2.5"}
+    return "、".join(names.get(c, c) for c in codes.split(",") if c)
+
+
+def calendar_chart(j, period):
+    rows = list(CityDaily.objects.filter(jurisdiction=j, date__gte=period.start, date__lte=period.end)
+                .order_by("date").values_list("date", "aqi", "level", "primary", "pm25", "rules"))
+    data = [[d.isoformat(), a] for d, a, *_r in rows if a is not None]
+    pieces = [{"min": lo, "max": hi, "color": CATEGORY_HEX[i + 1], "label": A.CATEGORY_NAMES[i + 1]}
+              for i, (lo, hi) in enumerate([(0, 50), (51, 100), (101, 150), (151, 200), (201, 300), (301, 1000)])]
+    option = {
+        "tooltip": {}, "visualMap": {"type": "piecewise", "orient": "horizontal", "left": "center", "top": 0,
+                                     "pieces": pieces},
+        "calendar": {"range": str(period.start.year), "top": 60, "left": 40, "right": 20, "cellSize": ["auto", 14],
+                     "dayLabel": {"nameMap": "ZH"}, "monthLabel": {"nameMap": "ZH"}, "yearLabel": {"show": False}},
+        "series": [{"type": "heatmap", "coordinateSystem": "calendar", "data": data}],
+    }
+    table = [[d, a, A.CATEGORY_NAMES.get(lv, "无有效AQI"), _primary_text(p), _f(pm), r] for d, a, lv, p, pm, r in rows]
+    return {"id": "calendar", "title": f"{j.name}{period.start.year}年逐日AQI日历", "option": option, "height": 220,
+            "header": ["日期", "AQI", "类别", "首要污染物", "PM2.5(µg/m³)", "标准"], "rows": table}
+
+
+TREND_INDICATORS = [("pm25_24h", "PM2.5"), ("pm10_24h", "PM10"), ("no2_24h", "NO2"), ("o3_8h", "O3-8h")]
+
+
+def trend_charts(j, year):
+    cur_p, prev_p = A.make_period(year), A.make_period(year - 1)
+    d1, cur = A.load_daily([j.pk], cur_p)
+    d0, prev = A.load_daily([j.pk], prev_p)
+    charts = []
+    months = [f"{m}月" for m in range(1, 13)]
+    for ind, label in TREND_INDICATORS:
+        # monthly means with GB 3095 month validity, computed by the standards library
+        g1 = stats.grouped(cur[ind][0], d1, "month", "mean")
+        g0 = stats.grouped(prev[ind][0], d0, "month", "mean")
+        s1 = [_f(v.value) for v in g1.stats]
+        s0 = [_f(v.value) for v in g0.stats]
+        option = {"tooltip": {"trigger": "axis"}, "legend": {"data": [f"{year}年", f"{year - 1}年"]},
+                  "xAxis": {"type": "category", "data": months}, "yAxis": {"type": "value", "name": "µg/m³"},
+                  "series": [{"name": f"{year}年", "type": "line", "data": s1},
+                             {"name": f"{year - 1}年", "type": "line", "data": s0, "lineStyle": {"type": "dashed"}}],
+                  "grid": {"left": 50, "right": 20, "top": 40, "bottom": 30}}
+        rows = [[months[i], s1[i], s0[i], _pct(s1[i], s0[i])] for i in range(12)]
+        charts.append({"id": f"trend-{ind}", "title": f"{label}月均浓度(与上年对比)", "option": option, "half": True,
+                       "header": ["月份", f"{year}年", f"{year - 1}年", "同比(%)"], "rows": rows,
+                       "note": "月有效日数不足(GB 3095 表4)的月份不给出均值"})
+    return charts
+
+
+def _pct(a, b):
+    if a is None or b in (None, 0):
+        return None
+    return round((a - b) / b * 100, 1)
+
+
+def category_months(j, year):
+    levels = list(CityDaily.objects.filter(jurisdiction=j, date__year=year).values_list("date", "level", "valid"))
+    counts = np.zeros((12, 7), dtype=int)
+    for d, lv, valid in levels:
+        counts[d.month - 1, lv if valid else 0] += 1
+    series = [{"name": A.CATEGORY_NAMES[lv], "type": "bar", "stack": "days", "data": counts[:, lv].tolist(),
+               "itemStyle": {"color": CATEGORY_HEX[lv]}} for lv in range(1, 7)]
+    option = {"tooltip": {"trigger": "axis"}, "legend": {}, "xAxis": {"type": "category",
+                                                                        "data": [f"{m}月" for m in range(1, 13)]},
+              "yAxis": {"type": "value", "name": "天"}, "series": series,
+              "grid": {"left": 40, "right": 20, "top": 40, "bottom": 30}}
+    rows = [[f"{m + 1}月", *counts[m, 1:].tolist(), int(counts[m, 1:].sum()),
+             _f(100 * counts[m, 1:3].sum() / counts[m, 1:].sum(), 1) if counts[m, 1:].sum() else None]
+            for m in range(12)]
+    return {"id": "categories", "title": f"{year}年各月空气质量级别天数", "option": option,
+            "header": ["月份", *A.CATEGORY_NAMES.values(), "有效天数", "优良天数比率(%)"], "rows": rows}
+
+
+# ---------------------------------------------------------------------------
+# targets and their progress
+# ---------------------------------------------------------------------------
+TARGET_SOURCE = {"pm25_mean": "pm25_mean", "good_day_ratio": "good_day_ratio", "heavy_days": "heavy_days",
+                 "composite_index": "composite_index"}
+
+
+def target_progress(j, year) -> list[dict]:
+    targets = list(Target.objects.filter(jurisdiction=j, year=year))
+    if not targets:
+        return []
+    last = latest_date(j)
+    end = min(dt.date(year, 12, 31), last) if last else dt.date(year, 12, 31)
+    out = []
+    if end < dt.date(year, 1, 1):
+        ytd = None
+    else:
+        ytd_p = A.Period(dt.date(year, 1, 1), end, f"{year}年1—{end.month}月")
+        ytd = A.assess_air(j, ytd_p, compare=False)
+        prev = A.assess_air(j, ytd_p.shifted_year(-1), compare=False)
+        proj = projection(j, year, end)
+    for t in targets:
+        d = {"target": t, "label": t.get_indicator_display(), "value": t.value, "current": None, "previous": None,
+             "projected": None, "status": "无数据", "direction": TARGET_DIRECTION[t.indicator]}
+        key = TARGET_SOURCE.get(t.indicator)
+        if key and ytd is not None:
+            d["current"], d["previous"] = ytd.get(key), prev.get(key)
+            d["projected"] = proj.get(key) if proj else None
+            d["period"] = ytd["period"]["label"]
+            cur = d["current"]
+            if cur is not None:
+                ok = cur <= t.value if d["direction"] == "le" else cur >= t.value
+                d["status"] = "目前达到目标" if ok else "目前未达目标"
+            if d["projected"] is not None:
+                pk = d["projected"] <= t.value if d["direction"] == "le" else d["projected"] >= t.value
+                d["projection_text"] = "预计全年可完成" if pk else "预计全年难以完成"
+        elif key is None:
+            d["status"] = "见水环境页面"
+        out.append(d)
+    return out
+
+
+def projection(j, year, end: dt.date) -> dict | None:
+    """A projection, stated as such: this year's days to date plus last year's remaining days, assessed
+    as one year (assumes the rest of the year repeats last year)."""
+    if end >= dt.date(year, 12, 31):
+        return None
+    from envbureau.standards.assessment import assess_period
+
+    full = A.make_period(year)
+    dates, cur = A.load_daily([j.pk], full)
+    _d, prev = A.load_daily([j.pk], A.make_period(year - 1))
+    n_cur = (end - full.start).days + 1
+    daily = {}
+    for k, v in cur.items():
+        pv = prev[k][0]
+        if len(pv) != len(v[0]):  # leap years: align by day of year
+            pv = np.resize(pv, len(v[0]))
+        daily[k] = np.concatenate([v[0][:n_cur], pv[n_cur:]])
+    pa = assess_period(daily, dates)
+    return A.summary(pa, (), full)
+
+
+def gauge_chart(gauges, j, year):
+    series = []
+    n = max(len([g for g in gauges if g["current"] is not None]), 1)
+    i = 0
+    rows = []
+    for g in gauges:
+        rows.append([g["label"], g["value"], g.get("current"), g.get("previous"), g.get("projected"), g["status"],
+                     g.get("projection_text", "")])
+        if g["current"] is None:
+            continue
+        mx = max(g["value"] * 1.5, g["current"] * 1.1, 1)
+        if g["target"].indicator == "good_day_ratio":
+            mx = 100
+        series.append({"type": "gauge", "center": [f"{(i + 0.5) * 100 / n:.0f}%", "60%"], "radius": f"{min(80, 160 / n):.0f}%",
+                       "min": 0, "max": round(mx, 1), "title": {"offsetCenter": [0, "90%"], "fontSize": 12},
+                       "detail": {"fontSize": 16, "offsetCenter": [0, "55%"]},
+                       "data": [{"value": g["current"], "name": f"{g['label']} {g['value']:g}"}]})
+        i += 1
+    option = {"series": series}
+    return {"id": "targets", "title": f"{year}年目标任务进度(年初至今)", "option": option, "height": 240,
+            "header": ["指标", "目标", "年初至今", "上年同期", "预测全年", "状态", "预测说明"], "rows": rows,
+            "note": "预测全年 = 今年已有天数 + 上年余下天数按一年评价(假设余下时段与上年相同),仅供参考"}
+
+
+# ---------------------------------------------------------------------------
+# assessment page
+# ---------------------------------------------------------------------------
+HOW = {
+    "pm25_mean": "各有效日城市日均值的算术平均;城市日均值 = 参与评价的站点日均值(≥20个有效小时)的算术平均 (HJ 663 §5, GB 3095 表4)",
+    "pm10_mean": "同 PM2.5", "so2_mean": "同 PM2.5", "no2_mean": "同 PM2.5",
+    "co_p95": "城市CO日均值按 HJ 663 附录A 计算第95百分位数",
+    "o3_8h_p90": "城市O3日最大8小时滑动平均(17个时段,每段≥6小时)按 HJ 663 附录A 计算第90百分位数",
+    "good_day_ratio": "AQI(HJ 633)≤100 的天数 ÷ 有效天数 × 100",
+    "good_days": "AQI ≤ 100 的有效天数", "heavy_days": "AQI > 200 的有效天数",
+    "composite_index": "Σ 各项浓度 ÷ GB 3095-2012 二级限值(CO 用第95百分位、O3 用第90百分位,《城市环境空气质量排名技术规定》)",
+    "valid_days": "AQI 可发布的天数 (HJ 633-2026 §5.3 规则:指标齐全或 AQI > 100)",
+}
+
+
+@login_required
+def assessment_page(request):
+    _need_view(request)
+    choices = air_jurisdictions(request.user)
+    j = pick_jurisdiction(request, choices)
+    if j is None:
+        return render(request, "quality/empty.html", {"title": _("空气质量评价")})
+    period = pick_period(request, j)
+    r = A.assess_air(j, period)
+    yoy = (r.get("yoy") or {}).get("changes") or {}
+    pop = (r.get("pop") or {}).get("changes") or {}
+    rows = []
+    for key in (*A.KEY_STATS, "composite_index"):
+        st = r["statistics"].get("_".join(A.KEY_STATS[key])) if key in A.KEY_STATS else None
+        rows.append({"key": key, "label": A.STAT_LABELS.get(key, "综合指数"), "value": A.fmt(r[key], key),
+                     "unit": A.STAT_UNITS.get(key, "微克/立方米") if key != "composite_index" else "",
+                     "limit": st and st["limit"], "compliant": st and st["compliant"],
+                     "multiple": st and st["exceedance_multiple"], "n_days": st and st["n_days"],
+                     "raw": st and st["raw"], "reason": st and st["reason"],
+                     "yoy": _rate_text(yoy.get(key)), "pop": _rate_text(pop.get(key)), "how": HOW[key]})
+    day_rows = [
+        {"key": "good_day_ratio", "label": "优良天数比率(%)", "value": A.fmt(r["good_day_ratio"], "good_day_ratio"),
+         "yoy": _pp_text(yoy.get("good_day_ratio")), "pop": _pp_text(pop.get("good_day_ratio")), "how": HOW["good_day_ratio"]},
+        {"key": "good_days", "label": "优良天数", "value": r["good_days"], "yoy": _days_text(yoy.get("good_days")),
+         "pop": _days_text(pop.get("good_days")), "how": HOW["good_days"]},
+        {"key": "valid_days", "label": "有效天数", "value": r["valid_days"], "yoy": "", "pop": "", "how": HOW["valid_days"]},
+        {"key": "heavy_days", "label": "重污染天数", "value": r["heavy_days"], "yoy": _days_text(yoy.get("heavy_days")),
+         "pop": _days_text(pop.get("heavy_days")), "how": HOW["heavy_days"]},
+    ]
+    if request.GET.get("export"):
+        header = ["指标", "数值", "单位", "二级限值", "达标", "超标倍数", "有效天数", "同比", "环比", "计算方法"]
+        data = [[x["label"], x["value"], x["unit"], x["limit"], x["compliant"], x["multiple"], x["n_days"], x["yoy"],
+                 x["pop"], x["how"]] for x in rows]
+        data += [[x["label"], x["value"], "", "", "", "", "", x["yoy"], x["pop"], x["how"]] for x in day_rows]
+        data += [[f"{k}天数", v, "", "", "", "", "", "", "", ""] for k, v in r["category_days"].items()]
+        return xlsx_response(f"空气质量评价-{j.name}-{period.label}.xlsx", [("评价", header, data)])
+    cats = [(k, v, CATEGORY_HEX[i + 1]) for i, (k, v) in enumerate(r["category_days"].items())]
+    return render(request, "quality/assessment.html", _ctx(request, j, period, choices, r=r, rows=rows,
+                                                           day_rows=day_rows, cats=cats, title=_("空气质量评价")))
+
+
+def _rate_text(c):
+    if not c or c.get("rate") is None:
+        return ""
+    return change_words(c["rate"], "rate")
+
+
+def _pp_text(c):
+    if not c or c.get("points") is None:
+        return ""
+    return change_words(c["points"], "points")
+
+
+def _days_text(c):
+    if not c or c.get("change") is None:
+        return ""
+    return change_words(c["change"], "days")
+
+
+def change_words(value, kind: str, *, better_lower: bool = True) -> str:
+    """Chinese words for a change (report-formats §0.1): rate → %, points → 个百分点, days → 天; 0 → 持平."""
+    if kind == "rate":
+        txt = f"{abs(value) * 100:.1f}"
+        if txt == "0.0":
+            return "持平"
+        return f"{'上升' if value > 0 else '下降'}{txt}%"
+    if kind == "points":
+        txt = f"{abs(value):.1f}"
+        if txt == "0.0":
+            return "持平"
+        return f"{'上升' if value > 0 else '下降'}{txt}个百分点"
+    if value == 0:
+        return "持平"
+    return f"{'增加' if value > 0 else '减少'}{abs(int(value))}天"
+
+
+# ---------------------------------------------------------------------------
+# rankings
+# ---------------------------------------------------------------------------
+RANK_BY = {"composite_index": ("综合指数", "lower"), "pm25_mean": ("PM2.5浓度", "lower"),
+           "improvement": ("PM2.5改善率", "lower"), "good_day_ratio": ("优良天数比率", "higher")}
+
+
+@login_required
+def rankings(request):
+    _need_view(request)
+    choices = air_jurisdictions(request.user)
+    j = pick_jurisdiction(request, choices)
+    if j is None:
+        return render(request, "quality/empty.html", {"title": _("区县排名")})
+    period = pick_period(request, j)
+    by = request.GET.get("by", "composite_index")
+    if by not in RANK_BY:
+        raise Http404
+    units = [u for u in choices if u.parent_id == j.pk] or [u for u in choices if u.pk != j.pk and u.path.startswith(j.path)]
+    units_all = units + [j]
+    ids = [u.pk for u in units_all]
+    cur = A.assess_many(ids, period)
+    yoy_p, pop_p = period.shifted_year(-1), period.previous()
+    yoy = A.assess_many(ids, yoy_p)
+    pop = A.assess_many(ids, pop_p)
+    table = []
+    for i, u in enumerate(units_all):
+        c, y, p = A.summary(cur, i, period), A.summary(yoy, i, yoy_p), A.summary(pop, i, pop_p)
+        cy, cp = A.changes(c, y), A.changes(c, p)
+        table.append({"unit": u, "c": c, "yoy": cy, "pop": cp,
+                      "improvement": cy["pm25_mean"]["rate"]})
+    body, total = table[:-1], table[-1]
+    values = [t["improvement"] if by == "improvement" else t["c"][by] for t in body]
+    ranks = A.competition_rank(values, RANK_BY[by][1])
+    for t, r in zip(body, ranks):
+        t["rank"] = r
+    body.sort(key=lambda t: (t["rank"] is None, t["rank"] or 0, t["unit"].path))
+    header = ["排名", "区县", "综合指数", "综合指数同比(%)", "综合指数环比(%)", "PM2.5(µg/m³)", "PM2.5同比(%)",
+              "PM2.5环比(%)", "优良天数比率(%)", "优良率同比(百分点)", "优良率环比(百分点)", "有效天数"]
+
+    def row(t, rank):
+        c, y, p = t["c"], t["yoy"], t["pop"]
+        return [rank, t["unit"].name, A.fmt(c["composite_index"], "composite_index"), _pct100(y["composite_index"]["rate"]),
+                _pct100(p["composite_index"]["rate"]), A.fmt(c["pm25_mean"], "pm25_mean"), _pct100(y["pm25_mean"]["rate"]),
+                _pct100(p["pm25_mean"]["rate"]), A.fmt(c["good_day_ratio"], "good_day_ratio"),
+                y["good_day_ratio"]["points"], p["good_day_ratio"]["points"], c["valid_days"]]
+
+    rows = [row(t, t["rank"]) for t in body] + [row(total, "")]
+    rows[-1][1] = f"{j.name}(全部)"
+    if request.GET.get("export"):
+        note = [["说明", f"{period.label}({period.start}—{period.end}),按{RANK_BY[by][0]}排名,并列者名次相同;"
+                 "同比/环比为变化率(负数表示改善),由修约后数值计算;上年同期 " f"{yoy_p.start}—{yoy_p.end},上期 {pop_p.start}—{pop_p.end}"]]
+        return xlsx_response(f"排名-{j.name}-{period.label}.xlsx", [("排名", header, rows), ("说明", ["项目", "内容"], note)])
+    chart = {"tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [t["unit"].name for t in body]},
+             "yAxis": {"type": "value"}, "grid": {"left": 40, "right": 20, "top": 30, "bottom": 40},
+             "series": [{"type": "bar", "name": RANK_BY[by][0],
+                         "data": [(_pct100(t["improvement"]) if by == "improvement" else t["c"][by]) for t in body]}]}
+    return render(request, "quality/rankings.html", _ctx(request, j, period, choices, header=header, rows=rows, by=by,
+                                                         rank_by=RANK_BY, chart=chart, yoy_p=yoy_p, pop_p=pop_p,
+                                                         title=_("区县排名")))
+
+
+def _pct100(rate):
+    return None if rate is None else round(rate * 100, 1)
+
+
+# ---------------------------------------------------------------------------
+# headline numbers in the words of a work report
+# ---------------------------------------------------------------------------
+@login_required
+def headline(request):
+    _need_view(request)
+    choices = air_jurisdictions(request.user)
+    j = pick_jurisdiction(request, choices)
+    if j is None:
+        return render(request, "quality/empty.html", {"title": _("工作报告数据")})
+    period = pick_period(request, j)
+    r = A.assess_air(j, period)
+    link = reverse("quality:assessment") + "?" + urlencode({"j": j.code, **_period_params(period)})
+    sentences = headline_sentences(j, period, r, link)
+    return render(request, "quality/headline.html", _ctx(request, j, period, choices, sentences=sentences, r=r,
+                                                         link=link, title=_("工作报告数据")))
+
+
+def _period_params(period: A.Period) -> dict:
+    return {"from": period.start.isoformat(), "to": period.end.isoformat()}
+
+
+def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, str]]]:
+    """Sentences as lists of (text, anchor or None, how) fragments; numbers link to the assessment."""
+    yoy = (r.get("yoy") or {}).get("changes") or {}
+
+    def num(key, text):
+        return (text, f"{link}#{key}", HOW.get(key, ""))
+
+    def ch(key, kind):
+        c = yoy.get(key)
+        if not c:
+            return ""
+        v = c.get({"rate": "rate", "points": "points", "days": "change"}[kind])
+        return "" if v is None else "，同比" + change_words(v, kind)
+
+    s1 = [(f"{period.label}，{j.name}环境空气质量优良天数", None, ""), num("good_days", str(r["good_days"])),
+          ("天", None, ""), (ch("good_days", "days") + "，优良天数比率", None, ""),
+          num("good_day_ratio", A.fmt(r["good_day_ratio"], "good_day_ratio")),
+          ("%" + ch("good_day_ratio", "points") + "；重污染天数", None, ""), num("heavy_days", str(r["heavy_days"])),
+          ("天" + ch("heavy_days", "days") + "。", None, "")]
+    s2 = []
+    names = {"pm25_mean": "PM2.5平均浓度", "pm10_mean": "PM10平均浓度", "so2_mean": "SO2平均浓度",
+             "no2_mean": "NO2平均浓度", "co_p95": "CO浓度(日均值第95百分位)", "o3_8h_p90": "O3浓度(日最大8小时平均第90百分位)"}
+    for i, key in enumerate(A.KEY_STATS):
+        if r[key] is None:
+            continue
+        unit = "毫克/立方米" if key == "co_p95" else "微克/立方米"
+        s2 += [(("；" if s2 else "") + names[key] + "为", None, ""), num(key, A.fmt(r[key], key)),
+               (unit + ch(key, "rate"), None, "")]
+    if s2:
+        s2.append(("。", None, ""))
+    s3 = []
+    if r["composite_index"] is not None:
+        s3 = [("环境空气质量综合指数为", None, ""), num("composite_index", A.fmt(r["composite_index"], "composite_index")),
+              (ch("composite_index", "rate") + "。", None, "")]
+    out = [s1, s2, s3]
+    targets = Target.objects.filter(jurisdiction=j, year=period.start.year)
+    parts = []
+    for t in targets:
+        key = TARGET_SOURCE.get(t.indicator)
+        if key is None or r.get(key) is None:
+            continue
+        ok = r[key] <= t.value if TARGET_DIRECTION[t.indicator] == "le" else r[key] >= t.value
+        parts.append(f"{t.get_indicator_display().rstrip(' ≤≥')}目标{t.value:g}{'(已完成)' if ok else '(未完成)'}")
+    if parts:
+        out.append([("目标任务：" + "；".join(parts) + ("(本期非全年,仅供参考)" if period.days < 365 else "") + "。", None, "")])
+    out.append([(f"评价依据：{'；'.join(f'{k} {v}天' for k, v in r['rules'].items())}；{r['limits']}；"
+                 "数据来源：本平台监测数据(演示数据为北京市12个国控站真实监测数据,UCI 501数据集)。", None, "")])
+    return [s for s in out if s]
+
+
+# ---------------------------------------------------------------------------
+# targets
+# ---------------------------------------------------------------------------
+@login_required
+def targets(request):
+    _need_view(request)
+    choices = air_jurisdictions(request.user)
+    j = pick_jurisdiction(request, choices)
+    if j is None:
+        return render(request, "quality/empty.html", {"title": _("目标任务")})
+    period = pick_period(request, j)
+    year = period.start.year
+    rows = target_progress(j, year)
+    all_targets = restrict(Target.objects.filter(year=year), request.user, "view").select_related("jurisdiction")
+    return render(request, "quality/targets.html", _ctx(request, j, A.make_period(year), choices, rows=rows,
+                                                        all_targets=all_targets, title=_("目标任务"),
+                                                        can_add=has_perm(request.user, "quality.add")))
+
+
+# ---------------------------------------------------------------------------
+# warnings
+# ---------------------------------------------------------------------------
+@login_required
+def warnings_list(request):
+    _need_view(request)
+    from .filters import WarningFilter
+
+    qs = restrict(Warning.objects.all(), request.user, "view").select_related("jurisdiction")
+    f = WarningFilter(request.GET, queryset=qs)
+    header = ["类型", "状态", "区划", "对象", "项目", "首次出现", "最近出现", "次数", "说明"]
+    items = list(f.qs[:500])
+    if request.GET.get("export"):
+        rows = [[w.get_kind_display(), w.get_state_display(), w.jurisdiction.name, w.subject, w.pollutant,
+                 w.first_time, w.last_time, w.count, w.message] for w in f.qs[:100000]]
+        return xlsx_response("预警.xlsx", [("预警", header, rows)])
+    return render(request, "quality/warnings.html", {"filterset": f, "items": items, "colours": WARNING_COLOURS,
+                                                     "title": _("预警"), "query": urlencode(request.GET)})
+
+
+@login_required
+def warning_detail(request, pk):
+    _need_view(request)
+    w = get_scoped_object(Warning, request.user, "view", pk=pk)
+    form = WarningActionForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "acknowledge":
+                services.acknowledge_warning(request.user, w, request.POST.get("note", ""))
+            elif action == "close":
+                services.close_warning(request.user, w, request.POST.get("note", ""))
+            else:
+                raise Http404
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+        else:
+            messages.success(request, _("已更新"))
+            return redirect("quality:warning-detail", pk=w.pk)
+    return render(request, "quality/warning_detail.html", {
+        "w": w, "form": form, "events": w.events.select_related("actor"), "title": _("预警"),
+        "can_change": can(request.user, w, "change"), "colours": WARNING_COLOURS})
+
+
+# ---------------------------------------------------------------------------
+# data review
+# ---------------------------------------------------------------------------
+@login_required
+def reviews(request):
+    _need_view(request)
+    may_change = has_perm(request.user, "quality.change")
+    form = ReviewForm(request.POST or None)
+    form.fields["station"].queryset = restrict(AirStation.objects.all(), request.user, "change" if may_change else "view")
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        if form.is_valid():
+            cd = form.cleaned_data
+            try:
+                rv = services.review_values(request.user, cd["station"], cd["start"], cd["end"], cd["pollutants"],
+                                            cd["reason"])
+            except ValidationError as e:
+                form.add_error(None, "；".join(e.messages))
+            else:
+                messages.success(request, _("已标记 %(n)s 个小时的数据无效,相关日评价已重算") % {"n": rv.affected_hours})
+                return redirect("quality:reviews")
+    items = restrict(DataReview.objects.all(), request.user, "view").select_related("station", "reviewed_by")[:200]
+    return render(request, "quality/reviews.html", {"form": form, "items": items, "may_change": may_change,
+                                                    "labels": POLLUTANT_LABELS, "title": _("数据审核")})
+
+
+@login_required
+def review_revoke(request, pk):
+    if request.method != "POST":
+        raise Http404
+    rv = get_scoped_object(DataReview, request.user, "change", pk=pk)
+    services.revoke_review(request.user, rv)
+    messages.success(request, _("已撤销审核,相关日评价已重算"))
+    return redirect("quality:reviews")
