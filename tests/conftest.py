@@ -48,3 +48,9 @@ def user_named(demo_core):
 def _data_dir(tmp_path, settings):
     settings.ENVBUREAU = {**settings.ENVBUREAU, "DATA_DIR": tmp_path}
     os.environ.setdefault("ENVBUREAU_DATA_DIR", str(tmp_path))
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 makes every demo login load cost seconds; tests do not test the hasher's strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

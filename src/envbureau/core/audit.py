@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -85,8 +86,8 @@ def _jsonable(value):
         return str(value)
     if isinstance(value, (list, dict)):
         return value
-    if hasattr(value, "name") and hasattr(value, "url"):  # files
-        return value.name
+    if isinstance(value, FieldFile):  # files (an empty one has no url)
+        return value.name or ""
     return str(value)
 
 
