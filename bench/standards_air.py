@@ -106,19 +106,29 @@ def to_long(hourly: dict[str, np.ndarray], dates: np.ndarray):
 # ---------------------------------------------------------------------------
 # engine
 # ---------------------------------------------------------------------------
-def run_engine(hourly, dates, n_cities):
+def run_engine(hourly, dates, n_cities, phases=None):
     S = hourly["pm25"].shape[0]
     city_of = np.arange(S) % n_cities
+    t0 = time.perf_counter()
     r = air.daily_aqi_from_hourly(hourly, dates)
+    t1 = time.perf_counter()
     st = assessment.assess_period(r.daily.values, dates, aqi=r.aqi)
+    t2 = time.perf_counter()
     cd = assessment.city_daily(r.daily.values, city_of, n_cities)
     ct = assessment.assess_period(cd.values, dates)
+    t3 = time.perf_counter()
+    if phases is not None:
+        phases.update(daily_aqi=t1 - t0, station_assessment=t2 - t1, cities=t3 - t2)
     return {
         "aqi": r.aqi.aqi, "good_ratio": st.good_ratio, "pm25_mean": st.statistics[("pm25", "mean")].value,
         "o3_p90": st.statistics[("o3", "p90")].value, "co_p95": st.statistics[("co", "p95")].value,
         "composite": st.composite, "city_composite": ct.composite, "city_good_ratio": ct.good_ratio,
-        "city_pm25": ct.statistics[("pm25", "mean")].value,
+        "city_pm25": ct.statistics[("pm25", "mean")].value, "phases": phases,
     }
+
+
+def run_engine_phases(hourly, dates, n_cities):
+    return run_engine(hourly, dates, n_cities, phases={})
 
 
 # ---------------------------------------------------------------------------
@@ -279,12 +289,18 @@ def main(argv=None) -> int:
           f"{time.perf_counter() - t0:.1f} s (not timed)")
     print(f"rules: {air.rules_for(str(dates[0])).name}; parent RSS before phases {current_rss() / 2**30:.2f} GiB")
 
-    runs = [in_child(run_engine, hourly, dates, a.cities) for _ in range(max(1, a.repeat))]
+    runs = [in_child(run_engine_phases, hourly, dates, a.cities) for _ in range(max(1, a.repeat))]
     e_time = min(r[0] for r in runs)
     e_mem = max(r[1] for r in runs)
     eng = runs[0][2]
     print(f"engine  : {e_time:6.2f} s (best of {len(runs)}: {', '.join(f'{r[0]:.2f}' for r in runs)}), "
           f"peak memory {e_mem / 2**30:.2f} GiB (incl. the data)")
+    best = min(runs, key=lambda r: r[0])[2]["phases"]
+    print("          phases of the best run: " + ", ".join(f"{k} {v:.2f} s" for k, v in best.items()))
+    try:
+        print(f"          load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (other processes slow both sides)")
+    except OSError:
+        pass
     if a.skip_baseline:
         return 0
     df = to_long(hourly, dates)

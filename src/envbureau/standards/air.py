@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import numpy as np
 
 from . import tables
-from .rounding import SCALE, ceil_div, round_half_even_scaled, to_scaled
+from .rounding import SCALE, round_half_even_scaled, to_scaled_float
 from .rules import (
     RULE_SETS,
     RULES_2012,
@@ -168,24 +168,31 @@ def round_concentration(values, pollutant: str):
 
 
 def _scaled_input(indicator: str, arr: np.ndarray, round_inputs: bool) -> np.ndarray:
-    s = to_scaled(arr)
+    """Concentrations × 10⁶ as integer-valued float64 (exact below 2⁵³), optionally GB/T 8170-rounded."""
+    s = to_scaled_float(arr)
     if round_inputs:
         s = round_half_even_scaled(s, tables.REPORT_DECIMALS[tables.POLLUTANT_OF[indicator]])
     return s
 
 
-_LEVELS = np.array(tables.IAQI_LEVELS, dtype=np.int64)
+_LEVELS = np.array(tables.IAQI_LEVELS, dtype=np.float64)
 
 
 def _iaqi_from_scaled(bp: np.ndarray, cs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Exact ceiling IAQI of scaled concentrations; returns (iaqi int64, over-top-breakpoint mask)."""
+    """Exact ceiling IAQI of scaled concentrations; returns (iaqi float64, over-top-breakpoint mask).
+
+    Exact in float64: C, BP are integers (scaled by 10⁶) and (IAQI_hi − IAQI_lo)·(C − BP_lo) < 2⁵³, so
+    the quotient is correctly rounded; an integer quotient is then exact, and a non-integer one is at
+    least 1/(BP_hi − BP_lo) ≥ 4·10⁻¹⁰ away from any integer, far beyond the rounding error (~10⁻¹³),
+    so the ceiling is the exact one.
+    """
     n = len(bp)
     idx = np.searchsorted(bp, cs, side="left")
     over = idx >= n
     seg = np.clip(idx, 1, n - 1)
     lo, hi = bp[seg - 1], bp[seg]
     il, ih = _LEVELS[seg - 1], _LEVELS[seg]
-    val = il + ceil_div((ih - il) * (cs - lo), hi - lo)
+    val = il + np.ceil((ih - il) * (cs - lo) / (hi - lo))
     val = np.where(over, _LEVELS[n - 1], val)
     return val, over
 
@@ -324,7 +331,7 @@ def aqi_arrays(concentrations: Mapping[str, object], rules: RuleSet | str = RULE
         missing = np.isnan(arr)
         cs = _scaled_input(code, arr, rnd)
         val, over = _iaqi_from_scaled(rs.scaled_breakpoints(code), cs)
-        v = val.astype(np.float64)
+        v = val
         any_over = bool(over.any()) and bool((over & ~missing).any())
         if code == "so2_1h" and any_over:
             if rs.so2_1h_over_800 == "fixed_200":

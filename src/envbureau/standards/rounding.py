@@ -43,8 +43,18 @@ def to_scaled(values, digits: int = SCALE_DIGITS) -> np.ndarray:
     return t.astype(np.int64)
 
 
+def to_scaled_float(values, digits: int = SCALE_DIGITS) -> np.ndarray:
+    """Like :func:`to_scaled` but integer-valued float64 (exact up to 2⁵³; NaN becomes 0)."""
+    a = np.asarray(values, dtype=np.float64)
+    t = np.multiply(a, 10.0**digits, out=np.empty(a.shape))
+    np.rint(t, out=t)
+    np.copyto(t, 0.0, where=np.isnan(t))
+    return t
+
+
 def round_half_even_scaled(scaled: np.ndarray, decimals: int, digits: int = SCALE_DIGITS) -> np.ndarray:
-    """GB/T 8170 rounding of scaled integers to ``decimals`` places; result stays scaled."""
+    """GB/T 8170 rounding of scaled integers (int64 or integer-valued float64) to ``decimals`` places;
+    the result stays scaled."""
     unit = 10 ** (digits - decimals)
     if unit == 1:
         return scaled

@@ -204,5 +204,5 @@ def _scaled_bp(code: str, indicator: str) -> np.ndarray:
         if indicator not in rs.breakpoints:
             raise KeyError(indicator)
         _BP_CACHE[key] = np.array([scaled_constant(b, SCALE_DIGITS) for b in rs.breakpoints[indicator]],
-                                  dtype=np.int64)
+                                  dtype=np.float64)  # integer-valued, exact
     return _BP_CACHE[key]
