@@ -254,3 +254,29 @@ def test_unknown_mn_frames_can_be_replayed_after_binding(gateway, capsys):
     assert main(["gateway-rejected", "--data-dir", gateway.config.data_dir, "--mn", "LATECOMER", "--replay",
                  "--port", str(gateway.port)]) == 0
     assert gateway.wait_for(lambda: frame in stored_frames(gateway))  # the exact bytes, Chinese text included
+
+
+def test_failed_write_is_not_acknowledged_and_the_resend_is_stored(gateway):
+    original = gateway.gw.log.append_and_sync
+    calls = []
+
+    def disk_full_once(data):
+        calls.append(len(data))
+        if len(calls) == 1:
+            raise OSError(28, "No space left on device")
+        return original(data)
+
+    gateway.gw.log.append_and_sync = disk_full_once
+    s = gateway.connect()
+    s.sendall(upload())
+    s.settimeout(0.5)
+    try:
+        early = s.recv(1024)
+    except TimeoutError:
+        early = b""
+    assert early == b"" and gateway.counter("write_errors") == 1
+    s.sendall(upload(qn="20260101120000002"))  # the device resends after its timeout
+    (ack,) = read_frames(s, 1)
+    assert decode(ack).qn == "20260101120000002"
+    assert stored_frames(gateway) == [upload(qn="20260101120000002")]
+    assert gateway.counter("duplicates") == 0

@@ -84,9 +84,10 @@ class Stats:
 
 
 class _Batch:
-    __slots__ = ("records", "acks", "stored", "rejected", "nbytes")
+    __slots__ = ("records", "acks", "stored", "rejected", "nbytes", "keys")
 
     def __init__(self) -> None:
+        self.keys: list[tuple] = []
         self.records: list[bytes] = []
         self.acks: list[tuple[DeviceConnection, bytes]] = []
         self.stored: list[tuple[bytes, object, float]] = []
@@ -312,6 +313,7 @@ class Gateway:
         else:
             if key is not None:
                 self._index[key] = None
+                batch.keys.append(key)
             rec = encode_record(now, frame)
             batch.records.append(rec)
             batch.nbytes += len(rec)
@@ -363,7 +365,12 @@ class Gateway:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            await self._commit_once(loop)
+            try:
+                await self._commit_once(loop)
+            except Exception:  # the committer must outlive any one bad group
+                log.exception("group commit failed")
+                self.stats.c["commit_errors"] += 1
+                await asyncio.sleep(0.1)
 
     async def _commit_once(self, loop) -> None:
         batch = self._pending
@@ -371,7 +378,15 @@ class Gateway:
             return
         self._pending = _Batch()
         if batch.records or batch.rejected:
-            self.last_commit_position = await loop.run_in_executor(self._io, self._write_batch, batch)
+            try:
+                self.last_commit_position = await loop.run_in_executor(self._io, self._write_batch, batch)
+            except OSError:
+                # not durable, so not answered: forget the keys so the devices' resends are stored
+                log.exception("packet log write failed; %d packets not acknowledged", len(batch.records))
+                self.stats.c["write_errors"] += 1
+                for key in batch.keys:
+                    self._index.pop(key, None)
+                return
         c = self.stats.c
         c["stored"] += len(batch.records)
         c["commits"] += 1

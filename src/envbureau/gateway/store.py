@@ -140,12 +140,20 @@ class PacketLog:
     def append_and_sync(self, data: bytes) -> tuple[int, int]:
         """Write one group of records and fsync; returns (segment, end offset)."""
         if data:
-            view = memoryview(data)
-            while view:
-                written = os.write(self._fd, view)
-                view = view[written:]
-            if self.sync:
-                os.fdatasync(self._fd)
+            try:
+                view = memoryview(data)
+                while view:
+                    written = os.write(self._fd, view)
+                    view = view[written:]
+                if self.sync:
+                    os.fdatasync(self._fd)
+            except OSError:
+                # e.g. disk full: cut the partial group so later records do not follow a torn one
+                try:
+                    os.ftruncate(self._fd, self.size)
+                except OSError:
+                    pass
+                raise
             self.size += len(data)
         return self.seq, self.size
 
