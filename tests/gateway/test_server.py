@@ -280,3 +280,26 @@ def test_failed_write_is_not_acknowledged_and_the_resend_is_stored(gateway):
     assert decode(ack).qn == "20260101120000002"
     assert stored_frames(gateway) == [upload(qn="20260101120000002")]
     assert gateway.counter("duplicates") == 0
+
+
+def test_slow_hook_catches_up_from_the_log(tmp_path):
+    class SlowRegistry(MemoryRegistry):
+        def on_stored(self, batch):
+            time.sleep(0.02)
+            super().on_stored(batch)
+
+    reg = SlowRegistry([PointInfo(mn="MN0001", id=1)])
+    g = RunningGateway(tmp_path / "d", reg)
+    g.gw.HOOK_QUEUE_LIMIT = 2  # fall behind quickly: frames are then re-read from the log, not held in memory
+    try:
+        s = g.connect()
+        for i in range(60):
+            s.sendall(upload(qn=f"202601011200{i:05d}", dt=f"20260101{i // 60:02d}{i % 60:02d}00"))
+            time.sleep(0.002)
+        assert len(read_frames(s, 60)) == 60
+        assert g.wait_for(lambda: {p.key[2] for p in reg.stored} ==
+                          {f"20260101{i // 60:02d}{i % 60:02d}00" for i in range(60)}, 20)
+        assert g.counter("hook_lag_catch_ups") >= 1
+        assert g.wait_for(lambda: tuple(g.gw.hook_cursor) == tuple(g.gw.last_commit_position), 10)
+    finally:
+        g.stop()

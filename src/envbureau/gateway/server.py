@@ -30,7 +30,7 @@ from envbureau.hj212 import ALL_CRC_DIALECTS, FrameSplitter, HJ212Error, build_r
 from envbureau.hj212.codes import COMMANDS, is_answer
 from envbureau.hj212.crc import HJ212
 
-from .registry import PointDirectory, stored_packet
+from .registry import MemoryRegistry, PointDirectory, stored_packet
 from .store import PacketLog, encode_record, iter_log, online_dir
 
 log = logging.getLogger("envbureau.gateway")
@@ -144,6 +144,7 @@ class Gateway:
         self._wants_stored = bool(getattr(self.registry, "wants_stored", True))
         self._hook_q: queue.Queue = queue.Queue()
         self._hook_thread: threading.Thread | None = None
+        self._hook_lagging = False
         self._tasks: list[asyncio.Task] = []
         self._server: asyncio.AbstractServer | None = None
         self._closing = False
@@ -166,7 +167,7 @@ class Gateway:
         if self._wants_stored:
             self._hook_thread = threading.Thread(target=self._hook_worker, name="gateway-hook", daemon=True)
             self._hook_thread.start()
-            await loop.run_in_executor(self._aux, self._replay_hook)
+            self._hook_q.put("catch-up")  # whatever the hook had not confirmed before a stop or crash
         self._server = await loop.create_server(lambda: DeviceConnection(self), self.config.host, self.config.port,
                                                 reuse_address=True, backlog=4096)
         self.port = self._server.sockets[0].getsockname()[1]
@@ -402,8 +403,13 @@ class Gateway:
                 sent += len(replies)
         c["acknowledged"] += sent
         c["acks_dropped_closed"] += len(batch.acks) - sent
-        if batch.stored:
-            self._hook_q.put((batch.stored, self.last_commit_position))
+        if batch.stored and not self._hook_lagging:
+            if self._hook_q.qsize() < self.HOOK_QUEUE_LIMIT:
+                self._hook_q.put((batch.stored, self.last_commit_position))
+            else:
+                self._hook_lagging = True  # stop holding frames in memory; the worker re-reads the log
+                self.stats.c["hook_lag_catch_ups"] += 1
+                self._hook_q.put("catch-up")
         if self._paused and self._pending.nbytes < self.config.max_pending_bytes // 2:
             self._resume_all()
         if len(self._index) > self.config.dedup_keys:
@@ -445,31 +451,71 @@ class Gateway:
                 conn.transport.resume_reading()
 
     # ------------------------------------------------------------------ hook delivery (at least once)
+    HOOK_QUEUE_LIMIT = 200  # groups; beyond this the hook catches up from the log instead of memory
+
     def _hook_worker(self) -> None:
         while True:
             item = self._hook_q.get()
             if item is None:
                 return
+            if item == "catch-up":
+                if not self._catch_up():
+                    return
+                continue
             items, position = item
-            batch = []
-            for frame, point_id, received_at in items:
-                try:
-                    p = parse_segment(frame[6:-6], 6)
-                except HJ212Error:
-                    continue
-                batch.append(stored_packet(p, point_id, received_at, position))
-            while True:
-                try:
-                    self.registry.on_stored(batch)
-                    break
-                except Exception:  # the registry is someone else's code: log and retry, never lose
-                    log.exception("registry.on_stored failed; retrying")
-                    self.stats.c["hook_errors"] += 1
-                    time.sleep(1.0)
-                    if self._closing:
-                        return
-            self.hook_cursor = position
+            if not self._deliver(items, position):
+                return
+
+    def _deliver(self, items, position) -> bool:
+        batch = []
+        for frame, point_id, received_at in items:
+            try:
+                p = parse_segment(frame[6:-6], 6)
+            except HJ212Error:
+                continue
+            batch.append(stored_packet(p, point_id, received_at, position))
+        while True:
+            try:
+                self.registry.on_stored(batch)
+                break
+            except Exception:  # the registry is someone else's code: log and retry, never lose
+                log.exception("registry.on_stored failed; retrying")
+                self.stats.c["hook_errors"] += 1
+                time.sleep(1.0)
+                if self._closing:
+                    return False
+        if tuple(position) > tuple(self.hook_cursor):
+            self.hook_cursor = tuple(position)
             self._write_cursor(position)
+        self.stats.c["hook_delivered"] += len(batch)
+        return True
+
+    def _catch_up(self) -> bool:
+        """Deliver everything after the cursor straight from the log (at start, and whenever the hook
+        fell so far behind that its queue was dropped to bound memory)."""
+        self._hook_lagging = False  # groups committed from now on are queued again (maybe twice: fine)
+        cseq, cend = self.hook_cursor
+        pending = []
+        last = None
+        for seq, end, at, frame in iter_log(self.root):
+            if (seq, end) <= (cseq, cend):
+                continue
+            last = (seq, end)
+            mn = _mn_of(frame)
+            point = self.directory.points.get(mn) if mn else None
+            if point is None and mn:
+                point = self.directory.resolve(mn) if isinstance(self.registry, MemoryRegistry) else None
+            if point is not None:
+                pending.append((frame, point.id, at))
+            if len(pending) >= 1000:
+                if not self._deliver(pending, last):
+                    return False
+                self.stats.c["hook_caught_up"] += len(pending)
+                pending = []
+        if last is not None and not self._deliver(pending, last):
+            return False
+        self.stats.c["hook_caught_up"] += len(pending)
+        return True
 
     def _cursor_path(self) -> Path:
         return self.root / "hook.cursor"
@@ -485,27 +531,6 @@ class Gateway:
         tmp = self._cursor_path().with_suffix(".tmp")
         tmp.write_text(f"{position[0]} {position[1]}\n")
         os.replace(tmp, self._cursor_path())
-
-    def _replay_hook(self) -> None:
-        """Re-deliver records the hook had not confirmed before the last stop or crash."""
-        cseq, cend = self.hook_cursor
-        pending = []
-        for seq, end, at, frame in iter_log(self.root):
-            if (seq, end) <= (cseq, cend):
-                continue
-            try:
-                p = parse_segment(frame[6:-6], 6)
-            except HJ212Error:
-                continue
-            point = self.directory.resolve(p.mn)
-            if point is not None:
-                pending.append((frame, point.id, at))
-            if len(pending) >= 1000:
-                self._hook_q.put((pending, (seq, end)))
-                pending = []
-            self.stats.c["hook_replayed"] += 1
-        if pending:
-            self._hook_q.put((pending, self.last_commit_position))
 
     # ------------------------------------------------------------------ housekeeping
     async def _periodic(self) -> None:
@@ -589,6 +614,15 @@ def _key_of(frame: bytes):
     if dt is None or not p.cn or is_answer(p.cn):
         return None
     return (p.mn, p.cn, dt, p.pno)
+
+
+def _mn_of(frame: bytes) -> str | None:
+    """MN of a stored (already validated) frame without parsing it all."""
+    i = 6 if frame.startswith(b"MN=", 6) else frame.find(b";MN=") + 1
+    if i <= 0:
+        return None
+    j = frame.find(b";", i)
+    return frame[i + 3:j].decode("utf-8", "replace") if j > 0 else None
 
 
 def _safe_call(fn, *args) -> None:
