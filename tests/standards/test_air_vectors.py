@@ -218,3 +218,46 @@ def _naive_flips(table):
             if naive != _exact_iaqi(bps, c):
                 flips.append((ind, c))
     return flips
+
+
+def test_vector24_reference_state():
+    assert round_half_even(air.standard_to_reference(100), 1) == 91.6
+    assert air.standard_to_actual(100, 101.325, 273.15) == pytest.approx(100)
+    assert air.standard_to_actual(100, 90.0, 300.0) == pytest.approx(100 * 90 / 101.325 * 273.15 / 300)
+    with pytest.raises(ValueError):
+        air.standard_to_reference(-1)
+
+
+def test_vector12_all_iaqi_at_most_45():
+    r = aqi(dict(pm25=30, pm10=40, so2=20, no2=30, co=0.5, o3_8h=80), "2012")
+    assert max(v for v in r.iaqi.values()) <= 45
+    assert r.aqi == 43 and r.category.name == "优" and r.primary == []
+
+
+def test_categories_and_colours():
+    assert [air.category(a).name for a in (0, 50, 51, 100, 101, 150, 151, 200, 201, 300, 301, 500)] == \
+        ["优", "优", "良", "良", "轻度污染", "轻度污染", "中度污染", "中度污染", "重度污染", "重度污染",
+         "严重污染", "严重污染"]
+    c = air.category(301)
+    assert (c.level, c.level_name, c.colour, c.hex, c.rgb) == (6, "六级", "褐红色", "#7E0023", (126, 0, 35))
+    assert air.category(None) is None
+    assert air.category_level([np.nan, 35, 420]).tolist() == [0, 1, 6]
+
+
+def test_rule_sets_are_explicit_objects():
+    import datetime as dt
+
+    assert air.rules_for(dt.date(2026, 2, 28)) is air.RULES_2012
+    assert air.rules_for("2026-03-01") is air.RULES_2026
+    assert air.RULES_2026.name == "HJ 633-2026 / GB 3095-2026"
+    assert air.RULES_2026.effective_from == dt.date(2026, 3, 1)
+    assert air.RULES_2012.effective_to == dt.date(2026, 2, 28)
+    assert air.RULES_2026.stage_for("2030-12-31").name == "transitional"
+    assert air.RULES_2026.stage_for("2031-01-01").name == "final"
+    assert air.RULES_2026.stage("final").limit("pm25", "annual") == 25
+    assert air.RULES_2026.stage("transitional").limit("pm10", "24h") == 120
+    assert air.RULES_2012.stage_for("2020-01-01").limit("pm25", "24h") == 75
+    assert air.RULES_2026.breakpoints["pm25_24h"][2] == "60" and air.RULES_2012.breakpoints["pm25_24h"][2] == "75"
+    assert "o3_1h" in air.RULES_2012.daily_indicators and "o3_1h" not in air.RULES_2026.daily_indicators
+    assert air.rule_codes_for(np.array(["2026-02-28", "2026-03-01"], dtype="datetime64[D]")).tolist() == \
+        ["2012", "2026"]

@@ -54,6 +54,7 @@ __all__ = [
     "CATEGORIES", "iaqi", "iaqi_array", "aqi", "aqi_arrays", "AQIReport", "AQIResult",
     "VALID_DAY_RULES", "normalize_keys", "indicator_limit", "round_concentration", "aqi_by_date",
     "AQIByDate", "daily_aqi_from_hourly", "DailyAQI", "keys_in_report", "hourly_aqi_from_hourly",
+    "standard_to_reference", "standard_to_actual",
 ]
 
 POLLUTANTS: tuple[str, ...] = ("so2", "no2", "pm10", "co", "o3", "pm25")
@@ -670,3 +671,33 @@ def hourly_aqi_from_hourly(hourly: Mapping[str, object], times, *, rules: RuleSe
         if (codes == "2026").any() and pol in ("pm10", "pm25"):
             conc[f"{pol}_1h"] = a
     return aqi_by_date(conc, t, period="hour", rules=rules, valid_day_rule=valid_day_rule)
+
+
+# ---------------------------------------------------------------------------
+# reference state (GB 3095-2012 amendment 2018, GB 3095-2026 §3.14/§4.3)
+# ---------------------------------------------------------------------------
+REFERENCE_STATE_DATE = _dt.date(2018, 9, 1)
+
+
+def standard_to_reference(concentration, temperature_k: float = 273.15):
+    """Gas concentration at the 273.15 K standard state → the 298.15 K reference state (same
+    pressure): C_ref = C_std × 273.15 / 298.15 (≈ −8.4 %).  For SO2, NO2, CO, O3, NOx data before
+    2018-09-01.  Vector 24: 100 → 91.6."""
+    c = np.asarray(concentration, dtype=np.float64)
+    if np.any(c < 0):
+        raise ValueError("negative concentration")
+    out = c * temperature_k / 298.15
+    return float(out) if out.ndim == 0 else out
+
+
+def standard_to_actual(concentration, pressure_kpa, temperature_k):
+    """Particle concentration at the standard state → actual conditions (from 2018-09-01):
+    C_act = C_std × (P / 101.325 kPa) × (273.15 / T)."""
+    c = np.asarray(concentration, dtype=np.float64)
+    if np.any(c < 0):
+        raise ValueError("negative concentration")
+    t = np.asarray(temperature_k, dtype=np.float64)
+    if np.any(t <= 0):
+        raise ValueError("temperature must be in kelvin (> 0)")
+    out = c * (np.asarray(pressure_kpa, dtype=np.float64) / 101.325) * (273.15 / t)
+    return float(out) if out.ndim == 0 else out

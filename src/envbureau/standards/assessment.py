@@ -365,7 +365,7 @@ def year_on_year(current: PeriodAssessment, previous: PeriodAssessment, index=()
     cur, prev = current.summary(index), previous.summary(index)
     out: dict = {"rules_current": _rules_text(current), "rules_previous": _rules_text(previous),
                  "limits_current": current.limits_stage.label, "limits_previous": previous.limits_stage.label,
-                 "same_rules": current.rules_used.keys() == previous.rules_used.keys(), "items": {}}
+                 "rules_identical": current.rules_used.keys() == previous.rules_used.keys(), "items": {}}
     for key, c in cur["statistics"].items():
         p = prev["statistics"].get(key)
         if p is None:
