@@ -24,6 +24,7 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import can, get_scoped_object, restrict
 from envbureau.standards import stats
 from envbureau.standards.air import category
+from envbureau.standards.rounding import round_half_even
 
 from . import assessment as A
 from . import services
@@ -96,9 +97,14 @@ def _export(request, charts, name):
 
 
 def _f(x, nd=0):
-    if x is None or (isinstance(x, float) and np.isnan(x)):
+    """Presentation rounding (GB/T 8170 half-even, from the standards library); None for missing."""
+    if x is None:
         return None
-    return round(float(x), nd) if nd else int(round(float(x)))
+    x = float(x)
+    if np.isnan(x):
+        return None
+    v = float(round_half_even(x, nd))
+    return v if nd else int(v)
 
 
 # ---------------------------------------------------------------------------

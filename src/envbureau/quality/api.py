@@ -1,0 +1,219 @@
+"""Serializers and scoped viewsets of the quality API (/api/v1/quality/)."""
+
+from __future__ import annotations
+
+import django_filters as df
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from rest_framework import permissions, serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from envbureau.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from envbureau.core.models import Jurisdiction
+from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import can, get_scoped_object, restrict
+
+from . import services
+from .models import AirDaily, AirStation, CityDaily, DrinkingWaterSource, NoiseStation, Target, Warning, WaterSection
+
+JURISDICTION = serializers.SlugRelatedField(slug_field="code", queryset=Jurisdiction.objects.all())
+
+
+class AirStationSerializer(serializers.ModelSerializer):
+    jurisdiction = JURISDICTION
+
+    class Meta:
+        model = AirStation
+        fields = ["id", "code", "name", "name_en", "control_level", "jurisdiction", "counts_in_city_assessment",
+                  "longitude", "latitude", "active", "note"]
+
+
+class WaterSectionSerializer(serializers.ModelSerializer):
+    jurisdiction = JURISDICTION
+
+    class Meta:
+        model = WaterSection
+        fields = ["id", "code", "name", "water_body_type", "river", "control_level", "target_class", "automatic",
+                  "jurisdiction", "longitude", "latitude", "active", "synthetic", "note"]
+
+
+class DrinkingWaterSourceSerializer(serializers.ModelSerializer):
+    jurisdiction = JURISDICTION
+
+    class Meta:
+        model = DrinkingWaterSource
+        fields = ["id", "code", "name", "source_type", "section", "jurisdiction", "longitude", "latitude", "active"]
+
+
+class NoiseStationSerializer(serializers.ModelSerializer):
+    jurisdiction = JURISDICTION
+
+    class Meta:
+        model = NoiseStation
+        fields = ["id", "code", "name", "zone", "jurisdiction", "longitude", "latitude", "active", "synthetic"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    jurisdiction = JURISDICTION
+
+    class Meta:
+        model = Target
+        fields = ["id", "jurisdiction", "year", "indicator", "value", "issued_by", "note"]
+
+
+DAILY_FIELDS = ["date", "so2", "no2", "co", "pm10", "pm25", "o3_8h", "o3_1h", "iaqi_so2", "iaqi_no2", "iaqi_co",
+                "iaqi_pm10", "iaqi_pm25", "iaqi_o3_8h", "iaqi_o3_1h", "aqi", "level", "primary", "exceeding",
+                "valid", "complete", "rules"]
+
+
+class AirDailySerializer(serializers.ModelSerializer):
+    station = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = AirDaily
+        fields = ["id", "station", *DAILY_FIELDS]
+
+
+class CityDailySerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = CityDaily
+        fields = ["id", "jurisdiction", "n_stations", *DAILY_FIELDS]
+
+
+class WarningSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    ref = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Warning
+        fields = ["id", "ref", "kind", "state", "jurisdiction", "source_ref", "subject", "pollutant", "first_time",
+                  "last_time", "value", "threshold", "count", "message", "acknowledged_at", "closed_at", "close_note",
+                  "problem_ref"]
+
+
+class DailyFilter(df.FilterSet):
+    since = df.DateFilter(field_name="date", lookup_expr="gte")
+    until = df.DateFilter(field_name="date", lookup_expr="lte")
+    station = df.CharFilter(field_name="station__code")
+
+    class Meta:
+        model = AirDaily
+        fields = ["since", "until", "station", "valid", "rules"]
+
+
+class CityDailyFilter(df.FilterSet):
+    since = df.DateFilter(field_name="date", lookup_expr="gte")
+    until = df.DateFilter(field_name="date", lookup_expr="lte")
+    jurisdiction = df.CharFilter(field_name="jurisdiction__code")
+
+    class Meta:
+        model = CityDaily
+        fields = ["since", "until", "jurisdiction", "valid", "rules"]
+
+
+class AirStationViewSet(ScopedModelViewSet):
+    queryset = AirStation.objects.select_related("jurisdiction").all()
+    serializer_class = AirStationSerializer
+    filterset_fields = ["code", "control_level", "counts_in_city_assessment", "active"]
+    search_fields = ["name", "code", "name_en"]
+
+
+class WaterSectionViewSet(ScopedModelViewSet):
+    queryset = WaterSection.objects.select_related("jurisdiction").all()
+    serializer_class = WaterSectionSerializer
+    filterset_fields = ["code", "control_level", "target_class", "water_body_type", "automatic"]
+    search_fields = ["name", "river"]
+
+
+class DrinkingWaterSourceViewSet(ScopedModelViewSet):
+    queryset = DrinkingWaterSource.objects.select_related("jurisdiction").all()
+    serializer_class = DrinkingWaterSourceSerializer
+
+
+class NoiseStationViewSet(ScopedModelViewSet):
+    queryset = NoiseStation.objects.select_related("jurisdiction").all()
+    serializer_class = NoiseStationSerializer
+    filterset_fields = ["zone"]
+
+
+class TargetViewSet(ScopedModelViewSet):
+    queryset = Target.objects.select_related("jurisdiction").all()
+    serializer_class = TargetSerializer
+    filterset_fields = ["year", "indicator"]
+
+
+class AirDailyViewSet(ScopedReadOnlyViewSet):
+    queryset = AirDaily.objects.select_related("station").order_by("station_id", "date")
+    serializer_class = AirDailySerializer
+    filterset_class = DailyFilter
+
+
+class CityDailyViewSet(ScopedReadOnlyViewSet):
+    queryset = CityDaily.objects.select_related("jurisdiction").order_by("jurisdiction_id", "date")
+    serializer_class = CityDailySerializer
+    filterset_class = CityDailyFilter
+
+
+class WarningViewSet(ScopedReadOnlyViewSet):
+    http_method_names = ["get", "head", "options", "post"]
+    queryset = Warning.objects.select_related("jurisdiction").all()
+    serializer_class = WarningSerializer
+    filterset_fields = ["kind", "state"]
+
+    def _act(self, request, pk, verb):
+        w = get_scoped_object(Warning.objects.all(), request.user, "view", pk=pk)
+        if not can(request.user, w, "change"):
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                verb(request.user, w, str(request.data.get("note", "")))
+        except DjangoValidationError as e:
+            raise ValidationError({"detail": e.messages}) from None
+        return Response(WarningSerializer(w).data)
+
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        return self._act(request, pk, services.acknowledge_warning)
+
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._act(request, pk, services.close_warning)
+
+    def create(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+
+class AssessmentView(APIView):
+    """GET ?jurisdiction=110000&year=2016[&month=1|&quarter=1|&from=…&to=…] → the period assessment
+    (the same keys as `envbureau assess air --json`)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get(self, request):
+        from .assessment import assess_air, make_period
+
+        if not has_perm(request.user, "quality.view"):
+            raise PermissionDenied
+        q = request.query_params
+        code = q.get("jurisdiction")
+        if not code:
+            raise ValidationError({"jurisdiction": "required"})
+        # a jurisdiction is visible when the user may view quality data there
+        visible = restrict(CityDaily.objects.filter(jurisdiction__code=code), request.user, "view").exists() or \
+            restrict(AirStation.objects.filter(jurisdiction__code=code), request.user, "view").exists()
+        j = get_scoped_object(Jurisdiction.objects.all(), request.user, "view", code=code)
+        if not visible:
+            from django.http import Http404
+
+            raise Http404
+        try:
+            period = make_period(int(q["year"]) if q.get("year") else None, int(q["month"]) if q.get("month") else None,
+                                 q.get("from"), q.get("to"), int(q["quarter"]) if q.get("quarter") else None)
+        except (ValueError, KeyError) as e:
+            raise ValidationError({"period": str(e)}) from None
+        return Response(assess_air(j, period))

@@ -1,0 +1,16 @@
+from django.urls import path
+from rest_framework import routers
+
+from . import api
+
+router = routers.DefaultRouter()
+router.register("stations", api.AirStationViewSet)
+router.register("sections", api.WaterSectionViewSet)
+router.register("drinking-sources", api.DrinkingWaterSourceViewSet)
+router.register("noise-stations", api.NoiseStationViewSet)
+router.register("targets", api.TargetViewSet)
+router.register("air-daily", api.AirDailyViewSet)
+router.register("city-daily", api.CityDailyViewSet)
+router.register("warnings", api.WarningViewSet)
+
+urlpatterns = [path("assessment/", api.AssessmentView.as_view(), name="quality-assessment")] + router.urls

@@ -1,0 +1,48 @@
+"""Data review: invalidated values leave every statistic, only the affected station-days are rebuilt,
+the review is audited, and revoking restores the values."""
+
+import datetime as dt
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_review_rebuilds_affected_station_day_only(beijing_slice, stations, user_named):
+    from envbureau.core.models import AuditEntry
+    from envbureau.quality import services
+    from envbureau.quality.models import AirDaily, AirHourly, CityDaily
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+    dongsi = stations["Dongsi"]
+    day = dt.date(2015, 1, 20)
+    before = {d.date: (d.pm25, d.computed_at) for d in AirDaily.objects.filter(station=dongsi)}
+    city_before = CityDaily.objects.get(jurisdiction__code="110101", date=day).pm25
+    tiantan = AirDaily.objects.get(station=stations["Tiantan"], date=day).pm25
+    # invalidate Dongsi PM2.5 for the whole local day 2015-01-20
+    rv = services.review_values(user_named("air_staff"), dongsi, dt.datetime(2015, 1, 20, 0, tzinfo=tz),
+                                dt.datetime(2015, 1, 20, 23, tzinfo=tz), ["pm25"], "仪器故障")
+    assert rv.affected_hours == 24
+    assert AirHourly.objects.filter(station=dongsi, invalid_mask__gt=0).count() == 24
+    after = AirDaily.objects.get(station=dongsi, date=day)
+    assert before[day][0] is not None and after.pm25 is None
+    # the district day now rests on Tiantan alone
+    assert CityDaily.objects.get(jurisdiction__code="110101", date=day).pm25 == pytest.approx(tiantan)
+    assert city_before != pytest.approx(tiantan)
+    other = AirDaily.objects.get(station=dongsi, date=dt.date(2015, 1, 21))
+    assert other.computed_at == before[dt.date(2015, 1, 21)][1]
+    assert AuditEntry.objects.filter(model="quality.datareview", action="create").exists()
+
+    services.revoke_review(user_named("air_staff"), rv)
+    assert AirDaily.objects.get(station=dongsi, date=day).pm25 == pytest.approx(before[day][0])
+
+
+def test_officer_cannot_review(beijing_slice, stations, user_named):
+    from django.core.exceptions import PermissionDenied
+
+    from envbureau.quality import services
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+    with pytest.raises(PermissionDenied):
+        services.review_values(user_named("dongcheng"), stations["Dongsi"], dt.datetime(2015, 1, 20, tzinfo=tz),
+                               dt.datetime(2015, 1, 20, 5, tzinfo=tz), ["pm25"], "x")
