@@ -54,6 +54,8 @@ def test_assess_sections_both_methods():
     assert r.counts["劣Ⅴ"] == 3 and r.main_pollutants == ["氨氮(60.0%)"]
     r = water.assess_sections([good, bad], "river")  # < 5: mean of 0.3 and 3.0 = 1.65 → Ⅴ
     assert r.method == "mean_concentration" and r.water_class == 5 and r.grade == "中度污染"
+    r = water.assess_sections([good] * 5 + [dict(good, tp=0.3)], "lake")  # lake: mean TP 0.0917 → Ⅳ
+    assert r.method == "mean_concentration" and r.water_class == 4
 
 
 def test_vector31_cwqi_items():

@@ -49,7 +49,7 @@ def _check_hourly(name: str, a) -> np.ndarray:
     arr = np.asarray(a, dtype=np.float64)
     if arr.ndim < 2 or arr.shape[-1] != 24:
         raise ValueError(f"{name}: hourly array must be shaped [..., n_days, 24], got {arr.shape}")
-    if np.any(arr < 0):
+    if arr.size and np.fmin.reduce(arr, axis=None) < 0:  # one pass, no temporary; NaN ignored
         idx = tuple(int(i) for i in np.argwhere(arr < 0)[0])
         raise ValueError(f"{name}: negative concentration at index {idx} (NaN = missing)")
     return arr

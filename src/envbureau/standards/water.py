@@ -406,17 +406,19 @@ def set_grade(n_sections: int, n_i_iii: int, n_worse_v: int) -> str:
 
 def assess_sections(sections: Sequence[Mapping[str, object]], waterbody="river", *,
                     items: Sequence[str] = EVALUATION_ITEMS) -> SetAssessment:
-    """A river, basin or water system: ``sections`` are the sections' period means (item → value).
+    """A river, basin or water system (or a lake's points): ``sections`` are period means (item → value).
 
-    ≥ 5 sections: class-share method and main pollutants by the share of sections worse than Ⅲ for
-    each item; < 5: average each item over the sections (pH via [H⁺]) and class the mean.
+    ≥ 5 river sections: class-share method and main pollutants by the share of sections worse than Ⅲ
+    for each item; < 5 sections, or a lake/reservoir's points: average each item over them (pH via
+    [H⁺]) and class the mean.
     ``waterbody``: one value or one per section.
     """
     n = len(sections)
     if n == 0:
         raise ValueError("no sections")
     wbs = [waterbody] * n if isinstance(waterbody, str) else list(waterbody)
-    if n < 5:
+    # lakes/reservoirs: points are averaged item by item, then classed (§6.5); rivers with < 5 sections too
+    if n < 5 or all(w == "lake" for w in wbs):
         keys = sorted({_item_code(k) for s in sections for k in s if _item_code(k)})
         means = {k: float(period_mean(np.array([parse_value(s.get(k, math.nan))[0] for s in sections]), k))
                  for k in keys}
