@@ -292,3 +292,8 @@ def test_daily_aqi_from_hourly_station_year_one_call():
         rep = air.aqi(conc, rs, date=date)
         exp = np.nan if rep.aqi is None else rep.aqi
         assert (np.isnan(exp) and np.isnan(r.aqi.aqi[s, day])) or r.aqi.aqi[s, day] == exp
+
+
+def test_rank_ties_share_rank():
+    assert assessment.rank([3.061, 2.5, 3.058, np.nan, 4.0]).tolist() == [2, 1, 2, 0, 4]
+    assert assessment.rank([0.9, 0.95, 0.9], ascending=False, decimals=3).tolist() == [2, 1, 2]

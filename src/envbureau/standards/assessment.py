@@ -38,7 +38,7 @@ from .rules import RULE_SETS, LimitStage, RuleSet, get_rules, rules_for
 from .stats import percentile, period_validity
 
 __all__ = ["AssessmentConfig", "PeriodAssessment", "assess_period", "city_daily", "CityDaily",
-           "composite_index", "change_rate", "year_on_year", "assess_year_on_year", "STATISTICS"]
+           "composite_index", "change_rate", "year_on_year", "assess_year_on_year", "STATISTICS", "rank"]
 
 #: statistics of a period per pollutant: (pollutant, statistic, source indicator, limit averaging)
 STATISTICS: tuple[tuple[str, str, str, str], ...] = (
@@ -418,3 +418,19 @@ def assess_year_on_year(cur_daily: Mapping[str, object], cur_dates, prev_daily: 
 
 
 _ = OK  # re-exported reason code kept for callers
+
+
+def rank(values, *, ascending: bool = True, decimals: int | None = 2) -> np.ndarray:
+    """Competition ranking ("1, 2, 2, 4"): equal values share a rank (城市空气质量排名: composite index and
+    its change rate ascending, good-day ratio descending).  Values are compared after GB/T 8170
+    rounding to ``decimals`` (the published precision; None = raw).  NaN gets rank 0 (not ranked)."""
+    v = np.asarray(values, dtype=np.float64)
+    if decimals is not None:
+        v = np.asarray(round_half_even(v, decimals))
+    key = v if ascending else -v
+    ok = ~np.isnan(key)
+    ranks = np.zeros(v.shape, dtype=np.int64)
+    k = key[ok]
+    # rank = 1 + number of strictly better values
+    ranks[ok] = 1 + np.searchsorted(np.sort(k), k, side="left")
+    return ranks
