@@ -6,13 +6,16 @@ and appends a dossier event where a person would want to read it later.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from envbureau.core import audit
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created, get_scoped_object, restrict
 
@@ -29,6 +32,25 @@ from .models import (
     PointHourly,
     UnknownMN,
 )
+
+
+@contextlib.contextmanager
+def _acting(user):
+    """Audit entries name the acting user even when a service is called outside a web request."""
+    ctx = audit.current()
+    if user is not None and getattr(user, "pk", None) and ctx.resolve_actor() is None:
+        with audit.audit_context(ctx.source, actor=user, note=ctx.note):
+            yield
+    else:
+        yield
+
+
+def acting(fn):
+    @functools.wraps(fn)
+    def wrapper(user, *args, **kwargs):
+        with _acting(user):
+            return fn(user, *args, **kwargs)
+    return wrapper
 
 
 def scope_action(user, action: str) -> str:
@@ -77,6 +99,7 @@ def _transition(alarm: Alarm, new: str):
     alarm.status = new
 
 
+@acting
 @transaction.atomic
 def acknowledge_alarm(user, alarm_id: int, note: str = "") -> Alarm:
     alarm = _get(Alarm, user, "ack_alarm", alarm_id)
@@ -90,6 +113,7 @@ def acknowledge_alarm(user, alarm_id: int, note: str = "") -> Alarm:
     return alarm
 
 
+@acting
 @transaction.atomic
 def close_alarm(user, alarm_id: int, note: str) -> Alarm:
     if not (note or "").strip():
@@ -109,6 +133,7 @@ def close_alarm(user, alarm_id: int, note: str) -> Alarm:
     return alarm
 
 
+@acting
 @transaction.atomic
 def alarm_to_problem(user, alarm_id: int, *, category: str = "online_monitoring", deadline=None) -> str:
     """Hand an alarm to the problem ledger (转为问题).  Returns the ledger's reference."""
@@ -158,6 +183,7 @@ def _check_window(start: dt.datetime, end: dt.datetime, now: dt.datetime):
         raise ValidationError(errors)
 
 
+@acting
 @transaction.atomic
 def submit_declaration(user, *, enterprise: Enterprise, kind: str, start: dt.datetime, end: dt.datetime,
                        reason: str, point: MonitoringPoint | None = None, factor: str = "",
@@ -209,6 +235,7 @@ def apply_declaration(decl: Declaration) -> dict:
     return {"hourly": n_h, "daily": n_d, "alarms": n_a}
 
 
+@acting
 @transaction.atomic
 def approve_declaration(user, declaration_id: int, note: str = "") -> Declaration:
     decl = _get(Declaration, user, "approve_declaration", declaration_id)
@@ -225,6 +252,7 @@ def approve_declaration(user, declaration_id: int, note: str = "") -> Declaratio
     return decl
 
 
+@acting
 @transaction.atomic
 def reject_declaration(user, declaration_id: int, note: str) -> Declaration:
     if not (note or "").strip():
@@ -241,6 +269,7 @@ def reject_declaration(user, declaration_id: int, note: str) -> Declaration:
     return decl
 
 
+@acting
 @transaction.atomic
 def withdraw_declaration(user, declaration_id: int) -> Declaration:
     decl = get_scoped_object(Declaration, user, "declare", pk=declaration_id) if user else Declaration.objects.get(
@@ -265,12 +294,13 @@ def note_unknown_mn(mn: str, peer: str = "", frame: bytes = b"", *, count: int |
     obj.count = max(obj.count + 1, count or 0) if count is None else max(obj.count, count)
     if peer:
         obj.peer = peer[:64]
-    if sample:
-        obj.sample = sample
+    if sample and not obj.sample:
+        obj.sample = sample  # the first frame stays as the sample
     obj.save()
     return obj
 
 
+@acting
 @transaction.atomic
 def bind_unknown_mn(user, unknown_id: int, *, point: MonitoringPoint | None = None, outlet: Outlet | None = None,
                     name: str = "") -> MonitoringPoint:
