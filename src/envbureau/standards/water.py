@@ -284,8 +284,8 @@ def classify(sample: Mapping[str, object], waterbody: str = "river", *, target=N
     in_eval = {k: c for k, c in ics.items() if k in items}
     cls = max(in_eval.values()) if in_eval else 0
     deciding = [k for k in items if in_eval.get(k) == cls] if cls else []
-    if cls and cls > 1:
-        deciding = [k for k in deciding if not (k == "ph" and cls != 6)]
+    # pH inside 6–9 gets "class Ⅰ" only so that it never restricts the class: it never decides it
+    deciding = [k for k in deciding if not (k == "ph" and cls != 6)]
     mult = {}
     for k, c in in_eval.items():
         if c > 3:
