@@ -167,7 +167,11 @@ def run_baseline(df, dates, n_cities):
     codes = {"so2": "so2_24h", "no2": "no2_24h", "co": "co_24h", "pm10": "pm10_24h", "pm25": "pm25_24h",
              "o3_8h": "o3_8h", "o3_1h": "o3_1h"}
     use = [c for c in codes if codes[c] in year_rules.daily_indicators]
-    iaqi = pd.DataFrame({c: _iaqi_interp(daily[c].to_numpy(), bpt[codes[c]]) for c in use}, index=daily.index)
+    def rounded(frame, c):  # HJ 633-2026 §4.2.2: GB/T 8170 rounding before the IAQI (np.round is half-even)
+        v = frame[c].to_numpy()
+        return np.round(v, 1 if c == "co" else 0) if year_rules.round_inputs else v
+
+    iaqi = pd.DataFrame({c: _iaqi_interp(rounded(daily, c), bpt[codes[c]]) for c in use}, index=daily.index)
     complete = iaqi.notna().all(axis=1)
     partial = iaqi.max(axis=1)
     aqi = partial.where(complete | (partial > 100))
@@ -213,7 +217,7 @@ def run_baseline(df, dates, n_cities):
     st = annual(daily, "station")
     daily["city"] = daily["station"] % n_cities
     cdaily = daily.groupby(["city", "day"])[["so2", "no2", "co", "pm10", "pm25", "o3_8h", "o3_1h"]].mean()
-    ciaqi = pd.DataFrame({c: _iaqi_interp(cdaily[c].to_numpy(), bpt[codes[c]]) for c in use}, index=cdaily.index)
+    ciaqi = pd.DataFrame({c: _iaqi_interp(rounded(cdaily, c), bpt[codes[c]]) for c in use}, index=cdaily.index)
     cpart = ciaqi.max(axis=1)
     cdaily["aqi"] = cpart.where(ciaqi.notna().all(axis=1) | (cpart > 100))
     cdaily["cat"] = pd.cut(cdaily["aqi"], [-1, 50, 100, 150, 200, 300, np.inf], labels=False) + 1
