@@ -64,14 +64,27 @@ Statistics (:mod:`.stats`)
 Assessment (:mod:`.assessment`)
 -------------------------------
 - ``assessment.assess_period(daily: dict[str, float[..., D]], dates[D], *, config=AssessmentConfig(),
-  rules=None, excluded=None, aqi=None) -> PeriodAssessment`` (pass ``aqi=DailyAQI.aqi`` to reuse it;
-  ``.summary(index)`` gives plain rounded values for one row) — station(s) or city/cities: annual means, percentiles,
-  compliance vs Grade II, category days, good-day ratio, heavy days, composite index, rules used
-  per day (a period spanning 2026-03-01 is assessed day by day and says so).
-- ``assessment.city_daily(station_daily: dict[str, float[S, D]], city_of_station[S], n_cities,
-  *, hourly_o3=None, config) -> dict[str, float[C, D]]`` (HJ 663: mean of valid stations).
-- ``assessment.composite_index(conc: dict, si=None, weights=None)``, ``assessment.change_rate(now, base)``,
-  ``assessment.year_on_year(cur, prev, ...)``.
+  rules=None, excluded=None, aqi=None) -> PeriodAssessment`` for station(s) or city/cities.
+  ``daily`` keys: so2_24h no2_24h pm10_24h pm25_24h co_24h o3_8h (+ o3_1h for 2012 days).
+  Pass ``aqi=DailyAQI.aqi`` to reuse the AQI already computed; ``excluded`` (bool [..., D]) removes
+  exceptional-event days from concentration statistics only.  Fields ([...] = leading shape):
+  ``valid_days, good_days, good_ratio, heavy_days [...]``, ``days_by_level [..., 7]`` (index = level,
+  0 = no valid AQI), ``primary_days/exceeding_days {indicator: [...]}``,
+  ``statistics {(pollutant, "mean"|"p98"|"p95"|"p90"): Validated[...]}``, ``reported`` (GB/T 8170
+  rounded), ``limits``, ``compliant``, ``exceedance_multiple``, ``pollutant_compliant {pollutant: [...]}``,
+  ``all_compliant``, ``single_index``, ``composite``, ``composite_valid``, ``rules_used``,
+  ``mixed_rules``, ``limits_stage``, ``notes``; ``.summary(index)`` → plain rounded values of one row.
+- ``AssessmentConfig(valid_day_rule="hj633_2026", composite_si=2018 S_i, composite_weights=None,
+  composite_use_reported=True, city_mda8="mean_of_station_mda8"|"max_of_city_8h", city_min_stations=1,
+  limits="period_end"|"period_start"|stage name, heavy_level=5, change_from_reported=True)``.
+- ``assessment.city_daily(station_daily: dict[str, float[S, D]], city_of_station: int[S], n_cities,
+  *, hourly_o3: float[S, D, 24] | None = None, config) -> CityDaily(values: {code: float[C, D]},
+  n_stations: {code: int[C, D]})`` (HJ 663: mean of the valid station values).
+- ``assessment.composite_index(conc: dict, si=None, weights=None) -> (total, singles)``,
+  ``assessment.change_rate(now, base)``, ``assessment.rank(values, ascending=True, decimals=2)``,
+  ``assessment.year_on_year(cur: PeriodAssessment, prev: PeriodAssessment, index) -> dict`` (states
+  the rules of each side), ``assessment.assess_year_on_year(cur_daily, cur_dates, prev_daily,
+  prev_dates, recompute_previous_under_current=False) -> {"as_published", "same_rules"?}``.
 
 pandas / polars (:mod:`.frames`)
 --------------------------------
@@ -80,6 +93,15 @@ pandas / polars (:mod:`.frames`)
 
 Water, noise, CLI
 -----------------
-:mod:`.water` (GB 3838 classes, CWQI, TLI), :mod:`.noise` (GB 3096), :mod:`.cli` (``calc aqi|water``).
-Rounding for presentation: :mod:`.rounding` (``round_half_even``, ``format_fixed``, ``format_percent``).
+- ``water.classify(sample: {item: value or "0.01L"}, waterbody="river"|"lake", *, target=None) ->
+  WaterResult`` (``.water_class`` 1..6, ``.class_name``, ``.grade``, ``.deciding_items``, ``.item_classes``,
+  ``.exceedance_iii``, ``.target_exceedance``, ``.compliant``, ``.main_pollutants``, ``.as_dict()``);
+  ``water.classify_arrays({item: float[N]}, waterbody or is_lake[N]) -> (class int8[N], {item: int8[N]})``;
+  ``water.item_class(item, value, waterbody)``; ``water.period_mean(x[..., n], item)`` (pH via [H⁺]);
+  ``water.section_means(samples)``; ``water.assess_sections(section_means, waterbody) -> SetAssessment``;
+  ``water.set_grade(n, n_i_iii, n_worse_v)``; ``water.cwqi_items/cwqi_section/cwqi_city``; ``water.tli``.
+- ``noise.limit(zone, "day"|"night")``, ``noise.compliance(leq, zone, period)``,
+  ``noise.energy_average(levels)``, ``noise.day_night(hourly_leq[..., D, 24])``.
+- :mod:`.cli`: ``main(argv) -> int`` implementing ``calc aqi|water`` (see ``--help``).
+- Rounding for presentation: :mod:`.rounding` (``round_half_even``, ``format_fixed``, ``format_percent``).
 """
