@@ -5,7 +5,6 @@ import gzip
 import io
 
 import pandas as pd
-import pytest
 
 from envbureau.quality.demo_step import DEMO_DIR
 

@@ -11,7 +11,6 @@ from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
-
 from quality_helpers import prsa_frame
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,6 @@ idempotent re-import, incremental rebuild."""
 import datetime as dt
 
 import pytest
-
 from quality_helpers import prsa_bytes, prsa_frame
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,16 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import can, get_scoped_object, restrict
 
 from . import services
-from .models import AirDaily, AirStation, CityDaily, DrinkingWaterSource, NoiseStation, Target, Warning, WaterSection
+from .models import (
+    AirDaily,
+    AirStation,
+    CityDaily,
+    DrinkingWaterSource,
+    NoiseStation,
+    Target,
+    Warning,
+    WaterSection,
+)
 
 JURISDICTION = serializers.SlugRelatedField(slug_field="code", queryset=Jurisdiction.objects.all())
 

@@ -142,8 +142,9 @@ def assessment_stations():
 def rebuild_jurisdiction_daily(station_ids, d0: int, d1: int) -> int:
     """Recompute CityDaily of every jurisdiction containing one of ``station_ids`` for days d0..d1:
     the mean of its valid station daily values (HJ 663), then the AQI of those means."""
-    from .models import AirDaily, CityDaily
     from envbureau.core.models import Jurisdiction
+
+    from .models import AirDaily, CityDaily
 
     if d1 < d0:
         return 0
@@ -171,10 +172,10 @@ def rebuild_jurisdiction_daily(station_ids, d0: int, d1: int) -> int:
                 station_vals[ind][i, j] = row[2 + k]
     # one city_daily call per depth: every station maps to at most one jurisdiction at a depth
     by_depth: dict[int, list] = {}
-    for jid, code, path in juris:
+    for jid, _code, path in juris:
         by_depth.setdefault(path.count("/"), []).append((jid, path))
     keys, values, counts = [], {ind: [] for ind in INDICATOR_COLUMN}, []
-    for depth, js in sorted(by_depth.items()):
+    for _depth, js in sorted(by_depth.items()):
         owner = np.full(S, -1)
         for ci, (_jid, path) in enumerate(js):
             for s in stations:

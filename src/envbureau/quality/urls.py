@@ -4,9 +4,21 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.generic import Crud
 
 from . import views, water_views
-from .filters import AirStationFilter, DrinkingWaterSourceFilter, NoiseStationFilter, TargetFilter, WaterSectionFilter
-from .forms import (AirStationForm, AirThresholdForm, DrinkingWaterSourceForm, NoiseStationForm, TargetForm,
-                    WaterSectionForm)
+from .filters import (
+    AirStationFilter,
+    DrinkingWaterSourceFilter,
+    NoiseStationFilter,
+    TargetFilter,
+    WaterSectionFilter,
+)
+from .forms import (
+    AirStationForm,
+    AirThresholdForm,
+    DrinkingWaterSourceForm,
+    NoiseStationForm,
+    TargetForm,
+    WaterSectionForm,
+)
 from .models import AirStation, AirThreshold, DrinkingWaterSource, NoiseStation, Target, WaterSection
 
 app_name = "quality"

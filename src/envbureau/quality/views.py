@@ -93,7 +93,13 @@ def _export(request, charts, name):
     sel = [c for c in charts if key in ("all", c["id"])]
     if not sel:
         raise Http404
-    return xlsx_response(f"{name}.xlsx", [(c["title"][:31], c["header"], c["rows"]) for c in sel])
+    return xlsx_response(f"{name}.xlsx", [(_sheet(i, c["title"]), c["header"], c["rows"]) for i, c in enumerate(sel)])
+
+
+def _sheet(i: int, title: str) -> str:
+    """Excel sheet titles: ≤ 31 characters, none of []:*?/\\, unique."""
+    clean = "".join(ch for ch in title if ch not in "[]:*?/\\")
+    return f"{i + 1}.{clean}"[:31]
 
 
 def _f(x, nd=0):
@@ -273,7 +279,16 @@ def target_progress(j, year) -> list[dict]:
             if d["projected"] is not None:
                 pk = d["projected"] <= t.value if d["direction"] == "le" else d["projected"] >= t.value
                 d["projection_text"] = "预计全年可完成" if pk else "预计全年难以完成"
-        elif key is None:
+        elif t.indicator == "water_class3_share" and ytd is not None:
+            from .water import assess_water
+
+            w = assess_water(j, ytd_p)
+            d["current"] = w["class_1_3_share"]
+            d["previous"] = assess_water(j, ytd_p.shifted_year(-1))["class_1_3_share"]
+            d["period"] = ytd_p.label
+            if d["current"] is not None:
+                d["status"] = "目前达到目标" if d["current"] >= t.value else "目前未达目标"
+        else:
             d["status"] = "见水环境页面"
         out.append(d)
     return out
@@ -525,7 +540,7 @@ def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, s
     s2 = []
     names = {"pm25_mean": "PM2.5平均浓度", "pm10_mean": "PM10平均浓度", "so2_mean": "SO2平均浓度",
              "no2_mean": "NO2平均浓度", "co_p95": "CO浓度(日均值第95百分位)", "o3_8h_p90": "O3浓度(日最大8小时平均第90百分位)"}
-    for i, key in enumerate(A.KEY_STATS):
+    for key in A.KEY_STATS:
         if r[key] is None:
             continue
         unit = "毫克/立方米" if key == "co_p95" else "微克/立方米"

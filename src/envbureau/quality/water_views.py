@@ -1,17 +1,132 @@
+"""Water and noise pages (sections coloured by class vs target, monthly class table with the deciding
+items, share of Ⅰ–Ⅲ over time; noise compliance by zone, day and night)."""
+
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .views import _need_view
+from envbureau.core.models import Jurisdiction
+from envbureau.core.scoping import restrict
+from envbureau.standards import water as std_water
+
+from . import assessment as A
+from .models import NoiseLeq, NoiseStation, SectionPeriodClass, WaterSection
+from .views import _ctx, _export, _need_view
+from .water import assess_water, noise_compliance
+
+CLASS_COLOURS = {1: "#CCFFFF", 2: "#00CCFF", 3: "#00FF00", 4: "#FFFF00", 5: "#FF9B00", 6: "#FF0000"}
+
+
+def _choices(user, model):
+    paths = set(restrict(model.objects.all(), user, "view").values_list("jurisdiction__path", flat=True))
+    codes = {c for p in paths for c in p.split("/") if c}
+    return list(restrict(Jurisdiction.objects.filter(code__in=codes), user, "view").order_by("path"))
+
+
+def _pick(request, choices, years):
+    code = request.GET.get("j")
+    j = next((c for c in choices if c.code == code), None) if code else (choices[0] if choices else None)
+    if code and j is None:
+        raise Http404
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else dt.date.today().year))
+    except ValueError:
+        raise Http404 from None
+    return j, year
 
 
 @login_required
 def water_dashboard(request):
     _need_view(request)
-    return render(request, "quality/empty.html", {"title": _("水环境质量")})
+    choices = _choices(request.user, WaterSection)
+    years = sorted({d.year for d in SectionPeriodClass.objects.filter(period="year").values_list("start", flat=True)},
+                   reverse=True)
+    j, year = _pick(request, choices, years)
+    if j is None:
+        return render(request, "quality/empty.html", {"title": _("水环境质量")})
+    period = A.make_period(year)
+    r = assess_water(j, period, request.user)
+    secs = {s.pk: s for s in restrict(WaterSection.objects.filter(jurisdiction__path__startswith=j.path), request.user, "view")}
+    monthly = {}
+    for c in SectionPeriodClass.objects.filter(section_id__in=secs, period="month", start__year=year):
+        monthly[(c.section_id, c.start.month)] = c
+    months = range(1, 13)
+    table = []
+    share = []
+    for m in months:
+        cs = [monthly[(sid, m)] for sid in secs if (sid, m) in monthly and monthly[(sid, m)].water_class]
+        n13 = sum(1 for c in cs if c.water_class <= 3)
+        share.append(round(100 * n13 / len(cs), 1) if cs else None)
+    for sid, s in sorted(secs.items(), key=lambda kv: kv[1].code):
+        row = [s.name, s.river, s.get_control_level_display(), std_water.class_name(s.target_class)]
+        for m in months:
+            c = monthly.get((sid, m))
+            row.append("" if c is None or not c.water_class else
+                       std_water.class_name(c.water_class) + ("" if c.meets_target else "✗")
+                       + (f" {'、'.join(c.deciding)}" if c.water_class > 3 and c.deciding else ""))
+        table.append(row)
+    points = [{"name": x["name"], "value": [secs_by_code.longitude, secs_by_code.latitude, x["class_number"]],
+               "itemStyle": {"color": CLASS_COLOURS.get(x["class_number"], "#999"),
+                             "borderColor": "#198754" if x["meets_target"] else "#dc3545", "borderWidth": 3}}
+              for x in r["sections"] for secs_by_code in [next(s for s in secs.values() if s.code == x["code"])]
+              if secs_by_code.longitude is not None]
+    charts = [
+        {"id": "sections", "title": f"{year}年断面水质类别(填充色=类别,边框绿=达标/红=未达目标)", "option": {
+            "tooltip": {}, "xAxis": {"type": "value", "scale": True, "name": "经度"},
+            "yAxis": {"type": "value", "scale": True, "name": "纬度"},
+            "series": [{"type": "scatter", "symbolSize": 20, "data": points,
+                        "label": {"show": True, "position": "right", "formatter": "{b}"}}]},
+         "header": ["断面", "河流", "控制级别", "目标", "年度类别", "达标", "超标项目(倍数)", "样品数"],
+         "rows": [[x["name"], x["river"], x["control_level"], x["target"], x["class"], "是" if x["meets_target"] else "否",
+                   "、".join(f"{k}({v})" for k, v in x["target_exceedance"].items()), x["n_samples"]] for x in r["sections"]]},
+        {"id": "share", "title": f"{year}年各月Ⅰ～Ⅲ类断面比例(%)", "half": True, "option": {
+            "tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [f"{m}月" for m in months]},
+            "yAxis": {"type": "value", "max": 100}, "series": [{"type": "bar", "data": share, "name": "Ⅰ～Ⅲ类比例"}]},
+         "header": ["月份", "Ⅰ～Ⅲ类比例(%)"], "rows": [[f"{m}月", share[m - 1]] for m in months]},
+        {"id": "classes", "title": f"{year}年断面水质类别构成", "half": True, "option": {
+            "tooltip": {}, "series": [{"type": "pie", "radius": "65%", "data": [
+                {"name": k, "value": v, "itemStyle": {"color": CLASS_COLOURS[i + 1]}}
+                for i, (k, v) in enumerate(r["class_counts"].items()) if v]}]},
+         "header": ["类别", "断面数"], "rows": [[k, v] for k, v in r["class_counts"].items()]},
+    ]
+    monthly_chart = {"id": "monthly", "title": f"{year}年各断面逐月水质类别(✗=未达目标;劣于Ⅲ类时列出主要超标项目)",
+                     "header": ["断面", "河流", "控制级别", "目标", *[f"{m}月" for m in months]], "rows": table}
+    resp = _export(request, charts + [monthly_chart], f"水环境质量-{j.name}-{year}")
+    if resp:
+        return resp
+    return render(request, "quality/water_dashboard.html",
+                  _ctx(request, j, period, choices, charts=charts, monthly=monthly_chart, r=r, title=_("水环境质量"),
+                       years_override=years))
 
 
 @login_required
 def noise_dashboard(request):
     _need_view(request)
-    return render(request, "quality/empty.html", {"title": _("声环境质量")})
+    choices = _choices(request.user, NoiseStation)
+    years = sorted({d.year for d in NoiseLeq.objects.dates("date", "year")}, reverse=True)
+    j, year = _pick(request, choices, years)
+    if j is None:
+        return render(request, "quality/empty.html", {"title": _("声环境质量")})
+    period = A.make_period(year)
+    rows = noise_compliance(j, period, request.user)
+    zone_label = {z: f"{z}类" for z in ("0", "1", "2", "3", "4a", "4b")}
+    table = [[zone_label[r["zone"]], r["n_stations"], r["day"]["limit"], r["day"]["mean_leq"], r["day"]["rate"],
+              r["night"]["limit"], r["night"]["mean_leq"], r["night"]["rate"]] for r in rows]
+    chart = {"id": "noise", "title": f"{year}年各类功能区昼夜达标率(%)", "option": {
+        "tooltip": {"trigger": "axis"}, "legend": {}, "xAxis": {"type": "category", "data": [t[0] for t in table]},
+        "yAxis": {"type": "value", "max": 100},
+        "series": [{"name": "昼间", "type": "bar", "data": [t[4] for t in table]},
+                   {"name": "夜间", "type": "bar", "data": [t[7] for t in table]}]},
+        "header": ["功能区", "监测点数", "昼间限值dB(A)", "昼间能量平均Leq", "昼间达标率(%)", "夜间限值dB(A)",
+                   "夜间能量平均Leq", "夜间达标率(%)"], "rows": table,
+        "note": "达标率 = 达标的监测日数 ÷ 有效监测日数(GB 3096-2008 表1 限值,Leq 修约到0.1 dB 后比较)"}
+    resp = _export(request, [chart], f"声环境质量-{j.name}-{year}")
+    if resp:
+        return resp
+    synthetic = NoiseStation.objects.filter(synthetic=True).exists()
+    return render(request, "quality/noise_dashboard.html",
+                  _ctx(request, j, period, choices, charts=[chart], title=_("声环境质量"), synthetic=synthetic,
+                       years_override=years))

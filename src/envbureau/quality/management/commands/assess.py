@@ -22,7 +22,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, medium, jurisdiction, year, month, quarter, start, end, json: bool = False, **opts):
         from envbureau.core.models import Jurisdiction
-
         from envbureau.quality.assessment import make_period
 
         j = Jurisdiction.objects.filter(code=jurisdiction).first()

@@ -24,7 +24,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, format, hour_ending, user, **opts):
         from envbureau.core.models import User
-
         from envbureau.quality.airdata import ImportFailed, import_files
 
         actor = User.objects.get(username=user) if user else None
@@ -59,7 +58,7 @@ class Command(BaseCommand):
             bar.close()
             for err in e.errors[:50]:
                 self.stderr.write(f"{err['file']} 第{err['row']}行 [{err['column']}] {err['message']}")
-            raise CommandError(f"{e.total_errors} 处错误,未写入任何数据 / {e.total_errors} errors, nothing written")
+            raise CommandError(f"{e.total_errors} 处错误,未写入任何数据 / {e.total_errors} errors, nothing written") from None
         bar.close()
         self.stdout.write(
             f"{out['rows']} 行: 新增 {out['inserted']}, 更新 {out['updated']}, 未变 {out['unchanged']}; "

@@ -1,0 +1,173 @@
+"""Surface water and noise on top of envbureau.standards.water / .noise: section classes per month,
+quarter and year (stored, with the deciding items), the period assessment of a jurisdiction's
+sections, water-target warnings and noise compliance by zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings as _warnings
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from envbureau.standards import noise as std_noise
+from envbureau.standards import water as std_water
+
+WATER_RULES = "GB 3838-2002; 地表水环境质量评价办法(试行)(环办〔2011〕22号)"
+
+
+def _period_starts(d: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    m0 = dt.date(d.year, d.month, 1)
+    m1 = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1) - dt.timedelta(days=1)
+    q = (d.month - 1) // 3
+    q0 = dt.date(d.year, 3 * q + 1, 1)
+    q1 = dt.date(d.year + (q == 3), (3 * q + 3) % 12 + 1, 1) - dt.timedelta(days=1)
+    return [("month", m0, m1), ("quarter", q0, q1), ("year", dt.date(d.year, 1, 1), dt.date(d.year, 12, 31))]
+
+
+def _values(sample) -> dict:
+    vals = dict(sample.values)
+    for k in sample.invalid or []:
+        vals.pop(k, None)
+    return vals
+
+
+def classify_samples(section, samples) -> std_water.WaterResult | None:
+    if not samples:
+        return None
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")
+        means = std_water.section_means([_values(s) for s in samples])
+        return std_water.classify(means, section.water_body_type, target=section.target_class)
+
+
+@transaction.atomic
+def rebuild_section_classes(section_dates: dict[int, set]) -> int:
+    """Recompute the month, quarter and year classes containing the given sample dates."""
+    from .models import SectionPeriodClass, WaterSample, WaterSection
+
+    n = 0
+    for sid, dates in section_dates.items():
+        section = WaterSection.objects.get(pk=sid)
+        periods = {p for d in dates for p in _period_starts(d)}
+        for kind, start, end in sorted(periods):
+            samples = list(WaterSample.objects.filter(section_id=sid, time__date__gte=start, time__date__lte=end))
+            SectionPeriodClass.objects.filter(section_id=sid, period=kind, start=start).delete()
+            r = classify_samples(section, samples)
+            if r is None:
+                continue
+            with _warnings.catch_warnings():
+                _warnings.simplefilter("ignore")
+                cwqi = std_water.cwqi_section(r.values, section.water_body_type)
+            SectionPeriodClass.objects.create(
+                section_id=sid, period=kind, start=start, water_class=r.water_class or None,
+                deciding=(r.main_pollutants or [std_water.ITEMS[k][0] for k in r.deciding_items]),
+                values={k: v for k, v in r.values.items() if v == v}, n_samples=len(samples),
+                meets_target=bool(r.compliant), cwqi=cwqi, rules=WATER_RULES)
+            n += 1
+    return n
+
+
+def sections_of(jurisdiction, user=None):
+    from .models import WaterSection
+
+    qs = WaterSection.objects.filter(jurisdiction__path__startswith=jurisdiction.path, active=True)
+    if user is not None:
+        qs = qs.restrict(user, "view")
+    return list(qs.select_related("jurisdiction").order_by("code"))
+
+
+def assess_water(jurisdiction, period, user=None) -> dict:
+    """Class of each section over the period (means of its samples), share of Ⅰ–Ⅲ, worse than Ⅴ,
+    sections meeting their target, city CWQI — all by envbureau.standards.water."""
+    from .models import WaterSample
+
+    secs = sections_of(jurisdiction, user)
+    rows, means, wbs = [], [], []
+    samples = {}
+    for s in WaterSample.objects.filter(section__in=secs, time__date__gte=period.start, time__date__lte=period.end):
+        samples.setdefault(s.section_id, []).append(s)
+    for sec in secs:
+        r = classify_samples(sec, samples.get(sec.pk, []))
+        cls = r.water_class if r else 0
+        rows.append({"code": sec.code, "name": sec.name, "river": sec.river, "control_level": sec.get_control_level_display(),
+                     "target": std_water.class_name(sec.target_class), "class": std_water.class_name(cls) if cls else None,
+                     "class_number": cls or None, "meets_target": bool(r and r.compliant),
+                     "deciding": "、".join(r.main_pollutants or ([] if cls <= 3 else r.deciding_items)) if r else "",
+                     "target_exceedance": ({std_water.ITEMS[k][0]: round(v, 1) for k, v in r.target_exceedance.items()}
+                                           if r else {}),
+                     "n_samples": len(samples.get(sec.pk, [])), "synthetic": sec.synthetic})
+        if r:
+            means.append(r.values)
+            wbs.append(sec.water_body_type)
+    classed = [r for r in rows if r["class_number"]]
+    n = len(classed)
+    n13 = sum(1 for r in classed if r["class_number"] <= 3)
+    n6 = sum(1 for r in classed if r["class_number"] == 6)
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")
+        cwqi = std_water.cwqi_city(means, wbs) if means else None
+    return {"jurisdiction": {"code": jurisdiction.code, "name": jurisdiction.name},
+            "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label},
+            "n_sections": n, "n_class_1_3": n13, "class_1_3_share": round(100 * n13 / n, 1) if n else None,
+            "n_worse_v": n6, "worse_v_share": round(100 * n6 / n, 1) if n else None,
+            "n_meeting_target": sum(1 for r in classed if r["meets_target"]),
+            "class_counts": {std_water.class_name(c): sum(1 for r in classed if r["class_number"] == c) for c in range(1, 7)},
+            "grade": std_water.set_grade(n, n13, n6) if n >= 5 else None,
+            "cwqi": None if cwqi is None else round(cwqi, 2), "sections": rows, "rules": WATER_RULES,
+            "synthetic": any(r["synthetic"] for r in rows)}
+
+
+def scan_water_warnings(since: dt.datetime | None = None) -> int:
+    """Automatic-station samples worse than the section's target class raise water-target warnings."""
+    from .models import WaterSample
+    from .services import _raise
+
+    qs = WaterSample.objects.filter(kind="automatic", section__automatic=True).select_related("section__jurisdiction")
+    if since:
+        qs = qs.filter(time__gte=since)
+    created = 0
+    for s in qs.order_by("time"):
+        sec = s.section
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("ignore")
+            r = std_water.classify(_values(s), sec.water_body_type, target=sec.target_class)
+        if r.compliant is False:
+            items = "、".join(f"{std_water.ITEMS[k][0]}({v:.1f})" for k, v in r.target_exceedance.items())
+            msg = (f"{sec.name} 自动站 {timezone.localtime(s.time):%Y-%m-%d %H:%M} 水质{std_water.class_name(r.water_class)}类,"
+                   f"劣于目标{std_water.class_name(sec.target_class)}类;超标项目 {items}")
+            _w, new = _raise("water_target", sec.jurisdiction, f"quality.watersection:{sec.pk}", sec.name, s.time,
+                             s.time, msg, value=float(r.water_class), threshold=float(sec.target_class))
+            created += new
+    return created
+
+
+# ---------------------------------------------------------------------------
+# noise
+# ---------------------------------------------------------------------------
+def noise_compliance(jurisdiction, period, user=None) -> list[dict]:
+    """Day and night compliance per zone class (GB 3096-2008), from daily Ld/Ln."""
+    from .models import NoiseLeq, NoiseStation
+
+    stations = NoiseStation.objects.filter(jurisdiction__path__startswith=jurisdiction.path, active=True)
+    if user is not None:
+        stations = stations.restrict(user, "view")
+    zone_of = dict(stations.values_list("id", "zone"))
+    data: dict[tuple[str, str], list[float]] = {}
+    for sid, per, leq in NoiseLeq.objects.filter(station_id__in=zone_of, date__gte=period.start,
+                                                 date__lte=period.end).values_list("station_id", "period", "leq"):
+        data.setdefault((zone_of[sid], per), []).append(leq)
+    out = []
+    for zone in std_noise.ZONES:
+        row = {"zone": zone, "n_stations": sum(1 for z in zone_of.values() if z == zone)}
+        for per in ("day", "night"):
+            vals = np.array(data.get((zone, per), []), dtype=np.float64)
+            c = std_noise.compliance(vals, zone, per)
+            n = int((~np.isnan(c.leq)).sum())
+            row[per] = {"limit": c.limit, "n": n, "compliant": int(c.compliant.sum()),
+                        "rate": round(100 * c.compliant.sum() / n, 1) if n else None,
+                        "mean_leq": None if not n else round(float(std_noise.energy_average(vals)), 1)}
+        if row["n_stations"]:
+            out.append(row)
+    return out
