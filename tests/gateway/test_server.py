@@ -303,3 +303,13 @@ def test_slow_hook_catches_up_from_the_log(tmp_path):
         assert g.wait_for(lambda: tuple(g.gw.hook_cursor) == tuple(g.gw.last_commit_position), 10)
     finally:
         g.stop()
+
+
+def test_time_calibration_request_gets_9013_then_1012(gateway):
+    s = gateway.connect()
+    s.sendall(build_frame("QN=20260101120000001;ST=32;CN=1013;PW=123456;MN=MN0006;Flag=5;CP=&&&&"))
+    answer, command = (decode(f) for f in read_frames(s, 2))
+    assert (answer.cn, answer.qn, answer.flag) == ("9013", "20260101120000001", 4)
+    assert command.cn == "1012" and command.mn == "MN0006" and command.wants_ack
+    sent_time = command.data_time_text or command.params["SystemTime"]
+    assert abs(int(sent_time[:8]) - int(time.strftime("%Y%m%d", time.gmtime(time.time() + 8 * 3600)))) <= 1

@@ -230,3 +230,14 @@ def test_bad_datatime_raises_library_error():
 def test_all_errors_are_library_errors():
     for cls in (FramingError, LengthError, CRCError, SegmentError):
         assert issubclass(cls, HJ212Error) and issubclass(cls, ValueError)
+
+
+def test_set_time_command_follows_the_device_version():
+    from envbureau.hj212 import build_set_time
+
+    now = datetime(2026, 7, 6, 10, 35, 12, 345000, tzinfo=CHINA_TZ)
+    cmd = decode(build_set_time(decode(NOTIFY_1013), now))
+    assert (cmd.cn, cmd.st, cmd.mn, cmd.pw, cmd.flag, cmd.qn) == ("1012", "32", MN, "123456", 5, "20260706103512345")
+    assert cmd.params == {"SystemTime": "20260706103512"}
+    old = decode(build_frame("QN=1;ST=32;CN=1013;PW=1;MN=X;Flag=1;CP=&&&&"))
+    assert decode(build_set_time(old, now)).flag == 1

@@ -26,8 +26,16 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from envbureau.hj212 import ALL_CRC_DIALECTS, FrameSplitter, HJ212Error, build_reply, decode, parse_segment
-from envbureau.hj212.codes import COMMANDS, is_answer
+from envbureau.hj212 import (
+    ALL_CRC_DIALECTS,
+    FrameSplitter,
+    HJ212Error,
+    build_reply,
+    build_set_time,
+    decode,
+    parse_segment,
+)
+from envbureau.hj212.codes import CN_TIME_CALIBRATION_REQUEST, COMMANDS, is_answer
 from envbureau.hj212.crc import HJ212
 
 from .registry import MemoryRegistry, PointDirectory, stored_packet
@@ -323,6 +331,10 @@ class Gateway:
         reply = build_reply(p)
         if reply is not None:
             batch.acks.append((conn, reply))
+        if cn == CN_TIME_CALIBRATION_REQUEST:
+            # the device asks for the time: answer 9013 (above), then set it with 1012 (2017 Table 9)
+            batch.acks.append((conn, build_set_time(p)))
+            c["time_set_sent"] += 1
         self._wake.set()
         if batch.nbytes > self.config.max_pending_bytes and not self._paused:
             self._pause_all()

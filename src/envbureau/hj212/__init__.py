@@ -18,9 +18,11 @@ from .codec import (
     SegmentError,
     answer_qn,
     build_answer,
+    build_command,
     build_frame,
     build_reply,
     build_segment,
+    build_set_time,
     decimal_parts,
     decode,
     format_cp,
@@ -33,7 +35,7 @@ from .crc import hj212_crc16, identify_crc, modbus_crc16
 
 __all__ = [
     "ALL_CRC_DIALECTS", "CHINA_TZ", "CRCError", "FrameSplitter", "FramingError", "HJ212Error", "LengthError",
-    "Packet", "SegmentError", "answer_qn", "build_answer", "build_frame", "build_reply", "build_segment",
+    "Packet", "SegmentError", "answer_qn", "build_answer", "build_command", "build_frame", "build_reply", "build_segment", "build_set_time",
     "decimal_parts", "decode", "format_cp", "format_qn", "format_time", "hj212_crc16", "identify_crc",
     "modbus_crc16", "parse_segment", "parse_time",
 ]

@@ -592,6 +592,23 @@ def build_reply(packet: Packet) -> bytes | None:
     return build_answer(packet, codes.CN_DATA_ANSWER)
 
 
+def build_command(request_to: Packet, cn: str, cp_items: dict[str, object] | None = None,
+                  now: datetime | None = None, ack: bool = True) -> bytes:
+    """A platform command (e.g. 1012 set time) to the device that sent ``request_to``, in its version:
+    new QN from ``now``, the device's ST, PW and MN, Flag = version bits (+ A when ``ack``)."""
+    now = now or datetime.now(CHINA_TZ)
+    flag = ((request_to.version & 0x3F) << 2) | (codes.FLAG_ACK if ack else 0)
+    seg = build_segment(cn=cn, st=request_to.st or "32", qn=format_qn(now), pw=request_to.pw, mn=request_to.mn,
+                        flag=flag, cp=format_cp({k: str(v) for k, v in (cp_items or {}).items()}))
+    return build_frame(seg)
+
+
+def build_set_time(request_to: Packet, now: datetime | None = None) -> bytes:
+    """1012 set field-machine time — what the platform sends after answering a 1013 request."""
+    now = now or datetime.now(CHINA_TZ)
+    return build_command(request_to, codes.CN_SET_TIME, {"SystemTime": format_time(now)}, now=now)
+
+
 def answer_qn(packet: Packet) -> str | None:
     """QN an answer (9011/9012/9013/9014) refers to: header in 2017, inside CP in 2005."""
     return packet.params.get("QN") or packet.qn
