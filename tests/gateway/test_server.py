@@ -313,3 +313,35 @@ def test_time_calibration_request_gets_9013_then_1012(gateway):
     assert command.cn == "1012" and command.mn == "MN0006" and command.wants_ack
     sent_time = command.data_time_text or command.params["SystemTime"]
     assert abs(int(sent_time[:8]) - int(time.strftime("%Y%m%d", time.gmtime(time.time() + 8 * 3600)))) <= 1
+
+
+def test_garbage_flood_is_counted_but_sampled_in_the_log(gateway):
+    gateway.gw.REJECT_LOG_FULL = 5
+    gateway.gw.REJECT_SAMPLE = 10
+    s = gateway.connect()
+    s.sendall(b"".join(upload(mn="NOBODY", dt=f"2026010112{i:02d}00") for i in range(40)) + upload())
+    read_frames(s, 1)
+    assert gateway.wait_for(lambda: gateway.gw.stats.rejected["unknown_mn"] == 40)
+    time.sleep(0.1)
+    lines = [x for f in (gateway.gw.root / "rejected").glob("*.jsonl") for x in f.read_text().splitlines()]
+    assert len(lines) == 5 + 4  # the first five, then the 10th, 20th, 30th and 40th
+    assert gateway.counter("rejects_not_logged") == 40 - 9
+
+
+def test_backpressure_pauses_reading_until_the_log_catches_up(gateway):
+    release = threading.Event()
+    original = gateway.gw.log.append_and_sync
+
+    def slow(data):
+        release.wait(5)
+        return original(data)
+
+    gateway.gw.log.append_and_sync = slow
+    gateway.gw.config.max_pending_bytes = 2000
+    s = gateway.connect()
+    frames = [upload(qn=f"202601011200{i:05d}", dt=f"2026010112{i:02d}00") for i in range(30)]
+    s.sendall(b"".join(frames))
+    assert gateway.wait_for(lambda: gateway.counter("backpressure_pauses") >= 1)
+    release.set()
+    assert len(read_frames(s, 30)) == 30
+    assert len(stored_frames(gateway)) == 30

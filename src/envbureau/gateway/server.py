@@ -111,6 +111,7 @@ class DeviceConnection(asyncio.Protocol):
         self.peer = ""
         self.last_seen = time.monotonic()
         self.mns: set[str] = set()
+        self.rejects = 0
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -339,9 +340,19 @@ class Gateway:
         if batch.nbytes > self.config.max_pending_bytes and not self._paused:
             self._pause_all()
 
+    #: per connection, every rejection up to this many is logged in full, then one in REJECT_SAMPLE
+    REJECT_LOG_FULL = 200
+    REJECT_SAMPLE = 100
+
     def reject(self, conn: DeviceConnection | None, reason: str, detail: str, raw: bytes = b"",
                offset: int | None = None, mn: str | None = None) -> None:
         self.stats.rejected[reason] += 1
+        if conn is not None:
+            conn.rejects += 1
+            n = conn.rejects
+            if n > self.REJECT_LOG_FULL and n % self.REJECT_SAMPLE:
+                self.stats.c["rejects_not_logged"] += 1  # counted, but a garbage flood must not fill the disk
+                return
         raw = raw[:4096]
         entry = {"at": time.time(), "peer": conn.peer if conn else "", "reason": reason, "detail": detail,
                  "offset": offset, "mn": mn, "frame": raw.decode("utf-8", "backslashreplace")}
