@@ -29,12 +29,27 @@ def find_declaration(point: MonitoringPoint, factor: str, at: dt.datetime) -> De
     return Declaration.objects.filter(q).order_by("-start").first()
 
 
+class ActiveIndex:
+    """Which (point, kind, factor) have an active alarm, loaded once per batch, so rules that find
+    nothing to clear (the normal case) cost no query."""
+
+    def __init__(self, point_ids):
+        self.keys = set(Alarm.objects.filter(point_id__in=list(point_ids), active=True)
+                        .values_list("point_id", "kind", "factor"))
+
+    def has(self, point_id, kind, factor) -> bool:
+        return (point_id, kind, factor) in self.keys or (factor is None and any(
+            k[0] == point_id and k[1] == kind for k in self.keys))
+
+
 def raise_alarm(point: MonitoringPoint, kind: str, at: dt.datetime, *, factor: str = "", detail_key: str = "",
                 value: float | None = None, limit_value: float | None = None, on_converted: bool = False,
-                message: str = "") -> tuple[Alarm, bool]:
+                message: str = "", index: ActiveIndex | None = None) -> tuple[Alarm, bool]:
     """Open an alarm, or fold this occurrence into the live one with the same key. Returns (alarm, created)."""
-    alarm = (Alarm.objects.filter(point=point, kind=kind, factor=factor, detail_key=detail_key, active=True,
-                                  status__in=LIVE).order_by("-started_at").first())
+    alarm = None
+    if index is None or index.has(point.pk, kind, factor):
+        alarm = (Alarm.objects.filter(point=point, kind=kind, factor=factor, detail_key=detail_key, active=True,
+                                      status__in=LIVE).order_by("-started_at").first())
     if alarm is not None:
         changed = []
         if at > alarm.last_seen_at:
@@ -56,13 +71,17 @@ def raise_alarm(point: MonitoringPoint, kind: str, at: dt.datetime, *, factor: s
         point=point, enterprise_id=point.enterprise_id, kind=kind, factor=factor, detail_key=detail_key,
         started_at=at, last_seen_at=at, value=value, limit_value=limit_value, on_converted=on_converted,
         message=message[:300], declared=decl is not None, declaration=decl)
+    if index is not None:
+        index.keys.add((point.pk, kind, factor))
     return alarm, True
 
 
 def clear_condition(point: MonitoringPoint, kind: str, at: dt.datetime, *, factor: str | None = None,
-                    detail_key: str | None = None) -> int:
+                    detail_key: str | None = None, index: ActiveIndex | None = None) -> int:
     """The condition is gone as of `at`: live alarms stop folding new occurrences (they stay open
     until staff close them).  Older data than the alarm's last occurrence does not clear it."""
+    if index is not None and not index.has(point.pk, kind, factor):
+        return 0
     qs = Alarm.objects.filter(point=point, kind=kind, active=True, last_seen_at__lte=at)
     if factor is not None:
         qs = qs.filter(factor=factor)
@@ -82,7 +101,7 @@ def _fmt(v: float | None) -> str:
 
 
 def evaluate_values(point: MonitoringPoint, at: dt.datetime, factors: dict[str, dict], period: str,
-                    limits: list[PollutantLimit]) -> list[Alarm]:
+                    limits: list[PollutantLimit], index: ActiveIndex | None = None) -> list[Alarm]:
     """Evaluate one hour (period="hour") or day ("day") of a point.
 
     factors: {factor: {"Avg": .., "ZsAvg": .., "Min": .., "Max": .., "Flag": ..}}.
@@ -97,11 +116,11 @@ def evaluate_values(point: MonitoringPoint, at: dt.datetime, factors: dict[str, 
         # Device states (M/D/C/F/P) and invalid flags (T/B): one alarm per flag while it persists.
         if flag in DEVICE_STATE_FLAGS:
             a, created = raise_alarm(point, AlarmKind.DEVICE_STATE, at, factor=factor, detail_key=flag,
-                                     message=_("数据标记 %(f)s(%(l)s)") % {"f": flag, "l": DEVICE_STATE_FLAGS[flag]})
+                                     message=_("数据标记 %(f)s(%(l)s)") % {"f": flag, "l": DEVICE_STATE_FLAGS[flag]}, index=index)
             if created:
                 raised.append(a)
         else:
-            clear_condition(point, AlarmKind.DEVICE_STATE, at, factor=factor)
+            clear_condition(point, AlarmKind.DEVICE_STATE, at, factor=factor, index=index)
         avg = fields.get("Avg")
         invalid_reason = None
         if flag in INVALID_FLAGS:
@@ -111,11 +130,12 @@ def evaluate_values(point: MonitoringPoint, at: dt.datetime, factors: dict[str, 
         elif factor == "w01001" and avg is not None and avg > 14:
             invalid_reason = _("pH 超出 0–14")
         if invalid_reason:
-            a, created = raise_alarm(point, AlarmKind.INVALID, at, factor=factor, value=avg, message=invalid_reason)
+            a, created = raise_alarm(point, AlarmKind.INVALID, at, factor=factor, value=avg, message=invalid_reason,
+                                     index=index)
             if created:
                 raised.append(a)
         else:
-            clear_condition(point, AlarmKind.INVALID, at, factor=factor)
+            clear_condition(point, AlarmKind.INVALID, at, factor=factor, index=index)
         if invalid_reason or flag in DEVICE_STATE_FLAGS:
             continue  # a value the device itself marks unusable is not judged against the limit
         for lim in by_factor.get(factor, ()):
@@ -136,27 +156,35 @@ def evaluate_values(point: MonitoringPoint, at: dt.datetime, factors: dict[str, 
                     msg += _(",超标 %(m).2f 倍") % {"m": multiple}
                 a, created = raise_alarm(point, AlarmKind.EXCEEDANCE, at, factor=factor, detail_key=key, value=value,
                                          limit_value=lim.limit_value if value > (lim.limit_value or float("inf"))
-                                         else lim.lower_limit, on_converted=lim.on_converted, message=msg)
+                                         else lim.lower_limit, on_converted=lim.on_converted, message=msg,
+                                         index=index)
                 if created:
                     raised.append(a)
             else:
-                clear_condition(point, AlarmKind.EXCEEDANCE, at, factor=factor, detail_key=key)
+                clear_condition(point, AlarmKind.EXCEEDANCE, at, factor=factor, detail_key=key, index=index)
     return raised
 
 
-def evaluate_flatline(point: MonitoringPoint, factor: str, at: dt.datetime, hours: int | None = None) -> Alarm | None:
-    """N consecutive hourly averages of a factor identical (a stuck analyser) → flat-line alarm."""
+def evaluate_flatline(point: MonitoringPoint, factor: str, at: dt.datetime, hours: int | None = None,
+                      series: dict | None = None, index: ActiveIndex | None = None) -> Alarm | None:
+    """N consecutive hourly averages of a factor identical (a stuck analyser) → flat-line alarm.
+
+    `series` ({hour: avg}) may carry the recent values already read for the batch."""
     hours = hours or int(conf.get("SOURCES_FLATLINE_HOURS"))
     start = at - dt.timedelta(hours=hours - 1)
-    rows = list(PointHourly.objects.filter(point=point, factor=factor, hour__gte=start, hour__lte=at)
-                .order_by("hour").values_list("hour", "avg"))
+    if series is None:
+        rows = list(PointHourly.objects.filter(point=point, factor=factor, hour__gte=start, hour__lte=at)
+                    .order_by("hour").values_list("hour", "avg"))
+    else:
+        rows = [(start + dt.timedelta(hours=i), series[start + dt.timedelta(hours=i)]) for i in range(hours)
+                if start + dt.timedelta(hours=i) in series]
     values = [v for _h, v in rows if v is not None]
     if len(rows) == hours and len(values) == hours and max(values) - min(values) <= 1e-9:
-        a, created = raise_alarm(point, AlarmKind.FLATLINE, at, factor=factor, value=values[-1],
+        a, created = raise_alarm(point, AlarmKind.FLATLINE, at, factor=factor, value=values[-1], index=index,
                                  message=_("连续 %(n)d 小时数值恒为 %(v)s") % {"n": hours, "v": _fmt(values[-1])})
         return a if created else None
     if len(values) >= 2 and values[-1] != values[-2]:
-        clear_condition(point, AlarmKind.FLATLINE, at, factor=factor)
+        clear_condition(point, AlarmKind.FLATLINE, at, factor=factor, index=index)
     return None
 
 

@@ -111,7 +111,7 @@ class SourcesRegistry:
         from envbureau.core import audit
 
         from . import alarms
-        from .models import Alarm, MonitoringPoint, PointDaily, PointHourly
+        from .models import Alarm, MonitoringPoint, PointDaily, PointHourly, PollutantLimit
 
         by_point: dict = defaultdict(list)
         for p in batch:
@@ -186,17 +186,20 @@ class SourcesRegistry:
             self._upsert(PointDaily, list(daily_rows.values()), ["point", "factor", "day"])
 
         raised = 0
+        index = alarms.ActiveIndex({p.pk for p, _at, _f, _k in evaluations}) if evaluations else None
         limits_cache: dict = {}
+        for lim in PollutantLimit.objects.filter(point_id__in={p.pk for p, _at, _f, _k in evaluations}):
+            limits_cache.setdefault(lim.point_id, []).append(lim)
+        series = self._recent_hours(hourly_rows)
         for point, at, factors, kind in evaluations:
             if kind == "flags":
-                raised += len(alarms.evaluate_values(point, at, factors, "flags", []))
+                raised += len(alarms.evaluate_values(point, at, factors, "flags", [], index=index))
                 continue
-            if point.pk not in limits_cache:
-                limits_cache[point.pk] = list(point.limits.all())
-            raised += len(alarms.evaluate_values(point, at, factors, kind, limits_cache[point.pk]))
+            raised += len(alarms.evaluate_values(point, at, factors, kind, limits_cache.get(point.pk, []), index=index))
             if kind == "hour":
                 for factor in factors:
-                    if alarms.evaluate_flatline(point, factor, at) is not None:
+                    if alarms.evaluate_flatline(point, factor, at, series=series.get((point.pk, factor), {}),
+                                                index=index) is not None:
                         raised += 1
         if hourly_rows or daily_rows:
             self._mark_declared(hourly_rows, daily_rows)
@@ -205,6 +208,23 @@ class SourcesRegistry:
                          changes={"hourly": len(hourly_rows), "daily": len(daily_rows), "alarms_raised": raised,
                                   "packets": len(batch)})
         return {"hourly": len(hourly_rows), "daily": len(daily_rows), "alarms": raised}
+
+    @staticmethod
+    def _recent_hours(hourly_rows: dict) -> dict:
+        """{(point, factor): {hour: avg}} covering the batch's hours and the flat-line look-back, in one query."""
+        from . import conf
+        from .models import PointHourly
+
+        if not hourly_rows:
+            return {}
+        hours = [k[2] for k in hourly_rows]
+        back = dt.timedelta(hours=int(conf.get("SOURCES_FLATLINE_HOURS")))
+        out: dict = {}
+        qs = PointHourly.objects.filter(point_id__in={k[0] for k in hourly_rows}, factor__in={k[1] for k in hourly_rows},
+                                        hour__gte=min(hours) - back, hour__lte=max(hours))
+        for point_id, factor, hour, avg in qs.values_list("point_id", "factor", "hour", "avg"):
+            out.setdefault((point_id, factor), {})[hour] = avg
+        return out
 
     @staticmethod
     def _upsert(model, rows, unique_fields):
