@@ -188,7 +188,10 @@ def _iaqi_from_scaled(bp: np.ndarray, cs: np.ndarray) -> tuple[np.ndarray, np.nd
     so the ceiling is the exact one.
     """
     n = len(bp)
-    idx = np.searchsorted(bp, cs, side="left")
+    # index of the first breakpoint ≥ C (= searchsorted 'left'), by counting: faster for ≤ 8 breakpoints
+    idx = np.zeros(np.shape(cs), dtype=np.intp)
+    for b in bp:
+        idx += cs > b
     over = idx >= n
     seg = np.clip(idx, 1, n - 1)
     lo, hi = bp[seg - 1], bp[seg]
