@@ -172,3 +172,48 @@ def test_gateway_seals_and_compacts_in_the_background(tmp_path):
         time.sleep(0.1)
     finally:
         g.stop()
+
+
+def test_queries_stay_complete_while_compaction_runs(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from envbureau.gateway import query
+
+    original = query._log_frames
+
+    def slow_log_read(*args):
+        # widen the race window on both sides of the log read, so a reader that looked at the
+        # partitions before the log would miss what a compaction moved in between
+        time.sleep(0.03)
+        out = original(*args)
+        time.sleep(0.03)
+        return out
+
+    monkeypatch.setattr(query, "_log_frames", slow_log_read)
+
+    root = tmp_path / "online"
+    t0 = datetime(2026, 3, 1, 23, 0, tzinfo=CHINA_TZ)
+    n = 0
+    for seg in range(8):  # eight sealed segments spanning a day boundary
+        write_log(root, [minute_frame("P1", t0 + timedelta(minutes=seg * 20 + i), {"a21026": seg, "a21002": i})
+                         for i in range(20)])
+        n += 20
+    expected = n * 2
+    done = threading.Event()
+    heights = []
+
+    def run():
+        try:
+            compact(root)
+        finally:
+            done.set()
+
+    th = threading.Thread(target=run)
+    th.start()
+    while not done.is_set() or len(heights) < 3:
+        heights.append(read_series("P1", "minute", t0, t0 + timedelta(hours=4), root=root).height)
+    th.join()
+    heights.append(read_series("P1", "minute", t0, t0 + timedelta(hours=4), root=root).height)
+    assert set(heights) == {expected}, heights
+    assert all(p.stat().st_size == 0 for p in (root / "log").glob("*.seg"))  # all moved to partitions
