@@ -38,6 +38,8 @@ CSV (--csv): one report per row, columns named by these codes; optional columns 
 
 WATER_CODES_HELP = "water item codes (mg/L; pH dimensionless; fcoli count/L; \"0.01L\" = below DL 0.01):\n" + \
     "\n".join(f"  {k:<7} {v[0]}" for k, v in WATER_ITEMS.items()) + """
+The class uses the 21 items of 环办〔2011〕22号 (not temp; tn and fcoli are classed separately);
+TP uses the lake/reservoir limits with --waterbody lake.  Unknown codes are ignored with a warning.
 CSV (--csv): one sample per row, columns named by these codes, optional `waterbody` (river|lake)
   and `target` (Ⅰ…Ⅴ / I…V) columns.  Output adds class, deciding_items, grade, class_<item>.
 """
