@@ -114,3 +114,24 @@ def test_anonymous_gets_nothing(data):
     c = Client()
     assert c.get("/api/v1/sources/alarms/").status_code in (401, 403)
     assert c.get("/sources/board/").status_code == 302
+
+
+def test_api_declaration_by_enterprise_user_and_review_by_staff(data):
+    start = (dt.datetime.now() + dt.timedelta(hours=1)).isoformat(timespec="minutes")
+    end = (dt.datetime.now() + dt.timedelta(hours=4)).isoformat(timespec="minutes")
+    c = client("ent1")
+    r = c.post("/api/v1/sources/declarations/", {"enterprise": data["e2"].pk, "kind": "maintenance", "start": start,
+                                                "end": end, "reason": "x"}, content_type="application/json")
+    assert r.status_code == 404
+    r = c.post("/api/v1/sources/declarations/", {"enterprise": data["e1"].pk, "kind": "maintenance", "start": start,
+                                                "end": end, "reason": "检修"}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    pk = r.json()["id"]
+    assert c.post(f"/api/v1/sources/declarations/{pk}/approve/").status_code == 403
+    alarm = Alarm.objects.get(point=data["p1"])
+    assert c.post(f"/api/v1/sources/alarms/{alarm.pk}/acknowledge/").status_code == 403
+    staff = client("enforcement")
+    r = staff.post(f"/api/v1/sources/declarations/{pk}/approve/", {"note": "同意"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "approved"
+    r = staff.post(f"/api/v1/sources/declarations/{pk}/reject/", {"note": "x"}, content_type="application/json")
+    assert r.status_code == 400

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
@@ -126,14 +127,24 @@ def _run(fn, *args, **kwargs):
         raise DRFValidationError(getattr(e, "message_dict", None) or e.messages) from None
 
 
-class AlarmViewSet(ScopedReadOnlyViewSet):
+class _VerbPermissions:
+    """Reads use the scoped module permission; workflow verbs (POST) are checked by the services,
+    which know their own permissions (sources.declare, sources.ack_alarm …) and scope."""
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+
+class AlarmViewSet(_VerbPermissions, ScopedReadOnlyViewSet):
     http_method_names = ["get", "head", "options", "post"]
     queryset = Alarm.objects.select_related("point").order_by("-started_at", "-id")
     serializer_class = AlarmSerializer
     filterset_class = AlarmFilter
 
     def create(self, request, *args, **kwargs):
-        raise PermissionDenied
+        raise PermissionDenied  # alarms are raised by the rules, never posted
 
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
@@ -151,7 +162,7 @@ class AlarmViewSet(ScopedReadOnlyViewSet):
         return Response({"problem_ref": ref})
 
 
-class DeclarationViewSet(ScopedReadOnlyViewSet):
+class DeclarationViewSet(_VerbPermissions, ScopedReadOnlyViewSet):
     http_method_names = ["get", "head", "options", "post"]
     queryset = Declaration.objects.order_by("-created")
     serializer_class = DeclarationSerializer
