@@ -104,19 +104,34 @@ def station_lookup(user=None):
 # ---------------------------------------------------------------------------
 # parsing
 # ---------------------------------------------------------------------------
-def _validate_values(df: pd.DataFrame, rownums: np.ndarray, errors: Errors, file: str) -> tuple[dict, np.ndarray]:
+NA_STRINGS = {"", "NA", "NAN", "NULL", "—", "-", "NONE"}
+
+
+def _numeric(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Column → (float values with NaN for missing, bool mask of cells that are not numbers)."""
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        return col.to_numpy(dtype=np.float64), np.zeros(len(col), dtype=bool)
+    v = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64)
+    bad = np.zeros(len(col), dtype=bool)
+    nan_idx = np.nonzero(np.isnan(v))[0]
+    if len(nan_idx):  # only the empty-looking cells need the (slow) string check
+        raw = col.iloc[nan_idx].astype(str).str.strip().str.upper()
+        bad[nan_idx[~raw.isin(NA_STRINGS).to_numpy()]] = True
+    return v, bad
+
+
+def _validate_values(df: pd.DataFrame, rownums: np.ndarray, errors: Errors, file: str,
+                     scale: dict | None = None) -> tuple[dict, np.ndarray]:
     values, flags = {}, np.zeros(len(df), dtype=np.int16)
     for p in POLLUTANTS:
         if p not in df:
             values[p] = np.full(len(df), np.nan)
             continue
-        col = pd.to_numeric(df[p], errors="coerce")
-        bad = col.isna().to_numpy() & df[p].notna().to_numpy()
-        raw = df[p].astype(str).str.strip().str.upper()
-        bad &= ~raw.isin(["", "NA", "NAN", "NULL", "—", "-"]).to_numpy()
+        v, bad = _numeric(df[p])
+        if scale and p in scale:
+            v = v * scale[p]
         label = f"{POLLUTANT_LABELS[p]}({UNITS[p]})"
         errors.add_mask(bad, rownums, label, lambda i, s=df[p].to_numpy(): _("不是数值:“%(v)s”") % {"v": s[i]}, file)
-        v = col.to_numpy(dtype=np.float64)
         neg = v < 0
         errors.add_mask(neg, rownums, label, lambda i, v=v: _("负值 %(v)s") % {"v": f"{v[i]:g}"}, file)
         hi = v > IMPLAUSIBLE[p]
@@ -144,8 +159,8 @@ def _epochs_local(ts: pd.Series) -> np.ndarray:
 def parse_prsa(data: bytes | str | Path, lookup: dict, errors: Errors, file: str = "") -> Batch:
     """Adapter for the UCI Beijing PRSA files: year,month,day,hour (hour starting, UTC+8), CO µg/m³."""
     src = io.BytesIO(data) if isinstance(data, bytes) else data
-    df = pd.read_csv(src, compression="infer" if not isinstance(data, bytes) else None, dtype=str,
-                     keep_default_na=False)
+    df = pd.read_csv(src, compression="infer" if not isinstance(data, bytes) else None,
+                     dtype={"station": str, "wd": str}, na_values=["NA", ""], keep_default_na=False)
     missing = [c for c in ("year", "month", "day", "hour", "station", *PRSA_COLUMNS) if c not in df.columns]
     if missing:
         errors.total += 1
@@ -161,9 +176,7 @@ def parse_prsa(data: bytes | str | Path, lookup: dict, errors: Errors, file: str
                     lambda i: _("无效时间 %(y)s-%(m)s-%(d)s %(h)s时") % {k: df[c].iat[i] for k, c in
                                                                     (("y", "year"), ("m", "month"), ("d", "day"), ("h", "hour"))}, file)
     # PRSA reports CO in µg/m³; the platform stores mg/m³ (GB 3095).
-    co = pd.to_numeric(df["co"], errors="coerce")
-    df["co"] = np.where(co.notna(), co / 1000.0, df["co"].where(co.isna(), ""))
-    values, flags = _validate_values(df, rownums, errors, file)
+    values, flags = _validate_values(df, rownums, errors, file, scale={"co": 0.001})
     station = _station_ids(df["station"], lookup, rownums, errors, file)
     epoch = np.where(bad_ts, np.iinfo(np.int64).min, _epochs_local(ts.fillna(pd.Timestamp(0))))
     ok = ~bad_ts & (station >= 0)

@@ -80,8 +80,10 @@ def _ctx(request, j, period, choices, **kw):
     if j:
         first = CityDaily.objects.filter(jurisdiction=j).order_by("date").values_list("date", flat=True).first()
         years = list(range(last.year, first.year - 1, -1)) if first else []
-    for c in kw.get("charts", ()):
+    for c in [*kw.get("charts", ()), *([kw["monthly"]] if "monthly" in kw else [])]:
         c["json_id"] = f"opt-{c['id']}"
+        c["table_id"] = f"tbl-data-{c['id']}"
+        c["table"] = {"header": c["header"], "rows": c["rows"]}
     return {"j": j, "period": period, "choices": choices, "years": years, "last_date": last, "months": range(1, 13),
             "query": urlencode({k: v for k, v in request.GET.items() if k != "export"}), **kw}
 
@@ -129,7 +131,7 @@ def air_dashboard(request):
     charts = [station_map(request.user, j), calendar_chart(j, ypd)]
     charts += trend_charts(j, year)
     charts.append(category_months(j, year))
-    gauges = target_progress(j, year)
+    gauges = target_progress(j, year, air_only=True)
     charts.append(gauge_chart(gauges, j, year))
     resp = _export(request, charts, f"空气质量总览-{j.name}-{year}")
     if resp:
@@ -141,10 +143,14 @@ def air_dashboard(request):
 def station_map(user, j):
     stations = list(restrict(AirStation.objects.filter(jurisdiction__path__startswith=j.path), user, "view")
                     .select_related("jurisdiction"))
+    last = dict(AirDaily.objects.filter(station__in=stations, valid=True).values("station_id")
+                .annotate(m=Max("date")).values_list("station_id", "m"))
     latest = {}
-    for d in (AirDaily.objects.filter(station__in=stations, valid=True)
-              .order_by("station_id", "-date").values("station_id", "date", "aqi", "level", "primary")):
-        latest.setdefault(d["station_id"], d)
+    if last:
+        for d in (AirDaily.objects.filter(date__in=set(last.values()), station__in=list(last))
+                  .values("station_id", "date", "aqi", "level", "primary")):
+            if last.get(d["station_id"]) == d["date"]:
+                latest[d["station_id"]] = d
     rows, points = [], []
     for s in stations:
         d = latest.get(s.pk)
@@ -250,8 +256,10 @@ TARGET_SOURCE = {"pm25_mean": "pm25_mean", "good_day_ratio": "good_day_ratio", "
                  "composite_index": "composite_index"}
 
 
-def target_progress(j, year) -> list[dict]:
+def target_progress(j, year, air_only: bool = False) -> list[dict]:
     targets = list(Target.objects.filter(jurisdiction=j, year=year))
+    if air_only:
+        targets = [t for t in targets if t.indicator in TARGET_SOURCE]
     if not targets:
         return []
     last = latest_date(j)
