@@ -22,7 +22,7 @@ from envbureau.core.scoping import get_scoped_object
 from . import services, stats
 from .choices import TRANSITIONS, Verb
 from .filters import ProblemFilter
-from .models import Notification, Problem, PublicNotice, ProblemEvent, SignOffChain, SignOffStep
+from .models import Notification, Problem, ProblemEvent, PublicNotice, SignOffChain, SignOffStep
 
 
 class ProblemSerializer(serializers.ModelSerializer):
@@ -164,11 +164,9 @@ class ProblemViewSet(ScopedModelViewSet):
     def statistics(self, request):
         qs = self.filter_queryset(self.get_queryset())
         today = timezone.localdate()
-        s = stats.summary(qs, today)
-        return Response({**s, "sentence": stats.sentence(s),
-                         "by_source": stats.breakdown(qs, "source", today),
-                         "by_category": stats.breakdown(qs, "category", today),
-                         "by_district": stats.by_district(qs, today)})
+        ov = stats.overview(qs, today)
+        s = ov.pop("summary")
+        return Response({**s, "sentence": stats.sentence(s), **ov})
 
     assign = _transition_action(Verb.ASSIGN)
     start = _transition_action(Verb.START)

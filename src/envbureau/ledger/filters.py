@@ -32,12 +32,16 @@ class ProblemFilter(df.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(Q(code__icontains=value) | Q(title__icontains=value) | Q(location__icontains=value))
+        if Problem.objects.filter(code=value).exists():  # a problem code: the unique index answers
+            return qs.filter(code=value)
+        return qs.filter(Q(title__icontains=value) | Q(location__icontains=value) | Q(code__icontains=value))
 
     def filter_batch(self, qs, name, value):
-        # Exact batch (from the batch links and the API) — or a prefix such as "中央第三…".
+        # Exact batch (the batch links, statistics and the API use it; indexed). "前缀*" matches a prefix.
         value = value.strip()
-        return qs.filter(batch__startswith=value) if value else qs
+        if value.endswith("*"):
+            return qs.filter(batch__startswith=value[:-1])
+        return qs.filter(batch=value) if value else qs
 
     def filter_unit(self, qs, name, value):
         value = value.strip()

@@ -32,14 +32,35 @@ def pct(num: int, den: int, places: int = 1) -> str:
     return str((Decimal(num) * 100 / Decimal(den)).quantize(q, rounding=ROUND_HALF_UP))
 
 
-def _aggregates(today: dt.date) -> dict:
-    return {
-        "total": Count("id"),
-        "closed": Count("id", filter=Q(state__in=CLOSED_STATES)),
-        "done": Count("id", filter=Q(state__in=DONE_STATES)),
-        "overdue": Count("id", filter=Q(state__in=OPEN_STATES, deadline__lt=today)),
-        "long_term": Count("id", filter=Q(state__in=OPEN_STATES, long_term=True)),
-    }
+def _grouped(qs, fields: list[str], today: dt.date, dates: bool = False) -> list[dict]:
+    """One scan: counts per (fields…, state, long_term) with the past-deadline count; the covering
+    indexes of Problem (models.py) let the database answer from an index alone."""
+    ann = {"n": Count("id"), "late": Count("id", filter=Q(deadline__lt=today))}
+    if dates:
+        ann.update(start=Min("received_on"), end=Max("deadline"))
+    return list(qs.order_by().values(*fields, "state", "long_term").annotate(**ann))
+
+
+def _empty() -> dict:
+    return {"total": 0, "closed": 0, "done": 0, "overdue": 0, "long_term": 0}
+
+
+def _fold(rows: list[dict], key) -> dict:
+    """Fold grouped rows into summary counters per key(row)."""
+    out: dict = {}
+    for r in rows:
+        m = out.setdefault(key(r), _empty())
+        n, state = r["n"], r["state"]
+        m["total"] += n
+        if state in CLOSED_STATES:
+            m["closed"] += n
+        if state in DONE_STATES:
+            m["done"] += n
+        if state in OPEN_STATES:
+            m["overdue"] += r["late"]
+            if r["long_term"]:
+                m["long_term"] += n
+    return out
 
 
 def _finish(row: dict) -> dict:
@@ -49,11 +70,15 @@ def _finish(row: dict) -> dict:
     return row
 
 
-def summary(qs, today: dt.date | None = None) -> dict:
+def summary(qs, today: dt.date | None = None, rows: list[dict] | None = None) -> dict:
     today = today or timezone.localdate()
-    row = qs.order_by().aggregate(**_aggregates(today), start=Min("received_on"), end=Max("deadline"))
-    out = _finish({k: row[k] for k in ("total", "closed", "done", "overdue", "long_term")})
-    out["schedule"] = schedule(row["start"], row["end"], out["done"], out["total"], today)
+    if rows is None:
+        rows = _grouped(qs, [], today, dates=True)
+    out = _finish(_fold(rows, lambda r: None).get(None) or _empty())
+    starts = [r["start"] for r in rows if r.get("start")]
+    ends = [r["end"] for r in rows if r.get("end")]
+    out["schedule"] = schedule(min(starts) if starts else None, max(ends) if ends else None, out["done"],
+                               out["total"], today)
     return out
 
 
@@ -77,13 +102,28 @@ def schedule(start: dt.date | None, end: dt.date | None, done: int, total: int, 
     }
 
 
-def breakdown(qs, field: str, today: dt.date | None = None, limit: int | None = None) -> list[dict]:
-    """Rows of the summary grouped by one field (source, category, batch, jurisdiction_id…)."""
+def breakdown(qs, field: str, today: dt.date | None = None, limit: int | None = None,
+              rows: list[dict] | None = None) -> list[dict]:
+    """Rows of the summary grouped by one field (source, category, batch, jurisdiction_id…), largest first."""
     today = today or timezone.localdate()
-    rows = list(qs.order_by().values(field).annotate(**_aggregates(today)).order_by("-total"))
-    if limit:
-        rows = rows[:limit]
-    return [_finish(r) for r in rows]
+    if rows is None:
+        rows = _grouped(qs, [field], today)
+    out = [_finish({field: k, **v}) for k, v in _fold(rows, lambda r: r[field]).items()]
+    out.sort(key=lambda r: (-r["total"], str(r[field])))
+    return out[:limit] if limit else out
+
+
+def overview(qs, today: dt.date | None = None) -> dict:
+    """Everything the statistics page shows, in three scans: (source, category), jurisdiction, batch."""
+    today = today or timezone.localdate()
+    main = _grouped(qs, ["source", "category"], today, dates=True)
+    return {
+        "summary": summary(qs, today, rows=main),
+        "by_source": labelled(breakdown(qs, "source", today, rows=main), "source"),
+        "by_category": labelled(breakdown(qs, "category", today, rows=main), "category"),
+        "by_district": by_district(qs, today),
+        "by_batch": labelled(breakdown(qs.exclude(batch=""), "batch", today, limit=30), "batch"),
+    }
 
 
 def by_district(qs, today: dt.date | None = None) -> list[dict]:

@@ -20,10 +20,14 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object, restrict
 
 from . import exports, services, stats
-from .choices import TRANSITIONS, Verb
+from .choices import STATE_COLOURS, TRANSITIONS, Category, Source, State, Verb
 from .filters import ProblemFilter
 from .forms import ProblemForm, TransitionForm
 from .models import Attachment, Notification, Problem, SignOff
+
+
+def _labels(choices) -> dict:
+    return {k: str(v) for k, v in choices.choices}
 
 
 def _require(user, perm):
@@ -72,9 +76,15 @@ def problem_list(request):
         resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name + '.xlsx')}"
         return resp
     page = Paginator(qs.select_related("jurisdiction"), 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    # Labels resolved once per page: get_FOO_display per cell dominated the render time at scale.
+    src, cat = _labels(Source), _labels(Category)
+    st = _labels(State)
+    rows = [{"p": p, "source": src.get(p.source, p.source), "category": cat.get(p.category, p.category),
+             "state": st.get(p.state, p.state), "colour": STATE_COLOURS.get(p.state, "secondary"),
+             "overdue": p.is_overdue(today)} for p in page.object_list]
     return render(request, "ledger/problem_list.html", {
-        "title": _("问题台账"), "page": page, "filterset": f, "query": _query(request),
-        "today": timezone.localdate(),
+        "title": _("问题台账"), "page": page, "rows": rows, "filterset": f, "query": _query(request),
         "can_add": has_perm(request.user, "ledger.add") or has_perm(request.user, "ledger.change"),
         "can_import": has_perm(request.user, "ledger.add") or has_perm(request.user, "ledger.change"),
     })
@@ -175,11 +185,9 @@ def statistics(request):
     _require(request.user, "ledger.view")
     f, qs = _filtered(request)
     today = timezone.localdate()
-    summary = stats.summary(qs, today)
-    by_source = stats.labelled(stats.breakdown(qs, "source", today), "source")
-    by_category = stats.labelled(stats.breakdown(qs, "category", today), "category")
-    by_district = stats.by_district(qs, today)
-    by_batch = stats.labelled(stats.breakdown(qs.exclude(batch=""), "batch", today, limit=30), "batch")
+    ov = stats.overview(qs, today)
+    summary, by_source, by_category = ov["summary"], ov["by_source"], ov["by_category"]
+    by_district, by_batch = ov["by_district"], ov["by_batch"]
     if request.GET.get("export") == "xlsx":
         head = [_("分组"), _("问题总数"), _("完成整改"), _("已销号"), _("销号率(%)"), _("正在整改"), _("逾期"), _("需长期坚持")]
 

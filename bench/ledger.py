@@ -1,0 +1,213 @@
+"""Closed-loop benchmark: list pages with filters and statistics pages at scale (issue 5).
+
+    .venv/bin/python bench/ledger.py [--problems 100000] [--requests 40] [--keep DIR] [--only ledger]
+    DATABASE_URL=$(scripts/pg.sh) .venv/bin/python bench/ledger.py      # PostgreSQL (a fresh database is used)
+
+Loads generated data with bulk_create, then measures the server time of each page with Django's test
+client (in process: URL routing, middleware, scoping, queries, template/serializer rendering) and
+prints p50/p95/max per page and user; target p95 < 200 ms. One function per app: `bench_ledger`
+(100,000 problems) here, `bench_complaints` (1,000,000 complaints) is added by the complaints app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+sys.path.insert(0, str(SRC))
+
+TARGET_MS = 200.0
+
+
+# ---- shared harness ----------------------------------------------------------------------------
+
+def setup_django(data_dir: Path) -> None:
+    os.environ["ENVBUREAU_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envbureau.settings")
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        _fresh_pg_database()
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # demo users load fast
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _fresh_pg_database() -> None:
+    """Use a separate database `<name>_bench` so the benchmark never touches real or test data."""
+    import psycopg
+    from urllib.parse import urlparse, urlunparse
+
+    url = urlparse(os.environ["DATABASE_URL"])
+    name = (url.path.lstrip("/") or "envbureau") + "_bench"
+    admin = urlunparse(url._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = urlunparse(url._replace(path="/" + name))
+
+
+def timed_requests(client, url: str, n: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        r = client.get(url)
+        assert r.status_code == 200, (url, r.status_code, r.content[:300])
+    out = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        r = client.get(url)
+        out.append((time.perf_counter() - t0) * 1000)
+        assert r.status_code == 200, (url, r.status_code)
+    return out
+
+
+def p95(values: list[float]) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))]
+
+
+def report(title: str, rows: list[tuple[str, str, list[float]]]) -> bool:
+    ok = True
+    print(f"\n{title}")
+    print(f"{'page':<58} {'user':<10} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target")
+    for page, user, times in rows:
+        v = p95(times)
+        ok &= v < TARGET_MS
+        print(f"{page:<58} {user:<10} {statistics.median(times):8.1f} {v:8.1f} {max(times):8.1f}  "
+              f"{'OK' if v < TARGET_MS else 'SLOW'}")
+    return ok
+
+
+def login(username: str):
+    from django.test import Client
+
+    from envbureau.core.models import User
+
+    c = Client()
+    c.force_login(User.objects.get(username=username))
+    return c
+
+
+# ---- ledger ------------------------------------------------------------------------------------
+
+def generate_problems(n: int, seed: int = 5) -> float:
+    """Bulk-create n problems spread over Beijing's districts and streets, sources, batches and states."""
+    import datetime as dt
+    import random
+
+    from django.db import transaction
+
+    from envbureau.core.models import Jurisdiction
+    from envbureau.ledger.choices import Category, Source, State
+    from envbureau.ledger.models import Problem
+
+    rng = random.Random(seed)
+    juris = list(Jurisdiction.objects.exclude(level="city").values_list("pk", flat=True))
+    sources, categories, states = Source.values, Category.values, State.values
+    weights = [8, 6, 20, 6, 4, 6, 20, 30]  # most problems are in rectification or already closed out
+    batches = [f"中央第{k}生态环境保护督察组 第{b}批" for k in "一二三四五" for b in range(1, 21)] + [""] * 20
+    units = ["区生态环境局", "区城市管理委员会", "区水务局", "区住房和城乡建设委员会", "街道办事处", "乡镇人民政府"]
+    start = dt.date(2022, 1, 1)
+    t0 = time.perf_counter()
+    existing = Problem.objects.count()
+    rows = []
+    with transaction.atomic():
+        for i in range(existing, existing + n):
+            received = start + dt.timedelta(days=rng.randrange(0, 1780))
+            state = rng.choices(states, weights)[0]
+            closed = state in ("closed_out", "noticed")
+            rows.append(Problem(
+                code=f"B{i:07d}", source=rng.choice(sources), batch=rng.choice(batches),
+                category=rng.choice(categories), title=f"生成问题 {i} 油烟噪声扬尘污水",
+                description="基准测试生成的问题描述" * 3, location="北京市某区某街道",
+                jurisdiction_id=rng.choice(juris), responsible_units=rng.sample(units, 2),
+                responsible_person="张三", responsible_phone="13800000000",
+                received_on=received, deadline=received + dt.timedelta(days=rng.choice([30, 90, 180, 365])),
+                long_term=rng.random() < 0.05, state=state,
+                closed_out_at=dt.datetime.combine(received, dt.time(12), tzinfo=dt.UTC) if closed else None))
+            if len(rows) == 5000:
+                Problem.objects.bulk_create(rows)
+                rows = []
+        if rows:
+            Problem.objects.bulk_create(rows)
+    _analyze()
+    return time.perf_counter() - t0
+
+
+def _analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+
+
+LEDGER_PAGES = [
+    ("list: no filter", "/ledger/problems/"),
+    ("list: source+category+state", "/ledger/problems/?source=central_oversight&category=air&state=in_rectification"),
+    ("list: district subtree + overdue", "/ledger/problems/?jurisdiction=110105&overdue=true"),
+    ("list: batch + period", "/ledger/problems/?batch=中央第三生态环境保护督察组 第7批&since=2023-01-01&until=2025-12-31"),
+    ("list: keyword", "/ledger/problems/?q=B00123"),
+    ("list: page 200", "/ledger/problems/?page=200"),
+    ("statistics: all", "/ledger/statistics/"),
+    ("statistics: source + period", "/ledger/statistics/?source=central_oversight&since=2024-01-01&until=2024-12-31"),
+    ("statistics: batch (时间过半)", "/ledger/statistics/?batch=中央第三生态环境保护督察组 第7批"),
+    ("api list: district + category", "/api/v1/ledger/problems/?jurisdiction=110108&category=water"),
+    ("api list: no filter", "/api/v1/ledger/problems/"),
+    ("api statistics", "/api/v1/ledger/problems/statistics/?source=campaign"),
+]
+
+
+def bench_ledger(args) -> bool:
+    from envbureau.core.demo_core import load_core
+    from envbureau.ledger.models import Problem
+
+    load_core(lambda m: None)
+    if Problem.objects.count() < args.problems:
+        secs = generate_problems(args.problems - Problem.objects.count())
+        print(f"generated {args.problems:,} problems in {secs:.1f} s")
+    print(f"problems: {Problem.objects.count():,}")
+    rows = []
+    for username in ("admin", "dongcheng"):
+        client = login(username)
+        for label, url in LEDGER_PAGES:
+            rows.append((label, username, timed_requests(client, url, args.requests)))
+    return report(f"ledger ({Problem.objects.count():,} problems)", rows)
+
+
+# ---- complaints (added by the complaints app) --------------------------------------------------
+
+BENCHES = {"ledger": bench_ledger}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--problems", type=int, default=100_000)
+    ap.add_argument("--requests", type=int, default=40, help="timed requests per page and user")
+    ap.add_argument("--keep", help="data folder to keep (re-used on the next run: no regeneration)")
+    ap.add_argument("--only", action="append", choices=sorted(BENCHES), help="run only these benchmarks")
+    args, _rest = ap.parse_known_args(argv)
+    data_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="eb-bench-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    setup_django(data_dir)
+    from django.db import connection
+
+    print(f"database: {connection.vendor}  data: {data_dir}")
+    ok = True
+    for name in args.only or list(BENCHES):
+        ok &= BENCHES[name](args)
+    print(f"\n{'all pages under' if ok else 'SOME PAGES OVER'} {TARGET_MS:.0f} ms p95")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
