@@ -469,13 +469,13 @@ def aqi_by_date(concentrations: Mapping[str, object], dates, *, period: str = "d
     codes = rule_codes_for(d) if rules is None else np.full(d.shape, get_rules(rules).code)
     union = DAILY_UNION if period == "day" else HOURLY_UNION
     k = len(union)
-    out_iaqi = np.full(shape + (k,), np.nan)
-    out_pri = np.zeros(shape + (k,), dtype=bool)
-    out_exc = np.zeros(shape + (k,), dtype=bool)
-    aqi_out = np.full(shape, np.nan)
-    level = np.zeros(shape, dtype=np.int8)
-    valid = np.zeros(shape, dtype=bool)
-    complete = np.zeros(shape, dtype=bool)
+    out_iaqi = out_pri = out_exc = aqi_out = level = valid = complete = None
+
+    def alloc():
+        return (np.full(shape + (k,), np.nan), np.zeros(shape + (k,), dtype=bool),
+                np.zeros(shape + (k,), dtype=bool), np.full(shape, np.nan), np.zeros(shape, dtype=np.int8),
+                np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool))
+
     used: dict[str, int] = {}
     notes: list[str] = []
     for code in ("2012", "2026"):
@@ -497,12 +497,19 @@ def aqi_by_date(concentrations: Mapping[str, object], dates, *, period: str = "d
             res = aqi_arrays(sub, rs, period=period, stage=st if code == "2026" else None,
                              valid_day_rule=valid_day_rule, round_inputs=round_inputs)
             cols = [union.index(c) for c in res.indicators]
-            if full:
+            if full and res.indicators == union:
+                # one rule set, indicators already in the union order: no copies
+                aqi_out, level, valid, complete = res.aqi, res.level, res.valid, res.complete
+                out_iaqi, out_pri, out_exc = res.iaqi, res.primary, res.exceeding
+            elif full:
+                out_iaqi, out_pri, out_exc, *_ = alloc()
                 aqi_out, level, valid, complete = res.aqi, res.level, res.valid, res.complete
                 out_iaqi[..., cols] = res.iaqi
                 out_pri[..., cols] = res.primary
                 out_exc[..., cols] = res.exceeding
             else:
+                if out_iaqi is None:
+                    out_iaqi, out_pri, out_exc, aqi_out, level, valid, complete = alloc()
                 aqi_out[..., sel] = res.aqi
                 level[..., sel] = res.level
                 valid[..., sel] = res.valid
@@ -514,6 +521,8 @@ def aqi_by_date(concentrations: Mapping[str, object], dates, *, period: str = "d
                     out_exc[..., idx, c] = res.exceeding[..., j]
             notes += res.notes
         used[rs.name] = int(sel_code.sum())
+    if aqi_out is None:  # no days at all
+        out_iaqi, out_pri, out_exc, aqi_out, level, valid, complete = alloc()
     return AQIByDate(d_in if period == "hour" else d, union, aqi_out, level, valid, complete, out_iaqi, out_pri,
                      out_exc, codes, used, sorted(set(notes)))
 
