@@ -3,6 +3,16 @@
 Numbers are kept as strings where a decimal value must stay exact (they are turned into
 scaled integers by the engine, never compared as binary floats).  Sources are the tables of
 ``shared/standards/air-water-noise.md``; the clause is named next to each table.
+
+Findings when checking that reference against itself and against data (details in the tests):
+
+- §1.3 "46 float ceiling flips, all CO": 46 counts the 2012 and 2026 tables together; their CO
+  columns are identical, so there are 23 distinct cases (CO 24-h and 1-h), and the count depends on
+  the order of the operations in the formula (17 with (ΔI·(C − BP_lo))/ΔBP).
+- §6.6 gives pH 0 decimals for assessment values; that contradicts vector 28 (pH 9.2 → 劣Ⅴ would
+  become 9 → not 劣Ⅴ) and the CNEMC published classes (pH 9.30 → 劣Ⅴ; rounding to the §6.6 decimals
+  lowers agreement from 95.0 % to 93.0 %).  We keep 2 decimals for pH and do not round before classing.
+- §13 has no worked example E4 (E3 is followed by E5).
 """
 
 from __future__ import annotations
