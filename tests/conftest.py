@@ -7,6 +7,9 @@ import pytest
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
+# Demo steps load a small slice in tests (the full Beijing import belongs in `make run` and bench/).
+os.environ.setdefault("ENVBUREAU_DEMO_SMALL", "1")
+
 
 def shared_path(*parts) -> Path:
     """A path in ../shared/, or skip the test with a clear message when it is absent."""
