@@ -297,3 +297,41 @@ def test_daily_aqi_from_hourly_station_year_one_call():
 def test_rank_ties_share_rank():
     assert assessment.rank([3.061, 2.5, 3.058, np.nan, 4.0]).tolist() == [2, 1, 2, 0, 4]
     assert assessment.rank([0.9, 0.95, 0.9], ascending=False, decimals=3).tolist() == [2, 1, 2]
+
+
+def test_hourly_aqi_2012_moving_means_and_2026_hourly_values():
+    t = np.arange("2026-02-28T00", "2026-03-02T00", dtype="datetime64[h]")
+    n = len(t)
+    h = dict(pm25=np.full(n, 70.0), pm10=np.full(n, 50.0), so2=np.full(n, 5.0), no2=np.full(n, 20.0),
+             co=np.full(n, 0.5), o3=np.full(n, 100.0))
+    h["so2"][30] = 900.0
+    r = air.hourly_aqi_from_hourly(h, t)
+    assert r.rules_used == {air.RULES_2012.name: 24, air.RULES_2026.name: 24}
+    # 2012: PM from the 24-h moving mean — needs ≥ 20 hours, so the first 19 hours have no PM IAQI
+    # and (≤ 100, incomplete) no published AQI; from hour 19 on: PM2.5 70 → 94
+    assert np.isnan(r.aqi[:19]).all() and r.aqi[19] == 94 and r.aqi[23] == 94
+    j = r.indicators.index
+    assert r.iaqi[23, j("o3_8h")] == 50 and np.isnan(r.iaqi[23, j("pm25_1h")])
+    # 2026: 1-h PM on the daily breakpoints (70 → 110); SO2 1-h 900 → 200
+    assert r.aqi[24] == 110 and r.iaqi[30, j("so2_1h")] == 200 and r.aqi[30] == 200
+    assert np.isnan(r.iaqi[24, j("o3_8h")])
+
+
+def test_valid_day_rule_changes_the_good_day_ratio():
+    dates = np.arange("2021-04-01", "2021-05-01", dtype="datetime64[D]")
+    d = _year_daily(dates=dates)
+    d["no2_24h"][:10] = np.nan          # 10 incomplete, clean days
+    lenient = assess_period(d, dates, config=AssessmentConfig(valid_day_rule="available"))
+    strict = assess_period(d, dates, config=AssessmentConfig(valid_day_rule="complete"))
+    default = assess_period(d, dates)
+    assert int(lenient.valid_days) == 30 and int(strict.valid_days) == 20 and int(default.valid_days) == 20
+    assert int(default.days_by_level[0]) == 10
+
+
+def test_summary_is_plain_and_rounded():
+    s = assess_period(_year_daily(pm25=31.5), YEAR_2021).summary()
+    st = s["statistics"]["pm25_mean"]
+    assert st["value"] == 32.0 and st["text"] == "32" and st["raw"] == 31.5 and st["valid"]
+    assert s["good_ratio_text"] == "100.0" and s["composite_index_text"]
+    assert s["rules_used"] == {air.RULES_2012.name: 365} and not s["mixed_rules"]
+    assert s["statistics"]["co_p95"]["text"] == "0.5"
