@@ -203,9 +203,10 @@ def run_baseline(df, dates, n_cities):
                        ("co", "co_p95"), ("o3_8h", "o3_p90")):
             out[col] = out[col].where(ok[p])
         valid = gg["aqi"].count()
-        out["good_ratio"] = gg["cat"].apply(lambda s: (s <= 2).sum()) / valid
+        out["good_ratio"] = (dd["cat"] <= 2).groupby(dd[key]).sum() / valid
+        days = dd.groupby([key, "cat"]).size().unstack(fill_value=0)
         for lvl in range(1, 7):
-            out[f"days_{lvl}"] = gg["cat"].apply(lambda s, lvl=lvl: (s == lvl).sum())
+            out[f"days_{lvl}"] = days[lvl] if lvl in days.columns else 0
         rp = out.copy()
         for c in ("so2_mean", "no2_mean", "pm10_mean", "pm25_mean", "o3_p90"):
             rp[c] = np.round(rp[c])
