@@ -22,6 +22,15 @@ from collections.abc import Iterable, Sequence
 
 log = logging.getLogger("envbureau.sources.registry")
 
+
+def _fresh_connection():
+    """The gateway calls us from long-lived worker threads: drop a connection the database closed
+    (as Django's request cycle would).  Never inside a transaction (tests, callers' atomic blocks)."""
+    from django.db import close_old_connections, connection
+
+    if not connection.in_atomic_block:
+        close_old_connections()
+
 HOUR_FIELDS = {"Avg": "avg", "Min": "min", "Max": "max", "Cou": "cou", "ZsAvg": "zs_avg"}
 
 
@@ -59,14 +68,12 @@ class SourcesRegistry:
 
     # ------------------------------------------------------------ points
     def load_points(self) -> Iterable:
-        from django.db import close_old_connections
-
         from envbureau.gateway.registry import PointInfo
         from envbureau.hj212.crc import HJ212
 
         from .models import MonitoringPoint
 
-        close_old_connections()
+        _fresh_connection()
         out = []
         for p in MonitoringPoint.objects.values("id", "mn", "enabled", "password", "crc_dialects", "lenient_length", "name"):
             dialects = frozenset(p["crc_dialects"] or []) | {HJ212}
@@ -82,23 +89,21 @@ class SourcesRegistry:
 
     # ------------------------------------------------------------ unknown MNs
     def on_unknown_mn(self, mn: str, peer: str, frame: bytes) -> None:
-        from django.db import close_old_connections
-
         from envbureau.core.audit import audit_context
 
         from .services import note_unknown_mn
 
-        close_old_connections()
+        _fresh_connection()
         with audit_context("gateway"):
             note_unknown_mn(mn, peer, frame)
 
     # ------------------------------------------------------------ stored packets
     def on_stored(self, batch: Sequence) -> None:
-        from django.db import close_old_connections, transaction
+        from django.db import transaction
 
         from envbureau.core.audit import audit_context
 
-        close_old_connections()
+        _fresh_connection()
         if not batch:
             return
         with audit_context("gateway", note="gateway on_stored"):
