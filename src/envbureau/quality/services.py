@@ -114,14 +114,14 @@ def _transition(user, warning: Warning, new_state: str, note: str = ""):
         raise PermissionDenied(_("超出您的权限范围"))
     if new_state not in WARNING_TRANSITIONS[warning.state]:
         raise ValidationError(_("不能从“%(a)s”变为“%(b)s”") % {"a": warning.get_state_display(), "b": new_state})
+    if new_state == "closed" and not (note or "").strip():
+        raise ValidationError({"close_note": _("关闭预警须填写说明")})
     now = timezone.now()
     warning.state = new_state
     actor = user if user is not None and user.pk else None
     if new_state == "acknowledged":
         warning.acknowledged_by, warning.acknowledged_at = actor, now
     elif new_state == "closed":
-        if not note.strip():
-            raise ValidationError({"close_note": _("关闭预警须填写说明")})
         warning.closed_by, warning.closed_at, warning.close_note = actor, now, note.strip()
     warning.save()
     _event(warning, user, new_state, note)

@@ -1,0 +1,68 @@
+"""Small files through the core import framework: templates, site import, hourly data with the bulk
+path's validation; and the demo step is idempotent."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_templates_download(client_for):
+    c = client_for("admin")
+    for kind in ("quality.airstation", "quality.watersection", "quality.noisestation", "quality.airhourly"):
+        from envbureau.core.importing import get_importer
+
+        data = get_importer(kind).template_bytes()
+        assert data[:2] == b"PK", kind
+
+
+def test_station_and_hourly_import_through_framework(demo_core, user_named):
+    from envbureau.core.importing import get_importer
+    from envbureau.quality.models import AirDaily, AirHourly, AirStation
+
+    staff = user_named("air_staff")
+    st = "编码,名称,区划代码,经度,纬度,控制级别\nX-1,测试站,110101,116.4,39.9,国控\n".encode()
+    res = get_importer("quality.airstation").run(st, "s.csv", staff)
+    assert res.ok, res.errors
+    assert AirStation.objects.get(code="X-1").control_level == "national"
+    again = get_importer("quality.airstation").run(st, "s.csv", staff)
+    assert again.saved == {"created": 0, "updated": 0}
+    rows = "\n".join(f"X-1,2016-01-01 {h:02d}:00,{30 + h},50,5,20,0.6,60" for h in range(24))
+    data = ("站点编码,监测时间,PM2.5,PM10,SO2,NO2,CO,O3\n" + rows + "\n").encode()
+    res = get_importer("quality.airhourly").run(data, "h.csv", staff)
+    assert res.ok, res.errors
+    assert AirHourly.objects.count() == 24
+    assert AirDaily.objects.get(station__code="X-1").pm25 == pytest.approx(sum(30 + h for h in range(24)) / 24)
+    bad = ("站点编码,监测时间,PM2.5,PM10,SO2,NO2,CO,O3\nX-1,2016-01-02 00:00,10,20,3,40,2500,60\n").encode()
+    res = get_importer("quality.airhourly").run(bad, "h.csv", staff)
+    assert not res.ok and "CO" in res.errors[0]["message"]
+    assert AirHourly.objects.count() == 24
+    # the district officer may not import
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        get_importer("quality.airhourly").run(data, "h.csv", user_named("dongcheng"))
+
+
+def test_demo_steps_idempotent(stations, monkeypatch):
+    """The demo step with a 2-day slice (patched file list) run twice changes nothing the second time."""
+    import gzip
+
+    from envbureau.quality import demo_step
+    from envbureau.quality.models import AirHourly, CityDaily, WaterSection
+
+    src = demo_step.DEMO_DIR / "PRSA_Data_Dongsi_20130301-20170228.csv.gz"
+    tmp = __import__("tempfile").mkdtemp()
+    dst = __import__("pathlib").Path(tmp) / "PRSA_Data_Dongsi_20130301-20170228.csv.gz"
+    with gzip.open(src, "rt") as f:
+        head = [next(f) for _ in range(49)]
+    with gzip.open(dst, "wt") as f:
+        f.writelines(head)
+    monkeypatch.setattr(demo_step, "demo_files", lambda: [dst])
+    demo_step.load_air(lambda m: None)
+    demo_step.load_water_noise(lambda m: None)
+    n = (AirHourly.objects.count(), CityDaily.objects.count(), WaterSection.objects.count())
+    assert n[0] == 48 and n[2] == 9
+    assert WaterSection.objects.filter(synthetic=True).count() == 9
+    demo_step.load_air(lambda m: None)
+    demo_step.load_water_noise(lambda m: None)
+    assert (AirHourly.objects.count(), CityDaily.objects.count(), WaterSection.objects.count()) == n
