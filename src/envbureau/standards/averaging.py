@@ -280,7 +280,8 @@ def daily_from_hourly(hourly: Mapping[str, object], *, min_hours: int = 20, o3_l
             return out
         return [(f"{pol}_24h", _daily_mean_core(x, miss, min_hours))]
 
-    n_workers = min(len(jobs), os.cpu_count() or 1) if workers is None else max(1, workers)
+    big = sum(np.size(j[2]) for j in jobs) > 1_000_000  # threads only pay off on large inputs
+    n_workers = (min(len(jobs), os.cpu_count() or 1) if big else 1) if workers is None else max(1, workers)
     if n_workers > 1:
         # numpy releases the GIL in these kernels: one thread per pollutant uses every core
         with ThreadPoolExecutor(max_workers=n_workers) as ex:
