@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import random
 
 from envbureau.core.demo import register
@@ -32,7 +33,11 @@ WATER_LIMITS = [("w01018", 40.0, 100.0, None, "mg/L", False), ("w21003", 5.0, 15
                 ("w21011", 0.3, 1.0, None, "mg/L", False), ("w01001", 7.2, 9.0, 6.0, "", False)]
 GAS_LIMITS = [("a21026", 35.0, 100.0, None, "mg/m³", True), ("a21002", 80.0, 150.0, None, "mg/m³", True),
               ("a34013", 8.0, 20.0, None, "mg/m³", True)]
-HOURS = 72
+
+
+def demo_hours() -> int:
+    # the test session sets ENVBUREAU_DEMO_SMALL=1: a day of history instead of three
+    return 24 if os.environ.get("ENVBUREAU_DEMO_SMALL") else 72
 
 
 def demo_credit_code(division: str, body: str) -> str:
@@ -96,31 +101,33 @@ def _history(points, now, log):
     from .models import Alarm, PointHourly
     from .registry import SourcesRegistry
 
+    n_hours = demo_hours()
     rng = random.Random(2026)
     reg = SourcesRegistry()
     top = timezone.localtime(now).replace(minute=0, second=0, microsecond=0)
-    start = top - dt.timedelta(hours=HOURS)
+    start = top - dt.timedelta(hours=n_hours)
     batch = []
     for pi, (point, limits) in enumerate(points):
-        silent_after = HOURS - 6 if pi == 5 else HOURS  # one point went quiet six hours ago
-        for h in range(HOURS):
+        silent_after = n_hours - 6 if pi == 5 else n_hours  # one point went quiet six hours ago
+        for h in range(n_hours):
             if h >= silent_after:
                 break
+            ago = n_hours - h  # scenarios are placed relative to now, so a short history shows them all
             t = start + dt.timedelta(hours=h)
             values = []
             for fi, (factor, typical, lim, _lower, _unit, conv) in enumerate(limits):
                 daily = 1 + 0.15 * math.sin((t.hour + pi) / 24 * 2 * math.pi)
                 v = typical * daily * rng.uniform(0.85, 1.15)
                 flag = "N"
-                if pi == 2 and fi == 0 and 40 <= h <= 42:
+                if pi == 2 and fi == 0 and 18 <= ago <= 20:
                     v = lim * rng.uniform(1.1, 1.5)  # COD exceedance, three hours
-                if pi == 1 and fi == 1 and 50 <= h <= 51:
+                if pi == 1 and fi == 1 and 11 <= ago <= 12:
                     v = lim * 1.2  # NOx (converted) exceedance, two hours
-                if pi == 3 and fi == 0 and h >= HOURS - 3:
+                if pi == 3 and fi == 0 and ago <= 3:
                     v = lim * 1.3  # SO2 (converted) over the limit, still going on
-                if pi == 4 and fi == 1 and h >= HOURS - 8:
+                if pi == 4 and fi == 1 and ago <= 8:
                     v = 3.217  # a stuck ammonia analyser: flat line
-                if pi == 6 and 20 <= h <= 22:
+                if pi == 6 and 14 <= ago <= 16:
                     flag = "M"  # maintenance
                 if factor == "w01001":
                     v = 7.2 + rng.uniform(-0.4, 0.4)
@@ -139,8 +146,8 @@ def _history(points, now, log):
     # An approved maintenance declaration covering the maintenance hours of one point
     point6 = points[6][0]
     d = services.submit_declaration(None, enterprise=point6.enterprise, point=point6, kind="maintenance",
-                                    start=start + dt.timedelta(hours=19), end=start + dt.timedelta(hours=24),
-                                    reason="CEMS 季度比对校准(模拟申报)", now=start + dt.timedelta(hours=18))
+                                    start=top - dt.timedelta(hours=17), end=top - dt.timedelta(hours=12),
+                                    reason="CEMS 季度比对校准(模拟申报)", now=top - dt.timedelta(hours=18))
     services.approve_declaration(None, d.pk, "同意(模拟)")
     services.submit_declaration(None, enterprise=points[0][0].enterprise, point=points[0][0], kind="production_stopped",
                                 start=now + dt.timedelta(days=1), end=now + dt.timedelta(days=3),
