@@ -329,6 +329,7 @@ def test_garbage_flood_is_counted_but_sampled_in_the_log(gateway):
 
 
 def test_backpressure_pauses_reading_until_the_log_catches_up(gateway):
+    """Over its share of a group commit, a connection waits (reading paused) for the next group."""
     release = threading.Event()
     original = gateway.gw.log.append_and_sync
 
@@ -337,7 +338,7 @@ def test_backpressure_pauses_reading_until_the_log_catches_up(gateway):
         return original(data)
 
     gateway.gw.log.append_and_sync = slow
-    gateway.gw.config.max_pending_bytes = 2000
+    gateway.gw.config.max_group_frames = gateway.gw._budget = 4
     s = gateway.connect()
     frames = [upload(qn=f"202601011200{i:05d}", dt=f"2026010112{i:02d}00") for i in range(30)]
     s.sendall(b"".join(frames))
@@ -345,3 +346,30 @@ def test_backpressure_pauses_reading_until_the_log_catches_up(gateway):
     release.set()
     assert len(read_frames(s, 30)) == 30
     assert len(stored_frames(gateway)) == 30
+
+
+def test_a_flooding_connection_does_not_starve_the_others(gateway):
+    """Budget per group: a device dumping a backlog waits its turn; a quiet device is answered promptly."""
+    gateway.gw.config.max_group_frames = gateway.gw._budget = 20
+    release = threading.Event()
+    original = gateway.gw.log.append_and_sync
+
+    def slowish(data):
+        release.wait(0.05)  # every group commit takes a while, like a busy disk
+        return original(data)
+
+    gateway.gw.log.append_and_sync = slowish
+    flood = gateway.connect()
+    flood.sendall(b"".join(upload(mn="MN0010", qn=f"202601011200{i:05d}",
+                                  dt=f"202601{1 + i // 1440:02d}{i % 1440 // 60:02d}{i % 60:02d}00") for i in range(600)))
+    time.sleep(0.1)
+    quiet = gateway.connect()
+    t = time.monotonic()
+    quiet.sendall(upload(mn="MN0011"))
+    (ack,) = read_frames(quiet, 1)
+    waited = time.monotonic() - t
+    assert decode(ack).mn == "MN0011"
+    assert gateway.counter("stored") < 600  # the flood was still being worked through…
+    assert waited < 1.0  # …yet the quiet device got its answer within a few groups
+    release.set()
+    assert len(read_frames(flood, 600, timeout=20)) == 600

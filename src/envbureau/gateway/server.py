@@ -20,7 +20,7 @@ import queue
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
@@ -77,7 +77,9 @@ class GatewayConfig:
     dedup_keys: int = 2_000_000  # ~200 MB; at a city's ~4 M uploads a day, about half a day of keys
     refresh_seconds: float = 30.0
     stats_interval: float = 1.0
-    max_pending_bytes: int = 32 << 20
+    #: frames handled per group commit; a connection with more waits (reading paused) for the next
+    #: group, served first then — bounds ack latency under overload and keeps connections fair
+    max_group_frames: int = 2000
 
 
 class Stats:
@@ -112,6 +114,8 @@ class DeviceConnection(asyncio.Protocol):
         self.last_seen = time.monotonic()
         self.mns: set[str] = set()
         self.rejects = 0
+        self.backlog: deque = deque()  # frames read but not yet handled (over the group's budget)
+        self.waiting = False
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -123,11 +127,17 @@ class DeviceConnection(asyncio.Protocol):
         self.last_seen = time.monotonic()
         gw = self.gw
         gw.stats.c["bytes_received"] += len(data)
-        for event in self.splitter.feed(data):
-            if type(event) is bytes:
-                gw.handle_frame(self, event)
-            else:
-                gw.reject(self, event.kind, event.detail, event.raw, offset=event.offset)
+        events = self.splitter.feed(data)
+        if self.waiting:
+            self.backlog.extend(events)
+        elif events:
+            gw.process(self, events)
+
+    def handle(self, event) -> None:
+        if type(event) is bytes:
+            self.gw.handle_frame(self, event)
+        else:
+            self.gw.reject(self, event.kind, event.detail, event.raw, offset=event.offset)
 
     def connection_lost(self, exc) -> None:
         self.gw.connection_closed(self)
@@ -157,7 +167,8 @@ class Gateway:
         self._tasks: list[asyncio.Task] = []
         self._server: asyncio.AbstractServer | None = None
         self._closing = False
-        self._paused = False
+        self._budget = self.config.max_group_frames
+        self._waiting: deque[DeviceConnection] = deque()
         self._compactor: asyncio.subprocess.Process | None = None
         self._totals_base: dict = {}
         self.last_commit_position = (0, 0)
@@ -245,8 +256,6 @@ class Gateway:
     def connection_opened(self, conn: DeviceConnection) -> None:
         self.connections.add(conn)
         self.stats.c["connections_opened"] += 1
-        if self._paused:
-            conn.transport.pause_reading()
 
     def connection_closed(self, conn: DeviceConnection) -> None:
         self.connections.discard(conn)
@@ -337,8 +346,6 @@ class Gateway:
             batch.acks.append((conn, build_set_time(p)))
             c["time_set_sent"] += 1
         self._wake.set()
-        if batch.nbytes > self.config.max_pending_bytes and not self._paused:
-            self._pause_all()
 
     #: per connection, every rejection up to this many is logged in full, then one in REJECT_SAMPLE
     REJECT_LOG_FULL = 200
@@ -399,6 +406,7 @@ class Gateway:
     async def _commit_once(self, loop) -> None:
         batch = self._pending
         if not (batch.records or batch.acks or batch.rejected):
+            self._refill_and_drain()
             return
         self._pending = _Batch()
         if batch.records or batch.rejected:
@@ -410,6 +418,7 @@ class Gateway:
                 self.stats.c["write_errors"] += 1
                 for key in batch.keys:
                     self._index.pop(key, None)
+                self._refill_and_drain()
                 return
         c = self.stats.c
         c["stored"] += len(batch.records)
@@ -426,6 +435,7 @@ class Gateway:
                 sent += len(replies)
         c["acknowledged"] += sent
         c["acks_dropped_closed"] += len(batch.acks) - sent
+        self._refill_and_drain()
         if batch.stored and not self._hook_lagging:
             if self._hook_q.qsize() < self.HOOK_QUEUE_LIMIT:
                 self._hook_q.put((batch.stored, self.last_commit_position))
@@ -433,8 +443,6 @@ class Gateway:
                 self._hook_lagging = True  # stop holding frames in memory; the worker re-reads the log
                 self.stats.c["hook_lag_catch_ups"] += 1
                 self._hook_q.put("catch-up")
-        if self._paused and self._pending.nbytes < self.config.max_pending_bytes // 2:
-            self._resume_all()
         if len(self._index) > self.config.dedup_keys:
             self._evict_index()
 
@@ -460,18 +468,47 @@ class Gateway:
         if self.config.sync:
             os.fdatasync(self._rejected_fh.fileno())
 
-    def _pause_all(self) -> None:
-        self._paused = True
-        self.stats.c["backpressure_pauses"] += 1
-        for conn in self.connections:
-            if conn.transport is not None:
-                conn.transport.pause_reading()
+    # ------------------------------------------------------------------ fairness under overload
+    def process(self, conn: DeviceConnection, events: list) -> None:
+        """Handle a connection's frames within the current group's budget; queue the rest."""
+        for i, event in enumerate(events):
+            if self._budget <= 0:
+                conn.backlog.extend(events[i:])
+                self._throttle(conn)
+                return
+            self._budget -= 1
+            conn.handle(event)
 
-    def _resume_all(self) -> None:
-        self._paused = False
-        for conn in self.connections:
-            if conn.transport is not None and not conn.transport.is_closing():
-                conn.transport.resume_reading()
+    def _throttle(self, conn: DeviceConnection) -> None:
+        if not conn.waiting:
+            conn.waiting = True
+            self._waiting.append(conn)
+            t = conn.transport
+            if t is not None and not t.is_closing():
+                t.pause_reading()  # TCP pushes back on the device until its turn
+            self.stats.c["backpressure_pauses"] += 1
+        self._wake.set()  # a commit cycle refills the budget
+
+    def _refill_and_drain(self) -> None:
+        """After each group commit: new budget, connections that waited go first (round robin)."""
+        self._budget = self.config.max_group_frames
+        for _ in range(len(self._waiting)):
+            if self._budget <= 0:
+                break
+            conn = self._waiting.popleft()
+            backlog = conn.backlog
+            while backlog and self._budget > 0:
+                self._budget -= 1
+                conn.handle(backlog.popleft())
+            if backlog:
+                self._waiting.append(conn)
+            else:
+                conn.waiting = False
+                t = conn.transport
+                if t is not None and not t.is_closing():
+                    t.resume_reading()
+        if self._waiting:
+            self._wake.set()
 
     # ------------------------------------------------------------------ hook delivery (at least once)
     HOOK_QUEUE_LIMIT = 200  # groups; beyond this the hook catches up from the log instead of memory
