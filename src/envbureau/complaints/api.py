@@ -15,6 +15,7 @@ from envbureau.core.scoping import get_scoped_object
 from . import services, statistics
 from .filters import ComplaintFilter
 from .models import Complaint, ComplaintEvent, DeadlineRule, DuplicateLink, Holiday
+from .pagination import CappedPagination
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -42,7 +43,11 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
     def get_complainant(self, obj) -> dict:
         request = self.context.get("request")
-        return services.identity_for(getattr(request, "user", None), obj)
+        user = getattr(request, "user", None)
+        check = self.context.get("_identity_check")
+        if check is None:
+            check = self.context["_identity_check"] = services.identity_checker(user)
+        return services.identity_for(user, obj, full=check(obj))
 
 
 class ComplaintCreateSerializer(ComplaintSerializer):
@@ -86,6 +91,7 @@ class ComplaintViewSet(ScopedModelViewSet):
     search_fields = ["number", "title"]
     ordering_fields = ["received_at", "finish_due", "number"]
     http_method_names = ["get", "post", "head", "options"]
+    pagination_class = CappedPagination
 
     def get_serializer_class(self):
         return ComplaintCreateSerializer if self.action == "create" else ComplaintSerializer
