@@ -19,15 +19,43 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 TARGET_S = 60.0
 
 
 def setup(data_dir: Path) -> None:
-    from ledger import setup_django  # the shared harness (fresh PG database, migrate)
+    """Settings for a throw-away data directory; on PostgreSQL a fresh `<name>_bench` database."""
+    os.environ["ENVBUREAU_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envbureau.settings")
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        _fresh_pg_database()
+    import django
 
-    setup_django(data_dir)
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # demo users load fast
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _fresh_pg_database() -> None:
+    from urllib.parse import urlparse, urlunparse
+
+    import psycopg
+
+    url = urlparse(os.environ["DATABASE_URL"])
+    name = (url.path.lstrip("/") or "envbureau") + "_bench"
+    if os.environ.get("EB_BENCH_KEEP_DB"):
+        os.environ["DATABASE_URL"] = urlunparse(url._replace(path="/" + name))
+        return
+    admin = urlunparse(url._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = urlunparse(url._replace(path="/" + name))
 
 
 def main() -> int:

@@ -46,3 +46,23 @@ def test_officer_cannot_review(beijing_slice, stations, user_named):
     with pytest.raises(PermissionDenied):
         services.review_values(user_named("dongcheng"), stations["Dongsi"], dt.datetime(2015, 1, 20, tzinfo=tz),
                                dt.datetime(2015, 1, 20, 5, tzinfo=tz), ["pm25"], "x")
+
+
+def test_station_moved_or_excluded_rebuilds_jurisdiction_days(beijing_slice, stations, user_named):
+    import datetime as dt
+
+    from envbureau.core import services as core_services
+    from envbureau.core.models import Jurisdiction
+    from envbureau.quality.models import CityDaily
+
+    day = dt.date(2015, 2, 1)
+    assert CityDaily.objects.get(jurisdiction__code="110101", date=day).n_stations == 2
+    g = stations["Guanyuan"]
+    g.jurisdiction = Jurisdiction.objects.get(code="110101")
+    core_services.update_object(user_named("admin"), g)
+    assert CityDaily.objects.get(jurisdiction__code="110101", date=day).n_stations == 3
+    assert not CityDaily.objects.filter(jurisdiction__code="110102").exists()
+    g.counts_in_city_assessment = False
+    core_services.update_object(user_named("admin"), g)
+    assert CityDaily.objects.get(jurisdiction__code="110101", date=day).n_stations == 2
+    assert CityDaily.objects.get(jurisdiction__code="110000", date=day).n_stations == 2

@@ -11,7 +11,7 @@ class QualityConfig(AppConfig):
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 
-        from . import demo_step, importers  # noqa: F401  (registers importers and the demo step)
+        from . import demo_step, importers, signals  # noqa: F401  (importers, demo step, station signals)
 
         register_permissions("quality", _("环境质量"))
         nav.register("quality", _("空气质量总览"), "quality:air-dashboard", "quality.view", 10)

@@ -139,8 +139,9 @@ def assessment_stations():
                 .values_list("id", "jurisdiction__path"))
 
 
-def rebuild_jurisdiction_daily(station_ids, d0: int, d1: int) -> int:
-    """Recompute CityDaily of every jurisdiction containing one of ``station_ids`` for days d0..d1:
+def rebuild_jurisdiction_daily(station_ids, d0: int, d1: int, extra_paths=()) -> int:
+    """Recompute CityDaily of every jurisdiction containing one of ``station_ids`` (and of the
+    jurisdictions on ``extra_paths``, e.g. where a moved station used to be) for days d0..d1:
     the mean of its valid station daily values (HJ 663), then the AQI of those means."""
     from envbureau.core.models import Jurisdiction
 
@@ -154,6 +155,8 @@ def rebuild_jurisdiction_daily(station_ids, d0: int, d1: int) -> int:
     for s in station_ids:
         if s in path_of:
             codes.update(c for c in path_of[s].split("/") if c)
+    for p in extra_paths:
+        codes.update(c for c in p.split("/") if c)
     if not codes:
         return 0
     juris = list(Jurisdiction.objects.filter(code__in=codes).values_list("id", "code", "path"))
@@ -227,3 +230,26 @@ def rebuild_all() -> dict:
     if sd:
         out = rebuild(sd)
     return out
+
+
+def station_span(station_id: int) -> tuple[int, int] | None:
+    """First and last local day with hourly data of a station."""
+    from .models import AirHourly
+
+    t = AirHourly._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT MIN({epoch_sql('time')}), MAX({epoch_sql('time')}) FROM {t} WHERE station_id = %s",
+                    [station_id])
+        a, b = cur.fetchone()
+    if a is None:
+        return None
+    return (int(a) + LOCAL_OFFSET) // 86400, (int(b) + LOCAL_OFFSET) // 86400
+
+
+def station_moved(station, old_path: str) -> int:
+    """A station changed jurisdiction or whether it counts: rebuild the jurisdiction days of both places."""
+    span = station_span(station.pk)
+    if span is None:
+        return 0
+    return rebuild_jurisdiction_daily([station.pk], span[0], span[1],
+                                      extra_paths=[old_path, station.jurisdiction.path])
