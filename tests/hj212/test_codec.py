@@ -241,3 +241,20 @@ def test_set_time_command_follows_the_device_version():
     assert cmd.params == {"SystemTime": "20260706103512"}
     old = decode(build_frame("QN=1;ST=32;CN=1013;PW=1;MN=X;Flag=1;CP=&&&&"))
     assert decode(build_set_time(old, now)).flag == 1
+
+
+def test_9011_and_9012_answers_match_the_standard():
+    from envbureau.hj212 import build_answer
+
+    request = decode(build_frame("QN=20160801085857223;ST=32;CN=1062;PW=123456;MN=010000A8900016F000169DC0;"
+                                 "Flag=5;CP=&&RtdInterval=30&&"))
+    assert build_answer(request, "9011", {"QnRtn": 1}) == (
+        b"##0094QN=20160801085857223;ST=91;CN=9011;PW=123456;MN=010000A8900016F000169DC0;Flag=4;"
+        b"CP=&&QnRtn=1&&1B00\r\n")
+    assert build_answer(request, "9012", {"ExeRtn": 1}) == (
+        b"##0095QN=20160801085857223;ST=91;CN=9012;PW=123456;MN=010000A8900016F000169DC0;Flag=4;"
+        b"CP=&&ExeRtn=1&&6240\r\n")
+    # 2005 form, as a real 2016 logger sent it: QN inside CP, Flag=0
+    old = decode(build_frame("QN=20160824000504006;ST=32;CN=1012;PW=123456;MN=LD130107000188;Flag=1;CP=&&&&"))
+    assert build_answer(old, "9011", {"QnRtn": 1}) == (
+        b"##0084ST=91;CN=9011;PW=123456;MN=LD130107000188;Flag=0;CP=&&QN=20160824000504006;QnRtn=1&&5780\r\n")
