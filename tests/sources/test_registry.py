@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from envbureau.sources.models import Alarm, MonitoringPoint, PointDaily, PointHourly
 from envbureau.sources.registry import SourcesRegistry
 
@@ -45,7 +47,8 @@ def test_on_stored_upserts_hourly_and_is_idempotent(world, hour0):
     assert sorted(PointHourly.objects.values_list("point", "factor", "hour", "avg", "zs_avg")) == snapshot
     assert Alarm.objects.count() == 0
     p1.refresh_from_db()
-    assert p1.last_data_at is not None and p1.latest["a21026"]["v"] == 26
+    assert p1.last_data_at is not None
+    assert p1.latest["a21026"]["v"] == 21 and p1.latest["a21026"]["zs"] == 26  # measured and converted
 
 
 def test_split_packets_pno_fill_one_hour(world, hour0):
@@ -84,7 +87,8 @@ def test_minute_packets_never_become_rows_but_refresh_latest(world, hour0):
     reg = SourcesRegistry()
     reg.on_stored([packet(p1, hour0 + dt.timedelta(minutes=m), {"a21026": {"Avg": 10 + m}}, cn="2051", kind="minute")
                    for m in range(10)])
-    assert PointHourly.objects.count() == 0 and PointDaily.objects.count() == 0
+    # ten minute values: no row each; at most the hour they roll up into (the hour is long over)
+    assert PointHourly.objects.count() == 1 and PointDaily.objects.count() == 0
     p1.refresh_from_db()
     assert p1.latest["a21026"]["v"] == 19 and p1.last_data_at is not None
 
@@ -115,3 +119,56 @@ def test_gateway_writes_are_audited_once_per_batch(world, hour0):
     assert entries.count() == before + 1
     e = entries.first()
     assert e.source == "gateway" and e.changes["hourly"] == 5
+
+
+def _minutes(point, hour, values, factor="w01018", zs=None, step=10):
+    return [packet(point, hour + dt.timedelta(minutes=step * i),
+                   {factor: {"Avg": v, **({"ZsAvg": zs[i]} if zs else {})}}, cn="2051", kind="minute")
+            for i, v in enumerate(values)]
+
+
+@pytest.fixture
+def this_hour():
+    from envbureau.hj212 import CHINA_TZ
+
+    return dt.datetime.now(CHINA_TZ).replace(minute=0, second=0, microsecond=0)
+
+
+def test_minute_data_rolls_up_into_an_hour_when_no_hourly_packet_comes(world, this_hour):
+    hour0 = this_hour
+    p2 = world["p2"]
+    reg = SourcesRegistry()
+    first = _minutes(p2, hour0, [40, 50, 60, 70, 80, 90])
+    reg.on_stored(first[:4])
+    reg.on_stored(first[2:])  # overlapping re-delivery: minutes counted once
+    assert not PointHourly.objects.exists()  # the hour is still open
+    reg.on_stored(_minutes(p2, hour0 + dt.timedelta(hours=1), [10]))  # the next hour began
+    row = PointHourly.objects.get(point=p2, hour=hour0)
+    assert row.rolled_up and row.samples == 6 and row.avg == 65 and (row.min, row.max) == (40, 90)
+    a = Alarm.objects.get(kind="exceedance")  # 65 > 50: judged on the rolled-up hourly average
+    assert a.value == 65 and a.started_at == hour0
+    # the device's own hourly packet arrives later: it replaces the roll-up
+    reg.on_stored([packet(p2, hour0, {"w01018": {"Avg": 64.5}})])
+    row.refresh_from_db()
+    assert not row.rolled_up and row.samples is None and row.avg == 64.5
+
+
+def test_rollup_never_overrides_an_hourly_packet(world, this_hour):
+    hour0 = this_hour
+    p2 = world["p2"]
+    reg = SourcesRegistry()
+    reg.on_stored([packet(p2, hour0, {"w01018": {"Avg": 33}})])
+    reg.on_stored(_minutes(p2, hour0, [10, 20]) + _minutes(p2, hour0 + dt.timedelta(hours=1), [10]))
+    row = PointHourly.objects.get(point=p2, hour=hour0)
+    assert not row.rolled_up and row.avg == 33
+
+
+def test_rollup_averages_converted_values(world, this_hour):
+    hour0 = this_hour
+    p1 = world["p1"]
+    reg = SourcesRegistry()
+    reg.on_stored(_minutes(p1, hour0, [20, 20], factor="a21026", zs=[30, 50]))
+    reg.on_stored(_minutes(p1, hour0 + dt.timedelta(hours=1), [20], factor="a21026", zs=[30]))
+    row = PointHourly.objects.get(point=p1, hour=hour0)
+    assert row.zs_avg == 40 and row.avg == 20
+    assert Alarm.objects.get(kind="exceedance").value == 40  # SO2 limit 35 is on the converted value

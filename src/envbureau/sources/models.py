@@ -231,6 +231,10 @@ class _Aggregate(models.Model):
     declared = models.BooleanField(default=False)
     declaration = models.ForeignKey("Declaration", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     received_at = models.DateTimeField(null=True, blank=True)
+    # Computed by the registry from minute data because no hourly packet (2061) came; a later
+    # hourly packet replaces it.  `samples` = minute values behind it.
+    rolled_up = models.BooleanField(default=False)
+    samples = models.PositiveIntegerField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="sources", jurisdiction="point__enterprise__jurisdiction", enterprise="point__enterprise_id")

@@ -60,10 +60,13 @@ class SourcesRegistry:
     wants_stored = True
     #: minimum seconds between two writes of a point's last_data_at/latest from rtd/minute data
     touch_interval = 15.0
+    #: an hour rolled up from minute data is written this long after it ended if no later minute came
+    rollup_grace = dt.timedelta(minutes=10)
 
     def __init__(self):
         self._touched: dict[int, float] = {}
         self._flag_state: dict[tuple[int, str], str] = {}
+        self._acc: dict = {}  # (point_id, hour) -> minute accumulators
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ points
@@ -165,8 +168,10 @@ class SourcesRegistry:
                             changed[factor] = {"Flag": flag}
                     if changed:
                         evaluations.append((point, p.data_time, changed, "flags"))
+                    if p.kind == "minute":
+                        self._accumulate(point_id, p.data_time, factors)
                 for factor, fields in factors.items():
-                    value = fields.get("ZsAvg", fields.get("Avg", fields.get("Rtd")))
+                    value = fields.get("Avg", fields.get("Rtd"))
                     prev = latest.get(factor)
                     t = p.data_time.isoformat()
                     if prev is None or prev.get("t", "") <= t:
@@ -185,6 +190,11 @@ class SourcesRegistry:
                 Alarm.objects.filter(point_id=point_id, kind="absence", active=True).update(
                     active=False, ended_at=point.last_data_at)
 
+        rolled = self._flush_rollups(points, hourly_rows)
+        hour_keys = dict.fromkeys(hourly_rows)
+        for (point_id, hour), factors in rolled.items():
+            evaluations.append((points[point_id], hour, factors, "hour"))
+            hour_keys.update(dict.fromkeys((point_id, f, hour) for f in factors))
         if hourly_rows:
             self._upsert(PointHourly, list(hourly_rows.values()), ["point", "factor", "hour"])
         if daily_rows:
@@ -195,7 +205,7 @@ class SourcesRegistry:
         limits_cache: dict = {}
         for lim in PollutantLimit.objects.filter(point_id__in={p.pk for p, _at, _f, _k in evaluations}):
             limits_cache.setdefault(lim.point_id, []).append(lim)
-        series = self._recent_hours(hourly_rows)
+        series = self._recent_hours(hour_keys)
         for point, at, factors, kind in evaluations:
             if kind == "flags":
                 raised += len(alarms.evaluate_values(point, at, factors, "flags", [], index=index))
@@ -206,13 +216,78 @@ class SourcesRegistry:
                     if alarms.evaluate_flatline(point, factor, at, series=series.get((point.pk, factor), {}),
                                                 index=index) is not None:
                         raised += 1
-        if hourly_rows or daily_rows:
-            self._mark_declared(hourly_rows, daily_rows)
+        if hour_keys or daily_rows:
+            self._mark_declared(hour_keys, daily_rows)
             audit.record("create", model_label="sources.pointhourly", object_id=f"gateway-{int(time.time())}",
-                         object_repr=f"网关写入小时数据 {len(hourly_rows)} 条、日数据 {len(daily_rows)} 条",
-                         changes={"hourly": len(hourly_rows), "daily": len(daily_rows), "alarms_raised": raised,
+                         object_repr=f"网关写入小时数据 {len(hour_keys)} 条、日数据 {len(daily_rows)} 条",
+                         changes={"hourly": len(hour_keys), "daily": len(daily_rows), "alarms_raised": raised,
                                   "packets": len(batch)})
-        return {"hourly": len(hourly_rows), "daily": len(daily_rows), "alarms": raised}
+        return {"hourly": len(hour_keys), "daily": len(daily_rows), "alarms": raised}
+
+    # ------------------------------------------------------------ minute → hour roll-up
+    def _accumulate(self, point_id: int, data_time: dt.datetime, factors: dict) -> None:
+        hour = data_time.replace(minute=0, second=0, microsecond=0)
+        acc = self._acc.setdefault((point_id, hour), {"seen": set(), "factors": {}})
+        if data_time in acc["seen"]:
+            return  # a re-delivered minute packet is not counted twice
+        acc["seen"].add(data_time)
+        for factor, fields in factors.items():
+            v = fields.get("Avg")
+            if v is None:
+                continue
+            f = acc["factors"].setdefault(factor, {"n": 0, "sum": 0.0, "min": v, "max": v, "zs_n": 0, "zs_sum": 0.0,
+                                                   "flags": defaultdict(int), "code": fields.get("code", factor)})
+            f["n"] += 1
+            f["sum"] += v
+            f["min"] = min(f["min"], fields.get("Min", v))
+            f["max"] = max(f["max"], fields.get("Max", v))
+            if fields.get("ZsAvg") is not None:
+                f["zs_n"] += 1
+                f["zs_sum"] += fields["ZsAvg"]
+            f["flags"][fields.get("Flag") or ""] += 1
+
+    def _flush_rollups(self, points: dict, hourly_rows: dict) -> dict:
+        """Hours that are over (a later minute arrived, or the hour ended more than `rollup_grace`
+        ago) become PointHourly rows unless an hourly packet already gave that hour."""
+        from django.utils import timezone
+
+        from .models import PointHourly
+
+        if not self._acc:
+            return {}
+        newest: dict = {}
+        for point_id, hour in self._acc:
+            newest[point_id] = max(newest.get(point_id, hour), hour)
+        now = timezone.now()
+        due = [k for k in self._acc if k[1] < newest[k[0]] or now - k[1] > dt.timedelta(hours=1) + self.rollup_grace]
+        if not due:
+            return {}
+        existing = set(PointHourly.objects.filter(point_id__in={k[0] for k in due}, hour__in={k[1] for k in due},
+                                                  rolled_up=False).values_list("point_id", "factor", "hour"))
+        out: dict = {}
+        rows = []
+        for point_id, hour in due:
+            acc = self._acc.pop((point_id, hour))
+            if point_id not in points:
+                continue
+            for factor, f in acc["factors"].items():
+                if (point_id, factor, hour) in existing or (point_id, factor, hour) in hourly_rows:
+                    continue
+                flag = max(f["flags"], key=f["flags"].get)  # the prevailing minute flag
+                avg = f["sum"] / f["n"]
+                zs = f["zs_sum"] / f["zs_n"] if f["zs_n"] else None
+                rows.append(PointHourly(point_id=point_id, factor=factor, code=str(f["code"])[:10], hour=hour, avg=avg,
+                                        min=f["min"], max=f["max"], zs_avg=zs, flag=flag[:2], rolled_up=True,
+                                        samples=f["n"], received_at=now))
+                fields = {"Avg": avg, "Flag": flag}
+                if zs is not None:
+                    fields["ZsAvg"] = zs
+                out.setdefault((point_id, hour), {})[factor] = fields
+        if rows:
+            PointHourly.objects.bulk_create(rows, update_conflicts=True, unique_fields=["point", "factor", "hour"],
+                                            update_fields=["avg", "min", "max", "zs_avg", "flag", "samples",
+                                                           "received_at"], batch_size=500)
+        return out
 
     @staticmethod
     def _recent_hours(hourly_rows: dict) -> dict:
@@ -234,7 +309,8 @@ class SourcesRegistry:
     @staticmethod
     def _upsert(model, rows, unique_fields):
         model.objects.bulk_create(rows, update_conflicts=True, unique_fields=unique_fields,
-                                  update_fields=["code", "avg", "min", "max", "cou", "zs_avg", "flag", "received_at"],
+                                  update_fields=["code", "avg", "min", "max", "cou", "zs_avg", "flag", "received_at",
+                                                 "rolled_up", "samples"],
                                   batch_size=500)
 
     @staticmethod
