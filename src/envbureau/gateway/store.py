@@ -182,6 +182,8 @@ def archive_segment(root: Path, seq: int, sync: bool = True) -> Path:
     dest_dir = root / "raw" / day
     dest_dir.mkdir(parents=True, exist_ok=True)
     dest = dest_dir / f"{seq:010d}{SEGMENT_SUFFIX}.gz"
+    if dest.exists():  # never overwrite audit data, whatever happened to the numbering
+        dest = dest_dir / f"{seq:010d}-{time.time_ns()}{SEGMENT_SUFFIX}.gz"
     tmp = dest.with_suffix(".tmp")
     with open(src, "rb") as fin, open(tmp, "wb") as raw_out:
         with gzip.GzipFile(fileobj=raw_out, mode="wb", compresslevel=6, mtime=0) as gz:
@@ -194,7 +196,15 @@ def archive_segment(root: Path, seq: int, sync: bool = True) -> Path:
         fsync_dir(dest_dir)
     marker = root / "log" / "last_archived"
     if seq > _last_archived(root / "log"):
-        marker.write_text(str(seq))
+        tmp_marker = marker.with_suffix(".tmp")
+        with open(tmp_marker, "w") as fh:
+            fh.write(str(seq))
+            fh.flush()
+            if sync:
+                os.fsync(fh.fileno())
+        os.replace(tmp_marker, marker)
+        if sync:
+            fsync_dir(marker.parent)
     src.unlink()
     return dest
 
@@ -213,7 +223,7 @@ def iter_archive(root: Path) -> Iterator[tuple[int, float, bytes]]:
         return
     files = sorted(raw.glob("*/*.seg.gz"), key=lambda p: p.name)
     for f in files:
-        seq = int(f.name.split(".")[0])
+        seq = int(f.name.split(".")[0].split("-")[0])
         with gzip.open(f, "rb") as fh:
             data = fh.read()
         for _, at, frame in iter_records(data):
