@@ -56,11 +56,11 @@ def percentile(values, p: float, axis: int = -1) -> np.ndarray:
     n = (~np.isnan(x)).sum(axis=-1)
     r = (np.maximum(n - 1, 0).astype(np.int64)) * num  # (n−1)·p in units of 1/den
     s = r // den                                          # 0-based integer part
-    frac = (r % den) / den
+    rem = r % den
     s1 = np.minimum(s + 1, np.maximum(n - 1, 0))
     lo = np.take_along_axis(xs, s[..., None], axis=-1)[..., 0]
     hi = np.take_along_axis(xs, s1[..., None], axis=-1)[..., 0]
-    out = lo + (hi - lo) * frac
+    out = lo + (hi - lo) * rem / den  # multiply before dividing: exact for integer-valued data
     return np.where(n > 0, out, np.nan)
 
 
