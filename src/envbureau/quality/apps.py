@@ -14,6 +14,12 @@ class QualityConfig(AppConfig):
         from . import demo_step, importers, signals  # noqa: F401  (importers, demo step, station signals)
 
         register_permissions("quality", _("环境质量"))
+        from envbureau.core.views import HOME_CARDS
+
+        from .home import air_card
+
+        if air_card not in HOME_CARDS:
+            HOME_CARDS.append(air_card)
         nav.register("quality", _("空气质量总览"), "quality:air-dashboard", "quality.view", 10)
         nav.register("quality", _("空气质量评价"), "quality:assessment", "quality.view", 20)
         nav.register("quality", _("区县排名"), "quality:rankings", "quality.view", 30)
