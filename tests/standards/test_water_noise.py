@@ -214,3 +214,8 @@ def test_no_warnings_on_clean_input():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         water.classify(dict(ph=7, do=6))
+
+
+def test_night_burst_allowance():
+    c = noise.night_burst_compliance([60, 66], "2")   # night limit 50 + 15
+    assert c.limit == 65 and c.compliant.tolist() == [True, False] and c.exceedance.tolist() == [0.0, 1.0]

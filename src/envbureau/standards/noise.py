@@ -17,7 +17,8 @@ import numpy as np
 
 from . import tables
 
-__all__ = ["LIMITS", "limit", "energy_average", "day_night", "compliance", "Compliance", "ZONES"]
+__all__ = ["LIMITS", "limit", "energy_average", "day_night", "compliance", "Compliance", "ZONES",
+           "night_burst_compliance"]
 
 LIMITS: Mapping[str, tuple[int, int]] = tables.NOISE_LIMITS
 ZONES = tuple(LIMITS)
@@ -115,3 +116,15 @@ def compliance(leq, zone, period: str, *, decimals: int | None = 1) -> Complianc
     Lr = L if decimals is None else np.asarray(round_half_even(L, decimals))
     exc = np.where(np.isnan(Lr), np.nan, np.maximum(Lr - lim, 0.0))
     return Compliance(_zone(zone), period, Lr, lim, exc, ~np.isnan(Lr) & (Lr <= lim))
+
+
+def night_burst_compliance(lmax, zone) -> Compliance:
+    """Night burst (sudden) noise: Lmax may exceed the night limit by at most 15 dB(A)
+    (GB 3096-2008 §5.4; the reference marks this clause [M], from memory)."""
+    z = _zone(zone)
+    lim = LIMITS[z][1] + NIGHT_BURST_ALLOWANCE
+    L = np.asarray(lmax, dtype=np.float64)
+    if np.any(L < 0):
+        raise ValueError("negative sound level")
+    exc = np.where(np.isnan(L), np.nan, np.maximum(L - lim, 0.0))
+    return Compliance(z, "night_burst", L, lim, exc, ~np.isnan(L) & (L <= lim))
