@@ -136,15 +136,15 @@ class SourcesRegistry:
             if point is None:
                 continue
             newest_rx = max(p.received_at for p in packets)
-            latest = dict(point.latest or {})
-            must_touch = False
+            touch = (now_mono - self._touched.get(point_id, 0.0) >= self.touch_interval or point.last_data_at is None
+                     or any(p.kind in ("hour", "day") for p in packets))
+            latest = dict(point.latest or {}) if touch else None
             for p in packets:
                 if p.data_time is None or p.kind is None:
                     continue
                 factors = _factors(p)
                 rx = dt.datetime.fromtimestamp(p.received_at, dt.UTC)
                 if p.kind in ("hour", "day"):
-                    must_touch = True
                     for factor, fields in factors.items():
                         values = {col: fields.get(f) for f, col in HOUR_FIELDS.items()}
                         if all(v is None for v in values.values()):
@@ -170,15 +170,14 @@ class SourcesRegistry:
                         evaluations.append((point, p.data_time, changed, "flags"))
                     if p.kind == "minute":
                         self._accumulate(point_id, p.data_time, factors)
-                for factor, fields in factors.items():
+                for factor, fields in (factors.items() if touch else ()):
                     value = fields.get("Avg", fields.get("Rtd"))
                     prev = latest.get(factor)
                     t = p.data_time.isoformat()
                     if prev is None or prev.get("t", "") <= t:
                         latest[factor] = {"v": value, "zs": fields.get("ZsAvg", fields.get("ZsRtd")),
                                           "f": fields.get("Flag", ""), "k": p.kind, "t": t}
-            last = self._touched.get(point_id, 0.0)
-            if must_touch or now_mono - last >= self.touch_interval or point.last_data_at is None:
+            if touch:
                 rx_dt = dt.datetime.fromtimestamp(newest_rx, dt.UTC)
                 upd = {"latest": latest}
                 if point.last_data_at is None or rx_dt > point.last_data_at:
