@@ -15,7 +15,7 @@ from envbureau.core.scoping import get_scoped_object
 from . import services, statistics
 from .filters import ComplaintFilter
 from .models import Complaint, ComplaintEvent, DeadlineRule, DuplicateLink, Holiday
-from .pagination import CappedPagination
+from .pagination import SeekPagination
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -91,7 +91,7 @@ class ComplaintViewSet(ScopedModelViewSet):
     search_fields = ["number", "title"]
     ordering_fields = ["received_at", "finish_due", "number"]
     http_method_names = ["get", "post", "head", "options"]
-    pagination_class = CappedPagination
+    pagination_class = SeekPagination
 
     def get_serializer_class(self):
         return ComplaintCreateSerializer if self.action == "create" else ComplaintSerializer

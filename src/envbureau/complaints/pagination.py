@@ -1,32 +1,65 @@
-"""A paginator that stops counting at CAP rows: an exact COUNT(*) over a million complaints costs more
-than the page itself, and nobody pages past 10,000 rows (filters narrow the list instead)."""
+"""Pages without COUNT(*): over a million complaints an exact count with a rare combination of
+filters scans most of the table and costs more than the page itself. A page fetches one row more
+than it shows to know whether a next page exists; totals come from the statistics (summary table)."""
 
-from django.core.paginator import Paginator
-from django.utils.functional import cached_property
+from __future__ import annotations
+
+from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
-
-from envbureau.core.drf import Pagination
-
-CAP = 10_000
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 
-class CappedPaginator(Paginator):
-    cap = CAP
+class SeekPage:
+    def __init__(self, qs, number, per_page: int):
+        try:
+            number = max(int(number or 1), 1)
+        except (TypeError, ValueError):
+            number = 1
+        self.number = number
+        rows = list(qs[(number - 1) * per_page: number * per_page + 1])
+        self._has_next = len(rows) > per_page
+        self.object_list = rows[:per_page]
 
-    @cached_property
-    def count(self):
-        n = self.object_list[: self.cap + 1].count()
-        self.capped = n > self.cap
-        return min(n, self.cap)
+    def has_next(self):
+        return self._has_next
 
-    capped = False
+    def has_previous(self):
+        return self.number > 1
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
 
 
-class CappedPagination(Pagination):
-    """DRF pagination with `count` exact up to 10,000 and `count_capped: true` beyond."""
+class SeekPagination(BasePagination):
+    """Page-number pagination without a total: {"count": null, "next", "previous", "results"}."""
 
-    django_paginator_class = CappedPaginator
+    page_size = 50
+    max_page_size = 1000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            size = min(max(int(request.query_params.get("page_size") or self.page_size), 1), self.max_page_size)
+        except ValueError:
+            size = self.page_size
+        self.request = request
+        self.page = SeekPage(queryset, request.query_params.get("page"), size)
+        return self.page.object_list
+
+    def _link(self, number):
+        url = self.request.build_absolute_uri()
+        return remove_query_param(url, "page") if number == 1 else replace_query_param(url, "page", number)
 
     def get_paginated_response(self, data):
-        return Response({"count": self.page.paginator.count, "count_capped": self.page.paginator.capped,
-                         "next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
+        p = self.page
+        return Response({"count": None, "page": p.number,
+                         "next": self._link(p.number + 1) if p.has_next() else None,
+                         "previous": self._link(p.number - 1) if p.has_previous() else None, "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {"type": "object", "properties": {
+            "count": {"type": "integer", "nullable": True}, "page": {"type": "integer"},
+            "next": {"type": "string", "nullable": True}, "previous": {"type": "string", "nullable": True},
+            "results": schema}}

@@ -27,7 +27,7 @@ from . import routing, services, statistics
 from .choices import TRANSITIONS, Category, Channel, State, SubCategory, allowed_actions
 from .filters import ComplaintFilter
 from .models import IDENTITY_FIELDS, Complaint, DuplicateLink
-from .pagination import CappedPaginator
+from .pagination import SeekPage
 
 
 def _need(user, perm):
@@ -90,8 +90,11 @@ def complaint_list(request):
             row += [ident["complainant_name"], ident["complainant_phone"]]
             rows.append(row)
         return xlsx_response("信访投诉登记台账.xlsx", [("信访投诉", header, rows)])
-    page = CappedPaginator(qs.values_list(*ROW_FIELDS), min(int(request.GET.get("page_size") or 50), 500)
-                           ).get_page(request.GET.get("page"))
+    try:
+        size = min(max(int(request.GET.get("page_size") or 50), 1), 500)
+    except ValueError:
+        size = 50
+    page = SeekPage(qs.values_list(*ROW_FIELDS), request.GET.get("page"), size)
     page.rows = [_row(r) for r in page.object_list]
     params = request.GET.copy()
     params.pop("page", None)
