@@ -61,7 +61,7 @@ def _recv_until(sock, n_frames, timeout=10.0):
 
 
 @pytest.mark.skipif(importlib.util.find_spec("envbureau.gateway.cli") is None, reason="gateway CLI not available yet")
-def test_gateway_with_sources_registry(tmp_path):
+def test_gateway_with_sources_registry(tmp_path, client_for, settings):
     from envbureau.hj212 import CHINA_TZ, hj212_crc16
 
     data = tmp_path / "data"
@@ -94,18 +94,24 @@ def test_gateway_with_sources_registry(tmp_path):
                    f"a21002-Avg=12.5,a21002-Flag=N&&")
             frames.append(_frame(seg))
         assert int(frames[0][-6:-2], 16) == hj212_crc16(frames[0][6:-6])  # our hand-made CRC is the standard's
+        minute0 = dt.datetime.now(CHINA_TZ).replace(second=0, microsecond=0) - dt.timedelta(minutes=5)
+        for i in range(3):  # minute data: kept by the gateway's store, never an ORM row
+            t = minute0 + dt.timedelta(minutes=i)
+            frames.append(_frame(f"QN={t:%Y%m%d%H%M%S}001;ST=31;CN=2051;PW=123456;MN=E2EMN000000000000000001;Flag=5;"
+                                 f"CP=&&DataTime={t:%Y%m%d%H%M%S};a21026-Avg={10 + i},a21026-ZsAvg={12 + i},"
+                                 f"a21026-Flag=N&&"))
         with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
             s.sendall(frames[0] + frames[1][:25])  # a half packet …
             time.sleep(0.2)
-            s.sendall(frames[1][25:] + frames[2] + frames[2])  # … its rest, and a retransmission
-            replies = _recv_until(s, 4)
-        assert replies.count(b"CN=9014") == 4  # every packet answered, the duplicate too
+            s.sendall(frames[1][25:] + frames[2] + frames[2] + b"".join(frames[3:]))  # … its rest, a retransmission
+            replies = _recv_until(s, 7)
+        assert replies.count(b"CN=9014") == 7  # every packet answered, the duplicate too
         db = data / "envbureau.sqlite3"
         rows = alarms = None
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             with sqlite3.connect(db) as con:
-                rows = con.execute("select factor, avg, zs_avg from sources_pointhourly order by hour, factor").fetchall()
+                rows = con.execute("select factor, avg, zs_avg from sources_pointhourly where rolled_up = 0 order by hour, factor").fetchall()
                 alarms = con.execute("select kind, factor, occurrences, value, limit_value from sources_alarm").fetchall()
             if len(rows) == 6 and alarms:
                 break
@@ -113,6 +119,18 @@ def test_gateway_with_sources_registry(tmp_path):
         assert len(rows) == 6, rows  # 3 hours × 2 factors, the retransmission not double counted
         assert ("a21026", 30.0, 48.0) in rows
         assert alarms == [("exceedance", "a21026", 2, 50.0, 35.0)]
+        # the minute chart of the point page reads the gateway's store (log + partitions)
+        from envbureau.core.models import Jurisdiction
+        from envbureau.sources import credit_code
+        from envbureau.sources.models import Enterprise, MonitoringPoint, Outlet
+
+        e = Enterprise.objects.create(credit_code=credit_code.make("91", "110000", "MA0E2E01"), name="E2E",
+                                      jurisdiction=Jurisdiction.objects.get(code="110000"))
+        o = Outlet.objects.create(enterprise=e, code="DA001", name="烟囱", kind="gas")
+        p = MonitoringPoint.objects.create(outlet=o, mn="E2EMN000000000000000001", name="CEMS")
+        settings.ENVBUREAU = {**settings.ENVBUREAU, "DATA_DIR": data}
+        r = client_for("admin").get(f"/sources/points/{p.pk}/series.json?kind=minute&factor=a21026&days=1").json()
+        assert [row[1:3] for row in r["points"]] == [[10.0, 12.0], [11.0, 13.0], [12.0, 14.0]], r
     finally:
         proc.terminate()
         try:
