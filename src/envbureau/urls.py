@@ -29,6 +29,9 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include("envbureau.core.api_urls")),
 ]
+if _optional("envbureau.complaints.open311_urls"):
+    # Open311 GeoReport v2 at the path citizen-reporting apps expect.
+    urlpatterns.append(path("api/v1/public/open311/", include("envbureau.complaints.open311_urls")))
 
 for _app in DOMAIN_APPS:
     if _optional(f"envbureau.{_app}.urls"):

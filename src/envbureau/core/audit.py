@@ -93,9 +93,11 @@ def _jsonable(value):
 
 def snapshot(instance) -> dict:
     data = {}
+    # Models list private fields (e.g. a complainant's identity) that must never reach the log.
+    masked = MASKED_FIELDS | set(getattr(type(instance), "audit_masked_fields", ()))
     for f in instance._meta.concrete_fields:
         value = getattr(instance, f.attname)
-        data[f.attname] = "***" if f.name in MASKED_FIELDS and value else _jsonable(value)
+        data[f.attname] = "***" if f.name in masked and value else _jsonable(value)
     return data
 
 

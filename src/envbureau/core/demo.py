@@ -14,6 +14,18 @@ class DemoStep:
 
 
 STEPS: list[DemoStep] = []
+_LIGHT = False
+
+
+def is_light() -> bool:
+    """True while `envbureau demo --light` (or a test) runs: load a little of everything, fast.
+
+    Steps with bulk data (years of hourly values…) should load a few days only when this is set;
+    the authorization-matrix test needs one object of every kind, not volume.
+    """
+    import os
+
+    return _LIGHT or os.environ.get("ENVBUREAU_DEMO_SMALL") == "1"
 
 
 def register(order: int, label: str):
@@ -24,13 +36,18 @@ def register(order: int, label: str):
     return deco
 
 
-def run_all(log=print) -> None:
+def run_all(log=print, light: bool = False) -> None:
+    global _LIGHT
     from django.db import transaction
 
     from .audit import audit_context
 
-    with audit_context("cli", note="demo data"):
-        for step in sorted(STEPS, key=lambda s: s.order):
-            log(f"==> {step.label}")
-            with transaction.atomic():
-                step.run(log)
+    _LIGHT = light
+    try:
+        with audit_context("cli", note="demo data"):
+            for step in sorted(STEPS, key=lambda s: s.order):
+                log(f"==> {step.label}")
+                with transaction.atomic():
+                    step.run(log)
+    finally:
+        _LIGHT = False
