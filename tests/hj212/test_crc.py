@@ -1,4 +1,4 @@
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from envbureau.hj212.crc import HJ212_LOW_BYTES, hj212_crc16, identify_crc, modbus_crc16, swap16
@@ -29,8 +29,10 @@ def test_standard_appendix_a_example():
     assert modbus_crc16(seg) == 0x0759  # the dialect the standard is often confused with
 
 
-@given(st.binary(max_size=300))
-def test_table_form_equals_bitwise_procedure(data):
+@settings(max_examples=300)
+@given(st.binary(max_size=2000))
+def test_fast_forms_equal_bitwise_procedure(data):
+    """Both the per-byte table loop (short input) and the folded-lanes form (longer) equal Appendix A."""
     assert hj212_crc16(data) == reference_crc(data)
 
 
@@ -51,3 +53,15 @@ def test_identify_dialects():
         assert identify_crc(seg, m) == "modbus"
         assert identify_crc(seg, swap16(m)) in ("modbus-swapped", "modbus")
     assert identify_crc(seg, hj212_crc16(seg) ^ 0x1234) in (None, "modbus", "modbus-swapped")
+
+
+def test_step_is_linear_with_order_eight():
+    """The property the folded form relies on."""
+    from envbureau.hj212.crc import _T_HIGH as H
+
+    assert all(H[a ^ b] == H[a] ^ H[b] for a in range(256) for b in (1, 2, 4, 8, 16, 32, 64, 128))
+    for s in range(256):
+        v = s
+        for _ in range(8):
+            v = H[v]
+        assert v == s
