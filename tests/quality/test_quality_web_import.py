@@ -64,3 +64,32 @@ def test_demo_steps_idempotent(stations, monkeypatch):
     demo_step.load_air(lambda m: None)
     demo_step.load_water_noise(lambda m: None)
     assert (AirHourly.objects.count(), CityDaily.objects.count(), WaterSection.objects.count()) == n
+
+
+def test_water_sample_and_noise_import(demo_core, user_named):
+    from envbureau.core.importing import get_importer
+    from envbureau.core.models import Jurisdiction
+    from envbureau.quality.models import NoiseLeq, NoiseStation, SectionPeriodClass, WaterSample, WaterSection
+
+    j = Jurisdiction.objects.get(code="110101")
+    WaterSection.objects.create(code="W-1", name="测试断面", river="测试河", jurisdiction=j, target_class=3)
+    NoiseStation.objects.create(code="N-1", name="测试点", jurisdiction=j, zone="1")
+    staff = user_named("air_staff")
+    head = "断面编码,采样时间,监测方式,氨氮(mg/L),总磷(mg/L),pH(无量纲),溶解氧(mg/L)\n"
+    bad = (head + "W-1,2017-01-10 09:00,手工监测,0.4,0.01L,7.6,6\nW-1,2017-01-10 09:00,手工监测,0.4,0.1,7.6,6\n"
+           "W-9,2017-01-11 09:00,手工监测,0.4,0.1,7.6,6\nW-1,2017-01-12 09:00,手工监测,abc,0.1,7.6,6\n").encode()
+    res = get_importer("quality.watersample").run(bad, "w.csv", staff)
+    msgs = {(e["row"], e["column"]) for e in res.errors}
+    assert {(3, "采样时间"), (4, "断面编码"), (5, "氨氮(mg/L)")} <= msgs
+    assert WaterSample.objects.count() == 0
+    good = (head + "W-1,2017-01-10 09:00,手工监测,1.2,0.01L,7.6,6\n").encode()
+    res = get_importer("quality.watersample").run(good, "w.csv", staff)
+    assert res.ok and res.saved["created"] == 1
+    assert SectionPeriodClass.objects.get(section__code="W-1", period="month").water_class == 4  # NH3-N 1.2 → Ⅳ
+    assert get_importer("quality.watersample").run(good, "w.csv", staff).saved["created"] == 0
+    noise = "监测点编码,日期,时段,等效声级 dB(A)\nN-1,2017-01-10,昼间,52.5\nN-1,2017-01-10,夜间,140\n".encode()
+    res = get_importer("quality.noiseleq").run(noise, "n.csv", staff)
+    assert not res.ok and res.errors[0]["row"] == 3
+    noise = "监测点编码,日期,时段,等效声级 dB(A)\nN-1,2017-01-10,昼间,52.5\nN-1,2017-01-10,夜间,41\n".encode()
+    assert get_importer("quality.noiseleq").run(noise, "n.csv", staff).ok
+    assert NoiseLeq.objects.count() == 2

@@ -79,6 +79,13 @@ def load_synthetic(log) -> None:
                 samples.append(WaterSample(section=s, time=t + dt.timedelta(hours=2), kind="automatic", values=vals))
     WaterSample.objects.bulk_create(samples, batch_size=500)
     n_cls = rebuild_section_classes(dates)
+    from .models import DrinkingWaterSource
+
+    for code, name, sec, kind in (("SYN-D01", "怀柔水库水源地(演示)", "SYN-W08", "lake"),
+                                  ("SYN-D02", "怀沙河水源地(演示)", "SYN-W07", "river")):
+        DrinkingWaterSource.objects.get_or_create(code=code, defaults={
+            "name": name, "source_type": kind, "section": WaterSection.objects.get(code=sec),
+            "jurisdiction": juris["110116"], "note": SYN_NOTE})
     n_warn = scan_water_warnings() if new_sections else 0
 
     new_noise = 0
@@ -98,7 +105,7 @@ def load_synthetic(log) -> None:
     city = juris["110000"]
     for year, pm25, good, heavy in ((2014, 85, 50, 50), (2015, 80, 52, 45), (2016, 75, 55, 40)):
         for ind, val in (("pm25_mean", pm25), ("good_day_ratio", good), ("heavy_days", heavy),
-                         ("water_class3_share", 45)):
+                         ("water_class3_share", 45), ("drinking_compliance", 100)):
             Target.objects.get_or_create(jurisdiction=city, year=year, indicator=ind,
                                          defaults={"value": val, "issued_by": "演示(非真实目标)"})
     Target.objects.get_or_create(jurisdiction=juris["110101"], year=2016, indicator="pm25_mean",

@@ -193,3 +193,162 @@ class AirHourlyImporter(Importer):
             first = e.errors[0]
             raise RowError(None, _("第%(r)s行 %(c)s: %(m)s (共 %(n)s 处错误)") % {
                 "r": first["row"], "c": first["column"], "m": first["message"], "n": e.total_errors}) from None
+
+
+# ---------------------------------------------------------------------------
+# water samples and noise levels (small files; the core framework's preview and all-or-nothing)
+# ---------------------------------------------------------------------------
+def _water_item_columns():
+    from envbureau.standards import water
+
+    out = []
+    for code in ("ph", "do", "codmn", "cod", "bod5", "nh3n", "tp", "tn", *[c for c in water.EVALUATION_ITEMS
+                                                                        if c not in ("ph", "do", "codmn", "cod",
+                                                                                     "bod5", "nh3n", "tp")], "fcoli"):
+        name, unit = water.ITEMS[code][0], water.ITEMS[code][1]
+        out.append(Column(code, f"{name}({unit})", example={"nh3n": "0.52", "tp": "0.01L", "ph": "7.6"}.get(code, ""),
+                          help=_("数值;低于检出限写“0.01L”或“<0.01”(按检出限一半计)"), aliases=(name, code.upper())))
+    return out
+
+
+def _parse_local_datetime(v, column):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    if isinstance(v, dt.datetime):
+        d = v
+    elif isinstance(v, dt.date):
+        d = dt.datetime(v.year, v.month, v.day)
+    else:
+        s = str(v).strip().replace("/", "-").replace("T", " ")
+        for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+            try:
+                d = dt.datetime.strptime(s, fmt)
+                break
+            except ValueError:
+                d = None
+        if d is None:
+            raise RowError(column, _("无效时间“%(v)s”(格式 YYYY-MM-DD HH:MM)") % {"v": v})
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=timezone.get_default_timezone())
+    return d
+
+
+@register
+class WaterSampleImporter(Importer):
+    """Manual (monthly) or automatic (4-hourly) section samples, one row per sample, items in mg/L."""
+
+    kind = "quality.watersample"
+    label = _("水质监测数据")
+    module = "quality"
+
+    @property
+    def columns(self):
+        return [Column("section", _("断面编码"), required=True, example="SYN-W01"),
+                Column("time", _("采样时间"), required=True, example="2016-01-10 09:00", help=_("本地时间")),
+                Column("kind", _("监测方式"), example="手工监测", help=_("手工监测/自动监测"))] + _water_item_columns()
+
+    def clean_row(self, v, ctx):
+        from envbureau.standards import water
+
+        from .choices import SampleKind
+
+        qs = WaterSection.objects.all() if ctx.user is None else WaterSection.objects.restrict(ctx.user, "change")
+        section = qs.filter(code=str(v["section"]).strip()).first()
+        if section is None:
+            raise RowError("section", _("未知断面“%(c)s”(或不在您的权限范围内)") % {"c": v["section"]})
+        t = _parse_local_datetime(v["time"], "time")
+        kind = _choice(v.get("kind") or "manual", SampleKind.choices, "kind")
+        values = {}
+        for code in water.ITEMS:
+            raw = v.get(code)
+            if raw in (None, ""):
+                continue
+            try:
+                num, _below = water.parse_value(raw)
+            except ValueError:
+                raise RowError(code, _("不是数值:“%(v)s”") % {"v": raw}) from None
+            if num != num:
+                continue
+            if num < 0 or (code == "ph" and not 0 <= num <= 14):
+                raise RowError(code, _("数值 %(v)s 不合理") % {"v": raw})
+            values[code] = raw if isinstance(raw, str) else float(raw)
+        if not values:
+            raise RowError(None, _("没有任何监测项目的数值"))
+        key = (section.pk, t)
+        seen = ctx.state.setdefault("keys", set())
+        if key in seen:
+            raise RowError("time", _("与前面的行重复(同一断面同一时间)"))
+        seen.add(key)
+        return section, t, kind, values
+
+    def save_rows(self, cleaned, ctx):
+        from envbureau.core import audit
+
+        from .models import WaterSample
+        from .water import rebuild_section_classes, scan_water_warnings
+
+        created = updated = 0
+        dates: dict[int, set] = {}
+        for section, t, kind, values in cleaned:
+            obj = WaterSample.objects.filter(section=section, time=t).first()
+            if obj is None:
+                WaterSample.objects.create(section=section, time=t, kind=kind, values=values)
+                created += 1
+            elif obj.values != values or obj.kind != kind:
+                obj.values, obj.kind = values, kind
+                obj.save()
+                updated += 1
+            else:
+                continue
+            from django.utils import timezone
+
+            dates.setdefault(section.pk, set()).add(timezone.localtime(t).date())
+        n = rebuild_section_classes(dates) if dates else 0
+        warnings = scan_water_warnings() if dates else 0
+        audit.record("create", model_label="quality.watersample", object_id="import",
+                     object_repr=f"导入水质数据 {len(cleaned)} 行", changes={"created": created, "updated": updated})
+        return {"created": created, "updated": updated, "section_periods": n, "warnings": warnings}
+
+
+@register
+class NoiseLeqImporter(Importer):
+    kind = "quality.noiseleq"
+    label = _("噪声监测数据")
+    module = "quality"
+    columns = [Column("station", _("监测点编码"), required=True, example="SYN-N01"),
+               Column("date", _("日期"), required=True, example="2016-03-01"),
+               Column("period", _("时段"), required=True, example="昼间", help=_("昼间/夜间")),
+               Column("leq", _("等效声级 dB(A)"), required=True, example="55.2")]
+
+    def clean_row(self, v, ctx):
+        from .choices import DayNight
+
+        qs = NoiseStation.objects.all() if ctx.user is None else NoiseStation.objects.restrict(ctx.user, "change")
+        st = qs.filter(code=str(v["station"]).strip()).first()
+        if st is None:
+            raise RowError("station", _("未知监测点“%(c)s”(或不在您的权限范围内)") % {"c": v["station"]})
+        d = _parse_local_datetime(v["date"], "date").date()
+        period = _choice(v["period"], DayNight.choices, "period")
+        leq = _float(v, "leq", 20, 130)
+        key = (st.pk, d, period)
+        seen = ctx.state.setdefault("keys", set())
+        if key in seen:
+            raise RowError("date", _("与前面的行重复"))
+        seen.add(key)
+        return st, d, period, leq
+
+    def save_rows(self, cleaned, ctx):
+        from .models import NoiseLeq
+
+        created = updated = 0
+        for st, d, period, leq in cleaned:
+            obj, new = NoiseLeq.objects.get_or_create(station=st, date=d, period=period, defaults={"leq": leq})
+            if new:
+                created += 1
+            elif obj.leq != leq:
+                obj.leq = leq
+                obj.save()
+                updated += 1
+        return {"created": created, "updated": updated}

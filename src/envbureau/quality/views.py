@@ -287,12 +287,14 @@ def target_progress(j, year, air_only: bool = False) -> list[dict]:
             if d["projected"] is not None:
                 pk = d["projected"] <= t.value if d["direction"] == "le" else d["projected"] >= t.value
                 d["projection_text"] = "预计全年可完成" if pk else "预计全年难以完成"
-        elif t.indicator == "water_class3_share" and ytd is not None:
+        elif t.indicator in ("water_class3_share", "drinking_compliance") and ytd is not None:
             from .water import assess_water
 
-            w = assess_water(j, ytd_p)
-            d["current"] = w["class_1_3_share"]
-            d["previous"] = assess_water(j, ytd_p.shifted_year(-1))["class_1_3_share"]
+            def pick(w, t=t):
+                return w["class_1_3_share"] if t.indicator == "water_class3_share" else w["drinking"]["rate"]
+
+            d["current"] = pick(assess_water(j, ytd_p))
+            d["previous"] = pick(assess_water(j, ytd_p.shifted_year(-1)))
             d["period"] = ytd_p.label
             if d["current"] is not None:
                 d["status"] = "目前达到目标" if d["current"] >= t.value else "目前未达目标"

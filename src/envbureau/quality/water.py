@@ -108,7 +108,8 @@ def assess_water(jurisdiction, period, user=None) -> dict:
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore")
         cwqi = std_water.cwqi_city(means, wbs) if means else None
-    return {"jurisdiction": {"code": jurisdiction.code, "name": jurisdiction.name},
+    drinking = drinking_compliance(jurisdiction, {r["code"]: r for r in rows}, user)
+    return {"jurisdiction": {"code": jurisdiction.code, "name": jurisdiction.name}, "drinking": drinking,
             "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label},
             "n_sections": n, "n_class_1_3": n13, "class_1_3_share": round(100 * n13 / n, 1) if n else None,
             "n_worse_v": n6, "worse_v_share": round(100 * n6 / n, 1) if n else None,
@@ -117,6 +118,25 @@ def assess_water(jurisdiction, period, user=None) -> dict:
             "grade": std_water.set_grade(n, n13, n6) if n >= 5 else None,
             "cwqi": None if cwqi is None else round(cwqi, 2), "sections": rows, "rules": WATER_RULES,
             "synthetic": any(r["synthetic"] for r in rows)}
+
+
+def drinking_compliance(jurisdiction, section_rows: dict, user=None) -> dict:
+    """Drinking-water sources meet the standard when their monitoring section is Ⅲ or better (GB 3838 Ⅲ类)."""
+    from .models import DrinkingWaterSource
+
+    qs = DrinkingWaterSource.objects.filter(jurisdiction__path__startswith=jurisdiction.path, active=True)
+    if user is not None:
+        qs = qs.restrict(user, "view")
+    items = []
+    for d in qs.select_related("section"):
+        row = section_rows.get(d.section.code) if d.section_id else None
+        cls = row["class_number"] if row else None
+        items.append({"name": d.name, "section": d.section.name if d.section_id else "",
+                      "class": row["class"] if row else None, "compliant": bool(cls and cls <= 3)})
+    n = sum(1 for i in items if i["class"])
+    ok = sum(1 for i in items if i["compliant"])
+    return {"n_sources": len(items), "n_assessed": n, "n_compliant": ok,
+            "rate": round(100 * ok / n, 1) if n else None, "sources": items}
 
 
 def scan_water_warnings(since: dt.datetime | None = None) -> int:

@@ -92,6 +92,22 @@ def water_dashboard(request):
                 for i, (k, v) in enumerate(r["class_counts"].items()) if v]}]},
          "header": ["类别", "断面数"], "rows": [[k, v] for k, v in r["class_counts"].items()]},
     ]
+    # districts (or streets) by water quality index CWQI, with the change on last year (lower = better)
+    units = [u for u in choices if u.parent_id == j.pk]
+    ranking = []
+    for u in units:
+        now, base = assess_water(u, period, request.user), assess_water(u, period.shifted_year(-1), request.user)
+        if now["cwqi"] is None:
+            continue
+        delta = None if not base["cwqi"] else round(100 * (now["cwqi"] - base["cwqi"]) / base["cwqi"], 1)
+        ranking.append([u.name, now["n_sections"], now["cwqi"], base["cwqi"], delta, now["class_1_3_share"]])
+    ranks = A.competition_rank([r[2] for r in ranking], "lower")
+    ranking = sorted(([rk, *r] for rk, r in zip(ranks, ranking)), key=lambda r: r[0])
+    charts.append({"id": "cwqi", "title": f"{year}年各区县城市水质指数(CWQI)排名", "option": {
+        "tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [r[1] for r in ranking]},
+        "yAxis": {"type": "value", "name": "CWQI"}, "series": [{"type": "bar", "data": [r[3] for r in ranking]}]},
+        "header": ["排名", "区县", "断面数", "CWQI", "上年CWQI", "ΔCWQI(%)", "Ⅰ～Ⅲ类比例(%)"], "rows": ranking,
+        "note": "CWQI 越小水质越好(环办监测〔2017〕51号);ΔCWQI 为负表示改善;并列者名次相同"})
     monthly_chart = {"id": "monthly", "title": f"{year}年各断面逐月水质类别(✗=未达目标;劣于Ⅲ类时列出主要超标项目)",
                      "header": ["断面", "河流", "控制级别", "目标", *[f"{m}月" for m in months]], "rows": table}
     resp = _export(request, charts + [monthly_chart], f"水环境质量-{j.name}-{year}")
