@@ -198,4 +198,11 @@ ENVBUREAU = {
     # Data folder for the SQLite file, uploads, the online-monitoring store and generated files.
     "DATA_DIR": DATA_DIR,
     "CITY_CODE": os.environ.get("ENVBUREAU_CITY_CODE", "110000"),
+    # Scheduled jobs run by `envbureau runjobs` (started by `make run`): (management command, interval in seconds).
+    "JOBS": [
+        ("check_alarms", 300),        # online monitoring: data absence, flat lines
+        ("scan_warnings", 900),       # environmental quality: station data stop / flat line
+        ("ledger_reminders", 3600),   # problem ledger: near and past deadline
+        ("complaints_overdue", 3600),  # complaints: overdue flags and reminders
+    ],
 }
