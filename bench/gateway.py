@@ -34,7 +34,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
 
 from envbureau.gateway.compact import SCHEMA, compact, partition_path, write_partition  # noqa: E402
-from envbureau.gateway.query import read_series  # noqa: E402
+from envbureau.gateway.query import downsample, read_series  # noqa: E402
 from envbureau.gateway.server import install_uvloop  # noqa: E402
 from envbureau.gateway.sim import Simulator  # noqa: E402
 from envbureau.hj212 import CHINA_TZ  # noqa: E402
@@ -96,6 +96,12 @@ def year_query(tmp: Path) -> tuple[float, int, float]:
     t = time.perf_counter()
     s = read_series("YEAR1", "minute", start, start + timedelta(days=365), fields=["Avg"], root=root)
     elapsed = time.perf_counter() - t
+    t = time.perf_counter()
+    one = read_series("YEAR1", "minute", start, start + timedelta(days=365), factors=["a21026"], fields=["Avg"],
+                      root=root)
+    buckets = downsample(one, "1h")
+    chart = time.perf_counter() - t
+    print(f"  one factor's year as an hourly chart (read + downsample): {buckets.height} buckets in {chart:.2f} s")
     return elapsed, s.height, total_bytes / (365 * 1440 * per_min)
 
 

@@ -217,3 +217,19 @@ def test_queries_stay_complete_while_compaction_runs(tmp_path, monkeypatch):
     heights.append(read_series("P1", "minute", t0, t0 + timedelta(hours=4), root=root).height)
     assert set(heights) == {expected}, heights
     assert all(p.stat().st_size == 0 for p in (root / "log").glob("*.seg"))  # all moved to partitions
+
+
+def test_downsample_for_charts(tmp_path):
+    from envbureau.gateway.query import downsample
+
+    root = tmp_path / "online"
+    t0 = datetime(2026, 3, 1, 0, 0, tzinfo=CHINA_TZ)
+    write_log(root, [minute_frame("P1", t0 + timedelta(minutes=i), {"a21026": i}) for i in range(180)])
+    compact(root)
+    s = read_series("P1", "minute", t0, t0 + timedelta(hours=3), root=root)
+    d = downsample(s, "1h")
+    assert d["n"].to_list() == [60, 60, 60]
+    assert d["min"].to_list() == [0.0, 60.0, 120.0] and d["max"].to_list() == [59.0, 119.0, 179.0]
+    assert d["mean"].to_list() == [29.5, 89.5, 149.5]
+    assert d["ts"].to_list()[1] == (t0 + timedelta(hours=1)).astimezone(UTC)
+    assert downsample(s.head(0)).is_empty()
