@@ -221,9 +221,11 @@ def test_error_cp_syntax():
 
 
 def test_bad_datatime_raises_library_error():
-    p = decode(build_frame("ST=32;CN=2011;MN=X;CP=&&DataTime=20201340000000;a-Rtd=1&&"))
-    with pytest.raises(SegmentError):
+    frame = build_frame("ST=32;CN=2011;MN=X;CP=&&DataTime=20201340000000;a-Rtd=1&&")
+    p = decode(frame)
+    with pytest.raises(SegmentError) as e:
         _ = p.data_time
+    assert frame[e.value.offset:].startswith(b"20201340000000") and "DataTime" in e.value.detail
     assert decode(build_frame("ST=32;CN=2011;MN=X;CP=&&DataTime=20160824003817000&&")).data_time.second == 17
 
 

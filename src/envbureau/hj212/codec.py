@@ -151,7 +151,14 @@ class Packet:
     def data_time(self) -> datetime | None:
         """DataTime as an aware datetime in China time (UTC+8), or None when absent."""
         text = self.data_time_text
-        return None if text is None else parse_time(text, "DataTime")
+        if text is None:
+            return None
+        try:
+            return parse_time(text, "DataTime")
+        except SegmentError as exc:
+            at = self.segment.find(b"DataTime=")
+            # offset of the value in the frame (the data segment starts after '##' and the length)
+            raise SegmentError(exc.detail, 6 + at + 9 if at >= 0 else None, self.raw) from None
 
     @property
     def dedup_key(self) -> tuple[str | None, str | None, str | None, int | None]:
