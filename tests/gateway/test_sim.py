@@ -42,3 +42,25 @@ def test_live_mode_sends_each_kind_on_the_wall_clock(tmp_path):
         assert {c[0] for p in packets if p.mn == "DEMO-W" for c in p.factors} == {"w"}
     finally:
         g.stop()
+
+
+def test_sim_cli_simulates_the_points_of_a_registry(tmp_path, capsys):
+    import json
+
+    from envbureau.gateway.cli import main
+    from envbureau.gateway.registry import FileRegistry
+
+    points = tmp_path / "points.json"
+    points.write_text(json.dumps({"points": [{"mn": "REG-A", "id": 1, "password": "s3cret"},
+                                             {"mn": "REG-B", "id": 2}, {"mn": "REG-OFF", "id": 3, "enabled": False}]}))
+    g = RunningGateway(tmp_path / "d", FileRegistry(points))
+    try:
+        assert main(["hj212-sim", "--port", str(g.port), "--registry", f"file:{points}", "--devices", "0",
+                     "--rate", "20", "--duration", "1", "--clean", "--json"]) == 0
+        res = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        assert res["sent"] > 5 and res["acked"] == res["sent"]
+        mns = {decode(f).mn for _, _, _, f in iter_log(g.gw.root)}
+        assert mns == {"REG-A", "REG-B"}  # the password of REG-A was used, the disabled point is not simulated
+        assert sum(g.gw.stats.rejected.values()) == 0
+    finally:
+        g.stop()

@@ -60,9 +60,17 @@ def cmd_sim(args) -> int:
     if args.mns:
         text = open(args.mns[1:], encoding="utf-8").read() if args.mns.startswith("@") else args.mns
         mns = [m.strip() for m in text.replace("\n", ",").split(",") if m.strip()]
+    passwords = {}
+    if args.registry:
+        from .registry import load_registry
+
+        points = [p for p in load_registry(args.registry).load_points() if p.enabled]
+        mns = (mns or []) + [p.mn for p in points]
+        passwords = {p.mn: p.password for p in points if p.password}
     sim = Simulator(host=args.host, port=args.port, devices=args.devices, rate=args.rate, duration=args.duration,
                     kind=args.kind, mn_prefix=args.mn_prefix, seed=args.seed, realistic=not args.clean, mns=mns,
                     live=args.live, live_kinds=tuple(args.kinds.split(",")), password=args.password)
+    sim.passwords.update(passwords)
     res = asyncio.run(sim.run())
     summary = res.summary()
     print(json.dumps(summary) if args.json else "  ".join(f"{k}={v}" for k, v in summary.items()))
@@ -135,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--clean", action="store_true", help="no exceedances, faults, gaps or malformed frames")
     m.add_argument("--mns", default=None,
                    help="explicit MNs: 'MN1,MN2:water,MN3:gas' or @file with one per line (e.g. the demo's points)")
+    m.add_argument("--registry", default=None,
+                   help="simulate every enabled point of this registry (same SPEC as the gateway's), e.g. "
+                        "envbureau.sources.registry:factory for the demo enterprises")
     m.add_argument("--live", action="store_true",
                    help="wall-clock mode for the demo: each device sends real-time data every 30 s, minute data "
                         "each minute and hourly data each hour (rate ignored; --duration 0 = forever)")

@@ -130,7 +130,8 @@ class Device(asyncio.Protocol):
                 v = limit * rng.uniform(1.05, 1.6)
             flag = rng.choice("DMC") if fault else "N"
             items.append(",".join(f"{code}-{f}={v * m:.2f}" for f, m in fields) + f",{code}-Flag={flag}")
-        seg = (f"QN={qn};ST={'32' if self.water else '31'};CN={CN_BY_KIND[kind]};PW={sim.password};MN={self.mn};"
+        seg = (f"QN={qn};ST={'32' if self.water else '31'};CN={CN_BY_KIND[kind]};PW={sim.passwords.get(self.mn, sim.password)};"
+               f"MN={self.mn};"
                f"Flag=5;CP=&&DataTime={dt};" + ";".join(items) + "&&")
         return qn, build_frame(seg), (self.mn, dt)
 
@@ -151,6 +152,8 @@ class Simulator:
         self.live = live
         self.live_kinds = tuple(live_kinds)
         self.password = password
+        #: per-MN passwords (points with a password set in the registry)
+        self.passwords: dict[str, str] = {}
         self.mn_prefix = mn_prefix
         self.rng = random.Random(seed)
         f = 1.0 if realistic else 0.0
