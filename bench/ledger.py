@@ -116,6 +116,8 @@ def generate_problems(n: int, seed: int = 5) -> float:
     sources, categories, states = Source.values, Category.values, State.values
     weights = [8, 6, 20, 6, 4, 6, 20, 30]  # most problems are in rectification or already closed out
     batches = [f"中央第{k}生态环境保护督察组 第{b}批" for k in "一二三四五" for b in range(1, 21)] + [""] * 20
+    titles = ["餐饮油烟扰民", "工地扬尘污染", "夜间施工噪声", "河道黑臭水体", "企业废气异味", "危险废物违规贮存",
+              "养殖废水直排", "建筑垃圾乱倒", "加油站油气回收不正常", "锅炉氮氧化物超标", "湿地违规占用", "辐射安全管理不规范"]
     units = ["区生态环境局", "区城市管理委员会", "区水务局", "区住房和城乡建设委员会", "街道办事处", "乡镇人民政府"]
     start = dt.date(2022, 1, 1)
     t0 = time.perf_counter()
@@ -128,7 +130,7 @@ def generate_problems(n: int, seed: int = 5) -> float:
             closed = state in ("closed_out", "noticed")
             rows.append(Problem(
                 code=f"B{i:07d}", source=rng.choice(sources), batch=rng.choice(batches),
-                category=rng.choice(categories), title=f"生成问题 {i} 油烟噪声扬尘污水",
+                category=rng.choice(categories), title=f"{rng.choice(titles)}({i})",
                 description="基准测试生成的问题描述" * 3, location="北京市某区某街道",
                 jurisdiction_id=rng.choice(juris), responsible_units=rng.sample(units, 2),
                 responsible_person="张三", responsible_phone="13800000000",

@@ -21,7 +21,7 @@ from envbureau.core.scoping import get_scoped_object
 
 from . import services, stats
 from .choices import TRANSITIONS, Verb
-from .filters import ProblemFilter
+from .filters import ProblemFilter, StatsFilter
 from .models import Notification, Problem, ProblemEvent, PublicNotice, SignOffChain, SignOffStep
 
 
@@ -122,6 +122,15 @@ class ProblemViewSet(ScopedModelViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
+    def paginate_queryset(self, queryset):
+        # Page on ids (a covering index walk), then load the page's rows: see views.id_page.
+        ids = super().paginate_queryset(queryset.values_list("pk", flat=True))
+        if ids is None:
+            return None
+        ids = list(ids)
+        rows = Problem.objects.select_related("jurisdiction").in_bulk(ids)
+        return [rows[i] for i in ids if i in rows]
+
     def create(self, request, *args, **kwargs):
         if not (has_perm(request.user, "ledger.add") or has_perm(request.user, "ledger.change")):
             raise DRFPermissionDenied()
@@ -162,9 +171,11 @@ class ProblemViewSet(ScopedModelViewSet):
 
     @action(detail=False, methods=["get"])
     def statistics(self, request):
-        qs = self.filter_queryset(self.get_queryset())
+        f = StatsFilter(request.query_params, queryset=self.get_queryset(), request=request)
+        if not f.is_valid():
+            raise ValidationError(f.errors)
         today = timezone.localdate()
-        ov = stats.overview(qs, today)
+        ov = stats.overview(f.qs, today)
         s = ov.pop("summary")
         return Response({**s, "sentence": stats.sentence(s), **ov})
 

@@ -1,7 +1,10 @@
+import re
+
 """One filterset for the list page, the statistics page, the exports and the API."""
 
 import django_filters as df
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +12,9 @@ from envbureau.core.models import Jurisdiction
 
 from .choices import Category, Source, State
 from .models import Problem, overdue_q
+
+
+CODE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 class ProblemFilter(df.FilterSet):
@@ -19,8 +25,8 @@ class ProblemFilter(df.FilterSet):
     batch = df.CharFilter(label=_("批次"), method="filter_batch")
     unit = df.CharFilter(label=_("责任单位"), method="filter_unit")
     jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="filter_jurisdiction")
-    since = df.DateFilter(label=_("交办日期起"), field_name="received_on", lookup_expr="gte")
-    until = df.DateFilter(label=_("交办日期止"), field_name="received_on", lookup_expr="lte")
+    since = df.DateFilter(label=_("交办日期起"), method="filter_since")
+    until = df.DateFilter(label=_("交办日期止"), method="filter_until")
     overdue = df.BooleanFilter(label=_("逾期"), method="filter_overdue")
     enterprise_id = df.NumberFilter(label=_("企业ID"))
 
@@ -32,9 +38,11 @@ class ProblemFilter(df.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        if Problem.objects.filter(code=value).exists():  # a problem code: the unique index answers
-            return qs.filter(code=value)
-        return qs.filter(Q(title__icontains=value) | Q(location__icontains=value) | Q(code__icontains=value))
+        if CODE_LIKE.match(value):
+            # A code or its beginning ("WT2026-", "ZY4-03"): a range on the unique index, exact case.
+            value = value.upper()
+            return qs.filter(code__gte=value, code__lt=value[:-1] + chr(ord(value[-1]) + 1))
+        return qs.filter(Q(title__icontains=value) | Q(location__icontains=value))
 
     def filter_batch(self, qs, name, value):
         # Exact batch (the batch links, statistics and the API use it; indexed). "前缀*" matches a prefix.
@@ -55,8 +63,26 @@ class ProblemFilter(df.FilterSet):
         ids = list(Jurisdiction.objects.filter(path__startswith=j.path).values_list("pk", flat=True))
         return qs.filter(jurisdiction_id__in=ids)
 
+    def filter_since(self, qs, name, value):
+        return qs.filter(received_on__gte=value) if value else qs
+
+    def filter_until(self, qs, name, value):
+        return qs.filter(received_on__lte=value) if value else qs
+
     def filter_overdue(self, qs, name, value):
         if value is None:
             return qs
         q = overdue_q(timezone.localdate())
         return qs.filter(q) if value else qs.exclude(q)
+
+
+class StatsFilter(ProblemFilter):
+    """The same filters for aggregate queries. The period is compared through an expression so the
+    database scans a covering statistics index instead of fetching every row of the period through
+    the (received_on, id) list index — the plan SQLite otherwise picks, several times slower."""
+
+    def filter_since(self, qs, name, value):
+        return qs.alias(_recv_from=Coalesce("received_on", Value(value))).filter(_recv_from__gte=value) if value else qs
+
+    def filter_until(self, qs, name, value):
+        return qs.alias(_recv_to=Coalesce("received_on", Value(value))).filter(_recv_to__lte=value) if value else qs

@@ -143,13 +143,16 @@ class Problem(models.Model):
         ordering = ["-received_on", "-id"]
         indexes = [
             # The list sorts by (received_on, id); reminders and the overdue filter read (state, deadline).
-            models.Index(fields=["received_on", "id"], name="ledger_prob_recv_idx"),
+            # Covering for the list's id query (views.id_page): walking it in order checks every filter
+            # column without reading the wide rows.
+            models.Index(fields=["received_on", "id", "jurisdiction", "state", "source", "category", "deadline",
+                                 "enterprise_id", "batch"], name="ledger_prob_recv_idx"),
             models.Index(fields=["state", "deadline"], name="ledger_prob_state_dl_idx"),
             # Covering indexes: statistics group by (source, category), jurisdiction or batch and count
             # state/deadline/long_term, filtered by any of these columns — answered from one index, never
             # from the wide rows (bench/ledger.py: 100,000 problems, p95 < 200 ms).
-            models.Index(fields=["source", "category", "state", "long_term", "deadline", "received_on",
-                                 "jurisdiction", "batch"], name="ledger_prob_stats_src_idx"),
+            models.Index(fields=["source", "category", "jurisdiction", "state", "long_term", "deadline",
+                                 "received_on", "batch"], name="ledger_prob_stats_src_idx"),
             models.Index(fields=["jurisdiction", "state", "long_term", "deadline", "received_on", "source",
                                  "category", "batch"], name="ledger_prob_stats_jur_idx"),
             models.Index(fields=["batch", "state", "long_term", "deadline", "received_on", "source", "category",

@@ -113,24 +113,31 @@ def breakdown(qs, field: str, today: dt.date | None = None, limit: int | None = 
     return out[:limit] if limit else out
 
 
-def overview(qs, today: dt.date | None = None) -> dict:
-    """Everything the statistics page shows, in three scans: (source, category), jurisdiction, batch."""
+def overview(qs, today: dt.date | None = None, batches: bool = True) -> dict:
+    """Everything the statistics page shows: one scan grouped by (source, category, jurisdiction) gives the
+    summary and three breakdowns (it follows the order of ledger_prob_stats_src_idx); batches take one more."""
     today = today or timezone.localdate()
-    main = _grouped(qs, ["source", "category"], today, dates=True)
-    return {
+    main = _grouped(qs, ["source", "category", "jurisdiction_id"], today, dates=True)
+    out = {
         "summary": summary(qs, today, rows=main),
         "by_source": labelled(breakdown(qs, "source", today, rows=main), "source"),
         "by_category": labelled(breakdown(qs, "category", today, rows=main), "category"),
-        "by_district": by_district(qs, today),
-        "by_batch": labelled(breakdown(qs.exclude(batch=""), "batch", today, limit=30), "batch"),
+        "by_district": by_district(qs, today, rows=main),
     }
+    if batches:
+        out["by_batch"] = by_batch(qs, today)
+    return out
 
 
-def by_district(qs, today: dt.date | None = None) -> list[dict]:
+def by_batch(qs, today: dt.date | None = None, limit: int = 30) -> list[dict]:
+    return labelled(breakdown(qs.exclude(batch=""), "batch", today, limit=limit), "batch")
+
+
+def by_district(qs, today: dt.date | None = None, rows: list[dict] | None = None) -> list[dict]:
     """Roll problems up to their district (or to the jurisdiction itself when above district)."""
     from envbureau.core.models import Jurisdiction
 
-    rows = breakdown(qs, "jurisdiction_id", today)
+    rows = breakdown(qs, "jurisdiction_id", today, rows=rows)
     juris = {j.pk: j for j in Jurisdiction.objects.filter(pk__in=[r["jurisdiction_id"] for r in rows])}
     districts = {j.path: j for j in Jurisdiction.objects.filter(level__in=["district", "city", "province"])}
     merged: dict[str, dict] = {}

@@ -21,7 +21,7 @@ from envbureau.core.scoping import get_scoped_object, restrict
 
 from . import exports, services, stats
 from .choices import STATE_COLOURS, TRANSITIONS, Category, Source, State, Verb
-from .filters import ProblemFilter
+from .filters import ProblemFilter, StatsFilter
 from .forms import ProblemForm, TransitionForm
 from .models import Attachment, Notification, Problem, SignOff
 
@@ -35,10 +35,19 @@ def _require(user, perm):
         raise PermissionDenied
 
 
-def _filtered(request):
+def _filtered(request, filterset=ProblemFilter):
     qs = restrict(Problem.objects.all(), request.user, "view")
-    f = ProblemFilter(request.GET or None, queryset=qs, request=request)
+    f = filterset(request.GET or None, queryset=qs, request=request)
     return f, (f.qs if f.is_bound else qs)
+
+
+def id_page(qs, number, per_page: int = 50):
+    """Paginate on ids first (count and offset walk a covering index), then load only that page's rows."""
+    page = Paginator(qs.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    rows = Problem.objects.select_related("jurisdiction").in_bulk(ids)
+    page.object_list = [rows[i] for i in ids if i in rows]
+    return page
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -75,7 +84,7 @@ def problem_list(request):
 
         resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name + '.xlsx')}"
         return resp
-    page = Paginator(qs.select_related("jurisdiction"), 50).get_page(request.GET.get("page"))
+    page = id_page(qs, request.GET.get("page"))
     today = timezone.localdate()
     # Labels resolved once per page: get_FOO_display per cell dominated the render time at scale.
     src, cat = _labels(Source), _labels(Category)
@@ -183,12 +192,16 @@ def attachment_download(request, pk):
 @login_required
 def statistics(request):
     _require(request.user, "ledger.view")
-    f, qs = _filtered(request)
+    f, qs = _filtered(request, StatsFilter)
     today = timezone.localdate()
-    ov = stats.overview(qs, today)
+    if request.GET.get("part") == "batch":  # the batch table loads after the page (one more scan)
+        return render(request, "ledger/_stat_table.html", {"caption": _("按批次"), "rows": stats.by_batch(qs, today),
+                                                           "batch": True})
+    export = request.GET.get("export") == "xlsx"
+    ov = stats.overview(qs, today, batches=export)
     summary, by_source, by_category = ov["summary"], ov["by_source"], ov["by_category"]
-    by_district, by_batch = ov["by_district"], ov["by_batch"]
-    if request.GET.get("export") == "xlsx":
+    by_district, by_batch = ov["by_district"], ov.get("by_batch", [])
+    if export:
         head = [_("分组"), _("问题总数"), _("完成整改"), _("已销号"), _("销号率(%)"), _("正在整改"), _("逾期"), _("需长期坚持")]
 
         def rows(items, key):
