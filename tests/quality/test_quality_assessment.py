@@ -143,3 +143,17 @@ def test_assess_cli_json_keys_and_table(beijing_slice):
     text = io.StringIO()
     call_command("assess", "air", "--jurisdiction", "110000", "--year", "2015", "--month", "3", stdout=text)
     assert "优良天数比率" in text.getvalue() and "HJ 633-2012" in text.getvalue()
+
+
+def test_period_stats_stored_and_equal_to_assessment(beijing_slice, client_for):
+    from envbureau.quality.models import AirPeriodStat
+
+    out = io.StringIO()
+    call_command("assess", "air", "--jurisdiction", "110102", "--year", "2015", "--month", "2", "--json", stdout=out)
+    got = json.loads(out.getvalue())
+    st = AirPeriodStat.objects.get(jurisdiction__code="110102", period="month", start="2015-02-01")
+    for key in ("pm25_mean", "co_p95", "o3_8h_p90", "good_days", "valid_days", "good_day_ratio", "composite_index"):
+        assert getattr(st, key) == got[key], key
+    assert st.rules == {"HJ 633-2012 / GB 3095-2012": 28}
+    r = client_for("dongcheng").get("/api/v1/quality/period-stats/?period=month").json()
+    assert r["count"] == 3 and {x["jurisdiction"] for x in r["results"]} == {"110101"}

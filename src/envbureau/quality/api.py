@@ -19,6 +19,7 @@ from envbureau.core.scoping import can, get_scoped_object, restrict
 from . import services
 from .models import (
     AirDaily,
+    AirPeriodStat,
     AirStation,
     CityDaily,
     DrinkingWaterSource,
@@ -105,6 +106,25 @@ class WarningSerializer(serializers.ModelSerializer):
                   "problem_ref"]
 
 
+class AirPeriodStatSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = AirPeriodStat
+        fields = ["id", "jurisdiction", "period", "start", "pm25_mean", "pm10_mean", "so2_mean", "no2_mean", "co_p95",
+                  "o3_8h_p90", "good_days", "valid_days", "good_day_ratio", "heavy_days", "composite_index",
+                  "category_days", "rules", "computed_at"]
+
+
+class PeriodStatFilter(df.FilterSet):
+    jurisdiction = df.CharFilter(field_name="jurisdiction__code")
+    year = df.NumberFilter(field_name="start", lookup_expr="year")
+
+    class Meta:
+        model = AirPeriodStat
+        fields = ["jurisdiction", "period", "year"]
+
+
 class DailyFilter(df.FilterSet):
     since = df.DateFilter(field_name="date", lookup_expr="gte")
     until = df.DateFilter(field_name="date", lookup_expr="lte")
@@ -166,6 +186,12 @@ class CityDailyViewSet(ScopedReadOnlyViewSet):
     queryset = CityDaily.objects.select_related("jurisdiction").order_by("jurisdiction_id", "date")
     serializer_class = CityDailySerializer
     filterset_class = CityDailyFilter
+
+
+class AirPeriodStatViewSet(ScopedReadOnlyViewSet):
+    queryset = AirPeriodStat.objects.select_related("jurisdiction").order_by("jurisdiction_id", "period", "start")
+    serializer_class = AirPeriodStatSerializer
+    filterset_class = PeriodStatFilter
 
 
 class WarningViewSet(ScopedReadOnlyViewSet):

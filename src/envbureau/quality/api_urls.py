@@ -11,6 +11,7 @@ router.register("noise-stations", api.NoiseStationViewSet)
 router.register("targets", api.TargetViewSet)
 router.register("air-daily", api.AirDailyViewSet)
 router.register("city-daily", api.CityDailyViewSet)
+router.register("period-stats", api.AirPeriodStatViewSet)
 router.register("warnings", api.WarningViewSet)
 
 urlpatterns = [path("assessment/", api.AssessmentView.as_view(), name="quality-assessment")] + router.urls

@@ -200,7 +200,45 @@ def rebuild_jurisdiction_daily(station_ids, d0: int, d1: int, extra_paths=()) ->
                     [str(dates[0]), str(dates[-1])])
     rows = _rows(keys, _day_str(dates), vals, res, n > 0, extra=n)
     insert_rows(table, ["jurisdiction_id", "date", *DAILY_COLUMNS, "n_stations"], rows)
+    rebuild_period_stats(keys, d0, d1)
     return len(rows)
+
+
+STAT_FIELDS = ("pm25_mean", "pm10_mean", "so2_mean", "no2_mean", "co_p95", "o3_8h_p90", "good_days", "valid_days",
+               "good_day_ratio", "heavy_days", "composite_index")
+
+
+def rebuild_period_stats(jurisdiction_ids: list[int], d0: int, d1: int) -> int:
+    """Monthly and annual assessments (AirPeriodStat) of the months/years touching days d0..d1,
+    one vectorised assess_period call per period for all the jurisdictions."""
+    import datetime as dt
+
+    from .assessment import assess_many, make_period, summary
+    from .models import AirPeriodStat
+
+    first = dt.date.fromisoformat(str(np.datetime64(d0, "D")))
+    last = dt.date.fromisoformat(str(np.datetime64(d1, "D")))
+    periods = []
+    for y in range(first.year, last.year + 1):
+        periods.append(("year", make_period(y)))
+        for m in range(1, 13):
+            p = make_period(y, m)
+            if p.end >= first and p.start <= last:
+                periods.append(("month", p))
+    n = 0
+    for kind, p in periods:
+        pa = assess_many(jurisdiction_ids, p)
+        AirPeriodStat.objects.filter(jurisdiction_id__in=jurisdiction_ids, period=kind, start=p.start).delete()
+        objs = []
+        for i, jid in enumerate(jurisdiction_ids):
+            s = summary(pa, i, p)
+            if not s["valid_days"]:
+                continue
+            objs.append(AirPeriodStat(jurisdiction_id=jid, period=kind, start=p.start, rules=s["rules"],
+                                      category_days=s["category_days"], **{k: s[k] for k in STAT_FIELDS}))
+        AirPeriodStat.objects.bulk_create(objs)
+        n += len(objs)
+    return n
 
 
 def rebuild(station_days: dict[int, np.ndarray], progress=None) -> dict:

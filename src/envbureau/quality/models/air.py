@@ -147,3 +147,36 @@ class AirThreshold(models.Model):
 
     def __str__(self):
         return f"{self.pollutant} > {self.hourly_limit:g}"
+
+
+class AirPeriodStat(models.Model):
+    """Derived: a jurisdiction's monthly or annual assessment (the keys of `envbureau assess air`),
+    stored with the rule sets used; rebuilt with the jurisdiction days it rests on."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("区划"), on_delete=models.CASCADE,
+                                     related_name="air_period_stats")
+    period = models.CharField(_("周期"), max_length=8, choices=[("month", _("月")), ("year", _("年"))])
+    start = models.DateField(_("开始日期"))
+    pm25_mean = models.FloatField(null=True)
+    pm10_mean = models.FloatField(null=True)
+    so2_mean = models.FloatField(null=True)
+    no2_mean = models.FloatField(null=True)
+    co_p95 = models.FloatField(null=True)
+    o3_8h_p90 = models.FloatField(null=True)
+    good_days = models.IntegerField(default=0)
+    valid_days = models.IntegerField(default=0)
+    good_day_ratio = models.FloatField(null=True)
+    heavy_days = models.IntegerField(default=0)
+    composite_index = models.FloatField(null=True)
+    category_days = models.JSONField(default=dict)
+    rules = models.JSONField(_("标准"), default=dict, help_text=_("标准名称 → 天数"))
+    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
+
+    audit_exempt = True
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="quality", jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("区划月/年评价")
+        verbose_name_plural = _("区划月/年评价")
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "period", "start"], name="quality_aps_unique")]
