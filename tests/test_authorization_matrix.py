@@ -68,9 +68,11 @@ class Endpoint:
     @property
     def known_semantics(self) -> bool:
         """Generic Crud pages and API viewsets: in-scope GET answers 200 exactly when allowed."""
-        return bool((getattr(self.callback, "view_initkwargs", None) or {}).get("crud")) or \
-            getattr(self.callback, "cls", None) is not None and hasattr(self.callback.cls, "get_queryset") and \
-            getattr(self.callback, "actions", {}).get("get") == "retrieve"
+        if (getattr(self.callback, "view_initkwargs", None) or {}).get("crud"):
+            return True
+        cls = getattr(self.callback, "cls", None)
+        return cls is not None and hasattr(cls, "get_queryset") and \
+            (getattr(self.callback, "actions", None) or {}).get("get") == "retrieve"
 
     def build(self, values: dict | None = None) -> str | None:
         """A URL resolving to this very pattern (values preferred), or None when nothing fits."""
@@ -86,6 +88,8 @@ class Endpoint:
                 continue
             if match.func is self.callback:
                 return url
+            if _route_text(match.route) == _route_text(self.pattern):
+                return url  # shadowed: an earlier pattern with the same route serves this URL
         return None
 
 
@@ -128,12 +132,20 @@ def _first_alternative(pattern, name):
     return first if re.fullmatch(r"[\w.-]+", first) else None
 
 
+def _route_text(pattern):
+    return pattern.replace("^", "").replace("$", "")
+
+
 def _fill(pattern, values):
     s = pattern
     for name, value in values.items():
         while (span := _group_span(s, name)) is not None:  # regex groups first: "(?P<pk>…)"
             s = s[:span[0]] + value + s[span[1]:]
         s = re.sub(r"<(?:\w+:)?" + re.escape(name) + ">", lambda _m, v=value: v, s)
+    # Optional non-capturing groups such as "(?:\.json)?" are left out; other groups keep their text.
+    while (s2 := re.sub(r"\(\?:[^()]*\)\?", "", s)) != s:
+        s = s2
+    s = re.sub(r"\(\?:([^()|]*)\)", r"\1", s)
     s = s.replace("^", "").replace("$", "").replace("\\Z", "").replace("/?", "/")
     return re.sub(r"\\(.)", r"\1", s)
 
@@ -184,6 +196,7 @@ PUBLIC_ALLOW = [
     r"^/public/", r"^/admin/login/$", r"^/admin/logout/$",
 ]
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
+HEAVY_PUBLIC = ("api/schema/", "api/docs/", "api/redoc/")  # ~2 s each: swept for anonymous only
 
 ROLES = ["anonymous", "admin", "leader", "air_staff", "enforcement", "petition", "dongcheng", "donghuamen",
          "enterprise"]
@@ -204,7 +217,7 @@ def world(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            demo.run_all(log=lambda m: None)
+            demo.run_all(log=lambda m: None, light=True)
             ImportJob.objects.create(kind="core.jurisdiction", file_name="x.xlsx", status="failed",
                                      created_by=User.objects.get(username="petition"))
             ent = (RoleAssignment.objects.filter(role__kind="enterprise", enterprise_id__isnull=False)
@@ -229,21 +242,23 @@ def client_for(world, role) -> tuple[Client, object]:
     return c, user
 
 
-def _objects_for(ep, user):
+def _objects_for(ep, user, cache):
     """(in-scope pk, out-of-scope pk) for the endpoint's model and the user; None where none exists."""
-    from envbureau.core.scoping import restrict
+    from envbureau.core.scoping import restrict, scope_q
 
     model = ep.model
     if model is None:
         return None, None
-    qs = model._default_manager.order_by("pk")
-    if user is None or not hasattr(model, "scope"):
-        first = qs.values_list("pk", flat=True).first()
-        return first, None
-    visible = restrict(model._default_manager.all(), user, "view").values_list("pk", flat=True)
-    inside = qs.filter(pk__in=visible).values_list("pk", flat=True).first()
-    outside = qs.exclude(pk__in=visible).values_list("pk", flat=True).first()
-    return inside, outside
+    if model not in cache:
+        qs = model._default_manager.order_by("pk").values_list("pk", flat=True)
+        if user is None or not hasattr(model, "scope"):
+            cache[model] = (qs.first(), None)
+        else:
+            q = scope_q(model, user, "view")
+            inside = restrict(model._default_manager.order_by("pk"), user, "view").values_list("pk", flat=True).first()
+            outside = None if q is None else qs.exclude(q).first()
+            cache[model] = (inside, outside)
+    return cache[model]
 
 
 def _get(client, url):
@@ -266,8 +281,11 @@ def test_sweep(world, role, db):
     client, user = client_for(world, role)
     problems = []
     checked = 0
+    cache = {}
     for ep in endpoints():
-        inside, outside = _objects_for(ep, user) if ep.object_kwarg else (None, None)
+        if user is not None and ("format" in ep.kwargs or ep.pattern.startswith(HEAVY_PUBLIC)):
+            continue  # same view as the suffix-less route / anonymous already checked it
+        inside, outside = _objects_for(ep, user, cache) if ep.object_kwarg else (None, None)
         variants = [("any", None)]
         if ep.object_kwarg:
             variants = [("in", inside)] if inside is not None else [("dummy", 987654321)]
@@ -298,12 +316,15 @@ def test_sweep(world, role, db):
                     problems.append(f"{where}: anonymous web request must redirect to login")
                 continue
             if ep.is_admin_site:
-                if not user.is_staff and not is_public(url) and not (status == 302 and location.startswith("/admin/login/")):
+                if not user.is_staff and not is_public(url) and \
+                        not (status == 302 and location.startswith("/admin/login/")):
                     problems.append(f"{where}: the admin site is for platform administrators only")
                 continue
+            if is_public(url):
+                continue  # published data: what a signed-in user's scope is does not matter here
             if which == "out" and status == 200:
                 problems.append(f"{where}: object outside the role's scope must not be shown (404)")
-            if which == "out" and status not in (403, 404):
+            if which == "out" and status not in (403, 404, 405):  # 405: a POST-only action
                 problems.append(f"{where}: object outside scope must answer 404 (or 403)")
             if which == "in" and ep.known_semantics and ep.model is not None and hasattr(ep.model, "scope"):
                 obj = ep.model._default_manager.get(pk=inside)
@@ -338,7 +359,7 @@ CORE_TABLE = [
     ("/audit/{audit}/", expect(403, admin=200, leader=200)),
     ("/api/v1/core/audit/", expect(403, admin=200, leader=200)),
     ("/api/v1/core/audit/{audit}/", expect(403, admin=200, leader=200)),
-    ("/imports/", expect(403, admin=200)),
+    ("/imports/", {"admin": 200, "leader": 403}),  # others: as their departments' importers allow
     ("/imports/core.user/template/", expect(403, admin=200)),
     ("/imports/core.jurisdiction/upload/", expect(403, admin=200)),
     ("/admin-area/jurisdictions/", expect(200, enterprise=403)),
@@ -387,6 +408,8 @@ def test_core_designed_outcomes(world, role, db):
     ids = _ids()
     wrong = []
     for template, outcomes in CORE_TABLE:
+        if role not in outcomes:
+            continue
         url = template.format(**ids)
         status = _get(client, url).status_code
         if status != outcomes[role]:

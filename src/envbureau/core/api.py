@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from .drf import Pagination, exception_handler  # noqa: F401  (re-exported)
 from .permissions import has_perm
-from .scoping import check_created, get_scoped_object, restrict, spec_of
+from .scoping import check_created, get_scoped_object, may_view_module, restrict, spec_of
 
 
 class ScopedPermission(permissions.BasePermission):
@@ -24,7 +24,7 @@ class ScopedPermission(permissions.BasePermission):
         spec = spec_of(view.get_queryset().model) if hasattr(view, "get_queryset") else None
         if spec is None:
             return True
-        if action == "view" and spec.all_staff_view:
+        if action == "view" and may_view_module(request.user, view.get_queryset().model):
             return True
         if has_perm(request.user, f"{spec.module}.{action}") or (action == "view" and bool(spec.owner)):
             return True
@@ -42,6 +42,15 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     """
 
     permission_classes = [ScopedPermission]
+
+    def dispatch(self, request, *args, **kwargs):
+        # The router's ".json" suffix routes pass format=… to every handler; custom @action
+        # methods rarely accept it, so keep it for content negotiation only.
+        self._format_suffix = kwargs.pop("format", None)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_format_suffix(self, **kwargs):
+        return getattr(self, "_format_suffix", None)
 
     def get_queryset(self):
         return restrict(super().get_queryset(), self.request.user, "view")

@@ -39,5 +39,6 @@ class AuditAction(models.TextChoices):
 
 class ImportStatus(models.TextChoices):
     VALIDATED = "validated", _("已校验待提交")
+    RUNNING = "running", _("正在提交")
     FAILED = "failed", _("校验失败")
     COMMITTED = "committed", _("已提交")

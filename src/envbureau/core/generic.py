@@ -24,7 +24,7 @@ from . import services
 from .audit import history
 from .excel import xlsx_response
 from .permissions import has_perm
-from .scoping import allowed_jurisdictions, get_scoped_object, restrict, spec_of
+from .scoping import allowed_jurisdictions, get_scoped_object, may_view_module, restrict, spec_of
 
 
 def cell_value(obj, attr):
@@ -101,7 +101,7 @@ class CrudView(LoginRequiredMixin, View):
 class ListPage(CrudView):
     def get(self, request):
         c = self.crud
-        if not (has_perm(request.user, f"{c.module}.view") or spec_of(c.model).all_staff_view):
+        if not may_view_module(request.user, c.model):
             raise PermissionDenied
         qs = restrict(c.model._default_manager.all(), request.user, "view")
         if c.ordering:

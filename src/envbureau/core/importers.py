@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import JurisdictionLevel
 from .importing import Column, Importer, RowError, register
 from .models import Jurisdiction, Role, RoleAssignment, User
-from .scoping import allowed_jurisdictions, check_created
+from .scoping import allowed_jurisdictions, check_created, is_city_wide
 
 LEVEL_BY_LABEL = {str(lbl): val for val, lbl in JurisdictionLevel.choices} | {v: v for v in JurisdictionLevel.values}
 
@@ -37,6 +37,8 @@ class JurisdictionImporter(Importer):
             raise RowError("code", _("文件中区划代码“%(c)s”重复") % {"c": code})
         if parent and parent not in seen and not Jurisdiction.objects.filter(code=parent).exists():
             raise RowError("parent", _("上级区划“%(c)s”不存在") % {"c": parent})
+        if ctx.user is not None:
+            self._check_scope(ctx, code, parent, seen)
         seen.add(code)
         obj = Jurisdiction(code=code, name=str(v["name"]).strip(), level=level)
         try:
@@ -45,9 +47,26 @@ class JurisdictionImporter(Importer):
             raise RowError(next(iter(e.message_dict)), "; ".join(next(iter(e.message_dict.values())))) from None
         return (obj, parent)
 
+    def _check_scope(self, ctx, code, parent, seen):
+        """Refuse, row by row, what the acting user may not write (the save re-checks it anyway)."""
+        existing = Jurisdiction.objects.filter(code=code).first()
+        if existing is not None:
+            if not allowed_jurisdictions(ctx.user, "core", "change").filter(pk=existing.pk).exists():
+                raise RowError("code", _("区划“%(c)s”超出您的管辖范围") % {"c": code})
+        if parent is None:
+            if not is_city_wide(ctx.user, "core", "add"):
+                raise RowError("parent", _("您只能在自己的管辖范围内新增区划,请填写上级区划代码"))
+            return
+        if parent in seen:
+            return  # its own row was checked
+        if not allowed_jurisdictions(ctx.user, "core", "add").filter(code=parent).exists():
+            raise RowError("parent", _("上级区划“%(c)s”超出您的管辖范围") % {"c": parent})
+
     def save_rows(self, cleaned, ctx):
         created = updated = 0
-        for obj, parent_code in cleaned:
+        for n, (obj, parent_code) in enumerate(cleaned):
+            if n % 100 == 0:
+                ctx.saved(n)
             parent = Jurisdiction.objects.get(code=parent_code) if parent_code else None
             existing = Jurisdiction.objects.filter(code=obj.code).first()
             if existing:
@@ -83,6 +102,8 @@ class UserImporter(Importer):
 
     def clean_row(self, v, ctx):
         username = str(v["username"]).strip()
+        if not v.get("jurisdiction") and ctx.user is not None and not is_city_wide(ctx.user, "core", "add"):
+            raise RowError("jurisdiction", _("请填写您管辖范围内的区划代码(您不能新增全市用户)"))
         seen = ctx.state.setdefault("names", set())
         if username in seen:
             raise RowError("username", _("文件中用户名重复"))
@@ -115,6 +136,10 @@ class UserImporter(Importer):
         except ValidationError as e:
             field = "password" if not hasattr(e, "error_dict") else next(iter(e.message_dict))
             raise RowError(field, "; ".join(e.messages)) from None
+        from .permissions import can_grant
+
+        if ctx.user is not None and not can_grant(ctx.user, role):
+            raise RowError("role", _("您不能授予角色“%(r)s”(超出您自己的权限)") % {"r": role.code})
         assignment = RoleAssignment(role=role, jurisdiction=jur, enterprise_id=ent)
         try:
             assignment.clean()
@@ -124,7 +149,9 @@ class UserImporter(Importer):
         return (user, str(v["password"]), assignment)
 
     def save_rows(self, cleaned, ctx):
-        for user, password, assignment in cleaned:
+        for n, (user, password, assignment) in enumerate(cleaned):
+            if n % 20 == 0:
+                ctx.saved(n)
             user.set_password(password)
             user.save()
             assignment.user = user

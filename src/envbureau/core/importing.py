@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -50,8 +50,14 @@ class RowError(Exception):
 @dataclass
 class ImportContext:
     user: object
-    progress: object = None  # callable(done, total) or None
+    progress: object = None  # callable(done, total, phase) or None; phase "validate" | "save"
     state: dict = field(default_factory=dict)
+    total: int = 0
+
+    def saved(self, done: int) -> None:
+        """Importers may call this from save_rows every so often to report saving progress."""
+        if self.progress:
+            self.progress(done, self.total, "save")
 
 
 @dataclass
@@ -124,48 +130,62 @@ class Importer:
                     raise RowError(missing[0].key, _("必填项为空"))
                 obj = self.clean_row(values, ctx)
             except RowError as e:
-                errors.append({"row": rownum, "column": self._label_of(e.column), "message": e.message})
+                errors.append({"row": rownum, "column": self._label_of(e.column), "message": str(e.message)})
             except ValidationError as e:
                 for fname, msgs in getattr(e, "message_dict", {None: e.messages}).items():
-                    errors.append({"row": rownum, "column": self._label_of(fname), "message": "; ".join(msgs)})
+                    errors.append({"row": rownum, "column": self._label_of(fname),
+                                   "message": "; ".join(str(m) for m in msgs)})
             else:
                 cleaned.append(obj)
                 rownums.append(rownum)
             if len(preview) < 20:
                 preview.append({"row": rownum, "values": {str(c.label): _display(values.get(c.key)) for c in self.columns}})
-            if ctx.progress and n % 500 == 0:
-                ctx.progress(n, total)
+            if ctx.progress and n % 200 == 0:
+                ctx.progress(n, total, "validate")
             if len(errors) >= self.max_errors:
                 errors.append({"row": None, "column": "", "message": _("错误过多,已停止校验")})
                 break
         if not errors:
-            errors.extend(self.check_batch(cleaned, rownums, ctx))
+            errors.extend({**e, "column": str(e.get("column", "")), "message": str(e.get("message", ""))}
+                          for e in self.check_batch(cleaned, rownums, ctx))
         return ImportResult(total=total, errors=errors, preview=preview), cleaned
 
     def _label_of(self, key):
         for c in self.columns:
             if c.key == key:
                 return str(c.label)
-        return key or ""
+        return str(key or "")
 
     def run(self, data: bytes, filename: str, user, commit: bool = True, progress=None,
-            source: str = "import") -> ImportResult:
-        """Validate, and if every row is valid and commit=True, save all rows in one transaction."""
+            source: str = "import", remote_addr: str | None = None) -> ImportResult:
+        """Validate, and if every row is valid and commit=True, save all rows in one transaction.
+
+        All or nothing: any error (in validation or while saving) leaves the database untouched.
+        """
         if user is not None and not (has_perm(user, f"{self.module}.add") or has_perm(user, f"{self.module}.change")):
             raise PermissionDenied
         ctx = ImportContext(user=user, progress=progress)
-        with audit.audit_context(source, actor=user, note=f"import {self.kind} {filename}"):
+        with audit.audit_context(source, actor=user, note=f"import {self.kind} {filename}", remote_addr=remote_addr):
             result, cleaned = self.validate(data, filename, ctx)
+            ctx.total = result.total
+            if progress:
+                progress(result.total, result.total, "validate")
             if result.ok and commit:
                 try:
                     with transaction.atomic():
                         result.saved = self.save_rows(cleaned, ctx)
                 except RowError as e:
-                    result.errors.append({"row": None, "column": self._label_of(e.column), "message": e.message})
+                    result.errors.append({"row": None, "column": self._label_of(e.column), "message": str(e.message)})
                 except PermissionDenied as e:
                     result.errors.append({"row": None, "column": "", "message": str(e) or _("超出权限范围")})
-            if progress:
-                progress(result.total, result.total)
+                except ValidationError as e:
+                    result.errors.append({"row": None, "column": "", "message": "; ".join(e.messages)})
+                except IntegrityError as e:  # e.g. a concurrent insert of the same code
+                    result.errors.append({"row": None, "column": "",
+                                          "message": _("数据冲突,未写入任何数据: %(e)s") % {"e": str(e)[:200]}})
+                else:
+                    if progress:
+                        progress(result.total, result.total, "save")
         return result
 
 

@@ -1,7 +1,7 @@
 """Core records: jurisdictions, departments, users and roles, the audit log and import jobs."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -109,6 +109,12 @@ class Role(models.Model):
     def __str__(self):
         return self.name
 
+    def authorize_write(self, user, action):
+        from .permissions import is_platform_admin
+
+        if not is_platform_admin(user):
+            raise PermissionDenied(_("只有平台管理员可以修改角色"))
+
     def clean(self):
         from .permissions import validate_permission_codes
 
@@ -137,6 +143,21 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.username
 
+    def authorize_write(self, user, action):
+        """Outside platform admins, a user record is changed only by someone whose scope holds every
+        one of its role assignments (no resetting the password of a city-wide account)."""
+        from .permissions import is_platform_admin
+        from .scoping import allowed_jurisdictions
+
+        if is_platform_admin(user):
+            return
+        if self.is_superuser or self.is_staff:
+            raise PermissionDenied(_("只有平台管理员可以修改管理员账号"))
+        allowed = allowed_jurisdictions(user, "core", action)
+        for a in self.assignments.all():
+            if a.jurisdiction_id is None or not allowed.filter(pk=a.jurisdiction_id).exists():
+                raise PermissionDenied(_("该用户的授权超出您的管辖范围"))
+
 
 class RoleAssignment(models.Model):
     """Grants a role to a user within a jurisdiction subtree (blank = city-wide) and/or one enterprise."""
@@ -160,6 +181,14 @@ class RoleAssignment(models.Model):
     def __str__(self):
         where = self.jurisdiction.name if self.jurisdiction_id else _("全市")
         return f"{self.user} · {self.role} · {where}"
+
+    def authorize_write(self, user, action):
+        from .permissions import can_grant
+
+        if not can_grant(user, self.role):
+            raise PermissionDenied(_("您不能授予角色“%(r)s”(超出您自己的权限)") % {"r": self.role})
+        if self.user.is_superuser and action != "add":
+            self.user.authorize_write(user, action)
 
     def clean(self):
         if self.role_id and self.role.kind == RoleKind.ENTERPRISE and not self.enterprise_id:

@@ -110,3 +110,14 @@ def has_perm(user, perm: str) -> bool:
 
 def is_platform_admin(user) -> bool:
     return any(g.kind == "admin" and g.allows("*") and g.jurisdiction_path is None for g in grants_for(user))
+
+
+def can_grant(user, role) -> bool:
+    """Whether `user` may hand `role` to someone: platform admins may grant any role; others only
+    roles that are not admin roles and whose every permission they hold themselves (no escalation)."""
+    if user is None or is_platform_admin(user):
+        return True
+    if role.kind == "admin":
+        return False
+    held = [p for g in grants_for(user) for p in g.perms]
+    return all(any(code_matches(h, p) for h in held) for p in role.permissions)

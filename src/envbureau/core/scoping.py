@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
-from .permissions import grants_for
+from .permissions import grants_for, has_perm
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,15 @@ def scope_q(model, user, action: str = "view") -> Q | None:
     return q
 
 
+def may_view_module(user, model) -> bool:
+    """Whether a list of `model` is open to the user at all (else 403): the module's view
+    permission, or for reference lists (all_staff_view) any bureau or jurisdiction grant."""
+    spec = spec_of(model)
+    if has_perm(user, f"{spec.module}.view"):
+        return True
+    return spec.all_staff_view and any(g.enterprise_id is None for g in grants_for(user))
+
+
 def restrict(qs, user, action: str = "view"):
     """Limit a queryset (or model) to what the user may `action`."""
     if isinstance(qs, type) and issubclass(qs, models.Model):
@@ -129,6 +138,10 @@ def check_created(user, obj, action: str = "add") -> None:
         return  # system/CLI paths without a user are trusted callers
     if not can(user, obj, action):
         raise PermissionDenied("outside your scope")
+    # Models with rules beyond scope (who may grant which role…) check them here, on every path.
+    hook = getattr(obj, "authorize_write", None)
+    if hook is not None:
+        hook(user, action)
 
 
 def allowed_jurisdictions(user, module: str, action: str = "add"):
@@ -145,3 +158,10 @@ def allowed_jurisdictions(user, module: str, action: str = "add"):
             return qs
         q |= Q(path__startswith=g.jurisdiction_path)
     return qs.filter(q)
+
+
+def is_city_wide(user, module: str, action: str = "view") -> bool:
+    """Whether the user may `action` in `module` everywhere (a grant without a jurisdiction limit)."""
+    perm = f"{module}.{action}"
+    return any(g.allows(perm) and g.jurisdiction_path is None and g.enterprise_id is None
+               for g in grants_for(user))

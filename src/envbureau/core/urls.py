@@ -48,6 +48,7 @@ urlpatterns = [
     path("imports/<str:kind>/template/", views.import_template, name="import-template"),
     path("imports/<str:kind>/upload/", views.import_upload, name="import-upload"),
     path("imports/jobs/<int:pk>/", views.import_job, name="import-job"),
+    path("imports/jobs/<int:pk>/progress/", views.import_progress, name="import-progress"),
 ]
 for crud in (jurisdictions, departments, roles, users, assignments):
     urlpatterns += crud.urls()

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
+import threading
+import time
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,7 +18,7 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,6 +29,8 @@ from .forms import ImportUploadForm
 from .models import AuditEntry, ImportJob, LoginAttempt
 from .permissions import has_perm
 from .scoping import get_scoped_object
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request):
@@ -194,6 +201,66 @@ def import_upload(request, kind):
     return render(request, "core/import_upload.html", {"form": form, "imp": imp}, status=400 if request.method == "POST" else 200)
 
 
+def _progress_path(job_id) -> Path:
+    return importing.upload_dir() / f"job-{job_id}.progress.json"
+
+
+def read_progress(job) -> dict:
+    try:
+        return json.loads(_progress_path(job.pk).read_text())
+    except (FileNotFoundError, ValueError):
+        return {"phase": "validate", "done": 0, "total": job.total_rows}
+
+
+def commit_job(job_id: int, user_id: int, language: str, remote_addr=None) -> None:
+    """Commit a validated import job (all or nothing); runs in the request or in a background thread.
+
+    Progress goes to a small file next to the upload, not to the database: the commit holds one
+    transaction open, and progress written inside it would stay invisible until the end.
+    """
+    from .models import User
+
+    progress_file = _progress_path(job_id)
+    last = [0.0]
+
+    def progress(done, total, phase="validate"):
+        now = time.monotonic()
+        if now - last[0] < 0.3 and done < total:
+            return
+        last[0] = now
+        tmp = progress_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"phase": phase, "done": done, "total": total}))
+        tmp.replace(progress_file)
+
+    job = ImportJob.objects.get(pk=job_id)
+    try:
+        with translation.override(language):
+            user = User.objects.get(pk=user_id)
+            imp = importing.get_importer(job.kind)
+            data = Path(job.stored_file).read_bytes()
+            result = imp.run(data, job.file_name, user, commit=True, progress=progress, remote_addr=remote_addr)
+            if result.ok:
+                status, result_data, errors = "committed", {**job.result, "saved": result.saved}, job.errors
+            else:
+                status, result_data, errors = "failed", job.result, result.errors
+    except Exception as exc:  # the transaction rolled back; say why on the job page (and in the log)
+        logger.exception("import job %s failed", job_id)
+        status, result_data = "failed", job.result
+        errors = [{"row": None, "column": "", "message": f"{type(exc).__name__}: {exc}"[:500]}]
+    finally:
+        progress_file.unlink(missing_ok=True)
+    ImportJob.objects.filter(pk=job_id).update(status=status, result=result_data, errors=errors)
+
+
+def _run_in_background(job_id, user_id, language, remote_addr):
+    from django.db import connection as conn
+
+    try:
+        commit_job(job_id, user_id, language, remote_addr)
+    finally:
+        conn.close()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_job(request, pk):
@@ -202,27 +269,55 @@ def import_job(request, pk):
         raise PermissionDenied
     imp = _get_importer(request, job.kind)
     if request.method == "POST":
-        if job.status != "validated" or not job.stored_file:
+        # Claim the job with a conditional update: a double click or a second tab commits nothing twice.
+        claimed = ImportJob.objects.filter(pk=job.pk, status="validated").exclude(stored_file="") \
+            .update(status="running")
+        if not claimed:
             messages.error(request, _("该导入任务不能提交"))
+            return redirect("core:import-job", pk=job.pk)
+        lang = translation.get_language() or settings.LANGUAGE_CODE
+        background = job.total_rows >= settings.ENVBUREAU.get("IMPORT_BACKGROUND_ROWS", 500) \
+            and not request.POST.get("sync")
+        if background:
+            t = threading.Thread(target=_run_in_background, args=(job.pk, request.user.pk, lang, client_ip(request)),
+                                 name=f"import-{job.pk}", daemon=True)
+            t.start()
+            messages.info(request, _("正在后台提交,请稍候"))
         else:
-            from pathlib import Path
-
-            data = Path(job.stored_file).read_bytes()
-            result = imp.run(data, job.file_name, request.user, commit=True)
-            if result.ok:
-                job.status = "committed"
-                job.result = {**job.result, "saved": result.saved}
-                messages.success(request, _("导入完成: %(n)d 行") % {"n": result.total})
+            commit_job(job.pk, request.user.pk, lang, client_ip(request))
+            job.refresh_from_db()
+            if job.status == "committed":
+                messages.success(request, _("导入完成: %(n)d 行") % {"n": job.total_rows})
             else:
-                job.status = "failed"
-                job.errors = result.errors
                 messages.error(request, _("导入失败,未写入任何数据"))
-            ImportJob.objects.filter(pk=job.pk).update(status=job.status, result=job.result, errors=job.errors)
         return redirect("core:import-job", pk=job.pk)
-    return render(request, "core/import_job.html", {"job": job, "imp": imp,
+    return render(request, "core/import_job.html", {"job": job, "imp": imp, "progress": _progress_view(job),
                                                      "preview": job.result.get("preview", [])})
 
 
+def _progress_view(job) -> dict | None:
+    if job.status != "running":
+        return None
+    p = read_progress(job)
+    total = max(int(p.get("total") or job.total_rows or 1), 1)
+    done = min(int(p.get("done") or 0), total)
+    # Validation is the first half of the bar, saving the second.
+    percent = int((done / total) * 50 + (50 if p.get("phase") == "save" else 0))
+    return {"phase": p.get("phase"), "done": done, "total": total, "percent": percent}
+
+
+@login_required
+def import_progress(request, pk):
+    """htmx fragment polled by the job page while a commit runs; reloads the page when it ends."""
+    job = get_scoped_object(ImportJob.objects.all(), request.user, "view", pk=pk)
+    if job.status != "running":
+        resp = HttpResponse("")
+        resp["HX-Refresh"] = "true"
+        return resp
+    return render(request, "core/_import_progress.html", {"job": job, "progress": _progress_view(job)})
+
+
+import_progress.scoped_model = ImportJob
 import_job.scoped_model = ImportJob
 
 

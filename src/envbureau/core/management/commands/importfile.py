@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from envbureau.core import importing
@@ -9,7 +10,7 @@ from envbureau.core.excel import FileFormatError
 
 class Command(BaseCommand):
     help = "Import a file through the import framework: importfile KIND FILE [--user NAME] [--dry-run]. " \
-           "Kinds: see --list."
+           "Kinds: see --list. All or nothing: any error and nothing is written."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", nargs="?")
@@ -17,8 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="act as this user (scope and audit); default: system")
         parser.add_argument("--dry-run", action="store_true", help="validate only")
         parser.add_argument("--list", action="store_true")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    def handle(self, kind=None, file=None, user=None, dry_run=False, list=False, **o):
+    def handle(self, kind=None, file=None, user=None, dry_run=False, list=False, no_progress=False, **o):
         if list or not kind:
             for k, cls in sorted(importing.REGISTRY.items()):
                 self.stdout.write(f"{k:<28} {cls.label}")
@@ -37,9 +39,17 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"unknown user {user!r}")
         path = Path(file)
-        bar = tqdm(total=0, unit="row", desc=str(imp.label))
+        if not path.is_file():
+            raise CommandError(f"no such file: {file}")
+        bars = {}
 
-        def progress(done, total):
+        def progress(done, total, phase="validate"):
+            if no_progress:
+                return
+            bar = bars.get(phase)
+            if bar is None:
+                desc = _("校验") if phase == "validate" else _("写入")
+                bar = bars[phase] = tqdm(total=total, unit=_("行"), desc=f"{imp.label} · {desc}", file=self.stderr._out)
             bar.total = total
             bar.n = done
             bar.refresh()
@@ -49,9 +59,14 @@ class Command(BaseCommand):
         except FileFormatError as e:
             raise CommandError(str(e)) from None
         finally:
-            bar.close()
+            for bar in bars.values():
+                bar.close()
         if result.errors:
             for e in result.errors:
-                self.stderr.write(f"row {e['row']}, column {e['column']}: {e['message']}")
-            raise CommandError(f"{len(result.errors)} error(s); nothing was imported")
-        self.stdout.write(f"{result.total} rows valid" + ("" if dry_run else f"; saved: {result.saved}"))
+                where = _("第%(row)s行") % {"row": e["row"]} if e["row"] else _("全部")
+                self.stderr.write(f"{where} [{e['column']}] {e['message']}")
+            raise CommandError(_("%(n)d 处错误,未写入任何数据") % {"n": len(result.errors)})
+        if dry_run:
+            self.stdout.write(_("%(n)d 行校验通过(未写入)") % {"n": result.total})
+        else:
+            self.stdout.write(_("%(n)d 行已导入: %(saved)s") % {"n": result.total, "saved": result.saved})
