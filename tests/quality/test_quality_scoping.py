@@ -49,7 +49,8 @@ def test_anonymous_gets_401_or_redirect(db, stations):
 PAGES = ["/quality/?year=2015", "/quality/assessment/?year=2015&month=2", "/quality/rankings/?year=2015&month=2",
          "/quality/headline/?year=2015&month=2", "/quality/targets/?year=2015", "/quality/warnings/",
          "/quality/reviews/", "/quality/rankings/?year=2015&month=2&export=xlsx", "/quality/?year=2015&export=all",
-         "/quality/assessment/?year=2015&month=2&export=xlsx", "/quality/water/", "/quality/noise/"]
+         "/quality/assessment/?year=2015&month=2&export=xlsx", "/quality/water/", "/quality/noise/",
+         "/quality/rankings/?week=2015-W06", "/quality/headline/?week=2015-W06"]
 
 
 def test_pages_render_for_city_staff(client_for, beijing_slice):

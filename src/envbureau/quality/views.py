@@ -65,6 +65,11 @@ def pick_period(request, j) -> A.Period:
     try:
         if g.get("from") and g.get("to"):
             return A.make_period(start=g["from"], end=g["to"])
+        if g.get("week"):  # ISO week "2016-W05" (input type=week): Monday … Sunday
+            y, w = g["week"].split("-W")
+            monday = dt.date.fromisocalendar(int(y), int(w), 1)
+            p = A.make_period(start=monday, end=monday + dt.timedelta(days=6))
+            return A.Period(p.start, p.end, f"{y}年第{int(w)}周({p.start:%-m月%-d日}～{p.end:%-m月%-d日})")
         last = latest_date(j) if j else None
         year = int(g.get("year") or (last.year if last else timezone.localdate().year))
         month = int(g["month"]) if g.get("month") else None
