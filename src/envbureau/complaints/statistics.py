@@ -213,18 +213,43 @@ def shift_year(d: dt.date, years: int = -1) -> dt.date:
 
 
 def report(user, *, start: dt.date, end: dt.date, jurisdiction=None, category="", channel="", by="category"):
-    """Totals and a breakdown for the period, each with the same period a year before and the change."""
+    """Totals and a breakdown for the period, each with the same period a year before and the change.
+
+    One grouped scan of the summary rows covers both periods (the period is a CASE on the month)."""
+    from django.db.models import Case, IntegerField, Value, When
+
     kw = {"jurisdiction": jurisdiction, "category": category, "channel": channel}
-    cur_qs = summary_qs(user, start=start, end=end, **kw)
-    prev_qs = summary_qs(user, start=shift_year(start), end=shift_year(end), **kw)
-    cur, prev = totals(cur_qs), totals(prev_qs)
-    groups_cur, groups_prev = breakdown(cur_qs, by), breakdown(prev_qs, by)
-    rows = []
-    for key in sorted(set(groups_cur) | set(groups_prev), key=lambda k: -(groups_cur.get(k, {}).get("received", 0))):
-        c = groups_cur.get(key) or derive(_empty())
-        p = groups_prev.get(key) or derive(_empty())
-        rows.append({"key": key, "cur": c, "prev": p, "yoy": yoy(c, p)})
-    return {"total": cur, "prev": prev, "yoy": yoy(cur, prev), "rows": rows}
+    p_start, p_end = shift_year(start), shift_year(end)
+    qs = (summary_qs(user, start=p_start, end=end, **kw)
+          .filter(Q(month__gte=month_start(start)) | Q(month__lte=month_start(p_end))))
+    qs = qs.annotate(period=Case(When(month__gte=month_start(start), then=Value(1)), default=Value(0),
+                                 output_field=IntegerField()))
+    field = "jurisdiction_id" if by == "jurisdiction" else by
+    rows = qs.values("period", field).order_by().annotate(**{f: Sum(f) for f in COUNT_FIELDS})
+    names = group_level_map(2) if by == "jurisdiction" else None
+    acc = {0: defaultdict(_empty), 1: defaultdict(_empty)}
+    for r in rows:
+        key = r[field]
+        if names is not None:
+            key = names.get(key, (key, str(key)))[1]
+        elif by == "month" and r["period"] == 0:
+            key = shift_year(key, 1)   # last year's month lines up with this year's
+        bucket = acc[r["period"]][key]
+        for f in COUNT_FIELDS:
+            bucket[f] += r[f] or 0
+    totals_ = {}
+    for period in (0, 1):
+        t = _empty()
+        for v in acc[period].values():
+            for f in COUNT_FIELDS:
+                t[f] += v[f]
+        totals_[period] = derive(t)
+    out_rows = []
+    for key in sorted(set(acc[1]) | set(acc[0]), key=lambda k: -acc[1].get(k, {}).get("received", 0)):
+        c = derive(acc[1].get(key) or _empty())
+        p = derive(acc[0].get(key) or _empty())
+        out_rows.append({"key": key, "cur": c, "prev": p, "yoy": yoy(c, p)})
+    return {"total": totals_[1], "prev": totals_[0], "yoy": yoy(totals_[1], totals_[0]), "rows": out_rows}
 
 
 def vendor() -> str:

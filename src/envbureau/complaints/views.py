@@ -77,8 +77,11 @@ def complaint_list(request):
     qs = fs.qs
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(Q(number=q) | Q(title__icontains=q) | Q(location__icontains=q)
-                       | Q(enterprise_name__icontains=q))
+        # A complaint number is one unique-index lookup; free text has to scan (narrow it with filters).
+        if Complaint.objects.filter(number=q).exists():
+            qs = qs.filter(number=q)
+        else:
+            qs = qs.filter(Q(title__icontains=q) | Q(location__icontains=q) | Q(enterprise_name__icontains=q))
     qs = qs.order_by("-received_at", "-id")
     if request.GET.get("export") == "xlsx":
         check = services.identity_checker(request.user)
