@@ -77,7 +77,27 @@ def public_index(request):
 
 
 class TokenView(ObtainAuthToken):
-    """POST username and password, receive a token for the Authorization: Token … header."""
+    """POST username and password, receive a token for the Authorization: Token … header.
+
+    Throttled like the login page: repeated failures lock the account name for a while."""
+
+    def post(self, request, *args, **kwargs):
+        from rest_framework.exceptions import Throttled, ValidationError
+
+        from .models import LoginAttempt
+        from .views import _locked_message, client_ip, login_locked
+
+        username = str(request.data.get("username", "")).strip()
+        if username and login_locked(username):
+            raise Throttled(detail=_locked_message())
+        try:
+            response = super().post(request, *args, **kwargs)
+        except ValidationError:
+            if username:
+                LoginAttempt.objects.create(username=username.lower(), remote_addr=client_ip(request))
+            raise
+        LoginAttempt.objects.filter(username=username.lower()).delete()
+        return response
 
 
 router = routers.DefaultRouter()

@@ -121,7 +121,11 @@ class ListPage(CrudView):
         if request.GET.get("export") == "xlsx":
             rows = [[cell_value(o, a) for a, _l in c.columns] for o in qs[:100000]]
             return xlsx_response(f"{c.title}.xlsx", [(str(c.title), header, rows)])
-        page = Paginator(qs, int(request.GET.get("page_size") or 50)).get_page(request.GET.get("page"))
+        try:
+            page_size = min(max(int(request.GET.get("page_size") or 50), 1), 500)
+        except ValueError:
+            page_size = 50
+        page = Paginator(qs, page_size).get_page(request.GET.get("page"))
         rows = [(o, [cell_value(o, a) for a, _l in c.columns]) for o in page.object_list]
         params = request.GET.copy()
         params.pop("page", None)

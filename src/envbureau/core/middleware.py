@@ -1,4 +1,9 @@
+"""Core middleware: the audit context of every request, and the forced password change."""
+
 import uuid
+
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from .audit import AuditContext, _current
 
@@ -20,3 +25,27 @@ class AuditContextMiddleware:
             _current.reset(token)
         response["X-Request-ID"] = ctx.request_id
         return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user flagged `must_change_password` (new accounts, imported users, reset passwords) can
+    only reach the password page, logout, static files and the language switch until they change it.
+    The API answers 403 with a clear message instead of a redirect."""
+
+    ALLOWED_PREFIXES = ("/accounts/password/", "/accounts/logout/", "/static/", "/i18n/", "/jsi18n/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "must_change_password", False) \
+                and not request.path.startswith(self.ALLOWED_PREFIXES):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+                from django.utils.translation import gettext as _
+
+                return JsonResponse({"error": {"status": 403, "code": "password_change_required",
+                                               "message": _("请先修改初始密码")}}, status=403)
+            return redirect(reverse("core:password_change"))
+        return self.get_response(request)

@@ -1,4 +1,6 @@
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import AuditEntry, Department, Jurisdiction, Role, RoleAssignment, User
@@ -43,9 +45,13 @@ class UserSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if not self.instance and not attrs.get("password"):
-            raise serializers.ValidationError({"password": "新建用户必须设置密码"})
+            raise serializers.ValidationError({"password": _("新建用户必须设置密码")})
         if attrs.get("password"):
-            password_validation.validate_password(attrs["password"])
+            candidate = User(**{k: v for k, v in attrs.items() if k != "password"})
+            try:
+                password_validation.validate_password(attrs["password"], candidate)
+            except DjangoValidationError as e:
+                raise serializers.ValidationError({"password": list(e.messages)}) from None
         return attrs
 
     def create(self, validated):

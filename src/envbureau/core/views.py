@@ -57,8 +57,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     def get_invalid_login_error_locked(self):
         from django import forms
 
-        return forms.ValidationError(_("登录失败次数过多,账号已临时锁定,请%(m)d分钟后再试。")
-                                     % {"m": settings.LOGIN_LOCKOUT_SECONDS // 60}, code="locked")
+        return forms.ValidationError(_locked_message(), code="locked")
 
 
 class LoginView(auth_views.LoginView):
@@ -72,6 +71,26 @@ class LoginView(auth_views.LoginView):
         if form.get_user().must_change_password:
             return redirect("core:password_change")
         return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "core/password_change.html"
+
+    def get_success_url(self):
+        return reverse("core:password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        if user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+        messages.success(self.request, _("密码已修改"))
+        return response
+
+
+def _locked_message():
+    return _("登录失败次数过多,账号已临时锁定,请%(m)d分钟后再试。") % {"m": max(settings.LOGIN_LOCKOUT_SECONDS // 60, 1)}
 
 
 @login_required
