@@ -60,7 +60,7 @@ class SectionPeriodClass(models.Model):
     n_samples = models.SmallIntegerField(_("样品数"), default=0)
     meets_target = models.BooleanField(_("达到目标"), default=False)
     cwqi = models.FloatField("CWQI", null=True)
-    rules = models.CharField(_("标准"), max_length=40, default="GB 3838-2002")
+    rules = models.CharField(_("标准"), max_length=120, default="GB 3838-2002")
 
     audit_exempt = True
     objects = ScopedQuerySet.as_manager()
