@@ -159,7 +159,8 @@ class Complaint(models.Model):
         verbose_name_plural = _("信访投诉")
         ordering = ["-received_at", "-id"]
         indexes = [
-            models.Index(fields=["received_at", "id"], name="cmp_received"),
+            # Carries jurisdiction and state so scoped/filtered pages in received order skip table reads.
+            models.Index(fields=["received_at", "id", "jurisdiction", "state"], name="cmp_received"),
             # Each filter column + the list order (received_at, id), so a filtered page reads in index order.
             models.Index(fields=["state", "received_at", "id"], name="cmp_state_recv"),
             models.Index(fields=["channel", "received_at", "id"], name="cmp_channel_recv"),

@@ -227,7 +227,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='complaint',
-            index=models.Index(fields=['received_at', 'id'], name='cmp_received'),
+            index=models.Index(fields=['received_at', 'id', 'jurisdiction', 'state'], name='cmp_received'),
         ),
         migrations.AddIndex(
             model_name='complaint',
