@@ -42,11 +42,25 @@ def test_after_close_a_persisting_condition_opens_a_new_alarm(alarm, world, hour
     assert Alarm.objects.count() == 2
 
 
-def test_enterprise_user_and_officer_cannot_close(alarm, world, user_named):
+def test_enterprise_user_and_officer_cannot_close(alarm, world, user_named, hour0):
+    from django.http import Http404
+
+    from envbureau.core.permissions import has_perm
+
     with pytest.raises(PermissionDenied):
         services.close_alarm(world["ent_user"], alarm.pk, "x")
     with pytest.raises(PermissionDenied):
-        services.acknowledge_alarm(user_named("dongcheng"), alarm.pk)
+        services.acknowledge_alarm(world["ent_user"], alarm.pk)
+    officer = user_named("dongcheng")
+    with pytest.raises(PermissionDenied):
+        services.close_alarm(officer, alarm.pk, "x")
+    # officers acknowledge alarms of their subtree when their role grants sources.ack_alarm (core/roles.py)
+    SourcesRegistry().on_stored([packet(world["p2"], hour0, {"w01018": {"Avg": 90}})])
+    other = Alarm.objects.get(point=world["p2"])  # 朝阳: outside 东城
+    assert has_perm(officer, "sources.ack_alarm")
+    assert services.acknowledge_alarm(officer, alarm.pk).status == "acknowledged"
+    with pytest.raises(Http404):
+        services.acknowledge_alarm(officer, other.pk)
 
 
 def test_out_of_scope_is_404(world, hour0, user_named):

@@ -88,7 +88,7 @@ def test_device_state_flags(world, hour0):
     assert not a.active
 
 
-def test_device_state_from_minute_flags_only_on_change(world, hour0, django_assert_max_num_queries):
+def test_device_state_from_minute_flags_only_on_change(world, hour0):
     p1 = world["p1"]
     reg = SourcesRegistry()
     mins = [packet(p1, hour0 + dt.timedelta(minutes=m), {"a21026": {"Avg": 5, "Flag": "M" if 3 <= m < 6 else "N"}},
