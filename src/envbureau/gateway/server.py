@@ -598,8 +598,12 @@ class Gateway:
         last_refresh = last_compact = time.monotonic()
         tick = min(self.config.stats_interval, 1.0)
         while True:
+            before = time.monotonic()
             await asyncio.sleep(tick)
             now = time.monotonic()
+            lag_ms = int((now - before - tick) * 1000)  # how late the event loop got back to us
+            if lag_ms > self.stats.c["loop_lag_max_ms"]:
+                self.stats.c["loop_lag_max_ms"] = lag_ms
             self._write_stats()
             # idle timeout
             limit = now - self.config.idle_timeout
