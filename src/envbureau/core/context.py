@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .navigation import menu_for
 
@@ -7,5 +8,5 @@ def navigation(request):
     user = getattr(request, "user", None)
     return {
         "nav_menu": menu_for(user) if user is not None else [],
-        "platform_name": getattr(settings, "ENVBUREAU", {}).get("PLATFORM_NAME", "生态环境数字监管平台"),
+        "platform_name": getattr(settings, "ENVBUREAU", {}).get("PLATFORM_NAME") or _("生态环境数字监管平台"),
     }

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -101,10 +102,16 @@ class Importer:
         ])
 
     def _map_header(self, header: list[str]) -> dict[int, Column]:
+        # A column is recognised by its label in any UI language (a Chinese template uploaded by
+        # someone using the English UI, and the other way round), by its key, or by an alias.
         by_name = {}
         for c in self.columns:
-            for name in (str(c.label), c.key, *c.aliases):
-                by_name[name.strip().lower()] = c
+            labels = set()
+            for lang, _name in settings.LANGUAGES:
+                with translation.override(lang):
+                    labels.add(str(c.label))
+            for name in (*labels, c.key, *c.aliases):
+                by_name[str(name).strip().lower()] = c
         mapping = {}
         for i, h in enumerate(header):
             col = by_name.get(h.rstrip("*").strip().lower())
