@@ -59,6 +59,16 @@ def stop_gateway(proc: subprocess.Popen) -> None:
     proc.wait(60)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), to state cost per packet independent of
+    whatever else runs on the machine."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def gateway_counters(data_dir: Path) -> dict:
     doc = json.loads((data_dir / "online" / "stats.json").read_text())
     return doc["since_start"]["counters"]
@@ -118,16 +128,20 @@ def main() -> int:
     print(f"data in {tmp}; {os.cpu_count()} CPUs; uvloop {'on' if uv else 'off'} (load generator)")
     t_all = time.perf_counter()
 
+    load_before = os.getloadavg()[0]
     proc, port = start_gateway(data)
     try:
+        cpu0 = cpu_seconds(proc.pid)
         thr = phase(port, args.devices, args.rate, args.duration, "THR")
         time.sleep(1.2)
+        cpu1 = cpu_seconds(proc.pid)
         c1 = gateway_counters(data)
         lat = phase(port, args.devices, args.latency_rate, args.duration, "LAT")
         time.sleep(1.2)
         c2 = gateway_counters(data)
     finally:
         stop_gateway(proc)
+    load_after = os.getloadavg()[0]
     values_per_packet = 18
     print(f"\n[throughput] {args.devices} devices, offered {args.rate:.0f} pkt/s for {args.duration:.0f} s")
     print(f"  sent {thr['sent']}  acknowledged {thr['acked']}  gateway stored {c1.get('stored', 0)}"
@@ -136,6 +150,11 @@ def main() -> int:
           f"{thr['acked_per_s'] * values_per_packet:.0f} values/s   (target >= 10000 pkt/s: "
           f"{thr['acked_per_s'] / 10000:.2f}x)")
     print(f"  ack latency under this load: p50 {thr['p50_ms']} ms, p99 {thr['p99_ms']} ms")
+    per_packet = (cpu1 - cpu0) / max(c1.get("stored", 1), 1)
+    print(f"  gateway CPU: {per_packet * 1e6:.0f} µs per packet (decode, dedup, log write + fsync, answer)"
+          f" = {1 / per_packet:.0f} packets/s per dedicated core")
+    print(f"  machine load average: {load_before:.1f} before, {load_after:.1f} after the two phases"
+          f" (other work on this 2-core box competes with both gateway and load generator)")
     print(f"\n[latency] {args.devices} devices at {args.latency_rate:.0f} pkt/s for {args.duration:.0f} s")
     print(f"  sent {lat['sent']} acknowledged {lat['acked']}  p50 {lat['p50_ms']} ms  p99 {lat['p99_ms']} ms"
           f"  max {lat['max_ms']} ms   (target p99 < 200 ms: {(lat['p99_ms'] or 0) / 200:.2f} of the budget)")
