@@ -41,7 +41,9 @@ def test_duplicate_suggested_at_intake_and_confirmed_both_ways(actors, make_comp
     office.force_login(actors["office"])
     assert new.number in office.get(f"/complaints/{first.pk}/").content.decode()   # the link shows on the original
     assert first.number in office.get(f"/complaints/{new.pk}/").content.decode()
-    with pytest.raises(Exception):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
         services.confirm_duplicate(actors["officer"], new, first)  # officers cannot confirm repeats
 
 

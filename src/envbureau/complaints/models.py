@@ -11,8 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
 
 from .choices import (
-    Category, Channel, DayKind, DuplicateState, EventKind, ExtensionState, Finding, Satisfaction, State,
-    SubCategory, Track,
+    Category,
+    Channel,
+    DayKind,
+    DuplicateState,
+    EventKind,
+    ExtensionState,
+    Finding,
+    Satisfaction,
+    State,
+    SubCategory,
+    Track,
 )
 
 # Identity fields are private: shown only to holders of complaints.view_identity, masked otherwise,

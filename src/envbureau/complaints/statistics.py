@@ -175,7 +175,7 @@ def group_level_map(level_depth: int) -> dict[int, tuple[int, str]]:
     rows = list(Jurisdiction.objects.values_list("id", "code", "name", "path"))
     by_code = {code: (jid, name) for jid, code, name, _p in rows}
     out = {}
-    for jid, code, name, path in rows:
+    for jid, _code, name, path in rows:
         codes = [c for c in path.split("/") if c]
         anc = codes[level_depth - 1] if len(codes) >= level_depth else codes[-1]
         out[jid] = by_code.get(anc, (jid, name))

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from envbureau.core.audit import history
 from envbureau.core.excel import xlsx_response
 from envbureau.core.permissions import has_perm
-from envbureau.core.scoping import get_scoped_object, restrict
+from envbureau.core.scoping import get_scoped_object
 
 from . import forms as f
 from . import routing, services, statistics
@@ -247,7 +247,7 @@ def complaint_action(request, pk, action):
     c = get_scoped_object(Complaint, request.user, "view", pk=pk)
     form = ACTION_FORMS[action](request.POST, prefix=action)
     if not form.is_valid():
-        for field, errs in form.errors.items():
+        for errs in form.errors.values():
             messages.error(request, f"{ACTION_LABELS[action]}: {'; '.join(errs)}")
         return redirect("complaints:detail", pk=pk)
     try:
