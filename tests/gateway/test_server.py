@@ -373,3 +373,37 @@ def test_a_flooding_connection_does_not_starve_the_others(gateway):
     assert waited < 1.0  # …yet the quiet device got its answer within a few groups
     release.set()
     assert len(read_frames(flood, 600, timeout=20)) == 600
+
+
+def test_a_duplicate_of_a_packet_whose_write_failed_is_not_answered(gateway):
+    entered = threading.Event()
+    release = threading.Event()
+    original = gateway.gw.log.append_and_sync
+    calls = []
+
+    def fail_first(data):
+        calls.append(1)
+        if len(calls) == 1:
+            entered.set()
+            release.wait(5)
+            raise OSError(5, "I/O error")
+        return original(data)
+
+    gateway.gw.log.append_and_sync = fail_first
+    s = gateway.connect()
+    s.sendall(upload(qn="20260101120000001"))
+    assert entered.wait(2)
+    s.sendall(upload(qn="20260101120000002"))  # a resend while the first write is still in flight
+    assert gateway.wait_for(lambda: gateway.counter("duplicates") == 1)
+    release.set()
+    s.settimeout(0.5)
+    try:
+        early = s.recv(1024)
+    except TimeoutError:
+        early = b""
+    assert early == b""  # neither the original nor its duplicate is answered: nothing is on disk
+    assert gateway.wait_for(lambda: gateway.counter("acks_withheld") == 1)
+    s.sendall(upload(qn="20260101120000003"))
+    (ack,) = read_frames(s, 1)
+    assert decode(ack).qn == "20260101120000003"
+    assert stored_frames(gateway) == [upload(qn="20260101120000003")]

@@ -99,7 +99,8 @@ class _Batch:
     def __init__(self) -> None:
         self.keys: list[tuple] = []
         self.records: list[bytes] = []
-        self.acks: list[tuple[DeviceConnection, bytes]] = []
+        #: (connection, answer, key of the original when this answers a duplicate)
+        self.acks: list[tuple[DeviceConnection, bytes, int | None]] = []
         self.stored: list[tuple[bytes, object, float]] = []
         self.rejected: list[str] = []
         self.nbytes = 0
@@ -327,8 +328,10 @@ class Gateway:
         self.by_mn[mn] = conn
         batch = self._pending
         key = _dedup_id((mn, cn, dt_text, p.pno)) if dt_text is not None and not is_answer(cn) else None
+        dup_of = None
         if key is not None and key in self._index:
             c["duplicates"] += 1  # retransmission: not stored again, but still answered
+            dup_of = key
         else:
             if key is not None:
                 self._index[key] = None
@@ -340,10 +343,10 @@ class Gateway:
                 batch.stored.append((frame, point.id, now))
         reply = build_reply(p)
         if reply is not None:
-            batch.acks.append((conn, reply))
+            batch.acks.append((conn, reply, dup_of))
         if cn == CN_TIME_CALIBRATION_REQUEST:
             # the device asks for the time: answer 9013 (above), then set it with 1012 (2017 Table 9)
-            batch.acks.append((conn, build_set_time(p)))
+            batch.acks.append((conn, build_set_time(p), None))
             c["time_set_sent"] += 1
         self._wake.set()
 
@@ -425,7 +428,11 @@ class Gateway:
         c["commits"] += 1
         # only now, with the group on disk, do the answers go out
         by_conn: dict[DeviceConnection, list[bytes]] = {}
-        for conn, reply in batch.acks:
+        index = self._index
+        for conn, reply, dup_of in batch.acks:
+            if dup_of is not None and dup_of not in index:
+                c["acks_withheld"] += 1  # its original's group failed to write: not stored, not answered
+                continue
             by_conn.setdefault(conn, []).append(reply)
         sent = 0
         for conn, replies in by_conn.items():
@@ -434,7 +441,7 @@ class Gateway:
                 t.write(b"".join(replies) if len(replies) > 1 else replies[0])
                 sent += len(replies)
         c["acknowledged"] += sent
-        c["acks_dropped_closed"] += len(batch.acks) - sent
+        c["acks_dropped_closed"] += sum(len(r) for r in by_conn.values()) - sent
         self._refill_and_drain()
         if batch.stored and not self._hook_lagging:
             if self._hook_q.qsize() < self.HOOK_QUEUE_LIMIT:
