@@ -157,3 +157,18 @@ def test_period_stats_stored_and_equal_to_assessment(beijing_slice, client_for):
     assert st.rules == {"HJ 633-2012 / GB 3095-2012": 28}
     r = client_for("dongcheng").get("/api/v1/quality/period-stats/?period=month").json()
     assert r["count"] == 3 and {x["jurisdiction"] for x in r["results"]} == {"110101"}
+
+
+def test_stored_month_summaries_equal_a_fresh_assessment(beijing_slice):
+    from envbureau.core.models import Jurisdiction
+    from envbureau.quality.assessment import assess_many, make_period, period_kind, summaries, summary
+
+    ids = list(Jurisdiction.objects.filter(code__in=["110000", "110101", "110102"]).values_list("pk", flat=True))
+    p = make_period(2015, 2)
+    assert period_kind(p) == "month"
+    stored = summaries(ids, p)  # read from AirPeriodStat
+    pa = assess_many(ids, p)
+    for i, a in enumerate(stored):
+        fresh = summary(pa, i, p)
+        for key in ("pm25_mean", "composite_index", "good_day_ratio", "valid_days", "heavy_days"):
+            assert a[key] == fresh[key], key

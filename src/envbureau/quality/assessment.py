@@ -78,8 +78,16 @@ def make_period(year: int | None = None, month: int | None = None, start=None, e
     return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年")
 
 
-def load_daily(jurisdiction_ids: list[int], period: Period) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Stored jurisdiction daily values as arrays [C, D] over every calendar day of the period."""
+def load_daily(jurisdiction_ids: list[int], period: Period, memo: dict | None = None
+               ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Stored jurisdiction daily values as arrays [C, D] over every calendar day of the period.
+    ``memo``: a dict kept for one request, so pages that need the same days twice read them once."""
+    if memo is not None:
+        key = (tuple(jurisdiction_ids), period.start, period.end)
+        if key not in memo:
+            memo[key] = load_daily(jurisdiction_ids, period)
+        dates, daily = memo[key]
+        return dates, {k: v.copy() for k, v in daily.items()}
     from .models import CityDaily
 
     dates = np.arange(np.datetime64(period.start, "D"), np.datetime64(period.end, "D") + 1)
@@ -99,8 +107,8 @@ def load_daily(jurisdiction_ids: list[int], period: Period) -> tuple[np.ndarray,
     return dates, out
 
 
-def assess_many(jurisdiction_ids: list[int], period: Period):
-    dates, daily = load_daily(jurisdiction_ids, period)
+def assess_many(jurisdiction_ids: list[int], period: Period, memo: dict | None = None):
+    dates, daily = load_daily(jurisdiction_ids, period, memo)
     return std_assessment.assess_period(daily, dates)
 
 
@@ -138,13 +146,13 @@ def summary(pa, index, period: Period, jurisdiction=None) -> dict:
     return out
 
 
-def assess_air(jurisdiction, period: Period, *, compare: bool = True) -> dict:
+def assess_air(jurisdiction, period: Period, *, compare: bool = True, memo: dict | None = None) -> dict:
     """Assessment of one jurisdiction for a period, with the same period last year and the previous period."""
-    pa = assess_many([jurisdiction.pk], period)
+    pa = assess_many([jurisdiction.pk], period, memo)
     out = summary(pa, 0, period, jurisdiction)
     if compare:
         for key, other in (("yoy", period.shifted_year(-1)), ("pop", period.previous())):
-            pb = assess_many([jurisdiction.pk], other)
+            pb = assess_many([jurisdiction.pk], other, memo)
             base = summary(pb, 0, other)
             out[key] = {"period": base["period"], "valid_days": base["valid_days"],
                         "changes": changes(out, base) if base["valid_days"] else None,
@@ -194,3 +202,33 @@ def fmt(value, key) -> str:
     if key == "good_day_ratio":
         return format_fixed(value, 1)
     return format_fixed(value, 0)
+
+
+def period_kind(period: Period) -> str | None:
+    """"month" or "year" when the period is exactly one calendar month or year (stored statistics)."""
+    s, e = period.start, period.end
+    if s.day != 1 or (e + dt.timedelta(days=1)).day != 1:
+        return None
+    if s.month == 1 and e.month == 12 and s.year == e.year:
+        return "year"
+    if s.year == e.year and s.month == e.month:
+        return "month"
+    return None
+
+
+def summaries(jurisdiction_ids: list[int], period: Period) -> list[dict]:
+    """Headline numbers of several jurisdictions for a period: from the stored AirPeriodStat when the
+    period is a calendar month or year (kept in step with the daily results), else assessed now."""
+    from .models import AirPeriodStat
+
+    kind = period_kind(period)
+    if kind:
+        from .derived import STAT_FIELDS
+
+        rows = {r.jurisdiction_id: r for r in AirPeriodStat.objects.filter(
+            jurisdiction_id__in=jurisdiction_ids, period=kind, start=period.start)}
+        empty = {k: None for k in STAT_FIELDS} | {"good_days": 0, "valid_days": 0, "heavy_days": 0}
+        return [({k: getattr(rows[j], k) for k in STAT_FIELDS} | {"rules": rows[j].rules}) if j in rows
+                else dict(empty, rules={}) for j in jurisdiction_ids]
+    pa = assess_many(jurisdiction_ids, period)
+    return [summary(pa, i, period) for i in range(len(jurisdiction_ids))]

@@ -133,10 +133,11 @@ def air_dashboard(request):
     period = pick_period(request, j)
     year = period.start.year
     ypd = A.make_period(year)
+    memo = {}  # the same years are read once for trends, targets and projection
     charts = [station_map(request.user, j), calendar_chart(j, ypd)]
-    charts += trend_charts(j, year)
+    charts += trend_charts(j, year, memo)
     charts.append(category_months(j, year))
-    gauges = target_progress(j, year, air_only=True)
+    gauges = target_progress(j, year, air_only=True, memo=memo)
     charts.append(gauge_chart(gauges, j, year))
     resp = _export(request, charts, f"空气质量总览-{j.name}-{year}")
     if resp:
@@ -206,10 +207,10 @@ def calendar_chart(j, period):
 TREND_INDICATORS = [("pm25_24h", "PM2.5"), ("pm10_24h", "PM10"), ("no2_24h", "NO2"), ("o3_8h", "O3-8h")]
 
 
-def trend_charts(j, year):
+def trend_charts(j, year, memo=None):
     cur_p, prev_p = A.make_period(year), A.make_period(year - 1)
-    d1, cur = A.load_daily([j.pk], cur_p)
-    d0, prev = A.load_daily([j.pk], prev_p)
+    d1, cur = A.load_daily([j.pk], cur_p, memo)
+    d0, prev = A.load_daily([j.pk], prev_p, memo)
     charts = []
     months = [f"{m}月" for m in range(1, 13)]
     for ind, label in TREND_INDICATORS:
@@ -261,7 +262,7 @@ TARGET_SOURCE = {"pm25_mean": "pm25_mean", "good_day_ratio": "good_day_ratio", "
                  "composite_index": "composite_index"}
 
 
-def target_progress(j, year, air_only: bool = False) -> list[dict]:
+def target_progress(j, year, air_only: bool = False, memo=None) -> list[dict]:
     targets = list(Target.objects.filter(jurisdiction=j, year=year))
     if air_only:
         targets = [t for t in targets if t.indicator in TARGET_SOURCE]
@@ -274,9 +275,9 @@ def target_progress(j, year, air_only: bool = False) -> list[dict]:
         ytd = None
     else:
         ytd_p = A.Period(dt.date(year, 1, 1), end, f"{year}年1—{end.month}月")
-        ytd = A.assess_air(j, ytd_p, compare=False)
-        prev = A.assess_air(j, ytd_p.shifted_year(-1), compare=False)
-        proj = projection(j, year, end)
+        ytd = A.assess_air(j, ytd_p, compare=False, memo=memo)
+        prev = A.assess_air(j, ytd_p.shifted_year(-1), compare=False, memo=memo)
+        proj = projection(j, year, end, memo)
     for t in targets:
         d = {"target": t, "label": t.get_indicator_display(), "value": t.value, "current": None, "previous": None,
              "projected": None, "status": "无数据", "direction": TARGET_DIRECTION[t.indicator]}
@@ -309,7 +310,7 @@ def target_progress(j, year, air_only: bool = False) -> list[dict]:
     return out
 
 
-def projection(j, year, end: dt.date) -> dict | None:
+def projection(j, year, end: dt.date, memo=None) -> dict | None:
     """A projection, stated as such: this year's days to date plus last year's remaining days, assessed
     as one year (assumes the rest of the year repeats last year)."""
     if end >= dt.date(year, 12, 31):
@@ -317,8 +318,8 @@ def projection(j, year, end: dt.date) -> dict | None:
     from envbureau.standards.assessment import assess_period
 
     full = A.make_period(year)
-    dates, cur = A.load_daily([j.pk], full)
-    _d, prev = A.load_daily([j.pk], A.make_period(year - 1))
+    dates, cur = A.load_daily([j.pk], full, memo)
+    _d, prev = A.load_daily([j.pk], A.make_period(year - 1), memo)
     n_cur = (end - full.start).days + 1
     daily = {}
     for k, v in cur.items():
@@ -466,13 +467,11 @@ def rankings(request):
     units = [u for u in choices if u.parent_id == j.pk] or [u for u in choices if u.pk != j.pk and u.path.startswith(j.path)]
     units_all = units + [j]
     ids = [u.pk for u in units_all]
-    cur = A.assess_many(ids, period)
     yoy_p, pop_p = period.shifted_year(-1), period.previous()
-    yoy = A.assess_many(ids, yoy_p)
-    pop = A.assess_many(ids, pop_p)
+    cur, yoy, pop = A.summaries(ids, period), A.summaries(ids, yoy_p), A.summaries(ids, pop_p)
     table = []
     for i, u in enumerate(units_all):
-        c, y, p = A.summary(cur, i, period), A.summary(yoy, i, yoy_p), A.summary(pop, i, pop_p)
+        c, y, p = cur[i], yoy[i], pop[i]
         cy, cp = A.changes(c, y), A.changes(c, p)
         table.append({"unit": u, "c": c, "yoy": cy, "pop": cp,
                       "improvement": cy["pm25_mean"]["rate"]})
