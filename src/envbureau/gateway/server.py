@@ -456,7 +456,11 @@ class Gateway:
     def _write_batch(self, batch: _Batch) -> tuple[int, int]:
         pos = self.log.append_and_sync(b"".join(batch.records))
         if batch.rejected:
-            self._write_rejected(batch.rejected)
+            try:
+                self._write_rejected(batch.rejected)
+            except OSError:  # the packets of this group are on disk: do not fail them for this
+                log.exception("could not write the rejected log")
+                self.stats.c["rejected_log_errors"] += 1
         if self.log.should_seal(self.config.seal_seconds):
             self.log.seal()
         return pos
