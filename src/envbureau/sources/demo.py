@@ -61,6 +61,12 @@ def load_sources(log):
             address=f"北京市{Jurisdiction.objects.get(code=district).name}示范路{i + 1}号(模拟)", longitude=lon, latitude=lat,
             contact_person="张工(模拟)", contact_phone="010-0000000" + str(i), synthetic=True,
             note="演示用模拟企业,数据为程序生成", **{f: True for f in flags}))
+        if not ent.events.exists():
+            from .services import add_dossier_event
+
+            add_dossier_event(ent.pk, "sources.enterprise", "建立企业环境档案(模拟)", time=now - dt.timedelta(days=400),
+                              detail="纳入重点排污单位名录:" + "、".join(ent.key_flags))
+            add_dossier_event(ent.pk, "sources.point", "在线监控设备联网验收(模拟)", time=now - dt.timedelta(days=200))
         for j, (kind, ocode, oname, limits) in enumerate([("water", "DW001", "废水总排口", WATER_LIMITS),
                                                           ("gas", "DA001", "1号锅炉烟囱", GAS_LIMITS)]):
             outlet, _ = Outlet.objects.get_or_create(enterprise=ent, code=ocode, defaults=dict(
