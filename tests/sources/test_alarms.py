@@ -28,7 +28,7 @@ def test_exceedance_uses_zsavg_when_limit_is_on_converted_value(world, hour0):
     feed(p1, hour0, [{"Avg": 30, "ZsAvg": 40}], "a21026")
     a = Alarm.objects.get(kind="exceedance", factor="a21026")
     assert a.value == 40 and a.limit_value == 35 and a.on_converted and a.active
-    assert "折算" in a.message
+    assert "折算" in a.message and "0.14 倍" in a.message  # 40 / 35 - 1
 
 
 def test_converted_limit_is_not_judged_on_measured_value(world, hour0):
@@ -46,7 +46,7 @@ def test_exceedance_on_measured_value_when_limit_is_not_converted(world, hour0):
 def test_lower_limit_ph(world, hour0):
     feed(world["p2"], hour0, [{"Avg": 5.2}], "w01001")
     a = Alarm.objects.get(kind="exceedance", factor="w01001")
-    assert a.limit_value == 6
+    assert a.limit_value == 6 and "低于下限" in a.message
 
 
 def test_dedup_while_persisting_then_new_episode(world, hour0):

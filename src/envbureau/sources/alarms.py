@@ -144,19 +144,19 @@ def evaluate_values(point: MonitoringPoint, at: dt.datetime, factors: dict[str, 
             if value is None:
                 continue  # a limit on the converted value needs ZsAvg; without it there is nothing to judge
             if lim.breached(value):
-                multiple = None
-                if lim.limit_value and value > lim.limit_value:
-                    multiple = value / lim.limit_value - 1
-                msg = _("%(p)s%(z)s %(v)s 超过限值 %(l)s") % {
-                    "p": _("小时均值") if period == "hour" else _("日均值"),
-                    "z": _("(折算)") if lim.on_converted else "", "v": _fmt(value),
-                    "l": _fmt(lim.limit_value) if lim.limit_value is not None and value > lim.limit_value
-                    else _fmt(lim.lower_limit)}
-                if multiple is not None:
-                    msg += _(",超标 %(m).2f 倍") % {"m": multiple}
+                over = lim.limit_value is not None and value > lim.limit_value
+                bound = lim.limit_value if over else lim.lower_limit
+                words = {"p": _("小时均值") if period == "hour" else _("日均值"),
+                         "z": _("(折算)") if lim.on_converted else "", "v": _fmt(value), "l": _fmt(bound)}
+                if over:
+                    msg = _("%(p)s%(z)s %(v)s 超过限值 %(l)s") % words
+                    if lim.limit_value:
+                        # exceedance multiple (超标倍数) = value / limit - 1
+                        msg += _(",超标 %(m).2f 倍") % {"m": value / lim.limit_value - 1}
+                else:
+                    msg = _("%(p)s%(z)s %(v)s 低于下限 %(l)s") % words
                 a, created = raise_alarm(point, AlarmKind.EXCEEDANCE, at, factor=factor, detail_key=key, value=value,
-                                         limit_value=lim.limit_value if value > (lim.limit_value or float("inf"))
-                                         else lim.lower_limit, on_converted=lim.on_converted, message=msg,
+                                         limit_value=bound, on_converted=lim.on_converted, message=msg,
                                          index=index)
                 if created:
                     raised.append(a)
