@@ -45,17 +45,36 @@ def setup_django(data_dir: Path) -> None:
 
 
 def _fresh_pg_database() -> None:
-    """Use a separate database `<name>_bench` so the benchmark never touches real or test data."""
+    """Use a separate, fresh database `<name>_bench_<pid>` so the benchmark never touches real or test data
+    (nor another benchmark running at the same time); it is dropped at exit."""
     import psycopg
     from urllib.parse import urlparse, urlunparse
 
     url = urlparse(os.environ["DATABASE_URL"])
-    name = (url.path.lstrip("/") or "envbureau") + "_bench"
+    keep = os.environ.get("BENCH_PG_KEEP")  # a database name to create once and re-use (no drop)
+    name = keep or (url.path.lstrip("/") or "envbureau") + f"_bench_{os.getpid()}"
     admin = urlunparse(url._replace(path="/postgres"))
+    if keep:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [keep]).fetchone():
+                conn.execute(f'CREATE DATABASE "{keep}"')
+        os.environ["DATABASE_URL"] = urlunparse(url._replace(path="/" + keep))
+        return
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = urlunparse(url._replace(path="/" + name))
+
+    def drop():
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+    import atexit
+
+    atexit.register(drop)
 
 
 def timed_requests(client, url: str, n: int, warmup: int = 3) -> list[float]:
@@ -150,7 +169,8 @@ def _analyze() -> None:
     from django.db import connection
 
     with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+        # PostgreSQL: VACUUM sets the visibility map, without which covering indexes cannot answer alone.
+        cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 LEDGER_PAGES = [

@@ -151,8 +151,8 @@ class Problem(models.Model):
             # Covering indexes: statistics group by (source, category), jurisdiction or batch and count
             # state/deadline/long_term, filtered by any of these columns — answered from one index, never
             # from the wide rows (bench/ledger.py: 100,000 problems, p95 < 200 ms).
-            models.Index(fields=["source", "category", "jurisdiction", "state", "long_term", "deadline",
-                                 "received_on", "batch"], name="ledger_prob_stats_src_idx"),
+            models.Index(fields=["source", "category", "state", "long_term", "deadline", "received_on",
+                                 "jurisdiction", "batch"], name="ledger_prob_stats_src_idx"),
             models.Index(fields=["jurisdiction", "state", "long_term", "deadline", "received_on", "source",
                                  "category", "batch"], name="ledger_prob_stats_jur_idx"),
             models.Index(fields=["batch", "state", "long_term", "deadline", "received_on", "source", "category",

@@ -114,15 +114,16 @@ def breakdown(qs, field: str, today: dt.date | None = None, limit: int | None = 
 
 
 def overview(qs, today: dt.date | None = None, batches: bool = True) -> dict:
-    """Everything the statistics page shows: one scan grouped by (source, category, jurisdiction) gives the
-    summary and three breakdowns (it follows the order of ledger_prob_stats_src_idx); batches take one more."""
+    """Everything the statistics page shows. Two scans, each in the order of a covering index (so no
+    sort): (source, category) gives the summary and two breakdowns, jurisdiction the third; batches
+    take one more (loaded separately by the page)."""
     today = today or timezone.localdate()
-    main = _grouped(qs, ["source", "category", "jurisdiction_id"], today, dates=True)
+    main = _grouped(qs, ["source", "category"], today, dates=True)
     out = {
         "summary": summary(qs, today, rows=main),
         "by_source": labelled(breakdown(qs, "source", today, rows=main), "source"),
         "by_category": labelled(breakdown(qs, "category", today, rows=main), "category"),
-        "by_district": by_district(qs, today, rows=main),
+        "by_district": by_district(qs, today),
     }
     if batches:
         out["by_batch"] = by_batch(qs, today)
