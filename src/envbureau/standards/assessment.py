@@ -238,6 +238,7 @@ def assess_period(daily: Mapping[str, object], dates, *, rules: RuleSet | str | 
     compliant: dict[tuple[str, str], np.ndarray] = {}
     mult: dict[tuple[str, str], np.ndarray] = {}
     lead_shape = res.aqi.shape[:-1]
+    validity_cache: dict[str, tuple] = {}
     for pol, st, ind, avg in STATISTICS:
         if ind not in arrays:
             continue
@@ -245,7 +246,9 @@ def assess_period(daily: Mapping[str, object], dates, *, rules: RuleSet | str | 
         ok_count = ~np.isnan(x)
         if exc is not None and pol in ("pm10", "pm25"):
             x = np.where(exc, np.nan, x)
-        pv, n, reason = period_validity(ok_count, d, min_year=cfg.min_year_days)
+        if ind not in validity_cache:
+            validity_cache[ind] = period_validity(ok_count, d, min_year=cfg.min_year_days)
+        pv, n, reason = validity_cache[ind]
         if st == "mean":
             okx = ~np.isnan(x)
             with np.errstate(invalid="ignore", divide="ignore"):

@@ -82,17 +82,15 @@ def period_validity(valid_days, dates, *, annual: bool | None = None,
     n = v.sum(axis=-1)
     if annual is None:
         annual = _is_full_year(d)
-    ok = np.ones(v.shape[:-1], dtype=bool)
-    months = _months(d)
-    for m in np.unique(months):
-        sel = months == m
-        mnum = int(str(m)[5:7])
-        covered = int(sel.sum())
-        dim = _days_in_month(m)
-        need = min_days_month(mnum)
-        if covered < dim:
-            need = math.ceil(need * covered / dim)
-        ok &= v[..., sel].sum(axis=-1) >= need
+    labels, starts, need = _month_plan(d)
+    if starts is not None:  # days sorted by month: one reduceat for every month at once
+        counts = np.add.reduceat(v.astype(np.int16), starts, axis=-1) if len(starts) else v[..., :0]
+        ok = (counts >= need).all(axis=-1)
+    else:
+        months = _months(d)
+        ok = np.ones(v.shape[:-1], dtype=bool)
+        for m, nd in zip(labels, need):
+            ok &= v[..., months == m].sum(axis=-1) >= nd
     reason = np.where(ok, OK, INSUFFICIENT_MONTH)
     if annual:
         enough = n >= min_year
@@ -100,6 +98,25 @@ def period_validity(valid_days, dates, *, annual: bool | None = None,
         ok &= enough
     reason = np.where(n == 0, NO_DATA, reason).astype(np.int8)
     return ok, n, reason
+
+
+def _month_plan(d: np.ndarray):
+    """Months of a day axis, the first index of each (None if the days are not grouped by month) and the
+    minimum valid days required in each (partially covered months scaled, see the module docstring)."""
+    months = _months(d)
+    if len(d) and np.all(months[1:] >= months[:-1]):
+        starts = np.flatnonzero(np.r_[True, months[1:] != months[:-1]])
+        labels = months[starts]
+        covered = np.diff(np.r_[starts, len(d)])
+    else:
+        starts = None
+        labels, covered = np.unique(months, return_counts=True)
+    need = []
+    for m, cov in zip(labels, covered):
+        base = min_days_month(int(str(m)[5:7]))
+        dim = _days_in_month(m)
+        need.append(base if cov >= dim else math.ceil(base * int(cov) / dim))
+    return labels, starts, np.array(need, dtype=np.int16)
 
 
 def _days_in_month(m: np.datetime64) -> int:
