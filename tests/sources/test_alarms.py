@@ -165,3 +165,32 @@ def test_approving_later_marks_existing_alarms(world, hour0):
     services.approve_declaration(None, d.pk)
     assert Alarm.objects.get(point=p2).declared
     assert not Alarm.objects.get(point=world["p1"]).declared  # another enterprise
+
+
+def test_daily_values_derived_from_hours_and_judged(world, settings):
+    from django.utils import timezone
+
+    from envbureau.hj212 import CHINA_TZ
+    from envbureau.sources.aggregates import rollup_days
+    from envbureau.sources.models import PointDaily
+
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "SOURCES_DAILY_MIN_HOURS": 20}
+    p2 = world["p2"]
+    yesterday = (dt.datetime.now(CHINA_TZ) - dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    # 22 hours of COD at 45 (hourly limit 50: fine; daily limit 40: exceeded) and 2 days ago only 5 hours at 45
+    feed(p2, yesterday, [{"Avg": 44 + 2 * (i % 2), "Min": 40, "Max": 50} for i in range(22)], "w01018")
+    feed(p2, yesterday - dt.timedelta(days=1), [{"Avg": 44 + i} for i in range(5)], "w01018")
+    assert not Alarm.objects.filter(kind="exceedance").exists()
+    assert rollup_days() == 2
+    d = PointDaily.objects.get(point=p2, day=yesterday.date())
+    assert d.rolled_up and d.samples == 22 and d.avg == 45 and (d.min, d.max) == (40, 50)
+    a = Alarm.objects.get(kind="exceedance")  # only the complete day is judged
+    assert a.detail_key == "day" and a.limit_value == 40 and timezone.localtime(a.started_at).date() == yesterday.date()
+    # idempotent, and a device's own daily packet wins
+    assert rollup_days() == 2 and Alarm.objects.count() == 1
+    from .conftest import packet
+
+    SourcesRegistry().on_stored([packet(p2, yesterday, {"w01018": {"Avg": 44}}, cn="2031", kind="day")])
+    assert rollup_days() == 1
+    d.refresh_from_db()
+    assert not d.rolled_up and d.avg == 44

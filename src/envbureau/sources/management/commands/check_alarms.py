@@ -1,4 +1,4 @@
-"""Scheduled alarm sweeps: data absence and flat-line (run every few minutes from cron/systemd).
+"""Scheduled sweeps: data absence, flat-line, daily values from hourly rows (every few minutes, cron/systemd).
 
     envbureau check_alarms [--now 2026-07-01T10:00]
 """
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--now", help="evaluate as of this local time (ISO), for replays and tests")
 
     def handle(self, *args, **opts):
-        from envbureau.sources import alarms
+        from envbureau.sources import aggregates, alarms
 
         now = timezone.now()
         if opts.get("now"):
@@ -27,4 +27,6 @@ class Command(BaseCommand):
         with audit_context("system", note="check_alarms"), transaction.atomic():
             absent = alarms.check_absence(now=now)
             flat = alarms.check_flatline_all(now=now)
-        self.stdout.write(f"data absence: {len(absent)} new alarm(s); flat-line: {len(flat)} new alarm(s)")
+            days = aggregates.rollup_days(now=now)
+        self.stdout.write(f"data absence: {len(absent)} new alarm(s); flat-line: {len(flat)} new alarm(s); "
+                          f"{days} daily value(s) derived from hourly rows")
