@@ -56,6 +56,10 @@ def test_demo_steps_idempotent(stations, monkeypatch):
     with gzip.open(dst, "wt") as f:
         f.writelines(head)
     monkeypatch.setattr(demo_step, "demo_files", lambda: [dst])
+    from envbureau.quality import demo_synthetic
+
+    monkeypatch.setattr(demo_synthetic, "SYN_YEARS", (2016,))  # keep the test quick
+    monkeypatch.setattr(demo_synthetic, "NOISE_DAYS", 10)
     demo_step.load_air(lambda m: None)
     demo_step.load_water_noise(lambda m: None)
     n = (AirHourly.objects.count(), CityDaily.objects.count(), WaterSection.objects.count())

@@ -202,7 +202,7 @@ class WarningViewSet(ScopedReadOnlyViewSet):
 
     def _act(self, request, pk, verb):
         w = get_scoped_object(Warning.objects.all(), request.user, "view", pk=pk)
-        if not can(request.user, w, "change"):
+        if not services.may_handle(request.user, w):
             raise PermissionDenied
         try:
             with transaction.atomic():

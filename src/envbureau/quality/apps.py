@@ -13,7 +13,7 @@ class QualityConfig(AppConfig):
 
         from . import demo_step, importers, signals  # noqa: F401  (importers, demo step, station signals)
 
-        register_permissions("quality", _("环境质量"))
+        register_permissions("quality", _("环境质量"), {"handle": _("处理预警(确认/关闭)")})
         from envbureau.core.views import HOME_CARDS
 
         from .home import air_card

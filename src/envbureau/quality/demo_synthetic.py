@@ -30,6 +30,8 @@ NOISE = [("SYN-N01", "东城区居住区(演示)", "110101", "1", 53, 44), ("SYN
          ("SYN-N03", "朝阳区商业区(演示)", "110105", "2", 58, 49), ("SYN-N04", "海淀区工业区(演示)", "110108", "3", 62, 52),
          ("SYN-N05", "丰台区交通干线(演示)", "110106", "4a", 68, 58), ("SYN-N06", "怀柔区疗养区(演示)", "110116", "0", 48, 40)]
 SYN_NOTE = "演示合成数据(随机生成,不是监测结果)"
+SYN_YEARS = (2014, 2015, 2016)
+NOISE_DAYS = 366  # from 2016-01-01
 
 
 def load_synthetic(log) -> None:
@@ -57,7 +59,7 @@ def load_synthetic(log) -> None:
     samples = []
     dates: dict[int, set] = {}
     for s, typ in new_sections:
-        for y in (2014, 2015, 2016):
+        for y in SYN_YEARS:
             for m in range(1, 13):
                 t = dt.datetime(y, m, 10, 9, tzinfo=tz)
                 base = LEVELS[typ]
@@ -90,7 +92,7 @@ def load_synthetic(log) -> None:
 
     new_noise = 0
     leqs = []
-    days = [dt.date(2016, 1, 1) + dt.timedelta(days=i) for i in range(366)]
+    days = [dt.date(2016, 1, 1) + dt.timedelta(days=i) for i in range(NOISE_DAYS)]
     for code, name, dist, zone, ld, ln in NOISE:
         st, created = NoiseStation.objects.get_or_create(code=code, defaults={
             "name": name, "jurisdiction": juris[dist], "zone": zone, "synthetic": True, "note": SYN_NOTE})

@@ -109,8 +109,13 @@ def _event(warning, user, action, note=""):
                                 action=action, note=note)
 
 
+def may_handle(user, warning) -> bool:
+    """Bureau staff who may change quality records, or anyone granted quality.handle in the warning's area."""
+    return user is None or can(user, warning, "change") or can(user, warning, "handle")
+
+
 def _transition(user, warning: Warning, new_state: str, note: str = ""):
-    if user is not None and not can(user, warning, "change"):
+    if not may_handle(user, warning):
         raise PermissionDenied(_("超出您的权限范围"))
     if new_state not in WARNING_TRANSITIONS[warning.state]:
         raise ValidationError(_("不能从“%(a)s”变为“%(b)s”") % {"a": warning.get_state_display(), "b": new_state})

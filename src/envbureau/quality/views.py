@@ -642,7 +642,7 @@ def warning_detail(request, pk):
             return redirect("quality:warning-detail", pk=w.pk)
     return render(request, "quality/warning_detail.html", {
         "w": w, "form": form, "events": w.events.select_related("actor"), "title": _("预警"),
-        "can_change": can(request.user, w, "change"), "colours": WARNING_COLOURS})
+        "can_change": services.may_handle(request.user, w), "colours": WARNING_COLOURS})
 
 
 # ---------------------------------------------------------------------------
