@@ -190,3 +190,13 @@ def test_beijing_vectorised_matches_scalar_path(beijing):
         assert (rep.aqi is None and np.isnan(got)) or rep.aqi == got
         mda = averaging.mda8(h["o3"][day][None])
         assert np.isnan(mda.value[0]) == np.isnan(r.daily.values["o3_8h"][day])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 10**12), st.sampled_from([0, 1, 2, 3]))
+def test_half_even_float_path_equals_integer_path(v, decimals):
+    from envbureau.standards.rounding import round_half_even_scaled
+
+    ints = np.array([v, v - v % 10**(6 - decimals) + 10**(6 - decimals) // 2], dtype=np.int64)  # incl. a tie
+    assert np.array_equal(round_half_even_scaled(ints.astype(np.float64), decimals),
+                          round_half_even_scaled(ints, decimals).astype(np.float64))

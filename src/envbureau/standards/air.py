@@ -369,7 +369,7 @@ def aqi_arrays(concentrations: Mapping[str, object], rules: RuleSet | str = RULE
             if lim is not None:
                 # 修约值比较: the rounded concentration is compared with the limit.
                 lim_s = int(round(lim * SCALE))
-                cr = round_half_even_scaled(cs, tables.REPORT_DECIMALS[tables.POLLUTANT_OF[code]])
+                cr = cs if rnd else round_half_even_scaled(cs, tables.REPORT_DECIMALS[tables.POLLUTANT_OF[code]])
                 excs.append((cr > lim_s) & ~missing)
             else:
                 excs.append(np.zeros(shape, dtype=bool))

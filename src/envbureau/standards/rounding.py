@@ -58,6 +58,10 @@ def round_half_even_scaled(scaled: np.ndarray, decimals: int, digits: int = SCAL
     unit = 10 ** (digits - decimals)
     if unit == 1:
         return scaled
+    if np.asarray(scaled).dtype.kind == "f":
+        # integer-valued floats: s/unit is correctly rounded, an exact tie is exactly x.5 and any other
+        # value is ≥ 1/unit away from x.5, so rint (which rounds ties to even) is exact
+        return np.rint(scaled / unit) * unit
     q, r = np.divmod(scaled, unit)
     up = (2 * r > unit) | ((2 * r == unit) & (q % 2 == 1))
     return (q + up) * unit
