@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from envbureau.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from envbureau.core.models import Jurisdiction
 from envbureau.core.permissions import has_perm
-from envbureau.core.scoping import can, get_scoped_object, restrict
+from envbureau.core.scoping import get_scoped_object, restrict
 
 from . import services
 from .models import (

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from envbureau.core.excel import xlsx_response
 from envbureau.core.models import Jurisdiction
 from envbureau.core.permissions import has_perm
-from envbureau.core.scoping import can, get_scoped_object, restrict
+from envbureau.core.scoping import get_scoped_object, restrict
 from envbureau.standards import stats
 from envbureau.standards.air import category
 from envbureau.standards.rounding import round_half_even
