@@ -16,9 +16,11 @@ Short keys ``so2 no2 co pm10 pm25`` mean the 24-h indicator in a daily report an
 in an hourly report (2012 hourly: PM keys mean the 24-h *moving* mean, as HJ 633-2012 table 4
 requires); ``o3`` means ``o3_8h`` (day) or ``o3_1h`` (hour).
 
-Exactness: concentrations are taken to 6 decimals and turned into int64; the IAQI is
-``IAQI_lo + ceil((IAQI_hi − IAQI_lo)·(C − BP_lo) / (BP_hi − BP_lo))`` in integers, so
-CO 2.2 mg/m³ gives 55, not 56.  The 2026 rules first round C by GB/T 8170 (integers; CO to 0.1).
+Exactness: concentrations are taken to 6 decimals as integers C·10⁶ (held in float64, exact below
+2⁵³) and the IAQI is ``IAQI_lo + ceil((IAQI_hi − IAQI_lo)·(C − BP_lo) / (BP_hi − BP_lo))`` on those
+integers: the numerator and denominator are exact, so an integer quotient is exact and any other
+quotient is ≥ 1/(BP_hi − BP_lo) away from an integer — the ceiling cannot flip.  CO 2.2 mg/m³ gives
+55, not 56.  The 2026 rules first round C by GB/T 8170 (integers; CO to 0.1).
 
 Missing data: NaN = missing (counts against completeness); an absent key = not monitored.
 """

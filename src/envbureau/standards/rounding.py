@@ -2,7 +2,8 @@
 
 Floats are interpreted as the decimal they print as, to ``SCALE_DIGITS`` (6) decimal places:
 ``to_scaled(2.2)`` is exactly 2 200 000.  All comparisons with limits and the IAQI ceiling are
-then done in int64, so a result that is exactly an integer never flips to the next one
+then done on these integers (int64, or integer-valued float64 where that is exact and faster), so a
+result that is exactly an integer never flips to the next one
 (HJ 633 "全部进位取整数"; the reference shows plain floats giving 56 for CO 2.2 mg/m³).
 """
 
