@@ -5,6 +5,8 @@ from __future__ import annotations
 import django_filters as df
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -229,6 +231,13 @@ class AssessmentView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(
+        parameters=[OpenApiParameter("jurisdiction", str, required=True, description="区划代码, e.g. 110000"),
+                    OpenApiParameter("year", int), OpenApiParameter("month", int), OpenApiParameter("quarter", int),
+                    OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
+        responses={200: OpenApiTypes.OBJECT},
+        description="Period assessment (keys as `envbureau assess air --json`: pm25_mean … composite_index, "
+                    "category_days, rules, yoy, pop).")
     def get(self, request):
         from .assessment import assess_air, make_period
 

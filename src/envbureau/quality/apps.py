@@ -33,3 +33,4 @@ class QualityConfig(AppConfig):
         nav.register("quality", _("饮用水水源地"), "quality:drinking-list", "quality.view", 130)
         nav.register("quality", _("噪声监测点"), "quality:noise-stations-list", "quality.view", 140)
         nav.register("quality", _("数据审核"), "quality:reviews", "quality.view", 150)
+        nav.register("quality", _("空气预警阈值"), "quality:thresholds-list", "quality.view", 160)
