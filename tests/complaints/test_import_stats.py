@@ -150,3 +150,20 @@ def test_stats_export_and_api(actors, make_complaint, aware):
     assert data["total"]["received"] == 1 and data["rows"][0]["key"] == "hotline"
     page = c.get("/complaints/stats/?start=2025-01&end=2025-12").content.decode()
     assert "共受理各类环境信访举报投诉1件" in page
+
+
+def test_oversight_export(actors, make_complaint):
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    make_complaint(channel="oversight", batch="第三轮中央生态环境保护督察 第3批", external_ref="D3-017")
+    c = Client()
+    c.force_login(actors["office"])
+    r = c.get("/complaints/?channel=oversight&export=oversight")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:3] == ("原始排序编码", "受理编号", "交办问题基本情况")
+    assert rows[1][1] == "D3-017" and rows[1][15] == "第三轮中央生态环境保护督察 第3批"
+    assert "张三丰" not in str(rows) and "13812345678" not in str(rows)

@@ -93,6 +93,8 @@ def complaint_list(request):
             row += [ident["complainant_name"], ident["complainant_phone"]]
             rows.append(row)
         return xlsx_response("信访投诉登记台账.xlsx", [("信访投诉", header, rows)])
+    if request.GET.get("export") == "oversight":
+        return _oversight_export(qs)
     try:
         size = min(max(int(request.GET.get("page_size") or 50), 1), 500)
     except ValueError:
@@ -106,6 +108,25 @@ def complaint_list(request):
         "columns": [str(label) for _a, label in LIST_COLUMNS],
         "can_add": has_perm(request.user, "complaints.add"), "base": reverse("complaints:list"),
     })
+
+
+OVERSIGHT_HEADER = ["原始排序编码", "受理编号", "交办问题基本情况", "行政区域", "污染类型", "督察期间调查核实情况", "是否属实",
+                    "整改目标及整改措施", "督察期间处理情况", "最新整改情况", "办结状态", "责令整改（家次）", "罚款金额（万元）",
+                    "是否重点件", "牵头责任单位", "轮次", "是否重复", "重复关联件编号", "立案处罚（家次）", "经度", "纬度"]
+
+
+def _oversight_export(qs):
+    """督察信访件汇总表 (report-formats.md §3.1, the column order oversight teams receive)."""
+    rows = []
+    for i, c in enumerate(qs.select_related("jurisdiction", "repeat_of")[:50000], start=1):
+        rows.append([
+            i, c.external_ref or c.number, c.content, c.jurisdiction.name, c.get_category_display(), c.investigation,
+            c.get_finding_display() if c.finding else "", c.measures, c.reply_text,
+            c.get_state_display(), "已办结" if c.is_completed else "正在办理", 1 if c.ordered_rectification else 0,
+            float(c.fine_amount) / 10000 if c.fine_amount else 0, "是" if c.is_key else "否", c.assignee_unit,
+            c.batch, "是" if c.is_repeat else "否", c.repeat_of.number if c.repeat_of_id else "",
+            1 if c.case_filed else 0, c.lon, c.lat])
+    return xlsx_response("督察信访件汇总表.xlsx", [("督察信访件汇总表", OVERSIGHT_HEADER, rows)])
 
 
 ROW_FIELDS = ("id", "number", "received_at", "channel", "category", "sub_category", "title", "jurisdiction__name",
