@@ -77,3 +77,14 @@ def test_catalogue_complete_and_compiled():
 
     for e in po:
         assert sorted(re.findall(r"%\(\w+\)[sd]", e.msgid)) == sorted(re.findall(r"%\(\w+\)[sd]", e.msgstr)), e.msgid
+
+
+def test_browser_language_is_ignored_for_pages(db, settings):
+    settings.MIDDLEWARE = [("envbureau.core.middleware.LocaleMiddleware"
+                            if m == "django.middleware.locale.LocaleMiddleware" else m) for m in settings.MIDDLEWARE]
+    c = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "用户名" in c.get("/accounts/login/").content.decode()
+    assert "Username" in english(c).get("/accounts/login/").content.decode()
+    api = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert api.get("/api/v1/me/").json()["error"]["message"].startswith("Authentication credentials")
+    assert Client().get("/api/v1/me/").json()["error"]["message"] == "身份认证信息未提供。"

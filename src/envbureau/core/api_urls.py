@@ -1,4 +1,6 @@
 from django.urls import include, path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, routers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view, permission_classes
@@ -57,6 +59,7 @@ class AuditEntryViewSet(ScopedReadOnlyViewSet):
     filterset_class = AuditFilter
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT, summary="The signed-in user and their grants")
 @api_view(["GET"])
 def me(request):
     u = request.user
@@ -67,6 +70,7 @@ def me(request):
     })
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT, summary="Names of the public (anonymous) endpoints")
 @api_view(["GET"])
 @permission_classes([permissions.AllowAny])
 def public_index(request):

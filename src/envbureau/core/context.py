@@ -7,6 +7,6 @@ from .navigation import menu_for
 def navigation(request):
     user = getattr(request, "user", None)
     return {
-        "nav_menu": menu_for(user) if user is not None else [],
+        "nav_menu": menu_for(user, request.path) if user is not None else [],
         "platform_name": getattr(settings, "ENVBUREAU", {}).get("PLATFORM_NAME") or _("生态环境数字监管平台"),
     }

@@ -1,4 +1,5 @@
 import django_filters as df
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction, AuditSource
@@ -39,9 +40,18 @@ class AuditFilter(df.FilterSet):
     object_id = df.CharFilter(label=_("对象ID"))
     source = df.ChoiceFilter(label=_("来源"), choices=AuditSource.choices)
     action = df.ChoiceFilter(label=_("操作"), choices=AuditAction.choices)
-    since = df.IsoDateTimeFilter(label=_("起始时间"), field_name="time", lookup_expr="gte")
-    until = df.IsoDateTimeFilter(label=_("截止时间"), field_name="time", lookup_expr="lte")
+    since = df.DateFilter(label=_("起始日期"), field_name="time", lookup_expr="date__gte",
+                          widget=forms.DateInput(attrs={"type": "date"}))
+    until = df.DateFilter(label=_("截止日期"), field_name="time", lookup_expr="date__lte",
+                          widget=forms.DateInput(attrs={"type": "date"}))
+    q = df.CharFilter(label=_("搜索"), method="search")
 
     class Meta:
         model = AuditEntry
         fields = ["actor_name", "model", "object_id", "source", "action"]
+
+    def search(self, qs, name, value):
+        from django.db.models import Q
+
+        return qs.filter(Q(object_repr__icontains=value) | Q(actor_name__icontains=value) |
+                         Q(object_id=value) | Q(request_id=value))

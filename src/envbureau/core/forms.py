@@ -26,6 +26,24 @@ class DepartmentForm(forms.ModelForm):
         self.fields["modules"].choices = [(k, str(v)) for k, v in MODULE_LABELS.items() if k not in ("audit", "imports")]
 
 
+ACTION_LABELS = {"view": _("查看"), "add": _("新增"), "change": _("修改"), "delete": _("删除"), "*": _("全部操作")}
+
+
+def permission_label(code: str) -> str:
+    """"quality.view" → "环境质量 · 查看 (quality.view)"."""
+    from .permissions import MODULE_LABELS, MODULES
+
+    if code == "*":
+        everything = _("全部权限")
+        return f"{everything} (*)"
+    module, _sep, action = code.partition(".")
+    mod = _("全部模块") if module == "*" else MODULE_LABELS.get(module, module)
+    act = ACTION_LABELS.get(action) or MODULES.get(module, {}).get(action) or action
+    if str(act) == action and action in ("view", "add", "change", "delete"):
+        act = ACTION_LABELS[action]
+    return f"{mod} · {act} ({code})"
+
+
 class RoleForm(forms.ModelForm):
     permissions = forms.MultipleChoiceField(label=_("权限"), required=False, widget=forms.CheckboxSelectMultiple)
 
@@ -37,7 +55,7 @@ class RoleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         codes = ["*", "*.view"] + all_permission_codes()
         current = list(self.instance.permissions or []) if self.instance and self.instance.pk else []
-        self.fields["permissions"].choices = [(c, c) for c in dict.fromkeys(codes + current)]
+        self.fields["permissions"].choices = [(c, permission_label(c)) for c in dict.fromkeys(codes + current)]
 
 
 class UserForm(forms.ModelForm):
@@ -78,3 +96,28 @@ class RoleAssignmentForm(forms.ModelForm):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("文件(.xlsx 或 .csv)"))
+
+
+class AssignRoleForm(forms.ModelForm):
+    """Give a user one more role on their own page: choices limited to what the actor may grant."""
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "jurisdiction", "departments", "enterprise_id"]
+        widgets = {"departments": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .permissions import can_grant
+        from .scoping import allowed_jurisdictions, is_city_wide
+
+        roles = [r.pk for r in Role.objects.all() if can_grant(actor, r)]
+        self.fields["role"].queryset = Role.objects.filter(pk__in=roles)
+        self.fields["jurisdiction"].queryset = allowed_jurisdictions(actor, "core", "add")
+        if not is_city_wide(actor, "core", "add"):
+            self.fields["jurisdiction"].required = True
+            self.fields["jurisdiction"].help_text = ""
+        for name in ("role", "jurisdiction"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+        self.fields["enterprise_id"].widget.attrs["class"] = "form-control"
+        self.fields["departments"].widget.attrs["class"] = "form-check-input"

@@ -48,7 +48,7 @@ def cell_value(obj, attr):
 class Crud:
     def __init__(self, model, *, form_class=None, filterset_class=None, columns=(), url_prefix, namespace,
                  title, detail_fields=None, search_fields=(), ordering=None, importer_kind=None,
-                 extra_detail_template=None, read_only=False):
+                 extra_detail_template=None, read_only=False, extra_detail_context=None):
         self.model = model
         self.form_class = form_class
         self.filterset_class = filterset_class
@@ -61,6 +61,8 @@ class Crud:
         self.ordering = ordering
         self.importer_kind = importer_kind
         self.extra_detail_template = extra_detail_template
+        # callable(request, obj) -> dict, merged into the detail page's context (for extra_detail_template)
+        self.extra_detail_context = extra_detail_context
         self.read_only = read_only
         self.module = spec_of(model).module
 
@@ -150,7 +152,8 @@ class DetailPage(CrudView):
                 label = f
             rows.append((label, cell_value(obj, f)))
         can_audit = has_perm(request.user, "audit.view")
-        return render(request, "core/generic_detail.html", {
+        extra = c.extra_detail_context(request, obj) if c.extra_detail_context else {}
+        return render(request, "core/generic_detail.html", {**extra,
             "crud": c, "title": c.title, "obj": obj, "rows": rows, "ns": c.namespace,
             "history": history(obj)[:50] if can_audit else None,
             "can_edit": not c.read_only and c.form_class is not None and has_perm(request.user, f"{c.module}.change"),
@@ -221,4 +224,9 @@ class DeletePage(CrudView):
             messages.error(request, _("该记录仍被其他记录引用,不能删除"))
             return redirect(self.crud.url("detail", pk))
         messages.success(request, _("已删除"))
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        back = request.POST.get("next", "")
+        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            return redirect(back)
         return redirect(self.crud.url("list"))

@@ -4,6 +4,7 @@ import uuid
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
 from .audit import AuditContext, _current
 
@@ -49,3 +50,35 @@ class PasswordChangeRequiredMiddleware:
                                                "message": _("请先修改初始密码")}}, status=403)
             return redirect(reverse("core:password_change"))
         return self.get_response(request)
+
+
+class LocaleMiddleware:
+    """Simplified Chinese unless the user chose another language (cookie set by /i18n/setlang/).
+
+    Django's LocaleMiddleware also follows the browser's Accept-Language, which would show a
+    half-translated UI to anyone with an English browser. Pages follow the user's explicit
+    choice only; the API (/api/) still honours Accept-Language for its error messages.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        lang = None
+        if request.path.startswith("/api/"):
+            lang = translation.get_language_from_request(request)
+        else:
+            cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            if cookie and translation.check_for_language(cookie) and \
+                    cookie in {code for code, _name in settings.LANGUAGES}:
+                lang = cookie
+        lang = lang or settings.LANGUAGE_CODE
+        translation.activate(lang)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        return response

@@ -31,7 +31,8 @@ def register(section: str, label, url_name: str, perm: str | None = None, order:
         ITEMS.append(NavItem(section, label, url_name, perm, order))
 
 
-def menu_for(user) -> list[dict]:
+def menu_for(user, path: str | None = None) -> list[dict]:
+    """The sections and entries the user may see; with `path`, the entry owning it is marked active."""
     if not user.is_authenticated:
         return []
     out = []
@@ -41,9 +42,11 @@ def menu_for(user) -> list[dict]:
             if item.perm and not has_perm(user, item.perm):
                 continue
             try:
-                entries.append({"label": item.label, "url": reverse(item.url_name), "name": item.url_name})
+                url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
+            active = bool(path) and url != "/" and path.startswith(url)
+            entries.append({"label": item.label, "url": url, "name": item.url_name, "active": active})
         if entries:
-            out.append({"key": key, "label": label, "items": entries})
+            out.append({"key": key, "label": label, "items": entries, "active": any(e["active"] for e in entries)})
     return out

@@ -19,9 +19,16 @@ departments = Crud(Department, form_class=DepartmentForm, columns=[("code", _("�
                    url_prefix="admin-area/departments", namespace="core", title=_("科室"))
 roles = Crud(Role, form_class=RoleForm, columns=[("code", _("代码")), ("name", _("名称")), ("kind", _("类别")),
              ("permissions", _("权限"))], url_prefix="admin-area/roles", namespace="core", title=_("角色"))
+def _roles_of(user):
+    return "、".join(f"{a.role.name}({a.jurisdiction.name if a.jurisdiction_id else _('全市')})"
+                    for a in user.assignments.all())
+
+
 users = Crud(User, form_class=UserForm, filterset_class=UserFilter,
              columns=[("username", _("用户名")), ("display_name", _("姓名")), ("phone", _("电话")),
-                      ("is_active", _("启用")), ("assignments__all", _("授权")), ("last_login", _("最近登录"))],
+                      ("is_active", _("启用")), (_roles_of, _("角色")), ("last_login", _("最近登录"))],
+             extra_detail_template="core/_user_assignments.html", extra_detail_context=views.user_detail_context,
+             ordering=("username",),
              url_prefix="admin-area/users", namespace="core", title=_("用户"), importer_kind="core.user",
              search_fields=("username", "display_name"),
              detail_fields=["username", "display_name", "email", "phone", "is_active", "must_change_password",
@@ -46,6 +53,7 @@ urlpatterns = [
     path("imports/<str:kind>/template/", views.import_template, name="import-template"),
     path("imports/<str:kind>/upload/", views.import_upload, name="import-upload"),
     path("imports/jobs/<int:pk>/", views.import_job, name="import-job"),
+    path("admin-area/users/<int:pk>/assign/", views.user_assign, name="user-assign"),
     path("imports/jobs/<int:pk>/progress/", views.import_progress, name="import-progress"),
 ]
 for crud in (jurisdictions, departments, roles, users, assignments):

@@ -26,9 +26,9 @@ from . import importing
 from .excel import FileFormatError, xlsx_response
 from .filters import AuditFilter
 from .forms import ImportUploadForm
-from .models import AuditEntry, ImportJob, LoginAttempt
+from .models import AuditEntry, ImportJob, LoginAttempt, User
 from .permissions import has_perm
-from .scoping import get_scoped_object
+from .scoping import get_scoped_object, is_city_wide
 
 logger = logging.getLogger(__name__)
 
@@ -95,15 +95,33 @@ def _locked_message():
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"cards": home_cards(request)})
+    mine = request.user.assignments.select_related("role", "jurisdiction")
+    return render(request, "core/home.html", {"cards": home_cards(request), "my_assignments": mine})
 
 
-HOME_CARDS = []  # callables(request) -> dict(title, value, url, note) or None; apps append in ready()
+HOME_CARDS = []  # callables(request) -> dict(title, value, url, note, icon?) or None; apps append in ready()
+
+
+def core_card(request):
+    """Core's own card: the platform's accounts (admins) or today's changes (audit readers)."""
+    if has_perm(request.user, "core.change") and is_city_wide(request.user, "core", "change"):
+        return {"title": _("用户"), "value": User.objects.filter(is_active=True).count(), "icon": "people",
+                "url": reverse("core:admin-area-users-list"), "note": _("启用的账号")}
+    return None
+
+
+def audit_card(request):
+    if not has_perm(request.user, "audit.view"):
+        return None
+    today = timezone.localdate()
+    n = AuditEntry.objects.restrict(request.user, "view").filter(time__date=today).count()
+    return {"title": _("今日变更"), "value": n, "icon": "journal-text", "note": _("审计日志"),
+            "url": reverse("core:audit-list") + f"?since={today.isoformat()}"}
 
 
 def home_cards(request):
     out = []
-    for fn in HOME_CARDS:
+    for fn in [*HOME_CARDS, core_card, audit_card]:
         try:
             card = fn(request)
         except PermissionDenied:
@@ -146,7 +164,25 @@ def audit_detail(request, pk):
     if not has_perm(request.user, "audit.view"):
         raise PermissionDenied
     entry = get_scoped_object(AuditEntry, request.user, "view", pk=pk)
-    return render(request, "core/audit_detail.html", {"e": entry})
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(entry.model)
+    except (LookupError, ValueError):
+        model = None
+    rows = []
+    for field, change in (entry.changes or {}).items():
+        label = field
+        if model is not None:
+            try:
+                label = model._meta.get_field(field.removesuffix("_id") if field.endswith("_id") else field).verbose_name
+            except Exception:  # FieldDoesNotExist and friends: keep the raw name
+                pass
+        if isinstance(change, list) and len(change) == 2:
+            rows.append({"field": field, "label": label, "before": change[0], "after": change[1]})
+        else:
+            rows.append({"field": field, "label": label, "other": change})
+    return render(request, "core/audit_detail.html", {"e": entry, "rows": rows})
 
 
 audit_detail.scoped_model = AuditEntry  # lets the authorization matrix pick real objects
@@ -347,3 +383,62 @@ def profile(request):
 
 def set_language_redirect(request):
     return redirect(request.META.get("HTTP_REFERER") or reverse("core:home"))
+
+
+# ---- user page: role assignments ---------------------------------------------------------
+
+def user_detail_context(request, obj):
+    """Extra context of the user detail page: their role assignments and the assign form."""
+    from .forms import AssignRoleForm
+    from .scoping import can
+
+    may_change = can(request.user, obj, "change") if obj.assignments.exists() else has_perm(request.user, "core.add")
+    return {
+        "assignments": obj.assignments.select_related("role", "jurisdiction").prefetch_related("departments"),
+        "assign_form": AssignRoleForm(actor=request.user) if may_change and has_perm(request.user, "core.add") else None,
+        "target": obj if isinstance(obj, User) else None,
+    }
+
+
+@login_required
+@require_http_methods(["POST"])
+def user_assign(request, pk):
+    from django.core.exceptions import ValidationError
+
+    from . import services
+    from .forms import AssignRoleForm
+
+    target = get_scoped_object(User, request.user, "change", pk=pk) if User.objects.filter(
+        pk=pk, assignments__isnull=False).exists() else _new_user_for_assign(request, pk)
+    form = AssignRoleForm(request.POST, actor=request.user)
+    if form.is_valid():
+        a = form.save(commit=False)
+        a.user = target
+        try:
+            services.create_object(request.user, a, {"departments": form.cleaned_data["departments"]})
+        except PermissionDenied as e:
+            messages.error(request, str(e) or _("超出您的权限范围"))
+        except ValidationError as e:
+            messages.error(request, "; ".join(e.messages))
+        else:
+            messages.success(request, _("已授予角色“%(r)s”") % {"r": a.role})
+    else:
+        for field, errs in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errs)}" if label else " ".join(errs))
+    return redirect("core:admin-area-users-detail", pk=target.pk)
+
+
+def _new_user_for_assign(request, pk):
+    """A user without any assignment yet (just created): only those who may add users reach them."""
+    from django.http import Http404
+
+    if not is_city_wide(request.user, "core", "add"):
+        raise Http404
+    try:
+        return User.objects.get(pk=pk, is_superuser=False)
+    except User.DoesNotExist:
+        raise Http404 from None
+
+
+user_assign.scoped_model = User
