@@ -116,3 +116,15 @@ def test_alarm_pages_and_export(alarm, client_for):
     assert alarm.status == "acknowledged"
     r = c.post(f"/api/v1/sources/alarms/{alarm.pk}/close/", {"note": "处理完毕"}, content_type="application/json")
     assert r.status_code == 200 and r.json()["status"] == "closed"
+
+
+def test_to_problem_with_the_real_ledger(alarm, user_named):
+    pytest.importorskip("envbureau.ledger.services")
+    from envbureau.ledger.services import problems_for_ref
+
+    ref = services.alarm_to_problem(user_named("enforcement"), alarm.pk)
+    problems = list(problems_for_ref("sources.alarm", str(alarm.pk)))
+    assert len(problems) == 1 and ref == f"ledger.problem:{problems[0].pk}"
+    p = problems[0]
+    assert p.source == "alarm" and p.category == "air" and p.enterprise_id == alarm.enterprise_id
+    assert p.jurisdiction == alarm.enterprise.jurisdiction

@@ -135,7 +135,7 @@ def close_alarm(user, alarm_id: int, note: str) -> Alarm:
 
 @acting
 @transaction.atomic
-def alarm_to_problem(user, alarm_id: int, *, category: str = "online_monitoring", deadline=None) -> str:
+def alarm_to_problem(user, alarm_id: int, *, category: str | None = None, deadline=None) -> str:
     """Hand an alarm to the problem ledger (转为问题).  Returns the ledger's reference."""
     alarm = _get(Alarm, user, "close_alarm", alarm_id)
     if alarm.problem_ref:
@@ -144,6 +144,9 @@ def alarm_to_problem(user, alarm_id: int, *, category: str = "online_monitoring"
         from envbureau.ledger.services import open_problem
     except ImportError:
         raise ValidationError(_("问题台账模块尚未启用")) from None
+    if category is None:
+        # the ledger's categories are environmental media: the outlet says which
+        category = "air" if alarm.point.outlet.kind == "gas" else "water"
     title = _("%(e)s %(p)s %(k)s") % {"e": alarm.enterprise.name, "p": alarm.point.name, "k": alarm.get_kind_display()}
     description = "\n".join(filter(None, [
         alarm.message, _("监测点 MN:%(m)s") % {"m": alarm.point.mn},
