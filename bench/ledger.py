@@ -47,8 +47,9 @@ def setup_django(data_dir: Path) -> None:
 def _fresh_pg_database() -> None:
     """Use a separate, fresh database `<name>_bench_<pid>` so the benchmark never touches real or test data
     (nor another benchmark running at the same time); it is dropped at exit."""
-    import psycopg
     from urllib.parse import urlparse, urlunparse
+
+    import psycopg
 
     url = urlparse(os.environ["DATABASE_URL"])
     keep = os.environ.get("BENCH_PG_KEEP")  # a database name to create once and re-use (no drop)

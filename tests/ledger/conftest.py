@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-
 from ledger_actors import ACTORS
 
 

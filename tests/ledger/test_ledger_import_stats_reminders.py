@@ -59,8 +59,9 @@ def test_import_creates_then_updates_by_code(actors):
 
 
 def test_import_template_has_the_columns():
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(get_importer("ledger.problem").template_bytes()))
     header = [c.value for c in wb.worksheets[0][1]]

@@ -4,13 +4,12 @@ append an event; forbidden ones answer 404 (out of scope), 403 (no right) or 400
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from ledger_actors import ACTORS
 
 from envbureau.core.permissions import code_matches
 from envbureau.ledger import services
 from envbureau.ledger.choices import TRANSITIONS, State, Verb
 from envbureau.ledger.models import Problem, ProblemEvent
-
-from ledger_actors import ACTORS
 
 # Who can sign the first step of the test chain (区级验收, district level): only the district actor.
 FIRST_STEP_SIGNERS = {"dist"}

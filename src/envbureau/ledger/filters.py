@@ -1,6 +1,6 @@
-import re
-
 """One filterset for the list page, the statistics page, the exports and the API."""
+
+import re
 
 import django_filters as df
 from django.db.models import Q, Value
@@ -12,7 +12,6 @@ from envbureau.core.models import Jurisdiction
 
 from .choices import Category, Source, State
 from .models import Problem, overdue_q
-
 
 CODE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
