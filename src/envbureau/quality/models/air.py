@@ -144,6 +144,7 @@ class AirThreshold(models.Model):
     class Meta:
         verbose_name = _("空气预警阈值")
         verbose_name_plural = _("空气预警阈值")
+        ordering = ["pollutant", "id"]
 
     def __str__(self):
         return f"{self.pollutant} > {self.hourly_limit:g}"
