@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import random
 
 from envbureau.core.demo import register
@@ -36,8 +35,10 @@ GAS_LIMITS = [("a21026", 35.0, 100.0, None, "mg/m³", True), ("a21002", 80.0, 15
 
 
 def demo_hours() -> int:
-    # the test session sets ENVBUREAU_DEMO_SMALL=1: a day of history instead of three
-    return 24 if os.environ.get("ENVBUREAU_DEMO_SMALL") else 72
+    # light demo (`envbureau demo --light`, and every test session): a day of history instead of three
+    from envbureau.core.demo import is_light
+
+    return 24 if is_light() else 72
 
 
 def demo_credit_code(division: str, body: str) -> str:
