@@ -135,7 +135,8 @@ class ListPage(CrudView):
             "crud": c, "title": c.title, "header": header, "rows": rows, "page": page, "filterset": filterset,
             "can_add": c.form_class is not None and not c.read_only and has_perm(request.user, f"{c.module}.add"),
             "query": params.urlencode(), "q": q, "detail_url": c.name("detail"), "ns": c.namespace,
-            "import_kind": c.importer_kind,
+            "import_kind": c.importer_kind if (has_perm(request.user, f"{c.module}.add")
+                                               or has_perm(request.user, f"{c.module}.change")) else None,
         })
 
 
