@@ -8,7 +8,8 @@ pytestmark = pytest.mark.django_db
 
 def test_templates_download(client_for):
     c = client_for("air_staff")
-    for kind in ("quality.airstation", "quality.watersection", "quality.noisestation", "quality.airhourly"):
+    for kind in ("quality.airstation", "quality.watersection", "quality.noisestation", "quality.airhourly",
+                 "quality.watersample", "quality.noiseleq", "quality.drinkingwatersource"):
         r = c.get(f"/imports/{kind}/template/")
         assert r.status_code == 200 and r.content[:2] == b"PK", kind
 

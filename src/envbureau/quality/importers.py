@@ -10,7 +10,7 @@ from envbureau.core.models import Jurisdiction
 from envbureau.core.scoping import check_created
 
 from .choices import AirControlLevel, NoiseZone, WaterBodyType, WaterControlLevel
-from .models import AirStation, NoiseStation, WaterSection
+from .models import AirStation, DrinkingWaterSource, NoiseStation, WaterSection
 
 
 def _choice(value, choices, column):
@@ -137,6 +137,31 @@ class WaterSectionImporter(_SiteImporter):
                 "water_body_type": _choice(v["water_body_type"] or "river", WaterBodyType.choices, "water_body_type"),
                 "control_level": _choice(v["control_level"] or "county", WaterControlLevel.choices, "control_level"),
                 "target_class": target, "automatic": _bool(v.get("automatic"), False)}
+
+
+@register
+class DrinkingWaterSourceImporter(_SiteImporter):
+    kind = "quality.drinkingwatersource"
+    label = _("饮用水水源地")
+    model = DrinkingWaterSource
+    columns = SITE_COLUMNS + [
+        Column("source_type", _("水源类型"), example="湖库型", help=_("河流型/湖库型/地下水型")),
+        Column("section", _("监测断面编码"), example="SYN-W08", help=_("用于判断达标的断面")),
+    ]
+
+    def clean_row(self, v, ctx):
+        from .choices import DrinkingSourceType
+
+        section = None
+        if v.get("section"):
+            section = WaterSection.objects.filter(code=str(v["section"]).strip()).first()
+            if section is None:
+                raise RowError("section", _("未知断面“%(c)s”") % {"c": v["section"]})
+        return {"code": str(v["code"]).strip(), "name": str(v["name"]).strip(),
+                "jurisdiction": _jurisdiction(v["jurisdiction"]),
+                "longitude": _float(v, "longitude", -180, 180), "latitude": _float(v, "latitude", -90, 90),
+                "source_type": _choice(v.get("source_type") or "river", DrinkingSourceType.choices, "source_type"),
+                "section": section}
 
 
 @register
@@ -352,3 +377,5 @@ class NoiseLeqImporter(Importer):
                 obj.save()
                 updated += 1
         return {"created": created, "updated": updated}
+
+
