@@ -25,6 +25,7 @@ app_name = "quality"
 
 stations = Crud(AirStation, form_class=AirStationForm, filterset_class=AirStationFilter, url_prefix="stations",
                 namespace="quality", title=_("空气站点"), importer_kind="quality.airstation", search_fields=("name", "code"),
+                extra_detail_template="quality/station_extra.html",
                 columns=[("name", _("名称")), ("code", _("编码")), ("control_level", _("控制级别")),
                          ("jurisdiction", _("所属区划")), ("counts_in_city_assessment", _("参与城市评价")),
                          ("longitude", _("经度")), ("latitude", _("纬度"))])

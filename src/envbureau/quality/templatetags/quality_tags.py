@@ -1,0 +1,20 @@
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("quality/_station_recent.html")
+def station_recent(station, days: int = 31):
+    """The station's latest daily results (AQI chart and table) for its detail page."""
+    from ..models import AirDaily
+    from ..views import _primary_text
+
+    rows = list(AirDaily.objects.filter(station=station).order_by("-date")
+                .values("date", "aqi", "level", "primary", "pm25", "pm10", "o3_8h", "rules")[:days])[::-1]
+    option = {"tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [r["date"].isoformat() for r in rows]},
+              "yAxis": {"type": "value", "name": "AQI"}, "grid": {"left": 40, "right": 20, "top": 30, "bottom": 30},
+              "series": [{"type": "bar", "name": "AQI", "data": [r["aqi"] for r in rows]}]}
+    table = [[r["date"], r["aqi"], _primary_text(r["primary"]), None if r["pm25"] is None else round(r["pm25"]),
+              None if r["pm10"] is None else round(r["pm10"]), None if r["o3_8h"] is None else round(r["o3_8h"]), r["rules"]]
+             for r in rows]
+    return {"station": station, "option": option, "table": table}
