@@ -152,13 +152,13 @@ class Problem(models.Model):
             # state/deadline/long_term, filtered by any of these columns — answered from one index, never
             # from the wide rows (bench/ledger.py: 100,000 problems, p95 < 200 ms).
             models.Index(fields=["source", "category", "state", "long_term", "deadline", "received_on",
-                                 "jurisdiction", "batch"], name="ledger_prob_stats_src_idx"),
+                                 "jurisdiction"], name="ledger_prob_stats_src_idx"),
             models.Index(fields=["jurisdiction", "state", "long_term", "deadline", "received_on", "source",
-                                 "category", "batch"], name="ledger_prob_stats_jur_idx"),
+                                 "category"], name="ledger_prob_stats_jur_idx"),
             models.Index(fields=["batch", "state", "long_term", "deadline", "received_on", "source", "category",
                                  "jurisdiction"], name="ledger_prob_stats_bat_idx"),
             models.Index(fields=["category", "state", "long_term", "deadline", "received_on", "source",
-                                 "jurisdiction", "batch"], name="ledger_prob_stats_cat_idx"),
+                                 "jurisdiction"], name="ledger_prob_stats_cat_idx"),
             models.Index(fields=["enterprise_id"], name="ledger_prob_ent_idx"),
             models.Index(fields=["source_model", "source_pk"], name="ledger_prob_ref_idx"),
             models.Index(fields=["state", "noticed_at"], name="ledger_prob_notice_idx"),
