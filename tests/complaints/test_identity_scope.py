@@ -151,3 +151,15 @@ def test_ui_pages_render(actors, make_complaint, client):
     assert "不能执行" in r.content.decode()
     for url in ["/complaints/", f"/complaints/{c.pk}/", "/complaints/stats/"]:
         assert client.get(url).status_code == 302  # anonymous → login
+
+
+def test_scoped_equals_core_restrict(actors, make_complaint):
+    from envbureau.complaints.models import Complaint
+
+    for code in ("110101001000", "110101007000", "110105", "110108", "110105010000"):
+        make_complaint(code=code)
+    for name, user in actors.items():
+        for action in ("view", "handle", "accept"):
+            assert set(services.scoped(user, action).values_list("id", flat=True)) == \
+                set(Complaint.objects.restrict(user, action).values_list("id", flat=True)), (name, action)
+    assert services.scoped(None, "view").count() == 0

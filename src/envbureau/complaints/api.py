@@ -93,6 +93,11 @@ class ComplaintViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
     pagination_class = SeekPagination
 
+    def get_queryset(self):
+        # Same rows as core's restrict(), as an id list the planner combines with the filters (services.scoped).
+        return services.scoped(self.request.user, "view").select_related(
+            "jurisdiction", "repeat_of").order_by("-received_at", "-id")
+
     def get_serializer_class(self):
         return ComplaintCreateSerializer if self.action == "create" else ComplaintSerializer
 

@@ -72,7 +72,7 @@ def _cell(c, attr):
 @login_required
 def complaint_list(request):
     _need(request.user, "complaints.view")
-    qs = Complaint.objects.restrict(request.user, "view").select_related("jurisdiction")
+    qs = services.scoped(request.user, "view").select_related("jurisdiction")
     fs = ComplaintFilter(request.GET, queryset=qs, request=request)
     qs = fs.qs
     q = request.GET.get("q", "").strip()
@@ -434,7 +434,7 @@ def hotspots(request):
     start, end = _period(request)
     from .filters import _day_start
 
-    qs = Complaint.objects.restrict(request.user, "view").filter(
+    qs = services.scoped(request.user, "view").filter(
         received_at__gte=_day_start(start), received_at__lt=_day_start(statistics.next_month(end)))
     category = request.GET.get("category", "")
     if category in Category.values:
@@ -462,7 +462,7 @@ def home_card(request):
     user = request.user
     if not user.is_authenticated or not has_perm(user, "complaints.view"):
         return None
-    qs = Complaint.objects.restrict(user, "view")
+    qs = services.scoped(user, "view")
     today = timezone.localdate()
     open_n = qs.filter(state__in=["registered", "accepted", "assigned", "investigated", "reviewing"]).count()
     overdue = ComplaintFilter({"overdue": True}, queryset=qs).qs.count()
