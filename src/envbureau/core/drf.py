@@ -2,9 +2,16 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_code = "conflict"
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -14,7 +21,9 @@ class Pagination(pagination.PageNumberPagination):
 
 def exception_handler(exc, context):
     """Every error answers {"error": {"status", "code", "message", "fields"?}}."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        exc = Conflict(_("该记录仍被其他记录引用,不能删除"))
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)

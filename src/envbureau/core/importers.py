@@ -94,7 +94,7 @@ class UserImporter(Importer):
         Column("display_name", _("姓名"), example="张三"),
         Column("phone", _("电话")),
         Column("email", _("邮箱")),
-        Column("password", _("初始密码"), required=True, help=_("首次登录须修改")),
+        Column("password", _("初始密码"), required=True, help=_("首次登录须修改"), secret=True),
         Column("role", _("角色代码"), required=True, example="officer"),
         Column("jurisdiction", _("属地区划代码"), example="110101", help=_("留空表示全市")),
         Column("enterprise_id", _("企业ID")),

@@ -39,6 +39,7 @@ class Column:
     help: str = ""
     example: object = ""
     aliases: tuple = ()
+    secret: bool = False  # e.g. an initial password: never shown in the preview nor kept in the job
 
 
 class RowError(Exception):
@@ -146,7 +147,9 @@ class Importer:
                 cleaned.append(obj)
                 rownums.append(rownum)
             if len(preview) < 20:
-                preview.append({"row": rownum, "values": {str(c.label): _display(values.get(c.key)) for c in self.columns}})
+                preview.append({"row": rownum, "values": {
+                    str(c.label): "***" if c.secret and values.get(c.key) else _display(values.get(c.key))
+                    for c in self.columns}})
             if ctx.progress and n % 200 == 0:
                 ctx.progress(n, total, "validate")
             if len(errors) >= self.max_errors:

@@ -45,6 +45,8 @@ class Jurisdiction(models.Model):
 
     def save(self, *args, **kwargs):
         old_path = self.path
+        if old_path and self.parent_id and self.parent.path.startswith(old_path):
+            raise ValidationError({"parent": _("上级区划不能是自身或下级")})  # on every path, not only forms
         self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
         super().save(*args, **kwargs)
         if old_path and old_path != self.path:

@@ -15,6 +15,13 @@ class JurisdictionSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "level", "parent", "path", "sort_order", "boundary"]
         read_only_fields = ["path"]
 
+    def validate(self, attrs):
+        # DRF skips Model.clean(): keep the tree a tree (no node under itself or its descendants).
+        parent = attrs.get("parent", self.instance.parent if self.instance else None)
+        if self.instance is not None and parent is not None and parent.path.startswith(self.instance.path):
+            raise serializers.ValidationError({"parent": _("上级区划不能是自身或下级")})
+        return attrs
+
 
 class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
@@ -30,7 +37,10 @@ class RoleSerializer(serializers.ModelSerializer):
     def validate_permissions(self, value):
         from .permissions import validate_permission_codes
 
-        validate_permission_codes(value, already=self.instance.permissions if self.instance else ())
+        try:
+            validate_permission_codes(value, already=self.instance.permissions if self.instance else ())
+        except DjangoValidationError as e:
+            raise serializers.ValidationError(list(e.messages)) from None
         return value
 
 

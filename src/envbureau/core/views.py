@@ -304,7 +304,10 @@ def commit_job(job_id: int, user_id: int, language: str, remote_addr=None) -> No
         errors = [{"row": None, "column": "", "message": f"{type(exc).__name__}: {exc}"[:500]}]
     finally:
         progress_file.unlink(missing_ok=True)
-    ImportJob.objects.filter(pk=job_id).update(status=status, result=result_data, errors=errors)
+    # The uploaded file may hold secrets (initial passwords): it is not kept once the job has run.
+    if job.stored_file:
+        Path(job.stored_file).unlink(missing_ok=True)
+    ImportJob.objects.filter(pk=job_id).update(status=status, result=result_data, errors=errors, stored_file="")
 
 
 def _run_in_background(job_id, user_id, language, remote_addr):
