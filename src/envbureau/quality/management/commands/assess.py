@@ -95,8 +95,16 @@ def water_table(r: dict) -> str:
     lines = [f"{r['jurisdiction']['name']} {r['period']['label']} 地表水环境质量评价", ""]
     lines.append(f"断面数 {r['n_sections']}，Ⅰ～Ⅲ类 {r['n_class_1_3']} 个({r['class_1_3_share']}%)，"
                  f"劣Ⅴ类 {r['n_worse_v']} 个，达到目标 {r['n_meeting_target']} 个")
-    lines.append(f"{'断面':<20}{'河流':<12}{'目标':>6}{'类别':>6}  超标项目")
+    if r.get("drinking", {}).get("n_sources"):
+        d = r["drinking"]
+        lines.append(f"集中式饮用水水源地 {d['n_assessed']} 个，达标 {d['n_compliant']} 个，达标率 {d['rate']}%")
+    if r.get("cwqi") is not None:
+        lines.append(f"城市水质指数 CWQI {r['cwqi']}")
+    lines.append(f"{'断面':<20}{'河流':<12}{'目标':>6}{'类别':>6}{'达标':>6}  主要超标项目(超Ⅲ类倍数)")
     for s in r["sections"]:
-        lines.append(f"{s['name']:<20}{s['river']:<12}{s['target']:>6}{s['class'] or '—':>6}  {s['deciding']}")
+        ok = "是" if s["meets_target"] else ("否" if s["class"] else "—")
+        lines.append(f"{s['name']:<20}{s['river']:<12}{s['target']:>6}{s['class'] or '—':>6}{ok:>6}  {s['deciding']}")
     lines.append(f"标准: {r['rules']}")
+    if r.get("synthetic"):
+        lines.append("注意: 含演示合成数据(随机生成,不是监测结果)")
     return "\n".join(lines)
