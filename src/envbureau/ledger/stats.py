@@ -49,7 +49,10 @@ def _fold(rows: list[dict], key) -> dict:
     """Fold grouped rows into summary counters per key(row)."""
     out: dict = {}
     for r in rows:
-        m = out.setdefault(key(r), _empty())
+        k = key(r)
+        m = out.get(k)
+        if m is None:
+            m = out[k] = _empty()
         n, state = r["n"], r["state"]
         m["total"] += n
         if state in CLOSED_STATES:
