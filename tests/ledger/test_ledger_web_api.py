@@ -153,3 +153,23 @@ def test_public_notice_shows_no_personal_data(actors, make_problem, evidence):
     assert anon.get(f"/api/v1/public/ledger/notices/{hidden.code}/").status_code == 404
     # Internally the noticed problem is still scoped: another district does not see it.
     assert client(actors["xicheng"]).get(f"/ledger/problems/{p.pk}/").status_code == 404
+
+
+def test_detail_shows_chain_timeline_and_buttons(actors, chain, make_problem, evidence):
+    p = make_problem(title="链条展示")
+    services.assign(actors["mgr"], p)
+    services.start(actors["street"], p)
+    services.request_close(actors["street"], p, "整改完成", files=[evidence("现场照片.txt")])
+    services.sign_off(actors["dist"], p, note="区级验收通过")
+    body = client(actors["mgr"]).get(f"/ledger/problems/{p.pk}/").content.decode()
+    assert "区级验收" in body and "市级复核" in body and "待签署" in body and "现场照片.txt" in body
+    assert f"/ledger/problems/{p.pk}/do/sign_off/" in body and f"/ledger/problems/{p.pk}/do/return/" in body
+    # The district verifier already signed: no sign-off button for them now.
+    body = client(actors["dist"]).get(f"/ledger/problems/{p.pk}/").content.decode()
+    assert "do/sign_off/" not in body
+    r = client(actors["mgr"]).post(f"/ledger/problems/{p.pk}/do/sign_off/", {"note": "复核通过"})
+    assert r.status_code == 302
+    p.refresh_from_db()
+    assert p.state == State.VERIFIED
+    body = client(actors["leader"]).get(f"/ledger/problems/{p.pk}/").content.decode()
+    assert "复核通过" in body and "do/" not in body  # read-only users see the timeline, no actions
