@@ -7,7 +7,7 @@ DEFAULT_ROLES = [
     ("staff", "局机关人员", "staff", ["*.view", "imports.run"]),
     ("complaints_office", "信访办理人员", "staff", ["*.view", "imports.run", "complaints.*"]),
     ("officer", "属地人员(区县/街道)", "officer",
-     ["core.view", "quality.view", "sources.view", "sources.ack_alarm", "ledger.view", "ledger.change", "ledger.rectify",
+     ["core.view", "quality.view", "quality.handle", "sources.view", "sources.ack_alarm", "ledger.view", "ledger.change", "ledger.rectify",
       "complaints.view", "complaints.change", "complaints.handle"]),
     ("enterprise", "企业用户", "enterprise", ["sources.view", "sources.declare", "ledger.view", "ledger.rectify"]),
 ]
