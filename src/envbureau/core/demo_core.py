@@ -24,6 +24,11 @@ DEMO_USERS = [
     ("petition", DEMO_PASSWORD, "信访办(可写信访投诉) complaints office"),
     ("dongcheng", DEMO_PASSWORD, "东城区属地人员(仅东城区) Dongcheng district officer"),
     ("donghuamen", DEMO_PASSWORD, "东华门街道属地人员 street officer"),
+    # Created by the apps' own demo steps:
+    ("oversight", DEMO_PASSWORD, "督察整改管理员(全市问题台账) ledger manager"),
+    ("chaoyang", DEMO_PASSWORD, "朝阳区属地人员 Chaoyang district officer"),
+    ("haidian", DEMO_PASSWORD, "海淀区属地人员 Haidian district officer"),
+    ("enterprise_demo", DEMO_PASSWORD, "企业用户(京东热电示范,模拟) enterprise user"),
 ]
 
 

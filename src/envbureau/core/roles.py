@@ -5,9 +5,11 @@ DEFAULT_ROLES = [
     ("admin", "平台管理员", "admin", ["*"]),
     ("leader", "局领导", "staff", ["*.view", "audit.view"]),
     ("staff", "局机关人员", "staff", ["*.view", "imports.run"]),
+    ("ledger_manager", "督察整改管理员", "staff", ["*.view", "ledger.*", "imports.run"]),
     ("complaints_office", "信访办理人员", "staff", ["*.view", "imports.run", "complaints.*"]),
     ("officer", "属地人员(区县/街道)", "officer",
      ["core.view", "quality.view", "quality.handle", "sources.view", "sources.ack_alarm", "ledger.view", "ledger.change", "ledger.rectify",
+      "ledger.request_close", "ledger.verify",
       "complaints.view", "complaints.change", "complaints.handle"]),
     ("enterprise", "企业用户", "enterprise", ["sources.view", "sources.declare", "ledger.view", "ledger.rectify"]),
 ]
