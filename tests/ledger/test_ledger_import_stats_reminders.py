@@ -162,3 +162,12 @@ def test_inbox_page_shows_own_notifications(actors, make_problem):
     c.post("/ledger/inbox/read/")
     assert not Notification.objects.filter(recipient=actors["street"], read_at__isnull=True).exists()
     assert Notification.objects.filter(recipient=actors["ent"], read_at__isnull=True).exists()
+
+
+def test_unit_filter_matches_chinese_unit_names(actors, make_problem):
+    from envbureau.ledger.filters import ProblemFilter
+
+    a = make_problem(responsible_units=["东城区水务局", "东华门街道办事处"])
+    make_problem(responsible_units=["西城区城管委"])
+    qs = ProblemFilter({"unit": "水务局"}, queryset=Problem.objects.all()).qs
+    assert list(qs) == [a]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +19,14 @@ from envbureau.core.choices import JurisdictionLevel
 from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
 
 from .choices import CLOSED_STATES, DONE_STATES, OPEN_STATES, Category, NotificationKind, Source, State, Verb
+
+
+class UnicodeJSONEncoder(DjangoJSONEncoder):
+    """Store Chinese text as itself (not \\uXXXX) so text filters such as 责任单位 match on SQLite too."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
 
 
 def local_today() -> dt.date:
@@ -101,7 +110,7 @@ class Problem(models.Model):
     source_model = models.CharField(_("来源记录类型"), max_length=100, blank=True)
     source_pk = models.CharField(_("来源记录ID"), max_length=64, blank=True)
 
-    responsible_units = models.JSONField(_("责任单位"), default=list, blank=True,
+    responsible_units = models.JSONField(_("责任单位"), default=list, blank=True, encoder=UnicodeJSONEncoder,
                                          help_text=_("第一个为牵头单位,其余为配合单位"))
     responsible_person = models.CharField(_("责任人"), max_length=100, blank=True)
     responsible_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
