@@ -72,6 +72,15 @@ def scoped(user, action: str = "view"):
         return Complaint.objects.all()
     if ids is False:
         return Complaint.objects.restrict(user, action)
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # SQLite's planner would take the jurisdiction index and sort every row in scope before the LIMIT;
+        # an expression ("+ 0", its documented way to disqualify an index) keeps it on the received-order
+        # index, which carries jurisdiction_id. PostgreSQL plans the plain IN well (and the expression badly).
+        from django.db.models import F
+
+        return Complaint.objects.alias(_scope_jid=F("jurisdiction_id") + 0).filter(_scope_jid__in=ids)
     return Complaint.objects.filter(jurisdiction_id__in=ids)
 
 
