@@ -16,7 +16,10 @@ What a Django implementation must provide
     persisted cursor, so the implementation must be idempotent on ``StoredPacket.key``
     (MN, CN, DataTime, PNO).  Typical use: upsert hourly (2061) and daily (2031) values into
     PointHourly/PointDaily, roll up real-time/minute values, evaluate alarms.  An exception is logged
-    and the batch is retried after a pause (the cursor does not move past it).
+    and the batch is retried after a pause (the cursor does not move past it).  When the hook falls
+    far behind ingest, the gateway stops queueing frames in memory and later re-reads them from the
+    packet log (same at-least-once contract); segments are not archived before the hook saw them.
+    Set ``wants_stored = False`` on the registry to switch the hook off.
 ``on_unknown_mn(mn: str, peer: str, frame: bytes) -> None``  (optional)
     A frame arrived from an MN with no point; the gateway has already recorded it in the rejected log
     and in ``gateway-stats``.  Use it to list unknown MNs for an admin to bind.
