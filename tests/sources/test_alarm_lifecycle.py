@@ -128,3 +128,5 @@ def test_to_problem_with_the_real_ledger(alarm, user_named):
     p = problems[0]
     assert p.source == "alarm" and p.category == "air" and p.enterprise_id == alarm.enterprise_id
     assert p.jurisdiction == alarm.enterprise.jurisdiction
+    alarm.refresh_from_db()
+    assert alarm.problem_url.endswith(f"/{p.pk}/")

@@ -359,6 +359,19 @@ class Alarm(models.Model):
     def source_ref(self) -> tuple[str, str]:
         return ("sources.alarm", str(self.pk))
 
+    @property
+    def problem_url(self) -> str:
+        """Link to the ledger's problem (by URL name only: sources never imports the ledger)."""
+        from django.urls import NoReverseMatch, reverse
+
+        model, _sep, pk = self.problem_ref.partition(":")
+        if model != "ledger.problem" or not pk.isdigit():
+            return ""
+        try:
+            return reverse("ledger:problem-detail", args=[int(pk)])
+        except NoReverseMatch:
+            return ""
+
 
 class UnknownMN(models.Model):
     """An MN the gateway heard from that no monitoring point has; an admin binds it to a point."""
