@@ -134,3 +134,16 @@ def test_api_declaration_by_enterprise_user_and_review_by_staff(data):
     assert r.status_code == 200 and r.json()["status"] == "approved"
     r = staff.post(f"/api/v1/sources/declarations/{pk}/reject/", {"note": "x"}, content_type="application/json")
     assert r.status_code == 400
+
+
+def test_api_dossier_events_and_unknown_mns_are_scoped(data):
+    from envbureau.sources import services
+    from envbureau.sources.models import UnknownMN
+
+    services.add_dossier_event(data["e1"].pk, "enforcement.inspection", "现场检查")
+    services.add_dossier_event(data["e2"].pk, "enforcement.inspection", "现场检查")
+    UnknownMN.objects.create(mn="STRAY9")
+    rows = client("ent1").get("/api/v1/sources/dossier-events/").json()["results"]
+    assert [r["enterprise"] for r in rows] == [data["e1"].pk]
+    assert client("ent1").get("/api/v1/sources/unknown-mns/").json()["count"] == 0
+    assert client("admin").get("/api/v1/sources/unknown-mns/").json()["count"] == 1

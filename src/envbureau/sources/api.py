@@ -19,12 +19,14 @@ from .filters import AlarmFilter, DeclarationFilter, EnterpriseFilter, LimitFilt
 from .models import (
     Alarm,
     Declaration,
+    DossierEvent,
     Enterprise,
     MonitoringPoint,
     Outlet,
     PointDaily,
     PointHourly,
     PollutantLimit,
+    UnknownMN,
 )
 
 
@@ -198,3 +200,31 @@ class DailyViewSet(ScopedReadOnlyViewSet):
     queryset = PointDaily.objects.order_by("point_id", "day", "factor")
     serializer_class = DailySerializer
     filterset_fields = {"point": ["exact"], "factor": ["exact"], "day": ["gte", "lte"], "declared": ["exact"]}
+
+
+class DossierEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DossierEvent
+        fields = ["id", "enterprise", "time", "kind", "title", "detail", "source_ref", "url"]
+
+
+class DossierEventViewSet(ScopedReadOnlyViewSet):
+    queryset = DossierEvent.objects.order_by("-time", "-id")
+    serializer_class = DossierEventSerializer
+    filterset_fields = {"enterprise": ["exact"], "kind": ["exact"], "time": ["gte", "lt"]}
+
+
+class UnknownMNSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = UnknownMN
+        fields = ["id", "mn", "first_seen", "last_seen", "count", "peer", "bound_point", "bound_at", "ignored"]
+
+
+class UnknownMNViewSet(ScopedReadOnlyViewSet):
+    queryset = UnknownMN.objects.order_by("-last_seen")
+    serializer_class = UnknownMNSerializer
+
+    def get_queryset(self):
+        if not services.may(self.request.user, "bind_mn"):
+            return UnknownMN.objects.none()
+        return super().get_queryset()

@@ -11,5 +11,7 @@ router.register("alarms", api.AlarmViewSet, basename="alarm")
 router.register("declarations", api.DeclarationViewSet, basename="declaration")
 router.register("hourly", api.HourlyViewSet, basename="hourly")
 router.register("daily", api.DailyViewSet, basename="daily")
+router.register("dossier-events", api.DossierEventViewSet, basename="dossier-event")
+router.register("unknown-mns", api.UnknownMNViewSet, basename="unknown-mn")
 
 urlpatterns = router.urls
