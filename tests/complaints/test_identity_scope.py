@@ -143,6 +143,8 @@ def test_ui_pages_render(actors, make_complaint, client):
                 "/complaints/stats/?by=month&start=2024-01&end=2026-12", "/complaints/hotspots/",
                 "/complaints/rules/", "/complaints/holidays/", "/complaints/stats/?export=xlsx"]:
         assert office.get(url).status_code == 200, url
+    home = office.get("/")
+    assert home.status_code == 200 and "在办信访投诉" in home.content.decode()
     r = office.post(f"/complaints/{c.pk}/act/accept/", {"accept-note": "受理"})
     assert r.status_code == 302
     c.refresh_from_db()

@@ -157,3 +157,25 @@ def test_open311(demo_core, settings):
     assert c.get(f"{base}/tokens/{code}.json").json()[0]["service_request_id"] == number
     start = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)).isoformat()
     assert c.get(f"{base}/requests.json", {"start_date": start}).json() == []
+
+
+def test_staff_intake_form_routes_and_suggests(actors, make_complaint, aware):
+    from envbureau.core.models import Jurisdiction
+
+    first = make_complaint(lon=116.4100, lat=39.9100, received_at=aware(2026, 11, 19))
+    office = Client()
+    office.force_login(actors["office"])
+    r = office.post("/complaints/add/", {
+        "channel": "wechat", "track": "clue", "category": "noise", "sub_category": "noise_construction",
+        "title": "夜间施工噪声", "content": "工地夜间施工噪声扰民", "location": "东华门大街1号", "lon": "116.4101",
+        "lat": "39.9101", "jurisdiction": Jurisdiction.objects.get(code="110101001000").pk,
+        "received_at": "2026-11-20T21:30", "complainant_name": "赵六", "complainant_phone": "13600000000"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    new = Complaint.objects.exclude(pk=first.pk).get()
+    assert new.channel == "wechat" and new.routed_by == "chosen" and new.accept_due is not None
+    page = office.get(r["Location"]).content.decode()
+    assert first.number in page and "确认重复" in page
+    # Without a street and without boundaries the form answers with a clear message.
+    r = office.post("/complaints/add/", {"channel": "hotline", "track": "clue", "category": "air", "title": "异味",
+                                         "content": "异味", "received_at": "2026-11-20T21:30"})
+    assert r.status_code == 400 and "请选择所属街道" in r.content.decode()
