@@ -8,14 +8,12 @@ import datetime as dt
 
 from envbureau.core.demo import register
 
+# Built-in since core/roles.py took the ledger's request; get_or_create keeps older databases working.
 MANAGER_ROLE = ("ledger_manager", "督察整改管理员", "staff", ["*.view", "ledger.*", "imports.run"])
-DISTRICT_ROLE = ("ledger_district", "区级督察整改(验收)", "officer",
-                 ["core.view", "ledger.view", "ledger.change", "ledger.rectify", "ledger.request_close",
-                  "ledger.verify"])
 # username, display name, district code (None = city-wide manager)
 DEMO_LEDGER_USERS = [
     ("oversight", "督察办 孙主任", None),
-    ("dongcheng", None, "110101"),  # the core demo officer also verifies at district level
+    ("dongcheng", None, "110101"),  # the core demo officer (officer role: rectify, request closure, verify)
     ("chaoyang", "朝阳区 督察整改专员", "110105"),
     ("haidian", "海淀区 督察整改专员", "110108"),
 ]
@@ -81,10 +79,9 @@ def _ensure_users(log):
     from envbureau.core.demo_core import DEMO_PASSWORD
     from envbureau.core.models import Jurisdiction, Role, RoleAssignment, User
 
-    roles = {}
-    for code, name, kind, perms in (MANAGER_ROLE, DISTRICT_ROLE):
-        roles[code], _c = Role.objects.get_or_create(code=code, defaults={"name": name, "kind": kind,
-                                                                         "permissions": perms})
+    code, name, kind, perms = MANAGER_ROLE
+    roles = {"ledger_manager": Role.objects.get_or_create(code=code, defaults={
+        "name": name, "kind": kind, "permissions": perms})[0], "officer": Role.objects.get(code="officer")}
     users = {}
     for username, display, district in DEMO_LEDGER_USERS:
         u = User.objects.filter(username=username).first()
@@ -92,9 +89,9 @@ def _ensure_users(log):
             u = User(username=username, display_name=display or username)
             u.set_password(DEMO_PASSWORD)
             u.save()
-        role = roles["ledger_manager"] if district is None else roles["ledger_district"]
+        role = roles["ledger_manager"] if district is None else roles["officer"]
         j = Jurisdiction.objects.get(code=district) if district else None
-        if not RoleAssignment.objects.filter(user=u, role=role, jurisdiction=j).exists():
+        if not RoleAssignment.objects.filter(user=u, role=role).exists():
             RoleAssignment.objects.create(user=u, role=role, jurisdiction=j)
         users[username] = u
     users["admin"] = User.objects.filter(username="admin").first()
