@@ -175,6 +175,8 @@ def _analyze() -> None:
 
 
 LEDGER_PAGES = [
+    # A near-empty page: its time is the floor of this machine right now (load, Python, middleware).
+    ("baseline: inbox (no problem rows)", "/ledger/inbox/"),
     ("list: no filter", "/ledger/problems/"),
     ("list: source+category+state", "/ledger/problems/?source=central_oversight&category=air&state=in_rectification"),
     ("list: district subtree + overdue", "/ledger/problems/?jurisdiction=110105&overdue=true"),
