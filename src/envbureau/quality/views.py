@@ -74,9 +74,24 @@ def pick_period(request, j) -> A.Period:
         year = int(g.get("year") or (last.year if last else timezone.localdate().year))
         month = int(g["month"]) if g.get("month") else None
         quarter = int(g["quarter"]) if g.get("quarter") else None
-        return A.make_period(year, month, quarter=quarter)
+        return clip_to_data(A.make_period(year, month, quarter=quarter), last)
     except (ValueError, TypeError):
         raise Http404 from None
+
+
+def clip_to_data(period: A.Period, last: dt.date | None) -> A.Period:
+    """A period still running (data end inside it) becomes "to date", so that the same period last year
+    and the previous period compare like with like ("2017年1—2月", "2017年(截至2月15日)")."""
+    if last is None or not (period.start <= last < period.end):
+        return period
+    month_end = (last + dt.timedelta(days=1)).day == 1
+    if month_end and period.start.day == 1 and period.start.month != last.month:
+        label = f"{last.year}年{period.start.month}—{last.month}月"
+    elif month_end and period.start.day == 1:
+        label = f"{last.year}年{last.month}月"
+    else:
+        label = f"{period.label}(截至{last:%-m月%-d日})"
+    return A.Period(period.start, last, label)
 
 
 def _ctx(request, j, period, choices, **kw):
