@@ -237,6 +237,16 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.time:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.model}#{self.object_id}"
 
+    @property
+    def model_verbose(self) -> str:
+        """The object type in words ("信访投诉"), or the raw label when the model is gone."""
+        from django.apps import apps
+
+        try:
+            return str(apps.get_model(self.model)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.model
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("audit entries are immutable")

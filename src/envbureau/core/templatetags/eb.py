@@ -18,6 +18,8 @@ def bs(field, size=""):
     if field.errors:
         css += " is-invalid"
     attrs = {**widget.attrs, "class": f"{widget.attrs.get('class', '')} {css}".strip()}
+    if isinstance(widget, forms.Textarea) and str(widget.attrs.get("rows", "10")) == "10":
+        attrs["rows"] = 4  # Django's default of 10 rows dwarfs the rest of a form
     return field.as_widget(attrs=attrs)
 
 
