@@ -19,8 +19,17 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="validate only")
         parser.add_argument("--list", action="store_true")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument("--lang", help="language of the messages (zh-hans, en); default: the platform's")
 
-    def handle(self, kind=None, file=None, user=None, dry_run=False, list=False, no_progress=False, **o):
+    def handle(self, *args, lang=None, **options):
+        from django.conf import settings
+        from django.utils import translation
+
+        # Messages in the platform's language (or --lang), whatever a previous caller left active.
+        with translation.override(lang or settings.LANGUAGE_CODE):
+            return self._handle(*args, **options)
+
+    def _handle(self, kind=None, file=None, user=None, dry_run=False, list=False, no_progress=False, **o):
         if list or not kind:
             for k, cls in sorted(importing.REGISTRY.items()):
                 self.stdout.write(f"{k:<28} {cls.label}")
