@@ -173,3 +173,16 @@ def test_detail_shows_chain_timeline_and_buttons(actors, chain, make_problem, ev
     assert p.state == State.VERIFIED
     body = client(actors["leader"]).get(f"/ledger/problems/{p.pk}/").content.decode()
     assert "复核通过" in body and "do/" not in body  # read-only users see the timeline, no actions
+
+
+def test_home_card_counts(actors, make_problem):
+    import datetime as dt
+
+    from envbureau.ledger.models import Problem
+
+    a = make_problem()
+    make_problem(deadline=dt.date.today() - dt.timedelta(days=1))
+    Problem.objects.filter(pk=a.pk).update(state=State.CLOSED_OUT)
+    make_problem(jurisdiction="110102")  # outside the district user's scope
+    body = client(actors["dist"]).get("/").content.decode()
+    assert "1/2" in body and "销号率50.0%" in body and "逾期1个" in body

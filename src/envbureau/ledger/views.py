@@ -20,10 +20,10 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object, restrict
 
 from . import exports, services, stats
-from .choices import STATE_COLOURS, TRANSITIONS, Category, Source, State, Verb
+from .choices import CLOSED_STATES, STATE_COLOURS, TRANSITIONS, Category, Source, State, Verb
 from .filters import ProblemFilter, StatsFilter
 from .forms import ProblemForm, TransitionForm
-from .models import Attachment, Notification, Problem, SignOff
+from .models import Attachment, Notification, Problem, SignOff, overdue_q
 
 
 def _labels(choices) -> dict:
@@ -250,8 +250,11 @@ def home_card(request):
     user = request.user
     if not has_perm(user, "ledger.view"):
         return None
-    qs = restrict(Problem.objects.all(), user, "view")
-    s = stats.summary(qs)
-    return {"title": _("问题台账"), "value": f"{s['closed']}/{s['total']}",
-            "note": _("已销号/总数,销号率%(r)s%%,逾期%(o)d个") % {"r": s["closure_rate"], "o": s["overdue"]},
+    qs = restrict(Problem.objects.all(), user, "view").order_by()
+    # Three indexed counts (the home page must stay light), not the statistics scan.
+    total = qs.count()
+    closed = qs.filter(state__in=CLOSED_STATES).count()
+    overdue = qs.filter(overdue_q()).count()
+    return {"title": _("问题台账"), "value": f"{closed}/{total}",
+            "note": _("已销号/总数,销号率%(r)s%%,逾期%(o)d个") % {"r": stats.pct(closed, total), "o": overdue},
             "url": reverse("ledger:problem-list")}
