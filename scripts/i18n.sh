@@ -20,7 +20,7 @@ if ! command -v xgettext >/dev/null; then
 fi
 cd src/envbureau
 mkdir -p locale/en/LC_MESSAGES
-"$ROOT/.venv/bin/django-admin" makemessages -l en --no-obsolete --no-location "${ignore[@]}"
+"$ROOT/.venv/bin/django-admin" makemessages -l en --no-obsolete --add-location=file "${ignore[@]}"
 # A tidy header (not fuzzy), then compile: msgfmt when present, else polib.
 "$ROOT/.venv/bin/python" - <<'PY'
 import polib
