@@ -173,3 +173,13 @@ def test_malformed_query_parameters_do_not_crash(client_for):
     assert c.get("/admin-area/jurisdictions/?page_size=100000").status_code == 200
     assert c.get("/audit/?since=not-a-date").status_code == 200
     assert c.get("/api/v1/core/audit/?since=not-a-date").status_code == 400
+
+
+def test_admin_site_login_shares_the_lockout(demo_core, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    c = Client()
+    for _ in range(2):
+        c.post("/admin/login/", {"username": "admin", "password": "wrong"})
+    r = c.post("/admin/login/?next=/admin/", {"username": "admin", "password": PW})
+    assert r.status_code == 200 and "登录失败次数过多" in r.content.decode()
+    assert "_auth_user_id" not in c.session

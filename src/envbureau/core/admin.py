@@ -5,11 +5,13 @@ import jobs and login failures are read-only, and only platform administrators g
 """
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry, Department, ImportJob, Jurisdiction, LoginAttempt, Role, RoleAssignment, User
 from .permissions import is_platform_admin
+from .views import ThrottleMixin
 
 admin.site.site_header = _("生态环境数字监管平台 · 后台")
 admin.site.site_title = _("平台后台")
@@ -21,6 +23,13 @@ def _platform_admins_only(request):
 
 
 admin.site.has_permission = _platform_admins_only
+
+
+class ThrottledAdminAuthenticationForm(ThrottleMixin, AdminAuthenticationForm):
+    """The admin site's sign-in shares the platform's lockout (no second door for guessing)."""
+
+
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -42,7 +42,9 @@ def login_locked(username: str) -> bool:
     return LoginAttempt.objects.filter(username=username.lower(), time__gte=since).count() >= settings.LOGIN_MAX_FAILURES
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
+class ThrottleMixin:
+    """Failed sign-ins are counted per account name; too many within the window lock it for a while."""
+
     def clean(self):
         username = (self.cleaned_data.get("username") or "").strip()
         if username and login_locked(username):
@@ -58,6 +60,10 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         from django import forms
 
         return forms.ValidationError(_locked_message(), code="locked")
+
+
+class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
+    pass
 
 
 class LoginView(auth_views.LoginView):
