@@ -60,8 +60,13 @@ UNITS = {"110101": "东城区生态环境局", "110105": "朝阳区生态环境�
 
 
 @register(50, "信访投诉演示数据 / demo complaints")
-def load_demo(log, n: int = 320, seed: int = 12369):
+def load_demo(log, n: int | None = None, seed: int = 12369):
     from django.utils import timezone
+
+    from envbureau.core.demo import is_light
+
+    if n is None:
+        n = 40 if is_light() else 320
 
     from envbureau.core.models import Jurisdiction, Role, RoleAssignment, User
 
@@ -206,7 +211,7 @@ def load_demo(log, n: int = 320, seed: int = 12369):
         created.append(c)
     # Repeats: later complaints about the same place, some confirmed, some only suggested.
     finished = [c for c in created if c.state in COMPLETED_STATES]
-    for k, orig in enumerate(rnd.sample(finished, min(24, len(finished)))):
+    for k, orig in enumerate(rnd.sample(finished, min(max(n // 12, 4), len(finished)))):
         when = orig.received_at + dt.timedelta(days=rnd.randint(1, 25))
         if when > now:
             continue
