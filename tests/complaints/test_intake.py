@@ -122,6 +122,8 @@ def test_open311(demo_core, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public_form": "2/hour"}}
     base = "/api/v1/public/complaints/open311"
     c = Client(REMOTE_ADDR="198.51.100.1")
+    # The address (/api/v1/public/open311/, mounted by the root URLconf) answers the same.
+    assert c.get("/api/v1/public/open311/services.json").json() == c.get(f"{base}/services.json").json()
     services_list = c.get(f"{base}/services.json").json()
     codes = {s["service_code"] for s in services_list}
     assert {"noise_construction", "noise_social", "noise_industrial", "noise_traffic", "air", "water"} <= codes
