@@ -133,6 +133,9 @@ def test_audit_entries_and_identity_not_in_events(actors, make_complaint):
     assert upd.exists() and "state" in upd.first().changes
     for e in c.events.all():
         assert "张三丰" not in str(e.note) + str(e.data)
+    # core.audit masks the fields Complaint.audit_masked_fields lists (信访工作条例 art. 21).
+    created = entries.get(action="create")
+    assert created.changes["complainant_name"][1] == "***" and "13812345678" not in str(created.changes)
 
 
 def test_ui_pages_render(actors, make_complaint, client):
