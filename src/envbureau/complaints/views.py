@@ -432,6 +432,10 @@ def stats(request):
 def hotspots(request):
     _need(request.user, "complaints.view")
     start, end = _period(request)
+    if not request.GET.get("start") and not request.GET.get("year"):
+        # Hot spots are about what is happening now: the last three months unless a period is chosen.
+        end = timezone.localdate().replace(day=1)
+        start = (end - dt.timedelta(days=62)).replace(day=1)
     from .filters import _day_start
 
     qs = services.scoped(request.user, "view").filter(
