@@ -53,7 +53,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         return getattr(self, "_format_suffix", None)
 
     def get_queryset(self):
-        return restrict(super().get_queryset(), self.request.user, "view")
+        qs = restrict(super().get_queryset(), self.request.user, "view")
+        return qs if qs.ordered else qs.order_by("pk")  # stable pages
 
     def get_object(self):
         action = {"GET": "view", "HEAD": "view", "PUT": "change", "PATCH": "change",

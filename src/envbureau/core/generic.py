@@ -108,6 +108,8 @@ class ListPage(CrudView):
         qs = restrict(c.model._default_manager.all(), request.user, "view")
         if c.ordering:
             qs = qs.order_by(*c.ordering)
+        elif not qs.ordered:
+            qs = qs.order_by("pk")  # stable pages
         filterset = c.filterset_class(request.GET, queryset=qs, request=request) if c.filterset_class else None
         if filterset is not None:
             qs = filterset.qs
