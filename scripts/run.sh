@@ -22,8 +22,7 @@ $EB gateway --host 127.0.0.1 --port "$GW_PORT" --registry envbureau.sources.regi
 pids+=($!)
 sleep 2
 # Simulated enterprises' data loggers (MNs registered by the sources demo step): live data on /sources/board/.
-$EB hj212-sim --host 127.0.0.1 --port "$GW_PORT" --live --duration 0 \
-  --mns "SIM000000:water,SIM000001:gas,SIM000002:water,SIM000003:gas,SIM000004:water,SIM000005:gas,SIM000006:water,SIM000007:gas" \
+$EB hj212-sim --host 127.0.0.1 --port "$GW_PORT" --live --duration 0 --registry envbureau.sources.registry:factory \
   >"$ENVBUREAU_DATA_DIR/logs/hj212-sim.log" 2>&1 &
 pids+=($!)
 $EB runjobs >"$ENVBUREAU_DATA_DIR/logs/jobs.log" 2>&1 &

@@ -16,7 +16,7 @@ import sys
 PURE_COMMANDS = {
     "calc": "envbureau.standards.cli",
 }
-GATEWAY_COMMANDS = {"gateway", "gateway-stats", "hj212-sim"}
+GATEWAY_COMMANDS = {"gateway", "gateway-stats", "gateway-rejected", "gateway-compact", "hj212-sim"}
 
 
 def _setup_django():
