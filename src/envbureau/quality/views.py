@@ -5,6 +5,7 @@ data table and an Excel export (``?export=<chart id>``)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from urllib.parse import urlencode
 
 import numpy as np
@@ -79,6 +80,22 @@ def pick_period(request, j) -> A.Period:
         raise Http404 from None
 
 
+def air_page(title):
+    """Air pages share their preamble: view right, the jurisdictions the user may pick, the period."""
+    def deco(view):
+        @login_required
+        @functools.wraps(view)
+        def wrapper(request):
+            _need_view(request)
+            choices = air_jurisdictions(request.user)
+            j = pick_jurisdiction(request, choices)
+            if j is None:
+                return render(request, "quality/empty.html", {"title": title})
+            return view(request, choices, j, pick_period(request, j))
+        return wrapper
+    return deco
+
+
 def clip_to_data(period: A.Period, last: dt.date | None) -> A.Period:
     """A period still running (data end inside it) becomes "to date", so that the same period last year
     and the previous period compare like with like ("2017年1—2月", "2017年(截至2月15日)")."""
@@ -138,14 +155,8 @@ def _f(x, nd=0):
 # ---------------------------------------------------------------------------
 # air dashboard
 # ---------------------------------------------------------------------------
-@login_required
-def air_dashboard(request):
-    _need_view(request)
-    choices = air_jurisdictions(request.user)
-    j = pick_jurisdiction(request, choices)
-    if j is None:
-        return render(request, "quality/empty.html", {"title": _("空气质量总览")})
-    period = pick_period(request, j)
+@air_page(_("空气质量总览"))
+def air_dashboard(request, choices, j, period):
     year = period.start.year
     ypd = A.make_period(year)
     memo = {}  # the same years are read once for trends, targets and projection
@@ -385,14 +396,8 @@ HOW = {
 }
 
 
-@login_required
-def assessment_page(request):
-    _need_view(request)
-    choices = air_jurisdictions(request.user)
-    j = pick_jurisdiction(request, choices)
-    if j is None:
-        return render(request, "quality/empty.html", {"title": _("空气质量评价")})
-    period = pick_period(request, j)
+@air_page(_("空气质量评价"))
+def assessment_page(request, choices, j, period):
     r = A.assess_air(j, period)
     yoy = (r.get("yoy") or {}).get("changes") or {}
     pop = (r.get("pop") or {}).get("changes") or {}
@@ -468,14 +473,8 @@ RANK_BY = {"composite_index": ("综合指数", "lower"), "pm25_mean": ("PM2.5浓
            "improvement": ("PM2.5改善率", "lower"), "good_day_ratio": ("优良天数比率", "higher")}
 
 
-@login_required
-def rankings(request):
-    _need_view(request)
-    choices = air_jurisdictions(request.user)
-    j = pick_jurisdiction(request, choices)
-    if j is None:
-        return render(request, "quality/empty.html", {"title": _("区县排名")})
-    period = pick_period(request, j)
+@air_page(_("区县排名"))
+def rankings(request, choices, j, period):
     by = request.GET.get("by", "composite_index")
     if by not in RANK_BY:
         raise Http404
@@ -528,14 +527,8 @@ def _pct100(rate):
 # ---------------------------------------------------------------------------
 # headline numbers in the words of a work report
 # ---------------------------------------------------------------------------
-@login_required
-def headline(request):
-    _need_view(request)
-    choices = air_jurisdictions(request.user)
-    j = pick_jurisdiction(request, choices)
-    if j is None:
-        return render(request, "quality/empty.html", {"title": _("工作报告数据")})
-    period = pick_period(request, j)
+@air_page(_("工作报告数据"))
+def headline(request, choices, j, period):
     r = A.assess_air(j, period)
     link = reverse("quality:assessment") + "?" + urlencode({"j": j.code, **_period_params(period)})
     sentences = headline_sentences(j, period, r, link)
@@ -600,14 +593,8 @@ def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, s
 # ---------------------------------------------------------------------------
 # targets
 # ---------------------------------------------------------------------------
-@login_required
-def targets(request):
-    _need_view(request)
-    choices = air_jurisdictions(request.user)
-    j = pick_jurisdiction(request, choices)
-    if j is None:
-        return render(request, "quality/empty.html", {"title": _("目标任务")})
-    period = pick_period(request, j)
+@air_page(_("目标任务"))
+def targets(request, choices, j, period):
     year = period.start.year
     rows = target_progress(j, year)
     all_targets = restrict(Target.objects.filter(year=year), request.user, "view").select_related("jurisdiction")
