@@ -133,6 +133,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("ENVBUREAU_STATIC_ROOT", DATA_DIR / "static"))
+try:  # WhiteNoise warns on every start when the folder is missing (before the first collectstatic)
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve straight from the app folders when collectstatic has not run (tests, development).
 WHITENOISE_USE_FINDERS = True
