@@ -23,39 +23,8 @@ sys.path.insert(0, str(SRC))
 TARGET_S = 60.0
 
 
-def setup(data_dir: Path) -> None:
-    """Settings for a throw-away data directory; on PostgreSQL a fresh `<name>_bench` database."""
-    os.environ["ENVBUREAU_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envbureau.settings")
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        _fresh_pg_database()
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # demo users load fast
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def _fresh_pg_database() -> None:
-    from urllib.parse import urlparse, urlunparse
-
-    import psycopg
-
-    url = urlparse(os.environ["DATABASE_URL"])
-    name = (url.path.lstrip("/") or "envbureau") + "_bench"
-    if os.environ.get("EB_BENCH_KEEP_DB"):
-        os.environ["DATABASE_URL"] = urlunparse(url._replace(path="/" + name))
-        return
-    admin = urlunparse(url._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunparse(url._replace(path="/" + name))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import setup_django as setup  # noqa: E402
 
 
 def main() -> int:

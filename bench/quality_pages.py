@@ -15,7 +15,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -25,32 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 TARGET_MS = 300.0
 
 
-def login(username: str):
-    from django.test import Client
-
-    from envbureau.core.models import User
-
-    c = Client()
-    c.force_login(User.objects.get(username=username))
-    return c
-
-
-def timed_requests(client, url: str, n: int, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        r = client.get(url)
-        assert r.status_code == 200, (url, r.status_code, r.content[:300])
-    out = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        r = client.get(url)
-        out.append((time.perf_counter() - t0) * 1000)
-        assert r.status_code == 200, (url, r.status_code)
-    return out
-
-
-def p95(values: list[float]) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))]
+from harness import login, p95, timed_requests  # noqa: E402
 
 
 def main() -> int:
@@ -58,7 +32,7 @@ def main() -> int:
     ap.add_argument("--requests", type=int, default=30)
     ap.add_argument("--keep", help="data directory to keep/reuse")
     opts = ap.parse_args()
-    from quality_import import setup
+    from harness import setup_django as setup
 
     data_dir = Path(opts.keep or tempfile.mkdtemp(prefix="eb-bench-quality-pages-"))
     data_dir.mkdir(parents=True, exist_ok=True)
