@@ -83,7 +83,9 @@ def test_catalogue_complete_and_compiled():
     for e in po:
         if not e.translated():
             continue
-        assert sorted(re.findall(r"%\(\w+\)[sd]", e.msgid)) == sorted(re.findall(r"%\(\w+\)[sd]", e.msgstr)), e.msgid
+        # Plural entries (ngettext) carry their translations in msgstr_plural.
+        for msgstr in ([e.msgstr] if not e.msgid_plural else list(e.msgstr_plural.values())):
+            assert sorted(re.findall(r"%\(\w+\)[sd]", e.msgid)) == sorted(re.findall(r"%\(\w+\)[sd]", msgstr)), e.msgid
 
 
 def test_browser_language_is_ignored_for_pages(db, settings):
