@@ -58,8 +58,20 @@ def _save(obj, ctx, created):
     check_created(ctx.user, obj, "add" if created else "change")
 
 
+class _UpsertImporter(Importer):
+    """clean_row returns a new or changed record; saving inserts or updates each one (scope re-checked)."""
+
+    def save_rows(self, cleaned, ctx):
+        created = 0
+        for obj in cleaned:
+            is_new = obj.pk is None
+            _save(obj, ctx, is_new)
+            created += is_new
+        return {"created": created, "updated": len(cleaned) - created}
+
+
 @register
-class EnterpriseImporter(Importer):
+class EnterpriseImporter(_UpsertImporter):
     kind = "sources.enterprise"
     label = _("企业")
     module = "sources"
@@ -114,15 +126,6 @@ class EnterpriseImporter(Importer):
             raise RowError("credit_code", _("统一社会信用代码校验位错误"))
         return obj
 
-    def save_rows(self, cleaned, ctx):
-        created = updated = 0
-        for obj in cleaned:
-            is_new = obj.pk is None
-            _save(obj, ctx, is_new)
-            created += is_new
-            updated += not is_new
-        return {"created": created, "updated": updated}
-
 
 def _enterprise(ctx, code, key="enterprise"):
     code = credit_code.normalise(str(code))
@@ -134,7 +137,7 @@ def _enterprise(ctx, code, key="enterprise"):
 
 
 @register
-class OutletImporter(Importer):
+class OutletImporter(_UpsertImporter):
     kind = "sources.outlet"
     label = _("排放口")
     module = "sources"
@@ -165,17 +168,10 @@ class OutletImporter(Importer):
         _clean(obj)
         return obj
 
-    def save_rows(self, cleaned, ctx):
-        created = 0
-        for obj in cleaned:
-            is_new = obj.pk is None
-            _save(obj, ctx, is_new)
-            created += is_new
-        return {"created": created, "updated": len(cleaned) - created}
 
 
 @register
-class PointImporter(Importer):
+class PointImporter(_UpsertImporter):
     kind = "sources.monitoringpoint"
     label = _("监测点")
     module = "sources"
@@ -216,17 +212,10 @@ class PointImporter(Importer):
         _clean(obj, exclude=["mn"] if obj.pk else [])
         return obj
 
-    def save_rows(self, cleaned, ctx):
-        created = 0
-        for obj in cleaned:
-            is_new = obj.pk is None
-            _save(obj, ctx, is_new)
-            created += is_new
-        return {"created": created, "updated": len(cleaned) - created}
 
 
 @register
-class LimitImporter(Importer):
+class LimitImporter(_UpsertImporter):
     kind = "sources.pollutantlimit"
     label = _("排放限值")
     module = "sources"
@@ -266,10 +255,3 @@ class LimitImporter(Importer):
         _clean(obj)
         return obj
 
-    def save_rows(self, cleaned, ctx):
-        created = 0
-        for obj in cleaned:
-            is_new = obj.pk is None
-            _save(obj, ctx, is_new)
-            created += is_new
-        return {"created": created, "updated": len(cleaned) - created}
