@@ -51,7 +51,7 @@ class State(models.TextChoices):
 
 STATE_COLOURS = {
     State.REGISTERED: "secondary", State.ASSIGNED: "info", State.IN_RECTIFICATION: "primary",
-    State.CLOSURE_REQUESTED: "warning", State.RETURNED: "danger", State.VERIFIED: "teal",
+    State.CLOSURE_REQUESTED: "warning", State.RETURNED: "danger", State.VERIFIED: "light",
     State.CLOSED_OUT: "success", State.NOTICED: "dark",
 }
 
