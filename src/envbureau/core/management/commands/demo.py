@@ -17,4 +17,7 @@ class Command(BaseCommand):
         self.stdout.write("\n演示账号 / demo logins (password for all: %s):" % DEMO_USERS[0][1])
         for username, _pw, desc in DEMO_USERS:
             self.stdout.write(f"  {username:<16} {desc}")
-        self.stdout.write("\n平台地址 / URL: http://127.0.0.1:8000/")
+        import os
+
+        host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
+        self.stdout.write(f"\n平台地址 / URL: http://{host}:{port}/  (make run serves it; or: envbureau serve)")
