@@ -370,7 +370,7 @@ def _fmt_change(v, kind):
     if v is None:
         return "—"
     if kind == "rate":
-        return _("持平") if abs(v) < 0.05 else f"{'+' if v > 0 else ''}{v:.1f}{_('个百分点')}"
+        return _("持平") if abs(v) < 0.05 else _("%(v)s个百分点") % {"v": f"{'+' if v > 0 else ''}{v:.1f}"}
     return _("持平") if abs(v) < 0.05 else f"{'+' if v > 0 else ''}{v:.1f}%"
 
 
