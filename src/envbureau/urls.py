@@ -5,7 +5,8 @@ from importlib import import_module
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 DOMAIN_APPS = ["quality", "sources", "ledger", "complaints"]
 
@@ -26,7 +27,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Browsers ask for /favicon.ico whatever the page says; answer with the platform's own icon.
+    path("favicon.ico", RedirectView.as_view(url="/static/envbureau/favicon.svg", permanent=True)),
     path("api/v1/", include("envbureau.core.api_urls")),
 ]
 if _optional("envbureau.complaints.open311_urls"):
