@@ -4,8 +4,8 @@ from importlib import import_module
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 DOMAIN_APPS = ["quality", "sources", "ledger", "complaints"]
