@@ -174,7 +174,8 @@ def run_baseline(df, dates, n_cities):
     iaqi = pd.DataFrame({c: _iaqi_interp(rounded(daily, c), bpt[codes[c]]) for c in use}, index=daily.index)
     complete = iaqi.notna().all(axis=1)
     partial = iaqi.max(axis=1)
-    aqi = partial.where(complete | (partial > 100))
+    # missing indicators: HJ 633-2012 days use what is available; HJ 633-2026 §5.3 needs complete or > 100
+    aqi = partial if year_rules.code == "2012" else partial.where(complete | (partial > 100))
     daily["aqi"] = aqi
     daily["cat"] = pd.cut(aqi, [-1, 50, 100, 150, 200, 300, np.inf], labels=False) + 1
     primary = iaqi.eq(aqi, axis=0) & (aqi > 50).to_numpy()[:, None]   # ties kept

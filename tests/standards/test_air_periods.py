@@ -307,9 +307,12 @@ def test_hourly_aqi_2012_moving_means_and_2026_hourly_values():
     h["so2"][30] = 900.0
     r = air.hourly_aqi_from_hourly(h, t)
     assert r.rules_used == {air.RULES_2012.name: 24, air.RULES_2026.name: 24}
-    # 2012: PM from the 24-h moving mean — needs ≥ 20 hours, so the first 19 hours have no PM IAQI
-    # and (≤ 100, incomplete) no published AQI; from hour 19 on: PM2.5 70 → 94
-    assert np.isnan(r.aqi[:19]).all() and r.aqi[19] == 94 and r.aqi[23] == 94
+    # 2012: PM from the 24-h moving mean — needs ≥ 20 hours, so the first 19 hours have no PM IAQI;
+    # the 2012 practice computes the AQI from what is available: O3 1-h 100 → 32 (hours 0–4), then the
+    # O3 8-h mean (≥ 6 hours) 100 → 50; from hour 19 on: PM2.5 70 → 94
+    assert (r.aqi[:5] == 32).all() and (r.aqi[5:19] == 50).all() and r.aqi[19] == 94 and r.aqi[23] == 94
+    strict = air.hourly_aqi_from_hourly(h, t, valid_day_rule="hj633_2026")
+    assert np.isnan(strict.aqi[:19]).all() and strict.aqi[19] == 94
     j = r.indicators.index
     assert r.iaqi[23, j("o3_8h")] == 50 and np.isnan(r.iaqi[23, j("pm25_1h")])
     # 2026: 1-h PM on the daily breakpoints (70 → 110); SO2 1-h 900 → 200
@@ -323,9 +326,33 @@ def test_valid_day_rule_changes_the_good_day_ratio():
     d["no2_24h"][:10] = np.nan          # 10 incomplete, clean days
     lenient = assess_period(d, dates, config=AssessmentConfig(valid_day_rule="available"))
     strict = assess_period(d, dates, config=AssessmentConfig(valid_day_rule="complete"))
+    hj2026 = assess_period(d, dates, config=AssessmentConfig(valid_day_rule="hj633_2026"))
+    assert int(lenient.valid_days) == 30 and int(strict.valid_days) == 20 and int(hj2026.valid_days) == 20
+    assert int(hj2026.days_by_level[0]) == 10
+    # default = the rule in force: 2021 is under HJ 633-2012, which computes the AQI from what is available
     default = assess_period(d, dates)
-    assert int(lenient.valid_days) == 30 and int(strict.valid_days) == 20 and int(default.valid_days) == 20
-    assert int(default.days_by_level[0]) == 10
+    assert int(default.valid_days) == 30 and int(default.days_by_level[0]) == 0
+
+
+def test_valid_day_rule_in_force_follows_each_days_rule_set():
+    """HJ 633-2012 days: AQI from the pollutants available; HJ 633-2026 days: §5.3 (complete or > 100)."""
+    dates = np.array(["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02"], dtype="datetime64[D]")
+    nan = np.nan
+    # every day lacks NO2; PM2.5 30 (clean) on the 27th and 1st, 80 on the 28th and 2nd
+    d = {"so2_24h": np.full(4, 10.0), "no2_24h": np.full(4, nan), "pm10_24h": np.full(4, 50.0),
+         "co_24h": np.full(4, 0.5), "o3_8h": np.full(4, 60.0), "o3_1h": np.full(4, 80.0),
+         "pm25_24h": np.array([30.0, 80.0, 30.0, 80.0])}
+    r = air.aqi_by_date(d, dates)
+    # 2012, PM2.5 30 → IAQI 43 (30/35×50 = 42.9 → 43), PM10 50 → 50: AQI 50 although NO2 is missing
+    assert r.aqi[0] == 50 and r.valid[0]
+    # 2012, PM2.5 80 → 100 + 5/40×50 = 106.25 → 107
+    assert r.aqi[1] == 107 and r.valid[1]
+    # 2026, clean and incomplete: no AQI (HJ 633-2026 §5.3 "NA")
+    assert np.isnan(r.aqi[2]) and not r.valid[2]
+    # 2026, incomplete but > 100: PM2.5 80 → 100 + 20/55×50 = 118.2 → 119, published
+    assert r.aqi[3] == 119 and r.valid[3]
+    pa = assess_period(d, dates)
+    assert int(pa.valid_days) == 3 and int(pa.good_days) == 1
 
 
 def test_summary_is_plain_and_rounded():

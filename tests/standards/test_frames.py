@@ -26,7 +26,8 @@ def test_daily_aqi_frame(libname):
     rules = list(out["rules"].to_numpy())
     # PM2.5 70 is 良 (94) under 2012 and 轻度污染 (110) under 2026
     assert rules == ["2012", "2012", "2026", "2026"] * 2
-    assert np.isnan(aqi[0]) and aqi[1] == 94 and aqi[2] == 110 and aqi[4] == 94
+    # station A, 2026-02-27 (2012 rules): PM2.5 invalid, AQI from what is available: PM10 50 → 50
+    assert aqi[0] == 50 and aqi[1] == 94 and aqi[2] == 110 and aqi[4] == 94
     assert list(out["category"].to_numpy())[2] == "轻度污染"
     assert list(out["primary_pollutants"].to_numpy())[2] == "pm25_24h"
     assert int(out["pm25_24h_n"].to_numpy()[0]) == 19

@@ -108,14 +108,19 @@ def test_bad_input_messages():
 
 
 def test_nan_is_missing_not_error():
-    r = air.aqi_arrays({"pm25": np.array([np.nan, 80.0]), "pm10": np.array([40.0, np.nan])}, "2012")
+    r = air.aqi_arrays({"pm25": np.array([np.nan, 80.0]), "pm10": np.array([40.0, np.nan])}, "2012",
+                       valid_day_rule="hj633_2026")
     assert not r.complete.any()
     # HJ 633-2026 §5.3: incomplete day published only when the available IAQIs exceed 100
     assert np.isnan(r.aqi[0]) and r.aqi[1] == 107
+    # the rule in force for 2012 days: AQI of what is available (PM10 40 → 40)
+    r0 = air.aqi_arrays({"pm25": np.array([np.nan, 80.0]), "pm10": np.array([40.0, np.nan])}, "2012")
+    assert r0.aqi[0] == 40 and r0.aqi[1] == 107 and r0.valid.all()
     r2 = air.aqi_arrays({"pm25": np.array([np.nan, 80.0]), "pm10": np.array([40.0, np.nan])}, "2012",
                         valid_day_rule="complete")
     assert np.isnan(r2.aqi).all() and r2.aqi_partial[0] == 40
-    assert air.aqi({"pm25": None, "pm10": 40}, "2012").aqi is None
+    assert air.aqi({"pm25": None, "pm10": 40}, "2012", valid_day_rule="hj633_2026").aqi is None
+    assert air.aqi({"pm25": None, "pm10": 40}, "2026").aqi is None
 
 
 # --- python-aqi: older table, ±1 on in-range integers only ----------------------

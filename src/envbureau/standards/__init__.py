@@ -23,7 +23,7 @@ pm10_1h pm25_1h (short keys so2 no2 co pm10 pm25 o3 are accepted, meaning the re
 - ``air.aqi(conc: dict, rules=None, *, period="day"|"hour", date=None) -> AQIReport`` (scalar;
   ``.aqi``, ``.iaqi``, ``.category``, ``.primary``, ``.exceeding``, ``.as_dict()``)
 - ``air.aqi_arrays(conc: dict[str, float[S]], rules, *, period, stage=None, valid_day_rule=
-  "hj633_2026"|"complete"|"available") -> AQIResult`` with ``.aqi[S]``, ``.level[S]`` (int8 1..6, 0 = NA),
+  "in_force"|"hj633_2026"|"complete"|"available") -> AQIResult`` with ``.aqi[S]``, ``.level[S]`` (int8 1..6, 0 = NA),
   ``.valid[S]``, ``.complete[S]``, ``.iaqi[S+(k,)]``, ``.primary[S+(k,)]``, ``.exceeding[S+(k,)]``,
   ``.indicators`` (order of the last axis).
 - ``air.aqi_by_date(conc: dict[str, float[..., D]], dates[D], *, rules=None) -> AQIByDate`` — each day
@@ -74,7 +74,7 @@ Assessment (:mod:`.assessment`)
   rounded), ``limits``, ``compliant``, ``exceedance_multiple``, ``pollutant_compliant {pollutant: [...]}``,
   ``all_compliant``, ``single_index``, ``composite``, ``composite_valid``, ``rules_used``,
   ``mixed_rules``, ``limits_stage``, ``notes``; ``.summary(index)`` → plain rounded values of one row.
-- ``AssessmentConfig(valid_day_rule="hj633_2026", composite_si=2018 S_i, composite_weights=None,
+- ``AssessmentConfig(valid_day_rule="in_force", composite_si=2018 S_i, composite_weights=None,
   composite_use_reported=True, city_mda8="mean_of_station_mda8"|"max_of_city_8h", city_min_stations=1,
   limits="period_end"|"period_start"|stage name, heavy_level=5, change_from_reported=True)``.
 - ``assessment.city_daily(station_daily: dict[str, float[S, D]], city_of_station: int[S], n_cities,

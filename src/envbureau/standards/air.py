@@ -63,11 +63,14 @@ POLLUTANTS: tuple[str, ...] = ("so2", "no2", "pm10", "co", "o3", "pm25")
 INDICATORS: tuple[str, ...] = tuple(tables.POLLUTANT_OF)
 
 #: How a day/hour with missing indicators is treated (open doubt §12.3 of the reference):
+#: "in_force"   — the rule of the day's own rule set (``RuleSet.missing_data_rule``): "available" for
+#:                days under HJ 633-2012 (no missing-data clause; AQI from what was monitored),
+#:                "hj633_2026" for days under HJ 633-2026.  Default.
 #: "hj633_2026" — AQI from the available indicators; published (valid) only if all are present or the
-#:                AQI of the present ones is > 100 (HJ 633-2026 §5.3).  Default.
+#:                AQI of the present ones is > 100 (HJ 633-2026 §5.3).
 #: "complete"   — valid only if every indicator of the report is present.
 #: "available"  — valid if at least one indicator is present.
-VALID_DAY_RULES = ("hj633_2026", "complete", "available")
+VALID_DAY_RULES = ("in_force", "hj633_2026", "complete", "available")
 
 
 # ---------------------------------------------------------------------------
@@ -277,7 +280,7 @@ class AQIResult:
     exceeding: np.ndarray   # bool: 2012 IAQI > 100; 2026 concentration > Grade II limit of stage
     over_range: np.ndarray  # bool: concentration above the top breakpoint (IAQI capped at 500)
     stage: LimitStage | None = None
-    valid_day_rule: str = "hj633_2026"
+    valid_day_rule: str = "in_force"
     notes: list[str] = field(default_factory=list)
 
     def iaqi_of(self, indicator: str) -> np.ndarray:
@@ -303,7 +306,7 @@ def _resolve_stage(rs: RuleSet, stage, date) -> LimitStage:
 
 def aqi_arrays(concentrations: Mapping[str, object], rules: RuleSet | str = RULES_2026, *,
                period: str = "day", date=None, stage: LimitStage | str | None = None,
-               valid_day_rule: str = "hj633_2026", round_inputs: bool | None = None) -> AQIResult:
+               valid_day_rule: str = "in_force", round_inputs: bool | None = None) -> AQIResult:
     """AQI of many days (or hours) at once.
 
     ``concentrations``: indicator or short key → array (all the same shape S; NaN = missing).
@@ -313,6 +316,8 @@ def aqi_arrays(concentrations: Mapping[str, object], rules: RuleSet | str = RULE
     rs = get_rules(rules)
     if valid_day_rule not in VALID_DAY_RULES:
         raise ValueError(f"valid_day_rule must be one of {VALID_DAY_RULES}")
+    if valid_day_rule == "in_force":
+        valid_day_rule = rs.missing_data_rule
     if not concentrations:
         raise ValueError("no concentrations given")
     keymap = normalize_keys(list(concentrations), rs, period)
@@ -449,7 +454,7 @@ class AQIByDate:
 
 
 def aqi_by_date(concentrations: Mapping[str, object], dates, *, period: str = "day",
-                rules: RuleSet | str | None = None, valid_day_rule: str = "hj633_2026",
+                rules: RuleSet | str | None = None, valid_day_rule: str = "in_force",
                 stage: str | None = None, round_inputs: bool | None = None) -> AQIByDate:
     """Daily (or hourly) AQI over arrays whose **last axis is time** (``dates``: datetime64 of that axis).
 
@@ -538,7 +543,7 @@ class DailyAQI:
 
 
 def daily_aqi_from_hourly(hourly: Mapping[str, object], dates, *, rules: RuleSet | str | None = None,
-                          valid_day_rule: str = "hj633_2026", min_hours: int = 20,
+                          valid_day_rule: str = "in_force", min_hours: int = 20,
                           mda8_min_windows: int = 14) -> DailyAQI:
     """Daily AQI of a whole station-year (or ``[n_stations, n_days, 24]``) in one call.
 
@@ -611,7 +616,7 @@ class AQIReport:
 
 def aqi(concentrations: Mapping[str, float | None], rules: RuleSet | str | None = None, *,
         period: str = "day", date=None, stage: str | None = None,
-        valid_day_rule: str = "hj633_2026") -> AQIReport:
+        valid_day_rule: str = "in_force") -> AQIReport:
     """AQI report for one day or hour.
 
     ``rules`` defaults to the rule set in force on ``date`` (today if both are None).
@@ -644,7 +649,7 @@ def aqi(concentrations: Mapping[str, float | None], rules: RuleSet | str | None 
 
 
 def hourly_aqi_from_hourly(hourly: Mapping[str, object], times, *, rules: RuleSet | str | None = None,
-                           valid_day_rule: str = "hj633_2026") -> AQIByDate:
+                           valid_day_rule: str = "in_force") -> AQIByDate:
     """Hourly (real-time) AQI over continuous hourly series ``[..., n_hours]``.
 
     ``hourly``: pollutant (so2 no2 co pm10 pm25 o3) → array; ``times``: datetime64[h] of the hour

@@ -8,8 +8,9 @@ in one call.
 Decisions on the open doubts of the reference (§12) are configuration (:class:`AssessmentConfig`)
 with documented defaults:
 
-- valid day for the good-day ratio: ``valid_day_rule="hj633_2026"`` (HJ 633-2026 §5.3: AQI from
-  the available indicators, published if complete or > 100);
+- valid day for the good-day ratio: ``valid_day_rule="in_force"``: each day under its own rule set's
+  missing-data rule (HJ 633-2012 days: AQI from the indicators available; HJ 633-2026 days: §5.3, AQI
+  published if complete or > 100); "hj633_2026", "complete", "available" force one rule;
 - city MDA8: ``city_mda8="mean_of_station_mda8"`` (what most code does) or ``"max_of_city_8h"``;
 - composite index: 2018 rule, S_i = GB 3095-2012 Grade II, unweighted; ``composite_si`` and
   ``composite_weights`` can be changed (e.g. the unconfirmed 2026 weights PM2.5×3, NO2×2, O3×2);
@@ -57,7 +58,7 @@ STAT_NAMES = {"mean": "平均浓度", "p98": "日均值第98百分位", "p95": "
 
 @dataclass(frozen=True)
 class AssessmentConfig:
-    valid_day_rule: str = "hj633_2026"
+    valid_day_rule: str = "in_force"
     composite_si: Mapping[str, str | float] = field(default_factory=lambda: dict(tables.COMPOSITE_SI_2018))
     composite_weights: Mapping[str, float] | None = None
     composite_use_reported: bool = True

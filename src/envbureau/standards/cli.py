@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--date", help="date of the data (YYYY-MM-DD): picks the rule set and GB 3095 stage")
     a.add_argument("--stage", choices=["transitional", "final"], help="GB 3095-2026 limit stage")
     a.add_argument("--period", choices=["day", "hour"], default="day", help="daily (default) or hourly report")
-    a.add_argument("--valid-day-rule", choices=list(air.VALID_DAY_RULES), default="hj633_2026")
+    a.add_argument("--valid-day-rule", choices=list(air.VALID_DAY_RULES), default="in_force")
     a.add_argument("--json", action="store_true", help="JSON output")
     a.add_argument("--csv", metavar="IN.csv", help="batch: one report per row")
     a.add_argument("--out", metavar="OUT.csv", help="batch output (default: stdout)")

@@ -65,6 +65,9 @@ class RuleSet:
     o3_8h_over_800: str                         # "use_1h" (2012) | "fixed_300" (2026)
     aqi_min: int                                # category table lower bound (0 in 2012, 1 in 2026)
     stages: tuple[LimitStage, ...]
+    # a day/hour with a missing indicator: "available" (2012 practice: AQI of the indicators present)
+    # or "hj633_2026" (HJ 633-2026 §5.3: published only if complete or > 100); see air.VALID_DAY_RULES
+    missing_data_rule: str = "hj633_2026"
     clauses: Mapping[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:  # short, for logs and stored results
@@ -124,6 +127,8 @@ RULES_2012 = RuleSet(
     o3_8h_over_800="use_1h",
     aqi_min=0,
     stages=(_STAGE_2012,),
+    # HJ 633-2012 has no missing-data clause; the AQI was computed from the indicators monitored
+    missing_data_rule="available",
     clauses=MappingProxyType({
         "breakpoints": "HJ 633-2012 表1", "ceiling": "HJ 633-2012 §6.2 全部进位取整数",
         "primary": "HJ 633-2012 §3.3, §4.4.2", "exceeding": "HJ 633-2012 §3.4",
@@ -147,6 +152,7 @@ RULES_2026 = RuleSet(
     o3_8h_over_800="fixed_300",
     aqi_min=1,
     stages=(_STAGE_TRANSITIONAL, _STAGE_FINAL),
+    missing_data_rule="hj633_2026",
     clauses=MappingProxyType({
         "breakpoints": "HJ 633-2026 表3", "ceiling": "HJ 633-2026 §4.2.6 全部向上进位取整数",
         "input_rounding": "HJ 633-2026 §4.2.2 (GB/T 8170)", "primary": "HJ 633-2026 §3.3, §4.3.1",
