@@ -30,6 +30,7 @@ from .codec import (
     format_time,
     parse_segment,
     parse_time,
+    request_qn,
 )
 from .crc import hj212_crc16, identify_crc, modbus_crc16
 from .split import Assembled, SplitAssembler
@@ -39,5 +40,5 @@ __all__ = [
     "ALL_CRC_DIALECTS", "CHINA_TZ", "CRCError", "FrameSplitter", "FramingError", "HJ212Error", "LengthError",
     "Packet", "SegmentError", "answer_qn", "build_answer", "build_command", "build_frame", "build_reply", "build_segment", "build_set_time",
     "decimal_parts", "decode", "format_cp", "format_qn", "format_time", "hj212_crc16", "identify_crc",
-    "modbus_crc16", "parse_segment", "parse_time",
+    "modbus_crc16", "parse_segment", "parse_time", "request_qn",
 ]

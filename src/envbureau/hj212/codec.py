@@ -562,17 +562,29 @@ def format_qn(dt: datetime) -> str:
     return dt.strftime("%Y%m%d%H%M%S") + f"{dt.microsecond // 1000:03d}"
 
 
-def build_answer(request: Packet, cn: str, cp_items: dict[str, object] | None = None) -> bytes:
-    """An answer (9011/9012/9013/9014) to ``request`` in the request's dialect.
+def request_qn(request: Packet) -> tuple[str | None, str | None]:
+    """(QN, where) of a request: ``"header"``, ``"cp"`` (2005 style ``CP=&&QN=…&&``) or (None, None)."""
+    if request.qn:
+        return request.qn, "header"
+    qn = request.params.get("QN")
+    if qn:
+        return qn, "cp"
+    return None, None
 
-    2017/2025: QN, PW and MN echoed in the header, ST=91, Flag = version bits without A.
-    2005 (version 0): the request's QN (and for 9014 its CN, PNO, PNUM) go inside CP.
+
+def build_answer(request: Packet, cn: str, cp_items: dict[str, object] | None = None) -> bytes:
+    """An answer (9011/9012/9013/9014) to ``request`` in the request's dialect, echoing its QN.
+
+    2017/2025: PW and MN echoed in the header, ST=91, Flag = version bits without A; the QN goes where
+    the request carried it (header, or inside CP when the device put it there).
+    2005 (version 0): the request's QN (header or CP) and for 9014 its CN, PNO, PNUM go inside CP.
     """
     version = request.version
+    qn, where = request_qn(request)
     if version == codes.VERSION_2005:
         cp: dict[str, object] = {}
-        if request.qn is not None:
-            cp["QN"] = request.qn
+        if qn is not None:
+            cp["QN"] = qn
         if cn == codes.CN_DATA_ANSWER:
             cp["CN"] = request.cn
             if request.is_split:
@@ -585,8 +597,11 @@ def build_answer(request: Packet, cn: str, cp_items: dict[str, object] | None = 
                                 flag=0 if cn != codes.CN_NOTIFY_ANSWER else None, cp=format_cp(cp))
         return build_frame(seg)
     flag = (version & 0x3F) << 2
-    seg = build_segment(cn=cn, st="91", qn=request.qn, pw=request.pw, mn=request.mn, flag=flag,
-                        cp=format_cp(cp_items or {}))
+    items = dict(cp_items or {})
+    if where == "cp":
+        items = {"QN": qn, **items}
+    seg = build_segment(cn=cn, st="91", qn=qn if where == "header" else None, pw=request.pw, mn=request.mn,
+                        flag=flag, cp=format_cp(items))
     return build_frame(seg)
 
 
