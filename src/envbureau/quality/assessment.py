@@ -126,8 +126,16 @@ def summary(pa, index, period: Period, jurisdiction=None) -> dict:
         out["jurisdiction"] = {"code": jurisdiction.code, "name": jurisdiction.name}
     out["period"] = {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label,
                      "days": period.days}
+    reasons = {}
     for key, (pol, st) in KEY_STATS.items():
-        out[key] = s["statistics"][f"{pol}_{st}"]["value"]
+        sd = s["statistics"].get(f"{pol}_{st}")
+        out[key] = sd["value"] if sd else None
+        if out[key] is None:
+            reasons[key] = sd["reason_text"] if sd else "未监测"
+    if s["composite_index"] is None:
+        reasons["composite_index"] = s["composite_reason"]
+    if s["good_ratio"] is None:
+        reasons["good_day_ratio"] = s["good_ratio_reason"]
     gr = s["good_ratio"]
     out.update({
         "good_days": s["good_days"], "valid_days": s["valid_days"],
@@ -140,6 +148,8 @@ def summary(pa, index, period: Period, jurisdiction=None) -> dict:
                                    for c, v in pa.primary_days.items() if int(np.asarray(v)[index])},
         "rules": s["rules_used"], "limits": s["limits"], "notes": s["notes"],
         "all_compliant": s["all_compliant"],
+        # a missing or invalid figure is None here and "—" in print, with its reason (never a verdict)
+        "reasons": reasons,
         "statistics": s["statistics"],
         "raw": {"good_day_ratio": gr, "composite_index": s["composite_index"]},
     })

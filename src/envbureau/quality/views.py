@@ -392,7 +392,7 @@ HOW = {
     "good_day_ratio": "AQI(HJ 633)≤100 的天数 ÷ 有效天数 × 100",
     "good_days": "AQI ≤ 100 的有效天数", "heavy_days": "AQI > 200 的有效天数",
     "composite_index": "Σ 各项浓度 ÷ GB 3095-2012 二级限值(CO 用第95百分位、O3 用第90百分位,《城市环境空气质量排名技术规定》)",
-    "valid_days": "AQI 可发布的天数 (HJ 633-2026 §5.3 规则:指标齐全或 AQI > 100)",
+    "valid_days": "有AQI的天数:HJ 633-2012 适用日按已有指标计算;HJ 633-2026 适用日按 §5.3(指标齐全或 AQI > 100)",
 }
 
 
@@ -409,9 +409,11 @@ def assessment_page(request, choices, j, period):
                      "limit": st and st["limit"], "compliant": st and st["compliant"],
                      "multiple": st and st["exceedance_multiple"], "n_days": st and st["n_days"],
                      "raw": st and st["raw"], "reason": st and st["reason"],
+                     "reason_text": r["reasons"].get(key, ""),
                      "yoy": _rate_text(yoy.get(key)), "pop": _rate_text(pop.get(key)), "how": HOW[key]})
     day_rows = [
         {"key": "good_day_ratio", "label": "优良天数比率(%)", "value": A.fmt(r["good_day_ratio"], "good_day_ratio"),
+         "reason_text": r["reasons"].get("good_day_ratio", ""),
          "yoy": _pp_text(yoy.get("good_day_ratio")), "pop": _pp_text(pop.get("good_day_ratio")), "how": HOW["good_day_ratio"]},
         {"key": "good_days", "label": "优良天数", "value": r["good_days"], "yoy": _days_text(yoy.get("good_days")),
          "pop": _days_text(pop.get("good_days")), "how": HOW["good_days"]},
@@ -421,14 +423,23 @@ def assessment_page(request, choices, j, period):
     ]
     if request.GET.get("export"):
         header = ["指标", "数值", "单位", "二级限值", "达标", "超标倍数", "有效天数", "同比", "环比", "计算方法"]
-        data = [[x["label"], x["value"], x["unit"], x["limit"], x["compliant"], x["multiple"], x["n_days"], x["yoy"],
-                 x["pop"], x["how"]] for x in rows]
-        data += [[x["label"], x["value"], "", "", "", "", "", x["yoy"], x["pop"], x["how"]] for x in day_rows]
-        data += [[f"{k}天数", v, "", "", "", "", "", "", "", ""] for k, v in r["category_days"].items()]
+        header.append("无数值原因")
+        data = [[x["label"], x["value"], x["unit"], x["limit"], verdict_text(x["compliant"], x["limit"]), x["multiple"],
+                 x["n_days"], x["yoy"], x["pop"], x["how"], x["reason_text"]] for x in rows]
+        data += [[x["label"], x["value"], "", "", "", "", "", x["yoy"], x["pop"], x["how"], x.get("reason_text", "")]
+                 for x in day_rows]
+        data += [[f"{k}天数", v, "", "", "", "", "", "", "", "", ""] for k, v in r["category_days"].items()]
         return xlsx_response(f"空气质量评价-{j.name}-{period.label}.xlsx", [("评价", header, data)])
     cats = [(k, v, CATEGORY_HEX[i + 1]) for i, (k, v) in enumerate(r["category_days"].items())]
     return render(request, "quality/assessment.html", _ctx(request, j, period, choices, r=r, rows=rows,
                                                            day_rows=day_rows, cats=cats, title=_("空气质量评价")))
+
+
+def verdict_text(compliant, limit=True) -> str:
+    """达标 / 超标 for a valid statistic; "—" when it has no value (no verdict on missing data)."""
+    if limit is None:
+        return ""
+    return "—" if compliant is None else ("达标" if compliant else "超标")
 
 
 def _rate_text(c):
@@ -495,15 +506,16 @@ def rankings(request, choices, j, period):
     for t, r in zip(body, ranks):
         t["rank"] = r
     body.sort(key=lambda t: (t["rank"] is None, t["rank"] or 0, t["unit"].path))
+    unranked_reasons(body, by, period, yoy_p)
     header = ["排名", "区县", "综合指数", "综合指数同比(%)", "综合指数环比(%)", "PM2.5(µg/m³)", "PM2.5同比(%)",
-              "PM2.5环比(%)", "优良天数比率(%)", "优良率同比(百分点)", "优良率环比(百分点)", "有效天数"]
+              "PM2.5环比(%)", "优良天数比率(%)", "优良率同比(百分点)", "优良率环比(百分点)", "有效天数", "说明"]
 
     def row(t, rank):
         c, y, p = t["c"], t["yoy"], t["pop"]
         return [rank, t["unit"].name, A.fmt(c["composite_index"], "composite_index"), _pct100(y["composite_index"]["rate"]),
                 _pct100(p["composite_index"]["rate"]), A.fmt(c["pm25_mean"], "pm25_mean"), _pct100(y["pm25_mean"]["rate"]),
                 _pct100(p["pm25_mean"]["rate"]), A.fmt(c["good_day_ratio"], "good_day_ratio"),
-                y["good_day_ratio"]["points"], p["good_day_ratio"]["points"], c["valid_days"]]
+                y["good_day_ratio"]["points"], p["good_day_ratio"]["points"], c["valid_days"], t.get("why", "")]
 
     rows = [row(t, t["rank"]) for t in body] + [row(total, "")]
     rows[-1][1] = f"{j.name}(全部)"
@@ -518,6 +530,28 @@ def rankings(request, choices, j, period):
     return render(request, "quality/rankings.html", _ctx(request, j, period, choices, header=header, rows=rows, by=by,
                                                          rank_by=RANK_BY, chart=chart, yoy_p=yoy_p, pop_p=pop_p,
                                                          title=_("区县排名")))
+
+
+def unranked_reasons(body: list[dict], by: str, period: A.Period, yoy_p: A.Period) -> None:
+    """Each unranked unit gets ``why``: the figure ranked on is missing, and the reason (assessed again
+    for those units only, since the stored period statistics keep no reasons)."""
+    todo = [t for t in body if t["rank"] is None]
+    if not todo:
+        return
+    key = "pm25_mean" if by == "improvement" else by
+    ids = [t["unit"].pk for t in todo]
+    for t in todo:
+        t["why"] = "未排名:" + RANK_BY[by][0] + "无有效值"
+    pa = A.assess_many(ids, period)
+    pb = A.assess_many(ids, yoy_p) if by == "improvement" else None
+    for i, t in enumerate(todo):
+        cur = A.summary(pa, i, period)
+        reason = cur["reasons"].get(key)
+        if reason is None and pb is not None:
+            base = A.summary(pb, i, yoy_p)
+            reason = "上年同期" + (base["reasons"].get(key) or "无可比数值")
+        if reason:
+            t["why"] += f"({reason})"
 
 
 def _pct100(rate):
@@ -574,6 +608,9 @@ def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, s
     if r["composite_index"] is not None:
         s3 = [("环境空气质量综合指数为", None, ""), num("composite_index", A.fmt(r["composite_index"], "composite_index")),
               (ch("composite_index", "rate") + "。", None, "")]
+    else:  # say why instead of dropping the figure silently
+        s3 = [("环境空气质量综合指数：", None, ""), num("composite_index", "—"),
+              (f"（无法计算：{r['reasons'].get('composite_index', '')}）。", None, "")]
     out = [s1, s2, s3]
     targets = Target.objects.filter(jurisdiction=j, year=period.start.year)
     parts = []

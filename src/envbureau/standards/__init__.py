@@ -72,7 +72,7 @@ Assessment (:mod:`.assessment`)
   0 = no valid AQI), ``primary_days/exceeding_days {indicator: [...]}``,
   ``statistics {(pollutant, "mean"|"p98"|"p95"|"p90"): Validated[...]}``, ``reported`` (GB/T 8170
   rounded), ``limits``, ``compliant``, ``exceedance_multiple``, ``pollutant_compliant {pollutant: [...]}``,
-  ``all_compliant``, ``single_index``, ``composite``, ``composite_valid``, ``rules_used``,
+  ``all_compliant`` (summary: True/False/None = unknown), ``single_index``, ``composite``, ``composite_valid``, ``rules_used``,
   ``mixed_rules``, ``limits_stage``, ``notes``; ``.summary(index)`` → plain rounded values of one row.
 - ``AssessmentConfig(valid_day_rule="in_force", composite_si=2018 S_i, composite_weights=None,
   composite_use_reported=True, city_mda8="mean_of_station_mda8"|"max_of_city_8h", city_min_stations=1,

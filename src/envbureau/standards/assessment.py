@@ -33,7 +33,7 @@ import numpy as np
 
 from . import tables
 from .air import AQIByDate, aqi_by_date
-from .averaging import OK, Validated, mda8
+from .averaging import NO_DATA, OK, REASONS, Validated, mda8
 from .rounding import format_fixed, format_percent, round_half_even
 from .rules import RULE_SETS, LimitStage, RuleSet, get_rules, rules_for
 from .stats import percentile, period_validity
@@ -143,17 +143,32 @@ class PeriodAssessment:
         for (pol, st), val in self.statistics.items():
             dp = tables.REPORT_DECIMALS[pol]
             rep = at(self.reported[(pol, st)])
+            ok = bool(at(val.valid))
             stats[f"{pol}_{st}"] = {
                 "value": None if np.isnan(rep) else float(rep),
                 "text": format_fixed(rep, dp) if not np.isnan(rep) else "",
                 "raw": None if np.isnan(at(val.value)) else float(at(val.value)),
-                "n_days": int(at(val.n_valid)), "valid": bool(at(val.valid)), "reason": int(at(val.reason)),
-                "limit": self.limits[(pol, st)], "compliant": bool(at(self.compliant[(pol, st)])),
+                "n_days": int(at(val.n_valid)), "valid": ok, "reason": int(at(val.reason)),
+                "reason_text": "" if ok else REASONS[int(at(val.reason))],
+                # an invalid or missing statistic gets no verdict (None), never 超标
+                "limit": self.limits[(pol, st)], "compliant": bool(at(self.compliant[(pol, st)])) if ok else None,
                 "exceedance_multiple": (None if np.isnan(at(self.exceedance_multiple[(pol, st)]))
                                         else format_fixed(at(self.exceedance_multiple[(pol, st)]), 2)),
             }
         gr = at(self.good_ratio)
         comp = at(self.composite)
+        # three-valued verdicts: False if any statistic exceeds, None if any is unknown, else True
+        pol_verdict: dict[str, bool | None] = {}
+        for key, sd in stats.items():
+            pol = key.split("_")[0]
+            v, prev = sd["compliant"], pol_verdict.get(pol, True)
+            pol_verdict[pol] = False if (v is False or prev is False) else (None if (v is None or prev is None) else True)
+        verdicts = list(pol_verdict.values())
+        all_verdict = (False if False in verdicts else None if (None in verdicts or len(verdicts) < 6) else True)
+        missing = [f"{tables.POLLUTANT_NAMES[pol][1]}{STAT_NAMES[st]}：{stats[f'{pol}_{st}']['reason_text']}"
+                   if f"{pol}_{st}" in stats else f"{tables.POLLUTANT_NAMES[pol][1]}：未监测"
+                   for pol, st in COMPOSITE_STAT.items()
+                   if f"{pol}_{st}" not in stats or not stats[f"{pol}_{st}"]["valid"]]
         return {
             "rules_used": self.rules_used, "mixed_rules": self.mixed_rules,
             "limits": self.limits_stage.label, "notes": self.notes,
@@ -162,12 +177,15 @@ class PeriodAssessment:
             "days_by_level": {lv: int(at(self.days_by_level[..., lv])) for lv in range(7)},
             "heavy_days": int(at(self.heavy_days)),
             "statistics": stats,
-            "pollutant_compliant": {p: bool(at(v)) for p, v in self.pollutant_compliant.items()},
-            "all_compliant": bool(at(self.all_compliant)),
+            "pollutant_compliant": pol_verdict,
+            "all_compliant": all_verdict,
             "single_index": {p: float(at(v)) for p, v in self.single_index.items()},
             "composite_index": None if np.isnan(comp) else float(comp),
             "composite_index_text": format_fixed(comp, 2) if not np.isnan(comp) else "",
             "composite_valid": bool(at(self.composite_valid)),
+            # why the composite index is missing: each statistic it needs that is invalid, with its reason
+            "composite_reason": "；".join(missing) if np.isnan(comp) else "",
+            "good_ratio_reason": REASONS[NO_DATA] if np.isnan(gr) else "",
         }
 
 

@@ -85,6 +85,8 @@ def air_table(r: dict) -> str:
     lines.append("")
     lines.append("各级别天数: " + "  ".join(f"{k} {v}" for k, v in r["category_days"].items())
                  + f"  无有效AQI {r['days_without_aqi']}")
+    for key, why in r.get("reasons", {}).items():
+        lines.append(f"— {key}: {why}")
     lines.append("评价标准: " + "；".join(f"{k} {v}天" for k, v in r["rules"].items()) + f"；{r['limits']}")
     for n in r["notes"]:
         lines.append(f"说明: {n}")
