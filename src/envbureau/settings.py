@@ -1,5 +1,6 @@
 """Django settings for envbureau. Everything an operator changes comes from environment variables."""
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -48,7 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -166,7 +167,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "envbureau@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous request then gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "envbureau.core.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -180,6 +181,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "envbureau.core.drf.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"public_form": os.environ.get("PUBLIC_FORM_RATE", "10/hour")},
+}
+# API tokens (knox): only their digest is stored; a password change deletes the user's tokens.
+_token_hours = int(os.environ.get("API_TOKEN_TTL_HOURS", "720"))
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": dt.timedelta(hours=_token_hours) if _token_hours > 0 else None,  # 0 = tokens never expire
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "envbureau API",

@@ -46,7 +46,7 @@ def test_token_endpoint_failures_count(demo_core, settings):
     assert Client().post("/api/v1/auth/token/", {"username": "admin", "password": PW}).status_code == 429
     LoginAttempt.objects.all().delete()
     r = Client().post("/api/v1/auth/token/", {"username": "admin", "password": PW})
-    assert r.status_code == 200 and len(r.json()["token"]) == 40
+    assert r.status_code == 200 and len(r.json()["token"]) == 64
 
 
 def test_csrf_is_enforced(demo_core):

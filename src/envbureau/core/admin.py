@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from .models import AuditEntry, Department, ImportJob, Jurisdiction, LoginAttempt, Role, RoleAssignment, User
 from .permissions import is_platform_admin
@@ -58,6 +59,25 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 class ImportJobAdmin(ReadOnlyAdmin):
     list_display = ["created", "kind", "file_name", "status", "total_rows", "created_by"]
     list_filter = ["kind", "status"]
+
+
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are listed to be revoked, never shown: the server keeps only their digest."""
+
+    list_display = ["user", "created", "expiry"]
+    fields = ["user", "created", "expiry"]
+    readonly_fields = fields
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # tokens come from POST /api/v1/auth/token/, shown once there
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(AuthToken)
+admin.site.register(AuthToken, ApiTokenAdmin)
 
 
 @admin.register(LoginAttempt)

@@ -1,10 +1,11 @@
 from django.urls import include, path
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, routers
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework import permissions, routers, serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from .api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from .filters import AuditFilter
@@ -80,28 +81,49 @@ def public_index(request):
     return Response({"public_endpoints": names})
 
 
-class TokenView(ObtainAuthToken):
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="shown once; only its digest is stored")
+    expiry = serializers.DateTimeField(allow_null=True)
+
+
+class TokenView(APIView):
     """POST username and password, receive a token for the Authorization: Token … header.
 
+    The token is shown only in this answer (the server keeps its digest); a password change ends it.
     Throttled like the login page: repeated failures lock the account name for a while."""
 
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer, summary="Obtain an API token")
     def post(self, request, *args, **kwargs):
+        from django.contrib.auth import authenticate
+        from knox.models import AuthToken
         from rest_framework.exceptions import Throttled, ValidationError
 
+        from .auth import PasswordChangeRequired
         from .models import LoginAttempt
         from .views import _locked_message, client_ip, login_locked
 
-        username = str(request.data.get("username", "")).strip()
-        if username and login_locked(username):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        username = data.validated_data["username"].strip()
+        if login_locked(username):
             raise Throttled(detail=_locked_message())
-        try:
-            response = super().post(request, *args, **kwargs)
-        except ValidationError:
-            if username:
-                LoginAttempt.objects.create(username=username.lower(), remote_addr=client_ip(request))
-            raise
+        user = authenticate(request, username=username, password=data.validated_data["password"])
+        if user is None:
+            LoginAttempt.objects.create(username=username.lower(), remote_addr=client_ip(request))
+            raise ValidationError({"non_field_errors": [_("用户名或密码不正确")]})
         LoginAttempt.objects.filter(username=username.lower()).delete()
-        return response
+        if user.must_change_password:
+            raise PasswordChangeRequired()
+        token, key = AuthToken.objects.create(user=user)
+        return Response({"token": key, "expiry": token.expiry}, status=200)
 
 
 router = routers.DefaultRouter()

@@ -20,9 +20,9 @@ from django.db.models.fields.files import FieldFile
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-AUDITED_APPS = {"core", "quality", "sources", "ledger", "complaints", "gateway", "authtoken"}
+AUDITED_APPS = {"core", "quality", "sources", "ledger", "complaints", "gateway", "knox"}
 NEVER = {"core.auditentry", "core.loginattempt", "sessions.session", "admin.logentry", "contenttypes.contenttype"}
-MASKED_FIELDS = {"password", "key"}
+MASKED_FIELDS = {"password", "key", "digest", "token_key"}
 # A sign-in stamps last_login; that is not a change to the record, so it alone writes no entry.
 IGNORED_FIELDS = {"last_login"}
 
@@ -91,14 +91,32 @@ def _jsonable(value):
     return str(value)
 
 
+def masked_fields(model) -> set:
+    """Secrets (passwords, token digests) and the fields a model lists in `audit_masked_fields`
+    (a complainant's identity, a lookup code): the log says they changed, never their value."""
+    return MASKED_FIELDS | set(getattr(model, "audit_masked_fields", ()))
+
+
 def snapshot(instance) -> dict:
     data = {}
-    # Models list private fields (e.g. a complainant's identity) that must never reach the log.
-    masked = MASKED_FIELDS | set(getattr(type(instance), "audit_masked_fields", ()))
+    masked = masked_fields(type(instance))
     for f in instance._meta.concrete_fields:
         value = getattr(instance, f.attname)
         data[f.attname] = "***" if f.name in masked and value else _jsonable(value)
     return data
+
+
+def _secret_values(instance) -> dict:
+    """The raw values of the masked fields, kept on the instance (never written) to tell a change."""
+    masked = masked_fields(type(instance))
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields if f.name in masked}
+
+
+def _object_id(instance) -> str:
+    pk = str(getattr(instance, "pk", ""))
+    if instance is not None and instance._meta.pk.name in masked_fields(type(instance)):
+        return pk[:12]  # a secret used as key (a token's digest): enough to pair create and delete
+    return pk
 
 
 def record(action: str, instance=None, changes: dict | None = None, *, model_label: str = "",
@@ -108,6 +126,11 @@ def record(action: str, instance=None, changes: dict | None = None, *, model_lab
 
     ctx = current()
     actor = ctx.resolve_actor()
+    if instance is not None and not object_repr:
+        object_repr = str(instance)
+        for secret in _secret_values(instance).values():  # e.g. a token's digest in its __str__
+            if isinstance(secret, str) and len(secret) >= 4:
+                object_repr = object_repr.replace(secret, "***")
     remote = ctx.remote_addr
     if remote is None and ctx.request is not None:
         remote = ctx.request.META.get("REMOTE_ADDR")
@@ -117,7 +140,7 @@ def record(action: str, instance=None, changes: dict | None = None, *, model_lab
         source=ctx.source,
         action=action,
         model=model_label or _label(type(instance)),
-        object_id=object_id or str(getattr(instance, "pk", "")),
+        object_id=(object_id or _object_id(instance))[:64],
         object_repr=(object_repr or str(instance))[:200],
         changes=changes or {},
         request_id=ctx.request_id,
@@ -130,11 +153,13 @@ def record(action: str, instance=None, changes: dict | None = None, *, model_lab
 def _pre_save(sender, instance, raw=False, **kwargs):
     if raw or not is_audited(sender):
         return
-    before = None
+    before = secrets = None
     if instance.pk is not None and not instance._state.adding:
         row = sender._base_manager.filter(pk=instance.pk).first()
-        before = snapshot(row) if row is not None else None
+        if row is not None:
+            before, secrets = snapshot(row), _secret_values(row)
     instance._eb_audit_before = before
+    instance._eb_audit_secrets = secrets
 
 
 @receiver(post_save, dispatch_uid="envbureau_audit_post_save")
@@ -148,9 +173,15 @@ def _post_save(sender, instance, created, raw=False, **kwargs):
         record("create", instance, changes)
     else:
         changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+        # A new password (or code) masks to "***" on both sides: compare the raw values instead.
+        old_secrets = getattr(instance, "_eb_audit_secrets", None) or {}
+        for k, v in _secret_values(instance).items():
+            if k in old_secrets and old_secrets[k] != v:
+                changes[k] = [before.get(k), after.get(k)]
         if changes and not set(changes) <= IGNORED_FIELDS:
             record("update", instance, changes)
     instance._eb_audit_before = after
+    instance._eb_audit_secrets = _secret_values(instance)
 
 
 @receiver(post_delete, dispatch_uid="envbureau_audit_post_delete")

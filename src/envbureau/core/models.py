@@ -145,6 +145,16 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.username
 
+    def save(self, *args, **kwargs):
+        # A new password ends every API token of the account, on every path (own change, admin, API, CLI).
+        rotating = self._password is not None and self.pk is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if rotating:
+            from knox.models import AuthToken
+
+            for token in AuthToken.objects.filter(user=self):
+                token.delete()  # one by one: each deletion is audited
+
     def authorize_write(self, user, action):
         """Outside platform admins, a user record is changed only by someone whose scope holds every
         one of its role assignments (no resetting the password of a city-wide account)."""

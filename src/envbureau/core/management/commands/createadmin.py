@@ -1,6 +1,8 @@
 import getpass
 import os
 
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from envbureau.core.audit import audit_context
@@ -21,9 +23,13 @@ class Command(BaseCommand):
         password = password or os.environ.get("ENVBUREAU_ADMIN_PASSWORD") or getpass.getpass("Password: ")
         if User.objects.filter(username=username).exists():
             raise CommandError(f"user {username!r} already exists")
+        u = User(username=username, email=email, is_superuser=True, is_staff=True)
+        try:  # the same validators as every other path (length, common, numeric, like the name)
+            password_validation.validate_password(password, u)
+        except ValidationError as e:
+            raise CommandError("; ".join(e.messages)) from None
         with audit_context("cli"):
             ensure_defaults()
-            u = User(username=username, email=email, is_superuser=True, is_staff=True)
             u.set_password(password)
             u.save()
             RoleAssignment.objects.create(user=u, role=Role.objects.get(code="admin"))
