@@ -207,9 +207,25 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+def _env_int(name, default):
+    return int(os.environ.get(name, default))
+
+
 ENVBUREAU = {
     # Data folder for the SQLite file, uploads, the online-monitoring store and generated files.
     "DATA_DIR": DATA_DIR,
+    # Upload caps of the import pages and `importfile` (README "Upload caps"): per import kind over
+    # "default"; max_bytes = size of the uploaded file, max_rows = data rows; max_unpacked_bytes bounds
+    # what an .xlsx (a zip) may expand to.
+    "IMPORT_LIMITS": {
+        "default": {"max_bytes": _env_int("IMPORT_MAX_MB", 20) << 20, "max_rows": _env_int("IMPORT_MAX_ROWS", 50_000),
+                    "max_unpacked_bytes": 400 << 20},
+        "quality.airhourly": {"max_bytes": _env_int("IMPORT_AIR_MAX_MB", 50) << 20,
+                              "max_rows": _env_int("IMPORT_AIR_MAX_ROWS", 300_000)},
+    },
+    # Uploads larger than this are validated (and committed) in the background, not in the request.
+    "IMPORT_BACKGROUND_BYTES": 1 << 20,
+    "IMPORT_MAX_ERRORS": 10_000,
     "CITY_CODE": os.environ.get("ENVBUREAU_CITY_CODE", "110000"),
     # Scheduled jobs run by `envbureau runjobs` (started by `make run`): (management command, interval in seconds).
     "JOBS": [

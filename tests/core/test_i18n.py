@@ -59,9 +59,10 @@ def test_import_errors_in_english(client_for):
     from envbureau.core.models import ImportJob
 
     c = english(client_for("admin"))
-    data = "区划代码,名称,层级,上级区划代码\n110105100000,甲,镇子,110105\n".encode()
+    data = "区划代码,名称,层级,上级区划代码\n110105100000,,区县,110105\n".encode()
     c.post("/imports/core.jurisdiction/upload/", {"file": SimpleUploadedFile("a.csv", data)})
-    assert ImportJob.objects.get().errors == [{"row": 2, "column": "Level", "message": "Unknown level “镇子”"}]
+    assert ImportJob.objects.get().errors == [{"row": 2, "column": "Name", "value": "",
+                                               "message": "Required value is empty"}]
 
 
 def test_catalogue_complete_and_compiled():

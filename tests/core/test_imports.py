@@ -47,9 +47,10 @@ def test_template_download_and_round_trip(client_for):
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
     ws = wb.worksheets[0]
     assert [c.value for c in ws[1]] == ["区划代码*", "名称*", "层级*", "上级区划代码"]
-    assert wb.worksheets[1].title == "填写说明"
-    # Fill the template in place of its example row and upload it back.
-    ws.delete_rows(2)
+    # The example row lives on its own sheet, so the data sheet is imported as filled in.
+    assert ws.max_row == 1
+    assert [s.title for s in wb.worksheets[1:]] == ["示例", "填写说明"]
+    assert [c.value for c in wb.worksheets[1][2]] == ["110101000000", "东城区", "区县", "110000"]
     ws.append(["110106001000", "右安门街道", "街道乡镇", "110106"])
     buf = io.BytesIO()
     wb.save(buf)
@@ -69,12 +70,12 @@ def test_row_and_column_errors_in_chinese(client_for):
     job = ImportJob.objects.get()
     assert job.status == "failed"
     assert job.errors == [
-        {"row": 3, "column": "层级", "message": "未知层级“镇子”"},
-        {"row": 4, "column": "名称", "message": "必填项为空"},
-        {"row": 5, "column": "上级区划代码", "message": "上级区划“999999”不存在"},
+        {"row": 3, "column": "层级", "value": "镇子", "message": "不是有效选项,可选:省、市、区县、街道乡镇、社区村"},
+        {"row": 4, "column": "名称", "value": "", "message": "必填项为空"},
+        {"row": 5, "column": "上级区划代码", "value": "999999", "message": "上级区划“999999”不存在"},
     ]
     page = c.get(f"/imports/jobs/{job.pk}/").content.decode()
-    assert "未知层级“镇子”" in page and "未写入任何数据" in page
+    assert "不是有效选项,可选:省、市、区县、街道乡镇、社区村" in page and "未写入任何数据" in page
     assert not Jurisdiction.objects.filter(code__startswith="1101051").exists()
 
 
@@ -95,14 +96,14 @@ def test_error_in_row_57_writes_nothing_web_and_cli(client_for, tmp_path):
     upload(c, "core.jurisdiction", data)
     job = ImportJob.objects.get()
     assert job.status == "failed" and job.errors == [
-        {"row": 57, "column": "上级区划代码", "message": "上级区划“110199”不存在"}]
+        {"row": 57, "column": "上级区划代码", "value": "110199", "message": "上级区划“110199”不存在"}]
     assert c.post(f"/imports/jobs/{job.pk}/").status_code == 302  # a failed job cannot be committed
     p = tmp_path / "streets.csv"
     p.write_bytes(data)
     err = io.StringIO()
     with pytest.raises(CommandError, match="未写入任何数据"):
         call_command("importfile", "core.jurisdiction", str(p), "--no-progress", stderr=err, stdout=io.StringIO())
-    assert "第57行 [上级区划代码] 上级区划“110199”不存在" in err.getvalue()
+    assert "第57行 [上级区划代码] “110199” 上级区划“110199”不存在" in err.getvalue()
     assert not Jurisdiction.objects.filter(code__startswith="1101051").exists()
 
 
@@ -120,10 +121,12 @@ def test_failure_while_saving_rolls_back_everything(client_for, monkeypatch):
     c = client_for("admin")
     upload(c, "core.jurisdiction", csv_bytes(streets(40)))
     job = ImportJob.objects.get()
-    assert job.status == "validated"
-    c.post(f"/imports/jobs/{job.pk}/", {"sync": "1"})
-    job.refresh_from_db()
+    # The preview runs the commit's code in a rolled-back transaction: the failure shows before any commit.
     assert job.status == "failed" and job.errors[0]["message"] == "模拟写入失败"
+    assert not Jurisdiction.objects.filter(code__startswith="1101051").exists()
+    assert c.post(f"/imports/jobs/{job.pk}/", {"sync": "1"}).status_code == 302
+    job.refresh_from_db()
+    assert job.status == "failed"
     assert not Jurisdiction.objects.filter(code__startswith="1101051").exists()
 
 
@@ -172,7 +175,7 @@ def test_officer_rows_outside_scope_are_refused(district_admin, tmp_path):
     upload(district_admin, "core.jurisdiction", csv_bytes([ok, bad]))
     job = ImportJob.objects.get()
     assert job.status == "failed" and job.errors == [
-        {"row": 3, "column": "上级区划代码", "message": "上级区划“110102”超出您的管辖范围"}]
+        {"row": 3, "column": "上级区划代码", "value": "110102", "message": "上级区划“110102”超出您的管辖范围"}]
     # Changing an existing jurisdiction outside the subtree is refused too.
     upload(district_admin, "core.jurisdiction", csv_bytes([["110102", "西城区改", "区县", "110000"]]))
     assert ImportJob.objects.latest("pk").errors[0]["column"] == "区划代码"
@@ -212,7 +215,7 @@ def test_user_import(client_for, district_admin):
     by_row = {e["row"]: (e["column"], e["message"]) for e in job.errors}
     assert by_row[2][0] == "初始密码" and "密码" in by_row[2][1]
     assert by_row[3] == ("角色代码", "您不能授予角色“admin”(超出您自己的权限)")
-    assert by_row[4] == ("属地区划代码", "区划“110102”超出您的管辖范围")
+    assert by_row[4] == ("属地区划代码", "“110102”不存在或不在您的权限范围内")
     assert by_row[5][0] == "属地区划代码"
     assert by_row[6] == ("用户名", "用户名“dc_grid1”已存在")
     assert not User.objects.filter(username__in=["dc_grid3", "dc_grid4", "dc_grid5", "dc_grid6"]).exists()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import zipfile
+from pathlib import Path
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -58,36 +62,174 @@ class FileFormatError(ValueError):
     pass
 
 
-def read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, list]]]:
-    """Read the first sheet (or a CSV): header cells and [(row_number, values)] with 1-based numbers
-    as the user sees them in Excel (header = row 1)."""
-    name = filename.lower()
-    if name.endswith(".csv") or name.endswith(".txt"):
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise FileFormatError("无法识别文件编码(请使用UTF-8或GBK)")
-        reader = csv.reader(io.StringIO(text))
-        rows = list(reader)
-    elif name.endswith(".xlsx") or name.endswith(".xlsm"):
+MAX_COLUMNS = 256  # no import has more; a header wider than this is a malformed or hostile file
+
+
+def _limit(name: str, default):
+    from django.conf import settings
+
+    return settings.ENVBUREAU.get("IMPORT_LIMITS", {}).get("default", {}).get(name, default)
+
+
+class Table:
+    """A file being read row by row: ``header`` (cells of row 1, trailing blanks dropped) and ``rows()``,
+    which yields ``(row_number, values)`` for the non-empty rows, each cut or padded to the header's width,
+    row numbers as the user sees them in Excel (header = row 1). Never holds the whole file in memory."""
+
+    def __init__(self, header: list[str], rows, close=None, max_rows: int | None = None):
+        self.header = header
+        self._rows = rows
+        self._close = close
+        self.max_rows = max_rows
+
+    def rows(self):
+        width, count = len(self.header), 0
         try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise FileFormatError(f"无法读取Excel文件: {exc}") from exc
-        ws = wb.worksheets[0]
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    else:
-        raise FileFormatError("只支持 .xlsx 或 .csv 文件")
-    if not rows:
-        raise FileFormatError("文件为空")
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
-    body = []
-    for i, r in enumerate(rows[1:], start=2):
-        if r is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in r):
+            for num, r in self._rows:
+                if r is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in r):
+                    continue
+                count += 1
+                if self.max_rows is not None and count > self.max_rows:
+                    raise FileFormatError(_("文件超过 %(n)s 行的上限(不含表头)") % {"n": f"{self.max_rows:,}"})
+                r = list(r[:width])
+                yield num, r + [None] * (width - len(r))
+        finally:
+            self.close()
+
+    def close(self):
+        if self._close is not None:
+            self._close()
+            self._close = None
+
+
+def _source(data):
+    """bytes → a file object; a path → an open binary file; a file object as it is."""
+    if isinstance(data, (bytes, bytearray)):
+        return io.BytesIO(data), False
+    if isinstance(data, (str, Path)):
+        return open(data, "rb"), True
+    return data, False
+
+
+def _header(cells) -> list[str]:
+    header = ["" if h is None else str(h).strip() for h in cells]
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        raise FileFormatError(_("文件为空"))
+    if len(header) > MAX_COLUMNS:
+        raise FileFormatError(_("表头超过 %(n)s 列,请只保留导入模板中的列") % {"n": MAX_COLUMNS})
+    return header
+
+
+def open_table(data, filename: str, *, max_rows: int | None = None) -> Table:
+    """Open the first sheet of an .xlsx (or a CSV in UTF-8 or GBK) from bytes, a path or a binary file.
+
+    Only the columns of the header are read: a sheet declaring ``A1:XFD1048576`` is not padded to
+    16,384 columns. XML is parsed with defusedxml (openpyxl uses it when installed), and the archive's
+    unpacked size is bounded so a small zip cannot expand into gigabytes."""
+    name = filename.lower()
+    f, owned = _source(data)
+    try:
+        if name.endswith((".csv", ".txt")):
+            return _open_csv(f, owned, max_rows)
+        if name.endswith((".xlsx", ".xlsm")):
+            return _open_xlsx(f, owned, max_rows)
+    except BaseException:
+        if owned:
+            f.close()
+        raise
+    if owned:
+        f.close()
+    raise FileFormatError(_("只支持 .xlsx 或 .csv 文件"))
+
+
+def _open_csv(f, owned, max_rows) -> Table:
+    head = f.read(1 << 20)
+    f.seek(0)
+    encoding = None
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(enc)().decode(head, final=False)
+        except UnicodeDecodeError:
             continue
-        body.append((i, list(r) + [None] * (len(header) - len(r))))
-    return header, body
+        encoding = enc
+        break
+    if encoding is None:
+        raise FileFormatError(_("无法识别文件编码(请使用UTF-8或GBK)"))
+    text = io.TextIOWrapper(f, encoding=encoding, newline="")
+    reader = csv.reader(text)
+
+    def rows():
+        num = 1
+        try:
+            for num, r in enumerate(reader, start=2):
+                yield num, r
+        except UnicodeDecodeError:
+            raise FileFormatError(_("第%(r)s行附近的文字编码无法识别(请整个文件使用UTF-8或GBK)") % {"r": num + 1}) from None
+        except csv.Error as e:
+            raise FileFormatError(_("第%(r)s行不是有效的CSV: %(e)s") % {"r": num + 1, "e": e}) from None
+
+    try:
+        first = next(reader)
+    except StopIteration:
+        raise FileFormatError(_("文件为空")) from None
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise FileFormatError(_("第1行不是有效的CSV: %(e)s") % {"e": e}) from None
+    return Table(_header(first), rows(), close=text.close if owned else None, max_rows=max_rows)
+
+
+def _open_xlsx(f, owned, max_rows) -> Table:
+    import openpyxl
+
+    if not openpyxl.DEFUSEDXML:  # without it, a DTD in a sheet could expand entities
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("defusedxml must be installed to read uploaded workbooks")
+    try:
+        with zipfile.ZipFile(f) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileFormatError(_("无法读取Excel文件: %(e)s") % {"e": exc}) from exc
+    cap = _limit("max_unpacked_bytes", 1 << 30)
+    if unpacked > cap:
+        raise FileFormatError(_("Excel文件解压后超过 %(n)s MB,请拆分文件或另存为CSV") % {"n": cap >> 20})
+    f.seek(0)
+    try:
+        wb = load_workbook(f, read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        # The declared dimension may be a lie (A1:XFD1048576): read each row only as wide as it is,
+        # and the data rows only as wide as the header.
+        ws.reset_dimensions()
+        first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), None)
+    except FileFormatError:
+        raise
+    except Exception as exc:  # openpyxl and defusedxml raise many kinds for a broken or hostile file
+        raise FileFormatError(_("无法读取Excel文件: %(e)s") % {"e": exc}) from exc
+    if first is None:
+        wb.close()
+        raise FileFormatError(_("文件为空"))
+    header = _header(first)
+
+    def rows():
+        num = 1
+        try:
+            for num, r in enumerate(ws.iter_rows(min_row=2, max_col=len(header), values_only=True), start=2):
+                yield num, r
+        except FileFormatError:
+            raise
+        except Exception as exc:
+            raise FileFormatError(_("第%(r)s行附近无法读取: %(e)s") % {"r": num + 1, "e": exc}) from exc
+
+    def close():
+        wb.close()
+        if owned:
+            f.close()
+
+    return Table(header, rows(), close=close, max_rows=max_rows)
+
+
+def read_table(data, filename: str, *, max_rows: int | None = None) -> tuple[list[str], list[tuple[int, list]]]:
+    """The whole table at once (small files): header cells and [(row_number, values)]."""
+    t = open_table(data, filename, max_rows=max_rows)
+    return t.header, list(t.rows())

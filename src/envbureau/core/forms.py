@@ -96,6 +96,8 @@ class RoleAssignmentForm(forms.ModelForm):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("文件(.xlsx 或 .csv)"))
+    clear_empty = forms.BooleanField(label=_("清空空白单元格"), required=False,
+                                     help_text=_("更新已有记录时,空白单元格清空该字段;不勾选则保留原值"))
 
 
 class AssignRoleForm(forms.ModelForm):

@@ -7,11 +7,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .choices import JurisdictionLevel
-from .importing import Column, Importer, RowError, register
+from .importing import (
+    ChoiceColumn,
+    Column,
+    Importer,
+    JurisdictionColumn,
+    NumberColumn,
+    RefColumn,
+    RowError,
+    register,
+)
 from .models import Jurisdiction, Role, RoleAssignment, User
 from .scoping import allowed_jurisdictions, check_created, is_city_wide
-
-LEVEL_BY_LABEL = {str(lbl): val for val, lbl in JurisdictionLevel.choices} | {v: v for v in JurisdictionLevel.values}
 
 
 @register
@@ -22,16 +29,14 @@ class JurisdictionImporter(Importer):
     columns = [
         Column("code", _("区划代码"), required=True, example="110101000000", help=_("12位行政区划代码或本地代码")),
         Column("name", _("名称"), required=True, example="东城区"),
-        Column("level", _("层级"), required=True, example="区县", help=_("省/市/区县/街道乡镇/社区村")),
+        ChoiceColumn("level", _("层级"), required=True, example="区县", choices=JurisdictionLevel.choices),
         Column("parent", _("上级区划代码"), example="110000", help=_("上级须已存在或在本文件中更靠前的行")),
     ]
 
     def clean_row(self, v, ctx):
-        code = str(v["code"]).strip()
-        level = LEVEL_BY_LABEL.get(str(v["level"]).strip())
-        if level is None:
-            raise RowError("level", _("未知层级“%(v)s”") % {"v": v["level"]})
-        parent = str(v["parent"]).strip() if v.get("parent") not in (None, "") else None
+        code = v["code"]
+        level = v["level"]
+        parent = v["parent"] or None
         seen = ctx.state.setdefault("codes", set())
         if code in seen:
             raise RowError("code", _("文件中区划代码“%(c)s”重复") % {"c": code})
@@ -40,7 +45,7 @@ class JurisdictionImporter(Importer):
         if ctx.user is not None:
             self._check_scope(ctx, code, parent, seen)
         seen.add(code)
-        obj = Jurisdiction(code=code, name=str(v["name"]).strip(), level=level)
+        obj = Jurisdiction(code=code, name=v["name"], level=level)
         try:
             obj.clean_fields(exclude=["parent", "path"])
         except ValidationError as e:
@@ -95,13 +100,14 @@ class UserImporter(Importer):
         Column("phone", _("电话")),
         Column("email", _("邮箱")),
         Column("password", _("初始密码"), required=True, help=_("首次登录须修改"), secret=True),
-        Column("role", _("角色代码"), required=True, example="officer"),
-        Column("jurisdiction", _("属地区划代码"), example="110101", help=_("留空表示全市")),
-        Column("enterprise_id", _("企业ID")),
+        RefColumn("role", _("角色代码"), required=True, example="officer", fields=("code", "name"),
+                  queryset=lambda ctx: Role.objects.all()),
+        JurisdictionColumn("jurisdiction", _("属地区划代码"), example="110101", help=_("留空表示全市"), actions=("add",)),
+        NumberColumn("enterprise_id", _("企业ID"), integer=True, min=1),
     ]
 
     def clean_row(self, v, ctx):
-        username = str(v["username"]).strip()
+        username = v["username"]
         if not v.get("jurisdiction") and ctx.user is not None and not is_city_wide(ctx.user, "core", "add"):
             raise RowError("jurisdiction", _("请填写您管辖范围内的区划代码(您不能新增全市用户)"))
         seen = ctx.state.setdefault("names", set())
@@ -110,25 +116,10 @@ class UserImporter(Importer):
         seen.add(username)
         if User.objects.filter(username=username).exists():
             raise RowError("username", _("用户名“%(u)s”已存在") % {"u": username})
-        role = Role.objects.filter(code=str(v["role"]).strip()).first()
-        if role is None:
-            raise RowError("role", _("角色“%(r)s”不存在") % {"r": v["role"]})
-        jur = None
-        if v.get("jurisdiction"):
-            jur = Jurisdiction.objects.filter(code=str(v["jurisdiction"]).strip()).first()
-            if jur is None:
-                raise RowError("jurisdiction", _("区划“%(c)s”不存在") % {"c": v["jurisdiction"]})
-            if ctx.user is not None and not allowed_jurisdictions(ctx.user, "core", "add").filter(pk=jur.pk).exists():
-                raise RowError("jurisdiction", _("区划“%(c)s”超出您的管辖范围") % {"c": jur.code})
-        ent = v.get("enterprise_id")
-        if ent not in (None, ""):
-            try:
-                ent = int(ent)
-            except (TypeError, ValueError):
-                raise RowError("enterprise_id", _("企业ID必须是整数")) from None
-        else:
-            ent = None
-        user = User(username=username, display_name=v.get("display_name") or "", phone=str(v.get("phone") or ""),
+        role = v["role"]
+        jur = v["jurisdiction"]
+        ent = v["enterprise_id"]
+        user = User(username=username, display_name=v.get("display_name") or "", phone=v.get("phone") or "",
                     email=v.get("email") or "", must_change_password=True)
         try:
             user.clean_fields(exclude=["password"])

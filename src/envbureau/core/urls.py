@@ -55,6 +55,7 @@ urlpatterns = [
     path("imports/jobs/<int:pk>/", views.import_job, name="import-job"),
     path("admin-area/users/<int:pk>/assign/", views.user_assign, name="user-assign"),
     path("imports/jobs/<int:pk>/progress/", views.import_progress, name="import-progress"),
+    path("imports/jobs/<int:pk>/errors.xlsx", views.import_errors, name="import-errors"),
 ]
 for crud in (jurisdictions, departments, roles, users, assignments):
     urlpatterns += crud.urls()

@@ -242,28 +242,42 @@ def import_upload(request, kind):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        job = ImportJob(kind=kind, file_name=upload.name, created_by=request.user, status="failed")
         try:
-            result = imp.run(data, upload.name, request.user, commit=False)
+            imp.check_size(upload.size)  # before anything is read
         except FileFormatError as exc:
             form.add_error("file", str(exc))
         else:
-            job.total_rows = result.total
-            job.errors = result.errors
-            job.result = {"preview": result.preview}
-            job.status = "validated" if result.ok else "failed"
-            job.save()
-            if result.ok:
-                stored = importing.upload_dir() / f"job-{job.pk}-{upload.name.replace('/', '_')}"
-                stored.write_bytes(data)
-                ImportJob.objects.filter(pk=job.pk).update(stored_file=str(stored))
-            return redirect("core:import-job", pk=job.pk)
-    return render(request, "core/import_upload.html", {"form": form, "imp": imp}, status=400 if request.method == "POST" else 200)
+            clear_empty = bool(form.cleaned_data.get("clear_empty"))
+            job = ImportJob.objects.create(kind=kind, file_name=upload.name[:255], created_by=request.user,
+                                           status="running", result={"stage": "validate", "clear_empty": clear_empty})
+            stored = importing.upload_dir() / f"job-{job.pk}-{Path(upload.name).name}"
+            with stored.open("wb") as f:  # in chunks: the file is never whole in memory
+                for chunk in upload.chunks():
+                    f.write(chunk)
+            ImportJob.objects.filter(pk=job.pk).update(stored_file=str(stored))
+            lang = translation.get_language() or settings.LANGUAGE_CODE
+            if upload.size >= settings.ENVBUREAU.get("IMPORT_BACKGROUND_BYTES", 1 << 20):
+                _start_background(run_job, job.pk, request.user.pk, lang, client_ip(request), False)
+                messages.info(request, _("文件较大,正在后台校验,请稍候"))
+                return redirect("core:import-job", pk=job.pk)
+            run_job(job.pk, request.user.pk, lang, client_ip(request), False)
+            job.refresh_from_db()
+            file_error = job.result.get("file_error")
+            if file_error:  # not a table we can read: say so on the form, keep no job
+                job.delete()
+                form.add_error("file", file_error)
+            else:
+                return redirect("core:import-job", pk=job.pk)
+    return render(request, "core/import_upload.html", {"form": form, "imp": imp, "limits": imp.limits},
+                  status=400 if request.method == "POST" else 200)
 
 
 def _progress_path(job_id) -> Path:
     return importing.upload_dir() / f"job-{job_id}.progress.json"
+
+
+def _errors_path(job_id) -> Path:
+    return importing.upload_dir() / f"job-{job_id}-errors.xlsx"
 
 
 def read_progress(job) -> dict:
@@ -273,8 +287,10 @@ def read_progress(job) -> dict:
         return {"phase": "validate", "done": 0, "total": job.total_rows}
 
 
-def commit_job(job_id: int, user_id: int, language: str, remote_addr=None) -> None:
-    """Commit a validated import job (all or nothing); runs in the request or in a background thread.
+def run_job(job_id: int, user_id: int, language: str, remote_addr=None, commit: bool = True) -> None:
+    """Validate (commit=False: the full save inside a rolled-back transaction) or commit an import job;
+    runs in the request or in a background thread. Validation lists every row error and writes them
+    beside the rows into an .xlsx; a commit refuses nothing new but saves all or nothing.
 
     Progress goes to a small file next to the upload, not to the database: the commit holds one
     transaction open, and progress written inside it would stay invisible until the end.
@@ -294,35 +310,67 @@ def commit_job(job_id: int, user_id: int, language: str, remote_addr=None) -> No
         tmp.replace(progress_file)
 
     job = ImportJob.objects.get(pk=job_id)
+    keep_file = False
+    result_data, errors, total = {**job.result}, [], job.total_rows
     try:
         with translation.override(language):
             user = User.objects.get(pk=user_id)
             imp = importing.get_importer(job.kind)
-            data = Path(job.stored_file).read_bytes()
-            result = imp.run(data, job.file_name, user, commit=True, progress=progress, remote_addr=remote_addr)
-            if result.ok:
-                status, result_data, errors = "committed", {**job.result, "saved": result.saved}, job.errors
+            try:
+                result = imp.run(job.stored_file, job.file_name, user, commit=commit, progress=progress,
+                                 remote_addr=remote_addr, clear_empty=bool(job.result.get("clear_empty")))
+            except FileFormatError as exc:
+                status, errors = "failed", [{"row": None, "column": "", "value": "", "message": str(exc)}]
+                result_data["file_error"] = str(exc)
             else:
-                status, result_data, errors = "failed", job.result, result.errors
+                total, errors = result.total, result.errors
+                result_data.update(notices=[str(n) for n in result.notices])
+                if not commit:
+                    result_data["preview"] = result.preview
+                    result_data["would_save"] = result.saved
+                    if result.ok:
+                        status, keep_file = "validated", True
+                    else:
+                        status = "failed"
+                        _errors_path(job_id).write_bytes(
+                            importing.errors_workbook(imp, job.stored_file, job.file_name, errors))
+                elif result.ok:
+                    status, result_data["saved"] = "committed", result.saved
+                else:
+                    status = "failed"
     except Exception as exc:  # the transaction rolled back; say why on the job page (and in the log)
         logger.exception("import job %s failed", job_id)
-        status, result_data = "failed", job.result
-        errors = [{"row": None, "column": "", "message": f"{type(exc).__name__}: {exc}"[:500]}]
+        status = "failed"
+        errors = [{"row": None, "column": "", "value": "", "message": f"{type(exc).__name__}: {exc}"[:500]}]
     finally:
         progress_file.unlink(missing_ok=True)
+    result_data.pop("stage", None)
     # The uploaded file may hold secrets (initial passwords): it is not kept once the job has run.
-    if job.stored_file:
-        Path(job.stored_file).unlink(missing_ok=True)
-    ImportJob.objects.filter(pk=job_id).update(status=status, result=result_data, errors=errors, stored_file="")
+    stored = job.stored_file
+    if stored and not keep_file:
+        Path(stored).unlink(missing_ok=True)
+        stored = ""
+    ImportJob.objects.filter(pk=job_id).update(status=status, result=result_data, errors=errors, stored_file=stored,
+                                               total_rows=total)
 
 
-def _run_in_background(job_id, user_id, language, remote_addr):
+def commit_job(job_id: int, user_id: int, language: str, remote_addr=None) -> None:
+    run_job(job_id, user_id, language, remote_addr, commit=True)
+
+
+def _in_background(fn, *args):
     from django.db import connection as conn
 
     try:
-        commit_job(job_id, user_id, language, remote_addr)
+        fn(*args)
     finally:
         conn.close()
+
+
+def _start_background(fn, job_id, *args):
+    t = threading.Thread(target=_in_background, args=(fn, job_id, *args), name=f"import-{job_id}", daemon=True)
+    t.start()
+    return t
 
 
 @login_required
@@ -333,19 +381,20 @@ def import_job(request, pk):
         raise PermissionDenied
     imp = _get_importer(request, job.kind)
     if request.method == "POST":
-        # Claim the job with a conditional update: a double click or a second tab commits nothing twice.
+        # Claim the job with a conditional update: a double click or a second tab commits nothing twice,
+        # and a job with errors (status failed) is never committed.
         claimed = ImportJob.objects.filter(pk=job.pk, status="validated").exclude(stored_file="") \
             .update(status="running")
         if not claimed:
             messages.error(request, _("该导入任务不能提交"))
             return redirect("core:import-job", pk=job.pk)
         lang = translation.get_language() or settings.LANGUAGE_CODE
-        background = job.total_rows >= settings.ENVBUREAU.get("IMPORT_BACKGROUND_ROWS", 500) \
+        background = (job.total_rows >= settings.ENVBUREAU.get("IMPORT_BACKGROUND_ROWS", 500)
+                      or Path(job.stored_file).stat().st_size >= settings.ENVBUREAU.get("IMPORT_BACKGROUND_BYTES",
+                                                                                         1 << 20)) \
             and not request.POST.get("sync")
         if background:
-            t = threading.Thread(target=_run_in_background, args=(job.pk, request.user.pk, lang, client_ip(request)),
-                                 name=f"import-{job.pk}", daemon=True)
-            t.start()
+            _start_background(run_job, job.pk, request.user.pk, lang, client_ip(request), True)
             messages.info(request, _("正在后台提交,请稍候"))
         else:
             commit_job(job.pk, request.user.pk, lang, client_ip(request))
@@ -355,8 +404,34 @@ def import_job(request, pk):
             else:
                 messages.error(request, _("导入失败,未写入任何数据"))
         return redirect("core:import-job", pk=job.pk)
-    return render(request, "core/import_job.html", {"job": job, "imp": imp, "progress": _progress_view(job),
-                                                     "preview": job.result.get("preview", [])})
+    shown = settings.ENVBUREAU.get("IMPORT_ERRORS_SHOWN", 500)
+    return render(request, "core/import_job.html", {
+        "job": job, "imp": imp, "progress": _progress_view(job), "preview": job.result.get("preview", []),
+        "errors": job.errors[:shown], "more_errors": max(0, len(job.errors) - shown),
+        "has_errors_file": job.status == "failed" and _errors_path(job.pk).exists(),
+        "validating": job.status == "running" and job.result.get("stage") == "validate"})
+
+
+@login_required
+def import_errors(request, pk):
+    """The uploaded rows with the errors beside them (.xlsx)."""
+    job = get_scoped_object(ImportJob.objects.all(), request.user, "view", pk=pk)
+    if job.created_by_id != request.user.pk and not has_perm(request.user, "core.view"):
+        raise PermissionDenied
+    path = _errors_path(job.pk)
+    if not path.exists():
+        from django.http import Http404
+
+        raise Http404
+    from urllib.parse import quote
+
+    resp = HttpResponse(path.read_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"{Path(job.file_name).stem}-{_('错误')}.xlsx"
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return resp
+
+
+import_errors.scoped_model = ImportJob
 
 
 def _progress_view(job) -> dict | None:

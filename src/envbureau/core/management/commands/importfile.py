@@ -16,7 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("kind", nargs="?")
         parser.add_argument("file", nargs="?")
         parser.add_argument("--user", help="act as this user (scope and audit); default: system")
-        parser.add_argument("--dry-run", action="store_true", help="validate only")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="validate every row and try the save, then roll it back (nothing written)")
+        parser.add_argument("--clear-empty", action="store_true",
+                            help="on update, an empty cell clears the field (default: keep the stored value)")
         parser.add_argument("--list", action="store_true")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
         parser.add_argument("--lang", help="language of the messages (zh-hans, en); default: the platform's")
@@ -29,7 +32,8 @@ class Command(BaseCommand):
         with translation.override(lang or settings.LANGUAGE_CODE):
             return self._handle(*args, **options)
 
-    def _handle(self, kind=None, file=None, user=None, dry_run=False, list=False, no_progress=False, **o):
+    def _handle(self, kind=None, file=None, user=None, dry_run=False, list=False, no_progress=False,
+                clear_empty=False, **o):
         if list or not kind:
             for k, cls in sorted(importing.REGISTRY.items()):
                 self.stdout.write(f"{k:<28} {cls.label}")
@@ -64,18 +68,22 @@ class Command(BaseCommand):
             bar.refresh()
 
         try:
-            result = imp.run(path.read_bytes(), path.name, actor, commit=not dry_run, progress=progress, source="cli")
+            result = imp.run(path, path.name, actor, commit=not dry_run, progress=progress, source="cli",
+                             clear_empty=clear_empty)
         except FileFormatError as e:
             raise CommandError(str(e)) from None
         finally:
             for bar in bars.values():
                 bar.close()
+        for n in result.notices:
+            self.stderr.write(str(n))
         if result.errors:
             for e in result.errors:
                 where = _("第%(row)s行") % {"row": e["row"]} if e["row"] else _("全部")
-                self.stderr.write(f"{where} [{e['column']}] {e['message']}")
+                value = f" “{e['value']}”" if e.get("value") not in (None, "") else ""
+                self.stderr.write(f"{where} [{e['column']}]{value} {e['message']}")
             raise CommandError(_("%(n)d 处错误,未写入任何数据") % {"n": len(result.errors)})
         if dry_run:
-            self.stdout.write(_("%(n)d 行校验通过(未写入)") % {"n": result.total})
+            self.stdout.write(_("%(n)d 行校验通过(未写入): %(saved)s") % {"n": result.total, "saved": result.saved})
         else:
             self.stdout.write(_("%(n)d 行已导入: %(saved)s") % {"n": result.total, "saved": result.saved})
