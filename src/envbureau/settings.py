@@ -1,6 +1,7 @@
 """Django settings for envbureau. Everything an operator changes comes from environment variables."""
 
 import datetime as dt
+import json
 import os
 import secrets
 from pathlib import Path
@@ -209,6 +210,10 @@ LOGGING = {
 
 def _env_int(name, default):
     return int(os.environ.get(name, default))
+
+# Plausibility of raw air values (JSON overriding quality/plausibility.py defaults), e.g.
+# {"co": {"error_above": 60, "flag_above": 10}, "pm25_above_pm10": "flag"}
+QUALITY_PLAUSIBILITY = json.loads(os.environ.get("QUALITY_PLAUSIBILITY") or "{}")
 
 
 ENVBUREAU = {

@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 
 from envbureau.core import audit
 
-from .choices import IMPLAUSIBLE, POLLUTANT_BIT, POLLUTANT_LABELS, POLLUTANTS, SUSPICIOUS, UNITS
+from . import plausibility
+from .choices import POLLUTANT_BIT, POLLUTANT_LABELS, POLLUTANTS, UNITS
 
 LOCAL_OFFSET = 8 * 3600  # Asia/Shanghai, no DST since 1991
 MAX_ERRORS = 200
@@ -123,6 +124,7 @@ def _numeric(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def _validate_values(df: pd.DataFrame, rownums: np.ndarray, errors: Errors, file: str,
                      scale: dict | None = None) -> tuple[dict, np.ndarray]:
     values, flags = {}, np.zeros(len(df), dtype=np.int16)
+    bounds, _rule = plausibility.config()
     for p in POLLUTANTS:
         if p not in df:
             values[p] = np.full(len(df), np.nan)
@@ -134,10 +136,9 @@ def _validate_values(df: pd.DataFrame, rownums: np.ndarray, errors: Errors, file
         errors.add_mask(bad, rownums, label, lambda i, s=df[p].to_numpy(): _("不是数值:“%(v)s”") % {"v": s[i]}, file)
         neg = v < 0
         errors.add_mask(neg, rownums, label, lambda i, v=v: _("负值 %(v)s") % {"v": f"{v[i]:g}"}, file)
-        hi = v > IMPLAUSIBLE[p]
-        errors.add_mask(hi, rownums, label, lambda i, v=v, p=p: _("数值 %(v)s 超出合理范围(上限 %(max)s %(u)s),请检查单位")
-                        % {"v": f"{v[i]:g}", "max": f"{IMPLAUSIBLE[p]:g}", "u": UNITS[p]}, file)
-        flags |= np.where(v > SUSPICIOUS[p], POLLUTANT_BIT[p], 0).astype(np.int16)
+        hi, suspicious = plausibility.range_checks(p, v, bounds)
+        errors.add_mask(hi, rownums, label, lambda i, v=v, p=p: plausibility.range_error_message(p, v[i], bounds), file)
+        flags |= np.where(suspicious, POLLUTANT_BIT[p], 0).astype(np.int16)
         values[p] = np.where(bad | neg | hi, np.nan, v)
     return values, flags
 
@@ -399,6 +400,7 @@ def import_files(files: list[tuple[str, bytes | Path]], *, fmt: str = "auto", us
             b = parse_standard(raw, Path(name).name, lookup, errors, hour_ending=hour_ending)
         rn = getattr(b, "rownums", None)
         check_duplicates(b, errors, rn, Path(name).name)
+        plausibility.check_batch(b, errors, rn, Path(name).name, int(now().timestamp()))
         total_rows += len(b)
         batches.append(b)
         if progress:

@@ -8,10 +8,7 @@ POLLUTANT_LABELS = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2",
 # bit of each pollutant in AirHourly.invalid_mask / .flags
 POLLUTANT_BIT = {p: 1 << i for i, p in enumerate(POLLUTANTS)}
 UNITS = {"pm25": "µg/m³", "pm10": "µg/m³", "so2": "µg/m³", "no2": "µg/m³", "co": "mg/m³", "o3": "µg/m³"}
-# Values above these are rejected at import as implausible (unit mistakes, e.g. CO given in µg/m³).
-IMPLAUSIBLE = {"pm25": 3000.0, "pm10": 5000.0, "so2": 5000.0, "no2": 3000.0, "co": 100.0, "o3": 2000.0}
-# Values above these are kept but flagged as suspicious (instrument spikes, reporting caps).
-SUSPICIOUS = {"pm25": 999.0, "pm10": 999.0, "so2": 1000.0, "no2": 1000.0, "co": 10.0, "o3": 500.0}
+# Range and consistency checks of raw values (error / flag bounds): plausibility.py
 
 
 class AirControlLevel(models.TextChoices):

@@ -707,8 +707,12 @@ def reviews(request):
                 messages.success(request, _("已标记 %(n)s 个小时的数据无效,相关日评价已重算") % {"n": rv.affected_hours})
                 return redirect("quality:reviews")
     items = restrict(DataReview.objects.all(), request.user, "view").select_related("station", "reviewed_by")[:200]
+    from .plausibility import flagged_hours
+
+    n_flagged, flagged = flagged_hours(request.user)
     return render(request, "quality/reviews.html", {"form": form, "items": items, "may_change": may_change,
-                                                    "labels": POLLUTANT_LABELS, "title": _("数据审核")})
+                                                    "labels": POLLUTANT_LABELS, "title": _("数据审核"),
+                                                    "flagged": flagged, "n_flagged": n_flagged})
 
 
 @login_required
