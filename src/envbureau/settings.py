@@ -208,8 +208,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+
 def _env_int(name, default):
     return int(os.environ.get(name, default))
+
 
 # Plausibility of raw air values (JSON overriding quality/plausibility.py defaults), e.g.
 # {"co": {"error_above": 60, "flag_above": 10}, "pm25_above_pm10": "flag"}
