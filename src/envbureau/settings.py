@@ -122,9 +122,15 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
-# Login throttling: lock an account+address pair after this many failures within the window.
+# Sign-in lockout (login page, admin site, API token): an account is locked for one client address
+# after LOGIN_MAX_FAILURES failures, and for every address after LOGIN_ACCOUNT_MAX_FAILURES failures
+# in all; a lock ends LOGIN_LOCKOUT_SECONDS after the last counted failure.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+LOGIN_ACCOUNT_MAX_FAILURES = int(os.environ.get("LOGIN_ACCOUNT_MAX_FAILURES", "50"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); empty =
+# the connecting address is the client. Used by the lockout, the public throttles and the audit log.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

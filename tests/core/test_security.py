@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.test import Client
 
-from envbureau.core.models import AuditEntry, Jurisdiction, LoginAttempt, User
+from envbureau.core.models import AuditEntry, Jurisdiction, LoginCounter, User
 
 PW = "Demo@2026"
 MW = "envbureau.core.middleware.PasswordChangeRequiredMiddleware"
@@ -31,10 +31,10 @@ def test_login_lockout_after_repeated_failures(demo_core, settings):
     r = Client().post("/api/v1/auth/token/", {"username": "leader", "password": PW})
     assert r.status_code == 429 and "登录失败次数过多" in r.json()["error"]["message"]
     # The window passes: the account opens again, and a success clears the counter.
-    LoginAttempt.objects.update(time="2000-01-01T00:00:00Z")
+    LoginCounter.objects.update(last="2000-01-01T00:00:00Z")
     r = login(c, "leader", PW)
     assert r.status_code == 302 and c.session["_auth_user_id"]
-    assert not LoginAttempt.objects.filter(username="leader").exists()
+    assert not LoginCounter.objects.filter(username="leader", remote_addr="127.0.0.1").exists()
     # Another account is not affected by someone else's failures.
     assert login(Client(), "petition", PW).status_code == 302
 
@@ -44,7 +44,7 @@ def test_token_endpoint_failures_count(demo_core, settings):
     for _ in range(2):
         assert Client().post("/api/v1/auth/token/", {"username": "admin", "password": "x"}).status_code == 400
     assert Client().post("/api/v1/auth/token/", {"username": "admin", "password": PW}).status_code == 429
-    LoginAttempt.objects.all().delete()
+    LoginCounter.objects.all().delete()
     r = Client().post("/api/v1/auth/token/", {"username": "admin", "password": PW})
     assert r.status_code == 200 and len(r.json()["token"]) == 64
 

@@ -10,7 +10,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
-from .models import AuditEntry, Department, ImportJob, Jurisdiction, LoginAttempt, Role, RoleAssignment, User
+from .models import AuditEntry, Department, ImportJob, Jurisdiction, LoginCounter, Role, RoleAssignment, User
 from .permissions import is_platform_admin
 from .views import ThrottleMixin
 
@@ -80,9 +80,9 @@ admin.site.unregister(AuthToken)
 admin.site.register(AuthToken, ApiTokenAdmin)
 
 
-@admin.register(LoginAttempt)
-class LoginAttemptAdmin(ReadOnlyAdmin):
-    list_display = ["time", "username", "remote_addr"]
+@admin.register(LoginCounter)
+class LoginCounterAdmin(ReadOnlyAdmin):
+    list_display = ["username", "remote_addr", "failures", "last"]
     search_fields = ["username"]
 
     def has_delete_permission(self, request, obj=None):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -106,20 +107,19 @@ class TokenView(APIView):
         from knox.models import AuthToken
         from rest_framework.exceptions import Throttled, ValidationError
 
+        from . import lockout
         from .auth import PasswordChangeRequired
-        from .models import LoginAttempt
-        from .views import _locked_message, client_ip, login_locked
+        from .clientip import client_ip
 
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        username = data.validated_data["username"].strip()
-        if login_locked(username):
-            raise Throttled(detail=_locked_message())
+        username, addr = data.validated_data["username"].strip(), client_ip(request)
+        if not lockout.reserve(username, addr):
+            raise Throttled(wait=settings.LOGIN_LOCKOUT_SECONDS, detail=lockout.locked_message())
         user = authenticate(request, username=username, password=data.validated_data["password"])
-        if user is None:
-            LoginAttempt.objects.create(username=username.lower(), remote_addr=client_ip(request))
+        if user is None:  # the try stays counted
             raise ValidationError({"non_field_errors": [_("用户名或密码不正确")]})
-        LoginAttempt.objects.filter(username=username.lower()).delete()
+        lockout.succeeded(username, addr)
         if user.must_change_password:
             raise PasswordChangeRequired()
         token, key = AuthToken.objects.create(user=user)

@@ -21,7 +21,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 AUDITED_APPS = {"core", "quality", "sources", "ledger", "complaints", "gateway", "knox"}
-NEVER = {"core.auditentry", "core.loginattempt", "sessions.session", "admin.logentry", "contenttypes.contenttype"}
+NEVER = {"core.auditentry", "core.logincounter", "sessions.session", "admin.logentry", "contenttypes.contenttype"}
 MASKED_FIELDS = {"password", "key", "digest", "token_key"}
 # A sign-in stamps last_login; that is not a change to the record, so it alone writes no entry.
 IGNORED_FIELDS = {"last_login"}
@@ -133,7 +133,9 @@ def record(action: str, instance=None, changes: dict | None = None, *, model_lab
                 object_repr = object_repr.replace(secret, "***")
     remote = ctx.remote_addr
     if remote is None and ctx.request is not None:
-        remote = ctx.request.META.get("REMOTE_ADDR")
+        from .clientip import client_ip
+
+        remote = client_ip(ctx.request)
     AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=getattr(actor, "username", "") or "",

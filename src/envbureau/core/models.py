@@ -266,16 +266,26 @@ class AuditEntry(models.Model):
         raise PermissionError("audit entries are immutable")
 
 
-class LoginAttempt(models.Model):
-    """Failed logins, for throttling; kept in the database so every server process sees them."""
+class LoginCounter(models.Model):
+    """Failed sign-ins of one account from one client address, or (address "*") from anywhere.
 
-    username = models.CharField(max_length=150, db_index=True)
-    remote_addr = models.GenericIPAddressField(null=True, blank=True)
-    time = models.DateTimeField(default=timezone.now, db_index=True)
+    A row is a counter bumped by one conditional UPDATE before the password is checked, so parallel
+    tries cannot get past the limit; kept in the database so every server process shares it."""
+
+    ACCOUNT_WIDE = "*"
+
+    username = models.CharField(_("账号"), max_length=150)
+    remote_addr = models.CharField(_("来源地址"), max_length=64, help_text=_("* 表示该账号全部来源合计"))
+    failures = models.IntegerField(_("失败次数"), default=0)
+    last = models.DateTimeField(_("最近失败"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("登录失败记录")
-        verbose_name_plural = _("登录失败记录")
+        verbose_name = _("登录失败计数")
+        verbose_name_plural = _("登录失败计数")
+        constraints = [models.UniqueConstraint(fields=["username", "remote_addr"], name="core_login_counter_key")]
+
+    def __str__(self):
+        return f"{self.username} @ {self.remote_addr}: {self.failures}"
 
 
 class ImportJob(models.Model):

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import threading
@@ -22,44 +21,36 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import importing
+from . import importing, lockout
+from .clientip import client_ip
 from .excel import FileFormatError, xlsx_response
 from .filters import AuditFilter
 from .forms import ImportUploadForm
-from .models import AuditEntry, ImportJob, LoginAttempt, User
+from .models import AuditEntry, ImportJob, User
 from .permissions import has_perm
 from .scoping import get_scoped_object, is_city_wide
 
 logger = logging.getLogger(__name__)
 
 
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR")
-
-
-def login_locked(username: str) -> bool:
-    since = timezone.now() - dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-    return LoginAttempt.objects.filter(username=username.lower(), time__gte=since).count() >= settings.LOGIN_MAX_FAILURES
-
-
 class ThrottleMixin:
-    """Failed sign-ins are counted per account name; too many within the window lock it for a while."""
+    """Sign-in tries are counted per (account, client address) and per account before the password is
+    checked (core.lockout); past the limits the form refuses without checking it."""
 
     def clean(self):
         username = (self.cleaned_data.get("username") or "").strip()
-        if username and login_locked(username):
+        addr = client_ip(self.request) if self.request is not None else None
+        if username and not lockout.reserve(username, addr):
             raise self.get_invalid_login_error_locked()
-        try:
-            return super().clean()
-        except Exception:
-            if username:
-                LoginAttempt.objects.create(username=username.lower(), remote_addr=client_ip(self.request))
-            raise
+        result = super().clean()  # a wrong password raises: the try stays counted
+        if username:
+            lockout.succeeded(username, addr)
+        return result
 
     def get_invalid_login_error_locked(self):
         from django import forms
 
-        return forms.ValidationError(_locked_message(), code="locked")
+        return forms.ValidationError(lockout.locked_message(), code="locked")
 
 
 class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
@@ -72,7 +63,6 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        LoginAttempt.objects.filter(username=form.get_user().username.lower()).delete()
         response = super().form_valid(form)
         if form.get_user().must_change_password:
             return redirect("core:password_change")
@@ -93,10 +83,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             user.save(update_fields=["must_change_password"])
         messages.success(self.request, _("密码已修改"))
         return response
-
-
-def _locked_message():
-    return _("登录失败次数过多,账号已临时锁定,请%(m)d分钟后再试。") % {"m": max(settings.LOGIN_LOCKOUT_SECONDS // 60, 1)}
 
 
 @login_required
