@@ -18,6 +18,15 @@ from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# A text starting with one of these is a formula (or DDE payload) once Excel or a CSV re-save sees it
+# (OWASP "CSV injection"). Exports write such text as a text cell with Excel's quote prefix: it shows
+# and copies exactly as typed, and editing the cell keeps it text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
 
 def _cell(value):
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
@@ -31,6 +40,11 @@ def _cell(value):
     return str(value)
 
 
+def _as_text(cell) -> None:
+    cell.data_type = "s"  # openpyxl made "=…" a formula on assignment
+    cell.quotePrefix = True
+
+
 def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
     """sheets: [(title, header, rows)] → .xlsx bytes with a bold, frozen header row."""
     wb = Workbook()
@@ -39,10 +53,17 @@ def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
         ws = wb.create_sheet(title=str(title)[:31])
         ws.append([str(h) for h in header])
         for c in ws[1]:
+            if is_formula_like(c.value):
+                _as_text(c)
             c.font = Font(bold=True)
             c.fill = PatternFill("solid", fgColor="DDEBF7")
         for row in rows:
-            ws.append([_cell(v) for v in row])
+            values = [_cell(v) for v in row]
+            ws.append(values)
+            if any(is_formula_like(v) for v in values):
+                for c, v in zip(ws[ws.max_row], values, strict=False):
+                    if is_formula_like(v):
+                        _as_text(c)
         ws.freeze_panes = "A2"
         for i, h in enumerate(header, start=1):
             width = max([len(str(h)) * 2] + [len(str(r[i - 1])) for r in rows[:200] if i - 1 < len(r)] + [8])
