@@ -68,3 +68,48 @@ def test_buffer_is_bounded_without_tail():
 def test_frame_built_then_split():
     frames = [build_frame(f"ST=32;CN=2011;MN=M{i};CP=&&DataTime=20260101000000;a-Rtd={i}&&") for i in range(50)]
     assert frames_of(FrameSplitter().feed(b"".join(frames))) == frames
+
+
+def test_a_flood_of_hashes_is_skipped_in_bulk_and_counted_in_bytes():
+    """20 MB of '#' (the flood that kept the gateway busy for 94 s) is one error, not one per 2 bytes."""
+    s = FrameSplitter()
+    chunk = b"#" * 65536
+    events = []
+    for _ in range(320):
+        events += s.feed(chunk)
+    events += s.feed(APPENDIX_A)
+    errors = [e for e in events if not isinstance(e, bytes)]
+    assert len(errors) == 1 and isinstance(errors[0], FramingError) and errors[0].offset == 2
+    assert frames_of(events) == [APPENDIX_A]  # resynchronised on the frame after the flood
+    # every '#' is garbage: the two kept as a possible frame start turned out to precede APPENDIX_A's '##'
+    assert s.garbage_bytes == 320 * 65536
+
+
+def test_dense_fake_frame_starts_are_one_error_per_read():
+    s = FrameSplitter()
+    flood = b"##0000" * 10000  # every 6 bytes looks like a frame start, none has a tail
+    out = s.feed(flood + UPLOAD_2011)
+    assert [type(e).__name__ if not isinstance(e, bytes) else "frame" for e in out] == ["FramingError", "frame"]
+    assert out[0].offset == 0 and out[0].skipped == len(flood)
+    assert s.garbage_bytes == len(flood)
+    assert frames_of(out) == [UPLOAD_2011]
+
+
+def test_distinct_kinds_of_garbage_stay_distinct_and_blanks_are_not_garbage():
+    s = FrameSplitter(max_segment=1024)
+    out = s.feed(b"\r\n\r\n" + b"##9999" * 3 + b"junk!" + APPENDIX_A + b" \r\n" + b"##81QN=" + APPENDIX_A)
+    kinds = [type(e).__name__ if not isinstance(e, bytes) else "frame" for e in out]
+    assert kinds == ["LengthError", "frame", "FramingError", "frame"]
+    assert out[0].offset == 4 + 2 and out[0].skipped == 18 + 5  # up to the next frame start
+    assert out[2].skipped == 7
+    assert s.garbage_bytes == 18 + 5 + 7  # the CR LF and blanks around frames are not counted
+
+
+def test_garbage_split_across_reads_is_reported_once_and_counted_whole():
+    s = FrameSplitter()
+    out = []
+    for piece in (b"hello ", b"world ", b"again"):
+        out += s.feed(piece)
+    out += s.feed(APPENDIX_A)
+    assert [type(e).__name__ if not isinstance(e, bytes) else "frame" for e in out] == ["FramingError", "frame"]
+    assert s.garbage_bytes == len(b"hello world again")

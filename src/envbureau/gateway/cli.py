@@ -39,7 +39,7 @@ def cmd_gateway(args) -> int:
     cfg = GatewayConfig(host=args.host, port=args.port, data_dir=args.data_dir, max_segment=args.max_segment,
                         idle_timeout=args.idle_timeout, seal_seconds=args.seal_seconds,
                         compact=not args.no_compact, compact_interval=args.compact_interval,
-                        retention=retention, sync=not args.no_sync)
+                        retention=retention, sync=not args.no_sync, garbage_budget=args.garbage_budget)
     return run(cfg, load_registry(args.registry))
 
 
@@ -118,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="open | file:points.json | package.module:factory")
     g.add_argument("--max-segment", type=int, default=4096, help="size cap of a data segment in bytes")
     g.add_argument("--idle-timeout", type=float, default=900.0, help="seconds before a silent connection closes")
+    g.add_argument("--garbage-budget", type=int, default=int(os.environ.get("ENVBUREAU_GATEWAY_GARBAGE_BUDGET", 64 << 10)),
+                   help="bytes of garbage a connection may send since its last good frame before it is closed")
     g.add_argument("--seal-seconds", type=float, default=300.0, help="seal the log segment after this long")
     g.add_argument("--compact-interval", type=float, default=60.0)
     g.add_argument("--no-compact", action="store_true", help="do not start compactions (tests, benchmarks)")

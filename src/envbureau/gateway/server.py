@@ -80,6 +80,10 @@ class GatewayConfig:
     #: frames handled per group commit; a connection with more waits (reading paused) for the next
     #: group, served first then — bounds ack latency under overload and keeps connections fair
     max_group_frames: int = 2000
+    #: bytes of garbage (skipped by the splitter, or frames failing framing/length/CRC/syntax) a
+    #: connection may send since its last good frame before it is closed — a flood of junk must not
+    #: keep the event loop busy; a device that only sends an occasional bad frame never gets near it
+    garbage_budget: int = 64 << 10
 
 
 class Stats:
@@ -117,6 +121,9 @@ class DeviceConnection(asyncio.Protocol):
         self.rejects = 0
         self.backlog: deque = deque()  # frames read but not yet handled (over the group's budget)
         self.waiting = False
+        self.garbage = 0  # garbage bytes since the last good frame
+        self._splitter_garbage = 0
+        self.dropped = False  # closed for garbage: nothing more of it is handled
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -128,17 +135,31 @@ class DeviceConnection(asyncio.Protocol):
         self.last_seen = time.monotonic()
         gw = self.gw
         gw.stats.c["bytes_received"] += len(data)
-        events = self.splitter.feed(data)
+        if self.dropped:
+            return
+        splitter = self.splitter
+        events = splitter.feed(data)
+        skipped = splitter.garbage_bytes - self._splitter_garbage
+        if skipped:
+            self._splitter_garbage = splitter.garbage_bytes
+            # a run of garbage that went on from the previous read has no event of its own: count it
+            # now; the bytes behind each error event are counted in order with the frames (handle)
+            cont = skipped - sum(e.skipped for e in events if type(e) is not bytes)
+            if cont > 0 and gw.add_garbage(self, cont):
+                return
         if self.waiting:
             self.backlog.extend(events)
         elif events:
             gw.process(self, events)
 
     def handle(self, event) -> None:
+        if self.dropped:
+            return
         if type(event) is bytes:
             self.gw.handle_frame(self, event)
         else:
             self.gw.reject(self, event.kind, event.detail, event.raw, offset=event.offset)
+            self.gw.add_garbage(self, event.skipped)
 
     def connection_lost(self, exc) -> None:
         self.gw.connection_closed(self)
@@ -273,6 +294,22 @@ class Gateway:
         conn.transport.write(frame)
         return True
 
+    def add_garbage(self, conn: DeviceConnection, nbytes: int) -> bool:
+        """Count garbage bytes; close the connection (and return True) once over its budget."""
+        c = self.stats.c
+        c["garbage_bytes"] += nbytes
+        conn.garbage += nbytes
+        if conn.garbage <= self.config.garbage_budget or conn.dropped:
+            return conn.dropped
+        conn.dropped = True
+        conn.backlog.clear()
+        c["garbage_closed"] += 1
+        log.warning("closing %s: %d bytes of garbage since its last good frame", conn.peer, conn.garbage)
+        t = conn.transport
+        if t is not None and not t.is_closing():
+            t.close()
+        return True
+
     # ------------------------------------------------------------------ the hot path
     def handle_frame(self, conn: DeviceConnection, frame: bytes) -> None:
         now = time.time()
@@ -283,7 +320,9 @@ class Gateway:
         except HJ212Error as exc:
             mn = exc.packet.mn if getattr(exc, "packet", None) is not None else None
             self.reject(conn, exc.kind, exc.detail, frame, offset=exc.offset, mn=mn)
+            self.add_garbage(conn, len(frame))
             return
+        conn.garbage = 0  # a well-formed frame: the device is talking the protocol
         point = self.directory.resolve(p.mn)
         if point is None:
             self._unknown_mn(conn, p.mn or "", frame)

@@ -15,7 +15,8 @@ from pathlib import Path
 from .store import online_dir
 
 #: counters shown first, in this order
-MAIN_COUNTERS = ("received", "stored", "acknowledged", "duplicates", "connections_opened", "idle_closed")
+MAIN_COUNTERS = ("received", "stored", "acknowledged", "duplicates", "connections_opened", "idle_closed",
+                 "garbage_bytes", "garbage_closed")
 
 
 def storage_totals(root: Path, count_values: bool = False) -> dict:

@@ -37,6 +37,8 @@ class HJ212Error(ValueError):
         self.offset = offset
         self.detail = message
         self.raw = raw
+        #: bytes of the stream this error stands for (a run of garbage may be longer than ``raw``)
+        self.skipped = len(raw)
         where = f" at offset {offset}" if offset is not None else ""
         super().__init__(f"{self.kind}: {message}{where}")
 
@@ -410,19 +412,40 @@ def _tokenize_cp(cp: str, offset: int) -> list[tuple[str, str, int]]:
 # stream splitting (sticky and half packets)
 
 
+#: where a frame can start: ``##`` and four ASCII digits (a byte search in C, not a step per byte)
+_FRAME_START = re.compile(rb"##[0-9]{4}")
+_HASH_RUN = re.compile(rb"#*")
+
+
+def _partial_start(buf: bytes, lo: int, n: int) -> int:
+    """Index of the earliest tail of ``buf`` (at or after ``lo``) that may still become ``##dddd``."""
+    for i in range(max(lo, n - 5), n):
+        tail = buf[i:n]
+        if tail[:2] == b"##"[:len(tail)] and (len(tail) <= 2 or tail[2:].isdigit()):
+            return i
+    return n
+
+
 class FrameSplitter:
     """Cut a TCP byte stream into candidate frames.  Pure state machine: ``feed`` bytes, get back a
     list of complete frames (bytes) and :class:`HJ212Error` for skipped bytes, in stream order.
 
-    Frames by ``##`` + length, then checks the CRLF tail; when the tail is missing (wrong length field)
-    it resynchronises on the CRLF or the next ``##``.  Memory is bounded by ``max_segment``.
+    Frames by ``##`` + 4 digits + length, then checks the CRLF tail; when the tail is missing (wrong
+    length field) it resynchronises on the CRLF or the next ``##dddd``.  Garbage is skipped in bulk by
+    a byte search, and one error stands for a whole run of it (``skipped`` = bytes in the run; a run
+    that continues into the next ``feed`` is counted, not reported again): a flood of ``#`` costs
+    a few regex searches per read, not an object per two bytes.  ``garbage_bytes`` totals every
+    skipped byte except whitespace between frames.  Memory is bounded by ``max_segment``.
     """
 
     def __init__(self, max_segment: int = DEFAULT_MAX_SEGMENT):
         self.max_segment = max_segment
         self._buf = b""
         self._offset = 0  # stream offset of _buf[0]
-        self._suppress_junk = False
+        self._run: HJ212Error | None = None  # error being extended by contiguous garbage of its kind
+        self._run_end = -1  # stream offset where the current (or last reported) run ends
+        self._continues = False  # the last reported run reached the end of the buffer
+        self.garbage_bytes = 0
 
     @property
     def pending(self) -> int:
@@ -433,79 +456,110 @@ class FrameSplitter:
         out: list[bytes | HJ212Error] = []
         pos = 0
         n = len(buf)
+        find = buf.find
+        search = _FRAME_START.search
+        nm = None  # the next frame start found by the previous step, reused when we resume there
         while pos < n:
-            start = buf.find(b"##", pos)
-            if start < 0:
-                keep = n - 1 if buf.endswith(b"#") else n
+            if nm is not None and nm.start() == pos:
+                m = nm
+            elif buf.startswith(b"###", pos):
+                # a run of '#' (the classic flood) defeats the regex's prefix scan: strip it in one
+                # call; only its last two bytes can begin a frame
+                m = search(buf, _HASH_RUN.match(buf, pos).end() - 2)
+            else:
+                m = search(buf, pos)
+            if m is None:
+                keep = _partial_start(buf, pos, n)
                 self._junk(buf, pos, keep, out)
                 pos = keep
                 break
+            start = m.start()
             if start > pos:
                 self._junk(buf, pos, start, out)
-            self._suppress_junk = False
-            pos = start
-            if n - start < 6:
-                break
-            digits = buf[start + 2:start + 6]
-            if not (digits.isdigit() and digits.isascii()):
-                nxt = buf.find(b"##", start + 2)
-                stop = nxt if nxt >= 0 else n
-                out.append(FramingError(f"length field {digits!r} is not 4 decimal digits",
-                                        self._offset + start + 2, buf[start:stop]))
-                self._suppress_junk = nxt < 0
-                pos = stop
-                continue
-            declared = int(digits)
+            declared = int(buf[start + 2:start + 6])
+            nm = search(buf, start + 2)
+            nxt = nm.start() if nm is not None else n
             if declared > self.max_segment:
-                nxt = buf.find(b"##", start + 2)
-                stop = nxt if nxt >= 0 else n
-                out.append(LengthError(f"declared length {declared} exceeds the cap of {self.max_segment}",
-                                       self._offset + start + 2, buf[start:stop]))
-                self._suppress_junk = nxt < 0
-                pos = stop
+                self._fail(LengthError, f"declared length {declared} exceeds the cap of {self.max_segment}",
+                           start, nxt, buf, out, at=start + 2)
+                pos = nxt
                 continue
             end = start + 6 + declared + 6
-            # a CR LF before the declared end: the length field overstates the frame
-            early = buf.find(b"\r\n", start + 6, min(end - 2, n))
+            # a CR LF before the declared end (and before the next frame): the length field overstates it
+            early = find(b"\r\n", start + 6, min(end - 2, nxt))
             if early >= 0:
-                out.append(buf[start:early + 2])
-                pos = early + 2
+                pos = self._frame(buf, start, early + 2, out)
                 continue
-            if n < end:
-                break  # half packet: wait for more
-            if buf[end - 2:end] == b"\r\n":
-                out.append(buf[start:end])
-                pos = end
-                continue
-            # the length field understates the frame: end at the next CR LF unless a new frame starts first
-            crlf = buf.find(b"\r\n", end - 2)
-            nxt = buf.find(b"##", start + 2)
-            if crlf >= 0 and (nxt < 0 or crlf < nxt):
-                out.append(buf[start:crlf + 2])
-                pos = crlf + 2
-                continue
-            if nxt >= 0:
-                out.append(FramingError("frame has no CR LF tail", self._offset + start, buf[start:nxt]))
+            if end <= nxt:
+                if buf[end - 2:end] == b"\r\n":
+                    pos = self._frame(buf, start, end, out)
+                    continue
+                # the length field understates the frame: end at the next CR LF unless a frame starts first
+                crlf = find(b"\r\n", end - 2, nxt)
+                if crlf >= 0:
+                    pos = self._frame(buf, start, crlf + 2, out)
+                    continue
+            if nm is not None:
+                self._fail(FramingError, "frame has no CR LF tail", start, nxt, buf, out)
                 pos = nxt
                 continue
             if n - start > self.max_segment + 12:
-                out.append(FramingError("frame has no CR LF tail within the size cap",
-                                        self._offset + start, buf[start:n]))
-                self._suppress_junk = True
+                self._fail(FramingError, "frame has no CR LF tail within the size cap", start, n, buf, out)
                 pos = n
                 continue
-            break
+            break  # half packet: wait for more
+        self._flush(out, pos >= n or self._run_end == self._offset + pos)
         self._buf = buf[pos:]
         self._offset += pos
         return out
+
+    def _frame(self, buf: bytes, a: int, b: int, out: list) -> int:
+        self._flush(out, False)
+        self._continues = False
+        out.append(buf[a:b])
+        return b
 
     def _junk(self, buf: bytes, a: int, b: int, out: list) -> None:
         if b <= a:
             return
         chunk = buf[a:b]
-        if self._suppress_junk or not chunk.strip():
+        body = chunk.strip()
+        if not body:
+            return  # CR LF or blanks between frames: harmless
+        lead = len(chunk) - len(chunk.lstrip())
+        if lead and self._run_end != self._offset + a:
+            a += lead  # blanks after a frame are not part of the junk that follows them
+            chunk = chunk[lead:]
+        if chunk.startswith(b"##"):
+            self._fail(FramingError, f"length field {chunk[2:6]!r} is not 4 decimal digits", a, b, buf, out, at=a + 2)
+        else:
+            self._fail(FramingError, f"{len(chunk)} bytes outside any frame", a, b, buf, out)
+
+    def _fail(self, cls, message: str, a: int, b: int, buf: bytes, out: list, at: int | None = None) -> None:
+        """Bytes ``buf[a:b]`` are garbage: extend the current run of the same kind or start one."""
+        start = self._offset + a
+        nbytes = b - a
+        self.garbage_bytes += nbytes
+        run = self._run
+        if run is not None and type(run) is cls and self._run_end == start:
+            run.skipped += nbytes
+            self._run_end = start + nbytes
             return
-        out.append(FramingError(f"{len(chunk)} bytes outside any frame", self._offset + a, chunk[:1024]))
+        self._flush(out, False)
+        if self._continues and self._run_end == start:
+            self._run_end = start + nbytes  # the run reported by an earlier feed goes on: counted only
+            return
+        self._continues = False
+        err = cls(message, self._offset + (a if at is None else at), buf[a:min(b, a + 1024)])
+        err.skipped = nbytes
+        self._run = err
+        self._run_end = start + nbytes
+
+    def _flush(self, out: list, at_end: bool) -> None:
+        if self._run is not None:
+            out.append(self._run)
+            self._run = None
+            self._continues = at_end
 
 
 # --------------------------------------------------------------------------------------------
