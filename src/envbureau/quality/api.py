@@ -73,7 +73,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Target
-        fields = ["id", "jurisdiction", "year", "indicator", "value", "issued_by", "note"]
+        fields = ["id", "jurisdiction", "year", "indicator", "section_scope", "basis", "value", "issued_by", "note"]
 
 
 DAILY_FIELDS = ["date", "so2", "no2", "co", "pm10", "pm25", "o3_8h", "o3_1h", "iaqi_so2", "iaqi_no2", "iaqi_co",
@@ -261,3 +261,44 @@ class AssessmentView(APIView):
         except (ValueError, KeyError) as e:
             raise ValidationError({"period": str(e)}) from None
         return Response(assess_air(j, period))
+
+
+class WaterAssessmentView(APIView):
+    """GET ?jurisdiction=110000&year=2016[&month=|&quarter=|&half=|&from=&to=][&scope=national|provincial|city|county]
+    → the water assessment (the same keys as `envbureau assess water --json`), with ``yoy``."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("jurisdiction", str, required=True, description="区划代码, e.g. 110000"),
+                    OpenApiParameter("year", int), OpenApiParameter("month", int), OpenApiParameter("quarter", int),
+                    OpenApiParameter("half", int, description="1 上半年, 2 下半年"),
+                    OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE),
+                    OpenApiParameter("scope", str, enum=["national", "provincial", "city", "county"],
+                                     description="control level and above: 国考/国省考/市考及以上/县控及以上")],
+        responses={200: OpenApiTypes.OBJECT},
+        description="Water assessment of the sections in scope: class_1_2_share, class_1_3_share, worse_v_share "
+                    "(count and %), meeting_target_rate, sections with last year's class, yoy in percentage points.")
+    def get(self, request):
+        from .assessment import make_period
+        from .water import assess_water, check_scope
+
+        if not has_perm(request.user, "quality.view"):
+            raise PermissionDenied
+        q = request.query_params
+        code = q.get("jurisdiction")
+        if not code:
+            raise ValidationError({"jurisdiction": "required"})
+        j = get_scoped_object(Jurisdiction.objects.all(), request.user, "view", code=code)
+        try:
+            scope = check_scope(q.get("scope"))
+        except ValueError as e:
+            raise ValidationError({"scope": str(e)}) from None
+        try:
+            ints = {k: int(q[k]) if q.get(k) else None for k in ("year", "month", "quarter", "half")}
+            if any(v is not None and not (0 < v < 10000) for v in ints.values()):
+                raise ValueError("out of range")
+            period = make_period(ints["year"], ints["month"], q.get("from"), q.get("to"), ints["quarter"], ints["half"])
+        except (ValueError, KeyError) as e:
+            raise ValidationError({"period": str(e)}) from None
+        return Response(assess_water(j, period, request.user, scope=scope, compare=True))

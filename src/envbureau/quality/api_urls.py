@@ -14,4 +14,5 @@ router.register("city-daily", api.CityDailyViewSet)
 router.register("period-stats", api.AirPeriodStatViewSet)
 router.register("warnings", api.WarningViewSet)
 
-urlpatterns = [path("assessment/", api.AssessmentView.as_view(), name="quality-assessment")] + router.urls
+urlpatterns = [path("assessment/", api.AssessmentView.as_view(), name="quality-assessment"),
+               path("water-assessment/", api.WaterAssessmentView.as_view(), name="quality-water-assessment")] + router.urls

@@ -58,7 +58,8 @@ class Period:
         return Period(s - dt.timedelta(days=self.days), s - dt.timedelta(days=1), "上期")
 
 
-def make_period(year: int | None = None, month: int | None = None, start=None, end=None, quarter=None) -> Period:
+def make_period(year: int | None = None, month: int | None = None, start=None, end=None, quarter=None,
+                half=None) -> Period:
     if start or end:
         s = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
         e = end if isinstance(end, dt.date) else dt.date.fromisoformat(str(end))
@@ -71,7 +72,14 @@ def make_period(year: int | None = None, month: int | None = None, start=None, e
         s = dt.date(year, month, 1)
         e = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
         return Period(s, e, f"{year}年{month}月")
+    if half:
+        if half not in (1, 2):
+            raise ValueError("half must be 1 or 2")
+        return Period(dt.date(year, 1 if half == 1 else 7, 1), dt.date(year, 6, 30) if half == 1 else dt.date(year, 12, 31),
+                      f"{year}年{'上' if half == 1 else '下'}半年")
     if quarter:
+        if quarter not in (1, 2, 3, 4):
+            raise ValueError("quarter must be 1 to 4")
         s = dt.date(year, 3 * (quarter - 1) + 1, 1)
         e = dt.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - dt.timedelta(days=1)
         return Period(s, e, f"{year}年第{'一二三四'[quarter - 1]}季度")

@@ -69,13 +69,37 @@ class TargetIndicator(models.TextChoices):
     GOOD_DAY_RATIO = "good_day_ratio", _("优良天数比率(%) ≥")
     HEAVY_DAYS = "heavy_days", _("重污染天数(天) ≤")
     COMPOSITE_INDEX = "composite_index", _("综合指数 ≤")
+    PM10_MEAN = "pm10_mean", _("PM10平均浓度(微克/立方米) ≤")
+    NO2_MEAN = "no2_mean", _("NO2平均浓度(微克/立方米) ≤")
+    O3_P90 = "o3_8h_p90", _("O3日最大8小时平均第90百分位浓度(微克/立方米) ≤")
     WATER_CLASS3_SHARE = "water_class3_share", _("Ⅰ～Ⅲ类断面比例(%) ≥")
+    WATER_CLASS2_SHARE = "water_class2_share", _("Ⅰ～Ⅱ类断面比例(%) ≥")
+    WATER_WORSE_V_SHARE = "water_worse_v_share", _("劣Ⅴ类断面比例(%) ≤")
+    WATER_TARGET_RATE = "water_target_rate", _("断面水质达标率(%) ≥")
     DRINKING_COMPLIANCE = "drinking_compliance", _("饮用水水源地达标率(%) ≥")
 
 
 # direction of each target: "le" = the value must stay at or below, "ge" = at or above
 TARGET_DIRECTION = {"pm25_mean": "le", "good_day_ratio": "ge", "heavy_days": "le", "composite_index": "le",
-                    "water_class3_share": "ge", "drinking_compliance": "ge"}
+                    "pm10_mean": "le", "no2_mean": "le", "o3_8h_p90": "le",
+                    "water_class3_share": "ge", "water_class2_share": "ge", "water_worse_v_share": "le",
+                    "water_target_rate": "ge", "drinking_compliance": "ge"}
+
+
+class WaterScope(models.TextChoices):
+    """Control-level scope of a water figure: "this level and above"."""
+
+    NATIONAL = "national", _("国考断面")
+    PROVINCIAL = "provincial", _("国省考断面")
+    CITY = "city", _("市考及以上断面")
+    COUNTY = "county", _("县控及以上断面")
+
+
+class TargetBasis(models.TextChoices):
+    """Whose value is judged against an air target: the jurisdiction's own, or the mean of its counties."""
+
+    OWN = "own", _("本级数值")
+    COUNTY_MEAN = "county_mean", _("下辖区县平均值")
 
 
 class WarningKind(models.TextChoices):

@@ -36,7 +36,7 @@ class NoiseStationForm(forms.ModelForm):
 class TargetForm(forms.ModelForm):
     class Meta:
         model = Target
-        fields = ["jurisdiction", "year", "indicator", "value", "issued_by", "note"]
+        fields = ["jurisdiction", "year", "indicator", "section_scope", "basis", "value", "issued_by", "note"]
 
 
 class AirThresholdForm(forms.ModelForm):

@@ -48,7 +48,8 @@ noise_stations = Crud(NoiseStation, form_class=NoiseStationForm, filterset_class
 target_list = Crud(Target, form_class=TargetForm, filterset_class=TargetFilter, url_prefix="target-list",
                    namespace="quality", title=_("目标任务清单"),
                    columns=[("jurisdiction", _("区划")), ("year", _("年度")), ("indicator", _("指标")),
-                            ("value", _("目标值")), ("issued_by", _("下达单位"))])
+                            ("section_scope", _("断面范围")), ("basis", _("考核口径")), ("value", _("目标值")),
+                            ("issued_by", _("下达单位"))])
 thresholds = Crud(AirThreshold, form_class=AirThresholdForm, url_prefix="thresholds", namespace="quality",
                   title=_("空气预警阈值"),
                   columns=[("pollutant", _("污染物")), ("hourly_limit", _("小时阈值")), ("jurisdiction", _("区划")),

@@ -285,7 +285,24 @@ def category_months(j, year):
 # targets and their progress
 # ---------------------------------------------------------------------------
 TARGET_SOURCE = {"pm25_mean": "pm25_mean", "good_day_ratio": "good_day_ratio", "heavy_days": "heavy_days",
-                 "composite_index": "composite_index"}
+                 "composite_index": "composite_index", "pm10_mean": "pm10_mean", "no2_mean": "no2_mean",
+                 "o3_8h_p90": "o3_8h_p90"}
+WATER_TARGET_SOURCE = {"water_class3_share": "class_1_3_share", "water_class2_share": "class_1_2_share",
+                       "water_worse_v_share": "worse_v_share", "water_target_rate": "meeting_target_rate"}
+
+
+def target_met(value, t) -> bool | None:
+    if value is None:
+        return None
+    return value <= t.value if TARGET_DIRECTION[t.indicator] == "le" else value >= t.value
+
+
+def county_mean(j, period, key, memo=None) -> tuple[float | None, int]:
+    """Arithmetic mean of a figure over the counties (child jurisdictions with air results) that have it
+    — the "county-mean" target rule; returns (mean, number of counties averaged)."""
+    kids = Jurisdiction.objects.filter(parent=j, pk__in=CityDaily.objects.values("jurisdiction_id").distinct())
+    vals = [v for v in (A.assess_air(k, period, compare=False, memo=memo).get(key) for k in kids) if v is not None]
+    return (sum(vals) / len(vals) if vals else None), len(vals)
 
 
 def target_progress(j, year, air_only: bool = False, memo=None) -> list[dict]:
@@ -308,28 +325,38 @@ def target_progress(j, year, air_only: bool = False, memo=None) -> list[dict]:
         d = {"target": t, "label": t.get_indicator_display(), "value": t.value, "current": None, "previous": None,
              "projected": None, "status": "无数据", "direction": TARGET_DIRECTION[t.indicator]}
         key = TARGET_SOURCE.get(t.indicator)
-        if key and ytd is not None:
+        if t.section_scope:
+            d["label"] = f"{t.get_section_scope_display()}{d['label']}"
+        if key and ytd is not None and t.basis == "county_mean":
+            d["current"], n = county_mean(j, ytd_p, key, memo)
+            d["previous"], _n = county_mean(j, ytd_p.shifted_year(-1), key, memo)
+            d["label"] = f"{d['label']}({n}个区县平均)"
+            d["period"] = ytd["period"]["label"]
+            ok = target_met(d["current"], t)
+            if ok is not None:
+                d["status"] = "目前达到目标" if ok else "目前未达目标"
+        elif key and ytd is not None:
             d["current"], d["previous"] = ytd.get(key), prev.get(key)
             d["projected"] = proj.get(key) if proj else None
             d["period"] = ytd["period"]["label"]
-            cur = d["current"]
-            if cur is not None:
-                ok = cur <= t.value if d["direction"] == "le" else cur >= t.value
+            ok = target_met(d["current"], t)
+            if ok is not None:
                 d["status"] = "目前达到目标" if ok else "目前未达目标"
             if d["projected"] is not None:
-                pk = d["projected"] <= t.value if d["direction"] == "le" else d["projected"] >= t.value
-                d["projection_text"] = "预计全年可完成" if pk else "预计全年难以完成"
-        elif t.indicator in ("water_class3_share", "drinking_compliance") and ytd is not None:
+                d["projection_text"] = "预计全年可完成" if target_met(d["projected"], t) else "预计全年难以完成"
+        elif (t.indicator in WATER_TARGET_SOURCE or t.indicator == "drinking_compliance") and ytd is not None:
             from .water import assess_water
 
             def pick(w, t=t):
-                return w["class_1_3_share"] if t.indicator == "water_class3_share" else w["drinking"]["rate"]
+                return w["drinking"]["rate"] if t.indicator == "drinking_compliance" else w[WATER_TARGET_SOURCE[t.indicator]]
 
-            d["current"] = pick(assess_water(j, ytd_p))
-            d["previous"] = pick(assess_water(j, ytd_p.shifted_year(-1)))
+            scope = t.section_scope or None
+            d["current"] = pick(assess_water(j, ytd_p, scope=scope))
+            d["previous"] = pick(assess_water(j, ytd_p.shifted_year(-1), scope=scope))
             d["period"] = ytd_p.label
-            if d["current"] is not None:
-                d["status"] = "目前达到目标" if d["current"] >= t.value else "目前未达目标"
+            ok = target_met(d["current"], t)
+            if ok is not None:
+                d["status"] = "目前达到目标" if ok else "目前未达目标"
         else:
             d["status"] = "见水环境页面"
         out.append(d)
@@ -616,10 +643,16 @@ def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, s
     parts = []
     for t in targets:
         key = TARGET_SOURCE.get(t.indicator)
-        if key is None or r.get(key) is None:
+        if key is None:
             continue
-        ok = r[key] <= t.value if TARGET_DIRECTION[t.indicator] == "le" else r[key] >= t.value
-        parts.append(f"{t.get_indicator_display().rstrip(' ≤≥')}目标{t.value:g}{'(已完成)' if ok else '(未完成)'}")
+        value, basis = r.get(key), ""
+        if t.basis == "county_mean":
+            value, n = county_mean(j, period, key)
+            basis = f"({n}个区县平均{A.fmt(value, key)})"
+        ok = target_met(value, t)
+        if ok is None:
+            continue
+        parts.append(f"{t.get_indicator_display().rstrip(' ≤≥')}目标{t.value:g}{basis}{'(已完成)' if ok else '(未完成)'}")
     if parts:
         out.append([("目标任务：" + "；".join(parts) + ("(本期非全年,仅供参考)" if period.days < 365 else "") + "。", None, "")])
     out.append([(f"评价依据：{'；'.join(f'{k} {v}天' for k, v in r['rules'].items())}；{r['limits']}；"

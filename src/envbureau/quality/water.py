@@ -69,21 +69,50 @@ def rebuild_section_classes(section_dates: dict[int, set]) -> int:
     return n
 
 
-def sections_of(jurisdiction, user=None):
+#: control-level scope "this level and above" (国考 ⊂ 国省考 ⊂ 市考及以上 ⊂ 县控及以上 = all sections)
+WATER_SCOPES = {
+    "national": ("国考断面", ("national",)),
+    "provincial": ("国省考断面", ("national", "provincial")),
+    "city": ("市考及以上断面", ("national", "provincial", "city")),
+    "county": ("县控及以上断面", ("national", "provincial", "city", "county")),
+}
+
+
+def scope_label(scope: str | None) -> str:
+    return WATER_SCOPES[scope][0] if scope else "全部断面"
+
+
+def check_scope(scope: str | None) -> str | None:
+    if scope in (None, ""):
+        return None
+    if scope not in WATER_SCOPES:
+        raise ValueError(f"scope must be one of {', '.join(WATER_SCOPES)}")
+    return scope
+
+
+def sections_of(jurisdiction, user=None, scope: str | None = None):
     from .models import WaterSection
 
     qs = WaterSection.objects.filter(jurisdiction__path__startswith=jurisdiction.path, active=True)
+    if scope:
+        qs = qs.filter(control_level__in=WATER_SCOPES[check_scope(scope)][1])
     if user is not None:
         qs = qs.restrict(user, "view")
     return list(qs.select_related("jurisdiction").order_by("code"))
 
 
-def assess_water(jurisdiction, period, user=None) -> dict:
-    """Class of each section over the period (means of its samples), share of Ⅰ–Ⅲ, worse than Ⅴ,
-    sections meeting their target, city CWQI — all by envbureau.standards.water."""
+def _share(k: int, n: int):
+    return round(100 * k / n, 1) if n else None
+
+
+def assess_water(jurisdiction, period, user=None, *, scope: str | None = None, compare: bool = False) -> dict:
+    """Class of each section over the period (means of its samples), shares of Ⅰ–Ⅱ, Ⅰ–Ⅲ and worse than
+    Ⅴ (count and %), sections meeting their target and the rate, city CWQI — all by
+    envbureau.standards.water.  ``scope``: control level "and above" (WATER_SCOPES).  ``compare``:
+    add ``yoy``, the same period last year (each section's class then, changes in percentage points)."""
     from .models import WaterSample
 
-    secs = sections_of(jurisdiction, user)
+    secs = sections_of(jurisdiction, user, scope)
     rows, means, wbs = [], [], []
     samples = {}
     for s in WaterSample.objects.filter(section__in=secs, time__date__gte=period.start, time__date__lte=period.end):
@@ -103,21 +132,67 @@ def assess_water(jurisdiction, period, user=None) -> dict:
             wbs.append(sec.water_body_type)
     classed = [r for r in rows if r["class_number"]]
     n = len(classed)
+    n12 = sum(1 for r in classed if r["class_number"] <= 2)
     n13 = sum(1 for r in classed if r["class_number"] <= 3)
     n6 = sum(1 for r in classed if r["class_number"] == 6)
+    n_meet = sum(1 for r in classed if r["meets_target"])
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore")
         cwqi = std_water.cwqi_city(means, wbs) if means else None
     drinking = drinking_compliance(jurisdiction, {r["code"]: r for r in rows}, user)
-    return {"jurisdiction": {"code": jurisdiction.code, "name": jurisdiction.name}, "drinking": drinking,
+    out = {"jurisdiction": {"code": jurisdiction.code, "name": jurisdiction.name}, "drinking": drinking,
             "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label},
-            "n_sections": n, "n_class_1_3": n13, "class_1_3_share": round(100 * n13 / n, 1) if n else None,
-            "n_worse_v": n6, "worse_v_share": round(100 * n6 / n, 1) if n else None,
-            "n_meeting_target": sum(1 for r in classed if r["meets_target"]),
+            "scope": scope, "scope_label": scope_label(scope),
+            "n_sections": n, "n_sections_listed": len(rows),
+            "n_class_1_2": n12, "class_1_2_share": _share(n12, n),
+            "n_class_1_3": n13, "class_1_3_share": _share(n13, n),
+            "n_worse_v": n6, "worse_v_share": _share(n6, n),
+            # 达标率 = sections meeting their target class ÷ sections assessed (with a class this period)
+            "n_meeting_target": n_meet, "meeting_target_rate": _share(n_meet, n),
             "class_counts": {std_water.class_name(c): sum(1 for r in classed if r["class_number"] == c) for c in range(1, 7)},
             "grade": std_water.set_grade(n, n13, n6) if n >= 5 else None,
             "cwqi": None if cwqi is None else round(cwqi, 2), "sections": rows, "rules": WATER_RULES,
             "synthetic": any(r["synthetic"] for r in rows)}
+    if compare:
+        base_p = period.shifted_year(-1)
+        out["yoy"] = water_changes(out, assess_water(jurisdiction, base_p, user, scope=scope), base_p)
+    return out
+
+
+def points_words(points) -> str:
+    """A change of a share in percentage points (report-formats §0.1): "上升2.5个百分点";
+    a change that rounds to 0.0 is "与上年同期持平" (no significant change)."""
+    if points is None:
+        return ""
+    txt = f"{abs(points):.1f}"
+    if txt == "0.0":
+        return "与上年同期持平"
+    return f"同比{'上升' if points > 0 else '下降'}{txt}个百分点"
+
+
+def class_change_words(now: int | None, base: int | None) -> str:
+    """"由Ⅳ类好转至Ⅲ类" / "由Ⅱ类变差为Ⅲ类" / "持平" (report-formats §0.1, water class)."""
+    if not now or not base:
+        return ""
+    if now == base:
+        return "持平"
+    a, b = std_water.class_name(base), std_water.class_name(now)
+    return f"由{a}类好转至{b}类" if now < base else f"由{a}类变差为{b}类"
+
+
+def water_changes(cur: dict, base: dict, base_period) -> dict:
+    """Year on year: each section's class last year and the change in words; shares and the target
+    rate in percentage points, from the reported (one-decimal) shares."""
+    last = {s["code"]: s["class_number"] for s in base["sections"]}
+    for s in cur["sections"]:
+        s["class_last_year"] = std_water.class_name(last[s["code"]]) if last.get(s["code"]) else None
+        s["class_change"] = class_change_words(s["class_number"], last.get(s["code"]))
+    out = {"period": base["period"], "n_sections": base["n_sections"]}
+    for key in ("class_1_2_share", "class_1_3_share", "worse_v_share", "meeting_target_rate"):
+        a, b = cur[key], base[key]
+        pts = None if a is None or b is None else round(a - b, 1)
+        out[key] = {"now": a, "base": b, "points": pts, "text": points_words(pts)}
+    return out
 
 
 def drinking_compliance(jurisdiction, section_rows: dict, user=None) -> dict:

@@ -15,7 +15,7 @@ from envbureau.standards import water as std_water
 from . import assessment as A
 from .models import NoiseLeq, NoiseStation, SectionPeriodClass, WaterSection
 from .views import _ctx, _export, _need_view
-from .water import assess_water, noise_compliance
+from .water import WATER_SCOPES, assess_water, check_scope, noise_compliance
 
 CLASS_COLOURS = {1: "#CCFFFF", 2: "#00CCFF", 3: "#00FF00", 4: "#FFFF00", 5: "#FF9B00", 6: "#FF0000"}
 
@@ -47,9 +47,14 @@ def water_dashboard(request):
     j, year = _pick(request, choices, years)
     if j is None:
         return render(request, "quality/empty.html", {"title": _("水环境质量")})
-    period = A.make_period(year)
-    r = assess_water(j, period, request.user)
-    secs = {s.pk: s for s in restrict(WaterSection.objects.filter(jurisdiction__path__startswith=j.path), request.user, "view")}
+    period = water_period(request, year)
+    try:
+        scope = check_scope(request.GET.get("scope"))
+    except ValueError:
+        raise Http404 from None
+    r = assess_water(j, period, request.user, scope=scope, compare=True)
+    secs = {s.pk: s for s in restrict(WaterSection.objects.filter(jurisdiction__path__startswith=j.path), request.user, "view")
+            if not scope or s.control_level in WATER_SCOPES[scope][1]}
     monthly = {}
     for c in SectionPeriodClass.objects.filter(section_id__in=secs, period="month", start__year=year):
         monthly[(c.section_id, c.start.month)] = c
@@ -74,13 +79,15 @@ def water_dashboard(request):
               for x in r["sections"] for secs_by_code in [next(s for s in secs.values() if s.code == x["code"])]
               if secs_by_code.longitude is not None]
     charts = [
-        {"id": "sections", "title": f"{year}年断面水质类别(填充色=类别,边框绿=达标/红=未达目标)", "option": {
+        {"id": "sections", "title": f"{period.label}{r['scope_label']}水质类别(填充色=类别,边框绿=达标/红=未达目标)", "option": {
             "tooltip": {}, "xAxis": {"type": "value", "scale": True, "name": "经度"},
             "yAxis": {"type": "value", "scale": True, "name": "纬度"},
             "series": [{"type": "scatter", "symbolSize": 20, "data": points,
                         "label": {"show": True, "position": "right", "formatter": "{b}"}}]},
-         "header": ["断面", "河流", "控制级别", "目标", "年度类别", "达标", "超标项目(倍数)", "样品数"],
-         "rows": [[x["name"], x["river"], x["control_level"], x["target"], x["class"], "是" if x["meets_target"] else "否",
+         "header": ["断面", "河流", "控制级别", "目标", "本期类别", "上年同期类别", "同比变化", "达标", "超标项目(倍数)",
+                    "样品数"],
+         "rows": [[x["name"], x["river"], x["control_level"], x["target"], x["class"], x.get("class_last_year"),
+                   x.get("class_change", ""), "—" if not x["class"] else ("是" if x["meets_target"] else "否"),
                    "、".join(f"{k}({v})" for k, v in x["target_exceedance"].items()), x["n_samples"]] for x in r["sections"]]},
         {"id": "share", "title": f"{year}年各月Ⅰ～Ⅲ类断面比例(%)", "half": True, "option": {
             "tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [f"{m}月" for m in months]},
@@ -91,12 +98,16 @@ def water_dashboard(request):
                 {"name": k, "value": v, "itemStyle": {"color": CLASS_COLOURS[i + 1]}}
                 for i, (k, v) in enumerate(r["class_counts"].items()) if v]}]},
          "header": ["类别", "断面数"], "rows": [[k, v] for k, v in r["class_counts"].items()]},
+        {"id": "figures", "title": f"{period.label}{r['scope_label']}水质指标(同比:{r['yoy']['period']['label']})",
+         "header": ["指标", "断面数", "比例(%)", "上年同期(%)", "同比(百分点)", "表述"],
+         "rows": water_figure_rows(r)},
     ]
     # districts (or streets) by water quality index CWQI, with the change on last year (lower = better)
     units = [u for u in choices if u.parent_id == j.pk]
     ranking = []
     for u in units:
-        now, base = assess_water(u, period, request.user), assess_water(u, period.shifted_year(-1), request.user)
+        now = assess_water(u, period, request.user, scope=scope)
+        base = assess_water(u, period.shifted_year(-1), request.user, scope=scope)
         if now["cwqi"] is None:
             continue
         delta = None if not base["cwqi"] else round(100 * (now["cwqi"] - base["cwqi"]) / base["cwqi"], 1)
@@ -115,7 +126,34 @@ def water_dashboard(request):
         return resp
     return render(request, "quality/water_dashboard.html",
                   _ctx(request, j, period, choices, charts=charts, monthly=monthly_chart, r=r, title=_("水环境质量"),
-                       years_override=years))
+                       years_override=years, scopes=WATER_SCOPES, scope=scope or ""))
+
+
+def water_period(request, year: int) -> A.Period:
+    """Any period: the year, ?month=, ?quarter=, ?half= (1 上半年, 2 下半年) or ?from=&to= (dates)."""
+    g = request.GET
+    try:
+        if g.get("from") or g.get("to"):
+            return A.make_period(start=g.get("from"), end=g.get("to"))
+        return A.make_period(year, int(g["month"]) if g.get("month") else None,
+                             quarter=int(g["quarter"]) if g.get("quarter") else None,
+                             half=int(g["half"]) if g.get("half") else None)
+    except (ValueError, TypeError):
+        raise Http404 from None
+
+
+def water_figure_rows(r: dict) -> list[list]:
+    """The report's water figures: shares of Ⅰ–Ⅱ, Ⅰ–Ⅲ, 劣Ⅴ and the target rate, as count and %, with
+    the change on the same period last year in percentage points."""
+    yoy = r.get("yoy") or {}
+    rows = []
+    for label, n_key, key in (("Ⅰ～Ⅱ类(优Ⅱ)", "n_class_1_2", "class_1_2_share"),
+                              ("Ⅰ～Ⅲ类(优Ⅲ)", "n_class_1_3", "class_1_3_share"),
+                              ("劣Ⅴ类", "n_worse_v", "worse_v_share"),
+                              ("达到目标(达标率)", "n_meeting_target", "meeting_target_rate")):
+        c = yoy.get(key) or {}
+        rows.append([label, f"{r[n_key]}/{r['n_sections']}", r[key], c.get("base"), c.get("points"), c.get("text", "")])
+    return rows
 
 
 @login_required

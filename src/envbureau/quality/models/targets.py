@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.models import Jurisdiction
 from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
 
-from ..choices import TargetIndicator, WarningKind, WarningState
+from ..choices import TargetBasis, TargetIndicator, WarningKind, WarningState, WaterScope
 
 
 class Target(models.Model):
@@ -16,6 +16,10 @@ class Target(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     indicator = models.CharField(_("指标"), max_length=24, choices=TargetIndicator.choices)
     value = models.FloatField(_("目标值"))
+    # water targets: the sections they cover ("国省考断面优Ⅲ比例达到…"); blank = all sections
+    section_scope = models.CharField(_("断面范围"), max_length=12, choices=WaterScope.choices, blank=True)
+    # air targets: judged on the jurisdiction's own value or on the mean of its counties' values
+    basis = models.CharField(_("考核口径"), max_length=12, choices=TargetBasis.choices, default=TargetBasis.OWN)
     issued_by = models.CharField(_("下达单位"), max_length=100, blank=True)
     note = models.TextField(_("备注"), blank=True)
 
@@ -26,11 +30,12 @@ class Target(models.Model):
         verbose_name = _("目标任务")
         verbose_name_plural = _("目标任务")
         ordering = ["-year", "jurisdiction__path", "indicator"]
-        constraints = [models.UniqueConstraint(fields=["jurisdiction", "year", "indicator"],
-                                               name="quality_target_unique")]
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "year", "indicator", "section_scope"],
+                                               name="quality_target_unique_scope")]
 
     def __str__(self):
-        return f"{self.jurisdiction} {self.year} {self.get_indicator_display()} {self.value:g}"
+        scope = f" {self.get_section_scope_display()}" if self.section_scope else ""
+        return f"{self.jurisdiction} {self.year}{scope} {self.get_indicator_display()} {self.value:g}"
 
 
 class Warning(models.Model):

@@ -15,24 +15,30 @@ class Command(BaseCommand):
         g = parser.add_mutually_exclusive_group()
         g.add_argument("--month", type=int)
         g.add_argument("--quarter", type=int, choices=[1, 2, 3, 4])
+        g.add_argument("--half", type=int, choices=[1, 2], help="1 上半年, 2 下半年")
         parser.add_argument("--from", dest="start")
         parser.add_argument("--to", dest="end")
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--no-compare", action="store_true", help="skip year-on-year / previous period")
+        parser.add_argument("--scope", choices=["national", "provincial", "city", "county"],
+                            help="water: sections of this control level and above (国考/国省考/市考及以上/县控及以上)")
 
-    def handle(self, *args, medium, jurisdiction, year, month, quarter, start, end, json: bool = False, **opts):
+    def handle(self, *args, medium, jurisdiction, year, month, quarter, start, end, json: bool = False, half=None,
+               scope=None, **opts):
         from envbureau.core.models import Jurisdiction
         from envbureau.quality.assessment import make_period
 
         j = Jurisdiction.objects.filter(code=jurisdiction).first()
         if j is None:
             raise CommandError(f"unknown jurisdiction {jurisdiction}")
-        if (start or end) and (month or quarter):
-            raise CommandError("--from/--to cannot be combined with --month/--quarter")
+        if (start or end) and (month or quarter or half):
+            raise CommandError("--from/--to cannot be combined with --month/--quarter/--half")
+        if scope and medium != "water":
+            raise CommandError("--scope is for water")
         if bool(start) != bool(end):
             raise CommandError("--from and --to go together")
         try:
-            period = make_period(year, month, start, end, quarter)
+            period = make_period(year, month, start, end, quarter, half)
         except ValueError as e:
             raise CommandError(str(e)) from None
         if medium == "air":
@@ -43,7 +49,7 @@ class Command(BaseCommand):
         else:
             from envbureau.quality.water import assess_water
 
-            result = assess_water(j, period)
+            result = assess_water(j, period, scope=scope, compare=not opts.get("no_compare"))
             text = None if json else water_table(result)
         if json:
             self.stdout.write(_dumps(result))
@@ -93,19 +99,32 @@ def air_table(r: dict) -> str:
     return "\n".join(lines)
 
 
+def _pct(v) -> str:
+    return "—" if v is None else f"{v:.1f}%"
+
+
 def water_table(r: dict) -> str:
-    lines = [f"{r['jurisdiction']['name']} {r['period']['label']} 地表水环境质量评价", ""]
-    lines.append(f"断面数 {r['n_sections']}，Ⅰ～Ⅲ类 {r['n_class_1_3']} 个({r['class_1_3_share']}%)，"
-                 f"劣Ⅴ类 {r['n_worse_v']} 个，达到目标 {r['n_meeting_target']} 个")
+    lines = [f"{r['jurisdiction']['name']} {r['period']['label']} {r['scope_label']} 地表水环境质量评价", ""]
+    lines.append(f"断面数 {r['n_sections']}，Ⅰ～Ⅲ类 {r['n_class_1_3']} 个({_pct(r['class_1_3_share'])})，"
+                 f"其中Ⅰ～Ⅱ类 {r['n_class_1_2']} 个({_pct(r['class_1_2_share'])})，"
+                 f"劣Ⅴ类 {r['n_worse_v']} 个({_pct(r['worse_v_share'])})，"
+                 f"达到目标 {r['n_meeting_target']} 个(达标率 {_pct(r['meeting_target_rate'])})")
+    yoy = r.get("yoy")
+    if yoy:
+        parts = [f"{label}{_pct(yoy[key]['base'])}，{yoy[key]['text'] or '—'}" for label, key in (
+            ("Ⅰ～Ⅲ类", "class_1_3_share"), ("Ⅰ～Ⅱ类", "class_1_2_share"), ("劣Ⅴ类", "worse_v_share"),
+            ("达标率", "meeting_target_rate"))]
+        lines.append(f"上年同期({yoy['period']['label']})：" + "；".join(parts))
     if r.get("drinking", {}).get("n_sources"):
         d = r["drinking"]
         lines.append(f"集中式饮用水水源地 {d['n_assessed']} 个，达标 {d['n_compliant']} 个，达标率 {d['rate']}%")
     if r.get("cwqi") is not None:
         lines.append(f"城市水质指数 CWQI {r['cwqi']}")
-    lines.append(f"{'断面':<20}{'河流':<12}{'目标':>6}{'类别':>6}{'达标':>6}  主要超标项目(超Ⅲ类倍数)")
+    lines.append(f"{'断面':<20}{'河流':<12}{'目标':>6}{'类别':>6}{'上年':>6}{'达标':>6}  同比  主要超标项目(超Ⅲ类倍数)")
     for s in r["sections"]:
         ok = "是" if s["meets_target"] else ("否" if s["class"] else "—")
-        lines.append(f"{s['name']:<20}{s['river']:<12}{s['target']:>6}{s['class'] or '—':>6}{ok:>6}  {s['deciding']}")
+        lines.append(f"{s['name']:<20}{s['river']:<12}{s['target']:>6}{s['class'] or '—':>6}"
+                     f"{s.get('class_last_year') or '—':>6}{ok:>6}  {s.get('class_change') or '—'}  {s['deciding']}")
     lines.append(f"标准: {r['rules']}")
     if r.get("synthetic"):
         lines.append("注意: 含演示合成数据(随机生成,不是监测结果)")
