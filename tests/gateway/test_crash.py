@@ -1,6 +1,7 @@
 """SIGKILL the gateway under load, restart it: every acknowledged packet is stored exactly once."""
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -92,4 +93,7 @@ def test_sigkill_under_load_loses_and_duplicates_nothing_acknowledged(tmp_path):
     assert all(after[k] == 1 for k in acked)
     assert all(after[k] == 1 for k in sent_frames)  # the resent ones are now stored, once
     assert max(after.values()) == 1
+    # gateway-stats' total after the crash: what the log holds, not what stats.json had written
+    doc = json.loads((online_dir(data) / "stats.json").read_text())
+    assert doc["totals"]["counters"]["stored"] == sum(1 for _ in iter_log(online_dir(data), include_archive=True))
 

@@ -39,7 +39,7 @@ from envbureau.hj212.codes import CN_TIME_CALIBRATION_REQUEST, COMMANDS, is_answ
 from envbureau.hj212.crc import HJ212
 
 from .registry import MemoryRegistry, PointDirectory, stored_packet
-from .store import PacketLog, encode_record, iter_log, online_dir
+from .store import PacketLog, encode_record, iter_log, online_dir, stored_records
 
 log = logging.getLogger("envbureau.gateway")
 
@@ -221,6 +221,13 @@ class Gateway:
     def _open_storage(self) -> None:
         self.log.open()
         self._load_totals()
+        # the persisted totals lag a crash by up to a stats interval: the log itself says how many
+        # packets are stored (the other counters cannot be rebuilt and keep their persisted values)
+        stored = stored_records(self.root)
+        base = self._totals_base.setdefault("counters", {})
+        if base.get("stored", 0) != stored:
+            log.warning("stored total rebuilt from the packet log: %d (stats.json said %d)", stored, base.get("stored", 0))
+        base["stored"] = stored
         self.hook_cursor = self._read_cursor()
         # rebuild the dedup index from every record still in the log
         n = 0

@@ -1,5 +1,6 @@
 """Gateway figures for ``gateway-stats`` and the admin page: counters since start, totals across
-restarts (the gateway persists them in ``online/stats.json`` every second) and storage totals.
+restarts (the gateway persists them in ``online/stats.json`` every second; the ``stored`` total is
+rebuilt from the packet log at each start, so a crash never leaves it short) and storage totals.
 
     from envbureau.gateway.stats import read_stats
     doc = read_stats()            # same dict as `envbureau gateway-stats --json`

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import shutil
 import struct
 import time
 import zlib
@@ -185,9 +184,11 @@ def archive_segment(root: Path, seq: int, sync: bool = True) -> Path:
     if dest.exists():  # never overwrite audit data, whatever happened to the numbering
         dest = dest_dir / f"{seq:010d}-{time.time_ns()}{SEGMENT_SUFFIX}.gz"
     tmp = dest.with_suffix(".tmp")
-    with open(src, "rb") as fin, open(tmp, "wb") as raw_out:
+    data = read_segment(src)
+    records = sum(1 for _ in iter_records(data))
+    with open(tmp, "wb") as raw_out:
         with gzip.GzipFile(fileobj=raw_out, mode="wb", compresslevel=6, mtime=0) as gz:
-            shutil.copyfileobj(fin, gz, 1 << 20)
+            gz.write(data)
         raw_out.flush()
         if sync:
             os.fsync(raw_out.fileno())
@@ -195,10 +196,15 @@ def archive_segment(root: Path, seq: int, sync: bool = True) -> Path:
     if sync:
         fsync_dir(dest_dir)
     marker = root / "log" / "last_archived"
-    if seq > _last_archived(root / "log"):
+    last, archived = read_archive_marker(root / "log")
+    if seq > last:
+        # the number and the running count of records archived change together (one atomic rename),
+        # so the gateway can rebuild its stored total at start without reading the archive
         tmp_marker = marker.with_suffix(".tmp")
         with open(tmp_marker, "w") as fh:
-            fh.write(str(seq))
+            if archived is None:  # a store from before the count: count its archive once
+                archived = sum(1 for aseq, _, _ in iter_archive(root) if aseq < seq)
+            fh.write(f"{seq} {archived + records}")
             fh.flush()
             if sync:
                 os.fsync(fh.fileno())
@@ -209,11 +215,36 @@ def archive_segment(root: Path, seq: int, sync: bool = True) -> Path:
     return dest
 
 
-def _last_archived(log_dir: Path) -> int:
+def read_archive_marker(log_dir: Path) -> tuple[int, int | None]:
+    """(highest archived segment number, records archived in all) — the count is None for a store
+    archived before the count was kept (then :func:`stored_records` reads the archive once)."""
     try:
-        return int((log_dir / "last_archived").read_text().strip() or 0)
-    except (FileNotFoundError, ValueError):
-        return 0
+        parts = (log_dir / "last_archived").read_text().split()
+    except FileNotFoundError:
+        return 0, 0
+    try:
+        seq = int(parts[0]) if parts else 0
+        return seq, (int(parts[1]) if len(parts) > 1 else (None if seq else 0))
+    except ValueError:
+        return 0, None
+
+
+def _last_archived(log_dir: Path) -> int:
+    return read_archive_marker(log_dir)[0]
+
+
+def stored_records(root: Path) -> int:
+    """Records the packet log holds or has archived: the true "stored" total, rebuilt from the files
+    (gateway-stats' own counters can lag a crash by up to a second of traffic)."""
+    log_dir = root / "log"
+    last, archived = read_archive_marker(log_dir)
+    if archived is None:
+        archived = sum(1 for seq, _, _ in iter_archive(root) if seq <= last)
+    live = 0
+    for seq in list_segments(log_dir):
+        if seq > last:  # a segment archived just before a crash may still be listed: counted once
+            live += sum(1 for _ in iter_records(read_segment(segment_path(log_dir, seq))))
+    return archived + live
 
 
 def iter_archive(root: Path) -> Iterator[tuple[int, float, bytes]]:
