@@ -187,7 +187,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "envbureau.core.drf.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"public_form": os.environ.get("PUBLIC_FORM_RATE", "10/hour")},
+    "DEFAULT_THROTTLE_RATES": {
+        "public_form": os.environ.get("PUBLIC_FORM_RATE", "10/hour"),
+        # Complaint status and Open311 token lookups by code, per client address (core.throttling).
+        "public_lookup": os.environ.get("PUBLIC_LOOKUP_RATE", "30/min"),
+    },
 }
 # API tokens (knox): only their digest is stored; a password change deletes the user's tokens.
 _token_hours = int(os.environ.get("API_TOKEN_TTL_HOURS", "720"))

@@ -124,7 +124,7 @@ def load_demo(log, n: int | None = None, seed: int = 12369):
             received_at=received, external_ref=f"demo-{i}",
             complainant_name="" if rnd.random() < 0.15 else rnd.choice(SURNAMES) + rnd.choice("伟芳娜敏静强磊军洋勇艳杰"),
             complainant_phone=f"13{rnd.randint(0, 9)}{rnd.randint(10000000, 99999999)}",
-            is_key=rnd.random() < 0.05, query_code=f"{rnd.getrandbits(32):08x}",
+            is_key=rnd.random() < 0.05, query_code=f"{rnd.getrandbits(64):016x}",
         )
         c.anonymous = not c.complainant_name
         age = (now - received).days
@@ -221,7 +221,7 @@ def load_demo(log, n: int | None = None, seed: int = 12369):
             lon=orig.lon + 0.0004, lat=orig.lat + 0.0003, jurisdiction=orig.jurisdiction, routed_by="chosen",
             enterprise_name=orig.enterprise_name, received_at=when, external_ref=f"demo-rep-{k}",
             complainant_name=rnd.choice(SURNAMES) + "先生", complainant_phone=f"139{rnd.randint(10000000, 99999999)}",
-            query_code=f"{rnd.getrandbits(32):08x}", state="registered")
+            query_code=f"{rnd.getrandbits(64):016x}", state="registered")
         deadlines.compute(rep)
         rep.number = f"tmp-demo-rep-{k}"
         rep.save()

@@ -207,7 +207,7 @@ class ComplaintRegisterImporter(Importer):
     def save_rows(self, cleaned, ctx):
         import secrets
 
-        from . import deadlines, statistics
+        from . import deadlines, services, statistics
         from .choices import EventKind
         from .models import Complaint, ComplaintEvent, DuplicateLink
 
@@ -225,7 +225,7 @@ class ComplaintRegisterImporter(Importer):
                     c.state = "assigned"
                 else:
                     c.state = "accepted"
-            c.query_code = secrets.token_hex(4)
+            c.query_code = services.new_query_code()
             c.created_by = ctx.user if getattr(ctx.user, "pk", None) else None
             deadlines.compute(c)
             if c.replied_at and c.finish_due:

@@ -20,7 +20,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from envbureau.core.clientip import client_ip
 from envbureau.core.models import Jurisdiction
+from envbureau.core.throttling import PublicLookupThrottle
 
 from . import services
 from .choices import OPEN_STATES, SUBCATEGORY_PARENT, Category, SubCategory
@@ -145,7 +147,7 @@ class RequestsView(Open311View):
                       complainant_phone=str(d.get("phone", ""))[:40], complainant_email=str(d.get("email", ""))[:200],
                       anonymous=not (name or d.get("phone") or d.get("email")))
         try:
-            c = services.submit_public(c, request.META.get("REMOTE_ADDR"), note="Open311")
+            c = services.submit_public(c, client_ip(request), note="Open311")
         except services.RateLimited as e:
             return _error(429, e, headers={"Retry-After": str(e.wait_seconds)})
         except ValidationError as e:
@@ -156,6 +158,10 @@ class RequestsView(Open311View):
 
 
 class RequestDetailView(Open311View):
+    def get_throttles(self):
+        # With a lookup code the answer tells whether the code is right: throttle those guesses.
+        return [PublicLookupThrottle()] if self.request.query_params.get("query_code") else []
+
     def get(self, request, number, format=None):
         c = Complaint.objects.select_related("jurisdiction").filter(number=number).first()
         if c is None:
@@ -166,6 +172,8 @@ class RequestDetailView(Open311View):
 
 
 class TokenView(Open311View):
+    throttle_classes = [PublicLookupThrottle]
+
     def get(self, request, token, format=None):
         c = Complaint.objects.filter(query_code=token).order_by("-id").first()
         if c is None:

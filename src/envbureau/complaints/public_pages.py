@@ -6,6 +6,9 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from envbureau.core.clientip import client_ip
+from envbureau.core.throttling import throttle_wait
+
 from . import routing, services
 from .forms import PublicComplaintForm
 from .models import Complaint
@@ -26,7 +29,7 @@ def submit(request):
                           complainant_name="" if d["anonymous"] else d["complainant_name"],
                           complainant_phone="" if d["anonymous"] else d["complainant_phone"])
             try:
-                c = services.submit_public(c, request.META.get("REMOTE_ADDR"), note=_("网上举报表单"))
+                c = services.submit_public(c, client_ip(request), note=_("网上举报表单"))
             except services.RateLimited as e:
                 form.add_error(None, _("提交过于频繁,请约 %(m)d 分钟后再试") % {"m": max(1, e.wait_seconds // 60)})
                 status = 429
@@ -48,6 +51,13 @@ def submit(request):
 
 def status_page(request):
     number, code = request.GET.get("number", "").strip(), request.GET.get("code", "").strip()
+    wait = throttle_wait(request) if number or code else None
+    if wait:
+        response = render(request, "complaints/public_status.html", {
+            "title": _("举报办理进度查询"), "c": None, "number": number, "code": code, "searched": False,
+            "throttled": _("查询过于频繁,请 %(s)d 秒后再试") % {"s": wait}}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     c = services.public_status(number, code) if number and code else None
     return render(request, "complaints/public_status.html", {
         "title": _("举报办理进度查询"), "c": c, "number": number, "code": code, "searched": bool(number),
@@ -56,6 +66,11 @@ def status_page(request):
 
 @require_GET
 def status_api(request):
+    wait = throttle_wait(request)
+    if wait:
+        return JsonResponse({"error": {"status": 429, "code": "throttled",
+                                       "message": _("查询过于频繁,请 %(s)d 秒后再试") % {"s": wait}}},
+                            status=429, headers={"Retry-After": str(wait)})
     number, code = request.GET.get("number", ""), request.GET.get("code", "")
     c = services.public_status(number, code) if number and code else None
     if c is None:
