@@ -250,5 +250,9 @@ ENVBUREAU = {
         ("scan_warnings", 900),       # environmental quality: station data stop / flat line
         ("ledger_reminders", 3600),   # problem ledger: near and past deadline
         ("complaints_overdue", 3600),  # complaints: overdue flags and reminders
+        ("documents_pdf", 900),       # issued documents: PDFs whose conversion failed when issued
     ],
+    # Issued documents: LibreOffice binary (default: soffice on PATH) and the conversion time limit in seconds.
+    "SOFFICE": os.environ.get("ENVBUREAU_SOFFICE", ""),
+    "DOCUMENT_PDF_TIMEOUT": int(os.environ.get("ENVBUREAU_DOCUMENT_PDF_TIMEOUT", "60")),
 }

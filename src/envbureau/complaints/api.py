@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from envbureau.core.api import ScopedModelViewSet
+from envbureau.core.documents.api import DocumentActionsMixin
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
@@ -82,7 +83,7 @@ class ActionSerializer(serializers.Serializer):
     action = serializers.CharField()
 
 
-class ComplaintViewSet(ScopedModelViewSet):
+class ComplaintViewSet(DocumentActionsMixin, ScopedModelViewSet):
     """Complaints. POST registers a complaint (routing, deadlines, repeat suggestions);
     POST {id}/act/ with {"action": "accept", ...} runs a handling verb (see choices.TRANSITIONS)."""
 

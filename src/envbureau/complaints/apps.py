@@ -14,7 +14,7 @@ class ComplaintsConfig(AppConfig):
         from envbureau.core.models import Jurisdiction
         from envbureau.core.permissions import register_permissions
 
-        from . import deadlines, demo, importers, routing  # noqa: F401  (registers importer and demo step)
+        from . import deadlines, demo, documents, importers, routing  # noqa: F401  (registers importer, demo, documents)
         from .models import Holiday
 
         register_permissions("complaints", _("信访投诉"), {

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from .documents.api import DocumentTypeViewSet, IssuedDocumentViewSet
 from .filters import AuditFilter
 from .models import AuditEntry, Department, Jurisdiction, Role, RoleAssignment, User
 from .permissions import grants_for
@@ -133,6 +134,8 @@ router.register("core/roles", RoleViewSet)
 router.register("core/users", UserViewSet)
 router.register("core/assignments", RoleAssignmentViewSet)
 router.register("core/audit", AuditEntryViewSet)
+router.register("core/documents", IssuedDocumentViewSet, basename="document")
+router.register("core/document-types", DocumentTypeViewSet, basename="document-type")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

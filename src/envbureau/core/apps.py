@@ -26,4 +26,5 @@ class CoreConfig(AppConfig):
         nav.register("system", _("行政区划"), "core:admin-area-jurisdictions-list", "core.view", 50)
         nav.register("system", _("数据导入"), "core:import-index", "imports.run", 60)
         nav.register("system", _("审计日志"), "core:audit-list", "audit.view", 70)
+        nav.register("system", _("文书模板"), "core:document-types", "core.change", 75)
         nav.register("system", _("接口文档"), "api-docs", None, 80)

@@ -308,3 +308,7 @@ class ImportJob(models.Model):
         verbose_name = _("导入任务")
         verbose_name_plural = _("导入任务")
         ordering = ["-created"]
+
+
+# Issued documents live in their own module (core.documents); imported here so Django registers them.
+from .documents.models import DocumentCounter, DocumentTemplate, DocumentType, IssuedDocument  # noqa: E402,F401

@@ -3,6 +3,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .documents import views as document_views
 from .filters import JurisdictionFilter, RoleAssignmentFilter, UserFilter
 from .forms import DepartmentForm, JurisdictionForm, RoleAssignmentForm, RoleForm, UserForm
 from .generic import Crud
@@ -56,6 +57,12 @@ urlpatterns = [
     path("admin-area/users/<int:pk>/assign/", views.user_assign, name="user-assign"),
     path("imports/jobs/<int:pk>/progress/", views.import_progress, name="import-progress"),
     path("imports/jobs/<int:pk>/errors.xlsx", views.import_errors, name="import-errors"),
+    path("documents/issue/<str:kind>/<int:object_id>/", document_views.issue, name="document-issue"),
+    path("documents/<int:pk>/<str:fmt>/", document_views.download, name="document-download"),
+    path("admin-area/document-templates/", document_views.type_list, name="document-types"),
+    path("admin-area/document-templates/<str:code>/", document_views.type_detail, name="document-type"),
+    path("admin-area/document-templates/file/<int:pk>/", document_views.template_download,
+         name="document-template"),
 ]
 for crud in (jurisdictions, departments, roles, users, assignments):
     urlpatterns += crud.urls()

@@ -17,6 +17,7 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.response import Response
 
 from envbureau.core.api import PublicReadOnlyViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
+from envbureau.core.documents.api import DocumentActionsMixin
 from envbureau.core.models import Jurisdiction
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
@@ -113,7 +114,7 @@ class ProblemPermission(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and has_perm(request.user, "ledger.view"))
 
 
-class ProblemViewSet(ScopedModelViewSet):
+class ProblemViewSet(DocumentActionsMixin, ScopedModelViewSet):
     permission_classes = [ProblemPermission]
     queryset = Problem.objects.select_related("jurisdiction").all()
     serializer_class = ProblemSerializer

@@ -12,7 +12,7 @@ class LedgerConfig(AppConfig):
         from envbureau.core.permissions import register_permissions
         from envbureau.core.views import HOME_CARDS
 
-        from . import demo, importers  # noqa: F401  (registers the importer and the demo step)
+        from . import demo, documents, importers  # noqa: F401  (registers importer, demo step, documents)
         from .choices import PERMISSION_ACTIONS
         from .views import home_card
 

@@ -1,0 +1,17 @@
+"""{% documents_panel obj %}: an object's issued documents and the issue buttons the user may press."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("core/documents/_panel.html", takes_context=True)
+def documents_panel(context, obj):
+    from envbureau.core.documents import kinds_for_model
+    from envbureau.core.documents.services import can_issue, documents_for
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    issuable = [k for k in kinds_for_model(type(obj)) if user is not None and can_issue(user, obj, k)]
+    return {"obj": obj, "documents": list(documents_for(obj)), "issuable": issuable,
+            "csrf_token": context.get("csrf_token"), "next": request.get_full_path() if request else ""}
