@@ -234,7 +234,11 @@ class AssessmentView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("jurisdiction", str, required=True, description="区划代码, e.g. 110000"),
                     OpenApiParameter("year", int), OpenApiParameter("month", int), OpenApiParameter("quarter", int),
-                    OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
+                    OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE),
+                    OpenApiParameter("precision", int, enum=[0, 1],
+                                     description="decimals of the µg/m³ concentrations (0 = GB 3095 integers)"),
+                    OpenApiParameter("change_basis", str, enum=["unrounded", "reported"],
+                                     description="changes from the unrounded (default) or the printed values")],
         responses={200: OpenApiTypes.OBJECT},
         description="Period assessment (keys as `envbureau assess air --json`: pm25_mean … composite_index, "
                     "category_days, rules, yoy, pop).")
@@ -260,7 +264,16 @@ class AssessmentView(APIView):
                                  q.get("from"), q.get("to"), int(q["quarter"]) if q.get("quarter") else None)
         except (ValueError, KeyError) as e:
             raise ValidationError({"period": str(e)}) from None
-        return Response(assess_air(j, period))
+        from .assessment import CHANGE_BASES, check_precision
+
+        try:
+            precision = check_precision(q.get("precision"))
+        except ValueError:
+            raise ValidationError({"precision": "0 or 1"}) from None
+        basis = q.get("change_basis") or "unrounded"
+        if basis not in CHANGE_BASES:
+            raise ValidationError({"change_basis": "unrounded or reported"})
+        return Response(assess_air(j, period, precision=precision, change_basis=basis))
 
 
 class WaterAssessmentView(APIView):

@@ -127,7 +127,22 @@ def _f(x):
     return None if np.isnan(x) else x
 
 
-def summary(pa, index, period: Period, jurisdiction=None) -> dict:
+#: reporting precision of the µg/m³ concentrations: 0 = integers (GB 3095 compliance, bulletins),
+#: 1 = one decimal (work reports, e.g. "35.5微克/立方米"). CO keeps 1 decimal, the index 2, ratios 1.
+PRECISIONS = (0, 1)
+#: how changes are computed: "unrounded" (default, issue 18: "下降4.2微克/立方米(10.7%)" as Jingjiang
+#: printed it) or "reported" (from the printed values, MEE bulletins, report-formats §0.3)
+CHANGE_BASES = ("unrounded", "reported")
+
+
+def check_precision(value) -> int:
+    p = 0 if value in (None, "") else int(value)
+    if p not in PRECISIONS:
+        raise ValueError("precision must be 0 or 1")
+    return p
+
+
+def summary(pa, index, period: Period, jurisdiction=None, precision: int = 0) -> dict:
     s = pa.summary(index)
     out = {}
     if jurisdiction is not None:
@@ -135,9 +150,13 @@ def summary(pa, index, period: Period, jurisdiction=None) -> dict:
     out["period"] = {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label,
                      "days": period.days}
     reasons = {}
+    raw = {}
     for key, (pol, st) in KEY_STATS.items():
         sd = s["statistics"].get(f"{pol}_{st}")
         out[key] = sd["value"] if sd else None
+        raw[key] = sd["raw"] if sd and sd["valid"] else None
+        if precision and key != "co_p95" and raw[key] is not None:
+            out[key] = float(round_half_even(raw[key], precision))
         if out[key] is None:
             reasons[key] = sd["reason_text"] if sd else "未监测"
     if s["composite_index"] is None:
@@ -160,36 +179,55 @@ def summary(pa, index, period: Period, jurisdiction=None) -> dict:
         "reasons": reasons,
         "statistics": s["statistics"],
         "raw": {"good_day_ratio": gr, "composite_index": s["composite_index"]},
+        "raw_values": {**raw, "composite_index": s["composite_index"],
+                       "good_day_ratio": None if gr is None else gr * 100},
+        "precision": precision,
     })
     return out
 
 
-def assess_air(jurisdiction, period: Period, *, compare: bool = True, memo: dict | None = None) -> dict:
-    """Assessment of one jurisdiction for a period, with the same period last year and the previous period."""
+def assess_air(jurisdiction, period: Period, *, compare: bool = True, memo: dict | None = None,
+               precision: int = 0, change_basis: str = "unrounded") -> dict:
+    """Assessment of one jurisdiction for a period, with the same period last year and the previous period.
+    ``precision``: decimals of the µg/m³ concentrations (PRECISIONS); ``change_basis``: CHANGE_BASES."""
+    if change_basis not in CHANGE_BASES:
+        raise ValueError(f"change_basis must be one of {', '.join(CHANGE_BASES)}")
     pa = assess_many([jurisdiction.pk], period, memo)
-    out = summary(pa, 0, period, jurisdiction)
+    out = summary(pa, 0, period, jurisdiction, precision)
+    out["change_basis"] = change_basis
     if compare:
         for key, other in (("yoy", period.shifted_year(-1)), ("pop", period.previous())):
             pb = assess_many([jurisdiction.pk], other, memo)
-            base = summary(pb, 0, other)
+            base = summary(pb, 0, other, precision=precision)
             out[key] = {"period": base["period"], "valid_days": base["valid_days"],
-                        "changes": changes(out, base) if base["valid_days"] else None,
+                        "changes": changes(out, base, change_basis) if base["valid_days"] else None,
                         "rules": base["rules"], "base": {k: base[k] for k in (*KEY_STATS, "good_days", "good_day_ratio",
                                                                               "heavy_days", "composite_index")}}
     return out
 
 
-def changes(cur: dict, base: dict) -> dict:
-    """Change of each headline number, from the reported (rounded) values (report-formats §0.3):
-    concentrations and the composite index as a rate, ratios in percentage points, days as days."""
+def changes(cur: dict, base: dict, basis: str = "reported") -> dict:
+    """Change of each headline number: concentrations and the composite index as an absolute change
+    and a rate, ratios in percentage points, days as days.  ``basis="reported"``: from the printed
+    (rounded) values (report-formats §0.3); ``"unrounded"``: from the unrounded statistics where both
+    summaries carry them (``raw_values``), else from the printed values.  ``now``/``base`` are the
+    printed values either way."""
+    cr, br = cur.get("raw_values") or {}, base.get("raw_values") or {}
+
+    def pair(key):
+        if basis == "unrounded" and cr.get(key) is not None and br.get(key) is not None:
+            return cr[key], br[key]
+        return cur.get(key), base.get(key)
+
     out = {}
     for key in (*KEY_STATS, "composite_index"):
-        a, b = cur.get(key), base.get(key)
+        a, b = pair(key)
         rate = None if a is None or b is None or b == 0 else std_assessment.change_rate(a, b)
-        out[key] = {"now": a, "base": b, "change": None if a is None or b is None else a - b,
+        out[key] = {"now": cur.get(key), "base": base.get(key), "change": None if a is None or b is None else a - b,
                     "rate": None if rate is None or np.isnan(rate) else float(rate)}
-    a, b = cur.get("good_day_ratio"), base.get("good_day_ratio")
-    out["good_day_ratio"] = {"now": a, "base": b, "points": None if a is None or b is None else round(a - b, 1)}
+    a, b = pair("good_day_ratio")
+    out["good_day_ratio"] = {"now": cur.get("good_day_ratio"), "base": base.get("good_day_ratio"),
+                             "points": None if a is None or b is None else round(a - b, 1)}
     for key in ("good_days", "heavy_days"):
         a, b = cur.get(key), base.get(key)
         out[key] = {"now": a, "base": b, "change": None if a is None or b is None else a - b}
@@ -210,7 +248,7 @@ def cat_of(aqi):
     return c
 
 
-def fmt(value, key) -> str:
+def fmt(value, key, precision: int = 0) -> str:
     if value is None:
         return "—"
     if key == "co_p95":
@@ -219,7 +257,21 @@ def fmt(value, key) -> str:
         return format_fixed(value, 2)
     if key == "good_day_ratio":
         return format_fixed(value, 1)
-    return format_fixed(value, 0)
+    return format_fixed(value, precision)
+
+
+def change_text(c: dict | None, key: str, precision: int = 0) -> str:
+    """Absolute change and rate together, as work reports print them: "下降4.2微克/立方米(10.7%)";
+    "持平" when the rate rounds to 0.0 %."""
+    if not c or c.get("change") is None:
+        return ""
+    rate = c.get("rate")
+    if rate is not None and f"{abs(rate) * 100:.1f}" == "0.0":
+        return "持平"
+    unit = "" if key == "composite_index" else STAT_UNITS.get(key, "微克/立方米")
+    word = "上升" if c["change"] > 0 else "下降"
+    pct = "" if rate is None else f"({abs(rate) * 100:.1f}%)"
+    return f"{word}{fmt(abs(c['change']), key, precision)}{unit}{pct}"
 
 
 def period_kind(period: Period) -> str | None:

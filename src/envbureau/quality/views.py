@@ -423,21 +423,35 @@ HOW = {
 }
 
 
+def report_options(request) -> tuple[int, str]:
+    """?precision=0|1 (decimals of µg/m³ concentrations) and ?basis=unrounded|reported (changes)."""
+    basis = request.GET.get("basis") or "unrounded"
+    try:
+        precision = A.check_precision(request.GET.get("precision"))
+    except ValueError:
+        raise Http404 from None
+    if basis not in A.CHANGE_BASES:
+        raise Http404
+    return precision, basis
+
+
 @air_page(_("空气质量评价"))
 def assessment_page(request, choices, j, period):
-    r = A.assess_air(j, period)
+    precision, basis = report_options(request)
+    r = A.assess_air(j, period, precision=precision, change_basis=basis)
     yoy = (r.get("yoy") or {}).get("changes") or {}
     pop = (r.get("pop") or {}).get("changes") or {}
     rows = []
     for key in (*A.KEY_STATS, "composite_index"):
         st = r["statistics"].get("_".join(A.KEY_STATS[key])) if key in A.KEY_STATS else None
-        rows.append({"key": key, "label": A.STAT_LABELS.get(key, "综合指数"), "value": A.fmt(r[key], key),
+        rows.append({"key": key, "label": A.STAT_LABELS.get(key, "综合指数"), "value": A.fmt(r[key], key, precision),
                      "unit": A.STAT_UNITS.get(key, "微克/立方米") if key != "composite_index" else "",
                      "limit": st and st["limit"], "compliant": st and st["compliant"],
                      "multiple": st and st["exceedance_multiple"], "n_days": st and st["n_days"],
                      "raw": st and st["raw"], "reason": st and st["reason"],
                      "reason_text": r["reasons"].get(key, ""),
-                     "yoy": _rate_text(yoy.get(key)), "pop": _rate_text(pop.get(key)), "how": HOW[key]})
+                     "yoy": A.change_text(yoy.get(key), key, precision), "pop": A.change_text(pop.get(key), key, precision),
+                     "how": HOW[key]})
     day_rows = [
         {"key": "good_day_ratio", "label": "优良天数比率(%)", "value": A.fmt(r["good_day_ratio"], "good_day_ratio"),
          "reason_text": r["reasons"].get("good_day_ratio", ""),
@@ -459,7 +473,8 @@ def assessment_page(request, choices, j, period):
         return xlsx_response(f"空气质量评价-{j.name}-{period.label}.xlsx", [("评价", header, data)])
     cats = [(k, v, CATEGORY_HEX[i + 1]) for i, (k, v) in enumerate(r["category_days"].items())]
     return render(request, "quality/assessment.html", _ctx(request, j, period, choices, r=r, rows=rows,
-                                                           day_rows=day_rows, cats=cats, title=_("空气质量评价")))
+                                                           day_rows=day_rows, cats=cats, title=_("空气质量评价"),
+                                                           precision=precision, basis=basis))
 
 
 def verdict_text(compliant, limit=True) -> str:
@@ -467,12 +482,6 @@ def verdict_text(compliant, limit=True) -> str:
     if limit is None:
         return ""
     return "—" if compliant is None else ("达标" if compliant else "超标")
-
-
-def _rate_text(c):
-    if not c or c.get("rate") is None:
-        return ""
-    return change_words(c["rate"], "rate")
 
 
 def _pp_text(c):
@@ -590,11 +599,14 @@ def _pct100(rate):
 # ---------------------------------------------------------------------------
 @air_page(_("工作报告数据"))
 def headline(request, choices, j, period):
-    r = A.assess_air(j, period)
-    link = reverse("quality:assessment") + "?" + urlencode({"j": j.code, **_period_params(period)})
+    precision, basis = report_options(request)
+    r = A.assess_air(j, period, precision=precision, change_basis=basis)
+    link = reverse("quality:assessment") + "?" + urlencode({"j": j.code, **_period_params(period),
+                                                             "precision": precision, "basis": basis})
     sentences = headline_sentences(j, period, r, link)
     return render(request, "quality/headline.html", _ctx(request, j, period, choices, sentences=sentences, r=r,
-                                                         link=link, title=_("工作报告数据")))
+                                                         link=link, title=_("工作报告数据"), precision=precision,
+                                                         basis=basis))
 
 
 def _period_params(period: A.Period) -> dict:
@@ -608,11 +620,16 @@ def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, s
     def num(key, text):
         return (text, f"{link}#{key}", HOW.get(key, ""))
 
+    precision = r.get("precision", 0)
+
     def ch(key, kind):
         c = yoy.get(key)
         if not c:
             return ""
-        v = c.get({"rate": "rate", "points": "points", "days": "change"}[kind])
+        if kind == "rate":  # absolute change with the rate: "同比下降4.2微克/立方米(10.7%)"
+            t = A.change_text(c, key, precision)
+            return "，同比" + t if t else ""
+        v = c.get({"points": "points", "days": "change"}[kind])
         return "" if v is None else "，同比" + change_words(v, kind)
 
     s1 = [(f"{period.label}，{j.name}环境空气质量优良天数", None, ""), num("good_days", str(r["good_days"])),
@@ -627,7 +644,7 @@ def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, s
         if r[key] is None:
             continue
         unit = "毫克/立方米" if key == "co_p95" else "微克/立方米"
-        s2 += [(("；" if s2 else "") + names[key] + "为", None, ""), num(key, A.fmt(r[key], key)),
+        s2 += [(("；" if s2 else "") + names[key] + "为", None, ""), num(key, A.fmt(r[key], key, precision)),
                (unit + ch(key, "rate"), None, "")]
     if s2:
         s2.append(("。", None, ""))

@@ -20,6 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="end")
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--no-compare", action="store_true", help="skip year-on-year / previous period")
+        parser.add_argument("--precision", type=int, choices=[0, 1], default=0,
+                            help="air: decimals of the µg/m³ concentrations (0 = GB 3095 integers, 1 = one decimal)")
+        parser.add_argument("--change-basis", choices=["unrounded", "reported"], default="unrounded",
+                            help="air: changes from the unrounded values (default) or from the printed ones")
         parser.add_argument("--scope", choices=["national", "provincial", "city", "county"],
                             help="water: sections of this control level and above (国考/国省考/市考及以上/县控及以上)")
 
@@ -44,7 +48,8 @@ class Command(BaseCommand):
         if medium == "air":
             from envbureau.quality.assessment import assess_air
 
-            result = assess_air(j, period, compare=not opts.get("no_compare"))
+            result = assess_air(j, period, compare=not opts.get("no_compare"), precision=opts.get("precision") or 0,
+                                change_basis=opts.get("change_basis") or "unrounded")
             text = None if json else air_table(result)
         else:
             from envbureau.quality.water import assess_water
@@ -62,19 +67,21 @@ def _dumps(obj):
 
 
 def air_table(r: dict) -> str:
-    from envbureau.quality.assessment import KEY_STATS, STAT_LABELS, fmt
+    from envbureau.quality.assessment import KEY_STATS, STAT_LABELS, change_text, fmt
 
+    pr = r.get("precision", 0)
     lines = [f"{r['jurisdiction']['name']}({r['jurisdiction']['code']}) {r['period']['label']} "
              f"{r['period']['start']}—{r['period']['end']} 环境空气质量评价", ""]
     yoy = (r.get("yoy") or {}).get("changes") or {}
     w = 36
-    lines.append(f"{'指标':<{w}}{'本期':>10}{'上年同期':>12}{'同比':>12}")
+    lines.append(f"{'指标':<{w}}{'本期':>10}{'上年同期':>12}{'同比':>12}  变化")
     for key in KEY_STATS:
         unit = "mg/m³" if key == "co_p95" else "µg/m³"
         c = yoy.get(key, {})
         rate = "" if c.get("rate") is None else "%+.1f%%" % (c["rate"] * 100)
         label = f"{STAT_LABELS[key]} ({unit}) [{key}]"
-        lines.append(f"{label:<{w}}{fmt(r[key], key):>10}{fmt(c.get('base'), key):>12}{rate:>12}")
+        lines.append(f"{label:<{w}}{fmt(r[key], key, pr):>10}{fmt(c.get('base'), key, pr):>12}{rate:>12}  "
+                     f"{change_text(c, key, pr)}")
     c = yoy.get("good_day_ratio", {})
     pts = "" if c.get("points") is None else "%+.1f个百分点" % c["points"]
     lines.append(f"{'优良天数比率 (%) [good_day_ratio]':<{w}}{fmt(r['good_day_ratio'], 'good_day_ratio'):>10}"
@@ -87,12 +94,14 @@ def air_table(r: dict) -> str:
     c = yoy.get("composite_index", {})
     rate = "" if c.get("rate") is None else "%+.1f%%" % (c["rate"] * 100)
     lines.append(f"{'综合指数 [composite_index]':<{w}}{fmt(r['composite_index'], 'composite_index'):>10}"
-                 f"{fmt(c.get('base'), 'composite_index'):>12}{rate:>12}")
+                 f"{fmt(c.get('base'), 'composite_index'):>12}{rate:>12}  {change_text(c, 'composite_index')}")
     lines.append("")
     lines.append("各级别天数: " + "  ".join(f"{k} {v}" for k, v in r["category_days"].items())
                  + f"  无有效AQI {r['days_without_aqi']}")
     for key, why in r.get("reasons", {}).items():
         lines.append(f"— {key}: {why}")
+    if yoy:
+        lines.append("变化由" + ("修约后数值" if r.get("change_basis") == "reported" else "未修约数值") + "计算")
     lines.append("评价标准: " + "；".join(f"{k} {v}天" for k, v in r["rules"].items()) + f"；{r['limits']}")
     for n in r["notes"]:
         lines.append(f"说明: {n}")
