@@ -109,3 +109,22 @@ def test_gateway_figures_page_reads_stats(demo, client_for, settings, tmp_path):
     assert c.get("/sources/gateway/?format=json").json()["totals"]["counters"]["received"] == 1000
     html = c.get("/sources/unknown-mns/").content.decode()
     assert "GHOST9" in html and UnknownMN.objects.get(mn="GHOST9").count == 4
+
+
+def test_gateway_figures_page_shows_repeated_fields_and_values_under_other_cns(demo, client_for, settings, tmp_path):
+    import json
+    import time
+
+    online = tmp_path / "online"
+    online.mkdir(parents=True, exist_ok=True)
+    (online / "stats.json").write_text(json.dumps({
+        "pid": 1, "port": 9212, "updated_at": time.time() - 100,
+        "since_start": {"counters": {"frames_repeating_fields": 57, "repeated_fields": 114}, "rejected": {}},
+        "totals": {"counters": {"frames_repeating_fields": 57}, "rejected": {}},
+        "repeated_fields": {"kept": "first", "by_mn": {"LD130104000268": {"B01-Rtd": 114}}},
+        "data_fields_under_cn": {"2021": 9}}))
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "DATA_DIR": tmp_path}
+    html = client_for("admin").get("/sources/gateway/").content.decode()
+    assert "字段重复的报文(取首个值)" in html and "只存储第一个值" in html
+    assert "LD130104000268" in html and "B01-Rtd" in html and ">114<" in html
+    assert "CN=2021</code> ×9" in html

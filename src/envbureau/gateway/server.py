@@ -91,6 +91,10 @@ class Stats:
         self.c: Counter[str] = Counter()
         self.rejected: Counter[str] = Counter()
         self.unknown_mns: dict[str, dict] = {}
+        #: MN -> CP key -> extra occurrences (frames repeating a field; the first value is kept)
+        self.repeated: dict[str, Counter] = {}
+        #: CN -> frames carrying pollutant values under a CN that is not a data upload
+        self.non_data_cn: Counter[str] = Counter()
         self.started_at = time.time()
 
     def snapshot(self) -> dict:
@@ -206,9 +210,11 @@ class Gateway:
         self.root.mkdir(parents=True, exist_ok=True)
         await loop.run_in_executor(self._io, self._open_storage)
         await loop.run_in_executor(self._aux, self.directory.refresh)
+        # the hook thread also inspects every stored frame off the answer path (repeated fields, values
+        # under a non-data CN), so it runs even for a registry that takes no stored packets
+        self._hook_thread = threading.Thread(target=self._hook_worker, name="gateway-hook", daemon=True)
+        self._hook_thread.start()
         if self._wants_stored:
-            self._hook_thread = threading.Thread(target=self._hook_worker, name="gateway-hook", daemon=True)
-            self._hook_thread.start()
             self._hook_q.put("catch-up")  # whatever the hook had not confirmed before a stop or crash
         self._server = await loop.create_server(lambda: DeviceConnection(self), self.config.host, self.config.port,
                                                 reuse_address=True, backlog=4096)
@@ -385,8 +391,7 @@ class Gateway:
             rec = encode_record(now, frame)
             batch.records.append(rec)
             batch.nbytes += len(rec)
-            if self._wants_stored:
-                batch.stored.append((frame, point.id, now))
+            batch.stored.append((frame, point.id, now))
         reply = build_reply(p)
         if reply is not None:
             batch.acks.append((conn, reply, dup_of))
@@ -489,7 +494,12 @@ class Gateway:
         c["acknowledged"] += sent
         c["acks_dropped_closed"] += sum(len(r) for r in by_conn.values()) - sent
         self._refill_and_drain()
-        if batch.stored and not self._hook_lagging:
+        if batch.stored and not self._wants_stored:
+            if self._hook_q.qsize() < self.HOOK_QUEUE_LIMIT:
+                self._hook_q.put((batch.stored, self.last_commit_position))
+            else:
+                self.stats.c["inspection_skipped"] += len(batch.stored)  # overload: counts may fall short
+        elif batch.stored and not self._hook_lagging:
             if self._hook_q.qsize() < self.HOOK_QUEUE_LIMIT:
                 self._hook_q.put((batch.stored, self.last_commit_position))
             else:
@@ -585,12 +595,17 @@ class Gateway:
 
     def _deliver(self, items, position) -> bool:
         batch = []
+        wants = self._wants_stored
         for frame, point_id, received_at in items:
             try:
                 p = parse_segment(frame[6:-6], 6)
+                self._inspect(p)
             except HJ212Error:
                 continue
-            batch.append(stored_packet(p, point_id, received_at, position))
+            if wants:
+                batch.append(stored_packet(p, point_id, received_at, position))
+        if not wants:
+            return True
         while True:
             try:
                 self.registry.on_stored(batch)
@@ -606,6 +621,28 @@ class Gateway:
             self._write_cursor(position)
         self.stats.c["hook_delivered"] += len(batch)
         return True
+
+    #: MNs for which repeated keys are listed in stats.json (the counters stay exact beyond it)
+    REPEATED_MNS = 1000
+
+    def _inspect(self, p) -> None:
+        """Count what the protocol allows but a careful reader must know: keys sent more than once
+        (the first value is the one stored) and pollutant values under a CN that is not a data upload."""
+        c = self.stats.c
+        repeated = p.repeated
+        if repeated:
+            c["frames_repeating_fields"] += 1
+            c["repeated_fields"] += len(repeated)
+            st = self.stats.repeated
+            per_mn = st.get(p.mn or "")
+            if per_mn is None and len(st) < self.REPEATED_MNS:
+                per_mn = st[p.mn or ""] = Counter()
+            if per_mn is not None:
+                per_mn.update(repeated)
+        cn = p.cn
+        if cn and p.kind is None and not is_answer(cn) and p.data_fields():
+            c["data_fields_under_non_data_cn"] += 1
+            self.stats.non_data_cn[cn] += 1
 
     def _catch_up(self) -> bool:
         """Deliver everything after the cursor straight from the log (at start, and whenever the hook
@@ -713,7 +750,11 @@ class Gateway:
         return {"pid": os.getpid(), "host": self.config.host, "port": self.port,
                 "started_at": self.stats.started_at, "updated_at": time.time(),
                 "connections_open": len(self.connections), "since_start": since, "totals": totals,
-                "unknown_mns": dict(unknown), "log_segment": self.log.seq, "dedup_keys": len(self._index),
+                "unknown_mns": dict(unknown),
+                "repeated_fields": {"kept": "first",
+                                    "by_mn": {mn: dict(keys) for mn, keys in list(self.stats.repeated.items())}},
+                "data_fields_under_cn": dict(self.stats.non_data_cn),
+                "log_segment": self.log.seq, "dedup_keys": len(self._index),
                 "hook_cursor": list(self.hook_cursor)}
 
     def _write_stats(self) -> None:

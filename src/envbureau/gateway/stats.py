@@ -17,7 +17,8 @@ from .store import online_dir
 
 #: counters shown first, in this order
 MAIN_COUNTERS = ("received", "stored", "acknowledged", "duplicates", "connections_opened", "idle_closed",
-                 "garbage_bytes", "garbage_closed")
+                 "garbage_bytes", "garbage_closed", "frames_repeating_fields", "repeated_fields",
+                 "data_fields_under_non_data_cn")
 
 
 def storage_totals(root: Path, count_values: bool = False) -> dict:
@@ -79,14 +80,22 @@ def format_stats(doc: dict) -> str:
     lines = [f"gateway {'running' if doc.get('running') else 'not running'}"
              + (f" (pid {doc.get('pid')}, port {doc.get('port')})" if doc.get("running") else ""),
              f"connections open: {doc.get('connections_open', 0)}",
-             f"{'':24}{'since start':>14}{'total':>14}"]
+             f"{'':30}{'since start':>14}{'total':>14}"]
     for k in MAIN_COUNTERS:
-        lines.append(f"{k:24}{since.get('counters', {}).get(k, 0):>14}{totals.get('counters', {}).get(k, 0):>14}")
+        lines.append(f"{k:30}{since.get('counters', {}).get(k, 0):>14}{totals.get('counters', {}).get(k, 0):>14}")
     for r in sorted(set(since.get("rejected", {})) | set(totals.get("rejected", {}))):
-        lines.append(f"{'rejected ' + r:24}{since.get('rejected', {}).get(r, 0):>14}"
+        lines.append(f"{'rejected ' + r:30}{since.get('rejected', {}).get(r, 0):>14}"
                      f"{totals.get('rejected', {}).get(r, 0):>14}")
     for k, v in doc.get("storage", {}).items():
-        lines.append(f"{k:24}{v:>14}")
+        lines.append(f"{k:30}{v:>14}")
+    by_mn = (doc.get("repeated_fields") or {}).get("by_mn") or {}
+    if by_mn:
+        worst = sorted(((n, mn, key) for mn, keys in by_mn.items() for key, n in keys.items()), reverse=True)[:20]
+        lines.append("repeated keys (the FIRST value is stored, later ones ignored): "
+                     + ", ".join(f"{mn} {key} +{n}" for n, mn, key in worst))
+    if doc.get("data_fields_under_cn"):
+        lines.append("pollutant values under a non-data CN (stored in the log, not as data): "
+                     + ", ".join(f"CN {cn} ×{n}" for cn, n in sorted(doc["data_fields_under_cn"].items())))
     if doc.get("unknown_mns"):
         lines.append("unknown MNs: " + ", ".join(f"{mn} ({i['count']})"
                                                  for mn, i in list(doc["unknown_mns"].items())[:20]))

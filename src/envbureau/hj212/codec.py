@@ -83,12 +83,12 @@ class Packet:
     ``params``/``factors`` (its syntax was already checked by :func:`parse_segment`)."""
 
     __slots__ = ("segment", "header", "crc_dialect", "declared_length", "raw", "qn", "st", "cn", "pw", "mn",
-                 "flag", "pnum", "pno", "_params", "_factors", "_cp", "_cp_offset", "data_time_text")
+                 "flag", "pnum", "pno", "_params", "_factors", "_cp", "_cp_offset", "data_time_text", "_repeated")
 
     def __init__(self, segment: bytes, header: dict[str, str], params: dict[str, str] | None = None,
                  factors: dict[str, dict[str, str]] | None = None, crc_dialect: str = HJ212,
                  declared_length: int | None = None, raw: bytes = b"", cp: str | None = None,
-                 cp_offset: int = 0, data_time_text: str | None = None):
+                 cp_offset: int = 0, data_time_text: str | None = None, repeated: list[str] | None = None):
         self.segment = segment
         self.header = header
         self.crc_dialect = crc_dialect
@@ -97,6 +97,7 @@ class Packet:
         self.raw = raw
         self._params = params
         self._factors = factors
+        self._repeated = repeated if repeated is not None else ([] if params is not None else None)
         self._cp = cp
         self._cp_offset = cp_offset
         h = header
@@ -112,7 +113,8 @@ class Packet:
         self.data_time_text = params.get("DataTime") if params is not None else data_time_text
 
     def _parse(self) -> None:
-        self._params, self._factors = _parse_cp(self._cp or "", self._cp_offset)
+        self._repeated = []
+        self._params, self._factors = _parse_cp(self._cp or "", self._cp_offset, self._repeated)
 
     @property
     def params(self) -> dict[str, str]:
@@ -127,6 +129,19 @@ class Packet:
         if self._factors is None:
             self._parse()
         return self._factors
+
+    @property
+    def repeated(self) -> list[str]:
+        """CP keys the frame sent more than once, one entry per extra occurrence (``B01-Rtd`` sent three
+        times gives it twice).  ``params``/``factors`` keep the FIRST value of a repeated key."""
+        if self._repeated is None:
+            self._parse()
+        return self._repeated
+
+    def data_fields(self) -> list[str]:
+        """Pollutant value keys (``-Rtd``, ``-Avg``, …) in the CP area — expected only under 2011/2051/2061/2031."""
+        return [f"{code}-{name}" for code, fields in self.factors.items() for name in fields
+                if name in codes.DATA_VALUE_FIELDS]
 
     def __repr__(self) -> str:
         return f"Packet(cn={self.cn!r}, mn={self.mn!r}, qn={self.qn!r}, flag={self.flag!r}, dt={self.data_time_text!r})"
@@ -336,8 +351,9 @@ def parse_segment(segment: bytes, base_offset: int = 0) -> Packet:
         m = _DATATIME.search(cp)
         return Packet(segment=segment, header=header, cp=cp, cp_offset=cp_offset,
                       data_time_text=m.group(1).strip() if m else None)
-    params, factors = _parse_cp(cp, cp_offset)  # raises the precise error, or handles //text//
-    return Packet(segment=segment, header=header, params=params, factors=factors)
+    repeated: list[str] = []
+    params, factors = _parse_cp(cp, cp_offset, repeated)  # raises the precise error, or handles //text//
+    return Packet(segment=segment, header=header, params=params, factors=factors, repeated=repeated)
 
 
 _ITEM = r"(?:\s*[^;,=\s][^;,=]*=[^;,]*|\s*)"
@@ -345,7 +361,7 @@ _CP_SYNTAX = re.compile(rf"{_ITEM}(?:[;,]{_ITEM})*")
 _DATATIME = re.compile(r"(?:^|[;,])\s*DataTime\s*=([^;,]*)")
 
 
-def _parse_cp(cp: str, offset: int) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+def _parse_cp(cp: str, offset: int, repeated: list[str] | None = None) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     params: dict[str, str] = {}
     factors: dict[str, dict[str, str]] = {}
     if "//" in cp:
@@ -365,10 +381,13 @@ def _parse_cp(cp: str, offset: int) -> tuple[dict[str, str], dict[str, dict[str,
         if not key:
             raise SegmentError("CP item with an empty name", offset + _byte_len(cp, pos))
         code, dash, suffix = key.partition("-")
-        if dash and code and suffix:
-            factors.setdefault(code, {}).setdefault(suffix, value)
+        target = factors.setdefault(code, {}) if dash and code and suffix else params
+        name = suffix if target is not params else key
+        if name in target:
+            if repeated is not None:
+                repeated.append(key)  # the first value is kept
         else:
-            params.setdefault(key, value)
+            target[name] = value
     return params, factors
 
 

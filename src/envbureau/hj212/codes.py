@@ -151,6 +151,8 @@ VALUE_FIELDS = frozenset({
     "Data", "DayData", "NightData", "Ala", "UpValue", "LowValue", "RS", "RT",
 })
 TEXT_FIELDS = frozenset({"Flag", "EFlag", "SampleTime", "Info", "SN"})
+#: pollutant value fields: they belong in the data uploads (2011, 2051, 2061, 2031), not under other CNs
+DATA_VALUE_FIELDS = frozenset({"Rtd", "Min", "Avg", "Max", "Cou", "ZsRtd", "ZsMin", "ZsAvg", "ZsMax"})
 
 # --- Factor codes: 2017 code -> (2005 code or None, name, concentration unit) ---------------
 FACTORS: dict[str, tuple[str | None, str, str]] = {

@@ -452,7 +452,9 @@ def gateway_figures(request):
     since = doc.get("since_start", {})
     totals = doc.get("totals", {})
     labels = {"received": _("接收报文"), "stored": _("存储报文"), "acknowledged": _("已应答"), "duplicates": _("重复报文"),
-              "connections_opened": _("建立连接"), "idle_closed": _("空闲断开")}
+              "connections_opened": _("建立连接"), "idle_closed": _("空闲断开"), "garbage_bytes": _("无效字节"),
+              "garbage_closed": _("因无效数据过多断开"), "frames_repeating_fields": _("字段重复的报文(取首个值)"),
+              "repeated_fields": _("重复的字段"), "data_fields_under_non_data_cn": _("非数据命令中的监测值")}
     counters = [(labels.get(k, k), since.get("counters", {}).get(k, 0), totals.get("counters", {}).get(k, 0))
                 for k in MAIN_COUNTERS]
     reason_labels = {"framing": _("帧格式"), "length": _("长度"), "crc": _("CRC 校验"), "syntax": _("语法"),
@@ -460,8 +462,11 @@ def gateway_figures(request):
     reasons = sorted(set(since.get("rejected", {})) | set(totals.get("rejected", {})))
     rejected = [(reason_labels.get(r, r), since.get("rejected", {}).get(r, 0), totals.get("rejected", {}).get(r, 0))
                 for r in reasons]
+    by_mn = (doc.get("repeated_fields") or {}).get("by_mn") or {}
+    repeated = sorted(((n, mn, key) for mn, keys in by_mn.items() for key, n in keys.items()), reverse=True)[:50]
     return render(request, "sources/gateway.html", {
         "doc": doc, "counters": counters, "rejected": rejected, "storage": sorted((doc.get("storage") or {}).items()),
+        "repeated": repeated, "non_data_cn": sorted((doc.get("data_fields_under_cn") or {}).items()),
         "db": {"hourly": PointHourly.objects.count(), "daily": PointDaily.objects.count(),
                "points": MonitoringPoint.objects.count(), "unknown": UnknownMN.objects.filter(bound_point__isnull=True).count()},
     })
