@@ -160,8 +160,8 @@ class Complaint(models.Model):
     objects = ScopedQuerySet.as_manager()
     # No enterprise lookup on purpose: enterprise users never reach complaints about them.
     scope = ScopeSpec(module="complaints", jurisdiction="jurisdiction")
-    # Read by core.audit (when supported) to keep identity out of the audit log.
-    audit_masked_fields = IDENTITY_FIELDS
+    # Read by core.audit: identity and the public lookup code never reach the audit log (it says they changed).
+    audit_masked_fields = (*IDENTITY_FIELDS, "query_code")
 
     class Meta:
         verbose_name = _("信访投诉")
