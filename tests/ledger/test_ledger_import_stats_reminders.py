@@ -33,9 +33,9 @@ def test_import_all_or_nothing_with_row_messages(actors):
     res = imp.run(xlsx(rows), "台账.xlsx", actors["dist"])
     assert not res.ok and Problem.objects.count() == 0
     msgs = {(e["row"], e["column"]): e["message"] for e in res.errors}
-    assert "超出您的权限范围" in msgs[(3, "属地")]
-    assert "日期格式" in msgs[(4, "整改时限")]
-    assert "未知的区划" in msgs[(5, "属地")]
+    assert msgs[(3, "属地")] == "“西城区”不存在或不在您的权限范围内"
+    assert "无法识别的日期" in msgs[(4, "整改时限")]
+    assert msgs[(5, "属地")] == "“火星区”不存在或不在您的权限范围内"
     assert (2, "属地") not in msgs
 
 

@@ -209,7 +209,7 @@ def parse_local_datetime(value) -> dt.datetime | None:
             serial = float(text)
         except ValueError:
             return None
-        if 1 <= serial < 2958466:  # Excel's serial range (1900-01-01 … 9999-12-31)
+        if 20000 <= serial < 80000:  # Excel serials of 1954…2119 (a bare 2026 is a year, not 1905-07-18)
             from openpyxl.utils.datetime import from_excel
 
             return from_excel(serial).replace(microsecond=0) if serial % 1 else from_excel(serial)
@@ -384,6 +384,7 @@ class ImportContext:
     module: str = "core"
     clear_empty: bool = False  # on update, an empty cell clears the field (else it keeps the stored value)
     commit: bool = True  # False while previewing (save_rows runs, then everything is rolled back)
+    row: int = 0  # the file row clean_row is looking at
 
     def saved(self, done: int) -> None:
         """Importers may call this from save_rows every so often to report saving progress."""
@@ -445,6 +446,15 @@ class Importer:
                     continue
                 value = _empty_value(obj, key)
             setattr(obj, key, value)
+
+    def errors_of(self, exc: ValidationError, row: int | None) -> list[dict]:
+        """A model's ValidationError as row errors (for save_rows collecting them into RowErrors)."""
+        out = []
+        for fname, msgs in getattr(exc, "message_dict", {None: exc.messages}).items():
+            key = None if fname == "__all__" else fname
+            out.append({"row": row, "column": self._label_of(key), "value": "",
+                        "message": "; ".join(str(m) for m in msgs)})
+        return out
 
     # ---- framework ----
     @property
@@ -532,6 +542,7 @@ class Importer:
                 except RowError as e:
                     row_errors.append(self._error(rownum, e.column or c.key, v, e.message))
             if not row_errors:
+                ctx.row = rownum
                 try:
                     obj = self.clean_row(values, ctx)
                 except RowError as e:
