@@ -38,7 +38,7 @@ def test_every_bad_cell_is_listed(staff):
     assert [(e["row"], e["column"], e["value"], e["message"]) for e in res.errors] == [
         (2, "监测时间", "2016-01-01 00:30", "不是整点"),
         (3, "PM2.5", "-1", "超出范围 0～3000 µg/m³"),
-        (3, "CO", "120", "超出范围 0～100 mg/m³"),
+        (3, "CO", "120", "超出范围 0～50 mg/m³"),
         (4, "站点编码", "Nowhere", "“Nowhere”不存在或不在您的权限范围内"),
         (4, "PM10", "abc", "不是数值"),
     ]

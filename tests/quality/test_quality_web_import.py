@@ -33,7 +33,7 @@ def test_station_and_hourly_import_through_framework(demo_core, user_named):
     assert AirDaily.objects.get(station__code="X-1").pm25 == pytest.approx(sum(30 + h for h in range(24)) / 24)
     bad = ("站点编码,监测时间,PM2.5,PM10,SO2,NO2,CO,O3\nX-1,2016-01-02 00:00,10,20,3,40,2500,60\n").encode()
     res = get_importer("quality.airhourly").run(bad, "h.csv", staff)
-    assert not res.ok and res.errors == [{"row": 2, "column": "CO", "value": "2500", "message": "超出范围 0～100 mg/m³"}]
+    assert not res.ok and res.errors == [{"row": 2, "column": "CO", "value": "2500", "message": "超出范围 0～50 mg/m³"}]
     assert AirHourly.objects.count() == 24
     # the district officer may not import
     from django.core.exceptions import PermissionDenied

@@ -133,10 +133,11 @@ class ChoiceColumn(Column):
 @dataclass
 class NumberColumn(Column):
     """A number within [min, max] (inclusive) in ``unit``; ``integer`` for whole numbers, ``decimal`` to get
-    a Decimal (money) instead of a float. Accepts 1,234.5, full-width digits and the unit written after it."""
+    a Decimal (money) instead of a float. Accepts 1,234.5, full-width digits and the unit written after it.
+    ``min``/``max`` may be callables, read at each import (bounds an operator configures)."""
 
-    min: float | None = None
-    max: float | None = None
+    min: object = None
+    max: object = None
     unit: str = ""
     integer: bool = False
     decimal: bool = False
@@ -160,16 +161,21 @@ class NumberColumn(Column):
             raise RowError(self.key, _("不是数值"))
         if self.integer and num != num.to_integral_value():
             raise RowError(self.key, _("应为整数"))
-        if (self.min is not None and num < decimal.Decimal(str(self.min))) or \
-                (self.max is not None and num > decimal.Decimal(str(self.max))):
+        lo, hi = self._bound(self.min), self._bound(self.max)
+        if (lo is not None and num < decimal.Decimal(str(lo))) or (hi is not None and num > decimal.Decimal(str(hi))):
             raise RowError(self.key, _("超出范围 %(range)s") % {"range": self.range_text()})
         if self.integer:
             return int(num)
         return num if self.decimal else float(num)
 
+    @staticmethod
+    def _bound(b):
+        return b() if callable(b) else b
+
     def range_text(self) -> str:
-        lo = "" if self.min is None else f"{self.min:g}"
-        hi = "" if self.max is None else f"{self.max:g}"
+        lo, hi = self._bound(self.min), self._bound(self.max)
+        lo = "" if lo is None else f"{lo:g}"
+        hi = "" if hi is None else f"{hi:g}"
         return f"{lo}～{hi}{(' ' + self.unit) if self.unit else ''}"
 
     def describe(self):

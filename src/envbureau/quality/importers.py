@@ -26,7 +26,6 @@ from envbureau.core.importing import (
 from envbureau.core.scoping import check_created
 
 from .choices import (
-    IMPLAUSIBLE,
     POLLUTANT_LABELS,
     POLLUTANTS,
     UNITS,
@@ -152,11 +151,19 @@ class NoiseStationImporter(_SiteImporter):
     columns = SITE_COLUMNS + [ChoiceColumn("zone", _("声环境功能区"), required=True, example="2", choices=NoiseZone.choices)]
 
 
+def _error_above(p):
+    def bound():
+        from .plausibility import config
+
+        return config()[0][p].error_above
+    return bound
+
+
 def _pollutant_columns():
-    # Bounds: the same implausibility limits as the bulk path (quality.choices.IMPLAUSIBLE).
+    # Bounds: the plausibility error bounds in force (quality.plausibility, configurable), as the bulk path.
     return [NumberColumn(p, POLLUTANT_LABELS[p], example={"pm25": "35", "pm10": "60", "so2": "5", "no2": "40",
                                                           "co": "0.8", "o3": "80"}[p],
-                         min=0, max=IMPLAUSIBLE[p], unit=UNITS[p]) for p in POLLUTANTS]
+                         min=0, max=_error_above(p), unit=UNITS[p]) for p in POLLUTANTS]
 
 
 @register
