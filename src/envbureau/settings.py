@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "envbureau.core.context.navigation",
+                "envbureau.core.context.tasks",
             ],
         },
     },
@@ -251,7 +252,11 @@ ENVBUREAU = {
         ("ledger_reminders", 3600),   # problem ledger: near and past deadline
         ("complaints_overdue", 3600),  # complaints: overdue flags and reminders
         ("documents_pdf", 900),       # issued documents: PDFs whose conversion failed when issued
+        ("task_reminders", 3600),     # every workflow's open tasks: before due and overdue
+        ("notification_digest", 86400),  # daily e-mail digest of unread notifications
     ],
+    # Days before a task's due date on which its actors are reminded (0 = on the day).
+    "REMINDER_LEAD_DAYS": [int(d) for d in os.environ.get("REMINDER_LEAD_DAYS", "3,1").split(",") if d.strip()],
     # Issued documents: LibreOffice binary (default: soffice on PATH) and the conversion time limit in seconds.
     "SOFFICE": os.environ.get("ENVBUREAU_SOFFICE", ""),
     "DOCUMENT_PDF_TIMEOUT": int(os.environ.get("ENVBUREAU_DOCUMENT_PDF_TIMEOUT", "60")),

@@ -8,6 +8,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from . import kit_api
 from .api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from .documents.api import DocumentTypeViewSet, IssuedDocumentViewSet
 from .filters import AuditFilter
@@ -136,10 +137,15 @@ router.register("core/assignments", RoleAssignmentViewSet)
 router.register("core/audit", AuditEntryViewSet)
 router.register("core/documents", IssuedDocumentViewSet, basename="document")
 router.register("core/document-types", DocumentTypeViewSet, basename="document-type")
+router.register("core/units", kit_api.UnitViewSet)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", me, name="api-me"),
+    path("me/tasks/", kit_api.my_tasks, name="api-me-tasks"),
+    path("me/notifications/", kit_api.my_notifications, name="api-me-notifications"),
+    path("me/notifications/<int:pk>/read/", kit_api.my_notification_read, name="api-me-notification-read"),
+    path("me/notifications/read-all/", kit_api.my_notifications_read_all, name="api-me-notifications-read-all"),
     path("public/", public_index, name="public-index"),
     path("", include(router.urls)),
 ]

@@ -123,3 +123,21 @@ class AssignRoleForm(forms.ModelForm):
             self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["enterprise_id"].widget.attrs["class"] = "form-control"
         self.fields["departments"].widget.attrs["class"] = "form-check-input"
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        from .models import Unit
+
+        model = Unit
+        fields = ["code", "name", "kind", "jurisdiction", "department", "enterprise_id", "contact_person", "phone",
+                  "email", "members", "active"]
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        from .models import CalendarDay
+
+        model = CalendarDay
+        fields = ["date", "kind", "name", "source"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}

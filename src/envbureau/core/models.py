@@ -312,3 +312,6 @@ class ImportJob(models.Model):
 
 # Issued documents live in their own module (core.documents); imported here so Django registers them.
 from .documents.models import DocumentCounter, DocumentTemplate, DocumentType, IssuedDocument  # noqa: E402,F401
+
+# The closed-loop kit's records (units, timeline, tasks, notifications, clocks, calendar overrides).
+from .kit_models import CalendarDay, Clock, Notification, Task, TimelineEvent, Unit, UnitKind  # noqa: E402,F401

@@ -2,12 +2,20 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import kit_views, views
 from .documents import views as document_views
 from .filters import JurisdictionFilter, RoleAssignmentFilter, UserFilter
-from .forms import DepartmentForm, JurisdictionForm, RoleAssignmentForm, RoleForm, UserForm
+from .forms import (
+    CalendarDayForm,
+    DepartmentForm,
+    JurisdictionForm,
+    RoleAssignmentForm,
+    RoleForm,
+    UnitForm,
+    UserForm,
+)
 from .generic import Crud
-from .models import Department, Jurisdiction, Role, RoleAssignment, User
+from .models import CalendarDay, Department, Jurisdiction, Role, RoleAssignment, Unit, User
 
 app_name = "core"
 
@@ -39,8 +47,20 @@ assignments = Crud(RoleAssignment, form_class=RoleAssignmentForm, filterset_clas
                             ("departments", _("科室")), ("enterprise_id", _("企业ID"))],
                    url_prefix="admin-area/assignments", namespace="core", title=_("角色授权"))
 
+units = Crud(Unit, form_class=UnitForm, columns=[("code", _("代码")), ("name", _("名称")), ("kind", _("类别")),
+             ("jurisdiction", _("所属区划")), ("contact_person", _("联系人")), ("phone", _("联系电话")),
+             ("members", _("成员")), ("active", _("启用"))],
+             url_prefix="admin-area/units", namespace="core", title=_("单位"), search_fields=("name", "code"))
+calendar_days = Crud(CalendarDay, form_class=CalendarDayForm, columns=[("date", _("日期")), ("kind", _("类型")),
+                     ("name", _("节日")), ("source", _("依据"))],
+                     url_prefix="admin-area/calendar", namespace="core", title=_("节假日调整"))
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tasks/", kit_views.tasks_page, name="tasks"),
+    path("notifications/", kit_views.notifications_page, name="notifications"),
+    path("notifications/<int:pk>/read/", kit_views.notification_read, name="notification-read"),
+    path("notifications/read-all/", kit_views.notifications_read_all, name="notifications-read-all"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -64,5 +84,5 @@ urlpatterns = [
     path("admin-area/document-templates/file/<int:pk>/", document_views.template_download,
          name="document-template"),
 ]
-for crud in (jurisdictions, departments, roles, users, assignments):
+for crud in (jurisdictions, departments, roles, users, assignments, units, calendar_days):
     urlpatterns += crud.urls()

@@ -87,8 +87,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def home(request):
+    from .kit_views import task_rows
+    from .notify import tasks_for
+
     mine = request.user.assignments.select_related("role", "jurisdiction")
-    return render(request, "core/home.html", {"cards": home_cards(request), "my_assignments": mine})
+    first = tasks_for(request.user).select_related("assignee_unit", "assignee_user")[:5]
+    return render(request, "core/home.html", {"cards": home_cards(request), "my_assignments": mine,
+                                              "my_tasks": task_rows(request.user, first)})
 
 
 HOME_CARDS = []  # callables(request) -> dict(title, value, url, note, icon?) or None; apps append in ready()

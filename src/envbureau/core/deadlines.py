@@ -1,0 +1,233 @@
+"""One engine for statutory and committed time limits.
+
+Working days come from the `chinese-calendar` package (it carries the State Council's yearly holiday
+notices, make-up working days included), overridden day by day by core.CalendarDay rows an admin
+enters when a notice is newer than the installed package. Years the package does not know fall back
+to Monday–Friday plus the overrides.
+
+Counting (民法典 art. 201/203, the general rule for periods): by default the start day is not counted
+and a period of n days ends on the n-th day after it; `inclusive=True` counts the start day as day 1.
+Working-day periods count only working days. `roll_forward=True` moves a calendar-day period whose last
+day is a day off to the next working day.
+
+A `Clock` row keeps one running limit of one object with its pauses (听证、鉴定、公示、送达) and
+extensions (approver and reason); each change is written on the object's timeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+CALENDAR = "calendar"
+WORKING = "working"
+
+_CACHE: dict = {}
+
+
+def invalidate_calendar(**kwargs) -> None:
+    _CACHE.clear()
+
+
+def _overrides() -> dict:
+    cal = _CACHE.get("overrides")
+    if cal is None:
+        from .models import CalendarDay
+
+        cal = _CACHE["overrides"] = dict(CalendarDay.objects.values_list("date", "kind"))
+    return cal
+
+
+def is_working_day(d: dt.date) -> bool:
+    kind = _overrides().get(d)
+    if kind is not None:
+        return kind == "workday"
+    import chinese_calendar
+
+    try:
+        return chinese_calendar.is_workday(d)
+    except NotImplementedError:  # a year the installed package has no notice for
+        return d.weekday() < 5
+
+
+def calendar_covers(year: int) -> bool:
+    """False when neither the package nor an override knows that year's holidays (weekends only)."""
+    import chinese_calendar
+
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+        return True
+    except NotImplementedError:
+        return any(d.year == year for d in _overrides())
+
+
+def next_working_day(d: dt.date) -> dt.date:
+    while not is_working_day(d):
+        d += dt.timedelta(days=1)
+    return d
+
+
+def add_days(start: dt.date, n: int, kind: str = CALENDAR, *, inclusive: bool = False,
+             roll_forward: bool = False) -> dt.date:
+    """The last day of a period of `n` days (calendar or working) starting at `start`."""
+    if n <= 0:
+        return start
+    if kind == WORKING:
+        d, counted = start, 0
+        if inclusive and is_working_day(start):
+            counted = 1
+        while counted < n:
+            d += dt.timedelta(days=1)
+            if is_working_day(d):
+                counted += 1
+        return d
+    d = start + dt.timedelta(days=n - 1 if inclusive else n)
+    return next_working_day(d) if roll_forward else d
+
+
+def days_between(start: dt.date, end: dt.date, kind: str = CALENDAR) -> int:
+    """Days of `kind` after `start` up to and including `end` (0 if end <= start)."""
+    if end <= start:
+        return 0
+    if kind != WORKING:
+        return (end - start).days
+    n, d = 0, start
+    while d < end:
+        d += dt.timedelta(days=1)
+        n += is_working_day(d)
+    return n
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A time limit as the law or the commitment states it."""
+
+    days: int
+    kind: str = CALENDAR
+    inclusive: bool = False
+    roll_forward: bool = False
+    label: str = ""
+
+    def due(self, start: dt.date, extra: int = 0) -> dt.date:
+        return add_days(start, self.days + extra, self.kind, inclusive=self.inclusive,
+                        roll_forward=self.roll_forward)
+
+
+def local_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+# ---- clocks on objects ------------------------------------------------------------------------
+
+def _label(obj) -> tuple[str, str]:
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def _compute(clock) -> dt.date:
+    rule = Rule(clock.days, clock.day_kind, clock.inclusive, clock.roll_forward)
+    return rule.due(clock.start, clock.extension_days + clock.paused_days)
+
+
+def clock(obj, key: str):
+    from .models import Clock
+
+    model, pk = _label(obj)
+    return Clock.objects.filter(model=model, object_id=pk, key=key).first()
+
+
+def start_clock(obj, key: str, rule: Rule, start, *, user=None, label: str = "", quiet: bool = True):
+    """Start (or restart) the clock `key` of `obj` at `start` under `rule`; returns the Clock."""
+    from .models import Clock
+
+    model, pk = _label(obj)
+    c, _created = Clock.objects.update_or_create(model=model, object_id=pk, key=key, defaults=dict(
+        label=label or rule.label or key, start=local_date(start), days=rule.days, day_kind=rule.kind,
+        inclusive=rule.inclusive, roll_forward=rule.roll_forward, paused_since=None, paused_days=0,
+        extension_days=0, due=rule.due(local_date(start)), stopped_at=None))
+    if not quiet:
+        _timeline(obj, user, "deadline_start", _("开始计时:%(l)s,期满 %(d)s") % {"l": c.label, "d": c.due},
+                  {"key": key, "due": str(c.due)})
+    return c
+
+
+@transaction.atomic
+def pause(user, obj, key: str, reason: str, on=None):
+    """Stop the clock for a hearing, an appraisal, a public notice or service (期限中止)."""
+    from .models import Clock
+
+    reason = (reason or "").strip()
+    if not reason:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"reason": _("请填写中止理由")})
+    model, pk = _label(obj)
+    c = Clock.objects.select_for_update().get(model=model, object_id=pk, key=key)
+    if c.paused_since is None:
+        c.paused_since = local_date(on or timezone.localdate())
+        c.save(update_fields=["paused_since"])
+        _timeline(obj, user, "deadline_pause", _("%(l)s中止:%(r)s") % {"l": c.label, "r": reason},
+                  {"key": key, "since": str(c.paused_since)})
+    return c
+
+
+@transaction.atomic
+def resume(user, obj, key: str, on=None, note: str = ""):
+    """Resume a paused clock; the days it stood still (in its own kind of days) move the end."""
+    from .models import Clock
+
+    model, pk = _label(obj)
+    c = Clock.objects.select_for_update().get(model=model, object_id=pk, key=key)
+    if c.paused_since is not None:
+        on = local_date(on or timezone.localdate())
+        c.paused_days += days_between(c.paused_since, on, c.day_kind)
+        c.paused_since = None
+        c.due = _compute(c)
+        c.save(update_fields=["paused_since", "paused_days", "due"])
+        _timeline(obj, user, "deadline_resume", _("%(l)s恢复计时,期满 %(d)s") % {"l": c.label, "d": c.due},
+                  {"key": key, "due": str(c.due), "note": note})
+    return c
+
+
+@transaction.atomic
+def extend(user, obj, key: str, days: int, *, approver, reason: str):
+    """Extend by `days` (same kind of days as the rule), approved by `approver` for `reason`."""
+    from django.core.exceptions import ValidationError
+
+    from .models import Clock
+
+    if not reason or not str(reason).strip():
+        raise ValidationError({"reason": _("请填写延期理由")})
+    if approver is None:
+        raise ValidationError({"approver": _("延期须有批准人")})
+    if int(days) <= 0:
+        raise ValidationError({"days": _("延长天数须大于0")})
+    model, pk = _label(obj)
+    c = Clock.objects.select_for_update().get(model=model, object_id=pk, key=key)
+    c.extension_days += int(days)
+    c.due = _compute(c)
+    c.save(update_fields=["extension_days", "due"])
+    name = getattr(approver, "display_name", "") or getattr(approver, "username", str(approver))
+    _timeline(obj, user, "deadline_extend", _("%(l)s延长 %(n)s 天至 %(d)s(批准人:%(a)s):%(r)s") % {
+        "l": c.label, "n": days, "d": c.due, "a": name, "r": reason},
+        {"key": key, "days": int(days), "due": str(c.due), "approver": name, "reason": reason})
+    return c
+
+
+def stop(obj, key: str) -> None:
+    from .models import Clock
+
+    model, pk = _label(obj)
+    Clock.objects.filter(model=model, object_id=pk, key=key, stopped_at__isnull=True).update(
+        stopped_at=timezone.now())
+
+
+def _timeline(obj, user, verb, note, data):
+    from .workflow import record_event
+
+    record_event(obj, user, verb, note=note, data=data)

@@ -1,0 +1,124 @@
+"""API of the closed-loop kit: my tasks, my notifications, units, and the timeline serializer modules
+use on their detail endpoints (`TimelineSerializer(workflow.timeline(obj), many=True).data`)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from .api import ScopedModelViewSet
+from .drf import Pagination
+from .models import Notification, Task, Unit
+from .notify import tasks_for
+
+
+class TimelineSerializer(serializers.Serializer):
+    """One event as the timeline component shows it (labels in the request's language)."""
+
+    id = serializers.IntegerField()
+    time = serializers.DateTimeField()
+    verb = serializers.CharField()
+    verb_label = serializers.CharField()
+    from_state = serializers.CharField(allow_blank=True)
+    from_label = serializers.CharField(allow_blank=True)
+    to_state = serializers.CharField(allow_blank=True)
+    to_label = serializers.CharField(allow_blank=True)
+    actor = serializers.CharField(allow_blank=True)
+    unit = serializers.CharField(allow_blank=True)
+    step = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+    attachments = serializers.ListField(child=serializers.DictField())
+    documents = serializers.ListField(child=serializers.DictField())
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    overdue = serializers.SerializerMethodField()
+    assignee_unit = serializers.StringRelatedField()
+    assignee_user = serializers.StringRelatedField()
+
+    class Meta:
+        model = Task
+        fields = ["id", "module", "model", "object_id", "state", "action", "title", "url", "due_date", "overdue",
+                  "assignee_user", "assignee_unit", "permission", "level", "opened_at"]
+
+    def get_overdue(self, task) -> bool:
+        return task.due_date is not None and task.due_date < self.context["today"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "message", "url", "model", "object_id", "created", "read_at"]
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=False, allow_null=True, required=False,
+                                                queryset=Unit._meta.get_field("jurisdiction").related_model.objects.all())
+
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "kind", "jurisdiction", "department", "enterprise_id", "contact_person",
+                  "phone", "email", "members", "active"]
+
+
+class UnitViewSet(ScopedModelViewSet):
+    queryset = Unit.objects.select_related("jurisdiction").prefetch_related("members").all()
+    serializer_class = UnitSerializer
+    filterset_fields = ["kind", "code", "active", "jurisdiction"]
+    search_fields = ["name", "code"]
+
+
+@extend_schema(responses=TaskSerializer(many=True), summary="What waits for the signed-in user or their units, "
+               "due date first (?module=ledger, ?overdue=1)")
+@api_view(["GET"])
+def my_tasks(request):
+    qs = tasks_for(request.user).select_related("assignee_unit", "assignee_user")
+    if request.query_params.get("module"):
+        qs = qs.filter(module=request.query_params["module"])
+    today = timezone.localdate()
+    if request.query_params.get("overdue") == "1":
+        qs = qs.filter(due_date__lt=today)
+    pager = Pagination()
+    page = pager.paginate_queryset(qs, request)
+    return pager.get_paginated_response(TaskSerializer(page, many=True, context={"today": today}).data)
+
+
+@extend_schema(responses=NotificationSerializer(many=True), summary="My notifications, newest first (?unread=1)")
+@api_view(["GET"])
+def my_notifications(request):
+    qs = Notification.objects.filter(recipient=request.user)
+    if request.query_params.get("unread") == "1":
+        qs = qs.filter(read_at__isnull=True)
+    pager = Pagination()
+    page = pager.paginate_queryset(qs, request)
+    resp = pager.get_paginated_response(NotificationSerializer(page, many=True).data)
+    resp.data["unread"] = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+    return resp
+
+
+@extend_schema(request=None, responses=NotificationSerializer, summary="Mark one of my notifications read")
+@api_view(["POST"])
+@permission_classes([permissions.IsAuthenticated])
+def my_notification_read(request, pk):
+    n = Notification.objects.filter(pk=pk, recipient=request.user).first()
+    if n is None:
+        raise NotFound
+    if n.read_at is None:
+        n.read_at = timezone.now()
+        n.save(update_fields=["read_at"])
+    return Response(NotificationSerializer(n).data)
+
+
+my_notification_read.scoped_model = Notification
+
+
+@extend_schema(request=None, summary="Mark all my notifications read")
+@api_view(["POST"])
+@permission_classes([permissions.IsAuthenticated])
+def my_notifications_read_all(request):
+    n = Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return Response({"marked": n})

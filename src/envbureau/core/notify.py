@@ -1,0 +1,239 @@
+"""Tasks as a user sees them, and notifications (in-app, e-mail when configured, daily digest,
+reminders before a due date and on overdue).
+
+`tasks_for(user)` is the one query behind /tasks/, /api/v1/me/tasks/ and the top-bar badge: tasks
+assigned to the user, to one of their units, or to a permission their grants hold in a scope that
+reaches the object (prefix match on the stored jurisdiction path; the enterprise for enterprise users).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .permissions import code_matches, grants_for
+
+
+def email_configured() -> bool:
+    backend = getattr(settings, "EMAIL_BACKEND", "")
+    return not any(k in backend for k in ("console", "dummy", "locmem")) or getattr(settings, "EMAIL_FORCE", False)
+
+
+def _grant_levels(grants) -> dict:
+    from .models import Jurisdiction
+
+    paths = {g.jurisdiction_path for g in grants if g.jurisdiction_path}
+    return dict(Jurisdiction.objects.filter(path__in=paths).values_list("path", "level")) if paths else {}
+
+
+def tasks_q(user) -> Q:
+    """The filter (on open or closed tasks) for what waits for `user`."""
+    from .workflow import task_permissions
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    q = Q(assignee_user=user)
+    unit_ids = list(user.units.filter(active=True).values_list("pk", flat=True))
+    if unit_ids:
+        q |= Q(assignee_unit_id__in=unit_ids)
+    perms = task_permissions()
+    grants = grants_for(user)
+    levels = _grant_levels(grants)
+    for g in grants:
+        allowed = sorted(p for p in perms if g.allows(p))
+        if not allowed:
+            continue
+        base = Q(permission__in=allowed)
+        if g.enterprise_id is not None:
+            q |= base & Q(enterprise_id=g.enterprise_id, level="")
+        elif g.jurisdiction_path is None:
+            q |= base & Q(level__in=["", "city"])
+        else:
+            q |= base & Q(jurisdiction_path__startswith=g.jurisdiction_path,
+                          level__in=["", levels.get(g.jurisdiction_path, "")])
+    return q
+
+
+def tasks_for(user, open_only: bool = True):
+    from .models import Task
+
+    qs = Task.objects.filter(tasks_q(user))
+    if open_only:
+        qs = qs.filter(is_open=True)
+    # Undated tasks last on every engine (PostgreSQL's ascending index order already puts NULLs last).
+    return qs.order_by(F("due_date").asc(nulls_last=True), "id")
+
+
+def task_count(user) -> int:
+    return tasks_for(user).count()
+
+
+def recipients(task):
+    """The people told about a task: the user; the unit's members; for a permission task, the holders whose
+    grant reaches the object at the nearest level (and the enterprise's users) — never platform admins."""
+    from .models import RoleAssignment, User
+    from .permissions import CRUD
+
+    if task.assignee_user_id:
+        return User.objects.filter(pk=task.assignee_user_id, is_active=True)
+    if task.assignee_unit_id:
+        return User.objects.filter(units=task.assignee_unit_id, is_active=True)
+    if not task.permission:
+        return User.objects.none()
+    codes = [c for c in task.jurisdiction_path.split("/") if c]
+    prefixes = ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+    rows = (RoleAssignment.objects.filter(Q(jurisdiction__path__in=prefixes) | Q(jurisdiction__isnull=True,
+                                                                                   enterprise_id__isnull=True)
+                                          | Q(enterprise_id=task.enterprise_id, enterprise_id__isnull=False))
+            .select_related("role", "jurisdiction", "user").prefetch_related("departments"))
+    best, local, enterprise = -1, [], []
+    for a in rows:
+        if not a.user.is_active or a.role.kind == "admin":
+            continue
+        perms = set(a.role.permissions)
+        for d in a.departments.all():
+            if d.active:
+                perms.update(f"{m}.{act}" for m in d.modules for act in CRUD)
+        if not any(code_matches(p, task.permission) and p not in ("*", "*.*") for p in perms):
+            continue
+        if a.enterprise_id is not None:
+            if a.enterprise_id == task.enterprise_id and not task.level:
+                enterprise.append(a.user_id)
+            continue
+        at = a.jurisdiction.level if a.jurisdiction_id else "city"
+        if task.level and task.level != at:
+            continue
+        depth = a.jurisdiction.path.count("/") if a.jurisdiction_id else 0
+        if depth > best:
+            best, local = depth, [a.user_id]
+        elif depth == best:
+            local.append(a.user_id)
+    return User.objects.filter(pk__in=set(local + enterprise))
+
+
+def notify(users, kind: str, message: str, *, url: str = "", obj=None, key: str = "") -> int:
+    """One notification per user (never twice for the same key); e-mailed at once when configured."""
+    from .models import Notification
+
+    model = obj._meta.label_lower if obj is not None else ""
+    pk = str(obj.pk) if obj is not None else ""
+    sent = 0
+    for u in users:
+        try:
+            with transaction.atomic():
+                n = Notification.objects.create(recipient=u, kind=kind, message=message[:500], url=url[:300],
+                                                model=model, object_id=pk, key=key[:150])
+        except IntegrityError:
+            continue  # already told about exactly this
+        sent += 1
+        if u.email and email_configured() and settings.ENVBUREAU.get("NOTIFY_EMAIL_AT_ONCE", True):
+            _mail(n, u)
+    return sent
+
+
+def _mail(n, u) -> None:
+    from django.core.mail import send_mail
+
+    from .models import Notification
+
+    try:
+        send_mail(f"[{_('待办提醒')}] {n.message[:60]}", _mail_body([n]), None, [u.email], fail_silently=False)
+    except Exception:  # mail trouble must not undo the in-platform notice
+        return
+    Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
+
+
+def _mail_body(items) -> str:
+    base = settings.ENVBUREAU.get("BASE_URL", "")
+    return "\n".join(f"- {n.message}" + (f"\n  {base}{n.url}" if n.url else "") for n in items)
+
+
+def notify_task(task) -> int:
+    due = task.due_date.isoformat() if task.due_date else _("未定")
+    msg = _("待办:%(a)s · %(t)s(期限 %(d)s)") % {"a": task.action, "t": task.title, "d": due}
+    from .models import Task  # noqa: F401  (the key names the task, so a re-run never repeats it)
+
+    n = notify(recipients(task), "task", msg, url=task.url, key=f"task-{task.pk}")
+    unit = task.assignee_unit
+    if unit is not None and unit.email and email_configured():
+        from django.core.mail import send_mail
+
+        try:
+            send_mail(f"[{_('待办提醒')}] {task.action}", msg, None, [unit.email], fail_silently=True)
+        except Exception:  # the unit's mailbox is a courtesy; in-app notices are the record
+            pass
+    return n
+
+
+def lead_days() -> list[int]:
+    return sorted({int(d) for d in settings.ENVBUREAU.get("REMINDER_LEAD_DAYS", [3, 1]) if int(d) >= 0})
+
+
+def run_reminders(today: dt.date | None = None) -> dict:
+    """Remind the actors of open tasks `lead_days()` before their due date and once on overdue.
+    Idempotent: notifications carry keys and overdue tasks are claimed with a conditional UPDATE."""
+    from .audit import audit_context
+    from .models import Task
+    from .workflow import REGISTRY, record_event
+
+    today = today or timezone.localdate()
+    out = {"near": 0, "overdue": 0, "notifications": 0}
+    with audit_context("system", note="task_reminders"):
+        for lead in lead_days():
+            day = today + dt.timedelta(days=lead)
+            for task in Task.objects.filter(is_open=True, due_date=day).select_related("assignee_unit"):
+                msg = _("临期提醒:%(a)s · %(t)s 将于 %(d)s 到期") % {"a": task.action, "t": task.title, "d": day}
+                sent = notify(recipients(task), "near_deadline", msg, url=task.url,
+                              key=f"near-{task.pk}-{day}-{lead}")
+                out["notifications"] += sent
+                out["near"] += 1 if sent else 0
+        for pk in list(Task.objects.filter(is_open=True, due_date__lt=today, overdue_notified=False)
+                       .values_list("pk", flat=True)):
+            with transaction.atomic():
+                if not Task.objects.filter(pk=pk, overdue_notified=False).update(overdue_notified=True):
+                    continue
+                task = Task.objects.get(pk=pk)
+                msg = _("已逾期:%(a)s · %(t)s(期限 %(d)s)") % {"a": task.action, "t": task.title, "d": task.due_date}
+                out["overdue"] += 1
+                out["notifications"] += notify(recipients(task), "overdue", msg, url=task.url,
+                                               key=f"overdue-{task.pk}-{task.due_date}")
+                if task.model in REGISTRY:
+                    from django.apps import apps
+
+                    obj = apps.get_model(task.model)._default_manager.filter(pk=task.object_id).first()
+                    if obj is not None:
+                        record_event(obj, None, "overdue", note=msg, data={"task": task.pk,
+                                                                           "due": str(task.due_date)})
+    return out
+
+
+def send_digest(now=None) -> dict:
+    """One e-mail per user with their unread notifications not yet digested (daily job)."""
+    from django.core.mail import send_mail
+
+    from .models import Notification, User
+
+    now = now or timezone.now()
+    out = {"users": 0, "items": 0}
+    if not email_configured():
+        return out
+    users = User.objects.filter(is_active=True, notifications__read_at__isnull=True,
+                                notifications__digested_at__isnull=True).exclude(email="").distinct()
+    for u in users:
+        items = list(Notification.objects.filter(recipient=u, read_at__isnull=True, digested_at__isnull=True)
+                     .order_by("created")[:200])
+        if not items:
+            continue
+        try:
+            send_mail(_("每日待办与消息摘要(%(n)s 条)") % {"n": len(items)}, _mail_body(items), None, [u.email])
+        except Exception:  # keep going for the other users; these stay undigested for tomorrow
+            continue
+        Notification.objects.filter(pk__in=[n.pk for n in items]).update(digested_at=now)
+        out["users"] += 1
+        out["items"] += len(items)
+    return out

@@ -1,0 +1,525 @@
+"""Workflows: a closed loop declared once per model, driven by one entry point.
+
+    from envbureau.core import workflow as wf
+
+    PROBLEM = wf.register(wf.Workflow(
+        "ledger.problem", module="ledger",
+        states=[wf.State("registered", _("已登记"), "secondary", task=wf.TaskSpec(_("交办"), "ledger.assign")),
+                wf.State("assigned", _("已交办"), "info", task=wf.TaskSpec(_("签收整改"), "ledger.rectify")),
+                wf.State("closed_out", _("已销号"), "success", terminal=True), ...],
+        transitions=[wf.Transition("assign", ["registered"], "assigned", "ledger.assign", _("交办"),
+                                   required=["responsible_units"], fields=["deadline"]), ...],
+        url=lambda p: reverse("ledger:problem-detail", args=[p.pk]), due=lambda p: p.deadline))
+
+    wf.apply(user, problem, "assign", responsible_units=[...], note="...")
+
+`apply` locks the row, checks scope (404), permission in scope, role and jurisdiction level (403), the
+state and the required data (TransitionError = 400), runs the transition's handler, saves, appends
+one TimelineEvent, closes the object's open tasks and opens the next actor's, and notifies them —
+all in one transaction (and audited like every save). Views, the API, the CLI and importers call it;
+a module's services keep their verb names as thin wrappers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .permissions import code_matches, has_perm
+from .scoping import restrict, spec_of
+
+
+class TransitionError(ValidationError):
+    """The request was understood but the object's state or the given data does not allow it (400)."""
+
+
+@dataclass(frozen=True)
+class Assignee:
+    """Who a task waits for: one user, every member of a unit, or anyone holding `permission` whose
+    scope reaches the object (only at jurisdiction `level` when given)."""
+
+    user: Any = None
+    unit: Any = None
+    permission: str = ""
+    level: str = ""
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """The task an object in a state gives someone: `action` in words ("验收"), for `permission` holders
+    in scope by default, or for whoever `assignees(obj)` names; due on `due(obj)` (else the workflow's)."""
+
+    action: Any
+    permission: str = ""
+    level: str = ""
+    assignees: Callable | None = None
+    due: Callable | None = None
+
+
+@dataclass(frozen=True)
+class State:
+    value: str
+    label: Any
+    colour: str = "secondary"
+    terminal: bool = False
+    task: TaskSpec | None = None
+
+
+@dataclass(frozen=True)
+class Transition:
+    """verb: from `sources` to `target` (None = stays); `permission` ("module.action") in the object's
+    scope; optionally only for `roles` (role codes) or at jurisdiction `level`; `required` data (fields or
+    parameters that must be non-empty), `fields` copied from the data onto the object, other accepted
+    `params`; `note_required`/`evidence_required`; `document` the document type issued (core.documents);
+    `handler(ctx)` does the domain part and may set ctx.target; `after(ctx)` runs once the event exists."""
+
+    verb: str
+    sources: tuple
+    target: str | None
+    permission: str
+    label: Any
+    roles: tuple = ()
+    level: str = ""
+    required: tuple = ()
+    fields: tuple = ()
+    params: tuple = ()
+    note_required: bool = False
+    evidence_required: bool = False
+    document: str = ""
+    handler: Callable | None = None
+    after: Callable | None = None
+    guard: Callable | None = None  # guard(user, obj) -> None or raise, for rules the table cannot say
+    button: str = "primary"
+    reassign: bool = False  # close and reopen tasks even when the state stays
+
+
+@dataclass
+class Context:
+    """What a handler sees and may change."""
+
+    user: Any
+    obj: Any
+    workflow: Workflow
+    transition: Transition
+    note: str
+    files: tuple
+    data: dict
+    from_state: str
+    target: str | None
+    step: str = ""
+    event_data: dict = dc_field(default_factory=dict)
+    attachments: list = dc_field(default_factory=list)
+    documents: list = dc_field(default_factory=list)
+    event: Any = None
+    keep_tasks: bool = False
+
+
+@dataclass
+class Workflow:
+    model: str  # "app_label.modelname"
+    module: str
+    states: list
+    transitions: list
+    field: str = "state"
+    title: Callable | None = None  # obj -> str shown in tasks and notifications
+    url: Callable | None = None  # obj -> the page where the next actor acts
+    due: Callable | None = None  # obj -> date the open step is due
+    verb_labels: dict = dc_field(default_factory=dict)  # words for events that are not transitions
+    name: Any = ""
+
+    def __post_init__(self):
+        self.model = self.model.lower()
+        self.state_map = {s.value: s for s in self.states}
+        self.transition_map = {t.verb: t for t in self.transitions}
+        for t in self.transitions:
+            missing = [s for s in (*t.sources, t.target) if s is not None and s not in self.state_map]
+            if missing:
+                raise ValueError(f"{self.model}: transition {t.verb} names unknown states {missing}")
+
+    @property
+    def model_class(self):
+        return apps.get_model(self.model)
+
+    def state_label(self, value: str) -> str:
+        s = self.state_map.get(value)
+        return str(s.label) if s else (value or "")
+
+    def state_colour(self, value: str) -> str:
+        s = self.state_map.get(value)
+        return s.colour if s else "secondary"
+
+    def verb_label(self, verb: str) -> str:
+        t = self.transition_map.get(verb)
+        if t is not None:
+            return str(t.label)
+        return str(self.verb_labels.get(verb) or GENERIC_VERBS.get(verb) or verb)
+
+    def terminal_states(self) -> list[str]:
+        return [s.value for s in self.states if s.terminal]
+
+    def task_permissions(self) -> set[str]:
+        out = {t.permission for t in self.transitions}
+        out.update(s.task.permission for s in self.states if s.task and s.task.permission)
+        return out
+
+
+GENERIC_VERBS = {
+    "deadline_start": gettext_lazy("开始计时"),
+    "deadline_pause": gettext_lazy("期限中止"),
+    "deadline_resume": gettext_lazy("恢复计时"),
+    "deadline_extend": gettext_lazy("延长期限"),
+    "remind": gettext_lazy("临期提醒"),
+    "overdue": gettext_lazy("逾期"),
+    "document": gettext_lazy("出具文书"),
+    "note": gettext_lazy("备注"),
+}
+
+REGISTRY: dict[str, Workflow] = {}
+EXTRA_TASK_PERMISSIONS: set[str] = set()
+
+
+def register(workflow: Workflow) -> Workflow:
+    REGISTRY[workflow.model] = workflow
+    return workflow
+
+
+def label_of(obj_or_label) -> str:
+    if isinstance(obj_or_label, str):
+        return obj_or_label.lower()
+    return obj_or_label._meta.label_lower
+
+
+def workflow_for(obj_or_label) -> Workflow:
+    label = label_of(obj_or_label)
+    wf = REGISTRY.get(label)
+    if wf is None:
+        # a proxy model (e.g. the public face of a problem) runs its concrete model's workflow
+        model = obj_or_label if not isinstance(obj_or_label, str) else apps.get_model(label)
+        concrete = model._meta.concrete_model._meta.label_lower
+        wf = REGISTRY.get(concrete)
+    if wf is None:
+        raise LookupError(f"no workflow registered for {label}")
+    return wf
+
+
+def all_workflows() -> list[Workflow]:
+    return list(REGISTRY.values())
+
+
+def task_permissions() -> set[str]:
+    out = set(EXTRA_TASK_PERMISSIONS)
+    for w in REGISTRY.values():
+        out |= w.task_permissions()
+    out.discard("")
+    return out
+
+
+# ---- reading the object's place -----------------------------------------------------------------
+
+def _follow(obj, lookup: str):
+    for part in lookup.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def jurisdiction_of(obj):
+    spec = spec_of(type(obj))
+    if spec.jurisdiction is None:
+        return None
+    if spec.jurisdiction == "":
+        return obj
+    return _follow(obj, spec.jurisdiction)
+
+
+def enterprise_of(obj):
+    spec = spec_of(type(obj))
+    return _follow(obj, spec.enterprise) if spec.enterprise else None
+
+
+def actor_name(user) -> str:
+    if user is None:
+        return _("系统")
+    return getattr(user, "display_name", "") or user.username
+
+
+def unit_of(user):
+    if user is None or not getattr(user, "pk", None):
+        return None
+    cached = getattr(user, "_eb_unit", False)
+    if cached is False:
+        cached = user.units.filter(active=True).order_by("kind", "code").first()
+        user._eb_unit = cached
+    return cached
+
+
+# ---- who may act --------------------------------------------------------------------------------
+
+def _visible(user, obj) -> None:
+    if user is None:
+        return
+    if not restrict(type(obj)._default_manager.filter(pk=obj.pk), user, "view").exists():
+        raise Http404
+
+
+def allowed_in_scope(user, obj, permission: str) -> bool:
+    """`permission` held in a grant whose scope reaches `obj` (None = trusted system path)."""
+    if user is None:
+        return True
+    module, _sep, action = permission.partition(".")
+    if module != spec_of(type(obj)).module or not has_perm(user, permission):
+        return False
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def acts_at(user, obj, permission: str, roles: Iterable[str] = (), level: str = "") -> bool:
+    """Whether one of the user's role assignments holds `permission`, is one of `roles` (if any) and sits
+    at jurisdiction `level` (if given; a city-wide grant acts at city level) over the object."""
+    from .models import RoleAssignment
+    from .permissions import CRUD
+
+    if user is None:
+        return True
+    roles = tuple(roles)
+    if not roles and not level:
+        return True
+    jur = jurisdiction_of(obj)
+    path = jur.path if jur is not None else ""
+    for a in (RoleAssignment.objects.filter(user=user).select_related("role", "jurisdiction")
+              .prefetch_related("departments")):
+        perms = set(a.role.permissions)
+        for d in a.departments.all():
+            if d.active:
+                perms.update(f"{m}.{act}" for m in d.modules for act in CRUD)
+        if not any(code_matches(p, permission) for p in perms):
+            continue
+        if roles and a.role.code not in roles:
+            continue
+        if a.enterprise_id is not None:
+            continue  # enterprises act only through tasks without a level or role
+        if a.jurisdiction_id is None:
+            at = "city"
+        elif path.startswith(a.jurisdiction.path):
+            at = a.jurisdiction.level
+        else:
+            continue
+        if not level or level == at:
+            return True
+    return False
+
+
+def check(user, obj, verb: str) -> Transition:
+    """Raise Http404 / PermissionDenied / TransitionError unless `user` may do `verb` on `obj` now."""
+    wf = workflow_for(obj)
+    t = wf.transition_map.get(verb)
+    if t is None:
+        raise TransitionError(_("未知的操作: %(v)s") % {"v": verb})
+    _visible(user, obj)
+    if not allowed_in_scope(user, obj, t.permission):
+        raise PermissionDenied(_("您无权对该对象执行“%(a)s”") % {"a": t.label})
+    state = getattr(obj, wf.field)
+    if state not in t.sources:
+        raise TransitionError(_("当前状态为“%(s)s”,不能执行“%(a)s”") % {"s": wf.state_label(state), "a": t.label})
+    if not acts_at(user, obj, t.permission, t.roles, t.level):
+        raise PermissionDenied(_("“%(a)s”须由指定角色或层级的人员办理") % {"a": t.label})
+    if t.guard is not None:
+        t.guard(user, obj)
+    return t
+
+
+def allowed(user, obj) -> list[Transition]:
+    """The transitions `user` may perform on `obj` now (buttons, the API)."""
+    out = []
+    for t in workflow_for(obj).transitions:
+        try:
+            check(user, obj, t.verb)
+        except (PermissionDenied, ValidationError, Http404):
+            continue
+        out.append(t)
+    return out
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value in ([], (), {})
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # a parameter, not a field
+        return name
+
+
+# ---- the one entry point ------------------------------------------------------------------------
+
+def apply(user, obj, verb: str, *, note: str = "", files=(), **data):
+    """Run `verb` on `obj` for `user` (None = trusted system path); returns the saved object, and brings
+    the caller's instance up to date."""
+    with transaction.atomic():
+        wf = workflow_for(obj)
+        model = type(obj)
+        locked = model._default_manager.select_for_update().get(pk=obj.pk)
+        t = check(user, locked, verb)
+        accepted = set(t.required) | set(t.fields) | set(t.params)
+        unknown = sorted(set(data) - accepted)
+        if unknown:
+            raise TransitionError({unknown[0]: [_("“%(a)s”不接收参数 %(p)s") % {"a": t.label, "p": ", ".join(unknown)}]})
+        note = (note or "").strip()
+        if t.note_required and not note:
+            raise TransitionError({"note": [_("“%(a)s”须填写说明") % {"a": t.label}]})
+        files = tuple(files or ())
+        if t.evidence_required and not files:
+            raise TransitionError({"files": [_("“%(a)s”须上传佐证材料(照片、报告等)") % {"a": t.label}]})
+        for name in t.fields:
+            if name in data:
+                setattr(locked, name, data[name])
+        for name in t.required:
+            value = data.get(name, getattr(locked, name, None))
+            if _empty(value):
+                raise TransitionError({name: [_("“%(a)s”须填写%(f)s") % {"a": t.label, "f": _field_label(model, name)}]})
+        frm = getattr(locked, wf.field)
+        ctx = Context(user=user, obj=locked, workflow=wf, transition=t, note=note, files=files, data=data,
+                      from_state=frm, target=t.target)
+        if t.handler is not None:
+            t.handler(ctx)
+        if ctx.target is not None:
+            setattr(locked, wf.field, ctx.target)
+        locked.save()
+        to = getattr(locked, wf.field)
+        ctx.event = record_event(locked, user, verb, from_state=frm, to_state=to, note=note, step=ctx.step,
+                                 data=ctx.event_data, attachments=ctx.attachments, documents=ctx.documents)
+        if t.after is not None:
+            t.after(ctx)
+        if not ctx.keep_tasks and (to != frm or t.reassign):
+            sync_tasks(locked, user)
+        _refresh(obj, locked)
+        return locked
+
+
+def _refresh(obj, fresh) -> None:
+    if obj is fresh:
+        return
+    obj.__dict__.update({k: v for k, v in fresh.__dict__.items() if not k.startswith("_")})
+    obj._state.fields_cache = dict(fresh._state.fields_cache)
+
+
+def record_event(obj, user, verb: str, *, from_state: str = "", to_state: str = "", note: str = "",
+                 step: str = "", data=None, attachments=(), documents=(), time=None):
+    """Append one line to the object's timeline (transitions do it through apply; reminders, deadline
+    changes and documents call it directly)."""
+    from .models import TimelineEvent
+
+    unit = unit_of(user)
+    jur = jurisdiction_of(obj)
+    return TimelineEvent.objects.create(
+        model=label_of(obj), object_id=str(obj.pk), verb=verb, from_state=from_state or "", to_state=to_state or "",
+        actor=user if getattr(user, "pk", None) else None, actor_name=actor_name(user),
+        actor_unit=unit, actor_unit_name=unit.name if unit else "", note=note or "", step=step or "",
+        data=data or {}, attachments=list(attachments or ()), documents=list(documents or ()),
+        jurisdiction=jur if jur is not None and getattr(jur, "pk", None) else None, time=time or timezone.now())
+
+
+# ---- tasks --------------------------------------------------------------------------------------
+
+def _title(wf: Workflow, obj) -> str:
+    return str(wf.title(obj) if wf.title else obj)[:300]
+
+
+def _url(wf: Workflow, obj) -> str:
+    try:
+        return (wf.url(obj) if wf.url else "") or ""
+    except Exception:  # a URL that cannot be built must not stop the transition
+        return ""
+
+
+def sync_tasks(obj, user=None) -> list:
+    """Close the object's open tasks and open the ones its current state gives; notify the new actors."""
+    from .models import Task
+    from .notify import notify_task
+
+    wf = workflow_for(obj)
+    model, pk = label_of(obj), str(obj.pk)
+    now = timezone.now()
+    Task.objects.filter(model=model, object_id=pk, is_open=True).update(
+        is_open=False, closed_at=now, closed_by=user if getattr(user, "pk", None) else None)
+    state = wf.state_map.get(getattr(obj, wf.field))
+    if state is None or state.terminal or state.task is None:
+        return []
+    spec = state.task
+    assignees = list(spec.assignees(obj)) if spec.assignees else [Assignee(permission=spec.permission,
+                                                                            level=spec.level)]
+    due = spec.due(obj) if spec.due else (wf.due(obj) if wf.due else None)
+    jur = jurisdiction_of(obj)
+    ent = enterprise_of(obj)
+    created = []
+    for a in assignees:
+        task = Task.objects.create(
+            model=model, object_id=pk, module=wf.module, state=state.value, action=str(spec.action)[:100],
+            title=_title(wf, obj), url=_url(wf, obj), assignee_user=a.user, assignee_unit=a.unit,
+            permission="" if (a.user or a.unit) else a.permission, level=a.level,
+            jurisdiction_path=jur.path if jur is not None else "", enterprise_id=ent, due_date=due)
+        created.append(task)
+        notify_task(task)
+    return created
+
+
+def refresh_due(obj) -> None:
+    """After the object's due date changed (extension, edit): move its open tasks' due dates too."""
+    from .models import Task
+
+    wf = workflow_for(obj)
+    state = wf.state_map.get(getattr(obj, wf.field))
+    spec = state.task if state else None
+    due = (spec.due(obj) if spec and spec.due else (wf.due(obj) if wf.due else None))
+    Task.objects.filter(model=label_of(obj), object_id=str(obj.pk), is_open=True).exclude(due_date=due).update(
+        due_date=due, reminded_for=None, overdue_notified=False)
+
+
+def open_tasks(obj):
+    from .models import Task
+
+    return Task.objects.filter(model=label_of(obj), object_id=str(obj.pk), is_open=True)
+
+
+# ---- the timeline in words ----------------------------------------------------------------------
+
+def timeline(obj) -> list[dict]:
+    """The object's events as a person reads them (local time, names, state and verb labels)."""
+    from .models import TimelineEvent
+
+    try:
+        wf = workflow_for(obj)
+    except LookupError:
+        wf = None
+    out = []
+    for ev in TimelineEvent.objects.filter(model=label_of(obj), object_id=str(obj.pk)).order_by("time", "id"):
+        out.append({
+            "id": ev.pk,
+            "time": timezone.localtime(ev.time),
+            "verb": ev.verb,
+            "verb_label": wf.verb_label(ev.verb) if wf else str(GENERIC_VERBS.get(ev.verb, ev.verb)),
+            "from_state": ev.from_state,
+            "from_label": wf.state_label(ev.from_state) if wf else ev.from_state,
+            "to_state": ev.to_state,
+            "to_label": wf.state_label(ev.to_state) if wf else ev.to_state,
+            "to_colour": wf.state_colour(ev.to_state) if wf else "secondary",
+            "changed": bool(ev.to_state and ev.to_state != ev.from_state),
+            "actor": ev.actor_name,
+            "unit": ev.actor_unit_name,
+            "step": ev.step,
+            "note": ev.note,
+            "attachments": ev.attachments,
+            "documents": ev.documents,
+        })
+    return out
