@@ -81,8 +81,22 @@ def read_series(mn: str, kind: str, start: datetime, end: datetime, *, factors=N
         df = pl.concat([older, new], how="vertical_relaxed").sort(["ts", "factor", "field"])
     else:
         df = older
-    value = (pl.col("mant").cast(pl.Float64) * pl.lit(10.0).pow(pl.col("exp").cast(pl.Float64)))
-    return df.with_columns(value.alias("value")).select(OUT_COLUMNS)
+    return df.with_columns(exact_value().alias("value")).select(OUT_COLUMNS)
+
+
+#: 10**k is exact in a double up to k = 22, so one division (or product) rounds mant × 10^exp once
+_POW10 = {k: 10.0 ** abs(k) for k in range(-22, 23)}
+
+
+def exact_value() -> pl.Expr:
+    """The double nearest to the decimal the device sent (``3.3`` reads back as 3.3, not as
+    33 × 0.1 = 3.3000000000000003): mant / 10^-exp is one correctly rounded IEEE division."""
+    mant = pl.col("mant").cast(pl.Float64)
+    scale = pl.col("exp").cast(pl.Int32).replace_strict(_POW10, default=None, return_dtype=pl.Float64)
+    fallback = mant * pl.lit(10.0).pow(pl.col("exp").cast(pl.Float64))  # beyond 10^±22: never sent in practice
+    return (pl.when(scale.is_null()).then(fallback)
+            .when(pl.col("exp") < 0).then(mant / scale)
+            .otherwise(mant * scale))
 
 
 def _read_partitions(files: list[Path], narrow) -> pl.DataFrame:

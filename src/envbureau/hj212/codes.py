@@ -223,6 +223,20 @@ FACTORS: dict[str, tuple[str | None, str, str]] = {
     "a34005": (None, "PM1.0", "µg/m³"),
 }
 
+#: Decimal places of each factor's data type in 2017 Appendix B (``N5.2`` -> 2, ``N4`` -> 0): the precision
+#: a computed value (e.g. an hour rolled up from minutes) is rounded to.
+FACTOR_DECIMALS: dict[str, int] = {
+    # water (Table B.1)
+    "w00000": 2, "w01001": 2, "w01002": 2, "w01009": 1, "w01010": 1, "w01012": 0, "w01014": 1, "w01017": 1,
+    "w01018": 1, "w01019": 1, "w01020": 1, "w20111": 2, "w20115": 1, "w20116": 3, "w20117": 3, "w20119": 3,
+    "w20120": 0, "w20121": 2, "w20122": 2, "w20123": 3, "w21001": 2, "w21003": 2, "w21011": 2, "w21016": 3,
+    "w21017": 2, "w21019": 3, "w22001": 2, "w23002": 4,
+    # gas (Table B.2)
+    "a00000": 1, "a01010": 0, "a01011": 2, "a01012": 1, "a01013": 3, "a01014": 1, "a01015": 1, "a01016": 2,
+    "a01017": 3, "a01901": 1, "a01902": 1, "a19001": 1, "a05001": 3, "a21001": 3, "a21002": 1, "a21003": 1,
+    "a21004": 1, "a21005": 3, "a21018": 3, "a21024": 3, "a21026": 2, "a21028": 2, "a24088": 3, "a34013": 0,
+}
+
 #: 2005 code -> 2017 code.  Water and gas 2005 codes never collide except through ST, which the
 #: caller may pass to :func:`normalise_factor` (e.g. "02" is SO2 for gas, not a water code).
 CODE_2005_TO_2017: dict[str, str] = {old: new for new, (old, _, _) in FACTORS.items() if old}

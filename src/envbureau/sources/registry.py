@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import os
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
 
 log = logging.getLogger("envbureau.sources.registry")
 
@@ -30,6 +32,20 @@ def _fresh_connection():
 
     if not connection.in_atomic_block:
         close_old_connections()
+
+def rollup_places(factor: str, seen_places: int) -> int:
+    """Decimal places of a rolled-up value: the factor's declared precision (HJ 212-2017 Appendix B),
+    else one more than the most precise minute value."""
+    from envbureau.hj212.codes import FACTOR_DECIMALS
+
+    places = FACTOR_DECIMALS.get(factor)
+    return places if places is not None else max(seen_places, 0) + 1
+
+
+def _round(value: Decimal, places: int) -> float:
+    # GB/T 8170 rounding (round half to even), then the double nearest to that decimal
+    return float(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN))
+
 
 HOUR_FIELDS = {"Avg": "avg", "Min": "min", "Max": "max", "Cou": "cou", "ZsAvg": "zs_avg"}
 
@@ -232,17 +248,22 @@ class SourcesRegistry:
         acc["seen"].add(data_time)
         for factor, fields in factors.items():
             v = fields.get("Avg")
-            if v is None:
+            if v is None or not math.isfinite(v):
                 continue
-            f = acc["factors"].setdefault(factor, {"n": 0, "sum": 0.0, "min": v, "max": v, "zs_n": 0, "zs_sum": 0.0,
-                                                   "flags": defaultdict(int), "code": fields.get("code", factor)})
+            f = acc["factors"].setdefault(factor, {"n": 0, "sum": Decimal(0), "min": v, "max": v, "zs_n": 0,
+                                                   "zs_sum": Decimal(0), "places": 0, "flags": defaultdict(int),
+                                                   "code": fields.get("code", factor)})
+            # sums of the decimals as sent (repr of the parsed float gives them back): exact, so the
+            # hour does not depend on the order the minutes arrived in (e.g. across a restart)
+            d = Decimal(repr(v))
             f["n"] += 1
-            f["sum"] += v
+            f["sum"] += d
+            f["places"] = max(f["places"], -d.as_tuple().exponent)
             f["min"] = min(f["min"], fields.get("Min", v))
             f["max"] = max(f["max"], fields.get("Max", v))
-            if fields.get("ZsAvg") is not None:
+            if fields.get("ZsAvg") is not None and math.isfinite(fields["ZsAvg"]):
                 f["zs_n"] += 1
-                f["zs_sum"] += fields["ZsAvg"]
+                f["zs_sum"] += Decimal(repr(fields["ZsAvg"]))
             f["flags"][fields.get("Flag") or ""] += 1
 
     def _flush_rollups(self, points: dict, hourly_rows: dict) -> dict:
@@ -273,8 +294,9 @@ class SourcesRegistry:
                 if (point_id, factor, hour) in existing or (point_id, factor, hour) in hourly_rows:
                     continue
                 flag = max(f["flags"], key=f["flags"].get)  # the prevailing minute flag
-                avg = f["sum"] / f["n"]
-                zs = f["zs_sum"] / f["zs_n"] if f["zs_n"] else None
+                places = rollup_places(factor, f["places"])
+                avg = _round(f["sum"] / f["n"], places)
+                zs = _round(f["zs_sum"] / f["zs_n"], places) if f["zs_n"] else None
                 rows.append(PointHourly(point_id=point_id, factor=factor, code=str(f["code"])[:10], hour=hour, avg=avg,
                                         min=f["min"], max=f["max"], zs_avg=zs, flag=flag[:2], rolled_up=True,
                                         samples=f["n"], received_at=now))
