@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters as df
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
@@ -220,6 +223,29 @@ class WarningViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._act(request, pk, services.close_warning)
+
+    @action(detail=True, methods=["post"], url_path="to-problem")
+    def to_problem(self, request, pk=None):
+        """预警交办: open a ledger problem from the warning ({"note", "deadline", "responsible_units"})."""
+        w = get_scoped_object(Warning.objects.all(), request.user, "view", pk=pk)
+        if not services.may_handle(request.user, w):
+            raise PermissionDenied
+        deadline = request.data.get("deadline") or None
+        if deadline is not None:
+            try:
+                deadline = dt.date.fromisoformat(str(deadline))
+            except ValueError:
+                raise ValidationError({"deadline": [gettext("日期格式应为 YYYY-MM-DD")]}) from None
+        units = request.data.get("responsible_units") or []
+        if isinstance(units, str):
+            units = [units]
+        try:
+            ref = services.warning_to_problem(request.user, w, note=str(request.data.get("note", "")),
+                                              deadline=deadline, responsible_units=list(units))
+        except DjangoValidationError as e:
+            raise ValidationError(e.message_dict if hasattr(e, "error_dict") else {"detail": e.messages}) from None
+        w.refresh_from_db()
+        return Response({**WarningSerializer(w).data, "problem_ref": ref})
 
     def create(self, request, *args, **kwargs):
         raise PermissionDenied

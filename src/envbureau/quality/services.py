@@ -143,6 +143,59 @@ def close_warning(user, warning: Warning, note: str) -> Warning:
     return _transition(user, warning, "closed", note)
 
 
+@transaction.atomic
+def warning_to_problem(user, warning: Warning, *, category: str | None = None, deadline=None,
+                       responsible_units: list[str] | None = None, note: str = "") -> str:
+    """预警交办: hand a warning to a unit as a problem of the ledger, traced to closure there
+    (溯源治理、跟踪督查、通报反馈). Returns the ledger's reference, also stored in ``problem_ref``."""
+    warning = Warning.objects.select_for_update().select_related("jurisdiction").get(pk=warning.pk)
+    if not may_handle(user, warning):
+        raise PermissionDenied(_("超出您的权限范围"))
+    if warning.problem_ref:
+        raise ValidationError(_("该预警已交办为问题:%(r)s") % {"r": warning.problem_ref})
+    if warning.state == "closed":
+        raise ValidationError(_("已关闭的预警不能交办"))
+    try:
+        from envbureau.ledger.services import open_problem
+    except ImportError:
+        raise ValidationError(_("问题台账模块尚未启用")) from None
+    if category is None:  # the ledger's categories are environmental media: the source says which
+        category = "water" if warning.source_ref.startswith("quality.watersection") else "air"
+    title = _("%(s)s %(k)s") % {"s": warning.subject, "k": warning.get_kind_display()}
+    if warning.pollutant:
+        title = f"{title}({warning.pollutant.upper()})"
+    first, last = timezone.localtime(warning.first_time), timezone.localtime(warning.last_time)
+    description = "\n".join(filter(None, [
+        warning.message, _("出现时段:%(a)s 至 %(b)s,共 %(n)s 次") % {
+            "a": f"{first:%Y-%m-%d %H:%M}", "b": f"{last:%Y-%m-%d %H:%M}", "n": warning.count},
+        (note or "").strip()]))
+    kwargs = {"source": "alarm", "title": title[:200], "description": description, "category": category,
+              "jurisdiction": warning.jurisdiction, "source_ref": ("quality.warning", str(warning.pk)),
+              "responsible_units": responsible_units or []}
+    if deadline is not None:
+        kwargs["deadline"] = deadline
+    problem = open_problem(user, **kwargs)
+    ref = f"ledger.problem:{getattr(problem, 'pk', problem)}"
+    warning.problem_ref = ref[:80]
+    if warning.state == "open":
+        actor = user if user is not None and user.pk else None
+        warning.state, warning.acknowledged_by, warning.acknowledged_at = "acknowledged", actor, timezone.now()
+    warning.save()
+    _event(warning, user, "to_problem", _("预警交办为问题 %(r)s") % {"r": getattr(problem, "code", ref)})
+    return ref
+
+
+def problem_of(user, warning: Warning):
+    """The ledger problem a warning was handed over as (to trace it to closure), if the user may see it."""
+    if not warning.problem_ref:
+        return None
+    try:
+        from envbureau.ledger.services import problems_for_ref
+    except ImportError:
+        return None
+    return problems_for_ref("quality.warning", str(warning.pk), user).first()
+
+
 def _raise(kind, jurisdiction, source_ref, subject, first, last, message, *, pollutant="", value=None,
            threshold=None, count=1) -> tuple[Warning, bool]:
     """Open a warning, or update the open/acknowledged one of the same kind and source (no duplicates)."""

@@ -722,16 +722,23 @@ def warning_detail(request, pk):
                 services.acknowledge_warning(request.user, w, request.POST.get("note", ""))
             elif action == "close":
                 services.close_warning(request.user, w, request.POST.get("note", ""))
+            elif action == "to_problem":
+                services.warning_to_problem(request.user, w, note=request.POST.get("note", ""))
             else:
                 raise Http404
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
+        except PermissionDenied as e:
+            messages.error(request, str(e) or _("超出您的权限范围"))
         else:
-            messages.success(request, _("已更新"))
+            messages.success(request, _("已交办为问题台账问题") if action == "to_problem" else _("已更新"))
             return redirect("quality:warning-detail", pk=w.pk)
     return render(request, "quality/warning_detail.html", {
         "w": w, "form": form, "events": w.events.select_related("actor"), "title": _("预警"),
-        "can_change": services.may_handle(request.user, w), "colours": WARNING_COLOURS})
+        "can_change": services.may_handle(request.user, w), "colours": WARNING_COLOURS,
+        "problem": services.problem_of(request.user, w),
+        "can_problem": not w.problem_ref and w.state != "closed" and services.may_handle(request.user, w)
+        and (has_perm(request.user, "ledger.add") or has_perm(request.user, "ledger.change"))})
 
 
 # ---------------------------------------------------------------------------
