@@ -409,3 +409,20 @@ def _upload(data, name="模板.docx"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+def test_an_issued_document_is_linked_on_the_objects_timeline(people, problem):
+    from envbureau.core.workflow import timeline
+
+    p = problem()
+    doc = issue(people["mgr"], p)
+    events = [e for e in timeline(p) if e["verb"] == "document"]
+    assert len(events) == 1
+    e = events[0]
+    assert e["verb_label"] == "出具文书" and e["actor"] == "测试mgr"
+    assert e["note"] == f"交办单 环督交〔{YEAR}〕1号"
+    assert e["documents"] == [{"id": doc.pk, "title": "交办单", "number": doc.number,
+                               "url": f"/documents/{doc.pk}/docx/", "pdf_url": f"/documents/{doc.pk}/pdf/"}]
+    # The timeline is read through the problem: the links answer only to those who may view it.
+    assert _client(people["street"]).get(e["documents"][0]["url"]).status_code == 200
+    assert _client(people["xicheng"]).get(e["documents"][0]["url"]).status_code == 404

@@ -200,6 +200,7 @@ def issue(user, obj, kind_code: str, values: dict | None = None, *, pdf: bool = 
         doc.docx.save("document.docx", ContentFile(data), save=False)
         try:
             doc.save()
+            _on_timeline(doc, obj, user)
             document_issued.send(sender=DocumentKind, document=doc, obj=obj, user=user)
         except Exception:
             doc.docx.delete(save=False)  # nothing half-written: no file without its record
@@ -220,6 +221,18 @@ def _as_actor(user):
     if user is None or ctx.resolve_actor() is not None:
         return contextlib.nullcontext()
     return audit_context(ctx.source, actor=user)
+
+
+def _on_timeline(doc: IssuedDocument, obj, user) -> None:
+    """One line on the object's timeline (core.workflow), linking both files."""
+    from django.urls import reverse
+
+    from ..workflow import record_event
+
+    record_event(obj, user, "document", note=f"{doc.doc_type.name} {doc.number}", data={"document_id": doc.pk},
+                 documents=[{"id": doc.pk, "title": doc.doc_type.name, "number": doc.number,
+                             "url": reverse("core:document-download", args=[doc.pk, "docx"]),
+                             "pdf_url": reverse("core:document-download", args=[doc.pk, "pdf"])}])
 
 
 def _jsonable(values: dict) -> dict:
