@@ -28,6 +28,7 @@ from .models import (
     AirStation,
     CityDaily,
     DrinkingWaterSource,
+    HeavyPollutionAlert,
     NoiseStation,
     Target,
     Warning,
@@ -77,6 +78,34 @@ class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
         fields = ["id", "jurisdiction", "year", "indicator", "section_scope", "basis", "value", "issued_by", "note"]
+
+
+class HeavyPollutionAlertSerializer(serializers.ModelSerializer):
+    """An issued heavy-pollution alert; ``enterprises`` = ids of enterprises on its reduction list (each
+    must be visible to the user)."""
+
+    jurisdiction = JURISDICTION
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = HeavyPollutionAlert
+        fields = ["id", "jurisdiction", "level", "level_display", "start", "end", "document_no", "issued_by",
+                  "measures", "enterprises", "note"]
+
+    def validate_enterprises(self, value):
+        user = self.context["request"].user
+        visible = set(restrict(type(value[0]).objects.filter(pk__in=[e.pk for e in value]), user, "view")
+                      .values_list("pk", flat=True)) if value else set()
+        hidden = [e.pk for e in value if e.pk not in visible]
+        if hidden:
+            raise serializers.ValidationError(f"enterprises outside your scope: {hidden}")
+        return value
+
+    def validate(self, attrs):
+        start, end = attrs.get("start", getattr(self.instance, "start", None)), attrs.get("end")
+        if start and end and end < start:
+            raise serializers.ValidationError({"end": "before start"})
+        return attrs
 
 
 DAILY_FIELDS = ["date", "so2", "no2", "co", "pm10", "pm25", "o3_8h", "o3_1h", "iaqi_so2", "iaqi_no2", "iaqi_co",
@@ -179,6 +208,12 @@ class TargetViewSet(ScopedModelViewSet):
     queryset = Target.objects.select_related("jurisdiction").all()
     serializer_class = TargetSerializer
     filterset_fields = ["year", "indicator"]
+
+
+class HeavyPollutionAlertViewSet(ScopedModelViewSet):
+    queryset = HeavyPollutionAlert.objects.select_related("jurisdiction").prefetch_related("enterprises").all()
+    serializer_class = HeavyPollutionAlertSerializer
+    filterset_fields = ["level"]
 
 
 class AirDailyViewSet(ScopedReadOnlyViewSet):

@@ -13,6 +13,7 @@ router.register("air-daily", api.AirDailyViewSet)
 router.register("city-daily", api.CityDailyViewSet)
 router.register("period-stats", api.AirPeriodStatViewSet)
 router.register("warnings", api.WarningViewSet)
+router.register("alerts", api.HeavyPollutionAlertViewSet)
 
 urlpatterns = [path("assessment/", api.AssessmentView.as_view(), name="quality-assessment"),
                path("water-assessment/", api.WaterAssessmentView.as_view(), name="quality-water-assessment")] + router.urls

@@ -26,6 +26,7 @@ class QualityConfig(AppConfig):
         nav.register("quality", _("工作报告数据"), "quality:headline", "quality.view", 40)
         nav.register("quality", _("目标任务"), "quality:targets", "quality.view", 50)
         nav.register("quality", _("预警"), "quality:warnings", "quality.view", 60)
+        nav.register("quality", _("重污染天气预警"), "quality:alerts-list", "quality.view", 65)
         nav.register("quality", _("水环境质量"), "quality:water-dashboard", "quality.view", 70)
         nav.register("quality", _("声环境质量"), "quality:noise-dashboard", "quality.view", 80)
         nav.register("quality", _("空气站点"), "quality:stations-list", "quality.view", 110)

@@ -196,6 +196,10 @@ def assess_air(jurisdiction, period: Period, *, compare: bool = True, memo: dict
     out = summary(pa, 0, period, jurisdiction, precision)
     out["change_basis"] = change_basis
     if compare:
+        from .alerts import alert_counts
+
+        # issued heavy-pollution alerts, counted apart from the automatic data warnings
+        out["alerts"] = alert_counts(jurisdiction, period)
         for key, other in (("yoy", period.shifted_year(-1)), ("pop", period.previous())):
             pb = assess_many([jurisdiction.pk], other, memo)
             base = summary(pb, 0, other, precision=precision)

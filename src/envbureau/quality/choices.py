@@ -86,6 +86,15 @@ TARGET_DIRECTION = {"pm25_mean": "le", "good_day_ratio": "ge", "heavy_days": "le
                     "water_target_rate": "ge", "drinking_compliance": "ge"}
 
 
+class AlertLevel(models.TextChoices):
+    """重污染天气预警 levels, lowest first."""
+
+    BLUE = "blue", _("蓝色预警")
+    YELLOW = "yellow", _("黄色预警")
+    ORANGE = "orange", _("橙色预警")
+    RED = "red", _("红色预警")
+
+
 class WaterScope(models.TextChoices):
     """Control-level scope of a water figure: "this level and above"."""
 

@@ -2,7 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import POLLUTANT_LABELS, POLLUTANTS
-from .models import AirStation, AirThreshold, DrinkingWaterSource, NoiseStation, Target, WaterSection
+from .models import (
+    AirStation,
+    AirThreshold,
+    DrinkingWaterSource,
+    HeavyPollutionAlert,
+    NoiseStation,
+    Target,
+    WaterSection,
+)
 
 SITE_FIELDS = ["code", "name", "jurisdiction", "longitude", "latitude", "active", "note"]
 
@@ -56,3 +64,11 @@ class ReviewForm(forms.Form):
 
 class WarningActionForm(forms.Form):
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HeavyPollutionAlertForm(forms.ModelForm):
+    class Meta:
+        model = HeavyPollutionAlert
+        fields = ["jurisdiction", "level", "start", "end", "document_no", "issued_by", "measures", "enterprises", "note"]
+        widgets = {"start": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                   "end": forms.DateTimeInput(attrs={"type": "datetime-local"})}

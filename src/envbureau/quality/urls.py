@@ -15,11 +15,20 @@ from .forms import (
     AirStationForm,
     AirThresholdForm,
     DrinkingWaterSourceForm,
+    HeavyPollutionAlertForm,
     NoiseStationForm,
     TargetForm,
     WaterSectionForm,
 )
-from .models import AirStation, AirThreshold, DrinkingWaterSource, NoiseStation, Target, WaterSection
+from .models import (
+    AirStation,
+    AirThreshold,
+    DrinkingWaterSource,
+    HeavyPollutionAlert,
+    NoiseStation,
+    Target,
+    WaterSection,
+)
 
 app_name = "quality"
 
@@ -54,6 +63,10 @@ thresholds = Crud(AirThreshold, form_class=AirThresholdForm, url_prefix="thresho
                   title=_("空气预警阈值"),
                   columns=[("pollutant", _("污染物")), ("hourly_limit", _("小时阈值")), ("jurisdiction", _("区划")),
                            ("active", _("启用"))])
+alerts = Crud(HeavyPollutionAlert, form_class=HeavyPollutionAlertForm, url_prefix="alerts", namespace="quality",
+              title=_("重污染天气预警"), search_fields=("document_no", "measures"),
+              columns=[("jurisdiction", _("区划")), ("level", _("预警级别")), ("start", _("启动时间")),
+                       ("end", _("解除时间")), ("document_no", _("文号")), ("issued_by", _("发布单位"))])
 
 urlpatterns = [
     path("", views.air_dashboard, name="air-dashboard"),
@@ -68,5 +81,5 @@ urlpatterns = [
     path("water/", water_views.water_dashboard, name="water-dashboard"),
     path("noise/", water_views.noise_dashboard, name="noise-dashboard"),
 ]
-for crud in (stations, sections, drinking, noise_stations, target_list, thresholds):
+for crud in (stations, sections, drinking, noise_stations, target_list, thresholds, alerts):
     urlpatterns += crud.urls()

@@ -656,6 +656,11 @@ def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, s
         s3 = [("环境空气质量综合指数：", None, ""), num("composite_index", "—"),
               (f"（无法计算：{r['reasons'].get('composite_index', '')}）。", None, "")]
     out = [s1, s2, s3]
+    if r.get("alerts") is not None:
+        from .alerts import alert_sentence
+
+        out.append([(alert_sentence(r["alerts"]), reverse("quality:alerts-list"), "重污染天气预警按发布的预警计数;"
+                     "监测数据超阈值等自动预警另计")])
     targets = Target.objects.filter(jurisdiction=j, year=period.start.year)
     parts = []
     for t in targets:

@@ -2,6 +2,7 @@
 targets and warnings."""
 
 from .air import AirDaily, AirHourly, AirPeriodStat, AirThreshold, CityDaily, DataReview  # noqa: F401
+from .alerts import HeavyPollutionAlert  # noqa: F401
 from .noise import NoiseLeq, NoiseStation  # noqa: F401
 from .sites import AirStation  # noqa: F401
 from .targets import Target, Warning, WarningEvent  # noqa: F401

@@ -100,6 +100,10 @@ def air_table(r: dict) -> str:
                  + f"  无有效AQI {r['days_without_aqi']}")
     for key, why in r.get("reasons", {}).items():
         lines.append(f"— {key}: {why}")
+    if r.get("alerts") is not None:
+        from envbureau.quality.alerts import alert_sentence
+
+        lines.append("预警: " + alert_sentence(r["alerts"]))
     if yoy:
         lines.append("变化由" + ("修约后数值" if r.get("change_basis") == "reported" else "未修约数值") + "计算")
     lines.append("评价标准: " + "；".join(f"{k} {v}天" for k, v in r["rules"].items()) + f"；{r['limits']}")
