@@ -192,3 +192,49 @@ def test_example_row_left_in_an_old_template_is_skipped(client_for):
     c.post(f"/imports/jobs/{job.pk}/")
     assert not Jurisdiction.objects.filter(code="110101000000").exists()
     assert Jurisdiction.objects.filter(code="110105100000").exists()
+
+
+def test_an_oversized_request_is_refused_before_its_body_is_read(client_for, settings):
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "IMPORT_LIMITS": {"core.jurisdiction": {"max_bytes": 1024}}}
+    c = client_for("admin")
+    big = HEADER.encode() + b"\n" + b"x" * (300 << 10)
+    r = upload(c, "core.jurisdiction", big)
+    assert r.status_code == 413 and "超过“行政区划”导入的上限 1 KB" in r.content.decode()
+    assert "文件大小 300 KB" in r.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_upload_is_validated_in_the_background(settings):
+    """An upload above IMPORT_BACKGROUND_BYTES is validated in the job thread, not in the request."""
+    import threading
+
+    from django.test import Client
+
+    from envbureau.core.demo_core import load_core
+    from envbureau.core.models import User
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "IMPORT_BACKGROUND_BYTES": 100}
+    load_core(lambda m: None)
+    c = Client()
+    c.force_login(User.objects.get(username="admin"))
+    rows = [[f"11010510{i:04d}", "测试街道", "街道乡镇", "110105"] for i in range(10)]
+    r = upload(c, "core.jurisdiction", csv_bytes(rows))
+    job = ImportJob.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/imports/jobs/{job.pk}/"
+    for t in threading.enumerate():
+        if t.name == f"import-{job.pk}":
+            t.join(30)
+    job.refresh_from_db()
+    assert job.status == "validated" and job.total_rows == 10 and job.stored_file
+    assert not Jurisdiction.objects.filter(code__startswith="11010510").exists()
+
+
+def test_error_list_keeps_formula_like_text_as_text(client_for):
+    c = client_for("admin")
+    upload(c, "core.jurisdiction", csv_bytes([["110105100000", "=HYPERLINK(\"http://x\")", "镇子", "110105"]]))
+    job = ImportJob.objects.get()
+    ws = openpyxl.load_workbook(io.BytesIO(c.get(f"/imports/jobs/{job.pk}/errors.xlsx").content)).worksheets[0]
+    cell = ws.cell(row=2, column=3)
+    assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"

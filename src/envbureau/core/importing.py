@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import audit
-from .excel import FileFormatError, open_table, workbook_bytes
+from .excel import FileFormatError, _as_text, is_formula_like, open_table, workbook_bytes
 from .permissions import has_perm
 from .scoping import allowed_jurisdictions, restrict
 
@@ -699,8 +699,8 @@ def errors_workbook(importer: Importer, source, filename: str, errors: list[dict
         out = []
         for v in values:
             c = WriteOnlyCell(ws, value=v)
-            if isinstance(v, str) and c.data_type == "f":
-                c.data_type = "s"  # the user's text stays text, never a live formula
+            if is_formula_like(v):
+                _as_text(c)  # the uploaded text goes back as text, never a live formula
             if fill is not None:
                 c.fill = fill
             if font is not None:

@@ -230,6 +230,14 @@ def import_template(request, kind):
 @require_http_methods(["GET", "POST"])
 def import_upload(request, kind):
     imp = _get_importer(request, kind)
+    if request.method == "POST" and _declared_length(request) > imp.limits["max_bytes"] + (64 << 10):
+        # Refused from the request's declared size, before the body is read and spooled to disk.
+        try:
+            imp.check_size(_declared_length(request))
+        except FileFormatError as exc:
+            return render(request, "core/import_upload.html", {"form": ImportUploadForm(), "imp": imp,
+                                                               "limits": imp.limits, "file_error": str(exc)},
+                          status=413)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -261,6 +269,13 @@ def import_upload(request, kind):
                 return redirect("core:import-job", pk=job.pk)
     return render(request, "core/import_upload.html", {"form": form, "imp": imp, "limits": imp.limits},
                   status=400 if request.method == "POST" else 200)
+
+
+def _declared_length(request) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
 
 
 def _progress_path(job_id) -> Path:

@@ -197,6 +197,26 @@ def read_standard_frame(data: bytes, filename: str) -> pd.DataFrame:
                        compression="gzip" if name.endswith(".gz") else None)
 
 
+def local_times(raw: pd.Series) -> pd.Series:
+    """Time cells → naive local timestamps (NaT where unreadable): pandas for the common spellings at speed,
+    then the import framework's parser (core.importing.parse_local_datetime) for the rest - Excel serials,
+    2026年11月30日 8时, offsets mixed with local times - so import_air reads what every importer reads."""
+    from envbureau.core.importing import parse_local_datetime
+
+    try:
+        ts = pd.to_datetime(raw.astype(str).str.strip(), errors="coerce", format="mixed")
+        if getattr(ts.dt, "tz", None) is not None:
+            ts = ts.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+    except (ValueError, TypeError):  # e.g. offsets in some cells only: every cell through the parser below
+        ts = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
+    nat = np.nonzero(ts.isna().to_numpy())[0]
+    if len(nat):
+        fixed = [parse_local_datetime(v) if v is not None and str(v).strip() else None for v in raw.iloc[nat]]
+        ts = ts.copy()
+        ts.iloc[nat] = pd.to_datetime(pd.Series(fixed, dtype=object), errors="coerce").to_numpy()
+    return ts
+
+
 def parse_standard(data: bytes, filename: str, lookup: dict, errors: Errors, *, hour_ending: bool = False) -> Batch:
     """The platform's template: 站点编码, 监测时间 (YYYY-MM-DD HH:MM, local), PM2.5 … O3 (CO mg/m³)."""
     df = read_standard_frame(data, filename)
@@ -215,9 +235,7 @@ def parse_standard(data: bytes, filename: str, lookup: dict, errors: Errors, *, 
         return Batch.concat([])
     rownums = np.arange(len(df)) + 2
     raw_t = df["time"]
-    ts = pd.to_datetime(raw_t.astype(str).str.strip(), errors="coerce", format="mixed")
-    if getattr(ts.dt, "tz", None) is not None:
-        ts = ts.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+    ts = local_times(raw_t)
     bad_ts = ts.isna().to_numpy().copy()
     not_hour = ~bad_ts & ((ts.dt.minute.fillna(0) != 0) | (ts.dt.second.fillna(0) != 0)).to_numpy()
     errors.add_mask(bad_ts, rownums, _("监测时间"), lambda i: _("无效时间“%(v)s”") % {"v": raw_t.iat[i]}, filename)
