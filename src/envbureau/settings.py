@@ -137,6 +137,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Every language writes dates "2025-05-07" and times "2025-05-07 02:37" (envbureau/formats, core.timefmt).
+FORMAT_MODULE_PATH = ["envbureau.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -3,6 +3,7 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -77,9 +78,9 @@ def status_api(request):
         return JsonResponse({"error": {"status": 404, "code": "not_found", "message": _("编号或查询码不正确")}},
                             status=404)
     return JsonResponse({"number": c.number, "state": c.state, "state_label": c.get_state_display(),
-                         "received_at": c.received_at.isoformat(), "accept_due": str(c.accept_due or ""),
+                         "received_at": timezone.localtime(c.received_at).isoformat(), "accept_due": str(c.accept_due or ""),
                          "finish_due": str(c.finish_due or ""), "reply": c.reply_text,
-                         "replied_at": c.replied_at.isoformat() if c.replied_at else None})
+                         "replied_at": timezone.localtime(c.replied_at).isoformat() if c.replied_at else None})
 
 
 urlpatterns = [

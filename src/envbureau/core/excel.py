@@ -16,6 +16,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from . import timefmt
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # A text starting with one of these is a formula (or DDE payload) once Excel or a CSV re-save sees it
@@ -60,6 +62,12 @@ def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
         for row in rows:
             values = [_cell(v) for v in row]
             ws.append(values)
+            if any(isinstance(v, dt.date) for v in values):  # dates and times written like on the pages
+                for c, v in zip(ws[ws.max_row], values, strict=False):
+                    if isinstance(v, dt.datetime):
+                        c.number_format = timefmt.EXCEL_DATETIME
+                    elif isinstance(v, dt.date):
+                        c.number_format = timefmt.EXCEL_DATE
             if any(is_formula_like(v) for v in values):
                 for c, v in zip(ws[ws.max_row], values, strict=False):
                     if is_formula_like(v):

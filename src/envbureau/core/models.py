@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction, AuditSource, ImportStatus, JurisdictionLevel, RoleKind
 from .scoping import ScopedQuerySet, ScopeSpec
+from .timefmt import local_datetime
 
 code_validator = RegexValidator(r"^[0-9A-Za-z_-]{2,20}$", _("代码只能包含字母、数字、下划线或连字符(2-20位)"))
 
@@ -245,7 +246,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["model", "object_id"])]
 
     def __str__(self):
-        return f"{self.time:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.model}#{self.object_id}"
+        return f"{local_datetime(self.time)} {self.actor_name} {self.action} {self.model}#{self.object_id}"
 
     @property
     def model_verbose(self) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.timefmt import local_date, local_datetime
 
 from . import credit_code
 from .choices import (
@@ -298,7 +299,7 @@ class Declaration(models.Model):
         ordering = ["-created"]
 
     def __str__(self):
-        return f"{self.enterprise.name} {self.get_kind_display()} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.enterprise.name} {self.get_kind_display()} {local_datetime(self.start)}"
 
     def covers_q(self, point_field="point", factor_field="factor", time_field="hour") -> Q:
         """Rows (hourly/daily/alarms) inside this declaration."""
@@ -353,7 +354,7 @@ class Alarm(models.Model):
         indexes = [models.Index(fields=["point", "kind", "factor", "active"])]
 
     def __str__(self):
-        return f"{self.point.mn} {self.get_kind_display()} {self.factor} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.point.mn} {self.get_kind_display()} {self.factor} {local_datetime(self.started_at)}"
 
     @property
     def source_ref(self) -> tuple[str, str]:
@@ -421,4 +422,4 @@ class DossierEvent(models.Model):
         ordering = ["-time", "-id"]
 
     def __str__(self):
-        return f"{self.time:%Y-%m-%d} {self.title}"
+        return f"{local_date(self.time)} {self.title}"

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.models import Jurisdiction
 from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.timefmt import local_datetime
 
 from ..choices import POLLUTANTS
 from .sites import AirStation
@@ -37,7 +38,7 @@ class AirHourly(models.Model):
         indexes = [models.Index(fields=["time"], name="quality_airhourly_time")]
 
     def __str__(self):
-        return f"{self.station_id}@{self.time:%Y-%m-%d %H}"
+        return f"{self.station_id}@{local_datetime(self.time)}"
 
 
 class DataReview(models.Model):
@@ -63,7 +64,7 @@ class DataReview(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.station} {self.start:%Y-%m-%d %H}—{self.end:%Y-%m-%d %H} {','.join(self.pollutants)}"
+        return f"{self.station} {local_datetime(self.start)}—{local_datetime(self.end)} {','.join(self.pollutants)}"
 
 
 class DailyValues(models.Model):
