@@ -15,8 +15,8 @@ import polars as pl
 
 from envbureau.hj212 import CHINA_TZ
 
-from .compact import SCHEMA, partition_path, rows_from_frames
-from .store import iter_records, list_segments, online_dir, read_segment, segment_path
+from .compact import SCHEMA, mn_of_path, partition_path, rows_from_frames
+from .store import iter_log, iter_records, list_segments, online_dir, read_segment, segment_path
 
 KEY = ["ts", "pno", "code", "field"]
 OUT_COLUMNS = ["ts", "pno", "code", "factor", "field", "value", "flag", "mant", "exp"]
@@ -133,3 +133,37 @@ def downsample(df: pl.DataFrame, every: str = "1h") -> pl.DataFrame:
            .agg(pl.col("value").min().alias("min"), pl.col("value").mean().alias("mean"),
                 pl.col("value").max().alias("max"), pl.len().cast(pl.UInt32).alias("n")))
     return out.with_columns(pl.col("ts").dt.convert_time_zone("UTC")).sort(["factor", "field", "ts"])
+
+
+def read_window(kind: str, start: datetime, end: datetime, *, fields=None, root: Path | None = None,
+                data_dir: str | Path | None = None) -> pl.DataFrame:
+    """Every point's values of one data kind with start <= ts < end (a restart's look-back, not a chart):
+    columns mn, ts, pno, code, factor, field, value, flag — log and partitions merged, each value once."""
+    root = root or online_dir(data_dir)
+    lo = start.astimezone(timezone.utc)
+    hi = end.astimezone(timezone.utc)
+
+    def narrow(lf: pl.LazyFrame) -> pl.LazyFrame:
+        cond = (pl.col("ts") >= lo) & (pl.col("ts") < hi)
+        if fields is not None:
+            cond &= pl.col("field").is_in(list(fields))
+        return lf.filter(cond)
+
+    frames = [f for _, _, _, f in iter_log(root)]
+    parts = [cols.frame().with_columns(pl.lit(m).alias("mn"))
+             for (k, _, m), cols in rows_from_frames(frames).items() if k == kind]
+    files = [f for d in _days(start, end) for f in sorted((root / "parquet" / kind / f"day={d.isoformat()}").glob("*.parquet"))]
+    for f in files:
+        try:
+            df = narrow(pl.scan_parquet(f)).collect()
+        except (FileNotFoundError, OSError, pl.exceptions.ComputeError):
+            continue  # replaced by a compaction under us: its rows are in the log we read first
+        parts.append(df.with_columns(pl.lit(mn_of_path(f)).alias("mn")))
+    columns = ["mn", "ts", "pno", "code", "factor", "field", "mant", "exp", "flag"]
+    if not parts:
+        return pl.DataFrame(schema={"mn": pl.String, **SCHEMA}).with_columns(exact_value().alias("value")).select(
+            ["mn", "ts", "pno", "code", "factor", "field", "value", "flag"])
+    df = narrow(pl.concat([x.select(columns) for x in parts], how="vertical_relaxed").lazy()).collect()
+    df = df.unique(subset=["mn", *KEY], keep="first", maintain_order=True).sort(["mn", "ts", "factor", "field"])
+    return df.with_columns(exact_value().alias("value")).select(
+        ["mn", "ts", "pno", "code", "factor", "field", "value", "flag"])

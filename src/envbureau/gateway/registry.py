@@ -20,6 +20,10 @@ What a Django implementation must provide
     far behind ingest, the gateway stops queueing frames in memory and later re-reads them from the
     packet log (same at-least-once contract); segments are not archived before the hook saw them.
     Set ``wants_stored = False`` on the registry to switch the hook off.
+``on_start(reader: StoreReader) -> None``  (optional)
+    Called once in the hook thread when the gateway starts, before any (re-)delivery: state a registry
+    keeps only in memory (e.g. minute values accumulating into an hour) is rebuilt from what the store
+    holds, with ``reader.packets(kind, since)`` (packets already delivered included).
 ``on_unknown_mn(mn: str, peer: str, frame: bytes) -> None``  (optional)
     A frame arrived from an MN with no point; the gateway has already recorded it in the rejected log
     and in ``gateway-stats``.  Use it to list unknown MNs for an admin to bind.
@@ -107,6 +111,46 @@ def stored_packet(packet, point_id, received_at: float, position=(0, 0)) -> Stor
                         data_time=dt, pno=packet.pno, received_at=received_at, values=values,
                         params=dict(packet.params), crc_dialect=packet.crc_dialect, version=packet.version,
                         position=position)
+
+
+class StoreReader:
+    """The gateway's store (packet log and Parquet partitions) read back as :class:`StoredPacket` s, for
+    a registry's ``on_start``.  Packets of MNs without a point are left out."""
+
+    def __init__(self, root: Path, directory: PointDirectory):
+        self.root = Path(root)
+        self.directory = directory
+
+    def packets(self, kind: str, since: datetime, until: datetime | None = None,
+                fields: Iterable[str] | None = None) -> list[StoredPacket]:
+        from datetime import timedelta
+
+        from envbureau.hj212 import CHINA_TZ
+
+        from .query import read_window
+
+        until = until or datetime.now(CHINA_TZ) + timedelta(days=1)
+        df = read_window(kind, since, until, fields=list(fields) if fields is not None else None, root=self.root)
+        cn = {v: k for k, v in codes.DATA_KINDS.items()}[kind]
+        out: list[StoredPacket] = []
+        current = None
+        for mn, ts, pno, code, factor, name, value, flag in df.iter_rows():
+            key = (mn, ts, pno)
+            if current is None or current[0] != key:
+                point = self.directory.points.get(mn)
+                if point is None:
+                    current = (key, None)
+                    continue
+                at = ts.astimezone(CHINA_TZ)
+                packet = StoredPacket(point_id=point.id, mn=mn, cn=cn, kind=kind, data_time=at, pno=pno,
+                                      received_at=0.0, values=[], params={"DataTime": at.strftime("%Y%m%d%H%M%S")},
+                                      crc_dialect=HJ212, version=codes.VERSION_2017)
+                out.append(packet)
+                current = (key, packet)
+            elif current[1] is None:
+                continue
+            current[1].values.append(StoredValue(factor, code, name, value, flag))
+        return out
 
 
 @runtime_checkable

@@ -38,7 +38,7 @@ from envbureau.hj212 import (
 from envbureau.hj212.codes import CN_TIME_CALIBRATION_REQUEST, COMMANDS, is_answer
 from envbureau.hj212.crc import HJ212
 
-from .registry import MemoryRegistry, PointDirectory, stored_packet
+from .registry import MemoryRegistry, PointDirectory, StoreReader, stored_packet
 from .store import PacketLog, encode_record, iter_log, online_dir, stored_records
 
 log = logging.getLogger("envbureau.gateway")
@@ -214,6 +214,8 @@ class Gateway:
         # under a non-data CN), so it runs even for a registry that takes no stored packets
         self._hook_thread = threading.Thread(target=self._hook_worker, name="gateway-hook", daemon=True)
         self._hook_thread.start()
+        if getattr(self.registry, "on_start", None) is not None:
+            self._hook_q.put("restore")  # before any delivery: the registry rebuilds its in-memory state
         if self._wants_stored:
             self._hook_q.put("catch-up")  # whatever the hook had not confirmed before a stop or crash
         self._server = await loop.create_server(lambda: DeviceConnection(self), self.config.host, self.config.port,
@@ -588,6 +590,13 @@ class Gateway:
             if item == "catch-up":
                 if not self._catch_up():
                     return
+                continue
+            if item == "restore":
+                try:
+                    self.registry.on_start(StoreReader(self.root, self.directory))
+                except Exception:  # someone else's code: a failed restore must not stop delivery
+                    log.exception("registry.on_start failed")
+                    self.stats.c["hook_errors"] += 1
                 continue
             items, position = item
             if not self._deliver(items, position):

@@ -83,6 +83,9 @@ class SourcesRegistry:
         self._touched: dict[int, float] = {}
         self._flag_state: dict[tuple[int, str], str] = {}
         self._acc: dict = {}  # (point_id, hour) -> minute accumulators
+        #: (point_id, hour) already rolled up: a minute of it delivered again (at-least-once delivery,
+        #: the restore at start) must not start a new, partial accumulator that would overwrite the row
+        self._rolled: dict = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ points
@@ -240,8 +243,36 @@ class SourcesRegistry:
         return {"hourly": len(hour_keys), "daily": len(daily_rows), "alarms": raised}
 
     # ------------------------------------------------------------ minute → hour roll-up
+    #: hours (by DataTime) whose minutes are read back from the gateway's store at start
+    rollup_restore = dt.timedelta(hours=3)
+
+    def on_start(self, reader) -> None:
+        """The roll-up accumulators live in memory: after a restart (or crash) rebuild them from the
+        minutes the store holds for hours not rolled up yet, so the hour equals the hour without one."""
+        from django.utils import timezone
+
+        from .models import PointHourly
+
+        _fresh_connection()
+        now = timezone.now()
+        since = (now - self.rollup_restore).replace(minute=0, second=0, microsecond=0)
+        packets = reader.packets("minute", since, fields=("Avg", "Min", "Max", "ZsAvg"))
+        if not packets:
+            return
+        # hours rolled up before the restart stay as they are, whatever is delivered again
+        self._rolled.update(dict.fromkeys(PointHourly.objects.filter(
+            point_id__in={p.point_id for p in packets}, hour__gte=since, rolled_up=True).values_list("point_id", "hour")))
+        n = 0
+        for p in packets:
+            if (p.point_id, p.data_time.replace(minute=0, second=0, microsecond=0)) not in self._rolled:
+                self._accumulate(p.point_id, p.data_time, _factors(p))
+                n += 1
+        log.info("roll-up state rebuilt from %d minute packets of the gateway's store", n)
+
     def _accumulate(self, point_id: int, data_time: dt.datetime, factors: dict) -> None:
         hour = data_time.replace(minute=0, second=0, microsecond=0)
+        if (point_id, hour) in self._rolled:
+            return
         acc = self._acc.setdefault((point_id, hour), {"seen": set(), "factors": {}})
         if data_time in acc["seen"]:
             return  # a re-delivered minute packet is not counted twice
@@ -286,8 +317,11 @@ class SourcesRegistry:
                                                   rolled_up=False).values_list("point_id", "factor", "hour"))
         out: dict = {}
         rows = []
+        if len(self._rolled) > 100_000:
+            self._rolled = {k: None for k in self._rolled if now - k[1] < dt.timedelta(days=1)}
         for point_id, hour in due:
             acc = self._acc.pop((point_id, hour))
+            self._rolled[(point_id, hour)] = None
             if point_id not in points:
                 continue
             for factor, f in acc["factors"].items():
