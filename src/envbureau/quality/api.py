@@ -30,6 +30,7 @@ from .models import (
     DrinkingWaterSource,
     HeavyPollutionAlert,
     NoiseStation,
+    PeerFigure,
     Target,
     Warning,
     WaterSection,
@@ -208,6 +209,20 @@ class TargetViewSet(ScopedModelViewSet):
     queryset = Target.objects.select_related("jurisdiction").all()
     serializer_class = TargetSerializer
     filterset_fields = ["year", "indicator"]
+
+
+class PeerFigureSerializer(serializers.ModelSerializer):
+    jurisdiction = JURISDICTION
+
+    class Meta:
+        model = PeerFigure
+        fields = ["id", "jurisdiction", "group", "name", "start", "end", "indicator", "value", "source"]
+
+
+class PeerFigureViewSet(ScopedModelViewSet):
+    queryset = PeerFigure.objects.select_related("jurisdiction").all()
+    serializer_class = PeerFigureSerializer
+    filterset_fields = ["group", "indicator", "start", "end"]
 
 
 class HeavyPollutionAlertViewSet(ScopedModelViewSet):

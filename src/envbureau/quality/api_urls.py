@@ -14,6 +14,7 @@ router.register("city-daily", api.CityDailyViewSet)
 router.register("period-stats", api.AirPeriodStatViewSet)
 router.register("warnings", api.WarningViewSet)
 router.register("alerts", api.HeavyPollutionAlertViewSet)
+router.register("peer-figures", api.PeerFigureViewSet)
 
 urlpatterns = [path("assessment/", api.AssessmentView.as_view(), name="quality-assessment"),
                path("water-assessment/", api.WaterAssessmentView.as_view(), name="quality-water-assessment")] + router.urls

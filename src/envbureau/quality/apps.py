@@ -25,6 +25,7 @@ class QualityConfig(AppConfig):
         nav.register("quality", _("区县排名"), "quality:rankings", "quality.view", 30)
         nav.register("quality", _("工作报告数据"), "quality:headline", "quality.view", 40)
         nav.register("quality", _("目标任务"), "quality:targets", "quality.view", 50)
+        nav.register("quality", _("同级单位公布数据"), "quality:peer-figures-list", "quality.view", 55)
         nav.register("quality", _("预警"), "quality:warnings", "quality.view", 60)
         nav.register("quality", _("重污染天气预警"), "quality:alerts-list", "quality.view", 65)
         nav.register("quality", _("水环境质量"), "quality:water-dashboard", "quality.view", 70)

@@ -200,6 +200,9 @@ def assess_air(jurisdiction, period: Period, *, compare: bool = True, memo: dict
 
         # issued heavy-pollution alerts, counted apart from the automatic data warnings
         out["alerts"] = alert_counts(jurisdiction, period)
+        from .peers import peer_ranks
+
+        out["peer_ranks"] = peer_ranks(jurisdiction, period, out)
         for key, other in (("yoy", period.shifted_year(-1)), ("pop", period.previous())):
             pb = assess_many([jurisdiction.pk], other, memo)
             base = summary(pb, 0, other, precision=precision)

@@ -86,6 +86,20 @@ TARGET_DIRECTION = {"pm25_mean": "le", "good_day_ratio": "ge", "heavy_days": "le
                     "water_target_rate": "ge", "drinking_compliance": "ge"}
 
 
+class PeerIndicator(models.TextChoices):
+    """Published figures a bureau is ranked on (report-formats §2.1)."""
+
+    COMPOSITE_INDEX = "composite_index", _("综合指数")
+    PM25_MEAN = "pm25_mean", _("PM2.5平均浓度")
+    PM10_MEAN = "pm10_mean", _("PM10平均浓度")
+    GOOD_DAY_RATIO = "good_day_ratio", _("优良天数比率")
+
+
+#: ranking direction and the decimals compared (the published precision) of each peer indicator
+PEER_RANKING = {"composite_index": ("lower", 2), "pm25_mean": ("lower", 1), "pm10_mean": ("lower", 0),
+                "good_day_ratio": ("higher", 1)}
+
+
 class AlertLevel(models.TextChoices):
     """重污染天气预警 levels, lowest first."""
 

@@ -8,6 +8,7 @@ from .models import (
     DrinkingWaterSource,
     HeavyPollutionAlert,
     NoiseStation,
+    PeerFigure,
     Target,
     WaterSection,
 )
@@ -72,3 +73,10 @@ class HeavyPollutionAlertForm(forms.ModelForm):
         fields = ["jurisdiction", "level", "start", "end", "document_no", "issued_by", "measures", "enterprises", "note"]
         widgets = {"start": forms.DateTimeInput(attrs={"type": "datetime-local"}),
                    "end": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+
+
+class PeerFigureForm(forms.ModelForm):
+    class Meta:
+        model = PeerFigure
+        fields = ["jurisdiction", "group", "name", "start", "end", "indicator", "value", "source"]
+        widgets = {"start": forms.DateInput(attrs={"type": "date"}), "end": forms.DateInput(attrs={"type": "date"})}

@@ -33,11 +33,12 @@ from .choices import (
     DayNight,
     DrinkingSourceType,
     NoiseZone,
+    PeerIndicator,
     SampleKind,
     WaterBodyType,
     WaterControlLevel,
 )
-from .models import AirStation, DrinkingWaterSource, NoiseStation, WaterSection
+from .models import AirStation, DrinkingWaterSource, NoiseStation, PeerFigure, WaterSection
 
 
 class _SiteImporter(Importer):
@@ -366,4 +367,53 @@ class NoiseLeqImporter(Importer):
                 obj.leq = leq
                 obj.save()
                 updated += 1
+        return {"created": created, "updated": updated}
+
+
+@register
+class PeerFigureImporter(Importer):
+    """Peers' published figures (e.g. the provincial monthly ranking table), one row per unit and
+    indicator, with the source; a row for the same unit, period and indicator replaces the stored one."""
+
+    kind = "quality.peerfigure"
+    label = _("同级单位公布数据")
+    module = "quality"
+    columns = [
+        JurisdictionColumn("jurisdiction", _("本单位区划代码"), required=True, example="110101",
+                           help=_("与这些单位比较的本单位")),
+        Column("group", _("排名范围"), required=True, example="北京市", max_length=60),
+        Column("name", _("单位名称"), required=True, example="西城区", max_length=60),
+        DateColumn("start", _("开始日期"), required=True, example="2016-01-01"),
+        DateColumn("end", _("结束日期"), required=True, example="2016-01-31"),
+        ChoiceColumn("indicator", _("指标"), required=True, example="综合指数", choices=PeerIndicator.choices),
+        NumberColumn("value", _("数值"), required=True, example="5.12", min=0),
+        Column("source", _("数据来源"), required=True, example="北京市生态环境局2016年1月空气质量排名", max_length=300),
+    ]
+
+    def clean_row(self, v, ctx):
+        if v["end"] < v["start"]:
+            raise RowError("end", _("结束日期早于开始日期"))
+        key = (v["jurisdiction"].pk, v["group"], v["name"], v["start"], v["end"], v["indicator"])
+        seen = ctx.state.setdefault("keys", {})
+        if key in seen:
+            raise RowError("name", _("与第%(r)s行重复(同一单位、时段和指标)") % {"r": seen[key]})
+        seen[key] = ctx.row
+        return {c.key: v.get(c.key) for c in self.columns}
+
+    def save_rows(self, cleaned, ctx):
+        created = updated = 0
+        for n, d in enumerate(cleaned):
+            if n % 100 == 0:
+                ctx.saved(n)
+            keys = {k: d[k] for k in ("jurisdiction", "group", "name", "start", "end", "indicator")}
+            obj = PeerFigure.objects.filter(**keys).first()
+            is_new = obj is None
+            obj = obj or PeerFigure(**keys)
+            if not is_new and obj.value == d["value"] and obj.source == d["source"]:
+                continue
+            obj.value, obj.source = d["value"], d["source"]
+            obj.save()
+            check_created(ctx.user, obj, "add" if is_new else "change")
+            created += is_new
+            updated += not is_new
         return {"created": created, "updated": updated}

@@ -17,6 +17,7 @@ from .forms import (
     DrinkingWaterSourceForm,
     HeavyPollutionAlertForm,
     NoiseStationForm,
+    PeerFigureForm,
     TargetForm,
     WaterSectionForm,
 )
@@ -26,6 +27,7 @@ from .models import (
     DrinkingWaterSource,
     HeavyPollutionAlert,
     NoiseStation,
+    PeerFigure,
     Target,
     WaterSection,
 )
@@ -67,6 +69,11 @@ alerts = Crud(HeavyPollutionAlert, form_class=HeavyPollutionAlertForm, url_prefi
               title=_("重污染天气预警"), search_fields=("document_no", "measures"),
               columns=[("jurisdiction", _("区划")), ("level", _("预警级别")), ("start", _("启动时间")),
                        ("end", _("解除时间")), ("document_no", _("文号")), ("issued_by", _("发布单位"))])
+peer_figures = Crud(PeerFigure, form_class=PeerFigureForm, url_prefix="peer-figures", namespace="quality",
+                    title=_("同级单位公布数据"), importer_kind="quality.peerfigure", search_fields=("group", "name"),
+                    columns=[("group", _("排名范围")), ("name", _("单位名称")), ("start", _("开始日期")),
+                             ("end", _("结束日期")), ("indicator", _("指标")), ("value", _("数值")),
+                             ("source", _("数据来源"))])
 
 urlpatterns = [
     path("", views.air_dashboard, name="air-dashboard"),
@@ -81,5 +88,5 @@ urlpatterns = [
     path("water/", water_views.water_dashboard, name="water-dashboard"),
     path("noise/", water_views.noise_dashboard, name="noise-dashboard"),
 ]
-for crud in (stations, sections, drinking, noise_stations, target_list, thresholds, alerts):
+for crud in (stations, sections, drinking, noise_stations, target_list, thresholds, alerts, peer_figures):
     urlpatterns += crud.urls()

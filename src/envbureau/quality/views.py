@@ -554,6 +554,9 @@ def rankings(request, choices, j, period):
                 y["good_day_ratio"]["points"], p["good_day_ratio"]["points"], c["valid_days"], t.get("why", "")]
 
     rows = [row(t, t["rank"]) for t in body] + [row(total, "")]
+    from .peers import peer_ranks
+
+    peers = peer_ranks(j, period, A.assess_air(j, period, compare=False))
     rows[-1][1] = f"{j.name}(全部)"
     if request.GET.get("export"):
         note = [["说明", f"{period.label}({period.start}—{period.end}),按{RANK_BY[by][0]}排名,并列者名次相同;"
@@ -565,6 +568,7 @@ def rankings(request, choices, j, period):
                          "data": [(_pct100(t["improvement"]) if by == "improvement" else t["c"][by]) for t in body]}]}
     return render(request, "quality/rankings.html", _ctx(request, j, period, choices, header=header, rows=rows, by=by,
                                                          rank_by=RANK_BY, chart=chart, yoy_p=yoy_p, pop_p=pop_p,
+                                                         peers=peers,
                                                          title=_("区县排名")))
 
 
@@ -656,6 +660,11 @@ def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, s
         s3 = [("环境空气质量综合指数：", None, ""), num("composite_index", "—"),
               (f"（无法计算：{r['reasons'].get('composite_index', '')}）。", None, "")]
     out = [s1, s2, s3]
+    ranked = [p for p in r.get("peer_ranks") or [] if p["rank"] is not None]
+    if ranked:
+        srcs = sorted({src for p in ranked for src in p["sources"]})
+        out.append([("；".join(p["text"] for p in ranked) + "。", reverse("quality:rankings") + "?" + urlencode(
+            {"j": j.code, **_period_params(period)}) + "#peers", "同级单位数据来源：" + "；".join(srcs))])
     if r.get("alerts") is not None:
         from .alerts import alert_sentence
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.models import Jurisdiction
 from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
 
-from ..choices import TargetBasis, TargetIndicator, WarningKind, WarningState, WaterScope
+from ..choices import PeerIndicator, TargetBasis, TargetIndicator, WarningKind, WarningState, WaterScope
 
 
 class Target(models.Model):
@@ -101,3 +101,31 @@ class WarningEvent(models.Model):
         verbose_name = _("预警处理记录")
         verbose_name_plural = _("预警处理记录")
         ordering = ["time"]
+
+
+class PeerFigure(models.Model):
+    """A figure published by someone else for a peer unit (a city or county in a provincial or city
+    ranking table), imported with its source, so the bureau's rank among its peers can be stated."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("本单位区划"), on_delete=models.CASCADE,
+                                     related_name="peer_figures", help_text=_("与这些同级单位比较的本单位"))
+    group = models.CharField(_("排名范围"), max_length=60, help_text=_("如“绍兴市”(绍兴市各区县)、“浙江省设区市”"))
+    name = models.CharField(_("单位名称"), max_length=60)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    indicator = models.CharField(_("指标"), max_length=24, choices=PeerIndicator.choices)
+    value = models.FloatField(_("数值"))
+    source = models.CharField(_("数据来源"), max_length=300, help_text=_("发布单位、文件名或网址"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="quality", jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("同级单位公布数据")
+        verbose_name_plural = _("同级单位公布数据")
+        ordering = ["-end", "group", "indicator", "name"]
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "group", "name", "start", "end", "indicator"],
+                                               name="quality_peerfigure_unique")]
+
+    def __str__(self):
+        return f"{self.group} {self.name} {self.start}—{self.end} {self.get_indicator_display()} {self.value:g}"

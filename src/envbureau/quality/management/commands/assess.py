@@ -100,6 +100,8 @@ def air_table(r: dict) -> str:
                  + f"  无有效AQI {r['days_without_aqi']}")
     for key, why in r.get("reasons", {}).items():
         lines.append(f"— {key}: {why}")
+    for p in r.get("peer_ranks") or []:
+        lines.append(f"同级排名: {p['text']}(来源: {'；'.join(p['sources'])})")
     if r.get("alerts") is not None:
         from envbureau.quality.alerts import alert_sentence
 
