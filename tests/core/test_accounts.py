@@ -151,3 +151,18 @@ def test_weak_passwords_refused_on_web_api_and_admin_site(demo_core, client_for)
     assert r.status_code == 200
     leader.refresh_from_db()
     assert leader.check_password(PW)
+
+
+def test_cli_changepassword_validates_rotates_and_audits(leader_token, monkeypatch):
+    import getpass
+
+    answers = iter(["1", "1"] * 3)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(answers))
+    with pytest.raises(CommandError):  # "1" is refused three times: nothing changes
+        call_command("changepassword", "leader", stdout=io.StringIO())
+    assert api(leader_token).get("/api/v1/me/").status_code == 200 and not password_entries("leader").exists()
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": NEW_PW)
+    call_command("changepassword", "leader", stdout=io.StringIO())
+    assert api(leader_token).get("/api/v1/me/").status_code == 401
+    e = password_entries("leader").get()
+    assert e.changes["password"] == ["***", "***"] and NEW_PW not in str(e.changes)

@@ -133,3 +133,20 @@ def test_parallel_guesses_get_no_more_than_the_limit(limits, monkeypatch):
         t.join()
     assert len(codes) == 60
     assert len(checked) == 5 and codes.count(400) == 5 and codes.count(429) == 55
+
+
+def test_expired_counters_are_dropped(demo_core, limits, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from envbureau.core import lockout
+
+    LoginCounter.objects.create(username="sprayed", remote_addr="10.0.0.9", failures=1,
+                                last=timezone.now() - dt.timedelta(seconds=4 * 900 + 5))
+    LoginCounter.objects.create(username="recent", remote_addr="10.0.0.9", failures=1,
+                                last=timezone.now() - dt.timedelta(seconds=4 * 900 - 60))
+    monkeypatch.setattr(lockout.secrets, "randbelow", lambda n: 0)
+    assert lockout.reserve("someone", "10.0.0.8")
+    assert not LoginCounter.objects.filter(username="sprayed").exists()
+    assert LoginCounter.objects.filter(username="recent").exists()

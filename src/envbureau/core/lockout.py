@@ -10,6 +10,7 @@ failures, i.e. many addresses.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.db import transaction
@@ -52,6 +53,8 @@ def reserve(username: str, addr: str | None) -> bool:
                 raise _Locked  # rolls back the pair's count as well
     except _Locked:
         return False
+    if secrets.randbelow(100) == 0:  # now and then: drop counters long expired (names sprayed once)
+        LoginCounter.objects.filter(last__lt=now - 4 * window).delete()
     return True
 
 
