@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,7 +30,12 @@ FIELDS = {"rtd": [("Rtd", 1.0)], "minute": [("Min", 0.9), ("Avg", 1.0), ("Max", 
           "hour": [("Min", 0.8), ("Avg", 1.0), ("Max", 1.2)], "day": [("Min", 0.7), ("Avg", 1.0), ("Max", 1.3)]}
 
 
+#: the QN an answer echoes, in the header (2017) or inside CP (2005)
+_ANSWER_QN = re.compile(rb"QN=([0-9]+)")
+
+
 @dataclass
+
 class SimResult:
     sent: int = 0
     acked: int = 0
@@ -97,10 +103,10 @@ class Device(asyncio.Protocol):
                 break
             line = buf[:end]
             buf = buf[end + 2:]
-            i = line.find(b"QN=")
-            if i < 0 or b"CN=9014" not in line:
+            m = _ANSWER_QN.search(line)
+            if m is None or b"CN=9014" not in line:
                 continue
-            qn = line[i + 3:line.find(b";", i)].decode()
+            qn = m.group(1).decode("ascii")  # digits only: a garbled answer cannot break the simulator
             item = self.pending.pop(qn, None)
             if item is not None:
                 res.acked += 1
