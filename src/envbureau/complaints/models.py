@@ -159,7 +159,8 @@ class Complaint(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     # No enterprise lookup on purpose: enterprise users never reach complaints about them.
-    scope = ScopeSpec(module="complaints", jurisdiction="jurisdiction")
+    scope = ScopeSpec(module="complaints", jurisdiction="jurisdiction",
+                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
     # Read by core.audit: identity and the public lookup code never reach the audit log (it says they changed).
     audit_masked_fields = (*IDENTITY_FIELDS, "query_code")
 

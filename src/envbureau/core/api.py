@@ -56,6 +56,11 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         qs = restrict(super().get_queryset(), self.request.user, "view")
         return qs if qs.ordered else qs.order_by("pk")  # stable pages
 
+    def get_serializer(self, *args, **kwargs):
+        ser = super().get_serializer(*args, **kwargs)
+        limit_related_fields(ser, self.request.user)
+        return ser
+
     def get_object(self):
         action = {"GET": "view", "HEAD": "view", "PUT": "change", "PATCH": "change",
                   "DELETE": "delete"}.get(self.request.method, "change")
@@ -72,11 +77,28 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     @transaction.atomic
     def perform_update(self, serializer):
         obj = serializer.save()
-        check_created(self.request.user, obj, "change")
+        # References are checked where the request set them (validated_data is keyed by model field).
+        check_created(self.request.user, obj, "change", fields=list(serializer.validated_data))
 
     @transaction.atomic
     def perform_destroy(self, instance):
         instance.delete()
+
+
+def limit_related_fields(serializer, user) -> None:
+    """Writable related fields accept only objects inside the user's scope (the form rule of
+    core.generic.Crud.limit_form): anything else is "does not exist", naming the field (400)."""
+    fields = getattr(serializer, "fields", None)
+    if fields is None or user is None or not getattr(user, "is_authenticated", False):
+        return
+    for f in fields.values():
+        rel = getattr(f, "child_relation", f)  # many=True wraps the related field
+        qs = getattr(rel, "queryset", None)
+        if f.read_only or qs is None:
+            continue
+        # A jurisdiction places the record itself: outside the user's scope that is check_created's 403.
+        if qs.model._meta.label_lower != "core.jurisdiction" and hasattr(qs.model, "scope"):
+            rel.queryset = restrict(qs, user, "view")
 
 
 class ScopedReadOnlyViewSet(ScopedModelViewSet):

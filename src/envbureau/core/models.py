@@ -185,7 +185,8 @@ class RoleAssignment(models.Model):
     enterprise_id = models.BigIntegerField(_("企业ID"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeSpec(module="core", jurisdiction="jurisdiction", null_jurisdiction_city_wide=True)
+    scope = ScopeSpec(module="core", jurisdiction="jurisdiction", null_jurisdiction_city_wide=True,
+                      references={"enterprise_id": "sources.Enterprise"})
 
     class Meta:
         verbose_name = _("角色授权")

@@ -38,6 +38,12 @@ class ScopeSpec:
     # Any signed-in bureau/jurisdiction user may view (reference lists such as departments).
     all_staff_view: bool = False
     distinct: bool = False
+    # Integer columns holding another app's id without a ForeignKey, as {"enterprise_id": "sources.Enterprise"}:
+    # checked on every write like foreign keys (check_references).
+    references: dict = field(default_factory=dict)
+    # References (FK names or `references` keys) whose object must lie in the record's own branch of the
+    # jurisdiction tree, e.g. a district's ledger problem may only name an enterprise of that district.
+    within: tuple = ()
     extra: dict = field(default_factory=dict)
 
     def jurisdiction_q(self, path: str) -> Q:
@@ -132,12 +138,16 @@ def get_scoped_object(qs, user, action: str = "view", **lookup):
     return obj
 
 
-def check_created(user, obj, action: str = "add") -> None:
-    """Call inside the creating transaction: a row outside the user's scope is refused (and rolled back)."""
+def check_created(user, obj, action: str = "add", fields=None) -> None:
+    """Call inside the creating transaction: a row outside the user's scope is refused (and rolled back).
+
+    Its references are checked too (check_references): on "add" every one; on a change the ones in
+    `fields` (what the user set), every one when `fields` is None."""
     if user is None:
         return  # system/CLI paths without a user are trusted callers
     if not can(user, obj, action):
         raise PermissionDenied("outside your scope")
+    check_references(user, obj, None if action == "add" else fields)
     # Models with rules beyond scope (who may grant which role…) check them here, on every path.
     hook = getattr(obj, "authorize_write", None)
     if hook is not None:
@@ -165,3 +175,85 @@ def is_city_wide(user, module: str, action: str = "view") -> bool:
     perm = f"{module}.{action}"
     return any(g.allows(perm) and g.jurisdiction_path is None and g.enterprise_id is None
                for g in grants_for(user))
+
+
+def references_of(model) -> dict:
+    """{name: (attname, target model, target column)} for every foreign key and declared id reference."""
+    from django.apps import apps
+
+    out = {}
+    for f in model._meta.concrete_fields:
+        if f.is_relation and f.many_to_one:
+            out[f.name] = (f.attname, f.related_model, f.target_field.attname)
+    spec = getattr(model, "scope", None)
+    for name, label in (spec.references.items() if isinstance(spec, ScopeSpec) else ()):
+        try:
+            out[name] = (name, apps.get_model(label), "pk")
+        except LookupError:  # the app is not installed here
+            continue
+    return out
+
+
+def _jurisdiction_of(obj):
+    """The record's own jurisdiction (following its ScopeSpec lookup on the unsaved instance), or None."""
+    spec = getattr(type(obj), "scope", None)
+    if not isinstance(spec, ScopeSpec) or spec.jurisdiction is None:
+        return None
+    value = obj
+    for part in filter(None, spec.jurisdiction.split("__")):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def check_references(user, obj, fields=None) -> None:
+    """Every reference the user set must name an existing object inside the user's view scope and,
+    for the references the model lists in `ScopeSpec.within`, inside the record's own jurisdiction.
+
+    `fields`: the names the user set (None: every reference with a value). A reference to the acting
+    user is always allowed. The caller checks the record's own scope (check_created does). Raises ValidationError naming the field (400), the same message whether
+    the object is missing or out of scope so ids of other districts cannot be probed.
+    """
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if user is None:
+        return
+    refs = references_of(type(obj))
+    spec = getattr(type(obj), "scope", None)
+    within = set(spec.within) if isinstance(spec, ScopeSpec) else set()
+    names = set(refs) if fields is None else {n for n in fields if n in refs}
+    # The reference that places the record (its jurisdiction, or the enterprise an outlet hangs on) is
+    # the record's own scope, which the caller checks (check_created: `can`); what it names is checked here.
+    placing = spec.jurisdiction.split("__")[0] if isinstance(spec, ScopeSpec) and spec.jurisdiction else None
+    if placing in names:
+        names.discard(placing)
+        names |= within & set(refs)  # the record moved: what it names must still be inside it
+    errors = {}
+    own = None
+    for name in sorted(names):
+        attname, target, column = refs[name]
+        value = getattr(obj, attname, None)
+        if value is None or value == "":
+            continue
+        if target._meta.label == settings.AUTH_USER_MODEL and value == getattr(user, "pk", None):
+            continue
+        qs = target._default_manager.filter(**{column: value})
+        if isinstance(getattr(target, "scope", None), ScopeSpec):
+            qs = restrict(qs, user, "view")
+        found = qs.first()
+        if found is None:
+            errors[name] = _("所选对象不存在或不在您的权限范围内(%(v)s)") % {"v": value}
+            continue
+        if name in within:
+            own = own or _jurisdiction_of(obj)
+            theirs = _jurisdiction_of(found)
+            # Same branch of the tree: inside the record's jurisdiction, or the unit that contains it
+            # (a street's problem may name an enterprise registered with its district), never beside it.
+            if own is not None and (theirs is None or not (theirs.path.startswith(own.path)
+                                                           or own.path.startswith(theirs.path))):
+                errors[name] = _("所选对象不在本记录的属地(%(j)s)范围内") % {"j": own.name}
+    if errors:
+        raise ValidationError(errors)

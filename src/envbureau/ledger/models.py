@@ -144,7 +144,8 @@ class Problem(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     # No `public` here: a noticed problem stays internal in full; the public sees PublicNotice only.
-    scope = ScopeSpec(module="ledger", jurisdiction="jurisdiction", enterprise="enterprise_id")
+    scope = ScopeSpec(module="ledger", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
 
     class Meta:
         verbose_name = _("问题")

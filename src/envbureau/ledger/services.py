@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from envbureau.core.models import Jurisdiction, RoleAssignment
 from envbureau.core.permissions import CRUD, code_matches, has_perm
-from envbureau.core.scoping import check_created, restrict
+from envbureau.core.scoping import check_created, check_references, restrict
 
 from .choices import (
     OPEN_STATES,
@@ -423,6 +423,7 @@ def update_problem(user, problem: Problem, **changes) -> Problem:
     p.save()
     if user is not None and not _allowed(user, p, "ledger.change"):
         raise PermissionDenied(_("修改后的问题超出您的权限范围"))
+    check_references(user, p, changed)
     labels = [str(Problem._meta.get_field(f).verbose_name) for f in changed]
     _event(p, user, Verb.EDIT, p.state, p.state, note=_("修改:") + "、".join(labels), data={"fields": changed})
     return _finish(problem, p)
