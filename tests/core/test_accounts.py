@@ -86,6 +86,14 @@ def test_cli_password_change_is_audited_without_value(leader_token):
     assert NEW_PW not in str(e.changes) and e.changes["password"] == ["***", "***"]
 
 
+def test_disabling_the_password_ends_tokens(leader_token):
+    leader = User.objects.get(username="leader")
+    leader.set_unusable_password()
+    leader.save()
+    assert api(leader_token).get("/api/v1/me/").status_code == 401
+    assert password_entries("leader").get().changes["password"] == ["***", "***"]
+
+
 def test_token_refused_while_password_change_due(leader_token):
     User.objects.filter(username="leader").update(must_change_password=True)
     r = api(leader_token).get("/api/v1/me/")

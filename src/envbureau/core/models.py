@@ -146,9 +146,15 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.username
 
+    def set_unusable_password(self):
+        super().set_unusable_password()
+        self._password_disabled = True
+
     def save(self, *args, **kwargs):
         # A new password ends every API token of the account, on every path (own change, admin, API, CLI).
-        rotating = self._password is not None and self.pk is not None and not self._state.adding
+        rotating = (self._password is not None or getattr(self, "_password_disabled", False)) \
+            and self.pk is not None and not self._state.adding
+        self._password_disabled = False
         super().save(*args, **kwargs)
         if rotating:
             from knox.models import AuthToken
