@@ -62,7 +62,8 @@ class DrinkingWaterSourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DrinkingWaterSource
-        fields = ["id", "code", "name", "source_type", "section", "jurisdiction", "longitude", "latitude", "active"]
+        fields = ["id", "code", "name", "source_type", "level", "section", "jurisdiction", "longitude", "latitude",
+                  "active"]
 
 
 class NoiseStationSerializer(serializers.ModelSerializer):
@@ -197,6 +198,7 @@ class WaterSectionViewSet(ScopedModelViewSet):
 class DrinkingWaterSourceViewSet(ScopedModelViewSet):
     queryset = DrinkingWaterSource.objects.select_related("jurisdiction").all()
     serializer_class = DrinkingWaterSourceSerializer
+    filterset_fields = ["level", "source_type"]
 
 
 class NoiseStationViewSet(ScopedModelViewSet):
@@ -364,7 +366,9 @@ class WaterAssessmentView(APIView):
                     OpenApiParameter("half", int, description="1 上半年, 2 下半年"),
                     OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE),
                     OpenApiParameter("scope", str, enum=["national", "provincial", "city", "county"],
-                                     description="control level and above: 国考/国省考/市考及以上/县控及以上")],
+                                     description="control level and above: 国考/国省考/市考及以上/县控及以上"),
+                    OpenApiParameter("drinking_level", str, enum=["county", "township", "rural"],
+                                     description="drinking-water sources of this level (县级及以上/乡镇级/农村)")],
         responses={200: OpenApiTypes.OBJECT},
         description="Water assessment of the sections in scope: class_1_2_share, class_1_3_share, worse_v_share "
                     "(count and %), meeting_target_rate, sections with last year's class, yoy in percentage points.")
@@ -390,4 +394,7 @@ class WaterAssessmentView(APIView):
             period = make_period(ints["year"], ints["month"], q.get("from"), q.get("to"), ints["quarter"], ints["half"])
         except (ValueError, KeyError) as e:
             raise ValidationError({"period": str(e)}) from None
-        return Response(assess_water(j, period, request.user, scope=scope, compare=True))
+        level = q.get("drinking_level") or None
+        if level and level not in ("county", "township", "rural"):
+            raise ValidationError({"drinking_level": "county, township or rural"})
+        return Response(assess_water(j, period, request.user, scope=scope, compare=True, drinking_level=level))

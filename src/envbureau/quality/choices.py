@@ -50,6 +50,14 @@ class DrinkingSourceType(models.TextChoices):
     GROUNDWATER = "groundwater", _("地下水型")
 
 
+class DrinkingSourceLevel(models.TextChoices):
+    """Administrative level of a drinking-water source (bureaus report 县级及以上 separately)."""
+
+    COUNTY = "county", _("县级及以上")
+    TOWNSHIP = "township", _("乡镇级")
+    RURAL = "rural", _("农村")
+
+
 class NoiseZone(models.TextChoices):
     Z0 = "0", _("0类")
     Z1 = "1", _("1类")

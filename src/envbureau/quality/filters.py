@@ -33,7 +33,7 @@ class WaterSectionFilter(_SiteFilter):
 class DrinkingWaterSourceFilter(_SiteFilter):
     class Meta:
         model = DrinkingWaterSource
-        fields = ["name", "source_type"]
+        fields = ["name", "source_type", "level"]
 
 
 class NoiseStationFilter(_SiteFilter):

@@ -33,7 +33,8 @@ class WaterSectionForm(forms.ModelForm):
 class DrinkingWaterSourceForm(forms.ModelForm):
     class Meta:
         model = DrinkingWaterSource
-        fields = ["code", "name", "source_type", "section", "jurisdiction", "longitude", "latitude", "active", "note"]
+        fields = ["code", "name", "source_type", "level", "section", "jurisdiction", "longitude", "latitude", "active",
+                  "note"]
 
 
 class NoiseStationForm(forms.ModelForm):

@@ -31,6 +31,7 @@ from .choices import (
     UNITS,
     AirControlLevel,
     DayNight,
+    DrinkingSourceLevel,
     DrinkingSourceType,
     NoiseZone,
     PeerIndicator,
@@ -140,6 +141,7 @@ class DrinkingWaterSourceImporter(_SiteImporter):
     model = DrinkingWaterSource
     columns = SITE_COLUMNS + [
         ChoiceColumn("source_type", _("水源类型"), example="湖库型", choices=DrinkingSourceType.choices, default="river"),
+        ChoiceColumn("level", _("水源地级别"), example="县级及以上", choices=DrinkingSourceLevel.choices, default="county"),
         RefColumn("section", _("监测断面编码"), example="SYN-W08", help=_("用于判断达标的断面"), model=WaterSection),
     ]
 

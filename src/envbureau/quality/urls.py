@@ -49,7 +49,7 @@ sections = Crud(WaterSection, form_class=WaterSectionForm, filterset_class=Water
 drinking = Crud(DrinkingWaterSource, form_class=DrinkingWaterSourceForm, filterset_class=DrinkingWaterSourceFilter,
                 url_prefix="drinking", namespace="quality", title=_("饮用水水源地"),
                 importer_kind="quality.drinkingwatersource",
-                columns=[("name", _("名称")), ("code", _("编码")), ("source_type", _("类型")),
+                columns=[("name", _("名称")), ("code", _("编码")), ("source_type", _("类型")), ("level", _("级别")),
                          ("section", _("监测断面")), ("jurisdiction", _("所属区划"))])
 noise_stations = Crud(NoiseStation, form_class=NoiseStationForm, filterset_class=NoiseStationFilter,
                       url_prefix="noise-stations", namespace="quality", title=_("噪声监测点"),

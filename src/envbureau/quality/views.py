@@ -607,7 +607,7 @@ def headline(request, choices, j, period):
     r = A.assess_air(j, period, precision=precision, change_basis=basis)
     link = reverse("quality:assessment") + "?" + urlencode({"j": j.code, **_period_params(period),
                                                              "precision": precision, "basis": basis})
-    sentences = headline_sentences(j, period, r, link)
+    sentences = headline_sentences(j, period, r, link) + water_sentences(j, period, request.user)
     return render(request, "quality/headline.html", _ctx(request, j, period, choices, sentences=sentences, r=r,
                                                          link=link, title=_("工作报告数据"), precision=precision,
                                                          basis=basis))
@@ -615,6 +615,31 @@ def headline(request, choices, j, period):
 
 def _period_params(period: A.Period) -> dict:
     return {"from": period.start.isoformat(), "to": period.end.isoformat()}
+
+
+def water_sentences(j, period, user) -> list[list[tuple[str, str | None, str]]]:
+    """The water sentences of a work report: "国省考断面N个，Ⅰ～Ⅲ类比例x%(同比…)，其中Ⅰ～Ⅱ类比例y%…" for
+    the 国省考 sections (when there are any) and all sections, and the 县级及以上 drinking-water sources
+    per sampling event (bureaus print that 达标率)."""
+    from .water import assess_water
+
+    link = reverse("quality:water-dashboard") + "?" + urlencode({"j": j.code, **_period_params(period)})
+    out = []
+    for scope in ("provincial", None):
+        w = assess_water(j, period, user, scope=scope, compare=True, drinking_level="county")
+        if not w["n_sections"] or (scope is None and out and w["n_sections"] == out[-1][1]):
+            continue
+        y = w["yoy"]["class_1_3_share"]["text"]
+        out.append(([(f"{period.label}，{j.name}{w['scope_label']}{w['n_sections']}个，Ⅰ～Ⅲ类比例"
+                      f"{w['class_1_3_share']}%{'(' + y + ')' if y else ''}，其中Ⅰ～Ⅱ类比例{w['class_1_2_share']}%；"
+                      f"劣Ⅴ类比例{w['worse_v_share']}%；断面达标率{w['meeting_target_rate']}%。",
+                      link + (f"&scope={scope}" if scope else ""), "Ⅰ～Ⅲ类比例同比变化以百分点计")], w["n_sections"]))
+    sentences = [s for s, _n in out]
+    d = assess_water(j, period, user, drinking_level="county")["drinking"]
+    if d["n_events"]:
+        sentences.append([(f"县级及以上集中式饮用水水源地{d['n_sources']}个，水质达标率{d['event_rate']}%"
+                           f"({d['event_rate_basis']})。", link + "&drinking_level=county", d["rate_basis"])])
+    return sentences
 
 
 def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, str]]]:

@@ -15,7 +15,7 @@ from envbureau.standards import water as std_water
 from . import assessment as A
 from .models import NoiseLeq, NoiseStation, SectionPeriodClass, WaterSection
 from .views import _ctx, _export, _need_view
-from .water import WATER_SCOPES, assess_water, check_scope, noise_compliance
+from .water import DRINKING_LEVELS, WATER_SCOPES, assess_water, check_scope, noise_compliance
 
 CLASS_COLOURS = {1: "#CCFFFF", 2: "#00CCFF", 3: "#00FF00", 4: "#FFFF00", 5: "#FF9B00", 6: "#FF0000"}
 
@@ -52,7 +52,10 @@ def water_dashboard(request):
         scope = check_scope(request.GET.get("scope"))
     except ValueError:
         raise Http404 from None
-    r = assess_water(j, period, request.user, scope=scope, compare=True)
+    level = request.GET.get("drinking_level") or None
+    if level and level not in DRINKING_LEVELS:
+        raise Http404
+    r = assess_water(j, period, request.user, scope=scope, compare=True, drinking_level=level)
     secs = {s.pk: s for s in restrict(WaterSection.objects.filter(jurisdiction__path__startswith=j.path), request.user, "view")
             if not scope or s.control_level in WATER_SCOPES[scope][1]}
     monthly = {}
@@ -98,6 +101,11 @@ def water_dashboard(request):
                 {"name": k, "value": v, "itemStyle": {"color": CLASS_COLOURS[i + 1]}}
                 for i, (k, v) in enumerate(r["class_counts"].items()) if v]}]},
          "header": ["类别", "断面数"], "rows": [[k, v] for k, v in r["class_counts"].items()]},
+        {"id": "drinking", "title": f"{period.label}集中式饮用水水源地({r['drinking']['level_label']})",
+         "header": ["水源地", "级别", "监测断面", "本期均值类别", "按均值达标", "采样次数", "达标次数"],
+         "rows": [[x["name"], x["level"], x["section"], x["class"], "—" if not x["class"] else ("是" if x["compliant"] else "否"),
+                   x["n_events"], x["n_events_compliant"]] for x in r["drinking"]["sources"]],
+         "note": "达标:GB 3838-2002 Ⅲ类及以上。“按均值”= 各水源地本期监测均值定类;“按每次采样”= 每次采样分别定类"},
         {"id": "figures", "title": f"{period.label}{r['scope_label']}水质指标(同比:{r['yoy']['period']['label']})",
          "header": ["指标", "断面数", "比例(%)", "上年同期(%)", "同比(百分点)", "表述"],
          "rows": water_figure_rows(r)},
@@ -126,7 +134,8 @@ def water_dashboard(request):
         return resp
     return render(request, "quality/water_dashboard.html",
                   _ctx(request, j, period, choices, charts=charts, monthly=monthly_chart, r=r, title=_("水环境质量"),
-                       years_override=years, scopes=WATER_SCOPES, scope=scope or ""))
+                       years_override=years, scopes=WATER_SCOPES, scope=scope or "", drinking_levels=DRINKING_LEVELS,
+                       drinking_level=level or ""))
 
 
 def water_period(request, year: int) -> A.Period:

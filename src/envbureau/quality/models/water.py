@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.models import Jurisdiction
 from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
 
-from ..choices import DrinkingSourceType, SampleKind, WaterBodyType, WaterClass, WaterControlLevel
+from ..choices import (
+    DrinkingSourceLevel,
+    DrinkingSourceType,
+    SampleKind,
+    WaterBodyType,
+    WaterClass,
+    WaterControlLevel,
+)
 from .sites import Site
 
 
@@ -75,6 +82,8 @@ class SectionPeriodClass(models.Model):
 class DrinkingWaterSource(Site):
     source_type = models.CharField(_("水源类型"), max_length=12, choices=DrinkingSourceType.choices,
                                    default=DrinkingSourceType.RIVER)
+    level = models.CharField(_("水源地级别"), max_length=10, choices=DrinkingSourceLevel.choices,
+                             default=DrinkingSourceLevel.COUNTY)
     section = models.ForeignKey(WaterSection, verbose_name=_("监测断面"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="drinking_sources")
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("所属区划"), on_delete=models.PROTECT,

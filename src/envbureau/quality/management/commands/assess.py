@@ -24,6 +24,8 @@ class Command(BaseCommand):
                             help="air: decimals of the µg/m³ concentrations (0 = GB 3095 integers, 1 = one decimal)")
         parser.add_argument("--change-basis", choices=["unrounded", "reported"], default="unrounded",
                             help="air: changes from the unrounded values (default) or from the printed ones")
+        parser.add_argument("--drinking-level", choices=["county", "township", "rural"],
+                            help="water: drinking-water sources of this level only (县级及以上/乡镇级/农村)")
         parser.add_argument("--scope", choices=["national", "provincial", "city", "county"],
                             help="water: sections of this control level and above (国考/国省考/市考及以上/县控及以上)")
 
@@ -54,7 +56,8 @@ class Command(BaseCommand):
         else:
             from envbureau.quality.water import assess_water
 
-            result = assess_water(j, period, scope=scope, compare=not opts.get("no_compare"))
+            result = assess_water(j, period, scope=scope, compare=not opts.get("no_compare"),
+                                  drinking_level=opts.get("drinking_level"))
             text = None if json else water_table(result)
         if json:
             self.stdout.write(_dumps(result))
@@ -132,7 +135,9 @@ def water_table(r: dict) -> str:
         lines.append(f"上年同期({yoy['period']['label']})：" + "；".join(parts))
     if r.get("drinking", {}).get("n_sources"):
         d = r["drinking"]
-        lines.append(f"集中式饮用水水源地 {d['n_assessed']} 个，达标 {d['n_compliant']} 个，达标率 {d['rate']}%")
+        lines.append(f"{d['level_label']}集中式饮用水水源地 {d['n_assessed']} 个，{d['rate_basis']}达标 {d['n_compliant']} 个，"
+                     f"达标率 {_pct(d['rate'])}；{d['event_rate_basis']}，{d['n_events']} 次采样达标 "
+                     f"{d['n_events_compliant']} 次，达标率 {_pct(d['event_rate'])}")
     if r.get("cwqi") is not None:
         lines.append(f"城市水质指数 CWQI {r['cwqi']}")
     lines.append(f"{'断面':<20}{'河流':<12}{'目标':>6}{'类别':>6}{'上年':>6}{'达标':>6}  同比  主要超标项目(超Ⅲ类倍数)")
