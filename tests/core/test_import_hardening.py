@@ -238,3 +238,22 @@ def test_error_list_keeps_formula_like_text_as_text(client_for):
     ws = openpyxl.load_workbook(io.BytesIO(c.get(f"/imports/jobs/{job.pk}/errors.xlsx").content)).worksheets[0]
     cell = ws.cell(row=2, column=3)
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
+
+
+def test_reimport_with_an_empty_parent_keeps_the_parent(client_for, tmp_path):
+    c = client_for("admin")
+    upload(c, "core.jurisdiction", csv_bytes([["110105100000", "甲街道", "街道乡镇", "110105"]]))
+    c.post(f"/imports/jobs/{ImportJob.objects.latest('pk').pk}/")
+    upload(c, "core.jurisdiction", csv_bytes([["110105100000", "甲街道(改)", "街道乡镇", ""]]))
+    job = ImportJob.objects.latest("pk")
+    assert job.status == "validated", job.errors
+    c.post(f"/imports/jobs/{job.pk}/")
+    j = Jurisdiction.objects.get(code="110105100000")
+    assert j.name == "甲街道(改)" and j.parent.code == "110105"
+    # Asked to clear empty cells, the parent goes (a city-wide admin may keep a top-level jurisdiction).
+    p = tmp_path / "j.csv"
+    p.write_bytes(csv_bytes([["110105100000", "甲街道(改)", "街道乡镇", ""]]))
+    call_command("importfile", "core.jurisdiction", str(p), "--clear-empty", "--no-progress",
+                 stdout=io.StringIO(), stderr=io.StringIO())
+    j.refresh_from_db()
+    assert j.parent is None

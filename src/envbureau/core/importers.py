@@ -59,6 +59,8 @@ class JurisdictionImporter(Importer):
             if not allowed_jurisdictions(ctx.user, "core", "change").filter(pk=existing.pk).exists():
                 raise RowError("code", _("区划“%(c)s”超出您的管辖范围") % {"c": code})
         if parent is None:
+            if existing is not None and not ctx.clear_empty:
+                return  # an empty parent cell keeps the stored parent
             if not is_city_wide(ctx.user, "core", "add"):
                 raise RowError("parent", _("您只能在自己的管辖范围内新增区划,请填写上级区划代码"))
             return
@@ -75,6 +77,8 @@ class JurisdictionImporter(Importer):
             parent = Jurisdiction.objects.get(code=parent_code) if parent_code else None
             existing = Jurisdiction.objects.filter(code=obj.code).first()
             if existing:
+                if parent is None and not ctx.clear_empty:
+                    parent = existing.parent  # an empty cell keeps the stored value
                 changed = (existing.name, existing.level, existing.parent_id) != (obj.name, obj.level, parent.pk if parent else None)
                 if changed:
                     existing.name, existing.level, existing.parent = obj.name, obj.level, parent
