@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from envbureau.core.models import AuditEntry
 from envbureau.ledger import services
 from envbureau.ledger.choices import State, Verb
-from envbureau.ledger.models import Problem, ProblemEvent, SignOff, SignOffChain, SignOffStep
+from envbureau.ledger.models import Problem, SignOff, SignOffChain, SignOffStep
 
 
 def run_to_closure_requested(actors, p, evidence):
@@ -38,7 +38,7 @@ def test_full_lifecycle_through_chain(actors, chain, make_problem, evidence):
     assert "13912345678" not in p.public_summary  # personal data scrubbed from the notice
     services.reopen(actors["mgr"], p, "群众反映问题反弹")
     assert p.state == State.IN_RECTIFICATION and p.reopened_count == 1 and p.closed_out_at is None
-    verbs = list(ProblemEvent.objects.filter(problem=p).values_list("verb", flat=True))
+    verbs = list(services.events_of(p).values_list("verb", flat=True))
     assert verbs == ["register", "assign", "start", "progress", "request_close", "sign_off", "sign_off",
                      "close_out", "notice", "reopen"]
 
@@ -120,7 +120,7 @@ def test_every_verb_is_audited(actors, chain, make_problem, evidence):
     assert states[0] == State.REGISTERED  # the create entry
     for s in (State.ASSIGNED, State.IN_RECTIFICATION, State.CLOSURE_REQUESTED):
         assert s in states
-    assert AuditEntry.objects.filter(model="ledger.problemevent").count() >= 5
+    assert AuditEntry.objects.filter(model="core.timelineevent").count() >= 5
     assert AuditEntry.objects.filter(model="ledger.attachment").count() == 2
 
 
@@ -152,4 +152,4 @@ def test_open_problem_interface(actors):
     q = services.open_problem(actors["dist"], source="complaint", title="噪声", description="", category="noise",
                               jurisdiction="110101001000")
     assert q.created_by == actors["dist"]
-    assert ProblemEvent.objects.get(problem=q).verb == Verb.REGISTER
+    assert services.events_of(q).get().verb == Verb.REGISTER

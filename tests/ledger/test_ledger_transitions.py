@@ -9,7 +9,7 @@ from ledger_actors import ACTORS
 from envbureau.core.permissions import code_matches
 from envbureau.ledger import services
 from envbureau.ledger.choices import TRANSITIONS, State, Verb
-from envbureau.ledger.models import Problem, ProblemEvent
+from envbureau.ledger.models import Problem
 
 # Who can sign the first step of the test chain (区级验收, district level): only the district actor.
 FIRST_STEP_SIGNERS = {"dist"}
@@ -54,7 +54,7 @@ def test_transition_matrix(verb, actor, actors, chain, make_problem, evidence):
     seen = set()
     for state in State.values:
         p = put_in_state(make_problem(), state)
-        events_before = ProblemEvent.objects.filter(problem=p).count()
+        events_before = services.events_of(p).count()
         want = expected(actor, verb, state)
         seen.add(want)
         try:
@@ -74,12 +74,12 @@ def test_transition_matrix(verb, actor, actors, chain, make_problem, evidence):
                 assert p.state == State.CLOSURE_REQUESTED and p.current_step.name == "市级复核"
             else:
                 assert p.state == (t.target or state)
-            ev = ProblemEvent.objects.filter(problem=p).order_by("-id").first()
-            assert ProblemEvent.objects.filter(problem=p).count() == events_before + 1
+            ev = services.events_of(p).order_by("-id").first()
+            assert services.events_of(p).count() == events_before + 1
             assert ev.verb == verb and ev.actor_id == user.pk and ev.from_state == state
         else:
             assert p.state == state  # nothing moved
-            assert ProblemEvent.objects.filter(problem=p).count() == events_before
+            assert services.events_of(p).count() == events_before
     # Each actor × verb combination is exercised against both legal and illegal states where it has the right.
     assert seen
 

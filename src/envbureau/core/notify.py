@@ -21,7 +21,7 @@ from .permissions import code_matches, grants_for
 
 def email_configured() -> bool:
     backend = getattr(settings, "EMAIL_BACKEND", "")
-    return not any(k in backend for k in ("console", "dummy", "locmem")) or getattr(settings, "EMAIL_FORCE", False)
+    return not any(k in backend for k in ("console", "dummy"))
 
 
 def _grant_levels(grants) -> dict:
@@ -183,17 +183,19 @@ def run_reminders(today: dt.date | None = None) -> dict:
 
     today = today or timezone.localdate()
     out = {"near": 0, "overdue": 0, "notifications": 0}
+    own = [w.model for w in REGISTRY.values() if not w.remind]  # modules whose own job reminds
     with audit_context("system", note="task_reminders"):
         for lead in lead_days():
             day = today + dt.timedelta(days=lead)
-            for task in Task.objects.filter(is_open=True, due_date=day).select_related("assignee_unit"):
+            for task in (Task.objects.filter(is_open=True, due_date=day).exclude(model__in=own)
+                         .select_related("assignee_unit")):
                 msg = _("临期提醒:%(a)s · %(t)s 将于 %(d)s 到期") % {"a": task.action, "t": task.title, "d": day}
                 sent = notify(recipients(task), "near_deadline", msg, url=task.url,
                               key=f"near-{task.pk}-{day}-{lead}")
                 out["notifications"] += sent
                 out["near"] += 1 if sent else 0
         for pk in list(Task.objects.filter(is_open=True, due_date__lt=today, overdue_notified=False)
-                       .values_list("pk", flat=True)):
+                       .exclude(model__in=own).values_list("pk", flat=True)):
             with transaction.atomic():
                 if not Task.objects.filter(pk=pk, overdue_notified=False).update(overdue_notified=True):
                     continue

@@ -32,6 +32,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -136,6 +137,9 @@ class Workflow:
     due: Callable | None = None  # obj -> date the open step is due
     verb_labels: dict = dc_field(default_factory=dict)  # words for events that are not transitions
     name: Any = ""
+    # False when the module's own job already reminds about its statutory limits (ledger, complaints):
+    # the kit's task_reminders then leaves its tasks alone so nobody is told twice.
+    remind: bool = True
 
     def __post_init__(self):
         self.model = self.model.lower()
@@ -443,7 +447,7 @@ def _url(wf: Workflow, obj) -> str:
         return ""
 
 
-def sync_tasks(obj, user=None) -> list:
+def sync_tasks(obj, user=None, notify: bool = True) -> list:
     """Close the object's open tasks and open the ones its current state gives; notify the new actors."""
     from .models import Task
     from .notify import notify_task
@@ -462,15 +466,18 @@ def sync_tasks(obj, user=None) -> list:
     due = spec.due(obj) if spec.due else (wf.due(obj) if wf.due else None)
     jur = jurisdiction_of(obj)
     ent = enterprise_of(obj)
+    action = spec.action(obj) if callable(spec.action) and not isinstance(spec.action, (str, Promise)) \
+        else spec.action
     created = []
     for a in assignees:
         task = Task.objects.create(
-            model=model, object_id=pk, module=wf.module, state=state.value, action=str(spec.action)[:100],
+            model=model, object_id=pk, module=wf.module, state=state.value, action=str(action)[:100],
             title=_title(wf, obj), url=_url(wf, obj), assignee_user=a.user, assignee_unit=a.unit,
             permission="" if (a.user or a.unit) else a.permission, level=a.level,
             jurisdiction_path=jur.path if jur is not None else "", enterprise_id=ent, due_date=due)
         created.append(task)
-        notify_task(task)
+        if notify:
+            notify_task(task)
     return created
 
 

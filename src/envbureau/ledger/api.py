@@ -18,14 +18,15 @@ from rest_framework.response import Response
 
 from envbureau.core.api import PublicReadOnlyViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
 from envbureau.core.documents.api import DocumentActionsMixin
-from envbureau.core.models import Jurisdiction
+from envbureau.core.kit_api import TimelineSerializer
+from envbureau.core.models import Jurisdiction, Notification
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
 from . import services, stats
 from .choices import TRANSITIONS, Verb
 from .filters import ProblemFilter, StatsFilter
-from .models import Notification, Problem, ProblemEvent, PublicNotice, SignOffChain, SignOffStep
+from .models import Problem, PublicNotice, SignOffChain, SignOffStep
 
 
 class ProblemSerializer(serializers.ModelSerializer):
@@ -55,17 +56,8 @@ class ProblemSerializer(serializers.ModelSerializer):
         return list(obj.source_ref) if obj.source_ref else None
 
 
-class EventSerializer(serializers.ModelSerializer):
-    verb_label = serializers.CharField(source="get_verb_display", read_only=True)
-    attachments = serializers.SerializerMethodField()
-
-    class Meta:
-        model = ProblemEvent
-        fields = ["id", "verb", "verb_label", "from_state", "to_state", "actor_name", "time", "note", "step_name",
-                  "attachments"]
-
-    def get_attachments(self, obj) -> list[dict]:
-        return [{"id": a.id, "name": a.name, "size": a.size, "sha256": a.sha256} for a in obj.attachments.all()]
+class EventSerializer(TimelineSerializer):
+    """A timeline line of the problem (core.TimelineEvent in words); `attachments` carry id, name, size, sha256."""
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -161,8 +153,9 @@ class ProblemViewSet(DocumentActionsMixin, ScopedModelViewSet):
     @action(detail=True, methods=["get"])
     def events(self, request, pk=None):
         problem = get_scoped_object(Problem, request.user, "view", pk=pk)
-        evs = problem.events.prefetch_related("attachments").all()
-        return Response(EventSerializer(evs, many=True).data)
+        from envbureau.core.workflow import timeline
+
+        return Response(EventSerializer(timeline(problem), many=True).data)
 
     @action(detail=True, methods=["get"])
     def transitions(self, request, pk=None):
@@ -227,15 +220,15 @@ class SignOffStepViewSet(ScopedModelViewSet):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    problem_code = serializers.CharField(source="problem.code", read_only=True)
+    problem = serializers.IntegerField(source="object_id", read_only=True)
 
     class Meta:
         model = Notification
-        fields = ["id", "problem", "problem_code", "kind", "message", "created", "read_at", "emailed_at"]
+        fields = ["id", "problem", "kind", "message", "url", "created", "read_at", "emailed_at"]
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The caller's own notifications."""
+    """The caller's own notifications about problems (the ledger's view of /api/v1/me/notifications/)."""
 
     serializer_class = NotificationSerializer
 
@@ -244,7 +237,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        return Notification.objects.filter(recipient=self.request.user).select_related("problem")
+        return Notification.objects.filter(recipient=self.request.user, model="ledger.problem")
 
     @action(detail=False, methods=["post"], url_path="mark-read")
     def mark_read(self, request):

@@ -12,7 +12,7 @@ class LedgerConfig(AppConfig):
         from envbureau.core.permissions import register_permissions
         from envbureau.core.views import HOME_CARDS
 
-        from . import demo, documents, importers  # noqa: F401  (registers importer, demo step, documents)
+        from . import demo, documents, importers, workflows  # noqa: F401  (importer, demo step, documents, workflow)
         from .choices import PERMISSION_ACTIONS
         from .views import home_card
 

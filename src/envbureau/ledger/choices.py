@@ -1,14 +1,9 @@
-"""Vocabularies of the problem ledger and THE transition table.
-
-Every state change of a Problem goes through a verb in services.py; each verb looks itself up in
-TRANSITIONS (allowed source states, target state, the permission it needs, what it requires) and
-nothing else decides who may move which step. Sign-off (验收) steps additionally name a role and a
-jurisdiction level in the configurable SignOffChain (models.py).
+"""Vocabularies of the problem ledger. The transition table is the workflow in workflows.py (core.workflow);
+`choices.TRANSITIONS` still names it. Sign-off (验收) steps additionally name a role and a jurisdiction level
+in the configurable SignOffChain (models.py).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -79,36 +74,14 @@ class Verb(models.TextChoices):
     REMIND = "remind", _("临期提醒")
 
 
-@dataclass(frozen=True)
-class Transition:
-    verb: str
-    sources: tuple[str, ...]
-    target: str | None  # None: stays in its state (progress) or decided by the sign-off chain (sign_off)
-    permission: str  # "ledger.<action>"; the user's scope for that action must reach the problem
-    label: str
-    note_required: bool = False
-    evidence_required: bool = False
-    button: str = "primary"
+def __getattr__(name):
+    # The transition table is the workflow declared in workflows.py ({verb: core.workflow.Transition}).
+    if name == "TRANSITIONS":
+        from .workflows import TRANSITIONS
 
+        return TRANSITIONS
+    raise AttributeError(name)
 
-T = Transition
-# THE table. Services, views, API and tests all read it; nothing else grants a transition.
-TRANSITIONS: dict[str, Transition] = {t.verb: t for t in [
-    T(Verb.ASSIGN, (State.REGISTERED,), State.ASSIGNED, "ledger.assign", _("交办")),
-    T(Verb.START, (State.ASSIGNED,), State.IN_RECTIFICATION, "ledger.rectify", _("签收整改")),
-    T(Verb.PROGRESS, (State.IN_RECTIFICATION, State.RETURNED), None, "ledger.rectify", _("填报整改进展"),
-      note_required=True, button="outline-primary"),
-    T(Verb.REQUEST_CLOSE, (State.IN_RECTIFICATION, State.RETURNED), State.CLOSURE_REQUESTED,
-      "ledger.request_close", _("申请销号"), note_required=True, evidence_required=True, button="success"),
-    # Target is VERIFIED after the last applicable step of the chain, else stays CLOSURE_REQUESTED.
-    T(Verb.SIGN_OFF, (State.CLOSURE_REQUESTED,), None, "ledger.verify", _("验收通过"), button="success"),
-    T(Verb.RETURN, (State.CLOSURE_REQUESTED,), State.RETURNED, "ledger.verify", _("退回整改"),
-      note_required=True, button="outline-danger"),
-    T(Verb.CLOSE_OUT, (State.VERIFIED,), State.CLOSED_OUT, "ledger.close_out", _("销号"), button="success"),
-    T(Verb.NOTICE, (State.CLOSED_OUT,), State.NOTICED, "ledger.notice", _("公示"), button="dark"),
-    T(Verb.REOPEN, (State.VERIFIED, State.CLOSED_OUT, State.NOTICED), State.IN_RECTIFICATION, "ledger.reopen",
-      _("重新打开(问题反弹)"), note_required=True, button="outline-danger"),
-]}
 
 # Module permissions registered in apps.py (view/add/change/delete come with every module).
 PERMISSION_ACTIONS = {

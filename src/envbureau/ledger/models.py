@@ -1,7 +1,7 @@
-"""Problem ledger records: problems, their timeline, evidence, sign-off chains and notifications.
+"""Problem ledger records: problems, evidence and sign-off chains.
 
-State changes never happen here: they go through the verbs in services.py, which check the
-transition table in choices.py and append a ProblemEvent in the same transaction.
+State changes never happen here: they go through the verbs in services.py, which run the workflow in
+workflows.py (core.workflow): its timeline events, tasks and notifications are the kit's core records.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.choices import JurisdictionLevel
 from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
 
-from .choices import CLOSED_STATES, DONE_STATES, OPEN_STATES, Category, NotificationKind, Source, State, Verb
+from .choices import CLOSED_STATES, DONE_STATES, OPEN_STATES, Category, Source, State
 
 
 class UnicodeJSONEncoder(DjangoJSONEncoder):
@@ -112,6 +112,8 @@ class Problem(models.Model):
 
     responsible_units = models.JSONField(_("责任单位"), default=list, blank=True, encoder=UnicodeJSONEncoder,
                                          help_text=_("第一个为牵头单位,其余为配合单位"))
+    # The same units as core.Unit rows (created on first mention): their members see the problem's next step.
+    units = models.ManyToManyField("core.Unit", verbose_name=_("责任单位"), blank=True, related_name="+")
     responsible_person = models.CharField(_("责任人"), max_length=100, blank=True)
     responsible_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     target = models.TextField(_("整改目标"), blank=True)
@@ -226,33 +228,6 @@ def overdue_q(today: dt.date | None = None) -> Q:
     return Q(state__in=OPEN_STATES, deadline__lt=today)
 
 
-class ProblemEvent(models.Model):
-    """The timeline a person reads: who did what, when, from which state to which, with what note."""
-
-    problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="events")
-    verb = models.CharField(_("操作"), max_length=20, choices=Verb.choices)
-    from_state = models.CharField(_("原状态"), max_length=20, choices=State.choices, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=20, choices=State.choices, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
-    time = models.DateTimeField(_("时间"), default=timezone.now)
-    note = models.TextField(_("说明"), blank=True)
-    step_name = models.CharField(_("验收步骤"), max_length=100, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope = ScopeSpec(module="ledger", jurisdiction="problem__jurisdiction", enterprise="problem__enterprise_id")
-
-    class Meta:
-        verbose_name = _("问题处理记录")
-        verbose_name_plural = _("问题处理记录")
-        ordering = ["time", "id"]
-
-    def __str__(self):
-        return f"{self.problem.code} {self.get_verb_display()}"
-
-
 def attachment_path(instance, filename):
     return f"ledger/{timezone.localdate():%Y/%m}/{instance.problem_id}/{filename}"
 
@@ -261,8 +236,8 @@ class Attachment(models.Model):
     """Evidence or a problem document, stored under MEDIA_ROOT; the hash makes later tampering visible."""
 
     problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="attachments")
-    event = models.ForeignKey(ProblemEvent, verbose_name=_("处理记录"), null=True, blank=True,
-                              on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey("core.TimelineEvent", verbose_name=_("处理记录"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=300)
     name = models.CharField(_("文件名"), max_length=200)
     size = models.BigIntegerField(_("大小"), default=0)
@@ -294,7 +269,8 @@ class SignOff(models.Model):
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签署人"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
     signed_at = models.DateTimeField(_("签署时间"), default=timezone.now)
-    event = models.ForeignKey(ProblemEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    event = models.ForeignKey("core.TimelineEvent", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="ledger", jurisdiction="problem__jurisdiction", enterprise="problem__enterprise_id")
@@ -304,32 +280,3 @@ class SignOff(models.Model):
         verbose_name_plural = _("验收签署")
         ordering = ["problem", "round", "signed_at"]
         constraints = [models.UniqueConstraint(fields=["problem", "round", "step"], name="ledger_signoff_once")]
-
-
-class Notification(models.Model):
-    """An in-platform message to one user about one problem (reminders, assignments, returns)."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
-                                  related_name="ledger_notifications")
-    problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(_("类型"), max_length=20, choices=NotificationKind.choices)
-    message = models.CharField(_("内容"), max_length=500)
-    created = models.DateTimeField(_("时间"), default=timezone.now)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
-    # What the message is about (e.g. the deadline reminded of), so a re-run never sends it twice.
-    key = models.CharField(max_length=100, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope = ScopeSpec(module="ledger", jurisdiction=None, owner="recipient")
-
-    class Meta:
-        verbose_name = _("消息提醒")
-        verbose_name_plural = _("消息提醒")
-        ordering = ["-created", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="ledger_notif_inbox_idx")]
-        constraints = [models.UniqueConstraint(fields=["recipient", "problem", "kind", "key"],
-                                               name="ledger_notif_once")]
-
-    def __str__(self):
-        return self.message

@@ -15,7 +15,7 @@ Interface for other apps (the ledger never imports its sources; they reach it on
         The problems opened from one source record (restricted to what `user` may view if given).
 
 State verbs (each: check the TRANSITIONS table in choices.py — permission with scope, then the
-current state — change the problem, append a ProblemEvent, all in one transaction):
+current state — change the problem, append a timeline event (core.workflow.apply), all in one transaction):
     assign, start, record_progress, request_close, sign_off, return_for_rework, close_out,
     publish_notice, reopen; `apply(user, problem, verb, **kw)` dispatches by name.
 Errors: out of the user's view scope → Http404; no right → PermissionDenied (403);
@@ -29,7 +29,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -37,35 +36,25 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from envbureau.core import workflow as wf
 from envbureau.core.models import Jurisdiction, RoleAssignment
 from envbureau.core.permissions import CRUD, code_matches, has_perm
 from envbureau.core.scoping import check_created, check_references, restrict
 
-from .choices import (
-    OPEN_STATES,
-    TRANSITIONS,
-    Category,
-    NotificationKind,
-    Source,
-    State,
-    Transition,
-    Verb,
-)
-from .models import Attachment, Notification, Problem, ProblemEvent, SignOff, SignOffChain, SignOffStep
+from .choices import OPEN_STATES, Category, NotificationKind, Source, State, Verb
+from .models import Attachment, Problem, SignOff, SignOffChain, SignOffStep
 
 DEFAULT_NOTICE_DAYS = 7  # 公示期: the published closure notices run 7 days (report-formats.md §1.4, Siping)
 
 
-class TransitionError(ValidationError):
-    """An illegal transition or a missing note/evidence: the request was understood but not allowed now."""
+# Raised for an illegal transition or missing note/evidence (the kit's error: a ValidationError, 400).
+TransitionError = wf.TransitionError
 
 
 # ---- helpers ---------------------------------------------------------------------------------
 
 def _actor_name(user) -> str:
-    if user is None:
-        return _("系统")
-    return getattr(user, "display_name", "") or user.username
+    return wf.actor_name(user)
 
 
 def _as_jurisdiction(value) -> Jurisdiction:
@@ -87,28 +76,38 @@ def _visible(user, problem: Problem) -> None:
 
 
 def _allowed(user, problem: Problem, permission: str) -> bool:
-    if user is None:
-        return True
-    module, _sep, action = permission.partition(".")
-    if module != "ledger" or not has_perm(user, permission):
-        return False
-    return restrict(Problem.objects.filter(pk=problem.pk), user, action).exists()
+    return wf.allowed_in_scope(user, problem, permission)
 
 
 def _lock(problem: Problem) -> Problem:
     """Re-read the row inside the transaction (locked on PostgreSQL) so the state check is current."""
-    fresh = Problem.objects.select_for_update().select_related("jurisdiction").get(pk=problem.pk)
-    return fresh
+    return Problem.objects.select_for_update().select_related("jurisdiction").get(pk=problem.pk)
+
+
+def events_of(problem: Problem):
+    """The problem's timeline rows (core.TimelineEvent), oldest first."""
+    from envbureau.core.models import TimelineEvent
+
+    return TimelineEvent.objects.filter(model="ledger.problem", object_id=str(problem.pk)).order_by("time", "id")
 
 
 def _event(problem, user, verb, from_state, to_state="", note="", step_name="", data=None, files=()):
-    ev = ProblemEvent.objects.create(
-        problem=problem, verb=verb, from_state=from_state or "", to_state=to_state or "",
-        actor=user if user is not None else None, actor_name=_actor_name(user), note=note or "",
-        step_name=step_name, data=data or {})
-    for f in files or ():
-        add_attachment(user, problem, f, event=ev)
+    ev = wf.record_event(problem, user, verb, from_state=from_state, to_state=to_state, note=note, step=step_name,
+                         data=data)
+    _attach(user, problem, ev, files)
     return ev
+
+
+def _attach(user, problem, ev, files) -> None:
+    """Store uploaded evidence against the event and list it on the timeline line."""
+    if not files:
+        return
+    from django.urls import reverse
+
+    rows = [add_attachment(user, problem, f, event=ev) for f in files]
+    ev.attachments = [{"id": a.pk, "name": a.name, "size": a.size, "sha256": a.sha256,
+                       "url": reverse("ledger:attachment", args=[a.pk])} for a in rows]
+    ev.save(update_fields=["attachments"])
 
 
 def add_attachment(user, problem, f, event=None) -> Attachment:
@@ -129,45 +128,24 @@ def add_attachment(user, problem, f, event=None) -> Attachment:
     return att
 
 
-# ---- the transition check (one place) --------------------------------------------------------
+# ---- the transition check (the kit's, with the sign-off chain as a guard) --------------------
 
-def check_transition(user, problem: Problem, verb: str) -> Transition:
+def check_transition(user, problem: Problem, verb: str):
     """Raise Http404 / PermissionDenied / TransitionError unless `user` may do `verb` on `problem` now."""
-    t = TRANSITIONS.get(verb)
-    if t is None:
-        raise TransitionError(_("未知的操作: %(v)s") % {"v": verb})
-    _visible(user, problem)
-    if not _allowed(user, problem, t.permission):
-        raise PermissionDenied(_("您无权对该问题执行“%(a)s”") % {"a": t.label})
-    if problem.state not in t.sources:
-        raise TransitionError(_("问题当前状态为“%(s)s”,不能执行“%(a)s”") % {
-            "s": problem.get_state_display(), "a": t.label})
-    if verb in (Verb.SIGN_OFF, Verb.RETURN):
-        step = pending_step(problem)
-        if step is None:
-            raise TransitionError(_("没有待签署的验收步骤"))
-        if not can_sign(user, problem, step):
-            raise PermissionDenied(_("当前验收步骤“%(s)s”须由%(who)s签署") % {"s": step.name, "who": step_who(step)})
-    return t
+    return wf.check(user, problem, verb)
 
 
-def allowed_transitions(user, problem: Problem) -> list[Transition]:
+def allowed_transitions(user, problem: Problem) -> list:
     """The transitions `user` may perform on `problem` now (for buttons and the API)."""
-    out = []
-    for verb in TRANSITIONS:
-        try:
-            check_transition(user, problem, verb)
-        except (PermissionDenied, ValidationError, Http404):
-            continue
-        out.append(TRANSITIONS[verb])
-    return out
+    return wf.allowed(user, problem)
 
 
-def _require_note(t: Transition, note: str) -> str:
-    note = (note or "").strip()
-    if t.note_required and not note:
-        raise TransitionError({"note": [_("“%(a)s”须填写说明") % {"a": t.label}]})
-    return note
+def _sign_guard(user, problem: Problem) -> None:
+    step = pending_step(problem)
+    if step is None:
+        raise TransitionError(_("没有待签署的验收步骤"))
+    if not can_sign(user, problem, step):
+        raise PermissionDenied(_("当前验收步骤“%(s)s”须由%(who)s签署") % {"s": step.name, "who": step_who(step)})
 
 
 # ---- sign-off chains -------------------------------------------------------------------------
@@ -294,31 +272,36 @@ def responsible_users(problem: Problem):
 
 
 def email_configured() -> bool:
-    backend = getattr(settings, "EMAIL_BACKEND", "")
-    return not any(k in backend for k in ("console", "dummy"))
+    from envbureau.core.notify import email_configured as configured
+
+    return configured()
 
 
 def notify(problem: Problem, users, kind: str, message: str, key: str = "") -> int:
-    """Create one notification per user (never twice for the same key) and e-mail it if configured."""
-    from django.core.mail import send_mail
-    from django.db import IntegrityError
+    """One core notification per user about this problem (never twice for the same key); e-mailed if configured."""
+    from django.urls import reverse
 
-    sent = 0
-    for u in users:
-        try:
-            with transaction.atomic():
-                n = Notification.objects.create(recipient=u, problem=problem, kind=kind, message=message[:500],
-                                                key=key)
-        except IntegrityError:
-            continue  # already told about exactly this
-        sent += 1
-        if u.email and email_configured():
-            try:
-                send_mail(f"[{_('问题台账')}] {problem.code}", message, None, [u.email], fail_silently=False)
-            except Exception:  # mail trouble must not undo the in-platform notice
-                continue
-            Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
-    return sent
+    from envbureau.core.notify import notify as core_notify
+
+    return core_notify(users, kind, message, url=reverse("ledger:problem-detail", args=[problem.pk]), obj=problem,
+                       key=f"ledger-{problem.pk}-{kind}-{key}")
+
+
+def link_units(problem: Problem) -> None:
+    """The responsible units named on the problem, as core.Unit rows (created on first mention), so a unit's
+    members see the problem's rectification steps among their tasks."""
+    import uuid
+
+    from envbureau.core.models import Unit
+
+    units = []
+    for name in problem.responsible_units:
+        unit = Unit.objects.filter(name=name).order_by("pk").first()
+        if unit is None:
+            unit = Unit.objects.create(code=f"u-{uuid.uuid4().hex[:12]}", name=name[:200], kind="other",
+                                       jurisdiction=problem.jurisdiction if problem.jurisdiction_id else None)
+        units.append(unit)
+    problem.units.set(units)
 
 
 # ---- creating and editing --------------------------------------------------------------------
@@ -364,6 +347,8 @@ def create_problem(user, *, files=(), note: str = "", **fields) -> Problem:
     _can_create(user, problem)
     _event(problem, user, Verb.REGISTER, "", State.REGISTERED, note=note,
            data={"source_ref": list(problem.source_ref) if problem.source_ref else None}, files=files)
+    link_units(problem)
+    wf.sync_tasks(problem, user)  # the 交办 step now waits for whoever may assign
     return problem
 
 
@@ -426,20 +411,15 @@ def update_problem(user, problem: Problem, **changes) -> Problem:
     check_references(user, p, changed)
     labels = [str(Problem._meta.get_field(f).verbose_name) for f in changed]
     _event(p, user, Verb.EDIT, p.state, p.state, note=_("修改:") + "、".join(labels), data={"fields": changed})
+    if "responsible_units" in changed or "jurisdiction" in changed or "enterprise_id" in changed:
+        link_units(p)
+        wf.sync_tasks(p, user)  # the next step now waits for the new units / place
+    elif "deadline" in changed:
+        wf.refresh_due(p)
     return _finish(problem, p)
 
 
 # ---- the state verbs -------------------------------------------------------------------------
-
-def _move(user, problem: Problem, verb: str, note: str = "", files=(), **kw):
-    """Common frame: lock, check, require note/evidence; returns (locked problem, transition, note)."""
-    p = _lock(problem)
-    t = check_transition(user, p, verb)
-    note = _require_note(t, note)
-    if t.evidence_required and not files:
-        raise TransitionError({"files": [_("“%(a)s”须上传整改佐证材料(照片、验收报告等)") % {"a": t.label}]})
-    return p, t, note
-
 
 def _finish(problem: Problem, p: Problem) -> Problem:
     """Bring the caller's instance up to date with the saved one (fields and cached relations)."""
@@ -448,110 +428,82 @@ def _finish(problem: Problem, p: Problem) -> Problem:
     return p
 
 
-@transaction.atomic
-def assign(user, problem: Problem, *, responsible_units=None, responsible_person=None, responsible_phone=None,
-           deadline=None, measures=None, note: str = "") -> Problem:
-    """交办: name the responsible units (and optionally person, deadline, measures)."""
-    p, t, note = _move(user, problem, Verb.ASSIGN, note)
-    if responsible_units is not None:
-        p.responsible_units = [str(u).strip() for u in responsible_units if str(u).strip()]
+# ---- the state verbs: handlers the workflow (workflows.py) runs inside wf.apply() --------------
+
+def _clean_units(units) -> list[str]:
+    return [str(u).strip() for u in (units or []) if str(u).strip()]
+
+
+def h_assign(ctx) -> None:
+    p, d = ctx.obj, ctx.data
+    if d.get("responsible_units") is not None:
+        p.responsible_units = _clean_units(d["responsible_units"])
     if not p.responsible_units:
         raise TransitionError({"responsible_units": [_("交办须指定责任单位")]})
-    for name, value in (("responsible_person", responsible_person), ("responsible_phone", responsible_phone),
-                        ("deadline", deadline), ("measures", measures)):
-        if value is not None:
-            setattr(p, name, value)
-    frm = p.state
-    p.state = t.target
-    p.save()
-    _event(p, user, Verb.ASSIGN, frm, p.state, note=note, data={"units": p.responsible_units})
-    notify(p, responsible_users(p), NotificationKind.ASSIGNED,
-           _("新交办问题 %(c)s:%(t)s,整改时限 %(d)s") % {"c": p.code, "t": p.title, "d": p.deadline or _("未定")},
-           key="assign")
-    return _finish(problem, p)
+    for name in ("responsible_person", "responsible_phone", "deadline", "measures"):
+        if d.get(name) is not None:
+            setattr(p, name, d[name])
+    ctx.event_data = {"units": p.responsible_units}
 
 
-@transaction.atomic
-def start(user, problem: Problem, note: str = "") -> Problem:
-    p, t, note = _move(user, problem, Verb.START, note)
-    frm, p.state = p.state, t.target
-    p.save()
-    _event(p, user, Verb.START, frm, p.state, note=note)
-    return _finish(problem, p)
+def after_assign(ctx) -> None:
+    link_units(ctx.obj)
 
 
-@transaction.atomic
-def record_progress(user, problem: Problem, note: str, files=()) -> Problem:
-    p, t, note = _move(user, problem, Verb.PROGRESS, note, files)
-    p.progress = note
-    p.save()
-    _event(p, user, Verb.PROGRESS, p.state, p.state, note=note, files=files)
-    return _finish(problem, p)
+def h_progress(ctx) -> None:
+    ctx.obj.progress = ctx.note
 
 
-@transaction.atomic
-def request_close(user, problem: Problem, note: str, files=()) -> Problem:
-    """申请销号: the rectification result with evidence; starts a new round of the sign-off chain."""
-    p, t, note = _move(user, problem, Verb.REQUEST_CLOSE, note, files)
-    frm = p.state
-    p.state = t.target
-    p.progress = note
+def after_files(ctx) -> None:
+    _attach(ctx.user, ctx.obj, ctx.event, ctx.files)
+
+
+def h_request_close(ctx) -> None:
+    p = ctx.obj
+    p.progress = ctx.note
     p.closure_round += 1
     p.closure_requested_at = timezone.now()
-    p.save()
     step = pending_step(p)
     p.current_step = step if isinstance(step, SignOffStep) else None
-    p.save(update_fields=["current_step", "updated"])
-    _event(p, user, Verb.REQUEST_CLOSE, frm, p.state, note=note, step_name=step.name,
-           data={"round": p.closure_round}, files=files)
-    return _finish(problem, p)
+    ctx.step = step.name
+    ctx.event_data = {"round": p.closure_round}
 
 
-@transaction.atomic
-def sign_off(user, problem: Problem, note: str = "", files=()) -> Problem:
+def h_sign_off(ctx) -> None:
     """Sign the current step of the chain; after the last step the problem is verified."""
-    p, t, note = _move(user, problem, Verb.SIGN_OFF, note, files)
+    p = ctx.obj
     step = pending_step(p)
-    if step.evidence_required and not files:
+    if step.evidence_required and not ctx.files:
         raise TransitionError({"files": [_("“%(s)s”须上传验收材料") % {"s": step.name}]})
-    frm = p.state
-    ev = _event(p, user, Verb.SIGN_OFF, frm, "", note=note, step_name=step.name,
-                data={"round": p.closure_round}, files=files)
-    SignOff.objects.create(problem=p, step=step if isinstance(step, SignOffStep) else None, step_name=step.name,
-                           round=p.closure_round, signed_by=user, event=ev)
+    ctx.step = step.name
+    ctx.event_data = {"round": p.closure_round}
+    ctx.signoff = SignOff.objects.create(problem=p, step=step if isinstance(step, SignOffStep) else None,
+                                         step_name=step.name, round=p.closure_round, signed_by=ctx.user)
     nxt = pending_step(p)
     if nxt is None:
-        p.state = State.VERIFIED
+        ctx.target = State.VERIFIED
         p.verified_at = timezone.now()
         p.current_step = None
         p.overdue, p.overdue_since = False, None
     else:
         p.current_step = nxt if isinstance(nxt, SignOffStep) else None
-    p.save()
-    ProblemEvent.objects.filter(pk=ev.pk).update(to_state=p.state)
-    return _finish(problem, p)
 
 
-@transaction.atomic
-def return_for_rework(user, problem: Problem, note: str) -> Problem:
-    p, t, note = _move(user, problem, Verb.RETURN, note)
+def after_sign_off(ctx) -> None:
+    SignOff.objects.filter(pk=ctx.signoff.pk).update(event=ctx.event)
+    _attach(ctx.user, ctx.obj, ctx.event, ctx.files)
+
+
+def h_return(ctx) -> None:
+    p = ctx.obj
     step = pending_step(p)
-    frm, p.state, p.current_step = p.state, t.target, None
-    p.save()
-    _event(p, user, Verb.RETURN, frm, p.state, note=note, step_name=step.name if step else "",
-           data={"round": p.closure_round})
-    notify(p, responsible_users(p), NotificationKind.RETURNED,
-           _("问题 %(c)s 验收未通过,已退回整改:%(n)s") % {"c": p.code, "n": note}, key=f"return-{p.closure_round}")
-    return _finish(problem, p)
+    ctx.step = step.name if step else ""
+    ctx.event_data = {"round": p.closure_round}
+    p.current_step = None
 
 
-@transaction.atomic
-def close_out(user, problem: Problem, note: str = "") -> Problem:
-    p, t, note = _move(user, problem, Verb.CLOSE_OUT, note)
-    frm, p.state, p.closed_out_at = p.state, t.target, timezone.now()
-    p.save()
-    _event(p, user, Verb.CLOSE_OUT, frm, p.state, note=note)
-    return _finish(problem, p)
+def h_close_out(ctx) -> None:
+    ctx.obj.closed_out_at = timezone.now()
 
 
 # Phone numbers, ID numbers and e-mail addresses never reach the public notice.
@@ -569,39 +521,80 @@ def scrub_personal(text: str) -> str:
     return text
 
 
-@transaction.atomic
-def publish_notice(user, problem: Problem, public_summary: str = "", days: int = DEFAULT_NOTICE_DAYS,
-                   note: str = "") -> Problem:
+def h_notice(ctx) -> None:
     """公示: publish the closed-out problem to the public notice page for `days` days."""
-    p, t, note = _move(user, problem, Verb.NOTICE, note)
-    summary = (public_summary or p.public_summary or p.progress or p.measures or "").strip()
+    p, d = ctx.obj, ctx.data
+    days = d.get("days")
+    days = DEFAULT_NOTICE_DAYS if days in (None, "") else int(days)
+    summary = (d.get("public_summary") or p.public_summary or p.progress or p.measures or "").strip()
     if not summary:
         raise TransitionError({"public_summary": [_("公示须填写整改情况")]})
     if days < 1:
         raise TransitionError({"days": [_("公示期至少1天")]})
-    frm, p.state = p.state, t.target
     p.public_summary = scrub_personal(summary)
     p.noticed_at = timezone.now()
     p.notice_until = timezone.localdate() + dt.timedelta(days=days)
-    p.save()
-    _event(p, user, Verb.NOTICE, frm, p.state, note=note, data={"days": days})
-    return _finish(problem, p)
+    ctx.event_data = {"days": days}
 
 
-@transaction.atomic
-def reopen(user, problem: Problem, note: str) -> Problem:
+def h_reopen(ctx) -> None:
     """The problem recurred (反弹): back to rectification, keeping its history."""
-    p, t, note = _move(user, problem, Verb.REOPEN, note)
-    frm, p.state = p.state, t.target
+    p = ctx.obj
     p.reopened_count += 1
     p.verified_at = p.closed_out_at = p.noticed_at = p.notice_until = None
     p.current_step = None
     p.near_notified_for = None
-    p.save()
-    _event(p, user, Verb.REOPEN, frm, p.state, note=note)
-    notify(p, responsible_users(p), NotificationKind.RETURNED,
-           _("问题 %(c)s 出现反弹,已重新打开:%(n)s") % {"c": p.code, "n": note}, key=f"reopen-{p.reopened_count}")
-    return _finish(problem, p)
+
+
+# ---- the verbs other code calls (thin wrappers over the kit) ---------------------------------
+
+def _given(**kw) -> dict:
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+def assign(user, problem: Problem, *, responsible_units=None, responsible_person=None, responsible_phone=None,
+           deadline=None, measures=None, note: str = "") -> Problem:
+    """交办: name the responsible units (and optionally person, deadline, measures)."""
+    return wf.apply(user, problem, Verb.ASSIGN, note=note, **_given(
+        responsible_units=responsible_units, responsible_person=responsible_person,
+        responsible_phone=responsible_phone, deadline=deadline, measures=measures))
+
+
+def start(user, problem: Problem, note: str = "") -> Problem:
+    return wf.apply(user, problem, Verb.START, note=note)
+
+
+def record_progress(user, problem: Problem, note: str, files=()) -> Problem:
+    return wf.apply(user, problem, Verb.PROGRESS, note=note, files=files)
+
+
+def request_close(user, problem: Problem, note: str, files=()) -> Problem:
+    """申请销号: the rectification result with evidence; starts a new round of the sign-off chain."""
+    return wf.apply(user, problem, Verb.REQUEST_CLOSE, note=note, files=files)
+
+
+def sign_off(user, problem: Problem, note: str = "", files=()) -> Problem:
+    """Sign the current step of the chain; after the last step the problem is verified."""
+    return wf.apply(user, problem, Verb.SIGN_OFF, note=note, files=files)
+
+
+def return_for_rework(user, problem: Problem, note: str) -> Problem:
+    return wf.apply(user, problem, Verb.RETURN, note=note)
+
+
+def close_out(user, problem: Problem, note: str = "") -> Problem:
+    return wf.apply(user, problem, Verb.CLOSE_OUT, note=note)
+
+
+def publish_notice(user, problem: Problem, public_summary: str = "", days: int = DEFAULT_NOTICE_DAYS,
+                   note: str = "") -> Problem:
+    """公示: publish the closed-out problem to the public notice page for `days` days."""
+    return wf.apply(user, problem, Verb.NOTICE, note=note, public_summary=public_summary, days=days)
+
+
+def reopen(user, problem: Problem, note: str) -> Problem:
+    """The problem recurred (反弹): back to rectification, keeping its history."""
+    return wf.apply(user, problem, Verb.REOPEN, note=note)
 
 
 VERB_FUNCTIONS = {

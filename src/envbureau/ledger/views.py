@@ -23,7 +23,7 @@ from . import exports, services, stats
 from .choices import CLOSED_STATES, STATE_COLOURS, TRANSITIONS, Category, Source, State, Verb
 from .filters import ProblemFilter, StatsFilter
 from .forms import ProblemForm, TransitionForm
-from .models import Attachment, Notification, Problem, SignOff, overdue_q
+from .models import Attachment, Problem, SignOff, overdue_q
 
 
 def _labels(choices) -> dict:
@@ -131,13 +131,12 @@ def problem_form(request, pk=None):
 def problem_detail(request, pk):
     problem = get_scoped_object(Problem.objects.select_related("jurisdiction", "current_step"), request.user,
                                 "view", pk=pk)
-    events = problem.events.prefetch_related("attachments").all()
     steps = services.applicable_steps(problem)
     signed = {s.step_id: s for s in SignOff.objects.filter(problem=problem, round=problem.closure_round)
               .select_related("signed_by")}
     chain = [{"step": s, "signed": signed.get(s.id)} for s in steps] if problem.closure_round else []
     return render(request, "ledger/problem_detail.html", {
-        "title": problem.code, "p": problem, "events": events, "chain": chain,
+        "title": problem.code, "p": problem, "chain": chain,
         "actions": services.allowed_transitions(request.user, problem),
         "can_edit": services._allowed(request.user, problem, "ledger.change"),
         "overdue": problem.is_overdue(), "attachments": problem.attachments.filter(event__isnull=True),
@@ -223,21 +222,33 @@ def statistics(request):
     })
 
 
+def _my_ledger_notifications(user):
+    """The user's core notifications about problems (the ledger's view of the one inbox)."""
+    from envbureau.core.models import Notification
+
+    return Notification.objects.filter(recipient=user, model="ledger.problem")
+
+
 @login_required
 def inbox(request):
-    qs = Notification.objects.filter(recipient=request.user).select_related("problem")
+    from .choices import NotificationKind
+
+    qs = _my_ledger_notifications(request.user)
     if request.GET.get("unread"):
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    kinds = {**dict(NotificationKind.choices), "task": _("待办")}
+    for n in page:
+        n.kind_label = kinds.get(n.kind, n.kind)
     return render(request, "ledger/inbox.html", {"title": _("我的提醒"), "page": page, "query": _query(request),
-                                                 "unread": Notification.objects.filter(
-                                                     recipient=request.user, read_at__isnull=True).count()})
+                                                 "unread": _my_ledger_notifications(request.user).filter(
+                                                     read_at__isnull=True).count()})
 
 
 @login_required
 @require_POST
 def inbox_read(request):
-    qs = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    qs = _my_ledger_notifications(request.user).filter(read_at__isnull=True)
     if request.POST.get("id"):
         qs = qs.filter(pk=request.POST["id"])
     with transaction.atomic():
