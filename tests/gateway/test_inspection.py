@@ -69,3 +69,22 @@ def test_gateway_stats_show_repeats_with_a_registry_taking_stored_packets(tmp_pa
 
 def test_gateway_stats_show_repeats_with_a_registry_taking_nothing(tmp_path, capsys):
     _run(tmp_path, OpenRegistry(), capsys)
+
+
+def test_every_repeating_frame_is_counted_while_clean_layouts_are_skipped(tmp_path):
+    g = RunningGateway(tmp_path / "d", OpenRegistry())
+    try:
+        s = g.connect()
+        frames = []
+        for i in range(3):
+            frames.append(build_frame(CLEAN.replace("QN=20160824000000002", f"QN=2016082400000010{i}")
+                                      .replace("DataTime=20160824000000", f"DataTime=2016082400{i:02d}00")))
+            frames.append(build_frame(REPEATING.replace("QN=20160824000000001", f"QN=2016082400000020{i}")
+                                      .replace("DataTime=20160824000000", f"DataTime=2016082400{i:02d}00")))
+        s.sendall(b"".join(frames))
+        assert len(read_frames(s, 6)) == 6
+        assert g.wait_for(lambda: g.counter("frames_repeating_fields") == 3)
+        assert g.counter("repeated_fields") == 9
+        assert len(g.gw._clean_layouts) == 1  # the clean layout, parsed once
+    finally:
+        g.stop()
