@@ -1,5 +1,5 @@
 # Quick start: `make run` (install + demo + serve on http://127.0.0.1:8000) and `make test`.
-.PHONY: run test install test-sqlite test-pg lint bench
+.PHONY: run test install test-sqlite test-pg lint bench mutate
 
 run:
 	scripts/run.sh
@@ -12,3 +12,8 @@ install:
 
 bench:
 	for b in bench/*.py; do .venv/bin/python $$b || exit 1; done
+
+# Mutation testing of the critical modules (not part of `make test`): `make mutate` or `make mutate MODULES="core.scoping"`.
+mutate:
+	scripts/install.sh --test
+	.venv/bin/python scripts/mutate.py $(MODULES)

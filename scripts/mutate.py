@@ -1,0 +1,196 @@
+#!/usr/bin/env python
+"""`make mutate`: mutation testing of the critical modules with mutmut, one module at a time.
+
+Each module is mutated in its own work folder (build/mutate/<module>/) with only the test files that
+exercise it, so a mutant runs a few seconds of tests, not the whole suite. mutmut (not cosmic-ray) because
+it compiles every mutant into one copy of the code behind a switch and forks per mutant, running only the
+tests that reach the mutated function: no re-import of Django per mutant, which keeps all modules under
+45 minutes on two cores. cosmic-ray starts a fresh test process per mutant.
+
+Prints per module: mutants, killed, survived, score; then lists surviving mutants (`mutmut show NAME`
+inside the module's folder shows the diff). Survivors judged equivalent (no test can tell them apart) are
+listed with the reason in tests/mutation_equivalents.txt and counted as such; any other survivor is
+"unexplained" and makes the run exit 1 when --strict is given.
+
+Usage: scripts/mutate.py [MODULE ...] [--list] [--max-children N] [--strict] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "build" / "mutate"
+EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.txt"
+TARGET = 85.0
+S = "src/envbureau/"
+
+# The authorization matrix's declared table (the URL sweep in the same file takes minutes per mutant).
+DECLARED_MATRIX = ["tests/test_authorization_matrix.py::test_declared_rows_per_role",
+                   "tests/test_authorization_matrix.py::test_declared_single_object_outcomes",
+                   "tests/test_authorization_matrix.py::test_declared_module_access_form_choices_and_reach"]
+
+# module name -> (files to mutate, test files or folders that exercise them). Keep the test lists to the
+# fast files that target the module: mutmut runs, per mutant, only those of them that reach the mutated code.
+MODULES: dict[str, tuple[list[str], list[str]]] = {
+    "core.scoping": ([S + "core/scoping.py"], DECLARED_MATRIX),
+    "core.permissions": ([S + "core/permissions.py"], DECLARED_MATRIX + ["tests/core/test_security.py"]),
+    "core.audit": ([S + "core/audit.py"],
+                   ["tests/core/test_audit.py", "tests/core/test_audit_completeness.py"]),
+    "ledger": ([S + "ledger/choices.py", S + "ledger/services.py", S + "ledger/models.py"],
+               ["tests/ledger/test_ledger_transitions.py", "tests/ledger/test_ledger_lifecycle.py",
+                "tests/ledger/test_ledger_rules.py", "tests/ledger/test_ledger_deadlines.py"]),
+    "complaints": ([S + "complaints/choices.py", S + "complaints/services.py", S + "complaints/deadlines.py",
+                    S + "complaints/holidays.py"],
+                   ["tests/complaints/test_transitions.py", "tests/complaints/test_deadlines.py",
+                    "tests/complaints/test_intake.py", "tests/complaints/test_complaints_rules.py",
+                    "tests/complaints/test_deadline_boundaries.py"]),
+    "sources.alarms": ([S + "sources/alarms.py"],
+                       ["tests/sources/test_alarms.py", "tests/sources/test_alarm_lifecycle.py",
+                        "tests/sources/test_alarm_boundaries.py"]),
+    "gateway": ([S + "gateway/store.py", S + "gateway/server.py"],
+                ["tests/gateway/test_storage.py", "tests/gateway/test_server.py", "tests/gateway/test_durability.py"]),
+    "hj212.codec": ([S + "hj212/codec.py"], ["tests/hj212/"]),
+    "standards": ([S + "standards/air.py", S + "standards/assessment.py"],
+                  ["tests/standards/test_air_vectors.py", "tests/standards/test_air_periods.py",
+                   "tests/standards/test_properties.py", "tests/standards/test_boundaries.py"]),
+}
+
+
+def load_equivalents() -> dict[str, str]:
+    """mutant name -> reason, from lines `NAME  # reason` (blank lines and lines starting with # skipped)."""
+    out = {}
+    if EQUIVALENTS.exists():
+        for line in EQUIVALENTS.read_text("utf-8").splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            name, _, reason = line.partition("#")
+            out[name.strip()] = reason.strip()
+    return out
+
+
+def prepare(name: str, files: list[str], tests: list[str], keep: bool) -> Path:
+    wd = WORK / name
+    if wd.exists() and not keep:
+        shutil.rmtree(wd)
+    wd.mkdir(parents=True, exist_ok=True)
+    for link, target in (("src", ROOT / "src"), ("tests", ROOT / "tests"), ("shared", ROOT.parent / "shared")):
+        p = wd / link
+        if not p.is_symlink() and target.exists():
+            p.symlink_to(target)
+    present = [t for t in tests if (ROOT / t.partition("::")[0]).exists()]
+    # mutmut reads [tool.mutmut] from the pyproject.toml of its working folder; pytest reads its own section there too.
+    conf = (ROOT / "pyproject.toml").read_text("utf-8")
+    conf += "\n[tool.mutmut]\n"
+    conf += 'source_paths = ["src"]\n'
+    conf += f"only_mutate = {json.dumps(files)}\n"
+    (wd / "plugin").mkdir(exist_ok=True)  # on PYTHONPATH (mutmut drops the working folder from sys.path)
+    shutil.copy(ROOT / "scripts" / "mutation_plugin.py", wd / "plugin" / "eb_mutation_plugin.py")
+    conf += 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-p", "eb_mutation_plugin"]\n'
+    conf += f"pytest_add_cli_args_test_selection = {json.dumps(present)}\n"
+    conf += "use_git_change_detection = false\n"
+    (wd / "pyproject.toml").write_text(conf, "utf-8")
+    return wd
+
+
+def results(wd: Path, env: dict) -> dict[str, str]:
+    out = subprocess.run([sys.executable, "-m", "mutmut", "results", "--all", "true"], cwd=wd, env=env,
+                         capture_output=True, text=True).stdout
+    status = {}
+    for line in out.splitlines():
+        m = re.match(r"\s*([\w.]+__mutmut_\d+): (.+)$", line)
+        if m:
+            status[m.group(1)] = m.group(2).strip()
+    return status
+
+
+def run_module(name: str, max_children: int, keep: bool, equivalents: dict[str, str]) -> dict:
+    files, tests = MODULES[name]
+    wd = prepare(name, files, tests, keep)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DATABASE_URL")}
+    env.update(PYTHONPATH=str(wd / "plugin"), ENVBUREAU_DATA_DIR=str(wd / "data"), SECRET_KEY=env.get("SECRET_KEY", "mutation-testing"),
+               DJANGO_SETTINGS_MODULE="envbureau.settings")
+    (wd / "data").mkdir(exist_ok=True)
+    t0 = time.monotonic()
+    log = wd / "mutmut.log"
+    with log.open("w") as fh:
+        # Own process group: stopping this script (Ctrl-C, kill PID) stops mutmut and its forked mutants too.
+        proc = subprocess.Popen([sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)],
+                                cwd=wd, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            rc = proc.wait()
+        except BaseException:
+            os.killpg(proc.pid, signal.SIGTERM)
+            raise
+    status = results(wd, env)
+    killed = sum(1 for s in status.values() if s in ("killed", "timeout", "segfault", "caught by type check"))
+    survivors = sorted(n for n, s in status.items() if s in ("survived", "no tests", "suspicious"))
+    explained = [n for n in survivors if n in equivalents]
+    unexplained = [n for n in survivors if n not in equivalents]
+    total = len(status)
+    score = 100.0 * (killed + len(explained)) / total if total else 0.0
+    return dict(module=name, rc=rc, total=total, killed=killed, survived=len(survivors),
+                equivalent=len(explained), unexplained=unexplained, score=score,
+                statuses={n: status[n] for n in survivors}, seconds=time.monotonic() - t0, log=str(log),
+                folder=str(wd))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("modules", nargs="*", help="module names (default: all)")
+    ap.add_argument("--list", action="store_true", help="list the modules and their test files")
+    ap.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--strict", action="store_true", help="exit 1 on a score under target or an unexplained survivor")
+    ap.add_argument("--keep", action="store_true", help="reuse earlier results in build/mutate/ (mutmut caches)")
+    args = ap.parse_args()
+    if args.list:
+        for name, (files, tests) in MODULES.items():
+            print(f"{name}: {' '.join(files)}\n    tests: {' '.join(tests)}")
+        return 0
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        print(f"unknown module(s): {', '.join(unknown)}; known: {', '.join(MODULES)}", file=sys.stderr)
+        return 2
+    equivalents = load_equivalents()
+    reports = []
+    for name in args.modules or list(MODULES):
+        print(f"==> mutating {name}", flush=True)
+        r = run_module(name, args.max_children, args.keep, equivalents)
+        reports.append(r)
+        print(f"    {r['total']} mutants, {r['killed']} killed, {r['survived']} survived "
+              f"({r['equivalent']} listed as equivalent): score {r['score']:.1f} % in {r['seconds']:.0f} s"
+              + ("" if r["rc"] == 0 else f" (mutmut exit {r['rc']}, see {r['log']})"), flush=True)
+    print("\nmodule                 mutants  killed  survived  equivalent  score")
+    for r in reports:
+        print(f"{r['module']:<22} {r['total']:>7} {r['killed']:>7} {r['survived']:>9} {r['equivalent']:>11}"
+              f"  {r['score']:5.1f} %")
+    bad = False
+    for r in reports:
+        if r["unexplained"]:
+            print(f"\nsurviving mutants in {r['module']} (cd {r['folder']} && mutmut show NAME):")
+            for n in r["unexplained"]:
+                print(f"  {n}: {r['statuses'][n]}")
+        if r["unexplained"] or r["score"] < TARGET or r["total"] == 0:
+            bad = True
+    stale = set(equivalents) - {n for r in reports for n in r["statuses"]}
+    ran = {r["module"] for r in reports}
+    if stale and ran == set(MODULES):
+        print("\nlisted as equivalent but no longer surviving (remove from tests/mutation_equivalents.txt):")
+        for n in sorted(stale):
+            print(f"  {n}")
+    return 1 if (bad and args.strict) else 0
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    sys.exit(main())
