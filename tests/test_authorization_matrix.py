@@ -506,3 +506,228 @@ def test_district_admin_cannot_write_outside_subtree(world, db):
     pk = Jurisdiction.objects.get(code="110101888000").pk
     assert _api(c, "patch", f"/api/v1/core/jurisdictions/{pk}/", {"parent": "110102"}).status_code == 403
     assert Jurisdiction.objects.get(pk=pk).parent.code == "110101"
+
+
+# ----------------------------------------------------------------------------------------------
+# Declared matrix: which rows each role may view / change / delete, stated here as data
+# ----------------------------------------------------------------------------------------------
+# The sweep above takes its in-scope expectations from `can`; this table does not read the code under
+# test at all. It is written from the rules: the built-in roles (CONTRACT.md "Permissions"), the demo
+# users' departments (README) and the jurisdiction tree (东华门街道 lies inside 东城区; 西城区 does not).
+#
+# Rows: P_* ledger problems, C_* complaints, J_* jurisdictions, D_* departments, A audit entries.
+#   *_street: 东华门街道 110101001000 (enterprise 7 for the problem); *_dc: 东城区 110101; *_xc: 西城区 110102.
+ALL_P = {"P_street", "P_dc", "P_xc"}
+ALL_C = {"C_street", "C_dc", "C_xc"}
+ALL_J = {"J_city", "J_dc", "J_street", "J_xc"}
+ALL_D = {"D_air", "D_petition"}
+S = {"S"}  # a sign-off chain: ledger reference data without a jurisdiction or an enterprise
+NONE: set = set()
+
+# role -> model -> action -> rows. An action missing for a model means "no rows".
+DECLARED = {
+    "admin": {
+        "problem": {"view": ALL_P, "add": ALL_P, "change": ALL_P, "delete": ALL_P, "verify": ALL_P,
+                    "close_out": ALL_P, "rectify": ALL_P},
+        "complaint": {"view": ALL_C, "change": ALL_C, "delete": ALL_C, "handle": ALL_C},
+        "jurisdiction": {"view": ALL_J, "change": ALL_J, "delete": ALL_J},
+        "department": {"view": ALL_D, "change": ALL_D, "delete": ALL_D},
+        "chain": {"view": S, "change": S, "delete": S},
+        # Scope lets the platform admin at the row; the audit model itself refuses every edit (test_audit).
+        "audit": {"view": {"A"}, "change": {"A"}},
+    },
+    # 局领导: everything read-only, and the audit log by name.
+    "leader": {"problem": {"view": ALL_P}, "complaint": {"view": ALL_C}, "jurisdiction": {"view": ALL_J},
+               "department": {"view": ALL_D}, "chain": {"view": S}, "audit": {"view": {"A"}}},
+    # 大气科: city-wide read; its departments (air, water, monitoring) write quality and sources only.
+    "air_staff": {"problem": {"view": ALL_P}, "complaint": {"view": ALL_C}, "jurisdiction": {"view": ALL_J},
+                  "department": {"view": ALL_D}, "chain": {"view": S}},
+    # 执法支队 (departments enforcement, oversight): the ledger's CRUD city-wide, not its workflow verbs.
+    "enforcement": {"problem": {"view": ALL_P, "add": ALL_P, "change": ALL_P, "delete": ALL_P},
+                    "complaint": {"view": ALL_C}, "jurisdiction": {"view": ALL_J}, "department": {"view": ALL_D},
+                    "chain": {"view": S, "change": S, "delete": S}},
+    # 信访办 (department petition): complaints and ledger CRUD city-wide.
+    "petition": {"problem": {"view": ALL_P, "add": ALL_P, "change": ALL_P, "delete": ALL_P},
+                 "complaint": {"view": ALL_C, "change": ALL_C, "delete": ALL_C},
+                 "jurisdiction": {"view": ALL_J}, "department": {"view": ALL_D},
+                 "chain": {"view": S, "change": S, "delete": S}},
+    # 东城区 officer: the district and everything under it; view/change/rectify/verify, never delete.
+    "dongcheng": {"problem": {"view": {"P_street", "P_dc"}, "change": {"P_street", "P_dc"},
+                              "verify": {"P_street", "P_dc"}, "rectify": {"P_street", "P_dc"}},
+                  "complaint": {"view": {"C_street", "C_dc"}, "change": {"C_street", "C_dc"},
+                                "handle": {"C_street", "C_dc"}},
+                  "jurisdiction": {"view": {"J_dc", "J_street"}}, "department": {"view": ALL_D},
+                  # City reference data: an officer reads it but a district grant cannot change it.
+                  "chain": {"view": S}},
+    # 东华门街道 officer: only the street.
+    "donghuamen": {"problem": {"view": {"P_street"}, "change": {"P_street"}, "verify": {"P_street"},
+                               "rectify": {"P_street"}},
+                   "complaint": {"view": {"C_street"}, "change": {"C_street"}, "handle": {"C_street"}},
+                   "jurisdiction": {"view": {"J_street"}}, "department": {"view": ALL_D},
+                   "chain": {"view": S}},
+    # Enterprise 7's account: its own problem only (view, rectify); no complaints, no core or reference lists
+    # (its grant has no jurisdiction limit, but that must never read as city-wide).
+    "enterprise7": {"problem": {"view": {"P_street"}, "rectify": {"P_street"}}},
+    "anonymous": {},
+}
+ACTIONS = {"problem": ("view", "add", "change", "delete", "verify", "close_out", "rectify"),
+           "complaint": ("view", "change", "delete", "handle"),
+           "jurisdiction": ("view", "change", "delete"), "department": ("view", "change", "delete"),
+           "chain": ("view", "change", "delete"),
+           "audit": ("view", "change")}
+
+
+@pytest.fixture
+def declared_world(demo_core):
+    from django.contrib.auth.models import AnonymousUser
+
+    from envbureau.complaints import services as complaints
+    from envbureau.complaints.models import Complaint
+    from envbureau.core import audit
+    from envbureau.core.models import AuditEntry, Department, Jurisdiction, Role, RoleAssignment, User
+    from envbureau.ledger import services as ledger
+    from envbureau.ledger.models import SignOffChain
+
+    j = {c: Jurisdiction.objects.get(code=c) for c in ("110000", "110101", "110101001000", "110102")}
+
+    def problem(code, enterprise):
+        return ledger.create_problem(None, source="inspection", category="air", title=f"问题 {code}",
+                                     description="扬尘", jurisdiction=code, enterprise_id=enterprise)
+
+    def complaint(code):
+        return complaints.register(None, Complaint(
+            jurisdiction=j[code], channel="hotline", track="clue", category="noise",
+            sub_category="noise_construction", title="夜间施工", content="噪声", location="某路1号",
+            complainant_name="张三", complainant_phone="13812345678"), suggest=False)
+
+    ent = User.objects.create(username="enterprise7", display_name="企业7")
+    RoleAssignment.objects.create(user=ent, role=Role.objects.get(code="enterprise"), enterprise_id=7)
+    audit.record("create", model_label="core.jurisdiction", object_id="declared", object_repr="声明矩阵")
+    rows = {
+        "problem": {"P_street": problem("110101001000", 7), "P_dc": problem("110101", None),
+                    "P_xc": problem("110102", 8)},
+        "complaint": {"C_street": complaint("110101001000"), "C_dc": complaint("110101"),
+                      "C_xc": complaint("110102")},
+        "jurisdiction": {"J_city": j["110000"], "J_dc": j["110101"], "J_street": j["110101001000"],
+                         "J_xc": j["110102"]},
+        "department": {"D_air": Department.objects.get(code="air"),
+                       "D_petition": Department.objects.get(code="petition")},
+        "chain": {"S": SignOffChain.objects.create(name="声明矩阵验收链", source="")},
+        "audit": {"A": AuditEntry.objects.filter(object_id="declared").get()},
+    }
+    users = {name: (AnonymousUser() if name == "anonymous" else User.objects.get(username=name))
+             for name in DECLARED}
+    return rows, users
+
+
+@pytest.mark.parametrize("role", list(DECLARED))
+def test_declared_rows_per_role(declared_world, role):
+    """restrict() gives exactly the declared rows for every role × model × action."""
+    from envbureau.core.scoping import restrict
+
+    rows, users = declared_world
+    user = users[role]
+    wrong = []
+    for model, labelled in rows.items():
+        pk_label = {obj.pk: label for label, obj in labelled.items()}
+        cls = type(next(iter(labelled.values())))
+        for action in ACTIONS[model]:
+            want = DECLARED[role].get(model, {}).get(action, NONE)
+            qs = restrict(cls._default_manager.filter(pk__in=pk_label), user, action)
+            got = {pk_label[pk] for pk in qs.values_list("pk", flat=True)}
+            if got != want:
+                wrong.append(f"{role} {action} {model}: got {sorted(got)}, declared {sorted(want)}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", [r for r in DECLARED if r != "anonymous"])
+def test_declared_single_object_outcomes(declared_world, role):
+    """get_scoped_object: 404 outside the declared view rows, 403 visible but not declared for the
+    action, the object otherwise; can() says the same."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from envbureau.core.scoping import can, get_scoped_object
+
+    rows, users = declared_world
+    user = users[role]
+    wrong = []
+    for model in ("problem", "complaint"):
+        for label, obj in rows[model].items():
+            for action in ACTIONS[model]:
+                declared = DECLARED[role].get(model, {})
+                want = ("404" if label not in declared.get("view", NONE) else
+                        "ok" if label in declared.get(action, NONE) else "403")
+                try:
+                    get_scoped_object(type(obj), user, action, pk=obj.pk)
+                    got = "ok"
+                except Http404:
+                    got = "404"
+                except PermissionDenied:
+                    got = "403"
+                if got != want:
+                    wrong.append(f"{role} {action} {label}: got {got}, declared {want}")
+                if can(user, obj, action) != (label in declared.get(action, NONE)):
+                    wrong.append(f"{role} can({action}, {label}) disagrees with the declaration")
+    assert not wrong, "\n".join(wrong)
+
+
+# Per role: may the list open at all (else 403), which of the four jurisdictions a form offers for an action,
+# and whether a grant reaches the whole city. Declared like the rows above.
+MODULE_OPEN = {  # role -> models whose list is open to it
+    "admin": {"problem", "complaint", "department", "audit"},
+    "leader": {"problem", "complaint", "department", "audit"},
+    "air_staff": {"problem", "complaint", "department"},
+    "enforcement": {"problem", "complaint", "department"},
+    "petition": {"problem", "complaint", "department"},
+    "dongcheng": {"problem", "complaint", "department"},
+    "donghuamen": {"problem", "complaint", "department"},
+    "enterprise7": {"problem"},
+    "anonymous": set(),
+}
+FORM_JURISDICTIONS = {  # role -> (module, action) -> jurisdictions offered, beyond the city-wide grants below
+    "dongcheng": {("ledger", "change"): {"J_dc", "J_street"}, ("complaints", "change"): {"J_dc", "J_street"},
+                  ("ledger", "view"): {"J_dc", "J_street"}, ("complaints", "view"): {"J_dc", "J_street"}},
+    "donghuamen": {("ledger", "change"): {"J_street"}, ("complaints", "change"): {"J_street"},
+                   ("ledger", "view"): {"J_street"}, ("complaints", "view"): {"J_street"}},
+}
+CITY_WIDE = {  # role -> (module, action) pairs reaching the whole city (forms offer every jurisdiction)
+    "admin": {(m, a) for m in ("ledger", "complaints") for a in ("view", "add", "change")},
+    "leader": {("ledger", "view"), ("complaints", "view")},
+    "air_staff": {("ledger", "view"), ("complaints", "view")},
+    "enforcement": {("ledger", "view"), ("ledger", "add"), ("ledger", "change"), ("complaints", "view")},
+    "petition": {(m, a) for m in ("ledger", "complaints") for a in ("view", "add", "change")},
+}
+
+
+@pytest.mark.parametrize("role", list(DECLARED))
+def test_declared_module_access_form_choices_and_reach(declared_world, role):
+    from envbureau.core.scoping import allowed_jurisdictions, is_city_wide, may_view_module
+
+    rows, users = declared_world
+    user = users[role]
+    j_label = {obj.pk: label for label, obj in rows["jurisdiction"].items()}
+    wrong = []
+    for model, labelled in rows.items():
+        if model in ("jurisdiction", "chain"):
+            continue
+        got = may_view_module(user, type(next(iter(labelled.values()))))
+        if got != (model in MODULE_OPEN[role]):
+            wrong.append(f"{role} may_view_module({model}) = {got}")
+    for module in ("ledger", "complaints"):
+        for action in ("add", "change", "view"):
+            offered = {j_label[pk] for pk in allowed_jurisdictions(user, module, action)
+                       .filter(pk__in=j_label).values_list("pk", flat=True)}
+            want = (ALL_J if (module, action) in CITY_WIDE.get(role, set())
+                    else FORM_JURISDICTIONS.get(role, {}).get((module, action), NONE))
+            if offered != want:
+                wrong.append(f"{role} allowed_jurisdictions({module}, {action}) = {sorted(offered)}, want {sorted(want)}")
+            reach = is_city_wide(user, module, action)
+            if reach != ((module, action) in CITY_WIDE.get(role, set())):
+                wrong.append(f"{role} is_city_wide({module}, {action}) = {reach}")
+    # The queryset method is the same check as the function.
+    p = rows["problem"]["P_street"]
+    if type(p).objects.filter(pk=p.pk).restrict(user, "change").exists() != (
+            "P_street" in DECLARED[role].get("problem", {}).get("change", NONE)):
+        wrong.append(f"{role} Problem.objects.restrict(change) disagrees")
+    assert not wrong, "\n".join(wrong)
