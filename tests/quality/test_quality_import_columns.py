@@ -84,7 +84,8 @@ def test_empty_cells_keep_stored_values_unless_cleared(staff):
 
 
 def test_import_air_reads_the_same_time_spellings(staff, tmp_path):
-    """The bulk CLI path accepts what the import framework accepts (Excel serials, 年月日, offsets)."""
+    """The bulk CLI path accepts what the import framework accepts (Excel serials, 年月日, offsets; numbers
+    with the unit, thousands separators, full-width digits)."""
     import datetime as dt
     from zoneinfo import ZoneInfo
 
@@ -96,9 +97,10 @@ def test_import_air_reads_the_same_time_spellings(staff, tmp_path):
     p.write_text(HEADER + "BJ-Dongsi,2016/1/1 1:00,10,20,3,40,0.5,60\n"
                           "BJ-Dongsi,20160101020000,11,20,3,40,0.5,60\n"
                           "BJ-Dongsi,42370.125,12,20,3,40,0.5,60\n"
-                          "BJ-Dongsi,2016年1月1日 4时,13,20,3,40,0.5,60\n"
-                          "BJ-Dongsi,2015-12-31T21:00:00+00:00,14,20,3,40,0.5,60\n", encoding="utf-8")
+                          "BJ-Dongsi,2016年1月1日 4时,13,20,3,40,0.5 mg/m³,60\n"
+                          "BJ-Dongsi,2015-12-31T21:00:00+00:00,１４,\"1,020\",3,40,0.5,60\n", encoding="utf-8")
     call_command("import_air", str(p), "--user", "air_staff", verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
     sh = ZoneInfo("Asia/Shanghai")
     got = {h.time.astimezone(sh).replace(tzinfo=None): h.pm25 for h in AirHourly.objects.all()}
     assert got == {dt.datetime(2016, 1, 1, h): 9 + h for h in range(1, 6)}
+    assert AirHourly.objects.get(pm25=13).co == 0.5 and AirHourly.objects.get(pm25=14).pm10 == 1020

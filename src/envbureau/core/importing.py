@@ -144,20 +144,8 @@ class NumberColumn(Column):
     kind = "number"
 
     def parse(self, value, ctx):
-        if isinstance(value, bool):
-            raise RowError(self.key, _("不是数值"))
-        if isinstance(value, (int, float, decimal.Decimal)):
-            num = decimal.Decimal(str(value))
-        else:
-            text = unicodedata.normalize("NFKC", str(value)).strip()
-            if self.unit and text.endswith(unicodedata.normalize("NFKC", self.unit)):
-                text = text[: -len(unicodedata.normalize("NFKC", self.unit))].strip()
-            text = text.replace(",", "").replace(" ", "")
-            try:
-                num = decimal.Decimal(text)
-            except decimal.InvalidOperation:
-                raise RowError(self.key, _("不是数值")) from None
-        if not num.is_finite():
+        num = parse_number(value, self.unit)
+        if num is None:
             raise RowError(self.key, _("不是数值"))
         if self.integer and num != num.to_integral_value():
             raise RowError(self.key, _("应为整数"))
@@ -185,6 +173,26 @@ class NumberColumn(Column):
         elif self.unit:
             parts.append(_("数值,单位 %(u)s") % {"u": self.unit})
         return " ".join(p for p in parts if p)
+
+
+def parse_number(value, unit: str = "") -> decimal.Decimal | None:
+    """A cell → a finite Decimal, or None when it is not a number. Accepts 1,234.5, full-width digits and
+    ``unit`` written after the number (35 mg/m³)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, decimal.Decimal)):
+        num = decimal.Decimal(str(value))
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        u = unicodedata.normalize("NFKC", unit) if unit else ""
+        if u and text.endswith(u):
+            text = text[: -len(u)].strip()
+        text = text.replace(",", "").replace(" ", "")
+        try:
+            num = decimal.Decimal(text)
+        except decimal.InvalidOperation:
+            return None
+    return num if num.is_finite() else None
 
 
 _DT_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?: (\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?)?)?$")

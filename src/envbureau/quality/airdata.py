@@ -108,8 +108,9 @@ def station_lookup(user=None):
 NA_STRINGS = {"", "NA", "NAN", "NULL", "—", "-", "NONE"}
 
 
-def _numeric(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Column → (float values with NaN for missing, bool mask of cells that are not numbers)."""
+def _numeric(col: pd.Series, unit: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Column → (float values with NaN for missing, bool mask of cells that are not numbers). Cells pandas
+    cannot read go through the import framework's number parser (1,234.5, full-width digits, the unit)."""
     if pd.api.types.is_numeric_dtype(col.dtype):
         return col.to_numpy(dtype=np.float64), np.zeros(len(col), dtype=bool)
     v = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64)
@@ -117,7 +118,17 @@ def _numeric(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     nan_idx = np.nonzero(np.isnan(v))[0]
     if len(nan_idx):  # only the empty-looking cells need the (slow) string check
         raw = col.iloc[nan_idx].astype(str).str.strip().str.upper()
-        bad[nan_idx[~raw.isin(NA_STRINGS).to_numpy()]] = True
+        odd = nan_idx[~raw.isin(NA_STRINGS).to_numpy()]
+        if len(odd):
+            from envbureau.core.importing import parse_number
+
+            v = v.copy()  # to_numpy may hand back a read-only view
+            for i, cell in zip(odd, col.iloc[odd]):
+                num = parse_number(cell, unit)
+                if num is None:
+                    bad[i] = True
+                else:
+                    v[i] = float(num)
     return v, bad
 
 
@@ -129,7 +140,7 @@ def _validate_values(df: pd.DataFrame, rownums: np.ndarray, errors: Errors, file
         if p not in df:
             values[p] = np.full(len(df), np.nan)
             continue
-        v, bad = _numeric(df[p])
+        v, bad = _numeric(df[p], UNITS[p])
         if scale and p in scale:
             v = v * scale[p]
         label = f"{POLLUTANT_LABELS[p]}({UNITS[p]})"
