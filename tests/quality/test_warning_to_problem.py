@@ -48,7 +48,12 @@ def test_warning_becomes_a_problem_and_is_traced_to_closure(warning, user_named)
     warning.refresh_from_db()
     assert warning.problem_ref == ref and warning.state == "acknowledged"
     assert warning.acknowledged_by == officer
-    assert [e.action for e in warning.events.all()] == ["to_problem"]
+    from envbureau.core.workflow import timeline
+
+    [line] = timeline(warning)
+    assert (line["verb"], line["verb_label"], line["from_state"], line["to_state"]) == (
+        "to_problem", "预警交办(转问题台账)", "open", "acknowledged")
+    assert line["note"] == f"预警交办为问题 {p.code}\n请排查周边工地扬尘"
     with pytest.raises(ValidationError, match="已交办"):
         services.warning_to_problem(officer, warning)  # only once
     # Traced: the warning page shows the problem and its state as the ledger moves it on.
@@ -60,14 +65,15 @@ def test_warning_becomes_a_problem_and_is_traced_to_closure(warning, user_named)
 
 
 def test_who_may_hand_a_warning_over(warning, user_named):
-    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
 
     from envbureau.ledger.models import Problem
     from envbureau.quality import services
 
-    # A 西城区 officer does not see it; the street officer of 东华门 does not reach a district warning.
+    # The leader sees it but may not handle it (403); the 东华门 street officer does not even see a
+    # district warning (404).
     assert _client(user_named("leader")).post(f"/api/v1/quality/warnings/{warning.pk}/to-problem/").status_code == 403
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         services.warning_to_problem(user_named("donghuamen"), warning)
     # The button shows only to who may hand over; a closed warning is not handed over.
     assert "预警交办" in _client(user_named("dongcheng")).get(f"/quality/warnings/{warning.pk}/").content.decode()

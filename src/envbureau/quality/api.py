@@ -276,6 +276,15 @@ class WarningViewSet(ScopedReadOnlyViewSet):
     def close(self, request, pk=None):
         return self._act(request, pk, services.close_warning)
 
+    @action(detail=True, methods=["get"])
+    def timeline(self, request, pk=None):
+        """The warning's history in words (core timeline)."""
+        from envbureau.core import workflow as wf
+        from envbureau.core.kit_api import TimelineSerializer
+
+        w = get_scoped_object(Warning.objects.all(), request.user, "view", pk=pk)
+        return Response(TimelineSerializer(wf.timeline(w), many=True).data)
+
     @action(detail=True, methods=["post"], url_path="to-problem")
     def to_problem(self, request, pk=None):
         """预警交办: open a ledger problem from the warning ({"note", "deadline", "responsible_units"})."""

@@ -147,8 +147,4 @@ class WarningState(models.TextChoices):
 
 
 WARNING_COLOURS = {"open": "danger", "acknowledged": "warning", "closed": "secondary"}
-WARNING_TRANSITIONS = {
-    "open": {"acknowledged", "closed"},
-    "acknowledged": {"closed"},
-    "closed": set(),
-}
+# Transitions of warnings: quality/workflows.py (core.workflow).

@@ -18,8 +18,8 @@ from envbureau.core import audit
 from envbureau.core.scoping import can, check_created
 
 from .airdata import LOCAL_OFFSET, _time_strings, epoch_sql, station_days_of
-from .choices import POLLUTANT_BIT, POLLUTANTS, WARNING_TRANSITIONS
-from .models import AirHourly, DataReview, Warning, WarningEvent
+from .choices import POLLUTANT_BIT, POLLUTANTS
+from .models import AirHourly, DataReview, Warning
 
 
 # ---------------------------------------------------------------------------
@@ -83,78 +83,65 @@ def review_values(user, station, start: dt.datetime, end: dt.datetime, pollutant
     review.affected_hours = n
     if days:
         derived.rebuild(days)
+    from envbureau.core import workflow as wf
+
+    wf.record_event(review, user, "review", to_state="active", note=review.reason,
+                    data={"pollutants": list(review.pollutants), "affected_hours": n})
     return review
 
 
-@transaction.atomic
 def revoke_review(user, review: DataReview, note: str = "") -> DataReview:
+    """Revoke a review (workflow verb "revoke"): its values count again, the affected days are rebuilt."""
+    from envbureau.core import workflow as wf
+
+    return wf.apply(user, review, "revoke", note=note)
+
+
+def unapply_review(review: DataReview) -> None:
     from . import derived
 
-    if user is not None and not can(user, review, "change"):
-        raise PermissionDenied(_("超出您的权限范围"))
-    review.revoked = True
-    review.save()
     _reapply_masks(review.station_id, review.start, review.end)
     days, _n = _affected(review.station_id, review.start, review.end)
     if days:
         derived.rebuild(days)
-    return review
 
 
 # ---------------------------------------------------------------------------
 # warnings
 # ---------------------------------------------------------------------------
-def _event(warning, user, action, note=""):
-    WarningEvent.objects.create(warning=warning, actor=user if user is not None and user.pk else None,
-                                action=action, note=note)
-
-
 def may_handle(user, warning) -> bool:
     """Bureau staff who may change quality records, or anyone granted quality.handle in the warning's area."""
     return user is None or can(user, warning, "change") or can(user, warning, "handle")
 
 
-def _transition(user, warning: Warning, new_state: str, note: str = ""):
-    if not may_handle(user, warning):
-        raise PermissionDenied(_("超出您的权限范围"))
-    if new_state not in WARNING_TRANSITIONS[warning.state]:
-        raise ValidationError(_("不能从“%(a)s”变为“%(b)s”") % {"a": warning.get_state_display(), "b": new_state})
-    if new_state == "closed" and not (note or "").strip():
-        raise ValidationError({"close_note": _("关闭预警须填写说明")})
-    now = timezone.now()
-    warning.state = new_state
-    actor = user if user is not None and user.pk else None
-    if new_state == "acknowledged":
-        warning.acknowledged_by, warning.acknowledged_at = actor, now
-    elif new_state == "closed":
-        warning.closed_by, warning.closed_at, warning.close_note = actor, now, note.strip()
-    warning.save()
-    _event(warning, user, new_state, note)
-    return warning
-
-
-@transaction.atomic
 def acknowledge_warning(user, warning: Warning, note: str = "") -> Warning:
-    return _transition(user, warning, "acknowledged", note)
+    from envbureau.core import workflow as wf
+
+    return wf.apply(user, warning, "acknowledge", note=note)
 
 
-@transaction.atomic
 def close_warning(user, warning: Warning, note: str) -> Warning:
-    return _transition(user, warning, "closed", note)
+    from envbureau.core import workflow as wf
+
+    return wf.apply(user, warning, "close", note=note)
 
 
-@transaction.atomic
 def warning_to_problem(user, warning: Warning, *, category: str | None = None, deadline=None,
                        responsible_units: list[str] | None = None, note: str = "") -> str:
     """预警交办: hand a warning to a unit as a problem of the ledger, traced to closure there
     (溯源治理、跟踪督查、通报反馈). Returns the ledger's reference, also stored in ``problem_ref``."""
-    warning = Warning.objects.select_for_update().select_related("jurisdiction").get(pk=warning.pk)
-    if not may_handle(user, warning):
-        raise PermissionDenied(_("超出您的权限范围"))
-    if warning.problem_ref:
-        raise ValidationError(_("该预警已交办为问题:%(r)s") % {"r": warning.problem_ref})
+    from envbureau.core import workflow as wf
+
     if warning.state == "closed":
         raise ValidationError(_("已关闭的预警不能交办"))
+    data = {k: v for k, v in (("category", category), ("deadline", deadline),
+                              ("responsible_units", responsible_units)) if v is not None}
+    return wf.apply(user, warning, "to_problem", note=note, **data).problem_ref
+
+
+def open_problem_for(user, warning: Warning, *, note: str = "", category: str | None = None, deadline=None,
+                     responsible_units: list[str] | None = None) -> tuple[str, str]:
+    """Open the ledger problem of a warning (the to_problem handler); (reference, problem code)."""
     try:
         from envbureau.ledger.services import open_problem
     except ImportError:
@@ -171,18 +158,11 @@ def warning_to_problem(user, warning: Warning, *, category: str | None = None, d
         (note or "").strip()]))
     kwargs = {"source": "alarm", "title": title[:200], "description": description, "category": category,
               "jurisdiction": warning.jurisdiction, "source_ref": ("quality.warning", str(warning.pk)),
-              "responsible_units": responsible_units or []}
+              "responsible_units": list(responsible_units or [])}
     if deadline is not None:
         kwargs["deadline"] = deadline
     problem = open_problem(user, **kwargs)
-    ref = f"ledger.problem:{getattr(problem, 'pk', problem)}"
-    warning.problem_ref = ref[:80]
-    if warning.state == "open":
-        actor = user if user is not None and user.pk else None
-        warning.state, warning.acknowledged_by, warning.acknowledged_at = "acknowledged", actor, timezone.now()
-    warning.save()
-    _event(warning, user, "to_problem", _("预警交办为问题 %(r)s") % {"r": getattr(problem, "code", ref)})
-    return ref
+    return f"ledger.problem:{getattr(problem, 'pk', problem)}", getattr(problem, "code", str(problem))
 
 
 def problem_of(user, warning: Warning):
@@ -210,8 +190,16 @@ def _raise(kind, jurisdiction, source_ref, subject, first, last, message, *, pol
     w = Warning.objects.create(kind=kind, jurisdiction=jurisdiction, source_ref=source_ref, subject=subject,
                                pollutant=pollutant, first_time=first, last_time=last, value=value,
                                threshold=threshold, count=count, message=message)
-    _event(w, None, "open", message)
+    opened(w, message)
     return w, True
+
+
+def opened(warning: Warning, message: str) -> None:
+    """A new warning: the first line of its timeline, and the task for whoever handles it."""
+    from envbureau.core import workflow as wf
+
+    wf.record_event(warning, None, "open", to_state=warning.state, note=message)
+    wf.sync_tasks(warning)
 
 
 def _epoch_dt(e) -> dt.datetime:

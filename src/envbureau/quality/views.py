@@ -773,7 +773,7 @@ def warning_detail(request, pk):
             messages.success(request, _("已交办为问题台账问题") if action == "to_problem" else _("已更新"))
             return redirect("quality:warning-detail", pk=w.pk)
     return render(request, "quality/warning_detail.html", {
-        "w": w, "form": form, "events": w.events.select_related("actor"), "title": _("预警"),
+        "w": w, "form": form, "title": _("预警"),
         "can_change": services.may_handle(request.user, w), "colours": WARNING_COLOURS,
         "problem": services.problem_of(request.user, w),
         "can_problem": not w.problem_ref and w.state != "closed" and services.may_handle(request.user, w)

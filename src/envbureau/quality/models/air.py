@@ -66,6 +66,15 @@ class DataReview(models.Model):
     def __str__(self):
         return f"{self.station} {local_datetime(self.start)}—{local_datetime(self.end)} {','.join(self.pollutants)}"
 
+    # The state core.workflow reads and writes (quality/workflows.py): active or revoked.
+    @property
+    def state(self) -> str:
+        return "revoked" if self.revoked else "active"
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self.revoked = value == "revoked"
+
 
 class DailyValues(models.Model):
     """Daily concentrations, IAQIs and AQI as computed by envbureau.standards under ``rules``."""

@@ -86,23 +86,6 @@ class Warning(models.Model):
         return f"quality.warning:{self.pk}"
 
 
-class WarningEvent(models.Model):
-    warning = models.ForeignKey(Warning, verbose_name=_("预警"), on_delete=models.CASCADE, related_name="events")
-    time = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(_("动作"), max_length=20)
-    note = models.TextField(_("说明"), blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope = ScopeSpec(module="quality", jurisdiction="warning__jurisdiction")
-
-    class Meta:
-        verbose_name = _("预警处理记录")
-        verbose_name_plural = _("预警处理记录")
-        ordering = ["time"]
-
-
 class PeerFigure(models.Model):
     """A figure published by someone else for a peer unit (a city or county in a provincial or city
     ranking table), imported with its source, so the bureau's rank among its peers can be stated."""
