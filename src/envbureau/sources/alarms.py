@@ -71,6 +71,9 @@ def raise_alarm(point: MonitoringPoint, kind: str, at: dt.datetime, *, factor: s
         point=point, enterprise_id=point.enterprise_id, kind=kind, factor=factor, detail_key=detail_key,
         started_at=at, last_seen_at=at, value=value, limit_value=limit_value, on_converted=on_converted,
         message=message[:300], declared=decl is not None, declaration=decl)
+    from .services import alarm_opened
+
+    alarm_opened(alarm)
     if index is not None:
         index.keys.add((point.pk, kind, factor))
     return alarm, True

@@ -129,6 +129,18 @@ def _run(fn, *args, **kwargs):
         raise DRFValidationError(getattr(e, "message_dict", None) or e.messages) from None
 
 
+class _Timeline:
+    """GET …/{id}/timeline/: the object's history in words (core timeline), scoped like the object."""
+
+    @action(detail=True, methods=["get"])
+    def timeline(self, request, pk=None):
+        from envbureau.core import workflow as wf
+        from envbureau.core.kit_api import TimelineSerializer
+
+        obj = get_scoped_object(self.queryset.model, request.user, "view", pk=pk)
+        return Response(TimelineSerializer(wf.timeline(obj), many=True).data)
+
+
 class _VerbPermissions:
     """Reads use the scoped module permission; workflow verbs (POST) are checked by the services,
     which know their own permissions (sources.declare, sources.ack_alarm …) and scope."""
@@ -139,7 +151,7 @@ class _VerbPermissions:
         return super().get_permissions()
 
 
-class AlarmViewSet(_VerbPermissions, ScopedReadOnlyViewSet):
+class AlarmViewSet(_Timeline, _VerbPermissions, ScopedReadOnlyViewSet):
     http_method_names = ["get", "head", "options", "post"]
     queryset = Alarm.objects.select_related("point").order_by("-started_at", "-id")
     serializer_class = AlarmSerializer
@@ -164,7 +176,7 @@ class AlarmViewSet(_VerbPermissions, ScopedReadOnlyViewSet):
         return Response({"problem_ref": ref})
 
 
-class DeclarationViewSet(_VerbPermissions, ScopedReadOnlyViewSet):
+class DeclarationViewSet(_Timeline, _VerbPermissions, ScopedReadOnlyViewSet):
     http_method_names = ["get", "head", "options", "post"]
     queryset = Declaration.objects.order_by("-created")
     serializer_class = DeclarationSerializer

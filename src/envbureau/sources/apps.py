@@ -11,7 +11,7 @@ class SourcesConfig(AppConfig):
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 
-        from . import demo, importers  # noqa: F401  (registers importers and the demo step)
+        from . import demo, importers, workflows  # noqa: F401  (registers importers, the demo step, the loops)
 
         register_permissions("sources", _("污染源与在线监控"), {
             "declare": _("提交异常申报"),

@@ -20,7 +20,7 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created, get_scoped_object, restrict
 
 from . import conf
-from .choices import ALARM_TRANSITIONS, DECLARATION_TRANSITIONS, AlarmStatus, DeclarationStatus
+from .choices import AlarmStatus
 from .models import (
     Alarm,
     Declaration,
@@ -92,54 +92,38 @@ def dossier_timeline(user, enterprise: Enterprise, limit: int = 100):
 
 # ---------------------------------------------------------------- alarms
 
-def _transition(alarm: Alarm, new: str):
-    if new not in ALARM_TRANSITIONS[alarm.status]:
-        raise ValidationError(_("报警状态“%(a)s”不能变为“%(b)s”") % {
-            "a": alarm.get_status_display(), "b": AlarmStatus(new).label})
-    alarm.status = new
+def _object(model, user, pk):
+    """The object for a workflow verb: 404 outside the user's view scope (the verb checks the rest)."""
+    if user is None:
+        return model.objects.get(pk=pk)
+    return get_scoped_object(model, user, "view", pk=pk)
 
 
 @acting
-@transaction.atomic
 def acknowledge_alarm(user, alarm_id: int, note: str = "") -> Alarm:
-    alarm = _get(Alarm, user, "ack_alarm", alarm_id)
-    alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
-    _transition(alarm, AlarmStatus.ACKNOWLEDGED)
-    alarm.acknowledged_by = user
-    alarm.acknowledged_at = timezone.now()
-    if note:
-        alarm.note = (alarm.note + "\n" if alarm.note else "") + note
-    alarm.save()
-    return alarm
+    from envbureau.core import workflow as wf
+
+    return wf.apply(user, _object(Alarm, user, alarm_id), "acknowledge", note=note)
 
 
 @acting
-@transaction.atomic
 def close_alarm(user, alarm_id: int, note: str) -> Alarm:
-    if not (note or "").strip():
-        raise ValidationError({"note": _("关闭报警须填写处理说明")})
-    alarm = _get(Alarm, user, "close_alarm", alarm_id)
-    alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
-    _transition(alarm, AlarmStatus.CLOSED)
-    now = timezone.now()
-    alarm.closed_by = user
-    alarm.closed_at = now
-    alarm.note = (alarm.note + "\n" if alarm.note else "") + note.strip()
-    # Closing ends the episode: if the condition still persists, the next occurrence opens a new alarm.
-    if alarm.active:
-        alarm.active = False
-        alarm.ended_at = alarm.ended_at or now
-    alarm.save()
-    return alarm
+    from envbureau.core import workflow as wf
+
+    return wf.apply(user, _object(Alarm, user, alarm_id), "close", note=note)
 
 
 @acting
-@transaction.atomic
 def alarm_to_problem(user, alarm_id: int, *, category: str | None = None, deadline=None) -> str:
     """Hand an alarm to the problem ledger (转为问题).  Returns the ledger's reference."""
-    alarm = _get(Alarm, user, "close_alarm", alarm_id)
-    if alarm.problem_ref:
-        raise ValidationError(_("该报警已转为问题:%(r)s") % {"r": alarm.problem_ref})
+    from envbureau.core import workflow as wf
+
+    data = {k: v for k, v in (("category", category), ("deadline", deadline)) if v is not None}
+    return wf.apply(user, _object(Alarm, user, alarm_id), "to_problem", **data).problem_ref
+
+
+def open_problem_for(user, alarm: Alarm, *, category: str | None = None, deadline=None) -> tuple[str, str]:
+    """Open the ledger problem of an alarm (the to_problem handler); (reference, problem code)."""
     try:
         from envbureau.ledger.services import open_problem
     except ImportError:
@@ -159,15 +143,17 @@ def alarm_to_problem(user, alarm_id: int, *, category: str | None = None, deadli
         kwargs["deadline"] = deadline
     problem = open_problem(user, **kwargs)
     ref = f"ledger.problem:{getattr(problem, 'pk', problem)}"
-    alarm.problem_ref = ref[:60]
-    if alarm.status == AlarmStatus.OPEN:
-        alarm.status = AlarmStatus.ACKNOWLEDGED
-        alarm.acknowledged_by = user
-        alarm.acknowledged_at = timezone.now()
-    alarm.save()
     add_dossier_event(alarm.enterprise_id, "sources.alarm", _("报警转为问题:%(t)s") % {"t": title},
                       source_ref=ref, actor=user)
-    return ref
+    return ref, getattr(problem, "code", str(problem))
+
+
+def alarm_opened(alarm: Alarm) -> None:
+    """A new alarm: the first line of its timeline and the task for whoever handles it."""
+    from envbureau.core import workflow as wf
+
+    wf.record_event(alarm, None, "open", to_state=alarm.status, note=alarm.message, time=alarm.started_at)
+    wf.sync_tasks(alarm)
 
 
 # ---------------------------------------------------------------- declarations
@@ -213,14 +199,11 @@ def submit_declaration(user, *, enterprise: Enterprise, kind: str, start: dt.dat
     check_created(user, decl, "declare")
     add_dossier_event(enterprise.pk, "sources.declaration", _("提交异常申报:%(k)s") % {"k": decl.get_kind_display()},
                       detail=decl.reason, source_ref=f"sources.declaration:{decl.pk}", actor=user)
+    from envbureau.core import workflow as wf
+
+    wf.record_event(decl, user, "submit", to_state=decl.status, note=decl.reason)
+    wf.sync_tasks(decl, user)
     return decl
-
-
-def _decl_transition(decl: Declaration, new: str):
-    if new not in DECLARATION_TRANSITIONS[decl.status]:
-        raise ValidationError(_("申报状态“%(a)s”不能变为“%(b)s”") % {
-            "a": decl.get_status_display(), "b": DeclarationStatus(new).label})
-    decl.status = new
 
 
 def apply_declaration(decl: Declaration) -> dict:
@@ -239,47 +222,26 @@ def apply_declaration(decl: Declaration) -> dict:
 
 
 @acting
-@transaction.atomic
 def approve_declaration(user, declaration_id: int, note: str = "") -> Declaration:
-    decl = _get(Declaration, user, "approve_declaration", declaration_id)
-    decl = Declaration.objects.select_for_update().get(pk=decl.pk)
-    _decl_transition(decl, DeclarationStatus.APPROVED)
-    decl.reviewed_by = user if getattr(user, "pk", None) else None
-    decl.reviewed_at = timezone.now()
-    decl.review_note = note
-    decl.save()
-    counts = apply_declaration(decl)
-    add_dossier_event(decl.enterprise_id, "sources.declaration", _("异常申报通过:%(k)s") % {"k": decl.get_kind_display()},
-                      detail=_("标记小时数据 %(h)d 条、报警 %(a)d 条") % {"h": counts["hourly"], "a": counts["alarms"]},
-                      source_ref=f"sources.declaration:{decl.pk}", actor=user)
-    return decl
+    from envbureau.core import workflow as wf
+
+    return wf.apply(user, _object(Declaration, user, declaration_id), "approve", note=note)
 
 
 @acting
-@transaction.atomic
 def reject_declaration(user, declaration_id: int, note: str) -> Declaration:
+    from envbureau.core import workflow as wf
+
     if not (note or "").strip():
         raise ValidationError({"note": _("驳回须填写审核意见")})
-    decl = _get(Declaration, user, "approve_declaration", declaration_id)
-    decl = Declaration.objects.select_for_update().get(pk=decl.pk)
-    _decl_transition(decl, DeclarationStatus.REJECTED)
-    decl.reviewed_by = user if getattr(user, "pk", None) else None
-    decl.reviewed_at = timezone.now()
-    decl.review_note = note.strip()
-    decl.save()
-    add_dossier_event(decl.enterprise_id, "sources.declaration", _("异常申报被驳回:%(k)s") % {"k": decl.get_kind_display()},
-                      detail=decl.review_note, source_ref=f"sources.declaration:{decl.pk}", actor=user)
-    return decl
+    return wf.apply(user, _object(Declaration, user, declaration_id), "reject", note=note)
 
 
 @acting
-@transaction.atomic
 def withdraw_declaration(user, declaration_id: int) -> Declaration:
-    decl = get_scoped_object(Declaration, user, "declare", pk=declaration_id) if user else Declaration.objects.get(
-        pk=declaration_id)
-    _decl_transition(decl, DeclarationStatus.WITHDRAWN)
-    decl.save()
-    return decl
+    from envbureau.core import workflow as wf
+
+    return wf.apply(user, _object(Declaration, user, declaration_id), "withdraw")
 
 
 # ---------------------------------------------------------------- unknown MNs

@@ -1,0 +1,144 @@
+"""The sources app's closed loops on core.workflow: online-monitoring alarms and abnormal-data declarations.
+
+Alarms: open → acknowledged → closed (a handling note), and to_problem hands one to the ledger; every note is
+a line of the alarm's timeline (no longer appended to alarm.note, which keeps the closing note).
+Declarations: pending → approved / rejected (a note) / withdrawn (by the enterprise).
+Staff verbs are granted by their own permission (sources.ack_alarm, close_alarm, approve_declaration) or, for
+departments responsible for the sources module, by sources.change: either of two permissions, so the
+transition asks for sources.view and a guard applies that rule (services.may / scope_action).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from envbureau.core import workflow as wf
+from envbureau.core.scoping import can
+
+
+def _staff(action: str):
+    def guard(user, obj):
+        from .services import may, scope_action
+
+        if user is None:
+            return
+        if not may(user, action) or not can(user, obj, scope_action(user, action)):
+            raise PermissionDenied(_("超出您的权限范围"))
+    return guard
+
+
+def _actor(ctx):
+    return ctx.user if getattr(ctx.user, "pk", None) else None
+
+
+# ---- alarms -------------------------------------------------------------------------------------
+
+def _acknowledge(ctx):
+    ctx.obj.acknowledged_by, ctx.obj.acknowledged_at = _actor(ctx), timezone.now()
+
+
+def _close(ctx):
+    a, now = ctx.obj, timezone.now()
+    a.closed_by, a.closed_at, a.note = _actor(ctx), now, ctx.note
+    # Closing ends the episode: if the condition still persists, the next occurrence opens a new alarm.
+    if a.active:
+        a.active = False
+        a.ended_at = a.ended_at or now
+
+
+def _no_problem_yet(user, alarm):
+    _staff("close_alarm")(user, alarm)
+    if alarm.problem_ref:
+        raise ValidationError(_("该报警已转为问题:%(r)s") % {"r": alarm.problem_ref})
+
+
+def _to_problem(ctx):
+    from .services import open_problem_for
+
+    ref, code = open_problem_for(ctx.user, ctx.obj, **ctx.data)
+    ctx.obj.problem_ref = ref[:60]
+    ctx.event_data = {"problem_ref": ref, "problem_code": code}
+    if ctx.from_state == "open":
+        _acknowledge(ctx)
+
+
+def _name_the_problem(ctx):
+    said = _("报警转为问题 %(c)s") % {"c": ctx.event_data["problem_code"]}
+    ctx.event.note = f"{said}\n{ctx.note}" if ctx.note else said
+    ctx.event.save(update_fields=["note"])
+
+
+ALARM = wf.register(wf.Workflow(
+    "sources.alarm", module="sources", name=gettext_lazy("报警"),
+    states=[wf.State("open", gettext_lazy("待处理"), "danger",
+                     task=wf.TaskSpec(gettext_lazy("处理报警"), "sources.ack_alarm")),
+            wf.State("acknowledged", gettext_lazy("已确认"), "warning",
+                     task=wf.TaskSpec(gettext_lazy("处置并关闭报警"), "sources.close_alarm")),
+            wf.State("closed", gettext_lazy("已关闭"), "secondary", terminal=True)],
+    transitions=[
+        wf.Transition("acknowledge", ("open",), "acknowledged", "sources.view", gettext_lazy("确认"),
+                      guard=_staff("ack_alarm"), handler=_acknowledge, button="warning"),
+        wf.Transition("close", ("open", "acknowledged"), "closed", "sources.view", gettext_lazy("关闭"),
+                      note_required=True, guard=_staff("close_alarm"), handler=_close, button="secondary"),
+        wf.Transition("to_problem", ("open", "acknowledged"), "acknowledged", "sources.view",
+                      gettext_lazy("转为问题"), params=("category", "deadline"), guard=_no_problem_yet,
+                      handler=_to_problem, after=_name_the_problem, button="outline-danger"),
+    ],
+    field="status",
+    title=lambda a: f"{a.enterprise.name} {a.point.name} {a.get_kind_display()}",
+    url=lambda a: reverse("sources:alarm-detail", args=[a.pk]),
+    verb_labels={"open": gettext_lazy("产生报警")},
+))
+
+
+# ---- declarations ---------------------------------------------------------------------------------
+
+def _reviewed(ctx):
+    d = ctx.obj
+    d.reviewed_by, d.reviewed_at, d.review_note = _actor(ctx), timezone.now(), ctx.note
+
+
+def _approved(ctx):
+    from .services import add_dossier_event, apply_declaration
+
+    d = ctx.obj
+    counts = apply_declaration(d)
+    ctx.event.data = {**ctx.event.data, **counts}
+    ctx.event.save(update_fields=["data"])
+    add_dossier_event(d.enterprise_id, "sources.declaration", _("异常申报通过:%(k)s") % {"k": d.get_kind_display()},
+                      detail=_("标记小时数据 %(h)d 条、报警 %(a)d 条") % {"h": counts["hourly"], "a": counts["alarms"]},
+                      source_ref=f"sources.declaration:{d.pk}", actor=ctx.user)
+
+
+def _rejected(ctx):
+    from .services import add_dossier_event
+
+    d = ctx.obj
+    add_dossier_event(d.enterprise_id, "sources.declaration", _("异常申报被驳回:%(k)s") % {"k": d.get_kind_display()},
+                      detail=d.review_note, source_ref=f"sources.declaration:{d.pk}", actor=ctx.user)
+
+
+DECLARATION = wf.register(wf.Workflow(
+    "sources.declaration", module="sources", name=gettext_lazy("异常申报"),
+    states=[wf.State("pending", gettext_lazy("待审核"), "warning",
+                     task=wf.TaskSpec(gettext_lazy("审核异常申报"), "sources.approve_declaration")),
+            wf.State("approved", gettext_lazy("已通过"), "success", terminal=True),
+            wf.State("rejected", gettext_lazy("已驳回"), "danger", terminal=True),
+            wf.State("withdrawn", gettext_lazy("已撤回"), "secondary", terminal=True)],
+    transitions=[
+        wf.Transition("approve", ("pending",), "approved", "sources.view", gettext_lazy("通过"),
+                      guard=_staff("approve_declaration"), handler=_reviewed, after=_approved, button="success"),
+        wf.Transition("reject", ("pending",), "rejected", "sources.view", gettext_lazy("驳回"), note_required=True,
+                      guard=_staff("approve_declaration"), handler=_reviewed, after=_rejected, button="danger"),
+        wf.Transition("withdraw", ("pending",), "withdrawn", "sources.declare", gettext_lazy("撤回"),
+                      button="outline-secondary"),
+    ],
+    field="status",
+    title=lambda d: f"{d.enterprise.name} {d.get_kind_display()}",
+    url=lambda d: reverse("sources:declaration-detail", args=[d.pk]),
+    verb_labels={"submit": gettext_lazy("提交申报")},
+))
