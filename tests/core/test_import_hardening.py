@@ -257,3 +257,15 @@ def test_reimport_with_an_empty_parent_keeps_the_parent(client_for, tmp_path):
                  stdout=io.StringIO(), stderr=io.StringIO())
     j.refresh_from_db()
     assert j.parent is None
+
+
+def test_validation_progress_estimates_the_total_of_a_streamed_file(demo_core):
+    from envbureau.core.importing import get_importer
+
+    rows = [[f"1101051{i:05d}", "测试街道", "街道乡镇", "110105"] for i in range(1000)]
+    seen = []
+    get_importer("core.jurisdiction").run(csv_bytes(rows), "a.csv", None, commit=False,
+                                          progress=lambda done, total, phase: seen.append((phase, done, total)))
+    mid = [(d, t) for p, d, t in seen if p == "validate" and d == 400]
+    assert mid and 600 <= mid[0][1] <= 1400  # about 1,000 rows, known while only 400 were read
+    assert ("validate", 1000, 1000) in seen

@@ -105,11 +105,19 @@ class Table:
     which yields ``(row_number, values)`` for the non-empty rows, each cut or padded to the header's width,
     row numbers as the user sees them in Excel (header = row 1). Never holds the whole file in memory."""
 
-    def __init__(self, header: list[str], rows, close=None, max_rows: int | None = None):
+    def __init__(self, header: list[str], rows, close=None, max_rows: int | None = None, read_fraction=None):
         self.header = header
         self._rows = rows
         self._close = close
         self.max_rows = max_rows
+        self._fraction = read_fraction
+
+    def read_fraction(self) -> float | None:
+        """How much of the file has been read (0…1), where the format tells; for progress bars."""
+        try:
+            return self._fraction() if self._fraction else None
+        except (OSError, ValueError):
+            return None
 
     def rows(self):
         width, count = len(self.header), 0
@@ -186,6 +194,9 @@ def _open_csv(f, owned, max_rows) -> Table:
         break
     if encoding is None:
         raise FileFormatError(_("无法识别文件编码(请使用UTF-8或GBK)"))
+    f.seek(0, io.SEEK_END)
+    size = f.tell() or 1
+    f.seek(0)
     text = io.TextIOWrapper(f, encoding=encoding, newline="")
     reader = csv.reader(text)
 
@@ -205,7 +216,8 @@ def _open_csv(f, owned, max_rows) -> Table:
         raise FileFormatError(_("文件为空")) from None
     except (UnicodeDecodeError, csv.Error) as e:
         raise FileFormatError(_("第1行不是有效的CSV: %(e)s") % {"e": e}) from None
-    return Table(_header(first), rows(), close=text.close if owned else None, max_rows=max_rows)
+    return Table(_header(first), rows(), close=text.close if owned else None, max_rows=max_rows,
+                 read_fraction=lambda: min(1.0, f.tell() / size))
 
 
 def _open_xlsx(f, owned, max_rows) -> Table:

@@ -529,6 +529,7 @@ class Importer:
             table.close()
             raise
         ctx.state["_present"] = {c.key for c in mapping.values()}
+        ctx.state["_table"] = table
         for rownum, raw in table.rows():
             yield rownum, {c.key: _normalise(raw[i]) for i, c in mapping.items()}
 
@@ -572,7 +573,9 @@ class Importer:
                 preview.append({"row": rownum, "values": {
                     str(c.label): "***" if c.secret and raw.get(c.key) else _display(raw.get(c.key)) for c in cols}})
             if ctx.progress and total % 200 == 0:
-                ctx.progress(total, total, "validate")
+                # Rows are streamed, so the total is estimated from how much of the file has been read.
+                frac = ctx.state["_table"].read_fraction() if "_table" in ctx.state else None
+                ctx.progress(total, max(total, int(total / frac)) if frac else total, "validate")
             if len(errors) >= max_errors:
                 errors.append({"row": None, "column": "", "value": "",
                                "message": _("错误超过 %(n)s 处,已停止校验") % {"n": max_errors}})
