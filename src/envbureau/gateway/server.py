@@ -499,7 +499,7 @@ class Gateway:
         c["acks_dropped_closed"] += sum(len(r) for r in by_conn.values()) - sent
         self._refill_and_drain()
         if batch.stored and not self._wants_stored:
-            if self._hook_q.qsize() < self.HOOK_QUEUE_LIMIT:
+            if self._hook_q.qsize() < self.INSPECT_QUEUE_LIMIT:
                 self._hook_q.put((batch.stored, self.last_commit_position))
             else:
                 self.stats.c["inspection_skipped"] += len(batch.stored)  # overload: counts may fall short
@@ -583,6 +583,7 @@ class Gateway:
 
     # ------------------------------------------------------------------ hook delivery (at least once)
     HOOK_QUEUE_LIMIT = 200  # groups; beyond this the hook catches up from the log instead of memory
+    INSPECT_QUEUE_LIMIT = 20  # groups waiting for inspection only (no hook): beyond, counts may fall short
 
     def _hook_worker(self) -> None:
         while True:
