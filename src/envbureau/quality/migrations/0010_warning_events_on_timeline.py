@@ -28,7 +28,7 @@ def copy_events(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quality', '0008_peer_figure'),
+        ('quality', '0009_drinking_source_level'),
         ('core', '0007_kit'),
     ]
 
