@@ -192,11 +192,11 @@ def endpoints() -> list[Endpoint]:
 # What anonymous visitors may reach. Everything else: 401/403 (API) or a redirect to login (web).
 PUBLIC_ALLOW = [
     r"^/accounts/login/$", r"^/accounts/logout/$", r"^/healthz$", r"^/i18n/", r"^/jsi18n/", r"^/static/",
-    r"^/api/schema/", r"^/api/docs/", r"^/api/redoc/", r"^/api/v1/auth/token/$", r"^/api/v1/public/",
+    r"^/api/schema/", r"^/api/docs/", r"^/favicon\.ico$", r"^/api/v1/auth/token/$", r"^/api/v1/public/",
     r"^/public/", r"^/admin/login/$", r"^/admin/logout/$",
 ]
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
-HEAVY_PUBLIC = ("api/schema/", "api/docs/", "api/redoc/")  # ~2 s each: swept for anonymous only
+HEAVY_PUBLIC = ("api/schema/", "api/docs/")  # ~2 s each: swept for anonymous only
 
 ROLES = ["anonymous", "admin", "leader", "air_staff", "enforcement", "petition", "dongcheng", "donghuamen",
          "enterprise"]
