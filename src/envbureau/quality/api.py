@@ -45,7 +45,7 @@ class AirStationSerializer(serializers.ModelSerializer):
     class Meta:
         model = AirStation
         fields = ["id", "code", "name", "name_en", "control_level", "jurisdiction", "counts_in_city_assessment",
-                  "longitude", "latitude", "active", "note"]
+                  "longitude", "latitude", "commissioned_on", "active", "note"]
 
 
 class WaterSectionSerializer(serializers.ModelSerializer):
@@ -54,7 +54,7 @@ class WaterSectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = WaterSection
         fields = ["id", "code", "name", "water_body_type", "river", "control_level", "target_class", "automatic",
-                  "jurisdiction", "longitude", "latitude", "active", "synthetic", "note"]
+                  "jurisdiction", "longitude", "latitude", "commissioned_on", "active", "synthetic", "note"]
 
 
 class DrinkingWaterSourceSerializer(serializers.ModelSerializer):
@@ -63,7 +63,7 @@ class DrinkingWaterSourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = DrinkingWaterSource
         fields = ["id", "code", "name", "source_type", "level", "section", "jurisdiction", "longitude", "latitude",
-                  "active"]
+                  "commissioned_on", "active"]
 
 
 class NoiseStationSerializer(serializers.ModelSerializer):
@@ -71,7 +71,7 @@ class NoiseStationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = NoiseStation
-        fields = ["id", "code", "name", "zone", "jurisdiction", "longitude", "latitude", "active", "synthetic"]
+        fields = ["id", "code", "name", "zone", "jurisdiction", "longitude", "latitude", "commissioned_on", "active", "synthetic"]
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -184,27 +184,47 @@ class CityDailyFilter(df.FilterSet):
 class AirStationViewSet(ScopedModelViewSet):
     queryset = AirStation.objects.select_related("jurisdiction").all()
     serializer_class = AirStationSerializer
-    filterset_fields = ["code", "control_level", "counts_in_city_assessment", "active"]
+    filterset_fields = {
+        "code": ["exact"],
+        "control_level": ["exact"],
+        "counts_in_city_assessment": ["exact"],
+        "active": ["exact"],
+        "commissioned_on": ["exact", "gte", "lte"],
+    }
     search_fields = ["name", "code", "name_en"]
 
 
 class WaterSectionViewSet(ScopedModelViewSet):
     queryset = WaterSection.objects.select_related("jurisdiction").all()
     serializer_class = WaterSectionSerializer
-    filterset_fields = ["code", "control_level", "target_class", "water_body_type", "automatic"]
+    filterset_fields = {
+        "code": ["exact"],
+        "control_level": ["exact"],
+        "target_class": ["exact"],
+        "water_body_type": ["exact"],
+        "automatic": ["exact"],
+        "commissioned_on": ["exact", "gte", "lte"],
+    }
     search_fields = ["name", "river"]
 
 
 class DrinkingWaterSourceViewSet(ScopedModelViewSet):
     queryset = DrinkingWaterSource.objects.select_related("jurisdiction").all()
     serializer_class = DrinkingWaterSourceSerializer
-    filterset_fields = ["level", "source_type"]
+    filterset_fields = {
+        "level": ["exact"],
+        "source_type": ["exact"],
+        "commissioned_on": ["exact", "gte", "lte"],
+    }
 
 
 class NoiseStationViewSet(ScopedModelViewSet):
     queryset = NoiseStation.objects.select_related("jurisdiction").all()
     serializer_class = NoiseStationSerializer
-    filterset_fields = ["zone"]
+    filterset_fields = {
+        "zone": ["exact"],
+        "commissioned_on": ["exact", "gte", "lte"],
+    }
 
 
 class TargetViewSet(ScopedModelViewSet):
@@ -407,3 +427,36 @@ class WaterAssessmentView(APIView):
         if level and level not in ("county", "township", "rural"):
             raise ValidationError({"drinking_level": "county, township or rural"})
         return Response(assess_water(j, period, request.user, scope=scope, compare=True, drinking_level=level))
+
+
+class RegistryView(APIView):
+    """GET ?jurisdiction=110000&year=2016[&month=|&quarter=|&half=|&from=&to=] → sites and monitoring points
+    commissioned in the period (the same keys as `envbureau assess registry --json`)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("jurisdiction", str, required=True), OpenApiParameter("year", int),
+                    OpenApiParameter("month", int), OpenApiParameter("quarter", int), OpenApiParameter("half", int),
+                    OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
+        responses={200: OpenApiTypes.OBJECT},
+        description="Counts of air stations, water sections (and automatic ones), noise stations and pollution-source "
+                    "monitoring points with a commissioning date in the period; null for a kind you may not see.")
+    def get(self, request):
+        from .assessment import make_period
+        from .registry import commissioned
+
+        if not has_perm(request.user, "quality.view"):
+            raise PermissionDenied
+        q = request.query_params
+        if not q.get("jurisdiction"):
+            raise ValidationError({"jurisdiction": "required"})
+        j = get_scoped_object(Jurisdiction.objects.all(), request.user, "view", code=q["jurisdiction"])
+        try:
+            ints = {k: int(q[k]) if q.get(k) else None for k in ("year", "month", "quarter", "half")}
+            if any(v is not None and not (0 < v < 10000) for v in ints.values()):
+                raise ValueError("out of range")
+            period = make_period(ints["year"], ints["month"], q.get("from"), q.get("to"), ints["quarter"], ints["half"])
+        except (ValueError, KeyError) as e:
+            raise ValidationError({"period": str(e)}) from None
+        return Response(commissioned(j, period, request.user))

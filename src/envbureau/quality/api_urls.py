@@ -17,4 +17,5 @@ router.register("alerts", api.HeavyPollutionAlertViewSet)
 router.register("peer-figures", api.PeerFigureViewSet)
 
 urlpatterns = [path("assessment/", api.AssessmentView.as_view(), name="quality-assessment"),
-               path("water-assessment/", api.WaterAssessmentView.as_view(), name="quality-water-assessment")] + router.urls
+               path("water-assessment/", api.WaterAssessmentView.as_view(), name="quality-water-assessment"),
+               path("registry/", api.RegistryView.as_view(), name="quality-registry")] + router.urls

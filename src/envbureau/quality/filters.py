@@ -8,6 +8,8 @@ from .models import AirStation, DrinkingWaterSource, NoiseStation, Target, Warni
 class _SiteFilter(df.FilterSet):
     name = df.CharFilter(label=_("名称"), lookup_expr="icontains")
     jurisdiction_code = df.CharFilter(label=_("区划代码"), method="filter_within")
+    commissioned_from = df.DateFilter(label=_("建成投运日期自"), field_name="commissioned_on", lookup_expr="gte")
+    commissioned_to = df.DateFilter(label=_("建成投运日期至"), field_name="commissioned_on", lookup_expr="lte")
 
     def filter_within(self, qs, name, value):
         from envbureau.core.models import Jurisdiction

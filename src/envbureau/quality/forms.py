@@ -13,34 +13,34 @@ from .models import (
     WaterSection,
 )
 
-SITE_FIELDS = ["code", "name", "jurisdiction", "longitude", "latitude", "active", "note"]
+SITE_FIELDS = ["code", "name", "jurisdiction", "longitude", "latitude", "commissioned_on", "active", "note"]
 
 
 class AirStationForm(forms.ModelForm):
     class Meta:
         model = AirStation
         fields = ["code", "name", "name_en", "control_level", "jurisdiction", "counts_in_city_assessment",
-                  "longitude", "latitude", "active", "note"]
+                  "longitude", "latitude", "commissioned_on", "active", "note"]
 
 
 class WaterSectionForm(forms.ModelForm):
     class Meta:
         model = WaterSection
         fields = ["code", "name", "water_body_type", "river", "control_level", "target_class", "automatic",
-                  "jurisdiction", "longitude", "latitude", "active", "synthetic", "note"]
+                  "jurisdiction", "longitude", "latitude", "commissioned_on", "active", "synthetic", "note"]
 
 
 class DrinkingWaterSourceForm(forms.ModelForm):
     class Meta:
         model = DrinkingWaterSource
-        fields = ["code", "name", "source_type", "level", "section", "jurisdiction", "longitude", "latitude", "active",
+        fields = ["code", "name", "source_type", "level", "section", "jurisdiction", "longitude", "latitude", "commissioned_on", "active",
                   "note"]
 
 
 class NoiseStationForm(forms.ModelForm):
     class Meta:
         model = NoiseStation
-        fields = ["code", "name", "zone", "jurisdiction", "longitude", "latitude", "active", "synthetic", "note"]
+        fields = ["code", "name", "zone", "jurisdiction", "longitude", "latitude", "commissioned_on", "active", "synthetic", "note"]
 
 
 class TargetForm(forms.ModelForm):

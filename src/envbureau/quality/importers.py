@@ -97,6 +97,7 @@ SITE_COLUMNS = [
     JurisdictionColumn("jurisdiction", _("区划代码"), required=True, example="110101", help=_("区划代码或名称")),
     NumberColumn("longitude", _("经度"), example="116.417", min=-180, max=180),
     NumberColumn("latitude", _("纬度"), example="39.929", min=-90, max=90),
+    DateColumn("commissioned_on", _("建成投运日期"), example="2013-01-01"),
 ]
 
 

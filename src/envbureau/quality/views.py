@@ -608,6 +608,13 @@ def headline(request, choices, j, period):
     link = reverse("quality:assessment") + "?" + urlencode({"j": j.code, **_period_params(period),
                                                              "precision": precision, "basis": basis})
     sentences = headline_sentences(j, period, r, link) + water_sentences(j, period, request.user)
+    from .registry import commissioned, registry_sentence
+
+    built = registry_sentence(commissioned(j, period, request.user))
+    if built:
+        sentences.append([(built, reverse("quality:stations-list") + "?" + urlencode(
+            {"commissioned_from": period.start.isoformat(), "commissioned_to": period.end.isoformat()}),
+            "按各站点、断面、监测点的建成投运日期计数")])
     return render(request, "quality/headline.html", _ctx(request, j, period, choices, sentences=sentences, r=r,
                                                          link=link, title=_("工作报告数据"), precision=precision,
                                                          basis=basis))

@@ -55,8 +55,8 @@ class OutletSerializer(serializers.ModelSerializer):
 class PointSerializer(serializers.ModelSerializer):
     class Meta:
         model = MonitoringPoint
-        fields = ["id", "outlet", "enterprise", "mn", "name", "enabled", "crc_dialects", "lenient_length",
-                  "absence_minutes", "last_data_at", "latest"]
+        fields = ["id", "outlet", "enterprise", "mn", "name", "enabled", "commissioned_on", "crc_dialects",
+                  "lenient_length", "absence_minutes", "last_data_at", "latest"]
         read_only_fields = ["enterprise", "last_data_at", "latest"]
 
 

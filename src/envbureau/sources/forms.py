@@ -27,7 +27,9 @@ class PointForm(forms.ModelForm):
 
     class Meta:
         model = MonitoringPoint
-        fields = ["outlet", "mn", "name", "enabled", "crc_dialects", "lenient_length", "password", "absence_minutes"]
+        fields = ["outlet", "mn", "name", "enabled", "commissioned_on", "crc_dialects", "lenient_length", "password",
+                  "absence_minutes"]
+        widgets = {"commissioned_on": forms.DateInput(attrs={"type": "date"})}
 
 
 class LimitForm(forms.ModelForm):

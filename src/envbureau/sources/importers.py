@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.importing import (
     ChoiceColumn,
     Column,
+    DateColumn,
     Importer,
     JurisdictionColumn,
     NumberColumn,
@@ -140,6 +141,7 @@ class PointImporter(_UpsertImporter):
         Column("mn", _("MN 编码"), required=True, example="88888880000001"),
         Column("name", _("名称"), required=True, example="1号锅炉 CEMS"),
         YesNoColumn("enabled", _("启用"), example="是"),
+        DateColumn("commissioned_on", _("建成投运日期"), example="2016-06-30"),
         Column("password", _("访问密码"), help=_("留空表示不校验"), secret=True),
         Column("crc_dialects", _("CRC 方言"), help=_("modbus、modbus-swapped,逗号分隔,留空为标准")),
         NumberColumn("absence_minutes", _("缺失报警阈值(分钟)"), integer=True, min=1, unit=_("分钟")),
@@ -164,7 +166,7 @@ class PointImporter(_UpsertImporter):
         if v.get("crc_dialects") is not None:
             v = {**v, "crc_dialects": [d.strip() for d in v["crc_dialects"].replace("，", ",").replace("、", ",")
                                        .split(",") if d.strip()]}
-        self.assign(obj, v, ["name", "enabled", "password", "crc_dialects", "absence_minutes"], ctx)
+        self.assign(obj, v, ["name", "enabled", "commissioned_on", "password", "crc_dialects", "absence_minutes"], ctx)
         _clean(obj, exclude=["mn"] if obj.pk else [])
         return obj
 

@@ -142,6 +142,7 @@ class MonitoringPoint(models.Model):
     mn = models.CharField(_("MN 编码"), max_length=32, unique=True, validators=[mn_validator])
     name = models.CharField(_("名称"), max_length=100)
     enabled = models.BooleanField(_("启用"), default=True)
+    commissioned_on = models.DateField(_("建成投运日期"), null=True, blank=True)
     crc_dialects = models.JSONField(_("接受的 CRC 方言"), default=list, blank=True,
                                     help_text=_("留空为标准 CRC;已知厂商方言可加 modbus / modbus-swapped"))
     lenient_length = models.BooleanField(_("容忍长度字段错误"), default=False)

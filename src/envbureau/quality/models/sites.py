@@ -17,6 +17,8 @@ class Site(models.Model):
     longitude = models.FloatField(_("经度"), null=True, blank=True)
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     active = models.BooleanField(_("在用"), default=True)
+    # "built N stations this year" is a count of these
+    commissioned_on = models.DateField(_("建成投运日期"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
 
     objects = ScopedQuerySet.as_manager()

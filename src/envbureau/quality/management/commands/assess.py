@@ -9,7 +9,8 @@ class Command(BaseCommand):
     help = "环境质量评价 / period assessment of a jurisdiction (air or water)"
 
     def add_arguments(self, parser):
-        parser.add_argument("medium", choices=["air", "water"])
+        parser.add_argument("medium", choices=["air", "water", "registry"],
+                            help="registry: sites and monitoring points commissioned in the period")
         parser.add_argument("--jurisdiction", required=True, help="区划代码, e.g. 110000 or 110101")
         parser.add_argument("--year", type=int)
         g = parser.add_mutually_exclusive_group()
@@ -53,6 +54,14 @@ class Command(BaseCommand):
             result = assess_air(j, period, compare=not opts.get("no_compare"), precision=opts.get("precision") or 0,
                                 change_basis=opts.get("change_basis") or "unrounded")
             text = None if json else air_table(result)
+        elif medium == "registry":
+            from envbureau.quality.registry import REGISTRY_LABELS, commissioned
+
+            result = commissioned(j, period)
+            text = None if json else "\n".join(
+                [f"{j.name} {period.label} 建成投运(按建成投运日期计)"]
+                + [f"{REGISTRY_LABELS[k]}: {v} 个(未填日期 {result['without_date'][k]} 个)"
+                   for k, v in result["commissioned"].items()])
         else:
             from envbureau.quality.water import assess_water
 
