@@ -6,9 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        # also merges the two 0009 leaves (drinking-source level, warning events on the timeline)
-        ('quality', '0009_drinking_source_level'),
-        ('quality', '0009_warning_events_on_timeline'),
+        ('quality', '0010_warning_events_on_timeline'),
     ]
 
     operations = [
