@@ -356,6 +356,8 @@ def run_job(job_id: int, user_id: int, language: str, remote_addr=None, commit: 
     if stored and not keep_file:
         Path(stored).unlink(missing_ok=True)
         stored = ""
+    # What importers return may hold dates or decimals: store it as JSON can.
+    result_data, errors = json.loads(json.dumps(result_data, default=str)), json.loads(json.dumps(errors, default=str))
     ImportJob.objects.filter(pk=job_id).update(status=status, result=result_data, errors=errors, stored_file=stored,
                                                total_rows=total)
 
@@ -395,9 +397,12 @@ def import_job(request, pk):
             messages.error(request, _("该导入任务不能提交"))
             return redirect("core:import-job", pk=job.pk)
         lang = translation.get_language() or settings.LANGUAGE_CODE
+        try:
+            size = Path(job.stored_file).stat().st_size
+        except OSError:
+            size = 0  # run_job reports the missing file on the job page
         background = (job.total_rows >= settings.ENVBUREAU.get("IMPORT_BACKGROUND_ROWS", 500)
-                      or Path(job.stored_file).stat().st_size >= settings.ENVBUREAU.get("IMPORT_BACKGROUND_BYTES",
-                                                                                         1 << 20)) \
+                      or size >= settings.ENVBUREAU.get("IMPORT_BACKGROUND_BYTES", 1 << 20)) \
             and not request.POST.get("sync")
         if background:
             _start_background(run_job, job.pk, request.user.pk, lang, client_ip(request), True)
