@@ -269,3 +269,14 @@ def test_validation_progress_estimates_the_total_of_a_streamed_file(demo_core):
     mid = [(d, t) for p, d, t in seen if p == "validate" and d == 400]
     assert mid and 600 <= mid[0][1] <= 1400  # about 1,000 rows, known while only 400 were read
     assert ("validate", 1000, 1000) in seen
+
+
+def test_template_notes_say_what_each_cell_accepts(client_for):
+    r = client_for("admin").get("/imports/sources.enterprise/template/")
+    notes = {row[1]: row[3] for row in openpyxl.load_workbook(io.BytesIO(r.content))["填写说明"].iter_rows(
+        min_row=2, values_only=True)}
+    assert notes["key_air"] == "是/否(也可用 Y/N、1/0、true/false、√/×)"
+    assert notes["status"] == "可选:在产、停产、关闭"
+    assert notes["longitude"] == "数值,范围 -180～180"
+    assert notes["jurisdiction"] == "编码或名称,须在您的权限范围内"
+    assert "更新已有记录时保留原值" in notes[""]

@@ -340,6 +340,9 @@ class RefColumn(Column):
             raise found
         return found
 
+    def describe(self):
+        return " ".join(x for x in (str(self.help or ""), str(_("编码或名称,须在您的权限范围内"))) if x)
+
     def _lookup(self, text, ctx):
         qs = self._qs(ctx)
         for f in self.fields:
@@ -487,6 +490,7 @@ class Importer:
         header = [f"{c.label}{'*' if c.required else ''}" for c in self.columns]
         example = [c.example for c in self.columns]
         notes = [[c.label, c.key, _("必填") if c.required else _("选填"), c.describe()] for c in self.columns]
+        notes.append(["", "", "", _("空白单元格:新增记录用默认值,更新已有记录时保留原值(上传时勾选“清空空白单元格”则清空)")])
         return workbook_bytes([
             (str(self.label), header, []),
             (_("示例"), header, [example]),
