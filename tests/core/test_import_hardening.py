@@ -279,4 +279,4 @@ def test_template_notes_say_what_each_cell_accepts(client_for):
     assert notes["status"] == "可选:在产、停产、关闭"
     assert notes["longitude"] == "数值,范围 -180～180"
     assert notes["jurisdiction"] == "编码或名称,须在您的权限范围内"
-    assert "更新已有记录时保留原值" in notes[""]
+    assert "更新已有记录时保留原值" in notes[None]  # the last, general note
