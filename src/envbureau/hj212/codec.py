@@ -208,16 +208,16 @@ def parse_time(text: str, name: str = "time") -> datetime:
     t = text.strip()
     if not (t.isdigit() and t.isascii()):
         raise SegmentError(f"{name} {text!r} is not digits")
+    if len(t) not in (12, 14, 17):
+        raise SegmentError(f"{name} {text!r} has {len(t)} digits (expected 14)")
     try:
         if len(t) == 14:
             dt = datetime(int(t[0:4]), int(t[4:6]), int(t[6:8]), int(t[8:10]), int(t[10:12]), int(t[12:14]))
         elif len(t) == 17:
             dt = datetime(int(t[0:4]), int(t[4:6]), int(t[6:8]), int(t[8:10]), int(t[10:12]), int(t[12:14]),
                           int(t[14:17]) * 1000)
-        elif len(t) == 12:
-            dt = datetime(int(t[0:4]), int(t[4:6]), int(t[6:8]), int(t[8:10]), int(t[10:12]))
         else:
-            raise SegmentError(f"{name} {text!r} has {len(t)} digits (expected 14)")
+            dt = datetime(int(t[0:4]), int(t[4:6]), int(t[6:8]), int(t[8:10]), int(t[10:12]))
     except ValueError as exc:
         raise SegmentError(f"{name} {text!r} is not a valid date/time ({exc})") from None
     return dt.replace(tzinfo=CHINA_TZ)
