@@ -114,3 +114,41 @@ def test_every_error_is_a_value_error_for_callers_that_catch_that():
     with pytest.raises(ValueError):
         decode(b"garbage")
     assert issubclass(HJ212Error, ValueError)
+
+
+def test_segment_defaults_and_split_fields():
+    from envbureau.hj212 import build_segment
+
+    assert build_segment(cn="2011", mn="M") == "ST=32;CN=2011;PW=123456;MN=M;CP=&&&&"
+    assert build_segment(cn="2061", mn="M", qn="1", flag=7, pnum=2, pno=1, cp="a=1") == (
+        "QN=1;ST=32;CN=2061;PW=123456;MN=M;Flag=7;PNUM=2;PNO=1;CP=&&a=1&&")
+    assert build_segment(cn="9014", mn=None, pw=None, st="91") == "ST=91;CN=9014;CP=&&&&"
+
+
+@pytest.mark.parametrize("flag, cn, expected", [
+    (5, "9011", "QN=20260101120000001;ST=91;CN=9011;PW=654321;MN=DEV1;Flag=4;CP=&&QnRtn=1&&"),
+    (1, "9011", "ST=91;CN=9011;PW=654321;MN=DEV1;Flag=0;CP=&&QN=20260101120000001;QnRtn=1&&"),
+    (1, "9013", "ST=91;CN=9013;PW=654321;MN=DEV1;CP=&&QN=20260101120000001&&"),
+])
+def test_answers_echo_the_devices_own_password(flag, cn, expected):
+    from envbureau.hj212 import build_answer
+
+    request = _device(flag=flag)
+    items = {"QnRtn": 1} if cn == "9011" else None
+    assert build_answer(request, cn, items) == build_frame(expected)
+
+
+def test_splitter_keeps_only_a_possible_frame_start_at_the_end():
+    for tail, kept in ((b"hello", 0), (b"junk##x", 0), (b"junk#", 1), (b"junk##", 2), (b"junk##01", 4),
+                       (b"junk##012", 5)):
+        s = FrameSplitter()
+        s.feed(tail)
+        assert s.pending == kept, tail
+        assert s.garbage_bytes == len(tail) - kept, tail
+
+
+def test_a_garbage_run_going_on_after_blanks_in_the_next_read_is_one_error():
+    s = FrameSplitter()
+    events = s.feed(b"junk1") + s.feed(b"  junk2") + s.feed(build_frame("ST=32;CN=2011;MN=M;CP=&&a=1&&"))
+    assert [type(e).__name__ for e in events] == ["FramingError", "bytes"]
+    assert s.garbage_bytes == 12
