@@ -9,7 +9,8 @@ from django.utils import timezone
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    from envbureau.complaints import deadlines, routing
+    from envbureau.complaints import routing
+    from envbureau.core import deadlines
 
     deadlines.invalidate_calendar()
     routing.invalidate()

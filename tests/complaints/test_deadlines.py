@@ -47,10 +47,10 @@ def test_add_days(start, n, kind, roll, expected):
 
 
 def test_holiday_added_in_ui_changes_working_days():
-    from envbureau.complaints.models import Holiday
+    from envbureau.core.models import CalendarDay
 
     assert add_days(D(2025, 3, 3), 1, "working") == D(2025, 3, 4)
-    Holiday.objects.create(date=D(2025, 3, 4), kind="holiday", name="测试")
+    CalendarDay.objects.create(date=D(2025, 3, 4), kind="holiday", name="测试")  # 系统管理 → 节假日调整
     assert add_days(D(2025, 3, 3), 1, "working") == D(2025, 3, 5)
 
 

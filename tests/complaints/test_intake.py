@@ -36,7 +36,8 @@ def test_duplicate_suggested_at_intake_and_confirmed_both_ways(actors, make_comp
     services.confirm_duplicate(actors["office"], new, first)
     new.refresh_from_db()
     assert new.is_repeat and new.repeat_of == first
-    assert first.events.filter(kind="duplicate").exists() and new.events.filter(kind="duplicate").exists()
+    assert services.events_of(first).filter(verb="duplicate").exists()
+    assert services.events_of(new).filter(verb="duplicate").exists()
     office = Client()
     office.force_login(actors["office"])
     assert new.number in office.get(f"/complaints/{first.pk}/").content.decode()   # the link shows on the original

@@ -1,5 +1,5 @@
 """REST API: complaints (scoped; identity masked unless complaints.view_identity), handling verbs,
-timeline, statistics, deadline rules and holidays."""
+timeline, statistics and deadline rules."""
 
 from __future__ import annotations
 
@@ -8,14 +8,16 @@ from rest_framework import permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from envbureau.core import workflow as wf
 from envbureau.core.api import ScopedModelViewSet
 from envbureau.core.documents.api import DocumentActionsMixin
+from envbureau.core.kit_api import TimelineSerializer
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
 from . import services, statistics
 from .filters import ComplaintFilter
-from .models import Complaint, ComplaintEvent, DeadlineRule, DuplicateLink, Holiday
+from .models import Complaint, DeadlineRule, DuplicateLink
 from .pagination import SeekPagination
 
 
@@ -63,10 +65,11 @@ class ComplaintCreateSerializer(ComplaintSerializer):
                                                     "complainant_email", "complainant_id_number"]
 
 
-class EventSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ComplaintEvent
-        fields = ["id", "time", "kind", "actor_name", "from_state", "to_state", "note", "data"]
+class EventSerializer(TimelineSerializer):
+    """A timeline line (core.TimelineEvent in words); `kind` is the verb (register, accept, assign…)."""
+
+    kind = serializers.CharField(source="verb")
+    actor_name = serializers.CharField(source="actor")
 
 
 class LinkSerializer(serializers.ModelSerializer):
@@ -128,7 +131,7 @@ class ComplaintViewSet(DocumentActionsMixin, ScopedModelViewSet):
     def timeline(self, request, pk=None):
         c = get_scoped_object(Complaint, request.user, "view", pk=pk)
         links = DuplicateLink.objects.filter(complaint=c) | DuplicateLink.objects.filter(original=c)
-        return Response({"events": EventSerializer(c.events.all(), many=True).data,
+        return Response({"events": EventSerializer(wf.timeline(c), many=True).data,
                          "duplicates": LinkSerializer(links.select_related("complaint", "original"), many=True).data})
 
     @action(detail=True, methods=["post"], url_path="duplicates/(?P<original_id>[0-9]+)/confirm",
@@ -171,15 +174,3 @@ class DeadlineRuleSerializer(serializers.ModelSerializer):
 class DeadlineRuleViewSet(ScopedModelViewSet):
     queryset = DeadlineRule.objects.all()
     serializer_class = DeadlineRuleSerializer
-
-
-class HolidaySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Holiday
-        fields = "__all__"
-
-
-class HolidayViewSet(ScopedModelViewSet):
-    queryset = Holiday.objects.all()
-    serializer_class = HolidaySerializer
-    filterset_fields = ["kind"]

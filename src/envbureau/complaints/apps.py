@@ -14,8 +14,7 @@ class ComplaintsConfig(AppConfig):
         from envbureau.core.models import Jurisdiction
         from envbureau.core.permissions import register_permissions
 
-        from . import deadlines, demo, documents, importers, routing  # noqa: F401  (registers importer, demo, documents)
-        from .models import Holiday
+        from . import demo, documents, importers, routing, workflows  # noqa: F401  (importer, demo, documents, workflow)
 
         register_permissions("complaints", _("信访投诉"), {
             "accept": _("受理/不予受理/确认重复"),
@@ -28,13 +27,11 @@ class ComplaintsConfig(AppConfig):
             "view_identity": _("查看举报人信息"),
         })
         for sig in (post_save, post_delete):
-            sig.connect(deadlines.invalidate_calendar, sender=Holiday, dispatch_uid=f"cmp_hol_{sig}")
             sig.connect(routing.invalidate, sender=Jurisdiction, dispatch_uid=f"cmp_route_{sig}")
         nav.register("loops", _("信访投诉"), "complaints:list", "complaints.view", 50)
         nav.register("loops", _("信访统计"), "complaints:stats", "complaints.view", 51)
         nav.register("loops", _("信访热点"), "complaints:hotspots", "complaints.view", 52)
         nav.register("loops", _("信访期限规则"), "complaints:rules-list", "complaints.view", 53)
-        nav.register("loops", _("节假日安排"), "complaints:holidays-list", "complaints.view", 54)
 
         from envbureau.core.views import HOME_CARDS
 

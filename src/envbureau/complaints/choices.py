@@ -1,7 +1,5 @@
-"""Vocabularies of the complaints app and the one table of allowed transitions.
-
-Every handling verb in services.py looks itself up in TRANSITIONS: from which states it may run,
-which state it leaves, and which permission ("complaints.<perm>") the acting user needs.
+"""Vocabularies of the complaints app. The allowed transitions are the workflow in workflows.py
+(core.workflow); `choices.TRANSITIONS` gives them as {action: (from-states, to-state, permission action)}.
 """
 
 from django.db import models
@@ -135,26 +133,17 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("备注")
 
 
-# action -> (allowed from-states, resulting state or None = unchanged, permission action)
-TRANSITIONS = {
-    "accept": (("registered",), "accepted", "accept"),
-    "decline": (("registered",), "declined", "accept"),
-    "answer_repeat": (("registered", "accepted"), "replied", "accept"),
-    "assign": (("accepted", "assigned"), "assigned", "assign"),
-    "investigate": (("assigned",), "investigated", "handle"),
-    "measures": (("investigated",), None, "handle"),
-    "request_extension": (("accepted", "assigned", "investigated"), None, "handle"),
-    "approve_extension": (("accepted", "assigned", "investigated"), None, "extend_approve"),
-    "refuse_extension": (("accepted", "assigned", "investigated"), None, "extend_approve"),
-    "reply": (("investigated",), "replied", "reply"),
-    "visit": (("replied",), "visited", "visit"),
-    "request_review": (("replied", "visited", "closed"), "reviewing", "reply"),
-    "answer_review": (("reviewing",), "replied", "reply"),
-    "close": (("replied", "visited"), "closed", "close"),
-    "confirm_duplicate": (tuple(State.values), None, "accept"),
-    "spawn_problem": (("accepted", "assigned", "investigated", "replied", "visited", "closed"), None, "handle"),
-}
+def __getattr__(name):
+    # The transitions are the workflow declared in workflows.py; TRANSITIONS keeps its old shape
+    # {action: (allowed from-states, resulting state or None = unchanged, permission action)}.
+    if name == "TRANSITIONS":
+        from .workflows import TRANSITIONS
+
+        return TRANSITIONS
+    raise AttributeError(name)
 
 
 def allowed_actions(state: str) -> list[str]:
+    from .workflows import TRANSITIONS
+
     return [a for a, (src, _to, _p) in TRANSITIONS.items() if state in src]

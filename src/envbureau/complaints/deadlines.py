@@ -1,4 +1,5 @@
-"""Deadline engine: time limits in calendar or working days on the official holiday calendar.
+"""Complaint time limits (信访工作条例), counted by the platform's one engine (core.deadlines: the official
+holiday calendar from the chinese-calendar package plus the admin's overrides under 系统管理 → 节假日调整).
 
 Counting (民法典 art. 201/203, the general rule for periods): the day of the start event is not
 counted; a period of n days ends on the n-th day after it. Working days skip weekends and days off
@@ -13,67 +14,28 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from envbureau.core import deadlines as core_deadlines
+
 from .choices import DayKind
-
-_CACHE: dict = {}
-
-
-def invalidate_calendar(**kwargs):
-    _CACHE.clear()
-
-
-def _calendar():
-    cal = _CACHE.get("cal")
-    if cal is None:
-        from .models import Holiday
-
-        off, work, years = set(), set(), set()
-        for d, kind in Holiday.objects.values_list("date", "kind"):
-            (off if kind == "holiday" else work).add(d)
-            years.add(d.year)
-        cal = _CACHE["cal"] = (frozenset(off), frozenset(work), frozenset(years))
-    return cal
 
 
 def is_working_day(d: dt.date) -> bool:
-    off, work, _years = _calendar()
-    if d in work:
-        return True
-    if d in off:
-        return False
-    return d.weekday() < 5
+    return core_deadlines.is_working_day(d)
 
 
 def calendar_covers(year: int) -> bool:
-    """False when no holiday notice is loaded for that year (weekends only would be used)."""
-    return year in _calendar()[2]
+    """False when no holiday notice is known for that year (weekends only would be used)."""
+    return core_deadlines.calendar_covers(year)
 
 
 def add_days(start: dt.date, n: int, kind: str = DayKind.CALENDAR, roll_forward: bool = False) -> dt.date:
-    if n <= 0:
-        return start
-    if kind == DayKind.WORKING:
-        d, counted = start, 0
-        while counted < n:
-            d += dt.timedelta(days=1)
-            if is_working_day(d):
-                counted += 1
-        return d
-    d = start + dt.timedelta(days=n)
-    if roll_forward:
-        while not is_working_day(d):
-            d += dt.timedelta(days=1)
-    return d
+    return core_deadlines.add_days(start, n, core_deadlines.WORKING if kind == DayKind.WORKING
+                                   else core_deadlines.CALENDAR, roll_forward=roll_forward)
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end`."""
-    n, d = 0, start
-    while d < end:
-        d += dt.timedelta(days=1)
-        if is_working_day(d):
-            n += 1
-    return n
+    return core_deadlines.days_between(start, end, core_deadlines.WORKING)
 
 
 @dataclass

@@ -68,14 +68,13 @@ def load_demo(log, n: int | None = None, seed: int = 12369):
     if n is None:
         n = 40 if is_light() else 320
 
+    from envbureau.core import workflow as wf
     from envbureau.core.models import Jurisdiction, Role, RoleAssignment, User
 
-    from . import deadlines, statistics
+    from . import deadlines, services, statistics
     from .choices import COMPLETED_STATES, EventKind
-    from .holidays import load as load_holidays
-    from .models import Complaint, ComplaintEvent, DeadlineRule, DuplicateLink, SatisfactionVisit
+    from .models import Complaint, DeadlineRule, DuplicateLink, SatisfactionVisit
 
-    load_holidays()
     # A role for the petition office with every complaints action (core's default roles give officers
     # view/change/handle; the office needs accept, assign, reply, visit, approve extensions, identity).
     role, _ = Role.objects.get_or_create(code="complaints_office", defaults={
@@ -154,6 +153,7 @@ def load_demo(log, n: int | None = None, seed: int = 12369):
                 t += dt.timedelta(days=rnd.randint(0, 2), hours=2)
                 c.assigned_at = t
                 c.assignee_unit = UNITS.get(dcode, f"{jur[dcode].name}生态环境局")
+                c.unit = services.unit_named(c.assignee_unit)
                 steps.append(("assign", "assigned", t))
             if stage in ("investigated", "replied", "visited", "closed"):
                 t += dt.timedelta(days=rnd.randint(2, 15))
@@ -202,9 +202,9 @@ def load_demo(log, n: int | None = None, seed: int = 12369):
         Complaint.objects.filter(pk=c.pk).update(number=c.number)
         prev = ""
         for kind, state, when in steps:
-            ComplaintEvent.objects.create(complaint=c, kind=kind, time=when, from_state=prev, to_state=state,
-                                          actor_name="demo", note="演示数据")
+            wf.record_event(c, None, kind, from_state=prev, to_state=state, note="演示数据", time=when)
             prev = state
+        wf.sync_tasks(c, notify=False)
         if c.visited_at:
             SatisfactionVisit.objects.create(complaint=c, time=c.visited_at, method="电话",
                                              satisfaction=c.satisfaction, fixed=c.satisfaction != "dissatisfied")
@@ -227,8 +227,7 @@ def load_demo(log, n: int | None = None, seed: int = 12369):
         rep.save()
         rep.number = f"XF{deadlines.local_date(rep.received_at):%Y%m%d}{rep.pk:06d}"
         Complaint.objects.filter(pk=rep.pk).update(number=rep.number)
-        ComplaintEvent.objects.create(complaint=rep, kind=EventKind.REGISTER, time=when, to_state="registered",
-                                      actor_name="demo", note="演示数据")
+        wf.record_event(rep, None, EventKind.REGISTER, to_state="registered", note="演示数据", time=when)
         confirmed = k % 2 == 0
         DuplicateLink.objects.create(complaint=rep, original=orig, state="confirmed" if confirmed else "suggested",
                                      score=0.8, distance_m=45.0, days_apart=(when - orig.received_at).days,
@@ -242,9 +241,9 @@ def load_demo(log, n: int | None = None, seed: int = 12369):
             deadlines.compute(rep)
             rep.on_time = True
             rep.save()
-            ComplaintEvent.objects.create(complaint=rep, kind=EventKind.ANSWER_REPEAT, time=rep.replied_at,
-                                          from_state="registered", to_state="replied", actor_name="demo",
-                                          note="重复件按原结果答复")
+            wf.record_event(rep, None, EventKind.ANSWER_REPEAT, from_state="registered", to_state="replied",
+                            note="重复件按原结果答复", time=rep.replied_at)
+        wf.sync_tasks(rep, notify=False)
     rows = statistics.rebuild()
     log(f"   {Complaint.objects.count()} complaints, {DuplicateLink.objects.count()} duplicate links, "
         f"{rows} summary rows (street boundaries not configured: routing uses the chosen street)")

@@ -1,4 +1,4 @@
-"""Forms: staff intake, the public web form, one small form per handling verb, deadline rules, holidays."""
+"""Forms: staff intake, the public web form, one small form per handling verb, deadline rules."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.models import Jurisdiction
 
 from .choices import Category, Finding, Satisfaction, SubCategory
-from .models import Complaint, DeadlineRule, Holiday
+from .models import Complaint, DeadlineRule
 
 IDENTITY = ["anonymous", "complainant_name", "complainant_phone", "complainant_id_number", "complainant_address",
             "complainant_email"]
@@ -67,7 +67,15 @@ class DeclineForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    unit = forms.CharField(label=_("承办单位"), max_length=200)
+    # The web form picks a unit (core.Unit, 系统管理 → 单位); the API also takes its code or name.
+    unit = forms.CharField(label=_("承办单位"), max_length=200, widget=forms.Select)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from envbureau.core.models import Unit
+
+        self.fields["unit"].widget.choices = [("", "---------")] + [
+            (u.pk, u.name) for u in Unit.objects.filter(active=True).order_by("kind", "name")]
     note = forms.CharField(label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -119,8 +127,3 @@ class DeadlineRuleForm(forms.ModelForm):
                    "effective_to": forms.DateInput(attrs={"type": "date"})}
 
 
-class HolidayForm(forms.ModelForm):
-    class Meta:
-        model = Holiday
-        fields = ["date", "kind", "name", "source"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}

@@ -142,9 +142,11 @@ class ComplaintRegisterImporter(Importer):
     def save_rows(self, cleaned, ctx):
         import secrets
 
+        from envbureau.core import workflow as wf
+
         from . import deadlines, services, statistics
         from .choices import EventKind
-        from .models import Complaint, ComplaintEvent, DuplicateLink
+        from .models import Complaint, DuplicateLink
 
         keys, by_number = set(), {}
         for c in cleaned:
@@ -158,6 +160,7 @@ class ComplaintRegisterImporter(Importer):
                     c.state = "investigated"
                 elif c.assignee_unit:
                     c.state = "assigned"
+                    c.unit = services.unit_named(c.assignee_unit)
                 else:
                     c.state = "accepted"
             c.query_code = services.new_query_code()
@@ -173,9 +176,8 @@ class ComplaintRegisterImporter(Importer):
                 c.number = f"XF{deadlines.local_date(c.received_at):%Y%m%d}{c.pk:06d}"
                 Complaint.objects.filter(pk=c.pk).update(number=c.number)
             check_created(ctx.user, c, "add")
-            ComplaintEvent.objects.create(complaint=c, kind=EventKind.REGISTER, to_state=c.state,
-                                          actor=c.created_by, actor_name=getattr(ctx.user, "username", "import"),
-                                          note=str(_("由登记台账导入")))
+            wf.record_event(c, ctx.user, EventKind.REGISTER, to_state=c.state, note=str(_("由登记台账导入")))
+            wf.sync_tasks(c, ctx.user, notify=False)  # imported history: the open step waits, nobody is paged
             by_number[c.number] = c
             keys.add(statistics.key_of(c))
         for c in cleaned:

@@ -1,5 +1,5 @@
 """Complaints (信访投诉, 12369): the complaint, its timeline, duplicate links, return visits,
-deadline rules, the holiday calendar and the monthly summary the statistics read."""
+deadline rules and the monthly summary the statistics read."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from .choices import (
     Channel,
     DayKind,
     DuplicateState,
-    EventKind,
     ExtensionState,
     Finding,
     Satisfaction,
@@ -125,7 +124,10 @@ class Complaint(models.Model):
                                                     help_text=_("0=无,1=复查,2=复核"))
 
     decline_reason = models.CharField(_("不予受理理由"), max_length=500, blank=True)
-    assignee_unit = models.CharField(_("承办单位"), max_length=200, blank=True)
+    assignee_unit = models.CharField(_("承办单位"), max_length=200, blank=True)  # the unit's name, as exported
+    # 交办 hands the complaint to a core.Unit: every member of it sees the complaint among their tasks.
+    unit = models.ForeignKey("core.Unit", verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
     finding = models.CharField(_("是否属实"), max_length=16, choices=Finding.choices, blank=True)
@@ -204,32 +206,6 @@ class Complaint(models.Model):
         if self.state == "registered":
             return bool(self.accept_due and today > self.accept_due)
         return bool(self.state in OPEN_STATES and self.finish_due and today > self.finish_due)
-
-
-class ComplaintEvent(models.Model):
-    """The complaint's timeline: one row per handling step, readable by a person."""
-
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
-    time = models.DateTimeField(_("时间"), default=timezone.now)
-    kind = models.CharField(_("环节"), max_length=20, choices=EventKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
-    from_state = models.CharField(_("原状态"), max_length=12, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=12, blank=True)
-    note = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope = ScopeSpec(module="complaints", jurisdiction="complaint__jurisdiction")
-
-    class Meta:
-        verbose_name = _("办理记录")
-        verbose_name_plural = _("办理记录")
-        ordering = ["time", "id"]
-
-    def __str__(self):
-        return f"{self.complaint_id} {self.get_kind_display()}"
 
 
 class DuplicateLink(models.Model):
@@ -318,31 +294,6 @@ class DeadlineRule(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class HolidayKind(models.TextChoices):
-    HOLIDAY = "holiday", _("放假")
-    WORKDAY = "workday", _("调休上班")
-
-
-class Holiday(models.Model):
-    """The State Council's annual 节假日安排: days off and make-up working days (weekends worked)."""
-
-    date = models.DateField(_("日期"), unique=True)
-    kind = models.CharField(_("类型"), max_length=10, choices=HolidayKind.choices)
-    name = models.CharField(_("节日"), max_length=40)
-    source = models.CharField(_("依据"), max_length=200, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope = ScopeSpec(module="complaints", jurisdiction=None, all_staff_view=True)
-
-    class Meta:
-        verbose_name = _("节假日安排")
-        verbose_name_plural = _("节假日安排")
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date} {self.name} {self.get_kind_display()}"
 
 
 class MonthlySummary(models.Model):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from envbureau.core import workflow as wf
 from envbureau.core.clientip import client_ip
 from envbureau.core.throttling import throttle_wait
 
@@ -62,7 +63,8 @@ def status_page(request):
     c = services.public_status(number, code) if number and code else None
     return render(request, "complaints/public_status.html", {
         "title": _("举报办理进度查询"), "c": c, "number": number, "code": code, "searched": bool(number),
-        "events": c.events.exclude(kind__in=["duplicate", "note", "problem"]) if c else []})
+        "events": [e for e in wf.timeline(c) if e["verb"] not in ("duplicate", "note", "spawn_problem", "problem")]
+        if c else []})
 
 
 @require_GET

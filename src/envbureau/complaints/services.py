@@ -1,6 +1,7 @@
-"""Domain verbs of the complaints app. Each takes the acting user (None = trusted system path),
-checks the transition against choices.TRANSITIONS and the user's scope, changes the complaint in
-one transaction, appends a ComplaintEvent and keeps the monthly summary current. Views, the API,
+"""Domain verbs of the complaints app. Each takes the acting user (None = trusted system path) and runs
+the complaint's workflow (workflows.py) through core.workflow.apply(): scope, permission and state
+checked, the complaint changed in one transaction, a timeline event appended, tasks moved on, the
+monthly summary kept current. Views, the API,
 Open311, importers and the CLI call these; they hold no rules of their own.
 """
 
@@ -13,19 +14,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from envbureau.core import workflow as wf
 from envbureau.core.permissions import grants_for, has_perm
 from envbureau.core.scoping import can, check_created
 
 from . import deadlines, duplicates, routing, statistics
-from .choices import COMPLETED_STATES, TRANSITIONS, EventKind, Finding, Satisfaction, State
-from .models import Complaint, ComplaintEvent, DuplicateLink, IntakeAttempt, SatisfactionVisit
+from .choices import COMPLETED_STATES, EventKind, Finding, Satisfaction, State
+from .models import Complaint, DuplicateLink, IntakeAttempt, SatisfactionVisit
 
-
-class TransitionError(ValidationError):
-    """An action that the complaint's state does not allow (answered 400 with this message)."""
+# An action that the complaint's state does not allow (answered 400): the kit's error.
+TransitionError = wf.TransitionError
 
 
 class RateLimited(Exception):
@@ -145,51 +147,45 @@ def identity_for(user, complaint, full: bool | None = None) -> dict:
 
 # ---------------------------------------------------------------- helpers
 
-def _actor_name(user) -> str:
-    return getattr(user, "username", "") if user is not None else "system"
+def events_of(complaint):
+    """The complaint's timeline rows (core.TimelineEvent), oldest first."""
+    from envbureau.core.models import TimelineEvent
+
+    return TimelineEvent.objects.filter(model="complaints.complaint", object_id=str(complaint.pk)).order_by(
+        "time", "id")
 
 
 def _event(c, kind, user, from_state="", to_state="", note="", data=None):
-    return ComplaintEvent.objects.create(complaint=c, kind=kind, actor=user if getattr(user, "pk", None) else None,
-                                         actor_name=_actor_name(user), from_state=from_state, to_state=to_state,
-                                         note=note or "", data=data or {})
+    return wf.record_event(c, user, kind, from_state=from_state, to_state=to_state, note=note, data=data)
 
 
 def allowed(user, complaint, action: str) -> bool:
     """Whether the verb may run now (for buttons): state and permission in scope."""
-    src, _to, perm = TRANSITIONS[action]
-    if complaint.state not in src:
+    if action == "confirm_duplicate":
+        return user is None or can(user, complaint, "accept")
+    try:
+        wf.check(user, complaint, action)
+    except (PermissionDenied, ValidationError, Http404):
         return False
-    return user is None or can(user, complaint, perm)
+    return True
 
 
-def _begin(user, complaint, action: str) -> Complaint:
-    src, _to, perm = TRANSITIONS[action]
-    c = Complaint.objects.select_for_update().select_related("jurisdiction").get(pk=complaint.pk)
-    if user is not None:
-        if not can(user, c, "view"):
-            raise PermissionDenied(_("超出您的权限范围"))
-        if not can(user, c, perm):
-            raise PermissionDenied(_("您没有「%(p)s」权限") % {"p": perm})
-    if c.state not in src:
-        raise TransitionError(_("当前状态「%(s)s」不能执行「%(a)s」") % {
-            "s": c.get_state_display(), "a": dict(EventKind.choices).get(action, action)})
-    return c
+def unit_named(value):
+    """A core.Unit from a Unit, its pk, code or name; a name not known yet becomes a unit (kind 其他)."""
+    import uuid
 
+    from envbureau.core.models import Unit
 
-def _finish(user, c, action: str, kind: str, note="", data=None, old_key=None) -> Complaint:
-    to = TRANSITIONS[action][1] if action in TRANSITIONS else None
-    before = c.state
-    if to and to != c.state:
-        c.state = to
-        c.state_changed_at = timezone.now()
-    c.save()
-    _event(c, kind, user, before, c.state, note, data)
-    keys = [statistics.key_of(c)]
-    if old_key:
-        keys.append(old_key)
-    statistics.refresh_keys(keys)
-    return c
+    if value is None or isinstance(value, Unit):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    unit = (Unit.objects.filter(pk=int(text)).first() if text.isdigit() else None) \
+        or Unit.objects.filter(code=text).first() or Unit.objects.filter(name=text).order_by("pk").first()
+    if unit is None:
+        unit = Unit.objects.create(code=f"u-{uuid.uuid4().hex[:12]}", name=text[:200], kind="other")
+    return unit
 
 
 def _required(value, field, label):
@@ -234,6 +230,7 @@ def register(user, complaint: Complaint, *, suggest: bool = True, source_note: s
         Complaint.objects.filter(pk=c.pk).update(number=c.number)
     check_created(user, c, "add")
     _event(c, EventKind.REGISTER, user, "", c.state, source_note or c.get_channel_display())
+    wf.sync_tasks(c, user)  # 受理 now waits for the office
     if suggest:
         for s in duplicates.suggest(c):
             DuplicateLink.objects.get_or_create(complaint=c, original=s.original, defaults={
@@ -287,52 +284,64 @@ def public_status(number: str, code: str):
 
 
 # ---------------------------------------------------------------- handling verbs
+# Handlers run inside core.workflow.apply() (declared in workflows.py); the verbs are thin wrappers.
 
-@transaction.atomic
-def accept(user, complaint, note: str = "", track: str | None = None) -> Complaint:
-    c = _begin(user, complaint, "accept")
-    if track:
-        c.track = track
+def _stamp(ctx) -> None:
+    if ctx.target and ctx.target != ctx.from_state:
+        ctx.obj.state_changed_at = timezone.now()
+
+
+def after_refresh(ctx) -> None:
+    """Keep the monthly summary current for the complaint's key."""
+    statistics.refresh_keys([statistics.key_of(ctx.obj)])
+
+
+def h_accept(ctx) -> None:
+    c = ctx.obj
+    if ctx.data.get("track"):
+        c.track = ctx.data["track"]
     c.accepted_at = timezone.now()
     deadlines.compute(c)
-    return _finish(user, c, "accept", EventKind.ACCEPT, note)
+    _stamp(ctx)
 
 
-@transaction.atomic
-def decline(user, complaint, reason: str) -> Complaint:
+def h_decline(ctx) -> None:
+    reason = ctx.data.get("decline_reason")
     _required(reason, "decline_reason", _("不予受理理由"))
-    c = _begin(user, complaint, "decline")
-    c.decline_reason = reason.strip()
-    return _finish(user, c, "decline", EventKind.DECLINE, reason)
+    ctx.obj.decline_reason = reason.strip()
+    _stamp(ctx)
 
 
-@transaction.atomic
-def assign(user, complaint, unit: str, assignee=None, note: str = "") -> Complaint:
-    _required(unit, "assignee_unit", _("承办单位"))
-    c = _begin(user, complaint, "assign")
-    c.assignee_unit = unit.strip()
-    c.assignee = assignee
+def h_assign(ctx) -> None:
+    c = ctx.obj
+    unit = unit_named(ctx.data.get("unit"))
+    if unit is None:
+        raise ValidationError({"unit": _("请填写%(l)s") % {"l": _("承办单位")}})
+    c.unit = unit
+    c.assignee_unit = unit.name
+    c.assignee = ctx.data.get("assignee")
     c.assigned_at = timezone.now()
-    return _finish(user, c, "assign", EventKind.ASSIGN, note, {"unit": c.assignee_unit})
+    ctx.event_data = {"unit": unit.name, "unit_id": unit.pk}
+    _stamp(ctx)
 
 
-@transaction.atomic
-def investigate(user, complaint, finding: str, investigation: str) -> Complaint:
-    if finding not in Finding.values:
+def h_investigate(ctx) -> None:
+    c, d = ctx.obj, ctx.data
+    if d.get("finding") not in Finding.values:
         raise ValidationError({"finding": _("请选择核实结论(属实/部分属实/不属实)")})
-    _required(investigation, "investigation", _("调查核实情况"))
-    c = _begin(user, complaint, "investigate")
-    c.finding = finding
-    c.investigation = investigation.strip()
+    _required(d.get("investigation"), "investigation", _("调查核实情况"))
+    c.finding = d["finding"]
+    c.investigation = d["investigation"].strip()
     c.investigated_at = timezone.now()
-    return _finish(user, c, "investigate", EventKind.INVESTIGATE, investigation, {"finding": finding})
+    ctx.event_data = {"finding": c.finding}
+    _stamp(ctx)
 
 
-@transaction.atomic
-def record_measures(user, complaint, measures: str, ordered_rectification=False, case_filed=False,
-                    fine_amount=None) -> Complaint:
+def h_measures(ctx) -> None:
+    c, d = ctx.obj, ctx.data
+    measures = d.get("measures")
     _required(measures, "measures", _("处理措施"))
-    c = _begin(user, complaint, "measures")
+    fine_amount = d.get("fine_amount")
     if fine_amount not in (None, ""):
         fine_amount = Decimal(str(fine_amount))
         if fine_amount < 0:
@@ -340,13 +349,12 @@ def record_measures(user, complaint, measures: str, ordered_rectification=False,
     else:
         fine_amount = None
     c.measures = (c.measures + "\n" if c.measures else "") + measures.strip()
-    c.ordered_rectification = bool(ordered_rectification) or c.ordered_rectification
-    c.case_filed = bool(case_filed) or c.case_filed
+    c.ordered_rectification = bool(d.get("ordered_rectification")) or c.ordered_rectification
+    c.case_filed = bool(d.get("case_filed")) or c.case_filed
     if fine_amount is not None:
         c.fine_amount = fine_amount
-    return _finish(user, c, "measures", EventKind.MEASURES, measures,
-                   {"ordered_rectification": c.ordered_rectification, "case_filed": c.case_filed,
-                    "fine_amount": str(c.fine_amount) if c.fine_amount is not None else None})
+    ctx.event_data = {"ordered_rectification": c.ordered_rectification, "case_filed": c.case_filed,
+                      "fine_amount": str(c.fine_amount) if c.fine_amount is not None else None}
 
 
 def _on_time(c, when) -> bool | None:
@@ -355,44 +363,44 @@ def _on_time(c, when) -> bool | None:
     return deadlines.local_date(when) <= c.finish_due
 
 
-@transaction.atomic
-def reply(user, complaint, reply_text: str, method: str = "") -> Complaint:
-    _required(reply_text, "reply_text", _("答复意见"))
-    c = _begin(user, complaint, "reply")
+def h_reply(ctx) -> None:
+    c, d = ctx.obj, ctx.data
+    _required(d.get("reply_text"), "reply_text", _("答复意见"))
     now = timezone.now()
-    c.reply_text = reply_text.strip()
-    c.reply_method = method or ""
+    c.reply_text = d["reply_text"].strip()
+    c.reply_method = d.get("method") or ""
     c.replied_at = now
     c.on_time = _on_time(c, now)
-    return _finish(user, c, "reply", EventKind.REPLY, reply_text, {"method": method})
+    ctx.event_data = {"method": c.reply_method}
+    _stamp(ctx)
 
 
-@transaction.atomic
-def visit(user, complaint, satisfaction: str, method: str = "", note: str = "", fixed=None) -> Complaint:
+def h_visit(ctx) -> None:
+    c, d = ctx.obj, ctx.data
+    satisfaction = d.get("satisfaction")
     if satisfaction not in Satisfaction.values:
         raise ValidationError({"satisfaction": _("请选择回访结果")})
-    c = _begin(user, complaint, "visit")
-    SatisfactionVisit.objects.create(complaint=c, satisfaction=satisfaction, method=method or "", note=note or "",
-                                     fixed=fixed, actor=user if getattr(user, "pk", None) else None)
+    SatisfactionVisit.objects.create(complaint=c, satisfaction=satisfaction, method=d.get("method") or "",
+                                     note=ctx.note or "", fixed=d.get("fixed"),
+                                     actor=ctx.user if getattr(ctx.user, "pk", None) else None)
     c.satisfaction = satisfaction
     c.visited_at = timezone.now()
-    return _finish(user, c, "visit", EventKind.VISIT, note, {"satisfaction": satisfaction, "fixed": fixed})
+    ctx.event_data = {"satisfaction": satisfaction, "fixed": d.get("fixed")}
+    _stamp(ctx)
 
 
-@transaction.atomic
-def close(user, complaint, note: str = "") -> Complaint:
-    c = _begin(user, complaint, "close")
-    c.closed_at = timezone.now()
-    return _finish(user, c, "close", EventKind.CLOSE, note)
+def h_close(ctx) -> None:
+    ctx.obj.closed_at = timezone.now()
+    _stamp(ctx)
 
 
-@transaction.atomic
-def request_extension(user, complaint, days: int, reason: str) -> Complaint:
+def h_request_extension(ctx) -> None:
+    c, d = ctx.obj, ctx.data
+    reason = d.get("reason")
     _required(reason, "extension_reason", _("延期理由"))
-    c = _begin(user, complaint, "request_extension")
     rule = deadlines.rule_for(c.jurisdiction, c.channel, c.track, deadlines.local_date(c.received_at))
     try:
-        days = int(days)
+        days = int(d.get("days"))
     except (TypeError, ValueError):
         raise ValidationError({"extension_requested_days": _("请填写延期天数")}) from None
     if c.extension_state == "requested":
@@ -405,13 +413,19 @@ def request_extension(user, complaint, days: int, reason: str) -> Complaint:
     c.extension_state = "requested"
     c.extension_requested_days = days
     c.extension_reason = reason.strip()
-    c.extension_requested_by = user if getattr(user, "pk", None) else None
-    return _finish(user, c, "request_extension", EventKind.REQUEST_EXTENSION, reason, {"days": days})
+    c.extension_requested_by = ctx.user if getattr(ctx.user, "pk", None) else None
+    ctx.event_data = {"days": days}
 
 
-@transaction.atomic
-def approve_extension(user, complaint, note: str = "") -> Complaint:
-    c = _begin(user, complaint, "approve_extension")
+def after_request_extension(ctx) -> None:
+    """The approvers get a task of their own (批准延期), due on the current finish date."""
+    wf.open_extra_task(ctx.obj, "extension", _("审批延期申请"), [wf.Assignee(permission="complaints.extend_approve")],
+                       due=ctx.obj.finish_due, user=ctx.user)
+    after_refresh(ctx)
+
+
+def h_approve_extension(ctx) -> None:
+    c, user = ctx.obj, ctx.user
     if c.extension_state != "requested":
         raise TransitionError(_("没有待审批的延期申请"))
     if user is not None and c.extension_requested_by_id == getattr(user, "pk", None):
@@ -421,50 +435,154 @@ def approve_extension(user, complaint, note: str = "") -> Complaint:
     c.extension_approved_by = user if getattr(user, "pk", None) else None
     old_due = c.finish_due
     deadlines.compute(c)
-    return _finish(user, c, "approve_extension", EventKind.APPROVE_EXTENSION, note,
-                   {"days": c.extension_requested_days, "from": str(old_due), "to": str(c.finish_due)})
+    ctx.event_data = {"days": c.extension_requested_days, "from": str(old_due), "to": str(c.finish_due)}
 
 
-@transaction.atomic
-def refuse_extension(user, complaint, note: str = "") -> Complaint:
-    c = _begin(user, complaint, "refuse_extension")
-    if c.extension_state != "requested":
+def h_refuse_extension(ctx) -> None:
+    if ctx.obj.extension_state != "requested":
         raise TransitionError(_("没有待审批的延期申请"))
-    c.extension_state = "refused"
-    return _finish(user, c, "refuse_extension", EventKind.REFUSE_EXTENSION, note)
+    ctx.obj.extension_state = "refused"
 
 
-@transaction.atomic
-def request_review(user, complaint, note: str = "", on: dt.date | None = None) -> Complaint:
+def after_extension_decided(ctx) -> None:
+    wf.close_extra_tasks(ctx.obj, "extension", ctx.user)
+    wf.refresh_due(ctx.obj)  # the open step is due on the extended date
+    after_refresh(ctx)
+
+
+def h_request_review(ctx) -> None:
     """复查 (level 1) then 复核 (level 2): asked within 30 days of the reply, answered within 30 days."""
-    c = _begin(user, complaint, "request_review")
+    c = ctx.obj
     if c.review_level >= 2:
         raise TransitionError(_("复核意见为最终意见,不再受理复查/复核请求"))
     rule = deadlines.rule_for(c.jurisdiction, c.channel, c.track, deadlines.local_date(c.received_at))
-    on = on or timezone.localdate()
+    on = ctx.data.get("on") or timezone.localdate()
     last_day = deadlines.review_request_due(deadlines.local_date(c.replied_at), rule)
     if on > last_day:
         raise TransitionError(_("已超过申请期限(%(d)s)") % {"d": last_day})
     c.review_level += 1
     c.review_due = deadlines.review_answer_due(on, rule)
-    return _finish(user, c, "request_review", EventKind.REQUEST_REVIEW, note,
-                   {"level": c.review_level, "due": str(c.review_due)})
+    ctx.event_data = {"level": c.review_level, "due": str(c.review_due)}
+    _stamp(ctx)
 
 
-@transaction.atomic
-def answer_review(user, complaint, reply_text: str) -> Complaint:
-    _required(reply_text, "reply_text", _("复查/复核意见"))
-    c = _begin(user, complaint, "answer_review")
-    c.reply_text = reply_text.strip()
+def h_answer_review(ctx) -> None:
+    c = ctx.obj
+    _required(ctx.data.get("reply_text"), "reply_text", _("复查/复核意见"))
+    c.reply_text = ctx.data["reply_text"].strip()
     c.replied_at = timezone.now()
     c.review_due = None
-    return _finish(user, c, "answer_review", EventKind.ANSWER_REVIEW, reply_text, {"level": c.review_level})
+    ctx.event_data = {"level": c.review_level}
+    _stamp(ctx)
+
+
+def h_answer_repeat(ctx) -> None:
+    """A repeat of a finished complaint is answered with the existing result, not handled again."""
+    c, original = ctx.obj, ctx.data.get("original")
+    if original is None or original.state not in COMPLETED_STATES:
+        raise TransitionError(_("原件尚未办结:请确认重复后按正常程序受理办理"))
+    confirm_duplicate(ctx.user, c, original, ctx.note)
+    fresh = Complaint.objects.get(pk=c.pk)
+    c.is_repeat, c.repeat_of_id = fresh.is_repeat, fresh.repeat_of_id
+    now = timezone.now()
+    if not c.accepted_at:
+        c.accepted_at = now
+        deadlines.compute(c)
+    c.finding = original.finding
+    c.investigation = original.investigation
+    c.measures = original.measures
+    c.reply_text = _("经核实,您反映的问题与第%(n)s号件为同一事项,该件已办结,现将办理结果答复如下:") % {
+        "n": original.number} + "\n" + (original.reply_text or "")
+    c.reply_method = original.reply_method
+    c.replied_at = now
+    c.on_time = _on_time(c, now)
+    ctx.event_data = {"original": original.number}
+    _stamp(ctx)
+
+
+def h_spawn_problem(ctx) -> None:
+    """Open a problem in the ledger for this complaint (through ledger.services only)."""
+    c, d = ctx.obj, ctx.data
+    if c.problem_ref:
+        raise TransitionError(_("已转入问题台账(编号 %(r)s)") % {"r": c.problem_ref})
+    try:
+        from envbureau.ledger.services import open_problem
+    except ImportError as exc:
+        raise LedgerUnavailable(_("问题台账模块尚未提供 open_problem,暂不能转问题台账")) from exc
+    problem = open_problem(
+        ctx.user, source="complaint", title=c.title, description=d.get("description") or c.content,
+        category=c.category, jurisdiction=c.jurisdiction, enterprise_id=c.enterprise_id,
+        source_ref=("complaints.complaint", str(c.pk)), batch=c.batch, deadline=d.get("deadline"),
+        location=c.location, responsible_units=d.get("responsible_units"))
+    c.problem_ref = str(getattr(problem, "pk", problem))
+    ctx.event_data = {"problem": c.problem_ref}
+
+
+def _given(**kw) -> dict:
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+def accept(user, complaint, note: str = "", track: str | None = None) -> Complaint:
+    return wf.apply(user, complaint, "accept", note=note, **_given(track=track))
+
+
+def decline(user, complaint, reason: str) -> Complaint:
+    return wf.apply(user, complaint, "decline", note=reason or "", decline_reason=reason)
+
+
+def assign(user, complaint, unit, assignee=None, note: str = "") -> Complaint:
+    """交办 to a unit (a core.Unit, or its pk, code or name); every member of the unit then sees the task."""
+    return wf.apply(user, complaint, "assign", note=note, unit=unit, assignee=assignee)
+
+
+def investigate(user, complaint, finding: str, investigation: str) -> Complaint:
+    return wf.apply(user, complaint, "investigate", note=investigation or "", finding=finding,
+                    investigation=investigation)
+
+
+def record_measures(user, complaint, measures: str, ordered_rectification=False, case_filed=False,
+                    fine_amount=None) -> Complaint:
+    return wf.apply(user, complaint, "measures", note=measures or "", measures=measures,
+                    ordered_rectification=ordered_rectification, case_filed=case_filed, fine_amount=fine_amount)
+
+
+def reply(user, complaint, reply_text: str, method: str = "") -> Complaint:
+    return wf.apply(user, complaint, "reply", note=reply_text or "", reply_text=reply_text, method=method)
+
+
+def visit(user, complaint, satisfaction: str, method: str = "", note: str = "", fixed=None) -> Complaint:
+    return wf.apply(user, complaint, "visit", note=note, satisfaction=satisfaction, method=method, fixed=fixed)
+
+
+def close(user, complaint, note: str = "") -> Complaint:
+    return wf.apply(user, complaint, "close", note=note)
+
+
+def request_extension(user, complaint, days: int, reason: str) -> Complaint:
+    return wf.apply(user, complaint, "request_extension", note=reason or "", days=days, reason=reason)
+
+
+def approve_extension(user, complaint, note: str = "") -> Complaint:
+    return wf.apply(user, complaint, "approve_extension", note=note)
+
+
+def refuse_extension(user, complaint, note: str = "") -> Complaint:
+    return wf.apply(user, complaint, "refuse_extension", note=note)
+
+
+def request_review(user, complaint, note: str = "", on: dt.date | None = None) -> Complaint:
+    """复查 (level 1) then 复核 (level 2): asked within 30 days of the reply, answered within 30 days."""
+    return wf.apply(user, complaint, "request_review", note=note, **_given(on=on))
+
+
+def answer_review(user, complaint, reply_text: str) -> Complaint:
+    return wf.apply(user, complaint, "answer_review", note=reply_text or "", reply_text=reply_text)
 
 
 # ---------------------------------------------------------------- duplicates
 
 def _check_dup_perm(user, c):
-    if user is not None and not can(user, c, TRANSITIONS["confirm_duplicate"][2]):
+    if user is not None and not can(user, c, "accept"):
         raise PermissionDenied(_("您没有确认重复件的权限"))
 
 
@@ -526,47 +644,17 @@ def reject_duplicate(user, link: DuplicateLink, note: str = "") -> DuplicateLink
     return link
 
 
-@transaction.atomic
 def answer_repeat(user, complaint, original, note: str = "") -> Complaint:
     """A repeat of a finished complaint is answered with the existing result, not handled again."""
-    c = _begin(user, complaint, "answer_repeat")
-    if original.state not in COMPLETED_STATES:
-        raise TransitionError(_("原件尚未办结:请确认重复后按正常程序受理办理"))
-    confirm_duplicate(user, c, original, note)
-    c.refresh_from_db()
-    now = timezone.now()
-    if not c.accepted_at:
-        c.accepted_at = now
-        deadlines.compute(c)
-    c.finding = original.finding
-    c.investigation = original.investigation
-    c.measures = original.measures
-    c.reply_text = _("经核实,您反映的问题与第%(n)s号件为同一事项,该件已办结,现将办理结果答复如下:") % {
-        "n": original.number} + "\n" + (original.reply_text or "")
-    c.reply_method = original.reply_method
-    c.replied_at = now
-    c.on_time = _on_time(c, now)
-    return _finish(user, c, "answer_repeat", EventKind.ANSWER_REPEAT, note, {"original": original.number})
+    return wf.apply(user, complaint, "answer_repeat", note=note, original=original)
 
 
 # ---------------------------------------------------------------- ledger
 
-@transaction.atomic
 def spawn_problem(user, complaint, *, description: str = "", deadline=None, responsible_units=None):
     """Open a problem in the ledger for this complaint (through ledger.services only)."""
-    c = _begin(user, complaint, "spawn_problem")
-    if c.problem_ref:
-        raise TransitionError(_("已转入问题台账(编号 %(r)s)") % {"r": c.problem_ref})
-    try:
-        from envbureau.ledger.services import open_problem
-    except ImportError as exc:
-        raise LedgerUnavailable(_("问题台账模块尚未提供 open_problem,暂不能转问题台账")) from exc
-    problem = open_problem(
-        user, source="complaint", title=c.title, description=description or c.content, category=c.category,
-        jurisdiction=c.jurisdiction, enterprise_id=c.enterprise_id, source_ref=("complaints.complaint", str(c.pk)),
-        batch=c.batch, deadline=deadline, location=c.location, responsible_units=responsible_units)
-    c.problem_ref = str(getattr(problem, "pk", problem))
-    return _finish(user, c, "spawn_problem", EventKind.PROBLEM, "", {"problem": c.problem_ref})
+    return wf.apply(user, complaint, "spawn_problem", description=description, deadline=deadline,
+                    responsible_units=responsible_units)
 
 
 def ledger_available() -> bool:

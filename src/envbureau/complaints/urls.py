@@ -5,8 +5,8 @@ from envbureau.core.generic import Crud
 
 from . import views
 from .filters import ComplaintFilter  # noqa: F401
-from .forms import DeadlineRuleForm, HolidayForm
-from .models import DeadlineRule, Holiday
+from .forms import DeadlineRuleForm
+from .models import DeadlineRule
 
 app_name = "complaints"
 
@@ -15,10 +15,6 @@ rules = Crud(DeadlineRule, form_class=DeadlineRuleForm, url_prefix="rules", name
              columns=[("name", _("名称")), ("jurisdiction", _("适用区域")), ("channel", _("渠道")), ("track", _("类别")),
                       ("accept_days", _("受理(天)")), ("accept_kind", _("计日")), ("finish_days", _("办结(天)")),
                       ("finish_kind", _("计日")), ("extension_max_days", _("最长延期")), ("active", _("启用"))])
-holidays = Crud(Holiday, form_class=HolidayForm, url_prefix="holidays", namespace="complaints",
-                title=_("节假日安排"), columns=[("date", _("日期")), ("kind", _("类型")), ("name", _("节日")),
-                                                 ("source", _("依据"))], search_fields=("name",))
-
 urlpatterns = [
     path("", views.complaint_list, name="list"),
     path("add/", views.complaint_add, name="add"),
@@ -29,5 +25,4 @@ urlpatterns = [
     path("stats/", views.stats, name="stats"),
     path("hotspots/", views.hotspots, name="hotspots"),
     *rules.urls(),
-    *holidays.urls(),
 ]

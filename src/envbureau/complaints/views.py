@@ -1,5 +1,5 @@
 """Pages of the complaints app: list (filters, Excel), intake, detail with timeline and handling
-actions, statistics with year-on-year change, hot spots on a map, deadline rules and holidays."""
+actions, statistics with year-on-year change, hot spots on a map and deadline rules."""
 
 from __future__ import annotations
 
@@ -247,7 +247,7 @@ def complaint_detail(request, pk):
     identity = services.identity_for(request.user, c)
     labels = {fld: Complaint._meta.get_field(fld).verbose_name for fld in IDENTITY_FIELDS}
     return render(request, "complaints/detail.html", {
-        "title": c.number, "c": c, "events": c.events.all(), "visits": c.visits.all(),
+        "title": c.number, "c": c, "visits": c.visits.all(),
         "links_out": links_out, "links_in": links_in,
         "identity": [(labels[k], v) for k, v in identity.items() if v],
         "identity_full": services.can_view_identity(request.user, c),

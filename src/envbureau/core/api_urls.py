@@ -138,6 +138,7 @@ router.register("core/audit", AuditEntryViewSet)
 router.register("core/documents", IssuedDocumentViewSet, basename="document")
 router.register("core/document-types", DocumentTypeViewSet, basename="document-type")
 router.register("core/units", kit_api.UnitViewSet)
+router.register("core/calendar", kit_api.CalendarDayViewSet)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from .api import ScopedModelViewSet
 from .drf import Pagination
-from .models import Notification, Task, Unit
+from .models import CalendarDay, Notification, Task, Unit
 from .notify import tasks_for
 
 
@@ -63,6 +63,20 @@ class UnitSerializer(serializers.ModelSerializer):
         model = Unit
         fields = ["id", "code", "name", "kind", "jurisdiction", "department", "enterprise_id", "contact_person",
                   "phone", "email", "members", "active"]
+
+
+class CalendarDaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CalendarDay
+        fields = ["id", "date", "kind", "name", "source"]
+
+
+class CalendarDayViewSet(ScopedModelViewSet):
+    """Overrides of the holiday calendar (days off, make-up working days) on top of the chinese-calendar package."""
+
+    queryset = CalendarDay.objects.all()
+    serializer_class = CalendarDaySerializer
+    filterset_fields = ["kind"]
 
 
 class UnitViewSet(ScopedModelViewSet):

@@ -481,6 +481,33 @@ def sync_tasks(obj, user=None, notify: bool = True) -> list:
     return created
 
 
+def open_extra_task(obj, key: str, action, assignees, *, due=None, user=None) -> list:
+    """A side task that is not the state's own step (e.g. approving an extension request), closed by
+    close_extra_tasks(obj, key) or by the next state change."""
+    from .models import Task
+    from .notify import notify_task
+
+    wf = workflow_for(obj)
+    jur, ent = jurisdiction_of(obj), enterprise_of(obj)
+    out = []
+    for a in assignees:
+        task = Task.objects.create(
+            model=label_of(obj), object_id=str(obj.pk), module=wf.module, state=f"+{key}", action=str(action)[:100],
+            title=_title(wf, obj), url=_url(wf, obj), assignee_user=a.user, assignee_unit=a.unit,
+            permission="" if (a.user or a.unit) else a.permission, level=a.level,
+            jurisdiction_path=jur.path if jur is not None else "", enterprise_id=ent, due_date=due)
+        notify_task(task)
+        out.append(task)
+    return out
+
+
+def close_extra_tasks(obj, key: str, user=None) -> int:
+    from .models import Task
+
+    return Task.objects.filter(model=label_of(obj), object_id=str(obj.pk), is_open=True, state=f"+{key}").update(
+        is_open=False, closed_at=timezone.now(), closed_by=user if getattr(user, "pk", None) else None)
+
+
 def refresh_due(obj) -> None:
     """After the object's due date changed (extension, edit): move its open tasks' due dates too."""
     from .models import Task
@@ -489,8 +516,8 @@ def refresh_due(obj) -> None:
     state = wf.state_map.get(getattr(obj, wf.field))
     spec = state.task if state else None
     due = (spec.due(obj) if spec and spec.due else (wf.due(obj) if wf.due else None))
-    Task.objects.filter(model=label_of(obj), object_id=str(obj.pk), is_open=True).exclude(due_date=due).update(
-        due_date=due, reminded_for=None, overdue_notified=False)
+    (Task.objects.filter(model=label_of(obj), object_id=str(obj.pk), is_open=True).exclude(state__startswith="+")
+     .exclude(due_date=due).update(due_date=due, reminded_for=None, overdue_notified=False))
 
 
 def open_tasks(obj):

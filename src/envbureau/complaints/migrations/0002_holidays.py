@@ -1,14 +1,9 @@
-"""Load the State Council holiday notices 2024-2026 (days off and make-up working days)."""
+"""Once loaded the State Council holiday notices 2024-2026 into complaints.Holiday; the platform's calendar
+now comes from the chinese-calendar package (core.deadlines), and 0004 drops the table."""
 
 from django.db import migrations
 
 
-def load(apps, schema_editor):
-    from envbureau.complaints.holidays import load as load_rows
-
-    load_rows(apps.get_model("complaints", "Holiday"))
-
-
 class Migration(migrations.Migration):
     dependencies = [("complaints", "0001_initial")]
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -1,0 +1,245 @@
+"""Every registered workflow, walked through its loop with the expectations written here as data:
+each step succeeds for the actor named and only in the state named, is refused (403/404/400) for the
+others, writes exactly one timeline event, closes the previous step's task, opens the next actor's task
+(seen by the users named) and notifies them. A workflow registered without a walk here fails the test."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from envbureau.core import workflow as wf
+
+TODAY = dt.date.today()
+
+
+def evidence():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return [SimpleUploadedFile("整改照片.txt", b"photo", content_type="text/plain")]
+
+
+# ---- the people --------------------------------------------------------------------------------
+
+PEOPLE = {
+    # name: (permissions, jurisdiction code or None = city-wide, enterprise id)
+    "mgr": (["*.view", "ledger.*"], None, None),
+    "dist": (["ledger.view", "ledger.rectify", "ledger.request_close", "ledger.verify"], "110101", None),
+    "street": (["ledger.view", "ledger.rectify", "ledger.request_close"], "110101001000", None),
+    "xicheng": (["ledger.view", "ledger.rectify", "ledger.request_close", "ledger.verify"], "110102", None),
+    "leader": (["*.view"], None, None),
+    "office": (["*.view", "complaints.*", "ledger.add"], None, None),  # ledger.add: 转问题台账
+    "approver": (["*.view", "complaints.extend_approve"], None, None),
+    "handler": (["complaints.view", "complaints.handle"], "110101", None),
+    "chaoyang": (["complaints.view", "complaints.handle"], "110105", None),
+    "member": (["complaints.view"], "110101", None),  # member of the unit a complaint is handed to
+}
+
+
+@pytest.fixture
+def people(demo_core):
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment, Unit, User
+
+    out = {}
+    for name, (perms, jcode, ent) in PEOPLE.items():
+        kind = "enterprise" if ent else ("officer" if jcode else "staff")
+        role = Role.objects.create(code=f"w_{name}", name=name, kind=kind, permissions=perms)
+        u = User.objects.create(username=f"w_{name}", display_name=name, email=f"{name}@example.org")
+        RoleAssignment.objects.create(user=u, role=role, enterprise_id=ent,
+                                      jurisdiction=Jurisdiction.objects.get(code=jcode) if jcode else None)
+        out[name] = u
+    zj = Unit.objects.create(code="zhujian-dc", name="东城区住建委", kind="agency",
+                             jurisdiction=Jurisdiction.objects.get(code="110101"))
+    zj.members.add(out["member"])
+    return out
+
+
+# ---- the objects -------------------------------------------------------------------------------
+
+def new_problem(people):
+    from envbureau.ledger import services
+    from envbureau.ledger.models import SignOffChain, SignOffStep
+
+    if not SignOffChain.objects.exists():
+        chain = SignOffChain.objects.create(name="区级验收→市级复核", source="")
+        SignOffStep.objects.create(chain=chain, order=1, name="区级验收", level="district")
+        SignOffStep.objects.create(chain=chain, order=2, name="市级复核", level="city")
+    return services.create_problem(None, source="patrol", category="air", title="工地扬尘",
+                                   jurisdiction="110101001000", deadline=TODAY + dt.timedelta(days=20))
+
+
+def new_complaint(people):
+    from envbureau.complaints import services
+    from envbureau.complaints.models import Complaint
+    from envbureau.core.models import Jurisdiction
+
+    c = Complaint(channel="hotline", category="noise", title="夜间施工噪声", content="工地夜间施工",
+                  jurisdiction=Jurisdiction.objects.get(code="110101001000"), complainant_name="张三")
+    return services.register(None, c, suggest=False)
+
+
+def finished_complaint(people):
+    c = new_complaint(people)
+    from django.utils import timezone
+
+    type(c).objects.filter(pk=c.pk).update(state="closed", finding="substantiated", reply_text="已处理",
+                                           received_at=timezone.now() - dt.timedelta(days=3))
+    c.refresh_from_db()
+    return c
+
+
+# ---- the walks: (verb, kwargs, from, to, actor, refused {actor: outcome}, next task or None, seen by, not seen by)
+# "same" as the task: the step leaves the open task as it was.
+
+LEDGER = [
+    [
+        ("assign", {"responsible_units": ["东城区住建委"]}, "registered", "assigned", "mgr",
+         {"street": "403", "xicheng": "404", "leader": "403"}, "签收整改", ["street"], ["xicheng", "leader"]),
+        ("start", {}, "assigned", "in_rectification", "street", {"xicheng": "404", "leader": "403"},
+         "整改并申请销号", ["street", "dist"], ["xicheng"]),
+        ("progress", {"note": "已覆盖防尘网"}, "in_rectification", "in_rectification", "street",
+         {"xicheng": "404"}, "same", ["street"], []),
+        ("request_close", {"note": "整改完成", "files": evidence}, "in_rectification", "closure_requested", "street",
+         {"leader": "403"}, "区级验收", ["dist"], ["street", "mgr", "xicheng"]),
+        ("return", {"note": "材料不全"}, "closure_requested", "returned", "dist",
+         {"street": "403", "mgr": "403"}, "重新整改", ["street"], ["xicheng"]),
+        ("request_close", {"note": "补充材料", "files": evidence}, "returned", "closure_requested", "street",
+         {}, "区级验收", ["dist"], ["street"]),
+        ("sign_off", {}, "closure_requested", "closure_requested", "dist", {"mgr": "403", "street": "403"},
+         "市级复核", ["mgr"], ["dist"]),
+        ("sign_off", {}, "closure_requested", "verified", "mgr", {"dist": "403"}, "销号", ["mgr"], ["dist"]),
+        ("close_out", {}, "verified", "closed_out", "mgr", {"dist": "403", "leader": "403"}, None, [], ["mgr"]),
+        ("notice", {"public_summary": "已整改"}, "closed_out", "noticed", "mgr", {"dist": "403"}, None, [], []),
+        ("reopen", {"note": "问题反弹"}, "noticed", "in_rectification", "mgr", {"street": "403"},
+         "整改并申请销号", ["street"], ["xicheng", "leader"]),
+    ],
+]
+
+COMPLAINTS = [
+    [
+        ("accept", {}, "registered", "accepted", "office", {"handler": "403", "chaoyang": "404"},
+         "交办", ["office"], ["handler"]),
+        ("assign", {"unit": "东城区住建委"}, "accepted", "assigned", "office", {"handler": "403"},
+         "调查核实", ["member", "handler"], ["chaoyang", "leader"]),
+        ("investigate", {"finding": "substantiated", "investigation": "属实"}, "assigned", "investigated", "handler",
+         {"chaoyang": "404", "member": "403", "leader": "403"}, "答复", ["office"], ["member", "handler"]),
+        ("measures", {"measures": "责令整改"}, "investigated", "investigated", "handler", {"chaoyang": "404"},
+         "same", ["office"], []),
+        ("request_extension", {"days": 10, "reason": "需监测"}, "investigated", "investigated", "handler",
+         {"member": "403"}, "same", ["office"], []),
+        ("approve_extension", {}, "investigated", "investigated", "approver", {"handler": "403"}, "same",
+         ["office"], []),
+        ("reply", {"reply_text": "已责令整改"}, "investigated", "replied", "office", {"handler": "403"},
+         "回访", ["office"], ["handler"]),
+        ("visit", {"satisfaction": "satisfied"}, "replied", "visited", "office", {"handler": "403"},
+         "归档", ["office"], []),
+        ("request_review", {}, "visited", "reviewing", "office", {"handler": "403"}, "复查/复核答复", ["office"], []),
+        ("answer_review", {"reply_text": "维持"}, "reviewing", "replied", "office", {"handler": "403"},
+         "回访", ["office"], []),
+        ("close", {}, "replied", "closed", "office", {"handler": "403", "leader": "403"}, None, [], ["office"]),
+    ],
+    [
+        ("decline", {"decline_reason": "不属于职责范围"}, "registered", "declined", "office", {"handler": "403"},
+         None, [], ["office"]),
+    ],
+    [
+        ("accept", {}, "registered", "accepted", "office", {}, "交办", ["office"], []),
+        ("request_extension", {"days": 5, "reason": "需鉴定"}, "accepted", "accepted", "office", {}, "same",
+         ["office"], []),
+        ("refuse_extension", {}, "accepted", "accepted", "approver", {"handler": "403"}, "same", ["office"], []),
+        ("spawn_problem", {}, "accepted", "accepted", "office", {"leader": "403"}, "same", ["office"], []),
+    ],
+    [
+        ("answer_repeat", {"original": finished_complaint}, "registered", "replied", "office",
+         {"handler": "403", "chaoyang": "404"}, "回访", ["office"], []),
+    ],
+]
+
+WALKS = {
+    "ledger.problem": (new_problem, LEDGER),
+    "complaints.complaint": (new_complaint, COMPLAINTS),
+}
+
+
+def test_every_registered_workflow_has_a_walk_covering_all_its_verbs():
+    assert set(wf.REGISTRY) == set(WALKS), "add a walk for each registered workflow to WALKS"
+    for label, (_factory, walks) in WALKS.items():
+        walked = {step[0] for walk in walks for step in walk}
+        assert walked == set(wf.REGISTRY[label].transition_map), label
+
+
+def _outcome(fn, *args) -> str:
+    try:
+        fn(*args)
+    except Http404:
+        return "404"
+    except PermissionDenied:
+        return "403"
+    except ValidationError:
+        return "400"
+    return "ok"
+
+
+def _seen_by(user, obj) -> set[str]:
+    from envbureau.core.notify import tasks_for
+
+    return set(tasks_for(user).filter(model=obj._meta.label_lower, object_id=str(obj.pk))
+               .values_list("action", flat=True))
+
+
+def _call(people, obj, verb, kwargs, actor):
+    data = {k: (v(people) if k == "original" and callable(v) else v() if callable(v) else v)
+            for k, v in kwargs.items()}
+    note = data.pop("note", "")
+    files = data.pop("files", ())
+    return wf.apply(people[actor], obj, verb, note=note, files=files, **data)
+
+
+@pytest.mark.parametrize("label", sorted(WALKS))
+def test_walk(label, people, settings, tmp_path):
+    from envbureau.core.models import Notification, Task, TimelineEvent
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    factory, walks = WALKS[label]
+    for walk in walks:
+        obj = factory(people)
+        for verb, kwargs, frm, to, actor, refused, task, seen, unseen in walk:
+            where = f"{label} {verb} from {frm}"
+            assert obj.state == frm, where
+            events = TimelineEvent.objects.filter(model=label, object_id=str(obj.pk))
+            n_events = events.filter(verb=verb).count()
+            before = set(Task.objects.filter(model=label, object_id=str(obj.pk), is_open=True).values_list(
+                "pk", flat=True))
+            for other, want in refused.items():
+                assert _outcome(_call, people, obj, verb, kwargs, other) == want, f"{where} by {other}"
+            # the right actor in a wrong state: every other verb that is not allowed from here answers 400
+            for wrong in wf.REGISTRY[label].transitions:
+                if frm not in wrong.sources and wrong.verb != verb:
+                    assert _outcome(wf.check, None, obj, wrong.verb) == "400", f"{where}: {wrong.verb}"
+            obj.refresh_from_db()
+            assert obj.state == frm and events.filter(verb=verb).count() == n_events, f"{where}: a refusal wrote"
+            n_notes = Notification.objects.filter(kind="task").count()
+            _call(people, obj, verb, kwargs, actor)
+            obj.refresh_from_db()
+            assert obj.state == to, where
+            assert events.filter(verb=verb).count() == n_events + 1, f"{where}: one event"
+            ev = events.order_by("-id").first()
+            assert (ev.verb, ev.from_state, ev.to_state, ev.actor_id) == (verb, frm, to, people[actor].pk), where
+            open_now = set(Task.objects.filter(model=label, object_id=str(obj.pk), is_open=True, state=to)
+                           .values_list("pk", flat=True))
+            if task == "same":
+                assert before & open_now, f"{where}: the open step should stay"
+                continue
+            assert not (before & open_now), f"{where}: the previous task must close"
+            for name in seen:
+                assert task in _seen_by(people[name], obj), f"{where}: {name} should see {task}"
+            for name in unseen:
+                assert task is None or task not in _seen_by(people[name], obj), f"{where}: {name} sees {task}"
+            if task is None:
+                assert not open_now, f"{where}: nothing should wait"
+            else:
+                told = set(Notification.objects.filter(kind="task", message__contains=str(task))
+                           .values_list("recipient__username", flat=True))
+                assert Notification.objects.filter(kind="task").count() > n_notes, f"{where}: notify"
+                assert any(f"w_{name}" in told for name in seen), f"{where}: {seen} not told"
