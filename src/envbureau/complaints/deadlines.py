@@ -33,11 +33,6 @@ def add_days(start: dt.date, n: int, kind: str = DayKind.CALENDAR, roll_forward:
                                    else core_deadlines.CALENDAR, roll_forward=roll_forward)
 
 
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end`."""
-    return core_deadlines.days_between(start, end, core_deadlines.WORKING)
-
-
 @dataclass
 class Rule:
     name: str = "全国默认规则(信访工作条例、环保举报热线工作管理办法)"

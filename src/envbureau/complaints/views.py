@@ -24,7 +24,7 @@ from envbureau.core.scoping import get_scoped_object
 
 from . import forms as f
 from . import routing, services, statistics
-from .choices import TRANSITIONS, Category, Channel, State, SubCategory, allowed_actions
+from .choices import Category, Channel, State, SubCategory, allowed_actions
 from .filters import ComplaintFilter
 from .models import IDENTITY_FIELDS, Complaint, DuplicateLink
 from .pagination import SeekPage
@@ -472,11 +472,6 @@ def home_card(request):
     overdue = ComplaintFilter({"overdue": True}, queryset=qs).qs.count()
     return {"title": _("在办信访投诉"), "value": open_n, "url": reverse("complaints:list") + "?open=true",
             "note": _("超期 %(n)d 件") % {"n": overdue} if overdue else _("无超期件"), "date": today}
-
-
-def transitions_table():
-    """For the help page and tests: action → (from states, to state, permission)."""
-    return {a: (list(src), to, f"complaints.{p}") for a, (src, to, p) in TRANSITIONS.items()}
 
 
 STATE_LABELS = dict(State.choices)

@@ -476,10 +476,6 @@ def profile(request):
     return render(request, "core/profile.html", {"assignments": request.user.assignments.select_related("role", "jurisdiction")})
 
 
-def set_language_redirect(request):
-    return redirect(request.META.get("HTTP_REFERER") or reverse("core:home"))
-
-
 # ---- user page: role assignments ---------------------------------------------------------
 
 def user_detail_context(request, obj):

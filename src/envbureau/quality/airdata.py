@@ -462,6 +462,7 @@ def import_files(files: list[tuple[str, bytes | Path]], *, fmt: str = "auto", us
 
 
 def now():
+    """The clock plausibility checks run against (a seam: tests set it to a fixed instant)."""
     return timezone.now()
 
 

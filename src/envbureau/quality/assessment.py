@@ -14,7 +14,6 @@ import numpy as np
 
 from envbureau.standards import assessment as std_assessment
 from envbureau.standards import tables
-from envbureau.standards.air import category
 from envbureau.standards.rounding import format_fixed, round_half_even
 
 from .derived import INDICATOR_COLUMN
@@ -248,11 +247,6 @@ def competition_rank(values, better="lower") -> list[int | None]:
     for v in vals:
         out.append(None if v is None else 1 + sum(1 for w in vals if w is not None and w < v))
     return out
-
-
-def cat_of(aqi):
-    c = category(aqi) if aqi is not None else None
-    return c
 
 
 def fmt(value, key, precision: int = 0) -> str:

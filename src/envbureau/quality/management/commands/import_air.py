@@ -37,7 +37,6 @@ class Command(BaseCommand):
             if not has_perm(actor, "quality.add"):
                 raise CommandError(f"{actor} may not import quality data")
         bar = tqdm(total=len(paths) + 2, unit="step", desc="import_air", disable=opts.get("verbosity", 1) == 0)
-        state = {"read": 0}
 
         def progress(stage, done, total):
             if stage == "read":
@@ -49,7 +48,6 @@ class Command(BaseCommand):
             elif stage == "daily" and done == total:
                 bar.set_description("日评价计算")
                 bar.update(1)
-            state[stage] = done
 
         try:
             out = import_files([(str(p), p) for p in paths], fmt=format, user=actor, hour_ending=hour_ending,
