@@ -199,7 +199,7 @@ def load_demo(log, n: int | None = None, seed: int = 12369):
         c.number = f"tmp-demo-{i}"
         c.save()
         c.number = f"XF{deadlines.local_date(c.received_at):%Y%m%d}{c.pk:06d}"
-        Complaint.objects.filter(pk=c.pk).update(number=c.number)
+        c.save(update_fields=["number"])  # audited, unlike queryset.update()
         prev = ""
         for kind, state, when in steps:
             wf.record_event(c, None, kind, from_state=prev, to_state=state, note="演示数据", time=when)
@@ -226,7 +226,7 @@ def load_demo(log, n: int | None = None, seed: int = 12369):
         rep.number = f"tmp-demo-rep-{k}"
         rep.save()
         rep.number = f"XF{deadlines.local_date(rep.received_at):%Y%m%d}{rep.pk:06d}"
-        Complaint.objects.filter(pk=rep.pk).update(number=rep.number)
+        rep.save(update_fields=["number"])
         wf.record_event(rep, None, EventKind.REGISTER, to_state="registered", note="演示数据", time=when)
         confirmed = k % 2 == 0
         DuplicateLink.objects.create(complaint=rep, original=orig, state="confirmed" if confirmed else "suggested",

@@ -174,7 +174,7 @@ class ComplaintRegisterImporter(Importer):
             c.save()
             if temp:
                 c.number = f"XF{deadlines.local_date(c.received_at):%Y%m%d}{c.pk:06d}"
-                Complaint.objects.filter(pk=c.pk).update(number=c.number)
+                c.save(update_fields=["number"])  # audited, unlike queryset.update()
             check_created(ctx.user, c, "add")
             wf.record_event(c, ctx.user, EventKind.REGISTER, to_state=c.state, note=str(_("由登记台账导入")))
             wf.sync_tasks(c, ctx.user, notify=False)  # imported history: the open step waits, nobody is paged
@@ -184,6 +184,7 @@ class ComplaintRegisterImporter(Importer):
             if c._repeat_of_number:
                 original = by_number.get(c._repeat_of_number) or Complaint.objects.get(number=c._repeat_of_number)
                 DuplicateLink.objects.get_or_create(complaint=c, original=original, defaults={"state": "confirmed"})
-                Complaint.objects.filter(pk=c.pk).update(is_repeat=True, repeat_of=original)
+                c.is_repeat, c.repeat_of = True, original
+                c.save(update_fields=["is_repeat", "repeat_of"])
         statistics.refresh_keys(keys)
         return {"created": len(cleaned)}

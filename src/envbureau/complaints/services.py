@@ -227,7 +227,7 @@ def register(user, complaint: Complaint, *, suggest: bool = True, source_note: s
     c.save()
     if not given_number:
         c.number = _new_number(c)
-        Complaint.objects.filter(pk=c.pk).update(number=c.number)
+        c.save(update_fields=["number"])  # a save, not .update(): the audit log sees the number
     check_created(user, c, "add")
     _event(c, EventKind.REGISTER, user, "", c.state, source_note or c.get_channel_display())
     wf.sync_tasks(c, user)  # 受理 now waits for the office

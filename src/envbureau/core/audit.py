@@ -151,6 +151,21 @@ def record(action: str, instance=None, changes: dict | None = None, *, model_lab
     )
 
 
+def record_batch(action: str, model, pks, changes: dict, note: str = "") -> None:
+    """One entry for a queryset .update() or bulk_create() on an audited model (they send no signals).
+    `changes` says what was set ({field: [old, new]} or {field: new}); the ids written go with it. One row:
+    the entry carries that row's id, so the object's history shows it."""
+    ids = sorted(str(pk) for pk in pks)
+    if not ids:
+        return
+    label = model if isinstance(model, str) else _label(model)
+    one = len(ids) == 1
+    record(action, model_label=label, object_id=ids[0] if one else f"{len(ids)} rows",
+           object_repr=f"{label} #{ids[0]}" if one else f"{label} × {len(ids)}",
+           changes={k: _jsonable(v) if not isinstance(v, list) else [_jsonable(x) for x in v]
+                    for k, v in changes.items()} | ({} if one else {"ids": ids[:1000]}), note=note)
+
+
 @receiver(pre_save, dispatch_uid="envbureau_audit_pre_save")
 def _pre_save(sender, instance, raw=False, **kwargs):
     if raw or not is_audited(sender):
@@ -193,15 +208,47 @@ def _post_delete(sender, instance, **kwargs):
     record("delete", instance, {k: [v, None] for k, v in snapshot(instance).items()})
 
 
+def _m2m_side(instance, sender, reverse: bool):
+    """(name, manager) of the relation behind `sender` (the through model) as seen from `instance`."""
+    if not reverse:
+        for f in instance._meta.many_to_many:
+            if f.remote_field.through is sender:
+                return f.name, getattr(instance, f.name)
+    for rel in instance._meta.related_objects:
+        if rel.many_to_many and rel.through is sender:
+            return rel.get_accessor_name(), getattr(instance, rel.get_accessor_name())
+    return sender.__name__, None
+
+
 @receiver(m2m_changed, dispatch_uid="envbureau_audit_m2m")
-def _m2m(sender, instance, action, model, pk_set, **kwargs):
-    if action not in {"post_add", "post_remove", "post_clear"} or not is_audited(type(instance)):
+def _m2m(sender, instance, action, model, pk_set, reverse=False, **kwargs):
+    if action not in {"pre_clear", "pre_remove", "post_add", "post_remove", "post_clear"} \
+            or not is_audited(type(instance)):
         return
-    field_name = next(
-        (f.name for f in instance._meta.many_to_many if f.remote_field.through is sender), sender.__name__
-    )
-    verb = {"post_add": "added", "post_remove": "removed", "post_clear": "cleared"}[action]
-    record("update", instance, {field_name: {verb: sorted(pk_set or [])}})
+    name, manager = _m2m_side(instance, sender, reverse)
+    if action == "pre_remove":
+        # remove() reports the ids asked for, linked or not: keep only those really linked.
+        linked = set(manager.filter(pk__in=pk_set).values_list("pk", flat=True)) if manager is not None else pk_set
+        instance._eb_audit_removing = sorted(linked)
+        return
+    if action == "post_remove":
+        pks, instance._eb_audit_removing = getattr(instance, "_eb_audit_removing", []), []
+        if pks:
+            record("update", instance, {name: {"removed": pks}})
+        return
+    if action == "pre_clear":
+        # clear() tells no ids afterwards: note them now so the entry says what was removed.
+        instance._eb_audit_cleared = sorted(manager.values_list("pk", flat=True)) if manager is not None else []
+        return
+    if action == "post_clear":
+        pks = getattr(instance, "_eb_audit_cleared", [])
+        instance._eb_audit_cleared = []
+        if not pks:
+            return  # nothing was linked: nothing changed
+        record("update", instance, {name: {"removed": pks}}, note="cleared")
+        return
+    if pk_set:  # add() leaves out links that already exist
+        record("update", instance, {name: {"added": sorted(pk_set)}})
 
 
 def history(obj) -> models.QuerySet:

@@ -52,9 +52,12 @@ class Jurisdiction(models.Model):
         super().save(*args, **kwargs)
         if old_path and old_path != self.path:
             # Moving a node moves its subtree: rewrite the descendants' prefixes.
+            from .audit import record_batch
+
             for child in Jurisdiction.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                child.path = self.path + child.path[len(old_path):]
+                before, child.path = child.path, self.path + child.path[len(old_path):]
                 Jurisdiction.objects.filter(pk=child.pk).update(path=child.path)
+                record_batch("update", Jurisdiction, [child.pk], {"path": [before, child.path]})
 
     @property
     def depth(self) -> int:

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import importing, lockout
+from . import audit, importing, lockout
 from .clientip import client_ip
 from .excel import FileFormatError, xlsx_response
 from .filters import AuditFilter
@@ -254,6 +254,7 @@ def import_upload(request, kind):
                 for chunk in upload.chunks():
                     f.write(chunk)
             ImportJob.objects.filter(pk=job.pk).update(stored_file=str(stored))
+            audit.record_batch("update", ImportJob, [job.pk], {"stored_file": [None, str(stored)]})
             lang = translation.get_language() or settings.LANGUAGE_CODE
             if upload.size >= settings.ENVBUREAU.get("IMPORT_BACKGROUND_BYTES", 1 << 20):
                 _start_background(run_job, job.pk, request.user.pk, lang, client_ip(request), False)
@@ -360,6 +361,8 @@ def run_job(job_id: int, user_id: int, language: str, remote_addr=None, commit: 
     result_data, errors = json.loads(json.dumps(result_data, default=str)), json.loads(json.dumps(errors, default=str))
     ImportJob.objects.filter(pk=job_id).update(status=status, result=result_data, errors=errors, stored_file=stored,
                                                total_rows=total)
+    audit.record_batch("update", ImportJob, [job_id], {"status": status, "total_rows": total,
+                                                       "errors": len(errors or [])})
 
 
 def commit_job(job_id: int, user_id: int, language: str, remote_addr=None) -> None:
@@ -393,6 +396,8 @@ def import_job(request, pk):
         # and a job with errors (status failed) is never committed.
         claimed = ImportJob.objects.filter(pk=job.pk, status="validated").exclude(stored_file="") \
             .update(status="running")
+        if claimed:
+            audit.record_batch("update", ImportJob, [job.pk], {"status": ["validated", "running"]})
         if not claimed:
             messages.error(request, _("该导入任务不能提交"))
             return redirect("core:import-job", pk=job.pk)

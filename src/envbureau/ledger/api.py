@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.response import Response
 
+from envbureau.core import audit
 from envbureau.core.api import PublicReadOnlyViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
 from envbureau.core.documents.api import DocumentActionsMixin
 from envbureau.core.kit_api import TimelineSerializer
@@ -242,7 +243,10 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path="mark-read")
     def mark_read(self, request):
         with transaction.atomic():
-            n = self.get_queryset().filter(read_at__isnull=True).update(read_at=timezone.now())
+            qs = self.get_queryset().filter(read_at__isnull=True)
+            ids, now = list(qs.values_list("pk", flat=True)), timezone.now()
+            n = qs.filter(pk__in=ids).update(read_at=now)
+            audit.record_batch("update", Notification, ids, {"read_at": [None, now]})
         return Response({"marked": n})
 
 

@@ -36,6 +36,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from envbureau.core import audit
 from envbureau.core import workflow as wf
 from envbureau.core.models import Jurisdiction, RoleAssignment
 from envbureau.core.permissions import CRUD, code_matches, has_perm
@@ -315,6 +316,7 @@ def _assign_code(problem: Problem) -> None:
     if not problem.code:
         problem.code = f"WT{problem.received_on:%Y}-{problem.pk:06d}"
         Problem.objects.filter(pk=problem.pk).update(code=problem.code)
+        audit.record_batch("update", Problem, [problem.pk], {"code": [None, problem.code]})
 
 
 def _can_create(user, problem: Problem) -> None:
@@ -491,6 +493,7 @@ def h_sign_off(ctx) -> None:
 
 def after_sign_off(ctx) -> None:
     SignOff.objects.filter(pk=ctx.signoff.pk).update(event=ctx.event)
+    audit.record_batch("update", SignOff, [ctx.signoff.pk], {"event_id": [None, ctx.event.pk]})
     _attach(ctx.user, ctx.obj, ctx.event, ctx.files)
 
 
@@ -635,6 +638,7 @@ def run_reminders(today: dt.date | None = None, near_days: int = 7) -> dict:
                                                  deadline__lt=today).update(overdue=True, overdue_since=today)
                 if not claimed:
                     continue
+                audit.record_batch("update", Problem, [pk], {"overdue": [False, True], "overdue_since": [None, today]})
                 p = Problem.objects.select_related("jurisdiction").get(pk=pk)
                 _event(p, None, Verb.OVERDUE, p.state, p.state,
                        note=_("已超过整改时限 %(d)s") % {"d": p.deadline}, data={"deadline": str(p.deadline)})
@@ -653,6 +657,7 @@ def run_reminders(today: dt.date | None = None, near_days: int = 7) -> dict:
                            .exclude(near_notified_for=p.deadline).update(near_notified_for=p.deadline))
                 if not claimed:
                     continue
+                audit.record_batch("update", Problem, [pk], {"near_notified_for": [None, p.deadline]})
                 _event(p, None, Verb.REMIND, p.state, p.state,
                        note=_("整改时限 %(d)s 临近") % {"d": p.deadline}, data={"deadline": str(p.deadline)})
                 out["near"] += 1

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from envbureau.core import audit
 from envbureau.core.audit import history
 from envbureau.core.excel import XLSX, xlsx_response
 from envbureau.core.permissions import has_perm
@@ -252,7 +253,9 @@ def inbox_read(request):
     if request.POST.get("id"):
         qs = qs.filter(pk=request.POST["id"])
     with transaction.atomic():
-        n = qs.update(read_at=timezone.now())
+        ids, now = list(qs.values_list("pk", flat=True)), timezone.now()
+        n = qs.filter(pk__in=ids).update(read_at=now)
+        audit.record_batch("update", "core.notification", ids, {"read_at": [None, now]})
     messages.info(request, _("已标记 %(n)d 条为已读") % {"n": n})
     return redirect(reverse("ledger:inbox"))
 

@@ -79,8 +79,8 @@ def review_values(user, station, start: dt.datetime, end: dt.datetime, pollutant
     check_created(user, review, "change")
     _reapply_masks(station.pk, start, end)
     days, n = _affected(station.pk, start, end)
-    DataReview.objects.filter(pk=review.pk).update(affected_hours=n)
     review.affected_hours = n
+    review.save(update_fields=["affected_hours"])  # a save, not .update(): audited
     if days:
         derived.rebuild(days)
     from envbureau.core import workflow as wf

@@ -205,8 +205,12 @@ class SourcesRegistry:
                 MonitoringPoint.objects.filter(pk=point_id).update(**upd)
                 self._touched[point_id] = now_mono
                 # data arrived: a data-absence condition is over
-                Alarm.objects.filter(point_id=point_id, kind="absence", active=True).update(
-                    active=False, ended_at=point.last_data_at)
+                ended = list(Alarm.objects.filter(point_id=point_id, kind="absence", active=True)
+                             .values_list("pk", flat=True))
+                if ended:
+                    Alarm.objects.filter(pk__in=ended).update(active=False, ended_at=point.last_data_at)
+                    audit.record_batch("update", Alarm, ended,
+                                       {"active": [True, False], "ended_at": [None, point.last_data_at]})
 
         rolled = self._flush_rollups(points, hourly_rows)
         hour_keys = dict.fromkeys(hourly_rows)

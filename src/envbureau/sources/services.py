@@ -217,7 +217,9 @@ def apply_declaration(decl: Declaration) -> dict:
     end_day = timezone.localtime(decl.end).date()
     n_d = PointDaily.objects.filter(day_q, day__gte=start_day, day__lt=end_day).update(declared=True, declaration=decl)
     aq = decl.covers_q(point_field="point", time_field="started_at")
-    n_a = Alarm.objects.filter(aq, declared=False).update(declared=True, declaration=decl)
+    alarm_ids = list(Alarm.objects.filter(aq, declared=False).values_list("pk", flat=True))
+    n_a = Alarm.objects.filter(pk__in=alarm_ids).update(declared=True, declaration=decl)
+    audit.record_batch("update", Alarm, alarm_ids, {"declared": [False, True], "declaration_id": [None, decl.pk]})
     return {"hourly": n_h, "daily": n_d, "alarms": n_a}
 
 
