@@ -5,7 +5,6 @@ absence alarm only when longer than the threshold."""
 import datetime as dt
 
 from boundary import three
-
 from envbureau.sources import alarms
 from envbureau.sources.models import Alarm, PollutantLimit
 
