@@ -74,7 +74,6 @@ def test_m2m_set_records_what_went_and_what_came(assignment):
 #   "exempt":  the model is not audited (raw high-volume tables, counters); checked below with is_audited;
 #   any other text: why no entry is written, stated here (a reviewer can disagree in one place).
 WRITES = {
-    ("complaints/holidays.py::load", "complaints.holiday"): "record",
     ("complaints/statistics.py::rebuild", "complaints.monthlysummary"): "exempt",
     ("core/documents/services.py::_next_seq", "core.documentcounter"): "exempt",
     ("core/lockout.py::_bump", "core.logincounter"): "exempt",
@@ -113,6 +112,7 @@ WRITES = {
     ("core/notify.py::send_digest", "core.notification"): "kit: digest stamp, to be audited by the kit",
     ("core/workflow.py::sync_tasks", "core.task"): "kit: task bookkeeping, to be audited by the kit",
     ("core/workflow.py::refresh_due", "core.task"): "kit: task bookkeeping, to be audited by the kit",
+    ("core/workflow.py::close_extra_tasks", "core.task"): "kit: task bookkeeping, to be audited by the kit",
 }
 # Receivers that name no model: which model they write.
 RECEIVER_MODEL = {"qs": None, "model.objects": "sources.pointhourly", "self.get_queryset()": "core.notification",
