@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "envbureau.core.middleware.AuditContextMiddleware",
+    "envbureau.core.params.BadParameterMiddleware",
 ]
 
 ROOT_URLCONF = "envbureau.urls"

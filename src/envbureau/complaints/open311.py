@@ -100,8 +100,11 @@ class RequestsView(Open311View):
         if p.get("service_request_id"):
             qs = qs.filter(number__in=[x.strip() for x in p["service_request_id"].split(",")][:100])
         else:
-            end = parse_datetime(p.get("end_date", "")) if p.get("end_date") else timezone.now()
-            start = parse_datetime(p.get("start_date", "")) if p.get("start_date") else end - dt.timedelta(days=90)
+            try:  # parse_datetime raises on a well-formed impossible date (2026-02-30T00:00)
+                end = parse_datetime(p.get("end_date", "")) if p.get("end_date") else timezone.now()
+                start = parse_datetime(p.get("start_date", "")) if p.get("start_date") else end - dt.timedelta(days=90)
+            except ValueError:
+                start = end = None
             if start is None or end is None:
                 return _error(400, "start_date/end_date must be w3c datetimes")
             qs = qs.filter(received_at__gte=start, received_at__lte=end)

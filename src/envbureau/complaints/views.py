@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from envbureau.core.audit import history
 from envbureau.core.excel import xlsx_response
+from envbureau.core.params import year_param
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
@@ -332,7 +333,7 @@ def _period(request):
             start = dt.date.fromisoformat(start_s[:7] + "-01")
             end = dt.date.fromisoformat(end_s[:7] + "-01")
         else:
-            year = int(request.GET.get("year") or today.year)
+            year = year_param(request.GET, default=today.year)
             start, end = dt.date(year, 1, 1), dt.date(year, 12, 1) if year != today.year else today.replace(day=1)
     except ValueError:
         start, end = dt.date(today.year, 1, 1), today.replace(day=1)

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from envbureau.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from envbureau.core.models import Jurisdiction
+from envbureau.core.params import YEARS
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object, restrict
 
@@ -154,7 +155,7 @@ class AirPeriodStatSerializer(serializers.ModelSerializer):
 
 class PeriodStatFilter(df.FilterSet):
     jurisdiction = df.CharFilter(field_name="jurisdiction__code")
-    year = df.NumberFilter(field_name="start", lookup_expr="year")
+    year = df.NumberFilter(field_name="start", lookup_expr="year", min_value=YEARS[0], max_value=YEARS[1])
 
     class Meta:
         model = AirPeriodStat

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from envbureau.core.excel import xlsx_response
 from envbureau.core.models import Jurisdiction
+from envbureau.core.params import int_param, month_param, year_param
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object, restrict
 from envbureau.standards import stats
@@ -72,9 +73,9 @@ def pick_period(request, j) -> A.Period:
             p = A.make_period(start=monday, end=monday + dt.timedelta(days=6))
             return A.Period(p.start, p.end, f"{y}年第{int(w)}周({p.start:%-m月%-d日}～{p.end:%-m月%-d日})")
         last = latest_date(j) if j else None
-        year = int(g.get("year") or (last.year if last else timezone.localdate().year))
-        month = int(g["month"]) if g.get("month") else None
-        quarter = int(g["quarter"]) if g.get("quarter") else None
+        year = year_param(g, default=last.year if last else timezone.localdate().year)
+        month = month_param(g)
+        quarter = int_param(g, "quarter", lo=1, hi=4)
         return clip_to_data(A.make_period(year, month, quarter=quarter), last)
     except (ValueError, TypeError):
         raise Http404 from None

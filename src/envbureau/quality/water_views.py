@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from envbureau.core.models import Jurisdiction
+from envbureau.core.params import int_param, month_param, year_param
 from envbureau.core.scoping import restrict
 from envbureau.standards import water as std_water
 
@@ -31,10 +32,7 @@ def _pick(request, choices, years):
     j = next((c for c in choices if c.code == code), None) if code else (choices[0] if choices else None)
     if code and j is None:
         raise Http404
-    try:
-        year = int(request.GET.get("year") or (years[0] if years else dt.date.today().year))
-    except ValueError:
-        raise Http404 from None
+    year = year_param(request.GET, default=years[0] if years else dt.date.today().year)
     return j, year
 
 
@@ -144,9 +142,8 @@ def water_period(request, year: int) -> A.Period:
     try:
         if g.get("from") or g.get("to"):
             return A.make_period(start=g.get("from"), end=g.get("to"))
-        return A.make_period(year, int(g["month"]) if g.get("month") else None,
-                             quarter=int(g["quarter"]) if g.get("quarter") else None,
-                             half=int(g["half"]) if g.get("half") else None)
+        return A.make_period(year, month_param(g), quarter=int_param(g, "quarter", lo=1, hi=4),
+                             half=int_param(g, "half", lo=1, hi=2))
     except (ValueError, TypeError):
         raise Http404 from None
 

@@ -1,0 +1,144 @@
+"""Hostile query parameters never cause a server error.
+
+Every list endpoint and page of the URL conf (no path arguments, GET) is called with each of its
+query parameters set to hostile values: huge and negative integers, text where a number is
+expected, impossible dates, control characters. Parameters are discovered, not listed: the
+endpoint's filter set (django-filter), the paging parameters, and every `request.GET` /
+`query_params` key the view's module reads. The answer must not be a 5xx; an API 400 must name the
+parameter.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+import time
+
+from django.test import Client
+
+import test_authorization_matrix as matrix
+
+world = matrix.world  # the module-scoped light demo of every app
+
+HOSTILE = ["99999999999999999999999", "-1", "2026-02-30T25:00:00"]  # the last: no date, no integer either
+ALWAYS = ["page", "page_size", "ordering"]
+NOT_INPUT = {"export", "format", "next"}  # fixed choices / redirects, not data filters
+SKIP = ("/admin/", "/static/", "/i18n/", "/jsi18n/", "/accounts/logout/", "/api/schema/", "/api/docs/",
+        "/api/redoc/", "/favicon")
+BUDGET_S = 90
+_KEY = re.compile(r"""(?:GET|query_params|params)(?:\.get|\.getlist|\.__contains__)?\s*[\(\[]\s*["'](\w+)["']""")
+
+
+def _params_of(ep) -> list[str]:
+    cls = getattr(ep.callback, "cls", None)
+    crud = (getattr(ep.callback, "view_initkwargs", None) or {}).get("crud")
+    names = set(ALWAYS) if (cls or crud) else set()  # API lists and generic lists page and sort
+    fs = getattr(cls, "filterset_class", None) or getattr(crud, "filterset_class", None)
+    if fs is not None:
+        names |= set(fs.base_filters)
+    for f in getattr(cls, "filterset_fields", None) or ():
+        names.add(f)
+    for src in _sources(cls or ep.callback):
+        names |= set(_KEY.findall(src))
+    return sorted(names - NOT_INPUT)
+
+
+def _sources(target) -> list[str]:
+    """The view's code (a class, or a function and the decorator wrapping it) and, one level down,
+    the functions of its own module that it calls (e.g. the period picker of the air pages)."""
+    out, seen = [], set()
+
+    def add(obj):
+        code = getattr(obj, "__code__", None)
+        key = code or obj
+        if key in seen:
+            return
+        seen.add(key)
+        try:
+            out.append(inspect.getsource(code or obj))
+        except (OSError, TypeError):
+            pass
+
+    add(target)
+    inner = inspect.unwrap(target) if callable(target) else target
+    add(inner)
+    for cell in getattr(target, "__closure__", None) or ():  # decorator wrappers keep the view in a cell
+        if inspect.isfunction(cell.cell_contents):
+            add(cell.cell_contents)
+    mod = sys.modules.get(getattr(inner, "__module__", ""), None)
+    for src in list(out):
+        for name in set(re.findall(r"\b([a-z_]\w*)\(", src)):
+            fn = getattr(mod, name, None)
+            if inspect.isfunction(fn) and fn.__module__ == getattr(mod, "__name__", None):
+                add(fn)
+    return out
+
+
+def _targets():
+    out = []
+    for ep in matrix.endpoints():
+        if ep.kwargs and ep.kwargs != ["format"]:
+            continue
+        if "format" in ep.kwargs:
+            continue
+        url = ep.build()
+        if url is None or url.startswith(SKIP) or "?" in url or ep.name.endswith(("-add", ":add")):
+            continue
+        out.append((url, ep))
+    return out
+
+
+def test_hostile_query_parameters(world, db):
+    from envbureau.core.models import User
+
+    c = Client(raise_request_exception=False)
+    c.force_login(User.objects.get(username="admin"))
+    targets = _targets()
+    assert len(targets) > 40
+    problems, calls, t0 = [], 0, time.monotonic()
+    for url, ep in targets:
+        accept = {"HTTP_ACCEPT": "application/json"} if ep.is_api else {}
+        for name in _params_of(ep):
+            for value in HOSTILE:
+                calls += 1
+                r = c.get(url, {name: value}, **accept)
+                if r.status_code >= 500:
+                    problems.append(f"{url}?{name}={value!r}: {r.status_code}")
+                elif ep.is_api and r.status_code == 400 and r.get("Content-Type", "").startswith("application/json"):
+                    # The error names a parameter (this one, or one the endpoint requires and was not sent).
+                    fields = (r.json().get("error") or {}).get("fields") or {}
+                    if not fields:
+                        problems.append(f"{url}?{name}={value!r}: 400 naming no parameter: {r.content[:200]!r}")
+        assert time.monotonic() - t0 < BUDGET_S * 3, "fuzz budget exceeded"
+    print(f"{calls} requests over {len(targets)} endpoints in {time.monotonic() - t0:.1f}s")
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+REPORTED = [  # the defects found by hand: each answered 500 before
+    ("/complaints/", "page", "99999999999999999999999"),
+    ("/api/v1/complaints/complaints/", "page", "99999999999999999999999"),
+    ("/sources/alarms/", "enterprise", "99999999999999999999999"),
+    ("/api/v1/sources/alarms/", "point", "99999999999999999999999"),
+    ("/api/v1/sources/outlets/", "enterprise", "99999999999999999999999"),
+    ("/complaints/stats/", "year", "99999999999999999999999"),
+    ("/quality/water/", "year", "-1"),
+    ("/quality/noise/", "year", "-1"),
+    ("/quality/", "month", "13"),
+    ("/api/v1/quality/period-stats/", "year", "-1"),
+    ("/api/v1/public/open311/requests.json", "start_date", "2026-02-30T00:00:00Z"),
+]
+
+
+def test_reported_bad_parameters_answer_400_naming_the_parameter(world, db):
+    from envbureau.core.models import User
+
+    c = Client(raise_request_exception=False)
+    c.force_login(User.objects.get(username="admin"))
+    wrong = []
+    for url, name, value in REPORTED:
+        r = c.get(url, {name: value}, HTTP_ACCEPT="application/json" if url.startswith("/api/") else "text/html")
+        body = r.content.decode("utf-8", "replace")
+        if r.status_code != 400 or (name not in body and "open311" not in url):
+            wrong.append(f"{url}?{name}={value}: {r.status_code} {body[:150]}")
+    assert not wrong, "\n".join(wrong)
