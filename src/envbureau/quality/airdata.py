@@ -32,6 +32,7 @@ from .choices import POLLUTANT_BIT, POLLUTANT_LABELS, POLLUTANTS, UNITS
 
 LOCAL_OFFSET = 8 * 3600  # Asia/Shanghai, no DST since 1991
 MAX_ERRORS = 200
+CHUNK_ROWS = 50_000  # rows read, validated and written at a time: memory stays bounded whatever the file size
 
 PRSA_COLUMNS = {"PM2.5": "pm25", "PM10": "pm10", "SO2": "so2", "NO2": "no2", "CO": "co", "O3": "o3"}
 # Standard template (CSV/Excel): header label → key; also accepts the keys themselves.
@@ -170,15 +171,32 @@ def _epochs_local(ts: pd.Series) -> np.ndarray:
 
 def parse_prsa(data: bytes | str | Path, lookup: dict, errors: Errors, file: str = "") -> Batch:
     """Adapter for the UCI Beijing PRSA files: year,month,day,hour (hour starting, UTC+8), CO µg/m³."""
+    return Batch.concat(list(iter_prsa(data, lookup, errors, file, chunk_rows=10**9)))
+
+
+def iter_prsa(data, lookup: dict, errors: Errors, file: str = "", chunk_rows: int = 0):
+    """PRSA file → Batches of at most chunk_rows rows (row numbers as in the file)."""
     src = io.BytesIO(data) if isinstance(data, bytes) else data
-    df = pd.read_csv(src, compression="infer" if not isinstance(data, bytes) else None,
-                     dtype={"station": str, "wd": str}, na_values=["NA", ""], keep_default_na=False)
+    reader = pd.read_csv(src, compression="infer" if not isinstance(data, bytes) else None,
+                         dtype={"station": str, "wd": str}, na_values=["NA", ""], keep_default_na=False,
+                         chunksize=chunk_rows or CHUNK_ROWS)
+    first = 2  # line 1 is the header
+    for df in reader:
+        b = _prsa_frame(df, first, lookup, errors, file)
+        first += len(df)
+        if b is None:
+            return
+        yield b
+
+
+def _prsa_frame(df: pd.DataFrame, first: int, lookup: dict, errors: Errors, file: str) -> Batch | None:
     missing = [c for c in ("year", "month", "day", "hour", "station", *PRSA_COLUMNS) if c not in df.columns]
     if missing:
         errors.total += 1
         errors.items.append({"file": file, "row": 1, "column": "、".join(missing), "message": _("缺少列")})
-        return Batch.concat([])
-    rownums = np.arange(len(df)) + 2  # line 1 is the header
+        return None
+    df = df.reset_index(drop=True)
+    rownums = np.arange(len(df)) + first
     df = df.rename(columns=PRSA_COLUMNS)
     parts = {k: pd.to_numeric(df[k], errors="coerce") for k in ("year", "month", "day", "hour")}
     ts = pd.to_datetime(pd.DataFrame({"year": parts["year"], "month": parts["month"], "day": parts["day"]}),
@@ -230,7 +248,36 @@ def local_times(raw: pd.Series) -> pd.Series:
 
 def parse_standard(data: bytes, filename: str, lookup: dict, errors: Errors, *, hour_ending: bool = False) -> Batch:
     """The platform's template: 站点编码, 监测时间 (YYYY-MM-DD HH:MM, local), PM2.5 … O3 (CO mg/m³)."""
-    df = read_standard_frame(data, filename)
+    return Batch.concat(list(iter_standard(data, filename, lookup, errors, hour_ending=hour_ending,
+                                           chunk_rows=10**9)))
+
+
+def iter_standard(data: bytes | Path, filename: str, lookup: dict, errors: Errors, *, hour_ending: bool = False,
+                  chunk_rows: int = 0):
+    """Template file → Batches of at most chunk_rows rows. CSV (also .gz) is read in chunks straight from
+    the file; Excel is read whole (a sheet holds at most ~1 M rows) and then cut into chunks."""
+    n = chunk_rows or CHUNK_ROWS
+    name = filename.lower()
+    if name.endswith((".xlsx", ".xlsm")):
+        raw = data if isinstance(data, bytes) else Path(data).read_bytes()
+        whole = read_standard_frame(raw, filename)
+        frames = (whole.iloc[i: i + n] for i in range(0, max(len(whole), 1), n))
+    else:
+        src = io.BytesIO(data) if isinstance(data, bytes) else data
+        frames = pd.read_csv(src, dtype=str, keep_default_na=False, chunksize=n,
+                             compression="gzip" if name.endswith(".gz") else None)
+    first = 2
+    for df in frames:
+        b = _standard_frame(df, first, filename, lookup, errors, hour_ending)
+        first += len(df)
+        if b is None:
+            return
+        yield b
+
+
+def _standard_frame(df: pd.DataFrame, first: int, filename: str, lookup: dict, errors: Errors,
+                    hour_ending: bool) -> Batch | None:
+    df = df.reset_index(drop=True)
     cols = {}
     for c in df.columns:
         key = STANDARD_COLUMNS.get(str(c).split("(")[0].split("（")[0].rstrip("*").strip())
@@ -243,8 +290,8 @@ def parse_standard(data: bytes, filename: str, lookup: dict, errors: Errors, *, 
     if missing:
         errors.total += 1
         errors.items.append({"file": filename, "row": 1, "column": "、".join(missing), "message": _("缺少必填列")})
-        return Batch.concat([])
-    rownums = np.arange(len(df)) + 2
+        return None
+    rownums = np.arange(len(df)) + first
     raw_t = df["time"]
     ts = local_times(raw_t)
     bad_ts = ts.isna().to_numpy().copy()
@@ -409,46 +456,89 @@ def station_days_of(station: np.ndarray, epoch: np.ndarray) -> dict:
 # ---------------------------------------------------------------------------
 # the one entry point used by the CLI, the demo and the web upload of hourly files
 # ---------------------------------------------------------------------------
+class SeenHours:
+    """Which station-hours this import has already read (one bit per station and hour, grown as needed), so a
+    station-hour given twice - in two chunks or two files - is refused in bounded memory (600 stations × 5 years
+    ≈ 26 MB)."""
+
+    def __init__(self):
+        self.spans: dict[int, tuple[int, np.ndarray]] = {}  # station → (first hour, seen flags)
+
+    def check(self, batch: Batch, rownums, errors: Errors, file: str) -> None:
+        if not len(batch):
+            return
+        hour = batch.epoch // 3600
+        order = np.argsort(batch.station, kind="stable")
+        st, hr = batch.station[order], hour[order]
+        cuts = np.nonzero(np.diff(st))[0] + 1
+        dup = np.zeros(len(batch), dtype=bool)
+        for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(st)]):
+            s, h = int(st[a]), hr[a:b]
+            lo, hi = int(h.min()), int(h.max())
+            base, seen = self.spans.get(s, (lo, np.zeros(0, dtype=bool)))
+            new_base = min(base, lo)
+            size = max(base + len(seen), hi + 1) - new_base
+            if new_base != base or size != len(seen):
+                grown = np.zeros(size, dtype=bool)
+                grown[base - new_base: base - new_base + len(seen)] = seen
+                base, seen = new_base, grown
+            again = seen[h - base].copy()
+            first = np.zeros(len(h), dtype=bool)
+            first[np.unique(h, return_index=True)[1]] = True  # rows are in file order within a station
+            dup[order[a:b]] = again | ~first
+            seen[h - base] = True
+            self.spans[s] = (base, seen)
+        if dup.any():
+            rn = rownums if rownums is not None else np.arange(len(batch)) + 2
+            errors.add_mask(dup, rn, _("监测时间"), lambda i: _("与前面的行或文件重复(同一站点同一时间 %(t)s)")
+                            % {"t": _fmt_local(int(batch.epoch[i]))}, file)
+
+
+def _merge_days(acc: dict, more: dict) -> None:
+    for s, days in more.items():
+        acc[s] = np.union1d(acc[s], days) if s in acc else days
+
+
 def import_files(files: list[tuple[str, bytes | Path]], *, fmt: str = "auto", user=None, hour_ending: bool = False,
-                 progress=None, rebuild: bool = True, source: str = "import") -> dict:
-    """Validate every row of every file; if all are valid, write them all in one transaction and
-    rebuild the derived results of the station-days that changed. Raises ImportFailed otherwise."""
+                 progress=None, rebuild: bool = True, source: str = "import", chunk_rows: int = 0) -> dict:
+    """Read, validate and write every file in chunks of ``chunk_rows`` rows (bounded memory), all in one
+    transaction: if any row of any file is invalid, nothing is written (the batch is all the files of one call)
+    and ImportFailed lists the errors. Then rebuild the derived results of the station-days that changed,
+    window by window. ``progress(stage, done, total)``: "rows" after each chunk (total None), then "daily"."""
     from . import derived
 
     lookup = station_lookup(user)
     errors = Errors()
-    batches, total_rows = [], 0
-    for i, (name, data) in enumerate(files):
-        f = fmt
-        if f == "auto":
-            f = "prsa" if Path(name).name.upper().startswith("PRSA_") else "standard"
-        if f == "prsa":
-            b = parse_prsa(data, lookup, errors, Path(name).name)
-        else:
-            raw = data if isinstance(data, bytes) else Path(data).read_bytes()
-            b = parse_standard(raw, Path(name).name, lookup, errors, hour_ending=hour_ending)
-        rn = getattr(b, "rownums", None)
-        check_duplicates(b, errors, rn, Path(name).name)
-        plausibility.check_batch(b, errors, rn, Path(name).name, int(now().timestamp()))
-        total_rows += len(b)
-        batches.append(b)
-        if progress:
-            progress("read", i + 1, len(files))
-    batch = Batch.concat(batches)
-    if len(batches) > 1 and not errors:
-        # duplicates across files (the same station-hour in two files)
-        key = batch.station * 10**11 + batch.epoch
-        u, counts = np.unique(key, return_counts=True)
-        if (counts > 1).any():
-            errors.total += int((counts > 1).sum())
-            for k in u[counts > 1][:MAX_ERRORS]:
-                errors.items.append({"file": "", "row": None, "column": _("监测时间"),
-                                     "message": _("多个文件含同一站点同一时间 %(t)s") % {"t": _fmt_local(int(k % 10**11))}})
-    if errors:
-        raise ImportFailed(errors.items, errors.total)
+    seen = SeenHours()
+    res = WriteResult()
+    total_rows = 0
+    now_epoch = int(now().timestamp())
     with audit.audit_context(source, actor=user, note="import_air"):
         with transaction.atomic():
-            res = write_batch(batch)
+            for name, data in files:
+                f = fmt
+                if f == "auto":
+                    f = "prsa" if Path(name).name.upper().startswith("PRSA_") else "standard"
+                short = Path(name).name
+                if f == "prsa":
+                    chunks = iter_prsa(data, lookup, errors, short, chunk_rows)
+                else:
+                    chunks = iter_standard(data, short, lookup, errors, hour_ending=hour_ending, chunk_rows=chunk_rows)
+                for b in chunks:
+                    rn = getattr(b, "rownums", None)
+                    seen.check(b, rn, errors, short)
+                    plausibility.check_batch(b, errors, rn, short, now_epoch)
+                    total_rows += len(b)
+                    if not errors:  # after the first error only validate, so every error is reported
+                        r = write_batch(b)
+                        res.inserted += r.inserted
+                        res.updated += r.updated
+                        res.unchanged += r.unchanged
+                        _merge_days(res.station_days, r.station_days)
+                    if progress:
+                        progress("rows", total_rows, None)
+            if errors:
+                raise ImportFailed(errors.items, errors.total)  # rolls the whole call back
             if progress:
                 progress("write", 1, 1)
             rebuilt = {}
@@ -457,8 +547,7 @@ def import_files(files: list[tuple[str, bytes | Path]], *, fmt: str = "auto", us
             audit.record("create", model_label="quality.airhourly", object_id="import",
                          object_repr=_("导入空气小时数据 %(n)s 行") % {"n": total_rows},
                          changes={"files": [Path(n).name for n, _d in files], **res.as_dict(), "rebuilt": rebuilt})
-    out = {"rows": total_rows, **res.as_dict(), "rebuilt": rebuilt}
-    return out
+    return {"rows": total_rows, **res.as_dict(), "rebuilt": rebuilt}
 
 
 def now():

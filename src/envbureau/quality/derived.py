@@ -241,14 +241,32 @@ def rebuild_period_stats(jurisdiction_ids: list[int], d0: int, d1: int) -> int:
     return n
 
 
+REBUILD_WINDOW_DAYS = 31  # days rebuilt at a time: the hourly block in memory is stations × 31 × 24 values
+
+
 def rebuild(station_days: dict[int, np.ndarray], progress=None) -> dict:
-    """Station daily, then jurisdiction daily, for the affected station-days."""
-    n_station, d0, d1 = rebuild_station_daily(station_days)
-    if progress:
-        progress("daily", 1, 2)
-    n_city = rebuild_jurisdiction_daily(list(station_days), d0, d1)
-    if progress:
-        progress("daily", 2, 2)
+    """Station daily, then jurisdiction daily, for the affected station-days, window by window of days so
+    memory does not grow with the length of the import (only windows holding a touched day are rebuilt)."""
+    n_station = n_city = 0
+    if not station_days:
+        return {"station_days": 0, "jurisdiction_days": 0}
+    d_lo = int(min(int(np.min(v)) for v in station_days.values()))
+    d_hi = int(max(int(np.max(v)) for v in station_days.values()))
+    windows = range(d_lo, d_hi + 1, REBUILD_WINDOW_DAYS)
+    for k, w0 in enumerate(windows):
+        w1 = w0 + REBUILD_WINDOW_DAYS - 1
+        part = {}
+        for s, days in station_days.items():
+            days = np.asarray(days)
+            inside = days[(days >= w0) & (days <= w1)]
+            if len(inside):
+                part[s] = inside
+        if part:
+            n, d0, d1 = rebuild_station_daily(part)
+            n_station += n
+            n_city += rebuild_jurisdiction_daily(list(part), d0, d1)
+        if progress:
+            progress("daily", k + 1, len(windows))
     return {"station_days": n_station, "jurisdiction_days": n_city}
 
 
@@ -264,7 +282,7 @@ def rebuild_all() -> dict:
     sd = {}
     for s, a, b in spans:
         a, b = (int(a) + LOCAL_OFFSET) // 86400, (int(b) + LOCAL_OFFSET) // 86400
-        sd[int(s)] = np.array([a, b])
+        sd[int(s)] = np.arange(a, b + 1)  # every day: rebuild() works on the windows holding touched days
     if sd:
         out = rebuild(sd)
     return out

@@ -1,7 +1,7 @@
 """envbureau import_air FILE… [--format prsa|standard|auto] [--hour-ending] [--user U]
 
-Validates every row of every file (row/column messages), then writes all of them in one
-transaction or none, and rebuilds the derived daily results of the station-days that changed.
+Reads, validates and writes the files in chunks (bounded memory), all in one transaction: if any
+row is invalid nothing is written (row/column messages); and rebuilds the derived daily results of the station-days that changed.
 Re-importing the same files changes nothing.
 """
 
@@ -36,18 +36,14 @@ class Command(BaseCommand):
 
             if not has_perm(actor, "quality.add"):
                 raise CommandError(f"{actor} may not import quality data")
-        bar = tqdm(total=len(paths) + 2, unit="step", desc="import_air", disable=opts.get("verbosity", 1) == 0)
+        # progress per row read (validated and written in chunks), then per window of derived days
+        bar = tqdm(unit="行", desc="读取/校验/写入", disable=opts.get("verbosity", 1) == 0)
 
         def progress(stage, done, total):
-            if stage == "read":
-                bar.set_description(f"读取/校验 {done}/{total}")
-                bar.update(1)
-            elif stage == "write":
-                bar.set_description("写入")
-                bar.update(1)
-            elif stage == "daily" and done == total:
-                bar.set_description("日评价计算")
-                bar.update(1)
+            if stage == "rows":
+                bar.update(done - bar.n)
+            elif stage == "daily":
+                bar.set_description(f"日评价计算 {done}/{total}")
 
         try:
             out = import_files([(str(p), p) for p in paths], fmt=format, user=actor, hour_ending=hour_ending,
