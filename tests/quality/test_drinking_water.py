@@ -76,7 +76,14 @@ def test_headline_prints_the_water_sentences(drinking, client_for):
     for day in range(1, 32):  # the headline page is reached through the air results
         CityDaily.objects.create(jurisdiction=dc, date=dt.date(2016, 3, day), pm25=30.0, pm10=60.0, so2=10.0,
                                  no2=30.0, co=0.8, o3_8h=80.0, o3_1h=100.0, rules="2012", n_stations=1)
+    from envbureau.quality.models import Target
+
+    Target.objects.create(jurisdiction=dc, year=2016, indicator="water_class3_share", value=50)       # equal: met
+    Target.objects.create(jurisdiction=dc, year=2016, indicator="water_class3_share", section_scope="county",
+                          value=50.1)
     html = client_for("leader").get("/quality/headline/?j=110101&year=2016&month=3").content.decode()
+    assert "Ⅰ～Ⅲ类断面比例(%)目标50(本期50)(已完成)" in html
+    assert "县控及以上断面Ⅰ～Ⅲ类断面比例(%)目标50.1(本期50)(未完成)" in html
     # S-D1 Ⅳ, S-D2 Ⅱ (both 县控, target Ⅲ): Ⅰ–Ⅲ 1 of 2, Ⅰ–Ⅱ 1 of 2, 劣Ⅴ none, 1 meets its target
     assert "2016年3月，东城区全部断面2个，Ⅰ～Ⅲ类比例50.0%，其中Ⅰ～Ⅱ类比例50.0%；劣Ⅴ类比例0.0%；断面达标率50.0%。" in html
     assert "县级及以上集中式饮用水水源地1个，水质达标率66.7%(按每次采样评价)。" in html

@@ -705,18 +705,30 @@ def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, s
                      "监测数据超阈值等自动预警另计")])
     targets = Target.objects.filter(jurisdiction=j, year=period.start.year)
     parts = []
+    water_memo: dict = {}
     for t in targets:
         key = TARGET_SOURCE.get(t.indicator)
-        if key is None:
+        value, basis = r.get(key) if key else None, ""
+        if key is None and (t.indicator in WATER_TARGET_SOURCE or t.indicator == "drinking_compliance"):
+            from .water import assess_water
+
+            scope = t.section_scope or None
+            if scope not in water_memo:
+                water_memo[scope] = assess_water(j, period, scope=scope)
+            w = water_memo[scope]
+            value = w["drinking"]["rate"] if t.indicator == "drinking_compliance" else w[WATER_TARGET_SOURCE[t.indicator]]
+            basis = f"(本期{value:g})" if value is not None else ""
+        elif key is None:
             continue
-        value, basis = r.get(key), ""
-        if t.basis == "county_mean":
+        elif t.basis == "county_mean":
             value, n = county_mean(j, period, key)
             basis = f"({n}个区县平均{A.fmt(value, key)})"
         ok = target_met(value, t)
         if ok is None:
             continue
-        parts.append(f"{t.get_indicator_display().rstrip(' ≤≥')}目标{t.value:g}{basis}{'(已完成)' if ok else '(未完成)'}")
+        scope_label = t.get_section_scope_display() if t.section_scope else ""
+        parts.append(f"{scope_label}{t.get_indicator_display().rstrip(' ≤≥')}目标{t.value:g}{basis}"
+                     f"{'(已完成)' if ok else '(未完成)'}")
     if parts:
         out.append([("目标任务：" + "；".join(parts) + ("(本期非全年,仅供参考)" if period.days < 365 else "") + "。", None, "")])
     out.append([(f"评价依据：{'；'.join(f'{k} {v}天' for k, v in r['rules'].items())}；{r['limits']}；"
