@@ -42,7 +42,8 @@ DECLARED_MATRIX = ["tests/test_authorization_matrix.py::test_declared_rows_per_r
 # module name -> (files to mutate, test files or folders that exercise them). Keep the test lists to the
 # fast files that target the module: mutmut runs, per mutant, only those of them that reach the mutated code.
 MODULES: dict[str, tuple[list[str], list[str]]] = {
-    "core.scoping": ([S + "core/scoping.py"], DECLARED_MATRIX + ["tests/core/test_scoping_rules.py"]),
+    "core.scoping": ([S + "core/scoping.py"],
+                     DECLARED_MATRIX + ["tests/core/test_scoping_rules.py", "tests/test_authorization_writes.py"]),
     "core.permissions": ([S + "core/permissions.py"],
                          DECLARED_MATRIX + ["tests/core/test_scoping_rules.py", "tests/core/test_security.py"]),
     "core.audit": ([S + "core/audit.py"],

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from envbureau.ledger import services
 from envbureau.ledger.choices import State
+from pagecheck import shows
 
 
 def client(user):
@@ -80,11 +81,13 @@ def test_api_create_and_patch(actors):
 def test_pages_render_and_actions(actors, chain, make_problem, evidence):
     p = make_problem()
     mgr = client(actors["mgr"])
-    for url in ("/ledger/problems/", "/ledger/problems/add/", f"/ledger/problems/{p.pk}/", "/ledger/statistics/",
-                "/ledger/inbox/", "/ledger/chains/", f"/ledger/chains/{chain.pk}/", "/ledger/chain-steps/add/",
-                f"/ledger/problems/{p.pk}/edit/", f"/ledger/problems/{p.pk}/do/assign/",
-                "/ledger/statistics/?source=central_oversight&batch=中央"):
-        assert mgr.get(url).status_code == 200, url
+    shows(mgr, {"/ledger/problems/": p.code, "/ledger/problems/add/": "<title>登记问题 ·",
+                f"/ledger/problems/{p.pk}/": p.title, "/ledger/statistics/": "<title>整改统计 ·",
+                "/ledger/inbox/": "<title>我的提醒 ·", "/ledger/chains/": chain.name,
+                f"/ledger/chains/{chain.pk}/": "区级验收", "/ledger/chain-steps/add/": "新增 · 验收步骤",
+                f"/ledger/problems/{p.pk}/edit/": f"编辑问题 · {p.code}",
+                f"/ledger/problems/{p.pk}/do/assign/": f"交办 · {p.code}",
+                "/ledger/statistics/?source=central_oversight&batch=中央": "<title>整改统计 ·"})
     detail = mgr.get(f"/ledger/problems/{p.pk}/").content.decode()
     assert f"/ledger/problems/{p.pk}/do/assign/" in detail and "do/close_out" not in detail
     r = mgr.post(f"/ledger/problems/{p.pk}/do/assign/", {"responsible_units": "东城区生态环境局", "note": "x"})

@@ -3,6 +3,7 @@
 import pytest
 
 from envbureau.sources.models import Alarm, Declaration, Enterprise, MonitoringPoint, PointHourly, UnknownMN
+from pagecheck import XLSX, api_count_at_least, shows
 
 
 @pytest.fixture
@@ -37,14 +38,16 @@ def test_pages_render(demo, client_for):
     a = Alarm.objects.first()
     d = Declaration.objects.first()
     u = UnknownMN.objects.create(mn="STRAY01")
-    for url in ["/sources/enterprises/", f"/sources/enterprises/{e.pk}/", "/sources/board/", f"/sources/points/{p.pk}/",
-                "/sources/alarms/", f"/sources/alarms/{a.pk}/", "/sources/declarations/", "/sources/declarations/add/",
-                f"/sources/declarations/{d.pk}/", "/sources/unknown-mns/", f"/sources/unknown-mns/{u.pk}/bind/",
-                "/sources/gateway/", "/sources/outlets/", "/sources/points/", "/sources/limits/",
-                f"/sources/enterprises/{e.pk}/edit/", "/sources/enterprises/add/", "/sources/enterprises/?export=xlsx",
-                "/sources/board/?export=xlsx", "/api/v1/sources/alarms/", "/api/v1/sources/hourly/"]:
-        r = c.get(url)
-        assert r.status_code == 200, url
+    shows(c, {"/sources/enterprises/": e.name, f"/sources/enterprises/{e.pk}/": e.name, "/sources/board/": p.name,
+              f"/sources/points/{p.pk}/": p.name, "/sources/alarms/": "<title>在线监控报警 ·",
+              f"/sources/alarms/{a.pk}/": f"报警 #{a.pk}", "/sources/declarations/": "<title>异常申报 ·",
+              "/sources/declarations/add/": "提交异常申报", f"/sources/declarations/{d.pk}/": f"异常申报 #{d.pk}",
+              "/sources/unknown-mns/": "STRAY01", f"/sources/unknown-mns/{u.pk}/bind/": "绑定 MN STRAY01",
+              "/sources/gateway/": "<title>数据网关运行 ·", "/sources/outlets/": "<title>排放口 ·",
+              "/sources/points/": p.name, "/sources/limits/": "<title>排放限值 ·",
+              f"/sources/enterprises/{e.pk}/edit/": "编辑 · 企业档案", "/sources/enterprises/add/": "新增 · 企业档案",
+              "/sources/enterprises/?export=xlsx": XLSX, "/sources/board/?export=xlsx": XLSX,
+              "/api/v1/sources/alarms/": api_count_at_least(1), "/api/v1/sources/hourly/": api_count_at_least(1)})
     html = c.get(f"/sources/points/{p.pk}/").content.decode()
     assert "vendor/echarts/echarts.min.js" in html and "cdn" not in html.lower()
 
