@@ -25,6 +25,16 @@ def test_new_air_target_indicators(client_for, beijing_slice):
     for ind in ("pm10_mean", "no2_mean", "o3_8h_p90"):
         assert got[ind]["current"] == own[ind] and got[ind]["status"] == "目前达到目标", ind
     assert got["composite_index"]["status"] == "目前未达目标"
+    # the same progress in the API and the CLI
+    api = {t["indicator"]: t for t in c.get("/api/v1/quality/assessment/?jurisdiction=110000&year=2015").json()["targets"]}
+    assert api["pm10_mean"]["current"] == own["pm10_mean"] and api["composite_index"]["status"] == "目前未达目标"
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("assess", "air", "--jurisdiction", "110000", "--year", "2015", stdout=out)
+    assert f"目标: PM10平均浓度(微克/立方米) ≤ {own['pm10_mean']:g}" in out.getvalue() and "目前达到目标" in out.getvalue()
 
 
 @pytest.mark.parametrize("delta, status", [(-1, "目前未达目标"), (0, "目前达到目标"), (1, "目前达到目标")])

@@ -381,7 +381,11 @@ class AssessmentView(APIView):
         basis = q.get("change_basis") or "unrounded"
         if basis not in CHANGE_BASES:
             raise ValidationError({"change_basis": "unrounded or reported"})
-        return Response(assess_air(j, period, precision=precision, change_basis=basis))
+        from .views import target_rows
+
+        out = assess_air(j, period, precision=precision, change_basis=basis)
+        out["targets"] = target_rows(j, period.start.year)  # progress of the year's targets, year to date
+        return Response(out)
 
 
 class WaterAssessmentView(APIView):

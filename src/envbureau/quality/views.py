@@ -364,6 +364,13 @@ def target_progress(j, year, air_only: bool = False, memo=None) -> list[dict]:
     return out
 
 
+def target_rows(j, year) -> list[dict]:
+    """target_progress as plain values (API and CLI)."""
+    keys = ("label", "value", "current", "previous", "projected", "status", "period", "projection_text")
+    return [{"indicator": g["target"].indicator, "section_scope": g["target"].section_scope,
+             "basis": g["target"].basis, **{k: g.get(k) for k in keys}} for g in target_progress(j, year)]
+
+
 def projection(j, year, end: dt.date, memo=None) -> dict | None:
     """A projection, stated as such: this year's days to date plus last year's remaining days, assessed
     as one year (assumes the rest of the year repeats last year)."""

@@ -53,6 +53,9 @@ class Command(BaseCommand):
 
             result = assess_air(j, period, compare=not opts.get("no_compare"), precision=opts.get("precision") or 0,
                                 change_basis=opts.get("change_basis") or "unrounded")
+            from envbureau.quality.views import target_rows
+
+            result["targets"] = target_rows(j, period.start.year)
             text = None if json else air_table(result)
         elif medium == "registry":
             from envbureau.quality.registry import REGISTRY_LABELS, commissioned
@@ -112,6 +115,9 @@ def air_table(r: dict) -> str:
                  + f"  无有效AQI {r['days_without_aqi']}")
     for key, why in r.get("reasons", {}).items():
         lines.append(f"— {key}: {why}")
+    for t in r.get("targets") or []:
+        cur = "—" if t["current"] is None else f"{t['current']:g}"
+        lines.append(f"目标: {t['label']} {t['value']:g}，{t.get('period') or ''}{cur}，{t['status']}")
     for p in r.get("peer_ranks") or []:
         lines.append(f"同级排名: {p['text']}(来源: {'；'.join(p['sources'])})")
     if r.get("alerts") is not None:
