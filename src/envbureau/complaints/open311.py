@@ -1,8 +1,11 @@
-"""Open311 GeoReport v2 (JSON) over the public intake and status, so citizen-reporting apps can connect.
+"""Open311 GeoReport v2 over the public intake and status, so citizen-reporting apps can connect.
 
-GET services, GET services/{code}, POST requests (rate-limited like the web form), GET requests,
-GET requests/{id}, GET tokens/{token}. No complainant data is ever returned. A request's description,
-address, point and the reply are returned only with the lookup code given at submission (?query_code=...).
+GET discovery, GET services, GET services/{code}, POST requests (rate-limited like the web form),
+GET requests, GET requests/{id}, GET tokens/{token}; each in JSON (`.json`, the default) or XML
+(`.xml`), refusals in the spec's error format (`[{"code", "description"}]` / `<errors><error>`).
+No complainant data is ever returned. A request's description,
+address, point and the reply are returned only with the lookup code given at submission (the answer's
+`token`, passed back as ?query_code=...).
 Without street boundaries a request with only a point goes to the city level for triage, unless it
 names a district/street code in `jurisdiction_code` (an extension).
 """
@@ -13,14 +16,17 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import permissions
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from envbureau.core.clientip import client_ip
+from envbureau.core.drf import exception_handler as core_exception_handler
 from envbureau.core.models import Jurisdiction
 from envbureau.core.throttling import PublicLookupThrottle
 
@@ -50,24 +56,87 @@ def _error(code, description, status=None, headers=None):
     return Response([{"code": code, "description": str(description)}], status=status or code, headers=headers)
 
 
+# ---- XML (GeoReport v2 documents: a root, one element per item, lists named in the plural) -------
+
+ITEM_TAGS = {"services": "service", "service_requests": "request", "errors": "error", "attributes": "attribute",
+             "values": "value", "endpoints": "endpoint", "formats": "format"}
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _xml(parent, tag, value):
+    from xml.etree import ElementTree as ET
+
+    el = ET.SubElement(parent, tag)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if v is not None:  # XML leaves out what JSON sends as null
+                _xml(el, k, v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _xml(el, ITEM_TAGS.get(tag, "item"), v)
+    else:
+        el.text = _text(value)
+    return el
+
+
+class Open311XMLRenderer(BaseRenderer):
+    media_type = "text/xml"
+    format = "xml"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        from xml.etree import ElementTree as ET
+
+        ctx = renderer_context or {}
+        response, view = ctx.get("response"), ctx.get("view")
+        if response is not None and response.status_code >= 400:
+            root_tag = "errors"
+        else:
+            root_tag = getattr(view, "xml_root", "service_requests")
+        root = ET.Element(root_tag)
+        if isinstance(data, dict):
+            for k, v in data.items():
+                _xml(root, k, v)
+        else:
+            for v in data or ():
+                _xml(root, ITEM_TAGS.get(root_tag, "item"), v)
+        return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _spec_errors(exc, context):
+    """DRF's own refusals (throttled, unparsable body…) in the spec's error format too."""
+    response = core_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "error" in response.data:
+        err = response.data["error"]
+        response.data = [{"code": err.get("status", response.status_code), "description": err.get("message", "")}]
+    return response
+
+
 def _status(c) -> str:
     return "open" if c.state in OPEN_STATES else "closed"
 
 
 def _as_request(c, full=False) -> dict:
+    """The fields the spec lists for a request (those we do not keep are null); description, address and
+    point (the place may be the complainant's home) only for the holder of the lookup code given at submission."""
     d = {
         "service_request_id": c.number, "status": _status(c), "status_notes": c.get_state_display(),
         "service_name": str(SUB_LABELS.get(c.sub_category) or CATEGORY_LABELS.get(c.category, "")),
-        "service_code": c.sub_category or c.category, "agency_responsible": c.jurisdiction.name,
+        "service_code": c.sub_category or c.category,
+        "agency_responsible": c.jurisdiction.name, "service_notice": None,
         "requested_datetime": timezone.localtime(c.received_at).isoformat(),
         "updated_datetime": timezone.localtime(c.state_changed_at).isoformat(),
         "expected_datetime": (dt.datetime.combine(c.finish_due or c.accept_due, dt.time(18))
                               .replace(tzinfo=timezone.get_current_timezone()).isoformat()
                               if (c.finish_due or c.accept_due) else None),
-        "media_url": None,
+        "address_id": None, "zipcode": None, "media_url": None,
     }
     if full:
-        # The place may be the complainant's home: only the holder of the lookup code sees it.
         d.update({"address": c.location, "lat": c.lat, "long": c.lon, "description": c.content})
         if c.reply_text:
             d["status_notes"] = f"{c.get_state_display()}:{c.reply_text}"
@@ -77,14 +146,36 @@ def _as_request(c, full=False) -> dict:
 class Open311View(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
+    renderer_classes = [JSONRenderer, Open311XMLRenderer]
+    xml_root = "service_requests"
+
+    def get_exception_handler(self):
+        return _spec_errors
+
+
+class DiscoveryView(Open311View):
+    xml_root = "discovery"
+
+    def get(self, request, format=None):
+        base = request.build_absolute_uri(request.path).rsplit("/discovery", 1)[0] + "/"
+        changeset = "2026-11-30T00:00:00+08:00"  # when this endpoint's behaviour last changed
+        return Response({
+            "changeset": changeset, "contact": settings.ENVBUREAU.get("OPEN311_CONTACT", "12369"),
+            "key_service": "", "endpoints": [{
+                "specification": "http://wiki.open311.org/GeoReport_v2", "url": base, "changeset": changeset,
+                "type": "production", "formats": ["text/xml", "application/json"]}]})
 
 
 class ServicesView(Open311View):
+    xml_root = "services"
+
     def get(self, request, format=None):
         return Response(service_list())
 
 
 class ServiceDefinitionView(Open311View):
+    xml_root = "service_definition"
+
     def get(self, request, code, format=None):
         if code not in {s["service_code"] for s in service_list()}:
             return _error(404, "service_code not found")
@@ -109,10 +200,14 @@ class RequestsView(Open311View):
                 return _error(400, "start_date/end_date must be w3c datetimes")
             qs = qs.filter(received_at__gte=start, received_at__lte=end)
             if p.get("service_code"):
-                codes = [x.strip() for x in p["service_code"].split(",")]
-                qs = qs.filter(category__in=codes) | qs.filter(sub_category__in=codes)
-            if p.get("status") in ("open", "closed"):
-                qs = qs.filter(state__in=OPEN_STATES) if p["status"] == "open" else qs.exclude(state__in=OPEN_STATES)
+                # A request's service_code is its sub-category, or its category when it has none: match that exactly.
+                codes = [x.strip() for x in p["service_code"].split(",") if x.strip()]
+                qs = qs.filter(Q(sub_category__in=codes) | Q(sub_category="", category__in=codes))
+            statuses = [x.strip() for x in p.get("status", "").split(",") if x.strip()]
+            if any(x not in ("open", "closed") for x in statuses):
+                return _error(400, "status must be open or closed")
+            if len(set(statuses)) == 1:
+                qs = qs.filter(state__in=OPEN_STATES) if statuses[0] == "open" else qs.exclude(state__in=OPEN_STATES)
         return Response([_as_request(c) for c in qs[:1000]])
 
     def post(self, request, format=None):
@@ -155,7 +250,7 @@ class RequestsView(Open311View):
             return _error(429, e, headers={"Retry-After": str(e.wait_seconds)})
         except ValidationError as e:
             return _error(400, "; ".join(e.messages))
-        return Response([{"service_request_id": c.number, "token": c.query_code, "query_code": c.query_code,
+        return Response([{"service_request_id": c.number, "token": c.query_code,
                           "service_notice": "已收到,请凭编号和查询码查询办理进度", "account_id": None}],
                         status=201)
 
