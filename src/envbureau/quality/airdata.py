@@ -499,6 +499,21 @@ def _merge_days(acc: dict, more: dict) -> None:
         acc[s] = np.union1d(acc[s], days) if s in acc else days
 
 
+def mark_for_scan(station_days: dict) -> None:
+    """Hours imported before where the warning scan stands are scanned again next time (from their day)."""
+    from .models import WarningScan
+
+    if not station_days:
+        return
+    day = int(min(int(np.min(v)) for v in station_days.values()))
+    since = dt.datetime.fromtimestamp(day * 86400 - LOCAL_OFFSET, tz=dt.timezone.utc)
+    state = WarningScan.objects.filter(name="air").first()
+    if state is not None and state.scanned_until is not None and since <= state.scanned_until \
+            and (state.dirty_from is None or since < state.dirty_from):
+        state.dirty_from = since
+        state.save(update_fields=["dirty_from"])
+
+
 def import_files(files: list[tuple[str, bytes | Path]], *, fmt: str = "auto", user=None, hour_ending: bool = False,
                  progress=None, rebuild: bool = True, source: str = "import", chunk_rows: int = 0) -> dict:
     """Read, validate and write every file in chunks of ``chunk_rows`` rows (bounded memory), all in one
@@ -541,6 +556,7 @@ def import_files(files: list[tuple[str, bytes | Path]], *, fmt: str = "auto", us
                 raise ImportFailed(errors.items, errors.total)  # rolls the whole call back
             if progress:
                 progress("write", 1, 1)
+            mark_for_scan(res.station_days)
             rebuilt = {}
             if rebuild and res.station_days:
                 rebuilt = derived.rebuild(res.station_days, progress=progress)

@@ -5,5 +5,5 @@ from .air import AirDaily, AirHourly, AirPeriodStat, AirThreshold, CityDaily, Da
 from .alerts import HeavyPollutionAlert  # noqa: F401
 from .noise import NoiseLeq, NoiseStation  # noqa: F401
 from .sites import AirStation  # noqa: F401
-from .targets import PeerFigure, Target, Warning  # noqa: F401
+from .targets import PeerFigure, Target, Warning, WarningScan  # noqa: F401
 from .water import DrinkingWaterSource, SectionPeriodClass, WaterSample, WaterSection  # noqa: F401

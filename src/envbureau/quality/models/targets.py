@@ -112,3 +112,21 @@ class PeerFigure(models.Model):
 
     def __str__(self):
         return f"{self.group} {self.name} {self.start}—{self.end} {self.get_indicator_display()} {self.value:g}"
+
+
+class WarningScan(models.Model):
+    """Where the air warning scan stands: hours up to ``scanned_until`` have been scanned; an import of hours
+    before that sets ``dirty_from`` so the next scan goes back to them (and only to them)."""
+
+    name = models.CharField(_("扫描"), max_length=20, unique=True)
+    scanned_until = models.DateTimeField(_("已扫描至"), null=True, blank=True)
+    dirty_from = models.DateTimeField(_("待重扫起点"), null=True, blank=True)
+
+    audit_exempt = True  # bookkeeping of the scanner, not a record anyone edits
+
+    class Meta:
+        verbose_name = _("预警扫描进度")
+        verbose_name_plural = _("预警扫描进度")
+
+    def __str__(self):
+        return self.name

@@ -1,8 +1,9 @@
 """envbureau scan_warnings [--from DATETIME --to DATETIME] [--stop-hours 6] [--flat-hours 8]
 
 Raises air warnings (hourly values above the configured thresholds, data stops, flat lines) for the
-window (default: the last 24 hours) and water-target warnings for automatic stations; safe to run
-repeatedly (an open warning of the same source is updated, not duplicated)."""
+window - by default only the hours new since the last scan (and hours imported since into earlier days);
+the first scan ever: the last 24 hours - and water-target warnings for automatic stations; safe to run
+repeatedly (an open warning of the same source is updated, not duplicated; an outage stays one warning)."""
 
 import datetime as dt
 
@@ -32,8 +33,8 @@ class Command(BaseCommand):
             return d if d.tzinfo else d.replace(tzinfo=tz)
 
         t1 = parse(end) if end else timezone.now()
-        t0 = parse(start) if start else t1 - dt.timedelta(hours=24)
+        t0 = parse(start) if start else None  # None: what is new since the last scan
         with audit_context("cli", note="scan_warnings"):
             air = scan_air_warnings(t0, t1, stop_hours=stop_hours, flat_hours=flat_hours)
-            water = scan_water_warnings(since=t0)
+            water = scan_water_warnings(since=air["start"])
         self.stdout.write(f"air warnings created: {air['created']}; water warnings created: {water}")
