@@ -56,6 +56,8 @@ def test_bad_length_digits_and_cap():
     kinds = [type(e).__name__ if not isinstance(e, bytes) else "frame" for e in out]
     assert kinds == ["FramingError", "LengthError", "frame"]
     assert out[0].offset == 2
+    assert str(out[0]) == "framing: length field b'81QN' is not 4 decimal digits at offset 2"
+    assert str(out[1]) == "length: declared length 9999 exceeds the cap of 1024 at offset 31"
 
 
 def test_buffer_is_bounded_without_tail():
@@ -113,3 +115,24 @@ def test_garbage_split_across_reads_is_reported_once_and_counted_whole():
     out += s.feed(APPENDIX_A)
     assert [type(e).__name__ if not isinstance(e, bytes) else "frame" for e in out] == ["FramingError", "frame"]
     assert s.garbage_bytes == len(b"hello world again")
+
+
+def test_a_frame_whose_text_holds_a_frame_start_is_kept_whole():
+    inner = build_frame("ST=32;CN=3020;MN=M;CP=&&DataTime=20260101000000;i11001-Info=//报文 ##0012 重发//&&")
+    assert b"##0012" in inner[6:]
+    s = FrameSplitter()
+    assert s.feed(inner + APPENDIX_A) == [inner, APPENDIX_A]
+    assert s.garbage_bytes == 0
+    assert decode(inner).factors["i11001"]["Info"] == "//报文 ##0012 重发//"
+
+
+def test_frames_around_a_run_of_hashes_come_out_once_each():
+    s = FrameSplitter()
+    out = s.feed(UPLOAD_2011 + b"#" * 7 + APPENDIX_A + b"###" + UPLOAD_2051)
+    assert frames_of(out) == [UPLOAD_2011, APPENDIX_A, UPLOAD_2051]
+    assert len(out) == 5 and s.garbage_bytes == 10 and s.pending == 0
+
+
+def test_a_new_splitter_has_nothing_pending():
+    s = FrameSplitter()
+    assert s.pending == 0 and s.garbage_bytes == 0 and s.feed(b"") == []

@@ -509,10 +509,11 @@ class FrameSplitter:
             if early >= 0:
                 pos = self._frame(buf, start, early + 2, out)
                 continue
+            if end <= n and buf[end - 2:end] == b"\r\n":
+                # length and tail agree: a frame, even if its text holds something like "##0012"
+                pos = self._frame(buf, start, end, out)
+                continue
             if end <= nxt:
-                if buf[end - 2:end] == b"\r\n":
-                    pos = self._frame(buf, start, end, out)
-                    continue
                 # the length field understates the frame: end at the next CR LF unless a frame starts first
                 crlf = find(b"\r\n", end - 2, nxt)
                 if crlf >= 0:
