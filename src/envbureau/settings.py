@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "envbureau.sources",
     "envbureau.ledger",
     "envbureau.complaints",
+    "envbureau.enforcement",
 ]
 
 MIDDLEWARE = [

@@ -7,17 +7,19 @@ DEFAULT_ROLES = [
     ("staff", "局机关人员", "staff", ["*.view", "imports.run"]),
     ("ledger_manager", "督察整改管理员", "staff", ["*.view", "ledger.*", "imports.run"]),
     ("complaints_office", "信访办理人员", "staff", ["*.view", "imports.run", "complaints.*"]),
+    ("enforcement_officer", "执法人员", "staff", ["*.view", "imports.run", "enforcement.*"]),
     ("officer", "属地人员(区县/街道)", "officer",
      ["core.view", "quality.view", "quality.handle", "sources.view", "sources.ack_alarm", "ledger.view", "ledger.change", "ledger.rectify",
       "ledger.request_close", "ledger.verify",
-      "complaints.view", "complaints.change", "complaints.handle"]),
-    ("enterprise", "企业用户", "enterprise", ["sources.view", "sources.declare", "ledger.view", "ledger.rectify"]),
+      "complaints.view", "complaints.change", "complaints.handle", "enforcement.view"]),
+    ("enterprise", "企业用户", "enterprise", ["sources.view", "sources.declare", "ledger.view", "ledger.rectify",
+                                           "enforcement.view"]),
 ]
 
 DEFAULT_DEPARTMENTS = [
     ("air", "大气环境科", ["quality"]),
     ("water", "水生态环境科", ["quality"]),
-    ("enforcement", "执法支队", ["sources", "ledger"]),
+    ("enforcement", "执法支队", ["sources", "ledger", "enforcement"]),
     ("monitoring", "监测站", ["quality", "sources"]),
     ("petition", "信访办", ["complaints", "ledger"]),
     ("oversight", "督察办", ["ledger"]),

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnforcementConfig(AppConfig):
+    name = "envbureau.enforcement"
+    label = "enforcement"
+    verbose_name = _("监督执法")
+
+    def ready(self):
+        from envbureau.core import navigation as nav
+        from envbureau.core.permissions import register_permissions
+
+        from . import demo, documents, importers, workflows  # noqa: F401  (demo step, documents, workflows)
+        from .choices import PERMISSION_ACTIONS
+
+        register_permissions("enforcement", _("监督执法"), dict(PERMISSION_ACTIONS))
+        nav.register_section("enforcement", _("监督执法"), 40)
+        nav.register("enforcement", _("执法检查"), "enforcement:inspections-list", "enforcement.view", 30)
+        nav.register("enforcement", _("双随机抽取"), "enforcement:draw-list", "enforcement.view", 31)
+        nav.register("enforcement", _("抽查计划"), "enforcement:plans-list", "enforcement.view", 32)
+        nav.register("enforcement", _("检查对象名录库"), "enforcement:pool-list", "enforcement.view", 33)
+        nav.register("enforcement", _("执法人员名录库"), "enforcement:inspectors-list", "enforcement.view", 34)
+        nav.register("enforcement", _("随机抽查事项清单"), "enforcement:items-list", "enforcement.view", 35)

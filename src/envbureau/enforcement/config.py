@@ -1,0 +1,41 @@
+"""Local parameters of enforcement (regulations.md §0.3: many numbers are provincial).
+
+National defaults below; a deployment overrides any of them in settings.ENVBUREAU["ENFORCEMENT"]
+(e.g. {"yearly_cap": 3, "ratios": {"key": 0.125}}); a draw plan may override the draw parameters again.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+
+DEFAULTS = {
+    # 双随机 (regulations.md §1.4, §1.5, §1.6, §1.7)
+    "ratios": {"key": 0.25, "general": 0.05, "special": 0.25},  # share of the class per period
+    "positive_factor": 0.5,  # positive-list enterprises: ratio × factor (0 = excluded from routine draws)
+    "team_size": 2,  # 行政处罚法 art. 42
+    "yearly_cap": 2,  # routine checks of one enterprise per year (2025 cap; province publishes it)
+    "publish_within_working_days": 20,  # results published (一公开)
+    # Cases (regulations.md §2)
+    "hearing_threshold_org": Decimal("200000"),  # 较大数额 for organisations (Measures art. 89)
+    "hearing_threshold_person": Decimal("5000"),
+    "hearing_threshold_inclusive": False,  # the source says the figure itself is excluded
+    "decision_days": 90,  # 行政处罚法 art. 60, calendar days from filing
+    "filing_days": 15,  # decide whether to file within 15 days of the clue
+    "statement_working_days": 5,  # party asks for a hearing / states within 5 working days
+    "service_working_days": 7,  # serve within 7 working days (art. 61)
+    "payment_days": 15,  # pay within 15 days of receipt (art. 67)
+    "surcharge_rate": Decimal("0.03"),  # 3 % a day, capped at the fine (art. 72)
+    "max_extension_days": 60,  # +30 head approval, +30 collective decision (Measures art. 57)
+}
+
+
+def get(name: str):
+    override = (getattr(settings, "ENVBUREAU", {}) or {}).get("ENFORCEMENT", {}) or {}
+    value = DEFAULTS[name]
+    if name in override:
+        if isinstance(value, dict):
+            return {**value, **override[name]}
+        return type(value)(override[name]) if isinstance(value, Decimal) else override[name]
+    return value

@@ -1,0 +1,60 @@
+"""Writes the first Word templates of enforcement documents (run once; the .docx files are committed).
+Usage: python src/envbureau/enforcement/doc_templates/make_templates.py"""
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+HERE = Path(__file__).parent
+
+
+def _doc(title, rows, closing=""):
+    doc = Document()
+    st = doc.styles["Normal"]
+    st.font.name, st.font.size = "仿宋", Pt(14)
+    st.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋")
+    p = doc.add_paragraph()
+    r = p.add_run("{{ signing_unit }}")
+    r.bold = True
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p = doc.add_paragraph()
+    r = p.add_run(title)
+    r.bold, r.font.size = True, Pt(22)
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p = doc.add_paragraph("{{ number }}")
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for label, name in rows:
+        doc.add_paragraph(f"{label}：{{{{ {name} }}}}")
+    if closing:
+        doc.add_paragraph(closing)
+    p = doc.add_paragraph("{{ signing_unit }}\n{{ issue_date }}")
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return doc
+
+
+TEMPLATES = {
+    "inspection_record.docx": ("现场检查（勘察）笔录", [
+        ("检查编号", "code"), ("被检查单位", "enterprise"), ("属地", "jurisdiction"), ("检查方式", "method"),
+        ("检查来源", "source"), ("检查日期", "inspected_on"), ("执法人员", "team"), ("在场当事人", "party_present"),
+        ("检查情况", "checklist"), ("检查发现", "findings"), ("检查结果", "result")],
+        "执法人员已出示执法证件。当事人核对无误后签名：____________　执法人员签名：____________"),
+    "case_filing.docx": ("立案审批表", [
+        ("案件编号", "code"), ("当事人", "party"), ("统一社会信用代码", "credit_code"), ("案由", "cause"),
+        ("案件来源", "source"), ("违法行为发生日期", "act_date"), ("涉嫌违反的规定", "legal_basis"),
+        ("简要案情", "facts"), ("承办人", "handlers"), ("立案日期", "filed_on")],
+        "承办人意见：建议立案调查。　　负责人审批：____________"),
+    "penalty_decision.docx": ("行政处罚决定书", [
+        ("当事人", "party"), ("统一社会信用代码", "credit_code"), ("住所", "address"), ("案件编号", "code"),
+        ("违法事实及证据", "facts"), ("违反的规定", "violated"), ("处罚依据", "penalty_basis"),
+        ("陈述申辩及听证情况", "statement"), ("自由裁量理由", "discretion"), ("处罚决定", "decision"),
+        ("罚款金额（元）", "fine"), ("履行方式和期限", "payment"), ("救济途径和期限", "remedies")],
+        "逾期不缴纳罚款的，每日按罚款数额的3%加处罚款，加处罚款的数额不超过罚款数额。"),
+}
+
+if __name__ == "__main__":
+    for fname, (title, rows, closing) in TEMPLATES.items():
+        _doc(title, rows, closing).save(HERE / fname)
+        print(fname)

@@ -1,0 +1,72 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import DrawPlan, InspectionItem, Inspector, PoolEnterprise, Recusal
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = InspectionItem
+        fields = ["code", "name", "legal_basis", "body", "method", "item_class", "checklist", "active"]
+
+
+class PoolForm(forms.ModelForm):
+    class Meta:
+        model = PoolEnterprise
+        fields = ["enterprise_id", "name", "credit_code", "jurisdiction", "supervision_class", "special_reason",
+                  "positive_list", "positive_until", "cap_exempt", "excluded"]
+        widgets = {"positive_until": forms.DateInput(attrs={"type": "date"})}
+
+
+class InspectorForm(forms.ModelForm):
+    class Meta:
+        model = Inspector
+        fields = ["name", "badge_no", "user", "department", "jurisdiction", "certified", "active", "specialty"]
+
+
+class RecusalForm(forms.ModelForm):
+    class Meta:
+        model = Recusal
+        fields = ["inspector", "enterprise", "reason", "declared_on", "until"]
+        widgets = {"declared_on": forms.DateInput(attrs={"type": "date"}),
+                   "until": forms.DateInput(attrs={"type": "date"})}
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = DrawPlan
+        fields = ["name", "jurisdiction", "year", "period", "ratio_key", "ratio_general", "ratio_special",
+                  "positive_factor", "team_size", "yearly_cap", "items", "active"]
+
+
+class DrawForm(forms.Form):
+    seed = forms.CharField(label=_("随机种子"), max_length=100, required=False,
+                           help_text=_("公开的随机数(如现场摇号结果);留空则自动生成"))
+    witnesses = forms.CharField(label=_("见证人"), max_length=200, required=False)
+
+
+class InspectionForm(forms.Form):
+    """A non-draw inspection (complaint, alarm, campaign, special action)."""
+
+    source = forms.ChoiceField(label=_("检查来源"))
+    source_ref = forms.CharField(label=_("来源记录"), max_length=100, required=False,
+                                 help_text=_("如 complaints.complaint:12"))
+    enterprise = forms.ModelChoiceField(label=_("被检查企业"), queryset=PoolEnterprise.objects.none())
+    method = forms.ChoiceField(label=_("检查方式"))
+    kind = forms.ChoiceField(label=_("检查类型"))
+    planned_on = forms.DateField(label=_("计划检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    team = forms.ModelMultipleChoiceField(label=_("执法人员(至少2名)"), queryset=Inspector.objects.none())
+    items = forms.ModelMultipleChoiceField(label=_("检查事项"), queryset=InspectionItem.objects.none(), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        from envbureau.core.scoping import restrict
+
+        from .choices import InspectionKind, InspectionSource, Method
+
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [c for c in InspectionSource.choices if c[0] != "draw"]
+        self.fields["method"].choices = Method.choices
+        self.fields["kind"].choices = InspectionKind.choices
+        self.fields["enterprise"].queryset = restrict(PoolEnterprise.objects.all(), user, "view")
+        self.fields["team"].queryset = restrict(Inspector.objects.filter(certified=True, active=True), user, "view")
+        self.fields["items"].queryset = InspectionItem.objects.filter(active=True)

@@ -1,0 +1,301 @@
+"""Enforcement records: 一单两库一细则 (items, enterprise pool, inspector pool, draw plans), draws and
+inspections. State changes go through services.py / workflows.py (core.workflow); deadlines through
+core.deadlines; documents through core.documents."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+
+from . import config
+from .choices import (
+    CheckResult,
+    DrawStatus,
+    InspectionKind,
+    InspectionResult,
+    InspectionSource,
+    InspectionState,
+    ItemClass,
+    Method,
+    Period,
+    SupervisionClass,
+)
+
+RATIO = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
+
+
+class InspectionItem(models.Model):
+    """一单: one inspectable matter with its legal basis and method."""
+
+    code = models.CharField(_("事项编码"), max_length=30, unique=True)
+    name = models.CharField(_("检查事项"), max_length=200)
+    legal_basis = models.TextField(_("检查依据"), blank=True)
+    body = models.CharField(_("检查主体"), max_length=100, blank=True)
+    method = models.CharField(_("检查方式"), max_length=10, choices=Method.choices, default=Method.ONSITE)
+    item_class = models.CharField(_("事项类别"), max_length=10, choices=ItemClass.choices, default=ItemClass.GENERAL)
+    checklist = models.TextField(_("检查要点"), blank=True, help_text=_("每行一个要点,生成检查表"))
+    active = models.BooleanField(_("启用"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="enforcement", jurisdiction=None, all_staff_view=True)
+
+    class Meta:
+        verbose_name = _("随机抽查事项")
+        verbose_name_plural = _("随机抽查事项清单")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class PoolEnterprise(models.Model):
+    """库1: an enterprise in the inspection-object library, with its class and list flags."""
+
+    enterprise_id = models.BigIntegerField(_("企业ID"), unique=True)
+    name = models.CharField(_("企业名称"), max_length=200)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    supervision_class = models.CharField(_("监管类别"), max_length=10, choices=SupervisionClass.choices,
+                                         default=SupervisionClass.GENERAL)
+    special_reason = models.CharField(_("特殊监管原因"), max_length=200, blank=True)
+    positive_list = models.BooleanField(_("正面清单"), default=False)
+    positive_until = models.DateField(_("正面清单有效期至"), null=True, blank=True)
+    cap_exempt = models.BooleanField(_("不受年度检查次数上限"), default=False,
+                                     help_text=_("如信用评价为不良(红牌)企业的加密抽查"))
+    excluded = models.BooleanField(_("不参与双随机"), default=False, help_text=_("搬迁、长期停产、破产等"))
+    credit_grade = models.CharField(_("信用等级"), max_length=12, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
+
+    class Meta:
+        verbose_name = _("检查对象名录")
+        verbose_name_plural = _("检查对象名录库")
+        ordering = ["jurisdiction__code", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def is_positive_on(self, day) -> bool:
+        return self.positive_list and (self.positive_until is None or self.positive_until >= day)
+
+
+class Inspector(models.Model):
+    """库2: a certified law-enforcement officer."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("平台账号"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(_("姓名"), max_length=50)
+    badge_no = models.CharField(_("执法证号"), max_length=30, unique=True)
+    department = models.ForeignKey("core.Department", verbose_name=_("所在部门"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("所属区划"), on_delete=models.PROTECT,
+                                     related_name="+")
+    certified = models.BooleanField(_("持有执法证"), default=True)
+    active = models.BooleanField(_("在编在岗"), default=True)
+    specialty = models.CharField(_("专业领域"), max_length=100, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("执法人员")
+        verbose_name_plural = _("执法检查人员名录库")
+        ordering = ["badge_no"]
+
+    def __str__(self):
+        return f"{self.name}({self.badge_no})"
+
+
+class Recusal(models.Model):
+    """A declared conflict: the inspector is never drawn for that enterprise. Never shown to enterprises."""
+
+    inspector = models.ForeignKey(Inspector, verbose_name=_("执法人员"), on_delete=models.CASCADE,
+                                  related_name="recusals")
+    enterprise = models.ForeignKey(PoolEnterprise, verbose_name=_("回避企业"), on_delete=models.CASCADE,
+                                   related_name="+")
+    reason = models.CharField(_("回避事由"), max_length=200)
+    declared_on = models.DateField(_("申报日期"))
+    until = models.DateField(_("回避截止"), null=True, blank=True, help_text=_("留空为长期"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="enforcement", jurisdiction="inspector__jurisdiction")
+
+    class Meta:
+        verbose_name = _("回避申报")
+        verbose_name_plural = _("回避申报")
+        ordering = ["inspector", "enterprise"]
+        constraints = [models.UniqueConstraint(fields=["inspector", "enterprise"], name="enf_recusal_unique")]
+
+    def __str__(self):
+        return f"{self.inspector.name} ↔ {self.enterprise.name}"
+
+
+def default_ratio_key():
+    return Decimal(str(config.get("ratios")["key"]))
+
+
+def default_ratio_general():
+    return Decimal(str(config.get("ratios")["general"]))
+
+
+def default_ratio_special():
+    return Decimal(str(config.get("ratios")["special"]))
+
+
+def default_positive_factor():
+    return Decimal(str(config.get("positive_factor")))
+
+
+def default_team_size():
+    return config.get("team_size")
+
+
+def default_yearly_cap():
+    return config.get("yearly_cap")
+
+
+class DrawPlan(models.Model):
+    """一细则: ratios per class and period for one jurisdiction (defaults from config)."""
+
+    name = models.CharField(_("计划名称"), max_length=200)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    period = models.CharField(_("抽查周期"), max_length=10, choices=Period.choices, default=Period.QUARTER)
+    ratio_key = models.DecimalField(_("重点监管对象抽查比例"), max_digits=5, decimal_places=4, default=default_ratio_key,
+                                    validators=RATIO, help_text=_("每周期抽取的比例,0.25 = 25%"))
+    ratio_general = models.DecimalField(_("一般监管对象抽查比例"), max_digits=5, decimal_places=4,
+                                        default=default_ratio_general, validators=RATIO)
+    ratio_special = models.DecimalField(_("特殊监管对象抽查比例"), max_digits=5, decimal_places=4,
+                                        default=default_ratio_special, validators=RATIO)
+    positive_factor = models.DecimalField(_("正面清单抽查系数"), max_digits=4, decimal_places=3,
+                                          default=default_positive_factor,
+                                          validators=RATIO, help_text=_("正面清单企业的比例乘以该系数;0 为不纳入日常抽查"))
+    team_size = models.PositiveSmallIntegerField(_("每组执法人员数"), default=default_team_size,
+                                                 validators=[MinValueValidator(2)])
+    yearly_cap = models.PositiveSmallIntegerField(_("年度日常检查次数上限"), default=default_yearly_cap,
+                                                  validators=[MinValueValidator(1)])
+    items = models.ManyToManyField(InspectionItem, verbose_name=_("抽查事项"), blank=True, related_name="+")
+    active = models.BooleanField(_("启用"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("抽查计划")
+        verbose_name_plural = _("抽查计划")
+        ordering = ["-year", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def ratios(self) -> dict:
+        return {"key": float(self.ratio_key), "general": float(self.ratio_general),
+                "special": float(self.ratio_special)}
+
+
+class Draw(models.Model):
+    """One draw, append-only: its published seed, algorithm and version, pool hashes and full inputs."""
+
+    plan = models.ForeignKey(DrawPlan, verbose_name=_("抽查计划"), on_delete=models.PROTECT, related_name="draws")
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    code = models.CharField(_("抽取编号"), max_length=40, unique=True)
+    seed = models.CharField(_("随机种子"), max_length=100)
+    seed_commit = models.CharField(_("种子承诺值(SHA-256)"), max_length=64)
+    algorithm = models.CharField(_("算法"), max_length=30)
+    algorithm_version = models.CharField(_("算法版本"), max_length=10)
+    enterprise_pool_hash = models.CharField(_("检查对象库哈希"), max_length=64)
+    inspector_pool_hash = models.CharField(_("执法人员库哈希"), max_length=64)
+    result_hash = models.CharField(_("结果哈希"), max_length=64)
+    inputs = models.JSONField(_("抽取输入"), default=dict)
+    pairs = models.JSONField(_("抽取结果"), default=list)
+    counts = models.JSONField(_("分层统计"), default=dict)
+    status = models.CharField(_("状态"), max_length=12, choices=DrawStatus.choices, default=DrawStatus.DONE)
+    drawn_at = models.DateTimeField(_("抽取时间"), auto_now_add=True)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    witnesses = models.CharField(_("见证人"), max_length=200, blank=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", public=Q(status="published"))
+
+    class Meta:
+        verbose_name = _("双随机抽取")
+        verbose_name_plural = _("双随机抽取记录")
+        ordering = ["-drawn_at", "-id"]
+
+    def __str__(self):
+        return self.code
+
+    def save(self, *args, **kwargs):
+        allow = self.__dict__.pop("_allow_update", False)  # one save of status/code fields only
+        if self.pk and not allow:
+            old = Draw.objects.filter(pk=self.pk).values("seed", "pairs", "inputs").first()
+            if old and (old["seed"] != self.seed or old["pairs"] != self.pairs or old["inputs"] != self.inputs):
+                raise ValidationError(_("抽取记录不可修改;如需重抽请新建抽取"))
+        super().save(*args, **kwargs)
+
+
+class Inspection(models.Model):
+    """One inspection (on-site or off-site) of one enterprise, whatever started it."""
+
+    code = models.CharField(_("检查编号"), max_length=40, unique=True)
+    source = models.CharField(_("检查来源"), max_length=12, choices=InspectionSource.choices)
+    source_ref = models.CharField(_("来源记录"), max_length=100, blank=True, help_text=_("如 complaints.complaint:12"))
+    draw = models.ForeignKey(Draw, verbose_name=_("双随机抽取"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="inspections")
+    enterprise_id = models.BigIntegerField(_("企业ID"))
+    enterprise_name = models.CharField(_("企业名称"), max_length=200)
+    # Set once the visit is recorded: a drawn inspection stays secret from the enterprise until then.
+    enterprise_visible_id = models.BigIntegerField(_("企业可见"), null=True, blank=True, editable=False)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    method = models.CharField(_("检查方式"), max_length=10, choices=Method.choices, default=Method.ONSITE)
+    kind = models.CharField(_("检查类型"), max_length=10, choices=InspectionKind.choices,
+                            default=InspectionKind.ROUTINE)
+    counts_toward_cap = models.BooleanField(_("计入年度检查次数"), default=True)
+    planned_on = models.DateField(_("计划检查日期"), null=True, blank=True)
+    inspected_on = models.DateField(_("检查日期"), null=True, blank=True)
+    team = models.ManyToManyField(Inspector, verbose_name=_("执法人员"), blank=True, related_name="inspections")
+    items = models.ManyToManyField(InspectionItem, verbose_name=_("检查事项"), blank=True, related_name="+")
+    checklist = models.JSONField(_("检查表"), default=list, blank=True)
+    findings = models.TextField(_("检查发现"), blank=True)
+    result = models.CharField(_("检查结果"), max_length=12, choices=InspectionResult.choices, blank=True)
+    party_present = models.CharField(_("在场当事人"), max_length=100, blank=True)
+    follow_up = models.TextField(_("后续处理"), blank=True)
+    state = models.CharField(_("状态"), max_length=12, choices=InspectionState.choices,
+                             default=InspectionState.PLANNED)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    publish_due = models.DateField(_("应公开日期"), null=True, blank=True)
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_visible_id",
+                      public=Q(state="published"), references={"enterprise_id": "sources.Enterprise"},
+                      within=("enterprise_id",))
+
+    class Meta:
+        verbose_name = _("执法检查")
+        verbose_name_plural = _("执法检查")
+        ordering = ["-planned_on", "-id"]
+        indexes = [models.Index(fields=["enterprise_id", "inspected_on"], name="enf_insp_ent_idx")]
+
+    def __str__(self):
+        return f"{self.code} {self.enterprise_name}"
+
+    def checklist_rows(self):
+        labels = dict(CheckResult.choices)
+        return [{**row, "result_label": labels.get(row.get("result"), "")} for row in self.checklist or []]

@@ -1,0 +1,40 @@
+"""Public pages (/public/enforcement/): published draws with their seed, hashes and results, and published
+inspection results — no personal data (no inspector names, no recusal data)."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from envbureau.core.scoping import get_scoped_object, restrict
+
+from .models import Draw, Inspection
+
+
+def draws(request):
+    qs = restrict(Draw.objects.select_related("plan", "jurisdiction"), None, "view").order_by("-drawn_at", "-id")
+    page = Paginator(qs.defer("inputs"), 30).get_page(request.GET.get("page"))
+    return render(request, "enforcement/public_draws.html", {"title": _("双随机抽查公开"), "page": page})
+
+
+def draw(request, pk):
+    d = get_scoped_object(Draw.objects.select_related("plan", "jurisdiction").defer("inputs"), None, "view", pk=pk)
+    results = restrict(Inspection.objects.filter(draw=d), None, "view").select_related("jurisdiction")
+    planned = d.inspections.count()
+    return render(request, "enforcement/public_draw.html", {"title": d.code, "d": d, "results": results,
+                                                            "planned": planned})
+
+
+def results(request):
+    qs = restrict(Inspection.objects.select_related("jurisdiction"), None, "view").order_by("-inspected_on", "-id")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "enforcement/public_results.html", {"title": _("执法检查结果公开"), "page": page})
+
+
+draw.scoped_model = Draw
+
+urlpatterns = [
+    path("", draws, name="public-enforcement-draws"),
+    path("draws/<int:pk>/", draw, name="public-enforcement-draw"),
+    path("results/", results, name="public-enforcement-results"),
+]

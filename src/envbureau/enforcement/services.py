@@ -1,0 +1,340 @@
+"""Domain verbs of enforcement: pool upkeep, the 双随机 draw, inspections.
+
+Every verb takes the acting user (None = trusted system path: CLI without --user, demo), checks scope,
+and changes models in one transaction (audited by core's signals). State changes run through the
+workflows declared in workflows.py (core.workflow.apply)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from envbureau.core import deadlines as dl
+from envbureau.core import workflow as wf
+from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import check_created, get_scoped_object, restrict
+
+from . import config, drawing
+from .choices import (
+    CLASS_INDEX,
+    COUNTS_TOWARD_CAP,
+    CheckResult,
+    InspectionKind,
+    InspectionSource,
+    SupervisionClass,
+)
+from .models import Draw, DrawPlan, Inspection, Inspector, PoolEnterprise, Recusal
+
+
+def _require(user, perm: str) -> None:
+    if user is not None and not has_perm(user, perm):
+        raise PermissionDenied(_("您没有“%(p)s”权限") % {"p": perm})
+
+
+def _code(prefix: str, year: int, pk: int) -> str:
+    return f"{prefix}{year}-{pk:05d}"
+
+
+# ---------------------------------------------------------------- the enterprise pool
+
+@transaction.atomic
+def sync_pool(user=None) -> dict:
+    """Add every operating enterprise of the registry to the pool (class from its key-discharger flags);
+    existing entries keep their class and list flags, only name, code and jurisdiction follow the registry."""
+    _require(user, "enforcement.change")
+    Enterprise = apps.get_model("sources", "Enterprise")  # read-only view of the registry (no model import)
+    qs = Enterprise.objects.all() if user is None else restrict(Enterprise.objects.all(), user, "view")
+    existing = {p.enterprise_id: p for p in PoolEnterprise.objects.all()}
+    added = updated = 0
+    for e in qs.select_related("jurisdiction"):
+        key = e.key_water or e.key_air or e.key_soil or e.key_noise
+        p = existing.get(e.pk)
+        if p is None:
+            p = PoolEnterprise(enterprise_id=e.pk, name=e.name, credit_code=e.credit_code, jurisdiction=e.jurisdiction,
+                               supervision_class=SupervisionClass.KEY if key else SupervisionClass.GENERAL,
+                               excluded=e.status != "operating")
+            p.save()
+            check_created(user, p, "add")
+            added += 1
+        elif (p.name, p.credit_code, p.jurisdiction_id) != (e.name, e.credit_code, e.jurisdiction_id):
+            p.name, p.credit_code, p.jurisdiction = e.name, e.credit_code, e.jurisdiction
+            p.save()
+            updated += 1
+    return {"added": added, "updated": updated}
+
+
+# ---------------------------------------------------------------- the draw
+
+def _year_bounds(year: int):
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def cap_counts(year: int, enterprise_ids=None) -> dict:
+    """Routine/special checks per enterprise in `year` (planned or done, not cancelled) — the yearly cap."""
+    from django.db.models import Count
+
+    start, end = _year_bounds(year)
+    qs = Inspection.objects.filter(counts_toward_cap=True, planned_on__range=(start, end)).exclude(state="cancelled")
+    if enterprise_ids is not None:
+        qs = qs.filter(enterprise_id__in=list(enterprise_ids))
+    return dict(qs.values_list("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n"))
+
+
+def previous_draw(plan: DrawPlan) -> Draw | None:
+    return Draw.objects.filter(jurisdiction=plan.jurisdiction).order_by("-drawn_at", "-id").first()
+
+
+def build_inputs(plan: DrawPlan, seed: str, on: dt.date | None = None) -> drawing.DrawInputs:
+    """Freeze both pools of the plan's jurisdiction as the algorithm's inputs."""
+    on = on or timezone.localdate()
+    pool = list(PoolEnterprise.objects.filter(jurisdiction__path__startswith=plan.jurisdiction.path)
+                .order_by("enterprise_id").values("enterprise_id", "name", "supervision_class", "positive_list",
+                                                  "positive_until", "cap_exempt", "excluded"))
+    used = cap_counts(plan.year)
+    ents = {"id": [], "cls": [], "positive": [], "cap_used": [], "cap_exempt": [], "excluded": []}
+    for p in pool:
+        ents["id"].append(p["enterprise_id"])
+        ents["cls"].append(CLASS_INDEX[p["supervision_class"]])
+        positive = p["positive_list"] and (p["positive_until"] is None or p["positive_until"] >= on)
+        ents["positive"].append(int(positive))
+        ents["cap_used"].append(int(used.get(p["enterprise_id"], 0)))
+        ents["cap_exempt"].append(int(p["cap_exempt"]))
+        ents["excluded"].append(int(p["excluded"]))
+    inspectors = list(Inspector.objects.filter(jurisdiction__path__startswith=plan.jurisdiction.path, certified=True,
+                                               active=True).values_list("pk", flat=True))
+    recusals = [(i, e) for i, e in Recusal.objects.filter(inspector_id__in=inspectors)
+                .exclude(until__lt=on).values_list("inspector_id", "enterprise__enterprise_id")]
+    prev = previous_draw(plan)
+    previous = [(i, e) for e, team in (prev.pairs if prev else []) for i in team]
+    return drawing.DrawInputs(plan=str(plan.pk), seed=str(seed), enterprises=ents, inspectors=inspectors,
+                              recusals=recusals, previous=previous, ratios=plan.ratios(),
+                              positive_factor=float(plan.positive_factor), team_size=plan.team_size,
+                              yearly_cap=plan.yearly_cap, names={p["enterprise_id"]: p["name"] for p in pool})
+
+
+def planned_date(plan: DrawPlan, on: dt.date) -> dt.date:
+    return max(on, dt.date(plan.year, 1, 1))
+
+
+@transaction.atomic
+def run_draw(user, plan: DrawPlan, seed: str = "", *, witnesses: str = "", on: dt.date | None = None) -> Draw:
+    """Draw for `plan`. Raises drawing.Unsatisfiable (a ValidationError for the web/API) and draws nothing
+    when a team cannot be formed; otherwise records the draw and one planned inspection per pair."""
+    if user is not None:
+        plan = get_scoped_object(DrawPlan, user, "view", pk=plan.pk)
+        _require(user, "enforcement.draw")
+    seed = (seed or "").strip() or uuid.uuid4().hex
+    if len(seed) > 100:
+        raise ValidationError({"seed": _("随机种子最长100个字符")})
+    if not plan.active:
+        raise ValidationError({"plan": _("抽查计划已停用")})
+    on = on or timezone.localdate()
+    inp = build_inputs(plan, seed, on)
+    result = drawing.run(inp)  # Unsatisfiable propagates: nothing written yet
+    d = Draw(plan=plan, jurisdiction=plan.jurisdiction, code=f"tmp-{uuid.uuid4().hex[:12]}", seed=seed,
+             seed_commit=hashlib.sha256(seed.encode()).hexdigest(), algorithm=drawing.ALGORITHM,
+             algorithm_version=drawing.VERSION, enterprise_pool_hash=result.enterprise_hash,
+             inspector_pool_hash=result.inspector_hash, result_hash=result.result_hash, inputs=inp.to_json(),
+             pairs=[[e, m] for e, m in result.pairs], counts={**result.counts, "capped": result.capped},
+             drawn_by=user if getattr(user, "pk", None) else None, witnesses=witnesses)
+    d.save()
+    d.code = _code("SJ", plan.year, d.pk)
+    d._allow_update = True
+    d.save(update_fields=["code"])
+    check_created(user, d, "add")
+    names = dict(PoolEnterprise.objects.filter(enterprise_id__in=[e for e, _m in result.pairs])
+                 .values_list("enterprise_id", "name"))
+    juris = dict(PoolEnterprise.objects.filter(enterprise_id__in=[e for e, _m in result.pairs])
+                 .values_list("enterprise_id", "jurisdiction_id"))
+    items = list(plan.items.all())
+    day = planned_date(plan, on)
+    for eid, team in result.pairs:
+        insp = create_inspection(None, source=InspectionSource.DRAW, draw=d, enterprise_id=eid,
+                                 enterprise_name=names.get(eid, str(eid)), jurisdiction_id=juris[eid],
+                                 kind=InspectionKind.ROUTINE, planned_on=day, team=team, items=items,
+                                 source_ref=f"enforcement.draw:{d.pk}")
+        insp.save()
+    wf.record_event(d, user, "note", note=_("抽取 %(n)s 家企业,种子 %(s)s") % {"n": len(result.pairs), "s": seed})
+    return d
+
+
+def verify_draw(draw: Draw) -> tuple[bool, list[str]]:
+    """Re-run the draw from its recorded inputs: same pool hashes and same pairs as recorded (and as the
+    inspections it created)?"""
+    problems = []
+    if draw.algorithm != drawing.ALGORITHM or draw.algorithm_version != drawing.VERSION:
+        return False, [_("抽取使用的算法 %(a)s v%(v)s 与本程序(%(b)s v%(w)s)不同") % {
+            "a": draw.algorithm, "v": draw.algorithm_version, "b": drawing.ALGORITHM, "w": drawing.VERSION}]
+    inp = drawing.DrawInputs.from_json(draw.inputs)
+    if inp.seed != draw.seed:
+        problems.append(_("记录的输入中的种子与公布的种子不一致"))
+    if hashlib.sha256(draw.seed.encode()).hexdigest() != draw.seed_commit:
+        problems.append(_("种子与种子承诺值不符"))
+    try:
+        result = drawing.run(inp)
+    except drawing.Unsatisfiable as exc:
+        return False, [_("按记录的输入无法完成抽取:%(r)s") % {"r": exc}]
+    if result.enterprise_hash != draw.enterprise_pool_hash:
+        problems.append(_("检查对象库哈希不符"))
+    if result.inspector_hash != draw.inspector_pool_hash:
+        problems.append(_("执法人员库哈希不符"))
+    pairs = [[e, m] for e, m in result.pairs]
+    if pairs != draw.pairs:
+        problems.append(_("重新抽取的结果与记录的结果不同"))
+    if result.result_hash != draw.result_hash:
+        problems.append(_("结果哈希不符"))
+    recorded = sorted([i.enterprise_id, sorted(i.team.values_list("pk", flat=True))]
+                      for i in draw.inspections.prefetch_related("team"))
+    if recorded != sorted(pairs):
+        problems.append(_("抽取生成的检查任务(企业与执法人员)与抽取结果不一致"))
+    return not problems, problems
+
+
+@transaction.atomic
+def publish_draw(user, draw: Draw) -> Draw:
+    if user is not None:
+        draw = get_scoped_object(Draw, user, "view", pk=draw.pk)
+        _require(user, "enforcement.publish")
+    if draw.status != "published":
+        draw.status = "published"
+        draw.published_at = timezone.now()
+        draw._allow_update = True
+        draw.save(update_fields=["status", "published_at"])
+        wf.record_event(draw, user, "note", note=_("公开抽取结果"))
+    return draw
+
+
+# ---------------------------------------------------------------- inspections
+
+def checklist_for(items) -> list[dict]:
+    rows = []
+    for it in items:
+        points = [p.strip() for p in (it.checklist or "").splitlines() if p.strip()] or [it.name]
+        for p in points:
+            rows.append({"item": it.code, "point": p, "result": "", "note": ""})
+    return rows
+
+
+def create_inspection(user, *, source: str, enterprise_id: int, enterprise_name: str = "", jurisdiction_id=None,
+                      team=(), items=(), kind: str | None = None, method: str = "onsite", planned_on=None,
+                      draw: Draw | None = None, source_ref: str = "") -> Inspection:
+    """One inspection in the same records whatever started it (draw, complaint, alarm, campaign, special)."""
+    if source not in InspectionSource.values:
+        raise ValidationError({"source": _("未知的检查来源: %(v)s") % {"v": source}})
+    if user is not None:
+        _require(user, "enforcement.inspect")
+    pool = PoolEnterprise.objects.filter(enterprise_id=enterprise_id).first()
+    if jurisdiction_id is None:
+        if pool is None:
+            raise ValidationError({"enterprise_id": _("企业 %(e)s 不在检查对象名录库中") % {"e": enterprise_id}})
+        jurisdiction_id = pool.jurisdiction_id
+    kind = kind or (InspectionKind.ROUTINE if source == InspectionSource.DRAW else InspectionKind.CASE)
+    team = list(team)
+    members = list(Inspector.objects.filter(pk__in=[getattr(t, "pk", t) for t in team]))
+    if len(members) < 2:
+        raise ValidationError({"team": _("执法检查须由至少2名执法人员进行")})
+    if any(not m.certified or not m.active for m in members):
+        raise ValidationError({"team": _("执法人员须持有执法证且在岗")})
+    recused = Recusal.objects.filter(inspector__in=members, enterprise__enterprise_id=enterprise_id).exclude(
+        until__lt=planned_on or timezone.localdate())
+    if recused.exists():
+        raise ValidationError({"team": _("所选执法人员中有人须对该企业回避")})
+    with transaction.atomic():
+        insp = Inspection(code=f"tmp-{uuid.uuid4().hex[:12]}", source=source, source_ref=source_ref, draw=draw,
+                          enterprise_id=enterprise_id, enterprise_name=enterprise_name or (pool.name if pool else ""),
+                          jurisdiction_id=jurisdiction_id, method=method, kind=kind,
+                          counts_toward_cap=kind in COUNTS_TOWARD_CAP,
+                          planned_on=planned_on or timezone.localdate(), checklist=checklist_for(items))
+        insp.save()
+        insp.code = _code("JC", insp.planned_on.year, insp.pk)
+        insp.save(update_fields=["code"])
+        insp.team.set(members)
+        insp.items.set(list(items))
+        check_created(user, insp, "add")
+        wf.sync_tasks(insp, user)
+    return insp
+
+
+def _checklist_from(insp: Inspection, results: dict | None) -> list:
+    rows = [dict(r) for r in insp.checklist or []]
+    for key, value in (results or {}).items():
+        try:
+            i = int(key)
+            rows[i]
+        except (ValueError, IndexError):
+            raise ValidationError({"checklist": _("检查表没有第 %(k)s 项") % {"k": key}}) from None
+        result, note = (value if isinstance(value, (list, tuple)) else (value, ""))
+        if result not in CheckResult.values:
+            raise ValidationError({"checklist": _("检查表第 %(k)s 项的结果“%(v)s”无效") % {"k": i + 1, "v": result}})
+        rows[i]["result"], rows[i]["note"] = result, note or ""
+    return rows
+
+
+def h_record(ctx) -> None:
+    insp = ctx.obj
+    data = ctx.data
+    insp.checklist = _checklist_from(insp, data.get("checklist"))
+    missing = [r["point"] for r in insp.checklist if not r.get("result")]
+    if missing:
+        raise wf.TransitionError({"checklist": _("检查表尚未填写:%(p)s") % {"p": "、".join(missing[:5])}})
+    day = data.get("inspected_on") or timezone.localdate()
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    if day > timezone.localdate():
+        raise wf.TransitionError({"inspected_on": _("检查日期不能晚于今天")})
+    insp.inspected_on = day
+    if insp.result == "no_problem" and any(r["result"] == "problem" for r in insp.checklist):
+        raise wf.TransitionError({"result": _("检查表有“发现问题”项,检查结果不能为“未发现问题”")})
+    insp.enterprise_visible_id = insp.enterprise_id
+    insp.publish_due = dl.add_days(day, config.get("publish_within_working_days"), dl.WORKING)
+
+
+def after_record(ctx) -> None:
+    insp = ctx.obj
+    from envbureau.sources.services import add_dossier_event
+
+    add_dossier_event(insp.enterprise_id, "enforcement.inspection",
+                      _("执法检查 %(c)s:%(r)s") % {"c": insp.code, "r": insp.get_result_display()},
+                      detail=insp.findings, source_ref=f"enforcement.inspection:{insp.pk}",
+                      url=reverse("enforcement:inspections-detail", args=[insp.pk]), actor=ctx.user)
+
+
+def h_publish(ctx) -> None:
+    ctx.obj.published_at = timezone.now()
+
+
+def h_open_problem(ctx) -> None:
+    from envbureau.ledger.services import open_problem
+
+    insp = ctx.obj
+    found = [r for r in insp.checklist or [] if r.get("result") == "problem"]
+    if not found and not insp.findings:
+        raise wf.TransitionError({"findings": _("检查未记录问题,不能转问题台账")})
+    desc = insp.findings or "\n".join(f"{r['point']}:{r.get('note', '')}" for r in found)
+    problem = open_problem(ctx.user, source="inspection", title=_("执法检查发现问题:%(e)s") % {"e": insp.enterprise_name},
+                           description=desc, category=ctx.data.get("category") or "other",
+                           jurisdiction=insp.jurisdiction, enterprise_id=insp.enterprise_id,
+                           source_ref=("enforcement.inspection", str(insp.pk)), deadline=ctx.data.get("deadline"))
+    insp.follow_up = (insp.follow_up + "\n" if insp.follow_up else "") + _("已转问题台账 %(c)s") % {"c": problem.code}
+    ctx.event_data = {"problem": problem.pk, "problem_code": problem.code}
+
+
+def record_inspection(user, insp: Inspection, **data) -> Inspection:
+    return wf.apply(user, insp, "record", **data)
+
+
+def publish_inspection(user, insp: Inspection) -> Inspection:
+    return wf.apply(user, insp, "publish")
+
+
+def overdue_publication(today: dt.date | None = None):
+    today = today or timezone.localdate()
+    return Inspection.objects.filter(state="recorded", publish_due__lt=today)

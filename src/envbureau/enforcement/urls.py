@@ -1,0 +1,58 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.generic import Crud
+
+from . import views
+from .forms import InspectorForm, ItemForm, PlanForm, PoolForm, RecusalForm
+from .models import DrawPlan, Inspection, InspectionItem, Inspector, PoolEnterprise, Recusal
+
+app_name = "enforcement"
+
+items = Crud(InspectionItem, form_class=ItemForm, url_prefix="items", namespace="enforcement",
+             title=_("随机抽查事项清单"), search_fields=("code", "name"),
+             columns=[("code", _("事项编码")), ("name", _("检查事项")), ("method", _("检查方式")),
+                      ("item_class", _("事项类别")), ("active", _("启用"))])
+pool = Crud(PoolEnterprise, form_class=PoolForm, url_prefix="pool", namespace="enforcement",
+            title=_("检查对象名录库"), search_fields=("name", "credit_code"), importer_kind="enforcement.pool",
+            columns=[("name", _("企业名称")), ("credit_code", _("统一社会信用代码")), ("jurisdiction", _("属地")),
+                     ("supervision_class", _("监管类别")), ("positive_list", _("正面清单")),
+                     ("credit_grade", _("信用等级")), ("cap_exempt", _("不受次数上限")), ("excluded", _("不参与双随机"))])
+inspectors = Crud(Inspector, form_class=InspectorForm, url_prefix="inspectors", namespace="enforcement",
+                  title=_("执法检查人员名录库"), search_fields=("name", "badge_no"), importer_kind="enforcement.inspector",
+                  columns=[("name", _("姓名")), ("badge_no", _("执法证号")), ("department", _("所在部门")),
+                           ("jurisdiction", _("所属区划")), ("certified", _("持证")), ("active", _("在岗"))])
+recusals = Crud(Recusal, form_class=RecusalForm, url_prefix="recusals", namespace="enforcement",
+                title=_("回避申报"),
+                columns=[("inspector", _("执法人员")), ("enterprise", _("回避企业")), ("reason", _("回避事由")),
+                         ("declared_on", _("申报日期")), ("until", _("回避截止"))])
+plans = Crud(DrawPlan, form_class=PlanForm, url_prefix="plans", namespace="enforcement", title=_("抽查计划"),
+             extra_detail_template="enforcement/_plan_extra.html",
+             columns=[("name", _("计划名称")), ("jurisdiction", _("属地")), ("year", _("年度")), ("period", _("周期")),
+                      ("ratio_key", _("重点比例")), ("ratio_general", _("一般比例")), ("ratio_special", _("特殊比例")),
+                      ("team_size", _("每组人数")), ("yearly_cap", _("年度上限"))])
+inspections = Crud(Inspection, url_prefix="inspections", namespace="enforcement", title=_("执法检查"),
+                   read_only=True, search_fields=("code", "enterprise_name"),
+                   detail_fields=["code", "source", "source_ref", "draw", "enterprise_name", "jurisdiction", "method",
+                                  "kind", "counts_toward_cap", "planned_on", "inspected_on", "team", "items",
+                                  "findings", "result", "party_present", "follow_up", "state", "publish_due",
+                                  "published_at"],
+                   extra_detail_template="enforcement/_inspection_extra.html",
+                   extra_detail_context=views.inspection_extra,
+                   columns=[("code", _("检查编号")), ("enterprise_name", _("企业")), ("jurisdiction", _("属地")),
+                            ("source", _("来源")), ("method", _("方式")), ("planned_on", _("计划日期")),
+                            ("inspected_on", _("检查日期")), ("result", _("结果")), ("state", _("状态"))])
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("inspections/new/", views.inspection_add, name="inspection-add"),
+    path("inspections/<int:pk>/do/<str:verb>/", views.inspection_action, name="inspection-action"),
+    path("draws/", views.draw_list, name="draw-list"),
+    path("draws/<int:pk>/", views.draw_detail, name="draw-detail"),
+    path("draws/<int:pk>/publish/", views.draw_publish, name="draw-publish"),
+    path("draws/<int:pk>/inputs.json", views.draw_inputs, name="draw-inputs"),
+    path("plans/<int:pk>/draw/", views.draw_run, name="draw-run"),
+    path("pool/sync/", views.pool_sync, name="pool-sync"),
+]
+urlpatterns += (items.urls() + pool.urls() + inspectors.urls() + recusals.urls() + plans.urls()
+                + inspections.urls())

@@ -1,0 +1,130 @@
+"""Inspections on the kit: checklist, record, dossier, publish, ledger problem, 笔录 document, scoping."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from envbureau.core import workflow as wf
+from envbureau.enforcement import services
+from envbureau.enforcement.models import Inspection
+
+
+@pytest.fixture
+def drawn(world):
+    d = services.run_draw(None, world["plan"], "insp", on=world["day"])
+    return {**world, "draw": d}
+
+
+def _all_ok(i):
+    return {str(n): ("ok", "") for n in range(len(i.checklist))}
+
+
+def test_checklist_from_items(drawn):
+    i = drawn["draw"].inspections.first()
+    # T-01 has two points, T-02 none (its name becomes the point)
+    assert [r["point"] for r in i.checklist] == ["持证排污", "按证排污", "设施运行"]
+
+
+def test_record_needs_full_checklist_and_consistent_result(drawn):
+    i = drawn["draw"].inspections.first()
+    with pytest.raises(ValidationError, match="检查表尚未填写"):
+        services.record_inspection(None, i, checklist={"0": ("ok", "")}, result="no_problem")
+    marks = _all_ok(i)
+    marks["1"] = ("problem", "排放口未按证设置")
+    with pytest.raises(ValidationError, match="不能为“未发现问题”"):
+        services.record_inspection(None, i, checklist=marks, result="no_problem")
+    with pytest.raises(ValidationError):
+        services.record_inspection(None, i, checklist=_all_ok(i))  # result required
+    i.refresh_from_db()
+    assert i.state == "planned"
+
+
+def test_record_publish_dossier_and_publication_deadline(drawn):
+    from envbureau.sources.models import DossierEvent
+
+    i = drawn["draw"].inspections.first()
+    # recorded on 2026-09-25 (中秋, a holiday); 20 working days over the 2026 notice (10-01..10-07 off,
+    # Saturday 10-10 a make-up working day): 09-28, 29, 30, 10-08, 09, 10, 12..16, 19..23, 26..29 → 2026-10-29
+    services.record_inspection(None, i, checklist=_all_ok(i), result="no_problem", findings="",
+                               party_present="张三", inspected_on="2026-09-25")
+    i.refresh_from_db()
+    assert i.state == "recorded" and i.inspected_on == dt.date(2026, 9, 25)
+    assert i.publish_due == dt.date(2026, 10, 29)
+    assert DossierEvent.objects.filter(enterprise_id=i.enterprise_id, kind="enforcement.inspection").count() == 1
+    services.publish_inspection(None, i)
+    i.refresh_from_db()
+    assert i.state == "published" and i.published_at is not None
+    with pytest.raises(wf.TransitionError):
+        services.publish_inspection(None, i)
+
+
+def test_finding_opens_ledger_problem(drawn):
+    from envbureau.ledger.services import problems_for_ref
+
+    i = drawn["draw"].inspections.first()
+    with pytest.raises(wf.TransitionError):
+        wf.apply(None, i, "to_problem")  # not recorded yet
+    marks = _all_ok(i)
+    marks["0"] = ("problem", "无证排污")
+    services.record_inspection(None, i, checklist=marks, result="corrected", findings="发现无证排污",
+                               party_present="李四", inspected_on="2026-10-09")
+    wf.apply(None, i, "to_problem", category="water")
+    probs = list(problems_for_ref("enforcement.inspection", str(i.pk)))
+    assert len(probs) == 1 and probs[0].source == "inspection" and probs[0].enterprise_id == i.enterprise_id
+    i.refresh_from_db()
+    assert probs[0].code in i.follow_up
+
+
+def test_inspection_record_document_refused_until_fields_present(drawn, user_named):
+    from envbureau.core.documents import issue
+
+    boss = user_named("admin")
+    i = drawn["draw"].inspections.first()
+    with pytest.raises(ValidationError) as exc:
+        issue(boss, i, "enforcement.inspection_record")  # planned: no date, no party, no result
+    text = str(exc.value)
+    assert "检查日期" in text and "在场当事人" in text
+    services.record_inspection(None, i, checklist=_all_ok(i), result="no_problem", party_present="王五",
+                               inspected_on="2026-10-09")
+    doc = issue(boss, Inspection.objects.get(pk=i.pk), "enforcement.inspection_record")
+    assert doc.number.startswith("环检录")
+
+
+def test_team_rules_on_manual_inspection(world):
+    ent = world["enterprises"][0]
+    with pytest.raises(ValidationError, match="至少2名"):
+        services.create_inspection(None, source="complaint", enterprise_id=ent.pk, team=world["inspectors"][:1])
+    i = services.create_inspection(None, source="complaint", enterprise_id=ent.pk, team=world["inspectors"][:2],
+                                   items=world["items"], source_ref="complaints.complaint:1")
+    assert i.kind == "case" and not i.counts_toward_cap  # a complaint check does not count toward the cap
+
+
+def test_enterprise_sees_own_inspection_only_after_the_visit(drawn):
+    from django.contrib.auth import get_user_model
+
+    from envbureau.core.models import Role, RoleAssignment
+    from envbureau.core.scoping import restrict
+    from envbureau.enforcement.models import Recusal
+
+    i = drawn["draw"].inspections.first()
+    other = drawn["draw"].inspections.exclude(enterprise_id=i.enterprise_id).first()
+    u = get_user_model().objects.create(username="ent_x")
+    RoleAssignment.objects.create(user=u, role=Role.objects.get(code="enterprise"), enterprise_id=i.enterprise_id)
+    assert not restrict(Inspection.objects.all(), u, "view").exists()  # the draw is secret before the visit
+    services.record_inspection(None, i, checklist=_all_ok(i), result="no_problem", party_present="赵六",
+                               inspected_on="2026-10-09")
+    services.record_inspection(None, other, checklist=_all_ok(other), result="no_problem", party_present="孙七",
+                               inspected_on="2026-10-09")
+    assert list(restrict(Inspection.objects.all(), u, "view")) == [Inspection.objects.get(pk=i.pk)]
+    Recusal.objects.create(inspector=drawn["inspectors"][0], enterprise=services.PoolEnterprise.objects.get(
+        enterprise_id=i.enterprise_id), reason="亲属", declared_on=drawn["day"])
+    assert not restrict(Recusal.objects.all(), u, "view").exists()  # never the recusal data
+
+
+def test_district_officer_sees_own_district(drawn, user_named):
+    from envbureau.core.scoping import restrict
+
+    seen = set(restrict(Inspection.objects.all(), user_named("dongcheng"), "view")
+               .values_list("jurisdiction__code", flat=True))
+    assert seen == {"110101"}
