@@ -219,3 +219,87 @@ def test_moving_a_jurisdiction_audits_the_paths_of_its_subtree(demo_core):
     street.refresh_from_db()
     assert street.path.startswith("/110000/110102/110101/")
     assert entries(street)[-1].changes == {"path": ["/110000/110101/110101001000/", street.path]}
+
+
+# ---- the audit helpers themselves (each check here was missing when make mutate ran on core.audit) ---------
+
+def test_actor_comes_from_a_signed_in_request_user_only():
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import AnonymousUser
+
+    assert audit.AuditContext(request=object()).resolve_actor() is None               # no user on the request
+    assert audit.AuditContext(request=SimpleNamespace(user=AnonymousUser())).resolve_actor() is None
+    assert audit.AuditContext(request=SimpleNamespace(user=object())).resolve_actor() is None
+    someone = SimpleNamespace(is_authenticated=True)
+    assert audit.AuditContext(request=SimpleNamespace(user=someone)).resolve_actor() is someone
+    assert audit.AuditContext(actor=someone, request=object()).resolve_actor() is someone
+
+
+def test_values_are_written_as_json():
+    import datetime as dt
+    import decimal
+    import uuid
+
+    from django.db.models.fields.files import FieldFile
+
+    from envbureau.ledger.models import Attachment
+
+    class Thing:
+        def __str__(self):
+            return "某物"
+
+    u = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    assert audit._jsonable(decimal.Decimal("1.50")) == "1.50" and audit._jsonable(u) == str(u)
+    assert audit._jsonable(Thing()) == "某物"
+    assert audit._jsonable(dt.date(2026, 3, 1)) == "2026-03-01"
+    field = Attachment._meta.get_field("file")
+    assert audit._jsonable(FieldFile(None, field, "ledger/a.pdf")) == "ledger/a.pdf"
+    assert audit._jsonable(FieldFile(None, field, "")) == ""
+
+
+def test_a_models_own_masked_fields_are_masked(demo_core):
+    from envbureau.complaints.models import Complaint
+    from envbureau.core.models import Jurisdiction
+
+    assert {"complainant_name", "password"} <= audit.masked_fields(Complaint)
+    c = Complaint(jurisdiction=Jurisdiction.objects.get(code="110101"), complainant_name="张三", title="噪声")
+    snap = audit.snapshot(c)
+    assert snap["complainant_name"] == "***" and snap["title"] == "噪声"
+    secrets = audit._secret_values(c)
+    assert secrets.get("complainant_name") == "张三" and "title" not in secrets
+
+
+def test_record_without_an_instance(db):
+    audit.record("create", model_label="quality.airhourly", object_repr="导入 3 行")
+    e = AuditEntry.objects.latest("id")
+    assert e.object_id == "" and e.model == "quality.airhourly" and e.object_repr == "导入 3 行"
+
+
+def test_record_batch_one_row_and_many(demo_core):
+    import datetime as dt
+
+    d = Department.objects.get(code="air")
+    audit.record_batch("update", Department, [d.pk], {"name": ["大气", "大气环境科"]}, note="one")
+    e = AuditEntry.objects.latest("id")
+    assert (e.model, e.object_id, e.object_repr, e.note) == ("core.department", str(d.pk), f"core.department #{d.pk}",
+                                                            "one")
+    assert e.changes == {"name": ["大气", "大气环境科"]} and e in audit.history(d)
+    audit.record_batch("update", "core.department", range(1, 1002), {"on": dt.date(2026, 3, 1),
+                                                                     "span": [dt.date(2026, 3, 1), None]})
+    e = AuditEntry.objects.latest("id")
+    assert (e.object_id, e.object_repr) == ("1001 rows", "core.department × 1001")
+    assert e.changes["on"] == "2026-03-01" and e.changes["span"] == ["2026-03-01", None]
+    assert len(e.changes["ids"]) == 1000 and e.note == ""
+    n = AuditEntry.objects.count()
+    audit.record_batch("update", Department, [], {"x": 1})
+    assert AuditEntry.objects.count() == n  # nothing written, nothing recorded
+
+
+def test_history_is_the_objects_own(demo_core):
+    from envbureau.core.models import Role
+
+    d = Department.objects.order_by("pk").first()
+    role = Role.objects.get(pk=d.pk) if Role.objects.filter(pk=d.pk).exists() else None
+    assert role is not None  # same primary key in two tables
+    assert {e.model for e in audit.history(d)} == {"core.department"}
