@@ -34,8 +34,8 @@ def test_crc_error_keeps_the_frame_it_refused():
 
 
 def test_values_skip_a_non_number_and_go_on():
-    p = parse_segment(b"ST=32;CN=2011;MN=M;CP=&&a-Rtd=n/a,a-Flag=D;b-Rtd=1.5;c-Avg=2&&")
-    assert list(p.values()) == [("b", "Rtd", 1.5), ("c", "Avg", 2.0)]
+    p = parse_segment(b"ST=32;CN=2011;MN=M;CP=&&a-Rtd=n/a,a-Avg=3,a-Flag=D;b-Rtd=1.5;c-Avg=2&&")
+    assert list(p.values()) == [("a", "Avg", 3.0), ("b", "Rtd", 1.5), ("c", "Avg", 2.0)]
 
 
 def test_flag_of_and_data_fields():
@@ -89,7 +89,19 @@ def test_commands_echo_the_device_and_set_the_ack_bit_only_when_asked():
     assert decode(build_command(no_st, "1012", now=now)).st == "32"
 
 
-def test_commands_without_a_clock_use_china_time_now():
+@pytest.fixture
+def utc_process(monkeypatch):
+    """The process clock in UTC (as on most servers; Django would set Asia/Shanghai and hide a naive now())."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_commands_without_a_clock_use_china_time_now(utc_process):
     before = datetime.now(CHINA_TZ)
     c = decode(build_set_time(_device()))
     after = datetime.now(CHINA_TZ)
