@@ -113,8 +113,13 @@ class Task(models.Model):
                                       on_delete=models.CASCADE, related_name="tasks")
     permission = models.CharField(_("所需权限"), max_length=60, blank=True)
     level = models.CharField(_("办理层级"), max_length=12, blank=True)
-    # Copied from the object so "whose scope reaches it" is one indexed prefix match.
+    # Copied from the object. "Whose scope reaches it" is an equality on the prefix at the grant's depth
+    # (city, district, street, community), so every branch of the tasks query is an index lookup.
     jurisdiction_path = models.CharField(max_length=255, blank=True)
+    path_1 = models.CharField(max_length=255, blank=True, editable=False)
+    path_2 = models.CharField(max_length=255, blank=True, editable=False)
+    path_3 = models.CharField(max_length=255, blank=True, editable=False)
+    path_4 = models.CharField(max_length=255, blank=True, editable=False)
     enterprise_id = models.BigIntegerField(null=True, blank=True)
     due_date = models.DateField(_("办理期限"), null=True, blank=True)
     is_open = models.BooleanField(_("待办"), default=True)
@@ -136,8 +141,12 @@ class Task(models.Model):
             models.Index(fields=["model", "object_id", "is_open"], name="core_task_obj_idx"),
             models.Index(fields=["is_open", "assignee_user", "due_date"], name="core_task_user_idx"),
             models.Index(fields=["is_open", "assignee_unit", "due_date"], name="core_task_unit_idx"),
-            models.Index(fields=["is_open", "permission", "jurisdiction_path", "due_date"],
-                         name="core_task_perm_idx"),
+            models.Index(fields=["is_open", "path_1", "permission", "level", "due_date"], name="core_task_p1_idx"),
+            models.Index(fields=["is_open", "path_2", "permission", "level", "due_date"], name="core_task_p2_idx"),
+            models.Index(fields=["is_open", "path_3", "permission", "level", "due_date"], name="core_task_p3_idx"),
+            models.Index(fields=["is_open", "path_4", "permission", "level", "due_date"], name="core_task_p4_idx"),
+            models.Index(fields=["is_open", "enterprise_id", "permission"], name="core_task_ent_idx"),
+            models.Index(fields=["is_open", "permission", "due_date"], name="core_task_perm_idx"),
             models.Index(fields=["is_open", "due_date"], name="core_task_due_idx"),
         ]
 
@@ -147,6 +156,16 @@ class Task(models.Model):
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.is_open and self.due_date is not None and self.due_date < today
+
+    def save(self, *args, **kwargs):
+        self.fill_paths()
+        super().save(*args, **kwargs)
+
+    def fill_paths(self) -> None:
+        """path_k = the prefix of jurisdiction_path at depth k ("/110000/", "/110000/110101/", …)."""
+        codes = [c for c in (self.jurisdiction_path or "").split("/") if c]
+        for k in range(1, 5):
+            setattr(self, f"path_{k}", "/" + "/".join(codes[:k]) + "/" if len(codes) >= k else "")
 
 
 class Notification(models.Model):

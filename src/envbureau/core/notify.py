@@ -37,10 +37,10 @@ def tasks_q(user) -> Q:
 
     if user is None or not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
-    q = Q(assignee_user=user)
+    q = Q(is_open=True, assignee_user=user)
     unit_ids = list(user.units.filter(active=True).values_list("pk", flat=True))
     if unit_ids:
-        q |= Q(assignee_unit_id__in=unit_ids)
+        q |= Q(is_open=True, assignee_unit_id__in=unit_ids)
     perms = task_permissions()
     grants = grants_for(user)
     levels = _grant_levels(grants)
@@ -48,29 +48,46 @@ def tasks_q(user) -> Q:
         allowed = sorted(p for p in perms if g.allows(p))
         if not allowed:
             continue
-        base = Q(permission__in=allowed)
+        base = Q(is_open=True, permission__in=allowed)
         if g.enterprise_id is not None:
             q |= base & Q(enterprise_id=g.enterprise_id, level="")
         elif g.jurisdiction_path is None:
             q |= base & Q(level__in=["", "city"])
         else:
-            q |= base & Q(jurisdiction_path__startswith=g.jurisdiction_path,
-                          level__in=["", levels.get(g.jurisdiction_path, "")])
+            # equality on the stored prefix at the grant's depth: an index lookup on every engine
+            depth = min(max(g.jurisdiction_path.count("/") - 1, 1), 4)
+            q |= base & Q(**{f"path_{depth}": g.jurisdiction_path}) & Q(
+                level__in=["", levels.get(g.jurisdiction_path, "")])
     return q
+
+
+def _without_open(q):
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            out.children.append(_without_open(child))
+        elif child[0] != "is_open":
+            out.children.append(child)
+    return out
 
 
 def tasks_for(user, open_only: bool = True):
     from .models import Task
 
-    qs = Task.objects.filter(tasks_q(user))
-    if open_only:
-        qs = qs.filter(is_open=True)
+    q = tasks_q(user)
+    if not open_only:  # the branches carry is_open=True so each one is an index lookup; lift it here
+        q = _without_open(q)
+    qs = Task.objects.filter(q)
     # Undated tasks last on every engine (PostgreSQL's ascending index order already puts NULLs last).
     return qs.order_by(F("due_date").asc(nulls_last=True), "id")
 
 
 def task_count(user) -> int:
-    return tasks_for(user).count()
+    cached = getattr(user, "_eb_task_count", None)
+    if cached is None:
+        cached = user._eb_task_count = tasks_for(user).count()
+    return cached
 
 
 def recipients(task):
