@@ -34,6 +34,8 @@ PEOPLE = {
     "handler": (["complaints.view", "complaints.handle"], "110101", None),
     "chaoyang": (["complaints.view", "complaints.handle"], "110105", None),
     "member": (["complaints.view"], "110101", None),  # member of the unit a complaint is handed to
+    "qoff": (["quality.view", "quality.handle", "ledger.view", "ledger.change"], "110101", None),
+    "qxicheng": (["quality.view", "quality.handle"], "110102", None),
 }
 
 
@@ -87,6 +89,19 @@ def finished_complaint(people):
                                            received_at=timezone.now() - dt.timedelta(days=3))
     c.refresh_from_db()
     return c
+
+
+def new_warning(people):
+    from envbureau.core.models import Jurisdiction
+    from envbureau.quality.services import _raise
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+    n = len(people.setdefault("_warnings", []))
+    w, _new = _raise("data_stop", Jurisdiction.objects.get(code="110101"), f"quality.airstation:{90 + n}", "东四",
+                     dt.datetime(2026, 11, 3, 1, tzinfo=tz), dt.datetime(2026, 11, 3, 8, tzinfo=tz),
+                     "东四 连续 8 小时无数据", count=8)
+    people["_warnings"].append(w)
+    return w
 
 
 # ---- the walks: (verb, kwargs, from, to, actor, refused {actor: outcome}, next task or None, seen by, not seen by)
@@ -156,10 +171,23 @@ COMPLAINTS = [
     ],
 ]
 
-# Workflows moved onto the kit by the quality/sources port; their walks are still to be written here.
-PENDING = {"quality.warning", "quality.datareview", "sources.alarm", "sources.declaration"}
+# Workflows whose walks are still to be written here (their own tests cover them meanwhile).
+PENDING = {"quality.datareview", "sources.alarm", "sources.declaration", "enforcement.inspection"}
+
+WARNINGS = [
+    [
+        ("acknowledge", {}, "open", "acknowledged", "qoff", {"qxicheng": "404", "leader": "403"},
+         "跟踪处置并关闭预警", ["qoff"], ["qxicheng", "leader"]),
+        ("close", {"note": "设备恢复"}, "acknowledged", "closed", "qoff", {"leader": "403"}, None, [], ["qoff"]),
+    ],
+    [
+        ("to_problem", {"responsible_units": ["东城区生态环境局"]}, "open", "acknowledged", "qoff",
+         {"qxicheng": "404", "leader": "403"}, "跟踪处置并关闭预警", ["qoff"], ["qxicheng"]),
+    ],
+]
 
 WALKS = {
+    "quality.warning": (new_warning, WARNINGS),
     "ledger.problem": (new_problem, LEDGER),
     "complaints.complaint": (new_complaint, COMPLAINTS),
 }
@@ -210,7 +238,8 @@ def test_walk(label, people, settings, tmp_path):
         obj = factory(people)
         for verb, kwargs, frm, to, actor, refused, task, seen, unseen in walk:
             where = f"{label} {verb} from {frm}"
-            assert obj.state == frm, where
+            field = wf.REGISTRY[label].field
+            assert getattr(obj, field) == frm, where
             events = TimelineEvent.objects.filter(model=label, object_id=str(obj.pk))
             n_events = events.filter(verb=verb).count()
             before = set(Task.objects.filter(model=label, object_id=str(obj.pk), is_open=True).values_list(
@@ -222,11 +251,11 @@ def test_walk(label, people, settings, tmp_path):
                 if frm not in wrong.sources and wrong.verb != verb:
                     assert _outcome(wf.check, None, obj, wrong.verb) == "400", f"{where}: {wrong.verb}"
             obj.refresh_from_db()
-            assert obj.state == frm and events.filter(verb=verb).count() == n_events, f"{where}: a refusal wrote"
+            assert getattr(obj, field) == frm and events.filter(verb=verb).count() == n_events, f"{where}: wrote"
             n_notes = Notification.objects.filter(kind="task").count()
             _call(people, obj, verb, kwargs, actor)
             obj.refresh_from_db()
-            assert obj.state == to, where
+            assert getattr(obj, field) == to, where
             assert events.filter(verb=verb).count() == n_events + 1, f"{where}: one event"
             ev = events.order_by("-id").first()
             assert (ev.verb, ev.from_state, ev.to_state, ev.actor_id) == (verb, frm, to, people[actor].pk), where
