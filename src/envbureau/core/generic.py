@@ -23,6 +23,7 @@ from django.views import View
 from . import services
 from .audit import history
 from .excel import xlsx_response
+from .humanize import human
 from .permissions import has_perm
 from .scoping import allowed_jurisdictions, get_scoped_object, may_view_module, restrict, spec_of
 
@@ -35,13 +36,18 @@ def cell_value(obj, attr):
         if value is None:
             return ""
         display = getattr(value, f"get_{part}_display", None)
+        words = getattr(type(value), "human_values", {}).get(part)
         value = display() if callable(display) else getattr(value, part, "")
+        if words is not None and value not in (None, ""):
+            value = words(value)
         if callable(value) and not hasattr(value, "all"):
             value = value()
     if hasattr(value, "all"):
         return "、".join(str(v) for v in value.all())
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    if isinstance(value, (list, tuple, dict)):  # JSON fields: words, never a Python list
+        return human(value)
     return "" if value is None else value
 
 

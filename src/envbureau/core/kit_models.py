@@ -93,7 +93,22 @@ class TimelineEvent(models.Model):
         indexes = [models.Index(fields=["model", "object_id", "time"], name="core_tl_obj_idx")]
 
     def __str__(self):
-        return f"{self.model}#{self.object_id} {self.verb}"
+        # What a person reads in the audit log: the object by its name and the step by its label.
+        from django.apps import apps
+
+        from .workflow import GENERIC_VERBS, workflow_for
+
+        try:
+            model = apps.get_model(self.model)
+            obj = model._default_manager.filter(pk=self.object_id).first()
+            what = str(obj) if obj is not None else f"{model._meta.verbose_name} {self.object_id}"
+        except (LookupError, ValueError):
+            what = self.object_id
+        try:
+            verb = workflow_for(self.model).verb_label(self.verb)
+        except LookupError:
+            verb = str(GENERIC_VERBS.get(self.verb, self.verb))
+        return f"{what} · {verb}"
 
 
 class Task(models.Model):

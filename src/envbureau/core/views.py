@@ -161,24 +161,9 @@ def audit_detail(request, pk):
     if not has_perm(request.user, "audit.view"):
         raise PermissionDenied
     entry = get_scoped_object(AuditEntry, request.user, "view", pk=pk)
-    from django.apps import apps
+    from .humanize import change_rows
 
-    try:
-        model = apps.get_model(entry.model)
-    except (LookupError, ValueError):
-        model = None
-    rows = []
-    for field, change in (entry.changes or {}).items():
-        label = field
-        if model is not None:
-            try:
-                label = model._meta.get_field(field.removesuffix("_id") if field.endswith("_id") else field).verbose_name
-            except Exception:  # FieldDoesNotExist and friends: keep the raw name
-                pass
-        if isinstance(change, list) and len(change) == 2:
-            rows.append({"field": field, "label": label, "before": change[0], "after": change[1]})
-        else:
-            rows.append({"field": field, "label": label, "other": change})
+    rows = change_rows(entry.changes, entry.model)
     return render(request, "core/audit_detail.html", {"e": entry, "rows": rows})
 
 

@@ -27,6 +27,7 @@ from .choices import (
     EnterpriseStatus,
     LimitPeriod,
     OutletKind,
+    factor_label,
 )
 
 
@@ -197,8 +198,11 @@ class PollutantLimit(models.Model):
         ordering = ["point", "factor", "period"]
         constraints = [models.UniqueConstraint(fields=["point", "factor", "period"], name="sources_limit_unique")]
 
+    # stored codes the pages show by name (core.generic, audit history)
+    human_values = {"factor": factor_label}
+
     def __str__(self):
-        return f"{self.point.mn} {self.factor} {self.get_period_display()}"
+        return f"{self.point.mn} {factor_label(self.factor)} {self.get_period_display()}"
 
     def clean(self):
         from envbureau.hj212 import codes
@@ -355,7 +359,7 @@ class Alarm(models.Model):
         indexes = [models.Index(fields=["point", "kind", "factor", "active"])]
 
     def __str__(self):
-        return f"{self.point.mn} {self.get_kind_display()} {self.factor} {local_datetime(self.started_at)}"
+        return f"{self.point.mn} {self.get_kind_display()} {factor_label(self.factor)} {local_datetime(self.started_at)}"
 
     @property
     def source_ref(self) -> tuple[str, str]:

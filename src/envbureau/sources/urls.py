@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.generic import Crud
 
 from . import views
+from .choices import factor_label
 from .filters import EnterpriseFilter, LimitFilter, OutletFilter, PointFilter
 from .forms import EnterpriseForm, LimitForm, OutletForm, PointForm
 from .models import Enterprise, MonitoringPoint, Outlet, PollutantLimit
@@ -28,7 +29,7 @@ points = Crud(MonitoringPoint, form_class=PointForm, filterset_class=PointFilter
 limits = Crud(PollutantLimit, form_class=LimitForm, filterset_class=LimitFilter, url_prefix="limits",
               namespace="sources", title=_("排放限值"), importer_kind="sources.pollutantlimit",
               search_fields=("factor", "point__mn", "point__enterprise__name", "standard"),
-              columns=[("point__mn", "MN"), ("point__enterprise", _("企业")), ("factor", _("污染物代码")),
+              columns=[("point__mn", "MN"), ("point__enterprise", _("企业")), (lambda o: factor_label(o.factor), _("污染物")),
                        ("period", _("均值周期")), ("limit_value", _("上限")), ("lower_limit", _("下限")),
                        ("unit", _("单位")), ("on_converted", _("折算")), ("standard", _("执行标准"))])
 

@@ -30,6 +30,7 @@ from .choices import (
     AlarmStatus,
     DeclarationStatus,
     OnlineStatus,
+    factor_label,
 )
 from .filters import AlarmFilter, DeclarationFilter
 from .forms import BindForm, DeclarationForm, NoteForm
@@ -51,15 +52,6 @@ def _need(user, perm):
         raise PermissionDenied
 
 
-def factor_label(code: str) -> str:
-    from envbureau.hj212 import codes
-
-    names = {
-        "w01018": "COD", "w21003": "氨氮", "w21011": "总磷", "w21001": "总氮", "w01001": "pH", "w00000": "废水流量",
-        "a21026": "SO₂", "a21002": "NOx", "a34013": "颗粒物", "a19001": "氧含量", "a01012": "烟温",
-        "a00000": "烟气流量", "a21005": "CO", "a24088": "非甲烷总烃", "a01011": "流速", "a01014": "湿度",
-    }
-    return names.get(code) or codes.factor_name(code) or code
 
 
 def home_card(request):

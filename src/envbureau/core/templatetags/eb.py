@@ -24,12 +24,17 @@ def bs(field, size=""):
 
 
 @register.filter
-def change_rows(changes):
-    """An audit entry's {field: [before, after]} as rows for a before → after display."""
-    rows = []
-    for field, change in (changes or {}).items():
-        if isinstance(change, list) and len(change) == 2:
-            rows.append({"field": field, "before": change[0], "after": change[1], "pair": True})
-        else:
-            rows.append({"field": field, "other": change, "pair": False})
-    return rows
+def change_rows(changes, model_label=None):
+    """An audit entry's {field: [before, after]} as rows for a before → after display, in words:
+    {% for r in e.changes|change_rows:e.model %}."""
+    from envbureau.core.humanize import change_rows as rows
+
+    return rows(changes, model_label)
+
+
+@register.filter
+def changed_fields(entry):
+    """The fields an audit entry changed, by their labels: {{ e|changed_fields }}."""
+    from envbureau.core.humanize import field_label
+
+    return "、".join(field_label(entry.model, name) for name in (entry.changes or {}))

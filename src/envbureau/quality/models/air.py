@@ -157,7 +157,9 @@ class AirThreshold(models.Model):
         ordering = ["pollutant", "id"]
 
     def __str__(self):
-        return f"{self.pollutant} > {self.hourly_limit:g}"
+        from ..choices import POLLUTANT_LABELS, UNITS
+
+        return f"{POLLUTANT_LABELS.get(self.pollutant, self.pollutant)} > {self.hourly_limit:g} {UNITS.get(self.pollutant, '')}"
 
 
 class AirPeriodStat(models.Model):

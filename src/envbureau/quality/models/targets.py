@@ -85,6 +85,13 @@ class Warning(models.Model):
     def ref(self) -> str:
         return f"quality.warning:{self.pk}"
 
+    @property
+    def pollutant_label(self) -> str:
+        """The pollutant by name ("PM2.5", "SO2"), never its stored code."""
+        from ..choices import POLLUTANT_LABELS
+
+        return POLLUTANT_LABELS.get(self.pollutant, self.pollutant)
+
 
 class PeerFigure(models.Model):
     """A figure published by someone else for a peer unit (a city or county in a provincial or city

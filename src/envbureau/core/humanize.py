@@ -1,0 +1,103 @@
+"""Values as a person reads them: never a Python list, dict, repr, True/False/None or a stored choice code.
+
+Used by the generic pages (cells, details) and by every "变更记录" (audit changes) table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
+EMPTY = "—"
+
+
+def human(value, field=None) -> str:
+    """One value as text; `field` (a model field) turns stored choice codes into their labels."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if field is not None and getattr(field, "flatchoices", None):
+        labels = {k: v for k, v in field.flatchoices}
+        if isinstance(value, (list, tuple)):
+            return "、".join(str(labels.get(v, v)) for v in value) or EMPTY
+        if value in labels:
+            return str(labels[value])
+    if isinstance(value, (list, tuple, set)):
+        return "、".join(human(v) for v in value) or EMPTY
+    if isinstance(value, dict):
+        return ";".join(f"{k}: {human(v)}" for k, v in value.items()) or EMPTY
+    if isinstance(value, (float, decimal.Decimal)):
+        return format(value, "f").rstrip("0").rstrip(".") if value == value else EMPTY
+    if isinstance(value, dt.datetime):
+        from .timefmt import local_datetime
+
+        return local_datetime(value)
+    return str(value)
+
+
+def _field(model, name):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _model(label):
+    try:
+        return apps.get_model(label) if label else None
+    except (LookupError, ValueError):
+        return None
+
+
+def field_label(model_label, name) -> str:
+    model = _model(model_label)
+    f = _field(model, name) or (_field(model, name.removesuffix("_id")) if name.endswith("_id") else None)
+    return str(f.verbose_name) if f is not None and hasattr(f, "verbose_name") else name
+
+
+def change_rows(changes, model_label=None):
+    """An audit entry's {field: [before, after]} as rows (field by its label, values by theirs)."""
+    model = _model(model_label)
+    rows = []
+    for name, change in (changes or {}).items():
+        f = _field(model, name) or (_field(model, name.removesuffix("_id")) if name.endswith("_id") else None)
+        label = str(f.verbose_name) if f is not None and hasattr(f, "verbose_name") else name
+        if isinstance(change, list) and len(change) == 2:
+            before, after = (_value(v, f) for v in change)
+            rows.append({"name": name, "field": label, "before": before, "after": after, "pair": True})
+        elif isinstance(change, dict) and f is not None and f.many_to_many:
+            parts = []
+            for key, words in (("added", _("增加")), ("removed", _("移除"))):
+                if change.get(key):
+                    names = [str(o) for o in f.related_model._default_manager.filter(pk__in=change[key])]
+                    parts.append(f"{words} {'、'.join(names) or human(change[key])}")
+            rows.append({"name": name, "field": label, "other": ";".join(parts) or EMPTY, "pair": False})
+        else:
+            rows.append({"name": name, "field": label, "other": _value(change, f), "pair": False})
+    return rows
+
+
+def _value(v, f):
+    from django.db import models
+
+    words = getattr(getattr(f, "model", None), "human_values", {}).get(getattr(f, "name", None))
+    if words is not None and v not in (None, ""):
+        return words(v)  # a model's own words for a stored code (e.g. an HJ 212 factor by its name)
+    if f is not None and isinstance(f, models.ForeignKey) and v not in (None, ""):
+        if isinstance(v, (int, str)):
+            obj = f.related_model._default_manager.filter(pk=v).first()
+            if obj is not None:
+                return str(obj)
+    if f is not None and isinstance(f, models.DateTimeField) and isinstance(v, str):
+        from django.utils.dateparse import parse_datetime
+
+        parsed = parse_datetime(v)
+        if parsed is not None:
+            return human(parsed)
+    return human(v, f)
