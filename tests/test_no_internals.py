@@ -86,6 +86,17 @@ def _page_urls():
     return out
 
 
+def test_references_read_as_objects(world, db):  # noqa: F811
+    """A stored cross-app reference ("app.model:pk") is shown as the object it names."""
+    from envbureau.core.humanize import human
+    from envbureau.core.models import Jurisdiction
+
+    j = Jurisdiction.objects.get(code="110101")
+    assert human(f"core.jurisdiction:{j.pk}") == f"行政区划 {j}"
+    assert "core.jurisdiction" not in human("core.jurisdiction:987654321")
+    assert human([True, None, "x"]) == "是、—、x"
+
+
 def test_tell_tales_are_caught():
     """The checker itself: each internal it must catch, caught; ordinary Chinese text, not."""
     codes = {"registered", "open"}

@@ -23,7 +23,7 @@ from django.views import View
 from . import services
 from .audit import history
 from .excel import xlsx_response
-from .humanize import human
+from .humanize import REF, human, ref_label
 from .permissions import has_perm
 from .scoping import allowed_jurisdictions, get_scoped_object, may_view_module, restrict, spec_of
 
@@ -48,6 +48,8 @@ def cell_value(obj, attr):
         return _("是") if value else _("否")
     if isinstance(value, (list, tuple, dict)):  # JSON fields: words, never a Python list
         return human(value)
+    if isinstance(value, str) and REF.fullmatch(value):  # "quality.warning:12" → the warning by name
+        return ref_label(value)
     return "" if value is None else value
 
 

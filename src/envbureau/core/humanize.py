@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -36,7 +37,23 @@ def human(value, field=None) -> str:
         from .timefmt import local_datetime
 
         return local_datetime(value)
+    if isinstance(value, str) and REF.fullmatch(value):
+        return ref_label(value)
     return str(value)
+
+
+REF = re.compile(r"([a-z_]+\.[a-z_]+)[:#](\d+)")
+
+
+def ref_label(ref: str) -> str:
+    """A cross-app reference ("quality.warning:12") as a person reads it: the object, by its kind and name."""
+    m = REF.fullmatch(ref)
+    model = _model(m.group(1)) if m else None
+    if model is None:
+        return ref
+    obj = model._default_manager.filter(pk=m.group(2)).first()
+    kind = model._meta.verbose_name
+    return f"{kind} {obj}" if obj is not None else f"{kind}({_('已删除')})"
 
 
 def _field(model, name):
