@@ -4,6 +4,8 @@ timeline, statistics and deadline rules."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -16,6 +18,7 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
 from . import services, statistics
+from .choices import ExtensionState, Finding, Satisfaction
 from .filters import ComplaintFilter
 from .models import Complaint, DeadlineRule, DuplicateLink
 from .pagination import SeekPagination
@@ -25,8 +28,12 @@ class ComplaintSerializer(serializers.ModelSerializer):
     complainant = serializers.SerializerMethodField()
     jurisdiction_code = serializers.CharField(source="jurisdiction.code", read_only=True)
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
-    repeat_of_number = serializers.CharField(source="repeat_of.number", read_only=True, default=None)
+    repeat_of_number = serializers.CharField(source="repeat_of.number", read_only=True, default=None, allow_null=True)
     overdue = serializers.BooleanField(read_only=True)
+    # Outcomes that are "" until the step is done: the schema must list "" among their values.
+    finding = serializers.ChoiceField(choices=Finding.choices, allow_blank=True, read_only=True)
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, allow_blank=True, read_only=True)
+    extension_state = serializers.ChoiceField(choices=ExtensionState.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Complaint
@@ -127,6 +134,8 @@ class ComplaintViewSet(DocumentActionsMixin, ScopedModelViewSet):
             return Response({"error": {"status": 503, "code": "ledger_unavailable", "message": str(e)}}, status=503)
         return Response(ComplaintSerializer(c, context={"request": request}).data)
 
+    @extend_schema(responses=inline_serializer("ComplaintTimeline", fields={
+        "events": EventSerializer(many=True), "duplicates": LinkSerializer(many=True)}))
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
         c = get_scoped_object(Complaint, request.user, "view", pk=pk)
@@ -142,6 +151,7 @@ class ComplaintViewSet(DocumentActionsMixin, ScopedModelViewSet):
         link = services.confirm_duplicate(request.user, c, original, request.data.get("note", ""))
         return Response(LinkSerializer(link).data)
 
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Complaint statistics by category, channel, district or month")
     @action(detail=False, methods=["get"])
     def stats(self, request):
         from .views import _period

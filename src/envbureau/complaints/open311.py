@@ -19,7 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from rest_framework import permissions
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -143,6 +144,39 @@ def _as_request(c, full=False) -> dict:
     return d
 
 
+# ---- the documented bodies (OpenAPI) --------------------------------------------------------------
+
+def _s(name, many=False, **fields):
+    return inline_serializer(name, fields=fields, many=many)
+
+
+_str, _nstr = serializers.CharField, (lambda: serializers.CharField(allow_null=True))
+ERRORS = _s("Open311Error", many=True, code=serializers.IntegerField(), description=_str())
+SERVICE = _s("Open311Service", many=True, service_code=_str(), service_name=_str(), description=_str(),
+             metadata=serializers.BooleanField(), type=_str(), keywords=_str(), group=_str())
+DEFINITION = _s("Open311ServiceDefinition", service_code=_str(),
+                attributes=serializers.ListField(child=serializers.DictField()))
+DISCOVERY = _s("Open311Discovery", changeset=serializers.DateTimeField(), contact=_str(), key_service=_str(),
+               endpoints=_s("Open311Endpoint", many=True, specification=_str(), url=_str(),
+                            changeset=serializers.DateTimeField(), type=_str(),
+                            formats=serializers.ListField(child=_str())))
+REQUEST = _s("Open311Request", many=True, service_request_id=_str(), status=_str(), status_notes=_str(),
+             service_name=_str(), service_code=_str(), agency_responsible=_str(), service_notice=_nstr(),
+             requested_datetime=serializers.DateTimeField(), updated_datetime=serializers.DateTimeField(),
+             expected_datetime=serializers.DateTimeField(allow_null=True), address_id=_nstr(), zipcode=_nstr(),
+             media_url=_nstr(), description=serializers.CharField(required=False),
+             address=serializers.CharField(required=False), lat=serializers.FloatField(required=False, allow_null=True),
+             long=serializers.FloatField(required=False, allow_null=True))
+NEW_REQUEST = _s("Open311NewRequest", service_code=_str(), description=_str(),
+                 lat=serializers.FloatField(required=False), long=serializers.FloatField(required=False),
+                 address_string=serializers.CharField(required=False), first_name=serializers.CharField(required=False),
+                 last_name=serializers.CharField(required=False), phone=serializers.CharField(required=False),
+                 email=serializers.CharField(required=False), jurisdiction_code=serializers.CharField(required=False))
+CREATED = _s("Open311RequestCreated", many=True, service_request_id=_str(), token=_str(), service_notice=_str(),
+             account_id=_nstr())
+TOKEN = _s("Open311Token", many=True, service_request_id=_str(), token=_str())
+
+
 class Open311View(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
@@ -156,6 +190,7 @@ class Open311View(APIView):
 class DiscoveryView(Open311View):
     xml_root = "discovery"
 
+    @extend_schema(responses=DISCOVERY, summary="Open311 discovery")
     def get(self, request, format=None):
         base = request.build_absolute_uri(request.path).rsplit("/discovery", 1)[0] + "/"
         changeset = "2026-11-30T00:00:00+08:00"  # when this endpoint's behaviour last changed
@@ -169,6 +204,7 @@ class DiscoveryView(Open311View):
 class ServicesView(Open311View):
     xml_root = "services"
 
+    @extend_schema(responses=SERVICE, summary="Open311 service list")
     def get(self, request, format=None):
         return Response(service_list())
 
@@ -176,6 +212,7 @@ class ServicesView(Open311View):
 class ServiceDefinitionView(Open311View):
     xml_root = "service_definition"
 
+    @extend_schema(responses={200: DEFINITION, 404: ERRORS}, summary="Open311 service definition")
     def get(self, request, code, format=None):
         if code not in {s["service_code"] for s in service_list()}:
             return _error(404, "service_code not found")
@@ -185,6 +222,7 @@ class ServiceDefinitionView(Open311View):
 class RequestsView(Open311View):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
+    @extend_schema(responses={200: REQUEST, 400: ERRORS}, summary="Open311 service requests")
     def get(self, request, format=None):
         p = request.query_params
         qs = Complaint.objects.select_related("jurisdiction").order_by("-received_at", "-id")
@@ -210,6 +248,8 @@ class RequestsView(Open311View):
                 qs = qs.filter(state__in=OPEN_STATES) if statuses[0] == "open" else qs.exclude(state__in=OPEN_STATES)
         return Response([_as_request(c) for c in qs[:1000]])
 
+    @extend_schema(request=NEW_REQUEST, responses={201: CREATED, 400: ERRORS, 429: ERRORS},
+                   summary="Open311: submit a service request")
     def post(self, request, format=None):
         d = request.data
         code = str(d.get("service_code", "")).strip()
@@ -260,6 +300,7 @@ class RequestDetailView(Open311View):
         # With a lookup code the answer tells whether the code is right: throttle those guesses.
         return [PublicLookupThrottle()] if self.request.query_params.get("query_code") else []
 
+    @extend_schema(responses={200: REQUEST, 404: ERRORS}, summary="Open311: one service request")
     def get(self, request, number, format=None):
         c = Complaint.objects.select_related("jurisdiction").filter(number=number).first()
         if c is None:
@@ -272,6 +313,7 @@ class RequestDetailView(Open311View):
 class TokenView(Open311View):
     throttle_classes = [PublicLookupThrottle]
 
+    @extend_schema(responses={200: TOKEN, 404: ERRORS, 429: ERRORS}, summary="Open311: request id for a token")
     def get(self, request, token, format=None):
         c = Complaint.objects.filter(query_code=token).order_by("-id").first()
         if c is None:

@@ -58,6 +58,15 @@ class SeekPagination(BasePagination):
                          "next": self._link(p.number + 1) if p.has_next() else None,
                          "previous": self._link(p.number - 1) if p.has_previous() else None, "results": data})
 
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": "page", "required": False, "in": "query", "description": "页码(从 1 起)",
+             "schema": {"type": "integer", "minimum": 1}},
+            {"name": "page_size", "required": False, "in": "query",
+             "description": f"每页条数(1–{self.max_page_size},默认 {self.page_size})",
+             "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size}},
+        ]
+
     def get_paginated_response_schema(self, schema):
         return {"type": "object", "properties": {
             "count": {"type": "integer", "nullable": True}, "page": {"type": "integer"},

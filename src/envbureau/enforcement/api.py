@@ -176,7 +176,7 @@ class InspectionViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     to_problem = _transition("to_problem")
     cancel = _transition("cancel")
 
-    @action(detail=True, methods=["get"], url_path="timeline", url_name="timeline")
+    @action(detail=True, methods=["get"], url_path="timeline", url_name="timeline", pagination_class=None)
     def timeline(self, request, pk=None):
         insp = get_scoped_object(Inspection, request.user, "view", pk=pk)
         return Response(TimelineSerializer(wf.timeline(insp), many=True).data)

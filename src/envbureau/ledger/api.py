@@ -11,6 +11,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -151,14 +153,18 @@ class ProblemViewSet(DocumentActionsMixin, ScopedModelViewSet):
         kwargs["partial"] = True
         return self.partial_update(request, *args, **kwargs)
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=EventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)  # a whole list, not a page (schema too)
     def events(self, request, pk=None):
         problem = get_scoped_object(Problem, request.user, "view", pk=pk)
         from envbureau.core.workflow import timeline
 
         return Response(EventSerializer(timeline(problem), many=True).data)
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=inline_serializer("ProblemTransition", many=True, fields={
+        "verb": serializers.CharField(), "label": serializers.CharField(),
+        "note_required": serializers.BooleanField(), "evidence_required": serializers.BooleanField()}))
+    @action(detail=True, methods=["get"], pagination_class=None)
     def transitions(self, request, pk=None):
         """The transitions the caller may perform now."""
         problem = get_scoped_object(Problem.objects.select_related("jurisdiction"), request.user, "view", pk=pk)
@@ -166,6 +172,8 @@ class ProblemViewSet(DocumentActionsMixin, ScopedModelViewSet):
                           "evidence_required": t.evidence_required}
                          for t in services.allowed_transitions(request.user, problem)])
 
+    @extend_schema(responses=OpenApiTypes.OBJECT,
+                   summary="Ledger statistics (时间过半任务过半): totals, rates, schedule, breakdowns")
     @action(detail=False, methods=["get"])
     def statistics(self, request):
         f = StatsFilter(request.query_params, queryset=self.get_queryset(), request=request)

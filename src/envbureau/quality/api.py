@@ -297,7 +297,7 @@ class WarningViewSet(ScopedReadOnlyViewSet):
     def close(self, request, pk=None):
         return self._act(request, pk, services.close_warning)
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a whole list, not a page
     def timeline(self, request, pk=None):
         """The warning's history in words (core timeline)."""
         from envbureau.core import workflow as wf

@@ -132,7 +132,7 @@ def _run(fn, *args, **kwargs):
 class _Timeline:
     """GET …/{id}/timeline/: the object's history in words (core timeline), scoped like the object."""
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a whole list, not a page
     def timeline(self, request, pk=None):
         from envbureau.core import workflow as wf
         from envbureau.core.kit_api import TimelineSerializer
