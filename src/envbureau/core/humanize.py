@@ -118,3 +118,24 @@ def _value(v, f):
         if parsed is not None:
             return human(parsed)
     return human(v, f)
+
+
+def import_summary(saved) -> str:
+    """What an import wrote, in words ("共 3 行,新增 3,更新 0"), never the importer's dict."""
+    words = {"rows": _("共 %(n)s 行"), "created": _("新增 %(n)s"), "inserted": _("新增 %(n)s"),
+             "updated": _("更新 %(n)s"), "unchanged": _("未变 %(n)s"), "deleted": _("删除 %(n)s"),
+             "skipped": _("跳过 %(n)s"), "station_days": _("重算站点日 %(n)s"),
+             "jurisdiction_days": _("重算区划日 %(n)s"), "section_periods": _("重算断面评价 %(n)s"),
+             "warnings": _("新增预警 %(n)s")}
+    if not isinstance(saved, dict):
+        return human(saved)
+    parts = []
+    for key, value in saved.items():
+        if isinstance(value, dict):
+            inner = import_summary(value)
+            if inner != EMPTY:
+                parts.append(inner)
+        elif key in words:
+            parts.append(words[key] % {"n": human(value)})
+    return ",".join(parts) or EMPTY
+

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from envbureau.core.audit import history
 from envbureau.core.excel import xlsx_response
+from envbureau.core.humanize import ref_label
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object, restrict
 
@@ -268,7 +269,7 @@ def alarm_detail(request, pk):
                 messages.success(request, _("已关闭"))
             elif action == "problem":
                 ref = services.alarm_to_problem(request.user, alarm.pk)
-                messages.success(request, _("已转为问题 %(r)s") % {"r": ref})
+                messages.success(request, _("已转为问题 %(r)s") % {"r": ref_label(ref)})
             return redirect("sources:alarm-detail", pk=alarm.pk)
         except ValidationError as e:
             for m in e.messages:

@@ -38,3 +38,11 @@ def changed_fields(entry):
     from envbureau.core.humanize import field_label
 
     return "、".join(field_label(entry.model, name) for name in (entry.changes or {}))
+
+
+@register.filter
+def import_summary(saved):
+    """{{ job.result.saved|import_summary }}: what an import wrote, in words."""
+    from envbureau.core.humanize import import_summary as summary
+
+    return summary(saved)

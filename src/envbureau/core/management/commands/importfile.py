@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from envbureau.core import importing
 from envbureau.core.excel import FileFormatError
+from envbureau.core.humanize import import_summary
 
 
 class Command(BaseCommand):
@@ -84,6 +85,6 @@ class Command(BaseCommand):
                 self.stderr.write(f"{where} [{e['column']}]{value} {e['message']}")
             raise CommandError(_("%(n)d 处错误,未写入任何数据") % {"n": len(result.errors)})
         if dry_run:
-            self.stdout.write(_("%(n)d 行校验通过(未写入): %(saved)s") % {"n": result.total, "saved": result.saved})
+            self.stdout.write(_("%(n)d 行校验通过(未写入): %(saved)s") % {"n": result.total, "saved": import_summary(result.saved)})
         else:
-            self.stdout.write(_("%(n)d 行已导入: %(saved)s") % {"n": result.total, "saved": result.saved})
+            self.stdout.write(_("%(n)d 行已导入: %(saved)s") % {"n": result.total, "saved": import_summary(result.saved)})

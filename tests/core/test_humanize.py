@@ -1,0 +1,42 @@
+"""Values in words: import results, audit changes and JSON lists read as a person reads them."""
+
+from __future__ import annotations
+
+from test_imports import csv_bytes, streets, upload
+
+from envbureau.core.humanize import change_rows, human, import_summary
+
+
+def test_import_summary_in_words():
+    assert import_summary({"created": 25, "updated": 0}) == "新增 25,更新 0"
+    assert import_summary({"rows": 3, "inserted": 3, "updated": 0, "unchanged": 0,
+                           "rebuilt": {"station_days": 2, "jurisdiction_days": 1}}) == \
+        "共 3 行,新增 3,更新 0,未变 0,重算站点日 2,重算区划日 1"
+    assert import_summary(None) == "—"
+
+
+def test_committed_import_page_says_what_was_written(client_for):
+    from envbureau.core.models import ImportJob
+
+    c = client_for("admin")
+    upload(c, "core.jurisdiction", csv_bytes(streets(3)))
+    job = ImportJob.objects.get()
+    c.post(f"/imports/jobs/{job.pk}/")
+    page = c.get(f"/imports/jobs/{job.pk}/").content.decode()
+    assert "新增 3,更新 0" in page
+    assert "{&#x27;" not in page and "{'" not in page and "created" not in page
+
+
+def test_audit_changes_in_words(demo_core):
+    from envbureau.core.models import Jurisdiction
+
+    parent = Jurisdiction.objects.get(code="110101")
+    rows = change_rows({"level": [None, "street"], "parent": [None, parent.pk], "sort_order": [1, 2],
+                        "missing_field": ["a", "b"]}, "core.jurisdiction")
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["level"]["field"] == "层级" and by_name["level"]["after"] == "街道乡镇"
+    assert by_name["level"]["before"] == "—"
+    assert by_name["parent"]["after"] == str(parent)
+    assert by_name["missing_field"]["field"] == "missing_field"  # a field since removed keeps its name
+    assert human(["水环境重点排污单位", "大气环境重点排污单位"]) == "水环境重点排污单位、大气环境重点排污单位"
+    assert human(False) == "否" and human(1.50) == "1.5"
