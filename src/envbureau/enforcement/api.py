@@ -8,7 +8,9 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from envbureau.core import workflow as wf
 from envbureau.core.api import PublicReadOnlyViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
@@ -18,7 +20,17 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
 from . import drawing, services
-from .models import Draw, DrawPlan, Inspection, InspectionItem, Inspector, PoolEnterprise, Recusal
+from .models import (
+    Case,
+    Draw,
+    DrawPlan,
+    Inspection,
+    InspectionItem,
+    Inspector,
+    LegalBasis,
+    PoolEnterprise,
+    Recusal,
+)
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -190,3 +202,101 @@ class PublicDrawViewSet(PublicReadOnlyViewSet):
 class PublicInspectionViewSet(PublicReadOnlyViewSet):
     queryset = Inspection.objects.order_by("-inspected_on", "-id")
     serializer_class = PublicInspectionSerializer
+
+
+class StatisticsView(APIView):
+    """GET /api/v1/enforcement/statistics/?jurisdiction=CODE&year=Y: figures, previous year, year on year,
+    the report sentence and the list URL behind each figure (scoped to the user)."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        from django.core.exceptions import ValidationError
+
+        from . import stats
+        from .views import stats_params
+
+        if not has_perm(request.user, "enforcement.view"):
+            raise DRFPermissionDenied()
+        try:
+            jur, year = stats_params(request._request, request.user)
+        except ValidationError as exc:
+            raise DRFValidationError(exc.message_dict) from None
+        data = stats.statistics(request.user, jur, year)
+        return Response({k: v for k, v in data.items() if k != "rows"} | {"rows": data["rows"]})
+
+
+class LegalBasisSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LegalBasis
+        fields = ["id", "provision", "instrument", "article", "text", "effective_from", "effective_to", "fine_min",
+                  "fine_max", "successor"]
+
+
+class LegalBasisViewSet(ScopedModelViewSet):
+    queryset = LegalBasis.objects.all()
+    serializer_class = LegalBasisSerializer
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    legal_basis_text = serializers.CharField(source="legal_basis.__str__", read_only=True, default="")
+    decision_due = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = ["id", "code", "enterprise_id", "party", "party_type", "credit_code", "jurisdiction", "inspection",
+                  "source", "cause", "facts", "act_date", "provision", "legal_basis", "legal_basis_text", "filed_on",
+                  "state", "state_label", "outcome", "outcome_reason", "discretion_method", "discretion_levels",
+                  "discretion_text", "fine", "hearing_right", "statement", "notified_on", "decided_on", "decided_late",
+                  "decision_due", "served_on", "payment_due", "paid_on", "surcharge", "transfer_kind",
+                  "transferred_on", "closed_on"]
+
+    def get_decision_due(self, obj):
+        from .cases import decision_due
+
+        return decision_due(obj)
+
+
+def _case_transition(verb: str):
+    def handler(self, request, pk=None):
+        case = get_scoped_object(Case, request.user, "view", pk=pk)
+        data = {k: v for k, v in request.data.items() if k != "note"}
+        try:
+            wf.apply(request.user, case, verb, note=str(request.data.get("note", "")), **data)
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        case.refresh_from_db()
+        return Response(CaseSerializer(case).data)
+
+    handler.__name__ = verb
+    return action(detail=True, methods=["post"], url_path=verb.replace("_", "-"), url_name=verb.replace("_", "-"))(
+        handler)
+
+
+class CaseViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
+    """Cases; POST …/{id}/<verb>/ runs a workflow verb (investigate, submit-review, notify {outcome, levels,
+    fine, notified_on}, no-penalty, statement {kind, on}, resume {on}, extend {days}, decide {decided_on},
+    serve {served_on}, pay {paid_on}, close, transfer {transfer_kind, transferred_on}; note where required)."""
+
+    queryset = Case.objects.select_related("legal_basis")
+    serializer_class = CaseSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        from rest_framework.exceptions import MethodNotAllowed
+
+        raise MethodNotAllowed("POST")
+
+    investigate = _case_transition("investigate")
+    submit_review = _case_transition("submit_review")
+    notify = _case_transition("notify")
+    no_penalty = _case_transition("no_penalty")
+    statement = _case_transition("statement")
+    resume = _case_transition("resume")
+    extend = _case_transition("extend")
+    decide = _case_transition("decide")
+    serve = _case_transition("serve")
+    pay = _case_transition("pay")
+    close = _case_transition("close")
+    transfer = _case_transition("transfer")

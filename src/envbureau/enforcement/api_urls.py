@@ -1,13 +1,17 @@
+from django.urls import path
 from rest_framework import routers
 
 from .api import (
+    CaseViewSet,
     DrawViewSet,
     InspectionViewSet,
     InspectorViewSet,
     ItemViewSet,
+    LegalBasisViewSet,
     PlanViewSet,
     PoolViewSet,
     RecusalViewSet,
+    StatisticsView,
 )
 
 router = routers.DefaultRouter()
@@ -18,5 +22,7 @@ router.register("recusals", RecusalViewSet, basename="recusal")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("draws", DrawViewSet, basename="draw")
 router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("cases", CaseViewSet, basename="case")
+router.register("legal-bases", LegalBasisViewSet, basename="legal-basis")
 
-urlpatterns = router.urls
+urlpatterns = [path("statistics/", StatisticsView.as_view(), name="statistics"), *router.urls]

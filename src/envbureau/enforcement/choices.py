@@ -86,3 +86,52 @@ PERMISSION_ACTIONS = [
     ("decide", _("处罚决定")),
     ("rate", _("信用评价")),
 ]
+
+
+class CaseState(models.TextChoices):
+    FILED = "filed", _("已立案")
+    INVESTIGATING = "investigating", _("调查取证")
+    REVIEWING = "reviewing", _("案审")
+    NOTIFIED = "notified", _("已告知")
+    DECIDED = "decided", _("已决定")
+    SERVED = "served", _("已送达")
+    EXECUTED = "executed", _("已执行")
+    CLOSED = "closed", _("已结案")
+
+
+CASE_COLOURS = {"filed": "secondary", "investigating": "info", "reviewing": "primary", "notified": "warning",
+                "decided": "primary", "served": "info", "executed": "success", "closed": "dark"}
+
+
+class Outcome(models.TextChoices):
+    PUNISH = "punish", _("给予处罚")
+    LIGHTER = "lighter", _("从轻处罚")
+    REDUCED = "reduced", _("减轻处罚")
+    FIRST_NO_PENALTY = "first_no_penalty", _("首违不罚")
+    MINOR_NO_PENALTY = "minor_no_penalty", _("轻微不罚")
+    NOT_ESTABLISHED = "not_established", _("违法事实不成立")
+
+
+NO_PENALTY = {Outcome.FIRST_NO_PENALTY, Outcome.MINOR_NO_PENALTY, Outcome.NOT_ESTABLISHED}
+PENALTY = {Outcome.PUNISH, Outcome.LIGHTER, Outcome.REDUCED}
+
+
+class PartyType(models.TextChoices):
+    ORG = "org", _("法人或其他组织")
+    PERSON = "person", _("公民")
+
+
+class TransferKind(models.TextChoices):
+    DETENTION = "detention", _("移送公安(行政拘留)")
+    CRIME = "crime", _("移送公安(涉嫌犯罪)")
+
+
+class Grade(models.TextChoices):
+    GREEN = "green", _("环保诚信企业(绿牌)")
+    BLUE = "blue", _("环保良好企业(蓝牌)")
+    YELLOW = "yellow", _("环保警示企业(黄牌)")
+    RED = "red", _("环保不良企业(红牌)")
+
+
+GRADE_ORDER = ["red", "yellow", "blue", "green"]  # repair moves one step to the right
+GRADE_COLOURS = {"green": "success", "blue": "primary", "yellow": "warning", "red": "danger"}

@@ -28,12 +28,28 @@ DEFAULTS = {
     "payment_days": 15,  # pay within 15 days of receipt (art. 67)
     "surcharge_rate": Decimal("0.03"),  # 3 % a day, capped at the fine (art. 72)
     "max_extension_days": 60,  # +30 head approval, +30 collective decision (Measures art. 57)
+    "discretion_default": "gd-weight-sum",
+    # Credit rating (regulations.md §6): indicator weights (local; national annex figures where known,
+    # the rest ours), grade bands (Anhui practice: 诚信 95–100, 良好 80–<95, 警示 60–<80, 不良 <60).
+    "credit_indicators": {
+        "emission_compliance": ("大气及水污染物达标排放", 15), "penalties": ("行政处罚与行政命令", 15),
+        "risk": ("环境风险管理", 10), "solid_waste": ("一般固体废物", 5), "hazardous_waste": ("危险废物规范化管理", 5),
+        "noise": ("噪声污染防治", 4), "siting": ("选址布局", 2), "permits": ("排污许可与环评手续", 14),
+        "monitoring": ("自行监测与在线监控", 15), "disclosure": ("环境信息公开", 5), "social": ("社会监督", 10),
+    },
+    "credit_bands": {"green": 95, "blue": 80, "yellow": 60},
+    "credit_repair_months": 6,
+    "discretion_methods": None,  # None = the methods shipped in discretion.METHODS; a dict adds or replaces
 }
 
 
 def get(name: str):
     override = (getattr(settings, "ENVBUREAU", {}) or {}).get("ENFORCEMENT", {}) or {}
     value = DEFAULTS[name]
+    if name == "discretion_methods":
+        from .discretion import METHODS
+
+        return {**METHODS, **(override.get(name) or {})}
     if name in override:
         if isinstance(value, dict):
             return {**value, **override[name]}

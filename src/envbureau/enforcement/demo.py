@@ -24,6 +24,22 @@ INSPECTORS = [  # badge, name, username or ""
     ("11000020260005", "陈执法", ""),
 ]
 DEMO_SEED = "2026Q4-公开摇号-38417"
+# provision, instrument, article, from, to, min, max, summary. The Code's article numbers were not available
+# (regulations.md §0.1): its rows say so, and a bureau corrects them in 法律依据.
+LEGAL_BASES = [
+    ("exceed_standard", "中华人民共和国大气污染防治法", "第九十九条第二项", "2016-01-01", "2026-08-15", 100000, 1000000,
+     "超过大气污染物排放标准或者超过重点大气污染物排放总量控制指标排放大气污染物"),
+    ("exceed_standard", "中华人民共和国生态环境法典", "(条款号待核定)", "2026-08-15", None, 100000, 1000000,
+     "超标排放大气污染物(法典施行后)"),
+    ("facility_not_running", "中华人民共和国大气污染防治法", "第一百零八条", "2016-01-01", "2026-08-15", 20000, 200000,
+     "未正常运行污染防治设施"),
+    ("facility_not_running", "中华人民共和国生态环境法典", "(条款号待核定)", "2026-08-15", None, 20000, 200000,
+     "未正常运行污染防治设施(法典施行后)"),
+    ("discharge_without_permit", "排污许可管理条例", "第三十三条", "2021-03-01", None, 200000, 1000000,
+     "未取得排污许可证排放污染物"),
+    ("outlet_sign_missing", "排污许可管理条例", "第三十六条", "2021-03-01", None, 20000, 200000,
+     "未按照排污许可证规定设置排污口标志等"),
+]
 
 
 @register(60, "监督执法:一单两库一细则、双随机抽取与执法检查 / enforcement: draws and inspections")
@@ -85,5 +101,67 @@ def load_enforcement(log):
                                        findings="排放口标识不全,已责令当场改正。", party_present="企业法定代表人",
                                        inspected_on="2026-10-20")
         services.publish_draw(None, d)
+    _legal_bases_and_cases(log)
+    _ratings(log)
     log(f"   {PoolEnterprise.objects.count()} pool enterprises, {Inspector.objects.count()} inspectors, "
         f"{Draw.objects.count()} draws")
+
+
+def _legal_bases_and_cases(log):
+    from . import cases
+    from .models import Case, Inspection, Inspector, LegalBasis
+
+    rows = {}
+    for prov, inst, art, start, end, lo, hi, text in LEGAL_BASES:
+        b, _c = LegalBasis.objects.get_or_create(provision=prov, effective_from=dt.date.fromisoformat(start), defaults=dict(
+            instrument=inst, article=art, text=text, effective_to=dt.date.fromisoformat(end) if end else None,
+            fine_min=lo, fine_max=hi))
+        rows.setdefault(prov, []).append(b)
+    for versions in rows.values():  # old article → its Code successor
+        if len(versions) == 2 and versions[0].successor_id is None:
+            versions[0].successor = versions[1]
+            versions[0].save()
+    if Case.objects.exists():
+        return
+    handlers = list(Inspector.objects.order_by("badge_no")[:2])
+    found = Inspection.objects.filter(result="corrected").first()
+    if found is None or len(handlers) < 2:
+        return
+    c1 = cases.open_case(None, enterprise_id=found.enterprise_id, cause="未按照排污许可证规定设置排污口标志",
+                         provision="outlet_sign_missing", act_date=found.inspected_on, facts=found.findings,
+                         filed_on=dt.date(2026, 10, 22), inspection=found, handlers=handlers, source=found.code)
+    from envbureau.core import workflow as wf
+
+    wf.apply(None, c1, "investigate")
+    wf.apply(None, c1, "submit_review", note="调查终结,事实清楚,证据确凿。")
+    wf.apply(None, c1, "notify", outcome="lighter", levels={"harm": 1, "fault": 2, "attitude": 1},
+             notified_on="2026-11-02")
+    wf.apply(None, c1, "decide", decided_on="2026-11-12")
+    wf.apply(None, c1, "serve", served_on="2026-11-13")
+    other = Inspection.objects.exclude(pk=found.pk).filter(state__in=["recorded", "published"]).first()
+    if other is not None:
+        c2 = cases.open_case(None, enterprise_id=other.enterprise_id, cause="自动监测数据传输有效率偏低",
+                             provision="facility_not_running", act_date=dt.date(2026, 9, 1), filed_on=dt.date(2026, 10, 16),
+                             handlers=handlers, inspection=other, source=other.code)
+        wf.apply(None, c2, "investigate")
+        wf.apply(None, c2, "submit_review", note="初次违法,危害后果轻微并及时改正。")
+        wf.apply(None, c2, "no_penalty", outcome="first_no_penalty", decided_on="2026-10-30",
+                 note="符合首违不罚条件,已对当事人进行教育。")
+    log(f"   {LegalBasis.objects.count()} legal bases, {Case.objects.count()} cases")
+
+
+def _ratings(log):
+    from . import config, credit
+    from .models import CreditRating, PoolEnterprise
+
+    if CreditRating.objects.exists():
+        return
+    keys = [k for k in config.get("credit_indicators") if k != "penalties"]
+    # 2025 ratings published 2026-05-20: 诚信, 良好, 警示 (repaired), 良好
+    levels = [100, 88, 70, 85]
+    for n, p in enumerate(PoolEnterprise.objects.order_by("enterprise_id")):
+        r = credit.rate(None, enterprise_id=p.enterprise_id, year=2025, scores={k: levels[n % 4] for k in keys},
+                        published_on=dt.date(2026, 5, 20))
+        if r.grade == "yellow":
+            credit.repair(None, r, note="已完成在线监控设施整改,提交整改报告和第三方检测报告", on=dt.date(2026, 9, 1))
+    log(f"   {CreditRating.objects.count()} credit ratings")

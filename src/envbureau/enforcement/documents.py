@@ -44,3 +44,63 @@ INSPECTION_RECORD = register(DocumentKind(
     detail_url=lambda i: reverse("enforcement:inspections-detail", args=[i.pk]),
     description=_("一次执法检查的现场检查(勘察)笔录"),
 ))
+
+
+def _yuan(v) -> str:
+    return "" if v is None else f"{v:,.2f}"
+
+
+def filing_context(case) -> dict:
+    return {"code": case.code, "party": case.party, "credit_code": case.credit_code, "cause": case.cause,
+            "source": case.source or (case.inspection.code if case.inspection_id else ""),
+            "act_date": _cn_date(case.act_date), "legal_basis": str(case.legal_basis or ""), "facts": case.facts,
+            "handlers": "、".join(h.name for h in case.handlers.all()), "filed_on": _cn_date(case.filed_on)}
+
+
+def decision_context(case) -> dict:
+    from decimal import Decimal
+
+    from . import config, discretion
+
+    basis = case.legal_basis
+    fine_ok = (case.fine is not None and basis is not None and discretion.in_range(
+        case.fine, basis.fine_min, basis.fine_max, reduced=case.outcome == "reduced") is None)
+    rate = config.get("surcharge_rate") * Decimal(100)
+    return {
+        "party": case.party, "credit_code": case.credit_code, "address": case.address, "code": case.code,
+        "facts": case.facts, "violated": str(basis or ""), "penalty_basis": str(basis or ""),
+        "statement": case.statement or ("当事人在法定期限内未提出陈述申辩" if case.notified_on else ""),
+        "discretion": case.discretion_text,
+        "decision": f"{case.get_outcome_display()}:罚款人民币 {_yuan(case.fine)} 元" if fine_ok else "",
+        "fine": _yuan(case.fine) if fine_ok else "",  # out of the article's range: the decision cannot issue
+        "payment": f"自收到本决定书之日起{config.get('payment_days')}日内缴至指定银行;逾期每日按罚款数额的{rate:.0f}%加处罚款",
+        "remedies": "如不服本决定,可在收到本决定书之日起六十日内申请行政复议,或者六个月内依法提起行政诉讼",
+    }
+
+
+def _case_url(case) -> str:
+    return reverse("enforcement:cases-detail", args=[case.pk])
+
+
+CASE_FILING = register(DocumentKind(
+    code="enforcement.case_filing", label=_("立案审批表"), model="enforcement.case", permission="enforcement.case",
+    fields=(Field("code", _("案件编号"), True), Field("party", _("当事人"), True), Field("credit_code", _("统一社会信用代码")),
+            Field("cause", _("案由"), True), Field("source", _("案件来源")), Field("act_date", _("违法行为发生日期"), True),
+            Field("legal_basis", _("涉嫌违反的规定"), True), Field("facts", _("简要案情"), True),
+            Field("handlers", _("承办人"), True), Field("filed_on", _("立案日期"), True)),
+    context=filing_context, template=TEMPLATES / "case_filing.docx", number_prefix="环立", detail_url=_case_url,
+    description=_("立案审批"),
+))
+
+PENALTY_DECISION = register(DocumentKind(
+    code="enforcement.penalty_decision", label=_("行政处罚决定书"), model="enforcement.case",
+    permission="enforcement.decide",
+    fields=(Field("party", _("当事人"), True), Field("credit_code", _("统一社会信用代码")), Field("address", _("住所"), True),
+            Field("code", _("案件编号"), True), Field("facts", _("违法事实及证据"), True),
+            Field("violated", _("违反的规定"), True), Field("penalty_basis", _("处罚依据"), True),
+            Field("statement", _("陈述申辩及听证情况"), True), Field("discretion", _("自由裁量理由"), True),
+            Field("decision", _("处罚决定"), True), Field("fine", _("罚款金额"), True),
+            Field("payment", _("履行方式和期限"), True), Field("remedies", _("救济途径和期限"), True)),
+    context=decision_context, template=TEMPLATES / "penalty_decision.docx", number_prefix="环罚",
+    detail_url=_case_url, description=_("行政处罚法第五十九条规定的决定书"),
+))

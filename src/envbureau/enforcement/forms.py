@@ -70,3 +70,50 @@ class InspectionForm(forms.Form):
         self.fields["enterprise"].queryset = restrict(PoolEnterprise.objects.all(), user, "view")
         self.fields["team"].queryset = restrict(Inspector.objects.filter(certified=True, active=True), user, "view")
         self.fields["items"].queryset = InspectionItem.objects.filter(active=True)
+
+
+class LegalBasisForm(forms.ModelForm):
+    class Meta:
+        from .models import LegalBasis
+
+        model = LegalBasis
+        fields = ["provision", "instrument", "article", "text", "effective_from", "effective_to", "fine_min",
+                  "fine_max", "successor"]
+        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"}),
+                   "effective_to": forms.DateInput(attrs={"type": "date"})}
+
+
+class CaseForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("当事人(企业)"), queryset=PoolEnterprise.objects.none())
+    cause = forms.CharField(label=_("案由"), max_length=200)
+    provision = forms.ChoiceField(label=_("违法行为(条款)"))
+    act_date = forms.DateField(label=_("违法行为发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    filed_on = forms.DateField(label=_("立案日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    facts = forms.CharField(label=_("简要案情"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    handlers = forms.ModelMultipleChoiceField(label=_("承办人(至少2名)"), queryset=Inspector.objects.none())
+    inspection = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        from envbureau.core.scoping import restrict
+
+        from .models import LegalBasis
+
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = restrict(PoolEnterprise.objects.all(), user, "view")
+        self.fields["handlers"].queryset = restrict(Inspector.objects.filter(certified=True, active=True), user, "view")
+        seen = {}
+        for b in LegalBasis.objects.order_by("provision", "-effective_from"):
+            seen.setdefault(b.provision, f"{b.provision} · {b}")
+        self.fields["provision"].choices = sorted(seen.items())
+
+
+class RatingForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=PoolEnterprise.objects.none())
+    year = forms.IntegerField(label=_("评价年度"), min_value=2000, max_value=2100)
+    published_on = forms.DateField(label=_("公布日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        from envbureau.core.scoping import restrict
+
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = restrict(PoolEnterprise.objects.all(), user, "view")

@@ -17,16 +17,21 @@ from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
 
 from . import config
 from .choices import (
+    CaseState,
     CheckResult,
     DrawStatus,
+    Grade,
     InspectionKind,
     InspectionResult,
     InspectionSource,
     InspectionState,
     ItemClass,
     Method,
+    Outcome,
+    PartyType,
     Period,
     SupervisionClass,
+    TransferKind,
 )
 
 RATIO = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
@@ -299,3 +304,135 @@ class Inspection(models.Model):
     def checklist_rows(self):
         labels = dict(CheckResult.choices)
         return [{**row, "result_label": labels.get(row.get("result"), "")} for row in self.checklist or []]
+
+
+class LegalBasis(models.Model):
+    """One version of one article: chosen by the date of the act (regulations.md §0.1)."""
+
+    provision = models.CharField(_("条款键"), max_length=60, help_text=_("同一违法行为各版本共用,如 discharge_without_permit"))
+    instrument = models.CharField(_("法律文件"), max_length=100)
+    article = models.CharField(_("条款"), max_length=60)
+    text = models.TextField(_("条文摘要"), blank=True)
+    effective_from = models.DateField(_("施行日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True, help_text=_("留空为现行有效"))
+    fine_min = models.DecimalField(_("罚款下限(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_max = models.DecimalField(_("罚款上限(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    successor = models.ForeignKey("self", verbose_name=_("对应新条款"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+", help_text=_("如映射到生态环境法典的条款"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="enforcement", jurisdiction=None, all_staff_view=True)
+
+    class Meta:
+        verbose_name = _("法律依据")
+        verbose_name_plural = _("法律依据")
+        ordering = ["provision", "-effective_from"]
+
+    def __str__(self):
+        return f"《{self.instrument}》{self.article}"
+
+    def clean(self):
+        if self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("失效日期早于施行日期")})
+        if self.fine_min is not None and self.fine_max is not None and self.fine_min > self.fine_max:
+            raise ValidationError({"fine_max": _("罚款上限低于下限")})
+
+    def in_force_on(self, day) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
+
+    @classmethod
+    def for_act(cls, provision: str, day):
+        """The version of `provision` in force on `day` (the date of the act), or None."""
+        return (cls.objects.filter(provision=provision, effective_from__lte=day)
+                .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=day)).order_by("-effective_from").first())
+
+
+class Case(models.Model):
+    """An administrative penalty case from filing to closing (regulations.md §2.1)."""
+
+    code = models.CharField(_("案件编号"), max_length=40, unique=True)
+    enterprise_id = models.BigIntegerField(_("企业ID"))
+    party = models.CharField(_("当事人"), max_length=200)
+    party_type = models.CharField(_("当事人类型"), max_length=10, choices=PartyType.choices, default=PartyType.ORG)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    address = models.CharField(_("住所"), max_length=300, blank=True)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    inspection = models.ForeignKey(Inspection, verbose_name=_("来源检查"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="cases")
+    source = models.CharField(_("案件来源"), max_length=100, blank=True)
+    cause = models.CharField(_("案由"), max_length=200)
+    facts = models.TextField(_("违法事实及证据"), blank=True)
+    act_date = models.DateField(_("违法行为发生日期"))
+    provision = models.CharField(_("违法行为(条款键)"), max_length=60)
+    legal_basis = models.ForeignKey(LegalBasis, verbose_name=_("处罚依据"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    handlers = models.ManyToManyField(Inspector, verbose_name=_("承办人"), blank=True, related_name="cases")
+    filed_on = models.DateField(_("立案日期"))
+    state = models.CharField(_("状态"), max_length=14, choices=CaseState.choices, default=CaseState.FILED)
+    outcome = models.CharField(_("处理结果"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_reason = models.TextField(_("处理理由"), blank=True)
+    discretion_method = models.CharField(_("裁量方法"), max_length=40, blank=True)
+    discretion_levels = models.JSONField(_("裁量因素等级"), default=dict, blank=True)
+    discretion_text = models.TextField(_("裁量过程"), blank=True)
+    fine = models.DecimalField(_("罚款金额(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    hearing_right = models.BooleanField(_("告知听证权利"), default=False)
+    statement = models.TextField(_("陈述申辩及听证情况"), blank=True)
+    notified_on = models.DateField(_("告知日期"), null=True, blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    decided_late = models.BooleanField(_("超期决定"), default=False)
+    served_on = models.DateField(_("送达日期"), null=True, blank=True)
+    payment_due = models.DateField(_("缴款期限"), null=True, blank=True)
+    paid_on = models.DateField(_("缴款日期"), null=True, blank=True)
+    surcharge = models.DecimalField(_("加处罚款(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    transfer_kind = models.CharField(_("移送类型"), max_length=12, choices=TransferKind.choices, blank=True)
+    transferred_on = models.DateField(_("移送日期"), null=True, blank=True)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    published = models.BooleanField(_("已公开"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
+
+    class Meta:
+        verbose_name = _("行政处罚案件")
+        verbose_name_plural = _("行政处罚案件")
+        ordering = ["-filed_on", "-id"]
+
+    def __str__(self):
+        return f"{self.code} {self.party}"
+
+
+class CreditRating(models.Model):
+    """Yearly environmental credit rating of one enterprise (regulations.md §6): weighted indicator scores,
+    four grades, one-vote veto from cases, repair by one step."""
+
+    enterprise_id = models.BigIntegerField(_("企业ID"))
+    enterprise_name = models.CharField(_("企业名称"), max_length=200)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    year = models.PositiveSmallIntegerField(_("评价年度"))
+    scores = models.JSONField(_("指标得分"), default=dict)
+    score = models.DecimalField(_("综合得分"), max_digits=5, decimal_places=2)
+    grade = models.CharField(_("信用等级"), max_length=10, choices=Grade.choices)
+    veto_reason = models.CharField(_("一票否决原因"), max_length=300, blank=True)
+    explanation = models.TextField(_("评价过程"), blank=True)
+    published_on = models.DateField(_("公布日期"), null=True, blank=True)
+    repaired_from = models.CharField(_("修复前等级"), max_length=10, choices=Grade.choices, blank=True)
+    repaired_on = models.DateField(_("修复日期"), null=True, blank=True)
+    repair_note = models.TextField(_("修复材料及说明"), blank=True)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评价人"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      public=Q(published_on__isnull=False), references={"enterprise_id": "sources.Enterprise"})
+
+    class Meta:
+        verbose_name = _("环境信用评价")
+        verbose_name_plural = _("环境信用评价")
+        ordering = ["-year", "enterprise_name"]
+        constraints = [models.UniqueConstraint(fields=["enterprise_id", "year"], name="enf_rating_unique")]
+
+    def __str__(self):
+        return f"{self.year} {self.enterprise_name} {self.get_grade_display()}"

@@ -97,16 +97,20 @@ def build_inputs(plan: DrawPlan, seed: str, on: dt.date | None = None) -> drawin
     on = on or timezone.localdate()
     pool = list(PoolEnterprise.objects.filter(jurisdiction__path__startswith=plan.jurisdiction.path)
                 .order_by("enterprise_id").values("enterprise_id", "name", "supervision_class", "positive_list",
-                                                  "positive_until", "cap_exempt", "excluded"))
+                                                  "positive_until", "cap_exempt", "excluded", "credit_grade"))
     used = cap_counts(plan.year)
     ents = {"id": [], "cls": [], "positive": [], "cap_used": [], "cap_exempt": [], "excluded": []}
     for p in pool:
         ents["id"].append(p["enterprise_id"])
-        ents["cls"].append(CLASS_INDEX[p["supervision_class"]])
-        positive = p["positive_list"] and (p["positive_until"] is None or p["positive_until"] >= on)
+        # The credit grade steers the draw: 警示/不良 are special supervision (more often), 诚信 counts as
+        # positive list (less often), 不良 is not held to the yearly cap (regulations.md §1.3, §1.5, §1.7).
+        grade = p["credit_grade"]
+        cls = "special" if grade in ("yellow", "red") else p["supervision_class"]
+        ents["cls"].append(CLASS_INDEX[cls])
+        positive = grade == "green" or (p["positive_list"] and (p["positive_until"] is None or p["positive_until"] >= on))
         ents["positive"].append(int(positive))
         ents["cap_used"].append(int(used.get(p["enterprise_id"], 0)))
-        ents["cap_exempt"].append(int(p["cap_exempt"]))
+        ents["cap_exempt"].append(int(p["cap_exempt"] or grade == "red"))
         ents["excluded"].append(int(p["excluded"]))
     inspectors = list(Inspector.objects.filter(jurisdiction__path__startswith=plan.jurisdiction.path, certified=True,
                                                active=True).values_list("pk", flat=True))

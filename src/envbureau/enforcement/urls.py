@@ -4,8 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.generic import Crud
 
 from . import views
-from .forms import InspectorForm, ItemForm, PlanForm, PoolForm, RecusalForm
-from .models import DrawPlan, Inspection, InspectionItem, Inspector, PoolEnterprise, Recusal
+from .filters import CaseFilter, InspectionFilter
+from .forms import InspectorForm, ItemForm, LegalBasisForm, PlanForm, PoolForm, RecusalForm
+from .models import (
+             Case,
+             CreditRating,
+             DrawPlan,
+             Inspection,
+             InspectionItem,
+             Inspector,
+             LegalBasis,
+             PoolEnterprise,
+             Recusal,
+)
 
 app_name = "enforcement"
 
@@ -32,6 +43,7 @@ plans = Crud(DrawPlan, form_class=PlanForm, url_prefix="plans", namespace="enfor
                       ("ratio_key", _("重点比例")), ("ratio_general", _("一般比例")), ("ratio_special", _("特殊比例")),
                       ("team_size", _("每组人数")), ("yearly_cap", _("年度上限"))])
 inspections = Crud(Inspection, url_prefix="inspections", namespace="enforcement", title=_("执法检查"),
+                   filterset_class=InspectionFilter,
                    read_only=True, search_fields=("code", "enterprise_name"),
                    detail_fields=["code", "source", "source_ref", "draw", "enterprise_name", "jurisdiction", "method",
                                   "kind", "counts_toward_cap", "planned_on", "inspected_on", "team", "items",
@@ -43,7 +55,39 @@ inspections = Crud(Inspection, url_prefix="inspections", namespace="enforcement"
                             ("source", _("来源")), ("method", _("方式")), ("planned_on", _("计划日期")),
                             ("inspected_on", _("检查日期")), ("result", _("结果")), ("state", _("状态"))])
 
+bases = Crud(LegalBasis, form_class=LegalBasisForm, url_prefix="legal-bases", namespace="enforcement",
+             title=_("法律依据"), search_fields=("provision", "instrument", "article"),
+             columns=[("provision", _("条款键")), ("instrument", _("法律文件")), ("article", _("条款")),
+                      ("effective_from", _("施行日期")), ("effective_to", _("失效日期")), ("fine_min", _("罚款下限")),
+                      ("fine_max", _("罚款上限")), ("successor", _("对应新条款"))])
+cases = Crud(Case, url_prefix="cases", namespace="enforcement", title=_("行政处罚案件"), read_only=True,
+             filterset_class=CaseFilter,
+             search_fields=("code", "party", "cause"),
+             detail_fields=["code", "party", "credit_code", "jurisdiction", "inspection", "source", "cause", "facts",
+                            "act_date", "legal_basis", "handlers", "filed_on", "state", "outcome", "outcome_reason",
+                            "fine", "hearing_right", "statement", "notified_on", "decided_on", "decided_late",
+                            "served_on", "payment_due", "paid_on", "surcharge", "transfer_kind", "transferred_on",
+                            "closed_on"],
+             extra_detail_template="enforcement/_case_extra.html", extra_detail_context=views.case_extra,
+             columns=[("code", _("案件编号")), ("party", _("当事人")), ("jurisdiction", _("属地")), ("cause", _("案由")),
+                      ("filed_on", _("立案日期")), ("state", _("状态")), ("outcome", _("处理结果")),
+                      ("fine", _("罚款(元)")), ("decided_on", _("决定日期")), ("transfer_kind", _("移送"))])
+
+ratings = Crud(CreditRating, url_prefix="ratings", namespace="enforcement", title=_("环境信用评价"), read_only=True,
+               search_fields=("enterprise_name",),
+               detail_fields=["enterprise_name", "jurisdiction", "year", "score", "grade", "veto_reason", "explanation",
+                              "published_on", "repaired_from", "repaired_on", "repair_note"],
+               extra_detail_template="enforcement/_rating_extra.html", extra_detail_context=views.rating_extra,
+               columns=[("enterprise_name", _("企业")), ("jurisdiction", _("属地")), ("year", _("年度")),
+                        ("score", _("得分")), ("grade", _("信用等级")), ("veto_reason", _("一票否决")),
+                        ("repaired_from", _("修复前等级"))])
+
 urlpatterns = [
+    path("ratings/new/", views.rating_add, name="rating-add"),
+    path("ratings/<int:pk>/repair/", views.rating_repair, name="rating-repair"),
+    path("cases/new/", views.case_add, name="case-add"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("cases/<int:pk>/do/<str:verb>/", views.case_action, name="case-action"),
     path("", views.index, name="index"),
     path("inspections/new/", views.inspection_add, name="inspection-add"),
     path("inspections/<int:pk>/do/<str:verb>/", views.inspection_action, name="inspection-action"),
@@ -55,4 +99,4 @@ urlpatterns = [
     path("pool/sync/", views.pool_sync, name="pool-sync"),
 ]
 urlpatterns += (items.urls() + pool.urls() + inspectors.urls() + recusals.urls() + plans.urls()
-                + inspections.urls())
+                + inspections.urls() + bases.urls() + cases.urls() + ratings.urls())

@@ -21,7 +21,7 @@ from envbureau.core.scoping import get_scoped_object, may_view_module, restrict
 from . import drawing, services
 from .choices import CheckResult, InspectionResult
 from .forms import DrawForm, InspectionForm
-from .models import Draw, DrawPlan, Inspection, Inspector
+from .models import Case, CreditRating, Draw, DrawPlan, Inspection, Inspector
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -190,3 +190,199 @@ def pool_sync(request):
     messages.success(request, _("已同步:新增 %(a)s 家,更新 %(u)s 家") % {"a": n["added"], "u": n["updated"]})
     return redirect(reverse("enforcement:pool-list"))
 
+
+
+# ---------------------------------------------------------------- cases
+
+def case_extra(request, obj) -> dict:
+    from . import cases, config
+    from .choices import NO_PENALTY, PENALTY, Outcome, TransferKind
+
+    factors = (config.get("discretion_methods").get(obj.discretion_method or config.get("discretion_default"))
+               or {}).get("factors", [])
+    clocks = []
+    from envbureau.core import deadlines as dl
+
+    for key in (cases.DECISION, cases.STATEMENT, cases.SERVICE, cases.PAYMENT, cases.TRANSFER):
+        c = dl.clock(obj, key)
+        if c:
+            clocks.append(c)
+    labels = {"notified_on": _("告知日期"), "on": _("日期"), "decided_on": _("决定日期"), "served_on": _("送达日期"),
+              "paid_on": _("缴款日期"), "closed_on": _("结案日期"), "transferred_on": _("移送日期")}
+    actions = [{"t": t, "params": [(p, labels.get(p, p)) for p in t.params]} for t in wf.allowed(request.user, obj)]
+    return {"actions": actions, "factors": factors, "clocks": clocks,
+            "penalty_outcomes": [(v, label) for v, label in Outcome.choices if v in PENALTY],
+            "no_penalty_outcomes": [(v, label) for v, label in Outcome.choices if v in NO_PENALTY],
+            "transfer_kinds": TransferKind.choices}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_add(request):
+    from . import cases
+    from .forms import CaseForm
+
+    if not has_perm(request.user, "enforcement.case"):
+        raise PermissionDenied
+    initial = {}
+    insp = None
+    if request.GET.get("inspection"):
+        try:
+            insp = get_scoped_object(Inspection, request.user, "view", pk=int(request.GET["inspection"]))
+        except ValueError:
+            insp = None
+        if insp is not None:
+            initial = {"inspection": insp.pk, "facts": insp.findings, "act_date": insp.inspected_on,
+                       "enterprise": services.PoolEnterprise.objects.filter(enterprise_id=insp.enterprise_id).first()}
+    form = CaseForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if d.get("inspection"):
+            insp = get_scoped_object(Inspection, request.user, "view", pk=d["inspection"])
+        try:
+            case = cases.open_case(request.user, enterprise_id=d["enterprise"].enterprise_id, cause=d["cause"],
+                                   provision=d["provision"], act_date=d["act_date"], facts=d["facts"],
+                                   filed_on=d["filed_on"], inspection=insp, handlers=list(d["handlers"]),
+                                   source=insp.code if insp else "")
+            messages.success(request, _("已立案 %(c)s") % {"c": case.code})
+            return redirect("enforcement:cases-detail", pk=case.pk)
+        except PermissionDenied:
+            form.add_error(None, _("超出您的权限范围"))
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+    return render(request, "enforcement/form.html", {"form": form, "title": _("立案")},
+                  status=400 if request.method == "POST" else 200)
+
+
+CASE_PARAMS = ("outcome", "fine", "notified_on", "kind", "on", "days", "decided_on", "served_on", "paid_on",
+               "closed_on", "transfer_kind", "transferred_on")
+
+
+@login_required
+@require_POST
+def case_action(request, pk, verb):
+    case = get_scoped_object(Case, request.user, "view", pk=pk)
+    t = wf.workflow_for(case).transition_map.get(verb)
+    if t is None:
+        raise PermissionDenied
+    p = request.POST
+    data = {k: p[k] for k in CASE_PARAMS if k in t.params and p.get(k, "") != ""}
+    if "levels" in t.params:
+        levels = {k[6:]: v for k, v in p.items() if k.startswith("level_") and v}
+        if levels:
+            data["levels"] = levels
+    try:
+        wf.apply(request.user, case, verb, note=p.get("note", ""), **data)
+        messages.success(request, _("已办理:%(a)s") % {"a": t.label})
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("enforcement:cases-detail", pk=pk)
+
+
+case_action.scoped_model = Case
+
+
+# ---------------------------------------------------------------- statistics
+
+LABELS = {
+    "inspections": "执法检查(次)", "draw_inspections": "其中双随机抽查(次)", "enterprises": "检查企业(家)",
+    "draws": "双随机抽取(次)", "cases_filed": "立案(起)", "decisions": "处罚决定(件)", "fines_yuan": "罚款金额(元)",
+    "not_punished": "不予处罚(件)", "transfers": "移送公安(件)", "transfers_detention": "其中行政拘留(件)",
+    "transfers_crime": "其中涉嫌犯罪(件)",
+}
+
+
+def stats_params(request, user):
+    """(jurisdiction, year) from ?jurisdiction=CODE&year=Y; defaults: the user's widest jurisdiction, this year."""
+    from django.utils import timezone
+
+    from envbureau.core.models import Jurisdiction
+    from envbureau.core.scoping import allowed_jurisdictions
+
+    allowed = allowed_jurisdictions(user, "enforcement", "view")
+    code = request.GET.get("jurisdiction", "").strip()
+    jur = allowed.filter(code=code).first() if code else allowed.order_by("path").first()
+    if code and jur is None:
+        raise ValidationError({"jurisdiction": _("区划代码 %(c)s 不存在或不在您的权限范围内") % {"c": code}})
+    if jur is None:
+        jur = Jurisdiction.objects.filter(parent__isnull=True).order_by("code").first()
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        raise ValidationError({"year": _("年度应为 2000–2100 的整数")}) from None
+    return jur, year
+
+
+@login_required
+def statistics(request):
+    from . import stats
+
+    _module(request, Case)
+    try:
+        jur, year = stats_params(request, request.user)
+    except ValidationError as exc:
+        return render(request, "enforcement/statistics.html", {"title": _("执法统计"), "error": _error_text(exc)},
+                      status=400)
+    data = stats.statistics(request.user, jur, year)
+    for r in data["rows"]:
+        r["label"] = _(LABELS[r["key"]])
+    return render(request, "enforcement/statistics.html", {"title": _("执法统计"), "s": data, "year": year,
+                                                           "jurisdiction": jur})
+
+
+# ---------------------------------------------------------------- credit rating
+
+def rating_extra(request, obj) -> dict:
+    return {"can_repair": obj.grade in ("yellow", "red") and not obj.repaired_on
+            and has_perm(request.user, "enforcement.rate")}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rating_add(request):
+    from django import forms as djforms
+
+    from . import config, credit
+
+    if not has_perm(request.user, "enforcement.rate"):
+        raise PermissionDenied
+    from .forms import RatingForm
+
+    form = RatingForm(request.POST or None, user=request.user)
+    for key, (label, weight) in config.get("credit_indicators").items():
+        if key != "penalties":
+            form.fields[f"s_{key}"] = djforms.DecimalField(label=f"{label}(权重 {weight})", min_value=0,
+                                                           max_value=100, initial=100)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        scores = {k[2:]: v for k, v in d.items() if k.startswith("s_")}
+        try:
+            r = credit.rate(request.user, enterprise_id=d["enterprise"].enterprise_id, year=d["year"], scores=scores,
+                            published_on=d.get("published_on"))
+            messages.success(request, _("已评价:%(g)s") % {"g": r.get_grade_display()})
+            return redirect("enforcement:ratings-detail", pk=r.pk)
+        except PermissionDenied:
+            form.add_error(None, _("超出您的权限范围"))
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+    return render(request, "enforcement/form.html", {"form": form, "title": _("环境信用评价")},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def rating_repair(request, pk):
+    from . import credit
+
+    r = get_scoped_object(CreditRating, request.user, "view", pk=pk)
+    try:
+        credit.repair(request.user, r, note=request.POST.get("note", ""))
+        messages.success(request, _("已完成信用修复"))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("enforcement:ratings-detail", pk=pk)
+
+
+rating_repair.scoped_model = CreditRating

@@ -39,3 +39,61 @@ INSPECTION = wf.register(wf.Workflow(
     url=lambda i: reverse("enforcement:inspections-detail", args=[i.pk]),
     due=lambda i: i.planned_on,
 ))
+
+
+# ---- penalty cases -------------------------------------------------------------------------------
+from . import cases as c  # noqa: E402
+from .choices import CASE_COLOURS, CaseState  # noqa: E402
+
+S = CaseState
+OPEN = (S.FILED, S.INVESTIGATING, S.REVIEWING, S.NOTIFIED)
+
+
+def _state(value, action, perm, terminal=False):
+    return wf.State(value, S(value).label, CASE_COLOURS[value], terminal=terminal,
+                    task=None if terminal else wf.TaskSpec(action, perm))
+
+
+CASE = wf.register(wf.Workflow(
+    "enforcement.case", module="enforcement", name=_("行政处罚案件"),
+    states=[
+        _state(S.FILED, _("调查取证"), "enforcement.case"),
+        _state(S.INVESTIGATING, _("调查终结,提交案审"), "enforcement.case"),
+        _state(S.REVIEWING, _("案件审查"), "enforcement.review"),
+        _state(S.NOTIFIED, _("作出处罚决定"), "enforcement.decide"),
+        _state(S.DECIDED, _("送达处罚决定书"), "enforcement.case"),
+        _state(S.SERVED, _("督促缴款"), "enforcement.case"),
+        _state(S.EXECUTED, _("结案"), "enforcement.decide"),
+        _state(S.CLOSED, None, "", terminal=True),
+    ],
+    transitions=[
+        T("investigate", (S.FILED,), S.INVESTIGATING, "enforcement.case", _("开始调查取证")),
+        T("submit_review", (S.INVESTIGATING,), S.REVIEWING, "enforcement.case", _("调查终结,提交案审"),
+          note_required=True),
+        T("notify", (S.REVIEWING,), S.NOTIFIED, "enforcement.review", _("事先告知"),
+          params=("outcome", "levels", "fine", "notified_on"), handler=c.h_notify, button="warning"),
+        T("no_penalty", (S.REVIEWING,), S.CLOSED, "enforcement.review", _("不予处罚"),
+          params=("outcome", "decided_on"), note_required=True, handler=c.h_no_penalty, after=c.after_no_penalty,
+          button="outline-secondary"),
+        T("statement", (S.NOTIFIED,), None, "enforcement.case", _("陈述申辩/听证(期限中止)"),
+          params=("kind", "on"), note_required=True, handler=c.h_pause, button="outline-warning"),
+        T("resume", (S.NOTIFIED,), None, "enforcement.case", _("陈述申辩/听证结束(恢复计时)"),
+          params=("on",), note_required=True, handler=c.h_resume, button="outline-warning"),
+        T("extend", OPEN, None, "enforcement.decide", _("批准延长办案期限"), params=("days",),
+          note_required=True, handler=c.h_extend, button="outline-danger"),
+        T("decide", (S.NOTIFIED,), S.DECIDED, "enforcement.decide", _("作出处罚决定"),
+          params=("decided_on", "fine", "levels"), handler=c.h_decide, after=c.after_decide, button="success"),
+        T("serve", (S.DECIDED,), S.SERVED, "enforcement.case", _("送达"), params=("served_on",),
+          handler=c.h_serve),
+        T("pay", (S.SERVED,), S.EXECUTED, "enforcement.case", _("缴款/执行完毕"), params=("paid_on",),
+          handler=c.h_pay, button="success"),
+        T("close", (S.EXECUTED,), S.CLOSED, "enforcement.decide", _("结案"), params=("closed_on",),
+          handler=c.h_close, button="dark"),
+        T("transfer", (S.DECIDED, S.SERVED, S.EXECUTED, S.CLOSED), None, "enforcement.decide", _("移送公安"),
+          params=("transfer_kind", "transferred_on"), note_required=True, handler=c.h_transfer,
+          button="outline-danger"),
+    ],
+    title=lambda x: f"{x.code} {x.party}",
+    url=lambda x: reverse("enforcement:cases-detail", args=[x.pk]),
+    due=c.workflow_due,
+))

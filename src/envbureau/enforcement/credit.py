@@ -1,0 +1,146 @@
+"""Environmental credit rating (regulations.md §6.1–6.2): weighted indicator scores with local weights
+(config), four grades, one-vote veto fed by the cases, repair by one step within the window. The grade
+steers the draw (services.build_inputs): 诚信 counts as positive list, 警示/不良 as special supervision,
+不良 not held to the yearly cap."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import check_created, get_scoped_object
+
+from . import config
+from .choices import GRADE_ORDER, PENALTY, Grade
+from .models import Case, CreditRating, PoolEnterprise
+
+VETO = {"crime": "涉嫌环境犯罪移送公安机关", "detention": "责任人被移送行政拘留"}
+
+
+def grade_for(score: Decimal) -> str:
+    bands = config.get("credit_bands")
+    for g in ("green", "blue", "yellow"):
+        if score >= Decimal(str(bands[g])):
+            return g
+    return "red"
+
+
+def penalties_score(enterprise_id: int, year: int) -> tuple[int, str]:
+    """行政处罚与行政命令 from the cases: no penalty 100, one 60, more 30 (our scale)."""
+    n = Case.objects.filter(enterprise_id=enterprise_id, decided_on__year=year,
+                            outcome__in=[str(o) for o in PENALTY]).count()
+    return (100 if n == 0 else 60 if n == 1 else 30), _("%(y)s年行政处罚决定 %(n)s 件") % {"y": year, "n": n}
+
+
+def veto_for(enterprise_id: int, year: int) -> str:
+    c = (Case.objects.filter(enterprise_id=enterprise_id, transferred_on__year=year).exclude(transfer_kind="")
+         .order_by("transferred_on").first())
+    return f"{VETO[c.transfer_kind]}(案件 {c.code})" if c else ""
+
+
+@transaction.atomic
+def rate(user, *, enterprise_id: int, year: int, scores: dict, published_on=None) -> CreditRating:
+    if user is not None and not has_perm(user, "enforcement.rate"):
+        raise PermissionDenied(_("您没有“信用评价”权限"))
+    pool = PoolEnterprise.objects.filter(enterprise_id=enterprise_id).first()
+    if pool is None:
+        raise ValidationError({"enterprise_id": _("企业 %(e)s 不在检查对象名录库中") % {"e": enterprise_id}})
+    indicators = config.get("credit_indicators")
+    unknown = sorted(set(scores) - set(indicators))
+    if unknown:
+        raise ValidationError({"scores": _("未知的评价指标:%(k)s") % {"k": "、".join(unknown)}})
+    values, lines, total, weights = {}, [], Decimal(0), Decimal(0)
+    auto, why = penalties_score(enterprise_id, year)
+    for key, (label, weight) in indicators.items():
+        if key == "penalties":
+            v, note = Decimal(auto), f"({why})"
+        else:
+            raw = scores.get(key)
+            if raw in (None, ""):
+                raise ValidationError({"scores": _("缺少指标“%(l)s”的得分") % {"l": label}})
+            try:
+                v = Decimal(str(raw))
+            except Exception:
+                raise ValidationError({"scores": _("“%(l)s”的得分须为数字") % {"l": label}}) from None
+            if not 0 <= v <= 100:
+                raise ValidationError({"scores": _("“%(l)s”的得分须在0–100之间") % {"l": label}})
+            note = ""
+        values[key] = float(v)
+        total += v * weight
+        weights += weight
+        lines.append(f"{label}:{v} 分 × 权重 {weight}{note}")
+    score = (total / weights).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    grade = grade_for(score)
+    lines.append(f"加权得分 {score} 分 → {Grade(grade).label}")
+    veto = veto_for(enterprise_id, year)
+    if veto:
+        grade = "red"
+        lines.append(f"一票否决:{veto} → {Grade.RED.label}")
+    r, _c = CreditRating.objects.update_or_create(enterprise_id=enterprise_id, year=year, defaults=dict(
+        enterprise_name=pool.name, jurisdiction=pool.jurisdiction, scores=values, score=score, grade=grade,
+        veto_reason=veto, explanation="\n".join(lines), published_on=published_on, repaired_from="",
+        repaired_on=None, rated_by=user if getattr(user, "pk", None) else None))
+    check_created(user, r, "add")
+    _apply_to_pool(r)
+    _dossier(r, user, _("%(y)s年环境信用评价:%(g)s(%(s)s分)") % {"y": year, "g": r.get_grade_display(), "s": score})
+    return r
+
+
+def _apply_to_pool(r: CreditRating) -> None:
+    latest = CreditRating.objects.filter(enterprise_id=r.enterprise_id).order_by("-year").first()
+    PoolEnterprise.objects.filter(enterprise_id=r.enterprise_id).update(credit_grade=latest.grade if latest else "")
+
+
+def _dossier(r, user, title):
+    from envbureau.sources.services import add_dossier_event
+
+    add_dossier_event(r.enterprise_id, "enforcement.credit", title, detail=r.explanation,
+                      source_ref=f"enforcement.creditrating:{r.pk}",
+                      url=reverse("enforcement:ratings-detail", args=[r.pk]), actor=user)
+
+
+@transaction.atomic
+def repair(user, rating: CreditRating, *, note: str, on: dt.date | None = None) -> CreditRating:
+    """信用修复: a 警示 or 不良 grade rises one step, applied for within the window after publication."""
+    if user is not None:
+        rating = get_scoped_object(CreditRating, user, "view", pk=rating.pk)
+        if not has_perm(user, "enforcement.rate"):
+            raise PermissionDenied
+    rating = CreditRating.objects.select_for_update().get(pk=rating.pk)
+    on = on or timezone.localdate()
+    if not (note or "").strip():
+        raise ValidationError({"note": _("请填写整改情况及修复材料")})
+    if rating.grade not in ("yellow", "red"):
+        raise ValidationError({"grade": _("只有警示、不良等级可以申请信用修复")})
+    if rating.repaired_on:
+        raise ValidationError({"grade": _("本年度评价已修复过一次")})
+    if rating.published_on is None:
+        raise ValidationError({"published_on": _("评价结果尚未公布")})
+    months = config.get("credit_repair_months")
+    limit = _add_months(rating.published_on, months)
+    if on > limit:
+        raise ValidationError({"on": _("已超过公布后 %(m)s 个月的修复申请期限(%(d)s)") % {"m": months, "d": limit}})
+    rating.repaired_from = rating.grade
+    rating.grade = GRADE_ORDER[GRADE_ORDER.index(rating.grade) + 1]
+    rating.repaired_on = on
+    rating.repair_note = note
+    rating.save()
+    _apply_to_pool(rating)
+    _dossier(rating, user, _("信用修复:%(a)s → %(b)s") % {"a": Grade(rating.repaired_from).label,
+                                                         "b": rating.get_grade_display()})
+    return rating
+
+
+def _add_months(d: dt.date, months: int) -> dt.date:
+    import calendar
+
+    m = d.month - 1 + months
+    y, m = d.year + m // 12, m % 12 + 1
+    return dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))

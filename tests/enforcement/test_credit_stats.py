@@ -1,0 +1,126 @@
+"""Credit rating (weights, bands, veto from cases, repair, draw steering) and the statistics with their links."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from envbureau.core import workflow as wf
+from envbureau.enforcement import cases, config, credit, services
+from envbureau.enforcement.models import LegalBasis, PoolEnterprise
+
+
+def _all(score):
+    return {k: score for k in config.get("credit_indicators") if k != "penalties"}
+
+
+@pytest.fixture
+def basis(db):
+    return LegalBasis.objects.create(provision="sign", instrument="排污许可管理条例", article="第三十六条",
+                                     effective_from=dt.date(2021, 3, 1), fine_min=20000, fine_max=200000)
+
+
+def test_grade_bands_at_the_boundaries():
+    assert credit.grade_for(Decimal("95")) == "green"
+    assert credit.grade_for(Decimal("94.99")) == "blue"
+    assert credit.grade_for(Decimal("80")) == "blue"
+    assert credit.grade_for(Decimal("79.99")) == "yellow"
+    assert credit.grade_for(Decimal("60")) == "yellow"
+    assert credit.grade_for(Decimal("59.99")) == "red"
+
+
+def test_weighted_score_and_penalty_indicator_from_cases(world, basis):
+    ent = world["enterprises"][0]
+    r = credit.rate(None, enterprise_id=ent.pk, year=2026, scores=_all(90))
+    # no penalty decision: 行政处罚 scores 100 (weight 15 of 100), the rest 90 → 91.50
+    assert r.score == Decimal("91.50") and r.grade == "blue"
+    c = cases.open_case(None, enterprise_id=ent.pk, cause="x", provision="sign", act_date="2026-03-01",
+                        filed_on="2026-03-10", handlers=world["inspectors"][:2])
+    wf.apply(None, c, "investigate")
+    wf.apply(None, c, "submit_review", note="终结")
+    wf.apply(None, c, "notify", outcome="punish", notified_on="2026-04-01")
+    wf.apply(None, c, "decide", decided_on="2026-04-20")
+    r = credit.rate(None, enterprise_id=ent.pk, year=2026, scores=_all(90))
+    # one decision: 行政处罚 60 → (85 × 90 + 15 × 60) / 100 = 85.50
+    assert r.score == Decimal("85.50")
+
+
+def test_one_vote_veto_from_a_transfer(world, basis):
+    ent = world["enterprises"][1]
+    c = cases.open_case(None, enterprise_id=ent.pk, cause="篡改数据", provision="sign", act_date="2026-03-01",
+                        filed_on="2026-03-10", handlers=world["inspectors"][:2])
+    for verb, kw in (("investigate", {}), ("submit_review", {"note": "终结"}),
+                     ("notify", {"outcome": "punish", "notified_on": "2026-04-01"}),
+                     ("decide", {"decided_on": "2026-04-20"}),
+                     ("transfer", {"transfer_kind": "crime", "transferred_on": "2026-04-22", "note": "涉嫌犯罪"})):
+        wf.apply(None, c, verb, **kw)
+    r = credit.rate(None, enterprise_id=ent.pk, year=2026, scores=_all(100))
+    assert r.grade == "red" and c.code in r.veto_reason
+
+
+def test_repair_one_step_within_window(world):
+    ent = world["enterprises"][2]
+    r = credit.rate(None, enterprise_id=ent.pk, year=2025, scores=_all(60), published_on=dt.date(2026, 5, 20))
+    assert r.grade == "yellow"  # (85 × 60 + 15 × 100) / 100 = 66
+    with pytest.raises(ValidationError):  # six months after 2026-05-20 end on 2026-11-20
+        credit.repair(None, r, note="整改完毕", on=dt.date(2026, 11, 21))
+    r = credit.repair(None, r, note="整改完毕", on=dt.date(2026, 11, 20))
+    assert r.grade == "blue" and r.repaired_from == "yellow"
+    with pytest.raises(ValidationError):
+        credit.repair(None, r, note="again", on=dt.date(2026, 11, 20))
+
+
+def test_grade_steers_the_draw(world):
+    red, green = world["enterprises"][0], world["enterprises"][1]
+    credit.rate(None, enterprise_id=red.pk, year=2026, scores=_all(10))
+    credit.rate(None, enterprise_id=green.pk, year=2026, scores=_all(100))
+    inp = services.build_inputs(world["plan"], "s", world["day"])
+    row = {e: i for i, e in enumerate(inp.enterprises["id"])}
+    assert inp.enterprises["cls"][row[red.pk]] == 2 and inp.enterprises["cap_exempt"][row[red.pk]] == 1
+    assert inp.enterprises["positive"][row[green.pk]] == 1
+    assert PoolEnterprise.objects.get(enterprise_id=red.pk).credit_grade == "red"
+
+
+def test_statistics_sentence_numbers_and_links(world, basis, client_for):
+    from envbureau.core.models import Jurisdiction
+
+    d = services.run_draw(None, world["plan"], "st", on=world["day"])
+    for i in list(d.inspections.all())[:3]:
+        services.record_inspection(None, i, checklist={str(n): ("ok", "") for n in range(len(i.checklist))},
+                                   result="no_problem", party_present="甲", inspected_on="2026-10-09")
+    ent = world["enterprises"][0]
+    fined = cases.open_case(None, enterprise_id=ent.pk, cause="a", provision="sign", act_date="2026-03-01",
+                            filed_on="2026-03-10", handlers=world["inspectors"][:2])
+    for verb, kw in (("investigate", {}), ("submit_review", {"note": "终结"}),
+                     ("notify", {"outcome": "punish", "fine": "55000", "notified_on": "2026-04-01"}),
+                     ("decide", {"decided_on": "2026-04-20"})):
+        wf.apply(None, fined, verb, **kw)
+    spared = cases.open_case(None, enterprise_id=ent.pk, cause="b", provision="sign", act_date="2026-03-01",
+                             filed_on="2026-03-12", handlers=world["inspectors"][:2])
+    wf.apply(None, spared, "investigate")
+    wf.apply(None, spared, "submit_review", note="终结")
+    wf.apply(None, spared, "no_penalty", outcome="minor_no_penalty", decided_on="2026-04-01", note="轻微")
+    out = StringIO()
+    call_command("enforcement-stats", "--jurisdiction", "110000", "--year", "2026", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    f = data["figures"]
+    assert (f["inspections"], f["enterprises"], f["cases_filed"], f["decisions"], f["not_punished"]) == (3, 3, 2, 1, 1)
+    assert data["fines_wan"] == "5.50"
+    assert "立案调查环境违法案件2起,下达行政处罚决定书1件,罚款金额5.50万元" in data["sentence"]
+    # the number links to exactly the records it counts
+    c = client_for("admin")
+    page = c.get(data["links"]["decisions"])
+    assert page.status_code == 200 and fined.code in page.content.decode() and spared.code not in page.content.decode()
+    page = c.get(data["links"]["not_punished"])
+    assert spared.code in page.content.decode() and fined.code not in page.content.decode()
+    # a district officer's page counts only their district (东城 holds enterprises 1 and 2)
+    r = client_for("dongcheng").get("/enforcement/statistics/?jurisdiction=110101&year=2026")
+    assert r.status_code == 200
+    api = client_for("admin").get("/api/v1/enforcement/statistics/?jurisdiction=110101&year=2026").json()
+    assert api["figures"]["cases_filed"] == 2
+    assert client_for("admin").get("/api/v1/enforcement/statistics/?jurisdiction=999999&year=2026").status_code == 400
+    assert Jurisdiction.objects.filter(code="110101").exists()
