@@ -4,6 +4,7 @@ one action per workflow verb. Errors: 400 bad data or state, 403 no right, 404 o
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -188,6 +189,7 @@ class InspectionViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     to_problem = _transition("to_problem")
     cancel = _transition("cancel")
 
+    @extend_schema(responses=TimelineSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="timeline", url_name="timeline", pagination_class=None)
     def timeline(self, request, pk=None):
         insp = get_scoped_object(Inspection, request.user, "view", pk=pk)

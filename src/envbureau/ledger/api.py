@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -59,6 +59,7 @@ class ProblemSerializer(serializers.ModelSerializer):
         return list(obj.source_ref) if obj.source_ref else None
 
 
+@extend_schema_serializer(component_name="ProblemEvent")  # complaints has an EventSerializer too
 class EventSerializer(TimelineSerializer):
     """A timeline line of the problem (core.TimelineEvent in words); `attachments` carry id, name, size, sha256."""
 

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from envbureau.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from envbureau.core.kit_api import TimelineSerializer
 from envbureau.core.models import Jurisdiction
 from envbureau.core.params import YEARS
 from envbureau.core.permissions import has_perm
@@ -297,6 +298,7 @@ class WarningViewSet(ScopedReadOnlyViewSet):
     def close(self, request, pk=None):
         return self._act(request, pk, services.close_warning)
 
+    @extend_schema(responses=TimelineSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)  # a whole list, not a page
     def timeline(self, request, pk=None):
         """The warning's history in words (core timeline)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from envbureau.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from envbureau.core.kit_api import TimelineSerializer
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
@@ -132,6 +134,7 @@ def _run(fn, *args, **kwargs):
 class _Timeline:
     """GET …/{id}/timeline/: the object's history in words (core timeline), scoped like the object."""
 
+    @extend_schema(responses=TimelineSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)  # a whole list, not a page
     def timeline(self, request, pk=None):
         from envbureau.core import workflow as wf
