@@ -231,6 +231,8 @@ def _env_int(name, default):
 
 # Plausibility of raw air values (JSON overriding quality/plausibility.py defaults), e.g.
 # {"co": {"error_above": 60, "flag_above": 10}, "pm25_above_pm10": "flag"}
+# Decimals of rates (办结率, 完成率, 销号率) on ledger/complaint statistics; one report can ask for more (?decimals=2).
+REPORT_RATE_DECIMALS = int(os.environ.get("REPORT_RATE_DECIMALS", "1"))
 QUALITY_PLAUSIBILITY = json.loads(os.environ.get("QUALITY_PLAUSIBILITY") or "{}")
 
 

@@ -103,7 +103,7 @@ def test_statistics_on_hand_built_set(hand_built):
     assert by_source["patrol"]["overdue"] == 2
     by_district = {r["code"]: r for r in stats.by_district(Problem.objects.all(), today)}
     assert by_district["110101"]["total"] == 6 and by_district["110102"]["total"] == 4  # street rolled up
-    assert stats.sentence(s).startswith("共有问题10个,完成整改4个,已销号3个,销号率30.0%")
+    assert stats.sentence(s).startswith("共有问题10个,完成整改4个,完成率40.0%,已销号3个,销号率30.0%")
     assert stats.summary(Problem.objects.none(), today)["closure_rate"] == "—"
 
 

@@ -14,6 +14,7 @@ from envbureau.core import workflow as wf
 from envbureau.core.api import ScopedModelViewSet
 from envbureau.core.documents.api import DocumentActionsMixin
 from envbureau.core.kit_api import TimelineSerializer
+from envbureau.core.params import decimals_param
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
@@ -172,7 +173,12 @@ class ComplaintViewSet(DocumentActionsMixin, ScopedModelViewSet):
                                 channel=request.query_params.get("channel", ""), by=by)
         for r in rep["rows"]:
             r["key"] = str(r["key"])
-        return Response({"start": str(start), "end": str(end), "by": by, **rep})
+        places = decimals_param(request.query_params)
+        ov = statistics.oversight(request.user, start=start, end=end, jurisdiction=jur,
+                                  batch=request.query_params.get("batch", "").strip()[:120], places=places)
+        ov["sentence"] = statistics.oversight_sentence(ov)
+        return Response({"start": str(start), "end": str(end), "by": by, "decimals": places, **rep,
+                         "oversight": ov})
 
 
 class DeadlineRuleSerializer(serializers.ModelSerializer):

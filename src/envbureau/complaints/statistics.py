@@ -254,3 +254,103 @@ def report(user, *, start: dt.date, end: dt.date, jurisdiction=None, category=""
 
 def vendor() -> str:
     return connection.vendor
+
+
+# ---------------------------------------------------------------- oversight hand-overs (督察交办件)
+
+def fmt_rate(v, places: int | None = None) -> str:
+    """A rate printed with the report's decimals ("86.02"); "—" when there is nothing to divide by."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.conf import settings
+
+    if v is None:
+        return "—"
+    places = int(getattr(settings, "REPORT_RATE_DECIMALS", 1)) if places is None else places
+    return str(Decimal(repr(v)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def _enterprise_key(eid, name):
+    name = (name or "").strip()
+    return ("id", eid) if eid is not None else (("name", name) if name else None)
+
+
+def oversight(user, *, start: dt.date, end: dt.date, jurisdiction=None, batch: str = "",
+              places: int | None = None) -> dict:
+    """Complaints handed over by an oversight team (those with a 督察批次), received from the first day of
+    `start`'s month to the last day of `end`'s month, within the user's scope:
+    batches (distinct 批次), received, investigated (完成调查处理: a finding recorded), completed (办结),
+    completion rate = completed / received, key cases (重点件) with their investigated/completed counts,
+    repeats, unsubstantiated, and distinct enterprises (by id, else name): named, rectified
+    (完成整改: completed with 责令整改), filed (立案处罚), with the fines in 万元.
+    `batch` narrows to batches containing the text (as the list's filter does)."""
+    from decimal import Decimal
+
+    from .choices import COMPLETED_STATES
+    from .deadlines import local_date
+    from .models import Complaint
+    from .services import scoped
+
+    a, _b = _local_bounds(month_start(start))
+    _a, b = _local_bounds(month_start(end))
+    qs = scoped(user, "view") if user is not None else Complaint.objects.all()
+    qs = qs.filter(received_at__gte=a, received_at__lt=b).exclude(batch="")
+    if jurisdiction is not None:
+        qs = qs.filter(jurisdiction_id__in=subtree_ids(jurisdiction))
+    if batch:
+        qs = qs.filter(batch__icontains=batch)
+    rows = list(qs.order_by().values_list("batch", "state", "finding", "is_key", "is_repeat", "enterprise_id",
+                                          "enterprise_name", "ordered_rectification", "case_filed", "fine_amount",
+                                          "received_at"))
+    t = {"received": 0, "investigated": 0, "completed": 0, "key": 0, "key_investigated": 0, "key_completed": 0,
+         "repeats": 0, "unsubstantiated": 0}
+    per_batch: dict[str, dict] = {}
+    named, rectified, filed = set(), set(), set()
+    fines = Decimal(0)
+    for bt, state, finding, is_key, is_repeat, eid, ename, rect, filed_, fine, received in rows:
+        done, inv = state in COMPLETED_STATES, bool(finding)
+        b_ = per_batch.setdefault(bt, {"batch": bt, "received": 0, "investigated": 0, "completed": 0, "key": 0,
+                                       "first": local_date(received)})
+        b_["first"] = min(b_["first"], local_date(received))
+        for m in (t, b_):
+            m["received"] += 1
+            m["investigated"] += inv
+            m["completed"] += done
+            m["key"] += bool(is_key)
+        t["key_investigated"] += bool(is_key) and inv
+        t["key_completed"] += bool(is_key) and done
+        t["repeats"] += bool(is_repeat)
+        t["unsubstantiated"] += finding == "unsubstantiated"
+        k = _enterprise_key(eid, ename)
+        if k is not None:
+            named.add(k)
+            if done and rect:
+                rectified.add(k)
+            if filed_:
+                filed.add(k)
+        fines += fine or 0
+    rate = ratio(t["completed"], t["received"])
+    batches = sorted(per_batch.values(), key=lambda r: (r["first"], r["batch"]))
+    for r in batches:
+        r["completion_rate"] = fmt_rate(ratio(r["completed"], r["received"]), places)
+        r["first"] = str(r["first"])
+    return {**t, "batches": len(per_batch), "completion_rate": rate, "completion_rate_text": fmt_rate(rate, places),
+            "enterprises": len(named), "enterprises_rectified": len(rectified), "enterprises_filed": len(filed),
+            "fines_10k": str((fines / 10000).quantize(Decimal("0.01"))), "by_batch": batches}
+
+
+def oversight_sentence(o: dict) -> str:
+    """E.g. "督察交办信访件14批次53件,其中重点件4件;全部完成调查处理,已办结35件,办结率66.0%;完成整改企业…"."""
+    from django.utils.translation import gettext as _
+
+    if not o["received"]:
+        return _("本期无督察交办信访件。")
+    inv = (_("全部完成调查处理") if o["investigated"] == o["received"]
+           else _("完成调查处理%(i)d件") % {"i": o["investigated"]})
+    text = _("督察交办信访件%(b)d批次%(n)d件(重复%(r)d件,不属实%(u)d件),其中重点件%(k)d件;%(inv)s,已办结%(c)d件,"
+             "办结率%(rate)s%%") % {"b": o["batches"], "n": o["received"], "r": o["repeats"], "u": o["unsubstantiated"],
+                                  "k": o["key"], "inv": inv, "c": o["completed"], "rate": o["completion_rate_text"]}
+    if o["enterprises"]:
+        text += _(";涉及企业%(e)d家,完成整改企业%(d)d家,立案处罚%(f)d家,处罚金额%(m)s万元") % {
+            "e": o["enterprises"], "d": o["enterprises_rectified"], "f": o["enterprises_filed"], "m": o["fines_10k"]}
+    return text + "。"

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from envbureau.core.audit import history
 from envbureau.core.excel import xlsx_response
-from envbureau.core.params import year_param
+from envbureau.core.params import decimals_param, year_param
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
@@ -361,10 +361,10 @@ def _label_for(by, key):
     return key
 
 
-def _fmt(v, kind):
+def _fmt(v, kind, places=None):
     if v is None:
         return "—"
-    return f"{v:.1f}%" if kind == "rate" else str(v)
+    return f"{statistics.fmt_rate(v, places)}%" if kind == "rate" else str(v)
 
 
 def _fmt_change(v, kind):
@@ -386,24 +386,30 @@ def stats_context(request):
         jur = Jurisdiction.objects.filter(code=code).first()
     category = request.GET.get("category", "") if request.GET.get("category") in Category.values else ""
     channel = request.GET.get("channel", "") if request.GET.get("channel") in Channel.values else ""
+    places = decimals_param(request.GET)
     rep = statistics.report(request.user, start=start, end=end, jurisdiction=jur, category=category,
                             channel=channel, by=by)
     rows = []
     for r in rep["rows"]:
         rows.append({"label": _label_for(by, r["key"]),
-                     "cells": [(_fmt(r["cur"][k], kind), _fmt_change(r["yoy"][k], kind)) for k, _l, kind in STAT_COLUMNS]})
-    total = [(_fmt(rep["total"][k], kind), _fmt_change(rep["yoy"][k], kind), _fmt(rep["prev"][k], kind))
-             for k, _l, kind in STAT_COLUMNS]
+                     "cells": [(_fmt(r["cur"][k], kind, places), _fmt_change(r["yoy"][k], kind))
+                               for k, _l, kind in STAT_COLUMNS]})
+    total = [(_fmt(rep["total"][k], kind, places), _fmt_change(rep["yoy"][k], kind),
+              _fmt(rep["prev"][k], kind, places)) for k, _l, kind in STAT_COLUMNS]
     if by == "month":
         rows.sort(key=lambda r: r["label"])
     t = rep["total"]
     sentence = _("%(a)s至%(b)s,共受理各类环境信访举报投诉%(n)d件,同比%(chg)s;办结率%(cr)s,调处率%(rr)s,满意率%(sr)s;"
                  "重复件%(rep)d件,不属实%(un)d件。") % {
         "a": start.strftime("%Y年%m月"), "b": end.strftime("%Y年%m月"), "n": t["received"],
-        "chg": _fmt_change(rep["yoy"]["received"], "count"), "cr": _fmt(t["completion_rate"], "rate"),
-        "rr": _fmt(t["resolution_rate"], "rate"), "sr": _fmt(t["satisfaction_rate"], "rate"),
+        "chg": _fmt_change(rep["yoy"]["received"], "count"), "cr": _fmt(t["completion_rate"], "rate", places),
+        "rr": _fmt(t["resolution_rate"], "rate", places), "sr": _fmt(t["satisfaction_rate"], "rate", places),
         "rep": t["repeats"], "un": t["unsubstantiated"]}
+    batch = request.GET.get("batch", "").strip()[:120]
+    ov = statistics.oversight(request.user, start=start, end=end, jurisdiction=jur, batch=batch, places=places)
     return {"start": start, "end": end, "by": by, "rows": rows, "total": total, "report": rep,
+            "oversight": ov, "oversight_sentence": statistics.oversight_sentence(ov), "batch": batch,
+            "decimals": places,
             "columns": [str(label) for _k, label, _kind in STAT_COLUMNS], "sentence": sentence,
             "jurisdiction": jur, "category": category, "channel": channel}
 
@@ -418,7 +424,15 @@ def stats(request):
             header += [label, f"{label}同比"]
         rows = [[r["label"], *[x for cell in r["cells"] for x in cell]] for r in ctx["rows"]]
         rows.append([_("合计"), *[x for cell in ctx["total"] for x in cell[:2]]])
-        return xlsx_response("信访投诉统计.xlsx", [("统计", header, rows), ("说明", ["说明"], [[ctx["sentence"]],
+        ov = ctx["oversight"]
+        ov_rows = [[r["batch"], r["first"], r["received"], r["investigated"], r["completed"], r["completion_rate"],
+                    r["key"]] for r in ov["by_batch"]]
+        ov_rows.append([_("合计(%(n)d批次)") % {"n": ov["batches"]}, "", ov["received"], ov["investigated"],
+                        ov["completed"], ov["completion_rate_text"], ov["key"]])
+        ov_rows.append([ctx["oversight_sentence"]])
+        return xlsx_response("信访投诉统计.xlsx", [("统计", header, rows), (_("督察交办"), [
+            _("督察批次"), _("首件收件日期"), _("交办件数"), _("完成调查处理"), _("办结"), _("办结率(%)"), _("重点件")], ov_rows),
+            ("说明", ["说明"], [[ctx["sentence"]],
                              [_("比率同比以个百分点计,件数同比以%计;办结率=办结/受理,调处率=经调查核实并办结/受理,"
                                 "满意率=(满意+基本满意)/回访,属实率=(属实+部分属实)/已核实。")]])])
     params = request.GET.copy()

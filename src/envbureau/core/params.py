@@ -50,6 +50,13 @@ def month_param(query, name: str = "month", default=None):
     return int_param(query, name, default, lo=1, hi=12)
 
 
+def decimals_param(query, name: str = "decimals"):
+    """Decimals of printed rates for one report (?decimals=2 gives "86.02%"); default REPORT_RATE_DECIMALS."""
+    from django.conf import settings
+
+    return int_param(query, name, int(getattr(settings, "REPORT_RATE_DECIMALS", 1)), lo=0, hi=4)
+
+
 def _oversized(request):
     for name, values in request.GET.lists():
         if name in FREE_TEXT:

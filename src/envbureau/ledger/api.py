@@ -23,6 +23,7 @@ from envbureau.core.api import PublicReadOnlyViewSet, ScopedModelViewSet, Scoped
 from envbureau.core.documents.api import DocumentActionsMixin
 from envbureau.core.kit_api import TimelineSerializer
 from envbureau.core.models import Jurisdiction, Notification
+from envbureau.core.params import decimals_param
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
@@ -39,12 +40,15 @@ class ProblemSerializer(serializers.ModelSerializer):
     is_overdue = serializers.SerializerMethodField()
     source_ref = serializers.SerializerMethodField()
     responsible_units = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    # The first responsible unit leads (主办/牵头), the others assist (协办/配合).
+    lead_unit = serializers.CharField(read_only=True)
+    assisting_units = serializers.SerializerMethodField()
 
     class Meta:
         model = Problem
         fields = ["id", "code", "source", "batch", "category", "title", "description", "location", "jurisdiction",
                   "jurisdiction_name", "enterprise_id", "enterprise_name", "key_problem", "source_ref",
-                  "responsible_units", "responsible_person", "responsible_phone", "target", "measures", "progress",
+                  "responsible_units", "lead_unit", "assisting_units", "responsible_person", "responsible_phone", "target", "measures", "progress",
                   "received_on", "deadline", "long_term", "state", "state_label", "is_overdue", "overdue",
                   "closure_round", "reopened_count", "verified_at", "closed_out_at", "noticed_at", "notice_until",
                   "public_summary", "created", "updated"]
@@ -54,6 +58,9 @@ class ProblemSerializer(serializers.ModelSerializer):
 
     def get_is_overdue(self, obj) -> bool:
         return obj.is_overdue(self.context.get("today"))
+
+    def get_assisting_units(self, obj) -> list[str]:
+        return list(obj.responsible_units[1:])
 
     def get_source_ref(self, obj) -> list[str] | None:
         return list(obj.source_ref) if obj.source_ref else None
@@ -181,7 +188,7 @@ class ProblemViewSet(DocumentActionsMixin, ScopedModelViewSet):
         if not f.is_valid():
             raise ValidationError(f.errors)
         today = timezone.localdate()
-        ov = stats.overview(f.qs, today)
+        ov = stats.overview(f.qs, today, places=decimals_param(request.query_params))
         s = ov.pop("summary")
         return Response({**s, "sentence": stats.sentence(s), **ov})
 

@@ -8,6 +8,11 @@ Definitions (used by the statistics page, its export, the API and the tests):
 - overdue (逾期): still open (not yet verified) and past the deadline, as of `today`;
 - in progress (正在整改): open, i.e. total − done;
 - long term (需长期坚持): open problems flagged long-term;
+- enterprises (涉及企业): distinct enterprises named on the set (by enterprise id, else by name);
+  enterprises done (完成整改企业, "97家企业完成整改"): those whose problems in the set are all done;
+- per unit (主办/协办): a problem's first responsible unit leads it (牵头/主办), the others assist
+  (配合/协办); each unit's led and assisted problems are counted separately (total, done, closed out);
+- rates print with `places` decimals (default settings.REPORT_RATE_DECIMALS; "完成率86.02%" needs 2);
 - 时间过半任务过半: for the set (a campaign or batch), the share of time elapsed between the earliest
   交办日期 and the latest deadline, against the share done; "达到" when time is past half and at least
   half is done, and "序时" when the share done is at least the share of time elapsed.
@@ -66,23 +71,69 @@ def _fold(rows: list[dict], key) -> dict:
     return out
 
 
-def _finish(row: dict) -> dict:
+def default_places() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "REPORT_RATE_DECIMALS", 1))
+
+
+def _finish(row: dict, places: int | None = None) -> dict:
+    places = default_places() if places is None else places
     row["in_progress"] = row["total"] - row["done"]
-    row["closure_rate"] = pct(row["closed"], row["total"])
-    row["done_rate"] = pct(row["done"], row["total"])
+    row["closure_rate"] = pct(row["closed"], row["total"], places)
+    row["done_rate"] = pct(row["done"], row["total"], places)
     return row
 
 
-def summary(qs, today: dt.date | None = None, rows: list[dict] | None = None) -> dict:
+def summary(qs, today: dt.date | None = None, rows: list[dict] | None = None, places: int | None = None) -> dict:
     today = today or timezone.localdate()
     if rows is None:
         rows = _grouped(qs, [], today, dates=True)
-    out = _finish(_fold(rows, lambda r: None).get(None) or _empty())
+    out = _finish(_fold(rows, lambda r: None).get(None) or _empty(), places)
     starts = [r["start"] for r in rows if r.get("start")]
     ends = [r["end"] for r in rows if r.get("end")]
     out["schedule"] = schedule(min(starts) if starts else None, max(ends) if ends else None, out["done"],
                                out["total"], today)
+    out.update(enterprises(qs))
     return out
+
+
+def _enterprise_key(eid, name: str):
+    name = (name or "").strip()
+    return ("id", eid) if eid is not None else (("name", name) if name else None)
+
+
+def enterprises(qs) -> dict:
+    """Distinct enterprises of the set, and those whose problems in the set are all done."""
+    rows = qs.order_by().values_list("enterprise_id", "enterprise_name", "state").distinct()
+    seen: dict = {}
+    for eid, name, state in rows:
+        k = _enterprise_key(eid, name)
+        if k is not None:
+            seen[k] = seen.get(k, True) and state in DONE_STATES
+    return {"enterprises": len(seen), "enterprises_done": sum(1 for v in seen.values() if v)}
+
+
+def by_unit(qs, places: int | None = None) -> list[dict]:
+    """Per responsible unit: problems it leads (主办/牵头) and assists (协办/配合), counted separately."""
+    places = default_places() if places is None else places
+    out: dict[str, dict] = {}
+    for units, state in qs.order_by().values_list("responsible_units", "state").iterator(chunk_size=5000):
+        for i, name in enumerate(units or []):
+            name = str(name).strip()
+            if not name:
+                continue
+            m = out.setdefault(name, {"unit": name, "lead": 0, "lead_done": 0, "lead_closed": 0,
+                                      "assist": 0, "assist_done": 0, "assist_closed": 0})
+            role = "lead" if i == 0 else "assist"
+            m[role] += 1
+            m[f"{role}_done"] += state in DONE_STATES
+            m[f"{role}_closed"] += state in CLOSED_STATES
+    rows = sorted(out.values(), key=lambda r: (-(r["lead"] + r["assist"]), r["unit"]))
+    for r in rows:
+        r["lead_closure_rate"] = pct(r["lead_closed"], r["lead"], places)
+        r["assist_closure_rate"] = pct(r["assist_closed"], r["assist"], places)
+    return rows
 
 
 def schedule(start: dt.date | None, end: dt.date | None, done: int, total: int, today: dt.date) -> dict:
@@ -106,38 +157,40 @@ def schedule(start: dt.date | None, end: dt.date | None, done: int, total: int, 
 
 
 def breakdown(qs, field: str, today: dt.date | None = None, limit: int | None = None,
-              rows: list[dict] | None = None) -> list[dict]:
+              rows: list[dict] | None = None, places: int | None = None) -> list[dict]:
     """Rows of the summary grouped by one field (source, category, batch, jurisdiction_id…), largest first."""
     today = today or timezone.localdate()
     if rows is None:
         rows = _grouped(qs, [field], today)
-    out = [_finish({field: k, **v}) for k, v in _fold(rows, lambda r: r[field]).items()]
+    out = [_finish({field: k, **v}, places) for k, v in _fold(rows, lambda r: r[field]).items()]
     out.sort(key=lambda r: (-r["total"], str(r[field])))
     return out[:limit] if limit else out
 
 
-def overview(qs, today: dt.date | None = None, batches: bool = True) -> dict:
+def overview(qs, today: dt.date | None = None, batches: bool = True, places: int | None = None) -> dict:
     """Everything the statistics page shows. Two scans, each in the order of a covering index (so no
     sort): (source, category) gives the summary and two breakdowns, jurisdiction the third; batches
     take one more (loaded separately by the page)."""
     today = today or timezone.localdate()
     main = _grouped(qs, ["source", "category"], today, dates=True)
     out = {
-        "summary": summary(qs, today, rows=main),
-        "by_source": labelled(breakdown(qs, "source", today, rows=main), "source"),
-        "by_category": labelled(breakdown(qs, "category", today, rows=main), "category"),
-        "by_district": by_district(qs, today),
+        "summary": summary(qs, today, rows=main, places=places),
+        "by_source": labelled(breakdown(qs, "source", today, rows=main, places=places), "source"),
+        "by_category": labelled(breakdown(qs, "category", today, rows=main, places=places), "category"),
+        "by_district": by_district(qs, today, places=places),
+        "by_unit": by_unit(qs, places),
     }
     if batches:
-        out["by_batch"] = by_batch(qs, today)
+        out["by_batch"] = by_batch(qs, today, places=places)
     return out
 
 
-def by_batch(qs, today: dt.date | None = None, limit: int = 30) -> list[dict]:
-    return labelled(breakdown(qs.exclude(batch=""), "batch", today, limit=limit), "batch")
+def by_batch(qs, today: dt.date | None = None, limit: int = 30, places: int | None = None) -> list[dict]:
+    return labelled(breakdown(qs.exclude(batch=""), "batch", today, limit=limit, places=places), "batch")
 
 
-def by_district(qs, today: dt.date | None = None, rows: list[dict] | None = None) -> list[dict]:
+def by_district(qs, today: dt.date | None = None, rows: list[dict] | None = None,
+                places: int | None = None) -> list[dict]:
     """Roll problems up to their district (or to the jurisdiction itself when above district)."""
     from envbureau.core.models import Jurisdiction
 
@@ -158,7 +211,7 @@ def by_district(qs, today: dt.date | None = None, rows: list[dict] | None = None
                                             "done": 0, "overdue": 0, "long_term": 0})
         for k in ("total", "closed", "done", "overdue", "long_term"):
             m[k] += r[k]
-    return [_finish(m) for _p, m in sorted(merged.items())]
+    return [_finish(m, places) for _p, m in sorted(merged.items())]
 
 
 def labelled(rows: list[dict], field: str) -> list[dict]:
@@ -171,7 +224,8 @@ def labelled(rows: list[dict], field: str) -> list[dict]:
 def sentence(s: dict, scope_name: str = "") -> str:
     """The sentence a work report prints, e.g. "共有问题250个,已销号241个,销号率96.4%…"."""
     parts = [_("%(scope)s共有问题%(n)d个") % {"scope": scope_name, "n": s["total"]}]
-    parts.append(_("完成整改%(d)d个") % {"d": s["done"]})
+    parts.append(_("完成整改%(d)d个,完成率%(r)s%%") % {"d": s["done"], "r": s["done_rate"]}
+                 if s["total"] else _("完成整改0个"))
     parts.append(_("已销号%(c)d个,销号率%(r)s%%") % {"c": s["closed"], "r": s["closure_rate"]}
                  if s["total"] else _("已销号0个"))
     parts.append(_("正在整改%(p)d个") % {"p": s["in_progress"]})
@@ -179,4 +233,6 @@ def sentence(s: dict, scope_name: str = "") -> str:
         parts.append(_("其中需长期坚持%(l)d个") % {"l": s["long_term"]})
     if s["overdue"]:
         parts.append(_("逾期未完成%(o)d个") % {"o": s["overdue"]})
+    if s.get("enterprises"):
+        parts.append(_("涉及企业%(e)d家,%(d)d家企业完成整改") % {"e": s["enterprises"], "d": s["enterprises_done"]})
     return ",".join(parts) + "。"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from envbureau.core import audit
 from envbureau.core.audit import history
 from envbureau.core.excel import XLSX, xlsx_response
+from envbureau.core.params import decimals_param
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object, restrict
 
@@ -195,10 +196,12 @@ def statistics(request):
     f, qs = _filtered(request, StatsFilter)
     today = timezone.localdate()
     if request.GET.get("part") == "batch":  # the batch table loads after the page (one more scan)
-        return render(request, "ledger/_stat_table.html", {"caption": _("按批次"), "rows": stats.by_batch(qs, today),
+        rows = stats.by_batch(qs, today, places=decimals_param(request.GET))
+        return render(request, "ledger/_stat_table.html", {"caption": _("按批次"), "rows": rows,
                                                            "batch": True})
     export = request.GET.get("export") == "xlsx"
-    ov = stats.overview(qs, today, batches=export)
+    places = decimals_param(request.GET)
+    ov = stats.overview(qs, today, batches=export, places=places)
     summary, by_source, by_category = ov["summary"], ov["by_source"], ov["by_category"]
     by_district, by_batch = ov["by_district"], ov.get("by_batch", [])
     if export:
@@ -213,13 +216,17 @@ def statistics(request):
             (_("合计"), head, total + [[stats.sentence(summary)]]),
             (_("按来源"), head, rows(by_source, "label")), (_("按类型"), head, rows(by_category, "label")),
             (_("按属地"), head, rows(by_district, "name")), (_("按批次"), head, rows(by_batch, "label")),
+            (_("按责任单位"), [_("责任单位"), _("主办(牵头)"), _("主办完成整改"), _("主办已销号"), _("主办销号率(%)"),
+                             _("协办(配合)"), _("协办完成整改"), _("协办已销号"), _("协办销号率(%)")],
+             [[r["unit"], r["lead"], r["lead_done"], r["lead_closed"], r["lead_closure_rate"], r["assist"],
+               r["assist_done"], r["assist_closed"], r["assist_closure_rate"]] for r in ov["by_unit"]]),
         ])
     chart = {"labels": [r["name"] for r in by_district], "closed": [r["closed"] for r in by_district],
              "open": [r["in_progress"] for r in by_district], "overdue": [r["overdue"] for r in by_district]}
     return render(request, "ledger/statistics.html", {
         "title": _("整改统计"), "filterset": f, "s": summary, "sentence": stats.sentence(summary),
         "by_source": by_source, "by_category": by_category, "by_district": by_district, "by_batch": by_batch,
-        "chart": chart, "query": _query(request),
+        "by_unit": ov["by_unit"][:30], "chart": chart, "decimals": places, "query": _query(request),
     })
 
 
