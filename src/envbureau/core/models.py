@@ -202,8 +202,26 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("角色授权")
 
     def __str__(self):
-        where = self.jurisdiction.name if self.jurisdiction_id else _("全市")
-        return f"{self.user} · {self.role} · {where}"
+        return f"{self.user} · {self.role} · {self.scope_label}"
+
+    @property
+    def enterprise_name(self) -> str:
+        if not self.enterprise_id:
+            return ""
+        from django.apps import apps
+
+        try:  # the enterprise lives in the sources app; looked up by name so core imports no domain app
+            ent = apps.get_model("sources", "Enterprise")._default_manager.filter(pk=self.enterprise_id).first()
+        except LookupError:
+            ent = None
+        return ent.name if ent is not None else _("企业(已删除)")
+
+    @property
+    def scope_label(self) -> str:
+        """Where the grant reaches, as a person says it: the enterprise, the area, or 全市."""
+        if self.enterprise_id:
+            return self.enterprise_name
+        return self.jurisdiction.name if self.jurisdiction_id else str(_("全市"))
 
     def authorize_write(self, user, action):
         from .permissions import can_grant

@@ -16,9 +16,11 @@ class NavItem:
     url_name: str
     perm: str | None = None  # None = any signed-in user
     order: int = 100
+    group: str = ""  # a heading inside the section's menu (register_group); "" = no heading
 
 
 SECTIONS: dict[str, tuple[int, str]] = {}
+GROUPS: dict[tuple[str, str], tuple[int, str]] = {}  # (section, group) → (order, label)
 ITEMS: list[NavItem] = []
 
 
@@ -26,9 +28,18 @@ def register_section(key: str, label, order: int) -> None:
     SECTIONS[key] = (order, label)
 
 
-def register(section: str, label, url_name: str, perm: str | None = None, order: int = 100) -> None:
+def register_group(section: str, key: str, label, order: int) -> None:
+    """A heading within a section's menu (e.g. 空气 / 水 / 声 under 环境质量); items name it by `group=`."""
+    GROUPS[(section, key)] = (order, label)
+
+
+def register(section: str, label, url_name: str, perm: str | None = None, order: int = 100, group: str = "") -> None:
     if not any(i.url_name == url_name and i.section == section for i in ITEMS):
-        ITEMS.append(NavItem(section, label, url_name, perm, order))
+        ITEMS.append(NavItem(section, label, url_name, perm, order, group))
+
+
+def _sort_key(item: NavItem):
+    return (GROUPS.get((item.section, item.group), (0, ""))[0] if item.group else -1, item.order)
 
 
 def menu_for(user, path: str | None = None) -> list[dict]:
@@ -38,7 +49,8 @@ def menu_for(user, path: str | None = None) -> list[dict]:
     out = []
     for key, (_order, label) in sorted(SECTIONS.items(), key=lambda kv: kv[1][0]):
         entries = []
-        for item in sorted((i for i in ITEMS if i.section == key), key=lambda i: i.order):
+        last_group = None
+        for item in sorted((i for i in ITEMS if i.section == key), key=_sort_key):
             if item.perm and not has_perm(user, item.perm):
                 continue
             try:
@@ -46,7 +58,12 @@ def menu_for(user, path: str | None = None) -> list[dict]:
             except NoReverseMatch:
                 continue
             active = bool(path) and url != "/" and path.startswith(url)
-            entries.append({"label": item.label, "url": url, "name": item.url_name, "active": active})
+            heading = None
+            if item.group != last_group:  # the first visible entry of a group carries its heading
+                heading = GROUPS.get((key, item.group), (0, ""))[1] if item.group else None
+                last_group = item.group
+            entries.append({"label": item.label, "url": url, "name": item.url_name, "active": active,
+                            "heading": heading, "divider": heading is not None and bool(entries)})
         if entries:
             out.append({"key": key, "label": label, "items": entries, "active": any(e["active"] for e in entries)})
     return out

@@ -29,7 +29,7 @@ departments = Crud(Department, form_class=DepartmentForm, columns=[("code", _("�
 roles = Crud(Role, form_class=RoleForm, columns=[("code", _("代码")), ("name", _("名称")), ("kind", _("类别")),
              ("permissions", _("权限"))], url_prefix="admin-area/roles", namespace="core", title=_("角色"))
 def _roles_of(user):
-    return "、".join(f"{a.role.name}({a.jurisdiction.name if a.jurisdiction_id else _('全市')})"
+    return "、".join(f"{a.role.name}({a.scope_label})"
                     for a in user.assignments.all())
 
 
@@ -44,7 +44,7 @@ users = Crud(User, form_class=UserForm, filterset_class=UserFilter,
                             "last_login", "date_joined"])
 assignments = Crud(RoleAssignment, form_class=RoleAssignmentForm, filterset_class=RoleAssignmentFilter,
                    columns=[("user", _("用户")), ("role", _("角色")), ("jurisdiction", _("属地范围")),
-                            ("departments", _("科室")), ("enterprise_id", _("企业ID"))],
+                            ("departments", _("科室")), (lambda a: a.enterprise_name, _("企业"))],
                    url_prefix="admin-area/assignments", namespace="core", title=_("角色授权"))
 
 units = Crud(Unit, form_class=UnitForm, columns=[("code", _("代码")), ("name", _("名称")), ("kind", _("类别")),

@@ -92,8 +92,36 @@ def home(request):
 
     mine = request.user.assignments.select_related("role", "jurisdiction")
     first = tasks_for(request.user).select_related("assignee_unit", "assignee_user")[:5]
-    return render(request, "core/home.html", {"cards": home_cards(request), "my_assignments": mine,
-                                              "my_tasks": task_rows(request.user, first)})
+    overdue = overdue_in_scope(request.user)
+    return render(request, "core/home.html", {
+        "cards": home_cards(request), "my_assignments": mine, "my_tasks": task_rows(request.user, first),
+        # a leader (or anyone reading beyond their own inbox) sees what has run past its deadline in their area
+        "overdue": task_rows(request.user, overdue.select_related("assignee_unit", "assignee_user")[:8]),
+        "overdue_total": overdue.count()})
+
+
+def overdue_in_scope(user):
+    """Open steps past their deadline anywhere the user may read that module (their area, or their
+    enterprise), other people's included; the user's own inbox is shown apart."""
+    from django.db.models import Q
+
+    from .models import Task
+    from .permissions import grants_for
+    from .workflow import REGISTRY
+
+    q = Q(pk__in=[])
+    for module in {w.module for w in REGISTRY.values()}:
+        for g in grants_for(user):
+            if not g.allows(f"{module}.view") or g.kind == "enterprise" and g.enterprise_id is None:
+                continue
+            if g.enterprise_id is not None:
+                q |= Q(module=module, enterprise_id=g.enterprise_id)
+            elif g.jurisdiction_path is None:
+                q |= Q(module=module)
+            else:
+                q |= Q(module=module, jurisdiction_path__startswith=g.jurisdiction_path)
+    return (Task.objects.filter(q, is_open=True, due_date__lt=timezone.localdate())
+            .order_by("due_date", "id"))
 
 
 HOME_CARDS = []  # callables(request) -> dict(title, value, url, note, icon?) or None; apps append in ready()
@@ -107,18 +135,9 @@ def core_card(request):
     return None
 
 
-def audit_card(request):
-    if not has_perm(request.user, "audit.view"):
-        return None
-    today = timezone.localdate()
-    n = AuditEntry.objects.restrict(request.user, "view").filter(time__date=today).count()
-    return {"title": _("今日变更"), "value": n, "icon": "journal-text", "note": _("审计日志"),
-            "url": reverse("core:audit-list") + f"?since={today.isoformat()}"}
-
-
 def home_cards(request):
     out = []
-    for fn in [*HOME_CARDS, core_card, audit_card]:
+    for fn in [*HOME_CARDS, core_card]:
         try:
             card = fn(request)
         except PermissionDenied:

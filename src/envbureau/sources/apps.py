@@ -33,7 +33,8 @@ class SourcesConfig(AppConfig):
 
         from envbureau.core import views as core_views
 
-        from .views import home_card
+        from .views import home_card, points_card
 
-        if home_card not in core_views.HOME_CARDS:
-            core_views.HOME_CARDS.append(home_card)
+        for card in (points_card, home_card):  # an enterprise user sees its points first, then its alarms
+            if card not in core_views.HOME_CARDS:
+                core_views.HOME_CARDS.append(card)

@@ -64,6 +64,25 @@ def home_card(request):
             "note": _("超标、缺失、恒值、设备状态")}
 
 
+def points_card(request):
+    """An enterprise user's first screen: their own monitoring points and how many are online now."""
+    from envbureau.core.permissions import grants_for
+
+    user = request.user
+    ent_ids = {g.enterprise_id for g in grants_for(user) if g.enterprise_id is not None}
+    if len(ent_ids) != 1 or not has_perm(user, "sources.view"):
+        return None
+    points = list(restrict(MonitoringPoint.objects.filter(enterprise_id=next(iter(ent_ids))), user, "view"))
+    live = services.live_alarm_point_ids([p.pk for p in points])
+    now = timezone.now()
+    states = [services.online_status(p, now, live) for p in points]
+    return {"title": _("本企业监测点位"), "value": len(points), "icon": "broadcast",
+            "url": reverse("sources:dossier", args=[next(iter(ent_ids))]),
+            "note": _("在线 %(on)d,报警 %(al)d,离线 %(off)d") % {
+                "on": states.count(OnlineStatus.ONLINE), "al": states.count(OnlineStatus.ALARM),
+                "off": states.count(OnlineStatus.OFFLINE)}}
+
+
 # ---------------------------------------------------------------- dossier
 
 @login_required
