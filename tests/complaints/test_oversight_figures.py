@@ -113,3 +113,12 @@ def test_page_api_export_and_cli_agree(actors, handed_over):
     out = io.StringIO()
     call_command("complaints_stats", "--jurisdiction", "110105", "--year", "2025", stdout=out)
     assert "督察交办信访件1批次1件" in out.getvalue()
+
+
+def test_unknown_jurisdiction_is_refused_not_the_whole_city(actors, handed_over):
+    c = Client()
+    c.force_login(actors["office"])
+    r = c.get("/api/v1/complaints/complaints/stats/", {"start": "2025-03", "end": "2025-04", "jurisdiction": "999999"})
+    assert r.status_code == 400 and "jurisdiction" in r.content.decode()
+    page = c.get("/complaints/stats/", {"start": "2025-03", "end": "2025-04", "jurisdiction": "999999"})
+    assert page.status_code == 400 and "999999" in page.content.decode()

@@ -4,6 +4,7 @@ timeline, statistics and deadline rules."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
@@ -168,6 +169,9 @@ class ComplaintViewSet(DocumentActionsMixin, ScopedModelViewSet):
             from envbureau.core.models import Jurisdiction
 
             jur = Jurisdiction.objects.filter(code=request.query_params["jurisdiction"]).first()
+            if jur is None:  # not silently the whole city
+                raise ValidationError({"jurisdiction": _("未知的区划代码: %(v)s") % {
+                    "v": request.query_params["jurisdiction"][:40]}})
         rep = statistics.report(request.user, start=start, end=end, jurisdiction=jur,
                                 category=request.query_params.get("category", ""),
                                 channel=request.query_params.get("channel", ""), by=by)

@@ -384,6 +384,10 @@ def stats_context(request):
         from envbureau.core.models import Jurisdiction
 
         jur = Jurisdiction.objects.filter(code=code).first()
+        if jur is None:  # not silently the whole city
+            from envbureau.core.params import BadParameter
+
+            raise BadParameter("jurisdiction", _("未知的区划代码: %(v)s") % {"v": code[:40]})
     category = request.GET.get("category", "") if request.GET.get("category") in Category.values else ""
     channel = request.GET.get("channel", "") if request.GET.get("channel") in Channel.values else ""
     places = decimals_param(request.GET)
