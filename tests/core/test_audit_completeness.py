@@ -302,3 +302,46 @@ def test_history_is_the_objects_own(demo_core):
     audit.record("update", model_label="core.role", object_id=str(d.pk), object_repr="角色")
     assert audit.history(d).exists()
     assert {e.model for e in audit.history(d)} == {"core.department"}
+
+
+def test_m2m_from_a_side_with_many_other_relations(demo_core):
+    """A user has many reverse relations (foreign keys and one many-to-many): the entry names the right one."""
+    from envbureau.core.kit_models import Unit
+
+    unit = Unit.objects.create(code="U-DC", name="东城区生态环境局")
+    u = User.objects.get(username="dongcheng")
+    n = len(entries(u))
+    u.units.add(unit)
+    u.units.remove(unit)
+    assert [e.changes for e in entries(u)[n:]] == [{"units": {"added": [unit.pk]}}, {"units": {"removed": [unit.pk]}}]
+
+
+def test_entry_fields_from_the_context(demo_core):
+    d = Department.objects.get(code="air")
+    someone = User.objects.get(username="air_staff")
+    with audit.audit_context("cli", actor=someone, note="批量修改", remote_addr="127.0.0.9"):
+        audit.record("update", d, {"name": ["a", "b"]})
+    e = AuditEntry.objects.latest("id")
+    assert (e.actor, e.actor_name, e.source, e.note, e.remote_addr) == (someone, "air_staff", "cli", "批量修改",
+                                                                        "127.0.0.9")
+    assert (e.model, e.object_id, e.object_repr) == ("core.department", str(d.pk), str(d))
+    ghost = User(username="ghost")  # never saved: named, but no link
+    with audit.audit_context("cli", actor=ghost):
+        audit.record("update", d, {})
+    e = AuditEntry.objects.latest("id")
+    assert e.actor is None and e.actor_name == "ghost"
+    audit.record("update", d, {}, object_id="x" * 70, object_repr="名" * 250, note="n" * 600)
+    e = AuditEntry.objects.latest("id")
+    assert (e.actor, e.actor_name, e.source) == (None, "", "system")
+    assert (len(e.object_id), len(e.object_repr), len(e.note)) == (64, 200, 500)
+
+
+def test_a_token_is_logged_by_a_short_key_and_its_digest_never_shown(demo_core):
+    from knox.models import AuthToken
+
+    token, _raw = AuthToken.objects.create(user=User.objects.get(username="leader"))
+    e = AuditEntry.objects.filter(model="knox.authtoken").latest("id")
+    assert e.object_id == token.pk[:12] and len(token.pk) > 12
+    assert token.digest not in e.object_repr and token.digest[:12] not in e.object_repr.replace(e.object_id, "")
+    assert "***" in e.object_repr or token.digest not in str(token)
+    assert audit._object_id(Department.objects.get(code="air")) == str(Department.objects.get(code="air").pk)
