@@ -309,3 +309,26 @@ def test_complaint_intake_refuses_a_foreign_enterprise(world, db):
     assert r.status_code == 400, r.content
     assert "enterprise_id" in r.json()["error"]["fields"], r.json()
     assert Complaint.objects.count() == n
+
+
+def test_import_refuses_an_enterprise_that_does_not_exist(world, db):
+    """The import path: a user row granting an enterprise role names an enterprise id; one that does not
+    exist is refused with the id in the message, and nothing is written."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db.models import Max
+
+    from envbureau.core.models import ImportJob, User
+    from envbureau.sources.models import Enterprise
+
+    client, _u = matrix.client_for(world, "admin")
+    missing = (Enterprise.objects.aggregate(m=Max("pk"))["m"] or 0) + 1000
+    csv = ("用户名,姓名,电话,邮箱,初始密码,角色代码,属地区划代码,企业ID\n"
+           f"ent_ghost,,,,Ghost#2026-a,enterprise,,{missing}\n").encode("utf-8")
+    client.post("/imports/core.user/upload/", {"file": SimpleUploadedFile("u.csv", csv)})
+    job = ImportJob.objects.latest("pk")
+    if job.status == "validated":
+        client.post(f"/imports/jobs/{job.pk}/")
+        job.refresh_from_db()
+    assert job.status != "done", job.errors
+    assert any(str(missing) in str(e.get("message", "")) for e in job.errors or []), job.errors
+    assert not User.objects.filter(username="ent_ghost").exists()
