@@ -79,7 +79,8 @@ class OnlineStatus(models.TextChoices):
     NEVER = "never", _("未上线")
 
 
-ONLINE_COLOURS = {"online": "success", "offline": "secondary", "alarm": "danger", "disabled": "light", "never": "light"}
+# Five states told apart at a glance on a wall screen (no two share a colour; none is near-white).
+ONLINE_COLOURS = {"online": "success", "offline": "warning", "alarm": "danger", "disabled": "secondary", "never": "info"}
 
 
 def factor_label(code: str) -> str:

@@ -121,9 +121,18 @@ def dossier(request, pk):
 @login_required
 def board(request):
     _need(request.user, "sources.view")
+    from envbureau.core.scoping import allowed_jurisdictions
+
     now = timezone.now()
-    points = list(restrict(MonitoringPoint.objects.select_related("enterprise", "enterprise__jurisdiction", "outlet"),
-                           request.user, "view").order_by("enterprise__jurisdiction__path", "enterprise__name", "mn"))
+    qs = restrict(MonitoringPoint.objects.select_related("enterprise", "enterprise__jurisdiction", "outlet"),
+                  request.user, "view")
+    # District filter: the districts of the user's own area, picked by name from the tree
+    districts = list(allowed_jurisdictions(request.user, "sources", "view").filter(level="district")
+                     .order_by("sort_order", "code"))
+    district = next((d for d in districts if str(d.pk) == request.GET.get("district", "")), None)
+    if district is not None:
+        qs = qs.filter(enterprise__jurisdiction__path__startswith=district.path)
+    points = list(qs.order_by("enterprise__jurisdiction__path", "enterprise__name", "mn"))
     live = services.live_alarm_point_ids([p.pk for p in points])
     open_counts = dict(Alarm.objects.filter(point__in=points, status=AlarmStatus.OPEN)
                        .values_list("point").annotate(n=Count("id")))
@@ -148,7 +157,8 @@ def board(request):
         return xlsx_response(_("在线监控状态.xlsx"), [(_("在线监控状态"), header, data)])
     return render(request, "sources/board.html", {
         "rows": rows, "totals": [(s, OnlineStatus(s).label, ONLINE_COLOURS[s], totals[s]) for s in OnlineStatus.values],
-        "want": want, "now": now})
+        "want": want, "now": now, "districts": districts, "district": district,
+        "filter_query": f"district={district.pk}&" if district else ""})
 
 
 # ---------------------------------------------------------------- point page and series
