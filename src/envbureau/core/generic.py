@@ -108,12 +108,26 @@ class CrudView(LoginRequiredMixin, View):
     crud: Crud = None
 
 
+def _is_fk(model, attr: str) -> bool:
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        f = model._meta.get_field(attr)
+    except FieldDoesNotExist:
+        return False
+    return bool(f.many_to_one or f.one_to_one) and not f.auto_created
+
+
 class ListPage(CrudView):
     def get(self, request):
         c = self.crud
         if not may_view_module(request.user, c.model):
             raise PermissionDenied
         qs = restrict(c.model._default_manager.all(), request.user, "view")
+        # the foreign keys shown as columns come with the rows (one query, not one per row)
+        fks = [a for a, _l in c.columns if _is_fk(c.model, a)]
+        if fks:
+            qs = qs.select_related(*fks)
         if c.ordering:
             qs = qs.order_by(*c.ordering)
         elif not qs.ordered:

@@ -267,7 +267,22 @@ def rebuild(station_days: dict[int, np.ndarray], progress=None) -> dict:
             n_city += rebuild_jurisdiction_daily(list(part), d0, d1)
         if progress:
             progress("daily", k + 1, len(windows))
+    refresh_latest(list(station_days))
     return {"station_days": n_station, "jurisdiction_days": n_city}
+
+
+def refresh_latest(station_ids) -> None:
+    """StationLatest of these stations: their last hour with data and their last valid day (one indexed
+    lookup per station, at write time, so pages never search the history)."""
+    from .models import AirDaily, AirHourly, StationLatest
+
+    for s in station_ids:
+        day = (AirDaily.objects.filter(station_id=s, valid=True).order_by("-date")
+               .values("date", "aqi", "level", "primary").first())
+        hour = (AirHourly.objects.filter(station_id=s).order_by("-time").values_list("time", flat=True).first())
+        StationLatest.objects.update_or_create(station_id=s, defaults={
+            "last_hour": hour, "last_valid_date": day["date"] if day else None, "aqi": day["aqi"] if day else None,
+            "level": day["level"] if day else 0, "primary": day["primary"] if day else ""})
 
 
 def rebuild_all() -> dict:

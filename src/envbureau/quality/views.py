@@ -32,7 +32,7 @@ from . import assessment as A
 from . import services
 from .choices import POLLUTANT_LABELS, TARGET_DIRECTION, WARNING_COLOURS
 from .forms import ReviewForm, WarningActionForm
-from .models import AirDaily, AirStation, CityDaily, DataReview, Target, Warning
+from .models import AirStation, CityDaily, DataReview, StationLatest, Target, Warning
 
 CATEGORY_HEX = {1: "#00E400", 2: "#FFFF00", 3: "#FF7E00", 4: "#FF0000", 5: "#99004C", 6: "#7E0023"}
 
@@ -176,14 +176,10 @@ def air_dashboard(request, choices, j, period):
 def station_map(user, j):
     stations = list(restrict(AirStation.objects.filter(jurisdiction__path__startswith=j.path), user, "view")
                     .select_related("jurisdiction"))
-    last = dict(AirDaily.objects.filter(station__in=stations, valid=True).values("station_id")
-                .annotate(m=Max("date")).values_list("station_id", "m"))
-    latest = {}
-    if last:
-        for d in (AirDaily.objects.filter(date__in=set(last.values()), station__in=list(last))
-                  .values("station_id", "date", "aqi", "level", "primary")):
-            if last.get(d["station_id"]) == d["date"]:
-                latest[d["station_id"]] = d
+    # the latest valid day per station is kept as data (StationLatest), not searched in the history
+    latest = {d["station_id"]: {**d, "date": d["last_valid_date"]} for d in
+              StationLatest.objects.filter(station__in=stations, last_valid_date__isnull=False)
+              .values("station_id", "last_valid_date", "aqi", "level", "primary")}
     rows, points = [], []
     for s in stations:
         d = latest.get(s.pk)

@@ -1,7 +1,7 @@
 """Quality records: sites, raw data (audit-exempt, audited per batch), reviews, derived results,
 targets and warnings."""
 
-from .air import AirDaily, AirHourly, AirPeriodStat, AirThreshold, CityDaily, DataReview  # noqa: F401
+from .air import AirDaily, AirHourly, AirPeriodStat, AirThreshold, CityDaily, DataReview, StationLatest  # noqa: F401
 from .alerts import HeavyPollutionAlert  # noqa: F401
 from .noise import NoiseLeq, NoiseStation  # noqa: F401
 from .sites import AirStation  # noqa: F401

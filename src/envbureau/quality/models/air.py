@@ -35,7 +35,10 @@ class AirHourly(models.Model):
         verbose_name = _("空气小时数据")
         verbose_name_plural = _("空气小时数据")
         constraints = [models.UniqueConstraint(fields=["station", "time"], name="quality_airhourly_station_time")]
-        indexes = [models.Index(fields=["time"], name="quality_airhourly_time")]
+        indexes = [models.Index(fields=["time"], name="quality_airhourly_time"),
+                   # the data review page lists flagged hours: a small partial index instead of a scan of all hours
+                   models.Index(fields=["station", "time"], condition=~models.Q(flags=0),
+                                name="quality_airhourly_flagged")]
 
     def __str__(self):
         return f"{self.station_id}@{local_datetime(self.time)}"
@@ -193,3 +196,27 @@ class AirPeriodStat(models.Model):
         verbose_name = _("区划月/年评价")
         verbose_name_plural = _("区划月/年评价")
         constraints = [models.UniqueConstraint(fields=["jurisdiction", "period", "start"], name="quality_aps_unique")]
+
+
+class StationLatest(models.Model):
+    """The latest state of a station, kept as data when it changes (imports, reviews, rebuilds), so pages read one
+    row per station instead of searching its whole history: last hour received, last valid day and its AQI."""
+
+    station = models.OneToOneField(AirStation, verbose_name=_("站点"), on_delete=models.CASCADE, primary_key=True,
+                                   related_name="latest")
+    last_hour = models.DateTimeField(_("最近数据时段开始"), null=True, blank=True)
+    last_valid_date = models.DateField(_("最近有效日"), null=True, blank=True)
+    aqi = models.IntegerField("AQI", null=True, blank=True)
+    level = models.SmallIntegerField(_("级别"), default=0)
+    primary = models.CharField(_("首要污染物"), max_length=80, blank=True)
+
+    audit_exempt = True  # derived from the hourly and daily data
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="quality", jurisdiction="station__jurisdiction")
+
+    class Meta:
+        verbose_name = _("站点最新状态")
+        verbose_name_plural = _("站点最新状态")
+
+    def __str__(self):
+        return f"{self.station_id}: {self.last_valid_date}"
