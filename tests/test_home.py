@@ -74,3 +74,18 @@ def test_enterprise_first_screen_names_the_enterprise(world, db):  # noqa: F811
     assert "本企业监测点位" in page
     assert f'<div class="eb-card-value">{n}</div>' in page
     assert "待处理在线监控报警" in page
+
+
+def test_enterprise_forms_preselect_their_enterprise(world, db):  # noqa: F811
+    import re
+
+    from envbureau.core.models import RoleAssignment
+
+    a = RoleAssignment.objects.get(user__username=world["enterprise"], enterprise_id__isnull=False)
+    page = _client(world["enterprise"]).get("/sources/declarations/add/").content.decode()
+    select = re.search(r'<select name="enterprise".*?</select>', page, re.S).group(0)
+    assert re.search(rf'<option value="{a.enterprise_id}" selected>', select)
+    # a bureau user with many enterprises to choose from gets no silent choice
+    page = _client("admin").get("/sources/declarations/add/").content.decode()
+    select = re.search(r'<select name="enterprise".*?</select>', page, re.S).group(0)
+    assert " selected>" not in select.replace('<option value="" selected>', "")

@@ -102,6 +102,21 @@ class Crud:
                     fld.queryset = allowed_jurisdictions(user, self.module, "add")
                 elif hasattr(qs.model, "scope"):
                     fld.queryset = restrict(qs, user, "view")
+        if getattr(getattr(form, "instance", None), "pk", None) is None:
+            preselect_only_choice(form)
+
+
+def preselect_only_choice(form):
+    """A new record's choice with only one possible answer comes filled in: an enterprise user's own
+    enterprise, a street officer's own street."""
+    for name, fld in form.fields.items():
+        if isinstance(fld, forms.ModelMultipleChoiceField) or not isinstance(fld, forms.ModelChoiceField):
+            continue
+        if form.initial.get(name) or fld.initial or form.is_bound:
+            continue
+        only = list(fld.queryset.values_list("pk", flat=True)[:2])
+        if len(only) == 1:
+            form.initial[name] = only[0]
 
 
 class CrudView(LoginRequiredMixin, View):

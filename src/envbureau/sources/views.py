@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from envbureau.core.audit import history
 from envbureau.core.excel import xlsx_response
+from envbureau.core.generic import preselect_only_choice
 from envbureau.core.humanize import ref_label
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object, restrict
@@ -345,6 +346,7 @@ def declaration_add(request):
         initial["point"] = request.GET["point"]
     form = DeclarationForm(request.POST or None, request.FILES or None, enterprises=enterprises, points=points,
                            initial=initial)
+    preselect_only_choice(form)  # an enterprise user's own enterprise (and point, when it has one)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
