@@ -4,6 +4,8 @@ links to the list filtered exactly as it was counted."""
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
+from envbureau.core.params import YEARS
+
 from .choices import (
     NO_PENALTY,
     PENALTY,
@@ -17,19 +19,22 @@ from .models import Case, Inspection
 
 
 def _jurisdiction(qs, value):
-    return qs.filter(jurisdiction__path__startswith=_path(value)) if value else qs
+    if not value:
+        return qs
+    path = _path(value)
+    return qs.filter(jurisdiction__path__startswith=path) if path else qs.none()
 
 
 def _path(code):
     from envbureau.core.models import Jurisdiction
 
     j = Jurisdiction.objects.filter(code=str(code).strip()).first()
-    return j.path if j else "\x00none"
+    return j.path if j else None  # (a NUL sentinel made PostgreSQL refuse the query: 500)
 
 
 class InspectionFilter(df.FilterSet):
     jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
-    year = df.NumberFilter(label=_("检查年度"), method="f_year")
+    year = df.NumberFilter(label=_("检查年度"), method="f_year", min_value=YEARS[0], max_value=YEARS[1])
     source = df.ChoiceFilter(label=_("来源"), choices=InspectionSource.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=InspectionState.choices)
     result = df.ChoiceFilter(label=_("结果"), choices=InspectionResult.choices)
@@ -49,9 +54,9 @@ class InspectionFilter(df.FilterSet):
 
 class CaseFilter(df.FilterSet):
     jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
-    filed_year = df.NumberFilter(label=_("立案年度"), method="f_filed")
-    decided_year = df.NumberFilter(label=_("决定年度"), method="f_decided")
-    transferred_year = df.NumberFilter(label=_("移送年度"), method="f_transferred")
+    filed_year = df.NumberFilter(label=_("立案年度"), method="f_filed", min_value=YEARS[0], max_value=YEARS[1])
+    decided_year = df.NumberFilter(label=_("决定年度"), method="f_decided", min_value=YEARS[0], max_value=YEARS[1])
+    transferred_year = df.NumberFilter(label=_("移送年度"), method="f_transferred", min_value=YEARS[0], max_value=YEARS[1])
     outcome_group = df.ChoiceFilter(label=_("处理结果"), method="f_group",
                                     choices=[("penalty", _("处罚")), ("no_penalty", _("不予处罚"))])
     outcome = df.ChoiceFilter(label=_("处理结果(明细)"), choices=Outcome.choices)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -160,8 +161,9 @@ class DocumentTypeViewSet(viewsets.ViewSet):
 class DocumentActionsMixin:
     """Adds documents/ and issue-document/ to a scoped object viewset (ledger problems, complaints…)."""
 
+    @extend_schema(responses=IssuedDocumentSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="documents", url_name="documents",
-            serializer_class=IssuedDocumentSerializer)
+            serializer_class=IssuedDocumentSerializer, pagination_class=None)  # the whole list, not a page
     def documents(self, request, pk=None):
         obj = get_scoped_object(self.queryset.model, request.user, "view", pk=pk)
         return Response(IssuedDocumentSerializer(services.documents_for(obj), many=True).data)
