@@ -43,3 +43,18 @@ def test_board_polls_filters_by_district_and_has_a_wall_mode(demo, client_for):
 def test_five_states_are_told_apart():
     colours = [ONLINE_COLOURS[s] for s in OnlineStatus.values]
     assert len(set(colours)) == 5 and "light" not in colours
+
+
+def test_point_page_opens_on_a_factor_with_data_and_shows_units_and_limits(demo, client_for):
+    c = client_for("admin")
+    p = next(p for p in MonitoringPoint.objects.order_by("mn") if p.latest and p.limits.exists())
+    page = c.get(f"/sources/points/{p.pk}/").content.decode()
+    first = re.search(r'<select class="form-select form-select-sm" name="factor"><option value="(\w+)" selected>', page)
+    assert first and first.group(1) in p.latest  # opens on a factor that has data
+    assert f"({first.group(1)})" not in page.split('name="factor"')[1].split("</select>")[0]  # names, not codes
+    lim = p.limits.filter(factor=first.group(1)).first()
+    latest = page.split('id="eb-point-latest"')[1].split("</table>")[0]
+    if lim is not None and lim.unit:
+        assert lim.unit in latest and f"{lim.limit_value:g}" in latest
+    series = c.get(f"/sources/points/{p.pk}/series.json?factor=w01018&kind=hour").json()
+    assert series["label"] == "COD" and series["unit"] == "mg/L"

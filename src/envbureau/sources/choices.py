@@ -93,3 +93,11 @@ def factor_label(code: str) -> str:
         "a00000": "烟气流量", "a21005": "CO", "a24088": "非甲烷总烃", "a01011": "流速", "a01014": "湿度",
     }
     return names.get(code) or codes.factor_name(code) or code
+
+
+def factor_unit(code: str) -> str:
+    """The concentration unit HJ 212 gives for a factor ("mg/L", "mg/m³"); "" when it has none (pH)."""
+    from envbureau.hj212 import codes
+
+    entry = codes.FACTORS.get(codes.normalise_factor(code))
+    return entry[2] if entry else ""

@@ -33,6 +33,7 @@ from .choices import (
     DeclarationStatus,
     OnlineStatus,
     factor_label,
+    factor_unit,
 )
 from .filters import AlarmFilter, DeclarationFilter
 from .forms import BindForm, DeclarationForm, NoteForm
@@ -169,11 +170,26 @@ def point_page(request, pk):
     _need(request.user, "sources.view")
     p = get_scoped_object(MonitoringPoint.objects.select_related("enterprise", "outlet"), request.user, "view", pk=pk)
     limits = list(p.limits.all())
-    factors = sorted({lim.factor for lim in limits} | set((p.latest or {}).keys()))
+    latest_data = p.latest or {}
+    limited = {lim.factor for lim in limits}
+    # Opens on a factor with data, a limited (main) pollutant first; then the rest by code.
+    factors = sorted(limited | set(latest_data), key=lambda f: (f not in latest_data, f not in limited, f))
+    by_factor = {}
+    for lim in limits:
+        if lim.period == "hour" or lim.factor not in by_factor:
+            by_factor[lim.factor] = lim
+    latest = []
+    for f in factors:
+        item = latest_data.get(f) or {}
+        lim = by_factor.get(f)
+        v = item.get("zs") if lim is not None and lim.on_converted and item.get("zs") is not None else item.get("v")
+        latest.append({"label": factor_label(f), "value": v, "unit": (lim.unit if lim and lim.unit else factor_unit(f)),
+                       "limit": lim, "over": lim.breached(v) if lim is not None and v is not None else False,
+                       "time": item.get("t", "")[:16]})
     now = timezone.now()
     status = services.online_status(p, now, services.live_alarm_point_ids([p.pk]))
     return render(request, "sources/point.html", {
-        "p": p, "limits": limits, "factors": [(f, factor_label(f)) for f in factors],
+        "p": p, "limits": limits, "factors": [(f, factor_label(f)) for f in factors], "latest": latest,
         "status_label": OnlineStatus(status).label, "colour": ONLINE_COLOURS[status],
         "alarms": restrict(Alarm.objects.filter(point=p), request.user, "view")[:20], "alarm_colours": ALARM_COLOURS,
         "can_edit": has_perm(request.user, "sources.change"),
@@ -207,7 +223,8 @@ def point_series(request, pk):
     limits = [{"period": lim.period, "limit": lim.limit_value, "lower": lim.lower_limit, "converted": lim.on_converted,
                "unit": lim.unit} for lim in p.limits.filter(factor=factor)]
     converted = any(lim["converted"] for lim in limits)
-    out = {"mn": p.mn, "factor": factor, "label": factor_label(factor), "kind": kind, "limits": limits,
+    unit = next((lim["unit"] for lim in limits if lim["unit"]), "") or factor_unit(factor)
+    out = {"mn": p.mn, "factor": factor, "label": factor_label(factor), "unit": unit, "kind": kind, "limits": limits,
            "converted": converted, "points": [], "declared": []}
     if kind in ("hour", "day"):
         start, end = _parse_range(request, 7 if kind == "hour" else 90)
