@@ -244,6 +244,13 @@ def load_demo(log, n: int | None = None, seed: int = 12369):
             wf.record_event(rep, None, EventKind.ANSWER_REPEAT, from_state="registered", to_state="replied",
                             note="重复件按原结果答复", time=rep.replied_at)
         wf.sync_tasks(rep, notify=False)
+    # The district offices' units get their officers as members, so 交办 to them shows in their tasks.
+    from envbureau.core.models import Unit
+
+    for unit_name, username in (("东城区生态环境局", "dongcheng"), ("朝阳区生态环境局", "chaoyang")):
+        unit, member = Unit.objects.filter(name=unit_name).first(), User.objects.filter(username=username).first()
+        if unit is not None and member is not None:
+            unit.members.add(member)
     rows = statistics.rebuild()
     log(f"   {Complaint.objects.count()} complaints, {DuplicateLink.objects.count()} duplicate links, "
         f"{rows} summary rows (street boundaries not configured: routing uses the chosen street)")
