@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import decimal
 import io
 import zipfile
 from pathlib import Path
@@ -31,6 +32,10 @@ def is_formula_like(value) -> bool:
 
 
 def _cell(value):
+    if isinstance(value, bool):  # before int: True is an int to Python, "TRUE" to Excel; people read 是/否
+        return _("是") if value else _("否")
+    if isinstance(value, decimal.Decimal):  # a number cell (formatted with its own places in workbook_bytes)
+        return float(value) if value.is_finite() else None
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         from django.utils import timezone
 
@@ -62,6 +67,11 @@ def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
         for row in rows:
             values = [_cell(v) for v in row]
             ws.append(values)
+            if any(isinstance(v, decimal.Decimal) for v in row):  # the reported rounding as the cell format
+                for c, v in zip(ws[ws.max_row], row, strict=False):
+                    if isinstance(v, decimal.Decimal) and v.is_finite():
+                        places = max(-v.as_tuple().exponent, 0)
+                        c.number_format = "0." + "0" * places if places else "0"
             if any(isinstance(v, dt.date) for v in values):  # dates and times written like on the pages
                 for c, v in zip(ws[ws.max_row], values, strict=False):
                     if isinstance(v, dt.datetime):
