@@ -457,7 +457,7 @@ def station_days_of(station: np.ndarray, epoch: np.ndarray) -> dict:
 # the one entry point used by the CLI, the demo and the web upload of hourly files
 # ---------------------------------------------------------------------------
 class SeenHours:
-    """Which station-hours this import has already read (one bit per station and hour, grown as needed), so a
+    """Which station-hours this import has already read (one bool per station and hour, grown as needed), so a
     station-hour given twice - in two chunks or two files - is refused in bounded memory (600 stations × 5 years
     ≈ 26 MB)."""
 
