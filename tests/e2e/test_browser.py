@@ -138,3 +138,92 @@ def test_phone_width_layout(browser, site):
     page.wait_for_selector("#eb-filters.collapse.show")
     page.screenshot(path=str(SHOTS / "phone-list.png"), full_page=True)
     assert not foreign, f"requests to other hosts: {foreign}"
+
+
+# The widest elements of the page, for a failure message that says what to fix.
+WIDEST_JS = """() => {
+  const vw = window.innerWidth;
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.right <= vw + 1 || r.width === 0) continue;
+    // Inside a box that scrolls sideways on its own (e.g. .table-responsive) it is fine.
+    let p = el.parentElement, clipped = false;
+    while (p && p !== document.body) {
+      const s = getComputedStyle(p);
+      if (s.overflowX !== 'visible' && p.getBoundingClientRect().right <= vw + 1) { clipped = true; break; }
+      p = p.parentElement;
+    }
+    if (clipped) continue;
+    const id = el.id ? '#' + el.id : '';
+    const cls = typeof el.className === 'string' && el.className.trim()
+      ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+    out.push({right: Math.round(r.right), what: el.tagName.toLowerCase() + id + cls,
+              text: (el.innerText || '').trim().slice(0, 40)});
+  }
+  out.sort((a, b) => b.right - a.right);
+  return out.slice(0, 8);
+}"""
+
+
+def overflow(page, label, width=390):
+    """None when the page fits `width`, else what is too wide (a screenshot is kept for a human look)."""
+    page.wait_for_load_state("load")
+    page.screenshot(path=str(SHOTS / f"phone-{label}.png"), full_page=True)
+    scroll = page.evaluate("document.scrollingElement.scrollWidth")
+    if scroll <= width:
+        return None
+    widest = page.evaluate(WIDEST_JS)
+    return (f"{label} ({page.url}) is {scroll} px wide at {width} px; widest elements: "
+            + "; ".join(f"{w['what']} right={w['right']} «{w['text']}»" for w in widest))
+
+
+def test_field_pages_fit_a_phone(browser, site):
+    """Street and district officers open problems, complaints, their inbox and the rectification and
+    verification forms on a 390×844 phone: nothing may make the page scroll sideways."""
+    from envbureau.complaints.demo import load_demo
+    from envbureau.complaints.models import Complaint
+    from envbureau.ledger.demo import load_ledger
+    from envbureau.ledger.models import Problem
+
+    load_ledger(lambda m: None)
+    load_demo(lambda m: None, n=40)
+    dongcheng = Problem.objects.filter(jurisdiction__code__startswith="110101")
+    # A reopened problem has been through every step: the longest timeline and the most sign-offs.
+    busiest = dongcheng.filter(state="reopened").first() or dongcheng.order_by("-pk").first()
+    rectifying = dongcheng.filter(state__in=["in_rectification", "returned", "reopened"]).first()
+    signing = dongcheng.filter(state="closure_requested").first()
+    assert rectifying is not None and signing is not None, "the demo ledger lost its Dongcheng problems"
+    complaint = Complaint.objects.filter(jurisdiction__code__startswith="110101").order_by("-pk").first()
+    street_complaint = Complaint.objects.filter(jurisdiction__code="110101001000").first()
+    assert complaint is not None
+
+    page = browser.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    watch(page, site)
+    sign_in(page, site, "dongcheng")
+    too_wide = []
+    # One problem in each state: the buttons, sign-off chain and timeline differ from state to state.
+    by_state = {p.state: p for p in dongcheng.order_by("-pk")}
+    pages = [(f"problem-{state}", f"/ledger/problems/{p.pk}/") for state, p in sorted(by_state.items())] + [
+        ("problem", f"/ledger/problems/{busiest.pk}/"),
+        ("problem-rectifying", f"/ledger/problems/{rectifying.pk}/"),
+        ("rectification-form", f"/ledger/problems/{rectifying.pk}/do/progress/"),
+        ("verification-form", f"/ledger/problems/{signing.pk}/do/sign_off/"),
+        ("complaint", f"/complaints/{complaint.pk}/"),
+        ("tasks", "/tasks/"),
+        ("inbox", "/ledger/inbox/"),
+    ]
+    for label, path in pages:
+        resp = page.goto(f"{site}{path}")
+        assert resp.status == 200, f"{label} {path}: HTTP {resp.status}"
+        too_wide.append(overflow(page, label))
+    page.context.clear_cookies()
+    sign_in(page, site, "donghuamen")
+    for label, path in [("street-tasks", "/tasks/")] + (
+            [("street-complaint", f"/complaints/{street_complaint.pk}/")] if street_complaint else []):
+        resp = page.goto(f"{site}{path}")
+        assert resp.status == 200, f"{label} {path}: HTTP {resp.status}"
+        too_wide.append(overflow(page, label))
+    too_wide = [t for t in too_wide if t]
+    assert not too_wide, "\n".join(too_wide)
