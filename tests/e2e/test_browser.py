@@ -218,6 +218,19 @@ def test_field_pages_fit_a_phone(browser, site):
         resp = page.goto(f"{site}{path}")
         assert resp.status == 200, f"{label} {path}: HTTP {resp.status}"
         too_wide.append(overflow(page, label))
+    # The longest life of a problem: signed off at every step, closed out, published and reopened.
+    from envbureau.core.models import User
+    from envbureau.ledger import services
+    from envbureau.ledger.demo import _signer
+
+    users = {u.username: u for u in User.objects.filter(username__in=["dongcheng", "oversight", "admin"])}
+    while signing.state == "closure_requested":
+        services.sign_off(_signer(signing, users, users["dongcheng"]), signing, note="经现场核查,整改到位,同意通过。")
+    services.close_out(users["oversight"], signing, note="验收通过,予以销号")
+    services.publish_notice(users["oversight"], signing, public_summary=f"已完成整改:{signing.measures}", days=7)
+    services.reopen(users["oversight"], signing, "群众再次反映问题反弹,重新整改。")
+    page.goto(f"{site}/ledger/problems/{signing.pk}/")
+    too_wide.append(overflow(page, "problem-reopened"))
     page.context.clear_cookies()
     sign_in(page, site, "donghuamen")
     for label, path in [("street-tasks", "/tasks/")] + (
