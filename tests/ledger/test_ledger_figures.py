@@ -62,7 +62,7 @@ def _in_2026():
 
 
 def test_enterprises_units_and_decimals_from_the_library(year_2026):
-    s = stats.summary(_in_2026(), dt.date(2026, 7, 1), places=2)
+    s = stats.overview(_in_2026(), dt.date(2026, 7, 1), places=2)["summary"]
     assert (s["total"], s["done"], s["closed"]) == (8, 5, 3)
     assert s["done_rate"] == "62.50" and s["closure_rate"] == "37.50"
     assert (s["enterprises"], s["enterprises_done"]) == (5, 3)
@@ -80,8 +80,12 @@ def test_statistics_page_api_export_and_cli_agree(actors, year_2026):
     c.force_login(actors["mgr"])
     page = c.get("/ledger/statistics/", {**YEAR, "decimals": "2"}).content.decode()
     assert 'id="stat-total">8<' in page and 'id="stat-rate">37.50%<' in page
-    assert "完成率62.50%" in page and "涉及企业5家,3家企业完成整改" in page
-    assert 'id="stat-units"' in page and "<th>A局</th><td>4</td><td>2</td><td>2</td><td>1</td><td>1</td><td>0</td>" in page
+    assert "完成率62.50%" in page
+    assert "part=unit" in page  # the unit table loads after the page
+    units = c.get("/ledger/statistics/", {**YEAR, "part": "unit"}).content.decode()
+    assert "涉及企业 5 家,其中 3 家企业的问题全部完成整改;完成率 62.50%" not in units  # decimals not asked here
+    assert "涉及企业 5 家,其中 3 家企业的问题全部完成整改;完成率 62.5%" in units
+    assert 'id="stat-units"' in units and "<th>A局</th><td>4</td><td>2</td><td>2</td><td>1</td><td>1</td><td>0</td>" in units
 
     api = c.get("/api/v1/ledger/problems/statistics/", {**YEAR, "decimals": "2"}).json()
     assert (api["total"], api["done_rate"], api["enterprises"], api["enterprises_done"]) == (8, "62.50", 5, 3)

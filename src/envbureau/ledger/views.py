@@ -199,9 +199,14 @@ def statistics(request):
         rows = stats.by_batch(qs, today, places=decimals_param(request.GET))
         return render(request, "ledger/_stat_table.html", {"caption": _("按批次"), "rows": rows,
                                                            "batch": True})
+    if request.GET.get("part") == "unit":  # like the batch table: after the page
+        places = decimals_param(request.GET)
+        return render(request, "ledger/_unit_table.html", {
+            "by_unit": stats.by_unit(qs, places)[:30], "e": stats.enterprises(qs),
+            "done_rate": stats.summary(qs, today, places=places)["done_rate"]})
     export = request.GET.get("export") == "xlsx"
     places = decimals_param(request.GET)
-    ov = stats.overview(qs, today, batches=export, places=places)
+    ov = stats.overview(qs, today, batches=export, places=places, units=export)
     summary, by_source, by_category = ov["summary"], ov["by_source"], ov["by_category"]
     by_district, by_batch = ov["by_district"], ov.get("by_batch", [])
     if export:
@@ -226,7 +231,7 @@ def statistics(request):
     return render(request, "ledger/statistics.html", {
         "title": _("整改统计"), "filterset": f, "s": summary, "sentence": stats.sentence(summary),
         "by_source": by_source, "by_category": by_category, "by_district": by_district, "by_batch": by_batch,
-        "by_unit": ov["by_unit"][:30], "chart": chart, "decimals": places, "query": _query(request),
+        "chart": chart, "decimals": places, "query": _query(request),
     })
 
 
