@@ -619,9 +619,35 @@ def headline(request, choices, j, period):
         sentences.append([(built, reverse("quality:stations-list") + "?" + urlencode(
             {"commissioned_from": period.start.isoformat(), "commissioned_to": period.end.isoformat()}),
             "按各站点、断面、监测点的建成投运日期计数")])
+    if request.GET.get("export") == "docx":
+        return _headline_docx(j, period, sentences)
     return render(request, "quality/headline.html", _ctx(request, j, period, choices, sentences=sentences, r=r,
                                                          link=link, title=_("工作报告数据"), precision=precision,
                                                          basis=basis))
+
+
+def _headline_docx(j, period, sentences):
+    """The headline sentences as a Word document, ready to paste into a work report (python-docx, in deps)."""
+    import io
+    from urllib.parse import quote
+
+    import docx
+    from django.http import HttpResponse
+
+    from envbureau.core.timefmt import local_datetime
+
+    doc = docx.Document()
+    title = f"{_('工作报告数据')} · {j.name} {period.label}"
+    doc.add_heading(title, level=1)
+    for s in sentences:
+        doc.add_paragraph("".join(text for text, _href, _how in s))
+    doc.add_paragraph(_("导出时间:%(t)s") % {"t": local_datetime(timezone.now())}).runs[0].italic = True
+    buf = io.BytesIO()
+    doc.save(buf)
+    resp = HttpResponse(buf.getvalue(),
+                        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title + '.docx')}"
+    return resp
 
 
 def _period_params(period: A.Period) -> dict:
