@@ -40,3 +40,23 @@ def test_audit_changes_in_words(demo_core):
     assert by_name["missing_field"]["field"] == "missing_field"  # a field since removed keeps its name
     assert human(["水环境重点排污单位", "大气环境重点排污单位"]) == "水环境重点排污单位、大气环境重点排污单位"
     assert human(False) == "否" and human(1.50) == "1.5"
+
+
+def test_yes_no_filters_offer_all_not_unknown():
+    import django_filters as df
+    from django.utils import translation
+
+    from envbureau.core.models import User
+    from envbureau.core.templatetags.eb import bs
+
+    class F(df.FilterSet):
+        is_active = df.BooleanFilter(label="启用")
+
+        class Meta:
+            model = User
+            fields = []
+
+    with translation.override("zh-hans"):
+        html = str(bs(F({}).form["is_active"], "sm"))
+    assert ">全部</option>" in html and "未知" not in html
+    assert '<option value="true">是</option>' in html and '<option value="false">否</option>' in html

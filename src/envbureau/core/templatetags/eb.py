@@ -9,6 +9,10 @@ register = template.Library()
 def bs(field, size=""):
     """Render a bound form field with Bootstrap classes: {{ field|bs }} or {{ field|bs:"sm" }}."""
     widget = field.field.widget
+    if isinstance(widget, forms.NullBooleanSelect):  # django-filter's yes/no filter: its blank means "all"
+        from django.utils.translation import gettext as _
+
+        widget.choices = [(c[0], _("全部") if c[0] in ("", "unknown") else c[1]) for c in widget.choices]
     if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
         css = "form-check-input"
     elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
