@@ -221,3 +221,57 @@ def test_enterprise_sees_only_its_own_cases(world, bases):
     u = get_user_model().objects.create(username="ent_case")
     RoleAssignment.objects.create(user=u, role=Role.objects.get(code="enterprise"), enterprise_id=mine.enterprise_id)
     assert list(restrict(Case.objects.all(), u, "view")) == [mine]
+
+
+def test_publication_of_decisions_without_personal_data(world, bases, client_for):
+    from django.test import Client
+
+    c = _to_review(_case(world))
+    wf.apply(None, c, "notify", outcome="punish", notified_on="2026-09-01")
+    wf.apply(None, c, "decide", decided_on="2026-09-25")
+    # 20 working days after 2026-09-25 (中秋 holiday; 10-01..10-07 off, Saturday 10-10 worked) → 2026-10-29
+    assert dl.clock(c, cases.PUBLICATION).due == dt.date(2026, 10, 29)
+    anon = Client()
+    assert c.code not in anon.get("/public/enforcement/penalties/").content.decode()
+    Case.objects.filter(pk=c.pk).update(party_type="person", party="张三丰")
+    wf.apply(None, Case.objects.get(pk=c.pk), "publish", published_on=dt.date.today().isoformat())
+    c.refresh_from_db()
+    assert c.published and c.publish_until == c.published_on.replace(year=c.published_on.year + 3)
+    body = anon.get("/public/enforcement/penalties/").content.decode()
+    assert c.code in body and "张某" in body and "张三丰" not in body
+    Case.objects.filter(pk=c.pk).update(publish_until=dt.date.today() - dt.timedelta(days=1))  # period over
+    assert c.code not in anon.get("/public/enforcement/penalties/").content.decode()
+    with pytest.raises(wf.TransitionError):
+        wf.apply(None, Case.objects.get(pk=c.pk), "publish")  # once only
+    spared = _to_review(_case(world))
+    wf.apply(None, spared, "no_penalty", outcome="minor_no_penalty", decided_on="2026-07-20", note="轻微")
+    with pytest.raises(wf.TransitionError):
+        wf.apply(None, spared, "publish")  # a closed no-penalty case has no decision to publish
+
+
+def test_daily_penalty_days_and_total():
+    # regulations.md §2.4 example: served 2026-03-01, re-inspection 2026-03-20 finds the discharge: 19 days
+    assert discretion.daily_penalty(100000, [(dt.date(2026, 3, 1), dt.date(2026, 3, 20))]) == (19, Decimal("1900000.00"))
+    # a second order served 04-01, re-inspection 04-11: days accumulate, the gap is not counted
+    days, total = discretion.daily_penalty(100000, [(dt.date(2026, 3, 1), dt.date(2026, 3, 20)),
+                                                    (dt.date(2026, 4, 1), dt.date(2026, 4, 11))])
+    assert (days, total) == (29, Decimal("2900000.00"))
+    with pytest.raises(discretion.DiscretionError):
+        discretion.daily_penalty(100000, [(dt.date(2026, 3, 1), dt.date(2026, 3, 1))])
+
+
+def test_notice_and_closing_documents(world, bases, user_named):
+    from envbureau.core.documents import issue
+
+    admin = user_named("admin")
+    c = _to_review(_case(world))
+    with pytest.raises(ValidationError, match="拟作出的行政处罚"):
+        issue(admin, c, "enforcement.penalty_notice")  # nothing proposed before the notice
+    wf.apply(None, c, "notify", outcome="punish", notified_on="2026-09-01")
+    assert issue(admin, Case.objects.get(pk=c.pk), "enforcement.penalty_notice").number.startswith("环罚告")
+    with pytest.raises(ValidationError, match="执行情况"):
+        issue(admin, Case.objects.get(pk=c.pk), "enforcement.case_closing")
+    for verb, kw in (("decide", {"decided_on": "2026-09-10"}), ("serve", {"served_on": "2026-09-11"}),
+                     ("pay", {"paid_on": "2026-09-20"}), ("close", {"closed_on": "2026-09-21"})):
+        wf.apply(None, c, verb, **kw)
+    assert issue(admin, Case.objects.get(pk=c.pk), "enforcement.case_closing").number.startswith("环结")

@@ -124,3 +124,15 @@ def test_statistics_sentence_numbers_and_links(world, basis, client_for):
     assert api["figures"]["cases_filed"] == 2
     assert client_for("admin").get("/api/v1/enforcement/statistics/?jurisdiction=999999&year=2026").status_code == 400
     assert Jurisdiction.objects.filter(code="110101").exists()
+
+
+def test_statistics_excel_export(world, client_for):
+    from openpyxl import load_workbook
+
+    r = client_for("admin").get("/enforcement/statistics/?jurisdiction=110000&year=2026&export=xlsx")
+    assert r.status_code == 200
+    import io
+
+    ws = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content)).active
+    values = [row[0] for row in ws.iter_rows(values_only=True)]
+    assert "立案(起)" in values and any(str(v).startswith("2026年,北京市") for v in values if v)

@@ -31,6 +31,7 @@ STATEMENT = "statement"
 SERVICE = "service"
 PAYMENT = "payment"
 TRANSFER = "transfer"
+PUBLICATION = "publication"
 
 
 def decision_rule() -> dl.Rule:
@@ -210,6 +211,8 @@ def h_decide(ctx):
     dl.stop(case, DECISION)
     dl.start_clock(case, SERVICE, dl.Rule(config.get("service_working_days"), dl.WORKING, label=_("送达")),
                    case.decided_on)
+    dl.start_clock(case, PUBLICATION, dl.Rule(config.get("penalty_publish_working_days"), dl.WORKING,
+                                              label=_("公开处罚决定")), case.decided_on)
 
 
 def after_decide(ctx):
@@ -276,3 +279,20 @@ def surcharge_on(case: Case, day: dt.date) -> Decimal:
     if not case.payment_due or case.fine is None:
         return Decimal("0.00")
     return discretion.late_surcharge(case.fine, (day - case.payment_due).days, config.get("surcharge_rate"))
+
+
+def h_publish(ctx):
+    case = ctx.obj
+    if case.published:
+        raise wf.TransitionError({"published": _("处罚决定已公开")})
+    if case.outcome not in PENALTY:
+        raise wf.TransitionError({"outcome": _("只有处罚决定需要公开")})
+    case.published = True
+    case.published_on = _date(ctx.data.get("published_on"), "published_on")
+    years = config.get("penalty_publish_years")
+    d = case.published_on
+    try:
+        case.publish_until = d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        case.publish_until = d.replace(year=d.year + years, day=28)
+    dl.stop(case, PUBLICATION)

@@ -28,6 +28,8 @@ DEFAULTS = {
     "payment_days": 15,  # pay within 15 days of receipt (art. 67)
     "surcharge_rate": Decimal("0.03"),  # 3 % a day, capped at the fine (art. 72)
     "max_extension_days": 60,  # +30 head approval, +30 collective decision (Measures art. 57)
+    "penalty_publish_working_days": 20,  # publish decisions within 20 working days (regulations.md §2.10)
+    "penalty_publish_years": 3,  # taken down after 3 years at most (NDRC Order No. 58)
     "discretion_default": "gd-weight-sum",
     # Credit rating (regulations.md §6): indicator weights (local; national annex figures where known,
     # the rest ours), grade bands (Anhui practice: 诚信 95–100, 良好 80–<95, 警示 60–<80, 不良 <60).

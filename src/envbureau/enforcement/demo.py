@@ -138,6 +138,7 @@ def _legal_bases_and_cases(log):
              notified_on="2026-11-02")
     wf.apply(None, c1, "decide", decided_on="2026-11-12")
     wf.apply(None, c1, "serve", served_on="2026-11-13")
+    wf.apply(None, c1, "publish", published_on="2026-11-16")
     other = Inspection.objects.exclude(pk=found.pk).filter(state__in=["recorded", "published"]).first()
     if other is not None:
         c2 = cases.open_case(None, enterprise_id=other.enterprise_id, cause="自动监测数据传输有效率偏低",

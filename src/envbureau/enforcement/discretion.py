@@ -110,3 +110,16 @@ def late_surcharge(fine, days_late: int, rate=Decimal("0.03")) -> Decimal:
     if days_late <= 0:
         return Decimal("0.00")
     return min(f, (f * Decimal(str(rate)) * days_late).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def daily_penalty(original_fine, intervals) -> tuple[int, Decimal]:
+    """按日连续处罚 (MEE Order No. 28 arts. 17–19): for each (order served, re-inspection finding the violation)
+    count the days from the day after service up to and including the re-inspection day; days accumulate over
+    repeated orders (the gap between a re-inspection and the next service is not counted: the conservative
+    default, regulations.md §2.4). Total = original fine × days."""
+    days = 0
+    for served, found in intervals:
+        if found <= served:
+            raise DiscretionError("复查日期须晚于责令改正决定书送达日期")
+        days += (found - served).days
+    return days, (Decimal(str(original_fine)) * days).quantize(Decimal("0.01"))

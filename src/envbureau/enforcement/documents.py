@@ -104,3 +104,44 @@ PENALTY_DECISION = register(DocumentKind(
     context=decision_context, template=TEMPLATES / "penalty_decision.docx", number_prefix="环罚",
     detail_url=_case_url, description=_("行政处罚法第五十九条规定的决定书"),
 ))
+
+
+def notice_context(case) -> dict:
+    rights = "陈述、申辩" + ("、要求举行听证" if case.hearing_right else "") if case.notified_on else ""
+    proposed = f"{case.get_outcome_display()}:罚款人民币 {_yuan(case.fine)} 元" if case.fine is not None else ""
+    return {"party": case.party, "code": case.code, "facts": case.facts, "violated": str(case.legal_basis or ""),
+            "proposed": proposed, "penalty_basis": str(case.legal_basis or ""), "rights": rights}
+
+
+def closing_context(case) -> dict:
+    if case.outcome in ("first_no_penalty", "minor_no_penalty", "not_established"):
+        execution = "不予处罚,已对当事人进行教育" if case.outcome != "not_established" else "违法事实不成立"
+    elif case.paid_on:
+        execution = f"已于{_cn_date(case.paid_on)}缴纳罚款" + (f",加处罚款 {_yuan(case.surcharge)} 元"
+                                                            if case.surcharge else "")
+    else:
+        execution = ""
+    return {"code": case.code, "party": case.party, "cause": case.cause, "filed_on": _cn_date(case.filed_on),
+            "outcome": case.get_outcome_display() if case.outcome else "",
+            "fine": _yuan(case.fine) if case.fine is not None else "0.00", "execution": execution,
+            "closed_on": _cn_date(case.closed_on)}
+
+
+PENALTY_NOTICE = register(DocumentKind(
+    code="enforcement.penalty_notice", label=_("行政处罚事先(听证)告知书"), model="enforcement.case",
+    permission="enforcement.review",
+    fields=(Field("party", _("当事人"), True), Field("code", _("案件编号"), True), Field("facts", _("违法事实及证据"), True),
+            Field("violated", _("违反的规定"), True), Field("proposed", _("拟作出的行政处罚"), True),
+            Field("penalty_basis", _("处罚依据"), True), Field("rights", _("当事人的权利"), True)),
+    context=notice_context, template=TEMPLATES / "penalty_notice.docx", number_prefix="环罚告",
+    detail_url=_case_url, description=_("行政处罚法第四十四条规定的事先告知"),
+))
+
+CASE_CLOSING = register(DocumentKind(
+    code="enforcement.case_closing", label=_("结案审批表"), model="enforcement.case", permission="enforcement.decide",
+    fields=(Field("code", _("案件编号"), True), Field("party", _("当事人"), True), Field("cause", _("案由"), True),
+            Field("filed_on", _("立案日期"), True), Field("outcome", _("处理结果"), True), Field("fine", _("罚款金额")),
+            Field("execution", _("执行情况"), True), Field("closed_on", _("结案日期"), True)),
+    context=closing_context, template=TEMPLATES / "case_closing.docx", number_prefix="环结", detail_url=_case_url,
+    description=_("结案审批"),
+))

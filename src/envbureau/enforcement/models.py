@@ -389,10 +389,20 @@ class Case(models.Model):
     transferred_on = models.DateField(_("移送日期"), null=True, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     published = models.BooleanField(_("已公开"), default=False)
+    published_on = models.DateField(_("公开日期"), null=True, blank=True)
+    publish_until = models.DateField(_("公开截止"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    # The public reads published decisions; the page also drops those past their publication period.
     scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_id",
-                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
+                      public=Q(published=True), references={"enterprise_id": "sources.Enterprise"},
+                      within=("enterprise_id",))
+
+    def public_party(self) -> str:
+        """An individual's name is personal data: only the surname is published."""
+        if self.party_type == "person":
+            return (self.party[:1] + "某") if self.party else ""
+        return self.party
 
     class Meta:
         verbose_name = _("行政处罚案件")

@@ -31,10 +31,23 @@ def results(request):
     return render(request, "enforcement/public_results.html", {"title": _("执法检查结果公开"), "page": page})
 
 
+def penalties(request):
+    """Published penalty decisions still inside their publication period, without personal data."""
+    from django.utils import timezone
+
+    from .models import Case
+
+    qs = (restrict(Case.objects.select_related("jurisdiction", "legal_basis"), None, "view")
+          .filter(publish_until__gte=timezone.localdate()).order_by("-decided_on", "-id"))
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "enforcement/public_penalties.html", {"title": _("行政处罚决定公开"), "page": page})
+
+
 draw.scoped_model = Draw
 
 urlpatterns = [
     path("", draws, name="public-enforcement-draws"),
     path("draws/<int:pk>/", draw, name="public-enforcement-draw"),
     path("results/", results, name="public-enforcement-results"),
+    path("penalties/", penalties, name="public-enforcement-penalties"),
 ]

@@ -203,12 +203,13 @@ def case_extra(request, obj) -> dict:
     clocks = []
     from envbureau.core import deadlines as dl
 
-    for key in (cases.DECISION, cases.STATEMENT, cases.SERVICE, cases.PAYMENT, cases.TRANSFER):
+    for key in (cases.DECISION, cases.STATEMENT, cases.SERVICE, cases.PAYMENT, cases.PUBLICATION, cases.TRANSFER):
         c = dl.clock(obj, key)
         if c:
             clocks.append(c)
     labels = {"notified_on": _("告知日期"), "on": _("日期"), "decided_on": _("决定日期"), "served_on": _("送达日期"),
-              "paid_on": _("缴款日期"), "closed_on": _("结案日期"), "transferred_on": _("移送日期")}
+              "paid_on": _("缴款日期"), "closed_on": _("结案日期"), "transferred_on": _("移送日期"),
+              "published_on": _("公开日期")}
     actions = [{"t": t, "params": [(p, labels.get(p, p)) for p in t.params]} for t in wf.allowed(request.user, obj)]
     return {"actions": actions, "factors": factors, "clocks": clocks,
             "penalty_outcomes": [(v, label) for v, label in Outcome.choices if v in PENALTY],
@@ -255,7 +256,7 @@ def case_add(request):
 
 
 CASE_PARAMS = ("outcome", "fine", "notified_on", "kind", "on", "days", "decided_on", "served_on", "paid_on",
-               "closed_on", "transfer_kind", "transferred_on")
+               "closed_on", "transfer_kind", "transferred_on", "published_on")
 
 
 @login_required
@@ -328,6 +329,14 @@ def statistics(request):
     data = stats.statistics(request.user, jur, year)
     for r in data["rows"]:
         r["label"] = _(LABELS[r["key"]])
+    if request.GET.get("export") == "xlsx":
+        from envbureau.core.excel import xlsx_response
+
+        rows = [[r["label"], r["value"], r["previous"], "" if r["yoy"] is None else r["yoy"]] for r in data["rows"]]
+        rows.append([_("罚款金额(万元)"), data["fines_wan"], data["previous_fines_wan"], ""])
+        rows.append([data["sentence"], "", "", ""])
+        return xlsx_response(f"执法统计-{jur.code}-{year}.xlsx",
+                             [(_("执法统计"), [_("指标"), str(year), _("上年"), _("同比(%)")], rows)])
     return render(request, "enforcement/statistics.html", {"title": _("执法统计"), "s": data, "year": year,
                                                            "jurisdiction": jur})
 

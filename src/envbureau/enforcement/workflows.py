@@ -89,6 +89,8 @@ CASE = wf.register(wf.Workflow(
           handler=c.h_pay, button="success"),
         T("close", (S.EXECUTED,), S.CLOSED, "enforcement.decide", _("结案"), params=("closed_on",),
           handler=c.h_close, button="dark"),
+        T("publish", (S.DECIDED, S.SERVED, S.EXECUTED, S.CLOSED), None, "enforcement.publish", _("公开处罚决定"),
+          params=("published_on",), handler=c.h_publish, button="dark"),
         T("transfer", (S.DECIDED, S.SERVED, S.EXECUTED, S.CLOSED), None, "enforcement.decide", _("移送公安"),
           params=("transfer_kind", "transferred_on"), note_required=True, handler=c.h_transfer,
           button="outline-danger"),
