@@ -147,10 +147,16 @@ class PlanViewSet(ScopedModelViewSet):
         return Response(DrawSerializer(d).data, status=201)
 
 
+class VerifySerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    problems = serializers.ListField(child=serializers.CharField())
+
+
 class DrawViewSet(ScopedReadOnlyViewSet):
     queryset = Draw.objects.defer("inputs")
     serializer_class = DrawSerializer
 
+    @extend_schema(responses=VerifySerializer)
     @action(detail=True, methods=["get"], url_path="verify", url_name="verify")
     def verify(self, request, pk=None):
         d = get_scoped_object(Draw, request.user, "view", pk=pk)
@@ -206,12 +212,26 @@ class PublicInspectionViewSet(PublicReadOnlyViewSet):
     serializer_class = PublicInspectionSerializer
 
 
+class StatisticsSerializer(serializers.Serializer):
+    jurisdiction = serializers.CharField()
+    jurisdiction_name = serializers.CharField()
+    year = serializers.IntegerField()
+    figures = serializers.JSONField(help_text="本年各项数字(fines_yuan 为元)")
+    previous = serializers.JSONField(help_text="上年各项数字")
+    fines_wan = serializers.FloatField(help_text="罚款金额(万元)")
+    previous_fines_wan = serializers.FloatField()
+    sentence = serializers.CharField(help_text="报告句子")
+    links = serializers.JSONField(help_text="每个数字对应的记录列表地址")
+    rows = serializers.ListField(child=serializers.JSONField())
+
+
 class StatisticsView(APIView):
     """GET /api/v1/enforcement/statistics/?jurisdiction=CODE&year=Y: figures, previous year, year on year,
     the report sentence and the list URL behind each figure (scoped to the user)."""
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=StatisticsSerializer)
     def get(self, request):
         from django.core.exceptions import ValidationError
 
