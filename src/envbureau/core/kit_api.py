@@ -37,8 +37,9 @@ class TimelineSerializer(serializers.Serializer):
 
 class TaskSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
-    assignee_unit = serializers.StringRelatedField()
-    assignee_user = serializers.StringRelatedField()
+    # Names, or null for a task open to every holder of the permission.
+    assignee_unit = serializers.CharField(read_only=True, allow_null=True)
+    assignee_user = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Task
@@ -53,6 +54,21 @@ class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "kind", "message", "url", "model", "object_id", "created", "read_at"]
+
+
+class _Page(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+
+
+class TaskPageSerializer(_Page):
+    results = TaskSerializer(many=True)
+
+
+class NotificationPageSerializer(_Page):
+    results = NotificationSerializer(many=True)
+    unread = serializers.IntegerField(help_text="unread notifications of the user in all")
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -86,7 +102,7 @@ class UnitViewSet(ScopedModelViewSet):
     search_fields = ["name", "code"]
 
 
-@extend_schema(responses=TaskSerializer(many=True), summary="What waits for the signed-in user or their units, "
+@extend_schema(responses=TaskPageSerializer, summary="What waits for the signed-in user or their units, "
                "due date first (?module=ledger, ?overdue=1)")
 @api_view(["GET"])
 def my_tasks(request):
@@ -101,7 +117,7 @@ def my_tasks(request):
     return pager.get_paginated_response(TaskSerializer(page, many=True, context={"today": today}).data)
 
 
-@extend_schema(responses=NotificationSerializer(many=True), summary="My notifications, newest first (?unread=1)")
+@extend_schema(responses=NotificationPageSerializer, summary="My notifications, newest first (?unread=1)")
 @api_view(["GET"])
 def my_notifications(request):
     qs = Notification.objects.filter(recipient=request.user)

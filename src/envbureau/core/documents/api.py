@@ -86,7 +86,8 @@ class IssuedDocumentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class TemplateVersionSerializer(serializers.ModelSerializer):
-    uploaded_by = serializers.StringRelatedField()
+    # A template shipped with the platform has no uploader.
+    uploaded_by = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = DocumentTemplate
