@@ -75,8 +75,7 @@ def test_m2m_set_records_what_went_and_what_came(assignment):
 #   any other text: why no entry is written, stated here (a reviewer can disagree in one place).
 WRITES = {
     ("complaints/statistics.py::rebuild", "complaints.monthlysummary"): "exempt",
-    # enforcement is not in core.audit.AUDITED_APPS yet (so none of its models is audited): told to the lead.
-    ("enforcement/credit.py::_apply_to_pool", "enforcement.poolenterprise"): "exempt",
+    ("enforcement/credit.py::_apply_to_pool", "enforcement.poolenterprise"): "record",
     ("core/documents/services.py::_next_seq", "core.documentcounter"): "exempt",
     ("core/lockout.py::_bump", "core.logincounter"): "exempt",
     ("core/lockout.py::succeeded", "core.logincounter"): "exempt",
@@ -347,3 +346,21 @@ def test_a_token_is_logged_by_a_short_key_and_its_digest_never_shown(demo_core):
     assert token.digest not in e.object_repr and token.digest[:12] not in e.object_repr.replace(e.object_id, "")
     assert "***" in e.object_repr or token.digest not in str(token)
     assert audit._object_id(Department.objects.get(code="air")) == str(Department.objects.get(code="air").pk)
+
+
+def test_every_platform_app_is_audited_from_its_first_model():
+    """A new app (enforcement was missed once) is audited without joining a list: every model of every
+    envbureau app is audited unless it declares itself exempt."""
+    from django.apps import apps
+
+    from envbureau.core.audit import NEVER, is_audited
+
+    labels = {a.label for a in apps.get_app_configs() if a.name.startswith("envbureau.")}
+    assert {"core", "quality", "sources", "ledger", "complaints", "enforcement"} <= labels
+    missed = [m._meta.label_lower for m in apps.get_models()
+              if m._meta.app_label in labels and not m._meta.proxy and not getattr(m, "audit_exempt", False)
+              and m._meta.label_lower not in NEVER and not is_audited(m)]
+    assert missed == []
+    from envbureau.enforcement.models import PoolEnterprise
+
+    assert is_audited(PoolEnterprise)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
+import functools
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -68,9 +69,17 @@ def _label(model) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
+@functools.cache
+def _platform_labels() -> frozenset:
+    # Every app of the platform is audited from its first model (a new app cannot forget to join a list).
+    from django.apps import apps
+
+    return frozenset(a.label for a in apps.get_app_configs() if a.name.startswith("envbureau."))
+
+
 def is_audited(model) -> bool:
     return (
-        model._meta.app_label in AUDITED_APPS
+        (model._meta.app_label in AUDITED_APPS or model._meta.app_label in _platform_labels())
         and _label(model) not in NEVER
         and not getattr(model, "audit_exempt", False)
         and not model._meta.proxy

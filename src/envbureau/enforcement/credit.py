@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from envbureau.core import audit
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created, get_scoped_object
 
@@ -95,7 +96,12 @@ def rate(user, *, enterprise_id: int, year: int, scores: dict, published_on=None
 
 def _apply_to_pool(r: CreditRating) -> None:
     latest = CreditRating.objects.filter(enterprise_id=r.enterprise_id).order_by("-year").first()
-    PoolEnterprise.objects.filter(enterprise_id=r.enterprise_id).update(credit_grade=latest.grade if latest else "")
+    grade = latest.grade if latest else ""
+    rows = PoolEnterprise.objects.filter(enterprise_id=r.enterprise_id).exclude(credit_grade=grade)
+    pks = list(rows.values_list("pk", flat=True))
+    if pks:
+        PoolEnterprise.objects.filter(pk__in=pks).update(credit_grade=grade)
+        audit.record_batch("update", PoolEnterprise, pks, {"credit_grade": grade})
 
 
 def _dossier(r, user, title):
