@@ -390,6 +390,29 @@ class AssessmentView(APIView):
         return Response(out)
 
 
+def _requested_jurisdiction(request):
+    """The `jurisdiction` query parameter as a Jurisdiction the user may view quality data of (403/400/404)."""
+    if not has_perm(request.user, "quality.view"):
+        raise PermissionDenied
+    code = request.query_params.get("jurisdiction")
+    if not code:
+        raise ValidationError({"jurisdiction": "required"})
+    return get_scoped_object(Jurisdiction.objects.all(), request.user, "view", code=code)
+
+
+def _requested_period(q):
+    """year/month/quarter/half/from/to → a Period (400 naming `period` when they do not make one)."""
+    from .assessment import make_period
+
+    try:
+        ints = {k: int(q[k]) if q.get(k) else None for k in ("year", "month", "quarter", "half")}
+        if any(v is not None and not (0 < v < 10000) for v in ints.values()):
+            raise ValueError("out of range")
+        return make_period(ints["year"], ints["month"], q.get("from"), q.get("to"), ints["quarter"], ints["half"])
+    except (ValueError, KeyError) as e:
+        raise ValidationError({"period": str(e)}) from None
+
+
 class WaterAssessmentView(APIView):
     """GET ?jurisdiction=110000&year=2016[&month=|&quarter=|&half=|&from=&to=][&scope=national|provincial|city|county]
     → the water assessment (the same keys as `envbureau assess water --json`), with ``yoy``."""
@@ -409,27 +432,15 @@ class WaterAssessmentView(APIView):
         description="Water assessment of the sections in scope: class_1_2_share, class_1_3_share, worse_v_share "
                     "(count and %), meeting_target_rate, sections with last year's class, yoy in percentage points.")
     def get(self, request):
-        from .assessment import make_period
         from .water import assess_water, check_scope
 
-        if not has_perm(request.user, "quality.view"):
-            raise PermissionDenied
+        j = _requested_jurisdiction(request)
         q = request.query_params
-        code = q.get("jurisdiction")
-        if not code:
-            raise ValidationError({"jurisdiction": "required"})
-        j = get_scoped_object(Jurisdiction.objects.all(), request.user, "view", code=code)
         try:
             scope = check_scope(q.get("scope"))
         except ValueError as e:
             raise ValidationError({"scope": str(e)}) from None
-        try:
-            ints = {k: int(q[k]) if q.get(k) else None for k in ("year", "month", "quarter", "half")}
-            if any(v is not None and not (0 < v < 10000) for v in ints.values()):
-                raise ValueError("out of range")
-            period = make_period(ints["year"], ints["month"], q.get("from"), q.get("to"), ints["quarter"], ints["half"])
-        except (ValueError, KeyError) as e:
-            raise ValidationError({"period": str(e)}) from None
+        period = _requested_period(q)
         level = q.get("drinking_level") or None
         if level and level not in ("county", "township", "rural"):
             raise ValidationError({"drinking_level": "county, township or rural"})
@@ -450,20 +461,7 @@ class RegistryView(APIView):
         description="Counts of air stations, water sections (and automatic ones), noise stations and pollution-source "
                     "monitoring points with a commissioning date in the period; null for a kind you may not see.")
     def get(self, request):
-        from .assessment import make_period
         from .registry import commissioned
 
-        if not has_perm(request.user, "quality.view"):
-            raise PermissionDenied
-        q = request.query_params
-        if not q.get("jurisdiction"):
-            raise ValidationError({"jurisdiction": "required"})
-        j = get_scoped_object(Jurisdiction.objects.all(), request.user, "view", code=q["jurisdiction"])
-        try:
-            ints = {k: int(q[k]) if q.get(k) else None for k in ("year", "month", "quarter", "half")}
-            if any(v is not None and not (0 < v < 10000) for v in ints.values()):
-                raise ValueError("out of range")
-            period = make_period(ints["year"], ints["month"], q.get("from"), q.get("to"), ints["quarter"], ints["half"])
-        except (ValueError, KeyError) as e:
-            raise ValidationError({"period": str(e)}) from None
-        return Response(commissioned(j, period, request.user))
+        j = _requested_jurisdiction(request)
+        return Response(commissioned(j, _requested_period(request.query_params), request.user))
