@@ -52,6 +52,13 @@ reason)`` (reason codes in ``averaging.REASONS``).
 - ``air.hourly_aqi_from_hourly({pollutant: h[..., T]}, times[T] (datetime64[h], hour start)) -> AQIByDate``
   — real-time AQI (2012: PM 24-h and O3 8-h moving means, SO2 > 800 rule; 2026: 1-h values).
 
+Soil (:mod:`.soil`)
+-------------------
+GB 36600-2018 construction land (85 items, first/second class land, screening and intervention values,
+footnote a background check) and GB 15618-2018 farmland (pH bins, paddy/orchard/other, 优先保护/安全利用/
+严格管控), values read from CSV data beside the module: ``soil.assess_construction(item, value, land_class)``,
+``soil.assess_farmland(item, value, ph, land)``, ``soil.farmland_safe_use_rate(b, c, d, e)``.
+
 Statistics (:mod:`.stats`)
 --------------------------
 - ``stats.percentile(x[..., D], p) -> [...]`` (HJ 663 appendix A, NaN ignored);
