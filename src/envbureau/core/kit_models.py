@@ -138,6 +138,9 @@ class Task(models.Model):
     enterprise_id = models.BigIntegerField(null=True, blank=True)
     due_date = models.DateField(_("办理期限"), null=True, blank=True)
     is_open = models.BooleanField(_("待办"), default=True)
+    # The step's first row. Further rows (a second unit of the same step) are shown only to readers that
+    # no earlier row of the step reaches: one inbox item per object and step (core.notify.tasks_for).
+    lead = models.BooleanField(default=True, editable=False)
     opened_at = models.DateTimeField(_("开始时间"), default=timezone.now)
     closed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

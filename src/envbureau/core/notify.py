@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,7 +78,12 @@ def tasks_for(user, open_only: bool = True):
     q = tasks_q(user)
     if not open_only:  # the branches carry is_open=True so each one is an index lookup; lift it here
         q = _without_open(q)
-    qs = Task.objects.filter(q)
+    # One item per object and step: a row that is not its step's lead drops out when an earlier row of the
+    # same step already reaches the user (a member of two responsible units; a unit member who also holds
+    # the permission). Lead rows never run the sub-query.
+    earlier = Task.objects.filter(q, model=OuterRef("model"), object_id=OuterRef("object_id"),
+                                  state=OuterRef("state"), is_open=OuterRef("is_open"), id__lt=OuterRef("id"))
+    qs = Task.objects.filter(q).filter(Q(lead=True) | ~Exists(earlier))
     # Undated tasks last on every engine (PostgreSQL's ascending index order already puts NULLs last).
     return qs.order_by(F("due_date").asc(nulls_last=True), "id")
 
@@ -96,12 +101,13 @@ def recipients(task):
     from .models import RoleAssignment, User
     from .permissions import CRUD
 
+    people = set()
     if task.assignee_user_id:
-        return User.objects.filter(pk=task.assignee_user_id, is_active=True)
+        people |= set(User.objects.filter(pk=task.assignee_user_id, is_active=True).values_list("pk", flat=True))
     if task.assignee_unit_id:
-        return User.objects.filter(units=task.assignee_unit_id, is_active=True)
+        people |= set(User.objects.filter(units=task.assignee_unit_id, is_active=True).values_list("pk", flat=True))
     if not task.permission:
-        return User.objects.none()
+        return User.objects.filter(pk__in=people)
     codes = [c for c in task.jurisdiction_path.split("/") if c]
     prefixes = ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
     rows = (RoleAssignment.objects.filter(Q(jurisdiction__path__in=prefixes) | Q(jurisdiction__isnull=True,
@@ -130,7 +136,7 @@ def recipients(task):
             best, local = depth, [a.user_id]
         elif depth == best:
             local.append(a.user_id)
-    return User.objects.filter(pk__in=set(local + enterprise))
+    return User.objects.filter(pk__in=people | set(local + enterprise))
 
 
 def notify(users, kind: str, message: str, *, url: str = "", obj=None, key: str = "") -> int:
@@ -170,12 +176,12 @@ def _mail_body(items) -> str:
     return "\n".join(f"- {n.message}" + (f"\n  {base}{n.url}" if n.url else "") for n in items)
 
 
-def notify_task(task) -> int:
+def notify_task(task, lead=None) -> int:
+    """Tell the task's people. The key names the step's lead row, so a re-run never repeats it and a person
+    reached by two rows of one step (unit member and permission holder) is told once."""
     due = task.due_date.isoformat() if task.due_date else _("未定")
     msg = _("待办:%(a)s · %(t)s(期限 %(d)s)") % {"a": task.action, "t": task.title, "d": due}
-    from .models import Task  # noqa: F401  (the key names the task, so a re-run never repeats it)
-
-    n = notify(recipients(task), "task", msg, url=task.url, key=f"task-{task.pk}")
+    n = notify(recipients(task), "task", msg, url=task.url, key=f"task-{(lead or task).pk}")
     unit = task.assignee_unit
     if unit is not None and unit.email and email_configured():
         from django.core.mail import send_mail
@@ -207,8 +213,8 @@ def run_reminders(today: dt.date | None = None) -> dict:
             for task in (Task.objects.filter(is_open=True, due_date=day).exclude(model__in=own)
                          .select_related("assignee_unit")):
                 msg = _("临期提醒:%(a)s · %(t)s 将于 %(d)s 到期") % {"a": task.action, "t": task.title, "d": day}
-                sent = notify(recipients(task), "near_deadline", msg, url=task.url,
-                              key=f"near-{task.pk}-{day}-{lead}")
+                step = f"{task.model}-{task.object_id}-{task.state}"  # once per person and step
+                sent = notify(recipients(task), "near_deadline", msg, url=task.url, key=f"near-{step}-{day}-{lead}")
                 out["notifications"] += sent
                 out["near"] += 1 if sent else 0
         for pk in list(Task.objects.filter(is_open=True, due_date__lt=today, overdue_notified=False)
@@ -219,9 +225,10 @@ def run_reminders(today: dt.date | None = None) -> dict:
                 task = Task.objects.get(pk=pk)
                 msg = _("已逾期:%(a)s · %(t)s(期限 %(d)s)") % {"a": task.action, "t": task.title, "d": task.due_date}
                 out["overdue"] += 1
+                step = f"{task.model}-{task.object_id}-{task.state}"
                 out["notifications"] += notify(recipients(task), "overdue", msg, url=task.url,
-                                               key=f"overdue-{task.pk}-{task.due_date}")
-                if task.model in REGISTRY:
+                                               key=f"overdue-{step}-{task.due_date}")
+                if task.lead and task.model in REGISTRY:  # one timeline line per step
                     from django.apps import apps
 
                     obj = apps.get_model(task.model)._default_manager.filter(pk=task.object_id).first()

@@ -120,7 +120,7 @@ def overdue_in_scope(user):
                 q |= Q(module=module)
             else:
                 q |= Q(module=module, jurisdiction_path__startswith=g.jurisdiction_path)
-    return (Task.objects.filter(q, is_open=True, due_date__lt=timezone.localdate())
+    return (Task.objects.filter(q, is_open=True, lead=True, due_date__lt=timezone.localdate())
             .order_by("due_date", "id"))
 
 

@@ -447,15 +447,59 @@ def _url(wf: Workflow, obj) -> str:
         return ""
 
 
-def sync_tasks(obj, user=None, notify: bool = True) -> list:
-    """Close the object's open tasks and open the ones its current state gives; notify the new actors."""
+def _fold(assignees) -> list[dict]:
+    """One step, as few rows as possible: a row holds one user, one unit and one permission (with its
+    level), so a person reached both as a unit member and as a permission holder finds one row. Only a
+    second unit (or user, or permission) of the same step needs a row of its own; those rows are not the
+    step's lead, and the inbox drops one whenever an earlier row of the step already reaches the reader."""
+    rows: list[dict] = []
+    seen = set()
+    for a in assignees:
+        key = (getattr(a.user, "pk", None), getattr(a.unit, "pk", None), a.permission, a.level)
+        if key in seen:
+            continue
+        seen.add(key)
+        for r in rows:
+            if ((a.user is None or r["user"] is None) and (a.unit is None or r["unit"] is None)
+                    and (not a.permission or not r["permission"])):
+                break
+        else:
+            r = {"user": None, "unit": None, "permission": "", "level": ""}
+            rows.append(r)
+        if a.user is not None:
+            r["user"] = a.user
+        if a.unit is not None:
+            r["unit"] = a.unit
+        if a.permission:
+            r["permission"], r["level"] = a.permission, a.level
+    return rows
+
+
+def _open(obj, wf: Workflow, state: str, action, assignees, due, notify: bool) -> list:
     from .models import Task
     from .notify import notify_task
 
+    jur, ent = jurisdiction_of(obj), enterprise_of(obj)
+    created = []  # the first is the step's lead row
+    for i, r in enumerate(_fold(assignees)):
+        task = Task.objects.create(
+            model=label_of(obj), object_id=str(obj.pk), module=wf.module, state=state, action=str(action)[:100],
+            title=_title(wf, obj), url=_url(wf, obj), assignee_user=r["user"], assignee_unit=r["unit"],
+            permission=r["permission"], level=r["level"] if r["permission"] else "", lead=i == 0,
+            jurisdiction_path=jur.path if jur is not None else "", enterprise_id=ent, due_date=due)
+        created.append(task)
+        if notify:
+            notify_task(task, lead=created[0])
+    return created
+
+
+def sync_tasks(obj, user=None, notify: bool = True) -> list:
+    """Close the object's open tasks and open the ones its current state gives; notify the new actors."""
+    from .models import Task
+
     wf = workflow_for(obj)
-    model, pk = label_of(obj), str(obj.pk)
     now = timezone.now()
-    Task.objects.filter(model=model, object_id=pk, is_open=True).update(
+    Task.objects.filter(model=label_of(obj), object_id=str(obj.pk), is_open=True).update(
         is_open=False, closed_at=now, closed_by=user if getattr(user, "pk", None) else None)
     state = wf.state_map.get(getattr(obj, wf.field))
     if state is None or state.terminal or state.task is None:
@@ -464,41 +508,15 @@ def sync_tasks(obj, user=None, notify: bool = True) -> list:
     assignees = list(spec.assignees(obj)) if spec.assignees else [Assignee(permission=spec.permission,
                                                                             level=spec.level)]
     due = spec.due(obj) if spec.due else (wf.due(obj) if wf.due else None)
-    jur = jurisdiction_of(obj)
-    ent = enterprise_of(obj)
     action = spec.action(obj) if callable(spec.action) and not isinstance(spec.action, (str, Promise)) \
         else spec.action
-    created = []
-    for a in assignees:
-        task = Task.objects.create(
-            model=model, object_id=pk, module=wf.module, state=state.value, action=str(action)[:100],
-            title=_title(wf, obj), url=_url(wf, obj), assignee_user=a.user, assignee_unit=a.unit,
-            permission="" if (a.user or a.unit) else a.permission, level=a.level,
-            jurisdiction_path=jur.path if jur is not None else "", enterprise_id=ent, due_date=due)
-        created.append(task)
-        if notify:
-            notify_task(task)
-    return created
+    return _open(obj, wf, state.value, action, assignees, due, notify)
 
 
 def open_extra_task(obj, key: str, action, assignees, *, due=None, user=None) -> list:
     """A side task that is not the state's own step (e.g. approving an extension request), closed by
     close_extra_tasks(obj, key) or by the next state change."""
-    from .models import Task
-    from .notify import notify_task
-
-    wf = workflow_for(obj)
-    jur, ent = jurisdiction_of(obj), enterprise_of(obj)
-    out = []
-    for a in assignees:
-        task = Task.objects.create(
-            model=label_of(obj), object_id=str(obj.pk), module=wf.module, state=f"+{key}", action=str(action)[:100],
-            title=_title(wf, obj), url=_url(wf, obj), assignee_user=a.user, assignee_unit=a.unit,
-            permission="" if (a.user or a.unit) else a.permission, level=a.level,
-            jurisdiction_path=jur.path if jur is not None else "", enterprise_id=ent, due_date=due)
-        notify_task(task)
-        out.append(task)
-    return out
+    return _open(obj, workflow_for(obj), f"+{key}", action, assignees, due, True)
 
 
 def close_extra_tasks(obj, key: str, user=None) -> int:
