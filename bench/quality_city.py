@@ -101,10 +101,19 @@ def build_city(n_stations: int, rng) -> list:
         street = streets[k % len(streets)]
         objs.append(AirStation(
             code=f"C{k:04d}", name=f"{street.name[:12]}{'微站' if level == 'micro' else '站'}{k:04d}",
-            jurisdiction=street, control_level=level, counts_in_city_assessment=True,
+            jurisdiction=street, control_level=level,
             longitude=116.0 + rng.random() * 0.8, latitude=39.6 + rng.random() * 0.6))
     AirStation.objects.bulk_create(objs, batch_size=500)
-    return list(AirStation.objects.filter(code__startswith="C").order_by("code"))
+    stations = list(AirStation.objects.filter(code__startswith="C").order_by("code"))
+    # networks as a bureau declares them (issue 17): national stations for the city, national and
+    # city-controlled for the districts, every station (micro ones too) for the street ranking
+    from envbureau.quality.models import StationNetwork
+
+    for purpose, name, levels in (("city", "城市评价网络", ("national",)), ("district", "区县评价网络", ("national", "city")),
+                                  ("ranking", "街道排名网络", ("national", "city", "micro"))):
+        StationNetwork.objects.create(purpose=purpose, name=name).stations.add(
+            *[s.pk for s in stations if s.control_level in levels])
+    return stations
 
 
 def generate_files(stations, start: dt.date, years: int, out: Path, rng) -> tuple[list[Path], int]:

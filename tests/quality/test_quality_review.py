@@ -62,7 +62,10 @@ def test_station_moved_or_excluded_rebuilds_jurisdiction_days(beijing_slice, sta
     core_services.update_object(user_named("admin"), g)
     assert CityDaily.objects.get(jurisdiction__code="110101", date=day).n_stations == 3
     assert not CityDaily.objects.filter(jurisdiction__code="110102").exists()
-    g.counts_in_city_assessment = False
-    core_services.update_object(user_named("admin"), g)
+    from envbureau.quality.models import StationNetwork
+
+    for net in StationNetwork.objects.filter(purpose__in=["city", "district"]):  # out of both assessments
+        core_services.update_object(user_named("admin"), net,
+                                    m2m={"stations": [x for x in net.stations.all() if x.pk != g.pk]})
     assert CityDaily.objects.get(jurisdiction__code="110101", date=day).n_stations == 2
     assert CityDaily.objects.get(jurisdiction__code="110000", date=day).n_stations == 2

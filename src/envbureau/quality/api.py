@@ -33,6 +33,7 @@ from .models import (
     HeavyPollutionAlert,
     NoiseStation,
     PeerFigure,
+    StationNetwork,
     Target,
     Warning,
     WaterSection,
@@ -46,8 +47,34 @@ class AirStationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AirStation
-        fields = ["id", "code", "name", "name_en", "control_level", "jurisdiction", "counts_in_city_assessment",
-                  "longitude", "latitude", "commissioned_on", "active", "note"]
+        fields = ["id", "code", "name", "name_en", "control_level", "jurisdiction", "longitude", "latitude", "commissioned_on", "active", "note"]
+
+
+class StationNetworkSerializer(serializers.ModelSerializer):
+    """A declared network version; ``stations`` by code. Writes rebuild the results that depend on it."""
+
+    stations = serializers.SlugRelatedField(slug_field="code", many=True, queryset=AirStation.objects.all(),
+                                            required=False)
+    purpose_display = serializers.CharField(source="get_purpose_display", read_only=True)
+    validity = serializers.CharField(source="validity_text", read_only=True)
+
+    class Meta:
+        model = StationNetwork
+        fields = ["id", "purpose", "purpose_display", "name", "version", "valid_from", "valid_to", "validity", "basis",
+                  "stations", "note"]
+
+    def validate(self, attrs):
+        inst = StationNetwork(**{k: v for k, v in attrs.items() if k != "stations"})
+        if self.instance is not None:
+            inst.pk = self.instance.pk
+            for f in ("purpose", "valid_from", "valid_to"):
+                if f not in attrs:
+                    setattr(inst, f, getattr(self.instance, f))
+        try:
+            inst.clean()  # overlapping versions → 400 naming the field
+        except DjangoValidationError as e:
+            raise ValidationError(e.message_dict) from None
+        return attrs
 
 
 class WaterSectionSerializer(serializers.ModelSerializer):
@@ -189,11 +216,18 @@ class AirStationViewSet(ScopedModelViewSet):
     filterset_fields = {
         "code": ["exact"],
         "control_level": ["exact"],
-        "counts_in_city_assessment": ["exact"],
+        "networks": ["exact"],
         "active": ["exact"],
         "commissioned_on": ["exact", "gte", "lte"],
     }
     search_fields = ["name", "code", "name_en"]
+
+
+class StationNetworkViewSet(ScopedModelViewSet):
+    queryset = StationNetwork.objects.prefetch_related("stations").all()
+    serializer_class = StationNetworkSerializer
+    filterset_fields = ["purpose"]
+    search_fields = ["name", "version"]
 
 
 class WaterSectionViewSet(ScopedModelViewSet):
@@ -351,7 +385,7 @@ class AssessmentView(APIView):
                                      description="changes from the unrounded (default) or the printed values")],
         responses={200: OpenApiTypes.OBJECT},
         description="Period assessment (keys as `envbureau assess air --json`: pm25_mean … composite_index, "
-                    "category_days, rules, yoy, pop).")
+                    "category_days, rules, yoy, pop; network: the station network versions the figures came from).")
     def get(self, request):
         from .assessment import assess_air, make_period
 

@@ -15,6 +15,7 @@ router.register("period-stats", api.AirPeriodStatViewSet)
 router.register("warnings", api.WarningViewSet)
 router.register("alerts", api.HeavyPollutionAlertViewSet)
 router.register("peer-figures", api.PeerFigureViewSet)
+router.register("networks", api.StationNetworkViewSet)
 
 urlpatterns = [path("assessment/", api.AssessmentView.as_view(), name="quality-assessment"),
                path("water-assessment/", api.WaterAssessmentView.as_view(), name="quality-water-assessment"),

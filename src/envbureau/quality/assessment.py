@@ -195,6 +195,9 @@ def assess_air(jurisdiction, period: Period, *, compare: bool = True, memo: dict
     out = summary(pa, 0, period, jurisdiction, precision)
     out["change_basis"] = change_basis
     if compare:
+        from .networks import describe
+
+        out["network"] = describe(jurisdiction, period)  # which stations these figures came from
         from .alerts import alert_counts
 
         # issued heavy-pollution alerts, counted apart from the automatic data warnings

@@ -148,3 +148,16 @@ class WarningState(models.TextChoices):
 
 WARNING_COLOURS = {"open": "danger", "acknowledged": "warning", "closed": "secondary"}
 # Transitions of warnings: quality/workflows.py (core.workflow).
+
+
+class NetworkPurpose(models.TextChoices):
+    """Which results a station network feeds (issue 17): one declared set per level and purpose."""
+
+    CITY = "city", _("城市评价(官方)")
+    DISTRICT = "district", _("区县评价")
+    RANKING = "ranking", _("街道(网格)排名")
+
+
+# the network behind a jurisdiction's results, by the jurisdiction's level
+PURPOSE_OF_LEVEL = {"province": "city", "city": "city", "district": "district", "street": "ranking",
+                    "community": "ranking"}

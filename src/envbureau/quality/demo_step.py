@@ -31,9 +31,13 @@ def ensure_stations(log=print) -> int:
             _s, created = AirStation.objects.get_or_create(code=f"BJ-{row['station']}", defaults={
                 "name": row["name_zh"], "name_en": row["station"], "jurisdiction": j,
                 "longitude": float(row["longitude"]), "latitude": float(row["latitude"]),
-                "control_level": "national", "counts_in_city_assessment": True,
+                "control_level": "national",
                 "note": "北京市国控站(UCI 501 数据集,真实监测数据)"})
             n += created
+    from .networks import ensure_default_networks
+
+    # the 12 national stations make every network of the demo (the official one first of all)
+    ensure_default_networks(list(AirStation.objects.filter(code__startswith="BJ-").values_list("pk", flat=True)))
     return n
 
 

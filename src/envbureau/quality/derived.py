@@ -131,25 +131,28 @@ def rebuild_station_daily(station_days: dict[int, np.ndarray]) -> tuple[int, int
     return len(rows), d0, d1
 
 
-def assessment_stations():
-    """Stations that count in jurisdiction assessments, with the path of their jurisdiction."""
+def network_stations():
+    """Stations in any network (see networks.py), with the path of their jurisdiction."""
     from .models import AirStation
+    from .networks import member_stations
 
-    return list(AirStation.objects.filter(counts_in_city_assessment=True)
-                .values_list("id", "jurisdiction__path"))
+    return list(AirStation.objects.filter(pk__in=member_stations()).values_list("id", "jurisdiction__path"))
 
 
 def rebuild_jurisdiction_daily(station_ids, d0: int, d1: int, extra_paths=()) -> int:
     """Recompute CityDaily of every jurisdiction containing one of ``station_ids`` (and of the
     jurisdictions on ``extra_paths``, e.g. where a moved station used to be) for days d0..d1:
-    the mean of its valid station daily values (HJ 663), then the AQI of those means."""
+    the mean of the valid daily values of the stations in the network of its level's purpose on
+    each day (HJ 663; networks.py), then the AQI of those means."""
     from envbureau.core.models import Jurisdiction
 
+    from .choices import PURPOSE_OF_LEVEL
     from .models import AirDaily, CityDaily
+    from .networks import membership
 
     if d1 < d0:
         return 0
-    members = assessment_stations()
+    members = network_stations()
     path_of = dict(members)
     codes = set()
     for s in station_ids:
@@ -159,8 +162,8 @@ def rebuild_jurisdiction_daily(station_ids, d0: int, d1: int, extra_paths=()) ->
         codes.update(c for c in p.split("/") if c)
     if not codes:
         return 0
-    juris = list(Jurisdiction.objects.filter(code__in=codes).values_list("id", "code", "path"))
-    stations = [s for s, p in members if any(p.startswith(jp) for _i, _c, jp in juris)]
+    juris = list(Jurisdiction.objects.filter(code__in=codes).values_list("id", "level", "path"))
+    stations = [s for s, p in members if any(p.startswith(jp) for _i, _lv, jp in juris)]
     S, D = len(stations), d1 - d0 + 1
     dates = np.arange(d0, d1 + 1).astype("datetime64[D]")
     pos = {s: i for i, s in enumerate(stations)}
@@ -173,19 +176,22 @@ def rebuild_jurisdiction_daily(station_ids, d0: int, d1: int, extra_paths=()) ->
         for k, ind in enumerate(INDICATOR_COLUMN):
             if row[2 + k] is not None:
                 station_vals[ind][i, j] = row[2 + k]
-    # one city_daily call per depth: every station maps to at most one jurisdiction at a depth
-    by_depth: dict[int, list] = {}
-    for jid, _code, path in juris:
-        by_depth.setdefault(path.count("/"), []).append((jid, path))
+    counts_in = membership(stations, dates)
+    # one city_daily call per depth and purpose: a station maps to at most one jurisdiction at a depth
+    by_depth: dict[tuple, list] = {}
+    for jid, level, path in juris:
+        by_depth.setdefault((path.count("/"), PURPOSE_OF_LEVEL.get(level, "ranking")), []).append((jid, path))
     keys, values, counts = [], {ind: [] for ind in INDICATOR_COLUMN}, []
-    for _depth, js in sorted(by_depth.items()):
+    for (_depth, purpose), js in sorted(by_depth.items()):
         owner = np.full(S, -1)
         for ci, (_jid, path) in enumerate(js):
             for s in stations:
                 if path_of[s].startswith(path):
                     owner[pos[s]] = ci
         sel = owner >= 0
-        cd = city_daily({k: v[sel] for k, v in station_vals.items()}, owner[sel], len(js))
+        inside = counts_in[purpose][sel]  # [s, D]: the station counts in this purpose's network that day
+        vals = {k: np.where(inside, v[sel], np.nan) for k, v in station_vals.items()}
+        cd = city_daily(vals, owner[sel], len(js))
         keys += [jid for jid, _p in js]
         for ind in INDICATOR_COLUMN:
             values[ind].append(cd.values[ind])
@@ -318,7 +324,7 @@ def station_span(station_id: int) -> tuple[int, int] | None:
 
 
 def station_moved(station, old_path: str) -> int:
-    """A station changed jurisdiction or whether it counts: rebuild the jurisdiction days of both places."""
+    """A station changed jurisdiction: rebuild the jurisdiction days of both places."""
     span = station_span(station.pk)
     if span is None:
         return 0

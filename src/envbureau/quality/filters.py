@@ -21,7 +21,7 @@ class _SiteFilter(df.FilterSet):
 class AirStationFilter(_SiteFilter):
     class Meta:
         model = AirStation
-        fields = ["name", "control_level", "counts_in_city_assessment", "active"]
+        fields = ["name", "control_level", "networks", "active"]
 
 
 class WaterSectionFilter(_SiteFilter):

@@ -9,6 +9,7 @@ from .models import (
     HeavyPollutionAlert,
     NoiseStation,
     PeerFigure,
+    StationNetwork,
     Target,
     WaterSection,
 )
@@ -19,8 +20,7 @@ SITE_FIELDS = ["code", "name", "jurisdiction", "longitude", "latitude", "commiss
 class AirStationForm(forms.ModelForm):
     class Meta:
         model = AirStation
-        fields = ["code", "name", "name_en", "control_level", "jurisdiction", "counts_in_city_assessment",
-                  "longitude", "latitude", "commissioned_on", "active", "note"]
+        fields = ["code", "name", "name_en", "control_level", "jurisdiction", "longitude", "latitude", "commissioned_on", "active", "note"]
 
 
 class WaterSectionForm(forms.ModelForm):
@@ -81,3 +81,19 @@ class PeerFigureForm(forms.ModelForm):
         model = PeerFigure
         fields = ["jurisdiction", "group", "name", "start", "end", "indicator", "value", "source"]
         widgets = {"start": forms.DateInput(attrs={"type": "date"}), "end": forms.DateInput(attrs={"type": "date"})}
+
+
+class StationNetworkForm(forms.ModelForm):
+    class Meta:
+        model = StationNetwork
+        fields = ["purpose", "name", "version", "valid_from", "valid_to", "basis", "stations", "note"]
+        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}), "valid_to": forms.DateInput(attrs={"type": "date"}),
+                   "stations": forms.SelectMultiple(attrs={"size": 12})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # one query for the options with their districts, named "站点(区县 · 级别)"
+        f = self.fields["stations"]
+        f.queryset = AirStation.objects.select_related("jurisdiction").order_by("jurisdiction__path", "code")
+        f.label_from_instance = lambda s: f"{s.name}({s.jurisdiction.name} · {s.get_control_level_display()})"
+        f.help_text = _("按住 Ctrl(⌘)多选;保存后按网络重算相关区划的日评价")

@@ -108,7 +108,6 @@ class AirStationImporter(_SiteImporter):
     model = AirStation
     columns = SITE_COLUMNS + [
         ChoiceColumn("control_level", _("控制级别"), example="国控", choices=AirControlLevel.choices, default="national"),
-        YesNoColumn("counts_in_city_assessment", _("参与城市评价"), example="是", default=True),
         Column("name_en", _("英文名"), example="Dongsi"),
     ]
 

@@ -18,6 +18,7 @@ from .forms import (
     HeavyPollutionAlertForm,
     NoiseStationForm,
     PeerFigureForm,
+    StationNetworkForm,
     TargetForm,
     WaterSectionForm,
 )
@@ -28,6 +29,7 @@ from .models import (
     HeavyPollutionAlert,
     NoiseStation,
     PeerFigure,
+    StationNetwork,
     Target,
     WaterSection,
 )
@@ -38,7 +40,7 @@ stations = Crud(AirStation, form_class=AirStationForm, filterset_class=AirStatio
                 namespace="quality", title=_("空气站点"), importer_kind="quality.airstation", search_fields=("name", "code"),
                 extra_detail_template="quality/station_extra.html",
                 columns=[("name", _("名称")), ("code", _("编码")), ("control_level", _("控制级别")),
-                         ("jurisdiction", _("所属区划")), ("counts_in_city_assessment", _("参与城市评价")),
+                         ("jurisdiction", _("所属区划")),
                          ("longitude", _("经度")), ("latitude", _("纬度"))])
 sections = Crud(WaterSection, form_class=WaterSectionForm, filterset_class=WaterSectionFilter, url_prefix="sections",
                 namespace="quality", title=_("水质断面"), importer_kind="quality.watersection",
@@ -74,6 +76,10 @@ peer_figures = Crud(PeerFigure, form_class=PeerFigureForm, url_prefix="peer-figu
                     columns=[("group", _("排名范围")), ("name", _("单位名称")), ("start", _("开始日期")),
                              ("end", _("结束日期")), ("indicator", _("指标")), ("value", _("数值")),
                              ("source", _("数据来源"))])
+networks = Crud(StationNetwork, form_class=StationNetworkForm, url_prefix="networks", namespace="quality",
+                title=_("站点评价网络"), search_fields=("name", "version"),
+                columns=[("name", _("名称")), ("version", _("版本")), ("purpose", _("用途")),
+                         (lambda n: n.validity_text, _("有效期")), ("basis", _("依据"))])
 
 urlpatterns = [
     path("", views.air_dashboard, name="air-dashboard"),
@@ -88,5 +94,5 @@ urlpatterns = [
     path("water/", water_views.water_dashboard, name="water-dashboard"),
     path("noise/", water_views.noise_dashboard, name="noise-dashboard"),
 ]
-for crud in (stations, sections, drinking, noise_stations, target_list, thresholds, alerts, peer_figures):
+for crud in (stations, sections, drinking, noise_stations, target_list, thresholds, alerts, peer_figures, networks):
     urlpatterns += crud.urls()

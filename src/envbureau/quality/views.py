@@ -126,6 +126,19 @@ def _ctx(request, j, period, choices, **kw):
             "query": urlencode({k: v for k, v in request.GET.items() if k != "export"}), **kw}
 
 
+def network_notes(period, *juris) -> list[dict]:
+    """The networks the figures of these jurisdictions came from (one line per purpose), for the page."""
+    from .networks import describe
+
+    out, seen = [], set()
+    for j in juris:
+        d = describe(j, period)
+        if d["purpose"] not in seen:
+            seen.add(d["purpose"])
+            out.append(d)
+    return out
+
+
 def _export(request, charts, name):
     key = request.GET.get("export")
     if not key:
@@ -170,7 +183,8 @@ def air_dashboard(request, choices, j, period):
     if resp:
         return resp
     return render(request, "quality/air_dashboard.html",
-                  _ctx(request, j, ypd, choices, charts=charts, title=_("空气质量总览"), gauges=gauges))
+                  _ctx(request, j, ypd, choices, charts=charts, title=_("空气质量总览"), gauges=gauges,
+                       networks=network_notes(ypd, j)))
 
 
 def station_map(user, j):
@@ -474,11 +488,13 @@ def assessment_page(request, choices, j, period):
         data += [[x["label"], x["value"], "", "", "", "", "", x["yoy"], x["pop"], x["how"], x.get("reason_text", "")]
                  for x in day_rows]
         data += [[f"{k}天数", v, "", "", "", "", "", "", "", "", ""] for k, v in r["category_days"].items()]
+        data += [[_("评价网络"), n["text"], "", "", "", "", "", "", "", "", ""] for n in network_notes(period, j)]
         return xlsx_response(f"空气质量评价-{j.name}-{period.label}.xlsx", [("评价", header, data)])
     cats = [(k, v, CATEGORY_HEX[i + 1]) for i, (k, v) in enumerate(r["category_days"].items())]
     return render(request, "quality/assessment.html", _ctx(request, j, period, choices, r=r, rows=rows,
                                                            day_rows=day_rows, cats=cats, title=_("空气质量评价"),
-                                                           precision=precision, basis=basis))
+                                                           precision=precision, basis=basis,
+                                                           networks=network_notes(period, j)))
 
 
 def verdict_text(compliant, limit=True) -> str:
@@ -562,9 +578,11 @@ def rankings(request, choices, j, period):
 
     peers = peer_ranks(j, period, A.assess_air(j, period, compare=False))
     rows[-1][1] = f"{j.name}(全部)"
+    networks = network_notes(period, *[t["unit"] for t in body[:1]], j)  # the ranked level's network, then the total's
     if request.GET.get("export"):
         note = [["说明", f"{period.label}({period.start}—{period.end}),按{RANK_BY[by][0]}排名,并列者名次相同;"
                  "同比/环比为变化率(负数表示改善),由修约后数值计算;上年同期 " f"{yoy_p.start}—{yoy_p.end},上期 {pop_p.start}—{pop_p.end}"]]
+        note += [[_("评价网络"), n["text"]] for n in networks]
         return xlsx_response(f"排名-{j.name}-{period.label}.xlsx", [("排名", header, rows), ("说明", ["项目", "内容"], note)])
     chart = {"tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [t["unit"].name for t in body]},
              "yAxis": {"type": "value"}, "grid": {"left": 40, "right": 20, "top": 30, "bottom": 40},
@@ -572,7 +590,7 @@ def rankings(request, choices, j, period):
                          "data": [(_pct100(t["improvement"]) if by == "improvement" else t["c"][by]) for t in body]}]}
     return render(request, "quality/rankings.html", _ctx(request, j, period, choices, header=header, rows=rows, by=by,
                                                          rank_by=RANK_BY, chart=chart, yoy_p=yoy_p, pop_p=pop_p,
-                                                         peers=peers,
+                                                         peers=peers, networks=networks,
                                                          title=_("区县排名")))
 
 
@@ -619,14 +637,15 @@ def headline(request, choices, j, period):
         sentences.append([(built, reverse("quality:stations-list") + "?" + urlencode(
             {"commissioned_from": period.start.isoformat(), "commissioned_to": period.end.isoformat()}),
             "按各站点、断面、监测点的建成投运日期计数")])
+    networks = network_notes(period, j)
     if request.GET.get("export") == "docx":
-        return _headline_docx(j, period, sentences)
+        return _headline_docx(j, period, sentences, networks)
     return render(request, "quality/headline.html", _ctx(request, j, period, choices, sentences=sentences, r=r,
                                                          link=link, title=_("工作报告数据"), precision=precision,
-                                                         basis=basis))
+                                                         basis=basis, networks=networks))
 
 
-def _headline_docx(j, period, sentences):
+def _headline_docx(j, period, sentences, networks=()):
     """The headline sentences as a Word document, ready to paste into a work report (python-docx, in deps)."""
     import io
     from urllib.parse import quote
@@ -641,6 +660,8 @@ def _headline_docx(j, period, sentences):
     doc.add_heading(title, level=1)
     for s in sentences:
         doc.add_paragraph("".join(text for text, _href, _how in s))
+    for n in networks:
+        doc.add_paragraph(n["text"]).runs[0].italic = True
     doc.add_paragraph(_("导出时间:%(t)s") % {"t": local_datetime(timezone.now())}).runs[0].italic = True
     buf = io.BytesIO()
     doc.save(buf)

@@ -37,8 +37,6 @@ class AirStation(Site):
                                help_text=_("数据文件中的站点名,如 PRSA 文件的 Dongsi"))
     control_level = models.CharField(_("控制级别"), max_length=12, choices=AirControlLevel.choices,
                                      default=AirControlLevel.NATIONAL)
-    counts_in_city_assessment = models.BooleanField(_("参与城市评价"), default=True,
-                                                    help_text=_("城市及所在区县空气质量评价是否计入本站"))
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("所属区划"), on_delete=models.PROTECT,
                                      related_name="air_stations")
 
