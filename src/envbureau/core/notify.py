@@ -33,7 +33,7 @@ def _grant_levels(grants) -> dict:
 
 def tasks_q(user) -> Q:
     """The filter (on open or closed tasks) for what waits for `user`."""
-    from .workflow import task_permissions
+    from .workflow import alternatives, task_permissions
 
     if user is None or not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
@@ -45,7 +45,7 @@ def tasks_q(user) -> Q:
     grants = grants_for(user)
     levels = _grant_levels(grants)
     for g in grants:
-        allowed = sorted(p for p in perms if g.allows(p))
+        allowed = sorted(p for p in perms if any(g.allows(alt) for alt in alternatives(p)))
         if not allowed:
             continue
         base = Q(is_open=True, permission__in=allowed)
@@ -100,6 +100,7 @@ def recipients(task):
     grant reaches the object at the nearest level (and the enterprise's users) — never platform admins."""
     from .models import RoleAssignment, User
     from .permissions import CRUD
+    from .workflow import alternatives
 
     people = set()
     if task.assignee_user_id:
@@ -122,7 +123,8 @@ def recipients(task):
         for d in a.departments.all():
             if d.active:
                 perms.update(f"{m}.{act}" for m in d.modules for act in CRUD)
-        if not any(code_matches(p, task.permission) and p not in ("*", "*.*") for p in perms):
+        if not any(code_matches(p, alt) and p not in ("*", "*.*") for p in perms
+                   for alt in alternatives(task.permission)):
             continue
         if a.enterprise_id is not None:
             if a.enterprise_id == task.enterprise_id and not task.level:

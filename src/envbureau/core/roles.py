@@ -7,7 +7,9 @@ DEFAULT_ROLES = [
     ("staff", "局机关人员", "staff", ["*.view", "imports.run"]),
     ("ledger_manager", "督察整改管理员", "staff", ["*.view", "ledger.*", "imports.run"]),
     ("complaints_office", "信访办理人员", "staff", ["*.view", "imports.run", "complaints.*"]),
-    ("enforcement_officer", "执法人员", "staff", ["*.view", "imports.run", "enforcement.*"]),
+    # 执法支队 reviews online-monitoring alarms and abnormal-data declarations (sources' own staff verbs).
+    ("enforcement_officer", "执法人员", "staff", ["*.view", "imports.run", "enforcement.*", "sources.ack_alarm",
+                                               "sources.close_alarm", "sources.approve_declaration"]),
     ("officer", "属地人员(区县/街道)", "officer",
      ["core.view", "quality.view", "quality.handle", "sources.view", "sources.ack_alarm", "ledger.view", "ledger.change", "ledger.rectify",
       "ledger.request_close", "ledger.verify",

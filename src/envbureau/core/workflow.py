@@ -78,8 +78,8 @@ class State:
 
 @dataclass(frozen=True)
 class Transition:
-    """verb: from `sources` to `target` (None = stays); `permission` ("module.action") in the object's
-    scope; optionally only for `roles` (role codes) or at jurisdiction `level`; `required` data (fields or
+    """verb: from `sources` to `target` (None = stays); `permission` ("module.action", or alternatives
+    "module.a|module.b": either one) in the object's scope; optionally only for `roles` (role codes) or at jurisdiction `level`; `required` data (fields or
     parameters that must be non-empty), `fields` copied from the data onto the object, other accepted
     `params`; `note_required`/`evidence_required`; `document` the document type issued (core.documents);
     `handler(ctx)` does the domain part and may set ctx.target; `after(ctx)` runs once the event exists."""
@@ -277,14 +277,23 @@ def _visible(user, obj) -> None:
         raise Http404
 
 
+def alternatives(permission: str) -> list[str]:
+    """"sources.ack_alarm|sources.change" → either permission lets one act (and gets the task)."""
+    return [p for p in (permission or "").split("|") if p]
+
+
 def allowed_in_scope(user, obj, permission: str) -> bool:
-    """`permission` held in a grant whose scope reaches `obj` (None = trusted system path)."""
+    """`permission` (or one of its `|` alternatives) held in a grant whose scope reaches `obj`
+    (None = trusted system path)."""
     if user is None:
         return True
-    module, _sep, action = permission.partition(".")
-    if module != spec_of(type(obj)).module or not has_perm(user, permission):
-        return False
-    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+    for perm in alternatives(permission):
+        module, _sep, action = perm.partition(".")
+        if module != spec_of(type(obj)).module or not has_perm(user, perm):
+            continue
+        if restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists():
+            return True
+    return False
 
 
 def acts_at(user, obj, permission: str, roles: Iterable[str] = (), level: str = "") -> bool:
@@ -306,7 +315,7 @@ def acts_at(user, obj, permission: str, roles: Iterable[str] = (), level: str = 
         for d in a.departments.all():
             if d.active:
                 perms.update(f"{m}.{act}" for m in d.modules for act in CRUD)
-        if not any(code_matches(p, permission) for p in perms):
+        if not any(code_matches(p, alt) for p in perms for alt in alternatives(permission)):
             continue
         if roles and a.role.code not in roles:
             continue

@@ -1,27 +1,20 @@
 """The quality app's closed loops on core.workflow: station warnings and data reviews.
 
 Warnings: open → acknowledged → closed (a note), and 预警交办 (to_problem) hands one to the ledger.
-Who may act is the old rule, kept in a guard because it is either of two permissions: bureau staff who may
-change quality records, or anyone granted quality.handle in the warning's area (services.may_handle).
+Who may act: anyone granted quality.handle in the warning's area, or bureau staff who may change quality
+records (their department's quality.change) — the permission "quality.handle|quality.change", which is
+also who gets the task.
 Data reviews: active → revoked; the review itself is the "review" line on its timeline.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from envbureau.core import workflow as wf
-
-
-def _handler_guard(user, warning):
-    from .services import may_handle
-
-    if not may_handle(user, warning):
-        raise PermissionDenied(_("超出您的权限范围"))
 
 
 def _actor(ctx):
@@ -56,25 +49,25 @@ def _name_the_problem(ctx):
 def _no_problem_yet(user, warning):
     from django.core.exceptions import ValidationError
 
-    _handler_guard(user, warning)
     if warning.problem_ref:
         raise ValidationError(_("该预警已交办为问题:%(r)s") % {"r": warning.problem_ref})
 
 
-HANDLE = wf.TaskSpec(gettext_lazy("处理预警"), "quality.handle")
+HANDLERS = "quality.handle|quality.change"  # services.may_handle says the same for buttons
+HANDLE = wf.TaskSpec(gettext_lazy("处理预警"), HANDLERS)
 
 WARNING = wf.register(wf.Workflow(
     "quality.warning", module="quality", name=gettext_lazy("预警"),
     states=[wf.State("open", gettext_lazy("待处理"), "danger", task=HANDLE),
             wf.State("acknowledged", gettext_lazy("已确认"), "warning",
-                     task=wf.TaskSpec(gettext_lazy("跟踪处置并关闭预警"), "quality.handle")),
+                     task=wf.TaskSpec(gettext_lazy("跟踪处置并关闭预警"), HANDLERS)),
             wf.State("closed", gettext_lazy("已关闭"), "secondary", terminal=True)],
     transitions=[
-        wf.Transition("acknowledge", ("open",), "acknowledged", "quality.view", gettext_lazy("确认"),
-                      guard=_handler_guard, handler=_acknowledge, button="warning"),
-        wf.Transition("close", ("open", "acknowledged"), "closed", "quality.view", gettext_lazy("关闭"),
-                      note_required=True, guard=_handler_guard, handler=_close, button="secondary"),
-        wf.Transition("to_problem", ("open", "acknowledged"), "acknowledged", "quality.view",
+        wf.Transition("acknowledge", ("open",), "acknowledged", HANDLERS, gettext_lazy("确认"),
+                      handler=_acknowledge, button="warning"),
+        wf.Transition("close", ("open", "acknowledged"), "closed", HANDLERS, gettext_lazy("关闭"),
+                      note_required=True, handler=_close, button="secondary"),
+        wf.Transition("to_problem", ("open", "acknowledged"), "acknowledged", HANDLERS,
                       gettext_lazy("预警交办(转问题台账)"), params=("category", "deadline", "responsible_units"),
                       guard=_no_problem_yet, handler=_to_problem, after=_name_the_problem,
                       button="outline-danger"),

@@ -1,0 +1,199 @@
+"""A task reaches the people who can act on it, by the same rule as the transition's own permission check.
+
+The rule, as this test states it: a state's task is for the holders of the permission of a step that leaves
+that state (alternatives "a|b" included), and someone among the demo's people holds it. Then, with real
+objects: a warning reaches the air department (acting through its department's quality.change), an alarm
+and a declaration reach 执法支队 (sources.change, and the built-in 执法人员 role), and each of them acts."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from envbureau.core import workflow as wf
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+# Who the demo has, with the roles the apps' demo steps add (complaints/demo.py, ledger/demo.py,
+# enforcement/demo.py): name -> (role code, jurisdiction code or None, department codes)
+DEMO_PEOPLE = {
+    "leader": ("leader", None, []),
+    "air_staff": ("staff", None, ["air", "water", "monitoring"]),
+    "enforcement": ("staff", None, ["enforcement", "oversight"]),
+    "petition": ("staff", None, ["petition"]),
+    "dongcheng": ("officer", "110101", []),
+    "donghuamen": ("officer", "110101001000", []),
+    "petition+office": ("complaints_office", None, []),
+    "oversight": ("ledger_manager", None, []),
+    "enforcement_officer": ("enforcement_officer", None, ["enforcement"]),
+}
+
+
+@pytest.fixture
+def demo_people(demo_core):
+    from envbureau.core.models import Department, Jurisdiction, Role, RoleAssignment, User
+    from envbureau.core.roles import DEFAULT_ROLES
+
+    for code, name, kind, perms in DEFAULT_ROLES:
+        Role.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "permissions": perms})
+    out = {}
+    for name, (role, jcode, depts) in DEMO_PEOPLE.items():
+        username = name.split("+")[0]
+        u = User.objects.get_or_create(username=username, defaults={"display_name": username})[0]
+        if not u.assignments.filter(role__code=role).exists():
+            a = RoleAssignment.objects.create(user=u, role=Role.objects.get(code=role),
+                                              jurisdiction=Jurisdiction.objects.get(code=jcode) if jcode else None)
+            a.departments.set(Department.objects.filter(code__in=depts))
+        out[username] = u
+    return out
+
+
+def _leaving(w, state):
+    return [t for t in w.transitions if state in t.sources and t.target is not None and t.target != state]
+
+
+def test_each_permission_task_is_for_the_holders_of_a_step_that_leaves_its_state():
+    for w in wf.all_workflows():
+        for st in w.states:
+            spec = st.task
+            if spec is None or spec.assignees is not None:
+                continue  # assignee functions are walked with real objects (test_kit_every_workflow)
+            leaving = _leaving(w, st.value)
+            assert leaving, (w.model, st.value)
+            assert any(set(wf.alternatives(t.permission)) == set(wf.alternatives(spec.permission))
+                       for t in leaving), (w.model, st.value, spec.permission, [t.permission for t in leaving])
+
+
+def test_someone_in_the_demo_sees_and_may_take_each_permission_task(demo_people):
+    """A task row for an object in 东华门街道 (as the kit opens it) reaches at least one demo person besides
+    the platform admin, and each person it reaches holds the step's permission."""
+    from envbureau.core.models import Jurisdiction, Task
+    from envbureau.core.notify import tasks_for
+    from envbureau.core.permissions import grants_for
+
+    path = Jurisdiction.objects.get(code="110101001000").path
+    for w in wf.all_workflows():
+        for st in w.states:
+            spec = st.task
+            if spec is None or spec.assignees is not None or st.terminal:
+                continue
+            task = Task.objects.create(model=w.model, object_id=f"routing-{st.value}", module=w.module,
+                                       state=st.value, action="x", title="x", permission=spec.permission,
+                                       level=spec.level, jurisdiction_path=path)
+            seers = [n for n, u in demo_people.items() if tasks_for(u).filter(pk=task.pk).exists()]
+            assert seers, (w.model, st.value, spec.permission)
+            for n in seers:
+                assert any(g.allows(p) for g in grants_for(demo_people[n])
+                           for p in wf.alternatives(spec.permission)), (w.model, st.value, n)
+            task.delete()
+
+
+def _seen(user, obj):
+    from envbureau.core.notify import tasks_for
+
+    return list(tasks_for(user).filter(model=obj._meta.label_lower, object_id=str(obj.pk))
+                .values_list("action", flat=True))
+
+
+def test_a_station_warning_reaches_the_air_department_which_closes_it(demo_people):
+    from envbureau.core.models import Jurisdiction
+    from envbureau.quality import services
+
+    w, _new = services._raise("data_stop", Jurisdiction.objects.get(code="110101"), "quality.airstation:7", "东四",
+                              dt.datetime(2026, 11, 3, 1, tzinfo=TZ), dt.datetime(2026, 11, 3, 8, tzinfo=TZ),
+                              "东四 连续 8 小时无数据", count=8)
+    air = demo_people["air_staff"]  # staff role: quality.change through the air department, no quality.handle
+    assert _seen(air, w) == ["处理预警"]
+    assert _seen(demo_people["dongcheng"], w) == ["处理预警"]  # quality.handle in 东城区
+    assert _seen(demo_people["leader"], w) == []  # reads everything, acts on nothing
+    assert _seen(demo_people["petition"], w) == []
+    services.acknowledge_warning(air, w)
+    assert _seen(air, w) == ["跟踪处置并关闭预警"]
+    services.close_warning(air, w, "设备恢复")
+    assert _seen(air, w) == [] and _seen(demo_people["dongcheng"], w) == []
+
+
+@pytest.fixture
+def plant(demo_people):
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment, User
+    from envbureau.sources import credit_code
+    from envbureau.sources.models import Enterprise, MonitoringPoint, Outlet
+
+    e = Enterprise.objects.create(credit_code=credit_code.make("91", "110101", "RTE00001"), name="东城路由热电",
+                                  jurisdiction=Jurisdiction.objects.get(code="110101001000"))
+    p = MonitoringPoint.objects.create(outlet=Outlet.objects.create(enterprise=e, code="DA001", name="烟囱",
+                                                                    kind="gas"), mn="ROUTMN0001", name="CEMS")
+    u = User.objects.create(username="rout_ent")
+    RoleAssignment.objects.create(user=u, role=Role.objects.get(code="enterprise"), enterprise_id=e.pk)
+    return {"enterprise": e, "point": p, "user": u}
+
+
+def _declaration(plant):
+    from envbureau.sources import services
+
+    now = dt.datetime.now(dt.timezone.utc)
+    return services.submit_declaration(plant["user"], enterprise=plant["enterprise"], point=plant["point"],
+                                       kind="maintenance", start=now + dt.timedelta(hours=1),
+                                       end=now + dt.timedelta(hours=5), reason="检修")
+
+
+@pytest.mark.parametrize("reviewer", ["enforcement", "air_staff"])
+def test_a_declaration_reaches_the_departments_that_review_it(plant, demo_people, reviewer):
+    from envbureau.sources import services
+
+    d = _declaration(plant)
+    for name in ("enforcement", "air_staff"):  # sources.change through 执法支队 / 监测站
+        assert _seen(demo_people[name], d) == ["审核异常申报"], name
+    for name in ("dongcheng", "leader", "petition"):
+        assert _seen(demo_people[name], d) == [], name
+    assert _seen(plant["user"], d) == []  # the enterprise waits, it does not review
+    services.approve_declaration(demo_people[reviewer], d.pk, "同意")
+    d.refresh_from_db()
+    assert d.status == "approved" and _seen(demo_people["enforcement"], d) == []
+
+
+def test_the_built_in_enforcement_role_reviews_declarations_without_a_department(plant, demo_people):
+    from envbureau.core.models import Role, RoleAssignment, User
+    from envbureau.sources import services
+
+    role = Role.objects.get(code="enforcement_officer")
+    assert "sources.approve_declaration" in role.permissions
+    only_role = User.objects.create(username="zf_role_only", display_name="执法人员 孙")
+    RoleAssignment.objects.create(user=only_role, role=role)
+    d = _declaration(plant)
+    assert _seen(only_role, d) == ["审核异常申报"]
+    services.reject_declaration(only_role, d.pk, "未附检修计划")
+    d.refresh_from_db()
+    assert d.status == "rejected"
+
+
+def test_an_alarm_reaches_whoever_acknowledges_and_closes_it(plant, demo_people):
+    from envbureau.sources import services
+    from envbureau.sources.models import Alarm
+
+    a = Alarm.objects.create(point=plant["point"], enterprise=plant["enterprise"], kind="exceedance",
+                             factor="a21026", started_at=dt.datetime(2026, 11, 3, 1, tzinfo=TZ),
+                             last_seen_at=dt.datetime(2026, 11, 3, 2, tzinfo=TZ),
+                             message="二氧化硫超标")
+    wf.record_event(a, None, "open", to_state="open")
+    wf.sync_tasks(a)
+    for name in ("dongcheng", "enforcement", "air_staff"):  # ack_alarm in 东城区; sources.change (departments)
+        assert _seen(demo_people[name], a) == ["处理报警"], name
+    assert _seen(demo_people["leader"], a) == []
+    services.acknowledge_alarm(demo_people["dongcheng"], a.pk, "已通知企业")
+    assert _seen(demo_people["dongcheng"], a) == []  # closing is not an officer's step
+    assert _seen(demo_people["enforcement"], a) == ["处置并关闭报警"]
+    services.close_alarm(demo_people["enforcement"], a.pk, "已整改")
+    assert _seen(demo_people["enforcement"], a) == []
+
+
+def test_the_inbox_page_shows_the_air_department_its_warning(demo_people):
+    from envbureau.core.models import Jurisdiction
+    from envbureau.quality import services
+
+    services._raise("data_stop", Jurisdiction.objects.get(code="110105"), "quality.airstation:8", "朝阳奥体",
+                    dt.datetime(2026, 11, 3, 1, tzinfo=TZ), dt.datetime(2026, 11, 3, 8, tzinfo=TZ),
+                    "朝阳奥体 连续 8 小时无数据", count=8)
+    c = Client()
+    c.force_login(demo_people["air_staff"])
+    assert "朝阳奥体" in c.get("/tasks/").content.decode()
