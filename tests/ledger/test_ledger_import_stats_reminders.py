@@ -121,7 +121,7 @@ def test_statistics_filters_match_the_list(actors, hand_built, client_for):
     assert 'id="stat-total">10<' in page and 'id="stat-rate">30.0%<' in page
 
 
-def test_reminders_idempotent_and_notify(actors, make_problem, settings):
+def test_reminders_idempotent_and_notify(actors, make_problem, settings, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     today = dt.date.today()
     late = make_problem(deadline=today - dt.timedelta(days=1))
@@ -133,7 +133,8 @@ def test_reminders_idempotent_and_notify(actors, make_problem, settings):
     reminders = Notification.objects.filter(kind__in=["overdue", "near_deadline"])
     events = TimelineEvent.objects.filter(model="ledger.problem")
     mail_before = len(mail.outbox)
-    call_command("ledger_reminders", "--days", "7")
+    with django_capture_on_commit_callbacks(execute=True):  # mail leaves once the job's work is committed
+        call_command("ledger_reminders", "--days", "7")
     late.refresh_from_db()
     near.refresh_from_db()
     assert late.overdue and late.overdue_since == today
@@ -144,7 +145,8 @@ def test_reminders_idempotent_and_notify(actors, make_problem, settings):
     assert recipients == {"t_street", "t_ent", "donghuamen"}
     n_notes, n_events, n_mail = reminders.count(), events.count(), len(mail.outbox) - mail_before
     assert n_notes == 6 and n_mail == 4  # two problems × three users; two of them have an e-mail address
-    out = services.run_reminders()
+    with django_capture_on_commit_callbacks(execute=True):
+        out = services.run_reminders()
     assert out == {"overdue": 0, "near": 0, "notifications": 0}
     assert (reminders.count(), events.count(), len(mail.outbox) - mail_before) == (n_notes, n_events, n_mail)
     # A new deadline is a new reminder.

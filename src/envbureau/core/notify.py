@@ -9,6 +9,7 @@ reaches the object (prefix match on the stored jurisdiction path; the enterprise
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -157,17 +158,18 @@ def notify(users, kind: str, message: str, *, url: str = "", obj=None, key: str 
             continue  # already told about exactly this
         sent += 1
         if u.email and email_configured() and settings.ENVBUREAU.get("NOTIFY_EMAIL_AT_ONCE", True):
-            _mail(n, u)
+            # Only once the step is saved: a transition rolled back must not have mailed anyone.
+            transaction.on_commit(partial(_mail, n, u.email))
     return sent
 
 
-def _mail(n, u) -> None:
+def _mail(n, address: str) -> None:
     from django.core.mail import send_mail
 
     from .models import Notification
 
     try:
-        send_mail(f"[{_('待办提醒')}] {n.message[:60]}", _mail_body([n]), None, [u.email], fail_silently=False)
+        send_mail(f"[{_('待办提醒')}] {n.message[:60]}", _mail_body([n]), None, [address], fail_silently=False)
     except Exception:  # mail trouble must not undo the in-platform notice
         return
     Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
@@ -186,13 +188,17 @@ def notify_task(task, lead=None) -> int:
     n = notify(recipients(task), "task", msg, url=task.url, key=f"task-{(lead or task).pk}")
     unit = task.assignee_unit
     if unit is not None and unit.email and email_configured():
-        from django.core.mail import send_mail
-
-        try:
-            send_mail(f"[{_('待办提醒')}] {task.action}", msg, None, [unit.email], fail_silently=True)
-        except Exception:  # the unit's mailbox is a courtesy; in-app notices are the record
-            pass
+        transaction.on_commit(partial(_mail_unit, f"[{_('待办提醒')}] {task.action}", msg, unit.email))
     return n
+
+
+def _mail_unit(subject: str, body: str, address: str) -> None:
+    from django.core.mail import send_mail
+
+    try:
+        send_mail(subject, body, None, [address], fail_silently=True)
+    except Exception:  # the unit's mailbox is a courtesy; in-app notices are the record
+        pass
 
 
 def lead_days() -> list[int]:
