@@ -104,16 +104,14 @@ WRITES = {
     ("sources/services.py::apply_declaration", "sources.pointhourly"): "exempt",
     ("sources/services.py::apply_declaration", "sources.pointdaily"): "exempt",
     ("sources/services.py::apply_declaration", "sources.alarm"): "record",
-    # The closed-loop kit's own bookkeeping (helper kit's files, in flight): tasks, clocks, notifications.
-    ("core/deadlines.py::stop", "core.clock"): "kit: clock bookkeeping, to be audited by the kit",
-    ("core/kit_api.py::my_notifications_read_all", "core.notification"): "kit: read marks, to be audited by the kit",
-    ("core/kit_views.py::notifications_read_all", "core.notification"): "kit: read marks, to be audited by the kit",
-    ("core/notify.py::_mail", "core.notification"): "kit: mail stamp, to be audited by the kit",
-    ("core/notify.py::run_reminders", "core.task"): "kit: reminder stamp, to be audited by the kit",
-    ("core/notify.py::send_digest", "core.notification"): "kit: digest stamp, to be audited by the kit",
-    ("core/workflow.py::sync_tasks", "core.task"): "kit: task bookkeeping, to be audited by the kit",
-    ("core/workflow.py::refresh_due", "core.task"): "kit: task bookkeeping, to be audited by the kit",
-    ("core/workflow.py::close_extra_tasks", "core.task"): "kit: task bookkeeping, to be audited by the kit",
+    # The closed-loop kit's own bookkeeping: tasks closing and moving, clocks stopping, notices read/mailed.
+    ("core/deadlines.py::stop", "core.clock"): "record",
+    ("core/notify.py::mark_all_read", "core.notification"): "record",
+    ("core/notify.py::_mail", "core.notification"): "record",
+    ("core/notify.py::run_reminders", "core.task"): "record",
+    ("core/notify.py::send_digest", "core.notification"): "record",
+    ("core/workflow.py::_close_tasks", "core.task"): "record",
+    ("core/workflow.py::refresh_due", "core.task"): "record",
 }
 # Receivers that name no model: which model they write.
 RECEIVER_MODEL = {"qs": None, "model.objects": "sources.pointhourly", "self.get_queryset()": "core.notification",
@@ -364,3 +362,50 @@ def test_every_platform_app_is_audited_from_its_first_model():
     from envbureau.enforcement.models import PoolEnterprise
 
     assert is_audited(PoolEnterprise)
+
+
+def test_the_kits_own_stamps_are_audited(demo_core, settings, django_capture_on_commit_callbacks):
+    """Tasks closing, due dates moving, clocks stopping, notices mailed and read: each writes its entry."""
+    import datetime as dt
+
+    from django.core import mail
+
+    from envbureau.complaints import services
+    from envbureau.complaints.models import Complaint
+    from envbureau.core import workflow as wf
+    from envbureau.core.deadlines import Rule, start_clock, stop
+    from envbureau.core.models import Clock, Jurisdiction, Notification, Role, RoleAssignment, Task
+    from envbureau.core.notify import mark_all_read
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    office = User.objects.create(username="au_office", email="au@example.org")
+    RoleAssignment.objects.create(user=office, role=Role.objects.get(code="complaints_office"))
+    with django_capture_on_commit_callbacks(execute=True):
+        c = services.register(None, Complaint(channel="hotline", category="noise", title="夜间施工(审计)",
+                                              content="噪声", jurisdiction=Jurisdiction.objects.get(code="110101")),
+                              suggest=False)
+    first = Task.objects.get(model="complaints.complaint", object_id=str(c.pk), is_open=True)
+    told = Notification.objects.get(recipient=office, key=f"task-{first.pk}")
+    assert mail.outbox and any(e.changes.get("emailed_at", [0])[0] is None for e in entries(told))
+    services.accept(office, c)
+    closed = [e.changes for e in entries(first) if e.action == "update"]
+    assert any(ch.get("is_open") == [True, False] and ch["closed_by"] == [None, office.pk] for ch in closed)
+    # a due date moved outside a transition
+    waiting = Task.objects.get(model="complaints.complaint", object_id=str(c.pk), is_open=True)
+    Complaint.objects.filter(pk=c.pk).update(finish_due=dt.date(2027, 1, 29))
+    c.refresh_from_db()
+    wf.refresh_due(c)
+    assert any(e.changes.get("due_date") == wf.workflow_for(c).due(c).isoformat() for e in entries(waiting))
+    # a clock stopping
+    start_clock(c, "audit-test", Rule(10), dt.date(2026, 11, 2))
+    stop(c, "audit-test")
+    clock = Clock.objects.get(key="audit-test")
+    assert clock.stopped_at is not None
+    assert any("stopped_at" in e.changes for e in entries(clock))
+    # read all
+    unread = list(Notification.objects.filter(recipient=office, read_at__isnull=True))
+    assert len(unread) >= 2
+    assert mark_all_read(office) == len(unread)
+    batch = AuditEntry.objects.filter(model="core.notification", note="read-all").get()
+    assert sorted(batch.changes["ids"]) == sorted(str(n.pk) for n in unread)
+    assert mark_all_read(office) == 0

@@ -220,11 +220,15 @@ def extend(user, obj, key: str, days: int, *, approver, reason: str):
 
 
 def stop(obj, key: str) -> None:
+    from . import audit
     from .models import Clock
 
     model, pk = _label(obj)
-    Clock.objects.filter(model=model, object_id=pk, key=key, stopped_at__isnull=True).update(
-        stopped_at=timezone.now())
+    running = Clock.objects.filter(model=model, object_id=pk, key=key, stopped_at__isnull=True)
+    ids, now = list(running.values_list("pk", flat=True)), timezone.now()
+    if ids:
+        Clock.objects.filter(pk__in=ids).update(stopped_at=now)
+        audit.record_batch("update", Clock, ids, {"stopped_at": [None, now]})
 
 
 def _timeline(obj, user, verb, note, data):

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from .api import ScopedModelViewSet
 from .drf import Pagination
 from .models import CalendarDay, Notification, Task, Unit
-from .notify import tasks_for
+from .notify import mark_all_read, tasks_for
 
 
 class TimelineSerializer(serializers.Serializer):
@@ -150,5 +150,5 @@ my_notification_read.scoped_model = Notification
 @api_view(["POST"])
 @permission_classes([permissions.IsAuthenticated])
 def my_notifications_read_all(request):
-    n = Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    n = mark_all_read(request.user)
     return Response({"marked": n})

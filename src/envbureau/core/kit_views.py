@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import Notification
-from .notify import tasks_for
+from .notify import mark_all_read, tasks_for
 from .permissions import MODULE_LABELS
 
 
@@ -74,5 +74,5 @@ notification_read.scoped_model = Notification
 @login_required
 @require_POST
 def notifications_read_all(request):
-    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    mark_all_read(request.user)
     return redirect("core:notifications")

@@ -172,7 +172,11 @@ def _mail(n, address: str) -> None:
         send_mail(f"[{_('待办提醒')}] {n.message[:60]}", _mail_body([n]), None, [address], fail_silently=False)
     except Exception:  # mail trouble must not undo the in-platform notice
         return
-    Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
+    from . import audit
+
+    now = timezone.now()
+    Notification.objects.filter(pk=n.pk).update(emailed_at=now)
+    audit.record_batch("update", Notification, [n.pk], {"emailed_at": [None, now]}, note="mail")
 
 
 def _mail_body(items) -> str:
@@ -201,6 +205,20 @@ def _mail_unit(subject: str, body: str, address: str) -> None:
         pass
 
 
+def mark_all_read(user) -> int:
+    """Mark the user's unread notifications read: one update, one audit entry."""
+    from . import audit
+    from .models import Notification
+
+    ids = list(Notification.objects.filter(recipient=user, read_at__isnull=True).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    now = timezone.now()
+    n = Notification.objects.filter(pk__in=ids).update(read_at=now)
+    audit.record_batch("update", Notification, ids, {"read_at": [None, now]}, note="read-all")
+    return n
+
+
 def lead_days() -> list[int]:
     return sorted({int(d) for d in settings.ENVBUREAU.get("REMINDER_LEAD_DAYS", [3, 1]) if int(d) >= 0})
 
@@ -208,6 +226,7 @@ def lead_days() -> list[int]:
 def run_reminders(today: dt.date | None = None) -> dict:
     """Remind the actors of open tasks `lead_days()` before their due date and once on overdue.
     Idempotent: notifications carry keys and overdue tasks are claimed with a conditional UPDATE."""
+    from . import audit
     from .audit import audit_context
     from .models import Task
     from .workflow import REGISTRY, record_event
@@ -230,6 +249,7 @@ def run_reminders(today: dt.date | None = None) -> dict:
             with transaction.atomic():
                 if not Task.objects.filter(pk=pk, overdue_notified=False).update(overdue_notified=True):
                     continue
+                audit.record_batch("update", Task, [pk], {"overdue_notified": [False, True]})
                 task = Task.objects.get(pk=pk)
                 msg = _("已逾期:%(a)s · %(t)s(期限 %(d)s)") % {"a": task.action, "t": task.title, "d": task.due_date}
                 out["overdue"] += 1
@@ -250,6 +270,7 @@ def send_digest(now=None) -> dict:
     """One e-mail per user with their unread notifications not yet digested (daily job)."""
     from django.core.mail import send_mail
 
+    from . import audit
     from .models import Notification, User
 
     now = now or timezone.now()
@@ -267,7 +288,9 @@ def send_digest(now=None) -> dict:
             send_mail(_("每日待办与消息摘要(%(n)s 条)") % {"n": len(items)}, _mail_body(items), None, [u.email])
         except Exception:  # keep going for the other users; these stay undigested for tomorrow
             continue
-        Notification.objects.filter(pk__in=[n.pk for n in items]).update(digested_at=now)
+        ids = [n.pk for n in items]
+        Notification.objects.filter(pk__in=ids).update(digested_at=now)
+        audit.record_batch("update", Notification, ids, {"digested_at": [None, now]}, note="digest")
         out["users"] += 1
         out["items"] += len(items)
     return out

@@ -507,9 +507,7 @@ def sync_tasks(obj, user=None, notify: bool = True) -> list:
     from .models import Task
 
     wf = workflow_for(obj)
-    now = timezone.now()
-    Task.objects.filter(model=label_of(obj), object_id=str(obj.pk), is_open=True).update(
-        is_open=False, closed_at=now, closed_by=user if getattr(user, "pk", None) else None)
+    _close_tasks(Task.objects.filter(model=label_of(obj), object_id=str(obj.pk), is_open=True), user)
     state = wf.state_map.get(getattr(obj, wf.field))
     if state is None or state.terminal or state.task is None:
         return []
@@ -531,8 +529,24 @@ def open_extra_task(obj, key: str, action, assignees, *, due=None, user=None) ->
 def close_extra_tasks(obj, key: str, user=None) -> int:
     from .models import Task
 
-    return Task.objects.filter(model=label_of(obj), object_id=str(obj.pk), is_open=True, state=f"+{key}").update(
-        is_open=False, closed_at=timezone.now(), closed_by=user if getattr(user, "pk", None) else None)
+    return _close_tasks(Task.objects.filter(model=label_of(obj), object_id=str(obj.pk), is_open=True,
+                                            state=f"+{key}"), user)
+
+
+def _close_tasks(qs, user) -> int:
+    """Close the open tasks in `qs`: one update, one audit entry for the batch (no signals fire)."""
+    from . import audit
+    from .models import Task
+
+    ids = list(qs.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    by = user if getattr(user, "pk", None) else None
+    now = timezone.now()
+    n = Task.objects.filter(pk__in=ids).update(is_open=False, closed_at=now, closed_by=by)
+    audit.record_batch("update", Task, ids, {"is_open": [True, False], "closed_at": [None, now],
+                                             "closed_by": [None, by.pk if by else None]})
+    return n
 
 
 def refresh_due(obj) -> None:
@@ -543,8 +557,14 @@ def refresh_due(obj) -> None:
     state = wf.state_map.get(getattr(obj, wf.field))
     spec = state.task if state else None
     due = (spec.due(obj) if spec and spec.due else (wf.due(obj) if wf.due else None))
-    (Task.objects.filter(model=label_of(obj), object_id=str(obj.pk), is_open=True).exclude(state__startswith="+")
-     .exclude(due_date=due).update(due_date=due, reminded_for=None, overdue_notified=False))
+    moved = (Task.objects.filter(model=label_of(obj), object_id=str(obj.pk), is_open=True)
+             .exclude(state__startswith="+").exclude(due_date=due))
+    ids = list(moved.values_list("pk", flat=True))
+    if ids:
+        from . import audit
+
+        Task.objects.filter(pk__in=ids).update(due_date=due, reminded_for=None, overdue_notified=False)
+        audit.record_batch("update", Task, ids, {"due_date": due, "reminded_for": None, "overdue_notified": False})
 
 
 def open_tasks(obj):
