@@ -735,3 +735,62 @@ def test_declared_module_access_form_choices_and_reach(declared_world, role):
             "P_street" in DECLARED[role].get("problem", {}).get("change", NONE)):
         wrong.append(f"{role} Problem.objects.restrict(change) disagrees")
     assert not wrong, "\n".join(wrong)
+
+
+# ----------------------------------------------------------------------------------------------
+# Enforcement: orders, coercive measures and daily penalties (declared outcomes on the demo's records)
+# ----------------------------------------------------------------------------------------------
+
+VIEWERS = ("admin", "leader", "air_staff", "enforcement", "petition")  # *.view or enforcement.* city-wide
+DECIDERS = ("admin", "enforcement")  # enforcement.decide
+
+
+def _measure_outcomes(m, user_role, enterprise_user):
+    """The designed outcome per URL for one role, from where the record lies (not from the code under test):
+    city-wide viewers 200; officers only inside their district/street (else 404); an enterprise only its own."""
+    from envbureau.core.models import Jurisdiction, RoleAssignment
+
+    path = m.jurisdiction.path
+
+    def reaches(code):
+        return path.startswith(Jurisdiction.objects.get(code=code).path)
+
+    if user_role in VIEWERS:
+        sees = True
+    elif user_role == "dongcheng":
+        sees = reaches("110101")
+    elif user_role == "donghuamen":
+        sees = reaches("110101001000")
+    else:
+        sees = RoleAssignment.objects.filter(user=enterprise_user, enterprise_id=m.enterprise_id).exists()
+    detail = 200 if sees else 404
+    sees_case = sees or m.case.published  # a published penalty decision is public
+    write = (200 if user_role in DECIDERS else 403) if sees_case else 404
+    return {
+        "/enforcement/measures/": 200,
+        f"/enforcement/measures/{m.pk}/": detail,
+        f"/api/v1/enforcement/measures/{m.pk}/": detail,
+        "/api/v1/enforcement/measures/": 200,
+        f"/enforcement/cases/{m.case_id}/measures/new/": write,
+        f"/enforcement/cases/{m.case_id}/daily-penalty/new/": write,
+        f"/enforcement/measures/{m.pk}/do/serve/": 405,  # POST only, refused before anything is read
+    }
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_enforcement_measures_designed_outcomes(world, role, db):
+    from envbureau.enforcement.models import Measure
+
+    client, user = client_for(world, role)
+    measures = list(Measure.objects.order_by("pk"))
+    assert measures, "the enforcement demo step records orders and measures"
+    wrong = []
+    for m in measures[:2]:
+        for url, want in _measure_outcomes(m, role, user).items():
+            got = _get(client, url).status_code
+            if got != want:
+                wrong.append(f"{url}: expected {want}, got {got}")
+    anon = Client()
+    for url in (f"/enforcement/measures/{measures[0].pk}/", "/api/v1/enforcement/measures/"):
+        assert anon.get(url).status_code in (302, 401, 403)
+    assert not wrong, "\n".join(wrong)

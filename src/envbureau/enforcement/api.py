@@ -21,6 +21,7 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
 from . import drawing, services
+from .choices import MeasureKind
 from .models import (
     Case,
     Draw,
@@ -29,6 +30,7 @@ from .models import (
     InspectionItem,
     Inspector,
     LegalBasis,
+    Measure,
     PoolEnterprise,
     Recusal,
 )
@@ -322,3 +324,80 @@ class CaseViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     pay = _case_transition("pay")
     close = _case_transition("close")
     transfer = _case_transition("transfer")
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    recheck_result_label = serializers.CharField(source="get_recheck_result_display", read_only=True)
+
+    class Meta:
+        model = Measure
+        fields = ["id", "code", "case", "kind", "kind_label", "enterprise_id", "party", "jurisdiction", "state",
+                  "state_label", "basis", "reason", "content", "decided_on", "correct_by", "served_on", "ends_on",
+                  "extended_days", "recheck_due", "rechecked_on", "recheck_result", "recheck_result_label",
+                  "recheck_inspection", "recheck_late", "released_on", "release_reason", "orders", "period_start",
+                  "period_end", "days", "daily_amount", "fine", "calculation", "payment_due", "paid_on"]
+
+
+class MeasureCreateSerializer(serializers.Serializer):
+    case = serializers.IntegerField(help_text="案件ID")
+    kind = serializers.ChoiceField(choices=MeasureKind.choices)
+    decided_on = serializers.DateField(required=False, allow_null=True)
+    content = serializers.CharField(required=False, allow_blank=True, help_text="决定内容(按日连续处罚不填)")
+    reason = serializers.CharField(required=False, allow_blank=True)
+    correct_by = serializers.DateField(required=False, allow_null=True, help_text="仅责令改正")
+    orders = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                   help_text="按日连续处罚:复查发现拒不改正的责令改正决定ID")
+
+
+def _measure_transition(verb: str):
+    def handler(self, request, pk=None):
+        obj = get_scoped_object(Measure, request.user, "view", pk=pk)
+        data = {k: v for k, v in request.data.items() if k != "note"}
+        try:
+            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), **data)
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        obj.refresh_from_db()
+        return Response(MeasureSerializer(obj).data)
+
+    handler.__name__ = verb
+    return action(detail=True, methods=["post"], url_path=verb, url_name=verb)(handler)
+
+
+class MeasureViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
+    """Orders and coercive measures (责令改正, 查封扣押, 限制生产, 停产整治) and daily penalties. POST creates one
+    ({case, kind, decided_on, content, reason, correct_by}, or {case, kind: "daily", orders, decided_on});
+    POST …/{id}/serve/ {served_on}, recheck/ {rechecked_on, recheck_result, inspection}, extend/ {days, note},
+    release/ {released_on, note}, pay/ {paid_on}."""
+
+    queryset = Measure.objects.select_related("case")
+    serializer_class = MeasureSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=MeasureCreateSerializer, responses={201: MeasureSerializer})
+    def create(self, request, *args, **kwargs):
+        from . import measures
+
+        ser = MeasureCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        case = get_scoped_object(Case, request.user, "view", pk=d["case"])
+        try:
+            if d["kind"] == "daily":
+                m = measures.record_daily_penalty(request.user, case, orders=d.get("orders") or [],
+                                                  decided_on=d.get("decided_on"), reason=d.get("reason", ""))
+            else:
+                m = measures.order(request.user, case, kind=d["kind"], decided_on=d.get("decided_on"),
+                                   content=d.get("content", ""), reason=d.get("reason", ""),
+                                   correct_by=d.get("correct_by"))
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        return Response(MeasureSerializer(m).data, status=201)
+
+    serve = _measure_transition("serve")
+    recheck = _measure_transition("recheck")
+    extend = _measure_transition("extend")
+    release = _measure_transition("release")
+    pay = _measure_transition("pay")

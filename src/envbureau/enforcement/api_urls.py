@@ -8,6 +8,7 @@ from .api import (
     InspectorViewSet,
     ItemViewSet,
     LegalBasisViewSet,
+    MeasureViewSet,
     PlanViewSet,
     PoolViewSet,
     RecusalViewSet,
@@ -23,6 +24,7 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("draws", DrawViewSet, basename="draw")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("cases", CaseViewSet, basename="case")
+router.register("measures", MeasureViewSet, basename="measure")
 router.register("legal-bases", LegalBasisViewSet, basename="legal-basis")
 
 urlpatterns = [path("statistics/", StatisticsView.as_view(), name="statistics"), *router.urls]

@@ -18,6 +18,7 @@ class EnforcementConfig(AppConfig):
         nav.register_section("enforcement", _("监督执法"), 40)
         nav.register("enforcement", _("执法检查"), "enforcement:inspections-list", "enforcement.view", 30)
         nav.register("enforcement", _("行政处罚案件"), "enforcement:cases-list", "enforcement.view", 29)
+        nav.register("enforcement", _("行政命令与强制措施"), "enforcement:measures-list", "enforcement.view", 29)
         nav.register("enforcement", _("执法统计"), "enforcement:statistics", "enforcement.view", 28)
         nav.register("enforcement", _("环境信用评价"), "enforcement:ratings-list", "enforcement.view", 30)
         nav.register("enforcement", _("法律依据"), "enforcement:legal-bases-list", "enforcement.view", 36)

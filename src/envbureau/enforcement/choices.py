@@ -135,3 +135,31 @@ class Grade(models.TextChoices):
 
 GRADE_ORDER = ["red", "yellow", "blue", "green"]  # repair moves one step to the right
 GRADE_COLOURS = {"green": "success", "blue": "primary", "yellow": "warning", "red": "danger"}
+
+
+class MeasureKind(models.TextChoices):
+    """Orders and coercive measures beside a case (regulations.md §2.4–2.6) and the daily penalty."""
+
+    CORRECTION = "correction", _("责令改正")
+    SEIZURE = "seizure", _("查封、扣押")
+    LIMIT = "limit", _("限制生产")
+    STOP = "stop", _("停产整治")
+    DAILY = "daily", _("按日连续处罚")
+
+
+class MeasureState(models.TextChoices):
+    DECIDED = "decided", _("已决定")
+    IN_FORCE = "in_force", _("执行中")
+    ENDED = "ended", _("已结束")
+
+
+MEASURE_COLOURS = {"decided": "secondary", "in_force": "warning", "ended": "dark"}
+
+
+class RecheckResult(models.TextChoices):
+    CORRECTED = "corrected", _("已改正")
+    CONTINUING = "continuing", _("违法行为仍在继续")
+    OBSTRUCTED = "obstructed", _("拒绝、阻挠复查")
+
+
+REFUSED = {RecheckResult.CONTINUING, RecheckResult.OBSTRUCTED}  # 拒不改正 (Order No. 28 art. 13)

@@ -31,6 +31,21 @@ DEFAULTS = {
     "penalty_publish_working_days": 20,  # publish decisions within 20 working days (regulations.md §2.10)
     "penalty_publish_years": 3,  # taken down after 3 years at most (NDRC Order No. 58)
     "discretion_default": "gd-weight-sum",
+    # Orders and coercive measures (regulations.md §2.4–2.6). Periods in calendar days unless named working.
+    "recheck_days": 30,  # re-inspect within 30 days of serving the order to correct (Order No. 28 art. 10)
+    "seizure_days": 30,  # 查封、扣押 at most 30 days (Order No. 29 art. 15; 行政强制法 art. 25)
+    "seizure_max_extension_days": 30,  # once more, at most 30 days, with the head's approval
+    "limit_months": 3,  # 限制生产 normally at most 3 months (Order No. 30 art. 15)
+    "limit_max_extension_months": 3,  # extendable by at most 3 months with the head's approval
+    "measure_service_working_days": 7,  # serve 限产/停产 and daily-penalty decisions within 7 working days
+    # The legal bases printed on the measures' decisions (data, not code: remap them to the 法典 here).
+    "measure_bases": {
+        "correction": "《环境保护主管部门实施按日连续处罚办法》第八条、第九条",
+        "seizure": "《环境保护主管部门实施查封、扣押办法》第四条;《中华人民共和国行政强制法》第二十五条",
+        "limit": "《环境保护主管部门实施限制生产、停产整治办法》第五条",
+        "stop": "《环境保护主管部门实施限制生产、停产整治办法》第六条",
+        "daily": "《环境保护主管部门实施按日连续处罚办法》第十七条至第十九条",
+    },
     # Credit rating (regulations.md §6): indicator weights (local; national annex figures where known,
     # the rest ours), grade bands (Anhui practice: 诚信 95–100, 良好 80–<95, 警示 60–<80, 不良 <60).
     "credit_indicators": {

@@ -148,7 +148,29 @@ def _legal_bases_and_cases(log):
         wf.apply(None, c2, "submit_review", note="初次违法,危害后果轻微并及时改正。")
         wf.apply(None, c2, "no_penalty", outcome="first_no_penalty", decided_on="2026-10-30",
                  note="符合首违不罚条件,已对当事人进行教育。")
+    _measures(c1)
     log(f"   {LegalBasis.objects.count()} legal bases, {Case.objects.count()} cases")
+
+
+def _measures(case):
+    """c1: the order to correct served with the decision, an unannounced re-check that found the outlets still
+    unmarked, the daily penalty from it; a seizure of the pump decided, extended and released."""
+    from envbureau.core import workflow as wf
+
+    from . import measures
+
+    case.address = case.address or "北京市东城区示范路1号"
+    case.save(update_fields=["address"])
+    o = measures.order(None, case, kind="correction", decided_on=dt.date(2026, 11, 12),
+                       content="立即按照排污许可证规定设置排污口标志", correct_by=dt.date(2026, 11, 12))
+    wf.apply(None, o, "serve", served_on="2026-11-13")
+    wf.apply(None, o, "recheck", rechecked_on="2026-11-20", recheck_result="continuing", note="暗查:仍未设置")
+    daily = measures.record_daily_penalty(None, case, orders=[o], decided_on=dt.date(2026, 11, 24))
+    wf.apply(None, daily, "serve", served_on="2026-11-25")
+    s = measures.order(None, case, kind="seizure", decided_on=dt.date(2026, 11, 20),
+                       content="2号排放口旁路排放泵1台")
+    wf.apply(None, s, "serve", served_on="2026-11-20")
+    wf.apply(None, s, "extend", days=10, note="检测报告未出,经负责人批准延长")
 
 
 def _ratings(log):

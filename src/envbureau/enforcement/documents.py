@@ -145,3 +145,107 @@ CASE_CLOSING = register(DocumentKind(
     context=closing_context, template=TEMPLATES / "case_closing.docx", number_prefix="环结", detail_url=_case_url,
     description=_("结案审批"),
 ))
+
+
+# ---- orders, coercive measures, the daily penalty (regulations.md §2.4–2.6) ---------------------------
+
+REMEDIES = "如不服本决定,可在收到本决定书之日起六十日内申请行政复议,或者六个月内依法提起行政诉讼"
+
+
+def _measure_url(m) -> str:
+    return reverse("enforcement:measures-detail", args=[m.pk])
+
+
+def _of(*kinds):
+    return {"applies": lambda m: m.kind in kinds}
+
+
+def _measure_common(m) -> dict:
+    case = m.case
+    return {"party": m.party, "credit_code": case.credit_code, "address": case.address, "code": m.code,
+            "case_code": case.code, "facts": m.reason, "violated": str(case.legal_basis or ""), "basis": m.basis,
+            "content": m.content, "remedies": REMEDIES}
+
+
+def correction_context(m) -> dict:
+    immediate = m.correct_by is not None and m.correct_by == m.decided_on
+    return {**_measure_common(m),
+            "correct_by": ("立即改正" if immediate else f"于{_cn_date(m.correct_by)}前改正") if m.correct_by else "",
+            "warning": "拒不改正的,依法实施按日连续处罚;本机关将在送达之日起三十日内组织复查"}
+
+
+def seizure_context(m) -> dict:
+    from .measures import describe_period
+
+    return {**_measure_common(m), "period": describe_period(m),
+            "extension": f"经批准延长 {m.extended_days} 日" if m.extended_days else "未延长"}
+
+
+def release_context(m) -> dict:
+    return {"party": m.party, "code": m.code, "measure": m.get_kind_display(), "content": m.content,
+            "decided_on": _cn_date(m.decided_on), "released_on": _cn_date(m.released_on),
+            "reason": m.release_reason}
+
+
+def production_context(m) -> dict:
+    from .measures import describe_period
+
+    return {**_measure_common(m), "measure": m.get_kind_display(), "period": describe_period(m),
+            "rights": "当事人有权陈述、申辩和要求举行听证",
+            "plan": "自收到本决定书之日起十五个工作日内将整改方案报本机关备案并向社会公开"}
+
+
+def daily_context(m) -> dict:
+    from .measures import describe_period
+
+    case = m.case
+    original = (f"{case.code}(决定日期 {_cn_date(case.decided_on)},罚款人民币 {_yuan(case.fine)} 元)"
+                if case.decided_on and case.fine is not None else "")
+    return {**_measure_common(m), "original": original, "period": describe_period(m),
+            "calculation": m.calculation, "fine": _yuan(m.fine) if m.fine is not None else "",
+            "payment": "自收到本决定书之日起15日内缴至指定银行"}
+
+
+def _measure_kind(code, label, fields, context, template, prefix, kinds, description, permission="enforcement.decide"):
+    return register(DocumentKind(code=code, label=label, model="enforcement.measure", permission=permission,
+                                 fields=fields, context=context, template=TEMPLATES / template, number_prefix=prefix,
+                                 detail_url=_measure_url, description=description, extra=_of(*kinds)))
+
+
+F = Field
+CORRECTION_ORDER = _measure_kind(
+    "enforcement.correction_order", _("责令改正违法行为决定书"),
+    (F("party", _("当事人"), True), F("credit_code", _("统一社会信用代码")), F("address", _("住所"), True),
+     F("code", _("决定编号"), True), F("case_code", _("案件编号"), True), F("facts", _("违法事实及证据"), True),
+     F("violated", _("违反的规定"), True), F("basis", _("责令改正依据"), True), F("content", _("改正要求"), True),
+     F("correct_by", _("改正期限"), True), F("warning", _("按日连续处罚告知"), True),
+     F("remedies", _("救济途径和期限"), True)),
+    correction_context, "correction_order.docx", "环责改", ("correction",), _("责令立即改正并告知按日连续处罚"))
+SEIZURE_DECISION = _measure_kind(
+    "enforcement.seizure_decision", _("查封、扣押决定书"),
+    (F("party", _("当事人"), True), F("address", _("住所"), True), F("code", _("决定编号"), True),
+     F("case_code", _("案件编号"), True), F("facts", _("违法事实及证据"), True), F("basis", _("查封、扣押依据"), True),
+     F("content", _("查封、扣押的场所、设施或者财物"), True), F("period", _("查封、扣押期限"), True),
+     F("extension", _("延长情况")), F("remedies", _("救济途径和期限"), True)),
+    seizure_context, "seizure_decision.docx", "环查封", ("seizure",), _("查封、扣押决定(期限三十日,可延长一次)"))
+LIMIT_DECISION = _measure_kind(
+    "enforcement.production_decision", _("责令限制生产、停产整治决定书"),
+    (F("party", _("当事人"), True), F("address", _("住所"), True), F("code", _("决定编号"), True),
+     F("case_code", _("案件编号"), True), F("measure", _("措施"), True), F("facts", _("违法事实及证据"), True),
+     F("basis", _("依据"), True), F("content", _("限制生产、停产整治要求"), True), F("period", _("期限"), True),
+     F("plan", _("整改方案报备"), True), F("rights", _("当事人的权利"), True), F("remedies", _("救济途径和期限"), True)),
+    production_context, "production_decision.docx", "环限停", ("limit", "stop"), _("责令限制生产或停产整治"))
+RELEASE_DECISION = _measure_kind(
+    "enforcement.measure_release", _("解除决定书"),
+    (F("party", _("当事人"), True), F("code", _("决定编号"), True), F("measure", _("措施"), True),
+     F("content", _("原决定内容"), True), F("decided_on", _("原决定日期"), True), F("released_on", _("解除日期"), True),
+     F("reason", _("解除理由"), True)),
+    release_context, "measure_release.docx", "环解除", ("seizure", "limit", "stop"),
+    _("解除查封扣押、限制生产或停产整治"))
+DAILY_DECISION = _measure_kind(
+    "enforcement.daily_penalty", _("按日连续处罚决定书"),
+    (F("party", _("当事人"), True), F("credit_code", _("统一社会信用代码")), F("address", _("住所"), True),
+     F("code", _("决定编号"), True), F("original", _("原处罚决定"), True), F("facts", _("拒不改正的事实和证据"), True),
+     F("basis", _("按日连续处罚依据"), True), F("period", _("计罚期间"), True), F("calculation", _("计算过程"), True),
+     F("fine", _("罚款金额"), True), F("payment", _("履行方式和期限"), True), F("remedies", _("救济途径和期限"), True)),
+    daily_context, "daily_penalty.docx", "环按日罚", ("daily",), _("原罚款数额按日连续处罚"))

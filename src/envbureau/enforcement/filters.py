@@ -13,9 +13,12 @@ from .choices import (
     InspectionResult,
     InspectionSource,
     InspectionState,
+    MeasureKind,
+    MeasureState,
     Outcome,
+    RecheckResult,
 )
-from .models import Case, Inspection
+from .models import Case, Inspection, Measure
 
 
 def _jurisdiction(qs, value):
@@ -86,3 +89,23 @@ class CaseFilter(df.FilterSet):
         if value == "no_penalty":
             return qs.filter(outcome__in=[str(o) for o in NO_PENALTY])
         return qs
+
+
+class MeasureFilter(df.FilterSet):
+    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    year = df.NumberFilter(label=_("决定年度"), method="f_year", min_value=YEARS[0], max_value=YEARS[1])
+    kind = df.ChoiceFilter(label=_("措施类型"), choices=MeasureKind.choices)
+    state = df.ChoiceFilter(label=_("状态"), choices=MeasureState.choices)
+    recheck_result = df.ChoiceFilter(label=_("复查结果"), choices=RecheckResult.choices)
+    case = df.NumberFilter(label=_("案件ID"))
+    enterprise_id = df.NumberFilter(label=_("企业ID"))
+
+    class Meta:
+        model = Measure
+        fields = ["jurisdiction", "year", "kind", "state", "recheck_result", "case", "enterprise_id"]
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value)
+
+    def f_year(self, qs, name, value):
+        return qs.filter(decided_on__year=int(value)) if value else qs

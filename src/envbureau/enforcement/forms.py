@@ -117,3 +117,37 @@ class RatingForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = restrict(PoolEnterprise.objects.all(), user, "view")
+
+
+class MeasureForm(forms.Form):
+    """责令改正 / 查封扣押 / 限制生产 / 停产整治 on a case."""
+
+    kind = forms.ChoiceField(label=_("措施类型"))
+    decided_on = forms.DateField(label=_("决定日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    content = forms.CharField(label=_("决定内容"), widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("改正要求、查封扣押的场所设施财物清单或限产停产要求"))
+    reason = forms.CharField(label=_("违法事实和理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("留空则用案件的违法事实"))
+    correct_by = forms.DateField(label=_("改正期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text=_("仅责令改正;留空为立即改正"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .choices import MeasureKind
+        from .measures import ORDERS
+
+        self.fields["kind"].choices = [(k, MeasureKind(k).label) for k in ORDERS]
+
+
+class DailyPenaltyForm(forms.Form):
+    orders = forms.ModelMultipleChoiceField(label=_("计罚的责令改正决定"), queryset=None,
+                                            widget=forms.CheckboxSelectMultiple)
+    decided_on = forms.DateField(label=_("决定日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("拒不改正的事实和证据"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("留空则列出各次复查的结果"))
+
+    def __init__(self, *args, orders=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["orders"].queryset = orders
+        self.fields["orders"].label_from_instance = lambda o: _("%(c)s:%(s)s 送达,%(r)s 复查(%(x)s)") % {
+            "c": o.code, "s": o.served_on, "r": o.rechecked_on, "x": o.get_recheck_result_display()}

@@ -26,10 +26,13 @@ from .choices import (
     InspectionSource,
     InspectionState,
     ItemClass,
+    MeasureKind,
+    MeasureState,
     Method,
     Outcome,
     PartyType,
     Period,
+    RecheckResult,
     SupervisionClass,
     TransferKind,
 )
@@ -446,3 +449,58 @@ class CreditRating(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.enterprise_name} {self.get_grade_display()}"
+
+
+class Measure(models.Model):
+    """An order or coercive measure beside a case (责令改正, 查封扣押, 限制生产, 停产整治) or a daily continuing
+    penalty (按日连续处罚), each its own decision with its document and time limits (regulations.md §2.4–2.6)."""
+
+    code = models.CharField(_("决定编号"), max_length=40, unique=True)
+    case = models.ForeignKey(Case, verbose_name=_("所属案件"), on_delete=models.PROTECT, related_name="measures")
+    kind = models.CharField(_("措施类型"), max_length=12, choices=MeasureKind.choices)
+    enterprise_id = models.BigIntegerField(_("企业ID"))
+    party = models.CharField(_("当事人"), max_length=200)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    state = models.CharField(_("状态"), max_length=10, choices=MeasureState.choices, default=MeasureState.DECIDED)
+    basis = models.CharField(_("依据"), max_length=300, blank=True)
+    reason = models.TextField(_("违法事实和理由"), blank=True)
+    content = models.TextField(_("决定内容"), blank=True,
+                               help_text=_("改正要求、查封扣押的场所设施财物清单或限产停产要求"))
+    decided_on = models.DateField(_("决定日期"))
+    correct_by = models.DateField(_("改正期限"), null=True, blank=True)
+    served_on = models.DateField(_("送达日期"), null=True, blank=True)
+    ends_on = models.DateField(_("期限届满日"), null=True, blank=True)
+    extended_days = models.PositiveIntegerField(_("延长天数"), default=0)
+    recheck_due = models.DateField(_("应复查日期"), null=True, blank=True)
+    rechecked_on = models.DateField(_("复查日期"), null=True, blank=True)
+    recheck_result = models.CharField(_("复查结果"), max_length=12, choices=RecheckResult.choices, blank=True)
+    recheck_inspection = models.ForeignKey(Inspection, verbose_name=_("复查检查"), null=True, blank=True,
+                                           on_delete=models.SET_NULL, related_name="+")
+    recheck_late = models.BooleanField(_("超期复查"), default=False)
+    released_on = models.DateField(_("解除日期"), null=True, blank=True)
+    release_reason = models.TextField(_("解除理由"), blank=True)
+    # 按日连续处罚: the orders whose refused correction is counted, the days and the amount
+    orders = models.ManyToManyField("self", verbose_name=_("计罚的责令改正决定"), symmetrical=False, blank=True,
+                                    related_name="daily_penalties")
+    period_start = models.DateField(_("计罚起始日"), null=True, blank=True)
+    period_end = models.DateField(_("计罚截止日"), null=True, blank=True)
+    days = models.PositiveIntegerField(_("计罚日数"), null=True, blank=True)
+    daily_amount = models.DecimalField(_("按日罚款数额(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    fine = models.DecimalField(_("罚款金额(元)"), max_digits=16, decimal_places=2, null=True, blank=True)
+    calculation = models.TextField(_("计算过程"), blank=True)
+    payment_due = models.DateField(_("缴款期限"), null=True, blank=True)
+    paid_on = models.DateField(_("缴款日期"), null=True, blank=True)
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
+
+    class Meta:
+        verbose_name = _("行政命令与强制措施")
+        verbose_name_plural = _("行政命令与强制措施")
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self):
+        return f"{self.code} {self.get_kind_display()} {self.party}"

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.generic import Crud
 
 from . import views
-from .filters import CaseFilter, InspectionFilter
+from .filters import CaseFilter, InspectionFilter, MeasureFilter
 from .forms import InspectorForm, ItemForm, LegalBasisForm, PlanForm, PoolForm, RecusalForm
 from .models import (
              Case,
@@ -14,6 +14,7 @@ from .models import (
              InspectionItem,
              Inspector,
              LegalBasis,
+             Measure,
              PoolEnterprise,
              Recusal,
 )
@@ -82,7 +83,23 @@ ratings = Crud(CreditRating, url_prefix="ratings", namespace="enforcement", titl
                         ("score", _("得分")), ("grade", _("信用等级")), ("veto_reason", _("一票否决")),
                         ("repaired_from", _("修复前等级"))])
 
+measures = Crud(Measure, url_prefix="measures", namespace="enforcement", title=_("行政命令与强制措施"), read_only=True,
+                filterset_class=MeasureFilter, search_fields=("code", "party"),
+                detail_fields=["code", "case", "kind", "party", "jurisdiction", "state", "basis", "reason", "content",
+                               "decided_on", "correct_by", "served_on", "ends_on", "extended_days", "recheck_due",
+                               "rechecked_on", "recheck_result", "recheck_inspection", "recheck_late", "released_on",
+                               "release_reason", "period_start", "period_end", "days", "daily_amount", "fine",
+                               "payment_due", "paid_on"],
+                extra_detail_template="enforcement/_measure_extra.html", extra_detail_context=views.measure_extra,
+                columns=[("code", _("决定编号")), ("kind", _("措施类型")), ("party", _("当事人")),
+                         ("jurisdiction", _("属地")), ("decided_on", _("决定日期")), ("served_on", _("送达日期")),
+                         ("ends_on", _("期限届满日")), ("recheck_result", _("复查结果")), ("fine", _("罚款(元)")),
+                         ("state", _("状态"))])
+
 urlpatterns = [
+    path("cases/<int:pk>/measures/new/", views.measure_add, name="measure-add"),
+    path("cases/<int:pk>/daily-penalty/new/", views.daily_penalty_add, name="daily-penalty-add"),
+    path("measures/<int:pk>/do/<str:verb>/", views.measure_action, name="measure-action"),
     path("ratings/new/", views.rating_add, name="rating-add"),
     path("ratings/<int:pk>/repair/", views.rating_repair, name="rating-repair"),
     path("cases/new/", views.case_add, name="case-add"),
@@ -99,4 +116,4 @@ urlpatterns = [
     path("pool/sync/", views.pool_sync, name="pool-sync"),
 ]
 urlpatterns += (items.urls() + pool.urls() + inspectors.urls() + recusals.urls() + plans.urls()
-                + inspections.urls() + bases.urls() + cases.urls() + ratings.urls())
+                + inspections.urls() + bases.urls() + cases.urls() + ratings.urls() + measures.urls())

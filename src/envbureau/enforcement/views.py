@@ -21,7 +21,7 @@ from envbureau.core.scoping import get_scoped_object, may_view_module, restrict
 from . import drawing, services
 from .choices import CheckResult, InspectionResult
 from .forms import DrawForm, InspectionForm
-from .models import Case, CreditRating, Draw, DrawPlan, Inspection, Inspector
+from .models import Case, CreditRating, Draw, DrawPlan, Inspection, Inspector, Measure
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -211,7 +211,15 @@ def case_extra(request, obj) -> dict:
               "paid_on": _("缴款日期"), "closed_on": _("结案日期"), "transferred_on": _("移送日期"),
               "published_on": _("公开日期")}
     actions = [{"t": t, "params": [(p, labels.get(p, p)) for p in t.params]} for t in wf.allowed(request.user, obj)]
+    from . import measures
+    from .choices import MeasureKind
+
+    may_decide = has_perm(request.user, "enforcement.decide")
     return {"actions": actions, "factors": factors, "clocks": clocks,
+            "measures": restrict(obj.measures.all(), request.user, "view").order_by("decided_on", "pk"),
+            "can_order": may_decide, "measure_kinds": [(k, MeasureKind(k).label) for k in measures.ORDERS
+                                                       if k == "correction" or obj.state != "closed"],
+            "can_daily": may_decide and measures.refused_orders(obj).exists(),
             "penalty_outcomes": [(v, label) for v, label in Outcome.choices if v in PENALTY],
             "no_penalty_outcomes": [(v, label) for v, label in Outcome.choices if v in NO_PENALTY],
             "transfer_kinds": TransferKind.choices}
@@ -395,3 +403,115 @@ def rating_repair(request, pk):
 
 
 rating_repair.scoped_model = CreditRating
+
+
+# ---------------------------------------------------------------- orders, measures, daily penalty
+
+def measure_extra(request, obj) -> dict:
+    from envbureau.core import deadlines as dl
+
+    from . import measures
+    from .choices import RecheckResult
+
+    clocks = [c for c in (dl.clock(obj, k) for k in (measures.SERVICE, measures.RECHECK, measures.DURATION,
+                                                     measures.PAYMENT)) if c]
+    labels = {"served_on": _("送达/执行日期"), "rechecked_on": _("复查日期"), "released_on": _("解除日期"),
+              "paid_on": _("缴款日期")}
+    actions = [{"t": t, "params": [(p, labels.get(p, p)) for p in t.params]} for t in wf.allowed(request.user, obj)]
+    inspections = restrict(Inspection.objects.filter(enterprise_id=obj.enterprise_id, state__in=["recorded",
+                                                                                                   "published"]),
+                           request.user, "view").order_by("-inspected_on")[:20]
+    from django.utils import timezone
+
+    return {"actions": actions, "clocks": clocks, "recheck_results": RecheckResult.choices,
+            "expired": measures.expired(obj, timezone.localdate()),
+            "period": measures.describe_period(obj), "inspections": inspections,
+            "orders": list(obj.orders.all()) if obj.kind == "daily" else [],
+            "daily_penalties": list(obj.daily_penalties.all()) if obj.kind == "correction" else []}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_add(request, pk):
+    from . import measures
+    from .forms import MeasureForm
+
+    case = get_scoped_object(Case, request.user, "view", pk=pk)
+    if not has_perm(request.user, "enforcement.decide"):
+        raise PermissionDenied
+    kind = request.GET.get("kind", "")
+    form = MeasureForm(request.POST or None, initial={"kind": kind} if kind in measures.ORDERS else {})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            m = measures.order(request.user, case, kind=d["kind"], decided_on=d["decided_on"], content=d["content"],
+                               reason=d["reason"], correct_by=d["correct_by"])
+            messages.success(request, _("已作出%(k)s决定 %(c)s") % {"k": m.get_kind_display(), "c": m.code})
+            return redirect("enforcement:measures-detail", pk=m.pk)
+        except PermissionDenied:
+            form.add_error(None, _("超出您的权限范围"))
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+    return render(request, "enforcement/form.html", {"form": form, "title": _("%(c)s:作出行政命令或强制措施") % {
+        "c": case.code}}, status=400 if request.method == "POST" else 200)
+
+
+measure_add.scoped_model = Case
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def daily_penalty_add(request, pk):
+    from . import measures
+    from .forms import DailyPenaltyForm
+
+    case = get_scoped_object(Case, request.user, "view", pk=pk)
+    if not has_perm(request.user, "enforcement.decide"):
+        raise PermissionDenied
+    refused = restrict(measures.refused_orders(case), request.user, "view")
+    form = DailyPenaltyForm(request.POST or None, orders=refused, initial={"orders": list(refused)})
+    preview, error = None, ""
+    try:
+        preview = measures.daily_calculation(case, list(refused))
+    except ValidationError as exc:
+        error = _error_text(exc)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            m = measures.record_daily_penalty(request.user, case, orders=list(d["orders"]),
+                                              decided_on=d["decided_on"], reason=d["reason"])
+            messages.success(request, _("已作出按日连续处罚决定 %(c)s") % {"c": m.code})
+            return redirect("enforcement:measures-detail", pk=m.pk)
+        except PermissionDenied:
+            form.add_error(None, _("超出您的权限范围"))
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+    return render(request, "enforcement/daily_penalty_form.html", {
+        "form": form, "case": case, "preview": preview, "error": error,
+        "title": _("%(c)s:按日连续处罚") % {"c": case.code}}, status=400 if request.method == "POST" else 200)
+
+
+daily_penalty_add.scoped_model = Case
+
+
+MEASURE_PARAMS = ("served_on", "rechecked_on", "recheck_result", "inspection", "days", "released_on", "paid_on")
+
+
+@login_required
+@require_POST
+def measure_action(request, pk, verb):
+    m = get_scoped_object(Measure, request.user, "view", pk=pk)
+    t = wf.workflow_for(m).transition_map.get(verb)
+    if t is None:
+        raise PermissionDenied
+    p = request.POST
+    data = {k: p[k] for k in MEASURE_PARAMS if k in t.params and p.get(k, "") != ""}
+    try:
+        wf.apply(request.user, m, verb, note=p.get("note", ""), **data)
+        messages.success(request, _("已办理:%(a)s") % {"a": t.label})
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("enforcement:measures-detail", pk=pk)
+
+
+measure_action.scoped_model = Measure

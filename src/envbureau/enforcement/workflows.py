@@ -99,3 +99,38 @@ CASE = wf.register(wf.Workflow(
     url=lambda x: reverse("enforcement:cases-detail", args=[x.pk]),
     due=c.workflow_due,
 ))
+
+
+# ---- orders, coercive measures and the daily penalty -----------------------------------------------
+from . import measures as m  # noqa: E402
+from .choices import MEASURE_COLOURS, MeasureKind, MeasureState  # noqa: E402
+
+M = MeasureState
+K = MeasureKind
+MEASURE = wf.register(wf.Workflow(
+    "enforcement.measure", module="enforcement", name=_("行政命令与强制措施"),
+    states=[
+        wf.State(M.DECIDED, M.DECIDED.label, MEASURE_COLOURS["decided"],
+                 task=wf.TaskSpec(_("送达决定书"), "enforcement.case")),
+        wf.State(M.IN_FORCE, M.IN_FORCE.label, MEASURE_COLOURS["in_force"],
+                 task=wf.TaskSpec(_("复查、解除或督促缴款"), "enforcement.case")),
+        wf.State(M.ENDED, M.ENDED.label, MEASURE_COLOURS["ended"], terminal=True),
+    ],
+    transitions=[
+        T("serve", (M.DECIDED,), M.IN_FORCE, "enforcement.case", _("送达/执行"), params=("served_on",),
+          handler=m.h_serve, button="success"),
+        T("recheck", (M.IN_FORCE,), M.ENDED, "enforcement.inspect", _("复查"),
+          params=("rechecked_on", "recheck_result", "inspection"), handler=m.h_recheck, after=m.after_recheck,
+          guard=m.only(K.CORRECTION), button="primary"),
+        T("extend", (M.DECIDED, M.IN_FORCE), None, "enforcement.decide", _("批准延长期限"), params=("days",),
+          note_required=True, handler=m.h_extend, guard=m.only(K.SEIZURE, K.LIMIT), button="outline-danger"),
+        T("release", (M.DECIDED, M.IN_FORCE), M.ENDED, "enforcement.decide", _("解除"), params=("released_on",),
+          note_required=True, handler=m.h_release, guard=m.only(K.SEIZURE, K.LIMIT, K.STOP), button="dark"),
+        T("pay", (M.IN_FORCE,), M.ENDED, "enforcement.case", _("缴款/执行完毕"), params=("paid_on",),
+          handler=m.h_pay, guard=m.only(K.DAILY), button="success"),
+    ],
+    verb_labels={"open": _("作出决定")},
+    title=lambda x: f"{x.code} {x.get_kind_display()} {x.party}",
+    url=lambda x: reverse("enforcement:measures-detail", args=[x.pk]),
+    due=m.workflow_due,
+))

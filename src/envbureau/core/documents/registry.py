@@ -55,6 +55,11 @@ class DocumentKind:
     def action(self) -> str:
         return self.permission.split(".", 1)[1]
 
+    def applies(self, obj) -> bool:
+        """Whether this kind fits `obj` (extra["applies"](obj), e.g. one kind of measure among several)."""
+        fn = self.extra.get("applies")
+        return fn is None or bool(fn(obj))
+
     def model_class(self):
         from django.apps import apps
 

@@ -177,6 +177,8 @@ def issue(user, obj, kind_code: str, values: dict | None = None, *, pdf: bool = 
     kind = get_kind(kind_code)
     if kind is None or kind.model != model_label(obj):
         raise ValidationError({"kind": _("该对象不能签发此类文书:%(k)s") % {"k": kind_code}})
+    if not kind.applies(obj):
+        raise ValidationError({"kind": _("该对象不能签发此类文书:%(k)s") % {"k": kind.label}})
     if user is not None:
         obj = get_scoped_object(kind.model_class(), user, "view", pk=obj.pk)
         if not can_issue(user, obj, kind):

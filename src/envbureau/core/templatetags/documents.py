@@ -12,6 +12,7 @@ def documents_panel(context, obj):
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    issuable = [k for k in kinds_for_model(type(obj)) if user is not None and can_issue(user, obj, k)]
+    issuable = [k for k in kinds_for_model(type(obj))
+                if user is not None and k.applies(obj) and can_issue(user, obj, k)]
     return {"obj": obj, "documents": list(documents_for(obj)), "issuable": issuable,
             "csrf_token": context.get("csrf_token"), "next": request.get_full_path() if request else ""}

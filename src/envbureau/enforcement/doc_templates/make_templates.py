@@ -60,9 +60,33 @@ TEMPLATES = {
         ("案件编号", "code"), ("当事人", "party"), ("案由", "cause"), ("立案日期", "filed_on"),
         ("处理结果", "outcome"), ("罚款金额（元）", "fine"), ("执行情况", "execution"), ("结案日期", "closed_on")],
         "承办人意见：案件已执行完毕，建议结案。　　负责人审批：____________"),
+    "correction_order.docx": ("责令改正违法行为决定书", [
+        ("当事人", "party"), ("统一社会信用代码", "credit_code"), ("住所", "address"), ("决定编号", "code"),
+        ("案件编号", "case_code"), ("违法事实及证据", "facts"), ("违反的规定", "violated"), ("依据", "basis"),
+        ("改正要求", "content"), ("改正期限", "correct_by"), ("告知", "warning"), ("救济途径和期限", "remedies")]),
+    "seizure_decision.docx": ("查封、扣押决定书", [
+        ("当事人", "party"), ("住所", "address"), ("决定编号", "code"), ("案件编号", "case_code"),
+        ("违法事实及证据", "facts"), ("依据", "basis"), ("查封、扣押的场所、设施或者财物", "content"),
+        ("期限", "period"), ("延长情况", "extension"), ("救济途径和期限", "remedies")],
+        "查封、扣押清单一式二份，由当事人和执法人员签名或者盖章。"),
+    "production_decision.docx": ("责令限制生产、停产整治决定书", [
+        ("当事人", "party"), ("住所", "address"), ("决定编号", "code"), ("案件编号", "case_code"), ("措施", "measure"),
+        ("违法事实及证据", "facts"), ("依据", "basis"), ("要求", "content"), ("期限", "period"),
+        ("整改方案", "plan"), ("当事人的权利", "rights"), ("救济途径和期限", "remedies")]),
+    "measure_release.docx": ("解除决定书", [
+        ("当事人", "party"), ("决定编号", "code"), ("措施", "measure"), ("原决定内容", "content"),
+        ("原决定日期", "decided_on"), ("解除日期", "released_on"), ("解除理由", "reason")]),
+    "daily_penalty.docx": ("按日连续处罚决定书", [
+        ("当事人", "party"), ("统一社会信用代码", "credit_code"), ("住所", "address"), ("决定编号", "code"),
+        ("原处罚决定", "original"), ("拒不改正的事实和证据", "facts"), ("依据", "basis"), ("计罚期间", "period"),
+        ("计算过程", "calculation"), ("罚款金额（元）", "fine"), ("履行方式和期限", "payment"),
+        ("救济途径和期限", "remedies")],
+        "逾期不缴纳罚款的，每日按罚款数额的3%加处罚款，加处罚款的数额不超过罚款数额。"),
 }
 
 if __name__ == "__main__":
-    for fname, (title, rows, closing) in TEMPLATES.items():
-        _doc(title, rows, closing).save(HERE / fname)
-        print(fname)
+    # Writes only the templates not there yet: the committed ones may have been edited since.
+    for fname, (title, rows, *closing) in TEMPLATES.items():
+        if not (HERE / fname).exists():
+            _doc(title, rows, closing[0] if closing else "").save(HERE / fname)
+            print(fname)

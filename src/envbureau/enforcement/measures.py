@@ -1,0 +1,297 @@
+"""Orders and coercive measures beside a case, and the daily continuing penalty (regulations.md §2.4–2.6).
+
+责令改正 (order to correct): served, then re-inspected within 30 days of service; a re-inspection that finds the
+violation continuing (or is obstructed) lets a 按日连续处罚 be decided. 查封、扣押: at most 30 days from the
+decision, extended once by at most 30 days, then released. 限制生产: at most 3 months from the decision, extended by
+at most 3 months; 停产整治: until released. Every limit runs on a core.deadlines clock; every step is a transition
+of the `enforcement.measure` workflow (workflows.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from envbureau.core import deadlines as dl
+from envbureau.core import workflow as wf
+from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import check_created
+from envbureau.core.timefmt import local_date
+
+from . import config, discretion
+from .cases import _date
+from .choices import PENALTY, REFUSED, MeasureKind, RecheckResult
+from .models import Case, Inspection, Measure
+
+K = MeasureKind
+SERVICE = "service"
+RECHECK = "recheck"
+DURATION = "duration"
+PAYMENT = "payment"
+PREFIX = {K.CORRECTION: "GZ", K.SEIZURE: "CK", K.LIMIT: "XC", K.STOP: "TC", K.DAILY: "AR"}
+ORDERS = (K.CORRECTION, K.SEIZURE, K.LIMIT, K.STOP)
+
+
+def _service_rule():
+    return dl.Rule(config.get("measure_service_working_days"), dl.WORKING, label=_("送达决定书"))
+
+
+def _new(case: Case, kind: str, decided_on: dt.date, **fields) -> Measure:
+    m = Measure(code=f"tmp-{uuid.uuid4().hex[:12]}", case=case, kind=kind, enterprise_id=case.enterprise_id,
+                party=case.party, jurisdiction=case.jurisdiction, decided_on=decided_on,
+                basis=config.get("measure_bases").get(kind, ""), **fields)
+    m.save()
+    n = Measure.objects.filter(case=case, kind=kind, pk__lte=m.pk).count()
+    m.code = f"{case.code}-{PREFIX[kind]}{n}"
+    m.save(update_fields=["code"])
+    return m
+
+
+def _dossier(m: Measure, user, title: str) -> None:
+    from envbureau.sources.services import add_dossier_event
+
+    add_dossier_event(m.enterprise_id, "enforcement.measure", title, source_ref=f"enforcement.measure:{m.pk}",
+                      url=reverse("enforcement:measures-detail", args=[m.pk]), actor=user)
+
+
+def _may_decide(user, case: Case) -> None:
+    if user is not None and not has_perm(user, "enforcement.decide"):
+        raise PermissionDenied(_("您没有“处罚决定”权限"))
+
+
+@transaction.atomic
+def order(user, case: Case, *, kind: str, decided_on=None, content: str = "", reason: str = "",
+          correct_by=None) -> Measure:
+    """Decide an order or coercive measure on `case` (责令改正, 查封扣押, 限制生产, 停产整治)."""
+    _may_decide(user, case)
+    if kind not in ORDERS:
+        raise ValidationError({"kind": _("措施类型应为责令改正、查封扣押、限制生产或停产整治")})
+    if kind != K.CORRECTION and case.state == "closed":
+        raise ValidationError({"kind": _("案件已结案,不能再采取%(k)s") % {"k": K(kind).label}})
+    content = (content or "").strip()
+    if not content:
+        raise ValidationError({"content": _("请填写决定内容(改正要求、查封扣押清单或限产停产要求)")})
+    decided_on = _date(decided_on, "decided_on")
+    if decided_on < case.act_date:
+        raise ValidationError({"decided_on": _("决定日期早于违法行为发生日期")})
+    fields = {"content": content, "reason": (reason or "").strip() or case.facts}
+    if kind == K.CORRECTION:
+        correct_by = _date(correct_by, "correct_by") if correct_by not in (None, "") else decided_on
+        if correct_by < decided_on:
+            raise ValidationError({"correct_by": _("改正期限早于决定日期")})
+        fields["correct_by"] = correct_by
+    m = _new(case, kind, decided_on, **fields)
+    check_created(user, m, "add")
+    if kind == K.SEIZURE:
+        rule = dl.Rule(config.get("seizure_days"), dl.CALENDAR, label=_("查封、扣押期限"))
+        m.ends_on = dl.start_clock(m, DURATION, rule, decided_on).due
+    elif kind == K.LIMIT:
+        end = decided_on + relativedelta(months=config.get("limit_months"))
+        rule = dl.Rule((end - decided_on).days, dl.CALENDAR, label=_("限制生产期限"))
+        m.ends_on = dl.start_clock(m, DURATION, rule, decided_on).due
+    if kind in (K.LIMIT, K.STOP):
+        dl.start_clock(m, SERVICE, _service_rule(), decided_on)
+    m.save(update_fields=["ends_on"])
+    wf.record_event(m, user, "open", to_state=m.state,
+                    note=_("%(k)s决定:%(c)s") % {"k": m.get_kind_display(), "c": content[:100]})
+    wf.sync_tasks(m, user)
+    wf.record_event(case, user, "note", note=_("作出%(k)s决定 %(c)s") % {"k": m.get_kind_display(), "c": m.code})
+    _dossier(m, user, _("%(k)s决定 %(c)s") % {"k": m.get_kind_display(), "c": m.code})
+    return m
+
+
+def refused_orders(case: Case):
+    """Orders to correct of `case` whose re-inspection found refusal and that no daily penalty counted yet."""
+    return (Measure.objects.filter(case=case, kind=K.CORRECTION, recheck_result__in=list(REFUSED))
+            .exclude(daily_penalties__isnull=False).order_by("served_on", "pk"))
+
+
+def daily_calculation(case: Case, orders) -> dict:
+    """Days, amount and the text of how they were reached (Order No. 28 arts. 17–19)."""
+    if case.outcome not in PENALTY or case.decided_on is None or case.fine is None:
+        raise ValidationError({"case": _("原行政处罚决定尚未作出,不能按日连续处罚(应先作出处罚决定)")})
+    orders = sorted(orders, key=lambda o: (o.served_on or dt.date.min, o.pk))
+    if not orders:
+        raise ValidationError({"orders": _("请选择复查发现拒不改正的责令改正决定")})
+    for o in orders:
+        if o.case_id != case.pk or o.kind != K.CORRECTION:
+            raise ValidationError({"orders": _("%(c)s 不是本案的责令改正决定") % {"c": o.code}})
+        if o.recheck_result not in REFUSED or o.served_on is None or o.rechecked_on is None:
+            raise ValidationError({"orders": _("%(c)s 复查未发现拒不改正") % {"c": o.code}})
+        if o.daily_penalties.exists():
+            raise ValidationError({"orders": _("%(c)s 已计入按日连续处罚") % {"c": o.code}})
+    try:
+        days, total = discretion.daily_penalty(case.fine, [(o.served_on, o.rechecked_on) for o in orders])
+    except discretion.DiscretionError as exc:
+        raise ValidationError({"orders": str(exc)}) from None
+    steps = []
+    for o in orders:
+        n = (o.rechecked_on - o.served_on).days
+        steps.append(_("%(c)s 于 %(s)s 送达,%(r)s 复查%(how)s:自 %(a)s 起至 %(r)s 止,计 %(n)s 日") % {
+            "c": o.code, "s": o.served_on, "r": o.rechecked_on, "how": o.get_recheck_result_display(),
+            "a": o.served_on + dt.timedelta(days=1), "n": n})
+    steps.append(_("原处罚决定 %(c)s 罚款 %(f)s 元 × %(d)s 日 = %(t)s 元") % {
+        "c": case.code, "f": f"{case.fine:,.2f}", "d": days, "t": f"{total:,.2f}"})
+    return {"orders": orders, "days": days, "total": total, "start": orders[0].served_on + dt.timedelta(days=1),
+            "end": max(o.rechecked_on for o in orders), "text": "\n".join(steps)}
+
+
+@transaction.atomic
+def record_daily_penalty(user, case: Case, *, orders, decided_on=None, reason: str = "") -> Measure:
+    """Record a 按日连续处罚 decision: original fine × the days from the day after each order's service up to
+    the re-inspection that found the violation continuing (days accumulate over repeated orders)."""
+    _may_decide(user, case)
+    picked = list(Measure.objects.filter(pk__in=[getattr(o, "pk", o) for o in orders]))
+    if len(picked) != len({getattr(o, "pk", o) for o in orders}):
+        raise ValidationError({"orders": _("所选责令改正决定不存在")})
+    calc = daily_calculation(case, picked)
+    decided_on = _date(decided_on, "decided_on")
+    if decided_on < calc["end"] or decided_on < case.decided_on:
+        raise ValidationError({"decided_on": _("按日连续处罚决定应在原处罚决定和复查之后作出(不早于 %(d)s)") % {
+            "d": max(calc["end"], case.decided_on)}})
+    facts = reason.strip() or "\n".join(
+        _("%(c)s 要求:%(x)s;复查:%(r)s") % {"c": o.code, "x": o.content, "r": o.get_recheck_result_display()}
+        for o in calc["orders"])
+    m = _new(case, K.DAILY, decided_on, reason=facts, content=calc["text"], period_start=calc["start"],
+             period_end=calc["end"], days=calc["days"], daily_amount=case.fine, fine=calc["total"],
+             calculation=calc["text"])
+    m.orders.set(calc["orders"])
+    check_created(user, m, "add")
+    dl.start_clock(m, SERVICE, _service_rule(), decided_on)
+    wf.record_event(m, user, "open", to_state=m.state, note=calc["text"])
+    wf.sync_tasks(m, user)
+    wf.record_event(case, user, "note", note=_("按日连续处罚决定 %(c)s:%(d)s 日,罚款 %(t)s 元") % {
+        "c": m.code, "d": calc["days"], "t": f"{calc['total']:,.2f}"})
+    _dossier(m, user, _("按日连续处罚决定 %(c)s:罚款 %(t)s 元") % {"c": m.code, "t": f"{calc['total']:,.2f}"})
+    return m
+
+
+# ---- workflow handlers ------------------------------------------------------------------------------
+
+def workflow_due(m: Measure):
+    if m.state == "decided":
+        c = dl.clock(m, SERVICE)
+        return c.due if c and not c.stopped_at else m.ends_on
+    if m.state == "in_force":
+        return {K.CORRECTION: m.recheck_due, K.SEIZURE: m.ends_on, K.LIMIT: m.ends_on,
+                K.DAILY: m.payment_due}.get(m.kind)
+    return None
+
+
+def only(*kinds):
+    def guard(user, m):
+        if m.kind not in kinds:
+            raise wf.TransitionError({"kind": _("%(k)s没有此步骤") % {"k": m.get_kind_display()}})
+    return guard
+
+
+def h_serve(ctx):
+    m = ctx.obj
+    m.served_on = _date(ctx.data.get("served_on"), "served_on")
+    if m.served_on < m.decided_on:
+        raise wf.TransitionError({"served_on": _("送达日期早于决定日期")})
+    dl.stop(m, SERVICE)
+    if m.kind == K.CORRECTION:
+        rule = dl.Rule(config.get("recheck_days"), dl.CALENDAR, label=_("复查"))
+        m.recheck_due = dl.start_clock(m, RECHECK, rule, m.served_on).due
+    elif m.kind == K.DAILY:
+        rule = dl.Rule(config.get("payment_days"), dl.CALENDAR, roll_forward=True, label=_("缴纳罚款"))
+        m.payment_due = dl.start_clock(m, PAYMENT, rule, m.served_on).due
+
+
+def h_extend(ctx):
+    m = ctx.obj
+    try:
+        days = int(ctx.data.get("days"))
+    except (TypeError, ValueError):
+        raise wf.TransitionError({"days": _("请填写延长天数")}) from None
+    if days <= 0:
+        raise wf.TransitionError({"days": _("延长天数须大于0")})
+    if m.kind == K.SEIZURE:
+        cap = config.get("seizure_max_extension_days")
+    else:  # 限制生产: by at most N months after the first end
+        first_end = m.ends_on - dt.timedelta(days=m.extended_days)
+        cap = (first_end + relativedelta(months=config.get("limit_max_extension_months")) - first_end).days
+    if m.extended_days + days > cap:
+        raise wf.TransitionError({"days": _("延长后总计超过 %(n)s 日") % {"n": cap}})
+    c = dl.extend(ctx.user, m, DURATION, days, approver=ctx.user or _("系统"), reason=ctx.note)
+    m.extended_days += days
+    m.ends_on = c.due
+
+
+def h_release(ctx):
+    m = ctx.obj
+    m.released_on = _date(ctx.data.get("released_on"), "released_on")
+    if m.released_on < m.decided_on:
+        raise wf.TransitionError({"released_on": _("解除日期早于决定日期")})
+    m.release_reason = ctx.note
+    dl.stop(m, DURATION)
+    dl.stop(m, SERVICE)
+
+
+def h_recheck(ctx):
+    m, d = ctx.obj, ctx.data
+    result = d.get("recheck_result")
+    if result not in RecheckResult.values:
+        raise wf.TransitionError({"recheck_result": _("请选择复查结果")})
+    m.rechecked_on = _date(d.get("rechecked_on"), "rechecked_on")
+    if m.rechecked_on <= m.served_on:
+        raise wf.TransitionError({"rechecked_on": _("复查日期须晚于送达日期")})
+    insp = d.get("inspection")
+    if insp not in (None, ""):
+        from envbureau.core.scoping import restrict
+
+        try:
+            qs = Inspection.objects.filter(pk=int(getattr(insp, "pk", insp)), enterprise_id=m.enterprise_id)
+        except (TypeError, ValueError):
+            raise wf.TransitionError({"inspection": _("复查检查应为检查记录编号")}) from None
+        found = (restrict(qs, ctx.user, "view") if ctx.user is not None else qs).first()
+        if found is None:
+            raise wf.TransitionError({"inspection": _("没有该企业的此次检查记录")})
+        m.recheck_inspection = found
+    m.recheck_result = result
+    m.recheck_late = bool(m.recheck_due and m.rechecked_on > m.recheck_due)
+    dl.stop(m, RECHECK)
+    ctx.event_data = {"recheck_result": result}
+
+
+def after_recheck(ctx):
+    m = ctx.obj
+    _dossier(m, ctx.user, _("复查 %(c)s:%(r)s") % {"c": m.code, "r": m.get_recheck_result_display()})
+
+
+def h_pay(ctx):
+    m = ctx.obj
+    m.paid_on = _date(ctx.data.get("paid_on"), "paid_on")
+    if m.paid_on < m.served_on:
+        raise wf.TransitionError({"paid_on": _("缴款日期早于送达日期")})
+    dl.stop(m, PAYMENT)
+
+
+def expired(m: Measure, day: dt.date) -> bool:
+    """A seizure or production limit still standing after its last day has outrun its legal term."""
+    return m.kind in (K.SEIZURE, K.LIMIT) and m.state != "ended" and m.ends_on is not None and day > m.ends_on
+
+
+def total_days(m: Measure) -> int | None:
+    """The measure's length in days (seizure or production limit), extensions included."""
+    return (m.ends_on - m.decided_on).days if m.ends_on else None
+
+
+def describe_period(m: Measure) -> str:
+    if m.kind in (K.SEIZURE, K.LIMIT) and m.ends_on:
+        return _("自 %(a)s 起至 %(b)s 止,共 %(n)s 日") % {"a": local_date(m.decided_on), "b": local_date(m.ends_on),
+                                                     "n": total_days(m)}
+    if m.kind == K.STOP:
+        return _("自 %(a)s 起至整治完成、报备之日止") % {"a": local_date(m.decided_on)}
+    if m.kind == K.DAILY and m.period_start:
+        return _("自 %(a)s 起至 %(b)s 止,共 %(n)s 日") % {"a": local_date(m.period_start),
+                                                     "b": local_date(m.period_end), "n": m.days}
+    return ""
+
+
