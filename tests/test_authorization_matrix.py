@@ -386,14 +386,26 @@ CORE_TABLE = [
     ("/api/v1/core/roles/", expect(200, enterprise=403)),
     ("/admin/", expect(302, admin=200)),
     ("/admin/core/auditentry/", expect(302, admin=200)),
+    # reports: bureau roles read (*.view), officers and enterprises have no reports.view
+    ("/reports/", expect(200, dongcheng=403, donghuamen=403, enterprise=403)),
+    ("/reports/download/", expect(400, dongcheng=403, donghuamen=403, enterprise=403)),  # no type/period: 400
+    ("/reports/issue/", expect(405)),  # POST only
+    ("/reports/archive/", expect(200, dongcheng=403, donghuamen=403, enterprise=403)),
+    ("/reports/archive/{report}/", expect(200, dongcheng=403, donghuamen=403, enterprise=403)),
+    ("/api/v1/reports/types/", expect(200, dongcheng=403, donghuamen=403, enterprise=403)),
+    ("/api/v1/reports/generate/", expect(400, dongcheng=403, donghuamen=403, enterprise=403)),
+    ("/api/v1/reports/reports/", expect(200, dongcheng=403, donghuamen=403, enterprise=403)),
+    ("/api/v1/reports/reports/{report}/", expect(200, dongcheng=403, donghuamen=403, enterprise=403)),
 ]
 
 
 def _ids():
     from envbureau.core.models import AuditEntry, Jurisdiction, User
+    from envbureau.reports.models import Report
 
     return {
         "audit": AuditEntry.objects.values_list("pk", flat=True).first(),
+        "report": Report.objects.values_list("pk", flat=True).first(),
         "j_xicheng": Jurisdiction.objects.get(code="110102").pk,
         "j_dongcheng": Jurisdiction.objects.get(code="110101").pk,
         "j_donghuamen": Jurisdiction.objects.get(code="110101001000").pk,

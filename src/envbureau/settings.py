@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "envbureau.ledger",
     "envbureau.complaints",
     "envbureau.enforcement",
+    "envbureau.reports",
 ]
 
 MIDDLEWARE = [
@@ -261,9 +262,12 @@ ENVBUREAU = {
         ("documents_pdf", 900),       # issued documents: PDFs whose conversion failed when issued
         ("task_reminders", 3600),     # every workflow's open tasks: before due and overdue
         ("notification_digest", 86400),  # daily e-mail digest of unread notifications
+        ("reports_schedule", 3600),   # reports: bulletins due by the schedule (monthly air on the 5th)
     ],
     # Days before a task's due date on which its actors are reminded (0 = on the day).
     "REMINDER_LEAD_DAYS": [int(d) for d in os.environ.get("REMINDER_LEAD_DAYS", "3,1").split(",") if d.strip()],
+    # Scheduled reports (envbureau reports_schedule): type, period kind, day of the month it is due, levels.
+    "REPORT_SCHEDULE": [("air_bulletin", "month", 5, ("city", "district"))],
     # Issued documents: LibreOffice binary (default: soffice on PATH) and the conversion time limit in seconds.
     "SOFFICE": os.environ.get("ENVBUREAU_SOFFICE", ""),
     "DOCUMENT_PDF_TIMEOUT": int(os.environ.get("ENVBUREAU_DOCUMENT_PDF_TIMEOUT", "60")),

@@ -10,6 +10,7 @@ DEFAULT_ROLES = [
     # 执法支队 reviews online-monitoring alarms and abnormal-data declarations (sources' own staff verbs).
     ("enforcement_officer", "执法人员", "staff", ["*.view", "imports.run", "enforcement.*", "sources.ack_alarm",
                                                "sources.close_alarm", "sources.approve_declaration"]),
+    ("report_signer", "报告签发人", "staff", ["*.view", "reports.*"]),
     ("officer", "属地人员(区县/街道)", "officer",
      ["core.view", "quality.view", "quality.handle", "sources.view", "sources.ack_alarm", "ledger.view", "ledger.change", "ledger.rectify",
       "ledger.request_close", "ledger.verify",

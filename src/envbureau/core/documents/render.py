@@ -47,12 +47,31 @@ def template_variables(data: bytes) -> set[str]:
         raise TemplateError(_("不是有效的 Word 文档(.docx):%(e)s") % {"e": exc}) from exc
 
 
-def fill(template: bytes, values: dict) -> bytes:
-    """The filled .docx. Multi-line text keeps its line breaks; XML characters are escaped."""
-    from docxtpl import DocxTemplate, Listing
+class Image:
+    """A picture to place at a placeholder (a chart rendered server-side): PNG bytes and its width in mm.
+    `fill` turns it into a docxtpl InlineImage, so `{{ chart }}` in the template becomes the picture."""
 
-    ctx = {k: Listing(v) if isinstance(v, str) and "\n" in v else v for k, v in values.items()}
+    def __init__(self, data: bytes, width_mm: float = 150):
+        self.data, self.width_mm = data, width_mm
+
+    def __str__(self) -> str:  # what the stored values of an issued document keep
+        return "[图片]"
+
+
+def fill(template: bytes, values: dict) -> bytes:
+    """The filled .docx. Multi-line text keeps its line breaks; XML characters are escaped; `Image`
+    values become pictures."""
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage, Listing
+
     tpl = DocxTemplate(io.BytesIO(template))
+
+    def conv(v):
+        if isinstance(v, Image):
+            return InlineImage(tpl, io.BytesIO(v.data), width=Mm(v.width_mm))
+        return Listing(v) if isinstance(v, str) and "\n" in v else v
+
+    ctx = {k: conv(v) for k, v in values.items()}
     tpl.render(ctx, autoescape=True)
     out = io.BytesIO()
     tpl.save(out)

@@ -238,7 +238,10 @@ def _on_timeline(doc: IssuedDocument, obj, user) -> None:
 
 
 def _jsonable(values: dict) -> dict:
-    return {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v) for k, v in values.items()}
+    """What the document was filled with, as JSON (table rows stay lists; pictures and dates as text)."""
+    import json
+
+    return json.loads(json.dumps(values, default=str, ensure_ascii=False))
 
 
 def make_pdf(doc: IssuedDocument) -> bool:
