@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "envbureau.complaints",
     "envbureau.enforcement",
     "envbureau.reports",
+    "envbureau.projects",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +264,7 @@ ENVBUREAU = {
         ("task_reminders", 3600),     # every workflow's open tasks: before due and overdue
         ("notification_digest", 86400),  # daily e-mail digest of unread notifications
         ("reports_schedule", 3600),   # reports: bulletins due by the schedule (monthly air on the 5th)
+        ("projects_monthly", 86400),  # projects: open last month's progress-report tasks of projects under way
     ],
     # Days before a task's due date on which its actors are reminded (0 = on the day).
     "REMINDER_LEAD_DAYS": [int(d) for d in os.environ.get("REMINDER_LEAD_DAYS", "3,1").split(",") if d.strip()],

@@ -36,6 +36,9 @@ PEOPLE = {
     "member": (["complaints.view"], "110101", None),  # member of the unit a complaint is handed to
     "qoff": (["quality.view", "quality.handle", "ledger.view", "ledger.change"], "110101", None),
     "qxicheng": (["quality.view", "quality.handle"], "110102", None),
+    "pmgr": (["*.view", "projects.*"], None, None),
+    "pdc": (["projects.view", "projects.report"], "110101", None),  # member of the project's owner unit
+    "pcy": (["projects.view", "projects.report"], "110105", None),
 }
 
 
@@ -102,6 +105,28 @@ def new_warning(people):
                      "东四 连续 8 小时无数据", count=8)
     people["_warnings"].append(w)
     return w
+
+
+def new_project(people):
+    from envbureau.core.models import Jurisdiction, Unit
+    from envbureau.projects import services
+    from envbureau.projects.models import Project
+
+    dc = Jurisdiction.objects.get(code="110101")
+    unit, created = Unit.objects.get_or_create(code="prj-w-dc", defaults={"name": "东城区生态环境局", "kind": "district",
+                                                                          "jurisdiction": dc})
+    unit.members.add(people["pdc"])
+    return services.create_project(None, Project(
+        name="燃气锅炉低氮改造", battle="air", year=2026, jurisdiction=dc, owner_unit=unit,
+        planned_start=dt.date(2026, 3, 1), planned_finish=dt.date(2026, 10, 31), investment_planned=1000000))
+
+
+def new_fund(people):
+    from envbureau.projects import services
+    from envbureau.projects.models import Fund
+
+    return services.create_fund(None, Fund(project=new_project(people), level="central", name="大气污染防治资金",
+                                           requested=100))
 
 
 # ---- the walks: (verb, kwargs, from, to, actor, refused {actor: outcome}, next task or None, seen by, not seen by)
@@ -183,7 +208,44 @@ WARNINGS = [
     ],
 ]
 
+PROJECTS = [
+    [
+        ("start", {"started_on": "2026-03-01"}, "planned", "in_progress", "pdc", {"pcy": "404", "leader": "403"},
+         "按期完工", ["pdc"], ["pcy", "leader"]),
+        ("report", {"note": "施工中", "month": "2026-03"}, "in_progress", "in_progress", "pdc", {"pcy": "404"},
+         "same", ["pdc"], []),
+        ("finish", {}, "in_progress", "finished", "pdc", {"pcy": "404", "leader": "403"}, "完工验收", ["pmgr"],
+         ["pdc"]),
+        ("reject", {"note": "资料不全"}, "finished", "in_progress", "pmgr", {"pdc": "403"}, "按期完工", ["pdc"],
+         ["pcy"]),
+        ("finish", {}, "in_progress", "finished", "pdc", {}, "完工验收", ["pmgr"], ["pdc"]),
+        ("accept", {"note": "通过验收"}, "finished", "accepted", "pmgr", {"pdc": "403", "leader": "403"},
+         "资金绩效评价", ["pmgr"], ["pdc"]),
+        ("evaluate", {"scores": {"decision": 90, "process": 90, "output": 90, "effect": 90}}, "accepted",
+         "evaluated", "pmgr", {"pdc": "403"}, None, [], ["pmgr"]),
+    ],
+    [
+        ("cancel", {"note": "规划调整"}, "planned", "cancelled", "pmgr", {"pdc": "403", "pcy": "404"}, None, [],
+         ["pdc"]),
+    ],
+]
+
+FUNDS = [
+    [
+        ("approve", {"approved": "100"}, "reserve", "approved", "pmgr", {"pdc": "403", "pcy": "404"}, "下达资金",
+         ["pmgr"], ["pdc"]),
+        ("allocate", {"allocated": "100"}, "approved", "allocated", "pmgr", {"pdc": "403"}, None, [], ["pmgr"]),
+        ("spend", {"amount": "40"}, "allocated", "allocated", "pmgr", {"pdc": "403"}, None, [], []),
+        ("spend", {"amount": "60"}, "allocated", "spent", "pmgr", {}, None, [], []),
+    ],
+    [
+        ("reject", {"note": "不符合入库条件"}, "reserve", "rejected", "pmgr", {"pdc": "403"}, None, [], ["pmgr"]),
+    ],
+]
+
 WALKS = {
+    "projects.project": (new_project, PROJECTS),
+    "projects.fund": (new_fund, FUNDS),
     "quality.warning": (new_warning, WARNINGS),
     "ledger.problem": (new_problem, LEDGER),
     "complaints.complaint": (new_complaint, COMPLAINTS),

@@ -56,7 +56,7 @@ def cell_value(obj, attr):
 class Crud:
     def __init__(self, model, *, form_class=None, filterset_class=None, columns=(), url_prefix, namespace,
                  title, detail_fields=None, search_fields=(), ordering=None, importer_kind=None,
-                 extra_detail_template=None, read_only=False, extra_detail_context=None):
+                 extra_detail_template=None, read_only=False, extra_detail_context=None, create=None, update=None):
         self.model = model
         self.form_class = form_class
         self.filterset_class = filterset_class
@@ -72,6 +72,10 @@ class Crud:
         # callable(request, obj) -> dict, merged into the detail page's context (for extra_detail_template)
         self.extra_detail_context = extra_detail_context
         self.read_only = read_only
+        # create(user, instance, m2m) / update(…): the app's own verb when saving is more than a scoped save
+        # (a record with a lifecycle opens its timeline and tasks); default core.services.
+        self.create = create
+        self.update = update
         self.module = spec_of(model).module
 
     def name(self, action):
@@ -225,9 +229,9 @@ class FormPage(CrudView):
             m2m = {f.name: form.cleaned_data[f.name] for f in instance._meta.many_to_many if f.name in form.cleaned_data}
             try:
                 if obj is None:
-                    services.create_object(request.user, instance, m2m)
+                    (self.crud.create or services.create_object)(request.user, instance, m2m)
                 else:
-                    services.update_object(request.user, instance, m2m)
+                    (self.crud.update or services.update_object)(request.user, instance, m2m)
             except PermissionDenied:
                 form.add_error(None, _("超出您的权限范围"))
             except Exception as exc:  # ValidationError from full_clean

@@ -11,10 +11,12 @@ DEFAULT_ROLES = [
     ("enforcement_officer", "执法人员", "staff", ["*.view", "imports.run", "enforcement.*", "sources.ack_alarm",
                                                "sources.close_alarm", "sources.approve_declaration"]),
     ("report_signer", "报告签发人", "staff", ["*.view", "reports.*"]),
+    ("projects_manager", "攻坚项目管理员", "staff", ["*.view", "imports.run", "projects.*"]),
     ("officer", "属地人员(区县/街道)", "officer",
      ["core.view", "quality.view", "quality.handle", "sources.view", "sources.ack_alarm", "ledger.view", "ledger.change", "ledger.rectify",
       "ledger.request_close", "ledger.verify",
-      "complaints.view", "complaints.change", "complaints.handle", "enforcement.view"]),
+      "complaints.view", "complaints.change", "complaints.handle", "enforcement.view", "projects.view",
+      "projects.report"]),
     ("enterprise", "企业用户", "enterprise", ["sources.view", "sources.declare", "ledger.view", "ledger.rectify",
                                            "enforcement.view"]),
 ]
@@ -26,6 +28,7 @@ DEFAULT_DEPARTMENTS = [
     ("monitoring", "监测站", ["quality", "sources"]),
     ("petition", "信访办", ["complaints", "ledger"]),
     ("oversight", "督察办", ["ledger"]),
+    ("planning", "综合规划科(攻坚办)", ["projects"]),
 ]
 
 

@@ -14,6 +14,10 @@ Interface for other apps (the ledger never imports its sources; they reach it on
     problems_for_ref(app_model, pk, user=None) -> QuerySet[Problem]
         The problems opened from one source record (restricted to what `user` may view if given).
 
+    schedule(start, end, done, total, today, half_on=None, half_share=0.5) -> dict
+        The 时间过半任务过半 check of ledger statistics, for any set of tasks (projects, campaigns);
+        pct(num, den, places) prints a rate as the ledger does. DONE_STATES: problem states counted as done.
+
 State verbs (each: check the TRANSITIONS table in choices.py — permission with scope, then the
 current state — change the problem, append a timeline event (core.workflow.apply), all in one transaction):
     assign, start, record_progress, request_close, sign_off, return_for_rework, close_out,
@@ -42,8 +46,9 @@ from envbureau.core.models import Jurisdiction, RoleAssignment
 from envbureau.core.permissions import CRUD, code_matches, has_perm
 from envbureau.core.scoping import check_created, check_references, restrict
 
-from .choices import OPEN_STATES, Category, NotificationKind, Source, State, Verb
+from .choices import CLOSED_STATES, DONE_STATES, OPEN_STATES, Category, NotificationKind, Source, State, Verb  # noqa: F401
 from .models import Attachment, Problem, SignOff, SignOffChain, SignOffStep
+from .stats import pct, schedule  # noqa: F401  (interface for other apps, see the docstring)
 
 DEFAULT_NOTICE_DAYS = 7  # 公示期: the published closure notices run 7 days (report-formats.md §1.4, Siping)
 

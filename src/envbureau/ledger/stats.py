@@ -138,21 +138,26 @@ def by_unit(qs, places: int | None = None) -> list[dict]:
     return rows
 
 
-def schedule(start: dt.date | None, end: dt.date | None, done: int, total: int, today: dt.date) -> dict:
-    """时间过半任务过半: share of time elapsed against share done."""
+def schedule(start: dt.date | None, end: dt.date | None, done: int, total: int, today: dt.date,
+             half_on: dt.date | None = None, half_share: float = 0.5) -> dict:
+    """时间过半任务过半: share of time elapsed against share done. `half_on` names the day from which time
+    counts as past half (a yearly plan's 30 June, a local convention) instead of the midpoint; `half_share`
+    is the share that must be done by then (local practice; 0.5 by default)."""
     if not total or start is None or end is None or end <= start:
         return {"available": False}
     elapsed = min(max((today - start).days, 0), (end - start).days)
     time_share = elapsed / (end - start).days
     done_share = done / total
-    if time_share >= 0.5:
-        verdict = _("达到时间过半、任务过半") if done_share >= 0.5 else _("时间过半、任务未过半(滞后)")
+    past_half = today >= half_on if half_on is not None else time_share >= 0.5
+    if past_half:
+        verdict = _("达到时间过半、任务过半") if done_share >= half_share else _("时间过半、任务未过半(滞后)")
     else:
         verdict = _("时间未过半")
     return {
         "available": True, "start": start, "end": end,
         "time_share": pct(elapsed, (end - start).days), "done_share": pct(done, total),
-        "half_met": time_share >= 0.5 and done_share >= 0.5,
+        "time_fraction": time_share, "done_fraction": done_share, "past_half": past_half,
+        "half_met": past_half and done_share >= half_share,
         "on_schedule": done_share >= time_share,
         "verdict": verdict,
     }

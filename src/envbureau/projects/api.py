@@ -1,0 +1,213 @@
+"""REST API of projects (/api/v1/projects/): projects, funds, milestones, monthly reports, statistics; one
+POST action per workflow verb. Errors: 400 bad data or state (naming the field), 403 no right, 404 out of scope."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from envbureau.core import workflow as wf
+from envbureau.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from envbureau.core.kit_api import TimelineSerializer
+from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import get_scoped_object
+
+from . import services
+from .filters import FundFilter, MilestoneFilter, ProjectFilter, ReportFilter
+from .models import Fund, Milestone, ProgressReport, Project
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    battle_label = serializers.CharField(source="get_battle_display", read_only=True)
+    owner_unit_name = serializers.CharField(source="owner_unit.name", read_only=True)
+    evaluation_grade = serializers.CharField(read_only=True, help_text="excellent|good|fair|poor, empty before the evaluation")
+    evaluation_grade_label = serializers.CharField(source="get_evaluation_grade_display", read_only=True)
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ["id", "code", "name", "battle", "battle_label", "task", "year", "jurisdiction", "jurisdiction_name",
+                  "owner_unit", "owner_unit_name", "enterprise_id", "enterprise_name", "location", "description",
+                  "planned_start", "planned_finish", "investment_planned", "investment_completed", "state",
+                  "state_label", "started_on", "finished_on", "accepted_on", "evaluation_scores", "evaluation_score",
+                  "evaluation_grade", "evaluation_grade_label"]
+        read_only_fields = ["code", "enterprise_name", "investment_completed", "state", "started_on", "finished_on",
+                            "accepted_on", "evaluation_scores", "evaluation_score", "evaluation_grade"]
+
+
+class FundSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = Fund
+        fields = ["id", "project", "level", "level_label", "name", "reserve_batch", "requested", "approved",
+                  "allocated", "allocation_doc", "allocated_on", "spent", "state", "state_label"]
+        read_only_fields = ["approved", "allocated", "allocation_doc", "allocated_on", "spent", "state"]
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["id", "project", "name", "due", "done_on"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    late = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "project", "month", "investment_completed", "stage", "progress", "due", "reported_on",
+                  "reported_by", "late"]
+
+
+def _validation(exc: DjangoValidationError):
+    return DRFValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+def _transition(model, serializer, verb: str):
+    def handler(self, request, pk=None):
+        obj = get_scoped_object(model, request.user, "view", pk=pk)
+        data = {k: v for k, v in request.data.items() if k != "note"}
+        try:
+            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), **data)
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        obj.refresh_from_db()
+        return Response(serializer(obj).data)
+
+    handler.__name__ = verb
+    return action(detail=True, methods=["post"], url_path=verb, url_name=verb)(handler)
+
+
+def _timeline(model):
+    def timeline(self, request, pk=None):
+        obj = get_scoped_object(model, request.user, "view", pk=pk)
+        return Response(TimelineSerializer(wf.timeline(obj), many=True).data)
+
+    return extend_schema(responses=TimelineSerializer(many=True))(action(
+        detail=True, methods=["get"], url_path="timeline", url_name="timeline", pagination_class=None)(timeline))
+
+
+class ProjectViewSet(ScopedModelViewSet):
+    """Projects; POST …/{id}/<verb>/ runs a workflow verb: start {started_on}, report {month, investment_completed,
+    stage, note}, finish {finished_on, investment_completed}, accept {accepted_on, note}, reject {note},
+    evaluate {scores: {indicator: 0–100}}, cancel {note}."""
+
+    queryset = Project.objects.select_related("owner_unit", "jurisdiction")
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilter
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        project = Project(**ser.validated_data)
+        try:
+            services.create_project(request.user, project)
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        return Response(ProjectSerializer(project).data, status=201)
+
+    def perform_update(self, serializer):
+        project = serializer.instance
+        for k, v in serializer.validated_data.items():
+            setattr(project, k, v)
+        try:
+            services.update_project(self.request.user, project)
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+
+    start = _transition(Project, ProjectSerializer, "start")
+    report = _transition(Project, ProjectSerializer, "report")
+    finish = _transition(Project, ProjectSerializer, "finish")
+    accept = _transition(Project, ProjectSerializer, "accept")
+    reject = _transition(Project, ProjectSerializer, "reject")
+    evaluate = _transition(Project, ProjectSerializer, "evaluate")
+    cancel = _transition(Project, ProjectSerializer, "cancel")
+    timeline = _timeline(Project)
+
+
+class FundViewSet(ScopedModelViewSet):
+    """Funds; POST …/{id}/<verb>/: approve {approved, reserve_batch}, reject {note}, allocate {allocated,
+    allocation_doc, allocated_on}, spend {amount}."""
+
+    queryset = Fund.objects.select_related("project")
+    serializer_class = FundSerializer
+    filterset_class = FundFilter
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        fund = Fund(**ser.validated_data)
+        try:
+            services.create_fund(request.user, fund)
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        return Response(FundSerializer(fund).data, status=201)
+
+    approve = _transition(Fund, FundSerializer, "approve")
+    reject = _transition(Fund, FundSerializer, "reject")
+    allocate = _transition(Fund, FundSerializer, "allocate")
+    spend = _transition(Fund, FundSerializer, "spend")
+    timeline = _timeline(Fund)
+
+
+class MilestoneViewSet(ScopedModelViewSet):
+    queryset = Milestone.objects.all()
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilter
+
+
+class ReportViewSet(ScopedReadOnlyViewSet):
+    queryset = ProgressReport.objects.all()
+    serializer_class = ReportSerializer
+    filterset_class = ReportFilter
+
+
+class StatisticsView(APIView):
+    """GET /api/v1/projects/statistics/?jurisdiction=CODE&year=Y: projects planned/started/finished, completion
+    rate, investment, 时间过半任务过半 and red/yellow flags, by battle, area and owner unit; funds by level;
+    the report sentence; each number with the URL of its records (scoped to the user)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=serializers.JSONField())
+    def get(self, request):
+        from . import stats
+        from .views import stats_params
+
+        if not has_perm(request.user, "projects.view"):
+            raise DRFPermissionDenied()
+        try:
+            jur, year = stats_params(request._request, request.user)
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+        return Response(_jsonable(stats.statistics(request.user, jur, year)))
+
+
+def _jsonable(value):
+    import datetime as dt
+    from decimal import Decimal
+
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value) if hasattr(value, "_proxy____cast") else value

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "envbureau.projects"
+    label = "projects"
+    verbose_name = _("攻坚项目")
+
+    def ready(self):
+        from envbureau.core import navigation as nav
+        from envbureau.core.permissions import register_permissions
+
+        from . import demo, workflows  # noqa: F401  (demo step, workflows)
+        from .choices import PERMISSION_ACTIONS
+
+        register_permissions("projects", _("攻坚项目"), dict(PERMISSION_ACTIONS))
+        nav.register_section("projects", _("攻坚项目"), 45)
+        nav.register("projects", _("工程项目"), "projects:projects-list", "projects.view", 10)
+        nav.register("projects", _("专项资金"), "projects:funds-list", "projects.view", 11)
+        nav.register("projects", _("月度进展"), "projects:reports-list", "projects.view", 12)
+        nav.register("projects", _("项目统计"), "projects:statistics", "projects.view", 13)

@@ -1,0 +1,53 @@
+"""Local parameters of projects and campaigns (soil-outfalls-projects.md §0.2: national defaults plus a
+per-jurisdiction table). A deployment overrides them in settings.ENVBUREAU["PROJECTS"], e.g.
+{"red_behind": 0.3, "jurisdictions": {"110101": {"half_share": 0.6}}}: a jurisdiction's entry applies to it
+and everything below it (the longest matching code wins)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+
+DEFAULTS = {
+    # 时间过半、任务过半 (§3.3): from this day of the plan year time counts as past half, and this share
+    # of the year's projects must be finished by then. Local practice; 30 June and 50 % by default.
+    "half_day": "06-30",
+    "half_share": 0.5,
+    # Red/yellow flags against 序时进度 (share of the year elapsed): yellow when the share finished is
+    # below it, red when it is more than `red_behind` (fraction points) below it.
+    "yellow_behind": 0.0,
+    "red_behind": 0.2,
+    # Monthly progress reports: the owner unit reports month M by this day of month M+1.
+    "report_due_day": 5,
+    # Fund performance evaluation (绩效评价): indicators with weights (points out of 100) and grade
+    # bands (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差; 财预〔2020〕10号 practice).
+    "evaluation_indicators": {
+        "decision": ("项目决策", 20), "process": ("项目过程", 20), "output": ("项目产出", 40),
+        "effect": ("项目效益", 20),
+    },
+    "grade_bands": {"excellent": 90, "good": 80, "fair": 60},
+}
+
+
+def _override(jurisdiction) -> dict:
+    """`jurisdiction`: a core.Jurisdiction, its path ("/110000/110101/") or None (national defaults)."""
+    conf = (getattr(settings, "ENVBUREAU", {}) or {}).get("PROJECTS", {}) or {}
+    out = {k: v for k, v in conf.items() if k != "jurisdictions"}
+    path = getattr(jurisdiction, "path", jurisdiction) or ""
+    table = conf.get("jurisdictions") or {}
+    for code in [c for c in path.split("/") if c]:  # the city first, the nearest last
+        out.update(table.get(code) or {})
+    return out
+
+
+def get(name: str, jurisdiction=None):
+    value = _override(jurisdiction).get(name, DEFAULTS[name])
+    if isinstance(DEFAULTS[name], dict):
+        return {**DEFAULTS[name], **value} if name != "evaluation_indicators" else dict(value)
+    return value
+
+
+def half_on(year: int, jurisdiction=None) -> dt.date:
+    month, day = (int(x) for x in str(get("half_day", jurisdiction)).split("-"))
+    return dt.date(year, month, day)

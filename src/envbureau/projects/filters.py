@@ -1,0 +1,102 @@
+"""Filtersets shared by the list pages, the statistics links and the API: each number on the statistics page
+links to the list filtered exactly as it was counted (stats.py)."""
+
+import django_filters as df
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.params import YEARS
+
+from .choices import (
+    COUNTED_STATES,
+    FINISHED_STATES,
+    STARTED_STATES,
+    Battle,
+    FundLevel,
+    FundState,
+    ProjectState,
+)
+from .models import Fund, Milestone, ProgressReport, Project
+
+
+def _path(code):
+    from envbureau.core.models import Jurisdiction
+
+    j = Jurisdiction.objects.filter(code=str(code).strip()).first()
+    return j.path if j else None
+
+
+def _jurisdiction(qs, value, lookup="jurisdiction"):
+    if not value:
+        return qs
+    path = _path(value)
+    return qs.filter(**{f"{lookup}__path__startswith": path}) if path else qs.none()
+
+
+STAGES = (("started", _("已开工")), ("finished", _("已完成建设")), ("unfinished", _("未完成")))
+
+
+class ProjectFilter(df.FilterSet):
+    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    year = df.NumberFilter(label=_("计划年度"), min_value=YEARS[0], max_value=YEARS[1])
+    battle = df.ChoiceFilter(label=_("攻坚领域"), choices=Battle.choices)
+    state = df.ChoiceFilter(label=_("状态"), choices=ProjectState.choices)
+    stage = df.ChoiceFilter(label=_("进度"), choices=STAGES, method="f_stage")
+    owner_unit = df.NumberFilter(label=_("实施单位ID"))
+    enterprise_id = df.NumberFilter(label=_("企业ID"))
+
+    class Meta:
+        model = Project
+        fields = ["jurisdiction", "year", "battle", "state", "stage", "owner_unit", "enterprise_id"]
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value)
+
+    def f_stage(self, qs, name, value):
+        # "planned" is every project not cancelled; the statistics count the same sets.
+        if value == "started":
+            return qs.filter(state__in=STARTED_STATES)
+        if value == "finished":
+            return qs.filter(state__in=FINISHED_STATES)
+        if value == "unfinished":
+            return qs.filter(state__in=[s for s in COUNTED_STATES if s not in FINISHED_STATES])
+        return qs
+
+    @property
+    def qs(self):
+        qs = super().qs
+        # The plan (排定) leaves out cancelled projects unless asked for them by state.
+        if self.data.get("year") and not self.data.get("state"):
+            qs = qs.filter(state__in=COUNTED_STATES)
+        return qs
+
+
+class FundFilter(df.FilterSet):
+    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    year = df.NumberFilter(label=_("项目年度"), field_name="project__year", min_value=YEARS[0], max_value=YEARS[1])
+    level = df.ChoiceFilter(label=_("资金层级"), choices=FundLevel.choices)
+    state = df.ChoiceFilter(label=_("状态"), choices=FundState.choices)
+    project = df.NumberFilter(label=_("项目ID"))
+
+    class Meta:
+        model = Fund
+        fields = ["jurisdiction", "year", "level", "state", "project"]
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value, "project__jurisdiction")
+
+
+class ReportFilter(df.FilterSet):
+    project = df.NumberFilter(label=_("项目ID"))
+    month = df.DateFilter(label=_("月份(该月1日)"))
+
+    class Meta:
+        model = ProgressReport
+        fields = ["project", "month"]
+
+
+class MilestoneFilter(df.FilterSet):
+    project = df.NumberFilter(label=_("项目ID"))
+
+    class Meta:
+        model = Milestone
+        fields = ["project"]

@@ -1,0 +1,151 @@
+"""Pollution-control projects and their funds (soil-outfalls-projects.md §3.1). State changes go through
+services.py / workflows.py (core.workflow); monthly reports are tasks of the kit; statistics in stats.py."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+
+from .choices import Battle, FundLevel, FundState, Grade, ProjectState
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+class Project(models.Model):
+    """One pollution-control project (工程项目) with its plan, investment and state."""
+
+    code = models.CharField(_("项目编号"), max_length=30, unique=True, blank=True)
+    name = models.CharField(_("项目名称"), max_length=200)
+    battle = models.CharField(_("攻坚领域"), max_length=12, choices=Battle.choices)
+    task = models.CharField(_("服务的攻坚任务"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("计划年度"), validators=[MinValueValidator(2000)])
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    owner_unit = models.ForeignKey("core.Unit", verbose_name=_("实施(责任)单位"), on_delete=models.PROTECT,
+                                   related_name="+")
+    enterprise_id = models.BigIntegerField(_("企业ID"), null=True, blank=True)
+    enterprise_name = models.CharField(_("企业"), max_length=200, blank=True)
+    location = models.CharField(_("建设地点"), max_length=200, blank=True)
+    description = models.TextField(_("建设内容"), blank=True)
+    planned_start = models.DateField(_("计划开工日期"))
+    planned_finish = models.DateField(_("计划完工日期"))
+    investment_planned = models.DecimalField(_("计划投资(元)"), **MONEY, default=Decimal("0"))
+    investment_completed = models.DecimalField(_("完成投资(元)"), **MONEY, default=Decimal("0"))
+    state = models.CharField(_("状态"), max_length=12, choices=ProjectState.choices, default=ProjectState.PLANNED)
+    started_on = models.DateField(_("开工日期"), null=True, blank=True)
+    finished_on = models.DateField(_("完工日期"), null=True, blank=True)
+    accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
+    evaluation_scores = models.JSONField(_("绩效评价分项得分"), default=dict, blank=True)
+    evaluation_score = models.DecimalField(_("绩效评价得分"), max_digits=5, decimal_places=2, null=True, blank=True)
+    evaluation_grade = models.CharField(_("绩效评价等级"), max_length=10, choices=Grade.choices, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="projects", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
+
+    class Meta:
+        verbose_name = _("工程项目")
+        verbose_name_plural = _("工程项目")
+        ordering = ["-year", "code"]
+        indexes = [models.Index(fields=["year", "battle", "state"], name="prj_year_battle_idx"),
+                   models.Index(fields=["year", "state"], name="prj_year_state_idx"),
+                   models.Index(fields=["owner_unit", "year"], name="prj_owner_year_idx")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        if self.planned_start and self.planned_finish and self.planned_finish < self.planned_start:
+            raise ValidationError({"planned_finish": _("计划完工日期不能早于计划开工日期")})
+
+
+class Milestone(models.Model):
+    """A dated step of the project's plan (立项、招标、开工、主体完工…)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("工程项目"), on_delete=models.CASCADE,
+                                related_name="milestones")
+    name = models.CharField(_("节点"), max_length=100)
+    due = models.DateField(_("计划完成日期"))
+    done_on = models.DateField(_("实际完成日期"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="projects", jurisdiction="project__jurisdiction", enterprise="project__enterprise_id")
+
+    class Meta:
+        verbose_name = _("项目节点")
+        verbose_name_plural = _("项目节点")
+        ordering = ["project", "due", "pk"]
+
+    def __str__(self):
+        return f"{self.project.code} {self.name}"
+
+    def is_late(self, today) -> bool:
+        return self.done_on is None and self.due < today
+
+
+class ProgressReport(models.Model):
+    """The owner unit's monthly progress report (每月调度), submitted through its task."""
+
+    project = models.ForeignKey(Project, verbose_name=_("工程项目"), on_delete=models.CASCADE,
+                                related_name="reports")
+    month = models.DateField(_("月份"), help_text=_("所报月份的第一天"))
+    investment_completed = models.DecimalField(_("累计完成投资(元)"), **MONEY)
+    stage = models.CharField(_("建设阶段"), max_length=100, blank=True)
+    progress = models.TextField(_("进展情况"))
+    due = models.DateField(_("应报日期"))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    reported_on = models.DateField(_("填报日期"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="projects", jurisdiction="project__jurisdiction", enterprise="project__enterprise_id")
+
+    class Meta:
+        verbose_name = _("月度进展")
+        verbose_name_plural = _("月度进展")
+        ordering = ["project", "-month"]
+        constraints = [models.UniqueConstraint(fields=["project", "month"], name="prj_report_month_unique")]
+
+    def __str__(self):
+        return f"{self.project.code} {self.month:%Y-%m}"
+
+    @property
+    def late(self) -> bool:
+        return self.reported_on > self.due
+
+
+class Fund(models.Model):
+    """A special fund for a project: from the reserve (储备库) through approval and allocation to spending."""
+
+    project = models.ForeignKey(Project, verbose_name=_("工程项目"), on_delete=models.PROTECT, related_name="funds")
+    level = models.CharField(_("资金层级"), max_length=12, choices=FundLevel.choices)
+    name = models.CharField(_("资金名称"), max_length=100, help_text=_("如 大气污染防治资金"))
+    reserve_batch = models.CharField(_("储备库批次"), max_length=100, blank=True)
+    requested = models.DecimalField(_("申请金额(元)"), **MONEY)
+    approved = models.DecimalField(_("批准金额(元)"), **MONEY, null=True, blank=True)
+    allocated = models.DecimalField(_("下达金额(元)"), **MONEY, null=True, blank=True)
+    allocation_doc = models.CharField(_("下达文号"), max_length=100, blank=True)
+    allocated_on = models.DateField(_("下达日期"), null=True, blank=True)
+    spent = models.DecimalField(_("已支出(元)"), **MONEY, default=Decimal("0"))
+    state = models.CharField(_("状态"), max_length=12, choices=FundState.choices, default=FundState.RESERVE)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="projects", jurisdiction="project__jurisdiction", enterprise="project__enterprise_id")
+
+    class Meta:
+        verbose_name = _("专项资金")
+        verbose_name_plural = _("专项资金")
+        ordering = ["project", "level", "pk"]
+
+    def __str__(self):
+        return f"{self.project.code} {self.get_level_display()} {self.name}"

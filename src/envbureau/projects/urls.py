@@ -1,0 +1,49 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.generic import Crud
+
+from . import services, views
+from .filters import FundFilter, MilestoneFilter, ProjectFilter, ReportFilter
+from .forms import FundForm, MilestoneForm, ProjectForm
+from .models import Fund, Milestone, ProgressReport, Project
+
+app_name = "projects"
+
+projects = Crud(Project, form_class=ProjectForm, url_prefix="projects", namespace="projects", title=_("工程项目"),
+                filterset_class=ProjectFilter, search_fields=("code", "name", "enterprise_name", "task"),
+                create=services.create_project, update=services.update_project,
+                detail_fields=["code", "name", "battle", "task", "year", "jurisdiction", "owner_unit",
+                               "enterprise_name", "location", "description", "planned_start", "planned_finish",
+                               "investment_planned", "investment_completed", "state", "started_on", "finished_on",
+                               "accepted_on", "evaluation_score", "evaluation_grade"],
+                extra_detail_template="projects/_project_extra.html", extra_detail_context=views.project_extra,
+                columns=[("code", _("项目编号")), ("name", _("项目名称")), ("battle", _("攻坚领域")), ("year", _("年度")),
+                         ("jurisdiction", _("属地")), ("owner_unit", _("实施单位")),
+                         ("planned_finish", _("计划完工")), ("investment_planned", _("计划投资(元)")),
+                         ("investment_completed", _("完成投资(元)")), ("state", _("状态"))])
+funds = Crud(Fund, form_class=FundForm, url_prefix="funds", namespace="projects", title=_("专项资金"),
+             filterset_class=FundFilter, search_fields=("name", "project__name", "allocation_doc"),
+             create=services.create_fund,
+             detail_fields=["project", "level", "name", "reserve_batch", "requested", "approved", "allocated",
+                            "allocation_doc", "allocated_on", "spent", "state"],
+             extra_detail_template="projects/_fund_extra.html", extra_detail_context=views.fund_extra,
+             columns=[("project", _("工程项目")), ("level", _("资金层级")), ("name", _("资金名称")),
+                      ("reserve_batch", _("储备库批次")), ("approved", _("批准(元)")), ("allocated", _("下达(元)")),
+                      ("spent", _("已支出(元)")), ("state", _("状态"))])
+milestones = Crud(Milestone, form_class=MilestoneForm, url_prefix="milestones", namespace="projects",
+                  title=_("项目节点"), filterset_class=MilestoneFilter,
+                  columns=[("project", _("工程项目")), ("name", _("节点")), ("due", _("计划完成")), ("done_on", _("实际完成"))])
+reports = Crud(ProgressReport, url_prefix="reports", namespace="projects", title=_("月度进展"), read_only=True,
+               filterset_class=ReportFilter, search_fields=("project__name", "progress"),
+               columns=[("project", _("工程项目")), ("month", _("月份")), ("stage", _("建设阶段")),
+                        ("investment_completed", _("累计完成投资(元)")), ("progress", _("进展情况")),
+                        ("due", _("应报日期")), ("reported_on", _("填报日期")), ("reported_by", _("填报人"))])
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("projects/<int:pk>/do/<str:verb>/", views.project_action, name="project-action"),
+    path("funds/<int:pk>/do/<str:verb>/", views.fund_action, name="fund-action"),
+]
+urlpatterns += projects.urls() + funds.urls() + milestones.urls() + reports.urls()

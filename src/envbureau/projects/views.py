@@ -1,0 +1,162 @@
+"""Pages of projects and funds. Every query is scoped; every change goes through services / the workflow."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from envbureau.core import workflow as wf
+from envbureau.core.scoping import get_scoped_object, may_view_module
+
+from . import config, services
+from .models import Fund, Project
+
+PARAM_LABELS = {
+    "started_on": (gettext_lazy("开工日期"), "date"), "finished_on": (gettext_lazy("完工日期"), "date"),
+    "accepted_on": (gettext_lazy("验收日期"), "date"), "month": (gettext_lazy("月份"), "month"),
+    "investment_completed": (gettext_lazy("累计完成投资(元)"), "number"), "stage": (gettext_lazy("建设阶段"), "text"),
+    "approved": (gettext_lazy("批准金额(元)"), "number"), "reserve_batch": (gettext_lazy("储备库批次"), "text"),
+    "allocated": (gettext_lazy("下达金额(元)"), "number"), "allocation_doc": (gettext_lazy("下达文号"), "text"),
+    "allocated_on": (gettext_lazy("下达日期"), "date"), "amount": (gettext_lazy("本次支出(元)"), "number"),
+}
+
+
+def error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return ";".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return ";".join(exc.messages)
+
+
+def _actions(user, obj) -> list[dict]:
+    out = []
+    for t in wf.allowed(user, obj):
+        params = [(p, *PARAM_LABELS[p]) for p in (*t.required, *t.params) if p in PARAM_LABELS]
+        out.append({"t": t, "params": params, "scores": t.verb == "evaluate"})
+    return out
+
+
+@login_required
+def index(request):
+    return redirect("projects:projects-list")
+
+
+def project_extra(request, obj) -> dict:
+    today = timezone.localdate()
+    overdue = services.overdue_reports([obj.pk], today).get(obj.pk, [])
+    indicators = [(k, label, w) for k, (label, w) in config.get("evaluation_indicators", obj.jurisdiction).items()]
+    return {"actions": _actions(request.user, obj), "milestones": list(obj.milestones.all()), "today": today,
+            "funds": list(obj.funds.all()), "reports": list(obj.reports.all()), "overdue_months": overdue,
+            "indicators": indicators, "action_url": "projects:project-action",
+            "this_month": f"{today:%Y-%m}"}
+
+
+def fund_extra(request, obj) -> dict:
+    return {"actions": _actions(request.user, obj), "action_url": "projects:fund-action"}
+
+
+def _do(request, obj, verb):
+    t = wf.workflow_for(obj).transition_map.get(verb)
+    if t is None:
+        raise PermissionDenied
+    p = request.POST
+    data = {k: p[k].strip() for k in (*t.required, *t.params) if k in p and p[k].strip() != ""}
+    if verb == "evaluate":
+        data["scores"] = {k[6:]: v for k, v in p.items() if k.startswith("score_")}
+    try:
+        wf.apply(request.user, obj, verb, note=p.get("note", ""), **data)
+        messages.success(request, _("已办理:%(a)s") % {"a": t.label})
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+
+
+@login_required
+@require_POST
+def project_action(request, pk, verb):
+    obj = get_scoped_object(Project, request.user, "view", pk=pk)
+    _do(request, obj, verb)
+    return redirect("projects:projects-detail", pk=pk)
+
+
+project_action.scoped_model = Project
+
+
+@login_required
+@require_POST
+def fund_action(request, pk, verb):
+    obj = get_scoped_object(Fund, request.user, "view", pk=pk)
+    _do(request, obj, verb)
+    return redirect("projects:funds-detail", pk=pk)
+
+
+fund_action.scoped_model = Fund
+
+
+# ---------------------------------------------------------------- statistics
+
+def stats_params(request, user):
+    """(jurisdiction, year) from ?jurisdiction=CODE&year=Y; defaults: the user's widest jurisdiction, this year."""
+    from envbureau.core.models import Jurisdiction
+    from envbureau.core.scoping import allowed_jurisdictions
+
+    allowed = allowed_jurisdictions(user, "projects", "view")
+    code = request.GET.get("jurisdiction", "").strip()
+    jur = allowed.filter(code=code).first() if code else allowed.order_by("path").first()
+    if code and jur is None:
+        raise ValidationError({"jurisdiction": _("区划代码 %(c)s 不存在或不在您的权限范围内") % {"c": code}})
+    if jur is None:
+        jur = Jurisdiction.objects.filter(parent__isnull=True).order_by("code").first()
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        raise ValidationError({"year": _("年度应为 2000–2100 的整数")}) from None
+    return jur, year
+
+
+def export_rows(data) -> list:
+    head = [_("分组"), _("排定(项)"), _("已开工(项)"), _("已完成建设(项)"), _("完成率(%)"), _("计划投资(万元)"),
+            _("完成投资(万元)"), _("时间过半任务过半"), _("进度预警")]
+
+    def row(group, r):
+        sch = r["schedule"]
+        return [group, r["planned"], r["started"], r["finished"], r["completion_rate"], r["investment_planned_wan"],
+                r["investment_completed_wan"], sch.get("verdict", ""), r["schedule"].get("flag_label", "")]
+
+    rows = [row(_("合计"), data["summary"])]
+    rows += [row(_("攻坚领域:") + r["label"], r) for r in data["by_battle"]]
+    rows += [row(_("属地:") + r["label"], r) for r in data["by_area"]]
+    rows += [row(_("实施单位:") + r["label"], r) for r in data["by_owner"]]
+    funds = [[r["label"], r["n"], r["approved_wan"], r["allocated_wan"], r["spent_wan"], r["execution_rate"]]
+             for r in data["funds"]]
+    t = data["funds_total"]
+    funds.append([_("合计"), t["n"], t["approved_wan"], t["allocated_wan"], t["spent_wan"], t["execution_rate"]])
+    return [(_("工程项目"), head, rows + [[data["sentence"]]]),
+            (_("专项资金"), [_("资金层级"), _("笔数"), _("批准(万元)"), _("下达(万元)"), _("支出(万元)"), _("执行率(%)")],
+             funds)]
+
+
+@login_required
+def statistics(request):
+    from . import stats
+
+    if not may_view_module(request.user, Project):
+        raise PermissionDenied
+    try:
+        jur, year = stats_params(request, request.user)
+    except ValidationError as exc:
+        return render(request, "projects/statistics.html", {"title": _("工程项目统计"), "error": error_text(exc)},
+                      status=400)
+    data = stats.statistics(request.user, jur, year)
+    if request.GET.get("export") == "xlsx":
+        from envbureau.core.excel import xlsx_response
+
+        return xlsx_response(f"工程项目统计-{jur.code}-{year}.xlsx", export_rows(data))
+    return render(request, "projects/statistics.html", {"title": _("工程项目统计"), "s": data, "year": year,
+                                                        "jurisdiction": jur})

@@ -1,0 +1,84 @@
+"""Lifecycles declared on the kit (core.workflow).
+
+Project: 计划实施 → 实施中 (monthly reports by the owner unit) → 已完工 → 已验收 → 已绩效评价 (or 已撤销).
+Fund: 储备库申报 → 已入库(批准) → 已下达 → 已支出完毕 (or 未入库)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core import workflow as wf
+
+from . import services as s
+from .choices import FUND_COLOURS, PROJECT_COLOURS, FundState, ProjectState
+
+T = wf.Transition
+P = ProjectState
+
+
+def _owner(project):
+    return [wf.Assignee(unit=project.owner_unit)]
+
+
+PROJECT = wf.register(wf.Workflow(
+    "projects.project", module="projects", name=_("工程项目"),
+    states=[
+        wf.State(P.PLANNED, P.PLANNED.label, PROJECT_COLOURS["planned"],
+                 task=wf.TaskSpec(_("开工实施"), "projects.report", assignees=_owner, due=lambda p: p.planned_start)),
+        wf.State(P.IN_PROGRESS, P.IN_PROGRESS.label, PROJECT_COLOURS["in_progress"],
+                 task=wf.TaskSpec(_("按期完工"), "projects.report", assignees=_owner, due=lambda p: p.planned_finish)),
+        wf.State(P.FINISHED, P.FINISHED.label, PROJECT_COLOURS["finished"],
+                 task=wf.TaskSpec(_("完工验收"), "projects.accept")),
+        wf.State(P.ACCEPTED, P.ACCEPTED.label, PROJECT_COLOURS["accepted"],
+                 task=wf.TaskSpec(_("资金绩效评价"), "projects.evaluate")),
+        wf.State(P.EVALUATED, P.EVALUATED.label, PROJECT_COLOURS["evaluated"], terminal=True),
+        wf.State(P.CANCELLED, P.CANCELLED.label, PROJECT_COLOURS["cancelled"], terminal=True),
+    ],
+    transitions=[
+        T("start", (P.PLANNED,), P.IN_PROGRESS, "projects.report", _("开工"), params=("started_on",),
+          handler=s.h_start, button="primary"),
+        T("report", (P.IN_PROGRESS,), None, "projects.report", _("填报月度进展"), required=("month",),
+          params=("investment_completed", "stage"), note_required=True, handler=s.h_report,
+          button="outline-primary"),
+        T("finish", (P.IN_PROGRESS,), P.FINISHED, "projects.report", _("报告完工"),
+          params=("finished_on", "investment_completed"), handler=s.h_finish, button="success"),
+        T("accept", (P.FINISHED,), P.ACCEPTED, "projects.accept", _("验收通过"), params=("accepted_on",),
+          note_required=True, handler=s.h_accept, after=s.after_accept, button="success"),
+        T("reject", (P.FINISHED,), P.IN_PROGRESS, "projects.accept", _("验收不通过(退回整改)"), note_required=True,
+          button="outline-danger"),
+        T("evaluate", (P.ACCEPTED,), P.EVALUATED, "projects.evaluate", _("绩效评价"), params=("scores",),
+          handler=s.h_evaluate, button="dark"),
+        T("cancel", (P.PLANNED, P.IN_PROGRESS), P.CANCELLED, "projects.change", _("撤销项目"), note_required=True,
+          button="outline-danger"),
+    ],
+    title=lambda p: f"{p.code} {p.name}",
+    url=lambda p: reverse("projects:projects-detail", args=[p.pk]),
+    verb_labels={"open": _("登记项目")},
+))
+
+F = FundState
+FUND = wf.register(wf.Workflow(
+    "projects.fund", module="projects", name=_("专项资金"),
+    states=[
+        wf.State(F.RESERVE, F.RESERVE.label, FUND_COLOURS["reserve"], task=wf.TaskSpec(_("审核入库"), "projects.fund")),
+        wf.State(F.APPROVED, F.APPROVED.label, FUND_COLOURS["approved"],
+                 task=wf.TaskSpec(_("下达资金"), "projects.fund")),
+        wf.State(F.ALLOCATED, F.ALLOCATED.label, FUND_COLOURS["allocated"]),
+        wf.State(F.SPENT, F.SPENT.label, FUND_COLOURS["spent"], terminal=True),
+        wf.State(F.REJECTED, F.REJECTED.label, FUND_COLOURS["rejected"], terminal=True),
+    ],
+    transitions=[
+        T("approve", (F.RESERVE,), F.APPROVED, "projects.fund", _("批准入库"), params=("approved", "reserve_batch"),
+          handler=s.h_approve, button="success"),
+        T("reject", (F.RESERVE,), F.REJECTED, "projects.fund", _("不予入库"), note_required=True,
+          button="outline-danger"),
+        T("allocate", (F.APPROVED,), F.ALLOCATED, "projects.fund", _("下达资金"),
+          params=("allocated", "allocation_doc", "allocated_on"), handler=s.h_allocate, button="primary"),
+        T("spend", (F.ALLOCATED,), None, "projects.fund", _("登记支出"), required=("amount",), handler=s.h_spend,
+          button="outline-primary"),
+    ],
+    title=lambda f: str(f),
+    url=lambda f: reverse("projects:funds-detail", args=[f.pk]),
+    verb_labels={"open": _("申报储备库")},
+))
