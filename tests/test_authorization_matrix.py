@@ -806,3 +806,141 @@ def test_enforcement_measures_designed_outcomes(world, role, db):
     for url in (f"/enforcement/measures/{measures[0].pk}/", "/api/v1/enforcement/measures/"):
         assert anon.get(url).status_code in (302, 401, 403)
     assert not wrong, "\n".join(wrong)
+
+
+# ----------------------------------------------------------------------------------------------
+# Type-ahead pickers (core/pickers.py): every endpoint answers only names inside the role's view scope
+# ----------------------------------------------------------------------------------------------
+
+# The subtree each role may see names from (None: the whole city; "" : nothing but its own enterprise).
+PICKER_SUBTREE = {"admin": None, "leader": None, "air_staff": None, "enforcement": None, "petition": None,
+                  "dongcheng": "110101", "donghuamen": "110101001000", "enterprise": ""}
+PICKER_URLS = {
+    # url: (model label, lookup from the model to its jurisdiction path, value field)
+    "/pick/jurisdictions/": ("core.Jurisdiction", "path", "code"),
+    "/sources/pick/enterprises/": ("sources.Enterprise", "jurisdiction__path", "pk"),
+    "/sources/pick/points/": ("sources.MonitoringPoint", "enterprise__jurisdiction__path", "pk"),
+    "/quality/pick/stations/": ("quality.AirStation", "jurisdiction__path", "pk"),
+    "/quality/pick/sections/": ("quality.WaterSection", "jurisdiction__path", "pk"),
+}
+
+
+def _picker_expected(role, world, model_label, path_lookup):
+    """The rows a role must be offered, from the demo data's tree alone (not from restrict())."""
+    from envbureau.core.models import Jurisdiction, RoleAssignment
+
+    model = apps.get_model(model_label)
+    sub = PICKER_SUBTREE[role]
+    if sub is None:
+        return model._default_manager.all()
+    if sub == "":
+        ent = RoleAssignment.objects.filter(user__username=world["enterprise"]).values_list(
+            "enterprise_id", flat=True).first()
+        if model_label == "sources.Enterprise":
+            return model._default_manager.filter(pk=ent)
+        if model_label == "sources.MonitoringPoint":
+            return model._default_manager.filter(enterprise_id=ent)
+        return model._default_manager.none()  # no core/quality view: no areas, stations or sections
+    path = Jurisdiction.objects.get(code=sub).path
+    return model._default_manager.filter(**{f"{path_lookup}__startswith": path})
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_picker_endpoints_offer_only_names_in_scope(world, role, db):
+    client, _user = client_for(world, role)
+    wrong = []
+    for url, (label, path_lookup, value) in PICKER_URLS.items():
+        expected = _picker_expected(role, world, label, path_lookup)
+        want = {str(v) for v in expected.values_list(value, flat=True)}
+        outside = apps.get_model(label)._default_manager.exclude(pk__in=expected.values("pk"))
+        # every name the role may not see, searched for by name: nothing comes back
+        for name in list(outside.values_list("name", flat=True).distinct()[:5]):
+            r = client.get(url, {"q": name})
+            got = {i["value"] for i in r.json()["results"]}
+            if got - want:
+                wrong.append(f"{role} {url}?q={name}: offered {sorted(got - want)} outside its scope")
+        r = client.get(url)
+        if r.status_code != 200:
+            wrong.append(f"{role} {url}: {r.status_code}")
+            continue
+        data = r.json()
+        got = {i["value"] for i in data["results"]}
+        if got - want:
+            wrong.append(f"{role} {url}: offered {sorted(got - want)} outside its scope")
+        if want and not got:
+            wrong.append(f"{role} {url}: offered nothing, {len(want)} in scope")
+        if not data["more"] and got != want:
+            wrong.append(f"{role} {url}: offered {len(got)} of {len(want)} without saying there are more")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_picker_search_finds_by_name_and_code(world, db):
+    from envbureau.core.models import Jurisdiction
+
+    client, _user = client_for(world, "admin")
+    r = client.get("/pick/jurisdictions/", {"q": "东华门"}).json()
+    assert [i["value"] for i in r["results"]] == ["110101001000"]
+    assert r["results"][0]["label"] == "东华门街道" and r["results"][0]["hint"] == "东城区"
+    r = client.get("/pick/jurisdictions/", {"q": "110102"}).json()
+    assert [i["label"] for i in r["results"]] == ["西城区"]
+    # tree order with depth: a district sits one level under the city
+    r = client.get("/pick/jurisdictions/").json()
+    by_code = {i["value"]: i for i in r["results"]}
+    city = Jurisdiction.objects.get(parent__isnull=True)
+    assert by_code[city.code]["depth"] + 1 == by_code["110101"]["depth"]
+    dong, _ = client_for(world, "dongcheng")
+    assert dong.get("/pick/jurisdictions/", {"q": "西城"}).json()["results"] == []
+    assert client_for(world, "anonymous")[0].get("/pick/jurisdictions/").status_code == 302
+
+
+def test_picker_filters_never_mean_all(world, db):
+    """A filter value outside the scope or unknown lists nothing and says why, without naming the object;
+    a name typed without choosing is resolved in scope."""
+    from envbureau.complaints.models import Complaint
+    from envbureau.sources.models import Enterprise
+
+    dong, _ = client_for(world, "dongcheng")
+    far = Enterprise.objects.exclude(jurisdiction__path__contains="/110101/").first()
+    for url in ("/ledger/problems/", "/complaints/"):
+        html = dong.get(url, {"enterprise_id": far.pk}).content.decode()
+        assert "未找到企业" in html, url
+        assert far.name not in html, url  # the picker box must not reveal the name behind an id
+        assert "没有记录" in html or "暂无" in html, url
+    html = dong.get("/sources/alarms/", {"jurisdiction": "110102"}).content.decode()
+    assert "未找到区划“110102”" in html
+    html = dong.get("/sources/points/", {"enterprise": "没有这家企业"}).content.decode()
+    assert "未找到企业“没有这家企业”" in html
+    # an invalid value is not dropped either (django-filter would otherwise list everything)
+    admin, _ = client_for(world, "admin")
+    r = admin.get("/enforcement/inspections/", {"year": "abc"})
+    assert r.status_code == 200 and "没有记录" in r.content.decode()
+    # a district name typed without choosing: resolved, the box shows it and the hidden input holds its code
+    html = admin.get("/complaints/", {"jurisdiction": "东城区"}).content.decode()
+    assert "未找到" not in html
+    assert 'name="jurisdiction" value="110101"' in html
+    n_dong = Complaint.objects.filter(jurisdiction__path__contains="/110101/").count()
+    n_all = Complaint.objects.count()
+    if n_dong != n_all:  # the filter applied: the page does not list the city's complaints
+        html_all = admin.get("/complaints/").content.decode()
+        assert html != html_all
+    # a city-level code is accepted from a district officer (its lists stay within the district)
+    html = dong.get("/ledger/problems/", {"jurisdiction": "110000"}).content.decode()
+    assert "未找到" not in html
+
+
+def test_no_filter_asks_for_ids_or_codes():
+    """Enterprises, points and areas are chosen by name: no filter label asks for an id or a code."""
+    import importlib
+
+    import django_filters as df
+
+    asked = []
+    for app in ("core", "quality", "sources", "ledger", "complaints", "enforcement"):
+        mod = importlib.import_module(f"envbureau.{app}.filters")
+        for obj in vars(mod).values():
+            if isinstance(obj, type) and issubclass(obj, df.FilterSet) and obj.__module__ == mod.__name__:
+                for name, f in obj.base_filters.items():
+                    label = str(f.label or "")
+                    if any(w in label for w in ("企业ID", "监测点ID", "区划代码", "属地代码")):
+                        asked.append(f"{obj.__name__}.{name}: {label}")
+    assert not asked, asked

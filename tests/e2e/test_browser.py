@@ -240,3 +240,27 @@ def test_field_pages_fit_a_phone(browser, site):
         too_wide.append(overflow(page, label))
     too_wide = [t for t in too_wide if t]
     assert not too_wide, "\n".join(too_wide)
+
+
+def test_type_ahead_picker_offers_names_in_scope(browser, site):
+    """A district officer filters by area by typing its name: the list offers the district's streets only,
+    choosing one puts its code in the query, and a name outside the district is not offered."""
+    page = browser.new_page()
+    seen, foreign = watch(page, site)
+    sign_in(page, site, "dongcheng")
+    page.goto(f"{site}/admin-area/jurisdictions/")
+    box = page.locator(".eb-picker-text").first
+    box.fill("西城")
+    page.wait_for_selector(".eb-picker-menu.show >> text=无匹配结果")
+    menu = page.locator(".eb-picker-menu.show")
+    assert menu.get_by_text("西城区").count() == 0
+    box.fill("东华")
+    page.wait_for_selector(".eb-picker-menu.show .dropdown-item >> text=东华门街道")
+    assert menu.locator(".dropdown-item").count() == 1
+    menu.locator(".dropdown-item").filter(has_text="东华门街道").click()
+    assert box.input_value() == "东华门街道"
+    page.locator("form.eb-filter button.btn-primary").click()
+    page.wait_for_url("**within=110101001000**")
+    assert page.locator(".eb-picker-text").first.input_value() == "东华门街道"
+    page.screenshot(path=str(SHOTS / "picker-zh.png"), full_page=True)
+    assert not foreign, f"requests to other hosts: {foreign}"

@@ -6,6 +6,7 @@ import django_filters as df
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from envbureau.core.filters import ScopedFilterSet, picker_filter
 from envbureau.core.models import Jurisdiction
 
 from .choices import OPEN_STATES, Category, Channel, Finding, State, Track
@@ -16,20 +17,20 @@ def _day_start(d: dt.date):
     return dt.datetime.combine(d, dt.time.min).replace(tzinfo=timezone.get_current_timezone())
 
 
-class ComplaintFilter(df.FilterSet):
+class ComplaintFilter(ScopedFilterSet):
     state = df.ChoiceFilter(label=_("状态"), choices=State.choices)
     channel = df.ChoiceFilter(label=_("渠道"), choices=Channel.choices)
     track = df.ChoiceFilter(label=_("办理类别"), choices=Track.choices)
     category = df.ChoiceFilter(label=_("污染类型"), choices=Category.choices)
     finding = df.ChoiceFilter(label=_("是否属实"), choices=Finding.choices)
-    jurisdiction = df.CharFilter(label=_("属地代码"), method="filter_jurisdiction",
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="filter_jurisdiction",
                                  help_text=_("含下级区划"))
     since = df.DateFilter(label=_("收件起"), method="filter_since")
     until = df.DateFilter(label=_("收件止"), method="filter_until")
     open = df.BooleanFilter(label=_("未办结"), method="filter_open")
     overdue = df.BooleanFilter(label=_("已超期"), method="filter_overdue")
     is_repeat = df.BooleanFilter(label=_("重复件"))
-    enterprise_id = df.NumberFilter(label=_("企业ID"))
+    enterprise_id = picker_filter("enterprise", _("被举报企业"))
     batch = df.CharFilter(label=_("督察批次"), lookup_expr="icontains")
 
     class Meta:

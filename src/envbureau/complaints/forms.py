@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.models import Jurisdiction
+from envbureau.core.pickers import PickerWidget
 
 from .choices import Category, Finding, Satisfaction, SubCategory
 from .models import Complaint, DeadlineRule
@@ -19,11 +20,13 @@ class ComplaintForm(forms.ModelForm):
                   "jurisdiction", "enterprise_id", "enterprise_name", "batch", "external_ref", "is_key",
                   "received_at", *IDENTITY]
         widgets = {"content": forms.Textarea(attrs={"rows": 4}),
-                   "received_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+                   "received_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                   "enterprise_id": PickerWidget("enterprise")}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].required = False
+        self.fields["enterprise_id"].widget.user = user
         self.fields["jurisdiction"].help_text = _("填写经纬度且已配置街道边界时自动确定;否则请选择街道/区县")
         if user is not None:
             from envbureau.core.scoping import allowed_jurisdictions

@@ -37,3 +37,6 @@ class CoreConfig(AppConfig):
         post_save.connect(deadlines.invalidate_calendar, sender=CalendarDay, dispatch_uid="eb_calendar_save")
         post_delete.connect(deadlines.invalidate_calendar, sender=CalendarDay, dispatch_uid="eb_calendar_del")
         nav.register("system", _("接口文档"), "api-docs", None, 80)
+        from . import pickers
+
+        pickers.register_core()

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Department, Jurisdiction, Role, RoleAssignment, User
 from .permissions import all_permission_codes
+from .pickers import PickerWidget
 
 
 class JurisdictionForm(forms.ModelForm):
@@ -91,7 +92,7 @@ class RoleAssignmentForm(forms.ModelForm):
     class Meta:
         model = RoleAssignment
         fields = ["user", "role", "jurisdiction", "departments", "enterprise_id"]
-        widgets = {"departments": forms.CheckboxSelectMultiple}
+        widgets = {"departments": forms.CheckboxSelectMultiple, "enterprise_id": PickerWidget("enterprise")}
 
 
 class ImportUploadForm(forms.Form):
@@ -106,7 +107,7 @@ class AssignRoleForm(forms.ModelForm):
     class Meta:
         model = RoleAssignment
         fields = ["role", "jurisdiction", "departments", "enterprise_id"]
-        widgets = {"departments": forms.CheckboxSelectMultiple}
+        widgets = {"departments": forms.CheckboxSelectMultiple, "enterprise_id": PickerWidget("enterprise")}
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,6 +123,7 @@ class AssignRoleForm(forms.ModelForm):
         for name in ("role", "jurisdiction"):
             self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["enterprise_id"].widget.attrs["class"] = "form-control"
+        self.fields["enterprise_id"].widget.user = actor
         self.fields["departments"].widget.attrs["class"] = "form-check-input"
 
 

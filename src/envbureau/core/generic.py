@@ -108,6 +108,9 @@ class Crud:
                     fld.queryset = restrict(qs, user, "view")
         if getattr(getattr(form, "instance", None), "pk", None) is None:
             preselect_only_choice(form)
+        from .pickers import bind_user
+
+        bind_user(form, user)  # type-ahead boxes look names up in the user's scope
 
 
 def preselect_only_choice(form):

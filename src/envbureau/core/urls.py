@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import kit_views, views
+from . import kit_views, pickers, views
 from .documents import views as document_views
 from .filters import JurisdictionFilter, RoleAssignmentFilter, UserFilter
 from .forms import (
@@ -62,6 +62,7 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", kit_views.notification_read, name="notification-read"),
     path("notifications/read-all/", kit_views.notifications_read_all, name="notifications-read-all"),
     path("healthz", views.healthz, name="healthz"),
+    path("pick/jurisdictions/", pickers.picker_view("jurisdiction"), name="pick-jurisdictions"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -4,6 +4,7 @@ links to the list filtered exactly as it was counted."""
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
+from envbureau.core.filters import ScopedFilterSet, picker_filter
 from envbureau.core.params import YEARS
 
 from .choices import (
@@ -35,13 +36,13 @@ def _path(code):
     return j.path if j else None  # (a NUL sentinel made PostgreSQL refuse the query: 500)
 
 
-class InspectionFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+class InspectionFilter(ScopedFilterSet):
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
     year = df.NumberFilter(label=_("检查年度"), method="f_year", min_value=YEARS[0], max_value=YEARS[1])
     source = df.ChoiceFilter(label=_("来源"), choices=InspectionSource.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=InspectionState.choices)
     result = df.ChoiceFilter(label=_("结果"), choices=InspectionResult.choices)
-    enterprise_id = df.NumberFilter(label=_("企业ID"))
+    enterprise_id = picker_filter("enterprise", _("企业"))
     draw = df.NumberFilter(label=_("抽取ID"))
 
     class Meta:
@@ -55,8 +56,8 @@ class InspectionFilter(df.FilterSet):
         return qs.filter(inspected_on__year=int(value)) if value else qs
 
 
-class CaseFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+class CaseFilter(ScopedFilterSet):
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
     filed_year = df.NumberFilter(label=_("立案年度"), method="f_filed", min_value=YEARS[0], max_value=YEARS[1])
     decided_year = df.NumberFilter(label=_("决定年度"), method="f_decided", min_value=YEARS[0], max_value=YEARS[1])
     transferred_year = df.NumberFilter(label=_("移送年度"), method="f_transferred", min_value=YEARS[0], max_value=YEARS[1])
@@ -64,7 +65,7 @@ class CaseFilter(df.FilterSet):
                                     choices=[("penalty", _("处罚")), ("no_penalty", _("不予处罚"))])
     outcome = df.ChoiceFilter(label=_("处理结果(明细)"), choices=Outcome.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=CaseState.choices)
-    enterprise_id = df.NumberFilter(label=_("企业ID"))
+    enterprise_id = picker_filter("enterprise", _("企业"))
 
     class Meta:
         model = Case

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from envbureau.core.pickers import PickerWidget
+
 from .models import DrawPlan, InspectionItem, Inspector, PoolEnterprise, Recusal
 
 
@@ -15,7 +17,7 @@ class PoolForm(forms.ModelForm):
         model = PoolEnterprise
         fields = ["enterprise_id", "name", "credit_code", "jurisdiction", "supervision_class", "special_reason",
                   "positive_list", "positive_until", "cap_exempt", "excluded"]
-        widgets = {"positive_until": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"positive_until": forms.DateInput(attrs={"type": "date"}), "enterprise_id": PickerWidget("enterprise")}
 
 
 class InspectorForm(forms.ModelForm):

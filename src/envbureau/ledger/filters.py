@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from envbureau.core.filters import ScopedFilterSet, picker_filter
 from envbureau.core.models import Jurisdiction
 
 from .choices import Category, Source, State
@@ -16,18 +17,18 @@ from .models import Problem, overdue_q
 CODE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
-class ProblemFilter(df.FilterSet):
+class ProblemFilter(ScopedFilterSet):
     q = df.CharFilter(label=_("关键词"), method="filter_q")
     source = df.ChoiceFilter(label=_("来源"), choices=Source.choices)
     category = df.ChoiceFilter(label=_("类型"), choices=Category.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=State.choices)
     batch = df.CharFilter(label=_("批次"), method="filter_batch")
     unit = df.CharFilter(label=_("责任单位"), method="filter_unit")
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="filter_jurisdiction")
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="filter_jurisdiction")
     since = df.DateFilter(label=_("交办日期起"), method="filter_since")
     until = df.DateFilter(label=_("交办日期止"), method="filter_until")
     overdue = df.BooleanFilter(label=_("逾期"), method="filter_overdue")
-    enterprise_id = df.NumberFilter(label=_("企业ID"))
+    enterprise_id = picker_filter("enterprise", _("企业"))
 
     class Meta:
         model = Problem

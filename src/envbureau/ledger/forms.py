@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.choices import JurisdictionLevel
 from envbureau.core.models import Jurisdiction, Role
+from envbureau.core.pickers import PickerWidget
 
 from .choices import Verb
 from .models import Problem, SignOffChain, SignOffStep
@@ -54,6 +55,7 @@ class ProblemForm(forms.ModelForm):
             "measures": forms.Textarea(attrs={"rows": 3}),
             "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "enterprise_id": PickerWidget("enterprise"),
         }
 
     def __init__(self, *args, user=None, **kwargs):
@@ -67,6 +69,7 @@ class ProblemForm(forms.ModelForm):
             self.fields["jurisdiction"].queryset = Jurisdiction.objects.order_by("path")
         if self.instance.pk:
             self.fields.pop("files")
+        self.fields["enterprise_id"].widget.user = user
         for f in self.fields.values():
             css = "form-check-input" if isinstance(f.widget, forms.CheckboxInput) else "form-control form-control-sm"
             if isinstance(f.widget, forms.Select):

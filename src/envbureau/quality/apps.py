@@ -11,8 +11,9 @@ class QualityConfig(AppConfig):
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 
-        from . import demo_step, importers, signals, workflows  # noqa: F401  (importers, demo, signals, loops)
+        from . import demo_step, importers, pickers, signals, workflows  # noqa: F401  (importers, demo, signals, loops)
 
+        pickers.register_all()
         register_permissions("quality", _("环境质量"), {"handle": _("处理预警(确认/关闭)")})
         from envbureau.core.views import HOME_CARDS
 

@@ -1,13 +1,15 @@
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
+from envbureau.core.filters import ScopedFilterSet, picker_filter
+
 from .choices import WarningKind, WarningState
 from .models import AirStation, DrinkingWaterSource, NoiseStation, Target, Warning, WaterSection
 
 
-class _SiteFilter(df.FilterSet):
+class _SiteFilter(ScopedFilterSet):
     name = df.CharFilter(label=_("名称"), lookup_expr="icontains")
-    jurisdiction_code = df.CharFilter(label=_("区划代码"), method="filter_within")
+    jurisdiction_code = picker_filter("jurisdiction", _("所属区划"), method="filter_within")
     commissioned_from = df.DateFilter(label=_("建成投运日期自"), field_name="commissioned_on", lookup_expr="gte")
     commissioned_to = df.DateFilter(label=_("建成投运日期至"), field_name="commissioned_on", lookup_expr="lte")
 
@@ -44,16 +46,16 @@ class NoiseStationFilter(_SiteFilter):
         fields = ["name", "zone"]
 
 
-class TargetFilter(df.FilterSet):
+class TargetFilter(ScopedFilterSet):
     class Meta:
         model = Target
         fields = ["year", "indicator"]
 
 
-class WarningFilter(df.FilterSet):
+class WarningFilter(ScopedFilterSet):
     kind = df.ChoiceFilter(label=_("类型"), choices=WarningKind.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=WarningState.choices)
-    jurisdiction_code = df.CharFilter(label=_("区划代码"), method="filter_within")
+    jurisdiction_code = picker_filter("jurisdiction", _("所属区划"), method="filter_within")
 
     class Meta:
         model = Warning

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from envbureau.core.pickers import PickerWidget
+
 from .choices import POLLUTANT_LABELS, POLLUTANTS
 from .models import (
     AirStation,
@@ -35,6 +37,7 @@ class DrinkingWaterSourceForm(forms.ModelForm):
         model = DrinkingWaterSource
         fields = ["code", "name", "source_type", "level", "section", "jurisdiction", "longitude", "latitude", "commissioned_on", "active",
                   "note"]
+        widgets = {"section": PickerWidget("section")}
 
 
 class NoiseStationForm(forms.ModelForm):
@@ -56,7 +59,7 @@ class AirThresholdForm(forms.ModelForm):
 
 
 class ReviewForm(forms.Form):
-    station = forms.ModelChoiceField(label=_("站点"), queryset=AirStation.objects.all())
+    station = forms.ModelChoiceField(label=_("站点"), queryset=AirStation.objects.all(), widget=PickerWidget("station"))
     start = forms.DateTimeField(label=_("开始时间(含,时段开始)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     end = forms.DateTimeField(label=_("结束时间(含)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     pollutants = forms.MultipleChoiceField(label=_("污染物"), choices=[(p, POLLUTANT_LABELS[p]) for p in POLLUTANTS],

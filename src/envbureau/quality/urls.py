@@ -2,6 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.generic import Crud
+from envbureau.core.pickers import picker_view
 
 from . import views, water_views
 from .filters import (
@@ -82,6 +83,8 @@ networks = Crud(StationNetwork, form_class=StationNetworkForm, url_prefix="netwo
                          (lambda n: n.validity_text, _("有效期")), ("basis", _("依据"))])
 
 urlpatterns = [
+    path("pick/stations/", picker_view("station"), name="pick-stations"),
+    path("pick/sections/", picker_view("section"), name="pick-sections"),
     path("", views.air_dashboard, name="air-dashboard"),
     path("assessment/", views.assessment_page, name="assessment"),
     path("rankings/", views.rankings, name="rankings"),

@@ -808,7 +808,7 @@ def warnings_list(request):
     from .filters import WarningFilter
 
     qs = restrict(Warning.objects.all(), request.user, "view").select_related("jurisdiction")
-    f = WarningFilter(request.GET, queryset=qs)
+    f = WarningFilter(request.GET, queryset=qs, request=request)
     header = ["类型", "状态", "区划", "对象", "项目", "首次出现", "最近出现", "次数", "说明"]
     items = list(f.qs[:500])
     if request.GET.get("export"):
@@ -859,6 +859,7 @@ def reviews(request):
     may_change = has_perm(request.user, "quality.change")
     form = ReviewForm(request.POST or None)
     form.fields["station"].queryset = restrict(AirStation.objects.all(), request.user, "change" if may_change else "view")
+    form.fields["station"].widget.user = request.user
     if request.method == "POST":
         if not may_change:
             raise PermissionDenied

@@ -11,8 +11,9 @@ class SourcesConfig(AppConfig):
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 
-        from . import demo, importers, workflows  # noqa: F401  (registers importers, the demo step, the loops)
+        from . import demo, importers, pickers, workflows  # noqa: F401  (registers importers, the demo step, the loops)
 
+        pickers.register_all()
         register_permissions("sources", _("污染源与在线监控"), {
             "declare": _("提交异常申报"),
             "approve_declaration": _("审核异常申报"),

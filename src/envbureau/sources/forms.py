@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from envbureau.core.pickers import PickerWidget
+
 from .models import CRC_DIALECT_CHOICES, Declaration, Enterprise, MonitoringPoint, Outlet, PollutantLimit
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -18,6 +20,7 @@ class OutletForm(forms.ModelForm):
     class Meta:
         model = Outlet
         fields = ["enterprise", "code", "name", "kind", "longitude", "latitude", "destination"]
+        widgets = {"enterprise": PickerWidget("enterprise")}
 
 
 class PointForm(forms.ModelForm):
@@ -36,6 +39,7 @@ class LimitForm(forms.ModelForm):
     class Meta:
         model = PollutantLimit
         fields = ["point", "factor", "unit", "period", "limit_value", "lower_limit", "on_converted", "standard"]
+        widgets = {"point": PickerWidget("point")}
 
 
 class DeclarationForm(forms.ModelForm):

@@ -2,6 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.generic import Crud
+from envbureau.core.pickers import picker_view
 
 from . import views
 from .choices import factor_label
@@ -34,6 +35,8 @@ limits = Crud(PollutantLimit, form_class=LimitForm, filterset_class=LimitFilter,
                        ("unit", _("单位")), ("on_converted", _("折算")), ("standard", _("执行标准"))])
 
 urlpatterns = [
+    path("pick/enterprises/", picker_view("enterprise"), name="pick-enterprises"),
+    path("pick/points/", picker_view("point"), name="pick-points"),
     # the dossier and the point page take the place of the generic detail pages
     path("enterprises/<int:pk>/", views.dossier, name="dossier"),
     path("points/<int:pk>/", views.point_page, name="point-page"),

@@ -50,3 +50,14 @@ def import_summary(saved):
     from envbureau.core.humanize import import_summary as summary
 
     return summary(saved)
+
+
+@register.simple_tag(takes_context=True)
+def picker(context, kind, name, value="", element_id=""):
+    """A type-ahead picker outside a form class: {% picker "jurisdiction" "jurisdiction" code %}."""
+    from envbureau.core.pickers import PickerWidget
+
+    w = PickerWidget(kind, attrs={"class": "form-control form-control-sm", "id": element_id or f"id_{name}"})
+    request = context.get("request")
+    w.user = getattr(request, "user", None)
+    return w.render(name, value)
