@@ -92,14 +92,14 @@ class CaseFilter(ScopedFilterSet):
         return qs
 
 
-class MeasureFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+class MeasureFilter(ScopedFilterSet):
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
     year = df.NumberFilter(label=_("决定年度"), method="f_year", min_value=YEARS[0], max_value=YEARS[1])
     kind = df.ChoiceFilter(label=_("措施类型"), choices=MeasureKind.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=MeasureState.choices)
     recheck_result = df.ChoiceFilter(label=_("复查结果"), choices=RecheckResult.choices)
     case = df.NumberFilter(label=_("案件ID"))
-    enterprise_id = df.NumberFilter(label=_("企业ID"))
+    enterprise_id = picker_filter("enterprise", _("企业"))
 
     class Meta:
         model = Measure
