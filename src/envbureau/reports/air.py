@@ -48,6 +48,23 @@ def has_data(j, period) -> bool:
     return CityDaily.objects.filter(jurisdiction=j, date__gte=period.start, date__lte=period.end).exists()
 
 
+def unit_table(units, period) -> list[dict]:
+    """Each unit's assessment (`summary`), its change on the same period last year (`changes`, from the
+    printed values) and its competition rank by the composite index (lower is better), in rank order."""
+    ids = [u.pk for u in units]
+    yoy_p = period.shifted_year(-1)
+    pa, pb = A.assess_many(ids, period), A.assess_many(ids, yoy_p)
+    table = []
+    for i, u in enumerate(units):
+        c, base = A.summary(pa, i, period, u), A.summary(pb, i, yoy_p, u)
+        table.append({"unit": u, "c": c, "ch": A.changes(c, base, "reported") if base["valid_days"] else None})
+    ranks = A.competition_rank([t["c"]["composite_index"] for t in table], "lower")
+    for t, rk in zip(table, ranks):
+        t["rank"] = rk
+    table.sort(key=lambda t: (t["rank"] is None, t["rank"] or 0, t["unit"].path))
+    return table
+
+
 def _link(j, period, key="") -> str:
     q = urlencode({"j": j.code, "from": period.start.isoformat(), "to": period.end.isoformat(), "basis": "reported"})
     return reverse("quality:assessment") + "?" + q + (f"#{key}" if key else "")
@@ -108,17 +125,7 @@ def build(user, j, kind: str, period) -> Built:
     cur_all = [{"unit": j, "c": r, "ch": yoy or None}]
     if units:
         b.heading(f"二、各{unit_word}环境空气质量状况")
-        ids = [u.pk for u in units]
-        yoy_p = period.shifted_year(-1)
-        pa, pb = A.assess_many(ids, period), A.assess_many(ids, yoy_p)
-        table = []
-        for i, u in enumerate(units):
-            c, base = A.summary(pa, i, period, u), A.summary(pb, i, yoy_p, u)
-            table.append({"unit": u, "c": c, "ch": A.changes(c, base, "reported") if base["valid_days"] else None})
-        ranks = A.competition_rank([t["c"]["composite_index"] for t in table], "lower")
-        for t, rk in zip(table, ranks):
-            t["rank"] = rk
-        table.sort(key=lambda t: (t["rank"] is None, t["rank"] or 0, t["unit"].path))
+        table = unit_table(units, period)
         cur_all = table + cur_all
         ranked = [t for t in table if t["rank"] is not None]
         pm = [t["c"]["pm25_mean"] for t in table if t["c"]["pm25_mean"] is not None]

@@ -36,14 +36,14 @@ def _heading(doc, text):
     r.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "黑体")
 
 
-def _table(doc, header, cells, total=None):
+def _table(doc, header, cells, total=None, var="rows"):
     """Header row, the repeated row (between the {%tr %} rows), and an optional fixed last row."""
     t = doc.add_table(rows=1, cols=len(header))
     t.style = "Table Grid"
     for c, h in zip(t.rows[0].cells, header):
         c.text = h
     row = t.add_row().cells
-    row[0].text = "{%tr for r in rows %}"
+    row[0].text = "{%%tr for r in %s %%}" % var
     row = t.add_row().cells
     for c, name in zip(row, cells):
         c.text = "{{ r.%s }}" % name
@@ -85,9 +85,108 @@ def air_bulletin():
     return doc
 
 
-TEMPLATES = {"air_bulletin.docx": air_bulletin}
+def water_report():
+    doc = _doc()
+    _heading(doc, "一、监测情况")
+    doc.add_paragraph("{{ monitoring }}")
+    _heading(doc, "二、总体状况")
+    doc.add_paragraph("{{ overall }}")
+    doc.add_paragraph("{{ failing }}")
+    doc.add_paragraph("{{ chart_classes }}")
+    _heading(doc, "三、各断面水质")
+    doc.add_paragraph("表1 {{ period_label }}各断面水质监测结果")
+    _table(doc, ["断面名称", "所属河流", "断面级别", "水质目标", "实测水质类别", "上年同期类别", "同比水质变化", "是否达标",
+                 "主要污染指标"], ["name", "river", "level", "target", "class", "last_year", "change", "meets", "pollutants"])
+    doc.add_paragraph("{%p if drinking %}")
+    _heading(doc, "四、集中式饮用水水源地")
+    doc.add_paragraph("{{ drinking }}")
+    doc.add_paragraph("{%p endif %}")
+    _heading(doc, "说明")
+    doc.add_paragraph("{{ notes }}")
+    _closing(doc)
+    return doc
+
+
+def ranking_notice():
+    doc = _doc()
+    doc.add_paragraph("{{ opening }}")
+    _heading(doc, "一、排名情况")
+    doc.add_paragraph("{{ order }}")
+    doc.add_paragraph("{{ ends }}")
+    _heading(doc, "二、变化程度排名")
+    doc.add_paragraph("{{ change }}")
+    _closing(doc)
+    _heading(doc, "附件 {{ period_label }}各{{ unit_word }}环境空气质量排名表")
+    _table(doc, ["综合排名", "名称", "综合指数", "综合指数变化率(%)", "变化程度排名", "PM2.5浓度(μg/m³)", "优良天数比率(%)"],
+           ["rank", "name", "ci", "ci_yoy", "change_rank", "pm25", "good_ratio"])
+    _heading(doc, "说明")
+    doc.add_paragraph("{{ notes }}")
+    return doc
+
+
+def rectification():
+    doc = _doc()
+    _heading(doc, "一、总体情况")
+    doc.add_paragraph("{{ overall }}")
+    doc.add_paragraph("{{ schedule }}")
+    doc.add_paragraph("{{ this_period }}")
+    cols = ["问题数", "完成整改", "完成率(%)", "已销号", "销号率(%)", "逾期"]
+    names = ["name", "total", "done", "done_rate", "closed", "closure_rate", "overdue"]
+    _heading(doc, "二、按问题来源")
+    _table(doc, ["问题来源", *cols], names, var="by_source")
+    _heading(doc, "三、各区进展")
+    _table(doc, ["属地", *cols], names, var="by_district")
+    doc.add_paragraph("{{ chart_districts }}")
+    _heading(doc, "四、督察批次")
+    _table(doc, ["批次", *cols], names, var="by_batch")
+    _heading(doc, "说明")
+    doc.add_paragraph("{{ notes }}")
+    _closing(doc)
+    return doc
+
+
+def complaint_analysis():
+    doc = _doc()
+    _heading(doc, "一、总体情况")
+    doc.add_paragraph("{{ overall }}")
+    cols = ["收件数", "占比", "同比", "办结数", "办结率"]
+    names = ["name", "received", "share", "yoy", "completed", "completion_rate"]
+    _heading(doc, "二、举报渠道")
+    _table(doc, ["渠道", *cols], names, var="by_channel")
+    _heading(doc, "三、污染类型")
+    _table(doc, ["污染类型", *cols], names, var="by_category")
+    doc.add_paragraph("{{ chart_categories }}")
+    _heading(doc, "四、各区情况")
+    _table(doc, ["属地", *cols], names, var="by_district")
+    _heading(doc, "五、督察交办信访件")
+    doc.add_paragraph("{{ oversight }}")
+    _heading(doc, "说明")
+    doc.add_paragraph("{{ notes }}")
+    _closing(doc)
+    return doc
+
+
+def work_summary():
+    doc = _doc()
+    _heading(doc, "一、环境质量")
+    doc.add_paragraph("{{ quality }}")
+    _heading(doc, "二、污染源监管与执法")
+    doc.add_paragraph("{{ enforcement }}")
+    _heading(doc, "三、督察整改与信访")
+    doc.add_paragraph("{{ loops }}")
+    doc.add_paragraph("{{ notes }}")
+    _closing(doc)
+    return doc
+
+
+TEMPLATES = {"work_summary.docx": work_summary, "complaint_analysis.docx": complaint_analysis, "air_bulletin.docx": air_bulletin, "water_report.docx": water_report, "ranking_notice.docx": ranking_notice,
+             "rectification.docx": rectification}
 
 if __name__ == "__main__":
+    import sys
+
     for name, make in TEMPLATES.items():
+        if len(sys.argv) > 1 and name not in sys.argv[1:]:
+            continue  # only the named ones (a rewrite changes the bytes of an unchanged template)
         make().save(HERE / name)
         print("wrote", HERE / name)
