@@ -166,6 +166,9 @@ class Task(models.Model):
             models.Index(fields=["is_open", "enterprise_id", "permission"], name="core_task_ent_idx"),
             models.Index(fields=["is_open", "permission", "due_date"], name="core_task_perm_idx"),
             models.Index(fields=["is_open", "due_date"], name="core_task_due_idx"),
+            # the few rows that are not their step's lead (a second responsible unit): notify._repeats
+            models.Index(fields=["model", "object_id", "state"], condition=Q(is_open=True, lead=False),
+                         name="core_task_follow_idx"),
         ]
 
     def __str__(self):

@@ -32,6 +32,8 @@ def tasks_page(request):
     if request.GET.get("overdue") == "1":
         qs = qs.filter(due_date__lt=timezone.localdate())
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    if not module and request.GET.get("overdue") != "1":
+        request.user._eb_task_count = page.paginator.count  # the top-bar badge: same count, not a second query
     from .workflow import REGISTRY
 
     modules = [(m, MODULE_LABELS.get(m, m)) for m in sorted({w.module for w in REGISTRY.values()})]

@@ -13,7 +13,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,14 +79,38 @@ def tasks_for(user, open_only: bool = True):
     q = tasks_q(user)
     if not open_only:  # the branches carry is_open=True so each one is an index lookup; lift it here
         q = _without_open(q)
-    # One item per object and step: a row that is not its step's lead drops out when an earlier row of the
-    # same step already reaches the user (a member of two responsible units; a unit member who also holds
-    # the permission). Lead rows never run the sub-query.
-    earlier = Task.objects.filter(q, model=OuterRef("model"), object_id=OuterRef("object_id"),
-                                  state=OuterRef("state"), is_open=OuterRef("is_open"), id__lt=OuterRef("id"))
-    qs = Task.objects.filter(q).filter(Q(lead=True) | ~Exists(earlier))
+    qs = Task.objects.filter(q)
+    hidden = _repeats(q)
+    if hidden:
+        qs = qs.exclude(pk__in=hidden)
     # Undated tasks last on every engine (PostgreSQL's ascending index order already puts NULLs last).
     return qs.order_by(F("due_date").asc(nulls_last=True), "id")
+
+
+def _repeats(q) -> list[int]:
+    """One item per object and step: the open rows that are not their step's lead and that the user reaches
+    through an earlier row of the same step too (a member of two responsible units; a unit member who also
+    holds the permission). Follower rows are few and have their own partial index, so this costs two small
+    queries (the main query stays a plain index lookup per branch)."""
+    from .models import Task
+
+    # Driven from the followers' partial index (pk IN …), never from the user's (large) reach.
+    open_followers = Task.objects.filter(is_open=True, lead=False).values("pk")
+    followers = list(Task.objects.filter(q).filter(pk__in=open_followers)
+                     .values_list("model", "object_id", "state").distinct())
+    if not followers:
+        return []
+    same_step = Q(pk__in=[])
+    for model, object_id, state in followers:
+        same_step |= Q(model=model, object_id=object_id, state=state)
+    first, hidden = {}, []
+    for pk, *step in (Task.objects.filter(q).filter(same_step, is_open=True).order_by("id")
+                      .values_list("pk", "model", "object_id", "state")):
+        if tuple(step) in first:
+            hidden.append(pk)
+        else:
+            first[tuple(step)] = pk
+    return hidden
 
 
 def task_count(user) -> int:
