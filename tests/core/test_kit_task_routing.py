@@ -14,18 +14,13 @@ from envbureau.core import workflow as wf
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
-# Who the demo has, with the roles the apps' demo steps add (complaints/demo.py, ledger/demo.py,
-# enforcement/demo.py): name -> (role code, jurisdiction code or None, department codes)
-DEMO_PEOPLE = {
-    "leader": ("leader", None, []),
-    "air_staff": ("staff", None, ["air", "water", "monitoring"]),
-    "enforcement": ("staff", None, ["enforcement", "oversight"]),
-    "petition": ("staff", None, ["petition"]),
-    "dongcheng": ("officer", "110101", []),
-    "donghuamen": ("officer", "110101001000", []),
-    "petition+office": ("complaints_office", None, []),
-    "oversight": ("ledger_manager", None, []),
-    "enforcement_officer": ("enforcement_officer", None, ["enforcement"]),
+# Who the demo has: its department staff (core/demo_core.py), and one person per built-in role of
+# core/roles.py (the apps' demo steps hand those roles out: complaints_office to petition, ledger_manager to
+# oversight, enforcement_officer to enforcement, report_signer to leader …); officers sit in 东城区.
+DEPARTMENT_STAFF = {
+    "air_staff": ["air", "water", "monitoring"],
+    "enforcement": ["enforcement", "oversight"],
+    "petition": ["petition"],
 }
 
 
@@ -34,17 +29,18 @@ def demo_people(demo_core):
     from envbureau.core.models import Department, Jurisdiction, Role, RoleAssignment, User
     from envbureau.core.roles import DEFAULT_ROLES
 
+    out = {name: User.objects.get(username=name) for name in ("leader", "dongcheng", "donghuamen", *DEPARTMENT_STAFF)}
+    for name, depts in DEPARTMENT_STAFF.items():
+        assert set(out[name].assignments.get().departments.values_list("code", flat=True)) == set(depts)
     for code, name, kind, perms in DEFAULT_ROLES:
-        Role.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "permissions": perms})
-    out = {}
-    for name, (role, jcode, depts) in DEMO_PEOPLE.items():
-        username = name.split("+")[0]
-        u = User.objects.get_or_create(username=username, defaults={"display_name": username})[0]
-        if not u.assignments.filter(role__code=role).exists():
-            a = RoleAssignment.objects.create(user=u, role=Role.objects.get(code=role),
-                                              jurisdiction=Jurisdiction.objects.get(code=jcode) if jcode else None)
-            a.departments.set(Department.objects.filter(code__in=depts))
-        out[username] = u
+        if kind in ("admin", "enterprise"):
+            continue  # the platform admin is not a person tasks are for; enterprises get theirs by id
+        role = Role.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "permissions": perms})[0]
+        u = User.objects.create(username=f"role_{code}", display_name=name)
+        RoleAssignment.objects.create(user=u, role=role,
+                                      jurisdiction=Jurisdiction.objects.get(code="110101") if kind == "officer" else None)
+        out[f"role_{code}"] = u
+    assert Department.objects.exists()
     return out
 
 
