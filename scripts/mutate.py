@@ -60,7 +60,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
                     "tests/complaints/test_intake.py", "tests/complaints/test_complaints_rules.py"]),
     "sources.alarms": ([S + "sources/alarms.py"],
                        ["tests/sources/test_alarms.py", "tests/sources/test_alarm_lifecycle.py",
-                        "tests/sources/test_alarm_boundaries.py"]),
+                        "tests/sources/test_alarm_boundaries.py", "tests/sources/test_alarm_rules.py"]),
     "gateway": ([S + "gateway/store.py", S + "gateway/server.py"],
                 ["tests/gateway/test_storage.py", "tests/gateway/test_server.py", "tests/gateway/test_durability.py"]),
     "hj212.codec": ([S + "hj212/codec.py"], ["tests/hj212/"]),
