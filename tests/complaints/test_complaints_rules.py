@@ -50,6 +50,7 @@ def put_in_state(c, state):
         state=state, accepted_at=None if state in ("registered", "declined") else now,
         replied_at=now if state in ("replied", "visited", "reviewing", "closed") else None,
         finding="substantiated" if state not in ("registered", "accepted", "declined", "assigned") else "",
+        investigation="现场核实属实" if state not in ("registered", "accepted", "declined", "assigned") else "",
         review_level=1 if state == "reviewing" else 0)
     c.refresh_from_db()
     return c

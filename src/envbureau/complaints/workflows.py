@@ -70,8 +70,10 @@ COMPLAINT = wf.register(wf.Workflow(
           handler=s.h_approve_extension, after=s.after_extension_decided, button="outline-success"),
         T("refuse_extension", HANDLING, None, "complaints.extend_approve", EventKind.REFUSE_EXTENSION.label,
           handler=s.h_refuse_extension, after=s.after_extension_decided, button="outline-danger"),
+        # Replying issues the 答复意见书 (complaints/documents.py) on the reply's own timeline line.
         T("reply", (State.INVESTIGATED,), State.REPLIED, "complaints.reply", EventKind.REPLY.label,
-          params=("reply_text", "method"), handler=s.h_reply, after=s.after_refresh, button="success"),
+          params=("reply_text", "method"), handler=s.h_reply, after=s.after_refresh, button="success",
+          document="complaints.reply"),
         T("visit", (State.REPLIED,), State.VISITED, "complaints.visit", EventKind.VISIT.label,
           params=("satisfaction", "method", "fixed"), handler=s.h_visit, after=s.after_refresh),
         T("request_review", (State.REPLIED, State.VISITED, State.CLOSED), State.REVIEWING, "complaints.reply",

@@ -81,7 +81,9 @@ class Transition:
     """verb: from `sources` to `target` (None = stays); `permission` ("module.action", or alternatives
     "module.a|module.b": either one) in the object's scope; optionally only for `roles` (role codes) or at jurisdiction `level`; `required` data (fields or
     parameters that must be non-empty), `fields` copied from the data onto the object, other accepted
-    `params`; `note_required`/`evidence_required`; `document` the document type issued (core.documents);
+    `params`; `note_required`/`evidence_required`; `document` the kind of document (core.documents) the step issues:
+    apply fills it from the saved object inside the transaction (a missing required field refuses the step)
+    and links it on the step's timeline line;
     `handler(ctx)` does the domain part and may set ctx.target; `after(ctx)` runs once the event exists."""
 
     verb: str
@@ -409,6 +411,8 @@ def apply(user, obj, verb: str, *, note: str = "", files=(), **data):
         if ctx.target is not None:
             setattr(locked, wf.field, ctx.target)
         locked.save()
+        if t.document:
+            _issue(ctx)
         to = getattr(locked, wf.field)
         ctx.event = record_event(locked, user, verb, from_state=frm, to_state=to, note=note, step=ctx.step,
                                  data=ctx.event_data, attachments=ctx.attachments, documents=ctx.documents)
@@ -418,6 +422,17 @@ def apply(user, obj, verb: str, *, note: str = "", files=(), **data):
             sync_tasks(locked, user)
         _refresh(obj, locked)
         return locked
+
+
+def _issue(ctx: Context) -> None:
+    """The document the transition issues (core.documents), filled from the object as the step left it, on
+    the step's own timeline line. A required field still empty refuses the whole step, naming the field."""
+    from .documents import services as documents
+
+    doc = documents.issue(ctx.user, ctx.obj, ctx.transition.document, pdf=False, timeline=False)
+    ctx.documents.append(documents.timeline_link(doc))
+    ctx.event_data = {**ctx.event_data, "document_id": doc.pk}
+    documents.make_pdf_after_commit(doc)
 
 
 def _refresh(obj, fresh) -> None:

@@ -172,8 +172,10 @@ def _next_seq(doc_type: DocumentType, year: int) -> int:
     return DocumentCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
 
 
-def issue(user, obj, kind_code: str, values: dict | None = None, *, pdf: bool = True) -> IssuedDocument:
-    """Issue a document of `kind_code` from `obj` as `user` (None = trusted system path)."""
+def issue(user, obj, kind_code: str, values: dict | None = None, *, pdf: bool = True,
+          timeline: bool = True) -> IssuedDocument:
+    """Issue a document of `kind_code` from `obj` as `user` (None = trusted system path). `timeline=False`
+    when the caller puts it on a line of its own (a workflow transition that issues it: core.workflow.apply)."""
     kind = get_kind(kind_code)
     if kind is None or kind.model != model_label(obj):
         raise ValidationError({"kind": _("该对象不能签发此类文书:%(k)s") % {"k": kind_code}})
@@ -202,7 +204,8 @@ def issue(user, obj, kind_code: str, values: dict | None = None, *, pdf: bool = 
         doc.docx.save("document.docx", ContentFile(data), save=False)
         try:
             doc.save()
-            _on_timeline(doc, obj, user)
+            if timeline:
+                _on_timeline(doc, obj, user)
             document_issued.send(sender=DocumentKind, document=doc, obj=obj, user=user)
         except Exception:
             doc.docx.delete(save=False)  # nothing half-written: no file without its record
@@ -227,14 +230,29 @@ def _as_actor(user):
 
 def _on_timeline(doc: IssuedDocument, obj, user) -> None:
     """One line on the object's timeline (core.workflow), linking both files."""
-    from django.urls import reverse
-
     from ..workflow import record_event
 
     record_event(obj, user, "document", note=f"{doc.doc_type.name} {doc.number}", data={"document_id": doc.pk},
-                 documents=[{"id": doc.pk, "title": doc.doc_type.name, "number": doc.number,
-                             "url": reverse("core:document-download", args=[doc.pk, "docx"]),
-                             "pdf_url": reverse("core:document-download", args=[doc.pk, "pdf"])}])
+                 documents=[timeline_link(doc)])
+
+
+def timeline_link(doc: IssuedDocument) -> dict:
+    """How a timeline line links a document: its name, number and both files."""
+    from django.urls import reverse
+
+    return {"id": doc.pk, "title": doc.doc_type.name, "number": doc.number,
+            "url": reverse("core:document-download", args=[doc.pk, "docx"]),
+            "pdf_url": reverse("core:document-download", args=[doc.pk, "pdf"])}
+
+
+def make_pdf_after_commit(doc: IssuedDocument) -> None:
+    """The PDF rendition once the issuing transaction is committed (a converter can take seconds; a failure
+    is recorded in pdf_error and retried by `envbureau documents_pdf`)."""
+    def run():
+        with _as_actor(doc.issued_by):
+            make_pdf(doc)
+
+    transaction.on_commit(run)
 
 
 def _jsonable(values: dict) -> dict:
