@@ -61,7 +61,7 @@ class StationNetworkSerializer(serializers.ModelSerializer):
     class Meta:
         model = StationNetwork
         fields = ["id", "purpose", "purpose_display", "name", "version", "valid_from", "valid_to", "validity", "basis",
-                  "stations", "note"]
+                  "rank_by", "stations", "note"]
 
     def validate(self, attrs):
         inst = StationNetwork(**{k: v for k, v in attrs.items() if k != "stations"})
@@ -499,3 +499,46 @@ class RegistryView(APIView):
 
         j = _requested_jurisdiction(request)
         return Response(commissioned(j, _requested_period(request.query_params), request.user))
+
+
+class StreetRankingView(APIView):
+    """GET ?jurisdiction=110000&year=2016[&month=|&quarter=|&week=2016-W05|&from=&to=][&by=composite_index|pm25_mean]
+    [&top=10] → all streets under the jurisdiction ranked together on the street ranking network (report-formats §2):
+    rows (rank, tied, value, previous rank and change, change rate on last year and its rank), call-outs, network.
+    Rows and call-outs are limited to the streets the user may read; ranks are city-wide."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("jurisdiction", str, required=True, description="区划代码, e.g. 110000"),
+                    OpenApiParameter("year", int), OpenApiParameter("month", int), OpenApiParameter("quarter", int),
+                    OpenApiParameter("week", str, description="ISO week, e.g. 2016-W05"),
+                    OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE),
+                    OpenApiParameter("by", str, enum=["composite_index", "pm25_mean"],
+                                     description="default: the ranking network's indicator"),
+                    OpenApiParameter("top", int, description="size of the best/worst call-outs (1–100, default 10)")],
+        responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        from envbureau.core.params import int_param
+
+        from . import street_rankings as SR
+        from .views import _visible_streets
+
+        j = _requested_jurisdiction(request)
+        q = request.query_params
+        if q.get("week"):
+            try:
+                y, w = q["week"].split("-W")
+                monday = dt.date.fromisocalendar(int(y), int(w), 1)
+            except ValueError:
+                raise ValidationError({"week": "YYYY-Www, e.g. 2016-W05"}) from None
+            from .assessment import Period
+
+            period = Period(monday, monday + dt.timedelta(days=6), f"{y}年第{int(w)}周")
+        else:
+            period = _requested_period(q)
+        by = q.get("by") or SR.ranking_indicator(period)
+        if by not in SR.RANK_BY:
+            raise ValidationError({"by": "composite_index or pm25_mean"})
+        top = int_param(q, "top", SR.DEFAULT_TOP, lo=1, hi=100)
+        return Response(SR.street_ranking(j, period, by, top, visible=_visible_streets(request.user, j)))

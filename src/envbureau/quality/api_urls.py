@@ -19,4 +19,5 @@ router.register("networks", api.StationNetworkViewSet)
 
 urlpatterns = [path("assessment/", api.AssessmentView.as_view(), name="quality-assessment"),
                path("water-assessment/", api.WaterAssessmentView.as_view(), name="quality-water-assessment"),
-               path("registry/", api.RegistryView.as_view(), name="quality-registry")] + router.urls
+               path("registry/", api.RegistryView.as_view(), name="quality-registry"),
+               path("street-rankings/", api.StreetRankingView.as_view(), name="quality-street-rankings")] + router.urls

@@ -11,7 +11,7 @@ class QualityConfig(AppConfig):
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 
-        from . import demo_step, importers, pickers, signals, workflows  # noqa: F401  (importers, demo, signals, loops)
+        from . import demo_step, documents, importers, pickers, signals, workflows  # noqa: F401  (importers, demo, signals, loops, documents)
 
         pickers.register_all()
         register_permissions("quality", _("环境质量"), {"handle": _("处理预警(确认/关闭)")})
@@ -28,6 +28,7 @@ class QualityConfig(AppConfig):
         nav.register("quality", _("空气质量总览"), "quality:air-dashboard", "quality.view", 10, group="air")
         nav.register("quality", _("空气质量评价"), "quality:assessment", "quality.view", 20, group="air")
         nav.register("quality", _("区县排名"), "quality:rankings", "quality.view", 30, group="targets")
+        nav.register("quality", _("全市街道排名"), "quality:street-rankings", "quality.view", 35, group="targets")
         nav.register("quality", _("工作报告数据"), "quality:headline", "quality.view", 40, group="targets")
         nav.register("quality", _("目标任务"), "quality:targets", "quality.view", 50, group="targets")
         nav.register("quality", _("同级单位公布数据"), "quality:peer-figures-list", "quality.view", 55, group="targets")

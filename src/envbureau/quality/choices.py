@@ -161,3 +161,9 @@ class NetworkPurpose(models.TextChoices):
 # the network behind a jurisdiction's results, by the jurisdiction's level
 PURPOSE_OF_LEVEL = {"province": "city", "city": "city", "district": "district", "street": "ranking",
                     "community": "ranking"}
+
+
+# what the all-city street ranking sorts on (report-formats §2.1: lower is better for both)
+class RankBy(models.TextChoices):
+    COMPOSITE_INDEX = "composite_index", _("综合指数")
+    PM25_MEAN = "pm25_mean", _("PM2.5浓度")

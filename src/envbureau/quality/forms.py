@@ -89,7 +89,7 @@ class PeerFigureForm(forms.ModelForm):
 class StationNetworkForm(forms.ModelForm):
     class Meta:
         model = StationNetwork
-        fields = ["purpose", "name", "version", "valid_from", "valid_to", "basis", "stations", "note"]
+        fields = ["purpose", "name", "version", "valid_from", "valid_to", "basis", "rank_by", "stations", "note"]
         widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}), "valid_to": forms.DateInput(attrs={"type": "date"}),
                    "stations": forms.SelectMultiple(attrs={"size": 12})}
 

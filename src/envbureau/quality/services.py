@@ -379,3 +379,17 @@ def _raise_stop(st, best: int, best_end: int, lead: int, h0: int, stop_hours: in
     _w, new = _raise("data_stop", st.jurisdiction, ref, st.name, first, _hour_dt(best_end),
                      _stop_message(st.name, first, best), count=best)
     return int(new)
+
+
+# ---------------------------------------------------------------------------
+# street ranking notices (排名通报): the ranking frozen, then issued through core.documents
+# ---------------------------------------------------------------------------
+@transaction.atomic
+def create_ranking_notice(user, jurisdiction, period, ranking: dict, by: str):
+    from .models import StreetRankingNotice
+
+    n = StreetRankingNotice.objects.create(jurisdiction=jurisdiction, start=period.start, end=period.end,
+                                           label=period.label, rank_by=by, data=ranking,
+                                           created_by=user if getattr(user, "pk", None) else None)
+    check_created(user, n)  # only where the user may add quality records (rolled back otherwise)
+    return n

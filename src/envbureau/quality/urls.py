@@ -31,6 +31,7 @@ from .models import (
     NoiseStation,
     PeerFigure,
     StationNetwork,
+    StreetRankingNotice,
     Target,
     WaterSection,
 )
@@ -82,12 +83,31 @@ networks = Crud(StationNetwork, form_class=StationNetworkForm, url_prefix="netwo
                 columns=[("name", _("名称")), ("version", _("版本")), ("purpose", _("用途")),
                          (lambda n: n.validity_text, _("有效期")), ("basis", _("依据"))])
 
+
+def _notice_context(request, n):
+    from .street_rankings import sentences
+
+    header = list(views.STREET_HEADER)
+    header[3] = n.data.get("by_label", header[3])
+    return {"notice_texts": sentences(n.data), "notice_header": header, "notice_rows": views.street_rows(n.data)}
+
+
+ranking_notices = Crud(StreetRankingNotice, url_prefix="ranking-notices", namespace="quality", read_only=True,
+                       title=_("街道排名通报"), extra_detail_template="quality/ranking_notice_extra.html",
+                       extra_detail_context=_notice_context, detail_fields=["jurisdiction", "label", "start", "end",
+                                                                            "rank_by", "data", "created_by",
+                                                                            "created_at"],
+                       columns=[("jurisdiction", _("区划")), ("label", _("时段")), ("rank_by", _("排名指标")),
+                                ("created_by", _("编制人")), ("created_at", _("编制时间"))])
+
 urlpatterns = [
     path("pick/stations/", picker_view("station"), name="pick-stations"),
     path("pick/sections/", picker_view("section"), name="pick-sections"),
     path("", views.air_dashboard, name="air-dashboard"),
     path("assessment/", views.assessment_page, name="assessment"),
     path("rankings/", views.rankings, name="rankings"),
+    path("street-rankings/", views.street_rankings, name="street-rankings"),
+    path("street-rankings/notice/", views.street_ranking_notice, name="street-ranking-notice"),
     path("headline/", views.headline, name="headline"),
     path("targets/", views.targets, name="targets"),
     path("warnings/", views.warnings_list, name="warnings"),
@@ -97,5 +117,6 @@ urlpatterns = [
     path("water/", water_views.water_dashboard, name="water-dashboard"),
     path("noise/", water_views.noise_dashboard, name="noise-dashboard"),
 ]
-for crud in (stations, sections, drinking, noise_stations, target_list, thresholds, alerts, peer_figures, networks):
+for crud in (stations, sections, drinking, noise_stations, target_list, thresholds, alerts, peer_figures, networks,
+             ranking_notices):
     urlpatterns += crud.urls()

@@ -81,14 +81,14 @@ def pick_period(request, j) -> A.Period:
         raise Http404 from None
 
 
-def air_page(title):
+def air_page(title, choices_of=None):
     """Air pages share their preamble: view right, the jurisdictions the user may pick, the period."""
     def deco(view):
         @login_required
         @functools.wraps(view)
         def wrapper(request):
             _need_view(request)
-            choices = air_jurisdictions(request.user)
+            choices = (choices_of or air_jurisdictions)(request.user)
             j = pick_jurisdiction(request, choices)
             if j is None:
                 return render(request, "quality/empty.html", {"title": title})
@@ -890,3 +890,97 @@ def review_revoke(request, pk):
     services.revoke_review(request.user, rv)
     messages.success(request, _("已撤销审核,相关日评价已重算"))
     return redirect("quality:reviews")
+
+
+# ---------------------------------------------------------------------------
+# all-city street rankings (street_rankings.py)
+# ---------------------------------------------------------------------------
+def _visible_streets(user, j) -> set[int] | None:
+    """Streets whose rows the user may read (None = all: a city-wide reader)."""
+    from envbureau.core.scoping import scope_q
+
+    if scope_q(CityDaily, user, "view") is None:
+        return None
+    return set(restrict(CityDaily.objects.filter(jurisdiction__path__startswith=j.path, jurisdiction__level="street"),
+                        user, "view").values_list("jurisdiction_id", flat=True).distinct())
+
+
+def street_ranking_params(request, period):
+    from .street_rankings import DEFAULT_TOP, RANK_BY, ranking_indicator
+
+    by = request.GET.get("by") or ranking_indicator(period)
+    if by not in RANK_BY:
+        raise Http404
+    top = int_param(request.GET, "top", DEFAULT_TOP, lo=1, hi=100)
+    return by, top
+
+
+STREET_HEADER = ["排名", "街道(乡镇)", "所属区县", "数值", "上期数值", "上期排名", "名次变化", "上年同期", "同比变化率(%)",
+                 "变化程度排名", "说明"]
+
+
+def street_rows(r) -> list[list]:
+    return [[("" if x["rank"] is None else f"{x['rank']}{'(并列)' if x['tied'] else ''}"), x["street"], x["district"],
+             x["value"], x["previous_value"], x["previous_rank"], x["rank_change_text"], x["yoy_base"], x["yoy_rate"],
+             x["change_rank"], x["why"]] for x in r["rows"]]
+
+
+def street_parents(user) -> list[Jurisdiction]:
+    """The city and districts above streets with results (the areas whose streets can be ranked), as the user
+    may see them."""
+    from envbureau.core.scoping import restrict as _restrict
+
+    paths = Jurisdiction.objects.filter(level="street", pk__in=CityDaily.objects.values("jurisdiction_id").distinct()
+                                        ).values_list("path", flat=True)
+    codes = {c for p in paths for c in p.strip("/").split("/")[:-1]}
+    return list(_restrict(Jurisdiction.objects.filter(code__in=codes).exclude(level__in=("street", "community")),
+                          user, "view").order_by("path"))
+
+
+@air_page(_("全市街道排名"), choices_of=street_parents)
+def street_rankings(request, choices, j, period):
+    from . import street_rankings as SR
+
+    by, top = street_ranking_params(request, period)
+    r = SR.street_ranking(j, period, by, top, visible=_visible_streets(request.user, j))
+    texts = SR.sentences(r)
+    header = list(STREET_HEADER)
+    header[3] = f"{r['by_label']}{'(' + r['unit'] + ')' if r['unit'] else ''}"
+    rows = street_rows(r)
+    if request.GET.get("export"):
+        notes = [[t] for t in texts] + [[r["network"]["text"]],
+                                         [f"上期 {r['previous_period']['start']}—{r['previous_period']['end']};"
+                                          f"上年同期 {r['yoy_period']['start']}—{r['yoy_period']['end']}"]]
+        return xlsx_response(f"街道排名-{j.name}-{period.label}.xlsx",
+                             [("排名", header, rows), ("说明", ["内容"], notes)])
+    from envbureau.core.scoping import can
+
+    from .models import StreetRankingNotice
+
+    may_notify = can(request.user, StreetRankingNotice(jurisdiction=j), "add")
+    return render(request, "quality/street_rankings.html",
+                  _ctx(request, j, period, choices, header=header, rows=rows, r=r, texts=texts, by=by, top=top,
+                       rank_by=SR.RANK_BY, networks=[r["network"]], may_notify=may_notify,
+                       title=_("全市街道排名")))
+
+
+@login_required
+def street_ranking_notice(request):
+    """POST: freeze the ranking shown (same parameters) as a notice; its page issues the Word document."""
+    from django.http import HttpResponseNotAllowed
+
+    from . import street_rankings as SR
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _need_view(request)
+    choices = street_parents(request.user)
+    request.GET = request.POST  # the period and area come as the page's own parameters
+    j = pick_jurisdiction(request, choices)
+    if j is None:
+        raise Http404
+    period = pick_period(request, j)
+    by, top = street_ranking_params(request, period)
+    n = services.create_ranking_notice(request.user, j, period, SR.street_ranking(j, period, by, top), by)
+    messages.success(request, _("已生成排名通报,可在本页签发文书"))
+    return redirect("quality:ranking-notices-detail", n.pk)

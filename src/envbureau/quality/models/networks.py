@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
 from envbureau.core.timefmt import local_date
 
-from ..choices import NetworkPurpose
+from ..choices import NetworkPurpose, RankBy
 from .sites import AirStation
 
 
@@ -24,6 +25,8 @@ class StationNetwork(models.Model):
     valid_to = models.DateField(_("失效日期(含)"), null=True, blank=True, help_text=_("留空表示仍然有效"))
     basis = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("如 HJ 663-2013 及省有关规定"))
     stations = models.ManyToManyField(AirStation, verbose_name=_("站点"), related_name="networks", blank=True)
+    rank_by = models.CharField(_("排名指标"), max_length=20, default=RankBy.COMPOSITE_INDEX, choices=RankBy.choices,
+                               help_text=_("街道(网格)排名网络:全市街道排名所用指标"))
     note = models.TextField(_("备注"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -67,3 +70,32 @@ class StationNetwork(models.Model):
     def save(self, *args, **kwargs):
         self.clean()  # on every path (forms, API, services, shell): overlapping versions would make results ambiguous
         super().save(*args, **kwargs)
+
+
+class StreetRankingNotice(models.Model):
+    """A street ranking as notified (排名通报): the ranking of one period frozen when the notice was drawn up,
+    so the issued Word document (core.documents, kind quality.street_ranking) and this record agree even if
+    data are reviewed later."""
+
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("区划"), on_delete=models.PROTECT,
+                                     related_name="+")
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    label = models.CharField(_("时段"), max_length=60)
+    rank_by = models.CharField(_("排名指标"), max_length=20, choices=RankBy.choices)
+    data = models.JSONField(_("排名"), default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("编制人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("编制时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="quality", jurisdiction="jurisdiction")
+    human_values = {"data": lambda v: _("%(n)s个街道") % {"n": len((v or {}).get("rows", []))}}
+
+    class Meta:
+        verbose_name = _("街道排名通报")
+        verbose_name_plural = _("街道排名通报")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.jurisdiction.name}{self.label}街道空气质量排名通报"

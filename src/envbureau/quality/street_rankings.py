@@ -1,0 +1,162 @@
+"""All-city street rankings (issue 17; ../shared/standards/report-formats.md §2): every street of the city
+ranked together for a week, month, quarter or year, on the street/grid ranking network (networks.py), by
+the composite index or PM2.5 (the ranking network's ``rank_by``, or the page's choice).
+
+- ranks: competition ranking on the printed values ("1224", §2.2; composite index 2 decimals, PM2.5 an integer);
+  a street without a value is listed unranked with the reason;
+- change in rank: against the previous period of the same kind (previous week/month/quarter/year);
+- change ranking (§2.3): the change rate on the same period last year, (now − base) / base from the printed
+  values (§0.3), more negative = more improved, ties share a rank;
+- call-outs (§2.4): the best N and the worst N (a list grows when the N-th place is tied, §2.2) and the streets
+  in the worst N in this period and the previous one (连续两期排名靠后)."""
+
+from __future__ import annotations
+
+from . import assessment as A
+from .networks import describe
+
+#: the indicators a street ranking may use: (label, unit, key in the summaries)
+RANK_BY = {"composite_index": ("综合指数", ""), "pm25_mean": ("PM2.5浓度", "微克/立方米")}
+DEFAULT_TOP = 10
+
+
+def streets_of(city, period, user=None) -> list:
+    """Streets under ``city`` with results of the ranking network in the period (with their district)."""
+    from envbureau.core.models import Jurisdiction
+
+    from .models import CityDaily
+
+    ids = (CityDaily.objects.filter(jurisdiction__path__startswith=city.path, jurisdiction__level="street",
+                                    date__gte=period.start, date__lte=period.end)
+           .values("jurisdiction_id").distinct())
+    return list(Jurisdiction.objects.filter(pk__in=ids).select_related("parent").order_by("path"))
+
+
+def _ranks(values: list, better: str = "lower") -> list:
+    return A.competition_rank(values, better)
+
+
+def _top(streets_ranks: list[tuple], n: int) -> list[tuple]:
+    """The first n places, grown to every street tied with the n-th (§2.2)."""
+    ranked = sorted([x for x in streets_ranks if x[1] is not None], key=lambda x: x[1])
+    if len(ranked) <= n:
+        return ranked
+    cut = ranked[n - 1][1]
+    return [x for x in ranked if x[1] <= cut]
+
+
+def rank_values(streets, period, by: str) -> tuple[list, list]:
+    """(values at the printed precision, competition ranks) of each street for one period."""
+    rows = A.summaries([s.pk for s in streets], period)
+    # the summaries carry the printed values (composite index 2 decimals, PM2.5 an integer): ranks are on them
+    vals = [None if r.get(by) is None else float(r[by]) for r in rows]
+    return vals, _ranks(vals), rows
+
+
+def street_ranking(city, period, by: str | None = None, top: int = DEFAULT_TOP, visible=None) -> dict:
+    """The ranking as plain data (page, API, Excel, the issued notice). ``visible``: ids of the streets the
+    reader may see (rows and call-outs are limited to them; ranks stay city-wide)."""
+    if by is None:
+        by = ranking_indicator(period)
+    if by not in RANK_BY:
+        raise ValueError(f"by must be one of {', '.join(RANK_BY)}")
+    streets = streets_of(city, period)
+    prev_p, yoy_p = period.previous(), period.shifted_year(-1)
+    cur, ranks, _rows = rank_values(streets, period, by)
+    prev, prev_ranks, _r = rank_values(streets, prev_p, by)
+    base, _yr, _r = rank_values(streets, yoy_p, by)
+    rates = [None if a is None or b in (None, 0) else (a - b) / b for a, b in zip(cur, base)]
+    change_ranks = _ranks([None if r is None else round(r, 3) for r in rates])  # on the printed 0.1 %
+    label, unit = RANK_BY[by]
+    out_rows = []
+    for i, s in enumerate(streets):
+        move = None if ranks[i] is None or prev_ranks[i] is None else prev_ranks[i] - ranks[i]
+        tied = ranks[i] is not None and ranks.count(ranks[i]) > 1
+        out_rows.append({
+            "street": s.name, "code": s.code, "district": s.parent.name if s.parent_id else "", "id": s.pk,
+            "value": cur[i], "rank": ranks[i], "tied": tied,
+            "previous_value": prev[i], "previous_rank": prev_ranks[i], "rank_change": move,
+            "rank_change_text": rank_change_text(move, ranks[i], prev_ranks[i]),
+            "yoy_base": base[i], "yoy_rate": None if rates[i] is None else round(rates[i] * 100, 1),
+            "change_rank": change_ranks[i],
+            "why": "" if ranks[i] is not None else f"未排名:本期{label}无有效值",
+        })
+    out_rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["code"]))
+    n_ranked = sum(1 for r in ranks if r is not None)
+    worst_ranks = _ranks(cur, "higher")  # rank 1 = the worst (倒数第1名)
+    prev_worst = _ranks(prev, "higher")
+    worst = _top([(s, r) for s, r in zip(streets, worst_ranks)], top)
+    best = _top([(s, r) for s, r in zip(streets, ranks)], top)
+    worst_prev_ids = {s.pk for s, _r in _top([(s, r) for s, r in zip(streets, prev_worst)], top)}
+    twice = [s for s, _r in worst if s.pk in worst_prev_ids]
+    rate_of = {s.pk: rt for s, rt in zip(streets, rates)}
+    improved = _top([(s, r) for s, r in zip(streets, change_ranks) if rate_of[s.pk] is not None and rate_of[s.pk] < 0],
+                    top)
+    seen = (lambda s: True) if visible is None else (lambda s: s.pk in visible)
+    net = describe(streets[0], period) if streets else describe(_street_level(city), period)
+    return {
+        "city": {"code": city.code, "name": city.name},
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label},
+        "previous_period": {"start": prev_p.start.isoformat(), "end": prev_p.end.isoformat(), "label": prev_p.label},
+        "yoy_period": {"start": yoy_p.start.isoformat(), "end": yoy_p.end.isoformat(), "label": yoy_p.label},
+        "by": by, "by_label": label, "unit": unit, "top": top, "n_streets": len(streets), "n_ranked": n_ranked,
+        "network": net,
+        "rows": [r for r in out_rows if visible is None or r["id"] in visible],
+        "callouts": {
+            "best": [_named(s, r, ranks) for s, r in best if seen(s)],
+            "worst": [_named(s, r, worst_ranks) for s, r in worst if seen(s)],
+            "worst_twice": [s.name for s in twice if seen(s)],
+            "most_improved": [_named(s, r, change_ranks) for s, r in improved if seen(s)],
+        },
+    }
+
+
+def _street_level(city):
+    """A stand-in street for naming the ranking network when no street has results yet."""
+    from envbureau.core.models import Jurisdiction
+
+    return Jurisdiction(code=city.code, name=city.name, level="street")
+
+
+def _named(s, r, ranks) -> dict:
+    return {"street": s.name, "rank": r, "tied": ranks.count(r) > 1}
+
+
+def rank_change_text(move, rank, prev_rank) -> str:
+    if rank is None:
+        return ""
+    if prev_rank is None:
+        return "上期未排名"
+    if move == 0:
+        return "持平"
+    return f"上升{move}位" if move > 0 else f"下降{-move}位"
+
+
+def names_text(items: list[dict]) -> str:
+    """"A、B(并列)、C" in list order, ties marked as bulletins write them (§0.4)."""
+    return "、".join(f"{x['street']}{'(并列)' if x['tied'] else ''}" for x in items)
+
+
+def sentences(r: dict) -> list[str]:
+    """The ranking notice in the words of §1.3 (sentence patterns 1–4)."""
+    out = [f"{r['period']['label']}，全市{r['n_streets']}个街道（乡镇）按{r['by_label']}参与排名"
+           f"（{r['n_ranked']}个有有效数值），并列者名次相同。{r['network']['text']}。"]
+    c = r["callouts"]
+    if c["best"]:
+        out.append(f"排名前{r['top']}位的依次是：{names_text(c['best'])}。")
+    if c["worst"]:
+        out.append(f"排名后{r['top']}位的（从倒数第1名起）依次是：{names_text(c['worst'])}。")
+    if c["worst_twice"]:
+        out.append(f"连续两期排名后{r['top']}位的：{'、'.join(c['worst_twice'])}。")
+    if c["most_improved"]:
+        out.append(f"与{r['yoy_period']['label']}相比，{r['by_label']}改善幅度前{r['top']}位的依次是："
+                   f"{names_text(c['most_improved'])}。")
+    return out
+
+
+def ranking_indicator(period) -> str:
+    """The indicator declared on the ranking network in force at the end of the period (default composite)."""
+    from .networks import networks_for
+
+    nets = networks_for("ranking", period.start, period.end)
+    return nets[-1].rank_by if nets else "composite_index"
