@@ -41,5 +41,6 @@ class QualityConfig(AppConfig):
         nav.register("quality", _("饮用水水源地"), "quality:drinking-list", "quality.view", 130, group="data")
         nav.register("quality", _("噪声监测点"), "quality:noise-stations-list", "quality.view", 140, group="data")
         nav.register("quality", _("站点评价网络"), "quality:networks-list", "quality.view", 115, group="data")
+        nav.register("quality", _("微站数据质量"), "quality:micro-check", "quality.view", 117, group="data")
         nav.register("quality", _("数据审核"), "quality:reviews", "quality.view", 150, group="data")
         nav.register("quality", _("空气预警阈值"), "quality:thresholds-list", "quality.view", 160, group="data")

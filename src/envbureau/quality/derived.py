@@ -110,6 +110,7 @@ def rebuild_station_daily(station_days: dict[int, np.ndarray]) -> tuple[int, int
     d0 = int(min(int(np.min(v)) for v in station_days.values()))
     d1 = int(max(int(np.max(v)) for v in station_days.values()))
     hourly = load_hourly(stations, d0, d1)
+    apply_corrections(hourly, stations, d0, d1)  # sensor correction factors: raw hourly kept, daily corrected
     dates = np.arange(d0, d1 + 1).astype("datetime64[D]")
     res = air.daily_aqi_from_hourly(hourly, dates)
     has_data = np.zeros((len(stations), len(dates)), dtype=bool)
@@ -129,6 +130,44 @@ def rebuild_station_daily(station_days: dict[int, np.ndarray]) -> tuple[int, int
     rows = _rows(stations, _day_str(dates), res.daily.values, res.aqi, has_data & span)
     insert_rows(table, ["station_id", "date", *DAILY_COLUMNS], rows)
     return len(rows), d0, d1
+
+
+def apply_corrections(hourly: dict, station_ids: list[int], d0: int, d1: int) -> int:
+    """Multiply the hourly values [S, D, 24] by the correction factors (SensorCorrection) on the days each covers.
+    Returns how many factors applied."""
+    import datetime as dt
+
+    from django.db.models import Q
+
+    from .models import SensorCorrection
+
+    epoch = dt.date(1970, 1, 1)
+    first, last = epoch + dt.timedelta(days=d0), epoch + dt.timedelta(days=d1)
+    pos = {s: i for i, s in enumerate(station_ids)}
+    n = 0
+    for c in (SensorCorrection.objects.filter(station_id__in=station_ids, start__lte=last)
+              .filter(Q(end__isnull=True) | Q(end__gte=first))):
+        a = max((c.start - epoch).days, d0) - d0
+        b = min((c.end - epoch).days if c.end else d1, d1) - d0
+        hourly[c.pollutant][pos[c.station_id], a:b + 1, :] *= c.factor
+        n += 1
+    return n
+
+
+def corrections_changed(station_id: int, windows) -> dict:
+    """Rebuild a station's days in the (start, end) windows of a correction before and after a change."""
+    import datetime as dt
+
+    span = station_span(station_id)
+    if span is None:
+        return {}
+    epoch = dt.date(1970, 1, 1)
+    days = set()
+    for a, b in windows:
+        lo = max((a - epoch).days, span[0]) if a else span[0]
+        hi = min((b - epoch).days, span[1]) if b else span[1]
+        days.update(range(lo, hi + 1))
+    return rebuild({station_id: np.array(sorted(days))}) if days else {}
 
 
 def network_stations():

@@ -11,6 +11,7 @@ from .models import (
     HeavyPollutionAlert,
     NoiseStation,
     PeerFigure,
+    SensorCorrection,
     StationNetwork,
     Target,
     WaterSection,
@@ -100,3 +101,17 @@ class StationNetworkForm(forms.ModelForm):
         f.queryset = AirStation.objects.select_related("jurisdiction").order_by("jurisdiction__path", "code")
         f.label_from_instance = lambda s: f"{s.name}({s.jurisdiction.name} · {s.get_control_level_display()})"
         f.help_text = _("按住 Ctrl(⌘)多选;保存后按网络重算相关区划的日评价")
+
+
+class SensorCorrectionForm(forms.ModelForm):
+    class Meta:
+        model = SensorCorrection
+        fields = ["station", "pollutant", "start", "end", "factor", "reason"]
+        widgets = {"start": forms.DateInput(attrs={"type": "date"}), "end": forms.DateInput(attrs={"type": "date"}),
+                   "reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        f = self.fields["station"]
+        f.queryset = f.queryset.filter(control_level="micro").select_related("jurisdiction")
+        f.label_from_instance = lambda s: f"{s.name}({s.jurisdiction.name})"

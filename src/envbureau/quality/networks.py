@@ -81,6 +81,8 @@ def networks_for(purpose: str, start: dt.date, end: dt.date):
 def describe(jurisdiction, period) -> dict:
     """The network a jurisdiction's figures for ``period`` came from, for pages and the API:
     {"purpose", "purpose_label", "networks": [{"id", "name", "version", "valid", "stations"}], "text"}."""
+    from .models import StationNetwork
+
     purpose = purpose_of(jurisdiction)
     nets = networks_for(purpose, period.start, period.end)
     items = [{"id": n.pk, "name": n.name, "version": n.version, "valid": n.validity_text, "stations": n.n,
@@ -92,7 +94,12 @@ def describe(jurisdiction, period) -> dict:
         text = _("%(label)s网络:%(nets)s") % {"label": label, "nets": "、".join(parts)}
     else:
         text = _("%(label)s网络:本时段未声明网络,无结果") % {"label": label}
-    return {"purpose": purpose, "purpose_label": str(label), "networks": items, "text": text}
+    from .micro import data_basis
+
+    members = StationNetwork.stations.through.objects.filter(
+        stationnetwork_id__in=[n.pk for n in nets]).values_list("airstation_id", flat=True)
+    return {"purpose": purpose, "purpose_label": str(label), "networks": items, "text": text,
+            "data_basis": data_basis(members, period.start, period.end)}
 
 
 def stations_span(station_ids) -> tuple[int, int] | None:

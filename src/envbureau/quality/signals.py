@@ -1,9 +1,9 @@
 """Keep the derived jurisdiction results right when a station moves or a station network changes."""
 
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .models import AirStation, StationNetwork
+from .models import AirStation, SensorCorrection, StationNetwork
 
 
 @receiver(pre_save, sender=AirStation, dispatch_uid="quality_station_pre_save")
@@ -64,3 +64,23 @@ def _members_changed(sender, instance, action, reverse, pk_set, **kwargs):
         return
     gone = getattr(instance, "_eb_cleared", []) if action == "post_clear" else (pk_set or ())
     network_changed(instance, stations=gone)
+
+
+@receiver(pre_save, sender=SensorCorrection, dispatch_uid="quality_correction_pre_save")
+def _remember_correction(sender, instance, raw=False, **kwargs):
+    instance._eb_old = None if raw or instance.pk is None else SensorCorrection.objects.filter(
+        pk=instance.pk).values_list("station_id", "start", "end").first()
+
+
+@receiver(post_save, sender=SensorCorrection, dispatch_uid="quality_correction_post_save")
+@receiver(post_delete, sender=SensorCorrection, dispatch_uid="quality_correction_post_delete")
+def _correction_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from .derived import corrections_changed
+
+    old = getattr(instance, "_eb_old", None)
+    if old is not None and old[0] != instance.station_id:
+        corrections_changed(old[0], [(old[1], old[2])])
+    windows = [(instance.start, instance.end)] + ([(old[1], old[2])] if old and old[0] == instance.station_id else [])
+    corrections_changed(instance.station_id, windows)

@@ -100,7 +100,7 @@ def street_ranking(city, period, by: str | None = None, top: int = DEFAULT_TOP, 
         "previous_period": {"start": prev_p.start.isoformat(), "end": prev_p.end.isoformat(), "label": prev_p.label},
         "yoy_period": {"start": yoy_p.start.isoformat(), "end": yoy_p.end.isoformat(), "label": yoy_p.label},
         "by": by, "by_label": label, "unit": unit, "top": top, "n_streets": len(streets), "n_ranked": n_ranked,
-        "network": net,
+        "network": net, "data_basis": net["data_basis"],
         "rows": [r for r in out_rows if visible is None or r["id"] in visible],
         "callouts": {
             "best": [_named(s, r, ranks) for s, r in best if seen(s)],
@@ -140,7 +140,7 @@ def names_text(items: list[dict]) -> str:
 def sentences(r: dict) -> list[str]:
     """The ranking notice in the words of §1.3 (sentence patterns 1–4)."""
     out = [f"{r['period']['label']}，全市{r['n_streets']}个街道（乡镇）按{r['by_label']}参与排名"
-           f"（{r['n_ranked']}个有有效数值），并列者名次相同。{r['network']['text']}。"]
+           f"（{r['n_ranked']}个有有效数值），并列者名次相同。{r['network']['text']}；{r.get('data_basis', '')}。"]
     c = r["callouts"]
     if c["best"]:
         out.append(f"排名前{r['top']}位的依次是：{names_text(c['best'])}。")

@@ -19,6 +19,7 @@ from .forms import (
     HeavyPollutionAlertForm,
     NoiseStationForm,
     PeerFigureForm,
+    SensorCorrectionForm,
     StationNetworkForm,
     TargetForm,
     WaterSectionForm,
@@ -30,6 +31,7 @@ from .models import (
     HeavyPollutionAlert,
     NoiseStation,
     PeerFigure,
+    SensorCorrection,
     StationNetwork,
     StreetRankingNotice,
     Target,
@@ -99,6 +101,10 @@ ranking_notices = Crud(StreetRankingNotice, url_prefix="ranking-notices", namesp
                                                                             "created_at"],
                        columns=[("jurisdiction", _("区划")), ("label", _("时段")), ("rank_by", _("排名指标")),
                                 ("created_by", _("编制人")), ("created_at", _("编制时间"))])
+corrections = Crud(SensorCorrection, form_class=SensorCorrectionForm, url_prefix="corrections", namespace="quality",
+                   title=_("微站校准系数"), search_fields=("station__name", "reason"),
+                   columns=[("station", _("站点")), ("pollutant", _("污染物")), ("start", _("开始日期")),
+                            ("end", _("结束日期(含)")), ("factor", _("校准系数")), ("created_by", _("录入人"))])
 
 urlpatterns = [
     path("pick/stations/", picker_view("station"), name="pick-stations"),
@@ -108,6 +114,7 @@ urlpatterns = [
     path("rankings/", views.rankings, name="rankings"),
     path("street-rankings/", views.street_rankings, name="street-rankings"),
     path("street-rankings/notice/", views.street_ranking_notice, name="street-ranking-notice"),
+    path("micro-check/", views.micro_check, name="micro-check"),
     path("headline/", views.headline, name="headline"),
     path("targets/", views.targets, name="targets"),
     path("warnings/", views.warnings_list, name="warnings"),
@@ -118,5 +125,5 @@ urlpatterns = [
     path("noise/", water_views.noise_dashboard, name="noise-dashboard"),
 ]
 for crud in (stations, sections, drinking, noise_stations, target_list, thresholds, alerts, peer_figures, networks,
-             ranking_notices):
+             ranking_notices, corrections):
     urlpatterns += crud.urls()

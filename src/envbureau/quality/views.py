@@ -984,3 +984,44 @@ def street_ranking_notice(request):
     n = services.create_ranking_notice(request.user, j, period, SR.street_ranking(j, period, by, top), by)
     messages.success(request, _("已生成排名通报,可在本页签发文书"))
     return redirect("quality:ranking-notices-detail", n.pk)
+
+
+# ---------------------------------------------------------------------------
+# micro-station data quality (micro.py)
+# ---------------------------------------------------------------------------
+@login_required
+def micro_check(request):
+    """Micro stations against their nearest reference station for one month: ratio, drift, step changes,
+    implausible PM2.5/PM10, the suggested and the recorded correction factors."""
+    from . import micro
+    from .models import AirDaily, SensorCorrection
+
+    _need_view(request)
+    stations = list(restrict(AirStation.objects.filter(control_level="micro"), request.user, "view")
+                    .select_related("jurisdiction").order_by("jurisdiction__path", "code"))
+    last = AirDaily.objects.filter(station__in=[s.pk for s in stations]).aggregate(m=Max("date"))["m"] \
+        if stations else None
+    year = year_param(request.GET, default=(last or timezone.localdate()).year)
+    month = month_param(request.GET, default=(last or timezone.localdate()).month)
+    period = A.make_period(year, month)
+    rows = micro.check(stations, period.start, period.end)
+    flagged = request.GET.get("flagged") == "1"
+    if flagged:
+        rows = [r for r in rows if r["flags"]]
+    header = [_("微站"), _("所属区划"), _("最近参比站"), _("距离(km)"), _("比对天数"), _("PM2.5比值(原始)"),
+              _("PM2.5比值(校准后)"), _("建议系数"), _("现用系数"), _("问题")]
+    table = [[r["station"].name, r["station"].jurisdiction.name, r["reference"].name if r["reference"] else "",
+              r["distance_km"], r["paired_days"], None if r["ratio_raw"] is None else round(r["ratio_raw"], 2),
+              None if r["ratio"] is None else round(r["ratio"], 2), r["suggested_factor"],
+              "、".join(f"×{c.factor:g}" for c in r["factors"]), ";".join(f["text"] for f in r["flags"])]
+             for r in rows]
+    if request.GET.get("export"):
+        return xlsx_response(f"微站比对-{period.label}.xlsx", [(_("微站比对"), header, table)])
+    may_correct = has_perm(request.user, "quality.add")
+    return render(request, "quality/micro_check.html", {
+        "title": _("微站数据质量"), "header": header, "rows": table, "period": period, "flagged": flagged,
+        "n_flagged": sum(1 for r in rows if r["flags"]), "n": len(rows), "limits": micro,
+        "query": urlencode({k: v for k, v in request.GET.items() if k != "export"}), "may_correct": may_correct,
+        "n_corrections": restrict(SensorCorrection.objects.all(), request.user, "view").count()})
+
+

@@ -1,0 +1,162 @@
+"""Micro-station data quality (issue 17): each micro station (微站) compared with its nearest reference station
+(national, provincial or city station, by distance), for PM2.5 over a period of days.
+
+- drift: the median of the daily ratio micro / reference (both with ≥ 20 valid hours) is off 1 by more than
+  ``DRIFT_LIMIT`` (judged on the corrected values where a correction factor applies);
+- step change: the median ratio of one 7-day block differs from the block before by more than ``STEP_LIMIT``;
+- implausible PM2.5/PM10: more than ``PM_SHARE_LIMIT`` of the hours with both have PM2.5/PM10 above 1 or below 0.1;
+- a suggested factor = 1 / (raw median ratio), for staff to record as a SensorCorrection (audited).
+Raw hourly values are never changed; the factors apply to the derived daily results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+from django.utils.translation import gettext as _
+
+from .choices import AirControlLevel
+
+DRIFT_LIMIT = 0.30     # |ratio − 1| above this is drift ("超过30%")
+STEP_LIMIT = 0.25      # change of the 7-day median ratio above this is a step change
+PM_SHARE_LIMIT = 0.10  # share of hours with an implausible PM2.5/PM10 above this is flagged
+PM_RATIO_RANGE = (0.1, 1.0)
+MIN_PAIRED_DAYS = 5    # days with both daily means needed before a ratio is stated
+MIN_HOURS = 20
+BLOCK_DAYS = 7
+STATION_BLOCK = 100    # micro stations read at a time (memory stays bounded for 500+ micro stations)
+EPOCH = dt.date(1970, 1, 1)
+
+
+def distance_km(lon1, lat1, lon2, lat2) -> float:
+    """Great-circle distance (haversine, mean Earth radius 6371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+def nearest_reference(micro, references):
+    """(reference station, km) nearest to ``micro``, or (None, None) without coordinates."""
+    if micro.longitude is None or micro.latitude is None:
+        return None, None
+    best = None
+    for r in references:
+        if r.longitude is None or r.latitude is None:
+            continue
+        d = distance_km(micro.longitude, micro.latitude, r.longitude, r.latitude)
+        if best is None or d < best[1]:
+            best = (r, d)
+    return best or (None, None)
+
+
+def drift_flag(ratio: float | None) -> bool:
+    """Drift when the ratio is off 1 by more than DRIFT_LIMIT (strictly: 1.30 is not drift, 1.31 is)."""
+    return ratio is not None and round(abs(ratio - 1), 6) > DRIFT_LIMIT
+
+
+def _daily_means(h: np.ndarray) -> np.ndarray:
+    """[S, D, 24] → [S, D] means of days with ≥ MIN_HOURS valid hours (else NaN)."""
+    n = np.sum(~np.isnan(h), axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = np.nansum(h, axis=-1) / n
+    m[n < MIN_HOURS] = np.nan
+    return m
+
+
+def _median(x: np.ndarray) -> float | None:
+    x = x[~np.isnan(x)]
+    return float(np.median(x)) if len(x) >= MIN_PAIRED_DAYS else None
+
+
+def check(stations, start: dt.date, end: dt.date) -> list[dict]:
+    """One row per micro station in ``stations`` (an iterable of AirStation) for days start..end."""
+    from .derived import apply_corrections, load_hourly
+    from .models import AirStation, SensorCorrection
+
+    micro = [s for s in stations if s.control_level == AirControlLevel.MICRO]
+    refs = list(AirStation.objects.exclude(control_level=AirControlLevel.MICRO).filter(active=True))
+    d0, d1 = (start - EPOCH).days, (end - EPOCH).days
+    factors = {}
+    for c in SensorCorrection.objects.filter(station__in=micro, pollutant="pm25", start__lte=end):
+        if c.end is None or c.end >= start:
+            factors.setdefault(c.station_id, []).append(c)
+    out = []
+    for k in range(0, len(micro), STATION_BLOCK):
+        block = micro[k:k + STATION_BLOCK]
+        pairs = [(m, *nearest_reference(m, refs)) for m in block]
+        ref_ids = sorted({r.pk for _m, r, _d in pairs if r is not None})
+        ids = [m.pk for m in block]
+        raw = load_hourly(ids, d0, d1)
+        corrected = {"pm25": raw["pm25"].copy()}
+        apply_corrections(corrected, ids, d0, d1)
+        ref_h = load_hourly(ref_ids, d0, d1)["pm25"]
+        m_raw, m_cor = _daily_means(raw["pm25"]), _daily_means(corrected["pm25"])
+        r_day = _daily_means(ref_h)
+        rpos = {r: i for i, r in enumerate(ref_ids)}
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pm_ratio = raw["pm25"] / raw["pm10"]
+        for i, (m, ref, km) in enumerate(pairs):
+            row = {"station": m, "reference": ref, "distance_km": None if km is None else round(km, 2),
+                   "paired_days": 0, "ratio_raw": None, "ratio": None, "suggested_factor": None,
+                   "factors": factors.get(m.pk, []), "flags": []}
+            if ref is not None:
+                rd = r_day[rpos[ref.pk]]
+                ok = ~np.isnan(m_raw[i]) & ~np.isnan(rd) & (rd > 0)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    q_raw = np.where(ok, m_raw[i] / rd, np.nan)
+                    q_cor = np.where(ok, m_cor[i] / rd, np.nan)
+                row["paired_days"] = int(ok.sum())
+                row["ratio_raw"], row["ratio"] = _median(q_raw), _median(q_cor)
+                if row["ratio_raw"]:
+                    row["suggested_factor"] = round(1 / row["ratio_raw"], 2)
+                if drift_flag(row["ratio"]):
+                    pct = f"{abs(row['ratio'] - 1) * 100:.0f}"
+                    text = (_("与参比站相比偏高%(p)s%%") if row["ratio"] > 1 else _("与参比站相比偏低%(p)s%%")) % {"p": pct}
+                    row["flags"].append({"kind": "drift", "text": text})
+                step = _step(q_cor, start)
+                if step:
+                    row["flags"].append({"kind": "step", "text": step})
+            pr = pm_ratio[i]
+            both = ~np.isnan(pr) & ~np.isinf(pr)
+            if both.sum():
+                bad = both & ((pr > PM_RATIO_RANGE[1]) | (pr < PM_RATIO_RANGE[0]))
+                share = bad.sum() / both.sum()
+                row["pm_bad_share"] = round(float(share) * 100, 1)
+                if share > PM_SHARE_LIMIT:
+                    row["flags"].append({"kind": "pm_ratio", "text": _("PM2.5/PM10 不合理的小时占%(p)s%%")
+                                         % {"p": f"{share * 100:.1f}"}})
+            out.append(row)
+    return out
+
+
+def _step(q: np.ndarray, start: dt.date) -> str:
+    """The largest change of the 7-day median ratio between consecutive blocks, in words, when over STEP_LIMIT."""
+    meds = []
+    for b in range(0, len(q), BLOCK_DAYS):
+        x = q[b:b + BLOCK_DAYS]
+        x = x[~np.isnan(x)]
+        meds.append((b, float(np.median(x)) if len(x) >= 4 else None))
+    best = None
+    for (_b0, a), (b1, c) in zip(meds, meds[1:]):
+        if a is not None and c is not None and round(abs(c - a), 6) > STEP_LIMIT:
+            if best is None or abs(c - a) > abs(best[2] - best[1]):
+                best = (b1, a, c)
+    if best is None:
+        return ""
+    day = start + dt.timedelta(days=best[0])
+    return _("%(d)s起比值由%(a)s突变为%(b)s") % {"d": f"{day:%Y-%m-%d}", "a": f"{best[1]:.2f}", "b": f"{best[2]:.2f}"}
+
+
+def data_basis(station_ids, start: dt.date, end: dt.date) -> str:
+    """How the results of these stations were made, for rankings: corrected or raw."""
+    from django.db.models import Q
+
+    from .models import SensorCorrection
+
+    n = (SensorCorrection.objects.filter(station_id__in=list(station_ids), start__lte=end)
+         .filter(Q(end__isnull=True) | Q(end__gte=start)).values("station_id").distinct().count())
+    if n:
+        return _("数据:%(n)s个站点按校准系数修正后的数据(原始小时数据另存,未改动)") % {"n": n}
+    return _("数据:原始监测数据(本时段无校准系数)")
