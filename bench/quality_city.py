@@ -329,6 +329,11 @@ def main() -> int:
         ("warnings 东城区", "/quality/warnings/", "dongcheng"),
         ("data review", "/quality/reviews/", "air_staff"),
         ("data review 东城区", "/quality/reviews/", "dongcheng"),
+        ("street rankings (all, month)", f"/quality/street-rankings/?j=110000&year={y}&month=12", "air_staff"),
+        ("street rankings (all, quarter)", f"/quality/street-rankings/?j=110000&year={y}&quarter=4", "air_staff"),
+        ("street rankings 东城区 (month)", f"/quality/street-rankings/?j=110101&year={y}&month=12", "dongcheng"),
+        ("micro-station check (month)", f"/quality/micro-check/?year={y}&month=12", "air_staff"),
+        ("station networks", "/quality/networks/", "air_staff"),
     ]
     counter = {"n": 0}
 
@@ -348,7 +353,6 @@ def main() -> int:
         ok &= v < PAGE_TARGET_MS
         print(f"{title:<34} {user:<10} {statistics.median(times):8.1f} {v:8.1f} {counter['n']:8d}  "
               f"{'OK' if v < PAGE_TARGET_MS else 'SLOW'}")
-    print("\n(all-city street rankings: not in this build yet)")
     if not opts.keep:
         import shutil
 
