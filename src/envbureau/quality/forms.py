@@ -107,11 +107,11 @@ class SensorCorrectionForm(forms.ModelForm):
     class Meta:
         model = SensorCorrection
         fields = ["station", "pollutant", "start", "end", "factor", "reason"]
-        widgets = {"start": forms.DateInput(attrs={"type": "date"}), "end": forms.DateInput(attrs={"type": "date"}),
-                   "reason": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"station": PickerWidget("station"), "start": forms.DateInput(attrs={"type": "date"}),
+                   "end": forms.DateInput(attrs={"type": "date"}), "reason": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        f = self.fields["station"]
-        f.queryset = f.queryset.filter(control_level="micro").select_related("jurisdiction")
-        f.label_from_instance = lambda s: f"{s.name}({s.jurisdiction.name})"
+        # picked by name (type-ahead, 500+ stations); factors are for micro stations only
+        self.fields["station"].queryset = AirStation.objects.filter(control_level="micro")
+        self.fields["station"].error_messages["invalid_choice"] = _("请选择一个微站")
