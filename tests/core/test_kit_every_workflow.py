@@ -39,15 +39,38 @@ PEOPLE = {
     "pmgr": (["*.view", "projects.*"], None, None),
     "pdc": (["projects.view", "projects.report"], "110101", None),  # member of the project's owner unit
     "pcy": (["projects.view", "projects.report"], "110105", None),
+    "qstaff": (["*.view", "quality.change"], None, None),  # the air department acting through its change
+    # sources: the district officer acknowledges; the departments (sources.change) and 执法人员 close/review
+    "soff": (["sources.view", "sources.ack_alarm"], "110101", None),
+    "sxicheng": (["sources.view", "sources.ack_alarm"], "110102", None),
+    "sdept": (["*.view", "sources.change", "ledger.add"], None, None),
+    "szf": (["*.view", "sources.close_alarm", "sources.approve_declaration"], None, None),
+    "ent": (["sources.view", "sources.declare"], None, "E1"),
+    "ent2": (["sources.view", "sources.declare"], None, "E2"),
+    # enforcement: case handlers, the review board, the deciding head; a 西城 inspector sees nothing in 东城
+    "zfcase": (["*.view", "enforcement.case", "enforcement.inspect", "ledger.add"], None, None),
+    "zfreview": (["*.view", "enforcement.review"], None, None),
+    "zfboss": (["*.view", "enforcement.decide", "enforcement.publish", "ledger.add"], None, None),
+    "zfxicheng": (["enforcement.view", "enforcement.inspect", "enforcement.case"], "110102", None),
 }
 
 
 @pytest.fixture
 def people(demo_core):
     from envbureau.core.models import Jurisdiction, Role, RoleAssignment, Unit, User
+    from envbureau.sources import credit_code
+    from envbureau.sources.models import Enterprise, MonitoringPoint, Outlet
 
-    out = {}
+    street = Jurisdiction.objects.get(code="110101001000")
+    firms = {"E1": Enterprise.objects.create(credit_code=credit_code.make("91", "110101", "WALK0001"),
+                                             name="东城步行热电", jurisdiction=street),
+             "E2": Enterprise.objects.create(credit_code=credit_code.make("91", "110101", "WALK0002"),
+                                             name="东城另一家", jurisdiction=street)}
+    outlet = Outlet.objects.create(enterprise=firms["E1"], code="DA001", name="烟囱", kind="gas")
+    out = {"_point": MonitoringPoint.objects.create(outlet=outlet, mn="WALKMN0001", name="烟囱 CEMS"),
+           "_firm": firms["E1"]}
     for name, (perms, jcode, ent) in PEOPLE.items():
+        ent = firms[ent].pk if ent else None
         kind = "enterprise" if ent else ("officer" if jcode else "staff")
         role = Role.objects.create(code=f"w_{name}", name=name, kind=kind, permissions=perms)
         u = User.objects.create(username=f"w_{name}", display_name=name, email=f"{name}@example.org")
@@ -127,6 +150,72 @@ def new_fund(people):
 
     return services.create_fund(None, Fund(project=new_project(people), level="central", name="大气污染防治资金",
                                            requested=100))
+
+
+def new_review(people):
+    from envbureau.quality.demo_step import ensure_stations
+    from envbureau.quality.models import AirStation
+    from envbureau.quality.services import review_values
+
+    ensure_stations(lambda m: None)
+    station = AirStation.objects.get(name_en="Dongsi")
+    tz = dt.timezone(dt.timedelta(hours=8))
+    return review_values(None, station, dt.datetime(2026, 11, 2, 1, tzinfo=tz), dt.datetime(2026, 11, 2, 5, tzinfo=tz),
+                         ["pm25"], "仪器故障")
+
+
+def new_alarm(people):
+    from envbureau.sources.models import Alarm
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+    a = Alarm.objects.create(point=people["_point"], enterprise=people["_firm"], kind="exceedance", factor="a21026",
+                             started_at=dt.datetime(2026, 11, 3, 1, tzinfo=tz),
+                             last_seen_at=dt.datetime(2026, 11, 3, 2, tzinfo=tz), message="二氧化硫超标")
+    wf.record_event(a, None, "open", to_state="open")
+    wf.sync_tasks(a)
+    return a
+
+
+def new_declaration(people):
+    from envbureau.sources import services
+
+    now = dt.datetime.now(dt.timezone.utc)
+    return services.submit_declaration(people["ent"], enterprise=people["_firm"], point=people["_point"],
+                                       kind="maintenance", start=now + dt.timedelta(hours=1),
+                                       end=now + dt.timedelta(hours=5), reason="检修")
+
+
+def _enforcement_world(people):
+    from envbureau.core.models import Jurisdiction
+    from envbureau.enforcement import services
+    from envbureau.enforcement.models import Inspector, LegalBasis
+
+    if "_inspectors" not in people:
+        services.sync_pool(None)
+        city = Jurisdiction.objects.get(code="110000")
+        people["_inspectors"] = [Inspector.objects.create(name=f"执法{n}", badge_no=f"W{n:04d}", jurisdiction=city)
+                                 for n in range(1, 3)]
+        LegalBasis.objects.create(provision="sign", instrument="排污许可管理条例", article="第三十六条",
+                                  effective_from=dt.date(2021, 3, 1), fine_min=20000, fine_max=200000)
+    return people["_inspectors"]
+
+
+def new_inspection(people):
+    from envbureau.enforcement import services
+    from envbureau.enforcement.models import InspectionItem
+
+    team = _enforcement_world(people)
+    item = InspectionItem.objects.get_or_create(code="W-01", defaults={"name": "持证排污", "checklist": "持证排污"})[0]
+    return services.create_inspection(None, source="special", enterprise_id=people["_firm"].pk, team=team,
+                                      items=[item], planned_on=TODAY)
+
+
+def new_case(people):
+    from envbureau.enforcement import cases
+
+    team = _enforcement_world(people)
+    return cases.open_case(None, enterprise_id=people["_firm"].pk, cause="未按证设置排污口标志", provision="sign",
+                           act_date="2026-06-20", filed_on="2026-07-03", handlers=team, facts="现场检查发现")
 
 
 # ---- the walks: (verb, kwargs, from, to, actor, refused {actor: outcome}, next task or None, seen by, not seen by)
@@ -243,12 +332,93 @@ FUNDS = [
     ],
 ]
 
+REVIEWS = [
+    [("revoke", {"note": "核实后数据有效"}, "active", "revoked", "qstaff", {"leader": "403", "qoff": "403"}, None, [],
+      ["qstaff"])],
+]
+
+ALARMS = [
+    [
+        ("acknowledge", {"note": "已通知企业"}, "open", "acknowledged", "soff",
+         {"sxicheng": "404", "leader": "403", "ent": "403"}, "处置并关闭报警", ["sdept", "szf"], ["soff", "sxicheng"]),
+        ("close", {"note": "企业已整改"}, "acknowledged", "closed", "szf", {"soff": "403", "leader": "403"}, None, [],
+         ["szf", "sdept"]),
+    ],
+    [
+        ("to_problem", {}, "open", "acknowledged", "sdept", {"soff": "403", "sxicheng": "404"}, "处置并关闭报警",
+         ["szf", "sdept"], ["soff"]),
+    ],
+]
+
+DECLARATIONS = [
+    [("approve", {"note": "同意"}, "pending", "approved", "szf", {"ent": "403", "soff": "403", "leader": "403"},
+      None, [], ["szf", "sdept"])],
+    [("reject", {"note": "未附检修计划"}, "pending", "rejected", "sdept", {"ent": "403", "ent2": "404"}, None, [],
+      ["szf"])],
+    [("withdraw", {}, "pending", "withdrawn", "ent", {"ent2": "404", "szf": "403"}, None, [], ["sdept"])],
+]
+
+INSPECTIONS = [
+    [
+        ("record", {"result": "corrected", "findings": "排放口未按证设置标志",
+                    "checklist": {"0": ("problem", "无标志牌")}}, "planned", "recorded", "zfcase",
+         {"zfxicheng": "404", "zfreview": "403", "leader": "403"}, "公开检查结果", ["zfboss"], ["zfcase"]),
+        ("to_problem", {"category": "other"}, "recorded", "recorded", "zfcase", {"zfreview": "403"}, "same",
+         ["zfboss"], []),
+        ("publish", {}, "recorded", "published", "zfboss", {"zfcase": "403", "zfxicheng": "404"}, None, [],
+         ["zfboss"]),
+    ],
+    [("cancel", {"note": "企业已停产"}, "planned", "cancelled", "zfcase", {"zfreview": "403", "zfxicheng": "404"},
+      None, [], ["zfcase"])],
+]
+
+CASES = [
+    [
+        ("investigate", {}, "filed", "investigating", "zfcase", {"zfreview": "403", "zfxicheng": "404"},
+         "调查终结,提交案审", ["zfcase"], ["zfreview"]),
+        ("submit_review", {"note": "调查终结"}, "investigating", "reviewing", "zfcase", {"zfreview": "403"},
+         "案件审查", ["zfreview"], ["zfcase"]),
+        ("notify", {"outcome": "punish", "levels": {"harm": 3}, "notified_on": "2026-08-03"}, "reviewing",
+         "notified", "zfreview", {"zfcase": "403", "zfboss": "403"}, "作出处罚决定", ["zfboss"], ["zfreview"]),
+        ("statement", {"kind": "statement", "on": "2026-08-05", "note": "当事人陈述申辩"}, "notified", "notified",
+         "zfcase", {"zfreview": "403"}, "same", ["zfboss"], []),
+        ("resume", {"on": "2026-08-10", "note": "申辩意见未采纳"}, "notified", "notified", "zfcase",
+         {"zfboss": "403"}, "same", ["zfboss"], []),
+        ("extend", {"days": 10, "note": "案情复杂"}, "notified", "notified", "zfboss", {"zfcase": "403"}, "same",
+         ["zfboss"], []),
+        ("decide", {"decided_on": "2026-09-01"}, "notified", "decided", "zfboss",
+         {"zfcase": "403", "zfreview": "403"}, "送达处罚决定书", ["zfcase"], ["zfboss"]),
+        ("publish", {"published_on": "2026-09-02"}, "decided", "decided", "zfboss", {"zfcase": "403"}, "same",
+         ["zfcase"], []),
+        ("transfer", {"transfer_kind": "detention", "transferred_on": "2026-09-02", "note": "拒不改正"}, "decided",
+         "decided", "zfboss", {"zfcase": "403"}, "same", ["zfcase"], []),
+        ("serve", {"served_on": "2026-09-04"}, "decided", "served", "zfcase", {"zfboss": "403"}, "督促缴款",
+         ["zfcase"], ["zfboss"]),
+        ("pay", {"paid_on": "2026-09-10"}, "served", "executed", "zfcase", {"zfreview": "403"}, "结案", ["zfboss"],
+         ["zfcase"]),
+        ("close", {"closed_on": "2026-09-15"}, "executed", "closed", "zfboss", {"zfcase": "403"}, None, [],
+         ["zfboss"]),
+    ],
+    [
+        ("investigate", {}, "filed", "investigating", "zfcase", {}, "调查终结,提交案审", ["zfcase"], []),
+        ("submit_review", {"note": "调查终结"}, "investigating", "reviewing", "zfcase", {}, "案件审查", ["zfreview"],
+         []),
+        ("no_penalty", {"outcome": "first_no_penalty", "decided_on": "2026-08-01", "note": "首次违法且及时改正"},
+         "reviewing", "closed", "zfreview", {"zfcase": "403"}, None, [], ["zfreview"]),
+    ],
+]
+
 WALKS = {
     "projects.project": (new_project, PROJECTS),
     "projects.fund": (new_fund, FUNDS),
     "quality.warning": (new_warning, WARNINGS),
     "ledger.problem": (new_problem, LEDGER),
     "complaints.complaint": (new_complaint, COMPLAINTS),
+    "quality.datareview": (new_review, REVIEWS),
+    "sources.alarm": (new_alarm, ALARMS),
+    "sources.declaration": (new_declaration, DECLARATIONS),
+    "enforcement.inspection": (new_inspection, INSPECTIONS),
+    "enforcement.case": (new_case, CASES),
 }
 
 
