@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "envbureau.enforcement",
     "envbureau.reports",
     "envbureau.projects",
+    "envbureau.waste",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +250,9 @@ ENVBUREAU = {
                     "max_unpacked_bytes": 400 << 20},
         "quality.airhourly": {"max_bytes": _env_int("IMPORT_AIR_MAX_MB", 50) << 20,
                               "max_rows": _env_int("IMPORT_AIR_MAX_ROWS", 300_000)},
+        # A year of a city's manifests from the provincial solid-waste system.
+        "waste.manifest": {"max_bytes": _env_int("IMPORT_WASTE_MAX_MB", 60) << 20,
+                           "max_rows": _env_int("IMPORT_WASTE_MAX_ROWS", 200_000)},
     },
     # Uploads larger than this are validated (and committed) in the background, not in the request.
     "IMPORT_BACKGROUND_BYTES": 1 << 20,
@@ -265,6 +269,7 @@ ENVBUREAU = {
         ("notification_digest", 86400),  # daily e-mail digest of unread notifications
         ("reports_schedule", 3600),   # reports: bulletins due by the schedule (monthly air on the 5th)
         ("projects_monthly", 86400),  # projects: open last month's progress-report tasks of projects under way
+        ("waste_scan", 3600),         # hazardous waste: storage, capacity, licence expiry, declarations owed
     ],
     # Days before a task's due date on which its actors are reminded (0 = on the day).
     "REMINDER_LEAD_DAYS": [int(d) for d in os.environ.get("REMINDER_LEAD_DAYS", "3,1").split(",") if d.strip()],

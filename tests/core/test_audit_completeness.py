@@ -76,6 +76,7 @@ def test_m2m_set_records_what_went_and_what_came(assignment):
 WRITES = {
     ("complaints/statistics.py::rebuild", "complaints.monthlysummary"): "exempt",
     ("enforcement/credit.py::_apply_to_pool", "enforcement.poolenterprise"): "record",
+    ("waste/importers.py::save_rows", "waste.manifest"): "record",
     ("core/documents/services.py::_next_seq", "core.documentcounter"): "exempt",
     ("core/lockout.py::_bump", "core.logincounter"): "exempt",
     ("core/lockout.py::succeeded", "core.logincounter"): "exempt",

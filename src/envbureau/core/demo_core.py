@@ -29,6 +29,8 @@ DEMO_USERS = [
     ("chaoyang", DEMO_PASSWORD, "朝阳区属地人员 Chaoyang district officer"),
     ("haidian", DEMO_PASSWORD, "海淀区属地人员 Haidian district officer"),
     ("enterprise_demo", DEMO_PASSWORD, "企业用户(京东热电示范,模拟) enterprise user"),
+    ("waste_staff", DEMO_PASSWORD, "固体废物管理人员(全市危废) waste officer"),
+    ("waste_operator", DEMO_PASSWORD, "危废经营单位企业用户(朝阳精细化工,模拟) waste operator"),
 ]
 
 

@@ -12,13 +12,15 @@ DEFAULT_ROLES = [
                                                "sources.close_alarm", "sources.approve_declaration"]),
     ("report_signer", "报告签发人", "staff", ["*.view", "reports.*"]),
     ("projects_manager", "攻坚项目管理员", "staff", ["*.view", "imports.run", "projects.*"]),
+    ("waste_officer", "固体废物管理人员", "staff", ["*.view", "imports.run", "waste.*"]),
     ("officer", "属地人员(区县/街道)", "officer",
      ["core.view", "quality.view", "quality.handle", "sources.view", "sources.ack_alarm", "ledger.view", "ledger.change", "ledger.rectify",
       "ledger.request_close", "ledger.verify",
       "complaints.view", "complaints.change", "complaints.handle", "enforcement.view", "projects.view",
-      "projects.report"]),
+      "projects.report", "waste.view", "waste.handle"]),
     ("enterprise", "企业用户", "enterprise", ["sources.view", "sources.declare", "ledger.view", "ledger.rectify",
-                                           "enforcement.view"]),
+                                           "enforcement.view", "waste.view", "waste.ship", "waste.receive",
+                                           "waste.declare"]),
 ]
 
 DEFAULT_DEPARTMENTS = [
@@ -29,6 +31,7 @@ DEFAULT_DEPARTMENTS = [
     ("petition", "信访办", ["complaints", "ledger"]),
     ("oversight", "督察办", ["ledger"]),
     ("planning", "综合规划科(攻坚办)", ["projects"]),
+    ("solid_waste", "固体废物与化学品科", ["waste"]),
 ]
 
 

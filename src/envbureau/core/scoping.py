@@ -27,8 +27,9 @@ class ScopeSpec:
     # Lookup from the model to a core.Jurisdiction FK; "" means the model is Jurisdiction itself;
     # None means the model has no jurisdiction (only city-wide grants reach it).
     jurisdiction: str | None = None
-    # Lookup to the enterprise id (e.g. "enterprise_id", "point__outlet__enterprise_id").
-    enterprise: str | None = None
+    # Lookup to the enterprise id (e.g. "enterprise_id", "point__outlet__enterprise_id"), or a tuple of
+    # lookups when several enterprises share a record (a waste manifest: its producer and its receiver).
+    enterprise: str | tuple | None = None
     # Lookup to a user FK: that user always sees the row (e.g. their own import jobs).
     owner: str | None = None
     # Rows the anonymous public may read (for /api/v1/public/ and public pages).
@@ -49,6 +50,12 @@ class ScopeSpec:
     def jurisdiction_q(self, path: str) -> Q:
         prefix = f"{self.jurisdiction}__" if self.jurisdiction else ""
         return Q(**{f"{prefix}path__startswith": path})
+
+
+def enterprise_lookups(spec: ScopeSpec) -> tuple:
+    if not spec.enterprise:
+        return ()
+    return (spec.enterprise,) if isinstance(spec.enterprise, str) else tuple(spec.enterprise)
 
 
 def spec_of(model) -> ScopeSpec:
@@ -73,8 +80,8 @@ def scope_q(model, user, action: str = "view") -> Q | None:
         if not g.allows(perm):
             continue
         if g.enterprise_id is not None:
-            if spec.enterprise:
-                q |= Q(**{spec.enterprise: g.enterprise_id})
+            for lookup in enterprise_lookups(spec):
+                q |= Q(**{lookup: g.enterprise_id})
             continue
         if g.jurisdiction_path is None:
             return None

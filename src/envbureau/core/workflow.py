@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .permissions import code_matches, has_perm
-from .scoping import restrict, spec_of
+from .scoping import enterprise_lookups, restrict, spec_of
 
 
 class TransitionError(ValidationError):
@@ -65,6 +65,9 @@ class TaskSpec:
     level: str = ""
     assignees: Callable | None = None
     due: Callable | None = None
+    # The enterprise whose users hold the task (default: the object's first enterprise lookup), e.g. the
+    # receiver of a waste manifest for the step "confirm receipt".
+    enterprise: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -251,7 +254,8 @@ def jurisdiction_of(obj):
 
 def enterprise_of(obj):
     spec = spec_of(type(obj))
-    return _follow(obj, spec.enterprise) if spec.enterprise else None
+    lookups = enterprise_lookups(spec)
+    return _follow(obj, lookups[0]) if lookups else None
 
 
 def actor_name(user) -> str:
@@ -499,11 +503,11 @@ def _fold(assignees) -> list[dict]:
     return rows
 
 
-def _open(obj, wf: Workflow, state: str, action, assignees, due, notify: bool) -> list:
+def _open(obj, wf: Workflow, state: str, action, assignees, due, notify: bool, enterprise=None) -> list:
     from .models import Task
     from .notify import notify_task
 
-    jur, ent = jurisdiction_of(obj), enterprise_of(obj)
+    jur, ent = jurisdiction_of(obj), (enterprise(obj) if enterprise else enterprise_of(obj))
     created = []  # the first is the step's lead row
     for i, r in enumerate(_fold(assignees)):
         task = Task.objects.create(
@@ -532,7 +536,7 @@ def sync_tasks(obj, user=None, notify: bool = True) -> list:
     due = spec.due(obj) if spec.due else (wf.due(obj) if wf.due else None)
     action = spec.action(obj) if callable(spec.action) and not isinstance(spec.action, (str, Promise)) \
         else spec.action
-    return _open(obj, wf, state.value, action, assignees, due, notify)
+    return _open(obj, wf, state.value, action, assignees, due, notify, spec.enterprise)
 
 
 def open_extra_task(obj, key: str, action, assignees, *, due=None, user=None) -> list:

@@ -1,0 +1,237 @@
+"""REST API of the waste module (/api/v1/waste/): registries, manifests (create, one action per workflow
+verb, timeline), declarations, alerts, reconciliation. Errors: 400 bad data or state, 403 no right, 404 out
+of scope."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from envbureau.core import workflow as wf
+from envbureau.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from envbureau.core.kit_api import TimelineSerializer
+from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import get_scoped_object, restrict
+
+from . import services, stats
+from .filters import AlertFilter, DeclarationFilter, ManifestFilter, ProducerFilter
+from .models import (
+    Alert,
+    CrossProvinceApproval,
+    Declaration,
+    Licence,
+    ManagementPlan,
+    Manifest,
+    Operator,
+    Producer,
+    Stock,
+    Transporter,
+)
+
+
+def _serializer(model_, fields_, read_only=()):
+    meta = type("Meta", (), {"model": model_, "fields": ["id", *fields_], "read_only_fields": list(read_only)})
+    return type(f"Waste{model_.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
+
+
+ProducerSerializer = _serializer(Producer, ["enterprise_id", "name", "credit_code", "jurisdiction", "category",
+                                            "annual_tonnes", "own_facility", "small_quantity", "storage_days",
+                                            "waste_codes"])
+PlanSerializer = _serializer(ManagementPlan, ["producer", "year", "filing_no", "filed_on", "planned_tonnes"])
+OperatorSerializer = _serializer(Operator, ["enterprise_id", "name", "credit_code", "jurisdiction", "province"])
+LicenceSerializer = _serializer(Licence, ["operator", "number", "kind", "categories", "codes", "capacity_tonnes",
+                                          "valid_from", "valid_to"])
+TransporterSerializer = _serializer(Transporter, ["name", "credit_code", "permit_no", "jurisdiction"])
+ApprovalSerializer = _serializer(CrossProvinceApproval, ["number", "producer", "receiver", "waste_code", "tonnes",
+                                                         "approved_on", "valid_until"])
+StockSerializer = _serializer(Stock, ["producer", "waste_code", "tonnes", "stored_on", "cleared_on"])
+
+
+class WasteManifestSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    producer_name = serializers.CharField(source="producer.name", read_only=True)
+    receiver_name = serializers.CharField(source="receiver.name", read_only=True)
+
+    class Meta:
+        model = Manifest
+        fields = ["id", "number", "producer", "producer_name", "transporter", "receiver", "receiver_name",
+                  "jurisdiction", "waste_code", "waste_name", "hazard", "sent_tonnes", "carried_tonnes",
+                  "received_tonnes", "difference", "mismatch", "vehicle_no", "method", "created_on", "shipped_on",
+                  "received_on", "confirm_due", "confirmed_on", "confirmed_late", "cross_province", "approval",
+                  "reject_reason", "imported", "state", "state_label"]
+        read_only_fields = [f for f in fields if f not in ("producer", "receiver", "transporter", "waste_code",
+                                                           "waste_name", "hazard", "sent_tonnes", "created_on")]
+
+
+class WasteDeclarationSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    period_label = serializers.CharField(source="label", read_only=True)
+
+    class Meta:
+        model = Declaration
+        fields = ["id", "producer", "period", "period_start", "period_label", "due", "state", "state_label",
+                  "submitted_on", "generated_tonnes", "transferred_tonnes", "late"]
+
+
+class WasteAlertSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = ["id", "kind", "kind_label", "subject", "detail", "jurisdiction", "enterprise_id", "source_ref",
+                  "raised_on", "due", "state", "state_label"]
+
+
+def _transition(model, serializer, verb: str):
+    def handler(self, request, pk=None):
+        obj = get_scoped_object(model, request.user, "view", pk=pk)
+        data = {k: v for k, v in request.data.items() if k != "note"}
+        try:
+            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), **data)
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        obj.refresh_from_db()
+        return Response(serializer(obj).data)
+
+    handler.__name__ = verb
+    return extend_schema(request=None, responses=serializer)(
+        action(detail=True, methods=["post"], url_path=verb.replace("_", "-"), url_name=verb.replace("_", "-"))(
+            handler))
+
+
+def _timeline(model):
+    @extend_schema(responses=TimelineSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="timeline", url_name="timeline", pagination_class=None)
+    def timeline(self, request, pk=None):
+        obj = get_scoped_object(model, request.user, "view", pk=pk)
+        return Response(TimelineSerializer(wf.timeline(obj), many=True).data)
+    return timeline
+
+
+class ProducerViewSet(ScopedModelViewSet):
+    queryset = Producer.objects.select_related("jurisdiction")
+    serializer_class = ProducerSerializer
+    filterset_class = ProducerFilter
+
+
+class PlanViewSet(ScopedModelViewSet):
+    queryset = ManagementPlan.objects.select_related("producer")
+    serializer_class = PlanSerializer
+
+
+class OperatorViewSet(ScopedModelViewSet):
+    queryset = Operator.objects.all()
+    serializer_class = OperatorSerializer
+
+
+class LicenceViewSet(ScopedModelViewSet):
+    queryset = Licence.objects.select_related("operator")
+    serializer_class = LicenceSerializer
+
+
+class TransporterViewSet(ScopedModelViewSet):
+    queryset = Transporter.objects.all()
+    serializer_class = TransporterSerializer
+
+
+class ApprovalViewSet(ScopedModelViewSet):
+    queryset = CrossProvinceApproval.objects.all()
+    serializer_class = ApprovalSerializer
+
+
+class StockViewSet(ScopedModelViewSet):
+    queryset = Stock.objects.select_related("producer")
+    serializer_class = StockSerializer
+
+
+class ManifestViewSet(ScopedReadOnlyViewSet):
+    """Manifests an enterprise sent or that are addressed to it; bureau users by jurisdiction.
+    POST creates one as the producer (its number is issued); the steps are the workflow's verbs."""
+
+    queryset = Manifest.objects.select_related("producer", "receiver")
+    serializer_class = WasteManifestSerializer
+    filterset_class = ManifestFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_permissions(self):
+        # Filing is the producer's "ship" right, not "add": services.create_manifest checks it.
+        return [IsAuthenticated()] if self.action == "create" else super().get_permissions()
+
+    @extend_schema(request=WasteManifestSerializer, responses=WasteManifestSerializer)
+    def create(self, request, *args, **kwargs):
+        ser = WasteManifestSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        for key in ("producer", "receiver", "transporter"):  # references must lie in the user's view scope
+            obj = d.get(key)
+            if obj is not None and not restrict(type(obj).objects.filter(pk=obj.pk), request.user, "view").exists():
+                raise DRFValidationError({key: ["不存在或不在您的权限范围内"]})
+        try:
+            m = services.create_manifest(request.user, producer=d["producer"], receiver=d["receiver"],
+                                         transporter=d.get("transporter"), waste_code=d["waste_code"],
+                                         waste_name=d["waste_name"], hazard=d.get("hazard", ""),
+                                         sent_tonnes=d["sent_tonnes"], created_on=d.get("created_on"))
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        except DjangoValidationError as exc:
+            raise DRFValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+        return Response(WasteManifestSerializer(m).data, status=status.HTTP_201_CREATED)
+
+    ship = _transition(Manifest, WasteManifestSerializer, "ship")
+    cancel = _transition(Manifest, WasteManifestSerializer, "cancel")
+    receive = _transition(Manifest, WasteManifestSerializer, "receive")
+    confirm = _transition(Manifest, WasteManifestSerializer, "confirm")
+    reject = _transition(Manifest, WasteManifestSerializer, "reject")
+    take_back = _transition(Manifest, WasteManifestSerializer, "take_back")
+    timeline = _timeline(Manifest)
+
+
+class DeclarationViewSet(ScopedReadOnlyViewSet):
+    queryset = Declaration.objects.select_related("producer")
+    serializer_class = WasteDeclarationSerializer
+    filterset_class = DeclarationFilter
+    submit = _transition(Declaration, WasteDeclarationSerializer, "submit")
+    timeline = _timeline(Declaration)
+
+
+class AlertViewSet(ScopedReadOnlyViewSet):
+    queryset = Alert.objects.all()
+    serializer_class = WasteAlertSerializer
+    filterset_class = AlertFilter
+    handle = _transition(Alert, WasteAlertSerializer, "handle")
+    timeline = _timeline(Alert)
+
+
+class WasteReconciliationSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    figures = serializers.JSONField(help_text="联单总数、已确认、数量不一致、待确认已超期、逾期确认、跨省转移、拒收/退回")
+    links = serializers.JSONField(help_text="每个数字对应的联单列表地址")
+    sent_tonnes = serializers.CharField()
+    carried_tonnes = serializers.CharField()
+    received_tonnes = serializers.CharField()
+    mismatches = WasteManifestSerializer(many=True)
+
+
+class ReconciliationView(APIView):
+    """GET /api/v1/waste/reconciliation/?year=Y: the reconciliation figures and the first 50 mismatches."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=WasteReconciliationSerializer)
+    def get(self, request):
+        if not has_perm(request.user, "waste.view"):
+            raise DRFPermissionDenied()
+        r = stats.reconciliation(request.user, request.query_params)
+        return Response({"year": r["year"], "figures": {k: v for k, _l, v, _u in r["rows"]}, "links": r["links"],
+                         "sent_tonnes": str(r["sent"]), "carried_tonnes": str(r["carried"]),
+                         "received_tonnes": str(r["received"]),
+                         "mismatches": WasteManifestSerializer(r["mismatches"], many=True).data})

@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WasteConfig(AppConfig):
+    name = "envbureau.waste"
+    label = "waste"
+    verbose_name = _("固体废物")
+
+    def ready(self):
+        from envbureau.core import navigation as nav
+        from envbureau.core.permissions import register_permissions
+
+        from . import demo, importers, workflows  # noqa: F401  (demo step, importers, workflows)
+        from .choices import PERMISSION_ACTIONS
+
+        register_permissions("waste", _("固体废物"), dict(PERMISSION_ACTIONS))
+        nav.register_section("waste", _("固体废物"), 45)
+        nav.register("waste", _("转移联单"), "waste:manifests-list", "waste.view", 10)
+        nav.register("waste", _("填报联单"), "waste:manifest-add", "waste.ship", 9)
+        nav.register("waste", _("联单核对"), "waste:reconciliation", "waste.view", 11)
+        nav.register("waste", _("危废预警"), "waste:alerts-list", "waste.view", 12)
+        nav.register("waste", _("危废申报"), "waste:declarations-list", "waste.view", 13)
+        nav.register("waste", _("产生单位"), "waste:producers-list", "waste.view", 20)
+        nav.register("waste", _("管理计划"), "waste:plans-list", "waste.view", 21)
+        nav.register("waste", _("贮存台账"), "waste:stock-list", "waste.view", 22)
+        nav.register("waste", _("经营单位"), "waste:operators-list", "waste.view", 30)
+        nav.register("waste", _("经营许可证"), "waste:licences-list", "waste.view", 31)
+        nav.register("waste", _("运输单位"), "waste:transporters-list", "waste.view", 32)
+        nav.register("waste", _("跨省转移审批"), "waste:approvals-list", "waste.view", 33)

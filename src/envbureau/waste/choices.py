@@ -1,0 +1,62 @@
+"""Vocabularies of the waste module (labels and colours); the allowed transitions live in workflows.py."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProducerCategory(models.TextChoices):
+    """HJ 1259-2022 §4.2 (regulations.md §5.3)."""
+
+    KEY = "key", _("重点监管单位")
+    SIMPLIFIED = "simplified", _("简化管理单位")
+    REGISTERED = "registered", _("登记管理单位")
+
+
+class LicenceKind(models.TextChoices):
+    COMPREHENSIVE = "comprehensive", _("综合经营许可证")
+    COLLECTION = "collection", _("收集经营许可证")
+
+
+class ManifestState(models.TextChoices):
+    CREATED = "created", _("待运出")
+    SHIPPED = "shipped", _("运输中")
+    RECEIVED = "received", _("已接收待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    REJECTED = "rejected", _("已拒收")
+    RETURNED = "returned", _("已退回")
+    CANCELLED = "cancelled", _("已作废")
+
+
+MANIFEST_COLOURS = {"created": "secondary", "shipped": "info", "received": "warning", "confirmed": "success",
+                    "rejected": "danger", "returned": "dark", "cancelled": "light"}
+
+
+class DeclarationPeriod(models.TextChoices):
+    MONTH = "month", _("月度申报")
+    QUARTER = "quarter", _("季度申报")
+    YEAR = "year", _("年度申报")
+
+
+class DeclarationState(models.TextChoices):
+    DUE = "due", _("待申报")
+    SUBMITTED = "submitted", _("已申报")
+
+
+class AlertKind(models.TextChoices):
+    STORAGE = "storage", _("贮存超期")
+    CAPACITY = "capacity", _("超许可能力接收")
+    LICENCE = "licence", _("许可证即将到期")
+    MISMATCH = "mismatch", _("转移量不一致")
+
+
+class AlertState(models.TextChoices):
+    OPEN = "open", _("待处理")
+    HANDLED = "handled", _("已处理")
+
+
+PERMISSION_ACTIONS = [
+    ("ship", _("转移联单运出")),
+    ("receive", _("转移联单接收确认")),
+    ("declare", _("危废申报")),
+    ("handle", _("危废预警处理")),
+]

@@ -1,0 +1,88 @@
+"""Filtersets shared by the list pages, the statistics links and the API."""
+
+import django_filters as df
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.params import YEARS
+
+from .choices import (
+    AlertKind,
+    AlertState,
+    DeclarationPeriod,
+    DeclarationState,
+    ManifestState,
+    ProducerCategory,
+)
+from .models import Alert, Declaration, Manifest, Producer
+
+
+def _path(code):
+    from envbureau.core.models import Jurisdiction
+
+    j = Jurisdiction.objects.filter(code=str(code).strip()).first()
+    return j.path if j else None
+
+
+class _Jurisdiction(df.FilterSet):
+    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    jurisdiction_lookup = "jurisdiction"
+
+    def f_jurisdiction(self, qs, name, value):
+        if not value:
+            return qs
+        path = _path(value)
+        return qs.filter(**{f"{self.jurisdiction_lookup}__path__startswith": path}) if path else qs.none()
+
+
+class ManifestFilter(_Jurisdiction):
+    year = df.NumberFilter(label=_("年度"), field_name="created_on", lookup_expr="year",
+                           min_value=YEARS[0], max_value=YEARS[1])
+    state = df.ChoiceFilter(label=_("状态"), choices=ManifestState.choices)
+    mismatch = df.BooleanFilter(label=_("数量不一致"))
+    confirmed_late = df.BooleanFilter(label=_("逾期确认"))
+    cross_province = df.BooleanFilter(label=_("跨省转移"))
+    overdue = df.BooleanFilter(label=_("待确认已超期"), method="f_overdue")
+    producer = df.NumberFilter(label=_("移出单位ID"), field_name="producer_id")
+    receiver = df.NumberFilter(label=_("接受单位ID"), field_name="receiver_id")
+    waste_code = df.CharFilter(label=_("废物代码"))
+
+    class Meta:
+        model = Manifest
+        fields = []
+
+    def f_overdue(self, qs, name, value):
+        from django.utils import timezone
+
+        if value is None:
+            return qs
+        q = dict(state=ManifestState.RECEIVED, confirm_due__lt=timezone.localdate())
+        return qs.filter(**q) if value else qs.exclude(**q)
+
+
+class ProducerFilter(_Jurisdiction):
+    category = df.ChoiceFilter(label=_("管理类别"), choices=ProducerCategory.choices)
+    small_quantity = df.BooleanFilter(label=_("小微产废单位"))
+
+    class Meta:
+        model = Producer
+        fields = []
+
+
+class DeclarationFilter(_Jurisdiction):
+    jurisdiction_lookup = "producer__jurisdiction"
+    period = df.ChoiceFilter(label=_("申报周期"), choices=DeclarationPeriod.choices)
+    state = df.ChoiceFilter(label=_("状态"), choices=DeclarationState.choices)
+    late = df.BooleanFilter(label=_("逾期申报"))
+
+    class Meta:
+        model = Declaration
+        fields = []
+
+
+class AlertFilter(_Jurisdiction):
+    kind = df.ChoiceFilter(label=_("预警类型"), choices=AlertKind.choices)
+    state = df.ChoiceFilter(label=_("状态"), choices=AlertState.choices)
+
+    class Meta:
+        model = Alert
+        fields = []

@@ -1,0 +1,329 @@
+"""Domain verbs of the waste module. State changes run through core.workflow (workflows.py calls the
+handlers below); every function takes the acting user (None = trusted system path) and checks scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from envbureau.core import workflow as wf
+from envbureau.core.importing import parse_local_datetime, parse_number
+from envbureau.core.permissions import grants_for, has_perm
+from envbureau.core.scoping import check_created
+from envbureau.core.timefmt import local_date
+
+from . import config, rules
+from .choices import AlertKind, ManifestState
+from .models import Alert, CrossProvinceApproval, Declaration, Licence, Manifest, Operator, Producer, Stock
+
+# ---- small helpers -------------------------------------------------------------------------------
+
+def _tonnes(value, field: str, required: bool = False) -> Decimal | None:
+    if value in (None, ""):
+        if required:
+            raise ValidationError({field: [_("必填项为空")]})
+        return None
+    num = parse_number(value, "吨")
+    if num is None or num < 0:
+        raise ValidationError({field: [_("“%(v)s”不是有效的吨数") % {"v": value}]})
+    return num.quantize(Decimal("0.001"))
+
+
+def _date(value, field: str, default=None) -> dt.date:
+    if value in (None, ""):
+        return default or timezone.localdate()
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    parsed = parse_local_datetime(value)
+    if parsed is None:
+        raise ValidationError({field: [_("日期格式应为 YYYY-MM-DD")]})
+    return timezone.localtime(parsed).date() if timezone.is_aware(parsed) else parsed.date()
+
+
+def enterprise_ids(user) -> set | None:
+    """The enterprises an enterprise-bound user acts for; None for bureau users."""
+    if user is None:
+        return None
+    grants = grants_for(user)
+    if grants and all(g.enterprise_id is not None for g in grants):
+        return {g.enterprise_id for g in grants}
+    return None
+
+
+def party_guard(side: str):
+    """A transition only the producer ("producer") or the receiver ("receiver") may do as an enterprise;
+    bureau users with the permission act for either."""
+
+    def guard(user, obj):
+        ids = enterprise_ids(user)
+        if ids is None:
+            return
+        own = obj.producer_enterprise_id if side == "producer" else obj.receiver_enterprise_id
+        if own not in ids:
+            raise PermissionDenied(_("只有移出单位可以办理此步骤") if side == "producer"
+                                   else _("只有接受单位可以办理此步骤"))
+    return guard
+
+
+def _dossier(enterprise_id, title, obj, user, detail=""):
+    if not enterprise_id:
+        return
+    from envbureau.sources.services import add_dossier_event
+
+    add_dossier_event(enterprise_id, f"waste.{obj._meta.model_name}", title, detail=detail,
+                      source_ref=f"waste.{obj._meta.model_name}:{obj.pk}", url=wf_url(obj), actor=user)
+
+
+def wf_url(obj) -> str:
+    names = {"manifest": "waste:manifests-detail", "declaration": "waste:declarations-detail",
+             "alert": "waste:alerts-detail", "licence": "waste:licences-detail"}
+    name = names.get(obj._meta.model_name)
+    return reverse(name, args=[obj.pk]) if name else ""
+
+
+# ---- manifests -----------------------------------------------------------------------------------
+
+def next_number(producer: Producer, year: int) -> str:
+    prefix = f"{year:04d}{producer.jurisdiction.code[:4]}"
+    last = Manifest.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
+    serial = int(last[-6:]) + 1 if last else 1
+    if serial > 999999:
+        raise ValidationError({"number": _("本年度该地市联单流水号已用完")})
+    return f"{prefix}{serial:06d}"
+
+
+def licence_for(receiver: Operator, waste_code: str, day: dt.date) -> Licence | None:
+    for lic in receiver.licences.all():
+        if lic.valid_on(day) and lic.covers(waste_code):
+            return lic
+    return None
+
+
+def create_manifest(user, *, producer: Producer, receiver: Operator, waste_code: str, waste_name: str,
+                    sent_tonnes, transporter=None, hazard: str = "", method: str = "", created_on=None,
+                    approval: CrossProvinceApproval | None = None) -> Manifest:
+    """The producer fills in a manifest (art. 16): the receiver must hold a valid licence for the waste."""
+    if user is not None and not has_perm(user, "waste.ship"):
+        raise PermissionDenied
+    day = _date(created_on, "created_on")
+    sent = _tonnes(sent_tonnes, "sent_tonnes", required=True)
+    if sent <= 0:
+        raise ValidationError({"sent_tonnes": [_("移出量应大于0")]})
+    if licence_for(receiver, waste_code, day) is None:
+        raise ValidationError({"receiver": [_("接受单位没有覆盖废物代码 %(c)s 的有效经营许可证") % {"c": waste_code}]})
+    ids = enterprise_ids(user)
+    if ids is not None and producer.enterprise_id not in ids:
+        raise PermissionDenied(_("只能为本单位填报联单"))
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                m = Manifest(number=next_number(producer, day.year), producer=producer, receiver=receiver,
+                             transporter=transporter, waste_code=waste_code.strip(), waste_name=waste_name,
+                             hazard=hazard, method=method, sent_tonnes=sent, created_on=day, approval=approval)
+                m.copy_parties()
+                m.full_clean(exclude=["producer_enterprise_id", "receiver_enterprise_id"])
+                m.save()
+                check_created(user, m, "ship")  # filing a manifest is the producer's ship right
+                wf.record_event(m, user, "open", to_state=m.state)
+                wf.sync_tasks(m, user)
+                _dossier(producer.enterprise_id, _("填报危险废物转移联单 %(n)s") % {"n": m.number}, m, user,
+                         f"{m.waste_name} {m.sent_tonnes} 吨 → {receiver.name}")
+                return m
+        except IntegrityError:
+            continue
+    raise ValidationError({"number": _("联单编号冲突,请重试")})
+
+
+def _approval_covering(m: Manifest, day: dt.date, tonnes: Decimal) -> CrossProvinceApproval | None:
+    qs = CrossProvinceApproval.objects.filter(producer=m.producer, receiver=m.receiver, waste_code=m.waste_code,
+                                              approved_on__lte=day, valid_until__gte=day)
+    if m.approval_id:
+        qs = qs.filter(pk=m.approval_id)
+    for a in qs:
+        used = (Manifest.objects.filter(approval=a).exclude(pk=m.pk)
+                .exclude(state__in=(ManifestState.CANCELLED, ManifestState.CREATED))
+                .aggregate(t=Sum("sent_tonnes"))["t"] or Decimal(0))
+        if used + tonnes <= a.tonnes:
+            return a
+    return None
+
+
+def h_ship(ctx):
+    m = ctx.obj
+    m.carried_tonnes = _tonnes(ctx.data.get("carried_tonnes"), "carried_tonnes") or m.sent_tonnes
+    m.shipped_on = _date(ctx.data.get("shipped_on"), "shipped_on")
+    if m.shipped_on < m.created_on:
+        raise ValidationError({"shipped_on": [_("运出日期早于填报日期")]})
+    m.vehicle_no = (ctx.data.get("vehicle_no") or m.vehicle_no or "")[:20]
+    if m.cross_province:
+        a = _approval_covering(m, m.shipped_on, m.sent_tonnes)
+        if a is None:
+            raise ValidationError({"approval": [_("跨省转移须有在有效期内、数量足够的跨省转移审批")]})
+        m.approval = a
+    m.reconcile()
+    ctx.event_data = {"carried_tonnes": str(m.carried_tonnes), "vehicle_no": m.vehicle_no}
+
+
+def h_receive(ctx):
+    m = ctx.obj
+    m.received_tonnes = _tonnes(ctx.data.get("received_tonnes"), "received_tonnes", required=True)
+    m.received_on = _date(ctx.data.get("received_on"), "received_on")
+    if m.shipped_on and m.received_on < m.shipped_on:
+        raise ValidationError({"received_on": [_("接收日期早于运出日期")]})
+    m.confirm_due = rules.confirm_due(m.received_on)
+    r = m.reconcile()
+    ctx.event_data = {"received_tonnes": str(m.received_tonnes), "mismatch": not r.ok}
+
+
+def after_receive(ctx):
+    m = ctx.obj
+    if m.mismatch:
+        mismatch_alert(m)
+
+
+def h_confirm(ctx):
+    m = ctx.obj
+    m.confirmed_on = _date(ctx.data.get("confirmed_on"), "confirmed_on")
+    if m.confirmed_on < m.received_on:
+        raise ValidationError({"confirmed_on": [_("确认日期早于接收日期")]})
+    m.method = (ctx.data.get("method") or m.method)[:30]
+    m.confirmed_late = bool(m.confirm_due and m.confirmed_on > m.confirm_due)
+
+
+def after_confirm(ctx):
+    m = ctx.obj
+    detail = f"{m.waste_name} {m.received_tonnes} 吨"
+    _dossier(m.producer_enterprise_id, _("转移联单 %(n)s 已由接受单位确认") % {"n": m.number}, m, ctx.user, detail)
+    _dossier(m.receiver_enterprise_id, _("确认接收转移联单 %(n)s") % {"n": m.number}, m, ctx.user, detail)
+
+
+def h_reject(ctx):
+    ctx.obj.reject_reason = ctx.note[:300]
+
+
+def after_reject(ctx):
+    m = ctx.obj
+    _dossier(m.producer_enterprise_id, _("转移联单 %(n)s 被接受单位拒收") % {"n": m.number}, m, ctx.user, m.reject_reason)
+
+
+def mismatch_alert(m: Manifest) -> Alert:
+    return raise_alert(
+        AlertKind.MISMATCH, f"mismatch:{m.number}", subject=f"{m.number} {m.producer.name}",
+        detail=_("移出 %(s)s 吨、运输 %(c)s 吨、接受 %(r)s 吨,最大差额 %(d)s 吨,超过允许误差") % {
+            "s": m.sent_tonnes, "c": m.carried_tonnes if m.carried_tonnes is not None else "—",
+            "r": m.received_tonnes if m.received_tonnes is not None else "—", "d": m.difference},
+        jurisdiction_id=m.jurisdiction_id, enterprise_id=m.producer_enterprise_id,
+        source_ref=f"waste.manifest:{m.pk}", due=rules.confirm_due(m.received_on or timezone.localdate()))
+
+
+# ---- declarations --------------------------------------------------------------------------------
+
+def h_submit(ctx):
+    d = ctx.obj
+    d.submitted_on = _date(ctx.data.get("submitted_on"), "submitted_on")
+    d.generated_tonnes = _tonnes(ctx.data.get("generated_tonnes"), "generated_tonnes", required=True)
+    d.transferred_tonnes = _tonnes(ctx.data.get("transferred_tonnes"), "transferred_tonnes")
+    d.late = d.submitted_on > d.due
+
+
+def after_submit(ctx):
+    d = ctx.obj
+    _dossier(d.producer.enterprise_id, _("提交%(p)s(%(l)s)") % {"p": d.get_period_display(), "l": d.label}, d,
+             ctx.user, _("逾期") if d.late else "")
+
+
+def ensure_declarations(today: dt.date, producers=None) -> int:
+    """Open the declarations each producer owes whose period has ended (this year and last), with a task due
+    on the HJ 1259 date; idempotent."""
+    made = 0
+    qs = producers if producers is not None else Producer.objects.all()
+    for p in qs.select_related("jurisdiction"):
+        for kind in rules.PERIODS_BY_CATEGORY[p.category]:
+            start = rules.period_start(kind, dt.date(today.year - 1, 1, 1))
+            while rules.next_period(kind, start) <= today:
+                d, created = Declaration.objects.get_or_create(
+                    producer=p, period=kind, period_start=start,
+                    defaults={"due": rules.declaration_due(kind, start)})
+                if created:
+                    wf.record_event(d, None, "open", to_state=d.state)
+                    wf.sync_tasks(d, None, notify=d.due >= today)
+                    made += 1
+                start = rules.next_period(kind, start)
+    return made
+
+
+# ---- alerts --------------------------------------------------------------------------------------
+
+def raise_alert(kind, key, *, subject, detail="", jurisdiction_id=None, enterprise_id=None, source_ref="",
+                due=None) -> Alert:
+    """An alarm through the kit (task for waste.handle holders in scope); one per key, ever."""
+    a, created = Alert.objects.get_or_create(key=key[:80], defaults=dict(
+        kind=kind, subject=subject[:200], detail=detail, jurisdiction_id=jurisdiction_id,
+        enterprise_id=enterprise_id, source_ref=source_ref, raised_on=timezone.localdate(), due=due))
+    if created:
+        wf.record_event(a, None, "open", to_state=a.state, note=detail)
+        wf.sync_tasks(a, None)
+    return a
+
+
+def scan(today: dt.date | None = None) -> dict:
+    """The daily job: storage past its limit, operators past their licensed capacity, licences near expiry,
+    declarations owed. Each finding is an Alert (or a Declaration) with its task; re-runs add nothing."""
+    today = today or timezone.localdate()
+    out = {"storage": 0, "capacity": 0, "licence": 0, "declarations": ensure_declarations(today)}
+    for s in Stock.objects.filter(cleared_on__isnull=True).select_related("producer"):
+        limit = s.stored_on + dt.timedelta(days=s.producer.storage_days)
+        if today > limit:
+            a = raise_alert(AlertKind.STORAGE, f"storage:{s.pk}", subject=f"{s.producer.name} {s.waste_code}",
+                            detail=_("%(t)s 吨自 %(d)s 起贮存,超过贮存期限 %(n)s 天") % {
+                                "t": s.tonnes, "d": local_date(s.stored_on), "n": s.producer.storage_days},
+                            jurisdiction_id=s.producer.jurisdiction_id, enterprise_id=s.producer.enterprise_id,
+                            source_ref=f"waste.stock:{s.pk}", due=today + dt.timedelta(days=15))
+            out["storage"] += a.raised_on == today
+    year_start = dt.date(today.year, 1, 1)
+    for lic in Licence.objects.filter(valid_from__lte=today, valid_to__gte=today).select_related("operator"):
+        got = (Manifest.objects.filter(receiver=lic.operator, received_on__gte=year_start, received_on__lte=today)
+               .exclude(state__in=(ManifestState.REJECTED, ManifestState.RETURNED))
+               .aggregate(t=Sum("received_tonnes"))["t"] or Decimal(0))
+        if got > lic.capacity_tonnes:
+            a = raise_alert(AlertKind.CAPACITY, f"capacity:{lic.pk}:{today.year}", subject=lic.operator.name,
+                            detail=_("%(y)s年已接收 %(g)s 吨,超过许可证 %(n)s 核准经营规模 %(c)s 吨/年") % {
+                                "y": today.year, "g": got, "n": lic.number, "c": lic.capacity_tonnes},
+                            jurisdiction_id=lic.operator.jurisdiction_id, enterprise_id=lic.operator.enterprise_id,
+                            source_ref=f"waste.licence:{lic.pk}", due=today + dt.timedelta(days=15))
+            out["capacity"] += a.raised_on == today
+        deadline = rules.renewal_deadline(lic.valid_to)
+        newer = Licence.objects.filter(operator=lic.operator, valid_to__gt=lic.valid_to).exists()
+        if not newer and today >= deadline - dt.timedelta(days=config.get("licence_warn_days")):
+            a = raise_alert(AlertKind.LICENCE, f"licence:{lic.pk}", subject=f"{lic.operator.name} {lic.number}",
+                            detail=_("许可证 %(to)s 到期,应于 %(d)s 前申请延续") % {
+                                "to": local_date(lic.valid_to), "d": local_date(deadline)},
+                            jurisdiction_id=lic.operator.jurisdiction_id, enterprise_id=lic.operator.enterprise_id,
+                            source_ref=f"waste.licence:{lic.pk}", due=deadline)
+            out["licence"] += a.raised_on == today
+    return out
+
+
+def open_tasks_for_imported(numbers) -> int:
+    """Imported manifests still waiting for a step get their kit task (without notifying: the provincial
+    system already told the parties)."""
+    n = 0
+    for m in Manifest.objects.filter(number__in=numbers).exclude(
+            state__in=(ManifestState.CONFIRMED, ManifestState.RETURNED, ManifestState.CANCELLED)):
+        wf.sync_tasks(m, None, notify=False)
+        n += 1
+    return n
+
+
+def enterprise_model():
+    return apps.get_model("sources", "Enterprise")

@@ -1,0 +1,94 @@
+"""Lifecycles on the kit (core.workflow).
+Manifest: 待运出 → 运输中 → 已接收待确认 (confirm within 5 working days) → 已确认; rejection → 已拒收 → 已退回.
+Declaration: 待申报 → 已申报 (task due on the HJ 1259 date). Alert: 待处理 → 已处理."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core import workflow as wf
+
+from . import services as s
+from .choices import MANIFEST_COLOURS, AlertState, DeclarationState, ManifestState
+
+T = wf.Transition
+M = ManifestState
+
+
+def _receiver(m):
+    return m.receiver_enterprise_id
+
+
+def _producer(m):
+    return m.producer_enterprise_id
+
+
+MANIFEST = wf.register(wf.Workflow(
+    "waste.manifest", module="waste", name=_("危险废物转移联单"),
+    states=[
+        wf.State(M.CREATED, M.CREATED.label, MANIFEST_COLOURS["created"],
+                 task=wf.TaskSpec(_("运出危险废物"), "waste.ship", enterprise=_producer)),
+        wf.State(M.SHIPPED, M.SHIPPED.label, MANIFEST_COLOURS["shipped"],
+                 task=wf.TaskSpec(_("接收危险废物"), "waste.receive", enterprise=_receiver)),
+        wf.State(M.RECEIVED, M.RECEIVED.label, MANIFEST_COLOURS["received"],
+                 task=wf.TaskSpec(_("确认转移联单"), "waste.receive", enterprise=_receiver,
+                                  due=lambda m: m.confirm_due)),
+        wf.State(M.CONFIRMED, M.CONFIRMED.label, MANIFEST_COLOURS["confirmed"], terminal=True),
+        wf.State(M.REJECTED, M.REJECTED.label, MANIFEST_COLOURS["rejected"],
+                 task=wf.TaskSpec(_("接回被拒收的危险废物"), "waste.ship", enterprise=_producer)),
+        wf.State(M.RETURNED, M.RETURNED.label, MANIFEST_COLOURS["returned"], terminal=True),
+        wf.State(M.CANCELLED, M.CANCELLED.label, MANIFEST_COLOURS["cancelled"], terminal=True),
+    ],
+    transitions=[
+        T("ship", (M.CREATED,), M.SHIPPED, "waste.ship", _("运出"), params=("carried_tonnes", "vehicle_no", "shipped_on"),
+          handler=s.h_ship, guard=s.party_guard("producer"), button="primary"),
+        T("cancel", (M.CREATED,), M.CANCELLED, "waste.ship", _("作废联单"), note_required=True,
+          guard=s.party_guard("producer"), button="outline-danger"),
+        T("receive", (M.SHIPPED,), M.RECEIVED, "waste.receive", _("接收"), required=("received_tonnes",),
+          params=("received_on",), handler=s.h_receive, after=s.after_receive, guard=s.party_guard("receiver"),
+          button="primary"),
+        T("confirm", (M.RECEIVED,), M.CONFIRMED, "waste.receive", _("确认联单"), params=("confirmed_on", "method"),
+          handler=s.h_confirm, after=s.after_confirm, guard=s.party_guard("receiver"), button="success"),
+        T("reject", (M.SHIPPED, M.RECEIVED), M.REJECTED, "waste.receive", _("拒收"), note_required=True,
+          handler=s.h_reject, after=s.after_reject, guard=s.party_guard("receiver"), button="outline-danger"),
+        T("take_back", (M.REJECTED,), M.RETURNED, "waste.ship", _("已接回"), guard=s.party_guard("producer"),
+          button="dark"),
+    ],
+    title=lambda m: f"{m.number} {m.waste_name}",
+    verb_labels={"open": _("填报联单")},
+    url=lambda m: reverse("waste:manifests-detail", args=[m.pk]),
+))
+
+DECLARATION = wf.register(wf.Workflow(
+    "waste.declaration", module="waste", name=_("危废申报"),
+    states=[
+        wf.State(DeclarationState.DUE, DeclarationState.DUE.label, "warning",
+                 task=wf.TaskSpec(_("提交危废申报"), "waste.declare", due=lambda d: d.due)),
+        wf.State(DeclarationState.SUBMITTED, DeclarationState.SUBMITTED.label, "success", terminal=True),
+    ],
+    transitions=[
+        T("submit", (DeclarationState.DUE,), DeclarationState.SUBMITTED, "waste.declare", _("提交申报"),
+          required=("generated_tonnes",), params=("transferred_tonnes", "submitted_on"), handler=s.h_submit,
+          after=s.after_submit, button="success"),
+    ],
+    title=lambda d: str(d),
+    verb_labels={"open": _("生成应申报")},
+    url=lambda d: reverse("waste:declarations-detail", args=[d.pk]),
+))
+
+ALERT = wf.register(wf.Workflow(
+    "waste.alert", module="waste", name=_("危废预警"),
+    states=[
+        wf.State(AlertState.OPEN, AlertState.OPEN.label, "danger",
+                 task=wf.TaskSpec(_("处理危废预警"), "waste.handle", due=lambda a: a.due)),
+        wf.State(AlertState.HANDLED, AlertState.HANDLED.label, "success", terminal=True),
+    ],
+    transitions=[
+        T("handle", (AlertState.OPEN,), AlertState.HANDLED, "waste.handle", _("处理完毕"), note_required=True,
+          button="success"),
+    ],
+    title=lambda a: str(a),
+    verb_labels={"open": _("触发预警")},
+    url=lambda a: reverse("waste:alerts-detail", args=[a.pk]),
+))
