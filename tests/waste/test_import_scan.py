@@ -136,3 +136,17 @@ def test_declarations_owed_per_category_with_due_dates(world):
     assert (oct_.state, oct_.late) == ("submitted", True)
     services.scan(dt.date(2026, 11, 21))
     assert Declaration.objects.filter(producer=p).count() == 23
+
+
+def test_reimport_closes_the_task_of_a_manifest_confirmed_since(world):
+    assert run(csv(row(1, conf=""))).ok
+    m = Manifest.objects.get()
+    assert Task.objects.filter(model="waste.manifest", object_id=str(m.pk), is_open=True).count() == 1
+    assert run(csv(row(1))).ok
+    assert not Task.objects.filter(model="waste.manifest", object_id=str(m.pk), is_open=True).exists()
+
+
+def test_dates_are_read_once_per_text_but_each_cell_still_checked(world):
+    r = run(csv(row(1, created="2026-11-02"), row(2, created="2026-13-02"), row(3, created="2026-13-02")))
+    bad = [(e["row"], e["column"]) for e in r.errors]
+    assert bad == [(3, "填报日期"), (4, "填报日期")]

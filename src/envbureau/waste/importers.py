@@ -28,6 +28,26 @@ from .models import Manifest, Operator, Producer, Transporter
 TONNES = dict(min=0, max=100000, unit="吨", decimal=True)
 
 
+class RepeatedDateColumn(DateColumn):
+    """A date column whose few distinct texts repeat over many rows (a year of manifests has ~365 dates per
+    column): each text is parsed once per import by DateColumn, then reused."""
+
+    def parse(self, value, ctx):
+        if not isinstance(value, str):
+            return super().parse(value, ctx)
+        cache = ctx.state.setdefault("_dates", {})
+        hit = cache.get(value)
+        if hit is None:
+            try:
+                hit = super().parse(value, ctx)
+            except RowError as e:
+                hit = e
+            cache[value] = hit
+        if isinstance(hit, RowError):
+            raise RowError(self.key, hit.message)
+        return hit
+
+
 def _enterprises(ctx):
     qs = services.enterprise_model().objects.all()
     return qs if ctx.user is None else restrict(qs, ctx.user, "view")
@@ -121,10 +141,10 @@ class ManifestImporter(Importer):
         NumberColumn("received_tonnes", _("接受量(吨)"), example="5.19", **TONNES),
         Column("vehicle_no", _("车牌号"), example="京A12345", max_length=20),
         Column("method", _("利用处置方式"), example="R9", max_length=30),
-        DateColumn("created_on", _("填报日期"), required=True, example="2026-11-02"),
-        DateColumn("shipped_on", _("运出日期"), example="2026-11-03"),
-        DateColumn("received_on", _("接收日期"), example="2026-11-03"),
-        DateColumn("confirmed_on", _("确认日期"), example="2026-11-05"),
+        RepeatedDateColumn("created_on", _("填报日期"), required=True, example="2026-11-02"),
+        RepeatedDateColumn("shipped_on", _("运出日期"), example="2026-11-03"),
+        RepeatedDateColumn("received_on", _("接收日期"), example="2026-11-03"),
+        RepeatedDateColumn("confirmed_on", _("确认日期"), example="2026-11-05"),
         Column("reject_reason", _("拒收原因"), max_length=300),
     ]
 
@@ -205,6 +225,6 @@ class ManifestImporter(Importer):
             audit.record_batch("update", Manifest, [m.pk for m in changed], {"fields": cols},
                                note=str(_("省级系统联单导入")))
         if ctx.commit:
-            services.open_tasks_for_imported([m.number for m in new + changed])
+            services.open_tasks_for_imported(new, changed)
         ctx.saved(len(cleaned))
         return {"created": len(new), "updated": len(changed), "unchanged": len(cleaned) - len(new) - len(changed)}

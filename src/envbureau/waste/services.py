@@ -314,15 +314,22 @@ def scan(today: dt.date | None = None) -> dict:
     return out
 
 
-def open_tasks_for_imported(numbers) -> int:
+def open_tasks_for_imported(new, changed) -> int:
     """Imported manifests still waiting for a step get their kit task (without notifying: the provincial
-    system already told the parties)."""
-    n = 0
-    for m in Manifest.objects.filter(number__in=numbers).exclude(
-            state__in=(ManifestState.CONFIRMED, ManifestState.RETURNED, ManifestState.CANCELLED)):
+    system already told the parties); updated ones that finished lose the task they had open."""
+    from envbureau.core.models import Task
+
+    done = (ManifestState.CONFIRMED, ManifestState.RETURNED, ManifestState.CANCELLED)
+    waiting = [m for m in [*new, *changed] if m.state not in done]
+    finished = [str(m.pk) for m in changed if m.state in done]
+    had_task = set()
+    for i in range(0, len(finished), 5000):
+        had_task |= set(Task.objects.filter(model="waste.manifest", is_open=True, object_id__in=finished[i:i + 5000])
+                        .values_list("object_id", flat=True))
+    touched = waiting + [m for m in changed if str(m.pk) in had_task]
+    for m in touched:
         wf.sync_tasks(m, None, notify=False)
-        n += 1
-    return n
+    return len(touched)
 
 
 def enterprise_model():
