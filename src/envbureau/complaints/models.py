@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopeSpec
 
 from .choices import (
     Category,
@@ -72,7 +72,7 @@ MASKERS = {"complainant_name": mask_name, "complainant_phone": mask_phone, "comp
            "complainant_address": mask_address, "complainant_email": mask_email}
 
 
-class Complaint(models.Model):
+class Complaint(ScopedModel):
     number = models.CharField(_("受理编号"), max_length=40, unique=True, blank=True)
     channel = models.CharField(_("渠道"), max_length=12, choices=Channel.choices)
     track = models.CharField(_("办理类别"), max_length=12, choices=Track.choices, default=Track.CLUE)
@@ -159,7 +159,6 @@ class Complaint(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
     # No enterprise lookup on purpose: enterprise users never reach complaints about them.
     scope = ScopeSpec(module="complaints", jurisdiction="jurisdiction",
                       references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
@@ -208,7 +207,7 @@ class Complaint(models.Model):
         return bool(self.state in OPEN_STATES and self.finish_due and today > self.finish_due)
 
 
-class DuplicateLink(models.Model):
+class DuplicateLink(ScopedModel):
     """A later complaint about the same matter as an earlier one; shown on both complaints."""
 
     complaint = models.ForeignKey(Complaint, verbose_name=_("后件"), on_delete=models.CASCADE,
@@ -225,7 +224,6 @@ class DuplicateLink(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="complaints", jurisdiction="complaint__jurisdiction")
 
     class Meta:
@@ -237,7 +235,7 @@ class DuplicateLink(models.Model):
         return f"{self.complaint_id} ↔ {self.original_id}"
 
 
-class SatisfactionVisit(models.Model):
+class SatisfactionVisit(ScopedModel):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="visits")
     time = models.DateTimeField(_("回访时间"), default=timezone.now)
     method = models.CharField(_("回访方式"), max_length=40, blank=True)
@@ -247,7 +245,6 @@ class SatisfactionVisit(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="complaints", jurisdiction="complaint__jurisdiction")
 
     class Meta:
@@ -256,7 +253,7 @@ class SatisfactionVisit(models.Model):
         ordering = ["time"]
 
 
-class DeadlineRule(models.Model):
+class DeadlineRule(ScopedModel):
     """Time limits per jurisdiction (blank = everywhere), channel and track; the most specific wins.
 
     Without any row the national defaults in deadlines.NATIONAL apply (信访工作条例 arts. 22/23/34-36,
@@ -284,7 +281,6 @@ class DeadlineRule(models.Model):
     source = models.CharField(_("依据"), max_length=300, blank=True)
     active = models.BooleanField(_("启用"), default=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="complaints", jurisdiction="jurisdiction", null_jurisdiction_city_wide=True)
 
     class Meta:
@@ -296,7 +292,7 @@ class DeadlineRule(models.Model):
         return self.name
 
 
-class MonthlySummary(models.Model):
+class MonthlySummary(ScopedModel):
     """Counts per (month received, jurisdiction, category, channel), kept current by services so the
     statistics never count a million complaints live. Rebuild: `envbureau complaints_summary`."""
 
@@ -319,7 +315,6 @@ class MonthlySummary(models.Model):
     satisfied = models.IntegerField(default=0)
     repeats = models.IntegerField(default=0)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="complaints", jurisdiction="jurisdiction")
     audit_exempt = True
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .scoping import ScopedQuerySet, ScopeSpec
+from .scoping import ScopedModel, ScopeSpec
 
 
 class UnitKind(models.TextChoices):
@@ -25,7 +25,7 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Unit(models.Model):
+class Unit(ScopedModel):
     """Anyone a step can be handed to (承办/责任单位): a bureau department, a district or street
     office, an enterprise or an outside agency (住建、城管、公安…). Every member sees its tasks."""
 
@@ -44,7 +44,6 @@ class Unit(models.Model):
                                      related_name="units")
     active = models.BooleanField(_("启用"), default=True)
 
-    objects = ScopedQuerySet.as_manager()
     # A reference list: every bureau or local user may read it (to pick an assignee).
     scope = ScopeSpec(module="core", jurisdiction="jurisdiction", null_jurisdiction_city_wide=True,
                       all_staff_view=True)
@@ -58,7 +57,7 @@ class Unit(models.Model):
         return self.name
 
 
-class TimelineEvent(models.Model):
+class TimelineEvent(ScopedModel):
     """One step in the life of any workflow object, as a person reads it (Saleor's order events)."""
 
     model = models.CharField(_("对象类型"), max_length=100)  # "app_label.modelname"
@@ -82,7 +81,6 @@ class TimelineEvent(models.Model):
     jurisdiction = models.ForeignKey("core.Jurisdiction", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
     # Read through the object it belongs to (its own scope is checked first); this is a fallback.
     scope = ScopeSpec(module="core", jurisdiction="jurisdiction", null_jurisdiction_city_wide=True)
 
@@ -111,7 +109,7 @@ class TimelineEvent(models.Model):
         return f"{what} · {verb}"
 
 
-class Task(models.Model):
+class Task(ScopedModel):
     """A step waiting for someone: a user, every member of a unit, or anyone holding a permission whose
     scope reaches the object (optionally only at one jurisdiction level). Closed by the next step."""
 
@@ -148,7 +146,6 @@ class Task(models.Model):
     reminded_for = models.DateField(null=True, blank=True, editable=False)  # due date last reminded about
     overdue_notified = models.BooleanField(default=False, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="core", jurisdiction=None, owner="assignee_user")
 
     class Meta:
@@ -189,7 +186,7 @@ class Task(models.Model):
             setattr(self, f"path_{k}", "/" + "/".join(codes[:k]) + "/" if len(codes) >= k else "")
 
 
-class Notification(models.Model):
+class Notification(ScopedModel):
     """A message to one user (in-app; e-mailed when e-mail is configured). `key` makes re-runs idempotent."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
@@ -205,7 +202,6 @@ class Notification(models.Model):
     digested_at = models.DateTimeField(null=True, blank=True, editable=False)
     key = models.CharField(max_length=150, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="core", jurisdiction=None, owner="recipient")
 
     class Meta:
@@ -225,7 +221,7 @@ class DayKind(models.TextChoices):
     WORKING = "working", _("工作日")
 
 
-class CalendarDay(models.Model):
+class CalendarDay(ScopedModel):
     """An override of the holiday calendar (a State Council notice the chinese-calendar package does not
     carry yet, or a local arrangement): the day is off ("holiday") or a make-up working day ("workday")."""
 
@@ -238,7 +234,6 @@ class CalendarDay(models.Model):
     name = models.CharField(_("节日"), max_length=40, blank=True)
     source = models.CharField(_("依据"), max_length=200, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="core", jurisdiction=None, all_staff_view=True)
 
     class Meta:
@@ -250,7 +245,7 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
-class Clock(models.Model):
+class Clock(ScopedModel):
     """One running time limit of one object (e.g. a complaint's 办结期限): its rule, pauses and
     extensions; `due` is stored (indexed) so "overdue" and "due within N days" are plain range queries."""
 
@@ -269,7 +264,6 @@ class Clock(models.Model):
     due = models.DateField(_("期满日"), db_index=True)
     stopped_at = models.DateTimeField(_("停止计时"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="core", jurisdiction=None)
 
     class Meta:

@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction, AuditSource, ImportStatus, JurisdictionLevel, RoleKind
-from .scoping import ScopedQuerySet, ScopeSpec
+from .scoping import ScopedModel, ScopedQuerySet, ScopeSpec
 from .timefmt import local_datetime
 
 code_validator = RegexValidator(r"^[0-9A-Za-z_-]{2,20}$", _("代码只能包含字母、数字、下划线或连字符(2-20位)"))
 
 
-class Jurisdiction(models.Model):
+class Jurisdiction(ScopedModel):
     """An administrative area; the tree city → district → street → community drives scoping."""
 
     code = models.CharField(_("区划代码"), max_length=20, unique=True, validators=[code_validator],
@@ -28,7 +28,6 @@ class Jurisdiction(models.Model):
     boundary = models.JSONField(_("边界(GeoJSON)"), null=True, blank=True)
     sort_order = models.IntegerField(_("排序"), default=0)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="core", jurisdiction="")
 
     class Meta:
@@ -74,7 +73,7 @@ class Jurisdiction(models.Model):
         return other.path.startswith(self.path)
 
 
-class Department(models.Model):
+class Department(ScopedModel):
     """A department of the bureau (科室); its modules are where its staff may write."""
 
     code = models.CharField(_("代码"), max_length=20, unique=True, validators=[code_validator])
@@ -83,7 +82,6 @@ class Department(models.Model):
                                help_text=_("本科室人员可写的模块,如 quality、sources、ledger、complaints"))
     active = models.BooleanField(_("启用"), default=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="core", jurisdiction=None, all_staff_view=True)
 
     class Meta:
@@ -95,7 +93,7 @@ class Department(models.Model):
         return self.name
 
 
-class Role(models.Model):
+class Role(ScopedModel):
     """A role is data: a named set of permission codes ("module.action", "*.view", "*")."""
 
     code = models.CharField(_("代码"), max_length=40, unique=True, validators=[code_validator])
@@ -104,7 +102,6 @@ class Role(models.Model):
     permissions = models.JSONField(_("权限"), default=list, blank=True)
     description = models.TextField(_("说明"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="core", jurisdiction=None, all_staff_view=True)
 
     class Meta:
@@ -181,7 +178,7 @@ class User(AbstractUser):
                 raise PermissionDenied(_("该用户的授权超出您的管辖范围"))
 
 
-class RoleAssignment(models.Model):
+class RoleAssignment(ScopedModel):
     """Grants a role to a user within a jurisdiction subtree (blank = city-wide) and/or one enterprise."""
 
     user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="assignments")
@@ -193,7 +190,6 @@ class RoleAssignment(models.Model):
     # The enterprise lives in the sources app; core keeps only its id so core imports no domain app.
     enterprise_id = models.BigIntegerField(_("企业ID"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="core", jurisdiction="jurisdiction", null_jurisdiction_city_wide=True,
                       references={"enterprise_id": "sources.Enterprise"})
 
@@ -317,7 +313,7 @@ class LoginCounter(models.Model):
         return f"{self.username} @ {self.remote_addr}: {self.failures}"
 
 
-class ImportJob(models.Model):
+class ImportJob(ScopedModel):
     """An uploaded file validated row by row; committed all-or-nothing."""
 
     kind = models.CharField(_("导入类型"), max_length=60)
@@ -330,7 +326,6 @@ class ImportJob(models.Model):
     errors = models.JSONField(_("错误"), default=list, blank=True)
     result = models.JSONField(_("结果"), default=dict, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="core", jurisdiction=None, owner="created_by")
 
     class Meta:

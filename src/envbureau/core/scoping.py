@@ -1,7 +1,7 @@
 """The one scoping mechanism: every queryset of scoped objects goes through `restrict`.
 
-A model declares how it reaches a jurisdiction/enterprise with a `scope = ScopeSpec(...)`
-class attribute and uses `ScopedQuerySet.as_manager()`. Views, the API, importers, exporters
+A model subclasses `ScopedModel` (the scoped manager) and declares how it reaches a
+jurisdiction/enterprise with a `scope = ScopeSpec(...)` class attribute. Views, the API, importers, exporters
 and the CLI then call `Model.objects.restrict(user, "view")` (or `restrict(qs, user, action)`).
 
 Outcomes: objects outside the user's view scope answer 404; objects the user may see but
@@ -123,6 +123,16 @@ def _needs_distinct(q: Q) -> bool:
 class ScopedQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
         return restrict(self, user, action)
+
+
+class ScopedModel(models.Model):
+    """Base of every scoped model: `objects.restrict(user, action)`. The subclass declares its
+    `scope = ScopeSpec(...)` (spec_of refuses a model without one)."""
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
 
 
 def can(user, obj, action: str) -> bool:

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopeSpec
 
 from . import config
 from .choices import (
@@ -40,7 +40,7 @@ from .choices import (
 RATIO = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
 
 
-class InspectionItem(models.Model):
+class InspectionItem(ScopedModel):
     """一单: one inspectable matter with its legal basis and method."""
 
     code = models.CharField(_("事项编码"), max_length=30, unique=True)
@@ -52,7 +52,6 @@ class InspectionItem(models.Model):
     checklist = models.TextField(_("检查要点"), blank=True, help_text=_("每行一个要点,生成检查表"))
     active = models.BooleanField(_("启用"), default=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="enforcement", jurisdiction=None, all_staff_view=True)
 
     class Meta:
@@ -64,7 +63,7 @@ class InspectionItem(models.Model):
         return f"{self.code} {self.name}"
 
 
-class PoolEnterprise(models.Model):
+class PoolEnterprise(ScopedModel):
     """库1: an enterprise in the inspection-object library, with its class and list flags."""
 
     enterprise_id = models.BigIntegerField(_("企业ID"), unique=True)
@@ -82,7 +81,6 @@ class PoolEnterprise(models.Model):
     excluded = models.BooleanField(_("不参与双随机"), default=False, help_text=_("搬迁、长期停产、破产等"))
     credit_grade = models.CharField(_("信用等级"), max_length=12, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
 
@@ -98,7 +96,7 @@ class PoolEnterprise(models.Model):
         return self.positive_list and (self.positive_until is None or self.positive_until >= day)
 
 
-class Inspector(models.Model):
+class Inspector(ScopedModel):
     """库2: a certified law-enforcement officer."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("平台账号"), null=True, blank=True,
@@ -113,7 +111,6 @@ class Inspector(models.Model):
     active = models.BooleanField(_("在编在岗"), default=True)
     specialty = models.CharField(_("专业领域"), max_length=100, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction")
 
     class Meta:
@@ -125,7 +122,7 @@ class Inspector(models.Model):
         return f"{self.name}({self.badge_no})"
 
 
-class Recusal(models.Model):
+class Recusal(ScopedModel):
     """A declared conflict: the inspector is never drawn for that enterprise. Never shown to enterprises."""
 
     inspector = models.ForeignKey(Inspector, verbose_name=_("执法人员"), on_delete=models.CASCADE,
@@ -136,7 +133,6 @@ class Recusal(models.Model):
     declared_on = models.DateField(_("申报日期"))
     until = models.DateField(_("回避截止"), null=True, blank=True, help_text=_("留空为长期"))
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="enforcement", jurisdiction="inspector__jurisdiction")
 
     class Meta:
@@ -173,7 +169,7 @@ def default_yearly_cap():
     return config.get("yearly_cap")
 
 
-class DrawPlan(models.Model):
+class DrawPlan(ScopedModel):
     """一细则: ratios per class and period for one jurisdiction (defaults from config)."""
 
     name = models.CharField(_("计划名称"), max_length=200)
@@ -197,7 +193,6 @@ class DrawPlan(models.Model):
     items = models.ManyToManyField(InspectionItem, verbose_name=_("抽查事项"), blank=True, related_name="+")
     active = models.BooleanField(_("启用"), default=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction")
 
     class Meta:
@@ -213,7 +208,7 @@ class DrawPlan(models.Model):
                 "special": float(self.ratio_special)}
 
 
-class Draw(models.Model):
+class Draw(ScopedModel):
     """One draw, append-only: its published seed, algorithm and version, pool hashes and full inputs."""
 
     plan = models.ForeignKey(DrawPlan, verbose_name=_("抽查计划"), on_delete=models.PROTECT, related_name="draws")
@@ -237,7 +232,6 @@ class Draw(models.Model):
     witnesses = models.CharField(_("见证人"), max_length=200, blank=True)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", public=Q(status="published"))
 
     class Meta:
@@ -257,7 +251,7 @@ class Draw(models.Model):
         super().save(*args, **kwargs)
 
 
-class Inspection(models.Model):
+class Inspection(ScopedModel):
     """One inspection (on-site or off-site) of one enterprise, whatever started it."""
 
     code = models.CharField(_("检查编号"), max_length=40, unique=True)
@@ -290,7 +284,6 @@ class Inspection(models.Model):
     publish_due = models.DateField(_("应公开日期"), null=True, blank=True)
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_visible_id",
                       public=Q(state="published"), references={"enterprise_id": "sources.Enterprise"},
                       within=("enterprise_id",))
@@ -309,7 +302,7 @@ class Inspection(models.Model):
         return [{**row, "result_label": labels.get(row.get("result"), "")} for row in self.checklist or []]
 
 
-class LegalBasis(models.Model):
+class LegalBasis(ScopedModel):
     """One version of one article: chosen by the date of the act (regulations.md §0.1)."""
 
     provision = models.CharField(_("条款键"), max_length=60, help_text=_("同一违法行为各版本共用,如 discharge_without_permit"))
@@ -323,7 +316,6 @@ class LegalBasis(models.Model):
     successor = models.ForeignKey("self", verbose_name=_("对应新条款"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+", help_text=_("如映射到生态环境法典的条款"))
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="enforcement", jurisdiction=None, all_staff_view=True)
 
     class Meta:
@@ -350,7 +342,7 @@ class LegalBasis(models.Model):
                 .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=day)).order_by("-effective_from").first())
 
 
-class Case(models.Model):
+class Case(ScopedModel):
     """An administrative penalty case from filing to closing (regulations.md §2.1)."""
 
     code = models.CharField(_("案件编号"), max_length=40, unique=True)
@@ -395,7 +387,6 @@ class Case(models.Model):
     published_on = models.DateField(_("公开日期"), null=True, blank=True)
     publish_until = models.DateField(_("公开截止"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     # The public reads published decisions; the page also drops those past their publication period.
     scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       public=Q(published=True), references={"enterprise_id": "sources.Enterprise"},
@@ -416,7 +407,7 @@ class Case(models.Model):
         return f"{self.code} {self.party}"
 
 
-class CreditRating(models.Model):
+class CreditRating(ScopedModel):
     """Yearly environmental credit rating of one enterprise (regulations.md §6): weighted indicator scores,
     four grades, one-vote veto from cases, repair by one step."""
 
@@ -437,7 +428,6 @@ class CreditRating(models.Model):
     rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评价人"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       public=Q(published_on__isnull=False), references={"enterprise_id": "sources.Enterprise"})
 
@@ -451,7 +441,7 @@ class CreditRating(models.Model):
         return f"{self.year} {self.enterprise_name} {self.get_grade_display()}"
 
 
-class Measure(models.Model):
+class Measure(ScopedModel):
     """An order or coercive measure beside a case (责令改正, 查封扣押, 限制生产, 停产整治) or a daily continuing
     penalty (按日连续处罚), each its own decision with its document and time limits (regulations.md §2.4–2.6)."""
 
@@ -493,7 +483,6 @@ class Measure(models.Model):
     paid_on = models.DateField(_("缴款日期"), null=True, blank=True)
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.choices import JurisdictionLevel
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopedQuerySet, ScopeSpec
 
 from .choices import CLOSED_STATES, DONE_STATES, OPEN_STATES, Category, Source, State
 
@@ -33,7 +33,7 @@ def local_today() -> dt.date:
     return timezone.localdate()
 
 
-class SignOffChain(models.Model):
+class SignOffChain(ScopedModel):
     """An ordered chain of sign-offs (e.g. 区级验收 → 市级复核) used for problems of one source.
 
     A chain with a blank source is the default for sources without a chain of their own.
@@ -45,7 +45,6 @@ class SignOffChain(models.Model):
     active = models.BooleanField(_("启用"), default=True)
     description = models.TextField(_("说明"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="ledger", jurisdiction=None, all_staff_view=True)
 
     class Meta:
@@ -57,7 +56,7 @@ class SignOffChain(models.Model):
         return self.name
 
 
-class SignOffStep(models.Model):
+class SignOffStep(ScopedModel):
     """One step of a chain: who signs (permission, optional role) and at which jurisdiction level."""
 
     chain = models.ForeignKey(SignOffChain, verbose_name=_("验收链"), on_delete=models.CASCADE, related_name="steps")
@@ -70,7 +69,6 @@ class SignOffStep(models.Model):
                              help_text=_("签署人授权范围所在的区划层级;留空表示不限"))
     evidence_required = models.BooleanField(_("须上传验收材料"), default=False)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="ledger", jurisdiction=None, all_staff_view=True)
 
     class Meta:
@@ -91,7 +89,7 @@ class SignOffStep(models.Model):
             raise ValidationError({"permission": _("验收步骤的权限必须是问题台账模块的权限,如 ledger.verify")})
 
 
-class Problem(models.Model):
+class Problem(ScopedModel):
     code = models.CharField(_("问题编号"), max_length=40, unique=True, blank=True,
                             help_text=_("留空自动生成;导入时按编号更新已有问题"))
     source = models.CharField(_("问题来源"), max_length=30, choices=Source.choices)
@@ -144,7 +142,6 @@ class Problem(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     updated = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
     # No `public` here: a noticed problem stays internal in full; the public sees PublicNotice only.
     scope = ScopeSpec(module="ledger", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
@@ -232,7 +229,7 @@ def attachment_path(instance, filename):
     return f"ledger/{timezone.localdate():%Y/%m}/{instance.problem_id}/{filename}"
 
 
-class Attachment(models.Model):
+class Attachment(ScopedModel):
     """Evidence or a problem document, stored under MEDIA_ROOT; the hash makes later tampering visible."""
 
     problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="attachments")
@@ -246,7 +243,6 @@ class Attachment(models.Model):
                                     related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="ledger", jurisdiction="problem__jurisdiction", enterprise="problem__enterprise_id")
 
     class Meta:
@@ -258,7 +254,7 @@ class Attachment(models.Model):
         return self.name
 
 
-class SignOff(models.Model):
+class SignOff(ScopedModel):
     """A completed sign-off step for one closure round (one date column per step in the closure sheet)."""
 
     problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="signoffs")
@@ -272,7 +268,6 @@ class SignOff(models.Model):
     event = models.ForeignKey("core.TimelineEvent", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="ledger", jurisdiction="problem__jurisdiction", enterprise="problem__enterprise_id")
 
     class Meta:

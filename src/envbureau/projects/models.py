@@ -11,14 +11,14 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopeSpec
 
 from .choices import Battle, FundLevel, FundState, Grade, ProjectState
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
 
-class Project(models.Model):
+class Project(ScopedModel):
     """One pollution-control project (工程项目) with its plan, investment and state."""
 
     code = models.CharField(_("项目编号"), max_length=30, unique=True, blank=True)
@@ -49,7 +49,6 @@ class Project(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="projects", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
 
@@ -69,7 +68,7 @@ class Project(models.Model):
             raise ValidationError({"planned_finish": _("计划完工日期不能早于计划开工日期")})
 
 
-class Milestone(models.Model):
+class Milestone(ScopedModel):
     """A dated step of the project's plan (立项、招标、开工、主体完工…)."""
 
     project = models.ForeignKey(Project, verbose_name=_("工程项目"), on_delete=models.CASCADE,
@@ -78,7 +77,6 @@ class Milestone(models.Model):
     due = models.DateField(_("计划完成日期"))
     done_on = models.DateField(_("实际完成日期"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="projects", jurisdiction="project__jurisdiction", enterprise="project__enterprise_id")
 
     class Meta:
@@ -93,7 +91,7 @@ class Milestone(models.Model):
         return self.done_on is None and self.due < today
 
 
-class ProgressReport(models.Model):
+class ProgressReport(ScopedModel):
     """The owner unit's monthly progress report (每月调度), submitted through its task."""
 
     project = models.ForeignKey(Project, verbose_name=_("工程项目"), on_delete=models.CASCADE,
@@ -107,7 +105,6 @@ class ProgressReport(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     reported_on = models.DateField(_("填报日期"))
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="projects", jurisdiction="project__jurisdiction", enterprise="project__enterprise_id")
 
     class Meta:
@@ -124,7 +121,7 @@ class ProgressReport(models.Model):
         return self.reported_on > self.due
 
 
-class Fund(models.Model):
+class Fund(ScopedModel):
     """A special fund for a project: from the reserve (储备库) through approval and allocation to spending."""
 
     project = models.ForeignKey(Project, verbose_name=_("工程项目"), on_delete=models.PROTECT, related_name="funds")
@@ -139,7 +136,6 @@ class Fund(models.Model):
     spent = models.DecimalField(_("已支出(元)"), **MONEY, default=Decimal("0"))
     state = models.CharField(_("状态"), max_length=12, choices=FundState.choices, default=FundState.RESERVE)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="projects", jurisdiction="project__jurisdiction", enterprise="project__enterprise_id")
 
     class Meta:

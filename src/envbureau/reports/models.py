@@ -8,12 +8,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopeSpec
 
 from .choices import REPORT_STATES
 
 
-class Report(models.Model):
+class Report(ScopedModel):
     kind = models.CharField(_("报告类型"), max_length=60, db_index=True)
     jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, verbose_name=_("行政区"))
     period_key = models.CharField(_("期间"), max_length=10)  # 2016-12 | 2016-Q4 | 2016-H2 | 2016
@@ -30,7 +30,6 @@ class Report(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+", verbose_name=_("签发人"))
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="reports", jurisdiction="jurisdiction")
 
     class Meta:

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopeSpec
 from envbureau.core.timefmt import local_date, local_datetime
 
 from . import credit_code
@@ -65,7 +65,7 @@ CRC_DIALECT_CHOICES = [("hj212", _("标准 CRC (HJ 212)")), ("modbus", _("MODBUS
                        ("modbus-swapped", _("MODBUS CRC(字节交换)"))]
 
 
-class Enterprise(models.Model):
+class Enterprise(ScopedModel):
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code])
     name = models.CharField(_("企业名称"), max_length=200)
     industry_code = models.CharField(_("行业代码"), max_length=5, blank=True, validators=[industry_validator],
@@ -89,7 +89,6 @@ class Enterprise(models.Model):
     note = models.TextField(_("备注"), blank=True)
     synthetic = models.BooleanField(_("模拟数据"), default=False, help_text=_("演示用的模拟企业"))
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="sources", jurisdiction="jurisdiction", enterprise="id")
 
     class Meta:
@@ -113,7 +112,7 @@ class Enterprise(models.Model):
         return out
 
 
-class Outlet(models.Model):
+class Outlet(ScopedModel):
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="outlets")
     code = models.CharField(_("排放口编号"), max_length=30, help_text=_("如排污许可证中的 DW001、DA001"))
     name = models.CharField(_("名称"), max_length=100)
@@ -122,7 +121,6 @@ class Outlet(models.Model):
     latitude = models.FloatField(_("纬度"), null=True, blank=True, validators=LAT)
     destination = models.CharField(_("排放去向"), max_length=100, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="sources", jurisdiction="enterprise__jurisdiction", enterprise="enterprise_id")
 
     class Meta:
@@ -135,7 +133,7 @@ class Outlet(models.Model):
         return f"{self.enterprise.name} · {self.code} {self.name}"
 
 
-class MonitoringPoint(models.Model):
+class MonitoringPoint(ScopedModel):
     outlet = models.ForeignKey(Outlet, verbose_name=_("排放口"), on_delete=models.CASCADE, related_name="points")
     # Copied from the outlet on save: scoping and the gateway's hot paths need no join through outlets.
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
@@ -154,7 +152,6 @@ class MonitoringPoint(models.Model):
     last_data_at = models.DateTimeField(_("最近数据时间"), null=True, blank=True, editable=False)
     latest = models.JSONField(_("最新数据"), default=dict, blank=True, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="sources", jurisdiction="enterprise__jurisdiction", enterprise="enterprise_id")
 
     class Meta:
@@ -176,7 +173,7 @@ class MonitoringPoint(models.Model):
             raise ValidationError({"crc_dialects": _("未知的 CRC 方言: %(d)s") % {"d": ", ".join(map(str, bad))}})
 
 
-class PollutantLimit(models.Model):
+class PollutantLimit(ScopedModel):
     point = models.ForeignKey(MonitoringPoint, verbose_name=_("监测点"), on_delete=models.CASCADE, related_name="limits")
     factor = models.CharField(_("污染物代码"), max_length=10, validators=[factor_validator],
                               help_text=_("HJ 212-2017 代码,如 w01018(COD)、a21026(SO₂);2005 旧代码自动换算"))
@@ -189,7 +186,6 @@ class PollutantLimit(models.Model):
     standard = models.CharField(_("执行标准/许可证"), max_length=200, blank=True,
                                 help_text=_("如 GB 13223-2011 表1;排污许可证编号"))
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="sources", jurisdiction="point__enterprise__jurisdiction", enterprise="point__enterprise_id")
 
     class Meta:
@@ -223,7 +219,7 @@ class PollutantLimit(models.Model):
             self.lower_limit is not None and value < self.lower_limit)
 
 
-class _Aggregate(models.Model):
+class _Aggregate(ScopedModel):
     point = models.ForeignKey(MonitoringPoint, on_delete=models.CASCADE, related_name="+")
     factor = models.CharField(max_length=10)  # normalised (2017) code
     code = models.CharField(max_length=10, blank=True)  # as received
@@ -242,7 +238,6 @@ class _Aggregate(models.Model):
     rolled_up = models.BooleanField(default=False)
     samples = models.PositiveIntegerField(null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="sources", jurisdiction="point__enterprise__jurisdiction", enterprise="point__enterprise_id")
     audit_exempt = True  # written in bulk by the gateway; one audit entry per batch instead
 
@@ -274,7 +269,7 @@ class PointDaily(_Aggregate):
         constraints = [models.UniqueConstraint(fields=["point", "factor", "day"], name="sources_daily_unique")]
 
 
-class Declaration(models.Model):
+class Declaration(ScopedModel):
     """An enterprise's declared exception for a point (or all its points) and factor over a window."""
 
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="declarations")
@@ -295,7 +290,6 @@ class Declaration(models.Model):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_note = models.TextField(_("审核意见"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="sources", jurisdiction="enterprise__jurisdiction", enterprise="enterprise_id")
 
     class Meta:
@@ -318,7 +312,7 @@ class Declaration(models.Model):
         return q
 
 
-class Alarm(models.Model):
+class Alarm(ScopedModel):
     """An online-monitoring alarm; one row per condition episode (deduplicated while it persists)."""
 
     point = models.ForeignKey(MonitoringPoint, verbose_name=_("监测点"), on_delete=models.CASCADE, related_name="alarms")
@@ -349,7 +343,6 @@ class Alarm(models.Model):
     problem_ref = models.CharField(_("问题台账"), max_length=60, blank=True)
     created = models.DateTimeField(default=timezone.now)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="sources", jurisdiction="enterprise__jurisdiction", enterprise="enterprise_id")
 
     class Meta:
@@ -379,7 +372,7 @@ class Alarm(models.Model):
             return ""
 
 
-class UnknownMN(models.Model):
+class UnknownMN(ScopedModel):
     """An MN the gateway heard from that no monitoring point has; an admin binds it to a point."""
 
     mn = models.CharField(_("MN 编码"), max_length=64, unique=True)
@@ -393,7 +386,6 @@ class UnknownMN(models.Model):
     bound_at = models.DateTimeField(_("绑定时间"), null=True, blank=True)
     ignored = models.BooleanField(_("忽略"), default=False)
 
-    objects = ScopedQuerySet.as_manager()
     # Not tied to a jurisdiction: only city-wide grants (admins, bureau staff) see it.
     scope = ScopeSpec(module="sources", jurisdiction=None)
 
@@ -406,7 +398,7 @@ class UnknownMN(models.Model):
         return self.mn
 
 
-class DossierEvent(models.Model):
+class DossierEvent(ScopedModel):
     """A line of the enterprise dossier timeline; other apps add lines through services.add_dossier_event."""
 
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="events")
@@ -418,7 +410,6 @@ class DossierEvent(models.Model):
     url = models.CharField(_("链接"), max_length=300, blank=True)
     actor = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="sources", jurisdiction="enterprise__jurisdiction", enterprise="enterprise_id")
 
     class Meta:

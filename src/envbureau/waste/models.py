@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopeSpec
 
 from . import config, rules
 from .choices import (
@@ -30,7 +30,7 @@ def _default_storage_days():
     return config.get("storage_days")
 
 
-class Producer(models.Model):
+class Producer(ScopedModel):
     """A hazardous-waste producing enterprise (产废单位) and its HJ 1259 category."""
 
     enterprise_id = models.BigIntegerField(_("企业ID"), unique=True)
@@ -47,7 +47,6 @@ class Producer(models.Model):
     storage_days = models.PositiveIntegerField(_("贮存期限(天)"), default=_default_storage_days)
     waste_codes = models.CharField(_("主要废物代码"), max_length=300, blank=True, help_text=_("如 900-249-08、900-041-49"))
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="waste", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
 
@@ -60,7 +59,7 @@ class Producer(models.Model):
         return self.name
 
 
-class ManagementPlan(models.Model):
+class ManagementPlan(ScopedModel):
     """危险废物管理计划: filed yearly by 31 March of the year it covers (HJ 1259 §5)."""
 
     producer = models.ForeignKey(Producer, verbose_name=_("产生单位"), on_delete=models.CASCADE, related_name="plans")
@@ -70,7 +69,6 @@ class ManagementPlan(models.Model):
     planned_tonnes = models.DecimalField(_("计划产生量(吨)"), max_digits=12, decimal_places=3, default=0,
                                          validators=TONNES)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="waste", jurisdiction="producer__jurisdiction", enterprise="producer__enterprise_id")
 
     class Meta:
@@ -89,7 +87,7 @@ class ManagementPlan(models.Model):
         return self.filed_on is not None and self.filed_on > dt.date(self.year, 3, 31)
 
 
-class Declaration(models.Model):
+class Declaration(ScopedModel):
     """One periodic declaration (申报) a producer owes: month, quarter or year per its category."""
 
     producer = models.ForeignKey(Producer, verbose_name=_("产生单位"), on_delete=models.CASCADE,
@@ -103,7 +101,6 @@ class Declaration(models.Model):
     transferred_tonnes = models.DecimalField(_("转移量(吨)"), max_digits=12, decimal_places=3, null=True, blank=True)
     late = models.BooleanField(_("逾期申报"), default=False)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="waste", jurisdiction="producer__jurisdiction", enterprise="producer__enterprise_id")
 
     class Meta:
@@ -121,7 +118,7 @@ class Declaration(models.Model):
         return rules.period_label(self.period, self.period_start)
 
 
-class Operator(models.Model):
+class Operator(ScopedModel):
     """A licensed hazardous-waste business (经营单位) that receives manifests. An operator outside the
     province has no jurisdiction here and is seen by city-wide users only."""
 
@@ -132,7 +129,6 @@ class Operator(models.Model):
                                      on_delete=models.PROTECT, related_name="+")
     province = models.CharField(_("所在省份代码"), max_length=2, help_text=_("GB/T 2260 前两位,如 11 北京、13 河北"))
 
-    objects = ScopedQuerySet.as_manager()
     # The licensed operators are a public list (名录): every signed-in user may pick one as a receiver.
     scope = ScopeSpec(module="waste", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       null_jurisdiction_city_wide=True, references={"enterprise_id": "sources.Enterprise"},
@@ -153,7 +149,7 @@ class Operator(models.Model):
             raise ValidationError({"province": _("省份代码与属地不符")})
 
 
-class Licence(models.Model):
+class Licence(ScopedModel):
     """危险废物经营许可证: categories and codes of the 国家危险废物名录, yearly capacity, validity."""
 
     operator = models.ForeignKey(Operator, verbose_name=_("经营单位"), on_delete=models.CASCADE,
@@ -168,7 +164,6 @@ class Licence(models.Model):
     valid_from = models.DateField(_("有效期起"))
     valid_to = models.DateField(_("有效期至"))
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="waste", jurisdiction="operator__jurisdiction", enterprise="operator__enterprise_id",
                       null_jurisdiction_city_wide=True, public=Q(pk__isnull=False))
 
@@ -202,14 +197,13 @@ class Licence(models.Model):
         return self.valid_from <= day <= self.valid_to
 
 
-class Transporter(models.Model):
+class Transporter(ScopedModel):
     name = models.CharField(_("运输单位"), max_length=200)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     permit_no = models.CharField(_("道路运输经营许可证号"), max_length=60)
     jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="waste", jurisdiction=None, public=Q(pk__isnull=False))
 
     class Meta:
@@ -221,7 +215,7 @@ class Transporter(models.Model):
         return self.name
 
 
-class CrossProvinceApproval(models.Model):
+class CrossProvinceApproval(ScopedModel):
     """跨省转移审批 as granted: valid 12 months, several shipments up to the approved quantity."""
 
     number = models.CharField(_("审批文号"), max_length=60, unique=True)
@@ -232,7 +226,6 @@ class CrossProvinceApproval(models.Model):
     approved_on = models.DateField(_("批准日期"))
     valid_until = models.DateField(_("有效期至"))
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="waste", jurisdiction="producer__jurisdiction", enterprise="producer__enterprise_id")
 
     class Meta:
@@ -249,7 +242,7 @@ class CrossProvinceApproval(models.Model):
             raise ValidationError({"valid_until": _("跨省转移审批有效期不超过12个月")})
 
 
-class Manifest(models.Model):
+class Manifest(ScopedModel):
     """危险废物转移联单: one trip of one waste from a producer to a receiver, quantities at each hand."""
 
     number = models.CharField(_("联单编号"), max_length=14, unique=True)
@@ -290,7 +283,6 @@ class Manifest(models.Model):
     reject_reason = models.CharField(_("拒收原因"), max_length=300, blank=True)
     imported = models.BooleanField(_("省级系统导入"), default=False)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="waste", jurisdiction="jurisdiction",
                       enterprise=("producer_enterprise_id", "receiver_enterprise_id"))
 
@@ -328,7 +320,7 @@ class Manifest(models.Model):
         return bool(self.confirmed_late) and isinstance(self.confirm_due, dt.date)
 
 
-class Stock(models.Model):
+class Stock(ScopedModel):
     """Waste a producer holds in storage (贮存台账 in): cleared when shipped or used on site."""
 
     producer = models.ForeignKey(Producer, verbose_name=_("产生单位"), on_delete=models.CASCADE, related_name="stock")
@@ -337,7 +329,6 @@ class Stock(models.Model):
     stored_on = models.DateField(_("入库日期"))
     cleared_on = models.DateField(_("出库日期"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="waste", jurisdiction="producer__jurisdiction", enterprise="producer__enterprise_id")
 
     class Meta:
@@ -349,7 +340,7 @@ class Stock(models.Model):
         return f"{self.producer.name} {self.waste_code} {self.tonnes}吨"
 
 
-class Alert(models.Model):
+class Alert(ScopedModel):
     """A storage, capacity, licence or quantity alarm; handled through the kit (task, timeline)."""
 
     kind = models.CharField(_("预警类型"), max_length=10, choices=AlertKind.choices)
@@ -364,7 +355,6 @@ class Alert(models.Model):
     due = models.DateField(_("处理期限"), null=True, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=AlertState.choices, default=AlertState.OPEN)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="waste", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       null_jurisdiction_city_wide=True)
 

@@ -3,14 +3,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.models import Jurisdiction
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopedQuerySet, ScopeSpec
 from envbureau.core.timefmt import local_datetime
 
 from ..choices import POLLUTANTS
 from .sites import AirStation
 
 
-class AirHourly(models.Model):
+class AirHourly(ScopedModel):
     """Raw hourly values as received (units: µg/m³, CO mg/m³). ``time`` is the start of the hour
     (value covers time … time+1h, the convention of envbureau.standards.averaging)."""
 
@@ -28,7 +28,6 @@ class AirHourly(models.Model):
     flags = models.SmallIntegerField(_("可疑标记"), default=0)
 
     audit_exempt = True  # imports are audited once per batch
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="quality", jurisdiction="station__jurisdiction")
 
     class Meta:
@@ -44,7 +43,7 @@ class AirHourly(models.Model):
         return f"{self.station_id}@{local_datetime(self.time)}"
 
 
-class DataReview(models.Model):
+class DataReview(ScopedModel):
     """A reviewer marks values of one station and time range invalid (审核), with a reason."""
 
     station = models.ForeignKey(AirStation, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="reviews")
@@ -58,7 +57,6 @@ class DataReview(models.Model):
     revoked = models.BooleanField(_("已撤销"), default=False)
     affected_hours = models.IntegerField(_("影响小时数"), default=0)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="quality", jurisdiction="station__jurisdiction")
 
     class Meta:
@@ -142,7 +140,7 @@ class CityDaily(DailyValues):
         constraints = [models.UniqueConstraint(fields=["jurisdiction", "date"], name="quality_citydaily_j_date")]
 
 
-class AirThreshold(models.Model):
+class AirThreshold(ScopedModel):
     """Configurable hourly thresholds that raise air warnings (city-wide, or for one jurisdiction)."""
 
     pollutant = models.CharField(_("污染物"), max_length=8, choices=[(p, p.upper()) for p in POLLUTANTS])
@@ -151,7 +149,6 @@ class AirThreshold(models.Model):
                                      on_delete=models.CASCADE, related_name="+", help_text=_("留空表示全市"))
     active = models.BooleanField(_("启用"), default=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="quality", jurisdiction="jurisdiction", null_jurisdiction_city_wide=True)
 
     class Meta:
@@ -165,7 +162,7 @@ class AirThreshold(models.Model):
         return f"{POLLUTANT_LABELS.get(self.pollutant, self.pollutant)} > {self.hourly_limit:g} {UNITS.get(self.pollutant, '')}"
 
 
-class AirPeriodStat(models.Model):
+class AirPeriodStat(ScopedModel):
     """Derived: a jurisdiction's monthly or annual assessment (the keys of `envbureau assess air`),
     stored with the rule sets used; rebuilt with the jurisdiction days it rests on."""
 
@@ -189,7 +186,6 @@ class AirPeriodStat(models.Model):
     computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
 
     audit_exempt = True
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="quality", jurisdiction="jurisdiction")
 
     class Meta:
@@ -198,7 +194,7 @@ class AirPeriodStat(models.Model):
         constraints = [models.UniqueConstraint(fields=["jurisdiction", "period", "start"], name="quality_aps_unique")]
 
 
-class StationLatest(models.Model):
+class StationLatest(ScopedModel):
     """The latest state of a station, kept as data when it changes (imports, reviews, rebuilds), so pages read one
     row per station instead of searching its whole history: last hour received, last valid day and its AQI."""
 
@@ -211,7 +207,6 @@ class StationLatest(models.Model):
     primary = models.CharField(_("首要污染物"), max_length=80, blank=True)
 
     audit_exempt = True  # derived from the hourly and daily data
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="quality", jurisdiction="station__jurisdiction")
 
     class Meta:

@@ -2,12 +2,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.models import Jurisdiction
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopeSpec
 
 from ..choices import AlertLevel
 
 
-class HeavyPollutionAlert(models.Model):
+class HeavyPollutionAlert(ScopedModel):
     """A heavy-pollution weather alert (重污染天气预警) as issued by the government: an act with a level,
     a start and an end, the measures and the enterprises on the emergency reduction list. Counted
     apart from the automatic data warnings (Warning), which are raised by rules on monitoring data."""
@@ -24,7 +24,6 @@ class HeavyPollutionAlert(models.Model):
                                          related_name="heavy_pollution_alerts")
     note = models.TextField(_("备注"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="quality", jurisdiction="jurisdiction")
 
     class Meta:

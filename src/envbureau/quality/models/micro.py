@@ -5,14 +5,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopeSpec
 from envbureau.core.timefmt import local_date
 
 from ..choices import POLLUTANT_LABELS, POLLUTANTS
 from .sites import AirStation
 
 
-class SensorCorrection(models.Model):
+class SensorCorrection(ScopedModel):
     """A correction factor staff apply to one sensor (station × pollutant) for a period, after comparing it with
     its nearest reference station (micro.py). The raw hourly values stay as received (AirHourly); the derived
     daily results (AirDaily, and the jurisdictions above) use raw × factor on the days covered."""
@@ -28,7 +28,6 @@ class SensorCorrection(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="quality", jurisdiction="station__jurisdiction")
 
     class Meta:

@@ -5,14 +5,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopeSpec
 from envbureau.core.timefmt import local_date
 
 from ..choices import NetworkPurpose, RankBy
 from .sites import AirStation
 
 
-class StationNetwork(models.Model):
+class StationNetwork(ScopedModel):
     """A declared version of the station set behind one level's results (HJ 663 and the province's rules
     for the official city assessment; the district assessment; the street/grid ranking, which may hold
     township and micro stations). Versions of one purpose follow each other: their validity never overlaps,
@@ -29,7 +29,6 @@ class StationNetwork(models.Model):
                                help_text=_("街道(网格)排名网络:全市街道排名所用指标"))
     note = models.TextField(_("备注"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     # a city-level configuration: everyone in the bureau may read which network a page used
     scope = ScopeSpec(module="quality", jurisdiction=None, all_staff_view=True)
 
@@ -72,7 +71,7 @@ class StationNetwork(models.Model):
         super().save(*args, **kwargs)
 
 
-class StreetRankingNotice(models.Model):
+class StreetRankingNotice(ScopedModel):
     """A street ranking as notified (排名通报): the ranking of one period frozen when the notice was drawn up,
     so the issued Word document (core.documents, kind quality.street_ranking) and this record agree even if
     data are reviewed later."""
@@ -88,7 +87,6 @@ class StreetRankingNotice(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("编制时间"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="quality", jurisdiction="jurisdiction")
     human_values = {"data": lambda v: _("%(n)s个街道") % {"n": len((v or {}).get("rows", []))}}
 

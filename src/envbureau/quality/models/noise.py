@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.models import Jurisdiction
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopeSpec
 
 from ..choices import DayNight, NoiseZone
 from .sites import Site
@@ -19,7 +19,7 @@ class NoiseStation(Site):
         verbose_name_plural = _("噪声监测点")
 
 
-class NoiseLeq(models.Model):
+class NoiseLeq(ScopedModel):
     """Equivalent continuous A-weighted level of one day's day or night period, dB(A)."""
 
     station = models.ForeignKey(NoiseStation, verbose_name=_("监测点"), on_delete=models.CASCADE, related_name="leqs")
@@ -28,7 +28,6 @@ class NoiseLeq(models.Model):
     leq = models.FloatField(_("等效声级 dB(A)"))
 
     audit_exempt = True
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="quality", jurisdiction="station__jurisdiction")
 
     class Meta:

@@ -2,12 +2,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.models import Jurisdiction
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopeSpec
 
 from ..choices import AirControlLevel
 
 
-class Site(models.Model):
+class Site(ScopedModel):
     """Common fields of every monitoring site: a code, a name, where it is and who it belongs to."""
 
     code = models.CharField(_("编码"), max_length=40, unique=True)
@@ -21,7 +21,6 @@ class Site(models.Model):
     commissioned_on = models.DateField(_("建成投运日期"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="quality", jurisdiction="jurisdiction")
 
     class Meta:

@@ -3,12 +3,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.models import Jurisdiction
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopeSpec
 
 from ..choices import PeerIndicator, TargetBasis, TargetIndicator, WarningKind, WarningState, WaterScope
 
 
-class Target(models.Model):
+class Target(ScopedModel):
     """An annual target task (目标任务) of a jurisdiction."""
 
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("区划"), on_delete=models.CASCADE,
@@ -23,7 +23,6 @@ class Target(models.Model):
     issued_by = models.CharField(_("下达单位"), max_length=100, blank=True)
     note = models.TextField(_("备注"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="quality", jurisdiction="jurisdiction")
 
     class Meta:
@@ -38,7 +37,7 @@ class Target(models.Model):
         return f"{self.jurisdiction} {self.year}{scope} {self.get_indicator_display()} {self.value:g}"
 
 
-class Warning(models.Model):
+class Warning(ScopedModel):
     """A warning raised by a rule; the lifecycle is open → acknowledged → closed (with a note).
 
     ``source_ref`` ("quality.airstation:12") names what raised it and ``ref`` ("quality.warning:<pk>")
@@ -69,7 +68,6 @@ class Warning(models.Model):
     close_note = models.TextField(_("关闭说明"), blank=True)
     problem_ref = models.CharField(_("问题台账引用"), max_length=80, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="quality", jurisdiction="jurisdiction")
 
     class Meta:
@@ -93,7 +91,7 @@ class Warning(models.Model):
         return POLLUTANT_LABELS.get(self.pollutant, self.pollutant)
 
 
-class PeerFigure(models.Model):
+class PeerFigure(ScopedModel):
     """A figure published by someone else for a peer unit (a city or county in a provincial or city
     ranking table), imported with its source, so the bureau's rank among its peers can be stated."""
 
@@ -107,7 +105,6 @@ class PeerFigure(models.Model):
     value = models.FloatField(_("数值"))
     source = models.CharField(_("数据来源"), max_length=300, help_text=_("发布单位、文件名或网址"))
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="quality", jurisdiction="jurisdiction")
 
     class Meta:

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.models import Jurisdiction
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopeSpec
 
 from ..choices import (
     DrinkingSourceLevel,
@@ -33,7 +33,7 @@ class WaterSection(Site):
         verbose_name_plural = _("水质断面")
 
 
-class WaterSample(models.Model):
+class WaterSample(ScopedModel):
     """One sample (manual monthly or automatic 4-hourly): parameter code → mg/L (pH dimensionless)."""
 
     section = models.ForeignKey(WaterSection, verbose_name=_("断面"), on_delete=models.CASCADE, related_name="samples")
@@ -43,7 +43,6 @@ class WaterSample(models.Model):
     invalid = models.JSONField(_("审核无效项目"), default=list, blank=True)
 
     audit_exempt = True
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="quality", jurisdiction="section__jurisdiction")
 
     class Meta:
@@ -53,7 +52,7 @@ class WaterSample(models.Model):
         indexes = [models.Index(fields=["time"], name="quality_watersample_time")]
 
 
-class SectionPeriodClass(models.Model):
+class SectionPeriodClass(ScopedModel):
     """Derived: a section's water class for a month, quarter or year, with the deciding items."""
 
     section = models.ForeignKey(WaterSection, verbose_name=_("断面"), on_delete=models.CASCADE,
@@ -70,7 +69,6 @@ class SectionPeriodClass(models.Model):
     rules = models.CharField(_("标准"), max_length=120, default="GB 3838-2002")
 
     audit_exempt = True
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="quality", jurisdiction="section__jurisdiction")
 
     class Meta:
