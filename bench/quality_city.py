@@ -8,8 +8,9 @@ hours to days and one station silent from two weeks before the end. Prints:
 - scan_warnings over the whole period (time, peak RSS);
 - p50/p95 of the quality pages as a city user (air_staff) and a district officer (dongcheng).
 
-    .venv/bin/python bench/quality_city.py                # 600 stations × 1 year (a few minutes on SQLite)
-    .venv/bin/python bench/quality_city.py --years 2      # or 5; --stations 120 for a quick look
+    .venv/bin/python bench/quality_city.py                # 600 stations × 2 months (a minute or two on SQLite)
+    .venv/bin/python bench/quality_city.py --years 1      # or 2, 5 (the issue's sizes; several minutes, use nice)
+    .venv/bin/python bench/quality_city.py --months 6 --stations 120
     DATABASE_URL=$PGURL .venv/bin/python bench/quality_city.py   # PostgreSQL (fresh *_bench_<pid> database)
 
 Peak memory is the process's resident set (VmRSS sampled every 20 ms) during each phase, so it includes Django and
@@ -116,7 +117,7 @@ def build_city(n_stations: int, rng) -> list:
     return stations
 
 
-def generate_files(stations, start: dt.date, years: int, out: Path, rng) -> tuple[list[Path], int]:
+def generate_files(stations, start: dt.date, end: dt.date, out: Path, rng) -> tuple[list[Path], int]:
     """One standard-template CSV per month (站点编码, 监测时间, PM2.5 … O3; CO mg/m³), hour-start local times.
     City-wide weather (seasonal cycle + multi-day episodes) × station factor + diurnal cycles + noise;
     ~1.5 % random missing hours, outages of 6 h – 5 days, micro stations mostly without SO2, 1 in 5 PM only,
@@ -124,7 +125,7 @@ def generate_files(stations, start: dt.date, years: int, out: Path, rng) -> tupl
     import pandas as pd
 
     n = len(stations)
-    hours = int((dt.date(start.year + years, start.month, start.day) - start).days * 24)
+    hours = int((end - start).days * 24)
     t = np.arange(hours)
     doy = (t / 24.0) % 365.25
     hod = t % 24
@@ -153,7 +154,7 @@ def generate_files(stations, start: dt.date, years: int, out: Path, rng) -> tupl
     files, rows = [], 0
     month_start = start
     t0 = dt.datetime(start.year, start.month, start.day)
-    while month_start < dt.date(start.year + years, start.month, start.day):
+    while month_start < end:
         nxt = (month_start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
         h0 = int((month_start - start).days * 24)
         h1 = int((nxt - start).days * 24)
@@ -225,7 +226,9 @@ def bare_insert(files, stations) -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--years", type=int, default=1, choices=[1, 2, 5])
+    ap.add_argument("--months", type=int, default=2, choices=range(1, 13), metavar="1-12",
+                    help="the last N months of 2025 (default 2: a run of a minute or two)")
+    ap.add_argument("--years", type=int, choices=[1, 2, 5], help="whole years instead (the issue's sizes; minutes)")
     ap.add_argument("--stations", type=int, default=600)
     ap.add_argument("--requests", type=int, default=20)
     ap.add_argument("--keep", help="data directory to keep/reuse (files and SQLite database)")
@@ -252,10 +255,12 @@ def main() -> int:
     )
 
     rng = np.random.default_rng(17)
-    start = dt.date(2026 - opts.years, 1, 1)  # whole calendar years ending 2025-12-31
+    end_day = dt.date(2026, 1, 1)  # data end 2025-12-31
+    start = dt.date(2026 - opts.years, 1, 1) if opts.years else dt.date(2025, 13 - opts.months, 1)
+    span = f"{opts.years} year(s)" if opts.years else f"{opts.months} month(s)"
     base_rss = rss_mb()
-    print(f"database: {connection.vendor}; {opts.stations} stations × {opts.years} year(s) from {start}; "
-          f"baseline RSS {base_rss:.0f} MB")
+    print(f"database: {connection.vendor}; {opts.stations} stations × {span} from {start}; "
+          f"baseline RSS {base_rss:.0f} MB; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with audit_context("cli"):
         load_core(lambda m: None)
         stations = build_city(opts.stations, rng)
@@ -269,7 +274,7 @@ def main() -> int:
     t0 = time.perf_counter()
     files_dir = data_dir / "files"
     files_dir.mkdir(exist_ok=True)
-    files, rows = generate_files(stations, start, opts.years, files_dir, rng)
+    files, rows = generate_files(stations, start, end_day, files_dir, rng)
     print(f"generated {len(files)} monthly files, {rows:,} station-hours in {time.perf_counter() - t0:.1f} s")
 
     with PeakRSS() as bare:
@@ -291,11 +296,11 @@ def main() -> int:
     print(f"stored: {AirHourly.objects.count():,} hourly, {AirDaily.objects.count():,} station-days, "
           f"{CityDaily.objects.count():,} jurisdiction-days")
 
-    end = dt.datetime(start.year + opts.years, 1, 1)
+    end = dt.datetime(end_day.year, 1, 1)
     with PeakRSS() as scan:
         call_command("scan_warnings", "--from", f"{start:%Y-%m-%d} 00:00", "--to", f"{end:%Y-%m-%d} 00:00", stdout=io.StringIO())
     n_w = Warning.objects.count()
-    print(f"\nscan_warnings over {opts.years} year(s): {scan.seconds:.1f} s, peak RSS {scan.peak:,.0f} MB "
+    print(f"\nscan_warnings over {span}: {scan.seconds:.1f} s, peak RSS {scan.peak:,.0f} MB "
           f"(target < 1,000 MB: {'OK' if scan.peak < 1000 else 'OVER'}), {n_w} warnings")
     with PeakRSS() as rescan:  # no --from: only the hours new since the last scan
         call_command("scan_warnings", "--to", f"{end:%Y-%m-%d} 00:00", stdout=io.StringIO())
@@ -306,11 +311,12 @@ def main() -> int:
     reviewer = User.objects.get(username="air_staff")
     with audit_context("cli"):
         DataReview.objects.bulk_create([DataReview(
-            station=stations[k * 7 % len(stations)], start=dt.datetime(start.year, 3, 1 + k % 27, tzinfo=dt.timezone.utc),
-            end=dt.datetime(start.year, 3, 1 + k % 27, 12, tzinfo=dt.timezone.utc), pollutants=["pm25"],
+            station=stations[k * 7 % len(stations)],
+            start=dt.datetime(start.year, start.month, 1 + k % 27, tzinfo=dt.timezone.utc),
+            end=dt.datetime(start.year, start.month, 1 + k % 27, 12, tzinfo=dt.timezone.utc), pollutants=["pm25"],
             reason="bench", reviewed_by=reviewer, affected_hours=12) for k in range(60)])
 
-    y = start.year + opts.years - 1
+    y = end_day.year - 1
     dongcheng_station = AirStation.objects.filter(jurisdiction__path__startswith="/110000/110101/").first()
     pages = [
         ("dashboard", f"/quality/?j=110000&year={y}", "air_staff"),

@@ -69,3 +69,42 @@ def test_station_list_queries_do_not_grow_with_rows(stations, client):
     AirStation.objects.bulk_create([AirStation(code=f"M{i}", name=f"微站{i}", control_level="micro",
                                                jurisdiction=districts[i % len(districts)]) for i in range(40)])
     assert count() == before
+
+
+def test_warnings_list_pages_newest_first_without_counting(stations, client_for):
+    """100 a page, newest first, a next link while more remain, and no COUNT over all warnings."""
+    from envbureau.core.models import Jurisdiction
+    from envbureau.quality.models import Warning
+
+    dc = Jurisdiction.objects.get(code="110101")
+    t0 = dt.datetime(2016, 1, 1, tzinfo=dt.timezone.utc)
+    Warning.objects.bulk_create([Warning(kind="missing", jurisdiction=dc, source_ref=f"bench:{i}", subject=f"对象{i:03d}",
+                                         first_time=t0, last_time=t0 + dt.timedelta(hours=i), message="x")
+                                 for i in range(130)])
+    c = client_for("air_staff")
+    with CaptureQueriesContext(connection) as q:
+        page1 = c.get("/quality/warnings/").content.decode()
+    assert not [x for x in q.captured_queries if "COUNT(" in x["sql"].upper() and "quality_warning" in x["sql"]]
+    # newest (i = 129) first; 100 rows on page 1 (对象129 … 对象030), the rest (对象029 … 对象000) on page 2
+    assert page1.index("对象129") < page1.index("对象128") and "对象030" in page1 and "对象029" not in page1
+    assert "page=2" in page1 and "第 1—100 条" in page1
+    page2 = c.get("/quality/warnings/?page=2").content.decode()
+    assert "对象029" in page2 and "对象000" in page2 and "对象030" not in page2
+    assert "page=3" not in page2 and "page=1" in page2
+    assert c.get("/quality/warnings/?page=0").status_code == 400
+
+
+def test_data_review_counts_flagged_hours_up_to_a_cap(stations, client_for, monkeypatch):
+    from envbureau.quality import plausibility
+    from envbureau.quality.models import AirHourly
+
+    t0 = dt.datetime(2016, 1, 1, tzinfo=dt.timezone.utc)
+    AirHourly.objects.bulk_create([AirHourly(station=stations["Dongsi"], time=t0 + dt.timedelta(hours=i), pm25=999,
+                                             flags=1) for i in range(12)])
+    c = client_for("air_staff")
+    monkeypatch.setattr(plausibility, "FLAGGED_COUNT_CAP", 12)
+    assert ">12</span>" in c.get("/quality/reviews/").content.decode()  # at the cap: the number itself
+    monkeypatch.setattr(plausibility, "FLAGGED_COUNT_CAP", 11)
+    assert ">11+</span>" in c.get("/quality/reviews/").content.decode()  # over it: "11+"
+    # a district officer's count goes through its stations: Dongsi is in 东城区
+    assert ">11+</span>" in client_for("dongcheng").get("/quality/reviews/").content.decode()

@@ -105,14 +105,22 @@ def flag_texts(flags: int, values: dict) -> list[str]:
     return out
 
 
+FLAGGED_COUNT_CAP = 10_000  # the page says "10000+" beyond this instead of counting years of flagged hours
+
+
 def flagged_hours(user, limit: int = 200) -> tuple[int, list[dict]]:
-    """The flagged raw hours the user may see, newest first: (total, first ``limit`` rows)."""
+    """The flagged raw hours the user may see, newest first: (total up to FLAGGED_COUNT_CAP + 1, first ``limit``
+    rows). A city-wide reader's query has no station list, so it reads the newest flagged hours from their index."""
     from django.utils import timezone
 
-    from .models import AirHourly
+    from envbureau.core.scoping import scope_q
 
-    qs = AirHourly.objects.filter(station__in=_stations(user)).exclude(flags=0)
-    total = qs.count()
+    from .models import AirHourly, AirStation
+
+    qs = AirHourly.objects.exclude(flags=0)
+    if scope_q(AirStation, user, "view") is not None:
+        qs = qs.filter(station__in=_stations(user))
+    total = qs[:FLAGGED_COUNT_CAP + 1].count()
     rows = []
     for h in qs.select_related("station").order_by("-time")[:limit]:
         vals = {p: getattr(h, p) for p in POLLUTANTS}

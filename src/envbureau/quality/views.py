@@ -802,21 +802,30 @@ def targets(request, choices, j, period):
 # ---------------------------------------------------------------------------
 # warnings
 # ---------------------------------------------------------------------------
+WARNINGS_PAGE = 100
+
+
 @login_required
 def warnings_list(request):
     _need_view(request)
     from .filters import WarningFilter
 
-    qs = restrict(Warning.objects.all(), request.user, "view").select_related("jurisdiction")
+    qs = restrict(Warning.objects.all(), request.user, "view").select_related("jurisdiction").order_by("-last_time", "-id")
     f = WarningFilter(request.GET, queryset=qs, request=request)
     header = ["类型", "状态", "区划", "对象", "项目", "首次出现", "最近出现", "次数", "说明"]
-    items = list(f.qs[:500])
+    # a page at a time, newest first, without counting every warning (one row more tells whether a next page exists)
+    page = int_param(request.GET, "page", 1, lo=1, hi=100_000)
+    start = (page - 1) * WARNINGS_PAGE
+    chunk = list(f.qs[start:start + WARNINGS_PAGE + 1])
+    items, more = chunk[:WARNINGS_PAGE], len(chunk) > WARNINGS_PAGE
     if request.GET.get("export"):
         rows = [[w.get_kind_display(), w.get_state_display(), w.jurisdiction.name, w.subject, w.pollutant,
                  w.first_time, w.last_time, w.count, w.message] for w in f.qs[:100000]]
         return xlsx_response("预警.xlsx", [("预警", header, rows)])
+    query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "quality/warnings.html", {"filterset": f, "items": items, "colours": WARNING_COLOURS,
-                                                     "title": _("预警"), "query": urlencode(request.GET)})
+                                                     "title": _("预警"), "query": query, "page": page,
+                                                     "more": more, "first": start + 1, "last": start + len(items)})
 
 
 @login_required
@@ -874,12 +883,14 @@ def reviews(request):
                 messages.success(request, _("已标记 %(n)s 个小时的数据无效,相关日评价已重算") % {"n": rv.affected_hours})
                 return redirect("quality:reviews")
     items = restrict(DataReview.objects.all(), request.user, "view").select_related("station", "reviewed_by")[:200]
-    from .plausibility import flagged_hours
+    from .plausibility import FLAGGED_COUNT_CAP, flagged_hours
 
     n_flagged, flagged = flagged_hours(request.user)
     return render(request, "quality/reviews.html", {"form": form, "items": items, "may_change": may_change,
                                                     "labels": POLLUTANT_LABELS, "title": _("数据审核"),
-                                                    "flagged": flagged, "n_flagged": n_flagged})
+                                                    "flagged": flagged, "n_flagged": n_flagged,
+                                                    "n_flagged_more": n_flagged > FLAGGED_COUNT_CAP,
+                                                    "flagged_cap": FLAGGED_COUNT_CAP})
 
 
 @login_required

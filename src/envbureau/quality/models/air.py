@@ -37,7 +37,9 @@ class AirHourly(ScopedModel):
         indexes = [models.Index(fields=["time"], name="quality_airhourly_time"),
                    # the data review page lists flagged hours: a small partial index instead of a scan of all hours
                    models.Index(fields=["station", "time"], condition=~models.Q(flags=0),
-                                name="quality_airhourly_flagged")]
+                                name="quality_airhourly_flagged"),
+                   # … and the newest flagged hours of the whole city, without sorting them all
+                   models.Index(fields=["-time"], condition=~models.Q(flags=0), name="quality_airhourly_flagged_t")]
 
     def __str__(self):
         return f"{self.station_id}@{local_datetime(self.time)}"

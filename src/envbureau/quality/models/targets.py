@@ -74,7 +74,9 @@ class Warning(ScopedModel):
         verbose_name = _("预警")
         verbose_name_plural = _("预警")
         ordering = ["-last_time"]
-        indexes = [models.Index(fields=["state", "kind"], name="quality_warning_state_kind")]
+        indexes = [models.Index(fields=["state", "kind"], name="quality_warning_state_kind"),
+                   # the list is newest first, a page at a time: read from an index, not a sort of every warning
+                   models.Index(fields=["-last_time", "-id"], name="quality_warning_latest")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.subject}"
