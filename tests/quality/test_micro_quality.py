@@ -7,7 +7,7 @@ Hand-built hours, 14 days from 2016-03-01 (local), every hour the same unless sa
   R2 reference far away at 117.00, 40.50: PM2.5 10
   A  micro ≈ 0.85 km east of R: PM2.5 75, PM10 120          → ratio 1.50: drift "偏高50%"
   B  micro ≈ 5.6 km north of R: PM2.5 50 for 7 days, then 75 → median ratio 1.25 (no drift), step from 03-08
-  C  micro ≈ 1.1 km south of R: PM2.5 60, PM10 50            → ratio 1.20, PM2.5 > PM10 in 100 % of hours
+  C  micro ≈ 1.1 km south of R: PM2.5 60, PM10 50            → ratio 1.20, daily PM2.5 > PM10 on 100 % of days
 """
 
 import datetime as dt

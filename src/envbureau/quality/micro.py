@@ -4,7 +4,8 @@
 - drift: the median of the daily ratio micro / reference (both with ≥ 20 valid hours) is off 1 by more than
   ``DRIFT_LIMIT`` (judged on the corrected values where a correction factor applies);
 - step change: the median ratio of one 7-day block differs from the block before by more than ``STEP_LIMIT``;
-- implausible PM2.5/PM10: more than ``PM_SHARE_LIMIT`` of the hours with both have PM2.5/PM10 above 1 or below 0.1;
+- implausible PM2.5/PM10: more than ``PM_SHARE_LIMIT`` of the days with both have a daily PM2.5/PM10 above 1 or
+  below 0.1 (raw values);
 - a suggested factor = 1 / (raw median ratio), for staff to record as a SensorCorrection (audited).
 Raw hourly values are never changed; the factors apply to the derived daily results."""
 
@@ -23,9 +24,7 @@ STEP_LIMIT = 0.25      # change of the 7-day median ratio above this is a step c
 PM_SHARE_LIMIT = 0.10  # share of hours with an implausible PM2.5/PM10 above this is flagged
 PM_RATIO_RANGE = (0.1, 1.0)
 MIN_PAIRED_DAYS = 5    # days with both daily means needed before a ratio is stated
-MIN_HOURS = 20
 BLOCK_DAYS = 7
-STATION_BLOCK = 100    # micro stations read at a time (memory stays bounded for 500+ micro stations)
 EPOCH = dt.date(1970, 1, 1)
 
 
@@ -56,13 +55,29 @@ def drift_flag(ratio: float | None) -> bool:
     return ratio is not None and round(abs(ratio - 1), 6) > DRIFT_LIMIT
 
 
-def _daily_means(h: np.ndarray) -> np.ndarray:
-    """[S, D, 24] → [S, D] means of days with ≥ MIN_HOURS valid hours (else NaN)."""
-    n = np.sum(~np.isnan(h), axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        m = np.nansum(h, axis=-1) / n
-    m[n < MIN_HOURS] = np.nan
-    return m
+def _daily(station_ids: list[int], start: dt.date, end: dt.date) -> dict[str, np.ndarray]:
+    """Stored daily PM2.5 and PM10 [S, D] (NaN = no valid day: fewer than 20 hours, GB 3095) with the raw values
+    recovered where a correction factor applied (stored = raw × factor)."""
+    from .models import AirDaily, SensorCorrection
+
+    S, D = len(station_ids), (end - start).days + 1
+    pos = {s: i for i, s in enumerate(station_ids)}
+    out = {k: np.full((S, D), np.nan) for k in ("pm25", "pm10")}
+    for sid, day, pm25, pm10 in (AirDaily.objects.filter(station_id__in=station_ids, date__gte=start, date__lte=end)
+                                 .values_list("station_id", "date", "pm25", "pm10")):
+        j = (day - start).days
+        out["pm25"][pos[sid], j] = np.nan if pm25 is None else pm25
+        out["pm10"][pos[sid], j] = np.nan if pm10 is None else pm10
+    factor = {k: np.ones((S, D)) for k in ("pm25", "pm10")}
+    for c in SensorCorrection.objects.filter(station_id__in=station_ids, pollutant__in=("pm25", "pm10"), start__lte=end):
+        if c.end is not None and c.end < start:
+            continue
+        a = max((c.start - start).days, 0)
+        b = min(((c.end or end) - start).days, D - 1)
+        factor[c.pollutant][pos[c.station_id], a:b + 1] = c.factor
+    out["pm25_raw"] = out["pm25"] / factor["pm25"]
+    out["pm10_raw"] = out["pm10"] / factor["pm10"]
+    return out
 
 
 def _median(x: np.ndarray) -> float | None:
@@ -71,63 +86,55 @@ def _median(x: np.ndarray) -> float | None:
 
 
 def check(stations, start: dt.date, end: dt.date) -> list[dict]:
-    """One row per micro station in ``stations`` (an iterable of AirStation) for days start..end."""
-    from .derived import apply_corrections, load_hourly
+    """One row per micro station in ``stations`` (an iterable of AirStation) for days start..end, from the stored
+    daily values (one indexed read of station-days, not of hours: the page stays fast with 500+ micro stations)."""
     from .models import AirStation, SensorCorrection
 
     micro = [s for s in stations if s.control_level == AirControlLevel.MICRO]
     refs = list(AirStation.objects.exclude(control_level=AirControlLevel.MICRO).filter(active=True))
-    d0, d1 = (start - EPOCH).days, (end - EPOCH).days
     factors = {}
     for c in SensorCorrection.objects.filter(station__in=micro, pollutant="pm25", start__lte=end):
         if c.end is None or c.end >= start:
             factors.setdefault(c.station_id, []).append(c)
+    pairs = [(m, *nearest_reference(m, refs)) for m in micro]
+    ref_ids = sorted({r.pk for _m, r, _d in pairs if r is not None})
+    ids = [m.pk for m in micro]
+    mine, theirs = _daily(ids, start, end), _daily(ref_ids, start, end)
+    rpos = {r: i for i, r in enumerate(ref_ids)}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pm_ratio = mine["pm25_raw"] / mine["pm10_raw"]
     out = []
-    for k in range(0, len(micro), STATION_BLOCK):
-        block = micro[k:k + STATION_BLOCK]
-        pairs = [(m, *nearest_reference(m, refs)) for m in block]
-        ref_ids = sorted({r.pk for _m, r, _d in pairs if r is not None})
-        ids = [m.pk for m in block]
-        raw = load_hourly(ids, d0, d1)
-        corrected = {"pm25": raw["pm25"].copy()}
-        apply_corrections(corrected, ids, d0, d1)
-        ref_h = load_hourly(ref_ids, d0, d1)["pm25"]
-        m_raw, m_cor = _daily_means(raw["pm25"]), _daily_means(corrected["pm25"])
-        r_day = _daily_means(ref_h)
-        rpos = {r: i for i, r in enumerate(ref_ids)}
-        with np.errstate(invalid="ignore", divide="ignore"):
-            pm_ratio = raw["pm25"] / raw["pm10"]
-        for i, (m, ref, km) in enumerate(pairs):
-            row = {"station": m, "reference": ref, "distance_km": None if km is None else round(km, 2),
-                   "paired_days": 0, "ratio_raw": None, "ratio": None, "suggested_factor": None,
-                   "factors": factors.get(m.pk, []), "flags": []}
-            if ref is not None:
-                rd = r_day[rpos[ref.pk]]
-                ok = ~np.isnan(m_raw[i]) & ~np.isnan(rd) & (rd > 0)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    q_raw = np.where(ok, m_raw[i] / rd, np.nan)
-                    q_cor = np.where(ok, m_cor[i] / rd, np.nan)
-                row["paired_days"] = int(ok.sum())
-                row["ratio_raw"], row["ratio"] = _median(q_raw), _median(q_cor)
-                if row["ratio_raw"]:
-                    row["suggested_factor"] = round(1 / row["ratio_raw"], 2)
-                if drift_flag(row["ratio"]):
-                    pct = f"{abs(row['ratio'] - 1) * 100:.0f}"
-                    text = (_("与参比站相比偏高%(p)s%%") if row["ratio"] > 1 else _("与参比站相比偏低%(p)s%%")) % {"p": pct}
-                    row["flags"].append({"kind": "drift", "text": text})
-                step = _step(q_cor, start)
-                if step:
-                    row["flags"].append({"kind": "step", "text": step})
-            pr = pm_ratio[i]
-            both = ~np.isnan(pr) & ~np.isinf(pr)
-            if both.sum():
-                bad = both & ((pr > PM_RATIO_RANGE[1]) | (pr < PM_RATIO_RANGE[0]))
-                share = bad.sum() / both.sum()
-                row["pm_bad_share"] = round(float(share) * 100, 1)
-                if share > PM_SHARE_LIMIT:
-                    row["flags"].append({"kind": "pm_ratio", "text": _("PM2.5/PM10 不合理的小时占%(p)s%%")
-                                         % {"p": f"{share * 100:.1f}"}})
-            out.append(row)
+    for i, (m, ref, km) in enumerate(pairs):
+        row = {"station": m, "reference": ref, "distance_km": None if km is None else round(km, 2),
+               "paired_days": 0, "ratio_raw": None, "ratio": None, "suggested_factor": None,
+               "factors": factors.get(m.pk, []), "flags": []}
+        if ref is not None:
+            rd = theirs["pm25"][rpos[ref.pk]]
+            ok = ~np.isnan(mine["pm25"][i]) & ~np.isnan(rd) & (rd > 0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                q_raw = np.where(ok, mine["pm25_raw"][i] / rd, np.nan)
+                q_cor = np.where(ok, mine["pm25"][i] / rd, np.nan)
+            row["paired_days"] = int(ok.sum())
+            row["ratio_raw"], row["ratio"] = _median(q_raw), _median(q_cor)
+            if row["ratio_raw"]:
+                row["suggested_factor"] = round(1 / row["ratio_raw"], 2)
+            if drift_flag(row["ratio"]):
+                pct = f"{abs(row['ratio'] - 1) * 100:.0f}"
+                text = (_("与参比站相比偏高%(p)s%%") if row["ratio"] > 1 else _("与参比站相比偏低%(p)s%%")) % {"p": pct}
+                row["flags"].append({"kind": "drift", "text": text})
+            step = _step(q_cor, start)
+            if step:
+                row["flags"].append({"kind": "step", "text": step})
+        pr = pm_ratio[i]
+        both = ~np.isnan(pr) & ~np.isinf(pr)
+        if both.sum():
+            bad = both & ((pr > PM_RATIO_RANGE[1]) | (pr < PM_RATIO_RANGE[0]))
+            share = bad.sum() / both.sum()
+            row["pm_bad_share"] = round(float(share) * 100, 1)
+            if share > PM_SHARE_LIMIT:
+                row["flags"].append({"kind": "pm_ratio", "text": _("PM2.5/PM10 日均值比值不合理的天数占%(p)s%%")
+                                     % {"p": f"{share * 100:.1f}"}})
+        out.append(row)
     return out
 
 
