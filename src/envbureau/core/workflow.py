@@ -191,6 +191,9 @@ GENERIC_VERBS = {
     "overdue": gettext_lazy("逾期"),
     "document": gettext_lazy("出具文书"),
     "note": gettext_lazy("备注"),
+    "check": gettext_lazy("核查"),
+    "recheck": gettext_lazy("复查"),
+    "reopen": gettext_lazy("复查发现反弹,重新打开"),
 }
 
 REGISTRY: dict[str, Workflow] = {}

@@ -14,6 +14,9 @@ Interface for other apps (the ledger never imports its sources; they reach it on
     problems_for_ref(app_model, pk, user=None) -> QuerySet[Problem]
         The problems opened from one source record (restricted to what `user` may view if given).
 
+    states_by_ref(app_model, pks=None) -> {source pk: state}
+        The state of the problem opened from each record of one source model (one indexed query).
+
     schedule(start, end, done, total, today, half_on=None, half_share=0.5) -> dict
         The 时间过半任务过半 check of ledger statistics, for any set of tasks (projects, campaigns);
         pct(num, den, places) prints a rate as the ledger does. DONE_STATES: problem states counted as done.
@@ -382,6 +385,13 @@ def open_problem(user, *, source: str, title: str, description: str, category: s
 def problems_for_ref(app_model: str, pk: str, user=None):
     qs = Problem.objects.filter(source_model=str(app_model).lower(), source_pk=str(pk))
     return restrict(qs, user, "view") if user is not None else qs
+
+
+def states_by_ref(app_model: str, pks=None) -> dict[str, str]:
+    qs = Problem.objects.filter(source_model=str(app_model).lower())
+    if pks is not None:
+        qs = qs.filter(source_pk__in=[str(p) for p in pks])
+    return dict(qs.order_by("pk").values_list("source_pk", "state"))
 
 
 EDITABLE = tuple(f for f in PROBLEM_FIELDS if f != "code")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -21,8 +22,8 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
 from . import services
-from .filters import FundFilter, MilestoneFilter, ProjectFilter, ReportFilter
-from .models import Fund, Milestone, ProgressReport, Project
+from .filters import FundFilter, MilestoneFilter, ProjectFilter, ReportFilter, TargetFilter
+from .models import Campaign, CampaignTarget, Fund, Milestone, ProgressReport, Project
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -211,3 +212,132 @@ def _jsonable(value):
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value) if hasattr(value, "_proxy____cast") else value
+
+
+# ---- campaigns ------------------------------------------------------------------------------------
+
+class CampaignSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "code", "name", "kind", "kind_label", "jurisdiction", "start", "deadline", "category",
+                  "description"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    class_label = serializers.CharField(read_only=True)
+    state = serializers.SerializerMethodField(help_text="state of its ledger problem")
+    done = serializers.SerializerMethodField(help_text="rectified, accepted and every closure check recorded")
+    missing_checks = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CampaignTarget
+        fields = ["id", "campaign", "name", "credit_code", "enterprise_id", "address", "jurisdiction", "industry",
+                  "flags", "target_class", "class_label", "due", "lead_unit", "problem_id", "checks",
+                  "missing_checks", "rechecks", "reopened", "last_checked_on", "state", "done"]
+        read_only_fields = ["problem_id", "checks", "rechecks", "reopened", "last_checked_on"]
+
+    def _state(self, obj):
+        from . import campaigns
+
+        cache = self.context.setdefault("_states", {})
+        if obj.pk not in cache:
+            cache.update(campaigns.states([obj.pk]))
+        return cache.get(obj.pk)
+
+    def get_state(self, obj) -> str:
+        return self._state(obj) or ""
+
+    def get_done(self, obj) -> bool:
+        from . import campaigns
+
+        return campaigns.is_done(obj, self._state(obj))
+
+    def get_missing_checks(self, obj) -> list[str]:
+        return obj.missing_checks()
+
+
+class CampaignViewSet(ScopedModelViewSet):
+    """Campaigns; GET …/{id}/statistics/: totals, by class and by area, the report sentence, 时间过半任务过半."""
+
+    queryset = Campaign.objects.select_related("jurisdiction")
+    serializer_class = CampaignSerializer
+
+    @extend_schema(responses=serializers.JSONField())
+    @action(detail=True, methods=["get"], url_path="statistics", url_name="statistics", pagination_class=None)
+    def statistics(self, request, pk=None):
+        from . import campaign_stats
+
+        c = get_scoped_object(Campaign, request.user, "view", pk=pk)
+        return Response(_jsonable(campaign_stats.statistics(request.user, c)))
+
+
+class TargetViewSet(ScopedModelViewSet):
+    """Campaign targets (filters campaign, target_class, jurisdiction, status=done|open|overdue); creating one
+    opens its ledger problem. POST …/{id}/checks/ {checks: {check: date}, note}; …/{id}/recheck/
+    {passed: true|false, note}: a failed re-check reopens the ledger problem (反弹)."""
+
+    queryset = CampaignTarget.objects.select_related("campaign", "campaign__jurisdiction")
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilter
+
+    def create(self, request, *args, **kwargs):
+        from . import campaigns
+
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        t = CampaignTarget(**ser.validated_data)
+        try:
+            campaigns.create_target(request.user, t)
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        return Response(TargetSerializer(t).data, status=201)
+
+    def perform_update(self, serializer):
+        from . import campaigns
+
+        t = serializer.instance
+        for k, v in serializer.validated_data.items():
+            setattr(t, k, v)
+        try:
+            campaigns.update_target(self.request.user, t)
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+
+    @action(detail=True, methods=["post"], url_path="checks", url_name="checks")
+    def checks(self, request, pk=None):
+        from . import campaigns
+
+        t = get_scoped_object(CampaignTarget, request.user, "view", pk=pk)
+        checks = request.data.get("checks")
+        if not isinstance(checks, dict):
+            raise DRFValidationError({"checks": [_("须为 {核查项: 日期}")]})
+        try:
+            t = campaigns.record_checks(request.user, t, checks, note=str(request.data.get("note", "")))
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        return Response(TargetSerializer(t).data)
+
+    @action(detail=True, methods=["post"], url_path="recheck", url_name="recheck")
+    def recheck(self, request, pk=None):
+        from . import campaigns
+
+        t = get_scoped_object(CampaignTarget, request.user, "view", pk=pk)
+        passed = request.data.get("passed")
+        if passed not in (True, False, "true", "false", "1", "0", 1, 0):
+            raise DRFValidationError({"passed": [_("须为 true 或 false")]})
+        try:
+            t = campaigns.recheck(request.user, t, passed=passed in (True, "true", "1", 1),
+                                  note=str(request.data.get("note", "")))
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        return Response(TargetSerializer(t).data)
+
+    timeline = _timeline(CampaignTarget)

@@ -1,12 +1,22 @@
 from django.urls import path
 from rest_framework import routers
 
-from .api import FundViewSet, MilestoneViewSet, ProjectViewSet, ReportViewSet, StatisticsView
+from .api import (
+    CampaignViewSet,
+    FundViewSet,
+    MilestoneViewSet,
+    ProjectViewSet,
+    ReportViewSet,
+    StatisticsView,
+    TargetViewSet,
+)
 
 router = routers.DefaultRouter()
 router.register("projects", ProjectViewSet, basename="project")
 router.register("funds", FundViewSet, basename="fund")
 router.register("milestones", MilestoneViewSet, basename="milestone")
 router.register("reports", ReportViewSet, basename="report")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("targets", TargetViewSet, basename="target")
 
 urlpatterns = [path("statistics/", StatisticsView.as_view(), name="statistics"), *router.urls]

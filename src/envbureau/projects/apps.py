@@ -11,7 +11,7 @@ class ProjectsConfig(AppConfig):
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 
-        from . import demo, workflows  # noqa: F401  (demo step, workflows)
+        from . import demo, importers, workflows  # noqa: F401  (demo step, importers, workflows)
         from .choices import PERMISSION_ACTIONS
 
         register_permissions("projects", _("攻坚项目"), dict(PERMISSION_ACTIONS))
@@ -20,3 +20,5 @@ class ProjectsConfig(AppConfig):
         nav.register("projects", _("专项资金"), "projects:funds-list", "projects.view", 11)
         nav.register("projects", _("月度进展"), "projects:reports-list", "projects.view", 12)
         nav.register("projects", _("项目统计"), "projects:statistics", "projects.view", 13)
+        nav.register("projects", _("专项行动"), "projects:campaigns-list", "projects.view", 20)
+        nav.register("projects", _("行动对象清单"), "projects:targets-list", "projects.view", 21)

@@ -27,6 +27,16 @@ DEFAULTS = {
         "effect": ("项目效益", 20),
     },
     "grade_bands": {"excellent": 90, "good": 80, "fair": 60},
+    # Campaign kinds (专项行动): label and classes, each class with its closure checks (§3.2). 散乱污:
+    # 关停取缔 closes out only with 两断三清 (断水、断电、清原料、清设备、清产品) recorded.
+    "campaign_kinds": {
+        "sanluanwu": {"label": "“散乱污”企业综合整治", "classes": {
+            "close": ("关停取缔", ["断水", "断电", "清原料", "清设备", "清产品"]),
+            "relocate": ("整合搬迁", []),
+            "upgrade": ("升级改造", []),
+        }},
+        "survey": {"label": "排查整治专项行动", "classes": {"rectify": ("限期整改", [])}},
+    },
 }
 
 

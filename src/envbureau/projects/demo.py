@@ -108,3 +108,62 @@ def load_projects(log):
                                 wf.apply(admin, f, "spend", amount=str((f.allocated * Decimal("0.8")).quantize(Decimal("0.01"))))
                     made += 1
     log(f"   {made} projects of {year}, {Fund.objects.count()} funds")
+
+
+SLW_TARGETS = [  # name, street or district, industry, flags, class
+    ("东华门五金加工点", "110101001000", "金属制品加工", "散、污", "close"),
+    ("东四塑料颗粒作坊", "110101007000", "塑料制品", "散、乱、污", "close"),
+    ("天坛家具喷漆点", "110101009000", "家具制造", "乱、污", "upgrade"),
+    ("朝外印刷小作坊", "110105010000", "印刷", "散、污", "relocate"),
+    ("西城洗涤加工点", "110102", "洗涤服务", "污", "upgrade"),
+    ("海淀废品回收站", "110108", "再生资源回收", "散、乱", "close"),
+    ("通州石材切割点", "110112", "石材加工", "散、污", "relocate"),
+    ("朝阳汽修喷涂点", "110105", "汽车维修", "污", "upgrade"),
+]
+
+
+@register(71, "攻坚项目:“散乱污”专项行动及其问题台账 / projects: a 散乱污 campaign through the ledger")
+def load_campaign(log):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from envbureau.core.audit import audit_context
+    from envbureau.core.models import Jurisdiction, User
+    from envbureau.ledger import services as ledger
+
+    from . import campaigns
+    from .models import Campaign, CampaignTarget
+
+    today = dt.date.today()
+    if Campaign.objects.filter(code=f"SLW{today.year}").exists():
+        log("   散乱污 campaign (already loaded)")
+        return
+    admin = User.objects.filter(username="admin").first()
+    rows = SLW_TARGETS[:4] if is_light() else SLW_TARGETS * 5
+    with audit_context("system", note="demo"):
+        c = campaigns.create_campaign(admin, Campaign(
+            code=f"SLW{today.year}", name=f"{today.year}年“散乱污”企业综合整治", kind="sanluanwu",
+            jurisdiction=Jurisdiction.objects.get(code="110000"), start=dt.date(today.year, 3, 1),
+            deadline=dt.date(today.year, 12, 31), category="air",
+            description="按照“先停后治”原则,关停取缔类须达到“两断三清”后方可销号。"))
+        for i, (name, jcode, industry, flags, cls) in enumerate(rows):
+            t = campaigns.create_target(admin, CampaignTarget(
+                campaign=c, name=name if i < len(SLW_TARGETS) else f"{name}{i // len(SLW_TARGETS) + 1}号",
+                address=f"{name}所在地", jurisdiction=Jurisdiction.objects.get(code=jcode), industry=industry,
+                flags=flags, target_class=cls, due=dt.date(today.year, 9 + i % 4, 28), lead_unit="属地街道办事处"))
+            if i % 5 in (0, 1, 2):  # most are rectified through the ledger's loop
+                p = ledger.problems_for_ref(campaigns.REF, str(t.pk)).get()
+                ledger.assign(None, p, responsible_units=["属地街道办事处"])
+                ledger.start(None, p)
+                ledger.request_close(None, p, note="已完成整治",
+                                     files=[SimpleUploadedFile("现场照片.txt", "整治后现场".encode(), "text/plain")])
+                for _i in range(5):
+                    p.refresh_from_db()
+                    if p.state != "closure_requested":
+                        break
+                    ledger.sign_off(None, p)
+                if cls == "close" and i % 5 != 2:
+                    campaigns.record_checks(admin, t, {k: today.isoformat() for k in t.required_checks()},
+                                            note="供电公司确认断电,现场原料设备产品已清理")
+            if i == 1:
+                campaigns.recheck(admin, t, passed=False, note="夜间复查发现恢复生产")
+    log(f"   散乱污 campaign with {CampaignTarget.objects.filter(campaign__code=f'SLW{today.year}').count()} targets")

@@ -15,7 +15,7 @@ from .choices import (
     FundState,
     ProjectState,
 )
-from .models import Fund, Milestone, ProgressReport, Project
+from .models import Campaign, CampaignTarget, Fund, Milestone, ProgressReport, Project
 
 
 def _path(code):
@@ -100,3 +100,37 @@ class MilestoneFilter(df.FilterSet):
     class Meta:
         model = Milestone
         fields = ["project"]
+
+
+class CampaignFilter(df.FilterSet):
+    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+
+    class Meta:
+        model = Campaign
+        fields = ["jurisdiction", "kind"]
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value)
+
+
+TARGET_STATUS = (("done", _("已完成整治")), ("open", _("未完成")), ("overdue", _("逾期未完成")))
+
+
+class TargetFilter(df.FilterSet):
+    campaign = df.NumberFilter(label=_("行动ID"))
+    target_class = df.CharFilter(label=_("整治类型"))
+    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    status = df.ChoiceFilter(label=_("完成情况"), choices=TARGET_STATUS, method="f_status")
+    enterprise_id = df.NumberFilter(label=_("企业ID"))
+
+    class Meta:
+        model = CampaignTarget
+        fields = ["campaign", "target_class", "jurisdiction", "status", "enterprise_id"]
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value)
+
+    def f_status(self, qs, name, value):
+        from .campaign_stats import target_status
+
+        return target_status(qs, value) if value else qs

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Fund, Milestone, Project
+from .models import Campaign, CampaignTarget, Fund, Milestone, Project
 
 
 class ProjectForm(forms.ModelForm):
@@ -25,3 +25,45 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["project", "name", "due", "done_on"]
         widgets = {"due": forms.DateInput(attrs={"type": "date"}), "done_on": forms.DateInput(attrs={"type": "date"})}
+
+
+def _kind_choices():
+    from . import config
+
+    return [(k, v.get("label", k)) for k, v in config.get("campaign_kinds").items()]
+
+
+def _class_choices():
+    from . import config
+
+    out = {}
+    for kind in config.get("campaign_kinds").values():
+        for code, (label, _checks) in kind.get("classes", {}).items():
+            out.setdefault(code, label)
+    return list(out.items())
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["code", "name", "kind", "jurisdiction", "start", "deadline", "category", "description"]
+        widgets = {"start": forms.DateInput(attrs={"type": "date"}), "deadline": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        from envbureau.ledger.services import Category
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"] = forms.ChoiceField(label=_("行动类型"), choices=_kind_choices())
+        self.fields["category"] = forms.ChoiceField(label=_("问题类型"), choices=Category.choices)
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = CampaignTarget
+        fields = ["campaign", "name", "credit_code", "enterprise_id", "address", "jurisdiction", "industry", "flags",
+                  "target_class", "due", "lead_unit"]
+        widgets = {"due": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_class"] = forms.ChoiceField(label=_("整治类型"), choices=_class_choices())

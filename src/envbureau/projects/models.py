@@ -145,3 +145,100 @@ class Fund(ScopedModel):
 
     def __str__(self):
         return f"{self.project.code} {self.get_level_display()} {self.name}"
+
+
+class Campaign(models.Model):
+    """A special campaign (专项行动, e.g. 散乱污企业整治): a target list, classes with closure checks, deadlines;
+    each target goes through the ledger's loop (ledger.services.open_problem, source 专项行动)."""
+
+    code = models.CharField(_("行动编号"), max_length=30, unique=True)
+    name = models.CharField(_("行动名称"), max_length=200, unique=True)
+    kind = models.CharField(_("行动类型"), max_length=30, help_text=_("分类方案见配置 campaign_kinds"))
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("组织属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    start = models.DateField(_("开始日期"))
+    deadline = models.DateField(_("完成时限"))
+    category = models.CharField(_("问题类型"), max_length=20, default="air",
+                                help_text=_("问题台账的类型:大气、水、土壤…"))
+    description = models.TextField(_("工作要求"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # A city campaign's header is read by every district and street that holds targets of it (like a
+    # reference list); its targets stay scoped, so each reads its own progress. Changes need the scope.
+    scope = ScopeSpec(module="projects", jurisdiction="jurisdiction", all_staff_view=True)
+
+    class Meta:
+        verbose_name = _("专项行动")
+        verbose_name_plural = _("专项行动")
+        ordering = ["-start", "code"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from . import config
+
+        if self.kind and self.kind not in config.get("campaign_kinds", self.jurisdiction_id and self.jurisdiction):
+            raise ValidationError({"kind": _("未配置的行动类型:%(k)s") % {"k": self.kind}})
+        if self.start and self.deadline and self.deadline < self.start:
+            raise ValidationError({"deadline": _("完成时限不能早于开始日期")})
+
+    def kind_conf(self) -> dict:
+        from . import config
+
+        return config.get("campaign_kinds", self.jurisdiction).get(self.kind) or {"label": self.kind, "classes": {}}
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind_conf().get("label", self.kind)
+
+
+class CampaignTarget(models.Model):
+    """One target of a campaign (an enterprise, site or problem) with its class and closure checks; its
+    progress is the ledger problem opened for it."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("专项行动"), on_delete=models.PROTECT,
+                                 related_name="targets")
+    name = models.CharField(_("对象名称"), max_length=200)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, help_text=_("无照经营留空"))
+    enterprise_id = models.BigIntegerField(_("企业ID"), null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    industry = models.CharField(_("行业"), max_length=100, blank=True)
+    flags = models.CharField(_("问题特征"), max_length=20, blank=True, help_text=_("如 散、乱、污"))
+    target_class = models.CharField(_("整治类型"), max_length=30)
+    due = models.DateField(_("整治时限"))
+    lead_unit = models.CharField(_("牵头单位"), max_length=200, blank=True)
+    problem_id = models.BigIntegerField(_("问题台账ID"), null=True, blank=True, editable=False)
+    checks = models.JSONField(_("销号核查"), default=dict, blank=True, help_text=_("{核查项: 日期}"))
+    rechecks = models.PositiveSmallIntegerField(_("复查次数"), default=0)
+    reopened = models.PositiveSmallIntegerField(_("反弹次数"), default=0)
+    last_checked_on = models.DateField(_("最近复查"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="projects", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"})
+
+    class Meta:
+        verbose_name = _("行动对象")
+        verbose_name_plural = _("行动对象清单")
+        ordering = ["campaign", "pk"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "name", "address"], name="prj_target_unique")]
+        indexes = [models.Index(fields=["campaign", "target_class"], name="prj_target_class_idx")]
+
+    def __str__(self):
+        return f"{self.name}({self.campaign.name})"
+
+    def class_conf(self) -> tuple:
+        return tuple(self.campaign.kind_conf().get("classes", {}).get(self.target_class) or (self.target_class, []))
+
+    @property
+    def class_label(self) -> str:
+        return self.class_conf()[0]
+
+    def required_checks(self) -> list:
+        return list(self.class_conf()[1])
+
+    def missing_checks(self) -> list:
+        return [c for c in self.required_checks() if not self.checks.get(c)]

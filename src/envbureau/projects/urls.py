@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.generic import Crud
 
-from . import services, views
-from .filters import FundFilter, MilestoneFilter, ProjectFilter, ReportFilter
-from .forms import FundForm, MilestoneForm, ProjectForm
-from .models import Fund, Milestone, ProgressReport, Project
+from . import campaigns, services, views
+from .filters import CampaignFilter, FundFilter, MilestoneFilter, ProjectFilter, ReportFilter, TargetFilter
+from .forms import CampaignForm, FundForm, MilestoneForm, ProjectForm, TargetForm
+from .models import Campaign, CampaignTarget, Fund, Milestone, ProgressReport, Project
 
 app_name = "projects"
 
@@ -40,10 +40,33 @@ reports = Crud(ProgressReport, url_prefix="reports", namespace="projects", title
                         ("investment_completed", _("累计完成投资(元)")), ("progress", _("进展情况")),
                         ("due", _("应报日期")), ("reported_on", _("填报日期")), ("reported_by", _("填报人"))])
 
+campaign_list = Crud(Campaign, form_class=CampaignForm, url_prefix="campaigns", namespace="projects",
+                     title=_("专项行动"), filterset_class=CampaignFilter, search_fields=("code", "name"),
+                     create=campaigns.create_campaign,
+                     detail_fields=["code", "name", "kind_label", "jurisdiction", "start", "deadline", "category",
+                                    "description"],
+                     extra_detail_template="projects/_campaign_extra.html", extra_detail_context=views.campaign_extra,
+                     columns=[("code", _("行动编号")), ("name", _("行动名称")), ("kind_label", _("行动类型")),
+                              ("jurisdiction", _("组织属地")), ("start", _("开始日期")), ("deadline", _("完成时限"))])
+targets = Crud(CampaignTarget, form_class=TargetForm, url_prefix="targets", namespace="projects",
+               title=_("行动对象清单"), filterset_class=TargetFilter, importer_kind="projects.campaigntarget",
+               search_fields=("name", "credit_code", "address"),
+               create=campaigns.create_target, update=campaigns.update_target,
+               detail_fields=["campaign", "name", "credit_code", "address", "jurisdiction", "industry", "flags",
+                              "class_label", "due", "lead_unit", "rechecks", "reopened", "last_checked_on"],
+               extra_detail_template="projects/_target_extra.html", extra_detail_context=views.target_extra,
+               columns=[("campaign", _("专项行动")), ("name", _("对象名称")), ("jurisdiction", _("属地")),
+                        ("class_label", _("整治类型")), ("flags", _("问题特征")), ("due", _("整治时限")),
+                        ("lead_unit", _("牵头单位")), ("reopened", _("反弹次数"))])
+
 urlpatterns = [
+    path("campaigns/<int:pk>/statistics/", views.campaign_statistics, name="campaign-statistics"),
+    path("targets/<int:pk>/checks/", views.target_checks, name="target-checks"),
+    path("targets/<int:pk>/recheck/", views.target_recheck, name="target-recheck"),
     path("", views.index, name="index"),
     path("statistics/", views.statistics, name="statistics"),
     path("projects/<int:pk>/do/<str:verb>/", views.project_action, name="project-action"),
     path("funds/<int:pk>/do/<str:verb>/", views.fund_action, name="fund-action"),
 ]
-urlpatterns += projects.urls() + funds.urls() + milestones.urls() + reports.urls()
+urlpatterns += (projects.urls() + funds.urls() + milestones.urls() + reports.urls() + campaign_list.urls()
+                + targets.urls())

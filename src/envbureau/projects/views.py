@@ -15,7 +15,7 @@ from envbureau.core import workflow as wf
 from envbureau.core.scoping import get_scoped_object, may_view_module
 
 from . import config, services
-from .models import Fund, Project
+from .models import Campaign, CampaignTarget, Fund, Project
 
 PARAM_LABELS = {
     "started_on": (gettext_lazy("开工日期"), "date"), "finished_on": (gettext_lazy("完工日期"), "date"),
@@ -160,3 +160,86 @@ def statistics(request):
         return xlsx_response(f"工程项目统计-{jur.code}-{year}.xlsx", export_rows(data))
     return render(request, "projects/statistics.html", {"title": _("工程项目统计"), "s": data, "year": year,
                                                         "jurisdiction": jur})
+
+
+# ---------------------------------------------------------------- campaigns
+
+def campaign_extra(request, obj) -> dict:
+    from envbureau.core.permissions import has_perm
+
+    from . import campaign_stats
+
+    return {"cs": campaign_stats.statistics(request.user, obj),
+            "can_import": has_perm(request.user, "projects.add") or has_perm(request.user, "projects.change")}
+
+
+def target_extra(request, obj) -> dict:
+    from django.urls import reverse
+
+    from envbureau.core.scoping import can
+    from envbureau.ledger import services as ledger
+
+    from . import campaigns
+
+    state = campaigns.states([obj.pk]).get(obj.pk)
+    problem = None
+    if obj.problem_id:
+        problem = ledger.problems_for_ref(campaigns.REF, str(obj.pk), request.user).filter(pk=obj.problem_id).first()
+    return {"state_label": ledger.State(state).label if state else "", "problem": problem,
+            "problem_url": reverse("ledger:problem-detail", args=[problem.pk]) if problem else "",
+            "done": campaigns.is_done(obj, state), "required_checks": [(c, obj.checks.get(c)) for c in
+                                                                        obj.required_checks()],
+            "can_change": can(request.user, obj, "change"), "is_done_state": state in ledger.DONE_STATES}
+
+
+@login_required
+@require_POST
+def target_checks(request, pk):
+    from . import campaigns
+    t = get_scoped_object(CampaignTarget, request.user, "view", pk=pk)
+    checks = {c: request.POST.get(f"check_{i}", "").strip() for i, c in enumerate(t.required_checks())}
+    try:
+        campaigns.record_checks(request.user, t, checks, note=request.POST.get("note", ""))
+        messages.success(request, _("已记录销号核查"))
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    return redirect("projects:targets-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def target_recheck(request, pk):
+    from . import campaigns
+    t = get_scoped_object(CampaignTarget, request.user, "view", pk=pk)
+    try:
+        campaigns.recheck(request.user, t, passed=request.POST.get("passed") == "1", note=request.POST.get("note", ""))
+        messages.success(request, _("已记录复查"))
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    return redirect("projects:targets-detail", pk=pk)
+
+
+target_checks.scoped_model = CampaignTarget
+target_recheck.scoped_model = CampaignTarget
+
+
+@login_required
+def campaign_statistics(request, pk):
+    from . import campaign_stats
+
+    c = get_scoped_object(Campaign, request.user, "view", pk=pk)
+    cs = campaign_stats.statistics(request.user, c)
+    if request.GET.get("export") == "xlsx":
+        from envbureau.core.excel import xlsx_response
+
+        head = [_("分组"), _("对象(家/处)"), _("完成整治"), _("完成率(%)"), _("逾期未完成"), _("反弹")]
+        rows = [[_("合计"), cs["total"]["total"], cs["total"]["done"], cs["total"]["rate"], cs["total"]["overdue"],
+                 cs["total"]["reopened"]]]
+        for label, group in ((_("整治类型:"), cs["by_class"]), (_("属地:"), cs["by_area"])):
+            rows += [[label + r["label"], r["total"], r["done"], r["rate"], r["overdue"], r["reopened"]] for r in group]
+        rows.append([cs["sentence"]])
+        return xlsx_response(f"{c.name}-统计.xlsx", [(_("专项行动统计"), head, rows)])
+    return render(request, "projects/campaign_statistics.html", {"title": c.name, "obj": c, "cs": cs})
+
+
+campaign_statistics.scoped_model = Campaign
