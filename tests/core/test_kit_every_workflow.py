@@ -218,6 +218,17 @@ def new_case(people):
                            act_date="2026-06-20", filed_on="2026-07-03", handlers=team, facts="现场检查发现")
 
 
+def new_outfall(people):
+    from envbureau.core.models import Jurisdiction
+    from envbureau.projects import outfalls
+    from envbureau.projects.models import Outfall
+
+    n = Outfall.objects.count() + 1
+    return outfalls.create_outfall(None, Outfall(
+        code=f"W-{n:04d}", name="北护城河排口", type1="other", jurisdiction=Jurisdiction.objects.get(code="110101"),
+        receiving_water="北护城河", target_class=4))
+
+
 # ---- the walks: (verb, kwargs, from, to, actor, refused {actor: outcome}, next task or None, seen by, not seen by)
 # "same" as the task: the step leaves the open task as it was.
 
@@ -408,7 +419,28 @@ CASES = [
     ],
 ]
 
+OUTFALLS = [
+    [
+        ("confirm", {"files": evidence}, "suspected", "confirmed", "pmgr", {"pdc": "403", "pcy": "404"}, "开展监测",
+         ["pmgr"], ["pdc"]),
+        ("monitor", {"values": {"cod": 20}}, "confirmed", "monitored", "pmgr", {"pdc": "403"}, "溯源排查", ["pmgr"],
+         ["pdc"]),
+        ("monitor", {"values": {"cod": 45}}, "monitored", "monitored", "pmgr", {}, "same", ["pmgr"], []),
+        ("trace", {"trace_result": "雨污混接", "responsible_unit": "东城区水务局"}, "monitored", "traced", "pmgr",
+         {"pdc": "403"}, "确定整治方式", ["pmgr"], ["pdc"]),
+        ("rectify", {"outcome": "ban", "due": TODAY + dt.timedelta(days=30)}, "traced", "rectifying", "pmgr",
+         {"pdc": "403"}, "完成整治并销号", ["pmgr"], ["pdc"]),
+        ("close_out", {"note": "封堵到位", "files": evidence}, "rectifying", "closed_out", "pmgr", {"pdc": "403"}, None,
+         [], ["pmgr"]),
+    ],
+    [
+        ("dismiss", {"note": "非排污口"}, "suspected", "dismissed", "pmgr", {"pdc": "403", "pcy": "404"}, None, [],
+         ["pmgr"]),
+    ],
+]
+
 WALKS = {
+    "projects.outfall": (new_outfall, OUTFALLS),
     "projects.project": (new_project, PROJECTS),
     "projects.fund": (new_fund, FUNDS),
     "quality.warning": (new_warning, WARNINGS),

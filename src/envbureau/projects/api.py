@@ -22,8 +22,18 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
 from . import services
-from .filters import FundFilter, MilestoneFilter, ProjectFilter, ReportFilter, TargetFilter
-from .models import Campaign, CampaignTarget, Fund, Milestone, ProgressReport, Project
+from .filters import FundFilter, MilestoneFilter, OutfallFilter, ProjectFilter, ReportFilter, TargetFilter
+from .models import (
+    BasinMilestone,
+    Campaign,
+    CampaignTarget,
+    Fund,
+    Milestone,
+    Outfall,
+    OutfallSample,
+    ProgressReport,
+    Project,
+)
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -62,7 +72,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         fields = ["id", "project", "name", "due", "done_on"]
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ProgressReportSerializer(serializers.ModelSerializer):
     late = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -174,7 +184,7 @@ class MilestoneViewSet(ScopedModelViewSet):
 
 class ReportViewSet(ScopedReadOnlyViewSet):
     queryset = ProgressReport.objects.all()
-    serializer_class = ReportSerializer
+    serializer_class = ProgressReportSerializer
     filterset_class = ReportFilter
 
 
@@ -225,7 +235,7 @@ class CampaignSerializer(serializers.ModelSerializer):
                   "description"]
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class CampaignTargetSerializer(serializers.ModelSerializer):
     class_label = serializers.CharField(read_only=True)
     state = serializers.SerializerMethodField(help_text="state of its ledger problem")
     done = serializers.SerializerMethodField(help_text="rectified, accepted and every closure check recorded")
@@ -279,7 +289,7 @@ class TargetViewSet(ScopedModelViewSet):
     {passed: true|false, note}: a failed re-check reopens the ledger problem (反弹)."""
 
     queryset = CampaignTarget.objects.select_related("campaign", "campaign__jurisdiction")
-    serializer_class = TargetSerializer
+    serializer_class = CampaignTargetSerializer
     filterset_class = TargetFilter
 
     def create(self, request, *args, **kwargs):
@@ -294,7 +304,7 @@ class TargetViewSet(ScopedModelViewSet):
             raise _validation(exc) from None
         except PermissionDenied:
             raise DRFPermissionDenied() from None
-        return Response(TargetSerializer(t).data, status=201)
+        return Response(CampaignTargetSerializer(t).data, status=201)
 
     def perform_update(self, serializer):
         from . import campaigns
@@ -321,7 +331,7 @@ class TargetViewSet(ScopedModelViewSet):
             raise _validation(exc) from None
         except PermissionDenied:
             raise DRFPermissionDenied() from None
-        return Response(TargetSerializer(t).data)
+        return Response(CampaignTargetSerializer(t).data)
 
     @action(detail=True, methods=["post"], url_path="recheck", url_name="recheck")
     def recheck(self, request, pk=None):
@@ -338,6 +348,136 @@ class TargetViewSet(ScopedModelViewSet):
             raise _validation(exc) from None
         except PermissionDenied:
             raise DRFPermissionDenied() from None
-        return Response(TargetSerializer(t).data)
+        return Response(CampaignTargetSerializer(t).data)
 
     timeline = _timeline(CampaignTarget)
+
+
+# ---- river outfalls ---------------------------------------------------------------------------------
+
+class OutfallSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    type1_label = serializers.CharField(source="get_type1_display", read_only=True)
+    outcome = serializers.CharField(read_only=True, help_text="ban|merge|regulate once decided")
+
+    class Meta:
+        model = Outfall
+        fields = ["id", "code", "name", "type1", "type1_label", "type2", "jurisdiction", "longitude", "latitude",
+                  "basin", "receiving_water", "section_id", "section_name", "target_class", "responsible_unit",
+                  "enterprise_id", "permit_status", "permit_no", "survey_batch", "state", "state_label",
+                  "trace_result", "outcome", "merged_into", "measures", "step_due", "closed_out_on"]
+        read_only_fields = ["section_name", "state", "trace_result", "merged_into", "measures", "step_due",
+                            "closed_out_on"]
+
+
+class OutfallSampleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OutfallSample
+        fields = ["id", "outfall", "sampled_on", "dry_weather", "values", "water_class", "compliant", "exceeding"]
+
+
+class BasinMilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BasinMilestone
+        fields = ["id", "basin", "jurisdiction", "due", "traced_share", "rectified_share", "note"]
+
+
+def _outfall_transition(verb: str):
+    def handler(self, request, pk=None):
+        obj = get_scoped_object(Outfall, request.user, "view", pk=pk)
+        data = {k: v for k, v in request.data.items() if k not in ("note", "files")}
+        files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
+        try:
+            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), files=files, **data)
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        obj.refresh_from_db()
+        return Response(OutfallSerializer(obj).data)
+
+    handler.__name__ = verb
+    return action(detail=True, methods=["post"], url_path=verb.replace("_", "-"), url_name=verb.replace("_", "-"))(
+        handler)
+
+
+class OutfallViewSet(ScopedModelViewSet):
+    """River outfalls (filters jurisdiction, basin, type1, state, stage=found|confirmed|monitored|traced|rectifying|
+    closed_out, outcome). POST …/{id}/<verb>/ (multipart for evidence `files`): confirm (evidence), dismiss {note},
+    monitor {values: {item: mg/L}, sampled_on, dry_weather}, trace {trace_result, responsible_unit, enterprise_id},
+    rectify {outcome, merged_into, measures, due}, close-out {note, closed_out_on} (evidence). GET map/ gives
+    [code, name, lng, lat, state] rows; statistics/ the figures and basin milestones."""
+
+    queryset = Outfall.objects.all()
+    serializer_class = OutfallSerializer
+    filterset_class = OutfallFilter
+
+    def create(self, request, *args, **kwargs):
+        from . import outfalls
+
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        o = Outfall(**ser.validated_data)
+        try:
+            outfalls.create_outfall(request.user, o)
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        return Response(OutfallSerializer(o).data, status=201)
+
+    def perform_update(self, serializer):
+        from . import outfalls
+
+        o = serializer.instance
+        for k, v in serializer.validated_data.items():
+            setattr(o, k, v)
+        try:
+            outfalls.update_outfall(self.request.user, o)
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+
+    confirm = _outfall_transition("confirm")
+    dismiss = _outfall_transition("dismiss")
+    monitor = _outfall_transition("monitor")
+    trace = _outfall_transition("trace")
+    rectify = _outfall_transition("rectify")
+    close_out = _outfall_transition("close_out")
+    timeline = _timeline(Outfall)
+
+    def _jur(self, request):
+        from .views import stats_params
+
+        try:
+            return stats_params(request._request, request.user)[0]
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+
+    @extend_schema(responses=serializers.JSONField())
+    @action(detail=False, methods=["get"], url_path="map", url_name="map", pagination_class=None)
+    def map(self, request):
+        from . import outfall_stats
+
+        if not has_perm(request.user, "projects.view"):
+            raise DRFPermissionDenied()
+        return Response({"fields": ["code", "name", "longitude", "latitude", "state"],
+                         "rows": outfall_stats.map_points(request.user, self._jur(request),
+                                                          str(request.query_params.get("basin", ""))[:100])})
+
+    @extend_schema(responses=serializers.JSONField())
+    @action(detail=False, methods=["get"], url_path="statistics", url_name="statistics", pagination_class=None)
+    def statistics(self, request):
+        from . import outfall_stats
+
+        if not has_perm(request.user, "projects.view"):
+            raise DRFPermissionDenied()
+        return Response(_jsonable(outfall_stats.statistics(
+            request.user, self._jur(request), basin=str(request.query_params.get("basin", ""))[:100])))
+
+
+class SampleViewSet(ScopedReadOnlyViewSet):
+    queryset = OutfallSample.objects.all()
+    serializer_class = OutfallSampleSerializer
+
+
+class BasinMilestoneViewSet(ScopedModelViewSet):
+    queryset = BasinMilestone.objects.all()
+    serializer_class = BasinMilestoneSerializer

@@ -2,11 +2,14 @@ from django.urls import path
 from rest_framework import routers
 
 from .api import (
+    BasinMilestoneViewSet,
     CampaignViewSet,
     FundViewSet,
     MilestoneViewSet,
+    OutfallViewSet,
     ProjectViewSet,
     ReportViewSet,
+    SampleViewSet,
     StatisticsView,
     TargetViewSet,
 )
@@ -18,5 +21,8 @@ router.register("milestones", MilestoneViewSet, basename="milestone")
 router.register("reports", ReportViewSet, basename="report")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("targets", TargetViewSet, basename="target")
+router.register("outfalls", OutfallViewSet, basename="outfall")
+router.register("outfall-samples", SampleViewSet, basename="outfall-sample")
+router.register("basin-milestones", BasinMilestoneViewSet, basename="basin-milestone")
 
 urlpatterns = [path("statistics/", StatisticsView.as_view(), name="statistics"), *router.urls]

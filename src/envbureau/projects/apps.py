@@ -22,3 +22,6 @@ class ProjectsConfig(AppConfig):
         nav.register("projects", _("项目统计"), "projects:statistics", "projects.view", 13)
         nav.register("projects", _("专项行动"), "projects:campaigns-list", "projects.view", 20)
         nav.register("projects", _("行动对象清单"), "projects:targets-list", "projects.view", 21)
+        nav.register("projects", _("入河排污口"), "projects:outfalls-list", "projects.view", 30)
+        nav.register("projects", _("排污口统计"), "projects:outfall-statistics", "projects.view", 31)
+        nav.register("projects", _("流域排口整治目标"), "projects:basin-milestones-list", "projects.view", 32)

@@ -77,3 +77,44 @@ PERMISSION_ACTIONS = {
     "evaluate": _("绩效评价"),
     "fund": _("资金管理"),
 }
+
+
+class OutfallType(models.TextChoices):
+    """First-level types of 入河排污口 (国办函〔2022〕17号); lower levels in config.outfall_types (HJ 1312-2023)."""
+
+    INDUSTRIAL = "industrial", _("工业排污口")
+    SEWAGE_PLANT = "sewage_plant", _("城镇污水处理厂排污口")
+    AGRICULTURAL = "agricultural", _("农业排口")
+    OTHER = "other", _("其他排口")
+
+
+class PermitStatus(models.TextChoices):
+    NONE = "none", _("未办理")
+    APPROVED = "approved", _("已审批")
+    REGISTERED = "registered", _("已登记")
+    FILED = "filed", _("已备案")
+
+
+class OutfallState(models.TextChoices):
+    SUSPECTED = "suspected", _("疑似")
+    CONFIRMED = "confirmed", _("已确认(命名编码)")
+    MONITORED = "monitored", _("已监测")
+    TRACED = "traced", _("已溯源")
+    RECTIFYING = "rectifying", _("整治中")
+    CLOSED_OUT = "closed_out", _("已销号")
+    DISMISSED = "dismissed", _("核查排除")
+
+
+OUTFALL_COLOURS = {"suspected": "secondary", "confirmed": "info", "monitored": "primary", "traced": "warning",
+                   "rectifying": "danger", "closed_out": "success", "dismissed": "light"}
+TRACED_STATES = ("traced", "rectifying", "closed_out")
+MONITORED_STATES = ("monitored",) + TRACED_STATES
+FOUND_EXCLUDED = ("dismissed",)  # ruled out by the check: not an outfall, not counted
+
+
+class Outcome(models.TextChoices):
+    """整治方式: 依法取缔一批、清理合并一批、规范整治一批 (17号, §2.4)."""
+
+    BAN = "ban", _("取缔")
+    MERGE = "merge", _("清理合并")
+    REGULATE = "regulate", _("规范整治")

@@ -37,6 +37,17 @@ DEFAULTS = {
         }},
         "survey": {"label": "排查整治专项行动", "classes": {"rectify": ("限期整改", [])}},
     },
+    # River outfalls: second-level types per first-level type (HJ 1312-2023, §2.2; a code table).
+    "outfall_types": {
+        "industrial": ["工矿企业排污口", "工矿企业雨洪排口", "工业及其他各类园区污水处理厂排污口", "工业及其他各类园区雨洪排口"],
+        "sewage_plant": ["城镇污水处理厂排污口"],
+        "agricultural": ["规模化畜禽养殖排污口", "规模化水产养殖排污口"],
+        "other": ["大中型灌区排口", "港口码头排口", "规模以下畜禽养殖排污口", "规模以下水产养殖排污口",
+                  "农村污水处理设施排污口", "农村生活污水散排口", "城镇雨洪排口", "城镇生活污水散排口"],
+    },
+    # Evidence uploads (photos from a phone, reports): per step at most this many files of this size.
+    "max_files": 9,
+    "max_file_mb": 10,
 }
 
 

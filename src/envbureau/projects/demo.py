@@ -167,3 +167,77 @@ def load_campaign(log):
             if i == 1:
                 campaigns.recheck(admin, t, passed=False, note="夜间复查发现恢复生产")
     log(f"   散乱污 campaign with {CampaignTarget.objects.filter(campaign__code=f'SLW{today.year}').count()} targets")
+
+
+@register(72, "攻坚项目:入河排污口排查溯源整治(一口一档) / projects: river outfalls along the demo sections")
+def load_outfalls(log):
+    from django.apps import apps
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from envbureau.core import workflow as wf
+    from envbureau.core.audit import audit_context
+    from envbureau.core.models import Jurisdiction, User
+
+    from . import outfalls
+    from .models import BasinMilestone, Outfall
+
+    today = dt.date.today()
+    if Outfall.objects.filter(survey_batch=f"{today.year}年排查").exists():
+        log(f"   {Outfall.objects.count()} outfalls (already loaded)")
+        return
+    sections = list(apps.get_model("quality", "WaterSection").objects.select_related("jurisdiction")
+                    .order_by("code"))
+    if not sections:
+        log("   no water sections: outfalls skipped")
+        return
+    admin = User.objects.filter(username="admin").first()
+    city = Jurisdiction.objects.get(code="110000")
+    per = 2 if is_light() else 34
+    stages = ["suspected"] * 8 + ["confirmed"] * 4 + ["monitored"] * 3 + ["traced"] * 2 + ["rectifying"] * 2 + \
+        ["closed_out"] + ["dismissed"]
+    kinds = [("other", "城镇雨洪排口"), ("other", "城镇生活污水散排口"), ("industrial", "工矿企业排污口"),
+             ("sewage_plant", "城镇污水处理厂排污口"), ("other", "农村生活污水散排口"), ("agricultural", "规模化畜禽养殖排污口")]
+
+    def pic():
+        return SimpleUploadedFile("现场照片.txt", "排口现场照片(演示)".encode(), "text/plain")
+
+    n = 0
+    with audit_context("system", note="demo"):
+        for si, s in enumerate(sections):
+            basin = f"{s.river}流域"
+            lng, lat = (s.longitude or 116.4), (s.latitude or 39.9)
+            for k in range(per):
+                i = si * per + k
+                t1, t2 = kinds[i % len(kinds)]
+                o = outfalls.create_outfall(admin, Outfall(
+                    code=f"PK-{s.code}-{k + 1:03d}", name=f"{s.river}{s.name}上游{k + 1}号排口", type1=t1, type2=t2,
+                    jurisdiction=s.jurisdiction, longitude=round(lng + (k - per / 2) * 0.004, 5),
+                    latitude=round(lat + ((k * 7) % 11 - 5) * 0.002, 5), basin=basin, receiving_water=s.river,
+                    section_id=s.pk, survey_batch=f"{today.year}年排查",
+                    responsible_unit="" if t1 == "other" else f"{s.jurisdiction.name}某企业"), notify=False)
+                stage = stages[i % len(stages)]
+                if stage == "dismissed":
+                    wf.apply(admin, o, "dismiss", note="现场核查为雨水篦子,非排污口")
+                    continue
+                order = ["confirmed", "monitored", "traced", "rectifying", "closed_out"]
+                reach = order.index(stage) + 1 if stage in order else 0
+                if reach >= 1:
+                    wf.apply(admin, o, "confirm", files=[pic()], due=today + dt.timedelta(days=30))
+                if reach >= 2:
+                    wf.apply(admin, o, "monitor", values={"cod": 18 + i % 40, "nh3n": round(0.4 + (i % 9) * 0.3, 2)},
+                             sampled_on=today - dt.timedelta(days=20), due=today + dt.timedelta(days=45))
+                if reach >= 3:
+                    wf.apply(admin, o, "trace", trace_result="上游小区雨污混接,生活污水经雨水管网排入",
+                             responsible_unit=o.responsible_unit or f"{s.jurisdiction.name}水务局")
+                if reach >= 4:
+                    wf.apply(admin, o, "rectify", outcome=("ban", "regulate", "regulate")[i % 3],
+                             measures="雨污分流改造,设置标识牌", due=today + dt.timedelta(days=(i % 5) * 20 - 20))
+                if reach >= 5:
+                    wf.apply(admin, o, "close_out", note="现场核查整治到位,同意销号", files=[pic()])
+                n += 1
+        for basin in sorted({f"{s.river}流域" for s in sections}):
+            BasinMilestone.objects.get_or_create(basin=basin, jurisdiction=city, due=dt.date(today.year, 12, 31),
+                                                 defaults={"traced_share": Decimal("0.8"),
+                                                           "rectified_share": Decimal("0.3"),
+                                                           "note": "国办函〔2022〕17号:80%溯源、30%整治"})
+    log(f"   {Outfall.objects.count()} outfalls along {len(sections)} sections")

@@ -9,13 +9,17 @@ from envbureau.core.params import YEARS
 from .choices import (
     COUNTED_STATES,
     FINISHED_STATES,
+    FOUND_EXCLUDED,
     STARTED_STATES,
     Battle,
     FundLevel,
     FundState,
+    Outcome,
+    OutfallState,
+    OutfallType,
     ProjectState,
 )
-from .models import Campaign, CampaignTarget, Fund, Milestone, ProgressReport, Project
+from .models import Campaign, CampaignTarget, Fund, Milestone, Outfall, ProgressReport, Project
 
 
 def _path(code):
@@ -134,3 +138,32 @@ class TargetFilter(df.FilterSet):
         from .campaign_stats import target_status
 
         return target_status(qs, value) if value else qs
+
+
+OUTFALL_STAGES = (("found", _("排查发现")), ("confirmed", _("已确认")), ("monitored", _("已监测")),
+                  ("traced", _("已溯源")), ("rectifying", _("整治中")), ("closed_out", _("已销号")))
+
+
+class OutfallFilter(df.FilterSet):
+    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    basin = df.CharFilter(label=_("流域"))
+    type1 = df.ChoiceFilter(label=_("排口类型"), choices=OutfallType.choices)
+    state = df.ChoiceFilter(label=_("状态"), choices=OutfallState.choices)
+    stage = df.ChoiceFilter(label=_("进度"), choices=OUTFALL_STAGES, method="f_stage")
+    outcome = df.ChoiceFilter(label=_("整治方式"), choices=Outcome.choices)
+    survey_batch = df.CharFilter(label=_("排查批次"))
+    enterprise_id = df.NumberFilter(label=_("企业ID"))
+
+    class Meta:
+        model = Outfall
+        fields = ["jurisdiction", "basin", "type1", "state", "stage", "outcome", "survey_batch", "enterprise_id"]
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value)
+
+    def f_stage(self, qs, name, value):
+        from .outfall_stats import GROUPS
+
+        if value == "found":
+            return qs.exclude(state__in=FOUND_EXCLUDED)
+        return qs.filter(state__in=GROUPS[value]) if value in GROUPS else qs

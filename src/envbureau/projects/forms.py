@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campaign, CampaignTarget, Fund, Milestone, Project
+from .models import BasinMilestone, Campaign, CampaignTarget, Fund, Milestone, Outfall, Project
 
 
 class ProjectForm(forms.ModelForm):
@@ -67,3 +67,25 @@ class TargetForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_class"] = forms.ChoiceField(label=_("整治类型"), choices=_class_choices())
+
+
+class OutfallForm(forms.ModelForm):
+    class Meta:
+        model = Outfall
+        fields = ["code", "name", "type1", "type2", "jurisdiction", "longitude", "latitude", "basin", "receiving_water",
+                  "section_id", "target_class", "responsible_unit", "enterprise_id", "permit_status", "permit_no",
+                  "survey_batch"]
+
+    def __init__(self, *args, **kwargs):
+        from . import config
+
+        super().__init__(*args, **kwargs)
+        types = [("", "—")] + [(t, t) for ts in config.get("outfall_types").values() for t in ts]
+        self.fields["type2"] = forms.ChoiceField(label=_("二级类型"), choices=types, required=False)
+
+
+class BasinMilestoneForm(forms.ModelForm):
+    class Meta:
+        model = BasinMilestone
+        fields = ["basin", "jurisdiction", "due", "traced_share", "rectified_share", "note"]
+        widgets = {"due": forms.DateInput(attrs={"type": "date"})}

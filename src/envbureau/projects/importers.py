@@ -7,10 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.importing import (
+    ChoiceColumn,
     Column,
     DateColumn,
     Importer,
     JurisdictionColumn,
+    NumberColumn,
     RefColumn,
     RowError,
     RowErrors,
@@ -18,6 +20,7 @@ from envbureau.core.importing import (
 )
 from envbureau.core.scoping import restrict
 
+from .choices import OutfallType
 from .models import Campaign, CampaignTarget
 
 
@@ -118,6 +121,105 @@ class CampaignTargetImporter(Importer):
                 errors.append({"row": row, "column": str(_("属地")), "value": "",
                                "message": str(_("超出您的权限范围"))})
             if i % 50 == 0:
+                ctx.saved(i + 1)
+        if errors:
+            raise RowErrors(errors)
+        return {"rows": len(cleaned), "added": added, "updated": updated}
+
+
+def _sections(ctx):
+    qs = apps.get_model("quality", "WaterSection").objects.all()  # read-only view of the water sections
+    return qs if ctx.user is None else restrict(qs, ctx.user, "view")
+
+
+ROMAN = (("Ⅰ", 1), ("Ⅱ", 2), ("Ⅲ", 3), ("Ⅳ", 4), ("Ⅴ", 5), ("I", 1), ("II", 2), ("III", 3), ("IV", 4), ("V", 5),
+         ("Ⅰ类", 1), ("Ⅱ类", 2), ("Ⅲ类", 3), ("Ⅳ类", 4), ("Ⅴ类", 5))
+
+
+@register
+class OutfallImporter(Importer):
+    """Survey results (排查成果): thousands of suspected outfalls at once, all or nothing; idempotent by code — a
+    row whose code exists updates the record's descriptive fields, never its stage in the loop."""
+
+    kind = "projects.outfall"
+    label = _("入河排污口排查成果")
+    module = "projects"
+    columns = [
+        Column("code", _("排口编码"), required=True, example="BYH-DC-0001", max_length=40),
+        Column("name", _("排口名称"), required=True, example="北护城河东直门桥北侧排口", max_length=200),
+        ChoiceColumn("type1", _("排口类型"), required=True, example="其他排口", choices=OutfallType.choices,
+                     synonyms=(("工业", "industrial"), ("污水处理厂", "sewage_plant"), ("农业", "agricultural"),
+                               ("其他", "other"))),
+        Column("type2", _("二级类型"), example="城镇雨洪排口", max_length=40),
+        JurisdictionColumn("jurisdiction", _("属地"), required=True, example="110101"),
+        NumberColumn("longitude", _("经度"), example="116.4335", min=-180, max=180),
+        NumberColumn("latitude", _("纬度"), example="39.9476", min=-90, max=90),
+        Column("basin", _("流域"), example="北运河流域", max_length=100),
+        Column("receiving_water", _("受纳水体"), example="北护城河", max_length=100),
+        RefColumn("section", _("对应断面"), queryset=_sections, fields=("code", "name"), example="",
+                  help=_("水质断面编码或名称,可留空")),
+        ChoiceColumn("target_class", _("目标类别"), example="Ⅳ", choices=[(str(n), f"{r}类") for r, n in ROMAN[:5]],
+                     synonyms=tuple((r, str(n)) for r, n in ROMAN)),
+        Column("responsible_unit", _("责任主体"), example="", max_length=200),
+        Column("survey_batch", _("排查批次"), example="2026年第一轮排查", max_length=100),
+    ]
+
+    def clean_row(self, values, ctx):
+        from . import config
+
+        t2 = values.get("type2")
+        if t2 and t2 not in config.get("outfall_types").get(values["type1"], []):
+            raise RowError("type2", _("“%(v)s”不是%(t)s的二级类型(可选:%(all)s)") % {
+                "v": t2, "t": OutfallType(values["type1"]).label,
+                "all": "、".join(config.get("outfall_types").get(values["type1"], []))})
+        if (values.get("longitude") is None) != (values.get("latitude") is None):
+            raise RowError("latitude" if values.get("latitude") is None else "longitude", _("经度和纬度须同时填写"))
+        if not values.get("receiving_water") and not values.get("section"):
+            raise RowError("receiving_water", _("须填写受纳水体或对应断面"))
+        return values
+
+    def check_batch(self, cleaned, rownums, ctx):
+        seen, errors = {}, []
+        for row, n in zip(cleaned, rownums):
+            if row["code"] in seen:
+                errors.append({"row": n, "column": str(_("排口编码")), "value": row["code"],
+                               "message": str(_("与第 %(r)s 行重复") % {"r": seen[row["code"]]})})
+            seen[row["code"]] = n
+        return errors
+
+    def save_rows(self, cleaned, ctx):
+        from . import outfalls
+        from .models import Outfall
+
+        rownums = ctx.state.get("_rownums")
+        existing = {o.code: o for o in Outfall.objects.filter(code__in=[r["code"] for r in cleaned])}
+        errors, added, updated = [], 0, 0
+        for i, r in enumerate(cleaned):
+            row = rownums[i] if rownums else i + 2
+            o = existing.get(r["code"])
+            existed = o is not None
+            if o is None:
+                o = Outfall(code=r["code"])
+            if r.get("section") is not None:
+                r["section_id"] = r["section"].pk
+            if r.get("target_class") is not None:
+                r["target_class"] = int(r["target_class"])
+            self.assign(o, r, ("name", "type1", "type2", "jurisdiction", "longitude", "latitude", "basin",
+                               "receiving_water", "section_id", "target_class", "responsible_unit", "survey_batch"),
+                        ctx)
+            o.receiving_water = o.receiving_water or ""
+            try:
+                if existed:
+                    outfalls.update_outfall(ctx.user, o)
+                    updated += 1
+                else:
+                    outfalls.create_outfall(ctx.user, o, notify=False)  # thousands at once: the inbox, not mail
+                    added += 1
+            except ValidationError as exc:
+                errors.extend(self.errors_of(exc, row))
+            except PermissionDenied:
+                errors.append({"row": row, "column": str(_("属地")), "value": "", "message": str(_("超出您的权限范围"))})
+            if i % 100 == 0:
                 ctx.saved(i + 1)
         if errors:
             raise RowErrors(errors)

@@ -7,13 +7,24 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.scoping import ScopedModel, ScopeSpec
 
-from .choices import Battle, FundLevel, FundState, Grade, ProjectState
+from .choices import (
+    Battle,
+    FundLevel,
+    FundState,
+    Grade,
+    Outcome,
+    OutfallState,
+    OutfallType,
+    PermitStatus,
+    ProjectState,
+)
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
@@ -147,7 +158,7 @@ class Fund(ScopedModel):
         return f"{self.project.code} {self.get_level_display()} {self.name}"
 
 
-class Campaign(models.Model):
+class Campaign(ScopedModel):
     """A special campaign (专项行动, e.g. 散乱污企业整治): a target list, classes with closure checks, deadlines;
     each target goes through the ledger's loop (ledger.services.open_problem, source 专项行动)."""
 
@@ -162,7 +173,6 @@ class Campaign(models.Model):
                                 help_text=_("问题台账的类型:大气、水、土壤…"))
     description = models.TextField(_("工作要求"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     # A city campaign's header is read by every district and street that holds targets of it (like a
     # reference list); its targets stay scoped, so each reads its own progress. Changes need the scope.
     scope = ScopeSpec(module="projects", jurisdiction="jurisdiction", all_staff_view=True)
@@ -193,7 +203,7 @@ class Campaign(models.Model):
         return self.kind_conf().get("label", self.kind)
 
 
-class CampaignTarget(models.Model):
+class CampaignTarget(ScopedModel):
     """One target of a campaign (an enterprise, site or problem) with its class and closure checks; its
     progress is the ledger problem opened for it."""
 
@@ -216,7 +226,6 @@ class CampaignTarget(models.Model):
     reopened = models.PositiveSmallIntegerField(_("反弹次数"), default=0)
     last_checked_on = models.DateField(_("最近复查"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="projects", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       references={"enterprise_id": "sources.Enterprise"})
 
@@ -242,3 +251,140 @@ class CampaignTarget(models.Model):
 
     def missing_checks(self) -> list:
         return [c for c in self.required_checks() if not self.checks.get(c)]
+
+
+class Outfall(ScopedModel):
+    """A river outfall (入河排污口) and its 一口一档 record; the 查、测、溯、治 loop is workflows.OUTFALL."""
+
+    code = models.CharField(_("排口编码"), max_length=40, unique=True)
+    name = models.CharField(_("排口名称"), max_length=200)
+    type1 = models.CharField(_("排口类型"), max_length=20, choices=OutfallType.choices)
+    type2 = models.CharField(_("二级类型"), max_length=40, blank=True)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    basin = models.CharField(_("流域"), max_length=100, blank=True)
+    receiving_water = models.CharField(_("受纳水体"), max_length=100)
+    section_id = models.BigIntegerField(_("对应断面ID"), null=True, blank=True)
+    section_name = models.CharField(_("对应断面"), max_length=100, blank=True)
+    target_class = models.PositiveSmallIntegerField(_("受纳水体目标类别"), null=True, blank=True,
+                                                    help_text=_("1–5 即 Ⅰ–Ⅴ 类"))
+    responsible_unit = models.CharField(_("责任主体"), max_length=200, blank=True)
+    enterprise_id = models.BigIntegerField(_("企业ID"), null=True, blank=True)
+    permit_status = models.CharField(_("设置手续"), max_length=12, choices=PermitStatus.choices,
+                                     default=PermitStatus.NONE)
+    permit_no = models.CharField(_("审批/登记文号"), max_length=100, blank=True)
+    survey_batch = models.CharField(_("排查批次"), max_length=100, blank=True)
+    state = models.CharField(_("状态"), max_length=12, choices=OutfallState.choices, default=OutfallState.SUSPECTED)
+    trace_result = models.TextField(_("溯源结果"), blank=True)
+    outcome = models.CharField(_("整治方式"), max_length=12, choices=Outcome.choices, blank=True)
+    merged_into = models.CharField(_("合并至排口"), max_length=40, blank=True)
+    measures = models.TextField(_("整治措施"), blank=True)
+    step_due = models.DateField(_("本步时限"), null=True, blank=True)
+    closed_out_on = models.DateField(_("销号日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope = ScopeSpec(module="projects", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"})
+
+    class Meta:
+        verbose_name = _("入河排污口")
+        verbose_name_plural = _("入河排污口")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["basin", "state"], name="prj_outfall_basin_idx"),
+                   models.Index(fields=["state", "type1"], name="prj_outfall_state_idx")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        if self.target_class is not None and not 1 <= self.target_class <= 5:
+            raise ValidationError({"target_class": _("目标类别应为 1–5(Ⅰ–Ⅴ 类)")})
+        if self.longitude is not None and not -180 <= self.longitude <= 180:
+            raise ValidationError({"longitude": _("经度应在 -180 至 180 之间")})
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            raise ValidationError({"latitude": _("纬度应在 -90 至 90 之间")})
+
+
+class OutfallSample(ScopedModel):
+    """A sample of the outfall's discharge (测), classed against the receiving water's target class with the
+    standards library (GB 3838 single-factor class)."""
+
+    outfall = models.ForeignKey(Outfall, verbose_name=_("排口"), on_delete=models.CASCADE, related_name="samples")
+    sampled_on = models.DateField(_("采样日期"))
+    dry_weather = models.BooleanField(_("晴天出水"), default=True)
+    values = models.JSONField(_("监测值"), default=dict, help_text=_("项目代码 → 浓度(mg/L)"))
+    water_class = models.PositiveSmallIntegerField(_("水质类别"), default=0)
+    compliant = models.BooleanField(_("达到受纳水体目标"), null=True)
+    exceeding = models.JSONField(_("超目标项目"), default=dict, blank=True)
+
+    scope = ScopeSpec(module="projects", jurisdiction="outfall__jurisdiction", enterprise="outfall__enterprise_id")
+
+    class Meta:
+        verbose_name = _("排口监测")
+        verbose_name_plural = _("排口监测")
+        ordering = ["outfall", "-sampled_on"]
+
+    def __str__(self):
+        return f"{self.outfall.code} {self.sampled_on}"
+
+
+class BasinMilestone(ScopedModel):
+    """A basin's milestone (e.g. 80 % traced and 30 % rectified by 2023-12-31; §2.3) in a jurisdiction."""
+
+    basin = models.CharField(_("流域"), max_length=100)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    due = models.DateField(_("完成时限"))
+    traced_share = models.DecimalField(_("溯源比例"), max_digits=4, decimal_places=3, default=Decimal("0.8"),
+                                       validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))])
+    rectified_share = models.DecimalField(_("整治比例"), max_digits=4, decimal_places=3, default=Decimal("0.3"),
+                                          validators=[MinValueValidator(Decimal("0")),
+                                                      MaxValueValidator(Decimal("1"))])
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+
+    scope = ScopeSpec(module="projects", jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("流域排口整治目标")
+        verbose_name_plural = _("流域排口整治目标")
+        ordering = ["basin", "due"]
+
+    def __str__(self):
+        return f"{self.basin} {self.due}"
+
+
+def evidence_path(instance, filename):
+    return f"projects/{instance.model.split('.')[-1]}/{timezone.localdate():%Y/%m}/{filename}"
+
+
+class Evidence(ScopedModel):
+    """A file of a step of an outfall or patrol (photo, report); images are stored without EXIF; the hash makes
+    later tampering visible."""
+
+    model = models.CharField(_("记录类型"), max_length=60)
+    object_id = models.CharField(_("记录ID"), max_length=40)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    event = models.ForeignKey("core.TimelineEvent", verbose_name=_("办理记录"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    file = models.FileField(_("文件"), upload_to=evidence_path, max_length=300)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.BigIntegerField(_("大小"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    exif_removed = models.BooleanField(_("已去除照片元数据"), default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    scope = ScopeSpec(module="projects", jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["model", "object_id"], name="prj_evidence_obj_idx")]
+
+    def __str__(self):
+        return self.name

@@ -3,10 +3,36 @@ from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.generic import Crud
 
-from . import campaigns, services, views
-from .filters import CampaignFilter, FundFilter, MilestoneFilter, ProjectFilter, ReportFilter, TargetFilter
-from .forms import CampaignForm, FundForm, MilestoneForm, ProjectForm, TargetForm
-from .models import Campaign, CampaignTarget, Fund, Milestone, ProgressReport, Project
+from . import campaigns, outfalls, services, views
+from .filters import (
+    CampaignFilter,
+    FundFilter,
+    MilestoneFilter,
+    OutfallFilter,
+    ProjectFilter,
+    ReportFilter,
+    TargetFilter,
+)
+from .forms import (
+    BasinMilestoneForm,
+    CampaignForm,
+    FundForm,
+    MilestoneForm,
+    OutfallForm,
+    ProjectForm,
+    TargetForm,
+)
+from .models import (
+    BasinMilestone,
+    Campaign,
+    CampaignTarget,
+    Fund,
+    Milestone,
+    Outfall,
+    OutfallSample,
+    ProgressReport,
+    Project,
+)
 
 app_name = "projects"
 
@@ -59,7 +85,31 @@ targets = Crud(CampaignTarget, form_class=TargetForm, url_prefix="targets", name
                         ("class_label", _("整治类型")), ("flags", _("问题特征")), ("due", _("整治时限")),
                         ("lead_unit", _("牵头单位")), ("reopened", _("反弹次数"))])
 
+outfall_list = Crud(Outfall, form_class=OutfallForm, url_prefix="outfalls", namespace="projects", title=_("入河排污口"),
+                    filterset_class=OutfallFilter, importer_kind="projects.outfall",
+                    search_fields=("code", "name", "receiving_water", "responsible_unit"),
+                    create=outfalls.create_outfall, update=outfalls.update_outfall,
+                    detail_fields=["code", "name", "type1", "type2", "jurisdiction", "longitude", "latitude", "basin",
+                                   "receiving_water", "section_name", "responsible_unit", "permit_status", "permit_no",
+                                   "survey_batch", "state", "trace_result", "outcome", "merged_into", "measures",
+                                   "step_due", "closed_out_on"],
+                    extra_detail_template="projects/_outfall_extra.html", extra_detail_context=views.outfall_extra,
+                    columns=[("code", _("排口编码")), ("name", _("排口名称")), ("type1", _("排口类型")),
+                             ("jurisdiction", _("属地")), ("basin", _("流域")), ("receiving_water", _("受纳水体")),
+                             ("responsible_unit", _("责任主体")), ("state", _("状态")), ("outcome", _("整治方式")),
+                             ("step_due", _("本步时限"))])
+samples = Crud(OutfallSample, url_prefix="outfall-samples", namespace="projects", title=_("排口监测"), read_only=True,
+               columns=[("outfall", _("排口")), ("sampled_on", _("采样日期")), ("dry_weather", _("晴天出水")),
+                        ("water_class", _("水质类别")), ("compliant", _("达到受纳水体目标"))])
+basin_targets = Crud(BasinMilestone, form_class=BasinMilestoneForm, url_prefix="basin-milestones", namespace="projects",
+                     title=_("流域排口整治目标"),
+                     columns=[("basin", _("流域")), ("jurisdiction", _("属地")), ("due", _("完成时限")),
+                              ("traced_share", _("溯源比例")), ("rectified_share", _("整治比例")), ("note", _("依据"))])
+
 urlpatterns = [
+    path("outfalls/statistics/", views.outfall_statistics, name="outfall-statistics"),
+    path("outfalls/<int:pk>/do/<str:verb>/", views.outfall_action, name="outfall-action"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
     path("campaigns/<int:pk>/statistics/", views.campaign_statistics, name="campaign-statistics"),
     path("targets/<int:pk>/checks/", views.target_checks, name="target-checks"),
     path("targets/<int:pk>/recheck/", views.target_recheck, name="target-recheck"),
@@ -69,4 +119,4 @@ urlpatterns = [
     path("funds/<int:pk>/do/<str:verb>/", views.fund_action, name="fund-action"),
 ]
 urlpatterns += (projects.urls() + funds.urls() + milestones.urls() + reports.urls() + campaign_list.urls()
-                + targets.urls())
+                + targets.urls() + outfall_list.urls() + samples.urls() + basin_targets.urls())

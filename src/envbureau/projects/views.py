@@ -15,7 +15,7 @@ from envbureau.core import workflow as wf
 from envbureau.core.scoping import get_scoped_object, may_view_module
 
 from . import config, services
-from .models import Campaign, CampaignTarget, Fund, Project
+from .models import Campaign, CampaignTarget, Evidence, Fund, Outfall, Project
 
 PARAM_LABELS = {
     "started_on": (gettext_lazy("开工日期"), "date"), "finished_on": (gettext_lazy("完工日期"), "date"),
@@ -243,3 +243,94 @@ def campaign_statistics(request, pk):
 
 
 campaign_statistics.scoped_model = Campaign
+
+
+# ---------------------------------------------------------------- river outfalls
+
+OUTFALL_PARAMS = {
+    "due": (gettext_lazy("下一步时限"), "date"), "sampled_on": (gettext_lazy("采样日期"), "date"),
+    "closed_out_on": (gettext_lazy("销号日期"), "date"), "enterprise_id": (gettext_lazy("企业ID"), "text"),
+}
+
+
+def outfall_extra(request, obj) -> dict:
+    from envbureau.standards.water import class_name
+
+    from . import config
+    from .choices import Outcome
+
+    actions = []
+    for t in wf.allowed(request.user, obj):
+        actions.append({"t": t, "params": [(p, *OUTFALL_PARAMS[p]) for p in t.params if p in OUTFALL_PARAMS],
+                        "fields": [f for f in (*t.fields, *t.required) if f in ("trace_result", "responsible_unit",
+                                                                               "measures", "merged_into")]})
+    samples = [{"s": s, "class": class_name(s.water_class) if s.water_class else "—"} for s in obj.samples.all()]
+    evidence = Evidence.objects.filter(model="projects.outfall", object_id=str(obj.pk))
+    return {"actions": actions, "samples": samples, "evidence": evidence, "outcomes": Outcome.choices,
+            "max_files": config.get("max_files"), "max_file_mb": config.get("max_file_mb"),
+            "target_name": class_name(obj.target_class) if obj.target_class else "—"}
+
+
+@login_required
+@require_POST
+def outfall_action(request, pk, verb):
+    obj = get_scoped_object(Outfall, request.user, "view", pk=pk)
+    t = wf.workflow_for(obj).transition_map.get(verb)
+    if t is None:
+        raise PermissionDenied
+    p = request.POST
+    data = {k: p[k].strip() for k in (*t.required, *t.fields, *t.params) if k in p and p[k].strip() != ""}
+    if verb == "monitor":
+        data["values"] = {k[2:]: p[k].strip() for k in p if k.startswith("v_") and p[k].strip()}
+        data["dry_weather"] = p.get("dry_weather", "0")
+    try:
+        wf.apply(request.user, obj, verb, note=p.get("note", ""), files=request.FILES.getlist("files"), **data)
+        messages.success(request, _("已办理:%(a)s") % {"a": t.label})
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    return redirect("projects:outfalls-detail", pk=pk)
+
+
+outfall_action.scoped_model = Outfall
+
+
+
+@login_required
+def evidence_file(request, pk):
+    from django.http import FileResponse
+
+    ev = get_scoped_object(Evidence, request.user, "view", pk=pk)
+    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name)
+
+
+evidence_file.scoped_model = Evidence
+
+
+@login_required
+def outfall_statistics(request):
+    from . import outfall_stats
+
+    if not may_view_module(request.user, Outfall):
+        raise PermissionDenied
+    try:
+        jur, _year = stats_params(request, request.user)
+    except ValidationError as exc:
+        return render(request, "projects/outfall_statistics.html", {"title": _("入河排污口统计"),
+                                                                     "error": error_text(exc)}, status=400)
+    basin = request.GET.get("basin", "").strip()[:100]
+    s = outfall_stats.statistics(request.user, jur, basin=basin)
+    if request.GET.get("export") == "xlsx":
+        from envbureau.core.excel import xlsx_response
+
+        head = [_("分组"), _("排查发现"), _("已确认"), _("已监测"), _("已溯源"), _("溯源率(%)"), _("整治中"), _("已销号"),
+                _("整治完成率(%)"), _("取缔"), _("清理合并"), _("规范整治")]
+
+        def row(label, r):
+            return [label, r["found"], r["confirmed"], r["monitored"], r["traced"], r["traced_rate"], r["rectifying"],
+                    r["closed_out"], r["rectified_rate"], r["ban"], r["merge"], r["regulate"]]
+
+        rows = [row(_("合计"), s["summary"])] + [row(_("流域:") + r["label"], r) for r in s["by_basin"]] + \
+               [row(_("类型:") + r["label"], r) for r in s["by_type"]] + [[s["sentence"]]]
+        return xlsx_response(f"入河排污口统计-{jur.code}.xlsx", [(_("入河排污口"), head, rows)])
+    return render(request, "projects/outfall_statistics.html", {"title": _("入河排污口统计"), "s": s,
+                                                                 "jurisdiction": jur, "basin": basin})

@@ -82,3 +82,51 @@ FUND = wf.register(wf.Workflow(
     url=lambda f: reverse("projects:funds-detail", args=[f.pk]),
     verb_labels={"open": _("申报储备库")},
 ))
+
+
+# ---- river outfalls: 查 → 测 → 溯 → 治 → 销号 ---------------------------------------------------------------
+from . import outfalls as o  # noqa: E402
+from .choices import OUTFALL_COLOURS, OutfallState  # noqa: E402
+
+OS = OutfallState
+
+
+def _ostate(value, action=None, terminal=False):
+    return wf.State(value, OS(value).label, OUTFALL_COLOURS[value], terminal=terminal,
+                    task=None if terminal else wf.TaskSpec(action, "projects.change", due=lambda x: x.step_due))
+
+
+OUTFALL = wf.register(wf.Workflow(
+    "projects.outfall", module="projects", name=_("入河排污口"),
+    states=[
+        _ostate(OS.SUSPECTED, _("现场核查确认")),
+        _ostate(OS.CONFIRMED, _("开展监测")),
+        _ostate(OS.MONITORED, _("溯源排查")),
+        _ostate(OS.TRACED, _("确定整治方式")),
+        _ostate(OS.RECTIFYING, _("完成整治并销号")),
+        _ostate(OS.CLOSED_OUT, terminal=True),
+        _ostate(OS.DISMISSED, terminal=True),
+    ],
+    transitions=[
+        T("confirm", (OS.SUSPECTED,), OS.CONFIRMED, "projects.change", _("核查确认(命名编码、立牌)"),
+          fields=("name", "type2", "longitude", "latitude"), params=("due",), evidence_required=True,
+          handler=o.h_confirm, after=o.after_files, button="primary"),
+        T("dismiss", (OS.SUSPECTED,), OS.DISMISSED, "projects.change", _("核查排除(非排污口)"), note_required=True,
+          handler=o.h_dismiss, after=o.after_files, button="outline-secondary"),
+        T("monitor", (OS.CONFIRMED, OS.MONITORED, OS.TRACED, OS.RECTIFYING), None, "projects.change", _("录入监测"),
+          required=("values",), params=("sampled_on", "dry_weather", "due"), handler=o.h_monitor,
+          after=o.after_files, button="outline-primary"),
+        T("trace", (OS.MONITORED,), OS.TRACED, "projects.change", _("溯源完成(明确责任主体)"),
+          required=("trace_result",), fields=("trace_result", "responsible_unit"), params=("enterprise_id", "due"),
+          handler=o.h_trace, after=o.after_dossier, button="warning"),
+        T("rectify", (OS.TRACED,), OS.RECTIFYING, "projects.change", _("确定整治方式(一口一策)"),
+          required=("outcome", "due"), fields=("outcome", "merged_into", "measures"), params=("due",),
+          handler=o.h_rectify, after=o.after_files, button="danger"),
+        T("close_out", (OS.RECTIFYING,), OS.CLOSED_OUT, "projects.change", _("整治验收销号"), params=("closed_out_on",),
+          note_required=True, evidence_required=True, handler=o.h_close_out, after=o.after_dossier,
+          button="success"),
+    ],
+    title=lambda x: f"{x.code} {x.name}",
+    url=lambda x: reverse("projects:outfalls-detail", args=[x.pk]),
+    verb_labels={"open": _("排查发现(疑似)")},
+))

@@ -1,0 +1,237 @@
+"""River outfalls (一口一档): the 查、测、溯、治 loop with evidence and deadlines, samples classed against the receiving
+water with the standards library, bounded uploads without EXIF, survey imports (all-or-nothing, idempotent by
+code), statistics and basin milestones on the reference's worked examples (§2, §4 #6, #7)."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+
+from boundary import three
+from envbureau.core import workflow as wf
+
+TODAY = dt.date.today()
+
+
+def jpeg_with_gps() -> bytes:
+    from PIL import Image
+
+    im = Image.new("RGB", (8, 8), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {2: (39.0, 54.0, 0.0), 4: (116.0, 24.0, 0.0)}  # GPS IFD: lat/long
+    buf = io.BytesIO()
+    im.save(buf, format="JPEG", exif=exif)
+    return buf.getvalue()
+
+
+def photo(name="现场.jpg"):
+    return SimpleUploadedFile(name, jpeg_with_gps(), content_type="image/jpeg")
+
+
+@pytest.fixture
+def outfall(world, settings, tmp_path):
+    from envbureau.projects import outfalls
+    from envbureau.projects.models import Outfall
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def make(code="BYH-0001", jur="dc", target=4, basin="北运河流域"):
+        return outfalls.create_outfall(world["mgr"], Outfall(
+            code=code, name=f"{code}排口", type1="other", type2="城镇雨洪排口", jurisdiction=world[jur],
+            receiving_water="北护城河", target_class=target, basin=basin, longitude=116.43, latitude=39.95))
+
+    return make
+
+
+def test_the_loop_with_evidence_and_deadlines(world, outfall):
+    from PIL import Image
+
+    from envbureau.core.models import Task
+    from envbureau.projects.models import Evidence
+
+    o = outfall()
+    mgr, officer = world["mgr"], world["officer"]
+    assert o.state == "suspected"
+    with pytest.raises(ValidationError) as e:
+        wf.apply(mgr, o, "confirm")
+    assert "files" in e.value.message_dict  # a photo of the outfall is required
+    with pytest.raises(PermissionDenied):
+        wf.apply(officer, o, "confirm", files=[photo()])  # a district officer reads, the bureau acts
+    wf.apply(mgr, o, "confirm", files=[photo()], due=str(TODAY + dt.timedelta(days=30)))
+    assert o.state == "confirmed" and o.step_due == TODAY + dt.timedelta(days=30)
+    task = Task.objects.get(model="projects.outfall", object_id=str(o.pk), is_open=True)
+    assert (task.action, task.due_date) == ("开展监测", TODAY + dt.timedelta(days=30))
+    ev = Evidence.objects.get(object_id=str(o.pk))
+    assert ev.exif_removed is True
+    with ev.file.open("rb") as f, Image.open(f) as im:
+        assert not im.getexif()  # no device, no GPS position
+    wf.apply(mgr, o, "monitor", values={"nh3n": "2.5", "cod": 35}, sampled_on=str(TODAY))
+    assert o.state == "monitored"
+    s = o.samples.get()
+    assert (s.water_class, s.compliant, sorted(s.exceeding)) == (6, False, ["cod", "nh3n"])
+    with pytest.raises(ValidationError) as e:
+        wf.apply(mgr, o, "monitor", values={"pm25": 3})
+    assert "values" in e.value.message_dict
+    with pytest.raises(ValidationError) as e:
+        wf.apply(mgr, o, "trace", trace_result="上游小区雨污混接")  # who is responsible?
+    assert "responsible_unit" in e.value.message_dict
+    wf.apply(mgr, o, "trace", trace_result="上游小区雨污混接", responsible_unit="东城区水务局")
+    with pytest.raises(ValidationError) as e:
+        wf.apply(mgr, o, "rectify", outcome="merge", due=str(TODAY + dt.timedelta(days=60)))
+    assert "merged_into" in e.value.message_dict
+    with pytest.raises(ValidationError) as e:
+        wf.apply(mgr, o, "rectify", outcome="regulate")
+    assert "due" in e.value.message_dict
+    wf.apply(mgr, o, "rectify", outcome="regulate", measures="雨污分流改造", due=str(TODAY + dt.timedelta(days=60)))
+    assert (o.state, o.step_due) == ("rectifying", TODAY + dt.timedelta(days=60))
+    with pytest.raises(ValidationError):
+        wf.apply(mgr, o, "close_out", note="已完成")  # evidence required
+    wf.apply(mgr, o, "close_out", note="验收合格", files=[photo("整治后.jpg")], closed_out_on=str(TODAY))
+    assert (o.state, o.closed_out_on) == ("closed_out", TODAY)
+    assert not Task.objects.filter(model="projects.outfall", object_id=str(o.pk), is_open=True).exists()
+    verbs = [e["verb"] for e in wf.timeline(o)]
+    assert verbs == ["open", "confirm", "monitor", "trace", "rectify", "close_out"]
+
+
+@pytest.mark.parametrize("nh3n,cls,ok", [("1.49", 4, True), ("1.5", 4, True), ("1.51", 5, False)])
+def test_sample_against_class_iv_receiving_water(world, outfall, nh3n, cls, ok):
+    """GB 3838-2002 NH3-N: class Ⅳ ≤ 1.5 mg/L, Ⅴ ≤ 2.0 (limits inclusive)."""
+    o = outfall()
+    wf.apply(world["mgr"], o, "confirm", files=[photo()])
+    wf.apply(world["mgr"], o, "monitor", values={"nh3n": nh3n})
+    s = o.samples.get()
+    assert (s.water_class, s.compliant) == (cls, ok)
+
+
+def test_uploads_are_bounded(world, outfall, settings):
+    o = outfall()
+    with pytest.raises(ValidationError) as e:
+        wf.apply(world["mgr"], o, "confirm", files=[photo(f"{i}.jpg") for i in range(10)])
+    assert "9" in str(e.value.message_dict["files"])
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "PROJECTS": {"max_file_mb": 0.0001}}
+    with pytest.raises(ValidationError) as e:
+        wf.apply(world["mgr"], o, "confirm", files=[photo("大照片.jpg")])
+    assert "大照片.jpg" in str(e.value.message_dict["files"])
+
+
+def test_milestone_needs_are_rounded_up_seed_001():
+    from envbureau.projects.outfalls import required_count
+
+    assert required_count("0.8", 2252) == 1802  # ceil(1801.6)
+    assert required_count("0.3", 2252) == 676  # ceil(675.6)
+    assert required_count("0.3", 10) == 3  # exact: no rounding up
+
+
+def test_milestone_progress_boundary_and_anhui_rate(world):
+    from envbureau.ledger.services import pct
+    from envbureau.projects.models import BasinMilestone
+    from envbureau.projects.outfall_stats import milestone_progress
+
+    m = BasinMilestone(basin="淮河流域", jurisdiction=world["dc"], due=dt.date(2023, 12, 31))
+
+    def traced_ok(traced):
+        counts = {"found": 2252, "traced": traced, "closed_out": 676}
+        return milestone_progress(m, counts, dt.date(2023, 9, 30))["traced_ok"]
+
+    assert three(traced_ok, 1802, 1) == (False, True, True)
+    late = milestone_progress(m, {"found": 2252, "traced": 1900, "closed_out": 675}, dt.date(2024, 1, 1))
+    assert (late["met"], late["missed"]) == (False, True)
+    assert pct(3754, 4077, 0) == "92"  # §4 #6: Anhui, 3754 of 4077 rectified
+
+
+def test_statistics_and_links(world, outfall, client_for):
+    from envbureau.projects import outfall_stats
+    from envbureau.projects.models import BasinMilestone
+
+    a, b, c = outfall("A1"), outfall("A2"), outfall("B1", jur="cy", basin="温榆河流域")
+    d = outfall("A3")
+    wf.apply(world["mgr"], d, "dismiss", note="为雨水篦子,非排污口")
+    for x in (a, b):
+        wf.apply(world["mgr"], x, "confirm", files=[photo()])
+        wf.apply(world["mgr"], x, "monitor", values={"cod": 20})
+    wf.apply(world["mgr"], a, "trace", trace_result="雨污混接", responsible_unit="东城区水务局")
+    wf.apply(world["mgr"], a, "rectify", outcome="ban", due=str(TODAY))
+    wf.apply(world["mgr"], a, "close_out", note="已封堵", files=[photo()])
+    BasinMilestone.objects.create(basin="北运河流域", jurisdiction=world["dc"].parent, due=TODAY, traced_share="0.5",
+                                  rectified_share="0.5")
+    s = outfall_stats.statistics(None, world["dc"].parent)
+    t = s["summary"]
+    assert (t["found"], t["dismissed"], t["confirmed"], t["monitored"], t["traced"], t["closed_out"], t["ban"]) == \
+        (3, 1, 2, 2, 1, 1, 1)
+    assert (t["traced_rate"], t["rectified_rate"]) == ("33.3", "33.3")
+    basins = {r["key"]: (r["found"], r["traced"]) for r in s["by_basin"]}
+    assert basins == {"北运河流域": (2, 1), "温榆河流域": (1, 0)}
+    (m,) = s["milestones"]
+    assert (m["found"], m["traced"], m["traced_needed"], m["rectified_needed"], m["met"]) == (2, 1, 1, 1, True)
+    assert "排查发现入河排污口3个" in s["sentence"] and "取缔1个" in s["sentence"]
+    admin = client_for("admin")
+    for key, n in [("found", 3), ("monitored", 2), ("closed_out", 1), ("ban", 1)]:
+        url = t["links"][key].replace("/projects/outfalls/", "/api/v1/projects/outfalls/")
+        assert admin.get(url).json()["count"] == n, url
+    rows = admin.get("/api/v1/projects/outfalls/map/").json()["rows"]
+    assert sorted(r[0] for r in rows) == ["A1", "A2", "A3", "B1"]
+    dc = client_for("dongcheng")
+    assert sorted(r[0] for r in dc.get("/api/v1/projects/outfalls/map/").json()["rows"]) == ["A1", "A2", "A3"]
+    assert dc.get(f"/api/v1/projects/outfalls/{c.pk}/").status_code == 404
+    assert dc.get("/projects/outfalls/statistics/?export=xlsx").content[:2] == b"PK"
+    with pytest.raises(Http404):
+        wf.apply(world["officer"], c, "confirm", files=[photo()])
+
+
+def _xlsx(rows):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["排口编码", "排口名称", "排口类型", "二级类型", "属地", "经度", "纬度", "流域", "受纳水体", "对应断面", "目标类别",
+               "责任主体", "排查批次"])
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_survey_import_all_or_nothing_idempotent_by_code(world, outfall):
+    from envbureau.core.importing import get_importer
+    from envbureau.projects.models import Outfall
+
+    imp = get_importer("projects.outfall")
+    rows = [[f"S-{i:04d}", f"疑似排口{i}", "其他排口", "城镇雨洪排口", "110101", 116.4 + i / 1000, 39.9, "北运河流域",
+             "北护城河", "", "Ⅳ", "", "2026年第一轮"] for i in range(300)]
+    bad = list(rows)
+    bad[5] = rows[5][:3] + ["工矿企业排污口"] + rows[5][4:]  # not an 其他排口 sub-type
+    bad[7] = rows[7][:5] + [116.4, None] + rows[7][7:]  # longitude without latitude
+    bad[9] = rows[9][:4] + ["999999"] + rows[9][5:]
+    res = imp.run(_xlsx(bad), "survey.xlsx", world["mgr"])
+    assert not res.ok
+    cells = {(e["row"], e["column"]) for e in res.errors}
+    assert {(7, "二级类型"), (9, "纬度"), (11, "属地")} <= cells
+    assert Outfall.objects.count() == 0
+    res = imp.run(_xlsx(rows), "survey.xlsx", world["mgr"])
+    assert res.ok, res.errors[:3]
+    assert Outfall.objects.filter(state="suspected", survey_batch="2026年第一轮").count() == 300
+    o = Outfall.objects.get(code="S-0003")
+    assert (o.target_class, o.type1, round(o.longitude, 3)) == (4, "other", 116.403)
+    wf.apply(world["mgr"], o, "confirm", files=[photo()])
+    rows[3][1] = "更名后的排口"
+    res = imp.run(_xlsx(rows), "survey.xlsx", world["mgr"])
+    assert res.ok
+    o.refresh_from_db()
+    assert Outfall.objects.count() == 300 and (o.name, o.state) == ("更名后的排口", "confirmed")
+
+
+def test_pages(world, outfall, client_for):
+    from pagecheck import XLSX, shows
+
+    o = outfall()
+    shows(client_for("admin"), {f"/projects/outfalls/{o.pk}/": "核查确认", "/projects/outfalls/": o.code,
+                                "/projects/outfalls/statistics/": "排查发现入河排污口1个",
+                                "/projects/outfalls/?export=xlsx": XLSX})
+    r = client_for("admin").post(f"/projects/outfalls/{o.pk}/do/confirm/", {"note": "x"}, follow=True)
+    o.refresh_from_db()
+    assert o.state == "suspected" and "佐证材料" in r.content.decode()
