@@ -157,7 +157,7 @@ def test_page_api_excel_and_word_notice(streets, client_for):
     assert [(x["street"], x["rank"]) for x in a["rows"]][:2] == [("东一街道", 1), ("东二街道", 2)]
     assert c.get("/api/v1/quality/street-rankings/?jurisdiction=110000&year=2016&month=1&by=aqi").status_code == 400
     assert c.get("/api/v1/quality/street-rankings/?jurisdiction=110000&week=2016-W99").status_code == 400
-    # a district officer sees its own streets, with their city-wide ranks
+    # a district officer cannot rank the city; it ranks its own district's streets
     d = client_for("dongcheng").get("/api/v1/quality/street-rankings/?jurisdiction=110000&year=2016&month=1"
                                     "&by=pm25_mean")
     assert d.status_code in (403, 404)  # the city is outside its area

@@ -505,7 +505,8 @@ class StreetRankingView(APIView):
     """GET ?jurisdiction=110000&year=2016[&month=|&quarter=|&week=2016-W05|&from=&to=][&by=composite_index|pm25_mean]
     [&top=10] → all streets under the jurisdiction ranked together on the street ranking network (report-formats §2):
     rows (rank, tied, value, previous rank and change, change rate on last year and its rank), call-outs, network.
-    Rows and call-outs are limited to the streets the user may read; ranks are city-wide."""
+    The jurisdiction must be one the user may read (a district officer: its district, whose streets are ranked);
+    rows and call-outs are limited to the streets the user may read."""
 
     permission_classes = [permissions.IsAuthenticated]
 

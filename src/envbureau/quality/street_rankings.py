@@ -55,7 +55,7 @@ def rank_values(streets, period, by: str) -> tuple[list, list]:
 
 def street_ranking(city, period, by: str | None = None, top: int = DEFAULT_TOP, visible=None) -> dict:
     """The ranking as plain data (page, API, Excel, the issued notice). ``visible``: ids of the streets the
-    reader may see (rows and call-outs are limited to them; ranks stay city-wide)."""
+    reader may see (rows and call-outs are limited to them; ranks stay those among all streets of ``city``)."""
     if by is None:
         by = ranking_indicator(period)
     if by not in RANK_BY:
