@@ -757,24 +757,28 @@ VIEWERS = ("admin", "leader", "air_staff", "enforcement", "petition")  # *.view 
 DECIDERS = ("admin", "enforcement")  # enforcement.decide
 
 
-def _measure_outcomes(m, user_role, enterprise_user):
-    """The designed outcome per URL for one role, from where the record lies (not from the code under test):
-    city-wide viewers 200; officers only inside their district/street (else 404); an enterprise only its own."""
+def _sees(record, user_role, enterprise_user) -> bool:
+    """Whether a role reads a record, from where it lies (not from the code under test): city-wide viewers
+    always; officers only inside their district/street; an enterprise only its own."""
     from envbureau.core.models import Jurisdiction, RoleAssignment
 
-    path = m.jurisdiction.path
+    path = record.jurisdiction.path
 
     def reaches(code):
         return path.startswith(Jurisdiction.objects.get(code=code).path)
 
     if user_role in VIEWERS:
-        sees = True
-    elif user_role == "dongcheng":
-        sees = reaches("110101")
-    elif user_role == "donghuamen":
-        sees = reaches("110101001000")
-    else:
-        sees = RoleAssignment.objects.filter(user=enterprise_user, enterprise_id=m.enterprise_id).exists()
+        return True
+    if user_role == "dongcheng":
+        return reaches("110101")
+    if user_role == "donghuamen":
+        return reaches("110101001000")
+    return RoleAssignment.objects.filter(user=enterprise_user, enterprise_id=record.enterprise_id).exists()
+
+
+def _measure_outcomes(m, user_role, enterprise_user):
+    """The designed outcome per URL for one role."""
+    sees = _sees(m, user_role, enterprise_user)
     detail = 200 if sees else 404
     sees_case = sees or m.case.published  # a published penalty decision is public
     write = (200 if user_role in DECIDERS else 403) if sees_case else 404
@@ -944,3 +948,53 @@ def test_no_filter_asks_for_ids_or_codes():
                     if any(w in label for w in ("企业ID", "监测点ID", "区划代码", "属地代码")):
                         asked.append(f"{obj.__name__}.{name}: {label}")
     assert not asked, asked
+
+
+RATERS = ("admin", "enforcement")  # enforcement.rate
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_enforcement_credit_repairs_designed_outcomes(world, role, db):
+    from envbureau.enforcement.models import CreditRepair
+
+    client, user = client_for(world, role)
+    req = CreditRepair.objects.order_by("pk").first()
+    assert req is not None, "the enforcement demo step records a credit repair application"
+    sees = _sees(req, role, user)
+    sees_rating = sees or req.rating.published_on is not None  # published ratings are public
+    want = {
+        "/enforcement/repairs/": 200, "/api/v1/enforcement/repairs/": 200,
+        f"/enforcement/repairs/{req.pk}/": 200 if sees else 404,
+        f"/api/v1/enforcement/repairs/{req.pk}/": 200 if sees else 404,
+        f"/enforcement/ratings/{req.rating_id}/": 200 if sees_rating else 404,
+        f"/enforcement/repairs/{req.pk}/do/approve/": 405, f"/enforcement/ratings/{req.rating_id}/repair-apply/": 405,
+        "/public/enforcement/ratings/": 200, "/api/v1/public/enforcement/ratings/": 200,
+    }
+    wrong = [f"{url}: expected {w}, got {g}" for url, w in want.items() if (g := _get(client, url).status_code) != w]
+    anon = Client()
+    assert anon.get("/public/enforcement/ratings/").status_code == 200
+    assert anon.get("/api/v1/public/enforcement/ratings/").status_code == 200
+    assert anon.get(f"/enforcement/repairs/{req.pk}/").status_code == 302
+    assert anon.get("/api/v1/enforcement/repairs/").status_code in (401, 403)
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_enforcement_inspection_evidence_designed_outcomes(world, role, db):
+    from envbureau.enforcement.models import InspectionEvidence
+
+    client, user = client_for(world, role)
+    ev = InspectionEvidence.objects.select_related("inspection").order_by("pk").first()
+    assert ev is not None, "the enforcement demo step records a photo and signatures"
+    insp = ev.inspection
+    # An enterprise reads its inspection (and its photos) once the visit is recorded: the demo's is.
+    sees = _sees(insp, role, user) if role != "enterprise" else (
+        insp.enterprise_visible_id is not None and _sees(insp, role, user))
+    want = {
+        f"/enforcement/evidence/{ev.pk}/": 200 if sees else 404,
+        f"/api/v1/enforcement/inspections/{insp.pk}/evidence/": 200 if sees or insp.state == "published" else 404,
+        f"/enforcement/inspections/{insp.pk}/photos/": 405, f"/enforcement/inspections/{insp.pk}/signatures/": 405,
+    }
+    wrong = [f"{url}: expected {w}, got {g}" for url, w in want.items() if (g := _get(client, url).status_code) != w]
+    assert Client().get(f"/enforcement/evidence/{ev.pk}/").status_code == 302
+    assert not wrong, "\n".join(wrong)

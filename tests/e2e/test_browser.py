@@ -263,4 +263,22 @@ def test_type_ahead_picker_offers_names_in_scope(browser, site):
     page.wait_for_url("**within=110101001000**")
     assert page.locator(".eb-picker-text").first.input_value() == "东华门街道"
     page.screenshot(path=str(SHOTS / "picker-zh.png"), full_page=True)
+
+
+def test_public_ratings_fit_a_phone(browser, site):
+    """The public credit ratings page, opened without signing in on a 390 px phone, with a long name."""
+    from envbureau.core.models import Jurisdiction
+    from envbureau.enforcement.models import CreditRating
+
+    CreditRating.objects.create(enterprise_id=1, enterprise_name="北京市东城区某某环保科技股份有限公司第一分公司污水处理厂",
+                                jurisdiction=Jurisdiction.objects.get(code="110101"), year=2025, score=74.5,
+                                grade="yellow", published_on="2026-05-20")
+    page = browser.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    seen, foreign = watch(page, site)
+    page.goto(f"{site}/public/enforcement/ratings/")
+    assert "/accounts/login/" not in page.url
+    assert page.get_by_text("环保警示企业(黄牌)").count() >= 1
+    problem = overflow(page, "public-ratings")
+    assert problem is None, problem
     assert not foreign, f"requests to other hosts: {foreign}"

@@ -24,9 +24,12 @@ from . import drawing, services
 from .choices import MeasureKind
 from .models import (
     Case,
+    CreditRating,
+    CreditRepair,
     Draw,
     DrawPlan,
     Inspection,
+    InspectionEvidence,
     InspectionItem,
     Inspector,
     LegalBasis,
@@ -102,6 +105,33 @@ class InspectionSerializer(serializers.ModelSerializer):
 
     def get_team_names(self, obj) -> list[str]:
         return [m.name for m in obj.team.all()]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InspectionEvidence
+        fields = ["id", "inspection", "kind", "kind_label", "name", "size", "sha256", "width", "height", "caption",
+                  "signer", "inspector", "uploaded_at", "url"]
+
+    def get_url(self, obj) -> str:
+        from django.urls import reverse
+
+        return reverse("enforcement:evidence", args=[obj.pk])
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    file = serializers.ImageField(help_text="JPEG/PNG/WebP;上传后去除 EXIF 等元数据")
+    caption = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class SignatureSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=[("inspector", "执法人员"), ("party", "当事人")])
+    image = serializers.CharField(help_text="画布导出的 data:image/png;base64,…")
+    signer = serializers.CharField(required=False, allow_blank=True, help_text="当事人姓名")
+    inspector = serializers.IntegerField(required=False, allow_null=True, help_text="执法人员ID(本次检查组成员)")
 
 
 class PublicInspectionSerializer(serializers.ModelSerializer):
@@ -203,6 +233,48 @@ class InspectionViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
         insp = get_scoped_object(Inspection, request.user, "view", pk=pk)
         return Response(TimelineSerializer(wf.timeline(insp), many=True).data)
 
+    @extend_schema(responses=EvidenceSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="evidence", url_name="evidence", pagination_class=None,
+            serializer_class=EvidenceSerializer)
+    def evidence(self, request, pk=None):
+        insp = get_scoped_object(Inspection, request.user, "view", pk=pk)
+        from envbureau.core.scoping import restrict
+
+        return Response(EvidenceSerializer(restrict(insp.evidence.all(), request.user, "view"), many=True).data)
+
+    @extend_schema(request=PhotoUploadSerializer, responses={201: EvidenceSerializer})
+    @action(detail=True, methods=["post"], url_path="photos", url_name="photos",
+            serializer_class=PhotoUploadSerializer)
+    def photos(self, request, pk=None):
+        from . import evidence
+
+        insp = get_scoped_object(Inspection, request.user, "view", pk=pk)
+        f = request.FILES.get("file")
+        if f is None:
+            raise DRFValidationError({"file": ["请以 multipart 上传照片(字段 file)"]})
+        try:
+            ev = evidence.add_photo(request.user, insp, f, caption=str(request.data.get("caption", "")))
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        return Response(EvidenceSerializer(ev).data, status=201)
+
+    @extend_schema(request=SignatureSerializer, responses={201: EvidenceSerializer})
+    @action(detail=True, methods=["post"], url_path="signatures", url_name="signatures",
+            serializer_class=SignatureSerializer)
+    def signatures(self, request, pk=None):
+        from . import evidence
+
+        insp = get_scoped_object(Inspection, request.user, "view", pk=pk)
+        ser = SignatureSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        try:
+            ev = evidence.add_signature(request.user, insp, role=d["role"], image=d["image"],
+                                        signer=d.get("signer", ""), inspector=d.get("inspector"))
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        return Response(EvidenceSerializer(ev).data, status=201)
+
 
 class PublicDrawViewSet(PublicReadOnlyViewSet):
     queryset = Draw.objects.defer("inputs").order_by("-drawn_at", "-id")
@@ -223,6 +295,10 @@ class StatisticsSerializer(serializers.Serializer):
     fines_wan = serializers.FloatField(help_text="罚款金额(万元)")
     previous_fines_wan = serializers.FloatField()
     sentence = serializers.CharField(help_text="报告句子")
+    sentences = serializers.ListField(child=serializers.JSONField(), help_text="报告句子:text 全文,parts 为文字或 {text, url}")
+    spared_wan = serializers.FloatField(help_text="免除或减轻的罚款(万元)")
+    by_industry = serializers.ListField(child=serializers.JSONField(), help_text="按行业:各项数字、上年罚款、同比与链接")
+    by_department = serializers.ListField(child=serializers.JSONField(), help_text="按部门")
     links = serializers.JSONField(help_text="每个数字对应的记录列表地址")
     rows = serializers.ListField(child=serializers.JSONField())
 
@@ -247,7 +323,9 @@ class StatisticsView(APIView):
         except ValidationError as exc:
             raise DRFValidationError(exc.message_dict) from None
         data = stats.statistics(request.user, jur, year)
-        return Response({k: v for k, v in data.items() if k != "rows"} | {"rows": data["rows"]})
+        data["by_industry"] = stats.breakdown(request.user, jur, year, "industry")
+        data["by_department"] = stats.breakdown(request.user, jur, year, "department")
+        return Response(data)
 
 
 class LegalBasisSerializer(serializers.ModelSerializer):
@@ -401,3 +479,74 @@ class MeasureViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     extend = _measure_transition("extend")
     release = _measure_transition("release")
     pay = _measure_transition("pay")
+
+
+class PublicRatingSerializer(serializers.ModelSerializer):
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    grade_label = serializers.CharField(source="get_grade_display", read_only=True)
+
+    class Meta:
+        model = CreditRating
+        fields = ["id", "enterprise_name", "jurisdiction_name", "year", "grade", "grade_label", "published_on",
+                  "repaired_from", "repaired_on"]
+
+
+class PublicRatingViewSet(PublicReadOnlyViewSet):
+    """Published credit ratings: enterprise, year, grade (after any repair), no personal data."""
+
+    queryset = CreditRating.objects.select_related("jurisdiction").order_by("-year", "enterprise_name", "id")
+    serializer_class = PublicRatingSerializer
+
+
+class CreditRepairSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = CreditRepair
+        fields = ["id", "rating", "enterprise_id", "enterprise_name", "jurisdiction", "grade_before", "applied_on",
+                  "applicant", "corrective_actions", "materials", "state", "state_label", "decided_on",
+                  "decision_note", "grade_after"]
+        read_only_fields = ["enterprise_id", "enterprise_name", "jurisdiction", "grade_before", "state",
+                            "decided_on", "decision_note", "grade_after"]
+
+
+def _repair_transition(verb: str):
+    def handler(self, request, pk=None):
+        obj = get_scoped_object(CreditRepair, request.user, "view", pk=pk)
+        data = {k: v for k, v in request.data.items() if k != "note"}
+        try:
+            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), **data)
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        obj.refresh_from_db()
+        return Response(CreditRepairSerializer(obj).data)
+
+    handler.__name__ = verb
+    return action(detail=True, methods=["post"], url_path=verb, url_name=verb)(handler)
+
+
+class CreditRepairViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
+    """Credit repair applications. POST {rating, applicant, corrective_actions, materials, applied_on} records one;
+    POST …/{id}/approve/ or refuse/ {decided_on, note} decides it."""
+
+    queryset = CreditRepair.objects.select_related("rating")
+    serializer_class = CreditRepairSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        from . import credit
+
+        ser = CreditRepairSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        rating = get_scoped_object(CreditRating, request.user, "view", pk=d["rating"].pk)
+        try:
+            req = credit.apply_repair(request.user, rating, applicant=d.get("applicant", ""),
+                                      corrective_actions=d.get("corrective_actions", ""),
+                                      materials=d.get("materials", ""), applied_on=d.get("applied_on"))
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        return Response(CreditRepairSerializer(req).data, status=201)
+
+    approve = _repair_transition("approve")
+    refuse = _repair_transition("refuse")

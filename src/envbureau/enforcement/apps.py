@@ -21,6 +21,7 @@ class EnforcementConfig(AppConfig):
         nav.register("enforcement", _("行政命令与强制措施"), "enforcement:measures-list", "enforcement.view", 29)
         nav.register("enforcement", _("执法统计"), "enforcement:statistics", "enforcement.view", 28)
         nav.register("enforcement", _("环境信用评价"), "enforcement:ratings-list", "enforcement.view", 30)
+        nav.register("enforcement", _("信用修复申请"), "enforcement:repairs-list", "enforcement.view", 30)
         nav.register("enforcement", _("法律依据"), "enforcement:legal-bases-list", "enforcement.view", 36)
         nav.register("enforcement", _("双随机抽取"), "enforcement:draw-list", "enforcement.view", 31)
         nav.register("enforcement", _("抽查计划"), "enforcement:plans-list", "enforcement.view", 32)

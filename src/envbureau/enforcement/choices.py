@@ -114,6 +114,9 @@ class Outcome(models.TextChoices):
 
 NO_PENALTY = {Outcome.FIRST_NO_PENALTY, Outcome.MINOR_NO_PENALTY, Outcome.NOT_ESTABLISHED}
 PENALTY = {Outcome.PUNISH, Outcome.LIGHTER, Outcome.REDUCED}
+# Outcomes that spare the party money the law would otherwise take: no fine although the violation stands
+# (spared: the article's minimum), or a fine reduced below the minimum (spared: minimum − fine).
+SPARED = {Outcome.FIRST_NO_PENALTY, Outcome.MINOR_NO_PENALTY, Outcome.REDUCED}
 
 
 class PartyType(models.TextChoices):
@@ -163,3 +166,18 @@ class RecheckResult(models.TextChoices):
 
 
 REFUSED = {RecheckResult.CONTINUING, RecheckResult.OBSTRUCTED}  # 拒不改正 (Order No. 28 art. 13)
+
+
+class RepairState(models.TextChoices):
+    APPLIED = "applied", _("已申请")
+    APPROVED = "approved", _("准予修复")
+    REFUSED = "refused", _("不予修复")
+
+
+REPAIR_COLOURS = {"applied": "warning", "approved": "success", "refused": "secondary"}
+
+
+class EvidenceKind(models.TextChoices):
+    PHOTO = "photo", _("现场照片")
+    SIGN_INSPECTOR = "sign_inspector", _("执法人员签名")
+    SIGN_PARTY = "sign_party", _("当事人签名")

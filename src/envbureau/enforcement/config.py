@@ -30,6 +30,16 @@ DEFAULTS = {
     "max_extension_days": 60,  # +30 head approval, +30 collective decision (Measures art. 57)
     "penalty_publish_working_days": 20,  # publish decisions within 20 working days (regulations.md §2.10)
     "penalty_publish_years": 3,  # taken down after 3 years at most (NDRC Order No. 58)
+    # Automatic publication (job enforcement_autopublish): a recorded inspection's result this many working days
+    # after the visit, a penalty decision this many working days after it became final (served); at the latest
+    # on its publication due date. None switches the automatic path off (publish by hand).
+    "auto_publish_inspection_working_days": 5,
+    "auto_publish_penalty_working_days": 5,
+    # Inspection photos and signatures: bounded uploads, re-encoded without metadata (EXIF, GPS).
+    "photo_max_bytes": 10 * 1024 * 1024,
+    "photo_max_pixels": 40_000_000,
+    "photos_per_inspection": 30,
+    "signature_max_bytes": 512 * 1024,
     "discretion_default": "gd-weight-sum",
     # Orders and coercive measures (regulations.md §2.4–2.6). Periods in calendar days unless named working.
     "recheck_days": 30,  # re-inspect within 30 days of serving the order to correct (Order No. 28 art. 10)

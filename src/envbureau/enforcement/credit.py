@@ -20,7 +20,7 @@ from envbureau.core.scoping import check_created, get_scoped_object
 
 from . import config
 from .choices import GRADE_ORDER, PENALTY, Grade
-from .models import Case, CreditRating, PoolEnterprise
+from .models import Case, CreditRating, CreditRepair, PoolEnterprise
 
 VETO = {"crime": "涉嫌环境犯罪移送公安机关", "detention": "责任人被移送行政拘留"}
 
@@ -112,27 +112,22 @@ def _dossier(r, user, title):
                       url=reverse("enforcement:ratings-detail", args=[r.pk]), actor=user)
 
 
-@transaction.atomic
-def repair(user, rating: CreditRating, *, note: str, on: dt.date | None = None) -> CreditRating:
-    """信用修复: a 警示 or 不良 grade rises one step, applied for within the window after publication."""
-    if user is not None:
-        rating = get_scoped_object(CreditRating, user, "view", pk=rating.pk)
-        if not has_perm(user, "enforcement.rate"):
-            raise PermissionDenied
-    rating = CreditRating.objects.select_for_update().get(pk=rating.pk)
-    on = on or timezone.localdate()
-    if not (note or "").strip():
-        raise ValidationError({"note": _("请填写整改情况及修复材料")})
-    if rating.grade not in ("yellow", "red"):
-        raise ValidationError({"grade": _("只有警示、不良等级可以申请信用修复")})
+def _check_repairable(rating: CreditRating, applied_on: dt.date) -> None:
     if rating.repaired_on:
         raise ValidationError({"grade": _("本年度评价已修复过一次")})
+    if rating.grade not in ("yellow", "red"):
+        raise ValidationError({"grade": _("只有警示、不良等级可以申请信用修复")})
     if rating.published_on is None:
         raise ValidationError({"published_on": _("评价结果尚未公布")})
+    if applied_on < rating.published_on:
+        raise ValidationError({"on": _("申请日期早于评价结果公布日期")})
     months = config.get("credit_repair_months")
     limit = _add_months(rating.published_on, months)
-    if on > limit:
+    if applied_on > limit:
         raise ValidationError({"on": _("已超过公布后 %(m)s 个月的修复申请期限(%(d)s)") % {"m": months, "d": limit}})
+
+
+def _raise_grade(user, rating: CreditRating, note: str, on: dt.date) -> CreditRating:
     rating.repaired_from = rating.grade
     rating.grade = GRADE_ORDER[GRADE_ORDER.index(rating.grade) + 1]
     rating.repaired_on = on
@@ -142,6 +137,78 @@ def repair(user, rating: CreditRating, *, note: str, on: dt.date | None = None) 
     _dossier(rating, user, _("信用修复:%(a)s → %(b)s") % {"a": Grade(rating.repaired_from).label,
                                                          "b": rating.get_grade_display()})
     return rating
+
+
+@transaction.atomic
+def repair(user, rating: CreditRating, *, note: str, on: dt.date | None = None) -> CreditRating:
+    """信用修复 decided at once (no separate application): a 警示 or 不良 grade rises one step, within the
+    window after publication."""
+    if user is not None:
+        rating = get_scoped_object(CreditRating, user, "view", pk=rating.pk)
+        if not has_perm(user, "enforcement.rate"):
+            raise PermissionDenied
+    rating = CreditRating.objects.select_for_update().get(pk=rating.pk)
+    on = on or timezone.localdate()
+    if not (note or "").strip():
+        raise ValidationError({"note": _("请填写整改情况及修复材料")})
+    _check_repairable(rating, on)
+    return _raise_grade(user, rating, note, on)
+
+
+@transaction.atomic
+def apply_repair(user, rating: CreditRating, *, applicant: str, corrective_actions: str, materials: str,
+                 applied_on=None) -> CreditRepair:
+    """Record an enterprise's application for credit repair (the bureau decides it on the
+    `enforcement.credit_repair` workflow: 准予修复 raises the grade one step, 不予修复 with reasons)."""
+    from envbureau.core import workflow as wf
+
+    from .cases import _date
+
+    if user is not None:
+        rating = get_scoped_object(CreditRating, user, "view", pk=rating.pk)
+        if not has_perm(user, "enforcement.rate"):
+            raise PermissionDenied(_("您没有“信用评价”权限"))
+    applied_on = _date(applied_on, "applied_on")
+    missing = {k: _("请填写%(f)s") % {"f": label} for k, label, v in (
+        ("applicant", _("申请单位经办人"), applicant), ("corrective_actions", _("整改措施及成效"), corrective_actions),
+        ("materials", _("提交的修复材料"), materials)) if not (v or "").strip()}
+    if missing:
+        raise ValidationError(missing)
+    _check_repairable(rating, applied_on)
+    if rating.repair_requests.filter(state="applied").exists():
+        raise ValidationError({"rating": _("该评价已有待审核的修复申请")})
+    req = CreditRepair.objects.create(
+        rating=rating, enterprise_id=rating.enterprise_id, enterprise_name=rating.enterprise_name,
+        jurisdiction=rating.jurisdiction, grade_before=rating.grade, applied_on=applied_on, applicant=applicant.strip(),
+        corrective_actions=corrective_actions.strip(), materials=materials.strip())
+    check_created(user, req, "add")
+    wf.record_event(req, user, "open", to_state=req.state, note=corrective_actions[:200])
+    wf.sync_tasks(req, user)
+    return req
+
+
+def h_approve(ctx):
+    from .cases import _date
+
+    req = ctx.obj
+    req.decided_on = _date(ctx.data.get("decided_on"), "decided_on")
+    if req.decided_on < req.applied_on:
+        raise ValidationError({"decided_on": _("决定日期早于申请日期")})
+    rating = CreditRating.objects.select_for_update().get(pk=req.rating_id)
+    _check_repairable(rating, req.applied_on)  # the window counts at the application
+    _raise_grade(ctx.user, rating, req.corrective_actions, req.decided_on)
+    req.grade_after = rating.grade
+    req.decision_note = ctx.note
+
+
+def h_refuse(ctx):
+    from .cases import _date
+
+    req = ctx.obj
+    req.decided_on = _date(ctx.data.get("decided_on"), "decided_on")
+    if req.decided_on < req.applied_on:
+        raise ValidationError({"decided_on": _("决定日期早于申请日期")})
+    req.decision_note = ctx.note
 
 
 def _add_months(d: dt.date, months: int) -> dt.date:

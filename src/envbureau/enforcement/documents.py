@@ -29,7 +29,14 @@ def inspection_context(i) -> dict:
         "checklist": "\n".join(f"{n}. {r['point']}:{r['result_label']}{(' ' + r['note']) if r.get('note') else ''}"
                                for n, r in enumerate(rows, 1)),
         "findings": i.findings, "result": i.get_result_display() if i.result else "",
+        "signatures": _signatures(i),
     }
+
+
+def _signatures(i) -> str:
+    from .evidence import signatures_text
+
+    return signatures_text(i)
 
 
 INSPECTION_RECORD = register(DocumentKind(
@@ -39,7 +46,8 @@ INSPECTION_RECORD = register(DocumentKind(
             Field("jurisdiction", _("属地"), True), Field("method", _("检查方式")), Field("source", _("检查来源")),
             Field("inspected_on", _("检查日期"), True), Field("team", _("执法人员"), True),
             Field("party_present", _("在场当事人"), True), Field("checklist", _("检查情况"), True),
-            Field("findings", _("检查发现")), Field("result", _("检查结果"), True)),
+            Field("findings", _("检查发现")), Field("result", _("检查结果"), True),
+            Field("signatures", _("签名"))),
     context=inspection_context, template=TEMPLATES / "inspection_record.docx", number_prefix="环检录",
     detail_url=lambda i: reverse("enforcement:inspections-detail", args=[i.pk]),
     description=_("一次执法检查的现场检查(勘察)笔录"),
@@ -249,3 +257,62 @@ DAILY_DECISION = _measure_kind(
      F("basis", _("按日连续处罚依据"), True), F("period", _("计罚期间"), True), F("calculation", _("计算过程"), True),
      F("fine", _("罚款金额"), True), F("payment", _("履行方式和期限"), True), F("remedies", _("救济途径和期限"), True)),
     daily_context, "daily_penalty.docx", "环按日罚", ("daily",), _("原罚款数额按日连续处罚"))
+
+
+# ---- credit repair (regulations.md §6.2) ----------------------------------------------------------------
+
+def _repair_url(r) -> str:
+    return reverse("enforcement:repairs-detail", args=[r.pk])
+
+
+def repair_application_context(r) -> dict:
+    from .choices import Grade
+
+    rating = r.rating
+    return {"enterprise": r.enterprise_name, "credit_code": _credit_code(r.enterprise_id),
+            "rating": f"{rating.year}年度企业环境信用评价", "grade": Grade(r.grade_before).label,
+            "published_on": _cn_date(rating.published_on), "applied_on": _cn_date(r.applied_on),
+            "corrective_actions": r.corrective_actions, "materials": r.materials, "applicant": r.applicant}
+
+
+def _credit_code(enterprise_id) -> str:
+    from .models import PoolEnterprise
+
+    return PoolEnterprise.objects.filter(enterprise_id=enterprise_id).values_list("credit_code", flat=True).first() or ""
+
+
+def repair_decision_context(r) -> dict:
+    from .choices import Grade
+
+    if r.state == "approved":
+        decision = f"准予信用修复,信用等级由{Grade(r.grade_before).label}调整为{Grade(r.grade_after).label}"
+    elif r.state == "refused":
+        decision = "不予信用修复"
+    else:
+        decision = ""
+    return {"enterprise": r.enterprise_name, "rating": f"{r.rating.year}年度企业环境信用评价",
+            "applied_on": _cn_date(r.applied_on), "decision": decision, "reason": r.decision_note,
+            "decided_on": _cn_date(r.decided_on),
+            "publicity": "修复结果在门户网站公示七日" if r.state == "approved" else "—"}
+
+
+register(DocumentKind(
+    code="enforcement.credit_repair_application", label=_("企业环境信用修复申请书"), model="enforcement.creditrepair",
+    permission="enforcement.rate",
+    fields=(Field("enterprise", _("申请单位"), True), Field("credit_code", _("统一社会信用代码")),
+            Field("rating", _("评价"), True), Field("grade", _("评价等级"), True),
+            Field("published_on", _("公布日期"), True), Field("applied_on", _("申请日期"), True),
+            Field("corrective_actions", _("整改措施及成效"), True), Field("materials", _("提交的修复材料"), True),
+            Field("applicant", _("申请单位经办人"), True)),
+    context=repair_application_context, template=TEMPLATES / "credit_repair_application.docx",
+    number_prefix="环信修申", detail_url=_repair_url, description=_("企业申请提升一级信用等级")))
+
+register(DocumentKind(
+    code="enforcement.credit_repair_decision", label=_("企业环境信用修复决定书"), model="enforcement.creditrepair",
+    permission="enforcement.rate",
+    fields=(Field("enterprise", _("申请单位"), True), Field("rating", _("评价"), True),
+            Field("applied_on", _("申请日期"), True), Field("decision", _("决定"), True),
+            Field("reason", _("理由"), True), Field("decided_on", _("决定日期"), True), Field("publicity", _("公示"))),
+    context=repair_decision_context, template=TEMPLATES / "credit_repair_decision.docx",
+    number_prefix="环信修决", detail_url=_repair_url, description=_("准予或不予信用修复"),
+    extra={"applies": lambda r: r.state != "applied"}))

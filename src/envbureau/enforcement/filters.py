@@ -2,6 +2,7 @@
 links to the list filtered exactly as it was counted."""
 
 import django_filters as df
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.filters import ScopedFilterSet, picker_filter
@@ -10,7 +11,9 @@ from envbureau.core.params import YEARS
 from .choices import (
     NO_PENALTY,
     PENALTY,
+    SPARED,
     CaseState,
+    Grade,
     InspectionResult,
     InspectionSource,
     InspectionState,
@@ -18,8 +21,47 @@ from .choices import (
     MeasureState,
     Outcome,
     RecheckResult,
+    SupervisionClass,
+    TransferKind,
 )
-from .models import Case, Inspection, Measure
+from .models import Case, CreditRating, Inspection, Measure, PoolEnterprise
+
+NONE = "-"  # the group of records without an industry or a department
+
+
+def industry_map(enterprise_ids) -> dict:
+    """enterprise id → industry name in the registry ("" when none is recorded). The registry is read
+    through the app registry (no import of the sources models); the ids come from already scoped rows."""
+    from django.apps import apps
+
+    Enterprise = apps.get_model("sources", "Enterprise")
+    return dict(Enterprise.objects.filter(pk__in=list(enterprise_ids)).values_list("pk", "industry_name"))
+
+
+def _industry(qs, value):
+    """Records of enterprises whose registry industry is `value` (NONE: none recorded)."""
+    if not value:
+        return qs
+    from django.apps import apps
+
+    Enterprise = apps.get_model("sources", "Enterprise")
+    name = "" if value == NONE else value
+    ids = Enterprise.objects.filter(industry_name=name).values("pk")
+    if name == "":  # also enterprises not (or no longer) in the registry
+        return qs.filter(models.Q(enterprise_id__in=ids) | ~models.Q(enterprise_id__in=Enterprise.objects.values("pk")))
+    return qs.filter(enterprise_id__in=ids)
+
+
+def _department(qs, value, through):
+    """Records with a team member / handler of department `value` (NONE: one without a department)."""
+    if not value:
+        return qs
+    if value == NONE:
+        return qs.filter(**{f"{through}__department__isnull": True}).distinct()
+    try:
+        return qs.filter(**{f"{through}__department_id": int(value)}).distinct()
+    except ValueError:
+        return qs.none()
 
 
 def _jurisdiction(qs, value):
@@ -44,10 +86,19 @@ class InspectionFilter(ScopedFilterSet):
     result = df.ChoiceFilter(label=_("结果"), choices=InspectionResult.choices)
     enterprise_id = picker_filter("enterprise", _("企业"))
     draw = df.NumberFilter(label=_("抽取ID"))
+    industry = df.CharFilter(label=_("行业"), method="f_industry")
+    department = df.CharFilter(label=_("部门ID"), method="f_department")
 
     class Meta:
         model = Inspection
-        fields = ["jurisdiction", "year", "source", "state", "result", "enterprise_id", "draw"]
+        fields = ["jurisdiction", "year", "source", "state", "result", "enterprise_id", "draw", "industry",
+                  "department"]
+
+    def f_industry(self, qs, name, value):
+        return _industry(qs, value)
+
+    def f_department(self, qs, name, value):
+        return _department(qs, value, "team")
 
     def f_jurisdiction(self, qs, name, value):
         return _jurisdiction(qs, value)
@@ -62,15 +113,25 @@ class CaseFilter(ScopedFilterSet):
     decided_year = df.NumberFilter(label=_("决定年度"), method="f_decided", min_value=YEARS[0], max_value=YEARS[1])
     transferred_year = df.NumberFilter(label=_("移送年度"), method="f_transferred", min_value=YEARS[0], max_value=YEARS[1])
     outcome_group = df.ChoiceFilter(label=_("处理结果"), method="f_group",
-                                    choices=[("penalty", _("处罚")), ("no_penalty", _("不予处罚"))])
+                                    choices=[("penalty", _("处罚")), ("no_penalty", _("不予处罚")),
+                                             ("spared", _("免罚或减轻(有免除金额)"))])
+    industry = df.CharFilter(label=_("行业"), method="f_industry")
+    department = df.CharFilter(label=_("部门ID"), method="f_department")
     outcome = df.ChoiceFilter(label=_("处理结果(明细)"), choices=Outcome.choices)
+    transfer_kind = df.ChoiceFilter(label=_("移送类型"), choices=TransferKind.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=CaseState.choices)
     enterprise_id = picker_filter("enterprise", _("企业"))
 
     class Meta:
         model = Case
         fields = ["jurisdiction", "filed_year", "decided_year", "transferred_year", "outcome_group", "outcome",
-                  "state", "enterprise_id"]
+                  "transfer_kind", "state", "enterprise_id", "industry", "department"]
+
+    def f_industry(self, qs, name, value):
+        return _industry(qs, value)
+
+    def f_department(self, qs, name, value):
+        return _department(qs, value, "handlers")
 
     def f_jurisdiction(self, qs, name, value):
         return _jurisdiction(qs, value)
@@ -89,6 +150,8 @@ class CaseFilter(ScopedFilterSet):
             return qs.filter(outcome__in=[str(o) for o in PENALTY])
         if value == "no_penalty":
             return qs.filter(outcome__in=[str(o) for o in NO_PENALTY])
+        if value == "spared":
+            return qs.filter(outcome__in=[str(o) for o in SPARED])
         return qs
 
 
@@ -96,6 +159,8 @@ class MeasureFilter(ScopedFilterSet):
     jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
     year = df.NumberFilter(label=_("决定年度"), method="f_year", min_value=YEARS[0], max_value=YEARS[1])
     kind = df.ChoiceFilter(label=_("措施类型"), choices=MeasureKind.choices)
+    kind_group = df.ChoiceFilter(label=_("措施类别"), method="f_group",
+                                 choices=[("production", _("限制生产或停产整治"))])
     state = df.ChoiceFilter(label=_("状态"), choices=MeasureState.choices)
     recheck_result = df.ChoiceFilter(label=_("复查结果"), choices=RecheckResult.choices)
     case = df.NumberFilter(label=_("案件ID"))
@@ -103,10 +168,66 @@ class MeasureFilter(ScopedFilterSet):
 
     class Meta:
         model = Measure
-        fields = ["jurisdiction", "year", "kind", "state", "recheck_result", "case", "enterprise_id"]
+        fields = ["jurisdiction", "year", "kind", "kind_group", "state", "recheck_result", "case", "enterprise_id"]
+
+    def f_group(self, qs, name, value):
+        return qs.filter(kind__in=["limit", "stop"]) if value == "production" else qs
 
     def f_jurisdiction(self, qs, name, value):
         return _jurisdiction(qs, value)
 
     def f_year(self, qs, name, value):
         return qs.filter(decided_on__year=int(value)) if value else qs
+
+
+class PoolFilter(df.FilterSet):
+    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    positive_on = df.DateFilter(label=_("某日在正面清单"), method="f_positive")
+    supervision_class = df.ChoiceFilter(label=_("监管类别"), choices=SupervisionClass.choices)
+    credit_grade = df.ChoiceFilter(label=_("信用等级"), choices=Grade.choices)
+
+    class Meta:
+        model = PoolEnterprise
+        fields = ["jurisdiction", "positive_on", "supervision_class", "credit_grade"]
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value)
+
+    def f_positive(self, qs, name, value):
+        return positive_on(qs, value) if value else qs
+
+
+def positive_on(qs, day):
+    """Pool entries on the positive list on `day` (flag set, validity not run out)."""
+    return qs.filter(positive_list=True).filter(models.Q(positive_until__isnull=True) | models.Q(positive_until__gte=day))
+
+
+class RatingFilter(df.FilterSet):
+    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    published_year = df.NumberFilter(label=_("公布年度"), method="f_published", min_value=YEARS[0],
+                                     max_value=YEARS[1])
+    repaired_year = df.NumberFilter(label=_("修复年度"), method="f_repaired", min_value=YEARS[0], max_value=YEARS[1])
+    year = df.NumberFilter(label=_("评价年度"), min_value=YEARS[0], max_value=YEARS[1])
+    grade = df.ChoiceFilter(label=_("信用等级"), choices=Grade.choices)
+    published_grade = df.ChoiceFilter(label=_("公布时等级"), choices=Grade.choices, method="f_published_grade")
+
+    class Meta:
+        model = CreditRating
+        fields = ["jurisdiction", "published_year", "repaired_year", "year", "grade", "published_grade"]
+
+    def f_published_grade(self, qs, name, value):
+        return published_grade(qs, value) if value else qs
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value)
+
+    def f_published(self, qs, name, value):
+        return qs.filter(published_on__year=int(value)) if value else qs
+
+    def f_repaired(self, qs, name, value):
+        return qs.filter(repaired_on__year=int(value)) if value else qs
+
+
+def published_grade(qs, grade):
+    """Ratings published with `grade`: a repair moves the grade up but keeps the published one (repaired_from)."""
+    return qs.filter(models.Q(repaired_from=grade) | models.Q(repaired_from="", grade=grade))

@@ -20,6 +20,7 @@ from .choices import (
     CaseState,
     CheckResult,
     DrawStatus,
+    EvidenceKind,
     Grade,
     InspectionKind,
     InspectionResult,
@@ -33,6 +34,7 @@ from .choices import (
     PartyType,
     Period,
     RecheckResult,
+    RepairState,
     SupervisionClass,
     TransferKind,
 )
@@ -493,3 +495,77 @@ class Measure(ScopedModel):
 
     def __str__(self):
         return f"{self.code} {self.get_kind_display()} {self.party}"
+
+
+class CreditRepair(models.Model):
+    """信用修复: an application to raise a published 警示/不良 rating one step and the bureau's decision
+    (regulations.md §6.2), each with its document."""
+
+    rating = models.ForeignKey(CreditRating, verbose_name=_("信用评价"), on_delete=models.PROTECT,
+                               related_name="repair_requests")
+    enterprise_id = models.BigIntegerField(_("企业ID"))
+    enterprise_name = models.CharField(_("企业名称"), max_length=200)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    grade_before = models.CharField(_("申请时等级"), max_length=10, choices=Grade.choices)
+    applied_on = models.DateField(_("申请日期"))
+    applicant = models.CharField(_("申请单位经办人"), max_length=100)
+    corrective_actions = models.TextField(_("整改措施及成效"))
+    materials = models.TextField(_("提交的修复材料"))
+    state = models.CharField(_("状态"), max_length=10, choices=RepairState.choices, default=RepairState.APPLIED)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    decision_note = models.TextField(_("审核意见"), blank=True)
+    grade_after = models.CharField(_("修复后等级"), max_length=10, choices=Grade.choices, blank=True)
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"})
+
+    class Meta:
+        verbose_name = _("信用修复申请")
+        verbose_name_plural = _("信用修复申请")
+        ordering = ["-applied_on", "-id"]
+
+    def __str__(self):
+        return f"{self.enterprise_name} {self.rating.year} {self.get_state_display()}"
+
+
+def evidence_path(instance, filename):
+    from django.utils import timezone
+
+    return f"enforcement/{timezone.localdate():%Y/%m}/{instance.inspection_id}/{filename}"
+
+
+class InspectionEvidence(models.Model):
+    """A photo taken at an inspection or a signature drawn on the phone (inspector or party), stored
+    re-encoded without metadata; the hash makes later tampering visible; listed on the timeline."""
+
+    inspection = models.ForeignKey(Inspection, verbose_name=_("执法检查"), on_delete=models.CASCADE,
+                                   related_name="evidence")
+    kind = models.CharField(_("类型"), max_length=16, choices=EvidenceKind.choices)
+    file = models.FileField(_("文件"), upload_to=evidence_path, max_length=300)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.BigIntegerField(_("大小"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    width = models.PositiveIntegerField(_("宽度(像素)"), default=0)
+    height = models.PositiveIntegerField(_("高度(像素)"), default=0)
+    caption = models.CharField(_("说明"), max_length=200, blank=True)
+    signer = models.CharField(_("签名人"), max_length=100, blank=True)
+    inspector = models.ForeignKey(Inspector, verbose_name=_("签名的执法人员"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="enforcement", jurisdiction="inspection__jurisdiction",
+                      enterprise="inspection__enterprise_visible_id")
+
+    class Meta:
+        verbose_name = _("检查照片与签名")
+        verbose_name_plural = _("检查照片与签名")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.signer or self.name}"

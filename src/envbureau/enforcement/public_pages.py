@@ -43,6 +43,30 @@ def penalties(request):
     return render(request, "enforcement/public_penalties.html", {"title": _("行政处罚决定公开"), "page": page})
 
 
+def ratings(request):
+    """Published credit ratings (enterprise, year, grade, colour): enterprises only, no personal data; filter by
+    ?year= and ?grade=; a repaired rating shows the grade it was raised to and that it was repaired."""
+    from envbureau.core.params import year_param
+
+    from .choices import GRADE_COLOURS, Grade
+    from .models import CreditRating
+
+    qs = restrict(CreditRating.objects.select_related("jurisdiction"), None, "view").order_by(
+        "-year", "jurisdiction__code", "enterprise_name")
+    year = year_param(request.GET, "year")
+    if year:
+        qs = qs.filter(year=year)
+    grade = request.GET.get("grade", "")
+    if grade in Grade.values:
+        qs = qs.filter(grade=grade)
+    years = sorted(set(restrict(CreditRating.objects.all(), None, "view").values_list("year", flat=True)), reverse=True)
+    page = Paginator(qs.only("enterprise_name", "jurisdiction__name", "year", "grade", "published_on",
+                             "repaired_from", "repaired_on"), 30).get_page(request.GET.get("page"))
+    return render(request, "enforcement/public_ratings.html", {
+        "title": _("企业环境信用评价结果公开"), "page": page, "grades": Grade.choices, "colours": GRADE_COLOURS,
+        "years": years, "year": year, "grade": grade})
+
+
 draw.scoped_model = Draw
 
 urlpatterns = [
@@ -50,4 +74,5 @@ urlpatterns = [
     path("draws/<int:pk>/", draw, name="public-enforcement-draw"),
     path("results/", results, name="public-enforcement-results"),
     path("penalties/", penalties, name="public-enforcement-penalties"),
+    path("ratings/", ratings, name="public-enforcement-ratings"),
 ]

@@ -1,18 +1,25 @@
-"""Enforcement statistics for a jurisdiction and year, with year on year and the report sentence; every
-figure carries the URL of the list of records it counts (filters.py)."""
+"""Enforcement statistics for a jurisdiction and year: the figures with the previous year and year on year,
+the same by industry and by department, and the bureau reports' sentences built from them. Every number
+carries the URL of the list of records it counts (filters.py), so a reader can click from it to the records."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from envbureau.core.scoping import restrict
 
-from .choices import NO_PENALTY, PENALTY
-from .models import Case, Draw, Inspection
+from .choices import NO_PENALTY, PENALTY, Outcome
+from .filters import NONE, industry_map, positive_on, published_grade
+from .models import Case, CreditRating, Draw, Inspection, Measure, PoolEnterprise
+
+FIRST_OR_MINOR = (Outcome.FIRST_NO_PENALTY, Outcome.MINOR_NO_PENALTY)
 
 
 def _pct(now, before):
@@ -28,64 +35,238 @@ def _scoped(model, user):
     return model.objects.all() if user is None else restrict(model.objects.all(), user, "view")
 
 
+def spared_of(outcome, fine, fine_min) -> Decimal:
+    """What an outcome spared the party: the article's minimum when no fine was imposed although the
+    violation stands (首违不罚, 轻微不罚), the part below the minimum for 减轻处罚; nothing otherwise."""
+    if fine_min is None:
+        return Decimal(0)
+    if outcome in FIRST_OR_MINOR:
+        return Decimal(fine_min)
+    if outcome == Outcome.REDUCED and fine is not None and fine < fine_min:
+        return Decimal(fine_min) - Decimal(fine)
+    return Decimal(0)
+
+
+def _case_rows(cases):
+    return list(cases.values("id", "enterprise_id", "filed_on", "decided_on", "outcome", "fine",
+                             "legal_basis__fine_min", "transferred_on", "transfer_kind"))
+
+
 def _figures(user, path: str, year: int) -> dict:
-    insp = _scoped(Inspection, user).filter(jurisdiction__path__startswith=path,
-                                                                   inspected_on__year=year)
+    insp = _scoped(Inspection, user).filter(jurisdiction__path__startswith=path, inspected_on__year=year)
     cases = _scoped(Case, user).filter(jurisdiction__path__startswith=path)
     decided = cases.filter(decided_on__year=year)
     penalties = decided.filter(outcome__in=[str(o) for o in PENALTY])
     transfers = cases.filter(transferred_on__year=year).exclude(transfer_kind="")
+    measures = _scoped(Measure, user).filter(jurisdiction__path__startswith=path, decided_on__year=year)
+    daily = measures.filter(kind="daily")
+    ratings = _scoped(CreditRating, user).filter(jurisdiction__path__startswith=path)
+    published = ratings.filter(published_on__year=year)
+    pool = _scoped(PoolEnterprise, user).filter(jurisdiction__path__startswith=path)
+    spared = sum((spared_of(r["outcome"], r["fine"], r["legal_basis__fine_min"])
+                  for r in decided.values("outcome", "fine", "legal_basis__fine_min")), Decimal(0))
     return {
         "inspections": insp.count(),
         "draw_inspections": insp.filter(source="draw").count(),
         "enterprises": insp.values("enterprise_id").distinct().count(),
-        "draws": _scoped(Draw, user).filter(jurisdiction__path__startswith=path,
-                                                                    drawn_at__year=year).count(),
+        "draws": _scoped(Draw, user).filter(jurisdiction__path__startswith=path, drawn_at__year=year).count(),
+        "positive_list": positive_on(pool, dt.date(year, 12, 31)).count(),
         "cases_filed": cases.filter(filed_on__year=year).count(),
         "decisions": penalties.count(),
         "fines_yuan": penalties.aggregate(s=Sum("fine"))["s"] or Decimal(0),
         "not_punished": decided.filter(outcome__in=[str(o) for o in NO_PENALTY]).count(),
+        "reduced": decided.filter(outcome=Outcome.REDUCED).count(),
+        "spared_yuan": spared,
+        "daily_penalties": daily.count(),
+        "daily_fines_yuan": daily.aggregate(s=Sum("fine"))["s"] or Decimal(0),
+        "corrections": measures.filter(kind="correction").count(),
+        "seizures": measures.filter(kind="seizure").count(),
+        "production_orders": measures.filter(kind__in=["limit", "stop"]).count(),
         "transfers": transfers.count(),
         "transfers_detention": transfers.filter(transfer_kind="detention").count(),
         "transfers_crime": transfers.filter(transfer_kind="crime").count(),
+        "ratings": published.count(),
+        "ratings_yellow": published_grade(published, "yellow").count(),
+        "ratings_red": published_grade(published, "red").count(),
+        "repairs": ratings.filter(repaired_on__year=year).count(),
     }
+
+
+def _link(name, code, **params):
+    return reverse(f"enforcement:{name}-list") + "?" + urlencode({"jurisdiction": code, **params})
+
+
+def _links(code: str, year: int, **extra) -> dict:
+    def link(name, **params):
+        return _link(name, code, **params, **extra)
+
+    measures = {k: link("measures", year=year, kind=k) for k in ("daily", "correction", "seizure")}
+    return {
+        "inspections": link("inspections", year=year), "draw_inspections": link("inspections", year=year, source="draw"),
+        "enterprises": link("inspections", year=year), "draws": reverse("enforcement:draw-list"),
+        "positive_list": _link("pool", code, positive_on=f"{year}-12-31"),
+        "cases_filed": link("cases", filed_year=year),
+        "decisions": link("cases", decided_year=year, outcome_group="penalty"),
+        "fines_yuan": link("cases", decided_year=year, outcome_group="penalty"),
+        "not_punished": link("cases", decided_year=year, outcome_group="no_penalty"),
+        "reduced": link("cases", decided_year=year, outcome="reduced"),
+        "spared_yuan": link("cases", decided_year=year, outcome_group="spared"),
+        "daily_penalties": measures["daily"], "daily_fines_yuan": measures["daily"],
+        "corrections": measures["correction"], "seizures": measures["seizure"],
+        "production_orders": _link("measures", code, year=year, kind_group="production"),
+        "transfers": link("cases", transferred_year=year),
+        "transfers_detention": link("cases", transferred_year=year, transfer_kind="detention"),
+        "transfers_crime": link("cases", transferred_year=year, transfer_kind="crime"),
+        "ratings": _link("ratings", code, published_year=year),
+        "ratings_yellow": _link("ratings", code, published_year=year, published_grade="yellow"),
+        "ratings_red": _link("ratings", code, published_year=year, published_grade="red"),
+        "repairs": _link("ratings", code, repaired_year=year),
+    }
+
+
+class Sentence:
+    """A report sentence whose numbers link to their records: parts are text or {"text", "url"}."""
+
+    def __init__(self):
+        self.parts: list = []
+
+    def text(self, s: str) -> Sentence:
+        self.parts.append(s)
+        return self
+
+    def num(self, value, url: str) -> Sentence:
+        self.parts.append({"text": str(value), "url": url})
+        return self
+
+    def as_dict(self) -> dict:
+        return {"text": "".join(p if isinstance(p, str) else p["text"] for p in self.parts), "parts": self.parts}
+
+
+def _sentences(name: str, year: int, now: dict, before: dict, links: dict) -> list[dict]:
+    wan = _wan(now["fines_yuan"])
+    yoy = _pct_dec(now["fines_yuan"], before["fines_yuan"])
+    s1 = (Sentence().text(_("%(y)s年,%(n)s开展执法检查") % {"y": year, "n": name})
+          .num(now["inspections"], links["inspections"]).text(_("次,检查企业"))
+          .num(now["enterprises"], links["enterprises"]).text(_("家,立案调查环境违法案件"))
+          .num(now["cases_filed"], links["cases_filed"]).text(_("起,下达行政处罚决定书"))
+          .num(now["decisions"], links["decisions"]).text(_("件,罚款金额"))
+          .num(wan, links["fines_yuan"]).text(_("万元")))
+    if yoy is not None:
+        s1.text(_(",同比增长%(p)s%%") % {"p": yoy} if yoy >= 0 else _(",同比下降%(p)s%%") % {"p": abs(yoy)})
+    s1.text(_(";不予处罚")).num(now["not_punished"], links["not_punished"]).text(_("件;移送公安机关"))
+    s1.num(now["transfers"], links["transfers"]).text(_("件。"))
+    s2 = (Sentence().text(_("开展“双随机、一公开”监管,累计抽查企业"))
+          .num(now["draw_inspections"], links["draw_inspections"]).text(_("家次,纳入监督执法正面清单企业"))
+          .num(now["positive_list"], links["positive_list"]).text(_("家;不予处罚"))
+          .num(now["not_punished"], links["not_punished"]).text(_("件,减轻处罚"))
+          .num(now["reduced"], links["reduced"]).text(_("件,免除或减轻罚款"))
+          .num(_wan(now["spared_yuan"]), links["spared_yuan"]).text(_("万元。")))
+    s3 = (Sentence().text(_("实施按日连续处罚")).num(now["daily_penalties"], links["daily_penalties"])
+          .text(_("件,罚款")).num(_wan(now["daily_fines_yuan"]), links["daily_fines_yuan"])
+          .text(_("万元;查封扣押")).num(now["seizures"], links["seizures"])
+          .text(_("件,限产停产")).num(now["production_orders"], links["production_orders"])
+          .text(_("件;移送公安机关行政拘留")).num(now["transfers_detention"], links["transfers_detention"])
+          .text(_("件,涉嫌环境犯罪")).num(now["transfers_crime"], links["transfers_crime"]).text(_("件。")))
+    s4 = (Sentence().text(_("对")).num(now["ratings"], links["ratings"]).text(_("家企业的环境行为进行信用评价,"))
+          .num(now["ratings_yellow"], links["ratings_yellow"]).text(_("家企业被黄牌警示,"))
+          .num(now["ratings_red"], links["ratings_red"]).text(_("家企业被红牌处理;已办理信用修复"))
+          .num(now["repairs"], links["repairs"]).text(_("件。")))
+    return [s.as_dict() for s in (s1, s2, s3, s4)]
 
 
 def statistics(user, jurisdiction, year: int) -> dict:
     now, before = _figures(user, jurisdiction.path, year), _figures(user, jurisdiction.path, year - 1)
     code = jurisdiction.code
-
-    def link(name, **params):
-        return reverse(f"enforcement:{name}-list") + "?" + urlencode({"jurisdiction": code, **params})
-
-    links = {
-        "inspections": link("inspections", year=year), "draw_inspections": link("inspections", year=year, source="draw"),
-        "enterprises": link("inspections", year=year), "draws": reverse("enforcement:draw-list"),
-        "cases_filed": link("cases", filed_year=year),
-        "decisions": link("cases", decided_year=year, outcome_group="penalty"),
-        "fines_yuan": link("cases", decided_year=year, outcome_group="penalty"),
-        "not_punished": link("cases", decided_year=year, outcome_group="no_penalty"),
-        "transfers": link("cases", transferred_year=year),
-        "transfers_detention": link("cases", transferred_year=year),
-        "transfers_crime": link("cases", transferred_year=year),
-    }
-    rows = []
-    for key, value in now.items():
-        prev = before[key]
-        rows.append({"key": key, "value": value, "previous": prev,
-                     "yoy": _pct(value, prev),
-                     "url": links[key]})
-    fines_wan = _wan(now["fines_yuan"])
-    yoy = _pct_dec(now["fines_yuan"], before["fines_yuan"])
-    sentence = (f"{year}年,{jurisdiction.name}开展执法检查{now['inspections']}次,检查企业{now['enterprises']}家,"
-                f"立案调查环境违法案件{now['cases_filed']}起,下达行政处罚决定书{now['decisions']}件,"
-                f"罚款金额{fines_wan}万元")
-    if yoy is not None:
-        sentence += f",同比{'增长' if yoy >= 0 else '下降'}{abs(yoy)}%"
-    sentence += f";不予处罚{now['not_punished']}件;移送公安机关{now['transfers']}件。"
+    links = _links(code, year)
+    rows = [{"key": key, "value": value, "previous": before[key], "yoy": _pct(value, before[key]), "url": links[key]}
+            for key, value in now.items()]
+    sentences = _sentences(jurisdiction.name, year, now, before, links)
     return {"jurisdiction": code, "jurisdiction_name": jurisdiction.name, "year": year, "figures": now,
-            "previous": before, "fines_wan": fines_wan, "previous_fines_wan": _wan(before["fines_yuan"]),
-            "rows": rows, "sentence": sentence, "links": links}
+            "previous": before, "fines_wan": _wan(now["fines_yuan"]), "previous_fines_wan": _wan(before["fines_yuan"]),
+            "spared_wan": _wan(now["spared_yuan"]), "rows": rows, "sentence": sentences[0]["text"],
+            "sentences": sentences, "links": links}
+
+
+# ---- by industry and by department ----------------------------------------------------------------
+
+BREAKDOWN_KEYS = ("inspections", "cases_filed", "decisions", "fines_yuan", "not_punished", "spared_yuan")
+
+
+def _empty():
+    return {k: (Decimal(0) if k.endswith("_yuan") else 0) for k in BREAKDOWN_KEYS}
+
+
+def _grouped(user, path: str, year: int, by: str) -> tuple[dict, dict]:
+    """{group key: figures} and {group key: label} for one year, grouped by the enterprise's industry or by
+    the department of an inspection's team members / a case's handlers (a record counts once per group)."""
+    insp = _scoped(Inspection, user).filter(jurisdiction__path__startswith=path, inspected_on__year=year)
+    cases = _scoped(Case, user).filter(jurisdiction__path__startswith=path)
+    insp_rows = list(insp.values("id", "enterprise_id"))
+    case_rows = _case_rows(cases.filter(Q(filed_on__year=year) | Q(decided_on__year=year)))
+    labels = {}
+    if by == "industry":
+        names = industry_map({r["enterprise_id"] for r in insp_rows} | {r["enterprise_id"] for r in case_rows})
+
+        def keys_insp(r):
+            return {names.get(r["enterprise_id"]) or NONE}
+
+        keys_case = keys_insp
+        for k in set(names.values()) | {NONE}:
+            labels[k or NONE] = k or _("未登记行业")
+    else:
+        from envbureau.core.models import Department
+
+        team = defaultdict(set)
+        for i, d in Inspection.team.through.objects.filter(inspection_id__in=[r["id"] for r in insp_rows]) \
+                .values_list("inspection_id", "inspector__department_id"):
+            team[i].add(str(d) if d else NONE)
+        hands = defaultdict(set)
+        for c, d in Case.handlers.through.objects.filter(case_id__in=[r["id"] for r in case_rows]) \
+                .values_list("case_id", "inspector__department_id"):
+            hands[c].add(str(d) if d else NONE)
+
+        def keys_insp(r):
+            return team.get(r["id"]) or {NONE}
+
+        def keys_case(r):
+            return hands.get(r["id"]) or {NONE}
+
+        labels = {str(pk): name for pk, name in Department.objects.values_list("pk", "name")}
+        labels[NONE] = _("未分配部门")
+    out = defaultdict(_empty)
+    for r in insp_rows:
+        for k in keys_insp(r):
+            out[k]["inspections"] += 1
+    for r in case_rows:
+        for k in keys_case(r):
+            f = out[k]
+            if r["filed_on"] and r["filed_on"].year == year:
+                f["cases_filed"] += 1
+            if r["decided_on"] and r["decided_on"].year == year:
+                if r["outcome"] in PENALTY:
+                    f["decisions"] += 1
+                    f["fines_yuan"] += r["fine"] or 0
+                elif r["outcome"] in NO_PENALTY:
+                    f["not_punished"] += 1
+                f["spared_yuan"] += spared_of(r["outcome"], r["fine"], r["legal_basis__fine_min"])
+    return out, labels
+
+
+def breakdown(user, jurisdiction, year: int, by: str) -> list[dict]:
+    """Rows per industry or department: this year's figures with links, last year's fines, year on year."""
+    now, labels = _grouped(user, jurisdiction.path, year, by)
+    before, labels_before = _grouped(user, jurisdiction.path, year - 1, by)
+    labels = {**labels_before, **labels}
+    rows = []
+    for key in sorted(set(now) | set(before), key=lambda k: (k == NONE, str(labels.get(k, k)))):
+        f, p = now.get(key, _empty()), before.get(key, _empty())
+        links = _links(jurisdiction.code, year, **{by: key})
+        rows.append({"key": key, "label": labels.get(key, key), **{k: f[k] for k in BREAKDOWN_KEYS},
+                     "fines_wan": _wan(f["fines_yuan"]), "spared_wan": _wan(f["spared_yuan"]),
+                     "previous_fines_wan": _wan(p["fines_yuan"]), "previous_cases_filed": p["cases_filed"],
+                     "yoy_fines": _pct_dec(f["fines_yuan"], p["fines_yuan"]),
+                     "links": {k: links[k] for k in BREAKDOWN_KEYS}})
+    return rows
 
 
 def _pct_dec(now, before):

@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.generic import Crud
 
 from . import views
-from .filters import CaseFilter, InspectionFilter, MeasureFilter
+from .filters import CaseFilter, InspectionFilter, MeasureFilter, PoolFilter, RatingFilter
 from .forms import InspectorForm, ItemForm, LegalBasisForm, PlanForm, PoolForm, RecusalForm
 from .models import (
              Case,
              CreditRating,
+             CreditRepair,
              DrawPlan,
              Inspection,
              InspectionItem,
@@ -27,6 +28,7 @@ items = Crud(InspectionItem, form_class=ItemForm, url_prefix="items", namespace=
                       ("item_class", _("事项类别")), ("active", _("启用"))])
 pool = Crud(PoolEnterprise, form_class=PoolForm, url_prefix="pool", namespace="enforcement",
             title=_("检查对象名录库"), search_fields=("name", "credit_code"), importer_kind="enforcement.pool",
+            filterset_class=PoolFilter,
             columns=[("name", _("企业名称")), ("credit_code", _("统一社会信用代码")), ("jurisdiction", _("属地")),
                      ("supervision_class", _("监管类别")), ("positive_list", _("正面清单")),
                      ("credit_grade", _("信用等级")), ("cap_exempt", _("不受次数上限")), ("excluded", _("不参与双随机"))])
@@ -75,6 +77,7 @@ cases = Crud(Case, url_prefix="cases", namespace="enforcement", title=_("行政�
                       ("fine", _("罚款(元)")), ("decided_on", _("决定日期")), ("transfer_kind", _("移送"))])
 
 ratings = Crud(CreditRating, url_prefix="ratings", namespace="enforcement", title=_("环境信用评价"), read_only=True,
+               filterset_class=RatingFilter,
                search_fields=("enterprise_name",),
                detail_fields=["enterprise_name", "jurisdiction", "year", "score", "grade", "veto_reason", "explanation",
                               "published_on", "repaired_from", "repaired_on", "repair_note"],
@@ -96,7 +99,21 @@ measures = Crud(Measure, url_prefix="measures", namespace="enforcement", title=_
                          ("ends_on", _("期限届满日")), ("recheck_result", _("复查结果")), ("fine", _("罚款(元)")),
                          ("state", _("状态"))])
 
+repairs = Crud(CreditRepair, url_prefix="repairs", namespace="enforcement", title=_("信用修复申请"), read_only=True,
+               search_fields=("enterprise_name",),
+               detail_fields=["rating", "enterprise_name", "jurisdiction", "grade_before", "applied_on", "applicant",
+                              "corrective_actions", "materials", "state", "decided_on", "decision_note", "grade_after"],
+               extra_detail_template="enforcement/_repair_extra.html", extra_detail_context=views.repair_extra,
+               columns=[("enterprise_name", _("企业")), ("jurisdiction", _("属地")), ("grade_before", _("申请时等级")),
+                        ("applied_on", _("申请日期")), ("state", _("状态")), ("decided_on", _("决定日期")),
+                        ("grade_after", _("修复后等级"))])
+
 urlpatterns = [
+    path("inspections/<int:pk>/photos/", views.inspection_photo, name="inspection-photo"),
+    path("inspections/<int:pk>/signatures/", views.inspection_sign, name="inspection-sign"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
+    path("ratings/<int:pk>/repair-apply/", views.repair_apply, name="repair-apply"),
+    path("repairs/<int:pk>/do/<str:verb>/", views.repair_action, name="repair-action"),
     path("cases/<int:pk>/measures/new/", views.measure_add, name="measure-add"),
     path("cases/<int:pk>/daily-penalty/new/", views.daily_penalty_add, name="daily-penalty-add"),
     path("measures/<int:pk>/do/<str:verb>/", views.measure_action, name="measure-action"),
@@ -116,4 +133,4 @@ urlpatterns = [
     path("pool/sync/", views.pool_sync, name="pool-sync"),
 ]
 urlpatterns += (items.urls() + pool.urls() + inspectors.urls() + recusals.urls() + plans.urls()
-                + inspections.urls() + bases.urls() + cases.urls() + ratings.urls() + measures.urls())
+                + inspections.urls() + bases.urls() + cases.urls() + ratings.urls() + measures.urls() + repairs.urls())

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from envbureau.core import workflow as wf
@@ -21,7 +22,17 @@ from envbureau.core.scoping import get_scoped_object, may_view_module, restrict
 from . import drawing, services
 from .choices import CheckResult, InspectionResult
 from .forms import DrawForm, InspectionForm
-from .models import Case, CreditRating, Draw, DrawPlan, Inspection, Inspector, Measure
+from .models import (
+    Case,
+    CreditRating,
+    CreditRepair,
+    Draw,
+    DrawPlan,
+    Inspection,
+    InspectionEvidence,
+    Inspector,
+    Measure,
+)
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -41,10 +52,15 @@ def index(request):
 
 
 def inspection_extra(request, obj) -> dict:
+    from . import evidence
+
     actions = [t for t in wf.allowed(request.user, obj)]
+    may_add = obj.state in evidence.OPEN_STATES and wf.allowed_in_scope(request.user, obj, "enforcement.inspect")
     return {"actions": actions, "checklist": obj.checklist_rows(), "check_results": CheckResult.choices,
             "results": InspectionResult.choices,
-            "can_add": has_perm(request.user, "enforcement.inspect")}
+            "can_add": has_perm(request.user, "enforcement.inspect"),
+            "evidence": restrict(obj.evidence.all(), request.user, "view"), "can_evidence": may_add,
+            "team": list(obj.team.all())}
 
 
 @login_required
@@ -294,11 +310,22 @@ case_action.scoped_model = Case
 # ---------------------------------------------------------------- statistics
 
 LABELS = {
-    "inspections": "执法检查(次)", "draw_inspections": "其中双随机抽查(次)", "enterprises": "检查企业(家)",
-    "draws": "双随机抽取(次)", "cases_filed": "立案(起)", "decisions": "处罚决定(件)", "fines_yuan": "罚款金额(元)",
-    "not_punished": "不予处罚(件)", "transfers": "移送公安(件)", "transfers_detention": "其中行政拘留(件)",
-    "transfers_crime": "其中涉嫌犯罪(件)",
+    "inspections": _lazy("执法检查(次)"), "draw_inspections": _lazy("其中双随机抽查(家次)"),
+    "enterprises": _lazy("检查企业(家)"), "draws": _lazy("双随机抽取(次)"),
+    "positive_list": _lazy("正面清单企业(家)"), "cases_filed": _lazy("立案(起)"),
+    "decisions": _lazy("处罚决定(件)"), "fines_yuan": _lazy("罚款金额(元)"), "not_punished": _lazy("不予处罚(件)"),
+    "reduced": _lazy("减轻处罚(件)"), "spared_yuan": _lazy("免除或减轻的罚款(元)"),
+    "daily_penalties": _lazy("按日连续处罚(件)"), "daily_fines_yuan": _lazy("按日连续处罚罚款(元)"),
+    "corrections": _lazy("责令改正(件)"), "seizures": _lazy("查封扣押(件)"),
+    "production_orders": _lazy("限产停产(件)"), "transfers": _lazy("移送公安(件)"),
+    "transfers_detention": _lazy("其中行政拘留(件)"), "transfers_crime": _lazy("其中涉嫌犯罪(件)"),
+    "ratings": _lazy("信用评价企业(家)"), "ratings_yellow": _lazy("黄牌警示(家)"), "ratings_red": _lazy("红牌(家)"),
+    "repairs": _lazy("信用修复(件)"),
 }
+BREAKDOWN_LABELS = {"inspections": _lazy("执法检查(次)"), "cases_filed": _lazy("立案(起)"),
+                    "decisions": _lazy("处罚决定(件)"), "fines_wan": _lazy("罚款(万元)"),
+                    "previous_fines_wan": _lazy("上年罚款(万元)"), "yoy_fines": _lazy("罚款同比(%)"),
+                    "not_punished": _lazy("不予处罚(件)"), "spared_wan": _lazy("免除或减轻(万元)")}
 
 
 def stats_params(request, user):
@@ -339,24 +366,78 @@ def statistics(request):
                       status=400)
     data = stats.statistics(request.user, jur, year)
     for r in data["rows"]:
-        r["label"] = _(LABELS[r["key"]])
+        r["label"] = str(LABELS[r["key"]])
+    tables = [(_("按行业"), _("行业"), stats.breakdown(request.user, jur, year, "industry")),
+              (_("按部门"), _("部门"), stats.breakdown(request.user, jur, year, "department"))]
     if request.GET.get("export") == "xlsx":
         from envbureau.core.excel import xlsx_response
 
         rows = [[r["label"], r["value"], r["previous"], "" if r["yoy"] is None else r["yoy"]] for r in data["rows"]]
         rows.append([_("罚款金额(万元)"), data["fines_wan"], data["previous_fines_wan"], ""])
-        rows.append([data["sentence"], "", "", ""])
-        return xlsx_response(f"执法统计-{jur.code}-{year}.xlsx",
-                             [(_("执法统计"), [_("指标"), str(year), _("上年"), _("同比(%)")], rows)])
-    return render(request, "enforcement/statistics.html", {"title": _("执法统计"), "s": data, "year": year,
-                                                           "jurisdiction": jur})
+        rows += [[sen["text"], "", "", ""] for sen in data["sentences"]]
+        sheets = [(_("执法统计"), [_("指标"), str(year), _("上年"), _("同比(%)")], rows)]
+        for title, group, table in tables:
+            head = [group, *[str(v) for v in BREAKDOWN_LABELS.values()]]
+            sheets.append((title, head, [[t["label"], *["" if t[k] is None else t[k] for k in BREAKDOWN_LABELS]]
+                                         for t in table]))
+        sheets.append((_("报告句子"), [_("句子")], [[s["text"]] for s in data["sentences"]]))
+        return xlsx_response(f"执法统计-{jur.code}-{year}.xlsx", sheets)
+    return render(request, "enforcement/statistics.html", {
+        "title": _("执法统计"), "s": data, "year": year, "jurisdiction": jur, "tables": tables,
+        "columns": list(BREAKDOWN_LABELS.items())})
 
 
 # ---------------------------------------------------------------- credit rating
 
 def rating_extra(request, obj) -> dict:
-    return {"can_repair": obj.grade in ("yellow", "red") and not obj.repaired_on
-            and has_perm(request.user, "enforcement.rate")}
+    from django.utils import timezone
+
+    can = (obj.grade in ("yellow", "red") and not obj.repaired_on and obj.published_on is not None
+           and has_perm(request.user, "enforcement.rate") and not obj.repair_requests.filter(state="applied").exists())
+    return {"can_repair": can, "today": timezone.localdate(),
+            "repair_requests": restrict(obj.repair_requests.all(), request.user, "view")}
+
+
+def repair_extra(request, obj) -> dict:
+    actions = list(wf.allowed(request.user, obj))
+    return {"actions": actions}
+
+
+@login_required
+@require_POST
+def repair_apply(request, pk):
+    from . import credit
+
+    r = get_scoped_object(CreditRating, request.user, "view", pk=pk)
+    p = request.POST
+    try:
+        req = credit.apply_repair(request.user, r, applicant=p.get("applicant", ""),
+                                  corrective_actions=p.get("corrective_actions", ""), materials=p.get("materials", ""),
+                                  applied_on=p.get("applied_on") or None)
+        messages.success(request, _("已登记信用修复申请"))
+        return redirect("enforcement:repairs-detail", pk=req.pk)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("enforcement:ratings-detail", pk=pk)
+
+
+repair_apply.scoped_model = CreditRating
+
+
+@login_required
+@require_POST
+def repair_action(request, pk, verb):
+    req = get_scoped_object(CreditRepair, request.user, "view", pk=pk)
+    t = wf.workflow_for(req).transition_map.get(verb)
+    if t is None:
+        raise PermissionDenied
+    data = {"decided_on": request.POST["decided_on"]} if request.POST.get("decided_on") else {}
+    try:
+        wf.apply(request.user, req, verb, note=request.POST.get("note", ""), **data)
+        messages.success(request, _("已办理:%(a)s") % {"a": t.label})
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("enforcement:repairs-detail", pk=pk)
 
 
 @login_required
@@ -518,3 +599,59 @@ def measure_action(request, pk, verb):
 
 
 measure_action.scoped_model = Measure
+
+
+repair_action.scoped_model = CreditRepair
+
+
+# ---------------------------------------------------------------- inspection photos and signatures
+
+@login_required
+@require_POST
+def inspection_photo(request, pk):
+    from . import evidence
+
+    insp = get_scoped_object(Inspection, request.user, "view", pk=pk)
+    f = request.FILES.get("file")
+    try:
+        if f is None:
+            raise ValidationError({"file": _("请选择照片")})
+        evidence.add_photo(request.user, insp, f, caption=request.POST.get("caption", ""))
+        messages.success(request, _("已上传现场照片"))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("enforcement:inspections-detail", pk=pk)
+
+
+inspection_photo.scoped_model = Inspection
+
+
+@login_required
+@require_POST
+def inspection_sign(request, pk):
+    from . import evidence
+
+    insp = get_scoped_object(Inspection, request.user, "view", pk=pk)
+    p = request.POST
+    try:
+        evidence.add_signature(request.user, insp, role=p.get("role", ""), image=p.get("image", ""),
+                               signer=p.get("signer", ""), inspector=p.get("inspector") or None)
+        messages.success(request, _("已保存签名"))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("enforcement:inspections-detail", pk=pk)
+
+
+inspection_sign.scoped_model = Inspection
+
+
+@login_required
+def evidence_file(request, pk):
+    from django.http import FileResponse
+
+    ev = get_scoped_object(InspectionEvidence.objects.select_related("inspection"), request.user, "view", pk=pk)
+    return FileResponse(ev.file.open("rb"), filename=ev.name,
+                        content_type="image/jpeg" if ev.name.endswith(".jpg") else "image/png")
+
+
+evidence_file.scoped_model = InspectionEvidence

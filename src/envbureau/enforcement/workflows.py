@@ -35,6 +35,7 @@ INSPECTION = wf.register(wf.Workflow(
         T("cancel", (InspectionState.PLANNED,), InspectionState.CANCELLED, "enforcement.inspect", _("取消检查"),
           note_required=True, button="outline-danger"),
     ],
+    verb_labels={"photo": _("上传现场照片"), "sign": _("签名")},
     title=lambda i: f"{i.code} {i.enterprise_name}",
     url=lambda i: reverse("enforcement:inspections-detail", args=[i.pk]),
     due=lambda i: i.planned_on,
@@ -133,4 +134,29 @@ MEASURE = wf.register(wf.Workflow(
     title=lambda x: f"{x.code} {x.get_kind_display()} {x.party}",
     url=lambda x: reverse("enforcement:measures-detail", args=[x.pk]),
     due=m.workflow_due,
+))
+
+
+# ---- credit repair: application → decision ---------------------------------------------------------
+from . import credit as cr  # noqa: E402
+from .choices import REPAIR_COLOURS, RepairState  # noqa: E402
+
+R = RepairState
+CREDIT_REPAIR = wf.register(wf.Workflow(
+    "enforcement.creditrepair", module="enforcement", name=_("信用修复申请"),
+    states=[
+        wf.State(R.APPLIED, R.APPLIED.label, REPAIR_COLOURS["applied"],
+                 task=wf.TaskSpec(_("审核信用修复申请"), "enforcement.rate")),
+        wf.State(R.APPROVED, R.APPROVED.label, REPAIR_COLOURS["approved"], terminal=True),
+        wf.State(R.REFUSED, R.REFUSED.label, REPAIR_COLOURS["refused"], terminal=True),
+    ],
+    transitions=[
+        T("approve", (R.APPLIED,), R.APPROVED, "enforcement.rate", _("准予修复"), params=("decided_on",),
+          note_required=True, handler=cr.h_approve, button="success"),
+        T("refuse", (R.APPLIED,), R.REFUSED, "enforcement.rate", _("不予修复"), params=("decided_on",),
+          note_required=True, handler=cr.h_refuse, button="outline-danger"),
+    ],
+    verb_labels={"open": _("提交申请")},
+    title=lambda x: f"{x.enterprise_name} {x.rating.year} {_('信用修复申请')}",
+    url=lambda x: reverse("enforcement:repairs-detail", args=[x.pk]),
 ))

@@ -39,7 +39,7 @@ TEMPLATES = {
     "inspection_record.docx": ("现场检查（勘察）笔录", [
         ("检查编号", "code"), ("被检查单位", "enterprise"), ("属地", "jurisdiction"), ("检查方式", "method"),
         ("检查来源", "source"), ("检查日期", "inspected_on"), ("执法人员", "team"), ("在场当事人", "party_present"),
-        ("检查情况", "checklist"), ("检查发现", "findings"), ("检查结果", "result")],
+        ("检查情况", "checklist"), ("检查发现", "findings"), ("检查结果", "result"), ("签名", "signatures")],
         "执法人员已出示执法证件。当事人核对无误后签名：____________　执法人员签名：____________"),
     "case_filing.docx": ("立案审批表", [
         ("案件编号", "code"), ("当事人", "party"), ("统一社会信用代码", "credit_code"), ("案由", "cause"),
@@ -82,6 +82,14 @@ TEMPLATES = {
         ("计算过程", "calculation"), ("罚款金额（元）", "fine"), ("履行方式和期限", "payment"),
         ("救济途径和期限", "remedies")],
         "逾期不缴纳罚款的，每日按罚款数额的3%加处罚款，加处罚款的数额不超过罚款数额。"),
+    "credit_repair_application.docx": ("企业环境信用修复申请书", [
+        ("申请单位", "enterprise"), ("统一社会信用代码", "credit_code"), ("评价", "rating"), ("评价等级", "grade"),
+        ("公布日期", "published_on"), ("申请日期", "applied_on"), ("整改措施及成效", "corrective_actions"),
+        ("提交的修复材料", "materials"), ("申请单位经办人", "applicant")],
+        "本单位承诺所提交材料真实、完整。　　申请单位（盖章）：____________"),
+    "credit_repair_decision.docx": ("企业环境信用修复决定书", [
+        ("申请单位", "enterprise"), ("评价", "rating"), ("申请日期", "applied_on"), ("决定", "decision"),
+        ("理由", "reason"), ("决定日期", "decided_on"), ("公示", "publicity")]),
 }
 
 if __name__ == "__main__":

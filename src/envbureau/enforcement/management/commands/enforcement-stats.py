@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "执法统计:检查、立案、处罚决定、罚款、不予处罚、移送,含同比与报告句子"
+    help = "执法统计:检查、立案、处罚决定、罚款、不予处罚及免除金额、按日连续处罚、移送、信用评价,按行业和部门,含同比与报告句子"
 
     def add_arguments(self, parser):
         parser.add_argument("--jurisdiction", required=True)
@@ -23,6 +23,9 @@ class Command(BaseCommand):
         data = stats.statistics(None, jur, o["year"])
         if o["json"]:
             out = {k: v for k, v in data.items() if k != "rows"}
+            out["by_industry"] = stats.breakdown(None, jur, o["year"], "industry")
+            out["by_department"] = stats.breakdown(None, jur, o["year"], "department")
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=1, default=str))
         else:
-            self.stdout.write(data["sentence"])
+            for s in data["sentences"]:
+                self.stdout.write(s["text"])

@@ -1,0 +1,176 @@
+"""Photos and signatures of an inspection (现场照片, 执法人员/当事人签名): bounded uploads, decoded by Pillow and
+re-encoded without any metadata (EXIF with GPS position, camera, time; PNG text chunks), the orientation
+applied first so the picture stays upright. Each is a line on the inspection's timeline with its hash.
+
+Limits (config): photo_max_bytes, photo_max_pixels (also guards against decompression bombs),
+photos_per_inspection, signature_max_bytes. Pillow is the well-kept image library here; we never parse
+image bytes ourselves."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import warnings
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from envbureau.core import workflow as wf
+
+from . import config
+from .choices import EvidenceKind
+from .models import Inspection, InspectionEvidence, Inspector
+
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}  # MPO: multi-picture JPEGs some phones write
+OPEN_STATES = ("planned", "recorded")
+
+
+def _read_bounded(f, limit: int, field: str) -> bytes:
+    """The upload's bytes, refused as soon as it passes `limit` (never read whole into memory beyond it)."""
+    if hasattr(f, "seek"):
+        f.seek(0)
+    chunks, size = [], 0
+    for chunk in (f.chunks() if hasattr(f, "chunks") else [f.read()]):
+        size += len(chunk)
+        if size > limit:
+            raise ValidationError({field: _("文件超过 %(n)s MB 上限") % {"n": round(limit / 1024 / 1024, 1)}})
+        chunks.append(chunk)
+    if size == 0:
+        raise ValidationError({field: _("文件为空")})
+    return b"".join(chunks)
+
+
+def clean_image(data: bytes, *, formats: set[str], out_format: str, field: str) -> tuple[bytes, int, int]:
+    """Decode and re-encode: (bytes without metadata, width, height); ValidationError naming `field`."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    max_pixels = int(config.get("photo_max_pixels"))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+            if im.format not in formats:
+                raise ValidationError({field: _("不支持的图片格式 %(f)s(可用:%(ok)s)") % {
+                    "f": im.format or "?", "ok": "、".join(sorted(formats - {"MPO"}))}})
+            w, h = im.size
+            if w * h > max_pixels:
+                raise ValidationError({field: _("图片 %(w)s×%(h)s 像素,超过上限 %(m)s 像素") % {
+                    "w": w, "h": h, "m": f"{max_pixels:,}"}})
+            im.load()
+            im = ImageOps.exif_transpose(im)  # apply the camera's orientation before the tag goes
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
+            SyntaxError, ValueError):
+        raise ValidationError({field: _("不是可识别的图片文件")}) from None
+    im.info = {}
+    if out_format == "JPEG":
+        im = im.convert("RGB")
+        kwargs = {"quality": 90, "optimize": True}
+    else:
+        if im.mode not in ("RGBA", "LA", "L", "RGB", "P"):
+            im = im.convert("RGBA")
+        kwargs = {"optimize": True}
+    out = io.BytesIO()
+    im.save(out, out_format, **kwargs)  # no exif=, no pnginfo=: nothing but the pixels is written
+    return out.getvalue(), im.size[0], im.size[1]
+
+
+def _check(user, insp: Inspection) -> Inspection:
+    if user is not None and not wf.allowed_in_scope(user, insp, "enforcement.inspect"):
+        raise PermissionDenied(_("您没有“执法检查”权限"))
+    if insp.state not in OPEN_STATES:
+        raise ValidationError({"state": _("检查%(s)s,不能再上传照片或签名") % {"s": insp.get_state_display()}})
+    return insp
+
+
+def _store(user, insp, kind, data, name, width, height, verb, note, **fields) -> InspectionEvidence:
+    ev = InspectionEvidence(inspection=insp, kind=kind, name=name[:200], size=len(data),
+                            sha256=hashlib.sha256(data).hexdigest(), width=width, height=height,
+                            uploaded_by=user if getattr(user, "pk", None) else None, **fields)
+    ev.file.save(name, ContentFile(data), save=False)
+    try:
+        ev.save()
+        wf.record_event(insp, user, verb, note=note, data={"evidence_id": ev.pk}, attachments=[{
+            "id": ev.pk, "name": ev.name, "size": ev.size, "sha256": ev.sha256,
+            "url": reverse("enforcement:evidence", args=[ev.pk])}])
+    except Exception:
+        ev.file.delete(save=False)  # nothing half-written: no file without its record
+        raise
+    return ev
+
+
+@transaction.atomic
+def add_photo(user, insp: Inspection, upload, caption: str = "") -> InspectionEvidence:
+    insp = _check(user, Inspection.objects.select_for_update().get(pk=insp.pk))
+    if insp.evidence.filter(kind=EvidenceKind.PHOTO).count() >= config.get("photos_per_inspection"):
+        raise ValidationError({"file": _("每次检查最多 %(n)s 张照片") % {"n": config.get("photos_per_inspection")}})
+    data = _read_bounded(upload, int(config.get("photo_max_bytes")), "file")
+    clean, w, h = clean_image(data, formats=PHOTO_FORMATS, out_format="JPEG", field="file")
+    n = insp.evidence.filter(kind=EvidenceKind.PHOTO).count() + 1
+    name = f"{insp.code}-照片{n}.jpg"
+    return _store(user, insp, EvidenceKind.PHOTO, clean, name, w, h, "photo",
+                  caption.strip() or name, caption=caption.strip()[:200])
+
+
+def decode_data_url(value: str) -> bytes:
+    """The PNG bytes of a canvas's `data:image/png;base64,…` (or of plain base64)."""
+    value = (value or "").strip()
+    if value.startswith("data:"):
+        head, _sep, value = value.partition(",")
+        if head.lower() != "data:image/png;base64":
+            raise ValidationError({"image": _("签名应为 PNG 图片(data:image/png;base64,…)")})
+    limit = int(config.get("signature_max_bytes"))
+    if not value or len(value) > limit * 4 // 3 + 4:
+        raise ValidationError({"image": _("签名为空或超过 %(n)s KB") % {"n": limit // 1024}})
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError({"image": _("签名数据不是有效的 base64")}) from None
+
+
+@transaction.atomic
+def add_signature(user, insp: Inspection, *, role: str, image, signer: str = "", inspector=None) -> InspectionEvidence:
+    """A signature drawn on the phone: role "inspector" (a member of the team) or "party" (the party present)."""
+    insp = _check(user, Inspection.objects.select_for_update().get(pk=insp.pk))
+    if role == "inspector":
+        kind = EvidenceKind.SIGN_INSPECTOR
+        member = None
+        if inspector not in (None, ""):
+            member = insp.team.filter(pk=getattr(inspector, "pk", inspector)).first() \
+                if str(getattr(inspector, "pk", inspector)).isdigit() else None
+        elif user is not None:
+            member = insp.team.filter(user=user).first()
+        if member is None:
+            raise ValidationError({"inspector": _("签名的执法人员须是本次检查的执法人员")})
+        signer = member.name
+    elif role == "party":
+        kind, member = EvidenceKind.SIGN_PARTY, None
+        signer = (signer or insp.party_present or "").strip()
+        if not signer:
+            raise ValidationError({"signer": _("请填写签名的当事人姓名")})
+    else:
+        raise ValidationError({"role": _("签名人应为执法人员或当事人")})
+    raw = image if isinstance(image, bytes) else (
+        _read_bounded(image, int(config.get("signature_max_bytes")), "image") if hasattr(image, "read")
+        else decode_data_url(str(image)))
+    if len(raw) > int(config.get("signature_max_bytes")):
+        raise ValidationError({"image": _("签名超过 %(n)s KB") % {"n": int(config.get("signature_max_bytes")) // 1024}})
+    clean, w, h = clean_image(raw, formats={"PNG"}, out_format="PNG", field="image")
+    name = f"{insp.code}-{EvidenceKind(kind).label}-{signer}.png"
+    verb = "sign"
+    return _store(user, insp, kind, clean, name, w, h, verb,
+                  _("%(k)s:%(s)s") % {"k": EvidenceKind(kind).label, "s": signer}, signer=signer[:100],
+                  inspector=member if isinstance(member, Inspector) else None)
+
+
+def signatures_text(insp: Inspection) -> str:
+    """For the 笔录: who signed and when (the images are on the timeline)."""
+    from envbureau.core.timefmt import local_datetime
+
+    rows = insp.evidence.exclude(kind=EvidenceKind.PHOTO).order_by("uploaded_at", "id")
+    return "\n".join(f"{e.get_kind_display()}:{e.signer}({local_datetime(e.uploaded_at)},SHA-256 {e.sha256[:12]}…)"
+                     for e in rows)
