@@ -181,7 +181,7 @@ class MeasureFilter(ScopedFilterSet):
 
 
 class PoolFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
     positive_on = df.DateFilter(label=_("某日在正面清单"), method="f_positive")
     supervision_class = df.ChoiceFilter(label=_("监管类别"), choices=SupervisionClass.choices)
     credit_grade = df.ChoiceFilter(label=_("信用等级"), choices=Grade.choices)
@@ -203,7 +203,7 @@ def positive_on(qs, day):
 
 
 class RatingFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
     published_year = df.NumberFilter(label=_("公布年度"), method="f_published", min_value=YEARS[0],
                                      max_value=YEARS[1])
     repaired_year = df.NumberFilter(label=_("修复年度"), method="f_repaired", min_value=YEARS[0], max_value=YEARS[1])
