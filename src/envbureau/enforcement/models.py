@@ -497,7 +497,7 @@ class Measure(ScopedModel):
         return f"{self.code} {self.get_kind_display()} {self.party}"
 
 
-class CreditRepair(models.Model):
+class CreditRepair(ScopedModel):
     """信用修复: an application to raise a published 警示/不良 rating one step and the bureau's decision
     (regulations.md §6.2), each with its document."""
 
@@ -518,7 +518,6 @@ class CreditRepair(models.Model):
     grade_after = models.CharField(_("修复后等级"), max_length=10, choices=Grade.choices, blank=True)
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       references={"enterprise_id": "sources.Enterprise"})
 
@@ -537,7 +536,7 @@ def evidence_path(instance, filename):
     return f"enforcement/{timezone.localdate():%Y/%m}/{instance.inspection_id}/{filename}"
 
 
-class InspectionEvidence(models.Model):
+class InspectionEvidence(ScopedModel):
     """A photo taken at an inspection or a signature drawn on the phone (inspector or party), stored
     re-encoded without metadata; the hash makes later tampering visible; listed on the timeline."""
 
@@ -558,7 +557,6 @@ class InspectionEvidence(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="enforcement", jurisdiction="inspection__jurisdiction",
                       enterprise="inspection__enterprise_visible_id")
 
