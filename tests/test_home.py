@@ -56,6 +56,12 @@ def test_leader_sees_what_is_overdue_in_their_area(world, db):  # noqa: F811
     assert "今日到期的东城任务" not in leader  # due today is not yet overdue
     officer = set(overdue_in_scope(User.objects.get(username="dongcheng")).values_list("title", flat=True))
     assert "昨日到期的东城任务" in officer and "昨日到期的西城任务" not in officer
+    # a street officer: the street's own steps, not the district's (prefix at the grant's depth)
+    _task("昨日到期的东华门任务", today - dt.timedelta(days=1), Jurisdiction.objects.get(code="110101001000").path)
+    street = set(overdue_in_scope(User.objects.get(username="donghuamen")).values_list("title", flat=True))
+    assert "昨日到期的东华门任务" in street and not {"昨日到期的东城任务", "昨日到期的西城任务"} & street
+    assert "昨日到期的东华门任务" in set(overdue_in_scope(User.objects.get(username="dongcheng"))
+                                   .values_list("title", flat=True))
     n = overdue_in_scope(User.objects.get(username="leader")).count()
     page = _client("leader").get("/").content.decode()
     assert f"逾期事项 {n} 件" in page

@@ -110,16 +110,19 @@ def overdue_in_scope(user):
     from .workflow import REGISTRY
 
     q = Q(pk__in=[])
-    for module in {w.module for w in REGISTRY.values()}:
-        for g in grants_for(user):
-            if not g.allows(f"{module}.view") or g.kind == "enterprise" and g.enterprise_id is None:
-                continue
-            if g.enterprise_id is not None:
-                q |= Q(module=module, enterprise_id=g.enterprise_id)
-            elif g.jurisdiction_path is None:
-                q |= Q(module=module)
-            else:
-                q |= Q(module=module, jurisdiction_path__startswith=g.jurisdiction_path)
+    modules = sorted({w.module for w in REGISTRY.values()})
+    for g in grants_for(user):
+        mods = [m for m in modules if g.allows(f"{m}.view")]
+        if not mods or g.kind == "enterprise" and g.enterprise_id is None:
+            continue
+        if g.enterprise_id is not None:
+            q |= Q(module__in=mods, enterprise_id=g.enterprise_id)
+        elif g.jurisdiction_path is None:
+            q |= Q(module__in=mods)
+        else:
+            # the stored prefix at the grant's depth (as the tasks query): an indexed equality, not a LIKE
+            depth = min(max(g.jurisdiction_path.count("/") - 1, 1), 4)
+            q |= Q(module__in=mods, **{f"path_{depth}": g.jurisdiction_path})
     return (Task.objects.filter(q, is_open=True, lead=True, due_date__lt=timezone.localdate())
             .order_by("due_date", "id"))
 
