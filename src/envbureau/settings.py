@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "envbureau.reports",
     "envbureau.projects",
     "envbureau.waste",
+    "envbureau.soil",
 ]
 
 MIDDLEWARE = [
@@ -271,6 +272,7 @@ ENVBUREAU = {
         ("projects_monthly", 86400),  # projects: open last month's progress-report tasks of projects under way
         ("waste_scan", 3600),         # hazardous waste: storage, capacity, licence expiry, declarations owed
         ("enforcement_autopublish", 86400),  # inspection results and final penalty decisions published on time
+        ("soil_duties", 86400),       # soil: the year's duties of key supervised units
     ],
     # Days before a task's due date on which its actors are reminded (0 = on the day).
     "REMINDER_LEAD_DAYS": [int(d) for d in os.environ.get("REMINDER_LEAD_DAYS", "3,1").split(",") if d.strip()],

@@ -12,15 +12,15 @@ DEFAULT_ROLES = [
                                                "sources.close_alarm", "sources.approve_declaration"]),
     ("report_signer", "报告签发人", "staff", ["*.view", "reports.*"]),
     ("projects_manager", "攻坚项目管理员", "staff", ["*.view", "imports.run", "projects.*"]),
-    ("waste_officer", "固体废物管理人员", "staff", ["*.view", "imports.run", "waste.*"]),
+    ("waste_officer", "固体废物与土壤管理人员", "staff", ["*.view", "imports.run", "waste.*", "soil.*"]),
     ("officer", "属地人员(区县/街道)", "officer",
      ["core.view", "quality.view", "quality.handle", "sources.view", "sources.ack_alarm", "ledger.view", "ledger.change", "ledger.rectify",
       "ledger.request_close", "ledger.verify",
       "complaints.view", "complaints.change", "complaints.handle", "enforcement.view", "projects.view",
-      "projects.report", "waste.view", "waste.handle"]),
+      "projects.report", "waste.view", "waste.handle", "soil.view"]),
     ("enterprise", "企业用户", "enterprise", ["sources.view", "sources.declare", "ledger.view", "ledger.rectify",
                                            "enforcement.view", "waste.view", "waste.ship", "waste.receive",
-                                           "waste.declare"]),
+                                           "waste.declare", "soil.view", "soil.report"]),
 ]
 
 DEFAULT_DEPARTMENTS = [
@@ -32,6 +32,7 @@ DEFAULT_DEPARTMENTS = [
     ("oversight", "督察办", ["ledger"]),
     ("planning", "综合规划科(攻坚办)", ["projects"]),
     ("solid_waste", "固体废物与化学品科", ["waste"]),
+    ("soil", "土壤生态环境科", ["soil"]),
 ]
 
 

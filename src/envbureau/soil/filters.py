@@ -1,0 +1,66 @@
+import django_filters as df
+from django.utils.translation import gettext_lazy as _
+
+from .choices import FIRST_CLASS_USES, DutyKind, DutyState, PlannedUse, PlotState
+from .models import Duty, FarmlandUnit, Plot
+
+
+def _path(code):
+    from envbureau.core.models import Jurisdiction
+
+    j = Jurisdiction.objects.filter(code=str(code).strip()).first()
+    return j.path if j else None
+
+
+class PlotFilter(df.FilterSet):
+    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    state = df.MultipleChoiceFilter(label=_("状态"), choices=PlotState.choices)
+    planned_use = df.ChoiceFilter(label=_("规划用途"), choices=PlannedUse.choices)
+    first_class = df.BooleanFilter(label=_("第一类用地"), method="f_first_class")
+    surveyed = df.BooleanFilter(label=_("已完成调查"), method="f_surveyed")
+    reviewed = df.BooleanFilter(label=_("已组织评审"), method="f_reviewed")
+    developed = df.BooleanFilter(label=_("已开发利用"))
+
+    class Meta:
+        model = Plot
+        fields = []
+
+    def f_jurisdiction(self, qs, name, value):
+        if not value:
+            return qs
+        path = _path(value)
+        return qs.filter(jurisdiction__path__startswith=path) if path else qs.none()
+
+    def f_first_class(self, qs, name, value):
+        if value is None:
+            return qs
+        q = {"planned_use__in": [str(u) for u in FIRST_CLASS_USES]}
+        return qs.filter(**q) if value else qs.exclude(**q)
+
+    def f_surveyed(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.exclude(state=PlotState.SUSPECTED) if value else qs.filter(state=PlotState.SUSPECTED)
+
+    def f_reviewed(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(reviews__isnull=False).distinct() if value else qs.filter(reviews__isnull=True)
+
+
+class DutyFilter(df.FilterSet):
+    kind = df.ChoiceFilter(label=_("义务"), choices=DutyKind.choices)
+    state = df.ChoiceFilter(label=_("状态"), choices=DutyState.choices)
+    late = df.BooleanFilter(label=_("逾期完成"))
+
+    class Meta:
+        model = Duty
+        fields = []
+
+
+class FarmlandFilter(df.FilterSet):
+    year = df.NumberFilter(label=_("年度"), min_value=1900, max_value=2100)
+
+    class Meta:
+        model = FarmlandUnit
+        fields = []
