@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopeSpec
 from envbureau.standards import soil as gb
 
 from .choices import (
@@ -24,7 +24,7 @@ from .choices import (
 )
 
 
-class Plot(models.Model):
+class Plot(ScopedModel):
     """地块: one construction-land site from suspicion to removal from the list (一块一档)."""
 
     code = models.CharField(_("地块编码"), max_length=40, unique=True)
@@ -47,7 +47,6 @@ class Plot(models.Model):
     latitude = models.FloatField(_("纬度"), null=True, blank=True,
                                  validators=[MinValueValidator(-90), MaxValueValidator(90)])
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="soil", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       references={"enterprise_id": "sources.Enterprise"})
 
@@ -75,7 +74,7 @@ class Plot(models.Model):
         return not self.developed or self.state in (PlotState.CLEAN, PlotState.REMOVED)
 
 
-class Review(models.Model):
+class Review(ScopedModel):
     """评审 of one report on one plot: kind, round, outcome (环办土壤〔2019〕63号)."""
 
     plot = models.ForeignKey(Plot, verbose_name=_("地块"), on_delete=models.CASCADE, related_name="reviews")
@@ -86,7 +85,6 @@ class Review(models.Model):
     author = models.CharField(_("编制单位"), max_length=200, blank=True)
     note = models.TextField(_("专家意见"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="soil", jurisdiction="plot__jurisdiction", enterprise="plot__enterprise_id")
 
     class Meta:
@@ -98,7 +96,7 @@ class Review(models.Model):
         return f"{self.plot.code} {self.get_kind_display()} 第{self.round}轮 {self.get_outcome_display()}"
 
 
-class Sample(models.Model):
+class Sample(ScopedModel):
     """One soil result (mg/kg) at one point, judged against GB 36600 for the plot's land class when saved."""
 
     plot = models.ForeignKey(Plot, verbose_name=_("地块"), on_delete=models.CASCADE, related_name="samples")
@@ -109,7 +107,6 @@ class Sample(models.Model):
     value = models.DecimalField(_("含量(mg/kg)"), max_digits=14, decimal_places=5, validators=[MinValueValidator(0)])
     sampled_on = models.DateField(_("采样日期"))
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="soil", jurisdiction="plot__jurisdiction", enterprise="plot__enterprise_id")
 
     class Meta:
@@ -142,7 +139,7 @@ class Sample(models.Model):
         return self.verdict.exceeds_screening
 
 
-class KeyUnit(models.Model):
+class KeyUnit(ScopedModel):
     """土壤污染重点监管单位 on one year's list."""
 
     enterprise_id = models.BigIntegerField(_("企业ID"))
@@ -153,7 +150,6 @@ class KeyUnit(models.Model):
     listed_on = models.DateField(_("列入日期"))
     removed_on = models.DateField(_("移出日期"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="soil", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
 
@@ -167,7 +163,7 @@ class KeyUnit(models.Model):
         return f"{self.name}({self.list_year})"
 
 
-class Duty(models.Model):
+class Duty(ScopedModel):
     """One periodic duty of a key unit (self-monitoring report, hidden-danger check, demolition plan filing)."""
 
     unit = models.ForeignKey(KeyUnit, verbose_name=_("重点监管单位"), on_delete=models.CASCADE, related_name="duties")
@@ -179,7 +175,6 @@ class Duty(models.Model):
     late = models.BooleanField(_("逾期完成"), default=False)
     note = models.CharField(_("说明"), max_length=300, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="soil", jurisdiction="unit__jurisdiction", enterprise="unit__enterprise_id")
 
     class Meta:
@@ -192,7 +187,7 @@ class Duty(models.Model):
         return f"{self.unit.name} {self.year}年{self.get_kind_display()}"
 
 
-class FarmlandUnit(models.Model):
+class FarmlandUnit(ScopedModel):
     """A farmland unit polluted to some level, with whether its measures are in place (B/C/D/E of the
     受污染耕地安全利用率 method)."""
 
@@ -206,7 +201,6 @@ class FarmlandUnit(models.Model):
     produce_ok = models.BooleanField(_("农产品达标"), default=False)
     year = models.PositiveSmallIntegerField(_("年度"))
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="soil", jurisdiction="jurisdiction")
 
     class Meta:

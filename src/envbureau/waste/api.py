@@ -25,15 +25,20 @@ from . import services, stats
 from .filters import AlertFilter, DeclarationFilter, ManifestFilter, ProducerFilter
 from .models import (
     Alert,
+    CollectionPlatform,
     CrossProvinceApproval,
     Declaration,
+    IndustrialWaste,
     Licence,
     ManagementPlan,
     Manifest,
+    NormCheck,
+    NormRound,
     Operator,
     Producer,
     Stock,
     Transporter,
+    ZeroWasteCell,
 )
 
 
@@ -53,6 +58,12 @@ TransporterSerializer = _serializer(Transporter, ["name", "credit_code", "permit
 ApprovalSerializer = _serializer(CrossProvinceApproval, ["number", "producer", "receiver", "waste_code", "tonnes",
                                                          "approved_on", "valid_until"])
 StockSerializer = _serializer(Stock, ["producer", "waste_code", "tonnes", "stored_on", "cleared_on"])
+NormRoundSerializer = _serializer(NormRound, ["name", "year", "jurisdiction", "pass_mark"])
+NormCheckSerializer = _serializer(NormCheck, ["round", "producer", "checked_on", "score", "findings"])
+PlatformSerializer = _serializer(CollectionPlatform, ["name", "operator", "jurisdiction", "started_on", "members"])
+IndustrialSerializer = _serializer(IndustrialWaste, ["enterprise_id", "name", "jurisdiction", "year", "kind",
+                                                     "generated", "utilised", "disposed", "stored"])
+CellSerializer = _serializer(ZeroWasteCell, ["name", "kind", "status", "jurisdiction", "accepted_on"])
 
 
 class WasteManifestSerializer(serializers.ModelSerializer):
@@ -153,6 +164,31 @@ class StockViewSet(ScopedModelViewSet):
     serializer_class = StockSerializer
 
 
+class NormRoundViewSet(ScopedModelViewSet):
+    queryset = NormRound.objects.all()
+    serializer_class = NormRoundSerializer
+
+
+class NormCheckViewSet(ScopedModelViewSet):
+    queryset = NormCheck.objects.select_related("round", "producer")
+    serializer_class = NormCheckSerializer
+
+
+class PlatformViewSet(ScopedModelViewSet):
+    queryset = CollectionPlatform.objects.prefetch_related("members")
+    serializer_class = PlatformSerializer
+
+
+class IndustrialViewSet(ScopedModelViewSet):
+    queryset = IndustrialWaste.objects.all()
+    serializer_class = IndustrialSerializer
+
+
+class CellViewSet(ScopedModelViewSet):
+    queryset = ZeroWasteCell.objects.all()
+    serializer_class = CellSerializer
+
+
 class ManifestViewSet(ScopedReadOnlyViewSet):
     """Manifests an enterprise sent or that are addressed to it; bureau users by jurisdiction.
     POST creates one as the producer (its number is issued); the steps are the workflow's verbs."""
@@ -235,3 +271,30 @@ class ReconciliationView(APIView):
                          "sent_tonnes": str(r["sent"]), "carried_tonnes": str(r["carried"]),
                          "received_tonnes": str(r["received"]),
                          "mismatches": WasteManifestSerializer(r["mismatches"], many=True).data})
+
+
+class WasteStatisticsSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    rounds = serializers.ListField(child=serializers.JSONField(), help_text="每轮评估:评估单位、合格、合格率、列表地址")
+    small = serializers.IntegerField(help_text="小微产废单位数")
+    joined = serializers.IntegerField(help_text="其中纳入收集平台的")
+    industrial = serializers.JSONField(help_text="一般工业固体废物:g 产生、u 综合利用、d 处置、s 贮存(吨)")
+    utilisation = serializers.CharField()
+    cells = serializers.IntegerField(help_text="已验收命名的无废城市细胞")
+
+
+class StatisticsView(APIView):
+    """GET /api/v1/waste/statistics/?year=Y: 规范化管理评估合格率, platforms, industrial solid waste, cells."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=WasteStatisticsSerializer)
+    def get(self, request):
+        if not has_perm(request.user, "waste.view"):
+            raise DRFPermissionDenied()
+        s = stats.statistics(request.user, request.query_params)
+        return Response({"year": s["year"],
+                         "rounds": [{k: str(v) if k == "pass_mark" else v for k, v in r.items()} for r in s["rounds"]],
+                         "small": s["small"], "joined": s["joined"],
+                         "industrial": {k: str(v) for k, v in s["industrial"].items()}, "utilisation": s["utilisation"],
+                         "cells": s["cells"]})

@@ -60,3 +60,31 @@ PERMISSION_ACTIONS = [
     ("declare", _("危废申报")),
     ("handle", _("危废预警处理")),
 ]
+
+
+class IndustrialWasteKind(models.TextChoices):
+    FLY_ASH = "fly_ash", _("粉煤灰")
+    SLAG = "slag", _("炉渣")
+    SMELTING = "smelting", _("冶炼废渣")
+    TAILINGS = "tailings", _("尾矿")
+    GYPSUM = "gypsum", _("脱硫石膏")
+    OTHER = "other", _("其他一般工业固体废物")
+
+
+class CellKind(models.TextChoices):
+    OFFICE = "office", _("机关")
+    SCHOOL = "school", _("学校")
+    COMMUNITY = "community", _("社区")
+    ENTERPRISE = "enterprise", _("企业")
+    PARK = "park", _("园区")
+    HOSPITAL = "hospital", _("医院")
+    SCENIC = "scenic", _("景区")
+    MALL = "mall", _("商场超市")
+    HOTEL = "hotel", _("饭店宾馆")
+    OTHER = "other", _("其他")
+
+
+class CellStatus(models.TextChoices):
+    BUILDING = "building", _("建设中")
+    ACCEPTED = "accepted", _("已验收命名")
+    REVOKED = "revoked", _("已撤销")

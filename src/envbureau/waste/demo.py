@@ -103,6 +103,7 @@ def load_waste(log):
         log("   waste demo manifests already present")
     else:
         _manifests(producers, local, hebei, approval, carrier, today, 30 if is_light() else 365, log)
+    _registries(producers, local, today)
     found = services.scan(today)
     log(f"   waste scan: {found}")
 
@@ -148,3 +149,32 @@ def _manifests(producers, local, hebei, approval, carrier, today, days, log):
             confirmed = min(arrived + dt.timedelta(days=lag), today)
             wf.apply(None, m, "confirm", confirmed_on=str(confirmed), method="R9" if code == "900-249-08" else "D10")
     log(f"   {made} manifests over {days} days (synthetic); due check {rules.confirm_due(today)}")
+
+
+def _registries(producers, local, today):
+    """A 规范化管理评估 round, a collection platform with the small producer, industrial solid waste, cells."""
+    from envbureau.core.models import Jurisdiction
+
+    from .models import CollectionPlatform, IndustrialWaste, NormCheck, NormRound, ZeroWasteCell
+
+    city = Jurisdiction.objects.get(code="110000")
+    r, _c = NormRound.objects.get_or_create(name=f"{today.year}年危险废物规范化环境管理评估(模拟)", year=today.year,
+                                            defaults={"jurisdiction": city})
+    for p, score in zip(producers, ("92.5", "86", "58")):
+        NormCheck.objects.get_or_create(round=r, producer=p, defaults={"checked_on": today - dt.timedelta(days=60),
+                                                                       "score": Decimal(score)})
+    platform, _c = CollectionPlatform.objects.get_or_create(name="海淀区小微产废单位收集平台(模拟)", defaults=dict(
+        operator=local, jurisdiction=producers[2].jurisdiction, started_on=today - dt.timedelta(days=500)))
+    platform.members.add(producers[2])
+    for p, kind, g, u in ((producers[0], "fly_ash", "12000", "11500"), (producers[0], "slag", "3000", "2900"),
+                          (producers[1], "other", "800", "500")):
+        IndustrialWaste.objects.get_or_create(enterprise_id=p.enterprise_id, year=today.year, kind=kind, defaults=dict(
+            name=p.name, jurisdiction=p.jurisdiction, generated=Decimal(g), utilised=Decimal(u),
+            disposed=Decimal(g) - Decimal(u)))
+    for name, kind, district, accepted in (("东城区示范无废学校(模拟)", "school", "110101", True),
+                                           ("朝阳区示范无废社区(模拟)", "community", "110105", True),
+                                           ("海淀区示范无废机关(模拟)", "office", "110108", True),
+                                           ("顺义区示范无废工厂(模拟)", "enterprise", "110113", False)):
+        ZeroWasteCell.objects.get_or_create(name=name, defaults=dict(
+            kind=kind, jurisdiction=Jurisdiction.objects.get(code=district),
+            status="accepted" if accepted else "building", accepted_on=today - dt.timedelta(days=90) if accepted else None))

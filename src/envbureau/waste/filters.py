@@ -8,12 +8,15 @@ from envbureau.core.params import YEARS
 from .choices import (
     AlertKind,
     AlertState,
+    CellKind,
+    CellStatus,
     DeclarationPeriod,
     DeclarationState,
+    IndustrialWasteKind,
     ManifestState,
     ProducerCategory,
 )
-from .models import Alert, Declaration, Manifest, Producer
+from .models import Alert, Declaration, IndustrialWaste, Manifest, NormCheck, Producer, ZeroWasteCell
 
 
 def _path(code):
@@ -62,9 +65,50 @@ class ManifestFilter(_Jurisdiction):
 class ProducerFilter(_Jurisdiction):
     category = df.ChoiceFilter(label=_("管理类别"), choices=ProducerCategory.choices)
     small_quantity = df.BooleanFilter(label=_("小微产废单位"))
+    on_platform = df.BooleanFilter(label=_("已纳入小微收集平台"), method="f_on_platform")
 
     class Meta:
         model = Producer
+        fields = []
+
+    def f_on_platform(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(platforms__isnull=False).distinct() if value else qs.filter(platforms__isnull=True)
+
+
+class NormCheckFilter(df.FilterSet):
+    round = df.NumberFilter(label=_("评估ID"), field_name="round_id")
+    year = df.NumberFilter(label=_("年度"), field_name="round__year", min_value=YEARS[0], max_value=YEARS[1])
+    passed = df.BooleanFilter(label=_("合格"), method="f_passed")
+
+    class Meta:
+        model = NormCheck
+        fields = []
+
+    def f_passed(self, qs, name, value):
+        from django.db.models import F
+
+        if value is None:
+            return qs
+        return qs.filter(score__gte=F("round__pass_mark")) if value else qs.filter(score__lt=F("round__pass_mark"))
+
+
+class IndustrialWasteFilter(_Jurisdiction):
+    year = df.NumberFilter(label=_("年度"), min_value=YEARS[0], max_value=YEARS[1])
+    kind = df.ChoiceFilter(label=_("种类"), choices=IndustrialWasteKind.choices)
+
+    class Meta:
+        model = IndustrialWaste
+        fields = []
+
+
+class CellFilter(_Jurisdiction):
+    kind = df.ChoiceFilter(label=_("类型"), choices=CellKind.choices)
+    status = df.ChoiceFilter(label=_("状态"), choices=CellStatus.choices)
+
+    class Meta:
+        model = ZeroWasteCell
         fields = []
 
 

@@ -1,7 +1,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CrossProvinceApproval, Licence, ManagementPlan, Operator, Producer, Stock, Transporter
+from .models import (
+    CollectionPlatform,
+    CrossProvinceApproval,
+    IndustrialWaste,
+    Licence,
+    ManagementPlan,
+    NormCheck,
+    NormRound,
+    Operator,
+    Producer,
+    Stock,
+    Transporter,
+    ZeroWasteCell,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -66,3 +79,36 @@ class ManifestForm(forms.Form):
     hazard = forms.CharField(label=_("危险特性"), max_length=30, required=False)
     sent_tonnes = forms.DecimalField(label=_("移出量(吨)"), min_value=0.001, max_digits=12, decimal_places=3)
     created_on = forms.DateField(label=_("填报日期"), widget=DATE, required=False)
+
+
+class NormRoundForm(forms.ModelForm):
+    class Meta:
+        model = NormRound
+        fields = ["name", "year", "jurisdiction", "pass_mark"]
+
+
+class NormCheckForm(forms.ModelForm):
+    class Meta:
+        model = NormCheck
+        fields = ["round", "producer", "checked_on", "score", "findings"]
+        widgets = {"checked_on": DATE}
+
+
+class PlatformForm(forms.ModelForm):
+    class Meta:
+        model = CollectionPlatform
+        fields = ["name", "operator", "jurisdiction", "started_on", "members"]
+        widgets = {"started_on": DATE}
+
+
+class IndustrialWasteForm(forms.ModelForm):
+    class Meta:
+        model = IndustrialWaste
+        fields = ["enterprise_id", "name", "jurisdiction", "year", "kind", "generated", "utilised", "disposed", "stored"]
+
+
+class CellForm(forms.ModelForm):
+    class Meta:
+        model = ZeroWasteCell
+        fields = ["name", "kind", "status", "jurisdiction", "accepted_on"]
+        widgets = {"accepted_on": DATE}

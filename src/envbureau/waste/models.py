@@ -5,7 +5,7 @@ and the alerts raised on them. Lifecycles run on core.workflow (workflows.py); l
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -16,8 +16,11 @@ from . import config, rules
 from .choices import (
     AlertKind,
     AlertState,
+    CellKind,
+    CellStatus,
     DeclarationPeriod,
     DeclarationState,
+    IndustrialWasteKind,
     LicenceKind,
     ManifestState,
     ProducerCategory,
@@ -365,3 +368,125 @@ class Alert(ScopedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.subject}"
+
+
+class NormRound(models.Model):
+    """规范化环境管理评估: one inspection round (year, area) with its pass mark (local; national default 60)."""
+
+    name = models.CharField(_("评估名称"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    pass_mark = models.DecimalField(_("合格分数线"), max_digits=5, decimal_places=1, default=60,
+                                    validators=[MinValueValidator(0)])
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="waste", jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("规范化管理评估")
+        verbose_name_plural = _("规范化管理评估")
+        ordering = ["-year", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class NormCheck(models.Model):
+    """One unit's score in a round; it passes at or above the round's pass mark."""
+
+    round = models.ForeignKey(NormRound, verbose_name=_("评估"), on_delete=models.CASCADE, related_name="checks")
+    producer = models.ForeignKey(Producer, verbose_name=_("被评估单位"), on_delete=models.PROTECT, related_name="+")
+    checked_on = models.DateField(_("评估日期"))
+    score = models.DecimalField(_("得分"), max_digits=5, decimal_places=1,
+                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    findings = models.TextField(_("主要问题"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="waste", jurisdiction="producer__jurisdiction", enterprise="producer__enterprise_id")
+
+    class Meta:
+        verbose_name = _("规范化管理评估结果")
+        verbose_name_plural = _("规范化管理评估结果")
+        ordering = ["round", "producer__name"]
+        constraints = [models.UniqueConstraint(fields=["round", "producer"], name="waste_normcheck_unique")]
+
+    def __str__(self):
+        return f"{self.round.name} {self.producer.name}"
+
+    @property
+    def passed(self) -> bool:
+        return self.score >= self.round.pass_mark
+
+
+class CollectionPlatform(models.Model):
+    """小微产废单位收集平台 (a licensed collector serving small producers); producers join it."""
+
+    name = models.CharField(_("平台名称"), max_length=200)
+    operator = models.ForeignKey(Operator, verbose_name=_("运营单位"), null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("服务区域"), on_delete=models.PROTECT,
+                                     related_name="+")
+    started_on = models.DateField(_("运行日期"), null=True, blank=True)
+    members = models.ManyToManyField(Producer, verbose_name=_("纳入平台的产废单位"), blank=True,
+                                     related_name="platforms")
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="waste", jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("小微收集平台")
+        verbose_name_plural = _("小微收集平台")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class IndustrialWaste(models.Model):
+    """一般工业固体废物: one enterprise's yearly quantities of one kind."""
+
+    enterprise_id = models.BigIntegerField(_("企业ID"))
+    name = models.CharField(_("企业名称"), max_length=200)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("种类"), max_length=10, choices=IndustrialWasteKind.choices)
+    generated = models.DecimalField(_("产生量(吨)"), max_digits=14, decimal_places=3, validators=TONNES)
+    utilised = models.DecimalField(_("综合利用量(吨)"), max_digits=14, decimal_places=3, default=0, validators=TONNES)
+    disposed = models.DecimalField(_("处置量(吨)"), max_digits=14, decimal_places=3, default=0, validators=TONNES)
+    stored = models.DecimalField(_("贮存量(吨)"), max_digits=14, decimal_places=3, default=0, validators=TONNES)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="waste", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"})
+
+    class Meta:
+        verbose_name = _("一般工业固体废物")
+        verbose_name_plural = _("一般工业固体废物")
+        ordering = ["-year", "name"]
+
+    def __str__(self):
+        return f"{self.name} {self.year} {self.get_kind_display()}"
+
+
+class ZeroWasteCell(models.Model):
+    """无废城市细胞: a school, community, enterprise… built and accepted as a zero-waste cell."""
+
+    name = models.CharField(_("细胞名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10, choices=CellKind.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=CellStatus.choices, default=CellStatus.BUILDING)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    accepted_on = models.DateField(_("验收命名日期"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="waste", jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("无废城市细胞")
+        verbose_name_plural = _("无废城市细胞")
+        ordering = ["jurisdiction__code", "name"]
+
+    def __str__(self):
+        return self.name

@@ -55,3 +55,48 @@ def reconciliation(user, query) -> dict:
     return {"year": year, "rows": rows, "sent": agg["sent"] or Decimal(0), "carried": agg["carried"] or Decimal(0),
             "received": agg["received"] or Decimal(0), "mismatches": mism[:50], "mismatches_all": mism,
             "overdue_list": overdue, "links": {k: u for k, _l, _v, u in rows}}
+
+
+def statistics(user, query) -> dict:
+    """规范化管理评估合格率, small producers on collection platforms, general industrial solid waste and
+    无废城市 cells for a year; each figure with the list it counts."""
+    from .choices import CellStatus
+    from .models import IndustrialWaste, NormCheck, NormRound, Producer, ZeroWasteCell
+
+    year = year_param(query, "year", timezone.localdate().year)
+    rounds = []
+    for r in _scoped(NormRound, user).filter(year=year):
+        checks = _scoped(NormCheck, user).filter(round=r)
+        n = checks.count()
+        ok = checks.filter(score__gte=F("round__pass_mark")).count()
+        base = reverse("waste:norm-checks-list") + "?" + urlencode({"round": r.pk})
+        rounds.append({"name": r.name, "checked": n, "passed": ok, "rate": _rate(ok, n), "pass_mark": r.pass_mark,
+                       "url": base, "passed_url": base + "&passed=true"})
+    small = _scoped(Producer, user).filter(small_quantity=True)
+    joined = small.filter(platforms__isnull=False).distinct().count()
+    iw = _scoped(IndustrialWaste, user).filter(year=year).aggregate(
+        g=Sum("generated"), u=Sum("utilised"), d=Sum("disposed"), s=Sum("stored"))
+    cells = _scoped(ZeroWasteCell, user).filter(status=CellStatus.ACCEPTED)
+    by_kind = [(k, label, cells.filter(kind=k).count()) for k, label in
+               ZeroWasteCell._meta.get_field("kind").choices]
+    plist = reverse("waste:producers-list")
+    clist = reverse("waste:cells-list")
+    return {
+        "year": year, "rounds": rounds,
+        "small": small.count(), "joined": joined, "small_url": plist + "?small_quantity=true",
+        "joined_url": plist + "?small_quantity=true&on_platform=true",
+        "industrial": {k: iw[k] or Decimal(0) for k in "guds"},
+        "utilisation": _rate(iw["u"] or 0, iw["g"] or 0),
+        "industrial_url": reverse("waste:industrial-list") + "?" + urlencode({"year": year}),
+        "cells": cells.count(), "cells_url": clist + "?status=accepted",
+        "cells_by_kind": [(label, n, clist + "?" + urlencode({"status": "accepted", "kind": k}))
+                          for k, label, n in by_kind if n],
+    }
+
+
+def _rate(num, den) -> str:
+    from decimal import ROUND_HALF_UP
+
+    if not den:
+        return "—"
+    return str((Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.1"), ROUND_HALF_UP)) + "%"

@@ -4,19 +4,45 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.generic import Crud
 
 from . import views
-from .filters import AlertFilter, DeclarationFilter, ManifestFilter, ProducerFilter
-from .forms import ApprovalForm, LicenceForm, OperatorForm, PlanForm, ProducerForm, StockForm, TransporterForm
+from .filters import (
+    AlertFilter,
+    CellFilter,
+    DeclarationFilter,
+    IndustrialWasteFilter,
+    ManifestFilter,
+    NormCheckFilter,
+    ProducerFilter,
+)
+from .forms import (
+    ApprovalForm,
+    CellForm,
+    IndustrialWasteForm,
+    LicenceForm,
+    NormCheckForm,
+    NormRoundForm,
+    OperatorForm,
+    PlanForm,
+    PlatformForm,
+    ProducerForm,
+    StockForm,
+    TransporterForm,
+)
 from .models import (
     Alert,
+    CollectionPlatform,
     CrossProvinceApproval,
     Declaration,
+    IndustrialWaste,
     Licence,
     ManagementPlan,
     Manifest,
+    NormCheck,
+    NormRound,
     Operator,
     Producer,
     Stock,
     Transporter,
+    ZeroWasteCell,
 )
 
 app_name = "waste"
@@ -80,7 +106,30 @@ alerts = Crud(Alert, url_prefix="alerts", namespace=NS, title=_("危废预警"),
               columns=[("kind", _("预警类型")), ("subject", _("对象")), ("jurisdiction", _("属地")),
                        ("raised_on", _("预警日期")), ("due", _("处理期限")), ("state", _("状态"))])
 
+norm_rounds = Crud(NormRound, form_class=NormRoundForm, url_prefix="norm-rounds", namespace=NS,
+                   title=_("规范化管理评估"), search_fields=("name",),
+                   columns=[("name", _("评估名称")), ("year", _("年度")), ("jurisdiction", _("属地")),
+                            ("pass_mark", _("合格分数线"))])
+norm_checks = Crud(NormCheck, form_class=NormCheckForm, filterset_class=NormCheckFilter, url_prefix="norm-checks",
+                   namespace=NS, title=_("规范化管理评估结果"), search_fields=("producer__name",),
+                   columns=[("round", _("评估")), ("producer", _("被评估单位")), ("checked_on", _("评估日期")),
+                            ("score", _("得分")), ("passed", _("合格"))])
+platforms = Crud(CollectionPlatform, form_class=PlatformForm, url_prefix="platforms", namespace=NS,
+                 title=_("小微收集平台"), search_fields=("name",),
+                 columns=[("name", _("平台名称")), ("operator", _("运营单位")), ("jurisdiction", _("服务区域")),
+                          ("started_on", _("运行日期")), ("members", _("纳入平台的产废单位"))])
+industrial = Crud(IndustrialWaste, form_class=IndustrialWasteForm, filterset_class=IndustrialWasteFilter,
+                  url_prefix="industrial", namespace=NS, title=_("一般工业固体废物"), search_fields=("name",),
+                  columns=[("name", _("企业名称")), ("jurisdiction", _("属地")), ("year", _("年度")), ("kind", _("种类")),
+                           ("generated", _("产生量(吨)")), ("utilised", _("综合利用量(吨)")), ("disposed", _("处置量(吨)")),
+                           ("stored", _("贮存量(吨)"))])
+cells = Crud(ZeroWasteCell, form_class=CellForm, filterset_class=CellFilter, url_prefix="cells", namespace=NS,
+             title=_("无废城市细胞"), search_fields=("name",),
+             columns=[("name", _("细胞名称")), ("kind", _("类型")), ("status", _("状态")), ("jurisdiction", _("属地")),
+                      ("accepted_on", _("验收命名日期"))])
+
 urlpatterns = [
+    path("statistics/", views.statistics, name="statistics"),
     path("", views.index, name="index"),
     path("manifests/new/", views.manifest_add, name="manifest-add"),
     path("manifests/<int:pk>/do/<str:verb>/", views.manifest_action, name="manifest-action"),
@@ -88,5 +137,6 @@ urlpatterns = [
     path("alerts/<int:pk>/do/<str:verb>/", views.alert_action, name="alert-action"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
 ]
-for crud in (producers, plans, operators, licences, transporters, approvals, stock, manifests, declarations, alerts):
+for crud in (producers, plans, operators, licences, transporters, approvals, stock, manifests, declarations, alerts,
+             norm_rounds, norm_checks, platforms, industrial, cells):
     urlpatterns += crud.urls()

@@ -132,3 +132,12 @@ def reconciliation(request):
         return xlsx_response(f"联单核对-{r['year']}.xlsx", [(_("数量不一致"), header, rows)])
     return render(request, "waste/reconciliation.html", {"title": _("联单核对"), "r": r,
                                                           "query": urlencode({"year": r["year"]})})
+
+
+@login_required
+def statistics(request):
+    """规范化管理评估合格率, collection platforms, general industrial solid waste, 无废城市 cells."""
+    if not may_view_module(request.user, Manifest):
+        raise PermissionDenied
+    return render(request, "waste/statistics.html", {"title": _("固废统计"),
+                                                      "s": stats.statistics(request.user, request.GET)})
