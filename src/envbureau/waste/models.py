@@ -370,7 +370,7 @@ class Alert(ScopedModel):
         return f"{self.get_kind_display()} {self.subject}"
 
 
-class NormRound(models.Model):
+class NormRound(ScopedModel):
     """规范化环境管理评估: one inspection round (year, area) with its pass mark (local; national default 60)."""
 
     name = models.CharField(_("评估名称"), max_length=200)
@@ -380,7 +380,6 @@ class NormRound(models.Model):
     pass_mark = models.DecimalField(_("合格分数线"), max_digits=5, decimal_places=1, default=60,
                                     validators=[MinValueValidator(0)])
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="waste", jurisdiction="jurisdiction")
 
     class Meta:
@@ -392,7 +391,7 @@ class NormRound(models.Model):
         return self.name
 
 
-class NormCheck(models.Model):
+class NormCheck(ScopedModel):
     """One unit's score in a round; it passes at or above the round's pass mark."""
 
     round = models.ForeignKey(NormRound, verbose_name=_("评估"), on_delete=models.CASCADE, related_name="checks")
@@ -402,7 +401,6 @@ class NormCheck(models.Model):
                                 validators=[MinValueValidator(0), MaxValueValidator(100)])
     findings = models.TextField(_("主要问题"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="waste", jurisdiction="producer__jurisdiction", enterprise="producer__enterprise_id")
 
     class Meta:
@@ -419,7 +417,7 @@ class NormCheck(models.Model):
         return self.score >= self.round.pass_mark
 
 
-class CollectionPlatform(models.Model):
+class CollectionPlatform(ScopedModel):
     """小微产废单位收集平台 (a licensed collector serving small producers); producers join it."""
 
     name = models.CharField(_("平台名称"), max_length=200)
@@ -431,7 +429,6 @@ class CollectionPlatform(models.Model):
     members = models.ManyToManyField(Producer, verbose_name=_("纳入平台的产废单位"), blank=True,
                                      related_name="platforms")
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="waste", jurisdiction="jurisdiction")
 
     class Meta:
@@ -443,7 +440,7 @@ class CollectionPlatform(models.Model):
         return self.name
 
 
-class IndustrialWaste(models.Model):
+class IndustrialWaste(ScopedModel):
     """一般工业固体废物: one enterprise's yearly quantities of one kind."""
 
     enterprise_id = models.BigIntegerField(_("企业ID"))
@@ -457,7 +454,6 @@ class IndustrialWaste(models.Model):
     disposed = models.DecimalField(_("处置量(吨)"), max_digits=14, decimal_places=3, default=0, validators=TONNES)
     stored = models.DecimalField(_("贮存量(吨)"), max_digits=14, decimal_places=3, default=0, validators=TONNES)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="waste", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       references={"enterprise_id": "sources.Enterprise"})
 
@@ -470,7 +466,7 @@ class IndustrialWaste(models.Model):
         return f"{self.name} {self.year} {self.get_kind_display()}"
 
 
-class ZeroWasteCell(models.Model):
+class ZeroWasteCell(ScopedModel):
     """无废城市细胞: a school, community, enterprise… built and accepted as a zero-waste cell."""
 
     name = models.CharField(_("细胞名称"), max_length=200)
@@ -480,7 +476,6 @@ class ZeroWasteCell(models.Model):
                                      related_name="+")
     accepted_on = models.DateField(_("验收命名日期"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="waste", jurisdiction="jurisdiction")
 
     class Meta:
