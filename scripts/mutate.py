@@ -66,7 +66,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "hj212.codec": ([S + "hj212/codec.py"], ["tests/hj212/"]),
     "standards": ([S + "standards/air.py", S + "standards/assessment.py"],
                   ["tests/standards/test_air_vectors.py", "tests/standards/test_air_periods.py",
-                   "tests/standards/test_properties.py", "tests/standards/test_verdicts_missing_data.py"]),
+                   "tests/standards/test_properties.py", "tests/standards/test_verdicts_missing_data.py",
+                   "tests/standards/test_air_rules.py"]),
 }
 
 
