@@ -67,7 +67,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "standards": ([S + "standards/air.py", S + "standards/assessment.py"],
                   ["tests/standards/test_air_vectors.py", "tests/standards/test_air_periods.py",
                    "tests/standards/test_properties.py", "tests/standards/test_verdicts_missing_data.py",
-                   "tests/standards/test_air_rules.py"]),
+                   "tests/standards/test_air_rules.py", "tests/standards/test_assessment_rules.py"]),
 }
 
 
