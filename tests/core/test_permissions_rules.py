@@ -77,6 +77,11 @@ def _refused(codes, already=()):
 def test_validate_permission_codes():
     P.validate_permission_codes([])
     P.validate_permission_codes(["*", "*.view", "ledger.*", "quality.view", "audit.view", "imports.run"])
+    assert _refused("quality.view") == "权限必须是列表"
+    assert _refused(["noperiod"]) == "无效的权限代码: noperiod"
+    assert _refused(["quality.fly"]) == "未知的权限代码: quality.fly"
+    # a wildcard is accepted and the codes after it are still checked
+    assert _refused(["*.view", "ledger.*", "bogus.fly"]) == "未知的权限代码: bogus.fly"
     assert "列表" in _refused("quality.view")
     assert "列表" in _refused(("quality.view",))
     msg = _refused(["quality.view", "noperiod"])
@@ -130,6 +135,16 @@ def test_grants_for_reads_roles_departments_and_reach(setup):
 
     ent = _user("e", roles["officer"], jurisdiction=dist, enterprise_id=77)
     assert P.grants_for(ent)[0].enterprise_id == 77
+
+
+def test_grants_for_reads_in_two_queries(setup, django_assert_num_queries):
+    city, dist, roles, dept, off_dept = setup
+    u = _user("q", roles["staff"], depts=[dept], jurisdiction=dist)
+    RoleAssignment.objects.create(user=u, role=roles["officer"], jurisdiction=city)
+    u = User.objects.get(pk=u.pk)
+    with django_assert_num_queries(2):  # assignments with role and area, then their departments
+        gs = P.grants_for(u)
+    assert sorted(g.kind for g in gs) == ["officer", "staff"]
 
 
 def test_grants_for_nobody(setup):
@@ -190,6 +205,10 @@ def test_can_grant_no_escalation(setup):
     assert P.can_grant(wide_q, Role(code="x", name="x", kind="staff", permissions=["ledger.verify", "quality.add"]))
     assert not P.can_grant(wide_q, Role(code="y", name="y", kind="staff", permissions=["ledger.verify", "sources.view"]))
     assert P.can_grant(wide_q, Role(code="z", name="z", kind="officer", permissions=[]))
+    # "*" held through a staff role still grants no admin role (only a platform admin does)
+    star = _user("star", Role.objects.create(code="t_star2", name="全权机关", kind="staff", permissions=["*"]))
+    assert not P.can_grant(star, roles["admin"])
+    assert P.can_grant(star, roles["wide"])
     staff = _user("st", roles["staff"])  # *.view + imports.run
     assert P.can_grant(staff, Role(code="v", name="v", kind="officer", permissions=["quality.view", "ledger.view"]))
     assert not P.can_grant(staff, Role(code="v2", name="v2", kind="officer", permissions=["audit.view"]))
