@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "envbureau.projects",
     "envbureau.waste",
     "envbureau.soil",
+    "envbureau.portal",
 ]
 
 MIDDLEWARE = [

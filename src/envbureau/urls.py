@@ -35,6 +35,10 @@ if _optional("envbureau.complaints.open311_urls"):
     # Open311 GeoReport v2 at the path citizen-reporting apps expect.
     urlpatterns.append(path("api/v1/public/open311/", include("envbureau.complaints.open311_urls")))
 
+# The public portal (reads every module, writes to none): /public/ and the open data /api/v1/public/data/.
+urlpatterns += [path("public/", include("envbureau.portal.urls")),
+                path("api/v1/public/data/", include("envbureau.portal.api_urls"))]
+
 for _app in DOMAIN_APPS:
     if _optional(f"envbureau.{_app}.urls"):
         urlpatterns.append(path(f"{_app}/", include(f"envbureau.{_app}.urls")))

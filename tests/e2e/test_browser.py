@@ -282,3 +282,39 @@ def test_public_ratings_fit_a_phone(browser, site):
     problem = overflow(page, "public-ratings")
     assert problem is None, problem
     assert not foreign, f"requests to other hosts: {foreign}"
+
+
+def test_public_portal_and_report_preview_fit_a_phone(browser, site):
+    """An anonymous visitor opens the public portal, and the leader a bulletin's preview, on a 390×844 phone:
+    nothing may make the page scroll sideways, and nothing is fetched from another host."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "quality"))
+    from quality_helpers import prsa_bytes, prsa_frame
+
+    from envbureau.quality.airdata import import_files
+    from envbureau.quality.demo_step import ensure_stations
+    from envbureau.quality.demo_synthetic import load_synthetic
+
+    ensure_stations(lambda m: None)
+    import_files([(f"PRSA_Data_{st}_slice.csv", prsa_bytes(prsa_frame(st, ((2016, 12),))))
+                  for st in ("Dongsi", "Guanyuan", "Aotizhongxin")], fmt="prsa")
+    load_synthetic(lambda m: None)
+    page = browser.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    _seen, foreign = watch(page, site)
+    too_wide = []
+    for label, path in [("portal", "/public/"), ("portal-air", "/public/air/?location=BJ-Dongsi"),
+                        ("portal-water", "/public/water/?year=2016"), ("portal-noise", "/public/noise/?year=2016")]:
+        resp = page.goto(f"{site}{path}")
+        assert resp.status == 200, f"{label} {path}: HTTP {resp.status}"
+        too_wide.append(overflow(page, label))
+    sign_in(page, site, "leader")
+    for label, path in [("report-air", "/reports/?type=air_bulletin&j=110000&period=2016-12"),
+                        ("report-water", "/reports/?type=water_report&j=110000&period=2016-12")]:
+        resp = page.goto(f"{site}{path}")
+        assert resp.status == 200, f"{label} {path}: HTTP {resp.status}"
+        too_wide.append(overflow(page, label))
+    too_wide = [t for t in too_wide if t]
+    assert not too_wide, "\n".join(too_wide)
+    assert not foreign, f"requests to other hosts: {foreign}"

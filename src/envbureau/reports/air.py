@@ -42,6 +42,20 @@ def air_jurisdictions(user):
         else Jurisdiction.objects.filter(pk__in=ids).order_by("path")
 
 
+def default_period() -> str:
+    """The last complete month with air results (what a bulletin is usually made for)."""
+    import datetime as dt
+
+    from envbureau.quality.models import CityDaily
+
+    last = CityDaily.objects.order_by("-date").values_list("date", flat=True).first()
+    if last is None:
+        return ""
+    if (last + dt.timedelta(days=1)).day != 1:
+        last = last.replace(day=1) - dt.timedelta(days=1)
+    return f"{last.year}-{last.month:02d}"
+
+
 def has_data(j, period) -> bool:
     from envbureau.quality.models import CityDaily
 

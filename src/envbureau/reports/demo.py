@@ -11,13 +11,13 @@ def step(log):
     from envbureau.core.models import Jurisdiction, Role, RoleAssignment, User
 
     from . import services
-    from .views import _default_period
+    from .air import default_period
 
     leader = User.objects.filter(username="leader").first()
     role = Role.objects.filter(code="report_signer").first()
     if leader and role and not RoleAssignment.objects.filter(user=leader, role=role).exists():
         RoleAssignment.objects.create(user=leader, role=role)
-    period = _default_period(None, None)
+    period = default_period()
     city = Jurisdiction.objects.filter(parent__isnull=True).order_by("path").first()
     if not period or city is None:
         log("   no air data: no bulletin")

@@ -52,6 +52,7 @@ class ReportType:
     description: str = ""
     jurisdictions: Callable | None = None  # user -> jurisdictions the type has data for (else all in scope)
     has_data: Callable | None = None       # (jurisdiction, period) -> bool: scheduled runs skip empty periods
+    default_period: Callable | None = None  # () -> "2016-12": what the form offers first (else this year)
 
 
 _TYPES: dict[str, ReportType] = {}

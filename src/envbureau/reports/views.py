@@ -35,18 +35,12 @@ def _errors(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
 
-def _default_period(t, user) -> str:
-    """The last complete month with air results (what a bulletin is usually made for)."""
-    from envbureau.quality.models import CityDaily
+def _default_period(t) -> str:
+    if t.default_period is not None:
+        return t.default_period()
+    from django.utils import timezone
 
-    last = CityDaily.objects.order_by("-date").values_list("date", flat=True).first()
-    if last is None:
-        return ""
-    import datetime as dt
-
-    if (last + dt.timedelta(days=1)).day != 1:
-        last = last.replace(day=1) - dt.timedelta(days=1)
-    return f"{last.year}-{last.month:02d}"
+    return str(timezone.localdate().year)
 
 
 def _blocks(built):
@@ -67,7 +61,7 @@ def index(request):
     t = registry.get(g.get("type") or types[0].code) or types[0]
     choices = list(services.jurisdictions_for(request.user, t))
     j_code = g.get("j") or (choices[0].code if choices else "")
-    period = g.get("period") or _default_period(t, request.user)
+    period = g.get("period") or _default_period(t)
     ctx = {"types": types, "t": t, "choices": choices, "j_code": j_code, "period": period,
            "title": _("生成报告"), "can_issue": has_perm(request.user, "reports.issue")}
     if g.get("type") and j_code:

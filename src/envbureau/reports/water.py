@@ -33,6 +33,13 @@ def water_jurisdictions(user):
     return qs.order_by("path")
 
 
+def default_period() -> str:
+    from envbureau.quality.models import WaterSample
+
+    last = WaterSample.objects.order_by("-time").values_list("time", flat=True).first()
+    return f"{last.year}-{last.month:02d}" if last else ""
+
+
 def has_data(j, period) -> bool:
     from envbureau.quality.models import WaterSample
 
