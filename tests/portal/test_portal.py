@@ -59,6 +59,10 @@ def test_only_issued_reports_are_published(published, anon, tmp_path):
     assert r.status_code == 200 and b"".join(r.streaming_content)[:2] == b"PK"
     assert anon.get(f"/public/reports/{pending.pk}/docx/").status_code == 404
     assert anon.get(f"/public/reports/{issued.pk}/exe/").status_code == 404
+    # an internal type is never published, issued or not
+    internal, _doc = services.issue_now(None, "work_summary", "110000", "2016")
+    assert internal.title not in anon.get("/public/").content.decode()
+    assert anon.get(f"/public/reports/{internal.pk}/docx/").status_code == 404
 
 
 def test_water_classes_by_month_and_noise(published, anon):

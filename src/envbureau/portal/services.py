@@ -182,11 +182,20 @@ def last_full_year() -> int | None:
     return last.year if (last.month, last.day) == (12, 31) else last.year - 1
 
 
+def public_kinds() -> list[str]:
+    """Report types published once issued (bulletins, ranking notices); internal ones (rectification progress,
+    complaint analysis, work-summary figures) never reach the portal."""
+    from envbureau.reports import registry
+
+    return [t.code for t in registry.types() if t.public]
+
+
 def published_reports(limit: int = 20):
-    """Issued reports only (a report waiting for sign-off is not published)."""
+    """Issued reports of the public types only (a report waiting for sign-off is not published)."""
     from envbureau.reports.models import Report
 
-    return Report.objects.filter(state="issued").select_related("jurisdiction").order_by("-issued_at")[:limit]
+    return (Report.objects.filter(state="issued", kind__in=public_kinds()).select_related("jurisdiction")
+            .order_by("-issued_at")[:limit])
 
 
 def published_report_file(pk: int, fmt: str):
@@ -194,7 +203,7 @@ def published_report_file(pk: int, fmt: str):
     from envbureau.core.documents.services import documents_for
     from envbureau.reports.models import Report
 
-    rep = Report.objects.filter(pk=pk, state="issued").first()
+    rep = Report.objects.filter(pk=pk, state="issued", kind__in=public_kinds()).first()
     doc = documents_for(rep).last() if rep else None
     if doc is None:
         return None

@@ -23,7 +23,7 @@ from . import registry, services
 from .models import Report
 
 
-class TypeSerializer(serializers.Serializer):
+class ReportTypeSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     periods = serializers.ListField(child=serializers.CharField())
@@ -36,7 +36,7 @@ class TypesView(APIView):
     permission_classes = [IsAuthenticated]
     pagination_class = None
 
-    @extend_schema(responses=TypeSerializer(many=True))
+    @extend_schema(responses=ReportTypeSerializer(many=True))
     def get(self, request):
         if not has_perm(request.user, "reports.view"):
             raise DRFPermissionDenied()
@@ -70,7 +70,7 @@ class GenerateView(APIView):
         return resp
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class IssuedReportSerializer(serializers.ModelSerializer):
     jurisdiction_code = serializers.CharField(source="jurisdiction.code", read_only=True)
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     type_label = serializers.CharField(read_only=True)
@@ -93,7 +93,7 @@ class ReportSerializer(serializers.ModelSerializer):
                 for d in documents_for(rep)]
 
 
-class CreateSerializer(serializers.Serializer):
+class ReportCreateSerializer(serializers.Serializer):
     type = serializers.CharField()
     jurisdiction = serializers.CharField()
     period = serializers.CharField()
@@ -105,13 +105,13 @@ class ReportViewSet(ScopedReadOnlyViewSet):
     issued at once with issue=true); POST {id}/issue/: sign it off (numbered .docx + PDF)."""
 
     queryset = Report.objects.select_related("jurisdiction")
-    serializer_class = ReportSerializer
+    serializer_class = IssuedReportSerializer
     filterset_fields = ["kind", "state", "period_key"]
     http_method_names = ["get", "post", "head", "options"]
 
-    @extend_schema(request=CreateSerializer, responses={201: ReportSerializer})
+    @extend_schema(request=ReportCreateSerializer, responses={201: IssuedReportSerializer})
     def create(self, request, *args, **kwargs):
-        ser = CreateSerializer(data=request.data)
+        ser = ReportCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         if not has_perm(request.user, "reports.issue"):
@@ -121,9 +121,9 @@ class ReportViewSet(ScopedReadOnlyViewSet):
         else:
             rep = services.create_report(request.user, d["type"], d["jurisdiction"], d["period"])
         rep.refresh_from_db()
-        return Response(ReportSerializer(rep).data, status=201)
+        return Response(IssuedReportSerializer(rep).data, status=201)
 
-    @extend_schema(request=None, responses=ReportSerializer)
+    @extend_schema(request=None, responses=IssuedReportSerializer)
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
         from envbureau.core.scoping import get_scoped_object
@@ -133,4 +133,4 @@ class ReportViewSet(ScopedReadOnlyViewSet):
             raise DRFPermissionDenied()
         services.issue_report(request.user, rep)
         rep.refresh_from_db()
-        return Response(ReportSerializer(rep).data)
+        return Response(IssuedReportSerializer(rep).data)

@@ -53,6 +53,7 @@ class ReportType:
     jurisdictions: Callable | None = None  # user -> jurisdictions the type has data for (else all in scope)
     has_data: Callable | None = None       # (jurisdiction, period) -> bool: scheduled runs skip empty periods
     default_period: Callable | None = None  # () -> "2016-12": what the form offers first (else this year)
+    public: bool = False                   # issued reports of this type appear on the public portal
 
 
 _TYPES: dict[str, ReportType] = {}

@@ -20,7 +20,7 @@ AIR = register(ReportType(
                      Field("callouts", _("需重点关注")), Field("chart_levels", _("级别天数图")),
                      Field("chart_pollutants", _("六项污染物图")), Field("notes", _("说明"))),
     template="air_bulletin.docx", number_prefix="环气通", jurisdictions=air.air_jurisdictions, has_data=air.has_data,
-    default_period=air.default_period,
+    default_period=air.default_period, public=True,
     description=_("按行政区和期间的环境空气质量通报:总体状况、各区/街道排名、级别天数图和六项污染物图、重点关注")))
 
 RANKING = register(ReportType(
@@ -29,7 +29,7 @@ RANKING = register(ReportType(
                      Field("order", _("排名情况"), True), Field("ends", _("前后位")), Field("change", _("变化程度排名")),
                      Field("rows", _("排名表")), Field("notes", _("说明"))),
     template="ranking_notice.docx", number_prefix="环气排", jurisdictions=ranking.ranking_jurisdictions,
-    has_data=air.has_data, default_period=air.default_period,
+    has_data=air.has_data, default_period=air.default_period, public=True,
     description=_("按综合指数的状况排名和按同比变化率的变化程度排名、前后位、排名表")))
 
 WATER = register(ReportType(
@@ -38,7 +38,7 @@ WATER = register(ReportType(
                      Field("failing", _("未达标断面")), Field("rows", _("断面表")), Field("chart_classes", _("水质类别图")),
                      Field("drinking", _("饮用水水源地")), Field("notes", _("说明"))),
     template="water_report.docx", number_prefix="环水报", jurisdictions=water.water_jurisdictions,
-    has_data=water.has_data, default_period=water.default_period,
+    has_data=water.has_data, default_period=water.default_period, public=True,
     description=_("断面水质类别、Ⅰ～Ⅲ类和劣Ⅴ类比例及同比、达标率、CWQI、各断面水质表、饮用水水源地")))
 
 RECTIFICATION = register(ReportType(
