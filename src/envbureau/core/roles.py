@@ -17,7 +17,7 @@ DEFAULT_ROLES = [
      ["core.view", "quality.view", "quality.handle", "sources.view", "sources.ack_alarm", "ledger.view", "ledger.change", "ledger.rectify",
       "ledger.request_close", "ledger.verify",
       "complaints.view", "complaints.change", "complaints.handle", "enforcement.view", "projects.view",
-      "projects.report", "waste.view", "waste.handle", "soil.view"]),
+      "projects.report", "projects.patrol", "waste.view", "waste.handle", "soil.view"]),
     ("enterprise", "企业用户", "enterprise", ["sources.view", "sources.declare", "ledger.view", "ledger.rectify",
                                            "enforcement.view", "waste.view", "waste.ship", "waste.receive",
                                            "waste.declare", "soil.view", "soil.report"]),

@@ -25,3 +25,6 @@ class ProjectsConfig(AppConfig):
         nav.register("projects", _("入河排污口"), "projects:outfalls-list", "projects.view", 30)
         nav.register("projects", _("排污口统计"), "projects:outfall-statistics", "projects.view", 31)
         nav.register("projects", _("流域排口整治目标"), "projects:basin-milestones-list", "projects.view", 32)
+        nav.register("projects", _("网格"), "projects:grids-list", "projects.view", 40)
+        nav.register("projects", _("巡查记录"), "projects:patrols-list", "projects.view", 41)
+        nav.register("projects", _("网格巡查统计"), "projects:grid-statistics", "projects.view", 42)

@@ -76,6 +76,7 @@ PERMISSION_ACTIONS = {
     "accept": _("项目验收"),
     "evaluate": _("绩效评价"),
     "fund": _("资金管理"),
+    "patrol": _("网格巡查"),
 }
 
 
@@ -118,3 +119,8 @@ class Outcome(models.TextChoices):
     BAN = "ban", _("取缔")
     MERGE = "merge", _("清理合并")
     REGULATE = "regulate", _("规范整治")
+
+
+class GridState(models.TextChoices):
+    ACTIVE = "active", _("在用")
+    RETIRED = "retired", _("已撤销")

@@ -46,6 +46,10 @@ DEFAULTS = {
                   "农村污水处理设施排污口", "农村生活污水散排口", "城镇雨洪排口", "城镇生活污水散排口"],
     },
     # Evidence uploads (photos from a phone, reports): per step at most this many files of this size.
+    # Grid supervision (§3.4, local practice): levels below the street and the patrol interval per level
+    # (Chengde: level 1 weekly, level 2 twice a week, level 3 every 2 days).
+    "grid_levels": {"1": "一级网格", "2": "二级网格", "3": "三级网格"},
+    "patrol_frequency_days": {"1": 7, "2": 3, "3": 2},
     "max_files": 9,
     "max_file_mb": 10,
 }

@@ -241,3 +241,46 @@ def load_outfalls(log):
                                                            "rectified_share": Decimal("0.3"),
                                                            "note": "国办函〔2022〕17号:80%溯源、30%整治"})
     log(f"   {Outfall.objects.count()} outfalls along {len(sections)} sections")
+
+
+@register(73, "攻坚项目:网格化监管(三级网格、网格员、巡查记录) / projects: grids, officers and patrols")
+def load_grids(log):
+    from envbureau.core import workflow as wf
+    from envbureau.core.audit import audit_context
+    from envbureau.core.models import Jurisdiction, User
+
+    from . import grids
+    from .models import Grid
+
+    if Grid.objects.filter(code="WG-110101001").exists():
+        log(f"   {Grid.objects.count()} grids (already loaded)")
+        return
+    admin = User.objects.filter(username="admin").first()
+    officer = User.objects.filter(username="donghuamen").first()
+    today = dt.date.today()
+    made = 0
+    with audit_context("system", note="demo"):
+        for code, street_name in (("110101001000", "东华门"), ("110101007000", "东四")):
+            street = Jurisdiction.objects.filter(code=code).first()
+            if street is None:
+                continue
+            top = grids.create_grid(admin, Grid(code=f"WG-{code[:9]}", name=f"{street_name}街道网格", level=1,
+                                                jurisdiction=street, head=f"{street_name}街道办事处主任"))
+            for k, community in enumerate(("社区甲", "社区乙")):
+                mid = grids.create_grid(admin, Grid(code=f"WG-{code[:9]}-{k + 1}", name=f"{street_name}{community}",
+                                                    level=2, parent=top, jurisdiction=street,
+                                                    head=f"{community}书记"))
+                for j, spot in enumerate(("餐饮街区", "建筑工地", "汽修点位")):
+                    cell = grids.create_grid(
+                        admin, Grid(code=f"WG-{code[:9]}-{k + 1}-{j + 1}", name=f"{street_name}{community}{spot}",
+                                    level=3, parent=mid, jurisdiction=street, head=f"{community}网格长",
+                                    objects_note=f"重点巡查:{spot}油烟、扬尘、露天焚烧"),
+                        {"officers": [officer] if officer and code == "110101001000" else []})
+                    made += 3 if j == 0 else 1
+                    for back in ((1, 3, 5) if (k + j) % 2 == 0 else (6,)):
+                        wf.apply(officer if officer and code == "110101001000" else admin, cell, "patrol",
+                                 patrol_on=today - dt.timedelta(days=back), visited=f"{spot}及周边",
+                                 findings="某餐馆油烟净化器未开启" if back == 5 and j == 0 else "",
+                                 to_ledger="1" if back == 5 and j == 0 else "", category="air",
+                                 longitude=116.395 + j * 0.002, latitude=39.914 + k * 0.002)
+    log(f"   {Grid.objects.count()} grids, {made} made now")

@@ -19,7 +19,7 @@ from .choices import (
     OutfallType,
     ProjectState,
 )
-from .models import Campaign, CampaignTarget, Fund, Milestone, Outfall, ProgressReport, Project
+from .models import Campaign, CampaignTarget, Fund, Grid, Milestone, Outfall, Patrol, ProgressReport, Project
 
 
 def _path(code):
@@ -167,3 +167,48 @@ class OutfallFilter(df.FilterSet):
         if value == "found":
             return qs.exclude(state__in=FOUND_EXCLUDED)
         return qs.filter(state__in=GROUPS[value]) if value in GROUPS else qs
+
+
+class GridFilter(df.FilterSet):
+    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    level = df.NumberFilter(label=_("网格层级"))
+    overdue = df.BooleanFilter(label=_("逾期未巡查"), method="f_overdue")
+
+    class Meta:
+        model = Grid
+        fields = ["jurisdiction", "level", "state", "overdue"]
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value)
+
+    def f_overdue(self, qs, name, value):
+        if value is None:
+            return qs
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        late = [g.pk for g in qs.filter(state="active").only("pk", "level", "frequency_days", "last_patrol_on",
+                                                              "created_at")
+                if g.next_due() is not None and g.next_due() < today]
+        return qs.filter(pk__in=late) if value else qs.exclude(pk__in=late)
+
+
+class PatrolFilter(df.FilterSet):
+    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    grid = df.NumberFilter(label=_("网格ID"))
+    since = df.DateFilter(label=_("起"), field_name="patrol_on", lookup_expr="gte")
+    until = df.DateFilter(label=_("止"), field_name="patrol_on", lookup_expr="lte")
+    found = df.BooleanFilter(label=_("发现问题"), method="f_found")
+    problem = df.BooleanFilter(label=_("转问题台账"), field_name="problem_id", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Patrol
+        fields = ["jurisdiction", "grid", "since", "until", "found", "problem"]
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value, "grid__jurisdiction")
+
+    def f_found(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.exclude(findings="") if value else qs.filter(findings="")

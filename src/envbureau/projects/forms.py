@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import BasinMilestone, Campaign, CampaignTarget, Fund, Milestone, Outfall, Project
+from .models import BasinMilestone, Campaign, CampaignTarget, Fund, Grid, Milestone, Outfall, Project
 
 
 class ProjectForm(forms.ModelForm):
@@ -89,3 +89,16 @@ class BasinMilestoneForm(forms.ModelForm):
         model = BasinMilestone
         fields = ["basin", "jurisdiction", "due", "traced_share", "rectified_share", "note"]
         widgets = {"due": forms.DateInput(attrs={"type": "date"})}
+
+
+class GridForm(forms.ModelForm):
+    class Meta:
+        model = Grid
+        fields = ["code", "name", "level", "parent", "jurisdiction", "head", "officers", "frequency_days", "objects_note"]
+
+    def __init__(self, *args, **kwargs):
+        from . import config
+
+        super().__init__(*args, **kwargs)
+        self.fields["level"] = forms.TypedChoiceField(label=_("网格层级"), coerce=int, choices=[
+            (int(k), v) for k, v in config.get("grid_levels").items()])

@@ -3,6 +3,7 @@ services.py / workflows.py (core.workflow); monthly reports are tasks of the kit
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from .choices import (
     FundLevel,
     FundState,
     Grade,
+    GridState,
     Outcome,
     OutfallState,
     OutfallType,
@@ -388,3 +390,98 @@ class Evidence(ScopedModel):
 
     def __str__(self):
         return self.name
+
+
+class Grid(ScopedModel):
+    """A supervision grid cell (网格) below a street, with its level, head (网格长) and officers (网格员);
+    its patrols are steps of workflows.GRID (the next patrol is a task of its officers)."""
+
+    code = models.CharField(_("网格编码"), max_length=40, unique=True)
+    name = models.CharField(_("网格名称"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("网格层级"), default=3)
+    parent = models.ForeignKey("self", verbose_name=_("上级网格"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("所属区划"), on_delete=models.PROTECT,
+                                     related_name="+")
+    head = models.CharField(_("网格长"), max_length=50, blank=True)
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("网格员"), blank=True,
+                                      related_name="+")
+    frequency_days = models.PositiveSmallIntegerField(_("巡查频次(天/次)"), null=True, blank=True,
+                                                      help_text=_("留空按网格层级的配置"))
+    objects_note = models.TextField(_("重点巡查对象"), blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=GridState.choices, default=GridState.ACTIVE)
+    last_patrol_on = models.DateField(_("最近巡查"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope = ScopeSpec(module="projects", jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("网格")
+        verbose_name_plural = _("网格")
+        ordering = ["jurisdiction__code", "level", "code"]
+
+    def __str__(self):
+        return f"{self.name}({self.level_label})"
+
+    def clean(self):
+        from . import config
+
+        levels = config.get("grid_levels")
+        if str(self.level) not in {str(k) for k in levels}:
+            raise ValidationError({"level": _("网格层级应为 %(l)s") % {"l": "、".join(str(k) for k in levels)}})
+        if self.parent_id and self.parent.level >= self.level:
+            raise ValidationError({"parent": _("上级网格的层级须高于本网格")})
+        if self.parent_id and self.jurisdiction_id and not self.jurisdiction.path.startswith(
+                self.parent.jurisdiction.path):
+            raise ValidationError({"jurisdiction": _("网格须在上级网格的区划范围内")})
+
+    @property
+    def level_label(self) -> str:
+        from . import config
+
+        levels = {str(k): v for k, v in config.get("grid_levels").items()}
+        return levels.get(str(self.level), str(self.level))
+
+    def frequency(self) -> int:
+        from . import config
+
+        if self.frequency_days:
+            return self.frequency_days
+        return int({str(k): v for k, v in config.get("patrol_frequency_days").items()}.get(str(self.level), 7))
+
+    def next_due(self):
+        """The day the next patrol is due: the last patrol (or the grid's creation) plus its frequency."""
+        start = self.last_patrol_on
+        if start is None and self.created_at is not None:
+            start = timezone.localtime(self.created_at).date()
+        return start + dt.timedelta(days=self.frequency()) if start else None
+
+
+class Patrol(ScopedModel):
+    """One patrol of a grid: who, when, where (from the phone), what was visited and found; a finding becomes
+    a ledger problem (source 日常巡查)."""
+
+    grid = models.ForeignKey(Grid, verbose_name=_("网格"), on_delete=models.PROTECT, related_name="patrols")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("巡查人"), null=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    officer_name = models.CharField(_("巡查人姓名"), max_length=100)
+    patrol_on = models.DateField(_("巡查日期"))
+    started_at = models.TimeField(_("开始时间"), null=True, blank=True)
+    ended_at = models.TimeField(_("结束时间"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    visited = models.TextField(_("巡查对象"), blank=True)
+    findings = models.TextField(_("发现问题"), blank=True)
+    problem_id = models.BigIntegerField(_("问题台账ID"), null=True, blank=True)
+    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+
+    scope = ScopeSpec(module="projects", jurisdiction="grid__jurisdiction")
+
+    class Meta:
+        verbose_name = _("巡查记录")
+        verbose_name_plural = _("巡查记录")
+        ordering = ["-patrol_on", "-id"]
+        indexes = [models.Index(fields=["grid", "patrol_on"], name="prj_patrol_grid_idx")]
+
+    def __str__(self):
+        return f"{self.grid.name} {self.patrol_on}"

@@ -3,12 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.generic import Crud
 
-from . import campaigns, outfalls, services, views
+from . import campaigns, grids, outfalls, services, views
 from .filters import (
     CampaignFilter,
     FundFilter,
+    GridFilter,
     MilestoneFilter,
     OutfallFilter,
+    PatrolFilter,
     ProjectFilter,
     ReportFilter,
     TargetFilter,
@@ -17,6 +19,7 @@ from .forms import (
     BasinMilestoneForm,
     CampaignForm,
     FundForm,
+    GridForm,
     MilestoneForm,
     OutfallForm,
     ProjectForm,
@@ -27,9 +30,11 @@ from .models import (
     Campaign,
     CampaignTarget,
     Fund,
+    Grid,
     Milestone,
     Outfall,
     OutfallSample,
+    Patrol,
     ProgressReport,
     Project,
 )
@@ -106,7 +111,23 @@ basin_targets = Crud(BasinMilestone, form_class=BasinMilestoneForm, url_prefix="
                      columns=[("basin", _("流域")), ("jurisdiction", _("属地")), ("due", _("完成时限")),
                               ("traced_share", _("溯源比例")), ("rectified_share", _("整治比例")), ("note", _("依据"))])
 
+grid_list = Crud(Grid, form_class=GridForm, url_prefix="grids", namespace="projects", title=_("网格"),
+                 filterset_class=GridFilter, search_fields=("code", "name", "head"),
+                 create=grids.create_grid, update=grids.update_grid,
+                 detail_fields=["code", "name", "level_label", "parent", "jurisdiction", "head", "officers",
+                                "frequency_days", "objects_note", "state", "last_patrol_on"],
+                 extra_detail_template="projects/_grid_extra.html", extra_detail_context=views.grid_extra,
+                 columns=[("code", _("网格编码")), ("name", _("网格名称")), ("level_label", _("网格层级")),
+                          ("jurisdiction", _("所属区划")), ("head", _("网格长")), ("officers", _("网格员")),
+                          ("last_patrol_on", _("最近巡查")), ("state", _("状态"))])
+patrols = Crud(Patrol, url_prefix="patrols", namespace="projects", title=_("巡查记录"), read_only=True,
+               filterset_class=PatrolFilter, search_fields=("visited", "findings", "grid__name"),
+               columns=[("grid", _("网格")), ("patrol_on", _("巡查日期")), ("officer_name", _("巡查人")),
+                        ("visited", _("巡查对象")), ("findings", _("发现问题")), ("problem_id", _("问题台账ID"))])
+
 urlpatterns = [
+    path("grids/statistics/", views.grid_statistics, name="grid-statistics"),
+    path("grids/<int:pk>/patrol/", views.grid_patrol, name="grid-patrol"),
     path("outfalls/statistics/", views.outfall_statistics, name="outfall-statistics"),
     path("outfalls/<int:pk>/do/<str:verb>/", views.outfall_action, name="outfall-action"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
@@ -119,4 +140,5 @@ urlpatterns = [
     path("funds/<int:pk>/do/<str:verb>/", views.fund_action, name="fund-action"),
 ]
 urlpatterns += (projects.urls() + funds.urls() + milestones.urls() + reports.urls() + campaign_list.urls()
-                + targets.urls() + outfall_list.urls() + samples.urls() + basin_targets.urls())
+                + targets.urls() + outfall_list.urls() + samples.urls() + basin_targets.urls()
+                + grid_list.urls() + patrols.urls())

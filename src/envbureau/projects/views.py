@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +16,7 @@ from envbureau.core import workflow as wf
 from envbureau.core.scoping import get_scoped_object, may_view_module
 
 from . import config, services
-from .models import Campaign, CampaignTarget, Evidence, Fund, Outfall, Project
+from .models import Campaign, CampaignTarget, Evidence, Fund, Grid, Outfall, Project
 
 PARAM_LABELS = {
     "started_on": (gettext_lazy("开工日期"), "date"), "finished_on": (gettext_lazy("完工日期"), "date"),
@@ -334,3 +335,66 @@ def outfall_statistics(request):
         return xlsx_response(f"入河排污口统计-{jur.code}.xlsx", [(_("入河排污口"), head, rows)])
     return render(request, "projects/outfall_statistics.html", {"title": _("入河排污口统计"), "s": s,
                                                                  "jurisdiction": jur, "basin": basin})
+
+
+# ---------------------------------------------------------------- grids and patrols
+
+@login_required
+def grid_patrol(request, pk):
+    """The patrol page (phone first, 390 px): the grid, its next due date, the patrol form, recent patrols."""
+    from envbureau.ledger.services import Category
+
+    from . import config
+
+    grid = get_scoped_object(Grid, request.user, "view", pk=pk)
+    if request.method == "POST":
+        p = request.POST
+        keys = ("patrol_on", "started_at", "ended_at", "longitude", "latitude", "visited", "findings", "to_ledger",
+                "category")
+        data = {k: p[k].strip() for k in keys if p.get(k, "").strip() != ""}
+        if "to_ledger" not in data:
+            data.pop("category", None)
+        try:
+            wf.apply(request.user, grid, "patrol", files=request.FILES.getlist("files"), **data)
+            messages.success(request, _("已提交巡查记录"))
+            return redirect("projects:grid-patrol", pk=pk)
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+    today = timezone.localdate()
+    due = grid.next_due()
+    allowed = any(t.verb == "patrol" for t in wf.allowed(request.user, grid))
+    return render(request, "projects/patrol.html", {
+        "title": grid.name, "grid": grid, "today": today, "next_due": due, "overdue": due is not None and due < today,
+        "can_patrol": allowed, "patrols": grid.patrols.all()[:10], "categories": Category.choices,
+        "max_files": config.get("max_files"), "max_file_mb": config.get("max_file_mb")})
+
+
+grid_patrol.scoped_model = Grid
+
+
+def grid_extra(request, obj) -> dict:
+    return {"patrol_url": reverse("projects:grid-patrol", args=[obj.pk]), "level_label": obj.level_label,
+            "frequency": obj.frequency(), "next_due": obj.next_due()}
+
+
+@login_required
+def grid_statistics(request):
+    from . import grid_stats
+
+    if not may_view_module(request.user, Grid):
+        raise PermissionDenied
+    try:
+        jur, _year = stats_params(request, request.user)
+        since = services.parse_date(request.GET.get("since") or None, "since", default_today=False) \
+            if request.GET.get("since") else None
+        until = services.parse_date(request.GET.get("until"), "until", default_today=False) \
+            if request.GET.get("until") else None
+        if since and until and since > until:
+            raise ValidationError({"since": _("起始日期不能晚于截止日期")})
+    except ValidationError as exc:
+        return render(request, "projects/grid_statistics.html", {"title": _("网格巡查统计"), "error": error_text(exc)},
+                      status=400)
+    s = grid_stats.statistics(request.user, jur, since=since, until=until)
+    return render(request, "projects/grid_statistics.html", {"title": _("网格巡查统计"), "s": s, "jurisdiction": jur})

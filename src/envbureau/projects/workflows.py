@@ -130,3 +130,28 @@ OUTFALL = wf.register(wf.Workflow(
     url=lambda x: reverse("projects:outfalls-detail", args=[x.pk]),
     verb_labels={"open": _("排查发现(疑似)")},
 ))
+
+
+# ---- grids: the next patrol is the officers' task ---------------------------------------------------------
+from . import grids as g  # noqa: E402
+from .choices import GridState  # noqa: E402
+
+GRID = wf.register(wf.Workflow(
+    "projects.grid", module="projects", name=_("网格"),
+    states=[
+        wf.State(GridState.ACTIVE, GridState.ACTIVE.label, "primary",
+                 task=wf.TaskSpec(_("网格巡查"), "projects.patrol", assignees=g.officers, due=lambda x: x.next_due())),
+        wf.State(GridState.RETIRED, GridState.RETIRED.label, "light", terminal=True),
+    ],
+    transitions=[
+        T("patrol", (GridState.ACTIVE,), None, "projects.patrol", _("填报巡查记录"),
+          params=("patrol_on", "started_at", "ended_at", "longitude", "latitude", "visited", "findings", "to_ledger",
+                  "category"),
+          guard=g.guard_patrol, handler=g.h_patrol, after=g.after_patrol, reassign=True, button="primary"),
+        T("retire", (GridState.ACTIVE,), GridState.RETIRED, "projects.change", _("撤销网格"), note_required=True,
+          button="outline-danger"),
+    ],
+    title=lambda x: f"{x.code} {x.name}",
+    url=lambda x: reverse("projects:grid-patrol", args=[x.pk]),
+    verb_labels={"open": _("设立网格")},
+))

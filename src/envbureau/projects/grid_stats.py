@@ -1,0 +1,76 @@
+"""Grid coverage and patrols (§3.4): an active grid is covered (在巡) when its last patrol is within its
+frequency as of the day, overdue when its next patrol is past due (never patrolled: counted from its creation);
+patrols, findings and the problems they opened in a period; by level and area. Numbers link to their lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from envbureau.core.scoping import restrict
+from envbureau.ledger.services import pct
+
+from .models import Grid, Patrol
+
+
+def _area(path: str, root: str) -> str:
+    rest = [c for c in path[len(root):].split("/") if c]
+    return rest[0] if rest else [c for c in root.split("/") if c][-1]
+
+
+def statistics(user, jurisdiction, *, since: dt.date | None = None, until: dt.date | None = None,
+               today: dt.date | None = None, places: int | None = None) -> dict:
+    from envbureau.core.models import Jurisdiction
+
+    from .stats import default_places
+
+    today = today or timezone.localdate()
+    until = until or today
+    since = since or until.replace(day=1)
+    places = default_places() if places is None else places
+    grids = Grid.objects.filter(jurisdiction__path__startswith=jurisdiction.path, state="active")
+    patrols = Patrol.objects.filter(grid__jurisdiction__path__startswith=jurisdiction.path,
+                                    patrol_on__gte=since, patrol_on__lte=until)
+    if user is not None:
+        grids, patrols = restrict(grids, user, "view"), restrict(patrols, user, "view")
+    root = jurisdiction.path
+    total = {"grids": 0, "covered": 0, "overdue": 0}
+    by_level: dict = {}
+    by_area: dict = {}
+    overdue_ids = []
+    for g in grids.select_related("jurisdiction").only("pk", "level", "frequency_days", "last_patrol_on",
+                                                       "created_at", "jurisdiction__path"):
+        due = g.next_due()
+        late = due is not None and due < today
+        for m in (total, by_level.setdefault(g.level, {"grids": 0, "covered": 0, "overdue": 0}),
+                  by_area.setdefault(_area(g.jurisdiction.path, root), {"grids": 0, "covered": 0, "overdue": 0})):
+            m["grids"] += 1
+            m["overdue" if late else "covered"] += 1
+        if late:
+            overdue_ids.append(g.pk)
+    p = patrols.aggregate(n=Count("id"), found=Count("id", filter=~Q(findings="")),
+                          problems=Count("id", filter=Q(problem_id__isnull=False)),
+                          officers=Count("officer", distinct=True))
+    base = reverse("projects:patrols-list") + "?" + urlencode({"jurisdiction": jurisdiction.code,
+                                                                "since": since, "until": until})
+    grids_url = reverse("projects:grids-list") + "?" + urlencode({"jurisdiction": jurisdiction.code})
+    for m in [total, *by_level.values(), *by_area.values()]:
+        m["coverage"] = pct(m["covered"], m["grids"], places)
+    names = dict(Jurisdiction.objects.filter(code__in=list(by_area)).values_list("code", "name"))
+    from . import config
+
+    levels = {str(k): v for k, v in config.get("grid_levels").items()}
+    return {
+        "jurisdiction": jurisdiction.code, "since": since, "until": until, "today": today,
+        "total": total | {"url": grids_url, "overdue_url": grids_url + "&overdue=1"},
+        "patrols": p | {"url": base, "found_url": base + "&found=1", "problems_url": base + "&problem=1"},
+        "by_level": [{"key": k, "label": levels.get(str(k), str(k)), **m,
+                      "url": grids_url + f"&level={k}"} for k, m in sorted(by_level.items())],
+        "by_area": [{"key": k, "label": names.get(k, k), **m,
+                     "url": reverse("projects:grids-list") + "?" + urlencode({"jurisdiction": k})}
+                    for k, m in sorted(by_area.items())],
+    }

@@ -1,0 +1,139 @@
+"""Grid supervision: levels and patrol frequencies as configuration, the next patrol as the officers' task with
+its due date, patrols from a phone (location, photos without EXIF), findings → ledger problems, coverage."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from boundary import DAY, three
+from envbureau.core import workflow as wf
+
+TODAY = dt.date.today()
+
+
+def jpeg_with_gps() -> bytes:
+    from PIL import Image
+
+    im = Image.new("RGB", (8, 8), (10, 120, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {2: (39.0, 54.0, 0.0), 4: (116.0, 24.0, 0.0)}
+    buf = io.BytesIO()
+    im.save(buf, format="JPEG", exif=exif)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def grid(world, settings, tmp_path):
+    from envbureau.core.models import Jurisdiction, User
+    from envbureau.projects import grids
+    from envbureau.projects.models import Grid
+
+    settings.MEDIA_ROOT = tmp_path
+    street = Jurisdiction.objects.get(code="110101001000")
+    officer = User.objects.get(username="donghuamen")
+
+    def make(code="G-001", level=3, parent=None, frequency=None, officers=(officer,)):
+        return grids.create_grid(world["mgr"], Grid(code=code, name=f"{code}网格", level=level, parent=parent,
+                                                    jurisdiction=street, head="王网格长", frequency_days=frequency),
+                                 {"officers": list(officers)})
+
+    return make
+
+
+def test_next_patrol_is_the_officers_task_due_by_level_frequency(world, grid):
+    from envbureau.core.models import Task, User
+    from envbureau.core.notify import tasks_for
+    from envbureau.projects.models import Grid
+
+    g = grid(level=3)  # level 3: every 2 days (config)
+    Grid.objects.filter(pk=g.pk).update(created_at=dt.datetime(2026, 5, 1, 9, tzinfo=dt.UTC))
+    g.refresh_from_db()
+    assert g.next_due() == dt.date(2026, 5, 3)
+    officer = User.objects.get(username="donghuamen")
+    wf.apply(officer, g, "patrol", patrol_on="2026-05-02", visited="餐饮店3家", longitude="116.39", latitude="39.91")
+    assert (g.last_patrol_on, g.next_due()) == (dt.date(2026, 5, 2), dt.date(2026, 5, 4))
+    task = Task.objects.get(model="projects.grid", object_id=str(g.pk), is_open=True)
+    assert (task.action, task.due_date, task.assignee_user_id) == ("网格巡查", dt.date(2026, 5, 4), officer.pk)
+    assert tasks_for(officer).filter(pk=task.pk).exists()
+    assert not tasks_for(world["officer"]).filter(pk=task.pk).exists()  # the district officer is not its officer
+
+    def overdue(day):
+        from envbureau.projects import grid_stats
+
+        return grid_stats.statistics(None, world["dc"], today=day)["total"]["overdue"]
+
+    assert three(overdue, dt.date(2026, 5, 4), DAY) == (0, 0, 1)
+
+
+def test_level_frequencies_are_configuration(world, grid, settings):
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "PROJECTS": {"patrol_frequency_days": {"1": 7, "2": 3, "3": 1}}}
+    assert grid(level=3).frequency() == 1
+    assert grid(code="G-2", level=3, frequency=5).frequency() == 5  # the grid's own setting wins
+    with pytest.raises(ValidationError):
+        grid(code="G-3", level=4)  # only the configured levels
+
+
+def test_only_its_officers_patrol_and_findings_become_problems(world, grid, client_for):
+    from PIL import Image
+
+    from envbureau.core.models import User
+    from envbureau.ledger.models import Problem
+    from envbureau.projects.models import Evidence
+
+    g = grid()
+    with pytest.raises(PermissionDenied):
+        wf.apply(world["officer"], g, "patrol")  # a district officer who is not the grid's officer
+    officer = User.objects.get(username="donghuamen")
+    with pytest.raises(ValidationError) as e:
+        wf.apply(officer, g, "patrol", patrol_on=str(TODAY + dt.timedelta(days=1)))
+    assert "patrol_on" in e.value.message_dict
+    with pytest.raises(ValidationError) as e:
+        wf.apply(officer, g, "patrol", longitude="116.3")
+    assert "latitude" in e.value.message_dict
+    wf.apply(officer, g, "patrol", findings="某餐馆油烟直排", to_ledger="1", category="air",
+             files=[SimpleUploadedFile("油烟.jpg", jpeg_with_gps(), "image/jpeg")])
+    p = g.patrols.get()
+    problem = Problem.objects.get(pk=p.problem_id)
+    assert (problem.source, problem.category, problem.jurisdiction.code) == ("patrol", "air", "110101001000")
+    assert (problem.source_model, problem.source_pk) == ("projects.patrol", str(p.pk))
+    ev = Evidence.objects.get(model="projects.grid")
+    with ev.file.open("rb") as f, Image.open(f) as im:
+        assert not im.getexif()
+
+
+def test_patrol_page_on_a_phone(world, grid, client_for):
+    g = grid()
+    c = client_for("donghuamen")
+    r = c.get(f"/projects/grids/{g.pk}/patrol/")
+    html = r.content.decode()
+    assert r.status_code == 200 and 'capture="environment"' in html and "获取当前位置" in html
+    assert 'name="viewport"' in html  # base layout scales to the phone's width
+    assert "<table" not in html.split("<main", 1)[-1]  # nothing wide on the patrol page itself
+    r = c.post(f"/projects/grids/{g.pk}/patrol/", {"visited": "工地2处", "longitude": "116.39", "latitude": "39.91"})
+    assert r.status_code == 302 and g.patrols.count() == 1
+    r = c.post(f"/projects/grids/{g.pk}/patrol/", {"longitude": "999", "latitude": "39.91"}, follow=True)
+    assert "坐标超出范围" in r.content.decode() and g.patrols.count() == 1
+    assert client_for("dongcheng").post(f"/projects/grids/{g.pk}/patrol/", {}).status_code == 403
+
+
+def test_coverage_statistics(world, grid):
+    from envbureau.core.models import User
+    from envbureau.projects import grid_stats
+    from envbureau.projects.models import Grid
+
+    officer = User.objects.get(username="donghuamen")
+    a, b, c = grid("A"), grid("B"), grid("C", frequency=30)
+    Grid.objects.filter(pk__in=[a.pk, b.pk, c.pk]).update(created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    for x in (a, b, c):
+        x.refresh_from_db()
+    wf.apply(officer, a, "patrol", patrol_on="2026-05-09", findings="渣土车未苫盖")
+    s = grid_stats.statistics(None, world["dc"], since=dt.date(2026, 5, 1), until=dt.date(2026, 5, 31),
+                              today=dt.date(2026, 5, 10))
+    # A patrolled yesterday (due 05-11), B never (due 01-03), C never but monthly (due 01-31): 1 of 3 covered.
+    assert (s["total"]["grids"], s["total"]["covered"], s["total"]["overdue"], s["total"]["coverage"]) == \
+        (3, 1, 2, "33.3")
+    assert (s["patrols"]["n"], s["patrols"]["found"], s["patrols"]["problems"]) == (1, 1, 0)
