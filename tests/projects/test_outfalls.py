@@ -231,6 +231,7 @@ def test_pages(world, outfall, client_for):
     o = outfall()
     shows(client_for("admin"), {f"/projects/outfalls/{o.pk}/": "核查确认", "/projects/outfalls/": o.code,
                                 "/projects/outfalls/statistics/": "排查发现入河排污口1个",
+                                "/projects/outfalls/statistics/?basin=北运河流域": "eb-outfall-map",
                                 "/projects/outfalls/?export=xlsx": XLSX})
     r = client_for("admin").post(f"/projects/outfalls/{o.pk}/do/confirm/", {"note": "x"}, follow=True)
     o.refresh_from_db()

@@ -333,8 +333,14 @@ def outfall_statistics(request):
         rows = [row(_("合计"), s["summary"])] + [row(_("流域:") + r["label"], r) for r in s["by_basin"]] + \
                [row(_("类型:") + r["label"], r) for r in s["by_type"]] + [[s["sentence"]]]
         return xlsx_response(f"入河排污口统计-{jur.code}.xlsx", [(_("入河排污口"), head, rows)])
+    import json
+
+    from .choices import OutfallState
+
+    labels = json.dumps({v: str(label) for v, label in OutfallState.choices}, ensure_ascii=False)
     return render(request, "projects/outfall_statistics.html", {"title": _("入河排污口统计"), "s": s,
-                                                                 "jurisdiction": jur, "basin": basin})
+                                                                 "jurisdiction": jur, "basin": basin,
+                                                                 "state_labels_json": labels})
 
 
 # ---------------------------------------------------------------- grids and patrols
