@@ -44,7 +44,8 @@ def primary_text(codes: str) -> str:
 
 def day_row(d) -> dict:
     return {"date": d.date, "aqi": d.aqi, "level": d.level, "category": CATEGORY.get(d.level, "—"),
-            "colour": COLOURS.get(d.level, "#ccc"), "primary": primary_text(d.primary) or "—",
+            "colour": COLOURS.get(d.level, "#ccc"), "ink": "#fff" if d.level >= 4 else "#000",
+            "primary": primary_text(d.primary) or "—",
             "rules": RULES.get(d.rules, d.rules), "pm25": d.pm25, "pm10": d.pm10}
 
 
@@ -59,7 +60,8 @@ def air_now() -> dict:
               .select_related("station__jurisdiction").order_by("station__jurisdiction__path", "station__code")):
         stations.append({"code": s.station.code, "name": s.station.name, "district": s.station.jurisdiction.name,
                          "date": s.last_valid_date, "aqi": s.aqi, "category": CATEGORY.get(s.level, "—"),
-                         "colour": COLOURS.get(s.level, "#ccc"), "primary": primary_text(s.primary) or "—"})
+                         "colour": COLOURS.get(s.level, "#ccc"), "ink": "#fff" if s.level >= 4 else "#000",
+                         "primary": primary_text(s.primary) or "—"})
     return {"city": c, "today": day_row(latest) if latest else None, "stations": stations,
             "n_stations": AirStation.objects.filter(active=True).count()}
 
