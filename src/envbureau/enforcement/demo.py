@@ -103,6 +103,8 @@ def load_enforcement(log):
                                        inspected_on="2026-10-20")
         services.publish_draw(None, d)
     _legal_bases_and_cases(log)
+    _earlier_quarters(log)
+    _from_alarms_and_complaints(log)
     _ratings(log)
     log(f"   {PoolEnterprise.objects.count()} pool enterprises, {Inspector.objects.count()} inspectors, "
         f"{Draw.objects.count()} draws")
@@ -225,3 +227,96 @@ def _evidence(insp):
         member = insp.team.order_by("pk").first()
         evidence.add_signature(None, insp, role=role, image=url, signer=who or "",
                                inspector=member.pk if role == "inspector" and member else None)
+
+
+QUARTERS = [(1, "2026Q1-公开摇号-10293", dt.date(2026, 1, 12)), (2, "2026Q2-公开摇号-55120", dt.date(2026, 4, 8)),
+            (3, "2026Q3-公开摇号-73841", dt.date(2026, 7, 6))]
+
+
+def _earlier_quarters(log):
+    """The year's first three quarterly draws (key 25 %, general 5 %, positive list halved), each recorded two
+    weeks after the draw and published, so the statistics have a year of 双随机 behind them."""
+    from envbureau.core.models import Jurisdiction
+
+    from . import drawing, services
+    from .models import Draw, DrawPlan, InspectionItem
+
+    city = Jurisdiction.objects.get(code="110000")
+    for q, seed, day in QUARTERS:
+        plan, _c = DrawPlan.objects.get_or_create(name=f"2026年第{q}季度北京市污染源双随机抽查", defaults=dict(
+            jurisdiction=city, year=2026, period="quarter"))
+        plan.items.set(InspectionItem.objects.all())
+        if Draw.objects.filter(plan=plan).exists():
+            continue
+        try:
+            d = services.run_draw(None, plan, seed, witnesses="局纪检组 周同志", on=day)
+        except drawing.Unsatisfiable:
+            continue
+        for n, i in enumerate(d.inspections.order_by("id")):
+            marks = {str(k): ("ok", "") for k in range(len(i.checklist))}
+            result = "no_problem"
+            if n % 4 == 1 and marks:
+                marks["0"] = ("problem", "台账记录不完整")
+                result = "corrected"
+            services.record_inspection(None, i, checklist=marks, result=result, party_present="企业环保负责人",
+                                       findings="" if result == "no_problem" else "台账记录不完整,已责令当场改正。",
+                                       inspected_on=(day + dt.timedelta(days=14)).isoformat())
+            services.publish_inspection(None, i)
+        services.publish_draw(None, d)
+    log(f"   {Draw.objects.count()} draws in 2026")
+
+
+def _from_alarms_and_complaints(log):
+    """Checks started by the demo's online-monitoring exceedance alarms and by complaints naming a registered
+    enterprise, in the same records as the draws; the first of each becomes a case that links back to its alarm
+    or complaint (Case.source, Inspection.source_ref), and a finding goes to the problem ledger."""
+    from django.apps import apps
+
+    from envbureau.core import workflow as wf
+
+    from . import cases, services
+    from .models import Inspection, Inspector, PoolEnterprise
+
+    if Inspection.objects.filter(source__in=["alarm", "complaint"]).exists():
+        return
+    pool = {p.enterprise_id: p for p in PoolEnterprise.objects.all()}
+    team = list(Inspector.objects.order_by("badge_no")[1:3])
+    if len(team) < 2 or not pool:
+        return
+    rows = []
+    Alarm = apps.get_model("sources", "Alarm")  # read through the app registry (no model import)
+    for a in Alarm.objects.filter(kind="exceedance", enterprise_id__in=list(pool)).order_by("started_at")[:2]:
+        day = dl_local(a.started_at)
+        rows.append(("alarm", f"sources.alarm:{a.pk}", a.enterprise_id, day, "offsite", "exceed_standard",
+                     f"在线监测报警:{a.message or a.get_kind_display()}"))
+    Complaint = apps.get_model("complaints", "Complaint")
+    for c in Complaint.objects.filter(enterprise_id__in=list(pool)).order_by("received_at")[:2]:
+        rows.append(("complaint", f"complaints.complaint:{c.pk}", c.enterprise_id, dl_local(c.received_at), "onsite",
+                     "facility_not_running", f"信访投诉:{c.title}"))
+    seen = set()
+    for source, ref, ent, day, method, provision, why in rows:
+        p = pool[ent]
+        i = services.create_inspection(None, source=source, enterprise_id=ent, enterprise_name=p.name,
+                                       jurisdiction_id=p.jurisdiction_id, team=team, kind="case", method=method,
+                                       planned_on=day, source_ref=ref)
+        marks = {str(k): ("ok", "") for k in range(len(i.checklist))}
+        if marks:
+            marks["0"] = ("problem", why[:100])
+        first = source not in seen
+        seen.add(source)
+        services.record_inspection(None, i, checklist=marks, result="case" if first else "corrected",
+                                   party_present="企业环保负责人", findings=why, inspected_on=day.isoformat())
+        if first:
+            case = cases.open_case(None, enterprise_id=ent, cause=why[:200], provision=provision, act_date=day,
+                                   filed_on=day + dt.timedelta(days=3), inspection=i, handlers=team, source=ref,
+                                   facts=why)
+            wf.apply(None, case, "investigate")
+        else:
+            wf.apply(None, i, "to_problem", category="other")
+    log(f"   {len(rows)} checks from alarms and complaints")
+
+
+def dl_local(value):
+    from django.utils import timezone
+
+    return timezone.localtime(value).date()

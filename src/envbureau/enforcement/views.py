@@ -51,12 +51,28 @@ def index(request):
     return redirect("enforcement:inspections-list")
 
 
+SOURCE_PAGES = {"sources.alarm": "sources:alarm-detail", "complaints.complaint": "complaints:detail",
+                "enforcement.inspection": "enforcement:inspections-detail"}
+
+
+def source_link(ref: str) -> dict | None:
+    """The record a check or a case came from ("sources.alarm:12"), by name, with its page (scoped there)."""
+    from envbureau.core.humanize import REF, ref_label
+
+    m = REF.fullmatch(ref or "")
+    if not m:
+        return None
+    name = SOURCE_PAGES.get(m.group(1))
+    return {"label": ref_label(ref), "url": reverse(name, args=[int(m.group(2))]) if name else ""}
+
+
 def inspection_extra(request, obj) -> dict:
     from . import evidence
 
     actions = [t for t in wf.allowed(request.user, obj)]
     may_add = obj.state in evidence.OPEN_STATES and wf.allowed_in_scope(request.user, obj, "enforcement.inspect")
-    return {"actions": actions, "checklist": obj.checklist_rows(), "check_results": CheckResult.choices,
+    return {"source_link": source_link(obj.source_ref),
+            "actions": actions, "checklist": obj.checklist_rows(), "check_results": CheckResult.choices,
             "results": InspectionResult.choices,
             "can_add": has_perm(request.user, "enforcement.inspect"),
             "evidence": restrict(obj.evidence.all(), request.user, "view"), "can_evidence": may_add,
@@ -231,7 +247,7 @@ def case_extra(request, obj) -> dict:
     from .choices import MeasureKind
 
     may_decide = has_perm(request.user, "enforcement.decide")
-    return {"actions": actions, "factors": factors, "clocks": clocks,
+    return {"source_link": source_link(obj.source), "actions": actions, "factors": factors, "clocks": clocks,
             "measures": restrict(obj.measures.all(), request.user, "view").order_by("decided_on", "pk"),
             "can_order": may_decide, "measure_kinds": [(k, MeasureKind(k).label) for k in measures.ORDERS
                                                        if k == "correction" or obj.state != "closed"],
