@@ -20,7 +20,7 @@ from django.test import Client
 
 from test_authorization_matrix import HEAVY_PUBLIC, endpoints, world  # noqa: F401  (fixture)
 
-OWN_APPS = {"core", "quality", "sources", "ledger", "complaints", "enforcement", "reports", "projects", "waste", "soil"}
+OWN_APPS = {"core", "quality", "sources", "ledger", "complaints", "enforcement", "reports", "projects", "waste", "soil", "approvals"}
 
 TELL_TALES = [
     (re.compile(r"\['|\[\"|\[\]"), "a Python list"),

@@ -24,7 +24,7 @@ from test_authorization_matrix import HEAVY_PUBLIC, endpoints, world  # noqa: F4
 MARK = dt.datetime(2030, 5, 6, 18, 37, tzinfo=dt.timezone.utc)
 LOCAL = "2030-05-07 02:37"
 LOCAL_NAIVE = dt.datetime(2030, 5, 7, 2, 37)
-OWN_APPS = {"core", "quality", "sources", "ledger", "complaints", "enforcement", "reports", "projects", "waste", "soil", "knox"}
+OWN_APPS = {"core", "quality", "sources", "ledger", "complaints", "enforcement", "reports", "projects", "waste", "soil", "approvals", "knox"}
 
 # Any other way of writing the marked instant (local or UTC).
 WRONG = [

@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-DOMAIN_APPS = ["quality", "sources", "ledger", "complaints", "enforcement", "reports", "projects", "waste", "soil"]
+DOMAIN_APPS = ["quality", "sources", "ledger", "complaints", "enforcement", "reports", "projects", "waste", "soil", "approvals"]
 
 
 def _optional(module: str):

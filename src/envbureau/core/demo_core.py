@@ -31,6 +31,7 @@ DEMO_USERS = [
     ("enterprise_demo", DEMO_PASSWORD, "企业用户(京东热电示范,模拟) enterprise user"),
     ("waste_staff", DEMO_PASSWORD, "固体废物管理人员(全市危废) waste officer"),
     ("waste_operator", DEMO_PASSWORD, "危废经营单位企业用户(朝阳精细化工,模拟) waste operator"),
+    ("approvals", DEMO_PASSWORD, "行政审批科(环评审批、排污许可) approvals officer"),
 ]
 
 

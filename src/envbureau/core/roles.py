@@ -13,14 +13,18 @@ DEFAULT_ROLES = [
     ("report_signer", "报告签发人", "staff", ["*.view", "reports.*"]),
     ("projects_manager", "攻坚项目管理员", "staff", ["*.view", "imports.run", "projects.*"]),
     ("waste_officer", "固体废物与土壤管理人员", "staff", ["*.view", "imports.run", "waste.*", "soil.*"]),
+    ("approvals_officer", "行政审批人员", "staff",
+     ["*.view", "imports.run", "approvals.view", "approvals.add", "approvals.change", "approvals.accept",
+      "approvals.review", "approvals.decide", "approvals.permit", "approvals.emergency"]),
     ("officer", "属地人员(区县/街道)", "officer",
      ["core.view", "quality.view", "quality.handle", "sources.view", "sources.ack_alarm", "ledger.view", "ledger.change", "ledger.rectify",
       "ledger.request_close", "ledger.verify",
       "complaints.view", "complaints.change", "complaints.handle", "enforcement.view", "projects.view",
-      "projects.report", "projects.patrol", "waste.view", "waste.handle", "soil.view"]),
+      "projects.report", "projects.patrol", "waste.view", "waste.handle", "soil.view", "approvals.view"]),
     ("enterprise", "企业用户", "enterprise", ["sources.view", "sources.declare", "ledger.view", "ledger.rectify",
                                            "enforcement.view", "waste.view", "waste.ship", "waste.receive",
-                                           "waste.declare", "soil.view", "soil.report"]),
+                                           "waste.declare", "soil.view", "soil.report", "approvals.view",
+                                           "approvals.apply", "approvals.report"]),
 ]
 
 DEFAULT_DEPARTMENTS = [
@@ -33,6 +37,7 @@ DEFAULT_DEPARTMENTS = [
     ("planning", "综合规划科(攻坚办)", ["projects"]),
     ("solid_waste", "固体废物与化学品科", ["waste"]),
     ("soil", "土壤生态环境科", ["soil"]),
+    ("approvals", "行政审批科", ["approvals"]),
 ]
 
 

@@ -158,6 +158,8 @@ def evaluate_values(point: MonitoringPoint, at: dt.datetime, factors: dict[str, 
                         msg += _(",超标 %(m).2f 倍") % {"m": value / lim.limit_value - 1}
                 else:
                     msg = _("%(p)s%(z)s %(v)s 低于下限 %(l)s") % words
+                if lim.standard:  # the alarm cites where the limit comes from (a permit, a standard)
+                    msg = (msg + _(";依据 %(s)s") % {"s": lim.standard})[:300]
                 a, created = raise_alarm(point, AlarmKind.EXCEEDANCE, at, factor=factor, detail_key=key, value=value,
                                          limit_value=bound, on_converted=lim.on_converted, message=msg,
                                          index=index)

@@ -185,6 +185,9 @@ class PollutantLimit(ScopedModel):
                                        help_text=_("限值针对折算浓度(ZsAvg)时勾选"))
     standard = models.CharField(_("执行标准/许可证"), max_length=200, blank=True,
                                 help_text=_("如 GB 13223-2011 表1;排污许可证编号"))
+    # Set when a discharge permit owns this limit ("approvals.permit:12"): the permit is the one source of
+    # truth and rewrites the row on every issue, change and renewal (sources.services.apply_permit_limits).
+    source_ref = models.CharField(_("限值来源记录"), max_length=60, blank=True, editable=False)
 
     scope = ScopeSpec(module="sources", jurisdiction="point__enterprise__jurisdiction", enterprise="point__enterprise_id")
 

@@ -30,6 +30,7 @@ from .models import (
     Outlet,
     PointDaily,
     PointHourly,
+    PollutantLimit,
     UnknownMN,
 )
 
@@ -88,6 +89,61 @@ def add_dossier_event(enterprise_id: int, kind: str, title: str, *, detail: str 
 
 def dossier_timeline(user, enterprise: Enterprise, limit: int = 100):
     return restrict(DossierEvent.objects.filter(enterprise=enterprise), user, "view")[:limit]
+
+
+# ---------------------------------------------------------------- limits owned by a permit
+
+@transaction.atomic
+def apply_permit_limits(enterprise_id: int, source_ref: str, standard: str, rows) -> dict:
+    """For the approvals app: make a permit's limits the online-monitoring limits of the matching points.
+
+    rows: dicts with outlet_code, factor, period, limit_value, lower_limit, unit, on_converted. Every point
+    of the enterprise's outlet with that code gets the limit (created or overwritten, `standard` citing the
+    permit, `source_ref` naming it); limits this permit set before and no longer lists are removed.
+    Returns {"applied": n, "points": [mn…], "unmatched": [outlet codes without a monitoring point]}."""
+    from envbureau.hj212 import codes
+
+    points_by_outlet = {}
+    for point in MonitoringPoint.objects.filter(outlet__enterprise_id=enterprise_id).select_related("outlet"):
+        points_by_outlet.setdefault(point.outlet.code, []).append(point)
+    kept, unmatched, mns = set(), [], []
+    for row in rows:
+        points = points_by_outlet.get(row["outlet_code"], [])
+        if not points:
+            unmatched.append(row["outlet_code"])
+            continue
+        factor = codes.normalise_factor(row["factor"])
+        for point in points:
+            lim, _created = PollutantLimit.objects.update_or_create(
+                point=point, factor=factor, period=row.get("period") or "hour", defaults=dict(
+                    limit_value=row.get("limit_value"), lower_limit=row.get("lower_limit"), unit=row.get("unit") or "",
+                    on_converted=bool(row.get("on_converted")), standard=standard[:200], source_ref=source_ref))
+            kept.add(lim.pk)
+            mns.append(point.mn)
+    stale = PollutantLimit.objects.filter(source_ref=source_ref).exclude(pk__in=kept)
+    for lim in stale:
+        lim.delete()
+    return {"applied": len(kept), "points": sorted(set(mns)), "unmatched": sorted(set(unmatched))}
+
+
+@transaction.atomic
+def release_permit_limits(source_ref: str, note: str) -> int:
+    """A revoked or expired permit no longer owns its limits: they stay (the emission standard still binds)
+    but say so, and the next permit overwrites them."""
+    n = 0
+    for lim in PollutantLimit.objects.filter(source_ref=source_ref):
+        lim.standard = f"{lim.standard}({note})"[:200]
+        lim.source_ref = ""
+        lim.save(update_fields=["standard", "source_ref"])
+        n += 1
+    return n
+
+
+def limits_from(source_ref: str) -> list[dict]:
+    """The online-monitoring limits a permit set: point MN and name, factor, period, value (for its page)."""
+    return list(PollutantLimit.objects.filter(source_ref=source_ref).select_related("point", "point__outlet")
+                .order_by("point__mn", "factor").values("point__mn", "point__name", "point__outlet__code", "factor",
+                                                         "period", "limit_value", "lower_limit", "unit", "standard"))
 
 
 # ---------------------------------------------------------------- alarms

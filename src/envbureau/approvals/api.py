@@ -1,0 +1,337 @@
+"""REST API of approvals (/api/v1/approvals/): EIA applications, permits, execution reports, each with one
+POST action per workflow verb, their timelines; statistics. Errors: 400 bad data or state, 403 no right,
+404 out of scope."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from envbureau.core import workflow as wf
+from envbureau.core.api import ScopedReadOnlyViewSet
+from envbureau.core.documents.api import DocumentActionsMixin
+from envbureau.core.kit_api import TimelineSerializer
+from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import get_scoped_object
+
+from . import eia, emergency, permits
+from .filters import CheckFilter, EIAFilter, PermitFilter, PlanFilter, ReportFilter
+from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Permit, PermitLimit
+
+
+def _errors(exc: DjangoValidationError):
+    return exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+
+
+class EIASerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+
+    class Meta:
+        model = EIAApplication
+        fields = ["id", "code", "enterprise_id", "builder", "credit_code", "project_name", "category",
+                  "category_label", "industry_code", "industry_name", "investment", "env_investment", "jurisdiction",
+                  "location", "commitment", "state", "state_label", "submitted_on", "missing_materials", "corrections",
+                  "accepted_on", "acceptance_notice_until", "expert_opinion", "proposed_on", "proposal_notice_until",
+                  "decided_on", "conditions", "decision_reasons", "limit_days", "limit_source", "due_on", "days_used",
+                  "within_limit", "filing_no", "completed_on", "completion_note"]
+
+
+class EIACreateSerializer(serializers.Serializer):
+    enterprise_id = serializers.IntegerField()
+    project_name = serializers.CharField(max_length=200)
+    category = serializers.ChoiceField(choices=["report", "form", "registration"])
+    submitted_on = serializers.DateField(required=False, allow_null=True)
+    industry_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    investment = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
+                                          min_value=0)
+    env_investment = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
+                                              min_value=0)
+    location = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    commitment = serializers.BooleanField(required=False, default=False)
+
+
+def _verb(model, serializer, verb: str):
+    def handler(self, request, pk=None):
+        obj = get_scoped_object(model, request.user, "view", pk=pk)
+        data = {k: v for k, v in request.data.items() if k != "note"}
+        try:
+            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), **data)
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        obj.refresh_from_db()
+        return Response(serializer(obj).data)
+
+    handler.__name__ = verb
+    return action(detail=True, methods=["post"], url_path=verb.replace("_", "-"), url_name=verb.replace("_", "-"))(
+        handler)
+
+
+def _timeline(model):
+    @extend_schema(responses=TimelineSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="timeline", url_name="timeline", pagination_class=None)
+    def timeline(self, request, pk=None):
+        obj = get_scoped_object(model, request.user, "view", pk=pk)
+        return Response(TimelineSerializer(wf.timeline(obj), many=True).data)
+    return timeline
+
+
+class EIAViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
+    """EIA applications. POST creates one ({enterprise_id, project_name, category, …}; a registration form is
+    filed at once); POST …/{id}/<verb>/ runs a workflow verb: request-correction {missing_materials},
+    resubmit, accept {accepted_on}, start-review, finish-review {expert_opinion}, propose, approve
+    {conditions, decided_on}, refuse {decision_reasons, decided_on}, withdraw (note), complete
+    {completion_note, completed_on}."""
+
+    queryset = EIAApplication.objects.select_related("jurisdiction")
+    serializer_class = EIASerializer
+    filterset_class = EIAFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=EIACreateSerializer, responses={201: EIASerializer})
+    def create(self, request, *args, **kwargs):
+        s = EIACreateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        try:
+            app = eia.submit(request.user, **s.validated_data)
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        except DjangoValidationError as exc:
+            raise DRFValidationError(_errors(exc)) from None
+        return Response(EIASerializer(app).data, status=201)
+
+    request_correction = _verb(EIAApplication, EIASerializer, "request_correction")
+    resubmit = _verb(EIAApplication, EIASerializer, "resubmit")
+    accept = _verb(EIAApplication, EIASerializer, "accept")
+    start_review = _verb(EIAApplication, EIASerializer, "start_review")
+    finish_review = _verb(EIAApplication, EIASerializer, "finish_review")
+    propose = _verb(EIAApplication, EIASerializer, "propose")
+    approve = _verb(EIAApplication, EIASerializer, "approve")
+    refuse = _verb(EIAApplication, EIASerializer, "refuse")
+    withdraw = _verb(EIAApplication, EIASerializer, "withdraw")
+    complete = _verb(EIAApplication, EIASerializer, "complete")
+    timeline = _timeline(EIAApplication)
+
+
+class PermitLimitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PermitLimit
+        fields = ["outlet_code", "outlet_name", "factor", "unit", "period", "limit_value", "lower_limit",
+                  "on_converted", "annual_quantity"]
+
+
+class PermitSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    limits = PermitLimitSerializer(many=True, read_only=True)
+    renewal_due = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = Permit
+        fields = ["id", "number", "enterprise_id", "enterprise_name", "credit_code", "jurisdiction", "category",
+                  "authority", "issued_on", "valid_from", "valid_until", "renewal_due", "report_frequency",
+                  "monitoring_duties", "record_keeping", "state", "state_label", "version", "renewal_applied_on",
+                  "renewal_late", "revoked_on", "limits"]
+
+
+class PermitCreateSerializer(serializers.Serializer):
+    enterprise_id = serializers.IntegerField()
+    number = serializers.CharField(max_length=40)
+    category = serializers.ChoiceField(choices=["key", "simplified", "registration"])
+    issued_on = serializers.DateField(required=False, allow_null=True)
+    valid_from = serializers.DateField(required=False, allow_null=True)
+    valid_until = serializers.DateField(required=False, allow_null=True)
+    authority = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    report_frequency = serializers.ChoiceField(choices=["", "monthly", "quarterly", "annual"], required=False)
+    monitoring_duties = serializers.CharField(required=False, allow_blank=True)
+    record_keeping = serializers.CharField(required=False, allow_blank=True)
+    limits = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class PermitViewSet(ScopedReadOnlyViewSet):
+    """Discharge permits. POST issues one (limits: [{outlet_code, factor, period, limit_value, lower_limit,
+    unit, annual_quantity}]; they become the online-monitoring limits of the outlets' points); POST
+    …/{id}/<verb>/: change {limits, report_frequency, …} (note), apply-renewal {on}, renew {valid_until},
+    revoke {on} (note), expire {on}."""
+
+    queryset = Permit.objects.prefetch_related("limits")
+    serializer_class = PermitSerializer
+    filterset_class = PermitFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=PermitCreateSerializer, responses={201: PermitSerializer})
+    def create(self, request, *args, **kwargs):
+        s = PermitCreateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        try:
+            p = permits.issue(request.user, **s.validated_data)
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        except DjangoValidationError as exc:
+            raise DRFValidationError(_errors(exc)) from None
+        return Response(PermitSerializer(p).data, status=201)
+
+    change = _verb(Permit, PermitSerializer, "change")
+    apply_renewal = _verb(Permit, PermitSerializer, "apply_renewal")
+    renew = _verb(Permit, PermitSerializer, "renew")
+    revoke = _verb(Permit, PermitSerializer, "revoke")
+    expire = _verb(Permit, PermitSerializer, "expire")
+    timeline = _timeline(Permit)
+
+
+class ExecutionReportSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    period_label = serializers.CharField(read_only=True)
+    permit_number = serializers.CharField(source="permit.number", read_only=True)
+
+    class Meta:
+        model = ExecutionReport
+        fields = ["id", "permit", "permit_number", "kind", "year", "period", "period_label", "due_on", "state",
+                  "state_label", "submitted_on", "late", "content", "emissions", "review_note"]
+
+
+class ReportViewSet(ScopedReadOnlyViewSet):
+    """Execution reports (created from the permit's frequency); POST …/{id}/submit/ {content, emissions:
+    {factor: tonnes}, submitted_on} by the enterprise, accept {review_note} / send-back (note) by staff."""
+
+    queryset = ExecutionReport.objects.select_related("permit")
+    serializer_class = ExecutionReportSerializer
+    filterset_class = ReportFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        from rest_framework.exceptions import MethodNotAllowed
+
+        raise MethodNotAllowed("POST")
+
+    submit = _verb(ExecutionReport, ExecutionReportSerializer, "submit")
+    accept = _verb(ExecutionReport, ExecutionReportSerializer, "accept")
+    send_back = _verb(ExecutionReport, ExecutionReportSerializer, "send_back")
+    timeline = _timeline(ExecutionReport)
+
+
+class ApprovalStatisticsSerializer(serializers.Serializer):
+    jurisdiction = serializers.CharField()
+    jurisdiction_name = serializers.CharField()
+    year = serializers.IntegerField()
+    figures = serializers.JSONField(help_text="本年各项数字")
+    previous = serializers.JSONField(help_text="上年各项数字")
+    within_share = serializers.FloatField(allow_null=True, help_text="在时限内办结比例(%)")
+    sentence = serializers.CharField(help_text="报告句子")
+    links = serializers.JSONField(help_text="每个数字对应的记录列表地址")
+    rows = serializers.ListField(child=serializers.JSONField())
+    industries = serializers.ListField(child=serializers.JSONField())
+
+
+class StatisticsView(APIView):
+    """GET /api/v1/approvals/statistics/?jurisdiction=CODE&year=Y: figures, previous year, year on year,
+    the share decided within the limit, by industry, the report sentence and each figure's list URL."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ApprovalStatisticsSerializer)
+    def get(self, request):
+        from . import stats
+        from .views import stats_params
+
+        if not has_perm(request.user, "approvals.view"):
+            raise DRFPermissionDenied()
+        try:
+            jur, year = stats_params(request._request, request.user)
+        except DjangoValidationError as exc:
+            raise DRFValidationError(exc.message_dict) from None
+        return Response(ApprovalStatisticsSerializer(stats.statistics(request.user, jur, year)).data)
+
+
+class EmergencyPlanSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = EmergencyPlan
+        fields = ["id", "code", "enterprise_id", "enterprise_name", "jurisdiction", "title", "signed_on",
+                  "submitted_on", "filing_due", "submitted_late", "state", "state_label", "filed_on", "filing_no",
+                  "revision_due", "risk_inputs", "risk_level", "risk_label", "risk_working", "drills", "last_drill_on"]
+
+
+class EmergencyPlanCreateSerializer(serializers.Serializer):
+    enterprise_id = serializers.IntegerField()
+    title = serializers.CharField(max_length=200)
+    signed_on = serializers.DateField()
+    submitted_on = serializers.DateField(required=False, allow_null=True)
+    risk = serializers.JSONField(help_text='{"air": {"substances": [{"name", "quantity_t", "critical_t"}], "m": 30, '
+                                           '"e": "E1"}, "water": {…}}')
+
+
+class PlanViewSet(ScopedReadOnlyViewSet):
+    """Emergency plans. POST submits one for filing with its HJ 941 inputs (the level and its working are
+    computed); POST …/{id}/<verb>/: file {filed_on}, send-back (note), resubmit, drill {drilled_on} (note),
+    supersede (note)."""
+
+    queryset = EmergencyPlan.objects.all()
+    serializer_class = EmergencyPlanSerializer
+    filterset_class = PlanFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=EmergencyPlanCreateSerializer, responses={201: EmergencyPlanSerializer})
+    def create(self, request, *args, **kwargs):
+        s = EmergencyPlanCreateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        try:
+            plan = emergency.submit_plan(request.user, **s.validated_data)
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        except DjangoValidationError as exc:
+            raise DRFValidationError(_errors(exc)) from None
+        return Response(EmergencyPlanSerializer(plan).data, status=201)
+
+    file = _verb(EmergencyPlan, EmergencyPlanSerializer, "file")
+    send_back = _verb(EmergencyPlan, EmergencyPlanSerializer, "send_back")
+    resubmit = _verb(EmergencyPlan, EmergencyPlanSerializer, "resubmit")
+    drill = _verb(EmergencyPlan, EmergencyPlanSerializer, "drill")
+    supersede = _verb(EmergencyPlan, EmergencyPlanSerializer, "supersede")
+    timeline = _timeline(EmergencyPlan)
+
+
+class HazardCheckSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HazardCheck
+        fields = ["id", "round_name", "enterprise_id", "enterprise_name", "jurisdiction", "checked_on", "checkers",
+                  "findings", "problem_refs"]
+
+
+class HazardCheckCreateSerializer(serializers.Serializer):
+    enterprise_id = serializers.IntegerField()
+    round_name = serializers.CharField(max_length=100)
+    checked_on = serializers.DateField(required=False, allow_null=True)
+    checkers = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    findings = serializers.ListField(child=serializers.JSONField(), required=False)
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
+class CheckViewSet(ScopedReadOnlyViewSet):
+    """Hidden-danger checks. POST records one ({enterprise_id, round_name, checked_on, findings: [{"text",
+    "category"}], deadline}); each finding opens a ledger problem (batch = the round)."""
+
+    queryset = HazardCheck.objects.all()
+    serializer_class = HazardCheckSerializer
+    filterset_class = CheckFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=HazardCheckCreateSerializer, responses={201: HazardCheckSerializer})
+    def create(self, request, *args, **kwargs):
+        s = HazardCheckCreateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        try:
+            check = emergency.record_check(request.user, **s.validated_data)
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        except DjangoValidationError as exc:
+            raise DRFValidationError(_errors(exc)) from None
+        return Response(HazardCheckSerializer(check).data, status=201)

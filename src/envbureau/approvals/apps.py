@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApprovalsConfig(AppConfig):
+    name = "envbureau.approvals"
+    label = "approvals"
+    verbose_name = _("行政审批")
+
+    def ready(self):
+        from envbureau.core import navigation as nav
+        from envbureau.core.permissions import register_permissions
+
+        from . import demo, documents, workflows  # noqa: F401  (demo step, documents, workflows)
+        from .choices import PERMISSION_ACTIONS
+
+        register_permissions("approvals", _("行政审批"), dict(PERMISSION_ACTIONS))
+        nav.register_section("approvals", _("行政审批"), 45)
+        nav.register("approvals", _("环评审批"), "approvals:eia-list", "approvals.view", 10)
+        nav.register("approvals", _("排污许可证"), "approvals:permits-list", "approvals.view", 20)
+        nav.register("approvals", _("执行报告"), "approvals:reports-list", "approvals.view", 21)
+        nav.register("approvals", _("应急预案备案"), "approvals:plans-list", "approvals.view", 24)
+        nav.register("approvals", _("隐患排查"), "approvals:checks-list", "approvals.view", 25)
+        nav.register("approvals", _("审批统计"), "approvals:statistics", "approvals.view", 30)

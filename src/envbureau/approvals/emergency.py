@@ -1,0 +1,189 @@
+"""Emergency management (regulations.md §7): emergency-plan filing with the HJ 941 risk level and its working,
+filing due 20 working days after signing, review at least every three years (a task the kit reminds of),
+drills on the timeline; hidden-danger check rounds whose findings become ledger problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from envbureau.core import deadlines as dl
+from envbureau.core import workflow as wf
+from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import check_created
+from envbureau.standards import hj941
+
+from .choices import PlanState
+from .eia import _date, enterprise_of
+from .models import EmergencyPlan, HazardCheck
+
+FILING = "filing"
+FILING_WORKING_DAYS = 20  # 环发〔2015〕4号 as summarised in regulations.md §7.1 [2S]
+REVIEW_YEARS = 3  # Order No. 34 art. 12: at least every three years [2S]
+
+
+def _number(value, name):
+    try:
+        f = float(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationError({name: _("应为数字:%(v)s") % {"v": value}}) from None
+    if f != f or f < 0:
+        raise ValidationError({name: _("不能为负数:%(v)s") % {"v": value}})
+    return f
+
+
+def assess(inputs: dict) -> hj941.Result:
+    """inputs: {"air": {"substances": [{"name", "quantity_t", "critical_t"}], "m": 30, "e": "E1"}, "water": {…}}."""
+    media = []
+    for medium in ("air", "water"):
+        part = inputs.get(medium) or {}
+        subs = []
+        for n, s in enumerate(part.get("substances") or [], 1):
+            try:
+                subs.append(hj941.Substance(str(s["name"]), _number(s["quantity_t"], f"{medium}.substances"),
+                                            _number(s["critical_t"], f"{medium}.substances")))
+            except (KeyError, TypeError):
+                raise ValidationError({f"{medium}.substances": _("第 %(n)s 种物质须有名称、存在量和临界量") % {"n": n}}) from None
+        media.append((subs, _number(part.get("m", 0), f"{medium}.m"), str(part.get("e") or "E3")))
+    try:
+        return hj941.grade(media[0], media[1])
+    except ValueError as exc:
+        raise ValidationError({"risk": str(exc)}) from None
+
+
+def revision_due(signed_on: dt.date) -> dt.date:
+    try:
+        return signed_on.replace(year=signed_on.year + REVIEW_YEARS)
+    except ValueError:  # 29 February
+        return signed_on.replace(year=signed_on.year + REVIEW_YEARS, day=28)
+
+
+def _dossier(obj, user, kind, title, url):
+    from envbureau.sources.services import add_dossier_event
+
+    add_dossier_event(obj.enterprise_id, kind, title, source_ref=f"{obj._meta.label_lower}:{obj.pk}", url=url,
+                      actor=user)
+
+
+def _plan_url(p):
+    return reverse("approvals:plans-detail", args=[p.pk])
+
+
+@transaction.atomic
+def submit_plan(user, *, enterprise_id, title: str, signed_on, risk: dict, submitted_on=None) -> EmergencyPlan:
+    """An enterprise (or staff on its behalf) submits a signed plan for filing, with its risk assessment."""
+    if user is not None and not (has_perm(user, "approvals.apply") or has_perm(user, "approvals.emergency")):
+        raise PermissionDenied(_("您没有应急预案备案权限"))
+    if not (title or "").strip():
+        raise ValidationError({"title": _("请填写预案名称")})
+    ent = enterprise_of(user, enterprise_id)
+    signed_on = _date(signed_on, "signed_on")
+    submitted_on = _date(submitted_on, "submitted_on")
+    if submitted_on < signed_on:
+        raise ValidationError({"submitted_on": _("提交备案日期早于签署发布日期")})
+    result = assess(risk or {})
+    rule = dl.Rule(FILING_WORKING_DAYS, dl.WORKING, label=_("签署后20个工作日内备案"))
+    due = rule.due(signed_on)
+    plan = EmergencyPlan.objects.create(
+        code=f"tmp-{uuid.uuid4().hex[:12]}", enterprise_id=ent.pk, enterprise_name=ent.name,
+        jurisdiction=ent.jurisdiction, title=title.strip(), signed_on=signed_on, submitted_on=submitted_on,
+        filing_due=due, submitted_late=submitted_on > due, revision_due=revision_due(signed_on), risk_inputs=risk,
+        risk_level=result.level, risk_label=result.label, risk_working="\n".join(result.steps))
+    plan.code = f"YA{signed_on.year}-{plan.pk:05d}"
+    plan.save(update_fields=["code"])
+    check_created(user, plan, "emergency" if user is not None and has_perm(user, "approvals.emergency") else "apply")
+    dl.start_clock(plan, FILING, rule, signed_on)
+    wf.record_event(plan, user, "submit", to_state=PlanState.SUBMITTED,
+                    note=_("提交备案;环境风险等级 %(l)s%(late)s") % {
+                        "l": result.label, "late": _("(超过签署后20个工作日)") if plan.submitted_late else ""})
+    wf.sync_tasks(plan, user)
+    _dossier(plan, user, "approvals.plan", _("提交突发环境事件应急预案备案:%(t)s,风险等级 %(l)s") % {
+        "t": plan.title, "l": plan.risk_level}, _plan_url(plan))
+    return plan
+
+
+def h_file(ctx):
+    p = ctx.obj
+    on = _date(ctx.data.get("filed_on"), "filed_on")
+    if on < p.submitted_on:
+        raise wf.TransitionError({"filed_on": _("备案日期早于提交日期")})
+    p.filed_on = on
+    p.filing_no = f"{p.jurisdiction.code}-{on.year}-{p.pk:04d}"
+    dl.stop(p, FILING)
+    # an earlier filed plan of the same enterprise is replaced by this one
+    for old in EmergencyPlan.objects.filter(enterprise_id=p.enterprise_id, state=PlanState.FILED).exclude(pk=p.pk):
+        wf.apply(None, old, "supersede", note=_("由 %(c)s 替代") % {"c": p.code})
+
+
+def after_file(ctx):
+    _dossier(ctx.obj, ctx.user, "approvals.plan", _("应急预案已备案,备案编号 %(n)s") % {"n": ctx.obj.filing_no},
+             _plan_url(ctx.obj))
+
+
+def h_drill(ctx):
+    p = ctx.obj
+    on = _date(ctx.data.get("drilled_on"), "drilled_on")
+    if on > timezone.localdate():
+        raise wf.TransitionError({"drilled_on": _("演练日期不能晚于今天")})
+    p.drills += 1
+    p.last_drill_on = max(on, p.last_drill_on or on)
+    ctx.event_data = {"drilled_on": str(on)}
+
+
+def after_drill(ctx):
+    _dossier(ctx.obj, ctx.user, "approvals.drill", _("应急演练:%(n)s") % {"n": ctx.note[:80]}, _plan_url(ctx.obj))
+
+
+# ---- hidden-danger checks (隐患排查) ----------------------------------------------------------------
+
+@transaction.atomic
+def record_check(user, *, enterprise_id, round_name: str, checked_on=None, checkers: str = "", findings=(),
+                 deadline=None) -> HazardCheck:
+    """One enterprise's check in a round; each finding becomes a ledger problem (batch = the round) that closes
+    through the ledger's own loop."""
+    from envbureau.ledger.services import open_problem
+
+    if user is not None and not has_perm(user, "approvals.emergency"):
+        raise PermissionDenied(_("您没有“环境应急管理”权限"))
+    if not (round_name or "").strip():
+        raise ValidationError({"round_name": _("请填写排查轮次")})
+    ent = enterprise_of(user, enterprise_id)
+    checked_on = _date(checked_on, "checked_on")
+    deadline = _date(deadline, "deadline") if deadline else None
+    items = []
+    for n, f in enumerate(findings or (), 1):
+        text = (f.get("text") if isinstance(f, dict) else str(f) or "").strip()
+        if not text:
+            continue
+        category = (f.get("category") if isinstance(f, dict) else "") or "other"
+        items.append({"n": n, "text": text, "category": category})
+    check = HazardCheck.objects.create(round_name=round_name.strip(), enterprise_id=ent.pk, enterprise_name=ent.name,
+                                       jurisdiction=ent.jurisdiction, checked_on=checked_on, checkers=checkers,
+                                       findings=items)
+    check_created(user, check, "emergency")
+    refs = []
+    for item in items:
+        try:
+            problem = open_problem(None, source="campaign", title=_("环境安全隐患:%(t)s") % {"t": item["text"][:80]},
+                                   description=_("%(r)s 隐患排查(%(d)s,%(e)s)发现:%(t)s") % {
+                                       "r": check.round_name, "d": checked_on, "e": ent.name, "t": item["text"]},
+                                   category=item["category"], jurisdiction=ent.jurisdiction, enterprise_id=ent.pk,
+                                   source_ref=("approvals.hazardcheck", str(check.pk)), batch=check.round_name,
+                                   deadline=deadline)
+        except ValidationError as exc:
+            raise ValidationError({"findings": _("第 %(n)s 条隐患:%(e)s") % {
+                "n": item["n"], "e": ";".join(exc.messages)}}) from None
+        refs.append(f"ledger.problem:{problem.pk}")
+    check.problem_refs = refs
+    check.save(update_fields=["problem_refs"])
+    wf.record_event(check, user, "note", note=_("%(r)s:排查隐患 %(n)s 个,已转问题台账") % {
+        "r": check.round_name, "n": len(items)})
+    _dossier(check, user, "approvals.hazard", _("%(r)s 隐患排查:发现隐患 %(n)s 个") % {
+        "r": check.round_name, "n": len(items)}, reverse("approvals:checks-detail", args=[check.pk]))
+    return check

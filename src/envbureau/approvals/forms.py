@@ -1,0 +1,132 @@
+from django import forms
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.scoping import restrict
+
+from .choices import EIACategory, PermitCategory, ReportFrequency
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class EnterpriseChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}({obj.jurisdiction.name})"
+
+
+def _enterprises(user):
+    Enterprise = apps.get_model("sources", "Enterprise")  # read-only view of the registry
+    return restrict(Enterprise.objects.select_related("jurisdiction").order_by("name"), user, "view")
+
+
+class EIAForm(forms.Form):
+    enterprise = EnterpriseChoice(label=_("建设单位"), queryset=None)
+    project_name = forms.CharField(label=_("项目名称"), max_length=200)
+    category = forms.ChoiceField(label=_("环评类别"), choices=EIACategory.choices)
+    industry_name = forms.CharField(label=_("行业"), max_length=100, required=False,
+                                    help_text=_("留空取企业档案中的行业"))
+    investment = forms.DecimalField(label=_("总投资(万元)"), min_value=0, max_digits=14, decimal_places=2,
+                                    required=False)
+    env_investment = forms.DecimalField(label=_("环保投资(万元)"), min_value=0, max_digits=14, decimal_places=2,
+                                        required=False)
+    location = forms.CharField(label=_("建设地点"), max_length=300, required=False)
+    submitted_on = forms.DateField(label=_("申请日期"), widget=DATE, required=False, help_text=_("留空为今天"))
+    commitment = forms.BooleanField(label=_("告知承诺制"), required=False,
+                                    help_text=_("仅本地配置了告知承诺制的类别可选"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = _enterprises(user)
+
+
+LIMIT_HELP = _("每行一个污染物:排放口编号,污染物代码,上限,下限,单位,均值周期(hour/day),许可年排放量(吨)。"
+               "如 DW001,w01018,100,,mg/L,hour,12.5")
+
+
+class PermitForm(forms.Form):
+    enterprise = EnterpriseChoice(label=_("单位"), queryset=None)
+    number = forms.CharField(label=_("许可证编号"), max_length=40)
+    category = forms.ChoiceField(label=_("管理类别"), choices=PermitCategory.choices)
+    authority = forms.CharField(label=_("发证机关"), max_length=100, required=False)
+    issued_on = forms.DateField(label=_("发证日期"), widget=DATE)
+    valid_until = forms.DateField(label=_("有效期至"), widget=DATE, required=False, help_text=_("留空为5年"))
+    report_frequency = forms.ChoiceField(label=_("执行报告频次"), choices=[("", _("按管理类别"))] + list(
+        ReportFrequency.choices), required=False)
+    monitoring_duties = forms.CharField(label=_("自行监测要求"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    record_keeping = forms.CharField(label=_("环境管理台账记录要求"), widget=forms.Textarea(attrs={"rows": 2}),
+                                     required=False)
+    limits = forms.CharField(label=_("许可排放限值"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
+                             help_text=LIMIT_HELP)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = _enterprises(user)
+
+
+def parse_limit_lines(text: str) -> list[dict]:
+    """Form lines → limit rows (clean_limits then checks each row and names it)."""
+    keys = ("outlet_code", "factor", "limit_value", "lower_limit", "unit", "period", "annual_quantity")
+    rows = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        cells = [c.strip() for c in line.replace(",", ",").split(",")]
+        rows.append({k: v for k, v in zip(keys, cells) if v != ""})
+    return rows
+
+
+SUBSTANCE_HELP = _("每行一种风险物质:名称,最大存在量(吨),临界量(吨)")
+
+
+class PlanForm(forms.Form):
+    enterprise = EnterpriseChoice(label=_("企业"), queryset=None)
+    title = forms.CharField(label=_("预案名称"), max_length=200)
+    signed_on = forms.DateField(label=_("签署发布日期"), widget=DATE)
+    submitted_on = forms.DateField(label=_("提交备案日期"), widget=DATE, required=False, help_text=_("留空为今天"))
+    air_substances = forms.CharField(label=_("大气环境风险物质"), widget=forms.Textarea(attrs={"rows": 3}),
+                                     required=False, help_text=SUBSTANCE_HELP)
+    air_m = forms.FloatField(label=_("大气:生产工艺与环境风险控制水平 M(0–100)"), min_value=0, max_value=100, initial=0)
+    air_e = forms.ChoiceField(label=_("大气:环境敏感程度 E"), choices=[("E1", "E1"), ("E2", "E2"), ("E3", "E3")])
+    water_substances = forms.CharField(label=_("水环境风险物质"), widget=forms.Textarea(attrs={"rows": 3}),
+                                       required=False, help_text=SUBSTANCE_HELP)
+    water_m = forms.FloatField(label=_("水:生产工艺与环境风险控制水平 M(0–100)"), min_value=0, max_value=100, initial=0)
+    water_e = forms.ChoiceField(label=_("水:环境敏感程度 E"), choices=[("E1", "E1"), ("E2", "E2"), ("E3", "E3")])
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = _enterprises(user)
+
+    def _substances(self, name):
+        rows = []
+        for n, line in enumerate((self.cleaned_data.get(name) or "").splitlines(), 1):
+            if not line.strip():
+                continue
+            cells = [c.strip() for c in line.replace(",", ",").split(",")]
+            if len(cells) != 3:
+                raise forms.ValidationError(_("第 %(n)s 行应为:名称,存在量,临界量") % {"n": n})
+            rows.append({"name": cells[0], "quantity_t": cells[1], "critical_t": cells[2]})
+        return rows
+
+    def clean_air_substances(self):
+        return self._substances("air_substances")
+
+    def clean_water_substances(self):
+        return self._substances("water_substances")
+
+    def risk(self) -> dict:
+        d = self.cleaned_data
+        return {m: {"substances": d[f"{m}_substances"], "m": d[f"{m}_m"], "e": d[f"{m}_e"]} for m in ("air", "water")}
+
+
+class CheckForm(forms.Form):
+    enterprise = EnterpriseChoice(label=_("企业"), queryset=None)
+    round_name = forms.CharField(label=_("排查轮次"), max_length=100, help_text=_("如 2026年重点环境风险源企业第一轮"))
+    checked_on = forms.DateField(label=_("排查日期"), widget=DATE)
+    checkers = forms.CharField(label=_("排查人员"), max_length=200, required=False)
+    findings = forms.CharField(label=_("发现隐患"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                               help_text=_("每行一个隐患;每个隐患转为问题台账的一个问题"))
+    deadline = forms.DateField(label=_("整改时限"), widget=DATE, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = _enterprises(user)

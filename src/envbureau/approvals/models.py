@@ -1,0 +1,288 @@
+"""Approvals records: EIA applications, discharge permits with their limits, execution reports.
+
+State changes go through services.py / workflows.py (core.workflow); time limits through core.deadlines clocks;
+documents through core.documents. Enterprises are referenced by id (sources.Enterprise), never by a model import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+
+from .choices import (
+    EIACategory,
+    EIAState,
+    LimitPeriod,
+    PermitCategory,
+    PermitState,
+    PlanState,
+    ReportFrequency,
+    ReportKind,
+    ReportState,
+    RiskLevel,
+)
+
+
+class EIAApplication(models.Model):
+    """One construction project's EIA from application to decision and completion acceptance (regulations.md §3)."""
+
+    code = models.CharField(_("申请编号"), max_length=40, unique=True)
+    enterprise_id = models.BigIntegerField(_("企业ID"))
+    builder = models.CharField(_("建设单位"), max_length=200)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    project_name = models.CharField(_("项目名称"), max_length=200)
+    category = models.CharField(_("环评类别"), max_length=14, choices=EIACategory.choices)
+    industry_code = models.CharField(_("行业代码"), max_length=5, blank=True)
+    industry_name = models.CharField(_("行业"), max_length=100, blank=True)
+    investment = models.DecimalField(_("总投资(万元)"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                     validators=[MinValueValidator(0)])
+    env_investment = models.DecimalField(_("环保投资(万元)"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                         validators=[MinValueValidator(0)])
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    location = models.CharField(_("建设地点"), max_length=300, blank=True)
+    commitment = models.BooleanField(_("告知承诺制"), default=False)
+    state = models.CharField(_("状态"), max_length=12, choices=EIAState.choices, default=EIAState.SUBMITTED)
+    submitted_on = models.DateField(_("申请日期"))
+    missing_materials = models.TextField(_("需补正材料"), blank=True)
+    corrections = models.PositiveSmallIntegerField(_("补正次数"), default=0)
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
+    acceptance_notice_until = models.DateField(_("受理公示截止"), null=True, blank=True)
+    expert_opinion = models.TextField(_("技术评估意见"), blank=True)
+    proposed_on = models.DateField(_("拟批准公示日期"), null=True, blank=True)
+    proposal_notice_until = models.DateField(_("拟批准公示截止"), null=True, blank=True)
+    decided_on = models.DateField(_("审批日期"), null=True, blank=True)
+    conditions = models.TextField(_("批复意见及要求"), blank=True)
+    decision_reasons = models.TextField(_("不予批准理由"), blank=True)
+    limit_days = models.PositiveSmallIntegerField(_("审批时限(天)"), null=True, blank=True)
+    limit_source = models.CharField(_("时限依据"), max_length=60, blank=True)
+    due_on = models.DateField(_("应办结日期"), null=True, blank=True)
+    days_used = models.PositiveSmallIntegerField(_("实际用时(计入时限的天数)"), null=True, blank=True)
+    within_limit = models.BooleanField(_("在时限内办结"), null=True, blank=True)
+    filing_no = models.CharField(_("备案号"), max_length=40, blank=True)
+    completed_on = models.DateField(_("竣工环保验收日期"), null=True, blank=True)
+    completion_note = models.TextField(_("验收情况"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="approvals", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
+
+    class Meta:
+        verbose_name = _("环评审批")
+        verbose_name_plural = _("环评审批")
+        ordering = ["-submitted_on", "-id"]
+        indexes = [models.Index(fields=["decided_on", "category"], name="apr_eia_decided_idx")]
+
+    def __str__(self):
+        return f"{self.code} {self.project_name}"
+
+
+class Permit(models.Model):
+    """A discharge permit (or registration) and what it records (regulations.md §4.4)."""
+
+    number = models.CharField(_("许可证编号"), max_length=40, unique=True)
+    enterprise_id = models.BigIntegerField(_("企业ID"))
+    enterprise_name = models.CharField(_("单位名称"), max_length=200)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    category = models.CharField(_("管理类别"), max_length=12, choices=PermitCategory.choices)
+    authority = models.CharField(_("发证机关"), max_length=100, blank=True)
+    issued_on = models.DateField(_("发证日期"))
+    valid_from = models.DateField(_("有效期自"))
+    valid_until = models.DateField(_("有效期至"))
+    report_frequency = models.CharField(_("执行报告频次"), max_length=10, choices=ReportFrequency.choices,
+                                        default=ReportFrequency.ANNUAL)
+    monitoring_duties = models.TextField(_("自行监测要求"), blank=True)
+    record_keeping = models.TextField(_("环境管理台账记录要求"), blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=PermitState.choices, default=PermitState.VALID)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    renewal_applied_on = models.DateField(_("延续申请日期"), null=True, blank=True)
+    renewal_late = models.BooleanField(_("延续申请晚于到期前60日"), default=False)
+    revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="approvals", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
+
+    class Meta:
+        verbose_name = _("排污许可证")
+        verbose_name_plural = _("排污许可证")
+        ordering = ["valid_until", "number"]
+
+    def __str__(self):
+        return f"{self.number} {self.enterprise_name}"
+
+    @property
+    def renewal_due(self) -> dt.date:
+        from . import config
+
+        return self.valid_until - dt.timedelta(days=config.get("permit_renewal_days_before"))
+
+    @property
+    def source_ref(self) -> str:
+        return f"approvals.permit:{self.pk}"
+
+    @property
+    def citation(self) -> str:
+        return f"排污许可证 {self.number}"
+
+
+def _factor_words(code) -> str:
+    from envbureau.sources.choices import factor_label
+
+    return factor_label(str(code))
+
+
+def _emission_words(value) -> str:
+    if not isinstance(value, dict):
+        return str(value)
+    return ";".join(f"{_factor_words(k)} {v} 吨" for k, v in value.items())
+
+
+class PermitLimit(models.Model):
+    """One permitted pollutant at one outlet: concentration limit and annual quantity."""
+
+    permit = models.ForeignKey(Permit, verbose_name=_("排污许可证"), on_delete=models.CASCADE, related_name="limits")
+    outlet_code = models.CharField(_("排放口编号"), max_length=30)
+    outlet_name = models.CharField(_("排放口名称"), max_length=100, blank=True)
+    factor = models.CharField(_("污染物代码"), max_length=10, help_text=_("HJ 212-2017 代码,如 w01018(COD)"))
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    period = models.CharField(_("均值周期"), max_length=8, choices=LimitPeriod.choices, default=LimitPeriod.HOUR)
+    limit_value = models.FloatField(_("许可排放浓度(上限)"), null=True, blank=True)
+    lower_limit = models.FloatField(_("下限"), null=True, blank=True)
+    on_converted = models.BooleanField(_("按折算值判定"), default=False)
+    annual_quantity = models.FloatField(_("许可年排放量(吨/年)"), null=True, blank=True,
+                                        validators=[MinValueValidator(0)])
+
+    human_values = {"factor": _factor_words}
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="approvals", jurisdiction="permit__jurisdiction", enterprise="permit__enterprise_id")
+
+    class Meta:
+        verbose_name = _("许可排放限值")
+        verbose_name_plural = _("许可排放限值")
+        ordering = ["outlet_code", "factor", "period"]
+        constraints = [models.UniqueConstraint(fields=["permit", "outlet_code", "factor", "period"],
+                                               name="apr_limit_unique")]
+
+    def __str__(self):
+        return f"{self.outlet_code} {self.factor}"
+
+
+class ExecutionReport(models.Model):
+    """A permit's execution report for one period (regulations.md §4.3), submitted by the enterprise."""
+
+    permit = models.ForeignKey(Permit, verbose_name=_("排污许可证"), on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("报告类型"), max_length=8, choices=ReportKind.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    period = models.PositiveSmallIntegerField(_("期次"), default=0, help_text=_("月报为月份,季报为季度,年报为0"))
+    due_on = models.DateField(_("应提交日期"))
+    state = models.CharField(_("状态"), max_length=10, choices=ReportState.choices, default=ReportState.DUE)
+    submitted_on = models.DateField(_("提交日期"), null=True, blank=True)
+    late = models.BooleanField(_("逾期提交"), default=False)
+    content = models.TextField(_("报告内容"), blank=True)
+    emissions = models.JSONField(_("实际排放量(吨)"), default=dict, blank=True)
+    review_note = models.TextField(_("审核意见"), blank=True)
+
+    human_values = {"emissions": _emission_words}  # pollutants by name in the change history
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="approvals", jurisdiction="permit__jurisdiction", enterprise="permit__enterprise_id")
+
+    class Meta:
+        verbose_name = _("执行报告")
+        verbose_name_plural = _("执行报告")
+        ordering = ["due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["permit", "kind", "year", "period"], name="apr_report_once")]
+        indexes = [models.Index(fields=["state", "due_on"], name="apr_report_due_idx")]
+
+    def __str__(self):
+        return f"{self.permit.number} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        if self.kind == ReportKind.MONTH:
+            return f"{self.year}年{self.period}月 月报"
+        if self.kind == ReportKind.QUARTER:
+            return f"{self.year}年第{self.period}季度 季报"
+        return f"{self.year}年 年报"
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.state == ReportState.DUE and today > self.due_on
+
+
+class EmergencyPlan(models.Model):
+    """An enterprise's emergency plan filed with the bureau, with its HJ 941 risk level and the working."""
+
+    code = models.CharField(_("预案编号"), max_length=40, unique=True)
+    enterprise_id = models.BigIntegerField(_("企业ID"))
+    enterprise_name = models.CharField(_("企业名称"), max_length=200)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    title = models.CharField(_("预案名称"), max_length=200)
+    signed_on = models.DateField(_("签署发布日期"))
+    submitted_on = models.DateField(_("提交备案日期"))
+    filing_due = models.DateField(_("应备案日期"))
+    submitted_late = models.BooleanField(_("超期提交备案"), default=False)
+    state = models.CharField(_("状态"), max_length=12, choices=PlanState.choices, default=PlanState.SUBMITTED)
+    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
+    filing_no = models.CharField(_("备案编号"), max_length=40, blank=True)
+    revision_due = models.DateField(_("应回顾评估(修订)日期"))
+    risk_inputs = models.JSONField(_("风险评估输入"), default=dict, blank=True)
+    risk_level = models.CharField(_("环境风险等级"), max_length=4, choices=RiskLevel.choices)
+    risk_label = models.CharField(_("风险等级表征"), max_length=120)
+    risk_working = models.TextField(_("风险等级计算过程"), blank=True)
+    drills = models.PositiveSmallIntegerField(_("演练次数"), default=0)
+    last_drill_on = models.DateField(_("最近演练日期"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="approvals", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
+
+    class Meta:
+        verbose_name = _("应急预案备案")
+        verbose_name_plural = _("应急预案备案")
+        ordering = ["-signed_on", "-id"]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class HazardCheck(models.Model):
+    """One enterprise's hidden-danger check (隐患排查) in a round; its findings are ledger problems."""
+
+    round_name = models.CharField(_("排查轮次"), max_length=100)
+    enterprise_id = models.BigIntegerField(_("企业ID"))
+    enterprise_name = models.CharField(_("企业名称"), max_length=200)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    checked_on = models.DateField(_("排查日期"))
+    checkers = models.CharField(_("排查人员"), max_length=200, blank=True)
+    findings = models.JSONField(_("发现隐患"), default=list, blank=True)
+    problem_refs = models.JSONField(_("问题台账"), default=list, blank=True)
+
+    human_values = {"findings": lambda v: ";".join(f.get("text", "") for f in v or [] if isinstance(f, dict)),
+                    "problem_refs": lambda v: _("%(n)s 个问题") % {"n": len(v or [])}}
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="approvals", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
+
+    class Meta:
+        verbose_name = _("隐患排查")
+        verbose_name_plural = _("隐患排查")
+        ordering = ["-checked_on", "-id"]
+
+    def __str__(self):
+        return f"{self.round_name} {self.enterprise_name}"
+
+    @property
+    def finding_count(self) -> int:
+        return len(self.findings or [])

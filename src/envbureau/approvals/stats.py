@@ -1,0 +1,116 @@
+"""Approval statistics for a jurisdiction and year as the bureau reports them ("环评审批54件(报告书8件、
+报告表46件)、登记备案表166件,均在承诺的时限内办结"; "核发排污许可证257本"), with the previous year, year on year,
+projects and investment by industry; every figure carries the URL of the list of records it counts."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from envbureau.core.scoping import restrict
+
+from .models import EIAApplication, ExecutionReport, Permit
+
+APPROVED = ("approved", "completed")
+LABELS = {
+    "approved": "环评审批(件)", "approved_report": "其中报告书(件)", "approved_form": "其中报告表(件)",
+    "refused": "不予批准(件)", "filed": "登记表备案(件)", "decided": "办结(件)", "within_limit": "在时限内办结(件)",
+    "investment": "批准项目总投资(万元)", "env_investment": "其中环保投资(万元)", "permits_issued": "核发排污许可证(本)",
+    "reports_overdue": "执行报告逾期未提交(份)", "reports_late": "执行报告逾期提交(份)",
+}
+
+
+def _scoped(model, user):
+    """Trusted system paths (user None: CLI, jobs) read everything; a person reads their scope."""
+    return model.objects.all() if user is None else restrict(model.objects.all(), user, "view")
+
+
+def _figures(user, path: str, year: int) -> dict:
+    eia = _scoped(EIAApplication, user).filter(jurisdiction__path__startswith=path)
+    decided = eia.filter(decided_on__year=year, state__in=(*APPROVED, "refused"))
+    approved = decided.filter(state__in=APPROVED)
+    sums = approved.aggregate(i=Sum("investment"), e=Sum("env_investment"))
+    reports = _scoped(ExecutionReport, user).filter(permit__jurisdiction__path__startswith=path, year=year)
+    today = timezone.localdate()
+    return {
+        "approved": approved.count(),
+        "approved_report": approved.filter(category="report").count(),
+        "approved_form": approved.filter(category="form").count(),
+        "refused": decided.filter(state="refused").count(),
+        "filed": eia.filter(category="registration", state="filed", submitted_on__year=year).count(),
+        "decided": decided.count(),
+        "within_limit": decided.filter(within_limit=True).count(),
+        "investment": sums["i"] or Decimal(0),
+        "env_investment": sums["e"] or Decimal(0),
+        "permits_issued": _scoped(Permit, user).filter(jurisdiction__path__startswith=path,
+                                                       issued_on__year=year).count(),
+        "reports_overdue": reports.filter(state="due", due_on__lt=today).count(),
+        "reports_late": reports.filter(late=True).count(),
+    }
+
+
+def share(part: int, whole: int) -> float | None:
+    if not whole:
+        return None
+    return float((Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def _pct(now, before):
+    if not before:
+        return None
+    return float(((Decimal(now) - Decimal(before)) / Decimal(before) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def by_industry(user, path: str, year: int, code: str) -> list[dict]:
+    rows = (_scoped(EIAApplication, user).filter(jurisdiction__path__startswith=path, decided_on__year=year,
+                                                 state__in=APPROVED)
+            .values("industry_name").annotate(n=Count("id"), inv=Sum("investment")).order_by("-n", "industry_name"))
+    base = reverse("approvals:eia-list")
+    return [{"industry": r["industry_name"] or "未填行业", "projects": r["n"], "investment": r["inv"] or Decimal(0),
+             "url": base + "?" + urlencode({"jurisdiction": code, "decided_year": year, "decision": "approved",
+                                            "industry": r["industry_name"]})} for r in rows]
+
+
+def statistics(user, jurisdiction, year: int) -> dict:
+    now, before = _figures(user, jurisdiction.path, year), _figures(user, jurisdiction.path, year - 1)
+    code = jurisdiction.code
+
+    def eia(**params):
+        return reverse("approvals:eia-list") + "?" + urlencode({"jurisdiction": code, **params})
+
+    def reports(**params):
+        return reverse("approvals:reports-list") + "?" + urlencode({"jurisdiction": code, "year": year, **params})
+
+    links = {
+        "approved": eia(decided_year=year, decision="approved"),
+        "approved_report": eia(decided_year=year, decision="approved", category="report"),
+        "approved_form": eia(decided_year=year, decision="approved", category="form"),
+        "refused": eia(decided_year=year, decision="refused"),
+        "filed": eia(submitted_year=year, decision="filed"),
+        "decided": eia(decided_year=year, decision="decided"),
+        "within_limit": eia(decided_year=year, within_limit="true"),
+        "investment": eia(decided_year=year, decision="approved"),
+        "env_investment": eia(decided_year=year, decision="approved"),
+        "permits_issued": reverse("approvals:permits-list") + "?" + urlencode({"jurisdiction": code,
+                                                                               "issued_year": year}),
+        "reports_overdue": reports(overdue="true"),
+        "reports_late": reports(late="true"),
+    }
+    rows = [{"key": k, "value": v, "previous": before[k], "yoy": _pct(v, before[k]), "url": links[k]}
+            for k, v in now.items()]
+    within = share(now["within_limit"], now["decided"])
+    sentence = (f"{year}年,{jurisdiction.name}环评审批{now['approved']}件(报告书{now['approved_report']}件、"
+                f"报告表{now['approved_form']}件)、登记备案表{now['filed']}件")
+    if now["decided"]:
+        if now["within_limit"] == now["decided"]:
+            sentence += ",均在承诺的时限内办结"
+        else:
+            sentence += f",{now['within_limit']}件在承诺的时限内办结(占{within}%)"
+    sentence += f";核发排污许可证{now['permits_issued']}本。"
+    return {"jurisdiction": code, "jurisdiction_name": jurisdiction.name, "year": year, "figures": now,
+            "previous": before, "within_share": within, "rows": rows, "sentence": sentence, "links": links,
+            "industries": by_industry(user, jurisdiction.path, year, code)}

@@ -1,0 +1,70 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.generic import Crud
+
+from . import views
+from .filters import CheckFilter, EIAFilter, PermitFilter, PlanFilter, ReportFilter
+from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Permit
+
+app_name = "approvals"
+
+eia = Crud(EIAApplication, url_prefix="eia", namespace="approvals", title=_("环评审批"), read_only=True,
+           filterset_class=EIAFilter, search_fields=("code", "project_name", "builder"),
+           detail_fields=["code", "builder", "credit_code", "project_name", "category", "industry_name", "investment",
+                          "env_investment", "jurisdiction", "location", "commitment", "state", "submitted_on",
+                          "missing_materials", "corrections", "accepted_on", "acceptance_notice_until",
+                          "expert_opinion", "proposed_on", "proposal_notice_until", "decided_on", "conditions",
+                          "decision_reasons", "limit_days", "limit_source", "due_on", "days_used", "within_limit",
+                          "filing_no", "completed_on", "completion_note"],
+           extra_detail_template="approvals/_eia_extra.html", extra_detail_context=views.eia_extra,
+           columns=[("code", _("申请编号")), ("project_name", _("项目名称")), ("builder", _("建设单位")),
+                    ("category", _("类别")), ("jurisdiction", _("属地")), ("submitted_on", _("申请日期")),
+                    ("state", _("状态")), ("decided_on", _("审批日期")), ("within_limit", _("时限内"))])
+permits = Crud(Permit, url_prefix="permits", namespace="approvals", title=_("排污许可证"), read_only=True,
+               filterset_class=PermitFilter, search_fields=("number", "enterprise_name"),
+               detail_fields=["number", "enterprise_name", "credit_code", "jurisdiction", "category", "authority",
+                              "issued_on", "valid_from", "valid_until", "report_frequency", "monitoring_duties",
+                              "record_keeping", "state", "version", "renewal_applied_on", "renewal_late",
+                              "revoked_on"],
+               extra_detail_template="approvals/_permit_extra.html", extra_detail_context=views.permit_extra,
+               columns=[("number", _("许可证编号")), ("enterprise_name", _("单位")), ("jurisdiction", _("属地")),
+                        ("category", _("管理类别")), ("issued_on", _("发证日期")), ("valid_until", _("有效期至")),
+                        ("state", _("状态"))])
+reports = Crud(ExecutionReport, url_prefix="reports", namespace="approvals", title=_("执行报告"), read_only=True,
+               filterset_class=ReportFilter, search_fields=("permit__number", "permit__enterprise_name"),
+               detail_fields=["permit", "kind", "year", "period", "due_on", "state", "submitted_on", "late", "content",
+                              "review_note"],
+               extra_detail_template="approvals/_report_extra.html", extra_detail_context=views.report_extra,
+               columns=[("permit", _("许可证")), ("kind", _("报告类型")), ("year", _("年度")), ("period", _("期次")),
+                        ("due_on", _("应提交日期")), ("state", _("状态")), ("submitted_on", _("提交日期")),
+                        ("late", _("逾期提交"))])
+plans = Crud(EmergencyPlan, url_prefix="plans", namespace="approvals", title=_("应急预案备案"), read_only=True,
+             filterset_class=PlanFilter, search_fields=("code", "title", "enterprise_name"),
+             detail_fields=["code", "enterprise_name", "jurisdiction", "title", "signed_on", "submitted_on",
+                            "filing_due", "submitted_late", "state", "filed_on", "filing_no", "revision_due",
+                            "risk_level", "risk_label", "drills", "last_drill_on"],
+             extra_detail_template="approvals/_plan_extra.html", extra_detail_context=views.plan_extra,
+             columns=[("code", _("预案编号")), ("enterprise_name", _("企业")), ("jurisdiction", _("属地")),
+                      ("title", _("预案名称")), ("signed_on", _("签署日期")), ("state", _("状态")),
+                      ("risk_label", _("环境风险等级")), ("revision_due", _("应修订日期"))])
+checks = Crud(HazardCheck, url_prefix="checks", namespace="approvals", title=_("隐患排查"), read_only=True,
+              filterset_class=CheckFilter, search_fields=("round_name", "enterprise_name"),
+              detail_fields=["round_name", "enterprise_name", "jurisdiction", "checked_on", "checkers"],
+              extra_detail_template="approvals/_check_extra.html", extra_detail_context=views.check_extra,
+              columns=[("round_name", _("排查轮次")), ("enterprise_name", _("企业")), ("jurisdiction", _("属地")),
+                       ("checked_on", _("排查日期")), ("checkers", _("排查人员"))])
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("eia/new/", views.eia_add, name="eia-new"),
+    path("eia/<int:pk>/do/<str:verb>/", views.eia_action, name="eia-action"),
+    path("permits/new/", views.permit_add, name="permit-new"),
+    path("permits/<int:pk>/do/<str:verb>/", views.permit_action, name="permit-action"),
+    path("reports/<int:pk>/do/<str:verb>/", views.report_action, name="report-action"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("plans/new/", views.plan_add, name="plan-new"),
+    path("plans/<int:pk>/do/<str:verb>/", views.plan_action, name="plan-action"),
+    path("checks/new/", views.check_add, name="check-new"),
+]
+urlpatterns += eia.urls() + permits.urls() + reports.urls() + plans.urls() + checks.urls()

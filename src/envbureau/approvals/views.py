@@ -1,0 +1,341 @@
+"""Pages of approvals. Every query is scoped; every change goes through the services / the workflow."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from envbureau.core import deadlines as dl
+from envbureau.core import workflow as wf
+from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import get_scoped_object, may_view_module
+
+from . import eia, emergency, permits
+from .models import EIAApplication, EmergencyPlan, ExecutionReport, Permit
+
+
+def _error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return ";".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return ";".join(exc.messages)
+
+
+@login_required
+def index(request):
+    return redirect("approvals:eia-list")
+
+
+DATE_PARAMS = {"on": _("日期"), "filed_on": _("备案日期"), "drilled_on": _("演练日期"), "accepted_on": _("受理日期"), "decided_on": _("审批日期"), "completed_on": _("验收日期"),
+               "submitted_on": _("提交日期"), "valid_until": _("有效期至")}
+TEXT_PARAMS = {"missing_materials": _("需补正材料(一次性告知)"), "expert_opinion": _("技术评估意见"),
+               "conditions": _("批复意见及要求"), "decision_reasons": _("不予批准理由"), "completion_note": _("验收情况"),
+               "content": _("报告内容"), "review_note": _("审核意见"), "monitoring_duties": _("自行监测要求"),
+               "record_keeping": _("环境管理台账记录要求")}
+
+
+def _actions(request, obj):
+    out = []
+    for t in wf.allowed(request.user, obj):
+        names = [*t.required, *[f for f in t.fields if f not in t.required], *t.params]
+        fields = []
+        for name in dict.fromkeys(names):
+            if name in DATE_PARAMS:
+                fields.append({"name": name, "label": DATE_PARAMS[name], "kind": "date"})
+            elif name in TEXT_PARAMS:
+                fields.append({"name": name, "label": TEXT_PARAMS[name], "kind": "text",
+                               "required": name in t.required})
+        out.append({"t": t, "fields": fields})
+    return out
+
+
+def _clocks(obj, keys):
+    return [c for c in (dl.clock(obj, k) for k in keys) if c]
+
+
+def eia_extra(request, obj) -> dict:
+    return {"actions": _actions(request, obj), "clocks": _clocks(obj, (eia.REVIEW, eia.ACCEPTANCE)),
+            "action_url": "approvals:eia-action"}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def eia_add(request):
+    from .forms import EIAForm
+
+    if not (has_perm(request.user, "approvals.add") or has_perm(request.user, "approvals.apply")):
+        raise PermissionDenied
+    form = EIAForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            app = eia.submit(request.user, enterprise_id=d["enterprise"].pk, project_name=d["project_name"],
+                             category=d["category"], submitted_on=d["submitted_on"], industry_name=d["industry_name"],
+                             investment=d["investment"], env_investment=d["env_investment"], location=d["location"],
+                             commitment=d["commitment"])
+            messages.success(request, _("已提交环评申请 %(c)s") % {"c": app.code})
+            return redirect("approvals:eia-detail", pk=app.pk)
+        except PermissionDenied:
+            form.add_error(None, _("超出您的权限范围"))
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+    return render(request, "approvals/form.html", {"form": form, "title": _("环评申请")},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _post_data(request, t):
+    p = request.POST
+    data = {k: p[k] for k in (*t.required, *t.fields, *t.params) if p.get(k, "") != ""}
+    return data
+
+
+def _act(request, obj, verb, back, transform=None):
+    t = wf.workflow_for(obj).transition_map.get(verb)
+    if t is None:
+        raise PermissionDenied
+    data = _post_data(request, t)
+    if transform:
+        data = transform(data)
+    try:
+        wf.apply(request.user, obj, verb, note=request.POST.get("note", ""), **data)
+        messages.success(request, _("已办理:%(a)s") % {"a": t.label})
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect(back, pk=obj.pk)
+
+
+@login_required
+@require_POST
+def eia_action(request, pk, verb):
+    app = get_scoped_object(EIAApplication, request.user, "view", pk=pk)
+    return _act(request, app, verb, "approvals:eia-detail")
+
+
+eia_action.scoped_model = EIAApplication
+
+
+# ---------------------------------------------------------------- permits
+
+def permit_extra(request, obj) -> dict:
+    from envbureau.sources.choices import factor_label
+    from envbureau.sources.services import limits_from
+
+    limits = [{"l": lim, "label": factor_label(lim.factor)} for lim in obj.limits.all()]
+    online = [{**row, "label": factor_label(row["factor"])} for row in limits_from(obj.source_ref)]
+    reports = obj.reports.order_by("due_on")
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {"actions": _actions(request, obj), "limits": limits, "online": online, "action_url":
+            "approvals:permit-action",
+            "reports": [{"r": r, "overdue": r.is_overdue(today)} for r in reports],
+            "limit_lines": "\n".join(
+                ",".join("" if v is None else str(v) for v in (
+                    lim.outlet_code, lim.factor, lim.limit_value, lim.lower_limit, lim.unit, lim.period,
+                    lim.annual_quantity)) for lim in obj.limits.all())}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def permit_add(request):
+    from .forms import PermitForm, parse_limit_lines
+
+    if not has_perm(request.user, "approvals.permit"):
+        raise PermissionDenied
+    form = PermitForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            p = permits.issue(request.user, enterprise_id=d["enterprise"].pk, number=d["number"],
+                              category=d["category"], issued_on=d["issued_on"], valid_until=d["valid_until"],
+                              authority=d["authority"], report_frequency=d["report_frequency"],
+                              monitoring_duties=d["monitoring_duties"], record_keeping=d["record_keeping"],
+                              limits=parse_limit_lines(d["limits"]))
+            messages.success(request, _("已核发排污许可证 %(n)s") % {"n": p.number})
+            return redirect("approvals:permits-detail", pk=p.pk)
+        except PermissionDenied:
+            form.add_error(None, _("超出您的权限范围"))
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+    return render(request, "approvals/form.html", {"form": form, "title": _("核发排污许可证")},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def permit_action(request, pk, verb):
+    from .forms import parse_limit_lines
+
+    p = get_scoped_object(Permit, request.user, "view", pk=pk)
+
+    def transform(data):
+        if verb == "change" and request.POST.get("limit_lines", "").strip():
+            data["limits"] = parse_limit_lines(request.POST["limit_lines"])
+        return data
+    return _act(request, p, verb, "approvals:permits-detail", transform)
+
+
+permit_action.scoped_model = Permit
+
+
+# ---------------------------------------------------------------- execution reports
+
+def report_extra(request, obj) -> dict:
+    from django.utils import timezone
+
+    rows = permits.compare_emissions(obj) if obj.kind == "year" else []
+    factors = sorted({lim.factor for lim in obj.permit.limits.all()})
+    from envbureau.sources.choices import factor_label
+
+    return {"actions": _actions(request, obj), "action_url": "approvals:report-action", "comparison": rows,
+            "overdue": obj.is_overdue(timezone.localdate()),
+            "emission_factors": [(f, factor_label(f), (obj.emissions or {}).get(f, "")) for f in factors]}
+
+
+@login_required
+@require_POST
+def report_action(request, pk, verb):
+    r = get_scoped_object(ExecutionReport, request.user, "view", pk=pk)
+
+    def transform(data):
+        if verb == "submit":
+            data["emissions"] = {k[2:]: v for k, v in request.POST.items() if k.startswith("e_") and v.strip()}
+        return data
+    return _act(request, r, verb, "approvals:reports-detail", transform)
+
+
+report_action.scoped_model = ExecutionReport
+
+
+# ---------------------------------------------------------------- statistics
+
+def stats_params(request, user):
+    """(jurisdiction, year) from ?jurisdiction=CODE&year=Y; defaults: the user's widest jurisdiction, this year."""
+    from django.utils import timezone
+
+    from envbureau.core.models import Jurisdiction
+    from envbureau.core.scoping import allowed_jurisdictions
+
+    allowed = allowed_jurisdictions(user, "approvals", "view")
+    code = request.GET.get("jurisdiction", "").strip()
+    jur = allowed.filter(code=code).first() if code else allowed.order_by("path").first()
+    if code and jur is None:
+        raise ValidationError({"jurisdiction": _("区划代码 %(c)s 不存在或不在您的权限范围内") % {"c": code}})
+    if jur is None:
+        jur = Jurisdiction.objects.filter(parent__isnull=True).order_by("code").first()
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        raise ValidationError({"year": _("年度应为 2000–2100 的整数")}) from None
+    return jur, year
+
+
+@login_required
+def statistics(request):
+    from . import stats
+
+    if not may_view_module(request.user, EIAApplication):
+        raise PermissionDenied
+    try:
+        jur, year = stats_params(request, request.user)
+    except ValidationError as exc:
+        return render(request, "approvals/statistics.html", {"title": _("审批统计"), "error": _error_text(exc)},
+                      status=400)
+    data = stats.statistics(request.user, jur, year)
+    for r in data["rows"]:
+        r["label"] = _(stats.LABELS[r["key"]])
+    if request.GET.get("export") == "xlsx":
+        from envbureau.core.excel import xlsx_response
+
+        rows = [[r["label"], r["value"], r["previous"], "" if r["yoy"] is None else r["yoy"]] for r in data["rows"]]
+        rows.append([_("在时限内办结比例(%)"), data["within_share"] if data["within_share"] is not None else "", "", ""])
+        rows.append([data["sentence"], "", "", ""])
+        ind = [[r["industry"], r["projects"], r["investment"]] for r in data["industries"]]
+        return xlsx_response(f"审批统计-{jur.code}-{year}.xlsx", [
+            (_("审批统计"), [_("指标"), str(year), _("上年"), _("同比(%)")], rows),
+            (_("分行业"), [_("行业"), _("项目(个)"), _("总投资(万元)")], ind)])
+    return render(request, "approvals/statistics.html", {"title": _("审批统计"), "s": data, "year": year,
+                                                         "jurisdiction": jur})
+
+
+# ---------------------------------------------------------------- emergency plans and hazard checks
+
+def plan_extra(request, obj) -> dict:
+    return {"actions": _actions(request, obj), "clocks": _clocks(obj, (emergency.FILING,)),
+            "action_url": "approvals:plan-action", "working": obj.risk_working.splitlines()}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_add(request):
+    from .forms import PlanForm
+
+    if not (has_perm(request.user, "approvals.apply") or has_perm(request.user, "approvals.emergency")):
+        raise PermissionDenied
+    form = PlanForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            plan = emergency.submit_plan(request.user, enterprise_id=d["enterprise"].pk, title=d["title"],
+                                         signed_on=d["signed_on"], submitted_on=d["submitted_on"], risk=form.risk())
+            messages.success(request, _("已提交应急预案备案 %(c)s,风险等级 %(l)s") % {"c": plan.code, "l": plan.risk_label})
+            return redirect("approvals:plans-detail", pk=plan.pk)
+        except PermissionDenied:
+            form.add_error(None, _("超出您的权限范围"))
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+    return render(request, "approvals/form.html", {"form": form, "title": _("应急预案备案")},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def plan_action(request, pk, verb):
+    plan = get_scoped_object(EmergencyPlan, request.user, "view", pk=pk)
+    return _act(request, plan, verb, "approvals:plans-detail")
+
+
+plan_action.scoped_model = EmergencyPlan
+
+
+def check_extra(request, obj) -> dict:
+    from django.urls import NoReverseMatch, reverse
+
+    links = []
+    for ref in obj.problem_refs or []:
+        model, _sep, pk = ref.partition(":")
+        try:
+            links.append(reverse("ledger:problem-detail", args=[int(pk)]))
+        except (NoReverseMatch, ValueError):
+            links.append("")
+    return {"finding_rows": [{"f": f, "url": u} for f, u in zip(obj.findings or [], links + [""] * len(obj.findings or []))]}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_add(request):
+    from .forms import CheckForm
+
+    if not has_perm(request.user, "approvals.emergency"):
+        raise PermissionDenied
+    form = CheckForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            check = emergency.record_check(
+                request.user, enterprise_id=d["enterprise"].pk, round_name=d["round_name"], checked_on=d["checked_on"],
+                checkers=d["checkers"], deadline=d["deadline"],
+                findings=[{"text": line} for line in d["findings"].splitlines() if line.strip()])
+            messages.success(request, _("已登记隐患排查,%(n)s 个隐患已转问题台账") % {"n": check.finding_count})
+            return redirect("approvals:checks-detail", pk=check.pk)
+        except PermissionDenied:
+            form.add_error(None, _("超出您的权限范围"))
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+    return render(request, "approvals/form.html", {"form": form, "title": _("隐患排查")},
+                  status=400 if request.method == "POST" else 200)
