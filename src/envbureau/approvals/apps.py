@@ -11,7 +11,7 @@ class ApprovalsConfig(AppConfig):
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 
-        from . import demo, documents, workflows  # noqa: F401  (demo step, documents, workflows)
+        from . import demo, documents, importers, workflows  # noqa: F401  (demo step, documents, imports, workflows)
         from .choices import PERMISSION_ACTIONS
 
         register_permissions("approvals", _("行政审批"), dict(PERMISSION_ACTIONS))

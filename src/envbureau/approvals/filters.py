@@ -5,6 +5,7 @@ import django_filters as df
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from envbureau.core.filters import ScopedFilterSet, picker_filter
 from envbureau.core.params import YEARS
 
 from .choices import (
@@ -37,8 +38,8 @@ def _jurisdiction(qs, value, prefix="jurisdiction"):
 YES_NO = ((1, _("是")), (0, _("否")))
 
 
-class EIAFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+class EIAFilter(ScopedFilterSet):
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
     category = df.ChoiceFilter(label=_("环评类别"), choices=EIACategory.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=EIAState.choices)
     submitted_year = df.NumberFilter(label=_("申请年度"), field_name="submitted_on", lookup_expr="year",
@@ -50,7 +51,7 @@ class EIAFilter(df.FilterSet):
                                choices=(("approved", _("批准")), ("refused", _("不予批准")), ("decided", _("办结(批准或不予批准)")),
                                         ("filed", _("备案"))))
     industry = df.CharFilter(label=_("行业"), field_name="industry_name")
-    enterprise_id = df.NumberFilter(label=_("企业ID"))
+    enterprise_id = picker_filter("enterprise", _("企业"))
 
     class Meta:
         model = EIAApplication
@@ -68,14 +69,14 @@ class EIAFilter(df.FilterSet):
         return qs.filter(state=value)
 
 
-class PermitFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+class PermitFilter(ScopedFilterSet):
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
     category = df.ChoiceFilter(label=_("管理类别"), choices=PermitCategory.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=PermitState.choices)
     issued_year = df.NumberFilter(label=_("发证年度"), field_name="issued_on", lookup_expr="year",
                                   min_value=YEARS[0], max_value=YEARS[1])
     expiring_days = df.NumberFilter(label=_("N天内到期"), method="f_expiring", min_value=0, max_value=3650)
-    enterprise_id = df.NumberFilter(label=_("企业ID"))
+    enterprise_id = picker_filter("enterprise", _("企业"))
 
     class Meta:
         model = Permit
@@ -92,18 +93,18 @@ class PermitFilter(df.FilterSet):
                          valid_until__lte=today + dt.timedelta(days=int(value)))
 
 
-class ReportFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+class ReportFilter(ScopedFilterSet):
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
     kind = df.ChoiceFilter(label=_("报告类型"), choices=ReportKind.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=ReportState.choices)
     year = df.NumberFilter(label=_("年度"), min_value=YEARS[0], max_value=YEARS[1])
     overdue = df.BooleanFilter(label=_("逾期未提交"), method="f_overdue")
     late = df.BooleanFilter(label=_("逾期提交"))
-    permit = df.NumberFilter(label=_("许可证ID"))
+    permit_number = df.CharFilter(label=_("许可证编号"), field_name="permit__number")
 
     class Meta:
         model = ExecutionReport
-        fields = ["jurisdiction", "kind", "state", "year", "overdue", "late", "permit"]
+        fields = ["jurisdiction", "kind", "state", "year", "overdue", "late", "permit_number"]
 
     def f_jurisdiction(self, qs, name, value):
         return _jurisdiction(qs, value, "permit__jurisdiction")
@@ -117,14 +118,14 @@ class ReportFilter(df.FilterSet):
         return over if value else qs.exclude(pk__in=over.values("pk"))
 
 
-class PlanFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+class PlanFilter(ScopedFilterSet):
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
     state = df.ChoiceFilter(label=_("状态"), choices=PlanState.choices)
     risk_level = df.ChoiceFilter(label=_("环境风险等级"), choices=RiskLevel.choices)
     filed_year = df.NumberFilter(label=_("备案年度"), field_name="filed_on", lookup_expr="year",
                                  min_value=YEARS[0], max_value=YEARS[1])
     submitted_late = df.BooleanFilter(label=_("超期提交备案"))
-    enterprise_id = df.NumberFilter(label=_("企业ID"))
+    enterprise_id = picker_filter("enterprise", _("企业"))
 
     class Meta:
         model = EmergencyPlan
@@ -134,12 +135,12 @@ class PlanFilter(df.FilterSet):
         return _jurisdiction(qs, value)
 
 
-class CheckFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+class CheckFilter(ScopedFilterSet):
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
     round_name = df.CharFilter(label=_("排查轮次"))
     year = df.NumberFilter(label=_("排查年度"), field_name="checked_on", lookup_expr="year",
                            min_value=YEARS[0], max_value=YEARS[1])
-    enterprise_id = df.NumberFilter(label=_("企业ID"))
+    enterprise_id = picker_filter("enterprise", _("企业"))
 
     class Meta:
         model = HazardCheck

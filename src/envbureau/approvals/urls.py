@@ -22,7 +22,7 @@ eia = Crud(EIAApplication, url_prefix="eia", namespace="approvals", title=_("环
                     ("category", _("类别")), ("jurisdiction", _("属地")), ("submitted_on", _("申请日期")),
                     ("state", _("状态")), ("decided_on", _("审批日期")), ("within_limit", _("时限内"))])
 permits = Crud(Permit, url_prefix="permits", namespace="approvals", title=_("排污许可证"), read_only=True,
-               filterset_class=PermitFilter, search_fields=("number", "enterprise_name"),
+               filterset_class=PermitFilter, search_fields=("number", "enterprise_name"), importer_kind="approvals.permit",
                detail_fields=["number", "enterprise_name", "credit_code", "jurisdiction", "category", "authority",
                               "issued_on", "valid_from", "valid_until", "report_frequency", "monitoring_duties",
                               "record_keeping", "state", "version", "renewal_applied_on", "renewal_late",

@@ -221,9 +221,12 @@ def stats_params(request, user):
 
     allowed = allowed_jurisdictions(user, "approvals", "view")
     code = request.GET.get("jurisdiction", "").strip()
-    jur = allowed.filter(code=code).first() if code else allowed.order_by("path").first()
+    jur = allowed.filter(code=code[:20]).first() if code else allowed.order_by("path").first()
+    if code and jur is None:  # a name typed in the picker without choosing: one area of that name
+        named = list(allowed.filter(name=code[:100])[:2])
+        jur = named[0] if len(named) == 1 else None
     if code and jur is None:
-        raise ValidationError({"jurisdiction": _("区划代码 %(c)s 不存在或不在您的权限范围内") % {"c": code}})
+        raise ValidationError({"jurisdiction": _("未找到区划“%(c)s”,或不在您的权限范围内") % {"c": code[:60]}})
     if jur is None:
         jur = Jurisdiction.objects.filter(parent__isnull=True).order_by("code").first()
     try:

@@ -1,0 +1,122 @@
+"""Import of existing discharge permits (all-or-nothing, row-level errors) through core.importing typed columns:
+one row per permitted pollutant; the permit's own columns repeat on each of its rows (the first row gives
+them, a later row that contradicts it is an error). Each permit is issued through permits.issue, so its limits
+become the online-monitoring limits exactly as when issued on the page."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from envbureau.core.importing import (
+    ChoiceColumn,
+    Column,
+    DateColumn,
+    Importer,
+    NumberColumn,
+    RefColumn,
+    RowError,
+    RowErrors,
+    register,
+)
+from envbureau.core.scoping import restrict
+
+from . import permits
+from .choices import LimitPeriod, PermitCategory, ReportFrequency
+from .models import Permit
+
+PERMIT_KEYS = ("enterprise", "category", "issued_on", "valid_until", "report_frequency", "authority")
+
+
+def _enterprises(ctx):
+    qs = apps.get_model("sources", "Enterprise").objects.all()  # the registry, read through scoping
+    return qs if ctx.user is None else restrict(qs, ctx.user, "view")
+
+
+@register
+class PermitImporter(Importer):
+    kind = "approvals.permit"
+    label = _("排污许可证(含许可排放限值)")
+    module = "approvals"
+    columns = [
+        Column("number", _("许可证编号"), required=True, example="91110101MA01DC0101001P", max_length=40),
+        RefColumn("enterprise", _("排污单位"), required=True, example="91110101MA01DC0101", queryset=_enterprises,
+                  fields=("credit_code", "name"), help=_("统一社会信用代码或企业名称(须已在污染源企业中登记)"),
+                  aliases=("统一社会信用代码", "单位名称", "企业名称")),
+        ChoiceColumn("category", _("管理类别"), required=True, example="重点管理", choices=PermitCategory.choices,
+                     synonyms=(("重点", "key"), ("简化", "simplified"), ("登记", "registration"))),
+        DateColumn("issued_on", _("发证日期"), required=True, example="2024-03-01"),
+        DateColumn("valid_until", _("有效期至"), example="2029-02-28", help=_("留空为发证日起5年")),
+        ChoiceColumn("report_frequency", _("执行报告频次"), choices=ReportFrequency.choices,
+                     synonyms=(("月报", "monthly"), ("季报", "quarterly"), ("年报", "annual")),
+                     help=_("留空按管理类别")),
+        Column("authority", _("发证机关"), max_length=100),
+        Column("outlet_code", _("排放口编号"), example="DW001", max_length=30),
+        Column("outlet_name", _("排放口名称"), example="废水总排口", max_length=100),
+        Column("factor", _("污染物代码"), example="w01018", max_length=10, help=_("HJ 212-2017 代码")),
+        NumberColumn("limit_value", _("许可排放浓度"), example="100", min=0),
+        NumberColumn("lower_limit", _("下限"), min=0),
+        Column("unit", _("浓度单位"), example="mg/L", max_length=20),
+        ChoiceColumn("period", _("均值周期"), choices=LimitPeriod.choices, example="小时均值",
+                     synonyms=(("小时", "hour"), ("日", "day"))),
+        NumberColumn("annual_quantity", _("许可年排放量(吨)"), example="12.5", min=0),
+    ]
+
+    def clean_row(self, values, ctx):
+        if values.get("factor") or values.get("outlet_code"):
+            row = {k: values.get(k) for k in ("outlet_code", "outlet_name", "factor", "unit", "period", "limit_value",
+                                              "lower_limit", "annual_quantity") if values.get(k) not in (None, "")}
+            try:
+                permits.clean_limits([row])
+            except ValidationError as exc:
+                raise RowError("factor", ";".join(exc.messages).replace("第 1 行", "").strip()) from None
+        return values
+
+    def check_batch(self, cleaned, rownums, ctx):
+        first, seen, errors = {}, {}, []
+        for row, n in zip(cleaned, rownums):
+            number = row["number"]
+            if number not in first:
+                first[number] = (n, row)
+                if Permit.objects.filter(number=number).exists():
+                    errors.append({"row": n, "column": str(_("许可证编号")), "value": number,
+                                   "message": str(_("许可证编号已存在;变更请在许可证页面办理"))})
+            else:
+                n0, row0 = first[number]
+                for key in PERMIT_KEYS:
+                    if row.get(key) not in (None, "") and row.get(key) != row0.get(key):
+                        errors.append({"row": n, "column": self._label_of(key), "value": str(row.get(key)),
+                                       "message": str(_("与第 %(r)s 行同一许可证的值不一致") % {"r": n0})})
+            if row.get("factor"):
+                key = (number, row.get("outlet_code"), row.get("factor"), row.get("period") or "hour")
+                if key in seen:
+                    errors.append({"row": n, "column": str(_("污染物代码")), "value": row["factor"],
+                                   "message": str(_("与第 %(r)s 行重复") % {"r": seen[key]})})
+                seen[key] = n
+        return errors
+
+    def save_rows(self, cleaned, ctx):
+        rownums = ctx.state.get("_rownums") or [i + 2 for i in range(len(cleaned))]
+        groups: dict[str, list] = {}
+        for n, row in zip(rownums, cleaned):
+            groups.setdefault(row["number"], []).append((n, row))
+        errors = []
+        for number, rows in groups.items():
+            n0, head = rows[0]
+            limits = [{k: r.get(k) for k in ("outlet_code", "outlet_name", "factor", "unit", "period", "limit_value",
+                                             "lower_limit", "annual_quantity") if r.get(k) not in (None, "")}
+                      for _n, r in rows if r.get("factor")]
+            try:
+                permits.issue(ctx.user, enterprise_id=head["enterprise"].pk, number=number, category=head["category"],
+                              issued_on=head["issued_on"], valid_until=head.get("valid_until"),
+                              authority=head.get("authority") or "", report_frequency=head.get("report_frequency") or "",
+                              limits=limits)
+            except PermissionDenied:
+                errors.append({"row": n0, "column": "", "value": number, "message": str(_("超出您的权限范围"))})
+            except ValidationError as exc:
+                errors.extend(self.errors_of(exc, n0))
+            ctx.saved(len(rows))
+        if errors:
+            raise RowErrors(errors)
+        return {"rows": len(cleaned), "created": len(groups)}
