@@ -36,8 +36,15 @@ def records(world):
     y2 = emergency.submit_plan(None, enterprise_id=world["e2"].pk, title="预案", signed_on="2026-09-24", risk=risk)
     c1 = emergency.record_check(None, enterprise_id=world["e1"].pk, round_name="第一轮", findings=["应急池被占用"])
     c2 = emergency.record_check(None, enterprise_id=world["e2"].pk, round_name="第一轮", findings=[])
+    i1 = emergency.report_incident(None, title="泄漏", kind="危化品泄漏", description="x", occurred_at="2026-11-20 08:00",
+                                   enterprise_id=world["e1"].pk)
+    i2 = emergency.report_incident(None, title="泄漏", kind="水污染", description="x", occurred_at="2026-11-20 08:00",
+                                   jurisdiction="110102")
+    from envbureau.approvals.models import DutyShift
+
+    d2 = DutyShift.objects.create(day="2026-11-30", person="西城值班员", phone="1", jurisdiction=world["xc"])
     return {"a1": a1, "a2": a2, "p1": p1, "p2": p2, "r1": p1.reports.first(), "r2": p2.reports.first(),
-            "y1": y1, "y2": y2, "c1": c1, "c2": c2}
+            "y1": y1, "y2": y2, "c1": c1, "c2": c2, "i1": i1, "i2": i2, "d2": d2}
 
 
 def test_officer_walks_an_application_from_the_pages(world, records):
@@ -194,6 +201,13 @@ URLS = {
     "/approvals/checks/new/": {"officer": 200, "leader": 403, "dongcheng": 403, "ent": 403},
     "/api/v1/approvals/plans/{y2}/": {"officer": 200, "leader": 200, "dongcheng": 404, "ent": 404},
     "/api/v1/approvals/checks/{c2}/": {"officer": 200, "leader": 200, "dongcheng": 404, "ent": 404},
+    "/approvals/incidents/": {"officer": 200, "leader": 200, "dongcheng": 200, "ent": 200},
+    "/approvals/incidents/{i1}/": {"officer": 200, "leader": 200, "dongcheng": 200, "ent": 200},
+    "/approvals/incidents/{i2}/": {"officer": 200, "leader": 200, "dongcheng": 404, "ent": 404},
+    "/approvals/incidents/new/": {"officer": 200, "leader": 403, "dongcheng": 403, "ent": 403},
+    "/approvals/duty/": {"officer": 200, "leader": 200, "dongcheng": 200, "ent": 200},  # an enterprise: no rows
+    "/approvals/duty/{d2}/": {"officer": 200, "leader": 200, "dongcheng": 404, "ent": 404},
+    "/approvals/duty/{d2}/edit/": {"officer": 200, "leader": 403, "dongcheng": 404, "ent": 404},
 }
 # POST-only actions: a reader is refused (403), an object outside scope is not found (404)
 POSTS = {
@@ -204,6 +218,8 @@ POSTS = {
     "/approvals/reports/{r1}/do/accept/": {"ent": 403},
     "/approvals/plans/{y1}/do/file/": {"leader": 403, "dongcheng": 403, "ent": 403},
     "/approvals/plans/{y2}/do/file/": {"dongcheng": 404, "ent": 404},
+    "/approvals/incidents/{i1}/do/log/": {"leader": 403, "dongcheng": 403, "ent": 403},
+    "/approvals/incidents/{i2}/do/log/": {"dongcheng": 404, "ent": 404},
 }
 
 
@@ -231,6 +247,8 @@ def test_declared_access(world, records):
             if got != want:
                 wrong.append(f"{role} POST {url}: got {got}, declared {want}")
     assert not wrong, "\n".join(wrong)
+    assert "西城值班员" not in _client(users["ent"]).get("/approvals/duty/").content.decode()
+    assert "西城值班员" not in _client(users["dongcheng"]).get("/approvals/duty/").content.decode()
     # nothing changed by the refused posts
     assert EIAApplication.objects.get(pk=ids["a1"]).state == "submitted"
     assert Permit.objects.get(pk=ids["p1"]).state == "valid"

@@ -21,4 +21,6 @@ class ApprovalsConfig(AppConfig):
         nav.register("approvals", _("执行报告"), "approvals:reports-list", "approvals.view", 21)
         nav.register("approvals", _("应急预案备案"), "approvals:plans-list", "approvals.view", 24)
         nav.register("approvals", _("隐患排查"), "approvals:checks-list", "approvals.view", 25)
+        nav.register("approvals", _("突发环境事件"), "approvals:incidents-list", "approvals.view", 26)
+        nav.register("approvals", _("应急值班表"), "approvals:duty-list", "approvals.view", 27)
         nav.register("approvals", _("审批统计"), "approvals:statistics", "approvals.view", 30)

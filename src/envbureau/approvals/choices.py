@@ -97,3 +97,25 @@ class RiskLevel(models.TextChoices):
     GENERAL = "一般", _("一般环境风险")
     LARGER = "较大", _("较大环境风险")
     MAJOR = "重大", _("重大环境风险")
+
+
+class IncidentState(models.TextChoices):
+    REPORTED = "reported", _("已报告")
+    RESPONDING = "responding", _("应急处置中")
+    CLOSED = "closed", _("已结案")
+
+
+INCIDENT_COLOURS = {"reported": "danger", "responding": "warning", "closed": "secondary"}
+
+
+class IncidentLevel(models.TextChoices):
+    # the grade of an incident (national plan), not the enterprise's risk level (regulations.md §7.2)
+    GENERAL = "IV", _("一般(Ⅳ级)")
+    LARGER = "III", _("较大(Ⅲ级)")
+    MAJOR = "II", _("重大(Ⅱ级)")
+    SPECIAL = "I", _("特别重大(Ⅰ级)")
+
+
+class DutyRole(models.TextChoices):
+    LEADER = "leader", _("带班领导")
+    OFFICER = "officer", _("值班员")

@@ -138,14 +138,45 @@ def _emergency(ents):
     from .models import EmergencyPlan, HazardCheck
 
     chem = ents[1]
-    if EmergencyPlan.objects.filter(enterprise_id=chem.pk).exists():
-        return
-    plan = emergency.submit_plan(None, enterprise_id=chem.pk, title="突发环境事件应急预案(2026年修订,模拟)",
-                                 signed_on="2026-03-02", submitted_on="2026-03-20", risk=RISK_DEMO)
-    wf.apply(None, plan, "file", filed_on="2026-03-25")
-    wf.apply(None, plan, "drill", drilled_on="2026-06-12", note="储罐区氨泄漏应急演练(模拟)")
+    if not EmergencyPlan.objects.filter(enterprise_id=chem.pk).exists():
+        plan = emergency.submit_plan(None, enterprise_id=chem.pk, title="突发环境事件应急预案(2026年修订,模拟)",
+                                     signed_on="2026-03-02", submitted_on="2026-03-20", risk=RISK_DEMO)
+        wf.apply(None, plan, "file", filed_on="2026-03-25")
+        wf.apply(None, plan, "drill", drilled_on="2026-06-12", note="储罐区氨泄漏应急演练(模拟)")
+    _incident(chem)
     if not HazardCheck.objects.filter(enterprise_id=chem.pk).exists():
         emergency.record_check(None, enterprise_id=chem.pk, round_name="2026年重点环境风险源企业第一轮(模拟)",
                                checked_on="2026-05-14", checkers="应急科 王工(模拟)", deadline="2026-06-30",
                                findings=[{"text": "事故应急池被雨水占用,有效容积不足", "category": "water"},
                                          {"text": "雨水排口切换阀未定期检查"}])
+
+
+def _incident(chem):
+    """A closed incident at the chemical works and this week's duty roster."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from envbureau.core import workflow as wf
+    from envbureau.core.models import Jurisdiction
+
+    from . import emergency
+    from .models import DutyShift, Incident
+
+    city = Jurisdiction.objects.get(code="110000")
+    today = timezone.localdate()
+    for n in range(7):
+        day = today + dt.timedelta(days=n)
+        DutyShift.objects.get_or_create(day=day, role="leader", person=("刘局(模拟)", "陈局(模拟)")[n % 2],
+                                        jurisdiction=city, defaults={"phone": "010-0000001"})
+        DutyShift.objects.get_or_create(day=day, role="officer", person=("值班员甲(模拟)", "值班员乙(模拟)")[n % 2],
+                                        jurisdiction=city, defaults={"phone": "010-0000002"})
+    if Incident.objects.filter(enterprise_id=chem.pk).exists():
+        return
+    inc = emergency.report_incident(None, title="氨水储罐阀门泄漏(模拟)", kind="危化品泄漏", level="IV",
+                                    description="储罐区阀门法兰渗漏,少量氨水进入围堰,无外排(模拟)",
+                                    occurred_at="2026-08-06 07:40", reported_at="2026-08-06 08:05",
+                                    enterprise_id=chem.pk)
+    wf.apply(None, inc, "respond", note="启动企业应急预案,环境监测组赶赴现场(模拟)")
+    wf.apply(None, inc, "log", note="厂界氨浓度监测未超标,雨水排口已封堵(模拟)")
+    wf.apply(None, inc, "close", summary="泄漏点已更换法兰,围堰内废液转运处置,无环境影响(模拟)")

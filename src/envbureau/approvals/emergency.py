@@ -187,3 +187,74 @@ def record_check(user, *, enterprise_id, round_name: str, checked_on=None, check
     _dossier(check, user, "approvals.hazard", _("%(r)s 隐患排查:发现隐患 %(n)s 个") % {
         "r": check.round_name, "n": len(items)}, reverse("approvals:checks-detail", args=[check.pk]))
     return check
+
+
+# ---- environmental incidents (突发环境事件) -----------------------------------------------------------
+
+@transaction.atomic
+def report_incident(user, *, title: str, kind: str, description: str, occurred_at, level: str = "IV",
+                    enterprise_id=None, jurisdiction=None, location: str = "", reported_at=None):
+    """Register an incident (staff on duty); linked to an enterprise when one is involved."""
+    from envbureau.core.models import Jurisdiction
+
+    from .choices import IncidentLevel, IncidentState
+    from .models import Incident
+
+    if user is not None and not has_perm(user, "approvals.emergency"):
+        raise PermissionDenied(_("您没有“环境应急管理”权限"))
+    for name, value in (("title", title), ("kind", kind), ("description", description)):
+        if not (value or "").strip():
+            raise ValidationError({name: _("请填写%(f)s") % {"f": Incident._meta.get_field(name).verbose_name}})
+    if level not in IncidentLevel.values:
+        raise ValidationError({"level": _("事件等级不正确:%(v)s") % {"v": level}})
+    ent = enterprise_of(user, enterprise_id) if enterprise_id not in (None, "") else None
+    jur = ent.jurisdiction if ent else (jurisdiction if isinstance(jurisdiction, Jurisdiction)
+                                        else Jurisdiction.objects.filter(code=str(jurisdiction or "")).first())
+    if jur is None:
+        raise ValidationError({"jurisdiction": _("请选择属地或涉事企业")})
+    occurred = _datetime(occurred_at, "occurred_at")
+    reported = _datetime(reported_at, "reported_at") if reported_at else timezone.now()
+    if reported < occurred:
+        raise ValidationError({"reported_at": _("报告时间早于发生时间")})
+    inc = Incident.objects.create(code=f"tmp-{uuid.uuid4().hex[:12]}", title=title.strip(), kind=kind.strip(),
+                                  level=level, jurisdiction=jur, enterprise_id=ent.pk if ent else None,
+                                  enterprise_name=ent.name if ent else "", location=location, occurred_at=occurred,
+                                  reported_at=reported, description=description)
+    inc.code = f"SJ{timezone.localtime(occurred).year}-{inc.pk:04d}"
+    inc.save(update_fields=["code"])
+    check_created(user, inc, "emergency")
+    wf.record_event(inc, user, "submit", to_state=IncidentState.REPORTED,
+                    note=_("%(l)s %(k)s:%(d)s") % {"l": inc.get_level_display(), "k": inc.kind, "d": description[:200]})
+    wf.sync_tasks(inc, user)
+    if ent:
+        _dossier(inc, user, "approvals.incident", _("突发环境事件:%(t)s(%(l)s)") % {
+            "t": inc.title, "l": inc.get_level_display()}, reverse("approvals:incidents-detail", args=[inc.pk]))
+    return inc
+
+
+def _datetime(value, name):
+    from envbureau.core.importing import parse_local_datetime
+
+    if isinstance(value, dt.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    try:
+        parsed = parse_local_datetime(value)
+    except (ValueError, TypeError):
+        parsed = None
+    if parsed is None:
+        raise ValidationError({name: _("时间格式应为 YYYY-MM-DD HH:MM:%(v)s") % {"v": value}})
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)  # local Asia/Shanghai
+
+
+def h_relevel(ctx):
+    from .choices import IncidentLevel
+
+    level = str(ctx.data.get("level") or "")
+    if level not in IncidentLevel.values:
+        raise wf.TransitionError({"level": _("事件等级不正确:%(v)s") % {"v": level}})
+    ctx.event_data = {"from": ctx.obj.level, "to": level}
+    ctx.obj.level = level
+
+
+def h_close(ctx):
+    ctx.obj.closed_at = timezone.now()

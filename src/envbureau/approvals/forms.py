@@ -130,3 +130,34 @@ class CheckForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = _enterprises(user)
+
+
+class IncidentForm(forms.Form):
+    title = forms.CharField(label=_("事件名称"), max_length=200)
+    kind = forms.CharField(label=_("事件类型"), max_length=60, help_text=_("如 水污染、大气污染、危化品泄漏"))
+    level = forms.ChoiceField(label=_("事件等级"), choices=[])
+    enterprise = EnterpriseChoice(label=_("涉事企业"), queryset=None, required=False)
+    jurisdiction = forms.ModelChoiceField(label=_("属地"), queryset=None, required=False,
+                                          help_text=_("无涉事企业时必选"))
+    location = forms.CharField(label=_("地点"), max_length=300, required=False)
+    occurred_at = forms.DateTimeField(label=_("发生时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    description = forms.CharField(label=_("事件概况"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        from envbureau.core.scoping import allowed_jurisdictions
+
+        from .choices import IncidentLevel
+
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = _enterprises(user)
+        self.fields["jurisdiction"].queryset = allowed_jurisdictions(user, "approvals", "emergency")
+        self.fields["level"].choices = IncidentLevel.choices
+
+
+class DutyForm(forms.ModelForm):
+    class Meta:
+        from .models import DutyShift
+
+        model = DutyShift
+        fields = ["day", "role", "person", "phone", "jurisdiction"]
+        widgets = {"day": DATE}

@@ -16,8 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
 
 from .choices import (
+    DutyRole,
     EIACategory,
     EIAState,
+    IncidentLevel,
+    IncidentState,
     LimitPeriod,
     PermitCategory,
     PermitState,
@@ -286,3 +289,58 @@ class HazardCheck(models.Model):
     @property
     def finding_count(self) -> int:
         return len(self.findings or [])
+
+
+class Incident(models.Model):
+    """An environmental incident (突发环境事件): report, level, response log (its timeline), close-out."""
+
+    code = models.CharField(_("事件编号"), max_length=40, unique=True)
+    title = models.CharField(_("事件名称"), max_length=200)
+    kind = models.CharField(_("事件类型"), max_length=60, help_text=_("如 水污染、大气污染、危化品泄漏(可编辑的分类)"))
+    level = models.CharField(_("事件等级"), max_length=4, choices=IncidentLevel.choices, default=IncidentLevel.GENERAL)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    enterprise_id = models.BigIntegerField(_("涉事企业ID"), null=True, blank=True)
+    enterprise_name = models.CharField(_("涉事企业"), max_length=200, blank=True)
+    location = models.CharField(_("地点"), max_length=300, blank=True)
+    occurred_at = models.DateTimeField(_("发生时间"))
+    reported_at = models.DateTimeField(_("报告时间"))
+    description = models.TextField(_("事件概况"))
+    state = models.CharField(_("状态"), max_length=12, choices=IncidentState.choices, default=IncidentState.REPORTED)
+    summary = models.TextField(_("处置总结"), blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="approvals", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"})
+
+    class Meta:
+        verbose_name = _("突发环境事件")
+        verbose_name_plural = _("突发环境事件")
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class DutyShift(models.Model):
+    """One day of the 24-hour duty roster (值班表)."""
+
+    day = models.DateField(_("日期"))
+    role = models.CharField(_("岗位"), max_length=10, choices=DutyRole.choices, default=DutyRole.OFFICER)
+    person = models.CharField(_("值班人员"), max_length=50)
+    phone = models.CharField(_("联系电话"), max_length=30)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(module="approvals", jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("应急值班")
+        verbose_name_plural = _("应急值班表")
+        ordering = ["-day", "role", "person"]
+        constraints = [models.UniqueConstraint(fields=["day", "role", "person", "jurisdiction"], name="apr_duty_once")]
+
+    def __str__(self):
+        return f"{self.day} {self.get_role_display()} {self.person}"

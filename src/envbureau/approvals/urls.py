@@ -5,7 +5,8 @@ from envbureau.core.generic import Crud
 
 from . import views
 from .filters import CheckFilter, EIAFilter, PermitFilter, PlanFilter, ReportFilter
-from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Permit
+from .forms import DutyForm
+from .models import DutyShift, EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Incident, Permit
 
 app_name = "approvals"
 
@@ -54,6 +55,17 @@ checks = Crud(HazardCheck, url_prefix="checks", namespace="approvals", title=_("
               extra_detail_template="approvals/_check_extra.html", extra_detail_context=views.check_extra,
               columns=[("round_name", _("排查轮次")), ("enterprise_name", _("企业")), ("jurisdiction", _("属地")),
                        ("checked_on", _("排查日期")), ("checkers", _("排查人员"))])
+incidents = Crud(Incident, url_prefix="incidents", namespace="approvals", title=_("突发环境事件"), read_only=True,
+                 search_fields=("code", "title", "enterprise_name"),
+                 detail_fields=["code", "title", "kind", "level", "jurisdiction", "enterprise_name", "location",
+                                "occurred_at", "reported_at", "description", "state", "summary", "closed_at"],
+                 extra_detail_template="approvals/_incident_extra.html", extra_detail_context=views.incident_extra,
+                 columns=[("code", _("事件编号")), ("title", _("事件名称")), ("level", _("等级")),
+                          ("jurisdiction", _("属地")), ("occurred_at", _("发生时间")), ("state", _("状态"))])
+duty = Crud(DutyShift, form_class=DutyForm, url_prefix="duty", namespace="approvals", title=_("应急值班表"),
+            search_fields=("person",),
+            columns=[("day", _("日期")), ("role", _("岗位")), ("person", _("值班人员")), ("phone", _("联系电话")),
+                     ("jurisdiction", _("属地"))])
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -66,5 +78,8 @@ urlpatterns = [
     path("plans/new/", views.plan_add, name="plan-new"),
     path("plans/<int:pk>/do/<str:verb>/", views.plan_action, name="plan-action"),
     path("checks/new/", views.check_add, name="check-new"),
+    path("incidents/new/", views.incident_add, name="incident-new"),
+    path("incidents/<int:pk>/do/<str:verb>/", views.incident_action, name="incident-action"),
 ]
-urlpatterns += eia.urls() + permits.urls() + reports.urls() + plans.urls() + checks.urls()
+urlpatterns += (eia.urls() + permits.urls() + reports.urls() + plans.urls() + checks.urls() + incidents.urls()
+                + duty.urls())

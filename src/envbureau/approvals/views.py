@@ -15,7 +15,7 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object, may_view_module
 
 from . import eia, emergency, permits
-from .models import EIAApplication, EmergencyPlan, ExecutionReport, Permit
+from .models import EIAApplication, EmergencyPlan, ExecutionReport, Incident, Permit
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -34,7 +34,7 @@ DATE_PARAMS = {"on": _("日期"), "filed_on": _("备案日期"), "drilled_on": _
 TEXT_PARAMS = {"missing_materials": _("需补正材料(一次性告知)"), "expert_opinion": _("技术评估意见"),
                "conditions": _("批复意见及要求"), "decision_reasons": _("不予批准理由"), "completion_note": _("验收情况"),
                "content": _("报告内容"), "review_note": _("审核意见"), "monitoring_duties": _("自行监测要求"),
-               "record_keeping": _("环境管理台账记录要求")}
+               "record_keeping": _("环境管理台账记录要求"), "summary": _("处置总结")}
 
 
 def _actions(request, obj):
@@ -342,3 +342,59 @@ def check_add(request):
             form.add_error(None, _error_text(exc))
     return render(request, "approvals/form.html", {"form": form, "title": _("隐患排查")},
                   status=400 if request.method == "POST" else 200)
+
+
+# ---------------------------------------------------------------- incidents and the duty roster
+
+def incident_extra(request, obj) -> dict:
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import timezone
+
+    from envbureau.core.scoping import restrict
+
+    from .choices import IncidentLevel
+    from .models import DutyShift
+
+    try:
+        alarms = reverse("sources:alarm-list") + f"?enterprise={obj.enterprise_id}" if obj.enterprise_id else ""
+    except NoReverseMatch:
+        alarms = ""
+    duty = restrict(DutyShift.objects.filter(day=timezone.localdate(), jurisdiction__path__in=[
+        obj.jurisdiction.path[:n] for n in range(1, len(obj.jurisdiction.path) + 1)]), request.user, "view")
+    return {"actions": _actions(request, obj), "action_url": "approvals:incident-action", "alarms_url": alarms,
+            "levels": IncidentLevel.choices, "duty": duty}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_add(request):
+    from .forms import IncidentForm
+
+    if not has_perm(request.user, "approvals.emergency"):
+        raise PermissionDenied
+    form = IncidentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            inc = emergency.report_incident(
+                request.user, title=d["title"], kind=d["kind"], level=d["level"], description=d["description"],
+                occurred_at=d["occurred_at"], location=d["location"],
+                enterprise_id=d["enterprise"].pk if d["enterprise"] else None, jurisdiction=d["jurisdiction"])
+            messages.success(request, _("已登记突发环境事件 %(c)s") % {"c": inc.code})
+            return redirect("approvals:incidents-detail", pk=inc.pk)
+        except PermissionDenied:
+            form.add_error(None, _("超出您的权限范围"))
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+    return render(request, "approvals/form.html", {"form": form, "title": _("突发环境事件报告")},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def incident_action(request, pk, verb):
+    inc = get_scoped_object(Incident, request.user, "view", pk=pk)
+    return _act(request, inc, verb, "approvals:incidents-detail")
+
+
+incident_action.scoped_model = Incident

@@ -12,10 +12,12 @@ from . import emergency as em
 from . import permits as p
 from .choices import (
     EIA_COLOURS,
+    INCIDENT_COLOURS,
     PERMIT_COLOURS,
     PLAN_COLOURS,
     REPORT_COLOURS,
     EIAState,
+    IncidentState,
     PermitState,
     PlanState,
     ReportState,
@@ -160,4 +162,29 @@ PLAN = wf.register(wf.Workflow(
     url=lambda x: reverse("approvals:plans-detail", args=[x.pk]),
     due=lambda x: x.filing_due if x.state == "submitted" else (x.revision_due if x.state == "filed" else None),
     verb_labels={"submit": _("提交备案")},
+))
+
+INC = IncidentState
+INCIDENT = wf.register(wf.Workflow(
+    "approvals.incident", module="approvals", name=_("突发环境事件"),
+    states=[
+        wf.State(INC.REPORTED, INC.REPORTED.label, INCIDENT_COLOURS["reported"],
+                 task=wf.TaskSpec(_("启动应急响应"), "approvals.emergency")),
+        wf.State(INC.RESPONDING, INC.RESPONDING.label, INCIDENT_COLOURS["responding"],
+                 task=wf.TaskSpec(_("应急处置与结案"), "approvals.emergency")),
+        wf.State(INC.CLOSED, INC.CLOSED.label, INCIDENT_COLOURS["closed"], terminal=True),
+    ],
+    transitions=[
+        T("respond", (INC.REPORTED,), INC.RESPONDING, "approvals.emergency", _("启动应急响应"), note_required=True,
+          button="danger"),
+        T("log", (INC.REPORTED, INC.RESPONDING), None, "approvals.emergency", _("记录处置情况"), note_required=True,
+          button="outline-primary"),
+        T("relevel", (INC.REPORTED, INC.RESPONDING), None, "approvals.emergency", _("调整事件等级"), params=("level",),
+          note_required=True, handler=em.h_relevel, button="outline-warning"),
+        T("close", (INC.RESPONDING,), INC.CLOSED, "approvals.emergency", _("结案"), required=("summary",),
+          fields=("summary",), handler=em.h_close, button="dark"),
+    ],
+    title=lambda x: f"{x.code} {x.title}",
+    url=lambda x: reverse("approvals:incidents-detail", args=[x.pk]),
+    verb_labels={"submit": _("事件报告")},
 ))
