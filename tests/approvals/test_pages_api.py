@@ -75,7 +75,7 @@ def test_form_errors_are_400_not_500(world, records):
     assert r.status_code == 400
     r = c.post("/approvals/permits/new/", {"enterprise": world["e1"].pk, "number": "N1", "category": "key",
                                            "issued_on": "2026-01-01", "limits": "DW001,w01018,abc"})
-    assert r.status_code == 400 and "第 1 行 limit_value 应为数字" in r.content.decode()
+    assert r.status_code == 400 and "第 1 行上限应为数字" in r.content.decode()
     assert c.get("/approvals/statistics/?year=abc").status_code == 400
     assert c.get("/approvals/statistics/?jurisdiction=999999").status_code == 400
 
@@ -84,7 +84,7 @@ def test_permit_page_shows_where_the_limits_went_and_change_from_the_page(world,
     c = _client(world["officer"])
     p = records["p1"]
     shows(c, {f"/approvals/permits/{p.pk}/": "88888880000001"})
-    r = c.post(f"/approvals/permits/{p.pk}/do/change/", {"note": "提标", "limit_lines": "DW001,w01018,60,,mg/L,hour,10"})
+    r = c.post(f"/approvals/permits/{p.pk}/do/change/", {"note": "提标", "limit_lines": "DW001,COD,60,,mg/L,小时,10"})
     assert r.status_code == 302
     assert p.limits.get().limit_value == 60
     from envbureau.sources.models import PollutantLimit

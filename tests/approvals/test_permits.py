@@ -111,7 +111,7 @@ def test_expiry_job(world):
 def test_bad_limit_rows_are_named(world):
     with pytest.raises(ValidationError, match="第 2 行污染物代码 xx"):
         _issue(world, limits=[COD, {"outlet_code": "DW001", "factor": "xx", "limit_value": 1}])
-    with pytest.raises(ValidationError, match="第 1 行 limit_value 应为数字"):
+    with pytest.raises(ValidationError, match="第 1 行上限应为数字"):
         _issue(world, limits=[{**COD, "limit_value": "abc"}])
     with pytest.raises(ValidationError, match="第 2 行与前面的行重复"):
         _issue(world, limits=[COD, COD])

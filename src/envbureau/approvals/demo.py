@@ -146,7 +146,7 @@ def _emergency(ents):
     _incident(chem)
     if not HazardCheck.objects.filter(enterprise_id=chem.pk).exists():
         emergency.record_check(None, enterprise_id=chem.pk, round_name="2026年重点环境风险源企业第一轮(模拟)",
-                               checked_on="2026-05-14", checkers="应急科 王工(模拟)", deadline="2026-06-30",
+                               checked_on="2026-05-14", checkers="应急科 王工(模拟)",
                                findings=[{"text": "事故应急池被雨水占用,有效容积不足", "category": "water"},
                                          {"text": "雨水排口切换阀未定期检查"}])
 

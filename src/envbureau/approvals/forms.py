@@ -39,8 +39,8 @@ class EIAForm(forms.Form):
         self.fields["enterprise"].queryset = _enterprises(user)
 
 
-LIMIT_HELP = _("每行一个污染物:排放口编号,污染物代码,上限,下限,单位,均值周期(hour/day),许可年排放量(吨)。"
-               "如 DW001,w01018,100,,mg/L,hour,12.5")
+LIMIT_HELP = _("每行一个污染物:排放口编号,污染物(名称),上限,下限,单位,均值周期(小时/日),许可年排放量(吨)。"
+               "如 DW001,COD,100,,mg/L,小时,12.5")
 
 
 class PermitForm(forms.Form):
@@ -71,8 +71,33 @@ def parse_limit_lines(text: str) -> list[dict]:
         if not line.strip():
             continue
         cells = [c.strip() for c in line.replace(",", ",").split(",")]
-        rows.append({k: v for k, v in zip(keys, cells) if v != ""})
+        row = {k: v for k, v in zip(keys, cells) if v != ""}
+        if "factor" in row:
+            row["factor"] = factor_code(row["factor"])
+        if "period" in row:
+            row["period"] = {"小时": "hour", "小时均值": "hour", "日": "day", "日均值": "day"}.get(row["period"], row["period"])
+        rows.append(row)
     return rows
+
+
+def factor_code(text: str) -> str:
+    """A pollutant typed by its name (COD, 氨氮, SO₂) or its HJ 212 code → the code."""
+    from envbureau.hj212 import codes
+    from envbureau.sources.choices import factor_label
+
+    for code in codes.FACTORS:
+        if factor_label(code).lower() == text.lower():
+            return code
+    return text
+
+
+def limit_lines(permit) -> str:
+    from envbureau.sources.choices import factor_label
+
+    period = {"hour": "小时", "day": "日"}
+    return "\n".join(",".join("" if v is None else str(v) for v in (
+        lim.outlet_code, factor_label(lim.factor), lim.limit_value, lim.lower_limit, lim.unit, period.get(lim.period, lim.period),
+        lim.annual_quantity)) for lim in permit.limits.all())
 
 
 SUBSTANCE_HELP = _("每行一种风险物质:名称,最大存在量(吨),临界量(吨)")

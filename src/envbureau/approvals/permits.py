@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
@@ -26,15 +27,19 @@ LIMIT_KEYS = ("outlet_code", "outlet_name", "factor", "unit", "period", "limit_v
               "annual_quantity")
 
 
-def _float(value, name: str, row: int):
+NAMES = {"limit_value": _lazy("上限"), "lower_limit": _lazy("下限"), "annual_quantity": _lazy("许可年排放量")}
+
+
+def _float(value, key: str, row: int):
+    name = NAMES.get(key, key)
     if value in (None, ""):
         return None
     try:
         f = float(str(value).strip())
     except ValueError:
-        raise ValidationError({"limits": _("第 %(r)s 行 %(n)s 应为数字:%(v)s") % {"r": row, "n": name, "v": value}}) from None
+        raise ValidationError({"limits": _("第 %(r)s 行%(n)s应为数字:%(v)s") % {"r": row, "n": name, "v": value}}) from None
     if not math.isfinite(f) or f < 0:
-        raise ValidationError({"limits": _("第 %(r)s 行 %(n)s 不能为负数:%(v)s") % {"r": row, "n": name, "v": value}})
+        raise ValidationError({"limits": _("第 %(r)s 行%(n)s不能为负数:%(v)s") % {"r": row, "n": name, "v": value}})
     return f
 
 

@@ -123,6 +123,8 @@ def permit_extra(request, obj) -> dict:
     from envbureau.sources.choices import factor_label
     from envbureau.sources.services import limits_from
 
+    from .forms import limit_lines
+
     limits = [{"l": lim, "label": factor_label(lim.factor)} for lim in obj.limits.all()]
     online = [{**row, "label": factor_label(row["factor"])} for row in limits_from(obj.source_ref)]
     reports = obj.reports.order_by("due_on")
@@ -132,10 +134,7 @@ def permit_extra(request, obj) -> dict:
     return {"actions": _actions(request, obj), "limits": limits, "online": online, "action_url":
             "approvals:permit-action",
             "reports": [{"r": r, "overdue": r.is_overdue(today)} for r in reports],
-            "limit_lines": "\n".join(
-                ",".join("" if v is None else str(v) for v in (
-                    lim.outlet_code, lim.factor, lim.limit_value, lim.lower_limit, lim.unit, lim.period,
-                    lim.annual_quantity)) for lim in obj.limits.all())}
+            "limit_lines": limit_lines(obj)}
 
 
 @login_required
