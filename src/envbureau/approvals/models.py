@@ -13,7 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from envbureau.core.scoping import ScopedQuerySet, ScopeSpec
+from envbureau.core.scoping import ScopedModel, ScopeSpec
 
 from .choices import (
     DutyRole,
@@ -32,7 +32,7 @@ from .choices import (
 )
 
 
-class EIAApplication(models.Model):
+class EIAApplication(ScopedModel):
     """One construction project's EIA from application to decision and completion acceptance (regulations.md §3)."""
 
     code = models.CharField(_("申请编号"), max_length=40, unique=True)
@@ -74,7 +74,6 @@ class EIAApplication(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="approvals", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
 
@@ -88,7 +87,7 @@ class EIAApplication(models.Model):
         return f"{self.code} {self.project_name}"
 
 
-class Permit(models.Model):
+class Permit(ScopedModel):
     """A discharge permit (or registration) and what it records (regulations.md §4.4)."""
 
     number = models.CharField(_("许可证编号"), max_length=40, unique=True)
@@ -112,7 +111,6 @@ class Permit(models.Model):
     renewal_late = models.BooleanField(_("延续申请晚于到期前60日"), default=False)
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="approvals", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
 
@@ -151,7 +149,7 @@ def _emission_words(value) -> str:
     return ";".join(f"{_factor_words(k)} {v} 吨" for k, v in value.items())
 
 
-class PermitLimit(models.Model):
+class PermitLimit(ScopedModel):
     """One permitted pollutant at one outlet: concentration limit and annual quantity."""
 
     permit = models.ForeignKey(Permit, verbose_name=_("排污许可证"), on_delete=models.CASCADE, related_name="limits")
@@ -167,7 +165,6 @@ class PermitLimit(models.Model):
                                         validators=[MinValueValidator(0)])
 
     human_values = {"factor": _factor_words}
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="approvals", jurisdiction="permit__jurisdiction", enterprise="permit__enterprise_id")
 
     class Meta:
@@ -181,7 +178,7 @@ class PermitLimit(models.Model):
         return f"{self.outlet_code} {self.factor}"
 
 
-class ExecutionReport(models.Model):
+class ExecutionReport(ScopedModel):
     """A permit's execution report for one period (regulations.md §4.3), submitted by the enterprise."""
 
     permit = models.ForeignKey(Permit, verbose_name=_("排污许可证"), on_delete=models.CASCADE, related_name="reports")
@@ -197,7 +194,6 @@ class ExecutionReport(models.Model):
     review_note = models.TextField(_("审核意见"), blank=True)
 
     human_values = {"emissions": _emission_words}  # pollutants by name in the change history
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="approvals", jurisdiction="permit__jurisdiction", enterprise="permit__enterprise_id")
 
     class Meta:
@@ -222,7 +218,7 @@ class ExecutionReport(models.Model):
         return self.state == ReportState.DUE and today > self.due_on
 
 
-class EmergencyPlan(models.Model):
+class EmergencyPlan(ScopedModel):
     """An enterprise's emergency plan filed with the bureau, with its HJ 941 risk level and the working."""
 
     code = models.CharField(_("预案编号"), max_length=40, unique=True)
@@ -246,7 +242,6 @@ class EmergencyPlan(models.Model):
     drills = models.PositiveSmallIntegerField(_("演练次数"), default=0)
     last_drill_on = models.DateField(_("最近演练日期"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="approvals", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
 
@@ -259,7 +254,7 @@ class EmergencyPlan(models.Model):
         return f"{self.code} {self.title}"
 
 
-class HazardCheck(models.Model):
+class HazardCheck(ScopedModel):
     """One enterprise's hidden-danger check (隐患排查) in a round; its findings are ledger problems."""
 
     round_name = models.CharField(_("排查轮次"), max_length=100)
@@ -274,7 +269,6 @@ class HazardCheck(models.Model):
 
     human_values = {"findings": lambda v: ";".join(f.get("text", "") for f in v or [] if isinstance(f, dict)),
                     "problem_refs": lambda v: _("%(n)s 个问题") % {"n": len(v or [])}}
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="approvals", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
 
@@ -291,7 +285,7 @@ class HazardCheck(models.Model):
         return len(self.findings or [])
 
 
-class Incident(models.Model):
+class Incident(ScopedModel):
     """An environmental incident (突发环境事件): report, level, response log (its timeline), close-out."""
 
     code = models.CharField(_("事件编号"), max_length=40, unique=True)
@@ -310,7 +304,6 @@ class Incident(models.Model):
     summary = models.TextField(_("处置总结"), blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="approvals", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       references={"enterprise_id": "sources.Enterprise"})
 
@@ -323,7 +316,7 @@ class Incident(models.Model):
         return f"{self.code} {self.title}"
 
 
-class DutyShift(models.Model):
+class DutyShift(ScopedModel):
     """One day of the 24-hour duty roster (值班表)."""
 
     day = models.DateField(_("日期"))
@@ -333,7 +326,6 @@ class DutyShift(models.Model):
     jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
                                      related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(module="approvals", jurisdiction="jurisdiction")
 
     class Meta:
