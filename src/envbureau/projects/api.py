@@ -458,9 +458,13 @@ class OutfallViewSet(ScopedModelViewSet):
 
         if not has_perm(request.user, "projects.view"):
             raise DRFPermissionDenied()
-        return Response({"fields": ["code", "name", "longitude", "latitude", "state"],
-                         "rows": outfall_stats.map_points(request.user, self._jur(request),
-                                                          str(request.query_params.get("basin", ""))[:100])})
+        from django.http import JsonResponse
+
+        # Thousands of plain rows: serialised straight to JSON (the renderer's generic walk costs more than the query).
+        return JsonResponse({"fields": ["code", "name", "longitude", "latitude", "state"],
+                             "rows": outfall_stats.map_points(request.user, self._jur(request),
+                                                              str(request.query_params.get("basin", ""))[:100])},
+                            json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
     @extend_schema(responses=serializers.JSONField())
     @action(detail=False, methods=["get"], url_path="statistics", url_name="statistics", pagination_class=None)
