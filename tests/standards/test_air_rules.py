@@ -502,3 +502,172 @@ def test_hourly_aqi_bad_input():
         hourly_aqi_from_hourly({"pm25": 1.0}, t)
     with pytest.raises(ValueError, match=r"negative concentration for pm25 at index \(1,\)"):
         hourly_aqi_from_hourly({"pm25": [1.0, -1.0]}, t)
+
+
+# ---------------------------------------------------------------- more boundaries and types
+def test_result_dtypes_and_identity():
+    r = aqi_arrays({"pm25": [10.0, NaN], "pm10": [20.0, 30.0]}, "2026", valid_day_rule="available")
+    assert r.rules is RULES_2026 and r.period == "day"
+    assert r.iaqi.dtype == np.float64 and r.level.dtype == np.int8
+    for a in (r.primary, r.exceeding, r.over_range, r.valid, r.complete):
+        assert a.dtype == np.bool_
+    e = aqi_arrays({"so2_24h": [10.0, 20.0]}, "2012", period="hour")
+    assert e.iaqi.dtype == np.float64
+    for a in (e.primary, e.exceeding, e.over_range, e.valid, e.complete):
+        assert a.dtype == np.bool_
+    # 1-h PM has no limit: its column is still boolean
+    h = aqi_arrays({"pm25": [10.0]}, "2026", period="hour")
+    assert h.exceeding.dtype == np.bool_
+
+
+def test_primary_at_aqi_51():
+    # 2012 PM10 51 → 50 + ceil(50·1/100) = 51: above 50, so it is the primary pollutant
+    r = aqi_arrays({"pm10": [50.0, 51.0]}, "2012")
+    assert r.aqi.tolist() == [50.0, 51.0]
+    assert r.primary[..., 0].tolist() == [False, True]
+
+
+def test_decimal_and_none_inputs_are_numbers():
+    from decimal import Decimal
+    assert aqi_arrays({"pm25": [Decimal("75")]}, "2012").aqi.tolist() == [100.0]
+    assert standard_to_actual(Decimal("80"), Decimal("101.325"), Decimal("273.15")) == pytest.approx(80.0)
+    assert standard_to_reference(Decimal("298.15")) == pytest.approx(273.15)
+    assert category_level([None, 50]).tolist() == [0, 1]
+    assert category(100.0).name == "良" and category(100.5).name == "轻度污染"
+
+
+def test_conversions_at_zero_and_messages():
+    assert standard_to_reference(0) == 0.0
+    assert standard_to_reference(0.5) == pytest.approx(0.5 * 273.15 / 298.15)
+    assert standard_to_actual(0, 101.325, 273.15) == 0.0
+    assert standard_to_actual(0.5, 101.325, 273.15) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="^negative concentration$"):
+        standard_to_reference(-1)
+    with pytest.raises(ValueError, match="^negative concentration$"):
+        standard_to_actual(-1, 101.325, 273.15)
+    with pytest.raises(ValueError, match=r"^temperature must be in kelvin \(> 0\)$"):
+        standard_to_actual(1, 101.325, -5)
+
+
+def test_check_array_index_and_message():
+    with pytest.raises(ValueError, match=r"^negative concentration for no2 at index \(2,\): concentrations must be "
+                                         r"≥ 0 \(NaN = missing\)$"):
+        aqi_arrays({"no2": [0.0, 0.5, -2.0]}, "2026")
+    with pytest.raises(ValueError, match=r"^infinite concentration for co$"):
+        aqi_arrays({"co": [np.inf]}, "2026")
+
+
+def test_iaqi_array_messages_and_missing():
+    assert _nan_eq(air.iaqi_array("pm25_24h", [NaN, 35.0, 0.0], "2026"), [NaN, 50, 0])
+    with pytest.raises(ValueError, match=r"known: so2_24h, so2_1h, no2_24h"):
+        air.iaqi_array("x", [1.0])
+    with pytest.raises(ValueError, match=r"negative concentration for pm25_24h"):
+        air.iaqi_array("pm25_24h", [-1.0])
+
+
+def test_normalize_keys_indicator_of_other_period_raises():
+    with pytest.raises(ValueError, match=r"indicators so2_24h, so2_1h, no2_24h"):
+        normalize_keys(["x"], RULES_2026)
+    with pytest.raises(ValueError, match=r"'so2_1h' \(so2_1h\) is not an indicator of the HJ 633-2012"):
+        normalize_keys(["so2_1h"], RULES_2012, "day")
+    with pytest.raises(ValueError, match=r"'pm25_1h' \(pm25_1h\) is not an indicator of the HJ 633-2012"):
+        normalize_keys(["pm25_1h"], RULES_2012, "hour")
+
+
+def test_report_without_date_uses_today_and_all_missing():
+    import datetime as _d
+    expected = "2026" if _d.date.today() >= _d.date(2026, 3, 1) else "2012"
+    assert aqi({"pm25": 70}).rules_code == expected
+    r = aqi({"pm25": None, "pm10": None}, "2026")
+    assert (r.aqi, r.aqi_partial, r.category, r.primary, r.notes) == (None, None, None, [], [])
+
+
+def test_aqi_by_date_more():
+    # all 2026 days in the final stage: only the "final" part is computed
+    late = np.array(["2031-01-01", "2031-01-02"], dtype="datetime64[D]")
+    res = aqi_by_date({"pm25": [55.0, 45.0]}, late)
+    assert res.exceeding[:, res.indicators.index("pm25_24h")].tolist() == [True, False]
+    # a named stage does not apply to 2012 days
+    res = aqi_by_date({"pm25": [55.0] * 5}, DAYS, stage="final")
+    assert res.exceeding[:, res.indicators.index("pm25_24h")].tolist() == [False, False, True, True, True]
+    # round_inputs is passed on: 2026 PM2.5 35.4 raw → 51
+    res = aqi_by_date({"pm25": [35.4]}, late[:1], round_inputs=False)
+    assert res.aqi.tolist() == [51.0]
+    # a note on a 2012 day survives the 2026 days after it
+    res = aqi_by_date({"pm25": [600.0, 10.0, 10.0, 10.0, 10.0]}, DAYS)
+    assert res.notes == ["pm25_24h 浓度超过最高浓度限值，IAQI按500计"]
+    # dates as strings: returned as datetime64[D]
+    res = aqi_by_date({"pm25": [10.0]}, ["2027-01-01"])
+    assert res.dates.dtype == np.dtype("datetime64[D]")
+    with pytest.raises(ValueError, match="dates must be 1-D"):
+        aqi_by_date({"pm25": [1.0] * 5}, DAYS.reshape(5, 1))
+    # the 2026-only path (indicators not in union order) keeps values, flags and dtypes
+    res = aqi_by_date({"pm25": [80.0], "so2": [10.0]}, late[:1])
+    j = res.indicators.index("pm25_24h")
+    assert res.iaqi[0, j] == 119 and res.exceeding[0, j] and res.primary[0, j]
+    mixed = aqi_by_date({"pm25": [70.0] * 5}, DAYS)
+    assert mixed.level.dtype == np.int8
+    for a in (mixed.valid, mixed.complete, mixed.primary, mixed.exceeding):
+        assert a.dtype == np.bool_
+
+
+def test_hourly_more():
+    t = np.arange(np.datetime64("2025-01-01T00"), np.datetime64("2025-01-02T02"), dtype="datetime64[h]")
+    n = len(t)
+    pm = np.full(n, 75.0)
+    pm[0] = 200.0
+    o3 = np.full(n, 120.0)
+    o3[0] = 300.0
+    so2 = np.full(n, 900.0)
+    so2[0] = 1700.0
+    res = hourly_aqi_from_hourly({"pm25": pm, "pm10": np.full(n, 150.0), "o3": o3, "so2": so2,
+                                  "no2": np.full(n, 100.0), "co": np.full(n, 5.0)}, t, valid_day_rule="available")
+    ix = res.indicators.index
+    # PM2.5 24-h moving mean: hours 0–23 → (200 + 23·75)/24 = 80.2 → 107; hours 1–24 → 75 → 100
+    assert res.iaqi[23, ix("pm25_24h")] == 107 and res.iaqi[24, ix("pm25_24h")] == 100
+    assert res.iaqi[24, ix("pm10_24h")] == 100
+    # O3 8-h moving mean: hours 0–7 → 142.5 → 86; hours 1–8 → 120 → 67
+    assert res.iaqi[7, ix("o3_8h")] == 86 and res.iaqi[8, ix("o3_8h")] == 67
+    # SO2 1-h > 800: the 24-h moving mean's IAQI; hours 0–19 → 940 → 218; 0–23 → 933.3 → 217; 1–24 → 900 → 213
+    assert np.isnan(res.iaqi[18, ix("so2_1h")]) and res.iaqi[19, ix("so2_1h")] == 218
+    assert res.iaqi[23, ix("so2_1h")] == 217 and res.iaqi[24, ix("so2_1h")] == 213
+    assert res.iaqi[0, ix("no2_1h")] == 50 and res.iaqi[0, ix("co_1h")] == 50
+    assert res.iaqi[1, ix("o3_1h")] == 38     # 120 on the 1-h column: ceil(50·120/160)
+    # a rule set named for the whole series
+    t27 = t + np.timedelta64(2 * 365 * 24, "h")     # 2027
+    res = hourly_aqi_from_hourly({"pm25": pm}, t27, rules="2012", valid_day_rule="available")
+    assert res.rules_code[0] == "2012" and res.iaqi[24, res.indicators.index("pm25_24h")] == 100
+    # 2026: PM10 and NO2, CO 1-h values
+    t2 = np.array(["2027-01-01T00"], dtype="datetime64[h]")
+    res = hourly_aqi_from_hourly({"pm10": [120.0], "no2": [200.0], "co": [10.0], "o3": [160.0]}, t2)
+    assert [res.iaqi[0, res.indicators.index(c)] for c in ("pm10_1h", "no2_1h", "co_1h", "o3_1h")] == \
+        [100, 100, 100, 50]
+
+
+def test_daily_aqi_from_hourly_options():
+    from envbureau.standards.air import daily_aqi_from_hourly
+    days = ["2027-01-01"]
+    pm = np.full((1, 24), 75.0)
+    pm[0, :6] = NaN                  # 18 valid hours
+    o3 = np.full((1, 24), 100.0)
+    # default: a day needs 20 hours; min_hours=18 accepts it
+    r = daily_aqi_from_hourly({"pm25": pm, "o3": o3}, days, valid_day_rule="available")
+    assert np.isnan(r.aqi.iaqi[0, r.aqi.indicators.index("pm25_24h")])
+    assert r.aqi.valid.tolist() == [True]       # "available": O3 alone publishes the day
+    assert daily_aqi_from_hourly({"pm25": pm, "o3": o3}, days).aqi.valid.tolist() == [False]   # §5.3
+    r = daily_aqi_from_hourly({"pm25": pm, "o3": o3}, days, min_hours=18, valid_day_rule="available")
+    assert r.aqi.iaqi[0, r.aqi.indicators.index("pm25_24h")] == 114      # 2026: 75 → 114 (vector 2)
+    # the 2012 rules named for a 2027 day: O3 daily max 1-h enters the AQI
+    r = daily_aqi_from_hourly({"o3": o3}, days, rules="2012", valid_day_rule="available")
+    assert r.aqi.rules_code.tolist() == ["2012"]
+    assert r.aqi.iaqi[0, r.aqi.indicators.index("o3_1h")] == 32          # ceil(50·100/160)
+    # "complete": the day without its PM2.5 mean is not published
+    r = daily_aqi_from_hourly({"pm25": pm, "o3": o3}, days, valid_day_rule="complete", min_hours=20)
+    assert r.aqi.valid.tolist() == [False]
+    # too few 8-h windows: with mda8_min_windows=1 a day of 6 valid hours still has an MDA8
+    o3s = np.full((1, 24), NaN)
+    o3s[0, :6] = 100.0
+    r = daily_aqi_from_hourly({"o3": o3s}, days, valid_day_rule="available")
+    assert np.isnan(r.aqi.iaqi[0, r.aqi.indicators.index("o3_8h")])
+    r = daily_aqi_from_hourly({"o3": o3s}, days, mda8_min_windows=1, valid_day_rule="available")
+    assert r.aqi.iaqi[0, r.aqi.indicators.index("o3_8h")] == 50
