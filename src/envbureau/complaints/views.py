@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from envbureau.core.audit import history
@@ -41,8 +42,8 @@ def _fmt_dt(v):
 
 
 LIST_COLUMNS = [
-    ("number", _("受理编号")), ("received_at", _("收件时间")), ("channel", _("渠道")), ("category", _("污染类型")),
-    ("title", _("事项摘要")), ("jurisdiction", _("属地")), ("state", _("状态")), ("finish_due", _("办结期限")),
+    ("number", _lazy("受理编号")), ("received_at", _lazy("收件时间")), ("channel", _lazy("渠道")), ("category", _lazy("污染类型")),
+    ("title", _lazy("事项摘要")), ("jurisdiction", _lazy("属地")), ("state", _lazy("状态")), ("finish_due", _lazy("办结期限")),
 ]
 EXPORT_COLUMNS = [
     ("number", "受理编号"), ("channel", "渠道"), ("received_at", "受理时间"), ("enterprise_name", "被举报对象"),
@@ -183,10 +184,10 @@ ACTION_FORMS = {
     "answer_review": f.AnswerReviewForm, "close": f.NoteForm, "spawn_problem": f.SpawnProblemForm,
 }
 ACTION_LABELS = {
-    "accept": _("受理"), "decline": _("不予受理"), "assign": _("交办"), "investigate": _("调查核实"),
-    "measures": _("处理措施"), "reply": _("答复"), "visit": _("回访"), "request_extension": _("申请延期"),
-    "approve_extension": _("批准延期"), "refuse_extension": _("不批准延期"), "request_review": _("登记复查/复核申请"),
-    "answer_review": _("复查/复核答复"), "close": _("归档"), "spawn_problem": _("转问题台账"),
+    "accept": _lazy("受理"), "decline": _lazy("不予受理"), "assign": _lazy("交办"), "investigate": _lazy("调查核实"),
+    "measures": _lazy("处理措施"), "reply": _lazy("答复"), "visit": _lazy("回访"), "request_extension": _lazy("申请延期"),
+    "approve_extension": _lazy("批准延期"), "refuse_extension": _lazy("不批准延期"), "request_review": _lazy("登记复查/复核申请"),
+    "answer_review": _lazy("复查/复核答复"), "close": _lazy("归档"), "spawn_problem": _lazy("转问题台账"),
 }
 
 
@@ -342,12 +343,16 @@ def _period(request):
     return start, end
 
 
-BY_CHOICES = [("category", _("污染类型")), ("jurisdiction", _("区县")), ("channel", _("渠道")), ("month", _("月份"))]
+def _month_text(d) -> str:
+    return _("%(y)d年%(m)02d月") % {"y": d.year, "m": d.month}
+
+
+BY_CHOICES = [("category", _lazy("污染类型")), ("jurisdiction", _lazy("区县")), ("channel", _lazy("渠道")), ("month", _lazy("月份"))]
 STAT_COLUMNS = [
-    ("received", _("收件数"), "count"), ("accepted", _("受理数"), "count"), ("completed", _("办结数"), "count"),
-    ("completion_rate", _("办结率"), "rate"), ("resolution_rate", _("调处率"), "rate"),
-    ("satisfaction_rate", _("满意率"), "rate"), ("repeats", _("重复件"), "count"),
-    ("substantiated_share", _("属实率"), "rate"), ("unsubstantiated", _("不属实"), "count"),
+    ("received", _lazy("收件数"), "count"), ("accepted", _lazy("受理数"), "count"), ("completed", _lazy("办结数"), "count"),
+    ("completion_rate", _lazy("办结率"), "rate"), ("resolution_rate", _lazy("调处率"), "rate"),
+    ("satisfaction_rate", _lazy("满意率"), "rate"), ("repeats", _lazy("重复件"), "count"),
+    ("substantiated_share", _lazy("属实率"), "rate"), ("unsubstantiated", _lazy("不属实"), "count"),
 ]
 
 
@@ -405,7 +410,7 @@ def stats_context(request):
     t = rep["total"]
     sentence = _("%(a)s至%(b)s,共受理各类环境信访举报投诉%(n)d件,同比%(chg)s;办结率%(cr)s,调处率%(rr)s,满意率%(sr)s;"
                  "重复件%(rep)d件,不属实%(un)d件。") % {
-        "a": start.strftime("%Y年%m月"), "b": end.strftime("%Y年%m月"), "n": t["received"],
+        "a": _month_text(start), "b": _month_text(end), "n": t["received"],
         "chg": _fmt_change(rep["yoy"]["received"], "count"), "cr": _fmt(t["completion_rate"], "rate", places),
         "rr": _fmt(t["resolution_rate"], "rate", places), "sr": _fmt(t["satisfaction_rate"], "rate", places),
         "rep": t["repeats"], "un": t["unsubstantiated"]}

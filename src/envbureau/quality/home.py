@@ -20,6 +20,9 @@ def air_card(request):
     r = assess_air(j, period, compare=False)
     ratio = "—" if r["good_day_ratio"] is None else f"{r['good_day_ratio']:.1f}%"
     pm = "—" if r["pm25_mean"] is None else f"{r['pm25_mean']:.0f}"
-    return {"title": f"{j.name} 优良天数比率({last.year}年1—{last.month}月)", "value": ratio,
-            "note": f"PM2.5 {pm} 微克/立方米;数据截至 {last:%Y-%m-%d}",
+    from django.utils.translation import gettext as _
+
+    return {"title": _("%(area)s 优良天数比率(%(y)s年1—%(m)s月)") % {"area": j.name, "y": last.year, "m": last.month},
+            "value": ratio,
+            "note": _("PM2.5 %(pm)s 微克/立方米;数据截至 %(d)s") % {"pm": pm, "d": f"{last:%Y-%m-%d}"},
             "url": reverse("quality:headline") + f"?j={j.code}&from={period.start}&to={period.end}"}

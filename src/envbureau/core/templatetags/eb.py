@@ -61,3 +61,11 @@ def picker(context, kind, name, value="", element_id=""):
     request = context.get("request")
     w.user = getattr(request, "user", None)
     return w.render(name, value)
+
+
+@register.filter
+def yes_no(value):
+    """是/否 in the page's language ({{ v|yesno:"是,否" }} would stay Chinese in English)."""
+    from django.utils.translation import gettext as _
+
+    return _("是") if value else _("否")

@@ -1,0 +1,232 @@
+"""English is complete: every page of the authorization-matrix sweep, rendered in English as the platform
+admin and as a district officer, shows no Han character outside user data.
+
+User data is what the database holds (names of places, enterprises, stations, people, units, titles and
+texts people typed): every stored text value containing Han characters is taken out of the page first, and
+whatever Han text is left came from a template or from Python — a string that missed gettext, a label
+built in code, a sentence template without English. Chart options inside scripts count too (titles,
+legends and axis names are what the reader sees).
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.test import Client
+
+from test_authorization_matrix import HEAVY_PUBLIC, endpoints, world  # noqa: F401  (fixture)
+from test_no_internals import OWN_APPS
+
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def stored_texts() -> list[str]:
+    """Every distinct stored text with Han characters (data, not UI), longest first."""
+    out: set[str] = set()
+    for model in apps.get_models():
+        if model._meta.app_label not in OWN_APPS and model._meta.app_label != "core":
+            continue
+        fields = [f.name for f in model._meta.concrete_fields
+                  if isinstance(f, (models.CharField, models.TextField, models.JSONField)) and not f.choices]
+        if not fields:
+            continue
+        for row in model._default_manager.values_list(*fields)[:20000]:
+            for v in row:
+                _collect(v, out)
+    return sorted(out, key=len, reverse=True)
+
+
+def _collect(v, out):
+    if isinstance(v, str):
+        if HAN.search(v):
+            out.add(v)
+            # multi-line texts are shown line by line, and lists are joined: each part is data too
+            for part in re.split(r"[\n\r]+", v):
+                if HAN.search(part) and len(part) > 1:
+                    out.add(part.strip())
+    elif isinstance(v, dict):
+        for x in v.values():
+            _collect(x, out)
+        for k in v:
+            _collect(k, out)
+    elif isinstance(v, (list, tuple)):
+        for x in v:
+            _collect(x, out)
+
+
+def test_checker_itself():
+    data = ["东城区", "北京某化工有限公司"]
+    assert han_left("<td>东城区</td><td>Beijing</td>", data) == []
+    assert han_left("<h3>Problems of 东城区</h3><td>北京某化工有限公司</td>", data) == []
+    assert han_left("<th>状态</th>", data) == ["状态"]
+    assert han_left('<script>var o = {title: {text: "空气质量"}};</script>', data) == ["空气质量"]
+    assert han_left('<script>var o = {"t": "\\u7a7a\\u6c14"};</script>', data) == ["空气"]
+    assert han_left('<select><option value="zh-hans">简体中文</option></select>', data) == []
+    pending = [("共", re.compile(r"(?<![\u3400-\u9fff])共.{0,80}?个(?![\u3400-\u9fff])", re.S))]
+    assert han_left("<p>共 3 个</p><p>状态</p>", data, pending) == ["状态"]
+
+
+# The name of the Chinese language in its own script is the one Chinese a language menu must show.
+ALLOWED = {"简体中文", "中文"}
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "envbureau"
+CATALOGUE = SRC / "locale" / "en" / "LC_MESSAGES" / "django.po"
+_LIT = r"""(?:"[^"\n]*"|'[^'\n]*')"""
+_PY_MSG = re.compile(r"\b(?:_|_lazy|gettext|gettext_lazy|pgettext|pgettext_lazy|ngettext|ngettext_lazy|gettext_noop)\(\s*"
+                     r"(?:" + _LIT + r"\s*,\s*)?((?:" + _LIT + r"\s*)+)")
+_TPL_MSG = re.compile(r"""{%\s*(?:translate|trans)\s+(?:context\s+\S+\s+)?("[^"]*"|'[^']*')""")
+_TPL_BLOCK = re.compile(r"{%\s*blocktrans(?:late)?\b[^%]*%}(.*?){%\s*endblocktrans(?:late)?\s*%}", re.S)
+_PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)[-#0 +]*\d*(?:\.\d+)?[sdfr]|%[sd]|{{[^}]*}}")
+
+
+def pending_msgids() -> list[tuple[str, re.Pattern]]:
+    """Strings marked for translation in the source whose English is not in the catalogue yet, as patterns
+    (placeholders match anything short).
+
+    Other sessions write the English of their new strings to a file the maintainer merges into the
+    catalogue; until then such a string shows in Chinese although nothing is wrong with the code. This test
+    is about text that never reaches gettext (or reaches it too early, at import time): a string marked
+    for translation that has English in the catalogue and still shows Chinese is not excused."""
+    import polib
+
+    translated = {e.msgid for e in polib.pofile(str(CATALOGUE)) if e.msgstr or any(e.msgstr_plural.values())}
+    marked: set[str] = set()
+    for path in SRC.rglob("*"):
+        if path.suffix == ".py":
+            for m in _PY_MSG.finditer(path.read_text(encoding="utf-8")):
+                marked.add("".join(lit[1:-1] for lit in re.findall(_LIT, m.group(1))))
+        elif path.suffix in (".html", ".txt"):
+            text = path.read_text(encoding="utf-8")
+            marked.update(m.group(1)[1:-1] for m in _TPL_MSG.finditer(text))
+            marked.update(m.group(1)[1:-1] for m in _PY_MSG.finditer(text))  # {% … with x=_("…") %}
+            marked.update(m.group(1) for m in _TPL_BLOCK.finditer(text))
+    out = []
+    for msg in sorted(marked - translated, key=len, reverse=True):
+        if not HAN.search(msg):
+            continue
+        msg = msg.replace("%%", "%")
+        parts = _PLACEHOLDER.split(msg)
+        body = r".{0,80}?".join(re.escape(p) for p in parts)
+        anchor = max(parts, key=len)  # a plain substring to test before running the pattern
+        # whole runs only: a pending "中" must not cut "中文" or "中央" in two
+        out.append((anchor, re.compile(r"(?<![\u3400-\u9fff])" + body + r"(?![\u3400-\u9fff])", re.S)))
+    return out
+
+
+def han_left(html: str, data: list[str], pending: list[tuple[str, re.Pattern]] = ()) -> list[str]:
+    """The Han runs a page shows that are neither stored data nor strings awaiting their English."""
+    text = re.sub(r"(?is)<(style)\b.*?</\1>", " ", html)
+    text = re.sub(r"(?is)<!--.*?-->", " ", text)
+    text = re.sub(r"(?i)<script[^>]*\bsrc=[^>]*>", " ", text)
+    text = htmllib.unescape(text)
+    text = text.encode().decode("unicode_escape", errors="ignore") if "\\u" in text else text
+    for d in [*sorted(ALLOWED, key=len, reverse=True), *data]:
+        if d in text:
+            text = text.replace(d, " ")
+    for anchor, rx in pending:
+        if anchor in text:
+            text = rx.sub(" ", text)
+    return HAN.findall(text)
+
+
+# Pages that still show Chinese in English, with exactly the words they show: the test fails on any other
+# page or word, so nothing new slips in while these wait (issue #10, "English"). Remove an entry once
+# its page is translated. core:document-types lists the configured 文号 prefixes (data defaults);
+# the rest are labels and sentences built in Python without gettext (quality dashboards and the
+# assessment/headline explanations, noise, water; sources' factor and rating-item names; enforcement's
+# measure pages) or with English not yet written.
+KNOWN = {
+    "core:document-types": {"号", "环信复", "环按日罚", "环查封", "环检录", "环气通", "环督交", "环督报", "环立", "环结", "环罚", "环罚告", "环解除",
+        "环责改", "环限停", "生态环境局"},
+    "core:import-upload": {"区县"},
+    "enforcement:cases-detail": {"结果"},
+    "enforcement:daily-penalty-add": {"发现拒不改正的责令改正决定", "请选择"},
+    "enforcement:measures-detail": {"应", "执行", "日期", "检查", "结果", "超期"},
+    "enforcement:measures-list": {"拒绝", "结果", "阻挠"},
+    "projects:funds-add": {"如"},
+    "projects:funds-edit": {"如"},
+    "quality:air-dashboard": {"区县", "天", "天数比率", "日期", "月", "月份", "有效天数", "标准", "状态", "站点", "类别", "级别", "纬度", "经度",
+        "预测说明", "首要污染物"},
+    "quality:assessment": {"上升", "下降", "个时段", "个有效小时", "个百分点", "二级", "二级限值", "减少", "参与评价的站点日均值", "各有效日城市日均值的算术平均",
+        "各项浓度", "同", "城市", "城市日均值", "城市环境空气质量排名技术规定", "增加", "天", "天数", "天数比率", "小时", "小时平均第", "小时滑动平均", "平均浓度", "微克",
+        "指标齐全或", "按", "日均值按", "日均值第", "日最大", "月", "有", "有效天数", "未修约值", "每段", "毫克", "用第", "百分位", "百分位数", "百分位浓度",
+        "的天数", "的有效天数", "的算术平均", "立方米", "综合指数", "表", "计算第", "达标评价采用", "适用日按", "适用日按已有指标计算", "重污染天数", "附录", "限值"},
+    "quality:headline": {"不计入预警启动次数", "个国控站真实监测数据", "个时段", "个有效小时", "个百分点", "为", "二级", "二级限值", "参与评价的站点日均值",
+        "另有监测数据自动预警", "各有效日城市日均值的算术平均", "各项浓度", "同", "同比上升", "同比下降", "同比减少", "同比增加", "城市", "城市日均值", "城市环境空气质量排名技术规定",
+        "天", "天数", "天数比率", "小时", "小时平均第", "小时滑动平均", "平均浓度为", "微克", "按", "数据来源", "数据集", "日均值按", "日均值第", "日最大", "月",
+        "有效天数", "未启动重污染天气预警", "本平台监测数据", "次", "每段", "毫克", "浓度", "环境空气质量", "环境空气质量综合指数为", "用第", "百分位", "百分位数", "的天数",
+        "的有效天数", "的算术平均", "监测数据超阈值等自动预警另计", "立方米", "表", "计算第", "评价依据", "重污染天数", "重污染天气预警按发布的预警计数", "附录"},
+    "quality:networks-add": {"如"},
+    "quality:networks-edit": {"如"},
+    "quality:noise-dashboard": {"功能区", "夜间", "夜间能量平均", "夜间达标率", "夜间限值", "昼间", "昼间能量平均", "昼间达标率", "昼间限值", "监测点数", "类"},
+    "quality:rankings": {"综合指数"},
+    "quality:water-dashboard": {"上年同期", "上年同期类别", "与上年同期持平", "个百分点", "倍数", "劣", "同比", "同比下降", "同比变化", "否", "持平",
+        "指标", "按均值达标", "控制级别", "断面", "断面数", "是", "月", "月份", "本期均值类别", "本期类别", "样品数", "比例", "水源地", "河流", "由", "百分点",
+        "监测断面", "目标", "类", "类别", "类变差为", "类比例", "级别", "纬度", "经度", "表述", "超标项目", "达到目标", "达标", "达标次数", "达标率", "采样次数"},
+    "sources:dossier": {"危险废物规范化管理", "颗粒物"},
+    "sources:enterprises-detail": {"危险废物规范化管理", "颗粒物"},
+    "sources:limits-list": {"颗粒物"},
+}
+
+
+def _page_urls():
+    out = []
+    for ep in endpoints():
+        if ep.is_api or ep.is_admin_site or ep.pattern.startswith(HEAVY_PUBLIC) or "format" in ep.kwargs:
+            continue
+        pk = None
+        if ep.object_kwarg and ep.model is not None:
+            pk = ep.model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+        url = ep.build({ep.object_kwarg: pk} if pk is not None else None)
+        if url is not None:
+            out.append((ep, url))
+    return out
+
+
+@pytest.fixture
+def back_to_chinese():
+    """The locale middleware leaves English active in this thread: later tests expect the default."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.mark.parametrize("username", ["admin", "dongcheng"])
+def test_every_page_is_english(world, username, db, back_to_chinese):  # noqa: F811
+    from django.conf import settings
+
+    from envbureau.core.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    data = stored_texts()
+    pending = pending_msgids()
+    found: dict[str, set[str]] = {}
+    pages = 0
+    for ep, url in _page_urls():
+        r = client.get(url)
+        if r.status_code != 200 or "html" not in r.get("Content-Type", ""):
+            continue
+        pages += 1
+        left = set(han_left(r.content.decode(), data, pending)) - KNOWN.get(ep.name, set())
+        if left:
+            found[f"{url} [{ep.name}]"] = set(left)
+            dump = os.environ.get("ENGLISH_DUMP")  # a file to write each finding with its context to
+            if dump:
+                page = r.content.decode()
+                with open(dump, "a", encoding="utf-8") as fh:
+                    for h in sorted(set(left)):
+                        i = page.find(h)
+                        fh.write(f"{username}\t{ep.name}\t{h}\t{page[max(i - 120, 0):i + 60]!r}\n")
+    assert pages > 40
+    report = "\n".join(f"{where}: {'、'.join(sorted(words)[:12])}" for where, words in sorted(found.items()))
+    assert not found, f"{len(found)} pages show Chinese in English:\n{report}"
