@@ -127,7 +127,12 @@ def _enforcement(b, j, period) -> list[str]:
     if not any(s["figures"][k] for k in ("inspections", "cases_filed", "decisions")):
         return []
     link = reverse("enforcement:statistics") + "?" + urlencode({"jurisdiction": j.code, "year": year})
-    return [b.para([("执法监管：", None), (s["sentence"], link)])]
+    out = []
+    for i, sent in enumerate(s.get("sentences") or [{"text": s["sentence"]}]):
+        parts = sent.get("parts") or [{"text": sent["text"], "url": link}]  # numbers link to their records
+        out.append(b.para([("执法监管：" if i == 0 else "", None)] + [
+            (p, None) if isinstance(p, str) else (p["text"], p.get("url")) for p in parts]))
+    return out
 
 
 def build(user, j, kind: str, period) -> Built:
