@@ -353,3 +353,79 @@ def test_city_daily_bad_input():
         city_daily({"o3_8h": [[1.0], [2.0]]}, [0, 0], hourly_o3=np.zeros((1, 1, 24)), config=cfg)
     # without an O3 key the hourly series is not needed
     assert city_daily(st, [0, 0], config=cfg).values["pm25_24h"].tolist() == [[15.0]]
+
+
+# ---------------------------------------------------------------- more boundaries
+def test_limit_boundaries_per_statistic():
+    # PM2.5 mean exactly 30 (transitional annual limit): compliant, no exceedance multiple;
+    # PM2.5 40 every day: mean 40 > 30 fails although P95 40 ≤ 60 passes → pollutant not compliant
+    pa = assess_period(_daily([[30.0] * 10, [40.0] * 10]), DAYS)
+    s0, s1 = pa.summary(0), pa.summary(1)
+    assert s0["statistics"]["pm25_mean"]["compliant"] is True
+    assert s0["statistics"]["pm25_mean"]["exceedance_multiple"] is None
+    assert s0["pollutant_compliant"]["pm25"] is True and s0["all_compliant"] is True
+    assert s1["statistics"]["pm25_mean"]["compliant"] is False
+    assert s1["statistics"]["pm25_p95"]["compliant"] is True
+    assert s1["pollutant_compliant"]["pm25"] is False and s1["all_compliant"] is False
+    assert pa.pollutant_compliant["pm25"].tolist() == [True, False]
+    assert pa.all_compliant.tolist() == [True, False]
+
+
+def test_one_valid_day_has_a_ratio():
+    row = [20.0] + [NaN] * 9        # only day 1 complete; the others unpublished (AQI ≤ 100, incomplete)
+    pa = assess_period(_daily([row]), DAYS)
+    assert pa.valid_days.tolist() == [1] and pa.good_ratio.tolist() == [1.0]
+
+
+def test_missing_pollutant_keeps_later_statistics():
+    pa = assess_period(_daily([PM25_ROW0], co_24h=None), DAYS)
+    s = pa.summary(0)
+    assert "o3_p90" in s["statistics"] and "o3" in pa.single_index
+    assert pa.composite_valid.tolist() == [False] and np.isnan(pa.composite[0])
+    prev = assess_period(_daily([PM25_ROW0], co_24h=None), PREV_DAYS)
+    cur = assess_period(_daily([PM25_ROW0]), DAYS)
+    items = year_on_year(cur, prev)["items"]
+    assert "co_p95" not in items and items["o3_p90"]["text"] == "持平"
+
+
+def test_no_composite_pollutant_at_all():
+    d12 = np.arange(np.datetime64("2025-06-01"), np.datetime64("2025-06-11"))
+    pa = assess_period({"o3_1h": np.full((2, 10), 100.0)}, d12)
+    assert pa.composite.shape == (2,) and np.isnan(pa.composite).all()
+    assert pa.single_index == {}
+
+
+def test_composite_si_setting():
+    si = {"so2": "60", "no2": "40", "pm10": "60", "pm25": "30", "co": "4", "o3": "160"}    # 2026 transitional S_i
+    pa = assess_period(_daily([[30.0] * 10]), DAYS, config=AssessmentConfig(composite_si=si))
+    assert pa.composite.tolist() == pytest.approx([10 / 60 + 0.5 + 40 / 60 + 1.0 + 0.125 + 0.5])
+
+
+def test_min_year_days_setting():
+    year = np.arange(np.datetime64("2027-01-01"), np.datetime64("2028-01-01"))
+    x = np.full((1, 365), 20.0)
+    x[0, [d * 30 + k for d in range(12) for k in range(3)][:35]] = NaN   # 330 valid days, ≤ 3 missing a month
+    daily = {"pm25_24h": x}
+    assert assess_period(daily, year).summary(0)["statistics"]["pm25_mean"]["valid"] is True
+    s = assess_period(daily, year, config=AssessmentConfig(min_year_days=331)).summary(0)["statistics"]["pm25_mean"]
+    assert (s["valid"], s["n_days"], s["reason"]) == (False, 330, 3)
+
+
+def test_no_runtime_warnings_on_empty_rows():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        pa = assess_period(_daily([[NaN] * 10, PM25_ROW0], co_24h=None, so2_24h=NaN), DAYS)
+    assert np.isnan(pa.good_ratio[0]) and pa.valid_days.tolist()[0] == 0
+
+
+def test_good_ratio_points_use_published_percentages(pa):
+    # previous: 9 valid days (day 1 incomplete and ≤ 100), 3 good → 33.3 %
+    prev = assess_period(_daily([[NaN, 20.0, 20.0, 20.0, 80.0, 80.0, 80.0, 80.0, 80.0, 80.0]]), PREV_DAYS)
+    assert prev.valid_days.tolist() == [9] and prev.good_days.tolist() == [3]
+    up = year_on_year(pa, prev, 0)["items"]["good_ratio"]
+    assert up["change_points"] == pytest.approx(60.0 - 33.3, abs=1e-9)
+    down = year_on_year(prev, assess_period(_daily([PM25_ROW0]), DAYS))["items"]["good_ratio"]
+    assert down["change_points"] == pytest.approx(33.3 - 60.0, abs=1e-9)
+    raw = year_on_year(prev, assess_period(_daily([PM25_ROW0]), DAYS), from_reported=False)["items"]["good_ratio"]
+    assert raw["change_points"] == pytest.approx((1 / 3 - 0.6) * 100)
