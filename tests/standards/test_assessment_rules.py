@@ -429,3 +429,24 @@ def test_good_ratio_points_use_published_percentages(pa):
     assert down["change_points"] == pytest.approx(33.3 - 60.0, abs=1e-9)
     raw = year_on_year(prev, assess_period(_daily([PM25_ROW0]), DAYS), from_reported=False)["items"]["good_ratio"]
     assert raw["change_points"] == pytest.approx((1 / 3 - 0.6) * 100)
+
+
+def test_city_count_and_limits_options():
+    c = city_daily({"pm25_24h": [[10.0], [20.0], [40.0]]}, [0, 0, 1], n_cities=3)
+    assert np.array_equal(c.values["pm25_24h"], [[15.0], [40.0], [NaN]], equal_nan=True)
+    assert c.n_stations["pm25_24h"].dtype.kind == "i"
+    late = np.arange(np.datetime64("2031-03-01"), np.datetime64("2031-03-11"))
+    pa = assess_period(_daily([PM25_ROW2]), late, config=AssessmentConfig(limits="period_start"))
+    assert pa.limits_stage.name == "final"
+
+
+def test_assess_year_on_year_config_and_index():
+    prev_days = np.arange(np.datetime64("2025-06-01"), np.datetime64("2025-06-11"))
+    cur = _daily([[20.0] * 10, [70.0] * 10])
+    prev = _daily([[20.0] * 10, [35.0] * 10])
+    out = assess_year_on_year(cur, DAYS, prev, prev_days, config=AssessmentConfig(limits="final"), index=1)
+    pub = out["as_published"]
+    assert pub["limits_current"] == pub["limits_previous"] == "GB 3095-2026 最终阶段"
+    assert pub["items"]["pm25_mean"]["now"] == 70.0 and pub["items"]["pm25_mean"]["base"] == 35.0
+    out = assess_year_on_year(cur, DAYS, prev, prev_days, recompute_previous_under_current=True, index=1)
+    assert out["same_rules"]["items"]["pm25_mean"]["text"] == "上升100.0%"
