@@ -64,23 +64,44 @@ def test_each_permission_task_is_for_the_holders_of_a_step_that_leaves_its_state
 def test_someone_in_the_demo_sees_and_may_take_each_permission_task(demo_people):
     """A task row for an object in 东华门街道 (as the kit opens it) reaches at least one demo person besides
     the platform admin, and each person it reaches holds the step's permission."""
-    from envbureau.core.models import Jurisdiction, Task
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment, Task, User
     from envbureau.core.notify import tasks_for
-    from envbureau.core.permissions import grants_for
+    from envbureau.core.permissions import code_matches, grants_for
+    from envbureau.core.roles import DEFAULT_DEPARTMENTS, DEFAULT_ROLES
 
     path = Jurisdiction.objects.get(code="110101001000").path
+    ent_perms = next(perms for code, _n, kind, perms in DEFAULT_ROLES if kind == "enterprise")
+    ent_role = Role.objects.get_or_create(code="enterprise", defaults={"name": "企业用户", "kind": "enterprise",
+                                                                       "permissions": ent_perms})[0]
+    staff_codes = [g for _c, _n, kind, perms in DEFAULT_ROLES if kind not in ("admin", "enterprise") for g in perms]
+    staff_codes += [f"{m}.{a}" for _c, _n, mods in DEFAULT_DEPARTMENTS for m in mods
+                    for a in ("view", "add", "change", "delete")]
+    ent_user_enterprise = 990001  # an enterprise id; tasks reach enterprise users by id
+    ent_user = User.objects.create(username="routing_enterprise")
+    RoleAssignment.objects.create(user=ent_user, role=ent_role, enterprise_id=ent_user_enterprise)
     for w in wf.all_workflows():
         for st in w.states:
             spec = st.task
             if spec is None or spec.assignees is not None or st.terminal:
                 continue
+            alts = wf.alternatives(spec.permission)
+            # A step only the enterprise itself takes (e.g. 补正 of an EIA application): its task row carries
+            # the enterprise, and that enterprise's user is the one it reaches.
+            ent_only = not any(code_matches(g, p) for g in staff_codes for p in alts)
             task = Task.objects.create(model=w.model, object_id=f"routing-{st.value}", module=w.module,
                                        state=st.value, action="x", title="x", permission=spec.permission,
-                                       level=spec.level, jurisdiction_path=path)
-            seers = [n for n, u in demo_people.items() if tasks_for(u).filter(pk=task.pk).exists()]
+                                       level=spec.level, jurisdiction_path=path,
+                                       enterprise_id=ent_user_enterprise if ent_only else None)
+            people = {**demo_people, "enterprise_user": ent_user} if ent_only else demo_people
+            seers = [n for n, u in people.items() if tasks_for(u).filter(pk=task.pk).exists()]
+            if ent_only:
+                assert any(code_matches(g, p) for g in ent_perms for p in alts), (w.model, st.value, "nobody")
+                assert seers == ["enterprise_user"], (w.model, st.value, seers)
+                task.delete()
+                continue
             assert seers, (w.model, st.value, spec.permission)
             for n in seers:
-                assert any(g.allows(p) for g in grants_for(demo_people[n])
+                assert any(g.allows(p) for g in grants_for(people[n])
                            for p in wf.alternatives(spec.permission)), (w.model, st.value, n)
             task.delete()
 
