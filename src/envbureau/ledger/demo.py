@@ -123,7 +123,6 @@ def load_ledger(log):
     users = _ensure_users(log)
     _ensure_chains()
     district_user = {"110101": users["dongcheng"], "110105": users["chaoyang"], "110108": users["haidian"]}
-    today = dt.date.today()
     made = 0
     n = 0
     from envbureau.core.demo import is_light
@@ -181,8 +180,16 @@ def load_ledger(log):
             services.publish_notice(mgr, p, public_summary=f"已完成整改:{p.measures}", days=7)
             if plan == "reopened":
                 services.reopen(mgr, p, "群众再次反映问题反弹,重新整改。")
-    reminders = services.run_reminders(today=today)
-    log(f"   {made} ledger problems ({Problem.objects.count()} in total); reminders: {reminders}")
+    log(f"   {made} ledger problems ({Problem.objects.count()} in total)")
+
+
+@register(98, "问题台账:逾期标记与临期提醒 / ledger: overdue flags and near-deadline reminders")
+def flag_ledger_deadlines(log):
+    # Last, after every step that opens ledger problems (campaigns, grids, approvals…): run between the
+    # ledger step and theirs, a second `demo` would flag their late problems and so change data.
+    from . import services
+
+    log(f"   reminders: {services.run_reminders(today=dt.date.today())}")
 
 
 def _signer(problem, users, verifier):
