@@ -15,23 +15,23 @@ def entries(model, **kw):
 
 def test_web_form_create_update_delete(client_for):
     c = client_for("admin")
-    r = c.post("/admin-area/departments/add/", {"code": "soil", "name": "土壤科", "modules": ["core"],
+    r = c.post("/admin-area/departments/add/", {"code": "radiation", "name": "辐射科", "modules": ["core"],
                                                 "active": "on"})
     assert r.status_code == 302, r.content.decode()[:2000]
-    d = Department.objects.get(code="soil")
+    d = Department.objects.get(code="radiation")
     e = entries("core.department", object_id=str(d.pk), action="create").get()
-    assert (e.source, e.actor_name, e.changes["name"]) == ("web", "admin", [None, "土壤科"])
+    assert (e.source, e.actor_name, e.changes["name"]) == ("web", "admin", [None, "辐射科"])
     assert e.request_id and e.remote_addr == "127.0.0.1"
-    r = c.post(f"/admin-area/departments/{d.pk}/edit/", {"code": "soil", "name": "土壤生态科",
+    r = c.post(f"/admin-area/departments/{d.pk}/edit/", {"code": "radiation", "name": "辐射安全科",
                                                          "modules": [], "active": "on"})
     assert r.status_code == 302
     e = entries("core.department", object_id=str(d.pk), action="update").get()
-    assert e.changes["name"] == ["土壤科", "土壤生态科"]
+    assert e.changes["name"] == ["辐射科", "辐射安全科"]
     assert e.changes["modules"] == [["core"], []]
     assert set(e.changes) == {"name", "modules"}  # unchanged fields are not listed
     assert c.post(f"/admin-area/departments/{d.pk}/delete/").status_code == 302
     e = entries("core.department", object_id=str(d.pk), action="delete").get()
-    assert e.changes["name"] == ["土壤生态科", None] and e.source == "web"
+    assert e.changes["name"] == ["辐射安全科", None] and e.source == "web"
 
 
 def test_web_validation_failure_writes_nothing(client_for):

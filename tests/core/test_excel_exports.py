@@ -53,10 +53,21 @@ CUSTOM_EXPORTS = [
     "/audit/?export=xlsx",
     "/enforcement/statistics/?export=xlsx",
     "/approvals/statistics/?export=xlsx",
+    "/projects/statistics/?export=xlsx",
+    "/projects/campaigns/{campaign}/statistics/?export=xlsx",
+    "/projects/outfalls/statistics/?export=xlsx",
+]
+# Exporters the light demo gives no rows to (no street daily results, no micro-station pairs, no manifest
+# mismatches), so the sweep above cannot exercise them yet; they count in EXPECTED_CALL_SITES.
+# TODO(lead): seed rows for them in the light demo and move them into CUSTOM_EXPORTS.
+NOT_YET_SWEPT = [
+    "/quality/street-rankings/?export=1",
+    "/quality/micro-check/?export=1",
+    "/waste/reconciliation/?export=xlsx",
 ]
 # Call sites of xlsx_response/workbook_bytes in src (besides core/excel.py itself); a new one fails
 # test_every_exporter_is_listed until it is added to CUSTOM_EXPORTS.
-EXPECTED_CALL_SITES = 20
+EXPECTED_CALL_SITES = 26
 
 
 def _poison_text_columns():
@@ -129,6 +140,10 @@ def _check_export(client, url):
 
 @pytest.mark.parametrize("url", CUSTOM_EXPORTS)
 def test_custom_exporter_writes_text_as_text(poisoned, url):
+    if "{campaign}" in url:
+        from envbureau.projects.models import Campaign
+
+        url = url.format(campaign=Campaign.objects.order_by("pk").values_list("pk", flat=True).first())
     hit, _cells_ = _check_export(poisoned, url)
     # The quality pages export computed figures (names come from the jurisdiction tree): the rest
     # must carry the user text through, or the test is not testing anything.
