@@ -92,3 +92,18 @@ def test_clock_pause_extend_resume_on_the_timeline(demo_core, settings):
 
     with pytest.raises(ValidationError):
         dl.extend(admin, obj, "finish", 3, approver=None, reason="x")
+
+
+def test_rolled_back_override_leaves_no_stale_calendar(db):
+    # An override read inside a transaction that then rolls back must not stay in the process cache
+    # (it made 2026-12-01 a holiday for every later caller in the same process).
+    from django.db import transaction
+
+    from envbureau.core.models import CalendarDay
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        CalendarDay.objects.create(date=D(2026, 12, 1), kind="holiday", name="回滚")
+        assert dl.is_working_day(D(2026, 12, 1)) is False
+        raise RuntimeError
+    assert dl.is_working_day(D(2026, 12, 1)) is True
+    assert dl.is_working_day(D(2026, 12, 2)) is True

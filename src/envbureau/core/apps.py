@@ -36,6 +36,9 @@ class CoreConfig(AppConfig):
 
         post_save.connect(deadlines.invalidate_calendar, sender=CalendarDay, dispatch_uid="eb_calendar_save")
         post_delete.connect(deadlines.invalidate_calendar, sender=CalendarDay, dispatch_uid="eb_calendar_del")
+        from django.core.signals import request_started
+
+        request_started.connect(deadlines.clear_calendar_cache, dispatch_uid="eb_calendar_request")
         nav.register("system", _("接口文档"), "api-docs", None, 80)
         from . import pickers
 

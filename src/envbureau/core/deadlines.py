@@ -30,7 +30,18 @@ _CACHE: dict = {}
 
 
 def invalidate_calendar(**kwargs) -> None:
+    """A CalendarDay changed. Inside a transaction the change may still roll back, so the overrides are
+    read fresh (not cached) until it commits; a rollback leaves them uncached rather than stale."""
     _CACHE.clear()
+    if transaction.get_connection().in_atomic_block:
+        _CACHE["uncommitted"] = True
+        transaction.on_commit(_CACHE.clear)
+
+
+def clear_calendar_cache(**kwargs) -> None:
+    """Each request starts from the database: another worker process may have changed an override."""
+    if not _CACHE.get("uncommitted"):
+        _CACHE.clear()
 
 
 def _overrides() -> dict:
@@ -38,7 +49,9 @@ def _overrides() -> dict:
     if cal is None:
         from .models import CalendarDay
 
-        cal = _CACHE["overrides"] = dict(CalendarDay.objects.values_list("date", "kind"))
+        cal = dict(CalendarDay.objects.values_list("date", "kind"))
+        if not _CACHE.get("uncommitted"):
+            _CACHE["overrides"] = cal
     return cal
 
 
