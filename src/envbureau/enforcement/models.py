@@ -409,6 +409,15 @@ class Case(ScopedModel):
         return f"{self.code} {self.party}"
 
 
+def _scores_words(value, key):
+    from . import config
+
+    names = config.get(key) or {}
+    if not isinstance(value, dict):
+        return str(value)
+    return ";".join(f"{_(names[k][0]) if k in names else k}: {v}" for k, v in value.items())
+
+
 class CreditRating(ScopedModel):
     """Yearly environmental credit rating of one enterprise (regulations.md §6): weighted indicator scores,
     four grades, one-vote veto from cases, repair by one step."""
@@ -419,6 +428,8 @@ class CreditRating(ScopedModel):
                                      related_name="+")
     year = models.PositiveSmallIntegerField(_("评价年度"))
     scores = models.JSONField(_("指标得分"), default=dict)
+    # indicator codes read as their names in lists and the change history
+    human_values = {"scores": lambda v: _scores_words(v, "credit_indicators")}
     score = models.DecimalField(_("综合得分"), max_digits=5, decimal_places=2)
     grade = models.CharField(_("信用等级"), max_length=10, choices=Grade.choices)
     veto_reason = models.CharField(_("一票否决原因"), max_length=300, blank=True)

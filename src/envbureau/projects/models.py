@@ -31,6 +31,15 @@ from .choices import (
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
 
+def _evaluation_words(value):
+    from . import config
+
+    names = config.get("evaluation_indicators") or {}
+    if not isinstance(value, dict):
+        return str(value)
+    return ";".join(f"{_(names[k][0]) if k in names else k}: {v}" for k, v in value.items())
+
+
 class Project(ScopedModel):
     """One pollution-control project (工程项目) with its plan, investment and state."""
 
@@ -56,6 +65,8 @@ class Project(ScopedModel):
     finished_on = models.DateField(_("完工日期"), null=True, blank=True)
     accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
     evaluation_scores = models.JSONField(_("绩效评价分项得分"), default=dict, blank=True)
+    # indicator codes read as their names in lists and the change history
+    human_values = {"evaluation_scores": lambda v: _evaluation_words(v)}
     evaluation_score = models.DecimalField(_("绩效评价得分"), max_digits=5, decimal_places=2, null=True, blank=True)
     evaluation_grade = models.CharField(_("绩效评价等级"), max_length=10, choices=Grade.choices, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
