@@ -212,29 +212,10 @@ report_action.scoped_model = ExecutionReport
 # ---------------------------------------------------------------- statistics
 
 def stats_params(request, user):
-    """(jurisdiction, year) from ?jurisdiction=CODE&year=Y; defaults: the user's widest jurisdiction, this year."""
-    from django.utils import timezone
+    """(jurisdiction, year) of the statistics page: core's one reading of the area and year."""
+    from envbureau.core.params import area_and_year
 
-    from envbureau.core.models import Jurisdiction
-    from envbureau.core.scoping import allowed_jurisdictions
-
-    allowed = allowed_jurisdictions(user, "approvals", "view")
-    code = request.GET.get("jurisdiction", "").strip()
-    jur = allowed.filter(code=code[:20]).first() if code else allowed.order_by("path").first()
-    if code and jur is None:  # a name typed in the picker without choosing: one area of that name
-        named = list(allowed.filter(name=code[:100])[:2])
-        jur = named[0] if len(named) == 1 else None
-    if code and jur is None:
-        raise ValidationError({"jurisdiction": _("未找到区划“%(c)s”,或不在您的权限范围内") % {"c": code[:60]}})
-    if jur is None:
-        jur = Jurisdiction.objects.filter(parent__isnull=True).order_by("code").first()
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-        if not 2000 <= year <= 2100:
-            raise ValueError
-    except ValueError:
-        raise ValidationError({"year": _("年度应为 2000–2100 的整数")}) from None
-    return jur, year
+    return area_and_year(request, user, "approvals")
 
 
 @login_required

@@ -89,3 +89,32 @@ class BadParameterMiddleware:
         if isinstance(exception, BadParameter):
             return bad_request(request, exception.param, exception.text)
         return None
+
+
+def area_and_year(request, user, module: str):
+    """(jurisdiction, year) of a statistics page from ?jurisdiction=CODE (or a name typed in the picker)&year=Y.
+
+    Defaults: the user's widest area in `module`, this (local) year. An area outside the user's scope, or a
+    year outside 2000–2100, is a 400 naming the parameter."""
+    from django.utils import timezone
+
+    from envbureau.core.models import Jurisdiction
+    from envbureau.core.scoping import allowed_jurisdictions
+
+    allowed = allowed_jurisdictions(user, module, "view")
+    code = request.GET.get("jurisdiction", "").strip()
+    jur = allowed.filter(code=code[:20]).first() if code else allowed.order_by("path").first()
+    if code and jur is None:  # a name typed in the picker without choosing: one area of that name
+        named = list(allowed.filter(name=code[:100])[:2])
+        jur = named[0] if len(named) == 1 else None
+    if code and jur is None:
+        raise ValidationError({"jurisdiction": _("未找到区划“%(c)s”,或不在您的权限范围内") % {"c": code[:60]}})
+    if jur is None:
+        jur = Jurisdiction.objects.filter(parent__isnull=True).order_by("code").first()
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        raise ValidationError({"year": _("年度应为 2000–2100 的整数")}) from None
+    return jur, year
