@@ -101,24 +101,10 @@ fund_action.scoped_model = Fund
 # ---------------------------------------------------------------- statistics
 
 def stats_params(request, user):
-    """(jurisdiction, year) from ?jurisdiction=CODE&year=Y; defaults: the user's widest jurisdiction, this year."""
-    from envbureau.core.models import Jurisdiction
-    from envbureau.core.scoping import allowed_jurisdictions
+    """(jurisdiction, year) of the statistics pages: core's one reading of the area and year."""
+    from envbureau.core.params import area_and_year
 
-    allowed = allowed_jurisdictions(user, "projects", "view")
-    code = request.GET.get("jurisdiction", "").strip()
-    jur = allowed.filter(code=code).first() if code else allowed.order_by("path").first()
-    if code and jur is None:
-        raise ValidationError({"jurisdiction": _("区划代码 %(c)s 不存在或不在您的权限范围内") % {"c": code}})
-    if jur is None:
-        jur = Jurisdiction.objects.filter(parent__isnull=True).order_by("code").first()
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-        if not 2000 <= year <= 2100:
-            raise ValueError
-    except ValueError:
-        raise ValidationError({"year": _("年度应为 2000–2100 的整数")}) from None
-    return jur, year
+    return area_and_year(request, user, "projects")
 
 
 def export_rows(data) -> list:
