@@ -160,6 +160,14 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
+def _changes_text(entry) -> str:
+    """An entry's changes as a person reads them (fields by label, values by theirs, times local), not a dict."""
+    from .humanize import change_rows
+
+    return ";".join(f"{r['field']}: {r['before']} → {r['after']}" if r["pair"] else f"{r['field']}: {r['other']}"
+                    for r in change_rows(entry.changes, entry.model))
+
+
 @login_required
 def audit_list(request):
     if not has_perm(request.user, "audit.view"):
@@ -170,7 +178,7 @@ def audit_list(request):
     header = [_("时间"), _("操作人"), _("来源"), _("操作"), _("对象类型"), _("对象ID"), _("对象"), _("变更")]
     if request.GET.get("export") == "xlsx":
         rows = [[e.time, e.actor_name, e.get_source_display(), e.get_action_display(), e.model, e.object_id,
-                 e.object_repr, str(e.changes)] for e in qs[:100000]]
+                 e.object_repr, _changes_text(e)] for e in qs[:100000]]
         return xlsx_response("审计日志.xlsx", [(_("审计日志"), header, rows)])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
