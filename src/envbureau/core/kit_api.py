@@ -152,3 +152,44 @@ my_notification_read.scoped_model = Notification
 def my_notifications_read_all(request):
     n = mark_all_read(request.user)
     return Response({"marked": n})
+
+
+def transition_action(model, serializer, verb: str):
+    """A viewset action `POST <id>/<verb>/` that applies the workflow verb (note and fields from the body) and
+    answers the object; a module on the kit adds one per verb instead of writing the handler again."""
+    from django.core.exceptions import PermissionDenied
+    from rest_framework.decorators import action
+    from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+
+    from . import workflow as wf
+    from .scoping import get_scoped_object
+
+    def handler(self, request, pk=None):
+        obj = get_scoped_object(model, request.user, "view", pk=pk)
+        data = {k: v for k, v in request.data.items() if k != "note"}
+        try:
+            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), **data)
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        obj.refresh_from_db()
+        return Response(serializer(obj).data)
+
+    handler.__name__ = verb
+    return extend_schema(request=None, responses=serializer)(
+        action(detail=True, methods=["post"], url_path=verb.replace("_", "-"), url_name=verb.replace("_", "-"))(
+            handler))
+
+
+def timeline_action(model):
+    """A viewset action `GET <id>/timeline/`: the object's kit timeline, in view scope."""
+    from rest_framework.decorators import action
+
+    from . import workflow as wf
+    from .scoping import get_scoped_object
+
+    @extend_schema(responses=TimelineSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="timeline", url_name="timeline", pagination_class=None)
+    def timeline(self, request, pk=None):
+        obj = get_scoped_object(model, request.user, "view", pk=pk)
+        return Response(TimelineSerializer(wf.timeline(obj), many=True).data)
+    return timeline

@@ -3,7 +3,6 @@ samples, reviews, key units and duties, farmland units, indicators."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -15,7 +14,7 @@ from rest_framework.views import APIView
 
 from envbureau.core import workflow as wf
 from envbureau.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
-from envbureau.core.kit_api import TimelineSerializer
+from envbureau.core.kit_api import timeline_action, transition_action
 from envbureau.core.params import year_param
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
@@ -86,30 +85,6 @@ class SoilFarmlandSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "jurisdiction", "year", "area_hm2", "level", "measures", "produce_ok", "term"]
 
 
-def _transition(model, serializer, verb):
-    def handler(self, request, pk=None):
-        obj = get_scoped_object(model, request.user, "view", pk=pk)
-        data = {k: v for k, v in request.data.items() if k != "note"}
-        try:
-            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), **data)
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        obj.refresh_from_db()
-        return Response(serializer(obj).data)
-
-    handler.__name__ = verb
-    return extend_schema(request=None, responses=serializer)(
-        action(detail=True, methods=["post"], url_path=verb.replace("_", "-"), url_name=verb.replace("_", "-"))(
-            handler))
-
-
-def _timeline(model):
-    @extend_schema(responses=TimelineSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="timeline", url_name="timeline", pagination_class=None)
-    def timeline(self, request, pk=None):
-        return Response(TimelineSerializer(wf.timeline(get_scoped_object(model, request.user, "view", pk=pk)),
-                                           many=True).data)
-    return timeline
 
 
 class PlotViewSet(ScopedModelViewSet):
@@ -123,12 +98,12 @@ class PlotViewSet(ScopedModelViewSet):
         wf.record_event(obj, self.request.user, "open", to_state=obj.state)
         wf.sync_tasks(obj, self.request.user)
 
-    review = _transition(Plot, SoilPlotSerializer, "review")
-    conclude_survey = _transition(Plot, SoilPlotSerializer, "conclude_survey")
-    enlist = _transition(Plot, SoilPlotSerializer, "enlist")
-    finish_works = _transition(Plot, SoilPlotSerializer, "finish_works")
-    remove = _transition(Plot, SoilPlotSerializer, "remove")
-    timeline = _timeline(Plot)
+    review = transition_action(Plot, SoilPlotSerializer, "review")
+    conclude_survey = transition_action(Plot, SoilPlotSerializer, "conclude_survey")
+    enlist = transition_action(Plot, SoilPlotSerializer, "enlist")
+    finish_works = transition_action(Plot, SoilPlotSerializer, "finish_works")
+    remove = transition_action(Plot, SoilPlotSerializer, "remove")
+    timeline = timeline_action(Plot)
 
     @extend_schema(responses=SoilSampleSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="exceedances", url_name="exceedances", pagination_class=None)
@@ -156,8 +131,8 @@ class DutyViewSet(ScopedReadOnlyViewSet):
     queryset = Duty.objects.select_related("unit")
     serializer_class = SoilDutySerializer
     filterset_class = DutyFilter
-    done = _transition(Duty, SoilDutySerializer, "done")
-    timeline = _timeline(Duty)
+    done = transition_action(Duty, SoilDutySerializer, "done")
+    timeline = timeline_action(Duty)
 
 
 class FarmlandViewSet(ScopedModelViewSet):

@@ -8,18 +8,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from envbureau.core import workflow as wf
 from envbureau.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
-from envbureau.core.kit_api import TimelineSerializer
+from envbureau.core.kit_api import timeline_action, transition_action
 from envbureau.core.permissions import has_perm
-from envbureau.core.scoping import get_scoped_object, restrict
+from envbureau.core.scoping import restrict
 
 from . import services, stats
 from .filters import AlertFilter, DeclarationFilter, ManifestFilter, ProducerFilter
@@ -102,30 +100,6 @@ class WasteAlertSerializer(serializers.ModelSerializer):
                   "raised_on", "due", "state", "state_label"]
 
 
-def _transition(model, serializer, verb: str):
-    def handler(self, request, pk=None):
-        obj = get_scoped_object(model, request.user, "view", pk=pk)
-        data = {k: v for k, v in request.data.items() if k != "note"}
-        try:
-            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), **data)
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        obj.refresh_from_db()
-        return Response(serializer(obj).data)
-
-    handler.__name__ = verb
-    return extend_schema(request=None, responses=serializer)(
-        action(detail=True, methods=["post"], url_path=verb.replace("_", "-"), url_name=verb.replace("_", "-"))(
-            handler))
-
-
-def _timeline(model):
-    @extend_schema(responses=TimelineSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="timeline", url_name="timeline", pagination_class=None)
-    def timeline(self, request, pk=None):
-        obj = get_scoped_object(model, request.user, "view", pk=pk)
-        return Response(TimelineSerializer(wf.timeline(obj), many=True).data)
-    return timeline
 
 
 class ProducerViewSet(ScopedModelViewSet):
@@ -222,29 +196,29 @@ class ManifestViewSet(ScopedReadOnlyViewSet):
             raise DRFValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
         return Response(WasteManifestSerializer(m).data, status=status.HTTP_201_CREATED)
 
-    ship = _transition(Manifest, WasteManifestSerializer, "ship")
-    cancel = _transition(Manifest, WasteManifestSerializer, "cancel")
-    receive = _transition(Manifest, WasteManifestSerializer, "receive")
-    confirm = _transition(Manifest, WasteManifestSerializer, "confirm")
-    reject = _transition(Manifest, WasteManifestSerializer, "reject")
-    take_back = _transition(Manifest, WasteManifestSerializer, "take_back")
-    timeline = _timeline(Manifest)
+    ship = transition_action(Manifest, WasteManifestSerializer, "ship")
+    cancel = transition_action(Manifest, WasteManifestSerializer, "cancel")
+    receive = transition_action(Manifest, WasteManifestSerializer, "receive")
+    confirm = transition_action(Manifest, WasteManifestSerializer, "confirm")
+    reject = transition_action(Manifest, WasteManifestSerializer, "reject")
+    take_back = transition_action(Manifest, WasteManifestSerializer, "take_back")
+    timeline = timeline_action(Manifest)
 
 
 class DeclarationViewSet(ScopedReadOnlyViewSet):
     queryset = Declaration.objects.select_related("producer")
     serializer_class = WasteDeclarationSerializer
     filterset_class = DeclarationFilter
-    submit = _transition(Declaration, WasteDeclarationSerializer, "submit")
-    timeline = _timeline(Declaration)
+    submit = transition_action(Declaration, WasteDeclarationSerializer, "submit")
+    timeline = timeline_action(Declaration)
 
 
 class AlertViewSet(ScopedReadOnlyViewSet):
     queryset = Alert.objects.all()
     serializer_class = WasteAlertSerializer
     filterset_class = AlertFilter
-    handle = _transition(Alert, WasteAlertSerializer, "handle")
-    timeline = _timeline(Alert)
+    handle = transition_action(Alert, WasteAlertSerializer, "handle")
+    timeline = timeline_action(Alert)
 
 
 class WasteReconciliationSerializer(serializers.Serializer):
