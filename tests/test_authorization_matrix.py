@@ -524,7 +524,7 @@ def test_district_admin_cannot_write_outside_subtree(world, db):
 # Declared matrix: which rows each role may view / change / delete, stated here as data
 # ----------------------------------------------------------------------------------------------
 # The sweep above takes its in-scope expectations from `can`; this table does not read the code under
-# test at all. It is written from the rules: the built-in roles (CONTRACT.md "Permissions"), the demo
+# test at all. It is written from the rules: the built-in roles (docs/contract.md "Permissions"), the demo
 # users' departments (README) and the jurisdiction tree (东华门街道 lies inside 东城区; 西城区 does not).
 #
 # Rows: P_* ledger problems, C_* complaints, J_* jurisdictions, D_* departments, A audit entries.

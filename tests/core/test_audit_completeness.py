@@ -1,5 +1,5 @@
 """Audit completeness: many-to-many changes from either side, and every queryset .update()/bulk_create()
-on an audited model writes its batch entry (CONTRACT.md: signals do not fire for them)."""
+on an audited model writes its batch entry (docs/contract.md: signals do not fire for them)."""
 
 import ast
 from pathlib import Path

@@ -1,6 +1,6 @@
 """Issued documents (core.documents): Word templates the bureau edits, numbered per kind and year,
 issued from objects as .docx + PDF. Apps declare kinds with `register(DocumentKind(...))` in ready();
-`issue(user, obj, kind_code)` is the one way to issue. See src/envbureau/core/CONTRACT.md."""
+`issue(user, obj, kind_code)` is the one way to issue. See docs/contract.md."""
 
 from .registry import BUILTIN_FIELDS, DocumentKind, Field, get_kind, kinds, kinds_for_model, register
 
