@@ -76,9 +76,11 @@ class LocaleMiddleware:
                     cookie in {code for code, _name in settings.LANGUAGES}:
                 lang = cookie
         lang = lang or settings.LANGUAGE_CODE
-        translation.activate(lang)
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", translation.get_language())
+        # Restore the thread's language afterwards: a request in English must not leave English active
+        # for whatever runs next on the thread (a job, a command, the next test).
+        with translation.override(lang):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", translation.get_language())
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         return response
