@@ -134,6 +134,45 @@ def test_signatures_of_inspector_and_party(insp, world):
     assert verbs.count("sign") == 2
 
 
+def test_signatures_are_pictures_inside_the_word_record(insp, world):
+    """The issued 笔录 .docx holds each drawn signature as a picture: open the package, find the media parts,
+    compare their pixels with the stored signatures, and find the signers' rows of the signature table."""
+    import zipfile
+
+    from docx import Document
+
+    from envbureau.core.documents import issue
+
+    party_png, insp_png = _png(w=300, h=120), _png(w=200, h=80)
+    party = evidence.add_signature(None, insp, role="party", image=party_png, signer="王经理")
+    member = world["inspectors"][1]
+    mine = evidence.add_signature(None, insp, role="inspector", image=insp_png, inspector=member.pk)
+    doc = issue(None, _record(insp), "enforcement.inspection_record", pdf=False)
+    data = doc.docx.read()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        media = [z.read(n) for n in z.namelist() if n.startswith("word/media/")]
+        body = z.read("word/document.xml").decode()
+    assert len(media) == 2 and body.count("<pic:pic") == 2  # two inline pictures in the body
+    sizes = sorted(Image.open(io.BytesIO(m)).size for m in media)
+    assert sizes == [(200, 80), (300, 120)]
+    pixels = {Image.open(io.BytesIO(m)).convert("RGBA").tobytes() for m in media}
+    for ev in (party, mine):
+        assert Image.open(io.BytesIO(ev.file.read())).convert("RGBA").tobytes() in pixels
+    rows = [[c.text for c in r.cells] for t in Document(io.BytesIO(data)).tables for r in t.rows]
+    assert ["当事人签名", "王经理"] == rows[1][:2] and ["执法人员签名", member.name] == rows[2][:2]
+    assert doc.values["signature_rows"][0]["image"] == "[图片]"  # the stored values keep no bytes
+
+
+def test_record_without_signatures_has_an_empty_signature_table(insp):
+    from envbureau.core.documents import issue
+
+    doc = issue(None, _record(insp), "enforcement.inspection_record", pdf=False)
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(doc.docx.read())) as z:
+        assert not [n for n in z.namelist() if n.startswith("word/media/")]
+
+
 def test_no_evidence_after_publication_or_without_the_right(insp, world, user_named):
     with pytest.raises(PermissionDenied):
         evidence.add_photo(user_named("dongcheng"), insp, SimpleUploadedFile("p.jpg", _jpeg_with_exif()))

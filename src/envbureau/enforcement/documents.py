@@ -30,6 +30,7 @@ def inspection_context(i) -> dict:
                                for n, r in enumerate(rows, 1)),
         "findings": i.findings, "result": i.get_result_display() if i.result else "",
         "signatures": _signatures(i),
+        "signature_rows": _signature_rows(i),
     }
 
 
@@ -37,6 +38,12 @@ def _signatures(i) -> str:
     from .evidence import signatures_text
 
     return signatures_text(i)
+
+
+def _signature_rows(i) -> list[dict]:
+    from .evidence import signature_rows
+
+    return signature_rows(i)
 
 
 INSPECTION_RECORD = register(DocumentKind(
@@ -47,7 +54,7 @@ INSPECTION_RECORD = register(DocumentKind(
             Field("inspected_on", _("检查日期"), True), Field("team", _("执法人员"), True),
             Field("party_present", _("在场当事人"), True), Field("checklist", _("检查情况"), True),
             Field("findings", _("检查发现")), Field("result", _("检查结果"), True),
-            Field("signatures", _("签名"))),
+            Field("signatures", _("签名")), Field("signature_rows", _("签名图片"))),
     context=inspection_context, template=TEMPLATES / "inspection_record.docx", number_prefix="环检录",
     detail_url=lambda i: reverse("enforcement:inspections-detail", args=[i.pk]),
     description=_("一次执法检查的现场检查(勘察)笔录"),

@@ -28,6 +28,7 @@ from .models import Inspection, InspectionEvidence, Inspector
 
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}  # MPO: multi-picture JPEGs some phones write
 OPEN_STATES = ("planned", "recorded")
+SIGNATURE_WIDTH_MM = 40  # a signature's width in the 笔录
 
 
 def _read_bounded(f, limit: int, field: str) -> bytes:
@@ -168,9 +169,23 @@ def add_signature(user, insp: Inspection, *, role: str, image, signer: str = "",
 
 
 def signatures_text(insp: Inspection) -> str:
-    """For the 笔录: who signed and when (the images are on the timeline)."""
+    """For the 笔录: who signed and when, as text (the pictures fill its signature table: signature_rows)."""
     from envbureau.core.timefmt import local_datetime
 
     rows = insp.evidence.exclude(kind=EvidenceKind.PHOTO).order_by("uploaded_at", "id")
     return "\n".join(f"{e.get_kind_display()}:{e.signer}({local_datetime(e.uploaded_at)},SHA-256 {e.sha256[:12]}…)"
                      for e in rows)
+
+
+def signature_rows(insp: Inspection) -> list[dict]:
+    """For the 笔录's signature table: each signature drawn on the phone with its picture (docxtpl InlineImage)."""
+    from envbureau.core.documents.render import Image
+    from envbureau.core.timefmt import local_datetime
+
+    rows = []
+    for e in insp.evidence.exclude(kind=EvidenceKind.PHOTO).order_by("uploaded_at", "id"):
+        with e.file.open("rb") as fh:
+            data = fh.read()
+        rows.append({"role": e.get_kind_display(), "signer": e.signer, "signed_at": local_datetime(e.uploaded_at),
+                     "image": Image(data, SIGNATURE_WIDTH_MM)})
+    return rows

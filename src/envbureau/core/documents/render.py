@@ -60,7 +60,7 @@ class Image:
 
 def fill(template: bytes, values: dict) -> bytes:
     """The filled .docx. Multi-line text keeps its line breaks; XML characters are escaped; `Image`
-    values become pictures."""
+    values become pictures, also inside the dicts of a list of table rows."""
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage, Listing
 
@@ -69,6 +69,8 @@ def fill(template: bytes, values: dict) -> bytes:
     def conv(v):
         if isinstance(v, Image):
             return InlineImage(tpl, io.BytesIO(v.data), width=Mm(v.width_mm))
+        if isinstance(v, list):  # table rows: a picture may sit in a cell (the signatures of a 笔录)
+            return [{k: conv(x) for k, x in r.items()} if isinstance(r, dict) else conv(r) for r in v]
         return Listing(v) if isinstance(v, str) and "\n" in v else v
 
     ctx = {k: conv(v) for k, v in values.items()}

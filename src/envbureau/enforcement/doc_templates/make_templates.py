@@ -11,7 +11,20 @@ from docx.shared import Pt
 HERE = Path(__file__).parent
 
 
-def _doc(title, rows, closing=""):
+def _signature_table(doc):
+    """The signatures drawn on the phone, one row each: who, name, time and the picture itself."""
+    t = doc.add_table(rows=1, cols=4)
+    t.style = "Table Grid"
+    for c, h in zip(t.rows[0].cells, ("签名人", "姓名", "签名时间", "签名")):
+        c.text = h
+    t.add_row().cells[0].text = "{%tr for s in signature_rows %}"
+    row = t.add_row().cells
+    for c, name in zip(row, ("role", "signer", "signed_at", "image")):
+        c.text = "{{ s.%s }}" % name
+    t.add_row().cells[0].text = "{%tr endfor %}"
+
+
+def _doc(title, rows, closing="", signatures=False):
     doc = Document()
     st = doc.styles["Normal"]
     st.font.name, st.font.size = "仿宋", Pt(14)
@@ -30,6 +43,8 @@ def _doc(title, rows, closing=""):
         doc.add_paragraph(f"{label}：{{{{ {name} }}}}")
     if closing:
         doc.add_paragraph(closing)
+    if signatures:
+        _signature_table(doc)
     p = doc.add_paragraph("{{ signing_unit }}\n{{ issue_date }}")
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return doc
@@ -40,7 +55,7 @@ TEMPLATES = {
         ("检查编号", "code"), ("被检查单位", "enterprise"), ("属地", "jurisdiction"), ("检查方式", "method"),
         ("检查来源", "source"), ("检查日期", "inspected_on"), ("执法人员", "team"), ("在场当事人", "party_present"),
         ("检查情况", "checklist"), ("检查发现", "findings"), ("检查结果", "result"), ("签名", "signatures")],
-        "执法人员已出示执法证件。当事人核对无误后签名：____________　执法人员签名：____________"),
+        "执法人员已出示执法证件。当事人核对无误后签名如下（未在现场签名的，在此手签）："),
     "case_filing.docx": ("立案审批表", [
         ("案件编号", "code"), ("当事人", "party"), ("统一社会信用代码", "credit_code"), ("案由", "cause"),
         ("案件来源", "source"), ("违法行为发生日期", "act_date"), ("涉嫌违反的规定", "legal_basis"),
@@ -92,9 +107,12 @@ TEMPLATES = {
         ("理由", "reason"), ("决定日期", "decided_on"), ("公示", "publicity")]),
 }
 
+SIGNED = {"inspection_record.docx"}  # documents carrying the signatures drawn on the phone as pictures
+
 if __name__ == "__main__":
     # Writes only the templates not there yet: the committed ones may have been edited since.
     for fname, (title, rows, *closing) in TEMPLATES.items():
         if not (HERE / fname).exists():
-            _doc(title, rows, closing[0] if closing else "").save(HERE / fname)
+            _doc(title, rows, closing[0] if closing else "",
+                 signatures=fname in SIGNED).save(HERE / fname)
             print(fname)
