@@ -8,7 +8,6 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("信访投诉")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
 
         from envbureau.core import navigation as nav
         from envbureau.core.models import Jurisdiction
@@ -26,8 +25,7 @@ class ComplaintsConfig(AppConfig):
             "close": _("归档"),
             "view_identity": _("查看举报人信息"),
         })
-        for sig in (post_save, post_delete):
-            sig.connect(routing.invalidate, sender=Jurisdiction, dispatch_uid=f"cmp_route_{sig}")
+        routing._CACHE.watch(Jurisdiction, "cmp_route")
         nav.register("loops", _("信访投诉"), "complaints:list", "complaints.view", 50)
         nav.register("loops", _("信访统计"), "complaints:stats", "complaints.view", 51)
         nav.register("loops", _("信访热点"), "complaints:hotspots", "complaints.view", 52)

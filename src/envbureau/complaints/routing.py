@@ -7,11 +7,10 @@ Where no boundaries are configured the caller keeps the street chosen on the for
 
 from __future__ import annotations
 
-_CACHE: dict = {}
+from envbureau.core.dbcache import CommittedCache
 
-
-def invalidate(**kwargs):
-    _CACHE.clear()
+_CACHE = CommittedCache()  # boundaries of core.Jurisdiction; watched in ComplaintsConfig.ready
+invalidate = _CACHE.invalidate
 
 
 def _polygons(geom) -> list:
@@ -63,20 +62,21 @@ def point_in_polygons(lon: float, lat: float, polygons) -> bool:
 
 
 def _index():
-    idx = _CACHE.get("idx")
-    if idx is None:
-        from envbureau.core.models import Jurisdiction
+    return _CACHE.get("idx", _build_index)
 
-        idx = []
-        for j in Jurisdiction.objects.exclude(boundary__isnull=True).only("id", "path", "boundary"):
-            polys = _polygons(j.boundary)
-            pts = [pt for poly in polys for ring in poly[:1] for pt in ring]
-            if not pts:
-                continue
-            bbox = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
-            idx.append((j.path.count("/"), j.id, bbox, polys))
-        idx.sort(key=lambda t: -t[0])  # deepest first
-        _CACHE["idx"] = idx
+
+def _build_index():
+    from envbureau.core.models import Jurisdiction
+
+    idx = []
+    for j in Jurisdiction.objects.exclude(boundary__isnull=True).only("id", "path", "boundary"):
+        polys = _polygons(j.boundary)
+        pts = [pt for poly in polys for ring in poly[:1] for pt in ring]
+        if not pts:
+            continue
+        bbox = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+        idx.append((j.path.count("/"), j.id, bbox, polys))
+    idx.sort(key=lambda t: -t[0])  # deepest first
     return idx
 
 

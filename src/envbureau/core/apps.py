@@ -29,16 +29,10 @@ class CoreConfig(AppConfig):
         nav.register("system", _("文书模板"), "core:document-types", "core.change", 75)
         nav.register("system", _("单位"), "core:admin-area-units-list", "core.change", 45)
         nav.register("system", _("节假日调整"), "core:admin-area-calendar-list", "core.change", 55)
-        from django.db.models.signals import post_delete, post_save
-
         from . import deadlines
         from .models import CalendarDay
 
-        post_save.connect(deadlines.invalidate_calendar, sender=CalendarDay, dispatch_uid="eb_calendar_save")
-        post_delete.connect(deadlines.invalidate_calendar, sender=CalendarDay, dispatch_uid="eb_calendar_del")
-        from django.core.signals import request_started
-
-        request_started.connect(deadlines.clear_calendar_cache, dispatch_uid="eb_calendar_request")
+        deadlines._CACHE.watch(CalendarDay, "eb_calendar")
         nav.register("system", _("接口文档"), "api-docs", None, 80)
         from . import pickers
 

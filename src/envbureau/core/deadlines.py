@@ -23,36 +23,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .dbcache import CommittedCache
+
 CALENDAR = "calendar"
 WORKING = "working"
 
-_CACHE: dict = {}
-
-
-def invalidate_calendar(**kwargs) -> None:
-    """A CalendarDay changed. Inside a transaction the change may still roll back, so the overrides are
-    read fresh (not cached) until it commits; a rollback leaves them uncached rather than stale."""
-    _CACHE.clear()
-    if transaction.get_connection().in_atomic_block:
-        _CACHE["uncommitted"] = True
-        transaction.on_commit(_CACHE.clear)
-
-
-def clear_calendar_cache(**kwargs) -> None:
-    """Each request starts from the database: another worker process may have changed an override."""
-    if not _CACHE.get("uncommitted"):
-        _CACHE.clear()
+_CACHE = CommittedCache()  # core.CalendarDay overrides; watched in CoreConfig.ready
 
 
 def _overrides() -> dict:
-    cal = _CACHE.get("overrides")
-    if cal is None:
-        from .models import CalendarDay
+    from .models import CalendarDay
 
-        cal = dict(CalendarDay.objects.values_list("date", "kind"))
-        if not _CACHE.get("uncommitted"):
-            _CACHE["overrides"] = cal
-    return cal
+    return _CACHE.get("overrides", lambda: dict(CalendarDay.objects.values_list("date", "kind")))
 
 
 def is_working_day(d: dt.date) -> bool:
@@ -248,3 +230,6 @@ def _timeline(obj, user, verb, note, data):
     from .workflow import record_event
 
     record_event(obj, user, verb, note=note, data=data)
+
+
+invalidate_calendar = _CACHE.invalidate  # for callers that change CalendarDay without a signal (tests, bulk loads)
