@@ -196,3 +196,59 @@ def test_every_type_previews_and_answers_the_api(world, db):
         assert "<article" in html and 'href="/' in html, t.code  # numbers link to their records
         api = c.get("/api/v1/reports/generate/", {"type": t.code, "jurisdiction": "110000", "period": period})
         assert api.status_code == 200 and api.json()["figures"]["jurisdiction"]["code"] == "110000", t.code
+
+
+def pdf_text(tmp_path, code, jurisdiction, period) -> str:
+    """The text LibreOffice's PDF carries (whitespace dropped: PDF text runs break lines anywhere)."""
+    from pypdf import PdfReader
+
+    out = tmp_path / f"{code}.pdf"
+    cmd("report", code, "--jurisdiction", jurisdiction, "--period", period, "--format", "pdf", "--out", str(out))
+    data = out.read_bytes()
+    assert data[:4] == b"%PDF", code
+    return re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+
+
+def test_every_type_as_pdf_carries_its_key_numbers_in_chinese(world, db, tmp_path):
+    """The PDF rendition of each type (LibreOffice, Noto CJK) holds the Chinese text and the key numbers the
+    platform's commands give; a font without CJK glyphs or a broken conversion fails here."""
+    from envbureau.quality.models import CityDaily
+
+    last = CityDaily.objects.order_by("-date").values_list("date", flat=True).first()
+    month = f"{last.year}-{last.month:02d}"
+    year = timezone.localdate().year
+    a = json.loads(cmd("assess", "air", "--jurisdiction", "110000", "--year", str(last.year), "--month",
+                       str(last.month), "--json", "--change-basis", "reported"))
+    w = json.loads(cmd("assess", "water", "--jurisdiction", "110000", "--year", "2016", "--month", "12", "--json"))
+    end = dt.date(year, 12, 31)
+    s = json.loads(cmd("ledger_stats", "--jurisdiction", "110000", "--to", end.isoformat(), "--today",
+                       min(end, timezone.localdate()).isoformat(), "--json"))
+    c = json.loads(cmd("complaints_stats", "--jurisdiction", "110000", "--year", str(year), "--json"))
+    t, r = c["total"], c["rates"]
+    expected = {
+        ("air_bulletin", month): [f"北京市{last.year}年{last.month}月环境空气质量通报",
+                                  f"综合指数为{a['composite_index']:.2f}", f"优良天数比率为{a['good_day_ratio']:.1f}%",
+                                  f"PM2.5平均浓度为{a['pm25_mean']:.0f}微克/立方米"],
+        ("ranking_notice", month): ["环境空气质量排名通报", "由好到差依次为", "综合排名"],
+        ("water_report", "2016-12"): ["地表水环境质量", f"共监测地表水断面{w['n_sections_listed']}个",
+                                      f"断面达标率{w['meeting_target_rate']:.1f}%"],
+        ("rectification", str(year)): [f"累计交办问题{s['total']}个，完成整改{s['done']}个，完成率{s['done_rate']}%"],
+        ("complaint_analysis", str(year)): [f"共接收环境信访投诉{t['received']}件",
+                                            f"办结率{r['completion_rate']}%"],
+        ("work_summary", str(year)): ["生态环境保护工作总结", f"共受理各类环境信访举报投诉{t['received']}件",
+                                      re.sub(r"\s+", "", s["sentence"])],
+    }
+    # the ranking notice: every district's composite index, as `assess air` gives it
+    for name in ("东城区", "西城区"):
+        d = json.loads(cmd("assess", "air", "--jurisdiction", _code(name), "--year", str(last.year), "--month",
+                           str(last.month), "--json", "--change-basis", "reported"))
+        if d["composite_index"] is not None:
+            expected[("ranking_notice", month)].append(f"{name}{d['composite_index']:.2f}")
+    from envbureau.reports import registry
+
+    assert {code for code, _p in expected} == {x.code for x in registry.types()}  # every type
+    for (code, period), wants in expected.items():
+        text = pdf_text(tmp_path, code, "110000", period)
+        assert "（草稿，未编号）" in text or "(草稿,未编号)" in text, code
+        for want in wants:
+            assert want in text, (code, want, text[:400])
