@@ -129,3 +129,43 @@ def test_pages_are_cached_for_anonymous_visitors(published, anon):
     assert "AQI 487" not in anon.get("/public/").content.decode()  # served from the cache
     cache.clear()
     assert "AQI 487" in anon.get("/public/").content.decode() and "AQI 487" not in before
+
+
+# GB 3096-2008 Table 1: limits per zone class, dB(A) (day, night) — written here, not read from the code
+GB3096 = {"0": (50, 40), "1": (55, 45), "2": (60, 50), "3": (65, 55), "4a": (70, 55), "4b": (70, 60)}
+
+
+def test_noise_open_data_per_zone_day_and_night_with_csv(published, anon):
+    from envbureau.quality.models import NoiseLeq
+
+    r = anon.get("/api/v1/public/data/noise/", {"year": 2016})
+    assert r.status_code == 200
+    body = r.json()
+    rows = {(x["zone"], x["time_of_day"]): x for x in body["results"]}
+    leqs = NoiseLeq.objects.filter(date__year=2016, station__active=True).values_list(
+        "station__zone", "period", "leq")
+    expected = {}
+    for zone, per, leq in leqs:
+        n, ok = expected.get((zone, per), (0, 0))
+        expected[(zone, per)] = (n + 1, ok + (leq <= GB3096[zone][0 if per == "day" else 1]))
+    assert expected, "the synthetic demo has noise days in 2016"
+    assert set(rows) == set(expected)
+    for (zone, per), (n, ok) in expected.items():
+        x = rows[(zone, per)]
+        assert (x["days"], x["compliant_days"]) == (n, ok), (zone, per)
+        assert x["value"] == round(100 * ok / n, 1) and x["unit"] == "%"
+        assert x["limit"] == GB3096[zone][0 if per == "day" else 1] and x["limit_unit"] == "dB(A)"
+        assert x["rules"] == "GB 3096-2008" and x["synthetic"] is True and x["location"] == "110000"
+    # the page shows the same rates
+    html = anon.get("/public/noise/", {"year": 2016}).content.decode()
+    for x in body["results"]:
+        assert f"{x['value']}%" in html
+    assert 'href="/api/v1/public/data/noise/?year=2016&amp;format=csv"' in html
+    text = anon.get("/api/v1/public/data/noise/", {"year": 2016, "format": "csv"})
+    assert text["Content-Type"].startswith("text/csv")
+    table = list(csv.DictReader(io.StringIO(text.content.decode("utf-8-sig"))))
+    assert len(table) == len(rows) and {"zone", "time_of_day", "value", "period.from"} <= set(table[0])
+    # a year without data: no rows (not another year's); a bad year: 400 naming it
+    assert anon.get("/api/v1/public/data/noise/", {"year": 1999}).json()["results"] == []
+    bad = anon.get("/api/v1/public/data/noise/", {"year": "20x6"})
+    assert bad.status_code == 400 and "year" in bad.json()["error"]["fields"]

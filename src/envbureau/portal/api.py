@@ -125,3 +125,16 @@ class WaterView(PublicView):
                     "value": cls, "meets_target": meets, "rules": w["rules"], "synthetic": r["synthetic"]}
                    for r in w["rows"] for m, (cls, meets) in enumerate(r["months"], 1) if cls]
         return Response({"meta": {"year": year, "found": len(results)}, "results": results})
+
+
+class NoiseView(PublicView):
+    """GET noise/?year=Y: day and night compliance per zone class (GB 3096-2008), as /public/noise/ shows it."""
+
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        from envbureau.core.params import year_param
+
+        year = year_param(request.query_params, default=services.cached("year", services.last_full_year)
+                          or dt.date.today().year)
+        rows = services.cached(f"noise-data:{year}", lambda: services.noise_open_data(year))
+        return Response({"meta": {"year": year, "found": len(rows), "rules": services.NOISE_RULES}, "results": rows})

@@ -154,6 +154,36 @@ def noise(year: int) -> list[dict]:
     return [r for r in noise_compliance(c, make_period(year)) if r["day"]["n"] or r["night"]["n"]] if c else []
 
 
+NOISE_RULES = "GB 3096-2008"
+
+
+def noise_synthetic() -> bool:
+    from envbureau.quality.models import NoiseStation
+
+    return NoiseStation.objects.filter(active=True, synthetic=True).exists()
+
+
+def noise_open_data(year: int) -> list[dict]:
+    """The noise page's figures as open data: one row per zone class and time of day (昼间/夜间), the
+    share of monitored days within the zone's limit (quality's noise_compliance, GB 3096-2008)."""
+    synthetic = noise_synthetic()
+    c = city()
+    out = []
+    for r in noise(year):
+        for per, label in (("day", "昼间"), ("night", "夜间")):
+            d = r[per]
+            if not d["n"]:
+                continue
+            out.append({"location": c.code, "location_name": c.name, "zone": r["zone"], "time_of_day": per,
+                        "time_of_day_label": label, "parameter": "noise_compliance_rate", "unit": "%",
+                        "period": {"label": "1 year", "from": f"{year}-01-01", "to": f"{year + 1}-01-01",
+                                   "timezone": "Asia/Shanghai"},
+                        "value": d["rate"], "days": d["n"], "compliant_days": d["compliant"],
+                        "limit": d["limit"], "limit_unit": "dB(A)", "mean_leq": d["mean_leq"],
+                        "stations": r["n_stations"], "rules": NOISE_RULES, "synthetic": synthetic})
+    return out
+
+
 def key_figures(year: int) -> dict | None:
     """The year's headline air and water figures (quality's assessments), as the annual bulletin prints them."""
     from envbureau.quality import assessment as A

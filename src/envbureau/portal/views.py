@@ -48,8 +48,9 @@ def water(request):
 def noise(request):
     year = year_param(request.GET, default=services.cached("year", services.last_full_year) or dt.date.today().year)
     rows = services.cached(f"noise:{year}", lambda: services.noise(year))
+    synthetic = services.cached("noise-synthetic", services.noise_synthetic)
     return render(request, "portal/noise.html", {"title": _("声环境功能区达标情况"), "rows": rows,
-                                                 "year": year})
+                                                 "year": year, "synthetic": synthetic})
 
 
 def report_file(request, pk, fmt):
