@@ -88,7 +88,12 @@ def test_reconciliation_page_and_api(world, clients, manifest):
     wf.apply(None, manifest, "receive", received_tonnes="9", received_on="2026-11-16")
     page = clients["staff"].get("/waste/reconciliation/?year=2026").content.decode()
     assert "20261101000001" in page and "数量不一致" in page
+    import re
+
+    # Tonnes are read to the kilogram, as stored: no float tails like 1385.62500000000 (seen on the demo).
+    assert not re.search(r"\d\.\d{4,}", page), re.search(r"\d\.\d{4,}", page).group()
     data = clients["staff"].get("/api/v1/waste/reconciliation/?year=2026").json()
+    assert all(re.fullmatch(r"\d+\.\d{3}", data[k]) for k in ("sent_tonnes", "received_tonnes")), data
     assert data["figures"]["total"] == 1 and data["figures"]["mismatch"] == 1
     assert data["links"]["mismatch"] == "/waste/manifests/?year=2026&mismatch=true"
     listed = clients["staff"].get(data["links"]["mismatch"]).content.decode()

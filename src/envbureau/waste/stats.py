@@ -52,8 +52,8 @@ def reconciliation(user, query) -> dict:
     mism = qs.filter(mismatch=True).select_related("producer", "receiver").order_by(F("difference").desc(nulls_last=True))
     overdue = (qs.filter(state=ManifestState.RECEIVED, confirm_due__lt=today)
                .select_related("producer", "receiver").order_by("confirm_due")[:50])
-    return {"year": year, "rows": rows, "sent": agg["sent"] or Decimal(0), "carried": agg["carried"] or Decimal(0),
-            "received": agg["received"] or Decimal(0), "mismatches": mism[:50], "mismatches_all": mism,
+    return {"year": year, "rows": rows, "sent": _tonnes(agg["sent"]), "carried": _tonnes(agg["carried"]),
+            "received": _tonnes(agg["received"]), "mismatches": mism[:50], "mismatches_all": mism,
             "overdue_list": overdue, "links": {k: u for k, _l, _v, u in rows}}
 
 
@@ -85,13 +85,18 @@ def statistics(user, query) -> dict:
         "year": year, "rounds": rounds,
         "small": small.count(), "joined": joined, "small_url": plist + "?small_quantity=true",
         "joined_url": plist + "?small_quantity=true&on_platform=true",
-        "industrial": {k: iw[k] or Decimal(0) for k in "guds"},
+        "industrial": {k: _tonnes(iw[k]) for k in "guds"},
         "utilisation": _rate(iw["u"] or 0, iw["g"] or 0),
         "industrial_url": reverse("waste:industrial-list") + "?" + urlencode({"year": year}),
         "cells": cells.count(), "cells_url": clist + "?status=accepted",
         "cells_by_kind": [(label, n, clist + "?" + urlencode({"status": "accepted", "kind": k}))
                           for k, label, n in by_kind if n],
     }
+
+
+def _tonnes(total) -> Decimal:
+    """A sum of tonnes to the kilogram, as the fields store them (SQLite's SUM comes back as a float)."""
+    return Decimal(total or 0).quantize(Decimal("0.001"))
 
 
 def _rate(num, den) -> str:
