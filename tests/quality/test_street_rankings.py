@@ -187,3 +187,11 @@ def test_page_api_excel_and_word_notice(streets, client_for):
     # only those who may add quality records draw up a notice
     assert client_for("dongcheng").post("/quality/street-rankings/notice/", {"j": "110101", "year": "2016",
                                                                              "month": "1"}).status_code == 403
+
+
+def test_without_street_results_the_page_says_what_is_missing(demo_core, client_for):
+    """No street has results (no station of a street ranking network): the page says so and points to the networks,
+    rather than claiming there is no air data at all (the full demo has city and district data)."""
+    page = client_for("air_staff").get("/quality/street-rankings/").content.decode()
+    assert "暂无街道的空气质量评价结果" in page and "/quality/networks/" in page
+    assert "请先导入监测数据" not in page

@@ -81,8 +81,9 @@ def pick_period(request, j) -> A.Period:
         raise Http404 from None
 
 
-def air_page(title, choices_of=None):
-    """Air pages share their preamble: view right, the jurisdictions the user may pick, the period."""
+def air_page(title, choices_of=None, empty=None):
+    """Air pages share their preamble: view right, the jurisdictions the user may pick, the period.
+    `empty` is what the page says when there is nothing to pick (default: no air data in your area)."""
     def deco(view):
         @login_required
         @functools.wraps(view)
@@ -91,7 +92,7 @@ def air_page(title, choices_of=None):
             choices = (choices_of or air_jurisdictions)(request.user)
             j = pick_jurisdiction(request, choices)
             if j is None:
-                return render(request, "quality/empty.html", {"title": title})
+                return render(request, "quality/empty.html", {"title": title, "empty": empty})
             return view(request, choices, j, pick_period(request, j))
         return wrapper
     return deco
@@ -948,7 +949,9 @@ def street_parents(user) -> list[Jurisdiction]:
                           user, "view").order_by("path"))
 
 
-@air_page(_("全市街道排名"), choices_of=street_parents)
+@air_page(_("全市街道排名"), choices_of=street_parents,
+          empty=_("暂无街道的空气质量评价结果。街道按其辖区内站点网络中的站点评价排名:请在“站点评价网络”中为街道排名设置网络并加入站点,"
+                  "站点须填写所属街道。"))
 def street_rankings(request, choices, j, period):
     from . import street_rankings as SR
 
