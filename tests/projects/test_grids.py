@@ -137,3 +137,59 @@ def test_coverage_statistics(world, grid):
     assert (s["total"]["grids"], s["total"]["covered"], s["total"]["overdue"], s["total"]["coverage"]) == \
         (3, 1, 2, "33.3")
     assert (s["patrols"]["n"], s["patrols"]["found"], s["patrols"]["problems"]) == (1, 1, 0)
+
+
+def test_finding_follows_up_a_complaint_both_ways(world, grid, client_for):
+    """A patrol's finding hands off to a complaint being handled: the complaint's timeline gets the finding with a
+    link back to the patrol and its photos, its open step's holder is told; the patrol links to the complaint.
+    Only complaints the officer may handle and that are still open can be followed up."""
+    from envbureau.complaints import services as complaints
+    from envbureau.complaints.models import Complaint
+    from envbureau.core.models import Jurisdiction, Notification, Role, RoleAssignment, TimelineEvent, User
+
+    office = User.objects.get(username="petition")
+    role, _c = Role.objects.get_or_create(code="complaints_office", defaults={
+        "name": "信访办理人员", "kind": "staff", "permissions": ["*.view", "complaints.*"]})
+    RoleAssignment.objects.get_or_create(user=office, role=role)
+
+    def complaint(code, title):
+        return complaints.register(None, Complaint(
+            jurisdiction=Jurisdiction.objects.get(code=code), channel="hotline", track="clue", category="air",
+            title=title, content=title, location="东华门大街1号"), suggest=False)
+
+    ours, elsewhere, declined = complaint("110101001000", "餐馆油烟扰民"), complaint("110105", "朝阳工地扬尘"), \
+        complaint("110101001000", "已不予受理的件")
+    wf.apply(None, declined, "decline", decline_reason="不属于本部门职责")
+    g = grid()
+    officer = User.objects.get(username="donghuamen")
+    for ref, field in ((elsewhere.pk, "complaint"), (declined.pk, "complaint"), ("XF-none", "complaint")):
+        with pytest.raises(ValidationError) as e:
+            wf.apply(officer, g, "patrol", findings="油烟直排", complaint=str(ref))
+        assert field in e.value.message_dict
+    with pytest.raises(ValidationError) as e:
+        wf.apply(officer, g, "patrol", visited="某餐馆", complaint=str(ours.pk))  # nothing found, nothing to hand off
+    assert "findings" in e.value.message_dict
+    assert g.patrols.count() == 0  # each refusal left nothing behind
+
+    c = client_for("donghuamen")
+    page = c.get(f"/projects/grids/{g.pk}/patrol/").content.decode()
+    assert ours.number in page and elsewhere.number not in page and declined.number not in page
+    r = c.post(f"/projects/grids/{g.pk}/patrol/", {"findings": "油烟净化器未开启,直排", "complaint": str(ours.pk),
+                                                   "files": SimpleUploadedFile("现场.jpg", jpeg_with_gps(), "image/jpeg")})
+    assert r.status_code == 302
+    p = g.patrols.get()
+    assert (p.complaint_id, p.complaint_number, p.problem_id) == (ours.pk, ours.number, None)
+    ours.refresh_from_db()
+    assert ours.state == "registered"  # a follow-up neither moves nor closes the complaint's own step
+    ev = TimelineEvent.objects.filter(model="complaints.complaint", object_id=str(ours.pk)).latest("id")
+    assert (ev.verb, ev.note, ev.actor_id) == ("follow_up", "油烟净化器未开启,直排", officer.pk)
+    assert ev.attachments[0]["url"] == f"/projects/patrols/{p.pk}/"
+    assert len(ev.attachments) == 2 and ev.attachments[1]["url"].startswith("/projects/evidence/")
+    told = Notification.objects.get(recipient=office, kind="complaints.follow_up")
+    assert told.url == f"/complaints/{ours.pk}/" and ours.number in told.message
+    assert not Notification.objects.filter(recipient=officer, kind="complaints.follow_up").exists()
+
+    detail = c.get(f"/complaints/{ours.pk}/").content.decode()
+    assert "网格巡查跟进" in detail and f"/projects/patrols/{p.pk}/" in detail
+    back = c.get(f"/projects/patrols/{p.pk}/").content.decode()
+    assert f"/complaints/{ours.pk}/" in back and ours.number in back

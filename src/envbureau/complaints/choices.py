@@ -130,6 +130,7 @@ class EventKind(models.TextChoices):
     CLOSE = "close", _("归档")
     DUPLICATE = "duplicate", _("重复件关联")
     PROBLEM = "problem", _("转问题台账")
+    FOLLOW_UP = "follow_up", _("网格巡查跟进")
     NOTE = "note", _("备注")
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from envbureau.core.permissions import grants_for, has_perm
 from envbureau.core.scoping import can, check_created
 
 from . import deadlines, duplicates, routing, statistics
-from .choices import COMPLETED_STATES, EventKind, Finding, Satisfaction, State
+from .choices import COMPLETED_STATES, OPEN_STATES, EventKind, Finding, Satisfaction, State
 from .models import Complaint, DuplicateLink, IntakeAttempt, SatisfactionVisit
 
 # An action that the complaint's state does not allow (answered 400): the kit's error.
@@ -647,6 +648,67 @@ def reject_duplicate(user, link: DuplicateLink, note: str = "") -> DuplicateLink
 def answer_repeat(user, complaint, original, note: str = "") -> Complaint:
     """A repeat of a finished complaint is answered with the existing result, not handled again."""
     return wf.apply(user, complaint, "answer_repeat", note=note, original=original)
+
+
+# ---------------------------------------------------------------- follow-ups from other modules
+
+FOLLOW_UP_PERMISSION = "complaints.handle|complaints.change"
+
+
+def open_for_follow_up(user, jurisdiction=None, limit: int = 50):
+    """Complaints still being handled that `user` may follow up, in `jurisdiction`'s area (its subtree and the
+    areas above it: a complaint routed to the district is in the street's area too), newest first."""
+    from django.db.models import Q
+
+    qs = Complaint.objects.filter(state__in=OPEN_STATES)
+    if jurisdiction is not None:
+        above = [c for c in jurisdiction.path.split("/") if c]
+        qs = qs.filter(Q(jurisdiction__path__startswith=jurisdiction.path) | Q(jurisdiction__code__in=above))
+    if user is not None:
+        qs = qs.filter(Q(pk__in=Complaint.objects.restrict(user, "handle").values("pk"))
+                       | Q(pk__in=Complaint.objects.restrict(user, "change").values("pk")))
+    return qs.select_related("jurisdiction").order_by("-received_at")[:limit]
+
+
+def followable(user, ref) -> Complaint:
+    """The complaint named by `ref` (its pk or 受理编号) if `user` may follow it up now: visible (else a 400
+    naming `complaint`, not a hint that it exists), handled or changed by the user in its scope, not finished."""
+    ref = str(ref or "").strip()
+    qs = Complaint.objects.filter(number=ref) if not ref.isdigit() else Complaint.objects.filter(pk=int(ref))
+    c = qs.first() if ref else None
+    if c is None or (user is not None and not scoped(user).filter(pk=c.pk).exists()):
+        raise ValidationError({"complaint": _("未找到该信访投诉:%(r)s") % {"r": ref}})
+    if not wf.allowed_in_scope(user, c, FOLLOW_UP_PERMISSION):
+        raise PermissionDenied(_("您没有跟进该信访投诉的权限"))
+    if c.state not in OPEN_STATES:
+        raise ValidationError({"complaint": _("信访投诉 %(n)s 已%(s)s,不再跟进") % {
+            "n": c.number, "s": c.get_state_display()}})
+    return c
+
+
+@transaction.atomic
+def follow_up(user, ref, *, note: str, source_ref: str, link: dict, attachments=()) -> Complaint:
+    """Another module's on-site record (a grid patrol's finding) added to a complaint being handled: a line
+    on the complaint's timeline linking back to the record (`link` = {"name", "url"}) with its photos, and a
+    notice to whoever holds the complaint's open step. The complaint's state and deadlines do not change."""
+    from envbureau.core import notify
+
+    c = followable(user, ref)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"findings": _("跟进信访投诉须填写发现的问题")})
+    _event(c, EventKind.FOLLOW_UP, user, c.state, c.state, note, {"source_ref": source_ref})
+    ev = events_of(c).last()
+    ev.attachments = [dict(link), *attachments]
+    ev.save(update_fields=["attachments"])
+    people = {u for t in wf.open_tasks(c) for u in notify.recipients(t)}
+    if user is not None:
+        people.discard(user)
+    url = reverse("complaints:detail", args=[c.pk])
+    notify.notify(sorted(people, key=lambda u: u.pk), "complaints.follow_up",
+                  _("信访投诉 %(n)s 有新的网格巡查跟进:%(f)s") % {"n": c.number, "f": note[:80]}, url=url, obj=c,
+                  key=f"follow_up:{source_ref}")
+    return c
 
 
 # ---------------------------------------------------------------- ledger

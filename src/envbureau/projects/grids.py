@@ -1,6 +1,7 @@
 """Grid supervision (网格化环境监管, §3.4): grids below streets (levels and patrol frequencies as configuration),
 officers, patrols as steps of the grid's loop (workflows.GRID: the next patrol is a task of the grid's officers,
-due `frequency` days after the last), photos without EXIF, findings → ledger problems (source 日常巡查)."""
+due `frequency` days after the last), photos without EXIF, findings → ledger problems (source 日常巡查) or
+follow-ups of complaints being handled (a line on the complaint's timeline linking back)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,6 +89,13 @@ def h_patrol(ctx):
     if (lng is None) != (lat is None):
         raise wf.TransitionError({"latitude": [_("经度和纬度须同时提供")]})
     findings = str(d.get("findings") or "").strip()
+    complaint = None
+    if str(d.get("complaint") or "").strip():
+        from envbureau.complaints import services as complaints
+
+        if not findings:
+            raise wf.TransitionError({"findings": [_("跟进信访投诉须填写发现的问题")]})
+        complaint = complaints.followable(user, d["complaint"])
     p = Patrol.objects.create(grid=g, officer=user if getattr(user, "pk", None) else None,
                               officer_name=wf.actor_name(user), patrol_on=day, started_at=start, ended_at=end,
                               longitude=lng, latitude=lat, visited=str(d.get("visited") or "").strip(),
@@ -101,9 +110,13 @@ def h_patrol(ctx):
             jurisdiction=g.jurisdiction, source_ref=("projects.patrol", str(p.pk)), location=g.name)
         p.problem_id = problem.pk
         p.save(update_fields=["problem_id"])
+    if complaint is not None:
+        p.complaint_id, p.complaint_number = complaint.pk, complaint.number
+        p.save(update_fields=["complaint_id", "complaint_number"])
     if g.last_patrol_on is None or day > g.last_patrol_on:
         g.last_patrol_on = day
-    ctx.event_data = {"patrol": p.pk, "patrol_on": day.isoformat(), "problem": p.problem_id}
+    ctx.event_data = {"patrol": p.pk, "patrol_on": day.isoformat(), "problem": p.problem_id,
+                      "complaint": p.complaint_id}
     ctx.step = _("巡查 %(d)s") % {"d": day.isoformat()}
     ctx._patrol = p
 
@@ -112,3 +125,13 @@ def after_patrol(ctx):
     if ctx.files:
         ctx.event.attachments = store_files(ctx.user, ctx.obj, ctx.files, ctx.event)
         ctx.event.save(update_fields=["attachments"])
+    p = ctx._patrol
+    if p.complaint_id:
+        # The complaint's own timeline gets the finding, a link back to this patrol and its photos.
+        from envbureau.complaints import services as complaints
+
+        complaints.follow_up(ctx.user, p.complaint_id, note=p.findings, source_ref=f"projects.patrol:{p.pk}",
+                             link={"name": _("网格巡查记录:%(g)s %(d)s") % {"g": ctx.obj.name,
+                                                                         "d": p.patrol_on.isoformat()},
+                                   "url": reverse("projects:patrols-detail", args=[p.pk])},
+                             attachments=ctx.event.attachments)

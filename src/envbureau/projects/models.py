@@ -484,6 +484,9 @@ class Patrol(ScopedModel):
     visited = models.TextField(_("巡查对象"), blank=True)
     findings = models.TextField(_("发现问题"), blank=True)
     problem_id = models.BigIntegerField(_("问题台账ID"), null=True, blank=True)
+    # the complaint this patrol's finding followed up (complaints.services.follow_up), by id and 受理编号
+    complaint_id = models.BigIntegerField(_("跟进的信访投诉ID"), null=True, blank=True)
+    complaint_number = models.CharField(_("跟进的信访投诉"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
 
     scope = ScopeSpec(module="projects", jurisdiction="grid__jurisdiction")

@@ -122,8 +122,12 @@ grid_list = Crud(Grid, form_class=GridForm, url_prefix="grids", namespace="proje
                           ("last_patrol_on", _("最近巡查")), ("state", _("状态"))])
 patrols = Crud(Patrol, url_prefix="patrols", namespace="projects", title=_("巡查记录"), read_only=True,
                filterset_class=PatrolFilter, search_fields=("visited", "findings", "grid__name"),
+               detail_fields=["grid", "officer_name", "patrol_on", "started_at", "ended_at", "longitude", "latitude",
+                              "visited", "findings", "complaint_number"],
+               extra_detail_template="projects/_patrol_extra.html", extra_detail_context=views.patrol_extra,
                columns=[("grid", _("网格")), ("patrol_on", _("巡查日期")), ("officer_name", _("巡查人")),
-                        ("visited", _("巡查对象")), ("findings", _("发现问题")), ("problem_id", _("问题台账ID"))])
+                        ("visited", _("巡查对象")), ("findings", _("发现问题")), ("problem_id", _("问题台账ID")),
+                        ("complaint_number", _("跟进的信访投诉"))])
 
 urlpatterns = [
     path("grids/statistics/", views.grid_statistics, name="grid-statistics"),

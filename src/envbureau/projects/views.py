@@ -342,7 +342,7 @@ def grid_patrol(request, pk):
     if request.method == "POST":
         p = request.POST
         keys = ("patrol_on", "started_at", "ended_at", "longitude", "latitude", "visited", "findings", "to_ledger",
-                "category")
+                "category", "complaint")
         data = {k: p[k].strip() for k in keys if p.get(k, "").strip() != ""}
         if "to_ledger" not in data:
             data.pop("category", None)
@@ -357,13 +357,24 @@ def grid_patrol(request, pk):
     today = timezone.localdate()
     due = grid.next_due()
     allowed = any(t.verb == "patrol" for t in wf.allowed(request.user, grid))
+    from envbureau.complaints import services as complaints
+
+    followable = complaints.open_for_follow_up(request.user, grid.jurisdiction) if allowed else []
     return render(request, "projects/patrol.html", {
+        "complaints": followable, "complaint_chosen": request.POST.get("complaint", ""),
         "title": grid.name, "grid": grid, "today": today, "next_due": due, "overdue": due is not None and due < today,
         "can_patrol": allowed, "patrols": grid.patrols.all()[:10], "categories": Category.choices,
         "max_files": config.get("max_files"), "max_file_mb": config.get("max_file_mb")})
 
 
 grid_patrol.scoped_model = Grid
+
+
+def patrol_extra(request, obj) -> dict:
+    """Where the patrol's finding went: the ledger problem it opened, the complaint it followed up."""
+    return {"problem_url": reverse("ledger:problem-detail", args=[obj.problem_id]) if obj.problem_id else "",
+            "complaint_url": reverse("complaints:detail", args=[obj.complaint_id]) if obj.complaint_id else "",
+            "patrol_url": reverse("projects:grid-patrol", args=[obj.grid_id])}
 
 
 def grid_extra(request, obj) -> dict:

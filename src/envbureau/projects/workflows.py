@@ -146,7 +146,7 @@ GRID = wf.register(wf.Workflow(
     transitions=[
         T("patrol", (GridState.ACTIVE,), None, "projects.patrol", _("填报巡查记录"),
           params=("patrol_on", "started_at", "ended_at", "longitude", "latitude", "visited", "findings", "to_ledger",
-                  "category"),
+                  "category", "complaint"),
           guard=g.guard_patrol, handler=g.h_patrol, after=g.after_patrol, reassign=True, button="primary"),
         T("retire", (GridState.ACTIVE,), GridState.RETIRED, "projects.change", _("撤销网格"), note_required=True,
           button="outline-danger"),
