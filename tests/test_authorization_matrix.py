@@ -790,6 +790,9 @@ def _measure_outcomes(m, user_role, enterprise_user):
         f"/enforcement/cases/{m.case_id}/measures/new/": write,
         f"/enforcement/cases/{m.case_id}/daily-penalty/new/": write,
         f"/enforcement/measures/{m.pk}/do/serve/": 405,  # POST only, refused before anything is read
+        f"/enforcement/measures/{m.pk}/do/file_plan/": 405,
+        **{f"/api/v1/enforcement/measures/{m.pk}/{verb}/": 405  # POST-only actions of the time limits
+           for verb in ("file-plan", "request-release", "keep", "serve-release", "follow-up")},
     }
 
 

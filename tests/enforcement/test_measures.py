@@ -121,7 +121,8 @@ def test_no_coercive_measure_on_a_closed_case(case):
 # ---- 限制生产 / 停产整治 ---------------------------------------------------------------------------------
 
 def test_production_limit_three_months_and_its_extension_cap(case):
-    m = measures.order(None, case, kind="limit", decided_on="2026-01-31", content="1号锅炉负荷不超过50%")
+    m = measures.order(None, case, kind="limit", decided_on="2026-01-31", content="1号锅炉负荷不超过50%",
+                       notified_on="2026-01-20")
     # three months from 2026-01-31 end on 2026-04-30 (no 31 April): 89 days
     assert m.ends_on == dt.date(2026, 4, 30) and measures.total_days(m) == 89
     assert three(lambda day: measures.expired(m, day), dt.date(2026, 4, 30), DAY) == (False, False, True)
@@ -134,7 +135,8 @@ def test_production_limit_three_months_and_its_extension_cap(case):
 
 
 def test_stop_runs_until_released_and_is_served_within_7_working_days(case):
-    m = measures.order(None, case, kind="stop", decided_on="2026-09-25", content="停产整治,完成治理设施改造")
+    m = measures.order(None, case, kind="stop", decided_on="2026-09-25", content="停产整治,完成治理设施改造",
+                       notified_on="2026-09-10")
     assert m.ends_on is None
     # 7 working days after Fri 2026-09-25: 09-28, 09-29, 09-30, (10-01..10-07 off) 10-08, 10-09,
     # Sat 10-10 (worked), Mon 10-12

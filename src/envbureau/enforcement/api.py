@@ -415,7 +415,9 @@ class MeasureSerializer(serializers.ModelSerializer):
                   "state_label", "basis", "reason", "content", "decided_on", "correct_by", "served_on", "ends_on",
                   "extended_days", "recheck_due", "rechecked_on", "recheck_result", "recheck_result_label",
                   "recheck_inspection", "recheck_late", "released_on", "release_reason", "orders", "period_start",
-                  "period_end", "days", "daily_amount", "fine", "calculation", "payment_due", "paid_on"]
+                  "period_end", "days", "daily_amount", "fine", "calculation", "payment_due", "paid_on",
+                  "notified_on", "rights_waived", "hearing_held_on", "plan_filed_on", "followed_up_on",
+                  "release_requested_on", "release_answered_on", "release_served_on"]
 
 
 class MeasureCreateSerializer(serializers.Serializer):
@@ -425,6 +427,10 @@ class MeasureCreateSerializer(serializers.Serializer):
     content = serializers.CharField(required=False, allow_blank=True, help_text="决定内容(按日连续处罚不填)")
     reason = serializers.CharField(required=False, allow_blank=True)
     correct_by = serializers.DateField(required=False, allow_null=True, help_text="仅责令改正")
+    notified_on = serializers.DateField(required=False, allow_null=True,
+                                        help_text="仅限制生产、停产整治(必填):告知陈述、申辩和听证权利的日期")
+    rights_waived = serializers.BooleanField(required=False, default=False, help_text="当事人明确放弃陈述申辩和听证")
+    hearing_held_on = serializers.DateField(required=False, allow_null=True, help_text="陈述申辩或听证办结日期")
     orders = serializers.ListField(child=serializers.IntegerField(), required=False,
                                    help_text="按日连续处罚:复查发现拒不改正的责令改正决定ID")
 
@@ -441,14 +447,17 @@ def _measure_transition(verb: str):
         return Response(MeasureSerializer(obj).data)
 
     handler.__name__ = verb
-    return action(detail=True, methods=["post"], url_path=verb, url_name=verb)(handler)
+    path = verb.replace("_", "-")
+    return action(detail=True, methods=["post"], url_path=path, url_name=path)(handler)
 
 
 class MeasureViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     """Orders and coercive measures (责令改正, 查封扣押, 限制生产, 停产整治) and daily penalties. POST creates one
     ({case, kind, decided_on, content, reason, correct_by}, or {case, kind: "daily", orders, decided_on});
     POST …/{id}/serve/ {served_on}, recheck/ {rechecked_on, recheck_result, inspection}, extend/ {days, note},
-    release/ {released_on, note}, pay/ {paid_on}."""
+    release/ {released_on, note}, pay/ {paid_on}; 限产/停产 file-plan/ {plan_filed_on}, follow-up/
+    {followed_up_on}; 查封扣押 request-release/ {release_requested_on}, keep/ {kept_on, note}, serve-release/
+    {release_served_on}."""
 
     queryset = Measure.objects.select_related("case")
     serializer_class = MeasureSerializer
@@ -469,7 +478,9 @@ class MeasureViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
             else:
                 m = measures.order(request.user, case, kind=d["kind"], decided_on=d.get("decided_on"),
                                    content=d.get("content", ""), reason=d.get("reason", ""),
-                                   correct_by=d.get("correct_by"))
+                                   correct_by=d.get("correct_by"), notified_on=d.get("notified_on"),
+                                   rights_waived=d.get("rights_waived", False),
+                                   hearing_held_on=d.get("hearing_held_on"))
         except PermissionDenied:
             raise DRFPermissionDenied() from None
         return Response(MeasureSerializer(m).data, status=201)
@@ -479,6 +490,11 @@ class MeasureViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     extend = _measure_transition("extend")
     release = _measure_transition("release")
     pay = _measure_transition("pay")
+    file_plan = _measure_transition("file_plan")
+    request_release = _measure_transition("request_release")
+    keep = _measure_transition("keep")
+    serve_release = _measure_transition("serve_release")
+    follow_up = _measure_transition("follow_up")
 
 
 class PublicRatingSerializer(serializers.ModelSerializer):

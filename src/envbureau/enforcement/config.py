@@ -48,6 +48,12 @@ DEFAULTS = {
     "limit_months": 3,  # 限制生产 normally at most 3 months (Order No. 30 art. 15)
     "limit_max_extension_months": 3,  # extendable by at most 3 months with the head's approval
     "measure_service_working_days": 7,  # serve 限产/停产 and daily-penalty decisions within 7 working days
+    "plan_working_days": 15,  # 限产/停产: correction plan filed within 15 working days of receipt (Order No. 30 art. 16)
+    "follow_up_days": 30,  # 限产/停产: follow-up check within 30 days of release (Order No. 30 art. 20)
+    "release_check_working_days": 5,  # 查封扣押: a release request checked and decided within 5 working days (No. 29 art. 19)
+    "release_service_working_days": 3,  # 查封扣押: the release decision served within 3 working days (No. 29 art. 21)
+    # 限产/停产: the party asks to state or for a hearing within `statement_working_days` of the notice (行政处罚法
+    # arts. 64, 85; Order No. 30 art. 11); no decision before that window has passed unless waived or heard.
     # The legal bases printed on the measures' decisions (data, not code: remap them to the 法典 here).
     "measure_bases": {
         "correction": "《环境保护主管部门实施按日连续处罚办法》第八条、第九条",

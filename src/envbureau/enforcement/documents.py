@@ -202,11 +202,23 @@ def release_context(m) -> dict:
             "reason": m.release_reason}
 
 
+def _rights(m) -> str:
+    """What the decision says of the rights notice given before it (Order No. 30 art. 11); "" = not given."""
+    if not m.notified_on:
+        return ""
+    told = f"本机关已于{_cn_date(m.notified_on)}告知当事人陈述、申辩和要求举行听证的权利"
+    if m.rights_waived:
+        return told + ",当事人明确放弃"
+    if m.hearing_held_on:
+        return told + f",当事人的陈述、申辩或听证已于{_cn_date(m.hearing_held_on)}办结"
+    return told + ",当事人在期限内未提出"
+
+
 def production_context(m) -> dict:
     from .measures import describe_period
 
     return {**_measure_common(m), "measure": m.get_kind_display(), "period": describe_period(m),
-            "rights": "当事人有权陈述、申辩和要求举行听证",
+            "rights": _rights(m),
             "plan": "自收到本决定书之日起十五个工作日内将整改方案报本机关备案并向社会公开"}
 
 

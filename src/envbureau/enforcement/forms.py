@@ -132,6 +132,13 @@ class MeasureForm(forms.Form):
                              help_text=_("留空则用案件的违法事实"))
     correct_by = forms.DateField(label=_("改正期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text=_("仅责令改正;留空为立即改正"))
+    notified_on = forms.DateField(label=_("权利告知日期"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}),
+                                  help_text=_("仅限制生产、停产整治:告知陈述、申辩和要求听证权利的日期(可与行政处罚事先告知一并告知)"))
+    rights_waived = forms.BooleanField(label=_("当事人明确放弃陈述申辩和听证"), required=False)
+    hearing_held_on = forms.DateField(label=_("陈述申辩或听证办结日期"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}),
+                                      help_text=_("当事人要求听证的,听证办结后方可决定"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,9 +2,12 @@
 
 责令改正 (order to correct): served, then re-inspected within 30 days of service; a re-inspection that finds the
 violation continuing (or is obstructed) lets a 按日连续处罚 be decided. 查封、扣押: at most 30 days from the
-decision, extended once by at most 30 days, then released. 限制生产: at most 3 months from the decision, extended by
-at most 3 months; 停产整治: until released. Every limit runs on a core.deadlines clock; every step is a transition
-of the `enforcement.measure` workflow (workflows.py)."""
+decision, extended once by at most 30 days, then released; a release request is checked within 5 working days
+and the release decision served within 3. 限制生产: at most 3 months from the decision, extended by at most 3
+months; 停产整治: from service until released. Before either, the party is told of its rights to state, defend and
+ask for a hearing (Order No. 30 art. 11); after service it files a correction plan within 15 working days (art.
+16); after release the bureau checks again within 30 days (art. 20). Every limit runs on a core.deadlines clock;
+every step is a transition of the `enforcement.measure` workflow (workflows.py)."""
 
 from __future__ import annotations
 
@@ -33,12 +36,43 @@ SERVICE = "service"
 RECHECK = "recheck"
 DURATION = "duration"
 PAYMENT = "payment"
+HEARING = "hearing"  # 限产/停产: the party's window to state or ask for a hearing
+PLAN = "plan"  # 限产/停产: correction plan filed
+FOLLOW_UP = "follow_up"  # 限产/停产: follow-up check after release
+RELEASE_CHECK = "release_check"  # 查封扣押: a release request checked and decided
+RELEASE_SERVICE = "release_service"  # 查封扣押: the release decision served
+CLOCKS = (HEARING, SERVICE, RECHECK, DURATION, PLAN, RELEASE_CHECK, RELEASE_SERVICE, FOLLOW_UP, PAYMENT)
 PREFIX = {K.CORRECTION: "GZ", K.SEIZURE: "CK", K.LIMIT: "XC", K.STOP: "TC", K.DAILY: "AR"}
 ORDERS = (K.CORRECTION, K.SEIZURE, K.LIMIT, K.STOP)
 
 
 def _service_rule():
     return dl.Rule(config.get("measure_service_working_days"), dl.WORKING, label=_("送达决定书"))
+
+
+def hearing_rule():
+    return dl.Rule(config.get("statement_working_days"), dl.WORKING, label=_("陈述申辩、听证申请期限"))
+
+
+def check_rights_notice(decided_on: dt.date, notified_on, *, waived: bool = False, heard_on=None) -> dict:
+    """限制生产/停产整治 may be decided only after the party was told of its rights (Order No. 30 art. 11) and its
+    window to state or ask for a hearing (5 working days, 行政处罚法 arts. 64, 85) has passed — unless it waived
+    them in writing or the statement/hearing has been held. Returns the fields to store."""
+    if notified_on in (None, ""):
+        raise ValidationError({"notified_on": _(
+            "作出限制生产、停产整治决定前应告知当事人陈述、申辩和要求听证的权利:请填写告知日期")})
+    notified_on = _date(notified_on, "notified_on")
+    if notified_on > decided_on:
+        raise ValidationError({"notified_on": _("告知日期晚于决定日期")})
+    heard = _date(heard_on, "hearing_held_on") if heard_on not in (None, "") else None
+    if heard is not None and not notified_on <= heard <= decided_on:
+        raise ValidationError({"hearing_held_on": _("陈述申辩或听证办结日期应在告知日期与决定日期之间")})
+    last = hearing_rule().due(notified_on)
+    if heard is None and not waived and decided_on <= last:
+        raise ValidationError({"decided_on": _(
+            "当事人可在 %(d)s 前(含当日)陈述申辩或要求听证,决定日期应晚于该日(当事人明确放弃或已办结的除外)") % {
+            "d": local_date(last)}})
+    return {"notified_on": notified_on, "rights_waived": bool(waived), "hearing_held_on": heard}
 
 
 def _new(case: Case, kind: str, decided_on: dt.date, **fields) -> Measure:
@@ -66,8 +100,10 @@ def _may_decide(user, case: Case) -> None:
 
 @transaction.atomic
 def order(user, case: Case, *, kind: str, decided_on=None, content: str = "", reason: str = "",
-          correct_by=None) -> Measure:
-    """Decide an order or coercive measure on `case` (责令改正, 查封扣押, 限制生产, 停产整治)."""
+          correct_by=None, notified_on=None, rights_waived=False, hearing_held_on=None) -> Measure:
+    """Decide an order or coercive measure on `case` (责令改正, 查封扣押, 限制生产, 停产整治); 限制生产 and 停产整治
+    need the date the party was told of its rights (`notified_on`), and `rights_waived` / `hearing_held_on`
+    when it decided before the window to ask for a hearing ran out."""
     _may_decide(user, case)
     if kind not in ORDERS:
         raise ValidationError({"kind": _("措施类型应为责令改正、查封扣押、限制生产或停产整治")})
@@ -85,6 +121,8 @@ def order(user, case: Case, *, kind: str, decided_on=None, content: str = "", re
         if correct_by < decided_on:
             raise ValidationError({"correct_by": _("改正期限早于决定日期")})
         fields["correct_by"] = correct_by
+    if kind in (K.LIMIT, K.STOP):
+        fields.update(check_rights_notice(decided_on, notified_on, waived=rights_waived, heard_on=hearing_held_on))
     m = _new(case, kind, decided_on, **fields)
     check_created(user, m, "add")
     if kind == K.SEIZURE:
@@ -95,6 +133,8 @@ def order(user, case: Case, *, kind: str, decided_on=None, content: str = "", re
         rule = dl.Rule((end - decided_on).days, dl.CALENDAR, label=_("限制生产期限"))
         m.ends_on = dl.start_clock(m, DURATION, rule, decided_on).due
     if kind in (K.LIMIT, K.STOP):
+        dl.start_clock(m, HEARING, hearing_rule(), m.notified_on)
+        dl.stop(m, HEARING)  # the window ran before the decision; kept on the page as a finished limit
         dl.start_clock(m, SERVICE, _service_rule(), decided_on)
     m.save(update_fields=["ends_on"])
     wf.record_event(m, user, "open", to_state=m.state,
@@ -174,20 +214,49 @@ def record_daily_penalty(user, case: Case, *, orders, decided_on=None, reason: s
 # ---- workflow handlers ------------------------------------------------------------------------------
 
 def workflow_due(m: Measure):
+    """The open step's due date: the state's own limit, or a plan / release request waiting sooner."""
+    running = [c.due for c in (dl.clock(m, k) for k in (PLAN, RELEASE_CHECK)) if c and not c.stopped_at]
     if m.state == "decided":
         c = dl.clock(m, SERVICE)
-        return c.due if c and not c.stopped_at else m.ends_on
-    if m.state == "in_force":
-        return {K.CORRECTION: m.recheck_due, K.SEIZURE: m.ends_on, K.LIMIT: m.ends_on,
+        base = c.due if c and not c.stopped_at else m.ends_on
+    elif m.state == "in_force":
+        base = {K.CORRECTION: m.recheck_due, K.SEIZURE: m.ends_on, K.LIMIT: m.ends_on,
                 K.DAILY: m.payment_due}.get(m.kind)
-    return None
+    else:
+        return None
+    return min([d for d in [base, *running] if d], default=None)
 
 
-def only(*kinds):
+def after_same_state(ctx):
+    """A step that keeps the state may move the open task's due date (a plan filed, a release request)."""
+    wf.refresh_due(ctx.obj)
+
+
+def only(*kinds, when=None):
+    """Guard: the step exists for these kinds of measure (and, with `when`, only while when(m) holds), so its
+    button shows only then."""
     def guard(user, m):
         if m.kind not in kinds:
             raise wf.TransitionError({"kind": _("%(k)s没有此步骤") % {"k": m.get_kind_display()}})
+        if when is not None and not when(m):
+            raise wf.TransitionError({"state": _("现在不能办理此步骤")})
     return guard
+
+
+def plan_open(m: Measure) -> bool:
+    return m.plan_filed_on is None
+
+
+def release_unserved(m: Measure) -> bool:
+    return m.kind == K.SEIZURE and m.released_on is not None and m.release_served_on is None
+
+
+def follow_up_open(m: Measure) -> bool:
+    return m.released_on is not None and m.followed_up_on is None
+
+
+def may_request_release(m: Measure) -> bool:
+    return not release_pending(m)
 
 
 def h_serve(ctx):
@@ -196,6 +265,9 @@ def h_serve(ctx):
     if m.served_on < m.decided_on:
         raise wf.TransitionError({"served_on": _("送达日期早于决定日期")})
     dl.stop(m, SERVICE)
+    if m.kind in (K.LIMIT, K.STOP):
+        rule = dl.Rule(config.get("plan_working_days"), dl.WORKING, label=_("整改方案备案"))
+        dl.start_clock(m, PLAN, rule, m.served_on)
     if m.kind == K.CORRECTION:
         rule = dl.Rule(config.get("recheck_days"), dl.CALENDAR, label=_("复查"))
         m.recheck_due = dl.start_clock(m, RECHECK, rule, m.served_on).due
@@ -232,6 +304,102 @@ def h_release(ctx):
     m.release_reason = ctx.note
     dl.stop(m, DURATION)
     dl.stop(m, SERVICE)
+    if release_pending(m):
+        m.release_answered_on = m.released_on
+        dl.stop(m, RELEASE_CHECK)
+    if m.kind == K.SEIZURE:
+        rule = dl.Rule(config.get("release_service_working_days"), dl.WORKING, label=_("送达解除决定"))
+        dl.start_clock(m, RELEASE_SERVICE, rule, m.released_on)
+    else:
+        rule = dl.Rule(config.get("follow_up_days"), dl.CALENDAR, label=_("解除后跟踪检查"))
+        dl.start_clock(m, FOLLOW_UP, rule, m.released_on)
+        dl.stop(m, PLAN)
+
+
+def _running(m: Measure, key: str) -> bool:
+    c = dl.clock(m, key)
+    return c is not None and c.stopped_at is None
+
+
+def release_pending(m: Measure) -> bool:
+    """A seizure's release request not yet checked and decided."""
+    return m.kind == K.SEIZURE and _running(m, RELEASE_CHECK)
+
+
+def late(m: Measure, key: str, on) -> bool:
+    """Whether a step done on `on` came after the last day of the clock `key` (one of CLOCKS)."""
+    c = dl.clock(m, key)
+    return bool(c and on and on > c.due)
+
+
+def late_steps(m: Measure) -> list[str]:
+    """The steps done after their time limit, in words, for the measure's page."""
+    out = []
+    for key, on, label in ((PLAN, m.plan_filed_on, _("整改方案备案")), (RELEASE_CHECK, m.release_answered_on,
+                           _("解除申请核查决定")), (RELEASE_SERVICE, m.release_served_on, _("送达解除决定")),
+                           (FOLLOW_UP, m.followed_up_on, _("跟踪检查"))):
+        if late(m, key, on):
+            out.append(_("%(s)s超期(期满 %(d)s,实际 %(a)s)") % {"s": label, "d": local_date(dl.clock(m, key).due),
+                                                           "a": local_date(on)})
+    return out
+
+
+def h_file_plan(ctx):
+    """The party filed its correction plan (整改方案备案)."""
+    m = ctx.obj
+    if m.plan_filed_on:
+        raise wf.TransitionError({"plan_filed_on": _("整改方案已于 %(d)s 备案") % {"d": local_date(m.plan_filed_on)}})
+    m.plan_filed_on = _date(ctx.data.get("plan_filed_on"), "plan_filed_on")
+    if m.plan_filed_on < m.served_on:
+        raise wf.TransitionError({"plan_filed_on": _("备案日期早于送达日期")})
+    dl.stop(m, PLAN)
+    ctx.event_data = {"late": late(m, PLAN, m.plan_filed_on)}
+
+
+def h_request_release(ctx):
+    m = ctx.obj
+    if release_pending(m):
+        raise wf.TransitionError({"release_requested_on": _("已有解除申请待核查")})
+    m.release_requested_on = _date(ctx.data.get("release_requested_on"), "release_requested_on")
+    if m.release_requested_on < m.decided_on:
+        raise wf.TransitionError({"release_requested_on": _("申请日期早于决定日期")})
+    m.release_answered_on = None
+    rule = dl.Rule(config.get("release_check_working_days"), dl.WORKING, label=_("解除申请核查决定"))
+    dl.start_clock(m, RELEASE_CHECK, rule, m.release_requested_on)
+
+
+def h_keep(ctx):
+    """Checked on request and not corrected: the seizure stands (维持查封、扣押, Order No. 29 art. 19 (2))."""
+    m = ctx.obj
+    if not release_pending(m):
+        raise wf.TransitionError({"kept_on": _("没有待核查的解除申请")})
+    m.release_answered_on = _date(ctx.data.get("kept_on"), "kept_on")
+    if m.release_answered_on < m.release_requested_on:
+        raise wf.TransitionError({"kept_on": _("核查决定日期早于申请日期")})
+    dl.stop(m, RELEASE_CHECK)
+    ctx.event_data = {"late": late(m, RELEASE_CHECK, m.release_answered_on)}
+
+
+def h_serve_release(ctx):
+    m = ctx.obj
+    if m.released_on is None or m.release_served_on:
+        raise wf.TransitionError({"release_served_on": _("没有待送达的解除决定")})
+    m.release_served_on = _date(ctx.data.get("release_served_on"), "release_served_on")
+    if m.release_served_on < m.released_on:
+        raise wf.TransitionError({"release_served_on": _("送达日期早于解除日期")})
+    dl.stop(m, RELEASE_SERVICE)
+    ctx.event_data = {"late": late(m, RELEASE_SERVICE, m.release_served_on)}
+
+
+def h_follow_up(ctx):
+    m = ctx.obj
+    if m.released_on is None or m.followed_up_on:
+        raise wf.TransitionError({"followed_up_on": _("没有待跟踪检查的解除决定")})
+    m.followed_up_on = _date(ctx.data.get("followed_up_on"), "followed_up_on")
+    if m.followed_up_on < m.released_on:
+        raise wf.TransitionError({"followed_up_on": _("跟踪检查日期早于解除日期")})
+    dl.stop(m, FOLLOW_UP)
+    ctx.event_data = {"late": late(m, FOLLOW_UP, m.followed_up_on)}
 
 
 def h_recheck(ctx):
@@ -287,8 +455,13 @@ def describe_period(m: Measure) -> str:
     if m.kind in (K.SEIZURE, K.LIMIT) and m.ends_on:
         return _("自 %(a)s 起至 %(b)s 止,共 %(n)s 日") % {"a": local_date(m.decided_on), "b": local_date(m.ends_on),
                                                      "n": total_days(m)}
-    if m.kind == K.STOP:
-        return _("自 %(a)s 起至整治完成、报备之日止") % {"a": local_date(m.decided_on)}
+    if m.kind == K.STOP:  # Order No. 30 art. 15: from service of the decision until it is released
+        if m.released_on:
+            return _("自 %(a)s 起至 %(b)s 止") % {"a": local_date(m.served_on or m.decided_on),
+                                                "b": local_date(m.released_on)}
+        if m.served_on:
+            return _("自 %(a)s 起至整治完成、报备之日止") % {"a": local_date(m.served_on)}
+        return _("自决定书送达之日起至整治完成、报备之日止")
     if m.kind == K.DAILY and m.period_start:
         return _("自 %(a)s 起至 %(b)s 止,共 %(n)s 日") % {"a": local_date(m.period_start),
                                                      "b": local_date(m.period_end), "n": m.days}

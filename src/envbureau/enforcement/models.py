@@ -483,6 +483,19 @@ class Measure(ScopedModel):
     recheck_late = models.BooleanField(_("超期复查"), default=False)
     released_on = models.DateField(_("解除日期"), null=True, blank=True)
     release_reason = models.TextField(_("解除理由"), blank=True)
+    # 限制生产/停产整治: the rights notice before deciding (Order No. 30 art. 11), the correction plan filed within
+    # 15 working days of receipt (art. 16) and the follow-up check within 30 days of release (art. 20)
+    notified_on = models.DateField(_("权利告知日期"), null=True, blank=True,
+                                   help_text=_("告知陈述、申辩和要求听证权利的日期"))
+    rights_waived = models.BooleanField(_("当事人明确放弃陈述申辩和听证"), default=False)
+    hearing_held_on = models.DateField(_("陈述申辩或听证办结日期"), null=True, blank=True)
+    plan_filed_on = models.DateField(_("整改方案备案日期"), null=True, blank=True)
+    followed_up_on = models.DateField(_("跟踪检查日期"), null=True, blank=True)
+    # 查封、扣押: a release request checked within 5 working days (Order No. 29 art. 19), the release decision
+    # served within 3 working days (art. 21)
+    release_requested_on = models.DateField(_("申请解除日期"), null=True, blank=True)
+    release_answered_on = models.DateField(_("核查决定日期"), null=True, blank=True)
+    release_served_on = models.DateField(_("解除决定送达日期"), null=True, blank=True)
     # 按日连续处罚: the orders whose refused correction is counted, the days and the amount
     orders = models.ManyToManyField("self", verbose_name=_("计罚的责令改正决定"), symmetrical=False, blank=True,
                                     related_name="daily_penalties")

@@ -494,10 +494,11 @@ def measure_extra(request, obj) -> dict:
     from . import measures
     from .choices import RecheckResult
 
-    clocks = [c for c in (dl.clock(obj, k) for k in (measures.SERVICE, measures.RECHECK, measures.DURATION,
-                                                     measures.PAYMENT)) if c]
+    clocks = [c for c in (dl.clock(obj, k) for k in measures.CLOCKS) if c]
     labels = {"served_on": _("送达/执行日期"), "rechecked_on": _("复查日期"), "released_on": _("解除日期"),
-              "paid_on": _("缴款日期")}
+              "paid_on": _("缴款日期"), "plan_filed_on": _("整改方案备案日期"),
+              "release_requested_on": _("申请解除日期"), "kept_on": _("核查决定日期"),
+              "release_served_on": _("解除决定送达日期"), "followed_up_on": _("跟踪检查日期")}
     actions = [{"t": t, "params": [(p, labels.get(p, p)) for p in t.params]} for t in wf.allowed(request.user, obj)]
     inspections = restrict(Inspection.objects.filter(enterprise_id=obj.enterprise_id, state__in=["recorded",
                                                                                                    "published"]),
@@ -507,6 +508,7 @@ def measure_extra(request, obj) -> dict:
     return {"actions": actions, "clocks": clocks, "recheck_results": RecheckResult.choices,
             "expired": measures.expired(obj, timezone.localdate()),
             "period": measures.describe_period(obj), "inspections": inspections,
+            "late_steps": measures.late_steps(obj), "release_pending": measures.release_pending(obj),
             "orders": list(obj.orders.all()) if obj.kind == "daily" else [],
             "daily_penalties": list(obj.daily_penalties.all()) if obj.kind == "correction" else []}
 
@@ -526,7 +528,8 @@ def measure_add(request, pk):
         d = form.cleaned_data
         try:
             m = measures.order(request.user, case, kind=d["kind"], decided_on=d["decided_on"], content=d["content"],
-                               reason=d["reason"], correct_by=d["correct_by"])
+                               reason=d["reason"], correct_by=d["correct_by"], notified_on=d["notified_on"],
+                               rights_waived=d["rights_waived"], hearing_held_on=d["hearing_held_on"])
             messages.success(request, _("已作出%(k)s决定 %(c)s") % {"k": m.get_kind_display(), "c": m.code})
             return redirect("enforcement:measures-detail", pk=m.pk)
         except PermissionDenied:
@@ -575,7 +578,8 @@ def daily_penalty_add(request, pk):
 daily_penalty_add.scoped_model = Case
 
 
-MEASURE_PARAMS = ("served_on", "rechecked_on", "recheck_result", "inspection", "days", "released_on", "paid_on")
+MEASURE_PARAMS = ("served_on", "rechecked_on", "recheck_result", "inspection", "days", "released_on", "paid_on",
+                  "plan_filed_on", "release_requested_on", "kept_on", "release_served_on", "followed_up_on")
 
 
 @login_required
