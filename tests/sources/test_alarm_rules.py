@@ -363,3 +363,90 @@ def test_check_flatline_all_window_and_enabled(world, settings):
     assert [(a.point_id, a.factor) for a in out] == [(p2.pk, "w01018")]
     assert active(p2, "flatline", "w01001") == [] and active(p1, "flatline") == []
     assert alarms.check_flatline_all(now=now) == []  # nothing new the second time
+
+
+# ---- one index for a whole batch (several hours): what a rule raises, a later rule can clear -------------
+
+@pytest.mark.parametrize(("factor", "bad", "good", "kind"), [
+    ("w01018", {"Avg": 20, "Flag": "M"}, {"Avg": 20}, "device_state"),
+    ("w01018", {"Avg": -1}, {"Avg": 20}, "invalid"),
+    ("w01018", {"Avg": 60}, {"Avg": 20}, "exceedance"),
+])
+def test_an_alarm_raised_in_a_batch_is_cleared_by_a_later_hour_of_the_same_batch(world, factor, bad, good, kind):
+    p2 = world["p2"]
+    idx = alarms.ActiveIndex([p2.pk])  # loaded once, before the batch: nothing active yet
+    ev(p2, T, {factor: bad}, index=idx)
+    assert len(active(p2, kind, factor)) == 1
+    ev(p2, T + H, {factor: good}, index=idx)
+    assert active(p2, kind, factor) == []
+    ended = Alarm.objects.get(point=p2, kind=kind, factor=factor)
+    assert ended.ended_at == T + H
+
+
+def test_flatline_raised_in_a_batch_is_cleared_by_a_later_hour_of_the_same_batch(world):
+    p2 = world["p2"]
+    idx = alarms.ActiveIndex([p2.pk])
+    flat = {T - (2 - i) * H: 5.0 for i in range(3)}
+    assert alarms.evaluate_flatline(p2, "w01018", T, hours=3, series=flat, index=idx) is not None
+    moved = {**flat, T + H: 6.0}
+    assert alarms.evaluate_flatline(p2, "w01018", T + H, hours=3, series=moved, index=idx) is None
+    assert active(p2, "flatline", "w01018") == []
+
+
+def test_an_index_that_knows_only_other_factors_costs_no_query_to_clear(world, django_assert_num_queries):
+    p2 = world["p2"]
+    alarms.raise_alarm(p2, "invalid", T, factor="w01018")  # active, but for another factor
+    idx = alarms.ActiveIndex([p2.pk])
+    with django_assert_num_queries(0):
+        assert alarms.clear_condition(p2, "invalid", T + H, factor="w01001", index=idx) == 0
+    # a flat line that moves, with nothing active for its factor: nothing to look up either
+    moving = {T - H: 5.0, T: 6.0}
+    with django_assert_num_queries(0):
+        assert alarms.evaluate_flatline(p2, "w01001", T, hours=3, series=moving, index=idx) is None
+    assert len(active(p2, "invalid", "w01018")) == 1
+
+
+def test_raising_with_an_index_skips_the_lookup_only_for_the_factor_it_knows_nothing_of(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    p2 = world["p2"]
+    alarms.raise_alarm(p2, "invalid", T, factor="w01018")
+    idx = alarms.ActiveIndex([p2.pk])
+    with CaptureQueriesContext(connection) as plain:
+        alarms.raise_alarm(p2, "invalid", T, factor="w01001")  # no index: looks for a live alarm first
+    with CaptureQueriesContext(connection) as indexed:
+        alarms.raise_alarm(p2, "invalid", T, factor="w21003", index=idx)  # the index knows w21003 has none
+    assert len(indexed) == len(plain) - 1
+    assert len(active(p2, "invalid")) == 3
+
+
+def test_a_clean_factor_does_not_clear_another_factors_exceedance(world):
+    p2 = world["p2"]
+    ev(p2, T, {"w01001": {"Avg": 10}})
+    (first,) = active(p2, "exceedance", "w01001")
+    # the still-exceeding factor is judged first, then the clean one: the clean one clears only itself
+    ev(p2, T + H, {"w01001": {"Avg": 11}, "w01018": {"Avg": 20}})
+    (still,) = active(p2, "exceedance", "w01001")
+    assert (still.pk, still.occurrences, still.started_at, still.last_seen_at) == (first.pk, 2, T, T + H)
+
+
+def test_the_alarm_cites_the_standard_of_its_limit(world):
+    p1 = world["p1"]
+    lim = PollutantLimit(point=p1, factor="a21002", limit_value=50, standard="GB 13223-2011 表1")
+    alarms.evaluate_values(p1, T, {"a21002": {"Avg": 60}}, "hour", [lim])
+    (a,) = active(p1, "exceedance", "a21002")
+    assert a.message == "小时均值 60 超过限值 50,超标 0.20 倍;依据 GB 13223-2011 表1"
+
+
+def test_raised_without_a_key_has_an_empty_key(world):
+    a, _c = alarms.raise_alarm(world["p2"], "absence", T)
+    a.refresh_from_db()
+    assert a.detail_key == ""
+
+
+def test_flatline_message_shows_the_latest_value(world):
+    p2 = world["p2"]
+    series = {T - (3 - i) * H: v for i, v in enumerate([0.0, 0.0, 0.0, 1e-9])}
+    a = alarms.evaluate_flatline(p2, "w01018", T, hours=4, series=series)
+    assert a.message == "连续 4 小时数值恒为 1e-09"
