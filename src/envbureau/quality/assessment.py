@@ -97,13 +97,17 @@ def load_daily(jurisdiction_ids: list[int], period: Period, memo: dict | None = 
         return dates, {k: v.copy() for k, v in daily.items()}
     from .models import CityDaily
 
+    return _daily_arrays(CityDaily, "jurisdiction_id", jurisdiction_ids, period)
+
+
+def _daily_arrays(model, key: str, ids: list[int], period: Period) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     dates = np.arange(np.datetime64(period.start, "D"), np.datetime64(period.end, "D") + 1)
-    C, D = len(jurisdiction_ids), len(dates)
+    C, D = len(ids), len(dates)
     out = {ind: np.full((C, D), np.nan) for ind in INDICATOR_COLUMN}
-    pos = {j: i for i, j in enumerate(jurisdiction_ids)}
+    pos = {j: i for i, j in enumerate(ids)}
     cols = list(INDICATOR_COLUMN.values())
-    rows = CityDaily.objects.filter(jurisdiction_id__in=jurisdiction_ids, date__gte=period.start,
-                                    date__lte=period.end).values_list("jurisdiction_id", "date", *cols)
+    rows = model.objects.filter(**{f"{key}__in": ids}, date__gte=period.start,
+                                date__lte=period.end).values_list(key, "date", *cols)
     rows = list(rows)
     if rows:
         ji = np.array([pos[r[0]] for r in rows])
@@ -117,6 +121,31 @@ def load_daily(jurisdiction_ids: list[int], period: Period, memo: dict | None = 
 def assess_many(jurisdiction_ids: list[int], period: Period, memo: dict | None = None):
     dates, daily = load_daily(jurisdiction_ids, period, memo)
     return std_assessment.assess_period(daily, dates)
+
+
+def assess_stations(station_ids: list[int], period: Period):
+    """The period assessment of single stations, from their own valid daily values (AirDaily): what a
+    district bulletin's per-station table prints (HJ 663 statistics of one station's days)."""
+    from .models import AirDaily
+
+    dates, daily = _daily_arrays(AirDaily, "station_id", station_ids, period)
+    return std_assessment.assess_period(daily, dates)
+
+
+def assess_station(station, period: Period, *, change_basis: str = "unrounded") -> dict:
+    """One station's assessment with the same period last year (`envbureau assess air --station CODE`)."""
+    if change_basis not in CHANGE_BASES:
+        raise ValueError(f"change_basis must be one of {', '.join(CHANGE_BASES)}")
+    out = summary(assess_stations([station.pk], period), 0, period)
+    out["station"] = {"code": station.code, "name": station.name, "jurisdiction": station.jurisdiction.code}
+    out["change_basis"] = change_basis
+    other = period.shifted_year(-1)
+    base = summary(assess_stations([station.pk], other), 0, other)
+    out["yoy"] = {"period": base["period"], "valid_days": base["valid_days"],
+                  "changes": changes(out, base, change_basis) if base["valid_days"] else None,
+                  "base": {k: base[k] for k in (*KEY_STATS, "good_days", "good_day_ratio", "heavy_days",
+                                                "composite_index")}}
+    return out
 
 
 def _f(x):

@@ -79,6 +79,33 @@ def unit_table(units, period) -> list[dict]:
     return table
 
 
+def station_table(user, j, period) -> list[dict]:
+    """Each air station in the jurisdiction with data in the period (in the user's quality view scope): its
+    own assessment (quality's `assess_stations`, = `envbureau assess air --station CODE --json`), the change
+    on last year from the printed values, and its competition rank by the composite index."""
+    from envbureau.quality.models import AirDaily, AirStation
+
+    ids = set(AirDaily.objects.filter(station__jurisdiction__path__startswith=j.path, date__gte=period.start,
+                                      date__lte=period.end).values_list("station_id", flat=True).distinct())
+    qs = AirStation.objects.filter(pk__in=ids).select_related("jurisdiction").order_by("code")
+    if user is not None:
+        qs = qs.restrict(user, "view")
+    stations = list(qs)
+    if not stations:
+        return []
+    yoy_p = period.shifted_year(-1)
+    pa = A.assess_stations([st.pk for st in stations], period)
+    pb = A.assess_stations([st.pk for st in stations], yoy_p)
+    table = []
+    for i, st in enumerate(stations):
+        c, base = A.summary(pa, i, period), A.summary(pb, i, yoy_p)
+        table.append({"station": st, "c": c, "ch": A.changes(c, base, "reported") if base["valid_days"] else None})
+    for t, rk in zip(table, A.competition_rank([t["c"]["composite_index"] for t in table], "lower")):
+        t["rank"] = rk
+    table.sort(key=lambda t: (t["rank"] is None, t["rank"] or 0, t["station"].code))
+    return table
+
+
 def _link(j, period, key="") -> str:
     q = urlencode({"j": j.code, "from": period.start.isoformat(), "to": period.end.isoformat(), "basis": "reported"})
     return reverse("quality:assessment") + "?" + q + (f"#{key}" if key else "")
@@ -219,6 +246,34 @@ def build(user, j, kind: str, period) -> Built:
             for frags in callouts:
                 b.para(frags)
 
+    # a district's (or street's) bulletin: each of its stations, from the station's own days
+    rows_st, figures_stations = [], []
+    if j.parent_id is not None:
+        st_table = station_table(user, j, period)
+        if st_table:
+            b.heading("各监测站点环境空气质量状况")
+            html_st = []
+            for t in st_table:
+                c, chg, st = t["c"], t["ch"] or {}, t["station"]
+                d = {"rank": str(t["rank"]) if t["rank"] is not None else "—", "name": st.name,
+                     "level": st.get_control_level_display(), "district": st.jurisdiction.name,
+                     "pm25": A.fmt(c["pm25_mean"], "pm25_mean"),
+                     "pm25_yoy": W.signed_pct((chg.get("pm25_mean") or {}).get("rate")),
+                     "pm10": A.fmt(c["pm10_mean"], "pm10_mean"),
+                     "good_ratio": A.fmt(c["good_day_ratio"], "good_day_ratio"),
+                     "good_ratio_yoy": W.signed_points((chg.get("good_day_ratio") or {}).get("points")),
+                     "ci": A.fmt(c["composite_index"], "composite_index"),
+                     "ci_yoy": W.signed_pct((chg.get("composite_index") or {}).get("rate")),
+                     "valid_days": str(c["valid_days"])}
+                rows_st.append(d)
+                link = reverse("quality:stations-detail", args=[st.pk])
+                html_st.append([(d[k], link if k not in ("rank", "name", "level", "district") else None)
+                                for k in ("rank", "name", "level", "district", "pm25", "pm25_yoy", "pm10",
+                                          "good_ratio", "good_ratio_yoy", "ci", "ci_yoy", "valid_days")])
+                figures_stations.append({"station": st.code, **d})
+            b.table(["排名", "站点", "级别", "所在区划", "PM2.5浓度(μg/m³)", "PM2.5同比(%)", "PM10浓度(μg/m³)",
+                     "优良天数比率(%)", "优良率同比(百分点)", "综合指数", "综合指数同比(%)", "有效天数"], html_st)
+
     # charts: level days per unit and the city; six pollutants against the Grade II limit
     names = [t["unit"].name for t in cur_all]
     cats = list(A.CATEGORY_NAMES.values())
@@ -244,12 +299,12 @@ def build(user, j, kind: str, period) -> Built:
         b.para([(n, None)])
     b.values = {"title": title, "jurisdiction": j.name, "period_label": period.label, "summary": summary,
                 "pollutants": pollutants, "exceedance": exceedance, "units_intro": units_intro,
-                "unit_word": unit_word, "rows": rows_doc,
+                "unit_word": unit_word, "rows": rows_doc, "stations": rows_st,
                 "total": next((d for d in figures_units if d["code"] == j.code), {}),
                 "callouts": "\n".join("".join(t for t, _h in f) for f in callouts),
                 "chart_levels": Image(lv, 150), "chart_pollutants": Image(six, 150), "notes": "\n".join(notes)}
     b.figures = {"jurisdiction": {"code": j.code, "name": j.name},
                  "period": r["period"], "assessment": {k: r[k] for k in (*POLLUTANT_KEYS, "composite_index", "good_days",
                                                                           "good_day_ratio", "heavy_days", "valid_days")},
-                 "units": figures_units}
+                 "units": figures_units, "stations": figures_stations}
     return b

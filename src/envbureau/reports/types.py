@@ -17,6 +17,7 @@ AIR = register(ReportType(
     fields=COMMON + (Field("summary", _("总体状况"), True), Field("pollutants", _("六项污染物")),
                      Field("exceedance", _("超标情况")), Field("units_intro", _("各单位概况")),
                      Field("unit_word", _("单位称谓")), Field("rows", _("排名表")), Field("total", _("全域行")),
+                     Field("stations", _("各站点表")),
                      Field("callouts", _("需重点关注")), Field("chart_levels", _("级别天数图")),
                      Field("chart_pollutants", _("六项污染物图")), Field("notes", _("说明"))),
     template="air_bulletin.docx", number_prefix="环气通", jurisdictions=air.air_jurisdictions, has_data=air.has_data,

@@ -79,6 +79,14 @@ def air_bulletin():
     _heading(doc, "三、需重点关注的{{ unit_word }}")
     doc.add_paragraph("{{ callouts }}")
     doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if stations %}")
+    _heading(doc, "各监测站点环境空气质量状况")
+    doc.add_paragraph("表2 {{ period_label }}各监测站点环境空气质量")
+    _table(doc, ["排名", "站点", "级别", "所在区划", "PM2.5浓度(μg/m³)", "PM2.5同比(%)", "PM10浓度(μg/m³)",
+                 "优良天数比率(%)", "优良率同比(百分点)", "综合指数", "综合指数同比(%)", "有效天数"],
+           ["rank", "name", "level", "district", "pm25", "pm25_yoy", "pm10", "good_ratio", "good_ratio_yoy", "ci",
+            "ci_yoy", "valid_days"], var="stations")
+    doc.add_paragraph("{%p endif %}")
     _heading(doc, "说明")
     doc.add_paragraph("{{ notes }}")
     _closing(doc)

@@ -11,7 +11,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("medium", choices=["air", "water", "registry"],
                             help="registry: sites and monitoring points commissioned in the period")
-        parser.add_argument("--jurisdiction", required=True, help="区划代码, e.g. 110000 or 110101")
+        parser.add_argument("--jurisdiction", help="区划代码, e.g. 110000 or 110101 (required unless --station)")
+        parser.add_argument("--station", help="air: one station's own figures by its code, e.g. BJ-Dongsi")
         parser.add_argument("--year", type=int)
         g = parser.add_mutually_exclusive_group()
         g.add_argument("--month", type=int)
@@ -35,8 +36,13 @@ class Command(BaseCommand):
         from envbureau.core.models import Jurisdiction
         from envbureau.quality.assessment import make_period
 
-        j = Jurisdiction.objects.filter(code=jurisdiction).first()
-        if j is None:
+        station = opts.get("station")
+        if station and (medium != "air" or jurisdiction):
+            raise CommandError("--station is for air, instead of --jurisdiction")
+        if not station and not jurisdiction:
+            raise CommandError("--jurisdiction is required")
+        j = Jurisdiction.objects.filter(code=jurisdiction).first() if jurisdiction else None
+        if j is None and not station:
             raise CommandError(f"unknown jurisdiction {jurisdiction}")
         if (start or end) and (month or quarter or half):
             raise CommandError("--from/--to cannot be combined with --month/--quarter/--half")
@@ -48,6 +54,17 @@ class Command(BaseCommand):
             period = make_period(year, month, start, end, quarter, half)
         except ValueError as e:
             raise CommandError(str(e)) from None
+        if station:
+            from envbureau.quality.assessment import assess_station
+            from envbureau.quality.models import AirStation
+
+            st = AirStation.objects.filter(code=station).select_related("jurisdiction").first()
+            if st is None:
+                raise CommandError(f"unknown station {station}")
+            result = assess_station(st, period, change_basis=opts.get("change_basis") or "unrounded")
+            self.stdout.write(_dumps(result) if json else _dumps({k: result[k] for k in (
+                "station", "period", *KEY_STATS_OUT)}))
+            return
         if medium == "air":
             from envbureau.quality.assessment import assess_air
 
@@ -75,6 +92,10 @@ class Command(BaseCommand):
             self.stdout.write(_dumps(result))
         else:
             self.stdout.write(text)
+
+
+KEY_STATS_OUT = ("pm25_mean", "pm10_mean", "so2_mean", "no2_mean", "co_p95", "o3_8h_p90", "good_days",
+                 "good_day_ratio", "composite_index", "valid_days")
 
 
 def _dumps(obj):

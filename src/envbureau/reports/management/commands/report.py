@@ -1,7 +1,8 @@
 """envbureau report TYPE --jurisdiction CODE --period 2016-12 [--format docx|pdf] --out FILE
 envbureau report --list                       (one type per line, the monthly air bulletin first)
 envbureau report TYPE … --json                (the numbers of the report, as the API answers them)
-envbureau report TYPE … --issue [--user U]    (sign off: numbered, archived; prints the 文号)"""
+envbureau report TYPE … --issue [--user U]    (sign off: numbered, archived; prints the 文号)
+--user LOGIN: the report as that user may make it (their scope; without --jurisdiction, the top of it)"""
 
 from __future__ import annotations
 
@@ -34,15 +35,25 @@ class Command(BaseCommand):
             for t in registry.types():
                 self.stdout.write(f"{t.code}\t{t.label}")
             return
-        if not o["type"] or not o["jurisdiction"] or not o["period"]:
-            raise CommandError("TYPE, --jurisdiction and --period are required (or --list)")
+        if not o["type"] or not o["period"] or not (o["jurisdiction"] or o["user"]):
+            raise CommandError("TYPE, --jurisdiction (or --user) and --period are required (or --list)")
         user = None
         if o["user"]:
             from envbureau.core.models import User
 
-            user = User.objects.filter(username=o["user"]).first()
+            user = User.objects.filter(username=o["user"], is_active=True).first()
             if user is None:
-                raise CommandError(f"--user: no user {o['user']}")
+                raise CommandError(f"--user: no active user {o['user']}")
+            if not o["jurisdiction"]:
+                # the top of the user's reports scope (a district officer's own district)
+                t = registry.get(o["type"])
+                if t is None:
+                    raise CommandError(f"TYPE: unknown report type {o['type']} (see --list)")
+                top = services.jurisdictions_for(user, t).first()
+                if top is None:
+                    raise CommandError(f"--user: {o['user']} may make no {o['type']} report (no reports.view "
+                                       "where the type has data)")
+                o["jurisdiction"] = top.code
         try:
             with audit_context("cli", actor=user):
                 if o["json"]:
@@ -68,7 +79,9 @@ class Command(BaseCommand):
             from django.core.exceptions import PermissionDenied
             from django.http import Http404
 
-            if isinstance(exc, (PermissionDenied, Http404)):
+            if isinstance(exc, PermissionDenied):
+                raise CommandError(f"--user: {o['user']} may not make reports ({exc})") from None
+            if isinstance(exc, Http404):
                 raise CommandError(f"--jurisdiction: outside the user's scope ({o['jurisdiction']})") from None
             raise
         Path(o["out"]).write_bytes(data)
