@@ -236,3 +236,47 @@ def test_pages(world, outfall, client_for):
     r = client_for("admin").post(f"/projects/outfalls/{o.pk}/do/confirm/", {"note": "x"}, follow=True)
     o.refresh_from_db()
     assert o.state == "suspected" and "佐证材料" in r.content.decode()
+
+
+def test_map_payload_is_compact_cached_and_renewed_by_every_change(world, outfall, client_for):
+    """The map's rows come from a cache keyed by the table's stamp and the scoped query: an edit, a new outfall,
+    a delete each show at once; a change rolled back leaves the map as it was; a district officer never gets the
+    city's cached rows; the same version answers 304."""
+    from django.db import transaction
+
+    from envbureau.core.services import delete_object
+    from envbureau.projects import outfalls
+
+    a, b = outfall("A1"), outfall("B1", jur="cy")
+    wf.apply(world["mgr"], a, "dismiss", note="非排污口")
+    admin, dc = client_for("admin"), client_for("dongcheng")
+    url = "/api/v1/projects/outfalls/map/"
+
+    def rows(client):
+        d = client.get(url).json()
+        return {code: (name, lng, lat, d["states"][i]) for code, name, lng, lat, i in d["rows"]}
+
+    assert rows(admin) == {"A1": ("A1排口", 116.43, 39.95, "dismissed"), "B1": ("B1排口", 116.43, 39.95, "suspected")}
+    assert set(rows(dc)) == {"A1"}  # the city's entry is not the district's
+    r = admin.get(url)
+    etag = r["ETag"]
+    assert admin.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    b.name, b.longitude = "改名排口", 116.1234567891
+    outfalls.update_outfall(world["mgr"], b)
+    assert rows(admin)["B1"][:2] == ("改名排口", 116.123457)  # the edit at once, coordinates to 6 decimals
+    assert admin.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200  # a new version, a new ETag
+    outfall("C1")
+    assert set(rows(admin)) == {"A1", "B1", "C1"} and set(rows(dc)) == {"A1", "C1"}
+
+    try:
+        with transaction.atomic():
+            b.name = "未提交的名称"
+            outfalls.update_outfall(world["mgr"], b)
+            assert rows(admin)["B1"][0] == "未提交的名称"  # inside the change, the change
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+    assert rows(admin)["B1"][0] == "改名排口"  # rolled back: the map as it was, not the uncommitted rows
+    delete_object(world["mgr"], b)
+    assert set(rows(admin)) == {"A1", "C1"}

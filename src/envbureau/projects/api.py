@@ -458,13 +458,19 @@ class OutfallViewSet(ScopedModelViewSet):
 
         if not has_perm(request.user, "projects.view"):
             raise DRFPermissionDenied()
-        from django.http import JsonResponse
+        from django.http import HttpResponse, HttpResponseNotModified
 
-        # Thousands of plain rows: serialised straight to JSON (the renderer's generic walk costs more than the query).
-        return JsonResponse({"fields": ["code", "name", "longitude", "latitude", "state"],
-                             "rows": outfall_stats.map_points(request.user, self._jur(request),
-                                                              str(request.query_params.get("basin", ""))[:100])},
-                            json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+        # Thousands of plain rows: JSON bytes built once per change of the outfall table and scope (cached),
+        # served as they are; a browser holding the same version gets 304.
+        body, etag = outfall_stats.map_payload(request.user, self._jur(request),
+                                               str(request.query_params.get("basin", ""))[:100])
+        if etag in request.headers.get("If-None-Match", ""):
+            resp = HttpResponseNotModified()
+        else:
+            resp = HttpResponse(body, content_type="application/json")
+        resp["ETag"] = etag
+        resp["Cache-Control"] = "private, no-cache"  # revalidate every time: the version may have changed
+        return resp
 
     @extend_schema(responses=serializers.JSONField())
     @action(detail=False, methods=["get"], url_path="statistics", url_name="statistics", pagination_class=None)

@@ -15,6 +15,7 @@ class ProjectsConfig(AppConfig):
         from .choices import PERMISSION_ACTIONS
 
         register_permissions("projects", _("攻坚项目"), dict(PERMISSION_ACTIONS))
+        self._watch_outfalls()
         nav.register_section("projects", _("攻坚项目"), 45)
         nav.register("projects", _("工程项目"), "projects:projects-list", "projects.view", 10)
         nav.register("projects", _("专项资金"), "projects:funds-list", "projects.view", 11)
@@ -28,3 +29,17 @@ class ProjectsConfig(AppConfig):
         nav.register("projects", _("网格"), "projects:grids-list", "projects.view", 40)
         nav.register("projects", _("巡查记录"), "projects:patrols-list", "projects.view", 41)
         nav.register("projects", _("网格巡查统计"), "projects:grid-statistics", "projects.view", 42)
+
+    @staticmethod
+    def _watch_outfalls():
+        """Any change of an outfall, or of an area (a moved area moves its outfalls), renews the map's stamp."""
+        from django.db.models.signals import post_delete, post_save
+
+        from envbureau.core.models import Jurisdiction
+
+        from .models import Outfall
+        from .outfall_stats import outfalls_changed
+
+        for model in (Outfall, Jurisdiction):
+            post_save.connect(outfalls_changed, sender=model, dispatch_uid=f"prj_map_{model.__name__}_save")
+            post_delete.connect(outfalls_changed, sender=model, dispatch_uid=f"prj_map_{model.__name__}_delete")

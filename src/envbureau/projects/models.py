@@ -499,3 +499,24 @@ class Patrol(ScopedModel):
 
     def __str__(self):
         return f"{self.grid.name} {self.patrol_on}"
+
+
+class ChangeStamp(models.Model):
+    """A token replaced whenever a table changes, inside the changing transaction: the version of the caches
+    built from that table (the city-wide outfall map). Exact across worker processes (read from the
+    database) and rollbacks (a rolled-back token is never committed, a new one is never reused). Outfall
+    saves and deletes set it through signals (apps.py); a writer bypassing them (bulk_create, update)
+    calls `outfall_stats.outfalls_changed()`."""
+
+    key = models.CharField(_("数据"), max_length=40, primary_key=True)
+    token = models.CharField(_("版本"), max_length=32)
+
+    audit_exempt = True  # bookkeeping of caches, not a record anyone edits
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self):
+        return self.key
+
