@@ -318,3 +318,64 @@ def test_public_portal_and_report_preview_fit_a_phone(browser, site):
     too_wide = [t for t in too_wide if t]
     assert not too_wide, "\n".join(too_wide)
     assert not foreign, f"requests to other hosts: {foreign}"
+
+
+def test_patrol_from_a_phone(browser, site, settings, tmp_path):
+    """A grid officer on a 390×844 phone records a patrol: the page fits, "获取当前位置" fills the position from
+    the phone's location, a photo is attached, the finding follows up a complaint in the grid's street; the
+    patrol is stored with that position, the photo without its EXIF, and the complaint's timeline has it."""
+    import io
+
+    from PIL import Image
+
+    from envbureau.complaints import services as complaints
+    from envbureau.complaints.models import Complaint
+    from envbureau.core.models import Jurisdiction, TimelineEvent, User
+    from envbureau.projects import grids
+    from envbureau.projects.models import Evidence, Grid, Patrol
+
+    settings.MEDIA_ROOT = tmp_path
+    street = Jurisdiction.objects.get(code="110101001000")
+    officer = User.objects.get(username="donghuamen")
+    grid = grids.create_grid(None, Grid(code="E2E-G1", name="东华门一号网格", level=3, jurisdiction=street,
+                                        head="王网格长"), {"officers": [officer]})
+    complaint = complaints.register(None, Complaint(
+        jurisdiction=street, channel="hotline", track="clue", category="air", title="餐馆油烟扰民",
+        content="东华门大街餐馆油烟直排", location="东华门大街1号"), suggest=False)
+    im, buf = Image.new("RGB", (64, 48), (200, 90, 30)), io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    im.save(buf, format="JPEG", exif=exif)
+
+    browser.grant_permissions(["geolocation"], origin=site)
+    browser.set_geolocation({"latitude": 39.915123, "longitude": 116.397456})
+    page = browser.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    seen, foreign = watch(page, site)
+    sign_in(page, site, "donghuamen")
+    resp = page.goto(f"{site}/projects/grids/{grid.pk}/patrol/")
+    assert resp.status == 200
+    assert overflow(page, "patrol") is None, overflow(page, "patrol")
+    page.get_by_role("button", name="获取当前位置").click()
+    page.wait_for_function("document.getElementById('eb-lat').value !== ''")
+    assert page.locator("#eb-pos").inner_text().startswith("116.39746, 39.91512")
+    page.locator("textarea[name=visited]").fill("东华门大街餐馆3家")
+    page.locator("textarea[name=findings]").fill("一家餐馆油烟净化器未开启")
+    page.locator("#eb-complaint").select_option(str(complaint.pk))
+    page.locator("input[name=files]").set_input_files(
+        [{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": buf.getvalue()}])
+    page.get_by_role("button", name="提交巡查记录").click()
+    page.wait_for_url(f"{site}/projects/grids/{grid.pk}/patrol/")
+    assert "已提交巡查记录" in page.content()
+    assert complaint.number in page.locator("ul.list-group").inner_text()  # the recent patrols say what it followed
+    assert overflow(page, "patrol-done") is None, overflow(page, "patrol-done")
+
+    p = Patrol.objects.get(grid=grid)
+    assert (p.longitude, p.latitude, p.officer_id, p.complaint_id) == (116.397456, 39.915123, officer.pk, complaint.pk)
+    assert (p.visited, p.findings) == ("东华门大街餐馆3家", "一家餐馆油烟净化器未开启")
+    ev = Evidence.objects.get(model="projects.grid", object_id=str(grid.pk))
+    with ev.file.open("rb") as f, Image.open(f) as stored:
+        assert stored.size == (64, 48) and not stored.getexif()
+    assert TimelineEvent.objects.filter(model="complaints.complaint", object_id=str(complaint.pk),
+                                        verb="follow_up").count() == 1
+    assert not foreign, f"requests to other hosts: {foreign}"
