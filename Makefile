@@ -1,5 +1,5 @@
 # Quick start: `make run` (install + demo + serve on http://127.0.0.1:8000) and `make test`.
-.PHONY: run test install test-sqlite test-pg lint bench mutate
+.PHONY: run test install test-sqlite test-pg lint bench mutate screenshots
 
 run:
 	scripts/run.sh
@@ -17,3 +17,8 @@ bench:
 mutate:
 	scripts/install.sh --test
 	.venv/bin/python scripts/mutate.py $(MODULES)
+
+# The pictures in docs/screenshots/ (demo in a fresh folder, Debian's Chromium, zh and en, desktop and phone).
+screenshots:
+	scripts/install.sh --test
+	.venv/bin/python scripts/screenshots.py

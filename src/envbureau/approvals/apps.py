@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApprovalsConfig(AppConfig):
@@ -15,7 +16,7 @@ class ApprovalsConfig(AppConfig):
         from .choices import PERMISSION_ACTIONS
 
         register_permissions("approvals", _("行政审批"), dict(PERMISSION_ACTIONS))
-        nav.register_section("approvals", _("行政审批"), 45)
+        nav.register_section("approvals", pgettext_lazy("nav", "行政审批"), 45)
         nav.register("approvals", _("环评审批"), "approvals:eia-list", "approvals.view", 10)
         nav.register("approvals", _("排污许可证"), "approvals:permits-list", "approvals.view", 20)
         nav.register("approvals", _("执行报告"), "approvals:reports-list", "approvals.view", 21)

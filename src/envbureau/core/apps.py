@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CoreConfig(AppConfig):
@@ -15,10 +16,10 @@ class CoreConfig(AppConfig):
         )
         from . import navigation as nav
 
-        nav.register_section("quality", _("环境质量"), 10)
-        nav.register_section("sources", _("污染源"), 20)
-        nav.register_section("loops", _("督察整改与信访"), 30)
-        nav.register_section("system", _("系统管理"), 90)
+        nav.register_section("quality", pgettext_lazy("nav", "环境质量"), 10)
+        nav.register_section("sources", pgettext_lazy("nav", "污染源"), 20)
+        nav.register_section("loops", pgettext_lazy("nav", "督察整改与信访"), 30)
+        nav.register_section("system", pgettext_lazy("nav", "系统管理"), 90)
         nav.register("system", _("用户"), "core:admin-area-users-list", "core.change", 10)
         nav.register("system", _("角色"), "core:admin-area-roles-list", "core.change", 20)
         nav.register("system", _("角色授权"), "core:admin-area-assignments-list", "core.change", 30)

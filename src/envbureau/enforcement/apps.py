@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EnforcementConfig(AppConfig):
@@ -15,7 +16,7 @@ class EnforcementConfig(AppConfig):
         from .choices import PERMISSION_ACTIONS
 
         register_permissions("enforcement", _("监督执法"), dict(PERMISSION_ACTIONS))
-        nav.register_section("enforcement", _("监督执法"), 40)
+        nav.register_section("enforcement", pgettext_lazy("nav", "监督执法"), 40)
         nav.register("enforcement", _("执法检查"), "enforcement:inspections-list", "enforcement.view", 30)
         nav.register("enforcement", _("行政处罚案件"), "enforcement:cases-list", "enforcement.view", 29)
         nav.register("enforcement", _("行政命令与强制措施"), "enforcement:measures-list", "enforcement.view", 29)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProjectsConfig(AppConfig):
@@ -16,7 +17,7 @@ class ProjectsConfig(AppConfig):
 
         register_permissions("projects", _("攻坚项目"), dict(PERMISSION_ACTIONS))
         self._watch_outfalls()
-        nav.register_section("projects", _("攻坚项目"), 45)
+        nav.register_section("projects", pgettext_lazy("nav", "攻坚项目"), 45)
         nav.register("projects", _("工程项目"), "projects:projects-list", "projects.view", 10)
         nav.register("projects", _("专项资金"), "projects:funds-list", "projects.view", 11)
         nav.register("projects", _("月度进展"), "projects:reports-list", "projects.view", 12)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportsConfig(AppConfig):
@@ -16,6 +17,6 @@ class ReportsConfig(AppConfig):
 
         documents.register_all()
         register_permissions("reports", _("报告"), dict(PERMISSION_ACTIONS))
-        nav.register_section("reports", _("报告与公开"), 50)
+        nav.register_section("reports", pgettext_lazy("nav", "报告与公开"), 50)
         nav.register("reports", _("生成报告"), "reports:index", "reports.view", 10)
         nav.register("reports", _("报告归档"), "reports:archive-list", "reports.view", 20)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SoilConfig(AppConfig):
@@ -15,7 +16,7 @@ class SoilConfig(AppConfig):
         from .choices import PERMISSION_ACTIONS
 
         register_permissions("soil", _("土壤"), dict(PERMISSION_ACTIONS))
-        nav.register_section("soil", _("土壤"), 46)
+        nav.register_section("soil", pgettext_lazy("nav", "土壤"), 46)
         nav.register("soil", _("建设用地地块"), "soil:plots-list", "soil.view", 10)
         nav.register("soil", _("地块分布图"), "soil:map", "soil.view", 11)
         nav.register("soil", _("土壤监测结果"), "soil:samples-list", "soil.view", 12)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WasteConfig(AppConfig):
@@ -15,7 +16,7 @@ class WasteConfig(AppConfig):
         from .choices import PERMISSION_ACTIONS
 
         register_permissions("waste", _("固体废物"), dict(PERMISSION_ACTIONS))
-        nav.register_section("waste", _("固体废物"), 45)
+        nav.register_section("waste", pgettext_lazy("nav", "固体废物"), 45)
         nav.register("waste", _("转移联单"), "waste:manifests-list", "waste.view", 10)
         nav.register("waste", _("填报联单"), "waste:manifest-add", "waste.ship", 9)
         nav.register("waste", _("联单核对"), "waste:reconciliation", "waste.view", 11)
