@@ -1,0 +1,172 @@
+"""core.workflow rule by rule, beside the end-to-end loop of test_kit_workflow.py: how a declaration is read
+(labels, colours, words for verbs, terminal states, task permissions), refusals that name what is wrong,
+and the small helpers a page or a task relies on. The loop is declared here, not taken from a module."""
+
+import datetime as dt
+
+import pytest
+
+from envbureau.core import workflow as wf
+
+TODAY = dt.date.today()
+
+LOOP = wf.Workflow(
+    "Ledger.Problem", module="ledger",
+    states=[
+        wf.State("registered", "已登记", "secondary", task=wf.TaskSpec("交办", "ledger.assign")),
+        wf.State("assigned", "已交办", "info", task=wf.TaskSpec("办理", "ledger.rectify")),
+        wf.State("done", "已办结", "success", terminal=True),
+        wf.State("dropped", "已撤销", "dark", terminal=True),
+    ],
+    transitions=[
+        wf.Transition("assign", ("registered",), "assigned", "ledger.assign", "交办", required=("batch",),
+                      fields=("batch", "deadline"), params=("priority",)),
+        wf.Transition("comment", ("registered", "assigned"), None, "ledger.view|ledger.rectify", "留言"),
+        wf.Transition("finish", ("assigned",), "done", "ledger.rectify", "办结", evidence_required=True),
+        wf.Transition("drop", ("registered",), "dropped", "ledger.assign", "撤销", note_required=True),
+    ],
+    verb_labels={"remind": "催办", "visit": "回访"}, due=lambda p: p.deadline)
+
+
+@pytest.fixture
+def loop(demo_core):
+    saved = dict(wf.REGISTRY)
+    wf.REGISTRY.clear()
+    wf.register(LOOP)
+    yield LOOP
+    wf.REGISTRY.clear()
+    wf.REGISTRY.update(saved)
+
+
+@pytest.fixture
+def manager(demo_core):
+    from envbureau.core.models import Role, RoleAssignment, User
+
+    role = Role.objects.create(code="r_mgr", name="管理", kind="staff", permissions=["ledger.view", "ledger.assign"])
+    u = User.objects.create(username="r_mgr", display_name="台账管理员")
+    RoleAssignment.objects.create(user=u, role=role)
+    return u
+
+
+@pytest.fixture
+def problem(demo_core):
+    from envbureau.core.models import Jurisdiction
+    from envbureau.ledger.models import Problem
+
+    return Problem.objects.create(code="W-1", source="patrol", category="air", title="工地扬尘",
+                                  jurisdiction=Jurisdiction.objects.get(code="110101001000"),
+                                  deadline=TODAY + dt.timedelta(days=10))
+
+
+def test_a_transition_naming_an_unknown_state_is_refused_at_declaration():
+    with pytest.raises(ValueError, match=r"ledger\.problem: transition close names unknown states \['closed'\]"):
+        wf.Workflow("ledger.Problem", module="ledger", states=[wf.State("open", "打开")],
+                    transitions=[wf.Transition("close", ("open",), "closed", "ledger.change", "关闭")])
+    with pytest.raises(ValueError, match=r"names unknown states \['draft'\]"):
+        wf.Workflow("x.y", module="x", states=[wf.State("open", "打开")],
+                    transitions=[wf.Transition("edit", ("draft",), None, "x.change", "编辑")])
+    stays = wf.Workflow("x.y", module="x", states=[wf.State("open", "打开")],
+                        transitions=[wf.Transition("note", ("open",), None, "x.change", "备注")])
+    assert stays.model == "x.y" and LOOP.model == "ledger.problem"  # labels are lower-cased
+
+
+def test_states_and_verbs_in_words():
+    assert LOOP.state_label("assigned") == "已交办"
+    assert LOOP.state_label("archived") == "archived"  # an unknown value is shown as it is
+    assert LOOP.state_label("") == "" and LOOP.state_label(None) == ""
+    assert LOOP.state_colour("done") == "success" and LOOP.state_colour("archived") == "secondary"
+    assert LOOP.verb_label("assign") == "交办"             # a transition: its label
+    assert LOOP.verb_label("remind") == "催办"             # the workflow's own words beat the generic ones
+    assert LOOP.verb_label("deadline_pause") == "期限中止"  # generic words
+    assert LOOP.verb_label("teleport") == "teleport"      # nothing known: the verb itself
+    assert LOOP.terminal_states() == ["done", "dropped"]
+    assert LOOP.task_permissions() == {"ledger.assign", "ledger.rectify", "ledger.view|ledger.rectify"}
+
+
+def test_registry_lookups(loop):
+    from envbureau.ledger.models import Problem, PublicNotice
+
+    assert wf.workflow_for("LEDGER.PROBLEM") is LOOP and wf.workflow_for(Problem) is LOOP
+    assert wf.workflow_for(PublicNotice) is LOOP  # a proxy runs its concrete model's workflow
+    assert wf.workflow_for("ledger.publicnotice") is LOOP
+    with pytest.raises(LookupError, match="no workflow registered for core.jurisdiction"):
+        wf.workflow_for("core.jurisdiction")
+    assert wf.all_workflows() == [LOOP]
+    wf.EXTRA_TASK_PERMISSIONS.update({"ledger.extend_approve", ""})
+    try:
+        assert wf.task_permissions() == {"ledger.assign", "ledger.rectify", "ledger.view|ledger.rectify",
+                                         "ledger.extend_approve"}
+    finally:
+        wf.EXTRA_TASK_PERMISSIONS.difference_update({"ledger.extend_approve", ""})
+
+
+def test_alternatives_and_empty_values():
+    assert wf.alternatives("sources.ack_alarm|sources.change") == ["sources.ack_alarm", "sources.change"]
+    assert wf.alternatives("ledger.view") == ["ledger.view"]
+    assert wf.alternatives("") == [] and wf.alternatives(None) == [] and wf.alternatives("a.b||") == ["a.b"]
+    for empty in (None, "", "   ", [], (), {}):
+        assert wf._empty(empty), empty
+    for value in (0, False, "0", [0], {"a": 1}, dt.date(2026, 1, 1)):
+        assert not wf._empty(value), value
+
+
+def test_actor_names():
+    from envbureau.core.models import User
+
+    assert wf.actor_name(None) == "系统"
+    assert wf.actor_name(User(username="li", display_name="李四")) == "李四"
+    assert wf.actor_name(User(username="li", display_name="")) == "li"
+    assert wf.unit_of(None) is None and wf.unit_of(User(username="unsaved")) is None
+
+
+def test_unknown_parameters_are_named(loop, manager, problem):
+    with pytest.raises(wf.TransitionError) as err:
+        wf.apply(manager, problem, "assign", batch="b1", size=3, colour="red")
+    assert err.value.message_dict == {"colour": ["“交办”不接收参数 colour, size"]}
+    wf.apply(manager, problem, "assign", batch="b1", priority="high")  # a declared parameter is accepted
+    problem.refresh_from_db()
+    assert (problem.state, problem.batch) == ("assigned", "b1")
+
+
+def test_a_required_field_names_itself_in_words(loop, manager, problem):
+    with pytest.raises(wf.TransitionError) as err:
+        wf.apply(manager, problem, "assign", batch="  ")
+    (message,) = err.value.message_dict["batch"]
+    assert message.startswith("“交办”须填写") and message != "“交办”须填写batch"  # the field's label, not its name
+
+
+def test_a_note_is_stripped_and_a_required_note_must_have_words(loop, manager, problem):
+    from envbureau.core.models import TimelineEvent
+
+    with pytest.raises(wf.TransitionError) as err:
+        wf.apply(manager, problem, "drop", note="   ")
+    assert err.value.message_dict == {"note": ["“撤销”须填写说明"]}
+    wf.apply(manager, problem, "drop", note="  重复登记  ")
+    ev = TimelineEvent.objects.get(model="ledger.problem", object_id=str(problem.pk))
+    assert (ev.verb, ev.from_state, ev.to_state, ev.note, ev.actor_name) == (
+        "drop", "registered", "dropped", "重复登记", "台账管理员")
+
+
+def test_evidence_is_required_where_declared(loop, manager, problem):
+    from envbureau.core.models import Role, RoleAssignment, User
+
+    wf.apply(manager, problem, "assign", batch="b1")
+    role = Role.objects.create(code="r_do", name="办理", kind="staff", permissions=["ledger.view", "ledger.rectify"])
+    doer = User.objects.create(username="r_do")
+    RoleAssignment.objects.create(user=doer, role=role)
+    with pytest.raises(wf.TransitionError) as err:
+        wf.apply(doer, problem, "finish")
+    assert err.value.message_dict == {"files": ["“办结”须上传佐证材料(照片、报告等)"]}
+    assert problem.state == "assigned"
+
+
+def test_a_step_that_keeps_the_state_keeps_the_tasks(loop, manager, problem):
+    from envbureau.core.models import Task, TimelineEvent
+
+    wf.sync_tasks(problem)
+    (task,) = wf.open_tasks(problem)
+    wf.apply(manager, problem, "comment", note="请尽快")  # "ledger.view|ledger.rectify": either one
+    assert list(wf.open_tasks(problem)) == [task]
+    ev = TimelineEvent.objects.get(model="ledger.problem", verb="comment")
+    assert (ev.from_state, ev.to_state) == ("registered", "registered")
+    assert Task.objects.get(pk=task.pk).is_open
