@@ -163,3 +163,41 @@ def test_check_created_checks_references_on_add_and_the_set_fields_on_change(fir
         scoping.check_created(u, p, "change", fields=["enterprise_id"])
     with pytest.raises(ValidationError):
         scoping.check_created(u, p, "change")  # fields None: every reference
+
+
+def test_a_reference_to_oneself_does_not_end_the_check(firms):
+    u = writer()
+    p = problem("110101", firms["xicheng"], created_by=u)  # created_by is checked first (names in order)
+    assert errors(u, p) == {"enterprise_id": [HIDDEN.format(firms["xicheng"].pk)]}
+
+
+def test_an_empty_text_reference_is_no_reference(firms):
+    u = writer()
+    assert errors(u, problem("110101", "")) == {}  # a form's empty field
+
+
+def test_records_and_targets_without_a_scope(firms):
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    u = writer()
+    # Django's permission rows have no ScopeSpec, nor do content types: the reference need only exist.
+    ct = ContentType.objects.get_for_model(Problem)
+    assert errors(u, Permission(codename="x", name="x", content_type=ct)) == {}
+    missing = ContentType.objects.order_by("-pk").first().pk + 1000
+    assert errors(u, Permission(codename="x", name="x", content_type_id=missing)) == {
+        "content_type": [HIDDEN.format(missing)]}
+    assert scoping.references_of(Permission) == {"content_type": ("content_type_id", ContentType, "id")}
+
+
+def test_the_records_own_jurisdiction_follows_its_lookup(firms):
+    from envbureau.core.models import CalendarDay
+
+    outlet = Outlet(enterprise=firms["donghuamen"], code="DW001", name="总排口", kind="water")
+    assert scoping._jurisdiction_of(outlet) == Jurisdiction.objects.get(code="110101001000")
+    assert scoping._jurisdiction_of(firms["dongsi"]) == Jurisdiction.objects.get(code="110101007000")
+    assert scoping._jurisdiction_of(Outlet(code="DW002", name="x", kind="water")) is None  # no enterprise yet
+    assert scoping._jurisdiction_of(CalendarDay()) is None  # a model placed nowhere
+    from django.contrib.auth.models import Permission
+
+    assert scoping._jurisdiction_of(Permission()) is None  # a model without a ScopeSpec

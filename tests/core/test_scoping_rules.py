@@ -164,3 +164,36 @@ def test_a_model_without_a_scope_cannot_be_scoped():
 
     with pytest.raises(TypeError, match="ContentType declares no ScopeSpec"):
         scoping.spec_of(ContentType)
+
+
+def test_the_modules_own_view_permission_opens_its_list(world):
+    from envbureau.core.models import Department
+
+    viewer = user_with("ledger_list", (["ledger.view"], "110101", None))
+    assert scoping.may_view_module(viewer, Problem)  # holding ledger.view anywhere opens the problem list
+    assert scoping.may_view_module(viewer, Department)
+    firm = user_with("firm_list", (["ledger.view"], None, 7))
+    assert scoping.may_view_module(firm, Problem)
+    assert not scoping.may_view_module(user_with("nobody"), Problem)
+
+
+def test_the_manager_and_get_scoped_object_pass_the_action_on(world):
+    u = user_with("dc_changer", (["ledger.view", "ledger.change"], "110101", None), (["ledger.view"], "110102", None))
+    assert names(Problem.objects.restrict(u, "change"), world) == {"street", "dc"}
+    assert names(Problem.objects.restrict(u, "view"), world) == {"street", "dc", "xc"}
+    assert scoping.get_scoped_object(Problem, u, "change", pk=world["dc"].pk) == world["dc"]
+    with pytest.raises(PermissionDenied):
+        scoping.get_scoped_object(Problem, u, "change", pk=world["xc"].pk)  # seen, not changeable: 403
+    with pytest.raises(PermissionDenied):
+        scoping.get_scoped_object(Problem, u, "delete", pk=world["dc"].pk)
+
+
+def test_check_created_passes_the_action_to_the_models_own_rule(world):
+    # A district's user administrator may change a user whose grants lie inside the district:
+    # User.authorize_write asks where the actor holds core.<action>.
+    admin_dc = user_with("dc_user_admin", (["core.view", "core.change"], "110101", None))
+    member = user_with("dc_member", (["ledger.view"], "110101001000", None))
+    scoping.check_created(admin_dc, member, "change", fields=["display_name"])
+    outsider = user_with("xc_member", (["ledger.view"], "110102", None))
+    with pytest.raises(PermissionDenied):
+        scoping.check_created(admin_dc, outsider, "change", fields=["display_name"])
