@@ -197,3 +197,54 @@ def test_check_created_passes_the_action_to_the_models_own_rule(world):
     outsider = user_with("xc_member", (["ledger.view"], "110102", None))
     with pytest.raises(PermissionDenied):
         scoping.check_created(admin_dc, outsider, "change", fields=["display_name"])
+
+
+def test_jurisdictions_are_scoped_by_their_own_path(world):
+    u = user_with("dc_core", (["core.view"], "110101", None))
+    codes = set(scoping.restrict(Jurisdiction.objects.all(), u).values_list("code", flat=True))
+    assert codes == {"110101", "110101001000", "110101007000", "110101009000"}
+
+
+def test_enterprise_lookups_one_or_several():
+    assert scoping.enterprise_lookups(scoping.ScopeSpec("x")) == ()
+    assert scoping.enterprise_lookups(scoping.ScopeSpec("x", enterprise="enterprise_id")) == ("enterprise_id",)
+    both = scoping.ScopeSpec("waste", enterprise=["producer_id", "receiver_id"])  # a manifest's two firms
+    assert scoping.enterprise_lookups(both) == ("producer_id", "receiver_id")
+
+
+def test_scope_q_reads_view_by_default(world):
+    u = user_with("q_viewer", (["ledger.view"], "110101", None))
+    assert names(Problem.objects.filter(scoping.scope_q(Problem, u)), world) == {"street", "dc"}
+
+
+def test_anonymous_has_no_grants_and_owns_nothing(world):
+    job = ImportJob.objects.create(kind="ledger.problem", file_name="a.xlsx", status="failed",
+                                   created_by=user_with("some_uploader"))
+    jobs = ImportJob.objects.filter(pk=job.pk)
+    assert list(scoping.restrict(jobs, AnonymousUser(), "view")) == []
+    assert list(scoping.restrict(jobs, None, "view")) == []
+
+
+def test_reference_lists_are_for_viewing_only(world):
+    from envbureau.core.models import Department
+
+    every = set(Department.objects.values_list("pk", flat=True))
+    assert every  # the demo's departments
+    quality_only = user_with("dept_reader", (["quality.view"], None, None))
+    assert set(scoping.restrict(Department.objects.all(), quality_only).values_list("pk", flat=True)) == every
+    assert not scoping.restrict(Department.objects.all(), quality_only, "change").exists()
+    district = user_with("dept_reader_dc", (["ledger.view"], "110101", None))  # a jurisdiction grant counts too
+    assert set(scoping.restrict(Department.objects.all(), district).values_list("pk", flat=True)) == every
+    firm = user_with("dept_reader_firm", (["ledger.view"], None, 7))
+    assert not scoping.restrict(Department.objects.all(), firm).exists()
+
+
+def test_a_reference_to_an_app_not_installed_is_skipped(monkeypatch):
+    import dataclasses
+
+    from envbureau.sources.models import Enterprise
+
+    spec = dataclasses.replace(Problem.scope, references={"gone_id": "gone.Thing", "enterprise_id": "sources.Enterprise"})
+    monkeypatch.setattr(Problem, "scope", spec)
+    refs = scoping.references_of(Problem)
+    assert "gone_id" not in refs and refs["enterprise_id"] == ("enterprise_id", Enterprise, "pk")
