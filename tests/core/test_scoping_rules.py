@@ -248,3 +248,10 @@ def test_a_reference_to_an_app_not_installed_is_skipped(monkeypatch):
     monkeypatch.setattr(Problem, "scope", spec)
     refs = scoping.references_of(Problem)
     assert "gone_id" not in refs and refs["enterprise_id"] == ("enterprise_id", Enterprise, "pk")
+
+
+def test_public_rows_add_to_what_a_grant_shows(world):
+    notices = PublicNotice.objects.filter(pk__in=[p.pk for p in world.values()])
+    dc_viewer = user_with("notice_viewer", (["ledger.view"], "110101", None))
+    # Their district's problems (any state), plus the public's noticed one in 朝阳区.
+    assert names(scoping.restrict(notices, dc_viewer, "view"), world) == {"street", "dc", "noticed"}
