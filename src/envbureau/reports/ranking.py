@@ -29,6 +29,59 @@ def order_phrase(items: list[tuple[str, int | None]]) -> str:
     return "、".join(g[0] if len(g) == 1 else "和".join(g) + "（并列）" for g in groups)
 
 
+PERIOD_WORD = {"month": "个月", "quarter": "个季度", "half": "个半年", "year": "年"}
+
+
+def year_history(units, kind: str, period) -> list[dict]:
+    """The composite index of each unit (as printed) in the year's earlier periods of the same kind, oldest
+    first: what the escalation rules count (§2.4)."""
+    out, p = [], period
+    ids = [u.pk for u in units]
+    while kind in ("month", "quarter", "half"):
+        p = p.previous()
+        if p.start.year != period.start.year:
+            break
+        pa = A.assess_many(ids, p)
+        out.insert(0, {u.pk: A.summary(pa, i, p)["composite_index"] for i, u in enumerate(units)})
+    return out
+
+
+def _measures(b, j, kind, period, ranked, word, rank_link) -> str:
+    """三、奖惩措施: the measure each unit draws under the rules (reports.measures), with why."""
+    from . import measures as M
+
+    rule_list = M.rules()
+    if not ranked or not rule_list:
+        return ""
+    current = {t["unit"].pk: t["c"]["composite_index"] for t in ranked}
+    decided = M.decide(current, year_history([t["unit"] for t in ranked], kind, period), rule_list)
+    if not decided:
+        return ""
+    n_worst = {r.measure: M._n(r.n, current) for r in rule_list}
+    lines = []
+    for measure in dict.fromkeys(r.measure for r in rule_list):  # in the rules' order
+        names = []
+        for t in ranked:
+            got = decided.get(t["unit"].pk)
+            if not got or got[0] != measure:
+                continue
+            _m, running, total = got
+            why = [f"排名第{t['rank']}位"]
+            side = next(r.side for r in rule_list if r.measure == measure)
+            if side == "worst" and running > 1:
+                why.append(f"连续{running}{PERIOD_WORD[kind]}排名后{n_worst[measure]}位")
+            if side == "worst" and total > running:
+                why.append(f"本年度第{total}次排名后{n_worst[measure]}位")
+            names.append(f"{t['unit'].name}（{'，'.join(why)}）")
+        if names:
+            lines.append(f"{measure}：{'、'.join(names)}。")
+    b.heading("三、奖惩措施")
+    text = [b.para([(f"根据排名结果及{j.name}{word}环境空气质量排名奖惩规定，", None)])]
+    for line in lines:
+        text.append(b.para([(line, rank_link)]))
+    return "\n".join(text)
+
+
 def ranking_jurisdictions(user):
     """Jurisdictions with at least two ranked units below them (districts of a city, streets of a district)."""
     return air.air_jurisdictions(user)
@@ -79,6 +132,8 @@ def build(user, j, kind: str, period) -> Built:
     else:
         change = b.para([("上年同期无可比数据，不进行变化程度排名。", None)])
 
+    measures = _measures(b, j, kind, period, ranked, word, rank_link)
+
     b.heading("附件 排名表")
     rows_doc, rows_html = [], []
     for t in ranked + [t for t in table if t["rank"] is None]:
@@ -102,7 +157,8 @@ def build(user, j, kind: str, period) -> Built:
     for n in notes:
         b.para([(n, None)])
     b.values = {"title": title, "jurisdiction": j.name, "period_label": period.label, "unit_word": word,
-                "opening": opening, "order": order, "ends": ends, "change": change, "rows": rows_doc,
+                "opening": opening, "order": order, "ends": ends, "change": change, "measures": measures,
+                "rows": rows_doc,
                 "notes": "\n".join(notes)}
     b.figures = {"jurisdiction": {"code": j.code, "name": j.name},
                  "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label},

@@ -28,6 +28,7 @@ RANKING = register(ReportType(
     code="ranking_notice", label=_("区县/街道环境空气质量排名通报"), order=15, build=ranking.build,
     fields=COMMON + (Field("unit_word", _("单位称谓")), Field("opening", _("通报依据"), True),
                      Field("order", _("排名情况"), True), Field("ends", _("前后位")), Field("change", _("变化程度排名")),
+                     Field("measures", _("奖惩措施")),
                      Field("rows", _("排名表")), Field("notes", _("说明"))),
     template="ranking_notice.docx", number_prefix="环气排", jurisdictions=ranking.ranking_jurisdictions,
     has_data=air.has_data, default_period=air.default_period, public=True,

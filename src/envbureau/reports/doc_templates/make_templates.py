@@ -123,6 +123,10 @@ def ranking_notice():
     doc.add_paragraph("{{ ends }}")
     _heading(doc, "二、变化程度排名")
     doc.add_paragraph("{{ change }}")
+    doc.add_paragraph("{%p if measures %}")
+    _heading(doc, "三、奖惩措施")
+    doc.add_paragraph("{{ measures }}")
+    doc.add_paragraph("{%p endif %}")
     _closing(doc)
     _heading(doc, "附件 {{ period_label }}各{{ unit_word }}环境空气质量排名表")
     _table(doc, ["综合排名", "名称", "综合指数", "综合指数变化率(%)", "变化程度排名", "PM2.5浓度(μg/m³)", "优良天数比率(%)"],
