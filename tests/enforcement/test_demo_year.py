@@ -1,5 +1,7 @@
 """The enforcement demo: a year of quarterly draws (each re-checkable), checks started by the demo's
-online-monitoring alarms in the same records, a case that links back to its alarm, a finding on the ledger."""
+online-monitoring alarms and by demo complaints naming a registered enterprise in the same records, a case that
+links back to its alarm, a complaint whose page links to the check and case started from it (and back), a
+finding on the ledger."""
 
 import pytest
 from django.apps import apps
@@ -13,7 +15,7 @@ def demo(db, settings):
     core_demo.run_all(log=lambda m: None, light=True)
 
 
-def test_year_of_draws_alarm_checks_cases_and_ledger(demo, client_for):
+def test_year_of_draws_alarm_and_complaint_checks_cases_and_ledger(demo, client_for):
     from envbureau.enforcement import services
     from envbureau.enforcement.models import Case, Draw, Inspection
 
@@ -39,3 +41,31 @@ def test_year_of_draws_alarm_checks_cases_and_ledger(demo, client_for):
     assert to_ledger
     assert Problem.objects.filter(source_model="enforcement.inspection",
                                   source_pk__in=[str(i.pk) for i in to_ledger]).count() == len(to_ledger)
+
+    # complaints: the complaints demo names registered enterprises on a few plant complaints (order 51) ...
+    Complaint = apps.get_model("complaints", "Complaint")
+    named = Complaint.objects.filter(external_ref__startswith="demo-", enterprise_id__isnull=False)
+    assert named.count() >= 2
+    Enterprise = apps.get_model("sources", "Enterprise")
+    for c in named:
+        e = Enterprise.objects.get(pk=c.enterprise_id)
+        assert c.enterprise_name == e.name
+        assert c.jurisdiction.path.startswith(e.jurisdiction.path) or e.jurisdiction.path.startswith(
+            c.jurisdiction.path)  # an enterprise of the complaint's own area
+    # ... and the enforcement demo starts checks from them: the first becomes a case, the next goes to the ledger
+    from_complaints = list(Inspection.objects.filter(source="complaint").order_by("pk"))
+    assert len(from_complaints) == 2
+    admin = client_for("admin")
+    for i in from_complaints:
+        c = Complaint.objects.get(pk=i.source_ref.split(":")[1])
+        assert i.source_ref == f"complaints.complaint:{c.pk}" and c.enterprise_id == i.enterprise_id
+        check_page = admin.get(f"/enforcement/inspections/{i.pk}/").content.decode()
+        assert f'href="/complaints/{c.pk}/"' in check_page  # the check names its complaint ...
+        complaint_page = admin.get(f"/complaints/{c.pk}/").content.decode()
+        assert f'href="/enforcement/inspections/{i.pk}/"' in complaint_page and i.code in complaint_page  # ... and back
+    case = Case.objects.get(source__startswith="complaints.complaint:")
+    assert case.inspection == from_complaints[0]
+    complaint_page = admin.get(f"/complaints/{case.source.split(':')[1]}/").content.decode()
+    assert f'href="/enforcement/cases/{case.pk}/"' in complaint_page and "立案查处" in complaint_page
+    assert f'href="/complaints/{case.source.split(":")[1]}/"' in admin.get(f"/enforcement/cases/{case.pk}/").content.decode()
+    assert Problem.objects.filter(source_model="enforcement.inspection", source_pk=str(from_complaints[1].pk)).exists()

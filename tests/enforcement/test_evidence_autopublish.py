@@ -51,7 +51,7 @@ def insp(world):
     return services.create_inspection(None, source="complaint", enterprise_id=world["enterprises"][0].pk,
                                       enterprise_name="测试企业1", jurisdiction_id=world["enterprises"][0].jurisdiction_id,
                                       team=world["inspectors"][:2], items=world["items"], kind="case",
-                                      planned_on=dt.date(2026, 10, 9), source_ref="complaints.complaint:1")
+                                      planned_on=dt.date(2026, 10, 9))
 
 
 def _record(i, on="2026-10-09"):

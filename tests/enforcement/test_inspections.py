@@ -96,7 +96,7 @@ def test_team_rules_on_manual_inspection(world):
     with pytest.raises(ValidationError, match="至少2名"):
         services.create_inspection(None, source="complaint", enterprise_id=ent.pk, team=world["inspectors"][:1])
     i = services.create_inspection(None, source="complaint", enterprise_id=ent.pk, team=world["inspectors"][:2],
-                                   items=world["items"], source_ref="complaints.complaint:1")
+                                   items=world["items"])
     assert i.kind == "case" and not i.counts_toward_cap  # a complaint check does not count toward the cap
 
 

@@ -131,6 +131,8 @@ class EventKind(models.TextChoices):
     DUPLICATE = "duplicate", _("重复件关联")
     PROBLEM = "problem", _("转问题台账")
     FOLLOW_UP = "follow_up", _("网格巡查跟进")
+    INSPECTION = "inspection", _("执法检查")  # a check another module started from the complaint
+    CASE = "case", _("立案查处")  # a penalty case filed from it
     NOTE = "note", _("备注")
 
 

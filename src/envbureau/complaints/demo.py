@@ -254,3 +254,45 @@ def load_demo(log, n: int | None = None, seed: int = 12369):
     rows = statistics.rebuild()
     log(f"   {Complaint.objects.count()} complaints, {DuplicateLink.objects.count()} duplicate links, "
         f"{rows} summary rows (street boundaries not configured: routing uses the chosen street)")
+
+
+# Sub-categories whose complaints are about a plant (the demo's topics with an enterprise named).
+PLANT_TOPICS = ("odour", "industrial_gas", "industrial_wastewater", "noise_industrial")
+
+
+@register(51, "信访投诉:被举报企业关联已登记企业 / complaints naming registered enterprises")
+def link_enterprises(log):
+    """A few demo complaints about a plant name a registered enterprise of their area (`enterprise_id`, the
+    registry's name), as the petition office does once it knows the plant, so the enforcement demo (order 60)
+    starts checks and a case from them. Idempotent: once any demo complaint names one, nothing changes."""
+    import re
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from envbureau.core.demo import is_light
+
+    from .models import Complaint
+
+    demo = Complaint.objects.filter(external_ref__startswith="demo-")
+    if demo.filter(enterprise_id__isnull=False).exists() or not apps.is_installed("envbureau.sources"):
+        return
+    enterprises = list(apps.get_model("sources", "Enterprise").objects.select_related("jurisdiction"))
+    want = 3 if is_light() else 8
+    latest = timezone.now() - dt.timedelta(days=10)  # a check on the day received, a case a few days on
+    linked = 0
+    for c in (demo.filter(sub_category__in=PLANT_TOPICS, received_at__lte=latest).select_related("jurisdiction")
+              .order_by("-received_at")):
+        if not re.fullmatch(r"demo-\d+", c.external_ref):  # repeats keep pointing at their original
+            continue
+        path = c.jurisdiction.path
+        ent = next((e for e in enterprises if path.startswith(e.jurisdiction.path)
+                    or e.jurisdiction.path.startswith(path)), None)
+        if ent is None:
+            continue
+        c.enterprise_id, c.enterprise_name = ent.pk, ent.name
+        c.save(update_fields=["enterprise_id", "enterprise_name"])
+        linked += 1
+        if linked >= want:
+            break
+    log(f"   {linked} complaints name a registered enterprise")

@@ -711,6 +711,54 @@ def follow_up(user, ref, *, note: str, source_ref: str, link: dict, attachments=
     return c
 
 
+def complaint_ref(value: str) -> int | None:
+    """The complaint pk of a reference "complaints.complaint:12" (None for any other reference)."""
+    head, _sep, pk = str(value or "").partition(":")
+    return int(pk) if head == "complaints.complaint" and pk.isdigit() else None
+
+
+def check_source(user, ref: str, field: str = "source_ref", *, by_number: bool = False) -> Complaint | None:
+    """The complaint a record started from names ("complaints.complaint:12", or with `by_number` its 受理编号 as
+    people type it), if it exists and `user` may see it; a ValidationError naming `field` otherwise (the same
+    words whether missing or out of scope). Other references → None."""
+    pk = complaint_ref(ref)
+    if pk is not None:
+        qs = Complaint.objects.filter(pk=pk)
+    elif by_number and str(ref or "").strip():
+        qs = Complaint.objects.filter(number=str(ref).strip())
+    else:
+        return None
+    c = (qs if user is None else qs.filter(pk__in=scoped(user).values("pk"))).first()
+    if c is None:
+        raise ValidationError({field: _("未找到该信访投诉:%(r)s") % {"r": ref}})
+    return c
+
+
+def link_record(user, ref: str, *, verb: str, note: str, source_ref: str, link: dict,
+                field: str = "source_ref") -> Complaint | None:
+    """A record another module started from the complaint `ref` names (an enforcement check or case): a line
+    on the complaint's timeline linking to it (`link` = {"name", "url"}), once per record, in any state. The
+    complaint's state and deadlines do not change. None when `ref` names no complaint."""
+    if verb not in (EventKind.INSPECTION, EventKind.CASE):
+        raise ValueError(verb)
+    c = check_source(user, ref, field)
+    if c is None:
+        return None
+    if _linked(c, source_ref):
+        return c
+    ev = _event(c, verb, user, c.state, c.state, note, {"source_ref": source_ref})
+    ev.attachments = [dict(link)]
+    ev.save(update_fields=["attachments"])
+    return c
+
+
+def _linked(c: Complaint, source_ref: str) -> bool:
+    from envbureau.core.models import TimelineEvent
+
+    return TimelineEvent.objects.filter(model="complaints.complaint", object_id=str(c.pk),
+                                        data__source_ref=source_ref).exists()
+
+
 # ---------------------------------------------------------------- ledger
 
 def spawn_problem(user, complaint, *, description: str = "", deadline=None, responsible_units=None):

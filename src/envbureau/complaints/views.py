@@ -259,7 +259,22 @@ def complaint_detail(request, pk):
         "ledger_ok": services.ledger_available(),
         "history": history(c)[:50] if has_perm(request.user, "audit.view") else None,
         "today": timezone.localdate(),
+        "check_url": _check_url(request.user, c),
     })
+
+
+def _check_url(user, c) -> str:
+    """Start an enforcement check from this complaint (its page there, by URL name: no import of that app),
+    for whoever may inspect; "" when the app or the right is missing."""
+    from django.urls import NoReverseMatch
+    from django.utils.http import urlencode
+
+    if not c.number or not has_perm(user, "enforcement.inspect"):
+        return ""
+    try:
+        return reverse("enforcement:inspection-add") + "?" + urlencode({"source": "complaint", "source_ref": c.number})
+    except NoReverseMatch:
+        return ""
 
 
 @login_required

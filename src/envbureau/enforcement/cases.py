@@ -104,6 +104,13 @@ def open_case(user, *, enterprise_id: int, cause: str, provision: str, act_date,
     wf.record_event(case, user, "note", note=_("立案:%(c)s") % {"c": cause})
     wf.sync_tasks(case, user)
     _dossier(case, user, _("立案调查 %(c)s:%(t)s") % {"c": case.code, "t": cause})
+    from .services import link_to_complaint
+
+    for ref in dict.fromkeys(r for r in (source, getattr(inspection, "source_ref", "")) if r):
+        link_to_complaint(user, ref, "case", _("立案查处 %(c)s:%(t)s") % {"c": case.code, "t": cause},
+                          f"enforcement.case:{case.pk}",
+                          {"name": _("行政处罚案件 %(c)s") % {"c": case.code}, "url": reverse(
+                              "enforcement:cases-detail", args=[case.pk])}, field="source")
     return case
 
 

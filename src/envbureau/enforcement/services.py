@@ -251,6 +251,10 @@ def create_inspection(user, *, source: str, enterprise_id: int, enterprise_name:
         until__lt=planned_on or timezone.localdate())
     if recused.exists():
         raise ValidationError({"team": _("所选执法人员中有人须对该企业回避")})
+    source_ref = (source_ref or "").strip()
+    if source == InspectionSource.COMPLAINT and source_ref and _complaints() is not None:
+        # a complaint that exists and the user sees (400 otherwise), named by its 受理编号 or its reference
+        source_ref = f"complaints.complaint:{_complaints().check_source(user, source_ref, by_number=True).pk}"
     with transaction.atomic():
         insp = Inspection(code=f"tmp-{uuid.uuid4().hex[:12]}", source=source, source_ref=source_ref, draw=draw,
                           enterprise_id=enterprise_id, enterprise_name=enterprise_name or (pool.name if pool else ""),
@@ -264,7 +268,28 @@ def create_inspection(user, *, source: str, enterprise_id: int, enterprise_name:
         insp.items.set(list(items))
         check_created(user, insp, "add")
         wf.sync_tasks(insp, user)
+        link_to_complaint(user, insp.source_ref, "inspection", _("执法检查 %(c)s(%(e)s,计划 %(d)s)") % {
+            "c": insp.code, "e": insp.enterprise_name, "d": insp.planned_on}, f"enforcement.inspection:{insp.pk}",
+            {"name": _("执法检查 %(c)s") % {"c": insp.code},
+             "url": reverse("enforcement:inspections-detail", args=[insp.pk])})
     return insp
+
+
+def _complaints():
+    """complaints.services when the complaints app is installed (apps talk through services)."""
+    if not apps.is_installed("envbureau.complaints"):
+        return None
+    from envbureau.complaints import services as complaints
+
+    return complaints
+
+
+def link_to_complaint(user, source_ref: str, verb: str, note: str, own_ref: str, link: dict,
+                      field: str = "source_ref") -> None:
+    """A check or case started from a complaint shows on the complaint's timeline, linking back here."""
+    complaints = _complaints()
+    if complaints is not None and complaints.complaint_ref(source_ref) is not None:
+        complaints.link_record(user, source_ref, verb=verb, note=note, source_ref=own_ref, link=link, field=field)
 
 
 def _checklist_from(insp: Inspection, results: dict | None) -> list:

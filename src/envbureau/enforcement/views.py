@@ -84,7 +84,9 @@ def inspection_extra(request, obj) -> dict:
 def inspection_add(request):
     if not has_perm(request.user, "enforcement.inspect"):
         raise PermissionDenied
-    form = InspectionForm(request.POST or None, user=request.user)
+    # ?source=complaint&source_ref=<受理编号>: a check started from a complaint's page
+    initial = {k: request.GET[k] for k in ("source", "source_ref") if request.GET.get(k)}
+    form = InspectionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
