@@ -12,7 +12,12 @@ inside the module's folder shows the diff). Survivors judged equivalent (no test
 listed with the reason in tests/mutation_equivalents.txt and counted as such; any other survivor is
 "unexplained" and makes the run exit 1 when --strict is given.
 
-Usage: scripts/mutate.py [MODULE ...] [--list] [--max-children N] [--strict] [--keep]
+Usage: scripts/mutate.py [MODULE ...] [--list] [--max-children N] [--strict] [--keep] [--survivors]
+
+--survivors re-tests only the mutants the module's last run left alive (not those listed as equivalent),
+keeping every other verdict: after adding tests, a re-check costs minutes instead of a full run. mutmut
+picks up the new tests by itself. Only valid when the mutated files did not change since that run (mutmut
+then regenerates the mutants and starts over anyway); the killed ones stay killed because tests were only added.
 """
 
 from __future__ import annotations
@@ -57,7 +62,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
                        "tests/core/test_kit_every_workflow.py", "tests/core/test_kit_my_tasks.py"]),
     "ledger": ([S + "ledger/choices.py", S + "ledger/workflows.py", S + "ledger/services.py", S + "ledger/models.py"],
                ["tests/ledger/test_ledger_rules.py", "tests/ledger/test_ledger_transitions.py",
-                "tests/ledger/test_ledger_lifecycle.py"]),
+                "tests/ledger/test_ledger_lifecycle.py",
+                "tests/ledger/test_ledger_import_stats_reminders.py::test_reminders_idempotent_and_notify"]),
     "complaints": ([S + "complaints/choices.py", S + "complaints/services.py", S + "complaints/deadlines.py"],
                    ["tests/complaints/test_transitions.py", "tests/complaints/test_deadlines.py",
                     "tests/complaints/test_intake.py", "tests/complaints/test_complaints_rules.py"]),
@@ -127,18 +133,22 @@ def results(wd: Path, env: dict) -> dict[str, str]:
     return status
 
 
-def run_module(name: str, max_children: int, keep: bool, equivalents: dict[str, str]) -> dict:
+def run_module(name: str, max_children: int, keep: bool, equivalents: dict[str, str], survivors: bool = False) -> dict:
     files, tests = MODULES[name]
-    wd = prepare(name, files, tests, keep)
+    wd = prepare(name, files, tests, keep or survivors)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DATABASE_URL")}
     env.update(PYTHONPATH=str(wd / "plugin"), ENVBUREAU_DATA_DIR=str(wd / "data"), SECRET_KEY=env.get("SECRET_KEY", "mutation-testing"),
                DJANGO_SETTINGS_MODULE="envbureau.settings")
     (wd / "data").mkdir(exist_ok=True)
+    names = []
+    if survivors:
+        names = sorted(n for n, s in results(wd, env).items()
+                       if s in ("survived", "no tests", "suspicious") and n not in equivalents)
     t0 = time.monotonic()
     log = wd / "mutmut.log"
     with log.open("w") as fh:
         # Own process group: stopping this script (Ctrl-C, kill PID) stops mutmut and its forked mutants too.
-        proc = subprocess.Popen([sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)],
+        proc = subprocess.Popen([sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names],
                                 cwd=wd, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             rc = proc.wait()
@@ -165,6 +175,8 @@ def main() -> int:
     ap.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--strict", action="store_true", help="exit 1 on a score under target or an unexplained survivor")
     ap.add_argument("--keep", action="store_true", help="reuse earlier results in build/mutate/ (mutmut caches)")
+    ap.add_argument("--survivors", action="store_true",
+                    help="re-test only the last run's unexplained survivors, keeping the other verdicts")
     args = ap.parse_args()
     if args.list:
         for name, (files, tests) in MODULES.items():
@@ -178,7 +190,7 @@ def main() -> int:
     reports = []
     for name in args.modules or list(MODULES):
         print(f"==> mutating {name}", flush=True)
-        r = run_module(name, args.max_children, args.keep, equivalents)
+        r = run_module(name, args.max_children, args.keep, equivalents, args.survivors)
         reports.append(r)
         print(f"    {r['total']} mutants, {r['killed']} killed, {r['survived']} survived "
               f"({r['equivalent']} listed as equivalent): score {r['score']:.1f} % in {r['seconds']:.0f} s"

@@ -153,3 +153,176 @@ def test_open_problem_interface(actors):
                               jurisdiction="110101001000")
     assert q.created_by == actors["dist"]
     assert services.events_of(q).get().verb == Verb.REGISTER
+
+
+# ---- the interface other apps use, stated field by field ------------------------------------------------
+
+def test_open_problem_stores_what_it_is_given_and_defaults_the_rest(actors):
+    p = services.open_problem(None, source="inspection", title="雨污混排", description="检查发现雨污混排",
+                              category="water", jurisdiction="110101", enterprise_id=12, batch="第3批",
+                              source_ref=("Enforcement.Inspection", 8), deadline=dt.date(2030, 1, 1),
+                              location="东城区某路", responsible_units=["东城区水务局", "  ", ""])
+    p.refresh_from_db()
+    assert (p.source, p.title, p.description, p.category, p.jurisdiction.code, p.enterprise_id) == \
+        ("inspection", "雨污混排", "检查发现雨污混排", "water", "110101", 12)
+    assert (p.batch, p.deadline, p.location, p.responsible_units) == \
+        ("第3批", dt.date(2030, 1, 1), "东城区某路", ["东城区水务局"])
+    assert (p.source_model, p.source_pk) == ("enforcement.inspection", "8")
+    q = services.open_problem(None, source="patrol", title="渣土撒漏", description="", category="solid_waste",
+                              jurisdiction="110101")
+    q.refresh_from_db()
+    assert (q.batch, q.location, q.responsible_units, q.deadline, q.enterprise_id) == ("", "", [], None, None)
+    assert (q.source_model, q.source_pk) == ("", "")
+
+
+@pytest.mark.parametrize(("kw", "field", "message"), [
+    ({"source": "nope"}, "source", "未知的问题来源: nope"),
+    ({"category": "smell"}, "category", "未知的问题类型: smell"),
+    ({"source_ref": ("sourcesalarm", 5)}, "source_ref", '来源记录须为 ("应用.模型", "主键")'),
+    ({"source_ref": ("sources.alarm", "")}, "source_ref", '来源记录须为 ("应用.模型", "主键")'),
+])
+def test_open_problem_names_the_bad_field(actors, kw, field, message):
+    args = dict(source="alarm", title="x", description="", category="air", jurisdiction="110101") | kw
+    with pytest.raises(ValidationError) as e:
+        services.open_problem(None, **args)
+    assert e.value.message_dict == {field: [message]}
+    assert not Problem.objects.exists()
+
+
+def test_states_and_problems_by_source_record(actors, make_problem):
+    a = services.open_problem(None, source="alarm", title="a", description="", category="air", jurisdiction="110101",
+                              source_ref=("sources.Alarm", 55), responsible_units=["东城区生态环境局"])
+    services.open_problem(None, source="alarm", title="b", description="", category="air", jurisdiction="110101",
+                          source_ref=("sources.alarm", 56))
+    services.open_problem(None, source="complaint", title="c", description="", category="air",
+                          jurisdiction="110101", source_ref=("complaints.complaint", 55))
+    services.assign(actors["mgr"], a)
+    assert services.states_by_ref("sources.alarm") == {"55": "assigned", "56": "registered"}
+    assert services.states_by_ref("Sources.Alarm", pks=[56]) == {"56": "registered"}
+    assert services.states_by_ref("sources.alarm", pks=[]) == {}
+    assert services.states_by_ref("complaints.complaint") == {"55": "registered"}
+    # a record opened twice: the latest problem's state is the one reported
+    services.open_problem(None, source="alarm", title="d", description="", category="air", jurisdiction="110101",
+                          source_ref=("sources.alarm", 55))
+    assert services.states_by_ref("sources.alarm", pks=["55"]) == {"55": "registered"}
+    assert [x.title for x in services.problems_for_ref("sources.alarm", 55).order_by("pk")] == ["a", "d"]
+    assert [x.title for x in services.problems_for_ref("Complaints.Complaint", "55")] == ["c"]
+
+
+def test_check_transition_answers_like_the_verb(actors, make_problem):
+    from django.http import Http404
+
+    from envbureau.core.workflow import TransitionError
+
+    p = make_problem()
+    assert services.check_transition(actors["mgr"], p, Verb.ASSIGN) is not None
+    with pytest.raises(Http404):
+        services.check_transition(actors["xicheng"], p, Verb.ASSIGN)  # not in its view scope
+    with pytest.raises(PermissionDenied):
+        services.check_transition(actors["street"], p, Verb.ASSIGN)  # sees it, may not assign
+    with pytest.raises(TransitionError):
+        services.check_transition(actors["mgr"], p, Verb.CLOSE_OUT)  # not verified
+    assert Problem.objects.get(pk=p.pk).state == State.REGISTERED
+
+
+def test_edit_out_of_view_scope_is_not_found_and_the_callers_instance_follows_an_edit(actors, make_problem):
+    from django.http import Http404
+
+    p = make_problem(enterprise_id=None)
+    with pytest.raises(Http404):
+        services.update_problem(actors["xicheng"], p, title="x")
+    services.update_problem(actors["mgr"], p, title="新标题", jurisdiction="110101")
+    assert p.title == "新标题" and p.jurisdiction.code == "110101"  # the caller's object, not only the row
+
+
+def test_assign_drops_blank_unit_names(actors, make_problem):
+    p = make_problem(responsible_units=[])
+    services.assign(actors["mgr"], p, responsible_units=["东城区城管委", "  ", ""])
+    assert Problem.objects.get(pk=p.pk).responsible_units == ["东城区城管委"]
+
+
+def test_return_names_the_step_it_was_returned_at(actors, chain, make_problem, evidence):
+    p = run_to_closure_requested(actors, make_problem(), evidence)
+    services.return_for_rework(actors["dist"], p, "材料不全")
+    ev = services.events_of(p).last()
+    assert (ev.verb, ev.step, ev.note) == ("return", "区级验收", "材料不全")
+
+
+@pytest.mark.parametrize(("permission", "ok"), [
+    ("ledger.verify", True), ("ledger.close_out", True), ("*", False), ("enforcement.view", False),
+    ("*.view", False),
+])
+def test_sign_off_step_permission_must_be_a_ledger_one(chain, permission, ok):
+    step = SignOffStep(chain=chain, order=3, name="行业审查", permission=permission)
+    if ok:
+        step.full_clean()
+    else:
+        with pytest.raises(ValidationError) as e:
+            step.full_clean()
+        assert e.value.message_dict == {"permission": ["验收步骤的权限必须是问题台账模块的权限,如 ledger.verify"]}
+
+
+def test_state_colours_read_at_a_glance(make_problem):
+    p = make_problem()
+    # grey while waiting, red when returned, green when closed out; an unknown state falls back to grey
+    for state, colour in (("registered", "secondary"), ("returned", "danger"), ("closed_out", "success"),
+                          ("gone", "secondary")):
+        p.state = state
+        assert p.state_colour() == colour
+
+
+# ---- reminders: who is told, what they read, what the timeline and the audit log keep ---------------------
+
+def test_responsible_users_are_the_nearest_level_and_the_enterprise(actors, make_problem):
+    street = make_problem()  # 东华门街道, enterprise 7
+    assert {u.username for u in services.responsible_users(street)} == {"t_street", "donghuamen", "t_ent"}
+    district = make_problem(jurisdiction="110101", enterprise_id=None)
+    assert {u.username for u in services.responsible_users(district)} == {"t_dist", "dongcheng"}
+    other_ent = make_problem(enterprise_id=8)
+    assert {u.username for u in services.responsible_users(other_ent)} == {"t_street", "donghuamen"}
+    actors["street"].is_active = False
+    actors["street"].save()
+    assert {u.username for u in services.responsible_users(street)} == {"donghuamen", "t_ent"}
+
+
+def test_reminders_words_events_audit_and_the_horizon(actors, make_problem):
+    from django.urls import reverse
+
+    from envbureau.core.models import AuditEntry, Notification
+
+    today = dt.date(2030, 6, 10)
+    late = make_problem(title="油烟", deadline=today - dt.timedelta(days=1))
+    due_today = make_problem(title="噪声", deadline=today)
+    edge = make_problem(title="扬尘", deadline=today + dt.timedelta(days=7))  # the last day of the horizon
+    beyond = make_problem(title="异味", deadline=today + dt.timedelta(days=8))
+    done = make_problem(title="已销号", deadline=today - dt.timedelta(days=3))
+    Problem.objects.filter(pk=done.pk).update(state=State.CLOSED_OUT)
+    out = services.run_reminders(today=today, near_days=7)
+    assert out == {"overdue": 1, "near": 2, "notifications": 9}  # 3 problems x (t_street, donghuamen, t_ent)
+    for p in (late, due_today, edge, beyond, done):
+        p.refresh_from_db()
+    assert (late.overdue, late.overdue_since, late.near_notified_for) == (True, today, None)
+    assert (due_today.overdue, due_today.near_notified_for) == (False, today)
+    assert (edge.overdue, edge.near_notified_for) == (False, edge.deadline)
+    assert (beyond.overdue, beyond.near_notified_for, done.overdue) == (False, None, False)
+    ev = services.events_of(late).last()
+    assert (ev.verb, ev.note, ev.data, ev.actor_id) == ("overdue", "已超过整改时限 2030-06-09", {"deadline": "2030-06-09"},
+                                                         None)
+    ev = services.events_of(edge).last()
+    assert (ev.verb, ev.note, ev.data) == ("remind", "整改时限 2030-06-17 临近", {"deadline": "2030-06-17"})
+    told = Notification.objects.filter(recipient=actors["ent"], kind__in=["overdue", "near_deadline"])
+    assert sorted((n.kind, n.message, n.url, n.model, n.object_id) for n in told) == sorted([
+        ("overdue", f"问题 {late.code}“油烟”已超过整改时限(2030-06-09),请抓紧整改",
+         reverse("ledger:problem-detail", args=[late.pk]), "ledger.problem", str(late.pk)),
+        ("near_deadline", f"问题 {due_today.code}“噪声”将于 2030-06-10 到期,请按时完成整改",
+         reverse("ledger:problem-detail", args=[due_today.pk]), "ledger.problem", str(due_today.pk)),
+        ("near_deadline", f"问题 {edge.code}“扬尘”将于 2030-06-17 到期,请按时完成整改",
+         reverse("ledger:problem-detail", args=[edge.pk]), "ledger.problem", str(edge.pk)),
+    ])
+    audited = [e.changes for e in AuditEntry.objects.filter(model="ledger.problem", object_id=str(late.pk))]
+    assert {"overdue": [False, True], "overdue_since": [None, "2030-06-10"]} in audited
+    audited = [e.changes for e in AuditEntry.objects.filter(model="ledger.problem", object_id=str(edge.pk))]
+    assert {"near_notified_for": [None, "2030-06-17"]} in audited
+    # the next day: the problem due yesterday is overdue, the one 8 days out enters the horizon, the rest were told
+    assert services.run_reminders(today=today + dt.timedelta(days=1), near_days=7) == \
+        {"overdue": 1, "near": 1, "notifications": 6}

@@ -62,10 +62,6 @@ TransitionError = wf.TransitionError
 
 # ---- helpers ---------------------------------------------------------------------------------
 
-def _actor_name(user) -> str:
-    return wf.actor_name(user)
-
-
 def _as_jurisdiction(value) -> Jurisdiction:
     if isinstance(value, Jurisdiction):
         return value
