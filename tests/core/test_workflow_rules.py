@@ -24,6 +24,7 @@ LOOP = wf.Workflow(
         wf.Transition("comment", ("registered", "assigned"), None, "ledger.view|ledger.rectify", "留言"),
         wf.Transition("finish", ("assigned",), "done", "ledger.rectify", "办结", evidence_required=True),
         wf.Transition("drop", ("registered",), "dropped", "ledger.assign", "撤销", note_required=True),
+        wf.Transition("hold", ("assigned",), None, "ledger.assign", "暂缓", required=("reason",)),
     ],
     verb_labels={"remind": "催办", "visit": "回访"}, due=lambda p: p.deadline)
 
@@ -132,7 +133,7 @@ def test_a_required_field_names_itself_in_words(loop, manager, problem):
     with pytest.raises(wf.TransitionError) as err:
         wf.apply(manager, problem, "assign", batch="  ")
     (message,) = err.value.message_dict["batch"]
-    assert message.startswith("“交办”须填写") and message != "“交办”须填写batch"  # the field's label, not its name
+    assert message == "“交办”须填写批次"  # the field's label, not its name
 
 
 def test_a_note_is_stripped_and_a_required_note_must_have_words(loop, manager, problem):
@@ -170,3 +171,53 @@ def test_a_step_that_keeps_the_state_keeps_the_tasks(loop, manager, problem):
     ev = TimelineEvent.objects.get(model="ledger.problem", verb="comment")
     assert (ev.from_state, ev.to_state) == ("registered", "registered")
     assert Task.objects.get(pk=task.pk).is_open
+
+
+def test_a_required_parameter_that_is_no_field_is_named_as_it_is(loop, manager, problem):
+    wf.apply(manager, problem, "assign", batch="b1")
+    with pytest.raises(wf.TransitionError) as err:
+        wf.apply(manager, problem, "hold")
+    assert err.value.message_dict == {"reason": ["“暂缓”须填写reason"]}
+    wf.apply(manager, problem, "hold", reason="等待检测报告")
+    assert problem.state == "assigned"
+
+
+def test_allowed_lists_every_step_open_to_the_user_now(loop, manager, problem):
+    from envbureau.core.models import Role, RoleAssignment, User
+
+    def verbs(user):
+        return [t.verb for t in wf.allowed(user, problem)]
+
+    role = Role.objects.create(code="r_xc", name="西城", kind="officer", permissions=["ledger.view", "ledger.assign"])
+    outsider = User.objects.create(username="r_xc")
+    RoleAssignment.objects.create(user=outsider, role=role, jurisdiction_id=_jur("110102"))
+    assert verbs(manager) == ["assign", "comment", "drop"]  # in the order declared
+    assert verbs(None) == ["assign", "comment", "drop"]  # the system: whatever the state allows
+    assert verbs(outsider) == []  # cannot see the problem at all
+    wf.apply(manager, problem, "assign", batch="b1")
+    assert verbs(manager) == ["comment", "hold"]  # 办结 needs ledger.rectify
+    assert all(isinstance(t, wf.Transition) for t in wf.allowed(manager, problem))
+
+
+def _jur(code):
+    from envbureau.core.models import Jurisdiction
+
+    return Jurisdiction.objects.get(code=code).pk
+
+
+def test_open_tasks_are_this_objects_open_ones(loop, manager, problem):
+    from envbureau.core.models import Task
+    from envbureau.ledger.models import Problem
+
+    other = Problem.objects.create(code="W-2", source="patrol", category="air", title="另一件",
+                                   jurisdiction_id=_jur("110101"))
+    wf.sync_tasks(problem)
+    wf.sync_tasks(other)
+    same_id = Task.objects.create(model="complaints.complaint", object_id=str(problem.pk), module="complaints",
+                                  state="x", action="办理", title="同号的另一类对象")
+    (mine,) = wf.open_tasks(problem)
+    assert mine.action == "交办" and mine.pk != same_id.pk
+    wf.apply(manager, problem, "drop", note="重复")
+    assert list(wf.open_tasks(problem)) == []
+    assert Task.objects.filter(model="ledger.problem", object_id=str(problem.pk), is_open=False).count() == 1
+    assert [t.title for t in wf.open_tasks(other)] == [str(other)]
