@@ -1001,3 +1001,19 @@ def test_enforcement_inspection_evidence_designed_outcomes(world, role, db):
     wrong = [f"{url}: expected {w}, got {g}" for url, w in want.items() if (g := _get(client, url).status_code) != w]
     assert Client().get(f"/enforcement/evidence/{ev.pk}/").status_code == 302
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_complaint_photo_designed_outcomes(world, role, db):
+    from envbureau.complaints.models import ComplaintPhoto
+
+    client, user = client_for(world, role)
+    photo = ComplaintPhoto.objects.select_related("complaint__jurisdiction").order_by("pk").first()
+    assert photo is not None, "the complaints demo step attaches a citizen's photo"
+    c = photo.complaint
+    sees = role != "enterprise" and _sees(c, role, user)  # enterprises never read complaints
+    got = _get(client, f"/complaints/photos/{photo.pk}/").status_code
+    page = _get(client, f"/complaints/{c.pk}/").status_code
+    # the photo answers exactly as its complaint's page: 200 where the role reads the complaint, else refused
+    assert (got == 200) == sees and page == got, (role, got, page)
+    assert Client().get(f"/complaints/photos/{photo.pk}/").status_code == 302

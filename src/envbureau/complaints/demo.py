@@ -251,6 +251,7 @@ def load_demo(log, n: int | None = None, seed: int = 12369):
         unit, member = Unit.objects.filter(name=unit_name).first(), User.objects.filter(username=username).first()
         if unit is not None and member is not None:
             unit.members.add(member)
+    _demo_photo(created)
     rows = statistics.rebuild()
     log(f"   {Complaint.objects.count()} complaints, {DuplicateLink.objects.count()} duplicate links, "
         f"{rows} summary rows (street boundaries not configured: routing uses the chosen street)")
@@ -296,3 +297,23 @@ def link_enterprises(log):
         if linked >= want:
             break
     log(f"   {linked} complaints name a registered enterprise")
+
+def _demo_photo(created) -> None:
+    """One complaint of 东城区 with a citizen's photo (drawn here, stored through the public form's path)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from . import photos
+
+    target = next((c for c in created if c.jurisdiction.path.startswith("/110000/110101/")), None) or \
+        (created[0] if created else None)
+    if target is None:
+        return
+    im = Image.new("RGB", (320, 240), (120, 130, 140))
+    ImageDraw.Draw(im).rectangle((40, 60, 280, 200), fill=(90, 70, 50))  # a pile of construction waste
+    buf = io.BytesIO()
+    im.save(buf, "JPEG")
+    buf.seek(0)
+    buf.name = "现场.jpg"
+    photos.attach(target, photos.clean_uploads([buf]))

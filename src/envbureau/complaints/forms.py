@@ -34,6 +34,31 @@ class ComplaintForm(forms.ModelForm):
             self.fields["jurisdiction"].queryset = allowed_jurisdictions(user, "complaints", "add")
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several files in one input (Django's documented pattern); each is checked by complaints.photos."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp",
+                                                              "multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        from django.core.exceptions import ValidationError
+
+        from . import photos
+
+        files = [d for d in (data if isinstance(data, (list, tuple)) else [data]) if d]
+        try:
+            return photos.clean_uploads([super(MultipleImageField, self).clean(d, initial) for d in files])
+        except ValidationError as e:  # a field's error is a list, not a dict
+            raise ValidationError(e.message_dict.get("photos", e.messages) if hasattr(e, "error_dict")
+                                  else e.messages) from None
+
+
 class PublicComplaintForm(forms.Form):
     category = forms.ChoiceField(label=_("问题类型"), choices=Category.choices)
     sub_category = forms.ChoiceField(label=_("子类"), choices=[("", "—")] + list(SubCategory.choices), required=False)
@@ -47,6 +72,8 @@ class PublicComplaintForm(forms.Form):
     anonymous = forms.BooleanField(label=_("匿名举报"), required=False)
     complainant_name = forms.CharField(label=_("您的姓名"), max_length=100, required=False)
     complainant_phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
+    photos = MultipleImageField(label=_("现场照片"), required=False,
+                                help_text=_("可选;JPG/PNG/WebP,照片中的拍摄位置、设备等信息上传后即被去除"))
     # A honeypot instead of a captcha: people never see it; simple bots fill it.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
 

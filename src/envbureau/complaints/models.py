@@ -253,6 +253,35 @@ class SatisfactionVisit(ScopedModel):
         ordering = ["time"]
 
 
+def photo_path(instance, filename):
+    return f"complaints/{timezone.localdate():%Y/%m}/{instance.complaint_id}/{filename}"
+
+
+class ComplaintPhoto(ScopedModel):
+    """A photo a citizen attached to a complaint, stored re-encoded without metadata (no EXIF: GPS position,
+    camera, owner — core.images); the hash makes later tampering visible. Staff read it with the complaint."""
+
+    complaint = models.ForeignKey(Complaint, verbose_name=_("投诉"), on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("文件"), upload_to=photo_path, max_length=300)
+    name = models.CharField(_("文件名"), max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    size = models.BigIntegerField(_("大小"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    width = models.PositiveIntegerField(_("宽度(像素)"), default=0)
+    height = models.PositiveIntegerField(_("高度(像素)"), default=0)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    scope = ScopeSpec(module="complaints", jurisdiction="complaint__jurisdiction")
+
+    class Meta:
+        verbose_name = _("举报照片")
+        verbose_name_plural = _("举报照片")
+        ordering = ["complaint", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DeadlineRule(ScopedModel):
     """Time limits per jurisdiction (blank = everywhere), channel and track; the most specific wins.
 

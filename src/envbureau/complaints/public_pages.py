@@ -1,5 +1,6 @@
 """Public web pages: the complaint form (captcha-free, rate-limited per address) and status lookup."""
 
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import path
@@ -11,7 +12,7 @@ from envbureau.core import workflow as wf
 from envbureau.core.clientip import client_ip
 from envbureau.core.throttling import throttle_wait
 
-from . import routing, services
+from . import photos, routing, services
 from .forms import PublicComplaintForm
 from .models import Complaint
 
@@ -19,7 +20,7 @@ app_name = "complaints_public"
 
 
 def submit(request):
-    form = PublicComplaintForm(request.POST or None)
+    form = PublicComplaintForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         if form.is_valid() and not form.cleaned_data.get("website"):
@@ -31,7 +32,9 @@ def submit(request):
                           complainant_name="" if d["anonymous"] else d["complainant_name"],
                           complainant_phone="" if d["anonymous"] else d["complainant_phone"])
             try:
-                c = services.submit_public(c, client_ip(request), note=_("网上举报表单"))
+                with transaction.atomic():  # the complaint and its photos, or neither
+                    c = services.submit_public(c, client_ip(request), note=_("网上举报表单"))
+                    photos.attach(c, d.get("photos") or [])
             except services.RateLimited as e:
                 form.add_error(None, _("提交过于频繁,请约 %(m)d 分钟后再试") % {"m": max(1, e.wait_seconds // 60)})
                 status = 429

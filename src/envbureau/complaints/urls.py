@@ -19,6 +19,7 @@ urlpatterns = [
     path("", views.complaint_list, name="list"),
     path("add/", views.complaint_add, name="add"),
     path("<int:pk>/", views.complaint_detail, name="detail"),
+    path("photos/<int:pk>/", views.photo_file, name="photo"),
     path("<int:pk>/act/<str:action>/", views.complaint_action, name="action"),
     path("<int:pk>/duplicates/suggest/", views.duplicate_suggest, name="duplicate-suggest"),
     path("<int:pk>/duplicates/<int:link_id>/<str:decision>/", views.duplicate_decide, name="duplicate-decide"),

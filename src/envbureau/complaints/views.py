@@ -22,13 +22,13 @@ from envbureau.core.audit import history
 from envbureau.core.excel import xlsx_response
 from envbureau.core.params import decimals_param, year_param
 from envbureau.core.permissions import has_perm
-from envbureau.core.scoping import get_scoped_object
+from envbureau.core.scoping import get_scoped_object, restrict
 
 from . import forms as f
 from . import routing, services, statistics
 from .choices import Category, Channel, State, SubCategory, allowed_actions
 from .filters import ComplaintFilter
-from .models import IDENTITY_FIELDS, Complaint, DuplicateLink
+from .models import IDENTITY_FIELDS, Complaint, ComplaintPhoto, DuplicateLink
 from .pagination import SeekPage
 
 
@@ -260,6 +260,7 @@ def complaint_detail(request, pk):
         "history": history(c)[:50] if has_perm(request.user, "audit.view") else None,
         "today": timezone.localdate(),
         "check_url": _check_url(request.user, c),
+        "photos": restrict(c.photos.all(), request.user, "view"),
     })
 
 
@@ -275,6 +276,18 @@ def _check_url(user, c) -> str:
         return reverse("enforcement:inspection-add") + "?" + urlencode({"source": "complaint", "source_ref": c.number})
     except NoReverseMatch:
         return ""
+
+
+@login_required
+def photo_file(request, pk):
+    """A complaint's photo (stored without metadata), to whoever may view the complaint."""
+    from django.http import FileResponse
+
+    p = get_scoped_object(ComplaintPhoto.objects.select_related("complaint"), request.user, "view", pk=pk)
+    return FileResponse(p.file.open("rb"), filename=p.name, content_type="image/jpeg")
+
+
+photo_file.scoped_model = ComplaintPhoto
 
 
 @login_required

@@ -1,6 +1,6 @@
 """Photos and signatures of an inspection (现场照片, 执法人员/当事人签名): bounded uploads, decoded by Pillow and
-re-encoded without any metadata (EXIF with GPS position, camera, time; PNG text chunks), the orientation
-applied first so the picture stays upright. Each is a line on the inspection's timeline with its hash.
+re-encoded without any metadata (core.images, shared with complaint photos), the orientation applied first so
+the picture stays upright. Each is a line on the inspection's timeline with its hash.
 
 Limits (config): photo_max_bytes, photo_max_pixels (also guards against decompression bombs),
 photos_per_inspection, signature_max_bytes. Pillow is the well-kept image library here; we never parse
@@ -11,8 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import io
-import warnings
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -20,64 +18,23 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from envbureau.core import images
 from envbureau.core import workflow as wf
 
 from . import config
 from .choices import EvidenceKind
 from .models import Inspection, InspectionEvidence, Inspector
 
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}  # MPO: multi-picture JPEGs some phones write
+PHOTO_FORMATS = images.PHOTO_FORMATS
+_read_bounded = images.read_bounded
 OPEN_STATES = ("planned", "recorded")
 SIGNATURE_WIDTH_MM = 40  # a signature's width in the 笔录
 
 
-def _read_bounded(f, limit: int, field: str) -> bytes:
-    """The upload's bytes, refused as soon as it passes `limit` (never read whole into memory beyond it)."""
-    if hasattr(f, "seek"):
-        f.seek(0)
-    chunks, size = [], 0
-    for chunk in (f.chunks() if hasattr(f, "chunks") else [f.read()]):
-        size += len(chunk)
-        if size > limit:
-            raise ValidationError({field: _("文件超过 %(n)s MB 上限") % {"n": round(limit / 1024 / 1024, 1)}})
-        chunks.append(chunk)
-    if size == 0:
-        raise ValidationError({field: _("文件为空")})
-    return b"".join(chunks)
-
-
 def clean_image(data: bytes, *, formats: set[str], out_format: str, field: str) -> tuple[bytes, int, int]:
-    """Decode and re-encode: (bytes without metadata, width, height); ValidationError naming `field`."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    max_pixels = int(config.get("photo_max_pixels"))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            im = Image.open(io.BytesIO(data))
-            if im.format not in formats:
-                raise ValidationError({field: _("不支持的图片格式 %(f)s(可用:%(ok)s)") % {
-                    "f": im.format or "?", "ok": "、".join(sorted(formats - {"MPO"}))}})
-            w, h = im.size
-            if w * h > max_pixels:
-                raise ValidationError({field: _("图片 %(w)s×%(h)s 像素,超过上限 %(m)s 像素") % {
-                    "w": w, "h": h, "m": f"{max_pixels:,}"}})
-            im.load()
-            im = ImageOps.exif_transpose(im)  # apply the camera's orientation before the tag goes
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
-            SyntaxError, ValueError):
-        raise ValidationError({field: _("不是可识别的图片文件")}) from None
-    im.info = {}
-    if out_format == "JPEG":
-        im = im.convert("RGB")
-        kwargs = {"quality": 90, "optimize": True}
-    else:
-        if im.mode not in ("RGBA", "LA", "L", "RGB", "P"):
-            im = im.convert("RGBA")
-        kwargs = {"optimize": True}
-    out = io.BytesIO()
-    im.save(out, out_format, **kwargs)  # no exif=, no pnginfo=: nothing but the pixels is written
-    return out.getvalue(), im.size[0], im.size[1]
+    """core.images.clean_image within this module's pixel limit (config photo_max_pixels)."""
+    return images.clean_image(data, formats=formats, out_format=out_format, field=field,
+                              max_pixels=int(config.get("photo_max_pixels")))
 
 
 def _check(user, insp: Inspection) -> Inspection:
