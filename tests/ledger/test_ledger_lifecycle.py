@@ -245,7 +245,16 @@ def test_return_names_the_step_it_was_returned_at(actors, chain, make_problem, e
     p = run_to_closure_requested(actors, make_problem(), evidence)
     services.return_for_rework(actors["dist"], p, "材料不全")
     ev = services.events_of(p).last()
-    assert (ev.verb, ev.step, ev.note) == ("return", "区级验收", "材料不全")
+    assert (ev.verb, ev.step, ev.note, ev.data) == ("return", "区级验收", "材料不全", {"round": 1})
+
+
+def test_close_out_records_when(actors, make_problem):
+    p = make_problem()
+    Problem.objects.filter(pk=p.pk).update(state=State.VERIFIED)
+    p.refresh_from_db()
+    services.close_out(actors["mgr"], p)
+    p.refresh_from_db()
+    assert p.state == State.CLOSED_OUT and p.closed_out_at is not None
 
 
 @pytest.mark.parametrize(("permission", "ok"), [
@@ -283,6 +292,14 @@ def test_responsible_users_are_the_nearest_level_and_the_enterprise(actors, make
     actors["street"].is_active = False
     actors["street"].save()
     assert {u.username for u in services.responsible_users(street)} == {"donghuamen", "t_ent"}
+    # nobody in 丰台区 itself: the city level (北京市) is the nearest
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment, User
+
+    role = Role.objects.create(code="t_city_rectify", name="市级整改", kind="officer", permissions=["ledger.rectify"])
+    city = User.objects.create(username="t_city")
+    RoleAssignment.objects.create(user=city, role=role, jurisdiction=Jurisdiction.objects.get(code="110000"))
+    fengtai = make_problem(jurisdiction="110106", enterprise_id=None)
+    assert {u.username for u in services.responsible_users(fengtai)} == {"t_city"}
 
 
 def test_reminders_words_events_audit_and_the_horizon(actors, make_problem):
@@ -292,37 +309,105 @@ def test_reminders_words_events_audit_and_the_horizon(actors, make_problem):
 
     today = dt.date(2030, 6, 10)
     late = make_problem(title="油烟", deadline=today - dt.timedelta(days=1))
+    late2 = make_problem(title="污水", deadline=today - dt.timedelta(days=20))
     due_today = make_problem(title="噪声", deadline=today)
-    edge = make_problem(title="扬尘", deadline=today + dt.timedelta(days=7))  # the last day of the horizon
+    edge = make_problem(title="扬尘", deadline=today + dt.timedelta(days=7))  # the last day of the 7-day horizon
+    edge2 = make_problem(title="堆场", deadline=today + dt.timedelta(days=7))  # the same deadline: told too
     beyond = make_problem(title="异味", deadline=today + dt.timedelta(days=8))
     done = make_problem(title="已销号", deadline=today - dt.timedelta(days=3))
+    done_near = make_problem(title="已验收", deadline=today + dt.timedelta(days=2))
     Problem.objects.filter(pk=done.pk).update(state=State.CLOSED_OUT)
-    out = services.run_reminders(today=today, near_days=7)
-    assert out == {"overdue": 1, "near": 2, "notifications": 9}  # 3 problems x (t_street, donghuamen, t_ent)
-    for p in (late, due_today, edge, beyond, done):
+    Problem.objects.filter(pk=done_near.pk).update(state=State.VERIFIED)
+    out = services.run_reminders(today=today)  # the default horizon is 7 days
+    # 5 problems x 3 people told (t_street, donghuamen, t_ent)
+    assert out == {"overdue": 2, "near": 3, "notifications": 15}
+    for p in (late, late2, due_today, edge, edge2, beyond, done, done_near):
         p.refresh_from_db()
     assert (late.overdue, late.overdue_since, late.near_notified_for) == (True, today, None)
+    assert (late2.overdue, late2.overdue_since) == (True, today)
     assert (due_today.overdue, due_today.near_notified_for) == (False, today)
-    assert (edge.overdue, edge.near_notified_for) == (False, edge.deadline)
-    assert (beyond.overdue, beyond.near_notified_for, done.overdue) == (False, None, False)
+    assert (edge.near_notified_for, edge2.near_notified_for) == (edge.deadline, edge.deadline)
+    assert (beyond.overdue, beyond.near_notified_for) == (False, None)
+    assert (done.overdue, done_near.near_notified_for) == (False, None)  # accepted problems are not chased
     ev = services.events_of(late).last()
-    assert (ev.verb, ev.note, ev.data, ev.actor_id) == ("overdue", "已超过整改时限 2030-06-09", {"deadline": "2030-06-09"},
-                                                         None)
+    assert (ev.verb, ev.from_state, ev.to_state, ev.note, ev.data, ev.actor_id) == (
+        "overdue", "registered", "registered", "已超过整改时限 2030-06-09", {"deadline": "2030-06-09"}, None)
     ev = services.events_of(edge).last()
-    assert (ev.verb, ev.note, ev.data) == ("remind", "整改时限 2030-06-17 临近", {"deadline": "2030-06-17"})
-    told = Notification.objects.filter(recipient=actors["ent"], kind__in=["overdue", "near_deadline"])
+    assert (ev.verb, ev.from_state, ev.to_state, ev.note, ev.data) == (
+        "remind", "registered", "registered", "整改时限 2030-06-17 临近", {"deadline": "2030-06-17"})
+    told = Notification.objects.filter(recipient=actors["ent"], kind__in=["overdue", "near_deadline"],
+                                       object_id__in=[str(late.pk), str(due_today.pk)])
     assert sorted((n.kind, n.message, n.url, n.model, n.object_id) for n in told) == sorted([
         ("overdue", f"问题 {late.code}“油烟”已超过整改时限(2030-06-09),请抓紧整改",
          reverse("ledger:problem-detail", args=[late.pk]), "ledger.problem", str(late.pk)),
         ("near_deadline", f"问题 {due_today.code}“噪声”将于 2030-06-10 到期,请按时完成整改",
          reverse("ledger:problem-detail", args=[due_today.pk]), "ledger.problem", str(due_today.pk)),
-        ("near_deadline", f"问题 {edge.code}“扬尘”将于 2030-06-17 到期,请按时完成整改",
-         reverse("ledger:problem-detail", args=[edge.pk]), "ledger.problem", str(edge.pk)),
     ])
-    audited = [e.changes for e in AuditEntry.objects.filter(model="ledger.problem", object_id=str(late.pk))]
-    assert {"overdue": [False, True], "overdue_since": [None, "2030-06-10"]} in audited
-    audited = [e.changes for e in AuditEntry.objects.filter(model="ledger.problem", object_id=str(edge.pk))]
-    assert {"near_notified_for": [None, "2030-06-17"]} in audited
+
+    def batch_entry(p, field):
+        (e,) = [e for e in AuditEntry.objects.filter(model="ledger.problem", object_id=str(p.pk)).exclude(action="create")
+                if field in e.changes]
+        return e.action, e.source, e.note, e.changes
+
+    assert batch_entry(late, "overdue") == ("update", "system", "ledger_reminders",
+                                            {"overdue": [False, True], "overdue_since": [None, "2030-06-10"]})
+    assert batch_entry(edge, "near_notified_for") == ("update", "system", "ledger_reminders",
+                                                      {"near_notified_for": [None, "2030-06-17"]})
     # the next day: the problem due yesterday is overdue, the one 8 days out enters the horizon, the rest were told
-    assert services.run_reminders(today=today + dt.timedelta(days=1), near_days=7) == \
-        {"overdue": 1, "near": 1, "notifications": 6}
+    assert services.run_reminders(today=today + dt.timedelta(days=1)) == {"overdue": 1, "near": 1, "notifications": 6}
+    # a new deadline is a new reminder, and a new overdue flag once that deadline passes too
+    services.update_problem(None, edge, deadline=today + dt.timedelta(days=5))
+    services.update_problem(None, late, deadline=today + dt.timedelta(days=2))
+    assert services.run_reminders(today=today + dt.timedelta(days=1)) == {"overdue": 0, "near": 2, "notifications": 6}
+    # six days on, both moved deadlines (day 2 and day 5) have passed
+    assert services.run_reminders(today=today + dt.timedelta(days=6)) == {"overdue": 2, "near": 0, "notifications": 6}
+    assert Problem.objects.get(pk=late.pk).overdue_since == today + dt.timedelta(days=6)
+
+
+def test_overdue_q_leaves_accepted_problems_out(make_problem):
+    from envbureau.ledger.models import overdue_q
+
+    p = make_problem(deadline=dt.date(2030, 1, 1))
+    day_after = dt.date(2030, 1, 2)
+    assert Problem.objects.filter(overdue_q(day_after), pk=p.pk).exists()
+    Problem.objects.filter(pk=p.pk).update(state=State.VERIFIED)
+    assert not Problem.objects.filter(overdue_q(day_after), pk=p.pk).exists()
+
+
+def test_choices_transitions_is_the_workflow_table():
+    from envbureau.ledger import choices, workflows
+
+    assert choices.TRANSITIONS is workflows.TRANSITIONS
+    with pytest.raises(AttributeError, match="^NOPE$"):
+        choices.NOPE  # noqa: B018
+
+
+def test_scrub_personal_masks_phones_ids_and_mail():
+    assert services.scrub_personal("联系人13912345678,身份证11010119900101123X,电话010-12345678,a.b@example.org") == \
+        "联系人1**********,身份证******************,电话****,***@***"
+    assert services.scrub_personal("") == "" and services.scrub_personal(None) == ""
+
+
+def test_notice_days_summary_fallbacks_and_errors(actors, make_problem, evidence):
+    from django.utils import timezone
+
+    p = make_problem()
+    Problem.objects.filter(pk=p.pk).update(state=State.CLOSED_OUT, progress="已安装净化器", public_summary="")
+    p.refresh_from_db()
+    with pytest.raises(ValidationError) as e:
+        services.publish_notice(actors["mgr"], p, public_summary="已整改", days=0)
+    assert e.value.message_dict == {"days": ["公示期至少1天"]}
+    services.publish_notice(actors["mgr"], p, days="")  # blank days: the 7-day default; blank summary: the progress
+    p.refresh_from_db()
+    assert (p.public_summary, p.notice_until) == ("已安装净化器", timezone.localdate() + dt.timedelta(days=7))
+    q = make_problem()
+    Problem.objects.filter(pk=q.pk).update(state=State.CLOSED_OUT, progress="", measures="", public_summary="")
+    q.refresh_from_db()
+    with pytest.raises(ValidationError) as e:
+        services.publish_notice(actors["mgr"], q, public_summary="  ")
+    assert e.value.message_dict == {"public_summary": ["公示须填写整改情况"]}
+    Problem.objects.filter(pk=q.pk).update(measures="拆除违建")
+    q.refresh_from_db()
+    services.publish_notice(actors["mgr"], q, days=3)
+    q.refresh_from_db()
+    assert (q.public_summary, q.notice_until) == ("拆除违建", timezone.localdate() + dt.timedelta(days=3))
