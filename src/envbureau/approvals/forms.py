@@ -83,10 +83,13 @@ def parse_limit_lines(text: str) -> list[dict]:
 def factor_code(text: str) -> str:
     """A pollutant typed by its name (COD, 氨氮, SO₂) or its HJ 212 code → the code."""
     from envbureau.hj212 import codes
-    from envbureau.sources.choices import factor_label
+    from envbureau.sources.choices import FACTOR_NAMES, factor_label
 
+    if not text:
+        return text
     for code in codes.FACTORS:
-        if factor_label(code).lower() == text.lower():
+        # the name in either language: a line copied from a Chinese permit works on an English page
+        if text.lower() in (factor_label(code).lower(), str(FACTOR_NAMES.get(code, "")).lower()):
             return code
     return text
 

@@ -146,7 +146,7 @@ def _factor_words(code) -> str:
 def _emission_words(value) -> str:
     if not isinstance(value, dict):
         return str(value)
-    return ";".join(f"{_factor_words(k)} {v} 吨" for k, v in value.items())
+    return ";".join(f"{_factor_words(k)} {v} {_('吨')}" for k, v in value.items())
 
 
 class PermitLimit(ScopedModel):
@@ -208,11 +208,15 @@ class ExecutionReport(ScopedModel):
 
     @property
     def period_label(self) -> str:
+        from envbureau.core.humanize import month_label, quarter_label, year_label
+
         if self.kind == ReportKind.MONTH:
-            return f"{self.year}年{self.period}月 月报"
-        if self.kind == ReportKind.QUARTER:
-            return f"{self.year}年第{self.period}季度 季报"
-        return f"{self.year}年 年报"
+            when = month_label(self.year, self.period)
+        elif self.kind == ReportKind.QUARTER:
+            when = quarter_label(self.year, self.period)
+        else:
+            when = year_label(self.year)
+        return f"{when} {self.get_kind_display()}"
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.state == ReportState.DUE and today > self.due_on

@@ -10,17 +10,20 @@ from urllib.parse import urlencode
 from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core.scoping import restrict
 
 from .models import EIAApplication, ExecutionReport, Permit
 
 APPROVED = ("approved", "completed")
+# marked only: the page translates them when it shows them (the CLI prints them as they are)
 LABELS = {
-    "approved": "环评审批(件)", "approved_report": "其中报告书(件)", "approved_form": "其中报告表(件)",
-    "refused": "不予批准(件)", "filed": "登记表备案(件)", "decided": "办结(件)", "within_limit": "在时限内办结(件)",
-    "investment": "批准项目总投资(万元)", "env_investment": "其中环保投资(万元)", "permits_issued": "核发排污许可证(本)",
-    "reports_overdue": "执行报告逾期未提交(份)", "reports_late": "执行报告逾期提交(份)",
+    "approved": gettext_noop("环评审批(件)"), "approved_report": gettext_noop("其中报告书(件)"), "approved_form": gettext_noop("其中报告表(件)"),
+    "refused": gettext_noop("不予批准(件)"), "filed": gettext_noop("登记表备案(件)"), "decided": gettext_noop("办结(件)"), "within_limit": gettext_noop("在时限内办结(件)"),
+    "investment": gettext_noop("批准项目总投资(万元)"), "env_investment": gettext_noop("其中环保投资(万元)"), "permits_issued": gettext_noop("核发排污许可证(本)"),
+    "reports_overdue": gettext_noop("执行报告逾期未提交(份)"), "reports_late": gettext_noop("执行报告逾期提交(份)"),
 }
 
 
@@ -70,7 +73,7 @@ def by_industry(user, path: str, year: int, code: str) -> list[dict]:
                                                  state__in=APPROVED)
             .values("industry_name").annotate(n=Count("id"), inv=Sum("investment")).order_by("-n", "industry_name"))
     base = reverse("approvals:eia-list")
-    return [{"industry": r["industry_name"] or "未填行业", "projects": r["n"], "investment": r["inv"] or Decimal(0),
+    return [{"industry": r["industry_name"] or _("未填行业"), "projects": r["n"], "investment": r["inv"] or Decimal(0),
              "url": base + "?" + urlencode({"jurisdiction": code, "decided_year": year, "decision": "approved",
                                             "industry": r["industry_name"]})} for r in rows]
 
@@ -103,14 +106,15 @@ def statistics(user, jurisdiction, year: int) -> dict:
     rows = [{"key": k, "value": v, "previous": before[k], "yoy": _pct(v, before[k]), "url": links[k]}
             for k, v in now.items()]
     within = share(now["within_limit"], now["decided"])
-    sentence = (f"{year}年,{jurisdiction.name}环评审批{now['approved']}件(报告书{now['approved_report']}件、"
-                f"报告表{now['approved_form']}件)、登记备案表{now['filed']}件")
+    sentence = _("%(y)s年,%(j)s环评审批%(a)s件(报告书%(r)s件、报告表%(f)s件)、登记备案表%(g)s件") % {
+        "y": year, "j": jurisdiction.name, "a": now["approved"], "r": now["approved_report"],
+        "f": now["approved_form"], "g": now["filed"]}
     if now["decided"]:
         if now["within_limit"] == now["decided"]:
-            sentence += ",均在承诺的时限内办结"
+            sentence += _(",均在承诺的时限内办结")
         else:
-            sentence += f",{now['within_limit']}件在承诺的时限内办结(占{within}%)"
-    sentence += f";核发排污许可证{now['permits_issued']}本。"
+            sentence += _(",%(n)s件在承诺的时限内办结(占%(p)s%%)") % {"n": now["within_limit"], "p": within}
+    sentence += _(";核发排污许可证%(n)s本。") % {"n": now["permits_issued"]}
     return {"jurisdiction": code, "jurisdiction_name": jurisdiction.name, "year": year, "figures": now,
             "previous": before, "within_share": within, "rows": rows, "sentence": sentence, "links": links,
             "industries": by_industry(user, jurisdiction.path, year, code)}

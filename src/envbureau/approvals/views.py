@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from envbureau.core import deadlines as dl
@@ -29,12 +30,13 @@ def index(request):
     return redirect("approvals:eia-list")
 
 
-DATE_PARAMS = {"on": _("日期"), "filed_on": _("备案日期"), "drilled_on": _("演练日期"), "accepted_on": _("受理日期"), "decided_on": _("审批日期"), "completed_on": _("验收日期"),
-               "submitted_on": _("提交日期"), "valid_until": _("有效期至")}
-TEXT_PARAMS = {"missing_materials": _("需补正材料(一次性告知)"), "expert_opinion": _("技术评估意见"),
-               "conditions": _("批复意见及要求"), "decision_reasons": _("不予批准理由"), "completion_note": _("验收情况"),
-               "content": _("报告内容"), "review_note": _("审核意见"), "monitoring_duties": _("自行监测要求"),
-               "record_keeping": _("环境管理台账记录要求"), "summary": _("处置总结")}
+# lazy: built at import time, read in the request's language
+DATE_PARAMS = {"on": gettext_lazy("日期"), "filed_on": gettext_lazy("备案日期"), "drilled_on": gettext_lazy("演练日期"), "accepted_on": gettext_lazy("受理日期"), "decided_on": gettext_lazy("审批日期"), "completed_on": gettext_lazy("验收日期"),
+               "submitted_on": gettext_lazy("提交日期"), "valid_until": gettext_lazy("有效期至")}
+TEXT_PARAMS = {"missing_materials": gettext_lazy("需补正材料(一次性告知)"), "expert_opinion": gettext_lazy("技术评估意见"),
+               "conditions": gettext_lazy("批复意见及要求"), "decision_reasons": gettext_lazy("不予批准理由"), "completion_note": gettext_lazy("验收情况"),
+               "content": gettext_lazy("报告内容"), "review_note": gettext_lazy("审核意见"), "monitoring_duties": gettext_lazy("自行监测要求"),
+               "record_keeping": gettext_lazy("环境管理台账记录要求"), "summary": gettext_lazy("处置总结")}
 
 
 def _actions(request, obj):

@@ -139,3 +139,16 @@ def import_summary(saved) -> str:
             parts.append(words[key] % {"n": human(value)})
     return ",".join(parts) or EMPTY
 
+
+
+def month_label(year: int, month: int) -> str:
+    """A calendar month as the reader writes it: "2026年1月" / "2026-01"."""
+    return _("%(y)d年%(m)d月") % {"y": year, "m": month}
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    return _("%(y)d年第%(q)d季度") % {"y": year, "q": quarter}
+
+
+def year_label(year: int) -> str:
+    return _("%(y)d年") % {"y": year}

@@ -4,6 +4,7 @@ data table and an Excel export (``?export=<chart id>``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from urllib.parse import urlencode
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from envbureau.core.excel import xlsx_response
 from envbureau.core.models import Jurisdiction
@@ -170,7 +172,7 @@ def _f(x, nd=0):
 # ---------------------------------------------------------------------------
 # air dashboard
 # ---------------------------------------------------------------------------
-@air_page(_("空气质量总览"))
+@air_page(gettext_lazy("空气质量总览"))
 def air_dashboard(request, choices, j, period):
     year = period.start.year
     ypd = A.make_period(year)
@@ -454,7 +456,7 @@ def report_options(request) -> tuple[int, str]:
     return precision, basis
 
 
-@air_page(_("空气质量评价"))
+@air_page(gettext_lazy("空气质量评价"))
 def assessment_page(request, choices, j, period):
     precision, basis = report_options(request)
     r = A.assess_air(j, period, precision=precision, change_basis=basis)
@@ -541,7 +543,7 @@ RANK_BY = {"composite_index": ("综合指数", "lower"), "pm25_mean": ("PM2.5浓
            "improvement": ("PM2.5改善率", "lower"), "good_day_ratio": ("优良天数比率", "higher")}
 
 
-@air_page(_("区县排名"))
+@air_page(gettext_lazy("区县排名"))
 def rankings(request, choices, j, period):
     by = request.GET.get("by", "composite_index")
     if by not in RANK_BY:
@@ -624,7 +626,7 @@ def _pct100(rate):
 # ---------------------------------------------------------------------------
 # headline numbers in the words of a work report
 # ---------------------------------------------------------------------------
-@air_page(_("工作报告数据"))
+@air_page(gettext_lazy("工作报告数据"))
 def headline(request, choices, j, period):
     precision, basis = report_options(request)
     r = A.assess_air(j, period, precision=precision, change_basis=basis)
@@ -790,7 +792,7 @@ def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, s
 # ---------------------------------------------------------------------------
 # targets
 # ---------------------------------------------------------------------------
-@air_page(_("目标任务"))
+@air_page(gettext_lazy("目标任务"))
 def targets(request, choices, j, period):
     year = period.start.year
     rows = target_progress(j, year)
@@ -949,9 +951,9 @@ def street_parents(user) -> list[Jurisdiction]:
                           user, "view").order_by("path"))
 
 
-@air_page(_("全市街道排名"), choices_of=street_parents,
-          empty=_("暂无街道的空气质量评价结果。街道按其辖区内站点网络中的站点评价排名:请在“站点评价网络”中为街道排名设置网络并加入站点,"
-                  "站点须填写所属街道。"))
+@air_page(gettext_lazy("全市街道排名"), choices_of=street_parents,
+          empty=gettext_lazy("暂无街道的空气质量评价结果。街道按其辖区内站点网络中的站点评价排名:请在“站点评价网络”中为街道排名设置网络并加入站点,"
+                             "站点须填写所属街道。"))
 def street_rankings(request, choices, j, period):
     from . import street_rankings as SR
 
@@ -1017,7 +1019,10 @@ def micro_check(request):
         if stations else None
     year = year_param(request.GET, default=(last or timezone.localdate()).year)
     month = month_param(request.GET, default=(last or timezone.localdate()).month)
-    period = A.make_period(year, month)
+    from envbureau.core.humanize import month_label
+
+    # the page names the month in the reader's language (the stored reports keep make_period's Chinese label)
+    period = dataclasses.replace(A.make_period(year, month), label=month_label(year, month))
     rows = micro.check(stations, period.start, period.end)
     flagged = request.GET.get("flagged") == "1"
     if flagged:

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class EnterpriseStatus(models.TextChoices):
@@ -83,16 +84,25 @@ class OnlineStatus(models.TextChoices):
 ONLINE_COLOURS = {"online": "success", "offline": "warning", "alarm": "danger", "disabled": "secondary", "never": "info"}
 
 
+# HJ 212 factors by their usual names; marked for translation, read in the request's language by factor_label
+FACTOR_NAMES = {
+    "w01018": "COD", "w21003": gettext_noop("氨氮"), "w21011": gettext_noop("总磷"), "w21001": gettext_noop("总氮"),
+    "w01001": "pH", "w00000": gettext_noop("废水流量"), "a21026": "SO₂", "a21002": "NOx",
+    "a34013": gettext_noop("颗粒物"), "a19001": gettext_noop("氧含量"), "a01012": gettext_noop("烟温"),
+    "a00000": gettext_noop("烟气流量"), "a21005": "CO", "a24088": gettext_noop("非甲烷总烃"),
+    "a01011": gettext_noop("流速"), "a01014": gettext_noop("湿度"),
+}
+
+
 def factor_label(code: str) -> str:
-    """An HJ 212 factor by its name ("COD", "氨氮"); the code only when no name is known."""
+    """An HJ 212 factor by its name in the reader's language ("COD", "氨氮" / "Ammonia nitrogen"); the
+    code only when no name is known."""
+    from django.utils.translation import gettext
+
     from envbureau.hj212 import codes
 
-    names = {
-        "w01018": "COD", "w21003": "氨氮", "w21011": "总磷", "w21001": "总氮", "w01001": "pH", "w00000": "废水流量",
-        "a21026": "SO₂", "a21002": "NOx", "a34013": "颗粒物", "a19001": "氧含量", "a01012": "烟温",
-        "a00000": "烟气流量", "a21005": "CO", "a24088": "非甲烷总烃", "a01011": "流速", "a01014": "湿度",
-    }
-    return names.get(code) or codes.factor_name(code) or code
+    name = FACTOR_NAMES.get(code)
+    return gettext(name) if name else (codes.factor_name(code) or code)
 
 
 def factor_unit(code: str) -> str:

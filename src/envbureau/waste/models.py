@@ -114,7 +114,7 @@ class Declaration(ScopedModel):
                                                name="waste_declaration_unique")]
 
     def __str__(self):
-        return f"{self.producer.name} {rules.period_label(self.period, self.period_start)}{self.get_period_display()}"
+        return f"{self.producer.name} {rules.period_label(self.period, self.period_start)} {self.get_period_display()}"
 
     @property
     def label(self) -> str:

@@ -51,11 +51,13 @@ def declaration_due(kind: str, start: dt.date) -> dt.date:
 
 
 def period_label(kind: str, start: dt.date) -> str:
+    from envbureau.core.humanize import month_label, quarter_label, year_label
+
     if kind == "month":
-        return f"{start.year}年{start.month}月"
+        return month_label(start.year, start.month)
     if kind == "quarter":
-        return f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
-    return f"{start.year}年"
+        return quarter_label(start.year, (start.month - 1) // 3 + 1)
+    return year_label(start.year)
 
 
 def check_number(number: str, jurisdiction_code: str = "") -> str | None:
