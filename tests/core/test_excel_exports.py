@@ -58,12 +58,11 @@ CUSTOM_EXPORTS = [
     "/projects/outfalls/statistics/?export=xlsx",
 ]
 # Exporters the light demo gives no rows to (no street daily results, no micro-station pairs, no manifest
-# mismatches), so the sweep above cannot exercise them yet; they count in EXPECTED_CALL_SITES.
-# TODO(lead): seed rows for them in the light demo and move them into CUSTOM_EXPORTS.
-NOT_YET_SWEPT = [
-    "/quality/street-rankings/?export=1",
-    "/quality/micro-check/?export=1",
-    "/waste/reconciliation/?export=xlsx",
+# mismatches): the test builds their rows itself (rows_for_the_rest below) and sweeps them the same way.
+BUILT_ROWS_EXPORTS = [
+    "/quality/street-rankings/?export=1&j=110000&year=2016&month=1",
+    "/quality/micro-check/?export=1&year=2016&month=3",
+    "/waste/reconciliation/?export=xlsx&year={manifest_year}",
 ]
 # Call sites of xlsx_response/workbook_bytes in src (besides core/excel.py itself); a new one fails
 # test_every_exporter_is_listed until it is added to CUSTOM_EXPORTS.
@@ -150,6 +149,56 @@ def test_custom_exporter_writes_text_as_text(poisoned, url):
     if not url.startswith(("/quality/?", "/quality/water/", "/quality/noise/", "/quality/assessment/",
                            "/quality/rankings/", "/ledger/statistics/", "/complaints/stats/")):
         assert hit, f"{url}: no user text reached the export; pick a field that does"
+
+
+@pytest.fixture
+def rows_for_the_rest(poisoned):
+    """Street days, a micro station beside a reference station and a manifest whose quantities disagree,
+    each carrying poisoned text (the sweep's poisoning ran before they existed)."""
+    import datetime as dt
+    import zoneinfo
+
+    import numpy as np
+
+    from envbureau.core.models import Jurisdiction
+    from envbureau.quality.derived import rebuild, rebuild_period_stats
+    from envbureau.quality.models import AirHourly, AirStation, CityDaily
+    from envbureau.waste.models import Manifest
+
+    epoch = dt.date(1970, 1, 1)
+    jan = [dt.date(2016, 1, 1) + dt.timedelta(days=i) for i in range(31)]
+    streets = [Jurisdiction.objects.create(code=f"1101018{70 + i}000", name=f"{POISON}街道{i}", level="street",
+                                           parent=Jurisdiction.objects.get(code="110101")) for i in range(2)]
+    CityDaily.objects.bulk_create([
+        CityDaily(jurisdiction=j, date=d, pm25=30 + 10 * i, so2=10, no2=40, pm10=70, co=1.0, o3_8h=80, valid=True,
+                  rules="2012", n_stations=1) for i, j in enumerate(streets) for d in jan])
+    rebuild_period_stats([j.pk for j in streets], (jan[0] - epoch).days, (jan[-1] - epoch).days)
+
+    dc = Jurisdiction.objects.get(code="110101")
+    ref = AirStation.objects.create(code="XREF", name="参比站", control_level="national", jurisdiction=dc,
+                                    longitude=116.40, latitude=39.90)
+    micro = AirStation.objects.create(code="XMIC", name=f"{POISON}微站", control_level="micro", jurisdiction=dc,
+                                      longitude=116.41, latitude=39.90)
+    tz = zoneinfo.ZoneInfo("Asia/Shanghai")
+    start = dt.date(2016, 3, 1)
+    AirHourly.objects.bulk_create([
+        AirHourly(station=s, time=dt.datetime(2016, 3, 1 + day, h, tzinfo=tz), pm25=pm25, pm10=120)
+        for s, pm25 in ((ref, 50), (micro, 75)) for day in range(7) for h in range(24)])
+    d0 = (start - epoch).days
+    rebuild({s.pk: np.arange(d0, d0 + 7) for s in (ref, micro)})
+
+    m = Manifest.objects.order_by("pk").first()
+    assert m is not None, "the light demo has hazardous-waste manifests"
+    Manifest.objects.filter(pk=m.pk).update(mismatch=True, difference=1.5, waste_name=POISON + "废矿物油")
+    return {"manifest_year": m.created_on.year}
+
+
+@pytest.mark.parametrize("url", BUILT_ROWS_EXPORTS)
+def test_exporters_on_built_rows_write_text_as_text(rows_for_the_rest, poisoned, url):
+    hit, cells = _check_export(poisoned, url.format(**rows_for_the_rest))
+    assert hit, f"{url}: the built rows did not reach the export"
+    assert any(isinstance(c.value, (int, float)) and not isinstance(c.value, bool) for c in cells), \
+        f"{url}: no number reached the export"
 
 
 def test_crud_exporters_write_text_as_text(poisoned):
