@@ -816,6 +816,57 @@ def test_enforcement_measures_designed_outcomes(world, role, db):
 
 
 # ----------------------------------------------------------------------------------------------
+# Enforcement: credit repair applications filed by the enterprise itself (POST, declared per role)
+# ----------------------------------------------------------------------------------------------
+
+# (own enterprise's red rating, another enterprise's red rating): web POST …/repair-apply/ → 302 filed (redirect
+# to the application) / 403 / 404, API POST /api/v1/enforcement/repairs/ → 201 / 403 / 404. Published ratings
+# are public, so everyone signed in sees both: refusal is 403 by the right to apply, not 404.
+REPAIR_APPLY = {
+    "admin": ((302, 201), (302, 201)), "enforcement": ((302, 201), (302, 201)),  # enforcement.rate city-wide
+    "leader": ((403, 403), (403, 403)), "air_staff": ((403, 403), (403, 403)), "petition": ((403, 403), (403, 403)),
+    "dongcheng": ((403, 403), (403, 403)), "donghuamen": ((403, 403), (403, 403)),  # officers: view only
+    "enterprise": ((302, 201), (403, 403)),  # enforcement.repair_apply: its own ratings only
+}
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_enterprise_files_its_own_credit_repair(world, role, db):
+    import datetime as dt
+
+    from envbureau.core.models import RoleAssignment
+    from envbureau.enforcement import config, credit
+    from envbureau.enforcement.models import CreditRepair, PoolEnterprise
+
+    client, user = client_for(world, role)
+    ent_id = RoleAssignment.objects.filter(user__username=world["enterprise"]).values_list(
+        "enterprise_id", flat=True).first()
+    other_id = PoolEnterprise.objects.exclude(enterprise_id=ent_id).values_list("enterprise_id", flat=True).first()
+    keys = [k for k in config.get("credit_indicators") if k != "penalties"]
+    ratings = [credit.rate(None, enterprise_id=e, year=2030, scores={k: 40 for k in keys},
+                           published_on=dt.date(2026, 9, 1)) for e in (ent_id, other_id)]
+    assert [r.grade for r in ratings] == ["red", "red"]
+    body = {"applicant": "李工", "corrective_actions": "已整改", "materials": "整改报告", "applied_on": "2026-09-10"}
+    got = []
+    for r in ratings:
+        with transaction.atomic():
+            resp = client.post(f"/enforcement/ratings/{r.pk}/repair-apply/", body)
+            web = resp.status_code  # 302 counts as filed only when it leads to the new application
+            if web == 302 and not resp["Location"].startswith("/enforcement/repairs/"):
+                web = f"302 to {resp['Location']}"
+            transaction.set_rollback(True)
+        with transaction.atomic():
+            api = client.post("/api/v1/enforcement/repairs/", {**body, "rating": r.pk},
+                              content_type="application/json").status_code
+            transaction.set_rollback(True)
+        got.append((web, api))
+    assert tuple(got) == REPAIR_APPLY[role], got
+    assert not CreditRepair.objects.filter(rating__in=ratings).exists()
+    anon = Client().post(f"/enforcement/ratings/{ratings[0].pk}/repair-apply/", body)
+    assert anon.status_code == 302 and "/login" in anon["Location"]
+
+
+# ----------------------------------------------------------------------------------------------
 # Type-ahead pickers (core/pickers.py): every endpoint answers only names inside the role's view scope
 # ----------------------------------------------------------------------------------------------
 

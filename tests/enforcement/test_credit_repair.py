@@ -119,3 +119,60 @@ def test_public_ratings_page_shows_published_grades_only(world, yellow):
     api = anon.get("/api/v1/public/enforcement/ratings/").json()
     assert [x["enterprise_name"] for x in api["results"]] == ["测试企业1"]
     assert "explanation" not in api["results"][0] and "scores" not in api["results"][0]
+
+
+@pytest.fixture
+def ent_user(world):
+    """A user of the built-in enterprise role for 测试企业1 (the yellow rating's enterprise)."""
+    from django.contrib.auth import get_user_model
+
+    from envbureau.core.models import Role, RoleAssignment
+
+    u = get_user_model().objects.create(username="ent_credit", display_name="测试企业1 环保专员")
+    RoleAssignment.objects.create(user=u, role=Role.objects.get(code="enterprise"),
+                                  enterprise_id=world["enterprises"][0].pk)
+    return u
+
+
+def test_the_enterprise_files_its_own_application(world, yellow, ent_user, user_named):
+    from envbureau.core.notify import tasks_for
+
+    req = _apply(yellow, "2026-06-01", user=ent_user)
+    assert (req.state, req.enterprise_id, req.grade_before) == ("applied", yellow.enterprise_id, "yellow")
+    line = wf.timeline(req)[0]
+    assert line["actor"] == "测试企业1 环保专员" and line["verb_label"] == "提交申请"
+    # the bureau decides: the task reaches whoever rates, not the enterprise, which cannot decide
+    assert [t for t in tasks_for(user_named("admin")) if t.object_id == str(req.pk)]
+    assert not [t for t in tasks_for(ent_user) if t.object_id == str(req.pk)]
+    with pytest.raises(PermissionDenied):
+        wf.apply(ent_user, req, "approve", decided_on="2026-06-10", note="自己批准")
+    # scoped to itself: another enterprise's published rating is visible (public) but not its to repair
+    other = credit.rate(None, enterprise_id=world["enterprises"][2].pk, year=2025, scores=_scores(70),
+                        published_on=dt.date(2026, 5, 20))
+    with pytest.raises(PermissionDenied):
+        _apply(other, "2026-06-01", user=ent_user)
+    from envbureau.core.scoping import restrict
+
+    assert list(restrict(CreditRepair.objects.all(), ent_user, "view")) == [req]
+
+
+def test_the_enterprise_applies_from_its_rating_page_and_the_api(world, yellow, ent_user):
+    c = Client()
+    c.force_login(ent_user)
+    page = c.get(f"/enforcement/ratings/{yellow.pk}/").content.decode()
+    assert "申请信用修复" in page and 'value="测试企业1 环保专员"' in page and "登记信用修复申请" not in page
+    r = c.post(f"/enforcement/ratings/{yellow.pk}/repair-apply/", {
+        "applied_on": "2026-06-01", "applicant": "王某", "corrective_actions": "整改完成", "materials": "报告"})
+    req = CreditRepair.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/enforcement/repairs/{req.pk}/"
+    body = c.get(f"/enforcement/repairs/{req.pk}/").content.decode()
+    assert "整改完成" in body and "准予修复" not in body  # its application, without the bureau's buttons
+    wf.apply(None, req, "refuse", decided_on="2026-06-05", note="材料不全")
+    r = c.post("/api/v1/enforcement/repairs/", {"rating": yellow.pk, "applicant": "王某", "corrective_actions": "补充",
+                                                  "materials": "补充报告", "applied_on": "2026-06-10"},
+               content_type="application/json")
+    assert r.status_code == 201 and r.json()["enterprise_id"] == yellow.enterprise_id
+    r = c.post("/api/v1/enforcement/repairs/", {"rating": yellow.pk, "applicant": "王某", "corrective_actions": "x",
+                                                  "materials": "x", "applied_on": "2026-06-11"},
+               content_type="application/json")
+    assert r.status_code == 400 and "rating" in r.json()["error"]["fields"]  # one pending application at a time

@@ -156,10 +156,84 @@ def test_page_api_excel_and_scope(records, client_for):
     wb = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content))
     assert {"执法统计", "按行业", "按部门", "报告句子"} <= set(wb.sheetnames)
     rows = list(wb["按行业"].iter_rows(values_only=True))
-    assert rows[0][0] == "行业" and any(row[0] == "火力发电" and row[3] == 2 for row in rows[1:])
+    # per figure three columns (this year, last year, change): 处罚决定 is columns 7–9
+    assert rows[0][0] == "行业" and rows[0][7] == "处罚决定(件) 2026" and rows[0][9] == "处罚决定(件) 同比(%)"
+    assert any(row[0] == "火力发电" and row[7:10] == (2, 1, 100.0) for row in rows[1:])
     assert any("同比增长30.0%" in (row[0] or "") for row in wb["报告句子"].iter_rows(values_only=True))
     api = admin.get("/api/v1/enforcement/statistics/?jurisdiction=110000&year=2026").json()
     assert api["sentences"][0]["text"].startswith("2026年,北京市") and len(api["by_department"]) >= 2
     # 东城 officer: only e1 and e2 (c1, c2) are in reach
     api = client_for("dongcheng").get("/api/v1/enforcement/statistics/?jurisdiction=110101&year=2026").json()
     assert {r["label"]: r["cases_filed"] for r in api["by_industry"]} == {"火力发电": 1, "化学原料和化学制品制造业": 1}
+
+
+@pytest.fixture
+def more(records, world):
+    """Adds to `records`: checks by inspectors 1–2 (department A) of e1 on 2025-05-01 and 2026-03-01 and of e2
+    on 2026-03-02; an order to correct on c0 decided 2025-06-05. So, hand-counted, 2026 against 2025:
+    inspections 2 / 1, cases filed 3 / 1, decisions 2 / 1, measures 3 (c1 order, c1 daily, c3 seizure) / 1,
+    fines 65,000 / 50,000."""
+    from envbureau.enforcement import services
+
+    e1, e2 = world["enterprises"][:2]
+    for e, day in ((e1, "2025-05-01"), (e1, "2026-03-01"), (e2, "2026-03-02")):
+        i = services.create_inspection(None, source="campaign", enterprise_id=e.pk, team=world["inspectors"][:2],
+                                       items=world["items"], planned_on=dt.date.fromisoformat(day))
+        services.record_inspection(None, i, checklist={str(n): ("ok", "") for n in range(len(i.checklist))},
+                                   result="no_problem", party_present="王经理", inspected_on=day)
+    c0 = records["c0"]
+    measures.order(None, c0, kind="correction", decided_on="2025-06-05", content="立即改正")
+    return records
+
+
+def test_year_on_year_beyond_fines(more):
+    data = _json()
+    f, p, y = data["figures"], data["previous"], data["yoy"]
+    want = {"inspections": (2, 1, 100.0), "cases_filed": (3, 1, 200.0), "decisions": (2, 1, 100.0),
+            "measures": (3, 1, 200.0), "seizures": (1, 0, None)}
+    assert {k: (f[k], p[k], y[k]) for k in want} == want
+    assert data["yoy_fines"] == 30.0
+    assert data["sentences"][4]["text"] == (
+        "与上年相比:执法检查2次(上年1次,同比增长100.0%),立案3起(上年1起,同比增长200.0%),"
+        "处罚决定2件(上年1件,同比增长100.0%),行政命令与强制措施3件(上年1件,同比增长200.0%),"
+        "罚款6.50万元(上年5.00万元,同比增长30.0%)。")
+    ind = {r["label"]: r for r in data["by_industry"]}
+    power, chem = ind["火力发电"], ind["化学原料和化学制品制造业"]
+    # 火力发电 = e1 + e3: checks 1 / 1, cases 2 / 1, decisions 2 / 1, measures 3 / 1
+    assert {k: (power[k], power["previous"][k], power["yoy"][k])
+            for k in ("inspections", "cases_filed", "decisions", "measures")} == {
+        "inspections": (1, 1, 0.0), "cases_filed": (2, 1, 100.0), "decisions": (2, 1, 100.0),
+        "measures": (3, 1, 200.0)}
+    assert (chem["inspections"], chem["previous"]["inspections"], chem["yoy"]["inspections"]) == (1, 0, None)
+    dept = {r["label"]: r for r in data["by_department"]}
+    a, b = dept[more["a"].name], dept[more["b"].name]
+    # A handles c1 (order, daily) and c3 (seizure) in 2026, c0 (order) in 2025; B only c3's seizure
+    assert (a["measures"], a["previous"]["measures"], a["yoy"]["measures"]) == (3, 1, 200.0)
+    assert (a["inspections"], a["previous"]["inspections"]) == (2, 1)
+    assert (b["measures"], b["previous"]["measures"], b["yoy"]["measures"]) == (1, 0, None)
+
+
+def test_year_on_year_numbers_open_their_records(more, client_for):
+    data = _json()
+    c = client_for("admin")
+    code = {k: more[k].code for k in ("c0", "c1", "c3")}
+    every = {f"{code['c0']}-GZ1", f"{code['c1']}-GZ1", f"{code['c1']}-AR1", f"{code['c3']}-CK1"}
+
+    def measures_in(url):
+        body = c.get(url).content.decode()
+        return {m for m in every if m in body}
+
+    assert measures_in(data["links"]["measures"]) == every - {f"{code['c0']}-GZ1"}
+    assert measures_in(data["previous_links"]["measures"]) == {f"{code['c0']}-GZ1"}
+    dept = {r["label"]: r for r in data["by_department"]}
+    assert measures_in(dept[more["b"].name]["links"]["measures"]) == {f"{code['c3']}-CK1"}
+    assert measures_in(dept[more["a"].name]["previous_links"]["measures"]) == {f"{code['c0']}-GZ1"}
+    ind = {r["label"]: r for r in data["by_industry"]}
+    body = c.get(ind["火力发电"]["previous_links"]["cases_filed"]).content.decode()
+    assert code["c0"] in body and code["c1"] not in body
+    # the sentence's numbers: this year and last year each open their own list
+    nums = [p for p in data["sentences"][4]["parts"] if isinstance(p, dict)]
+    assert [p["text"] for p in nums] == ["2", "1", "3", "1", "2", "1", "3", "1", "6.50", "5.00"]
+    assert "year=2025" in nums[1]["url"] and "year=2026" in nums[0]["url"]
+    page = c.get("/enforcement/statistics/?jurisdiction=110000&year=2026").content.decode()
+    assert "与上年相比" in page and data["previous_links"]["measures"].replace("&", "&amp;") in page

@@ -22,7 +22,7 @@ DEFAULT_ROLES = [
       "complaints.view", "complaints.change", "complaints.handle", "enforcement.view", "projects.view",
       "projects.report", "projects.patrol", "waste.view", "waste.handle", "soil.view", "approvals.view"]),
     ("enterprise", "企业用户", "enterprise", ["sources.view", "sources.declare", "ledger.view", "ledger.rectify",
-                                           "enforcement.view", "waste.view", "waste.ship", "waste.receive",
+                                           "enforcement.view", "enforcement.repair_apply", "waste.view", "waste.ship", "waste.receive",
                                            "waste.declare", "soil.view", "soil.report", "approvals.view",
                                            "approvals.apply", "approvals.report"]),
 ]

@@ -292,14 +292,18 @@ class StatisticsSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     figures = serializers.JSONField(help_text="本年各项数字(fines_yuan 为元)")
     previous = serializers.JSONField(help_text="上年各项数字")
+    yoy = serializers.JSONField(help_text="各项数字的同比(%),上年为0时为 null")
     fines_wan = serializers.FloatField(help_text="罚款金额(万元)")
     previous_fines_wan = serializers.FloatField()
+    yoy_fines = serializers.FloatField(allow_null=True, help_text="罚款金额同比(%)")
     sentence = serializers.CharField(help_text="报告句子")
     sentences = serializers.ListField(child=serializers.JSONField(), help_text="报告句子:text 全文,parts 为文字或 {text, url}")
     spared_wan = serializers.FloatField(help_text="免除或减轻的罚款(万元)")
-    by_industry = serializers.ListField(child=serializers.JSONField(), help_text="按行业:各项数字、上年罚款、同比与链接")
-    by_department = serializers.ListField(child=serializers.JSONField(), help_text="按部门")
+    by_industry = serializers.ListField(child=serializers.JSONField(),
+                                        help_text="按行业:各项数字,previous 上年数字,yoy 同比(%),links/previous_links 记录列表")
+    by_department = serializers.ListField(child=serializers.JSONField(), help_text="按部门(同上)")
     links = serializers.JSONField(help_text="每个数字对应的记录列表地址")
+    previous_links = serializers.JSONField(help_text="上年各项数字对应的记录列表地址")
     rows = serializers.ListField(child=serializers.JSONField())
 
 
@@ -542,12 +546,18 @@ def _repair_transition(verb: str):
 
 
 class CreditRepairViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
-    """Credit repair applications. POST {rating, applicant, corrective_actions, materials, applied_on} records one;
+    """Credit repair applications. POST {rating, applicant, corrective_actions, materials, applied_on} records one
+    (staff holding enforcement.rate, or an enterprise user for its own rating: enforcement.repair_apply);
     POST …/{id}/approve/ or refuse/ {decided_on, note} decides it."""
 
     queryset = CreditRepair.objects.select_related("rating")
     serializer_class = CreditRepairSerializer
     http_method_names = ["get", "post", "head", "options"]
+
+    def get_permissions(self):
+        if self.action == "create":  # credit.apply_repair decides: staff who rate, or the enterprise for itself
+            return [IsAuthenticated()]
+        return super().get_permissions()
 
     def create(self, request, *args, **kwargs):
         from . import credit

@@ -85,6 +85,7 @@ PERMISSION_ACTIONS = [
     ("review", _("案件审查")),
     ("decide", _("处罚决定")),
     ("rate", _("信用评价")),
+    ("repair_apply", _("申请信用修复")),  # an enterprise files for its own ratings (built-in enterprise role)
 ]
 
 

@@ -155,6 +155,16 @@ def repair(user, rating: CreditRating, *, note: str, on: dt.date | None = None) 
     return _raise_grade(user, rating, note, on)
 
 
+APPLY = "enforcement.rate|enforcement.repair_apply"
+
+
+def may_apply(user, rating: CreditRating) -> bool:
+    """Bureau staff who rate (in their area), or the rated enterprise itself (enterprise role: its own ratings)."""
+    from envbureau.core import workflow as wf
+
+    return wf.allowed_in_scope(user, rating, APPLY)
+
+
 @transaction.atomic
 def apply_repair(user, rating: CreditRating, *, applicant: str, corrective_actions: str, materials: str,
                  applied_on=None) -> CreditRepair:
@@ -164,10 +174,13 @@ def apply_repair(user, rating: CreditRating, *, applicant: str, corrective_actio
 
     from .cases import _date
 
+    action = "rate"
     if user is not None:
         rating = get_scoped_object(CreditRating, user, "view", pk=rating.pk)
-        if not has_perm(user, "enforcement.rate"):
-            raise PermissionDenied(_("您没有“信用评价”权限"))
+        if not may_apply(user, rating):
+            raise PermissionDenied(_("您无权为该企业申请信用修复"))
+        if not wf.allowed_in_scope(user, rating, "enforcement.rate"):
+            action = "repair_apply"  # the enterprise itself, for its own rating only
     applied_on = _date(applied_on, "applied_on")
     missing = {k: _("请填写%(f)s") % {"f": label} for k, label, v in (
         ("applicant", _("申请单位经办人"), applicant), ("corrective_actions", _("整改措施及成效"), corrective_actions),
@@ -181,7 +194,7 @@ def apply_repair(user, rating: CreditRating, *, applicant: str, corrective_actio
         rating=rating, enterprise_id=rating.enterprise_id, enterprise_name=rating.enterprise_name,
         jurisdiction=rating.jurisdiction, grade_before=rating.grade, applied_on=applied_on, applicant=applicant.strip(),
         corrective_actions=corrective_actions.strip(), materials=materials.strip())
-    check_created(user, req, "add")
+    check_created(user, req, action)
     wf.record_event(req, user, "open", to_state=req.state, note=corrective_actions[:200])
     wf.sync_tasks(req, user)
     return req

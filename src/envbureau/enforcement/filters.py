@@ -165,10 +165,19 @@ class MeasureFilter(ScopedFilterSet):
     recheck_result = df.ChoiceFilter(label=_("复查结果"), choices=RecheckResult.choices)
     case = df.NumberFilter(label=_("案件ID"))
     enterprise_id = picker_filter("enterprise", _("企业"))
+    industry = df.CharFilter(label=_("行业"), method="f_industry")
+    department = df.CharFilter(label=_("部门ID"), method="f_department")
 
     class Meta:
         model = Measure
-        fields = ["jurisdiction", "year", "kind", "kind_group", "state", "recheck_result", "case", "enterprise_id"]
+        fields = ["jurisdiction", "year", "kind", "kind_group", "state", "recheck_result", "case", "enterprise_id",
+                  "industry", "department"]
+
+    def f_industry(self, qs, name, value):
+        return _industry(qs, value)
+
+    def f_department(self, qs, name, value):
+        return _department(qs, value, "case__handlers")  # a measure's department: its case's handlers'
 
     def f_group(self, qs, name, value):
         return qs.filter(kind__in=["limit", "stop"]) if value == "production" else qs

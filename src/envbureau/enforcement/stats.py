@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from envbureau.core.scoping import restrict
 
@@ -77,6 +78,7 @@ def _figures(user, path: str, year: int) -> dict:
         "not_punished": decided.filter(outcome__in=[str(o) for o in NO_PENALTY]).count(),
         "reduced": decided.filter(outcome=Outcome.REDUCED).count(),
         "spared_yuan": spared,
+        "measures": measures.count(),
         "daily_penalties": daily.count(),
         "daily_fines_yuan": daily.aggregate(s=Sum("fine"))["s"] or Decimal(0),
         "corrections": measures.filter(kind="correction").count(),
@@ -102,6 +104,7 @@ def _links(code: str, year: int, **extra) -> dict:
 
     measures = {k: link("measures", year=year, kind=k) for k in ("daily", "correction", "seizure")}
     return {
+        "measures": link("measures", year=year),
         "inspections": link("inspections", year=year), "draw_inspections": link("inspections", year=year, source="draw"),
         "enterprises": link("inspections", year=year), "draws": reverse("enforcement:draw-list"),
         "positive_list": _link("pool", code, positive_on=f"{year}-12-31"),
@@ -142,7 +145,7 @@ class Sentence:
         return {"text": "".join(p if isinstance(p, str) else p["text"] for p in self.parts), "parts": self.parts}
 
 
-def _sentences(name: str, year: int, now: dict, before: dict, links: dict) -> list[dict]:
+def _sentences(name: str, year: int, now: dict, before: dict, links: dict, previous_links: dict) -> list[dict]:
     wan = _wan(now["fines_yuan"])
     yoy = _pct_dec(now["fines_yuan"], before["fines_yuan"])
     s1 = (Sentence().text(_("%(y)s年,%(n)s开展执法检查") % {"y": year, "n": name})
@@ -171,25 +174,49 @@ def _sentences(name: str, year: int, now: dict, before: dict, links: dict) -> li
           .num(now["ratings_yellow"], links["ratings_yellow"]).text(_("家企业被黄牌警示,"))
           .num(now["ratings_red"], links["ratings_red"]).text(_("家企业被红牌处理;已办理信用修复"))
           .num(now["repairs"], links["repairs"]).text(_("件。")))
-    return [s.as_dict() for s in (s1, s2, s3, s4)]
+    return [s.as_dict() for s in (s1, s2, s3, s4, _yoy_sentence(now, before, links, previous_links))]
+
+
+YOY_SENTENCE = (("inspections", _lazy("执法检查"), _lazy("次")), ("cases_filed", _lazy("立案"), _lazy("起")),
+                ("decisions", _lazy("处罚决定"), _lazy("件")), ("measures", _lazy("行政命令与强制措施"), _lazy("件")),
+                ("fines_yuan", _lazy("罚款"), _lazy("万元")))
+
+
+def _change(now, before) -> str:
+    yoy = _pct_dec(now, before)
+    if yoy is None:
+        return _("上年为0")
+    return _("同比增长%(p)s%%") % {"p": yoy} if yoy >= 0 else _("同比下降%(p)s%%") % {"p": abs(yoy)}
+
+
+def _yoy_sentence(now: dict, before: dict, links: dict, previous_links: dict) -> Sentence:
+    """与上年相比: each count and amount with last year's figure, both linked to their records."""
+    s = Sentence().text(_("与上年相比:"))
+    for n, (key, label, unit) in enumerate(YOY_SENTENCE):
+        a, b = now[key], before[key]
+        shown_a, shown_b = (_wan(a), _wan(b)) if key.endswith("_yuan") else (a, b)
+        s.text(("" if n == 0 else ",") + str(label)).num(shown_a, links[key]).text(str(unit) + _("(上年"))
+        s.num(shown_b, previous_links[key]).text(str(unit) + "," + _change(a, b) + ")")
+    return s.text(_("。"))
 
 
 def statistics(user, jurisdiction, year: int) -> dict:
     now, before = _figures(user, jurisdiction.path, year), _figures(user, jurisdiction.path, year - 1)
     code = jurisdiction.code
-    links = _links(code, year)
-    rows = [{"key": key, "value": value, "previous": before[key], "yoy": _pct(value, before[key]), "url": links[key]}
-            for key, value in now.items()]
-    sentences = _sentences(jurisdiction.name, year, now, before, links)
+    links, previous_links = _links(code, year), _links(code, year - 1)
+    rows = [{"key": key, "value": value, "previous": before[key], "yoy": _pct(value, before[key]), "url": links[key],
+             "previous_url": previous_links[key]} for key, value in now.items()]
+    sentences = _sentences(jurisdiction.name, year, now, before, links, previous_links)
     return {"jurisdiction": code, "jurisdiction_name": jurisdiction.name, "year": year, "figures": now,
-            "previous": before, "fines_wan": _wan(now["fines_yuan"]), "previous_fines_wan": _wan(before["fines_yuan"]),
+            "previous": before, "yoy": {k: _pct(v, before[k]) for k, v in now.items()}, "fines_wan": _wan(now["fines_yuan"]), "previous_fines_wan": _wan(before["fines_yuan"]),
+            "yoy_fines": _pct_dec(now["fines_yuan"], before["fines_yuan"]),
             "spared_wan": _wan(now["spared_yuan"]), "rows": rows, "sentence": sentences[0]["text"],
-            "sentences": sentences, "links": links}
+            "sentences": sentences, "links": links, "previous_links": previous_links}
 
 
 # ---- by industry and by department ----------------------------------------------------------------
 
-BREAKDOWN_KEYS = ("inspections", "cases_filed", "decisions", "fines_yuan", "not_punished", "spared_yuan")
+BREAKDOWN_KEYS = ("inspections", "cases_filed", "decisions", "measures", "fines_yuan", "not_punished", "spared_yuan")
 
 
 def _empty():
@@ -203,14 +230,17 @@ def _grouped(user, path: str, year: int, by: str) -> tuple[dict, dict]:
     cases = _scoped(Case, user).filter(jurisdiction__path__startswith=path)
     insp_rows = list(insp.values("id", "enterprise_id"))
     case_rows = _case_rows(cases.filter(Q(filed_on__year=year) | Q(decided_on__year=year)))
+    measure_rows = list(_scoped(Measure, user).filter(jurisdiction__path__startswith=path, decided_on__year=year)
+                        .values("id", "enterprise_id", "case_id"))
     labels = {}
     if by == "industry":
-        names = industry_map({r["enterprise_id"] for r in insp_rows} | {r["enterprise_id"] for r in case_rows})
+        names = industry_map({r["enterprise_id"] for r in insp_rows} | {r["enterprise_id"] for r in case_rows}
+                             | {r["enterprise_id"] for r in measure_rows})
 
         def keys_insp(r):
             return {names.get(r["enterprise_id"]) or NONE}
 
-        keys_case = keys_insp
+        keys_case = keys_measure = keys_insp
         for k in set(names.values()) | {NONE}:
             labels[k or NONE] = k or _("未登记行业")
     else:
@@ -221,9 +251,13 @@ def _grouped(user, path: str, year: int, by: str) -> tuple[dict, dict]:
                 .values_list("inspection_id", "inspector__department_id"):
             team[i].add(str(d) if d else NONE)
         hands = defaultdict(set)
-        for c, d in Case.handlers.through.objects.filter(case_id__in=[r["id"] for r in case_rows]) \
+        case_ids = {r["id"] for r in case_rows} | {r["case_id"] for r in measure_rows}
+        for c, d in Case.handlers.through.objects.filter(case_id__in=case_ids) \
                 .values_list("case_id", "inspector__department_id"):
             hands[c].add(str(d) if d else NONE)
+
+        def keys_measure(r):  # a measure counts for the departments of its case's handlers
+            return hands.get(r["case_id"]) or {NONE}
 
         def keys_insp(r):
             return team.get(r["id"]) or {NONE}
@@ -237,6 +271,9 @@ def _grouped(user, path: str, year: int, by: str) -> tuple[dict, dict]:
     for r in insp_rows:
         for k in keys_insp(r):
             out[k]["inspections"] += 1
+    for r in measure_rows:
+        for k in keys_measure(r):
+            out[k]["measures"] += 1
     for r in case_rows:
         for k in keys_case(r):
             f = out[k]
@@ -253,7 +290,8 @@ def _grouped(user, path: str, year: int, by: str) -> tuple[dict, dict]:
 
 
 def breakdown(user, jurisdiction, year: int, by: str) -> list[dict]:
-    """Rows per industry or department: this year's figures with links, last year's fines, year on year."""
+    """Rows per industry or department: this year's figures with links, and for every figure last year's value
+    (`previous`, linked in `previous_links`) and the change in % (`yoy`, None when last year was 0)."""
     now, labels = _grouped(user, jurisdiction.path, year, by)
     before, labels_before = _grouped(user, jurisdiction.path, year - 1, by)
     labels = {**labels_before, **labels}
@@ -261,7 +299,11 @@ def breakdown(user, jurisdiction, year: int, by: str) -> list[dict]:
     for key in sorted(set(now) | set(before), key=lambda k: (k == NONE, str(labels.get(k, k)))):
         f, p = now.get(key, _empty()), before.get(key, _empty())
         links = _links(jurisdiction.code, year, **{by: key})
+        previous_links = _links(jurisdiction.code, year - 1, **{by: key})
         rows.append({"key": key, "label": labels.get(key, key), **{k: f[k] for k in BREAKDOWN_KEYS},
+                     "previous": {k: p[k] for k in BREAKDOWN_KEYS},
+                     "yoy": {k: _pct_dec(f[k], p[k]) for k in BREAKDOWN_KEYS},
+                     "previous_links": {k: previous_links[k] for k in BREAKDOWN_KEYS},
                      "fines_wan": _wan(f["fines_yuan"]), "spared_wan": _wan(f["spared_yuan"]),
                      "previous_fines_wan": _wan(p["fines_yuan"]), "previous_cases_filed": p["cases_filed"],
                      "yoy_fines": _pct_dec(f["fines_yuan"], p["fines_yuan"]),

@@ -333,7 +333,7 @@ LABELS = {
     "positive_list": _lazy("正面清单企业(家)"), "cases_filed": _lazy("立案(起)"),
     "decisions": _lazy("处罚决定(件)"), "fines_yuan": _lazy("罚款金额(元)"), "not_punished": _lazy("不予处罚(件)"),
     "reduced": _lazy("减轻处罚(件)"), "spared_yuan": _lazy("免除或减轻的罚款(元)"),
-    "daily_penalties": _lazy("按日连续处罚(件)"), "daily_fines_yuan": _lazy("按日连续处罚罚款(元)"),
+    "measures": _lazy("行政命令与强制措施(件)"), "daily_penalties": _lazy("按日连续处罚(件)"), "daily_fines_yuan": _lazy("按日连续处罚罚款(元)"),
     "corrections": _lazy("责令改正(件)"), "seizures": _lazy("查封扣押(件)"),
     "production_orders": _lazy("限产停产(件)"), "transfers": _lazy("移送公安(件)"),
     "transfers_detention": _lazy("其中行政拘留(件)"), "transfers_crime": _lazy("其中涉嫌犯罪(件)"),
@@ -341,9 +341,23 @@ LABELS = {
     "repairs": _lazy("信用修复(件)"),
 }
 BREAKDOWN_LABELS = {"inspections": _lazy("执法检查(次)"), "cases_filed": _lazy("立案(起)"),
-                    "decisions": _lazy("处罚决定(件)"), "fines_wan": _lazy("罚款(万元)"),
-                    "previous_fines_wan": _lazy("上年罚款(万元)"), "yoy_fines": _lazy("罚款同比(%)"),
-                    "not_punished": _lazy("不予处罚(件)"), "spared_wan": _lazy("免除或减轻(万元)")}
+                    "decisions": _lazy("处罚决定(件)"), "measures": _lazy("行政命令与强制措施(件)"),
+                    "fines_yuan": _lazy("罚款(万元)"), "not_punished": _lazy("不予处罚(件)"),
+                    "spared_yuan": _lazy("免除或减轻(万元)")}
+
+
+def _breakdown_cells(t: dict) -> list[dict]:
+    """A breakdown row's cells: this year, last year (both linked to their records) and the change."""
+    from .stats import _wan
+
+    cells = []
+    for k in BREAKDOWN_LABELS:
+        now, before = t[k], t["previous"][k]
+        if k.endswith("_yuan"):
+            now, before = _wan(now), _wan(before)
+        cells.append({"key": k, "value": now, "url": t["links"][k], "previous": before,
+                      "previous_url": t["previous_links"][k], "yoy": t["yoy"][k]})
+    return cells
 
 
 def stats_params(request, user):
@@ -368,17 +382,23 @@ def statistics(request):
         r["label"] = str(LABELS[r["key"]])
     tables = [(_("按行业"), _("行业"), stats.breakdown(request.user, jur, year, "industry")),
               (_("按部门"), _("部门"), stats.breakdown(request.user, jur, year, "department"))]
+    for _title, _group, table in tables:
+        for t in table:
+            t["cells"] = _breakdown_cells(t)
     if request.GET.get("export") == "xlsx":
         from envbureau.core.excel import xlsx_response
 
         rows = [[r["label"], r["value"], r["previous"], "" if r["yoy"] is None else r["yoy"]] for r in data["rows"]]
-        rows.append([_("罚款金额(万元)"), data["fines_wan"], data["previous_fines_wan"], ""])
+        rows.append([_("罚款金额(万元)"), data["fines_wan"], data["previous_fines_wan"],
+                     "" if data["yoy_fines"] is None else data["yoy_fines"]])
         rows += [[sen["text"], "", "", ""] for sen in data["sentences"]]
         sheets = [(_("执法统计"), [_("指标"), str(year), _("上年"), _("同比(%)")], rows)]
         for title, group, table in tables:
-            head = [group, *[str(v) for v in BREAKDOWN_LABELS.values()]]
-            sheets.append((title, head, [[t["label"], *["" if t[k] is None else t[k] for k in BREAKDOWN_LABELS]]
-                                         for t in table]))
+            head = [group]
+            for label in BREAKDOWN_LABELS.values():
+                head += [f"{label} {year}", f"{label} {_('上年')}", f"{label} {_('同比(%)')}"]
+            sheets.append((title, head, [[t["label"], *[v for c in t["cells"] for v in (
+                c["value"], c["previous"], "" if c["yoy"] is None else c["yoy"])]] for t in table]))
         sheets.append((_("报告句子"), [_("句子")], [[s["text"]] for s in data["sentences"]]))
         return xlsx_response(f"执法统计-{jur.code}-{year}.xlsx", sheets)
     return render(request, "enforcement/statistics.html", {
@@ -391,9 +411,14 @@ def statistics(request):
 def rating_extra(request, obj) -> dict:
     from django.utils import timezone
 
+    from .credit import may_apply
+
     can = (obj.grade in ("yellow", "red") and not obj.repaired_on and obj.published_on is not None
-           and has_perm(request.user, "enforcement.rate") and not obj.repair_requests.filter(state="applied").exists())
-    return {"can_repair": can, "today": timezone.localdate(),
+           and may_apply(request.user, obj) and not obj.repair_requests.filter(state="applied").exists())
+    # the enterprise files for itself (enterprise role, its own ratings); staff record an application received
+    own = can and not wf.allowed_in_scope(request.user, obj, "enforcement.rate")
+    return {"can_repair": can, "own_application": own, "today": timezone.localdate(),
+            "applicant": (getattr(request.user, "display_name", "") or request.user.get_username()) if own else "",
             "repair_requests": restrict(obj.repair_requests.all(), request.user, "view")}
 
 
