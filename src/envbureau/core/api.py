@@ -37,7 +37,8 @@ class ScopedPermission(permissions.BasePermission):
 class ScopedModelViewSet(viewsets.ModelViewSet):
     """CRUD over a scoped model. Lists only what the user may view; out of scope → 404; no right → 403.
 
-    Subclasses set `queryset`, `serializer_class`, `filterset_fields`/`filterset_class`.
+    Subclasses set `queryset`, `serializer_class` and `filterset_class`: the FilterSet of the app's filters.py that
+    the model's list page uses too (never `filterset_fields`; tests/core/test_one_filterset.py).
     Writes run in one transaction and are re-checked against scope after the save.
     """
 

@@ -11,7 +11,14 @@ from rest_framework.views import APIView
 from . import kit_api
 from .api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from .documents.api import DocumentTypeViewSet, IssuedDocumentViewSet
-from .filters import AuditFilter
+from .filters import (
+    AuditFilter,
+    DepartmentFilter,
+    JurisdictionFilter,
+    RoleAssignmentFilter,
+    RoleFilter,
+    UserFilter,
+)
 from .models import AuditEntry, Department, Jurisdiction, Role, RoleAssignment, User
 from .permissions import grants_for
 from .serializers import (
@@ -27,7 +34,7 @@ from .serializers import (
 class JurisdictionViewSet(ScopedModelViewSet):
     queryset = Jurisdiction.objects.select_related("parent").all()
     serializer_class = JurisdictionSerializer
-    filterset_fields = ["level", "code", "parent"]
+    filterset_class = JurisdictionFilter
     search_fields = ["name", "code"]
     ordering_fields = ["code", "name", "path"]
 
@@ -35,26 +42,26 @@ class JurisdictionViewSet(ScopedModelViewSet):
 class DepartmentViewSet(ScopedModelViewSet):
     queryset = Department.objects.all()
     serializer_class = DepartmentSerializer
-    filterset_fields = ["code", "active"]
+    filterset_class = DepartmentFilter
 
 
 class RoleViewSet(ScopedModelViewSet):
     queryset = Role.objects.all()
     serializer_class = RoleSerializer
-    filterset_fields = ["code", "kind"]
+    filterset_class = RoleFilter
 
 
 class UserViewSet(ScopedModelViewSet):
     queryset = User.objects.all()
     serializer_class = UserSerializer
-    filterset_fields = ["username", "is_active"]
+    filterset_class = UserFilter
     search_fields = ["username", "display_name"]
 
 
 class RoleAssignmentViewSet(ScopedModelViewSet):
     queryset = RoleAssignment.objects.select_related("role", "jurisdiction").all()
     serializer_class = RoleAssignmentSerializer
-    filterset_fields = ["user", "role"]
+    filterset_class = RoleAssignmentFilter
 
 
 class AuditEntryViewSet(ScopedReadOnlyViewSet):

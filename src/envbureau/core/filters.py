@@ -1,25 +1,51 @@
 import django_filters as df
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework.filterset import FILTER_FOR_DBFIELD_DEFAULTS as DRF_FILTER_DEFAULTS
 
 from . import pickers
 from .choices import AuditAction, AuditSource
-from .models import AuditEntry, Jurisdiction, RoleAssignment, User
+from .documents.models import IssuedDocument
+from .models import AuditEntry, CalendarDay, Department, Jurisdiction, Role, RoleAssignment, Unit, User
+
+
+class YesNoSelect(forms.NullBooleanSelect):
+    """The page's 是/否 select that also reads what API clients send (1/0, true/false in any case)."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        value = value.lower() if isinstance(value, str) else value
+        return {True: True, False: False, "true": True, "false": False, "1": True, "0": False,
+                "2": True, "3": False}.get(value)
+
+
+_DEFAULTS = {**DRF_FILTER_DEFAULTS}
+for _field in (models.BooleanField, models.NullBooleanField):
+    _DEFAULTS[_field] = {"filter_class": df.BooleanFilter, "extra": lambda f: {"widget": YesNoSelect}}
 
 
 class ScopedFilterSet(df.FilterSet):
-    """A filterset whose bad or unknown values never mean "all".
+    """A filterset whose bad or unknown values never mean "all"; one per model, used by its list page and
+    its API viewset alike (tests/core/test_one_filterset.py).
 
     An invalid value (not a number, not a date…) gives an empty result and the field's message instead of
     being dropped; a picker field (enterprise, point, station, section, jurisdiction) resolves its value
     inside the user's view scope — an id, a code or a name typed without choosing — and an unknown one
-    says so on the field and lists nothing."""
+    says so on the field and lists nothing. Fields generated from the model read what the API always read
+    (ISO date-times; 1/0 and true/false for yes/no). `api_only` names parameters kept for API clients that
+    the page has a friendlier filter for: the page carries them as hidden inputs."""
+
+    FILTER_DEFAULTS = _DEFAULTS
+    api_only: tuple[str, ...] = ()
 
     @property
     def form(self):
         form = super().form
         if not getattr(form, "_eb_bound_user", False):
             pickers.bind_user(form, getattr(self.request, "user", None))
+            for name in self.api_only:
+                form.fields[name].widget = forms.HiddenInput()
             form._eb_bound_user = True
         return form
 
@@ -56,29 +82,63 @@ def picker_filter(kind: str, label, **kwargs):
 class JurisdictionFilter(ScopedFilterSet):
     name = df.CharFilter(label=_("名称"), lookup_expr="icontains")
     within = picker_filter("jurisdiction", _("所属区划"), method="filter_within")
+    api_only = ("parent",)  # the page picks an area with `within`
 
     class Meta:
         model = Jurisdiction
-        fields = ["level", "code", "name"]
+        fields = ["level", "code", "name", "parent"]
 
     def filter_within(self, qs, name, value):
         j = Jurisdiction.objects.filter(code=value).first()
         return qs.filter(path__startswith=j.path) if j else qs.none()
 
 
-class UserFilter(df.FilterSet):
-    username = df.CharFilter(label=_("用户名"), lookup_expr="icontains")
+class UserFilter(ScopedFilterSet):
+    # `username` is exact (as the API always read it); the page's search box finds part of a name.
     role = df.CharFilter(label=_("角色代码"), field_name="assignments__role__code")
+    api_only = ("username",)
 
     class Meta:
         model = User
         fields = ["username", "is_active"]
 
 
-class RoleAssignmentFilter(df.FilterSet):
+class RoleAssignmentFilter(ScopedFilterSet):
     class Meta:
         model = RoleAssignment
         fields = ["role", "user"]
+
+
+class DepartmentFilter(ScopedFilterSet):
+    class Meta:
+        model = Department
+        fields = ["code", "active"]
+
+
+class RoleFilter(ScopedFilterSet):
+    class Meta:
+        model = Role
+        fields = ["code", "kind"]
+
+
+class UnitFilter(ScopedFilterSet):
+    class Meta:
+        model = Unit
+        fields = ["kind", "code", "active", "jurisdiction"]
+
+
+class IssuedDocumentFilter(ScopedFilterSet):
+    kind = df.CharFilter(label=_("文书类型"), field_name="doc_type__code")
+
+    class Meta:
+        model = IssuedDocument
+        fields = ["kind", "object_model", "object_id", "year"]
+
+
+class CalendarDayFilter(ScopedFilterSet):
+    class Meta:
+        model = CalendarDay
+        fields = ["kind"]
 
 
 class AuditFilter(df.FilterSet):

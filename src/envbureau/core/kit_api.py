@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from .api import ScopedModelViewSet
 from .drf import Pagination
+from .filters import CalendarDayFilter, UnitFilter
 from .models import CalendarDay, Notification, Task, Unit
 from .notify import mark_all_read, tasks_for
 
@@ -92,13 +93,13 @@ class CalendarDayViewSet(ScopedModelViewSet):
 
     queryset = CalendarDay.objects.all()
     serializer_class = CalendarDaySerializer
-    filterset_fields = ["kind"]
+    filterset_class = CalendarDayFilter
 
 
 class UnitViewSet(ScopedModelViewSet):
     queryset = Unit.objects.select_related("jurisdiction").prefetch_related("members").all()
     serializer_class = UnitSerializer
-    filterset_fields = ["kind", "code", "active", "jurisdiction"]
+    filterset_class = UnitFilter
     search_fields = ["name", "code"]
 
 

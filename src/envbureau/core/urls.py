@@ -4,7 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from . import kit_views, pickers, views
 from .documents import views as document_views
-from .filters import JurisdictionFilter, RoleAssignmentFilter, UserFilter
+from .filters import (
+    CalendarDayFilter,
+    DepartmentFilter,
+    JurisdictionFilter,
+    RoleAssignmentFilter,
+    RoleFilter,
+    UnitFilter,
+    UserFilter,
+)
 from .forms import (
     CalendarDayForm,
     DepartmentForm,
@@ -23,10 +31,10 @@ jurisdictions = Crud(Jurisdiction, form_class=JurisdictionForm, filterset_class=
                      columns=[("code", _("区划代码")), ("name", _("名称")), ("level", _("层级")), ("parent", _("上级区划"))],
                      url_prefix="admin-area/jurisdictions", namespace="core", title=_("行政区划"),
                      importer_kind="core.jurisdiction", search_fields=("name", "code"))
-departments = Crud(Department, form_class=DepartmentForm, columns=[("code", _("代码")), ("name", _("名称")),
+departments = Crud(Department, form_class=DepartmentForm, filterset_class=DepartmentFilter, columns=[("code", _("代码")), ("name", _("名称")),
                    ("modules", _("负责模块")), ("active", _("启用"))],
                    url_prefix="admin-area/departments", namespace="core", title=_("科室"))
-roles = Crud(Role, form_class=RoleForm, columns=[("code", _("代码")), ("name", _("名称")), ("kind", _("类别")),
+roles = Crud(Role, form_class=RoleForm, filterset_class=RoleFilter, columns=[("code", _("代码")), ("name", _("名称")), ("kind", _("类别")),
              ("permissions", _("权限"))], url_prefix="admin-area/roles", namespace="core", title=_("角色"))
 def _roles_of(user):
     return "、".join(f"{a.role.name}({a.scope_label})"
@@ -47,11 +55,11 @@ assignments = Crud(RoleAssignment, form_class=RoleAssignmentForm, filterset_clas
                             ("departments", _("科室")), (lambda a: a.enterprise_name, _("企业"))],
                    url_prefix="admin-area/assignments", namespace="core", title=_("角色授权"))
 
-units = Crud(Unit, form_class=UnitForm, columns=[("code", _("代码")), ("name", _("名称")), ("kind", _("类别")),
+units = Crud(Unit, form_class=UnitForm, filterset_class=UnitFilter, columns=[("code", _("代码")), ("name", _("名称")), ("kind", _("类别")),
              ("jurisdiction", _("所属区划")), ("contact_person", _("联系人")), ("phone", _("联系电话")),
              ("members", _("成员")), ("active", _("启用"))],
              url_prefix="admin-area/units", namespace="core", title=_("单位"), search_fields=("name", "code"))
-calendar_days = Crud(CalendarDay, form_class=CalendarDayForm, columns=[("date", _("日期")), ("kind", _("类型")),
+calendar_days = Crud(CalendarDay, form_class=CalendarDayForm, filterset_class=CalendarDayFilter, columns=[("date", _("日期")), ("kind", _("类型")),
                      ("name", _("节日")), ("source", _("依据"))],
                      url_prefix="admin-area/calendar", namespace="core", title=_("节假日调整"))
 

@@ -22,6 +22,7 @@ from envbureau.core.scoping import get_scoped_object
 
 from . import drawing, services
 from .choices import MeasureKind
+from .filters import CaseFilter, InspectionFilter, MeasureFilter, PoolFilter
 from .models import (
     Case,
     CreditRating,
@@ -148,6 +149,7 @@ class ItemViewSet(ScopedModelViewSet):
 class PoolViewSet(ScopedModelViewSet):
     queryset = PoolEnterprise.objects.all()
     serializer_class = PoolSerializer
+    filterset_class = PoolFilter
 
 
 class InspectorViewSet(ScopedModelViewSet):
@@ -215,6 +217,7 @@ def _transition(verb: str):
 class InspectionViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     queryset = Inspection.objects.prefetch_related("team")
     serializer_class = InspectionSerializer
+    filterset_class = InspectionFilter
     http_method_names = ["get", "post", "head", "options"]
 
     def create(self, request, *args, **kwargs):
@@ -387,6 +390,7 @@ class CaseViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
 
     queryset = Case.objects.select_related("legal_basis")
     serializer_class = CaseSerializer
+    filterset_class = CaseFilter
     http_method_names = ["get", "post", "head", "options"]
 
     def create(self, request, *args, **kwargs):
@@ -465,6 +469,7 @@ class MeasureViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
 
     queryset = Measure.objects.select_related("case")
     serializer_class = MeasureSerializer
+    filterset_class = MeasureFilter
     http_method_names = ["get", "post", "head", "options"]
 
     @extend_schema(request=MeasureCreateSerializer, responses={201: MeasureSerializer})

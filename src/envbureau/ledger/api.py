@@ -29,7 +29,7 @@ from envbureau.core.scoping import get_scoped_object
 
 from . import services, stats
 from .choices import TRANSITIONS, Verb
-from .filters import ProblemFilter, StatsFilter
+from .filters import ProblemFilter, PublicNoticeFilter, SignOffStepFilter, StatsFilter
 from .models import Problem, PublicNotice, SignOffChain, SignOffStep
 
 
@@ -233,7 +233,7 @@ class SignOffChainViewSet(ScopedModelViewSet):
 class SignOffStepViewSet(ScopedModelViewSet):
     queryset = SignOffStep.objects.all()
     serializer_class = SignOffStepSerializer
-    filterset_fields = ["chain"]
+    filterset_class = SignOffStepFilter
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -293,7 +293,7 @@ class PublicProblemViewSet(PublicReadOnlyViewSet):
     queryset = PublicNotice.objects.select_related("jurisdiction").order_by("-noticed_at", "-id")
     serializer_class = PublicProblemSerializer
     lookup_field = "code"
-    filterset_fields = ["source", "category", "batch"]
+    filterset_class = PublicNoticeFilter
     search_fields = ["title", "code"]
     ordering_fields = ["noticed_at"]
 

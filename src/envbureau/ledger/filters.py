@@ -12,7 +12,7 @@ from envbureau.core.filters import ScopedFilterSet, picker_filter
 from envbureau.core.models import Jurisdiction
 
 from .choices import Category, Source, State
-from .models import Problem, overdue_q
+from .models import Problem, PublicNotice, SignOffStep, overdue_q
 
 CODE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
@@ -86,3 +86,17 @@ class StatsFilter(ProblemFilter):
 
     def filter_until(self, qs, name, value):
         return qs.alias(_recv_to=Coalesce("received_on", Value(value))).filter(_recv_to__lte=value) if value else qs
+
+
+class SignOffStepFilter(ScopedFilterSet):
+    class Meta:
+        model = SignOffStep
+        fields = ["chain"]
+
+
+class PublicNoticeFilter(ScopedFilterSet):
+    """The public notice page and /api/v1/public/ledger/notices/ (an unknown source or category lists nothing)."""
+
+    class Meta:
+        model = PublicNotice
+        fields = ["source", "category", "batch"]

@@ -8,17 +8,14 @@ from django.utils.translation import gettext as _
 from envbureau.core.scoping import restrict
 
 from .choices import Category, Source
+from .filters import PublicNoticeFilter
 from .models import PublicNotice
 
 
 def notices(request):
     qs = restrict(PublicNotice.objects.select_related("jurisdiction"), None, "view").order_by("-noticed_at", "-id")
-    source = request.GET.get("source", "")
-    category = request.GET.get("category", "")
-    if source in Source.values:
-        qs = qs.filter(source=source)
-    if category in Category.values:
-        qs = qs.filter(category=category)
+    qs = PublicNoticeFilter(request.GET, queryset=qs, request=request).qs
+    source, category = request.GET.get("source", ""), request.GET.get("category", "")
     page = Paginator(qs.only("code", "title", "source", "batch", "category", "jurisdiction__name",
                              "responsible_units", "deadline", "closed_out_at", "noticed_at", "notice_until",
                              "public_summary"), 30).get_page(request.GET.get("page"))

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.generic import Crud
 
 from . import views
+from .filters import SignOffStepFilter
 from .forms import SignOffChainForm, SignOffStepForm
 from .models import SignOffChain, SignOffStep
 
@@ -14,7 +15,7 @@ chains = Crud(SignOffChain, form_class=SignOffChainForm,
                        (lambda c: " → ".join(s.name for s in c.steps.all()), _("验收步骤"))],
               url_prefix="chains", namespace="ledger", title=_("验收链"),
               extra_detail_template="ledger/_chain_steps.html")
-steps = Crud(SignOffStep, form_class=SignOffStepForm,
+steps = Crud(SignOffStep, form_class=SignOffStepForm, filterset_class=SignOffStepFilter,
              columns=[("chain", _("验收链")), ("order", _("顺序")), ("name", _("步骤名称")), ("permission", _("所需权限")),
                       ("role", _("限定角色")), ("level", _("签署层级")), ("evidence_required", _("须上传材料"))],
              url_prefix="chain-steps", namespace="ledger", title=_("验收步骤"), ordering=["chain", "order"])

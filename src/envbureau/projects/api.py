@@ -22,7 +22,15 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
 from . import services
-from .filters import FundFilter, MilestoneFilter, OutfallFilter, ProjectFilter, ReportFilter, TargetFilter
+from .filters import (
+    CampaignFilter,
+    FundFilter,
+    MilestoneFilter,
+    OutfallFilter,
+    ProjectFilter,
+    ReportFilter,
+    TargetFilter,
+)
 from .models import (
     BasinMilestone,
     Campaign,
@@ -273,6 +281,7 @@ class CampaignViewSet(ScopedModelViewSet):
 
     queryset = Campaign.objects.select_related("jurisdiction")
     serializer_class = CampaignSerializer
+    filterset_class = CampaignFilter
 
     @extend_schema(responses=serializers.JSONField())
     @action(detail=True, methods=["get"], url_path="statistics", url_name="statistics", pagination_class=None)

@@ -24,6 +24,17 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object, restrict
 
 from . import services
+from .filters import (
+    AirStationFilter,
+    DrinkingWaterSourceFilter,
+    HeavyPollutionAlertFilter,
+    NoiseStationFilter,
+    PeerFigureFilter,
+    StationNetworkFilter,
+    TargetFilter,
+    WarningFilter,
+    WaterSectionFilter,
+)
 from .models import (
     AirDaily,
     AirPeriodStat,
@@ -213,60 +224,40 @@ class CityDailyFilter(df.FilterSet):
 class AirStationViewSet(ScopedModelViewSet):
     queryset = AirStation.objects.select_related("jurisdiction").all()
     serializer_class = AirStationSerializer
-    filterset_fields = {
-        "code": ["exact"],
-        "control_level": ["exact"],
-        "networks": ["exact"],
-        "active": ["exact"],
-        "commissioned_on": ["exact", "gte", "lte"],
-    }
+    filterset_class = AirStationFilter
     search_fields = ["name", "code", "name_en"]
 
 
 class StationNetworkViewSet(ScopedModelViewSet):
     queryset = StationNetwork.objects.prefetch_related("stations").all()
     serializer_class = StationNetworkSerializer
-    filterset_fields = ["purpose"]
+    filterset_class = StationNetworkFilter
     search_fields = ["name", "version"]
 
 
 class WaterSectionViewSet(ScopedModelViewSet):
     queryset = WaterSection.objects.select_related("jurisdiction").all()
     serializer_class = WaterSectionSerializer
-    filterset_fields = {
-        "code": ["exact"],
-        "control_level": ["exact"],
-        "target_class": ["exact"],
-        "water_body_type": ["exact"],
-        "automatic": ["exact"],
-        "commissioned_on": ["exact", "gte", "lte"],
-    }
+    filterset_class = WaterSectionFilter
     search_fields = ["name", "river"]
 
 
 class DrinkingWaterSourceViewSet(ScopedModelViewSet):
     queryset = DrinkingWaterSource.objects.select_related("jurisdiction").all()
     serializer_class = DrinkingWaterSourceSerializer
-    filterset_fields = {
-        "level": ["exact"],
-        "source_type": ["exact"],
-        "commissioned_on": ["exact", "gte", "lte"],
-    }
+    filterset_class = DrinkingWaterSourceFilter
 
 
 class NoiseStationViewSet(ScopedModelViewSet):
     queryset = NoiseStation.objects.select_related("jurisdiction").all()
     serializer_class = NoiseStationSerializer
-    filterset_fields = {
-        "zone": ["exact"],
-        "commissioned_on": ["exact", "gte", "lte"],
-    }
+    filterset_class = NoiseStationFilter
 
 
 class TargetViewSet(ScopedModelViewSet):
     queryset = Target.objects.select_related("jurisdiction").all()
     serializer_class = TargetSerializer
-    filterset_fields = ["year", "indicator"]
+    filterset_class = TargetFilter
 
 
 class PeerFigureSerializer(serializers.ModelSerializer):
@@ -280,13 +271,13 @@ class PeerFigureSerializer(serializers.ModelSerializer):
 class PeerFigureViewSet(ScopedModelViewSet):
     queryset = PeerFigure.objects.select_related("jurisdiction").all()
     serializer_class = PeerFigureSerializer
-    filterset_fields = ["group", "indicator", "start", "end"]
+    filterset_class = PeerFigureFilter
 
 
 class HeavyPollutionAlertViewSet(ScopedModelViewSet):
     queryset = HeavyPollutionAlert.objects.select_related("jurisdiction").prefetch_related("enterprises").all()
     serializer_class = HeavyPollutionAlertSerializer
-    filterset_fields = ["level"]
+    filterset_class = HeavyPollutionAlertFilter
 
 
 class AirDailyViewSet(ScopedReadOnlyViewSet):
@@ -311,7 +302,7 @@ class WarningViewSet(ScopedReadOnlyViewSet):
     http_method_names = ["get", "head", "options", "post"]
     queryset = Warning.objects.select_related("jurisdiction").all()
     serializer_class = WarningSerializer
-    filterset_fields = ["kind", "state"]
+    filterset_class = WarningFilter
 
     def _act(self, request, pk, verb):
         w = get_scoped_object(Warning.objects.all(), request.user, "view", pk=pk)

@@ -4,7 +4,17 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.filters import ScopedFilterSet, picker_filter
 
 from .choices import WarningKind, WarningState
-from .models import AirStation, DrinkingWaterSource, NoiseStation, Target, Warning, WaterSection
+from .models import (
+    AirStation,
+    DrinkingWaterSource,
+    HeavyPollutionAlert,
+    NoiseStation,
+    PeerFigure,
+    StationNetwork,
+    Target,
+    Warning,
+    WaterSection,
+)
 
 
 class _SiteFilter(ScopedFilterSet):
@@ -12,6 +22,8 @@ class _SiteFilter(ScopedFilterSet):
     jurisdiction_code = picker_filter("jurisdiction", _("所属区划"), method="filter_within")
     commissioned_from = df.DateFilter(label=_("建成投运日期自"), field_name="commissioned_on", lookup_expr="gte")
     commissioned_to = df.DateFilter(label=_("建成投运日期至"), field_name="commissioned_on", lookup_expr="lte")
+    # What the API has always read; the page offers the dates above and the search box instead.
+    api_only = ("code", "commissioned_on", "commissioned_on__gte", "commissioned_on__lte")
 
     def filter_within(self, qs, name, value):
         from envbureau.core.models import Jurisdiction
@@ -23,7 +35,8 @@ class _SiteFilter(ScopedFilterSet):
 class AirStationFilter(_SiteFilter):
     class Meta:
         model = AirStation
-        fields = ["name", "control_level", "networks", "active"]
+        fields = {"name": ["exact"], "code": ["exact"], "control_level": ["exact"], "networks": ["exact"],
+                  "active": ["exact"], "commissioned_on": ["exact", "gte", "lte"]}
 
 
 class WaterSectionFilter(_SiteFilter):
@@ -31,19 +44,20 @@ class WaterSectionFilter(_SiteFilter):
 
     class Meta:
         model = WaterSection
-        fields = ["name", "river", "water_body_type", "control_level", "target_class", "automatic"]
+        fields = {"name": ["exact"], "code": ["exact"], "river": ["exact"], "water_body_type": ["exact"],
+                  "control_level": ["exact"], "target_class": ["exact"], "automatic": ["exact"], "commissioned_on": ["exact", "gte", "lte"]}
 
 
 class DrinkingWaterSourceFilter(_SiteFilter):
     class Meta:
         model = DrinkingWaterSource
-        fields = ["name", "source_type", "level"]
+        fields = {"name": ["exact"], "source_type": ["exact"], "level": ["exact"], "commissioned_on": ["exact", "gte", "lte"]}
 
 
 class NoiseStationFilter(_SiteFilter):
     class Meta:
         model = NoiseStation
-        fields = ["name", "zone"]
+        fields = {"name": ["exact"], "zone": ["exact"], "commissioned_on": ["exact", "gte", "lte"]}
 
 
 class TargetFilter(ScopedFilterSet):
@@ -66,3 +80,21 @@ class WarningFilter(ScopedFilterSet):
 
         j = Jurisdiction.objects.filter(code=value).first()
         return qs.filter(jurisdiction__path__startswith=j.path) if j else qs.none()
+
+
+class StationNetworkFilter(ScopedFilterSet):
+    class Meta:
+        model = StationNetwork
+        fields = ["purpose"]
+
+
+class PeerFigureFilter(ScopedFilterSet):
+    class Meta:
+        model = PeerFigure
+        fields = ["group", "indicator", "start", "end"]
+
+
+class HeavyPollutionAlertFilter(ScopedFilterSet):
+    class Meta:
+        model = HeavyPollutionAlert
+        fields = ["level"]

@@ -8,7 +8,10 @@ from . import views, water_views
 from .filters import (
     AirStationFilter,
     DrinkingWaterSourceFilter,
+    HeavyPollutionAlertFilter,
     NoiseStationFilter,
+    PeerFigureFilter,
+    StationNetworkFilter,
     TargetFilter,
     WaterSectionFilter,
 )
@@ -72,15 +75,18 @@ thresholds = Crud(AirThreshold, form_class=AirThresholdForm, url_prefix="thresho
                   columns=[("pollutant", _("污染物")), ("hourly_limit", _("小时阈值")), ("jurisdiction", _("区划")),
                            ("active", _("启用"))])
 alerts = Crud(HeavyPollutionAlert, form_class=HeavyPollutionAlertForm, url_prefix="alerts", namespace="quality",
+              filterset_class=HeavyPollutionAlertFilter,
               title=_("重污染天气预警"), search_fields=("document_no", "measures"),
               columns=[("jurisdiction", _("区划")), ("level", _("预警级别")), ("start", _("启动时间")),
                        ("end", _("解除时间")), ("document_no", _("文号")), ("issued_by", _("发布单位"))])
 peer_figures = Crud(PeerFigure, form_class=PeerFigureForm, url_prefix="peer-figures", namespace="quality",
+                    filterset_class=PeerFigureFilter,
                     title=_("同级单位公布数据"), importer_kind="quality.peerfigure", search_fields=("group", "name"),
                     columns=[("group", _("排名范围")), ("name", _("单位名称")), ("start", _("开始日期")),
                              ("end", _("结束日期")), ("indicator", _("指标")), ("value", _("数值")),
                              ("source", _("数据来源"))])
 networks = Crud(StationNetwork, form_class=StationNetworkForm, url_prefix="networks", namespace="quality",
+                filterset_class=StationNetworkFilter,
                 title=_("站点评价网络"), search_fields=("name", "version"),
                 columns=[("name", _("名称")), ("version", _("版本")), ("purpose", _("用途")),
                          (lambda n: n.validity_text, _("有效期")), ("basis", _("依据"))])

@@ -20,6 +20,7 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import can
 
 from . import registry, services
+from .filters import ReportFilter
 from .models import Report
 
 
@@ -106,7 +107,7 @@ class ReportViewSet(ScopedReadOnlyViewSet):
 
     queryset = Report.objects.select_related("jurisdiction")
     serializer_class = IssuedReportSerializer
-    filterset_fields = ["kind", "state", "period_key"]
+    filterset_class = ReportFilter
     http_method_names = ["get", "post", "head", "options"]
 
     @extend_schema(request=ReportCreateSerializer, responses={201: IssuedReportSerializer})

@@ -21,6 +21,7 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import can, get_scoped_object, restrict
 
 from . import registry, services
+from .filters import ReportFilter
 from .models import Report
 
 
@@ -109,11 +110,8 @@ def issue(request):
 def archive(request):
     _need_view(request)
     qs = restrict(Report.objects.select_related("jurisdiction"), request.user, "view")
+    qs = ReportFilter(request.GET, queryset=qs, request=request).qs
     kind, state = request.GET.get("type", ""), request.GET.get("state", "")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if state:
-        qs = qs.filter(state=state)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     from .choices import REPORT_STATES
 

@@ -17,7 +17,17 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
 from . import services
-from .filters import AlarmFilter, DeclarationFilter, EnterpriseFilter, LimitFilter, OutletFilter, PointFilter
+from .filters import (
+    AlarmFilter,
+    DailyFilter,
+    DeclarationFilter,
+    DossierEventFilter,
+    EnterpriseFilter,
+    HourlyFilter,
+    LimitFilter,
+    OutletFilter,
+    PointFilter,
+)
 from .models import (
     Alarm,
     Declaration,
@@ -208,13 +218,13 @@ class DeclarationViewSet(_Timeline, _VerbPermissions, ScopedReadOnlyViewSet):
 class HourlyViewSet(ScopedReadOnlyViewSet):
     queryset = PointHourly.objects.order_by("point_id", "hour", "factor")
     serializer_class = HourlySerializer
-    filterset_fields = {"point": ["exact"], "factor": ["exact"], "hour": ["gte", "lt"], "declared": ["exact"]}
+    filterset_class = HourlyFilter
 
 
 class DailyViewSet(ScopedReadOnlyViewSet):
     queryset = PointDaily.objects.order_by("point_id", "day", "factor")
     serializer_class = DailySerializer
-    filterset_fields = {"point": ["exact"], "factor": ["exact"], "day": ["gte", "lte"], "declared": ["exact"]}
+    filterset_class = DailyFilter
 
 
 class DossierEventSerializer(serializers.ModelSerializer):
@@ -226,7 +236,7 @@ class DossierEventSerializer(serializers.ModelSerializer):
 class DossierEventViewSet(ScopedReadOnlyViewSet):
     queryset = DossierEvent.objects.order_by("-time", "-id")
     serializer_class = DossierEventSerializer
-    filterset_fields = {"enterprise": ["exact"], "kind": ["exact"], "time": ["gte", "lt"]}
+    filterset_class = DossierEventFilter
 
 
 class UnknownMNSerializer(serializers.ModelSerializer):

@@ -4,7 +4,17 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core.filters import ScopedFilterSet, picker_filter
 
 from .choices import AlarmKind, AlarmStatus, DeclarationKind, DeclarationStatus, EnterpriseStatus, OutletKind
-from .models import Alarm, Declaration, Enterprise, MonitoringPoint, Outlet, PollutantLimit
+from .models import (
+    Alarm,
+    Declaration,
+    DossierEvent,
+    Enterprise,
+    MonitoringPoint,
+    Outlet,
+    PointDaily,
+    PointHourly,
+    PollutantLimit,
+)
 
 
 class EnterpriseFilter(ScopedFilterSet):
@@ -82,3 +92,21 @@ class DeclarationFilter(ScopedFilterSet):
     class Meta:
         model = Declaration
         fields = ["status", "kind", "enterprise"]
+
+
+class HourlyFilter(ScopedFilterSet):
+    class Meta:
+        model = PointHourly
+        fields = {"point": ["exact"], "factor": ["exact"], "hour": ["gte", "lt"], "declared": ["exact"]}
+
+
+class DailyFilter(ScopedFilterSet):
+    class Meta:
+        model = PointDaily
+        fields = {"point": ["exact"], "factor": ["exact"], "day": ["gte", "lte"], "declared": ["exact"]}
+
+
+class DossierEventFilter(ScopedFilterSet):
+    class Meta:
+        model = DossierEvent
+        fields = {"enterprise": ["exact"], "kind": ["exact"], "time": ["gte", "lt"]}

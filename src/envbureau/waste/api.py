@@ -20,7 +20,15 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import restrict
 
 from . import services, stats
-from .filters import AlertFilter, DeclarationFilter, ManifestFilter, ProducerFilter
+from .filters import (
+    AlertFilter,
+    CellFilter,
+    DeclarationFilter,
+    IndustrialWasteFilter,
+    ManifestFilter,
+    NormCheckFilter,
+    ProducerFilter,
+)
 from .models import (
     Alert,
     CollectionPlatform,
@@ -146,6 +154,7 @@ class NormRoundViewSet(ScopedModelViewSet):
 class NormCheckViewSet(ScopedModelViewSet):
     queryset = NormCheck.objects.select_related("round", "producer")
     serializer_class = NormCheckSerializer
+    filterset_class = NormCheckFilter
 
 
 class PlatformViewSet(ScopedModelViewSet):
@@ -156,11 +165,13 @@ class PlatformViewSet(ScopedModelViewSet):
 class IndustrialViewSet(ScopedModelViewSet):
     queryset = IndustrialWaste.objects.all()
     serializer_class = IndustrialSerializer
+    filterset_class = IndustrialWasteFilter
 
 
 class CellViewSet(ScopedModelViewSet):
     queryset = ZeroWasteCell.objects.all()
     serializer_class = CellSerializer
+    filterset_class = CellFilter
 
 
 class ManifestViewSet(ScopedReadOnlyViewSet):

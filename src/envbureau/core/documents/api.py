@@ -19,6 +19,7 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from ..filters import IssuedDocumentFilter
 from ..scoping import get_scoped_object
 from . import services
 from .models import DocumentTemplate, IssuedDocument
@@ -60,14 +61,12 @@ class IssuedDocumentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = IssuedDocumentSerializer
     permission_classes = [permissions.IsAuthenticated]
     queryset = IssuedDocument.objects.none()  # for the schema; the real one is services.visible_to(user)
-    filterset_fields = ["object_model", "object_id", "year"]
+    filterset_class = IssuedDocumentFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return IssuedDocument.objects.none()
-        qs = services.visible_to(self.request.user).order_by("-issued_at", "-id")
-        kind = self.request.query_params.get("kind")
-        return qs.filter(doc_type__code=kind) if kind else qs
+        return services.visible_to(self.request.user).order_by("-issued_at", "-id")
 
     def get_object(self):
         return services.get_visible(self.request.user, self.kwargs["pk"])
