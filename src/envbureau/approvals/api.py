@@ -8,19 +8,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from envbureau.core import workflow as wf
 from envbureau.core.api import ScopedReadOnlyViewSet
 from envbureau.core.documents.api import DocumentActionsMixin
-from envbureau.core.kit_api import TimelineSerializer
+from envbureau.core.kit_api import timeline_action, transition_action
 from envbureau.core.permissions import has_perm
-from envbureau.core.scoping import get_scoped_object
 
 from . import eia, emergency, permits
 from .filters import CheckFilter, EIAFilter, PermitFilter, PlanFilter, ReportFilter
@@ -59,31 +56,6 @@ class EIACreateSerializer(serializers.Serializer):
     commitment = serializers.BooleanField(required=False, default=False)
 
 
-def _verb(model, serializer, verb: str):
-    def handler(self, request, pk=None):
-        obj = get_scoped_object(model, request.user, "view", pk=pk)
-        data = {k: v for k, v in request.data.items() if k != "note"}
-        try:
-            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), **data)
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        obj.refresh_from_db()
-        return Response(serializer(obj).data)
-
-    handler.__name__ = verb
-    return action(detail=True, methods=["post"], url_path=verb.replace("_", "-"), url_name=verb.replace("_", "-"))(
-        handler)
-
-
-def _timeline(model):
-    @extend_schema(responses=TimelineSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="timeline", url_name="timeline", pagination_class=None)
-    def timeline(self, request, pk=None):
-        obj = get_scoped_object(model, request.user, "view", pk=pk)
-        return Response(TimelineSerializer(wf.timeline(obj), many=True).data)
-    return timeline
-
-
 class EIAViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     """EIA applications. POST creates one ({enterprise_id, project_name, category, …}; a registration form is
     filed at once); POST …/{id}/<verb>/ runs a workflow verb: request-correction {missing_materials},
@@ -108,17 +80,17 @@ class EIAViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
             raise DRFValidationError(_errors(exc)) from None
         return Response(EIASerializer(app).data, status=201)
 
-    request_correction = _verb(EIAApplication, EIASerializer, "request_correction")
-    resubmit = _verb(EIAApplication, EIASerializer, "resubmit")
-    accept = _verb(EIAApplication, EIASerializer, "accept")
-    start_review = _verb(EIAApplication, EIASerializer, "start_review")
-    finish_review = _verb(EIAApplication, EIASerializer, "finish_review")
-    propose = _verb(EIAApplication, EIASerializer, "propose")
-    approve = _verb(EIAApplication, EIASerializer, "approve")
-    refuse = _verb(EIAApplication, EIASerializer, "refuse")
-    withdraw = _verb(EIAApplication, EIASerializer, "withdraw")
-    complete = _verb(EIAApplication, EIASerializer, "complete")
-    timeline = _timeline(EIAApplication)
+    request_correction = transition_action(EIAApplication, EIASerializer, "request_correction")
+    resubmit = transition_action(EIAApplication, EIASerializer, "resubmit")
+    accept = transition_action(EIAApplication, EIASerializer, "accept")
+    start_review = transition_action(EIAApplication, EIASerializer, "start_review")
+    finish_review = transition_action(EIAApplication, EIASerializer, "finish_review")
+    propose = transition_action(EIAApplication, EIASerializer, "propose")
+    approve = transition_action(EIAApplication, EIASerializer, "approve")
+    refuse = transition_action(EIAApplication, EIASerializer, "refuse")
+    withdraw = transition_action(EIAApplication, EIASerializer, "withdraw")
+    complete = transition_action(EIAApplication, EIASerializer, "complete")
+    timeline = timeline_action(EIAApplication)
 
 
 class PermitLimitSerializer(serializers.ModelSerializer):
@@ -178,12 +150,12 @@ class PermitViewSet(ScopedReadOnlyViewSet):
             raise DRFValidationError(_errors(exc)) from None
         return Response(PermitSerializer(p).data, status=201)
 
-    change = _verb(Permit, PermitSerializer, "change")
-    apply_renewal = _verb(Permit, PermitSerializer, "apply_renewal")
-    renew = _verb(Permit, PermitSerializer, "renew")
-    revoke = _verb(Permit, PermitSerializer, "revoke")
-    expire = _verb(Permit, PermitSerializer, "expire")
-    timeline = _timeline(Permit)
+    change = transition_action(Permit, PermitSerializer, "change")
+    apply_renewal = transition_action(Permit, PermitSerializer, "apply_renewal")
+    renew = transition_action(Permit, PermitSerializer, "renew")
+    revoke = transition_action(Permit, PermitSerializer, "revoke")
+    expire = transition_action(Permit, PermitSerializer, "expire")
+    timeline = timeline_action(Permit)
 
 
 class ExecutionReportSerializer(serializers.ModelSerializer):
@@ -211,10 +183,10 @@ class ReportViewSet(ScopedReadOnlyViewSet):
 
         raise MethodNotAllowed("POST")
 
-    submit = _verb(ExecutionReport, ExecutionReportSerializer, "submit")
-    accept = _verb(ExecutionReport, ExecutionReportSerializer, "accept")
-    send_back = _verb(ExecutionReport, ExecutionReportSerializer, "send_back")
-    timeline = _timeline(ExecutionReport)
+    submit = transition_action(ExecutionReport, ExecutionReportSerializer, "submit")
+    accept = transition_action(ExecutionReport, ExecutionReportSerializer, "accept")
+    send_back = transition_action(ExecutionReport, ExecutionReportSerializer, "send_back")
+    timeline = timeline_action(ExecutionReport)
 
 
 class ApprovalStatisticsSerializer(serializers.Serializer):
@@ -291,12 +263,12 @@ class PlanViewSet(ScopedReadOnlyViewSet):
             raise DRFValidationError(_errors(exc)) from None
         return Response(EmergencyPlanSerializer(plan).data, status=201)
 
-    file = _verb(EmergencyPlan, EmergencyPlanSerializer, "file")
-    send_back = _verb(EmergencyPlan, EmergencyPlanSerializer, "send_back")
-    resubmit = _verb(EmergencyPlan, EmergencyPlanSerializer, "resubmit")
-    drill = _verb(EmergencyPlan, EmergencyPlanSerializer, "drill")
-    supersede = _verb(EmergencyPlan, EmergencyPlanSerializer, "supersede")
-    timeline = _timeline(EmergencyPlan)
+    file = transition_action(EmergencyPlan, EmergencyPlanSerializer, "file")
+    send_back = transition_action(EmergencyPlan, EmergencyPlanSerializer, "send_back")
+    resubmit = transition_action(EmergencyPlan, EmergencyPlanSerializer, "resubmit")
+    drill = transition_action(EmergencyPlan, EmergencyPlanSerializer, "drill")
+    supersede = transition_action(EmergencyPlan, EmergencyPlanSerializer, "supersede")
+    timeline = timeline_action(EmergencyPlan)
 
 
 class HazardCheckSerializer(serializers.ModelSerializer):

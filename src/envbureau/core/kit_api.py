@@ -156,8 +156,8 @@ def my_notifications_read_all(request):
 
 
 def transition_action(model, serializer, verb: str):
-    """A viewset action `POST <id>/<verb>/` that applies the workflow verb (note and fields from the body) and
-    answers the object; a module on the kit adds one per verb instead of writing the handler again."""
+    """A viewset action `POST <id>/<verb>/` that applies the workflow verb (note, fields and evidence `files`
+    from the body) and answers the object; a module on the kit adds one per verb instead of writing the handler again."""
     from django.core.exceptions import PermissionDenied
     from rest_framework.decorators import action
     from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -167,9 +167,10 @@ def transition_action(model, serializer, verb: str):
 
     def handler(self, request, pk=None):
         obj = get_scoped_object(model, request.user, "view", pk=pk)
-        data = {k: v for k, v in request.data.items() if k != "note"}
+        data = {k: v for k, v in request.data.items() if k not in ("note", "files")}
+        files = request.FILES.getlist("files")  # evidence, when the body is multipart
         try:
-            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), **data)
+            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), files=files, **data)
         except PermissionDenied:
             raise DRFPermissionDenied() from None
         obj.refresh_from_db()

@@ -13,10 +13,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from envbureau.core import workflow as wf
 from envbureau.core.api import PublicReadOnlyViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
 from envbureau.core.documents.api import DocumentActionsMixin
-from envbureau.core.kit_api import TimelineSerializer
+from envbureau.core.kit_api import timeline_action, transition_action
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
@@ -198,22 +197,6 @@ class DrawViewSet(ScopedReadOnlyViewSet):
         return Response({"ok": ok, "problems": problems})
 
 
-def _transition(verb: str):
-    def handler(self, request, pk=None):
-        insp = get_scoped_object(Inspection, request.user, "view", pk=pk)
-        data = {k: v for k, v in request.data.items() if k != "note"}
-        try:
-            wf.apply(request.user, insp, verb, note=str(request.data.get("note", "")), **data)
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        insp.refresh_from_db()
-        return Response(InspectionSerializer(insp).data)
-
-    handler.__name__ = verb
-    return action(detail=True, methods=["post"], url_path=verb.replace("_", "-"), url_name=verb.replace("_", "-"))(
-        handler)
-
-
 class InspectionViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     queryset = Inspection.objects.prefetch_related("team")
     serializer_class = InspectionSerializer
@@ -225,16 +208,12 @@ class InspectionViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
 
         raise MethodNotAllowed("POST")
 
-    record = _transition("record")
-    publish = _transition("publish")
-    to_problem = _transition("to_problem")
-    cancel = _transition("cancel")
+    record = transition_action(Inspection, InspectionSerializer, "record")
+    publish = transition_action(Inspection, InspectionSerializer, "publish")
+    to_problem = transition_action(Inspection, InspectionSerializer, "to_problem")
+    cancel = transition_action(Inspection, InspectionSerializer, "cancel")
 
-    @extend_schema(responses=TimelineSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="timeline", url_name="timeline", pagination_class=None)
-    def timeline(self, request, pk=None):
-        insp = get_scoped_object(Inspection, request.user, "view", pk=pk)
-        return Response(TimelineSerializer(wf.timeline(insp), many=True).data)
+    timeline = timeline_action(Inspection)
 
     @extend_schema(responses=EvidenceSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="evidence", url_name="evidence", pagination_class=None,
@@ -367,22 +346,6 @@ class CaseSerializer(serializers.ModelSerializer):
         return decision_due(obj)
 
 
-def _case_transition(verb: str):
-    def handler(self, request, pk=None):
-        case = get_scoped_object(Case, request.user, "view", pk=pk)
-        data = {k: v for k, v in request.data.items() if k != "note"}
-        try:
-            wf.apply(request.user, case, verb, note=str(request.data.get("note", "")), **data)
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        case.refresh_from_db()
-        return Response(CaseSerializer(case).data)
-
-    handler.__name__ = verb
-    return action(detail=True, methods=["post"], url_path=verb.replace("_", "-"), url_name=verb.replace("_", "-"))(
-        handler)
-
-
 class CaseViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     """Cases; POST …/{id}/<verb>/ runs a workflow verb (investigate, submit-review, notify {outcome, levels,
     fine, notified_on}, no-penalty, statement {kind, on}, resume {on}, extend {days}, decide {decided_on},
@@ -398,18 +361,18 @@ class CaseViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
 
         raise MethodNotAllowed("POST")
 
-    investigate = _case_transition("investigate")
-    submit_review = _case_transition("submit_review")
-    notify = _case_transition("notify")
-    no_penalty = _case_transition("no_penalty")
-    statement = _case_transition("statement")
-    resume = _case_transition("resume")
-    extend = _case_transition("extend")
-    decide = _case_transition("decide")
-    serve = _case_transition("serve")
-    pay = _case_transition("pay")
-    close = _case_transition("close")
-    transfer = _case_transition("transfer")
+    investigate = transition_action(Case, CaseSerializer, "investigate")
+    submit_review = transition_action(Case, CaseSerializer, "submit_review")
+    notify = transition_action(Case, CaseSerializer, "notify")
+    no_penalty = transition_action(Case, CaseSerializer, "no_penalty")
+    statement = transition_action(Case, CaseSerializer, "statement")
+    resume = transition_action(Case, CaseSerializer, "resume")
+    extend = transition_action(Case, CaseSerializer, "extend")
+    decide = transition_action(Case, CaseSerializer, "decide")
+    serve = transition_action(Case, CaseSerializer, "serve")
+    pay = transition_action(Case, CaseSerializer, "pay")
+    close = transition_action(Case, CaseSerializer, "close")
+    transfer = transition_action(Case, CaseSerializer, "transfer")
 
 
 class MeasureSerializer(serializers.ModelSerializer):
@@ -441,22 +404,6 @@ class MeasureCreateSerializer(serializers.Serializer):
     hearing_held_on = serializers.DateField(required=False, allow_null=True, help_text="陈述申辩或听证办结日期")
     orders = serializers.ListField(child=serializers.IntegerField(), required=False,
                                    help_text="按日连续处罚:复查发现拒不改正的责令改正决定ID")
-
-
-def _measure_transition(verb: str):
-    def handler(self, request, pk=None):
-        obj = get_scoped_object(Measure, request.user, "view", pk=pk)
-        data = {k: v for k, v in request.data.items() if k != "note"}
-        try:
-            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), **data)
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        obj.refresh_from_db()
-        return Response(MeasureSerializer(obj).data)
-
-    handler.__name__ = verb
-    path = verb.replace("_", "-")
-    return action(detail=True, methods=["post"], url_path=path, url_name=path)(handler)
 
 
 class MeasureViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
@@ -494,16 +441,16 @@ class MeasureViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
             raise DRFPermissionDenied() from None
         return Response(MeasureSerializer(m).data, status=201)
 
-    serve = _measure_transition("serve")
-    recheck = _measure_transition("recheck")
-    extend = _measure_transition("extend")
-    release = _measure_transition("release")
-    pay = _measure_transition("pay")
-    file_plan = _measure_transition("file_plan")
-    request_release = _measure_transition("request_release")
-    keep = _measure_transition("keep")
-    serve_release = _measure_transition("serve_release")
-    follow_up = _measure_transition("follow_up")
+    serve = transition_action(Measure, MeasureSerializer, "serve")
+    recheck = transition_action(Measure, MeasureSerializer, "recheck")
+    extend = transition_action(Measure, MeasureSerializer, "extend")
+    release = transition_action(Measure, MeasureSerializer, "release")
+    pay = transition_action(Measure, MeasureSerializer, "pay")
+    file_plan = transition_action(Measure, MeasureSerializer, "file_plan")
+    request_release = transition_action(Measure, MeasureSerializer, "request_release")
+    keep = transition_action(Measure, MeasureSerializer, "keep")
+    serve_release = transition_action(Measure, MeasureSerializer, "serve_release")
+    follow_up = transition_action(Measure, MeasureSerializer, "follow_up")
 
 
 class PublicRatingSerializer(serializers.ModelSerializer):
@@ -535,21 +482,6 @@ class CreditRepairSerializer(serializers.ModelSerializer):
                             "decided_on", "decision_note", "grade_after"]
 
 
-def _repair_transition(verb: str):
-    def handler(self, request, pk=None):
-        obj = get_scoped_object(CreditRepair, request.user, "view", pk=pk)
-        data = {k: v for k, v in request.data.items() if k != "note"}
-        try:
-            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), **data)
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        obj.refresh_from_db()
-        return Response(CreditRepairSerializer(obj).data)
-
-    handler.__name__ = verb
-    return action(detail=True, methods=["post"], url_path=verb, url_name=verb)(handler)
-
-
 class CreditRepairViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     """Credit repair applications. POST {rating, applicant, corrective_actions, materials, applied_on} records one
     (staff holding enforcement.rate, or an enterprise user for its own rating: enforcement.repair_apply);
@@ -579,5 +511,5 @@ class CreditRepairViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
             raise DRFPermissionDenied() from None
         return Response(CreditRepairSerializer(req).data, status=201)
 
-    approve = _repair_transition("approve")
-    refuse = _repair_transition("refuse")
+    approve = transition_action(CreditRepair, CreditRepairSerializer, "approve")
+    refuse = transition_action(CreditRepair, CreditRepairSerializer, "refuse")

@@ -15,9 +15,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from envbureau.core import workflow as wf
 from envbureau.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
-from envbureau.core.kit_api import TimelineSerializer
+from envbureau.core.kit_api import timeline_action, transition_action
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
@@ -93,30 +92,6 @@ def _validation(exc: DjangoValidationError):
     return DRFValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
-def _transition(model, serializer, verb: str):
-    def handler(self, request, pk=None):
-        obj = get_scoped_object(model, request.user, "view", pk=pk)
-        data = {k: v for k, v in request.data.items() if k != "note"}
-        try:
-            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), **data)
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        obj.refresh_from_db()
-        return Response(serializer(obj).data)
-
-    handler.__name__ = verb
-    return action(detail=True, methods=["post"], url_path=verb, url_name=verb)(handler)
-
-
-def _timeline(model):
-    def timeline(self, request, pk=None):
-        obj = get_scoped_object(model, request.user, "view", pk=pk)
-        return Response(TimelineSerializer(wf.timeline(obj), many=True).data)
-
-    return extend_schema(responses=TimelineSerializer(many=True))(action(
-        detail=True, methods=["get"], url_path="timeline", url_name="timeline", pagination_class=None)(timeline))
-
-
 class ProjectViewSet(ScopedModelViewSet):
     """Projects; POST …/{id}/<verb>/ runs a workflow verb: start {started_on}, report {month, investment_completed,
     stage, note}, finish {finished_on, investment_completed}, accept {accepted_on, note}, reject {note},
@@ -147,14 +122,14 @@ class ProjectViewSet(ScopedModelViewSet):
         except DjangoValidationError as exc:
             raise _validation(exc) from None
 
-    start = _transition(Project, ProjectSerializer, "start")
-    report = _transition(Project, ProjectSerializer, "report")
-    finish = _transition(Project, ProjectSerializer, "finish")
-    accept = _transition(Project, ProjectSerializer, "accept")
-    reject = _transition(Project, ProjectSerializer, "reject")
-    evaluate = _transition(Project, ProjectSerializer, "evaluate")
-    cancel = _transition(Project, ProjectSerializer, "cancel")
-    timeline = _timeline(Project)
+    start = transition_action(Project, ProjectSerializer, "start")
+    report = transition_action(Project, ProjectSerializer, "report")
+    finish = transition_action(Project, ProjectSerializer, "finish")
+    accept = transition_action(Project, ProjectSerializer, "accept")
+    reject = transition_action(Project, ProjectSerializer, "reject")
+    evaluate = transition_action(Project, ProjectSerializer, "evaluate")
+    cancel = transition_action(Project, ProjectSerializer, "cancel")
+    timeline = timeline_action(Project)
 
 
 class FundViewSet(ScopedModelViewSet):
@@ -177,11 +152,11 @@ class FundViewSet(ScopedModelViewSet):
             raise DRFPermissionDenied() from None
         return Response(FundSerializer(fund).data, status=201)
 
-    approve = _transition(Fund, FundSerializer, "approve")
-    reject = _transition(Fund, FundSerializer, "reject")
-    allocate = _transition(Fund, FundSerializer, "allocate")
-    spend = _transition(Fund, FundSerializer, "spend")
-    timeline = _timeline(Fund)
+    approve = transition_action(Fund, FundSerializer, "approve")
+    reject = transition_action(Fund, FundSerializer, "reject")
+    allocate = transition_action(Fund, FundSerializer, "allocate")
+    spend = transition_action(Fund, FundSerializer, "spend")
+    timeline = timeline_action(Fund)
 
 
 class MilestoneViewSet(ScopedModelViewSet):
@@ -359,7 +334,7 @@ class TargetViewSet(ScopedModelViewSet):
             raise DRFPermissionDenied() from None
         return Response(CampaignTargetSerializer(t).data)
 
-    timeline = _timeline(CampaignTarget)
+    timeline = timeline_action(CampaignTarget)
 
 
 # ---- river outfalls ---------------------------------------------------------------------------------
@@ -389,23 +364,6 @@ class BasinMilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = BasinMilestone
         fields = ["id", "basin", "jurisdiction", "due", "traced_share", "rectified_share", "note"]
-
-
-def _outfall_transition(verb: str):
-    def handler(self, request, pk=None):
-        obj = get_scoped_object(Outfall, request.user, "view", pk=pk)
-        data = {k: v for k, v in request.data.items() if k not in ("note", "files")}
-        files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
-        try:
-            wf.apply(request.user, obj, verb, note=str(request.data.get("note", "")), files=files, **data)
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        obj.refresh_from_db()
-        return Response(OutfallSerializer(obj).data)
-
-    handler.__name__ = verb
-    return action(detail=True, methods=["post"], url_path=verb.replace("_", "-"), url_name=verb.replace("_", "-"))(
-        handler)
 
 
 class OutfallViewSet(ScopedModelViewSet):
@@ -444,13 +402,13 @@ class OutfallViewSet(ScopedModelViewSet):
         except DjangoValidationError as exc:
             raise _validation(exc) from None
 
-    confirm = _outfall_transition("confirm")
-    dismiss = _outfall_transition("dismiss")
-    monitor = _outfall_transition("monitor")
-    trace = _outfall_transition("trace")
-    rectify = _outfall_transition("rectify")
-    close_out = _outfall_transition("close_out")
-    timeline = _timeline(Outfall)
+    confirm = transition_action(Outfall, OutfallSerializer, "confirm")
+    dismiss = transition_action(Outfall, OutfallSerializer, "dismiss")
+    monitor = transition_action(Outfall, OutfallSerializer, "monitor")
+    trace = transition_action(Outfall, OutfallSerializer, "trace")
+    rectify = transition_action(Outfall, OutfallSerializer, "rectify")
+    close_out = transition_action(Outfall, OutfallSerializer, "close_out")
+    timeline = timeline_action(Outfall)
 
     def _jur(self, request):
         from .views import stats_params
