@@ -1,7 +1,9 @@
 """Every registered workflow, walked through its loop with the expectations written here as data:
 each step succeeds for the actor named and only in the state named, is refused (403/404/400) for the
 others, writes exactly one timeline event, closes the previous step's task, opens the next actor's task
-(seen by the users named) and notifies them. A workflow registered without a walk here fails the test."""
+(seen by the users named) and notifies them. A workflow registered without a walk here fails the test unless
+NOT_WALKED names it with a reason. Who may act and the order of steps are written from the rules
+(../shared/standards/regulations.md, soil-outfalls-projects.md and issues 12–16), not read from the kit's tables."""
 
 import datetime as dt
 
@@ -52,6 +54,41 @@ PEOPLE = {
     "zfreview": (["*.view", "enforcement.review"], None, None),
     "zfboss": (["*.view", "enforcement.decide", "enforcement.publish", "ledger.add"], None, None),
     "zfxicheng": (["enforcement.view", "enforcement.inspect", "enforcement.case"], "110102", None),
+    # measures: 执法人员 serve and re-check, the head decides extensions and releases (regulations.md §2.5–2.6)
+    "zfinsp": (["*.view", "enforcement.inspect"], None, None),
+    # credit: the bureau's rating staff decide a repair; the enterprise only applies (§6.2)
+    "zfrate": (["*.view", "enforcement.rate"], None, None),
+    "rateent": (["enforcement.view"], None, "E1"),
+    # approvals (§3, §4, §7): acceptance, technical review, decision, permits, emergency filing are separate rights;
+    # the enterprise applies, answers 补正, renews, reports, revises its plan
+    "aacc": (["*.view", "approvals.accept"], None, None),
+    "arev": (["*.view", "approvals.review"], None, None),
+    "adec": (["*.view", "approvals.decide"], None, None),
+    "aper": (["*.view", "approvals.permit"], None, None),
+    "aemg": (["*.view", "approvals.emergency"], None, None),
+    "axc": (["approvals.view", "approvals.accept", "approvals.decide", "approvals.permit", "approvals.emergency"],
+            "110102", None),
+    "aent": (["approvals.view", "approvals.apply", "approvals.report"], None, "E1"),
+    "aent2": (["approvals.view", "approvals.apply", "approvals.report"], None, "E2"),
+    # waste (§5): the producer ships and takes back, the receiving operator receives, confirms or rejects
+    "wprod": (["waste.view", "waste.ship", "waste.declare"], None, "E1"),
+    "wprodall": (["waste.view", "waste.ship", "waste.receive"], None, "E1"),  # the producer cannot receive
+    "wrecv": (["waste.view", "waste.receive"], None, "E3"),
+    "wother": (["waste.view", "waste.ship", "waste.receive", "waste.declare"], None, "E2"),
+    "whandle": (["waste.view", "waste.handle"], "110101", None),
+    "wcy": (["waste.view", "waste.handle"], "110105", None),
+    # soil: the bureau organises report reviews, the district supervises works, the unit reports its duty
+    "soilrev": (["*.view", "soil.review"], None, None),
+    "soilmgr": (["soil.view", "soil.manage"], "110101", None),
+    "soilcy": (["soil.view", "soil.review", "soil.manage"], "110105", None),
+    "soilent": (["soil.view", "soil.report"], None, "E1"),
+    "soilent2": (["soil.view", "soil.report"], None, "E2"),
+    # reports: the signer issues; a district signer sees no city report
+    "rsign": (["*.view", "reports.issue"], None, None),
+    "rxc": (["reports.view", "reports.issue"], "110102", None),
+    # grids: the grid's own officer patrols; the projects section retires a grid
+    "gofficer": (["projects.view", "projects.patrol"], "110101", None),
+    "gother": (["projects.view", "projects.patrol"], "110101", None),  # a patrol officer of another grid
 }
 
 
@@ -65,10 +102,12 @@ def people(demo_core):
     firms = {"E1": Enterprise.objects.create(credit_code=credit_code.make("91", "110101", "WALK0001"),
                                              name="东城步行热电", jurisdiction=street),
              "E2": Enterprise.objects.create(credit_code=credit_code.make("91", "110101", "WALK0002"),
-                                             name="东城另一家", jurisdiction=street)}
+                                             name="东城另一家", jurisdiction=street),
+             "E3": Enterprise.objects.create(credit_code=credit_code.make("91", "110105", "WALK0003"),
+                                             name="朝阳处置中心", jurisdiction=Jurisdiction.objects.get(code="110105"))}
     outlet = Outlet.objects.create(enterprise=firms["E1"], code="DA001", name="烟囱", kind="gas")
     out = {"_point": MonitoringPoint.objects.create(outlet=outlet, mn="WALKMN0001", name="烟囱 CEMS"),
-           "_firm": firms["E1"]}
+           "_firm": firms["E1"], "_firms": firms}
     for name, (perms, jcode, ent) in PEOPLE.items():
         ent = firms[ent].pk if ent else None
         kind = "enterprise" if ent else ("officer" if jcode else "staff")
@@ -439,6 +478,429 @@ OUTFALLS = [
     ],
 ]
 
+
+# ---- approvals (regulations.md §3 EIA, §4 permits, §7 emergency plans; issue 13) -------------------------
+
+def new_eia(people):
+    from envbureau.approvals import eia
+
+    return eia.submit(None, enterprise_id=people["_firm"].pk, project_name="锅炉低氮改造", category="form",
+                      submitted_on=TODAY, investment="1200.5", location="东城区示范路1号")
+
+
+def new_permit(people):
+    from envbureau.approvals import permits
+
+    n = len(people.setdefault("_permits", []))
+    # §4.2: valid five years; the second walk's permit was issued six years ago, so its validity has run out
+    issued = TODAY - dt.timedelta(days=30 if n != 1 else 6 * 366)
+    p = permits.issue(None, enterprise_id=people["_firm"].pk, number=f"91110101WALK0001{n:03d}P", category="key",
+                      issued_on=issued, limits=())
+    people["_permits"].append(p)
+    return p
+
+
+def new_execution_report(people):
+    from envbureau.approvals.models import ExecutionReport
+
+    p = new_permit(people)
+    return ExecutionReport.objects.filter(permit=p, state="due").order_by("due_on").first()
+
+
+RISK = {"air": {"substances": [{"name": "氨", "quantity_t": 20, "critical_t": 5}], "m": 30, "e": "E1"}}
+
+
+def new_plan(people):
+    from envbureau.approvals import emergency
+
+    return emergency.submit_plan(None, enterprise_id=people["_firm"].pk, title="突发环境事件应急预案",
+                                 signed_on=TODAY - dt.timedelta(days=5), submitted_on=TODAY, risk=RISK)
+
+
+def new_incident(people):
+    from envbureau.approvals import emergency
+    from envbureau.core.timefmt import local_datetime
+
+    now = dt.datetime.now(dt.timezone.utc)
+    return emergency.report_incident(None, title="厂区储罐泄漏", kind="危化品泄漏", description="氨水储罐阀门泄漏",
+                                     level="IV", occurred_at=local_datetime(now - dt.timedelta(hours=2)),
+                                     reported_at=local_datetime(now - dt.timedelta(hours=1)),
+                                     enterprise_id=people["_firm"].pk)
+
+
+# the EIA form (报告表): acceptance → 补正 → technical review → 拟批准公示 → decision → 竣工验收
+EIAS = [
+    [
+        ("request_correction", {"missing_materials": "公众参与说明"}, "submitted", "correction", "aacc",
+         {"arev": "403", "axc": "404", "aent": "403", "leader": "403"}, "补正材料", ["aent"], ["aent2", "aacc"]),
+        ("resubmit", {}, "correction", "submitted", "aent", {"aent2": "404", "aacc": "403"}, "受理审查", ["aacc"],
+         ["aent", "arev"]),
+        ("accept", {}, "submitted", "accepted", "aacc", {"arev": "403", "aent": "403"}, "组织技术评估", ["arev"],
+         ["aacc", "aent"]),
+        ("start_review", {}, "accepted", "reviewing", "arev", {"aacc": "403", "axc": "404"}, "完成技术评估",
+         ["arev"], ["adec"]),
+        ("finish_review", {"expert_opinion": "同意"}, "reviewing", "reviewed", "arev", {"adec": "403"},
+         "拟批准公示或不予批准", ["adec"], ["arev"]),
+        ("propose", {"on": TODAY}, "reviewed", "proposed", "adec", {"arev": "403", "aent": "403"}, "作出审批决定", ["adec"],
+         ["arev"]),
+        # §3.3: 拟批准公示 runs at least 5 working days; the decision comes after it
+        ("approve", {"conditions": "落实各项污染防治措施", "decided_on": TODAY + dt.timedelta(days=30)}, "proposed",
+         "approved", "adec",
+         {"aacc": "403", "axc": "404", "leader": "403"}, "竣工环保验收", ["aent"], ["adec", "aent2"]),
+        ("complete", {"completion_note": "验收合格", "completed_on": TODAY + dt.timedelta(days=60)}, "approved", "completed", "aent", {"aent2": "404", "adec": "403"},
+         None, [], ["aent"]),
+    ],
+    [
+        ("accept", {}, "submitted", "accepted", "aacc", {}, "组织技术评估", ["arev"], []),
+        ("refuse", {"decision_reasons": "选址不符合规划"}, "accepted", "refused", "adec", {"arev": "403", "aent": "403"},
+         None, [], ["adec"]),
+    ],
+    [
+        ("withdraw", {"note": "项目取消"}, "submitted", "withdrawn", "aent", {"aent2": "404", "aacc": "403"}, None, [],
+         ["aacc"]),
+    ],
+]
+
+# §4.2: renewal applied for before expiry, reviewed by the permit section; changes and revocation by the bureau
+PERMITS = [
+    [
+        ("change", {"note": "增加监测频次", "monitoring_duties": "每月手工监测一次"}, "valid", "valid", "aper",
+         {"aent": "403", "axc": "404", "leader": "403"}, "same", ["aent"], []),
+        ("apply_renewal", {}, "valid", "renewing", "aent", {"aent2": "404", "aper": "403"}, "审查延续申请", ["aper"],
+         ["aent"]),
+        ("renew", {}, "renewing", "valid", "aper", {"aent": "403", "axc": "404"}, "申请延续(到期前60日)", ["aent"],
+         ["aper", "aent2"]),
+        ("revoke", {"note": "以欺骗手段取得"}, "valid", "revoked", "aper", {"aent": "403", "leader": "403"}, None, [],
+         ["aent"]),
+    ],
+    [("expire", {}, "valid", "expired", "aper", {"aent": "403", "axc": "404"}, None, [], ["aent"])],
+]
+
+# §4.3: the enterprise submits its execution report; the permit section accepts or sends it back
+EXECUTION_REPORTS = [
+    [
+        ("submit", {"content": "本季度达标排放"}, "due", "submitted", "aent", {"aent2": "404", "aper": "403"},
+         "审核执行报告", ["aper"], ["aent"]),
+        ("send_back", {"note": "缺少自行监测数据"}, "submitted", "due", "aper", {"aent": "403", "axc": "404"},
+         "提交执行报告", ["aent"], ["aper", "aent2"]),
+        ("submit", {"content": "补充自行监测数据"}, "due", "submitted", "aent", {}, "审核执行报告", ["aper"], []),
+        ("accept", {}, "submitted", "accepted", "aper", {"aent": "403", "leader": "403"}, None, [], ["aper"]),
+    ],
+]
+
+# §7.1: the bureau files (or sends back) the plan; the enterprise records drills and revises within three years
+PLANS = [
+    [
+        ("file", {}, "submitted", "filed", "aemg", {"aent": "403", "axc": "404", "leader": "403"},
+         "回顾性评估与修订(至少每三年)", ["aent"], ["aemg", "aent2"]),
+        ("drill", {"note": "泄漏处置演练"}, "filed", "filed", "aent", {"aent2": "404", "aemg": "403"}, "same",
+         ["aent"], []),
+        ("supersede", {"note": "修订后的预案已备案"}, "filed", "superseded", "aemg", {"aent": "403"}, None, [],
+         ["aent"]),
+    ],
+    [
+        ("send_back", {"note": "风险评估不完整"}, "submitted", "returned", "aemg", {"aent": "403", "axc": "404"},
+         "修改应急预案后重新提交", ["aent"], ["aemg"]),
+        ("resubmit", {}, "returned", "submitted", "aent", {"aent2": "404", "aemg": "403"}, "应急预案备案审查",
+         ["aemg"], ["aent"]),
+    ],
+]
+
+INCIDENTS = [
+    [
+        ("log", {"note": "已关闭阀门"}, "reported", "reported", "aemg", {"aent": "403", "axc": "404"}, "same",
+         ["aemg"], []),
+        ("respond", {"note": "启动IV级响应"}, "reported", "responding", "aemg", {"aent": "403", "leader": "403"},
+         "应急处置与结案", ["aemg"], ["aent"]),
+        ("relevel", {"level": "III", "note": "影响范围扩大"}, "responding", "responding", "aemg", {"axc": "404"},
+         "same", ["aemg"], []),
+        ("close", {"summary": "泄漏已控制,无人员伤亡"}, "responding", "closed", "aemg", {"aent": "403"}, None, [],
+         ["aemg"]),
+    ],
+]
+
+
+# ---- enforcement: coercive measures (§2.4–2.6) and credit repair (§6.2) ---------------------------------
+
+def new_correction(people):
+    from envbureau.enforcement import measures
+
+    return measures.order(None, new_case(people), kind="correction", decided_on=TODAY, content="立即停止超标排放")
+
+
+def new_seizure(people):
+    from envbureau.enforcement import measures
+
+    return measures.order(None, new_case(people), kind="seizure", decided_on=TODAY, content="1号排污泵")
+
+
+def new_limit(people):
+    from envbureau.enforcement import measures
+
+    # §2.6: the party is told of its rights first; having waived them, the decision may follow at once
+    return measures.order(None, new_case(people), kind="limit", decided_on=TODAY, content="1号锅炉负荷不超过50%",
+                          notified_on=TODAY - dt.timedelta(days=1), rights_waived=True)
+
+
+def new_daily_penalty(people):
+    from envbureau.enforcement import measures
+
+    case = new_case(people)
+    for verb, data in (("investigate", {}), ("submit_review", {"note": "调查终结"}),
+                       ("notify", {"outcome": "punish", "fine": "100000", "notified_on": "2026-08-03"}),
+                       ("decide", {"decided_on": "2026-08-20"})):
+        wf.apply(None, case, verb, **data)
+    o = measures.order(None, case, kind="correction", decided_on="2026-08-20", content="立即停止超标排放")
+    wf.apply(None, o, "serve", served_on="2026-08-21")
+    wf.apply(None, o, "recheck", rechecked_on="2026-09-01", recheck_result="continuing")
+    return measures.record_daily_penalty(None, case, orders=[o], decided_on="2026-09-02")
+
+
+def new_measure(people):
+    kinds = people.setdefault("_measure_kinds", [new_correction, new_seizure, new_daily_penalty, new_limit])
+    return kinds.pop(0)(people)
+
+
+MEASURES = [
+    [  # 责令改正: served, then re-checked within 30 days
+        ("serve", {"served_on": TODAY}, "decided", "in_force", "zfcase", {"zfinsp": "403", "zfxicheng": "404",
+                                                                          "leader": "403"},
+         "复查、解除或督促缴款", ["zfcase"], ["zfreview"]),
+        ("recheck", {"rechecked_on": TODAY + dt.timedelta(days=10), "recheck_result": "corrected"}, "in_force",
+         "ended", "zfinsp", {"zfreview": "403", "zfxicheng": "404"}, None, [], ["zfcase"]),
+    ],
+    [  # 查封扣押 (§2.5): extended by the head with reasons; the party asks for release, the head keeps it on
+        # the check, then releases it when the violation is gone; the release decision is served
+        ("extend", {"days": 20, "note": "案情复杂"}, "decided", "decided", "zfboss", {"zfcase": "403"}, "same",
+         ["zfcase"], []),
+        ("serve", {"served_on": TODAY}, "decided", "in_force", "zfcase", {}, "复查、解除或督促缴款", ["zfcase"], []),
+        ("request_release", {"release_requested_on": TODAY + dt.timedelta(days=1)}, "in_force", "in_force",
+         "zfcase", {"zfinsp": "403", "zfxicheng": "404"}, "same", ["zfcase"], []),
+        ("keep", {"kept_on": TODAY + dt.timedelta(days=2), "note": "尚未改正"}, "in_force", "in_force", "zfboss",
+         {"zfcase": "403"}, "same", ["zfcase"], []),
+        ("release", {"released_on": TODAY + dt.timedelta(days=5), "note": "违法行为已消除"}, "in_force", "ended",
+         "zfboss", {"zfcase": "403", "zfxicheng": "404"}, None, [], ["zfcase"]),
+        ("serve_release", {"release_served_on": TODAY + dt.timedelta(days=6)}, "ended", "ended", "zfcase",
+         {"zfinsp": "403", "zfxicheng": "404"}, None, [], ["zfcase"]),
+    ],
+    [  # 按日连续处罚: served, then paid
+        ("serve", {"served_on": "2026-09-03"}, "decided", "in_force", "zfcase", {}, "复查、解除或督促缴款",
+         ["zfcase"], []),
+        ("pay", {"paid_on": "2026-09-10"}, "in_force", "ended", "zfcase", {"zfreview": "403", "zfxicheng": "404"},
+         None, [], ["zfcase"]),
+    ],
+    [  # 限制生产 (§2.6): served, the correction plan filed, released, then the follow-up check
+        ("serve", {"served_on": TODAY}, "decided", "in_force", "zfcase", {}, "复查、解除或督促缴款", ["zfcase"], []),
+        ("file_plan", {"plan_filed_on": TODAY + dt.timedelta(days=3)}, "in_force", "in_force", "zfcase",
+         {"zfinsp": "403", "zfxicheng": "404"}, "same", ["zfcase"], []),
+        ("release", {"released_on": TODAY + dt.timedelta(days=30), "note": "整改完成"}, "in_force", "ended", "zfboss",
+         {"zfcase": "403"}, None, [], ["zfcase"]),
+        ("follow_up", {"followed_up_on": TODAY + dt.timedelta(days=40)}, "ended", "ended", "zfinsp",
+         {"zfreview": "403", "zfxicheng": "404"}, None, [], ["zfinsp"]),
+    ],
+]
+
+
+def new_repair(people):
+    from envbureau.enforcement import config, credit
+
+    _enforcement_world(people)
+    n = len(people.setdefault("_ratings", []))
+    scores = {k: 70 for k in config.get("credit_indicators") if k != "penalties"}  # 74.5 → 警示 (yellow)
+    r = credit.rate(None, enterprise_id=people["_firm"].pk, year=2020 + n, scores=scores,
+                    published_on=TODAY - dt.timedelta(days=30))
+    people["_ratings"].append(r)
+    return credit.apply_repair(None, r, applicant="环保负责人", corrective_actions="在线监控整改完成",
+                               materials="整改报告", applied_on=TODAY)
+
+
+REPAIRS = [
+    [("approve", {"note": "整改到位", "decided_on": TODAY}, "applied", "approved", "zfrate",
+      {"zfcase": "403", "rateent": "403", "zfxicheng": "404", "leader": "403"}, None, [], ["zfrate"])],
+    [("refuse", {"note": "整改未完成", "decided_on": TODAY}, "applied", "refused", "zfrate", {"zfboss": "403"}, None,
+      [], ["zfrate"])],
+]
+
+
+# ---- waste (§5: manifests, declarations per HJ 1259, alerts) -----------------------------------------------
+
+def _waste_parties(people):
+    from envbureau.waste.models import Operator, Producer, Transporter
+
+    if "_producer" not in people:
+        f = people["_firms"]
+        people["_producer"] = Producer.objects.create(enterprise_id=f["E1"].pk, name=f["E1"].name,
+                                                      jurisdiction=f["E1"].jurisdiction, category="key")
+        people["_operator"] = Operator.objects.create(enterprise_id=f["E3"].pk, name=f["E3"].name,
+                                                      jurisdiction=f["E3"].jurisdiction, province="11")
+        from envbureau.waste.models import Licence
+
+        Licence.objects.create(operator=people["_operator"], number="L-W1", categories="HW08",
+                               capacity_tonnes=1000, valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2029, 12, 31))
+        people["_carrier"] = Transporter.objects.create(name="运输丁", permit_no="P-W1")
+    return people["_producer"], people["_operator"], people["_carrier"]
+
+
+def new_manifest(people):
+    from envbureau.waste import services
+
+    producer, operator, carrier = _waste_parties(people)
+    return services.create_manifest(people["wprod"], producer=producer, receiver=operator, transporter=carrier,
+                                    waste_code="900-249-08", waste_name="废矿物油", sent_tonnes="10.000",
+                                    created_on=TODAY)
+
+
+MANIFESTS = [
+    [
+        ("ship", {"carried_tonnes": "10.000", "shipped_on": TODAY}, "created", "shipped", "wprod",
+         {"wrecv": "403", "wother": "404", "leader": "403"}, "接收危险废物", ["wrecv"], ["wprod", "wother"]),
+        ("receive", {"received_tonnes": "10.000", "received_on": TODAY}, "shipped", "received", "wrecv",
+         {"wprodall": "403", "wprod": "403", "wother": "404"}, "确认转移联单", ["wrecv"], ["wprod"]),
+        ("confirm", {"confirmed_on": TODAY}, "received", "confirmed", "wrecv", {"wprodall": "403", "wother": "404"},
+         None, [], ["wrecv"]),
+    ],
+    [("cancel", {"note": "填报错误"}, "created", "cancelled", "wprod", {"wrecv": "403", "wother": "404"}, None, [],
+      ["wprod"])],
+    [
+        ("ship", {"carried_tonnes": "10.000", "shipped_on": TODAY}, "created", "shipped", "wprod", {}, "接收危险废物",
+         ["wrecv"], []),
+        ("reject", {"note": "类别与联单不符"}, "shipped", "rejected", "wrecv", {"wprodall": "403", "wother": "404"},
+         "接回被拒收的危险废物", ["wprod"], ["wrecv"]),
+        ("take_back", {}, "rejected", "returned", "wprod", {"wrecv": "403", "wother": "404"}, None, [], ["wprod"]),
+    ],
+]
+
+
+def new_waste_declaration(people):
+    from envbureau.waste.models import Declaration
+
+    producer, _o, _c = _waste_parties(people)
+    d = Declaration.objects.create(producer=producer, period="month", period_start=TODAY.replace(day=1),
+                                   due=TODAY + dt.timedelta(days=10))
+    wf.record_event(d, None, "open", to_state=d.state)
+    wf.sync_tasks(d, None)
+    return d
+
+
+WASTE_DECLARATIONS = [
+    [("submit", {"generated_tonnes": "1.5", "submitted_on": TODAY}, "due", "submitted", "wprod",
+      {"wother": "404", "whandle": "403", "leader": "403"}, None, [], ["wprod"])],
+]
+
+
+def new_waste_alert(people):
+    from envbureau.waste import services
+
+    f = people["_firms"]["E1"]
+    n = len(people.setdefault("_alerts", []))
+    a = services.raise_alert("storage", f"walk:{n}", subject=f"{f.name} HW08", detail="贮存超过一年",
+                             jurisdiction_id=f.jurisdiction_id, enterprise_id=f.pk, due=TODAY + dt.timedelta(days=15))
+    people["_alerts"].append(a)
+    return a
+
+
+WASTE_ALERTS = [
+    [("handle", {"note": "已督促转移处置"}, "open", "handled", "whandle", {"wcy": "404", "wprod": "403",
+                                                                       "leader": "403"}, None, [], ["whandle"])],
+]
+
+
+# ---- soil (soil-outfalls-projects.md §1: plot lifecycle; key units' duties) ---------------------------------
+
+def new_plot(people):
+    from decimal import Decimal
+
+    from envbureau.core.models import Jurisdiction
+    from envbureau.soil import services
+    from envbureau.soil.models import Plot, Sample
+
+    n = Plot.objects.count() + 1
+    p = services.create_plot(None, Plot(code=f"WALK-{n}", name=f"地块{n}", planned_use="residential",
+                                        jurisdiction=Jurisdiction.objects.get(code="110101"), area_m2=Decimal(1000),
+                                        enterprise_id=people["_firm"].pk))
+    # GB 36600: arsenic screening value for first-class land (residential) is 20 mg/kg; 30 is above it
+    Sample.objects.create(plot=p, point="S1", pollutant="砷", value=Decimal(30), sampled_on=TODAY)
+    return p
+
+
+PLOTS = [
+    [
+        ("review", {"kind": "survey", "outcome": "passed"}, "suspected", "suspected", "soilrev",
+         {"soilmgr": "403", "soilcy": "404", "soilent": "403", "leader": "403"}, "same", ["soilrev"], []),
+        ("conclude_survey", {}, "suspected", "risk", "soilrev", {"soilmgr": "403", "soilcy": "404"},
+         "组织风险评估报告评审", ["soilrev"], ["soilmgr", "soilcy"]),
+        ("review", {"kind": "risk", "outcome": "passed"}, "risk", "risk", "soilrev", {}, "same", ["soilrev"], []),
+        ("enlist", {"listed_on": TODAY}, "risk", "listed", "soilrev", {"soilmgr": "403", "soilent": "403"},
+         "监督风险管控或修复", ["soilmgr"], ["soilcy", "soilent"]),
+        ("review", {"kind": "plan", "outcome": "passed"}, "listed", "listed", "soilrev", {}, "same", ["soilmgr"], []),
+        ("finish_works", {}, "listed", "effect", "soilmgr", {"soilrev": "403", "soilcy": "404"},
+         "组织效果评估报告评审", ["soilrev"], ["soilmgr"]),
+        ("review", {"kind": "effect", "outcome": "passed"}, "effect", "effect", "soilrev", {}, "same", ["soilrev"],
+         []),
+        ("remove", {"removed_on": TODAY}, "effect", "removed", "soilrev", {"soilmgr": "403", "soilcy": "404"}, None,
+         [], ["soilrev"]),
+    ],
+]
+
+
+def new_duty(people):
+    from envbureau.soil.models import Duty, KeyUnit
+
+    f = people["_firm"]
+    unit = KeyUnit.objects.get_or_create(enterprise_id=f.pk, list_year=TODAY.year, defaults={
+        "name": f.name, "jurisdiction": f.jurisdiction.parent, "listed_on": TODAY - dt.timedelta(days=100)})[0]
+    d = Duty.objects.create(unit=unit, kind="self_monitoring", year=TODAY.year, due=TODAY + dt.timedelta(days=30))
+    wf.record_event(d, None, "open", to_state=d.state)
+    wf.sync_tasks(d, None)
+    return d
+
+
+DUTIES = [
+    [("done", {"done_on": TODAY}, "due", "done", "soilent", {"soilent2": "404", "soilrev": "403", "leader": "403"},
+      None, [], ["soilent"])],
+]
+
+
+# ---- reports (issue 15): a report waits for its signer --------------------------------------------------------
+
+def new_report(people):
+    from envbureau.core.models import Jurisdiction
+    from envbureau.reports import services
+
+    return services.create_report(None, "rectification", Jurisdiction.objects.get(code="110000"), "2026-10")
+
+
+REPORTS = [
+    [("issue", {}, "pending", "issued", "rsign", {"rxc": "404", "leader": "403", "qoff": "404"}, None, [],
+      ["rsign"])],
+]
+
+
+# ---- grids (issue 16): the grid's own officers patrol it; the section retires it -------------------------------
+
+def new_grid(people):
+    from envbureau.core.models import Jurisdiction
+    from envbureau.projects import grids
+    from envbureau.projects.models import Grid
+
+    n = Grid.objects.count() + 1
+    g = grids.create_grid(None, Grid(code=f"G-W{n}", name=f"网格{n}", level=3,
+                                     jurisdiction=Jurisdiction.objects.get(code="110101001000")),
+                          m2m={"officers": [people["gofficer"]]})
+    return g
+
+
+GRIDS = [
+    [
+        # a patrol closes this round's task and opens the next round's (due by the grid's frequency)
+        ("patrol", {"visited": "东华门大街", "findings": "无"}, "active", "active", "gofficer",
+         {"gother": "403", "leader": "403", "pcy": "404"}, "网格巡查", ["gofficer"], ["gother"]),
+        ("retire", {"note": "网格调整"}, "active", "retired", "pmgr", {"gofficer": "403", "pcy": "404"}, None, [],
+         ["gofficer"]),
+    ],
+]
+
+
 WALKS = {
     "projects.outfall": (new_outfall, OUTFALLS),
     "projects.project": (new_project, PROJECTS),
@@ -451,7 +913,24 @@ WALKS = {
     "sources.declaration": (new_declaration, DECLARATIONS),
     "enforcement.inspection": (new_inspection, INSPECTIONS),
     "enforcement.case": (new_case, CASES),
+    "enforcement.measure": (new_measure, MEASURES),
+    "enforcement.creditrepair": (new_repair, REPAIRS),
+    "approvals.eiaapplication": (new_eia, EIAS),
+    "approvals.permit": (new_permit, PERMITS),
+    "approvals.executionreport": (new_execution_report, EXECUTION_REPORTS),
+    "approvals.emergencyplan": (new_plan, PLANS),
+    "approvals.incident": (new_incident, INCIDENTS),
+    "waste.manifest": (new_manifest, MANIFESTS),
+    "waste.declaration": (new_waste_declaration, WASTE_DECLARATIONS),
+    "waste.alert": (new_waste_alert, WASTE_ALERTS),
+    "soil.plot": (new_plot, PLOTS),
+    "soil.duty": (new_duty, DUTIES),
+    "reports.report": (new_report, REPORTS),
+    "projects.grid": (new_grid, GRIDS),
 }
+
+# A workflow registered but not walked must be named here with the reason; the test below fails otherwise.
+NOT_WALKED: dict[str, str] = {}
 
 
 def test_every_walk_covers_all_its_verbs():
@@ -460,20 +939,12 @@ def test_every_walk_covers_all_its_verbs():
         assert walked == set(wf.REGISTRY[label].transition_map), label
 
 
-def test_registered_workflows_without_a_walk():
-    """Named here (skipped, not failed, so a module landing its workflow does not turn main red): each one
-    should get a walk in WALKS. Their declarations are still checked for shape."""
-    missing = sorted(set(wf.REGISTRY) - set(WALKS))
-    for label in missing:
-        w = wf.REGISTRY[label]
-        assert w.transitions and w.state_map, label
-        for t in w.transitions:
-            assert "." in t.permission and t.permission.split(".")[0] == w.module or t.guard, (label, t.verb)
-        for st in w.states:
-            if st.task is not None:
-                assert st.task.permission or st.task.assignees, (label, st.value)
-    if missing:
-        pytest.skip(f"workflows without a walk in WALKS yet: {missing}")
+def test_every_registered_workflow_is_walked_or_named_with_a_reason():
+    missing = sorted(set(wf.REGISTRY) - set(WALKS) - set(NOT_WALKED))
+    assert missing == [], f"registered workflows neither walked in WALKS nor named in NOT_WALKED: {missing}"
+    assert all(reason.strip() for reason in NOT_WALKED.values())
+    assert not set(NOT_WALKED) & set(WALKS)
+    assert set(NOT_WALKED) <= set(wf.REGISTRY), "a workflow named in NOT_WALKED is no longer registered"
 
 
 def _outcome(fn, *args) -> str:
