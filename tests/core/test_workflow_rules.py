@@ -221,3 +221,84 @@ def test_open_tasks_are_this_objects_open_ones(loop, manager, problem):
     assert list(wf.open_tasks(problem)) == []
     assert Task.objects.filter(model="ledger.problem", object_id=str(problem.pk), is_open=False).count() == 1
     assert [t.title for t in wf.open_tasks(other)] == [str(other)]
+
+
+# ---- tasks: rows of a step, extra tasks, due dates ------------------------------------------------
+
+def test_a_step_folds_its_people_into_as_few_rows_as_possible():
+    from types import SimpleNamespace as Obj
+
+    u1, u2, unit, unit2 = Obj(pk=1), Obj(pk=2), Obj(pk=10), Obj(pk=11)
+    A = wf.Assignee
+    row = {"user": None, "unit": None, "permission": "", "level": ""}
+    assert wf._fold([]) == []
+    assert wf._fold([A(user=u1), A(unit=unit), A(permission="ledger.verify", level="district")]) == [
+        {"user": u1, "unit": unit, "permission": "ledger.verify", "level": "district"}]
+    assert wf._fold([A(user=u1), A(user=u2)]) == [{**row, "user": u1}, {**row, "user": u2}]
+    assert wf._fold([A(unit=unit), A(unit=unit2), A(user=u1)]) == [{**row, "unit": unit, "user": u1},
+                                                                   {**row, "unit": unit2}]
+    assert wf._fold([A(permission="a.x"), A(permission="a.y", level="city")]) == [
+        {**row, "permission": "a.x"}, {**row, "permission": "a.y", "level": "city"}]
+    assert wf._fold([A(user=u1), A(user=u1)]) == [{**row, "user": u1}]  # the same person once
+
+
+def test_extra_tasks_and_moving_due_dates(loop, manager, problem):
+    from envbureau.core.models import Task, Unit
+
+    wf.sync_tasks(problem)
+    unit = Unit.objects.create(code="r_unit", name="延期审批组", kind="agency")
+    extra = wf.open_extra_task(problem, "extend", "审批延期", [wf.Assignee(unit=unit), wf.Assignee(user=manager)],
+                               due=TODAY)
+    assert [(t.state, t.action, t.assignee_unit, t.assignee_user, t.lead, t.due_date) for t in extra] == [
+        ("+extend", "审批延期", unit, manager, True, TODAY)]
+    problem.deadline = TODAY + dt.timedelta(days=30)
+    problem.save()
+    wf.refresh_due(problem)  # the step's own task follows the new deadline, the extra one keeps its own
+    due = dict(Task.objects.filter(model="ledger.problem", object_id=str(problem.pk), is_open=True)
+               .values_list("state", "due_date"))
+    assert due == {"registered": TODAY + dt.timedelta(days=30), "+extend": TODAY}
+    assert wf.close_extra_tasks(problem, "other") == 0
+    assert wf.close_extra_tasks(problem, "extend", manager) == 1
+    closed = Task.objects.get(pk=extra[0].pk)
+    assert (closed.is_open, closed.closed_by) == (False, manager) and closed.closed_at is not None
+    assert [t.state for t in wf.open_tasks(problem)] == ["registered"]
+
+
+def test_task_rows_carry_the_step_and_its_place(loop, manager, problem):
+    wf.sync_tasks(problem)
+    (task,) = wf.open_tasks(problem)
+    assert (task.module, task.state, task.action, task.permission, task.level, task.lead) == (
+        "ledger", "registered", "交办", "ledger.assign", "", True)
+    assert (task.jurisdiction_path, task.due_date, task.url) == ("/110000/110101/110101001000/", problem.deadline, "")
+    problem.state = "done"
+    assert wf.sync_tasks(problem) == [] and list(wf.open_tasks(problem)) == []  # a terminal state has no task
+
+
+def test_a_url_that_cannot_be_built_does_not_stop_the_step(demo_core, problem):
+    def broken(p):
+        raise ValueError("no route")
+
+    w = wf.Workflow("ledger.problem", module="ledger", states=LOOP.states, transitions=LOOP.transitions,
+                    title=lambda p: "长" * 400, url=broken)
+    saved = dict(wf.REGISTRY)
+    wf.REGISTRY.clear()
+    wf.register(w)
+    try:
+        (task,) = wf.sync_tasks(problem, notify=False)
+        assert task.url == "" and task.title == "长" * 300  # a title is cut at 300 characters
+    finally:
+        wf.REGISTRY.clear()
+        wf.REGISTRY.update(saved)
+
+
+def test_the_timeline_of_an_object_without_a_workflow(demo_core):
+    from envbureau.core.models import Jurisdiction, User
+
+    obj = Jurisdiction.objects.get(code="110101")
+    admin = User.objects.get(username="admin")
+    wf.record_event(obj, admin, "remind", note="请按期办理")
+    wf.record_event(obj, None, "custom", from_state="a", to_state="b")
+    lines = wf.timeline(obj)
+    assert [(x["verb_label"], x["actor"], x["note"], x["changed"]) for x in lines] == [
+        ("临期提醒", "平台管理员", "请按期办理", False), ("custom", "系统", "", True)]
+    assert (lines[1]["from_label"], lines[1]["to_label"], lines[1]["to_colour"]) == ("a", "b", "secondary")
