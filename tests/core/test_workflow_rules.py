@@ -69,6 +69,10 @@ def test_a_transition_naming_an_unknown_state_is_refused_at_declaration():
     stays = wf.Workflow("x.y", module="x", states=[wf.State("open", "打开")],
                         transitions=[wf.Transition("note", ("open",), None, "x.change", "备注")])
     assert stays.model == "x.y" and LOOP.model == "ledger.problem"  # labels are lower-cased
+    # Read back from a declaration made here (the module-level ones are built before any test runs).
+    assert (stays.verb_label("note"), stays.state_label("open"), stays.transition_map["note"].target) == (
+        "备注", "打开", None)
+    assert list(stays.state_map) == ["open"] and list(stays.transition_map) == ["note"]
 
 
 def test_states_and_verbs_in_words():
@@ -302,3 +306,27 @@ def test_the_timeline_of_an_object_without_a_workflow(demo_core):
     assert [(x["verb_label"], x["actor"], x["note"], x["changed"]) for x in lines] == [
         ("临期提醒", "平台管理员", "请按期办理", False), ("custom", "系统", "", True)]
     assert (lines[1]["from_label"], lines[1]["to_label"], lines[1]["to_colour"]) == ("a", "b", "secondary")
+
+
+def test_the_timeline_reads_this_objects_events_in_time_order(loop, manager, problem):
+    from django.utils import timezone
+
+    from envbureau.core.models import TimelineEvent
+    from envbureau.ledger.models import Problem
+
+    other = Problem.objects.create(code="W-3", source="patrol", category="air", title="另一件",
+                                   jurisdiction_id=_jur("110101"))
+    early = timezone.now() - dt.timedelta(days=2)
+    later = wf.record_event(problem, manager, "remind", note="第二条")
+    first = wf.record_event(problem, manager, "assign", from_state="registered", to_state="assigned", time=early)
+    same_time = wf.record_event(problem, None, "comment", time=early)  # the same moment: in the order written
+    wf.record_event(other, manager, "remind", note="别的问题")
+    TimelineEvent.objects.create(model="complaints.complaint", object_id=str(problem.pk), verb="note",
+                                 actor_name="x")  # the same id on another kind of object
+    lines = wf.timeline(problem)
+    assert [x["id"] for x in lines] == [first.pk, same_time.pk, later.pk]
+    assert lines[0]["time"] == timezone.localtime(early) and str(lines[0]["time"].tzinfo) == "Asia/Shanghai"
+    assert [(x["verb"], x["from_state"], x["to_state"]) for x in lines] == [
+        ("assign", "registered", "assigned"), ("comment", "", ""), ("remind", "", "")]
+    assert [(x["verb_label"], x["from_label"], x["to_label"], x["to_colour"]) for x in lines] == [
+        ("交办", "已登记", "已交办", "info"), ("留言", "", "", "secondary"), ("催办", "", "", "secondary")]
