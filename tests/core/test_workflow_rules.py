@@ -318,7 +318,8 @@ def test_the_timeline_reads_this_objects_events_in_time_order(loop, manager, pro
                                    jurisdiction_id=_jur("110101"))
     early = timezone.now() - dt.timedelta(days=2)
     later = wf.record_event(problem, manager, "remind", note="第二条")
-    first = wf.record_event(problem, manager, "assign", from_state="registered", to_state="assigned", time=early)
+    first = wf.record_event(problem, manager, "assign", from_state="registered", to_state="assigned", time=early,
+                            step="区级", note="请办理", attachments=[{"name": "a.jpg"}], documents=[{"title": "通知书"}])
     same_time = wf.record_event(problem, None, "comment", time=early)  # the same moment: in the order written
     wf.record_event(other, manager, "remind", note="别的问题")
     TimelineEvent.objects.create(model="complaints.complaint", object_id=str(problem.pk), verb="note",
@@ -328,5 +329,12 @@ def test_the_timeline_reads_this_objects_events_in_time_order(loop, manager, pro
     assert lines[0]["time"] == timezone.localtime(early) and str(lines[0]["time"].tzinfo) == "Asia/Shanghai"
     assert [(x["verb"], x["from_state"], x["to_state"]) for x in lines] == [
         ("assign", "registered", "assigned"), ("comment", "", ""), ("remind", "", "")]
+    assert lines[0] == {
+        "id": first.pk, "time": timezone.localtime(early), "verb": "assign", "verb_label": "交办",
+        "from_state": "registered", "from_label": "已登记", "to_state": "assigned", "to_label": "已交办",
+        "to_colour": "info", "changed": True, "actor": "台账管理员", "unit": "", "step": "区级", "note": "请办理",
+        "attachments": [{"name": "a.jpg"}], "documents": [{"title": "通知书"}]}
+    stayed = wf.record_event(problem, manager, "comment", from_state="assigned", to_state="assigned")
+    assert [x["changed"] for x in wf.timeline(problem) if x["id"] == stayed.pk] == [False]
     assert [(x["verb_label"], x["from_label"], x["to_label"], x["to_colour"]) for x in lines] == [
         ("交办", "已登记", "已交办", "info"), ("留言", "", "", "secondary"), ("催办", "", "", "secondary")]
