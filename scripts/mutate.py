@@ -118,7 +118,9 @@ def prepare(name: str, files: list[str], tests: list[str], keep: bool) -> Path:
     # mutmut's wall limit is (tests' timed duration + constant) x 15, but a forked mutant also pays the
     # fixture setup the stats run timed only once (a module-scoped world): with the default constant (1 s)
     # a mutant whose tests share such a fixture was "killed" by timeout on a loaded machine, not by a test.
-    conf += "timeout_constant = 10.0\n"
+    # 3 s gives at least 45 s of wall time; a true endless loop (a `while` mutant in core.deadlines) is then
+    # stopped in under a minute instead of three or four.
+    conf += "timeout_constant = 3.0\n"
     (wd / "pyproject.toml").write_text(conf, "utf-8")
     return wd
 
