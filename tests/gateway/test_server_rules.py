@@ -276,3 +276,63 @@ def test_totals_add_the_persisted_ones_to_this_run(gw):
     assert doc["totals"]["rejected"] == {"crc": 2, "unknown_mn": 1}
     assert doc["since_start"]["counters"]["received"] == 2 and doc["connections_open"] == 1
     assert doc["dedup_keys"] == 1 and doc["hook_cursor"] == [0, 0]
+
+
+def _packet(segment: str):
+    from envbureau.hj212 import parse_segment
+
+    return parse_segment(segment.encode(), 6)
+
+
+def test_inspection_counts_repeated_fields_and_values_under_a_non_data_cn(gw):
+    clean = _packet("QN=1;ST=31;CN=2051;PW=1;MN=MN0001;Flag=4;CP=&&DataTime=20260101115900;a21026-Avg=1&&")
+    assert gw._inspect(clean) is True and gw.stats.c["frames_repeating_fields"] == 0
+    twice = _packet("QN=1;ST=31;CN=2051;PW=1;MN=MN0001;Flag=4;"
+                    "CP=&&DataTime=20260101115900;a21026-Avg=1;a21026-Avg=2;a21002-Avg=3;a21002-Avg=4&&")
+    assert gw._inspect(twice) is False
+    assert (gw.stats.c["frames_repeating_fields"], gw.stats.c["repeated_fields"]) == (1, 2)
+    assert gw.stats.repeated == {"MN0001": {"a21026-Avg": 1, "a21002-Avg": 1}}
+    odd = _packet("QN=1;ST=32;CN=1011;PW=1;MN=MN0002;Flag=4;CP=&&a21026-Avg=1&&")  # values under 提取时间
+    assert gw._inspect(odd) is False
+    assert gw.stats.c["data_fields_under_non_data_cn"] == 1 and gw.stats.non_data_cn == {"1011": 1}
+    answer = _packet("ST=91;CN=9014;PW=1;MN=MN0002;Flag=4;CP=&&QN=1;a21026-Avg=1&&")  # an answer is not counted
+    assert gw._inspect(answer) is True and gw.stats.non_data_cn == {"1011": 1}
+
+
+def test_repeated_fields_are_listed_for_a_bounded_number_of_mns(gw):
+    gw.REPEATED_MNS = 2
+    for mn in ("A", "B", "C", "A"):
+        gw._inspect(_packet(f"QN=1;ST=31;CN=2051;PW=1;MN={mn};Flag=4;CP=&&DataTime=20260101115900;"
+                            "a01-Avg=1;a01-Avg=2&&"))
+    assert gw.stats.repeated == {"A": {"a01-Avg": 2}, "B": {"a01-Avg": 1}}  # C counted, not listed
+    assert gw.stats.c["frames_repeating_fields"] == 4
+
+
+def test_a_group_serves_its_budget_then_queues_and_pauses_the_connection(gw):
+    gw.config.max_group_frames = 3
+    gw._budget = 3
+    busy, quiet = connect(gw), connect(gw)
+    frames = [upload(dt=f"202601011{i:01d}0000") for i in range(5)]
+    gw.process(busy, frames)
+    assert len(gw._pending.records) == 3 and list(busy.backlog) == frames[3:]
+    assert busy.waiting and busy.transport.paused and gw.stats.c["backpressure_pauses"] == 1
+    gw.process(quiet, [upload(mn="MN0002")])  # no budget left this group: it waits too, behind busy
+    assert list(gw._waiting) == [busy, quiet] and quiet.transport.paused
+    gw._refill_and_drain()  # the next group: waiting connections first, in turn
+    assert not busy.backlog and not busy.waiting and not busy.transport.paused
+    assert not quiet.waiting and not quiet.transport.paused and len(gw._pending.records) == 6
+    assert gw._budget == 0 and list(gw._waiting) == []
+
+
+def test_a_connection_with_more_than_a_group_waits_for_the_next(gw):
+    gw.config.max_group_frames = 2
+    gw._budget = 0
+    conn = connect(gw)
+    frames = [upload(dt=f"202601011{i:01d}0000") for i in range(5)]
+    gw.process(conn, frames)
+    gw._wake.clear()
+    gw._refill_and_drain()
+    assert len(conn.backlog) == 3 and conn.waiting and list(gw._waiting) == [conn] and gw._wake.is_set()
+    gw._refill_and_drain()
+    gw._refill_and_drain()
+    assert not conn.backlog and not conn.waiting and len(gw._pending.records) == 5 and gw._budget == 1
