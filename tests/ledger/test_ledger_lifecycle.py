@@ -411,3 +411,108 @@ def test_notice_days_summary_fallbacks_and_errors(actors, make_problem, evidence
     services.publish_notice(actors["mgr"], q, days=3)
     q.refresh_from_db()
     assert (q.public_summary, q.notice_until) == ("拆除违建", timezone.localdate() + dt.timedelta(days=3))
+
+
+# ---- what each step leaves on the timeline, and its refusals in words -------------------------------------
+
+def test_chain_steps_leave_their_name_round_and_signature_on_the_timeline(actors, chain, make_problem, evidence):
+    from envbureau.core.models import AuditEntry
+
+    p = make_problem()
+    services.assign(actors["mgr"], p, responsible_units=["东城区城管委"], responsible_person="赵六",
+                    responsible_phone="13800000000", deadline=dt.date(2030, 3, 1), measures="加装净化器")
+    p.refresh_from_db()
+    assert (p.responsible_person, p.responsible_phone, p.deadline, p.measures) == \
+        ("赵六", "13800000000", dt.date(2030, 3, 1), "加装净化器")
+    assert services.events_of(p).last().data == {"units": ["东城区城管委"]}
+    services.start(actors["street"], p)
+    services.request_close(actors["street"], p, "整改完成", files=[evidence()])
+    assert p.closure_requested_at is not None
+    ev = services.events_of(p).last()
+    assert (ev.verb, ev.step, ev.data) == ("request_close", "区级验收", {"round": 1})
+    with pytest.raises(PermissionDenied) as e:
+        services.sign_off(actors["mgr"], p)
+    assert str(e.value) == "当前验收步骤“区级验收”须由区县级具有“ledger.verify”权限的人员签署"  # the level by its name (区县)
+    services.sign_off(actors["dist"], p, note="区级验收通过", files=[evidence("验收单.txt")])
+    ev = services.events_of(p).last()
+    assert (ev.verb, ev.step, ev.data, ev.note) == ("sign_off", "区级验收", {"round": 1}, "区级验收通过")
+    assert [a["name"] for a in ev.attachments] == ["验收单.txt"]
+    assert p.attachments.get(event_id=ev.pk).uploaded_by == actors["dist"]
+    signed = SignOff.objects.get(problem=p, step_name="区级验收")
+    assert (signed.event_id, signed.signed_by, signed.round) == (ev.pk, actors["dist"], 1)
+    entry = AuditEntry.objects.filter(model="ledger.signoff", object_id=str(signed.pk)).exclude(action="create").get()
+    assert (entry.action, entry.changes) == ("update", {"event_id": [None, ev.pk]})
+    # the city step is deleted by the administrator while the problem waits: nothing is left to sign
+    chain.steps.filter(level="city").delete()
+    with pytest.raises(ValidationError) as e:
+        services.sign_off(actors["mgr"], p)
+    assert e.value.messages == ["没有待签署的验收步骤"]
+
+
+def test_step_who_names_level_role_and_permission(actors):
+    from envbureau.core.models import Role
+
+    role = Role.objects.get(code="t_mgr")
+    assert services.step_who(SignOffStep(name="复核", level="city", role=role, permission="ledger.verify")) == \
+        "市级test mgr具有“ledger.verify”权限的人员"
+    assert services.step_who(SignOffStep(name="审查", permission="ledger.close_out")) == "具有“ledger.close_out”权限的人员"
+
+
+def test_evidence_required_step_names_itself(actors, make_problem, evidence):
+    c = SignOffChain.objects.create(name="须材料", source="")
+    SignOffStep.objects.create(chain=c, order=1, name="现场核查", level="city", evidence_required=True)
+    p = run_to_closure_requested(actors, make_problem(), evidence)
+    with pytest.raises(ValidationError) as e:
+        services.sign_off(actors["mgr"], p)
+    assert e.value.message_dict == {"files": ["“现场核查”须上传验收材料"]}
+
+
+def test_assign_without_units_names_the_field(actors, make_problem):
+    p = make_problem(responsible_units=[])
+    with pytest.raises(ValidationError) as e:
+        services.assign(actors["mgr"], p)
+    assert e.value.message_dict == {"responsible_units": ["交办须指定责任单位"]}
+
+
+def test_verification_clears_the_overdue_flag(actors, make_problem, evidence):
+    p = run_to_closure_requested(actors, make_problem(), evidence)
+    Problem.objects.filter(pk=p.pk).update(overdue=True, overdue_since=dt.date(2030, 1, 2))
+    p.refresh_from_db()
+    services.sign_off(actors["dist"], p)
+    p.refresh_from_db()
+    assert (p.state, p.overdue, p.overdue_since) == (State.VERIFIED, False, None)
+
+
+def test_notice_period_of_one_day_is_the_shortest(actors, make_problem):
+    from boundary import three
+
+    def publish(days):
+        p = make_problem()
+        Problem.objects.filter(pk=p.pk).update(state=State.CLOSED_OUT)
+        p.refresh_from_db()
+        try:
+            services.publish_notice(actors["mgr"], p, public_summary="已整改", days=days, note="公示")
+        except ValidationError as e:
+            assert e.message_dict == {"days": ["公示期至少1天"]}
+            return False
+        p.refresh_from_db()
+        ev = services.events_of(p).last()
+        assert (ev.note, ev.data, p.noticed_at is not None) == ("公示", {"days": days}, True)
+        return True
+
+    assert three(publish, 1, 1) == (False, True, True)
+
+
+def test_close_out_note_and_reopening_counts(actors, make_problem):
+    p = make_problem()
+    Problem.objects.filter(pk=p.pk).update(state=State.VERIFIED)
+    p.refresh_from_db()
+    services.close_out(actors["mgr"], p, note="验收合格,同意销号")
+    assert services.events_of(p).last().note == "验收合格,同意销号"
+    services.reopen(actors["mgr"], p, "反弹")
+    Problem.objects.filter(pk=p.pk).update(state=State.VERIFIED)
+    p.refresh_from_db()
+    services.close_out(actors["mgr"], p)
+    assert services.events_of(p).last().note == ""
+    services.reopen(actors["mgr"], p, "再次反弹")
+    assert Problem.objects.get(pk=p.pk).reopened_count == 2
