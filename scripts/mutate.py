@@ -14,8 +14,8 @@ listed with the reason in tests/mutation_equivalents.txt and counted as such; an
 
 Usage: scripts/mutate.py [MODULE ...] [--list] [--max-children N] [--strict] [--keep] [--survivors]
 
---survivors re-tests only the mutants the module's last run left alive (not those listed as equivalent),
-keeping every other verdict: after adding tests, a re-check costs minutes instead of a full run. mutmut
+--survivors re-tests only the mutants the module's last run left alive or did not reach (an interrupted run),
+not those listed as equivalent, keeping every other verdict: after adding tests, a re-check costs minutes instead of a full run. mutmut
 picks up the new tests by itself. Only valid when the mutated files did not change since that run (mutmut
 then regenerates the mutants and starts over anyway); the killed ones stay killed because tests were only added.
 """
@@ -146,7 +146,7 @@ def run_module(name: str, max_children: int, keep: bool, equivalents: dict[str, 
     names = []
     if survivors:
         names = sorted(n for n, s in results(wd, env).items()
-                       if s in ("survived", "no tests", "suspicious") and n not in equivalents)
+                       if s in ("survived", "no tests", "suspicious", "not checked") and n not in equivalents)
     t0 = time.monotonic()
     log = wd / "mutmut.log"
     with log.open("w") as fh:

@@ -400,6 +400,7 @@ def test_notice_days_summary_fallbacks_and_errors(actors, make_problem, evidence
     services.publish_notice(actors["mgr"], p, days="")  # blank days: the 7-day default; blank summary: the progress
     p.refresh_from_db()
     assert (p.public_summary, p.notice_until) == ("已安装净化器", timezone.localdate() + dt.timedelta(days=7))
+    assert services.events_of(p).last().note == ""
     q = make_problem()
     Problem.objects.filter(pk=q.pk).update(state=State.CLOSED_OUT, progress="", measures="", public_summary="")
     q.refresh_from_db()
