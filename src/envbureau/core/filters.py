@@ -95,7 +95,9 @@ class JurisdictionFilter(ScopedFilterSet):
 
 class UserFilter(ScopedFilterSet):
     # `username` is exact (as the API always read it); the page's search box finds part of a name.
-    role = df.CharFilter(label=_("角色代码"), field_name="assignments__role__code")
+    # The role is picked by name; the URL keeps the role's code (?role=district_officer), as before.
+    role = df.ModelChoiceFilter(label=_("角色"), field_name="assignments__role", to_field_name="code",
+                                queryset=Role.objects.order_by("kind", "name"), distinct=True)
     api_only = ("username",)
 
     class Meta:

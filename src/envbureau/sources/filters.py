@@ -3,7 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.filters import ScopedFilterSet, picker_filter
 
-from .choices import AlarmKind, AlarmStatus, DeclarationKind, DeclarationStatus, EnterpriseStatus, OutletKind
+from .choices import (
+    FACTOR_NAMES,
+    AlarmKind,
+    AlarmStatus,
+    DeclarationKind,
+    DeclarationStatus,
+    EnterpriseStatus,
+    OutletKind,
+)
 from .models import (
     Alarm,
     Declaration,
@@ -15,6 +23,21 @@ from .models import (
     PointHourly,
     PollutantLimit,
 )
+
+
+def factor_choices() -> list[tuple[str, str]]:
+    """Pollutants by name and unit ("颗粒物(mg/m³)"), the code as the value: the named factors and every factor
+    a limit or an alarm names. Called per form, so the labels are in the reader's language."""
+    from .choices import factor_label, factor_unit
+
+    used = set(PollutantLimit.objects.values_list("factor", flat=True).distinct())
+    used |= set(Alarm.objects.exclude(factor="").values_list("factor", flat=True).distinct())
+
+    def text(code):
+        unit = factor_unit(code)
+        return f"{factor_label(code)}({unit})" if unit else factor_label(code)
+
+    return sorted(((c, text(c)) for c in {*FACTOR_NAMES, *used} if c), key=lambda x: x[1])
 
 
 class EnterpriseFilter(ScopedFilterSet):
@@ -56,7 +79,7 @@ class PointFilter(ScopedFilterSet):
 
 class LimitFilter(ScopedFilterSet):
     point = picker_filter("point", _("监测点"))
-    factor = df.CharFilter(label=_("污染物代码"))
+    factor = df.ChoiceFilter(label=_("污染物"), choices=factor_choices)
 
     class Meta:
         model = PollutantLimit
@@ -71,7 +94,7 @@ class AlarmFilter(ScopedFilterSet):
     enterprise = picker_filter("enterprise", _("企业"))
     point = picker_filter("point", _("监测点"))
     mn = df.CharFilter(label="MN", field_name="point__mn", lookup_expr="icontains")
-    factor = df.CharFilter(label=_("污染物代码"))
+    factor = df.ChoiceFilter(label=_("污染物"), choices=factor_choices)
     jurisdiction = picker_filter("jurisdiction", _("属地"), method="filter_within")
     since = df.IsoDateTimeFilter(label=_("开始不早于"), field_name="started_at", lookup_expr="gte")
     until = df.IsoDateTimeFilter(label=_("开始不晚于"), field_name="started_at", lookup_expr="lte")
