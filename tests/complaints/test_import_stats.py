@@ -164,6 +164,7 @@ def test_oversight_export(actors, make_complaint):
     r = c.get("/complaints/?channel=oversight&export=oversight")
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:3] == ("原始排序编码", "受理编号", "交办问题基本情况")
-    assert rows[1][1] == "D3-017" and rows[1][15] == "第三轮中央生态环境保护督察 第3批"
+    assert rows[0][0].startswith("督察信访件汇总表 · ") and rows[0][1:] == (None,) * (len(rows[0]) - 1)
+    assert rows[1][:3] == ("原始排序编码", "受理编号", "交办问题基本情况")
+    assert rows[2][1] == "D3-017" and rows[2][15] == "第三轮中央生态环境保护督察 第3批"
     assert "张三丰" not in str(rows) and "13812345678" not in str(rows)

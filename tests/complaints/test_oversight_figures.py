@@ -101,8 +101,8 @@ def test_page_api_export_and_cli_agree(actors, handed_over):
     wb = load_workbook(io.BytesIO(c.get("/complaints/stats/", {"start": "2025-03", "end": "2025-04", "decimals": "2",
                                                                "export": "xlsx"}).content))
     sheet = [list(r) for r in wb["督察交办"].iter_rows(values_only=True)]
-    assert sheet[1][:7] == [B1, "2025-03-01", 3, 3, 2, "66.67", 1]
-    assert sheet[3][2:7] == [6, 5, 4, "66.67", 2] and sheet[4][0] == CITY
+    assert sheet[2][:7] == [B1, "2025-03-01", 3, 3, 2, "66.67", 1]  # below the title row and the header
+    assert sheet[4][2:7] == [6, 5, 4, "66.67", 2] and sheet[5][0] == CITY
 
     out = io.StringIO()
     call_command("complaints_stats", "--from", "2025-03", "--to", "2025-04", "--decimals", "2", "--json", stdout=out)

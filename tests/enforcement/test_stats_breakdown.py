@@ -156,9 +156,9 @@ def test_page_api_excel_and_scope(records, client_for):
     wb = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content))
     assert {"执法统计", "按行业", "按部门", "报告句子"} <= set(wb.sheetnames)
     rows = list(wb["按行业"].iter_rows(values_only=True))
-    # per figure three columns (this year, last year, change): 处罚决定 is columns 7–9
-    assert rows[0][0] == "行业" and rows[0][7] == "处罚决定(件) 2026" and rows[0][9] == "处罚决定(件) 同比(%)"
-    assert any(row[0] == "火力发电" and row[7:10] == (2, 1, 100.0) for row in rows[1:])
+    # row 1 the title; per figure three columns (this year, last year, change): 处罚决定 is columns 7–9
+    assert rows[1][0] == "行业" and rows[1][7] == "处罚决定(件) 2026" and rows[1][9] == "处罚决定(件) 同比(%)"
+    assert any(row[0] == "火力发电" and row[7:10] == (2, 1, 100.0) for row in rows[2:])
     assert any("同比增长30.0%" in (row[0] or "") for row in wb["报告句子"].iter_rows(values_only=True))
     api = admin.get("/api/v1/enforcement/statistics/?jurisdiction=110000&year=2026").json()
     assert api["sentences"][0]["text"].startswith("2026年,北京市") and len(api["by_department"]) >= 2

@@ -102,9 +102,9 @@ def test_statistics_page_api_export_and_cli_agree(actors, year_2026):
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(c.get("/ledger/statistics/", {**YEAR, "decimals": "2", "export": "xlsx"}).content))
-    total = [cell.value for cell in wb.worksheets[0][2]]
+    total = [cell.value for cell in wb.worksheets[0][3]]  # row 1 the title, row 2 the header
     assert total[1:5] == [8, 5, 3, "37.50"]
-    unit_rows = {r[0]: r[1:] for r in wb.worksheets[-1].iter_rows(min_row=2, values_only=True)}
+    unit_rows = {r[0]: r[1:] for r in wb.worksheets[-1].iter_rows(min_row=3, values_only=True)}
     assert unit_rows["C局"] == (2, 1, 0, "0.00", 1, 1, 1, "100.00")
 
     out = io.StringIO()

@@ -119,14 +119,15 @@ def test_exports_use_bureau_layouts(actors, chain, make_problem, evidence):
     c = client(actors["mgr"])
     wb = load_workbook(io.BytesIO(c.get("/ledger/problems/?export=tasks").content))
     ws = wb.worksheets[0]
-    header = [x.value for x in ws[1]]
+    assert ws["A1"].value.startswith("整改任务清单 · ") and "导出于" in ws["A1"].value  # the title row
+    header = [x.value for x in ws[2]]
     assert header[:1] == ["序号"] and "督察反馈问题" in header and "完成情况" in header and "整改时限" in header
-    row = [x.value for x in ws[2]]
+    row = [x.value for x in ws[3]]
     assert "导出测试问题" in row[header.index("督察反馈问题")]
     assert row[header.index("责任单位")] == "牵头:东城区生态环境局;配合:东华门街道办事处"
     assert row[header.index("完成情况")] == "序时推进"
     wb = load_workbook(io.BytesIO(c.get("/ledger/problems/?export=closure").content))
-    header = [x.value for x in wb.worksheets[0][1]]
+    header = [x.value for x in wb.worksheets[0][2]]
     assert "实际区级验收时间" in header and "实际市级复核时间" in header and "问题整改完成时限" in header
     assert c.get("/ledger/statistics/?export=xlsx").status_code == 200
 

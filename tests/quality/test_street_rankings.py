@@ -151,8 +151,10 @@ def test_page_api_excel_and_word_notice(streets, client_for):
     import openpyxl
 
     ws = openpyxl.load_workbook(io.BytesIO(x.content))["排名"]
-    assert [ws.cell(2, k).value for k in (1, 2, 3, 4)] == ["1", "东一街道", "东城区", 30]
-    assert ws.cell(3, 1).value == "2(并列)"
+    # row 1: what, whose data, when exported; row 2 the header; the streets from row 3
+    assert ws.cell(1, 1).value.startswith("街道排名 · 北京市 · 2016年1月 · 导出于 ")
+    assert [ws.cell(3, k).value for k in (1, 2, 3, 4)] == ["1", "东一街道", "东城区", 30]
+    assert ws.cell(4, 1).value == "2(并列)"
     a = c.get("/api/v1/quality/street-rankings/?jurisdiction=110000&year=2016&month=1&by=pm25_mean").json()
     assert [(x["street"], x["rank"]) for x in a["rows"]][:2] == [("东一街道", 1), ("东二街道", 2)]
     assert c.get("/api/v1/quality/street-rankings/?jurisdiction=110000&year=2016&month=1&by=aqi").status_code == 400

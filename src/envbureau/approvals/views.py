@@ -236,6 +236,7 @@ def statistics(request):
         r["label"] = _(stats.LABELS[r["key"]])
     if request.GET.get("export") == "xlsx":
         from envbureau.core.excel import xlsx_response
+        from envbureau.core.humanize import year_label
 
         rows = [[r["label"], r["value"], r["previous"], "" if r["yoy"] is None else r["yoy"]] for r in data["rows"]]
         rows.append([_("在时限内办结比例(%)"), data["within_share"] if data["within_share"] is not None else "", "", ""])
@@ -243,7 +244,8 @@ def statistics(request):
         ind = [[r["industry"], r["projects"], r["investment"]] for r in data["industries"]]
         return xlsx_response(f"审批统计-{jur.code}-{year}.xlsx", [
             (_("审批统计"), [_("指标"), str(year), _("上年"), _("同比(%)")], rows),
-            (_("分行业"), [_("行业"), _("项目(个)"), _("总投资(万元)")], ind)])
+            (_("分行业"), [_("行业"), _("项目(个)"), _("总投资(万元)")], ind)], request=request,
+            what=_("审批统计"), scope=jur.name, period=year_label(year))
     return render(request, "approvals/statistics.html", {"title": _("审批统计"), "s": data, "year": year,
                                                          "jurisdiction": jur})
 

@@ -94,9 +94,9 @@ def complaint_list(request):
             ident = services.identity_for(request.user, c, full=check(c))
             row += [ident["complainant_name"], ident["complainant_phone"]]
             rows.append(row)
-        return xlsx_response("信访投诉登记台账.xlsx", [("信访投诉", header, rows)])
+        return xlsx_response("信访投诉登记台账.xlsx", [("信访投诉", header, rows)], request=request)
     if request.GET.get("export") == "oversight":
-        return _oversight_export(qs)
+        return _oversight_export(qs, request)
     try:
         size = min(max(int(request.GET.get("page_size") or 50), 1), 500)
     except ValueError:
@@ -117,7 +117,7 @@ OVERSIGHT_HEADER = ["原始排序编码", "受理编号", "交办问题基本情
                     "是否重点件", "牵头责任单位", "轮次", "是否重复", "重复关联件编号", "立案处罚（家次）", "经度", "纬度"]
 
 
-def _oversight_export(qs):
+def _oversight_export(qs, request=None):
     """督察信访件汇总表 (report-formats.md §3.1, the column order oversight teams receive)."""
     rows = []
     for i, c in enumerate(qs.select_related("jurisdiction", "repeat_of")[:50000], start=1):
@@ -128,7 +128,7 @@ def _oversight_export(qs):
             float(c.fine_amount) / 10000 if c.fine_amount else 0, "是" if c.is_key else "否", c.assignee_unit,
             c.batch, "是" if c.is_repeat else "否", c.repeat_of.number if c.repeat_of_id else "",
             1 if c.case_filed else 0, c.lon, c.lat])
-    return xlsx_response("督察信访件汇总表.xlsx", [("督察信访件汇总表", OVERSIGHT_HEADER, rows)])
+    return xlsx_response("督察信访件汇总表.xlsx", [("督察信访件汇总表", OVERSIGHT_HEADER, rows)], request=request)
 
 
 ROW_FIELDS = ("id", "number", "received_at", "channel", "category", "sub_category", "title", "jurisdiction__name",
@@ -471,7 +471,7 @@ def stats(request):
             _("督察批次"), _("首件收件日期"), _("交办件数"), _("完成调查处理"), _("办结"), _("办结率(%)"), _("重点件")], ov_rows),
             ("说明", ["说明"], [[ctx["sentence"]],
                              [_("比率同比以个百分点计,件数同比以%计;办结率=办结/受理,调处率=经调查核实并办结/受理,"
-                                "满意率=(满意+基本满意)/回访,属实率=(属实+部分属实)/已核实。")]])])
+                                "满意率=(满意+基本满意)/回访,属实率=(属实+部分属实)/已核实。")]])], request=request)
     params = request.GET.copy()
     params.pop("export", None)
     ctx.update({"title": _("信访投诉统计"), "by_choices": BY_CHOICES, "categories": Category.choices,

@@ -52,14 +52,50 @@ def _as_text(cell) -> None:
     cell.quotePrefix = True
 
 
-def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
-    """sheets: [(title, header, rows)] → .xlsx bytes with a bold, frozen header row."""
+def scope_words(user) -> str:
+    """Whose data an export holds, as the scope badge says it: the enterprise, the areas, or 全市."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    labels = sorted({a.scope_label for a in user.assignments.select_related("jurisdiction")})
+    if not labels or getattr(user, "is_superuser", False):
+        return str(_("全市"))
+    return "、".join(labels)
+
+
+def export_title(what: str, *, scope: str = "", period: str = "", at: dt.datetime | None = None) -> str:
+    """The first row of an export: what it is, whose data, which period, when it was exported
+    ("街道排名 · 东城区 · 2016年1月 · 导出于 2026-12-01 12:00")."""
+    from django.utils import timezone
+
+    at = timezone.localtime(at or timezone.now())
+    parts = [str(p) for p in (what, scope, period) if p]
+    return " · ".join([*parts, _("导出于 %(t)s") % {"t": at.strftime("%Y-%m-%d %H:%M")}])
+
+
+def is_title_row(first, second) -> bool:
+    """Row 1 of one of our exports is a title (one cell filled) above the header (several): importers
+    skip it, so an exported sheet can be edited and imported again."""
+    def filled(row):
+        return sum(1 for v in (row or ()) if v is not None and str(v).strip())
+    return filled(first) == 1 and filled(second) > 1
+
+
+def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]], title: str | None = None) -> bytes:
+    """sheets: [(sheet name, header, rows)] → .xlsx bytes with a bold, frozen header row; `title` (see
+    export_title) goes above the header of every sheet."""
     wb = Workbook()
     wb.remove(wb.active)
-    for title, header, rows in sheets:
-        ws = wb.create_sheet(title=str(title)[:31])
+    for name, header, rows in sheets:
+        ws = wb.create_sheet(title=str(name)[:31])
+        top = 1
+        if title:
+            ws.append([str(title)])
+            ws["A1"].font = Font(bold=True, size=12)
+            if is_formula_like(ws["A1"].value):
+                _as_text(ws["A1"])
+            top = 2
         ws.append([str(h) for h in header])
-        for c in ws[1]:
+        for c in ws[top]:
             if is_formula_like(c.value):
                 _as_text(c)
             c.font = Font(bold=True)
@@ -82,7 +118,7 @@ def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
                 for c, v in zip(ws[ws.max_row], values, strict=False):
                     if is_formula_like(v):
                         _as_text(c)
-        ws.freeze_panes = "A2"
+        ws.freeze_panes = f"A{top + 1}"
         for i, h in enumerate(header, start=1):
             width = max([len(str(h)) * 2] + [len(str(r[i - 1])) for r in rows[:200] if i - 1 < len(r)] + [8])
             ws.column_dimensions[get_column_letter(i)].width = min(width + 2, 60)
@@ -91,8 +127,15 @@ def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
     return buf.getvalue()
 
 
-def xlsx_response(filename: str, sheets) -> HttpResponse:
-    resp = HttpResponse(workbook_bytes(sheets), content_type=XLSX)
+def xlsx_response(filename: str, sheets, *, request=None, title: str | None = None, what: str = "",
+                  scope: str = "", period: str = "") -> HttpResponse:
+    """An export download. Its title row names `what` (default: the file name, which says what, where and
+    when), `scope` (default: the reader's scope), the period and the time of export, unless `title` is given
+    whole."""
+    if title is None:
+        what = what or filename.rsplit(".", 1)[0]
+        title = export_title(what, scope=scope or scope_words(getattr(request, "user", None)), period=period)
+    resp = HttpResponse(workbook_bytes(sheets, title=title), content_type=XLSX)
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return resp
 
@@ -111,9 +154,9 @@ def _limit(name: str, default):
 
 
 class Table:
-    """A file being read row by row: ``header`` (cells of row 1, trailing blanks dropped) and ``rows()``,
-    which yields ``(row_number, values)`` for the non-empty rows, each cut or padded to the header's width,
-    row numbers as the user sees them in Excel (header = row 1). Never holds the whole file in memory."""
+    """A file being read row by row: ``header`` (cells of row 1, or of row 2 below an export's title row;
+    trailing blanks dropped) and ``rows()``, which yields ``(row_number, values)`` for the non-empty rows,
+    each cut or padded to the header's width, row numbers as the user sees them in Excel. Never holds the whole file in memory."""
 
     def __init__(self, header: list[str], rows, close=None, max_rows: int | None = None, read_fraction=None):
         self.header = header
@@ -252,7 +295,7 @@ def _open_xlsx(f, owned, max_rows) -> Table:
         # The declared dimension may be a lie (A1:XFD1048576): read each row only as wide as it is,
         # and the data rows only as wide as the header.
         ws.reset_dimensions()
-        first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), None)
+        first, second = (list(ws.iter_rows(min_row=1, max_row=2, values_only=True)) + [None, None])[:2]
     except FileFormatError:
         raise
     except Exception as exc:  # openpyxl and defusedxml raise many kinds for a broken or hostile file
@@ -260,12 +303,14 @@ def _open_xlsx(f, owned, max_rows) -> Table:
     if first is None:
         wb.close()
         raise FileFormatError(_("文件为空"))
-    header = _header(first)
+    head_row = 2 if is_title_row(first, second) else 1
+    header = _header(second if head_row == 2 else first)
 
     def rows():
-        num = 1
+        num = head_row
         try:
-            for num, r in enumerate(ws.iter_rows(min_row=2, max_col=len(header), values_only=True), start=2):
+            for num, r in enumerate(ws.iter_rows(min_row=head_row + 1, max_col=len(header), values_only=True),
+                                    start=head_row + 1):
                 yield num, r
         except FileFormatError:
             raise

@@ -168,7 +168,7 @@ class ListPage(CrudView):
         header = [str(label) for _attr, label in c.columns]
         if request.GET.get("export") == "xlsx":
             rows = [[cell_value(o, a) for a, _l in c.columns] for o in qs[:100000]]
-            return xlsx_response(f"{c.title}.xlsx", [(str(c.title), header, rows)])
+            return xlsx_response(f"{c.title}.xlsx", [(str(c.title), header, rows)], request=request)
         try:
             page_size = min(max(int(request.GET.get("page_size") or 50), 1), 500)
         except ValueError:

@@ -179,7 +179,7 @@ def audit_list(request):
     if request.GET.get("export") == "xlsx":
         rows = [[e.time, e.actor_name, e.get_source_display(), e.get_action_display(), e.model, e.object_id,
                  e.object_repr, _changes_text(e)] for e in qs[:100000]]
-        return xlsx_response("审计日志.xlsx", [(_("审计日志"), header, rows)])
+        return xlsx_response("审计日志.xlsx", [(_("审计日志"), header, rows)], request=request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

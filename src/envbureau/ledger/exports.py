@@ -91,8 +91,9 @@ def _d(value):
     return timezone.localtime(value).date() if value else ""
 
 
-def ledger_workbook(qs, layout: str = "tasks", title: str = "") -> bytes:
+def ledger_workbook(qs, layout: str = "tasks", title: str = "", heading: str | None = None) -> bytes:
+    """`heading`: the export's title row (core.excel.export_title); none for a file sent on as it is."""
     if layout == "closure":
         header, rows = closure_rows(qs)
-        return workbook_bytes([(title or _("督察销号汇总表"), header, rows)])
-    return workbook_bytes([(title or _("整改任务清单"), TASK_HEADER, task_rows(qs))])
+        return workbook_bytes([(title or _("督察销号汇总表"), header, rows)], title=heading)
+    return workbook_bytes([(title or _("整改任务清单"), TASK_HEADER, task_rows(qs))], title=heading)

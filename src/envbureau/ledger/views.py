@@ -78,10 +78,13 @@ def problem_list(request):
                  "、".join(p.responsible_units), p.received_on, p.deadline or "", p.get_state_display(),
                  _("是") if p.is_overdue(today) else _("否")]
                 for p in qs.select_related("jurisdiction")[:100000]]
-        return xlsx_response("问题台账.xlsx", [(_("问题台账"), header, rows)])
+        return xlsx_response("问题台账.xlsx", [(_("问题台账"), header, rows)], request=request)
     if export in ("tasks", "closure"):
         name = _("整改任务清单") if export == "tasks" else _("督察销号汇总表")
-        resp = HttpResponse(exports.ledger_workbook(qs, export), content_type=XLSX)
+        from envbureau.core.excel import export_title, scope_words
+
+        heading = export_title(name, scope=scope_words(request.user))
+        resp = HttpResponse(exports.ledger_workbook(qs, export, heading=heading), content_type=XLSX)
         from urllib.parse import quote
 
         resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name + '.xlsx')}"
@@ -225,7 +228,7 @@ def statistics(request):
                              _("协办(配合)"), _("协办完成整改"), _("协办已销号"), _("协办销号率(%)")],
              [[r["unit"], r["lead"], r["lead_done"], r["lead_closed"], r["lead_closure_rate"], r["assist"],
                r["assist_done"], r["assist_closed"], r["assist_closure_rate"]] for r in ov["by_unit"]]),
-        ])
+        ], request=request)
     chart = {"labels": [r["name"] for r in by_district], "closed": [r["closed"] for r in by_district],
              "open": [r["in_progress"] for r in by_district], "overdue": [r["overdue"] for r in by_district]}
     return render(request, "ledger/statistics.html", {

@@ -144,7 +144,7 @@ def statistics(request):
     if request.GET.get("export") == "xlsx":
         from envbureau.core.excel import xlsx_response
 
-        return xlsx_response(f"工程项目统计-{jur.code}-{year}.xlsx", export_rows(data))
+        return xlsx_response(f"工程项目统计-{jur.code}-{year}.xlsx", export_rows(data), request=request)
     return render(request, "projects/statistics.html", {"title": _("工程项目统计"), "s": data, "year": year,
                                                         "jurisdiction": jur})
 
@@ -225,7 +225,7 @@ def campaign_statistics(request, pk):
         for label, group in ((_("整治类型:"), cs["by_class"]), (_("属地:"), cs["by_area"])):
             rows += [[label + r["label"], r["total"], r["done"], r["rate"], r["overdue"], r["reopened"]] for r in group]
         rows.append([cs["sentence"]])
-        return xlsx_response(f"{c.name}-统计.xlsx", [(_("专项行动统计"), head, rows)])
+        return xlsx_response(f"{c.name}-统计.xlsx", [(_("专项行动统计"), head, rows)], request=request)
     return render(request, "projects/campaign_statistics.html", {"title": c.name, "obj": c, "cs": cs})
 
 
@@ -318,7 +318,7 @@ def outfall_statistics(request):
 
         rows = [row(_("合计"), s["summary"])] + [row(_("流域:") + r["label"], r) for r in s["by_basin"]] + \
                [row(_("类型:") + r["label"], r) for r in s["by_type"]] + [[s["sentence"]]]
-        return xlsx_response(f"入河排污口统计-{jur.code}.xlsx", [(_("入河排污口"), head, rows)])
+        return xlsx_response(f"入河排污口统计-{jur.code}.xlsx", [(_("入河排污口"), head, rows)], request=request)
     import json
 
     from .choices import OutfallState

@@ -149,7 +149,8 @@ def _export(request, charts, name):
     sel = [c for c in charts if key in ("all", c["id"])]
     if not sel:
         raise Http404
-    return xlsx_response(f"{name}.xlsx", [(_sheet(i, c["title"]), c["header"], c["rows"]) for i, c in enumerate(sel)])
+    return xlsx_response(f"{name}.xlsx", [(_sheet(i, c["title"]), c["header"], c["rows"]) for i, c in enumerate(sel)],
+                         request=request)
 
 
 def _sheet(i: int, title: str) -> str:
@@ -492,7 +493,8 @@ def assessment_page(request, choices, j, period):
                  for x in day_rows]
         data += [[f"{k}天数", v, "", "", "", "", "", "", "", "", ""] for k, v in r["category_days"].items()]
         data += [[_("评价网络"), n["text"], "", "", "", "", "", "", "", "", ""] for n in network_notes(period, j)]
-        return xlsx_response(f"空气质量评价-{j.name}-{period.label}.xlsx", [("评价", header, data)])
+        return xlsx_response(f"空气质量评价-{j.name}-{period.label}.xlsx", [("评价", header, data)], request=request,
+                             what=_("空气质量评价"), scope=j.name, period=period.label)
     cats = [(k, v, CATEGORY_HEX[i + 1]) for i, (k, v) in enumerate(r["category_days"].items())]
     return render(request, "quality/assessment.html", _ctx(request, j, period, choices, r=r, rows=rows,
                                                            day_rows=day_rows, cats=cats, title=_("空气质量评价"),
@@ -586,7 +588,8 @@ def rankings(request, choices, j, period):
         note = [["说明", f"{period.label}({period.start}—{period.end}),按{RANK_BY[by][0]}排名,并列者名次相同;"
                  "同比/环比为变化率(负数表示改善),由修约后数值计算;上年同期 " f"{yoy_p.start}—{yoy_p.end},上期 {pop_p.start}—{pop_p.end}"]]
         note += [[_("评价网络"), n["text"]] for n in networks]
-        return xlsx_response(f"排名-{j.name}-{period.label}.xlsx", [("排名", header, rows), ("说明", ["项目", "内容"], note)])
+        return xlsx_response(f"排名-{j.name}-{period.label}.xlsx", [("排名", header, rows), ("说明", ["项目", "内容"], note)],
+                             request=request, what=_("区县排名"), scope=j.name, period=period.label)
     chart = {"tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [t["unit"].name for t in body]},
              "yAxis": {"type": "value"}, "grid": {"left": 40, "right": 20, "top": 30, "bottom": 40},
              "series": [{"type": "bar", "name": RANK_BY[by][0],
@@ -824,7 +827,7 @@ def warnings_list(request):
     if request.GET.get("export"):
         rows = [[w.get_kind_display(), w.get_state_display(), w.jurisdiction.name, w.subject, w.pollutant,
                  w.first_time, w.last_time, w.count, w.message] for w in f.qs[:100000]]
-        return xlsx_response("预警.xlsx", [("预警", header, rows)])
+        return xlsx_response("预警.xlsx", [("预警", header, rows)], request=request)
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "quality/warnings.html", {"filterset": f, "items": items, "colours": WARNING_COLOURS,
                                                      "title": _("预警"), "query": query, "page": page,
@@ -968,7 +971,8 @@ def street_rankings(request, choices, j, period):
                                          [f"上期 {r['previous_period']['start']}—{r['previous_period']['end']};"
                                           f"上年同期 {r['yoy_period']['start']}—{r['yoy_period']['end']}"]]
         return xlsx_response(f"街道排名-{j.name}-{period.label}.xlsx",
-                             [("排名", header, rows), ("说明", ["内容"], notes)])
+                             [("排名", header, rows), ("说明", ["内容"], notes)], request=request,
+                             what=_("街道排名"), scope=j.name, period=period.label)
     from envbureau.core.scoping import can
 
     from .models import StreetRankingNotice
@@ -1035,7 +1039,8 @@ def micro_check(request):
               "、".join(f"×{c.factor:g}" for c in r["factors"]), ";".join(f["text"] for f in r["flags"])]
              for r in rows]
     if request.GET.get("export"):
-        return xlsx_response(f"微站比对-{period.label}.xlsx", [(_("微站比对"), header, table)])
+        return xlsx_response(f"微站比对-{period.label}.xlsx", [(_("微站比对"), header, table)], request=request,
+                             what=_("微站比对"), period=period.label)
     may_correct = has_perm(request.user, "quality.add")
     return render(request, "quality/micro_check.html", {
         "title": _("微站数据质量"), "header": header, "rows": table, "period": period, "flagged": flagged,

@@ -156,7 +156,7 @@ def board(request):
         header = [_("企业"), _("属地"), _("排放口"), _("监测点"), "MN", _("状态"), _("最近数据时间"), _("待处理报警")]
         data = [[r["p"].enterprise.name, r["p"].enterprise.jurisdiction.name, r["p"].outlet.name, r["p"].name, r["p"].mn,
                  r["label"], r["p"].last_data_at, r["open_alarms"]] for r in rows]
-        return xlsx_response(_("在线监控状态.xlsx"), [(_("在线监控状态"), header, data)])
+        return xlsx_response(_("在线监控状态.xlsx"), [(_("在线监控状态"), header, data)], request=request)
     return render(request, "sources/board.html", {
         "rows": rows, "totals": [(s, OnlineStatus(s).label, ONLINE_COLOURS[s], totals[s]) for s in OnlineStatus.values],
         "want": want, "now": now, "districts": districts, "district": district,
@@ -291,7 +291,7 @@ def alarm_list(request):
                  a.point.mn, a.get_kind_display(), factor_label(a.factor) if a.factor else "", a.value, a.limit_value,
                  _("是") if a.on_converted else "", a.message, a.occurrences, _("是") if a.active else _("否"),
                  _("是") if a.declared else _("否"), a.get_status_display(), a.note] for a in qs[:100000]]
-        return xlsx_response(_("在线监控报警.xlsx"), [(_("报警"), header, rows)])
+        return xlsx_response(_("在线监控报警.xlsx"), [(_("报警"), header, rows)], request=request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -342,7 +342,7 @@ def declaration_list(request):
         header = [_("企业"), _("监测点"), _("因子"), _("类型"), _("开始"), _("结束"), _("原因"), _("状态"), _("审核意见")]
         rows = [[d.enterprise.name, d.point.name if d.point else _("全部"), d.factor or _("全部"), d.get_kind_display(),
                  d.start, d.end, d.reason, d.get_status_display(), d.review_note] for d in qs]
-        return xlsx_response(_("异常申报.xlsx"), [(_("异常申报"), header, rows)])
+        return xlsx_response(_("异常申报.xlsx"), [(_("异常申报"), header, rows)], request=request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -443,7 +443,7 @@ def unknown_mn_list(request):
     if request.GET.get("export") == "xlsx":
         rows = [[u.mn, u.first_seen, u.last_seen, u.count, u.peer, str(u.bound_point or "")] for u in qs]
         return xlsx_response(_("未登记MN.xlsx"), [(_("未登记MN"), ["MN", _("首次出现"), _("最近出现"), _("次数"),
-                                                                 _("来源地址"), _("已绑定")], rows)])
+                                                                 _("来源地址"), _("已绑定")], rows)], request=request)
     return render(request, "sources/unknown_mn_list.html", {"rows": qs[:500], "show_all": request.GET.get("show") == "all"})
 
 

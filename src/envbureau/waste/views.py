@@ -129,7 +129,7 @@ def reconciliation(request):
                   _("接受量(吨)"), _("最大差额(吨)"), _("状态")]
         rows = [[m.number, m.producer.name, m.receiver.name, m.waste_name, m.sent_tonnes, m.carried_tonnes,
                  m.received_tonnes, m.difference, m.get_state_display()] for m in r["mismatches_all"]]
-        return xlsx_response(f"联单核对-{r['year']}.xlsx", [(_("数量不一致"), header, rows)])
+        return xlsx_response(f"联单核对-{r['year']}.xlsx", [(_("数量不一致"), header, rows)], request=request)
     return render(request, "waste/reconciliation.html", {"title": _("联单核对"), "r": r,
                                                           "query": urlencode({"year": r["year"]})})
 
