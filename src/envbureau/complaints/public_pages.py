@@ -50,7 +50,9 @@ def submit(request):
         else:
             status = 400
     return render(request, "complaints/public_form.html",
-                  {"title": _("生态环境问题网上举报"), "form": form, "boundaries": routing.boundaries_configured()},
+                  {"title": _("生态环境问题网上举报"), "form": form, "boundaries": routing.boundaries_configured(),
+                   "district_ids": {j.name: j.pk for j in form.fields["jurisdiction"].queryset
+                                    if j.level == "district"}},
                   status=status)
 
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import include, path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, routers, serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
@@ -91,6 +91,26 @@ def public_index(request):
     return Response({"public_endpoints": names})
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT, summary="District boundaries (GeoJSON) of a jurisdiction's children",
+               parameters=[OpenApiParameter("parent", str, description="区划代码; default the city")])
+@api_view(["GET"])
+@permission_classes([permissions.AllowAny])
+def public_boundaries(request):
+    """What the maps draw under their points: served by the platform, never fetched from the internet."""
+    from .boundaries import feature_collection
+
+    code = (request.query_params.get("parent") or "").strip()
+    parent = Jurisdiction.objects.filter(code=code).first() if code else \
+        Jurisdiction.objects.filter(parent__isnull=True).order_by("path").first()
+    if parent is None:
+        from rest_framework.exceptions import NotFound
+
+        raise NotFound(_("未知的行政区划代码“%(c)s”") % {"c": code[:20]})
+    resp = Response(feature_collection(parent))
+    resp["Cache-Control"] = "public, max-age=3600"
+    return resp
+
+
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
@@ -155,5 +175,6 @@ urlpatterns = [
     path("me/notifications/<int:pk>/read/", kit_api.my_notification_read, name="api-me-notification-read"),
     path("me/notifications/read-all/", kit_api.my_notifications_read_all, name="api-me-notifications-read-all"),
     path("public/", public_index, name="public-index"),
+    path("public/boundaries/", public_boundaries, name="public-boundaries"),
     path("", include(router.urls)),
 ]

@@ -71,3 +71,20 @@ def load_core(log):
     user("dongcheng", "东城区 属地专员", "officer", jurisdiction="110101")
     user("donghuamen", "东华门街道 网格员", "officer", jurisdiction="110101001000")
     log(f"   {Jurisdiction.objects.count()} jurisdictions, {User.objects.count()} users")
+
+
+@register(95, "行政区边界(地图底图)/ district boundaries for the maps")
+def load_boundaries(log):
+    """The bundled district boundaries (npm, copied by scripts/install.sh) onto the city's districts; after the
+    other steps so the demo's records keep the places they were given. Not in the light slice of the tests."""
+    from .boundaries import default_file, import_file
+    from .demo import is_light
+    from .models import Jurisdiction
+
+    city = Jurisdiction.objects.filter(parent__isnull=True).order_by("path").first()
+    path = default_file()
+    if is_light() or city is None or not path.exists():
+        log("   district boundaries skipped" + ("" if is_light() else f" (no {path})"))
+        return
+    done, _unmatched = import_file(path, city)
+    log(f"   {len(done)} district boundaries")

@@ -215,10 +215,12 @@ def station_map(user, j):
         "series": [{"type": "scatter", "symbolSize": 18, "data": points,
                     "label": {"show": True, "position": "right", "formatter": "{b}"}}],
         "grid": {"left": 50, "right": 80, "top": 30, "bottom": 40},
+        # drawn over the districts' boundaries where the platform has them (geo.js), else on these axes
+        "eb_boundaries": (j.parent.code if j.parent_id else j.code),
     }
     return {"id": "stations", "title": "站点最新日AQI(按级别着色)", "option": option,
             "header": ["站点", "区县", "级别", "经度", "纬度", "日期", "AQI", "类别", "首要污染物"], "rows": rows,
-            "note": "坐标散点图(离线,无底图);颜色为最近一个有效日的AQI类别"}
+            "note": "底图为平台提供的行政区边界(离线,未导入边界时为坐标散点图);颜色为最近一个有效日的AQI类别"}
 
 
 def _primary_text(codes: str) -> str:

@@ -11,7 +11,15 @@
       var src = document.getElementById(el.dataset.ebChart);
       if (!src || typeof echarts === "undefined") return;
       var chart = echarts.init(el);
-      chart.setOption(JSON.parse(src.textContent));
+      var option = JSON.parse(src.textContent);
+      if (option.eb_boundaries !== undefined && window.ebGeo) {  // points over the district boundaries
+        var parent = option.eb_boundaries;
+        delete option.eb_boundaries;
+        window.ebGeo.apply(chart, option, parent);
+      } else {
+        delete option.eb_boundaries;
+        chart.setOption(option);
+      }
       window.addEventListener("resize", function () { chart.resize(); });
     });
     document.querySelectorAll("[data-eb-table]").forEach(function (el) {
