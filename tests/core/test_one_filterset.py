@@ -117,3 +117,14 @@ def test_a_list_page_and_the_api_of_one_model_share_one_filterset():
                 wrong.append(f"{model._meta.label}: page /{route} {getattr(page_fs, '__name__', None)} "
                              f"≠ /{api_route} {getattr(api_fs, '__name__', None)}")
     assert wrong == [], "\n".join(wrong)
+
+
+def test_api_only_names_parameters_the_filterset_has():
+    """`api_only` hides parameters on the page; a name the FilterSet lacks would break its page (KeyError)."""
+    from envbureau.core.filters import ScopedFilterSet
+
+    classes = {fs for _r, _m, fs in _pages() if fs} | {cls.filterset_class for _r, cls in _viewsets()
+                                                       if getattr(cls, "filterset_class", None)}
+    wrong = [f"{fs.__name__}: {n}" for fs in classes if issubclass(fs, ScopedFilterSet)
+             for n in fs.api_only if n not in fs.base_filters]
+    assert wrong == []

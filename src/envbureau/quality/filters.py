@@ -23,7 +23,7 @@ class _SiteFilter(ScopedFilterSet):
     commissioned_from = df.DateFilter(label=_("建成投运日期自"), field_name="commissioned_on", lookup_expr="gte")
     commissioned_to = df.DateFilter(label=_("建成投运日期至"), field_name="commissioned_on", lookup_expr="lte")
     # What the API has always read; the page offers the dates above and the search box instead.
-    api_only = ("code", "commissioned_on", "commissioned_on__gte", "commissioned_on__lte")
+    api_only = ("commissioned_on", "commissioned_on__gte", "commissioned_on__lte")
 
     def filter_within(self, qs, name, value):
         from envbureau.core.models import Jurisdiction
@@ -33,6 +33,8 @@ class _SiteFilter(ScopedFilterSet):
 
 
 class AirStationFilter(_SiteFilter):
+    api_only = ("code", *_SiteFilter.api_only)
+
     class Meta:
         model = AirStation
         fields = {"name": ["exact"], "code": ["exact"], "control_level": ["exact"], "networks": ["exact"],
@@ -41,6 +43,7 @@ class AirStationFilter(_SiteFilter):
 
 class WaterSectionFilter(_SiteFilter):
     river = df.CharFilter(label=_("河流/湖库"), lookup_expr="icontains")
+    api_only = ("code", *_SiteFilter.api_only)
 
     class Meta:
         model = WaterSection
