@@ -412,3 +412,30 @@ def test_public_complaint_map_picks_a_place_offline_at_phone_width(browser, site
     page.wait_for_timeout(800)  # the marker's animation, for the screenshot
     page.screenshot(path=str(SHOTS / "public-complaint-map-390.png"))
     assert not foreign, foreign
+
+
+
+def test_dashboard_maps_redraw_their_points_over_the_boundaries(browser, site):
+    """geo.js's apply(), which the dashboards' maps use (air stations via quality/charts.js, complaint hot
+    spots, soil plots, river outfalls): a scatter on longitude/latitude axes becomes the same points on the
+    districts' boundaries served by the platform; without boundaries it stays on its axes."""
+    from envbureau.core.boundaries import import_features
+    from envbureau.core.models import Jurisdiction
+
+    page = browser.new_page()
+    _seen, foreign = watch(page, site)
+    draw = ("async () => { const el = document.createElement('div'); el.style.width = '300px';"
+            " el.style.height = '200px'; document.body.appendChild(el); const c = echarts.init(el);"
+            " const drawn = await window.ebGeo.apply(c, {xAxis: {type: 'value'}, yAxis: {type: 'value'},"
+            " series: [{type: 'scatter', data: [[116.4, 39.9]]}]}, '110000'); const o = c.getOption();"
+            " return {drawn, geo: (o.geo || []).map(g => g.map), cs: o.series[0].coordinateSystem,"
+            " axes: (o.xAxis || []).length}; }")
+    page.goto(f"{site}/public/complaints/")
+    assert page.evaluate(draw) == {"drawn": False, "geo": [], "cs": "cartesian2d", "axes": 1}
+    sq = {"type": "Polygon", "coordinates": [[[116.3, 39.8], [116.5, 39.8], [116.5, 40.0], [116.3, 40.0],
+                                              [116.3, 39.8]]]}
+    import_features({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "东城区"}, "geometry": sq}]}, Jurisdiction.objects.get(code="110000"))
+    page.goto(f"{site}/public/complaints/")
+    assert page.evaluate(draw) == {"drawn": True, "geo": ["eb-110000"], "cs": "geo", "axes": 0}
+    assert not foreign, foreign
