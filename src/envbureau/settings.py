@@ -276,6 +276,7 @@ ENVBUREAU = {
         ("enforcement_autopublish", 86400),  # inspection results and final penalty decisions published on time
         ("soil_duties", 86400),       # soil: the year's duties of key supervised units
         ("permits_daily", 86400),     # discharge permits: expiry, this year's execution reports
+        ("incidents_watch", 300),     # incidents: initial report (初报) past its hour limit
     ],
     # Days before a task's due date on which its actors are reminded (0 = on the day).
     "REMINDER_LEAD_DAYS": [int(d) for d in os.environ.get("REMINDER_LEAD_DAYS", "3,1").split(",") if d.strip()],

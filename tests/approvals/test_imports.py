@@ -34,3 +34,43 @@ def test_permit_import_all_or_nothing_with_row_errors(world):
     assert PollutantLimit.objects.get(point=world["point"], factor="w01018").limit_value == 80
     result = imp.run(_csv([HEADER, ok1]), "permits.csv", None)  # the same number again
     assert not result.ok and "已存在" in result.errors[0]["message"]
+
+
+PLAN_HEADER = ["企业", "预案名称", "签署发布日期", "提交备案日期", "备案日期", "备案编号", "大气Q值", "大气M值", "大气E",
+               "水Q值", "水M值", "水E", "环境风险等级"]
+
+
+def test_plan_import_recomputes_the_level_all_or_nothing_with_row_errors(world):
+    from envbureau.approvals.models import EmergencyPlan
+
+    imp = get_importer("approvals.emergencyplan")
+    # Q 4 (Q1), M 30 (M2), E1 → 较大 (matrix of hj941); water Q 0.6 → Q0 → 一般
+    old = ["东城热电", "2021版预案", "2021-03-01", "2021-03-10", "2021-03-20", "110101-2021-003", "0.5", "", "", "", "",
+           "", "一般"]
+    new = ["91110101MA01AAAA1X", "2024版预案", "2024-03-01", "", "2024-03-20", "110101-2024-017", "4", "30", "E1",
+           "0.6", "30", "E2", "较大"]
+    pending = ["西城印刷", "印刷厂预案", "2026-10-08", "2026-10-09", "", "", "", "", "", "", "", "", ""]
+    wrong_level = ["西城印刷", "印刷厂预案2", "2026-10-08", "", "", "", "4", "30", "E1", "", "", "", "一般"]
+    no_e = ["西城印刷", "印刷厂预案3", "2026-10-08", "", "", "", "4", "30", "", "", "", "", ""]
+    early = ["西城印刷", "印刷厂预案4", "2026-10-08", "2026-10-01", "", "", "", "", "", "", "", "", ""]
+    bad_m = ["西城印刷", "印刷厂预案5", "2026-10-08", "", "", "", "4", "130", "E1", "", "", "", ""]
+    result = imp.run(_csv([PLAN_HEADER, old, new, wrong_level, no_e, early, bad_m]), "plans.csv", None)
+    assert not result.ok
+    assert {(e["row"], e["column"]) for e in result.errors} == {
+        (4, "环境风险等级"), (5, "大气E"), (6, "提交备案日期"), (7, "大气M值")}
+    assert "较大" in next(e["message"] for e in result.errors if e["row"] == 4)
+    dup = list(new)
+    result = imp.run(_csv([PLAN_HEADER, new, dup]), "plans.csv", None)
+    assert not result.ok and [(e["row"], e["column"]) for e in result.errors] == [(3, "预案名称")]
+    assert not EmergencyPlan.objects.exists()
+    result = imp.run(_csv([PLAN_HEADER, new, old, pending]), "plans.csv", None)
+    assert result.ok, result.errors
+    plans = {p.title: p for p in EmergencyPlan.objects.all()}
+    assert (plans["2024版预案"].state, plans["2024版预案"].filing_no, plans["2024版预案"].risk_level) == (
+        "filed", "110101-2024-017", "较大")
+    assert "E1 × M2 × Q1 → 较大" in plans["2024版预案"].risk_working
+    assert plans["2021版预案"].state == "superseded"  # filed earlier, replaced by the 2024 plan
+    assert (plans["印刷厂预案"].state, plans["印刷厂预案"].risk_level) == ("submitted", "一般")
+    assert str(plans["2024版预案"].submitted_on) == "2024-03-01"  # blank: the signing day
+    result = imp.run(_csv([PLAN_HEADER, new]), "plans.csv", None)
+    assert not result.ok and "已存在" in result.errors[0]["message"]

@@ -30,11 +30,12 @@ def test_report_respond_log_relevel_close(world):
     wf.apply(officer, inc, "relevel", level="III", note="影响扩大")
     with pytest.raises(ValidationError):
         wf.apply(officer, inc, "close")  # a summary is required
+    wf.apply(officer, inc, "report_up", at="2026-11-20 10:00", note="电话报告区政府、市局")
     wf.apply(officer, inc, "close", summary="泄漏已控制,水质恢复")
     inc.refresh_from_db()
     assert (inc.state, inc.level) == ("closed", "III") and inc.closed_at is not None
     verbs = [e["verb"] for e in wf.timeline(inc)]
-    assert verbs == ["submit", "respond", "log", "relevel", "close"]
+    assert verbs == ["submit", "respond", "log", "relevel", "report_up", "close"]
     assert DossierEvent.objects.filter(enterprise=world["e1"], kind="approvals.incident").count() == 1
 
 

@@ -21,7 +21,7 @@ from envbureau.core.permissions import has_perm
 
 from . import eia, emergency, permits
 from .filters import CheckFilter, EIAFilter, PermitFilter, PlanFilter, ReportFilter
-from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Permit, PermitLimit
+from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Incident, Permit, PermitLimit
 
 
 def _errors(exc: DjangoValidationError):
@@ -131,7 +131,7 @@ class PermitViewSet(ScopedReadOnlyViewSet):
     """Discharge permits. POST issues one (limits: [{outlet_code, factor, period, limit_value, lower_limit,
     unit, annual_quantity}]; they become the online-monitoring limits of the outlets' points); POST
     …/{id}/<verb>/: change {limits, report_frequency, …} (note), apply-renewal {on}, renew {valid_until},
-    revoke {on} (note), expire {on}."""
+    revoke {on} (note), expire {on}, supervise {task} (note: what was done about its open 证后监管 findings)."""
 
     queryset = Permit.objects.prefetch_related("limits")
     serializer_class = PermitSerializer
@@ -155,6 +155,7 @@ class PermitViewSet(ScopedReadOnlyViewSet):
     renew = transition_action(Permit, PermitSerializer, "renew")
     revoke = transition_action(Permit, PermitSerializer, "revoke")
     expire = transition_action(Permit, PermitSerializer, "expire")
+    supervise = transition_action(Permit, PermitSerializer, "supervise")
     timeline = timeline_action(Permit)
 
 
@@ -169,9 +170,22 @@ class ExecutionReportSerializer(serializers.ModelSerializer):
                   "state_label", "submitted_on", "late", "content", "emissions", "review_note"]
 
 
+class MonitoringComparisonSerializer(serializers.Serializer):
+    factor = serializers.CharField()
+    label = serializers.CharField()
+    reported = serializers.FloatField(allow_null=True, help_text="吨")
+    measured = serializers.FloatField(allow_null=True, help_text="吨,在线监测日排放量之和")
+    days = serializers.IntegerField(help_text="报告期内有在线数据的天数")
+    period_days = serializers.IntegerField()
+    difference = serializers.FloatField(allow_null=True, help_text="申报减在线(吨)")
+    percent = serializers.FloatField(allow_null=True, help_text="差值占在线监测量的百分比")
+    flagged = serializers.BooleanField()
+
+
 class ReportViewSet(ScopedReadOnlyViewSet):
     """Execution reports (created from the permit's frequency); POST …/{id}/submit/ {content, emissions:
-    {factor: tonnes}, submitted_on} by the enterprise, accept {review_note} / send-back (note) by staff."""
+    {factor: tonnes}, submitted_on} by the enterprise, accept {review_note} / send-back (note) by staff;
+    GET …/{id}/monitoring/ the reported emissions against online monitoring over the report's period."""
 
     queryset = ExecutionReport.objects.select_related("permit")
     serializer_class = ExecutionReportSerializer
@@ -187,6 +201,14 @@ class ReportViewSet(ScopedReadOnlyViewSet):
     accept = transition_action(ExecutionReport, ExecutionReportSerializer, "accept")
     send_back = transition_action(ExecutionReport, ExecutionReportSerializer, "send_back")
     timeline = timeline_action(ExecutionReport)
+
+    @extend_schema(responses=MonitoringComparisonSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="monitoring", url_name="monitoring", pagination_class=None)
+    def monitoring(self, request, pk=None):
+        from .supervision import compare_with_monitoring
+
+        report = get_scoped_object(ExecutionReport, request.user, "view", pk=pk)
+        return Response(MonitoringComparisonSerializer(compare_with_monitoring(report), many=True).data)
 
 
 class ApprovalStatisticsSerializer(serializers.Serializer):
@@ -307,3 +329,94 @@ class CheckViewSet(ScopedReadOnlyViewSet):
         except DjangoValidationError as exc:
             raise DRFValidationError(_errors(exc)) from None
         return Response(HazardCheckSerializer(check).data, status=201)
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = ["id", "code", "title", "kind", "level", "level_label", "jurisdiction", "enterprise_id",
+                  "enterprise_name", "location", "occurred_at", "reported_at", "description", "state", "state_label",
+                  "initial_report_due", "initial_reported_at", "initial_report_late", "follow_ups", "summary",
+                  "closed_at"]
+
+
+class IncidentCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    kind = serializers.CharField(max_length=60)
+    description = serializers.CharField()
+    occurred_at = serializers.CharField(help_text="YYYY-MM-DD HH:MM (Asia/Shanghai)")
+    reported_at = serializers.CharField(required=False, allow_blank=True, help_text="默认现在")
+    level = serializers.ChoiceField(choices=["IV", "III", "II", "I"], required=False, default="IV")
+    enterprise_id = serializers.IntegerField(required=False, allow_null=True)
+    jurisdiction = serializers.CharField(required=False, allow_blank=True, help_text="属地代码(无涉事企业时)")
+    location = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class IncidentViewSet(ScopedReadOnlyViewSet):
+    """Environmental incidents. POST reports one (the initial report to the higher authority is due 4 hours
+    after the bureau learned of a 一般/较大 incident, 2 hours for 重大/特别重大); POST …/{id}/<verb>/: respond
+    (note), log (note), relevel {level} (note), report-up {at} (note: 初报), follow-up (note: 续报), close
+    {summary} (处理结果报告)."""
+
+    queryset = Incident.objects.select_related("jurisdiction")
+    serializer_class = IncidentSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentSerializer})
+    def create(self, request, *args, **kwargs):
+        s = IncidentCreateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        try:
+            inc = emergency.report_incident(request.user, **s.validated_data)
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        except DjangoValidationError as exc:
+            raise DRFValidationError(_errors(exc)) from None
+        return Response(IncidentSerializer(inc).data, status=201)
+
+    respond = transition_action(Incident, IncidentSerializer, "respond")
+    log = transition_action(Incident, IncidentSerializer, "log")
+    relevel = transition_action(Incident, IncidentSerializer, "relevel")
+    report_up = transition_action(Incident, IncidentSerializer, "report_up")
+    follow_up = transition_action(Incident, IncidentSerializer, "follow_up")
+    close = transition_action(Incident, IncidentSerializer, "close")
+    timeline = timeline_action(Incident)
+
+
+class RiskSourceSerializer(serializers.Serializer):
+    enterprise_id = serializers.IntegerField()
+    enterprise_name = serializers.CharField()
+    jurisdiction = serializers.CharField()
+    level = serializers.CharField(help_text="一般 / 较大 / 重大")
+    level_label = serializers.CharField()
+    label = serializers.CharField(help_text="风险等级表征,如 较大[较大-大气(Q1-M2-E1) + 一般-水(Q0)]")
+    plan_code = serializers.CharField()
+    plan_state = serializers.CharField()
+    filed = serializers.BooleanField()
+    longitude = serializers.FloatField(allow_null=True)
+    latitude = serializers.FloatField(allow_null=True)
+    address = serializers.CharField()
+    url = serializers.CharField()
+
+
+class RiskSourcesView(APIView):
+    """Risk-source enterprises: each enterprise's level from its current emergency plan, with coordinates;
+    filters as the plans list (jurisdiction, risk_level, enterprise_id)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=RiskSourceSerializer(many=True))
+    def get(self, request):
+        from envbureau.core.scoping import may_view_module, restrict
+
+        if not may_view_module(request.user, EmergencyPlan):
+            raise DRFPermissionDenied()
+        from .filters import risk_rows
+
+        f, rows = risk_rows(request, restrict(EmergencyPlan.objects.all(), request.user, "view"))
+        if f.form.is_bound and not f.is_valid():
+            raise DRFValidationError(f.errors)
+        return Response(RiskSourceSerializer(rows, many=True).data)

@@ -1,7 +1,16 @@
 from django.urls import path
 from rest_framework import routers
 
-from .api import CheckViewSet, EIAViewSet, PermitViewSet, PlanViewSet, ReportViewSet, StatisticsView
+from .api import (
+                  CheckViewSet,
+                  EIAViewSet,
+                  IncidentViewSet,
+                  PermitViewSet,
+                  PlanViewSet,
+                  ReportViewSet,
+                  RiskSourcesView,
+                  StatisticsView,
+)
 
 router = routers.DefaultRouter()
 router.register("eia", EIAViewSet, basename="eia")
@@ -9,5 +18,7 @@ router.register("permits", PermitViewSet, basename="permit")
 router.register("reports", ReportViewSet, basename="report")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("checks", CheckViewSet, basename="check")
+router.register("incidents", IncidentViewSet, basename="incident")
 
-urlpatterns = [path("statistics/", StatisticsView.as_view(), name="statistics"), *router.urls]
+urlpatterns = [path("statistics/", StatisticsView.as_view(), name="statistics"),
+               path("risk-sources/", RiskSourcesView.as_view(), name="risk-sources"), *router.urls]

@@ -21,6 +21,7 @@ class ApprovalsConfig(AppConfig):
         nav.register("approvals", _("排污许可证"), "approvals:permits-list", "approvals.view", 20)
         nav.register("approvals", _("执行报告"), "approvals:reports-list", "approvals.view", 21)
         nav.register("approvals", _("应急预案备案"), "approvals:plans-list", "approvals.view", 24)
+        nav.register("approvals", _("环境风险源分布"), "approvals:risk-map", "approvals.view", 24)
         nav.register("approvals", _("隐患排查"), "approvals:checks-list", "approvals.view", 25)
         nav.register("approvals", _("突发环境事件"), "approvals:incidents-list", "approvals.view", 26)
         nav.register("approvals", _("应急值班表"), "approvals:duty-list", "approvals.view", 27)

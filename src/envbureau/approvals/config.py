@@ -30,6 +30,16 @@ DEFAULTS = {
     # §4.3: monthly and quarterly reports by the 15th of the next month; annual by 15 January.
     "report_due_day": 15,
     "annual_report_due": (1, 15),
+    # 突发环境事件信息报告办法 (MEP Order No. 17, 2011) art. 3: the initial report (初报) to the government and the
+    # higher authority within 4 hours of learning of a 一般/较大 incident, within 2 hours of a 重大/特别重大 one.
+    # Clock hours (the duty runs around the clock): no holiday calendar applies.
+    "incident_initial_report_hours": {"IV": 4, "III": 4, "II": 2, "I": 2},
+    # Post-permit supervision (证后监管): an execution report's emissions may differ from what online monitoring
+    # measured over the same period by this share of the measured amount before the difference is flagged
+    # (a local choice, no national figure found).
+    "emission_tolerance_percent": 10,
+    # Working days the supervision task (证后监管) gives the officer to follow a finding up.
+    "supervision_working_days": 10,
 }
 
 

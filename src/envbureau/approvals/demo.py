@@ -178,5 +178,7 @@ def _incident(chem):
                                     occurred_at="2026-08-06 07:40", reported_at="2026-08-06 08:05",
                                     enterprise_id=chem.pk)
     wf.apply(None, inc, "respond", note="启动企业应急预案,环境监测组赶赴现场(模拟)")
+    wf.apply(None, inc, "report_up", at="2026-08-06 09:30", note="电话报告区政府和市生态环境局,随后书面报告(模拟)")
     wf.apply(None, inc, "log", note="厂界氨浓度监测未超标,雨水排口已封堵(模拟)")
+    wf.apply(None, inc, "follow_up", note="续报:泄漏已控制,周边监测正常(模拟)")
     wf.apply(None, inc, "close", summary="泄漏点已更换法兰,围堰内废液转运处置,无环境影响(模拟)")

@@ -221,7 +221,8 @@ def report_incident(user, *, title: str, kind: str, description: str, occurred_a
                                   enterprise_name=ent.name if ent else "", location=location, occurred_at=occurred,
                                   reported_at=reported, description=description)
     inc.code = f"SJ{timezone.localtime(occurred).year}-{inc.pk:04d}"
-    inc.save(update_fields=["code"])
+    inc.initial_report_due = initial_due(inc.reported_at, level)
+    inc.save(update_fields=["code", "initial_report_due"])
     check_created(user, inc, "emergency")
     wf.record_event(inc, user, "submit", to_state=IncidentState.REPORTED,
                     note=_("%(l)s %(k)s:%(d)s") % {"l": inc.get_level_display(), "k": inc.kind, "d": description[:200]})
@@ -246,6 +247,24 @@ def _datetime(value, name):
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)  # local Asia/Shanghai
 
 
+# The initial report (初报) upwards: MEP Order No. 17 art. 3, hours per level in config. Clock hours from the
+# moment the bureau learned of the incident (reported_at), not working days: the duty runs around the clock.
+
+def initial_due(reported_at, level: str) -> dt.datetime:
+    from . import config
+
+    return reported_at + dt.timedelta(hours=int(config.get("incident_initial_report_hours")[level]))
+
+
+def initial_task(inc) -> str:
+    """The open step's words while the initial report is outstanding, so the inbox says what is due by when."""
+    if inc.initial_reported_at is None and inc.initial_report_due is not None:
+        from envbureau.core.timefmt import local_datetime
+
+        return _("初报(%(t)s前报告本级人民政府和上级生态环境部门)") % {"t": local_datetime(inc.initial_report_due)}
+    return ""
+
+
 def h_relevel(ctx):
     from .choices import IncidentLevel
 
@@ -254,7 +273,110 @@ def h_relevel(ctx):
         raise wf.TransitionError({"level": _("事件等级不正确:%(v)s") % {"v": level}})
     ctx.event_data = {"from": ctx.obj.level, "to": level}
     ctx.obj.level = level
+    if ctx.obj.initial_reported_at is None:  # the limit follows the level as now determined
+        ctx.obj.initial_report_due = initial_due(ctx.obj.reported_at, level)
+        ctx.obj.initial_overdue_noted = False
+
+
+def h_report_up(ctx):
+    """初报: reported upwards at `at` (default now); late when after the limit."""
+    inc = ctx.obj
+    if inc.initial_reported_at is not None:
+        raise wf.TransitionError({"at": _("已于 %(t)s 初报,此后请用续报") % {
+            "t": _local(inc.initial_reported_at)}})
+    at = _datetime(ctx.data["at"], "at") if ctx.data.get("at") else timezone.now()
+    if at < inc.reported_at:
+        raise wf.TransitionError({"at": _("初报时间早于得知事件的时间")})
+    if at > timezone.now():
+        raise wf.TransitionError({"at": _("初报时间不能晚于现在")})
+    inc.initial_reported_at = at
+    inc.initial_report_late = at > inc.initial_report_due
+    ctx.event_data = {"at": at.isoformat(), "due": inc.initial_report_due.isoformat(),
+                      "late": inc.initial_report_late}
+
+
+def _local(value) -> str:
+    from envbureau.core.timefmt import local_datetime
+
+    return local_datetime(value)
+
+
+def h_follow_up(ctx):
+    """续报: only after the initial report (Order No. 17 art. 4: 续报 builds on the 初报)."""
+    if ctx.obj.initial_reported_at is None:
+        raise wf.TransitionError({"note": _("请先初报")})
+    ctx.obj.follow_ups += 1
 
 
 def h_close(ctx):
+    # 处理结果报告 is the close-out summary; it comes after the initial report.
+    if ctx.obj.initial_reported_at is None:
+        raise wf.TransitionError({"summary": _("请先初报,再报处理结果")})
     ctx.obj.closed_at = timezone.now()
+
+
+def after_relevel(ctx):
+    wf.refresh_due(ctx.obj)
+
+
+def watch_incidents(now=None) -> int:
+    """Scheduled (envbureau incidents_watch): an incident whose initial report is past its limit writes that on
+    its timeline and tells the people on its step — once, to the minute (the kit's own reminders count days)."""
+    from envbureau.core import notify
+
+    from .models import Incident
+
+    now = now or timezone.now()
+    n = 0
+    for inc in Incident.objects.filter(initial_reported_at__isnull=True, initial_report_due__lt=now,
+                                       initial_overdue_noted=False).exclude(state="closed"):
+        with transaction.atomic():
+            inc.initial_overdue_noted = True
+            inc.save(update_fields=["initial_overdue_noted"])
+            text = _("%(c)s %(t)s:初报已超过时限(%(d)s),尚未报告") % {
+                "c": inc.code, "t": inc.title, "d": _local(inc.initial_report_due)}
+            wf.record_event(inc, None, "overdue", note=text)
+            people = set()
+            for task in wf.open_tasks(inc):
+                people |= set(notify.recipients(task))
+            notify.notify(people, "approvals.incident_overdue", text,
+                          url=reverse("approvals:incidents-detail", args=[inc.pk]), obj=inc,
+                          key=f"incident-initial-overdue-{inc.pk}-{inc.initial_report_due.isoformat()}")
+        n += 1
+    return n
+
+
+# ---- risk-source map (环境风险源分布) ---------------------------------------------------------------
+
+RISK_COLOURS = {"一般": "#0d6efd", "较大": "#fd7e14", "重大": "#dc3545"}
+RISK_ORDER = {"重大": 0, "较大": 1, "一般": 2}
+
+
+def risk_sources(plans) -> list[dict]:
+    """One row per enterprise from its current plan (the filed one, else the latest submitted; plans already
+    scoped and filtered), with the registry's coordinates: name, level, its working, links. Riskiest first."""
+    from django.apps import apps
+
+    from .choices import PlanState
+
+    current: dict[int, EmergencyPlan] = {}
+    for p in plans.select_related("jurisdiction").filter(
+            state__in=[PlanState.FILED, PlanState.SUBMITTED, PlanState.RETURNED]).order_by(
+            "enterprise_id", "-signed_on", "-pk"):
+        have = current.get(p.enterprise_id)
+        if have is None or (have.state != PlanState.FILED and p.state == PlanState.FILED):
+            current[p.enterprise_id] = p
+    Enterprise = apps.get_model("sources", "Enterprise")
+    where = {e["id"]: e for e in Enterprise.objects.filter(pk__in=list(current)).values(
+        "id", "longitude", "latitude", "address")}
+    rows = []
+    for eid, p in current.items():
+        e = where.get(eid, {})
+        rows.append({"enterprise_id": eid, "enterprise_name": p.enterprise_name, "jurisdiction": str(p.jurisdiction),
+                     "level": p.risk_level, "level_label": p.get_risk_level_display(), "label": p.risk_label,
+                     "plan_code": p.code, "plan_state": p.get_state_display(), "filed": p.state == PlanState.FILED,
+                     "longitude": e.get("longitude"), "latitude": e.get("latitude"), "address": e.get("address") or "",
+                     "colour": RISK_COLOURS.get(p.risk_level, "#6c757d"), "url": _plan_url(p),
+                     "dossier_url": reverse("sources:dossier", args=[eid])})
+    rows.sort(key=lambda r: (RISK_ORDER.get(r["level"], 9), r["enterprise_name"]))
+    return rows

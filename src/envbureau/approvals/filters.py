@@ -148,3 +148,18 @@ class CheckFilter(ScopedFilterSet):
 
     def f_jurisdiction(self, qs, name, value):
         return _jurisdiction(qs, value)
+
+
+def risk_rows(request, plans):
+    """The risk-source rows for the map page and its API: area and enterprise filters choose the plans, the
+    level filter applies to each enterprise's current plan (a newer draft of another level must not move an
+    enterprise into that level). Returns (the bound filterset for the form and its errors, rows)."""
+    from . import emergency
+
+    f = PlanFilter(request.GET, queryset=plans, request=request)
+    data = request.GET.copy()
+    level = data.pop("risk_level", [""])[-1]
+    if f.form.is_bound and not f.is_valid():
+        return f, []  # a bad value lists nothing and says so on its field
+    rows = emergency.risk_sources(PlanFilter(data, queryset=plans, request=request).qs)
+    return f, [r for r in rows if not level or r["level"] == level]

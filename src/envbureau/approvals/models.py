@@ -306,6 +306,11 @@ class Incident(ScopedModel):
     description = models.TextField(_("事件概况"))
     state = models.CharField(_("状态"), max_length=12, choices=IncidentState.choices, default=IncidentState.REPORTED)
     summary = models.TextField(_("处置总结"), blank=True)
+    initial_report_due = models.DateTimeField(_("初报时限"), null=True, blank=True)
+    initial_reported_at = models.DateTimeField(_("初报时间"), null=True, blank=True)
+    initial_report_late = models.BooleanField(_("初报超时"), default=False)
+    initial_overdue_noted = models.BooleanField(_("已提示初报超时"), default=False)
+    follow_ups = models.PositiveSmallIntegerField(_("续报次数"), default=0)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
 
     scope = ScopeSpec(module="approvals", jurisdiction="jurisdiction", enterprise="enterprise_id",
@@ -318,6 +323,10 @@ class Incident(ScopedModel):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def initial_report_overdue(self, now) -> bool:
+        """Not yet reported upwards and the limit has passed (the limit's own minute still counts as in time)."""
+        return self.initial_reported_at is None and self.initial_report_due is not None and now > self.initial_report_due
 
 
 class DutyShift(ScopedModel):

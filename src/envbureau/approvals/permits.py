@@ -328,6 +328,9 @@ def after_report(ctx):
                       _("提交排污许可执行报告:%(p)s%(l)s") % {"p": r.period_label, "l": _("(逾期)") if r.late else ""},
                       source_ref=f"approvals.executionreport:{r.pk}",
                       url=reverse("approvals:reports-detail", args=[r.pk]), actor=ctx.user)
+    from .supervision import scan_report
+
+    scan_report(r)  # over the permitted quantity, or far from what online monitoring measured
 
 
 def compare_emissions(report: ExecutionReport) -> list[dict]:

@@ -42,6 +42,7 @@ reports = Crud(ExecutionReport, url_prefix="reports", namespace="approvals", tit
                         ("late", _("逾期提交"))])
 plans = Crud(EmergencyPlan, url_prefix="plans", namespace="approvals", title=_("应急预案备案"), read_only=True,
              filterset_class=PlanFilter, search_fields=("code", "title", "enterprise_name"),
+             importer_kind="approvals.emergencyplan",
              detail_fields=["code", "enterprise_name", "jurisdiction", "title", "signed_on", "submitted_on",
                             "filing_due", "submitted_late", "state", "filed_on", "filing_no", "revision_due",
                             "risk_level", "risk_label", "drills", "last_drill_on"],
@@ -58,7 +59,8 @@ checks = Crud(HazardCheck, url_prefix="checks", namespace="approvals", title=_("
 incidents = Crud(Incident, url_prefix="incidents", namespace="approvals", title=_("突发环境事件"), read_only=True,
                  search_fields=("code", "title", "enterprise_name"),
                  detail_fields=["code", "title", "kind", "level", "jurisdiction", "enterprise_name", "location",
-                                "occurred_at", "reported_at", "description", "state", "summary", "closed_at"],
+                                "occurred_at", "reported_at", "description", "state", "initial_report_due",
+                                "initial_reported_at", "initial_report_late", "follow_ups", "summary", "closed_at"],
                  extra_detail_template="approvals/_incident_extra.html", extra_detail_context=views.incident_extra,
                  columns=[("code", _("事件编号")), ("title", _("事件名称")), ("level", _("等级")),
                           ("jurisdiction", _("属地")), ("occurred_at", _("发生时间")), ("state", _("状态"))])
@@ -78,6 +80,7 @@ urlpatterns = [
     path("plans/new/", views.plan_add, name="plan-new"),
     path("plans/<int:pk>/do/<str:verb>/", views.plan_action, name="plan-action"),
     path("checks/new/", views.check_add, name="check-new"),
+    path("risk-map/", views.risk_map, name="risk-map"),
     path("incidents/new/", views.incident_add, name="incident-new"),
     path("incidents/<int:pk>/do/<str:verb>/", views.incident_action, name="incident-action"),
 ]

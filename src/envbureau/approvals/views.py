@@ -15,7 +15,7 @@ from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object, may_view_module
 
-from . import eia, emergency, permits
+from . import config, eia, emergency, permits, supervision
 from .models import EIAApplication, EmergencyPlan, ExecutionReport, Incident, Permit
 
 
@@ -136,7 +136,7 @@ def permit_extra(request, obj) -> dict:
     return {"actions": _actions(request, obj), "limits": limits, "online": online, "action_url":
             "approvals:permit-action",
             "reports": [{"r": r, "overdue": r.is_overdue(today)} for r in reports],
-            "limit_lines": limit_lines(obj)}
+            "limit_lines": limit_lines(obj), "findings": supervision.open_findings(obj)}
 
 
 @login_required
@@ -188,11 +188,13 @@ def report_extra(request, obj) -> dict:
     from django.utils import timezone
 
     rows = permits.compare_emissions(obj) if obj.kind == "year" else []
+    measured = supervision.compare_with_monitoring(obj)
     factors = sorted({lim.factor for lim in obj.permit.limits.all()})
     from envbureau.sources.choices import factor_label
 
     return {"actions": _actions(request, obj), "action_url": "approvals:report-action", "comparison": rows,
-            "overdue": obj.is_overdue(timezone.localdate()),
+            "overdue": obj.is_overdue(timezone.localdate()), "measured": measured,
+            "tolerance": config.get("emission_tolerance_percent"),
             "emission_factors": [(f, factor_label(f), (obj.emissions or {}).get(f, "")) for f in factors]}
 
 
@@ -346,7 +348,7 @@ def incident_extra(request, obj) -> dict:
     duty = restrict(DutyShift.objects.filter(day=timezone.localdate(), jurisdiction__path__in=[
         obj.jurisdiction.path[:n] for n in range(1, len(obj.jurisdiction.path) + 1)]), request.user, "view")
     return {"actions": _actions(request, obj), "action_url": "approvals:incident-action", "alarms_url": alarms,
-            "levels": IncidentLevel.choices, "duty": duty}
+            "levels": IncidentLevel.choices, "duty": duty, "initial_overdue": obj.initial_report_overdue(timezone.now())}
 
 
 @login_required
@@ -382,3 +384,39 @@ def incident_action(request, pk, verb):
 
 
 incident_action.scoped_model = Incident
+
+
+# ---------------------------------------------------------------- risk-source map
+
+@login_required
+def risk_map(request):
+    """Enterprises with their HJ 941 level from their current emergency plan, on a map (ECharts scatter on
+    longitude/latitude, served from static/vendor) and as a table (phones); Excel."""
+    from envbureau.core.scoping import restrict
+
+    from .choices import RiskLevel
+    from .filters import risk_rows
+
+    if not may_view_module(request.user, EmergencyPlan):
+        raise PermissionDenied
+    f, rows = risk_rows(request, restrict(EmergencyPlan.objects.all(), request.user, "view"))
+    if request.GET.get("export") == "xlsx":
+        from envbureau.core.excel import xlsx_response
+
+        header = [_("企业"), _("属地"), _("环境风险等级"), _("风险等级表征"), _("预案编号"), _("预案状态"), _("经度"),
+                  _("纬度"), _("地址")]
+        return xlsx_response(_("环境风险源.xlsx"), [(_("环境风险源"), header, [
+            [r["enterprise_name"], r["jurisdiction"], r["level_label"], r["label"], r["plan_code"], r["plan_state"],
+             r["longitude"], r["latitude"], r["address"]] for r in rows])])
+    counts = []
+    base = request.GET.copy()
+    for value, label in RiskLevel.choices:
+        base["risk_level"] = value
+        counts.append({"label": label, "n": sum(1 for r in rows if r["level"] == value),
+                       "url": "?" + base.urlencode(), "colour": emergency.RISK_COLOURS[value]})
+    points = [{"name": r["enterprise_name"], "value": [r["longitude"], r["latitude"]], "level": r["level_label"],
+               "label": r["label"], "url": r["url"], "colour": r["colour"]} for r in rows
+              if r["longitude"] is not None and r["latitude"] is not None]
+    return render(request, "approvals/risk_map.html", {
+        "title": _("环境风险源分布"), "filter": f, "rows": rows, "points": points, "counts": counts,
+        "export_url": "?" + request.GET.urlencode() + ("&" if request.GET else "") + "export=xlsx"})

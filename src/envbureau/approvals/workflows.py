@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core import workflow as wf
@@ -10,6 +11,7 @@ from envbureau.core import workflow as wf
 from . import eia as e
 from . import emergency as em
 from . import permits as p
+from . import supervision as sv
 from .choices import (
     EIA_COLOURS,
     INCIDENT_COLOURS,
@@ -104,11 +106,13 @@ PERMIT = wf.register(wf.Workflow(
           note_required=True, handler=p.h_revoke, after=p.after_revoke, button="outline-danger"),
         T("expire", (P.VALID, P.RENEWING), P.EXPIRED, "approvals.permit", _("到期失效"), params=("on",),
           handler=p.h_expire, after=p.after_expire, button="outline-secondary"),
+        T("supervise", (P.VALID, P.RENEWING), None, "approvals.permit", _("登记证后监管处理"), params=("task",),
+          note_required=True, handler=sv.h_supervise, button="outline-dark"),
     ],
     title=lambda x: f"{x.number} {x.enterprise_name}",
     url=lambda x: reverse("approvals:permits-detail", args=[x.pk]),
     due=p.workflow_due,
-    verb_labels={"issue": _("核发")},
+    verb_labels={"issue": _("核发"), "supervise_open": _("证后监管事项")},
 ))
 
 R = ReportState
@@ -169,9 +173,9 @@ INCIDENT = wf.register(wf.Workflow(
     "approvals.incident", module="approvals", name=_("突发环境事件"),
     states=[
         wf.State(INC.REPORTED, INC.REPORTED.label, INCIDENT_COLOURS["reported"],
-                 task=wf.TaskSpec(_("启动应急响应"), "approvals.emergency")),
+                 task=wf.TaskSpec(lambda x: em.initial_task(x) or _("启动应急响应"), "approvals.emergency")),
         wf.State(INC.RESPONDING, INC.RESPONDING.label, INCIDENT_COLOURS["responding"],
-                 task=wf.TaskSpec(_("应急处置与结案"), "approvals.emergency")),
+                 task=wf.TaskSpec(lambda x: em.initial_task(x) or _("应急处置与结案"), "approvals.emergency")),
         wf.State(INC.CLOSED, INC.CLOSED.label, INCIDENT_COLOURS["closed"], terminal=True),
     ],
     transitions=[
@@ -180,11 +184,17 @@ INCIDENT = wf.register(wf.Workflow(
         T("log", (INC.REPORTED, INC.RESPONDING), None, "approvals.emergency", _("记录处置情况"), note_required=True,
           button="outline-primary"),
         T("relevel", (INC.REPORTED, INC.RESPONDING), None, "approvals.emergency", _("调整事件等级"), params=("level",),
-          note_required=True, handler=em.h_relevel, button="outline-warning"),
-        T("close", (INC.RESPONDING,), INC.CLOSED, "approvals.emergency", _("结案"), required=("summary",),
+          note_required=True, handler=em.h_relevel, after=em.after_relevel, button="outline-warning"),
+        T("report_up", (INC.REPORTED, INC.RESPONDING), None, "approvals.emergency", _("初报"), params=("at",),
+          note_required=True, handler=em.h_report_up, reassign=True, button="danger"),
+        T("follow_up", (INC.REPORTED, INC.RESPONDING), None, "approvals.emergency", _("续报"), note_required=True,
+          handler=em.h_follow_up, button="outline-danger"),
+        T("close", (INC.RESPONDING,), INC.CLOSED, "approvals.emergency", _("结案(处理结果报告)"), required=("summary",),
           fields=("summary",), handler=em.h_close, button="dark"),
     ],
     title=lambda x: f"{x.code} {x.title}",
     url=lambda x: reverse("approvals:incidents-detail", args=[x.pk]),
-    verb_labels={"submit": _("事件报告")},
+    due=lambda x: (timezone.localtime(x.initial_report_due).date()
+                   if x.initial_reported_at is None and x.initial_report_due else None),
+    verb_labels={"submit": _("事件报告"), "overdue": _("初报超时")},
 ))

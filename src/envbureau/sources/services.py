@@ -146,6 +146,24 @@ def limits_from(source_ref: str) -> list[dict]:
                                                          "period", "limit_value", "lower_limit", "unit", "standard"))
 
 
+def measured_emissions(enterprise_id: int, first: dt.date, last: dt.date, outlet_codes=None) -> dict[str, dict]:
+    """For the approvals app: what online monitoring measured an enterprise emitting between two local days
+    (inclusive), per factor (2017 code): {"tonnes", "days" with a value, "points"}. The daily Cou (kg, HJ 212)
+    summed over the points of its outlets (only `outlet_codes` when given), daily packets or days rolled up from
+    hourly data; days inside declared windows count (the emission happened)."""
+    from django.db.models import Count, Sum
+
+    qs = PointDaily.objects.filter(point__outlet__enterprise_id=enterprise_id, day__gte=first, day__lte=last,
+                                   cou__isnull=False)
+    if outlet_codes is not None:
+        qs = qs.filter(point__outlet__code__in=list(outlet_codes))
+    out = {}
+    for r in qs.values("factor").annotate(kg=Sum("cou"), days=Count("day", distinct=True),
+                                          points=Count("point", distinct=True)):
+        out[r["factor"]] = {"tonnes": r["kg"] / 1000.0, "days": r["days"], "points": r["points"]}
+    return out
+
+
 # ---------------------------------------------------------------- alarms
 
 def _object(model, user, pk):

@@ -1,5 +1,6 @@
 """envbureau permits_daily [--date YYYY-MM-DD]: permits past their validity expire (their online-monitoring
-limits are released); valid permits get this year's execution reports. Re-runs change nothing."""
+limits are released); valid permits get this year's execution reports; overdue and off-the-mark reports become post-permit supervision
+tasks (证后监管). Re-runs change nothing."""
 
 import datetime as dt
 
@@ -25,4 +26,7 @@ class Command(BaseCommand):
         expired = permits.expire_due(today)
         created = sum(permits.schedule_reports(p, today.year) for p in Permit.objects.filter(
             state__in=["valid", "renewing"], valid_from__lte=today))
-        self.stdout.write(f"到期失效 {expired} 本;新生成执行报告 {created} 份")
+        from envbureau.approvals import supervision
+
+        found = supervision.scan(today)
+        self.stdout.write(f"到期失效 {expired} 本;新生成执行报告 {created} 份;新增证后监管事项 {found} 项")

@@ -1,0 +1,148 @@
+"""Post-permit supervision (证后监管, regulations.md §4): an execution report's emissions against what online
+monitoring measured over the same period, and the supervision tasks the permit's officers find in their inbox
+(a report overdue, annual emissions over the permitted quantity, a report far from the measurements), each
+closed by recording what was done (the permit's 证后监管 verb)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from envbureau.core import deadlines as dl
+from envbureau.core import workflow as wf
+from envbureau.hj212.codes import normalise_factor
+
+from . import config
+from .choices import PermitState, ReportKind, ReportState
+from .models import ExecutionReport, Permit
+
+PREFIX = "sv-"  # extra-task keys: sv-overdue-<report>, sv-over-<report>, sv-gap-<report>
+
+
+def period_range(report: ExecutionReport) -> tuple[dt.date, dt.date]:
+    """The local days a report covers (a month, a quarter, or the year)."""
+    y, p = report.year, report.period
+    if report.kind == ReportKind.MONTH:
+        first = dt.date(y, p, 1)
+        return first, dt.date(y + (p == 12), p % 12 + 1, 1) - dt.timedelta(days=1)
+    if report.kind == ReportKind.QUARTER:
+        first = dt.date(y, 3 * p - 2, 1)
+        return first, dt.date(y + (p == 4), (3 * p) % 12 + 1, 1) - dt.timedelta(days=1)
+    return dt.date(y, 1, 1), dt.date(y, 12, 31)
+
+
+def gap(reported: float | None, measured: float | None, tolerance: float) -> dict:
+    """Reported minus measured (tonnes), that difference as a share of the measured amount, and whether it is
+    over the tolerance (strictly; a measured zero against a reported amount is flagged)."""
+    if reported is None or measured is None:
+        return {"difference": None, "percent": None, "flagged": False}
+    diff = reported - measured
+    if measured == 0:
+        return {"difference": diff, "percent": None, "flagged": reported > 0}
+    pct = abs(diff) / measured * 100
+    return {"difference": diff, "percent": pct, "flagged": pct > tolerance}
+
+
+def compare_with_monitoring(report: ExecutionReport, tolerance: float | None = None) -> list[dict]:
+    """Per pollutant the report names or the permit limits: reported tonnes, measured tonnes (online
+    monitoring of the permit's outlets over the report's period), days with data, difference and flag."""
+    from envbureau.sources.choices import factor_label
+    from envbureau.sources.services import measured_emissions
+
+    tolerance = float(config.get("emission_tolerance_percent") if tolerance is None else tolerance)
+    permit = report.permit
+    first, last = period_range(report)
+    outlets = sorted({lim.outlet_code for lim in permit.limits.all()})
+    measured = measured_emissions(permit.enterprise_id, first, last, outlets)
+    reported = {normalise_factor(str(k)): v for k, v in (report.emissions or {}).items()}
+    factors = sorted(set(reported) | {normalise_factor(lim.factor) for lim in permit.limits.all()})
+    days = (last - first).days + 1
+    rows = []
+    for f in factors:
+        m = measured.get(f)
+        r = reported.get(f)
+        g = gap(r, m["tonnes"] if m else None, tolerance)
+        rows.append({"factor": f, "label": factor_label(f), "reported": r,
+                     "measured": None if m is None else round(m["tonnes"], 4),
+                     "days": m["days"] if m else 0, "period_days": days,
+                     "difference": None if g["difference"] is None else round(g["difference"], 4),
+                     "percent": None if g["percent"] is None else round(g["percent"], 1), "flagged": g["flagged"]})
+    return rows
+
+
+# ---- supervision tasks ---------------------------------------------------------------------------------
+
+def _opened_before(obj, key: str) -> bool:
+    from envbureau.core.models import Task
+
+    return Task.objects.filter(model=wf.label_of(obj), object_id=str(obj.pk), state=f"+{key}").exists()
+
+
+def _open(permit: Permit, key: str, words: str, today: dt.date) -> bool:
+    """One task per finding, never reopened once handled (its key stays on the closed row)."""
+    if _opened_before(permit, key):
+        return False
+    due = dl.add_days(today, int(config.get("supervision_working_days")), dl.WORKING)
+    wf.open_extra_task(permit, key, words[:100], [wf.Assignee(permission="approvals.permit")], due=due)
+    wf.record_event(permit, None, "supervise_open", note=words)
+    return True
+
+
+def findings(report: ExecutionReport, today: dt.date) -> list[tuple[str, str]]:
+    """(key, words) of what the report calls for: overdue; annual emissions over the permitted quantity;
+    emissions off the measurements by more than the tolerance."""
+    from .permits import compare_emissions
+
+    out = []
+    label = report.period_label
+    if report.is_overdue(today):
+        out.append((f"{PREFIX}overdue-{report.pk}", _("证后监管:%(p)s 逾期未提交") % {"p": label}))
+    if report.state == ReportState.DUE:
+        return out
+    if report.kind == ReportKind.YEAR:
+        over = [r["label"] for r in compare_emissions(report) if r["over"]]
+        if over:
+            out.append((f"{PREFIX}over-{report.pk}", _("证后监管:%(p)s %(f)s 超许可排放量") % {
+                "p": label, "f": "、".join(over)}))
+    off = [r["label"] for r in compare_with_monitoring(report) if r["flagged"]]
+    if off:
+        out.append((f"{PREFIX}gap-{report.pk}", _("证后监管:%(p)s %(f)s 与在线监测差异超出允许范围") % {
+            "p": label, "f": "、".join(off)}))
+    return out
+
+
+@transaction.atomic
+def scan_report(report: ExecutionReport, today: dt.date | None = None) -> int:
+    today = today or timezone.localdate()
+    if report.permit.state not in (PermitState.VALID, PermitState.RENEWING):
+        return 0
+    return sum(_open(report.permit, key, words, today) for key, words in findings(report, today))
+
+
+def scan(today: dt.date | None = None) -> int:
+    """Daily (permits_daily): every report of a valid permit that is overdue or submitted gets its findings."""
+    today = today or timezone.localdate()
+    qs = (ExecutionReport.objects.filter(permit__state__in=[PermitState.VALID, PermitState.RENEWING])
+          .exclude(state=ReportState.DUE, due_on__gte=today).select_related("permit"))
+    return sum(scan_report(r, today) for r in qs.iterator())
+
+
+def open_findings(permit: Permit):
+    return wf.open_tasks(permit).filter(state__startswith=f"+{PREFIX}").order_by("due_date", "pk")
+
+
+def h_supervise(ctx):
+    """Record what was done about the permit's open supervision findings (all, or the one named by `task`)."""
+    key = str(ctx.data.get("task") or "").lstrip("+")
+    open_ = list(open_findings(ctx.obj))
+    if not open_:
+        raise wf.TransitionError({"task": _("该许可证没有待办的证后监管事项")})
+    chosen = [t for t in open_ if not key or t.state == f"+{key}"]
+    if not chosen:
+        raise wf.TransitionError({"task": _("没有这项待办的证后监管事项:%(k)s") % {"k": key}})
+    for t in chosen:
+        wf.close_extra_tasks(ctx.obj, t.state[1:], ctx.user)
+    ctx.event_data = {"handled": [t.action for t in chosen]}
