@@ -94,7 +94,7 @@ def test_watch_tells_once_when_the_limit_passes(world):
     assert emergency.watch_incidents(due) == 0  # the limit's own minute is still in time
     assert emergency.watch_incidents(due + MINUTE) == 1
     assert emergency.watch_incidents(due + 2 * MINUTE) == 0
-    told = Notification.objects.filter(kind="approvals.incident_overdue", object_id=str(inc.pk))
+    told = Notification.objects.filter(kind="overdue", object_id=str(inc.pk))
     assert list(told.values_list("recipient__username", flat=True)) == ["apr_officer"]
     assert "初报已超过时限(2026-11-20 13:05)" in told.get().message
     assert [e["verb"] for e in wf.timeline(inc)][-1] == "overdue"

@@ -339,7 +339,7 @@ def watch_incidents(now=None) -> int:
             people = set()
             for task in wf.open_tasks(inc):
                 people |= set(notify.recipients(task))
-            notify.notify(people, "approvals.incident_overdue", text,
+            notify.notify(people, "overdue", text,
                           url=reverse("approvals:incidents-detail", args=[inc.pk]), obj=inc,
                           key=f"incident-initial-overdue-{inc.pk}-{inc.initial_report_due.isoformat()}")
         n += 1
