@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -18,10 +19,20 @@ from envbureau.core.api import ScopedReadOnlyViewSet
 from envbureau.core.documents.api import DocumentActionsMixin
 from envbureau.core.kit_api import timeline_action, transition_action
 from envbureau.core.permissions import has_perm
+from envbureau.core.scoping import get_scoped_object
 
 from . import eia, emergency, permits
 from .filters import CheckFilter, EIAFilter, PermitFilter, PlanFilter, ReportFilter
-from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Incident, Permit, PermitLimit
+from .models import (
+    EIAApplication,
+    EmergencyPlan,
+    ExecutionReport,
+    HazardCheck,
+    Incident,
+    Material,
+    Permit,
+    PermitLimit,
+)
 
 
 def _errors(exc: DjangoValidationError):
@@ -54,6 +65,50 @@ class EIACreateSerializer(serializers.Serializer):
                                               min_value=0)
     location = serializers.CharField(max_length=300, required=False, allow_blank=True)
     commitment = serializers.BooleanField(required=False, default=False)
+
+
+class MaterialSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Material
+        fields = ["id", "title", "name", "size", "sha256", "uploaded_at", "url"]
+
+    def get_url(self, m) -> str:
+        from django.urls import reverse
+
+        return reverse("approvals:material", args=[m.pk])
+
+
+class MaterialUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+def _materials(model, kind: str):
+    """GET …/{id}/materials/ lists them; POST (multipart: file, title) uploads one to the enterprise's own record
+    (size, type and number bounded; 400 naming `file`)."""
+    from rest_framework.parsers import FormParser, MultiPartParser
+
+    @extend_schema(methods=["GET"], responses=MaterialSerializer(many=True))
+    @extend_schema(methods=["POST"], request={"multipart/form-data": MaterialUploadSerializer},
+                   responses={201: MaterialSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="materials", url_name="materials", pagination_class=None,
+            parser_classes=[MultiPartParser, FormParser])
+    def materials(self, request, pk=None):
+        from . import materials as store
+
+        obj = get_scoped_object(model, request.user, "view", pk=pk)
+        if request.method == "GET":
+            return Response(MaterialSerializer(obj.materials.all(), many=True).data)
+        try:
+            m = store.upload(request.user, kind, pk, request.FILES.get("file"), str(request.data.get("title", "")))
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        except DjangoValidationError as exc:
+            raise DRFValidationError(_errors(exc)) from None
+        return Response(MaterialSerializer(m).data, status=201)
+    return materials
 
 
 class EIAViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
@@ -91,6 +146,7 @@ class EIAViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     withdraw = transition_action(EIAApplication, EIASerializer, "withdraw")
     complete = transition_action(EIAApplication, EIASerializer, "complete")
     timeline = timeline_action(EIAApplication)
+    materials = _materials(EIAApplication, "eia")
 
 
 class PermitLimitSerializer(serializers.ModelSerializer):
@@ -291,6 +347,7 @@ class PlanViewSet(ScopedReadOnlyViewSet):
     drill = transition_action(EmergencyPlan, EmergencyPlanSerializer, "drill")
     supersede = transition_action(EmergencyPlan, EmergencyPlanSerializer, "supersede")
     timeline = timeline_action(EmergencyPlan)
+    materials = _materials(EmergencyPlan, "plan")
 
 
 class HazardCheckSerializer(serializers.ModelSerializer):

@@ -38,6 +38,10 @@ DEFAULTS = {
     # measured over the same period by this share of the measured amount before the difference is flagged
     # (a local choice, no national figure found).
     "emission_tolerance_percent": 10,
+    # Materials an enterprise uploads (EIA application, emergency plan): per file, per object, and the types.
+    "material_max_bytes": 20 * 1024 * 1024,
+    "material_max_files": 50,
+    "material_extensions": ["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "zip"],
     # Working days the supervision task (证后监管) gives the officer to follow a finding up.
     "supervision_working_days": 10,
 }

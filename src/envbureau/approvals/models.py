@@ -7,10 +7,12 @@ documents through core.documents. Enterprises are referenced by id (sources.Ente
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.scoping import ScopedModel, ScopeSpec
@@ -349,3 +351,38 @@ class DutyShift(ScopedModel):
 
     def __str__(self):
         return f"{self.day} {self.get_role_display()} {self.person}"
+
+
+def material_path(instance, filename):
+    return f"approvals/{timezone.localdate():%Y/%m}/{instance.enterprise_id}/{uuid.uuid4().hex[:8]}-{filename}"
+
+
+class Material(ScopedModel):
+    """A document an enterprise (or staff on its behalf) uploads to an EIA application or an emergency plan;
+    the hash makes later tampering visible. Bounded in size, type and number (config.py)."""
+
+    eia = models.ForeignKey(EIAApplication, verbose_name=_("环评审批"), null=True, blank=True, on_delete=models.CASCADE,
+                            related_name="materials")
+    plan = models.ForeignKey(EmergencyPlan, verbose_name=_("应急预案备案"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="materials")
+    enterprise_id = models.BigIntegerField(_("企业ID"))
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    title = models.CharField(_("材料名称"), max_length=200)
+    file = models.FileField(_("文件"), upload_to=material_path, max_length=300)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.BigIntegerField(_("大小(字节)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    scope = ScopeSpec(module="approvals", jurisdiction="jurisdiction", enterprise="enterprise_id")
+
+    class Meta:
+        verbose_name = _("申报材料")
+        verbose_name_plural = _("申报材料")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return f"{self.title}({self.name})"

@@ -81,6 +81,9 @@ urlpatterns = [
     path("plans/<int:pk>/do/<str:verb>/", views.plan_action, name="plan-action"),
     path("checks/new/", views.check_add, name="check-new"),
     path("risk-map/", views.risk_map, name="risk-map"),
+    path("eia/<int:pk>/materials/", views.eia_material_upload, name="eia-material-upload"),
+    path("plans/<int:pk>/materials/", views.plan_material_upload, name="plan-material-upload"),
+    path("materials/<int:pk>/", views.material_download, name="material"),
     path("incidents/new/", views.incident_add, name="incident-new"),
     path("incidents/<int:pk>/do/<str:verb>/", views.incident_action, name="incident-action"),
 ]

@@ -16,7 +16,7 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object, may_view_module
 
 from . import config, eia, emergency, permits, supervision
-from .models import EIAApplication, EmergencyPlan, ExecutionReport, Incident, Permit
+from .models import EIAApplication, EmergencyPlan, ExecutionReport, Incident, Material, Permit
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -60,7 +60,7 @@ def _clocks(obj, keys):
 
 def eia_extra(request, obj) -> dict:
     return {"actions": _actions(request, obj), "clocks": _clocks(obj, (eia.REVIEW, eia.ACCEPTANCE)),
-            "action_url": "approvals:eia-action"}
+            "action_url": "approvals:eia-action", **_materials_context(request, obj, "eia")}
 
 
 @login_required
@@ -256,7 +256,8 @@ def statistics(request):
 
 def plan_extra(request, obj) -> dict:
     return {"actions": _actions(request, obj), "clocks": _clocks(obj, (emergency.FILING,)),
-            "action_url": "approvals:plan-action", "working": obj.risk_working.splitlines()}
+            "action_url": "approvals:plan-action", "working": obj.risk_working.splitlines(),
+            **_materials_context(request, obj, "plan")}
 
 
 @login_required
@@ -420,3 +421,55 @@ def risk_map(request):
     return render(request, "approvals/risk_map.html", {
         "title": _("环境风险源分布"), "filter": f, "rows": rows, "points": points, "counts": counts,
         "export_url": "?" + request.GET.urlencode() + ("&" if request.GET else "") + "export=xlsx"})
+
+
+# ---------------------------------------------------------------- materials (enterprise uploads)
+
+def _materials_context(request, obj, kind) -> dict:
+    from . import materials
+
+    return {"materials": obj.materials.all(), "may_upload": materials.may_upload(request.user, obj),
+            "upload_url": f"approvals:{kind}-material-upload", "material_accept": ",".join(
+                "." + e for e in config.get("material_extensions")),
+            "material_max_mb": int(config.get("material_max_bytes")) // (1024 * 1024)}
+
+
+def _upload(request, kind, pk, back):
+    from . import materials
+
+    try:
+        m = materials.upload(request.user, kind, pk, request.FILES.get("file"), request.POST.get("title", ""))
+        messages.success(request, _("已上传材料:%(t)s") % {"t": m.title})
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect(back, pk=pk)  # the page shows the message; nothing was stored
+    return redirect(back, pk=pk)
+
+
+@login_required
+@require_POST
+def eia_material_upload(request, pk):
+    return _upload(request, "eia", pk, "approvals:eia-detail")
+
+
+eia_material_upload.scoped_model = EIAApplication
+
+
+@login_required
+@require_POST
+def plan_material_upload(request, pk):
+    return _upload(request, "plan", pk, "approvals:plans-detail")
+
+
+plan_material_upload.scoped_model = EmergencyPlan
+
+
+@login_required
+def material_download(request, pk):
+    from django.http import FileResponse
+
+    m = get_scoped_object(Material, request.user, "view", pk=pk)
+    return FileResponse(m.file.open("rb"), as_attachment=True, filename=m.name)
+
+
+material_download.scoped_model = Material

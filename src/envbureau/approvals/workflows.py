@@ -79,7 +79,7 @@ EIA = wf.register(wf.Workflow(
     title=lambda a: f"{a.code} {a.project_name}",
     url=lambda a: reverse("approvals:eia-detail", args=[a.pk]),
     due=e.workflow_due,
-    verb_labels={"submit": _("提交申请")},
+    verb_labels={"submit": _("提交申请"), "material": _("上传材料")},
 ))
 
 P = PermitState
@@ -165,7 +165,7 @@ PLAN = wf.register(wf.Workflow(
     title=lambda x: f"{x.code} {x.enterprise_name} {x.title}",
     url=lambda x: reverse("approvals:plans-detail", args=[x.pk]),
     due=lambda x: x.filing_due if x.state == "submitted" else (x.revision_due if x.state == "filed" else None),
-    verb_labels={"submit": _("提交备案")},
+    verb_labels={"submit": _("提交备案"), "material": _("上传材料")},
 ))
 
 INC = IncidentState
