@@ -97,3 +97,25 @@ def test_count_size_and_type_are_bounded_with_clear_errors(demo_core, settings):
     assert r.status_code == 400 and "照片“说明.txt”:不是可识别的图片文件" in r.content.decode()
     # nothing half-written: neither the complaint nor the good photo of a refused submission
     assert (Complaint.objects.count(), ComplaintPhoto.objects.count()) == (n_complaints, n_photos)
+
+
+
+def test_the_photo_position_is_used_only_with_consent(demo_core):
+    """The EXIF position (39°54'N 116°24'E in jpeg_with_gps) becomes the complaint's place only when the citizen
+    ticks the box and typed none; the stored file keeps no position either way."""
+    c = Client(REMOTE_ADDR="203.0.113.22")
+    assert c.post("/public/complaints/", form(photos=[jpeg_with_gps()])).status_code == 200
+    without = Complaint.objects.get(channel="web")
+    assert (without.lon, without.lat) == (None, None)
+    assert c.post("/public/complaints/", form(photos=[jpeg_with_gps()], use_photo_location="on",
+                                              title="又见建筑垃圾")).status_code == 200
+    agreed = Complaint.objects.get(title="又见建筑垃圾")
+    assert (agreed.lon, agreed.lat) == (116.4, 39.9)
+    # a place typed on the form wins over the photo's
+    assert c.post("/public/complaints/", form(photos=[jpeg_with_gps()], use_photo_location="on", lon="116.35",
+                                              lat="39.95", title="第三次")).status_code == 200
+    typed = Complaint.objects.get(title="第三次")
+    assert (typed.lon, typed.lat) == (116.35, 39.95)
+    for p in ComplaintPhoto.objects.all():
+        with p.file.open("rb") as fh:
+            assert b"Exif" not in fh.read()

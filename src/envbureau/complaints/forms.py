@@ -74,6 +74,8 @@ class PublicComplaintForm(forms.Form):
     complainant_phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
     photos = MultipleImageField(label=_("现场照片"), required=False,
                                 help_text=_("可选;JPG/PNG/WebP,照片中的拍摄位置、设备等信息上传后即被去除"))
+    use_photo_location = forms.BooleanField(label=_("用照片中的拍摄位置作为问题位置"), required=False,
+                                            help_text=_("仅在未填经纬度时使用;照片文件本身仍去除位置信息"))
     # A honeypot instead of a captcha: people never see it; simple bots fill it.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
 

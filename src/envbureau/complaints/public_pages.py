@@ -25,6 +25,12 @@ def submit(request):
     if request.method == "POST":
         if form.is_valid() and not form.cleaned_data.get("website"):
             d = form.cleaned_data
+            if d.get("use_photo_location") and d.get("lon") is None and d.get("lat") is None:
+                # only with the citizen's consent: the first photo's EXIF position (the files keep none)
+                found = next((g for g in getattr(d.get("photos"), "gps", [])
+                              if g and 73 <= g[0] <= 136 and 3 <= g[1] <= 54), None)  # the form's bounds
+                if found:
+                    d["lon"], d["lat"] = found
             c = Complaint(channel="web", track="clue", category=d["category"], sub_category=d["sub_category"] or "",
                           title=d["title"], content=d["content"], location=d["location"], lon=d.get("lon"),
                           lat=d.get("lat"), jurisdiction=d["jurisdiction"], enterprise_name=d["enterprise_name"],
