@@ -280,3 +280,50 @@ def test_map_payload_is_compact_cached_and_renewed_by_every_change(world, outfal
     assert rows(admin)["B1"][0] == "改名排口"  # rolled back: the map as it was, not the uncommitted rows
     delete_object(world["mgr"], b)
     assert set(rows(admin)) == {"A1", "C1"}
+
+
+def test_one_outfall_one_dossier_in_word(world, outfall, client_for):
+    """一口一档: one numbered Word file holding the outfall's record, its samples (names, units, class, exceedance),
+    the tracing result, the rectification, every step of its timeline and its photos (as pictures, without EXIF);
+    issued from the page or the API by who may change the outfall, read by who may view it."""
+    import io
+    import zipfile
+
+    from docx import Document
+    from PIL import Image
+
+    from envbureau.core.documents import issue
+
+    o = outfall("BYH-0009")
+    wf.apply(world["mgr"], o, "confirm", files=[photo("立牌.jpg")])
+    wf.apply(world["mgr"], o, "monitor", values={"cod": 45, "nh3n": 1.2}, sampled_on="2026-05-06")
+    wf.apply(world["mgr"], o, "trace", trace_result="上游小区雨污混接", responsible_unit="东城区水务局")
+    wf.apply(world["mgr"], o, "rectify", outcome="regulate", measures="雨污分流改造", due=str(TODAY))
+    wf.apply(world["mgr"], o, "close_out", note="改造完成,晴天无出水", files=[photo("封堵后.jpg"), photo("全景.jpg")])
+
+    doc = issue(world["mgr"], o, "projects.outfall_dossier", pdf=False)
+    data = doc.docx.read()
+    assert doc.number.startswith("排口档")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        media = [z.read(n) for n in z.namelist() if n.startswith("word/media/")]
+        body = z.read("word/document.xml").decode()
+    assert body.count("<pic:pic") == 3  # the three photos of the confirm and close-out steps (same pixels: one part)
+    assert media and all(not Image.open(io.BytesIO(m)).getexif() for m in media)
+    d = Document(io.BytesIO(data))
+    text = "\n".join([p.text for p in d.paragraphs] + [c.text for t in d.tables for r in t.rows for c in r.cells])
+    for expected in ("BYH-0009", "BYH-0009排口", "其他排口 / 城镇雨洪排口", "北护城河", "Ⅳ类", "2026-05-06",
+                     "化学需氧量 45 mg/L、氨氮 1.2 mg/L", "劣Ⅴ类", "化学需氧量 超标0.5倍", "上游小区雨污混接",
+                     "东城区水务局", "规范整治", "雨污分流改造", "已销号", "核查确认", "溯源完成", "改造完成,晴天无出水",
+                     "封堵后.jpg"):
+        assert expected in text, expected
+
+    api = client_for("dongcheng")  # a district officer may view, not change, the outfall
+    r = api.post(f"/api/v1/projects/outfalls/{o.pk}/issue-document/", {"kind": "projects.outfall_dossier"},
+                 content_type="application/json")
+    assert r.status_code == 403
+    assert [x["number"] for x in api.get(f"/api/v1/projects/outfalls/{o.pk}/documents/").json()] == [doc.number]
+    page = client_for("admin").get(f"/projects/outfalls/{o.pk}/").content.decode()
+    assert "一口一档" in page and doc.number in page
+    r = client_for("admin").post(f"/api/v1/projects/outfalls/{o.pk}/issue-document/",
+                                 {"kind": "projects.outfall_dossier"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["number"] != doc.number

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from envbureau.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from envbureau.core.documents.api import DocumentActionsMixin
 from envbureau.core.kit_api import timeline_action, transition_action
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
@@ -366,12 +367,13 @@ class BasinMilestoneSerializer(serializers.ModelSerializer):
         fields = ["id", "basin", "jurisdiction", "due", "traced_share", "rectified_share", "note"]
 
 
-class OutfallViewSet(ScopedModelViewSet):
+class OutfallViewSet(DocumentActionsMixin, ScopedModelViewSet):
     """River outfalls (filters jurisdiction, basin, type1, state, stage=found|confirmed|monitored|traced|rectifying|
     closed_out, outcome). POST …/{id}/<verb>/ (multipart for evidence `files`): confirm (evidence), dismiss {note},
     monitor {values: {item: mg/L}, sampled_on, dry_weather}, trace {trace_result, responsible_unit, enterprise_id},
     rectify {outcome, merged_into, measures, due}, close-out {note, closed_out_on} (evidence). GET map/ gives
-    [code, name, lng, lat, state] rows; statistics/ the figures and basin milestones."""
+    {fields, states, rows: [code, name, lng, lat, state index]} (cached per version); statistics/ the figures and
+    basin milestones; documents/ and issue-document/ {"kind": "projects.outfall_dossier"} the 一口一档 dossier."""
 
     queryset = Outfall.objects.all()
     serializer_class = OutfallSerializer

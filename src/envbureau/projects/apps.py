@@ -12,7 +12,7 @@ class ProjectsConfig(AppConfig):
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 
-        from . import demo, importers, workflows  # noqa: F401  (demo step, importers, workflows)
+        from . import demo, documents, importers, workflows  # noqa: F401  (demo step, documents, importers, workflows)
         from .choices import PERMISSION_ACTIONS
 
         register_permissions("projects", _("攻坚项目"), dict(PERMISSION_ACTIONS))
