@@ -901,7 +901,30 @@ GRIDS = [
 ]
 
 
+def new_card(people):
+    from envbureau.projects import cards
+    from envbureau.projects.models import Card
+
+    return cards.create_card(None, Card(enterprise_id=people["_firm"].pk, colour="yellow",
+                                        criterion="exceed_penalised", reason="废气颗粒物超标排放,已处罚"))
+
+
+CARDS = [
+    [
+        ("issue", {"issued_on": TODAY}, "proposed", "issued", "pmgr", {"pdc": "403", "pcy": "404"},
+         "复查整改(摘牌或升级)", ["pmgr"], ["pdc"]),
+        ("escalate", {"note": "逾期未完成整改"}, "issued", "issued", "pmgr", {"pdc": "403"}, "复查整改(摘牌或升级)",
+         ["pmgr"], ["pdc"]),
+        ("remove", {"note": "复查合格"}, "issued", "removed", "pmgr", {"pdc": "403"}, None, [], ["pmgr"]),
+    ],
+    [
+        ("withdraw", {"note": "情形不成立"}, "proposed", "withdrawn", "pmgr", {"pdc": "403", "pcy": "404"}, None, [],
+         ["pmgr"]),
+    ],
+]
+
 WALKS = {
+    "projects.card": (new_card, CARDS),
     "projects.outfall": (new_outfall, OUTFALLS),
     "projects.project": (new_project, PROJECTS),
     "projects.fund": (new_fund, FUNDS),

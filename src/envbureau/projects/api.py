@@ -24,6 +24,7 @@ from envbureau.core.scoping import get_scoped_object
 from . import services
 from .filters import (
     CampaignFilter,
+    CardFilter,
     FundFilter,
     MilestoneFilter,
     OutfallFilter,
@@ -35,6 +36,7 @@ from .models import (
     BasinMilestone,
     Campaign,
     CampaignTarget,
+    Card,
     Fund,
     Milestone,
     Outfall,
@@ -460,3 +462,59 @@ class SampleViewSet(ScopedReadOnlyViewSet):
 class BasinMilestoneViewSet(ScopedModelViewSet):
     queryset = BasinMilestone.objects.all()
     serializer_class = BasinMilestoneSerializer
+
+
+class CardSerializer(serializers.ModelSerializer):
+    colour_label = serializers.CharField(source="get_colour_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    criterion_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Card
+        fields = ["id", "enterprise_id", "enterprise_name", "jurisdiction", "colour", "colour_label", "criterion",
+                  "criterion_label", "reason", "state", "state_label", "issued_on", "period", "publish_due",
+                  "rectify_due", "removed_on"]
+        read_only_fields = ["enterprise_name", "jurisdiction", "state", "issued_on", "period", "publish_due",
+                            "rectify_due", "removed_on"]
+
+
+class CardViewSet(ScopedModelViewSet):
+    """Red/yellow cards (红黄牌警示; filters enterprise_id, jurisdiction, colour, state, period). POST creates a
+    proposed card {enterprise_id, colour, criterion, reason}; POST …/{id}/<verb>/: issue {issued_on, rectify_due},
+    withdraw {note}, remove {note, removed_on} (摘牌), escalate {note, rectify_due} (黄牌升级为红牌)."""
+
+    queryset = Card.objects.select_related("jurisdiction")
+    serializer_class = CardSerializer
+    filterset_class = CardFilter
+
+    def create(self, request, *args, **kwargs):
+        from . import cards
+
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        card = Card(**ser.validated_data)
+        try:
+            cards.create_card(request.user, card)
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        return Response(CardSerializer(card).data, status=201)
+
+    def perform_update(self, serializer):
+        from . import cards
+
+        card = serializer.instance
+        for k, v in serializer.validated_data.items():
+            setattr(card, k, v)
+        try:
+            cards.update_card(self.request.user, card)
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+
+    issue = transition_action(Card, CardSerializer, "issue")
+    withdraw = transition_action(Card, CardSerializer, "withdraw")
+    remove = transition_action(Card, CardSerializer, "remove")
+    escalate = transition_action(Card, CardSerializer, "escalate")
+    timeline = timeline_action(Card)
+

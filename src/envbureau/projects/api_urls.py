@@ -4,6 +4,7 @@ from rest_framework import routers
 from .api import (
     BasinMilestoneViewSet,
     CampaignViewSet,
+    CardViewSet,
     FundViewSet,
     MilestoneViewSet,
     OutfallViewSet,
@@ -24,5 +25,6 @@ router.register("targets", TargetViewSet, basename="target")
 router.register("outfalls", OutfallViewSet, basename="outfall")
 router.register("outfall-samples", SampleViewSet, basename="outfall-sample")
 router.register("basin-milestones", BasinMilestoneViewSet, basename="basin-milestone")
+router.register("cards", CardViewSet, basename="card")
 
 urlpatterns = [path("statistics/", StatisticsView.as_view(), name="statistics"), *router.urls]

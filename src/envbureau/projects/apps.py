@@ -30,6 +30,7 @@ class ProjectsConfig(AppConfig):
         nav.register("projects", _("网格"), "projects:grids-list", "projects.view", 40)
         nav.register("projects", _("巡查记录"), "projects:patrols-list", "projects.view", 41)
         nav.register("projects", _("网格巡查统计"), "projects:grid-statistics", "projects.view", 42)
+        nav.register("projects", _("红黄牌警示"), "projects:cards-list", "projects.view", 50)
 
     @staticmethod
     def _watch_outfalls():

@@ -124,3 +124,18 @@ class Outcome(models.TextChoices):
 class GridState(models.TextChoices):
     ACTIVE = "active", _("在用")
     RETIRED = "retired", _("已撤销")
+
+
+class CardColour(models.TextChoices):
+    """红黄牌警示 (§3.3; local practice, not the four credit colours of 企业环境信用评价)."""
+
+    YELLOW = "yellow", _("黄牌")
+    RED = "red", _("红牌")
+
+
+class CardState(models.TextChoices):
+    PROPOSED = "proposed", _("拟警示")
+    ISSUED = "issued", _("警示中")
+    REMOVED = "removed", _("已摘牌")
+    WITHDRAWN = "withdrawn", _("已撤销")
+

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.utils.translation import gettext_noop as N  # labels shown translated, stored as given
 
 DEFAULTS = {
     # 时间过半、任务过半 (§3.3): from this day of the plan year time counts as past half, and this share
@@ -50,6 +51,19 @@ DEFAULTS = {
     # (Chengde: level 1 weekly, level 2 twice a week, level 3 every 2 days).
     "grid_levels": {"1": "一级网格", "2": "二级网格", "3": "三级网格"},
     "patrol_frequency_days": {"1": 7, "2": 3, "3": 2},
+    # Red/yellow cards for enterprises (红黄牌警示, §3.3, local practice): the criteria (label, the colour they
+    # give), what each colour means, the publication cycle (Liuzhou: every half year; Jincheng: each quarter,
+    # within a month after it ends) and the default time to rectify before the re-check (摘牌 or 升级红牌).
+    "card_criteria": {
+        "exceed_penalised": (N("超标排放受到行政处罚"), "yellow"),
+        "repeat_violation": (N("一年内多次环境违法"), "yellow"),
+        "not_fixed_after_yellow": (N("黄牌警示后逾期未完成整改"), "red"),
+        "ordered_closure": (N("依法应予停业、关闭"), "red"),
+    },
+    "card_measures": {"yellow": N("可责令限制生产或停产整治"), "red": N("报有批准权的人民政府责令停业、关闭")},
+    "card_cycle": "half_year",  # or "quarter"
+    "card_publish_days": 30,
+    "card_rectify_days": 90,
     "max_files": 9,
     "max_file_mb": 10,
 }

@@ -284,3 +284,32 @@ def load_grids(log):
                                  to_ledger="1" if back == 5 and j == 0 else "", category="air",
                                  longitude=116.395 + j * 0.002, latitude=39.914 + k * 0.002)
     log(f"   {Grid.objects.count()} grids, {made} made now")
+
+
+@register(74, "攻坚项目:企业红黄牌警示 / projects: red and yellow cards on enterprises")
+def load_cards(log):
+    from django.apps import apps
+
+    from envbureau.core import workflow as wf
+    from envbureau.core.audit import audit_context
+    from envbureau.core.models import User
+
+    from . import cards
+    from .models import Card
+
+    if Card.objects.exists():
+        log(f"   {Card.objects.count()} cards (already loaded)")
+        return
+    firms = list(apps.get_model("sources", "Enterprise").objects.order_by("pk").values_list("pk", flat=True)[:3])
+    admin = User.objects.filter(username="admin").first()
+    today = dt.date.today()
+    with audit_context("system", note="demo"):
+        for k, (pk, colour, criterion) in enumerate(zip(firms, ("yellow", "yellow", "red"),
+                                                       ("exceed_penalised", "repeat_violation", "ordered_closure"))):
+            c = cards.create_card(admin, Card(enterprise_id=pk, colour=colour, criterion=criterion,
+                                              reason="在线监测数据显示废气颗粒物多次超标排放,已依法处罚(模拟)"))
+            if k < 2:
+                wf.apply(admin, c, "issue", issued_on=today - dt.timedelta(days=60 - 20 * k))
+            if k == 1:
+                wf.apply(admin, c, "remove", note="复查:已完成除尘设施改造,连续三个月达标排放(模拟)", removed_on=today)
+    log(f"   {Card.objects.count()} cards")

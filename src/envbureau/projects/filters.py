@@ -4,6 +4,7 @@ links to the list filtered exactly as it was counted (stats.py)."""
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
+from envbureau.core.filters import ScopedFilterSet, picker_filter
 from envbureau.core.params import YEARS
 
 from .choices import (
@@ -12,6 +13,8 @@ from .choices import (
     FOUND_EXCLUDED,
     STARTED_STATES,
     Battle,
+    CardColour,
+    CardState,
     FundLevel,
     FundState,
     Outcome,
@@ -19,7 +22,18 @@ from .choices import (
     OutfallType,
     ProjectState,
 )
-from .models import Campaign, CampaignTarget, Fund, Grid, Milestone, Outfall, Patrol, ProgressReport, Project
+from .models import (
+    Campaign,
+    CampaignTarget,
+    Card,
+    Fund,
+    Grid,
+    Milestone,
+    Outfall,
+    Patrol,
+    ProgressReport,
+    Project,
+)
 
 
 def _path(code):
@@ -212,3 +226,19 @@ class PatrolFilter(df.FilterSet):
         if value is None:
             return qs
         return qs.exclude(findings="") if value else qs.filter(findings="")
+
+
+class CardFilter(ScopedFilterSet):
+    enterprise_id = picker_filter("enterprise", _("企业"))
+    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    colour = df.ChoiceFilter(label=_("警示牌"), choices=CardColour.choices)
+    state = df.ChoiceFilter(label=_("状态"), choices=CardState.choices)
+    period = df.CharFilter(label=_("公布批次"))
+
+    class Meta:
+        model = Card
+        fields = ["enterprise_id", "jurisdiction", "colour", "state", "period"]
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value)
+

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import BasinMilestone, Campaign, CampaignTarget, Fund, Grid, Milestone, Outfall, Project
+from envbureau.core.pickers import PickerWidget
+
+from .models import BasinMilestone, Campaign, CampaignTarget, Card, Fund, Grid, Milestone, Outfall, Project
 
 
 class ProjectForm(forms.ModelForm):
@@ -102,3 +104,20 @@ class GridForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["level"] = forms.TypedChoiceField(label=_("网格层级"), coerce=int, choices=[
             (int(k), v) for k, v in config.get("grid_levels").items()])
+
+
+def _criterion_choices():
+    from . import config
+
+    return [(k, _(v[0])) for k, v in config.get("card_criteria").items()]
+
+
+class CardForm(forms.ModelForm):
+    criterion = forms.ChoiceField(label=_("警示情形"), choices=_criterion_choices)
+
+    class Meta:
+        model = Card
+        fields = ["enterprise_id", "colour", "criterion", "reason"]
+        widgets = {"enterprise_id": PickerWidget("enterprise")}
+        labels = {"enterprise_id": _("企业")}
+

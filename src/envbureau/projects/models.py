@@ -17,6 +17,8 @@ from envbureau.core.scoping import ScopedModel, ScopeSpec
 
 from .choices import (
     Battle,
+    CardColour,
+    CardState,
     FundLevel,
     FundState,
     Grade,
@@ -519,4 +521,54 @@ class ChangeStamp(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class Card(ScopedModel):
+    """A red or yellow card (红黄牌警示) given to an enterprise under the jurisdiction's rules (config card_*):
+    proposed, issued for a publication period, re-checked by its rectification date, then removed (摘牌) or a
+    yellow card raised to red. Each step is on its timeline and on the enterprise's dossier."""
+
+    enterprise_id = models.BigIntegerField(_("企业ID"))
+    enterprise_name = models.CharField(_("企业"), max_length=200, blank=True)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    colour = models.CharField(_("警示牌"), max_length=8, choices=CardColour.choices)
+    criterion = models.CharField(_("警示情形"), max_length=40)
+    reason = models.TextField(_("警示事由"))
+    state = models.CharField(_("状态"), max_length=10, choices=CardState.choices, default=CardState.PROPOSED)
+    issued_on = models.DateField(_("警示日期"), null=True, blank=True)
+    period = models.CharField(_("公布批次"), max_length=30, blank=True)
+    publish_due = models.DateField(_("公布期限"), null=True, blank=True)
+    rectify_due = models.DateField(_("整改期限"), null=True, blank=True)
+    removed_on = models.DateField(_("摘牌日期"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope = ScopeSpec(module="projects", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
+
+    class Meta:
+        verbose_name = _("红黄牌警示")
+        verbose_name_plural = _("红黄牌警示")
+        ordering = ["-issued_on", "-id"]
+        indexes = [models.Index(fields=["enterprise_id", "state"], name="prj_card_ent_idx"),
+                   models.Index(fields=["period", "colour"], name="prj_card_period_idx")]
+
+    def __str__(self):
+        return f"{self.enterprise_name or self.enterprise_id} {self.get_colour_display()}"
+
+    @property
+    def criterion_label(self) -> str:
+        from . import config
+
+        c = config.get("card_criteria", self.jurisdiction).get(self.criterion)
+        return str(_(c[0])) if c else self.criterion
+
+    @property
+    def measure(self) -> str:
+        from . import config
+
+        m = config.get("card_measures", self.jurisdiction).get(self.colour, "")
+        return str(_(m)) if m else ""
 

@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.generic import Crud
 
-from . import campaigns, grids, outfalls, services, views
+from . import campaigns, cards, grids, outfalls, services, views
 from .filters import (
     CampaignFilter,
+    CardFilter,
     FundFilter,
     GridFilter,
     MilestoneFilter,
@@ -18,6 +19,7 @@ from .filters import (
 from .forms import (
     BasinMilestoneForm,
     CampaignForm,
+    CardForm,
     FundForm,
     GridForm,
     MilestoneForm,
@@ -29,6 +31,7 @@ from .models import (
     BasinMilestone,
     Campaign,
     CampaignTarget,
+    Card,
     Fund,
     Grid,
     Milestone,
@@ -129,6 +132,16 @@ patrols = Crud(Patrol, url_prefix="patrols", namespace="projects", title=_("巡�
                         ("visited", _("巡查对象")), ("findings", _("发现问题")), ("problem_id", _("问题台账ID")),
                         ("complaint_number", _("跟进的信访投诉"))])
 
+card_list = Crud(Card, form_class=CardForm, url_prefix="cards", namespace="projects", title=_("红黄牌警示"),
+                 filterset_class=CardFilter, search_fields=("enterprise_name", "reason", "period"),
+                 create=cards.create_card, update=cards.update_card,
+                 detail_fields=["enterprise_name", "jurisdiction", "colour", "criterion_label", "reason", "state",
+                                "issued_on", "period", "publish_due", "rectify_due", "removed_on"],
+                 extra_detail_template="projects/_card_extra.html", extra_detail_context=views.card_extra,
+                 columns=[("enterprise_name", _("企业")), ("jurisdiction", _("属地")), ("colour", _("警示牌")),
+                          ("criterion_label", _("警示情形")), ("period", _("公布批次")), ("issued_on", _("警示日期")),
+                          ("rectify_due", _("整改期限")), ("state", _("状态"))])
+
 urlpatterns = [
     path("grids/statistics/", views.grid_statistics, name="grid-statistics"),
     path("grids/<int:pk>/patrol/", views.grid_patrol, name="grid-patrol"),
@@ -142,7 +155,8 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("projects/<int:pk>/do/<str:verb>/", views.project_action, name="project-action"),
     path("funds/<int:pk>/do/<str:verb>/", views.fund_action, name="fund-action"),
+    path("cards/<int:pk>/do/<str:verb>/", views.card_action, name="card-action"),
 ]
 urlpatterns += (projects.urls() + funds.urls() + milestones.urls() + reports.urls() + campaign_list.urls()
                 + targets.urls() + outfall_list.urls() + samples.urls() + basin_targets.urls()
-                + grid_list.urls() + patrols.urls())
+                + grid_list.urls() + patrols.urls() + card_list.urls())

@@ -16,7 +16,7 @@ from envbureau.core import workflow as wf
 from envbureau.core.scoping import get_scoped_object, may_view_module
 
 from . import config, services
-from .models import Campaign, CampaignTarget, Evidence, Fund, Grid, Outfall, Project
+from .models import Campaign, CampaignTarget, Card, Evidence, Fund, Grid, Outfall, Project
 
 PARAM_LABELS = {
     "started_on": (gettext_lazy("开工日期"), "date"), "finished_on": (gettext_lazy("完工日期"), "date"),
@@ -25,6 +25,8 @@ PARAM_LABELS = {
     "approved": (gettext_lazy("批准金额(元)"), "number"), "reserve_batch": (gettext_lazy("储备库批次"), "text"),
     "allocated": (gettext_lazy("下达金额(元)"), "number"), "allocation_doc": (gettext_lazy("下达文号"), "text"),
     "allocated_on": (gettext_lazy("下达日期"), "date"), "amount": (gettext_lazy("本次支出(元)"), "number"),
+    "issued_on": (gettext_lazy("警示日期"), "date"), "rectify_due": (gettext_lazy("整改期限"), "date"),
+    "removed_on": (gettext_lazy("摘牌日期"), "date"),
 }
 
 
@@ -96,6 +98,22 @@ def fund_action(request, pk, verb):
 
 
 fund_action.scoped_model = Fund
+
+
+def card_extra(request, obj) -> dict:
+    return {"actions": _actions(request.user, obj), "action_url": "projects:card-action",
+            "dossier_url": reverse("sources:dossier", args=[obj.enterprise_id])}
+
+
+@login_required
+@require_POST
+def card_action(request, pk, verb):
+    obj = get_scoped_object(Card, request.user, "view", pk=pk)
+    _do(request, obj, verb)
+    return redirect("projects:cards-detail", pk=pk)
+
+
+card_action.scoped_model = Card
 
 
 # ---------------------------------------------------------------- statistics

@@ -155,3 +155,41 @@ GRID = wf.register(wf.Workflow(
     url=lambda x: reverse("projects:grid-patrol", args=[x.pk]),
     verb_labels={"open": _("设立网格")},
 ))
+
+
+# ---- red/yellow cards: propose → issue → re-check → remove (摘牌), or raise yellow to red -------------------
+from . import cards as k  # noqa: E402
+from .choices import CardState as KS  # noqa: E402
+
+CARD_COLOURS = {KS.PROPOSED: "secondary", KS.ISSUED: "danger", KS.REMOVED: "success", KS.WITHDRAWN: "light"}
+
+
+def _kstate(value, action=None, terminal=False):
+    task = wf.TaskSpec(action, "projects.change", due=lambda x: x.rectify_due) if action else None
+    return wf.State(value, KS(value).label, CARD_COLOURS[value], terminal=terminal, task=task)
+
+
+CARD = wf.register(wf.Workflow(
+    "projects.card", module="projects", name=_("红黄牌警示"),
+    states=[
+        _kstate(KS.PROPOSED, _("审核发布警示")),
+        _kstate(KS.ISSUED, _("复查整改(摘牌或升级)")),
+        _kstate(KS.REMOVED, terminal=True),
+        _kstate(KS.WITHDRAWN, terminal=True),
+    ],
+    transitions=[
+        T("issue", (KS.PROPOSED,), KS.ISSUED, "projects.change", _("发布警示"), params=("issued_on", "rectify_due"),
+          handler=k.h_issue, after=k.after_issue, button="danger"),
+        T("withdraw", (KS.PROPOSED,), KS.WITHDRAWN, "projects.change", _("撤销"), note_required=True,
+          button="outline-secondary"),
+        T("remove", (KS.ISSUED,), KS.REMOVED, "projects.change", _("复查合格,摘牌"), params=("removed_on",),
+          note_required=True, handler=k.h_remove, after=k.after_remove, button="success"),
+        T("escalate", (KS.ISSUED,), KS.ISSUED, "projects.change", _("逾期未改,升级为红牌"), params=("rectify_due",),
+          note_required=True, handler=k.h_escalate, after=k.after_escalate, reassign=True, button="outline-danger"),
+    ],
+    title=lambda x: f"{x.enterprise_name} {x.get_colour_display()}",
+    url=lambda x: reverse("projects:cards-detail", args=[x.pk]),
+    due=lambda x: x.rectify_due,
+    verb_labels={"open": _("提出警示")},
+))
+

@@ -1,0 +1,115 @@
+"""Red and yellow cards (红黄牌警示, soil-outfalls-projects.md §3.3): the criteria decide the colour, the period and
+its publication date follow the area's cycle (half-yearly by default, quarterly where configured), the card runs
+through the kit (proposed → issued → 摘牌, or yellow raised to red) and every step lands on the enterprise's dossier."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from boundary import DAY, three
+from envbureau.core import workflow as wf
+
+
+@pytest.fixture
+def firms(world):
+    from envbureau.sources.models import Enterprise
+
+    return {"dc": Enterprise.objects.create(credit_code="91110101MA01CRD01X", name="京东示范电镀厂",
+                                            jurisdiction=world["dc"]),
+            "cy": Enterprise.objects.create(credit_code="91110105MA01CRD02X", name="朝阳某印染厂",
+                                            jurisdiction=world["cy"])}
+
+
+@pytest.fixture
+def propose(world, firms):
+    from envbureau.projects import cards
+    from envbureau.projects.models import Card
+
+    def make(firm="dc", colour="yellow", criterion="exceed_penalised", user=None):
+        return cards.create_card(user or world["mgr"], Card(enterprise_id=firms[firm].pk, colour=colour,
+                                                            criterion=criterion, reason="废水总铬超标排放,已处罚"))
+
+    return make
+
+
+def test_periods_follow_the_cycle():
+    from envbureau.projects.cards import period_of
+
+    half = lambda d: period_of(d, "half_year")[0]  # noqa: E731
+    assert three(half, dt.date(2026, 6, 30), DAY) == ("2026年上半年", "2026年上半年", "2026年下半年")
+    assert period_of(dt.date(2026, 7, 1), "half_year")[1] == dt.date(2026, 12, 31)
+    quarter = lambda d: period_of(d, "quarter")  # noqa: E731
+    assert three(lambda d: quarter(d)[0], dt.date(2026, 3, 31), DAY) == ("2026年第1季度", "2026年第1季度",
+                                                                          "2026年第2季度")
+    assert [quarter(dt.date(2026, m, 15))[1] for m in (2, 5, 8, 11)] == [
+        dt.date(2026, 3, 31), dt.date(2026, 6, 30), dt.date(2026, 9, 30), dt.date(2026, 12, 31)]
+    with pytest.raises(ValidationError):
+        period_of(dt.date(2026, 1, 1), "monthly")
+
+
+def test_the_criterion_decides_the_colour(propose):
+    with pytest.raises(ValidationError) as e:
+        propose(colour="red")  # a penalised exceedance gives a yellow card, not a red one
+    assert "colour" in e.value.message_dict
+    with pytest.raises(ValidationError) as e:
+        propose(criterion="made_up")
+    assert "criterion" in e.value.message_dict
+    assert propose(colour="red", criterion="ordered_closure").colour == "red"
+
+
+def test_issue_recheck_escalate_and_remove_on_the_dossier(world, firms, propose, client_for):
+    from envbureau.core.models import Task
+    from envbureau.sources.models import DossierEvent
+
+    card = propose()
+    assert (card.state, card.jurisdiction_id, card.enterprise_name) == ("proposed", world["dc"].pk, "京东示范电镀厂")
+    with pytest.raises(PermissionDenied):
+        wf.apply(world["officer"], card, "issue", issued_on="2026-05-10")  # a district officer views, not issues
+    wf.apply(world["mgr"], card, "issue", issued_on="2026-05-10")
+    # Half-yearly by default: published within 30 days after 30 June; 90 days to rectify.
+    assert (card.state, card.period, card.publish_due, card.rectify_due) == \
+        ("issued", "2026年上半年", dt.date(2026, 7, 30), dt.date(2026, 8, 8))
+    task = Task.objects.get(model="projects.card", object_id=str(card.pk), is_open=True)
+    assert (task.action, task.due_date) == ("复查整改(摘牌或升级)", dt.date(2026, 8, 8))
+    with pytest.raises(ValidationError) as e:
+        wf.apply(world["mgr"], card, "escalate", note="逾期未改", rectify_due="2026-01-01")
+    assert "rectify_due" in e.value.message_dict
+    wf.apply(world["mgr"], card, "escalate", note="逾期未完成整改")
+    assert (card.colour, card.criterion, card.state) == ("red", "not_fixed_after_yellow", "issued")
+    with pytest.raises(ValidationError):
+        wf.apply(world["mgr"], card, "escalate", note="再次升级")  # red is the last colour
+    with pytest.raises(ValidationError) as e:
+        wf.apply(world["mgr"], card, "remove", note="复查合格", removed_on="2026-05-09")  # before it was issued
+    assert "removed_on" in e.value.message_dict
+    wf.apply(world["mgr"], card, "remove", note="复查合格,已完成提标改造", removed_on="2026-06-01")
+    assert (card.state, card.removed_on) == ("removed", dt.date(2026, 6, 1))
+    assert not Task.objects.filter(model="projects.card", object_id=str(card.pk), is_open=True).exists()
+    lines = list(DossierEvent.objects.filter(enterprise=firms["dc"], kind="projects.card").order_by("time", "pk")
+                 .values_list("title", flat=True))
+    assert lines == ["黄牌警示(2026年上半年):超标排放受到行政处罚", "黄牌升级为红牌警示", "红牌摘牌"]
+    page = client_for("dongcheng").get(f"/sources/enterprises/{firms['dc'].pk}/").content.decode()
+    assert "黄牌警示(2026年上半年)" in page and f"/projects/cards/{card.pk}/" in page
+
+
+def test_quarterly_where_configured_and_scoped(world, propose, settings, client_for):
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "PROJECTS": {"jurisdictions": {"110105": {
+        "card_cycle": "quarter", "card_rectify_days": 30}}}}
+    cy, dc = propose("cy"), propose("dc")
+    wf.apply(world["mgr"], cy, "issue", issued_on="2026-05-10")
+    wf.apply(world["mgr"], dc, "issue", issued_on="2026-05-10", rectify_due="2026-06-30")
+    assert (cy.period, cy.publish_due, cy.rectify_due) == ("2026年第2季度", dt.date(2026, 7, 30), dt.date(2026, 6, 9))
+    assert (dc.period, dc.rectify_due) == ("2026年上半年", dt.date(2026, 6, 30))
+    api = client_for("dongcheng")
+    assert [c["id"] for c in api.get("/api/v1/projects/cards/").json()["results"]] == [dc.pk]
+    assert api.get(f"/api/v1/projects/cards/{cy.pk}/").status_code == 404
+    assert api.post(f"/api/v1/projects/cards/{dc.pk}/remove/", {"note": "合格"},
+                    content_type="application/json").status_code == 403
+    mgr = client_for("admin")
+    r = mgr.post("/api/v1/projects/cards/", {"enterprise_id": cy.enterprise_id, "colour": "red",
+                                             "criterion": "exceed_penalised", "reason": "x"},
+                 content_type="application/json")
+    assert r.status_code == 400 and "colour" in r.json()["error"]["fields"]
+    page = mgr.get(f"/projects/cards/{dc.pk}/").content.decode()
+    assert "可责令限制生产或停产整治" in page and "复查合格,摘牌" in page
+    assert "2026年第2季度" in mgr.get("/projects/cards/?period=2026年第2季度").content.decode()
