@@ -354,29 +354,36 @@ RISK_ORDER = {"重大": 0, "较大": 1, "一般": 2}
 
 def risk_sources(plans) -> list[dict]:
     """One row per enterprise from its current plan (the filed one, else the latest submitted; plans already
-    scoped and filtered), with the registry's coordinates: name, level, its working, links. Riskiest first."""
+    scoped and filtered), with the registry's coordinates: name, level, its working, links. Riskiest first.
+    Read as values (a city's thousand plans), the links built from one reversed pattern each."""
     from django.apps import apps
 
-    from .choices import PlanState
+    from .choices import PlanState, RiskLevel
 
-    current: dict[int, EmergencyPlan] = {}
-    for p in plans.select_related("jurisdiction").filter(
-            state__in=[PlanState.FILED, PlanState.SUBMITTED, PlanState.RETURNED]).order_by(
-            "enterprise_id", "-signed_on", "-pk"):
-        have = current.get(p.enterprise_id)
-        if have is None or (have.state != PlanState.FILED and p.state == PlanState.FILED):
-            current[p.enterprise_id] = p
+    current: dict[int, dict] = {}
+    for p in (plans.filter(state__in=[PlanState.FILED, PlanState.SUBMITTED, PlanState.RETURNED])
+              .order_by("enterprise_id", "-signed_on", "-pk")
+              .values("pk", "code", "enterprise_id", "enterprise_name", "jurisdiction__name", "risk_level",
+                      "risk_label", "state")):
+        have = current.get(p["enterprise_id"])
+        if have is None or (have["state"] != PlanState.FILED and p["state"] == PlanState.FILED):
+            current[p["enterprise_id"]] = p
     Enterprise = apps.get_model("sources", "Enterprise")
     where = {e["id"]: e for e in Enterprise.objects.filter(pk__in=list(current)).values(
         "id", "longitude", "latitude", "address")}
+    plan_url = reverse("approvals:plans-detail", args=[0])[:-2]  # ".../plans/0/" → ".../plans/"
+    dossier_url = reverse("sources:dossier", args=[0])[:-2]
+    levels, states = dict(RiskLevel.choices), dict(PlanState.choices)
     rows = []
     for eid, p in current.items():
         e = where.get(eid, {})
-        rows.append({"enterprise_id": eid, "enterprise_name": p.enterprise_name, "jurisdiction": str(p.jurisdiction),
-                     "level": p.risk_level, "level_label": p.get_risk_level_display(), "label": p.risk_label,
-                     "plan_code": p.code, "plan_state": p.get_state_display(), "filed": p.state == PlanState.FILED,
-                     "longitude": e.get("longitude"), "latitude": e.get("latitude"), "address": e.get("address") or "",
-                     "colour": RISK_COLOURS.get(p.risk_level, "#6c757d"), "url": _plan_url(p),
-                     "dossier_url": reverse("sources:dossier", args=[eid])})
+        rows.append({"enterprise_id": eid, "enterprise_name": p["enterprise_name"],
+                     "jurisdiction": p["jurisdiction__name"], "level": p["risk_level"],
+                     "level_label": str(levels.get(p["risk_level"], p["risk_level"])), "label": p["risk_label"],
+                     "plan_code": p["code"], "plan_state": str(states.get(p["state"], p["state"])),
+                     "filed": p["state"] == PlanState.FILED, "longitude": e.get("longitude"),
+                     "latitude": e.get("latitude"), "address": e.get("address") or "",
+                     "colour": RISK_COLOURS.get(p["risk_level"], "#6c757d"), "url": f"{plan_url}{p['pk']}/",
+                     "dossier_url": f"{dossier_url}{eid}/"})
     rows.sort(key=lambda r: (RISK_ORDER.get(r["level"], 9), r["enterprise_name"]))
     return rows
