@@ -193,3 +193,32 @@ def test_finding_follows_up_a_complaint_both_ways(world, grid, client_for):
     assert "网格巡查跟进" in detail and f"/projects/patrols/{p.pk}/" in detail
     back = c.get(f"/projects/patrols/{p.pk}/").content.decode()
     assert f"/complaints/{ours.pk}/" in back and ours.number in back
+
+
+def test_grids_and_patrols_through_the_api(world, grid, client_for):
+    from envbureau.core.models import Jurisdiction, User
+
+    officer = User.objects.get(username="donghuamen")
+    mgr = client_for("admin")
+    street = Jurisdiction.objects.get(code="110101001000")
+    r = mgr.post("/api/v1/projects/grids/", {"code": "API-1", "name": "接口网格", "level": 3,
+                                             "jurisdiction": street.pk, "officers": [officer.pk]},
+                 content_type="application/json")
+    assert r.status_code == 201, r.content
+    g = r.json()
+    assert (g["level_label"], g["state"], g["officers"]) == ("三级网格", "active", [officer.pk])
+    phone = client_for("donghuamen")
+    r = phone.post(f"/api/v1/projects/grids/{g['id']}/patrol/", {
+        "visited": "建筑工地1处", "findings": "裸土未苫盖", "longitude": "116.401", "latitude": "39.913",
+        "files": SimpleUploadedFile("现场.jpg", jpeg_with_gps(), "image/jpeg")})
+    assert r.status_code == 201, r.content
+    p = r.json()
+    assert (p["grid"], p["officer"], p["longitude"], p["findings"]) == (g["id"], officer.pk, 116.401, "裸土未苫盖")
+    r = phone.post(f"/api/v1/projects/grids/{g['id']}/patrol/", {"longitude": "116.4"})
+    assert r.status_code == 400 and "latitude" in r.json()["error"]["fields"]
+    assert client_for("dongcheng").post(f"/api/v1/projects/grids/{g['id']}/patrol/", {}).status_code == 403
+    assert [x["id"] for x in phone.get("/api/v1/projects/patrols/?found=true").json()["results"]] == [p["id"]]
+    other = grid("CY-1", officers=())
+    other.jurisdiction = world["cy"]
+    other.save()
+    assert phone.get(f"/api/v1/projects/grids/{other.pk}/").status_code == 404

@@ -26,8 +26,10 @@ from .filters import (
     CampaignFilter,
     CardFilter,
     FundFilter,
+    GridFilter,
     MilestoneFilter,
     OutfallFilter,
+    PatrolFilter,
     ProjectFilter,
     ReportFilter,
     TargetFilter,
@@ -38,9 +40,11 @@ from .models import (
     CampaignTarget,
     Card,
     Fund,
+    Grid,
     Milestone,
     Outfall,
     OutfallSample,
+    Patrol,
     ProgressReport,
     Project,
 )
@@ -517,4 +521,90 @@ class CardViewSet(ScopedModelViewSet):
     remove = transition_action(Card, CardSerializer, "remove")
     escalate = transition_action(Card, CardSerializer, "escalate")
     timeline = timeline_action(Card)
+
+
+class GridSerializer(serializers.ModelSerializer):
+    level_label = serializers.CharField(read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    next_due = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Grid
+        fields = ["id", "code", "name", "level", "level_label", "parent", "jurisdiction", "head", "officers",
+                  "frequency_days", "objects_note", "state", "state_label", "last_patrol_on", "next_due"]
+        read_only_fields = ["state", "last_patrol_on"]
+
+    def get_next_due(self, obj) -> str | None:
+        due = obj.next_due()
+        return due.isoformat() if due else None
+
+
+class PatrolSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Patrol
+        fields = ["id", "grid", "officer", "officer_name", "patrol_on", "started_at", "ended_at", "longitude",
+                  "latitude", "visited", "findings", "problem_id", "complaint_id", "complaint_number", "created_at"]
+
+
+class GridViewSet(ScopedModelViewSet):
+    """Grids (网格; filters as the list page). POST …/{id}/patrol/ (multipart for photos `files`) records a patrol:
+    patrol_on, started_at, ended_at, longitude, latitude, visited, findings, to_ledger + category (a ledger
+    problem) or complaint (id or 受理编号 of a complaint being handled: a follow-up on its timeline); answers the
+    patrol. retire {note}."""
+
+    queryset = Grid.objects.select_related("jurisdiction").prefetch_related("officers")
+    serializer_class = GridSerializer
+    filterset_class = GridFilter
+
+    def create(self, request, *args, **kwargs):
+        from . import grids
+
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        officers = data.pop("officers", [])
+        g = Grid(**data)
+        try:
+            grids.create_grid(request.user, g, {"officers": officers})
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        return Response(GridSerializer(g).data, status=201)
+
+    def perform_update(self, serializer):
+        from . import grids
+
+        g = serializer.instance
+        data = dict(serializer.validated_data)
+        m2m = {"officers": data.pop("officers")} if "officers" in data else None
+        for k, v in data.items():
+            setattr(g, k, v)
+        try:
+            grids.update_grid(self.request.user, g, m2m)
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+
+    @extend_schema(responses={201: PatrolSerializer})
+    @action(detail=True, methods=["post"], url_path="patrol", url_name="patrol")
+    def patrol(self, request, pk=None):
+        grid = get_scoped_object(Grid, request.user, "view", pk=pk)
+        data = {k: v for k, v in request.data.items() if k not in ("note", "files")}
+        files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
+        try:
+            wf.apply(request.user, grid, "patrol", note=str(request.data.get("note", "")), files=files, **data)
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        return Response(PatrolSerializer(grid.patrols.order_by("-pk").first()).data, status=201)
+
+    retire = _transition(Grid, GridSerializer, "retire")
+    timeline = _timeline(Grid)
+
+
+class PatrolViewSet(ScopedReadOnlyViewSet):
+    """Patrol records (巡查记录; filters jurisdiction, grid, since, until, found, problem)."""
+
+    queryset = Patrol.objects.select_related("grid")
+    serializer_class = PatrolSerializer
+    filterset_class = PatrolFilter
 

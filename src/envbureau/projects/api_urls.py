@@ -6,8 +6,10 @@ from .api import (
     CampaignViewSet,
     CardViewSet,
     FundViewSet,
+    GridViewSet,
     MilestoneViewSet,
     OutfallViewSet,
+    PatrolViewSet,
     ProjectViewSet,
     ReportViewSet,
     SampleViewSet,
@@ -26,5 +28,7 @@ router.register("outfalls", OutfallViewSet, basename="outfall")
 router.register("outfall-samples", SampleViewSet, basename="outfall-sample")
 router.register("basin-milestones", BasinMilestoneViewSet, basename="basin-milestone")
 router.register("cards", CardViewSet, basename="card")
+router.register("grids", GridViewSet, basename="grid")
+router.register("patrols", PatrolViewSet, basename="patrol")
 
 urlpatterns = [path("statistics/", StatisticsView.as_view(), name="statistics"), *router.urls]
