@@ -588,6 +588,8 @@ class GridViewSet(ScopedModelViewSet):
     @extend_schema(responses={201: PatrolSerializer})
     @action(detail=True, methods=["post"], url_path="patrol", url_name="patrol")
     def patrol(self, request, pk=None):
+        from envbureau.core import workflow as wf
+
         grid = get_scoped_object(Grid, request.user, "view", pk=pk)
         data = {k: v for k, v in request.data.items() if k not in ("note", "files")}
         files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
@@ -597,8 +599,8 @@ class GridViewSet(ScopedModelViewSet):
             raise DRFPermissionDenied() from None
         return Response(PatrolSerializer(grid.patrols.order_by("-pk").first()).data, status=201)
 
-    retire = _transition(Grid, GridSerializer, "retire")
-    timeline = _timeline(Grid)
+    retire = transition_action(Grid, GridSerializer, "retire")
+    timeline = timeline_action(Grid)
 
 
 class PatrolViewSet(ScopedReadOnlyViewSet):
