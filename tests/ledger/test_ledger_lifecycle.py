@@ -517,3 +517,29 @@ def test_close_out_note_and_reopening_counts(actors, make_problem):
     assert services.events_of(p).last().note == ""
     services.reopen(actors["mgr"], p, "再次反弹")
     assert Problem.objects.get(pk=p.pk).reopened_count == 2
+
+
+def test_the_sign_off_task_waits_for_the_pending_steps_signers(actors, chain, make_problem, evidence):
+    from envbureau.core import workflow as wf
+
+    def waiting(p):
+        return sorted((t.action, t.permission, t.level) for t in wf.open_tasks(p))
+
+    p = run_to_closure_requested(actors, make_problem(), evidence)
+    assert waiting(p) == [("区级验收", "ledger.verify", "district")]
+    services.sign_off(actors["dist"], p)
+    assert waiting(p) == [("市级复核", "ledger.verify", "city")]
+    SignOffChain.objects.all().delete()
+    q = run_to_closure_requested(actors, make_problem(), evidence)
+    assert waiting(q) == [("验收", "ledger.verify", "")]  # no chain: one acceptance, any level
+    services.sign_off(actors["dist"], q)
+    assert services.events_of(q).last().note == ""
+
+
+def test_can_sign_basics(actors, make_problem, evidence):
+    p = run_to_closure_requested(actors, make_problem(), evidence)
+    step = services.ImplicitStep()
+    assert services.can_sign(None, p, step) is True  # the trusted system path
+    assert services.can_sign(actors["dist"], p, None) is False  # nothing to sign
+    assert services.can_sign(actors["street"], p, step) is False  # holds no ledger.verify
+    assert services.can_sign(actors["dist"], p, step) is True
