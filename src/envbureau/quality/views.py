@@ -210,8 +210,8 @@ def station_map(user, j):
                            "itemStyle": {"color": cat.hex if cat else "#999"}})
     option = {
         "tooltip": {"trigger": "item"},
-        "xAxis": {"type": "value", "scale": True, "name": "经度"},
-        "yAxis": {"type": "value", "scale": True, "name": "纬度"},
+        "xAxis": {"type": "value", "scale": True, "name": _("经度(°)")},
+        "yAxis": {"type": "value", "scale": True, "name": _("纬度(°)")},
         "series": [{"type": "scatter", "symbolSize": 18, "data": points,
                     "label": {"show": True, "position": "right", "formatter": "{b}"}}],
         "grid": {"left": 50, "right": 80, "top": 30, "bottom": 40},
@@ -263,7 +263,8 @@ def trend_charts(j, year, memo=None):
         s1 = [_f(v.value) for v in g1.stats]
         s0 = [_f(v.value) for v in g0.stats]
         option = {"tooltip": {"trigger": "axis"}, "legend": {"data": [f"{year}年", f"{year - 1}年"]},
-                  "xAxis": {"type": "category", "data": months}, "yAxis": {"type": "value", "name": "µg/m³"},
+                  "xAxis": {"type": "category", "data": months, "name": _("月份")},
+                  "yAxis": {"type": "value", "name": _("浓度(µg/m³)")},
                   "series": [{"name": f"{year}年", "type": "line", "data": s1},
                              {"name": f"{year - 1}年", "type": "line", "data": s0, "lineStyle": {"type": "dashed"}}],
                   "grid": {"left": 50, "right": 20, "top": 40, "bottom": 30}}
@@ -287,9 +288,9 @@ def category_months(j, year):
         counts[d.month - 1, lv if valid else 0] += 1
     series = [{"name": A.CATEGORY_NAMES[lv], "type": "bar", "stack": "days", "data": counts[:, lv].tolist(),
                "itemStyle": {"color": CATEGORY_HEX[lv]}} for lv in range(1, 7)]
-    option = {"tooltip": {"trigger": "axis"}, "legend": {}, "xAxis": {"type": "category",
+    option = {"tooltip": {"trigger": "axis"}, "legend": {}, "xAxis": {"type": "category", "name": _("月份"),
                                                                         "data": [f"{m}月" for m in range(1, 13)]},
-              "yAxis": {"type": "value", "name": "天"}, "series": series,
+              "yAxis": {"type": "value", "name": _("天数(天)")}, "series": series,
               "grid": {"left": 40, "right": 20, "top": 40, "bottom": 30}}
     rows = [[f"{m + 1}月", *counts[m, 1:].tolist(), int(counts[m, 1:].sum()),
              _f(100 * counts[m, 1:3].sum() / counts[m, 1:].sum(), 1) if counts[m, 1:].sum() else None]
@@ -592,8 +593,12 @@ def rankings(request, choices, j, period):
         note += [[_("评价网络"), n["text"]] for n in networks]
         return xlsx_response(f"排名-{j.name}-{period.label}.xlsx", [("排名", header, rows), ("说明", ["项目", "内容"], note)],
                              request=request, what=_("区县排名"), scope=j.name, period=period.label)
-    chart = {"tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [t["unit"].name for t in body]},
-             "yAxis": {"type": "value"}, "grid": {"left": 40, "right": 20, "top": 30, "bottom": 40},
+    unit = {"improvement": "%", "pm25_mean": "µg/m³", "good_day_ratio": "%"}.get(by, "")
+    chart = {"title": {"text": str(RANK_BY[by][0]), "left": "center", "textStyle": {"fontSize": 13}},
+             "tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [t["unit"].name for t in body],
+                                                       "name": _("区县")},
+             "yAxis": {"type": "value", "name": f"{RANK_BY[by][0]}({unit})" if unit else
+                       f"{RANK_BY[by][0]}({_('指数')})"}, "grid": {"left": 40, "right": 20, "top": 30, "bottom": 40},
              "series": [{"type": "bar", "name": RANK_BY[by][0],
                          "data": [(_pct100(t["improvement"]) if by == "improvement" else t["c"][by]) for t in body]}]}
     return render(request, "quality/rankings.html", _ctx(request, j, period, choices, header=header, rows=rows, by=by,

@@ -81,8 +81,8 @@ def water_dashboard(request):
               if secs_by_code.longitude is not None]
     charts = [
         {"id": "sections", "title": f"{period.label}{r['scope_label']}水质类别(填充色=类别,边框绿=达标/红=未达目标)", "option": {
-            "tooltip": {}, "xAxis": {"type": "value", "scale": True, "name": "经度"},
-            "yAxis": {"type": "value", "scale": True, "name": "纬度"},
+            "tooltip": {}, "xAxis": {"type": "value", "scale": True, "name": _("经度(°)")},
+            "yAxis": {"type": "value", "scale": True, "name": _("纬度(°)")},
             "series": [{"type": "scatter", "symbolSize": 20, "data": points,
                         "label": {"show": True, "position": "right", "formatter": "{b}"}}]},
          "header": ["断面", "河流", "控制级别", "目标", "本期类别", "上年同期类别", "同比变化", "达标", "超标项目(倍数)",
@@ -91,8 +91,8 @@ def water_dashboard(request):
                    x.get("class_change", ""), "—" if not x["class"] else ("是" if x["meets_target"] else "否"),
                    "、".join(f"{k}({v})" for k, v in x["target_exceedance"].items()), x["n_samples"]] for x in r["sections"]]},
         {"id": "share", "title": f"{year}年各月Ⅰ～Ⅲ类断面比例(%)", "half": True, "option": {
-            "tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [f"{m}月" for m in months]},
-            "yAxis": {"type": "value", "max": 100}, "series": [{"type": "bar", "data": share, "name": "Ⅰ～Ⅲ类比例"}]},
+            "tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [f"{m}月" for m in months], "name": _("月份")},
+            "yAxis": {"type": "value", "max": 100, "name": _("比例(%)")}, "series": [{"type": "bar", "data": share, "name": "Ⅰ～Ⅲ类比例"}]},
          "header": ["月份", "Ⅰ～Ⅲ类比例(%)"], "rows": [[f"{m}月", share[m - 1]] for m in months]},
         {"id": "classes", "title": f"{year}年断面水质类别构成", "half": True, "option": {
             "tooltip": {}, "series": [{"type": "pie", "radius": "65%", "data": [
@@ -121,8 +121,8 @@ def water_dashboard(request):
     ranks = A.competition_rank([r[2] for r in ranking], "lower")
     ranking = sorted(([rk, *r] for rk, r in zip(ranks, ranking)), key=lambda r: r[0])
     charts.append({"id": "cwqi", "title": f"{year}年各区县城市水质指数(CWQI)排名", "option": {
-        "tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [r[1] for r in ranking]},
-        "yAxis": {"type": "value", "name": "CWQI"}, "series": [{"type": "bar", "data": [r[3] for r in ranking]}]},
+        "tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [r[1] for r in ranking], "name": _("断面")},
+        "yAxis": {"type": "value", "name": _("CWQI(指数)")}, "series": [{"type": "bar", "data": [r[3] for r in ranking]}]},
         "header": ["排名", "区县", "断面数", "CWQI", "上年CWQI", "ΔCWQI(%)", "Ⅰ～Ⅲ类比例(%)"], "rows": ranking,
         "note": "CWQI 越小水质越好(环办监测〔2017〕51号);ΔCWQI 为负表示改善;并列者名次相同"})
     monthly_chart = {"id": "monthly", "title": f"{year}年各断面逐月水质类别(✗=未达目标;劣于Ⅲ类时列出主要超标项目)",
@@ -176,8 +176,8 @@ def noise_dashboard(request):
     table = [[zone_label[r["zone"]], r["n_stations"], r["day"]["limit"], r["day"]["mean_leq"], r["day"]["rate"],
               r["night"]["limit"], r["night"]["mean_leq"], r["night"]["rate"]] for r in rows]
     chart = {"id": "noise", "title": f"{year}年各类功能区昼夜达标率(%)", "option": {
-        "tooltip": {"trigger": "axis"}, "legend": {}, "xAxis": {"type": "category", "data": [t[0] for t in table]},
-        "yAxis": {"type": "value", "max": 100},
+        "tooltip": {"trigger": "axis"}, "legend": {}, "xAxis": {"type": "category", "data": [t[0] for t in table], "name": _("功能区")},
+        "yAxis": {"type": "value", "max": 100, "name": _("达标率(%)")},
         "series": [{"name": "昼间", "type": "bar", "data": [t[4] for t in table]},
                    {"name": "夜间", "type": "bar", "data": [t[7] for t in table]}]},
         "header": ["功能区", "监测点数", "昼间限值dB(A)", "昼间能量平均Leq", "昼间达标率(%)", "夜间限值dB(A)",

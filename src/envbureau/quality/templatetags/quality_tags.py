@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -11,7 +12,9 @@ def station_recent(station, days: int = 31):
 
     rows = list(AirDaily.objects.filter(station=station).order_by("-date")
                 .values("date", "aqi", "level", "primary", "pm25", "pm10", "o3_8h", "rules")[:days])[::-1]
-    option = {"tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [r["date"].isoformat() for r in rows]},
+    option = {"title": {"text": _("逐日AQI"), "left": "center", "textStyle": {"fontSize": 13}},
+              "tooltip": {"trigger": "axis"},
+              "xAxis": {"type": "category", "data": [r["date"].isoformat() for r in rows], "name": _("日期")},
               "yAxis": {"type": "value", "name": "AQI"}, "grid": {"left": 40, "right": 20, "top": 30, "bottom": 30},
               "series": [{"type": "bar", "name": "AQI", "data": [r["aqi"] for r in rows]}]}
     table = [[r["date"], r["aqi"], _primary_text(r["primary"]), None if r["pm25"] is None else round(r["pm25"]),
