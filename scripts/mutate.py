@@ -208,7 +208,10 @@ def main() -> int:
             print(f"\nsurviving mutants in {r['module']} (cd {r['folder']} && mutmut show NAME):")
             for n in r["unexplained"]:
                 print(f"  {n}: {r['statuses'][n]}")
-        if r["unexplained"] or r["score"] < TARGET or r["total"] == 0:
+        if r["rc"] != 0:
+            # e.g. a test failing on the unmutated code stops mutmut's stats step: the verdicts shown are old ones
+            print(f"\n{r['module']}: mutmut exited {r['rc']}; the figures above are from earlier runs (see {r['log']})")
+        if r["unexplained"] or r["score"] < TARGET or r["total"] == 0 or r["rc"] != 0:
             bad = True
     stale = set(equivalents) - {n for r in reports for n in r["statuses"]}
     ran = {r["module"] for r in reports}
