@@ -373,6 +373,7 @@ class CaseViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     pay = transition_action(Case, CaseSerializer, "pay")
     close = transition_action(Case, CaseSerializer, "close")
     transfer = transition_action(Case, CaseSerializer, "transfer")
+    timeline = timeline_action(Case)
 
 
 class MeasureSerializer(serializers.ModelSerializer):
@@ -451,6 +452,7 @@ class MeasureViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     keep = transition_action(Measure, MeasureSerializer, "keep")
     serve_release = transition_action(Measure, MeasureSerializer, "serve_release")
     follow_up = transition_action(Measure, MeasureSerializer, "follow_up")
+    timeline = timeline_action(Measure)
 
 
 class PublicRatingSerializer(serializers.ModelSerializer):
@@ -513,3 +515,4 @@ class CreditRepairViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
 
     approve = transition_action(CreditRepair, CreditRepairSerializer, "approve")
     refuse = transition_action(CreditRepair, CreditRepairSerializer, "refuse")
+    timeline = timeline_action(CreditRepair)
