@@ -177,6 +177,10 @@ def han_left(html: str, data: list[str], pending: list[tuple[str, re.Pattern]] =
 # assessment/headline explanations, noise, water; sources' factor and rating-item names; enforcement's
 # measure pages) or with English not yet written.
 KNOWN = {
+    "projects:cards-list": {"一年内多次环境违法", "依法应予停业", "关闭", "超标排放受到行政处罚", "黄牌警示后逾期未完成整改"},
+    "projects:cards-edit": {"一年内多次环境违法", "依法应予停业", "关闭", "超标排放受到行政处罚", "黄牌警示后逾期未完成整改"},
+    "projects:cards-detail": {"一年内多次环境违法", "依法应予停业", "关闭", "超标排放受到行政处罚", "黄牌警示后逾期未完成整改"},
+    "projects:cards-add": {"一年内多次环境违法", "依法应予停业", "关闭", "超标排放受到行政处罚", "黄牌警示后逾期未完成整改"},
     "public-portal-home": {"二级"},
     "projects:projects-detail": {"项目决策", "项目过程", "项目产出", "项目效益"},
     "projects:grids-list": {"一级网格", "二级网格", "三级网格"},
@@ -188,7 +192,7 @@ KNOWN = {
     "enforcement:ratings-detail": {"一般固体废物", "危险废物规范化管理", "噪声污染防治", "大气及水污染物达标排放", "排污许可与环评手续", "环境信息公开", "环境风险管理", "社会监督", "自行监测与在线监控", "行政处罚与行政命令", "选址布局"},
     "approvals:permits-detail": {"小时", "日"},
     "approvals:permit-new": {"小时", "日"},
-    "core:document-types": {"环受", "环审", "件", "办结", "号", "各区", "各区和督察批次", "各断面水质表", "完成整改", "属实率及同比", "按来源", "收件", "断面水质类别",
+    "core:document-types": {"排口档", "环受", "环审", "件", "办结", "号", "各区", "各区和督察批次", "各断面水质表", "完成整改", "属实率及同比", "按来源", "收件", "断面水质类别",
         "污染类型", "满意率", "环信修决", "环信修申", "环信复", "环信析", "环总数", "环按日罚", "环查封", "环检录", "环气排", "环气通", "环水报", "环督交", "环督报",
         "环立", "环结", "环罚", "环罚告", "环解除", "环责改", "环限停", "生态环境局", "督察", "类和", "类比例及同比", "达标率", "逾期", "问题台账的累计", "饮用水水源地"},
     "core:import-index": {"导出", "省级"},
