@@ -497,6 +497,10 @@ def new_permit(people):
     p = permits.issue(None, enterprise_id=people["_firm"].pk, number=f"91110101WALK0001{n:03d}P", category="key",
                       issued_on=issued, limits=())
     people["_permits"].append(p)
+    if n == 2:
+        from envbureau.approvals import supervision
+
+        supervision._open(p, f"{supervision.PREFIX}overdue-walk", "证后监管:2026年第3季度 季报 逾期未提交", TODAY)
     return p
 
 
@@ -574,6 +578,9 @@ PERMITS = [
          ["aent"]),
     ],
     [("expire", {}, "valid", "expired", "aper", {"aent": "403", "axc": "404"}, None, [], ["aent"])],
+    # §4.3 证后监管: the third permit carries an open finding (see new_permit); recording what was done closes it
+    [("supervise", {"note": "已电话督促提交季报"}, "valid", "valid", "aper", {"aent": "403", "axc": "404", "leader": "403"},
+      "same", [], [])],
 ]
 
 # §4.3: the enterprise submits its execution report; the permit section accepts or sends it back
@@ -610,8 +617,13 @@ INCIDENTS = [
     [
         ("log", {"note": "已关闭阀门"}, "reported", "reported", "aemg", {"aent": "403", "axc": "404"}, "same",
          ["aemg"], []),
+        # 初报 within the hour limit: the inbox step loses its deadline words and becomes the next thing to do
+        ("report_up", {"note": "已电话报告区政府和市局"}, "reported", "reported", "aemg",
+         {"aent": "403", "axc": "404", "leader": "403"}, "启动应急响应", ["aemg"], ["aent"]),
         ("respond", {"note": "启动IV级响应"}, "reported", "responding", "aemg", {"aent": "403", "leader": "403"},
          "应急处置与结案", ["aemg"], ["aent"]),
+        ("follow_up", {"note": "泄漏量约0.5吨,已围堵"}, "responding", "responding", "aemg", {"aent": "403", "axc": "404"},
+         "same", ["aemg"], []),
         ("relevel", {"level": "III", "note": "影响范围扩大"}, "responding", "responding", "aemg", {"axc": "404"},
          "same", ["aemg"], []),
         ("close", {"summary": "泄漏已控制,无人员伤亡"}, "responding", "closed", "aemg", {"aent": "403"}, None, [],

@@ -408,7 +408,7 @@ def risk_map(request):
                   _("纬度"), _("地址")]
         return xlsx_response(_("环境风险源.xlsx"), [(_("环境风险源"), header, [
             [r["enterprise_name"], r["jurisdiction"], r["level_label"], r["label"], r["plan_code"], r["plan_state"],
-             r["longitude"], r["latitude"], r["address"]] for r in rows])])
+             r["longitude"], r["latitude"], r["address"]] for r in rows])], request=request)
     counts = []
     base = request.GET.copy()
     for value, label in RiskLevel.choices:

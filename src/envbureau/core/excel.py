@@ -56,7 +56,7 @@ def scope_words(user) -> str:
     """Whose data an export holds, as the scope badge says it: the enterprise, the areas, or 全市."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
-    labels = sorted({a.scope_label for a in user.assignments.select_related("jurisdiction")})
+    labels = sorted({str(a.scope_label) for a in user.assignments.select_related("jurisdiction")})
     if not labels or getattr(user, "is_superuser", False):
         return str(_("全市"))
     return "、".join(labels)

@@ -210,7 +210,7 @@ class RoleAssignment(ScopedModel):
             ent = apps.get_model("sources", "Enterprise")._default_manager.filter(pk=self.enterprise_id).first()
         except LookupError:
             ent = None
-        return ent.name if ent is not None else _("企业(已删除)")
+        return ent.name if ent is not None else str(_("企业(已删除)"))
 
     @property
     def scope_label(self) -> str:

@@ -76,6 +76,11 @@ def create_card(user, card: Card, m2m=None) -> Card:
 
 @transaction.atomic
 def update_card(user, card: Card, m2m=None) -> Card:
+    from envbureau.core.scoping import check_references
+
+    # An enterprise outside the user's scope is named as such whatever the card's state (no probing by state).
+    if card.enterprise_id != Card.objects.values_list("enterprise_id", flat=True).get(pk=card.pk):
+        check_references(user, card, fields=["enterprise_id"])
     if card.state != CardState.PROPOSED:
         raise ValidationError({"state": _("只能修改拟警示的记录")})
     _enterprise(card)
