@@ -113,6 +113,71 @@ def test_same_person_never_signs_two_steps(actors, make_problem, evidence):
         services.sign_off(actors["mgr"], p)
 
 
+def _user(name, perms, kind="officer", jurisdiction=None, enterprise_id=None, **fields):
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment, User
+
+    role = Role.objects.create(code=f"t_{name}", name=f"test {name}", kind=kind, permissions=perms)
+    u = User.objects.create(username=f"t_{name}", **fields)
+    RoleAssignment.objects.create(user=u, role=role, enterprise_id=enterprise_id,
+                                  jurisdiction=Jurisdiction.objects.get(code=jurisdiction) if jurisdiction else None)
+    return u
+
+
+VERIFY = ["ledger.view", "ledger.rectify", "ledger.verify"]
+
+
+@pytest.mark.parametrize("with_chain", [False, True], ids=["implicit step", "chain step without level or role"])
+def test_an_enterprise_never_signs_acceptance_even_holding_verify(actors, make_problem, evidence, with_chain):
+    # Acceptance is the authorities' (regulations: 验收 by the district/city, never the rectifying enterprise).
+    # A step with no level and no role used to accept anyone passing the scope check, an enterprise grant included.
+    if with_chain:
+        c = SignOffChain.objects.create(name="不限层级", source="")
+        SignOffStep.objects.create(chain=c, order=1, name="行业审查")
+    ent = _user("entv", VERIFY, kind="enterprise", enterprise_id=7)
+    p = run_to_closure_requested(actors, make_problem(), evidence)
+    step = services.pending_step(p)
+    assert (step.level, step.role_id) == ("", None)
+    assert services.can_sign(ent, p, step) is False
+    assert Verb.SIGN_OFF not in [t.verb for t in services.allowed_transitions(ent, p)]
+    with pytest.raises(PermissionDenied):
+        services.sign_off(ent, p)
+    with pytest.raises(PermissionDenied):
+        services.return_for_rework(ent, p, "不合格")
+    p.refresh_from_db()
+    assert p.state == State.CLOSURE_REQUESTED and not SignOff.objects.filter(problem=p).exists()
+    # the district officer holding the same permission signs it
+    assert services.can_sign(actors["dist"], p, step) is True
+    services.sign_off(actors["dist"], p)
+    assert p.state == State.VERIFIED
+
+
+def test_unrestricted_step_needs_an_authority_grant_that_reaches_the_problem(actors, make_problem, evidence):
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment, User
+
+    p = run_to_closure_requested(actors, make_problem(), evidence)  # 东华门街道 (Dongcheng), enterprise 7
+    step = services.pending_step(p)
+    # verify through the enterprise, only viewing in Dongcheng: no authority grant holds verify here
+    mixed = _user("mixed", VERIFY, kind="enterprise", enterprise_id=7)
+    viewer = Role.objects.create(code="t_viewer", name="viewer", kind="officer", permissions=["ledger.view"])
+    RoleAssignment.objects.create(user=mixed, role=viewer, jurisdiction=Jurisdiction.objects.get(code="110101"))
+    assert services.can_sign(mixed, p, step) is False
+    # verify through the enterprise and in another district (Xicheng): neither reaches it as an authority
+    far = _user("far", VERIFY, kind="enterprise", enterprise_id=7)
+    xicheng = Role.objects.create(code="t_xc", name="xicheng", kind="officer", permissions=VERIFY)
+    RoleAssignment.objects.create(user=far, role=xicheng, jurisdiction=Jurisdiction.objects.get(code="110102"))
+    assert services.can_sign(far, p, step) is False
+    assert services.can_sign(actors["xicheng"], p, step) is False
+    # the street's own grant reaches the problem: a street officer holding verify signs the unrestricted step
+    street = _user("streetv", VERIFY, jurisdiction="110101001000")
+    assert services.can_sign(street, p, step) is True
+    # a city-wide grant reaches it, and so does an administrator's
+    assert services.can_sign(actors["mgr"], p, step) is True
+    admin = User.objects.create(username="t_root", is_superuser=True)
+    assert services.can_sign(admin, p, step) is True
+    # holding only view is no signature, city-wide or not
+    assert services.can_sign(actors["leader"], p, step) is False
+
+
 def test_every_verb_is_audited(actors, chain, make_problem, evidence):
     p = run_to_closure_requested(actors, make_problem(), evidence)
     entries = AuditEntry.objects.filter(model="ledger.problem", object_id=str(p.pk))

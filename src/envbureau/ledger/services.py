@@ -46,7 +46,7 @@ from django.utils.translation import gettext as _
 from envbureau.core import audit
 from envbureau.core import workflow as wf
 from envbureau.core.models import Jurisdiction, RoleAssignment
-from envbureau.core.permissions import CRUD, code_matches, has_perm
+from envbureau.core.permissions import CRUD, code_matches, grants_for, has_perm
 from envbureau.core.scoping import check_created, check_references, restrict
 
 from .choices import CLOSED_STATES, DONE_STATES, OPEN_STATES, Category, NotificationKind, Source, State, Verb  # noqa: F401
@@ -222,9 +222,13 @@ def can_sign(user, problem: Problem, step) -> bool:
     # The same person never signs two steps of one round (复核 must be by someone else).
     if any(s.signed_by_id == user.pk for s in signed_steps(problem)):
         return False
-    if not step.level and not step.role_id:
-        return True
     path = problem.jurisdiction.path
+    if not step.level and not step.role_id:
+        # Any grant of the permission that reaches the problem, but an enterprise's never: enterprises never
+        # sign acceptance, whatever their role holds (an enterprise grant passed the scope check above).
+        return any(g.enterprise_id is None and g.allows(step.permission)
+                   and (g.jurisdiction_path is None or path.startswith(g.jurisdiction_path))
+                   for g in grants_for(user))
     for a in RoleAssignment.objects.filter(user=user).select_related("role", "jurisdiction").prefetch_related(
             "departments"):
         perms = set(a.role.permissions)
