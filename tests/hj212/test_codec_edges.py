@@ -164,3 +164,115 @@ def test_a_garbage_run_going_on_after_blanks_in_the_next_read_is_one_error():
     events = s.feed(b"junk1") + s.feed(b"  junk2") + s.feed(build_frame("ST=32;CN=2011;MN=M;CP=&&a=1&&"))
     assert [type(e).__name__ for e in events] == ["FramingError", "bytes"]
     assert s.garbage_bytes == 12
+
+
+# ---- a parsed segment's own fields, and the CP rules one by one (hj212.codec mutation run, 2026-12-01) ----
+
+def test_a_parsed_segment_keeps_its_header_and_carries_no_frame_fields():
+    seg = b"QN=20240101000000001;ST=32;CN=2011;PW=123456;MN=M1;Flag=5;ST=99;CP=&&DataTime=20240101000000;a-Rtd=1&&"
+    p = parse_segment(seg)
+    # every header field as sent, the first of a repeated one kept
+    assert p.header == {"QN": "20240101000000001", "ST": "32", "CN": "2011", "PW": "123456", "MN": "M1", "Flag": "5"}
+    # decode() fills these from the frame; a bare segment has none of it
+    assert (p.segment, p.raw, p.crc_dialect, p.declared_length) == (seg, b"", "hj212", None)
+    frame = build_frame(seg)
+    d = decode(frame)
+    assert (d.header, d.raw, d.crc_dialect, d.declared_length) == (p.header, frame, "hj212", None)
+
+
+@pytest.mark.parametrize("text_value", [False, True], ids=["well-formed (parsed lazily)", "with //text// (parsed at once)"])
+@pytest.mark.parametrize("repeated_first", [True, False])
+def test_repeated_cp_keys_are_listed_whichever_property_is_read_first(text_value, repeated_first):
+    cp = "a-Rtd=1;a-Rtd=2;DataTime=20240101000000;a-Rtd=3;DataTime=20250101000000"
+    if text_value:
+        cp += ";i1-Info=//x;y//"
+    p = parse_segment(b"ST=32;CN=2011;MN=M;CP=&&" + cp.encode() + b"&&")
+    if repeated_first:
+        assert p.repeated == ["a-Rtd", "a-Rtd", "DataTime"]  # one entry per extra occurrence, in order
+    assert p.factors["a"] == {"Rtd": "1"} and p.params == {"DataTime": "20240101000000"}
+    assert p.repeated == ["a-Rtd", "a-Rtd", "DataTime"]  # one entry per extra occurrence, in order
+    assert p.data_time_text == "20240101000000"
+
+
+def test_a_packet_built_from_parsed_dicts_keeps_them():
+    from envbureau.hj212 import Packet
+
+    p = Packet(b"seg", {"CN": "2011"}, params={"DataTime": "20240101000000"}, factors={"a": {"Rtd": "1"}})
+    # no CP text to parse: the dicts given are the packet's, nothing repeated
+    assert p.repeated == [] and p.params == {"DataTime": "20240101000000"} and p.factors == {"a": {"Rtd": "1"}}
+    assert p.data_time_text == "20240101000000" and p.cn == "2011"
+    # CP text parsed on first use: error offsets count from the CP's own offset, 0 by default
+    with pytest.raises(SegmentError) as e:
+        _ = Packet(b"", {}, cp="a=1;=5").params
+    assert e.value.offset == 4
+    with pytest.raises(SegmentError) as e:
+        _ = Packet(b"", {}, cp="a=1;=5", cp_offset=100).params
+    assert e.value.offset == 104
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("20241231235958", datetime(2024, 12, 31, 23, 59, 58)),
+    ("20241231235958123", datetime(2024, 12, 31, 23, 59, 58, 123000)),
+    ("202412312359", datetime(2024, 12, 31, 23, 59)),
+    ("20241019080706", datetime(2024, 10, 19, 8, 7, 6)),
+])
+def test_parse_time_reads_every_two_digit_field(text, expected):
+    assert parse_time(text) == expected.replace(tzinfo=CHINA_TZ)
+
+
+def test_a_cp_item_without_equals_is_named_cut_at_40_characters():
+    with pytest.raises(SegmentError) as e:
+        parse_segment(b"CN=1;CP=&&a=1;" + b"x" * 50 + b"&&")
+    assert e.value.detail == f"CP item {'x' * 40!r} has no '='"
+    assert e.value.offset == len(b"CN=1;CP=&&a=1;")
+
+
+def test_cp_error_offsets_count_every_item_before_in_bytes():
+    # the item without '=' comes after two comma-separated items: its offset counts both
+    with pytest.raises(SegmentError) as e:
+        parse_segment(b"CN=1;CP=&&a=1,b=2;cc;d=4&&")
+    assert e.value.offset == len(b"CN=1;CP=&&a=1,b=2;")
+    # an empty name, after a Chinese value (3 bytes a character in UTF-8) and before more items
+    seg = "CN=1;CP=&&a=名称,b=2;=5;c=3&&".encode()
+    with pytest.raises(SegmentError) as e:
+        parse_segment(seg)
+    assert e.value.detail == "CP item with an empty name"
+    assert e.value.offset == len("CN=1;CP=&&a=名称,b=2;".encode())
+
+
+def test_factor_fields_split_at_the_first_dash_and_need_a_code_and_a_suffix():
+    p = parse_segment(b"CN=1;CP=&&B01-Rtd-Max=3;-Rtd=1;B02-=2;B03-Rtd=4&&")
+    assert p.factors == {"B01": {"Rtd-Max": "3"}, "B03": {"Rtd": "4"}}
+    assert p.params == {"-Rtd": "1", "B02-": "2"}
+
+
+def test_segment_structure_errors_name_the_place_and_keep_the_segment():
+    seg = b"QN=1;CN=2011;MN=M;a=1&&"
+    for base, at in ((None, 0), (6, 6)):
+        with pytest.raises(SegmentError) as e:
+            parse_segment(seg) if base is None else parse_segment(seg, base_offset=base)
+        assert (e.value.detail, e.value.offset, e.value.raw) == ("no 'CP=&&' in the data segment", at, seg)
+    seg = b"QN=1;CN=2011;CP=&&a=1"
+    for base, at in ((None, len(seg)), (6, 6 + len(seg))):
+        with pytest.raises(SegmentError) as e:
+            parse_segment(seg) if base is None else parse_segment(seg, base_offset=base)
+        assert (e.value.detail, e.value.offset, e.value.raw) == ("CP area is not closed with '&&'", at, seg)
+
+
+def test_a_segment_may_start_with_its_cp_and_only_the_first_cp_opens_it():
+    p = parse_segment(b"CP=&&a=1&&")
+    assert (p.header, p.params, p.cn) == ({}, {"a": "1"}, None)
+    p = parse_segment(b"CN=2011;CP=&&i1-Info=//CP=&&x//&&")
+    assert p.header == {"CN": "2011"} and p.factors == {"i1": {"Info": "//CP=&&x//"}}
+
+
+def test_cp_bytes_neither_utf8_nor_gbk_name_the_first_bad_byte():
+    seg = b"CN=2011;CP=&&a=1;i1-Info=ok\xff\xfe\xff&&"
+    with pytest.raises(SegmentError) as e:
+        parse_segment(seg)
+    assert e.value.detail.startswith("bytes are neither UTF-8 nor GBK (")
+    assert e.value.offset == seg.index(b"\xff")
+    frame = build_frame(seg)
+    with pytest.raises(SegmentError) as e:
+        decode(frame)
+    assert e.value.offset == 6 + seg.index(b"\xff")

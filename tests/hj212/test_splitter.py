@@ -136,3 +136,22 @@ def test_frames_around_a_run_of_hashes_come_out_once_each():
 def test_a_new_splitter_has_nothing_pending():
     s = FrameSplitter()
     assert s.pending == 0 and s.garbage_bytes == 0 and s.feed(b"") == []
+
+
+def test_garbage_before_a_half_frame_is_reported_and_counted_once_wherever_the_read_is_cut():
+    # A bad length field, two frames, then junk after blanks.  Cut anywhere inside the first frame, the
+    # garbage before it used to stay in the buffer and come out again with the next read (reported twice,
+    # counted twice towards the gateway's garbage budget).
+    frame = build_frame("ST=32;CN=2011;MN=M;CP=&&a=1&&")
+    stream = b"##00ab\r\n" + frame + frame + b" zz "
+    for cut in range(len(stream) - 3):
+        s = FrameSplitter()
+        out = s.feed(stream[:cut]) + s.feed(stream[cut:])
+        errors = [(type(e), e.offset) for e in out if isinstance(e, HJ212Error)]
+        assert frames_of(out) == [frame, frame], cut
+        # the bad length field once, then the junk from its first non-blank byte (blanks after a frame are
+        # not garbage, whatever came before and however the reads fall)
+        assert errors == [(FramingError, 2), (FramingError, len(stream) - 3)], cut
+        assert out[-1].skipped == 3, cut
+        # a cut inside "##00ab" or its CR LF leaves the CR LF as blanks between frames, not garbage
+        assert s.garbage_bytes == {6: 9, 7: 10}.get(cut, 11), cut

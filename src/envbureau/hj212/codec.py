@@ -495,6 +495,7 @@ class FrameSplitter:
             start = m.start()
             if start > pos:
                 self._junk(buf, pos, start, out)
+                pos = start  # reported: a half frame after it must not keep it in the buffer for the next read
             declared = int(buf[start + 2:start + 6])
             nm = search(buf, start + 2)
             nxt = nm.start() if nm is not None else n
