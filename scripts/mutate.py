@@ -12,17 +12,22 @@ inside the module's folder shows the diff). Survivors judged equivalent (no test
 listed with the reason in tests/mutation_equivalents.txt and counted as such; any other survivor is
 "unexplained" and makes the run exit 1 when --strict is given.
 
-Usage: scripts/mutate.py [MODULE ...] [--list] [--max-children N] [--strict] [--keep] [--survivors]
+Usage: scripts/mutate.py [MODULE ...] [--list] [--max-children N] [--strict] [--keep] [--survivors] [--only GLOB]
 
 --survivors re-tests only the mutants the module's last run left alive or did not reach (an interrupted run),
 not those listed as equivalent, keeping every other verdict: after adding tests, a re-check costs minutes instead of a full run. mutmut
 picks up the new tests by itself. Only valid when the mutated files did not change since that run (mutmut
-then regenerates the mutants and starts over anyway); the killed ones stay killed because tests were only added.
+then regenerates the mutants of the functions that changed); the killed ones stay killed because tests were only added.
+
+--only GLOB (repeatable) runs only the mutants whose name matches (fnmatch), e.g.
+'envbureau.ledger.services.x_can_sign__mutmut_*' after changing one function; the other verdicts stay as they
+were (a first run leaves them "not checked", which the score counts as not killed).
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -136,19 +141,7 @@ def results(wd: Path, env: dict) -> dict[str, str]:
     return status
 
 
-def run_module(name: str, max_children: int, keep: bool, equivalents: dict[str, str], survivors: bool = False) -> dict:
-    files, tests = MODULES[name]
-    wd = prepare(name, files, tests, keep or survivors)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DATABASE_URL")}
-    env.update(PYTHONPATH=str(wd / "plugin"), ENVBUREAU_DATA_DIR=str(wd / "data"), SECRET_KEY=env.get("SECRET_KEY", "mutation-testing"),
-               DJANGO_SETTINGS_MODULE="envbureau.settings")
-    (wd / "data").mkdir(exist_ok=True)
-    names = []
-    if survivors:
-        names = sorted(n for n, s in results(wd, env).items()
-                       if s in ("survived", "no tests", "suspicious", "not checked") and n not in equivalents)
-    t0 = time.monotonic()
-    log = wd / "mutmut.log"
+def _mutmut_run(wd: Path, env: dict, log: Path, max_children: int, names: list[str]) -> int:
     with log.open("w") as fh:
         # Own process group: stopping this script (Ctrl-C, kill PID) stops mutmut and its forked mutants too.
         proc = subprocess.Popen([sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names],
@@ -158,6 +151,30 @@ def run_module(name: str, max_children: int, keep: bool, equivalents: dict[str, 
         except BaseException:
             os.killpg(proc.pid, signal.SIGTERM)
             raise
+    return rc
+
+
+def run_module(name: str, max_children: int, keep: bool, equivalents: dict[str, str], survivors: bool = False,
+               only: list[str] | None = None) -> dict:
+    files, tests = MODULES[name]
+    wd = prepare(name, files, tests, keep or survivors or bool(only))
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DATABASE_URL")}
+    env.update(PYTHONPATH=str(wd / "plugin"), ENVBUREAU_DATA_DIR=str(wd / "data"), SECRET_KEY=env.get("SECRET_KEY", "mutation-testing"),
+               DJANGO_SETTINGS_MODULE="envbureau.settings")
+    (wd / "data").mkdir(exist_ok=True)
+    names = []
+    if survivors:
+        names = sorted(n for n, s in results(wd, env).items()
+                       if s in ("survived", "no tests", "suspicious", "not checked") and n not in equivalents)
+    if only:
+        names = [n for n in names if any(fnmatch.fnmatch(n, g) for g in only)] if survivors else list(only)
+    t0 = time.monotonic()
+    log = wd / "mutmut.log"
+    if only and not names:
+        log.write_text("no mutant left to run matches --only\n")
+        rc = 0
+    else:
+        rc = _mutmut_run(wd, env, log, max_children, names)
     status = results(wd, env)
     killed = sum(1 for s in status.values() if s in ("killed", "timeout", "segfault", "caught by type check"))
     survivors = sorted(n for n, s in status.items() if s in ("survived", "no tests", "suspicious"))
@@ -180,6 +197,8 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="reuse earlier results in build/mutate/ (mutmut caches)")
     ap.add_argument("--survivors", action="store_true",
                     help="re-test only the last run's unexplained survivors, keeping the other verdicts")
+    ap.add_argument("--only", action="append", default=[], metavar="GLOB",
+                    help="run only the mutants whose name matches (fnmatch; repeatable)")
     args = ap.parse_args()
     if args.list:
         for name, (files, tests) in MODULES.items():
@@ -193,7 +212,7 @@ def main() -> int:
     reports = []
     for name in args.modules or list(MODULES):
         print(f"==> mutating {name}", flush=True)
-        r = run_module(name, args.max_children, args.keep, equivalents, args.survivors)
+        r = run_module(name, args.max_children, args.keep, equivalents, args.survivors, args.only)
         reports.append(r)
         print(f"    {r['total']} mutants, {r['killed']} killed, {r['survived']} survived "
               f"({r['equivalent']} listed as equivalent): score {r['score']:.1f} % in {r['seconds']:.0f} s"
