@@ -149,7 +149,7 @@ def test_reference_state_conversions():
     assert standard_to_actual(80, 101.325, 273.15) == pytest.approx(80.0)
     assert standard_to_actual(80, 50.6625, 273.15) == pytest.approx(40.0)
     assert standard_to_actual(80, 101.325, 298.15) == pytest.approx(80 * 273.15 / 298.15)
-    assert isinstance(standard_to_actual(80, 101.325, 273.15), float)
+    assert type(standard_to_actual(80, 101.325, 273.15)) is float  # a plain float for a scalar, not numpy's
     assert standard_to_actual([80.0, 40.0], 101.325, 273.15).tolist() == pytest.approx([80.0, 40.0])
     with pytest.raises(ValueError, match="negative concentration"):
         standard_to_actual(-1, 101.325, 273.15)

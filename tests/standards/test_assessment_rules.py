@@ -450,3 +450,25 @@ def test_assess_year_on_year_config_and_index():
     assert pub["items"]["pm25_mean"]["now"] == 70.0 and pub["items"]["pm25_mean"]["base"] == 35.0
     out = assess_year_on_year(cur, DAYS, prev, prev_days, recompute_previous_under_current=True, index=1)
     assert out["same_rules"]["items"]["pm25_mean"]["text"] == "上升100.0%"
+
+
+# ---- input forms the API promises (standards mutation run, 2026-12-01) ----------------------------------
+
+def test_rank_takes_missing_values_as_none_and_returns_integer_ranks():
+    # None in a plain list is a missing value like NaN: not ranked (0); the ranks are integers
+    for decimals in (2, None):
+        r = rank([3.0, None, 1.0, 3.0], decimals=decimals)
+        assert r.tolist() == [2, 0, 1, 2] and r.dtype.kind == "i"
+    r = rank([1, 2, 2])
+    assert r.tolist() == [1, 2, 2] and r.dtype.kind == "i"
+
+
+def test_city_daily_takes_city_indices_as_whole_floats_and_names_a_bad_option():
+    st = {"pm25_24h": np.array([[10.0], [20.0], [40.0]])}
+    as_int = city_daily(st, np.array([0, 0, 1]))
+    as_float = city_daily(st, np.array([0.0, 0.0, 1.0]))  # e.g. a column read from a spreadsheet
+    np.testing.assert_array_equal(as_float.values["pm25_24h"], [[15.0], [40.0]])
+    np.testing.assert_array_equal(as_float.values["pm25_24h"], as_int.values["pm25_24h"])
+    with pytest.raises(ValueError) as e:
+        city_daily(st, [0, 0, 1], config=AssessmentConfig(city_mda8="median"))
+    assert str(e.value) == "city_mda8 must be 'mean_of_station_mda8' or 'max_of_city_8h'"
