@@ -671,3 +671,50 @@ def test_daily_aqi_from_hourly_options():
     assert np.isnan(r.aqi.iaqi[0, r.aqi.indicators.index("o3_8h")])
     r = daily_aqi_from_hourly({"o3": o3s}, days, mda8_min_windows=1, valid_day_rule="available")
     assert r.aqi.iaqi[0, r.aqi.indicators.index("o3_8h")] == 50
+
+
+# ---- boundaries and input forms found by the standards mutation run (2026-12-01) ---------------------------
+
+@pytest.mark.parametrize("valid_hours, published", [(19, False), (20, True), (21, True)])
+def test_daily_mean_needs_20_valid_hours_by_default(valid_hours, published):
+    from envbureau.standards.air import daily_aqi_from_hourly
+    pm = np.full((1, 24), 75.0)
+    pm[0, valid_hours:] = NaN
+    r = daily_aqi_from_hourly({"pm25": pm}, ["2027-01-01"], valid_day_rule="available")
+    iaqi = r.aqi.iaqi[0, r.aqi.indicators.index("pm25_24h")]
+    assert (iaqi == 114) if published else np.isnan(iaqi)
+
+
+@pytest.mark.parametrize("missing_tail, published", [(4, True), (5, True), (6, False)])
+def test_mda8_needs_14_valid_windows_by_default(missing_tail, published):
+    # 17 windows of 8 h, each valid with ≥ 6 hours: the last k hours missing leave 19 − k valid windows
+    from envbureau.standards.air import daily_aqi_from_hourly
+    o3 = np.full((1, 24), 100.0)
+    o3[0, 24 - missing_tail:] = NaN
+    r = daily_aqi_from_hourly({"o3": o3}, ["2027-01-01"], valid_day_rule="available")
+    iaqi = r.aqi.iaqi[0, r.aqi.indicators.index("o3_8h")]
+    assert (iaqi == 50) if published else np.isnan(iaqi)
+
+
+def test_daily_o3_max_1h_only_for_days_under_the_2012_rules():
+    from envbureau.standards.air import daily_aqi_from_hourly
+    o3 = np.full((1, 24), 100.0)
+    r = daily_aqi_from_hourly({"o3": o3}, ["2026-01-15"])        # the 2012 rules still in force
+    assert r.aqi.rules_code.tolist() == ["2012"] and sorted(r.daily.values) == ["o3_1h", "o3_8h"]
+    assert r.aqi.iaqi[0, r.aqi.indicators.index("o3_1h")] == 32
+    r = daily_aqi_from_hourly({"o3": o3}, ["2027-01-15"])
+    assert r.aqi.rules_code.tolist() == ["2026"] and list(r.daily.values) == ["o3_8h"]
+
+
+def test_hourly_aqi_takes_none_as_a_missing_hour():
+    from envbureau.standards.air import hourly_aqi_from_hourly
+    t = np.arange(np.datetime64("2027-01-01T00"), np.datetime64("2027-01-02T06"))
+    pm = [75.0] * len(t)
+    pm[3] = None
+    o3 = [100.0] * len(t)
+    o3[5] = None
+    with_none = hourly_aqi_from_hourly({"pm25": pm, "o3": o3}, t)
+    with_nan = hourly_aqi_from_hourly({"pm25": [NaN if x is None else x for x in pm],
+                                       "o3": [NaN if x is None else x for x in o3]}, t)
+    np.testing.assert_array_equal(with_none.iaqi, with_nan.iaqi)
+    assert with_none.aqi[-1] == 114

@@ -472,3 +472,29 @@ def test_city_daily_takes_city_indices_as_whole_floats_and_names_a_bad_option():
     with pytest.raises(ValueError) as e:
         city_daily(st, [0, 0, 1], config=AssessmentConfig(city_mda8="median"))
     assert str(e.value) == "city_mda8 must be 'mean_of_station_mda8' or 'max_of_city_8h'"
+
+
+def test_city_daily_takes_none_as_missing_warns_nothing_and_names_its_errors():
+    import warnings
+
+    st = {"pm25_24h": [[10.0, None], [20.0, 30.0], [None, None]], "o3_8h": [[100.0, 100.0], [120.0, 80.0], [50.0, 50.0]]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a city with no valid station is NaN, not a RuntimeWarning
+        cd = city_daily(st, [0, 0, 1])
+    np.testing.assert_array_equal(cd.values["pm25_24h"], [[15.0, 30.0], [NaN, NaN]])
+    h = [[[None] * 2 + [160.0] * 22] * 2] * 3  # hourly O3 as nested lists, None for missing hours
+    cd = city_daily(st, [0, 0, 1], hourly_o3=h, config=AssessmentConfig(city_mda8="max_of_city_8h"))
+    assert cd.values["o3_8h"].tolist() == [[160.0, 160.0], [160.0, 160.0]]
+    with pytest.raises(ValueError) as e:
+        city_daily(st, [0, 0, 1], config=AssessmentConfig(city_mda8="max_of_city_8h"))
+    assert str(e.value) == "city_mda8='max_of_city_8h' needs hourly_o3 [S, D, 24]"
+    with pytest.raises(ValueError) as e:
+        city_daily(st, [0, 0, 1], n_cities=1)
+    assert str(e.value) == "city_of_station must be a 1-D array of city indices 0..n_cities-1"
+
+
+def test_year_on_year_states_both_rule_sets_of_a_mixed_period():
+    days = np.arange(np.datetime64("2026-02-15"), np.datetime64("2026-03-15"))  # 14 days each side of 03-01
+    mixed = assess_period(_daily([[20.0] * 28], n=28), days)
+    y = year_on_year(mixed, mixed)
+    assert y["rules_current"] == f"{R12}（14天）；{R26}（14天）" == y["rules_previous"]
