@@ -498,3 +498,29 @@ def test_year_on_year_states_both_rule_sets_of_a_mixed_period():
     mixed = assess_period(_daily([[20.0] * 28], n=28), days)
     y = year_on_year(mixed, mixed)
     assert y["rules_current"] == f"{R12}（14天）；{R26}（14天）" == y["rules_previous"]
+
+
+def test_change_rate_of_a_missing_or_zero_base_is_nan_without_warnings():
+    import math
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 5/0 and 0/0 are answered NaN, never a RuntimeWarning
+        assert math.isnan(change_rate(5, 0)) and math.isnan(change_rate(0, 0))
+        assert math.isnan(change_rate(None, 10)) and math.isnan(change_rate(5, None))  # None: missing
+        r = change_rate([None, 6, 5], [10, 0, 4])
+        assert np.isnan(r[0]) and np.isnan(r[1]) and r[2] == 0.25
+    assert change_rate(9, 10) == pytest.approx(-0.1)
+
+
+def test_assess_period_takes_none_as_a_missing_day_and_names_a_foreign_aqi():
+    with_nan = assess_period(_daily([PM25_ROW1]), DAYS)
+    daily = _daily([PM25_ROW1])
+    daily["pm25_24h"] = [[None if v != v else v for v in PM25_ROW1]]  # a plain list, None for missing
+    with_none = assess_period(daily, DAYS)
+    assert with_none.valid_days.tolist() == with_nan.valid_days.tolist() == [8]
+    assert with_none.summary(0)["statistics"]["pm25_mean"] == with_nan.summary(0)["statistics"]["pm25_mean"]
+    other = aqi_by_date(_daily([PM25_ROW0]), DAYS + 1)
+    with pytest.raises(ValueError) as e:
+        assess_period(_daily([PM25_ROW0]), DAYS, aqi=other)
+    assert str(e.value) == "aqi was computed for other days or another shape"
