@@ -276,3 +276,22 @@ def test_cp_bytes_neither_utf8_nor_gbk_name_the_first_bad_byte():
     with pytest.raises(SegmentError) as e:
         decode(frame)
     assert e.value.offset == 6 + seg.index(b"\xff")
+
+
+def test_bytes_after_the_closing_ampersands_are_refused_where_they_start():
+    for tail in (b"x", b"xy", b" x"):
+        seg = b"QN=1;CN=2011;CP=&&a=1&&" + tail
+        with pytest.raises(SegmentError) as e:
+            parse_segment(seg, base_offset=6)
+        assert (e.value.detail, e.value.offset, e.value.raw) == (
+            "bytes after the closing '&&' of the CP area", 6 + seg.rindex(b"&&") + 2, seg)
+    assert parse_segment(b"QN=1;CN=2011;CP=&&a=1&&  ").params == {"a": "1"}  # trailing blanks are fine
+
+
+def test_the_splitters_size_cap_admits_a_frame_of_exactly_the_cap():
+    seg = b"ST=32;CN=2011;MN=M;CP=&&a=" + b"1" * 72 + b"&&"
+    assert len(seg) == 100
+    frame = build_frame(seg)
+    assert FrameSplitter(max_segment=100).feed(frame) == [frame]
+    out = FrameSplitter(max_segment=99).feed(frame)
+    assert isinstance(out[0], HJ212Error) and "declared length 100 exceeds the cap of 99" in str(out[0])
