@@ -524,3 +524,39 @@ def test_assess_period_takes_none_as_a_missing_day_and_names_a_foreign_aqi():
     with pytest.raises(ValueError) as e:
         assess_period(_daily([PM25_ROW0]), DAYS, aqi=other)
     assert str(e.value) == "aqi was computed for other days or another shape"
+
+
+def test_exceptional_days_leave_other_pollutants_alone_and_the_period_keeps_its_dates():
+    daily = _daily([PM25_ROW2])
+    daily["so2_24h"] = np.array([[100.0, 100.0] + [10.0] * 8])
+    exc = np.zeros(10, dtype=bool)
+    exc[:2] = True  # 沙尘 days: removed from PM10/PM2.5 only (HJ 663)
+    pa = assess_period(daily, DAYS, excluded=exc)
+    assert float(pa.statistics[("so2", "mean")].value[0]) == 28.0  # (2·100 + 8·10) / 10, excluded days kept
+    assert float(pa.statistics[("pm25", "mean")].value[0]) == 20.0
+    np.testing.assert_array_equal(pa.dates, DAYS)
+
+
+def test_all_compliant_needs_all_six_pollutants_and_is_boolean():
+    only_pm = assess_period({"pm25_24h": np.array([PM25_ROW2])}, DAYS)  # compliant, but alone
+    assert only_pm.all_compliant.dtype == bool and only_pm.all_compliant.tolist() == [False]
+    six = assess_period(_daily([PM25_ROW2]), DAYS)
+    assert six.all_compliant.dtype == bool and six.all_compliant.tolist() == [True]
+
+
+def test_composite_index_takes_none_as_missing():
+    total, singles = composite_index({"pm25": [35.0, None]})
+    assert singles["pm25"][0] == 1.0 and np.isnan(singles["pm25"][1])
+
+
+def test_aqi_by_date_names_its_input_errors_and_takes_none_as_missing():
+    with pytest.raises(ValueError) as e:
+        aqi_by_date({}, DAYS)
+    assert str(e.value) == "no concentrations given"
+    with pytest.raises(ValueError) as e:
+        aqi_by_date({"pm25_24h": [1.0] * 10, "pm10_24h": [1.0] * 9}, DAYS)
+    assert str(e.value) == "all concentration arrays must have the same shape"
+    with_none = aqi_by_date({"pm25_24h": [75.0, None] + [20.0] * 8}, DAYS, valid_day_rule="available")
+    with_nan = aqi_by_date({"pm25_24h": [75.0, NaN] + [20.0] * 8}, DAYS, valid_day_rule="available")
+    np.testing.assert_array_equal(with_none.aqi, with_nan.aqi)
+    assert with_none.aqi[0] == 114 and np.isnan(with_none.aqi[1])
