@@ -718,3 +718,10 @@ def test_hourly_aqi_takes_none_as_a_missing_hour():
                                        "o3": [NaN if x is None else x for x in o3]}, t)
     np.testing.assert_array_equal(with_none.iaqi, with_nan.iaqi)
     assert with_none.aqi[-1] == 114
+
+
+def test_aqi_arrays_without_concentrations_says_so():
+    from envbureau.standards.air import aqi_arrays
+    with pytest.raises(ValueError) as e:
+        aqi_arrays({})
+    assert str(e.value) == "no concentrations given"
