@@ -1,3 +1,5 @@
+import pytest
+
 from envbureau.hj212 import FrameSplitter, FramingError, HJ212Error, LengthError, build_frame, decode
 
 from .test_codec import ANSWER_2011, APPENDIX_A, UPLOAD_2011, UPLOAD_2051
@@ -155,3 +157,31 @@ def test_garbage_before_a_half_frame_is_reported_and_counted_once_wherever_the_r
         assert out[-1].skipped == 3, cut
         # a cut inside "##00ab" or its CR LF leaves the CR LF as blanks between frames, not garbage
         assert s.garbage_bytes == {6: 9, 7: 10}.get(cut, 11), cut
+
+
+def test_a_length_field_off_by_one_or_more_still_cuts_a_candidate_frame():
+    # Some loggers count the length wrongly; the splitter must still hand the frame on (decode then reports
+    # the LengthError, or accepts it with lenient_length).  One byte too many declared used to make it garbage
+    # before another frame, and a wait for one more byte at the end of the stream.
+    frame = build_frame("ST=32;CN=2011;MN=M;CP=&&a=1&&")
+    real = len(frame) - 12
+    for declared in (real - 2, real - 1, real + 1, real + 2, real + 6):
+        bad = b"##%04d" % declared + frame[6:]
+        assert FrameSplitter().feed(bad) == [bad], declared
+        stream = bad + frame + b"xx" + bad
+        for cut in range(len(stream) + 1):
+            s = FrameSplitter()
+            out = s.feed(stream[:cut]) + s.feed(stream[cut:])
+            assert frames_of(out) == [bad, frame, bad], (declared, cut)
+            assert [(type(e), e.offset) for e in out if isinstance(e, HJ212Error)] == [
+                (FramingError, 2 * len(frame))], (declared, cut)
+        with pytest.raises(LengthError):
+            decode(bad)
+        assert decode(bad, lenient_length=True).declared_length == declared
+
+
+def test_a_frame_after_garbage_is_cut_from_its_own_start_when_its_length_is_overstated():
+    long_ = b"##0200" + APPENDIX_A[6:]
+    assert FrameSplitter().feed(b"xx" + long_ + ANSWER_2011)[1:] == [long_, ANSWER_2011]
+    assert FrameSplitter().feed(ANSWER_2011 + long_ + ANSWER_2011) == [ANSWER_2011, long_, ANSWER_2011]
+    assert FrameSplitter().feed(b"##0010\r\n" + ANSWER_2011) == [b"##0010\r\n", ANSWER_2011]  # CR LF right after the length

@@ -505,8 +505,9 @@ class FrameSplitter:
                 pos = nxt
                 continue
             end = start + 6 + declared + 6
-            # a CR LF before the declared end (and before the next frame): the length field overstates it
-            early = find(b"\r\n", start + 6, min(end - 2, nxt))
+            # a CR LF before the declared end (and before the next frame): the length field overstates it.
+            # It may start at end - 3 (one byte too many declared) and must end before the declared tail.
+            early = find(b"\r\n", start + 6, min(end - 1, nxt))
             if early >= 0:
                 pos = self._frame(buf, start, early + 2, out)
                 continue
