@@ -725,3 +725,14 @@ def test_aqi_arrays_without_concentrations_says_so():
     with pytest.raises(ValueError) as e:
         aqi_arrays({})
     assert str(e.value) == "no concentrations given"
+
+
+@pytest.mark.parametrize("rules, code, period", [("2026", "so2_1h", "hour"), ("2012", "so2_1h", "hour"),
+                                                 ("2026", "o3_8h", "day"), ("2012", "o3_8h", "day")])
+def test_a_value_past_800_handled_by_its_own_rule_is_not_flagged_over_range(rules, code, period):
+    from envbureau.standards.air import aqi_arrays
+    conc = {code: np.array([900.0, 100.0])}
+    if code == "so2_1h" and rules == "2012":  # the 2012 rule takes the 24-h mean's sub-index instead
+        conc["so2_24h"] = np.array([100.0, 100.0])
+    r = aqi_arrays(conc, rules, period=period)
+    assert r.over_range.dtype == bool and not r.over_range.any()
