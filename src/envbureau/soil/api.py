@@ -4,6 +4,7 @@ samples, reviews, key units and duties, farmland units, indicators."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -20,8 +21,9 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
 from . import stats
-from .filters import DutyFilter, FarmlandFilter, PlotFilter
-from .models import Duty, FarmlandUnit, KeyUnit, Plot, Review, Sample
+from .choices import FARMLAND_ITEM_FIELDS
+from .filters import DutyFilter, FarmlandFilter, FarmlandSampleFilter, PlotFilter
+from .models import Duty, FarmlandSample, FarmlandUnit, KeyUnit, Plot, Review, Sample
 
 
 class SoilPlotSerializer(serializers.ModelSerializer):
@@ -85,6 +87,36 @@ class SoilFarmlandSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "jurisdiction", "year", "area_hm2", "level", "measures", "produce_ok", "term"]
 
 
+class FarmlandItemSerializer(serializers.Serializer):
+    item = serializers.CharField(help_text="GB 15618 项目代码(cd、hg、as、pb、cr、cu、ni、zn、bhc、ddt、bap)")
+    name = serializers.CharField()
+    value = serializers.FloatField()
+    screening = serializers.FloatField(help_text="该 pH 档和土地利用类型的风险筛选值(mg/kg)")
+    intervention = serializers.FloatField(allow_null=True, help_text="风险管制值(mg/kg);铜、镍、锌及有机物无管制值为 null")
+    level = serializers.ChoiceField(choices=["negligible", "between", "above_intervention", "above_screening"])
+    level_label = serializers.CharField()
+    category = serializers.ChoiceField(choices=["priority", "safe_use", "strict"])
+    category_label = serializers.CharField()
+
+
+class SoilFarmlandSampleSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(read_only=True, help_text="样品类别:priority 优先保护类、safe_use 安全利用类、strict 严格管控类")
+    category_label = serializers.CharField(read_only=True)
+    items = FarmlandItemSerializer(source="rows", many=True, read_only=True)
+
+    class Meta:
+        model = FarmlandSample
+        fields = ["id", "unit", "point", "sampled_on", "land", "ph", *(f for _c, f in FARMLAND_ITEM_FIELDS),
+                  "category", "category_label", "items"]
+
+    def validate(self, attrs):
+        """At least one item measured (after a partial update too), in the model's words."""
+        def value(f):
+            return attrs[f] if f in attrs else getattr(self.instance, f, None)
+
+        if all(value(f) is None for _c, f in FARMLAND_ITEM_FIELDS):
+            raise serializers.ValidationError({"non_field_errors": [_("至少填写一项污染物含量")]})
+        return attrs
 
 
 class PlotViewSet(ScopedModelViewSet):
@@ -139,6 +171,14 @@ class FarmlandViewSet(ScopedModelViewSet):
     queryset = FarmlandUnit.objects.all()
     serializer_class = SoilFarmlandSerializer
     filterset_class = FarmlandFilter
+
+
+class FarmlandSampleViewSet(ScopedModelViewSet):
+    """Farmland soil samples, each with its GB 15618-2018 judgement per item and the sample's class."""
+
+    queryset = FarmlandSample.objects.select_related("unit")
+    serializer_class = SoilFarmlandSampleSerializer
+    filterset_class = FarmlandSampleFilter
 
 
 class SoilIndicatorsSerializer(serializers.Serializer):

@@ -10,5 +10,6 @@ router.register("reviews", api.ReviewViewSet, basename="review")
 router.register("key-units", api.KeyUnitViewSet, basename="key-unit")
 router.register("duties", api.DutyViewSet, basename="duty")
 router.register("farmland", api.FarmlandViewSet, basename="farmland")
+router.register("farmland-samples", api.FarmlandSampleViewSet, basename="farmland-sample")
 
 urlpatterns = [path("indicators/", api.IndicatorsView.as_view(), name="indicators"), *router.urls]

@@ -12,7 +12,7 @@ class SoilConfig(AppConfig):
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 
-        from . import demo, workflows  # noqa: F401  (demo step, workflows)
+        from . import demo, importers, workflows  # noqa: F401  (demo step, importers, workflows)
         from .choices import PERMISSION_ACTIONS
 
         register_permissions("soil", _("土壤"), dict(PERMISSION_ACTIONS))
@@ -24,4 +24,5 @@ class SoilConfig(AppConfig):
         nav.register("soil", _("土壤污染重点监管单位"), "soil:key-units-list", "soil.view", 20)
         nav.register("soil", _("重点监管单位义务"), "soil:duties-list", "soil.view", 21)
         nav.register("soil", _("受污染耕地单元"), "soil:farmland-list", "soil.view", 30)
+        nav.register("soil", _("农用地土壤样品"), "soil:farmland-samples-list", "soil.view", 31)
         nav.register("soil", _("土壤指标"), "soil:indicators", "soil.view", 40)

@@ -62,4 +62,26 @@ class PollutionLevel(models.TextChoices):
     HEAVY = "heavy", _("重度污染")
 
 
+class FarmlandLand(models.TextChoices):
+    """GB 15618-2018 table 1 columns; 水旱轮作地 takes the stricter screening value (note b)."""
+
+    PADDY = "paddy", _("水田")
+    ORCHARD = "orchard", _("果园")
+    OTHER = "other", _("其他农用地")
+    ROTATION = "rotation", _("水旱轮作地")
+
+
+# GB 15618-2018 items (codes of envbureau.standards.soil) and the sample's field holding each, in table order.
+FARMLAND_ITEM_FIELDS = (("cd", "cadmium"), ("hg", "mercury"), ("as", "arsenic"), ("pb", "lead"),
+                        ("cr", "chromium"), ("cu", "copper"), ("ni", "nickel"), ("zn", "zinc"),
+                        ("bhc", "bhc"), ("ddt", "ddt"), ("bap", "bap"))
+
+# The standards library's words (pure Python, no gettext) as the UI shows them in either language.
+FARMLAND_ITEM_NAMES = {"cd": _("镉"), "hg": _("汞"), "as": _("砷"), "pb": _("铅"), "cr": _("铬"), "cu": _("铜"),
+                       "ni": _("镍"), "zn": _("锌"), "bhc": _("六六六总量"), "ddt": _("滴滴涕总量"), "bap": _("苯并[a]芘")}
+FARMLAND_LEVELS = {"negligible": _("不超过筛选值"), "between": _("超过筛选值、不超过管制值"),
+                   "above_intervention": _("超过管制值"), "above_screening": _("超过筛选值(该项无管制值)")}
+FARMLAND_CATEGORIES = {"priority": _("优先保护类"), "safe_use": _("安全利用类"), "strict": _("严格管控类")}
+
+
 PERMISSION_ACTIONS = [("review", _("报告评审")), ("manage", _("地块管控监管")), ("report", _("履行监管义务"))]

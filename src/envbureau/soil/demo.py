@@ -77,6 +77,18 @@ def load_soil(log):
                                            ("通州永乐店耕地单元(模拟)", "heavy", "50", True, False)):
         FarmlandUnit.objects.get_or_create(name=name, year=today.year, defaults=dict(
             jurisdiction=j["110113"], level=level, area_hm2=Decimal(area), measures=measures, produce_ok=ok))
+    # farmland samples classified per GB 15618-2018 (one per class and a Cu-on-paddy case reading the 其他 row)
+    from .models import FarmlandSample
+
+    for unit, point, land, ph, values in (
+            ("朝阳东坝耕地单元(模拟)", "NY-01", "other", "6.8", {"cadmium": "0.25", "lead": "60", "copper": "40"}),
+            ("顺义北小营耕地单元(模拟)", "NY-02", "paddy", "5.6", {"cadmium": "0.9", "arsenic": "25", "copper": "60"}),
+            ("顺义赵全营耕地单元(模拟)", "NY-03", "rotation", "7.6", {"cadmium": "0.7", "zinc": "320"}),
+            ("通州永乐店耕地单元(模拟)", "NY-04", "paddy", "5.2", {"cadmium": "1.8", "mercury": "0.4"})):
+        u = FarmlandUnit.objects.filter(name=unit, year=today.year).first()
+        if u is not None:
+            FarmlandSample.objects.get_or_create(unit=u, point=point, sampled_on=dt.date(today.year, 4, 15), defaults=dict(
+                land=land, ph=Decimal(ph), **{k: Decimal(v) for k, v in values.items()}))
     log(f"   soil: {Plot.objects.count()} plots, {KeyUnit.objects.count()} key units, {made} duties opened")
 
 

@@ -1,8 +1,16 @@
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
-from .choices import FIRST_CLASS_USES, DutyKind, DutyState, PlannedUse, PlotState
-from .models import Duty, FarmlandUnit, Plot
+from .choices import (
+    FARMLAND_CATEGORIES,
+    FIRST_CLASS_USES,
+    DutyKind,
+    DutyState,
+    FarmlandLand,
+    PlannedUse,
+    PlotState,
+)
+from .models import Duty, FarmlandSample, FarmlandUnit, Plot
 
 
 def _path(code):
@@ -64,3 +72,23 @@ class FarmlandFilter(df.FilterSet):
     class Meta:
         model = FarmlandUnit
         fields = []
+
+
+class FarmlandSampleFilter(df.FilterSet):
+    """The class is computed from the values (never stored), so ``category`` filters in Python on the page's
+    rows; the unit, kind of land and pH band filter in the database."""
+
+    unit = df.CharFilter(label=_("耕地单元"), field_name="unit__name", lookup_expr="icontains")
+    land = df.ChoiceFilter(label=_("土地利用类型"), choices=FarmlandLand.choices)
+    ph_min = df.NumberFilter(label=_("pH不低于"), field_name="ph", lookup_expr="gte")
+    ph_max = df.NumberFilter(label=_("pH不高于"), field_name="ph", lookup_expr="lte")
+    category = df.ChoiceFilter(label=_("样品类别"), choices=list(FARMLAND_CATEGORIES.items()), method="f_category")
+
+    class Meta:
+        model = FarmlandSample
+        fields = []
+
+    def f_category(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(pk__in=[s.pk for s in qs.select_related(None) if s.category == value])

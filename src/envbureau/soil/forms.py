@@ -1,6 +1,7 @@
 from django import forms
 
-from .models import FarmlandUnit, KeyUnit, Plot, Sample
+from .choices import FARMLAND_ITEM_FIELDS
+from .models import FarmlandSample, FarmlandUnit, KeyUnit, Plot, Sample
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -30,3 +31,10 @@ class FarmlandForm(forms.ModelForm):
     class Meta:
         model = FarmlandUnit
         fields = ["name", "jurisdiction", "year", "area_hm2", "level", "measures", "produce_ok"]
+
+
+class FarmlandSampleForm(forms.ModelForm):
+    class Meta:
+        model = FarmlandSample
+        fields = ["unit", "point", "sampled_on", "land", "ph", *(f for _c, f in FARMLAND_ITEM_FIELDS)]
+        widgets = {"sampled_on": DATE}

@@ -13,9 +13,14 @@ from envbureau.core.scoping import ScopedModel, ScopeSpec
 from envbureau.standards import soil as gb
 
 from .choices import (
+    FARMLAND_CATEGORIES,
+    FARMLAND_ITEM_FIELDS,
+    FARMLAND_ITEM_NAMES,
+    FARMLAND_LEVELS,
     FIRST_CLASS_USES,
     DutyKind,
     DutyState,
+    FarmlandLand,
     PlannedUse,
     PlotState,
     PollutionLevel,
@@ -224,5 +229,95 @@ class FarmlandUnit(ScopedModel):
         return "D"
 
 
-__all__ = ["Plot", "Review", "Sample", "KeyUnit", "Duty", "FarmlandUnit", "DutyKind", "DutyState", "ReviewKind",
+def _mgkg(label):
+    return models.DecimalField(label, max_digits=12, decimal_places=4, null=True, blank=True,
+                               validators=[MinValueValidator(0)])
+
+
+class FarmlandSample(ScopedModel):
+    """One farmland soil sample (one point, one pH, several items in mg/kg), classified per GB 15618-2018:
+    each measured item against the screening and intervention values of the sample's pH band and kind of land,
+    the sample's class the worst of them. Empty items were not measured."""
+
+    unit = models.ForeignKey(FarmlandUnit, verbose_name=_("耕地单元"), on_delete=models.CASCADE,
+                             related_name="samples")
+    point = models.CharField(_("样点编号"), max_length=30)
+    sampled_on = models.DateField(_("采样日期"))
+    land = models.CharField(_("土地利用类型"), max_length=10, choices=FarmlandLand.choices,
+                            default=FarmlandLand.OTHER)
+    ph = models.DecimalField("pH", max_digits=4, decimal_places=2,
+                             validators=[MinValueValidator(0), MaxValueValidator(14)])
+    cadmium = _mgkg(_("镉(mg/kg)"))
+    mercury = _mgkg(_("汞(mg/kg)"))
+    arsenic = _mgkg(_("砷(mg/kg)"))
+    lead = _mgkg(_("铅(mg/kg)"))
+    chromium = _mgkg(_("铬(mg/kg)"))
+    copper = _mgkg(_("铜(mg/kg)"))
+    nickel = _mgkg(_("镍(mg/kg)"))
+    zinc = _mgkg(_("锌(mg/kg)"))
+    bhc = _mgkg(_("六六六总量(mg/kg)"))
+    ddt = _mgkg(_("滴滴涕总量(mg/kg)"))
+    bap = _mgkg(_("苯并[a]芘(mg/kg)"))
+
+    scope = ScopeSpec(module="soil", jurisdiction="unit__jurisdiction")
+
+    class Meta:
+        verbose_name = _("农用地土壤样品")
+        verbose_name_plural = _("农用地土壤样品")
+        ordering = ["unit", "point", "-sampled_on"]
+        constraints = [models.UniqueConstraint(fields=["unit", "point", "sampled_on"],
+                                               name="soil_farmlandsample_unique")]
+
+    def __str__(self):
+        return f"{self.unit.name} {self.point}({self.sampled_on})"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if all(getattr(self, f) is None for _c, f in FARMLAND_ITEM_FIELDS):
+            raise ValidationError(_("至少填写一项污染物含量"))
+
+    @property
+    def values(self) -> dict:
+        return {code: (None if getattr(self, f) is None else float(getattr(self, f)))
+                for code, f in FARMLAND_ITEM_FIELDS}
+
+    @cached_property
+    def verdict(self):
+        """GB 15618-2018 per item and for the sample (the worst item), at this pH and kind of land."""
+        return gb.assess_farmland_sample(self.values, float(self.ph), self.land)
+
+    @property
+    def category(self) -> str:
+        return self.verdict.category or ""
+
+    @property
+    def category_label(self) -> str:
+        return str(FARMLAND_CATEGORIES.get(self.category, ""))
+
+    @property
+    def rows(self) -> list[dict]:
+        """One row per measured item: name, value, the limits of this pH band and land, level and category."""
+        return [{"item": v.item, "name": str(FARMLAND_ITEM_NAMES[v.item]), "value": v.value,
+                 "screening": v.screening, "intervention": v.intervention, "level": v.level,
+                 "level_label": str(FARMLAND_LEVELS[v.level]), "category": v.category,
+                 "category_label": str(FARMLAND_CATEGORIES[v.category])} for v in self.verdict.items]
+
+    @property
+    def exceedance_text(self) -> str:
+        """The items above their screening value, e.g. "镉 0.45(筛选值 0.3,管制值 1.5):超过筛选值、不超过管制值"."""
+        from django.utils.translation import gettext as t
+
+        parts = []
+        for r in self.rows:
+            if r["level"] == "negligible":
+                continue
+            limits = t("筛选值 %(s)s") % {"s": f"{r['screening']:g}"}
+            if r["intervention"] is not None:
+                limits += t(",管制值 %(i)s") % {"i": f"{r['intervention']:g}"}
+            parts.append(f"{r['name']} {r['value']:g}({limits}):{r['level_label']}")
+        return "; ".join(parts)
+
+
+__all__ = ["Plot", "Review", "Sample", "KeyUnit", "Duty", "FarmlandUnit", "FarmlandSample", "DutyKind", "DutyState", "ReviewKind",
            "ReviewOutcome"]

@@ -38,6 +38,19 @@ def plot_extra(request, obj) -> dict:
             "sensitive_warning": obj.land_class == 1 and obj.state in ("risk", "listed", "effect")}
 
 
+def farmland_extra(request, obj) -> dict:
+    """A farmland unit's samples with their GB 15618 class, and how many fall in each class."""
+    from .choices import FARMLAND_CATEGORIES
+
+    samples = list(obj.samples.all())
+    counts = [(label, sum(1 for s in samples if s.category == code)) for code, label in FARMLAND_CATEGORIES.items()]
+    return {"farmland_samples": samples, "category_counts": counts}
+
+
+def farmland_sample_extra(request, obj) -> dict:
+    return {"item_rows": obj.rows}
+
+
 def duty_extra(request, obj) -> dict:
     return {"actions": wf.allowed(request.user, obj), "action_url": "soil:duty-action"}
 

@@ -8,13 +8,21 @@ PDFs), never typed into code. Decision rules (soil-outfalls-projects.md §1.4):
   and risk assessment); value > intervention → ``"above_intervention"`` (control or remediation in principle).
   Items with footnote a (arsenic, cobalt, vanadium) may be judged against the local background value: a
   value above screening but ≤ ``background`` is ``"background"`` (not treated as contamination).
-- farmland, per pH bin (right-closed: ≤5.5 | 5.5–6.5 | 6.5–7.5 | >7.5) and land (paddy, orchard, other):
+- farmland, per pH bin (right-closed: ≤5.5 | 5.5–6.5 | 6.5–7.5 | >7.5) and land (paddy, orchard, other;
+  ``rotation`` = 水旱轮作地, which takes the stricter of the paddy and other screening values, table 1 note b):
   ≤ screening → ``"priority"`` (优先保护类); above screening and ≤ intervention (or no intervention value)
-  → ``"safe_use"`` (安全利用类); > intervention → ``"strict"`` (严格管控类).
+  → ``"safe_use"`` (安全利用类); > intervention → ``"strict"`` (严格管控类). Each item's ``level`` says the
+  same in the standard's words: ``"negligible"`` (≤ screening), ``"between"`` (> screening, ≤ intervention),
+  ``"above_intervention"``, or ``"above_screening"`` for Cu, Ni, Zn and the organics, which have no
+  intervention value (§5.1: possible risk, closer monitoring). Table 1 gives Cu for 果园 and 其他 only:
+  paddy Cu reads the 其他 row.
+- one farmland sample (several items measured at one point, one pH): ``assess_farmland_sample(values, ph,
+  land)`` judges each item and takes the worst category as the sample's class.
 
 ``construction_item(name_or_cas)``, ``assess_construction(item, value, land_class, background=None)``,
 ``construction_items()``; ``ph_bin(ph)``, ``farmland_values(item, ph, land)``,
-``assess_farmland(item, value, ph, land="other")``, ``farmland_items()``;
+``assess_farmland(item, value, ph, land="other")``, ``assess_farmland_sample(values, ph, land)``,
+``farmland_items()``;
 ``farmland_safe_use_rate(b, c, d, e)``.
 """
 
@@ -33,7 +41,9 @@ GB15618 = "GB 15618-2018"
 LEVEL_LABELS = {"negligible": "不超过筛选值", "between": "超过筛选值、不超过管制值",
                 "above_intervention": "超过管制值", "background": "超过筛选值但不超过背景值"}
 CATEGORY_LABELS = {"priority": "优先保护类", "safe_use": "安全利用类", "strict": "严格管控类"}
-LANDS = ("paddy", "orchard", "other")
+FARMLAND_LEVEL_LABELS = {"negligible": "不超过筛选值", "between": "超过筛选值、不超过管制值",
+                         "above_intervention": "超过管制值", "above_screening": "超过筛选值(该项无管制值)"}
+LANDS = ("paddy", "orchard", "other", "rotation")
 
 
 @dataclass(frozen=True)
@@ -155,6 +165,36 @@ class FarmlandVerdict:
     def label(self) -> str:
         return CATEGORY_LABELS[self.category]
 
+    @property
+    def level(self) -> str:
+        if self.value <= self.screening:
+            return "negligible"
+        if self.intervention is None:
+            return "above_screening"
+        return "above_intervention" if self.value > self.intervention else "between"
+
+    @property
+    def level_label(self) -> str:
+        return FARMLAND_LEVEL_LABELS[self.level]
+
+
+@dataclass(frozen=True)
+class FarmlandSampleVerdict:
+    """Every measured item of one sample, in the table's order, and the sample's class (the worst)."""
+
+    ph: float
+    land: str
+    items: tuple  # FarmlandVerdict, one per measured item
+    category: str | None  # None when nothing was measured
+
+    @property
+    def label(self) -> str:
+        return CATEGORY_LABELS[self.category] if self.category else ""
+
+    @property
+    def exceedances(self) -> tuple:
+        return tuple(v for v in self.items if v.category != "priority")
+
 
 @lru_cache(maxsize=1)
 def _farmland() -> dict:
@@ -184,6 +224,9 @@ def farmland_values(item: str, ph, land: str = "other") -> tuple:
         raise ValueError(f"land must be one of {', '.join(LANDS)}, got {land!r}")
     table = _farmland()
     b = ph_bin(ph)
+    if land == "rotation":  # table 1 note b: 水旱轮作地 takes the stricter of the two screening values
+        name, ps, i = farmland_values(item, ph, "paddy")
+        return name, min(ps, farmland_values(item, ph, "other")[1]), i
 
     def pick(kind):
         for key in ((code, kind, land), (code, kind, "other" if land != "other" else ""), (code, kind, "all")):
@@ -208,6 +251,18 @@ def assess_farmland(item: str, value, ph, land: str = "other") -> FarmlandVerdic
     else:
         cat = "safe_use"
     return FarmlandVerdict(item.strip().lower(), name, v, float(ph), land, s, i, cat)
+
+
+def assess_farmland_sample(values: dict, ph, land: str = "other") -> FarmlandSampleVerdict:
+    """One sample: {item code: value or None} at one pH on one kind of land. Items left empty are not judged;
+    the sample's class is the worst of its items' categories (None when none was measured)."""
+    order = list(farmland_items())
+    unknown = [k for k in values if (k or "").strip().lower() not in order]
+    if unknown:
+        raise ValueError(f"{GB15618} has no item {unknown[0]!r}")
+    got = {k.strip().lower(): v for k, v in values.items() if v not in (None, "")}
+    items = tuple(assess_farmland(k, got[k], ph, land) for k in order if k in got)
+    return FarmlandSampleVerdict(float(_number(ph, "pH")), land, items, worst_category(v.category for v in items))
 
 
 def worst_category(categories) -> str | None:
