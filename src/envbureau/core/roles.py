@@ -23,6 +23,7 @@ DEFAULT_ROLES = [
       "projects.report", "projects.patrol", "waste.view", "waste.handle", "soil.view", "approvals.view"]),
     ("enterprise", "企业用户", "enterprise", ["sources.view", "sources.declare", "ledger.view", "ledger.rectify",
                                            "enforcement.view", "enforcement.repair_apply", "waste.view", "waste.ship", "waste.receive",
+                                           "waste.carry",
                                            "waste.declare", "soil.view", "soil.report", "approvals.view",
                                            "approvals.apply", "approvals.report"]),
 ]

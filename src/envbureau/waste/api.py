@@ -60,7 +60,7 @@ PlanSerializer = _serializer(ManagementPlan, ["producer", "year", "filing_no", "
 OperatorSerializer = _serializer(Operator, ["enterprise_id", "name", "credit_code", "jurisdiction", "province"])
 LicenceSerializer = _serializer(Licence, ["operator", "number", "kind", "categories", "codes", "capacity_tonnes",
                                           "valid_from", "valid_to"])
-TransporterSerializer = _serializer(Transporter, ["name", "credit_code", "permit_no", "jurisdiction"])
+TransporterSerializer = _serializer(Transporter, ["name", "credit_code", "permit_no", "jurisdiction", "enterprise_id"])
 ApprovalSerializer = _serializer(CrossProvinceApproval, ["number", "producer", "receiver", "waste_code", "tonnes",
                                                          "approved_on", "valid_until"])
 StockSerializer = _serializer(Stock, ["producer", "waste_code", "tonnes", "stored_on", "cleared_on"])
@@ -83,7 +83,7 @@ class WasteManifestSerializer(serializers.ModelSerializer):
                   "jurisdiction", "waste_code", "waste_name", "hazard", "sent_tonnes", "carried_tonnes",
                   "received_tonnes", "difference", "mismatch", "vehicle_no", "method", "created_on", "shipped_on",
                   "received_on", "confirm_due", "confirmed_on", "confirmed_late", "cross_province", "approval",
-                  "reject_reason", "imported", "state", "state_label"]
+                  "reject_reason", "imported", "state", "state_label", "picked_up_on", "handed_over_on"]
         read_only_fields = [f for f in fields if f not in ("producer", "receiver", "transporter", "waste_code",
                                                            "waste_name", "hazard", "sent_tonnes", "created_on")]
 
@@ -175,7 +175,7 @@ class CellViewSet(ScopedModelViewSet):
 
 
 class ManifestViewSet(ScopedReadOnlyViewSet):
-    """Manifests an enterprise sent or that are addressed to it; bureau users by jurisdiction.
+    """Manifests an enterprise sent, that are addressed to it or that it carries; bureau users by jurisdiction.
     POST creates one as the producer (its number is issued); the steps are the workflow's verbs."""
 
     queryset = Manifest.objects.select_related("producer", "receiver")
@@ -213,6 +213,8 @@ class ManifestViewSet(ScopedReadOnlyViewSet):
     confirm = transition_action(Manifest, WasteManifestSerializer, "confirm")
     reject = transition_action(Manifest, WasteManifestSerializer, "reject")
     take_back = transition_action(Manifest, WasteManifestSerializer, "take_back")
+    pick_up = transition_action(Manifest, WasteManifestSerializer, "pick_up")
+    hand_over = transition_action(Manifest, WasteManifestSerializer, "hand_over")
     timeline = timeline_action(Manifest)
 
 

@@ -57,6 +57,7 @@ class AlertState(models.TextChoices):
 PERMISSION_ACTIONS = [
     ("ship", _("转移联单运出")),
     ("receive", _("转移联单接收确认")),
+    ("carry", _("转移联单承运(提货、交付)")),
     ("declare", _("危废申报")),
     ("handle", _("危废预警处理")),
 ]

@@ -15,7 +15,7 @@ WASTES = [("900-249-08", "废矿物油", "T,I"), ("900-041-49", "废包装桶", 
           ("900-047-49", "废实验室化学品", "T/C/I/R")]
 DEMO_PASSWORD = "Demo@2026"
 WASTE_PERMS = {"officer": ["waste.view", "waste.handle"],
-               "enterprise": ["waste.view", "waste.ship", "waste.receive", "waste.declare"]}
+               "enterprise": ["waste.view", "waste.ship", "waste.receive", "waste.declare", "waste.carry"]}
 
 
 @register(70, "固体废物:产生单位、经营许可证、一年的转移联单与预警(模拟) / waste: manifests and alerts (synthetic)")
@@ -89,8 +89,19 @@ def load_waste(log):
     Licence.objects.get_or_create(number="冀危废经第13000002号(模拟)", defaults=dict(
         operator=hebei, categories="HW08,HW49", capacity_tonnes=Decimal("50"),
         valid_from=today - dt.timedelta(days=700), valid_to=today + dt.timedelta(days=1100)))
+    # the transport company as its own enterprise, with an account that sees and acts on what it carries
+    from envbureau.sources import credit_code
+
+    carrier_ent, _c = Enterprise.objects.get_or_create(
+        credit_code=credit_code.make("91", "110105", "MA01WY01"), defaults=dict(
+            name="京运危货运输示范公司(模拟)", jurisdiction_id=cy.jurisdiction_id, synthetic=True,
+            industry_name="危险货物道路运输"))
     carrier, _c = Transporter.objects.get_or_create(name="京运危货运输示范公司(模拟)",
                                                     defaults={"permit_no": "京交运管许可字110000000001号(模拟)"})
+    if carrier.enterprise_id != carrier_ent.pk:
+        carrier.enterprise_id = carrier_ent.pk
+        carrier.save()
+    user("waste_carrier", "危废运输单位用户(京运危货)", "enterprise", enterprise_id=carrier_ent.pk)
     approval, _c = CrossProvinceApproval.objects.get_or_create(number="京环危跨〔%d〕1号(模拟)" % today.year, defaults=dict(
         producer=producers[0], receiver=hebei, waste_code="900-249-08", tonnes=Decimal("500"),
         approved_on=today - dt.timedelta(days=200), valid_until=rules.add_months(today - dt.timedelta(days=200), 12)))

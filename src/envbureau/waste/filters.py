@@ -48,10 +48,18 @@ class ManifestFilter(_Jurisdiction):
     producer = df.NumberFilter(label=_("移出单位ID"), field_name="producer_id")
     receiver = df.NumberFilter(label=_("接受单位ID"), field_name="receiver_id")
     waste_code = df.CharFilter(label=_("废物代码"))
+    on_the_road = df.BooleanFilter(label=_("在途待交付"), method="f_on_the_road")
 
     class Meta:
         model = Manifest
         fields = []
+
+    def f_on_the_road(self, qs, name, value):
+        """Shipped and not yet handed over to the receiver (a carrier's work list)."""
+        if value is None:
+            return qs
+        q = dict(state=ManifestState.SHIPPED, handed_over_on__isnull=True)
+        return qs.filter(**q) if value else qs.exclude(**q)
 
     def f_overdue(self, qs, name, value):
         from django.utils import timezone

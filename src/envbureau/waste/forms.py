@@ -49,7 +49,7 @@ class LicenceForm(forms.ModelForm):
 class TransporterForm(forms.ModelForm):
     class Meta:
         model = Transporter
-        fields = ["name", "credit_code", "permit_no", "jurisdiction"]
+        fields = ["name", "credit_code", "permit_no", "jurisdiction", "enterprise_id"]
 
 
 class ApprovalForm(forms.ModelForm):

@@ -216,6 +216,7 @@ class ManifestImporter(Importer):
         Manifest.objects.bulk_create(new, batch_size=2000)
         cols = [k for k in FIELDS] + ["state", "confirm_due", "confirmed_late", "mismatch", "difference",
                                       "jurisdiction", "producer_enterprise_id", "receiver_enterprise_id",
+                                      "transporter_enterprise_id",
                                       "cross_province"]
         Manifest.objects.bulk_update(changed, cols, batch_size=1000)
         if new:

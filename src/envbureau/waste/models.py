@@ -206,8 +206,12 @@ class Transporter(ScopedModel):
     permit_no = models.CharField(_("道路运输经营许可证号"), max_length=60)
     jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
+    # The transport company's own enterprise record: its users (enterprise role for this enterprise) see and act
+    # on the manifests it carries (Manifest.transporter_enterprise_id), nothing else of the module's.
+    enterprise_id = models.BigIntegerField(_("运输企业ID"), null=True, blank=True, db_index=True)
 
-    scope = ScopeSpec(module="waste", jurisdiction=None, public=Q(pk__isnull=False))
+    scope = ScopeSpec(module="waste", jurisdiction=None, public=Q(pk__isnull=False),
+                      references={"enterprise_id": "sources.Enterprise"})
 
     class Meta:
         verbose_name = _("危险废物运输单位")
@@ -216,6 +220,18 @@ class Transporter(ScopedModel):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        """A change of the company's enterprise moves the manifests it carries with it (their scope copy)."""
+        before = None if self.pk is None else \
+            Transporter.objects.filter(pk=self.pk).values_list("enterprise_id", flat=True).first()
+        super().save(*args, **kwargs)
+        if self.pk is not None and before != self.enterprise_id:
+            from envbureau.core import audit
+
+            ids = list(Manifest.objects.filter(transporter=self).values_list("pk", flat=True))
+            Manifest.objects.filter(pk__in=ids).update(transporter_enterprise_id=self.enterprise_id)
+            audit.record_batch("update", Manifest, ids, {"transporter_enterprise_id": [before, self.enterprise_id]})
 
 
 class CrossProvinceApproval(ScopedModel):
@@ -260,6 +276,7 @@ class Manifest(ScopedModel):
                                      related_name="+")
     producer_enterprise_id = models.BigIntegerField(_("移出企业ID"), editable=False)
     receiver_enterprise_id = models.BigIntegerField(_("接受企业ID"), null=True, blank=True, editable=False)
+    transporter_enterprise_id = models.BigIntegerField(_("承运企业ID"), null=True, blank=True, editable=False)
     waste_code = models.CharField(_("废物代码"), max_length=12, help_text=_("国家危险废物名录代码,如 900-249-08"))
     waste_name = models.CharField(_("废物名称"), max_length=100)
     hazard = models.CharField(_("危险特性"), max_length=30, blank=True)
@@ -274,6 +291,8 @@ class Manifest(ScopedModel):
     shipped_on = models.DateField(_("运出日期"), null=True, blank=True)
     received_on = models.DateField(_("接收日期"), null=True, blank=True)
     confirmed_on = models.DateField(_("确认日期"), null=True, blank=True)
+    picked_up_on = models.DateField(_("承运提货日期"), null=True, blank=True)
+    handed_over_on = models.DateField(_("承运交付日期"), null=True, blank=True)
     confirm_due = models.DateField(_("确认期限"), null=True, blank=True, db_index=True)
     confirmed_late = models.BooleanField(_("逾期确认"), default=False)
     state = models.CharField(_("状态"), max_length=10, choices=ManifestState.choices, default=ManifestState.CREATED,
@@ -287,7 +306,7 @@ class Manifest(ScopedModel):
     imported = models.BooleanField(_("省级系统导入"), default=False)
 
     scope = ScopeSpec(module="waste", jurisdiction="jurisdiction",
-                      enterprise=("producer_enterprise_id", "receiver_enterprise_id"))
+                      enterprise=("producer_enterprise_id", "receiver_enterprise_id", "transporter_enterprise_id"))
 
     class Meta:
         verbose_name = _("危险废物转移联单")
@@ -295,6 +314,7 @@ class Manifest(ScopedModel):
         ordering = ["-created_on", "-id"]
         indexes = [models.Index(fields=["producer_enterprise_id", "created_on"], name="waste_man_prod_idx"),
                    models.Index(fields=["receiver_enterprise_id", "created_on"], name="waste_man_recv_idx"),
+                   models.Index(fields=["transporter_enterprise_id", "created_on"], name="waste_man_carr_idx"),
                    models.Index(fields=["mismatch", "created_on"], name="waste_man_mis_idx")]
 
     def __str__(self):
@@ -304,6 +324,7 @@ class Manifest(ScopedModel):
         self.jurisdiction_id = self.producer.jurisdiction_id
         self.producer_enterprise_id = self.producer.enterprise_id
         self.receiver_enterprise_id = self.receiver.enterprise_id
+        self.transporter_enterprise_id = self.transporter.enterprise_id if self.transporter_id else None
         self.cross_province = self.receiver.province != self.producer.jurisdiction.code[:2]
 
     def reconcile(self):

@@ -60,18 +60,22 @@ def enterprise_ids(user) -> set | None:
     return None
 
 
-def party_guard(side: str):
-    """A transition only the producer ("producer") or the receiver ("receiver") may do as an enterprise;
-    bureau users with the permission act for either."""
+def party_guard(side: str, check=None):
+    """A transition only the producer ("producer"), the receiver ("receiver") or the carrier ("transporter")
+    may do as an enterprise; bureau users with the permission act for any of them. ``check(obj)`` adds a
+    condition of the step (raising ValidationError) for everyone."""
 
     def guard(user, obj):
         ids = enterprise_ids(user)
-        if ids is None:
-            return
-        own = obj.producer_enterprise_id if side == "producer" else obj.receiver_enterprise_id
-        if own not in ids:
-            raise PermissionDenied(_("只有移出单位可以办理此步骤") if side == "producer"
-                                   else _("只有接受单位可以办理此步骤"))
+        if ids is not None:
+            own = {"producer": obj.producer_enterprise_id, "receiver": obj.receiver_enterprise_id,
+                   "transporter": obj.transporter_enterprise_id}[side]
+            if own is None or own not in ids:
+                raise PermissionDenied({"producer": _("只有移出单位可以办理此步骤"),
+                                        "receiver": _("只有接受单位可以办理此步骤"),
+                                        "transporter": _("只有承运单位可以办理此步骤")}[side])
+        if check is not None:
+            check(obj)
     return guard
 
 
@@ -172,6 +176,50 @@ def h_ship(ctx):
         m.approval = a
     m.reconcile()
     ctx.event_data = {"carried_tonnes": str(m.carried_tonnes), "vehicle_no": m.vehicle_no}
+
+
+def can_pick_up(m: Manifest) -> None:
+    if not m.transporter_id:
+        raise ValidationError({"transporter": [_("该联单未指定承运单位")]})
+    if m.picked_up_on:
+        raise ValidationError({"picked_up_on": [_("承运单位已确认提货")]})
+
+
+def can_hand_over(m: Manifest) -> None:
+    if not m.picked_up_on:
+        raise ValidationError({"picked_up_on": [_("承运单位尚未确认提货")]})
+    if m.handed_over_on:
+        raise ValidationError({"handed_over_on": [_("承运单位已确认交付")]})
+
+
+def h_pick_up(ctx):
+    """The carrier confirms it took the waste: the tonnes it loaded (its own weighing, reconciled with the
+    producer's and later the receiver's), the vehicle and the day."""
+    m = ctx.obj
+    carried = _tonnes(ctx.data.get("carried_tonnes"), "carried_tonnes")
+    if carried is not None:
+        m.carried_tonnes = carried
+    m.picked_up_on = _date(ctx.data.get("picked_up_on"), "picked_up_on")
+    if m.shipped_on and m.picked_up_on < m.shipped_on:
+        raise ValidationError({"picked_up_on": [_("提货日期早于运出日期")]})
+    m.vehicle_no = (ctx.data.get("vehicle_no") or m.vehicle_no or "")[:20]
+    r = m.reconcile()
+    ctx.event_data = {"carried_tonnes": str(m.carried_tonnes), "vehicle_no": m.vehicle_no, "mismatch": not r.ok}
+
+
+def h_hand_over(ctx):
+    """The carrier confirms it handed the waste to the receiver (the receiver then receives and confirms)."""
+    m = ctx.obj
+    m.handed_over_on = _date(ctx.data.get("handed_over_on"), "handed_over_on")
+    if m.handed_over_on < m.picked_up_on:
+        raise ValidationError({"handed_over_on": [_("交付日期早于提货日期")]})
+    ctx.event_data = {"handed_over_on": str(m.handed_over_on)}
+
+
+def after_carry(ctx):
+    m = ctx.obj
+    title = (_("承运提货:转移联单 %(n)s") if ctx.transition.verb == "pick_up" else _("承运交付:转移联单 %(n)s")) % {"n": m.number}
+    _dossier(m.transporter_enterprise_id, title, m, ctx.user, f"{m.waste_name} {m.carried_tonnes} 吨")
 
 
 def h_receive(ctx):

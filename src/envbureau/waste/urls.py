@@ -84,6 +84,7 @@ manifests = Crud(Manifest, url_prefix="manifests", namespace=NS, title=_("危险
                  detail_fields=["number", "producer", "transporter", "receiver", "jurisdiction", "waste_code",
                                 "waste_name", "hazard", "sent_tonnes", "carried_tonnes", "received_tonnes",
                                 "difference", "mismatch", "vehicle_no", "method", "created_on", "shipped_on",
+                                "picked_up_on", "handed_over_on",
                                 "received_on", "confirm_due", "confirmed_on", "confirmed_late", "cross_province",
                                 "approval", "reject_reason", "imported", "state"],
                  extra_detail_template="waste/_actions.html", extra_detail_context=views.manifest_extra,

@@ -91,7 +91,8 @@ def _act(request, model, pk, verb, fields, detail):
 @require_POST
 def manifest_action(request, pk, verb):
     fields = {"ship": ("carried_tonnes", "vehicle_no", "shipped_on"), "receive": ("received_tonnes", "received_on"),
-              "confirm": ("confirmed_on", "method")}.get(verb, ())
+              "confirm": ("confirmed_on", "method"), "pick_up": ("carried_tonnes", "vehicle_no", "picked_up_on"),
+              "hand_over": ("handed_over_on",)}.get(verb, ())
     return _act(request, Manifest, pk, verb, fields, "waste:manifests-detail")
 
 

@@ -1,5 +1,6 @@
 """Lifecycles on the kit (core.workflow).
-Manifest: 待运出 → 运输中 → 已接收待确认 (confirm within 5 working days) → 已确认; rejection → 已拒收 → 已退回.
+Manifest: 待运出 → 运输中 (the carrier confirms pickup, then handover) → 已接收待确认 (confirm within 5 working
+days) → 已确认; rejection → 已拒收 → 已退回.
 Declaration: 待申报 → 已申报 (task due on the HJ 1259 date). Alert: 待处理 → 已处理."""
 
 from __future__ import annotations
@@ -54,6 +55,15 @@ MANIFEST = wf.register(wf.Workflow(
           handler=s.h_reject, after=s.after_reject, guard=s.party_guard("receiver"), button="outline-danger"),
         T("take_back", (M.REJECTED,), M.RETURNED, "waste.ship", _("已接回"), guard=s.party_guard("producer"),
           button="dark"),
+        # The carrier's own steps while the waste is on the road (the state stays 运输中): pickup with the tonnes
+        # it loaded, then handover to the receiver. Only the manifest's carrier (or the bureau) does them.
+        T("pick_up", (M.SHIPPED,), None, "waste.carry", _("确认提货"), params=("carried_tonnes", "vehicle_no",
+                                                                               "picked_up_on"),
+          handler=s.h_pick_up, after=s.after_carry, guard=s.party_guard("transporter", s.can_pick_up),
+          button="primary"),
+        T("hand_over", (M.SHIPPED,), None, "waste.carry", _("确认交付"), params=("handed_over_on",),
+          handler=s.h_hand_over, after=s.after_carry, guard=s.party_guard("transporter", s.can_hand_over),
+          button="success"),
     ],
     title=lambda m: f"{m.number} {m.waste_name}",
     verb_labels={"open": _("填报联单")},
