@@ -22,6 +22,7 @@ from envbureau.core.scoping import restrict
 from . import services, stats
 from .filters import (
     AlertFilter,
+    ApplicationFilter,
     CellFilter,
     DeclarationFilter,
     IndustrialWasteFilter,
@@ -32,6 +33,7 @@ from .filters import (
 from .models import (
     Alert,
     CollectionPlatform,
+    CrossProvinceApplication,
     CrossProvinceApproval,
     Declaration,
     IndustrialWaste,
@@ -216,6 +218,59 @@ class ManifestViewSet(ScopedReadOnlyViewSet):
     pick_up = transition_action(Manifest, WasteManifestSerializer, "pick_up")
     hand_over = transition_action(Manifest, WasteManifestSerializer, "hand_over")
     timeline = timeline_action(Manifest)
+
+
+class WasteApplicationSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = CrossProvinceApplication
+        fields = ["id", "producer", "receiver", "waste_code", "waste_name", "tonnes", "method", "period_from",
+                  "period_to", "state", "state_label", "submitted_on", "accepted_on", "letter_on", "reply_on",
+                  "reply_agreed", "decided_on", "step_due", "overdue", "late_steps", "approval"]
+        read_only_fields = [f for f in fields if f not in ("producer", "receiver", "waste_code", "waste_name",
+                                                           "tonnes", "method", "period_from", "period_to",
+                                                           "submitted_on")]
+        extra_kwargs = {"submitted_on": {"required": False}}
+
+
+class ApplicationViewSet(ScopedReadOnlyViewSet):
+    """跨省转移申请: POST applies as the producer (its own enterprise); the bureau's steps are the workflow's
+    verbs, each due in its working days."""
+
+    queryset = CrossProvinceApplication.objects.select_related("producer", "receiver")
+    serializer_class = WasteApplicationSerializer
+    filterset_class = ApplicationFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.action == "create" else super().get_permissions()
+
+    @extend_schema(request=WasteApplicationSerializer, responses=WasteApplicationSerializer)
+    def create(self, request, *args, **kwargs):
+        ser = WasteApplicationSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        if not restrict(Producer.objects.filter(pk=d["producer"].pk), request.user, "view").exists():
+            raise DRFValidationError({"producer": ["不存在或不在您的权限范围内"]})
+        try:
+            a = services.create_application(request.user, CrossProvinceApplication(**d))
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        except DjangoValidationError as exc:
+            raise DRFValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+        return Response(WasteApplicationSerializer(a).data, status=status.HTTP_201_CREATED)
+
+    accept = transition_action(CrossProvinceApplication, WasteApplicationSerializer, "accept")
+    return_for_more = transition_action(CrossProvinceApplication, WasteApplicationSerializer, "return_for_more")
+    resubmit = transition_action(CrossProvinceApplication, WasteApplicationSerializer, "resubmit")
+    consult = transition_action(CrossProvinceApplication, WasteApplicationSerializer, "consult")
+    record_reply = transition_action(CrossProvinceApplication, WasteApplicationSerializer, "record_reply")
+    approve = transition_action(CrossProvinceApplication, WasteApplicationSerializer, "approve")
+    refuse = transition_action(CrossProvinceApplication, WasteApplicationSerializer, "refuse")
+    withdraw = transition_action(CrossProvinceApplication, WasteApplicationSerializer, "withdraw")
+    timeline = timeline_action(CrossProvinceApplication)
 
 
 class DeclarationViewSet(ScopedReadOnlyViewSet):

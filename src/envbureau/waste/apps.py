@@ -29,6 +29,8 @@ class WasteConfig(AppConfig):
         nav.register("waste", _("经营许可证"), "waste:licences-list", "waste.view", 31)
         nav.register("waste", _("运输单位"), "waste:transporters-list", "waste.view", 32)
         nav.register("waste", _("跨省转移审批"), "waste:approvals-list", "waste.view", 33)
+        nav.register("waste", _("跨省转移申请"), "waste:applications-list", "waste.view", 34)
+        nav.register("waste", _("提出跨省转移申请"), "waste:application-add", "waste.ship", 35)
         nav.register("waste", _("固废统计"), "waste:statistics", "waste.view", 14)
         nav.register("waste", _("规范化管理评估"), "waste:norm-rounds-list", "waste.view", 40)
         nav.register("waste", _("规范化管理评估结果"), "waste:norm-checks-list", "waste.view", 41)

@@ -27,6 +27,23 @@ class ManifestState(models.TextChoices):
     CANCELLED = "cancelled", _("已作废")
 
 
+class ApplicationState(models.TextChoices):
+    """跨省转移申请 (危险废物转移管理办法 arts. 21–28, regulations.md §5.1)."""
+
+    SUBMITTED = "submitted", _("已提交待受理")
+    RETURNED = "returned", _("待补正材料")
+    ACCEPTED = "accepted", _("已受理待初审")
+    CONSULTING = "consulting", _("已函商接受地")
+    REPLIED = "replied", _("接受地已回复")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("不予批准")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+APPLICATION_COLOURS = {"submitted": "warning", "returned": "secondary", "accepted": "info", "consulting": "info",
+                       "replied": "primary", "approved": "success", "refused": "danger", "withdrawn": "light"}
+
+
 MANIFEST_COLOURS = {"created": "secondary", "shipped": "info", "received": "warning", "confirmed": "success",
                     "rejected": "danger", "returned": "dark", "cancelled": "light"}
 
@@ -58,6 +75,7 @@ PERMISSION_ACTIONS = [
     ("ship", _("转移联单运出")),
     ("receive", _("转移联单接收确认")),
     ("carry", _("转移联单承运(提货、交付)")),
+    ("approve", _("跨省转移审批")),
     ("declare", _("危废申报")),
     ("handle", _("危废预警处理")),
 ]

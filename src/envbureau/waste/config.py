@@ -23,6 +23,12 @@ DEFAULTS = {
     "licence_warn_days": 60,
     # Cross-province approval valid 12 months (arts. 21–28).
     "approval_months": 12,
+    # Cross-province application, working days (arts. 21–28): completeness check (else deemed accepted), the
+    # preliminary opinion and letter to the receiving province, that province's reply, the decision.
+    "application_accept_working_days": 5,
+    "application_opinion_working_days": 5,
+    "application_reply_working_days": 10,
+    "application_decide_working_days": 5,
     # HJ 1259 §4.2 thresholds, tonnes per year.
     "key_tonnes": Decimal("100"),
     "simplified_tonnes": Decimal("10"),

@@ -115,6 +115,7 @@ def load_waste(log):
     else:
         _manifests(producers, local, hebei, approval, carrier, today, 30 if is_light() else 365, log)
     _registries(producers, local, today)
+    _applications(producers, hebei, today)
     found = services.scan(today)
     log(f"   waste scan: {found}")
 
@@ -189,3 +190,32 @@ def _registries(producers, local, today):
         ZeroWasteCell.objects.get_or_create(name=name, defaults=dict(
             kind=kind, jurisdiction=Jurisdiction.objects.get(code=district),
             status="accepted" if accepted else "building", accepted_on=today - dt.timedelta(days=90) if accepted else None))
+
+
+def _applications(producers, hebei, today):
+    """Cross-province applications on the kit: one waiting for the other province's reply, one returned for
+    missing materials, one approved (its approval issued by the real verb)."""
+    from envbureau.core import workflow as wf
+
+    from . import services
+    from .models import CrossProvinceApplication
+
+    if CrossProvinceApplication.objects.exists():
+        return
+    d = today - dt.timedelta(days=40)
+
+    def apply(producer, code, name, tonnes, start):
+        return services.create_application(None, CrossProvinceApplication(
+            producer=producer, receiver=hebei, waste_code=code, waste_name=name, tonnes=Decimal(tonnes),
+            method="R9", period_from=start, period_to=start + dt.timedelta(days=300), submitted_on=start))
+
+    a = apply(producers[0], "900-249-08", "废矿物油", "200", d)
+    wf.apply(None, a, "accept", accepted_on=str(d + dt.timedelta(days=2)))
+    wf.apply(None, a, "consult", letter_on=str(d + dt.timedelta(days=6)), note="初审同意,已函商河北省(模拟)")
+    wf.apply(None, a, "record_reply", agreed="是", reply_on=str(d + dt.timedelta(days=15)))
+    wf.apply(None, a, "approve", number="京环危跨〔%d〕2号(模拟)" % today.year, decided_on=str(d + dt.timedelta(days=18)))
+    b = apply(producers[1], "900-041-49", "废包装桶", "30", today - dt.timedelta(days=10))
+    wf.apply(None, b, "accept", accepted_on=str(today - dt.timedelta(days=9)))
+    wf.apply(None, b, "consult", letter_on=str(today - dt.timedelta(days=8)), note="初审同意(模拟)")
+    c = apply(producers[1], "900-249-08", "废矿物油", "12", today - dt.timedelta(days=3))
+    wf.apply(None, c, "return_for_more", note="缺运输合同与接受单位经营许可证复印件(模拟)")

@@ -8,6 +8,7 @@ from envbureau.core.params import YEARS
 from .choices import (
     AlertKind,
     AlertState,
+    ApplicationState,
     CellKind,
     CellStatus,
     DeclarationPeriod,
@@ -16,7 +17,16 @@ from .choices import (
     ManifestState,
     ProducerCategory,
 )
-from .models import Alert, Declaration, IndustrialWaste, Manifest, NormCheck, Producer, ZeroWasteCell
+from .models import (
+    Alert,
+    CrossProvinceApplication,
+    Declaration,
+    IndustrialWaste,
+    Manifest,
+    NormCheck,
+    Producer,
+    ZeroWasteCell,
+)
 
 
 def _path(code):
@@ -68,6 +78,32 @@ class ManifestFilter(_Jurisdiction):
             return qs
         q = dict(state=ManifestState.RECEIVED, confirm_due__lt=timezone.localdate())
         return qs.filter(**q) if value else qs.exclude(**q)
+
+
+class ApplicationFilter(_Jurisdiction):
+    jurisdiction_lookup = "producer__jurisdiction"
+    state = df.ChoiceFilter(label=_("状态"), choices=ApplicationState.choices)
+    overdue = df.BooleanFilter(label=_("本环节已超期"), method="f_overdue")
+    late = df.BooleanFilter(label=_("有超期办理的环节"), method="f_late")
+
+    class Meta:
+        model = CrossProvinceApplication
+        fields = []
+
+    def f_overdue(self, qs, name, value):
+        from django.utils import timezone
+
+        from .models import ACTIVE_APPLICATION_STATES
+
+        if value is None:
+            return qs
+        q = dict(state__in=ACTIVE_APPLICATION_STATES, step_due__lt=timezone.localdate())
+        return qs.filter(**q) if value else qs.exclude(**q)
+
+    def f_late(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(late_steps__gt=0) if value else qs.filter(late_steps=0)
 
 
 class ProducerFilter(_Jurisdiction):

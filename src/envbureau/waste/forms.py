@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import (
     CollectionPlatform,
+    CrossProvinceApplication,
     CrossProvinceApproval,
     IndustrialWaste,
     Licence,
@@ -79,6 +80,15 @@ class ManifestForm(forms.Form):
     hazard = forms.CharField(label=_("危险特性"), max_length=30, required=False)
     sent_tonnes = forms.DecimalField(label=_("移出量(吨)"), min_value=0.001, max_digits=12, decimal_places=3)
     created_on = forms.DateField(label=_("填报日期"), widget=DATE, required=False)
+
+
+class ApplicationForm(forms.ModelForm):
+    """The producer's cross-province transfer application (the bureau receives it on the platform)."""
+
+    class Meta:
+        model = CrossProvinceApplication
+        fields = ["producer", "receiver", "waste_code", "waste_name", "tonnes", "method", "period_from", "period_to"]
+        widgets = {"period_from": DATE, "period_to": DATE}
 
 
 class NormRoundForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from . import config, rules
 from .choices import (
     AlertKind,
     AlertState,
+    ApplicationState,
     CellKind,
     CellStatus,
     DeclarationPeriod,
@@ -259,6 +260,65 @@ class CrossProvinceApproval(ScopedModel):
         if self.approved_on and self.valid_until and self.valid_until > rules.add_months(
                 self.approved_on, config.get("approval_months")):
             raise ValidationError({"valid_until": _("跨省转移审批有效期不超过12个月")})
+
+
+class CrossProvinceApplication(ScopedModel):
+    """跨省转移申请: the producer applies to the sending province (here: the bureau handling it), which checks
+    completeness, gives its preliminary opinion and writes to the receiving province, records that province's
+    reply and decides; each step has its working-day limit (core.deadlines, config). Approval issues a
+    CrossProvinceApproval valid 12 months, no longer than the requested period or the receiver's licence."""
+
+    producer = models.ForeignKey(Producer, verbose_name=_("移出单位"), on_delete=models.PROTECT, related_name="+")
+    receiver = models.ForeignKey(Operator, verbose_name=_("接受单位"), on_delete=models.PROTECT, related_name="+")
+    waste_code = models.CharField(_("废物代码"), max_length=12, help_text=_("国家危险废物名录代码,如 900-249-08"))
+    waste_name = models.CharField(_("废物名称"), max_length=100)
+    tonnes = models.DecimalField(_("申请转移量(吨)"), max_digits=12, decimal_places=3, validators=TONNES)
+    method = models.CharField(_("利用处置方式"), max_length=30, blank=True)
+    period_from = models.DateField(_("拟转移起始日期"))
+    period_to = models.DateField(_("拟转移截止日期"))
+    state = models.CharField(_("状态"), max_length=10, choices=ApplicationState.choices,
+                             default=ApplicationState.SUBMITTED, db_index=True)
+    submitted_on = models.DateField(_("提交日期"))
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
+    letter_on = models.DateField(_("函商接受地日期"), null=True, blank=True)
+    reply_on = models.DateField(_("接受地回复日期"), null=True, blank=True)
+    reply_agreed = models.BooleanField(_("接受地同意"), null=True, blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    step_due = models.DateField(_("本环节期限"), null=True, blank=True, db_index=True)
+    late_steps = models.PositiveSmallIntegerField(_("超期办理环节数"), default=0)
+    approval = models.OneToOneField(CrossProvinceApproval, verbose_name=_("跨省转移审批"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="application")
+
+    scope = ScopeSpec(module="waste", jurisdiction="producer__jurisdiction", enterprise="producer__enterprise_id")
+
+    class Meta:
+        verbose_name = _("跨省转移申请")
+        verbose_name_plural = _("跨省转移申请")
+        ordering = ["-submitted_on", "-id"]
+
+    def __str__(self):
+        return f"{self.producer.name} {self.waste_code} {self.tonnes}吨 → {self.receiver.name}"
+
+    def clean(self):
+        if self.period_from and self.period_to and self.period_to < self.period_from:
+            raise ValidationError({"period_to": _("截止日期早于起始日期")})
+        if self.receiver_id and self.producer_id and \
+                self.receiver.province == self.producer.jurisdiction.code[:2]:
+            raise ValidationError({"receiver": _("接受单位与移出单位在同一省份,无需跨省转移审批")})
+
+    @property
+    def producer_enterprise_id(self):
+        return self.producer.enterprise_id
+
+    @property
+    def overdue(self) -> bool:
+        from django.utils import timezone
+
+        return bool(self.step_due) and self.state in ACTIVE_APPLICATION_STATES and \
+            timezone.localdate() > self.step_due
+
+
+ACTIVE_APPLICATION_STATES = ("submitted", "accepted", "consulting", "replied")
 
 
 class Manifest(ScopedModel):

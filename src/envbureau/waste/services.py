@@ -22,7 +22,17 @@ from envbureau.core.timefmt import local_date
 
 from . import config, rules
 from .choices import AlertKind, ManifestState
-from .models import Alert, CrossProvinceApproval, Declaration, Licence, Manifest, Operator, Producer, Stock
+from .models import (
+    Alert,
+    CrossProvinceApplication,
+    CrossProvinceApproval,
+    Declaration,
+    Licence,
+    Manifest,
+    Operator,
+    Producer,
+    Stock,
+)
 
 # ---- small helpers -------------------------------------------------------------------------------
 
@@ -68,8 +78,7 @@ def party_guard(side: str, check=None):
     def guard(user, obj):
         ids = enterprise_ids(user)
         if ids is not None:
-            own = {"producer": obj.producer_enterprise_id, "receiver": obj.receiver_enterprise_id,
-                   "transporter": obj.transporter_enterprise_id}[side]
+            own = getattr(obj, f"{side}_enterprise_id", None)
             if own is None or own not in ids:
                 raise PermissionDenied({"producer": _("只有移出单位可以办理此步骤"),
                                         "receiver": _("只有接受单位可以办理此步骤"),
@@ -90,6 +99,7 @@ def _dossier(enterprise_id, title, obj, user, detail=""):
 
 def wf_url(obj) -> str:
     names = {"manifest": "waste:manifests-detail", "declaration": "waste:declarations-detail",
+             "crossprovinceapplication": "waste:applications-detail",
              "alert": "waste:alerts-detail", "licence": "waste:licences-detail"}
     name = names.get(obj._meta.model_name)
     return reverse(name, args=[obj.pk]) if name else ""
@@ -382,3 +392,133 @@ def open_tasks_for_imported(new, changed) -> int:
 
 def enterprise_model():
     return apps.get_model("sources", "Enterprise")
+
+
+# ---- cross-province transfer applications (arts. 21–28) -----------------------------------------
+
+STEP_CLOCK = "step"
+# state entered → (config key of its working-day limit, the timeline label of the clock)
+STEP_RULES = {
+    "submitted": ("application_accept_working_days", "受理(补正告知)"),
+    "accepted": ("application_opinion_working_days", "初审意见并函商接受地"),
+    "consulting": ("application_reply_working_days", "接受地省级部门回复"),
+    "replied": ("application_decide_working_days", "作出审批决定"),
+}
+
+
+def _start_step(app, state: str, start: dt.date, user=None) -> None:
+    """Stop the running step clock and, for a state with a limit, start its own (core.deadlines)."""
+    from envbureau.core import deadlines as dl
+
+    dl.stop(app, STEP_CLOCK)
+    if state not in STEP_RULES:
+        app.step_due = None
+        return
+    key, label = STEP_RULES[state]
+    rule = dl.Rule(int(config.get(key)), dl.WORKING, label=label)
+    app.step_due = dl.start_clock(app, STEP_CLOCK, rule, start, user=user).due
+
+
+def _step_done(app, day: dt.date, field: str, earliest: dt.date | None) -> dt.date:
+    if earliest and day < earliest:
+        raise ValidationError({field: [_("日期早于上一环节")]})
+    if app.step_due and day > app.step_due:
+        app.late_steps += 1
+    return day
+
+
+def create_application(user, app: CrossProvinceApplication) -> CrossProvinceApplication:
+    """The producer applies (its own enterprise only); the completeness check is due in 5 working days."""
+    if user is not None and not has_perm(user, "waste.ship"):
+        raise PermissionDenied
+    ids = enterprise_ids(user)
+    if ids is not None and app.producer.enterprise_id not in ids:
+        raise PermissionDenied(_("只能为本单位提出申请"))
+    app.submitted_on = app.submitted_on or timezone.localdate()
+    app.state = "submitted"
+    with transaction.atomic():
+        app.full_clean()
+        app.save()
+        check_created(user, app, "ship")
+        _start_step(app, "submitted", app.submitted_on, user)
+        app.save(update_fields=["step_due"])
+        wf.record_event(app, user, "open", to_state=app.state)
+        wf.sync_tasks(app, user)
+        _dossier(app.producer.enterprise_id, _("提出危险废物跨省转移申请"), app, user, str(app))
+    return app
+
+
+def h_app_accept(ctx):
+    a = ctx.obj
+    a.accepted_on = _step_done(a, _date(ctx.data.get("accepted_on"), "accepted_on"), "accepted_on", a.submitted_on)
+    _start_step(a, "accepted", a.accepted_on, ctx.user)
+
+
+def h_app_return(ctx):
+    _start_step(ctx.obj, "returned", timezone.localdate(), ctx.user)
+
+
+def h_app_resubmit(ctx):
+    a = ctx.obj
+    a.submitted_on = _date(ctx.data.get("submitted_on"), "submitted_on")
+    _start_step(a, "submitted", a.submitted_on, ctx.user)
+
+
+def h_app_consult(ctx):
+    a = ctx.obj
+    a.letter_on = _step_done(a, _date(ctx.data.get("letter_on"), "letter_on"), "letter_on", a.accepted_on)
+    _start_step(a, "consulting", a.letter_on, ctx.user)
+
+
+def h_app_reply(ctx):
+    a = ctx.obj
+    agreed = str(ctx.data.get("agreed", "")).strip().lower()
+    if agreed not in ("1", "true", "yes", "是", "0", "false", "no", "否"):
+        raise ValidationError({"agreed": [_("请填写接受地是否同意(是/否)")]})
+    a.reply_agreed = agreed in ("1", "true", "yes", "是")
+    a.reply_on = _step_done(a, _date(ctx.data.get("reply_on"), "reply_on"), "reply_on", a.letter_on)
+    _start_step(a, "replied", a.reply_on, ctx.user)
+    ctx.event_data = {"agreed": a.reply_agreed}
+
+
+def h_app_approve(ctx):
+    """Approve after the receiving province agreed: the approval is valid 12 months from the decision, no longer
+    than the requested period nor the receiver's licence covering the waste."""
+    a = ctx.obj
+    if not a.reply_agreed:
+        raise ValidationError({"agreed": [_("接受地省级部门未同意,不能批准")]})
+    number = (ctx.data.get("number") or "").strip()
+    if not number:
+        raise ValidationError({"number": [_("必填项为空")]})
+    if CrossProvinceApproval.objects.filter(number=number).exists():
+        raise ValidationError({"number": [_("审批文号已存在")]})
+    a.decided_on = _step_done(a, _date(ctx.data.get("decided_on"), "decided_on"), "decided_on", a.reply_on)
+    lic = licence_for(a.receiver, a.waste_code, a.decided_on)
+    if lic is None:
+        raise ValidationError({"receiver": [_("接受单位没有覆盖废物代码 %(c)s 的有效经营许可证") % {"c": a.waste_code}]})
+    until = min(rules.add_months(a.decided_on, config.get("approval_months")), a.period_to, lic.valid_to)
+    approval = CrossProvinceApproval(number=number, producer=a.producer, receiver=a.receiver,
+                                     waste_code=a.waste_code, tonnes=a.tonnes, approved_on=a.decided_on,
+                                     valid_until=until)
+    approval.full_clean()
+    approval.save()
+    a.approval = approval
+    _start_step(a, "approved", a.decided_on, ctx.user)
+    ctx.event_data = {"number": number, "valid_until": str(until)}
+
+
+def h_app_refuse(ctx):
+    a = ctx.obj
+    a.decided_on = _step_done(a, _date(ctx.data.get("decided_on"), "decided_on"), "decided_on", None)
+    _start_step(a, "refused", a.decided_on, ctx.user)
+
+
+def h_app_withdraw(ctx):
+    _start_step(ctx.obj, "withdrawn", timezone.localdate(), ctx.user)
+
+
+def after_app_decision(ctx):
+    a = ctx.obj
+    title = (_("跨省转移申请已批准,文号 %(n)s") % {"n": a.approval.number}) if a.state == "approved" \
+        else _("跨省转移申请不予批准")
+    _dossier(a.producer.enterprise_id, title, a, ctx.user, str(a))

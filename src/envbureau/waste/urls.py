@@ -6,6 +6,7 @@ from envbureau.core.generic import Crud
 from . import views
 from .filters import (
     AlertFilter,
+    ApplicationFilter,
     CellFilter,
     DeclarationFilter,
     IndustrialWasteFilter,
@@ -30,6 +31,7 @@ from .forms import (
 from .models import (
     Alert,
     CollectionPlatform,
+    CrossProvinceApplication,
     CrossProvinceApproval,
     Declaration,
     IndustrialWaste,
@@ -92,6 +94,16 @@ manifests = Crud(Manifest, url_prefix="manifests", namespace=NS, title=_("危险
                           ("waste_name", _("废物名称")), ("sent_tonnes", _("移出量(吨)")),
                           ("received_tonnes", _("接受量(吨)")), ("mismatch", _("数量不一致")),
                           ("created_on", _("填报日期")), ("confirm_due", _("确认期限")), ("state", _("状态"))])
+applications = Crud(
+    CrossProvinceApplication, url_prefix="applications", namespace=NS, title=_("跨省转移申请"), read_only=True,
+    filterset_class=ApplicationFilter, search_fields=("producer__name", "receiver__name", "waste_code"),
+    detail_fields=["producer", "receiver", "waste_code", "waste_name", "tonnes", "method", "period_from", "period_to",
+                   "state", "submitted_on", "accepted_on", "letter_on", "reply_on", "reply_agreed", "decided_on",
+                   "step_due", "overdue", "late_steps", "approval"],
+    extra_detail_template="waste/_actions.html", extra_detail_context=views.application_extra,
+    columns=[("producer", _("移出单位")), ("receiver", _("接受单位")), ("waste_code", _("废物代码")),
+             ("tonnes", _("申请转移量(吨)")), ("submitted_on", _("提交日期")), ("state", _("状态")),
+             ("step_due", _("本环节期限")), ("overdue", _("已超期")), ("approval", _("跨省转移审批"))])
 declarations = Crud(Declaration, url_prefix="declarations", namespace=NS, title=_("危废申报"), read_only=True,
                     filterset_class=DeclarationFilter, search_fields=("producer__name",),
                     detail_fields=["producer", "period", "period_start", "due", "state", "submitted_on",
@@ -134,10 +146,13 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("manifests/new/", views.manifest_add, name="manifest-add"),
     path("manifests/<int:pk>/do/<str:verb>/", views.manifest_action, name="manifest-action"),
+    path("applications/new/", views.application_add, name="application-add"),
+    path("applications/<int:pk>/do/<str:verb>/", views.application_action, name="application-action"),
     path("declarations/<int:pk>/do/<str:verb>/", views.declaration_action, name="declaration-action"),
     path("alerts/<int:pk>/do/<str:verb>/", views.alert_action, name="alert-action"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
 ]
-for crud in (producers, plans, operators, licences, transporters, approvals, stock, manifests, declarations, alerts,
+for crud in (producers, plans, operators, licences, transporters, approvals, applications, stock, manifests,
+             declarations, alerts,
              norm_rounds, norm_checks, platforms, industrial, cells):
     urlpatterns += crud.urls()

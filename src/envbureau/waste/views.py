@@ -17,8 +17,8 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object, may_view_module, restrict
 
 from . import services, stats
-from .forms import ManifestForm
-from .models import Alert, Declaration, Manifest, Operator, Producer, Transporter
+from .forms import ApplicationForm, ManifestForm
+from .models import Alert, CrossProvinceApplication, Declaration, Manifest, Operator, Producer, Transporter
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -74,6 +74,44 @@ def manifest_add(request):
             form.add_error(None, _error_text(exc))
     return render(request, "waste/form.html", {"form": form, "title": _("填报转移联单")},
                   status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_add(request):
+    """The producer applies for a cross-province transfer (its own enterprise's producer; any listed receiver)."""
+    if not has_perm(request.user, "waste.ship"):
+        raise PermissionDenied
+    form = ApplicationForm(request.POST or None)
+    form.fields["producer"].queryset = restrict(Producer.objects.all(), request.user, "view")
+    form.fields["receiver"].queryset = Operator.objects.all()
+    if request.method == "POST" and form.is_valid():
+        try:
+            a = services.create_application(request.user, form.save(commit=False))
+            messages.success(request, _("已提交跨省转移申请"))
+            return redirect("waste:applications-detail", pk=a.pk)
+        except PermissionDenied:
+            form.add_error(None, _("超出您的权限范围"))
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+    return render(request, "waste/form.html", {"form": form, "title": _("提出跨省转移申请")},
+                  status=400 if request.method == "POST" else 200)
+
+
+def application_extra(request, obj) -> dict:
+    return {**_actions_context(request, obj), "action_url": "waste:application-action"}
+
+
+@login_required
+@require_POST
+def application_action(request, pk, verb):
+    fields = {"accept": ("accepted_on",), "resubmit": ("submitted_on",), "consult": ("letter_on",),
+              "record_reply": ("agreed", "reply_on"), "approve": ("number", "decided_on"),
+              "refuse": ("decided_on",)}.get(verb, ())
+    return _act(request, CrossProvinceApplication, pk, verb, fields, "waste:applications-detail")
+
+
+application_action.scoped_model = CrossProvinceApplication
 
 
 def _act(request, model, pk, verb, fields, detail):

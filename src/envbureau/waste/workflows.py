@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from envbureau.core import workflow as wf
 
 from . import services as s
-from .choices import MANIFEST_COLOURS, AlertState, DeclarationState, ManifestState
+from .choices import (
+    APPLICATION_COLOURS,
+    MANIFEST_COLOURS,
+    AlertState,
+    ApplicationState,
+    DeclarationState,
+    ManifestState,
+)
 
 T = wf.Transition
 M = ManifestState
@@ -101,4 +108,57 @@ ALERT = wf.register(wf.Workflow(
     title=lambda a: str(a),
     verb_labels={"open": _("触发预警")},
     url=lambda a: reverse("waste:alerts-detail", args=[a.pk]),
+))
+
+
+A = ApplicationState
+
+
+def _app_producer(a):
+    return a.producer.enterprise_id
+
+
+def _step_due(a):
+    return a.step_due
+
+
+APPLICATION = wf.register(wf.Workflow(
+    "waste.crossprovinceapplication", module="waste", name=_("跨省转移申请"),
+    states=[
+        wf.State(A.SUBMITTED, A.SUBMITTED.label, APPLICATION_COLOURS["submitted"],
+                 task=wf.TaskSpec(_("受理跨省转移申请"), "waste.approve", due=_step_due)),
+        wf.State(A.RETURNED, A.RETURNED.label, APPLICATION_COLOURS["returned"],
+                 task=wf.TaskSpec(_("补正跨省转移申请材料"), "waste.ship", enterprise=_app_producer)),
+        wf.State(A.ACCEPTED, A.ACCEPTED.label, APPLICATION_COLOURS["accepted"],
+                 task=wf.TaskSpec(_("出具初审意见并函商接受地"), "waste.approve", due=_step_due)),
+        wf.State(A.CONSULTING, A.CONSULTING.label, APPLICATION_COLOURS["consulting"],
+                 task=wf.TaskSpec(_("登记接受地省级部门回复"), "waste.approve", due=_step_due)),
+        wf.State(A.REPLIED, A.REPLIED.label, APPLICATION_COLOURS["replied"],
+                 task=wf.TaskSpec(_("作出跨省转移审批决定"), "waste.approve", due=_step_due)),
+        wf.State(A.APPROVED, A.APPROVED.label, APPLICATION_COLOURS["approved"], terminal=True),
+        wf.State(A.REFUSED, A.REFUSED.label, APPLICATION_COLOURS["refused"], terminal=True),
+        wf.State(A.WITHDRAWN, A.WITHDRAWN.label, APPLICATION_COLOURS["withdrawn"], terminal=True),
+    ],
+    transitions=[
+        T("accept", (A.SUBMITTED,), A.ACCEPTED, "waste.approve", _("受理"), params=("accepted_on",),
+          handler=s.h_app_accept, button="primary"),
+        T("return_for_more", (A.SUBMITTED,), A.RETURNED, "waste.approve", _("告知补正"), note_required=True,
+          handler=s.h_app_return, button="outline-secondary"),
+        T("resubmit", (A.RETURNED,), A.SUBMITTED, "waste.ship", _("补正后重新提交"), params=("submitted_on",),
+          handler=s.h_app_resubmit, guard=s.party_guard("producer"), button="primary"),
+        T("consult", (A.ACCEPTED,), A.CONSULTING, "waste.approve", _("出具初审意见并函商"), params=("letter_on",),
+          note_required=True, handler=s.h_app_consult, button="primary"),
+        T("record_reply", (A.CONSULTING,), A.REPLIED, "waste.approve", _("登记接受地回复"), required=("agreed",),
+          params=("reply_on",), handler=s.h_app_reply, button="primary"),
+        T("approve", (A.REPLIED,), A.APPROVED, "waste.approve", _("批准"), required=("number",),
+          params=("decided_on",), handler=s.h_app_approve, after=s.after_app_decision, button="success"),
+        T("refuse", (A.SUBMITTED, A.ACCEPTED, A.REPLIED), A.REFUSED, "waste.approve", _("不予批准"),
+          note_required=True, params=("decided_on",), handler=s.h_app_refuse, after=s.after_app_decision,
+          button="outline-danger"),
+        T("withdraw", (A.SUBMITTED, A.RETURNED), A.WITHDRAWN, "waste.ship", _("撤回申请"),
+          handler=s.h_app_withdraw, guard=s.party_guard("producer"), button="outline-dark"),
+    ],
+    title=lambda a: str(a),
+    verb_labels={"open": _("提出申请")},
+    url=lambda a: reverse("waste:applications-detail", args=[a.pk]),
 ))
