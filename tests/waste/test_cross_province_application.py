@@ -145,3 +145,35 @@ def test_pages_and_api(world, app):
     assert r.status_code == 201 and r.json()["state"] == "submitted"
     assert staff.get("/api/v1/waste/applications/", {"late": "false"}).json()["count"] == 2
     assert staff.get(f"/api/v1/waste/applications/{app.pk}/timeline/").status_code == 200
+
+
+def test_approval_issues_the_batch_document_through_core_documents(world, app):
+    import io
+
+    from docx import Document
+
+    from envbureau.core.documents.services import documents_for
+
+    staff = world["users"]["staff"]
+    for verb, data in (("accept", {"accepted_on": "2026-11-17"}), ("consult", {"letter_on": "2026-11-18", "note": "函"}),
+                       ("record_reply", {"agreed": "是", "reply_on": "2026-11-25"})):
+        wf.apply(staff, app, verb, **data)
+    assert list(documents_for(app)) == []
+    wf.apply(staff, app, "approve", number="京环危跨〔2026〕7号", decided_on="2026-11-26")
+    app.refresh_from_db()
+    docs = list(documents_for(app))
+    assert len(docs) == 1 and docs[0].number.startswith("环危跨批")
+    d = Document(io.BytesIO(docs[0].docx.read()))
+    text = "\n".join(p.text for p in d.paragraphs)
+    for expected in ("关于同意跨省转移危险废物的批复", "京环危跨〔2026〕7号", "产废企业甲", "河北处置中心", "900-249-08",
+                     "50吨", "2027年6月30日"):
+        assert expected in text, expected
+    c = Client()
+    c.force_login(staff)
+    assert docs[0].number in c.get(f"/waste/applications/{app.pk}/").content.decode()
+    assert [x["number"] for x in c.get(f"/api/v1/waste/applications/{app.pk}/documents/").json()] == [docs[0].number]
+    prod = Client()
+    prod.force_login(world["users"]["producer"])
+    r = prod.post(f"/api/v1/waste/applications/{app.pk}/issue-document/", {"kind": "waste.cross_province_approval"},
+                  content_type="application/json")
+    assert r.status_code == 403  # the bureau issues it, not the applicant

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from envbureau.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from envbureau.core.documents.api import DocumentActionsMixin
 from envbureau.core.kit_api import timeline_action, transition_action
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import restrict
@@ -235,7 +236,7 @@ class WasteApplicationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"submitted_on": {"required": False}}
 
 
-class ApplicationViewSet(ScopedReadOnlyViewSet):
+class ApplicationViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     """跨省转移申请: POST applies as the producer (its own enterprise); the bureau's steps are the workflow's
     verbs, each due in its working days."""
 

@@ -12,7 +12,7 @@ class WasteConfig(AppConfig):
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 
-        from . import demo, importers, workflows  # noqa: F401  (demo step, importers, workflows)
+        from . import demo, documents, importers, workflows  # noqa: F401  (demo step, documents, importers, workflows)
         from .choices import PERMISSION_ACTIONS
 
         register_permissions("waste", _("固体废物"), dict(PERMISSION_ACTIONS))

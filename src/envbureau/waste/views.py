@@ -99,7 +99,7 @@ def application_add(request):
 
 
 def application_extra(request, obj) -> dict:
-    return {**_actions_context(request, obj), "action_url": "waste:application-action"}
+    return {**_actions_context(request, obj), "action_url": "waste:application-action", "show_documents": True}
 
 
 @login_required

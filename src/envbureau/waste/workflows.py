@@ -151,7 +151,7 @@ APPLICATION = wf.register(wf.Workflow(
         T("record_reply", (A.CONSULTING,), A.REPLIED, "waste.approve", _("登记接受地回复"), required=("agreed",),
           params=("reply_on",), handler=s.h_app_reply, button="primary"),
         T("approve", (A.REPLIED,), A.APPROVED, "waste.approve", _("批准"), required=("number",),
-          params=("decided_on",), handler=s.h_app_approve, after=s.after_app_decision, button="success"),
+          params=("decided_on",), document="waste.cross_province_approval", handler=s.h_app_approve, after=s.after_app_decision, button="success"),
         T("refuse", (A.SUBMITTED, A.ACCEPTED, A.REPLIED), A.REFUSED, "waste.approve", _("不予批准"),
           note_required=True, params=("decided_on",), handler=s.h_app_refuse, after=s.after_app_decision,
           button="outline-danger"),
