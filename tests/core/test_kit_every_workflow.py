@@ -76,6 +76,10 @@ PEOPLE = {
     "wrecv": (["waste.view", "waste.receive"], None, "E3"),
     "wother": (["waste.view", "waste.ship", "waste.receive", "waste.declare"], None, "E2"),
     "whandle": (["waste.view", "waste.handle"], "110101", None),
+    # the manifest's carrier (its own enterprise account) confirms pickup and handover; the bureau decides
+    # cross-province applications (§5.1, arts. 21–28)
+    "wcarry": (["waste.view", "waste.carry"], None, "E4"),
+    "wappr": (["*.view", "waste.approve"], None, None),
     "wcy": (["waste.view", "waste.handle"], "110105", None),
     # soil: the bureau organises report reviews, the district supervises works, the unit reports its duty
     "soilrev": (["*.view", "soil.review"], None, None),
@@ -104,7 +108,9 @@ def people(demo_core):
              "E2": Enterprise.objects.create(credit_code=credit_code.make("91", "110101", "WALK0002"),
                                              name="东城另一家", jurisdiction=street),
              "E3": Enterprise.objects.create(credit_code=credit_code.make("91", "110105", "WALK0003"),
-                                             name="朝阳处置中心", jurisdiction=Jurisdiction.objects.get(code="110105"))}
+                                             name="朝阳处置中心", jurisdiction=Jurisdiction.objects.get(code="110105")),
+             "E4": Enterprise.objects.create(credit_code=credit_code.make("91", "110105", "WALK0004"),
+                                             name="朝阳危货运输", jurisdiction=Jurisdiction.objects.get(code="110105"))}
     outlet = Outlet.objects.create(enterprise=firms["E1"], code="DA001", name="烟囱", kind="gas")
     out = {"_point": MonitoringPoint.objects.create(outlet=outlet, mn="WALKMN0001", name="烟囱 CEMS"),
            "_firm": firms["E1"], "_firms": firms}
@@ -749,7 +755,7 @@ def _waste_parties(people):
 
         Licence.objects.create(operator=people["_operator"], number="L-W1", categories="HW08",
                                capacity_tonnes=1000, valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2029, 12, 31))
-        people["_carrier"] = Transporter.objects.create(name="运输丁", permit_no="P-W1")
+        people["_carrier"] = Transporter.objects.create(name="运输丁", permit_no="P-W1", enterprise_id=f["E4"].pk)
     return people["_producer"], people["_operator"], people["_carrier"]
 
 
@@ -771,6 +777,16 @@ MANIFESTS = [
         ("confirm", {"confirmed_on": TODAY}, "received", "confirmed", "wrecv", {"wprodall": "403", "wother": "404"},
          None, [], ["wrecv"]),
     ],
+    [
+        ("ship", {"carried_tonnes": "10.000", "shipped_on": TODAY}, "created", "shipped", "wprod", {}, "接收危险废物",
+         ["wrecv"], []),
+        ("pick_up", {"carried_tonnes": "10.000", "picked_up_on": TODAY}, "shipped", "shipped", "wcarry",
+         {"wprod": "403", "wrecv": "403", "wother": "404"}, "same", [], []),
+        ("hand_over", {"handed_over_on": TODAY}, "shipped", "shipped", "wcarry",
+         {"wprod": "403", "wrecv": "403", "wother": "404"}, "same", [], []),
+        ("receive", {"received_tonnes": "10.000", "received_on": TODAY}, "shipped", "received", "wrecv",
+         {"wcarry": "403"}, "确认转移联单", ["wrecv"], ["wcarry"]),
+    ],
     [("cancel", {"note": "填报错误"}, "created", "cancelled", "wprod", {"wrecv": "403", "wother": "404"}, None, [],
       ["wprod"])],
     [
@@ -780,6 +796,45 @@ MANIFESTS = [
          "接回被拒收的危险废物", ["wprod"], ["wrecv"]),
         ("take_back", {}, "rejected", "returned", "wprod", {"wrecv": "403", "wother": "404"}, None, [], ["wprod"]),
     ],
+]
+
+
+def new_cross_province_application(people):
+    from decimal import Decimal
+
+    from envbureau.waste import services
+    from envbureau.waste.models import CrossProvinceApplication, Licence, Operator
+
+    producer, _o, _c = _waste_parties(people)
+    if "_hebei" not in people:
+        people["_hebei"] = Operator.objects.create(name="河北处置中心", province="13")
+        Licence.objects.create(operator=people["_hebei"], number="L-W2", categories="HW08", capacity_tonnes=1000,
+                               valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2029, 12, 31))
+    return services.create_application(people["wprod"], CrossProvinceApplication(
+        producer=producer, receiver=people["_hebei"], waste_code="900-249-08", waste_name="废矿物油",
+        tonnes=Decimal("20"), period_from=TODAY, period_to=TODAY + dt.timedelta(days=200), submitted_on=TODAY))
+
+
+APPLICATIONS = [
+    [
+        ("accept", {"accepted_on": TODAY}, "submitted", "accepted", "wappr",
+         {"wprod": "403", "wother": "404", "leader": "403"}, "出具初审意见并函商接受地", ["wappr"], ["wprod"]),
+        ("consult", {"letter_on": TODAY, "note": "初审同意,函商河北省"}, "accepted", "consulting", "wappr",
+         {"wprod": "403", "wother": "404"}, "登记接受地省级部门回复", ["wappr"], ["wprod"]),
+        ("record_reply", {"agreed": "是", "reply_on": TODAY}, "consulting", "replied", "wappr", {"wprod": "403"},
+         "作出跨省转移审批决定", ["wappr"], ["wprod"]),
+        ("approve", {"number": "京环危跨〔WALK〕1号", "decided_on": TODAY}, "replied", "approved", "wappr",
+         {"wprod": "403", "leader": "403"}, None, [], ["wappr"]),
+    ],
+    [
+        ("return_for_more", {"note": "缺运输合同"}, "submitted", "returned", "wappr", {"wprod": "403"},
+         "补正跨省转移申请材料", ["wprod"], ["wother", "wappr"]),
+        ("resubmit", {"submitted_on": TODAY}, "returned", "submitted", "wprod", {"wappr": "403", "wother": "404"},
+         "受理跨省转移申请", ["wappr"], ["wprod"]),
+        ("withdraw", {}, "submitted", "withdrawn", "wprod", {"wappr": "403", "wother": "404"}, None, [], ["wappr"]),
+    ],
+    [("refuse", {"note": "接受单位不具备相应能力", "decided_on": TODAY}, "submitted", "refused", "wappr",
+      {"wprod": "403", "wother": "404"}, None, [], ["wappr"])],
 ]
 
 
@@ -956,6 +1011,7 @@ WALKS = {
     "approvals.emergencyplan": (new_plan, PLANS),
     "approvals.incident": (new_incident, INCIDENTS),
     "waste.manifest": (new_manifest, MANIFESTS),
+    "waste.crossprovinceapplication": (new_cross_province_application, APPLICATIONS),
     "waste.declaration": (new_waste_declaration, WASTE_DECLARATIONS),
     "waste.alert": (new_waste_alert, WASTE_ALERTS),
     "soil.plot": (new_plot, PLOTS),
