@@ -77,6 +77,7 @@ WRITES = {
     ("complaints/statistics.py::rebuild", "complaints.monthlysummary"): "exempt",
     ("enforcement/credit.py::_apply_to_pool", "enforcement.poolenterprise"): "record",
     ("waste/importers.py::save_rows", "waste.manifest"): "record",
+    ("waste/models.py::save", "waste.manifest"): "record",  # a transporter linked to its enterprise moves its manifests
     ("core/documents/services.py::_next_seq", "core.documentcounter"): "exempt",
     ("core/lockout.py::_bump", "core.logincounter"): "exempt",
     ("core/lockout.py::succeeded", "core.logincounter"): "exempt",
