@@ -736,3 +736,9 @@ def test_a_value_past_800_handled_by_its_own_rule_is_not_flagged_over_range(rule
         conc["so2_24h"] = np.array([100.0, 100.0])
     r = aqi_arrays(conc, rules, period=period)
     assert r.over_range.dtype == bool and not r.over_range.any()
+
+
+def test_iaqi_of_a_missing_value_is_none():
+    from envbureau.standards.air import iaqi
+    assert iaqi("pm25_24h", None) is None and iaqi("pm25_24h", float("nan")) is None
+    assert iaqi("pm25_24h", 75) == 114
