@@ -35,6 +35,20 @@ from .models import (
 )
 
 
+def _create(request, input_serializer, service, output_serializer):
+    """POST on a collection: validate the body, hand it to the service that records the object (it checks the
+    right and the scope), answer 201 with the object, 403 when refused, 400 naming the fields on bad input."""
+    s = input_serializer(data=request.data)
+    s.is_valid(raise_exception=True)
+    try:
+        obj = service(request.user, **s.validated_data)
+    except PermissionDenied:
+        raise DRFPermissionDenied() from None
+    except DjangoValidationError as exc:
+        raise DRFValidationError(_errors(exc)) from None
+    return Response(output_serializer(obj).data, status=201)
+
+
 def _errors(exc: DjangoValidationError):
     return exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
 
@@ -125,15 +139,7 @@ class EIAViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(request=EIACreateSerializer, responses={201: EIASerializer})
     def create(self, request, *args, **kwargs):
-        s = EIACreateSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        try:
-            app = eia.submit(request.user, **s.validated_data)
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        except DjangoValidationError as exc:
-            raise DRFValidationError(_errors(exc)) from None
-        return Response(EIASerializer(app).data, status=201)
+        return _create(request, EIACreateSerializer, eia.submit, EIASerializer)
 
     request_correction = transition_action(EIAApplication, EIASerializer, "request_correction")
     resubmit = transition_action(EIAApplication, EIASerializer, "resubmit")
@@ -196,15 +202,7 @@ class PermitViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=PermitCreateSerializer, responses={201: PermitSerializer})
     def create(self, request, *args, **kwargs):
-        s = PermitCreateSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        try:
-            p = permits.issue(request.user, **s.validated_data)
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        except DjangoValidationError as exc:
-            raise DRFValidationError(_errors(exc)) from None
-        return Response(PermitSerializer(p).data, status=201)
+        return _create(request, PermitCreateSerializer, permits.issue, PermitSerializer)
 
     change = transition_action(Permit, PermitSerializer, "change")
     apply_renewal = transition_action(Permit, PermitSerializer, "apply_renewal")
@@ -331,15 +329,7 @@ class PlanViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=EmergencyPlanCreateSerializer, responses={201: EmergencyPlanSerializer})
     def create(self, request, *args, **kwargs):
-        s = EmergencyPlanCreateSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        try:
-            plan = emergency.submit_plan(request.user, **s.validated_data)
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        except DjangoValidationError as exc:
-            raise DRFValidationError(_errors(exc)) from None
-        return Response(EmergencyPlanSerializer(plan).data, status=201)
+        return _create(request, EmergencyPlanCreateSerializer, emergency.submit_plan, EmergencyPlanSerializer)
 
     file = transition_action(EmergencyPlan, EmergencyPlanSerializer, "file")
     send_back = transition_action(EmergencyPlan, EmergencyPlanSerializer, "send_back")
@@ -377,15 +367,7 @@ class CheckViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=HazardCheckCreateSerializer, responses={201: HazardCheckSerializer})
     def create(self, request, *args, **kwargs):
-        s = HazardCheckCreateSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        try:
-            check = emergency.record_check(request.user, **s.validated_data)
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        except DjangoValidationError as exc:
-            raise DRFValidationError(_errors(exc)) from None
-        return Response(HazardCheckSerializer(check).data, status=201)
+        return _create(request, HazardCheckCreateSerializer, emergency.record_check, HazardCheckSerializer)
 
 
 class IncidentSerializer(serializers.ModelSerializer):
@@ -424,15 +406,7 @@ class IncidentViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentSerializer})
     def create(self, request, *args, **kwargs):
-        s = IncidentCreateSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        try:
-            inc = emergency.report_incident(request.user, **s.validated_data)
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        except DjangoValidationError as exc:
-            raise DRFValidationError(_errors(exc)) from None
-        return Response(IncidentSerializer(inc).data, status=201)
+        return _create(request, IncidentCreateSerializer, emergency.report_incident, IncidentSerializer)
 
     respond = transition_action(Incident, IncidentSerializer, "respond")
     log = transition_action(Incident, IncidentSerializer, "log")

@@ -380,26 +380,26 @@ def h_keep(ctx):
     ctx.event_data = {"late": late(m, RELEASE_CHECK, m.release_answered_on)}
 
 
-def h_serve_release(ctx):
+def _after_release(ctx, field: str, key: str, nothing: str, early: str) -> None:
+    """A step due after the release (its decision served, the follow-up check): once, dated on or after the
+    release, stopping the clock `key`; the event says whether it came after its time limit."""
     m = ctx.obj
-    if m.released_on is None or m.release_served_on:
-        raise wf.TransitionError({"release_served_on": _("没有待送达的解除决定")})
-    m.release_served_on = _date(ctx.data.get("release_served_on"), "release_served_on")
-    if m.release_served_on < m.released_on:
-        raise wf.TransitionError({"release_served_on": _("送达日期早于解除日期")})
-    dl.stop(m, RELEASE_SERVICE)
-    ctx.event_data = {"late": late(m, RELEASE_SERVICE, m.release_served_on)}
+    if m.released_on is None or getattr(m, field):
+        raise wf.TransitionError({field: nothing})
+    on = _date(ctx.data.get(field), field)
+    if on < m.released_on:
+        raise wf.TransitionError({field: early})
+    setattr(m, field, on)
+    dl.stop(m, key)
+    ctx.event_data = {"late": late(m, key, on)}
+
+
+def h_serve_release(ctx):
+    _after_release(ctx, "release_served_on", RELEASE_SERVICE, _("没有待送达的解除决定"), _("送达日期早于解除日期"))
 
 
 def h_follow_up(ctx):
-    m = ctx.obj
-    if m.released_on is None or m.followed_up_on:
-        raise wf.TransitionError({"followed_up_on": _("没有待跟踪检查的解除决定")})
-    m.followed_up_on = _date(ctx.data.get("followed_up_on"), "followed_up_on")
-    if m.followed_up_on < m.released_on:
-        raise wf.TransitionError({"followed_up_on": _("跟踪检查日期早于解除日期")})
-    dl.stop(m, FOLLOW_UP)
-    ctx.event_data = {"late": late(m, FOLLOW_UP, m.followed_up_on)}
+    _after_release(ctx, "followed_up_on", FOLLOW_UP, _("没有待跟踪检查的解除决定"), _("跟踪检查日期早于解除日期"))
 
 
 def h_recheck(ctx):
