@@ -277,6 +277,7 @@ ENVBUREAU = {
         ("soil_duties", 86400),       # soil: the year's duties of key supervised units
         ("permits_daily", 86400),     # discharge permits: expiry, this year's execution reports
         ("incidents_watch", 300),     # incidents: initial report (初报) past its hour limit
+        ("measures_watch", 300),      # seizures taken on the spot: the head's approval past its 24-hour limit
     ],
     # Days before a task's due date on which its actors are reminded (0 = on the day).
     "REMINDER_LEAD_DAYS": [int(d) for d in os.environ.get("REMINDER_LEAD_DAYS", "3,1").split(",") if d.strip()],

@@ -380,6 +380,9 @@ class MeasureSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     recheck_result_label = serializers.CharField(source="get_recheck_result_display", read_only=True)
+    disposal_label = serializers.CharField(source="get_disposal_display", read_only=True)
+    approval_overdue = serializers.SerializerMethodField(
+        help_text="当场实施的查封扣押:已超过补办批准时限仍未批准")
 
     class Meta:
         model = Measure
@@ -389,7 +392,14 @@ class MeasureSerializer(serializers.ModelSerializer):
                   "recheck_inspection", "recheck_late", "released_on", "release_reason", "orders", "period_start",
                   "period_end", "days", "daily_amount", "fine", "calculation", "payment_due", "paid_on",
                   "notified_on", "rights_waived", "hearing_held_on", "plan_filed_on", "followed_up_on",
-                  "release_requested_on", "release_answered_on", "release_served_on"]
+                  "release_requested_on", "release_answered_on", "release_served_on", "on_the_spot", "taken_at",
+                  "approval_due", "approved_at", "approval_late", "approval_overdue", "disposal", "disposal_label",
+                  "disposed_on"]
+
+    def get_approval_overdue(self, m) -> bool:
+        from . import measures
+
+        return measures.approval_overdue(m)
 
 
 class MeasureCreateSerializer(serializers.Serializer):
@@ -403,6 +413,10 @@ class MeasureCreateSerializer(serializers.Serializer):
                                         help_text="仅限制生产、停产整治(必填):告知陈述、申辩和听证权利的日期")
     rights_waived = serializers.BooleanField(required=False, default=False, help_text="当事人明确放弃陈述申辩和听证")
     hearing_held_on = serializers.DateField(required=False, allow_null=True, help_text="陈述申辩或听证办结日期")
+    on_the_spot = serializers.BooleanField(required=False, default=False,
+                                           help_text="仅查封扣押:情况紧急、当场实施,24小时内补办负责人批准")
+    taken_at = serializers.CharField(required=False, allow_blank=True,
+                                     help_text="当场实施时间 YYYY-MM-DD HH:MM(当场实施时必填)")
     orders = serializers.ListField(child=serializers.IntegerField(), required=False,
                                    help_text="按日连续处罚:复查发现拒不改正的责令改正决定ID")
 
@@ -413,7 +427,9 @@ class MeasureViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     POST …/{id}/serve/ {served_on}, recheck/ {rechecked_on, recheck_result, inspection}, extend/ {days, note},
     release/ {released_on, note}, pay/ {paid_on}; 限产/停产 file-plan/ {plan_filed_on}, follow-up/
     {followed_up_on}; 查封扣押 request-release/ {release_requested_on}, keep/ {kept_on, note}, serve-release/
-    {release_served_on}."""
+    {release_served_on}, dispose/ {disposal: transfer|confiscate|destroy, disposed_on, note}; a seizure taken on the
+    spot ({on_the_spot: true, taken_at}) waits in state pending until approve/ {approved_at} (due 24 hours after
+    taken_at; approval_overdue says it ran over) or release/."""
 
     queryset = Measure.objects.select_related("case")
     serializer_class = MeasureSerializer
@@ -437,11 +453,14 @@ class MeasureViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
                                    content=d.get("content", ""), reason=d.get("reason", ""),
                                    correct_by=d.get("correct_by"), notified_on=d.get("notified_on"),
                                    rights_waived=d.get("rights_waived", False),
-                                   hearing_held_on=d.get("hearing_held_on"))
+                                   hearing_held_on=d.get("hearing_held_on"), on_the_spot=d.get("on_the_spot", False),
+                                   taken_at=d.get("taken_at"))
         except PermissionDenied:
             raise DRFPermissionDenied() from None
         return Response(MeasureSerializer(m).data, status=201)
 
+    approve = transition_action(Measure, MeasureSerializer, "approve")
+    dispose = transition_action(Measure, MeasureSerializer, "dispose")
     serve = transition_action(Measure, MeasureSerializer, "serve")
     recheck = transition_action(Measure, MeasureSerializer, "recheck")
     extend = transition_action(Measure, MeasureSerializer, "extend")

@@ -152,12 +152,22 @@ class MeasureKind(models.TextChoices):
 
 
 class MeasureState(models.TextChoices):
+    PENDING = "pending", _("待补办批准")  # 查封扣押 taken on the spot in an emergency (Order No. 29 art. 13)
     DECIDED = "decided", _("已决定")
     IN_FORCE = "in_force", _("执行中")
     ENDED = "ended", _("已结束")
 
 
-MEASURE_COLOURS = {"decided": "secondary", "in_force": "warning", "ended": "dark"}
+class SeizureDisposal(models.TextChoices):
+    """What is done with seized or sealed facilities within the term besides releasing them (行政强制法 art. 27;
+    Order No. 29 art. 22)."""
+
+    TRANSFER = "transfer", _("移送公安机关(涉嫌环境污染犯罪)")
+    CONFISCATE = "confiscate", _("依法没收")
+    DESTROY = "destroy", _("依法销毁")
+
+
+MEASURE_COLOURS = {"pending": "danger", "decided": "secondary", "in_force": "warning", "ended": "dark"}
 
 
 class RecheckResult(models.TextChoices):

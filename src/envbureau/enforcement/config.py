@@ -44,7 +44,9 @@ DEFAULTS = {
     # Orders and coercive measures (regulations.md §2.4–2.6). Periods in calendar days unless named working.
     "recheck_days": 30,  # re-inspect within 30 days of serving the order to correct (Order No. 28 art. 10)
     "seizure_days": 30,  # 查封、扣押 at most 30 days (Order No. 29 art. 15; 行政强制法 art. 25)
-    "seizure_max_extension_days": 30,  # once more, at most 30 days, with the head's approval
+    "seizure_max_extension_days": 30,
+    # 查封扣押 taken on the spot in an emergency: the head's approval within this many clock hours (No. 29 art. 13)
+    "emergency_approval_hours": 24,  # once more, at most 30 days, with the head's approval
     "limit_months": 3,  # 限制生产 normally at most 3 months (Order No. 30 art. 15)
     "limit_max_extension_months": 3,  # extendable by at most 3 months with the head's approval
     "measure_service_working_days": 7,  # serve 限产/停产 and daily-penalty decisions within 7 working days

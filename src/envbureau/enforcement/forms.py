@@ -139,6 +139,11 @@ class MeasureForm(forms.Form):
     hearing_held_on = forms.DateField(label=_("陈述申辩或听证办结日期"), required=False,
                                       widget=forms.DateInput(attrs={"type": "date"}),
                                       help_text=_("当事人要求听证的,听证办结后方可决定"))
+    on_the_spot = forms.BooleanField(label=_("情况紧急,当场实施"), required=False,
+                                     help_text=_("仅查封、扣押:实施后24小时内补办负责人批准手续"))
+    taken_at = forms.DateTimeField(label=_("当场实施时间"), required=False,
+                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                                   input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,14 @@ and the release decision served within 3. 限制生产: at most 3 months from th
 months; 停产整治: from service until released. Before either, the party is told of its rights to state, defend and
 ask for a hearing (Order No. 30 art. 11); after service it files a correction plan within 15 working days (art.
 16); after release the bureau checks again within 30 days (art. 20). Every limit runs on a core.deadlines clock;
-every step is a transition of the `enforcement.measure` workflow (workflows.py)."""
+every step is a transition of the `enforcement.measure` workflow (workflows.py).
+
+查封、扣押 in an emergency may be taken on the spot and approved by the head afterwards, within 24 hours (Order
+No. 29 art. 13): such a seizure starts in the state 待补办批准 with a task whose limit is counted in clock hours
+(the job `measures_watch` flags it the minute it runs over; the head may instead release it at once). Within its
+term (30 days, once extended by at most 30) a seizure must be dealt with: released, or a 处理决定 made (transfer
+to the police with the seized items, art. 22; confiscation or destruction, 行政强制法 art. 27); the open task
+carries the term's last day, so the kit's reminders warn before it and flag it overdue after."""
 
 from __future__ import annotations
 
@@ -18,6 +25,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from envbureau.core import deadlines as dl
@@ -28,7 +36,7 @@ from envbureau.core.timefmt import local_date
 
 from . import config, discretion
 from .cases import _date
-from .choices import PENALTY, REFUSED, MeasureKind, RecheckResult
+from .choices import PENALTY, REFUSED, MeasureKind, MeasureState, RecheckResult, SeizureDisposal
 from .models import Case, Inspection, Measure
 
 K = MeasureKind
@@ -98,15 +106,58 @@ def _may_decide(user, case: Case) -> None:
         raise PermissionDenied(_("您没有“处罚决定”权限"))
 
 
+def _datetime(value, name: str) -> dt.datetime:
+    """An aware datetime from a form or API value (local time when none is given), or a clear error."""
+    from envbureau.core.importing import parse_local_datetime
+
+    parsed = None
+    if value not in (None, ""):
+        try:
+            parsed = parse_local_datetime(value)
+        except (TypeError, ValueError):
+            parsed = None
+    if parsed is None:
+        raise ValidationError({name: _("时间格式应为 YYYY-MM-DD HH:MM:%(v)s") % {"v": value if value else "—"}})
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+def approval_limit(taken_at: dt.datetime) -> dt.datetime:
+    """The moment by which the head must approve a seizure taken on the spot (Order No. 29 art. 13)."""
+    return taken_at + dt.timedelta(hours=int(config.get("emergency_approval_hours")))
+
+
+def approval_overdue(m: Measure, now=None) -> bool:
+    """An on-the-spot seizure still waiting for the head's approval after its limit."""
+    now = now or timezone.now()
+    return m.state == MeasureState.PENDING and m.approval_due is not None and now > m.approval_due
+
+
 @transaction.atomic
 def order(user, case: Case, *, kind: str, decided_on=None, content: str = "", reason: str = "",
-          correct_by=None, notified_on=None, rights_waived=False, hearing_held_on=None) -> Measure:
+          correct_by=None, notified_on=None, rights_waived=False, hearing_held_on=None,
+          on_the_spot=False, taken_at=None) -> Measure:
     """Decide an order or coercive measure on `case` (责令改正, 查封扣押, 限制生产, 停产整治); 限制生产 and 停产整治
     need the date the party was told of its rights (`notified_on`), and `rights_waived` / `hearing_held_on`
-    when it decided before the window to ask for a hearing ran out."""
+    when it decided before the window to ask for a hearing ran out. A 查封扣押 taken on the spot in an emergency
+    (`on_the_spot`, `taken_at`: when it was executed) waits for the head's approval, due 24 hours later."""
     _may_decide(user, case)
     if kind not in ORDERS:
         raise ValidationError({"kind": _("措施类型应为责令改正、查封扣押、限制生产或停产整治")})
+    spot = {}
+    if on_the_spot:
+        if kind != K.SEIZURE:
+            raise ValidationError({"on_the_spot": _("只有查封、扣押可以在情况紧急时当场实施、事后补办批准")})
+        taken = _datetime(taken_at, "taken_at")
+        if taken > timezone.now():
+            raise ValidationError({"taken_at": _("当场实施时间不能晚于现在")})
+        day = timezone.localtime(taken).date()
+        if decided_on not in (None, "") and _date(decided_on, "decided_on") != day:
+            raise ValidationError({"decided_on": _("当场实施的查封、扣押,决定日期即实施日期 %(d)s") % {
+                "d": local_date(day)}})
+        decided_on = day
+        # the decision is handed over on the spot (art. 14): served when executed
+        spot = {"on_the_spot": True, "taken_at": taken, "approval_due": approval_limit(taken),
+                "state": MeasureState.PENDING, "served_on": day}
     if kind != K.CORRECTION and case.state == "closed":
         raise ValidationError({"kind": _("案件已结案,不能再采取%(k)s") % {"k": K(kind).label}})
     content = (content or "").strip()
@@ -123,7 +174,7 @@ def order(user, case: Case, *, kind: str, decided_on=None, content: str = "", re
         fields["correct_by"] = correct_by
     if kind in (K.LIMIT, K.STOP):
         fields.update(check_rights_notice(decided_on, notified_on, waived=rights_waived, heard_on=hearing_held_on))
-    m = _new(case, kind, decided_on, **fields)
+    m = _new(case, kind, decided_on, **fields, **spot)
     check_created(user, m, "add")
     if kind == K.SEIZURE:
         rule = dl.Rule(config.get("seizure_days"), dl.CALENDAR, label=_("查封、扣押期限"))
@@ -216,6 +267,8 @@ def record_daily_penalty(user, case: Case, *, orders, decided_on=None, reason: s
 def workflow_due(m: Measure):
     """The open step's due date: the state's own limit, or a plan / release request waiting sooner."""
     running = [c.due for c in (dl.clock(m, k) for k in (PLAN, RELEASE_CHECK)) if c and not c.stopped_at]
+    if m.state == MeasureState.PENDING:  # the head's approval, due within hours: the day it falls on
+        return timezone.localtime(m.approval_due).date() if m.approval_due else None
     if m.state == "decided":
         c = dl.clock(m, SERVICE)
         base = c.due if c and not c.stopped_at else m.ends_on
@@ -225,6 +278,21 @@ def workflow_due(m: Measure):
     else:
         return None
     return min([d for d in [base, *running] if d], default=None)
+
+
+def pending_task(m: Measure) -> str:
+    """The open step's words while an on-the-spot seizure waits for the head's approval (with its hour)."""
+    from envbureau.core.timefmt import local_datetime
+
+    return _("负责人补办查封、扣押批准手续(%(t)s前)") % {"t": local_datetime(m.approval_due)}
+
+
+def in_force_task(m: Measure) -> str:
+    """The open step's words while a measure is in force: a seizure must be released or dealt with in its term
+    (the task's due date is the term's last day and follows an extension)."""
+    if m.kind == K.SEIZURE:
+        return _("期限内解除查封、扣押或作出处理决定")
+    return _("复查、解除或督促缴款")
 
 
 def after_same_state(ctx):
@@ -274,6 +342,34 @@ def h_serve(ctx):
     elif m.kind == K.DAILY:
         rule = dl.Rule(config.get("payment_days"), dl.CALENDAR, roll_forward=True, label=_("缴纳罚款"))
         m.payment_due = dl.start_clock(m, PAYMENT, rule, m.served_on).due
+
+
+def h_approve(ctx):
+    """The head approves an on-the-spot seizure afterwards (补办批准); late when after the 24-hour limit."""
+    m = ctx.obj
+    at = _datetime(ctx.data.get("approved_at"), "approved_at") if ctx.data.get("approved_at") else timezone.now()
+    if at < m.taken_at:
+        raise wf.TransitionError({"approved_at": _("批准时间早于当场实施时间")})
+    if at > timezone.now():
+        raise wf.TransitionError({"approved_at": _("批准时间不能晚于现在")})
+    m.approved_at = at
+    m.approval_late = at > m.approval_due
+    ctx.event_data = {"approved_at": at.isoformat(), "due": m.approval_due.isoformat(), "late": m.approval_late}
+
+
+def h_dispose(ctx):
+    """A 处理决定 on the seized or sealed facilities within the term (移送公安机关 with them, 没收, 销毁): the
+    seizure ends; made after the term it is recorded as late."""
+    m = ctx.obj
+    kind = str(ctx.data.get("disposal") or "")
+    if kind not in SeizureDisposal.values:
+        raise wf.TransitionError({"disposal": _("请选择处理决定:移送公安机关、依法没收或依法销毁")})
+    on = _date(ctx.data.get("disposed_on"), "disposed_on")
+    if on < m.decided_on:
+        raise wf.TransitionError({"disposed_on": _("处理决定日期早于查封、扣押决定日期")})
+    m.disposal, m.disposed_on = kind, on
+    dl.stop(m, DURATION)
+    ctx.event_data = {"disposal": kind, "late": late(m, DURATION, on)}
 
 
 def h_extend(ctx):
@@ -335,6 +431,15 @@ def late(m: Measure, key: str, on) -> bool:
 def late_steps(m: Measure) -> list[str]:
     """The steps done after their time limit, in words, for the measure's page."""
     out = []
+    if m.kind == K.SEIZURE and m.approval_late:
+        from envbureau.core.timefmt import local_datetime
+
+        out.append(_("补办批准超时(应于 %(d)s 前,实际 %(a)s)") % {"d": local_datetime(m.approval_due),
+                                                           "a": local_datetime(m.approved_at)})
+    ended = m.disposed_on or (m.released_on if m.kind == K.SEIZURE else None)
+    if ended and m.ends_on and ended > m.ends_on:
+        out.append(_("查封、扣押期限届满后才解除或作出处理决定(期满 %(d)s,实际 %(a)s)") % {
+            "d": local_date(m.ends_on), "a": local_date(ended)})
     for key, on, label in ((PLAN, m.plan_filed_on, _("整改方案备案")), (RELEASE_CHECK, m.release_answered_on,
                            _("解除申请核查决定")), (RELEASE_SERVICE, m.release_served_on, _("送达解除决定")),
                            (FOLLOW_UP, m.followed_up_on, _("跟踪检查"))):
@@ -444,6 +549,32 @@ def h_pay(ctx):
 def expired(m: Measure, day: dt.date) -> bool:
     """A seizure or production limit still standing after its last day has outrun its legal term."""
     return m.kind in (K.SEIZURE, K.LIMIT) and m.state != "ended" and m.ends_on is not None and day > m.ends_on
+
+
+def watch(now=None) -> int:
+    """Scheduled (envbureau measures_watch): an on-the-spot seizure still without the head's approval past its
+    24-hour limit is written on its timeline and its people told — once, to the minute (the kit's own reminders
+    count days). Returns how many were flagged."""
+    from envbureau.core import notify
+
+    now = now or timezone.now()
+    n = 0
+    for m in Measure.objects.filter(state=MeasureState.PENDING, approval_due__lt=now, approval_overdue_noted=False):
+        from envbureau.core.timefmt import local_datetime
+
+        with transaction.atomic():
+            m.approval_overdue_noted = True
+            m.save(update_fields=["approval_overdue_noted"])
+            text = _("%(c)s 当场实施的查封、扣押已超过 %(h)s 小时仍未补办负责人批准(应于 %(d)s 前)") % {
+                "c": m.code, "h": config.get("emergency_approval_hours"), "d": local_datetime(m.approval_due)}
+            wf.record_event(m, None, "overdue", note=text)
+            people = set()
+            for task in wf.open_tasks(m):
+                people |= set(notify.recipients(task))
+            notify.notify(people, "overdue", text, url=reverse("enforcement:measures-detail", args=[m.pk]), obj=m,
+                          key=f"seizure-approval-overdue-{m.pk}-{m.approval_due.isoformat()}")
+        n += 1
+    return n
 
 
 def total_days(m: Measure) -> int | None:

@@ -35,6 +35,7 @@ from .choices import (
     Period,
     RecheckResult,
     RepairState,
+    SeizureDisposal,
     SupervisionClass,
     TransferKind,
 )
@@ -496,6 +497,16 @@ class Measure(ScopedModel):
     release_requested_on = models.DateField(_("申请解除日期"), null=True, blank=True)
     release_answered_on = models.DateField(_("核查决定日期"), null=True, blank=True)
     release_served_on = models.DateField(_("解除决定送达日期"), null=True, blank=True)
+    # 查封、扣押 taken on the spot in an emergency: the head's approval within 24 hours (Order No. 29 art. 13);
+    # dealt with within the term: released, or a 处理决定 (行政强制法 art. 27; Order No. 29 art. 22)
+    on_the_spot = models.BooleanField(_("情况紧急,当场实施"), default=False)
+    taken_at = models.DateTimeField(_("当场实施时间"), null=True, blank=True)
+    approval_due = models.DateTimeField(_("补办批准期限"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("负责人批准时间"), null=True, blank=True)
+    approval_late = models.BooleanField(_("超时补办批准"), default=False)
+    approval_overdue_noted = models.BooleanField(default=False, editable=False)
+    disposed_on = models.DateField(_("处理决定日期"), null=True, blank=True)
+    disposal = models.CharField(_("处理决定"), max_length=12, choices=SeizureDisposal.choices, blank=True)
     # 按日连续处罚: the orders whose refused correction is counted, the days and the amount
     orders = models.ManyToManyField("self", verbose_name=_("计罚的责令改正决定"), symmetrical=False, blank=True,
                                     related_name="daily_penalties")

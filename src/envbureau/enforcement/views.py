@@ -525,14 +525,18 @@ def measure_extra(request, obj) -> dict:
     labels = {"served_on": _("送达/执行日期"), "rechecked_on": _("复查日期"), "released_on": _("解除日期"),
               "paid_on": _("缴款日期"), "plan_filed_on": _("整改方案备案日期"),
               "release_requested_on": _("申请解除日期"), "kept_on": _("核查决定日期"),
-              "release_served_on": _("解除决定送达日期"), "followed_up_on": _("跟踪检查日期")}
+              "release_served_on": _("解除决定送达日期"), "followed_up_on": _("跟踪检查日期"),
+              "approved_at": _("负责人批准时间"), "disposed_on": _("处理决定日期"), "disposal": _("处理决定")}
     actions = [{"t": t, "params": [(p, labels.get(p, p)) for p in t.params]} for t in wf.allowed(request.user, obj)]
     inspections = restrict(Inspection.objects.filter(enterprise_id=obj.enterprise_id, state__in=["recorded",
                                                                                                    "published"]),
                            request.user, "view").order_by("-inspected_on")[:20]
     from django.utils import timezone
 
+    from .choices import SeizureDisposal
+
     return {"actions": actions, "clocks": clocks, "recheck_results": RecheckResult.choices,
+            "disposals": SeizureDisposal.choices, "approval_overdue": measures.approval_overdue(obj),
             "expired": measures.expired(obj, timezone.localdate()),
             "period": measures.describe_period(obj), "inspections": inspections,
             "late_steps": measures.late_steps(obj), "release_pending": measures.release_pending(obj),
@@ -556,7 +560,8 @@ def measure_add(request, pk):
         try:
             m = measures.order(request.user, case, kind=d["kind"], decided_on=d["decided_on"], content=d["content"],
                                reason=d["reason"], correct_by=d["correct_by"], notified_on=d["notified_on"],
-                               rights_waived=d["rights_waived"], hearing_held_on=d["hearing_held_on"])
+                               rights_waived=d["rights_waived"], hearing_held_on=d["hearing_held_on"],
+                               on_the_spot=d["on_the_spot"], taken_at=d["taken_at"])
             messages.success(request, _("已作出%(k)s决定 %(c)s") % {"k": m.get_kind_display(), "c": m.code})
             return redirect("enforcement:measures-detail", pk=m.pk)
         except PermissionDenied:
@@ -606,7 +611,8 @@ daily_penalty_add.scoped_model = Case
 
 
 MEASURE_PARAMS = ("served_on", "rechecked_on", "recheck_result", "inspection", "days", "released_on", "paid_on",
-                  "plan_filed_on", "release_requested_on", "kept_on", "release_served_on", "followed_up_on")
+                  "plan_filed_on", "release_requested_on", "kept_on", "release_served_on", "followed_up_on",
+                  "approved_at", "disposal", "disposed_on")
 
 
 @login_required

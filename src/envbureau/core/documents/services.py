@@ -96,6 +96,39 @@ def ensure_types() -> list[DocumentType]:
     return [type_for(k) for k in kinds()]
 
 
+def refresh_shipped(kinds_, *, type_model=None, template_model=None, create_missing: bool = True) -> list[str]:
+    """Bring a database made before up to the templates the system ships for `kinds_` (for data migrations;
+    pass the migration's historical models): a kind without its settings row gets it with the shipped file as
+    version 1; a kind whose current template is one the system shipped (no uploader, the shipped file name) and
+    differs from the file shipped now gets that file as a new version — documents issued keep theirs, and a
+    template a user uploaded is never replaced. `create_missing=False` leaves absent kinds to be created on first
+    use (type_for). Idempotent. Returns the codes it added or updated."""
+    type_model = type_model or DocumentType
+    template_model = template_model or DocumentTemplate
+    touched = []
+    for kind in kinds_:
+        data = kind.template.read_bytes()
+        sha = _sha(data)
+        t = type_model.objects.filter(code=kind.code).first()
+        if t is None and not create_missing:
+            continue
+        if t is None:
+            t = type_model.objects.create(code=kind.code, name=str(kind.label), number_prefix=kind.number_prefix,
+                                          signing_unit=_default_signing_unit())
+            version, note = 1, "随系统提供的初始模板"
+        else:
+            current = template_model.objects.filter(doc_type=t).order_by("-version").first()
+            if current is not None and (current.sha256 == sha or current.uploaded_by_id is not None
+                                        or current.file_name != kind.template.name):
+                continue
+            version, note = (current.version + 1 if current else 1), "系统升级随附的新版模板"
+        tpl = template_model(doc_type=t, version=version, file_name=kind.template.name, sha256=sha, note=note)
+        tpl.file.save(kind.template.name, ContentFile(data), save=False)
+        tpl.save()
+        touched.append(kind.code)
+    return touched
+
+
 # ---- who may do what ------------------------------------------------------------------------------
 
 def can_issue(user, obj, kind: DocumentKind) -> bool:
