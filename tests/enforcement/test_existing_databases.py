@@ -95,8 +95,8 @@ def test_an_old_database_is_brought_up_to_date_once(old_database):
 
 
 def test_the_enterprise_can_apply_for_repair_after_the_migration(old_database):
-    from envbureau.core.permissions import has_perm
     from envbureau.core.models import RoleAssignment, User
+    from envbureau.core.permissions import has_perm
 
     u = User.objects.create_user(username="ent_old", password="x")
     RoleAssignment.objects.create(user=u, role=old_database, enterprise_id=1)
