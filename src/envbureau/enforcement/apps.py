@@ -16,6 +16,14 @@ class EnforcementConfig(AppConfig):
         from .choices import PERMISSION_ACTIONS
 
         register_permissions("enforcement", _("监督执法"), dict(PERMISSION_ACTIONS))
+        from django.apps import apps
+
+        if apps.is_installed("envbureau.sources"):  # the alarm's page links to the checks and cases that followed it
+            from envbureau.sources.services import register_follow_ups
+
+            from .services import alarm_follow_ups
+
+            register_follow_ups(alarm_follow_ups)
         nav.register_section("enforcement", pgettext_lazy("nav", "监督执法"), 40)
         nav.register("enforcement", _("执法检查"), "enforcement:inspections-list", "enforcement.view", 30)
         nav.register("enforcement", _("行政处罚案件"), "enforcement:cases-list", "enforcement.view", 29)

@@ -252,6 +252,9 @@ def create_inspection(user, *, source: str, enterprise_id: int, enterprise_name:
     if recused.exists():
         raise ValidationError({"team": _("所选执法人员中有人须对该企业回避")})
     source_ref = (source_ref or "").strip()
+    if source_ref and _sources() is not None:
+        # an alarm that exists, the user sees and is this enterprise's (400 otherwise)
+        _sources().check_alarm(user, source_ref, enterprise_id)
     if source == InspectionSource.COMPLAINT and source_ref and _complaints() is not None:
         # a complaint that exists and the user sees (400 otherwise), named by its 受理编号 or its reference
         source_ref = f"complaints.complaint:{_complaints().check_source(user, source_ref, by_number=True).pk}"
@@ -273,6 +276,33 @@ def create_inspection(user, *, source: str, enterprise_id: int, enterprise_name:
             {"name": _("执法检查 %(c)s") % {"c": insp.code},
              "url": reverse("enforcement:inspections-detail", args=[insp.pk])})
     return insp
+
+
+def _sources():
+    """sources.services when the sources app is installed (apps talk through services)."""
+    if not apps.is_installed("envbureau.sources"):
+        return None
+    from envbureau.sources import services as sources
+
+    return sources
+
+
+def alarm_follow_ups(user, ref: str) -> list[dict]:
+    """The checks started from the alarm `ref` and the cases filed from them or citing it, as `user` may see them
+    (registered with sources.services.register_follow_ups: the alarm's page links to each; each links back)."""
+    from django.db.models import Q
+
+    from .models import Case
+
+    checks = Inspection.objects.filter(source_ref=ref)
+    rows = [{"kind": _("执法检查"), "label": f"{i.code} {i.get_method_display()} {i.get_state_display()}",
+             "url": reverse("enforcement:inspections-detail", args=[i.pk])}
+            for i in restrict(checks, user, "view").order_by("planned_on", "pk")]
+    cases = Case.objects.filter(Q(source=ref) | Q(inspection__in=checks.values("pk")))
+    rows += [{"kind": _("行政处罚案件"), "label": f"{c.code} {c.get_state_display()}",
+              "url": reverse("enforcement:cases-detail", args=[c.pk])}
+             for c in restrict(cases, user, "view").order_by("filed_on", "pk")]
+    return rows
 
 
 def _complaints():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -78,12 +78,30 @@ class LimitSerializer(serializers.ModelSerializer):
         fields = ["id", "point", "factor", "unit", "period", "limit_value", "lower_limit", "on_converted", "standard"]
 
 
+class FollowUpSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="执法检查 / 行政处罚案件")
+    label = serializers.CharField()
+    url = serializers.CharField()
+
+
 class AlarmSerializer(serializers.ModelSerializer):
+    follow_ups = serializers.SerializerMethodField(
+        help_text="报警之后的执法检查和案件(按请求人的范围;仅单条报警返回,列表中为空)")
+
     class Meta:
         model = Alarm
         fields = ["id", "point", "enterprise", "kind", "factor", "status", "active", "started_at", "last_seen_at",
                   "ended_at", "occurrences", "value", "limit_value", "on_converted", "message", "declared",
-                  "declaration", "acknowledged_at", "closed_at", "note", "problem_ref"]
+                  "declaration", "acknowledged_at", "closed_at", "note", "problem_ref", "follow_ups"]
+
+    @extend_schema_field(FollowUpSerializer(many=True))
+    def get_follow_ups(self, alarm) -> list:
+        from .services import follow_ups
+
+        request = self.context.get("request")
+        if request is None or not self.context.get("detail"):
+            return []  # one alarm's page or record: the list would ask every module once per row
+        return follow_ups(request.user, alarm)
 
 
 class DeclarationSerializer(serializers.ModelSerializer):
@@ -173,15 +191,18 @@ class AlarmViewSet(_Timeline, _VerbPermissions, ScopedReadOnlyViewSet):
     def create(self, request, *args, **kwargs):
         raise PermissionDenied  # alarms are raised by the rules, never posted
 
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "detail": self.action != "list"}
+
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         a = _run(services.acknowledge_alarm, request.user, int(pk), _note(request))
-        return Response(AlarmSerializer(a).data)
+        return Response(AlarmSerializer(a, context=self.get_serializer_context()).data)
 
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         a = _run(services.close_alarm, request.user, int(pk), _note(request))
-        return Response(AlarmSerializer(a).data)
+        return Response(AlarmSerializer(a, context=self.get_serializer_context()).data)
 
     @action(detail=True, methods=["post"], url_path="to-problem")
     def to_problem(self, request, pk=None):

@@ -222,6 +222,46 @@ def open_problem_for(user, alarm: Alarm, *, category: str | None = None, deadlin
     return ref, getattr(problem, "code", str(problem))
 
 
+# ---- what other modules did about an alarm (the checks and cases that followed it) ----------------------
+
+_FOLLOW_UPS: list = []
+
+
+def alarm_ref(value) -> int | None:
+    """The alarm pk of a reference "sources.alarm:12" (None for any other reference)."""
+    head, _sep, pk = str(value or "").partition(":")
+    return int(pk) if head == "sources.alarm" and pk.isdigit() else None
+
+
+def check_alarm(user, ref: str, enterprise_id=None, field: str = "source_ref") -> Alarm | None:
+    """The alarm a record started from ("sources.alarm:12") if it exists, `user` may see it and (given
+    `enterprise_id`) it is that enterprise's; a ValidationError naming `field` otherwise. Other references → None."""
+    pk = alarm_ref(ref)
+    if pk is None:
+        return None
+    qs = Alarm.objects.filter(pk=pk)
+    a = (qs if user is None else restrict(qs, user, "view")).first()
+    if a is None:
+        raise ValidationError({field: _("未找到该在线监控报警:%(r)s") % {"r": ref}})
+    if enterprise_id is not None and a.enterprise_id != int(enterprise_id):
+        raise ValidationError({field: _("报警 %(r)s 不是该企业的报警") % {"r": ref}})
+    return a
+
+
+def register_follow_ups(provider) -> None:
+    """`provider(user, ref)` → [{"kind", "label", "url"}]: records another module keeps that followed the alarm
+    `ref` ("sources.alarm:12"), read through that module's own scoping (enforcement registers its checks and
+    cases)."""
+    if provider not in _FOLLOW_UPS:
+        _FOLLOW_UPS.append(provider)
+
+
+def follow_ups(user, alarm: Alarm) -> list[dict]:
+    """The checks and cases that followed `alarm`, as far as `user` may see them, for its page and API."""
+    ref = f"sources.alarm:{alarm.pk}"
+    return [row for provider in _FOLLOW_UPS for row in provider(user, ref)]
+
+
 def alarm_opened(alarm: Alarm) -> None:
     """A new alarm: the first line of its timeline and the task for whoever handles it."""
     from envbureau.core import workflow as wf

@@ -327,6 +327,7 @@ def alarm_detail(request, pk):
         "can_close": services.may(request.user, "close_alarm") and alarm.status != AlarmStatus.CLOSED,
         "can_problem": services.may(request.user, "close_alarm") and not alarm.problem_ref,
         "history": history(alarm)[:30] if has_perm(request.user, "audit.view") else None,
+        "follow_ups": services.follow_ups(request.user, alarm),
     })
 
 
