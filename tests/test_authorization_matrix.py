@@ -1068,3 +1068,137 @@ def test_complaint_photo_designed_outcomes(world, role, db):
     # the photo answers exactly as its complaint's page: 200 where the role reads the complaint, else refused
     assert (got == 200) == sees and page == got, (role, got, page)
     assert Client().get(f"/complaints/photos/{photo.pk}/").status_code == 302
+
+
+# ----------------------------------------------------------------------------------------------
+# Approvals: every URL of the module declared row by row (web and API), none left to the sweep's defaults
+# ----------------------------------------------------------------------------------------------
+
+# The demo roles' rights in approvals (core/roles.py, demo_core): everyone signed in holds approvals.view (staff
+# through *.view, officers and enterprises explicitly); admin holds everything; the enterprise also
+# approvals.apply and approvals.report; no other demo role holds add/permit/emergency/decide.
+APPROVALS_RECORDS = {"eia": "approvals.EIAApplication", "permit": "approvals.Permit",
+                     "report": "approvals.ExecutionReport", "plan": "approvals.EmergencyPlan",
+                     "check": "approvals.HazardCheck", "incident": "approvals.Incident",
+                     "duty": "approvals.DutyShift", "material": "approvals.Material"}
+SIGNED_IN = [r for r in ROLES if r != "anonymous"]
+
+
+def _all(status):
+    return lambda role, sees: status
+
+
+def _only(*roles):
+    """A form page (GET) for the holders of a right, 403 for the rest (no object involved)."""
+    return lambda role, sees: 200 if role in roles else 403
+
+
+def _sees(role, sees):
+    return 200 if sees else 404
+
+
+def _writes(*roles):
+    """A generic edit/delete page: 404 when the role does not see the object, else 200 for writers, 403."""
+    return lambda role, sees: (200 if role in roles else 403) if sees else 404
+
+
+# name (web: namespaced; API: "api:" + route name) → (record kind or None, outcome(role, sees)). Format-suffix
+# variants of an API route (.json) share its row.
+APPROVALS_TABLE = {
+    "approvals:index": (None, _all(302)),  # → the EIA list
+    "approvals:statistics": (None, _all(200)),
+    "approvals:risk-map": (None, _all(200)),
+    "approvals:eia-new": (None, _only("admin", "enterprise")),  # approvals.add or approvals.apply
+    "approvals:permit-new": (None, _only("admin")),  # approvals.permit
+    "approvals:plan-new": (None, _only("admin", "enterprise")),  # approvals.apply or approvals.emergency
+    "approvals:check-new": (None, _only("admin")),  # approvals.emergency
+    "approvals:incident-new": (None, _only("admin")),
+    # POST-only steps and uploads: a GET is refused before anything is read
+    "approvals:eia-action": ("eia", _all(405)), "approvals:permit-action": ("permit", _all(405)),
+    "approvals:report-action": ("report", _all(405)), "approvals:plan-action": ("plan", _all(405)),
+    "approvals:incident-action": ("incident", _all(405)),
+    "approvals:eia-material-upload": ("eia", _all(405)), "approvals:plan-material-upload": ("plan", _all(405)),
+    "approvals:material": ("material", _sees),
+    **{f"approvals:{p}-list": (None, _all(200)) for p in ("eia", "permits", "reports", "plans", "checks",
+                                                          "incidents", "duty")},
+    **{f"approvals:{p}-detail": (k, _sees) for p, k in (("eia", "eia"), ("permits", "permit"),
+                                                         ("reports", "report"), ("plans", "plan"),
+                                                         ("checks", "check"), ("incidents", "incident"),
+                                                         ("duty", "duty"))},
+    "approvals:duty-add": (None, _only("admin")),  # approvals.add
+    "approvals:duty-edit": ("duty", _writes("admin")), "approvals:duty-delete": ("duty", _writes("admin")),
+    # API
+    "api:api-root": (None, _all(200)),
+    "api:statistics": (None, _all(200)), "api:risk-sources": (None, _all(200)),
+    **{f"api:{k}-list": (None, _all(200)) for k in ("eia", "permit", "report", "plan", "check", "incident")},
+    **{f"api:{k}-detail": (k, _sees) for k in ("eia", "permit", "report", "plan", "check", "incident")},
+    **{f"api:{k}-timeline": (k, _sees) for k in ("eia", "permit", "report", "plan", "incident")},
+    "api:eia-documents": ("eia", _sees), "api:eia-materials": ("eia", _sees), "api:plan-materials": ("plan", _sees),
+    "api:report-monitoring": ("report", _sees),
+    **{f"api:{k}-{verb}": (k, _all(405)) for k, verbs in (
+        ("eia", ("accept", "approve", "complete", "finish-review", "issue-document", "propose", "refuse",
+                 "request-correction", "resubmit", "start-review", "withdraw")),
+        ("permit", ("apply-renewal", "change", "expire", "renew", "revoke", "supervise")),
+        ("report", ("accept", "send-back", "submit")),
+        ("plan", ("drill", "file", "resubmit", "send-back", "supersede")),
+        ("incident", ("close", "follow-up", "log", "relevel", "report-up", "respond"))) for verb in verbs},
+}
+
+
+def _approvals_endpoints():
+    out = []
+    for ep in endpoints():
+        if ep.pattern.startswith("approvals/"):
+            out.append((ep.name, ep))
+        elif ep.pattern.startswith("api/v1/approvals/"):
+            out.append(("api:" + ep.name.rsplit(":", 1)[-1], ep))
+    return out
+
+
+def test_every_approvals_url_has_a_declared_row(db):
+    names = {name for name, _ep in _approvals_endpoints()}
+    assert len(names) > 40
+    missing = sorted(names - set(APPROVALS_TABLE))
+    assert not missing, f"approvals URLs without a declared row in APPROVALS_TABLE: {missing}"
+    stale = sorted(set(APPROVALS_TABLE) - names)
+    assert not stale, f"rows for URLs that no longer exist: {stale}"
+
+
+def _approvals_sees(record, role, user) -> bool:
+    """Whether a role reads an approvals record, from where it lies (not from the code under test)."""
+    from envbureau.core.models import Jurisdiction, RoleAssignment
+
+    holder = getattr(record, "permit", None) or record  # execution reports lie where their permit lies
+    path = holder.jurisdiction.path
+    if role in VIEWERS:
+        return True
+    if role in ("dongcheng", "donghuamen"):
+        code = "110101" if role == "dongcheng" else "110101001000"
+        return path.startswith(Jurisdiction.objects.get(code=code).path)
+    ent = getattr(holder, "enterprise_id", None)
+    return ent is not None and RoleAssignment.objects.filter(user=user, enterprise_id=ent).exists()
+
+
+@pytest.mark.parametrize("role", SIGNED_IN)
+def test_approvals_designed_outcomes(world, role, db):
+    client, user = client_for(world, role)
+    records = {k: apps.get_model(label)._default_manager.order_by("pk").first()
+               for k, label in APPROVALS_RECORDS.items()}
+    wrong, checked = [], 0
+    for name, ep in _approvals_endpoints():
+        kind, outcome = APPROVALS_TABLE[name]
+        record = records.get(kind) if kind else None
+        values = {"pk": str(record.pk if record is not None else 999999), "verb": "x", "format": "json"}
+        url = ep.build(values)
+        assert url is not None, (name, ep.pattern)
+        sees = record is not None and _approvals_sees(record, role, user)
+        want = outcome(role, sees)
+        got = _get(client, url).status_code
+        checked += 1
+        if got != want:
+            wrong.append(f"{url} ({name}): expected {want}, got {got}")
+    assert checked > 100
+    anon = Client()
+    for url in ("/approvals/eia/", "/api/v1/approvals/eia/"):
+        assert anon.get(url).status_code in (302, 401, 403)
+    assert not wrong, "\n".join(wrong)

@@ -11,6 +11,10 @@ Pure Python (no Django). Graded separately for air and for water; the enterprise
 Confidence (../shared/standards/regulations.md §7.2): the formula for Q and the three levels [2S]; the Q bands
 [M]; the M bands [1S] (Guizhou's method); the matrix [M] (the standard's table as remembered, not read in this
 research). Every table is an argument, so a bureau that holds the standard's text can pass its own.
+Checked again 2026-12-01 against the stored public corpora (docs and pages search): no copy of the standard's
+level tables or of its M bands was found — only a page confirming that water's Q is computed as air's (§7.1 "计算方法
+同6.1") and the Guizhou method's M bands (25/45/60). The matrix therefore stays [M]; tests/standards/test_hj941.py
+pins every one of its 36 cells from both edges of their Q and M bands, in the standard's own layout.
 """
 
 from __future__ import annotations
