@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from envbureau.core import workflow as wf
 
@@ -674,8 +675,18 @@ def new_daily_penalty(people):
     return measures.record_daily_penalty(None, case, orders=[o], decided_on="2026-09-02")
 
 
+def new_spot_seizure(people):
+    from envbureau.enforcement import measures
+
+    # §2.5 (Order No. 29 art. 13): taken on the spot two hours ago, the head's approval due within 24 hours
+    taken = timezone.localtime() - dt.timedelta(hours=2)
+    return measures.order(None, new_case(people), kind="seizure", content="2号排污泵", on_the_spot=True,
+                          taken_at=taken.strftime("%Y-%m-%d %H:%M"))
+
+
 def new_measure(people):
-    kinds = people.setdefault("_measure_kinds", [new_correction, new_seizure, new_daily_penalty, new_limit])
+    kinds = people.setdefault("_measure_kinds", [new_correction, new_seizure, new_daily_penalty, new_limit,
+                                                 new_spot_seizure])
     return kinds.pop(0)(people)
 
 
@@ -691,7 +702,8 @@ MEASURES = [
         # the check, then releases it when the violation is gone; the release decision is served
         ("extend", {"days": 20, "note": "案情复杂"}, "decided", "decided", "zfboss", {"zfcase": "403"}, "same",
          ["zfcase"], []),
-        ("serve", {"served_on": TODAY}, "decided", "in_force", "zfcase", {}, "复查、解除或督促缴款", ["zfcase"], []),
+        ("serve", {"served_on": TODAY}, "decided", "in_force", "zfcase", {}, "期限内解除查封、扣押或作出处理决定",
+         ["zfcase"], []),
         ("request_release", {"release_requested_on": TODAY + dt.timedelta(days=1)}, "in_force", "in_force",
          "zfcase", {"zfinsp": "403", "zfxicheng": "404"}, "same", ["zfcase"], []),
         ("keep", {"kept_on": TODAY + dt.timedelta(days=2), "note": "尚未改正"}, "in_force", "in_force", "zfboss",
@@ -715,6 +727,14 @@ MEASURES = [
          {"zfcase": "403"}, None, [], ["zfcase"]),
         ("follow_up", {"followed_up_on": TODAY + dt.timedelta(days=40)}, "ended", "ended", "zfinsp",
          {"zfreview": "403", "zfxicheng": "404"}, None, [], ["zfinsp"]),
+    ],
+    [  # 查封扣押 taken on the spot (§2.5): the head approves it afterwards; within its term the seized pump goes to
+        # the police with the case (处理决定, Order No. 29 art. 22)
+        ("approve", {"approved_at": lambda: (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")},
+         "pending", "in_force", "zfboss", {"zfcase": "403", "zfxicheng": "404"}, "期限内解除查封、扣押或作出处理决定",
+         ["zfcase"], []),
+        ("dispose", {"disposal": "transfer", "disposed_on": TODAY, "note": "涉嫌污染环境罪,公安机关已立案"},
+         "in_force", "ended", "zfboss", {"zfcase": "403", "zfxicheng": "404"}, None, [], ["zfcase"]),
     ],
 ]
 
