@@ -1093,7 +1093,7 @@ def _only(*roles):
     return lambda role, sees: 200 if role in roles else 403
 
 
-def _sees(role, sees):
+def _seen(role, sees):
     return 200 if sees else 404
 
 
@@ -1118,10 +1118,10 @@ APPROVALS_TABLE = {
     "approvals:report-action": ("report", _all(405)), "approvals:plan-action": ("plan", _all(405)),
     "approvals:incident-action": ("incident", _all(405)),
     "approvals:eia-material-upload": ("eia", _all(405)), "approvals:plan-material-upload": ("plan", _all(405)),
-    "approvals:material": ("material", _sees),
+    "approvals:material": ("material", _seen),
     **{f"approvals:{p}-list": (None, _all(200)) for p in ("eia", "permits", "reports", "plans", "checks",
                                                           "incidents", "duty")},
-    **{f"approvals:{p}-detail": (k, _sees) for p, k in (("eia", "eia"), ("permits", "permit"),
+    **{f"approvals:{p}-detail": (k, _seen) for p, k in (("eia", "eia"), ("permits", "permit"),
                                                          ("reports", "report"), ("plans", "plan"),
                                                          ("checks", "check"), ("incidents", "incident"),
                                                          ("duty", "duty"))},
@@ -1131,10 +1131,10 @@ APPROVALS_TABLE = {
     "api:api-root": (None, _all(200)),
     "api:statistics": (None, _all(200)), "api:risk-sources": (None, _all(200)),
     **{f"api:{k}-list": (None, _all(200)) for k in ("eia", "permit", "report", "plan", "check", "incident")},
-    **{f"api:{k}-detail": (k, _sees) for k in ("eia", "permit", "report", "plan", "check", "incident")},
-    **{f"api:{k}-timeline": (k, _sees) for k in ("eia", "permit", "report", "plan", "incident")},
-    "api:eia-documents": ("eia", _sees), "api:eia-materials": ("eia", _sees), "api:plan-materials": ("plan", _sees),
-    "api:report-monitoring": ("report", _sees),
+    **{f"api:{k}-detail": (k, _seen) for k in ("eia", "permit", "report", "plan", "check", "incident")},
+    **{f"api:{k}-timeline": (k, _seen) for k in ("eia", "permit", "report", "plan", "incident")},
+    "api:eia-documents": ("eia", _seen), "api:eia-materials": ("eia", _seen), "api:plan-materials": ("plan", _seen),
+    "api:report-monitoring": ("report", _seen),
     **{f"api:{k}-{verb}": (k, _all(405)) for k, verbs in (
         ("eia", ("accept", "approve", "complete", "finish-review", "issue-document", "propose", "refuse",
                  "request-correction", "resubmit", "start-review", "withdraw")),
@@ -1181,23 +1181,39 @@ def _approvals_sees(record, role, user) -> bool:
 
 @pytest.mark.parametrize("role", SIGNED_IN)
 def test_approvals_designed_outcomes(world, role, db):
+    from envbureau.core.models import Jurisdiction
+
     client, user = client_for(world, role)
-    records = {k: apps.get_model(label)._default_manager.order_by("pk").first()
-               for k, label in APPROVALS_RECORDS.items()}
-    wrong, checked = [], 0
+    district = Jurisdiction.objects.get(code="110101").path
+    records = {}
+    for k, label in APPROVALS_RECORDS.items():
+        qs = apps.get_model(label)._default_manager.order_by("pk")
+        where = "permit__jurisdiction__path" if k == "report" else "jurisdiction__path"
+        # the first record, one outside 东城区 and one inside: both answers (seen / not seen) for the officers and
+        # the enterprise, not only the first record's
+        picks = [qs.first(), qs.exclude(**{f"{where}__startswith": district}).first(),
+                 qs.filter(**{f"{where}__startswith": district}).first()]
+        records[k] = list({r.pk: r for r in picks if r is not None}.values())
+    wrong, checked, both = [], 0, set()
     for name, ep in _approvals_endpoints():
         kind, outcome = APPROVALS_TABLE[name]
-        record = records.get(kind) if kind else None
-        values = {"pk": str(record.pk if record is not None else 999999), "verb": "x", "format": "json"}
-        url = ep.build(values)
-        assert url is not None, (name, ep.pattern)
-        sees = record is not None and _approvals_sees(record, role, user)
-        want = outcome(role, sees)
-        got = _get(client, url).status_code
-        checked += 1
-        if got != want:
-            wrong.append(f"{url} ({name}): expected {want}, got {got}")
+        chosen = (records.get(kind) or [None]) if kind else [None]
+        if "format" in ep.kwargs:
+            chosen = chosen[:1]  # the .json variant: the first record is enough
+        for record in chosen:
+            values = {"pk": str(record.pk if record is not None else 999999), "verb": "x", "format": "json"}
+            url = ep.build(values)
+            assert url is not None, (name, ep.pattern)
+            sees = record is not None and _approvals_sees(record, role, user)
+            want = outcome(role, sees)
+            got = _get(client, url).status_code
+            checked += 1
+            both.add((kind, sees))
+            if got != want:
+                wrong.append(f"{url} ({name}): expected {want}, got {got}")
     assert checked > 100
+    if role in ("dongcheng", "enterprise"):  # the demo has records on both sides of their scope
+        assert {("eia", True), ("eia", False), ("permit", True), ("permit", False)} <= both, sorted(both, key=str)
     anon = Client()
     for url in ("/approvals/eia/", "/api/v1/approvals/eia/"):
         assert anon.get(url).status_code in (302, 401, 403)
