@@ -520,6 +520,40 @@ def import_files(files: list[tuple[str, bytes | Path]], *, fmt: str = "auto", us
     transaction: if any row of any file is invalid, nothing is written (the batch is all the files of one call)
     and ImportFailed lists the errors. Then rebuild the derived results of the station-days that changed,
     window by window. ``progress(stage, done, total)``: "rows" after each chunk (total None), then "daily"."""
+    with _sqlite_cache():
+        return _import_files(files, fmt=fmt, user=user, hour_ending=hour_ending, progress=progress, rebuild=rebuild,
+                             source=source, chunk_rows=chunk_rows)
+
+
+SQLITE_IMPORT_CACHE_KIB = 65536
+
+
+class _sqlite_cache:
+    """A larger SQLite page cache (64 MB) for the length of an import. Hourly rows arrive sorted by station and
+    time, so the (time) index takes them at scattered places of the month; with SQLite's default 2 MB cache those
+    index pages are evicted and re-read for nearly every row (measured: 1.5 × the CPU time of the whole insert).
+    The cache is per connection; the previous size is put back afterwards."""
+
+    def __enter__(self):
+        self.old = None
+        if _vendor() == "sqlite":
+            with connection.cursor() as cur:
+                cur.execute("PRAGMA cache_size")
+                self.old = cur.fetchone()[0]
+                if self.old is not None and abs(int(self.old)) * (1024 if int(self.old) < 0 else 4096) \
+                        < SQLITE_IMPORT_CACHE_KIB * 1024:
+                    cur.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
+                else:
+                    self.old = None
+        return self
+
+    def __exit__(self, *exc):
+        if self.old is not None:
+            with connection.cursor() as cur:
+                cur.execute(f"PRAGMA cache_size = {int(self.old)}")
+
+
+def _import_files(files, *, fmt, user, hour_ending, progress, rebuild, source, chunk_rows) -> dict:
     from . import derived
 
     lookup = station_lookup(user)

@@ -317,17 +317,32 @@ def rebuild(station_days: dict[int, np.ndarray], progress=None) -> dict:
 
 
 def refresh_latest(station_ids) -> None:
-    """StationLatest of these stations: their last hour with data and their last valid day (one indexed
-    lookup per station, at write time, so pages never search the history)."""
-    from .models import AirDaily, AirHourly, StationLatest
+    """StationLatest of these stations: their last hour with data and their last valid day, kept as data at write
+    time so pages never search the history. Two set-based reads (each station's newest hour and newest valid day are
+    correlated MAX subqueries answered from the (station, time) and (station, date) indexes, not GROUP BYs over the
+    history), then the rows of these stations replaced in one delete and one batched insert."""
+    from .models import AirDaily, AirHourly, AirStation, StationLatest
 
-    for s in station_ids:
-        day = (AirDaily.objects.filter(station_id=s, valid=True).order_by("-date")
-               .values("date", "aqi", "level", "primary").first())
-        hour = (AirHourly.objects.filter(station_id=s).order_by("-time").values_list("time", flat=True).first())
-        StationLatest.objects.update_or_create(station_id=s, defaults={
-            "last_hour": hour, "last_valid_date": day["date"] if day else None, "aqi": day["aqi"] if day else None,
-            "level": day["level"] if day else 0, "primary": day["primary"] if day else ""})
+    ids = sorted({int(s) for s in station_ids})
+    if not ids:
+        return
+    q = connection.ops.quote_name
+    st, hourly, daily = AirStation._meta.db_table, AirHourly._meta.db_table, AirDaily._meta.db_table
+    latest = StationLatest._meta.db_table
+    rows = []
+    with connection.cursor() as cur:
+        for k in range(0, len(ids), 500):
+            part = ",".join(str(i) for i in ids[k:k + 500])
+            cur.execute(f"SELECT s.id, (SELECT MAX(h.time) FROM {hourly} h WHERE h.station_id = s.id), "
+                        f"d.date, d.aqi, d.level, d.{q('primary')} FROM {st} s LEFT JOIN {daily} d "
+                        f"ON d.station_id = s.id AND d.date = (SELECT MAX(x.date) FROM {daily} x "
+                        f"WHERE x.station_id = s.id AND x.valid) WHERE s.id IN ({part})", [])
+            rows += cur.fetchall()
+        for k in range(0, len(ids), 500):
+            cur.execute(f"DELETE FROM {latest} WHERE station_id IN ({','.join(str(i) for i in ids[k:k + 500])})", [])
+    # values go back as read: the database's own representation of its times and dates
+    insert_rows(latest, ["station_id", "last_hour", "last_valid_date", "aqi", "level", "primary"],
+                [(s, h, d, aqi, level if level is not None else 0, prim or "") for s, h, d, aqi, level, prim in rows])
 
 
 def rebuild_all() -> dict:
