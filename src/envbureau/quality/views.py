@@ -199,10 +199,13 @@ def station_map(user, j):
               StationLatest.objects.filter(station__in=stations, last_valid_date__isnull=False)
               .values("station_id", "last_valid_date", "aqi", "level", "primary")}
     rows, points = [], []
+    # the level labels translated once, not per station (get_FOO_display hashes the lazy choices every call:
+    # a third of the dashboard's time at 600 stations)
+    level_label = {k: str(v) for k, v in AirStation._meta.get_field("control_level").flatchoices}
     for s in stations:
         d = latest.get(s.pk)
         cat = category(d["aqi"]) if d else None
-        rows.append([s.name, s.jurisdiction.name, s.get_control_level_display(), s.longitude, s.latitude,
+        rows.append([s.name, s.jurisdiction.name, level_label.get(s.control_level, s.control_level), s.longitude, s.latitude,
                      d["date"] if d else "", d["aqi"] if d else "", cat.name if cat else "",
                      _primary_text(d["primary"]) if d else ""])
         if s.longitude is not None:
