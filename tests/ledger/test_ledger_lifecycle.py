@@ -608,3 +608,69 @@ def test_can_sign_basics(actors, make_problem, evidence):
     assert services.can_sign(actors["dist"], p, None) is False  # nothing to sign
     assert services.can_sign(actors["street"], p, step) is False  # holds no ledger.verify
     assert services.can_sign(actors["dist"], p, step) is True
+
+
+# ---- can_sign on a level or role step, grant by grant (ledger can_sign mutation run, 2026-12-01) ----------
+
+def _assign(user, code, perms, kind="officer", jurisdiction=None, enterprise_id=None):
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment
+
+    role = Role.objects.create(code=code, name=code, kind=kind, permissions=perms)
+    return RoleAssignment.objects.create(
+        user=user, role=role, enterprise_id=enterprise_id,
+        jurisdiction=Jurisdiction.objects.get(code=jurisdiction) if jurisdiction else None)
+
+
+def test_a_level_step_looks_past_grants_that_do_not_fit(actors, chain, make_problem, evidence):
+    from envbureau.core.models import User
+
+    p = run_to_closure_requested(actors, make_problem(), evidence)
+    step = services.pending_step(p)
+    assert step.level == "district"
+    # each user's first grant does not fit (enterprise's, one without verify, the wrong role);
+    # a later district grant with verify does, and it signs
+    u1 = User.objects.create(username="t_ent_then_dist")
+    _assign(u1, "t_r_ent", VERIFY, kind="enterprise", enterprise_id=7)
+    _assign(u1, "t_r_dist1", VERIFY, jurisdiction="110101")
+    u2 = User.objects.create(username="t_view_then_dist")
+    _assign(u2, "t_r_view", ["ledger.view"], jurisdiction="110101")
+    _assign(u2, "t_r_dist2", VERIFY, jurisdiction="110101")
+    for u in (u1, u2):
+        assert services.can_sign(u, p, step) is True, u.username
+    # an inactive officer signs nothing, whatever his grants
+    actors["dist"].is_active = False
+    actors["dist"].save()
+    assert services.can_sign(User.objects.get(pk=actors["dist"].pk), p, step) is False
+
+
+def test_a_role_step_looks_past_other_roles_and_reads_department_modules(actors, make_problem, evidence):
+    from envbureau.core.models import Department, User
+
+    c = SignOffChain.objects.create(name="行业审查", source="")
+    inspectors = _assign(User.objects.create(username="t_x"), "t_r_insp", ["ledger.view", "ledger.change"],
+                         jurisdiction="110101").role
+    SignOffStep.objects.create(chain=c, order=1, name="行业审查", role=inspectors, level="district",
+                               permission="ledger.change")
+    p = run_to_closure_requested(actors, make_problem(), evidence)
+    step = services.pending_step(p)
+    u = User.objects.create(username="t_two_roles")
+    _assign(u, "t_r_other", ["ledger.view", "ledger.change"], jurisdiction="110101")  # right level, other role
+    a = _assign_role(u, inspectors)
+    assert services.can_sign(u, p, step) is True
+    # the role holds only view; ledger.change comes from an active department in charge of the ledger
+    inspectors.permissions = ["ledger.view"]
+    inspectors.save()
+    u = User.objects.get(pk=u.pk)
+    assert services.can_sign(u, p, step) is False
+    dept = Department.objects.create(code="dc", name="督察科", modules=["ledger"])
+    a.departments.add(dept)
+    assert services.can_sign(User.objects.get(pk=u.pk), p, step) is True
+    dept.active = False
+    dept.save()
+    assert services.can_sign(User.objects.get(pk=u.pk), p, step) is False
+
+
+def _assign_role(user, role):
+    from envbureau.core.models import Jurisdiction, RoleAssignment
+
+    return RoleAssignment.objects.create(user=user, role=role, jurisdiction=Jurisdiction.objects.get(code="110101"))
