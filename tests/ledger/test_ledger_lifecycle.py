@@ -635,7 +635,10 @@ def test_a_level_step_looks_past_grants_that_do_not_fit(actors, chain, make_prob
     u2 = User.objects.create(username="t_view_then_dist")
     _assign(u2, "t_r_view", ["ledger.view"], jurisdiction="110101")
     _assign(u2, "t_r_dist2", VERIFY, jurisdiction="110101")
-    for u in (u1, u2):
+    u3 = User.objects.create(username="t_far_then_dist")
+    _assign(u3, "t_r_far", VERIFY, jurisdiction="110102")  # Xicheng: does not reach a Dongcheng problem
+    _assign(u3, "t_r_dist3", VERIFY, jurisdiction="110101")
+    for u in (u1, u2, u3):
         assert services.can_sign(u, p, step) is True, u.username
     # an inactive officer signs nothing, whatever his grants
     actors["dist"].is_active = False
