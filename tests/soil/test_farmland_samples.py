@@ -117,7 +117,7 @@ def test_pages_api_and_export(farm):
     assert "严格管控类 1" in unit_page and "安全利用类 0" in unit_page
     page = c.get(f"/soil/farmland-samples/{s.pk}/").content.decode()
     assert 'data-item="cd" data-level="above_intervention"' in page and 'data-item="pb" data-level="negligible"' in page
-    assert "严格管控类" in page
+    assert 'id="sample-category" data-category="strict">严格管控类<' in page
     api = c.get(f"/api/v1/soil/farmland-samples/{s.pk}/").json()
     assert api["category"] == "strict"
     assert [(i["item"], i["screening"], i["intervention"], i["level"]) for i in api["items"]] == [

@@ -49,7 +49,7 @@ farmland_samples = Crud(
     FarmlandSample, form_class=FarmlandSampleForm, filterset_class=FarmlandSampleFilter,
     url_prefix="farmland-samples", namespace=NS, title=_("农用地土壤样品"), search_fields=("unit__name", "point"),
     importer_kind="soil.farmland_sample",
-    detail_fields=["unit", "point", "sampled_on", "land", "ph", "category_label"],
+    detail_fields=["unit", "point", "sampled_on", "land", "ph"],
     extra_detail_template="soil/_farmland_sample_extra.html", extra_detail_context=views.farmland_sample_extra,
     # the page and its Excel export: every value as measured, the sample's class and what exceeds, with limits
     columns=[("unit", _("耕地单元")), ("point", _("样点编号")), ("sampled_on", _("采样日期")), ("land", _("土地利用类型")),

@@ -99,7 +99,7 @@ applications = Crud(
     filterset_class=ApplicationFilter, search_fields=("producer__name", "receiver__name", "waste_code"),
     detail_fields=["producer", "receiver", "waste_code", "waste_name", "tonnes", "method", "period_from", "period_to",
                    "state", "submitted_on", "accepted_on", "letter_on", "reply_on", "reply_agreed", "decided_on",
-                   "step_due", "overdue", "late_steps", "approval"],
+                   "step_due", "late_steps", "approval"],
     extra_detail_template="waste/_actions.html", extra_detail_context=views.application_extra,
     columns=[("producer", _("移出单位")), ("receiver", _("接受单位")), ("waste_code", _("废物代码")),
              ("tonnes", _("申请转移量(吨)")), ("submitted_on", _("提交日期")), ("state", _("状态")),
