@@ -306,15 +306,15 @@ class FarmlandSample(ScopedModel):
     @property
     def exceedance_text(self) -> str:
         """The items above their screening value, e.g. "镉 0.45(筛选值 0.3,管制值 1.5):超过筛选值、不超过管制值"."""
-        from django.utils.translation import gettext as t
+        from django.utils.translation import gettext
 
         parts = []
         for r in self.rows:
             if r["level"] == "negligible":
                 continue
-            limits = t("筛选值 %(s)s") % {"s": f"{r['screening']:g}"}
+            limits = gettext("筛选值 %(s)s") % {"s": f"{r['screening']:g}"}
             if r["intervention"] is not None:
-                limits += t(",管制值 %(i)s") % {"i": f"{r['intervention']:g}"}
+                limits += gettext(",管制值 %(i)s") % {"i": f"{r['intervention']:g}"}
             parts.append(f"{r['name']} {r['value']:g}({limits}):{r['level_label']}")
         return "; ".join(parts)
 

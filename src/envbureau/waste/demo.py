@@ -193,8 +193,9 @@ def _registries(producers, local, today):
 
 
 def _applications(producers, hebei, today):
-    """Cross-province applications on the kit: one waiting for the other province's reply, one returned for
-    missing materials, one approved (its approval issued by the real verb)."""
+    """Cross-province applications on the kit: one replied to by the other province and waiting for the decision
+    (approving it issues the 批复 document), one waiting for the other province's reply, one returned for missing
+    materials."""
     from envbureau.core import workflow as wf
 
     from . import services
@@ -212,8 +213,7 @@ def _applications(producers, hebei, today):
     a = apply(producers[0], "900-249-08", "废矿物油", "200", d)
     wf.apply(None, a, "accept", accepted_on=str(d + dt.timedelta(days=2)))
     wf.apply(None, a, "consult", letter_on=str(d + dt.timedelta(days=6)), note="初审同意,已函商河北省(模拟)")
-    wf.apply(None, a, "record_reply", agreed="是", reply_on=str(d + dt.timedelta(days=15)))
-    wf.apply(None, a, "approve", number="京环危跨〔%d〕2号(模拟)" % today.year, decided_on=str(d + dt.timedelta(days=18)))
+    wf.apply(None, a, "record_reply", agreed="是", reply_on=str(today - dt.timedelta(days=2)))
     b = apply(producers[1], "900-041-49", "废包装桶", "30", today - dt.timedelta(days=10))
     wf.apply(None, b, "accept", accepted_on=str(today - dt.timedelta(days=9)))
     wf.apply(None, b, "consult", letter_on=str(today - dt.timedelta(days=8)), note="初审同意(模拟)")
