@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -71,11 +72,14 @@ class IssuedDocumentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         return services.get_visible(self.request.user, self.kwargs["pk"])
 
+    # Downloads are files, not JSON: the schema says so (clients generated from it expect bytes).
+    @extend_schema(responses={(200, DOCX): OpenApiResponse(OpenApiTypes.BINARY, description=".docx")})
     @action(detail=True, methods=["get"])
     def docx(self, request, pk=None):
         doc = self.get_object()
         return file_response(doc.docx, f"{doc.file_stem}.docx", DOCX)
 
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF")})
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         doc = self.get_object()
