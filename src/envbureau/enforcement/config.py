@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext_noop  # labels shown translated, stored as given
 
 DEFAULTS = {
     # 双随机 (regulations.md §1.4, §1.5, §1.6, §1.7)
@@ -67,10 +68,17 @@ DEFAULTS = {
     # Credit rating (regulations.md §6): indicator weights (local; national annex figures where known,
     # the rest ours), grade bands (Anhui practice: 诚信 95–100, 良好 80–<95, 警示 60–<80, 不良 <60).
     "credit_indicators": {
-        "emission_compliance": ("大气及水污染物达标排放", 15), "penalties": ("行政处罚与行政命令", 15),
-        "risk": ("环境风险管理", 10), "solid_waste": ("一般固体废物", 5), "hazardous_waste": ("危险废物规范化管理", 5),
-        "noise": ("噪声污染防治", 4), "siting": ("选址布局", 2), "permits": ("排污许可与环评手续", 14),
-        "monitoring": ("自行监测与在线监控", 15), "disclosure": ("环境信息公开", 5), "social": ("社会监督", 10),
+        "emission_compliance": (gettext_noop("大气及水污染物达标排放"), 15),
+        "penalties": (gettext_noop("行政处罚与行政命令"), 15),
+        "risk": (gettext_noop("环境风险管理"), 10),
+        "solid_waste": (gettext_noop("一般固体废物"), 5),
+        "hazardous_waste": (gettext_noop("危险废物规范化管理"), 5),
+        "noise": (gettext_noop("噪声污染防治"), 4),
+        "siting": (gettext_noop("选址布局"), 2),
+        "permits": (gettext_noop("排污许可与环评手续"), 14),
+        "monitoring": (gettext_noop("自行监测与在线监控"), 15),
+        "disclosure": (gettext_noop("环境信息公开"), 5),
+        "social": (gettext_noop("社会监督"), 10),
     },
     "credit_bands": {"green": 95, "blue": 80, "yellow": 60},
     "credit_repair_months": 6,

@@ -65,13 +65,13 @@ def rate(user, *, enterprise_id: int, year: int, scores: dict, published_on=None
         else:
             raw = scores.get(key)
             if raw in (None, ""):
-                raise ValidationError({"scores": _("缺少指标“%(l)s”的得分") % {"l": label}})
+                raise ValidationError({"scores": _("缺少指标“%(l)s”的得分") % {"l": _(label)}})
             try:
                 v = Decimal(str(raw))
             except Exception:
-                raise ValidationError({"scores": _("“%(l)s”的得分须为数字") % {"l": label}}) from None
+                raise ValidationError({"scores": _("“%(l)s”的得分须为数字") % {"l": _(label)}}) from None
             if not 0 <= v <= 100:
-                raise ValidationError({"scores": _("“%(l)s”的得分须在0–100之间") % {"l": label}})
+                raise ValidationError({"scores": _("“%(l)s”的得分须在0–100之间") % {"l": _(label)}})
             note = ""
         values[key] = float(v)
         total += v * weight

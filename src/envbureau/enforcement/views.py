@@ -478,7 +478,7 @@ def rating_add(request):
     form = RatingForm(request.POST or None, user=request.user)
     for key, (label, weight) in config.get("credit_indicators").items():
         if key != "penalties":
-            form.fields[f"s_{key}"] = djforms.DecimalField(label=f"{label}(权重 {weight})", min_value=0,
+            form.fields[f"s_{key}"] = djforms.DecimalField(label=_("%(l)s(权重 %(w)s)") % {"l": _(label), "w": weight}, min_value=0,
                                                            max_value=100, initial=100)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -87,7 +87,7 @@ def statistics(user, campaign, today: dt.date | None = None, places: int | None 
                 "overdue": base + urlencode({**p, "status": "overdue"})}
 
     classes = campaign.kind_conf().get("classes", {})
-    by_class = [{"key": k, "label": classes.get(k, (k,))[0], **m, "links": links(target_class=k)}
+    by_class = [{"key": k, "label": _(classes[k][0]) if k in classes else k, **m, "links": links(target_class=k)}
                 for k, m in sorted(s["by_class"].items(), key=lambda kv: list(classes).index(kv[0])
                                    if kv[0] in classes else 99)]
     names = dict(Jurisdiction.objects.filter(code__in=list(s["by_area"])).values_list("code", "name"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.utils.translation import gettext_noop as N  # labels shown translated, stored as given
+from django.utils.translation import gettext_noop  # labels shown translated, stored as given
 
 DEFAULTS = {
     # 时间过半、任务过半 (§3.3): from this day of the plan year time counts as past half, and this share
@@ -24,43 +24,47 @@ DEFAULTS = {
     # Fund performance evaluation (绩效评价): indicators with weights (points out of 100) and grade
     # bands (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差; 财预〔2020〕10号 practice).
     "evaluation_indicators": {
-        "decision": ("项目决策", 20), "process": ("项目过程", 20), "output": ("项目产出", 40),
-        "effect": ("项目效益", 20),
+        "decision": (gettext_noop("项目决策"), 20), "process": (gettext_noop("项目过程"), 20),
+        "output": (gettext_noop("项目产出"), 40), "effect": (gettext_noop("项目效益"), 20),
     },
     "grade_bands": {"excellent": 90, "good": 80, "fair": 60},
     # Campaign kinds (专项行动): label and classes, each class with its closure checks (§3.2). 散乱污:
     # 关停取缔 closes out only with 两断三清 (断水、断电、清原料、清设备、清产品) recorded.
     "campaign_kinds": {
-        "sanluanwu": {"label": "“散乱污”企业综合整治", "classes": {
-            "close": ("关停取缔", ["断水", "断电", "清原料", "清设备", "清产品"]),
-            "relocate": ("整合搬迁", []),
-            "upgrade": ("升级改造", []),
+        "sanluanwu": {"label": gettext_noop("“散乱污”企业综合整治"), "classes": {
+            "close": (gettext_noop("关停取缔"), [gettext_noop("断水"), gettext_noop("断电"), gettext_noop("清原料"),
+                                               gettext_noop("清设备"), gettext_noop("清产品")]),
+            "relocate": (gettext_noop("整合搬迁"), []),
+            "upgrade": (gettext_noop("升级改造"), []),
         }},
-        "survey": {"label": "排查整治专项行动", "classes": {"rectify": ("限期整改", [])}},
+        "survey": {"label": gettext_noop("排查整治专项行动"), "classes": {"rectify": (gettext_noop("限期整改"), [])}},
     },
     # River outfalls: second-level types per first-level type (HJ 1312-2023, §2.2; a code table).
     "outfall_types": {
-        "industrial": ["工矿企业排污口", "工矿企业雨洪排口", "工业及其他各类园区污水处理厂排污口", "工业及其他各类园区雨洪排口"],
-        "sewage_plant": ["城镇污水处理厂排污口"],
-        "agricultural": ["规模化畜禽养殖排污口", "规模化水产养殖排污口"],
-        "other": ["大中型灌区排口", "港口码头排口", "规模以下畜禽养殖排污口", "规模以下水产养殖排污口",
-                  "农村污水处理设施排污口", "农村生活污水散排口", "城镇雨洪排口", "城镇生活污水散排口"],
+        "industrial": [gettext_noop("工矿企业排污口"), gettext_noop("工矿企业雨洪排口"),
+                       gettext_noop("工业及其他各类园区污水处理厂排污口"), gettext_noop("工业及其他各类园区雨洪排口")],
+        "sewage_plant": [gettext_noop("城镇污水处理厂排污口")],
+        "agricultural": [gettext_noop("规模化畜禽养殖排污口"), gettext_noop("规模化水产养殖排污口")],
+        "other": [gettext_noop("大中型灌区排口"), gettext_noop("港口码头排口"), gettext_noop("规模以下畜禽养殖排污口"),
+                  gettext_noop("规模以下水产养殖排污口"), gettext_noop("农村污水处理设施排污口"),
+                  gettext_noop("农村生活污水散排口"), gettext_noop("城镇雨洪排口"), gettext_noop("城镇生活污水散排口")],
     },
     # Evidence uploads (photos from a phone, reports): per step at most this many files of this size.
     # Grid supervision (§3.4, local practice): levels below the street and the patrol interval per level
     # (Chengde: level 1 weekly, level 2 twice a week, level 3 every 2 days).
-    "grid_levels": {"1": "一级网格", "2": "二级网格", "3": "三级网格"},
+    "grid_levels": {"1": gettext_noop("一级网格"), "2": gettext_noop("二级网格"), "3": gettext_noop("三级网格")},
     "patrol_frequency_days": {"1": 7, "2": 3, "3": 2},
     # Red/yellow cards for enterprises (红黄牌警示, §3.3, local practice): the criteria (label, the colour they
     # give), what each colour means, the publication cycle (Liuzhou: every half year; Jincheng: each quarter,
     # within a month after it ends) and the default time to rectify before the re-check (摘牌 or 升级红牌).
     "card_criteria": {
-        "exceed_penalised": (N("超标排放受到行政处罚"), "yellow"),
-        "repeat_violation": (N("一年内多次环境违法"), "yellow"),
-        "not_fixed_after_yellow": (N("黄牌警示后逾期未完成整改"), "red"),
-        "ordered_closure": (N("依法应予停业、关闭"), "red"),
+        "exceed_penalised": (gettext_noop("超标排放受到行政处罚"), "yellow"),
+        "repeat_violation": (gettext_noop("一年内多次环境违法"), "yellow"),
+        "not_fixed_after_yellow": (gettext_noop("黄牌警示后逾期未完成整改"), "red"),
+        "ordered_closure": (gettext_noop("依法应予停业、关闭"), "red"),
     },
-    "card_measures": {"yellow": N("可责令限制生产或停产整治"), "red": N("报有批准权的人民政府责令停业、关闭")},
+    "card_measures": {"yellow": gettext_noop("可责令限制生产或停产整治"),
+                      "red": gettext_noop("报有批准权的人民政府责令停业、关闭")},
     "card_cycle": "half_year",  # or "quarter"
     "card_publish_days": 30,
     "card_rectify_days": 90,

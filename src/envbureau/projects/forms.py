@@ -32,7 +32,7 @@ class MilestoneForm(forms.ModelForm):
 def _kind_choices():
     from . import config
 
-    return [(k, v.get("label", k)) for k, v in config.get("campaign_kinds").items()]
+    return [(k, _(v.get("label", k))) for k, v in config.get("campaign_kinds").items()]
 
 
 def _class_choices():
@@ -41,7 +41,7 @@ def _class_choices():
     out = {}
     for kind in config.get("campaign_kinds").values():
         for code, (label, _checks) in kind.get("classes", {}).items():
-            out.setdefault(code, label)
+            out.setdefault(code, _(label))
     return list(out.items())
 
 
@@ -82,7 +82,7 @@ class OutfallForm(forms.ModelForm):
         from . import config
 
         super().__init__(*args, **kwargs)
-        types = [("", "—")] + [(t, t) for ts in config.get("outfall_types").values() for t in ts]
+        types = [("", "—")] + [(t, _(t)) for ts in config.get("outfall_types").values() for t in ts]
         self.fields["type2"] = forms.ChoiceField(label=_("二级类型"), choices=types, required=False)
 
 
@@ -103,7 +103,7 @@ class GridForm(forms.ModelForm):
 
         super().__init__(*args, **kwargs)
         self.fields["level"] = forms.TypedChoiceField(label=_("网格层级"), coerce=int, choices=[
-            (int(k), v) for k, v in config.get("grid_levels").items()])
+            (int(k), _(v)) for k, v in config.get("grid_levels").items()])
 
 
 def _criterion_choices():

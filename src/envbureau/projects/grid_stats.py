@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from envbureau.core.scoping import restrict
 from envbureau.ledger.services import pct
@@ -68,7 +69,7 @@ def statistics(user, jurisdiction, *, since: dt.date | None = None, until: dt.da
         "jurisdiction": jurisdiction.code, "since": since, "until": until, "today": today,
         "total": total | {"url": grids_url, "overdue_url": grids_url + "&overdue=1"},
         "patrols": p | {"url": base, "found_url": base + "&found=1", "problems_url": base + "&problem=1"},
-        "by_level": [{"key": k, "label": levels.get(str(k), str(k)), **m,
+        "by_level": [{"key": k, "label": _(levels[str(k)]) if str(k) in levels else str(k), **m,
                       "url": grids_url + f"&level={k}"} for k, m in sorted(by_level.items())],
         "by_area": [{"key": k, "label": names.get(k, k), **m,
                      "url": reverse("projects:grids-list") + "?" + urlencode({"jurisdiction": k})}

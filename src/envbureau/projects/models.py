@@ -215,7 +215,7 @@ class Campaign(ScopedModel):
 
     @property
     def kind_label(self) -> str:
-        return self.kind_conf().get("label", self.kind)
+        return str(_(self.kind_conf().get("label", self.kind)))
 
 
 class CampaignTarget(ScopedModel):
@@ -259,7 +259,7 @@ class CampaignTarget(ScopedModel):
 
     @property
     def class_label(self) -> str:
-        return self.class_conf()[0]
+        return str(_(self.class_conf()[0]))
 
     def required_checks(self) -> list:
         return list(self.class_conf()[1])
@@ -453,7 +453,7 @@ class Grid(ScopedModel):
         from . import config
 
         levels = {str(k): v for k, v in config.get("grid_levels").items()}
-        return levels.get(str(self.level), str(self.level))
+        return str(_(levels[str(self.level)])) if str(self.level) in levels else str(self.level)
 
     def frequency(self) -> int:
         from . import config

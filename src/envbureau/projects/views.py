@@ -52,7 +52,7 @@ def index(request):
 def project_extra(request, obj) -> dict:
     today = timezone.localdate()
     overdue = services.overdue_reports([obj.pk], today).get(obj.pk, [])
-    indicators = [(k, label, w) for k, (label, w) in config.get("evaluation_indicators", obj.jurisdiction).items()]
+    indicators = [(k, _(label), w) for k, (label, w) in config.get("evaluation_indicators", obj.jurisdiction).items()]
     return {"actions": _actions(request.user, obj), "milestones": list(obj.milestones.all()), "today": today,
             "funds": list(obj.funds.all()), "reports": list(obj.reports.all()), "overdue_months": overdue,
             "indicators": indicators, "action_url": "projects:project-action",
