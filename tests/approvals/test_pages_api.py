@@ -252,3 +252,21 @@ def test_declared_access(world, records):
     # nothing changed by the refused posts
     assert EIAApplication.objects.get(pk=ids["a1"]).state == "submitted"
     assert Permit.objects.get(pk=ids["p1"]).state == "valid"
+
+
+def test_limit_lines_speak_the_readers_language_and_read_either(world, records):
+    """The averaging period of a limit line is written in the page's language (小时 / hour) and read in
+    either: a line copied from a Chinese permit works on an English page and the other way round."""
+    from django.utils import translation
+
+    from envbureau.approvals.forms import limit_lines, parse_limit_lines
+
+    p = records["p1"]
+    with translation.override("en"):
+        lines = limit_lines(p)
+        assert ",hour," in lines and "小时" not in lines
+        rows = parse_limit_lines("DW001,COD,60,,mg/L,小时,10\nDW001,COD,60,,mg/L,Day,10\nDW001,COD,60,,mg/L,week,1")
+    with translation.override("zh-hans"):
+        assert ",小时," in limit_lines(p)
+        rows += parse_limit_lines("DW001,COD,60,,mg/L,hour,10\nDW001,COD,60,,mg/L,日均值,10")
+    assert [r["period"] for r in rows] == ["hour", "day", "week", "hour", "day"]  # unknown words kept for the check

@@ -264,3 +264,17 @@ def test_background_commit(settings):
     job.refresh_from_db()
     assert job.status == "committed", job.errors
     assert Jurisdiction.objects.filter(code__startswith="1101051").count() == 50
+
+
+def test_template_example_in_the_readers_language_and_skipped_in_either(client_for):
+    """An example that is a word (the level 区县) is shown in the reader's language; the example row of a
+    template downloaded in Chinese is still recognised (and skipped) when uploaded from the English UI."""
+    c = client_for("admin")
+    c.cookies["django_language"] = "en"
+    wb = openpyxl.load_workbook(io.BytesIO(c.get("/imports/core.jurisdiction/template/").content))
+    assert [x.value for x in wb.worksheets[1][2]][2] == "District/county"
+    assert "区县" not in c.get("/imports/core.jurisdiction/upload/").content.decode()
+    data = csv_bytes([["110101000000", "东城区", "区县", "110000"], ["110105100000", "甲街道", "街道乡镇", "110105"]])
+    upload(c, "core.jurisdiction", data)
+    job = ImportJob.objects.get()
+    assert job.status == "validated" and job.total_rows == 1, job.errors

@@ -1,6 +1,7 @@
 from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from envbureau.core.scoping import restrict
 
@@ -75,9 +76,30 @@ def parse_limit_lines(text: str) -> list[dict]:
         if "factor" in row:
             row["factor"] = factor_code(row["factor"])
         if "period" in row:
-            row["period"] = {"小时": "hour", "小时均值": "hour", "日": "day", "日均值": "day"}.get(row["period"], row["period"])
+            row["period"] = period_code(row["period"])
         rows.append(row)
     return rows
+
+
+# Averaging periods of limit lines: the code and the words a permit uses for it (a line copied from a Chinese
+# permit works on an English page, and the other way round).
+PERIOD_WORDS = {"hour": ("小时", "小时均值"), "day": ("日", "日均值")}
+
+
+def period_word(code: str) -> str:
+    """The averaging period as the reader writes it in a limit line (小时/日, hour/day)."""
+    words = {"hour": pgettext("均值周期", "小时"), "day": pgettext("均值周期", "日")}
+    return str(words.get(code, code))
+
+
+def period_code(text: str) -> str:
+    """A typed averaging period (小时, 日均值, hour, Day) → its code; anything else is returned as typed (the
+    row check names it)."""
+    low = text.strip().lower()
+    for code, words in PERIOD_WORDS.items():
+        if low == code or low in words or low == period_word(code).lower():
+            return code
+    return text
 
 
 def factor_code(text: str) -> str:
@@ -97,9 +119,8 @@ def factor_code(text: str) -> str:
 def limit_lines(permit) -> str:
     from envbureau.sources.choices import factor_label
 
-    period = {"hour": "小时", "day": "日"}
     return "\n".join(",".join("" if v is None else str(v) for v in (
-        lim.outlet_code, factor_label(lim.factor), lim.limit_value, lim.lower_limit, lim.unit, period.get(lim.period, lim.period),
+        lim.outlet_code, factor_label(lim.factor), lim.limit_value, lim.lower_limit, lim.unit, period_word(lim.period),
         lim.annual_quantity)) for lim in permit.limits.all())
 
 

@@ -29,7 +29,7 @@ class JurisdictionImporter(Importer):
     columns = [
         Column("code", _("区划代码"), required=True, example="110101000000", help=_("12位行政区划代码或本地代码")),
         Column("name", _("名称"), required=True, example="东城区"),
-        ChoiceColumn("level", _("层级"), required=True, example="区县", choices=JurisdictionLevel.choices),
+        ChoiceColumn("level", _("层级"), required=True, example=_("区县"), choices=JurisdictionLevel.choices),
         Column("parent", _("上级区划代码"), example="110000", help=_("上级须已存在或在本文件中更靠前的行")),
     ]
 

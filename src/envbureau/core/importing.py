@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -488,7 +489,7 @@ class Importer:
     def template_bytes(self) -> bytes:
         # The example row lives on its own sheet: left in place on the data sheet it would be imported.
         header = [f"{c.label}{'*' if c.required else ''}" for c in self.columns]
-        example = [c.example for c in self.columns]
+        example = [str(c.example) if isinstance(c.example, Promise) else c.example for c in self.columns]
         notes = [[c.label, c.key, _("必填") if c.required else _("选填"), c.describe()] for c in self.columns]
         notes.append(["", "", "", _("空白单元格:新增记录用默认值,更新已有记录时保留原值(上传时勾选“清空空白单元格”则清空)")])
         return workbook_bytes([
@@ -499,9 +500,14 @@ class Importer:
 
     def _is_example(self, values: dict) -> bool:
         examples = [(c.key, c.example) for c in self.columns if c.example not in (None, "")]
-        return bool(examples) and all(_text(values.get(k) if values.get(k) is not None else "") == _text(ex)
-                                      for k, ex in examples) \
-            and all(values.get(c.key) in (None, "") for c in self.columns if c.example in (None, ""))
+        if not examples or any(values.get(c.key) not in (None, "") for c in self.columns if c.example in (None, "")):
+            return False
+        # an example may be a translated word (区县 / District/county): the template's row in any UI language
+        for lang, _name in settings.LANGUAGES:
+            with translation.override(lang):
+                if all(_text(values.get(k) if values.get(k) is not None else "") == _text(ex) for k, ex in examples):
+                    return True
+        return False
 
     def _map_header(self, header: list[str]) -> dict[int, Column]:
         # A column is recognised by its label in any UI language (a Chinese template uploaded by

@@ -10,9 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from envbureau.core.models import Jurisdiction
 
+# The GB 3095 limit stages as the standards library labels them (standards.rules.LimitStage.label; that library
+# has no Django): marked here for the catalogue, shown through {% translate %} (the figures are cached).
+LIMIT_STAGES = (gettext_noop("GB 3095-2012 二级"), gettext_noop("GB 3095-2026 过渡阶段"),
+                gettext_noop("GB 3095-2026 最终阶段"))
 RULES = {"2012": "HJ 633-2012 / GB 3095-2012", "2026": "HJ 633-2026 / GB 3095-2026"}
 CATEGORY = {1: "优", 2: "良", 3: "轻度污染", 4: "中度污染", 5: "重度污染", 6: "严重污染"}
 COLOURS = {1: "#00E400", 2: "#FFFF00", 3: "#FF7E00", 4: "#FF0000", 5: "#99004C", 6: "#7E0023"}

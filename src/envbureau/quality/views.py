@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from envbureau.core.excel import xlsx_response
 from envbureau.core.models import Jurisdiction
@@ -221,9 +221,33 @@ def station_map(user, j):
         # drawn over the districts' boundaries where the platform has them (geo.js), else on these axes
         "eb_boundaries": (j.parent.code if j.parent_id else j.code),
     }
-    return {"id": "stations", "title": "站点最新日AQI(按级别着色)", "option": option,
-            "header": ["站点", "区县", "级别", "经度", "纬度", "日期", "AQI", "类别", "首要污染物"], "rows": rows,
-            "note": "底图为平台提供的行政区边界(离线,未导入边界时为坐标散点图);颜色为最近一个有效日的AQI类别"}
+    return {"id": "stations", "title": _("站点最新日AQI(按级别着色)"), "option": option,
+            "header": [_("站点"), _("区县"), _("级别"), _("经度"), _("纬度"), _("日期"), "AQI", _("类别"), _("首要污染物")],
+            "rows": rows,
+            "note": _("底图为平台提供的行政区边界(离线,未导入边界时为坐标散点图);颜色为最近一个有效日的AQI类别")}
+
+
+# Target statuses stay Chinese in target_rows (API, CLI) and are translated where a page shows them.
+STATUS_WORDS = (gettext_noop("无数据"), gettext_noop("目前达到目标"), gettext_noop("目前未达目标"),
+                gettext_noop("预计全年可完成"), gettext_noop("预计全年难以完成"), gettext_noop("见水环境页面"))
+
+
+def _month(m: int) -> str:
+    return _("%(m)s月") % {"m": m}
+
+
+def _year(y: int) -> str:
+    return _("%(y)s年") % {"y": y}
+
+
+# AQI categories (HJ 633) as assessment.CATEGORY_NAMES spells them, for the catalogue
+CATEGORY_WORDS = (gettext_noop("优"), gettext_noop("良"), gettext_noop("轻度污染"), gettext_noop("中度污染"),
+                  gettext_noop("重度污染"), gettext_noop("严重污染"))
+
+
+def _category(level: int) -> str:
+    """The AQI category (优, 良, …) in the reader's language (assessment.CATEGORY_NAMES is the standards' Chinese)."""
+    return _(A.CATEGORY_NAMES[level])
 
 
 def _primary_text(codes: str) -> str:
@@ -245,9 +269,11 @@ def calendar_chart(j, period):
                      "dayLabel": {"nameMap": "ZH"}, "monthLabel": {"nameMap": "ZH"}, "yearLabel": {"show": False}},
         "series": [{"type": "heatmap", "coordinateSystem": "calendar", "data": data}],
     }
-    table = [[d, a, A.CATEGORY_NAMES.get(lv, "无有效AQI"), _primary_text(p), _f(pm), r] for d, a, lv, p, pm, r in rows]
-    return {"id": "calendar", "title": f"{j.name}{period.start.year}年逐日AQI日历", "option": option, "height": 220,
-            "header": ["日期", "AQI", "类别", "首要污染物", "PM2.5(µg/m³)", "标准"], "rows": table}
+    table = [[d, a, _category(lv) if lv in A.CATEGORY_NAMES else _("无有效AQI"), _primary_text(p), _f(pm), r]
+             for d, a, lv, p, pm, r in rows]
+    return {"id": "calendar", "title": _("%(j)s%(y)s年逐日AQI日历") % {"j": j.name, "y": period.start.year},
+            "option": option, "height": 220,
+            "header": [_("日期"), "AQI", _("类别"), _("首要污染物"), "PM2.5(µg/m³)", _("标准")], "rows": table}
 
 
 TREND_INDICATORS = [("pm25_24h", "PM2.5"), ("pm10_24h", "PM10"), ("no2_24h", "NO2"), ("o3_8h", "O3-8h")]
@@ -258,23 +284,24 @@ def trend_charts(j, year, memo=None):
     d1, cur = A.load_daily([j.pk], cur_p, memo)
     d0, prev = A.load_daily([j.pk], prev_p, memo)
     charts = []
-    months = [f"{m}月" for m in range(1, 13)]
+    months = [_month(m) for m in range(1, 13)]
+    y1, y0 = _year(year), _year(year - 1)
     for ind, label in TREND_INDICATORS:
         # monthly means with GB 3095 month validity, computed by the standards library
         g1 = stats.grouped(cur[ind][0], d1, "month", "mean")
         g0 = stats.grouped(prev[ind][0], d0, "month", "mean")
         s1 = [_f(v.value) for v in g1.stats]
         s0 = [_f(v.value) for v in g0.stats]
-        option = {"tooltip": {"trigger": "axis"}, "legend": {"data": [f"{year}年", f"{year - 1}年"]},
+        option = {"tooltip": {"trigger": "axis"}, "legend": {"data": [y1, y0]},
                   "xAxis": {"type": "category", "data": months, "name": _("月份")},
                   "yAxis": {"type": "value", "name": _("浓度(µg/m³)")},
-                  "series": [{"name": f"{year}年", "type": "line", "data": s1},
-                             {"name": f"{year - 1}年", "type": "line", "data": s0, "lineStyle": {"type": "dashed"}}],
+                  "series": [{"name": y1, "type": "line", "data": s1},
+                             {"name": y0, "type": "line", "data": s0, "lineStyle": {"type": "dashed"}}],
                   "grid": {"left": 50, "right": 20, "top": 40, "bottom": 30}}
         rows = [[months[i], s1[i], s0[i], _pct(s1[i], s0[i])] for i in range(12)]
-        charts.append({"id": f"trend-{ind}", "title": f"{label}月均浓度(与上年对比)", "option": option, "half": True,
-                       "header": ["月份", f"{year}年", f"{year - 1}年", "同比(%)"], "rows": rows,
-                       "note": "月有效日数不足(GB 3095 表4)的月份不给出均值"})
+        charts.append({"id": f"trend-{ind}", "title": _("%(p)s月均浓度(与上年对比)") % {"p": label}, "option": option,
+                       "half": True, "header": [_("月份"), y1, y0, _("同比(%)")], "rows": rows,
+                       "note": _("月有效日数不足(GB 3095 表4)的月份不给出均值")})
     return charts
 
 
@@ -289,17 +316,18 @@ def category_months(j, year):
     counts = np.zeros((12, 7), dtype=int)
     for d, lv, valid in levels:
         counts[d.month - 1, lv if valid else 0] += 1
-    series = [{"name": A.CATEGORY_NAMES[lv], "type": "bar", "stack": "days", "data": counts[:, lv].tolist(),
+    series = [{"name": _category(lv), "type": "bar", "stack": "days", "data": counts[:, lv].tolist(),
                "itemStyle": {"color": CATEGORY_HEX[lv]}} for lv in range(1, 7)]
     option = {"tooltip": {"trigger": "axis"}, "legend": {}, "xAxis": {"type": "category", "name": _("月份"),
-                                                                        "data": [f"{m}月" for m in range(1, 13)]},
+                                                                        "data": [_month(m) for m in range(1, 13)]},
               "yAxis": {"type": "value", "name": _("天数(天)")}, "series": series,
               "grid": {"left": 40, "right": 20, "top": 40, "bottom": 30}}
-    rows = [[f"{m + 1}月", *counts[m, 1:].tolist(), int(counts[m, 1:].sum()),
+    rows = [[_month(m + 1), *counts[m, 1:].tolist(), int(counts[m, 1:].sum()),
              _f(100 * counts[m, 1:3].sum() / counts[m, 1:].sum(), 1) if counts[m, 1:].sum() else None]
             for m in range(12)]
-    return {"id": "categories", "title": f"{year}年各月空气质量级别天数", "option": option,
-            "header": ["月份", *A.CATEGORY_NAMES.values(), "有效天数", "优良天数比率(%)"], "rows": rows}
+    return {"id": "categories", "title": _("%(y)s年各月空气质量级别天数") % {"y": year}, "option": option,
+            "header": [_("月份"), *(_category(lv) for lv in A.CATEGORY_NAMES), _("有效天数"), _("优良天数比率(%)")],
+            "rows": rows}
 
 
 # ---------------------------------------------------------------------------
@@ -418,8 +446,8 @@ def gauge_chart(gauges, j, year):
     i = 0
     rows = []
     for g in gauges:
-        rows.append([g["label"], g["value"], g.get("current"), g.get("previous"), g.get("projected"), g["status"],
-                     g.get("projection_text", "")])
+        rows.append([g["label"], g["value"], g.get("current"), g.get("previous"), g.get("projected"), _(g["status"]),
+                     _(g["projection_text"]) if g.get("projection_text") else ""])
         if g["current"] is None:
             continue
         mx = max(g["value"] * 1.5, g["current"] * 1.1, 1)
@@ -431,9 +459,10 @@ def gauge_chart(gauges, j, year):
                        "data": [{"value": g["current"], "name": f"{g['label']} {g['value']:g}"}]})
         i += 1
     option = {"series": series}
-    return {"id": "targets", "title": f"{year}年目标任务进度(年初至今)", "option": option, "height": 240,
-            "header": ["指标", "目标", "年初至今", "上年同期", "预测全年", "状态", "预测说明"], "rows": rows,
-            "note": "预测全年 = 今年已有天数 + 上年余下天数按一年评价(假设余下时段与上年相同),仅供参考"}
+    return {"id": "targets", "title": _("%(y)s年目标任务进度(年初至今)") % {"y": year}, "option": option, "height": 240,
+            "header": [_("指标"), _("目标"), _("年初至今"), _("上年同期"), _("预测全年"), _("状态"), _("预测说明")],
+            "rows": rows,
+            "note": _("预测全年 = 今年已有天数 + 上年余下天数按一年评价(假设余下时段与上年相同),仅供参考")}
 
 
 # ---------------------------------------------------------------------------
@@ -547,8 +576,8 @@ def change_words(value, kind: str, *, better_lower: bool = True) -> str:
 # ---------------------------------------------------------------------------
 # rankings
 # ---------------------------------------------------------------------------
-RANK_BY = {"composite_index": ("综合指数", "lower"), "pm25_mean": ("PM2.5浓度", "lower"),
-           "improvement": ("PM2.5改善率", "lower"), "good_day_ratio": ("优良天数比率", "higher")}
+RANK_BY = {"composite_index": (gettext_noop("综合指数"), "lower"), "pm25_mean": (gettext_noop("PM2.5浓度"), "lower"),
+           "improvement": (gettext_noop("PM2.5改善率"), "lower"), "good_day_ratio": (gettext_noop("优良天数比率"), "higher")}
 
 
 @air_page(gettext_lazy("区县排名"))

@@ -189,6 +189,7 @@ def water_changes(cur: dict, base: dict, base_period) -> dict:
     for s in cur["sections"]:
         s["class_last_year"] = std_water.class_name(last[s["code"]]) if last.get(s["code"]) else None
         s["class_change"] = class_change_words(s["class_number"], last.get(s["code"]))
+        s["class_number_last_year"] = last.get(s["code"])
     out = {"period": base["period"], "n_sections": base["n_sections"]}
     for key in ("class_1_2_share", "class_1_3_share", "worse_v_share", "meeting_target_rate"):
         a, b = cur[key], base[key]

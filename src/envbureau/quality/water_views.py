@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core.models import Jurisdiction
 from envbureau.core.params import int_param, month_param, year_param
@@ -17,6 +18,41 @@ from . import assessment as A
 from .models import NoiseLeq, NoiseStation, SectionPeriodClass, WaterSection
 from .views import _ctx, _export, _need_view
 from .water import DRINKING_LEVELS, WATER_SCOPES, assess_water, check_scope, noise_compliance
+
+# quality.water keeps its words Chinese (reports print them); the pages show them in the reader's language.
+SCOPE_WORDS = (gettext_noop("国考断面"), gettext_noop("国省考断面"), gettext_noop("市考及以上断面"),
+               gettext_noop("县控及以上断面"), gettext_noop("全部断面"), gettext_noop("县级及以上"), gettext_noop("乡镇级"),
+               gettext_noop("农村"), gettext_noop("全部"), gettext_noop("劣Ⅴ"))
+
+
+def _points_words(points) -> str:
+    """quality.water.points_words in the reader's language."""
+    if points is None:
+        return ""
+    txt = f"{abs(points):.1f}"
+    if txt == "0.0":
+        return _("与上年同期持平")
+    return (_("同比上升%(p)s个百分点") if points > 0 else _("同比下降%(p)s个百分点")) % {"p": txt}
+
+
+def _class_change_words(now, base) -> str:
+    """quality.water.class_change_words in the reader's language."""
+    if not now or not base:
+        return ""
+    if now == base:
+        return _("持平")
+    a, b = _(std_water.class_name(base)), _(std_water.class_name(now))
+    return (_("由%(a)s类好转至%(b)s类") if now < base else _("由%(a)s类变差为%(b)s类")) % {"a": a, "b": b}
+
+
+def _cls(name):
+    """A class name (Ⅲ, 劣Ⅴ) in the reader's language; empty stays empty."""
+    return _(name) if name else name
+
+
+def _month(m: int) -> str:
+    return _("%(m)s月") % {"m": m}
+
 
 CLASS_COLOURS = {1: "#CCFFFF", 2: "#00CCFF", 3: "#00FF00", 4: "#FFFF00", 5: "#FF9B00", 6: "#FF0000"}
 
@@ -67,11 +103,11 @@ def water_dashboard(request):
         n13 = sum(1 for c in cs if c.water_class <= 3)
         share.append(round(100 * n13 / len(cs), 1) if cs else None)
     for sid, s in sorted(secs.items(), key=lambda kv: kv[1].code):
-        row = [s.name, s.river, s.get_control_level_display(), std_water.class_name(s.target_class)]
+        row = [s.name, s.river, s.get_control_level_display(), _(std_water.class_name(s.target_class))]
         for m in months:
             c = monthly.get((sid, m))
             row.append("" if c is None or not c.water_class else
-                       std_water.class_name(c.water_class) + ("" if c.meets_target else "✗")
+                       _(std_water.class_name(c.water_class)) + ("" if c.meets_target else "✗")
                        + (f" {'、'.join(c.deciding)}" if c.water_class > 3 and c.deciding else ""))
         table.append(row)
     points = [{"name": x["name"], "value": [secs_by_code.longitude, secs_by_code.latitude, x["class_number"]],
@@ -80,32 +116,33 @@ def water_dashboard(request):
               for x in r["sections"] for secs_by_code in [next(s for s in secs.values() if s.code == x["code"])]
               if secs_by_code.longitude is not None]
     charts = [
-        {"id": "sections", "title": f"{period.label}{r['scope_label']}水质类别(填充色=类别,边框绿=达标/红=未达目标)", "option": {
+        {"id": "sections", "title": _("%(p)s%(s)s水质类别(填充色=类别,边框绿=达标/红=未达目标)") % {"p": period.label, "s": _(r["scope_label"])}, "option": {
             "tooltip": {}, "xAxis": {"type": "value", "scale": True, "name": _("经度(°)")},
             "yAxis": {"type": "value", "scale": True, "name": _("纬度(°)")},
             "series": [{"type": "scatter", "symbolSize": 20, "data": points,
                         "label": {"show": True, "position": "right", "formatter": "{b}"}}]},
-         "header": ["断面", "河流", "控制级别", "目标", "本期类别", "上年同期类别", "同比变化", "达标", "超标项目(倍数)",
-                    "样品数"],
-         "rows": [[x["name"], x["river"], x["control_level"], x["target"], x["class"], x.get("class_last_year"),
-                   x.get("class_change", ""), "—" if not x["class"] else ("是" if x["meets_target"] else "否"),
+         "header": [_("断面"), _("河流"), _("控制级别"), _("目标"), _("本期类别"), _("上年同期类别"), _("同比变化"), _("达标"), _("超标项目(倍数)"),
+                    _("样品数")],
+         "rows": [[x["name"], x["river"], x["control_level"], _cls(x["target"]), _cls(x["class"]), _cls(x.get("class_last_year")),
+                   _class_change_words(x["class_number"], x.get("class_number_last_year")), "—" if not x["class"] else (_("是") if x["meets_target"] else _("否")),
                    "、".join(f"{k}({v})" for k, v in x["target_exceedance"].items()), x["n_samples"]] for x in r["sections"]]},
-        {"id": "share", "title": f"{year}年各月Ⅰ～Ⅲ类断面比例(%)", "half": True, "option": {
-            "tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [f"{m}月" for m in months], "name": _("月份")},
-            "yAxis": {"type": "value", "max": 100, "name": _("比例(%)")}, "series": [{"type": "bar", "data": share, "name": "Ⅰ～Ⅲ类比例"}]},
-         "header": ["月份", "Ⅰ～Ⅲ类比例(%)"], "rows": [[f"{m}月", share[m - 1]] for m in months]},
-        {"id": "classes", "title": f"{year}年断面水质类别构成", "half": True, "option": {
+        {"id": "share", "title": _("%(y)s年各月Ⅰ～Ⅲ类断面比例(%%)") % {"y": year}, "half": True, "option": {
+            "tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [_month(m) for m in months], "name": _("月份")},
+            "yAxis": {"type": "value", "max": 100, "name": _("比例(%)")}, "series": [{"type": "bar", "data": share, "name": _("Ⅰ～Ⅲ类比例")}]},
+         "header": [_("月份"), _("Ⅰ～Ⅲ类比例(%)")], "rows": [[_month(m), share[m - 1]] for m in months]},
+        {"id": "classes", "title": _("%(y)s年断面水质类别构成") % {"y": year}, "half": True, "option": {
             "tooltip": {}, "series": [{"type": "pie", "radius": "65%", "data": [
-                {"name": k, "value": v, "itemStyle": {"color": CLASS_COLOURS[i + 1]}}
+                {"name": _(k), "value": v, "itemStyle": {"color": CLASS_COLOURS[i + 1]}}
                 for i, (k, v) in enumerate(r["class_counts"].items()) if v]}]},
-         "header": ["类别", "断面数"], "rows": [[k, v] for k, v in r["class_counts"].items()]},
-        {"id": "drinking", "title": f"{period.label}集中式饮用水水源地({r['drinking']['level_label']})",
-         "header": ["水源地", "级别", "监测断面", "本期均值类别", "按均值达标", "采样次数", "达标次数"],
-         "rows": [[x["name"], x["level"], x["section"], x["class"], "—" if not x["class"] else ("是" if x["compliant"] else "否"),
+         "header": [_("类别"), _("断面数")], "rows": [[_(k), v] for k, v in r["class_counts"].items()]},
+        {"id": "drinking", "title": _("%(p)s集中式饮用水水源地(%(l)s)") % {"p": period.label, "l": _(r["drinking"]["level_label"])},
+         "header": [_("水源地"), _("级别"), _("监测断面"), _("本期均值类别"), _("按均值达标"), _("采样次数"), _("达标次数")],
+         "rows": [[x["name"], x["level"], x["section"], _cls(x["class"]),
+                   "—" if not x["class"] else (_("是") if x["compliant"] else _("否")),
                    x["n_events"], x["n_events_compliant"]] for x in r["drinking"]["sources"]],
-         "note": "达标:GB 3838-2002 Ⅲ类及以上。“按均值”= 各水源地本期监测均值定类;“按每次采样”= 每次采样分别定类"},
-        {"id": "figures", "title": f"{period.label}{r['scope_label']}水质指标(同比:{r['yoy']['period']['label']})",
-         "header": ["指标", "断面数", "比例(%)", "上年同期(%)", "同比(百分点)", "表述"],
+         "note": _("达标:GB 3838-2002 Ⅲ类及以上。“按均值”= 各水源地本期监测均值定类;“按每次采样”= 每次采样分别定类")},
+        {"id": "figures", "title": _("%(p)s%(s)s水质指标(同比:%(y)s)") % {"p": period.label, "s": _(r["scope_label"]), "y": r["yoy"]["period"]["label"]},
+         "header": [_("指标"), _("断面数"), _("比例(%)"), _("上年同期(%)"), _("同比(百分点)"), _("表述")],
          "rows": water_figure_rows(r)},
     ]
     # districts (or streets) by water quality index CWQI, with the change on last year (lower = better)
@@ -120,14 +157,14 @@ def water_dashboard(request):
         ranking.append([u.name, now["n_sections"], now["cwqi"], base["cwqi"], delta, now["class_1_3_share"]])
     ranks = A.competition_rank([r[2] for r in ranking], "lower")
     ranking = sorted(([rk, *r] for rk, r in zip(ranks, ranking)), key=lambda r: r[0])
-    charts.append({"id": "cwqi", "title": f"{year}年各区县城市水质指数(CWQI)排名", "option": {
+    charts.append({"id": "cwqi", "title": _("%(y)s年各区县城市水质指数(CWQI)排名") % {"y": year}, "option": {
         "tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [r[1] for r in ranking], "name": _("断面")},
         "yAxis": {"type": "value", "name": _("CWQI(指数)")}, "series": [{"type": "bar", "data": [r[3] for r in ranking]}]},
-        "header": ["排名", "区县", "断面数", "CWQI", "上年CWQI", "ΔCWQI(%)", "Ⅰ～Ⅲ类比例(%)"], "rows": ranking,
-        "note": "CWQI 越小水质越好(环办监测〔2017〕51号);ΔCWQI 为负表示改善;并列者名次相同"})
-    monthly_chart = {"id": "monthly", "title": f"{year}年各断面逐月水质类别(✗=未达目标;劣于Ⅲ类时列出主要超标项目)",
-                     "header": ["断面", "河流", "控制级别", "目标", *[f"{m}月" for m in months]], "rows": table}
-    resp = _export(request, charts + [monthly_chart], f"水环境质量-{j.name}-{year}")
+        "header": [_("排名"), _("区县"), _("断面数"), "CWQI", _("上年CWQI"), "ΔCWQI(%)", _("Ⅰ～Ⅲ类比例(%)")], "rows": ranking,
+        "note": _("CWQI 越小水质越好(环办监测〔2017〕51号);ΔCWQI 为负表示改善;并列者名次相同")})
+    monthly_chart = {"id": "monthly", "title": _("%(y)s年各断面逐月水质类别(✗=未达目标;劣于Ⅲ类时列出主要超标项目)") % {"y": year},
+                     "header": [_("断面"), _("河流"), _("控制级别"), _("目标"), *[_month(m) for m in months]], "rows": table}
+    resp = _export(request, charts + [monthly_chart], _("水环境质量-%(j)s-%(y)s") % {"j": j.name, "y": year})
     if resp:
         return resp
     return render(request, "quality/water_dashboard.html",
@@ -153,12 +190,13 @@ def water_figure_rows(r: dict) -> list[list]:
     the change on the same period last year in percentage points."""
     yoy = r.get("yoy") or {}
     rows = []
-    for label, n_key, key in (("Ⅰ～Ⅱ类(优Ⅱ)", "n_class_1_2", "class_1_2_share"),
-                              ("Ⅰ～Ⅲ类(优Ⅲ)", "n_class_1_3", "class_1_3_share"),
-                              ("劣Ⅴ类", "n_worse_v", "worse_v_share"),
-                              ("达到目标(达标率)", "n_meeting_target", "meeting_target_rate")):
+    for label, n_key, key in ((_("Ⅰ～Ⅱ类(优Ⅱ)"), "n_class_1_2", "class_1_2_share"),
+                              (_("Ⅰ～Ⅲ类(优Ⅲ)"), "n_class_1_3", "class_1_3_share"),
+                              (_("劣Ⅴ类"), "n_worse_v", "worse_v_share"),
+                              (_("达到目标(达标率)"), "n_meeting_target", "meeting_target_rate")):
         c = yoy.get(key) or {}
-        rows.append([label, f"{r[n_key]}/{r['n_sections']}", r[key], c.get("base"), c.get("points"), c.get("text", "")])
+        rows.append([label, f"{r[n_key]}/{r['n_sections']}", r[key], c.get("base"), c.get("points"),
+                     _points_words(c.get("points"))])
     return rows
 
 
@@ -172,18 +210,18 @@ def noise_dashboard(request):
         return render(request, "quality/empty.html", {"title": _("声环境质量")})
     period = A.make_period(year)
     rows = noise_compliance(j, period, request.user)
-    zone_label = {z: f"{z}类" for z in ("0", "1", "2", "3", "4a", "4b")}
+    zone_label = {z: _("%(z)s类") % {"z": z} for z in ("0", "1", "2", "3", "4a", "4b")}
     table = [[zone_label[r["zone"]], r["n_stations"], r["day"]["limit"], r["day"]["mean_leq"], r["day"]["rate"],
               r["night"]["limit"], r["night"]["mean_leq"], r["night"]["rate"]] for r in rows]
-    chart = {"id": "noise", "title": f"{year}年各类功能区昼夜达标率(%)", "option": {
+    chart = {"id": "noise", "title": _("%(y)s年各类功能区昼夜达标率(%%)") % {"y": year}, "option": {
         "tooltip": {"trigger": "axis"}, "legend": {}, "xAxis": {"type": "category", "data": [t[0] for t in table], "name": _("功能区")},
         "yAxis": {"type": "value", "max": 100, "name": _("达标率(%)")},
-        "series": [{"name": "昼间", "type": "bar", "data": [t[4] for t in table]},
-                   {"name": "夜间", "type": "bar", "data": [t[7] for t in table]}]},
-        "header": ["功能区", "监测点数", "昼间限值dB(A)", "昼间能量平均Leq", "昼间达标率(%)", "夜间限值dB(A)",
-                   "夜间能量平均Leq", "夜间达标率(%)"], "rows": table,
-        "note": "达标率 = 达标的监测日数 ÷ 有效监测日数(GB 3096-2008 表1 限值,Leq 修约到0.1 dB 后比较)"}
-    resp = _export(request, [chart], f"声环境质量-{j.name}-{year}")
+        "series": [{"name": _("昼间"), "type": "bar", "data": [t[4] for t in table]},
+                   {"name": _("夜间"), "type": "bar", "data": [t[7] for t in table]}]},
+        "header": [_("功能区"), _("监测点数"), _("昼间限值dB(A)"), _("昼间能量平均Leq"), _("昼间达标率(%)"),
+                   _("夜间限值dB(A)"), _("夜间能量平均Leq"), _("夜间达标率(%)")], "rows": table,
+        "note": _("达标率 = 达标的监测日数 ÷ 有效监测日数(GB 3096-2008 表1 限值,Leq 修约到0.1 dB 后比较)")}
+    resp = _export(request, [chart], _("声环境质量-%(j)s-%(y)s") % {"j": j.name, "y": year})
     if resp:
         return resp
     synthetic = NoiseStation.objects.filter(synthetic=True).exists()

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core.scoping import ScopedModel, ScopeSpec
 from envbureau.standards import soil as gb
@@ -27,6 +28,11 @@ from .choices import (
     ReviewKind,
     ReviewOutcome,
 )
+
+# The standards library's GB 36600 verdicts (standards.soil.LEVEL_LABELS; that library has no Django), marked
+# here for the catalogue and shown through gettext in the reader's language.
+VERDICT_WORDS = (gettext_noop("不超过筛选值"), gettext_noop("超过筛选值、不超过管制值"), gettext_noop("超过管制值"),
+                 gettext_noop("超过筛选值但不超过背景值"))
 
 
 class Plot(ScopedModel):
@@ -98,7 +104,8 @@ class Review(ScopedModel):
         ordering = ["-reviewed_on", "-id"]
 
     def __str__(self):
-        return f"{self.plot.code} {self.get_kind_display()} 第{self.round}轮 {self.get_outcome_display()}"
+        return _("%(p)s %(k)s 第%(r)s轮 %(o)s") % {"p": self.plot.code, "k": self.get_kind_display(), "r": self.round,
+                                                "o": self.get_outcome_display()}
 
 
 class Sample(ScopedModel):
@@ -137,7 +144,7 @@ class Sample(ScopedModel):
 
     @property
     def level_label(self) -> str:
-        return self.verdict.label
+        return str(_(self.verdict.label))  # a standards.soil.LEVEL_LABELS text, marked in VERDICT_WORDS
 
     @property
     def exceeds(self) -> bool:
