@@ -44,3 +44,38 @@ def test_headline_links_each_number(client_for, beijing_slice):
     assert f">{a['good_days']}</a>天" in html
     assert re.search(r"#pm25_mean\"[^>]*>%d</a>微克/立方米" % a["pm25_mean"], html)
     assert "#good_day_ratio" in html and "HJ 633-2012" in html
+
+
+def test_headline_in_english_and_the_summary_stays_chinese(client_for, beijing_slice):
+    """The headline page has English sentence templates (the numbers and their links the same); the work
+    summary, a Chinese document, renders the same sentences in Chinese whatever the UI language."""
+    import re
+
+    from django.utils import translation
+
+    c = client_for("leader")
+    zh = c.get("/quality/headline/?j=110101&year=2015&month=2").content.decode()
+    c.cookies["django_language"] = "en"
+    en = c.get("/quality/headline/?j=110101&year=2015&month=2").content.decode()
+    good = re.search(r'#good_days"[^>]*>(\d+)</a>', zh).group(1)
+    assert re.search(r"In 2015-02, .{0,40} had good air quality on <a [^>]*#good_days\"[^>]*>%s</a> days" % good, en)
+    assert re.search(r"#pm25_mean\"[^>]*>\d+</a> µg/m³", en) and "微克/立方米" not in en
+    assert "Assessment basis: HJ 633-2012" in en and "评价依据" not in en
+    from envbureau.core.models import Jurisdiction
+    from envbureau.quality import assessment as A
+    from envbureau.quality.views import headline_sentences
+    from envbureau.reports.summary import _air
+
+    class Book:
+        def heading(self, text):
+            pass
+
+        def para(self, parts):
+            return "".join(t for t, _h in parts)
+
+    j = Jurisdiction.objects.get(code="110101")
+    p = A.make_period(2015, 2)
+    with translation.override("en"):
+        summary = _air(Book(), j, p)
+        assert "优良天数" not in "".join(t for s in headline_sentences(j, p, A.assess_air(j, p), "/x") for t, *_r in s)
+    assert summary[0].startswith("2015年2月，") and "环境空气质量优良天数" in summary[0]

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext, pgettext_lazy
 
 from envbureau.core.excel import xlsx_response
 from envbureau.core.models import Jurisdiction
@@ -469,14 +469,14 @@ def gauge_chart(gauges, j, year):
 # assessment page
 # ---------------------------------------------------------------------------
 HOW = {
-    "pm25_mean": "各有效日城市日均值的算术平均;城市日均值 = 参与评价的站点日均值(≥20个有效小时)的算术平均 (HJ 663 §5, GB 3095 表4)",
-    "pm10_mean": "同 PM2.5", "so2_mean": "同 PM2.5", "no2_mean": "同 PM2.5",
-    "co_p95": "城市CO日均值按 HJ 663 附录A 计算第95百分位数",
-    "o3_8h_p90": "城市O3日最大8小时滑动平均(17个时段,每段≥6小时)按 HJ 663 附录A 计算第90百分位数",
-    "good_day_ratio": "AQI(HJ 633)≤100 的天数 ÷ 有效天数 × 100",
-    "good_days": "AQI ≤ 100 的有效天数", "heavy_days": "AQI > 200 的有效天数",
-    "composite_index": "Σ 各项浓度 ÷ GB 3095-2012 二级限值(CO 用第95百分位、O3 用第90百分位,《城市环境空气质量排名技术规定》)",
-    "valid_days": "有AQI的天数:HJ 633-2012 适用日按已有指标计算;HJ 633-2026 适用日按 §5.3(指标齐全或 AQI > 100)",
+    "pm25_mean": gettext_lazy("各有效日城市日均值的算术平均;城市日均值 = 参与评价的站点日均值(≥20个有效小时)的算术平均 (HJ 663 §5, GB 3095 表4)"),
+    "pm10_mean": gettext_lazy("同 PM2.5"), "so2_mean": gettext_lazy("同 PM2.5"), "no2_mean": gettext_lazy("同 PM2.5"),
+    "co_p95": gettext_lazy("城市CO日均值按 HJ 663 附录A 计算第95百分位数"),
+    "o3_8h_p90": gettext_lazy("城市O3日最大8小时滑动平均(17个时段,每段≥6小时)按 HJ 663 附录A 计算第90百分位数"),
+    "good_day_ratio": gettext_lazy("AQI(HJ 633)≤100 的天数 ÷ 有效天数 × 100"),
+    "good_days": gettext_lazy("AQI ≤ 100 的有效天数"), "heavy_days": gettext_lazy("AQI > 200 的有效天数"),
+    "composite_index": gettext_lazy("Σ 各项浓度 ÷ GB 3095-2012 二级限值(CO 用第95百分位、O3 用第90百分位,《城市环境空气质量排名技术规定》)"),
+    "valid_days": gettext_lazy("有AQI的天数:HJ 633-2012 适用日按已有指标计算;HJ 633-2026 适用日按 §5.3(指标齐全或 AQI > 100)"),
 }
 
 
@@ -508,16 +508,16 @@ def assessment_page(request, choices, j, period):
                      "raw": st and st["raw"], "reason": st and st["reason"],
                      "reason_text": r["reasons"].get(key, ""),
                      "yoy": A.change_text(yoy.get(key), key, precision), "pop": A.change_text(pop.get(key), key, precision),
-                     "how": HOW[key]})
+                     "how": str(HOW[key])})
     day_rows = [
         {"key": "good_day_ratio", "label": "优良天数比率(%)", "value": A.fmt(r["good_day_ratio"], "good_day_ratio"),
          "reason_text": r["reasons"].get("good_day_ratio", ""),
-         "yoy": _pp_text(yoy.get("good_day_ratio")), "pop": _pp_text(pop.get("good_day_ratio")), "how": HOW["good_day_ratio"]},
+         "yoy": _pp_text(yoy.get("good_day_ratio")), "pop": _pp_text(pop.get("good_day_ratio")), "how": str(HOW["good_day_ratio"])},
         {"key": "good_days", "label": "优良天数", "value": r["good_days"], "yoy": _days_text(yoy.get("good_days")),
-         "pop": _days_text(pop.get("good_days")), "how": HOW["good_days"]},
-        {"key": "valid_days", "label": "有效天数", "value": r["valid_days"], "yoy": "", "pop": "", "how": HOW["valid_days"]},
+         "pop": _days_text(pop.get("good_days")), "how": str(HOW["good_days"])},
+        {"key": "valid_days", "label": "有效天数", "value": r["valid_days"], "yoy": "", "pop": "", "how": str(HOW["valid_days"])},
         {"key": "heavy_days", "label": "重污染天数", "value": r["heavy_days"], "yoy": _days_text(yoy.get("heavy_days")),
-         "pop": _days_text(pop.get("heavy_days")), "how": HOW["heavy_days"]},
+         "pop": _days_text(pop.get("heavy_days")), "how": str(HOW["heavy_days"])},
     ]
     if request.GET.get("export"):
         header = ["指标", "数值", "单位", "二级限值", "达标", "超标倍数", "有效天数", "同比", "环比", "计算方法"]
@@ -681,7 +681,7 @@ def headline(request, choices, j, period):
     if built:
         sentences.append([(built, reverse("quality:stations-list") + "?" + urlencode(
             {"commissioned_from": period.start.isoformat(), "commissioned_to": period.end.isoformat()}),
-            "按各站点、断面、监测点的建成投运日期计数")])
+            _("按各站点、断面、监测点的建成投运日期计数"))])
     networks = network_notes(period, j)
     if request.GET.get("export") == "docx":
         return _headline_docx(j, period, sentences, networks)
@@ -720,11 +720,73 @@ def _period_params(period: A.Period) -> dict:
     return {"from": period.start.isoformat(), "to": period.end.isoformat()}
 
 
+# Headline sentences (and the work summary, which renders them in Chinese): every fragment goes through
+# pgettext with the 工作报告 context, so that an English page reads an English sentence and the Chinese one is
+# exactly the bulletin's wording.
+HEADLINE_NAMES = {"pm25_mean": gettext_noop("PM2.5平均浓度"), "pm10_mean": gettext_noop("PM10平均浓度"),
+                  "so2_mean": gettext_noop("SO2平均浓度"), "no2_mean": gettext_noop("NO2平均浓度"),
+                  "co_p95": gettext_noop("CO浓度(日均值第95百分位)"),
+                  "o3_8h_p90": gettext_noop("O3浓度(日最大8小时平均第90百分位)")}
+UNIT_WORDS = {"mg": pgettext_lazy("工作报告", "毫克/立方米"), "ug": pgettext_lazy("工作报告", "微克/立方米")}
+
+
+def _unit(key: str) -> str:
+    return str(UNIT_WORDS["mg" if key == "co_p95" else "ug"])
+
+
+def change_text_ui(c: dict | None, key: str, precision: int = 0) -> str:
+    """assessment.change_text in the reader's language: "下降4.2微克/立方米(10.7%)" / "down 4.2 µg/m³ (10.7%)"."""
+    if not c or c.get("change") is None:
+        return ""
+    rate = c.get("rate")
+    if rate is not None and f"{abs(rate) * 100:.1f}" == "0.0":
+        return pgettext("工作报告", "持平")
+    unit = "" if key == "composite_index" else _unit(key)
+    pct = "" if rate is None else f"({abs(rate) * 100:.1f}%)"
+    words = pgettext("工作报告", "上升%(v)s%(u)s%(r)s") if c["change"] > 0 else pgettext("工作报告", "下降%(v)s%(u)s%(r)s")
+    return words % {"v": A.fmt(abs(c["change"]), key, precision), "u": unit, "r": pct}
+
+
+def change_words_ui(value, kind: str) -> str:
+    """change_words in the reader's language (change_words itself stays Chinese: reports print it)."""
+    if kind in ("rate", "points"):
+        txt = f"{abs(value) * 100:.1f}" if kind == "rate" else f"{abs(value):.1f}"
+        if txt == "0.0":
+            return pgettext("工作报告", "持平")
+        if kind == "rate":
+            return (pgettext("工作报告", "上升%(v)s%%") if value > 0 else pgettext("工作报告", "下降%(v)s%%")) % {"v": txt}
+        return (pgettext("工作报告", "上升%(v)s个百分点") if value > 0 else pgettext("工作报告", "下降%(v)s个百分点")) % {"v": txt}
+    if value == 0:
+        return pgettext("工作报告", "持平")
+    return (pgettext("工作报告", "增加%(v)s天") if value > 0 else pgettext("工作报告", "减少%(v)s天")) % {"v": abs(int(value))}
+
+
+def period_label_ui(period: A.Period) -> str:
+    """The period as the page's language writes it: assessment's Chinese label, or in other languages the
+    year, month, quarter or half it covers (else its dates)."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "zh").startswith("zh"):
+        return period.label
+    s, e = period.start, period.end
+    whole = s.day == 1 and (e + dt.timedelta(days=1)).day == 1 and s.year == e.year
+    if whole and s.month == 1 and e.month == 12:
+        return str(s.year)
+    if whole and s.month == e.month:
+        return f"{s:%Y-%m}"
+    if whole and (s.month - 1) % 3 == 0 and e.month == s.month + 2:
+        return f"{s.year} Q{(s.month - 1) // 3 + 1}"
+    if whole and s.month in (1, 7) and e.month == s.month + 5:
+        return f"{s.year} H{1 if s.month == 1 else 2}"
+    return f"{s.isoformat()} – {e.isoformat()}"
+
+
 def water_sentences(j, period, user) -> list[list[tuple[str, str | None, str]]]:
     """The water sentences of a work report: "国省考断面N个，Ⅰ～Ⅲ类比例x%(同比…)，其中Ⅰ～Ⅱ类比例y%…" for
     the 国省考 sections (when there are any) and all sections, and the 县级及以上 drinking-water sources
     per sampling event (bureaus print that 达标率)."""
     from .water import assess_water
+    from .water_views import _points_words
 
     link = reverse("quality:water-dashboard") + "?" + urlencode({"j": j.code, **_period_params(period)})
     out = []
@@ -732,17 +794,33 @@ def water_sentences(j, period, user) -> list[list[tuple[str, str | None, str]]]:
         w = assess_water(j, period, user, scope=scope, compare=True, drinking_level="county")
         if not w["n_sections"] or (scope is None and out and w["n_sections"] == out[-1][1]):
             continue
-        y = w["yoy"]["class_1_3_share"]["text"]
-        out.append(([(f"{period.label}，{j.name}{w['scope_label']}{w['n_sections']}个，Ⅰ～Ⅲ类比例"
-                      f"{w['class_1_3_share']}%{'(' + y + ')' if y else ''}，其中Ⅰ～Ⅱ类比例{w['class_1_2_share']}%；"
-                      f"劣Ⅴ类比例{w['worse_v_share']}%；断面达标率{w['meeting_target_rate']}%。",
-                      link + (f"&scope={scope}" if scope else ""), "Ⅰ～Ⅲ类比例同比变化以百分点计")], w["n_sections"]))
+        y = _points_words(w["yoy"]["class_1_3_share"]["points"])
+        text = pgettext("工作报告", "%(p)s，%(j)s%(s)s%(n)s个，Ⅰ～Ⅲ类比例%(a)s%%%(y)s，其中Ⅰ～Ⅱ类比例%(b)s%%；劣Ⅴ类比例%(c)s%%；"
+                  "断面达标率%(d)s%%。") % {
+            "p": period_label_ui(period), "j": j.name, "s": _(w["scope_label"]), "n": w["n_sections"],
+            "a": w["class_1_3_share"], "y": pgettext("工作报告", "(%(y)s)") % {"y": y} if y else "", "b": w["class_1_2_share"],
+            "c": w["worse_v_share"], "d": w["meeting_target_rate"]}
+        out.append(([(text, link + (f"&scope={scope}" if scope else ""), _("Ⅰ～Ⅲ类比例同比变化以百分点计"))],
+                    w["n_sections"]))
     sentences = [s for s, _n in out]
     d = assess_water(j, period, user, drinking_level="county")["drinking"]
     if d["n_events"]:
-        sentences.append([(f"县级及以上集中式饮用水水源地{d['n_sources']}个，水质达标率{d['event_rate']}%"
-                           f"({d['event_rate_basis']})。", link + "&drinking_level=county", d["rate_basis"])])
+        sentences.append([(pgettext("工作报告", "县级及以上集中式饮用水水源地%(n)s个，水质达标率%(r)s%%(%(b)s)。") % {
+            "n": d["n_sources"], "r": d["event_rate"], "b": _(d["event_rate_basis"])},
+            link + "&drinking_level=county", _(d["rate_basis"]))])
     return sentences
+
+
+def _alert_sentence_ui(c: dict) -> str:
+    """alerts.alert_sentence in the reader's language."""
+    if c["issued"]:
+        levels = pgettext("工作报告", "、").join(pgettext("工作报告", "%(l)s%(n)s次") % {"l": _(k), "n": v} for k, v in c["by_level"].items())
+        s = pgettext("工作报告", "启动重污染天气预警%(n)s次(%(l)s)") % {"n": c["issued"], "l": levels}
+        if c["enterprises"]:
+            s += pgettext("工作报告", ",涉及应急减排清单企业%(n)s家") % {"n": c["enterprises"]}
+    else:
+        s = pgettext("工作报告", "未启动重污染天气预警")
+    return s + pgettext("工作报告", ";另有监测数据自动预警%(n)s次(不计入预警启动次数)。") % {"n": c["automatic_warnings"]}
 
 
 def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, str]]]:
@@ -750,7 +828,7 @@ def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, s
     yoy = (r.get("yoy") or {}).get("changes") or {}
 
     def num(key, text):
-        return (text, f"{link}#{key}", HOW.get(key, ""))
+        return (text, f"{link}#{key}", str(HOW.get(key, "")))
 
     precision = r.get("precision", 0)
 
@@ -759,45 +837,42 @@ def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, s
         if not c:
             return ""
         if kind == "rate":  # absolute change with the rate: "同比下降4.2微克/立方米(10.7%)"
-            t = A.change_text(c, key, precision)
-            return "，同比" + t if t else ""
+            t = change_text_ui(c, key, precision)
+            return pgettext("工作报告", "，同比%(c)s") % {"c": t} if t else ""
         v = c.get({"points": "points", "days": "change"}[kind])
-        return "" if v is None else "，同比" + change_words(v, kind)
+        return "" if v is None else pgettext("工作报告", "，同比%(c)s") % {"c": change_words_ui(v, kind)}
 
-    s1 = [(f"{period.label}，{j.name}环境空气质量优良天数", None, ""), num("good_days", str(r["good_days"])),
-          ("天", None, ""), (ch("good_days", "days") + "，优良天数比率", None, ""),
+    s1 = [(pgettext("工作报告", "%(p)s，%(j)s环境空气质量优良天数") % {"p": period_label_ui(period), "j": j.name}, None, ""),
+          num("good_days", str(r["good_days"])),
+          (pgettext("工作报告", "天") + ch("good_days", "days") + pgettext("工作报告", "，优良天数比率"), None, ""),
           num("good_day_ratio", A.fmt(r["good_day_ratio"], "good_day_ratio")),
-          ("%" + ch("good_day_ratio", "points") + "；重污染天数", None, ""), num("heavy_days", str(r["heavy_days"])),
-          ("天" + ch("heavy_days", "days") + "。", None, "")]
+          ("%" + ch("good_day_ratio", "points") + pgettext("工作报告", "；重污染天数"), None, ""), num("heavy_days", str(r["heavy_days"])),
+          (pgettext("工作报告", "天") + ch("heavy_days", "days") + pgettext("工作报告", "。"), None, "")]
     s2 = []
-    names = {"pm25_mean": "PM2.5平均浓度", "pm10_mean": "PM10平均浓度", "so2_mean": "SO2平均浓度",
-             "no2_mean": "NO2平均浓度", "co_p95": "CO浓度(日均值第95百分位)", "o3_8h_p90": "O3浓度(日最大8小时平均第90百分位)"}
     for key in A.KEY_STATS:
         if r[key] is None:
             continue
-        unit = "毫克/立方米" if key == "co_p95" else "微克/立方米"
-        s2 += [(("；" if s2 else "") + names[key] + "为", None, ""), num(key, A.fmt(r[key], key, precision)),
-               (unit + ch(key, "rate"), None, "")]
+        s2 += [((pgettext("工作报告", "；") if s2 else "") + pgettext("工作报告", "%(n)s为") % {"n": _(HEADLINE_NAMES[key])}, None, ""),
+               num(key, A.fmt(r[key], key, precision)), (_unit(key) + ch(key, "rate"), None, "")]
     if s2:
-        s2.append(("。", None, ""))
+        s2.append((pgettext("工作报告", "。"), None, ""))
     s3 = []
     if r["composite_index"] is not None:
-        s3 = [("环境空气质量综合指数为", None, ""), num("composite_index", A.fmt(r["composite_index"], "composite_index")),
-              (ch("composite_index", "rate") + "。", None, "")]
+        s3 = [(pgettext("工作报告", "环境空气质量综合指数为"), None, ""),
+              num("composite_index", A.fmt(r["composite_index"], "composite_index")),
+              (ch("composite_index", "rate") + pgettext("工作报告", "。"), None, "")]
     else:  # say why instead of dropping the figure silently
-        s3 = [("环境空气质量综合指数：", None, ""), num("composite_index", "—"),
-              (f"（无法计算：{r['reasons'].get('composite_index', '')}）。", None, "")]
+        s3 = [(pgettext("工作报告", "环境空气质量综合指数："), None, ""), num("composite_index", "—"),
+              (pgettext("工作报告", "（无法计算：%(r)s）。") % {"r": r["reasons"].get("composite_index", "")}, None, "")]
     out = [s1, s2, s3]
     ranked = [p for p in r.get("peer_ranks") or [] if p["rank"] is not None]
     if ranked:
         srcs = sorted({src for p in ranked for src in p["sources"]})
         out.append([("；".join(p["text"] for p in ranked) + "。", reverse("quality:rankings") + "?" + urlencode(
-            {"j": j.code, **_period_params(period)}) + "#peers", "同级单位数据来源：" + "；".join(srcs))])
+            {"j": j.code, **_period_params(period)}) + "#peers", pgettext("工作报告", "同级单位数据来源：") + "；".join(srcs))])
     if r.get("alerts") is not None:
-        from .alerts import alert_sentence
-
-        out.append([(alert_sentence(r["alerts"]), reverse("quality:alerts-list"), "重污染天气预警按发布的预警计数;"
-                     "监测数据超阈值等自动预警另计")])
+        out.append([(_alert_sentence_ui(r["alerts"]), reverse("quality:alerts-list"),
+                     pgettext("工作报告", "重污染天气预警按发布的预警计数;监测数据超阈值等自动预警另计"))])
     targets = Target.objects.filter(jurisdiction=j, year=period.start.year)
     parts = []
     water_memo: dict = {}
@@ -812,22 +887,25 @@ def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, s
                 water_memo[scope] = assess_water(j, period, scope=scope)
             w = water_memo[scope]
             value = w["drinking"]["rate"] if t.indicator == "drinking_compliance" else w[WATER_TARGET_SOURCE[t.indicator]]
-            basis = f"(本期{value:g})" if value is not None else ""
+            basis = pgettext("工作报告", "(本期%(v)s)") % {"v": f"{value:g}"} if value is not None else ""
         elif key is None:
             continue
         elif t.basis == "county_mean":
             value, n = county_mean(j, period, key)
-            basis = f"({n}个区县平均{A.fmt(value, key)})"
+            basis = pgettext("工作报告", "(%(n)s个区县平均%(v)s)") % {"n": n, "v": A.fmt(value, key)}
         ok = target_met(value, t)
         if ok is None:
             continue
         scope_label = t.get_section_scope_display() if t.section_scope else ""
-        parts.append(f"{scope_label}{t.get_indicator_display().rstrip(' ≤≥')}目标{t.value:g}{basis}"
-                     f"{'(已完成)' if ok else '(未完成)'}")
+        parts.append(pgettext("工作报告", "%(s)s%(i)s目标%(v)s%(b)s") % {"s": scope_label, "i": str(t.get_indicator_display()).rstrip(" ≤≥"),
+                                                     "v": f"{t.value:g}", "b": basis}
+                     + (pgettext("工作报告", "(已完成)") if ok else pgettext("工作报告", "(未完成)")))
     if parts:
-        out.append([("目标任务：" + "；".join(parts) + ("(本期非全年,仅供参考)" if period.days < 365 else "") + "。", None, "")])
-    out.append([(f"评价依据：{'；'.join(f'{k} {v}天' for k, v in r['rules'].items())}；{r['limits']}；"
-                 "数据来源：本平台监测数据(演示数据为北京市12个国控站真实监测数据,UCI 501数据集)。", None, "")])
+        out.append([(pgettext("工作报告", "目标任务：") + pgettext("工作报告", "；").join(parts)
+                     + (pgettext("工作报告", "(本期非全年,仅供参考)") if period.days < 365 else "") + pgettext("工作报告", "。"), None, "")])
+    rules = pgettext("工作报告", "；").join(pgettext("工作报告", "%(k)s %(v)s天") % {"k": k, "v": v} for k, v in r["rules"].items())
+    out.append([(pgettext("工作报告", "评价依据：%(r)s；%(l)s；") % {"r": rules, "l": _(r["limits"])}
+                 + pgettext("工作报告", "数据来源：本平台监测数据(演示数据为北京市12个国控站真实监测数据,UCI 501数据集)。"), None, "")])
     return [s for s in out if s]
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from envbureau.core.models import Jurisdiction
 
@@ -40,9 +41,13 @@ def _air(b, j, period) -> list[str]:
         r = A.assess_air(j, period)
         link = reverse("quality:assessment") + "?" + urlencode(
             {"j": j.code, "from": period.start.isoformat(), "to": period.end.isoformat()})
-        for s in headline_sentences(j, period, r, link):
+        with translation.override(settings.LANGUAGE_CODE):  # the summary is a Chinese document in any UI language
+            sentences = headline_sentences(j, period, r, link)
+        for s in sentences:
             out.append(b.para([(text, href) for text, href, _how in s]))
-    for s in water_sentences(j, period, None):
+    with translation.override(settings.LANGUAGE_CODE):
+        sentences = water_sentences(j, period, None)
+    for s in sentences:
         out.append(b.para([(text, href) for text, href, _how in s]))
     return out
 
