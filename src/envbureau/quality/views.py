@@ -240,6 +240,10 @@ def _year(y: int) -> str:
     return _("%(y)s年") % {"y": y}
 
 
+# assessment's statistic labels and units (its words stay Chinese for reports), for the catalogue
+STAT_WORDS = (gettext_noop("PM2.5平均浓度"), gettext_noop("PM10平均浓度"), gettext_noop("SO2平均浓度"),
+              gettext_noop("NO2平均浓度"), gettext_noop("CO日均值第95百分位浓度"), gettext_noop("O3日最大8小时平均第90百分位浓度"),
+              gettext_noop("综合指数"), gettext_noop("微克/立方米"), gettext_noop("毫克/立方米"))
 # AQI categories (HJ 633) as assessment.CATEGORY_NAMES spells them, for the catalogue
 CATEGORY_WORDS = (gettext_noop("优"), gettext_noop("良"), gettext_noop("轻度污染"), gettext_noop("中度污染"),
                   gettext_noop("重度污染"), gettext_noop("严重污染"))
@@ -501,34 +505,36 @@ def assessment_page(request, choices, j, period):
     rows = []
     for key in (*A.KEY_STATS, "composite_index"):
         st = r["statistics"].get("_".join(A.KEY_STATS[key])) if key in A.KEY_STATS else None
-        rows.append({"key": key, "label": A.STAT_LABELS.get(key, "综合指数"), "value": A.fmt(r[key], key, precision),
-                     "unit": A.STAT_UNITS.get(key, "微克/立方米") if key != "composite_index" else "",
+        rows.append({"key": key, "label": _(A.STAT_LABELS.get(key, "综合指数")), "value": A.fmt(r[key], key, precision),
+                     "unit": _(A.STAT_UNITS.get(key, "微克/立方米")) if key != "composite_index" else "",
                      "limit": st and st["limit"], "compliant": st and st["compliant"],
                      "multiple": st and st["exceedance_multiple"], "n_days": st and st["n_days"],
                      "raw": st and st["raw"], "reason": st and st["reason"],
                      "reason_text": r["reasons"].get(key, ""),
-                     "yoy": A.change_text(yoy.get(key), key, precision), "pop": A.change_text(pop.get(key), key, precision),
+                     "yoy": change_text_ui(yoy.get(key), key, precision),
+                     "pop": change_text_ui(pop.get(key), key, precision),
                      "how": str(HOW[key])})
     day_rows = [
-        {"key": "good_day_ratio", "label": "优良天数比率(%)", "value": A.fmt(r["good_day_ratio"], "good_day_ratio"),
+        {"key": "good_day_ratio", "label": _("优良天数比率(%)"), "value": A.fmt(r["good_day_ratio"], "good_day_ratio"),
          "reason_text": r["reasons"].get("good_day_ratio", ""),
          "yoy": _pp_text(yoy.get("good_day_ratio")), "pop": _pp_text(pop.get("good_day_ratio")), "how": str(HOW["good_day_ratio"])},
-        {"key": "good_days", "label": "优良天数", "value": r["good_days"], "yoy": _days_text(yoy.get("good_days")),
+        {"key": "good_days", "label": _("优良天数"), "value": r["good_days"], "yoy": _days_text(yoy.get("good_days")),
          "pop": _days_text(pop.get("good_days")), "how": str(HOW["good_days"])},
-        {"key": "valid_days", "label": "有效天数", "value": r["valid_days"], "yoy": "", "pop": "", "how": str(HOW["valid_days"])},
-        {"key": "heavy_days", "label": "重污染天数", "value": r["heavy_days"], "yoy": _days_text(yoy.get("heavy_days")),
+        {"key": "valid_days", "label": _("有效天数"), "value": r["valid_days"], "yoy": "", "pop": "", "how": str(HOW["valid_days"])},
+        {"key": "heavy_days", "label": _("重污染天数"), "value": r["heavy_days"], "yoy": _days_text(yoy.get("heavy_days")),
          "pop": _days_text(pop.get("heavy_days")), "how": str(HOW["heavy_days"])},
     ]
     if request.GET.get("export"):
-        header = ["指标", "数值", "单位", "二级限值", "达标", "超标倍数", "有效天数", "同比", "环比", "计算方法"]
-        header.append("无数值原因")
+        header = [_("指标"), _("数值"), _("单位"), _("二级限值"), _("达标"), _("超标倍数"), _("有效天数"), _("同比"),
+                  _("环比"), _("计算方法"), _("无数值原因")]
         data = [[x["label"], x["value"], x["unit"], x["limit"], verdict_text(x["compliant"], x["limit"]), x["multiple"],
                  x["n_days"], x["yoy"], x["pop"], x["how"], x["reason_text"]] for x in rows]
         data += [[x["label"], x["value"], "", "", "", "", "", x["yoy"], x["pop"], x["how"], x.get("reason_text", "")]
                  for x in day_rows]
-        data += [[f"{k}天数", v, "", "", "", "", "", "", "", "", ""] for k, v in r["category_days"].items()]
+        data += [[_("%(k)s天数") % {"k": _(k)}, v, "", "", "", "", "", "", "", "", ""] for k, v in r["category_days"].items()]
         data += [[_("评价网络"), n["text"], "", "", "", "", "", "", "", "", ""] for n in network_notes(period, j)]
-        return xlsx_response(f"空气质量评价-{j.name}-{period.label}.xlsx", [("评价", header, data)], request=request,
+        return xlsx_response(_("空气质量评价-%(j)s-%(p)s.xlsx") % {"j": j.name, "p": period_label_ui(period)},
+                             [(_("评价"), header, data)], request=request,
                              what=_("空气质量评价"), scope=j.name, period=period.label)
     cats = [(k, v, CATEGORY_HEX[i + 1]) for i, (k, v) in enumerate(r["category_days"].items())]
     return render(request, "quality/assessment.html", _ctx(request, j, period, choices, r=r, rows=rows,
@@ -541,19 +547,19 @@ def verdict_text(compliant, limit=True) -> str:
     """达标 / 超标 for a valid statistic; "—" when it has no value (no verdict on missing data)."""
     if limit is None:
         return ""
-    return "—" if compliant is None else ("达标" if compliant else "超标")
+    return "—" if compliant is None else (_("达标") if compliant else _("超标"))
 
 
 def _pp_text(c):
     if not c or c.get("points") is None:
         return ""
-    return change_words(c["points"], "points")
+    return change_words_ui(c["points"], "points")
 
 
 def _days_text(c):
     if not c or c.get("change") is None:
         return ""
-    return change_words(c["change"], "days")
+    return change_words_ui(c["change"], "days")
 
 
 def change_words(value, kind: str, *, better_lower: bool = True) -> str:
