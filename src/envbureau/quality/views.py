@@ -125,6 +125,8 @@ def _ctx(request, j, period, choices, **kw):
         c["json_id"] = f"opt-{c['id']}"
         c["table_id"] = f"tbl-data-{c['id']}"
         c["table"] = {"header": c["header"], "rows": c["rows"]}
+    if period is not None:  # headings name the period in the page's language
+        period = dataclasses.replace(period, label=period_label_ui(period))
     return {"j": j, "period": period, "choices": choices, "years": years, "last_date": last, "months": range(1, 13),
             "query": urlencode({k: v for k, v in request.GET.items() if k != "export"}), **kw}
 
@@ -537,10 +539,31 @@ def assessment_page(request, choices, j, period):
                              [(_("评价"), header, data)], request=request,
                              what=_("空气质量评价"), scope=j.name, period=period.label)
     cats = [(k, v, CATEGORY_HEX[i + 1]) for i, (k, v) in enumerate(r["category_days"].items())]
+    r = {**r, "notes": [note_ui(n) for n in r["notes"]]}
     return render(request, "quality/assessment.html", _ctx(request, j, period, choices, r=r, rows=rows,
                                                            day_rows=day_rows, cats=cats, title=_("空气质量评价"),
                                                            precision=precision, basis=basis,
                                                            networks=network_notes(period, j)))
+
+
+def note_ui(note: str) -> str:
+    """A note of the standards library's assessment (Chinese, reports print it) in the reader's language; a
+    note of another shape is shown as written."""
+    import re
+
+    m = re.fullmatch(r"达标评价采用 (.+) 限值", note)
+    if m:
+        return _("达标评价采用 %(l)s 限值") % {"l": _(m.group(1))}
+    m = re.fullmatch(r"全部日期按指定标准 (.+) 计算", note)
+    if m:
+        return _("全部日期按指定标准 %(n)s 计算") % {"n": m.group(1)}
+    m = re.fullmatch(r"本期跨越2026-03-01，逐日按当日适用标准评价：(.+)", note)
+    if m:
+        parts = [re.fullmatch(r"(.+) (\d+)天", p) for p in m.group(1).split("，")]
+        if all(parts):
+            return _("本期跨越2026-03-01，逐日按当日适用标准评价：%(p)s") % {"p": pgettext("工作报告", "；").join(
+                pgettext("工作报告", "%(k)s %(v)s天") % {"k": p.group(1), "v": p.group(2)} for p in parts)}
+    return note
 
 
 def verdict_text(compliant, limit=True) -> str:
@@ -609,8 +632,9 @@ def rankings(request, choices, j, period):
         t["rank"] = r
     body.sort(key=lambda t: (t["rank"] is None, t["rank"] or 0, t["unit"].path))
     unranked_reasons(body, by, period, yoy_p)
-    header = ["排名", "区县", "综合指数", "综合指数同比(%)", "综合指数环比(%)", "PM2.5(µg/m³)", "PM2.5同比(%)",
-              "PM2.5环比(%)", "优良天数比率(%)", "优良率同比(百分点)", "优良率环比(百分点)", "有效天数", "说明"]
+    header = [_("排名"), _("区县"), _("综合指数"), _("综合指数同比(%)"), _("综合指数环比(%)"), "PM2.5(µg/m³)",
+              _("PM2.5同比(%)"), _("PM2.5环比(%)"), _("优良天数比率(%)"), _("优良率同比(百分点)"), _("优良率环比(百分点)"),
+              _("有效天数"), _("说明")]
 
     def row(t, rank):
         c, y, p = t["c"], t["yoy"], t["pop"]
@@ -623,7 +647,7 @@ def rankings(request, choices, j, period):
     from .peers import peer_ranks
 
     peers = peer_ranks(j, period, A.assess_air(j, period, compare=False))
-    rows[-1][1] = f"{j.name}(全部)"
+    rows[-1][1] = _("%(j)s(全部)") % {"j": j.name}
     networks = network_notes(period, *[t["unit"] for t in body[:1]], j)  # the ranked level's network, then the total's
     if request.GET.get("export"):
         note = [["说明", f"{period.label}({period.start}—{period.end}),按{RANK_BY[by][0]}排名,并列者名次相同;"
@@ -632,12 +656,13 @@ def rankings(request, choices, j, period):
         return xlsx_response(f"排名-{j.name}-{period.label}.xlsx", [("排名", header, rows), ("说明", ["项目", "内容"], note)],
                              request=request, what=_("区县排名"), scope=j.name, period=period.label)
     unit = {"improvement": "%", "pm25_mean": "µg/m³", "good_day_ratio": "%"}.get(by, "")
-    chart = {"title": {"text": str(RANK_BY[by][0]), "left": "center", "textStyle": {"fontSize": 13}},
+    by_label = _(RANK_BY[by][0])
+    chart = {"title": {"text": by_label, "left": "center", "textStyle": {"fontSize": 13}},
              "tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [t["unit"].name for t in body],
                                                        "name": _("区县")},
-             "yAxis": {"type": "value", "name": f"{RANK_BY[by][0]}({unit})" if unit else
-                       f"{RANK_BY[by][0]}({_('指数')})"}, "grid": {"left": 40, "right": 20, "top": 30, "bottom": 40},
-             "series": [{"type": "bar", "name": RANK_BY[by][0],
+             "yAxis": {"type": "value", "name": f"{by_label}({unit})" if unit else
+                       f"{by_label}({_('指数')})"}, "grid": {"left": 40, "right": 20, "top": 30, "bottom": 40},
+             "series": [{"type": "bar", "name": by_label,
                          "data": [(_pct100(t["improvement"]) if by == "improvement" else t["c"][by]) for t in body]}]}
     return render(request, "quality/rankings.html", _ctx(request, j, period, choices, header=header, rows=rows, by=by,
                                                          rank_by=RANK_BY, chart=chart, yoy_p=yoy_p, pop_p=pop_p,
@@ -654,7 +679,7 @@ def unranked_reasons(body: list[dict], by: str, period: A.Period, yoy_p: A.Perio
     key = "pm25_mean" if by == "improvement" else by
     ids = [t["unit"].pk for t in todo]
     for t in todo:
-        t["why"] = "未排名:" + RANK_BY[by][0] + "无有效值"
+        t["why"] = _("未排名:%(b)s无有效值") % {"b": _(RANK_BY[by][0])}
     pa = A.assess_many(ids, period)
     pb = A.assess_many(ids, yoy_p) if by == "improvement" else None
     for i, t in enumerate(todo):
@@ -662,7 +687,7 @@ def unranked_reasons(body: list[dict], by: str, period: A.Period, yoy_p: A.Perio
         reason = cur["reasons"].get(key)
         if reason is None and pb is not None:
             base = A.summary(pb, i, yoy_p)
-            reason = "上年同期" + (base["reasons"].get(key) or "无可比数值")
+            reason = _("上年同期%(r)s") % {"r": base["reasons"].get(key) or _("无可比数值")}
         if reason:
             t["why"] += f"({reason})"
 
@@ -784,6 +809,8 @@ def period_label_ui(period: A.Period) -> str:
         return f"{s.year} Q{(s.month - 1) // 3 + 1}"
     if whole and s.month in (1, 7) and e.month == s.month + 5:
         return f"{s.year} H{1 if s.month == 1 else 2}"
+    if whole:
+        return f"{s:%Y-%m} – {e:%Y-%m}"
     return f"{s.isoformat()} – {e.isoformat()}"
 
 
