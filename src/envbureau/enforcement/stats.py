@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from envbureau.core.scoping import restrict
 
@@ -177,9 +177,12 @@ def _sentences(name: str, year: int, now: dict, before: dict, links: dict, previ
     return [s.as_dict() for s in (s1, s2, s3, s4, _yoy_sentence(now, before, links, previous_links))]
 
 
-YOY_SENTENCE = (("inspections", _lazy("执法检查"), _lazy("次")), ("cases_filed", _lazy("立案"), _lazy("起")),
-                ("decisions", _lazy("处罚决定"), _lazy("件")), ("measures", _lazy("行政命令与强制措施"), _lazy("件")),
-                ("fines_yuan", _lazy("罚款"), _lazy("万元")))
+# the 与上年相比 sentence: label and unit of each figure (a context of their own: 立案 is a noun here, 起 a counter)
+YOY_SENTENCE = (("inspections", pgettext_lazy("执法同比", "执法检查"), pgettext_lazy("执法同比", "次")),
+                ("cases_filed", pgettext_lazy("执法同比", "立案"), pgettext_lazy("执法同比", "起")),
+                ("decisions", pgettext_lazy("执法同比", "处罚决定"), pgettext_lazy("执法同比·处罚决定", "件")),
+                ("measures", pgettext_lazy("执法同比", "行政命令与强制措施"), pgettext_lazy("执法同比·强制措施", "件")),
+                ("fines_yuan", pgettext_lazy("执法同比", "罚款"), pgettext_lazy("执法同比", "万元")))
 
 
 def _change(now, before) -> str:
@@ -195,8 +198,8 @@ def _yoy_sentence(now: dict, before: dict, links: dict, previous_links: dict) ->
     for n, (key, label, unit) in enumerate(YOY_SENTENCE):
         a, b = now[key], before[key]
         shown_a, shown_b = (_wan(a), _wan(b)) if key.endswith("_yuan") else (a, b)
-        s.text(("" if n == 0 else ",") + str(label)).num(shown_a, links[key]).text(str(unit) + _("(上年"))
-        s.num(shown_b, previous_links[key]).text(str(unit) + "," + _change(a, b) + ")")
+        s.text(("" if n == 0 else pgettext("执法同比", ",")) + str(label)).num(shown_a, links[key]).text(str(unit) + _("(上年"))
+        s.num(shown_b, previous_links[key]).text(str(unit) + pgettext("执法同比", ",") + _change(a, b) + pgettext("执法同比", ")"))
     return s.text(_("。"))
 
 
