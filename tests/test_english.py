@@ -116,7 +116,8 @@ def pending_msgids() -> list[tuple[str, re.Pattern]]:
             text = path.read_text(encoding="utf-8")
             marked.update(m.group(1)[1:-1] for m in _TPL_MSG.finditer(text))
             marked.update(m.group(1)[1:-1] for m in _PY_MSG.finditer(text))  # {% … with x=_("…") %}
-            marked.update(m.group(1) for m in _TPL_BLOCK.finditer(text))
+            # as makemessages writes them: {{ n }} → %(n)s (else a translated block would pass for pending)
+            marked.update(re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", m.group(1)) for m in _TPL_BLOCK.finditer(text))
     out = []
     for msg in sorted(marked - translated, key=len, reverse=True):
         if not HAN.search(msg):

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
@@ -27,7 +27,7 @@ LIMIT_KEYS = ("outlet_code", "outlet_name", "factor", "unit", "period", "limit_v
               "annual_quantity")
 
 
-NAMES = {"limit_value": _lazy("上限"), "lower_limit": _lazy("下限"), "annual_quantity": _lazy("许可年排放量")}
+NAMES = {"limit_value": gettext_lazy("上限"), "lower_limit": gettext_lazy("下限"), "annual_quantity": gettext_lazy("许可年排放量")}
 
 
 def _float(value, key: str, row: int):

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from envbureau.core.audit import history
@@ -42,8 +42,8 @@ def _fmt_dt(v):
 
 
 LIST_COLUMNS = [
-    ("number", _lazy("受理编号")), ("received_at", _lazy("收件时间")), ("channel", _lazy("渠道")), ("category", _lazy("污染类型")),
-    ("title", _lazy("事项摘要")), ("jurisdiction", _lazy("属地")), ("state", _lazy("状态")), ("finish_due", _lazy("办结期限")),
+    ("number", gettext_lazy("受理编号")), ("received_at", gettext_lazy("收件时间")), ("channel", gettext_lazy("渠道")), ("category", gettext_lazy("污染类型")),
+    ("title", gettext_lazy("事项摘要")), ("jurisdiction", gettext_lazy("属地")), ("state", gettext_lazy("状态")), ("finish_due", gettext_lazy("办结期限")),
 ]
 EXPORT_COLUMNS = [
     ("number", "受理编号"), ("channel", "渠道"), ("received_at", "受理时间"), ("enterprise_name", "被举报对象"),
@@ -184,10 +184,10 @@ ACTION_FORMS = {
     "answer_review": f.AnswerReviewForm, "close": f.NoteForm, "spawn_problem": f.SpawnProblemForm,
 }
 ACTION_LABELS = {
-    "accept": _lazy("受理"), "decline": _lazy("不予受理"), "assign": _lazy("交办"), "investigate": _lazy("调查核实"),
-    "measures": _lazy("处理措施"), "reply": _lazy("答复"), "visit": _lazy("回访"), "request_extension": _lazy("申请延期"),
-    "approve_extension": _lazy("批准延期"), "refuse_extension": _lazy("不批准延期"), "request_review": _lazy("登记复查/复核申请"),
-    "answer_review": _lazy("复查/复核答复"), "close": _lazy("归档"), "spawn_problem": _lazy("转问题台账"),
+    "accept": gettext_lazy("受理"), "decline": gettext_lazy("不予受理"), "assign": gettext_lazy("交办"), "investigate": gettext_lazy("调查核实"),
+    "measures": gettext_lazy("处理措施"), "reply": gettext_lazy("答复"), "visit": gettext_lazy("回访"), "request_extension": gettext_lazy("申请延期"),
+    "approve_extension": gettext_lazy("批准延期"), "refuse_extension": gettext_lazy("不批准延期"), "request_review": gettext_lazy("登记复查/复核申请"),
+    "answer_review": gettext_lazy("复查/复核答复"), "close": gettext_lazy("归档"), "spawn_problem": gettext_lazy("转问题台账"),
 }
 
 
@@ -375,12 +375,12 @@ def _month_text(d) -> str:
     return _("%(y)d年%(m)02d月") % {"y": d.year, "m": d.month}
 
 
-BY_CHOICES = [("category", _lazy("污染类型")), ("jurisdiction", _lazy("区县")), ("channel", _lazy("渠道")), ("month", _lazy("月份"))]
+BY_CHOICES = [("category", gettext_lazy("污染类型")), ("jurisdiction", gettext_lazy("区县")), ("channel", gettext_lazy("渠道")), ("month", gettext_lazy("月份"))]
 STAT_COLUMNS = [
-    ("received", _lazy("收件数"), "count"), ("accepted", _lazy("受理数"), "count"), ("completed", _lazy("办结数"), "count"),
-    ("completion_rate", _lazy("办结率"), "rate"), ("resolution_rate", _lazy("调处率"), "rate"),
-    ("satisfaction_rate", _lazy("满意率"), "rate"), ("repeats", _lazy("重复件"), "count"),
-    ("substantiated_share", _lazy("属实率"), "rate"), ("unsubstantiated", _lazy("不属实"), "count"),
+    ("received", gettext_lazy("收件数"), "count"), ("accepted", gettext_lazy("受理数"), "count"), ("completed", gettext_lazy("办结数"), "count"),
+    ("completion_rate", gettext_lazy("办结率"), "rate"), ("resolution_rate", gettext_lazy("调处率"), "rate"),
+    ("satisfaction_rate", gettext_lazy("满意率"), "rate"), ("repeats", gettext_lazy("重复件"), "count"),
+    ("substantiated_share", gettext_lazy("属实率"), "rate"), ("unsubstantiated", gettext_lazy("不属实"), "count"),
 ]
 
 

@@ -193,7 +193,7 @@ def _mail(n, address: str) -> None:
     from .models import Notification
 
     try:
-        send_mail(f"[{_('待办提醒')}] {n.message[:60]}", _mail_body([n]), None, [address], fail_silently=False)
+        send_mail("[%s] %s" % (_("待办提醒"), n.message[:60]), _mail_body([n]), None, [address], fail_silently=False)
     except Exception:  # mail trouble must not undo the in-platform notice
         return
     from . import audit
@@ -216,7 +216,7 @@ def notify_task(task, lead=None) -> int:
     n = notify(recipients(task), "task", msg, url=task.url, key=f"task-{(lead or task).pk}")
     unit = task.assignee_unit
     if unit is not None and unit.email and email_configured():
-        transaction.on_commit(partial(_mail_unit, f"[{_('待办提醒')}] {task.action}", msg, unit.email))
+        transaction.on_commit(partial(_mail_unit, "[%s] %s" % (_("待办提醒"), task.action), msg, unit.email))
     return n
 
 

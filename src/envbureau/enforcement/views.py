@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from envbureau.core import workflow as wf
@@ -328,22 +328,22 @@ case_action.scoped_model = Case
 # ---------------------------------------------------------------- statistics
 
 LABELS = {
-    "inspections": _lazy("执法检查(次)"), "draw_inspections": _lazy("其中双随机抽查(家次)"),
-    "enterprises": _lazy("检查企业(家)"), "draws": _lazy("双随机抽取(次)"),
-    "positive_list": _lazy("正面清单企业(家)"), "cases_filed": _lazy("立案(起)"),
-    "decisions": _lazy("处罚决定(件)"), "fines_yuan": _lazy("罚款金额(元)"), "not_punished": _lazy("不予处罚(件)"),
-    "reduced": _lazy("减轻处罚(件)"), "spared_yuan": _lazy("免除或减轻的罚款(元)"),
-    "measures": _lazy("行政命令与强制措施(件)"), "daily_penalties": _lazy("按日连续处罚(件)"), "daily_fines_yuan": _lazy("按日连续处罚罚款(元)"),
-    "corrections": _lazy("责令改正(件)"), "seizures": _lazy("查封扣押(件)"),
-    "production_orders": _lazy("限产停产(件)"), "transfers": _lazy("移送公安(件)"),
-    "transfers_detention": _lazy("其中行政拘留(件)"), "transfers_crime": _lazy("其中涉嫌犯罪(件)"),
-    "ratings": _lazy("信用评价企业(家)"), "ratings_yellow": _lazy("黄牌警示(家)"), "ratings_red": _lazy("红牌(家)"),
-    "repairs": _lazy("信用修复(件)"),
+    "inspections": gettext_lazy("执法检查(次)"), "draw_inspections": gettext_lazy("其中双随机抽查(家次)"),
+    "enterprises": gettext_lazy("检查企业(家)"), "draws": gettext_lazy("双随机抽取(次)"),
+    "positive_list": gettext_lazy("正面清单企业(家)"), "cases_filed": gettext_lazy("立案(起)"),
+    "decisions": gettext_lazy("处罚决定(件)"), "fines_yuan": gettext_lazy("罚款金额(元)"), "not_punished": gettext_lazy("不予处罚(件)"),
+    "reduced": gettext_lazy("减轻处罚(件)"), "spared_yuan": gettext_lazy("免除或减轻的罚款(元)"),
+    "measures": gettext_lazy("行政命令与强制措施(件)"), "daily_penalties": gettext_lazy("按日连续处罚(件)"), "daily_fines_yuan": gettext_lazy("按日连续处罚罚款(元)"),
+    "corrections": gettext_lazy("责令改正(件)"), "seizures": gettext_lazy("查封扣押(件)"),
+    "production_orders": gettext_lazy("限产停产(件)"), "transfers": gettext_lazy("移送公安(件)"),
+    "transfers_detention": gettext_lazy("其中行政拘留(件)"), "transfers_crime": gettext_lazy("其中涉嫌犯罪(件)"),
+    "ratings": gettext_lazy("信用评价企业(家)"), "ratings_yellow": gettext_lazy("黄牌警示(家)"), "ratings_red": gettext_lazy("红牌(家)"),
+    "repairs": gettext_lazy("信用修复(件)"),
 }
-BREAKDOWN_LABELS = {"inspections": _lazy("执法检查(次)"), "cases_filed": _lazy("立案(起)"),
-                    "decisions": _lazy("处罚决定(件)"), "measures": _lazy("行政命令与强制措施(件)"),
-                    "fines_yuan": _lazy("罚款(万元)"), "not_punished": _lazy("不予处罚(件)"),
-                    "spared_yuan": _lazy("免除或减轻(万元)")}
+BREAKDOWN_LABELS = {"inspections": gettext_lazy("执法检查(次)"), "cases_filed": gettext_lazy("立案(起)"),
+                    "decisions": gettext_lazy("处罚决定(件)"), "measures": gettext_lazy("行政命令与强制措施(件)"),
+                    "fines_yuan": gettext_lazy("罚款(万元)"), "not_punished": gettext_lazy("不予处罚(件)"),
+                    "spared_yuan": gettext_lazy("免除或减轻(万元)")}
 
 
 def _breakdown_cells(t: dict) -> list[dict]:

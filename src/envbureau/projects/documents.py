@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from envbureau.core.documents import DocumentKind, Field, register
 
@@ -103,20 +103,20 @@ def dossier_context(o) -> dict:
 
 
 OUTFALL_DOSSIER = register(DocumentKind(
-    code="projects.outfall_dossier", label=_lazy("入河排污口“一口一档”"), model="projects.outfall",
+    code="projects.outfall_dossier", label=gettext_lazy("入河排污口“一口一档”"), model="projects.outfall",
     permission="projects.change",
-    fields=(Field("code", _lazy("排口编码"), True), Field("name", _lazy("排口名称"), True),
-            Field("outfall_type", _lazy("排口类型"), True), Field("jurisdiction", _lazy("属地"), True),
-            Field("position", _lazy("位置(经度, 纬度)")), Field("basin", _lazy("流域")),
-            Field("receiving_water", _lazy("受纳水体"), True), Field("section", _lazy("对应断面")),
-            Field("target_class", _lazy("受纳水体目标类别")), Field("responsible_unit", _lazy("责任主体")),
-            Field("permit", _lazy("设置手续")), Field("survey_batch", _lazy("排查批次")),
-            Field("state", _lazy("当前状态"), True), Field("step_due", _lazy("本步时限")),
-            Field("trace_result", _lazy("溯源结果")), Field("outcome", _lazy("整治方式")),
-            Field("merged_into", _lazy("合并至排口")), Field("measures", _lazy("整治措施")),
-            Field("closed_out_on", _lazy("销号日期")), Field("sample_rows", _lazy("监测记录")),
-            Field("step_rows", _lazy("办理记录")), Field("photo_rows", _lazy("现场照片"))),
+    fields=(Field("code", gettext_lazy("排口编码"), True), Field("name", gettext_lazy("排口名称"), True),
+            Field("outfall_type", gettext_lazy("排口类型"), True), Field("jurisdiction", gettext_lazy("属地"), True),
+            Field("position", gettext_lazy("位置(经度, 纬度)")), Field("basin", gettext_lazy("流域")),
+            Field("receiving_water", gettext_lazy("受纳水体"), True), Field("section", gettext_lazy("对应断面")),
+            Field("target_class", gettext_lazy("受纳水体目标类别")), Field("responsible_unit", gettext_lazy("责任主体")),
+            Field("permit", gettext_lazy("设置手续")), Field("survey_batch", gettext_lazy("排查批次")),
+            Field("state", gettext_lazy("当前状态"), True), Field("step_due", gettext_lazy("本步时限")),
+            Field("trace_result", gettext_lazy("溯源结果")), Field("outcome", gettext_lazy("整治方式")),
+            Field("merged_into", gettext_lazy("合并至排口")), Field("measures", gettext_lazy("整治措施")),
+            Field("closed_out_on", gettext_lazy("销号日期")), Field("sample_rows", gettext_lazy("监测记录")),
+            Field("step_rows", gettext_lazy("办理记录")), Field("photo_rows", gettext_lazy("现场照片"))),
     context=dossier_context, template=TEMPLATES / "outfall_dossier.docx", number_prefix="排口档",
     detail_url=lambda o: reverse("projects:outfalls-detail", args=[o.pk]),
-    description=_lazy("一个入河排污口的档案:基本信息、监测、溯源、整治、办理记录和现场照片"),
+    description=gettext_lazy("一个入河排污口的档案:基本信息、监测、溯源、整治、办理记录和现场照片"),
 ))

@@ -661,7 +661,7 @@ def rankings(request, choices, j, period):
              "tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [t["unit"].name for t in body],
                                                        "name": _("区县")},
              "yAxis": {"type": "value", "name": f"{by_label}({unit})" if unit else
-                       f"{by_label}({_('指数')})"}, "grid": {"left": 40, "right": 20, "top": 30, "bottom": 40},
+                       "%s(%s)" % (by_label, _("指数"))}, "grid": {"left": 40, "right": 20, "top": 30, "bottom": 40},
              "series": [{"type": "bar", "name": by_label,
                          "data": [(_pct100(t["improvement"]) if by == "improvement" else t["c"][by]) for t in body]}]}
     return render(request, "quality/rankings.html", _ctx(request, j, period, choices, header=header, rows=rows, by=by,
@@ -732,7 +732,7 @@ def _headline_docx(j, period, sentences, networks=()):
     from envbureau.core.timefmt import local_datetime
 
     doc = docx.Document()
-    title = f"{_('工作报告数据')} · {j.name} {period.label}"
+    title = f"{_('工作报告数据')} · {j.name} {period_label_ui(period)}"
     doc.add_heading(title, level=1)
     for s in sentences:
         doc.add_paragraph("".join(text for text, _href, _how in s))
