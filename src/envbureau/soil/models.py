@@ -196,7 +196,7 @@ class Duty(ScopedModel):
         constraints = [models.UniqueConstraint(fields=["unit", "kind", "year", "due"], name="soil_duty_unique")]
 
     def __str__(self):
-        return f"{self.unit.name} {self.year}年{self.get_kind_display()}"
+        return _("%(u)s %(y)s年%(k)s") % {"u": self.unit.name, "y": self.year, "k": self.get_kind_display()}
 
 
 class FarmlandUnit(ScopedModel):

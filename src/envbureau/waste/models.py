@@ -434,7 +434,7 @@ class Stock(ScopedModel):
         ordering = ["stored_on"]
 
     def __str__(self):
-        return f"{self.producer.name} {self.waste_code} {self.tonnes}吨"
+        return _("%(p)s %(c)s %(t)s吨") % {"p": self.producer.name, "c": self.waste_code, "t": self.tonnes}
 
 
 class Alert(ScopedModel):
