@@ -18,6 +18,32 @@ WASTE_PERMS = {"officer": ["waste.view", "waste.handle"],
                "enterprise": ["waste.view", "waste.ship", "waste.receive", "waste.declare", "waste.carry"]}
 
 
+CARRIER_BODY = "MA01WY01"
+
+
+def _carrier_enterprise(jurisdiction_id):
+    from envbureau.sources import credit_code
+
+    from . import services
+
+    ent, _c = services.enterprise_model().objects.get_or_create(
+        credit_code=credit_code.make("91", "110105", CARRIER_BODY), defaults=dict(
+            name="京运危货运输示范公司(模拟)", jurisdiction_id=jurisdiction_id, synthetic=True,
+            industry_name="危险货物道路运输"))
+    return ent
+
+
+@register(31, "固体废物:危险废物运输企业(模拟) / waste: the transport company's enterprise (synthetic)")
+def load_waste_carrier(log):
+    """Before the steps that go through every enterprise (the enforcement pool at 60), so that a second run of
+    the demo finds it already there and adds nothing."""
+    from envbureau.core.models import Jurisdiction
+
+    j = Jurisdiction.objects.filter(code="110105").first()
+    if j is not None:
+        _carrier_enterprise(j.pk)
+
+
 @register(70, "固体废物:产生单位、经营许可证、一年的转移联单与预警(模拟) / waste: manifests and alerts (synthetic)")
 def load_waste(log):
     from django.utils import timezone
@@ -89,13 +115,9 @@ def load_waste(log):
     Licence.objects.get_or_create(number="冀危废经第13000002号(模拟)", defaults=dict(
         operator=hebei, categories="HW08,HW49", capacity_tonnes=Decimal("50"),
         valid_from=today - dt.timedelta(days=700), valid_to=today + dt.timedelta(days=1100)))
-    # the transport company as its own enterprise, with an account that sees and acts on what it carries
-    from envbureau.sources import credit_code
-
-    carrier_ent, _c = Enterprise.objects.get_or_create(
-        credit_code=credit_code.make("91", "110105", "MA01WY01"), defaults=dict(
-            name="京运危货运输示范公司(模拟)", jurisdiction_id=cy.jurisdiction_id, synthetic=True,
-            industry_name="危险货物道路运输"))
+    # the transport company as its own enterprise (made at step 31), with an account that sees and acts on what
+    # it carries
+    carrier_ent = _carrier_enterprise(cy.jurisdiction_id)
     carrier, _c = Transporter.objects.get_or_create(name="京运危货运输示范公司(模拟)",
                                                     defaults={"permit_no": "京交运管许可字110000000001号(模拟)"})
     if carrier.enterprise_id != carrier_ent.pk:
