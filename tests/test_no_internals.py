@@ -127,3 +127,96 @@ def test_no_page_shows_internals(world, username, db):  # noqa: F811
         problems += problems_in(r.content.decode(), f"{url} [{ep.name}]", codes)
     assert pages > 40
     assert not problems, f"{len(problems)} internals shown:\n" + "\n".join(problems)
+
+
+# ---------------------------------------------------------------- filter forms ask for names, not ids
+
+ASKS_FOR_ID = re.compile(r"(?<![A-Za-z])ID(?![A-Za-z])|\bId\b|区划代码|属地代码|部门代码|单位代码")
+CONTROL = re.compile(r"(?is)<label\b(?P<lattrs>[^>]*)>(?P<label>.*?)</label>|<(?P<tag>input|select|textarea)\b(?P<attrs>[^>]*)>")
+ATTR = re.compile(r'([\w-]+)\s*=\s*"([^"]*)"')
+
+
+def _fk_names() -> set[str]:
+    """Names of the foreign keys (and stored ids of other apps' objects) of every model of the project: a
+    filter on one of them typed into a box asks the user for an id."""
+    out = set()
+    for model in apps.get_models():
+        if model._meta.app_label not in OWN_APPS:
+            continue
+        for f in model._meta.concrete_fields:
+            if f.is_relation or (f.name.endswith("_id") and isinstance(f, models.IntegerField)):
+                out.add(f.name)
+    return out
+
+
+def id_inputs_in(page: str, where: str, fk_names: set[str]) -> list[str]:
+    """Every visible control of the page's GET forms (filters) that asks for an id or a code: its label says
+    so (企业ID, 区划代码…), or it is a number box for an object reference, or any box for an `…_id` (not a
+    list to choose from, not the type-ahead picker, whose value input is hidden)."""
+    out = []
+    for form in re.findall(r'(?is)<form\b[^>]*method="get"[^>]*>(.*?)</form>', page):
+        labels = {m.group(1): _text(m.group(2))
+                  for m in re.finditer(r'(?is)<label\b[^>]*for="([^"]+)"[^>]*>(.*?)</label>', form)}
+        last_label = ""  # a label without `for` names the control that follows it
+        for m in CONTROL.finditer(form):
+            if m.group("label") is not None:
+                last_label = "" if 'for="' in m.group("lattrs") else _text(m.group("label"))
+                continue
+            tag, a = m.group("tag").lower(), dict(ATTR.findall(m.group("attrs")))
+            kind = a.get("type", "text").lower() if tag == "input" else tag
+            if kind in ("hidden", "submit", "button", "reset", "checkbox", "radio"):
+                continue
+            name = a.get("name", "")
+            label = labels.get(a.get("id", ""), "") or last_label
+            last_label = ""
+            if ASKS_FOR_ID.search(label) or ASKS_FOR_ID.search(a.get("placeholder", "")):
+                out.append(f"{where}: «{label or a.get('placeholder')}» ({name or 'unnamed'}) asks for an id or a code")
+            elif (kind == "number" and name in fk_names) or (
+                    kind not in ("select", "textarea") and (name == "id" or name.endswith("_id"))):
+                out.append(f"{where}: the box «{name}» ({label}) takes an object's id: pick it by name")
+    return out
+
+
+def _text(html: str) -> str:
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", html)).strip()
+
+
+def test_id_input_checker_itself():
+    fks = {"project", "enterprise_id"}
+    bad = ['<form method="get"><label for="a">企业ID</label><input id="a" name="x"></form>',
+           '<form method="get"><label for="a">属地(区划代码)</label><input id="a" name="jurisdiction"></form>',
+           '<form method="get"><label for="a">项目</label><input type="number" id="a" name="project"></form>',
+           '<form method="get"><input name="enterprise_id" type="number"></form>',
+           '<form method="get"><label for="d">Department ID</label><input id="d" name="department"></form>',
+           '<form method="get"><div><label class="x">区划代码</label><input name="jurisdiction"></div></form>']
+    for html in bad:
+        assert id_inputs_in(html, "t", fks), html
+    good = ['<form method="get"><label for="a">企业</label><div class="eb-picker"><input type="text" id="a">'
+            '<input type="hidden" name="enterprise_id" value="3"></div></form>',
+            '<form method="get"><label for="p">项目</label><select id="p" name="project"></select></form>',
+            '<form method="get"><label for="q">搜索</label><input id="q" name="q"></form>',
+            '<form method="get"><label>责任单位</label><input name="unit"></form>',
+            '<form method="post"><input name="enterprise_id"></form>']
+    for html in good:
+        assert not id_inputs_in(html, "t", fks), html
+
+
+@pytest.mark.parametrize("username", ["admin", "dongcheng"])
+def test_no_filter_form_asks_for_an_id_or_a_code(world, username, db):  # noqa: F811
+    """Issue #10: every list and statistics page's filters pick enterprises, projects, campaigns, grids, cases,
+    departments and areas by name (type-ahead in scope, or a list), never by typing an id or a code."""
+    from envbureau.core.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    fks = _fk_names()
+    problems, forms = [], 0
+    for ep, url in _page_urls():
+        r = client.get(url)
+        if r.status_code != 200 or "html" not in r.get("Content-Type", ""):
+            continue
+        page = r.content.decode()
+        forms += len(re.findall(r'(?i)<form\b[^>]*method="get"', page))
+        problems += id_inputs_in(page, f"{url} [{ep.name}]", fks)
+    assert forms > 30
+    assert not problems, f"{len(problems)} filters ask for ids:\n" + "\n".join(problems)

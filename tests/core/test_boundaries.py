@@ -115,6 +115,6 @@ def test_maps_draw_over_the_boundaries_with_nothing_from_the_internet(demo_core,
     for code in ("110000", "110101"):
         assert station_map(u, Jurisdiction.objects.get(code=code))["option"]["eb_boundaries"] == "110000"
     tpl = (Path(__file__).resolve().parents[2] / "src/envbureau/quality/templates/quality/air_dashboard.html").read_text()
-    assert tpl.index("envbureau/geo.js") < tpl.index("quality/charts.js")
+    assert tpl.index("envbureau/geo.js") < tpl.index("envbureau/charts.js")
     hot = client_for("petition").get("/complaints/hotspots/").content.decode()
     assert "ebGeo.apply" in hot and not re.search(r'(src|href)="(https?:)?//', hot)

@@ -416,7 +416,7 @@ def test_public_complaint_map_picks_a_place_offline_at_phone_width(browser, site
 
 
 def test_dashboard_maps_redraw_their_points_over_the_boundaries(browser, site):
-    """geo.js's apply(), which the dashboards' maps use (air stations via quality/charts.js, complaint hot
+    """geo.js's apply(), which the dashboards' maps use (air stations via envbureau/charts.js, complaint hot
     spots, soil plots, river outfalls): a scatter on longitude/latitude axes becomes the same points on the
     districts' boundaries served by the platform; without boundaries it stays on its axes."""
     from envbureau.core.boundaries import import_features

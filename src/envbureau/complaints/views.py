@@ -414,9 +414,9 @@ def stats_context(request):
     jur = None
     code = request.GET.get("jurisdiction", "").strip()
     if code:
-        from envbureau.core.models import Jurisdiction
+        from envbureau.core import pickers
 
-        jur = Jurisdiction.objects.filter(code=code).first()
+        jur = pickers.get("jurisdiction").resolve(request.user, code)  # a code, or a name typed in the picker
         if jur is None:  # not silently the whole city
             from envbureau.core.params import BadParameter
 
@@ -428,7 +428,7 @@ def stats_context(request):
                             channel=channel, by=by)
     rows = []
     for r in rep["rows"]:
-        rows.append({"label": _label_for(by, r["key"]),
+        rows.append({"label": _label_for(by, r["key"]), "received": r["cur"]["received"],
                      "cells": [(_fmt(r["cur"][k], kind, places), _fmt_change(r["yoy"][k], kind))
                                for k, _l, kind in STAT_COLUMNS]})
     total = [(_fmt(rep["total"][k], kind, places), _fmt_change(rep["yoy"][k], kind),
@@ -444,7 +444,15 @@ def stats_context(request):
         "rep": t["repeats"], "un": t["unsubstantiated"]}
     batch = request.GET.get("batch", "").strip()[:120]
     ov = statistics.oversight(request.user, start=start, end=end, jurisdiction=jur, batch=batch, places=places)
-    return {"start": start, "end": end, "by": by, "rows": rows, "total": total, "report": rep,
+    by_label = str(dict(BY_CHOICES)[by])
+    chart = {  # described here, drawn by charts.js: title, axis names and units in the reader's language
+        "title": {"text": _("收件数(按%(by)s)") % {"by": by_label}, "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"}, "grid": {"left": 50, "right": 60, "top": 40, "bottom": 60},
+        "xAxis": {"type": "category", "name": by_label, "data": [str(r["label"]) for r in rows],
+                  "axisLabel": {"rotate": 30}},
+        "yAxis": {"type": "value", "name": _("收件数(件)"), "minInterval": 1},
+        "series": [{"type": "bar", "name": _("收件数"), "data": [r["received"] for r in rows]}]}
+    return {"start": start, "end": end, "by": by, "rows": rows, "total": total, "report": rep, "chart": chart,
             "oversight": ov, "oversight_sentence": statistics.oversight_sentence(ov), "batch": batch,
             "decimals": places,
             "columns": [str(label) for _k, label, _kind in STAT_COLUMNS], "sentence": sentence,

@@ -79,10 +79,30 @@ def picker_filter(kind: str, label, **kwargs):
     return df.CharFilter(label=label, **kwargs)
 
 
+def within_filter(lookup: str = "jurisdiction", label=_("属地")):
+    """An area chosen from the jurisdiction tree (type-ahead, in the user's scope): the records whose `lookup`
+    lies in it or below. The URL keeps the area's code (?jurisdiction=110101), as statistics links write it."""
+
+    def within(qs, name, value):
+        if not value:
+            return qs
+        j = Jurisdiction.objects.filter(code=str(value).strip()[:100]).first()
+        return qs.filter(**{f"{lookup}__path__startswith": j.path}) if j else qs.none()
+
+    return picker_filter("jurisdiction", label, method=within)
+
+
+def meta_filterset(model, fields: list[str], name: str, **declared) -> type:
+    """A ScopedFilterSet over `fields` of `model` (and `declared` filters), for the lists that need nothing
+    more; named for its model as a class statement would name it."""
+    meta = type("Meta", (), {"model": model, "fields": fields})
+    return type(name, (ScopedFilterSet,), {"Meta": meta, "__module__": __name__, **declared})
+
+
 class JurisdictionFilter(ScopedFilterSet):
-    name = df.CharFilter(label=_("名称"), lookup_expr="icontains")
+    name = df.CharFilter(label=_("名称或代码"), method="filter_name")
     within = picker_filter("jurisdiction", _("所属区划"), method="filter_within")
-    api_only = ("parent",)  # the page picks an area with `within`
+    api_only = ("parent", "code")  # the page picks an area with `within` and finds a code with `name`
 
     class Meta:
         model = Jurisdiction
@@ -91,6 +111,9 @@ class JurisdictionFilter(ScopedFilterSet):
     def filter_within(self, qs, name, value):
         j = Jurisdiction.objects.filter(code=value).first()
         return qs.filter(path__startswith=j.path) if j else qs.none()
+
+    def filter_name(self, qs, name, value):
+        return qs.filter(models.Q(name__icontains=value) | models.Q(code__startswith=value.strip()))
 
 
 class UserFilter(ScopedFilterSet):
@@ -105,48 +128,26 @@ class UserFilter(ScopedFilterSet):
         fields = ["username", "is_active"]
 
 
-class RoleAssignmentFilter(ScopedFilterSet):
-    class Meta:
-        model = RoleAssignment
-        fields = ["role", "user"]
-
-
-class DepartmentFilter(ScopedFilterSet):
-    class Meta:
-        model = Department
-        fields = ["code", "active"]
-
-
-class RoleFilter(ScopedFilterSet):
-    class Meta:
-        model = Role
-        fields = ["code", "kind"]
-
-
-class UnitFilter(ScopedFilterSet):
-    class Meta:
-        model = Unit
-        fields = ["kind", "code", "active", "jurisdiction"]
+RoleAssignmentFilter = meta_filterset(RoleAssignment, ["role", "user"], "RoleAssignmentFilter")
+DepartmentFilter = meta_filterset(Department, ["code", "active"], "DepartmentFilter")
+RoleFilter = meta_filterset(Role, ["code", "kind"], "RoleFilter")
+UnitFilter = meta_filterset(Unit, ["kind", "code", "active"], "UnitFilter", jurisdiction=within_filter())
+CalendarDayFilter = meta_filterset(CalendarDay, ["kind"], "CalendarDayFilter")
 
 
 class IssuedDocumentFilter(ScopedFilterSet):
     kind = df.CharFilter(label=_("文书类型"), field_name="doc_type__code")
+    api_only = ("object_model", "object_id")  # an object's page links to its documents with these
 
     class Meta:
         model = IssuedDocument
         fields = ["kind", "object_model", "object_id", "year"]
 
 
-class CalendarDayFilter(ScopedFilterSet):
-    class Meta:
-        model = CalendarDay
-        fields = ["kind"]
-
-
 class AuditFilter(df.FilterSet):
     actor_name = df.CharFilter(label=_("操作人"), lookup_expr="icontains")
     model = df.CharFilter(label=_("对象类型"), lookup_expr="icontains")
-    object_id = df.CharFilter(label=_("对象ID"))
+    object_id = df.CharFilter(label=_("对象ID"), widget=forms.HiddenInput)  # an object's "history" link
     source = df.ChoiceFilter(label=_("来源"), choices=AuditSource.choices)
     action = df.ChoiceFilter(label=_("操作"), choices=AuditAction.choices)
     since = df.DateFilter(label=_("起始日期"), field_name="time", lookup_expr="date__gte",

@@ -28,6 +28,22 @@ from .permissions import has_perm
 from .scoping import allowed_jurisdictions, get_scoped_object, may_view_module, restrict, spec_of
 
 
+class LinkCell(str):
+    """A cell that reads as its text (Excel exports, tests) and shows as a link on the page."""
+
+    url = ""
+
+    def __new__(cls, text, url):
+        cell = super().__new__(cls, text)
+        cell.url = url
+        return cell
+
+    def __html__(self):
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}">{}</a>', self.url, str.__str__(self))
+
+
 def cell_value(obj, attr):
     if callable(attr):
         return attr(obj)
@@ -56,7 +72,8 @@ def cell_value(obj, attr):
 class Crud:
     def __init__(self, model, *, form_class=None, filterset_class=None, columns=(), url_prefix, namespace,
                  title, detail_fields=None, search_fields=(), ordering=None, importer_kind=None,
-                 extra_detail_template=None, read_only=False, extra_detail_context=None, create=None, update=None):
+                 extra_detail_template=None, read_only=False, extra_detail_context=None, create=None, update=None,
+                 prepare_rows=None):
         self.model = model
         self.form_class = form_class
         self.filterset_class = filterset_class
@@ -76,6 +93,9 @@ class Crud:
         # (a record with a lifecycle opens its timeline and tasks); default core.services.
         self.create = create
         self.update = update
+        # prepare_rows(request, objects): fetch in one go, in the user's scope, what columns read from other
+        # apps (a patrol's ledger problem by its title) before the rows of a page or an export are built
+        self.prepare_rows = prepare_rows
         self.module = spec_of(model).module
 
     def name(self, action):
@@ -167,13 +187,18 @@ class ListPage(CrudView):
             qs = qs.filter(cond)
         header = [str(label) for _attr, label in c.columns]
         if request.GET.get("export") == "xlsx":
-            rows = [[cell_value(o, a) for a, _l in c.columns] for o in qs[:100000]]
+            objs = list(qs[:100000])
+            if c.prepare_rows:
+                c.prepare_rows(request, objs)
+            rows = [[cell_value(o, a) for a, _l in c.columns] for o in objs]
             return xlsx_response(f"{c.title}.xlsx", [(str(c.title), header, rows)], request=request)
         try:
             page_size = min(max(int(request.GET.get("page_size") or 50), 1), 500)
         except ValueError:
             page_size = 50
         page = Paginator(qs, page_size).get_page(request.GET.get("page"))
+        if c.prepare_rows:
+            c.prepare_rows(request, page.object_list)
         rows = [(o, [cell_value(o, a) for a, _l in c.columns]) for o in page.object_list]
         params = request.GET.copy()
         params.pop("page", None)

@@ -63,3 +63,22 @@ def clean_image(data: bytes, *, formats: set[str], out_format: str, field: str, 
     out = io.BytesIO()
     im.save(out, out_format, **kwargs)  # no exif=, no pnginfo=: nothing but the pixels is written
     return out.getvalue(), im.size[0], im.size[1]
+
+
+def strip_metadata(data: bytes, *, field: str, max_pixels: int, formats: set[str] = PHOTO_FORMATS
+                   ) -> tuple[bytes, bool]:
+    """Evidence that may be a photo or a document: a photo in `formats` comes back through clean_image in its
+    own format (an MPO as JPEG) without its metadata, and True; a file Pillow does not read as one of them (a
+    PDF, a report) comes back unchanged, and False. A photo over `max_pixels` is refused (naming `field`)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            fmt = im.format
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return data, False
+    if fmt not in formats:
+        return data, False
+    clean, _w, _h = clean_image(data, formats=formats, out_format="JPEG" if fmt == "MPO" else fmt, field=field,
+                                max_pixels=max_pixels)
+    return clean, True

@@ -212,3 +212,13 @@ def register_core() -> None:
         hint=lambda j: j.parent.name if j.parent_id else "", related=("parent",),
         noun=gettext_lazy("区划"), queryset=_visible_jurisdictions, resolvable=_resolvable_jurisdictions,
         extra={"depth": _depth}))
+    register("unit", Picker(
+        _unit_model(), "core:pick-units", search=("name", "code"), order=("name", "pk"),
+        hint=lambda u: u.jurisdiction.name if u.jurisdiction_id else "", related=("jurisdiction",),
+        noun=gettext_lazy("单位")))
+
+
+def _unit_model():
+    from .models import Unit
+
+    return Unit

@@ -71,6 +71,7 @@ urlpatterns = [
     path("notifications/read-all/", kit_views.notifications_read_all, name="notifications-read-all"),
     path("healthz", views.healthz, name="healthz"),
     path("pick/jurisdictions/", pickers.picker_view("jurisdiction"), name="pick-jurisdictions"),
+    path("pick/units/", pickers.picker_view("unit"), name="pick-units"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),

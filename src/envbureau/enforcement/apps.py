@@ -12,7 +12,7 @@ class EnforcementConfig(AppConfig):
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 
-        from . import demo, documents, importers, workflows  # noqa: F401  (demo step, documents, workflows)
+        from . import demo, documents, importers, pickers, workflows  # noqa: F401  (demo step, documents, workflows)
         from .choices import PERMISSION_ACTIONS
 
         register_permissions("enforcement", _("监督执法"), dict(PERMISSION_ACTIONS))
@@ -24,6 +24,7 @@ class EnforcementConfig(AppConfig):
             from .services import alarm_follow_ups
 
             register_follow_ups(alarm_follow_ups)
+        pickers.register_all()
         nav.register_section("enforcement", pgettext_lazy("nav", "监督执法"), 40)
         nav.register("enforcement", _("执法检查"), "enforcement:inspections-list", "enforcement.view", 30)
         nav.register("enforcement", _("行政处罚案件"), "enforcement:cases-list", "enforcement.view", 29)

@@ -5,7 +5,7 @@ import django_filters as df
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from envbureau.core.filters import ScopedFilterSet, picker_filter
+from envbureau.core.filters import ScopedFilterSet, picker_filter, within_filter
 from envbureau.core.params import YEARS
 
 from .choices import (
@@ -64,30 +64,27 @@ def _department(qs, value, through):
         return qs.none()
 
 
-def _jurisdiction(qs, value):
-    if not value:
-        return qs
-    path = _path(value)
-    return qs.filter(jurisdiction__path__startswith=path) if path else qs.none()
+def department_choices():
+    """Departments by name (the value is the id, as the statistics links write it), and "none recorded"."""
+    from envbureau.core.models import Department
+
+    return [*Department.objects.order_by("code").values_list("pk", "name"), (NONE, _("未填部门"))]
 
 
-def _path(code):
-    from envbureau.core.models import Jurisdiction
-
-    j = Jurisdiction.objects.filter(code=str(code).strip()).first()
-    return j.path if j else None  # (a NUL sentinel made PostgreSQL refuse the query: 500)
+def department_filter():
+    return df.ChoiceFilter(label=_("部门"), choices=department_choices, method="f_department")
 
 
 class InspectionFilter(ScopedFilterSet):
-    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
+    jurisdiction = within_filter()
     year = df.NumberFilter(label=_("检查年度"), method="f_year", min_value=YEARS[0], max_value=YEARS[1])
     source = df.ChoiceFilter(label=_("来源"), choices=InspectionSource.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=InspectionState.choices)
     result = df.ChoiceFilter(label=_("结果"), choices=InspectionResult.choices)
     enterprise_id = picker_filter("enterprise", _("企业"))
-    draw = df.NumberFilter(label=_("抽取ID"))
+    draw = picker_filter("draw", _("双随机抽取"))
     industry = df.CharFilter(label=_("行业"), method="f_industry")
-    department = df.CharFilter(label=_("部门ID"), method="f_department")
+    department = department_filter()
 
     class Meta:
         model = Inspection
@@ -100,15 +97,12 @@ class InspectionFilter(ScopedFilterSet):
     def f_department(self, qs, name, value):
         return _department(qs, value, "team")
 
-    def f_jurisdiction(self, qs, name, value):
-        return _jurisdiction(qs, value)
-
     def f_year(self, qs, name, value):
         return qs.filter(inspected_on__year=int(value)) if value else qs
 
 
 class CaseFilter(ScopedFilterSet):
-    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
+    jurisdiction = within_filter()
     filed_year = df.NumberFilter(label=_("立案年度"), method="f_filed", min_value=YEARS[0], max_value=YEARS[1])
     decided_year = df.NumberFilter(label=_("决定年度"), method="f_decided", min_value=YEARS[0], max_value=YEARS[1])
     transferred_year = df.NumberFilter(label=_("移送年度"), method="f_transferred", min_value=YEARS[0], max_value=YEARS[1])
@@ -116,7 +110,7 @@ class CaseFilter(ScopedFilterSet):
                                     choices=[("penalty", _("处罚")), ("no_penalty", _("不予处罚")),
                                              ("spared", _("免罚或减轻(有免除金额)"))])
     industry = df.CharFilter(label=_("行业"), method="f_industry")
-    department = df.CharFilter(label=_("部门ID"), method="f_department")
+    department = department_filter()
     outcome = df.ChoiceFilter(label=_("处理结果(明细)"), choices=Outcome.choices)
     transfer_kind = df.ChoiceFilter(label=_("移送类型"), choices=TransferKind.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=CaseState.choices)
@@ -132,9 +126,6 @@ class CaseFilter(ScopedFilterSet):
 
     def f_department(self, qs, name, value):
         return _department(qs, value, "handlers")
-
-    def f_jurisdiction(self, qs, name, value):
-        return _jurisdiction(qs, value)
 
     def f_filed(self, qs, name, value):
         return qs.filter(filed_on__year=int(value)) if value else qs
@@ -156,17 +147,17 @@ class CaseFilter(ScopedFilterSet):
 
 
 class MeasureFilter(ScopedFilterSet):
-    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
+    jurisdiction = within_filter()
     year = df.NumberFilter(label=_("决定年度"), method="f_year", min_value=YEARS[0], max_value=YEARS[1])
     kind = df.ChoiceFilter(label=_("措施类型"), choices=MeasureKind.choices)
     kind_group = df.ChoiceFilter(label=_("措施类别"), method="f_group",
                                  choices=[("production", _("限制生产或停产整治"))])
     state = df.ChoiceFilter(label=_("状态"), choices=MeasureState.choices)
     recheck_result = df.ChoiceFilter(label=_("复查结果"), choices=RecheckResult.choices)
-    case = df.NumberFilter(label=_("案件ID"))
+    case = picker_filter("case", _("案件"))
     enterprise_id = picker_filter("enterprise", _("企业"))
     industry = df.CharFilter(label=_("行业"), method="f_industry")
-    department = df.CharFilter(label=_("部门ID"), method="f_department")
+    department = department_filter()
 
     class Meta:
         model = Measure
@@ -182,15 +173,12 @@ class MeasureFilter(ScopedFilterSet):
     def f_group(self, qs, name, value):
         return qs.filter(kind__in=["limit", "stop"]) if value == "production" else qs
 
-    def f_jurisdiction(self, qs, name, value):
-        return _jurisdiction(qs, value)
-
     def f_year(self, qs, name, value):
         return qs.filter(decided_on__year=int(value)) if value else qs
 
 
-class PoolFilter(df.FilterSet):
-    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
+class PoolFilter(ScopedFilterSet):
+    jurisdiction = within_filter()
     positive_on = df.DateFilter(label=_("某日在正面清单"), method="f_positive")
     supervision_class = df.ChoiceFilter(label=_("监管类别"), choices=SupervisionClass.choices)
     credit_grade = df.ChoiceFilter(label=_("信用等级"), choices=Grade.choices)
@@ -198,9 +186,6 @@ class PoolFilter(df.FilterSet):
     class Meta:
         model = PoolEnterprise
         fields = ["jurisdiction", "positive_on", "supervision_class", "credit_grade"]
-
-    def f_jurisdiction(self, qs, name, value):
-        return _jurisdiction(qs, value)
 
     def f_positive(self, qs, name, value):
         return positive_on(qs, value) if value else qs
@@ -211,8 +196,8 @@ def positive_on(qs, day):
     return qs.filter(positive_list=True).filter(models.Q(positive_until__isnull=True) | models.Q(positive_until__gte=day))
 
 
-class RatingFilter(df.FilterSet):
-    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
+class RatingFilter(ScopedFilterSet):
+    jurisdiction = within_filter()
     published_year = df.NumberFilter(label=_("公布年度"), method="f_published", min_value=YEARS[0],
                                      max_value=YEARS[1])
     repaired_year = df.NumberFilter(label=_("修复年度"), method="f_repaired", min_value=YEARS[0], max_value=YEARS[1])
@@ -226,9 +211,6 @@ class RatingFilter(df.FilterSet):
 
     def f_published_grade(self, qs, name, value):
         return published_grade(qs, value) if value else qs
-
-    def f_jurisdiction(self, qs, name, value):
-        return _jurisdiction(qs, value)
 
     def f_published(self, qs, name, value):
         return qs.filter(published_on__year=int(value)) if value else qs

@@ -2,6 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.generic import Crud
+from envbureau.core.pickers import picker_view
 
 from . import views
 from .filters import CaseFilter, InspectionFilter, MeasureFilter, PoolFilter, RatingFilter
@@ -109,6 +110,8 @@ repairs = Crud(CreditRepair, url_prefix="repairs", namespace="enforcement", titl
                         ("grade_after", _("修复后等级"))])
 
 urlpatterns = [
+    path("pick/cases/", picker_view("case"), name="pick-cases"),
+    path("pick/draws/", picker_view("draw"), name="pick-draws"),
     path("inspections/<int:pk>/photos/", views.inspection_photo, name="inspection-photo"),
     path("inspections/<int:pk>/signatures/", views.inspection_sign, name="inspection-sign"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),

@@ -14,6 +14,9 @@ Interface for other apps (the ledger never imports its sources; they reach it on
     problems_for_ref(app_model, pk, user=None) -> QuerySet[Problem]
         The problems opened from one source record (restricted to what `user` may view if given).
 
+    titles(user, ids) -> {problem id: "code title"}
+        The problems among `ids` that `user` may view, by code and title (a list shows what a record opened).
+
     states_by_ref(app_model, pks=None) -> {source pk: state}
         The state of the problem opened from each record of one source model (one indexed query).
 
@@ -385,6 +388,16 @@ def open_problem(user, *, source: str, title: str, description: str, category: s
 def problems_for_ref(app_model: str, pk: str, user=None):
     qs = Problem.objects.filter(source_model=str(app_model).lower(), source_pk=str(pk))
     return restrict(qs, user, "view") if user is not None else qs
+
+
+def titles(user, ids) -> dict[int, str]:
+    """{problem id: "code title"} of the problems among `ids` that `user` may view: other apps' lists show the
+    problem a record opened by its title (one query for a page)."""
+    ids = {int(i) for i in ids if i}
+    if not ids:
+        return {}
+    qs = restrict(Problem.objects.filter(pk__in=ids), user, "view")
+    return {pk: f"{code} {title}".strip() for pk, code, title in qs.values_list("pk", "code", "title")}
 
 
 def states_by_ref(app_model: str, pks=None) -> dict[str, str]:

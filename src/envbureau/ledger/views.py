@@ -229,8 +229,16 @@ def statistics(request):
              [[r["unit"], r["lead"], r["lead_done"], r["lead_closed"], r["lead_closure_rate"], r["assist"],
                r["assist_done"], r["assist_closed"], r["assist_closure_rate"]] for r in ov["by_unit"]]),
         ], request=request)
-    chart = {"labels": [r["name"] for r in by_district], "closed": [r["closed"] for r in by_district],
-             "open": [r["in_progress"] for r in by_district], "overdue": [r["overdue"] for r in by_district]}
+    chart = {  # described here, drawn by charts.js: title, axis names and units in the reader's language
+        "title": {"text": _("各属地整改情况"), "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"}, "legend": {"top": 24}, "grid": {"left": 50, "right": 50, "top": 80, "bottom": 60},
+        "xAxis": {"type": "category", "name": _("属地"), "data": [r["name"] for r in by_district],
+                  "axisLabel": {"rotate": 30}},
+        "yAxis": {"type": "value", "name": _("问题数(个)"), "minInterval": 1},
+        "series": [{"name": _("已销号"), "type": "bar", "data": [r["closed"] for r in by_district], "color": "#198754"},
+                   {"name": _("正在整改"), "type": "bar", "data": [r["in_progress"] for r in by_district],
+                    "color": "#0d6efd"},
+                   {"name": _("逾期"), "type": "bar", "data": [r["overdue"] for r in by_district], "color": "#dc3545"}]}
     return render(request, "ledger/statistics.html", {
         "title": _("整改统计"), "filterset": f, "s": summary, "sentence": stats.sentence(summary),
         "by_source": by_source, "by_category": by_category, "by_district": by_district, "by_batch": by_batch,

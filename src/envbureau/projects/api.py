@@ -21,7 +21,6 @@ from envbureau.core.kit_api import timeline_action, transition_action
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
-from . import services
 from .filters import (
     CampaignFilter,
     CardFilter,
@@ -99,7 +98,53 @@ def _validation(exc: DjangoValidationError):
     return DRFValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
-class ProjectViewSet(ScopedModelViewSet):
+class ServiceWrites:
+    """POST and PUT/PATCH through the module's verbs instead of a plain save: `create_with` and `update_with`
+    name them ("module.function", read when called: the verbs' modules import this one's neighbours; empty: the plain scoped save), called as
+    fn(user, instance) — or fn(user, instance, m2m) when `m2m_fields` are set. A ValidationError is a 400 naming
+    the field, PermissionDenied a 403; the answer is the instance as the serializer shows it."""
+
+    create_with = ""
+    update_with = ""
+    m2m_fields: tuple[str, ...] = ()
+
+    def _verb(self, dotted: str):
+        import importlib
+
+        module, name = dotted.rsplit(".", 1)
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)
+
+    def _call(self, dotted: str, user, obj, m2m) -> None:
+        try:
+            self._verb(dotted)(user, obj, *([m2m] if self.m2m_fields else []))
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+
+    def create(self, request, *args, **kwargs):
+        if not self.create_with:
+            return super().create(request, *args, **kwargs)
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        m2m = {f: data.pop(f, []) for f in self.m2m_fields}
+        obj = self.queryset.model(**data)
+        self._call(self.create_with, request.user, obj, m2m)
+        return Response(self.get_serializer_class()(obj).data, status=201)
+
+    def perform_update(self, serializer):
+        if not self.update_with:
+            return super().perform_update(serializer)
+        obj = serializer.instance
+        data = dict(serializer.validated_data)
+        m2m = {f: data.pop(f) for f in self.m2m_fields if f in data} or None
+        for k, v in data.items():
+            setattr(obj, k, v)
+        self._call(self.update_with, self.request.user, obj, m2m)
+
+
+class ProjectViewSet(ServiceWrites, ScopedModelViewSet):
     """Projects; POST …/{id}/<verb>/ runs a workflow verb: start {started_on}, report {month, investment_completed,
     stage, note}, finish {finished_on, investment_completed}, accept {accepted_on, note}, reject {note},
     evaluate {scores: {indicator: 0–100}}, cancel {note}."""
@@ -108,26 +153,8 @@ class ProjectViewSet(ScopedModelViewSet):
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilter
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        project = Project(**ser.validated_data)
-        try:
-            services.create_project(request.user, project)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        return Response(ProjectSerializer(project).data, status=201)
-
-    def perform_update(self, serializer):
-        project = serializer.instance
-        for k, v in serializer.validated_data.items():
-            setattr(project, k, v)
-        try:
-            services.update_project(self.request.user, project)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+    create_with = "services.create_project"
+    update_with = "services.update_project"
 
     start = transition_action(Project, ProjectSerializer, "start")
     report = transition_action(Project, ProjectSerializer, "report")
@@ -139,7 +166,7 @@ class ProjectViewSet(ScopedModelViewSet):
     timeline = timeline_action(Project)
 
 
-class FundViewSet(ScopedModelViewSet):
+class FundViewSet(ServiceWrites, ScopedModelViewSet):
     """Funds; POST …/{id}/<verb>/: approve {approved, reserve_batch}, reject {note}, allocate {allocated,
     allocation_doc, allocated_on}, spend {amount}."""
 
@@ -147,17 +174,7 @@ class FundViewSet(ScopedModelViewSet):
     serializer_class = FundSerializer
     filterset_class = FundFilter
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        fund = Fund(**ser.validated_data)
-        try:
-            services.create_fund(request.user, fund)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        return Response(FundSerializer(fund).data, status=201)
+    create_with = "services.create_fund"
 
     approve = transition_action(Fund, FundSerializer, "approve")
     reject = transition_action(Fund, FundSerializer, "reject")
@@ -274,7 +291,7 @@ class CampaignViewSet(ScopedModelViewSet):
         return Response(_jsonable(campaign_stats.statistics(request.user, c)))
 
 
-class TargetViewSet(ScopedModelViewSet):
+class TargetViewSet(ServiceWrites, ScopedModelViewSet):
     """Campaign targets (filters campaign, target_class, jurisdiction, status=done|open|overdue); creating one
     opens its ledger problem. POST …/{id}/checks/ {checks: {check: date}, note}; …/{id}/recheck/
     {passed: true|false, note}: a failed re-check reopens the ledger problem (反弹)."""
@@ -283,30 +300,8 @@ class TargetViewSet(ScopedModelViewSet):
     serializer_class = CampaignTargetSerializer
     filterset_class = TargetFilter
 
-    def create(self, request, *args, **kwargs):
-        from . import campaigns
-
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        t = CampaignTarget(**ser.validated_data)
-        try:
-            campaigns.create_target(request.user, t)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        return Response(CampaignTargetSerializer(t).data, status=201)
-
-    def perform_update(self, serializer):
-        from . import campaigns
-
-        t = serializer.instance
-        for k, v in serializer.validated_data.items():
-            setattr(t, k, v)
-        try:
-            campaigns.update_target(self.request.user, t)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+    create_with = "campaigns.create_target"
+    update_with = "campaigns.update_target"
 
     @action(detail=True, methods=["post"], url_path="checks", url_name="checks")
     def checks(self, request, pk=None):
@@ -373,7 +368,7 @@ class BasinMilestoneSerializer(serializers.ModelSerializer):
         fields = ["id", "basin", "jurisdiction", "due", "traced_share", "rectified_share", "note"]
 
 
-class OutfallViewSet(DocumentActionsMixin, ScopedModelViewSet):
+class OutfallViewSet(ServiceWrites, DocumentActionsMixin, ScopedModelViewSet):
     """River outfalls (filters jurisdiction, basin, type1, state, stage=found|confirmed|monitored|traced|rectifying|
     closed_out, outcome). POST …/{id}/<verb>/ (multipart for evidence `files`): confirm (evidence), dismiss {note},
     monitor {values: {item: mg/L}, sampled_on, dry_weather}, trace {trace_result, responsible_unit, enterprise_id},
@@ -385,30 +380,8 @@ class OutfallViewSet(DocumentActionsMixin, ScopedModelViewSet):
     serializer_class = OutfallSerializer
     filterset_class = OutfallFilter
 
-    def create(self, request, *args, **kwargs):
-        from . import outfalls
-
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        o = Outfall(**ser.validated_data)
-        try:
-            outfalls.create_outfall(request.user, o)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        return Response(OutfallSerializer(o).data, status=201)
-
-    def perform_update(self, serializer):
-        from . import outfalls
-
-        o = serializer.instance
-        for k, v in serializer.validated_data.items():
-            setattr(o, k, v)
-        try:
-            outfalls.update_outfall(self.request.user, o)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+    create_with = "outfalls.create_outfall"
+    update_with = "outfalls.update_outfall"
 
     confirm = transition_action(Outfall, OutfallSerializer, "confirm")
     dismiss = transition_action(Outfall, OutfallSerializer, "dismiss")
@@ -482,7 +455,7 @@ class CardSerializer(serializers.ModelSerializer):
                             "rectify_due", "removed_on"]
 
 
-class CardViewSet(ScopedModelViewSet):
+class CardViewSet(ServiceWrites, ScopedModelViewSet):
     """Red/yellow cards (红黄牌警示; filters enterprise_id, jurisdiction, colour, state, period). POST creates a
     proposed card {enterprise_id, colour, criterion, reason}; POST …/{id}/<verb>/: issue {issued_on, rectify_due},
     withdraw {note}, remove {note, removed_on} (摘牌), escalate {note, rectify_due} (黄牌升级为红牌)."""
@@ -491,30 +464,8 @@ class CardViewSet(ScopedModelViewSet):
     serializer_class = CardSerializer
     filterset_class = CardFilter
 
-    def create(self, request, *args, **kwargs):
-        from . import cards
-
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        card = Card(**ser.validated_data)
-        try:
-            cards.create_card(request.user, card)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        return Response(CardSerializer(card).data, status=201)
-
-    def perform_update(self, serializer):
-        from . import cards
-
-        card = serializer.instance
-        for k, v in serializer.validated_data.items():
-            setattr(card, k, v)
-        try:
-            cards.update_card(self.request.user, card)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+    create_with = "cards.create_card"
+    update_with = "cards.update_card"
 
     issue = transition_action(Card, CardSerializer, "issue")
     withdraw = transition_action(Card, CardSerializer, "withdraw")
@@ -546,7 +497,7 @@ class PatrolSerializer(serializers.ModelSerializer):
                   "latitude", "visited", "findings", "problem_id", "complaint_id", "complaint_number", "created_at"]
 
 
-class GridViewSet(ScopedModelViewSet):
+class GridViewSet(ServiceWrites, ScopedModelViewSet):
     """Grids (网格; filters as the list page). POST …/{id}/patrol/ (multipart for photos `files`) records a patrol:
     patrol_on, started_at, ended_at, longitude, latitude, visited, findings, to_ledger + category (a ledger
     problem) or complaint (id or 受理编号 of a complaint being handled: a follow-up on its timeline); answers the
@@ -556,34 +507,9 @@ class GridViewSet(ScopedModelViewSet):
     serializer_class = GridSerializer
     filterset_class = GridFilter
 
-    def create(self, request, *args, **kwargs):
-        from . import grids
-
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        data = dict(ser.validated_data)
-        officers = data.pop("officers", [])
-        g = Grid(**data)
-        try:
-            grids.create_grid(request.user, g, {"officers": officers})
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
-        except PermissionDenied:
-            raise DRFPermissionDenied() from None
-        return Response(GridSerializer(g).data, status=201)
-
-    def perform_update(self, serializer):
-        from . import grids
-
-        g = serializer.instance
-        data = dict(serializer.validated_data)
-        m2m = {"officers": data.pop("officers")} if "officers" in data else None
-        for k, v in data.items():
-            setattr(g, k, v)
-        try:
-            grids.update_grid(self.request.user, g, m2m)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+    create_with = "grids.create_grid"
+    update_with = "grids.update_grid"
+    m2m_fields = ("officers",)
 
     @extend_schema(responses={201: PatrolSerializer})
     @action(detail=True, methods=["post"], url_path="patrol", url_name="patrol")

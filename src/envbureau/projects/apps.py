@@ -12,10 +12,12 @@ class ProjectsConfig(AppConfig):
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 
-        from . import demo, documents, importers, workflows  # noqa: F401  (demo step, documents, importers, workflows)
+        from . import demo, documents, importers, pickers, workflows  # noqa: F401  (demo step, documents, importers, workflows)
         from .choices import PERMISSION_ACTIONS
 
         register_permissions("projects", _("攻坚项目"), dict(PERMISSION_ACTIONS))
+        pickers.register_all()
+        self._dossier_badge()
         self._watch_outfalls()
         nav.register_section("projects", pgettext_lazy("nav", "攻坚项目"), 45)
         nav.register("projects", _("工程项目"), "projects:projects-list", "projects.view", 10)
@@ -31,6 +33,15 @@ class ProjectsConfig(AppConfig):
         nav.register("projects", _("巡查记录"), "projects:patrols-list", "projects.view", 41)
         nav.register("projects", _("网格巡查统计"), "projects:grid-statistics", "projects.view", 42)
         nav.register("projects", _("红黄牌警示"), "projects:cards-list", "projects.view", 50)
+
+    @staticmethod
+    def _dossier_badge():
+        """The card in force heads the enterprise's dossier (sources' dossier-badge hook)."""
+        from envbureau.sources import services as sources
+
+        from .cards import dossier_badge
+
+        sources.register_dossier_badge(dossier_badge)
 
     @staticmethod
     def _watch_outfalls():

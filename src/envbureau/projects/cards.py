@@ -146,3 +146,21 @@ def after_escalate(ctx) -> None:
 def after_remove(ctx) -> None:
     c = ctx.obj
     _dossier(c, ctx.user, _("%(c)s摘牌") % {"c": c.get_colour_display()}, detail=ctx.note)
+
+
+def dossier_badge(user, enterprise) -> list[dict]:
+    """The card in force on an enterprise (issued, not yet removed) for the head of its dossier: a red card
+    before a yellow one; nothing for a user who may not read the card."""
+    from envbureau.core.scoping import restrict
+
+    card = (restrict(Card.objects.filter(enterprise_id=enterprise.pk, state=CardState.ISSUED), user, "view")
+            .select_related("jurisdiction").order_by("colour", "-issued_on", "-pk").first())  # "red" sorts before "yellow"
+    if card is None:
+        return []
+    text = (_("%(c)s警示(%(p)s)") % {"c": card.get_colour_display(), "p": card.period} if card.period
+            else _("%(c)s警示") % {"c": card.get_colour_display()})
+    hint = card.criterion_label
+    if card.rectify_due:
+        hint += " · " + _("整改期限 %(d)s") % {"d": card.rectify_due.isoformat()}
+    return [{"text": text, "colour": "danger" if card.colour == CardColour.RED else "warning",
+             "url": reverse("projects:cards-detail", args=[card.pk]), "hint": hint}]

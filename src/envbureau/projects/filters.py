@@ -4,7 +4,7 @@ links to the list filtered exactly as it was counted (stats.py)."""
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
-from envbureau.core.filters import ScopedFilterSet, picker_filter
+from envbureau.core.filters import ScopedFilterSet, picker_filter, within_filter
 from envbureau.core.params import YEARS
 
 from .choices import (
@@ -35,39 +35,22 @@ from .models import (
     Project,
 )
 
-
-def _path(code):
-    from envbureau.core.models import Jurisdiction
-
-    j = Jurisdiction.objects.filter(code=str(code).strip()).first()
-    return j.path if j else None
-
-
-def _jurisdiction(qs, value, lookup="jurisdiction"):
-    if not value:
-        return qs
-    path = _path(value)
-    return qs.filter(**{f"{lookup}__path__startswith": path}) if path else qs.none()
-
-
 STAGES = (("started", _("已开工")), ("finished", _("已完成建设")), ("unfinished", _("未完成")))
 
 
-class ProjectFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+class ProjectFilter(ScopedFilterSet):
+    jurisdiction = within_filter()
     year = df.NumberFilter(label=_("计划年度"), min_value=YEARS[0], max_value=YEARS[1])
     battle = df.ChoiceFilter(label=_("攻坚领域"), choices=Battle.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=ProjectState.choices)
     stage = df.ChoiceFilter(label=_("进度"), choices=STAGES, method="f_stage")
-    owner_unit = df.NumberFilter(label=_("实施单位ID"))
-    enterprise_id = df.NumberFilter(label=_("企业ID"))
+    owner_unit = picker_filter("unit", _("实施单位"))
+    enterprise_id = picker_filter("enterprise", _("企业"))
 
     class Meta:
         model = Project
         fields = ["jurisdiction", "year", "battle", "state", "stage", "owner_unit", "enterprise_id"]
 
-    def f_jurisdiction(self, qs, name, value):
-        return _jurisdiction(qs, value)
 
     def f_stage(self, qs, name, value):
         # "planned" is every project not cancelled; the statistics count the same sets.
@@ -88,23 +71,20 @@ class ProjectFilter(df.FilterSet):
         return qs
 
 
-class FundFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+class FundFilter(ScopedFilterSet):
+    jurisdiction = within_filter("project__jurisdiction")
     year = df.NumberFilter(label=_("项目年度"), field_name="project__year", min_value=YEARS[0], max_value=YEARS[1])
     level = df.ChoiceFilter(label=_("资金层级"), choices=FundLevel.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=FundState.choices)
-    project = df.NumberFilter(label=_("项目ID"))
+    project = picker_filter("project", _("工程项目"))
 
     class Meta:
         model = Fund
         fields = ["jurisdiction", "year", "level", "state", "project"]
 
-    def f_jurisdiction(self, qs, name, value):
-        return _jurisdiction(qs, value, "project__jurisdiction")
 
-
-class ReportFilter(df.FilterSet):
-    project = df.NumberFilter(label=_("项目ID"))
+class ReportFilter(ScopedFilterSet):
+    project = picker_filter("project", _("工程项目"))
     month = df.DateFilter(label=_("月份(该月1日)"))
 
     class Meta:
@@ -112,41 +92,37 @@ class ReportFilter(df.FilterSet):
         fields = ["project", "month"]
 
 
-class MilestoneFilter(df.FilterSet):
-    project = df.NumberFilter(label=_("项目ID"))
+class MilestoneFilter(ScopedFilterSet):
+    project = picker_filter("project", _("工程项目"))
 
     class Meta:
         model = Milestone
         fields = ["project"]
 
 
-class CampaignFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+class CampaignFilter(ScopedFilterSet):
+    jurisdiction = within_filter()
 
     class Meta:
         model = Campaign
         fields = ["jurisdiction", "kind"]
 
-    def f_jurisdiction(self, qs, name, value):
-        return _jurisdiction(qs, value)
 
 
 TARGET_STATUS = (("done", _("已完成整治")), ("open", _("未完成")), ("overdue", _("逾期未完成")))
 
 
-class TargetFilter(df.FilterSet):
-    campaign = df.NumberFilter(label=_("行动ID"))
+class TargetFilter(ScopedFilterSet):
+    campaign = picker_filter("campaign", _("专项行动"))
     target_class = df.CharFilter(label=_("整治类型"))
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    jurisdiction = within_filter()
     status = df.ChoiceFilter(label=_("完成情况"), choices=TARGET_STATUS, method="f_status")
-    enterprise_id = df.NumberFilter(label=_("企业ID"))
+    enterprise_id = picker_filter("enterprise", _("企业"))
 
     class Meta:
         model = CampaignTarget
         fields = ["campaign", "target_class", "jurisdiction", "status", "enterprise_id"]
 
-    def f_jurisdiction(self, qs, name, value):
-        return _jurisdiction(qs, value)
 
     def f_status(self, qs, name, value):
         from .campaign_stats import target_status
@@ -158,22 +134,20 @@ OUTFALL_STAGES = (("found", _("排查发现")), ("confirmed", _("已确认")), (
                   ("traced", _("已溯源")), ("rectifying", _("整治中")), ("closed_out", _("已销号")))
 
 
-class OutfallFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+class OutfallFilter(ScopedFilterSet):
+    jurisdiction = within_filter()
     basin = df.CharFilter(label=_("流域"))
     type1 = df.ChoiceFilter(label=_("排口类型"), choices=OutfallType.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=OutfallState.choices)
     stage = df.ChoiceFilter(label=_("进度"), choices=OUTFALL_STAGES, method="f_stage")
     outcome = df.ChoiceFilter(label=_("整治方式"), choices=Outcome.choices)
     survey_batch = df.CharFilter(label=_("排查批次"))
-    enterprise_id = df.NumberFilter(label=_("企业ID"))
+    enterprise_id = picker_filter("enterprise", _("企业"))
 
     class Meta:
         model = Outfall
         fields = ["jurisdiction", "basin", "type1", "state", "stage", "outcome", "survey_batch", "enterprise_id"]
 
-    def f_jurisdiction(self, qs, name, value):
-        return _jurisdiction(qs, value)
 
     def f_stage(self, qs, name, value):
         from .outfall_stats import GROUPS
@@ -183,8 +157,8 @@ class OutfallFilter(df.FilterSet):
         return qs.filter(state__in=GROUPS[value]) if value in GROUPS else qs
 
 
-class GridFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+class GridFilter(ScopedFilterSet):
+    jurisdiction = within_filter()
     level = df.NumberFilter(label=_("网格层级"))
     overdue = df.BooleanFilter(label=_("逾期未巡查"), method="f_overdue")
 
@@ -192,8 +166,6 @@ class GridFilter(df.FilterSet):
         model = Grid
         fields = ["jurisdiction", "level", "state", "overdue"]
 
-    def f_jurisdiction(self, qs, name, value):
-        return _jurisdiction(qs, value)
 
     def f_overdue(self, qs, name, value):
         if value is None:
@@ -207,9 +179,9 @@ class GridFilter(df.FilterSet):
         return qs.filter(pk__in=late) if value else qs.exclude(pk__in=late)
 
 
-class PatrolFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
-    grid = df.NumberFilter(label=_("网格ID"))
+class PatrolFilter(ScopedFilterSet):
+    jurisdiction = within_filter("grid__jurisdiction")
+    grid = picker_filter("grid", _("网格"))
     since = df.DateFilter(label=_("起"), field_name="patrol_on", lookup_expr="gte")
     until = df.DateFilter(label=_("止"), field_name="patrol_on", lookup_expr="lte")
     found = df.BooleanFilter(label=_("发现问题"), method="f_found")
@@ -219,9 +191,6 @@ class PatrolFilter(df.FilterSet):
         model = Patrol
         fields = ["jurisdiction", "grid", "since", "until", "found", "problem"]
 
-    def f_jurisdiction(self, qs, name, value):
-        return _jurisdiction(qs, value, "grid__jurisdiction")
-
     def f_found(self, qs, name, value):
         if value is None:
             return qs
@@ -230,7 +199,7 @@ class PatrolFilter(df.FilterSet):
 
 class CardFilter(ScopedFilterSet):
     enterprise_id = picker_filter("enterprise", _("企业"))
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+    jurisdiction = within_filter()
     colour = df.ChoiceFilter(label=_("警示牌"), choices=CardColour.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=CardState.choices)
     period = df.CharFilter(label=_("公布批次"))
@@ -239,6 +208,4 @@ class CardFilter(ScopedFilterSet):
         model = Card
         fields = ["enterprise_id", "jurisdiction", "colour", "state", "period"]
 
-    def f_jurisdiction(self, qs, name, value):
-        return _jurisdiction(qs, value)
 

@@ -572,3 +572,16 @@ class Card(ScopedModel):
         m = config.get("card_measures", self.jurisdiction).get(self.colour, "")
         return str(_(m)) if m else ""
 
+
+
+class PublicCard(Card):
+    """The public face of a card (警示公开, §3.3: the list is published each period): cards issued for a period,
+    and their 摘牌. The public page reads only this; a proposed or withdrawn card never shows."""
+
+    scope = ScopeSpec(module="projects", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      public=models.Q(state__in=[CardState.ISSUED, CardState.REMOVED], issued_on__isnull=False))
+
+    class Meta:
+        proxy = True
+        verbose_name = _("红黄牌警示公开")
+        verbose_name_plural = _("红黄牌警示公开")

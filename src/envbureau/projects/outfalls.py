@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import math
 
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from envbureau.core import images
 from envbureau.core import services as core_services
 from envbureau.core import workflow as wf
 from envbureau.standards import water as std_water
@@ -25,7 +25,7 @@ from .choices import Outcome, OutfallState
 from .models import Evidence, Outfall, OutfallSample
 from .services import parse_date
 
-IMAGE_TYPES = {"JPEG", "PNG", "WEBP", "MPO"}
+PHOTO_MAX_PIXELS = 40_000_000  # a photo larger than this is refused (a decompression bomb, not evidence)
 
 
 # ---- evidence (photos, reports) ------------------------------------------------------------------------
@@ -41,28 +41,6 @@ def check_files(files) -> None:
             raise wf.TransitionError({"files": [_("文件“%(f)s”超过 %(m)s MB") % {"f": getattr(f, "name", ""), "m": mb}]})
 
 
-def strip_exif(data: bytes) -> tuple[bytes, bool]:
-    """An image re-saved from its pixels only (no EXIF: GPS position, device, owner); other files unchanged.
-    Pillow decodes and re-encodes; a file that is not an image it can read stays as it was."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as im:
-            fmt = im.format
-            if fmt not in IMAGE_TYPES:
-                return data, False
-            im.load()
-            im = ImageOps.exif_transpose(im)  # keep what the phone meant by "up" before dropping the tag
-            clean = Image.new(im.mode, im.size)
-            clean.paste(im)
-            out = io.BytesIO()
-            clean.save(out, format="JPEG" if fmt == "MPO" else fmt, **({"quality": 90} if fmt in ("JPEG", "MPO")
-                                                                        else {}))
-            return out.getvalue(), True
-    except (UnidentifiedImageError, OSError):
-        return data, False
-
-
 def store_files(user, obj, files, event=None) -> list[dict]:
     from django.core.files.base import ContentFile
 
@@ -71,7 +49,7 @@ def store_files(user, obj, files, event=None) -> list[dict]:
         if hasattr(f, "seek"):
             f.seek(0)
         data = b"".join(f.chunks()) if hasattr(f, "chunks") else f.read()
-        data, cleaned = strip_exif(data)
+        data, cleaned = images.strip_metadata(data, field="files", max_pixels=PHOTO_MAX_PIXELS)
         name = (getattr(f, "name", "") or "file").rsplit("/", 1)[-1][:200]
         ev = Evidence(model=wf.label_of(obj), object_id=str(obj.pk), jurisdiction_id=wf.jurisdiction_of(obj).pk,
                       name=name, size=len(data), sha256=hashlib.sha256(data).hexdigest(), exif_removed=cleaned,

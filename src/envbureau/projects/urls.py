@@ -2,6 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.generic import Crud
+from envbureau.core.pickers import picker_view
 
 from . import campaigns, cards, grids, outfalls, services, views
 from .filters import (
@@ -128,8 +129,9 @@ patrols = Crud(Patrol, url_prefix="patrols", namespace="projects", title=_("巡�
                detail_fields=["grid", "officer_name", "patrol_on", "started_at", "ended_at", "longitude", "latitude",
                               "visited", "findings", "complaint_number"],
                extra_detail_template="projects/_patrol_extra.html", extra_detail_context=views.patrol_extra,
+               prepare_rows=views.patrol_problems,
                columns=[("grid", _("网格")), ("patrol_on", _("巡查日期")), ("officer_name", _("巡查人")),
-                        ("visited", _("巡查对象")), ("findings", _("发现问题")), ("problem_id", _("问题台账ID")),
+                        ("visited", _("巡查对象")), ("findings", _("发现问题")), ("problem_cell", _("转入问题台账")),
                         ("complaint_number", _("跟进的信访投诉"))])
 
 card_list = Crud(Card, form_class=CardForm, url_prefix="cards", namespace="projects", title=_("红黄牌警示"),
@@ -143,6 +145,9 @@ card_list = Crud(Card, form_class=CardForm, url_prefix="cards", namespace="proje
                           ("rectify_due", _("整改期限")), ("state", _("状态"))])
 
 urlpatterns = [
+    path("pick/projects/", picker_view("project"), name="pick-projects"),
+    path("pick/campaigns/", picker_view("campaign"), name="pick-campaigns"),
+    path("pick/grids/", picker_view("grid"), name="pick-grids"),
     path("grids/statistics/", views.grid_statistics, name="grid-statistics"),
     path("grids/<int:pk>/patrol/", views.grid_patrol, name="grid-patrol"),
     path("outfalls/statistics/", views.outfall_statistics, name="outfall-statistics"),

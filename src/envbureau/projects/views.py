@@ -388,6 +388,19 @@ def grid_patrol(request, pk):
 grid_patrol.scoped_model = Grid
 
 
+def patrol_problems(request, patrols) -> None:
+    """The ledger problem each patrol's finding opened, by its code and title with a link (only those the user
+    may view in the ledger: otherwise the cell says that one was opened, without naming it)."""
+    from envbureau.core.generic import LinkCell
+    from envbureau.ledger import services as ledger
+
+    titles = ledger.titles(request.user, [p.problem_id for p in patrols])
+    for p in patrols:
+        title = titles.get(p.problem_id)
+        p.problem_cell = (LinkCell(title, reverse("ledger:problem-detail", args=[p.problem_id])) if title
+                          else _("已转问题台账") if p.problem_id else "")
+
+
 def patrol_extra(request, obj) -> dict:
     """Where the patrol's finding went: the ledger problem it opened, the complaint it followed up."""
     return {"problem_url": reverse("ledger:problem-detail", args=[obj.problem_id]) if obj.problem_id else "",

@@ -1,6 +1,8 @@
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
+from envbureau.core.filters import ScopedFilterSet, within_filter
+
 from .choices import (
     FARMLAND_CATEGORIES,
     FIRST_CLASS_USES,
@@ -13,15 +15,8 @@ from .choices import (
 from .models import Duty, FarmlandSample, FarmlandUnit, Plot
 
 
-def _path(code):
-    from envbureau.core.models import Jurisdiction
-
-    j = Jurisdiction.objects.filter(code=str(code).strip()).first()
-    return j.path if j else None
-
-
-class PlotFilter(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
+class PlotFilter(ScopedFilterSet):
+    jurisdiction = within_filter()
     state = df.MultipleChoiceFilter(label=_("状态"), choices=PlotState.choices)
     planned_use = df.ChoiceFilter(label=_("规划用途"), choices=PlannedUse.choices)
     first_class = df.BooleanFilter(label=_("第一类用地"), method="f_first_class")
@@ -32,12 +27,6 @@ class PlotFilter(df.FilterSet):
     class Meta:
         model = Plot
         fields = []
-
-    def f_jurisdiction(self, qs, name, value):
-        if not value:
-            return qs
-        path = _path(value)
-        return qs.filter(jurisdiction__path__startswith=path) if path else qs.none()
 
     def f_first_class(self, qs, name, value):
         if value is None:

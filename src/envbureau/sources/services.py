@@ -87,6 +87,20 @@ def add_dossier_event(enterprise_id: int, kind: str, title: str, *, detail: str 
                                        actor=actor if getattr(actor, "pk", None) else None)
 
 
+# Badges other apps put at the head of an enterprise's dossier (a red/yellow card now in force…): each is
+# fn(user, enterprise) -> [{"text", "colour" (a Bootstrap colour), "url", "hint"}], reading in the user's scope.
+DOSSIER_BADGES: list = []
+
+
+def register_dossier_badge(fn) -> None:
+    if fn not in DOSSIER_BADGES:
+        DOSSIER_BADGES.append(fn)
+
+
+def dossier_badges(user, enterprise: Enterprise) -> list[dict]:
+    return [b for fn in DOSSIER_BADGES for b in fn(user, enterprise)]
+
+
 def dossier_timeline(user, enterprise: Enterprise, limit: int = 100):
     return restrict(DossierEvent.objects.filter(enterprise=enterprise), user, "view")[:limit]
 

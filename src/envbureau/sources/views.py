@@ -113,6 +113,7 @@ def dossier(request, pk):
     return render(request, "sources/dossier.html", {
         "ent": ent, "outlets": Outlet.objects.filter(enterprise=ent), "points": point_rows, "alarms": alarms,
         "alarm_colours": ALARM_COLOURS, "decls": decls, "timeline": services.dossier_timeline(request.user, ent, 50),
+        "badges": services.dossier_badges(request.user, ent),
         "can_edit": has_perm(request.user, "sources.change"), "can_declare": has_perm(request.user, "sources.declare"),
         "history": history(ent)[:20] if has_perm(request.user, "audit.view") else None,
     })

@@ -3,6 +3,7 @@
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
+from envbureau.core.filters import ScopedFilterSet, within_filter
 from envbureau.core.params import YEARS
 
 from .choices import (
@@ -24,27 +25,14 @@ from .models import (
     IndustrialWaste,
     Manifest,
     NormCheck,
+    NormRound,
     Producer,
     ZeroWasteCell,
 )
 
 
-def _path(code):
-    from envbureau.core.models import Jurisdiction
-
-    j = Jurisdiction.objects.filter(code=str(code).strip()).first()
-    return j.path if j else None
-
-
-class _Jurisdiction(df.FilterSet):
-    jurisdiction = df.CharFilter(label=_("属地(区划代码)"), method="f_jurisdiction")
-    jurisdiction_lookup = "jurisdiction"
-
-    def f_jurisdiction(self, qs, name, value):
-        if not value:
-            return qs
-        path = _path(value)
-        return qs.filter(**{f"{self.jurisdiction_lookup}__path__startswith": path}) if path else qs.none()
+class _Jurisdiction(ScopedFilterSet):
+    jurisdiction = within_filter()
 
 
 class ManifestFilter(_Jurisdiction):
@@ -55,8 +43,9 @@ class ManifestFilter(_Jurisdiction):
     confirmed_late = df.BooleanFilter(label=_("逾期确认"))
     cross_province = df.BooleanFilter(label=_("跨省转移"))
     overdue = df.BooleanFilter(label=_("待确认已超期"), method="f_overdue")
-    producer = df.NumberFilter(label=_("移出单位ID"), field_name="producer_id")
-    receiver = df.NumberFilter(label=_("接受单位ID"), field_name="receiver_id")
+    producer = df.NumberFilter(label=_("移出单位"), field_name="producer_id")
+    receiver = df.NumberFilter(label=_("接受单位"), field_name="receiver_id")
+    api_only = ("producer", "receiver")  # a unit's page links here with them; the page's search finds names
     waste_code = df.CharFilter(label=_("废物代码"))
     on_the_road = df.BooleanFilter(label=_("在途待交付"), method="f_on_the_road")
 
@@ -121,8 +110,16 @@ class ProducerFilter(_Jurisdiction):
         return qs.filter(platforms__isnull=False).distinct() if value else qs.filter(platforms__isnull=True)
 
 
-class NormCheckFilter(df.FilterSet):
-    round = df.NumberFilter(label=_("评估ID"), field_name="round_id")
+def _rounds(request):
+    """The assessment rounds the user may read, by name (the value stays the id, as links write it)."""
+    from envbureau.core.scoping import restrict
+
+    qs = NormRound.objects.order_by("-year", "pk")
+    return restrict(qs, request.user, "view") if request is not None else qs
+
+
+class NormCheckFilter(ScopedFilterSet):
+    round = df.ModelChoiceFilter(label=_("评估"), field_name="round", queryset=_rounds)
     year = df.NumberFilter(label=_("年度"), field_name="round__year", min_value=YEARS[0], max_value=YEARS[1])
     passed = df.BooleanFilter(label=_("合格"), method="f_passed")
 
@@ -157,7 +154,7 @@ class CellFilter(_Jurisdiction):
 
 
 class DeclarationFilter(_Jurisdiction):
-    jurisdiction_lookup = "producer__jurisdiction"
+    jurisdiction = within_filter("producer__jurisdiction")
     period = df.ChoiceFilter(label=_("申报周期"), choices=DeclarationPeriod.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=DeclarationState.choices)
     late = df.BooleanFilter(label=_("逾期申报"))
