@@ -70,7 +70,7 @@ class ManifestFilter(_Jurisdiction):
 
 
 class ApplicationFilter(_Jurisdiction):
-    jurisdiction_lookup = "producer__jurisdiction"
+    jurisdiction = within_filter("producer__jurisdiction")
     state = df.ChoiceFilter(label=_("状态"), choices=ApplicationState.choices)
     overdue = df.BooleanFilter(label=_("本环节已超期"), method="f_overdue")
     late = df.BooleanFilter(label=_("有超期办理的环节"), method="f_late")
