@@ -3,40 +3,9 @@ replaces it on the document-types page). Usage: python src/envbureau/waste/doc_t
 
 from pathlib import Path
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
+from envbureau.core.documents.authoring import write_letters
 
 HERE = Path(__file__).parent
-
-
-def _doc(title, opening, rows, closing=""):
-    doc = Document()
-    st = doc.styles["Normal"]
-    st.font.name, st.font.size = "仿宋", Pt(14)
-    st.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋")
-    p = doc.add_paragraph()
-    r = p.add_run("{{ signing_unit }}")
-    r.bold = True
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p = doc.add_paragraph()
-    r = p.add_run(title)
-    r.bold, r.font.size = True, Pt(22)
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p = doc.add_paragraph("{{ number }}")
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.add_paragraph(opening)
-    for label, name in rows:
-        doc.add_paragraph(f"{label}：{{{{ {name} }}}}")
-    if closing:
-        doc.add_paragraph(closing)
-    p = doc.add_paragraph("{{ signing_unit }}")
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    p = doc.add_paragraph("{{ issue_date }}")
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return doc
-
 
 TEMPLATES = {
     "cross_province_approval.docx": ("关于同意跨省转移危险废物的批复", "{{ producer }}：", [
@@ -50,6 +19,4 @@ TEMPLATES = {
 }
 
 if __name__ == "__main__":
-    for fname, (title, opening, rows, closing) in TEMPLATES.items():
-        _doc(title, opening, rows, closing).save(HERE / fname)
-        print(fname)
+    write_letters(TEMPLATES, HERE)
