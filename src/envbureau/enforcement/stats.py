@@ -27,6 +27,12 @@ def _pct(now, before):
     return _pct_dec(now, before)
 
 
+def _yuan(value) -> Decimal:
+    """Amounts in yuan to the fen, whatever the database's SUM returned (SQLite drops the scale: 26000 beside
+    20000.00 in one table)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def _wan(yuan) -> Decimal:
     return (Decimal(yuan or 0) / Decimal(10000)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
@@ -74,13 +80,13 @@ def _figures(user, path: str, year: int) -> dict:
         "positive_list": positive_on(pool, dt.date(year, 12, 31)).count(),
         "cases_filed": cases.filter(filed_on__year=year).count(),
         "decisions": penalties.count(),
-        "fines_yuan": penalties.aggregate(s=Sum("fine"))["s"] or Decimal(0),
+        "fines_yuan": _yuan(penalties.aggregate(s=Sum("fine"))["s"]),
         "not_punished": decided.filter(outcome__in=[str(o) for o in NO_PENALTY]).count(),
         "reduced": decided.filter(outcome=Outcome.REDUCED).count(),
-        "spared_yuan": spared,
+        "spared_yuan": _yuan(spared),
         "measures": measures.count(),
         "daily_penalties": daily.count(),
-        "daily_fines_yuan": daily.aggregate(s=Sum("fine"))["s"] or Decimal(0),
+        "daily_fines_yuan": _yuan(daily.aggregate(s=Sum("fine"))["s"]),
         "corrections": measures.filter(kind="correction").count(),
         "seizures": measures.filter(kind="seizure").count(),
         "production_orders": measures.filter(kind__in=["limit", "stop"]).count(),
