@@ -49,3 +49,15 @@ def ensure_defaults():
         Role.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "permissions": perms})
     for code, name, modules in DEFAULT_DEPARTMENTS:
         Department.objects.get_or_create(code=code, defaults={"name": name, "modules": modules})
+
+
+def grant_builtin(apps, role_code: str, permissions: list[str]) -> None:
+    """For a data migration: a built-in role of a database made before gains the permissions DEFAULT_ROLES gives
+    new databases (only the missing ones, so running it again changes nothing; a role an admin deleted stays
+    deleted)."""
+    Role = apps.get_model("core", "Role")
+    for role in Role.objects.filter(code=role_code):
+        missing = [p for p in permissions if p not in role.permissions]
+        if missing:
+            role.permissions = [*role.permissions, *missing]
+            role.save(update_fields=["permissions"])

@@ -31,12 +31,9 @@ def templates(apps, schema_editor):
 
 def grant(apps, schema_editor):
     """The built-in 企业用户 role gains enforcement.repair_apply (core/roles.py gives it to new databases)."""
-    Role = apps.get_model("core", "Role")
-    for role in Role.objects.filter(code="enterprise"):
-        missing = [p for p in ENTERPRISE_ADDED if p not in role.permissions]
-        if missing:
-            role.permissions = [*role.permissions, *missing]
-            role.save(update_fields=["permissions"])
+    from envbureau.core.roles import grant_builtin
+
+    grant_builtin(apps, "enterprise", ENTERPRISE_ADDED)
 
 
 class Migration(migrations.Migration):
