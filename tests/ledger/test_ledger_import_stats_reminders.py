@@ -179,3 +179,20 @@ def test_unit_filter_matches_chinese_unit_names(actors, make_problem):
     make_problem(responsible_units=["西城区城管委"])
     qs = ProblemFilter({"unit": "水务局"}, queryset=Problem.objects.all()).qs
     assert list(qs) == [a]
+
+
+def test_statistics_filter_boxes_are_styled_like_every_other_filter(actors):
+    import re
+
+    from django.test import Client
+
+    c = Client()
+    c.force_login(actors["mgr"])
+    page = c.get("/ledger/statistics/").content.decode()
+    form = page[page.index('class="row g-2 align-items-end eb-filter'):]
+    form = form[:form.index("</form>")]
+    boxes = re.findall(r"<(?:select|input)\b[^>]*>", form)
+    visible = [b for b in boxes if 'type="hidden"' not in b]
+    assert len(visible) >= 3, visible
+    # every visible box carries Bootstrap's class (an unstyled <select> was the complaint)
+    assert [b for b in visible if not re.search(r'class="[^"]*form-(?:control|select|check-input)', b)] == []
