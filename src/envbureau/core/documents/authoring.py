@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def letter(title: str, opening: str, rows, closing: str = ""):
+def letter(title: str, opening: str, rows, closing: str = "", extra=None):
+    """`opening`: the salutation line (none when empty); `extra(doc)`: more after the closing text (a table)."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -28,11 +29,14 @@ def letter(title: str, opening: str, rows, closing: str = ""):
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p = doc.add_paragraph("{{ number }}")
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.add_paragraph(opening)
+    if opening:
+        doc.add_paragraph(opening)
     for label, name in rows:
         doc.add_paragraph(f"{label}：{{{{ {name} }}}}")
     if closing:
         doc.add_paragraph(closing)
+    if extra is not None:
+        extra(doc)
     for text in ("{{ signing_unit }}", "{{ issue_date }}"):
         doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return doc

@@ -3,10 +3,7 @@ Usage: python src/envbureau/enforcement/doc_templates/make_templates.py"""
 
 from pathlib import Path
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
+from envbureau.core.documents.authoring import letter
 
 HERE = Path(__file__).parent
 
@@ -22,32 +19,6 @@ def _signature_table(doc):
     for c, name in zip(row, ("role", "signer", "signed_at", "image")):
         c.text = "{{ s.%s }}" % name
     t.add_row().cells[0].text = "{%tr endfor %}"
-
-
-def _doc(title, rows, closing="", signatures=False):
-    doc = Document()
-    st = doc.styles["Normal"]
-    st.font.name, st.font.size = "仿宋", Pt(14)
-    st.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋")
-    p = doc.add_paragraph()
-    r = p.add_run("{{ signing_unit }}")
-    r.bold = True
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p = doc.add_paragraph()
-    r = p.add_run(title)
-    r.bold, r.font.size = True, Pt(22)
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p = doc.add_paragraph("{{ number }}")
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for label, name in rows:
-        doc.add_paragraph(f"{label}：{{{{ {name} }}}}")
-    if closing:
-        doc.add_paragraph(closing)
-    if signatures:
-        _signature_table(doc)
-    p = doc.add_paragraph("{{ signing_unit }}\n{{ issue_date }}")
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return doc
 
 
 TEMPLATES = {
@@ -113,6 +84,6 @@ if __name__ == "__main__":
     # Writes only the templates not there yet: the committed ones may have been edited since.
     for fname, (title, rows, *closing) in TEMPLATES.items():
         if not (HERE / fname).exists():
-            _doc(title, rows, closing[0] if closing else "",
-                 signatures=fname in SIGNED).save(HERE / fname)
+            letter(title, "", rows, closing[0] if closing else "",
+                   extra=_signature_table if fname in SIGNED else None).save(HERE / fname)
             print(fname)
