@@ -242,6 +242,41 @@ def test_field_pages_fit_a_phone(browser, site):
     assert not too_wide, "\n".join(too_wide)
 
 
+def test_statistics_and_dossier_fit_a_phone(browser, site):
+    """The ledger statistics (tables by district, source, type, responsible unit, batch) and an enterprise's
+    dossier (outlets and points, recent alarms with their messages) on a 390×844 phone, in Chinese and English:
+    wide tables scroll inside their card, the page itself never scrolls sideways."""
+    from envbureau.ledger.demo import load_ledger
+    from envbureau.sources.demo import load_sources
+    from envbureau.sources.models import Alarm
+
+    load_ledger(lambda m: None)
+    load_sources(lambda m: None)
+    alarmed = Alarm.objects.values_list("enterprise_id", flat=True).order_by("enterprise_id").first()
+    assert alarmed is not None, "the sources demo raised no alarm"
+    page = browser.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    _seen, foreign = watch(page, site)
+    sign_in(page, site, "admin")
+    too_wide = []
+    for lang in ("zh", "en"):
+        if lang == "en":  # the language menu hides behind the toggler at this width: its cookie
+            page.context.add_cookies([{"name": "django_language", "value": "en", "url": site}])
+        for label, path in [("statistics", "/ledger/statistics/"), ("dossier", f"/sources/enterprises/{alarmed}/")]:
+            resp = page.goto(f"{site}{path}")
+            assert resp.status == 200, f"{label} {path}: HTTP {resp.status}"
+            assert page.locator("html").get_attribute("lang") == ("en" if lang == "en" else "zh-hans")
+            if label == "statistics":  # the unit and batch tables arrive by htmx after the load
+                page.wait_for_selector("#stat-units")
+                page.wait_for_load_state("networkidle")
+            else:
+                assert page.locator("a[href^='/sources/alarms/']").count() >= 1, "the dossier lists no alarm"
+            too_wide.append(overflow(page, f"{label}-{lang}"))
+    too_wide = [t for t in too_wide if t]
+    assert not too_wide, "\n".join(too_wide)
+    assert not foreign, f"requests to other hosts: {foreign}"
+
+
 def test_type_ahead_picker_offers_names_in_scope(browser, site):
     """A district officer filters by area by typing its name: the list offers the district's streets only,
     choosing one puts its code in the query, and a name outside the district is not offered."""
