@@ -139,6 +139,16 @@ def test_an_enterprise_never_signs_acceptance_even_holding_verify(actors, make_p
     assert (step.level, step.role_id) == ("", None)
     assert services.can_sign(ent, p, step) is False
     assert Verb.SIGN_OFF not in [t.verb for t in services.allowed_transitions(ent, p)]
+    # nor is the step in the enterprise's inbox or notifications: it waits only for the authorities
+    from envbureau.core.models import Task
+    from envbureau.core.notify import recipients, tasks_q
+
+    sign_task = Task.objects.get(model="ledger.problem", object_id=str(p.pk), is_open=True, lead=True)
+    assert sign_task.enterprise_id is None
+    assert ent.pk not in set(recipients(sign_task).values_list("pk", flat=True))
+    told = recipients(sign_task)  # the nearest authority holding verify (the street officer here)
+    assert told.exists() and not told.filter(assignments__enterprise_id__isnull=False).exists()
+    assert not Task.objects.filter(tasks_q(ent), pk=sign_task.pk).exists()
     with pytest.raises(PermissionDenied):
         services.sign_off(ent, p)
     with pytest.raises(PermissionDenied):

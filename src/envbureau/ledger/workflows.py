@@ -46,7 +46,8 @@ PROBLEM = wf.register(wf.Workflow(
         wf.State(State.RETURNED, State.RETURNED.label, STATE_COLOURS[State.RETURNED],
                  task=wf.TaskSpec(_("重新整改"), assignees=rectifiers)),
         wf.State(State.CLOSURE_REQUESTED, State.CLOSURE_REQUESTED.label, STATE_COLOURS[State.CLOSURE_REQUESTED],
-                 task=wf.TaskSpec(_sign_action, assignees=signer)),
+                 # enterprises never sign acceptance (services.can_sign): the step is not theirs to see or be told of
+                 task=wf.TaskSpec(_sign_action, assignees=signer, enterprise=lambda p: None)),
         wf.State(State.VERIFIED, State.VERIFIED.label, STATE_COLOURS[State.VERIFIED],
                  task=wf.TaskSpec(_("销号"), "ledger.close_out")),
         # Closed loops: no step waits (公示 and 反弹 stay possible).
