@@ -269,6 +269,7 @@ ENVBUREAU = {
         ("complaints_overdue", 3600),  # complaints: overdue flags and reminders
         ("documents_pdf", 900),       # issued documents: PDFs whose conversion failed when issued
         ("task_reminders", 3600),     # every workflow's open tasks: before due and overdue
+        ("deadline_lapses", 3600),    # limits let run out: their legal effect (e.g. deemed acceptance)
         ("notification_digest", 86400),  # daily e-mail digest of unread notifications
         ("reports_schedule", 3600),   # reports: bulletins due by the schedule (monthly air on the 5th)
         ("projects_monthly", 86400),  # projects: open last month's progress-report tasks of projects under way

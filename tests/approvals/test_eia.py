@@ -223,3 +223,46 @@ def test_bad_input_names_the_field(world):
     with pytest.raises(ValidationError) as exc:
         wf.apply(None, a, "accept", accepted_on="2026-13-01")
     assert "accepted_on" in exc.value.message_dict
+
+
+def test_acceptance_not_answered_in_time_is_deemed_accepted_from_receipt(world):
+    # 行政许可法 art. 32 (regulations.md §3.3): no 补正 notice within 5 working days → accepted from receipt.
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    a = _form(world)  # received Fri 18 Sep; check due Thu 24 Sep (Sun 20 Sep is a make-up working day)
+    assert "approvals.eiaapplication" not in wf.run_lapses(D(2026, 9, 24))  # the due day is still in time
+    a.refresh_from_db()
+    assert a.state == "submitted"
+    out = StringIO()
+    call_command("deadline_lapses", today="2026-09-25", stdout=out)  # the day after: deemed accepted
+    assert "moved=1" in out.getvalue()
+    a.refresh_from_db()
+    assert (a.state, a.accepted_on) == ("accepted", D(2026, 9, 18))
+    assert dl.clock(a, eia.ACCEPTANCE).stopped_at is not None
+    last = wf.timeline(a)[-1]
+    assert (last["verb"], last["to_state"], last["actor"]) == ("accept", "accepted", "系统")
+    assert "视为受理" in last["note"]
+    assert "approvals.eiaapplication" not in wf.run_lapses(D(2026, 10, 30))  # once only
+
+
+def test_a_correction_notice_in_time_stops_deemed_acceptance_and_resubmission_restarts_it(world):
+    a = _form(world)
+    wf.apply(world["officer"], a, "request_correction", missing_materials="监测报告", on="2026-09-24")
+    assert "approvals.eiaapplication" not in wf.run_lapses(D(2026, 10, 30))  # the check was answered
+    a.refresh_from_db()
+    assert a.state == "correction"
+    wf.apply(None, a, "resubmit", on="2026-10-09")  # Fri 9 Oct; then 10 Oct (make-up), 12–15 Oct → due Thu 15 Oct
+    assert dl.clock(a, eia.ACCEPTANCE).due == D(2026, 10, 15)
+    assert "approvals.eiaapplication" not in wf.run_lapses(D(2026, 10, 15))
+    assert wf.run_lapses(D(2026, 10, 16))["approvals.eiaapplication"] == 1
+    a.refresh_from_db()
+    assert (a.state, a.accepted_on) == ("accepted", D(2026, 10, 9))  # from the day the full materials arrived
+
+
+def test_bad_today_is_a_clear_cli_error():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--today"):
+        call_command("deadline_lapses", today="2026-13-01")

@@ -1133,3 +1133,15 @@ def test_walk(label, people, settings, tmp_path):
                            .values_list("recipient__username", flat=True))
                 assert Notification.objects.filter(kind="task").count() > n_notes, f"{where}: notify"
                 assert any(f"w_{name}" in told for name in seen), f"{where}: {seen} not told"
+
+
+def test_every_lapse_rule_names_a_real_transition_and_clock_start():
+    # A Lapse must be a transition from the state it watches (checked at registration), and the deemed step
+    # must be one the system may take: these are the rules declared today, written here from the law.
+    declared = {(w.model, lp.state, lp.clock, lp.verb) for w in wf.all_workflows() for lp in w.lapses}
+    assert declared == {("approvals.eiaapplication", "submitted", "acceptance", "accept"),
+                        ("waste.crossprovinceapplication", "submitted", "step", "accept")}
+    with pytest.raises(ValueError, match="lapse"):
+        wf.Workflow("x.y", module="x", states=[wf.State("a", "A"), wf.State("b", "B")],
+                    transitions=[wf.Transition("go", ("a",), "b", "x.go", "go")],
+                    lapses=[wf.Lapse("b", "c", "go", "n")])

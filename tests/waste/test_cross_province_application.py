@@ -177,3 +177,26 @@ def test_approval_issues_the_batch_document_through_core_documents(world, app):
     r = prod.post(f"/api/v1/waste/applications/{app.pk}/issue-document/", {"kind": "waste.cross_province_approval"},
                   content_type="application/json")
     assert r.status_code == 403  # the bureau issues it, not the applicant
+
+
+def test_an_unanswered_application_is_deemed_accepted_the_day_after_its_check_was_due(world, app):
+    # 行政许可法 art. 32: no 补正 notice by Mon 23 Nov → accepted from the day it was received (Mon 16 Nov).
+    assert "waste.crossprovinceapplication" not in wf.run_lapses(dt.date(2026, 11, 23))
+    app.refresh_from_db()
+    assert app.state == "submitted"
+    assert wf.run_lapses(dt.date(2026, 11, 24))["waste.crossprovinceapplication"] == 1
+    app.refresh_from_db()
+    assert (app.state, app.accepted_on) == ("accepted", dt.date(2026, 11, 16))
+    # the next step's limit runs from that acceptance: opinion within 5 working days, Mon 23 Nov (already past)
+    assert app.step_due == dt.date(2026, 11, 23)
+    last = wf.timeline(app)[-1]
+    assert last["actor"] == "系统" and "视为受理" in last["note"]
+    task = Task.objects.get(model="waste.crossprovinceapplication", object_id=str(app.pk), is_open=True)
+    assert task.action == "出具初审意见并函商接受地"
+
+
+def test_a_returned_application_is_never_deemed_accepted(world, app):
+    wf.apply(world["users"]["staff"], app, "return_for_more", note="缺接受单位经营许可证")
+    assert "waste.crossprovinceapplication" not in wf.run_lapses(dt.date(2027, 1, 4))
+    app.refresh_from_db()
+    assert app.state == "returned"

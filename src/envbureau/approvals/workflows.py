@@ -76,6 +76,9 @@ EIA = wf.register(wf.Workflow(
           required=("completion_note",), fields=("completion_note",), params=("completed_on",),
           handler=e.h_complete, after=e._after_dossier(_("竣工环境保护验收:%(p)s")), button="dark"),
     ],
+    # 行政许可法 art. 32: no 补正 notice within the limit → accepted from the day the materials arrived
+    lapses=[wf.Lapse(S.SUBMITTED, e.ACCEPTANCE, "accept", _("逾期未告知补正,依法自收到申请材料之日起视为受理"),
+                     data=lambda a, clock: {"accepted_on": clock.start})],
     title=lambda a: f"{a.code} {a.project_name}",
     url=lambda a: reverse("approvals:eia-detail", args=[a.pk]),
     due=e.workflow_due,

@@ -109,6 +109,20 @@ class Transition:
     reassign: bool = False  # close and reopen tasks even when the state stays
 
 
+@dataclass(frozen=True)
+class Lapse:
+    """What the law makes of a limit the authority let run out: an object still in `state` whose running,
+    unpaused clock `clock` (core.deadlines) ended before today gets `verb` applied by the system, with the
+    parameters `data(obj, clock)` and `note` on its timeline; e.g. 逾期未告知补正, 自收到申请材料之日起即为受理
+    (行政许可法 art. 32). Run by `envbureau deadline_lapses` (run_lapses)."""
+
+    state: str
+    clock: str
+    verb: str
+    note: Any
+    data: Callable | None = None
+
+
 @dataclass
 class Context:
     """What a handler sees and may change."""
@@ -145,6 +159,7 @@ class Workflow:
     # False when the module's own job already reminds about its statutory limits (ledger, complaints):
     # the kit's task_reminders then leaves its tasks alone so nobody is told twice.
     remind: bool = True
+    lapses: list = dc_field(default_factory=list)  # Lapse rules: what a limit running out does by itself
 
     def __post_init__(self):
         self.model = self.model.lower()
@@ -154,6 +169,10 @@ class Workflow:
             missing = [s for s in (*t.sources, t.target) if s is not None and s not in self.state_map]
             if missing:
                 raise ValueError(f"{self.model}: transition {t.verb} names unknown states {missing}")
+        for lp in self.lapses:
+            t = self.transition_map.get(lp.verb)
+            if t is None or lp.state not in t.sources:
+                raise ValueError(f"{self.model}: lapse {lp.verb} is not a transition from {lp.state}")
 
     @property
     def model_class(self):
@@ -429,6 +448,34 @@ def apply(user, obj, verb: str, *, note: str = "", files=(), **data):
             sync_tasks(locked, user)
         _refresh(obj, locked)
         return locked
+
+
+def run_lapses(today=None) -> dict:
+    """Apply every workflow's Lapse rules whose clock ended before `today` (the due day itself is still in
+    time). Returns {workflow model: objects moved}; an object the verb refuses is left as it is and counted
+    under "refused" (its reason in "errors"), so one bad record never stops the others."""
+    from .models import Clock
+
+    today = today or timezone.localdate()
+    out: dict = {"refused": 0, "errors": []}
+    for w in all_workflows():
+        for lp in w.lapses:
+            clocks = {c.object_id: c for c in Clock.objects.filter(
+                model=w.model, key=lp.clock, stopped_at__isnull=True, paused_since__isnull=True, due__lt=today)}
+            if not clocks:
+                continue
+            model = w.model_class
+            pks = [model._meta.pk.to_python(k) for k in clocks]
+            for obj in model._default_manager.filter(pk__in=pks, **{w.field: lp.state}).order_by("pk"):
+                data = lp.data(obj, clocks[str(obj.pk)]) if lp.data else {}
+                try:
+                    apply(None, obj, lp.verb, note=str(lp.note), **data)
+                except ValidationError as e:
+                    out["refused"] += 1
+                    out["errors"].append(f"{w.model} {obj.pk}: {'; '.join(e.messages)}")
+                    continue
+                out[w.model] = out.get(w.model, 0) + 1
+    return out
 
 
 def _issue(ctx: Context) -> None:

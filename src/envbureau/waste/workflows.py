@@ -158,6 +158,9 @@ APPLICATION = wf.register(wf.Workflow(
         T("withdraw", (A.SUBMITTED, A.RETURNED), A.WITHDRAWN, "waste.ship", _("撤回申请"),
           handler=s.h_app_withdraw, guard=s.party_guard("producer"), button="outline-dark"),
     ],
+    # 行政许可法 art. 32: no 补正 notice within the limit → accepted from the day the materials arrived
+    lapses=[wf.Lapse(A.SUBMITTED, s.STEP_CLOCK, "accept", _("逾期未告知补正,依法自收到申请材料之日起视为受理"),
+                     data=lambda a, clock: {"accepted_on": clock.start})],
     title=lambda a: str(a),
     verb_labels={"open": _("提出申请")},
     url=lambda a: reverse("waste:applications-detail", args=[a.pk]),
