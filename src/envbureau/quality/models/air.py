@@ -14,7 +14,10 @@ class AirHourly(ScopedModel):
     """Raw hourly values as received (units: µg/m³, CO mg/m³). ``time`` is the start of the hour
     (value covers time … time+1h, the convention of envbureau.standards.averaging)."""
 
-    station = models.ForeignKey(AirStation, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="hourly")
+    # no index of its own: the unique (station, time) index serves every lookup by station (issue 17: each index
+    # is one more B-tree written per imported hour)
+    station = models.ForeignKey(AirStation, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="hourly",
+                                db_index=False)
     time = models.DateTimeField(_("时段开始"))
     pm25 = models.FloatField("PM2.5", null=True, blank=True)
     pm10 = models.FloatField("PM10", null=True, blank=True)
@@ -33,13 +36,16 @@ class AirHourly(ScopedModel):
     class Meta:
         verbose_name = _("空气小时数据")
         verbose_name_plural = _("空气小时数据")
+        # every read of hourly values names its stations (derived rebuilds, warning scans, reviews, latest hour):
+        # the unique (station, time) index. No index on time alone: nothing reads all stations' hours by time, and
+        # writing it took half of the SQLite insert of a month of 600 stations (issue 17)
         constraints = [models.UniqueConstraint(fields=["station", "time"], name="quality_airhourly_station_time")]
-        indexes = [models.Index(fields=["time"], name="quality_airhourly_time"),
-                   # the data review page lists flagged hours: a small partial index instead of a scan of all hours
-                   models.Index(fields=["station", "time"], condition=~models.Q(flags=0),
-                                name="quality_airhourly_flagged"),
-                   # … and the newest flagged hours of the whole city, without sorting them all
-                   models.Index(fields=["-time"], condition=~models.Q(flags=0), name="quality_airhourly_flagged_t")]
+        indexes = [
+            # the data review page lists flagged hours: a small partial index instead of a scan of all hours
+            models.Index(fields=["station", "time"], condition=~models.Q(flags=0), name="quality_airhourly_flagged"),
+            # … and the newest flagged hours of the whole city, without sorting them all
+            models.Index(fields=["-time"], condition=~models.Q(flags=0), name="quality_airhourly_flagged_t"),
+        ]
 
     def __str__(self):
         return f"{self.station_id}@{local_datetime(self.time)}"
