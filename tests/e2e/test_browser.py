@@ -413,6 +413,18 @@ def test_patrol_from_a_phone(browser, site, settings, tmp_path):
         assert stored.size == (64, 48) and not stored.getexif()
     assert TimelineEvent.objects.filter(model="complaints.complaint", object_id=str(complaint.pk),
                                         verb="follow_up").count() == 1
+    # the officer's other patrol pages on the same phone: the patrol list and record, the grids and the coverage
+    too_wide = []
+    for label, url, needle in (("patrols", "/projects/patrols/", "东华门一号网格"),
+                               ("patrol-detail", f"/projects/patrols/{p.pk}/", "一家餐馆油烟净化器未开启"),
+                               ("grids", "/projects/grids/", "E2E-G1"),
+                               ("grid-detail", f"/projects/grids/{grid.pk}/", "王网格长"),
+                               ("grid-statistics", "/projects/grids/statistics/", "东华门")):
+        resp = page.goto(site + url)
+        assert resp.status == 200, (url, resp.status)
+        assert needle in page.content(), (url, needle)
+        too_wide.append(overflow(page, label))
+    assert not [t for t in too_wide if t], [t for t in too_wide if t]
     assert not foreign, f"requests to other hosts: {foreign}"
 
 
