@@ -308,20 +308,23 @@ def change_text(c: dict | None, key: str, precision: int = 0) -> str:
 
 
 def period_kind(period: Period) -> str | None:
-    """"month" or "year" when the period is exactly one calendar month or year (stored statistics)."""
+    """"month", "quarter" or "year" when the period is exactly one calendar month, quarter or year (stored
+    statistics, AirPeriodStat)."""
     s, e = period.start, period.end
-    if s.day != 1 or (e + dt.timedelta(days=1)).day != 1:
+    if s.day != 1 or (e + dt.timedelta(days=1)).day != 1 or s.year != e.year:
         return None
-    if s.month == 1 and e.month == 12 and s.year == e.year:
+    if s.month == 1 and e.month == 12:
         return "year"
-    if s.year == e.year and s.month == e.month:
+    if s.month == e.month:
         return "month"
+    if s.month % 3 == 1 and e.month == s.month + 2:
+        return "quarter"
     return None
 
 
 def summaries(jurisdiction_ids: list[int], period: Period) -> list[dict]:
     """Headline numbers of several jurisdictions for a period: from the stored AirPeriodStat when the
-    period is a calendar month or year (kept in step with the daily results), else assessed now."""
+    period is a calendar month, quarter or year (kept in step with the daily results), else assessed now."""
     from .models import AirPeriodStat
 
     kind = period_kind(period)

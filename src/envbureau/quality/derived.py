@@ -254,7 +254,7 @@ STAT_FIELDS = ("pm25_mean", "pm10_mean", "so2_mean", "no2_mean", "co_p95", "o3_8
 
 
 def rebuild_period_stats(jurisdiction_ids: list[int], d0: int, d1: int) -> int:
-    """Monthly and annual assessments (AirPeriodStat) of the months/years touching days d0..d1,
+    """Monthly, quarterly and annual assessments (AirPeriodStat) of the periods touching days d0..d1,
     one vectorised assess_period call per period for all the jurisdictions."""
     import datetime as dt
 
@@ -270,6 +270,10 @@ def rebuild_period_stats(jurisdiction_ids: list[int], d0: int, d1: int) -> int:
             p = make_period(y, m)
             if p.end >= first and p.start <= last:
                 periods.append(("month", p))
+        for q in range(1, 5):
+            p = make_period(y, quarter=q)
+            if p.end >= first and p.start <= last:
+                periods.append(("quarter", p))
     n = 0
     for kind, p in periods:
         pa = assess_many(jurisdiction_ids, p)

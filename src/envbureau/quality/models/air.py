@@ -171,12 +171,12 @@ class AirThreshold(ScopedModel):
 
 
 class AirPeriodStat(ScopedModel):
-    """Derived: a jurisdiction's monthly or annual assessment (the keys of `envbureau assess air`),
+    """Derived: a jurisdiction's monthly, quarterly or annual assessment (the keys of `envbureau assess air`),
     stored with the rule sets used; rebuilt with the jurisdiction days it rests on."""
 
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("区划"), on_delete=models.CASCADE,
                                      related_name="air_period_stats")
-    period = models.CharField(_("周期"), max_length=8, choices=[("month", _("月")), ("year", _("年"))])
+    period = models.CharField(_("周期"), max_length=8, choices=[("month", _("月")), ("quarter", _("季度")), ("year", _("年"))])
     start = models.DateField(_("开始日期"))
     pm25_mean = models.FloatField(null=True)
     pm10_mean = models.FloatField(null=True)
