@@ -31,6 +31,7 @@ import fnmatch
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -169,12 +170,18 @@ def run_module(name: str, max_children: int, keep: bool, equivalents: dict[str, 
     if only:
         names = [n for n in names if any(fnmatch.fnmatch(n, g) for g in only)] if survivors else list(only)
     t0 = time.monotonic()
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     log = wd / "mutmut.log"
-    if only and not names:
-        log.write_text("no mutant left to run matches --only\n")
+    if (only or survivors) and not names:
+        log.write_text("no mutant left to run\n")
         rc = 0
     else:
         rc = _mutmut_run(wd, env, log, max_children, names)
+    # CPU of mutmut and every forked mutant it reaped (user + sys), measured before `mutmut results`:
+    # divided by the number of children it projects the wall time on an otherwise quiet machine.
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    seconds = time.monotonic() - t0
     status = results(wd, env)
     killed = sum(1 for s in status.values() if s in ("killed", "timeout", "segfault", "caught by type check"))
     survivors = sorted(n for n, s in status.items() if s in ("survived", "no tests", "suspicious"))
@@ -182,9 +189,11 @@ def run_module(name: str, max_children: int, keep: bool, equivalents: dict[str, 
     unexplained = [n for n in survivors if n not in equivalents]
     total = len(status)
     score = 100.0 * (killed + len(explained)) / total if total else 0.0
-    return dict(module=name, rc=rc, total=total, killed=killed, survived=len(survivors),
+    not_run = sum(1 for s in status.values() if s == "not checked")
+    return dict(module=name, rc=rc, total=total, not_run=not_run, killed=killed, survived=len(survivors),
                 equivalent=len(explained), unexplained=unexplained, score=score,
-                statuses={n: status[n] for n in survivors}, seconds=time.monotonic() - t0, log=str(log),
+                statuses={n: status[n] for n in survivors}, seconds=seconds, cpu=cpu, ran=len(names) if names else None,
+                log=str(log),
                 folder=str(wd))
 
 
@@ -215,12 +224,16 @@ def main() -> int:
         r = run_module(name, args.max_children, args.keep, equivalents, args.survivors, args.only)
         reports.append(r)
         print(f"    {r['total']} mutants, {r['killed']} killed, {r['survived']} survived "
-              f"({r['equivalent']} listed as equivalent): score {r['score']:.1f} % in {r['seconds']:.0f} s"
+              f"({r['equivalent']} listed as equivalent), {r['not_run']} not run: score {r['score']:.1f} % "
+              f"in {r['seconds']:.0f} s wall, {r['cpu']:.0f} s CPU (load {os.getloadavg()[0]:.1f})"
               + ("" if r["rc"] == 0 else f" (mutmut exit {r['rc']}, see {r['log']})"), flush=True)
-    print("\nmodule                 mutants  killed  survived  equivalent  score")
+    print("\nmodule                 mutants  killed  survived  equivalent  not run  score    wall s   CPU s")
     for r in reports:
         print(f"{r['module']:<22} {r['total']:>7} {r['killed']:>7} {r['survived']:>9} {r['equivalent']:>11}"
-              f"  {r['score']:5.1f} %")
+              f" {r['not_run']:>8}  {r['score']:5.1f} % {r['seconds']:>8.0f} {r['cpu']:>7.0f}")
+    cpu = sum(r["cpu"] for r in reports)
+    print(f"total CPU {cpu:.0f} s (mutmut and its mutant subprocesses, user + sys): about {cpu / 60 / args.max_children:.0f} min "
+          f"of wall time with --max-children {args.max_children} on an otherwise quiet machine with that many free cores")
     bad = False
     for r in reports:
         if r["unexplained"]:

@@ -191,3 +191,57 @@ def test_role_changes_audited_with_before_after(client_for):
     assert r.status_code == 200, r.content
     e = entries("core.role", object_id=str(role.pk), action="update").get()
     assert e.changes["permissions"][1][-1] == "core.add" and "core.add" not in e.changes["permissions"][0]
+
+
+# record() itself, on unsaved users: what the entry says when a secret shows in the object's name, when a
+# masked field holds no string, and when the name is empty (mutation testing found these unchecked).
+
+def _last():
+    return AuditEntry.objects.order_by("-id").first()
+
+
+@pytest.mark.django_db
+def test_record_masks_a_secret_of_four_characters_or_more_in_the_name():
+    from envbureau.core import audit
+
+    # User.__str__ is the username; "password" is a masked field. Four characters are masked, three are not
+    # (a shorter value would blank out common letters of every name).
+    audit.record("update", User(username="abcd-user", password="abcd"), {})
+    assert _last().object_repr == "***-user"
+    audit.record("update", User(username="abc-user", password="abc"), {})
+    assert _last().object_repr == "abc-user"
+
+
+@pytest.mark.django_db
+def test_record_skips_a_masked_field_that_holds_no_text():
+    from envbureau.core import audit
+
+    audit.record("update", User(username="nopass", password=None), {"x": 1})
+    e = _last()
+    assert (e.object_repr, e.changes) == ("nopass", {"x": 1})
+
+
+@pytest.mark.django_db
+def test_record_keeps_an_empty_name_empty():
+    from envbureau.core import audit
+
+    audit.record("update", User(username=""), {}, object_id="7")
+    e = _last()
+    assert (e.object_repr, e.object_id, e.model) == ("", "7", "core.user")
+
+
+def test_a_secret_used_as_key_is_cut_to_twelve_characters():
+    from types import SimpleNamespace
+
+    from envbureau.core import audit
+
+    class Keyed:  # a model whose key is one of its own masked fields (as knox keys tokens by their digest)
+        audit_masked_fields = ("code",)
+        _meta = SimpleNamespace(pk=SimpleNamespace(name="code"))
+        pk = "0123456789abcdefXYZ"
+
+    class Plain(Keyed):
+        audit_masked_fields = ()
+
+    assert audit._object_id(Keyed()) == "0123456789ab"
+    assert audit._object_id(Plain()) == "0123456789abcdefXYZ"
