@@ -100,3 +100,57 @@ def test_hazard_check_findings_become_ledger_problems(world):
     assert check.problem_refs == [f"ledger.problem:{p.pk}" for p in problems]
     with pytest.raises(PermissionDenied):
         emergency.record_check(world["ent_user"], enterprise_id=world["e1"].pk, round_name="x", findings=["y"])
+
+
+def test_statistics_count_plans_filed_and_hazard_checks_with_links(world, client):
+    """"督促…做好环境应急预案修编备案,已完成备案94家" and "20家重点环境风险源企业四轮次…排查隐患94个" as the
+    statistics page, API and CLI give them, each figure linking to the list of its records (the same count)."""
+    import io
+
+    from django.core.management import call_command
+
+    from envbureau.approvals import stats
+    from envbureau.core.models import Jurisdiction
+
+    officer, e1, e2 = world["officer"], world["e1"], world["e2"]
+    a = emergency.submit_plan(None, enterprise_id=e1.pk, title="预案一", signed_on="2026-03-02",
+                              submitted_on="2026-03-02", risk={})
+    wf.apply(officer, a, "file", filed_on="2026-03-20")
+    b = emergency.submit_plan(None, enterprise_id=e1.pk, title="预案一(修订)", signed_on="2026-09-01",
+                              submitted_on="2026-09-01", risk={})
+    wf.apply(officer, b, "file", filed_on="2026-09-15")  # the same enterprise again in the year: still one 家
+    c = emergency.submit_plan(None, enterprise_id=e2.pk, title="预案二", signed_on="2025-12-01",
+                              submitted_on="2025-12-01", risk={})
+    wf.apply(officer, c, "file", filed_on="2025-12-20")  # the year before
+    emergency.submit_plan(None, enterprise_id=e2.pk, title="未备案", signed_on="2026-05-01", submitted_on="2026-05-01",
+                          risk={})  # not filed
+    for rnd, ent, on, found in (("第一轮", e1, "2026-03-05", ["围堰破损", "应急池被占用"]),
+                                ("第一轮", e2, "2026-03-06", []), ("第二轮", e1, "2026-06-05", ["阀门未关"]),
+                                ("第三轮", e1, "2026-09-05", []), ("第四轮", e2, "2026-12-01", ["标识缺失", "物资过期"]),
+                                ("上年", e2, "2025-11-01", ["上年隐患"])):
+        emergency.record_check(officer, enterprise_id=ent.pk, round_name=rnd, checked_on=on, findings=found)
+    city = Jurisdiction.objects.get(code="110000")
+    s = stats.statistics(officer, city, 2026)
+    f = s["figures"]
+    assert (f["plans_filed"], f["check_rounds"], f["checked_enterprises"], f["hazards_found"]) == (1, 4, 2, 5)
+    assert (s["previous"]["plans_filed"], s["previous"]["check_rounds"], s["previous"]["hazards_found"]) == (1, 1, 1)
+    assert "完成环境应急预案备案1家。" in s["sentence"]
+    assert "开展隐患排查4轮次,排查企业2家,排查隐患5个。" in s["sentence"]
+    client.force_login(officer)
+    page = client.get("/approvals/statistics/?jurisdiction=110000&year=2026").content.decode()
+    assert "开展隐患排查4轮次" in page
+    for key, count in (("plans_filed", 2), ("hazards_found", 5)):  # the plans filed; the checks' rows
+        url = s["links"][key]
+        assert f'href="{url.replace("&", "&amp;")}"' in page, key
+        listed = client.get(url)
+        assert listed.status_code == 200
+        rows = listed.context["page"].paginator.count
+        assert rows == count, (key, rows)
+    checks = client.get(s["links"]["hazards_found"]).context["page"].object_list
+    assert sum(len(x.findings) for x in checks) == 5 and len({x.enterprise_id for x in checks}) == 2
+    assert len({x.round_name for x in checks}) == 4
+    data = client.get("/api/v1/approvals/statistics/?jurisdiction=110000&year=2026").json()
+    assert data["figures"]["hazards_found"] == 5 and data["figures"]["plans_filed"] == 1
+    out = io.StringIO()
+    call_command("approvals-stats", "--jurisdiction", "110000", "--year", "2026", stdout=out)
+    assert "排查发现隐患(个): 5" in out.getvalue() and "应急预案备案企业(家): 1" in out.getvalue()

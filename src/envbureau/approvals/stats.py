@@ -1,6 +1,7 @@
 """Approval statistics for a jurisdiction and year as the bureau reports them ("环评审批54件(报告书8件、
 报告表46件)、登记备案表166件,均在承诺的时限内办结"; "核发排污许可证257本"), with the previous year, year on year,
-projects and investment by industry; every figure carries the URL of the list of records it counts."""
+projects and investment by industry; emergency management as the reports count it ("已完成备案94家";
+"20家重点环境风险源企业四轮次…排查隐患94个"); every figure carries the URL of the list of records it counts."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from envbureau.core.scoping import restrict
 
-from .models import EIAApplication, ExecutionReport, Permit
+from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Permit
 
 APPROVED = ("approved", "completed")
 # marked only: the page translates them when it shows them (the CLI prints them as they are)
@@ -24,6 +25,8 @@ LABELS = {
     "refused": gettext_noop("不予批准(件)"), "filed": gettext_noop("登记表备案(件)"), "decided": gettext_noop("办结(件)"), "within_limit": gettext_noop("在时限内办结(件)"),
     "investment": gettext_noop("批准项目总投资(万元)"), "env_investment": gettext_noop("其中环保投资(万元)"), "permits_issued": gettext_noop("核发排污许可证(本)"),
     "reports_overdue": gettext_noop("执行报告逾期未提交(份)"), "reports_late": gettext_noop("执行报告逾期提交(份)"),
+    "plans_filed": gettext_noop("应急预案备案企业(家)"), "check_rounds": gettext_noop("隐患排查轮次"),
+    "checked_enterprises": gettext_noop("隐患排查企业(家)"), "hazards_found": gettext_noop("排查发现隐患(个)"),
 }
 
 
@@ -39,6 +42,8 @@ def _figures(user, path: str, year: int) -> dict:
     sums = approved.aggregate(i=Sum("investment"), e=Sum("env_investment"))
     reports = _scoped(ExecutionReport, user).filter(permit__jurisdiction__path__startswith=path, year=year)
     today = timezone.localdate()
+    plans = _scoped(EmergencyPlan, user).filter(jurisdiction__path__startswith=path, filed_on__year=year)
+    checks = _scoped(HazardCheck, user).filter(jurisdiction__path__startswith=path, checked_on__year=year)
     return {
         "approved": approved.count(),
         "approved_report": approved.filter(category="report").count(),
@@ -53,6 +58,11 @@ def _figures(user, path: str, year: int) -> dict:
                                                        issued_on__year=year).count(),
         "reports_overdue": reports.filter(state="due", due_on__lt=today).count(),
         "reports_late": reports.filter(late=True).count(),
+        # enterprises whose plan was filed in the year (a re-filing in the same year counts the enterprise once)
+        "plans_filed": plans.values("enterprise_id").distinct().count(),
+        "check_rounds": checks.values("round_name").distinct().count(),
+        "checked_enterprises": checks.values("enterprise_id").distinct().count(),
+        "hazards_found": sum(len(f) for f in checks.values_list("findings", flat=True) if isinstance(f, list)),
     }
 
 
@@ -102,6 +112,9 @@ def statistics(user, jurisdiction, year: int) -> dict:
                                                                                "issued_year": year}),
         "reports_overdue": reports(overdue="true"),
         "reports_late": reports(late="true"),
+        "plans_filed": reverse("approvals:plans-list") + "?" + urlencode({"jurisdiction": code, "filed_year": year}),
+        **dict.fromkeys(("check_rounds", "checked_enterprises", "hazards_found"), reverse("approvals:checks-list")
+                        + "?" + urlencode({"jurisdiction": code, "year": year})),
     }
     rows = [{"key": k, "value": v, "previous": before[k], "yoy": _pct(v, before[k]), "url": links[k]}
             for k, v in now.items()]
@@ -115,6 +128,11 @@ def statistics(user, jurisdiction, year: int) -> dict:
         else:
             sentence += _(",%(n)s件在承诺的时限内办结(占%(p)s%%)") % {"n": now["within_limit"], "p": within}
     sentence += _(";核发排污许可证%(n)s本。") % {"n": now["permits_issued"]}
+    if now["plans_filed"]:
+        sentence += _("完成环境应急预案备案%(n)s家。") % {"n": now["plans_filed"]}
+    if now["check_rounds"]:
+        sentence += _("开展隐患排查%(r)s轮次,排查企业%(e)s家,排查隐患%(h)s个。") % {
+            "r": now["check_rounds"], "e": now["checked_enterprises"], "h": now["hazards_found"]}
     return {"jurisdiction": code, "jurisdiction_name": jurisdiction.name, "year": year, "figures": now,
             "previous": before, "within_share": within, "rows": rows, "sentence": sentence, "links": links,
             "industries": by_industry(user, jurisdiction.path, year, code)}
