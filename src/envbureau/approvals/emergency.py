@@ -253,7 +253,7 @@ def _datetime(value, name):
 def initial_due(reported_at, level: str) -> dt.datetime:
     from . import config
 
-    return reported_at + dt.timedelta(hours=int(config.get("incident_initial_report_hours")[level]))
+    return dl.hours_after(reported_at, config.get("incident_initial_report_hours")[level])
 
 
 def initial_task(inc) -> str:
@@ -284,15 +284,9 @@ def h_report_up(ctx):
     if inc.initial_reported_at is not None:
         raise wf.TransitionError({"at": _("已于 %(t)s 初报,此后请用续报") % {
             "t": _local(inc.initial_reported_at)}})
-    at = _datetime(ctx.data["at"], "at") if ctx.data.get("at") else timezone.now()
-    if at < inc.reported_at:
-        raise wf.TransitionError({"at": _("初报时间早于得知事件的时间")})
-    if at > timezone.now():
-        raise wf.TransitionError({"at": _("初报时间不能晚于现在")})
-    inc.initial_reported_at = at
-    inc.initial_report_late = at > inc.initial_report_due
-    ctx.event_data = {"at": at.isoformat(), "due": inc.initial_report_due.isoformat(),
-                      "late": inc.initial_report_late}
+    step = dl.hour_step(ctx.data.get("at"), start=inc.reported_at, due=inc.initial_report_due, field="at",
+                        before_start=_("初报时间早于得知事件的时间"), future=_("初报时间不能晚于现在"))
+    inc.initial_reported_at, inc.initial_report_late, ctx.event_data = step.at, step.late, step.event_data
 
 
 def _local(value) -> str:

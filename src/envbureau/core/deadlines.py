@@ -112,6 +112,61 @@ class Rule:
                         roll_forward=self.roll_forward)
 
 
+# ---- limits in clock hours ----------------------------------------------------------------------------
+# An emergency duty runs around the clock: a seizure taken on the spot is approved by the head within 24 hours
+# (MEE Order No. 29 art. 13), an incident is reported upwards within 2 or 4 hours (MEP Order No. 17 art. 3).
+# No holiday calendar applies; a step done at the limit itself is in time, a minute after it is late.
+
+def hours_after(start: dt.datetime, hours: int) -> dt.datetime:
+    """The moment `hours` clock hours after `start`."""
+    return start + dt.timedelta(hours=int(hours))
+
+
+def hour_late(at: dt.datetime, due: dt.datetime) -> bool:
+    """Whether a step done at `at` missed an hour limit ending at `due` (the limit itself is in time)."""
+    return at > due
+
+
+@dataclass(frozen=True)
+class HourStep:
+    at: dt.datetime
+    late: bool
+    event_data: dict
+
+
+def hour_step(value, *, start: dt.datetime, due: dt.datetime, field: str, before_start: str, future: str,
+              now: dt.datetime | None = None) -> HourStep:
+    """A step owed within an hour limit (the head's approval, an initial report): when it was done — `value` as
+    given (an aware datetime, or text in local time such as 2026-09-11 15:30), now when empty — refused with a
+    ValidationError naming `field` when it cannot be read, comes before `start` (message `before_start`) or
+    after now (message `future`); late when after `due`. `event_data` is what the timeline line keeps:
+    {field: the time, "due": the limit, "late": …}."""
+    from django.core.exceptions import ValidationError
+
+    now = now or timezone.now()
+    if value in (None, ""):
+        at = now
+    elif isinstance(value, dt.datetime):
+        at = value
+    else:
+        from .importing import parse_local_datetime
+
+        try:
+            at = parse_local_datetime(value)
+        except (TypeError, ValueError):
+            at = None
+        if at is None:
+            raise ValidationError({field: _("时间格式应为 YYYY-MM-DD HH:MM:%(v)s") % {"v": value}})
+    if not timezone.is_aware(at):
+        at = timezone.make_aware(at)  # local (Asia/Shanghai)
+    if at < start:
+        raise ValidationError({field: before_start})
+    if at > now:
+        raise ValidationError({field: future})
+    late = hour_late(at, due)
+    return HourStep(at, late, {field: at.isoformat(), "due": due.isoformat(), "late": late})
+
+
 def local_date(value) -> dt.date:
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
