@@ -105,3 +105,59 @@ def test_hourly_table_writes_only_the_indexes_its_reads_use():
     others = [(tuple(c["columns"]), bool(c["unique"])) for n, c in found.items()
               if (c["index"] or c["unique"]) and not c["primary_key"] and n not in flagged]
     assert others == [(("station_id", "time"), True)]
+
+
+def _halves(date: str, first_pm25: int, second_pm25: int, station="BJ-Dongsi"):
+    hours = [f"{station},{date} {h:02d}:00,{first_pm25 if h < 12 else second_pm25},100,5,40,0.6,60" for h in range(24)]
+    return hours[:12], hours[12:]
+
+
+def test_day_completed_by_a_later_import_or_file_is_computed_from_all_its_hours(stations):
+    """A file's station-days are computed from the hours it inserted only when they are all the stored hours of those
+    days: hours 12-23 arriving after hours 0-11 (a second import, or a second file of the same call) give the mean
+    of all 24 (20 and 40 → 30), not of the last 12 (40)."""
+    from envbureau.quality.airdata import import_files
+    from envbureau.quality.models import AirDaily
+
+    am, pm = _halves("2015-03-01", 20, 40)
+    import_files([("am.csv", _csv(am))])
+    assert AirDaily.objects.get(station=stations["Dongsi"], date="2015-03-01").pm25 is None  # 12 h: not valid
+    import_files([("pm.csv", _csv(pm))])
+    assert AirDaily.objects.get(station=stations["Dongsi"], date="2015-03-01").pm25 == 30
+
+    am, pm = _halves("2015-03-02", 10, 50)
+    out = import_files([("am.csv", _csv(am)), ("pm.csv", _csv(pm))])
+    assert AirDaily.objects.get(station=stations["Dongsi"], date="2015-03-02").pm25 == 30
+    assert out["rebuilt"]["station_days"] == 2  # the day after each file
+
+
+def test_daily_results_from_the_inserted_hours_equal_those_read_back(stations, monkeypatch):
+    """The same files give the same station and jurisdiction days whether computed from the hours the import holds or
+    read back from the database (HourCache with no room)."""
+    from envbureau.quality.airdata import HourCache, import_files
+    from envbureau.quality.models import AirDaily, CityDaily
+
+    lines = []
+    for k, st in enumerate(("BJ-Dongsi", "BJ-Tiantan", "BJ-Guanyuan")):
+        for d in ("2015-01-30", "2015-01-31", "2015-02-01"):
+            lines += [f"{st},{d} {h:02d}:00,{20 + 7 * k + h},{60 + h},{5 + k},{30 + h},0.{5 + k},{40 + 3 * h}"
+                      for h in range(24) if (h + k) % 9]  # some hours missing
+    lines += ["BJ-Dongsi,2015-02-02 00:00,900,950,5,40,0.6,60"]  # a day with one hour
+
+    def snapshot():
+        cols = ("pm25", "pm10", "so2", "no2", "co", "o3_8h", "o3_1h", "aqi", "primary", "valid", "complete")
+        st = sorted(AirDaily.objects.values_list("station_id", "date", *cols))
+        ju = sorted(CityDaily.objects.values_list("jurisdiction_id", "date", *cols, "n_stations"))
+        return st, ju
+
+    import_files([("a.csv", _csv(lines))], chunk_rows=50)
+    cached = snapshot()
+    assert len(cached[0]) == 3 * 3 + 1 and cached[1]
+    from envbureau.quality.models import AirHourly
+
+    AirHourly.objects.all().delete()
+    AirDaily.objects.all().delete()
+    CityDaily.objects.all().delete()
+    monkeypatch.setattr(HourCache, "MAX_ROWS", 0)
+    import_files([("a.csv", _csv(lines))], chunk_rows=50)
+    assert snapshot() == cached

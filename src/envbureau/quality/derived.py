@@ -51,16 +51,26 @@ def load_hourly(station_ids: list[int], d0: int, d1: int) -> dict[str, np.ndarra
     if not rows:
         return out
     arr = np.array(rows, dtype=np.float64)  # None → nan
-    pos = {s: i for i, s in enumerate(station_ids)}
-    si = np.array([pos[int(s)] for s in arr[:, 0]])
-    local = arr[:, 1].astype(np.int64) + LOCAL_OFFSET
-    di = local // 86400 - d0
-    hi = (local % 86400) // 3600
     mask = np.nan_to_num(arr[:, 8]).astype(np.int64)
+    values = {}
     for j, p in enumerate(POLLUTANTS):
         v = arr[:, 2 + j].copy()
         v[(mask & POLLUTANT_BIT[p]) != 0] = np.nan
-        out[p][si, di, hi] = v
+        values[p] = v
+    return scatter_hours(out, station_ids, d0, arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64), values)
+
+
+def scatter_hours(out: dict, station_ids: list[int], d0: int, station: np.ndarray, epoch: np.ndarray,
+                  values: dict) -> dict:
+    """Put hourly rows (station id, UTC epoch of the hour start, values) into the [S, D, 24] arrays of ``out``."""
+    ids = np.asarray(station_ids, dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    si = order[np.searchsorted(ids, station, sorter=order)]
+    local = epoch + LOCAL_OFFSET
+    di = local // 86400 - d0
+    hi = (local % 86400) // 3600
+    for p in POLLUTANTS:
+        out[p][si, di, hi] = values[p]
     return out
 
 
@@ -100,8 +110,10 @@ def _codes(flags: np.ndarray, union) -> list[str]:
     return [",".join(names[row]) for row in flags]
 
 
-def rebuild_station_daily(station_days: dict[int, np.ndarray]) -> tuple[int, int, int]:
-    """Recompute AirDaily for each station over the span of its affected days. Returns (rows, d0, d1)."""
+def rebuild_station_daily(station_days: dict[int, np.ndarray], cache=None) -> tuple[int, int, int]:
+    """Recompute AirDaily for each station over the span of its affected days. Returns (rows, d0, d1).
+    ``cache`` (airdata.HourCache): the hours an import just inserted, used instead of reading them back when they
+    are all the stored hours of these stations and days."""
     from .models import AirDaily
 
     if not station_days:
@@ -109,7 +121,9 @@ def rebuild_station_daily(station_days: dict[int, np.ndarray]) -> tuple[int, int
     stations = sorted(station_days)
     d0 = int(min(int(np.min(v)) for v in station_days.values()))
     d1 = int(max(int(np.max(v)) for v in station_days.values()))
-    hourly = load_hourly(stations, d0, d1)
+    hourly = cache.hourly(stations, d0, d1) if cache is not None else None
+    if hourly is None:
+        hourly = load_hourly(stations, d0, d1)
     apply_corrections(hourly, stations, d0, d1)  # sensor correction factors: raw hourly kept, daily corrected
     dates = np.arange(d0, d1 + 1).astype("datetime64[D]")
     res = air.daily_aqi_from_hourly(hourly, dates)
@@ -293,12 +307,9 @@ def rebuild_period_stats(jurisdiction_ids: list[int], d0: int, d1: int) -> int:
 REBUILD_WINDOW_DAYS = 31  # days rebuilt at a time: the hourly block in memory is stations × 31 × 24 values
 
 
-def rebuild(station_days: dict[int, np.ndarray], progress=None) -> dict:
-    """Station daily, then jurisdiction daily, for the affected station-days, window by window of days so
-    memory does not grow with the length of the import (only windows holding a touched day are rebuilt)."""
-    n_station = n_city = 0
-    if not station_days:
-        return {"station_days": 0, "jurisdiction_days": 0}
+def _windows(station_days: dict[int, np.ndarray]):
+    """The affected days cut into windows of REBUILD_WINDOW_DAYS: (k, number of windows, {station: days inside})
+    for the windows holding a touched day."""
     d_lo = int(min(int(np.min(v)) for v in station_days.values()))
     d_hi = int(max(int(np.max(v)) for v in station_days.values()))
     windows = range(d_lo, d_hi + 1, REBUILD_WINDOW_DAYS)
@@ -310,12 +321,40 @@ def rebuild(station_days: dict[int, np.ndarray], progress=None) -> dict:
             inside = days[(days >= w0) & (days <= w1)]
             if len(inside):
                 part[s] = inside
+        yield k, len(windows), part
+
+
+def rebuild_station_days(station_days: dict[int, np.ndarray], progress=None, cache=None) -> int:
+    """Station daily results (AirDaily) of the affected station-days, window by window."""
+    n = 0
+    for k, total, part in _windows(station_days) if station_days else ():
         if part:
-            n, d0, d1 = rebuild_station_daily(part)
-            n_station += n
-            n_city += rebuild_jurisdiction_daily(list(part), d0, d1)
+            n += rebuild_station_daily(part, cache=cache)[0]
         if progress:
-            progress("daily", k + 1, len(windows))
+            progress("daily", k + 1, total)
+    return n
+
+
+def rebuild_jurisdiction_days(station_days: dict[int, np.ndarray], progress=None) -> int:
+    """Jurisdiction daily results (CityDaily, then the periods) of the days the affected stations count in."""
+    n = 0
+    for k, total, part in _windows(station_days) if station_days else ():
+        if part:
+            d0 = int(min(int(np.min(v)) for v in part.values()))
+            d1 = int(max(int(np.max(v)) for v in part.values()))
+            n += rebuild_jurisdiction_daily(list(part), d0, d1)
+        if progress:
+            progress("jurisdiction", k + 1, total)
+    return n
+
+
+def rebuild(station_days: dict[int, np.ndarray], progress=None) -> dict:
+    """Station daily, then jurisdiction daily, for the affected station-days, window by window of days so
+    memory does not grow with the length of the import (only windows holding a touched day are rebuilt)."""
+    if not station_days:
+        return {"station_days": 0, "jurisdiction_days": 0}
+    n_station = rebuild_station_days(station_days, progress)
+    n_city = rebuild_jurisdiction_days(station_days)
     refresh_latest(list(station_days))
     return {"station_days": n_station, "jurisdiction_days": n_city}
 

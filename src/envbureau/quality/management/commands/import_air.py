@@ -1,7 +1,8 @@
 """envbureau import_air FILE… [--format prsa|standard|auto] [--hour-ending] [--user U]
 
 Reads, validates and writes the files in chunks (bounded memory), all in one transaction: if any
-row is invalid nothing is written (row/column messages); and rebuilds the derived daily results of the station-days that changed.
+row is invalid nothing is written (row/column messages); and rebuilds the derived daily results of the station-days
+that changed (each file's after the file) and of their jurisdictions (at the end).
 Re-importing the same files changes nothing.
 """
 
@@ -36,14 +37,17 @@ class Command(BaseCommand):
 
             if not has_perm(actor, "quality.add"):
                 raise CommandError(f"{actor} may not import quality data")
-        # progress per row read (validated and written in chunks), then per window of derived days
+        # progress per row read (validated and written in chunks), per window of a file's station-days, then per
+        # window of jurisdiction days
         bar = tqdm(unit="行", desc="读取/校验/写入", disable=opts.get("verbosity", 1) == 0)
 
         def progress(stage, done, total):
             if stage == "rows":
                 bar.update(done - bar.n)
             elif stage == "daily":
-                bar.set_description(f"日评价计算 {done}/{total}")
+                bar.set_description(f"站点日评价 {done}/{total}")
+            elif stage == "jurisdiction":
+                bar.set_description(f"区划日评价 {done}/{total}")
 
         try:
             out = import_files([(str(p), p) for p in paths], fmt=format, user=actor, hour_ending=hour_ending,
