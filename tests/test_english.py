@@ -216,10 +216,7 @@ def test_fixed_lists_have_english():
 # core:document-types lists the document numbers as they are printed on the bureau's documents
 # (环罚〔2026〕1号, 排口档〔2026〕1号) and the default signing unit (北京市生态环境局): official Chinese
 # documents carry Chinese numbers and issuers in any UI language, so they are shown as printed.
-# waste:alerts-detail shows a storage alert's description ("3.200 吨自 … 起贮存"), written in Chinese when the
-# scan raised it; the stored-data check does not see it as data yet (it showed only while 吨 was pending).
 KNOWN = {
-    "waste:alerts-detail": {"吨"},
     "core:document-types": {"号", "排口档", "环危跨批", "环信修决", "环信修申", "环信复", "环信析", "环受", "环审", "环总数", "环按日罚",
         "环查封", "环检录", "环气排", "环气通", "环水报", "环督交", "环督报", "环立", "环结", "环罚", "环罚告", "环解除", "环责改", "环限停",
         "生态环境局"},
@@ -281,3 +278,30 @@ def test_every_page_is_english(world, username, db, back_to_chinese):  # noqa: F
     assert pages > 40
     report = "\n".join(f"{where}: {'、'.join(sorted(words)[:12])}" for where, words in sorted(found.items()))
     assert not found, f"{len(found)} pages show Chinese in English:\n{report}"
+
+
+def test_standards_reasons_reach_english_pages_in_english(back_to_chinese):
+    """envbureau.standards (pure, no gettext) gives its reasons in Chinese; the quality pages show them
+    through quality.views.reason_ui: every reason and statistic name of the library is listed there for the
+    catalogue, the composite index's reason is taken apart and put together in English, and Chinese pages
+    keep the library's words exactly."""
+    from django.utils import translation
+
+    from envbureau.quality import views as quality_views
+    from envbureau.quality.assessment import assess_air  # noqa: F401  (the module that passes reasons on)
+    from envbureau.standards import assessment as std
+    from envbureau.standards.averaging import REASONS
+
+    assert set(REASONS.values()) <= set(quality_views.REASON_WORDS)
+    assert set(std.STAT_NAMES.values()) <= set(quality_views.STAT_NAME_WORDS)
+    composite = "PM2.5平均浓度：某月有效日数不足 (GB 3095 表4: 每月至少27个, 二月至少25个)；CO：未监测"
+    with translation.override("zh-hans"):
+        assert quality_views.reason_ui(composite) == composite
+        assert quality_views.reason_ui("无有效数据") == "无有效数据"
+    pending = pending_msgids()
+    with translation.override("en"):
+        shown = quality_views.reason_ui(composite)
+        assert shown.startswith("PM2.5 ") and "；" not in shown and "：" not in shown and "; CO: " in shown, shown
+        assert han_left(shown, [], pending) == [], shown
+        for reason in REASONS.values():
+            assert han_left(quality_views.reason_ui(reason), [], pending) == [], reason

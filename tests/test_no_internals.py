@@ -129,6 +129,64 @@ def test_no_page_shows_internals(world, username, db):  # noqa: F811
     assert not problems, f"{len(problems)} internals shown:\n" + "\n".join(problems)
 
 
+# ---------------------------------------------------------------- detail pages label rows in words
+SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
+LABEL_CELL = re.compile(r"(?is)<(th|dt|label)\b[^>]*>(.*?)</\1>")
+
+
+def attribute_labels(html: str) -> list[str]:
+    """Row and field labels (th, dt, label) that are an attribute name ("land_class_label")."""
+    out = []
+    for _tag, inner in LABEL_CELL.findall(html):
+        text = htmllib.unescape(re.sub(r"<[^>]+>", " ", inner)).strip()
+        if SNAKE.fullmatch(text):
+            out.append(text)
+    return out
+
+
+def test_attribute_label_checker_itself():
+    assert attribute_labels('<tr><th class="pe-4">land_class_label</th><td>第一类用地</td></tr>') == ["land_class_label"]
+    assert attribute_labels("<dt>kind_label</dt><label for=x>level_label</label>") == ["kind_label", "level_label"]
+    assert attribute_labels("<th>用地类别</th><th>PM2.5</th><th>MN</th><th>pH</th><th>w01001</th><th>No. 1</th>") == []
+
+
+def test_unlabelled_detail_field_is_refused():
+    """A module that lists a computed attribute without a label on its detail page fails at start-up."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from envbureau.core.generic import Crud, detail_label
+    from envbureau.projects.models import CampaignTarget, Grid
+    from envbureau.soil.models import Plot
+
+    assert str(detail_label(Plot, "land_class_label")) == "用地类别"  # labelled
+    assert str(detail_label(Grid, "level_label")) == str(Grid._meta.get_field("level").verbose_name)  # <field>_label
+    assert str(detail_label(CampaignTarget, "class_label")) == "整治类型"
+    assert detail_label(Plot, "safely_used") is None
+    with pytest.raises(ImproperlyConfigured, match="safely_used"):
+        Crud(Plot, url_prefix="x", namespace="soil", title="x", detail_fields=["code", "safely_used"])
+
+
+@pytest.mark.parametrize("username", ["admin"])
+def test_no_detail_page_labels_a_row_by_attribute_name(world, username, db):  # noqa: F811
+    """Every page of an object (the first of each kind) labels its rows and fields in words, never
+    ``land_class_label``: the generic detail page takes a field's verbose name or a property's label."""
+    from envbureau.core.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    problems, pages = [], 0
+    for ep, url in _page_urls():
+        if not ep.object_kwarg:
+            continue
+        r = client.get(url)
+        if r.status_code != 200 or "html" not in r.get("Content-Type", ""):
+            continue
+        pages += 1
+        problems += [f"{url} [{ep.name}]: {label}" for label in attribute_labels(r.content.decode())]
+    assert pages > 30
+    assert not problems, "rows labelled by attribute name:\n" + "\n".join(problems)
+
+
 # ---------------------------------------------------------------- filter forms ask for names, not ids
 
 ASKS_FOR_ID = re.compile(r"(?<![A-Za-z])ID(?![A-Za-z])|\bId\b|区划代码|属地代码|部门代码|单位代码")

@@ -1,12 +1,16 @@
 """The headline view words changes as bulletins do (report-formats §0.1, §0.3)."""
 
+import re
+
 import pytest
+
+HAN = re.compile(r"[\u3400-\u9fff]")
 
 pytestmark = pytest.mark.django_db
 
 
 def test_change_words():
-    from envbureau.quality.views import change_words
+    from envbureau.quality.assessment import change_words
 
     assert change_words(-0.0891, "rate") == "下降8.9%"
     assert change_words(0.0004, "rate") == "持平"  # rounds to 0.0 → 持平
@@ -14,6 +18,52 @@ def test_change_words():
     assert change_words(-0.04, "points") == "持平"
     assert change_words(-9, "days") == "减少9天"
     assert change_words(0, "days") == "持平"
+
+
+def test_change_words_one_function_reports_chinese_pages_the_readers_language():
+    """change_text / change_words are one function each: Chinese by default (reports print it, whatever the
+    page's language), the reader's language with lang=None; the Chinese words are the same either way."""
+    from django.utils import translation
+
+    from envbureau.quality import assessment as A
+    from envbureau.quality import views
+
+    assert not hasattr(views, "change_text_ui") and not hasattr(views, "change_words_ui")
+    down = {"change": -4.2, "rate": -0.107}
+    cases = [((down, "pm25_mean", 1), "下降4.2微克/立方米(10.7%)"),
+             (({"change": 0.1, "rate": 0.125}, "co_p95", 1), "上升0.1毫克/立方米(12.5%)"),
+             (({"change": -0.34, "rate": -0.1}, "composite_index", 2), "下降0.34(10.0%)"),
+             (({"change": 0.2, "rate": 0.0004}, "pm25_mean", 0), "持平")]
+    words = [((-0.0891, "rate"), "下降8.9%"), ((2.9, "points"), "上升2.9个百分点"), ((-9, "days"), "减少9天"),
+             ((3, "days"), "增加3天"), ((0, "days"), "持平")]
+    for lang in ("zh-hans", "en"):
+        with translation.override(lang):
+            for args, zh in cases:
+                assert A.change_text(*args) == zh  # reports: Chinese in any UI language
+            for args, zh in words:
+                assert A.change_words(*args) == zh
+            ui = [A.change_text(*args, lang=None) for args, _zh in cases] + [
+                A.change_words(*args, lang=None) for args, _zh in words]
+        if lang == "zh-hans":
+            assert ui == [zh for _a, zh in cases] + [zh for _a, zh in words]
+        else:
+            assert ui[0].startswith("down 4.2") and "µg/m³" in ui[0] and "10.7%" in ui[0], ui
+            assert ui[4] == "down 8.9%" and "3" in ui[7] and not any(HAN.search(t) for t in ui), ui
+
+
+def test_period_label_in_the_readers_language():
+    from django.utils import translation
+
+    from envbureau.quality.assessment import make_period, period_label
+
+    cases = [(make_period(2016, 1), "2016年1月", "2016-01"), (make_period(2016), "2016年", "2016"),
+             (make_period(2016, quarter=2), "2016年第二季度", "2016 Q2"), (make_period(2016, half=2), "2016年下半年", "2016 H2"),
+             (make_period(start="2016-01-03", end="2016-01-09"), "2016年1月3日—2016年1月9日", "2016-01-03 – 2016-01-09")]
+    for p, zh, en in cases:
+        with translation.override("en"):
+            assert period_label(p) == en and period_label(p, lang="zh-hans") == zh
+        with translation.override("zh-hans"):
+            assert period_label(p) == zh
 
 
 def test_changes_use_reported_values():

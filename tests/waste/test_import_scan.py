@@ -150,3 +150,32 @@ def test_dates_are_read_once_per_text_but_each_cell_still_checked(world):
     r = run(csv(row(1, created="2026-11-02"), row(2, created="2026-13-02"), row(3, created="2026-13-02")))
     bad = [(e["row"], e["column"]) for e in r.errors]
     assert bad == [(3, "填报日期"), (4, "填报日期")]
+
+
+def test_alert_description_reads_in_the_readers_language(world, client_for):
+    """A storage alert keeps its finding as data: the detail page words it in Chinese or English when shown,
+    whatever language the scan ran in; the stored Chinese text (timeline, exports) is the same as before."""
+    from django.utils import translation
+
+    p = world["producer"]
+    p.storage_days = 365
+    p.save()
+    Stock.objects.create(producer=p, waste_code="900-249-08", tonnes=Decimal("3.200"), stored_on=dt.date(2025, 11, 16))
+    with translation.override("en"):  # a scan started from an English page stores the same Chinese text
+        services.scan(dt.date(2026, 11, 17))
+    a = Alert.objects.get(kind="storage")
+    assert a.detail == "3.200 吨自 2025-11-16 起贮存,超过贮存期限 365 天"
+    assert a.facts == {"msg": "storage", "args": {"t": "3.200", "d": "2025-11-16", "n": "365"}}
+    with translation.override("zh-hans"):
+        assert a.description == a.detail
+    with translation.override("en"):
+        assert "吨" not in a.description and "3.200" in a.description and "2025-11-16" in a.description
+    c = client_for("admin")
+    assert "3.200 吨自 2025-11-16 起贮存" in c.get(f"/waste/alerts/{a.pk}/").content.decode()
+    c.cookies["django_language"] = "en"
+    page = c.get(f"/waste/alerts/{a.pk}/").content.decode()
+    rows = page[page.index('<table class="table table-sm w-auto">'):]
+    rows = rows[:rows.index("</table>")]  # the alert's own rows (the change history below shows what was stored)
+    assert "吨" not in rows and "3.200" in rows and "Description" in rows, rows
+    legacy = Alert.objects.create(kind="storage", key="legacy", subject="x", detail="旧的说明", raised_on=dt.date(2026, 1, 1))
+    assert legacy.description == "旧的说明"  # raised before facts were kept: as stored

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -69,6 +69,27 @@ def cell_value(obj, attr):
     return "" if value is None else value
 
 
+def detail_label(model, name: str):
+    """The label a detail page shows for ``name``: the field's verbose name; a computed attribute's
+    ``short_description`` (core.humanize.labelled); for ``<field>_label`` (a field's value in words), that field's
+    verbose name. Never the attribute name itself: None when there is no label (Crud refuses such a detail field)."""
+    try:
+        return model._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        pass
+    attr = getattr(model, name, None)
+    fn = attr.fget if isinstance(attr, property) else attr
+    text = getattr(fn, "short_description", None) or getattr(fn, "verbose_name", None)
+    if text:
+        return text
+    if name.endswith("_label"):
+        try:
+            return model._meta.get_field(name[:-len("_label")]).verbose_name
+        except FieldDoesNotExist:
+            pass
+    return None
+
+
 class Crud:
     def __init__(self, model, *, form_class=None, filterset_class=None, columns=(), url_prefix, namespace,
                  title, detail_fields=None, search_fields=(), ordering=None, importer_kind=None,
@@ -82,6 +103,12 @@ class Crud:
         self.namespace = namespace
         self.title = title
         self.detail_fields = detail_fields
+        # a detail page labels every row in words: an attribute without a label is a mistake found at start-up
+        unlabelled = [f for f in detail_fields or () if detail_label(model, f) is None]
+        if unlabelled:
+            raise ImproperlyConfigured(
+                f"{model.__name__} detail fields without a label: {', '.join(unlabelled)} (give the property a label "
+                "with core.humanize.labelled, or name it <field>_label)")
         self.search_fields = search_fields
         self.ordering = ordering
         self.importer_kind = importer_kind
@@ -216,13 +243,7 @@ class DetailPage(CrudView):
         c = self.crud
         obj = get_scoped_object(c.model, request.user, "view", pk=pk)
         fields = c.detail_fields or [f.name for f in c.model._meta.concrete_fields if f.name not in ("id", "path")]
-        rows = []
-        for f in fields:
-            try:
-                label = c.model._meta.get_field(f).verbose_name
-            except Exception:
-                label = f
-            rows.append((label, cell_value(obj, f)))
+        rows = [(detail_label(c.model, f), cell_value(obj, f)) for f in fields]
         can_audit = has_perm(request.user, "audit.view")
         extra = c.extra_detail_context(request, obj) if c.extra_detail_context else {}
         return render(request, "core/generic_detail.html", {**extra,

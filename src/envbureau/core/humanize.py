@@ -152,3 +152,12 @@ def quarter_label(year: int, quarter: int) -> str:
 
 def year_label(year: int) -> str:
     return _("%(y)d年") % {"y": year}
+
+
+def labelled(text):
+    """Give a computed property or method the label its row carries on a detail page (core.generic.detail_label):
+    ``@property`` over ``@labelled(_("用地类别"))`` over ``def land_class_label(self)``."""
+    def deco(fn):
+        fn.short_description = text
+        return fn
+    return deco

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from envbureau.core.humanize import labelled
 from envbureau.core.scoping import ScopedModel, ScopeSpec
 
 from .choices import (
@@ -258,6 +259,7 @@ class CampaignTarget(ScopedModel):
         return tuple(self.campaign.kind_conf().get("classes", {}).get(self.target_class) or (self.target_class, []))
 
     @property
+    @labelled(_("整治类型"))
     def class_label(self) -> str:
         return str(_(self.class_conf()[0]))
 

@@ -293,18 +293,74 @@ def fmt(value, key, precision: int = 0) -> str:
     return format_fixed(value, precision)
 
 
-def change_text(c: dict | None, key: str, precision: int = 0) -> str:
+def in_language(lang: str | None):
+    """The language words are written in: a code ("zh-hans", what reports and documents print) or None for the
+    reader's (the active language)."""
+    from contextlib import nullcontext
+
+    from django.utils import translation
+
+    return nullcontext() if lang is None else translation.override(lang)
+
+
+def change_text(c: dict | None, key: str, precision: int = 0, *, lang: str | None = "zh-hans") -> str:
     """Absolute change and rate together, as work reports print them: "下降4.2微克/立方米(10.7%)";
-    "持平" when the rate rounds to 0.0 %."""
+    "持平" when the rate rounds to 0.0 %. ``lang=None``: in the reader's language ("down 4.2 µg/m³ (10.7%)")."""
+    from django.utils.translation import pgettext
+
     if not c or c.get("change") is None:
         return ""
-    rate = c.get("rate")
-    if rate is not None and f"{abs(rate) * 100:.1f}" == "0.0":
-        return "持平"
-    unit = "" if key == "composite_index" else STAT_UNITS.get(key, "微克/立方米")
-    word = "上升" if c["change"] > 0 else "下降"
-    pct = "" if rate is None else f"({abs(rate) * 100:.1f}%)"
-    return f"{word}{fmt(abs(c['change']), key, precision)}{unit}{pct}"
+    with in_language(lang):
+        rate = c.get("rate")
+        if rate is not None and f"{abs(rate) * 100:.1f}" == "0.0":
+            return pgettext("工作报告", "持平")
+        unit = "" if key == "composite_index" else (pgettext("工作报告", "毫克/立方米") if key == "co_p95"
+                                                    else pgettext("工作报告", "微克/立方米"))
+        pct = "" if rate is None else f"({abs(rate) * 100:.1f}%)"
+        words = pgettext("工作报告", "上升%(v)s%(u)s%(r)s") if c["change"] > 0 else pgettext("工作报告", "下降%(v)s%(u)s%(r)s")
+        return words % {"v": fmt(abs(c["change"]), key, precision), "u": unit, "r": pct}
+
+
+def change_words(value, kind: str, *, lang: str | None = "zh-hans") -> str:
+    """Words for a change (report-formats §0.1): rate → %, points → 个百分点, days → 天; 0 → 持平. Chinese as
+    reports print them, or with ``lang=None`` in the reader's language."""
+    from django.utils.translation import pgettext
+
+    with in_language(lang):
+        if kind in ("rate", "points"):
+            txt = f"{abs(value) * 100:.1f}" if kind == "rate" else f"{abs(value):.1f}"
+            if txt == "0.0":
+                return pgettext("工作报告", "持平")
+            if kind == "rate":
+                return (pgettext("工作报告", "上升%(v)s%%") if value > 0 else pgettext("工作报告", "下降%(v)s%%")) % {"v": txt}
+            return ((pgettext("工作报告", "上升%(v)s个百分点") if value > 0 else pgettext("工作报告", "下降%(v)s个百分点"))
+                    % {"v": txt})
+        if value == 0:
+            return pgettext("工作报告", "持平")
+        return (pgettext("工作报告", "增加%(v)s天") if value > 0 else pgettext("工作报告", "减少%(v)s天")) % {"v": abs(int(value))}
+
+
+def period_label(period: Period, *, lang: str | None = None) -> str:
+    """The period as a language writes it: make_period's Chinese label ("2016年1月", "上期", printed by reports
+    and documents), or in other languages the year, month, quarter or half it covers (else its dates).
+    ``lang=None``: the reader's language."""
+    from django.utils.translation import get_language
+
+    if (lang or get_language() or "zh").startswith("zh"):
+        return period.label
+    s, e = period.start, period.end
+    whole = s.day == 1 and (e + dt.timedelta(days=1)).day == 1 and s.year == e.year
+    if whole and s.month == 1 and e.month == 12:
+        return str(s.year)
+    if whole and s.month == e.month:
+        return f"{s:%Y-%m}"
+    if whole and (s.month - 1) % 3 == 0 and e.month == s.month + 2:
+        return f"{s.year} Q{(s.month - 1) // 3 + 1}"
+    if whole and s.month in (1, 7) and e.month == s.month + 5:
+        return f"{s.year} H{1 if s.month == 1 else 2}"
+    if whole:
+        return f"{s:%Y-%m} – {e:%Y-%m}"
+    return f"{s.isoformat()} – {e.isoformat()}"
 
 
 def period_kind(period: Period) -> str | None:

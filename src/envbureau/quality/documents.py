@@ -19,6 +19,13 @@ def _fmt(v, by) -> str:
 
 
 def ranking_context(n) -> dict:
+    from django.utils import translation
+
+    with translation.override("zh-hans"):  # a Chinese document in any UI language
+        return _ranking_context(n)
+
+
+def _ranking_context(n) -> dict:
     from .street_rankings import sentences
 
     d = n.data

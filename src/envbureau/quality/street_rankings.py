@@ -12,11 +12,15 @@ the composite index or PM2.5 (the ranking network's ``rank_by``, or the page's c
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
+
 from . import assessment as A
 from .networks import describe
 
-#: the indicators a street ranking may use: (label, unit, key in the summaries)
-RANK_BY = {"composite_index": ("综合指数", ""), "pm25_mean": ("PM2.5浓度", "微克/立方米")}
+#: the indicators a street ranking may use: (label, unit, key in the summaries). The ranking's words are in the
+#: active language: pages show the reader's, the issued notice is made and printed in Chinese (views, documents).
+RANK_BY = {"composite_index": (gettext_noop("综合指数"), ""), "pm25_mean": (gettext_noop("PM2.5浓度"), gettext_noop("微克/立方米"))}
 DEFAULT_TOP = 10
 
 
@@ -68,6 +72,7 @@ def street_ranking(city, period, by: str | None = None, top: int = DEFAULT_TOP, 
     rates = [None if a is None or b in (None, 0) else (a - b) / b for a, b in zip(cur, base)]
     change_ranks = _ranks([None if r is None else round(r, 3) for r in rates])  # on the printed 0.1 %
     label, unit = RANK_BY[by]
+    label, unit = _(label), _(unit) if unit else ""
     out_rows = []
     for i, s in enumerate(streets):
         move = None if ranks[i] is None or prev_ranks[i] is None else prev_ranks[i] - ranks[i]
@@ -79,7 +84,7 @@ def street_ranking(city, period, by: str | None = None, top: int = DEFAULT_TOP, 
             "rank_change_text": rank_change_text(move, ranks[i], prev_ranks[i]),
             "yoy_base": base[i], "yoy_rate": None if rates[i] is None else round(rates[i] * 100, 1),
             "change_rank": change_ranks[i],
-            "why": "" if ranks[i] is not None else f"未排名:本期{label}无有效值",
+            "why": "" if ranks[i] is not None else _("未排名:本期%(b)s无有效值") % {"b": label},
         })
     out_rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["code"]))
     n_ranked = sum(1 for r in ranks if r is not None)
@@ -96,9 +101,10 @@ def street_ranking(city, period, by: str | None = None, top: int = DEFAULT_TOP, 
     net = describe(streets[0], period) if streets else describe(_street_level(city), period)
     return {
         "city": {"code": city.code, "name": city.name},
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label},
-        "previous_period": {"start": prev_p.start.isoformat(), "end": prev_p.end.isoformat(), "label": prev_p.label},
-        "yoy_period": {"start": yoy_p.start.isoformat(), "end": yoy_p.end.isoformat(), "label": yoy_p.label},
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": A.period_label(period)},
+        "previous_period": {"start": prev_p.start.isoformat(), "end": prev_p.end.isoformat(),
+                            "label": A.period_label(prev_p)},
+        "yoy_period": {"start": yoy_p.start.isoformat(), "end": yoy_p.end.isoformat(), "label": A.period_label(yoy_p)},
         "by": by, "by_label": label, "unit": unit, "top": top, "n_streets": len(streets), "n_ranked": n_ranked,
         "network": net, "data_basis": net["data_basis"],
         "rows": [r for r in out_rows if visible is None or r["id"] in visible],
@@ -126,31 +132,37 @@ def rank_change_text(move, rank, prev_rank) -> str:
     if rank is None:
         return ""
     if prev_rank is None:
-        return "上期未排名"
+        return _("上期未排名")
     if move == 0:
-        return "持平"
-    return f"上升{move}位" if move > 0 else f"下降{-move}位"
+        return pgettext("工作报告", "持平")
+    return (_("上升%(n)s位") if move > 0 else _("下降%(n)s位")) % {"n": abs(move)}
 
 
 def names_text(items: list[dict]) -> str:
     """"A、B(并列)、C" in list order, ties marked as bulletins write them (§0.4)."""
-    return "、".join(f"{x['street']}{'(并列)' if x['tied'] else ''}" for x in items)
+    return pgettext("列举", "、").join(f"{x['street']}{tied_mark() if x['tied'] else ''}" for x in items)
+
+
+def tied_mark() -> str:
+    """"(并列)" after a tied rank or name."""
+    return "(%s)" % _("并列")
 
 
 def sentences(r: dict) -> list[str]:
     """The ranking notice in the words of §1.3 (sentence patterns 1–4)."""
-    out = [f"{r['period']['label']}，全市{r['n_streets']}个街道（乡镇）按{r['by_label']}参与排名"
-           f"（{r['n_ranked']}个有有效数值），并列者名次相同。{r['network']['text']}；{r.get('data_basis', '')}。"]
+    out = [_("%(p)s，全市%(n)s个街道（乡镇）按%(b)s参与排名（%(r)s个有有效数值），并列者名次相同。%(net)s；%(basis)s。")
+           % {"p": r["period"]["label"], "n": r["n_streets"], "b": r["by_label"], "r": r["n_ranked"],
+              "net": r["network"]["text"], "basis": r.get("data_basis", "")}]
     c = r["callouts"]
     if c["best"]:
-        out.append(f"排名前{r['top']}位的依次是：{names_text(c['best'])}。")
+        out.append(_("排名前%(n)s位的依次是：%(s)s。") % {"n": r["top"], "s": names_text(c["best"])})
     if c["worst"]:
-        out.append(f"排名后{r['top']}位的（从倒数第1名起）依次是：{names_text(c['worst'])}。")
+        out.append(_("排名后%(n)s位的（从倒数第1名起）依次是：%(s)s。") % {"n": r["top"], "s": names_text(c["worst"])})
     if c["worst_twice"]:
-        out.append(f"连续两期排名后{r['top']}位的：{'、'.join(c['worst_twice'])}。")
+        out.append(_("连续两期排名后%(n)s位的：%(s)s。") % {"n": r["top"], "s": pgettext("列举", "、").join(c["worst_twice"])})
     if c["most_improved"]:
-        out.append(f"与{r['yoy_period']['label']}相比，{r['by_label']}改善幅度前{r['top']}位的依次是："
-                   f"{names_text(c['most_improved'])}。")
+        out.append(_("与%(y)s相比，%(b)s改善幅度前%(n)s位的依次是：%(s)s。")
+                   % {"y": r["yoy_period"]["label"], "b": r["by_label"], "n": r["top"], "s": names_text(c["most_improved"])})
     return out
 
 

@@ -93,11 +93,13 @@ networks = Crud(StationNetwork, form_class=StationNetworkForm, url_prefix="netwo
 
 
 def _notice_context(request, n):
+    from django.utils import translation
+
     from .street_rankings import sentences
 
-    header = list(views.STREET_HEADER)
-    header[3] = n.data.get("by_label", header[3])
-    return {"notice_texts": sentences(n.data), "notice_header": header, "notice_rows": views.street_rows(n.data)}
+    with translation.override("zh-hans"):  # the notice as it is printed (a Chinese document)
+        header = views.street_header({"unit": "", **n.data})
+        return {"notice_texts": sentences(n.data), "notice_header": header, "notice_rows": views.street_rows(n.data)}
 
 
 ranking_notices = Crud(StreetRankingNotice, url_prefix="ranking-notices", namespace="quality", read_only=True,

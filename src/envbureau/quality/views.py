@@ -512,13 +512,13 @@ def assessment_page(request, choices, j, period):
                      "limit": st and st["limit"], "compliant": st and st["compliant"],
                      "multiple": st and st["exceedance_multiple"], "n_days": st and st["n_days"],
                      "raw": st and st["raw"], "reason": st and st["reason"],
-                     "reason_text": r["reasons"].get(key, ""),
-                     "yoy": change_text_ui(yoy.get(key), key, precision),
-                     "pop": change_text_ui(pop.get(key), key, precision),
+                     "reason_text": reason_ui(r["reasons"].get(key, "")),
+                     "yoy": A.change_text(yoy.get(key), key, precision, lang=None),
+                     "pop": A.change_text(pop.get(key), key, precision, lang=None),
                      "how": str(HOW[key])})
     day_rows = [
         {"key": "good_day_ratio", "label": _("优良天数比率(%)"), "value": A.fmt(r["good_day_ratio"], "good_day_ratio"),
-         "reason_text": r["reasons"].get("good_day_ratio", ""),
+         "reason_text": reason_ui(r["reasons"].get("good_day_ratio", "")),
          "yoy": _pp_text(yoy.get("good_day_ratio")), "pop": _pp_text(pop.get("good_day_ratio")), "how": str(HOW["good_day_ratio"])},
         {"key": "good_days", "label": _("优良天数"), "value": r["good_days"], "yoy": _days_text(yoy.get("good_days")),
          "pop": _days_text(pop.get("good_days")), "how": str(HOW["good_days"])},
@@ -537,13 +537,46 @@ def assessment_page(request, choices, j, period):
         data += [[_("评价网络"), n["text"], "", "", "", "", "", "", "", "", ""] for n in network_notes(period, j)]
         return xlsx_response(_("空气质量评价-%(j)s-%(p)s.xlsx") % {"j": j.name, "p": period_label_ui(period)},
                              [(_("评价"), header, data)], request=request,
-                             what=_("空气质量评价"), scope=j.name, period=period.label)
+                             what=_("空气质量评价"), scope=j.name, period=A.period_label(period))
     cats = [(k, v, CATEGORY_HEX[i + 1]) for i, (k, v) in enumerate(r["category_days"].items())]
     r = {**r, "notes": [note_ui(n) for n in r["notes"]]}
     return render(request, "quality/assessment.html", _ctx(request, j, period, choices, r=r, rows=rows,
                                                            day_rows=day_rows, cats=cats, title=_("空气质量评价"),
                                                            precision=precision, basis=basis,
                                                            networks=network_notes(period, j)))
+
+
+# The standards library's reasons for a missing figure (envbureau.standards is pure, without gettext: it
+# speaks Chinese, as reports print). Listed here for the catalogue; pages show them through reason_ui.
+REASON_WORDS = (gettext_noop("有效"),
+                gettext_noop("有效小时数不足 (GB 3095 表4: 日均值至少20个小时平均浓度值; 8小时至少6个)"),
+                gettext_noop("有效8小时滑动平均值不足14个且最大值未超标 (HJ 663 §6.1.2)"),
+                gettext_noop("有效日数不足 (GB 3095 表4: 每年至少324个日平均浓度值)"),
+                gettext_noop("某月有效日数不足 (GB 3095 表4: 每月至少27个, 二月至少25个)"),
+                gettext_noop("无有效数据"), gettext_noop("有效点位数不足"), gettext_noop("未监测"))
+STAT_NAME_WORDS = (gettext_noop("日最大8小时平均第90百分位"), gettext_noop("日均值第98百分位"),
+                   gettext_noop("日均值第95百分位"), gettext_noop("平均浓度"))
+
+
+def reason_ui(text: str) -> str:
+    """A reason from the standards library ("无有效数据", or the composite index's "PM2.5平均浓度：无有效数据；
+    CO：未监测") in the reader's language; in Chinese as the library wrote it."""
+    from django.utils.translation import get_language
+
+    if not text or (get_language() or "zh").startswith("zh"):
+        return text
+    out = []
+    for part in text.split("；"):
+        head, sep, why = part.partition("：")
+        if not sep:
+            out.append(_(part) if part in REASON_WORDS else part)
+            continue
+        for st in STAT_NAME_WORDS:
+            if head.endswith(st):
+                head = f"{head[:-len(st)]} {_(st)}"
+                break
+        out.append(f"{head}: {_(why) if why in REASON_WORDS else why}")
+    return "; ".join(out)
 
 
 def note_ui(note: str) -> str:
@@ -576,30 +609,13 @@ def verdict_text(compliant, limit=True) -> str:
 def _pp_text(c):
     if not c or c.get("points") is None:
         return ""
-    return change_words_ui(c["points"], "points")
+    return A.change_words(c["points"], "points", lang=None)
 
 
 def _days_text(c):
     if not c or c.get("change") is None:
         return ""
-    return change_words_ui(c["change"], "days")
-
-
-def change_words(value, kind: str, *, better_lower: bool = True) -> str:
-    """Chinese words for a change (report-formats §0.1): rate → %, points → 个百分点, days → 天; 0 → 持平."""
-    if kind == "rate":
-        txt = f"{abs(value) * 100:.1f}"
-        if txt == "0.0":
-            return "持平"
-        return f"{'上升' if value > 0 else '下降'}{txt}%"
-    if kind == "points":
-        txt = f"{abs(value):.1f}"
-        if txt == "0.0":
-            return "持平"
-        return f"{'上升' if value > 0 else '下降'}{txt}个百分点"
-    if value == 0:
-        return "持平"
-    return f"{'增加' if value > 0 else '减少'}{abs(int(value))}天"
+    return A.change_words(c["change"], "days", lang=None)
 
 
 # ---------------------------------------------------------------------------
@@ -650,11 +666,14 @@ def rankings(request, choices, j, period):
     rows[-1][1] = _("%(j)s(全部)") % {"j": j.name}
     networks = network_notes(period, *[t["unit"] for t in body[:1]], j)  # the ranked level's network, then the total's
     if request.GET.get("export"):
-        note = [["说明", f"{period.label}({period.start}—{period.end}),按{RANK_BY[by][0]}排名,并列者名次相同;"
-                 "同比/环比为变化率(负数表示改善),由修约后数值计算;上年同期 " f"{yoy_p.start}—{yoy_p.end},上期 {pop_p.start}—{pop_p.end}"]]
+        note = [[_("说明"), _("%(p)s(%(s)s—%(e)s),按%(b)s排名,并列者名次相同;同比/环比为变化率(负数表示改善),由修约后数值计算;"
+                            "上年同期 %(ys)s—%(ye)s,上期 %(ps)s—%(pe)s")
+                 % {"p": A.period_label(period), "s": period.start, "e": period.end, "b": _(RANK_BY[by][0]),
+                    "ys": yoy_p.start, "ye": yoy_p.end, "ps": pop_p.start, "pe": pop_p.end}]]
         note += [[_("评价网络"), n["text"]] for n in networks]
-        return xlsx_response(f"排名-{j.name}-{period.label}.xlsx", [("排名", header, rows), ("说明", ["项目", "内容"], note)],
-                             request=request, what=_("区县排名"), scope=j.name, period=period.label)
+        return xlsx_response(_("区县排名-%(j)s-%(p)s.xlsx") % {"j": j.name, "p": A.period_label(period)},
+                             [(_("排名"), header, rows), (_("说明"), [_("项目"), _("内容")], note)],
+                             request=request, what=_("区县排名"), scope=j.name, period=A.period_label(period))
     unit = {"improvement": "%", "pm25_mean": "µg/m³", "good_day_ratio": "%"}.get(by, "")
     by_label = _(RANK_BY[by][0])
     chart = {"title": {"text": by_label, "left": "center", "textStyle": {"fontSize": 13}},
@@ -684,10 +703,10 @@ def unranked_reasons(body: list[dict], by: str, period: A.Period, yoy_p: A.Perio
     pb = A.assess_many(ids, yoy_p) if by == "improvement" else None
     for i, t in enumerate(todo):
         cur = A.summary(pa, i, period)
-        reason = cur["reasons"].get(key)
+        reason = reason_ui(cur["reasons"].get(key))
         if reason is None and pb is not None:
             base = A.summary(pb, i, yoy_p)
-            reason = _("上年同期%(r)s") % {"r": base["reasons"].get(key) or _("无可比数值")}
+            reason = _("上年同期%(r)s") % {"r": reason_ui(base["reasons"].get(key)) or _("无可比数值")}
         if reason:
             t["why"] += f"({reason})"
 
@@ -765,53 +784,9 @@ def _unit(key: str) -> str:
     return str(UNIT_WORDS["mg" if key == "co_p95" else "ug"])
 
 
-def change_text_ui(c: dict | None, key: str, precision: int = 0) -> str:
-    """assessment.change_text in the reader's language: "下降4.2微克/立方米(10.7%)" / "down 4.2 µg/m³ (10.7%)"."""
-    if not c or c.get("change") is None:
-        return ""
-    rate = c.get("rate")
-    if rate is not None and f"{abs(rate) * 100:.1f}" == "0.0":
-        return pgettext("工作报告", "持平")
-    unit = "" if key == "composite_index" else _unit(key)
-    pct = "" if rate is None else f"({abs(rate) * 100:.1f}%)"
-    words = pgettext("工作报告", "上升%(v)s%(u)s%(r)s") if c["change"] > 0 else pgettext("工作报告", "下降%(v)s%(u)s%(r)s")
-    return words % {"v": A.fmt(abs(c["change"]), key, precision), "u": unit, "r": pct}
-
-
-def change_words_ui(value, kind: str) -> str:
-    """change_words in the reader's language (change_words itself stays Chinese: reports print it)."""
-    if kind in ("rate", "points"):
-        txt = f"{abs(value) * 100:.1f}" if kind == "rate" else f"{abs(value):.1f}"
-        if txt == "0.0":
-            return pgettext("工作报告", "持平")
-        if kind == "rate":
-            return (pgettext("工作报告", "上升%(v)s%%") if value > 0 else pgettext("工作报告", "下降%(v)s%%")) % {"v": txt}
-        return (pgettext("工作报告", "上升%(v)s个百分点") if value > 0 else pgettext("工作报告", "下降%(v)s个百分点")) % {"v": txt}
-    if value == 0:
-        return pgettext("工作报告", "持平")
-    return (pgettext("工作报告", "增加%(v)s天") if value > 0 else pgettext("工作报告", "减少%(v)s天")) % {"v": abs(int(value))}
-
-
 def period_label_ui(period: A.Period) -> str:
-    """The period as the page's language writes it: assessment's Chinese label, or in other languages the
-    year, month, quarter or half it covers (else its dates)."""
-    from django.utils.translation import get_language
-
-    if (get_language() or "zh").startswith("zh"):
-        return period.label
-    s, e = period.start, period.end
-    whole = s.day == 1 and (e + dt.timedelta(days=1)).day == 1 and s.year == e.year
-    if whole and s.month == 1 and e.month == 12:
-        return str(s.year)
-    if whole and s.month == e.month:
-        return f"{s:%Y-%m}"
-    if whole and (s.month - 1) % 3 == 0 and e.month == s.month + 2:
-        return f"{s.year} Q{(s.month - 1) // 3 + 1}"
-    if whole and s.month in (1, 7) and e.month == s.month + 5:
-        return f"{s.year} H{1 if s.month == 1 else 2}"
-    if whole:
-        return f"{s:%Y-%m} – {e:%Y-%m}"
-    return f"{s.isoformat()} – {e.isoformat()}"
+    """assessment.period_label in the reader's language."""
+    return A.period_label(period)
 
 
 def water_sentences(j, period, user) -> list[list[tuple[str, str | None, str]]]:
@@ -870,10 +845,10 @@ def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, s
         if not c:
             return ""
         if kind == "rate":  # absolute change with the rate: "同比下降4.2微克/立方米(10.7%)"
-            t = change_text_ui(c, key, precision)
+            t = A.change_text(c, key, precision, lang=None)
             return pgettext("工作报告", "，同比%(c)s") % {"c": t} if t else ""
         v = c.get({"points": "points", "days": "change"}[kind])
-        return "" if v is None else pgettext("工作报告", "，同比%(c)s") % {"c": change_words_ui(v, kind)}
+        return "" if v is None else pgettext("工作报告", "，同比%(c)s") % {"c": A.change_words(v, kind, lang=None)}
 
     s1 = [(pgettext("工作报告", "%(p)s，%(j)s环境空气质量优良天数") % {"p": period_label_ui(period), "j": j.name}, None, ""),
           num("good_days", str(r["good_days"])),
@@ -896,7 +871,7 @@ def headline_sentences(j, period, r, link) -> list[list[tuple[str, str | None, s
               (ch("composite_index", "rate") + pgettext("工作报告", "。"), None, "")]
     else:  # say why instead of dropping the figure silently
         s3 = [(pgettext("工作报告", "环境空气质量综合指数："), None, ""), num("composite_index", "—"),
-              (pgettext("工作报告", "（无法计算：%(r)s）。") % {"r": r["reasons"].get("composite_index", "")}, None, "")]
+              (pgettext("工作报告", "（无法计算：%(r)s）。") % {"r": reason_ui(r["reasons"].get("composite_index", ""))}, None, "")]
     out = [s1, s2, s3]
     ranked = [p for p in r.get("peer_ranks") or [] if p["rank"] is not None]
     if ranked:
@@ -959,6 +934,8 @@ def targets(request, choices, j, period):
 # warnings
 # ---------------------------------------------------------------------------
 WARNINGS_PAGE = 100
+WARNING_HEADER = [gettext_noop("类型"), gettext_noop("状态"), gettext_noop("区划"), gettext_noop("对象"), gettext_noop("项目"),
+                  gettext_noop("首次出现"), gettext_noop("最近出现"), gettext_noop("次数"), gettext_noop("说明")]
 
 
 @login_required
@@ -968,7 +945,7 @@ def warnings_list(request):
 
     qs = restrict(Warning.objects.all(), request.user, "view").select_related("jurisdiction").order_by("-last_time", "-id")
     f = WarningFilter(request.GET, queryset=qs, request=request)
-    header = ["类型", "状态", "区划", "对象", "项目", "首次出现", "最近出现", "次数", "说明"]
+    header = [_(h) for h in WARNING_HEADER]
     # a page at a time, newest first, without counting every warning (one row more tells whether a next page exists)
     page = int_param(request.GET, "page", 1, lo=1, hi=100_000)
     start = (page - 1) * WARNINGS_PAGE
@@ -977,7 +954,7 @@ def warnings_list(request):
     if request.GET.get("export"):
         rows = [[w.get_kind_display(), w.get_state_display(), w.jurisdiction.name, w.subject, w.pollutant,
                  w.first_time, w.last_time, w.count, w.message] for w in f.qs[:100000]]
-        return xlsx_response("预警.xlsx", [("预警", header, rows)], request=request)
+        return xlsx_response(_("预警.xlsx"), [(_("预警"), header, rows)], request=request, what=_("预警"))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "quality/warnings.html", {"filterset": f, "items": items, "colours": WARNING_COLOURS,
                                                      "title": _("预警"), "query": query, "page": page,
@@ -1082,12 +1059,22 @@ def street_ranking_params(request, period):
     return by, top
 
 
-STREET_HEADER = ["排名", "街道(乡镇)", "所属区县", "数值", "上期数值", "上期排名", "名次变化", "上年同期", "同比变化率(%)",
-                 "变化程度排名", "说明"]
+# The street ranking's columns, in the active language (the issued notice renders them in Chinese).
+STREET_HEADER = [gettext_noop("排名"), gettext_noop("街道(乡镇)"), gettext_noop("所属区县"), gettext_noop("数值"),
+                 gettext_noop("上期数值"), gettext_noop("上期排名"), gettext_noop("名次变化"), gettext_noop("上年同期"),
+                 gettext_noop("同比变化率(%)"), gettext_noop("变化程度排名"), gettext_noop("说明")]
+
+
+def street_header(r) -> list[str]:
+    header = [_(h) for h in STREET_HEADER]
+    header[3] = f"{r['by_label']}{'(' + r['unit'] + ')' if r.get('unit') else ''}"
+    return header
 
 
 def street_rows(r) -> list[list]:
-    return [[("" if x["rank"] is None else f"{x['rank']}{'(并列)' if x['tied'] else ''}"), x["street"], x["district"],
+    from .street_rankings import tied_mark
+
+    return [[("" if x["rank"] is None else f"{x['rank']}{tied_mark() if x['tied'] else ''}"), x["street"], x["district"],
              x["value"], x["previous_value"], x["previous_rank"], x["rank_change_text"], x["yoy_base"], x["yoy_rate"],
              x["change_rank"], x["why"]] for x in r["rows"]]
 
@@ -1113,16 +1100,15 @@ def street_rankings(request, choices, j, period):
     by, top = street_ranking_params(request, period)
     r = SR.street_ranking(j, period, by, top, visible=_visible_streets(request.user, j))
     texts = SR.sentences(r)
-    header = list(STREET_HEADER)
-    header[3] = f"{r['by_label']}{'(' + r['unit'] + ')' if r['unit'] else ''}"
+    header = street_header(r)
     rows = street_rows(r)
     if request.GET.get("export"):
-        notes = [[t] for t in texts] + [[r["network"]["text"]],
-                                         [f"上期 {r['previous_period']['start']}—{r['previous_period']['end']};"
-                                          f"上年同期 {r['yoy_period']['start']}—{r['yoy_period']['end']}"]]
-        return xlsx_response(f"街道排名-{j.name}-{period.label}.xlsx",
-                             [("排名", header, rows), ("说明", ["内容"], notes)], request=request,
-                             what=_("街道排名"), scope=j.name, period=period.label)
+        pp, yp = r["previous_period"], r["yoy_period"]
+        notes = [[t] for t in texts] + [[r["network"]["text"]], [_("上期 %(a)s—%(b)s;上年同期 %(c)s—%(d)s") % {
+            "a": pp["start"], "b": pp["end"], "c": yp["start"], "d": yp["end"]}]]
+        return xlsx_response(_("街道排名-%(j)s-%(p)s.xlsx") % {"j": j.name, "p": r["period"]["label"]},
+                             [(_("排名"), header, rows), (_("说明"), [_("内容")], notes)], request=request,
+                             what=_("街道排名"), scope=j.name, period=r["period"]["label"])
     from envbureau.core.scoping import can
 
     from .models import StreetRankingNotice
@@ -1130,7 +1116,8 @@ def street_rankings(request, choices, j, period):
     may_notify = can(request.user, StreetRankingNotice(jurisdiction=j), "add")
     return render(request, "quality/street_rankings.html",
                   _ctx(request, j, period, choices, header=header, rows=rows, r=r, texts=texts, by=by, top=top,
-                       rank_by=SR.RANK_BY, networks=[r["network"]], may_notify=may_notify,
+                       rank_by={k: (_(label), unit) for k, (label, unit) in SR.RANK_BY.items()},
+                       networks=[r["network"]], may_notify=may_notify,
                        title=_("全市街道排名")))
 
 
@@ -1151,7 +1138,11 @@ def street_ranking_notice(request):
         raise Http404
     period = pick_period(request, j)
     by, top = street_ranking_params(request, period)
-    n = services.create_ranking_notice(request.user, j, period, SR.street_ranking(j, period, by, top), by)
+    from django.utils import translation
+
+    with translation.override("zh-hans"):  # the notice is a Chinese document: its frozen words are Chinese
+        ranking = SR.street_ranking(j, period, by, top)
+    n = services.create_ranking_notice(request.user, j, period, ranking, by)
     messages.success(request, _("已生成排名通报,可在本页签发文书"))
     return redirect("quality:ranking-notices-detail", n.pk)
 

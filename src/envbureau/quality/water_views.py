@@ -35,6 +35,33 @@ def _points_words(points) -> str:
     return (_("同比上升%(p)s个百分点") if points > 0 else _("同比下降%(p)s个百分点")) % {"p": txt}
 
 
+def water_summary(j, period, r) -> tuple[str, str]:
+    """The dashboard's summary sentence and its drinking-water part, in the reader's language (what the
+    template used to write in Chinese only)."""
+    def pct(v):
+        return "—" if v is None else v
+
+    text = _("%(p)s,%(j)s%(s)s %(n)s 个中,Ⅰ～Ⅲ类 %(a)s 个,占 %(ap)s%%") % {
+        "p": A.period_label(period), "j": j.name, "s": _(r["scope_label"]), "n": r["n_sections"],
+        "a": r["n_class_1_3"], "ap": pct(r["class_1_3_share"])}
+    yoy = _points_words(((r.get("yoy") or {}).get("class_1_3_share") or {}).get("points"))
+    if yoy:
+        text += f"({yoy})"
+    text += _(",其中Ⅰ～Ⅱ类 %(b)s 个,占 %(bp)s%%;劣Ⅴ类 %(w)s 个,占 %(wp)s%%;达到目标 %(t)s 个,达标率 %(tp)s%%。") % {
+        "b": r["n_class_1_2"], "bp": pct(r["class_1_2_share"]), "w": r["n_worse_v"], "wp": pct(r["worse_v_share"]),
+        "t": r["n_meeting_target"], "tp": pct(r["meeting_target_rate"])}
+    if r.get("cwqi") is not None:
+        text += _("城市水质指数(CWQI) %(c)s。") % {"c": r["cwqi"]}
+    d = r.get("drinking") or {}
+    drinking = ""
+    if d.get("n_sources"):
+        drinking = _("%(l)s集中式饮用水水源地 %(n)s 个,按各水源地本期监测均值评价达标 %(ok)s 个,达标率 %(rate)s%%;"
+                     "按每次采样评价,%(e)s 次采样中达标 %(eok)s 次,达标率 %(erate)s%%。") % {
+            "l": _(d["level_label"]), "n": d["n_assessed"], "ok": d["n_compliant"], "rate": pct(d["rate"]),
+            "e": d["n_events"], "eok": d["n_events_compliant"], "erate": pct(d["event_rate"])}
+    return text, drinking
+
+
 def _class_change_words(now, base) -> str:
     """quality.water.class_change_words in the reader's language."""
     if not now or not base:
@@ -116,7 +143,7 @@ def water_dashboard(request):
               for x in r["sections"] for secs_by_code in [next(s for s in secs.values() if s.code == x["code"])]
               if secs_by_code.longitude is not None]
     charts = [
-        {"id": "sections", "title": _("%(p)s%(s)s水质类别(填充色=类别,边框绿=达标/红=未达目标)") % {"p": period.label, "s": _(r["scope_label"])}, "option": {
+        {"id": "sections", "title": _("%(p)s%(s)s水质类别(填充色=类别,边框绿=达标/红=未达目标)") % {"p": A.period_label(period), "s": _(r["scope_label"])}, "option": {
             "tooltip": {}, "xAxis": {"type": "value", "scale": True, "name": _("经度(°)")},
             "yAxis": {"type": "value", "scale": True, "name": _("纬度(°)")},
             "series": [{"type": "scatter", "symbolSize": 20, "data": points,
@@ -135,13 +162,14 @@ def water_dashboard(request):
                 {"name": _(k), "value": v, "itemStyle": {"color": CLASS_COLOURS[i + 1]}}
                 for i, (k, v) in enumerate(r["class_counts"].items()) if v]}]},
          "header": [_("类别"), _("断面数")], "rows": [[_(k), v] for k, v in r["class_counts"].items()]},
-        {"id": "drinking", "title": _("%(p)s集中式饮用水水源地(%(l)s)") % {"p": period.label, "l": _(r["drinking"]["level_label"])},
+        {"id": "drinking", "title": _("%(p)s集中式饮用水水源地(%(l)s)") % {"p": A.period_label(period), "l": _(r["drinking"]["level_label"])},
          "header": [_("水源地"), _("级别"), _("监测断面"), _("本期均值类别"), _("按均值达标"), _("采样次数"), _("达标次数")],
          "rows": [[x["name"], x["level"], x["section"], _cls(x["class"]),
                    "—" if not x["class"] else (_("是") if x["compliant"] else _("否")),
                    x["n_events"], x["n_events_compliant"]] for x in r["drinking"]["sources"]],
          "note": _("达标:GB 3838-2002 Ⅲ类及以上。“按均值”= 各水源地本期监测均值定类;“按每次采样”= 每次采样分别定类")},
-        {"id": "figures", "title": _("%(p)s%(s)s水质指标(同比:%(y)s)") % {"p": period.label, "s": _(r["scope_label"]), "y": r["yoy"]["period"]["label"]},
+        {"id": "figures", "title": _("%(p)s%(s)s水质指标(同比:%(y)s)") % {"p": A.period_label(period), "s": _(r["scope_label"]),
+                                                                   "y": A.period_label(period.shifted_year(-1))},
          "header": [_("指标"), _("断面数"), _("比例(%)"), _("上年同期(%)"), _("同比(百分点)"), _("表述")],
          "rows": water_figure_rows(r)},
     ]
@@ -169,6 +197,7 @@ def water_dashboard(request):
         return resp
     return render(request, "quality/water_dashboard.html",
                   _ctx(request, j, period, choices, charts=charts, monthly=monthly_chart, r=r, title=_("水环境质量"),
+                       summary=water_summary(j, period, r),
                        years_override=years, scopes=WATER_SCOPES, scope=scope or "", drinking_levels=DRINKING_LEVELS,
                        drinking_level=level or ""))
 

@@ -4,7 +4,7 @@ concentrations are computed from the printed values (quality's `changes(..., bas
 
 from __future__ import annotations
 
-from envbureau.quality.views import change_words
+from envbureau.quality.assessment import change_words
 
 
 def rate(value) -> str:

@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from envbureau.core.humanize import labelled
 from envbureau.core.scoping import ScopedModel, ScopeSpec
 from envbureau.standards import soil as gb
 
@@ -75,6 +76,7 @@ class Plot(ScopedModel):
         return 1 if self.planned_use in FIRST_CLASS_USES else 2
 
     @property
+    @labelled(_("用地类别"))
     def land_class_label(self) -> str:
         return str(_("第一类用地") if self.land_class == 1 else _("第二类用地"))
 

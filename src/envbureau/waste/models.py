@@ -9,7 +9,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from envbureau.core.humanize import labelled
 from envbureau.core.scoping import ScopedModel, ScopeSpec
 
 from . import config, rules
@@ -437,6 +439,26 @@ class Stock(ScopedModel):
         return _("%(p)s %(c)s %(t)s吨") % {"p": self.producer.name, "c": self.waste_code, "t": self.tonnes}
 
 
+# What an alert says, by kind of finding: stored as the key and its values (Alert.facts) and written in the
+# reader's language when shown; ``detail`` keeps the Chinese text (timeline note, exports, search).
+ALERT_DETAILS = {
+    "mismatch": gettext_noop("移出 %(s)s 吨、运输 %(c)s 吨、接受 %(r)s 吨,最大差额 %(d)s 吨,超过允许误差"),
+    "storage": gettext_noop("%(t)s 吨自 %(d)s 起贮存,超过贮存期限 %(n)s 天"),
+    "capacity": gettext_noop("%(y)s年已接收 %(g)s 吨,超过许可证 %(n)s 核准经营规模 %(c)s 吨/年"),
+    "licence": gettext_noop("许可证 %(to)s 到期,应于 %(d)s 前申请延续"),
+}
+
+
+def alert_words(facts: dict | None, fallback: str = "") -> str:
+    """An alert's description from its facts ({"msg": key, "args": {...}}) in the active language."""
+    from django.utils.translation import gettext
+
+    msg = ALERT_DETAILS.get((facts or {}).get("msg"))
+    if msg is None:
+        return fallback
+    return gettext(msg) % facts.get("args", {})
+
+
 class Alert(ScopedModel):
     """A storage, capacity, licence or quantity alarm; handled through the kit (task, timeline)."""
 
@@ -444,6 +466,8 @@ class Alert(ScopedModel):
     key = models.CharField(_("预警键"), max_length=80, unique=True, editable=False)
     subject = models.CharField(_("对象"), max_length=200)
     detail = models.TextField(_("说明"), blank=True)
+    # the finding as data (ALERT_DETAILS key and values), so that the description reads in any language
+    facts = models.JSONField(_("预警事实"), default=dict, blank=True, editable=False)
     jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     enterprise_id = models.BigIntegerField(_("企业ID"), null=True, blank=True)
@@ -462,6 +486,12 @@ class Alert(ScopedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.subject}"
+
+    @property
+    @labelled(_("说明"))
+    def description(self) -> str:
+        """The description in the reader's language (alerts raised before facts were kept: as stored)."""
+        return alert_words(self.facts, self.detail)
 
 
 class NormRound(ScopedModel):

@@ -277,9 +277,8 @@ def after_reject(ctx):
 def mismatch_alert(m: Manifest) -> Alert:
     return raise_alert(
         AlertKind.MISMATCH, f"mismatch:{m.number}", subject=f"{m.number} {m.producer.name}",
-        detail=_("移出 %(s)s 吨、运输 %(c)s 吨、接受 %(r)s 吨,最大差额 %(d)s 吨,超过允许误差") % {
-            "s": m.sent_tonnes, "c": m.carried_tonnes if m.carried_tonnes is not None else "—",
-            "r": m.received_tonnes if m.received_tonnes is not None else "—", "d": m.difference},
+        facts=_facts("mismatch", s=m.sent_tonnes, c=m.carried_tonnes if m.carried_tonnes is not None else "—",
+                      r=m.received_tonnes if m.received_tonnes is not None else "—", d=m.difference),
         jurisdiction_id=m.jurisdiction_id, enterprise_id=m.producer_enterprise_id,
         source_ref=f"waste.manifest:{m.pk}", due=rules.confirm_due(m.received_on or timezone.localdate()))
 
@@ -322,14 +321,29 @@ def ensure_declarations(today: dt.date, producers=None) -> int:
 
 # ---- alerts --------------------------------------------------------------------------------------
 
-def raise_alert(kind, key, *, subject, detail="", jurisdiction_id=None, enterprise_id=None, source_ref="",
-                due=None) -> Alert:
-    """An alarm through the kit (task for waste.handle holders in scope); one per key, ever."""
+def _facts(msg: str, **args) -> dict:
+    """An alert's finding as data (waste.models.ALERT_DETAILS): values as text, dates as the pages write them."""
+    return {"msg": msg, "args": {k: local_date(v) if isinstance(v, dt.date) else str(v) for k, v in args.items()}}
+
+
+def raise_alert(kind, key, *, subject, detail="", facts=None, jurisdiction_id=None, enterprise_id=None,
+                source_ref="", due=None) -> Alert:
+    """An alarm through the kit (task for waste.handle holders in scope); one per key, ever. ``facts``: the
+    finding as data, shown in the reader's language; ``detail`` (default: the facts in Chinese) is kept for the
+    timeline, exports and search."""
+    from django.utils import translation
+
+    from .models import alert_words
+
+    if facts and not detail:
+        with translation.override("zh-hans"):
+            detail = alert_words(facts)
     a, created = Alert.objects.get_or_create(key=key[:80], defaults=dict(
-        kind=kind, subject=subject[:200], detail=detail, jurisdiction_id=jurisdiction_id,
+        kind=kind, subject=subject[:200], detail=detail, facts=facts or {}, jurisdiction_id=jurisdiction_id,
         enterprise_id=enterprise_id, source_ref=source_ref, raised_on=timezone.localdate(), due=due))
     if created:
-        wf.record_event(a, None, "open", to_state=a.state, note=detail)
+        # the description is on the alert's page in the reader's language: the timeline does not repeat it
+        wf.record_event(a, None, "open", to_state=a.state, note="" if facts else detail)
         wf.sync_tasks(a, None)
     return a
 
@@ -343,8 +357,7 @@ def scan(today: dt.date | None = None) -> dict:
         limit = s.stored_on + dt.timedelta(days=s.producer.storage_days)
         if today > limit:
             a = raise_alert(AlertKind.STORAGE, f"storage:{s.pk}", subject=f"{s.producer.name} {s.waste_code}",
-                            detail=_("%(t)s 吨自 %(d)s 起贮存,超过贮存期限 %(n)s 天") % {
-                                "t": s.tonnes, "d": local_date(s.stored_on), "n": s.producer.storage_days},
+                            facts=_facts("storage", t=s.tonnes, d=s.stored_on, n=s.producer.storage_days),
                             jurisdiction_id=s.producer.jurisdiction_id, enterprise_id=s.producer.enterprise_id,
                             source_ref=f"waste.stock:{s.pk}", due=today + dt.timedelta(days=15))
             out["storage"] += a.raised_on == today
@@ -355,8 +368,7 @@ def scan(today: dt.date | None = None) -> dict:
                .aggregate(t=Sum("received_tonnes"))["t"] or Decimal(0))
         if got > lic.capacity_tonnes:
             a = raise_alert(AlertKind.CAPACITY, f"capacity:{lic.pk}:{today.year}", subject=lic.operator.name,
-                            detail=_("%(y)s年已接收 %(g)s 吨,超过许可证 %(n)s 核准经营规模 %(c)s 吨/年") % {
-                                "y": today.year, "g": got, "n": lic.number, "c": lic.capacity_tonnes},
+                            facts=_facts("capacity", y=today.year, g=got, n=lic.number, c=lic.capacity_tonnes),
                             jurisdiction_id=lic.operator.jurisdiction_id, enterprise_id=lic.operator.enterprise_id,
                             source_ref=f"waste.licence:{lic.pk}", due=today + dt.timedelta(days=15))
             out["capacity"] += a.raised_on == today
@@ -364,8 +376,7 @@ def scan(today: dt.date | None = None) -> dict:
         newer = Licence.objects.filter(operator=lic.operator, valid_to__gt=lic.valid_to).exists()
         if not newer and today >= deadline - dt.timedelta(days=config.get("licence_warn_days")):
             a = raise_alert(AlertKind.LICENCE, f"licence:{lic.pk}", subject=f"{lic.operator.name} {lic.number}",
-                            detail=_("许可证 %(to)s 到期,应于 %(d)s 前申请延续") % {
-                                "to": local_date(lic.valid_to), "d": local_date(deadline)},
+                            facts=_facts("licence", to=lic.valid_to, d=deadline),
                             jurisdiction_id=lic.operator.jurisdiction_id, enterprise_id=lic.operator.enterprise_id,
                             source_ref=f"waste.licence:{lic.pk}", due=deadline)
             out["licence"] += a.raised_on == today

@@ -114,7 +114,7 @@ declarations = Crud(Declaration, url_prefix="declarations", namespace=NS, title=
                              ("late", _("逾期申报"))])
 alerts = Crud(Alert, url_prefix="alerts", namespace=NS, title=_("危废预警"), read_only=True,
               filterset_class=AlertFilter, search_fields=("subject",),
-              detail_fields=["kind", "subject", "detail", "jurisdiction", "raised_on", "due", "state"],
+              detail_fields=["kind", "subject", "description", "jurisdiction", "raised_on", "due", "state"],
               extra_detail_template="waste/_actions.html", extra_detail_context=views.alert_extra,
               columns=[("kind", _("预警类型")), ("subject", _("对象")), ("jurisdiction", _("属地")),
                        ("raised_on", _("预警日期")), ("due", _("处理期限")), ("state", _("状态"))])

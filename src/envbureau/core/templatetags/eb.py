@@ -69,3 +69,11 @@ def yes_no(value):
     from django.utils.translation import gettext as _
 
     return _("是") if value else _("否")
+
+
+@register.filter
+def ref(model_label, pk):
+    """A stored reference (model label and primary key) as a person reads it: the kind and the object's name."""
+    from envbureau.core.humanize import ref_label
+
+    return ref_label(f"{model_label}:{pk}") if model_label else ""
