@@ -300,6 +300,45 @@ def test_type_ahead_picker_offers_names_in_scope(browser, site):
     page.screenshot(path=str(SHOTS / "picker-zh.png"), full_page=True)
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_station_network_picks_stations_by_name(browser, site, width):
+    """The station-network form (issue 17: 600 stations in a city) lists the chosen stations and adds more by
+    typing a name: choosing adds a chip, × removes one, saving stores exactly the listed stations; on a phone
+    the form does not scroll sideways."""
+    from envbureau.quality.demo_step import ensure_stations
+    from envbureau.quality.models import AirStation, StationNetwork
+
+    ensure_stations(lambda m: None)
+    net = StationNetwork.objects.get(purpose="ranking")
+    dongsi, tiantan = AirStation.objects.get(name_en="Dongsi"), AirStation.objects.get(name_en="Tiantan")
+    net.stations.set([dongsi, tiantan])
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    seen, foreign = watch(page, site)
+    sign_in(page, site, "admin")
+    page.goto(f"{site}/quality/networks/{net.pk}/edit/")
+    assert page.locator("select[name=stations]").count() == 0
+    chips = page.locator(".eb-picker-multi .eb-picker-chip")
+    assert chips.count() == 2 and page.locator(".eb-picker-multi .eb-picker-n").inner_text() == "2"
+    box = page.locator(".eb-picker-multi .eb-picker-text")
+    box.fill("官园")
+    page.wait_for_selector(".eb-picker-menu.show .dropdown-item")
+    page.locator(".eb-picker-menu.show .dropdown-item").filter(has_text="官园").first.click()
+    assert chips.count() == 3 and box.input_value() == ""
+    assert page.locator(".eb-picker-multi .eb-picker-n").inner_text() == "3"
+    chips.filter(has_text=tiantan.name).locator(".eb-picker-remove").click()
+    assert chips.count() == 2
+    if width == 390:
+        problem = overflow(page, "network-form")
+        assert problem is None, problem
+    else:
+        page.screenshot(path=str(SHOTS / "network-form.png"), full_page=True)
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url(f"**/quality/networks/{net.pk}/")
+    assert set(net.stations.values_list("name_en", flat=True)) == {"Dongsi", "Guanyuan"}
+    assert not foreign, f"requests to other hosts: {foreign}"
+
+
 def test_public_ratings_fit_a_phone(browser, site):
     """The public credit ratings page, opened without signing in on a 390 px phone, with a long name."""
     from envbureau.core.models import Jurisdiction

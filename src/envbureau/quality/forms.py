@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from envbureau.core.pickers import PickerWidget
+from envbureau.core.pickers import PickerMultipleWidget, PickerWidget
 
 from .choices import POLLUTANT_LABELS, POLLUTANTS
 from .models import (
@@ -92,15 +92,16 @@ class StationNetworkForm(forms.ModelForm):
         model = StationNetwork
         fields = ["purpose", "name", "version", "valid_from", "valid_to", "basis", "rank_by", "stations", "note"]
         widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}), "valid_to": forms.DateInput(attrs={"type": "date"}),
-                   "stations": forms.SelectMultiple(attrs={"size": 12})}
+                   "stations": PickerMultipleWidget("station")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # one query for the options with their districts, named "站点(区县 · 级别)"
+        # hundreds of stations: picked by name or code with the scoped type-ahead (core.pickers), never a select of
+        # every station; the chosen ones are listed with their district and level, in one query
         f = self.fields["stations"]
-        f.queryset = AirStation.objects.select_related("jurisdiction").order_by("jurisdiction__path", "code")
-        f.label_from_instance = lambda s: f"{s.name}({s.jurisdiction.name} · {s.get_control_level_display()})"
-        f.help_text = _("按住 Ctrl(⌘)多选;保存后按网络重算相关区划的日评价")
+        f.help_text = _("输入站点名称或编码搜索,选中即加入,点 × 移除;保存后按网络重算相关区划的日评价")
+        f.error_messages["invalid_choice"] = _("未找到站点“%(value)s”,或不在您的权限范围内;请从列表中选择")
+        f.error_messages["invalid_pk_value"] = _("未找到站点“%(pk)s”,或不在您的权限范围内;请从列表中选择")
 
 
 class SensorCorrectionForm(forms.ModelForm):

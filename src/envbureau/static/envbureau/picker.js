@@ -11,11 +11,46 @@
     var menu = root.querySelector(".eb-picker-menu");
     var timer = null, active = -1, items = [], seq = 0, chosen = text.value;
 
+    var multi = !!root.dataset.multiple, list = root.querySelector(".eb-picker-chosen");
+    if (multi) chosen = "";
+
     function close() { menu.classList.remove("show"); text.setAttribute("aria-expanded", "false"); active = -1; }
+    function count() {
+      var n = root.querySelector(".eb-picker-n");
+      if (n) n.textContent = list.querySelectorAll(".eb-picker-chip").length;
+    }
+    function addChip(it) {
+      // several chosen (PickerMultipleWidget): one chip with its own hidden input per object, no duplicates
+      var dup = Array.prototype.some.call(list.querySelectorAll(".eb-picker-chip"), function (c) {
+        return c.dataset.value === String(it.value);
+      });
+      if (dup) return;
+      var chip = document.createElement("span");
+      chip.className = "badge eb-picker-chip text-bg-light border"; chip.dataset.value = it.value;
+      chip.appendChild(document.createTextNode(it.label));
+      if (it.hint) {
+        var h = document.createElement("small");
+        h.className = "text-muted fw-normal ms-1"; h.textContent = it.hint; chip.appendChild(h);
+      }
+      var input = document.createElement("input");
+      input.type = "hidden"; input.name = root.dataset.name; input.value = it.value; chip.appendChild(input);
+      var x = document.createElement("button");
+      x.type = "button"; x.className = "btn-close eb-picker-remove";
+      x.setAttribute("aria-label", (root.dataset.remove || "×") + " " + it.label); chip.appendChild(x);
+      list.appendChild(chip); count();
+    }
     function choose(it) {
+      if (multi) {
+        addChip(it); text.value = ""; chosen = ""; text.classList.remove("is-invalid"); close();
+        return;
+      }
       hidden.value = it.value; text.value = it.label; chosen = it.label;
       text.classList.remove("is-invalid"); close();
     }
+    if (multi) list.addEventListener("click", function (e) {
+      var x = e.target.closest(".eb-picker-remove");
+      if (x) { x.closest(".eb-picker-chip").remove(); count(); }
+    });
     function highlight(i) {
       var links = menu.querySelectorAll(".dropdown-item");
       links.forEach(function (a, j) { a.classList.toggle("active", j === i); });
@@ -59,7 +94,7 @@
         .catch(function () {});
     }
     text.addEventListener("input", function () {
-      if (text.value !== chosen) hidden.value = "";
+      if (!multi && text.value !== chosen) hidden.value = "";
       clearTimeout(timer); timer = setTimeout(search, 200);
     });
     text.addEventListener("focus", function () { if (!menu.classList.contains("show")) search(); });
@@ -69,11 +104,16 @@
       if (e.key === "ArrowDown" && n) { e.preventDefault(); highlight((active + 1) % n); }
       else if (e.key === "ArrowUp" && n) { e.preventDefault(); highlight((active - 1 + n) % n); }
       else if (e.key === "Enter" && active >= 0 && menu.classList.contains("show")) { e.preventDefault(); choose(items[active]); }
+      else if (e.key === "Enter" && multi && text.value.trim()) {
+        // adding to a list: Enter takes the only match, never submits the half-filled form
+        e.preventDefault(); if (n === 1 && menu.classList.contains("show")) choose(items[0]);
+      }
       else if (e.key === "Escape") { close(); }
     });
     var form = text.form;
     if (form) form.addEventListener("submit", function () {
       // typed but not chosen: send the text, the server resolves it in scope or says it is unknown
+      if (multi) { if (text.value.trim()) addChip({value: text.value.trim(), label: text.value.trim()}); return; }
       if (!hidden.value && text.value.trim()) hidden.value = text.value.trim();
     });
   }
