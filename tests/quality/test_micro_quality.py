@@ -161,3 +161,27 @@ def test_page_and_rankings_say_which_data_they_use(micro_city, client_for):
     officer = client_for("dongcheng")
     assert officer.get("/quality/micro-check/?year=2016&month=3").status_code == 200
     assert officer.get("/quality/corrections/add/").status_code == 403
+
+
+def test_nearest_references_at_once_equal_the_loop():
+    """The page pairs every micro station with its reference in one distance matrix: same station and distance as
+    nearest_reference one by one, the first of two equally near references, none without coordinates."""
+    import random
+    from types import SimpleNamespace as S
+
+    from envbureau.quality.micro import nearest_reference, nearest_references
+
+    rnd = random.Random(17)
+    refs = [S(pk=k, longitude=116 + rnd.random(), latitude=39.5 + rnd.random()) for k in range(40)]
+    refs.append(S(pk=98, longitude=None, latitude=None))
+    refs.append(S(pk=99, longitude=refs[3].longitude, latitude=refs[3].latitude))  # a twin of refs[3]
+    micros = [S(pk=1000 + k, longitude=116 + rnd.random(), latitude=39.5 + rnd.random()) for k in range(300)]
+    micros.append(S(pk=2000, longitude=None, latitude=39.9))
+    micros.append(S(pk=2001, longitude=refs[3].longitude + 1e-4, latitude=refs[3].latitude))
+    got = nearest_references(micros, refs)
+    for m, (r, km) in zip(micros, got):
+        want_r, want_km = nearest_reference(m, refs)
+        assert (r is None) == (want_r is None) and (r is None or r.pk == want_r.pk), m.pk
+        assert km == pytest.approx(want_km, abs=1e-9) if want_km is not None else km is None
+    assert got[-2] == (None, None) and got[-1][0].pk == 3
+    assert nearest_references(micros[:2], []) == [(None, None), (None, None)]

@@ -50,6 +50,26 @@ def nearest_reference(micro, references):
     return best or (None, None)
 
 
+def nearest_references(micros, references) -> list[tuple]:
+    """nearest_reference of every micro station at once (one numpy distance matrix, the same haversine: 528 × 72
+    pairs in Python cost the micro-station page ~40 ms CPU); ties go to the first reference, as in the loop."""
+    refs = [r for r in references if r.longitude is not None and r.latitude is not None]
+    out = [(None, None)] * len(micros)
+    have = [i for i, m in enumerate(micros) if m.longitude is not None and m.latitude is not None]
+    if not refs or not have:
+        return out
+    lon1 = np.radians([micros[i].longitude for i in have])[:, None]
+    lat1 = np.radians([micros[i].latitude for i in have])[:, None]
+    lon2 = np.radians([r.longitude for r in refs])[None, :]
+    lat2 = np.radians([r.latitude for r in refs])[None, :]
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    d = 2 * 6371.0 * np.arcsin(np.sqrt(a))
+    best = np.argmin(d, axis=1)
+    for k, i in enumerate(have):
+        out[i] = (refs[int(best[k])], float(d[k, best[k]]))
+    return out
+
+
 def drift_flag(ratio: float | None) -> bool:
     """Drift when the ratio is off 1 by more than DRIFT_LIMIT (strictly: 1.30 is not drift, 1.31 is)."""
     return ratio is not None and round(abs(ratio - 1), 6) > DRIFT_LIMIT
@@ -96,7 +116,7 @@ def check(stations, start: dt.date, end: dt.date) -> list[dict]:
     for c in SensorCorrection.objects.filter(station__in=micro, pollutant="pm25", start__lte=end):
         if c.end is None or c.end >= start:
             factors.setdefault(c.station_id, []).append(c)
-    pairs = [(m, *nearest_reference(m, refs)) for m in micro]
+    pairs = [(m, *near) for m, near in zip(micro, nearest_references(micro, refs))]
     ref_ids = sorted({r.pk for _m, r, _d in pairs if r is not None})
     ids = [m.pk for m in micro]
     mine, theirs = _daily(ids, start, end), _daily(ref_ids, start, end)
