@@ -277,6 +277,27 @@ def test_statistics_and_dossier_fit_a_phone(browser, site):
     assert not foreign, f"requests to other hosts: {foreign}"
 
 
+def test_top_menu_stays_on_one_line_at_1440(browser, site):
+    """The platform admin (every menu section) at 1440 px: the top menu is one line in Chinese and in English
+    (English labels are longer; the menu wrapped onto two lines)."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    watch(page, site)
+    sign_in(page, site, "admin")
+    for lang in ("zh-hans", "en"):
+        page.context.add_cookies([{"name": "django_language", "value": lang, "url": site}])
+        page.goto(f"{site}/")
+        assert page.locator("html").get_attribute("lang") == lang
+        tops = page.eval_on_selector_all("#ebnav .navbar-nav > .nav-item, #eb-user-menu, #eb-lang-select",
+                                         "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+        assert len(tops) >= 10, tops
+        assert max(tops) - min(tops) <= 12, f"{lang}: the top menu wraps (item tops {tops})"
+        # each language by its own name (in Chinese mode English read 英语)
+        assert page.eval_on_selector_all("#eb-lang-select option", "os => os.map(o => o.textContent.trim())") == [
+            "简体中文", "English"]
+        page.screenshot(path=str(SHOTS / f"menu-{lang}-1440.png"))
+
+
 def test_type_ahead_picker_offers_names_in_scope(browser, site):
     """A district officer filters by area by typing its name: the list offers the district's streets only,
     choosing one puts its code in the query, and a name outside the district is not offered."""

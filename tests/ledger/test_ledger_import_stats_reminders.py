@@ -196,3 +196,23 @@ def test_statistics_filter_boxes_are_styled_like_every_other_filter(actors):
     assert len(visible) >= 3, visible
     # every visible box carries Bootstrap's class (an unstyled <select> was the complaint)
     assert [b for b in visible if not re.search(r'class="[^"]*form-(?:control|select|check-input)', b)] == []
+
+
+def test_problem_list_filter_boxes_are_styled_and_fold_on_a_phone(actors):
+    """The ledger's list uses the shared filter box: every box has Bootstrap's class (they were raw <select>s
+    showing "---------") and the box folds behind the 筛选 button on a phone (#eb-filters)."""
+    import re
+
+    from django.test import Client
+
+    c = Client()
+    c.force_login(actors["mgr"])
+    page = c.get("/ledger/problems/").content.decode()
+    assert 'id="eb-filters"' in page
+    form = page[page.index('class="row g-2 align-items-end eb-filter'):]
+    form = form[:form.index("</form>")]
+    visible = [b for b in re.findall(r"<(?:select|input)\b[^>]*>", form) if 'type="hidden"' not in b]
+    assert len(visible) >= 5, visible
+    assert [b for b in visible if not re.search(r'class="[^"]*form-(?:control|select|check-input)', b)] == []
+    assert 'name="q"' in form  # the keyword box is there once (the filterset's own)
+    assert form.count('name="q"') == 1
