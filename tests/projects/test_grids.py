@@ -222,3 +222,94 @@ def test_grids_and_patrols_through_the_api(world, grid, client_for):
     other.jurisdiction = world["cy"]
     other.save()
     assert phone.get(f"/api/v1/projects/grids/{other.pk}/").status_code == 404
+
+
+def test_grid_officer_trainings_counted_with_a_link_to_their_records(world, client_for):
+    """"网格化管理…开展网格员培训7次": trainings are recorded on their page (a manager adds one through the form)
+    and counted, with their trainees, for the area and period on the coverage page, the count linking to the
+    same records; a district officer sees only their area's."""
+    from envbureau.core.models import Jurisdiction
+    from envbureau.projects import grid_stats
+    from envbureau.projects.models import GridTraining
+
+    street = Jurisdiction.objects.get(code="110101001000")
+    mgr = client_for("pm")
+    r = mgr.post("/projects/grid-trainings/add/", {"jurisdiction": street.pk, "held_on": "2026-05-06",
+                                                    "topic": "巡查App使用与问题上报", "trainees": "32",
+                                                    "organiser": "东城区生态环境局"})
+    assert r.status_code == 302, r.content.decode()[:500]
+    for jur, on, n in ((world["dc"], "2026-05-31", 18), (world["dc"], "2026-06-01", 40),  # the day after: out
+                       (world["cy"], "2026-05-10", 25)):  # another district
+        GridTraining.objects.create(jurisdiction=jur, held_on=on, topic="网格员业务培训", trainees=n)
+    GridTraining.objects.create(jurisdiction=world["dc"], held_on="2026-04-30", topic="上月", trainees=9)
+    s = grid_stats.statistics(None, world["dc"], since=dt.date(2026, 5, 1), until=dt.date(2026, 5, 31))
+    assert (s["trainings"]["n"], s["trainings"]["trainees"]) == (2, 50)
+    city = Jurisdiction.objects.get(code="110000")
+    assert grid_stats.statistics(None, city, since=dt.date(2026, 5, 1), until=dt.date(2026, 5, 31))[
+        "trainings"]["n"] == 3
+    page = mgr.get("/projects/grids/statistics/?jurisdiction=110101&since=2026-05-01&until=2026-05-31")
+    assert page.status_code == 200
+    url = s["trainings"]["url"]
+    assert f'href="{url.replace("&", "&amp;")}"' in page.content.decode()
+    listed = mgr.get(url)
+    assert listed.context["page"].paginator.count == 2
+    assert {o.topic for o in listed.context["page"].object_list} == {"巡查App使用与问题上报", "网格员业务培训"}
+    # scoping: the 东城区 officer never sees 朝阳区's training
+    dc = client_for("dongcheng")
+    assert dc.get("/projects/grid-trainings/?since=2026-05-01&until=2026-05-31").context["page"].paginator.count == 2
+    other = GridTraining.objects.get(jurisdiction=world["cy"])
+    assert dc.get(f"/projects/grid-trainings/{other.pk}/").status_code == 404
+
+
+def test_coverage_numbers_click_through_to_the_same_records(world, grid, client_for):
+    """Each number of the coverage page lists exactly the records it counts: active grids (not a retired one),
+    covered and overdue ones, patrols with findings, patrols turned into problems (the boolean links used to
+    carry "=1", which the filter ignored, so they listed everything)."""
+    from envbureau.core.models import User
+    from envbureau.projects import grid_stats
+    from envbureau.projects.models import Grid
+
+    officer = User.objects.get(username="donghuamen")
+    a, b, d = grid("A"), grid("B"), grid("D")
+    Grid.objects.filter(pk__in=[a.pk, b.pk, d.pk]).update(created_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    Grid.objects.filter(pk=d.pk).update(state="retired")
+    a.refresh_from_db()
+    wf.apply(officer, a, "patrol", patrol_on=TODAY.isoformat(), findings="渣土车未苫盖")
+    a.refresh_from_db()
+    wf.apply(officer, a, "patrol", patrol_on=TODAY.isoformat(), findings="")
+    s = grid_stats.statistics(None, world["dc"])
+    t, p = s["total"], s["patrols"]
+    assert (t["grids"], t["covered"], t["overdue"], p["n"], p["found"], p["problems"]) == (2, 1, 1, 2, 1, 0)
+    c = client_for("pm")
+
+    def listed(url):
+        r = c.get(url)
+        assert r.status_code == 200, url
+        return sorted(str(o.pk) for o in r.context["page"].object_list)
+
+    assert listed(t["url"]) == sorted([str(a.pk), str(b.pk)])
+    assert listed(t["covered_url"]) == [str(a.pk)]
+    assert listed(t["overdue_url"]) == [str(b.pk)]
+    assert len(listed(p["url"])) == 2 and len(listed(p["found_url"])) == 1 and listed(p["problems_url"]) == []
+    for row in [*s["by_level"], *s["by_area"]]:
+        assert len(listed(row["url"])) == row["grids"]
+        assert len(listed(row["covered_url"])) == row["covered"]
+        assert len(listed(row["overdue_url"])) == row["overdue"]
+    page = c.get("/projects/grids/statistics/?jurisdiction=110101").content.decode()
+    for url in (t["covered_url"], t["overdue_url"], p["found_url"]):
+        assert f'href="{url.replace("&", "&amp;")}"' in page
+
+
+def test_overdue_filter_on_the_list_and_the_api(world, grid, client_for):
+    """?overdue=true|false on the grid list and the API (both join the area: the filter's own query must not
+    defer it; it answered 500)."""
+    from envbureau.projects.models import Grid
+
+    a, b = grid("A"), grid("B")
+    Grid.objects.filter(pk=b.pk).update(created_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    c = client_for("pm")
+    for value, expect in (("true", [b.pk]), ("false", [a.pk])):
+        r = c.get(f"/projects/grids/?overdue={value}")
+        assert r.status_code == 200 and [o.pk for o in r.context["page"].object_list] == expect, value
+        r = c.get(f"/api/v1/projects/grids/?overdue={value}")
+        assert r.status_code == 200 and [g["id"] for g in r.json()["results"]] == expect, value

@@ -28,6 +28,7 @@ from .models import (
     Card,
     Fund,
     Grid,
+    GridTraining,
     Milestone,
     Outfall,
     Patrol,
@@ -173,8 +174,9 @@ class GridFilter(ScopedFilterSet):
         from django.utils import timezone
 
         today = timezone.localdate()
-        late = [g.pk for g in qs.filter(state="active").only("pk", "level", "frequency_days", "last_patrol_on",
-                                                              "created_at")
+        # select_related(None): the list and the API join the area, which .only() would defer (a FieldError)
+        late = [g.pk for g in qs.filter(state="active").select_related(None).prefetch_related(None).only(
+                    "pk", "level", "frequency_days", "last_patrol_on", "created_at")
                 if g.next_due() is not None and g.next_due() < today]
         return qs.filter(pk__in=late) if value else qs.exclude(pk__in=late)
 
@@ -195,6 +197,16 @@ class PatrolFilter(ScopedFilterSet):
         if value is None:
             return qs
         return qs.exclude(findings="") if value else qs.filter(findings="")
+
+
+class GridTrainingFilter(ScopedFilterSet):
+    jurisdiction = within_filter()
+    since = df.DateFilter(label=_("起"), field_name="held_on", lookup_expr="gte")
+    until = df.DateFilter(label=_("止"), field_name="held_on", lookup_expr="lte")
+
+    class Meta:
+        model = GridTraining
+        fields = ["jurisdiction", "since", "until"]
 
 
 class CardFilter(ScopedFilterSet):

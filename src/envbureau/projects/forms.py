@@ -3,7 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.pickers import PickerWidget
 
-from .models import BasinMilestone, Campaign, CampaignTarget, Card, Fund, Grid, Milestone, Outfall, Project
+from .models import (
+    BasinMilestone,
+    Campaign,
+    CampaignTarget,
+    Card,
+    Fund,
+    Grid,
+    GridTraining,
+    Milestone,
+    Outfall,
+    Project,
+)
 
 
 class ProjectForm(forms.ModelForm):
@@ -91,6 +102,13 @@ class BasinMilestoneForm(forms.ModelForm):
         model = BasinMilestone
         fields = ["basin", "jurisdiction", "due", "traced_share", "rectified_share", "note"]
         widgets = {"due": forms.DateInput(attrs={"type": "date"})}
+
+
+class GridTrainingForm(forms.ModelForm):
+    class Meta:
+        model = GridTraining
+        fields = ["jurisdiction", "held_on", "topic", "trainees", "organiser", "note"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
 
 
 class GridForm(forms.ModelForm):

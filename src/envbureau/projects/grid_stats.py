@@ -1,13 +1,14 @@
 """Grid coverage and patrols (§3.4): an active grid is covered (在巡) when its last patrol is within its
 frequency as of the day, overdue when its next patrol is past due (never patrolled: counted from its creation);
-patrols, findings and the problems they opened in a period; by level and area. Numbers link to their lists."""
+patrols, findings and the problems they opened in a period; grid officers' trainings held in the period ("开展网格员
+培训7次"); by level and area. Numbers link to their lists."""
 
 from __future__ import annotations
 
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +16,17 @@ from django.utils.translation import gettext as _
 from envbureau.core.scoping import restrict
 from envbureau.ledger.services import pct
 
-from .models import Grid, Patrol
+from .models import Grid, GridTraining, Patrol
 
 
 def _area(path: str, root: str) -> str:
     rest = [c for c in path[len(root):].split("/") if c]
     return rest[0] if rest else [c for c in root.split("/") if c][-1]
+
+
+def _grids(code: str, overdue: str = "") -> str:
+    q = {"jurisdiction": code, "state": "active"} | ({"overdue": overdue} if overdue else {})
+    return reverse("projects:grids-list") + "?" + urlencode(q)
 
 
 def statistics(user, jurisdiction, *, since: dt.date | None = None, until: dt.date | None = None,
@@ -36,8 +42,11 @@ def statistics(user, jurisdiction, *, since: dt.date | None = None, until: dt.da
     grids = Grid.objects.filter(jurisdiction__path__startswith=jurisdiction.path, state="active")
     patrols = Patrol.objects.filter(grid__jurisdiction__path__startswith=jurisdiction.path,
                                     patrol_on__gte=since, patrol_on__lte=until)
+    trainings = GridTraining.objects.filter(jurisdiction__path__startswith=jurisdiction.path,
+                                            held_on__gte=since, held_on__lte=until)
     if user is not None:
         grids, patrols = restrict(grids, user, "view"), restrict(patrols, user, "view")
+        trainings = restrict(trainings, user, "view")
     root = jurisdiction.path
     total = {"grids": 0, "covered": 0, "overdue": 0}
     by_level: dict = {}
@@ -56,9 +65,13 @@ def statistics(user, jurisdiction, *, since: dt.date | None = None, until: dt.da
     p = patrols.aggregate(n=Count("id"), found=Count("id", filter=~Q(findings="")),
                           problems=Count("id", filter=Q(problem_id__isnull=False)),
                           officers=Count("officer", distinct=True))
+    t = trainings.aggregate(n=Count("id"), trainees=Sum("trainees"))
     base = reverse("projects:patrols-list") + "?" + urlencode({"jurisdiction": jurisdiction.code,
                                                                 "since": since, "until": until})
-    grids_url = reverse("projects:grids-list") + "?" + urlencode({"jurisdiction": jurisdiction.code})
+    # the counts are of active grids: so are their lists. Boolean filters take "true"/"false" (a "1" is ignored
+    # by Django's NullBooleanSelect and would list everything).
+    grids_url = reverse("projects:grids-list") + "?" + urlencode({"jurisdiction": jurisdiction.code,
+                                                                  "state": "active"})
     for m in [total, *by_level.values(), *by_area.values()]:
         m["coverage"] = pct(m["covered"], m["grids"], places)
     names = dict(Jurisdiction.objects.filter(code__in=list(by_area)).values_list("code", "name"))
@@ -67,11 +80,14 @@ def statistics(user, jurisdiction, *, since: dt.date | None = None, until: dt.da
     levels = {str(k): v for k, v in config.get("grid_levels").items()}
     return {
         "jurisdiction": jurisdiction.code, "since": since, "until": until, "today": today,
-        "total": total | {"url": grids_url, "overdue_url": grids_url + "&overdue=1"},
-        "patrols": p | {"url": base, "found_url": base + "&found=1", "problems_url": base + "&problem=1"},
+        "total": total | {"url": grids_url, "overdue_url": grids_url + "&overdue=true",
+                          "covered_url": grids_url + "&overdue=false"},
+        "patrols": p | {"url": base, "found_url": base + "&found=true", "problems_url": base + "&problem=true"},
+        "trainings": {"n": t["n"], "trainees": t["trainees"] or 0, "url": reverse("projects:grid-trainings-list") + "?"
+                      + urlencode({"jurisdiction": jurisdiction.code, "since": since, "until": until})},
         "by_level": [{"key": k, "label": _(levels[str(k)]) if str(k) in levels else str(k), **m,
-                      "url": grids_url + f"&level={k}"} for k, m in sorted(by_level.items())],
-        "by_area": [{"key": k, "label": names.get(k, k), **m,
-                     "url": reverse("projects:grids-list") + "?" + urlencode({"jurisdiction": k})}
-                    for k, m in sorted(by_area.items())],
+                      "url": grids_url + f"&level={k}", "overdue_url": grids_url + f"&level={k}&overdue=true",
+                      "covered_url": grids_url + f"&level={k}&overdue=false"} for k, m in sorted(by_level.items())],
+        "by_area": [{"key": k, "label": names.get(k, k), **m, "url": _grids(k), "overdue_url": _grids(k, "true"),
+                     "covered_url": _grids(k, "false")} for k, m in sorted(by_area.items())],
     }

@@ -472,6 +472,29 @@ class Grid(ScopedModel):
         return start + dt.timedelta(days=self.frequency()) if start else None
 
 
+class GridTraining(ScopedModel):
+    """A training session of grid officers (网格员培训) held in an area ("开展网格员培训7次"): counted on the grid
+    statistics page for the period, each count linking to these records."""
+
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    held_on = models.DateField(_("培训日期"))
+    topic = models.CharField(_("培训内容"), max_length=200)
+    trainees = models.PositiveIntegerField(_("参训人数"), default=0)
+    organiser = models.CharField(_("组织单位"), max_length=100, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    scope = ScopeSpec(module="projects", jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("网格员培训")
+        verbose_name_plural = _("网格员培训")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.held_on} {self.topic}"
+
+
 class Patrol(ScopedModel):
     """One patrol of a grid: who, when, where (from the phone), what was visited and found; a finding becomes
     a ledger problem (source 日常巡查)."""

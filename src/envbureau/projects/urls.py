@@ -10,6 +10,7 @@ from .filters import (
     CardFilter,
     FundFilter,
     GridFilter,
+    GridTrainingFilter,
     MilestoneFilter,
     OutfallFilter,
     PatrolFilter,
@@ -23,6 +24,7 @@ from .forms import (
     CardForm,
     FundForm,
     GridForm,
+    GridTrainingForm,
     MilestoneForm,
     OutfallForm,
     ProjectForm,
@@ -35,6 +37,7 @@ from .models import (
     Card,
     Fund,
     Grid,
+    GridTraining,
     Milestone,
     Outfall,
     OutfallSample,
@@ -134,6 +137,11 @@ patrols = Crud(Patrol, url_prefix="patrols", namespace="projects", title=_("巡�
                         ("visited", _("巡查对象")), ("findings", _("发现问题")), ("problem_cell", _("转入问题台账")),
                         ("complaint_number", _("跟进的信访投诉"))])
 
+trainings = Crud(GridTraining, form_class=GridTrainingForm, url_prefix="grid-trainings", namespace="projects",
+                 title=_("网格员培训"), filterset_class=GridTrainingFilter, search_fields=("topic", "organiser"),
+                 columns=[("held_on", _("培训日期")), ("topic", _("培训内容")), ("jurisdiction", _("属地")),
+                          ("trainees", _("参训人数")), ("organiser", _("组织单位"))])
+
 card_list = Crud(Card, form_class=CardForm, url_prefix="cards", namespace="projects", title=_("红黄牌警示"),
                  filterset_class=CardFilter, search_fields=("enterprise_name", "reason", "period"),
                  create=cards.create_card, update=cards.update_card,
@@ -164,4 +172,4 @@ urlpatterns = [
 ]
 urlpatterns += (projects.urls() + funds.urls() + milestones.urls() + reports.urls() + campaign_list.urls()
                 + targets.urls() + outfall_list.urls() + samples.urls() + basin_targets.urls()
-                + grid_list.urls() + patrols.urls() + card_list.urls())
+                + grid_list.urls() + patrols.urls() + trainings.urls() + card_list.urls())
