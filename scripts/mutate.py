@@ -72,7 +72,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
                 "tests/ledger/test_ledger_import_stats_reminders.py::test_reminders_idempotent_and_notify"]),
     "complaints": ([S + "complaints/choices.py", S + "complaints/services.py", S + "complaints/deadlines.py"],
                    ["tests/complaints/test_transitions.py", "tests/complaints/test_deadlines.py",
-                    "tests/complaints/test_intake.py", "tests/complaints/test_complaints_rules.py"]),
+                    "tests/complaints/test_intake.py", "tests/complaints/test_complaints_rules.py",
+                    "tests/complaints/test_identity_scope.py"]),
     "sources.alarms": ([S + "sources/alarms.py"],
                        ["tests/sources/test_alarms.py", "tests/sources/test_alarm_lifecycle.py",
                         "tests/sources/test_alarm_boundaries.py", "tests/sources/test_alarm_rules.py"]),
@@ -151,6 +152,10 @@ def _mutmut_run(wd: Path, env: dict, log: Path, max_children: int, names: list[s
             rc = proc.wait()
         except BaseException:
             os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)  # reaped, so its CPU (and that of the mutants it reaped) is counted
+            except subprocess.TimeoutExpired:
+                pass
             raise
     return rc
 
@@ -176,7 +181,11 @@ def run_module(name: str, max_children: int, keep: bool, equivalents: dict[str, 
         log.write_text("no mutant left to run\n")
         rc = 0
     else:
-        rc = _mutmut_run(wd, env, log, max_children, names)
+        try:
+            rc = _mutmut_run(wd, env, log, max_children, names)
+        except (KeyboardInterrupt, SystemExit):
+            # Stopped (Ctrl-C, kill PID): the verdicts reached so far are saved; report them and the time spent.
+            rc = 130
     # CPU of mutmut and every forked mutant it reaped (user + sys), measured before `mutmut results`:
     # divided by the number of children it projects the wall time on an otherwise quiet machine.
     ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -220,9 +229,13 @@ def main() -> int:
     equivalents = load_equivalents()
     reports = []
     for name in args.modules or list(MODULES):
+        if reports and reports[-1]["rc"] == 130:
+            break
         print(f"==> mutating {name}", flush=True)
         r = run_module(name, args.max_children, args.keep, equivalents, args.survivors, args.only)
         reports.append(r)
+        if r["rc"] == 130:
+            print(f"    {name}: stopped; the figures are the verdicts reached so far (continue with --keep)", flush=True)
         print(f"    {r['total']} mutants, {r['killed']} killed, {r['survived']} survived "
               f"({r['equivalent']} listed as equivalent), {r['not_run']} not run: score {r['score']:.1f} % "
               f"in {r['seconds']:.0f} s wall, {r['cpu']:.0f} s CPU (load {os.getloadavg()[0]:.1f})"

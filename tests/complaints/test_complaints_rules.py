@@ -249,3 +249,29 @@ def test_finish_due_of_60_calendar_days_ending_on_national_day(make_complaint, a
     c.save()
     assert c.finish_due == dt.date(2025, 10, 9)
     assert three(lambda today: _overdue_on(c, today), dt.date(2025, 10, 9), DAY) == (False, False, True)
+
+
+def test_the_buttons_offered_in_each_state_follow_the_rules():
+    """choices.allowed_actions (the detail page's buttons): each verb the rules allow from a state is offered
+    there, and none they forbid."""
+    from envbureau.complaints.choices import allowed_actions
+
+    name = {"record_measures": "measures"}  # the service function's name vs the verb's
+    wrong = []
+    for state in STATES:
+        offered = set(allowed_actions(state))
+        for verb, legal in LEGAL.items():
+            if (name.get(verb, verb) in offered) != (state in legal):
+                wrong.append(f"{verb} from {state}: offered={name.get(verb, verb) in offered}, legal={state in legal}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("verb", ["approve_extension", "refuse_extension"])
+def test_deciding_an_extension_nobody_asked_for_says_so(verb, actors, make_complaint):
+    c = put_in_state(make_complaint(), "assigned")
+    assert c.extension_state == ""
+    with pytest.raises(ValidationError) as err:
+        getattr(services, verb)(actors["office"], c)
+    assert "没有待审批的延期申请" in str(err.value)
+    c.refresh_from_db()
+    assert c.extension_state == "" and c.state == "assigned"

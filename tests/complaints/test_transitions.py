@@ -214,3 +214,33 @@ def test_spawn_problem(actors, make_complaint, aware):
     assert problems_for_ref("complaints.complaint", str(c.pk)).count() == 1
     with pytest.raises(ValidationError):
         services.spawn_problem(actors["office"], c)   # only once
+
+
+def test_spawned_problem_carries_the_complaint(actors, make_complaint, aware):
+    """The ledger problem opened from a complaint says what the complaint said (every field handed over),
+    and the description, deadline and responsible units given at the transfer win over the complaint's."""
+    import datetime as dt
+
+    from envbureau.core.models import Jurisdiction
+    from envbureau.ledger.services import problems_for_ref
+    from envbureau.sources.models import Enterprise
+
+    jur = Jurisdiction.objects.get(code="110101001000")
+    ent = Enterprise.objects.create(credit_code="91110101MA00000009", name="丙厂", jurisdiction=jur)
+    c = _put_in_state(make_complaint(received_at=aware(2025, 3, 3), enterprise_id=ent.pk, category="water", sub_category="",
+                                     title="河道排污", content="排口夜间排放黑水", location="东华门大街9号",
+                                     batch="第二轮督察 第3批"), "investigated")
+    c = services.spawn_problem(actors["office"], c)
+    p = problems_for_ref("complaints.complaint", str(c.pk)).get()
+    assert c.problem_ref == str(p.pk)
+    assert (p.source, p.title, p.description, p.category) == ("complaint", "河道排污", "排口夜间排放黑水", "water")
+    assert (p.jurisdiction, p.enterprise_id, p.location, p.batch) == (jur, ent.pk, "东华门大街9号", "第二轮督察 第3批")
+    assert (p.deadline, p.responsible_units) == (None, [])
+
+    c2 = _put_in_state(make_complaint(received_at=aware(2025, 3, 4), enterprise_id=None), "investigated")
+    c2 = services.spawn_problem(actors["office"], c2, description="现场核实后的问题描述",
+                                deadline=dt.date(2025, 6, 30), responsible_units=["东城区水务局"])
+    p2 = problems_for_ref("complaints.complaint", str(c2.pk)).get()
+    assert (p2.description, p2.deadline, p2.responsible_units, p2.enterprise_id) == (
+        "现场核实后的问题描述", dt.date(2025, 6, 30), ["东城区水务局"], None)
+    assert p2.title == "夜间施工噪声" and p2.category == "noise"
