@@ -73,7 +73,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "complaints": ([S + "complaints/choices.py", S + "complaints/services.py", S + "complaints/deadlines.py"],
                    ["tests/complaints/test_transitions.py", "tests/complaints/test_deadlines.py",
                     "tests/complaints/test_intake.py", "tests/complaints/test_complaints_rules.py",
-                    "tests/complaints/test_identity_scope.py"]),
+                    "tests/complaints/test_identity_scope.py", "tests/complaints/test_links_rules.py"]),
     "sources.alarms": ([S + "sources/alarms.py"],
                        ["tests/sources/test_alarms.py", "tests/sources/test_alarm_lifecycle.py",
                         "tests/sources/test_alarm_boundaries.py", "tests/sources/test_alarm_rules.py"]),
