@@ -133,3 +133,111 @@ def test_scoped_is_restrict_as_jurisdiction_ids(actors, make_complaint):
             assert set(services.scoped(user, action).values_list("pk", flat=True)) == want, (name, action)
     assert set(services.scoped(actors["officer"]).values_list("pk", flat=True)) >= {here.pk}
     assert there.pk not in set(services.scoped(actors["officer"]).values_list("pk", flat=True))
+
+
+def test_the_words_of_each_refusal(actors, make_complaint):
+    c = make_complaint()
+    with pytest.raises(ValidationError) as err:
+        services.followable(actors["office"], "")
+    assert err.value.message_dict == {"complaint": ["未找到该信访投诉:"]}
+    with pytest.raises(ValidationError) as err:
+        services.followable(actors["office"], "NO-SUCH")
+    assert err.value.message_dict == {"complaint": ["未找到该信访投诉:NO-SUCH"]}
+    with pytest.raises(PermissionDenied) as err:
+        services.followable(actors["leader"], c.pk)
+    assert str(err.value) == "您没有跟进该信访投诉的权限"
+    Complaint.objects.filter(pk=c.pk).update(state="closed")
+    c.refresh_from_db()
+    with pytest.raises(ValidationError) as err:
+        services.followable(actors["office"], c.pk)
+    assert err.value.message_dict == {"complaint": [f"信访投诉 {c.number} 已{c.get_state_display()},不再跟进"]}
+    # link_record names "source_ref" unless told otherwise, and an unknown verb names itself
+    with pytest.raises(ValidationError) as err:
+        services.link_record(actors["other_officer"], f"complaints.complaint:{c.pk}", verb="case", note="",
+                             source_ref="v", link={})
+    assert list(err.value.message_dict) == ["source_ref"]
+    with pytest.raises(ValueError, match="^follow_up$"):
+        services.link_record(actors["office"], f"complaints.complaint:{c.pk}", verb="follow_up", note="",
+                             source_ref="w", link={})
+
+
+def test_a_record_linked_elsewhere_is_still_linked_here(actors, make_complaint):
+    """"Once per record" is per complaint: the same check started from two complaints is on both timelines, and a
+    line of another kind of object with the same id and reference does not count."""
+    from envbureau.core.models import TimelineEvent
+
+    first, second = make_complaint(), make_complaint()
+    TimelineEvent.objects.create(model="ledger.problem", object_id=str(second.pk), verb="inspection",
+                                 data={"source_ref": "enforcement.inspection:9"})
+    for c in (first, second):
+        n = services.events_of(c).count()
+        services.link_record(actors["office"], f"complaints.complaint:{c.pk}", verb="inspection", note="联合检查",
+                             source_ref="enforcement.inspection:9", link={"name": "J-9", "url": "/j/9/"})
+        assert services.events_of(c).count() == n + 1
+
+
+def test_check_source_without_a_reference_is_no_complaint(actors, make_complaint):
+    c = make_complaint()
+    for empty in ("", None):
+        assert services.check_source(actors["officer"], empty, by_number=True) is None
+    with pytest.raises(ValidationError) as err:
+        services.check_source(actors["other_officer"], f"complaints.complaint:{c.pk}")
+    assert err.value.message_dict == {"source_ref": [f"未找到该信访投诉:complaints.complaint:{c.pk}"]}
+
+
+def test_follow_up_needs_handle_or_change_either_one_is_enough(make_complaint):
+    from envbureau.core.models import Role, RoleAssignment, User
+
+    c = make_complaint()
+    dongcheng = Jurisdiction.objects.get(code=DONGCHENG_STREET).parent
+    seen = {}
+    for perms in (["complaints.view", "complaints.handle"], ["complaints.view", "complaints.change"],
+                  ["complaints.view"]):
+        code = "_".join(p.split(".")[1] for p in perms)
+        role = Role.objects.create(code=f"t_{code}", name=code, kind="staff", permissions=perms)
+        user = User.objects.create(username=f"u_{code}")
+        RoleAssignment.objects.create(user=user, role=role, jurisdiction=dongcheng)
+        seen[code] = list(services.open_for_follow_up(user))
+    assert seen == {"view_handle": [c], "view_change": [c], "view": []}
+
+
+def test_spawning_a_problem_is_checked_recorded_and_said(actors, make_complaint, aware, monkeypatch):
+    import sys
+
+    from envbureau.ledger.services import problems_for_ref
+
+    c = put_open(make_complaint(received_at=aware(2025, 3, 3), enterprise_id=None))
+    with pytest.raises(PermissionDenied):  # may view complaints, may not move them
+        services.spawn_problem(actors["leader"], c)
+    c = services.spawn_problem(actors["office"], c)
+    p = problems_for_ref("complaints.complaint", str(c.pk)).get()
+    assert p.created_by == actors["office"]
+    assert services.events_of(c).last().data == {"problem": str(p.pk)}
+    with pytest.raises(ValidationError) as err:
+        services.spawn_problem(actors["office"], c)
+    assert f"已转入问题台账(编号 {p.pk})" in str(err.value)
+    # a deployment without the ledger: its own error, in words
+    other = put_open(make_complaint(enterprise_id=None))
+    monkeypatch.setitem(sys.modules, "envbureau.ledger.services", None)
+    with pytest.raises(services.LedgerUnavailable, match="^问题台账模块尚未提供 open_problem,暂不能转问题台账$"):
+        services.spawn_problem(actors["office"], other)
+
+
+def put_open(c):
+    Complaint.objects.filter(pk=c.pk).update(state="investigated", finding="substantiated", investigation="属实",
+                                             accepted_at=c.received_at)
+    c.refresh_from_db()
+    return c
+
+
+def test_rate_limited_says_so():
+    e = services.RateLimited(30)
+    assert (str(e), e.wait_seconds) == ("提交过于频繁,请稍后再试", 30)
+
+
+def test_open_for_follow_up_lists_fifty_unless_told(make_complaint):
+    c = make_complaint()
+    fields = {f.attname: getattr(c, f.attname) for f in Complaint._meta.concrete_fields if not f.primary_key}
+    Complaint.objects.bulk_create([Complaint(**(fields | {"number": f"T-{i:03d}"})) for i in range(55)])
+    assert len(services.open_for_follow_up(None)) == 50
+    assert len(services.open_for_follow_up(None, limit=60)) == 56
