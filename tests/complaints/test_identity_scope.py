@@ -172,3 +172,17 @@ def test_scoped_equals_core_restrict(actors, make_complaint):
             assert set(services.scoped(user, action).values_list("id", flat=True)) == \
                 set(Complaint.objects.restrict(user, action).values_list("id", flat=True)), (name, action)
     assert services.scoped(None, "view").count() == 0
+
+
+def test_may_see_identities_at_all(actors, make_complaint):
+    """Without a complaint: whether any identity may be shown (the lists' column). Anonymous and enterprise accounts
+    never, even one wrongly granted complaints.view_identity; *.view does not reach it; complaints.* does."""
+    from django.contrib.auth.models import AnonymousUser
+
+    assert services.can_view_identity(None) is False
+    assert services.can_view_identity(AnonymousUser()) is False
+    assert services.can_view_identity(AnonymousUser(), make_complaint()) is False
+    assert services.can_view_identity(actors["enterprise_plus"]) is False
+    assert services.can_view_identity(actors["leader"]) is False
+    assert services.can_view_identity(actors["office"]) is True
+    assert services.can_view_identity(actors["office"], make_complaint()) is True
