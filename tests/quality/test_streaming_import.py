@@ -161,3 +161,29 @@ def test_daily_results_from_the_inserted_hours_equal_those_read_back(stations, m
     monkeypatch.setattr(HourCache, "MAX_ROWS", 0)
     import_files([("a.csv", _csv(lines))], chunk_rows=50)
     assert snapshot() == cached
+
+
+def test_value_cells_read_as_numbers_or_text_chunk_by_chunk(stations):
+    """Value columns are read as numbers when a chunk holds only numbers and missing-value spellings, and as text when
+    it holds anything else: both give the same values, and a cell that is no number is named by row and column."""
+    from envbureau.quality.airdata import ImportFailed, import_files
+    from envbureau.quality.models import AirHourly
+
+    lines = ["BJ-Dongsi,2015-04-01 00:00,10,20,NA,40,0.5,60",       # chunk 1 (rows 2-3): numbers and NA only
+             "BJ-Dongsi,2015-04-01 01:00,11,—,3,null,0.5,61",
+             'BJ-Dongsi,2015-04-01 02:00,"1,234.5",20, NA ,40,0.5,62',  # chunk 2 (rows 4-5): text in PM2.5 and SO2
+             "BJ-Dongsi,2015-04-01 03:00,１２,20,-,40,0.5 mg/m³,63"]
+    import_files([("a.csv", _csv(lines))], chunk_rows=2)
+    got = {h.time.hour: (h.pm25, h.pm10, h.so2, h.no2, h.co, h.o3) for h in AirHourly.objects.all()}
+    # stored hours are UTC (local 00:00 = 16:00 the day before)
+    assert got == {16: (10, 20, None, 40, 0.5, 60), 17: (11, None, 3, None, 0.5, 61),
+                   18: (1234.5, 20, None, 40, 0.5, 62), 19: (12, 20, None, 40, 0.5, 63)}
+
+    bad = ["BJ-Dongsi,2015-04-02 00:00,10,20,5,40,0.5,60",
+           "BJ-Dongsi,2015-04-02 01:00,True,20,5,40,0.5,60",
+           "BJ-Dongsi,2015-04-02 02:00,abc,20,5,40,0.5,60"]
+    with pytest.raises(ImportFailed) as exc:
+        import_files([("b.csv", _csv(bad))], chunk_rows=2)
+    assert [(e["row"], e["column"].split("(")[0], e["message"]) for e in exc.value.errors] == [
+        (3, "PM2.5", "不是数值:“True”"), (4, "PM2.5", "不是数值:“abc”")]
+    assert AirHourly.objects.count() == 4

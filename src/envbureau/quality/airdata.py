@@ -107,19 +107,25 @@ def station_lookup(user=None):
 # parsing
 # ---------------------------------------------------------------------------
 NA_STRINGS = {"", "NA", "NAN", "NULL", "—", "-", "NONE"}
+# the spellings of NA_STRINGS a CSV reader takes as missing in a numeric column (others, e.g. ' na ', reach the same
+# verdict through _numeric)
+CSV_NA = ["", "NA", "na", "NaN", "nan", "NAN", "NULL", "null", "Null", "—", "-", "None", "NONE", "none"]
 
 
 def _numeric(col: pd.Series, unit: str = "") -> tuple[np.ndarray, np.ndarray]:
     """Column → (float values with NaN for missing, bool mask of cells that are not numbers). Cells pandas
     cannot read go through the import framework's number parser (1,234.5, full-width digits, the unit)."""
-    if pd.api.types.is_numeric_dtype(col.dtype):
+    if pd.api.types.is_bool_dtype(col.dtype):  # a CSV column of True/False only: text, so refused as not a number
+        col = col.astype(str)
+    elif pd.api.types.is_numeric_dtype(col.dtype):
         return col.to_numpy(dtype=np.float64), np.zeros(len(col), dtype=bool)
     v = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64)
     bad = np.zeros(len(col), dtype=bool)
     nan_idx = np.nonzero(np.isnan(v))[0]
     if len(nan_idx):  # only the cells that are not plain numbers need the (slow) string check
         cells = col.to_numpy(dtype=object)[nan_idx]
-        nan_idx = nan_idx[cells != ""]  # empty cells (most missing values) in one comparison, not one strip per cell
+        # empty cells and cells the reader took as missing (CSV_NA): most missing values, without a strip per cell
+        nan_idx = nan_idx[(cells != "") & ~pd.isna(cells)]
     if len(nan_idx):
         raw = col.iloc[nan_idx].astype(str).str.strip().str.upper()
         odd = nan_idx[~raw.isin(NA_STRINGS).to_numpy()]
@@ -278,9 +284,15 @@ def iter_standard(data: bytes | Path, filename: str, lookup: dict, errors: Error
         whole = read_standard_frame(raw, filename)
         frames = (whole.iloc[i: i + n] for i in range(0, max(len(whole), 1), n))
     else:
+        comp = "gzip" if name.endswith(".gz") else None
+        header = pd.read_csv(io.BytesIO(data) if isinstance(data, bytes) else data, nrows=0, dtype=str,
+                             compression=comp).columns
+        # value columns straight to numbers (most files hold nothing else there); a chunk where a value column holds
+        # anything else (units, 1,234, full-width digits, 'NA' spellings) keeps that column as text for _numeric
+        values = [c for c in header if _column_key(c) in POLLUTANTS]
         src = io.BytesIO(data) if isinstance(data, bytes) else data
-        frames = pd.read_csv(src, dtype=str, keep_default_na=False, chunksize=n,
-                             compression="gzip" if name.endswith(".gz") else None)
+        frames = pd.read_csv(src, dtype={c: str for c in header if c not in values}, keep_default_na=False,
+                             na_values={c: CSV_NA for c in values}, chunksize=n, compression=comp)
     first = 2
     for df in frames:
         b = _standard_frame(df, first, filename, lookup, errors, hour_ending)
@@ -290,14 +302,18 @@ def iter_standard(data: bytes | Path, filename: str, lookup: dict, errors: Error
         yield b
 
 
+def _column_key(header) -> str | None:
+    """A template header ('PM2.5(µg/m³)', '站点编码*', 'station') → its key, or None."""
+    key = STANDARD_COLUMNS.get(str(header).split("(")[0].split("（")[0].rstrip("*").strip())
+    return key if key is not None else STANDARD_COLUMNS.get(str(header).strip().lower())
+
+
 def _standard_frame(df: pd.DataFrame, first: int, filename: str, lookup: dict, errors: Errors,
                     hour_ending: bool) -> Batch | None:
     df = df.reset_index(drop=True)
     cols = {}
     for c in df.columns:
-        key = STANDARD_COLUMNS.get(str(c).split("(")[0].split("（")[0].rstrip("*").strip())
-        if key is None:
-            key = STANDARD_COLUMNS.get(str(c).strip().lower())
+        key = _column_key(c)
         if key:
             cols[c] = key
     df = df.rename(columns=cols)
