@@ -117,6 +117,13 @@ def test_statistics_sentence_numbers_and_links(world, basis, client_for):
     assert page.status_code == 200 and fined.code in page.content.decode() and spared.code not in page.content.decode()
     page = c.get(data["links"]["not_punished"])
     assert spared.code in page.content.decode() and fined.code not in page.content.decode()
+    # 检查企业 N 家 opens the N enterprises inspected that year (not the inspections)
+    from envbureau.enforcement.models import Inspection
+
+    inspected = set(Inspection.objects.filter(inspected_on__year=2026).values_list("enterprise_name", flat=True))
+    body = c.get(data["links"]["enterprises"]).content.decode()
+    assert len(inspected) == f["enterprises"] == 3
+    assert {e.name for e in world["enterprises"] if e.name in body} == inspected
     # a district officer's page counts only their district (东城 holds enterprises 1 and 2)
     r = client_for("dongcheng").get("/enforcement/statistics/?jurisdiction=110101&year=2026")
     assert r.status_code == 200

@@ -135,6 +135,14 @@ def test_each_number_lists_exactly_its_records(records, client_for):
     assert listed(ind["化学原料和化学制品制造业"]["links"]["not_punished"]) == {"c2"}
     assert listed(ind["火力发电"]["links"]["fines_yuan"]) == {"c1", "c3"}
     assert listed(data["links"]["spared_yuan"]) == {"c2", "c3"}
+    # … and its 免除或减轻罚款 column adds up to the number in the sentence
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(c.get(data["links"]["spared_yuan"] + "&export=xlsx").content))
+                .worksheets[0].iter_rows(values_only=True))
+    col = rows[1].index("免除或减轻罚款(元)")
+    assert len(rows[2:]) == 2 and sum(Decimal(str(r[col] or 0)) for r in rows[2:]) == \
+        Decimal(str(data["figures"]["spared_yuan"])) > 0
     assert listed(data["links"]["reduced"]) == {"c3"}
     body = c.get(data["links"]["daily_penalties"]).content.decode()
     assert f"{codes['c1']}-AR1" in body and f"{codes['c1']}-GZ1" not in body

@@ -182,13 +182,26 @@ class PoolFilter(ScopedFilterSet):
     positive_on = df.DateFilter(label=_("某日在正面清单"), method="f_positive")
     supervision_class = df.ChoiceFilter(label=_("监管类别"), choices=SupervisionClass.choices)
     credit_grade = df.ChoiceFilter(label=_("信用等级"), choices=Grade.choices)
+    inspected_year = df.NumberFilter(label=_("检查年度"), method="f_inspected", min_value=YEARS[0], max_value=YEARS[1])
 
     class Meta:
         model = PoolEnterprise
-        fields = ["jurisdiction", "positive_on", "supervision_class", "credit_grade"]
+        fields = ["jurisdiction", "positive_on", "supervision_class", "credit_grade", "inspected_year"]
 
     def f_positive(self, qs, name, value):
         return positive_on(qs, value) if value else qs
+
+    def f_inspected(self, qs, name, value):
+        """Enterprises inspected in that year (the statistics' 检查企业 N 家 links here)."""
+        if not value:
+            return qs
+        from envbureau.core.scoping import restrict
+
+        from .models import Inspection
+
+        seen = restrict(Inspection.objects.filter(inspected_on__year=int(value)), self.request.user if self.request
+                        else None, "view").values("enterprise_id")
+        return qs.filter(enterprise_id__in=seen)
 
 
 def positive_on(qs, day):

@@ -112,7 +112,7 @@ def _links(code: str, year: int, **extra) -> dict:
     return {
         "measures": link("measures", year=year),
         "inspections": link("inspections", year=year), "draw_inspections": link("inspections", year=year, source="draw"),
-        "enterprises": link("inspections", year=year), "draws": reverse("enforcement:draw-list"),
+        "enterprises": _link("pool", code, inspected_year=year), "draws": reverse("enforcement:draw-list"),
         "positive_list": _link("pool", code, positive_on=f"{year}-12-31"),
         "cases_filed": link("cases", filed_year=year),
         "decisions": link("cases", decided_year=year, outcome_group="penalty"),

@@ -75,7 +75,9 @@ cases = Crud(Case, url_prefix="cases", namespace="enforcement", title=_("行政�
              extra_detail_template="enforcement/_case_extra.html", extra_detail_context=views.case_extra,
              columns=[("code", _("案件编号")), ("party", _("当事人")), ("jurisdiction", _("属地")), ("cause", _("案由")),
                       ("filed_on", _("立案日期")), ("state", _("状态")), ("outcome", _("处理结果")),
-                      ("fine", _("罚款(元)")), ("decided_on", _("决定日期")), ("transfer_kind", _("移送"))])
+                      ("fine", _("罚款(元)")), (views.case_spared, _("免除或减轻罚款(元)")), ("decided_on", _("决定日期")),
+                      ("transfer_kind", _("移送"))],
+             prepare_rows=views.case_fine_minimums)
 
 ratings = Crud(CreditRating, url_prefix="ratings", namespace="enforcement", title=_("环境信用评价"), read_only=True,
                filterset_class=RatingFilter,

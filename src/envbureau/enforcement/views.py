@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -184,11 +185,48 @@ def draw_detail(request, pk):
     rows = [{"enterprise_id": e, "inspection": insp.get(e), "team": [names.get(m, m) for m in team]}
             for e, team in d.pairs]
     return render(request, "enforcement/draw_detail.html", {
-        "title": d.code, "d": d, "rows": rows, "verified": ok, "problems": problems,
+        "title": d.code, "d": d, "rows": rows, "verified": ok, "problems": problems, "strata": _strata(d.counts),
         "can_publish": d.status != "published" and has_perm(request.user, "enforcement.publish")})
 
 
 draw_detail.scoped_model = Draw
+
+
+def case_fine_minimums(request, objects) -> None:
+    """The cases list's 免除或减轻罚款 column reads the cited article's minimum: one query for the page."""
+    ids = {o.legal_basis_id for o in objects if o.legal_basis_id}
+    from .models import LegalBasis
+
+    mins = dict(LegalBasis.objects.filter(pk__in=ids).values_list("pk", "fine_min")) if ids else {}
+    for o in objects:
+        o._fine_min = mins.get(o.legal_basis_id)
+
+
+def case_spared(case):
+    """What the outcome spared the party (yuan), as the statistics count it: the number 免除或减轻罚款 N 万元
+    opens the cases whose amounts add up to it."""
+    from .stats import spared_of
+
+    if hasattr(case, "_fine_min"):
+        fine_min = case._fine_min
+    else:
+        fine_min = case.legal_basis.fine_min if case.legal_basis_id else None
+    spared = spared_of(case.outcome, case.fine, fine_min)
+    return spared.quantize(Decimal("0.01")) if spared else None
+
+
+def _strata(counts) -> list[tuple[str, dict]]:
+    """The draw's strata by name (重点监管对象, 重点监管对象(正面清单) …) with their counts, as recorded."""
+    from .choices import SupervisionClass
+
+    out = []
+    for key, c in (counts or {}).items():
+        if key == "capped" or not isinstance(c, dict):
+            continue
+        cls, _sep, positive = key.partition("_")
+        label = str(SupervisionClass(cls).label) if cls in SupervisionClass.values else key
+        out.append((_("%(c)s(正面清单)") % {"c": label} if positive == "positive" else label, c))
+    return out
 
 
 @login_required
@@ -526,7 +564,8 @@ def measure_extra(request, obj) -> dict:
               "paid_on": _("缴款日期"), "plan_filed_on": _("整改方案备案日期"),
               "release_requested_on": _("申请解除日期"), "kept_on": _("核查决定日期"),
               "release_served_on": _("解除决定送达日期"), "followed_up_on": _("跟踪检查日期"),
-              "approved_at": _("负责人批准时间"), "disposed_on": _("处理决定日期"), "disposal": _("处理决定")}
+              "approved_at": _("负责人批准时间"), "disposed_on": _("处理决定日期"), "disposal": _("处理决定"),
+              "published_on": _("公开日期")}
     actions = [{"t": t, "params": [(p, labels.get(p, p)) for p in t.params]} for t in wf.allowed(request.user, obj)]
     inspections = restrict(Inspection.objects.filter(enterprise_id=obj.enterprise_id, state__in=["recorded",
                                                                                                    "published"]),
