@@ -779,7 +779,8 @@ def _sees(record, user_role, enterprise_user) -> bool:
 def _measure_outcomes(m, user_role, enterprise_user):
     """The designed outcome per URL for one role."""
     sees = _sees(m, user_role, enterprise_user)
-    detail = 200 if sees else 404
+    public = m.kind == "seizure" and m.published  # a published seizure decision is public (Order No. 29 art. 7)
+    detail = 200 if sees or public else 404
     sees_case = sees or m.case.published  # a published penalty decision is public
     write = (200 if user_role in DECIDERS else 403) if sees_case else 404
     return {
@@ -792,7 +793,8 @@ def _measure_outcomes(m, user_role, enterprise_user):
         f"/enforcement/measures/{m.pk}/do/serve/": 405,  # POST only, refused before anything is read
         f"/enforcement/measures/{m.pk}/do/file_plan/": 405,
         **{f"/api/v1/enforcement/measures/{m.pk}/{verb}/": 405  # POST-only actions of the time limits
-           for verb in ("file-plan", "request-release", "keep", "serve-release", "follow-up")},
+           for verb in ("file-plan", "request-release", "keep", "serve-release", "follow-up", "approve", "dispose",
+                        "publish")},
     }
 
 
@@ -803,15 +805,20 @@ def test_enforcement_measures_designed_outcomes(world, role, db):
     client, user = client_for(world, role)
     measures = list(Measure.objects.order_by("pk"))
     assert measures, "the enforcement demo step records orders and measures"
+    published = [m for m in measures if m.kind == "seizure" and m.published]
+    assert published, "the enforcement demo step publishes a seizure decision"
     wrong = []
-    for m in measures[:2]:
+    for m in measures[:2] + published[:1]:
         for url, want in _measure_outcomes(m, role, user).items():
             got = _get(client, url).status_code
             if got != want:
                 wrong.append(f"{url}: expected {want}, got {got}")
     anon = Client()
-    for url in (f"/enforcement/measures/{measures[0].pk}/", "/api/v1/enforcement/measures/"):
+    for url in (f"/enforcement/measures/{measures[0].pk}/", "/api/v1/enforcement/measures/",
+                f"/enforcement/measures/{published[0].pk}/"):
         assert anon.get(url).status_code in (302, 401, 403)
+    for url in ("/public/enforcement/seizures/", "/api/v1/public/enforcement/seizures/"):
+        assert anon.get(url).status_code == 200
     assert not wrong, "\n".join(wrong)
 
 

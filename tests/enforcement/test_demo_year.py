@@ -69,3 +69,28 @@ def test_year_of_draws_alarm_and_complaint_checks_cases_and_ledger(demo, client_
     assert f'href="/enforcement/cases/{case.pk}/"' in complaint_page and "立案查处" in complaint_page
     assert f'href="/complaints/{case.source.split(":")[1]}/"' in admin.get(f"/enforcement/cases/{case.pk}/").content.decode()
     assert Problem.objects.filter(source_model="enforcement.inspection", source_pk=str(from_complaints[1].pk)).exists()
+
+
+def test_demo_has_an_on_the_spot_seizure_waiting_for_the_heads_approval(demo, client_for):
+    """The 24-hour watch is visible in the demo: a seizure taken on the spot at the alarm case, approval due 24 clock
+    hours after it was taken, on the enforcement people's inbox with its hour; the watch flags it once past the
+    limit (not before); a second demo run adds no second one. The demo's ordinary seizure is published."""
+    import datetime as dt
+
+    from envbureau.core import demo as core_demo
+    from envbureau.core import workflow as wf
+    from envbureau.enforcement import measures
+    from envbureau.enforcement.models import Measure
+
+    m = Measure.objects.get(on_the_spot=True)
+    assert m.kind == "seizure" and m.state == "pending" and m.case.source.startswith("sources.alarm:")
+    assert m.approval_due - m.taken_at == dt.timedelta(hours=24)
+    task = list(wf.open_tasks(m))
+    assert len(task) == 1 and task[0].permission == "enforcement.decide" and "补办" in task[0].action
+    tasks_page = client_for("enforcement").get("/tasks/").content.decode()
+    assert m.code in tasks_page or "负责人补办查封、扣押批准手续" in tasks_page
+    assert measures.watch(now=m.approval_due) == 0
+    assert measures.watch(now=m.approval_due + dt.timedelta(minutes=1)) == 1
+    core_demo.run_all(log=lambda msg: None, light=True)
+    assert Measure.objects.filter(on_the_spot=True).count() == 1
+    assert Measure.objects.filter(kind="seizure", on_the_spot=False, published=True).exists()

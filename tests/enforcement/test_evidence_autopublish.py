@@ -229,7 +229,7 @@ def test_inspection_result_published_five_working_days_after_the_visit(insp):
     call_command("enforcement_autopublish", "--date", "2026-10-15", stdout=out)
     i = Inspection.objects.get(pk=i.pk)
     assert i.state == "published" and i.published_at is not None and "已公开检查结果 1 条" in out.getvalue()
-    assert autopublish.run(dt.date(2026, 10, 16)) == {"inspections": [], "penalties": []}  # once only
+    assert autopublish.run(dt.date(2026, 10, 16)) == {"inspections": [], "penalties": [], "seizures": []}  # once only
 
 
 def test_inspection_published_by_its_due_date_when_the_delay_is_longer(insp, settings):
@@ -238,7 +238,7 @@ def test_inspection_published_by_its_due_date_when_the_delay_is_longer(insp, set
     assert autopublish.inspection_ready_on(i) == i.publish_due  # 20 working days: the legal limit wins
     _enf(settings, auto_publish_inspection_working_days=None)
     assert autopublish.inspection_ready_on(i) is None
-    assert autopublish.run(dt.date(2027, 1, 1)) == {"inspections": [], "penalties": []}
+    assert autopublish.run(dt.date(2027, 1, 1)) == {"inspections": [], "penalties": [], "seizures": []}
 
 
 @pytest.fixture

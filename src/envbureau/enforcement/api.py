@@ -394,7 +394,7 @@ class MeasureSerializer(serializers.ModelSerializer):
                   "notified_on", "rights_waived", "hearing_held_on", "plan_filed_on", "followed_up_on",
                   "release_requested_on", "release_answered_on", "release_served_on", "on_the_spot", "taken_at",
                   "approval_due", "approved_at", "approval_late", "approval_overdue", "disposal", "disposal_label",
-                  "disposed_on"]
+                  "disposed_on", "disposal_reason", "published", "published_on", "publish_due"]
 
     def get_approval_overdue(self, m) -> bool:
         from . import measures
@@ -427,7 +427,8 @@ class MeasureViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     POST …/{id}/serve/ {served_on}, recheck/ {rechecked_on, recheck_result, inspection}, extend/ {days, note},
     release/ {released_on, note}, pay/ {paid_on}; 限产/停产 file-plan/ {plan_filed_on}, follow-up/
     {followed_up_on}; 查封扣押 request-release/ {release_requested_on}, keep/ {kept_on, note}, serve-release/
-    {release_served_on}, dispose/ {disposal: transfer|confiscate|destroy, disposed_on, note}; a seizure taken on the
+    {release_served_on}, dispose/ {disposal: transfer|confiscate|destroy, disposed_on, note}, publish/ {published_on}
+    (the decision, its extension and release on the public pages); a seizure taken on the
     spot ({on_the_spot: true, taken_at}) waits in state pending until approve/ {approved_at} (due 24 hours after
     taken_at; approval_overdue says it ran over) or release/."""
 
@@ -471,7 +472,27 @@ class MeasureViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     keep = transition_action(Measure, MeasureSerializer, "keep")
     serve_release = transition_action(Measure, MeasureSerializer, "serve_release")
     follow_up = transition_action(Measure, MeasureSerializer, "follow_up")
+    publish = transition_action(Measure, MeasureSerializer, "publish")
     timeline = timeline_action(Measure)
+
+
+class PublicSeizureSerializer(serializers.ModelSerializer):
+    party = serializers.CharField(source="public_party", read_only=True, help_text="公民仅公开姓氏")
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    disposal_label = serializers.CharField(source="get_disposal_display", read_only=True)
+
+    class Meta:
+        model = Measure
+        fields = ["code", "party", "jurisdiction_name", "basis", "decided_on", "ends_on", "extended_days",
+                  "released_on", "disposal", "disposal_label", "disposed_on", "published_on"]
+
+
+class PublicSeizureViewSet(PublicReadOnlyViewSet):
+    """Published 查封、扣押 decisions with their extension and release or 处理决定 (Order No. 29 art. 7); no
+    personal data (a person by surname only, no list of seized items, no officers)."""
+
+    queryset = Measure.objects.select_related("jurisdiction", "case").order_by("-decided_on", "-id")
+    serializer_class = PublicSeizureSerializer
 
 
 class PublicRatingSerializer(serializers.ModelSerializer):

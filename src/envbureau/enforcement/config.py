@@ -29,6 +29,8 @@ DEFAULTS = {
     "payment_days": 15,  # pay within 15 days of receipt (art. 67)
     "surcharge_rate": Decimal("0.03"),  # 3 % a day, capped at the fine (art. 72)
     "max_extension_days": 60,  # +30 head approval, +30 collective decision (Measures art. 57)
+    "transfer_detention_working_days": 3,  # files to the police for detention (移送行政拘留暂行办法 arts. 11, 19)
+    "transfer_crime_days": 1,  # a suspected crime: within 24 hours of the head's approval (国务院令第310号 art. 5)
     "penalty_publish_working_days": 20,  # publish decisions within 20 working days (regulations.md §2.10)
     "penalty_publish_years": 3,  # taken down after 3 years at most (NDRC Order No. 58)
     # Automatic publication (job enforcement_autopublish): a recorded inspection's result this many working days
@@ -65,6 +67,22 @@ DEFAULTS = {
         "stop": "《环境保护主管部门实施限制生产、停产整治办法》第六条",
         "daily": "《环境保护主管部门实施按日连续处罚办法》第十七条至第十九条",
     },
+    # ... on a case's 案件移送书 (regulations.md §2.7, §2.8)
+    "transfer_bases": {
+        "detention": "《中华人民共和国环境保护法》第六十三条;《行政主管部门移送适用行政拘留环境违法案件暂行办法》第十一条、第十二条",
+        "crime": "《行政执法机关移送涉嫌犯罪案件的规定》第三条、第五条;《环境保护行政执法与刑事司法衔接工作办法》第五条",
+    },
+    # ... and those printed on a seizure's 处理决定 (行政强制法 art. 27; Order No. 29 art. 22)
+    "disposal_bases": {
+        "transfer": "《环境保护主管部门实施查封、扣押办法》第二十二条;《行政执法机关移送涉嫌犯罪案件的规定》",
+        "confiscate": "《中华人民共和国行政强制法》第二十七条",
+        "destroy": "《中华人民共和国行政强制法》第二十七条",
+    },
+    # 查封、扣押 decisions, their extensions and releases are published (Order No. 29 art. 7; regulations.md §2.5):
+    # within this many working days of the decision (the grassroots catalogue's 20, §2.10), automatically this many
+    # working days after it (None: by hand only)
+    "seizure_publish_working_days": 20,
+    "auto_publish_seizure_working_days": 5,
     # Credit rating (regulations.md §6): indicator weights (local; national annex figures where known,
     # the rest ours), grade bands (Anhui practice: 诚信 95–100, 良好 80–<95, 警示 60–<80, 不良 <60).
     "credit_indicators": {

@@ -105,6 +105,7 @@ def load_enforcement(log):
     _legal_bases_and_cases(log)
     _earlier_quarters(log)
     _from_alarms_and_complaints(log)
+    _on_the_spot(log)
     _ratings(log)
     log(f"   {PoolEnterprise.objects.count()} pool enterprises, {Inspector.objects.count()} inspectors, "
         f"{Draw.objects.count()} draws")
@@ -174,6 +175,29 @@ def _measures(case):
                        content="2号排放口旁路排放泵1台")
     wf.apply(None, s, "serve", served_on="2026-11-20")
     wf.apply(None, s, "extend", days=10, note="检测报告未出,经负责人批准延长")
+    wf.apply(None, s, "publish", published_on="2026-11-23")  # Order No. 29 art. 7: decision and extension public
+
+
+def _on_the_spot(log):
+    """A seizure taken on the spot in an emergency during the check started by an online-monitoring alarm (the
+    bypass pump found running), three hours before the demo was loaded: it waits for the head's approval, due 24
+    hours after it was taken, so the inbox shows the hour and `envbureau measures_watch` flags it once late."""
+    from django.utils import timezone
+
+    from . import measures
+    from .models import Case, Measure
+
+    if Measure.objects.filter(on_the_spot=True).exists():
+        return
+    case = (Case.objects.filter(source__startswith="sources.alarm:").exclude(state="closed").order_by("pk").first()
+            or Case.objects.exclude(state="closed").order_by("pk").first())
+    if case is None:
+        return
+    taken = timezone.localtime().replace(second=0, microsecond=0) - dt.timedelta(hours=3)
+    m = measures.order(None, case, kind="seizure", on_the_spot=True, taken_at=taken,
+                       content="在线监测报警后现场检查发现正在使用的旁路排放阀门及连接管道(当场查封)",
+                       reason="情况紧急,不立即查封将导致污染物持续直接排放")
+    log(f"   on-the-spot seizure {m.code}: head's approval due {timezone.localtime(m.approval_due):%Y-%m-%d %H:%M}")
 
 
 def _ratings(log):

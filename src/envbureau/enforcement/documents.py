@@ -162,6 +162,43 @@ CASE_CLOSING = register(DocumentKind(
 ))
 
 
+TRANSFER_MATERIALS = {  # what goes with the transfer (移送行政拘留暂行办法 art. 12; 国务院令第310号 art. 6)
+    "detention": "案件移送材料清单、案件移送书、案件调查报告、涉案证据材料、涉案物品清单、行政处罚决定书及其他有关材料",
+    "crime": "涉嫌犯罪案件移送书、涉嫌犯罪案件情况的调查报告、涉案物品清单、有关检验报告或者鉴定意见及其他有关涉嫌犯罪的材料",
+}
+
+
+def transfer_context(case) -> dict:
+    """案件移送书: a case transferred to the police for detention or as a suspected crime (regulations.md §2.7,
+    §2.8); empty until the transfer step is taken."""
+    from . import config
+
+    kind = case.transfer_kind
+    penalty = ""
+    if kind and case.decided_on and case.fine is not None:
+        penalty = f"{case.code}(决定日期 {_cn_date(case.decided_on)},罚款人民币 {_yuan(case.fine)} 元),随案移送"
+    elif kind:
+        penalty = "尚未作出行政处罚决定"
+    return {"party": case.party, "credit_code": case.credit_code, "address": case.address, "code": case.code,
+            "cause": case.cause, "facts": case.facts, "transfer": case.get_transfer_kind_display() if kind else "",
+            "basis": config.get("transfer_bases").get(kind, "") if kind else "",
+            "materials": TRANSFER_MATERIALS.get(kind, ""), "penalty": penalty,
+            "transferred_on": _cn_date(case.transferred_on) if kind else ""}
+
+
+CASE_TRANSFER = register(DocumentKind(
+    code="enforcement.case_transfer", label=_("案件移送书"), model="enforcement.case", permission="enforcement.decide",
+    fields=(Field("party", _("当事人"), True), Field("credit_code", _("统一社会信用代码")), Field("address", _("住所")),
+            Field("code", _("案件编号"), True), Field("cause", _("案由"), True), Field("facts", _("违法事实及证据"), True),
+            Field("transfer", _("移送类型"), True), Field("basis", _("移送依据"), True),
+            Field("penalty", _("行政处罚决定"), True), Field("materials", _("移送材料"), True),
+            Field("transferred_on", _("移送日期"), True)),
+    context=transfer_context, template=TEMPLATES / "case_transfer.docx", number_prefix="环移",
+    detail_url=_case_url, description=_("移送公安机关行政拘留或涉嫌犯罪案件"),
+    extra={"applies": lambda c: bool(c.transfer_kind)},
+))
+
+
 # ---- orders, coercive measures, the daily penalty (regulations.md §2.4–2.6) ---------------------------
 
 REMEDIES = "如不服本决定,可在收到本决定书之日起六十日内申请行政复议,或者六个月内依法提起行政诉讼"
@@ -200,6 +237,20 @@ def release_context(m) -> dict:
     return {"party": m.party, "code": m.code, "measure": m.get_kind_display(), "content": m.content,
             "decided_on": _cn_date(m.decided_on), "released_on": _cn_date(m.released_on),
             "reason": m.release_reason}
+
+
+def disposal_context(m) -> dict:
+    """处理决定 on a seizure within its term (行政强制法 art. 27; Order No. 29 art. 22): what is done with the
+    sealed or seized facilities, on what basis and why; empty until the 处理决定 step is taken."""
+    from . import config
+
+    done = bool(m.disposal and m.disposed_on)
+    seizure = (f"{m.code}(决定日期 {_cn_date(m.decided_on)},{m.get_kind_display()}:{m.content})"
+               if done else "")
+    return {**_measure_common(m), "seizure": seizure, "period": seizure_context(m)["period"] if done else "",
+            "disposal": m.get_disposal_display() if done else "",
+            "disposal_basis": config.get("disposal_bases").get(m.disposal, "") if done else "",
+            "reason": m.disposal_reason if done else "", "disposed_on": _cn_date(m.disposed_on) if done else ""}
 
 
 def _rights(m) -> str:
@@ -269,6 +320,18 @@ RELEASE_DECISION = _measure_kind(
      F("reason", _("解除理由"), True)),
     release_context, "measure_release.docx", "环解除", ("seizure", "limit", "stop"),
     _("解除查封扣押、限制生产或停产整治"))
+DISPOSAL_DECISION = register(DocumentKind(
+    code="enforcement.seizure_disposal", label=_("查封、扣押处理决定书"), model="enforcement.measure",
+    permission="enforcement.decide",
+    fields=(F("party", _("当事人"), True), F("credit_code", _("统一社会信用代码")), F("address", _("住所"), True),
+            F("code", _("决定编号"), True), F("case_code", _("案件编号"), True),
+            F("seizure", _("原查封、扣押决定"), True), F("period", _("查封、扣押期限"), True),
+            F("facts", _("违法事实及证据"), True), F("disposal", _("处理决定"), True),
+            F("disposal_basis", _("处理依据"), True), F("reason", _("处理理由"), True),
+            F("disposed_on", _("处理决定日期"), True), F("remedies", _("救济途径和期限"), True)),
+    context=disposal_context, template=TEMPLATES / "seizure_disposal.docx", number_prefix="环查处",
+    detail_url=_measure_url, description=_("查封、扣押期限内作出的处理决定(移送公安机关、没收或销毁)"),
+    extra={"applies": lambda m: m.kind == "seizure" and bool(m.disposal)}))
 DAILY_DECISION = _measure_kind(
     "enforcement.daily_penalty", _("按日连续处罚决定书"),
     (F("party", _("当事人"), True), F("credit_code", _("统一社会信用代码")), F("address", _("住所"), True),

@@ -49,7 +49,8 @@ PLAN = "plan"  # 限产/停产: correction plan filed
 FOLLOW_UP = "follow_up"  # 限产/停产: follow-up check after release
 RELEASE_CHECK = "release_check"  # 查封扣押: a release request checked and decided
 RELEASE_SERVICE = "release_service"  # 查封扣押: the release decision served
-CLOCKS = (HEARING, SERVICE, RECHECK, DURATION, PLAN, RELEASE_CHECK, RELEASE_SERVICE, FOLLOW_UP, PAYMENT)
+PUBLICATION = "publication"  # 查封扣押: the decision published (Order No. 29 art. 7)
+CLOCKS = (HEARING, SERVICE, RECHECK, DURATION, PLAN, RELEASE_CHECK, RELEASE_SERVICE, FOLLOW_UP, PAYMENT, PUBLICATION)
 PREFIX = {K.CORRECTION: "GZ", K.SEIZURE: "CK", K.LIMIT: "XC", K.STOP: "TC", K.DAILY: "AR"}
 ORDERS = (K.CORRECTION, K.SEIZURE, K.LIMIT, K.STOP)
 
@@ -123,7 +124,7 @@ def _datetime(value, name: str) -> dt.datetime:
 
 def approval_limit(taken_at: dt.datetime) -> dt.datetime:
     """The moment by which the head must approve a seizure taken on the spot (Order No. 29 art. 13)."""
-    return taken_at + dt.timedelta(hours=int(config.get("emergency_approval_hours")))
+    return dl.hours_after(taken_at, config.get("emergency_approval_hours"))
 
 
 def approval_overdue(m: Measure, now=None) -> bool:
@@ -179,6 +180,8 @@ def order(user, case: Case, *, kind: str, decided_on=None, content: str = "", re
     if kind == K.SEIZURE:
         rule = dl.Rule(config.get("seizure_days"), dl.CALENDAR, label=_("查封、扣押期限"))
         m.ends_on = dl.start_clock(m, DURATION, rule, decided_on).due
+        rule = dl.Rule(config.get("seizure_publish_working_days"), dl.WORKING, label=_("公开查封、扣押决定"))
+        m.publish_due = dl.start_clock(m, PUBLICATION, rule, decided_on).due
     elif kind == K.LIMIT:
         end = decided_on + relativedelta(months=config.get("limit_months"))
         rule = dl.Rule((end - decided_on).days, dl.CALENDAR, label=_("限制生产期限"))
@@ -187,7 +190,7 @@ def order(user, case: Case, *, kind: str, decided_on=None, content: str = "", re
         dl.start_clock(m, HEARING, hearing_rule(), m.notified_on)
         dl.stop(m, HEARING)  # the window ran before the decision; kept on the page as a finished limit
         dl.start_clock(m, SERVICE, _service_rule(), decided_on)
-    m.save(update_fields=["ends_on"])
+    m.save(update_fields=["ends_on", "publish_due"])
     wf.record_event(m, user, "open", to_state=m.state,
                     note=_("%(k)s决定:%(c)s") % {"k": m.get_kind_display(), "c": content[:100]})
     wf.sync_tasks(m, user)
@@ -347,14 +350,9 @@ def h_serve(ctx):
 def h_approve(ctx):
     """The head approves an on-the-spot seizure afterwards (补办批准); late when after the 24-hour limit."""
     m = ctx.obj
-    at = _datetime(ctx.data.get("approved_at"), "approved_at") if ctx.data.get("approved_at") else timezone.now()
-    if at < m.taken_at:
-        raise wf.TransitionError({"approved_at": _("批准时间早于当场实施时间")})
-    if at > timezone.now():
-        raise wf.TransitionError({"approved_at": _("批准时间不能晚于现在")})
-    m.approved_at = at
-    m.approval_late = at > m.approval_due
-    ctx.event_data = {"approved_at": at.isoformat(), "due": m.approval_due.isoformat(), "late": m.approval_late}
+    step = dl.hour_step(ctx.data.get("approved_at"), start=m.taken_at, due=m.approval_due, field="approved_at",
+                        before_start=_("批准时间早于当场实施时间"), future=_("批准时间不能晚于现在"))
+    m.approved_at, m.approval_late, ctx.event_data = step.at, step.late, step.event_data
 
 
 def h_dispose(ctx):
@@ -367,7 +365,7 @@ def h_dispose(ctx):
     on = _date(ctx.data.get("disposed_on"), "disposed_on")
     if on < m.decided_on:
         raise wf.TransitionError({"disposed_on": _("处理决定日期早于查封、扣押决定日期")})
-    m.disposal, m.disposed_on = kind, on
+    m.disposal, m.disposed_on, m.disposal_reason = kind, on, ctx.note
     dl.stop(m, DURATION)
     ctx.event_data = {"disposal": kind, "late": late(m, DURATION, on)}
 
@@ -412,6 +410,25 @@ def h_release(ctx):
         dl.stop(m, PLAN)
 
 
+def h_publish(ctx):
+    """A seizure's decision published on the public pages (Order No. 29 art. 7), by hand or by the job
+    enforcement_autopublish; from then on the public page also shows its extension and its release or 处理决定."""
+    m = ctx.obj
+    if m.published:
+        raise wf.TransitionError({"published": _("查封、扣押决定已公开")})
+    on = ctx.data.get("published_on")
+    m.published_on = _date(on, "published_on") if on not in (None, "") else timezone.localdate()
+    if m.published_on < m.decided_on:
+        raise wf.TransitionError({"published_on": _("公开日期早于决定日期")})
+    m.published = True
+    dl.stop(m, PUBLICATION)
+    ctx.event_data = {"late": late(m, PUBLICATION, m.published_on)}
+
+
+def not_published(m: Measure) -> bool:
+    return not m.published
+
+
 def _running(m: Measure, key: str) -> bool:
     c = dl.clock(m, key)
     return c is not None and c.stopped_at is None
@@ -440,7 +457,8 @@ def late_steps(m: Measure) -> list[str]:
     if ended and m.ends_on and ended > m.ends_on:
         out.append(_("查封、扣押期限届满后才解除或作出处理决定(期满 %(d)s,实际 %(a)s)") % {
             "d": local_date(m.ends_on), "a": local_date(ended)})
-    for key, on, label in ((PLAN, m.plan_filed_on, _("整改方案备案")), (RELEASE_CHECK, m.release_answered_on,
+    for key, on, label in ((PUBLICATION, m.published_on, _("公开查封、扣押决定")),
+                           (PLAN, m.plan_filed_on, _("整改方案备案")), (RELEASE_CHECK, m.release_answered_on,
                            _("解除申请核查决定")), (RELEASE_SERVICE, m.release_served_on, _("送达解除决定")),
                            (FOLLOW_UP, m.followed_up_on, _("跟踪检查"))):
         if late(m, key, on):

@@ -507,6 +507,11 @@ class Measure(ScopedModel):
     approval_overdue_noted = models.BooleanField(default=False, editable=False)
     disposed_on = models.DateField(_("处理决定日期"), null=True, blank=True)
     disposal = models.CharField(_("处理决定"), max_length=12, choices=SeizureDisposal.choices, blank=True)
+    disposal_reason = models.TextField(_("处理决定理由"), blank=True)
+    # 查封、扣押: the decision, its extension and its release are published (Order No. 29 art. 7)
+    published = models.BooleanField(_("已公开"), default=False)
+    published_on = models.DateField(_("公开日期"), null=True, blank=True)
+    publish_due = models.DateField(_("应公开日期"), null=True, blank=True)
     # 按日连续处罚: the orders whose refused correction is counted, the days and the amount
     orders = models.ManyToManyField("self", verbose_name=_("计罚的责令改正决定"), symmetrical=False, blank=True,
                                     related_name="daily_penalties")
@@ -520,8 +525,14 @@ class Measure(ScopedModel):
     paid_on = models.DateField(_("缴款日期"), null=True, blank=True)
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    # The public reads published seizures (their decision, extension and release; no personal data).
     scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_id",
-                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
+                      public=Q(published=True, kind="seizure"), references={"enterprise_id": "sources.Enterprise"},
+                      within=("enterprise_id",))
+
+    def public_party(self) -> str:
+        """An individual's name is personal data: only the surname is published (as for penalty decisions)."""
+        return self.case.public_party()
 
     class Meta:
         verbose_name = _("行政命令与强制措施")

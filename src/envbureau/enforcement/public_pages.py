@@ -1,5 +1,6 @@
-"""Public pages (/public/enforcement/): published draws with their seed, hashes and results, and published
-inspection results — no personal data (no inspector names, no recusal data)."""
+"""Public pages (/public/enforcement/): published draws with their seed, hashes and results, published
+inspection results, penalty decisions, seizure decisions and credit ratings — no personal data (no inspector
+names, no recusal data)."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -43,6 +44,17 @@ def penalties(request):
     return render(request, "enforcement/public_penalties.html", {"title": _("行政处罚决定公开"), "page": page})
 
 
+def seizures(request):
+    """Published 查封、扣押 decisions with their extension and their release or 处理决定 (Order No. 29 art. 7),
+    without personal data: a person's name by surname only, no list of seized items, no officers."""
+    from .models import Measure
+
+    qs = (restrict(Measure.objects.select_related("jurisdiction", "case"), None, "view")
+          .order_by("-decided_on", "-id"))
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "enforcement/public_seizures.html", {"title": _("查封、扣押决定公开"), "page": page})
+
+
 def ratings(request):
     """Published credit ratings (enterprise, year, grade, colour): enterprises only, no personal data; filter by
     ?year= and ?grade=; a repaired rating shows the grade it was raised to and that it was repaired."""
@@ -75,4 +87,5 @@ urlpatterns = [
     path("results/", results, name="public-enforcement-results"),
     path("penalties/", penalties, name="public-enforcement-penalties"),
     path("ratings/", ratings, name="public-enforcement-ratings"),
+    path("seizures/", seizures, name="public-enforcement-seizures"),
 ]

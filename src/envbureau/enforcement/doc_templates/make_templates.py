@@ -46,6 +46,11 @@ TEMPLATES = {
         ("案件编号", "code"), ("当事人", "party"), ("案由", "cause"), ("立案日期", "filed_on"),
         ("处理结果", "outcome"), ("罚款金额（元）", "fine"), ("执行情况", "execution"), ("结案日期", "closed_on")],
         "承办人意见：案件已执行完毕，建议结案。　　负责人审批：____________"),
+    "case_transfer.docx": ("案件移送书", [
+        ("当事人", "party"), ("统一社会信用代码", "credit_code"), ("住所", "address"), ("案件编号", "code"),
+        ("案由", "cause"), ("违法事实及证据", "facts"), ("移送类型", "transfer"), ("移送依据", "basis"),
+        ("行政处罚决定", "penalty"), ("移送材料", "materials"), ("移送日期", "transferred_on")],
+        "请依法审查，并将处理结果书面告知本机关。　　负责人审批：____________"),
     "correction_order.docx": ("责令改正违法行为决定书", [
         ("当事人", "party"), ("统一社会信用代码", "credit_code"), ("住所", "address"), ("决定编号", "code"),
         ("案件编号", "case_code"), ("违法事实及证据", "facts"), ("违反的规定", "violated"), ("依据", "basis"),
@@ -55,6 +60,12 @@ TEMPLATES = {
         ("违法事实及证据", "facts"), ("依据", "basis"), ("查封、扣押的场所、设施或者财物", "content"),
         ("期限", "period"), ("延长情况", "extension"), ("救济途径和期限", "remedies")],
         "查封、扣押清单一式二份，由当事人和执法人员签名或者盖章。"),
+    "seizure_disposal.docx": ("查封、扣押处理决定书", [
+        ("当事人", "party"), ("统一社会信用代码", "credit_code"), ("住所", "address"), ("决定编号", "code"),
+        ("案件编号", "case_code"), ("原查封、扣押决定", "seizure"), ("查封、扣押期限", "period"),
+        ("违法事实及证据", "facts"), ("处理决定", "disposal"), ("处理依据", "disposal_basis"), ("处理理由", "reason"),
+        ("处理决定日期", "disposed_on"), ("救济途径和期限", "remedies")],
+        "移送公安机关的，查封、扣押的设施、设备及物品一并移交，并书面告知当事人。"),
     "production_decision.docx": ("责令限制生产、停产整治决定书", [
         ("当事人", "party"), ("住所", "address"), ("决定编号", "code"), ("案件编号", "case_code"), ("措施", "measure"),
         ("违法事实及证据", "facts"), ("依据", "basis"), ("要求", "content"), ("期限", "period"),
