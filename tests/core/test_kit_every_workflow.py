@@ -712,6 +712,9 @@ MEASURES = [
          "zfboss", {"zfcase": "403", "zfxicheng": "404"}, None, [], ["zfcase"]),
         ("serve_release", {"release_served_on": TODAY + dt.timedelta(days=6)}, "ended", "ended", "zfcase",
          {"zfinsp": "403", "zfxicheng": "404"}, None, [], ["zfcase"]),
+        # the decision, its extension and its release published (Order No. 29 art. 7) by who may publish
+        ("publish", {"published_on": TODAY + dt.timedelta(days=7)}, "ended", "ended", "zfboss",
+         {"zfcase": "403", "zfinsp": "403", "zfxicheng": "404"}, None, [], ["zfcase"]),
     ],
     [  # 按日连续处罚: served, then paid
         ("serve", {"served_on": "2026-09-03"}, "decided", "in_force", "zfcase", {}, "复查、解除或督促缴款",
