@@ -218,7 +218,7 @@ def test_fixed_lists_have_english():
 # documents carry Chinese numbers and issuers in any UI language, so they are shown as printed.
 KNOWN = {
     "core:document-types": {"号", "排口档", "环危跨批", "环信修决", "环信修申", "环信复", "环信析", "环受", "环审", "环总数", "环按日罚",
-        "环查封", "环检录", "环气排", "环气通", "环水报", "环督交", "环督报", "环立", "环结", "环罚", "环罚告", "环解除", "环责改", "环限停",
+        "环查封", "环查处", "环移", "环检录", "环气排", "环气通", "环水报", "环督交", "环督报", "环立", "环结", "环罚", "环罚告", "环解除", "环责改", "环限停",
         "生态环境局"},
 }
 

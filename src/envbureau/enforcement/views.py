@@ -212,7 +212,7 @@ def case_spared(case):
     else:
         fine_min = case.legal_basis.fine_min if case.legal_basis_id else None
     spared = spared_of(case.outcome, case.fine, fine_min)
-    return spared.quantize(Decimal("0.01")) if spared else None
+    return spared.quantize(Decimal("0.01")) if spared else ""
 
 
 def _strata(counts) -> list[tuple[str, dict]]:
