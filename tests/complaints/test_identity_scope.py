@@ -186,3 +186,15 @@ def test_may_see_identities_at_all(actors, make_complaint):
     assert services.can_view_identity(actors["leader"]) is False
     assert services.can_view_identity(actors["office"]) is True
     assert services.can_view_identity(actors["office"], make_complaint()) is True
+
+
+def test_identity_by_the_named_permission_in_its_area(make_complaint):
+    """complaints.view_identity held by name (no wildcard), in Dongcheng: its complaints' identities, not Chaoyang's."""
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment, User
+
+    role = Role.objects.create(code="t_identity", name="t", kind="staff",
+                               permissions=["complaints.view", "complaints.view_identity"])
+    user = User.objects.create(username="t_identity")
+    RoleAssignment.objects.create(user=user, role=role, jurisdiction=Jurisdiction.objects.get(code="110101"))
+    assert services.can_view_identity(user, make_complaint()) is True
+    assert services.can_view_identity(user, make_complaint(code="110105")) is False
