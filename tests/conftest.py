@@ -65,3 +65,16 @@ def _fresh_cache():
 def _fast_password_hashing(settings):
     # PBKDF2 makes every demo login load cost seconds; tests do not test the hasher's strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# EB_TEST_TIMES=FILE: append "cpu_seconds wall_seconds nodeid" per test (setup + call + teardown) to FILE —
+# on a shared machine the process's CPU time says which tests are heavy when wall time says little.
+if os.environ.get("EB_TEST_TIMES"):
+    import time as _time
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(item, nextitem):
+        cpu, wall = _time.process_time(), _time.perf_counter()
+        yield
+        with open(os.environ["EB_TEST_TIMES"], "a") as f:
+            f.write(f"{_time.process_time() - cpu:.3f} {_time.perf_counter() - wall:.3f} {item.nodeid}\n")
