@@ -23,7 +23,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import login, p95, setup_django  # noqa: E402
+from harness import login, p95, setup_django, timed_cpu  # noqa: E402
 
 TARGET_MS = 200.0
 INDUSTRIES = ["火力发电", "化学原料制造", "汽车制造", "印刷", "医药制造", "污水处理", "房地产开发", "交通运输"]
@@ -94,20 +94,6 @@ def generate(n_eia: int, n_permits: int, n_plans: int, seed: int = 13) -> dict:
             "reports": len(reports), "plans": len(plans)}
 
 
-def timed(client, url: str, n: int) -> tuple[list[float], list[float]]:
-    """Wall and CPU milliseconds of n requests (after two warm-ups): on a shared box the wall figure is mostly
-    waiting for a core, the CPU figure is the page's own cost."""
-    for _ in range(2):
-        r = client.get(url)
-        assert r.status_code == 200, (url, r.status_code, r.content[:300])
-    wall, cpu = [], []
-    for _ in range(n):
-        w0, c0 = time.perf_counter(), time.process_time()
-        r = client.get(url)
-        wall.append((time.perf_counter() - w0) * 1000)
-        cpu.append((time.process_time() - c0) * 1000)
-        assert r.status_code == 200, (url, r.status_code)
-    return wall, cpu
 
 
 def main(argv=None):
@@ -148,7 +134,7 @@ def main(argv=None):
             for url in pages:
                 if user == "apr_dc" and "statistics" in url:
                     url = url.replace("110000", "110101")
-                wall, cpu = timed(c, url, args.requests)
+                wall, cpu = timed_cpu(c, url, args.requests, warmup=2)
                 good = p95(cpu) < TARGET_MS
                 ok &= good
                 print(f"{url:<60} {user:<9} {statistics.median(wall):7.1f} {p95(wall):7.1f} "

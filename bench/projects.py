@@ -21,7 +21,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import login, p95, setup_django  # noqa: E402
+from harness import login, p95, setup_django, timed_cpu  # noqa: E402
 
 TARGET_MS = 200.0
 
@@ -111,19 +111,6 @@ def pages(year: int) -> list[tuple[str, str]]:
     ]
 
 
-def timed_requests(client, url: str, n: int, warmup: int = 3) -> tuple[list[float], list[float]]:
-    """Wall and CPU milliseconds of n requests after `warmup` untimed ones."""
-    for _ in range(warmup):
-        r = client.get(url)
-        assert r.status_code == 200, (url, r.status_code, r.content[:300])
-    wall, cpu = [], []
-    for _ in range(n):
-        w0, c0 = time.perf_counter(), time.process_time()
-        r = client.get(url)
-        wall.append((time.perf_counter() - w0) * 1000)
-        cpu.append((time.process_time() - c0) * 1000)
-        assert r.status_code == 200, (url, r.status_code)
-    return wall, cpu
 
 
 def cold_map(client, n: int) -> tuple[list[float], list[float]]:
@@ -170,7 +157,7 @@ def main(argv=None) -> int:
     for username in ("admin", "dongcheng"):
         client = login(username)
         for label, url in pages(dt.date.today().year):
-            rows.append((label, username, *timed_requests(client, url, args.requests)))
+            rows.append((label, username, *timed_cpu(client, url, args.requests)))
         rows.append(("outfalls: api map rows, first after an edit (cold)", username,
                      *cold_map(client, args.requests)))
     import os

@@ -36,7 +36,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import login, p95  # noqa: E402
+from harness import login, p95, timed_cpu  # noqa: E402
 
 PAGE_TARGET_MS = 150.0
 N_DISTRICTS, N_STREETS = 16, 150
@@ -77,20 +77,6 @@ class PeakRSS:
         self.peak = max(self.peak, rss_mb())
 
 
-def timed_requests(client, url: str, n: int, warmup: int = 3) -> tuple[list[float], list[float]]:
-    """Wall and CPU milliseconds (this process, time.process_time: the test client runs the view and SQLite here)
-    of n requests. On a shared machine the wall figure is mostly waiting for a core; the targets judge CPU."""
-    for _ in range(warmup):
-        r = client.get(url)
-        assert r.status_code == 200, (url, r.status_code, r.content[:300])
-    wall, cpu = [], []
-    for _ in range(n):
-        w0, c0 = time.perf_counter(), time.process_time()
-        r = client.get(url)
-        cpu.append((time.process_time() - c0) * 1000)
-        wall.append((time.perf_counter() - w0) * 1000)
-        assert r.status_code == 200, (url, r.status_code)
-    return wall, cpu
 
 
 # ---------------------------------------------------------------------------
@@ -419,7 +405,7 @@ def measure_pages(opts, end_day: dt.date) -> bool:
     print(f"{'page':<34} {'user':<10} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'cpu p95':>8} {'queries':>8}")
     for title, url, user in pages:
         client = login(user)
-        wall, cpu = timed_requests(client, url, opts.requests)
+        wall, cpu = timed_cpu(client, url, opts.requests)
         counter["n"] = 0
         with connection.execute_wrapper(count):
             client.get(url)
