@@ -66,10 +66,15 @@ def _problems_in_text(text: str, where: str) -> list[str]:
     out = []
     for rx, what in WRONG:
         for m in rx.finditer(text):
+            before = text[max(m.start() - 11, 0):m.start()]
+            if what.startswith("UTC clock") and re.fullmatch(r"\d{4}-\d\d-\d\d ", before) and before != "2030-05-06 ":
+                continue  # another instant whose local clock reads 18:37, written the right way
             out.append(f"{where}: {what}: …{text[max(m.start() - 40, 0):m.end() + 20]!r}…")
+    # A clock reading 02:37 must follow a full date: the marked instant as LOCAL, or another instant that
+    # happens to share the minute (demo times are relative to now) written the same way.
     for m in re.finditer(r"(?<![\d:])0?2:37(?::\d\d)?", text):
         before, token = text[max(m.start() - 11, 0):m.start()], m.group(0)
-        if before != "2030-05-07 " or token != "02:37":
+        if not re.fullmatch(r"\d{4}-\d\d-\d\d ", before) or token != "02:37":
             out.append(f"{where}: not written {LOCAL!r}: …{text[max(m.start() - 30, 0):m.end() + 10]!r}…")
     return out
 
