@@ -160,5 +160,18 @@ def test_close_leaves_no_soffice(listener):
     pgid = listener.proc.pid
     members = group(pgid)
     assert len(members) >= 2  # the bridge and LibreOffice
+    home = Path(listener.profile.name)
     listener.close()
-    assert group(pgid) == [] and not any(alive(p) for p in members)
+    assert group(pgid) == [] and not any(alive(p) for p in members) and not home.exists()
+
+
+def test_when_its_parent_is_gone_the_bridge_ends_soffice_and_removes_its_profile(listener):
+    # A parent killed by SIGKILL runs no cleanup: all the bridge sees is the end of its input.
+    render.to_pdf(docx("父进程"))
+    proc, home = listener.proc, Path(listener.profile.name)
+    members = group(proc.pid)
+    assert (home / "profile").is_dir()
+    proc.stdin.close()
+    proc.wait(timeout=60)
+    assert group(proc.pid) == [] and not any(alive(p) for p in members) and not home.exists()
+    listener.proc = None  # nothing left for the fixture to close

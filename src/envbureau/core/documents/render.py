@@ -218,13 +218,14 @@ class _Listener:
     # -- inside -------------------------------------------------------------------------------------
 
     def _start(self, binary: str, deadline: float, timeout: float) -> bool:
-        self.profile = tempfile.TemporaryDirectory(prefix="eb-soffice-")
+        # The bridge removes it when it ends (also when this process was killed); cleanup tolerates that.
+        self.profile = tempfile.TemporaryDirectory(prefix="eb-soffice-", ignore_cleanup_errors=True)
         home = self.profile.name
         env = {**os.environ, "HOME": home, "FONTCONFIG_FILE": str(FONTS_CONF)}
         env.pop("PYTHONPATH", None)  # the system Python must not see the venv's packages
         env.pop("PYTHONHOME", None)
         try:
-            self.proc = subprocess.Popen([_uno_python(), str(BRIDGE), binary, f"{home}/profile"],
+            self.proc = subprocess.Popen([_uno_python(), str(BRIDGE), binary, home],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                          env=env, start_new_session=True)
         except OSError:

@@ -1,21 +1,23 @@
 """A long-lived LibreOffice for PDF conversions, driven over UNO (run by the system Python, not the venv's).
 
-    /usr/bin/python3 uno_bridge.py SOFFICE PROFILE_DIR
+    /usr/bin/python3 uno_bridge.py SOFFICE HOME_DIR
 
 `envbureau.core.documents.render` starts this once per process (Debian's python3-uno gives the system
 Python the `uno` module; the platform's virtual environment has none). It starts `SOFFICE --headless
---accept=pipe,…` with the private profile PROFILE_DIR in its own process group (the caller kills the
+--accept=pipe,…` with the private profile HOME_DIR/profile in its own process group (the caller kills the
 group on a timeout, so soffice never outlives it), connects, prints `{"ready": true}` and then answers
 one JSON line per JSON line on standard input:
 
     {"in": "/tmp/…/document.docx", "out": "/tmp/…/document.pdf"}  →  {"ok": true} | {"error": "…"}
 
-End of input (the caller exited or closed the pipe) terminates LibreOffice and this process. This file
+End of input (the caller exited or closed the pipe) terminates LibreOffice and this process, which then
+removes HOME_DIR (so a caller killed by SIGKILL leaves neither a soffice nor its profile behind). This file
 imports nothing of envbureau and no Django: it runs outside the virtual environment.
 """
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -69,7 +71,8 @@ def _convert(desktop, src: str, dst: str) -> None:
 
 
 def main() -> int:
-    soffice, profile = sys.argv[1], sys.argv[2]
+    soffice, home = sys.argv[1], sys.argv[2]
+    profile = os.path.join(home, "profile")
     pipe_name = f"envbureau-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     # Same process group as this bridge: the caller's killpg on a timeout ends soffice too.
     proc = subprocess.Popen(
@@ -87,6 +90,7 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        shutil.rmtree(home, ignore_errors=True)
 
     desktop = None
     try:
@@ -95,6 +99,7 @@ def main() -> int:
         _reply({"error": f"{type(exc).__name__}: {exc}"})
         proc.kill()
         proc.wait()
+        shutil.rmtree(home, ignore_errors=True)
         return 1
     signal.signal(signal.SIGTERM, lambda *_a: sys.exit(0))
     try:  # however this loop ends (end of input, a closed pipe, SIGTERM), LibreOffice ends with it
