@@ -14,16 +14,18 @@ extra=""
 echo "==> installing envbureau${extra} (pip)"
 .venv/bin/pip install -q -e ".${extra}"
 
-# Issued documents are converted to PDF by LibreOffice (headless) with Chinese fonts, both from Debian.
-if ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto Serif CJK SC"; then
+# Issued documents are converted to PDF by LibreOffice (headless) with Chinese fonts, both from Debian; python3-uno
+# lets the system Python drive one long-lived LibreOffice per server process (core/documents/uno_bridge.py).
+if ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" \
+   || [ ! -e /usr/lib/python3/dist-packages/uno.py ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    echo "==> installing LibreOffice (headless) and Noto CJK fonts (apt)"
+    echo "==> installing LibreOffice (headless), python3-uno and Noto CJK fonts (apt)"
     export DEBIAN_FRONTEND=noninteractive
     apt-get -o DPkg::Lock::Timeout=600 update -qq && \
       apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
-        libreoffice-writer-nogui fonts-noto-cjk >/dev/null || { echo "could not install LibreOffice/fonts"; exit 1; }
+        libreoffice-writer-nogui python3-uno fonts-noto-cjk >/dev/null || { echo "could not install LibreOffice/fonts"; exit 1; }
   else
-    echo "note: install libreoffice-writer-nogui and fonts-noto-cjk (apt) for PDF renditions of issued documents"
+    echo "note: install libreoffice-writer-nogui, python3-uno and fonts-noto-cjk (apt) for PDF renditions of issued documents"
   fi
 fi
 

@@ -19,6 +19,21 @@ def shared_path(*parts) -> Path:
     return p
 
 
+# Fixtures through which a test reaches the database (directly or through fixtures that use them).
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+               "django_db_setup", "live_server"}  # (django_db_blocker is in every test: pytest-django uses it)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects
+def pytest_collection_modifyitems(config, items):
+    """Mark `nodb` every test that asks for no database: pytest-django refuses such a test any database access,
+    so its outcome cannot depend on the engine, and `make test` runs it on SQLite only (`-m "not nodb"` on
+    PostgreSQL)."""
+    for item in items:
+        if item.get_closest_marker("django_db") is None and not DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.nodb)
+
+
 @pytest.fixture
 def demo_core(db):
     from envbureau.core.demo_core import load_core

@@ -288,4 +288,9 @@ ENVBUREAU = {
     # Issued documents: LibreOffice binary (default: soffice on PATH) and the conversion time limit in seconds.
     "SOFFICE": os.environ.get("ENVBUREAU_SOFFICE", ""),
     "DOCUMENT_PDF_TIMEOUT": int(os.environ.get("ENVBUREAU_DOCUMENT_PDF_TIMEOUT", "60")),
+    # One long-lived LibreOffice per process converts (under a second a document instead of seconds for a fresh
+    # soffice); driven over UNO by a Python that has LibreOffice's `uno` module (Debian: /usr/bin/python3 with
+    # python3-uno; found by itself unless ENVBUREAU_UNO_PYTHON names one). 0 = always a fresh soffice.
+    "DOCUMENT_PDF_LISTENER": os.environ.get("ENVBUREAU_DOCUMENT_PDF_LISTENER", "1") != "0",
+    "UNO_PYTHON": os.environ.get("ENVBUREAU_UNO_PYTHON"),
 }
