@@ -779,9 +779,10 @@ def _sees(record, user_role, enterprise_user) -> bool:
 def _measure_outcomes(m, user_role, enterprise_user):
     """The designed outcome per URL for one role."""
     sees = _sees(m, user_role, enterprise_user)
-    public = m.kind == "seizure" and m.published  # a published seizure decision is public (Order No. 29 art. 7)
-    detail = 200 if sees or public else 404
-    sees_case = sees or m.case.published  # a published penalty decision is public
+    # A published seizure decision or penalty is public (Order No. 29 art. 7) on the public pages only: the
+    # internal pages show handlers, reasons and items, so they stay within the role's own scope.
+    detail = 200 if sees else 404
+    sees_case = sees
     write = (200 if user_role in DECIDERS else 403) if sees_case else 404
     return {
         "/enforcement/measures/": 200,
@@ -827,8 +828,9 @@ def test_enforcement_measures_designed_outcomes(world, role, db):
 # ----------------------------------------------------------------------------------------------
 
 # (own enterprise's red rating, another enterprise's red rating): web POST …/repair-apply/ → 302 filed (redirect
-# to the application) / 403 / 404, API POST /api/v1/enforcement/repairs/ → 201 / 403 / 404. Published ratings
-# are public, so everyone signed in sees both: refusal is 403 by the right to apply, not 404.
+# to the application) / 403 / 404, API POST /api/v1/enforcement/repairs/ → 201 / 403 / 404, for a role that
+# reads the rating. A published rating is public on /public/ only: a rating outside the role's own scope is not
+# found (404) on the internal URLs, whatever the role's rights.
 REPAIR_APPLY = {
     "admin": ((302, 201), (302, 201)), "enforcement": ((302, 201), (302, 201)),  # enforcement.rate city-wide
     "leader": ((403, 403), (403, 403)), "air_staff": ((403, 403), (403, 403)), "petition": ((403, 403), (403, 403)),
@@ -867,7 +869,8 @@ def test_enterprise_files_its_own_credit_repair(world, role, db):
                               content_type="application/json").status_code
             transaction.set_rollback(True)
         got.append((web, api))
-    assert tuple(got) == REPAIR_APPLY[role], got
+    want = tuple(w if _sees(r, role, user) else (404, 404) for r, w in zip(ratings, REPAIR_APPLY[role]))
+    assert tuple(got) == want, got
     assert not CreditRepair.objects.filter(rating__in=ratings).exists()
     anon = Client().post(f"/enforcement/ratings/{ratings[0].pk}/repair-apply/", body)
     assert anon.status_code == 302 and "/login" in anon["Location"]
@@ -1022,7 +1025,7 @@ def test_enforcement_credit_repairs_designed_outcomes(world, role, db):
     req = CreditRepair.objects.order_by("pk").first()
     assert req is not None, "the enforcement demo step records a credit repair application"
     sees = _sees(req, role, user)
-    sees_rating = sees or req.rating.published_on is not None  # published ratings are public
+    sees_rating = sees  # published ratings are public on /public/ only, not on the internal rating page
     want = {
         "/enforcement/repairs/": 200, "/api/v1/enforcement/repairs/": 200,
         f"/enforcement/repairs/{req.pk}/": 200 if sees else 404,
@@ -1053,7 +1056,7 @@ def test_enforcement_inspection_evidence_designed_outcomes(world, role, db):
         insp.enterprise_visible_id is not None and _sees(insp, role, user))
     want = {
         f"/enforcement/evidence/{ev.pk}/": 200 if sees else 404,
-        f"/api/v1/enforcement/inspections/{insp.pk}/evidence/": 200 if sees or insp.state == "published" else 404,
+        f"/api/v1/enforcement/inspections/{insp.pk}/evidence/": 200 if sees else 404,
         f"/enforcement/inspections/{insp.pk}/photos/": 405, f"/enforcement/inspections/{insp.pk}/signatures/": 405,
     }
     wrong = [f"{url}: expected {w}, got {g}" for url, w in want.items() if (g := _get(client, url).status_code) != w]

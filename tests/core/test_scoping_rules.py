@@ -84,8 +84,9 @@ def test_public_rows_for_anonymous_and_for_users_without_the_module(world):
     assert names(scoping.restrict(notices, anonymous, "view"), world) == {"noticed"}
     assert names(scoping.restrict(notices, anonymous, "change"), world) == set()
     assert names(scoping.restrict(notices, None, "view"), world) == {"noticed"}
+    # A signed-in user reads public rows on the public pages (scoped as anonymous), not through their own scope.
     quality_only = user_with("quality_only", (["quality.view"], None, None))
-    assert names(scoping.restrict(notices, quality_only, "view"), world) == {"noticed"}
+    assert names(scoping.restrict(notices, quality_only, "view"), world) == set()
     assert names(scoping.restrict(notices, quality_only, "change"), world) == set()
     # Problems themselves have no public rows.
     assert names(scoping.restrict(Problem.objects.all(), anonymous, "view"), world) == set()
@@ -250,8 +251,16 @@ def test_a_reference_to_an_app_not_installed_is_skipped(monkeypatch):
     assert "gone_id" not in refs and refs["enterprise_id"] == ("enterprise_id", Enterprise, "pk")
 
 
-def test_public_rows_add_to_what_a_grant_shows(world):
+def test_public_rows_stay_out_of_a_grant_unless_the_list_is_public_to_signed_in_users(world, monkeypatch):
+    import dataclasses
+
     notices = PublicNotice.objects.filter(pk__in=[p.pk for p in world.values()])
     dc_viewer = user_with("notice_viewer", (["ledger.view"], "110101", None))
-    # Their district's problems (any state), plus the public's noticed one in 朝阳区.
+    # Their district's problems (any state) only: the public's noticed one in 朝阳区 is read on the public page,
+    # where the internal details (handlers, reasons, personal data) are not shown.
+    assert names(scoping.restrict(notices, dc_viewer, "view"), world) == {"street", "dc"}
+    # A 名录 declared public to signed-in users (like the licensed waste operators) adds its public rows, for
+    # viewing only.
+    monkeypatch.setattr(PublicNotice, "scope", dataclasses.replace(PublicNotice.scope, public_to_signed_in=True))
     assert names(scoping.restrict(notices, dc_viewer, "view"), world) == {"street", "dc", "noticed"}
+    assert names(scoping.restrict(notices, dc_viewer, "change"), world) == set()

@@ -227,10 +227,17 @@ def test_only_published_seizures_are_public_and_staff_scope_holds(case, world, c
     wf.apply(None, seized, "publish", published_on="2026-09-14")
     text, rows = _public()
     assert [r["code"] for r in rows] == [seized.code] and order.code not in text
-    # published, it is public — but only its own jurisdiction's staff act on it
+    # published, it is public on the public page (personal data removed) — the internal pages, with handlers,
+    # reasons and seized items, stay within the officer's own district, as do the case's
+    assert cy.get(f"/enforcement/measures/{seized.pk}/").status_code == 404
+    assert cy.get(f"/api/v1/enforcement/measures/{seized.pk}/").status_code == 404
+    assert seized.code not in cy.get("/enforcement/measures/").content.decode()
+    assert cy.get(f"/enforcement/cases/{case.pk}/").status_code == 404
+    assert seized.code in cy.get("/public/enforcement/seizures/").content.decode()
+    # only its own jurisdiction's staff act on it
     r = cy.post(f"/api/v1/enforcement/measures/{seized.pk}/extend/", {"days": 5, "note": "x"},
                 content_type="application/json")
-    assert r.status_code == 403 and Measure.objects.get(pk=seized.pk).extended_days == 0
+    assert r.status_code == 404 and Measure.objects.get(pk=seized.pk).extended_days == 0  # not found: out of scope
     # an anonymous visitor cannot publish
     assert Client().post(f"/api/v1/enforcement/measures/{order.pk}/publish/", {},
                          content_type="application/json").status_code in (401, 403)

@@ -32,8 +32,14 @@ class ScopeSpec:
     enterprise: str | tuple | None = None
     # Lookup to a user FK: that user always sees the row (e.g. their own import jobs).
     owner: str | None = None
-    # Rows the anonymous public may read (for /api/v1/public/ and public pages).
+    # Rows the anonymous public may read (for /api/v1/public/ and public pages, which scope as the anonymous
+    # user whoever is signed in). A signed-in user's own scope does not include them: the internal pages show
+    # more than the public ones (handlers, reasons, personal data), so a published case of another district or
+    # enterprise stays out of reach there.
     public: Q | None = None
+    # Public lists every signed-in user also reads through their own scope (名录 such as the licensed waste
+    # operators, which any enterprise may pick as a receiver).
+    public_to_signed_in: bool = False
     # Rows with a NULL jurisdiction belong to the city level (visible to city-wide grants only).
     null_jurisdiction_city_wide: bool = False
     # Any signed-in bureau/jurisdiction user may view (reference lists such as departments).
@@ -89,7 +95,7 @@ def scope_q(model, user, action: str = "view") -> Q | None:
             q |= spec.jurisdiction_q(g.jurisdiction_path)
     if spec.owner and action == "view":
         q |= Q(**{spec.owner: user})
-    if spec.public is not None and action == "view":
+    if spec.public is not None and spec.public_to_signed_in and action == "view":
         q |= spec.public
     return q
 

@@ -138,7 +138,7 @@ class Operator(ScopedModel):
     # The licensed operators are a public list (名录): every signed-in user may pick one as a receiver.
     scope = ScopeSpec(module="waste", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       null_jurisdiction_city_wide=True, references={"enterprise_id": "sources.Enterprise"},
-                      public=Q(pk__isnull=False))
+                      public=Q(pk__isnull=False), public_to_signed_in=True)
 
     class Meta:
         verbose_name = _("危险废物经营单位")
@@ -171,7 +171,7 @@ class Licence(ScopedModel):
     valid_to = models.DateField(_("有效期至"))
 
     scope = ScopeSpec(module="waste", jurisdiction="operator__jurisdiction", enterprise="operator__enterprise_id",
-                      null_jurisdiction_city_wide=True, public=Q(pk__isnull=False))
+                      null_jurisdiction_city_wide=True, public=Q(pk__isnull=False), public_to_signed_in=True)
 
     class Meta:
         verbose_name = _("经营许可证")
@@ -213,7 +213,7 @@ class Transporter(ScopedModel):
     # on the manifests it carries (Manifest.transporter_enterprise_id), nothing else of the module's.
     enterprise_id = models.BigIntegerField(_("运输企业ID"), null=True, blank=True, db_index=True)
 
-    scope = ScopeSpec(module="waste", jurisdiction=None, public=Q(pk__isnull=False),
+    scope = ScopeSpec(module="waste", jurisdiction=None, public=Q(pk__isnull=False), public_to_signed_in=True,
                       references={"enterprise_id": "sources.Enterprise"})
 
     class Meta:
