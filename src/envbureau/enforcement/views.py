@@ -22,6 +22,7 @@ from envbureau.core.scoping import get_scoped_object, may_view_module, restrict
 
 from . import drawing, services
 from .choices import CheckResult, InspectionResult
+from .filters import DrawFilter
 from .forms import DrawForm, InspectionForm
 from .models import (
     Case,
@@ -141,10 +142,14 @@ inspection_action.scoped_model = Inspection
 def draw_list(request):
     _module(request, Draw)
     qs = restrict(Draw.objects.select_related("plan", "jurisdiction"), request.user, "view")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    filterset = DrawFilter(request.GET, queryset=qs, request=request)
+    page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
     plans = restrict(DrawPlan.objects.filter(active=True), request.user, "view")
     return render(request, "enforcement/draw_list.html", {
-        "title": _("双随机抽取记录"), "page": page, "plans": plans,
+        "title": _("双随机抽取记录"), "page": page, "plans": plans, "filterset": filterset,
+        "query": params.urlencode(),
         "can_draw": has_perm(request.user, "enforcement.draw")})
 
 
