@@ -247,6 +247,11 @@ def test_publication_of_decisions_without_personal_data(world, bases, client_for
     wf.apply(None, spared, "no_penalty", outcome="minor_no_penalty", decided_on="2026-07-20", note="轻微")
     with pytest.raises(wf.TransitionError):
         wf.apply(None, spared, "publish")  # a closed no-penalty case has no decision to publish
+    # … and neither offers the step: no 公开处罚决定 button once published or without a penalty
+    admin = client_for("admin")
+    for case in (Case.objects.get(pk=c.pk), spared):
+        assert "publish" not in [t.verb for t in wf.allowed(None, case)]
+        assert f"/enforcement/cases/{case.pk}/do/publish/" not in admin.get(f"/enforcement/cases/{case.pk}/").content.decode()
 
 
 def test_daily_penalty_days_and_total():

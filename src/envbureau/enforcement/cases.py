@@ -300,12 +300,17 @@ def surcharge_on(case: Case, day: dt.date) -> Decimal:
     return discretion.late_surcharge(case.fine, (day - case.payment_due).days, config.get("surcharge_rate"))
 
 
-def h_publish(ctx):
-    case = ctx.obj
+def g_publish(user, case):
+    """Guard of the publish step: a penalty decision not yet published (so the button shows only then)."""
     if case.published:
         raise wf.TransitionError({"published": _("处罚决定已公开")})
     if case.outcome not in PENALTY:
         raise wf.TransitionError({"outcome": _("只有处罚决定需要公开")})
+
+
+def h_publish(ctx):
+    case = ctx.obj
+    g_publish(ctx.user, case)
     case.published = True
     case.published_on = _date(ctx.data.get("published_on"), "published_on")
     years = config.get("penalty_publish_years")

@@ -102,6 +102,7 @@ def load_enforcement(log):
                                        findings="排放口标识不全,已责令当场改正。", party_present="企业法定代表人",
                                        inspected_on="2026-10-20")
         services.publish_draw(None, d)
+        _dated(d, dt.date(2026, 10, 8))
     _legal_bases_and_cases(log)
     _earlier_quarters(log)
     _from_alarms_and_complaints(log)
@@ -287,7 +288,26 @@ def _earlier_quarters(log):
                                        inspected_on=(day + dt.timedelta(days=14)).isoformat())
             services.publish_inspection(None, i)
         services.publish_draw(None, d)
+        _dated(d, day)
     log(f"   {Draw.objects.count()} draws in 2026")
+
+
+def _dated(draw, day):
+    """The demo builds a year in one run: the draw is dated on its day and it and its checks published a few days
+    after the checks (not all at the moment the demo ran, which read as drawn in December and published late)."""
+    from django.utils import timezone
+
+    from .models import Draw, Inspection
+
+    def at(d, hour):
+        return timezone.make_aware(dt.datetime.combine(d, dt.time(hour, 30)))
+
+    last = day
+    for i in Inspection.objects.filter(draw=draw, published_at__isnull=False, inspected_on__isnull=False):
+        Inspection.objects.filter(pk=i.pk).update(published_at=at(i.inspected_on + dt.timedelta(days=3), 10))
+        last = max(last, i.inspected_on)
+    Draw.objects.filter(pk=draw.pk).update(
+        drawn_at=at(day, 9), published_at=at(last + dt.timedelta(days=3), 16) if draw.published_at else None)
 
 
 def _from_alarms_and_complaints(log):
