@@ -302,12 +302,24 @@ def _dated(draw, day):
     def at(d, hour):
         return timezone.make_aware(dt.datetime.combine(d, dt.time(hour, 30)))
 
+    from envbureau.core.kit_models import TimelineEvent
+
+    def events(model, pk):
+        return TimelineEvent.objects.filter(model=model, object_id=str(pk)).order_by("time", "pk")
+
     last = day
-    for i in Inspection.objects.filter(draw=draw, published_at__isnull=False, inspected_on__isnull=False):
-        Inspection.objects.filter(pk=i.pk).update(published_at=at(i.inspected_on + dt.timedelta(days=3), 10))
-        last = max(last, i.inspected_on)
-    Draw.objects.filter(pk=draw.pk).update(
-        drawn_at=at(day, 9), published_at=at(last + dt.timedelta(days=3), 16) if draw.published_at else None)
+    for i in Inspection.objects.filter(draw=draw):
+        published = at(i.inspected_on + dt.timedelta(days=3), 10) if i.published_at and i.inspected_on else None
+        if published:
+            Inspection.objects.filter(pk=i.pk).update(published_at=published)
+        for e in events("enforcement.inspection", i.pk):  # planned with the draw, recorded on the day, published
+            when = {"published": published, "recorded": i.inspected_on and at(i.inspected_on, 11)}.get(e.to_state)
+            TimelineEvent.objects.filter(pk=e.pk).update(time=when or at(day, 9))
+        last = max(last, i.inspected_on or last)
+    published = at(last + dt.timedelta(days=3), 16) if draw.published_at else None
+    Draw.objects.filter(pk=draw.pk).update(drawn_at=at(day, 9), published_at=published)
+    for n, e in enumerate(events("enforcement.draw", draw.pk)):  # drawn, then published
+        TimelineEvent.objects.filter(pk=e.pk).update(time=at(day, 9) if n == 0 or not published else published)
 
 
 def _from_alarms_and_complaints(log):
