@@ -37,6 +37,7 @@ def test_year_of_draws_alarm_and_complaint_checks_cases_and_ledger(demo, client_
         assert drawn == days.get(d.plan.name, dt.date(2026, 10, 8)), d.code
         for i in d.inspections.filter(published_at__isnull=False):
             assert i.inspected_on < timezone.localtime(i.published_at).date() <= i.publish_due, i.code
+    assert not Case.objects.filter(filed_on__gt=timezone.localdate()).exists()  # nothing filed in the future
     Alarm = apps.get_model("sources", "Alarm")
     checks = list(Inspection.objects.filter(source="alarm"))
     assert checks

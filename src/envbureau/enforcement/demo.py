@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from envbureau.core.demo import register
 
 ITEMS = [
@@ -365,7 +367,8 @@ def _from_alarms_and_complaints(log):
                                    party_present="企业环保负责人", findings=why, inspected_on=day.isoformat())
         if first:
             case = cases.open_case(None, enterprise_id=ent, cause=why[:200], provision=provision, act_date=day,
-                                   filed_on=day + dt.timedelta(days=3), inspection=i, handlers=team, source=ref,
+                                   filed_on=min(day + dt.timedelta(days=3), timezone.localdate()),  # never ahead
+                                   inspection=i, handlers=team, source=ref,
                                    facts=why)
             wf.apply(None, case, "investigate")
         else:

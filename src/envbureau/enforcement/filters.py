@@ -4,6 +4,7 @@ links to the list filtered exactly as it was counted."""
 import django_filters as df
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from envbureau.core.filters import ScopedFilterSet, picker_filter, within_filter
 from envbureau.core.params import YEARS
@@ -89,7 +90,7 @@ class DrawFilter(ScopedFilterSet):
 
     jurisdiction = within_filter()
     year = df.NumberFilter(label=_("抽取年度"), method="f_year", min_value=YEARS[0], max_value=YEARS[1])
-    plan = df.ModelChoiceFilter(label=_("抽查计划"), queryset=lambda request: _plans(request))
+    plan = df.ModelChoiceFilter(label=pgettext_lazy("一次抽取的", "抽查计划"), queryset=lambda request: _plans(request))
 
     class Meta:
         model = Draw
