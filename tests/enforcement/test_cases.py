@@ -338,3 +338,15 @@ def test_payment_due_across_national_day_and_surcharge_day_before_of_after(world
     assert cases.surcharge_on(c, dt.date(2026, 11, 10)) == Decimal("29700.00")  # 33 days
     assert cases.surcharge_on(c, dt.date(2026, 11, 11)) == Decimal("30000")  # 34 days: capped at the fine
     assert cases.surcharge_on(c, dt.date(2027, 6, 1)) == Decimal("30000")
+
+
+def test_a_case_is_not_filed_in_the_future(world, bases):
+    """立案 is a past or present act: tomorrow's filing date is refused by field (today's is allowed)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as e:
+        _case(world, act="2026-06-20", filed=(today + dt.timedelta(days=1)).isoformat())
+    assert "filed_on" in e.value.message_dict
+    assert not Case.objects.exists()
+    assert _case(world, act="2026-06-20", filed=today.isoformat()).filed_on == today

@@ -84,6 +84,8 @@ def open_case(user, *, enterprise_id: int, cause: str, provision: str, act_date,
         raise ValidationError({"enterprise_id": _("企业 %(e)s 不在检查对象名录库中") % {"e": enterprise_id}})
     act_date = _date(act_date, "act_date")
     filed_on = _date(filed_on, "filed_on")
+    if filed_on > timezone.localdate():
+        raise ValidationError({"filed_on": _("立案日期不能晚于今天")})
     if act_date > filed_on:
         raise ValidationError({"act_date": _("违法行为发生日期晚于立案日期")})
     if LegalBasis.for_act(provision, act_date) is None:
