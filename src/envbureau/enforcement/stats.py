@@ -144,7 +144,8 @@ class Sentence:
         return self
 
     def num(self, value, url: str) -> Sentence:
-        self.parts.append({"text": str(value), "url": url})
+        """A count as it is; an amount (Decimal, 万元) to the fen with thousands separators: 1,234.50."""
+        self.parts.append({"text": f"{value:,.2f}" if isinstance(value, Decimal) else str(value), "url": url})
         return self
 
     def as_dict(self) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -210,6 +209,8 @@ def case_fine_minimums(request, objects) -> None:
 def case_spared(case):
     """What the outcome spared the party (yuan), as the statistics count it: the number 免除或减轻罚款 N 万元
     opens the cases whose amounts add up to it."""
+    from envbureau.core.money import yuan
+
     from .stats import spared_of
 
     if hasattr(case, "_fine_min"):
@@ -217,7 +218,7 @@ def case_spared(case):
     else:
         fine_min = case.legal_basis.fine_min if case.legal_basis_id else None
     spared = spared_of(case.outcome, case.fine, fine_min)
-    return spared.quantize(Decimal("0.01")) if spared else ""
+    return yuan(spared) if spared else ""
 
 
 def _strata(counts) -> list[tuple[str, dict]]:
