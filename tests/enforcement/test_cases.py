@@ -247,6 +247,11 @@ def test_publication_of_decisions_without_personal_data(world, bases, client_for
     wf.apply(None, spared, "no_penalty", outcome="minor_no_penalty", decided_on="2026-07-20", note="轻微")
     with pytest.raises(wf.TransitionError):
         wf.apply(None, spared, "publish")  # a closed no-penalty case has no decision to publish
+    # … and neither offers the step: no 公开处罚决定 button once published or without a penalty
+    admin = client_for("admin")
+    for case in (Case.objects.get(pk=c.pk), spared):
+        assert "publish" not in [t.verb for t in wf.allowed(None, case)]
+        assert f"/enforcement/cases/{case.pk}/do/publish/" not in admin.get(f"/enforcement/cases/{case.pk}/").content.decode()
 
 
 def test_daily_penalty_days_and_total():
@@ -275,3 +280,73 @@ def test_notice_and_closing_documents(world, bases, user_named):
                      ("pay", {"paid_on": "2026-09-20"}), ("close", {"closed_on": "2026-09-21"})):
         wf.apply(None, c, verb, **kw)
     assert issue(admin, Case.objects.get(pk=c.pk), "enforcement.case_closing").number.startswith("环结")
+
+
+@pytest.mark.parametrize("party, fine, inclusive, right", [
+    ("org", "199999.99", False, False), ("org", "200000", False, False), ("org", "200000.01", False, True),
+    ("org", "200000", True, True), ("org", "199999.99", True, False),
+    ("person", "4999.99", False, False), ("person", "5000", False, False), ("person", "5000.01", False, True),
+    ("person", "5000", True, True)])
+def test_hearing_thresholds_per_party_and_configured_boundary(settings, party, fine, inclusive, right):
+    """较大数额 for an organisation (200,000) and a person (5,000), the figure itself excluded by default and
+    included when the province says so (configuration)."""
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "ENFORCEMENT": {"hearing_threshold_inclusive": inclusive}}
+    assert cases.hearing_right(party, Decimal(fine)) is right
+
+
+def test_hearing_right_of_a_person_set_on_the_notice(world, bases):
+    c = cases.open_case(None, enterprise_id=world["enterprises"][0].pk, cause="个体", provision="sign",
+                        act_date="2026-06-20", filed_on="2026-07-03", handlers=world["inspectors"][:2],
+                        party_type="person")
+    _to_review(c)
+    wf.apply(None, c, "notify", outcome="reduced", fine="5000.01", notified_on="2026-07-20")
+    c.refresh_from_db()
+    assert c.hearing_right is True
+
+
+@pytest.mark.parametrize("decided_on, late", [("2026-11-01", False), ("2026-11-02", False), ("2026-11-03", True)])
+def test_extended_decision_day_before_of_after_its_due(world, bases, decided_on, late):
+    """90 + 30 days from 2026-07-03 end on Sat 2026-10-31 → due Mon 2026-11-02: the day before and the day of are
+    in time, the day after is late."""
+    c = _to_review(_case(world))
+    wf.apply(None, c, "extend", days=30, note="案情复杂,经负责人批准延长")
+    wf.apply(None, c, "notify", outcome="punish", fine="30000", notified_on="2026-10-20")
+    wf.apply(None, c, "decide", decided_on=decided_on)
+    c.refresh_from_db()
+    assert c.decided_late is late
+
+
+def test_both_extensions_reach_150_days_at_most(world, bases):
+    c = _case(world)
+    wf.apply(None, c, "extend", days=30, note="经负责人批准延长")
+    wf.apply(None, c, "extend", days=30, note="集体讨论决定再延长")
+    assert cases.decision_due(c) == dt.date(2026, 11, 30)  # 2026-07-03 + 150 days, a Monday
+
+
+def test_payment_due_across_national_day_and_surcharge_day_before_of_after(world, bases):
+    """Served Wed 2026-09-16: 15 days end on 2026-10-01 (National Day, off to 10-07) → due Thu 2026-10-08; paying on
+    10-07 or 10-08 costs nothing extra, 10-09 one day's 3 %, and the surcharge never exceeds the fine."""
+    c = _to_review(_case(world))
+    wf.apply(None, c, "notify", outcome="punish", fine="30000", notified_on="2026-09-01")
+    wf.apply(None, c, "decide", decided_on="2026-09-10")
+    wf.apply(None, c, "serve", served_on="2026-09-16")
+    c.refresh_from_db()
+    assert c.payment_due == dt.date(2026, 10, 8)
+    assert cases.surcharge_on(c, dt.date(2026, 10, 7)) == Decimal("0.00")
+    assert cases.surcharge_on(c, dt.date(2026, 10, 8)) == Decimal("0.00")
+    assert cases.surcharge_on(c, dt.date(2026, 10, 9)) == Decimal("900.00")
+    assert cases.surcharge_on(c, dt.date(2026, 11, 10)) == Decimal("29700.00")  # 33 days
+    assert cases.surcharge_on(c, dt.date(2026, 11, 11)) == Decimal("30000")  # 34 days: capped at the fine
+    assert cases.surcharge_on(c, dt.date(2027, 6, 1)) == Decimal("30000")
+
+
+def test_a_case_is_not_filed_in_the_future(world, bases):
+    """立案 is a past or present act: tomorrow's filing date is refused by field (today's is allowed)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as e:
+        _case(world, act="2026-06-20", filed=(today + dt.timedelta(days=1)).isoformat())
+    assert "filed_on" in e.value.message_dict
+    assert not Case.objects.exists()
+    assert _case(world, act="2026-06-20", filed=today.isoformat()).filed_on == today

@@ -3,6 +3,8 @@ online-monitoring alarms and by demo complaints naming a registered enterprise i
 links back to its alarm, a complaint whose page links to the check and case started from it (and back), a
 finding on the ledger."""
 
+import datetime as dt
+
 import pytest
 from django.apps import apps
 
@@ -21,10 +23,21 @@ def test_year_of_draws_alarm_and_complaint_checks_cases_and_ledger(demo, client_
 
     names = set(Draw.objects.values_list("plan__name", flat=True))
     assert {f"2026年第{q}季度北京市污染源双随机抽查" for q in (1, 2, 3)} <= names
+    from django.utils import timezone
+
+    from envbureau.enforcement.demo import QUARTERS
+
+    days = {f"2026年第{q}季度北京市污染源双随机抽查": day for q, _s, day in QUARTERS}
     for d in Draw.objects.all():
         ok, problems = services.verify_draw(d)
         assert ok, (d.code, problems)
         assert d.status == "published"
+        # dated on its day and published after its checks, not all at the moment the demo ran
+        drawn = timezone.localtime(d.drawn_at).date()
+        assert drawn == days.get(d.plan.name, dt.date(2026, 10, 8)), d.code
+        for i in d.inspections.filter(published_at__isnull=False):
+            assert i.inspected_on < timezone.localtime(i.published_at).date() <= i.publish_due, i.code
+    assert not Case.objects.filter(filed_on__gt=timezone.localdate()).exists()  # nothing filed in the future
     Alarm = apps.get_model("sources", "Alarm")
     checks = list(Inspection.objects.filter(source="alarm"))
     assert checks

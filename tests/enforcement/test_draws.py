@@ -117,3 +117,15 @@ def test_draw_needs_permission_and_scope(world, user_named):
     with pytest.raises(PermissionDenied):  # visible, but officers hold no enforcement.draw
         services.run_draw(user_named("dongcheng"), local, "s")
     assert Draw.objects.count() == 0
+
+
+def test_draw_buttons_name_their_plan_in_words(world, client_for):
+    """The draws page has one button per plan: 按“计划”抽取 / Draw by “plan” — never the bare 抽取:计划 that read
+    "Draw:2026…" in English (a Chinese colon glued to the plan's name)."""
+    c = client_for("admin")
+    page = c.get("/enforcement/draws/").content.decode()
+    assert "按“测试计划”抽取" in page and "抽取:测试计划" not in page
+    c.cookies["django_language"] = "en"
+    page = c.get("/enforcement/draws/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="en"' in page and "“测试计划”" in page
+    assert ":测试计划" not in page and "Draw:" not in page

@@ -245,3 +245,37 @@ def test_year_on_year_numbers_open_their_records(more, client_for):
     assert "year=2025" in nums[1]["url"] and "year=2026" in nums[0]["url"]
     page = c.get("/enforcement/statistics/?jurisdiction=110000&year=2026").content.decode()
     assert "与上年相比" in page and data["previous_links"]["measures"].replace("&", "&amp;") in page
+
+
+def test_money_reads_with_thousands_separators_and_exports_as_numbers(records, client_for):
+    """Fines, daily fines and amounts spared read 65,000.00 (元) and 6.50 (万元) on the statistics page, the cases
+    and measures lists, a case's page and the public penalties; the Excel exports keep them numbers."""
+    from openpyxl import load_workbook
+
+    from envbureau.core.money import Amount, wan, yuan
+    from envbureau.core.templatetags.eb import money
+
+    assert (yuan(26000), yuan("1234567.5"), wan(26000), wan(Decimal("5500000"))) == \
+        ("26,000.00", "1,234,567.50", "2.60", "550.00")
+    assert isinstance(yuan(26000), Amount) and yuan(26000).number == Decimal("26000.00")
+    assert yuan(None) is None and yuan("") == "" and money(3) == 3 and money(Decimal("550000")) == "550,000.00"
+
+    c = client_for("admin")
+    page = c.get("/enforcement/statistics/?jurisdiction=110000&year=2026").content.decode()
+    # top table in yuan: fines 65,000, spared 30,000, daily 550,000; 万元 row and by-industry cells: 6.50
+    for shown in (">65,000.00</a>", ">50,000.00</a>", ">30,000.00</a>", ">550,000.00</a>", ">6.50</a>"):
+        assert shown in page, shown
+    assert "65000.00" not in page and "550000" not in page
+    assert "罚款<a" in page and ">55.00</a>万元" in page  # the sentences' 万元 figures
+    # the by-industry / by-department tables wrap (headers, last year under the figure) instead of scrolling
+    assert 'class="table table-sm eb-breakdown"' in page and 'text-muted text-nowrap">' not in page
+    c1 = records["c1"]
+    assert ">55,000.00<" in c.get(f"/enforcement/cases/{c1.pk}/").content.decode()
+    listing = c.get("/enforcement/cases/?jurisdiction=110000&decided_year=2026").content.decode()
+    assert "55,000.00" in listing and "10,000.00" in listing and "20,000.00" in listing  # fines; spared
+    assert "550,000.00" in c.get("/enforcement/measures/?jurisdiction=110000&year=2026").content.decode()
+    r = c.get("/enforcement/cases/?jurisdiction=110000&decided_year=2026&export=xlsx")
+    wb = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content))
+    values = [v for row in wb.active.iter_rows(values_only=True) for v in row]
+    assert 55000 in values and 10000 in values  # numbers, not "55,000.00"
+    assert not any(isinstance(v, str) and "55,000" in v for v in values)

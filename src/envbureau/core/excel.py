@@ -101,6 +101,7 @@ def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]], title: str |
             c.font = Font(bold=True)
             c.fill = PatternFill("solid", fgColor="DDEBF7")
         for row in rows:
+            row = [getattr(v, "number", v) if isinstance(v, str) else v for v in row]  # core.money.Amount: a number
             values = [_cell(v) for v in row]
             ws.append(values)
             if any(isinstance(v, decimal.Decimal) for v in row):  # the reported rounding as the cell format

@@ -21,7 +21,7 @@ from envbureau.core.scoping import get_scoped_object
 
 from . import drawing, services
 from .choices import MeasureKind
-from .filters import CaseFilter, InspectionFilter, MeasureFilter, PoolFilter
+from .filters import CaseFilter, DrawFilter, InspectionFilter, MeasureFilter, PoolFilter
 from .models import (
     Case,
     CreditRating,
@@ -188,6 +188,7 @@ class VerifySerializer(serializers.Serializer):
 class DrawViewSet(ScopedReadOnlyViewSet):
     queryset = Draw.objects.defer("inputs")
     serializer_class = DrawSerializer
+    filterset_class = DrawFilter
 
     @extend_schema(responses=VerifySerializer)
     @action(detail=True, methods=["get"], url_path="verify", url_name="verify")

@@ -84,6 +84,8 @@ def open_case(user, *, enterprise_id: int, cause: str, provision: str, act_date,
         raise ValidationError({"enterprise_id": _("企业 %(e)s 不在检查对象名录库中") % {"e": enterprise_id}})
     act_date = _date(act_date, "act_date")
     filed_on = _date(filed_on, "filed_on")
+    if filed_on > timezone.localdate():
+        raise ValidationError({"filed_on": _("立案日期不能晚于今天")})
     if act_date > filed_on:
         raise ValidationError({"act_date": _("违法行为发生日期晚于立案日期")})
     if LegalBasis.for_act(provision, act_date) is None:
@@ -300,12 +302,17 @@ def surcharge_on(case: Case, day: dt.date) -> Decimal:
     return discretion.late_surcharge(case.fine, (day - case.payment_due).days, config.get("surcharge_rate"))
 
 
-def h_publish(ctx):
-    case = ctx.obj
+def g_publish(user, case):
+    """Guard of the publish step: a penalty decision not yet published (so the button shows only then)."""
     if case.published:
         raise wf.TransitionError({"published": _("处罚决定已公开")})
     if case.outcome not in PENALTY:
         raise wf.TransitionError({"outcome": _("只有处罚决定需要公开")})
+
+
+def h_publish(ctx):
+    case = ctx.obj
+    g_publish(ctx.user, case)
     case.published = True
     case.published_on = _date(ctx.data.get("published_on"), "published_on")
     years = config.get("penalty_publish_years")

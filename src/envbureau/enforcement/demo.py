@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from envbureau.core.demo import register
 
 ITEMS = [
@@ -102,6 +104,7 @@ def load_enforcement(log):
                                        findings="排放口标识不全,已责令当场改正。", party_present="企业法定代表人",
                                        inspected_on="2026-10-20")
         services.publish_draw(None, d)
+        _dated(d, dt.date(2026, 10, 8))
     _legal_bases_and_cases(log)
     _earlier_quarters(log)
     _from_alarms_and_complaints(log)
@@ -287,7 +290,38 @@ def _earlier_quarters(log):
                                        inspected_on=(day + dt.timedelta(days=14)).isoformat())
             services.publish_inspection(None, i)
         services.publish_draw(None, d)
+        _dated(d, day)
     log(f"   {Draw.objects.count()} draws in 2026")
+
+
+def _dated(draw, day):
+    """The demo builds a year in one run: the draw is dated on its day and it and its checks published a few days
+    after the checks (not all at the moment the demo ran, which read as drawn in December and published late)."""
+    from django.utils import timezone
+
+    from .models import Draw, Inspection
+
+    def at(d, hour):
+        return timezone.make_aware(dt.datetime.combine(d, dt.time(hour, 30)))
+
+    from envbureau.core.kit_models import TimelineEvent
+
+    def events(model, pk):
+        return TimelineEvent.objects.filter(model=model, object_id=str(pk)).order_by("time", "pk")
+
+    last = day
+    for i in Inspection.objects.filter(draw=draw):
+        published = at(i.inspected_on + dt.timedelta(days=3), 10) if i.published_at and i.inspected_on else None
+        if published:
+            Inspection.objects.filter(pk=i.pk).update(published_at=published)
+        for e in events("enforcement.inspection", i.pk):  # planned with the draw, recorded on the day, published
+            when = {"published": published, "recorded": i.inspected_on and at(i.inspected_on, 11)}.get(e.to_state)
+            TimelineEvent.objects.filter(pk=e.pk).update(time=when or at(day, 9))
+        last = max(last, i.inspected_on or last)
+    published = at(last + dt.timedelta(days=3), 16) if draw.published_at else None
+    Draw.objects.filter(pk=draw.pk).update(drawn_at=at(day, 9), published_at=published)
+    for n, e in enumerate(events("enforcement.draw", draw.pk)):  # drawn, then published
+        TimelineEvent.objects.filter(pk=e.pk).update(time=at(day, 9) if n == 0 or not published else published)
 
 
 def _from_alarms_and_complaints(log):
@@ -333,7 +367,8 @@ def _from_alarms_and_complaints(log):
                                    party_present="企业环保负责人", findings=why, inspected_on=day.isoformat())
         if first:
             case = cases.open_case(None, enterprise_id=ent, cause=why[:200], provision=provision, act_date=day,
-                                   filed_on=day + dt.timedelta(days=3), inspection=i, handlers=team, source=ref,
+                                   filed_on=min(day + dt.timedelta(days=3), timezone.localdate()),  # never ahead
+                                   inspection=i, handlers=team, source=ref,
                                    facts=why)
             wf.apply(None, case, "investigate")
         else:

@@ -4,6 +4,7 @@ links to the list filtered exactly as it was counted."""
 import django_filters as df
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from envbureau.core.filters import ScopedFilterSet, picker_filter, within_filter
 from envbureau.core.params import YEARS
@@ -24,7 +25,7 @@ from .choices import (
     SupervisionClass,
     TransferKind,
 )
-from .models import Case, CreditRating, Inspection, Measure, PoolEnterprise
+from .models import Case, CreditRating, Draw, DrawPlan, Inspection, Measure, PoolEnterprise
 
 NONE = "-"  # the group of records without an industry or a department
 
@@ -73,6 +74,30 @@ def department_choices():
 
 def department_filter():
     return df.ChoiceFilter(label=_("部门"), choices=department_choices, method="f_department")
+
+
+def _plans(request):
+    """The draw plans the user may read, by name (the value stays the id)."""
+    from envbureau.core.scoping import restrict
+
+    qs = DrawPlan.objects.order_by("-year", "name")
+    return restrict(qs, request.user, "view") if request is not None else qs
+
+
+class DrawFilter(ScopedFilterSet):
+    """Draws by area and year (the statistics' 双随机抽取 N 次 links here with both) and by plan. The year is the
+    local (Asia/Shanghai) calendar year of the draw, as the statistics count it."""
+
+    jurisdiction = within_filter()
+    year = df.NumberFilter(label=_("抽取年度"), method="f_year", min_value=YEARS[0], max_value=YEARS[1])
+    plan = df.ModelChoiceFilter(label=pgettext_lazy("一次抽取的", "抽查计划"), queryset=lambda request: _plans(request))
+
+    class Meta:
+        model = Draw
+        fields = ["jurisdiction", "year", "plan"]
+
+    def f_year(self, qs, name, value):
+        return qs.filter(drawn_at__year=int(value)) if value else qs
 
 
 class InspectionFilter(ScopedFilterSet):
@@ -192,16 +217,25 @@ class PoolFilter(ScopedFilterSet):
         return positive_on(qs, value) if value else qs
 
     def f_inspected(self, qs, name, value):
-        """Enterprises inspected in that year (the statistics' 检查企业 N 家 links here)."""
+        """Enterprises inspected in that year (the statistics' 检查企业 N 家 links here): by the checks the user
+        may read, in the area asked for when one is (?jurisdiction=), as the statistics count them."""
         if not value:
             return qs
+        from envbureau.core.models import Jurisdiction
         from envbureau.core.scoping import restrict
 
-        from .models import Inspection
+        checks = restrict(Inspection.objects.filter(inspected_on__year=int(value)),
+                          self.request.user if self.request else None, "view")
+        code = self.data.get("jurisdiction")
+        if code:
+            j = Jurisdiction.objects.filter(code=str(code).strip()[:100]).first()
+            checks = checks.filter(jurisdiction__path__startswith=j.path) if j else checks.none()
+        return inspected(qs, checks)
 
-        seen = restrict(Inspection.objects.filter(inspected_on__year=int(value)), self.request.user if self.request
-                        else None, "view").values("enterprise_id")
-        return qs.filter(enterprise_id__in=seen)
+
+def inspected(pool, checks):
+    """Pool entries of the enterprises `checks` inspected: 检查企业 N 家 counts these and its link lists them."""
+    return pool.filter(enterprise_id__in=checks.values("enterprise_id"))
 
 
 def positive_on(qs, day):

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from envbureau.core.money import yuan
 from envbureau.core.scoping import ScopedModel, ScopeSpec
 
 from . import config
@@ -308,6 +309,8 @@ class Inspection(ScopedModel):
 class LegalBasis(ScopedModel):
     """One version of one article: chosen by the date of the act (regulations.md §0.1)."""
 
+    human_values = {"fine_min": yuan, "fine_max": yuan}  # 26,000.00 on pages, a number in Excel (core.money)
+
     provision = models.CharField(_("条款键"), max_length=60, help_text=_("同一违法行为各版本共用,如 discharge_without_permit"))
     instrument = models.CharField(_("法律文件"), max_length=100)
     article = models.CharField(_("条款"), max_length=60)
@@ -347,6 +350,8 @@ class LegalBasis(ScopedModel):
 
 class Case(ScopedModel):
     """An administrative penalty case from filing to closing (regulations.md §2.1)."""
+
+    human_values = {"fine": yuan, "surcharge": yuan}  # 26,000.00 on pages, a number in Excel (core.money)
 
     code = models.CharField(_("案件编号"), max_length=40, unique=True)
     enterprise_id = models.BigIntegerField(_("企业ID"))
@@ -458,6 +463,8 @@ class CreditRating(ScopedModel):
 class Measure(ScopedModel):
     """An order or coercive measure beside a case (责令改正, 查封扣押, 限制生产, 停产整治) or a daily continuing
     penalty (按日连续处罚), each its own decision with its document and time limits (regulations.md §2.4–2.6)."""
+
+    human_values = {"daily_amount": yuan, "fine": yuan}  # 26,000.00 on pages, a number in Excel (core.money)
 
     code = models.CharField(_("决定编号"), max_length=40, unique=True)
     case = models.ForeignKey(Case, verbose_name=_("所属案件"), on_delete=models.PROTECT, related_name="measures")

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 from envbureau.core.scoping import restrict
 
 from .choices import NO_PENALTY, PENALTY, Outcome
-from .filters import NONE, industry_map, positive_on, published_grade
+from .filters import NONE, industry_map, inspected, positive_on, published_grade
 from .models import Case, CreditRating, Draw, Inspection, Measure, PoolEnterprise
 
 FIRST_OR_MINOR = (Outcome.FIRST_NO_PENALTY, Outcome.MINOR_NO_PENALTY)
@@ -75,7 +75,7 @@ def _figures(user, path: str, year: int) -> dict:
     return {
         "inspections": insp.count(),
         "draw_inspections": insp.filter(source="draw").count(),
-        "enterprises": insp.values("enterprise_id").distinct().count(),
+        "enterprises": inspected(pool, insp).count(),
         "draws": _scoped(Draw, user).filter(jurisdiction__path__startswith=path, drawn_at__year=year).count(),
         "positive_list": positive_on(pool, dt.date(year, 12, 31)).count(),
         "cases_filed": cases.filter(filed_on__year=year).count(),
@@ -112,7 +112,7 @@ def _links(code: str, year: int, **extra) -> dict:
     return {
         "measures": link("measures", year=year),
         "inspections": link("inspections", year=year), "draw_inspections": link("inspections", year=year, source="draw"),
-        "enterprises": _link("pool", code, inspected_year=year), "draws": reverse("enforcement:draw-list"),
+        "enterprises": _link("pool", code, inspected_year=year), "draws": _link("draw", code, year=year),
         "positive_list": _link("pool", code, positive_on=f"{year}-12-31"),
         "cases_filed": link("cases", filed_year=year),
         "decisions": link("cases", decided_year=year, outcome_group="penalty"),
@@ -144,7 +144,8 @@ class Sentence:
         return self
 
     def num(self, value, url: str) -> Sentence:
-        self.parts.append({"text": str(value), "url": url})
+        """A count as it is; an amount (Decimal, 万元) to the fen with thousands separators: 1,234.50."""
+        self.parts.append({"text": f"{value:,.2f}" if isinstance(value, Decimal) else str(value), "url": url})
         return self
 
     def as_dict(self) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +21,7 @@ from envbureau.core.scoping import get_scoped_object, may_view_module, restrict
 
 from . import drawing, services
 from .choices import CheckResult, InspectionResult
+from .filters import DrawFilter
 from .forms import DrawForm, InspectionForm
 from .models import (
     Case,
@@ -141,10 +141,14 @@ inspection_action.scoped_model = Inspection
 def draw_list(request):
     _module(request, Draw)
     qs = restrict(Draw.objects.select_related("plan", "jurisdiction"), request.user, "view")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    filterset = DrawFilter(request.GET, queryset=qs, request=request)
+    page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
     plans = restrict(DrawPlan.objects.filter(active=True), request.user, "view")
     return render(request, "enforcement/draw_list.html", {
-        "title": _("双随机抽取记录"), "page": page, "plans": plans,
+        "title": _("双随机抽取记录"), "page": page, "plans": plans, "filterset": filterset,
+        "query": params.urlencode(),
         "can_draw": has_perm(request.user, "enforcement.draw")})
 
 
@@ -205,6 +209,8 @@ def case_fine_minimums(request, objects) -> None:
 def case_spared(case):
     """What the outcome spared the party (yuan), as the statistics count it: the number 免除或减轻罚款 N 万元
     opens the cases whose amounts add up to it."""
+    from envbureau.core.money import yuan
+
     from .stats import spared_of
 
     if hasattr(case, "_fine_min"):
@@ -212,7 +218,7 @@ def case_spared(case):
     else:
         fine_min = case.legal_basis.fine_min if case.legal_basis_id else None
     spared = spared_of(case.outcome, case.fine, fine_min)
-    return spared.quantize(Decimal("0.01")) if spared else ""
+    return yuan(spared) if spared else ""
 
 
 def _strata(counts) -> list[tuple[str, dict]]:

@@ -91,7 +91,7 @@ CASE = wf.register(wf.Workflow(
         T("close", (S.EXECUTED,), S.CLOSED, "enforcement.decide", _("结案"), params=("closed_on",),
           handler=c.h_close, button="dark"),
         T("publish", (S.DECIDED, S.SERVED, S.EXECUTED, S.CLOSED), None, "enforcement.publish", _("公开处罚决定"),
-          params=("published_on",), handler=c.h_publish, button="dark"),
+          params=("published_on",), handler=c.h_publish, guard=c.g_publish, button="dark"),
         T("transfer", (S.REVIEWING, S.NOTIFIED, S.DECIDED, S.SERVED, S.EXECUTED, S.CLOSED), None, "enforcement.decide",
           _("移送公安"),
           params=("transfer_kind", "transferred_on"), note_required=True, handler=c.h_transfer,

@@ -77,3 +77,12 @@ def ref(model_label, pk):
     from envbureau.core.humanize import ref_label
 
     return ref_label(f"{model_label}:{pk}") if model_label else ""
+
+
+@register.filter
+def money(value):
+    """A money figure as a bureau reader reads it: 26000 → "26,000.00" (the label names 元 or 万元); whole
+    counts (int) and non-numbers pass unchanged, so one column of counts and amounts can use it."""
+    from envbureau.core.money import yuan
+
+    return value if isinstance(value, int) else yuan(value)
