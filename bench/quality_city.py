@@ -14,8 +14,8 @@ The import commits one transaction per file (import_air --per-file), so a 5-year
 each; the pages of every size, 5 years included, are timed on really imported data.
 
     .venv/bin/python bench/quality_city.py                # 600 stations × 2 months (a minute or two on SQLite)
-    nice -n 5 .venv/bin/python bench/quality_city.py --years 1   # or 2, 5 (the sizes; 2: ~10 min, 5: ~30 min
-                                                                 # of wall time on a shared machine)
+    nice -n 5 .venv/bin/python bench/quality_city.py --years 1   # or 2, 5 (the sizes; 2: ~10 min of CPU,
+    nice -n 5 .venv/bin/python bench/quality_city.py --years 5 --bare-files 12   # 5: an estimated 20-30 min of CPU)
     .venv/bin/python bench/quality_city.py --months 6 --stations 120
     DATABASE_URL=$PGURL .venv/bin/python bench/quality_city.py   # PostgreSQL (fresh *_bench_<pid> database)
 
