@@ -74,3 +74,27 @@ def test_scan_warnings_over_a_window_and_again(stations, tmp_path):
     assert out.startswith(f"air warnings created: {n};")
     out, _err = run("scan_warnings", *window)  # a second run updates, never duplicates
     assert out.startswith("air warnings created: 0;") and Warning.objects.count() == n
+
+
+def test_import_air_per_file_keeps_the_files_before_a_bad_one_and_names_them(stations, tmp_path):
+    """--per-file: every file all or nothing on its own (issue 17: years of monthly files commit file by file). The
+    good first file stays written with its derived days, the bad file writes nothing, the third is not read."""
+    from envbureau.quality.models import AirDaily, AirHourly, CityDaily
+
+    good = write(tmp_path, "m1.csv", day_of())
+    bad = write(tmp_path, "m2.csv", [f"BJ-Dongsi,2016-05-02 {h:02d}:00,30,60,7,30,0.5,60" for h in range(5)]
+                + ["BJ-Dongsi,2016-05-02 05:00,-3,80,7,30,0.5,60"])
+    later = write(tmp_path, "m3.csv", [f"BJ-Dongsi,2016-05-03 {h:02d}:00,30,60,7,30,0.5,60" for h in range(24)])
+    err = StringIO()
+    with pytest.raises(CommandError, match=r"文件 m2.csv 未写入;已写入 1 个文件\(m1.csv\),未读取 1 个文件\(m3.csv\)"):
+        call_command("import_air", good, bad, later, "--per-file", stdout=StringIO(), stderr=err, verbosity=0)
+    assert "m2.csv 第7行 [PM2.5" in err.getvalue()
+    days = {str(t.date()) for t in AirHourly.objects.values_list("time", flat=True)}
+    assert AirHourly.objects.count() == 24 and len(days) <= 2  # the 24 local hours of 2016-05-01 only
+    assert list(AirDaily.objects.values_list("date", flat=True)) == [__import__("datetime").date(2016, 5, 1)]
+    assert CityDaily.objects.filter(date="2016-05-01").exists() and not CityDaily.objects.filter(date="2016-05-02")
+    # the same three files without --per-file: one batch, nothing more written
+    AirHourly.objects.all().delete()
+    with pytest.raises(CommandError, match="未写入任何数据"):
+        call_command("import_air", good, bad, later, stdout=StringIO(), stderr=StringIO(), verbosity=0)
+    assert AirHourly.objects.count() == 0

@@ -187,3 +187,26 @@ def test_value_cells_read_as_numbers_or_text_chunk_by_chunk(stations):
     assert [(e["row"], e["column"].split("(")[0], e["message"]) for e in exc.value.errors] == [
         (3, "PM2.5", "不是数值:“True”"), (4, "PM2.5", "不是数值:“abc”")]
     assert AirHourly.objects.count() == 4
+
+
+def test_per_file_batches_commit_file_by_file_and_count_rows_from_the_first_file(stations):
+    """per_file=True (the 5-year bench, import_air --per-file): each file its own transaction; a duplicate of an
+    hour of an earlier, committed file is still refused (the seen hours span the call); progress counts on."""
+    from envbureau.quality.airdata import ImportFailed, import_files
+    from envbureau.quality.models import AirDaily, AirHourly, StationLatest
+
+    seen = []
+    out = import_files([("a.csv", _csv(_day("2015-01-01"))), ("b.csv", _csv(_day("2015-01-02", 50)))],
+                       chunk_rows=10, per_file=True,
+                       progress=lambda stage, done, total: seen.append(done) if stage == "rows" else None)
+    assert seen == [10, 20, 24, 34, 44, 48]
+    assert (out["rows"], out["inserted"], out["rebuilt"]["station_days"]) == (48, 48, 2)
+    assert StationLatest.objects.get(station=stations["Dongsi"]).last_valid_date == dt.date(2015, 1, 2)
+    with pytest.raises(ImportFailed) as exc:
+        import_files([("c.csv", _csv(_day("2015-01-03"))), ("d.csv", _csv(_day("2015-01-03", 70))),
+                      ("e.csv", _csv(_day("2015-01-05")))], per_file=True)
+    assert exc.value.committed == ["c.csv"] and exc.value.not_read == ["e.csv"]
+    assert {e["file"] for e in exc.value.errors} == {"d.csv"} and "重复" in exc.value.errors[0]["message"]
+    assert AirHourly.objects.count() == 72
+    assert sorted(str(d) for d in AirDaily.objects.values_list("date", flat=True)) == [
+        "2015-01-01", "2015-01-02", "2015-01-03"]

@@ -1,5 +1,5 @@
-"""Hourly air data in bulk: parse → validate every row (row/column messages) → all-or-nothing write
-→ incremental rebuild of the affected station-days.
+"""Hourly air data in bulk: parse → validate every row (row/column messages) → all-or-nothing write (per call,
+or per file with ``per_file``) → incremental rebuild of the affected station-days.
 
 Files are read column-wise (pandas/numpy); rows are written with one executemany (SQLite) or COPY
 (PostgreSQL), never one ORM save per row. Re-importing the same file changes nothing: rows equal
@@ -48,6 +48,8 @@ class ImportFailed(Exception):
         super().__init__(f"{total_errors} errors")
         self.errors = errors
         self.total_errors = total_errors
+        self.committed: list[str] = []  # per_file: the files written before the bad one (they stay)
+        self.not_read: list[str] = []  # per_file: the files after it
 
 
 @dataclass
@@ -625,16 +627,20 @@ def mark_for_scan(station_days: dict) -> None:
 
 
 def import_files(files: list[tuple[str, bytes | Path]], *, fmt: str = "auto", user=None, hour_ending: bool = False,
-                 progress=None, rebuild: bool = True, source: str = "import", chunk_rows: int = 0) -> dict:
-    """Read, validate and write every file in chunks of ``chunk_rows`` rows (bounded memory), all in one
-    transaction: if any row of any file is invalid, nothing is written (the batch is all the files of one call)
-    and ImportFailed lists the errors. The station-days a file changed are recomputed after the file (from the
-    hours it inserted when they are all there is, HourCache), the jurisdiction days and periods once at the end,
-    window by window. ``progress(stage, done, total)``: "rows" after each chunk (total None), "daily" per window of
-    a file's station-days, then "jurisdiction" per window."""
+                 progress=None, rebuild: bool = True, source: str = "import", chunk_rows: int = 0,
+                 per_file: bool = False) -> dict:
+    """Read, validate and write every file in chunks of ``chunk_rows`` rows (bounded memory), all-or-nothing per
+    declared batch. By default the batch is all the files of one call, in one transaction: if any row of any file is
+    invalid, nothing is written and ImportFailed lists the errors. With ``per_file`` every file is its own batch and
+    transaction (years of monthly files: each commit stays the size of one file): the files before a bad one stay
+    written (ImportFailed.committed names them), the bad file writes nothing and the files after it are not read.
+    The station-days a file changed are recomputed after the file (from the hours it inserted when they are all
+    there is, HourCache), the jurisdiction days and periods at the end of each batch, window by window.
+    ``progress(stage, done, total)``: "rows" after each chunk (total None, counting from the first file),
+    "daily" per window of a file's station-days, then "jurisdiction" per window."""
     with _sqlite_cache():
         return _import_files(files, fmt=fmt, user=user, hour_ending=hour_ending, progress=progress, rebuild=rebuild,
-                             source=source, chunk_rows=chunk_rows)
+                             source=source, chunk_rows=chunk_rows, per_file=per_file)
 
 
 SQLITE_IMPORT_CACHE_KIB = 65536
@@ -665,16 +671,42 @@ class _sqlite_cache:
                 cur.execute(f"PRAGMA cache_size = {int(self.old)}")
 
 
-def _import_files(files, *, fmt, user, hour_ending, progress, rebuild, source, chunk_rows) -> dict:
+def _import_files(files, *, fmt, user, hour_ending, progress, rebuild, source, chunk_rows, per_file) -> dict:
+    lookup = station_lookup(user)
+    seen = SeenHours()  # across batches too: a station-hour given twice in one call is refused either way
+    now_epoch = int(now().timestamp())
+    batches = [[f] for f in files] if per_file else [list(files)]
+    total = {"rows": 0, "inserted": 0, "updated": 0, "unchanged": 0, "station_days": 0,
+             "rebuilt": {"station_days": 0, "jurisdiction_days": 0}}
+    committed: list[str] = []
+    for batch in batches:
+        try:
+            out = _import_batch(batch, fmt=fmt, user=user, hour_ending=hour_ending, progress=progress,
+                                rebuild=rebuild, source=source, chunk_rows=chunk_rows, lookup=lookup, seen=seen,
+                                now_epoch=now_epoch, rows_before=total["rows"])
+        except ImportFailed as e:
+            e.committed = committed
+            e.not_read = [Path(n).name for n, _d in files[len(committed) + len(batch):]]
+            raise
+        for k in ("rows", "inserted", "updated", "unchanged", "station_days"):
+            total[k] += out[k]
+        for k, v in out["rebuilt"].items():
+            total["rebuilt"][k] = total["rebuilt"].get(k, 0) + v
+        committed += [Path(n).name for n, _d in batch]
+    if not rebuild or not total["station_days"]:
+        total["rebuilt"] = {}
+    return total
+
+
+def _import_batch(files, *, fmt, user, hour_ending, progress, rebuild, source, chunk_rows, lookup, seen, now_epoch,
+                  rows_before) -> dict:
+    """One declared batch (some files) in one transaction: written whole or not at all."""
     from . import derived
 
-    lookup = station_lookup(user)
     errors = Errors()
-    seen = SeenHours()
     res = WriteResult()
     cache = HourCache()
     total_rows = n_station = 0
-    now_epoch = int(now().timestamp())
     with audit.audit_context(source, actor=user, note="import_air"):
         with transaction.atomic():
             for name, data in files:
@@ -699,7 +731,7 @@ def _import_files(files, *, fmt, user, hour_ending, progress, rebuild, source, c
                         res.unchanged += r.unchanged
                         _merge_days(file_days, r.station_days)
                     if progress:
-                        progress("rows", total_rows, None)
+                        progress("rows", rows_before + total_rows, None)
                 # the station-days of this file, while its inserted hours are at hand (a day that a later file of
                 # the same call touches again is computed again then, from everything stored)
                 if rebuild and not errors and file_days:
@@ -707,7 +739,7 @@ def _import_files(files, *, fmt, user, hour_ending, progress, rebuild, source, c
                 cache.clear()
                 _merge_days(res.station_days, file_days)
             if errors:
-                raise ImportFailed(errors.items, errors.total)  # rolls the whole call back
+                raise ImportFailed(errors.items, errors.total)  # rolls the whole batch back
             if progress:
                 progress("write", 1, 1)
             mark_for_scan(res.station_days)

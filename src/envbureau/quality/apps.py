@@ -11,7 +11,7 @@ class QualityConfig(AppConfig):
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 
-        from . import demo_step, documents, importers, pickers, signals, workflows  # noqa: F401  (importers, demo, signals, loops, documents)
+        from . import demo_micro, demo_step, documents, importers, pickers, signals, workflows  # noqa: F401  (importers, demo, signals, loops, documents)
 
         pickers.register_all()
         register_permissions("quality", _("环境质量"), {"handle": _("处理预警(确认/关闭)")})
