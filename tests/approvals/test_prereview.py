@@ -62,8 +62,9 @@ def test_limit_over_the_national_day_holidays_and_conclusion(world):
     wf.apply(world["officer"], late, "conclude", conclusion="agree", concluded_on="2026-10-13")
     late.refresh_from_db()
     assert late.within_limit is False
-    verbs = [e["verb"] for e in wf.timeline(r)]
-    assert verbs[0] == "submit" and verbs[-1] == "conclude", verbs
+    events = wf.timeline(r)
+    assert events[0]["verb"] == "submit" and events[-1]["verb"] == "conclude", events
+    assert events[-1]["step"] == "有条件同意:落实VOCs总量替代"  # the timeline says what was decided
     assert not list(wf.open_tasks(r))
 
 

@@ -132,6 +132,9 @@ def h_conclude(ctx):
         r.within_limit = on <= c.due
         dl.stop(r, CLOCK)
     ctx.event_data = {"conclusion": conclusion, "within_limit": r.within_limit}
+    # the timeline line says what was decided, not only that the state moved
+    words = PreReviewConclusion(conclusion).label
+    ctx.step = (f"{words}:{r.reasons.strip()}" if (r.reasons or "").strip() else str(words))[:100]
 
 
 def after_conclude(ctx):
