@@ -360,3 +360,11 @@ def test_statistics_api_and_excel_answer_what_the_page_counts(world, grid, clien
     totals = {row[0]: row[1] for row in wb.worksheets[0].iter_rows(min_row=2, values_only=True)}
     assert (totals["在用网格"], totals["逾期未巡查"], totals["巡查次数"]) == (2, 1, 1)
     assert any(str(r[0]).startswith("属地:") for r in wb.worksheets[1].iter_rows(min_row=2, values_only=True))
+
+
+def test_statistics_ask_anonymous_visitors_to_sign_in(db):
+    from django.test import Client
+
+    page = Client().get("/projects/grids/statistics/")
+    assert page.status_code == 302 and page["Location"].startswith("/accounts/login/")
+    assert Client().get("/api/v1/projects/grids/statistics/").status_code in (401, 403)

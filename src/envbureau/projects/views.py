@@ -413,7 +413,6 @@ def grid_extra(request, obj) -> dict:
             "frequency": obj.frequency(), "next_due": obj.next_due()}
 
 
-@login_required
 def grid_stats_params(request, user):
     """(area, since, until) of the grid statistics from the query (page and API share it); 400 naming the field."""
     jur, _year = stats_params(request, user)
@@ -442,6 +441,7 @@ def grid_export_rows(s) -> list:
     return [(_("网格巡查统计"), [_("指标"), period], totals), (_("按层级和属地"), head, groups)]
 
 
+@login_required
 def grid_statistics(request):
     from . import grid_stats
 
