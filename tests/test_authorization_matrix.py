@@ -1090,7 +1090,8 @@ def test_complaint_photo_designed_outcomes(world, role, db):
 APPROVALS_RECORDS = {"eia": "approvals.EIAApplication", "permit": "approvals.Permit",
                      "report": "approvals.ExecutionReport", "plan": "approvals.EmergencyPlan",
                      "check": "approvals.HazardCheck", "incident": "approvals.Incident",
-                     "duty": "approvals.DutyShift", "material": "approvals.Material"}
+                     "duty": "approvals.DutyShift", "material": "approvals.Material",
+                     "prereview": "approvals.PreReview"}
 SIGNED_IN = [r for r in ROLES if r != "anonymous"]
 
 
@@ -1123,6 +1124,8 @@ APPROVALS_TABLE = {
     "approvals:plan-new": (None, _only("admin", "enterprise")),  # approvals.apply or approvals.emergency
     "approvals:check-new": (None, _only("admin")),  # approvals.emergency
     "approvals:incident-new": (None, _only("admin")),
+    "approvals:prereview-new": (None, _only("admin")),  # approvals.add
+    "approvals:prereview-action": ("prereview", _all(405)),
     # POST-only steps and uploads: a GET is refused before anything is read
     "approvals:eia-action": ("eia", _all(405)), "approvals:permit-action": ("permit", _all(405)),
     "approvals:report-action": ("report", _all(405)), "approvals:plan-action": ("plan", _all(405)),
@@ -1130,19 +1133,20 @@ APPROVALS_TABLE = {
     "approvals:eia-material-upload": ("eia", _all(405)), "approvals:plan-material-upload": ("plan", _all(405)),
     "approvals:material": ("material", _seen),
     **{f"approvals:{p}-list": (None, _all(200)) for p in ("eia", "permits", "reports", "plans", "checks",
-                                                          "incidents", "duty")},
+                                                          "incidents", "duty", "prereviews")},
     **{f"approvals:{p}-detail": (k, _seen) for p, k in (("eia", "eia"), ("permits", "permit"),
                                                          ("reports", "report"), ("plans", "plan"),
                                                          ("checks", "check"), ("incidents", "incident"),
-                                                         ("duty", "duty"))},
+                                                         ("duty", "duty"), ("prereviews", "prereview"))},
     "approvals:duty-add": (None, _only("admin")),  # approvals.add
     "approvals:duty-edit": ("duty", _writes("admin")), "approvals:duty-delete": ("duty", _writes("admin")),
     # API
     "api:api-root": (None, _all(200)),
     "api:statistics": (None, _all(200)), "api:risk-sources": (None, _all(200)),
-    **{f"api:{k}-list": (None, _all(200)) for k in ("eia", "permit", "report", "plan", "check", "incident")},
-    **{f"api:{k}-detail": (k, _seen) for k in ("eia", "permit", "report", "plan", "check", "incident")},
-    **{f"api:{k}-timeline": (k, _seen) for k in ("eia", "permit", "report", "plan", "incident")},
+    **{f"api:{k}-list": (None, _all(200)) for k in ("eia", "permit", "report", "plan", "check", "incident",
+                                                    "prereview")},
+    **{f"api:{k}-detail": (k, _seen) for k in ("eia", "permit", "report", "plan", "check", "incident", "prereview")},
+    **{f"api:{k}-timeline": (k, _seen) for k in ("eia", "permit", "report", "plan", "incident", "prereview")},
     "api:eia-documents": ("eia", _seen), "api:eia-materials": ("eia", _seen), "api:plan-materials": ("plan", _seen),
     "api:report-monitoring": ("report", _seen),
     **{f"api:{k}-{verb}": (k, _all(405)) for k, verbs in (
@@ -1151,7 +1155,8 @@ APPROVALS_TABLE = {
         ("permit", ("apply-renewal", "change", "expire", "renew", "revoke", "supervise")),
         ("report", ("accept", "send-back", "submit")),
         ("plan", ("drill", "file", "resubmit", "send-back", "supersede")),
-        ("incident", ("close", "follow-up", "log", "relevel", "report-up", "respond"))) for verb in verbs},
+        ("incident", ("close", "follow-up", "log", "relevel", "report-up", "respond")),
+        ("prereview", ("conclude", "withdraw"))) for verb in verbs},
 }
 
 

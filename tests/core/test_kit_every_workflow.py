@@ -67,6 +67,7 @@ PEOPLE = {
     "adec": (["*.view", "approvals.decide"], None, None),
     "aper": (["*.view", "approvals.permit"], None, None),
     "aemg": (["*.view", "approvals.emergency"], None, None),
+    "aadd": (["*.view", "approvals.add"], None, None),  # registers (and may withdraw) a project pre-review
     "axc": (["approvals.view", "approvals.accept", "approvals.decide", "approvals.permit", "approvals.emergency"],
             "110102", None),
     "aent": (["approvals.view", "approvals.apply", "approvals.report"], None, "E1"),
@@ -639,6 +640,28 @@ INCIDENTS = [
 ]
 
 
+def new_prereview(people):
+    from envbureau.approvals import prereview
+
+    return prereview.register(None, origin="internal", project_name="锅炉燃料清洁化改造", industry_name="火力发电",
+                              enterprise_id=people["_firm"].pk, received_on=TODAY)
+
+
+# 项目预审 (issue 13, local practice): the deciding head gives the opinion (不同意/有条件同意 with reasons); the
+# registering staff may withdraw it; the enterprise reads its own but gives no opinion
+PREREVIEWS = [
+    [
+        ("conclude", {"conclusion": "conditional", "reasons": "落实VOCs总量替代", "concluded_on": TODAY}, "submitted",
+         "concluded", "adec", {"aacc": "403", "axc": "404", "aent": "403", "aent2": "404", "leader": "403"}, None,
+         [], ["adec"]),
+    ],
+    [
+        ("withdraw", {"note": "项目放弃落地"}, "submitted", "withdrawn", "aadd", {"adec": "403", "axc": "404"}, None,
+         [], ["adec"]),
+    ],
+]
+
+
 # ---- enforcement: coercive measures (§2.4–2.6) and credit repair (§6.2) ---------------------------------
 
 def new_correction(people):
@@ -1033,6 +1056,7 @@ WALKS = {
     "approvals.executionreport": (new_execution_report, EXECUTION_REPORTS),
     "approvals.emergencyplan": (new_plan, PLANS),
     "approvals.incident": (new_incident, INCIDENTS),
+    "approvals.prereview": (new_prereview, PREREVIEWS),
     "waste.manifest": (new_manifest, MANIFESTS),
     "waste.crossprovinceapplication": (new_cross_province_application, APPLICATIONS),
     "waste.declaration": (new_waste_declaration, WASTE_DECLARATIONS),

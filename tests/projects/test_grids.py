@@ -313,3 +313,58 @@ def test_overdue_filter_on_the_list_and_the_api(world, grid, client_for):
         assert r.status_code == 200 and [o.pk for o in r.context["page"].object_list] == expect, value
         r = c.get(f"/api/v1/projects/grids/?overdue={value}")
         assert r.status_code == 200 and [g["id"] for g in r.json()["results"]] == expect, value
+
+
+def test_statistics_api_and_excel_answer_what_the_page_counts(world, grid, client_for):
+    """GET /api/v1/projects/grids/statistics/ gives the page's figures for the user's scope (a district officer
+    asking for another district gets nothing of it; a bad date is a 400; an account without projects.view
+    is refused); the page exports the same figures to Excel."""
+    import io
+
+    import openpyxl
+
+    from envbureau.core.models import User
+    from envbureau.projects import grid_stats
+    from envbureau.projects.models import Grid
+
+    officer = User.objects.get(username="donghuamen")
+    a, b = grid("A"), grid("B")
+    Grid.objects.filter(pk__in=[a.pk, b.pk]).update(created_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    a.refresh_from_db()
+    wf.apply(officer, a, "patrol", patrol_on=TODAY.isoformat(), findings="渣土车未苫盖")
+    s = grid_stats.statistics(None, world["dc"])
+    c = client_for("pm")
+    r = c.get("/api/v1/projects/grids/statistics/?jurisdiction=110101")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert (body["total"]["grids"], body["total"]["covered"], body["total"]["overdue"], body["patrols"]["n"],
+            body["patrols"]["found"]) == (2, 1, 1, 1, 1) == (s["total"]["grids"], s["total"]["covered"],
+                                                              s["total"]["overdue"], s["patrols"]["n"],
+                                                              s["patrols"]["found"])
+    assert body["total"]["overdue_url"] == s["total"]["overdue_url"] and body["by_level"] and body["by_area"]
+    assert c.get("/api/v1/projects/grids/statistics/?since=2026-13-01").status_code == 400
+    assert c.get("/api/v1/projects/grids/statistics/?since=2026-06-02&until=2026-06-01").status_code == 400
+    # scoping: the street officer's own area counts its grids; 朝阳区 is outside and counts none of them
+    dc = client_for("donghuamen").get("/api/v1/projects/grids/statistics/").json()
+    assert dc["total"]["grids"] == 2
+    out = client_for("dongcheng").get("/api/v1/projects/grids/statistics/?jurisdiction=110105")
+    assert out.status_code in (400, 403, 404) or out.json()["total"]["grids"] == 0
+    User.objects.create(username="no_projects")  # holds no projects.view (like an enterprise account)
+    assert client_for("no_projects").get("/api/v1/projects/grids/statistics/").status_code == 403
+    schema = c.get("/api/schema/").content.decode()
+    assert "/api/v1/projects/grids/statistics/" in schema
+    x = c.get(f"/projects/grids/statistics/?jurisdiction=110101&since={TODAY.replace(day=1)}&until={TODAY}"
+              "&export=xlsx")
+    assert x.status_code == 200 and x.content.startswith(b"PK")
+    wb = openpyxl.load_workbook(io.BytesIO(x.content))
+    totals = {row[0]: row[1] for row in wb.worksheets[0].iter_rows(min_row=2, values_only=True)}
+    assert (totals["在用网格"], totals["逾期未巡查"], totals["巡查次数"]) == (2, 1, 1)
+    assert any(str(r[0]).startswith("属地:") for r in wb.worksheets[1].iter_rows(min_row=2, values_only=True))
+
+
+def test_statistics_ask_anonymous_visitors_to_sign_in(db):
+    from django.test import Client
+
+    page = Client().get("/projects/grids/statistics/")
+    assert page.status_code == 302 and page["Location"].startswith("/accounts/login/")
+    assert Client().get("/api/v1/projects/grids/statistics/").status_code in (401, 403)

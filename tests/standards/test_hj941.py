@@ -114,3 +114,10 @@ def test_the_enterprise_takes_the_higher_medium_either_way():
     assert hj941.grade(major, general).level == "重大"
     larger = ([Substance("物质", 10.0, 1.0)], 0, "E2")  # E2·M1·Q2 → 较大
     assert hj941.grade(larger, general).label == "较大[较大-大气(Q2-M1-E2) + 一般-水(Q0)]"
+
+
+def test_a_published_filing_record_reads_as_this_matrix_does():
+    # a filing record seen in public (hj941 module docstring): "较大 [较大-大气(Q2-M2-E3) 较大-水]" — the air cell
+    # E3 × M2 × Q2 is 较大 here too, and the label is written the same way
+    r = hj941.grade(([Substance("氨", 50, 5)], 30, "E3"), ([], 0, "E3"))
+    assert r.air.label == "较大-大气(Q2-M2-E3)" and r.level == "较大"

@@ -21,8 +21,8 @@ from envbureau.core.kit_api import timeline_action, transition_action
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
-from . import eia, emergency, permits
-from .filters import CheckFilter, EIAFilter, PermitFilter, PlanFilter, ReportFilter
+from . import eia, emergency, permits, prereview
+from .filters import CheckFilter, EIAFilter, PermitFilter, PlanFilter, PreReviewFilter, ReportFilter
 from .models import (
     EIAApplication,
     EmergencyPlan,
@@ -32,6 +32,7 @@ from .models import (
     Material,
     Permit,
     PermitLimit,
+    PreReview,
 )
 
 
@@ -451,3 +452,55 @@ class RiskSourcesView(APIView):
         if f.form.is_bound and not f.is_valid():
             raise DRFValidationError(f.errors)
         return Response(RiskSourceSerializer(rows, many=True).data)
+
+
+class PreReviewSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    origin_label = serializers.CharField(source="get_origin_display", read_only=True)
+    conclusion_label = serializers.CharField(source="get_conclusion_display", read_only=True)
+    zoning_category_label = serializers.CharField(source="get_zoning_category_display", read_only=True)
+
+    class Meta:
+        model = PreReview
+        fields = ["id", "code", "origin", "origin_label", "project_name", "applicant", "credit_code", "enterprise_id",
+                  "industry_name", "jurisdiction", "location", "investment", "zoning_category",
+                  "zoning_category_label", "zoning_unit", "summary", "state", "state_label", "received_on", "due_on",
+                  "concluded_on", "conclusion", "conclusion_label", "reasons", "within_limit"]
+
+
+class PreReviewCreateSerializer(serializers.Serializer):
+    origin = serializers.ChoiceField(choices=["investment", "internal"], help_text="招商引资 / 工业内生")
+    project_name = serializers.CharField(max_length=200)
+    industry_name = serializers.CharField(max_length=100)
+    enterprise_id = serializers.IntegerField(required=False, allow_null=True,
+                                             help_text="已登记企业(可选;有则申报单位、属地取企业档案)")
+    applicant = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    jurisdiction = serializers.CharField(required=False, allow_blank=True, help_text="属地代码(无企业时必填)")
+    location = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    investment = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
+                                          min_value=0)
+    zoning_category = serializers.ChoiceField(choices=["", "priority", "key", "general"], required=False,
+                                              allow_blank=True)
+    zoning_unit = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    received_on = serializers.DateField(required=False, allow_null=True)
+
+
+class PreReviewViewSet(ScopedReadOnlyViewSet):
+    """Project pre-reviews (项目预审 of 招商引资 / 工业内生 projects against 三线一单 and industry policy). POST
+    registers one (approvals.add); POST …/{id}/conclude/ {conclusion: agree|conditional|disagree, reasons
+    (required unless agree), concluded_on} (approvals.decide); …/{id}/withdraw/ (note); timeline/."""
+
+    queryset = PreReview.objects.select_related("jurisdiction")
+    serializer_class = PreReviewSerializer
+    filterset_class = PreReviewFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=PreReviewCreateSerializer, responses={201: PreReviewSerializer})
+    def create(self, request, *args, **kwargs):
+        return _create(request, PreReviewCreateSerializer, prereview.register, PreReviewSerializer)
+
+    conclude = transition_action(PreReview, PreReviewSerializer, "conclude")
+    withdraw = transition_action(PreReview, PreReviewSerializer, "withdraw")
+    timeline = timeline_action(PreReview)

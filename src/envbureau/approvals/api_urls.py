@@ -7,6 +7,7 @@ from .api import (
                   IncidentViewSet,
                   PermitViewSet,
                   PlanViewSet,
+                  PreReviewViewSet,
                   ReportViewSet,
                   RiskSourcesView,
                   StatisticsView,
@@ -19,6 +20,7 @@ router.register("reports", ReportViewSet, basename="report")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("checks", CheckViewSet, basename="check")
 router.register("incidents", IncidentViewSet, basename="incident")
+router.register("prereviews", PreReviewViewSet, basename="prereview")
 
 urlpatterns = [path("statistics/", StatisticsView.as_view(), name="statistics"),
                path("risk-sources/", RiskSourcesView.as_view(), name="risk-sources"), *router.urls]

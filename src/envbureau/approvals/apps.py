@@ -18,6 +18,7 @@ class ApprovalsConfig(AppConfig):
         register_permissions("approvals", _("行政审批"), dict(PERMISSION_ACTIONS))
         nav.register_section("approvals", pgettext_lazy("nav", "行政审批"), 45)
         nav.register("approvals", _("环评审批"), "approvals:eia-list", "approvals.view", 10)
+        nav.register("approvals", _("项目预审"), "approvals:prereviews-list", "approvals.view", 15)
         nav.register("approvals", _("排污许可证"), "approvals:permits-list", "approvals.view", 20)
         nav.register("approvals", _("执行报告"), "approvals:reports-list", "approvals.view", 21)
         nav.register("approvals", _("应急预案备案"), "approvals:plans-list", "approvals.view", 24)

@@ -119,3 +119,30 @@ class IncidentLevel(models.TextChoices):
 class DutyRole(models.TextChoices):
     LEADER = "leader", _("带班领导")
     OFFICER = "officer", _("值班员")
+
+
+class PreReviewOrigin(models.TextChoices):
+    INVESTMENT = "investment", _("招商引资项目")
+    INTERNAL = "internal", _("工业内生项目")
+
+
+class PreReviewState(models.TextChoices):
+    SUBMITTED = "submitted", _("待预审")
+    CONCLUDED = "concluded", _("已出具预审意见")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+PREREVIEW_COLOURS = {"submitted": "primary", "concluded": "success", "withdrawn": "secondary"}
+
+
+class PreReviewConclusion(models.TextChoices):
+    AGREE = "agree", _("同意")
+    CONDITIONAL = "conditional", _("有条件同意")
+    DISAGREE = "disagree", _("不同意")
+
+
+class ZoningCategory(models.TextChoices):
+    # 三线一单 生态环境管控单元 (ecological-environment zoning units)
+    PRIORITY = "priority", _("优先保护单元")
+    KEY = "key", _("重点管控单元")
+    GENERAL = "general", _("一般管控单元")

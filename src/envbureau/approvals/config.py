@@ -44,6 +44,9 @@ DEFAULTS = {
     "material_extensions": ["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "zip"],
     # Working days the supervision task (证后监管) gives the officer to follow a finding up.
     "supervision_working_days": 10,
+    # Project pre-review (项目预审 of 招商引资 / 工业内生 projects against 三线一单 and industry policy): local practice,
+    # no national procedure or limit found; working days from receipt to the opinion (a local service commitment).
+    "prereview_working_days": 5,
 }
 
 

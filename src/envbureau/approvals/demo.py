@@ -86,6 +86,7 @@ def load_approvals(log):
                      emissions={"w01018": 2.1, "a21026": 6.5})
 
     _emergency(ents)
+    _prereviews(ents)
     if EIAApplication.objects.filter(project_name=EIA_PROJECTS[0][0]).exists():
         log(f"   {Permit.objects.count()} permits; EIA demo already present")
         return
@@ -182,3 +183,44 @@ def _incident(chem):
     wf.apply(None, inc, "log", note="厂界氨浓度监测未超标,雨水排口已封堵(模拟)")
     wf.apply(None, inc, "follow_up", note="续报:泄漏已控制,周边监测正常(模拟)")
     wf.apply(None, inc, "close", summary="泄漏点已更换法兰,围堰内废液转运处置,无环境影响(模拟)")
+
+
+# project pre-reviews: name, origin, applicant (None: the demo enterprise of that index), district, industry,
+# investment (万元), zoning, received, conclusion, reasons, working days to the opinion
+PREREVIEWS = [
+    ("年产5万吨新型包装材料项目(模拟)", "investment", "某新材料科技有限公司(模拟)", "110105", "塑料制品业", 18000,
+     "key", "2026-01-12", "agree", "", 3),
+    ("高端医疗器械研发生产基地(模拟)", "investment", "某医疗科技有限公司(模拟)", "110108", "医疗仪器设备制造", 52000,
+     "general", "2026-02-23", "agree", "", 4),
+    ("电镀加工中心(模拟)", "investment", "某表面处理有限公司(模拟)", "110102", "金属表面处理及热处理加工", 6000,
+     "priority", "2026-03-16", "disagree", "拟选址位于优先保护单元,不符合生态环境准入清单中禁止新建电镀项目的要求", 5),
+    ("锅炉燃料清洁化改造(模拟)", "internal", 0, "", "火力发电", 3200, "key", "2026-04-07", "agree", "", 2),
+    ("精细化工中间体技术改造(模拟)", "internal", 1, "", "有机化学原料制造", 9000, "key", "2026-05-18",
+     "conditional", "须落实VOCs总量替代来源,新增储罐纳入应急预案修订", 6),
+    ("数据中心配套储能项目(模拟)", "investment", "某数据科技有限公司(模拟)", "110101", "其他电力生产", 26000,
+     "general", "2026-11-23", "", "", 0),
+]
+
+
+def _prereviews(ents):
+    """A year of project pre-reviews (招商引资 and 工业内生), concluded through the workflow's verb; one waits."""
+    from envbureau.core import deadlines as dl
+    from envbureau.core import workflow as wf
+    from envbureau.core.models import Jurisdiction
+
+    from . import prereview
+    from .models import PreReview
+
+    if PreReview.objects.filter(project_name=PREREVIEWS[0][0]).exists():
+        return
+    for name, origin, who, district, industry, inv, zoning, received, conclusion, reasons, days in PREREVIEWS:
+        ent = ents[who] if isinstance(who, int) else None
+        r = prereview.register(None, origin=origin, project_name=name, applicant="" if ent else who,
+                               enterprise_id=ent.pk if ent else None,
+                               jurisdiction=None if ent else Jurisdiction.objects.get(code=district),
+                               industry_name=industry, investment=inv, zoning_category=zoning,
+                               zoning_unit="", received_on=received,
+                               summary="项目对照三线一单生态环境准入清单及产业政策预审(模拟)")
+        if conclusion:
+            on = dl.add_days(dt.date.fromisoformat(received), days, dl.WORKING)
+            wf.apply(None, r, "conclude", conclusion=conclusion, reasons=reasons, concluded_on=on.isoformat())

@@ -14,11 +14,14 @@ from .choices import (
     PermitCategory,
     PermitState,
     PlanState,
+    PreReviewConclusion,
+    PreReviewOrigin,
+    PreReviewState,
     ReportKind,
     ReportState,
     RiskLevel,
 )
-from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Permit
+from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Permit, PreReview
 
 
 def _path(code):
@@ -49,7 +52,7 @@ class EIAFilter(ScopedFilterSet):
     within_limit = df.BooleanFilter(label=_("在时限内办结"))
     decision = df.ChoiceFilter(label=_("审批结果"), method="f_decision",
                                choices=(("approved", _("批准")), ("refused", _("不予批准")), ("decided", _("办结(批准或不予批准)")),
-                                        ("filed", _("备案"))))
+                                        ("filed", _("备案")), ("approved_filed", _("审批或登记备案"))))
     industry = df.CharFilter(label=_("行业"), field_name="industry_name")
     enterprise_id = picker_filter("enterprise", _("企业"))
 
@@ -66,6 +69,8 @@ class EIAFilter(ScopedFilterSet):
             return qs.filter(state__in=["approved", "completed"])
         if value == "decided":
             return qs.filter(state__in=["approved", "completed", "refused"])
+        if value == "approved_filed":  # "环评审批登记备案844只": approvals and registration filings as one figure
+            return qs.filter(state__in=["approved", "completed", "filed"])
         return qs.filter(state=value)
 
 
@@ -163,3 +168,25 @@ def risk_rows(request, plans):
         return f, []  # a bad value lists nothing and says so on its field
     rows = emergency.risk_sources(PlanFilter(data, queryset=plans, request=request).qs)
     return f, [r for r in rows if not level or r["level"] == level]
+
+
+class PreReviewFilter(ScopedFilterSet):
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
+    origin = df.ChoiceFilter(label=_("项目来源"), choices=PreReviewOrigin.choices)
+    state = df.ChoiceFilter(label=_("状态"), choices=PreReviewState.choices)
+    conclusion = df.ChoiceFilter(label=_("预审结论"), choices=PreReviewConclusion.choices)
+    received_year = df.NumberFilter(label=_("收件年度"), field_name="received_on", lookup_expr="year",
+                                    min_value=YEARS[0], max_value=YEARS[1])
+    concluded_year = df.NumberFilter(label=_("出具意见年度"), field_name="concluded_on", lookup_expr="year",
+                                     min_value=YEARS[0], max_value=YEARS[1])
+    within_limit = df.BooleanFilter(label=_("在时限内出具"))
+    industry = df.CharFilter(label=_("行业"), field_name="industry_name")
+    enterprise_id = picker_filter("enterprise", _("企业"))
+
+    class Meta:
+        model = PreReview
+        fields = ["jurisdiction", "origin", "state", "conclusion", "received_year", "concluded_year", "within_limit",
+                  "industry", "enterprise_id"]
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value)

@@ -210,3 +210,34 @@ class DutyForm(forms.ModelForm):
         model = DutyShift
         fields = ["day", "role", "person", "phone", "jurisdiction"]
         widgets = {"day": DATE}
+
+
+class PreReviewForm(forms.Form):
+    origin = forms.ChoiceField(label=_("项目来源"), choices=[])
+    project_name = forms.CharField(label=_("项目名称"), max_length=200)
+    enterprise = EnterpriseChoice(label=_("企业(已登记的)"), queryset=None, required=False,
+                                  help_text=_("已在污染源企业中登记的单位可选择,预审记入其一企一档"))
+    applicant = forms.CharField(label=_("申报单位"), max_length=200, required=False,
+                                help_text=_("未选择企业时必填(如尚未注册的招商项目)"))
+    jurisdiction = forms.ModelChoiceField(label=_("属地"), queryset=None, required=False,
+                                          help_text=_("未选择企业时必选"))
+    industry_name = forms.CharField(label=_("行业"), max_length=100)
+    location = forms.CharField(label=_("拟建地点"), max_length=300, required=False)
+    investment = forms.DecimalField(label=_("总投资(万元)"), min_value=0, max_digits=14, decimal_places=2,
+                                    required=False)
+    zoning_category = forms.ChoiceField(label=_("管控单元类别"), choices=[], required=False)
+    zoning_unit = forms.CharField(label=_("所在管控单元"), max_length=200, required=False,
+                                  help_text=_("三线一单生态环境管控单元名称或编码"))
+    summary = forms.CharField(label=_("项目概况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    received_on = forms.DateField(label=_("收件日期"), widget=DATE, required=False, help_text=_("留空为今天"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        from envbureau.core.scoping import allowed_jurisdictions
+
+        from .choices import PreReviewOrigin, ZoningCategory
+
+        super().__init__(*args, **kwargs)
+        self.fields["origin"].choices = PreReviewOrigin.choices
+        self.fields["zoning_category"].choices = [("", "—"), *ZoningCategory.choices]
+        self.fields["enterprise"].queryset = _enterprises(user)
+        self.fields["jurisdiction"].queryset = allowed_jurisdictions(user, "approvals", "add")

@@ -14,6 +14,7 @@ from envbureau.core.importing import (
     Column,
     DateColumn,
     Importer,
+    JurisdictionColumn,
     NumberColumn,
     RefColumn,
     RowError,
@@ -23,8 +24,16 @@ from envbureau.core.importing import (
 from envbureau.core.scoping import restrict
 
 from . import permits
-from .choices import LimitPeriod, PermitCategory, ReportFrequency, RiskLevel
-from .models import EmergencyPlan, Permit
+from .choices import (
+    LimitPeriod,
+    PermitCategory,
+    PreReviewConclusion,
+    PreReviewOrigin,
+    ReportFrequency,
+    RiskLevel,
+    ZoningCategory,
+)
+from .models import EmergencyPlan, Permit, PreReview
 
 PERMIT_KEYS = ("enterprise", "category", "issued_on", "valid_until", "report_frequency", "authority")
 
@@ -229,3 +238,105 @@ class EmergencyPlanImporter(Importer):
         if errors:
             raise RowErrors(errors)
         return {"rows": len(cleaned), "created": len(cleaned), "filed": filed}
+
+
+# ---- project pre-reviews (项目预审) --------------------------------------------------------------------------
+
+@register
+class PreReviewImporter(Importer):
+    """Pre-reviews kept in a spreadsheet (one row per project): each is registered through prereview.register
+    (clock, timeline, dossier) and, when the row carries a conclusion, concluded through the workflow's own verb.
+    All-or-nothing; each error names its row and column; a project already registered (same name, applicant and
+    receipt date) is refused rather than counted twice."""
+
+    kind = "approvals.prereview"
+    label = _("项目预审(招商引资、工业内生项目)")
+    module = "approvals"
+    columns = [
+        ChoiceColumn("origin", _("项目来源"), required=True, example="招商引资项目", choices=PreReviewOrigin.choices,
+                     synonyms=(("招商引资", "investment"), ("招商", "investment"), ("工业内生", "internal"),
+                               ("内生", "internal"))),
+        Column("project_name", _("项目名称"), required=True, example="年产5万吨新型包装材料项目", max_length=200),
+        RefColumn("enterprise", _("企业"), queryset=_enterprises, fields=("credit_code", "name"),
+                  help=_("已在污染源企业中登记的单位(统一社会信用代码或名称),可留空"),
+                  aliases=("统一社会信用代码",)),
+        Column("applicant", _("申报单位"), example="某某新材料有限公司", max_length=200, help=_("未填企业时必填")),
+        JurisdictionColumn("jurisdiction", _("属地"), example="东城区", actions=("add",), help=_("未填企业时必填")),
+        Column("industry_name", _("行业"), required=True, example="塑料制品业", max_length=100),
+        Column("location", _("拟建地点"), max_length=300),
+        NumberColumn("investment", _("总投资(万元)"), example="12000", min=0, decimal=True),
+        ChoiceColumn("zoning_category", _("管控单元类别"), choices=ZoningCategory.choices, example="重点管控单元",
+                     synonyms=(("优先保护", "priority"), ("重点管控", "key"), ("一般管控", "general"))),
+        Column("zoning_unit", _("所在管控单元"), max_length=200),
+        Column("summary", _("项目概况")),
+        DateColumn("received_on", _("收件日期"), required=True, example="2026-03-02"),
+        ChoiceColumn("conclusion", _("预审结论"), choices=PreReviewConclusion.choices, example="同意",
+                     help=_("留空为待预审")),
+        Column("reasons", _("预审意见及理由"), help=_("不同意或有条件同意时必填")),
+        DateColumn("concluded_on", _("出具意见日期"), example="2026-03-06", help=_("有预审结论时必填")),
+    ]
+
+    def clean_row(self, values, ctx):
+        if not values.get("enterprise"):
+            if not values.get("applicant"):
+                raise RowError("applicant", _("未填企业时须填写申报单位"))
+            if not values.get("jurisdiction"):
+                raise RowError("jurisdiction", _("未填企业时须填写属地"))
+        if values.get("conclusion"):
+            if not values.get("concluded_on"):
+                raise RowError("concluded_on", _("有预审结论时须填写出具意见日期"))
+            if values["concluded_on"] < values["received_on"]:
+                raise RowError("concluded_on", _("出具意见日期早于收件日期"))
+            if values["conclusion"] != PreReviewConclusion.AGREE and not values.get("reasons"):
+                raise RowError("reasons", _("不同意或有条件同意时须写明理由或条件"))
+        elif values.get("concluded_on"):
+            raise RowError("conclusion", _("有出具意见日期时须填写预审结论"))
+        return values
+
+    @staticmethod
+    def _applicant(row):
+        return row["enterprise"].name if row.get("enterprise") else row.get("applicant")
+
+    def check_batch(self, cleaned, rownums, ctx):
+        errors, seen = [], {}
+        for row, n in zip(cleaned, rownums):
+            key = (row["project_name"], self._applicant(row), row["received_on"])
+            if key in seen:
+                errors.append({"row": n, "column": str(_("项目名称")), "value": row["project_name"],
+                               "message": str(_("与第 %(r)s 行重复") % {"r": seen[key]})})
+            elif PreReview.objects.filter(project_name=key[0], applicant=key[1], received_on=key[2]).exists():
+                errors.append({"row": n, "column": str(_("项目名称")), "value": row["project_name"],
+                               "message": str(_("该单位同名、同收件日期的项目预审已登记"))})
+            seen[key] = n
+        return errors
+
+    def save_rows(self, cleaned, ctx):
+        from envbureau.core import workflow as wf
+
+        from . import prereview
+
+        rownums = ctx.state.get("_rownums") or [i + 2 for i in range(len(cleaned))]
+        errors, concluded = [], 0
+        for n, row in zip(rownums, cleaned):
+            try:
+                r = prereview.register(
+                    ctx.user, origin=row["origin"], project_name=row["project_name"],
+                    applicant=row.get("applicant") or "", industry_name=row["industry_name"],
+                    enterprise_id=row["enterprise"].pk if row.get("enterprise") else None,
+                    jurisdiction=row.get("jurisdiction"), location=row.get("location") or "",
+                    investment=row.get("investment"), zoning_category=row.get("zoning_category") or "",
+                    zoning_unit=row.get("zoning_unit") or "", summary=row.get("summary") or "",
+                    received_on=row["received_on"])
+                if row.get("conclusion"):
+                    wf.apply(ctx.user, r, "conclude", conclusion=row["conclusion"], reasons=row.get("reasons") or "",
+                             concluded_on=row["concluded_on"].isoformat(), note=str(_("预审台账导入")))
+                    concluded += 1
+            except PermissionDenied:
+                errors.append({"row": n, "column": "", "value": row["project_name"],
+                               "message": str(_("超出您的权限范围"))})
+            except ValidationError as exc:
+                errors.extend(self.errors_of(exc, n))
+            ctx.saved(1)
+        if errors:
+            raise RowErrors(errors)
+        return {"rows": len(cleaned), "created": len(cleaned), "concluded": concluded}

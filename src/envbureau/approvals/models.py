@@ -27,10 +27,14 @@ from .choices import (
     PermitCategory,
     PermitState,
     PlanState,
+    PreReviewConclusion,
+    PreReviewOrigin,
+    PreReviewState,
     ReportFrequency,
     ReportKind,
     ReportState,
     RiskLevel,
+    ZoningCategory,
 )
 
 
@@ -387,3 +391,47 @@ class Material(ScopedModel):
 
     def __str__(self):
         return f"{self.title}({self.name})"
+
+
+class PreReview(ScopedModel):
+    """A project pre-review (项目预审): an investment-attraction (招商引资) or in-house industrial (工业内生) project
+    checked against the 三线一单 zoning and the industry policy before it may proceed, ending in 同意 / 有条件同意 /
+    不同意 with reasons. Local practice (no national procedure): the time limit is configuration."""
+
+    code = models.CharField(_("预审编号"), max_length=40, unique=True)
+    origin = models.CharField(_("项目来源"), max_length=12, choices=PreReviewOrigin.choices)
+    project_name = models.CharField(_("项目名称"), max_length=200)
+    applicant = models.CharField(_("申报单位"), max_length=200)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    enterprise_id = models.BigIntegerField(_("企业ID"), null=True, blank=True)
+    industry_name = models.CharField(_("行业"), max_length=100)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    location = models.CharField(_("拟建地点"), max_length=300, blank=True)
+    investment = models.DecimalField(_("总投资(万元)"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                     validators=[MinValueValidator(0)])
+    zoning_category = models.CharField(_("管控单元类别"), max_length=10, choices=ZoningCategory.choices, blank=True)
+    zoning_unit = models.CharField(_("所在管控单元"), max_length=200, blank=True)
+    summary = models.TextField(_("项目概况"), blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=PreReviewState.choices,
+                             default=PreReviewState.SUBMITTED)
+    received_on = models.DateField(_("收件日期"))
+    due_on = models.DateField(_("应出具意见日期"), null=True, blank=True)
+    concluded_on = models.DateField(_("出具意见日期"), null=True, blank=True)
+    conclusion = models.CharField(_("预审结论"), max_length=12, choices=PreReviewConclusion.choices, blank=True)
+    reasons = models.TextField(_("预审意见及理由"), blank=True)
+    within_limit = models.BooleanField(_("在时限内出具"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    scope = ScopeSpec(module="approvals", jurisdiction="jurisdiction", enterprise="enterprise_id",
+                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
+
+    class Meta:
+        verbose_name = _("项目预审")
+        verbose_name_plural = _("项目预审")
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["concluded_on", "conclusion"], name="apr_prereview_done_idx")]
+
+    def __str__(self):
+        return f"{self.code} {self.project_name}"

@@ -1,7 +1,8 @@
 """Approval statistics for a jurisdiction and year as the bureau reports them ("环评审批54件(报告书8件、
 报告表46件)、登记备案表166件,均在承诺的时限内办结"; "核发排污许可证257本"), with the previous year, year on year,
 projects and investment by industry; emergency management as the reports count it ("已完成备案94家";
-"20家重点环境风险源企业四轮次…排查隐患94个"); every figure carries the URL of the list of records it counts."""
+"20家重点环境风险源企业四轮次…排查隐患94个"); approvals and registration filings as one figure and project
+pre-reviews as Zhuji counts them ("完成建设项目环评审批登记备案844只", "开展招商引资、工业内生项目预审102只"); every figure carries the URL of the list of records it counts."""
 
 from __future__ import annotations
 
@@ -16,13 +17,16 @@ from django.utils.translation import gettext_noop
 
 from envbureau.core.scoping import restrict
 
-from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Permit
+from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Permit, PreReview
 
 APPROVED = ("approved", "completed")
 # marked only: the page translates them when it shows them (the CLI prints them as they are)
 LABELS = {
     "approved": gettext_noop("环评审批(件)"), "approved_report": gettext_noop("其中报告书(件)"), "approved_form": gettext_noop("其中报告表(件)"),
-    "refused": gettext_noop("不予批准(件)"), "filed": gettext_noop("登记表备案(件)"), "decided": gettext_noop("办结(件)"), "within_limit": gettext_noop("在时限内办结(件)"),
+    "refused": gettext_noop("不予批准(件)"), "filed": gettext_noop("登记表备案(件)"),
+    "approved_filed": gettext_noop("环评审批登记备案合计(件)"),
+    "prereviews": gettext_noop("招商引资、工业内生项目预审(件)"), "prereviews_agreed": gettext_noop("其中同意(件)"),
+    "prereviews_conditional": gettext_noop("其中有条件同意(件)"), "prereviews_refused": gettext_noop("其中不同意(件)"), "decided": gettext_noop("办结(件)"), "within_limit": gettext_noop("在时限内办结(件)"),
     "investment": gettext_noop("批准项目总投资(万元)"), "env_investment": gettext_noop("其中环保投资(万元)"), "permits_issued": gettext_noop("核发排污许可证(本)"),
     "reports_overdue": gettext_noop("执行报告逾期未提交(份)"), "reports_late": gettext_noop("执行报告逾期提交(份)"),
     "plans_filed": gettext_noop("应急预案备案企业(家)"), "check_rounds": gettext_noop("隐患排查轮次"),
@@ -44,12 +48,19 @@ def _figures(user, path: str, year: int) -> dict:
     today = timezone.localdate()
     plans = _scoped(EmergencyPlan, user).filter(jurisdiction__path__startswith=path, filed_on__year=year)
     checks = _scoped(HazardCheck, user).filter(jurisdiction__path__startswith=path, checked_on__year=year)
+    pre = _scoped(PreReview, user).filter(jurisdiction__path__startswith=path, concluded_on__year=year,
+                                          state="concluded")
+    approved_n = approved.count()
+    # a registration form is filed on the day it is submitted (decided_on = submitted_on), so "approved or filed
+    # in the year" is one query on the decision date: the figure and its list count the same records
+    filed_n = eia.filter(category="registration", state="filed", decided_on__year=year).count()
     return {
-        "approved": approved.count(),
+        "approved": approved_n,
         "approved_report": approved.filter(category="report").count(),
         "approved_form": approved.filter(category="form").count(),
         "refused": decided.filter(state="refused").count(),
-        "filed": eia.filter(category="registration", state="filed", submitted_on__year=year).count(),
+        "filed": filed_n,
+        "approved_filed": approved_n + filed_n,
         "decided": decided.count(),
         "within_limit": decided.filter(within_limit=True).count(),
         "investment": sums["i"] or Decimal(0),
@@ -63,6 +74,10 @@ def _figures(user, path: str, year: int) -> dict:
         "check_rounds": checks.values("round_name").distinct().count(),
         "checked_enterprises": checks.values("enterprise_id").distinct().count(),
         "hazards_found": sum(len(f) for f in checks.values_list("findings", flat=True) if isinstance(f, list)),
+        "prereviews": pre.count(),
+        "prereviews_agreed": pre.filter(conclusion="agree").count(),
+        "prereviews_conditional": pre.filter(conclusion="conditional").count(),
+        "prereviews_refused": pre.filter(conclusion="disagree").count(),
     }
 
 
@@ -95,6 +110,10 @@ def statistics(user, jurisdiction, year: int) -> dict:
     def eia(**params):
         return reverse("approvals:eia-list") + "?" + urlencode({"jurisdiction": code, **params})
 
+    def pre(**params):
+        return reverse("approvals:prereviews-list") + "?" + urlencode(
+            {"jurisdiction": code, "concluded_year": year, "state": "concluded", **params})
+
     def reports(**params):
         return reverse("approvals:reports-list") + "?" + urlencode({"jurisdiction": code, "year": year, **params})
 
@@ -103,7 +122,8 @@ def statistics(user, jurisdiction, year: int) -> dict:
         "approved_report": eia(decided_year=year, decision="approved", category="report"),
         "approved_form": eia(decided_year=year, decision="approved", category="form"),
         "refused": eia(decided_year=year, decision="refused"),
-        "filed": eia(submitted_year=year, decision="filed"),
+        "filed": eia(decided_year=year, decision="filed"),
+        "approved_filed": eia(decided_year=year, decision="approved_filed"),
         "decided": eia(decided_year=year, decision="decided"),
         "within_limit": eia(decided_year=year, within_limit="true"),
         "investment": eia(decided_year=year, decision="approved"),
@@ -115,6 +135,10 @@ def statistics(user, jurisdiction, year: int) -> dict:
         "plans_filed": reverse("approvals:plans-list") + "?" + urlencode({"jurisdiction": code, "filed_year": year}),
         **dict.fromkeys(("check_rounds", "checked_enterprises", "hazards_found"), reverse("approvals:checks-list")
                         + "?" + urlencode({"jurisdiction": code, "year": year})),
+        "prereviews": pre(),
+        "prereviews_agreed": pre(conclusion="agree"),
+        "prereviews_conditional": pre(conclusion="conditional"),
+        "prereviews_refused": pre(conclusion="disagree"),
     }
     rows = [{"key": k, "value": v, "previous": before[k], "yoy": _pct(v, before[k]), "url": links[k]}
             for k, v in now.items()]
@@ -130,6 +154,11 @@ def statistics(user, jurisdiction, year: int) -> dict:
     sentence += _(";核发排污许可证%(n)s本。") % {"n": now["permits_issued"]}
     if now["plans_filed"]:
         sentence += _("完成环境应急预案备案%(n)s家。") % {"n": now["plans_filed"]}
+    if now["approved_filed"] or now["prereviews"]:
+        sentence += _("完成建设项目环评审批登记备案%(n)s件") % {"n": now["approved_filed"]}
+        if now["prereviews"]:
+            sentence += _(",开展招商引资、工业内生项目预审%(n)s件") % {"n": now["prereviews"]}
+        sentence += "。"
     if now["check_rounds"]:
         sentence += _("开展隐患排查%(r)s轮次,排查企业%(e)s家,排查隐患%(h)s个。") % {
             "r": now["check_rounds"], "e": now["checked_enterprises"], "h": now["hazards_found"]}

@@ -15,8 +15,8 @@ from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object, may_view_module
 
-from . import config, eia, emergency, permits, supervision
-from .models import EIAApplication, EmergencyPlan, ExecutionReport, Incident, Material, Permit
+from . import config, eia, emergency, permits, prereview, supervision
+from .models import EIAApplication, EmergencyPlan, ExecutionReport, Incident, Material, Permit, PreReview
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -31,12 +31,14 @@ def index(request):
 
 
 # lazy: built at import time, read in the request's language
-DATE_PARAMS = {"on": gettext_lazy("日期"), "filed_on": gettext_lazy("备案日期"), "drilled_on": gettext_lazy("演练日期"), "accepted_on": gettext_lazy("受理日期"), "decided_on": gettext_lazy("审批日期"), "completed_on": gettext_lazy("验收日期"),
+DATE_PARAMS = {"on": gettext_lazy("日期"), "filed_on": gettext_lazy("备案日期"), "drilled_on": gettext_lazy("演练日期"), "accepted_on": gettext_lazy("受理日期"), "decided_on": gettext_lazy("审批日期"), "completed_on": gettext_lazy("验收日期"), "concluded_on": gettext_lazy("出具意见日期"),
                "submitted_on": gettext_lazy("提交日期"), "valid_until": gettext_lazy("有效期至")}
 TEXT_PARAMS = {"missing_materials": gettext_lazy("需补正材料(一次性告知)"), "expert_opinion": gettext_lazy("技术评估意见"),
                "conditions": gettext_lazy("批复意见及要求"), "decision_reasons": gettext_lazy("不予批准理由"), "completion_note": gettext_lazy("验收情况"),
                "content": gettext_lazy("报告内容"), "review_note": gettext_lazy("审核意见"), "monitoring_duties": gettext_lazy("自行监测要求"),
-               "record_keeping": gettext_lazy("环境管理台账记录要求"), "summary": gettext_lazy("处置总结")}
+               "record_keeping": gettext_lazy("环境管理台账记录要求"), "summary": gettext_lazy("处置总结"),
+               "reasons": gettext_lazy("预审意见及理由(不同意或有条件同意时必填)")}
+CHOICE_PARAMS = {"conclusion": gettext_lazy("预审结论")}
 
 
 def _actions(request, obj):
@@ -47,6 +49,10 @@ def _actions(request, obj):
         for name in dict.fromkeys(names):
             if name in DATE_PARAMS:
                 fields.append({"name": name, "label": DATE_PARAMS[name], "kind": "date"})
+            elif name in CHOICE_PARAMS:
+                choices = type(obj)._meta.get_field(name).choices
+                fields.append({"name": name, "label": CHOICE_PARAMS[name], "kind": "choice", "choices": choices,
+                               "required": name in t.required})
             elif name in TEXT_PARAMS:
                 fields.append({"name": name, "label": TEXT_PARAMS[name], "kind": "text",
                                "required": name in t.required})
@@ -473,3 +479,47 @@ def material_download(request, pk):
 
 
 material_download.scoped_model = Material
+
+
+# ---------------------------------------------------------------- project pre-review (项目预审)
+
+def prereview_extra(request, obj) -> dict:
+    return {"actions": _actions(request, obj), "clocks": _clocks(obj, (prereview.CLOCK,)),
+            "action_url": "approvals:prereview-action"}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prereview_add(request):
+    from .forms import PreReviewForm
+
+    if not has_perm(request.user, "approvals.add"):
+        raise PermissionDenied
+    form = PreReviewForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            r = prereview.register(
+                request.user, origin=d["origin"], project_name=d["project_name"], applicant=d["applicant"],
+                enterprise_id=d["enterprise"].pk if d["enterprise"] else None, jurisdiction=d["jurisdiction"],
+                industry_name=d["industry_name"], location=d["location"], investment=d["investment"],
+                zoning_category=d["zoning_category"], zoning_unit=d["zoning_unit"], summary=d["summary"],
+                received_on=d["received_on"])
+            messages.success(request, _("已登记项目预审 %(c)s") % {"c": r.code})
+            return redirect("approvals:prereviews-detail", pk=r.pk)
+        except PermissionDenied:
+            form.add_error(None, _("超出您的权限范围"))
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+    return render(request, "approvals/form.html", {"form": form, "title": _("登记项目预审")},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def prereview_action(request, pk, verb):
+    r = get_scoped_object(PreReview, request.user, "view", pk=pk)
+    return _act(request, r, verb, "approvals:prereviews-detail")
+
+
+prereview_action.scoped_model = PreReview

@@ -11,17 +11,20 @@ from envbureau.core import workflow as wf
 from . import eia as e
 from . import emergency as em
 from . import permits as p
+from . import prereview as pr
 from . import supervision as sv
 from .choices import (
     EIA_COLOURS,
     INCIDENT_COLOURS,
     PERMIT_COLOURS,
     PLAN_COLOURS,
+    PREREVIEW_COLOURS,
     REPORT_COLOURS,
     EIAState,
     IncidentState,
     PermitState,
     PlanState,
+    PreReviewState,
     ReportState,
 )
 
@@ -200,4 +203,26 @@ INCIDENT = wf.register(wf.Workflow(
     due=lambda x: (timezone.localtime(x.initial_report_due).date()
                    if x.initial_reported_at is None and x.initial_report_due else None),
     verb_labels={"submit": _("事件报告"), "overdue": _("初报超时")},
+))
+
+PR = PreReviewState
+PREREVIEW = wf.register(wf.Workflow(
+    "approvals.prereview", module="approvals", name=_("项目预审"),
+    states=[
+        wf.State(PR.SUBMITTED, PR.SUBMITTED.label, PREREVIEW_COLOURS["submitted"],
+                 task=wf.TaskSpec(_("出具项目预审意见"), "approvals.decide")),
+        wf.State(PR.CONCLUDED, PR.CONCLUDED.label, PREREVIEW_COLOURS["concluded"], terminal=True),
+        wf.State(PR.WITHDRAWN, PR.WITHDRAWN.label, PREREVIEW_COLOURS["withdrawn"], terminal=True),
+    ],
+    transitions=[
+        T("conclude", (PR.SUBMITTED,), PR.CONCLUDED, "approvals.decide", _("出具预审意见"),
+          required=("conclusion",), fields=("reasons",), params=("concluded_on",),
+          handler=pr.h_conclude, after=pr.after_conclude, button="success"),
+        T("withdraw", (PR.SUBMITTED,), PR.WITHDRAWN, "approvals.add", _("撤回预审"), note_required=True,
+          handler=pr.h_withdraw, button="outline-secondary"),
+    ],
+    title=lambda x: f"{x.code} {x.project_name}",
+    url=lambda x: reverse("approvals:prereviews-detail", args=[x.pk]),
+    due=pr.workflow_due,
+    verb_labels={"submit": _("登记预审")},
 ))

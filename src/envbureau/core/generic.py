@@ -94,7 +94,7 @@ class Crud:
     def __init__(self, model, *, form_class=None, filterset_class=None, columns=(), url_prefix, namespace,
                  title, detail_fields=None, search_fields=(), ordering=None, importer_kind=None,
                  extra_detail_template=None, read_only=False, extra_detail_context=None, create=None, update=None,
-                 prepare_rows=None):
+                 prepare_rows=None, new_page=None):
         self.model = model
         self.form_class = form_class
         self.filterset_class = filterset_class
@@ -123,6 +123,9 @@ class Crud:
         # prepare_rows(request, objects): fetch in one go, in the user's scope, what columns read from other
         # apps (a patrol's ledger problem by its title) before the rows of a page or an export are built
         self.prepare_rows = prepare_rows
+        # (url name, label, may(user) -> bool): a read-only list whose records start through the app's own page
+        # (a service with a lifecycle) links to it for those who may start one
+        self.new_page = new_page
         self.module = spec_of(model).module
 
     def name(self, action):
@@ -229,7 +232,11 @@ class ListPage(CrudView):
         rows = [(o, [cell_value(o, a) for a, _l in c.columns]) for o in page.object_list]
         params = request.GET.copy()
         params.pop("page", None)
+        new_page = None
+        if c.new_page and c.new_page[2](request.user):
+            new_page = {"url": reverse(c.new_page[0]), "label": c.new_page[1]}
         return render(request, "core/generic_list.html", {
+            "new_page": new_page,
             "crud": c, "title": c.title, "header": header, "rows": rows, "page": page, "filterset": filterset,
             "can_add": c.form_class is not None and not c.read_only and has_perm(request.user, f"{c.module}.add"),
             "query": params.urlencode(), "q": q, "detail_url": c.name("detail"), "ns": c.namespace,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -19,7 +19,7 @@ from envbureau.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from envbureau.core.documents.api import DocumentActionsMixin
 from envbureau.core.kit_api import timeline_action, transition_action
 from envbureau.core.permissions import has_perm
-from envbureau.core.scoping import get_scoped_object
+from envbureau.core.scoping import get_scoped_object, may_view_module
 
 from .filters import (
     CampaignFilter,
@@ -527,6 +527,26 @@ class GridViewSet(ServiceWrites, ScopedModelViewSet):
 
     retire = transition_action(Grid, GridSerializer, "retire")
     timeline = timeline_action(Grid)
+
+    @extend_schema(responses=serializers.JSONField(), parameters=[
+        OpenApiParameter("jurisdiction", str, description="属地代码(默认本人辖区)"),
+        OpenApiParameter("since", str, description="统计起始日 YYYY-MM-DD(默认截止日所在月1日)"),
+        OpenApiParameter("until", str, description="统计截止日 YYYY-MM-DD(默认今天)")])
+    @action(detail=False, methods=["get"], url_path="statistics", url_name="statistics", pagination_class=None)
+    def statistics(self, request):
+        """Coverage and patrols as the grid statistics page shows them (scoped to the user): active grids,
+        covered within their interval and coverage rate, overdue; patrols, officers, findings, problems opened;
+        grid officers' trainings; by level and area; each number with the URL of its records."""
+        from . import grid_stats
+        from .views import grid_stats_params
+
+        if not may_view_module(request.user, Grid):
+            raise DRFPermissionDenied()
+        try:
+            jur, since, until = grid_stats_params(request._request, request.user)
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+        return Response(_jsonable(grid_stats.statistics(request.user, jur, since=since, until=until)))
 
 
 class PatrolViewSet(ScopedReadOnlyViewSet):

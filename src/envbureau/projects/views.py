@@ -413,6 +413,34 @@ def grid_extra(request, obj) -> dict:
             "frequency": obj.frequency(), "next_due": obj.next_due()}
 
 
+def grid_stats_params(request, user):
+    """(area, since, until) of the grid statistics from the query (page and API share it); 400 naming the field."""
+    jur, _year = stats_params(request, user)
+    since = services.parse_date(request.GET.get("since"), "since", default_today=False) \
+        if request.GET.get("since") else None
+    until = services.parse_date(request.GET.get("until"), "until", default_today=False) \
+        if request.GET.get("until") else None
+    if since and until and since > until:
+        raise ValidationError({"since": _("起始日期不能晚于截止日期")})
+    return jur, since, until
+
+
+def grid_export_rows(s) -> list:
+    """The statistics as one sheet: the totals, then by level and by area (coverage, overdue)."""
+    totals = [[_("在用网格"), s["total"]["grids"]], [_("按频次巡查(覆盖)"), s["total"]["covered"]],
+              [_("覆盖率(%)"), s["total"]["coverage"]], [_("逾期未巡查"), s["total"]["overdue"]],
+              [_("巡查次数"), s["patrols"]["n"]], [_("参与网格员"), s["patrols"]["officers"]],
+              [_("发现问题的巡查"), s["patrols"]["found"]], [_("转问题台账"), s["patrols"]["problems"]],
+              [_("网格员培训(次)"), s["trainings"]["n"]], [_("参训人数"), s["trainings"]["trainees"]]]
+    head = [_("分组"), _("在用网格"), _("按频次巡查(覆盖)"), _("覆盖率(%)"), _("逾期未巡查")]
+    groups = [[_("层级:") + str(r["label"]), r["grids"], r["covered"], r["coverage"], r["overdue"]]
+              for r in s["by_level"]] + \
+             [[_("属地:") + str(r["label"]), r["grids"], r["covered"], r["coverage"], r["overdue"]]
+              for r in s["by_area"]]
+    period = _("统计期 %(a)s 至 %(b)s") % {"a": s["since"], "b": s["until"]}
+    return [(_("网格巡查统计"), [_("指标"), period], totals), (_("按层级和属地"), head, groups)]
+
+
 @login_required
 def grid_statistics(request):
     from . import grid_stats
@@ -420,15 +448,14 @@ def grid_statistics(request):
     if not may_view_module(request.user, Grid):
         raise PermissionDenied
     try:
-        jur, _year = stats_params(request, request.user)
-        since = services.parse_date(request.GET.get("since") or None, "since", default_today=False) \
-            if request.GET.get("since") else None
-        until = services.parse_date(request.GET.get("until"), "until", default_today=False) \
-            if request.GET.get("until") else None
-        if since and until and since > until:
-            raise ValidationError({"since": _("起始日期不能晚于截止日期")})
+        jur, since, until = grid_stats_params(request, request.user)
     except ValidationError as exc:
         return render(request, "projects/grid_statistics.html", {"title": _("网格巡查统计"), "error": error_text(exc)},
                       status=400)
     s = grid_stats.statistics(request.user, jur, since=since, until=until)
+    if request.GET.get("export") == "xlsx":
+        from envbureau.core.excel import xlsx_response
+
+        return xlsx_response(f"网格巡查统计-{jur.code}-{s['since']}-{s['until']}.xlsx", grid_export_rows(s),
+                             request=request)
     return render(request, "projects/grid_statistics.html", {"title": _("网格巡查统计"), "s": s, "jurisdiction": jur})

@@ -15,6 +15,15 @@ Checked again 2026-12-01 against the stored public corpora (docs and pages searc
 level tables or of its M bands was found — only a page confirming that water's Q is computed as air's (§7.1 "计算方法
 同6.1") and the Guizhou method's M bands (25/45/60). The matrix therefore stays [M]; tests/standards/test_hj941.py
 pins every one of its 36 cells from both edges of their Q and M bands, in the standard's own layout.
+Searched a second time the same day (pages, docs, code corpora; queries on the Q bands, the M scoring, the E1–E3
+receptor criteria and the level matrix): still no copy of the tables. What was found agrees with this module
+without proving it:
+- a published answer on HJ 941-2018 Table 1 (企业生产工艺过程评估, http://www.weileb.com/huanbao/yihuandongtai/372.html,
+  2020-10-30): the process part of M scores 10 or 5 points per process unit, summed over units and capped at 30 —
+  so M is a sum of capped parts; here M is taken as the finished score (0–100), not recomputed from its parts;
+- a filing record in a public app (较大 [较大-大气(Q2-M2-E3) 较大-水]) in the label format used here, and for that
+  cell E3 × M2 × Q2 this matrix also gives 较大.
+Neither gives the Q band edges, the E1–E3 criteria or the other 35 cells: those remain from memory.
 """
 
 from __future__ import annotations
