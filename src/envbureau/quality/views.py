@@ -952,8 +952,8 @@ def warnings_list(request):
     chunk = list(f.qs[start:start + WARNINGS_PAGE + 1])
     items, more = chunk[:WARNINGS_PAGE], len(chunk) > WARNINGS_PAGE
     if request.GET.get("export"):
-        rows = [[w.get_kind_display(), w.get_state_display(), w.jurisdiction.name, w.subject, w.pollutant,
-                 w.first_time, w.last_time, w.count, w.message] for w in f.qs[:100000]]
+        rows = [[w.get_kind_display(), w.get_state_display(), w.jurisdiction.name, w.subject, w.pollutant_label,
+                 w.first_time, w.last_time, w.count, w.text] for w in f.qs[:100000]]
         return xlsx_response(_("预警.xlsx"), [(_("预警"), header, rows)], request=request, what=_("预警"))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "quality/warnings.html", {"filterset": f, "items": items, "colours": WARNING_COLOURS,
