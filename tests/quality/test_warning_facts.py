@@ -122,3 +122,21 @@ def test_migration_fills_facts_and_the_page_words_them(demo_core):
     assert TimelineEvent.objects.get(model="quality.warning", object_id=str(old.pk)).note == ""
     with translation.override("en"):
         assert "no data since 2017-02-28 10:00" in old.text and odd.text == "手工录入的说明"
+
+
+def test_water_items_by_name_in_the_reader_language():
+    """Water items (GB 3838) by name with unit in the reader's language, also as the standards library and
+    stored classes write them ("总磷(1.2)、溶解氧"); every item of the standards has a name."""
+    from envbureau.quality.choices import WATER_ITEM_NAMES, water_item_label, water_items_text
+    from envbureau.standards import water as std_water
+
+    assert set(WATER_ITEM_NAMES) == set(std_water.ITEMS)
+    assert all(WATER_ITEM_NAMES[k] == std_water.ITEMS[k][0] for k in std_water.ITEMS)  # same Chinese names
+    with translation.override("en"):
+        assert water_item_label("do", unit=True) == "Dissolved oxygen (mg/L)"
+        assert water_item_label("ph", unit=True) == "pH"
+        assert water_items_text("总磷(1.2)、溶解氧") == "Total phosphorus(1.2), Dissolved oxygen"
+        assert water_items_text(["氨氮(0.4)"]) == "Ammonia nitrogen(0.4)"
+    with translation.override("zh-hans"):
+        assert water_items_text(["总磷(1.2)", "溶解氧"]) == "总磷(1.2)、溶解氧"
+        assert water_item_label("nh3n", unit=True) == "氨氮 (mg/L)"

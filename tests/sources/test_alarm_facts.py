@@ -81,7 +81,7 @@ def test_old_alarms_get_facts_or_stay_as_stored(world):
     MIGRATION.forwards(apps, None)
     old.refresh_from_db()
     odd.refresh_from_db()
-    assert old.facts == {"msg": "over", "args": {"p": "day", "v": "44", "l": "40", "m": 0.1, "s": "GB 8978"}}
+    assert old.facts == {"msg": "over", "args": {"p": "day", "v": "44", "l": "40", "x": 0.1, "s": "GB 8978"}}
     assert odd.facts == {} and TimelineEvent.objects.get(object_id=str(old.pk), model="sources.alarm").note == ""
     with translation.override("en"):
         assert old.text == "Daily average 44 above the limit 40, exceeded by 0.10 times; under GB 8978"

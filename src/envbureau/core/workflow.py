@@ -711,7 +711,8 @@ def timeline(obj) -> list[dict]:
             "to_label": wf.state_label(ev.to_state) if wf else ev.to_state,
             "to_colour": wf.state_colour(ev.to_state) if wf else "secondary",
             "changed": bool(ev.to_state and ev.to_state != ev.from_state),
-            "actor": ev.actor_name,
+            # an event of no one (a rule, a scan) is "系统" in the reader's language, not as stored then
+            "actor": ev.actor_name if ev.actor_id or ev.actor_name not in ("", "系统", "System") else _("系统"),
             "unit": ev.actor_unit_name,
             "step": ev.step,
             "note": ev.note,

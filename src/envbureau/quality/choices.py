@@ -39,6 +39,23 @@ def water_item_label(code: str, unit: bool = False) -> str:
     return f"{label} ({u})" if u else label
 
 
+def water_items_text(items) -> str:
+    """Main pollutants as the standards library and stored classes write them (["总磷(1.2)", "溶解氧"] or
+    "总磷(1.2)、溶解氧") in the reader's language: "Total phosphorus(1.2), Dissolved oxygen"."""
+    import re
+
+    from django.utils.translation import pgettext
+
+    parts = items.split("、") if isinstance(items, str) else list(items or ())
+    out = []
+    for part in parts:
+        m = re.fullmatch(r"(.+?)(\([^()]*\))?", part.strip())
+        if m is None:
+            continue
+        out.append(water_item_label(m.group(1)) + (m.group(2) or ""))
+    return pgettext("列举", "、").join(out)
+
+
 # names as the standards library and older stored rows write them ("溶解氧") → code
 WATER_ITEM_BY_NAME = {name: code for code, name in WATER_ITEM_NAMES.items()}
 

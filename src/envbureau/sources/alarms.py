@@ -168,7 +168,7 @@ def evaluate_values(point: MonitoringPoint, at: dt.datetime, factors: dict[str, 
                 # exceedance multiple (超标倍数) = value / limit - 1; the alarm cites where the limit comes from
                 msg = _facts("over" if over else "under", p=period, z=True if lim.on_converted else None,
                              v=_fmt(value), l=_fmt(bound),
-                             m=value / lim.limit_value - 1 if over and lim.limit_value else None,
+                             x=round(value / lim.limit_value - 1, 2) if over and lim.limit_value else None,
                              s=lim.standard or None)
                 a, created = raise_alarm(point, AlarmKind.EXCEEDANCE, at, factor=factor, detail_key=key, value=value,
                                          limit_value=bound, on_converted=lim.on_converted, facts=msg,

@@ -333,7 +333,7 @@ ALARM_PERIODS = {"hour": gettext_noop("小时均值"), "day": gettext_noop("日�
 def alarm_words(facts: dict | None, fallback: str = "") -> str:
     """An alarm's description from its facts ({"msg": key, "args": {...}}) in the active language: a data flag
     ("f") with its meaning, the limit's period ("p": hour/day), "(折算)" for a converted value ("z"), the
-    exceedance multiple ("m") and the limit's basis ("s") when known; the stored text without facts."""
+    exceedance multiple ("x") and the limit's basis ("s") when known; the stored text without facts."""
     from django.utils.translation import gettext
 
     from .choices import DEVICE_STATE_FLAGS, INVALID_FLAGS
@@ -350,8 +350,8 @@ def alarm_words(facts: dict | None, fallback: str = "") -> str:
         words["z"] = gettext("(折算)") if a.get("z") else ""
     try:
         text = gettext(msg) % words
-        if a.get("m") is not None:
-            text += gettext(",超标 %(m).2f 倍") % {"m": float(a["m"])}
+        if a.get("x") is not None:
+            text += gettext(",超标 %(m).2f 倍") % {"m": float(a["x"])}
         if a.get("s"):
             text += gettext(";依据 %(s)s") % {"s": a["s"]}
     except (KeyError, TypeError, ValueError):

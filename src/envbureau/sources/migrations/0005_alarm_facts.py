@@ -11,7 +11,7 @@ FLAG = re.compile(r"^数据标记 (?P<f>[A-Z])\((?P<l>.+)\)$")
 NEGATIVE = re.compile(r"^负值 (?P<v>\S+)$")
 PH = "pH 超出 0–14"
 LIMIT = re.compile(r"^(?P<p>小时均值|日均值)(?P<z>\(折算\))? (?P<v>\S+) (?P<how>超过限值|低于下限) (?P<l>\S+)"
-                   r"(?:,超标 (?P<m>-?\d+\.\d\d) 倍)?(?:;依据 (?P<s>.+))?$", re.S)
+                   r"(?:,超标 (?P<x>-?\d+\.\d\d) 倍)?(?:;依据 (?P<s>.+))?$", re.S)
 FLAT = re.compile(r"^连续 (?P<n>\d+) 小时数值恒为 (?P<v>\S+)$")
 ABSENCE = re.compile(r"^已 (?P<m>\d+) 分钟无数据$")
 FLAGS = {"F", "M", "D", "C", "P", "T", "B"}
@@ -39,8 +39,8 @@ def facts_of(message: str) -> dict:
         args = {"p": "hour" if m.group("p") == "小时均值" else "day", "v": m.group("v"), "l": m.group("l")}
         if m.group("z"):
             args["z"] = True
-        if m.group("m"):
-            args["m"] = float(m.group("m"))
+        if m.group("x"):
+            args["x"] = float(m.group("x"))
         if m.group("s"):
             args["s"] = m.group("s")
         return {"msg": "over" if m.group("how") == "超过限值" else "under", "args": args}
