@@ -62,6 +62,7 @@ def test_pages_and_export_in_english(world, client_for):
     for url in ("/sources/alarms/", f"/sources/alarms/{a.pk}/"):
         page = c.get(url).content.decode()
         assert "Hourly average (converted) 70 above the limit 35" in page and a.message not in page, url
+    assert "70.0 / 35.0 mg/m³" in page  # the detail page: value and limit with the factor's unit
     wb = openpyxl.load_workbook(io.BytesIO(c.get("/sources/alarms/?export=xlsx").content))
     texts = [str(cell.value) for row in wb.worksheets[0].iter_rows(min_row=3) for cell in row if cell.value]
     assert any("above the limit 35" in t for t in texts) and a.message not in texts

@@ -324,6 +324,7 @@ def alarm_detail(request, pk):
                 messages.error(request, m)
     return render(request, "sources/alarm_detail.html", {
         "a": alarm, "form": form, "colours": ALARM_COLOURS, "factor": factor_label(alarm.factor) if alarm.factor else "",
+        "unit": factor_unit(alarm.factor) if alarm.factor else "",
         "can_ack": services.may(request.user, "ack_alarm") and alarm.status == AlarmStatus.OPEN,
         "can_close": services.may(request.user, "close_alarm") and alarm.status != AlarmStatus.CLOSED,
         "can_problem": services.may(request.user, "close_alarm") and not alarm.problem_ref,
