@@ -53,3 +53,19 @@ def test_task_is_stored_in_chinese_and_read_in_the_reader_language(demo_core):
     task.refresh_from_db()
     with translation.override("en"):
         assert task_words([task])[task.pk] == (action, zh_title)
+
+
+def test_tasks_table_on_a_phone_acts_through_the_object_link(demo_core):
+    """On a phone (module, assignee and the button hidden below md) the object's title is the link to act."""
+    from django.template.loader import render_to_string
+
+    from envbureau.core.models import Task
+    from envbureau.core.workflow import task_words
+
+    w = _warning()
+    task = Task.objects.filter(model="quality.warning", object_id=str(w.pk)).first()
+    assert task.url
+    action, title = task_words([task])[task.pk]
+    html = render_to_string("core/_tasks_table.html", {"rows": [{"task": task, "action": action, "title": title}]})
+    assert f'<td class="eb-task-title"><a href="{task.url}">{title}</a></td>' in html
+    assert html.count("d-none d-md-table-cell") == 6  # three headers, three cells
