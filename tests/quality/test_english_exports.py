@@ -1,6 +1,7 @@
 """Excel exports of the district rankings, the street rankings and the warnings in English: the title row
 (what, scope, period, time of export), the headers, the sheet names and the notes are English; Chinese is left
-only in data (names of places, stations, networks, stored warning texts). In Chinese they stay as printed."""
+only in data (names of places, stations, networks; the stored text of a warning without facts: a warning with
+facts is worded in English). In Chinese they stay as printed."""
 
 import datetime as dt
 import io
@@ -19,7 +20,7 @@ def _names() -> list[str]:
     from envbureau.quality.models import AirStation, StationNetwork, Warning
 
     names = [*Jurisdiction.objects.values_list("name", flat=True), *AirStation.objects.values_list("name", flat=True),
-             *StationNetwork.objects.values_list("name", flat=True), *Warning.objects.values_list("message", flat=True),
+             *StationNetwork.objects.values_list("name", flat=True), *Warning.objects.filter(facts={}).values_list("message", flat=True),
              *Warning.objects.values_list("subject", flat=True)]
     return sorted({n for n in names if n}, key=len, reverse=True)
 

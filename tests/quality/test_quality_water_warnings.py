@@ -125,3 +125,13 @@ def test_noise_compliance_by_zone(demo_core):
     assert len(rows) == 1 and rows[0]["zone"] == "2"
     assert rows[0]["day"]["compliant"] == 2 and rows[0]["day"]["limit"] == 60  # 60.04 → 60.0 meets the limit
     assert rows[0]["night"]["compliant"] == 2 and rows[0]["night"]["limit"] == 50
+
+
+def test_water_page_names_main_pollutants_in_the_reader_language(sections, client_for):
+    """The monthly class table names the deciding items (stored in Chinese by the standards library) in the
+    reader's language: "Ammonia nitrogen(0.2)" in English, "氨氮(0.2)" in Chinese."""
+    c = client_for("air_staff")
+    assert "氨氮(0.2)" in c.get("/quality/water/?j=110000&year=2016").content.decode()
+    c.cookies["django_language"] = "en"
+    page = c.get("/quality/water/?j=110000&year=2016").content.decode()
+    assert "Ammonia nitrogen(0.2)" in page and "氨氮(0.2)" not in page

@@ -41,7 +41,7 @@ def test_warning_becomes_a_problem_and_is_traced_to_closure(warning, user_named)
     assert ref == f"ledger.problem:{p.pk}"
     assert (p.source, p.category, p.jurisdiction.code, p.source_model, p.source_pk) == (
         "alarm", "air", "110101", "quality.warning", str(warning.pk))
-    assert p.title == "东四 空气小时值超阈值(PM25)" and p.deadline == dt.date(2026, 12, 15)
+    assert p.title == "东四 空气小时值超阈值(PM2.5)" and p.deadline == dt.date(2026, 12, 15)
     assert p.responsible_units == ["东城区城管委"]
     assert "2026-11-02 08:00 至 2026-11-02 11:00,共 4 次" in p.description
     assert "请排查周边工地扬尘" in p.description

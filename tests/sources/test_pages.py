@@ -40,8 +40,8 @@ def test_pages_render(demo, client_for):
     u = UnknownMN.objects.create(mn="STRAY01")
     shows(c, {"/sources/enterprises/": e.name, f"/sources/enterprises/{e.pk}/": e.name, "/sources/board/": p.name,
               f"/sources/points/{p.pk}/": p.name, "/sources/alarms/": "<title>在线监控报警 ·",
-              f"/sources/alarms/{a.pk}/": f"报警 #{a.pk}", "/sources/declarations/": "<title>异常申报 ·",
-              "/sources/declarations/add/": "提交异常申报", f"/sources/declarations/{d.pk}/": f"异常申报 #{d.pk}",
+              f"/sources/alarms/{a.pk}/": f"{a.get_kind_display()} · {a.point.name}", "/sources/declarations/": "<title>异常申报 ·",
+              "/sources/declarations/add/": "提交异常申报", f"/sources/declarations/{d.pk}/": f"异常申报 · {d.enterprise.name}",
               "/sources/unknown-mns/": "STRAY01", f"/sources/unknown-mns/{u.pk}/bind/": "绑定 MN STRAY01",
               "/sources/gateway/": "<title>数据网关运行 ·", "/sources/outlets/": "<title>排放口 ·",
               "/sources/points/": p.name, "/sources/limits/": "<title>排放限值 ·",

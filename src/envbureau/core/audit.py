@@ -170,9 +170,25 @@ def record_batch(action: str, model, pks, changes: dict, note: str = "") -> None
     label = model if isinstance(model, str) else _label(model)
     one = len(ids) == 1
     record(action, model_label=label, object_id=ids[0] if one else f"{len(ids)} rows",
-           object_repr=f"{label} #{ids[0]}" if one else f"{label} × {len(ids)}",
+           object_repr=_batch_repr(label, ids),
            changes={k: _jsonable(v) if not isinstance(v, list) else [_jsonable(x) for x in v]
                     for k, v in changes.items()} | ({} if one else {"ids": ids[:1000]}), note=note)
+
+
+def _batch_repr(label: str, ids: list[str]) -> str:
+    """What a batch entry names, as the audit log reads it: the object itself for one row ("DEMO-1-01 渣土…"),
+    else the kind and the count ("问题台账 × 12"); never a model label with an id ("ledger.problem #2")."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return f"{label} × {len(ids)}"
+    kind = str(model._meta.verbose_name)
+    if len(ids) > 1:
+        return f"{kind} × {len(ids)}"
+    obj = model._default_manager.filter(pk=ids[0]).first()
+    return str(obj) if obj is not None else f"{kind} {ids[0]}"
 
 
 @receiver(pre_save, dispatch_uid="envbureau_audit_pre_save")

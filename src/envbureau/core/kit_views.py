@@ -17,10 +17,16 @@ from .permissions import MODULE_LABELS
 
 
 def task_rows(user, qs):
+    """Rows of a tasks table: each task worded in the reader's language (workflow.task_words)."""
+    from .workflow import task_words
+
     today = timezone.localdate()
-    return [{"task": t, "overdue": t.due_date is not None and t.due_date < today,
+    tasks = list(qs)
+    words = task_words(tasks)
+    return [{"task": t, "action": words[t.pk][0], "title": words[t.pk][1],
+             "overdue": t.due_date is not None and t.due_date < today,
              "due_soon": t.due_date is not None and today <= t.due_date <= today + timezone.timedelta(days=3),
-             "module": MODULE_LABELS.get(t.module, t.module)} for t in qs]
+             "module": MODULE_LABELS.get(t.module, t.module)} for t in tasks]
 
 
 @login_required

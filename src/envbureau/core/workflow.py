@@ -518,6 +518,48 @@ def _title(wf: Workflow, obj) -> str:
     return str(wf.title(obj) if wf.title else obj)[:300]
 
 
+def _action(spec: TaskSpec, obj) -> str:
+    action = spec.action(obj) if callable(spec.action) and not isinstance(spec.action, (str, Promise)) \
+        else spec.action
+    return str(action)
+
+
+def task_words(tasks) -> dict:
+    """{task pk: (action, title)} in the active language. A task stores its words in Chinese when it opens
+    (search, e-mail, the API); a page words it again from its object and step, so that every reader reads
+    their own language: one query per kind of object (with its non-null relations). A task whose object is
+    gone, or whose step is a side task, keeps its stored title and its action through the catalogue."""
+    from django.utils.translation import gettext
+
+    by_model: dict[str, set] = {}
+    for t in tasks:
+        by_model.setdefault(t.model, set()).add(t.object_id)
+    objects = {}
+    for label, ids in by_model.items():
+        try:
+            model = apps.get_model(label)
+            workflow_for(label)
+            pks = [model._meta.pk.to_python(i) for i in ids]
+        except (LookupError, ValueError, ValidationError):
+            continue
+        objects[label] = {str(pk): o for pk, o in model._default_manager.select_related().in_bulk(pks).items()}
+    out = {}
+    for t in tasks:
+        action, title = gettext(t.action), t.title
+        obj = objects.get(t.model, {}).get(t.object_id)
+        if obj is not None:
+            wf = workflow_for(t.model)
+            try:
+                title = _title(wf, obj)
+                state = wf.state_map.get(t.state)
+                if state is not None and state.task is not None:
+                    action = _action(state.task, obj)
+            except Exception:  # a title that cannot be worded now: the one stored when the task opened
+                pass
+        out[t.pk] = (action, title)
+    return out
+
+
 def _url(wf: Workflow, obj) -> str:
     try:
         return (wf.url(obj) if wf.url else "") or ""
@@ -554,15 +596,19 @@ def _fold(assignees) -> list[dict]:
 
 
 def _open(obj, wf: Workflow, state: str, action, assignees, due, notify: bool, enterprise=None) -> list:
+    from django.utils import translation
+
     from .models import Task
     from .notify import notify_task
 
     jur, ent = jurisdiction_of(obj), (enterprise(obj) if enterprise else enterprise_of(obj))
     created = []  # the first is the step's lead row
+    with translation.override("zh-hans"):  # stored in Chinese whoever acted; pages word it again (task_words)
+        action, title = str(action)[:100], _title(wf, obj)
     for i, r in enumerate(_fold(assignees)):
         task = Task.objects.create(
-            model=label_of(obj), object_id=str(obj.pk), module=wf.module, state=state, action=str(action)[:100],
-            title=_title(wf, obj), url=_url(wf, obj), assignee_user=r["user"], assignee_unit=r["unit"],
+            model=label_of(obj), object_id=str(obj.pk), module=wf.module, state=state, action=action,
+            title=title, url=_url(wf, obj), assignee_user=r["user"], assignee_unit=r["unit"],
             permission=r["permission"], level=r["level"] if r["permission"] else "", lead=i == 0,
             jurisdiction_path=jur.path if jur is not None else "", enterprise_id=ent, due_date=due)
         created.append(task)
@@ -665,7 +711,8 @@ def timeline(obj) -> list[dict]:
             "to_label": wf.state_label(ev.to_state) if wf else ev.to_state,
             "to_colour": wf.state_colour(ev.to_state) if wf else "secondary",
             "changed": bool(ev.to_state and ev.to_state != ev.from_state),
-            "actor": ev.actor_name,
+            # an event of no one (a rule, a scan) is "系统" in the reader's language, not as stored then
+            "actor": ev.actor_name if ev.actor_id or ev.actor_name not in ("", "系统", "System") else _("系统"),
             "unit": ev.actor_unit_name,
             "step": ev.step,
             "note": ev.note,

@@ -2,12 +2,63 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 POLLUTANTS = ("pm25", "pm10", "so2", "no2", "co", "o3")
 POLLUTANT_LABELS = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "co": "CO", "o3": "O3"}
 # bit of each pollutant in AirHourly.invalid_mask / .flags
 POLLUTANT_BIT = {p: 1 << i for i, p in enumerate(POLLUTANTS)}
 UNITS = {"pm25": "µg/m³", "pm10": "µg/m³", "so2": "µg/m³", "no2": "µg/m³", "co": "mg/m³", "o3": "µg/m³"}
+# GB 3838 items (envbureau.standards.water.ITEMS) by name, marked for translation and read in the request's
+# language by water_item_label (the standards library keeps its Chinese names for its own reports)
+WATER_ITEM_NAMES = {
+    "temp": gettext_noop("水温"), "ph": "pH", "do": gettext_noop("溶解氧"), "codmn": gettext_noop("高锰酸盐指数"),
+    "cod": gettext_noop("化学需氧量"), "bod5": gettext_noop("五日生化需氧量"), "nh3n": gettext_noop("氨氮"),
+    "tp": gettext_noop("总磷"), "tn": gettext_noop("总氮"), "cu": gettext_noop("铜"), "zn": gettext_noop("锌"),
+    "f": gettext_noop("氟化物"), "se": gettext_noop("硒"), "as": gettext_noop("砷"), "hg": gettext_noop("汞"),
+    "cd": gettext_noop("镉"), "cr6": gettext_noop("六价铬"), "pb": gettext_noop("铅"), "cn": gettext_noop("氰化物"),
+    "phenol": gettext_noop("挥发酚"), "oil": gettext_noop("石油类"), "las": gettext_noop("阴离子表面活性剂"),
+    "s2": gettext_noop("硫化物"), "fcoli": gettext_noop("粪大肠菌群"),
+}
+WATER_ITEM_UNITS = {"temp": "℃", "ph": "", "fcoli": gettext_noop("个/L")}  # every other item: mg/L
+
+
+def water_item_label(code: str, unit: bool = False) -> str:
+    """A GB 3838 item by its name in the reader's language ("溶解氧" / "Dissolved oxygen"), with its unit
+    when asked ("Dissolved oxygen (mg/L)"; pH has none); an unknown code or a name already written: as given."""
+    from django.utils.translation import gettext
+
+    name = WATER_ITEM_NAMES.get(code)
+    if name is None:
+        code = WATER_ITEM_BY_NAME.get(code, code)
+        name = WATER_ITEM_NAMES.get(code)
+        if name is None:
+            return code
+    label = gettext(name)
+    u = gettext(WATER_ITEM_UNITS.get(code, "mg/L")) if unit else ""
+    return f"{label} ({u})" if u else label
+
+
+def water_items_text(items) -> str:
+    """Main pollutants as the standards library and stored classes write them (["总磷(1.2)", "溶解氧"] or
+    "总磷(1.2)、溶解氧") in the reader's language: "Total phosphorus(1.2), Dissolved oxygen"."""
+    import re
+
+    from django.utils.translation import pgettext
+
+    parts = items.split("、") if isinstance(items, str) else list(items or ())
+    out = []
+    for part in parts:
+        m = re.fullmatch(r"(.+?)(\([^()]*\))?", part.strip())
+        if m is None:
+            continue
+        out.append(water_item_label(m.group(1)) + (m.group(2) or ""))
+    return pgettext("列举", "、").join(out)
+
+
+# names as the standards library and older stored rows write them ("溶解氧") → code
+WATER_ITEM_BY_NAME = {name: code for code, name in WATER_ITEM_NAMES.items()}
+
 # Range and consistency checks of raw values (error / flag bounds): plausibility.py
 
 

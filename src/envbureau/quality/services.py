@@ -150,10 +150,10 @@ def open_problem_for(user, warning: Warning, *, note: str = "", category: str | 
         category = "water" if warning.source_ref.startswith("quality.watersection") else "air"
     title = _("%(s)s %(k)s") % {"s": warning.subject, "k": warning.get_kind_display()}
     if warning.pollutant:
-        title = f"{title}({warning.pollutant.upper()})"
+        title = f"{title}({warning.pollutant_label})"
     first, last = timezone.localtime(warning.first_time), timezone.localtime(warning.last_time)
     description = "\n".join(filter(None, [
-        warning.message, _("出现时段:%(a)s 至 %(b)s,共 %(n)s 次") % {
+        warning.text, _("出现时段:%(a)s 至 %(b)s,共 %(n)s 次") % {
             "a": f"{first:%Y-%m-%d %H:%M}", "b": f"{last:%Y-%m-%d %H:%M}", "n": warning.count},
         (note or "").strip()]))
     kwargs = {"source": "alarm", "title": title[:200], "description": description, "category": category,
@@ -176,29 +176,47 @@ def problem_of(user, warning: Warning):
     return problems_for_ref("quality.warning", str(warning.pk), user).first()
 
 
-def _raise(kind, jurisdiction, source_ref, subject, first, last, message, *, pollutant="", value=None,
+def _facts(msg: str, **args) -> dict:
+    """A warning's finding as data (quality.models.targets.WARNING_TEXTS), worded in the reader's language."""
+    return {"msg": msg, "args": args}
+
+
+def _chinese(facts: dict) -> str:
+    """The stored text of a finding (search, the problem opened from it): in Chinese, whoever triggered it."""
+    from django.utils import translation
+
+    from .models.targets import warning_words
+
+    with translation.override("zh-hans"):
+        return warning_words(facts)
+
+
+def _raise(kind, jurisdiction, source_ref, subject, first, last, facts, *, pollutant="", value=None,
            threshold=None, count=1) -> tuple[Warning, bool]:
-    """Open a warning, or update the open/acknowledged one of the same kind and source (no duplicates)."""
+    """Open a warning, or update the open/acknowledged one of the same kind and source (no duplicates).
+    ``facts``: the finding as data (_facts), shown in the reader's language."""
+    message = _chinese(facts)
     w = Warning.objects.filter(kind=kind, source_ref=source_ref, pollutant=pollutant,
                                state__in=["open", "acknowledged"]).first()
     if w is not None:
         changed = last > w.last_time
         if changed:
-            w.last_time, w.value, w.count, w.message = last, value, w.count + count, message
+            w.last_time, w.value, w.count, w.message, w.facts = last, value, w.count + count, message, facts
             w.save()
         return w, False
     w = Warning.objects.create(kind=kind, jurisdiction=jurisdiction, source_ref=source_ref, subject=subject,
                                pollutant=pollutant, first_time=first, last_time=last, value=value,
-                               threshold=threshold, count=count, message=message)
-    opened(w, message)
+                               threshold=threshold, count=count, message=message, facts=facts)
+    opened(w)
     return w, True
 
 
-def opened(warning: Warning, message: str) -> None:
-    """A new warning: the first line of its timeline, and the task for whoever handles it."""
+def opened(warning: Warning) -> None:
+    """A new warning: the first line of its timeline, and the task for whoever handles it. The description is
+    on the warning's page in the reader's language: the timeline repeats it only for a warning without facts."""
     from envbureau.core import workflow as wf
 
-    wf.record_event(warning, None, "open", to_state=warning.state, note=message)
+    wf.record_event(warning, None, "open", to_state=warning.state, note="" if warning.facts else warning.message)
     wf.sync_tasks(warning)
 
 
@@ -328,8 +346,7 @@ def _scan_block(block, thresholds, h0: int, h1: int, stop_hours: int, flat_hours
     for si, t in zip(*np.nonzero(over_n)):  # a Python loop over hits only
         st, th = block[si], thresholds[t]
         vmax = float(over_max[si, t])
-        msg = _("%(s)s %(p)s 小时浓度 %(n)s 次超过阈值 %(t)s,最高 %(v)s") % {
-            "s": st.name, "p": th.pollutant.upper(), "n": int(over_n[si, t]), "t": f"{th.hourly_limit:g}", "v": f"{vmax:g}"}
+        msg = _facts("over", s=st.name, p=th.pollutant, n=int(over_n[si, t]), t=f"{th.hourly_limit:g}", v=f"{vmax:g}")
         _w, new = _raise("air_threshold", st.jurisdiction, f"quality.airstation:{st.pk}", st.name,
                          _hour_dt(over_first[si, t]), _hour_dt(over_last[si, t]), msg, pollutant=th.pollutant,
                          value=vmax, threshold=th.hourly_limit, count=int(over_n[si, t]))
@@ -340,8 +357,7 @@ def _scan_block(block, thresholds, h0: int, h1: int, stop_hours: int, flat_hours
         for si in np.nonzero(flat_best[p] + 1 >= flat_hours)[0]:
             st, n = block[si], int(flat_best[p][si]) + 1
             end_h = int(flat_best_end[p][si])
-            msg = _("%(s)s %(p)s 连续 %(n)s 小时数值不变(%(v)s)") % {
-                "s": st.name, "p": p.upper(), "n": n, "v": f"{flat_value[p][si]:g}"}
+            msg = _facts("flat", s=st.name, p=p, n=n, v=f"{flat_value[p][si]:g}")
             _w, new = _raise("flat_line", st.jurisdiction, f"quality.airstation:{st.pk}", st.name,
                              _hour_dt(end_h - n + 1), _hour_dt(end_h), msg, pollutant=p,
                              value=float(flat_value[p][si]), count=n)
@@ -353,9 +369,8 @@ def _hour_dt(h) -> dt.datetime:
     return dt.datetime.fromtimestamp(int(h) * 3600, tz=dt.timezone.utc)
 
 
-def _stop_message(name: str, first: dt.datetime, hours: int) -> str:
-    return _("%(s)s 自 %(t)s 起无数据(连续 %(n)s 小时)") % {
-        "s": name, "t": f"{timezone.localtime(first):%Y-%m-%d %H:%M}", "n": hours}
+def _stop_facts(name: str, first: dt.datetime, hours: int) -> dict:
+    return _facts("stop", s=name, t=f"{timezone.localtime(first):%Y-%m-%d %H:%M}", n=hours)
 
 
 def _raise_stop(st, best: int, best_end: int, lead: int, h0: int, stop_hours: int) -> int:
@@ -370,14 +385,15 @@ def _raise_stop(st, best: int, best_end: int, lead: int, h0: int, stop_hours: in
         first_h = int(w.first_time.timestamp()) // 3600
         if _hour_dt(last) > w.last_time:
             w.last_time, w.count = _hour_dt(last), last - first_h + 1
-            w.message = _stop_message(st.name, w.first_time, w.count)
+            w.facts = _stop_facts(st.name, w.first_time, w.count)
+            w.message = _chinese(w.facts)
             w.save()
         return 0
     if best < stop_hours:
         return 0
     first = _hour_dt(best_end - best + 1)
     _w, new = _raise("data_stop", st.jurisdiction, ref, st.name, first, _hour_dt(best_end),
-                     _stop_message(st.name, first, best), count=best)
+                     _stop_facts(st.name, first, best), count=best)
     return int(new)
 
 

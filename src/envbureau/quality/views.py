@@ -952,8 +952,8 @@ def warnings_list(request):
     chunk = list(f.qs[start:start + WARNINGS_PAGE + 1])
     items, more = chunk[:WARNINGS_PAGE], len(chunk) > WARNINGS_PAGE
     if request.GET.get("export"):
-        rows = [[w.get_kind_display(), w.get_state_display(), w.jurisdiction.name, w.subject, w.pollutant,
-                 w.first_time, w.last_time, w.count, w.message] for w in f.qs[:100000]]
+        rows = [[w.get_kind_display(), w.get_state_display(), w.jurisdiction.name, w.subject, w.pollutant_label,
+                 w.first_time, w.last_time, w.count, w.text] for w in f.qs[:100000]]
         return xlsx_response(_("预警.xlsx"), [(_("预警"), header, rows)], request=request, what=_("预警"))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "quality/warnings.html", {"filterset": f, "items": items, "colours": WARNING_COLOURS,
@@ -984,8 +984,12 @@ def warning_detail(request, pk):
         else:
             messages.success(request, _("已交办为问题台账问题") if action == "to_problem" else _("已更新"))
             return redirect("quality:warning-detail", pk=w.pk)
+    from envbureau.core.humanize import ref_label
+
+    # references by what they name ("空气站 东四"), never as stored ("quality.airstation:1")
     return render(request, "quality/warning_detail.html", {
-        "w": w, "form": form, "title": _("预警"),
+        "w": w, "form": form, "title": _("预警"), "source": ref_label(w.source_ref),
+        "problem_label": ref_label(w.problem_ref) if w.problem_ref else "",
         "can_change": services.may_handle(request.user, w), "colours": WARNING_COLOURS,
         "problem": services.problem_of(request.user, w),
         "can_problem": not w.problem_ref and w.state != "closed" and services.may_handle(request.user, w)

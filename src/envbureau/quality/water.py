@@ -247,7 +247,7 @@ def drinking_compliance(jurisdiction, period, user=None, level: str | None = Non
 def scan_water_warnings(since: dt.datetime | None = None) -> int:
     """Automatic-station samples worse than the section's target class raise water-target warnings."""
     from .models import WaterSample
-    from .services import _raise
+    from .services import _facts, _raise
 
     qs = WaterSample.objects.filter(kind="automatic", section__automatic=True).select_related("section__jurisdiction")
     if since:
@@ -259,9 +259,8 @@ def scan_water_warnings(since: dt.datetime | None = None) -> int:
             _warnings.simplefilter("ignore")
             r = std_water.classify(_values(s), sec.water_body_type, target=sec.target_class)
         if r.compliant is False:
-            items = "、".join(f"{std_water.ITEMS[k][0]}({v:.1f})" for k, v in r.target_exceedance.items())
-            msg = (f"{sec.name} 自动站 {timezone.localtime(s.time):%Y-%m-%d %H:%M} 水质{std_water.class_name(r.water_class)}类,"
-                   f"劣于目标{std_water.class_name(sec.target_class)}类;超标项目 {items}")
+            msg = _facts("water", s=sec.name, t=f"{timezone.localtime(s.time):%Y-%m-%d %H:%M}", c=int(r.water_class),
+                         g=int(sec.target_class), i=[[k, f"{v:.1f}"] for k, v in r.target_exceedance.items()])
             _w, new = _raise("water_target", sec.jurisdiction, f"quality.watersection:{sec.pk}", sec.name, s.time,
                              s.time, msg, value=float(r.water_class), threshold=float(sec.target_class))
             created += new

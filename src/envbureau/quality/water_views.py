@@ -15,6 +15,7 @@ from envbureau.core.scoping import restrict
 from envbureau.standards import water as std_water
 
 from . import assessment as A
+from .choices import water_items_text
 from .models import NoiseLeq, NoiseStation, SectionPeriodClass, WaterSection
 from .views import _ctx, _export, _need_view
 from .water import DRINKING_LEVELS, WATER_SCOPES, assess_water, check_scope, noise_compliance
@@ -135,7 +136,7 @@ def water_dashboard(request):
             c = monthly.get((sid, m))
             row.append("" if c is None or not c.water_class else
                        _(std_water.class_name(c.water_class)) + ("" if c.meets_target else "✗")
-                       + (f" {'、'.join(c.deciding)}" if c.water_class > 3 and c.deciding else ""))
+                       + (f" {water_items_text(c.deciding)}" if c.water_class > 3 and c.deciding else ""))
         table.append(row)
     points = [{"name": x["name"], "value": [secs_by_code.longitude, secs_by_code.latitude, x["class_number"]],
                "itemStyle": {"color": CLASS_COLOURS.get(x["class_number"], "#999"),

@@ -12,7 +12,6 @@ import datetime as dt
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from . import conf
 from .choices import DEVICE_STATE_FLAGS, INVALID_FLAGS, AlarmKind, AlarmStatus, DeclarationStatus
@@ -44,8 +43,10 @@ class ActiveIndex:
 
 def raise_alarm(point: MonitoringPoint, kind: str, at: dt.datetime, *, factor: str = "", detail_key: str = "",
                 value: float | None = None, limit_value: float | None = None, on_converted: bool = False,
-                message: str = "", index: ActiveIndex | None = None) -> tuple[Alarm, bool]:
-    """Open an alarm, or fold this occurrence into the live one with the same key. Returns (alarm, created)."""
+                message: str = "", facts: dict | None = None, index: ActiveIndex | None = None) -> tuple[Alarm, bool]:
+    """Open an alarm, or fold this occurrence into the live one with the same key. Returns (alarm, created).
+    ``facts``: the finding as data (_facts), shown in the reader's language; ``message`` keeps it in Chinese
+    (or is the text of an alarm raised without facts)."""
     alarm = None
     if index is None or index.has(point.pk, kind, factor):
         alarm = (Alarm.objects.filter(point=point, kind=kind, factor=factor, detail_key=detail_key, active=True,
@@ -70,7 +71,7 @@ def raise_alarm(point: MonitoringPoint, kind: str, at: dt.datetime, *, factor: s
     alarm = Alarm.objects.create(
         point=point, enterprise_id=point.enterprise_id, kind=kind, factor=factor, detail_key=detail_key,
         started_at=at, last_seen_at=at, value=value, limit_value=limit_value, on_converted=on_converted,
-        message=message[:300], declared=decl is not None, declaration=decl)
+        message=(_chinese(facts) if facts else message)[:300], facts=facts or {}, declared=decl is not None, declaration=decl)
     from .services import alarm_opened
 
     alarm_opened(alarm)
@@ -99,6 +100,21 @@ def clear_condition(point: MonitoringPoint, kind: str, at: dt.datetime, *, facto
     return n
 
 
+def _facts(msg: str, **args) -> dict:
+    """An alarm's finding as data (sources.models.ALARM_TEXTS); values that are not given are left out."""
+    return {"msg": msg, "args": {k: v for k, v in args.items() if v is not None}}
+
+
+def _chinese(facts: dict | None) -> str:
+    """The stored text of a finding (search, the problem opened from it): in Chinese, whatever the request."""
+    from django.utils import translation
+
+    from .models import alarm_words
+
+    with translation.override("zh-hans"):
+        return alarm_words(facts)
+
+
 def _fmt(v: float | None) -> str:
     return "—" if v is None else f"{v:g}"
 
@@ -119,7 +135,7 @@ def evaluate_values(point: MonitoringPoint, at: dt.datetime, factors: dict[str, 
         # Device states (M/D/C/F/P) and invalid flags (T/B): one alarm per flag while it persists.
         if flag in DEVICE_STATE_FLAGS:
             a, created = raise_alarm(point, AlarmKind.DEVICE_STATE, at, factor=factor, detail_key=flag,
-                                     message=_("数据标记 %(f)s(%(l)s)") % {"f": flag, "l": DEVICE_STATE_FLAGS[flag]}, index=index)
+                                     facts=_facts("flag", f=flag), index=index)
             if created:
                 raised.append(a)
         else:
@@ -127,13 +143,13 @@ def evaluate_values(point: MonitoringPoint, at: dt.datetime, factors: dict[str, 
         avg = fields.get("Avg")
         invalid_reason = None
         if flag in INVALID_FLAGS:
-            invalid_reason = _("数据标记 %(f)s(%(l)s)") % {"f": flag, "l": INVALID_FLAGS[flag]}
+            invalid_reason = _facts("flag", f=flag)
         elif avg is not None and avg < 0:
-            invalid_reason = _("负值 %(v)s") % {"v": _fmt(avg)}
+            invalid_reason = _facts("negative", v=_fmt(avg))
         elif factor == "w01001" and avg is not None and avg > 14:
-            invalid_reason = _("pH 超出 0–14")
+            invalid_reason = _facts("ph")
         if invalid_reason:
-            a, created = raise_alarm(point, AlarmKind.INVALID, at, factor=factor, value=avg, message=invalid_reason,
+            a, created = raise_alarm(point, AlarmKind.INVALID, at, factor=factor, value=avg, facts=invalid_reason,
                                      index=index)
             if created:
                 raised.append(a)
@@ -149,19 +165,13 @@ def evaluate_values(point: MonitoringPoint, at: dt.datetime, factors: dict[str, 
             if lim.breached(value):
                 over = lim.limit_value is not None and value > lim.limit_value
                 bound = lim.limit_value if over else lim.lower_limit
-                words = {"p": _("小时均值") if period == "hour" else _("日均值"),
-                         "z": _("(折算)") if lim.on_converted else "", "v": _fmt(value), "l": _fmt(bound)}
-                if over:
-                    msg = _("%(p)s%(z)s %(v)s 超过限值 %(l)s") % words
-                    if lim.limit_value:
-                        # exceedance multiple (超标倍数) = value / limit - 1
-                        msg += _(",超标 %(m).2f 倍") % {"m": value / lim.limit_value - 1}
-                else:
-                    msg = _("%(p)s%(z)s %(v)s 低于下限 %(l)s") % words
-                if lim.standard:  # the alarm cites where the limit comes from (a permit, a standard)
-                    msg = (msg + _(";依据 %(s)s") % {"s": lim.standard})[:300]
+                # exceedance multiple (超标倍数) = value / limit - 1; the alarm cites where the limit comes from
+                msg = _facts("over" if over else "under", p=period, z=True if lim.on_converted else None,
+                             v=_fmt(value), l=_fmt(bound),
+                             x=round(value / lim.limit_value - 1, 2) if over and lim.limit_value else None,
+                             s=lim.standard or None)
                 a, created = raise_alarm(point, AlarmKind.EXCEEDANCE, at, factor=factor, detail_key=key, value=value,
-                                         limit_value=bound, on_converted=lim.on_converted, message=msg,
+                                         limit_value=bound, on_converted=lim.on_converted, facts=msg,
                                          index=index)
                 if created:
                     raised.append(a)
@@ -186,7 +196,7 @@ def evaluate_flatline(point: MonitoringPoint, factor: str, at: dt.datetime, hour
     values = [v for _h, v in rows if v is not None]
     if len(rows) == hours and len(values) == hours and max(values) - min(values) <= 1e-9:
         a, created = raise_alarm(point, AlarmKind.FLATLINE, at, factor=factor, value=values[-1], index=index,
-                                 message=_("连续 %(n)d 小时数值恒为 %(v)s") % {"n": hours, "v": _fmt(values[-1])})
+                                 facts=_facts("flat", n=hours, v=_fmt(values[-1])))
         return a if created else None
     if len(values) >= 2 and values[-1] != values[-2]:
         clear_condition(point, AlarmKind.FLATLINE, at, factor=factor, index=index)
@@ -209,7 +219,7 @@ def check_absence(now: dt.datetime | None = None, points=None) -> list[Alarm]:
         if now - silent_since > absence_threshold(point):
             mins = int((now - silent_since).total_seconds() // 60)
             a, created = raise_alarm(point, AlarmKind.ABSENCE, silent_since,
-                                     message=_("已 %(m)d 分钟无数据") % {"m": mins})
+                                     facts=_facts("absence", m=mins))
             if created:
                 raised.append(a)
     return raised

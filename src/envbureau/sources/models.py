@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core.scoping import ScopedModel, ScopeSpec
 from envbureau.core.timefmt import local_date, local_datetime
@@ -315,6 +316,49 @@ class Declaration(ScopedModel):
         return q
 
 
+# What an alarm says, by kind of finding: stored as the key and its values (Alarm.facts) and written in the
+# reader's language when shown; ``message`` keeps the Chinese text (search, old rows).
+ALARM_TEXTS = {
+    "flag": gettext_noop("数据标记 %(f)s(%(l)s)"),
+    "negative": gettext_noop("负值 %(v)s"),
+    "ph": gettext_noop("pH 超出 0–14"),
+    "over": gettext_noop("%(p)s%(z)s %(v)s 超过限值 %(l)s"),
+    "under": gettext_noop("%(p)s%(z)s %(v)s 低于下限 %(l)s"),
+    "flat": gettext_noop("连续 %(n)d 小时数值恒为 %(v)s"),
+    "absence": gettext_noop("已 %(m)d 分钟无数据"),
+}
+ALARM_PERIODS = {"hour": gettext_noop("小时均值"), "day": gettext_noop("日均值")}
+
+
+def alarm_words(facts: dict | None, fallback: str = "") -> str:
+    """An alarm's description from its facts ({"msg": key, "args": {...}}) in the active language: a data flag
+    ("f") with its meaning, the limit's period ("p": hour/day), "(折算)" for a converted value ("z"), the
+    exceedance multiple ("x") and the limit's basis ("s") when known; the stored text without facts."""
+    from django.utils.translation import gettext
+
+    from .choices import DEVICE_STATE_FLAGS, INVALID_FLAGS
+
+    msg = ALARM_TEXTS.get((facts or {}).get("msg"))
+    if msg is None:
+        return fallback
+    a = dict(facts.get("args") or {})
+    words = dict(a)
+    if "f" in a:
+        words["l"] = DEVICE_STATE_FLAGS.get(a["f"]) or INVALID_FLAGS.get(a["f"]) or ""
+    if "p" in a:
+        words["p"] = gettext(ALARM_PERIODS.get(a["p"], a["p"]))
+        words["z"] = gettext("(折算)") if a.get("z") else ""
+    try:
+        text = gettext(msg) % words
+        if a.get("x") is not None:
+            text += gettext(",超标 %(m).2f 倍") % {"m": float(a["x"])}
+        if a.get("s"):
+            text += gettext(";依据 %(s)s") % {"s": a["s"]}
+    except (KeyError, TypeError, ValueError):
+        return fallback
+    return text
+
+
 class Alarm(ScopedModel):
     """An online-monitoring alarm; one row per condition episode (deduplicated while it persists)."""
 
@@ -334,6 +378,8 @@ class Alarm(ScopedModel):
     limit_value = models.FloatField(_("限值"), null=True, blank=True)
     on_converted = models.BooleanField(_("折算值"), default=False)
     message = models.CharField(_("说明"), max_length=300, blank=True)
+    # the finding as data (ALARM_TEXTS key and values), so that the description reads in any language
+    facts = models.JSONField(_("报警事实"), default=dict, blank=True, editable=False)
     declared = models.BooleanField(_("已申报"), default=False)
     declaration = models.ForeignKey(Declaration, verbose_name=_("申报"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="alarms")
@@ -356,6 +402,11 @@ class Alarm(ScopedModel):
 
     def __str__(self):
         return f"{self.point.mn} {self.get_kind_display()} {factor_label(self.factor)} {local_datetime(self.started_at)}"
+
+    @property
+    def text(self) -> str:
+        """The description in the reader's language (alarms whose text could not be read as facts: as stored)."""
+        return alarm_words(self.facts, self.message)
 
     @property
     def source_ref(self) -> tuple[str, str]:

@@ -221,7 +221,7 @@ def open_problem_for(user, alarm: Alarm, *, category: str | None = None, deadlin
         category = "air" if alarm.point.outlet.kind == "gas" else "water"
     title = _("%(e)s %(p)s %(k)s") % {"e": alarm.enterprise.name, "p": alarm.point.name, "k": alarm.get_kind_display()}
     description = "\n".join(filter(None, [
-        alarm.message, _("监测点 MN:%(m)s") % {"m": alarm.point.mn},
+        alarm.text, _("监测点 MN:%(m)s") % {"m": alarm.point.mn},
         _("开始时间:%(t)s") % {"t": f"{timezone.localtime(alarm.started_at):%Y-%m-%d %H:%M}"},
         _("(该时段企业已申报异常)") if alarm.declared else ""]))
     kwargs = {"source": "alarm", "title": title, "description": description, "category": category,
@@ -277,10 +277,12 @@ def follow_ups(user, alarm: Alarm) -> list[dict]:
 
 
 def alarm_opened(alarm: Alarm) -> None:
-    """A new alarm: the first line of its timeline and the task for whoever handles it."""
+    """A new alarm: the first line of its timeline and the task for whoever handles it. The description is on
+    the alarm's page in the reader's language: the timeline repeats it only for an alarm without facts."""
     from envbureau.core import workflow as wf
 
-    wf.record_event(alarm, None, "open", to_state=alarm.status, note=alarm.message, time=alarm.started_at)
+    wf.record_event(alarm, None, "open", to_state=alarm.status, note="" if alarm.facts else alarm.message,
+                    time=alarm.started_at)
     wf.sync_tasks(alarm)
 
 

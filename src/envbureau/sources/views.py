@@ -290,7 +290,7 @@ def alarm_list(request):
                   _("监测值"), _("限值"), _("折算"), _("说明"), _("次数"), _("持续中"), _("已申报"), _("状态"), _("处理说明")]
         rows = [[a.started_at, a.last_seen_at, a.ended_at, a.enterprise.name, a.enterprise.jurisdiction.name, a.point.name,
                  a.point.mn, a.get_kind_display(), factor_label(a.factor) if a.factor else "", a.value, a.limit_value,
-                 _("是") if a.on_converted else "", a.message, a.occurrences, _("是") if a.active else _("否"),
+                 _("是") if a.on_converted else "", a.text, a.occurrences, _("是") if a.active else _("否"),
                  _("是") if a.declared else _("否"), a.get_status_display(), a.note] for a in qs[:100000]]
         return xlsx_response(_("在线监控报警.xlsx"), [(_("报警"), header, rows)], request=request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -324,6 +324,7 @@ def alarm_detail(request, pk):
                 messages.error(request, m)
     return render(request, "sources/alarm_detail.html", {
         "a": alarm, "form": form, "colours": ALARM_COLOURS, "factor": factor_label(alarm.factor) if alarm.factor else "",
+        "unit": factor_unit(alarm.factor) if alarm.factor else "",
         "can_ack": services.may(request.user, "ack_alarm") and alarm.status == AlarmStatus.OPEN,
         "can_close": services.may(request.user, "close_alarm") and alarm.status != AlarmStatus.CLOSED,
         "can_problem": services.may(request.user, "close_alarm") and not alarm.problem_ref,

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core.models import Jurisdiction
 from envbureau.core.scoping import ScopedModel, ScopeSpec
@@ -37,6 +38,41 @@ class Target(ScopedModel):
         return f"{self.jurisdiction} {self.year}{scope} {self.get_indicator_display()} {self.value:g}"
 
 
+# What a warning says, by kind of finding: stored as the key and its values (Warning.facts) and written in the
+# reader's language when shown; ``message`` keeps the Chinese text (timeline of old rows, search).
+WARNING_TEXTS = {
+    "over": gettext_noop("%(s)s %(p)s 小时浓度 %(n)s 次超过阈值 %(t)s,最高 %(v)s"),
+    "flat": gettext_noop("%(s)s %(p)s 连续 %(n)s 小时数值不变(%(v)s)"),
+    "stop": gettext_noop("%(s)s 自 %(t)s 起无数据(连续 %(n)s 小时)"),
+    "water": gettext_noop("%(s)s 自动站 %(t)s 水质%(c)s类,劣于目标%(g)s类;超标项目 %(i)s"),
+}
+
+
+def warning_words(facts: dict | None, fallback: str = "") -> str:
+    """A warning's description from its facts ({"msg": key, "args": {...}}) in the active language: air
+    pollutants ("p") by name, water classes ("c", "g") by their label, exceeding water items ("i": [[code,
+    multiple], …]) by name with their multiple; the stored text when there are no facts (or they are unknown)."""
+    from django.utils.translation import gettext, pgettext
+
+    from ..choices import POLLUTANT_LABELS, WaterClass, water_item_label
+
+    msg = WARNING_TEXTS.get((facts or {}).get("msg"))
+    if msg is None:
+        return fallback
+    args = dict(facts.get("args") or {})
+    if "p" in args:
+        args["p"] = POLLUTANT_LABELS.get(args["p"], args["p"])
+    for k in ("c", "g"):
+        if k in args:
+            args[k] = WaterClass(int(args[k])).label if int(args[k]) in WaterClass.values else args[k]
+    if "i" in args:
+        args["i"] = pgettext("列举", "、").join(f"{water_item_label(code)}({m})" for code, m in args["i"])
+    try:
+        return gettext(msg) % args
+    except (KeyError, TypeError, ValueError):
+        return fallback
+
+
 class Warning(ScopedModel):
     """A warning raised by a rule; the lifecycle is open → acknowledged → closed (with a note).
 
@@ -58,6 +94,8 @@ class Warning(ScopedModel):
     threshold = models.FloatField(_("阈值"), null=True, blank=True)
     count = models.IntegerField(_("次数"), default=1)
     message = models.TextField(_("说明"))
+    # the finding as data (WARNING_TEXTS key and values), so that the description reads in any language
+    facts = models.JSONField(_("预警事实"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True,
                                         on_delete=models.SET_NULL, related_name="+")
@@ -84,6 +122,11 @@ class Warning(ScopedModel):
     @property
     def ref(self) -> str:
         return f"quality.warning:{self.pk}"
+
+    @property
+    def text(self) -> str:
+        """The description in the reader's language (warnings whose text could not be read as facts: as stored)."""
+        return warning_words(self.facts, self.message)
 
     @property
     def pollutant_label(self) -> str:
