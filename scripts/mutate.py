@@ -120,7 +120,11 @@ def prepare(name: str, files: list[str], tests: list[str], keep: bool) -> Path:
     (wd / "plugin").mkdir(exist_ok=True)  # on PYTHONPATH (mutmut drops the working folder from sys.path)
     shutil.copy(ROOT / "scripts" / "mutation_plugin.py", wd / "plugin" / "eb_mutation_plugin.py")
     conf += 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-p", "eb_mutation_plugin"]\n'
-    conf += f"pytest_add_cli_args_test_selection = {json.dumps(present)}\n"
+    # mutmut resets every verdict of a module when its test selection changes: keep that fixed (the tests
+    # folder) and give the module's list to the plugin (EB_MUTATE_TESTS), which collects only those files.
+    # Adding a file to the list is then new tests to mutmut: it runs their stats and keeps the verdicts.
+    conf += 'pytest_add_cli_args_test_selection = ["tests"]\n'
+    (wd / "tests.txt").write_text("".join(t + "\n" for t in present), "utf-8")
     conf += "use_git_change_detection = false\n"
     # mutmut's wall limit is (tests' timed duration + constant) x 15, but a forked mutant also pays the
     # fixture setup the stats run timed only once (a module-scoped world): with the default constant (1 s)
@@ -165,7 +169,7 @@ def run_module(name: str, max_children: int, keep: bool, equivalents: dict[str, 
     files, tests = MODULES[name]
     wd = prepare(name, files, tests, keep or survivors or bool(only))
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DATABASE_URL")}
-    env.update(PYTHONPATH=str(wd / "plugin"), ENVBUREAU_DATA_DIR=str(wd / "data"), SECRET_KEY=env.get("SECRET_KEY", "mutation-testing"),
+    env.update(PYTHONPATH=str(wd / "plugin"), EB_MUTATE_TESTS=str(wd / "tests.txt"), ENVBUREAU_DATA_DIR=str(wd / "data"), SECRET_KEY=env.get("SECRET_KEY", "mutation-testing"),
                DJANGO_SETTINGS_MODULE="envbureau.settings")
     (wd / "data").mkdir(exist_ok=True)
     names = []
