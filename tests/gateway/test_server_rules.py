@@ -336,3 +336,63 @@ def test_a_connection_with_more_than_a_group_waits_for_the_next(gw):
     gw._refill_and_drain()
     gw._refill_and_drain()
     assert not conn.backlog and not conn.waiting and len(gw._pending.records) == 5 and gw._budget == 1
+
+
+def test_the_rejected_log_has_one_file_per_beijing_day(gw, monkeypatch):
+    # The day of a rejected-log file is the Beijing (UTC+8) date: 2026-01-01 15:59:59 UTC is 23:59:59 in Beijing.
+    beijing_midnight = 1767283200  # 2026-01-02 00:00:00 in Beijing = 2026-01-01 16:00:00 UTC
+    now = [beijing_midnight - 1]
+    monkeypatch.setattr(server.time, "time", lambda: now[0])
+    assert not gw.root.exists()  # not started: the first write makes the folders
+    gw._write_rejected(['{"n": 1}'])
+    fh = gw._rejected_fh
+    gw._write_rejected(['{"n": 2}', '{"n": 3}'])
+    assert gw._rejected_fh is fh  # one open file per day
+    now[0] += 1  # Beijing midnight
+    gw._write_rejected(['{"n": 4}'])
+    now[0] += 24 * 3600 - 1  # 23:59:59 of the same Beijing day
+    gw._write_rejected(['{"n": 5}'])
+    d = gw.root / "rejected"
+    assert sorted(p.name for p in d.iterdir()) == ["20260101.jsonl", "20260102.jsonl"]
+    assert (d / "20260101.jsonl").read_text(encoding="utf-8") == '{"n": 1}\n{"n": 2}\n{"n": 3}\n'
+    assert (d / "20260102.jsonl").read_text(encoding="utf-8") == '{"n": 4}\n{"n": 5}\n'
+    assert fh.closed and not gw._rejected_fh.closed
+
+
+def test_the_garbage_budget_closes_each_connection_once_and_says_which(gw, caplog):
+    a, b = connect(gw), connect(gw)
+    b.transport.closed = True  # already closing: not closed again
+    b.transport.close = lambda: pytest.fail("closed twice")
+    with caplog.at_level("WARNING", logger=server.log.name):
+        assert gw.add_garbage(a, 101) and gw.add_garbage(b, 101)
+    assert gw.stats.c["garbage_closed"] == 2 and a.transport.closed
+    assert "closing 10.0.0.7:40123: 101 bytes of garbage since its last good frame" in caplog.text
+    c = server.DeviceConnection(gw)  # no transport (never connected): counted and dropped, nothing to close
+    assert gw.add_garbage(c, 101) and c.dropped and gw.stats.c["garbage_closed"] == 3
+
+
+def test_the_dedup_index_bound_is_inclusive(gw):
+    # dedup_keys=10: ten keys are kept; the eleventh makes it evict the excess and a tenth of the bound more
+    gw._index.update(dict.fromkeys(range(10)))
+    gw._evict_index()
+    assert list(gw._index) == list(range(10))
+    gw._index[10] = None
+    gw._evict_index()
+    assert list(gw._index) == list(range(2, 11))
+
+
+def test_throttling_pauses_an_open_transport_once_per_wait(gw):
+    a, b = connect(gw), connect(gw)
+    b.transport.closed = True
+    b.transport.pause_reading = lambda: pytest.fail("paused a closing transport")
+    gw._throttle(a)
+    gw._throttle(a)  # already waiting: not counted again
+    gw._throttle(b)
+    c = server.DeviceConnection(gw)
+    gw._throttle(c)  # no transport: nothing to pause, still queued
+    assert a.transport.paused and list(gw._waiting) == [a, b, c] and gw.stats.c["backpressure_pauses"] == 3
+
+
+def test_the_mn_of_a_frame_with_bytes_that_are_not_utf8(gw):
+    assert server._mn_of(b"##0040QN=1;ST=31;CN=2051;MN=A\xffB;CP=&&&&") == "A\ufffdB"
+    assert server._mn_of(b"##0040QN=1;ST=31;CN=2051;MN=FIRST;X=1;MN=LAST;CP=&&&&") == "FIRST"
