@@ -396,3 +396,53 @@ def test_throttling_pauses_an_open_transport_once_per_wait(gw):
 def test_the_mn_of_a_frame_with_bytes_that_are_not_utf8(gw):
     assert server._mn_of(b"##0040QN=1;ST=31;CN=2051;MN=A\xffB;CP=&&&&") == "A\ufffdB"
     assert server._mn_of(b"##0040QN=1;ST=31;CN=2051;MN=FIRST;X=1;MN=LAST;CP=&&&&") == "FIRST"
+
+
+def test_an_unknown_mn_seen_again_updates_when_and_from_where(gw, monkeypatch, caplog):
+    now = [1767283200.0]
+    monkeypatch.setattr(server.time, "time", lambda: now[0])
+    seen = []
+
+    def hook(*args):
+        seen.append(args)
+        raise RuntimeError("registry down")  # logged by the gateway, never raised into the hot path
+
+    gw.registry.on_unknown_mn = hook
+    a, b = connect(gw), connect(gw)
+    b.peer = "10.0.0.8:50000"
+    frame = upload(mn="NOBODY")
+    gw.handle_frame(a, frame)
+    now[0] += 60
+    gw.handle_frame(b, upload(mn="NOBODY", dt="20260101120000"))
+    assert gw.stats.unknown_mns["NOBODY"] == {"count": 2, "first_seen": 1767283200.0, "last_seen": 1767283260.0,
+                                               "peer": "10.0.0.8:50000"}
+    with caplog.at_level("ERROR", logger=server.log.name):
+        gw._aux.shutdown(wait=True)  # the registry's hook ran off the hot path, once, with the first sighting
+    assert seen == [("NOBODY", "10.0.0.7:40123", frame)] and "registry hook" in caplog.text
+
+
+def test_unknown_mns_are_listed_up_to_ten_thousand(gw):
+    gw.stats.unknown_mns.update({f"X{i}": {"count": 1} for i in range(9999)})
+    conn = connect(gw)
+    gw.handle_frame(conn, upload(mn="LAST"))  # the 10,000th is listed
+    gw.handle_frame(conn, upload(mn="OVER"))  # the 10,001st is only counted as rejected
+    assert "LAST" in gw.stats.unknown_mns and "OVER" not in gw.stats.unknown_mns
+    assert len(gw.stats.unknown_mns) == 10000 and gw.stats.rejected["unknown_mn"] == 2
+
+
+def test_a_failing_registry_hook_is_logged_by_name_and_does_not_escape(caplog):
+    def broken(*args):
+        raise RuntimeError("registry down")
+
+    with caplog.at_level("ERROR", logger=server.log.name):
+        server._safe_call(broken, "MN1")
+    (rec,) = caplog.records
+    assert rec.getMessage() == f"registry hook {broken!r} failed" and rec.exc_info[1].args == ("registry down",)
+
+
+def test_a_rejected_entry_keeps_non_ascii_text_readable_and_wakes_the_committer(gw):
+    gw.reject(None, "unknown_mn", "MN '站点' is not a registered monitoring point", "##站点".encode(), mn="站点")
+    assert '"mn": "站点"' in gw._pending.rejected[0] and gw._wake.is_set()  # ensure_ascii=False: readable as it came
+    gw._wake = None  # not started: no committer to wake
+    gw.reject(None, "crc", "bad", b"##")
+    assert len(gw._pending.rejected) == 2
