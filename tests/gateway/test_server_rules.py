@@ -366,7 +366,8 @@ def test_the_garbage_budget_closes_each_connection_once_and_says_which(gw, caplo
     with caplog.at_level("WARNING", logger=server.log.name):
         assert gw.add_garbage(a, 101) and gw.add_garbage(b, 101)
     assert gw.stats.c["garbage_closed"] == 2 and a.transport.closed
-    assert "closing 10.0.0.7:40123: 101 bytes of garbage since its last good frame" in caplog.text
+    assert [r.getMessage() for r in caplog.records][:1] == [
+        "closing 10.0.0.7:40123: 101 bytes of garbage since its last good frame"]
     c = server.DeviceConnection(gw)  # no transport (never connected): counted and dropped, nothing to close
     assert gw.add_garbage(c, 101) and c.dropped and gw.stats.c["garbage_closed"] == 3
 
@@ -444,5 +445,11 @@ def test_a_rejected_entry_keeps_non_ascii_text_readable_and_wakes_the_committer(
     gw.reject(None, "unknown_mn", "MN '站点' is not a registered monitoring point", "##站点".encode(), mn="站点")
     assert '"mn": "站点"' in gw._pending.rejected[0] and gw._wake.is_set()  # ensure_ascii=False: readable as it came
     gw._wake = None  # not started: no committer to wake
-    gw.reject(None, "crc", "bad", b"##")
-    assert len(gw._pending.rejected) == 2
+    gw.reject(None, "crc", "bad")  # no bytes given: an empty frame
+    assert len(gw._pending.rejected) == 2 and rejected(gw)[1]["frame"] == ""
+
+
+def test_a_registry_without_the_unknown_mn_hook(gw):
+    gw.registry = object()  # the hook is optional (registry.py)
+    gw.handle_frame(connect(gw), upload(mn="NOBODY"))
+    assert gw.stats.unknown_mns["NOBODY"]["count"] == 1
