@@ -6,6 +6,7 @@ straight to handle_frame, and the pending group shows what the next commit would
 import asyncio
 import base64
 import json
+import sys
 import time
 
 import pytest
@@ -453,3 +454,16 @@ def test_a_registry_without_the_unknown_mn_hook(gw):
     gw.registry = object()  # the hook is optional (registry.py)
     gw.handle_frame(connect(gw), upload(mn="NOBODY"))
     assert gw.stats.unknown_mns["NOBODY"]["count"] == 1
+
+
+def test_uvloop_is_used_when_installed_and_optional(monkeypatch):
+    uvloop = pytest.importorskip("uvloop", reason="uvloop is optional; install it to test the faster loop")
+    before = asyncio.get_event_loop_policy()
+    try:
+        assert server.install_uvloop() is True
+        assert isinstance(asyncio.get_event_loop_policy(), uvloop.EventLoopPolicy)
+        asyncio.set_event_loop_policy(before)
+        monkeypatch.setitem(sys.modules, "uvloop", None)  # not installed: import fails
+        assert server.install_uvloop() is False and asyncio.get_event_loop_policy() is before
+    finally:
+        asyncio.set_event_loop_policy(before)
