@@ -27,6 +27,7 @@ were (a first run leaves them "not checked", which the score counts as not kille
 from __future__ import annotations
 
 import argparse
+import fcntl
 import fnmatch
 import json
 import os
@@ -44,6 +45,7 @@ WORK = ROOT / "build" / "mutate"
 EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.txt"
 TARGET = 85.0
 S = "src/envbureau/"
+_locks: list = []
 
 # The authorization matrix's declared table (the URL sweep in the same file takes minutes per mutant).
 DECLARED_MATRIX = ["tests/test_authorization_matrix.py::test_declared_rows_per_role",
@@ -167,6 +169,16 @@ def _mutmut_run(wd: Path, env: dict, log: Path, max_children: int, names: list[s
 def run_module(name: str, max_children: int, keep: bool, equivalents: dict[str, str], survivors: bool = False,
                only: list[str] | None = None) -> dict:
     files, tests = MODULES[name]
+    WORK.mkdir(parents=True, exist_ok=True)
+    lock = open(WORK / f"{name}.lock", "w")  # held until this process ends
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        # another scripts/mutate.py is on this module: preparing would delete its work folder under it
+        return dict(module=name, rc=75, total=0, not_run=0, killed=0, survived=0, equivalent=0, unexplained=[],
+                    score=0.0, statuses={}, seconds=0.0, cpu=0.0, ran=None, log="another run holds " + lock.name,
+                    folder=str(WORK / name))
+    _locks.append(lock)
     wd = prepare(name, files, tests, keep or survivors or bool(only))
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DATABASE_URL")}
     env.update(PYTHONPATH=str(wd / "plugin"), EB_MUTATE_TESTS=str(wd / "tests.txt"), ENVBUREAU_DATA_DIR=str(wd / "data"), SECRET_KEY=env.get("SECRET_KEY", "mutation-testing"),
