@@ -27,6 +27,7 @@ were (a first run leaves them "not checked", which the score counts as not kille
 from __future__ import annotations
 
 import argparse
+import fcntl
 import fnmatch
 import json
 import os
@@ -44,6 +45,7 @@ WORK = ROOT / "build" / "mutate"
 EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.txt"
 TARGET = 85.0
 S = "src/envbureau/"
+_locks: list = []
 
 # The authorization matrix's declared table (the URL sweep in the same file takes minutes per mutant).
 DECLARED_MATRIX = ["tests/test_authorization_matrix.py::test_declared_rows_per_role",
@@ -120,7 +122,11 @@ def prepare(name: str, files: list[str], tests: list[str], keep: bool) -> Path:
     (wd / "plugin").mkdir(exist_ok=True)  # on PYTHONPATH (mutmut drops the working folder from sys.path)
     shutil.copy(ROOT / "scripts" / "mutation_plugin.py", wd / "plugin" / "eb_mutation_plugin.py")
     conf += 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-p", "eb_mutation_plugin"]\n'
-    conf += f"pytest_add_cli_args_test_selection = {json.dumps(present)}\n"
+    # mutmut resets every verdict of a module when its test selection changes: keep that fixed (the tests
+    # folder) and give the module's list to the plugin (EB_MUTATE_TESTS), which collects only those files.
+    # Adding a file to the list is then new tests to mutmut: it runs their stats and keeps the verdicts.
+    conf += 'pytest_add_cli_args_test_selection = ["tests"]\n'
+    (wd / "tests.txt").write_text("".join(t + "\n" for t in present), "utf-8")
     conf += "use_git_change_detection = false\n"
     # mutmut's wall limit is (tests' timed duration + constant) x 15, but a forked mutant also pays the
     # fixture setup the stats run timed only once (a module-scoped world): with the default constant (1 s)
@@ -163,9 +169,19 @@ def _mutmut_run(wd: Path, env: dict, log: Path, max_children: int, names: list[s
 def run_module(name: str, max_children: int, keep: bool, equivalents: dict[str, str], survivors: bool = False,
                only: list[str] | None = None) -> dict:
     files, tests = MODULES[name]
+    WORK.mkdir(parents=True, exist_ok=True)
+    lock = open(WORK / f"{name}.lock", "w")  # held until this process ends
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        # another scripts/mutate.py is on this module: preparing would delete its work folder under it
+        return dict(module=name, rc=75, total=0, not_run=0, killed=0, survived=0, equivalent=0, unexplained=[],
+                    score=0.0, statuses={}, seconds=0.0, cpu=0.0, ran=None, log="another run holds " + lock.name,
+                    folder=str(WORK / name))
+    _locks.append(lock)
     wd = prepare(name, files, tests, keep or survivors or bool(only))
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DATABASE_URL")}
-    env.update(PYTHONPATH=str(wd / "plugin"), ENVBUREAU_DATA_DIR=str(wd / "data"), SECRET_KEY=env.get("SECRET_KEY", "mutation-testing"),
+    env.update(PYTHONPATH=str(wd / "plugin"), EB_MUTATE_TESTS=str(wd / "tests.txt"), ENVBUREAU_DATA_DIR=str(wd / "data"), SECRET_KEY=env.get("SECRET_KEY", "mutation-testing"),
                DJANGO_SETTINGS_MODULE="envbureau.settings")
     (wd / "data").mkdir(exist_ok=True)
     names = []

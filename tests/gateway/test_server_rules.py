@@ -6,6 +6,7 @@ straight to handle_frame, and the pending group shows what the next commit would
 import asyncio
 import base64
 import json
+import sys
 import time
 
 import pytest
@@ -336,3 +337,133 @@ def test_a_connection_with_more_than_a_group_waits_for_the_next(gw):
     gw._refill_and_drain()
     gw._refill_and_drain()
     assert not conn.backlog and not conn.waiting and len(gw._pending.records) == 5 and gw._budget == 1
+
+
+def test_the_rejected_log_has_one_file_per_beijing_day(gw, monkeypatch):
+    # The day of a rejected-log file is the Beijing (UTC+8) date: 2026-01-01 15:59:59 UTC is 23:59:59 in Beijing.
+    beijing_midnight = 1767283200  # 2026-01-02 00:00:00 in Beijing = 2026-01-01 16:00:00 UTC
+    now = [beijing_midnight - 1]
+    monkeypatch.setattr(server.time, "time", lambda: now[0])
+    assert not gw.root.exists()  # not started: the first write makes the folders
+    gw._write_rejected(['{"n": 1}'])
+    fh = gw._rejected_fh
+    gw._write_rejected(['{"n": 2}', '{"n": 3}'])
+    assert gw._rejected_fh is fh  # one open file per day
+    now[0] += 1  # Beijing midnight
+    gw._write_rejected(['{"n": 4}'])
+    now[0] += 24 * 3600 - 1  # 23:59:59 of the same Beijing day
+    gw._write_rejected(['{"n": 5}'])
+    d = gw.root / "rejected"
+    assert sorted(p.name for p in d.iterdir()) == ["20260101.jsonl", "20260102.jsonl"]
+    assert (d / "20260101.jsonl").read_text(encoding="utf-8") == '{"n": 1}\n{"n": 2}\n{"n": 3}\n'
+    assert (d / "20260102.jsonl").read_text(encoding="utf-8") == '{"n": 4}\n{"n": 5}\n'
+    assert fh.closed and not gw._rejected_fh.closed
+
+
+def test_the_garbage_budget_closes_each_connection_once_and_says_which(gw, caplog):
+    a, b = connect(gw), connect(gw)
+    b.transport.closed = True  # already closing: not closed again
+    b.transport.close = lambda: pytest.fail("closed twice")
+    with caplog.at_level("WARNING", logger=server.log.name):
+        assert gw.add_garbage(a, 101) and gw.add_garbage(b, 101)
+    assert gw.stats.c["garbage_closed"] == 2 and a.transport.closed
+    assert [r.getMessage() for r in caplog.records][:1] == [
+        "closing 10.0.0.7:40123: 101 bytes of garbage since its last good frame"]
+    c = server.DeviceConnection(gw)  # no transport (never connected): counted and dropped, nothing to close
+    assert gw.add_garbage(c, 101) and c.dropped and gw.stats.c["garbage_closed"] == 3
+
+
+def test_the_dedup_index_bound_is_inclusive(gw):
+    # dedup_keys=10: ten keys are kept; the eleventh makes it evict the excess and a tenth of the bound more
+    gw._index.update(dict.fromkeys(range(10)))
+    gw._evict_index()
+    assert list(gw._index) == list(range(10))
+    gw._index[10] = None
+    gw._evict_index()
+    assert list(gw._index) == list(range(2, 11))
+
+
+def test_throttling_pauses_an_open_transport_once_per_wait(gw):
+    a, b = connect(gw), connect(gw)
+    b.transport.closed = True
+    b.transport.pause_reading = lambda: pytest.fail("paused a closing transport")
+    gw._throttle(a)
+    gw._throttle(a)  # already waiting: not counted again
+    gw._throttle(b)
+    c = server.DeviceConnection(gw)
+    gw._throttle(c)  # no transport: nothing to pause, still queued
+    assert a.transport.paused and list(gw._waiting) == [a, b, c] and gw.stats.c["backpressure_pauses"] == 3
+
+
+def test_the_mn_of_a_frame_with_bytes_that_are_not_utf8(gw):
+    assert server._mn_of(b"##0040QN=1;ST=31;CN=2051;MN=A\xffB;CP=&&&&") == "A\ufffdB"
+    assert server._mn_of(b"##0040QN=1;ST=31;CN=2051;MN=FIRST;X=1;MN=LAST;CP=&&&&") == "FIRST"
+
+
+def test_an_unknown_mn_seen_again_updates_when_and_from_where(gw, monkeypatch, caplog):
+    now = [1767283200.0]
+    monkeypatch.setattr(server.time, "time", lambda: now[0])
+    seen = []
+
+    def hook(*args):
+        seen.append(args)
+        raise RuntimeError("registry down")  # logged by the gateway, never raised into the hot path
+
+    gw.registry.on_unknown_mn = hook
+    a, b = connect(gw), connect(gw)
+    b.peer = "10.0.0.8:50000"
+    frame = upload(mn="NOBODY")
+    gw.handle_frame(a, frame)
+    now[0] += 60
+    gw.handle_frame(b, upload(mn="NOBODY", dt="20260101120000"))
+    assert gw.stats.unknown_mns["NOBODY"] == {"count": 2, "first_seen": 1767283200.0, "last_seen": 1767283260.0,
+                                               "peer": "10.0.0.8:50000"}
+    with caplog.at_level("ERROR", logger=server.log.name):
+        gw._aux.shutdown(wait=True)  # the registry's hook ran off the hot path, once, with the first sighting
+    assert seen == [("NOBODY", "10.0.0.7:40123", frame)] and "registry hook" in caplog.text
+
+
+def test_unknown_mns_are_listed_up_to_ten_thousand(gw):
+    gw.stats.unknown_mns.update({f"X{i}": {"count": 1} for i in range(9999)})
+    conn = connect(gw)
+    gw.handle_frame(conn, upload(mn="LAST"))  # the 10,000th is listed
+    gw.handle_frame(conn, upload(mn="OVER"))  # the 10,001st is only counted as rejected
+    assert "LAST" in gw.stats.unknown_mns and "OVER" not in gw.stats.unknown_mns
+    assert len(gw.stats.unknown_mns) == 10000 and gw.stats.rejected["unknown_mn"] == 2
+
+
+def test_a_failing_registry_hook_is_logged_by_name_and_does_not_escape(caplog):
+    def broken(*args):
+        raise RuntimeError("registry down")
+
+    with caplog.at_level("ERROR", logger=server.log.name):
+        server._safe_call(broken, "MN1")
+    (rec,) = caplog.records
+    assert rec.getMessage() == f"registry hook {broken!r} failed" and rec.exc_info[1].args == ("registry down",)
+
+
+def test_a_rejected_entry_keeps_non_ascii_text_readable_and_wakes_the_committer(gw):
+    gw.reject(None, "unknown_mn", "MN '站点' is not a registered monitoring point", "##站点".encode(), mn="站点")
+    assert '"mn": "站点"' in gw._pending.rejected[0] and gw._wake.is_set()  # ensure_ascii=False: readable as it came
+    gw._wake = None  # not started: no committer to wake
+    gw.reject(None, "crc", "bad")  # no bytes given: an empty frame
+    assert len(gw._pending.rejected) == 2 and rejected(gw)[1]["frame"] == ""
+
+
+def test_a_registry_without_the_unknown_mn_hook(gw):
+    gw.registry = object()  # the hook is optional (registry.py)
+    gw.handle_frame(connect(gw), upload(mn="NOBODY"))
+    assert gw.stats.unknown_mns["NOBODY"]["count"] == 1
+
+
+def test_uvloop_is_used_when_installed_and_optional(monkeypatch):
+    uvloop = pytest.importorskip("uvloop", reason="uvloop is optional; install it to test the faster loop")
+    before = asyncio.get_event_loop_policy()
+    try:
+        assert server.install_uvloop() is True
+        assert isinstance(asyncio.get_event_loop_policy(), uvloop.EventLoopPolicy)
+        asyncio.set_event_loop_policy(before)
+        monkeypatch.setitem(sys.modules, "uvloop", None)  # not installed: import fails
+        assert server.install_uvloop() is False and asyncio.get_event_loop_policy() is before
+    finally:
+        asyncio.set_event_loop_policy(before)

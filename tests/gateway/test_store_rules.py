@@ -286,3 +286,13 @@ def test_rejected_records_filter_and_give_the_raw_bytes(tmp_path):
     assert [e["mn"] for e in store.rejected_records(tmp_path, reason="crc")] == ["MN1", "MN2"]
     assert [e["reason"] for e in store.rejected_records(tmp_path, mn="MN1", reason="crc")] == ["crc"]
     assert list(store.rejected_records(tmp_path / "none")) == []
+
+
+def test_a_torn_line_in_the_middle_does_not_hide_the_lines_after_it(tmp_path):
+    # After a crash the gateway restarts and appends to the same day's file: the torn line is then followed by
+    # whole ones, which are still read.
+    d = tmp_path / "rejected"
+    d.mkdir()
+    (d / "20260301.jsonl").write_text('{"mn": "A", "reason": "crc"}\n{"mn": "B", "rea\n{"mn": "C", "reason": "crc"}\n',
+                                      encoding="utf-8")
+    assert [e["mn"] for e in store.rejected_records(tmp_path)] == ["A", "C"]
