@@ -31,8 +31,8 @@ run_suite() {  # $1 = label, rest = pytest args
   if ! grep -Eq '[0-9]+ passed' "$log"; then echo "no test passed on $label"; status=1; fi
 }
 
-run_suite SQLite -n 2 tests
+run_suite SQLite -n 2 --dist worksteal tests
 DATABASE_URL=$(scripts/pg.sh) || { echo "could not start PostgreSQL"; exit 1; }
 # The pure libraries and the gateway do not touch the database: run only database-backed tests again.
-DATABASE_URL=$DATABASE_URL run_suite PostgreSQL -n 2 -m "not nodb" tests --ignore=tests/standards --ignore=tests/hj212 --ignore=tests/gateway
+DATABASE_URL=$DATABASE_URL run_suite PostgreSQL -n 2 --dist worksteal -m "not nodb" tests --ignore=tests/standards --ignore=tests/hj212 --ignore=tests/gateway
 exit $status

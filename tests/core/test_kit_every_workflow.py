@@ -166,13 +166,13 @@ def finished_complaint(people):
 
 def new_warning(people):
     from envbureau.core.models import Jurisdiction
-    from envbureau.quality.services import _raise
+    from envbureau.quality.services import _facts, _raise
 
     tz = dt.timezone(dt.timedelta(hours=8))
     n = len(people.setdefault("_warnings", []))
     w, _new = _raise("data_stop", Jurisdiction.objects.get(code="110101"), f"quality.airstation:{90 + n}", "东四",
                      dt.datetime(2026, 11, 3, 1, tzinfo=tz), dt.datetime(2026, 11, 3, 8, tzinfo=tz),
-                     "东四 连续 8 小时无数据", count=8)
+                     _facts("stop", s="东四", t="2026-11-03 01:00", n=8), count=8)
     people["_warnings"].append(w)
     return w
 

@@ -119,7 +119,7 @@ def test_a_station_warning_reaches_the_air_department_which_closes_it(demo_peopl
 
     w, _new = services._raise("data_stop", Jurisdiction.objects.get(code="110101"), "quality.airstation:7", "东四",
                               dt.datetime(2026, 11, 3, 1, tzinfo=TZ), dt.datetime(2026, 11, 3, 8, tzinfo=TZ),
-                              "东四 连续 8 小时无数据", count=8)
+                              services._facts("stop", s="东四", t="2026-11-03 01:00", n=8), count=8)
     air = demo_people["air_staff"]  # staff role: quality.change through the air department, no quality.handle
     assert _seen(air, w) == ["处理预警"]
     assert _seen(demo_people["dongcheng"], w) == ["处理预警"]  # quality.handle in 东城区
@@ -211,7 +211,7 @@ def test_the_inbox_page_shows_the_air_department_its_warning(demo_people):
 
     services._raise("data_stop", Jurisdiction.objects.get(code="110105"), "quality.airstation:8", "朝阳奥体",
                     dt.datetime(2026, 11, 3, 1, tzinfo=TZ), dt.datetime(2026, 11, 3, 8, tzinfo=TZ),
-                    "朝阳奥体 连续 8 小时无数据", count=8)
+                    services._facts("stop", s="朝阳奥体", t="2026-11-03 01:00", n=8), count=8)
     c = Client()
     c.force_login(demo_people["air_staff"])
     assert "朝阳奥体" in c.get("/tasks/").content.decode()

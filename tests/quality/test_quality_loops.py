@@ -12,11 +12,12 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 
 def _raise(code="110101", station=9):
     from envbureau.core.models import Jurisdiction
+    from envbureau.quality.services import _facts
     from envbureau.quality.services import _raise as raise_warning
 
     w, new = raise_warning("data_stop", Jurisdiction.objects.get(code=code), f"quality.airstation:{station}", "东四",
                            dt.datetime(2026, 11, 3, 1, tzinfo=TZ), dt.datetime(2026, 11, 3, 8, tzinfo=TZ),
-                           "东四 连续 8 小时无数据", count=8)
+                           _facts("stop", s="东四", t="2026-11-03 01:00", n=8), count=8)
     assert new
     return w
 

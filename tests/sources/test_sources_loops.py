@@ -39,8 +39,11 @@ def test_an_alarm_has_a_timeline_and_a_task_until_closed(alarm, user_named):
     assert alarm.note == "企业已整改,复测达标"  # the closing note; the acknowledgement's is on the timeline
     assert not tasks_for(officer).exists()
     lines = timeline(alarm)
+    # The alarm's finding is kept as facts and worded on its page in the reader's language, so the opening
+    # line carries no stored (Chinese) note.
+    assert alarm.facts
     assert [(e["verb_label"], e["to_label"], e["note"]) for e in lines] == [
-        ("产生报警", "待处理", alarm.message), ("确认", "已确认", "已电话通知企业"),
+        ("产生报警", "待处理", ""), ("确认", "已确认", "已电话通知企业"),
         ("关闭", "已关闭", "企业已整改,复测达标")]
     assert [e["actor"] for e in lines] == ["系统", str(officer), str(staff)]
     c = _client(staff)
