@@ -34,6 +34,29 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.nodb)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, plus (PostgreSQL) a copy of it made before any live server connects,
+    in which the light demo is built on first use (tests/demo_image.py); the copies are dropped at the end."""
+    import demo_image
+
+    with django_db_blocker.unblock():
+        demo_image.prepare()
+    yield
+    with django_db_blocker.unblock():
+        demo_image.drop_images()
+
+
+@pytest.fixture(scope="module")
+def light_world(django_db_setup, django_db_blocker):
+    """The light demo of every app (`envbureau demo --light`) for the whole module: built once per test process and
+    copied in (tests/demo_image.py); the module's tests run in rolled-back transactions over it as usual."""
+    from demo_image import light_demo
+
+    with django_db_blocker.unblock(), light_demo():
+        yield
+
+
 @pytest.fixture
 def demo_core(db):
     from envbureau.core.demo_core import load_core

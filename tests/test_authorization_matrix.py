@@ -23,7 +23,6 @@ import pytest
 from django.apps import apps
 from django.db import transaction
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
@@ -207,25 +206,16 @@ def is_public(path: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """All registered demo data (core + every app), loaded once per module and rolled back after."""
-    from envbureau.core import demo
+def world(light_world, django_db_blocker):
+    """All registered demo data (core + every app): the light demo, copied in for the module and gone after it."""
     from envbureau.core.models import ImportJob, RoleAssignment, User
 
-    with django_db_blocker.unblock(), override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            demo.run_all(log=lambda m: None, light=True)
-            ImportJob.objects.create(kind="core.jurisdiction", file_name="x.xlsx", status="failed",
-                                     created_by=User.objects.get(username="petition"))
-            ent = (RoleAssignment.objects.filter(role__kind="enterprise", enterprise_id__isnull=False)
-                   .select_related("user").first())
-            yield {"enterprise": ent.user.username if ent else None}
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with django_db_blocker.unblock():
+        ImportJob.objects.create(kind="core.jurisdiction", file_name="x.xlsx", status="failed",
+                                 created_by=User.objects.get(username="petition"))
+        ent = (RoleAssignment.objects.filter(role__kind="enterprise", enterprise_id__isnull=False)
+               .select_related("user").first())
+        yield {"enterprise": ent.user.username if ent else None}
 
 
 def client_for(world, role) -> tuple[Client, object]:

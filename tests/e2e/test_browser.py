@@ -50,6 +50,15 @@ def site(live_server, settings, monkeypatch):
     return live_server.url
 
 
+@pytest.fixture
+def demo_site(site):
+    """The live server over the light demo of every app (built once per test process, tests/demo_image.py)."""
+    from demo_image import light_demo
+
+    with light_demo():
+        yield site
+
+
 def watch(page, base):
     """Every request the page makes, and which of them left the live server."""
     own = urlsplit(base).netloc

@@ -9,7 +9,7 @@ Chromium (/usr/bin/chromium) through Playwright, as the other browser tests; the
 import re
 
 import pytest
-from test_browser import browser, sign_in, site, watch  # noqa: F401  (fixtures)
+from test_browser import browser, demo_site, sign_in, site, watch  # noqa: F401  (fixtures)
 
 from chart_pages import PAGE_BUILT
 from test_english import pending_msgids
@@ -76,14 +76,6 @@ def test_checker_itself():
     pending = [("排口分布", re.compile("排口分布"))]
     assert chart_problems(ok, english=True, pending=pending) == [
         "m: Chinese in an English chart: ['经度(°)', '纬度(°)', '已确认']"]
-
-
-@pytest.fixture
-def demo_site(site):  # noqa: F811
-    from envbureau.core import demo
-
-    demo.run_all(log=lambda m: None, light=True)
-    return site
 
 
 def _url(name: str, model_label: str | None) -> str:

@@ -5,7 +5,7 @@ ellipsis), and a table wider than its card scrolls inside the card, never the pa
 Chromium (/usr/bin/chromium) through Playwright, as the other browser tests."""
 
 import pytest
-from test_browser import browser, overflow, sign_in, site, watch  # noqa: F401  (fixtures)
+from test_browser import browser, demo_site, overflow, sign_in, site, watch  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,14 +55,6 @@ def _pages():
         if url and not url.startswith("/public"):
             out.append((ep.name, url))
     return sorted(set(out))
-
-
-@pytest.fixture
-def demo_site(site):  # noqa: F811
-    from envbureau.core import demo
-
-    demo.run_all(log=lambda m: None, light=True)
-    return site
 
 
 def test_lists_and_statistics_show_every_cell_whole_at_1440(browser, demo_site):  # noqa: F811

@@ -10,11 +10,8 @@ from django.apps import apps
 
 
 @pytest.fixture
-def demo(db, settings):
-    from envbureau.core import demo as core_demo
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    core_demo.run_all(log=lambda m: None, light=True)
+def demo(light_world, db):
+    """The light demo of every app (built once per test process, copied in for this module)."""
 
 
 def test_year_of_draws_alarm_and_complaint_checks_cases_and_ledger(demo, client_for):

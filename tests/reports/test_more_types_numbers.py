@@ -11,26 +11,12 @@ import re
 import docx
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Every app's demo data (the light slice), loaded once for the module and rolled back after."""
-    from envbureau.core import demo
-
-    with django_db_blocker.unblock(), override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            demo.run_all(log=lambda m: None, light=True)
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+def world(light_world):
+    """Every app's demo data (the light slice), copied in for the module and gone after it."""
 
 
 def cmd(*args) -> str:
