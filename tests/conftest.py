@@ -47,6 +47,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
         demo_image.drop_images()
 
 
+@pytest.fixture
+def migrated_sqlite(request, django_db_blocker):
+    """`migrated_sqlite(path)` writes a freshly migrated, empty SQLite database to `path`, for a test that starts
+    the platform in a subprocess: a copy of this process's migrated test database (milliseconds) instead of a
+    `migrate` of its own (~40 s). Asked for from inside, so a test using it stays `nodb`."""
+    import subprocess
+    import sys
+
+    from django.db import connections
+
+    def write(path):
+        from demo_image import write_migrated
+
+        if connections["default"].vendor == "sqlite":
+            request.getfixturevalue("django_db_setup")
+        if not write_migrated(path):
+            env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
+            subprocess.run([sys.executable, "-m", "envbureau.cli", "migrate", "-v0"], env=env, check=True)
+        return path
+
+    return write
+
+
 @pytest.fixture(scope="module")
 def light_world(django_db_setup, django_db_blocker):
     """The light demo of every app (`envbureau demo --light`) for the whole module: built once per test process and

@@ -58,10 +58,13 @@ def _admin(conn, *sql):
 
 
 def prepare():
-    """PostgreSQL: copy the freshly migrated test database now, while no other session (a live server's) uses it,
-    as the database the light demo will be built in on first use. SQLite needs nothing."""
+    """Keep the freshly migrated test database. PostgreSQL: copy it now, while no other session (a live server's)
+    uses it, as the database the light demo will be built in on first use. SQLite: an image, for
+    `write_migrated`."""
     conn = connections["default"]
-    if conn.vendor != "postgresql":
+    if conn.vendor == "sqlite":
+        conn.ensure_connection()
+        _kept["migrated"] = _image(conn.connection)
         return
     base = conn.settings_dict["NAME"]
     _kept["pg"] = (base, f"{base}_light", f"{base}_lw")
@@ -100,6 +103,19 @@ def light_demo():
         raise RuntimeError("light_demo() inside a transaction: call it from a module-scoped fixture")
     with (_sqlite if conn.vendor == "sqlite" else _postgres)(conn):
         yield
+
+
+def write_migrated(path) -> bool:
+    """Write the freshly migrated (empty) database to an SQLite file, for a test that starts the platform in a
+    subprocess; False when the test database is not SQLite (then the caller migrates the file itself)."""
+    if "migrated" not in _kept:
+        return False
+    out = sqlite3.connect(str(path))
+    try:
+        _kept["migrated"].backup(out)
+    finally:
+        out.close()
+    return True
 
 
 def drop_images():

@@ -169,8 +169,6 @@ SQLITE_RACE = """
 import json, sys
 import django
 django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
 sys.path.insert(0, sys.argv[1])
 import test_documents as t
 from envbureau.core.demo_core import load_core
@@ -186,7 +184,7 @@ print(json.dumps({"errors": errors, "seqs": t._seqs()}))
 """
 
 
-def test_concurrent_issuing_has_no_gaps_and_no_duplicates_on_sqlite(tmp_path):
+def test_concurrent_issuing_has_no_gaps_and_no_duplicates_on_sqlite(tmp_path, migrated_sqlite):
     """Threads on a file SQLite database as deployed (WAL, IMMEDIATE transactions, busy timeout)."""
     import json
     import os
@@ -194,6 +192,7 @@ def test_concurrent_issuing_has_no_gaps_and_no_duplicates_on_sqlite(tmp_path):
     import sys
     from pathlib import Path
 
+    migrated_sqlite(tmp_path / "race.sqlite3")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'race.sqlite3'}",
            "ENVBUREAU_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "envbureau.settings"}
     r = subprocess.run([sys.executable, "-c", SQLITE_RACE, str(Path(__file__).parent)], env=env,

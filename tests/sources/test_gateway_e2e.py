@@ -17,8 +17,6 @@ import pytest
 SETUP = textwrap.dedent("""
     import django
     django.setup()
-    from django.core.management import call_command
-    call_command("migrate", verbosity=0)
     from envbureau.core.models import Jurisdiction
     from envbureau.sources import credit_code
     from envbureau.sources.models import Enterprise, MonitoringPoint, Outlet, PollutantLimit
@@ -61,12 +59,13 @@ def _recv_until(sock, n_frames, timeout=10.0):
 
 
 @pytest.mark.skipif(importlib.util.find_spec("envbureau.gateway.cli") is None, reason="gateway CLI not available yet")
-def test_gateway_with_sources_registry(tmp_path, client_for, settings):
+def test_gateway_with_sources_registry(tmp_path, client_for, settings, migrated_sqlite):
     from envbureau.hj212 import CHINA_TZ, hj212_crc16
 
     data = tmp_path / "data"
     data.mkdir()
     env = _env(data)
+    migrated_sqlite(data / "envbureau.sqlite3")  # the database the gateway's registry writes to
     out = subprocess.run([sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, timeout=180)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "ready" in out.stdout

@@ -53,12 +53,13 @@ def _counter(data, name):
         return 0
 
 
-def test_an_hour_rolled_up_across_a_sigkill_equals_the_hour_without_one(tmp_path):
+def test_an_hour_rolled_up_across_a_sigkill_equals_the_hour_without_one(tmp_path, migrated_sqlite):
     from envbureau.hj212 import CHINA_TZ
 
     data = tmp_path / "data"
     data.mkdir()
     env = _env(data)
+    migrated_sqlite(data / "envbureau.sqlite3")
     out = subprocess.run([sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, timeout=180)
     assert out.returncode == 0, out.stderr[-2000:]
     hour = dt.datetime.now(CHINA_TZ).replace(minute=0, second=0, microsecond=0)
