@@ -9,7 +9,7 @@ reaches the object (prefix match on the stored jurisdiction path; the enterprise
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
+from functools import lru_cache, partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -34,7 +34,7 @@ def _grant_levels(grants) -> dict:
 
 def tasks_q(user) -> Q:
     """The filter (on open or closed tasks) for what waits for `user`."""
-    from .workflow import alternatives, task_permissions
+    from .workflow import task_permissions
 
     if user is None or not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
@@ -42,11 +42,11 @@ def tasks_q(user) -> Q:
     unit_ids = list(user.units.filter(active=True).values_list("pk", flat=True))
     if unit_ids:
         q |= Q(is_open=True, assignee_unit_id__in=unit_ids)
-    perms = task_permissions()
+    perms = frozenset(task_permissions())
     grants = grants_for(user)
     levels = _grant_levels(grants)
     for g in grants:
-        allowed = sorted(p for p in perms if any(g.allows(alt) for alt in alternatives(p)))
+        allowed = _task_permissions_of(g.perms, perms)
         if not allowed:
             continue
         base = Q(is_open=True, permission__in=allowed)
@@ -60,6 +60,15 @@ def tasks_q(user) -> Q:
             q |= base & Q(**{f"path_{depth}": g.jurisdiction_path}) & Q(
                 level__in=["", levels.get(g.jurisdiction_path, "")])
     return q
+
+
+@lru_cache(maxsize=512)
+def _task_permissions_of(granted: frozenset, task_perms: frozenset) -> list[str]:
+    """The task permissions (with their `|` alternatives) a grant's codes reach — the same few role sets on
+    every page's task badge, so kept (keyed by the codes themselves, never stale)."""
+    from .workflow import alternatives
+
+    return sorted(p for p in task_perms if any(code_matches(g, alt) for g in granted for alt in alternatives(p)))
 
 
 def _without_open(q):

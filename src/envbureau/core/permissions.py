@@ -104,8 +104,18 @@ def grants_for(user) -> list[Grant]:
 
 
 def has_perm(user, perm: str) -> bool:
-    """True if the user holds the permission anywhere (scope is checked on the objects)."""
-    return any(g.allows(perm) for g in grants_for(user))
+    """True if the user holds the permission anywhere (scope is checked on the objects). Answers are kept with
+    the grants on the user object for the request (the menu alone asks ~120 times a page)."""
+    grants = grants_for(user)
+    if not grants:
+        return False
+    memo = getattr(user, "_eb_perm_memo", None)
+    if memo is None or memo[0] is not grants:
+        memo = (grants, {})
+        user._eb_perm_memo = memo
+    if perm not in memo[1]:
+        memo[1][perm] = any(g.allows(perm) for g in grants)
+    return memo[1][perm]
 
 
 def is_platform_admin(user) -> bool:
