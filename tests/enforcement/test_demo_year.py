@@ -87,7 +87,6 @@ def test_demo_has_an_on_the_spot_seizure_waiting_for_the_heads_approval(demo, cl
     limit (not before); a second demo run adds no second one. The demo's ordinary seizure is published."""
     import datetime as dt
 
-    from envbureau.core import demo as core_demo
     from envbureau.core import workflow as wf
     from envbureau.enforcement import measures
     from envbureau.enforcement.models import Measure
@@ -101,6 +100,5 @@ def test_demo_has_an_on_the_spot_seizure_waiting_for_the_heads_approval(demo, cl
     assert m.code in tasks_page or "负责人补办查封、扣押批准手续" in tasks_page
     assert measures.watch(now=m.approval_due) == 0
     assert measures.watch(now=m.approval_due + dt.timedelta(minutes=1)) == 1
-    core_demo.run_all(log=lambda msg: None, light=True)
-    assert Measure.objects.filter(on_the_spot=True).count() == 1
     assert Measure.objects.filter(kind="seizure", on_the_spot=False, published=True).exists()
+    # a second run of the demo leaves these as they are: tests/core/test_demo_idempotent.py (counts and states)
