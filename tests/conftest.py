@@ -24,14 +24,22 @@ DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db
                "django_db_setup", "live_server"}  # (django_db_blocker is in every test: pytest-django uses it)
 
 
+# The long tests (page sweeps over the light demo, browser sweeps) run first: xdist then hands the short ones
+# to whichever worker is free at the end, instead of one worker finishing a two-minute sweep alone.
+HEAVY_FIRST = ("tests/test_", "tests/e2e/", "tests/quality/test_chart_sweep.py", "tests/reports/test_more_types",
+               "tests/core/test_excel_exports.py", "tests/enforcement/test_stats_links.py",
+               "tests/enforcement/test_demo_year.py", "tests/core/test_demo_idempotent.py")
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects
 def pytest_collection_modifyitems(config, items):
     """Mark `nodb` every test that asks for no database: pytest-django refuses such a test any database access,
     so its outcome cannot depend on the engine, and `make test` runs it on SQLite only (`-m "not nodb"` on
-    PostgreSQL)."""
+    PostgreSQL). Then put HEAVY_FIRST first."""
     for item in items:
         if item.get_closest_marker("django_db") is None and not DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.nodb)
+    items.sort(key=lambda item: 0 if item.nodeid.startswith(HEAVY_FIRST) else 1)
 
 
 @pytest.fixture(scope="session")
