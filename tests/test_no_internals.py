@@ -91,6 +91,29 @@ def _page_urls():
     return out
 
 
+@pytest.fixture(scope="module")
+def pages_as(world):  # noqa: F811
+    """`pages_as(username)`: every page of the sweep, rendered once per user for this module — the checks below
+    each read the same renders, as (endpoint, url, html) for the pages that answered 200 with HTML."""
+    from envbureau.core.models import User
+
+    rendered = {}
+
+    def get(username):
+        if username not in rendered:
+            client = Client()
+            client.force_login(User.objects.get(username=username))
+            out = []
+            for ep, url in _page_urls():
+                r = client.get(url)
+                if r.status_code == 200 and "html" in r.get("Content-Type", ""):
+                    out.append((ep, url, r.content.decode()))
+            rendered[username] = out
+        return rendered[username]
+
+    return get
+
+
 def test_references_read_as_objects(world, db):  # noqa: F811
     """A stored cross-app reference ("app.model:pk") is shown as the object it names."""
     from envbureau.core.humanize import human
@@ -119,19 +142,12 @@ def test_tell_tales_are_caught():
 
 
 @pytest.mark.parametrize("username", ["leader", "admin"])
-def test_no_page_shows_internals(world, username, db):  # noqa: F811
-    from envbureau.core.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username=username))
+def test_no_page_shows_internals(pages_as, username, db):
     codes = _state_codes()
     problems, pages = [], 0
-    for ep, url in _page_urls():
-        r = client.get(url)
-        if r.status_code != 200 or "html" not in r.get("Content-Type", ""):
-            continue
+    for ep, url, html in pages_as(username):
         pages += 1
-        problems += problems_in(r.content.decode(), f"{url} [{ep.name}]", codes)
+        problems += problems_in(html, f"{url} [{ep.name}]", codes)
     assert pages > 40
     assert not problems, f"{len(problems)} internals shown:\n" + "\n".join(problems)
 
@@ -174,22 +190,15 @@ def test_unlabelled_detail_field_is_refused():
 
 
 @pytest.mark.parametrize("username", ["admin"])
-def test_no_detail_page_labels_a_row_by_attribute_name(world, username, db):  # noqa: F811
+def test_no_detail_page_labels_a_row_by_attribute_name(pages_as, username, db):
     """Every page of an object (the first of each kind) labels its rows and fields in words, never
     ``land_class_label``: the generic detail page takes a field's verbose name or a property's label."""
-    from envbureau.core.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username=username))
     problems, pages = [], 0
-    for ep, url in _page_urls():
+    for ep, url, html in pages_as(username):
         if not ep.object_kwarg:
             continue
-        r = client.get(url)
-        if r.status_code != 200 or "html" not in r.get("Content-Type", ""):
-            continue
         pages += 1
-        problems += [f"{url} [{ep.name}]: {label}" for label in attribute_labels(r.content.decode())]
+        problems += [f"{url} [{ep.name}]: {label}" for label in attribute_labels(html)]
     assert pages > 30
     assert not problems, "rows labelled by attribute name:\n" + "\n".join(problems)
 
@@ -267,20 +276,12 @@ def test_id_input_checker_itself():
 
 
 @pytest.mark.parametrize("username", ["admin", "dongcheng"])
-def test_no_filter_form_asks_for_an_id_or_a_code(world, username, db):  # noqa: F811
+def test_no_filter_form_asks_for_an_id_or_a_code(pages_as, username, db):
     """Issue #10: every list and statistics page's filters pick enterprises, projects, campaigns, grids, cases,
     departments and areas by name (type-ahead in scope, or a list), never by typing an id or a code."""
-    from envbureau.core.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username=username))
     fks = _fk_names()
     problems, forms = [], 0
-    for ep, url in _page_urls():
-        r = client.get(url)
-        if r.status_code != 200 or "html" not in r.get("Content-Type", ""):
-            continue
-        page = r.content.decode()
+    for ep, url, page in pages_as(username):
         forms += len(re.findall(r'(?i)<form\b[^>]*method="get"', page))
         problems += id_inputs_in(page, f"{url} [{ep.name}]", fks)
     assert forms > 30
