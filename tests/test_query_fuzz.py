@@ -26,7 +26,7 @@ ALWAYS = ["page", "page_size", "ordering"]
 NOT_INPUT = {"export", "format", "next"}  # fixed choices / redirects, not data filters
 SKIP = ("/admin/", "/static/", "/i18n/", "/jsi18n/", "/accounts/logout/", "/api/schema/", "/api/docs/",
         "/api/redoc/", "/favicon")
-BUDGET_S = 90
+MAX_CALLS = 6000  # the sweep's size, bounded by count (not by the clock, which measures the machine's load)
 _KEY = re.compile(r"""(?:GET|query_params|params)(?:\.get|\.getlist|\.__contains__)?\s*[\(\[]\s*["'](\w+)["']""")
 
 
@@ -96,6 +96,8 @@ def test_hostile_query_parameters(world, db):
     c.force_login(User.objects.get(username="admin"))
     targets = _targets()
     assert len(targets) > 40
+    planned = sum(len(_params_of(ep)) for _url, ep in targets) * len(HOSTILE)
+    assert 300 < planned < MAX_CALLS, f"{planned} requests planned: the fuzz grew past a test's size (split it)"
     problems, calls, t0 = [], 0, time.monotonic()
     for url, ep in targets:
         accept = {"HTTP_ACCEPT": "application/json"} if ep.is_api else {}
@@ -110,7 +112,6 @@ def test_hostile_query_parameters(world, db):
                     fields = (r.json().get("error") or {}).get("fields") or {}
                     if not fields:
                         problems.append(f"{url}?{name}={value!r}: 400 naming no parameter: {r.content[:200]!r}")
-        assert time.monotonic() - t0 < BUDGET_S * 3, "fuzz budget exceeded"
     print(f"{calls} requests over {len(targets)} endpoints in {time.monotonic() - t0:.1f}s")
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
