@@ -1,0 +1,66 @@
+"""Links and numbers that lead outside the reader's scope (issue #12's last check, after the scoping change that
+took the public rows out of a signed-in user's own scope): what a page links to, the reader can open."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from envbureau.core.models import Role, RoleAssignment, User
+from envbureau.enforcement import services
+
+
+@pytest.fixture
+def enterprise_user(world):
+    """The enterprise account of 测试企业1 (东城区), as the demo's enterprise_demo: no projects.view."""
+    u = User.objects.create(username="t_ent1", display_name="企业1")
+    RoleAssignment.objects.create(user=u, role=Role.objects.get(code="enterprise"),
+                                  enterprise_id=world["enterprises"][0].pk)
+    return u
+
+
+def _client(user):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def _dossier_links(client, ent) -> dict[str, str]:
+    """{event title: href} of the dossier's timeline (events without a link are absent)."""
+    resp = client.get(f"/sources/enterprises/{ent.pk}/")
+    assert resp.status_code == 200, resp.status_code
+    html = resp.content.decode()
+    return dict((t, h) for h, t in re.findall(r'<li class="list-group-item small">.*?<a href="([^"]+)">([^<]+)</a>', html))
+
+
+def test_dossier_timeline_links_only_what_the_reader_may_open(world, enterprise_user, client_for):
+    """The enterprise's own yellow card is on its dossier, but an enterprise account has no projects.view: the
+    line stays, without a link that answered 404 (enterprise_demo's 黄牌警示 in the demo). Its own inspection
+    keeps its link; a district officer (projects.view in 东城区) keeps both."""
+    from envbureau.projects.models import Card
+    from envbureau.sources.services import add_dossier_event
+
+    ent = world["enterprises"][0]
+    insp = services.create_inspection(None, source="special", enterprise_id=ent.pk, enterprise_name=ent.name,
+                                      team=world["inspectors"][:2], items=world["items"], planned_on=world["day"])
+    # recorded: now the enterprise's own (a planned check stays hidden from it, unannounced)
+    services.record_inspection(None, insp, checklist={str(n): ("ok", "") for n in range(len(insp.checklist))},
+                               result="no_problem", inspected_on=world["day"])
+    card = Card.objects.create(enterprise_id=ent.pk, enterprise_name=ent.name, jurisdiction=ent.jurisdiction,
+                               colour="yellow", criterion="penalised", reason="超标排放受到行政处罚", state="issued",
+                               issued_on=dt.date(2026, 10, 1))
+    add_dossier_event(ent.pk, "projects.card", "黄牌警示测试", source_ref=f"projects.card:{card.pk}",
+                      url=f"/projects/cards/{card.pk}/")
+    own = _client(enterprise_user)
+    links = _dossier_links(own, ent)
+    assert f"/enforcement/inspections/{insp.pk}/" in links.values(), links
+    assert "黄牌警示测试" not in links, links
+    assert "黄牌警示测试" in own.get(f"/sources/enterprises/{ent.pk}/").content.decode()  # the line itself stays
+    for href in links.values():  # every link the enterprise is shown, it may open
+        assert own.get(href).status_code == 200, href
+    officer = client_for("dongcheng")
+    links = _dossier_links(officer, ent)
+    assert links.get("黄牌警示测试") == f"/projects/cards/{card.pk}/", links
+    assert officer.get(links["黄牌警示测试"]).status_code == 200
