@@ -64,3 +64,26 @@ def test_dossier_timeline_links_only_what_the_reader_may_open(world, enterprise_
     links = _dossier_links(officer, ent)
     assert links.get("黄牌警示测试") == f"/projects/cards/{card.pk}/", links
     assert officer.get(links["黄牌警示测试"]).status_code == 200
+
+
+def test_statistics_are_for_users_with_an_area(world, enterprise_user, client_for):
+    """An enterprise account has no area in enforcement: the statistics page read "2026年,北京市开展执法检查2次"
+    from its own two checks and its Excel link (?jurisdiction=110000) answered 400. Page, Excel and API answer 403
+    and the menu has no entry; a district officer keeps all of them."""
+    from envbureau.core.navigation import menu_for
+
+    def entries(user):
+        return {i["name"] for s in menu_for(user) for i in s["items"]}
+
+    own = _client(enterprise_user)
+    for url in ("/enforcement/statistics/", "/enforcement/statistics/?export=xlsx",
+                "/enforcement/statistics/?jurisdiction=110000&year=2026&export=xlsx",
+                "/api/v1/enforcement/statistics/"):
+        assert own.get(url).status_code == 403, url
+    assert "enforcement:statistics" not in entries(enterprise_user)
+    assert "enforcement:inspections-list" in entries(enterprise_user)  # its own checks stay in the menu
+    officer = client_for("dongcheng")
+    for url in ("/enforcement/statistics/", "/enforcement/statistics/?jurisdiction=110101&year=2026&export=xlsx",
+                "/api/v1/enforcement/statistics/?jurisdiction=110101&year=2026"):
+        assert officer.get(url).status_code == 200, url
+    assert "enforcement:statistics" in entries(User.objects.get(username="dongcheng"))
