@@ -1,7 +1,7 @@
 """A record's detail page (core's generic key/value table: cases, inspections, measures, ratings …) on a 390 px
 phone in English: the labels wrap in their column and the values keep room to be read. The labels used to stay on
 one line ("Late-payment surcharge (yuan)", "Unified social credit code"), leaving a case's values a column about
-50 px wide, a character or two per line.
+50 px wide, a character or two per line; and values broke inside English words.
 
 Chromium (/usr/bin/chromium) through Playwright, as the other browser tests."""
 
@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CELLS_JS = """() => [...document.querySelector('main table').rows]
   .filter(tr => tr.querySelector('th') && tr.querySelector('td'))
   .map(tr => ({label: tr.querySelector('th').innerText.trim(), th: tr.querySelector('th').getBoundingClientRect().width,
-               td: tr.querySelector('td').getBoundingClientRect().width}))"""
+               td: tr.querySelector('td').getBoundingClientRect().width,
+               breaks: getComputedStyle(tr.querySelector('td')).wordBreak}))"""
 
 
 def _case():
@@ -48,4 +49,6 @@ def test_case_detail_reads_on_a_phone_in_english(browser, site):  # noqa: F811
     assert len(cells) > 20, cells
     narrow = [c for c in cells if c["td"] < 150]
     assert not narrow, f"values squeezed by their labels at 390 px: {narrow[:5]}"
+    # English values wrap between words ("Seal-up and seizur|e", "Awaiting the hea|d's approval" with break-all)
+    assert {c["breaks"] for c in cells} == {"normal"}, cells[:3]
     assert not foreign, f"requests to other hosts: {foreign}"
