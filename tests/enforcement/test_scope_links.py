@@ -87,3 +87,30 @@ def test_statistics_are_for_users_with_an_area(world, enterprise_user, client_fo
                 "/api/v1/enforcement/statistics/?jurisdiction=110101&year=2026"):
         assert officer.get(url).status_code == 200, url
     assert "enforcement:statistics" in entries(User.objects.get(username="dongcheng"))
+
+
+def test_a_checks_source_links_only_for_those_who_may_open_it(world, enterprise_user, client_for):
+    """A check started from a complaint names it (来源记录) on its page; the enterprise reads its recorded check,
+    but the complaint's page is not for it (waste_carrier's JC2026-00013 linked to /complaints/36/, a 404): the
+    name stays, without the link. The district officer who handles complaints keeps the link."""
+    from envbureau.complaints import services as complaints
+    from envbureau.complaints.models import Complaint
+
+    ent = world["enterprises"][0]
+    c = complaints.register(None, Complaint(
+        jurisdiction=ent.jurisdiction, channel="hotline", track="clue", category="air", sub_category="odour",
+        title="异味扰民", content="附近企业经常排放刺鼻异味", location="示范路1号", complainant_name="张三",
+        complainant_phone="13812345678", enterprise_id=ent.pk, enterprise_name=ent.name), suggest=False)
+    insp = services.create_inspection(None, source="complaint", enterprise_id=ent.pk, enterprise_name=ent.name,
+                                      team=world["inspectors"][:2], items=world["items"], planned_on=world["day"],
+                                      source_ref=f"complaints.complaint:{c.pk}")
+    services.record_inspection(None, insp, checklist={str(n): ("ok", "") for n in range(len(insp.checklist))},
+                               result="no_problem", inspected_on=world["day"])
+    page = _client(enterprise_user).get(f"/enforcement/inspections/{insp.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "异味扰民" in html  # the source by name
+    assert f'href="/complaints/{c.pk}/"' not in html
+    officer = client_for("dongcheng")
+    assert f'href="/complaints/{c.pk}/"' in officer.get(f"/enforcement/inspections/{insp.pk}/").content.decode()
+    assert officer.get(f"/complaints/{c.pk}/").status_code == 200

@@ -56,14 +56,25 @@ SOURCE_PAGES = {"sources.alarm": "sources:alarm-detail", "complaints.complaint":
                 "enforcement.inspection": "enforcement:inspections-detail"}
 
 
-def source_link(ref: str) -> dict | None:
-    """The record a check or a case came from ("sources.alarm:12"), by name, with its page (scoped there)."""
+def source_link(ref: str, user) -> dict | None:
+    """The record a check or a case came from ("sources.alarm:12"), by name, with its page when the reader may
+    open it (an enterprise reads its check's complaint by name, but the complaint's page is not for it: 404)."""
+    from django.apps import apps
+
     from envbureau.core.humanize import REF, ref_label
 
     m = REF.fullmatch(ref or "")
     if not m:
         return None
     name = SOURCE_PAGES.get(m.group(1))
+    if name:
+        try:
+            model = apps.get_model(m.group(1))
+        except LookupError:
+            name = None
+        else:
+            if not restrict(model._default_manager.filter(pk=int(m.group(2))), user, "view").exists():
+                name = None
     return {"label": ref_label(ref), "url": reverse(name, args=[int(m.group(2))]) if name else ""}
 
 
@@ -72,7 +83,7 @@ def inspection_extra(request, obj) -> dict:
 
     actions = [t for t in wf.allowed(request.user, obj)]
     may_add = obj.state in evidence.OPEN_STATES and wf.allowed_in_scope(request.user, obj, "enforcement.inspect")
-    return {"source_link": source_link(obj.source_ref),
+    return {"source_link": source_link(obj.source_ref, request.user),
             "actions": actions, "checklist": obj.checklist_rows(), "check_results": CheckResult.choices,
             "results": InspectionResult.choices,
             "can_add": has_perm(request.user, "enforcement.inspect"),
@@ -293,7 +304,7 @@ def case_extra(request, obj) -> dict:
     from .choices import MeasureKind
 
     may_decide = has_perm(request.user, "enforcement.decide")
-    return {"source_link": source_link(obj.source), "actions": actions, "factors": factors, "clocks": clocks,
+    return {"source_link": source_link(obj.source, request.user), "actions": actions, "factors": factors, "clocks": clocks,
             "measures": restrict(obj.measures.all(), request.user, "view").order_by("decided_on", "pk"),
             "can_order": may_decide, "measure_kinds": [(k, MeasureKind(k).label) for k in measures.ORDERS
                                                        if k == "correction" or obj.state != "closed"],
