@@ -114,3 +114,18 @@ def test_a_checks_source_links_only_for_those_who_may_open_it(world, enterprise_
     officer = client_for("dongcheng")
     assert f'href="/complaints/{c.pk}/"' in officer.get(f"/enforcement/inspections/{insp.pk}/").content.decode()
     assert officer.get(f"/complaints/{c.pk}/").status_code == 200
+
+
+def test_draw_inputs_button_only_for_those_who_draw(world, client_for):
+    """The draw's frozen inputs (with the recusal lists) are for enforcement.draw: the bureau leader reads the draw
+    but its '下载抽取输入' button answered 403; now it shows only to those it serves."""
+    d = services.run_draw(None, world["plan"], "links", on=world["day"])
+    url = f"/enforcement/draws/{d.pk}/inputs.json"
+    leader = client_for("leader")
+    page = leader.get(f"/enforcement/draws/{d.pk}/")
+    assert page.status_code == 200
+    assert f'href="{url}"' not in page.content.decode()
+    assert leader.get(url).status_code == 403
+    staff = client_for("admin")  # enforcement.draw (the demo's enforcement user gets it from the enforcement step)
+    assert f'href="{url}"' in staff.get(f"/enforcement/draws/{d.pk}/").content.decode()
+    assert staff.get(url).status_code == 200

@@ -201,7 +201,9 @@ def draw_detail(request, pk):
             for e, team in d.pairs]
     return render(request, "enforcement/draw_detail.html", {
         "title": d.code, "d": d, "rows": rows, "verified": ok, "problems": problems, "strata": _strata(d.counts),
-        "can_publish": d.status != "published" and has_perm(request.user, "enforcement.publish")})
+        "can_publish": d.status != "published" and has_perm(request.user, "enforcement.publish"),
+        # the frozen inputs hold the recusal lists: for those who draw (draw_inputs answers 403 to the others)
+        "can_inputs": has_perm(request.user, "enforcement.draw")})
 
 
 draw_detail.scoped_model = Draw
