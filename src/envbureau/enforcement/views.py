@@ -468,7 +468,8 @@ def statistics(request):
             sheets.append((title, head, [[t["label"], *[v for c in t["cells"] for v in (
                 c["value"], c["previous"], "" if c["yoy"] is None else c["yoy"])]] for t in table]))
         sheets.append((_("报告句子"), [_("句子")], [[s["text"]] for s in data["sentences"]]))
-        return xlsx_response(f"执法统计-{jur.code}-{year}.xlsx", sheets, request=request)
+        # named in the reader's language (the file name is also the title row's "what")
+        return xlsx_response(f"{_('执法统计')}-{jur.code}-{year}.xlsx", sheets, request=request)
     return render(request, "enforcement/statistics.html", {
         "title": _("执法统计"), "s": data, "year": year, "jurisdiction": jur, "tables": tables,
         "columns": list(BREAKDOWN_LABELS.items())})
