@@ -64,6 +64,14 @@ def test_dossier_timeline_links_only_what_the_reader_may_open(world, enterprise_
     links = _dossier_links(officer, ent)
     assert links.get("黄牌警示测试") == f"/projects/cards/{card.pk}/", links
     assert officer.get(links["黄牌警示测试"]).status_code == 200
+    # the API says the same: listed and one by one
+    api = {e["title"]: e for e in own.get(f"/api/v1/sources/dossier-events/?enterprise={ent.pk}").json()["results"]}
+    assert api["黄牌警示测试"]["url"] == "" and api["黄牌警示测试"]["source_ref"] == f"projects.card:{card.pk}"
+    assert own.get(f"/api/v1/sources/dossier-events/{api['黄牌警示测试']['id']}/").json()["url"] == ""
+    inspection = next(e for e in api.values() if e["source_ref"] == f"enforcement.inspection:{insp.pk}")
+    assert inspection["url"] == f"/enforcement/inspections/{insp.pk}/"
+    ours = {e["title"]: e for e in officer.get(f"/api/v1/sources/dossier-events/?enterprise={ent.pk}").json()["results"]}
+    assert ours["黄牌警示测试"]["url"] == f"/projects/cards/{card.pk}/"
 
 
 def test_statistics_are_for_users_with_an_area(world, enterprise_user, client_for):

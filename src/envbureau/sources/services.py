@@ -106,10 +106,10 @@ def dossier_timeline(user, enterprise: Enterprise, limit: int = 100) -> list[Dos
     (a district officer or the enterprise itself reads every event of the dossier, but a card, a permit or a
     case of a module or area outside their scope would answer 404: its title stays, without the link)."""
     events = list(restrict(DossierEvent.objects.filter(enterprise=enterprise), user, "view")[:limit])
-    return _linkable(user, events)
+    return linkable_events(user, events)
 
 
-def _linkable(user, events: list[DossierEvent]) -> list[DossierEvent]:
+def linkable_events(user, events: list[DossierEvent]) -> list[DossierEvent]:
     from django.apps import apps
 
     from envbureau.core.humanize import REF
