@@ -143,3 +143,20 @@ def test_statistics_excel_export(world, client_for):
     ws = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content)).active
     values = [row[0] for row in ws.iter_rows(values_only=True)]
     assert "立案(起)" in values and any(str(v).startswith("2026年,北京市") for v in values if v)
+
+
+def test_statistics_excel_in_english_is_named_in_english(world, client_for):
+    """The Excel's file name and title row read '执法统计-110000-2026' on an English page (the rest was English)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    c = client_for("admin")
+    c.cookies["django_language"] = "en"
+    r = c.get("/enforcement/statistics/?jurisdiction=110000&year=2026&export=xlsx")
+    assert r.status_code == 200
+    assert "Enforcement%20statistics-110000-2026.xlsx" in r["Content-Disposition"], r["Content-Disposition"]
+    wb = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content))
+    assert wb.sheetnames[0] == "Enforcement statistics"
+    title = next(wb.active.iter_rows(values_only=True))[0]
+    assert title.startswith("Enforcement statistics-110000-2026") and "执法统计" not in title, title

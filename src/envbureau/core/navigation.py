@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,7 +16,7 @@ class NavItem:
     section: str
     label: str
     url_name: str
-    perm: str | None = None  # None = any signed-in user
+    perm: str | Callable | None = None  # None = any signed-in user; a callable(user) -> bool for more than a permission
     order: int = 100
     group: str = ""  # a heading inside the section's menu (register_group); "" = no heading
 
@@ -34,7 +35,8 @@ def register_group(section: str, key: str, label, order: int) -> None:
     GROUPS[(section, key)] = (order, label)
 
 
-def register(section: str, label, url_name: str, perm: str | None = None, order: int = 100, group: str = "") -> None:
+def register(section: str, label, url_name: str, perm: str | Callable | None = None, order: int = 100,
+             group: str = "") -> None:
     if not any(i.url_name == url_name and i.section == section for i in ITEMS):
         ITEMS.append(NavItem(section, label, url_name, perm, order, group))
 
@@ -67,7 +69,7 @@ def menu_for(user, path: str | None = None) -> list[dict]:
         entries = []
         last_group = None
         for item in sorted((i for i in ITEMS if i.section == key), key=_sort_key):
-            if item.perm and not has_perm(user, item.perm):
+            if item.perm and not (item.perm(user) if callable(item.perm) else has_perm(user, item.perm)):
                 continue
             url = _url(item.url_name)
             if url is None:

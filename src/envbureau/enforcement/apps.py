@@ -29,7 +29,9 @@ class EnforcementConfig(AppConfig):
         nav.register("enforcement", _("执法检查"), "enforcement:inspections-list", "enforcement.view", 30)
         nav.register("enforcement", _("行政处罚案件"), "enforcement:cases-list", "enforcement.view", 29)
         nav.register("enforcement", _("行政命令与强制措施"), "enforcement:measures-list", "enforcement.view", 29)
-        nav.register("enforcement", _("执法统计"), "enforcement:statistics", "enforcement.view", 28)
+        from .views import may_see_statistics
+
+        nav.register("enforcement", _("执法统计"), "enforcement:statistics", may_see_statistics, 28)
         nav.register("enforcement", _("环境信用评价"), "enforcement:ratings-list", "enforcement.view", 30)
         nav.register("enforcement", _("信用修复申请"), "enforcement:repairs-list", "enforcement.view", 30)
         nav.register("enforcement", _("法律依据"), "enforcement:legal-bases-list", "enforcement.view", 36)

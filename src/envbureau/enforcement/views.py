@@ -56,14 +56,25 @@ SOURCE_PAGES = {"sources.alarm": "sources:alarm-detail", "complaints.complaint":
                 "enforcement.inspection": "enforcement:inspections-detail"}
 
 
-def source_link(ref: str) -> dict | None:
-    """The record a check or a case came from ("sources.alarm:12"), by name, with its page (scoped there)."""
+def source_link(ref: str, user) -> dict | None:
+    """The record a check or a case came from ("sources.alarm:12"), by name, with its page when the reader may
+    open it (an enterprise reads its check's complaint by name, but the complaint's page is not for it: 404)."""
+    from django.apps import apps
+
     from envbureau.core.humanize import REF, ref_label
 
     m = REF.fullmatch(ref or "")
     if not m:
         return None
     name = SOURCE_PAGES.get(m.group(1))
+    if name:
+        try:
+            model = apps.get_model(m.group(1))
+        except LookupError:
+            name = None
+        else:
+            if not restrict(model._default_manager.filter(pk=int(m.group(2))), user, "view").exists():
+                name = None
     return {"label": ref_label(ref), "url": reverse(name, args=[int(m.group(2))]) if name else ""}
 
 
@@ -72,7 +83,7 @@ def inspection_extra(request, obj) -> dict:
 
     actions = [t for t in wf.allowed(request.user, obj)]
     may_add = obj.state in evidence.OPEN_STATES and wf.allowed_in_scope(request.user, obj, "enforcement.inspect")
-    return {"source_link": source_link(obj.source_ref),
+    return {"source_link": source_link(obj.source_ref, request.user),
             "actions": actions, "checklist": obj.checklist_rows(), "check_results": CheckResult.choices,
             "results": InspectionResult.choices,
             "can_add": has_perm(request.user, "enforcement.inspect"),
@@ -190,7 +201,9 @@ def draw_detail(request, pk):
             for e, team in d.pairs]
     return render(request, "enforcement/draw_detail.html", {
         "title": d.code, "d": d, "rows": rows, "verified": ok, "problems": problems, "strata": _strata(d.counts),
-        "can_publish": d.status != "published" and has_perm(request.user, "enforcement.publish")})
+        "can_publish": d.status != "published" and has_perm(request.user, "enforcement.publish"),
+        # the frozen inputs hold the recusal lists: for those who draw (draw_inputs answers 403 to the others)
+        "can_inputs": has_perm(request.user, "enforcement.draw")})
 
 
 draw_detail.scoped_model = Draw
@@ -293,7 +306,7 @@ def case_extra(request, obj) -> dict:
     from .choices import MeasureKind
 
     may_decide = has_perm(request.user, "enforcement.decide")
-    return {"source_link": source_link(obj.source), "actions": actions, "factors": factors, "clocks": clocks,
+    return {"source_link": source_link(obj.source, request.user), "actions": actions, "factors": factors, "clocks": clocks,
             "measures": restrict(obj.measures.all(), request.user, "view").order_by("decided_on", "pk"),
             "can_order": may_decide, "measure_kinds": [(k, MeasureKind(k).label) for k in measures.ORDERS
                                                        if k == "correction" or obj.state != "closed"],
@@ -404,10 +417,21 @@ def _breakdown_cells(t: dict) -> list[dict]:
     return cells
 
 
+def may_see_statistics(user) -> bool:
+    """The statistics count an area's work: for users with an area in enforcement (bureau staff, district and
+    street officers). An enterprise account has none: the page read "北京市开展执法检查2次" from its own two
+    checks, and its Excel link (?jurisdiction=110000) answered 400."""
+    from envbureau.core.scoping import allowed_jurisdictions
+
+    return has_perm(user, "enforcement.view") and allowed_jurisdictions(user, "enforcement", "view").exists()
+
+
 def stats_params(request, user):
-    """(jurisdiction, year) of the statistics page: core's one reading of the area and year."""
+    """(jurisdiction, year) of the statistics page: core's one reading of the area and year (403 without an area)."""
     from envbureau.core.params import area_and_year
 
+    if not may_see_statistics(user):
+        raise PermissionDenied
     return area_and_year(request, user, "enforcement")
 
 
@@ -444,7 +468,8 @@ def statistics(request):
             sheets.append((title, head, [[t["label"], *[v for c in t["cells"] for v in (
                 c["value"], c["previous"], "" if c["yoy"] is None else c["yoy"])]] for t in table]))
         sheets.append((_("报告句子"), [_("句子")], [[s["text"]] for s in data["sentences"]]))
-        return xlsx_response(f"执法统计-{jur.code}-{year}.xlsx", sheets, request=request)
+        # named in the reader's language (the file name is also the title row's "what")
+        return xlsx_response(f"{_('执法统计')}-{jur.code}-{year}.xlsx", sheets, request=request)
     return render(request, "enforcement/statistics.html", {
         "title": _("执法统计"), "s": data, "year": year, "jurisdiction": jur, "tables": tables,
         "columns": list(BREAKDOWN_LABELS.items())})

@@ -248,10 +248,28 @@ class DailyViewSet(ScopedReadOnlyViewSet):
     filterset_class = DailyFilter
 
 
+class _LinkableEvents(serializers.ListSerializer):
+    """A page of dossier events: `url` only where the reader may open the record (as on the dossier page)."""
+
+    def to_representation(self, data):
+        from .services import linkable_events
+
+        events = linkable_events(self.context["request"].user, list(data.all() if hasattr(data, "all") else data))
+        return [self.child.to_representation(e, checked=True) for e in events]
+
+
 class DossierEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = DossierEvent
         fields = ["id", "enterprise", "time", "kind", "title", "detail", "source_ref", "url"]
+        list_serializer_class = _LinkableEvents
+
+    def to_representation(self, instance, checked=False):
+        if not checked:
+            from .services import linkable_events
+
+            [instance] = linkable_events(self.context["request"].user, [instance])
+        return super().to_representation(instance)
 
 
 class DossierEventViewSet(ScopedReadOnlyViewSet):

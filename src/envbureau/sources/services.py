@@ -101,8 +101,39 @@ def dossier_badges(user, enterprise: Enterprise) -> list[dict]:
     return [b for fn in DOSSIER_BADGES for b in fn(user, enterprise)]
 
 
-def dossier_timeline(user, enterprise: Enterprise, limit: int = 100):
-    return restrict(DossierEvent.objects.filter(enterprise=enterprise), user, "view")[:limit]
+def dossier_timeline(user, enterprise: Enterprise, limit: int = 100) -> list[DossierEvent]:
+    """The enterprise's latest events for `user`; an event links to its record only when the user may open it
+    (a district officer or the enterprise itself reads every event of the dossier, but a card, a permit or a
+    case of a module or area outside their scope would answer 404: its title stays, without the link)."""
+    events = list(restrict(DossierEvent.objects.filter(enterprise=enterprise), user, "view")[:limit])
+    return linkable_events(user, events)
+
+
+def linkable_events(user, events: list[DossierEvent]) -> list[DossierEvent]:
+    from django.apps import apps
+
+    from envbureau.core.humanize import REF
+    from envbureau.core.scoping import spec_of
+
+    wanted: dict[str, set[int]] = {}
+    for e in events:
+        m = REF.fullmatch(e.source_ref or "")
+        if e.url and m:
+            wanted.setdefault(m.group(1), set()).add(int(m.group(2)))
+    visible: dict[str, set[int]] = {}
+    for label, ids in wanted.items():
+        try:
+            model = apps.get_model(label)
+            spec_of(model)
+        except (LookupError, TypeError, ValueError):
+            continue  # not a scoped record: its link stays as stored
+        visible[label] = set(restrict(model._default_manager.filter(pk__in=ids), user, "view")
+                             .values_list("pk", flat=True))
+    for e in events:
+        m = REF.fullmatch(e.source_ref or "")
+        if e.url and m and m.group(1) in visible and int(m.group(2)) not in visible[m.group(1)]:
+            e.url = ""
+    return events
 
 
 # ---------------------------------------------------------------- limits owned by a permit
