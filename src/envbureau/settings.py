@@ -87,6 +87,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "envbureau.urls"
 WSGI_APPLICATION = "envbureau.wsgi.application"
 
+FORM_RENDERER = "envbureau.core.form_renderer.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
