@@ -38,6 +38,10 @@ class TimelineSerializer(serializers.Serializer):
 
 class TaskSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
+    # worded in the request's language from the task's object and step (workflow.task_words, given in the
+    # context as {task pk: (action, title)}); the stored Chinese words when the object is gone
+    action = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
     # Names, or null for a task open to every holder of the permission.
     assignee_unit = serializers.CharField(read_only=True, allow_null=True)
     assignee_user = serializers.CharField(read_only=True, allow_null=True)
@@ -49,6 +53,15 @@ class TaskSerializer(serializers.ModelSerializer):
 
     def get_overdue(self, task) -> bool:
         return task.due_date is not None and task.due_date < self.context["today"]
+
+    def _words(self, task) -> tuple[str, str]:
+        return self.context.get("words", {}).get(task.pk, (task.action, task.title))
+
+    def get_action(self, task) -> str:
+        return self._words(task)[0]
+
+    def get_title(self, task) -> str:
+        return self._words(task)[1]
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -115,7 +128,10 @@ def my_tasks(request):
         qs = qs.filter(due_date__lt=today)
     pager = Pagination()
     page = pager.paginate_queryset(qs, request)
-    return pager.get_paginated_response(TaskSerializer(page, many=True, context={"today": today}).data)
+    from .workflow import task_words
+
+    words = task_words(page)
+    return pager.get_paginated_response(TaskSerializer(page, many=True, context={"today": today, "words": words}).data)
 
 
 @extend_schema(responses=NotificationPageSerializer, summary="My notifications, newest first (?unread=1)")
