@@ -14,7 +14,7 @@ from .api import ScopedModelViewSet
 from .drf import Pagination
 from .filters import CalendarDayFilter, UnitFilter
 from .models import CalendarDay, Notification, Task, Unit
-from .notify import mark_all_read, tasks_for
+from .notify import mark_all_read, tasks_for, worded
 
 
 class TimelineSerializer(serializers.Serializer):
@@ -65,6 +65,9 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    # in the request's language, from the stored facts (core.notify.worded); as stored without facts
+    message = serializers.CharField(source="text", read_only=True)
+
     class Meta:
         model = Notification
         fields = ["id", "kind", "message", "url", "model", "object_id", "created", "read_at"]
@@ -141,7 +144,7 @@ def my_notifications(request):
     if request.query_params.get("unread") == "1":
         qs = qs.filter(read_at__isnull=True)
     pager = Pagination()
-    page = pager.paginate_queryset(qs, request)
+    page = worded(pager.paginate_queryset(qs, request))
     resp = pager.get_paginated_response(NotificationSerializer(page, many=True).data)
     resp.data["unread"] = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
     return resp

@@ -45,8 +45,10 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import audit
+from envbureau.core import notify as core_notify_module
 from envbureau.core import workflow as wf
 from envbureau.core.models import Jurisdiction, RoleAssignment
 from envbureau.core.permissions import CRUD, code_matches, grants_for, has_perm
@@ -55,6 +57,12 @@ from envbureau.core.scoping import check_created, check_references, restrict
 from .choices import CLOSED_STATES, DONE_STATES, OPEN_STATES, Category, NotificationKind, Source, State, Verb  # noqa: F401
 from .models import Attachment, Problem, SignOff, SignOffChain, SignOffStep
 from .stats import pct, schedule  # noqa: F401  (interface for other apps, see the docstring)
+
+# the reminders' sentences, worded per reader when shown (core.notify: facts in the notification)
+core_notify_module.register_texts({
+    "ledger.overdue": gettext_noop("问题 %(c)s“%(t)s”已超过整改时限(%(d)s),请抓紧整改"),
+    "ledger.near": gettext_noop("问题 %(c)s“%(t)s”将于 %(d)s 到期,请按时完成整改"),
+})
 
 DEFAULT_NOTICE_DAYS = 7  # 公示期: the published closure notices run 7 days (report-formats.md §1.4, Siping)
 
@@ -289,14 +297,13 @@ def email_configured() -> bool:
     return configured()
 
 
-def notify(problem: Problem, users, kind: str, message: str, key: str = "") -> int:
-    """One core notification per user about this problem (never twice for the same key); e-mailed if configured."""
+def notify(problem: Problem, users, kind: str, message: str = "", key: str = "", facts=None) -> int:
+    """One core notification per user about this problem (never twice for the same key); e-mailed if configured.
+    With `facts` ({"msg": "ledger.…", "args": {…}}) every reader reads it in their language."""
     from django.urls import reverse
 
-    from envbureau.core.notify import notify as core_notify
-
-    return core_notify(users, kind, message, url=reverse("ledger:problem-detail", args=[problem.pk]), obj=problem,
-                       key=f"ledger-{problem.pk}-{kind}-{key}")
+    return core_notify_module.notify(users, kind, message, url=reverse("ledger:problem-detail", args=[problem.pk]),
+                                     obj=problem, key=f"ledger-{problem.pk}-{kind}-{key}", facts=facts)
 
 
 def link_units(problem: Problem) -> None:
@@ -672,9 +679,8 @@ def run_reminders(today: dt.date | None = None, near_days: int = 7) -> dict:
                        note=_("已超过整改时限 %(d)s") % {"d": p.deadline}, data={"deadline": str(p.deadline)})
                 out["overdue"] += 1
                 out["notifications"] += notify(
-                    p, responsible_users(p), NotificationKind.OVERDUE,
-                    _("问题 %(c)s“%(t)s”已超过整改时限(%(d)s),请抓紧整改") % {"c": p.code, "t": p.title, "d": p.deadline},
-                    key=f"overdue-{p.deadline}")
+                    p, responsible_users(p), NotificationKind.OVERDUE, key=f"overdue-{p.deadline}",
+                    facts={"msg": "ledger.overdue", "args": {"c": p.code, "t": p.title, "d": str(p.deadline)}})
         horizon = today + dt.timedelta(days=near_days)
         near_ids = list(Problem.objects.filter(state__in=OPEN_STATES, deadline__gte=today, deadline__lte=horizon)
                         .exclude(near_notified_for=F("deadline")).values_list("pk", flat=True))
@@ -690,7 +696,6 @@ def run_reminders(today: dt.date | None = None, near_days: int = 7) -> dict:
                        note=_("整改时限 %(d)s 临近") % {"d": p.deadline}, data={"deadline": str(p.deadline)})
                 out["near"] += 1
                 out["notifications"] += notify(
-                    p, responsible_users(p), NotificationKind.NEAR_DEADLINE,
-                    _("问题 %(c)s“%(t)s”将于 %(d)s 到期,请按时完成整改") % {"c": p.code, "t": p.title, "d": p.deadline},
-                    key=f"near-{p.deadline}")
+                    p, responsible_users(p), NotificationKind.NEAR_DEADLINE, key=f"near-{p.deadline}",
+                    facts={"msg": "ledger.near", "args": {"c": p.code, "t": p.title, "d": str(p.deadline)}})
     return out

@@ -262,6 +262,9 @@ def inbox(request):
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     kinds = {**dict(NotificationKind.choices), "task": _("待办")}
+    from envbureau.core.notify import worded
+
+    worded(page)  # each in the reader's language (n.text)
     for n in page:
         n.kind_label = kinds.get(n.kind, n.kind)
     return render(request, "ledger/inbox.html", {"title": _("我的提醒"), "page": page, "query": _query(request),
