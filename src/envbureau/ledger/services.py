@@ -353,7 +353,7 @@ def _can_create(user, problem: Problem) -> None:
 @transaction.atomic
 def create_problem(user, *, files=(), note: str = "", **fields) -> Problem:
     """Register a problem (UI, API, importer and open_problem all come here)."""
-    unknown = set(fields) - set(PROBLEM_FIELDS) - {"source_model", "source_pk"}
+    unknown = set(fields) - set(PROBLEM_FIELDS) - {"source_model", "source_pk", "title_facts"}
     if unknown:
         raise TypeError(f"unknown problem fields: {sorted(unknown)}")
     if "jurisdiction" in fields:
@@ -372,11 +372,30 @@ def create_problem(user, *, files=(), note: str = "", **fields) -> Problem:
     return problem
 
 
-def open_problem(user, *, source: str, title: str, description: str, category: str, jurisdiction,
+def register_title_texts(texts: dict) -> None:
+    """Titles a module writes by a rule: {key: (gettext_noop("…%(x)s…"), (names of values that are fixed-list
+    words to word through the catalogue too))}; open_problem(title_facts={"msg": key, "args": {…}})."""
+    from .models import TITLE_TEXTS
+
+    TITLE_TEXTS.update(texts)
+
+
+def open_problem(user, *, source: str, title: str = "", description: str, category: str, jurisdiction,
                  enterprise_id: int | None = None, source_ref: tuple[str, str] | None = None, batch: str = "",
                  deadline: dt.date | None = None, location: str = "",
-                 responsible_units: list[str] | None = None) -> Problem:
-    """Open a registered problem from another module (see the module docstring)."""
+                 responsible_units: list[str] | None = None, title_facts: dict | None = None) -> Problem:
+    """Open a registered problem from another module (see the module docstring). A title written by a rule
+    comes as `title_facts` (a key the module registered with register_title_texts, and its values): the
+    stored title is then its Chinese wording, and pages word it in the reader's language."""
+    from django.utils import translation
+
+    from .models import title_words
+
+    if title_facts:
+        with translation.override("zh-hans"):
+            title = title_words(title_facts)
+        if not title:
+            raise ValidationError({"title": _("未登记的标题模板: %(v)s") % {"v": title_facts.get("msg")}})
     if source not in Source.values:
         raise ValidationError({"source": _("未知的问题来源: %(v)s") % {"v": source}})
     if category not in Category.values:
@@ -389,7 +408,8 @@ def open_problem(user, *, source: str, title: str, description: str, category: s
     return create_problem(
         user, source=source, title=title, description=description, category=category, jurisdiction=jurisdiction,
         enterprise_id=enterprise_id, source_model=ref_model, source_pk=ref_pk, batch=batch or "",
-        deadline=deadline, location=location or "", responsible_units=responsible_units or [])
+        deadline=deadline, location=location or "", responsible_units=responsible_units or [],
+        **({"title_facts": title_facts} if title_facts else {}))
 
 
 def problems_for_ref(app_model: str, pk: str, user=None):
@@ -403,8 +423,8 @@ def titles(user, ids) -> dict[int, str]:
     ids = {int(i) for i in ids if i}
     if not ids:
         return {}
-    qs = restrict(Problem.objects.filter(pk__in=ids), user, "view")
-    return {pk: f"{code} {title}".strip() for pk, code, title in qs.values_list("pk", "code", "title")}
+    qs = restrict(Problem.objects.filter(pk__in=ids), user, "view").only("pk", "code", "title", "title_facts")
+    return {p.pk: f"{p.code} {p.shown_title}".strip() for p in qs}
 
 
 def states_by_ref(app_model: str, pks=None) -> dict[str, str]:
