@@ -245,3 +245,43 @@ def test_a_secret_used_as_key_is_cut_to_twelve_characters():
 
     assert audit._object_id(Keyed()) == "0123456789ab"
     assert audit._object_id(Plain()) == "0123456789abcdefXYZ"
+
+
+def test_audit_pages_name_objects_in_words_also_for_old_entries(client_for):
+    """Entries written before labels were kept read "core.jurisdiction #12": the list and the detail page name
+    the object by its own label (resolved when shown), a batch by its kind and count, an object since deleted
+    in words — and the kind of object in the UI language."""
+    import re
+
+    from django.utils import translation
+
+    j = Jurisdiction.objects.get(code="110101")
+    old = AuditEntry.objects.create(source="system", action="update", model="core.jurisdiction", object_id=str(j.pk),
+                                    object_repr=f"core.jurisdiction #{j.pk}", changes={"name": ["东城", "东城区"]})
+    gone = AuditEntry.objects.create(source="system", action="update", model="core.jurisdiction", object_id="987654",
+                                     object_repr="core.jurisdiction:987654")
+    batch = AuditEntry.objects.create(source="system", action="update", model="core.jurisdiction",
+                                      object_id="3 rows", object_repr="core.jurisdiction × 3")
+    named = AuditEntry.objects.create(source="system", action="delete", model="core.department", object_id="987655",
+                                      object_repr="大气环境科")
+    c = client_for("leader")
+    page = c.get("/audit/?model=core.jurisdiction").content.decode()
+    rows = {e.pk: page[page.index(f'/audit/{e.pk}/"'):][:900] for e in (old, gone, batch)}
+    assert f">{j.name}</a>" in rows[old.pk]
+    assert ">已删除的行政区划（编号 987654）</a>" in rows[gone.pk]
+    assert ">行政区划 × 3</a>" in rows[batch.pk]
+    assert not re.search(r"core\.jurisdiction\s*[#:×]", re.sub(r'(?:href|title)="[^"]*"', "", page))
+    page = c.get("/audit/?model=core.department").content.decode()
+    assert "大气环境科</a>" in page and "已删除" in page[page.index(f'/audit/{named.pk}/"'):][:900]
+    detail = c.get(f"/audit/{old.pk}/").content.decode()
+    assert j.name in detail and f"core.jurisdiction #{j.pk}" not in detail and "<code>core.jurisdiction</code>" not in detail
+    assert "已删除的行政区划（编号 987654）" in c.get(f"/audit/{gone.pk}/").content.decode()
+    # English: the kind of object in English, worded when shown (the stored text has no English in it)
+    c.cookies["django_language"] = "en"
+    try:
+        page = c.get("/audit/?model=core.jurisdiction").content.decode()
+        assert ">Jurisdictions × 3</a>" in page
+        cell = page[page.index(f'/audit/{gone.pk}/"'):][:900]
+        assert "Jurisdictions" in cell and "987654" in cell and "行政区划" not in cell
+    finally:
+        translation.activate("zh-hans")

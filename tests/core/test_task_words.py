@@ -48,6 +48,13 @@ def test_task_is_stored_in_chinese_and_read_in_the_reader_language(demo_core):
     c.cookies["django_language"] = "en"
     page = c.get("/tasks/?module=quality").content.decode()
     assert title in page and zh_title not in page
+    # the API too: /api/v1/me/tasks/ words each task in the request's language; Chinese for a Chinese reader
+    c.cookies.pop("django_language")
+    rows = c.get("/api/v1/me/tasks/?module=quality", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    (row,) = [r for r in rows if r["id"] == task.pk]
+    assert (row["action"], row["title"]) == (action, title), row
+    (row,) = [r for r in c.get("/api/v1/me/tasks/?module=quality").json()["results"] if r["id"] == task.pk]
+    assert (row["action"], row["title"]) == (task.action, zh_title), row
     # the object is gone: the stored title, the action through the catalogue
     Task.objects.filter(pk=task.pk).update(object_id="987654")
     task.refresh_from_db()

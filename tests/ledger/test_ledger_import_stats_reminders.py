@@ -216,3 +216,28 @@ def test_problem_list_filter_boxes_are_styled_and_fold_on_a_phone(actors):
     assert [b for b in visible if not re.search(r'class="[^"]*form-(?:control|select|check-input)', b)] == []
     assert 'name="q"' in form  # the keyword box is there once (the filterset's own)
     assert form.count('name="q"') == 1
+
+
+def test_reminders_read_in_the_readers_language(actors, make_problem):
+    """The reminders keep their facts (code, title, deadline) and each reader reads them in their language:
+    the inbox page and the API in English for an English reader; the stored text stays Chinese."""
+    import re
+
+    from django.test import Client
+    from django.utils import translation
+
+    p = make_problem(deadline=dt.date.today() - dt.timedelta(days=2))
+    with translation.override("en"):  # the job run from an English shell: stored in Chinese all the same
+        services.run_reminders()
+    n = Notification.objects.filter(recipient=actors["street"], model="ledger.problem", kind="overdue").get()
+    assert n.facts == {"msg": "ledger.overdue", "args": {"c": p.code, "t": p.title, "d": str(p.deadline)}}
+    assert "已超过整改时限" in n.message
+    c = Client()
+    c.force_login(actors["street"])
+    c.cookies["django_language"] = "en"
+    body = c.get("/ledger/inbox/").content.decode()
+    assert f"Problem {p.code} “{p.title}” is past its deadline ({p.deadline})" in body and n.message not in body
+    c.cookies.pop("django_language")
+    for url in ("/api/v1/ledger/notifications/", "/api/v1/me/notifications/"):
+        (row,) = [r for r in c.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["results"] if r["id"] == n.pk]
+        assert not re.search(r"[\u3400-\u9fff]", row["message"].replace(p.title, "")), (url, row["message"])

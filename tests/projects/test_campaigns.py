@@ -192,3 +192,47 @@ def test_targets_are_scoped_and_pages_show(world, campaign, client_for, settings
     assert c.get(f"/api/v1/projects/targets/{other.pk}/").status_code == 404
     r = client_for("admin").get(f"/api/v1/projects/campaigns/{campaign.pk}/statistics/").json()
     assert r["total"]["total"] == 2
+
+
+def test_target_problem_title_is_worded_per_reader(world, campaign, client_for):
+    """The ledger problem of a target keeps its title as facts (campaign, target, class): stored in Chinese
+    whoever opened it, read in English on the ledger's pages by an English reader (the names are data, the
+    class is a word of the fixed list); a title a person edits afterwards is shown as typed. Problems opened
+    before get the facts from their stored title (migration projects 0010)."""
+    import importlib
+    import re
+
+    from django.utils import translation
+
+    from envbureau.ledger import services as ledger
+    from envbureau.ledger.models import Problem
+
+    with translation.override("en"):  # an English manager adds the target
+        t = _target(world, campaign, "某五金加工点")
+    p = Problem.objects.get(pk=t.problem_id)
+    assert p.title == "2026年散乱污企业整治:某五金加工点(关停取缔)"
+    assert p.title_facts == {"msg": "projects.campaign", "args": {"c": campaign.name, "n": "某五金加工点", "k": "关停取缔"}}
+    with translation.override("zh-hans"):
+        assert p.shown_title == p.title
+    with translation.override("en"):
+        en = p.shown_title
+    assert en.startswith(f"{campaign.name}: 某五金加工点 (") and not re.search(
+        r"[\u3400-\u9fff]", en.replace(campaign.name, "").replace("某五金加工点", "")), en
+    c = client_for("admin")
+    c.cookies["django_language"] = "en"
+    # the heading of the problem and of its action forms, its line in the list (the change history below
+    # shows the values as they were stored)
+    assert f'<h5 class="text-break">{en}</h5>' in c.get(f"/ledger/problems/{p.pk}/").content.decode()
+    assert f"{en} — " in c.get(f"/ledger/problems/{p.pk}/do/assign/").content.decode()
+    page = c.get("/ledger/problems/?source=campaign").content.decode()
+    assert en[:37] in page and p.title[:37] not in page
+    # the migration reads the facts back from a stored title, and leaves other titles alone
+    mig = importlib.import_module("envbureau.projects.migrations.0010_campaign_problem_title_facts")
+    assert mig.facts_of(p.title, campaign.name, "某五金加工点") == p.title_facts
+    assert mig.facts_of("2026年散乱污企业整治: 某五金加工点 (Closed)", campaign.name, "某五金加工点") == {}
+    # a person edits the title: shown as typed in every language
+    ledger.update_problem(None, p, title="某五金加工点夜间偷排")
+    p.refresh_from_db()
+    with translation.override("en"):
+        assert p.shown_title == "某五金加工点夜间偷排"
+    translation.activate("zh-hans")

@@ -66,6 +66,12 @@ def test_scan_keeps_facts_and_words_them_per_reader(stations, client_for):
     rows = [[c.value for c in r] for r in wb.worksheets[0].iter_rows(min_row=3)]
     (row,) = [r for r in rows if r[0] and "threshold" in str(r[-1])]
     assert row[4] == "PM2.5" and not HAN.search(_without(row[-1], "东四")), row
+    # the API's message: in the request's language too (the stored Chinese text for a Chinese reader)
+    api = en.get(f"/api/v1/quality/warnings/{over.pk}/").json()["message"]
+    assert "highest 300" in api and not HAN.search(_without(api, "东四")), api
+    listed = en.get("/api/v1/quality/warnings/?kind=air_threshold").json()["results"]
+    assert any(r["id"] == over.pk and "highest 300" in r["message"] for r in listed)
+    assert client_for("air_staff").get(f"/api/v1/quality/warnings/{over.pk}/").json()["message"] == over.message
 
 
 def test_water_warning_names_items_in_the_reader_language(demo_core):

@@ -66,6 +66,13 @@ def test_pages_and_export_in_english(world, client_for):
     wb = openpyxl.load_workbook(io.BytesIO(c.get("/sources/alarms/?export=xlsx").content))
     texts = [str(cell.value) for row in wb.worksheets[0].iter_rows(min_row=3) for cell in row if cell.value]
     assert any("above the limit 35" in t for t in texts) and a.message not in texts
+    # the API's message: in the request's language too (the stored Chinese text for a Chinese reader)
+    for url in ("/api/v1/sources/alarms/", f"/api/v1/sources/alarms/{a.pk}/"):
+        body = c.get(url, HTTP_ACCEPT_LANGUAGE="en").json()
+        row = body if "id" in body else next(r for r in body["results"] if r["id"] == a.pk)
+        assert row["message"].startswith("Hourly average (converted) 70 above the limit 35"), (url, row["message"])
+    zh = client_for("admin")
+    assert zh.get(f"/api/v1/sources/alarms/{a.pk}/").json()["message"] == a.message
 
 
 def test_old_alarms_get_facts_or_stay_as_stored(world):

@@ -12,8 +12,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import deadlines as dl
+from envbureau.core import notify as _notify
 from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created
@@ -26,6 +28,9 @@ from .models import EmergencyPlan, HazardCheck
 FILING = "filing"
 FILING_WORKING_DAYS = 20  # 环发〔2015〕4号 as summarised in regulations.md §7.1 [2S]
 REVIEW_YEARS = 3  # Order No. 34 art. 12: at least every three years [2S]
+# a notice's sentence, worded per reader when shown (core.notify: facts in the notification)
+INCIDENT_OVERDUE = gettext_noop("%(c)s %(t)s:初报已超过时限(%(d)s),尚未报告")
+_notify.register_texts({"approvals.incident_overdue": INCIDENT_OVERDUE})
 
 
 def _number(value, name):
@@ -327,13 +332,14 @@ def watch_incidents(now=None) -> int:
         with transaction.atomic():
             inc.initial_overdue_noted = True
             inc.save(update_fields=["initial_overdue_noted"])
-            text = _("%(c)s %(t)s:初报已超过时限(%(d)s),尚未报告") % {
-                "c": inc.code, "t": inc.title, "d": _local(inc.initial_report_due)}
+            facts = {"msg": "approvals.incident_overdue", "args": {
+                "c": inc.code, "t": inc.title, "d": _local(inc.initial_report_due)}}
+            text = _(INCIDENT_OVERDUE) % facts["args"]
             wf.record_event(inc, None, "overdue", note=text)
             people = set()
             for task in wf.open_tasks(inc):
                 people |= set(notify.recipients(task))
-            notify.notify(people, "overdue", text,
+            notify.notify(people, "overdue", facts=facts,
                           url=reverse("approvals:incidents-detail", args=[inc.pk]), obj=inc,
                           key=f"incident-initial-overdue-{inc.pk}-{inc.initial_report_due.isoformat()}")
         n += 1

@@ -18,7 +18,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from envbureau.core import notify as _notify
 from envbureau.core import workflow as wf
 from envbureau.core.permissions import grants_for, has_perm
 from envbureau.core.scoping import can, check_created
@@ -26,6 +28,9 @@ from envbureau.core.scoping import can, check_created
 from . import deadlines, duplicates, routing, statistics
 from .choices import COMPLETED_STATES, OPEN_STATES, EventKind, Finding, Satisfaction, State
 from .models import Complaint, DuplicateLink, IntakeAttempt, SatisfactionVisit
+
+# a notice's sentence, worded per reader when shown (core.notify: facts in the notification)
+_notify.register_texts({"complaints.follow_up": gettext_noop("信访投诉 %(n)s 有新的网格巡查跟进:%(f)s")})
 
 # An action that the complaint's state does not allow (answered 400): the kit's error.
 TransitionError = wf.TransitionError
@@ -705,9 +710,9 @@ def follow_up(user, ref, *, note: str, source_ref: str, link: dict, attachments=
     if user is not None:
         people.discard(user)
     url = reverse("complaints:detail", args=[c.pk])
-    notify.notify(sorted(people, key=lambda u: u.pk), "complaints.follow_up",
-                  _("信访投诉 %(n)s 有新的网格巡查跟进:%(f)s") % {"n": c.number, "f": note[:80]}, url=url, obj=c,
-                  key=f"follow_up:{source_ref}")
+    notify.notify(sorted(people, key=lambda u: u.pk), "complaints.follow_up", url=url, obj=c,
+                  key=f"follow_up:{source_ref}",
+                  facts={"msg": "complaints.follow_up", "args": {"n": c.number, "f": note[:80]}})
     return c
 
 

@@ -128,6 +128,15 @@ def _object_id(instance) -> str:
     return pk
 
 
+def object_label(instance) -> str:
+    """str(instance) with its secrets masked (a token's digest in its __str__)."""
+    text = str(instance)
+    for secret in _secret_values(instance).values():
+        if isinstance(secret, str) and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
 def record(action: str, instance=None, changes: dict | None = None, *, model_label: str = "",
            object_id: str = "", object_repr: str = "", note: str = ""):
     """Write one audit entry (also used directly for bulk operations such as imports)."""
@@ -136,10 +145,7 @@ def record(action: str, instance=None, changes: dict | None = None, *, model_lab
     ctx = current()
     actor = ctx.resolve_actor()
     if instance is not None and not object_repr:
-        object_repr = str(instance)
-        for secret in _secret_values(instance).values():  # e.g. a token's digest in its __str__
-            if isinstance(secret, str) and len(secret) >= 4:
-                object_repr = object_repr.replace(secret, "***")
+        object_repr = object_label(instance)
     remote = ctx.remote_addr
     if remote is None and ctx.request is not None:
         from .clientip import client_ip

@@ -161,3 +161,60 @@ def labelled(text):
         fn.short_description = text
         return fn
     return deco
+
+
+# How entries written before labels were kept name their object: "ledger.problem #54", "sources.alarm:1",
+# "ledger.problem × 3" (the model label in place of the kind of object).
+_INTERNAL_REPR = re.compile(r"\s*[a-z_0-9]+\.[a-z_0-9]+\s*(?:[#:]\s*\S+|×\s*\d+)?\s*")
+_ROWS = re.compile(r"(\d+) rows")
+
+
+def audit_labels(entries) -> list:
+    """Name each audit entry's object as a person reads it, in the UI language, at display time (also for
+    entries written before labels were kept): `e.label` = the object's own label (name, code, title) when it
+    still exists; "问题台账 × 12" for a batch; the label stored when it was written for an object since
+    deleted (`e.gone`), or "已删除的整改问题（编号 54）" when the stored one is a model label with an id.
+    One query per kind of object on the page."""
+    entries = list(entries)
+    wanted: dict[str, set] = {}
+    for e in entries:
+        if _model(e.model) is not None and not _ROWS.fullmatch(e.object_id or ""):
+            wanted.setdefault(e.model, set()).add(e.object_id)
+    found: dict[str, dict] = {}
+    for label, ids in wanted.items():
+        model = _model(label)
+        pks = []
+        for i in ids:
+            try:
+                pks.append(model._meta.pk.to_python(i))
+            except Exception:  # an id that is not this model's key (a masked token's prefix)
+                continue
+        try:
+            objs = model._default_manager.select_related().in_bulk(pks) if pks else {}
+        except Exception:  # a key the database refuses to compare
+            objs = {}
+        found[label] = {str(pk): o for pk, o in objs.items()}
+    for e in entries:
+        model = _model(e.model)
+        kind = str(model._meta.verbose_name) if model is not None else e.model
+        e.gone = False
+        rows = _ROWS.fullmatch(e.object_id or "")
+        obj = found.get(e.model, {}).get(e.object_id)
+        if rows:
+            e.label = f"{kind} × {rows.group(1)}"
+        elif obj is not None:
+            from .audit import object_label
+
+            try:
+                e.label = object_label(obj)
+            except Exception:  # a label that cannot be built now: the one stored
+                e.label = e.object_repr
+        else:
+            e.gone = model is not None
+            stored = e.object_repr or ""
+            if not stored or _INTERNAL_REPR.fullmatch(stored):
+                e.label = _("已删除的%(k)s（编号 %(i)s）") % {"k": kind, "i": e.object_id}
+                e.gone = False  # the words say it already
+            else:
+                e.label = stored
+    return entries

@@ -14,7 +14,7 @@ from .api import ScopedModelViewSet
 from .drf import Pagination
 from .filters import CalendarDayFilter, UnitFilter
 from .models import CalendarDay, Notification, Task, Unit
-from .notify import mark_all_read, tasks_for
+from .notify import mark_all_read, tasks_for, worded
 
 
 class TimelineSerializer(serializers.Serializer):
@@ -38,6 +38,10 @@ class TimelineSerializer(serializers.Serializer):
 
 class TaskSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
+    # worded in the request's language from the task's object and step (workflow.task_words, given in the
+    # context as {task pk: (action, title)}); the stored Chinese words when the object is gone
+    action = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
     # Names, or null for a task open to every holder of the permission.
     assignee_unit = serializers.CharField(read_only=True, allow_null=True)
     assignee_user = serializers.CharField(read_only=True, allow_null=True)
@@ -50,8 +54,20 @@ class TaskSerializer(serializers.ModelSerializer):
     def get_overdue(self, task) -> bool:
         return task.due_date is not None and task.due_date < self.context["today"]
 
+    def _words(self, task) -> tuple[str, str]:
+        return self.context.get("words", {}).get(task.pk, (task.action, task.title))
+
+    def get_action(self, task) -> str:
+        return self._words(task)[0]
+
+    def get_title(self, task) -> str:
+        return self._words(task)[1]
+
 
 class NotificationSerializer(serializers.ModelSerializer):
+    # in the request's language, from the stored facts (core.notify.worded); as stored without facts
+    message = serializers.CharField(source="text", read_only=True)
+
     class Meta:
         model = Notification
         fields = ["id", "kind", "message", "url", "model", "object_id", "created", "read_at"]
@@ -115,7 +131,10 @@ def my_tasks(request):
         qs = qs.filter(due_date__lt=today)
     pager = Pagination()
     page = pager.paginate_queryset(qs, request)
-    return pager.get_paginated_response(TaskSerializer(page, many=True, context={"today": today}).data)
+    from .workflow import task_words
+
+    words = task_words(page)
+    return pager.get_paginated_response(TaskSerializer(page, many=True, context={"today": today, "words": words}).data)
 
 
 @extend_schema(responses=NotificationPageSerializer, summary="My notifications, newest first (?unread=1)")
@@ -125,7 +144,7 @@ def my_notifications(request):
     if request.query_params.get("unread") == "1":
         qs = qs.filter(read_at__isnull=True)
     pager = Pagination()
-    page = pager.paginate_queryset(qs, request)
+    page = worded(pager.paginate_queryset(qs, request))
     resp = pager.get_paginated_response(NotificationSerializer(page, many=True).data)
     resp.data["unread"] = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
     return resp

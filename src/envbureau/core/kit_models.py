@@ -193,6 +193,8 @@ class Notification(ScopedModel):
                                   related_name="notifications")
     kind = models.CharField(_("类型"), max_length=20)
     message = models.CharField(_("内容"), max_length=500)
+    # what it says as data (core.notify.TEXTS key, values, the task it is about), worded per reader when shown
+    facts = models.JSONField(_("消息事实"), default=dict, blank=True, editable=False)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     model = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -213,7 +215,17 @@ class Notification(ScopedModel):
                                                name="core_notif_once")]
 
     def __str__(self):
-        return self.message
+        return self.message  # the audit's label: as stored
+
+    @property
+    def text(self) -> str:
+        """What it says in the reader's language (core.notify.worded words a page of them at once); as stored
+        when it has no facts."""
+        if getattr(self, "_text", None) is None:
+            from .notify import worded
+
+            worded([self])
+        return self._text
 
 
 class DayKind(models.TextChoices):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import Notification
-from .notify import mark_all_read, tasks_for
+from .notify import mark_all_read, tasks_for, worded
 from .permissions import MODULE_LABELS
 
 
@@ -53,6 +53,7 @@ def notifications_page(request):
     if request.GET.get("unread") == "1":
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    worded(page)  # each in the reader's language (n.text)
     return render(request, "core/notifications.html", {"title": _("消息"), "page": page})
 
 

@@ -14,10 +14,62 @@ from functools import lru_cache, partial
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .permissions import code_matches, grants_for
+
+# What a notification says, by kind: stored as the key and its values (Notification.facts = {"msg": key,
+# "args": {…}}, plus "task": pk when the words of a task are part of it) and worded in the reader's language
+# when shown (`worded`); ``message`` keeps the Chinese text (e-mail, search, old rows). Modules add their own
+# sentences with `register_texts` (ledger, complaints, enforcement, approvals).
+TEXTS = {
+    "task": gettext_noop("待办:%(a)s · %(t)s(期限 %(d)s)"),
+    "near": gettext_noop("临期提醒:%(a)s · %(t)s 将于 %(d)s 到期"),
+    "overdue": gettext_noop("已逾期:%(a)s · %(t)s(期限 %(d)s)"),
+}
+
+
+def register_texts(texts: dict) -> None:
+    """Add a module's notification sentences ({key: gettext_noop("…%(x)s…")}); keys are namespaced "app.what"."""
+    TEXTS.update(texts)
+
+
+def facts_words(facts: dict | None, fallback: str = "", task_words_of=None) -> str:
+    """A notification's text from its facts in the active language; `fallback` (the stored text) when there
+    are no facts, the key is unknown, or the task it names is gone. `task_words_of(task pk)` gives the
+    task's (action, title) in the active language."""
+    msg = TEXTS.get((facts or {}).get("msg"))
+    if msg is None:
+        return fallback
+    args = dict(facts.get("args") or {})
+    if facts.get("task") is not None:
+        words = task_words_of(facts["task"]) if task_words_of is not None else None
+        if words is None:
+            return fallback
+        args["a"], args["t"] = words
+    if "d" in args and not args["d"]:
+        args["d"] = _("未定")
+    try:
+        return _(msg) % args
+    except (KeyError, TypeError, ValueError):
+        return fallback
+
+
+def worded(notifications) -> list:
+    """Give each notification its text in the active language (`n.text`): one query for the tasks they name,
+    one per kind of task object (workflow.task_words)."""
+    from .models import Task
+    from .workflow import task_words
+
+    items = list(notifications)
+    pks = {n.facts.get("task") for n in items if isinstance(n.facts, dict) and n.facts.get("task") is not None}
+    tasks = Task.objects.in_bulk(list(pks)) if pks else {}
+    words = task_words(list(tasks.values())) if tasks else {}
+    for n in items:
+        n._text = facts_words(n.facts, n.message, words.get)
+    return items
 
 
 def email_configured() -> bool:
@@ -175,10 +227,17 @@ def recipients(task):
     return User.objects.filter(pk__in=people | set(local + enterprise))
 
 
-def notify(users, kind: str, message: str, *, url: str = "", obj=None, key: str = "") -> int:
-    """One notification per user (never twice for the same key); e-mailed at once when configured."""
+def notify(users, kind: str, message: str = "", *, url: str = "", obj=None, key: str = "", facts=None) -> int:
+    """One notification per user (never twice for the same key); e-mailed at once when configured.
+
+    `facts` ({"msg": key of TEXTS, "args": {…}}, "task": pk) let every reader read it in their own language;
+    the stored `message` is then the Chinese wording of the facts whoever triggered it."""
     from .models import Notification
 
+    facts = facts or {}
+    if facts and not message:
+        with translation.override("zh-hans"):
+            message = worded_now(facts)
     model = obj._meta.label_lower if obj is not None else ""
     pk = str(obj.pk) if obj is not None else ""
     sent = 0
@@ -186,7 +245,7 @@ def notify(users, kind: str, message: str, *, url: str = "", obj=None, key: str 
         try:
             with transaction.atomic():
                 n = Notification.objects.create(recipient=u, kind=kind, message=message[:500], url=url[:300],
-                                                model=model, object_id=pk, key=key[:150])
+                                                model=model, object_id=pk, key=key[:150], facts=facts)
         except IntegrityError:
             continue  # already told about exactly this
         sent += 1
@@ -194,6 +253,24 @@ def notify(users, kind: str, message: str, *, url: str = "", obj=None, key: str 
             # Only once the step is saved: a transition rolled back must not have mailed anyone.
             transaction.on_commit(partial(_mail, n, u.email))
     return sent
+
+
+def _task_message(task, facts: dict) -> str:
+    """The stored (Chinese) text of a notification about a task: the task's stored words."""
+    with translation.override("zh-hans"):
+        return facts_words(facts, "", lambda _pk: (task.action, task.title))
+
+
+def worded_now(facts: dict, fallback: str = "") -> str:
+    """The facts in the active language, the task they name read now."""
+    from .models import Task
+    from .workflow import task_words
+
+    def of(pk):
+        task = Task.objects.filter(pk=pk).first()
+        return task_words([task])[task.pk] if task is not None else None
+
+    return facts_words(facts, fallback, of)
 
 
 def _mail(n, address: str) -> None:
@@ -220,9 +297,9 @@ def _mail_body(items) -> str:
 def notify_task(task, lead=None) -> int:
     """Tell the task's people. The key names the step's lead row, so a re-run never repeats it and a person
     reached by two rows of one step (unit member and permission holder) is told once."""
-    due = task.due_date.isoformat() if task.due_date else _("未定")
-    msg = _("待办:%(a)s · %(t)s(期限 %(d)s)") % {"a": task.action, "t": task.title, "d": due}
-    n = notify(recipients(task), "task", msg, url=task.url, key=f"task-{(lead or task).pk}")
+    facts = {"msg": "task", "task": task.pk, "args": {"d": task.due_date.isoformat() if task.due_date else ""}}
+    msg = _task_message(task, facts)
+    n = notify(recipients(task), "task", msg, url=task.url, key=f"task-{(lead or task).pk}", facts=facts)
     unit = task.assignee_unit
     if unit is not None and unit.email and email_configured():
         transaction.on_commit(partial(_mail_unit, "[%s] %s" % (_("待办提醒"), task.action), msg, unit.email))
@@ -272,9 +349,11 @@ def run_reminders(today: dt.date | None = None) -> dict:
             day = today + dt.timedelta(days=lead)
             for task in (Task.objects.filter(is_open=True, due_date=day).exclude(model__in=own)
                          .select_related("assignee_unit")):
-                msg = _("临期提醒:%(a)s · %(t)s 将于 %(d)s 到期") % {"a": task.action, "t": task.title, "d": day}
+                facts = {"msg": "near", "task": task.pk, "args": {"d": day.isoformat()}}
+                msg = _task_message(task, facts)
                 step = f"{task.model}-{task.object_id}-{task.state}"  # once per person and step
-                sent = notify(recipients(task), "near_deadline", msg, url=task.url, key=f"near-{step}-{day}-{lead}")
+                sent = notify(recipients(task), "near_deadline", msg, url=task.url, key=f"near-{step}-{day}-{lead}",
+                              facts=facts)
                 out["notifications"] += sent
                 out["near"] += 1 if sent else 0
         for pk in list(Task.objects.filter(is_open=True, due_date__lt=today, overdue_notified=False)
@@ -284,11 +363,12 @@ def run_reminders(today: dt.date | None = None) -> dict:
                     continue
                 audit.record_batch("update", Task, [pk], {"overdue_notified": [False, True]})
                 task = Task.objects.get(pk=pk)
-                msg = _("已逾期:%(a)s · %(t)s(期限 %(d)s)") % {"a": task.action, "t": task.title, "d": task.due_date}
+                facts = {"msg": "overdue", "task": task.pk, "args": {"d": task.due_date.isoformat()}}
+                msg = _task_message(task, facts)
                 out["overdue"] += 1
                 step = f"{task.model}-{task.object_id}-{task.state}"
                 out["notifications"] += notify(recipients(task), "overdue", msg, url=task.url,
-                                               key=f"overdue-{step}-{task.due_date}")
+                                               key=f"overdue-{step}-{task.due_date}", facts=facts)
                 if task.lead and task.model in REGISTRY:  # one timeline line per step
                     from django.apps import apps
 

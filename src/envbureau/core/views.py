@@ -181,6 +181,9 @@ def audit_list(request):
                  e.object_repr, _changes_text(e)] for e in qs[:100000]]
         return xlsx_response("审计日志.xlsx", [(_("审计日志"), header, rows)], request=request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    from .humanize import audit_labels
+
+    audit_labels(page)  # each object by its label in the UI language (entries of any age)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "core/audit_list.html", {"page": page, "filterset": f, "query": params.urlencode()})
@@ -191,8 +194,9 @@ def audit_detail(request, pk):
     if not has_perm(request.user, "audit.view"):
         raise PermissionDenied
     entry = get_scoped_object(AuditEntry, request.user, "view", pk=pk)
-    from .humanize import change_rows
+    from .humanize import audit_labels, change_rows
 
+    audit_labels([entry])
     rows = change_rows(entry.changes, entry.model)
     return render(request, "core/audit_detail.html", {"e": entry, "rows": rows})
 

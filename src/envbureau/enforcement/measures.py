@@ -27,8 +27,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import deadlines as dl
+from envbureau.core import notify as _notify
 from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created
@@ -38,6 +40,10 @@ from . import config, discretion
 from .cases import _date
 from .choices import PENALTY, REFUSED, MeasureKind, MeasureState, RecheckResult, SeizureDisposal
 from .models import Case, Inspection, Measure
+
+# a notice's sentence, worded per reader when shown (core.notify: facts in the notification)
+SEIZURE_OVERDUE = gettext_noop("%(c)s 当场实施的查封、扣押已超过 %(h)s 小时仍未补办负责人批准(应于 %(d)s 前)")
+_notify.register_texts({"enforcement.seizure_overdue": SEIZURE_OVERDUE})
 
 K = MeasureKind
 SERVICE = "service"
@@ -583,13 +589,15 @@ def watch(now=None) -> int:
         with transaction.atomic():
             m.approval_overdue_noted = True
             m.save(update_fields=["approval_overdue_noted"])
-            text = _("%(c)s 当场实施的查封、扣押已超过 %(h)s 小时仍未补办负责人批准(应于 %(d)s 前)") % {
-                "c": m.code, "h": config.get("emergency_approval_hours"), "d": local_datetime(m.approval_due)}
+            facts = {"msg": "enforcement.seizure_overdue", "args": {
+                "c": m.code, "h": config.get("emergency_approval_hours"), "d": local_datetime(m.approval_due)}}
+            text = _(SEIZURE_OVERDUE) % facts["args"]
             wf.record_event(m, None, "overdue", note=text)
             people = set()
             for task in wf.open_tasks(m):
                 people |= set(notify.recipients(task))
-            notify.notify(people, "overdue", text, url=reverse("enforcement:measures-detail", args=[m.pk]), obj=m,
+            notify.notify(people, "overdue", url=reverse("enforcement:measures-detail", args=[m.pk]), obj=m,
+                          facts=facts,
                           key=f"seizure-approval-overdue-{m.pk}-{m.approval_due.isoformat()}")
         n += 1
     return n

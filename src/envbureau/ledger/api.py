@@ -238,6 +238,8 @@ class SignOffStepViewSet(ScopedModelViewSet):
 
 class NotificationSerializer(serializers.ModelSerializer):
     problem = serializers.IntegerField(source="object_id", read_only=True)
+    # in the request's language, from the stored facts (core.notify.worded); as stored without facts
+    message = serializers.CharField(source="text", read_only=True)
 
     class Meta:
         model = Notification

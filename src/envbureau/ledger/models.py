@@ -20,6 +20,28 @@ from envbureau.core.scoping import ScopedModel, ScopedQuerySet, ScopeSpec
 
 from .choices import CLOSED_STATES, DONE_STATES, OPEN_STATES, Category, Source, State
 
+# Titles modules write by a rule, by key: (sentence, names of the values that are words of a fixed list and
+# are worded through the catalogue too). Modules add theirs with services.register_title_texts.
+TITLE_TEXTS: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+
+def title_words(facts: dict | None) -> str:
+    """A title from its facts in the active language ("" when the key is unknown or the values do not fit)."""
+    from django.utils.translation import gettext
+
+    entry = TITLE_TEXTS.get((facts or {}).get("msg"))
+    if entry is None:
+        return ""
+    text, listed = entry
+    args = dict(facts.get("args") or {})
+    for k in listed:
+        if args.get(k):
+            args[k] = gettext(args[k])
+    try:
+        return gettext(text) % args
+    except (KeyError, TypeError, ValueError):
+        return ""
+
 
 class UnicodeJSONEncoder(DjangoJSONEncoder):
     """Store Chinese text as itself (not \\uXXXX) so text filters such as 责任单位 match on SQLite too."""
@@ -107,6 +129,9 @@ class Problem(ScopedModel):
     # Generic reference to the record that raised the problem: ("app_label.model", "pk").
     source_model = models.CharField(_("来源记录类型"), max_length=100, blank=True)
     source_pk = models.CharField(_("来源记录ID"), max_length=64, blank=True)
+    # A title another module wrote by a rule (a campaign's target), as data: {"msg": key, "args": {…}} worded
+    # in the reader's language when shown (`shown_title`); `title` keeps the Chinese text (search, API, edits).
+    title_facts = models.JSONField(_("标题事实"), default=dict, blank=True, editable=False)
 
     responsible_units = models.JSONField(_("责任单位"), default=list, blank=True, encoder=UnicodeJSONEncoder,
                                          help_text=_("第一个为牵头单位,其余为配合单位"))
@@ -174,7 +199,20 @@ class Problem(ScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.code} {self.title}"
+        return f"{self.code} {self.shown_title}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language when a module wrote it from facts (TITLE_TEXTS) and nobody has
+        edited it since (the stored title is still the facts' Chinese wording); else the title as stored."""
+        if not self.title_facts:
+            return self.title
+        from django.utils import translation
+
+        with translation.override("zh-hans"):
+            if title_words(self.title_facts) != self.title:
+                return self.title  # edited by a person: as typed
+        return title_words(self.title_facts) or self.title
 
     @property
     def is_open(self) -> bool:

@@ -16,7 +16,7 @@ def notices(request):
     qs = restrict(PublicNotice.objects.select_related("jurisdiction"), None, "view").order_by("-noticed_at", "-id")
     qs = PublicNoticeFilter(request.GET, queryset=qs, request=request).qs
     source, category = request.GET.get("source", ""), request.GET.get("category", "")
-    page = Paginator(qs.only("code", "title", "source", "batch", "category", "jurisdiction__name",
+    page = Paginator(qs.only("code", "title", "title_facts", "source", "batch", "category", "jurisdiction__name",
                              "responsible_units", "deadline", "closed_out_at", "noticed_at", "notice_until",
                              "public_summary"), 30).get_page(request.GET.get("page"))
     return render(request, "ledger/public_notices.html", {

@@ -45,8 +45,10 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import audit
+from envbureau.core import notify as core_notify_module
 from envbureau.core import workflow as wf
 from envbureau.core.models import Jurisdiction, RoleAssignment
 from envbureau.core.permissions import CRUD, code_matches, grants_for, has_perm
@@ -55,6 +57,12 @@ from envbureau.core.scoping import check_created, check_references, restrict
 from .choices import CLOSED_STATES, DONE_STATES, OPEN_STATES, Category, NotificationKind, Source, State, Verb  # noqa: F401
 from .models import Attachment, Problem, SignOff, SignOffChain, SignOffStep
 from .stats import pct, schedule  # noqa: F401  (interface for other apps, see the docstring)
+
+# the reminders' sentences, worded per reader when shown (core.notify: facts in the notification)
+core_notify_module.register_texts({
+    "ledger.overdue": gettext_noop("问题 %(c)s“%(t)s”已超过整改时限(%(d)s),请抓紧整改"),
+    "ledger.near": gettext_noop("问题 %(c)s“%(t)s”将于 %(d)s 到期,请按时完成整改"),
+})
 
 DEFAULT_NOTICE_DAYS = 7  # 公示期: the published closure notices run 7 days (report-formats.md §1.4, Siping)
 
@@ -289,14 +297,13 @@ def email_configured() -> bool:
     return configured()
 
 
-def notify(problem: Problem, users, kind: str, message: str, key: str = "") -> int:
-    """One core notification per user about this problem (never twice for the same key); e-mailed if configured."""
+def notify(problem: Problem, users, kind: str, message: str = "", key: str = "", facts=None) -> int:
+    """One core notification per user about this problem (never twice for the same key); e-mailed if configured.
+    With `facts` ({"msg": "ledger.…", "args": {…}}) every reader reads it in their language."""
     from django.urls import reverse
 
-    from envbureau.core.notify import notify as core_notify
-
-    return core_notify(users, kind, message, url=reverse("ledger:problem-detail", args=[problem.pk]), obj=problem,
-                       key=f"ledger-{problem.pk}-{kind}-{key}")
+    return core_notify_module.notify(users, kind, message, url=reverse("ledger:problem-detail", args=[problem.pk]),
+                                     obj=problem, key=f"ledger-{problem.pk}-{kind}-{key}", facts=facts)
 
 
 def link_units(problem: Problem) -> None:
@@ -346,7 +353,7 @@ def _can_create(user, problem: Problem) -> None:
 @transaction.atomic
 def create_problem(user, *, files=(), note: str = "", **fields) -> Problem:
     """Register a problem (UI, API, importer and open_problem all come here)."""
-    unknown = set(fields) - set(PROBLEM_FIELDS) - {"source_model", "source_pk"}
+    unknown = set(fields) - set(PROBLEM_FIELDS) - {"source_model", "source_pk", "title_facts"}
     if unknown:
         raise TypeError(f"unknown problem fields: {sorted(unknown)}")
     if "jurisdiction" in fields:
@@ -365,11 +372,30 @@ def create_problem(user, *, files=(), note: str = "", **fields) -> Problem:
     return problem
 
 
-def open_problem(user, *, source: str, title: str, description: str, category: str, jurisdiction,
+def register_title_texts(texts: dict) -> None:
+    """Titles a module writes by a rule: {key: (gettext_noop("…%(x)s…"), (names of values that are fixed-list
+    words to word through the catalogue too))}; open_problem(title_facts={"msg": key, "args": {…}})."""
+    from .models import TITLE_TEXTS
+
+    TITLE_TEXTS.update(texts)
+
+
+def open_problem(user, *, source: str, title: str = "", description: str, category: str, jurisdiction,
                  enterprise_id: int | None = None, source_ref: tuple[str, str] | None = None, batch: str = "",
                  deadline: dt.date | None = None, location: str = "",
-                 responsible_units: list[str] | None = None) -> Problem:
-    """Open a registered problem from another module (see the module docstring)."""
+                 responsible_units: list[str] | None = None, title_facts: dict | None = None) -> Problem:
+    """Open a registered problem from another module (see the module docstring). A title written by a rule
+    comes as `title_facts` (a key the module registered with register_title_texts, and its values): the
+    stored title is then its Chinese wording, and pages word it in the reader's language."""
+    from django.utils import translation
+
+    from .models import title_words
+
+    if title_facts:
+        with translation.override("zh-hans"):
+            title = title_words(title_facts)
+        if not title:
+            raise ValidationError({"title": _("未登记的标题模板: %(v)s") % {"v": title_facts.get("msg")}})
     if source not in Source.values:
         raise ValidationError({"source": _("未知的问题来源: %(v)s") % {"v": source}})
     if category not in Category.values:
@@ -382,7 +408,8 @@ def open_problem(user, *, source: str, title: str, description: str, category: s
     return create_problem(
         user, source=source, title=title, description=description, category=category, jurisdiction=jurisdiction,
         enterprise_id=enterprise_id, source_model=ref_model, source_pk=ref_pk, batch=batch or "",
-        deadline=deadline, location=location or "", responsible_units=responsible_units or [])
+        deadline=deadline, location=location or "", responsible_units=responsible_units or [],
+        **({"title_facts": title_facts} if title_facts else {}))
 
 
 def problems_for_ref(app_model: str, pk: str, user=None):
@@ -396,8 +423,8 @@ def titles(user, ids) -> dict[int, str]:
     ids = {int(i) for i in ids if i}
     if not ids:
         return {}
-    qs = restrict(Problem.objects.filter(pk__in=ids), user, "view")
-    return {pk: f"{code} {title}".strip() for pk, code, title in qs.values_list("pk", "code", "title")}
+    qs = restrict(Problem.objects.filter(pk__in=ids), user, "view").only("pk", "code", "title", "title_facts")
+    return {p.pk: f"{p.code} {p.shown_title}".strip() for p in qs}
 
 
 def states_by_ref(app_model: str, pks=None) -> dict[str, str]:
@@ -672,9 +699,8 @@ def run_reminders(today: dt.date | None = None, near_days: int = 7) -> dict:
                        note=_("已超过整改时限 %(d)s") % {"d": p.deadline}, data={"deadline": str(p.deadline)})
                 out["overdue"] += 1
                 out["notifications"] += notify(
-                    p, responsible_users(p), NotificationKind.OVERDUE,
-                    _("问题 %(c)s“%(t)s”已超过整改时限(%(d)s),请抓紧整改") % {"c": p.code, "t": p.title, "d": p.deadline},
-                    key=f"overdue-{p.deadline}")
+                    p, responsible_users(p), NotificationKind.OVERDUE, key=f"overdue-{p.deadline}",
+                    facts={"msg": "ledger.overdue", "args": {"c": p.code, "t": p.title, "d": str(p.deadline)}})
         horizon = today + dt.timedelta(days=near_days)
         near_ids = list(Problem.objects.filter(state__in=OPEN_STATES, deadline__gte=today, deadline__lte=horizon)
                         .exclude(near_notified_for=F("deadline")).values_list("pk", flat=True))
@@ -690,7 +716,6 @@ def run_reminders(today: dt.date | None = None, near_days: int = 7) -> dict:
                        note=_("整改时限 %(d)s 临近") % {"d": p.deadline}, data={"deadline": str(p.deadline)})
                 out["near"] += 1
                 out["notifications"] += notify(
-                    p, responsible_users(p), NotificationKind.NEAR_DEADLINE,
-                    _("问题 %(c)s“%(t)s”将于 %(d)s 到期,请按时完成整改") % {"c": p.code, "t": p.title, "d": p.deadline},
-                    key=f"near-{p.deadline}")
+                    p, responsible_users(p), NotificationKind.NEAR_DEADLINE, key=f"near-{p.deadline}",
+                    facts={"msg": "ledger.near", "args": {"c": p.code, "t": p.title, "d": str(p.deadline)}})
     return out

@@ -74,7 +74,7 @@ def problem_list(request):
         header = [_("问题编号"), _("来源"), _("批次"), _("类型"), _("问题标题"), _("属地"), _("责任单位"),
                   _("交办日期"), _("整改时限"), _("状态"), _("逾期")]
         today = timezone.localdate()
-        rows = [[p.code, p.get_source_display(), p.batch, p.get_category_display(), p.title, p.jurisdiction.name,
+        rows = [[p.code, p.get_source_display(), p.batch, p.get_category_display(), p.shown_title, p.jurisdiction.name,
                  "、".join(p.responsible_units), p.received_on, p.deadline or "", p.get_state_display(),
                  _("是") if p.is_overdue(today) else _("否")]
                 for p in qs.select_related("jurisdiction")[:100000]]
@@ -262,6 +262,9 @@ def inbox(request):
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     kinds = {**dict(NotificationKind.choices), "task": _("待办")}
+    from envbureau.core.notify import worded
+
+    worded(page)  # each in the reader's language (n.text)
     for n in page:
         n.kind_label = kinds.get(n.kind, n.kind)
     return render(request, "ledger/inbox.html", {"title": _("我的提醒"), "page": page, "query": _query(request),

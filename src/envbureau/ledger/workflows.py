@@ -77,7 +77,7 @@ PROBLEM = wf.register(wf.Workflow(
         T(Verb.REOPEN, (State.VERIFIED, State.CLOSED_OUT, State.NOTICED), State.IN_RECTIFICATION, "ledger.reopen",
           _("重新打开(问题反弹)"), note_required=True, handler=s.h_reopen, button="outline-danger"),
     ],
-    title=lambda p: f"{p.code} {p.title}",
+    title=lambda p: f"{p.code} {p.shown_title}",
     url=lambda p: reverse("ledger:problem-detail", args=[p.pk]),
     due=lambda p: p.deadline,
     verb_labels={v.value: v.label for v in Verb},

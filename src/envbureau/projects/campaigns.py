@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import services as core_services
 from envbureau.core import workflow as wf
@@ -23,6 +24,10 @@ from envbureau.ledger import services as ledger
 from .models import Campaign, CampaignTarget
 
 REF = "projects.campaigntarget"
+# The title of a target's ledger problem, kept as facts (campaign, target, class) and worded per reader: the
+# campaign's and the target's names are data, the class is a word of the campaign kind's fixed list.
+PROBLEM_TITLE = gettext_noop("%(c)s:%(n)s(%(k)s)")
+ledger.register_title_texts({"projects.campaign": (PROBLEM_TITLE, ("k",))})
 
 
 def _ledger_actor(user, perm: str):
@@ -36,9 +41,13 @@ def create_campaign(user, campaign: Campaign, m2m=None) -> Campaign:
     return core_services.create_object(user, campaign)
 
 
+def _title_facts(t: CampaignTarget) -> dict:
+    return {"msg": "projects.campaign", "args": {"c": t.campaign.name, "n": t.name, "k": t.class_conf()[0]}}
+
+
 def _problem_text(t: CampaignTarget) -> tuple[str, str]:
     c = t.campaign
-    title = _("%(c)s:%(n)s(%(k)s)") % {"c": c.name, "n": t.name, "k": t.class_label}
+    title = _(PROBLEM_TITLE) % {"c": c.name, "n": t.name, "k": t.class_label}
     lines = [_("整治类型:%(k)s") % {"k": t.class_label}]
     if t.flags:
         lines.append(_("问题特征:%(f)s") % {"f": t.flags})
@@ -59,9 +68,9 @@ def _dossier(t: CampaignTarget, user, title: str) -> None:
 
 def open_target(user, t: CampaignTarget) -> CampaignTarget:
     """Put a saved target on the ledger (one problem per target, kept in target.problem_id)."""
-    title, description = _problem_text(t)
+    description = _problem_text(t)[1]
     p = ledger.open_problem(
-        _ledger_actor(user, "ledger.add"), source="campaign", title=title, description=description,
+        _ledger_actor(user, "ledger.add"), source="campaign", title_facts=_title_facts(t), description=description,
         category=t.campaign.category, jurisdiction=t.jurisdiction, enterprise_id=t.enterprise_id,
         source_ref=(REF, str(t.pk)), batch=t.campaign.name, deadline=t.due, location=t.address,
         responsible_units=[t.lead_unit] if t.lead_unit else None)

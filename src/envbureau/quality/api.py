@@ -174,6 +174,8 @@ class CityDailySerializer(serializers.ModelSerializer):
 class WarningSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
     ref = serializers.CharField(read_only=True)
+    # the finding worded in the request's language from the stored facts (Warning.text); rows without facts: as stored
+    message = serializers.CharField(source="text", read_only=True)
 
     class Meta:
         model = Warning

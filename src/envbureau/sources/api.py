@@ -87,6 +87,8 @@ class FollowUpSerializer(serializers.Serializer):
 class AlarmSerializer(serializers.ModelSerializer):
     follow_ups = serializers.SerializerMethodField(
         help_text="报警之后的执法检查和案件(按请求人的范围;仅单条报警返回,列表中为空)")
+    # the finding worded in the request's language from the stored facts (Alarm.text); rows without facts: as stored
+    message = serializers.CharField(source="text", read_only=True)
 
     class Meta:
         model = Alarm
