@@ -174,7 +174,7 @@ def test_alert_description_reads_in_the_readers_language(world, client_for):
     assert "3.200 吨自 2025-11-16 起贮存" in c.get(f"/waste/alerts/{a.pk}/").content.decode()
     c.cookies["django_language"] = "en"
     page = c.get(f"/waste/alerts/{a.pk}/").content.decode()
-    rows = page[page.index('<table class="table table-sm w-auto">'):]
+    rows = page[page.index('<table class="table table-sm w-auto'):]
     rows = rows[:rows.index("</table>")]  # the alert's own rows (the change history below shows what was stored)
     assert "吨" not in rows and "3.200" in rows and "Description" in rows, rows
     legacy = Alert.objects.create(kind="storage", key="legacy", subject="x", detail="旧的说明", raised_on=dt.date(2026, 1, 1))
