@@ -115,12 +115,13 @@ def tasks_q(user) -> Q:
 
 
 @lru_cache(maxsize=512)
-def _task_permissions_of(granted: frozenset, task_perms: frozenset) -> list[str]:
+def _task_permissions_of(granted: frozenset, task_perms: frozenset) -> tuple[str, ...]:
     """The task permissions (with their `|` alternatives) a grant's codes reach — the same few role sets on
     every page's task badge, so kept (keyed by the codes themselves, never stale)."""
     from .workflow import alternatives
 
-    return sorted(p for p in task_perms if any(code_matches(g, alt) for g in granted for alt in alternatives(p)))
+    return tuple(sorted(p for p in task_perms
+                        if any(code_matches(g, alt) for g in granted for alt in alternatives(p))))
 
 
 def _without_open(q):
