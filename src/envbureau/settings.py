@@ -100,7 +100,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "envbureau.core.context.navigation",
-                "envbureau.core.context.tasks",
             ],
         },
     },

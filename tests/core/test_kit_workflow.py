@@ -213,6 +213,37 @@ def test_notifications_pages_and_api(loop, people, problem):
     assert c.get("/notifications/").status_code == 200
 
 
+def test_top_bar_counts_come_after_the_page(loop, people, problem):
+    """The page asks for its two counts after it loads (htmx, out of band); the counts are the reader's own."""
+    from django.test import Client
+
+    from envbureau.core.notify import tasks_for
+
+    wf.apply(people["manager"], problem, "assign", batch="zhujian")
+    street = people["street"]
+    c = Client()
+    c.force_login(street)
+    page = c.get("/").content.decode()
+    assert 'hx-get="/me/badges/"' in page and 'id="eb-task-count"' in page and 'id="eb-unread-count"' in page
+    n_tasks = tasks_for(street).count()
+    assert n_tasks >= 1
+    r = c.get("/me/badges/")
+    assert r.status_code == 200
+    body = r.content.decode()
+    # one open task and one unread notification (the assignment), each swapped into its place
+    assert f'<span id="eb-task-count" hx-swap-oob="true"> <span class="badge rounded-pill text-bg-warning" title="{n_tasks} 项待办">{n_tasks}</span></span>' in body
+    assert '<span id="eb-unread-count" hx-swap-oob="true"> <span class="badge rounded-pill text-bg-danger" title="1 条未读消息">1</span></span>' in body
+    c.post("/notifications/read-all/")
+    body = c.get("/me/badges/").content.decode()
+    assert '<span id="eb-unread-count" hx-swap-oob="true"></span>' in body  # nothing unread: no badge at all
+    nobody = Client()
+    nobody.force_login(people["manager"])  # the manager's own counts, not the street officer's
+    other = nobody.get("/me/badges/").content.decode()
+    m = tasks_for(people["manager"]).count()
+    assert (f'title="{m} 项待办">{m}</span>' if m else '<span id="eb-task-count" hx-swap-oob="true"></span>') in other
+    assert Client().get("/me/badges/").status_code == 302  # signed out: to the login page
+
+
 def test_overdue_first_and_highlighted(loop, people, demo_core):
     from django.test import Client
 

@@ -307,6 +307,25 @@ def test_top_menu_stays_on_one_line_at_1440(browser, site):
         page.screenshot(path=str(SHOTS / f"menu-{lang}-1440.png"))
 
 
+def test_top_bar_counts_arrive_after_the_page(browser, demo_site):
+    """The district officer's page loads without its counts, then htmx fetches them and puts each in place: the
+    task badge equals the count of the officer's own task list, in both languages."""
+    site = demo_site
+    page = browser.new_page()
+    seen, foreign = watch(page, site)
+    sign_in(page, site, "dongcheng")
+    expected = page.request.get(f"{site}/api/v1/me/tasks/", headers={"Accept": "application/json"}).json()["count"]
+    assert expected > 0  # the demo gives the district officer work
+    for lang, word in (("zh-hans", "项待办"), ("en", "task")):
+        page.context.add_cookies([{"name": "django_language", "value": lang, "url": site}])
+        page.goto(f"{site}/")
+        badge = page.wait_for_selector("#eb-task-count .badge")
+        assert badge.text_content().strip() == str(expected)
+        assert word in badge.get_attribute("title")
+    assert any(u.endswith("/me/badges/") for u in seen)
+    assert not foreign, f"requests to other hosts: {foreign}"
+
+
 def test_type_ahead_picker_offers_names_in_scope(browser, site):
     """A district officer filters by area by typing its name: the list offers the district's streets only,
     choosing one puts its code in the query, and a name outside the district is not offered."""

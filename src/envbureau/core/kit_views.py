@@ -38,13 +38,24 @@ def tasks_page(request):
     if request.GET.get("overdue") == "1":
         qs = qs.filter(due_date__lt=timezone.localdate())
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    if not module and request.GET.get("overdue") != "1":
-        request.user._eb_task_count = page.paginator.count  # the top-bar badge: same count, not a second query
     from .workflow import REGISTRY
 
     modules = [(m, MODULE_LABELS.get(m, m)) for m in sorted({w.module for w in REGISTRY.values()})]
     return render(request, "core/tasks.html", {"title": _("我的待办"), "page": page, "rows": task_rows(request.user, page),
                                                "modules": modules, "module": module})
+
+
+@login_required
+def badges(request):
+    """The top bar's two counts (open tasks, unread notifications), fetched by every page after it has loaded and
+    swapped into place out of band (htmx): rendering a page no longer waits for them, and they stay current on a
+    page left open."""
+    from .notify import task_count
+
+    return render(request, "core/_badges.html", {
+        "tasks": task_count(request.user),
+        "unread": request.user.notifications.filter(read_at__isnull=True).count(),
+    })
 
 
 @login_required

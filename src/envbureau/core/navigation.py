@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
-from .permissions import has_perm
+from .permissions import grants_for
 
 
 @dataclass(frozen=True)
@@ -60,27 +63,61 @@ def _sort_key(item: NavItem):
     return (GROUPS.get((item.section, item.group), (0, ""))[0] if item.group else -1, item.order)
 
 
+@lru_cache(maxsize=256)
+def _permitted(perm_sets: frozenset) -> tuple[tuple[str, NavItem], ...]:
+    """The entries the holder of these permission sets sees, before the callable checks — the same few role
+    sets on every page (keyed by the codes themselves, so never stale; a hundred checks were ~3 ms a page)."""
+    from .permissions import Grant
+
+    grants = [Grant(p, "", None, None) for p in perm_sets]
+    out = []
+    for key, _label in sorted(SECTIONS.items(), key=lambda kv: kv[1][0]):
+        for item in sorted((i for i in ITEMS if i.section == key), key=_sort_key):
+            if item.perm and not callable(item.perm) and not any(g.allows(item.perm) for g in grants):
+                continue
+            out.append((key, item))
+    return tuple(out)
+
+
 def menu_for(user, path: str | None = None) -> list[dict]:
     """The sections and entries the user may see; with `path`, the entry owning it is marked active."""
     if not user.is_authenticated:
         return []
-    out = []
-    for key, (_order, label) in sorted(SECTIONS.items(), key=lambda kv: kv[1][0]):
-        entries = []
-        last_group = None
-        for item in sorted((i for i in ITEMS if i.section == key), key=_sort_key):
-            if item.perm and not (item.perm(user) if callable(item.perm) else has_perm(user, item.perm)):
-                continue
-            url = _url(item.url_name)
-            if url is None:
-                continue
-            active = bool(path) and url != "/" and path.startswith(url)
-            heading = None
-            if item.group != last_group:  # the first visible entry of a group carries its heading
-                heading = GROUPS.get((key, item.group), (0, ""))[1] if item.group else None
-                last_group = item.group
-            entries.append({"label": item.label, "url": url, "name": item.url_name, "active": active,
-                            "heading": heading, "divider": heading is not None and bool(entries)})
-        if entries:
-            out.append({"key": key, "label": label, "items": entries, "active": any(e["active"] for e in entries)})
-    return out
+    grants = grants_for(user)
+    sections: dict[str, list] = {}
+    last_group: dict[str, str | None] = {}
+    for key, item in _permitted(frozenset(g.perms for g in grants)):
+        if callable(item.perm) and not item.perm(user):
+            continue
+        url = _url(item.url_name)
+        if url is None:
+            continue
+        entries = sections.setdefault(key, [])
+        active = bool(path) and url != "/" and path.startswith(url)
+        heading = None
+        if item.group != last_group.get(key):  # the first visible entry of a group carries its heading
+            heading = GROUPS.get((key, item.group), (0, ""))[1] if item.group else None
+            last_group[key] = item.group
+        entries.append({"label": item.label, "url": url, "name": item.url_name, "active": active,
+                        "heading": heading, "divider": heading is not None and bool(entries)})
+    return [{"key": key, "label": SECTIONS[key][1], "items": entries, "active": any(e["active"] for e in entries)}
+            for key, entries in sections.items()]
+
+
+def menu_html(menu: list[dict]) -> SafeString:
+    """The top bar's dropdowns, written here rather than by template loops: ~150 entries on every page took
+    ~4 ms in the template engine."""
+    parts = []
+    for section in menu:
+        items = []
+        for it in section["items"]:
+            if it["divider"]:
+                items.append('<li><hr class="dropdown-divider"></li>')
+            if it["heading"]:
+                items.append(f'<li><h6 class="dropdown-header">{escape(str(it["heading"]))}</h6></li>')
+            items.append(f'<li><a class="dropdown-item{" active" if it["active"] else ""}" href="{escape(it["url"])}">'
+                         f'{escape(str(it["label"]))}</a></li>')
+        parts.append(f'<li class="nav-item dropdown">\n<a class="nav-link dropdown-toggle{" active" if section["active"] else ""}" '
+                     f'href="#" role="button" data-bs-toggle="dropdown" aria-expanded="false">{escape(str(section["label"]))}</a>\n'
+                     f'<ul class="dropdown-menu">{"".join(items)}</ul>\n</li>')
+    return mark_safe("\n".join(parts))  # noqa: S308 — every value above is escaped

@@ -66,6 +66,7 @@ calendar_days = Crud(CalendarDay, form_class=CalendarDayForm, filterset_class=Ca
 urlpatterns = [
     path("", views.home, name="home"),
     path("tasks/", kit_views.tasks_page, name="tasks"),
+    path("me/badges/", kit_views.badges, name="badges"),
     path("notifications/", kit_views.notifications_page, name="notifications"),
     path("notifications/<int:pk>/read/", kit_views.notification_read, name="notification-read"),
     path("notifications/read-all/", kit_views.notifications_read_all, name="notifications-read-all"),

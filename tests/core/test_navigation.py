@@ -1,0 +1,42 @@
+"""The top menu: what a role sees, written out safely, with the page's own entry marked."""
+
+import pytest
+
+
+def test_menu_html_escapes_and_marks_the_active_entry():
+    from envbureau.core.navigation import menu_html
+
+    menu = [{"key": "s", "label": "环境<质量>", "active": True, "items": [
+        {"label": "空气 & 水", "url": "/quality/?a=1&b=2", "active": True, "heading": "空气", "divider": False},
+        {"label": "噪声", "url": "/noise/", "active": False, "heading": "声", "divider": True}]}]
+    html = menu_html(menu)
+    assert html == (
+        '<li class="nav-item dropdown">\n<a class="nav-link dropdown-toggle active" href="#" role="button" '
+        'data-bs-toggle="dropdown" aria-expanded="false">环境&lt;质量&gt;</a>\n<ul class="dropdown-menu">'
+        '<li><h6 class="dropdown-header">空气</h6></li>'
+        '<li><a class="dropdown-item active" href="/quality/?a=1&amp;b=2">空气 &amp; 水</a></li>'
+        '<li><hr class="dropdown-divider"></li><li><h6 class="dropdown-header">声</h6></li>'
+        '<li><a class="dropdown-item" href="/noise/">噪声</a></li></ul>\n</li>')
+    assert menu_html([]) == ""
+
+
+@pytest.mark.django_db
+def test_each_role_sees_only_what_it_may_use():
+    """The menu is kept per set of permission codes (core.navigation._permitted): two roles never share one, and a
+    role's menu changes the moment its permissions do."""
+    from envbureau.core.demo_core import load_core
+    from envbureau.core.models import Role, User
+    from envbureau.core.navigation import menu_for
+
+    load_core(lambda m: None)
+    names = lambda user: {i["name"] for s in menu_for(user, "/admin-area/users/") for i in s["items"]}  # noqa: E731
+    admin, petition = User.objects.get(username="admin"), User.objects.get(username="petition")
+    assert "core:admin-area-users-list" in names(admin)
+    assert "core:admin-area-users-list" not in names(petition)
+    active = [i["name"] for s in menu_for(admin, "/admin-area/users/") for i in s["items"] if i["active"]]
+    assert active == ["core:admin-area-users-list"]
+    role = Role.objects.get(assignments__user=petition)
+    role.permissions = sorted(set(role.permissions) | {"core.change"})
+    role.save()
+    petition = User.objects.get(pk=petition.pk)  # a new request: grants are read again
+    assert "core:admin-area-users-list" in names(petition)
