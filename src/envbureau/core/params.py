@@ -154,10 +154,12 @@ class StatsScope:
 
 def has_area(user, module: str) -> bool:
     """Whether the user reads `module` for an area (bureau staff, district and street officers), not only for an
-    enterprise."""
-    from envbureau.core.scoping import allowed_jurisdictions
+    enterprise: a grant of `module`.view that is not an enterprise's. From the grants cached on the user, so the
+    menu asks it on every page without a query."""
+    from .permissions import grants_for
 
-    return allowed_jurisdictions(user, module, "view").exists()
+    perm = f"{module}.view"
+    return any(g.enterprise_id is None and g.allows(perm) for g in grants_for(user))
 
 
 def own_enterprises(user, module: str) -> list[tuple[int, str]]:
