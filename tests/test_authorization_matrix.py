@@ -1108,6 +1108,7 @@ def _writes(*roles):
 # variants of an API route (.json) share its row.
 APPROVALS_TABLE = {
     "approvals:index": (None, _all(302)),  # → the EIA list
+    # every role reads figures: of its area, or (enterprise) of its own enterprise; see STATISTICS_DESIGN
     "approvals:statistics": (None, _all(200)),
     "approvals:risk-map": (None, _all(200)),
     "approvals:eia-new": (None, _only("admin", "enterprise")),  # approvals.add or approvals.apply
@@ -1224,3 +1225,64 @@ def test_approvals_designed_outcomes(world, role, db):
     for url in ("/approvals/eia/", "/api/v1/approvals/eia/"):
         assert anon.get(url).status_code in (302, 401, 403)
     assert not wrong, "\n".join(wrong)
+
+
+# ----------------------------------------------------------------------------------------------
+# Statistics pages: whose figures each role reads (core.params.statistics_scope)
+# ----------------------------------------------------------------------------------------------
+# The product rule: a statistics page counts one scope and names it. Readers with an area get their own (widest)
+# area by default, and an area outside it is a 400 naming `jurisdiction`. An enterprise account gets its own
+# enterprise where the module keeps an enterprise's own records (approvals: its applications, permits, reports,
+# plans) — a ?jurisdiction= is then not applied (200, with a note), never widened — and 403 where the statistics
+# count an area's work (enforcement; projects: projects and funds, outfalls, grids).
+AREA = {"admin": "110000", "leader": "110000", "air_staff": "110000", "enforcement": "110000",
+        "petition": "110000", "dongcheng": "110101", "donghuamen": "110101001000"}
+OFFICERS = ("dongcheng", "donghuamen")
+
+
+def _area_or_refused(role, city_param):
+    if role == "enterprise":
+        return 403
+    return 400 if (city_param and role in OFFICERS) else 200
+
+
+STATISTICS_DESIGN = {
+    # approvals: every role 200; an officer asking for the city 400; an enterprise asking for it 200 (not applied)
+    "/approvals/statistics/": lambda role: 200,
+    "/api/v1/approvals/statistics/": lambda role: 200,
+    "/approvals/statistics/?jurisdiction=110000": lambda role: 400 if role in OFFICERS else 200,
+    "/api/v1/approvals/statistics/?jurisdiction=110000": lambda role: 400 if role in OFFICERS else 200,
+    "/approvals/statistics/?jurisdiction=110000&export=xlsx": lambda role: 400 if role in OFFICERS else 200,
+    **{url + q: (lambda role, c=bool(q): _area_or_refused(role, c))
+       for url in ("/projects/statistics/", "/api/v1/projects/statistics/", "/projects/grids/statistics/",
+                   "/api/v1/projects/grids/statistics/", "/projects/outfalls/statistics/",
+                   "/api/v1/projects/outfalls/statistics/", "/api/v1/projects/outfalls/map/",
+                   "/enforcement/statistics/", "/api/v1/enforcement/statistics/")
+       for q in ("", "?jurisdiction=110000")},
+    "/projects/statistics/?export=xlsx": lambda role: _area_or_refused(role, False),
+}
+
+
+@pytest.mark.parametrize("role", SIGNED_IN)
+def test_statistics_designed_outcomes(world, role, db):
+    from envbureau.core.models import RoleAssignment
+
+    client, user = client_for(world, role)
+    wrong = []
+    for url, outcome in STATISTICS_DESIGN.items():
+        want, got = outcome(role), _get(client, url).status_code
+        if got != want:
+            wrong.append(f"{url}: expected {want}, got {got}")
+    assert not wrong, "\n".join(wrong)
+    # and whose figures they are: the role's own area, or its own enterprise named as such
+    a = _get(client, "/api/v1/approvals/statistics/").json()
+    if role == "enterprise":
+        ent = RoleAssignment.objects.filter(user=user, enterprise_id__isnull=False).first()
+        assert (a["scope"], a["jurisdiction"], a["scope_name"]) == ("enterprise", "", ent.enterprise_name)
+        assert "北京市" not in a["sentence"]
+        b = _get(client, "/api/v1/approvals/statistics/?jurisdiction=110000").json()
+        assert b["figures"] == a["figures"] and b["scope"] == "enterprise" and b["note"]
+    else:
+        assert (a["scope"], a["jurisdiction"]) == ("area", AREA[role])
+        assert _get(client, "/api/v1/projects/statistics/").json()["jurisdiction"] == AREA[role]
+        assert _get(client, "/api/v1/projects/grids/statistics/").json()["jurisdiction"] == AREA[role]

@@ -267,8 +267,13 @@ class ReportViewSet(ScopedReadOnlyViewSet):
 
 
 class ApprovalStatisticsSerializer(serializers.Serializer):
-    jurisdiction = serializers.CharField()
-    jurisdiction_name = serializers.CharField()
+    jurisdiction = serializers.CharField(allow_blank=True, help_text="区划代码(企业账号按本企业统计时为空)")
+    jurisdiction_name = serializers.CharField(allow_blank=True)
+    scope = serializers.ChoiceField(choices=["area", "enterprise"],
+                                    help_text="统计范围:area 区划;enterprise 企业账号的本企业")
+    scope_name = serializers.CharField(help_text="统计范围的名称(区划名或企业名)")
+    enterprise_ids = serializers.ListField(child=serializers.IntegerField(), help_text="按本企业统计时的企业ID")
+    note = serializers.CharField(allow_blank=True, help_text="未采用的参数的说明(企业账号的 jurisdiction)")
     year = serializers.IntegerField()
     figures = serializers.JSONField(help_text="本年各项数字")
     previous = serializers.JSONField(help_text="上年各项数字")
@@ -281,7 +286,9 @@ class ApprovalStatisticsSerializer(serializers.Serializer):
 
 class StatisticsView(APIView):
     """GET /api/v1/approvals/statistics/?jurisdiction=CODE&year=Y: figures, previous year, year on year,
-    the share decided within the limit, by industry, the report sentence and each figure's list URL."""
+    the share decided within the limit, by industry, the report sentence and each figure's list URL. An
+    enterprise account gets its own enterprise's figures (scope "enterprise"; a jurisdiction is not applied and
+    `note` says so); an area outside the reader's is a 400."""
 
     permission_classes = [IsAuthenticated]
 
@@ -293,10 +300,10 @@ class StatisticsView(APIView):
         if not has_perm(request.user, "approvals.view"):
             raise DRFPermissionDenied()
         try:
-            jur, year = stats_params(request._request, request.user)
+            scope, year = stats_params(request._request, request.user)
         except DjangoValidationError as exc:
             raise DRFValidationError(exc.message_dict) from None
-        return Response(ApprovalStatisticsSerializer(stats.statistics(request.user, jur, year)).data)
+        return Response(ApprovalStatisticsSerializer(stats.statistics(request.user, scope, year)).data)
 
 
 class EmergencyPlanSerializer(serializers.ModelSerializer):

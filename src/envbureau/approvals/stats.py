@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from envbureau.core.params import StatsScope
 from envbureau.core.scoping import restrict
 
 from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Permit, PreReview
@@ -39,17 +40,23 @@ def _scoped(model, user):
     return model.objects.all() if user is None else restrict(model.objects.all(), user, "view")
 
 
+def _under(model, user, path: str, lookup: str = "jurisdiction__path"):
+    """The records of `model` the user may view under the area `path` ("" = wherever they lie: an enterprise's
+    own records, which core scoping has already limited to that enterprise)."""
+    qs = _scoped(model, user)
+    return qs.filter(**{f"{lookup}__startswith": path}) if path else qs
+
+
 def _figures(user, path: str, year: int) -> dict:
-    eia = _scoped(EIAApplication, user).filter(jurisdiction__path__startswith=path)
+    eia = _under(EIAApplication, user, path)
     decided = eia.filter(decided_on__year=year, state__in=(*APPROVED, "refused"))
     approved = decided.filter(state__in=APPROVED)
     sums = approved.aggregate(i=Sum("investment"), e=Sum("env_investment"))
-    reports = _scoped(ExecutionReport, user).filter(permit__jurisdiction__path__startswith=path, year=year)
+    reports = _under(ExecutionReport, user, path, "permit__jurisdiction__path").filter(year=year)
     today = timezone.localdate()
-    plans = _scoped(EmergencyPlan, user).filter(jurisdiction__path__startswith=path, filed_on__year=year)
-    checks = _scoped(HazardCheck, user).filter(jurisdiction__path__startswith=path, checked_on__year=year)
-    pre = _scoped(PreReview, user).filter(jurisdiction__path__startswith=path, concluded_on__year=year,
-                                          state="concluded")
+    plans = _under(EmergencyPlan, user, path).filter(filed_on__year=year)
+    checks = _under(HazardCheck, user, path).filter(checked_on__year=year)
+    pre = _under(PreReview, user, path).filter(concluded_on__year=year, state="concluded")
     approved_n = approved.count()
     # a registration form is filed on the day it is submitted (decided_on = submitted_on), so "approved or filed
     # in the year" is one query on the decision date: the figure and its list count the same records
@@ -65,8 +72,7 @@ def _figures(user, path: str, year: int) -> dict:
         "within_limit": decided.filter(within_limit=True).count(),
         "investment": sums["i"] or Decimal(0),
         "env_investment": sums["e"] or Decimal(0),
-        "permits_issued": _scoped(Permit, user).filter(jurisdiction__path__startswith=path,
-                                                       issued_on__year=year).count(),
+        "permits_issued": _under(Permit, user, path).filter(issued_on__year=year).count(),
         "reports_overdue": reports.filter(state="due", due_on__lt=today).count(),
         "reports_late": reports.filter(late=True).count(),
         # enterprises whose plan was filed in the year (a re-filing in the same year counts the enterprise once)
@@ -94,28 +100,44 @@ def _pct(now, before):
 
 
 def by_industry(user, path: str, year: int, code: str) -> list[dict]:
-    rows = (_scoped(EIAApplication, user).filter(jurisdiction__path__startswith=path, decided_on__year=year,
-                                                 state__in=APPROVED)
+    rows = (_under(EIAApplication, user, path).filter(decided_on__year=year, state__in=APPROVED)
             .values("industry_name").annotate(n=Count("id"), inv=Sum("investment")).order_by("-n", "industry_name"))
     base = reverse("approvals:eia-list")
     return [{"industry": r["industry_name"] or _("未填行业"), "projects": r["n"], "investment": r["inv"] or Decimal(0),
-             "url": base + "?" + urlencode({"jurisdiction": code, "decided_year": year, "decision": "approved",
-                                            "industry": r["industry_name"]})} for r in rows]
+             "url": base + "?" + _query(code, decided_year=year, decision="approved", industry=r["industry_name"])}
+            for r in rows]
 
 
-def statistics(user, jurisdiction, year: int) -> dict:
-    now, before = _figures(user, jurisdiction.path, year), _figures(user, jurisdiction.path, year - 1)
-    code = jurisdiction.code
+def _query(code: str, **params) -> str:
+    """A list's query string: the area when there is one (an enterprise's lists are already its own records)."""
+    return urlencode({"jurisdiction": code, **params} if code else params)
+
+
+def _where(where) -> tuple[str, str, str, StatsScope | None]:
+    """(path, code, name, scope) of a Jurisdiction (CLI, reports) or a page's StatsScope (an area or the reader's
+    own enterprise: path and code "", the counts scoped to it by core scoping)."""
+    if isinstance(where, StatsScope):
+        return where.path, where.code, where.name, where
+    return where.path, where.code, where.name, None
+
+
+def statistics(user, where, year: int) -> dict:
+    """The figures of `where` — a Jurisdiction, or a page's `core.params.StatsScope` (the reader's area or own
+    enterprise) — for `year`, every count restricted to what `user` may view (None: trusted CLI)."""
+    path, code, name, scope = _where(where)
+    if scope is not None and scope.is_enterprise and user is None:
+        raise ValueError("an enterprise scope is counted for its user (core scoping does the restricting)")
+    now, before = _figures(user, path, year), _figures(user, path, year - 1)
 
     def eia(**params):
-        return reverse("approvals:eia-list") + "?" + urlencode({"jurisdiction": code, **params})
+        return reverse("approvals:eia-list") + "?" + _query(code, **params)
 
     def pre(**params):
-        return reverse("approvals:prereviews-list") + "?" + urlencode(
-            {"jurisdiction": code, "concluded_year": year, "state": "concluded", **params})
+        return reverse("approvals:prereviews-list") + "?" + _query(
+            code, concluded_year=year, state="concluded", **params)
 
     def reports(**params):
-        return reverse("approvals:reports-list") + "?" + urlencode({"jurisdiction": code, "year": year, **params})
+        return reverse("approvals:reports-list") + "?" + _query(code, year=year, **params)
 
     links = {
         "approved": eia(decided_year=year, decision="approved"),
@@ -128,13 +150,12 @@ def statistics(user, jurisdiction, year: int) -> dict:
         "within_limit": eia(decided_year=year, within_limit="true"),
         "investment": eia(decided_year=year, decision="approved"),
         "env_investment": eia(decided_year=year, decision="approved"),
-        "permits_issued": reverse("approvals:permits-list") + "?" + urlencode({"jurisdiction": code,
-                                                                               "issued_year": year}),
+        "permits_issued": reverse("approvals:permits-list") + "?" + _query(code, issued_year=year),
         "reports_overdue": reports(overdue="true"),
         "reports_late": reports(late="true"),
-        "plans_filed": reverse("approvals:plans-list") + "?" + urlencode({"jurisdiction": code, "filed_year": year}),
+        "plans_filed": reverse("approvals:plans-list") + "?" + _query(code, filed_year=year),
         **dict.fromkeys(("check_rounds", "checked_enterprises", "hazards_found"), reverse("approvals:checks-list")
-                        + "?" + urlencode({"jurisdiction": code, "year": year})),
+                        + "?" + _query(code, year=year)),
         "prereviews": pre(),
         "prereviews_agreed": pre(conclusion="agree"),
         "prereviews_conditional": pre(conclusion="conditional"),
@@ -144,7 +165,7 @@ def statistics(user, jurisdiction, year: int) -> dict:
             for k, v in now.items()]
     within = share(now["within_limit"], now["decided"])
     sentence = _("%(y)s年,%(j)s环评审批%(a)s件(报告书%(r)s件、报告表%(f)s件)、登记备案表%(g)s件") % {
-        "y": year, "j": jurisdiction.name, "a": now["approved"], "r": now["approved_report"],
+        "y": year, "j": name, "a": now["approved"], "r": now["approved_report"],
         "f": now["approved_form"], "g": now["filed"]}
     if now["decided"]:
         if now["within_limit"] == now["decided"]:
@@ -158,10 +179,14 @@ def statistics(user, jurisdiction, year: int) -> dict:
         sentence += _("完成建设项目环评审批登记备案%(n)s件") % {"n": now["approved_filed"]}
         if now["prereviews"]:
             sentence += _(",开展招商引资、工业内生项目预审%(n)s件") % {"n": now["prereviews"]}
-        sentence += "。"
+        sentence += _("。")
     if now["check_rounds"]:
         sentence += _("开展隐患排查%(r)s轮次,排查企业%(e)s家,排查隐患%(h)s个。") % {
             "r": now["check_rounds"], "e": now["checked_enterprises"], "h": now["hazards_found"]}
-    return {"jurisdiction": code, "jurisdiction_name": jurisdiction.name, "year": year, "figures": now,
+    enterprise = scope is not None and scope.is_enterprise
+    return {"jurisdiction": code, "jurisdiction_name": "" if enterprise else name,
+            "scope": "enterprise" if enterprise else "area", "scope_name": name,
+            "enterprise_ids": list(scope.enterprise_ids) if enterprise else [], "note": scope.note if scope else "",
+            "year": year, "figures": now,
             "previous": before, "within_share": within, "rows": rows, "sentence": sentence, "links": links,
-            "industries": by_industry(user, jurisdiction.path, year, code)}
+            "industries": by_industry(user, path, year, code)}

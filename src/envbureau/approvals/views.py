@@ -222,10 +222,11 @@ report_action.scoped_model = ExecutionReport
 # ---------------------------------------------------------------- statistics
 
 def stats_params(request, user):
-    """(jurisdiction, year) of the statistics page: core's one reading of the area and year."""
-    from envbureau.core.params import area_and_year
+    """(scope, year) of the statistics page: core's one rule (core.params.statistics_scope) — an area for readers
+    with one, else the reader's own enterprise (a ?jurisdiction= is then not applied, and the page says so)."""
+    from envbureau.core.params import statistics_scope
 
-    return area_and_year(request, user, "approvals")
+    return statistics_scope(request, user, "approvals", enterprises=True)
 
 
 @login_required
@@ -235,11 +236,11 @@ def statistics(request):
     if not may_view_module(request.user, EIAApplication):
         raise PermissionDenied
     try:
-        jur, year = stats_params(request, request.user)
+        scope, year = stats_params(request, request.user)
     except ValidationError as exc:
         return render(request, "approvals/statistics.html", {"title": _("审批统计"), "error": _error_text(exc)},
                       status=400)
-    data = stats.statistics(request.user, jur, year)
+    data = stats.statistics(request.user, scope, year)
     for r in data["rows"]:
         r["label"] = _(stats.LABELS[r["key"]])
     if request.GET.get("export") == "xlsx":
@@ -249,13 +250,15 @@ def statistics(request):
         rows = [[r["label"], r["value"], r["previous"], "" if r["yoy"] is None else r["yoy"]] for r in data["rows"]]
         rows.append([_("在时限内办结比例(%)"), data["within_share"] if data["within_share"] is not None else "", "", ""])
         rows.append([data["sentence"], "", "", ""])
+        if scope.note:
+            rows.append([scope.note, "", "", ""])
         ind = [[r["industry"], r["projects"], r["investment"]] for r in data["industries"]]
-        return xlsx_response(f"审批统计-{jur.code}-{year}.xlsx", [
+        return xlsx_response(f"审批统计-{scope.code or scope.name}-{year}.xlsx", [
             (_("审批统计"), [_("指标"), str(year), _("上年"), _("同比(%)")], rows),
             (_("分行业"), [_("行业"), _("项目(个)"), _("总投资(万元)")], ind)], request=request,
-            what=_("审批统计"), scope=jur.name, period=year_label(year))
+            what=_("审批统计"), scope=scope.name, period=year_label(year))
     return render(request, "approvals/statistics.html", {"title": _("审批统计"), "s": data, "year": year,
-                                                         "jurisdiction": jur})
+                                                         "scope": scope, "jurisdiction": scope.jurisdiction})
 
 
 # ---------------------------------------------------------------- emergency plans and hazard checks

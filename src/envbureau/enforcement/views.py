@@ -421,18 +421,18 @@ def may_see_statistics(user) -> bool:
     """The statistics count an area's work: for users with an area in enforcement (bureau staff, district and
     street officers). An enterprise account has none: the page read "北京市开展执法检查2次" from its own two
     checks, and its Excel link (?jurisdiction=110000) answered 400."""
-    from envbureau.core.scoping import allowed_jurisdictions
+    from envbureau.core.params import has_area
 
-    return has_perm(user, "enforcement.view") and allowed_jurisdictions(user, "enforcement", "view").exists()
+    return has_perm(user, "enforcement.view") and has_area(user, "enforcement")
 
 
 def stats_params(request, user):
-    """(jurisdiction, year) of the statistics page: core's one reading of the area and year (403 without an area)."""
-    from envbureau.core.params import area_and_year
+    """(jurisdiction, year) of the statistics page: core's one rule (core.params.statistics_scope) — an area, by
+    default the reader's own; an account without one (an enterprise) is refused with 403."""
+    from envbureau.core.params import statistics_scope
 
-    if not may_see_statistics(user):
-        raise PermissionDenied
-    return area_and_year(request, user, "enforcement")
+    scope, year = statistics_scope(request, user, "enforcement")
+    return scope.jurisdiction, year
 
 
 @login_required

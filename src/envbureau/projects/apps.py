@@ -14,6 +14,7 @@ class ProjectsConfig(AppConfig):
 
         from . import demo, documents, importers, pickers, workflows  # noqa: F401  (demo step, documents, importers, workflows)
         from .choices import PERMISSION_ACTIONS
+        from .views import may_see_statistics
 
         register_permissions("projects", _("攻坚项目"), dict(PERMISSION_ACTIONS))
         pickers.register_all()
@@ -23,15 +24,15 @@ class ProjectsConfig(AppConfig):
         nav.register("projects", _("工程项目"), "projects:projects-list", "projects.view", 10)
         nav.register("projects", _("专项资金"), "projects:funds-list", "projects.view", 11)
         nav.register("projects", _("月度进展"), "projects:reports-list", "projects.view", 12)
-        nav.register("projects", _("项目统计"), "projects:statistics", "projects.view", 13)
+        nav.register("projects", _("项目统计"), "projects:statistics", may_see_statistics, 13)
         nav.register("projects", _("专项行动"), "projects:campaigns-list", "projects.view", 20)
         nav.register("projects", _("行动对象清单"), "projects:targets-list", "projects.view", 21)
         nav.register("projects", _("入河排污口"), "projects:outfalls-list", "projects.view", 30)
-        nav.register("projects", _("排污口统计"), "projects:outfall-statistics", "projects.view", 31)
+        nav.register("projects", _("排污口统计"), "projects:outfall-statistics", may_see_statistics, 31)
         nav.register("projects", _("流域排口整治目标"), "projects:basin-milestones-list", "projects.view", 32)
         nav.register("projects", _("网格"), "projects:grids-list", "projects.view", 40)
         nav.register("projects", _("巡查记录"), "projects:patrols-list", "projects.view", 41)
-        nav.register("projects", _("网格巡查统计"), "projects:grid-statistics", "projects.view", 42)
+        nav.register("projects", _("网格巡查统计"), "projects:grid-statistics", may_see_statistics, 42)
         nav.register("projects", _("红黄牌警示"), "projects:cards-list", "projects.view", 50)
 
     @staticmethod

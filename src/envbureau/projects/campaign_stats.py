@@ -1,6 +1,7 @@
 """Campaign progress as reports print it ("552家'散乱污'企业完成整治521家,完成率94.4%", §3.2, §4 #5).
 
-- total: targets of the campaign (in the user's scope); done (完成整治): the target's ledger problem is
+- total: targets of the campaign (in the user's scope; a reader whose area does not cover the campaign's counts
+  the part in their own area, named as such: `reader_part`); done (完成整治): the target's ledger problem is
   rectified and accepted (ledger DONE_STATES) and every closure check of its class is recorded (两断三清 for
   关停取缔); rate = done ÷ total; overdue: not done and past the target's own deadline;
 - by class and by area (the child jurisdictions of the campaign's own), each with its list link;
@@ -14,6 +15,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from envbureau.core.scoping import restrict
 from envbureau.ledger.services import pct, schedule
@@ -58,6 +60,25 @@ def target_status(qs, status: str, today: dt.date | None = None):
     return rest.filter(due__lt=today) if status == "overdue" else rest
 
 
+def reader_part(user, campaign) -> tuple:
+    """(area, name) of the part of the campaign the reader counts: the campaign's own area when the reader's area
+    covers it (name ""), else the reader's own area inside it — a district officer reads its district's targets of
+    a city campaign, grouped by its streets and named as its district's part, never as the whole campaign. A reader
+    with several separate areas inside it keeps the campaign's area, named by theirs."""
+    from envbureau.core.scoping import allowed_jurisdictions
+
+    if user is None:
+        return campaign.jurisdiction, ""
+    allowed = allowed_jurisdictions(user, "projects", "view")
+    if allowed.filter(pk=campaign.jurisdiction_id).exists():
+        return campaign.jurisdiction, ""
+    inside = list(allowed.filter(path__startswith=campaign.jurisdiction.path).order_by("path"))
+    tops = [j for j in inside if not any(o.path != j.path and j.path.startswith(o.path) for o in inside)]
+    if len(tops) == 1:
+        return tops[0], tops[0].name
+    return campaign.jurisdiction, pgettext("列举", "、").join(j.name for j in tops)
+
+
 def statistics(user, campaign, today: dt.date | None = None, places: int | None = None) -> dict:
     from envbureau.core.models import Jurisdiction
 
@@ -65,11 +86,12 @@ def statistics(user, campaign, today: dt.date | None = None, places: int | None 
 
     today = today or timezone.localdate()
     places = default_places() if places is None else places
-    qs = CampaignTarget.objects.filter(campaign=campaign)
+    area, part = reader_part(user, campaign)
+    qs = CampaignTarget.objects.filter(campaign=campaign, jurisdiction__path__startswith=area.path)
     if user is not None:
         qs = restrict(qs, user, "view")
     states = campaigns.states()
-    root = campaign.jurisdiction.path
+    root = area.path
     items = []
     for t in qs.select_related("jurisdiction").only("pk", "target_class", "due", "checks", "reopened",
                                                      "jurisdiction__path"):
@@ -95,13 +117,16 @@ def statistics(user, campaign, today: dt.date | None = None, places: int | None 
                for k, m in sorted(s["by_area"].items())]
     total = {**s["total"], "links": links()}
     sch = schedule(campaign.start, campaign.deadline, total["done"], total["total"], today)
+    # the reader's part is named with the campaign ("…综合整治(东城区)"): its figures are not the whole campaign's
+    name = _("%(c)s(%(a)s)") % {"c": campaign.name, "a": part} if part else campaign.name
     sentence = _("%(c)s:列入整治清单%(t)s家(处),完成整治%(d)s家(处),完成率%(r)s%%") % {
-        "c": campaign.name, "t": total["total"], "d": total["done"], "r": total["rate"]}
+        "c": name, "t": total["total"], "d": total["done"], "r": total["rate"]}
     parts = [_("%(k)s%(n)s家") % {"k": r["label"], "n": r["done"]} for r in by_class if r["done"]]
     if parts:
-        sentence += _(",其中%(p)s") % {"p": "、".join(parts)}
+        sentence += _(",其中%(p)s") % {"p": pgettext("列举", "、").join(parts)}
     if total["overdue"]:
         sentence += _(";逾期未完成%(n)s家") % {"n": total["overdue"]}
-    sentence += "。"
+    sentence += _("。")
     return {"campaign": campaign.pk, "name": campaign.name, "total": total, "by_class": by_class,
-            "by_area": by_area, "schedule": sch, "sentence": sentence, "today": today}
+            "by_area": by_area, "schedule": sch, "sentence": sentence, "today": today,
+            "scope_code": area.code, "scope_name": part or campaign.jurisdiction.name, "part": bool(part)}

@@ -184,4 +184,4 @@ def sentence(s: dict, funds: dict, year: int, where: str) -> str:
     sch = s["schedule"]
     if sch.get("available") and sch["past_half"]:
         out += _(",%(v)s") % {"v": sch["verdict"]}
-    return out + "。"
+    return out + _("。")

@@ -119,10 +119,21 @@ card_action.scoped_model = Card
 # ---------------------------------------------------------------- statistics
 
 def stats_params(request, user):
-    """(jurisdiction, year) of the statistics pages: core's one reading of the area and year."""
-    from envbureau.core.params import area_and_year
+    """(jurisdiction, year) of the statistics pages: core's one rule (core.params.statistics_scope). They count an
+    area's work, so they are for readers with an area in projects (by default their own, widest one); an
+    account without one (an enterprise) is refused with 403, as enforcement's statistics."""
+    from envbureau.core.params import statistics_scope
 
-    return area_and_year(request, user, "projects")
+    scope, year = statistics_scope(request, user, "projects")
+    return scope.jurisdiction, year
+
+
+def may_see_statistics(user) -> bool:
+    """The menu's test for the statistics entries (the pages answer 403 otherwise)."""
+    from envbureau.core.params import has_area
+    from envbureau.core.permissions import has_perm
+
+    return has_perm(user, "projects.view") and has_area(user, "projects")
 
 
 def export_rows(data) -> list:

@@ -510,7 +510,9 @@ class StreetRankingView(APIView):
                     OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE),
                     OpenApiParameter("by", str, enum=["composite_index", "pm25_mean"],
                                      description="default: the ranking network's indicator"),
-                    OpenApiParameter("top", int, description="size of the best/worst call-outs (1–100, default 10)")],
+                    OpenApiParameter("top", int, description="size of the best/worst call-outs (1–100, default 10; at most 3 when 20 or "
+                                                 "fewer streets are ranked, none when the two lists would name them "
+                                                 "all: `top` in the answer is the size used, `top_asked` the asked)")],
         responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         from envbureau.core.params import int_param

@@ -8,7 +8,10 @@ the composite index or PM2.5 (the ranking network's ``rank_by``, or the page's c
 - change ranking (§2.3): the change rate on the same period last year, (now − base) / base from the printed
   values (§0.3), more negative = more improved, ties share a rank;
 - call-outs (§2.4): the best N and the worst N (a list grows when the N-th place is tied, §2.2) and the streets
-  in the worst N in this period and the previous one (连续两期排名靠后)."""
+  in the worst N in this period and the previous one (连续两期排名靠后). N is the asked size (default 10) for a
+  city of more than 20 ranked streets; with 20 or fewer it is at most 3 (前三名/后三名, as Beijing's and Fangcheng's
+  notices), and there is no call-out when the best N and the worst N together would name every ranked street
+  (6 or fewer with N = 3): the table says it all (`callout_size`)."""
 
 from __future__ import annotations
 
@@ -22,6 +25,15 @@ from .networks import describe
 #: active language: pages show the reader's, the issued notice is made and printed in Chinese (views, documents).
 RANK_BY = {"composite_index": (gettext_noop("综合指数"), ""), "pm25_mean": (gettext_noop("PM2.5浓度"), gettext_noop("微克/立方米"))}
 DEFAULT_TOP = 10
+SMALL_RANKING = 20  # ranked streets: at or below it the call-outs name at most SMALL_TOP
+SMALL_TOP = 3
+
+
+def callout_size(asked: int, n_ranked: int) -> int:
+    """How many places each call-out names: `asked` for more than SMALL_RANKING ranked streets, else at most
+    SMALL_TOP; 0 (no call-outs) when the best and the worst lists together would name every ranked street."""
+    n = asked if n_ranked > SMALL_RANKING else min(asked, SMALL_TOP)
+    return n if 2 * n < n_ranked else 0
 
 
 def streets_of(city, period, user=None) -> list:
@@ -88,15 +100,16 @@ def street_ranking(city, period, by: str | None = None, top: int = DEFAULT_TOP, 
         })
     out_rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["code"]))
     n_ranked = sum(1 for r in ranks if r is not None)
+    asked, top = top, callout_size(top, n_ranked)
     worst_ranks = _ranks(cur, "higher")  # rank 1 = the worst (倒数第1名)
     prev_worst = _ranks(prev, "higher")
-    worst = _top([(s, r) for s, r in zip(streets, worst_ranks)], top)
-    best = _top([(s, r) for s, r in zip(streets, ranks)], top)
-    worst_prev_ids = {s.pk for s, _r in _top([(s, r) for s, r in zip(streets, prev_worst)], top)}
+    worst = _top([(s, r) for s, r in zip(streets, worst_ranks)], top) if top else []
+    best = _top([(s, r) for s, r in zip(streets, ranks)], top) if top else []
+    worst_prev_ids = {s.pk for s, _r in _top([(s, r) for s, r in zip(streets, prev_worst)], top)} if top else set()
     twice = [s for s, _r in worst if s.pk in worst_prev_ids]
     rate_of = {s.pk: rt for s, rt in zip(streets, rates)}
     improved = _top([(s, r) for s, r in zip(streets, change_ranks) if rate_of[s.pk] is not None and rate_of[s.pk] < 0],
-                    top)
+                    top) if top else []
     seen = (lambda s: True) if visible is None else (lambda s: s.pk in visible)
     net = describe(streets[0], period) if streets else describe(_street_level(city), period)
     return {
@@ -105,7 +118,8 @@ def street_ranking(city, period, by: str | None = None, top: int = DEFAULT_TOP, 
         "previous_period": {"start": prev_p.start.isoformat(), "end": prev_p.end.isoformat(),
                             "label": A.period_label(prev_p)},
         "yoy_period": {"start": yoy_p.start.isoformat(), "end": yoy_p.end.isoformat(), "label": A.period_label(yoy_p)},
-        "by": by, "by_label": label, "unit": unit, "top": top, "n_streets": len(streets), "n_ranked": n_ranked,
+        "by": by, "by_label": label, "unit": unit, "top": top, "top_asked": asked, "n_streets": len(streets),
+        "n_ranked": n_ranked,
         "network": net, "data_basis": net["data_basis"],
         "rows": [r for r in out_rows if visible is None or r["id"] in visible],
         "callouts": {
@@ -154,6 +168,11 @@ def sentences(r: dict) -> list[str]:
            % {"p": r["period"]["label"], "n": r["n_streets"], "b": r["by_label"], "r": r["n_ranked"],
               "net": r["network"]["text"], "basis": r.get("data_basis", "")}]
     c = r["callouts"]
+    asked = r.get("top_asked", r["top"])
+    if r["n_ranked"] and r["top"] == 0:
+        out.append(_("参与排名的街道（乡镇）较少（%(n)s个），不单列排名前、后几位的名单，名次见排名表。") % {"n": r["n_ranked"]})
+    elif r["top"] < asked:
+        out.append(_("参与排名的街道（乡镇）不超过%(m)s个，只列排名前、后%(k)s位。") % {"m": SMALL_RANKING, "k": r["top"]})
     if c["best"]:
         out.append(_("排名前%(n)s位的依次是：%(s)s。") % {"n": r["top"], "s": names_text(c["best"])})
     if c["worst"]:

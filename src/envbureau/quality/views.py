@@ -83,15 +83,19 @@ def pick_period(request, j) -> A.Period:
         raise Http404 from None
 
 
-def air_page(title, choices_of=None, empty=None):
+def air_page(title, choices_of=None, empty=None, outside=None):
     """Air pages share their preamble: view right, the jurisdictions the user may pick, the period.
-    `empty` is what the page says when there is nothing to pick (default: no air data in your area)."""
+    `empty` is what the page says when there is nothing to pick (default: no air data in your area);
+    `outside(request, title, code)` answers for a ?j= that is not among the choices (default: 404)."""
     def deco(view):
         @login_required
         @functools.wraps(view)
         def wrapper(request):
             _need_view(request)
             choices = (choices_of or air_jurisdictions)(request.user)
+            code = request.GET.get("j")
+            if outside is not None and code and all(c.code != code for c in choices):
+                return outside(request, title, code)
             j = pick_jurisdiction(request, choices)
             if j is None:
                 return render(request, "quality/empty.html", {"title": title, "empty": empty})
@@ -1095,7 +1099,21 @@ def street_parents(user) -> list[Jurisdiction]:
                           user, "view").order_by("path"))
 
 
-@air_page(gettext_lazy("全市街道排名"), choices_of=street_parents,
+def no_street_results(request, title, code):
+    """?j= of an area the user may see whose streets have no results at all: 200, saying so (404 stays for an
+    area outside the user's scope, or a street, which has no streets to rank)."""
+    from envbureau.core.scoping import restrict as _restrict
+
+    j = _restrict(Jurisdiction.objects.filter(code=code[:20]), request.user, "view").exclude(
+        level__in=("street", "community")).first()
+    if j is None:
+        raise Http404
+    return render(request, "quality/empty.html", {"title": title, "empty": _(
+        "%(j)s暂无街道的空气质量评价结果:其下没有街道的评价数据。街道按其辖区内站点网络中的站点评价排名:请在“站点评价网络”中为街道排名设置网络并加入站点,"
+        "站点须填写所属街道。") % {"j": j.name}})
+
+
+@air_page(gettext_lazy("全市街道排名"), choices_of=street_parents, outside=no_street_results,
           empty=gettext_lazy("暂无街道的空气质量评价结果。街道按其辖区内站点网络中的站点评价排名:请在“站点评价网络”中为街道排名设置网络并加入站点,"
                              "站点须填写所属街道。"))
 def street_rankings(request, choices, j, period):
@@ -1117,11 +1135,15 @@ def street_rankings(request, choices, j, period):
 
     from .models import StreetRankingNotice
 
-    may_notify = can(request.user, StreetRankingNotice(jurisdiction=j), "add")
+    # nothing to rank in this period (the area's streets have results in others): say so instead of "0 streets"
+    no_streets = "" if r["n_streets"] else _(
+        "%(j)s在%(p)s没有街道的空气质量评价结果(本时段街道排名网络的站点没有数据),无法排名;请选择其他时段。") % {
+        "j": j.name, "p": period_label_ui(period)}
+    may_notify = bool(r["n_streets"]) and can(request.user, StreetRankingNotice(jurisdiction=j), "add")
     return render(request, "quality/street_rankings.html",
                   _ctx(request, j, period, choices, header=header, rows=rows, r=r, texts=texts, by=by, top=top,
                        rank_by={k: (_(label), unit) for k, (label, unit) in SR.RANK_BY.items()},
-                       networks=[r["network"]], may_notify=may_notify,
+                       networks=[r["network"]], may_notify=may_notify, no_streets=no_streets,
                        title=_("全市街道排名")))
 
 
