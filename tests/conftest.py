@@ -31,6 +31,31 @@ HEAVY_FIRST = ("tests/test_", "tests/e2e/", "tests/quality/test_chart_sweep.py",
                "tests/enforcement/test_demo_year.py", "tests/core/test_demo_idempotent.py")
 
 
+def pytest_configure(config):
+    """xdist: the workers of a run build the migrated database and the light demo once between them
+    (tests/run_share.py); the controller names the run, so that it can remove what they left at the end."""
+    import run_share
+
+    if hasattr(config, "workerinput"):
+        run_share.install()
+    elif getattr(config.option, "numprocesses", None) and not getattr(config.option, "testrunuid", None):
+        import uuid
+
+        config.option.testrunuid = uuid.uuid4().hex
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput") and getattr(config.option, "testrunuid", None):
+        import contextlib
+
+        import run_share
+        from pytest_django.plugin import blocking_manager_key
+
+        blocker = config.stash.get(blocking_manager_key, None)
+        with blocker.unblock() if blocker is not None else contextlib.nullcontext():
+            run_share.cleanup(config.option.testrunuid)
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects
 def pytest_collection_modifyitems(config, items):
     """Mark `nodb` every test that asks for no database: pytest-django refuses such a test any database access,

@@ -2,7 +2,8 @@
 
 Building it (`demo.run_all(light=True)`) costs ~40 s of CPU; a dozen modules sweep pages over it, and with xdist a
 module's tests may be spread over both workers, so building it per module cost most of `make test`'s time. Here it
-is built once per worker, kept as an image, and copied in for the module:
+is built once per run (by the first xdist worker that needs it, tests/run_share.py; the others copy that), kept as an
+image, and copied in for the module:
 - SQLite (an in-memory test database): a page copy with the sqlite3 backup API, milliseconds;
 - PostgreSQL: `CREATE DATABASE … TEMPLATE` from a database holding the world, and the connection pointed at it.
 Either way the database the module found is put back after it, exactly as the old "build in a transaction and
@@ -17,7 +18,14 @@ import sqlite3
 from django.db import connections, transaction
 from django.test.utils import override_settings
 
+import run_share
+
 _kept: dict = {}
+
+
+def _shared(name):
+    """The run's lock (tests/run_share.py): one worker builds the light demo, the others copy it."""
+    return run_share.lock(name) if run_share.RUN else contextlib.nullcontext()
 
 
 def _build():
@@ -42,7 +50,11 @@ def _sqlite(conn):
         if "sqlite" in _kept:
             _kept["sqlite"].backup(raw)
         else:
-            _build()
+            with _shared("light-sqlite"):
+                if not (run_share.RUN and run_share.load_sqlite(raw, "light")):
+                    _build()
+                    if run_share.RUN:
+                        run_share.save_sqlite(raw, "light")
             _kept["sqlite"] = _image(raw)
         yield
     finally:
@@ -79,9 +91,19 @@ def _postgres(conn):
     q = conn.ops.quote_name
     try:
         if not _kept.get("pg_built"):
-            conn.close()
-            conn.settings_dict["NAME"] = template
-            _build()
+            with _shared("light-pg"):
+                shared = run_share.pg_name("light") if run_share.RUN else None
+                if shared and run_share.pg_exists(conn, shared):
+                    _admin(conn, f"DROP DATABASE IF EXISTS {q(template)}",
+                           f"CREATE DATABASE {q(template)} TEMPLATE {q(shared)}")
+                else:
+                    conn.close()
+                    conn.settings_dict["NAME"] = template
+                    _build()
+                    conn.close()
+                    conn.settings_dict["NAME"] = base
+                    if shared:
+                        _admin(conn, f"CREATE DATABASE {q(shared)} TEMPLATE {q(template)}")
             _kept["pg_built"] = True
             conn.settings_dict["NAME"] = base
         _admin(conn, f"DROP DATABASE IF EXISTS {q(working)}", f"CREATE DATABASE {q(working)} TEMPLATE {q(template)}")

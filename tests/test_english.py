@@ -131,6 +131,16 @@ def pending_msgids() -> list[tuple[str, re.Pattern]]:
     return out
 
 
+_FIRST_HAN: dict[str, str] = {}
+
+
+def _first_han(text: str) -> str:
+    if text not in _FIRST_HAN:
+        m = HAN.search(text)
+        _FIRST_HAN[text] = m.group(0) if m else ""
+    return _FIRST_HAN[text]
+
+
 def han_left(html: str, data: list[str], pending: list[tuple[str, re.Pattern]] = ()) -> list[str]:
     """The Han runs a page shows that are neither stored data nor strings awaiting their English."""
     text = re.sub(r"(?is)<(style)\b.*?</\1>", " ", html)
@@ -153,8 +163,14 @@ def han_left(html: str, data: list[str], pending: list[tuple[str, re.Pattern]] =
                     t = masked(t, rx)
         return t
 
+    # A stored text can only be on the page if its first Han run is inside one of the page's: that test reads the
+    # page's few kilobytes of Han text instead of the whole page for each of thousands of stored texts.
+    runs = "\0".join(set(HAN.findall(text)))
     data_first = text
     for d in [*sorted(ALLOWED, key=len, reverse=True), *data]:
+        first = _first_han(d)
+        if first and first not in runs:
+            continue
         if d in data_first:
             data_first = data_first.replace(d, "\0" * len(d))
     data_first = without_pending(data_first)
