@@ -20,19 +20,46 @@ echo "==> lint: ruff, import-linter contracts, migrations check"
 .venv/bin/lint-imports || status=1
 .venv/bin/envbureau makemigrations --check --dry-run >/dev/null || { echo "makemigrations --check: a model change has no migration"; status=1; }
 
-run_suite() {  # $1 = label, rest = pytest args
-  local label=$1; shift
+run_suite() {  # $1 = label, $2 = log file, rest = pytest args
+  local label=$1 log=$2; shift 2
+  $PYTEST "$@" >"$log" 2>&1
+  echo $? >"$log.rc"
+}
+
+report() {  # $1 = label, $2 = log file: print the suite's log and fold its outcome into $status
+  local label=$1 log=$2
   echo "==> tests on $label"
-  local log; log=$(mktemp)
-  $PYTEST "$@" 2>&1 | tee "$log"
-  local rc=${PIPESTATUS[0]}
-  if [ "$rc" -ne 0 ]; then status=1; fi
+  cat "$log"
+  if [ "$(cat "$log.rc" 2>/dev/null || echo 1)" -ne 0 ]; then status=1; fi
   # Never report success having run no test.
   if ! grep -Eq '[0-9]+ passed' "$log"; then echo "no test passed on $label"; status=1; fi
 }
 
-run_suite SQLite -n 2 --dist worksteal tests
-DATABASE_URL=$(scripts/pg.sh) || { echo "could not start PostgreSQL"; exit 1; }
-# The pure libraries and the gateway do not touch the database: run only database-backed tests again.
-DATABASE_URL=$DATABASE_URL run_suite PostgreSQL -n 2 --dist worksteal -m "not nodb" tests --ignore=tests/standards --ignore=tests/hj212 --ignore=tests/gateway
+DATABASE_URL_PG=$(scripts/pg.sh) || { echo "could not start PostgreSQL"; exit 1; }
+logs=$(mktemp -d /tmp/envbureau-test-logs-XXXX)
+# The two suites run side by side, each on two workers with its own data folder: each leaves a core idle at times
+# (a worker waiting for PostgreSQL, for Chromium, or for the other worker to finish the run's shared migrate and
+# light demo, tests/run_share.py), and the other suite fills it. Each log is printed when both are done.
+echo "==> tests on SQLite and on PostgreSQL, side by side (logs in $logs)"
+mkdir -p "$ENVBUREAU_DATA_DIR/sqlite" "$ENVBUREAU_DATA_DIR/pg"
+ENVBUREAU_DATA_DIR=$ENVBUREAU_DATA_DIR/sqlite \
+  run_suite SQLite "$logs/sqlite.log" -n 2 --dist worksteal tests &
+sqlite_pid=$!
+# The pure libraries and the gateway do not touch the database, and the browser tests check what Chromium draws and
+# does (every page and form they use is requested on PostgreSQL by the sweeps and the modules' own tests): run the
+# other tests, all of which reach the database, again on PostgreSQL.
+DATABASE_URL=$DATABASE_URL_PG ENVBUREAU_DATA_DIR=$ENVBUREAU_DATA_DIR/pg \
+  run_suite PostgreSQL "$logs/pg.log" -n 2 --dist worksteal -m "not nodb and not browser" tests \
+  --ignore=tests/standards --ignore=tests/hj212 --ignore=tests/gateway &
+pg_pid=$!
+# Progress while they run: a line a minute with how far each suite has got.
+progress() { tail -c 300 "$1" 2>/dev/null | grep -o '\[ *[0-9]*%\]' | tail -n1; }
+( start=$SECONDS; while sleep 60; do
+    echo "    … $(( (SECONDS - start) / 60 )) min: SQLite $(progress "$logs/sqlite.log"), PostgreSQL $(progress "$logs/pg.log")"
+  done ) &
+ticker=$!
+wait "$sqlite_pid" "$pg_pid"
+kill $ticker 2>/dev/null
+report SQLite "$logs/sqlite.log"
+report PostgreSQL "$logs/pg.log"
 exit $status

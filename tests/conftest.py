@@ -48,8 +48,9 @@ def pytest_unconfigure(config):
     if not hasattr(config, "workerinput") and getattr(config.option, "testrunuid", None):
         import contextlib
 
-        import run_share
         from pytest_django.plugin import blocking_manager_key
+
+        import run_share
 
         blocker = config.stash.get(blocking_manager_key, None)
         with blocker.unblock() if blocker is not None else contextlib.nullcontext():
