@@ -97,6 +97,34 @@ def test_audit_browsing_and_filtering(client_for):
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
+def test_audit_export_names_kinds_and_objects_in_words(client_for):
+    """The Excel export reads like the page: the object type and the object by name, never `core.user` or a
+    model label with an id; a deleted object is marked so."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from envbureau.core.models import Department, User
+
+    admin = User.objects.get(username="admin")
+    d = Department.objects.create(code="tmpdept", name="临时科室", modules=[])
+    dept_pk = d.pk
+    d.delete()
+    c = client_for("leader")
+    wb = load_workbook(io.BytesIO(c.get("/audit/?export=xlsx&model=core.user").content))
+    rows = [[cell.value for cell in r] for r in wb.active.iter_rows()]
+    head = next(i for i, r in enumerate(rows) if r[0] == "时间")
+    assert rows[head][4:7] == ["对象类型", "对象ID", "对象"]
+    data = rows[head + 1:]
+    mine = [r for r in data if r[5] == str(admin.pk) and r[3] == "新增"]
+    assert mine and mine[0][4] == "用户" and mine[0][6] == str(admin)  # 平台管理员, not core.user:1
+    assert not any(r[4] == "core.user" for r in data)
+    wb = load_workbook(io.BytesIO(c.get(f"/audit/?export=xlsx&model=core.department&object_id={dept_pk}").content))
+    rows = [[cell.value for cell in r] for r in wb.active.iter_rows()]
+    gone = [r for r in rows if r[3] == "删除"]
+    assert gone and gone[0][4] == "科室" and gone[0][6].startswith("临时科室") and gone[0][6].endswith("(已删除)")
+
+
 def test_api_docs_are_served_offline(client_for):
     c = Client()
     # Redoc's bundle hard-codes a logo from its CDN, so the platform serves Swagger UI only.
