@@ -146,6 +146,16 @@ def test_phone_width_layout(browser, site):
     page.get_by_role("button", name="筛选").first.click()
     page.wait_for_selector("#eb-filters.collapse.show")
     page.screenshot(path=str(SHOTS / "phone-list.png"), full_page=True)
+    # The platform's name is whole beside the menu button, in both languages (the English one was cut off).
+    for lang in ("zh-hans", "en"):
+        page.context.add_cookies([{"name": "django_language", "value": lang, "url": site}])
+        page.goto(f"{site}/")
+        brand = page.locator(".navbar-brand")
+        assert brand.evaluate("e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight + 1"), lang
+        box, button = brand.bounding_box(), page.locator(".navbar-toggler").bounding_box()
+        assert box["x"] + box["width"] <= button["x"], lang  # not under the button
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.screenshot(path=str(SHOTS / "phone-brand-en.png"))
     assert not foreign, f"requests to other hosts: {foreign}"
 
 
