@@ -190,3 +190,6 @@ def test_home_card_counts(actors, make_problem):
     make_problem(jurisdiction="110102")  # outside the district user's scope
     body = client(actors["dist"]).get("/").content.decode()
     assert "1/2" in body and "销号率50.0%" in body and "逾期1个" in body
+    Problem.objects.all().delete()
+    body = client(actors["dist"]).get("/").content.decode()
+    assert "0/0" in body and "已销号/总数,暂无问题" in body and "销号率" not in body  # no rate of nothing

@@ -296,5 +296,7 @@ def home_card(request):
     closed = qs.filter(state__in=CLOSED_STATES).count()
     overdue = qs.filter(overdue_q()).count()
     return {"title": _("问题台账"), "value": f"{closed}/{total}",
-            "note": _("已销号/总数,销号率%(r)s%%,逾期%(o)d个") % {"r": stats.pct(closed, total), "o": overdue},
+            # no problem yet: no rate to give ("销号率—%" read as a broken number)
+            "note": (_("已销号/总数,销号率%(r)s%%,逾期%(o)d个") % {"r": stats.pct(closed, total), "o": overdue} if total
+                     else _("已销号/总数,暂无问题")),
             "url": reverse("ledger:problem-list")}
