@@ -226,6 +226,11 @@ def test_target_problem_title_is_worded_per_reader(world, campaign, client_for):
     assert f"{en} — " in c.get(f"/ledger/problems/{p.pk}/do/assign/").content.decode()
     page = c.get("/ledger/problems/?source=campaign").content.decode()
     assert en[:37] in page and p.title[:37] not in page
+    # the API keeps the stored title (what an edit sends back) and gives the reader's wording beside it
+    r = c.get(f"/api/v1/ledger/problems/{p.pk}/", HTTP_ACCEPT="application/json").json()
+    assert r["title"] == p.title and r["shown_title"] == en
+    c.cookies["django_language"] = "zh-hans"
+    assert c.get(f"/api/v1/ledger/problems/{p.pk}/", HTTP_ACCEPT="application/json").json()["shown_title"] == p.title
     # the migration reads the facts back from a stored title, and leaves other titles alone
     mig = importlib.import_module("envbureau.projects.migrations.0010_campaign_problem_title_facts")
     assert mig.facts_of(p.title, campaign.name, "某五金加工点") == p.title_facts
