@@ -88,7 +88,7 @@ def grants_for(user) -> list[Grant]:
     if user.is_superuser:
         grants.append(Grant(frozenset({"*"}), "admin", None, None))
     assignments = (
-        RoleAssignment.objects.filter(user=user)
+        RoleAssignment.objects.filter(user=user).order_by("pk")  # grant order: the same on every engine
         .select_related("role", "jurisdiction")
         .prefetch_related("departments")
     )
