@@ -40,3 +40,38 @@ def test_each_role_sees_only_what_it_may_use():
     role.save()
     petition = User.objects.get(pk=petition.pk)  # a new request: grants are read again
     assert "core:admin-area-users-list" in names(petition)
+
+
+@pytest.mark.django_db
+def test_menu_html_is_kept_per_entries_shown_active_page_and_language(monkeypatch):
+    """menu_html_for keeps the written menu (core.navigation._HTML): what it returns must still follow the page, the
+    language and an entry whose test (a callable) changes its answer."""
+    from django.utils import translation
+
+    from envbureau.core import navigation as nav
+    from envbureau.core.demo_core import load_core
+    from envbureau.core.models import User
+
+    load_core(lambda m: None)
+    admin = User.objects.get(username="admin")
+    shown = {"on": True}
+    extra = nav.NavItem("system", "临时入口", "core:tasks", lambda user: shown["on"], 999)
+    monkeypatch.setattr(nav, "ITEMS", [*nav.ITEMS, extra])
+    monkeypatch.setattr(nav, "_HTML", {})
+    nav._permitted.cache_clear()
+    try:
+        users = nav.menu_html_for(admin, "/admin-area/users/")
+        assert 'class="dropdown-item active" href="/admin-area/users/">用户<' in users
+        assert users == nav.menu_html(nav.menu_for(admin, "/admin-area/users/"))
+        tasks = nav.menu_html_for(admin, "/tasks/")
+        assert 'class="dropdown-item active" href="/admin-area/users/"' not in tasks
+        assert 'class="dropdown-item active" href="/tasks/">临时入口<' in tasks
+        with translation.override("en"):
+            english = nav.menu_html_for(admin, "/admin-area/users/")
+        assert 'href="/admin-area/users/">Users<' in english and ">用户<" not in english
+        assert nav.menu_html_for(admin, "/admin-area/users/") == users  # Chinese again, from the cache
+        shown["on"] = False
+        assert "临时入口" not in nav.menu_html_for(admin, "/admin-area/users/")
+        assert len(nav._HTML) == 4
+    finally:
+        nav._permitted.cache_clear()

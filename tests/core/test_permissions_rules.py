@@ -137,14 +137,19 @@ def test_grants_for_reads_roles_departments_and_reach(setup):
     assert P.grants_for(ent)[0].enterprise_id == 77
 
 
-def test_grants_for_reads_in_two_queries(setup, django_assert_num_queries):
+def test_grants_for_reads_in_one_query(setup, django_assert_num_queries):
     city, dist, roles, dept, off_dept = setup
-    u = _user("q", roles["staff"], depts=[dept], jurisdiction=dist)
+    u = _user("q", roles["staff"], depts=[dept, off_dept], jurisdiction=dist)
     RoleAssignment.objects.create(user=u, role=roles["officer"], jurisdiction=city)
     u = User.objects.get(pk=u.pk)
-    with django_assert_num_queries(2):  # assignments with role and area, then their departments
+    with django_assert_num_queries(1):  # assignments with role, area and departments: one row per department
         gs = P.grants_for(u)
-    assert sorted(g.kind for g in gs) == ["officer", "staff"]
+    assert [(g.kind, g.jurisdiction_path) for g in gs] == [("staff", dist.path), ("officer", city.path)]
+    # The active department's modules widen only the assignment that carries it; the inactive one adds nothing.
+    dept_perms = {f"{m}.{a}" for m in dept.modules for a in P.CRUD}
+    assert dept_perms <= gs[0].perms and not dept_perms <= gs[1].perms
+    off_perms = {f"{m}.{a}" for m in off_dept.modules for a in P.CRUD} - dept_perms - set(roles["staff"].permissions)
+    assert off_perms and not off_perms & gs[0].perms
 
 
 def test_grants_for_nobody(setup):

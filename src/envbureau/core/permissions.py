@@ -87,18 +87,20 @@ def grants_for(user) -> list[Grant]:
     grants = []
     if user.is_superuser:
         grants.append(Grant(frozenset({"*"}), "admin", None, None))
-    assignments = (
-        RoleAssignment.objects.filter(user=user).order_by("pk")  # grant order: the same on every engine
-        .select_related("role", "jurisdiction")
-        .prefetch_related("departments")
-    )
-    for a in assignments:
-        perms = set(a.role.permissions)
-        for dept in a.departments.all():
-            if dept.active:
-                perms.update(f"{m}.{act}" for m in dept.modules for act in CRUD)
-        grants.append(Grant(frozenset(perms), a.role.kind,
-                            a.jurisdiction.path if a.jurisdiction_id else None, a.enterprise_id))
+    # One query of plain values (a row per assignment and department): this runs on every request, and model
+    # instances with a prefetch cost ~2 ms of it.
+    rows = (RoleAssignment.objects.filter(user_id=user.pk).order_by("pk")  # grant order: the same on every engine
+            .values_list("pk", "role__permissions", "role__kind", "jurisdiction__path", "enterprise_id",
+                         "departments__modules", "departments__active"))
+    by_assignment: dict[int, tuple] = {}
+    for pk, role_perms, kind, path, enterprise_id, modules, active in rows:
+        if pk not in by_assignment:
+            by_assignment[pk] = (set(role_perms or ()), kind, path, enterprise_id)
+        if active and modules:
+            by_assignment[pk][0].update(f"{m}.{act}" for m in modules for act in CRUD)
+    for pk in sorted(by_assignment):
+        perms, kind, path, enterprise_id = by_assignment[pk]
+        grants.append(Grant(frozenset(perms), kind, path, enterprise_id))
     user._eb_grants = grants
     return grants
 
