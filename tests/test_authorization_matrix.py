@@ -264,10 +264,20 @@ def test_every_endpoint_is_buildable(world):
     assert not unbuildable, f"cannot build a URL for: {unbuildable}"
 
 
+# On PostgreSQL the sweep runs for the roles whose reach makes different SQL: city-wide (admin), a district, a street,
+# an enterprise. The city-wide staff roles filter exactly as admin does (their differences are permission codes,
+# checked in Python) and anonymous requests stop before any view: those five are swept on SQLite only.
+SQL_AS_ADMIN = ("anonymous", "leader", "air_staff", "enforcement", "petition")
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_sweep(world, role, db):
+    from django.db import connection
+
     from envbureau.core.scoping import can
 
+    if connection.vendor != "sqlite" and role in SQL_AS_ADMIN:
+        pytest.skip(f"{role}: the same SQL as admin's sweep; swept on SQLite")
     client, user = client_for(world, role)
     problems = []
     checked = 0
