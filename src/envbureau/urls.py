@@ -6,7 +6,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
+
+from envbureau.core.api_schema import SchemaView
 
 DOMAIN_APPS = ["quality", "sources", "ledger", "complaints", "enforcement", "reports", "projects", "waste", "soil", "approvals"]
 
@@ -25,7 +27,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Browsers ask for /favicon.ico whatever the page says; answer with the platform's own icon.
     path("favicon.ico", RedirectView.as_view(url="/static/envbureau/favicon.svg", permanent=True)),
