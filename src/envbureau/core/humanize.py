@@ -78,15 +78,16 @@ def field_label(model_label, name) -> str:
     return str(f.verbose_name) if f is not None and hasattr(f, "verbose_name") else name
 
 
-def change_rows(changes, model_label=None):
-    """An audit entry's {field: [before, after]} as rows (field by its label, values by theirs)."""
+def change_rows(changes, model_label=None, memo: dict | None = None):
+    """An audit entry's {field: [before, after]} as rows (field by its label, values by theirs). `memo`: a dict kept
+    across the entries of one export, so that each referenced record is looked up once."""
     model = _model(model_label)
     rows = []
     for name, change in (changes or {}).items():
         f = _field(model, name) or (_field(model, name.removesuffix("_id")) if name.endswith("_id") else None)
         label = str(f.verbose_name) if f is not None and hasattr(f, "verbose_name") else name
         if isinstance(change, list) and len(change) == 2:
-            before, after = (_value(v, f) for v in change)
+            before, after = (_value(v, f, memo) for v in change)
             rows.append({"name": name, "field": label, "before": before, "after": after, "pair": True})
         elif isinstance(change, dict) and f is not None and f.many_to_many:
             parts = []
@@ -96,11 +97,11 @@ def change_rows(changes, model_label=None):
                     parts.append(f"{words} {'、'.join(names) or human(change[key])}")
             rows.append({"name": name, "field": label, "other": ";".join(parts) or EMPTY, "pair": False})
         else:
-            rows.append({"name": name, "field": label, "other": _value(change, f), "pair": False})
+            rows.append({"name": name, "field": label, "other": _value(change, f, memo), "pair": False})
     return rows
 
 
-def _value(v, f):
+def _value(v, f, memo: dict | None = None):
     from django.db import models
 
     words = getattr(getattr(f, "model", None), "human_values", {}).get(getattr(f, "name", None))
@@ -108,9 +109,16 @@ def _value(v, f):
         return words(v)  # a model's own words for a stored code (e.g. an HJ 212 factor by its name)
     if f is not None and isinstance(f, models.ForeignKey) and v not in (None, ""):
         if isinstance(v, (int, str)):
-            obj = f.related_model._default_manager.filter(pk=v).first()
-            if obj is not None:
-                return str(obj)
+            key = (f.related_model, v)
+            if memo is not None and key in memo:
+                text = memo[key]
+            else:
+                obj = f.related_model._default_manager.filter(pk=v).first()
+                text = str(obj) if obj is not None else None
+                if memo is not None:
+                    memo[key] = text
+            if text is not None:
+                return text
     if f is not None and isinstance(f, models.DateTimeField) and isinstance(v, str):
         from django.utils.dateparse import parse_datetime
 

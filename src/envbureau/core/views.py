@@ -161,12 +161,12 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
-def _changes_text(entry) -> str:
+def _changes_text(entry, memo: dict | None = None) -> str:
     """An entry's changes as a person reads them (fields by label, values by theirs, times local), not a dict."""
     from .humanize import change_rows
 
     return ";".join(f"{r['field']}: {r['before']} → {r['after']}" if r["pair"] else f"{r['field']}: {r['other']}"
-                    for r in change_rows(entry.changes, entry.model))
+                    for r in change_rows(entry.changes, entry.model, memo))
 
 
 @login_required
@@ -181,13 +181,13 @@ def audit_list(request):
 
     if request.GET.get("export") == "xlsx":
         # The object type and the object in words, as on the page (labels looked up a chunk of entries at a time).
-        rows = []
+        rows, memo = [], {}  # memo: each record a change refers to, looked up once for the whole export
         entries = qs[:100000].iterator(chunk_size=2000)
         while chunk := list(itertools.islice(entries, 2000)):
             for e in audit_labels(chunk):
                 rows.append([e.time, e.actor_name or _("系统"), e.get_source_display(), e.get_action_display(),
                              e.model_verbose, e.object_id, e.label + (f" ({_('已删除')})" if e.gone else ""),
-                             _changes_text(e)])
+                             _changes_text(e, memo)])
         return xlsx_response("审计日志.xlsx", [(_("审计日志"), header, rows)], request=request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
 
