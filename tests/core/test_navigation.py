@@ -59,6 +59,7 @@ def test_menu_html_is_kept_per_entries_shown_active_page_and_language(monkeypatc
     monkeypatch.setattr(nav, "ITEMS", [*nav.ITEMS, extra])
     monkeypatch.setattr(nav, "_HTML", {})
     nav._permitted.cache_clear()
+    nav._resolved.cache_clear()
     try:
         users = nav.menu_html_for(admin, "/admin-area/users/")
         assert 'class="dropdown-item active" href="/admin-area/users/">用户<' in users
@@ -75,3 +76,4 @@ def test_menu_html_is_kept_per_entries_shown_active_page_and_language(monkeypatc
         assert len(nav._HTML) == 4
     finally:
         nav._permitted.cache_clear()
+        nav._resolved.cache_clear()

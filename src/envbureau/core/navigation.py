@@ -80,17 +80,18 @@ def _permitted(perm_sets: frozenset) -> tuple[tuple[str, NavItem], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=256)
+def _resolved(perm_sets: frozenset, urlconf, prefix: str) -> tuple[tuple[str, NavItem, str], ...]:
+    """_permitted with each entry's URL (entries whose URL does not resolve here dropped)."""
+    return tuple((key, item, url) for key, item in _permitted(perm_sets) if (url := _url(item.url_name)) is not None)
+
+
 def _visible(user) -> list[tuple[str, NavItem, str]]:
     """(section, entry, url) of every entry the user sees, in menu order."""
     grants = grants_for(user)
-    out = []
-    for key, item in _permitted(frozenset(g.perms for g in grants)):
-        if callable(item.perm) and not item.perm(user):
-            continue
-        url = _url(item.url_name)
-        if url is not None:
-            out.append((key, item, url))
-    return out
+    entries = _resolved(frozenset(g.perms for g in grants), get_urlconf() or settings.ROOT_URLCONF,
+                        get_script_prefix())
+    return [e for e in entries if not callable(e[1].perm) or e[1].perm(user)]
 
 
 def _is_active(path: str | None, url: str) -> bool:
