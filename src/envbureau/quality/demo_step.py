@@ -41,17 +41,44 @@ def ensure_stations(log=print) -> int:
     return n
 
 
+# `envbureau demo --light` (and the tests' light world) loads 2016-01 … 2017-02 of each station instead of the four
+# years: the last full year (its assessment, rankings and headline) and the two months after it (the latest month
+# with its year-on-year comparison). 425 days of hours; the full files hold 1,461 days.
+LIGHT_FROM_YEAR = 2016
+LIGHT_HOURS = 425 * 24
+
+
+def light_slice(path: Path) -> tuple[str, bytes]:
+    """A station's file cut to the light demo's years, as (name, CSV bytes) for import_files."""
+    import gzip
+    import io
+
+    out = io.StringIO()
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        writer = csv.writer(out, lineterminator="\n")
+        header = next(reader)
+        year = header.index("year")
+        writer.writerow(header)
+        writer.writerows(row for row in reader if int(row[year]) >= LIGHT_FROM_YEAR)
+    return path.name.removesuffix(".gz"), out.getvalue().encode("utf-8")
+
+
 @register(20, "北京12个国控空气站及2013-2017小时数据(真实数据) / Beijing air stations and hourly data (real)")
 def load_air(log):
+    from envbureau.core.demo import is_light
+
     from .airdata import import_files
     from .models import AirHourly
 
     created = ensure_stations(log)
     files = demo_files()
-    if AirHourly.objects.count() >= 35064 * len(files):
+    light = is_light()
+    if AirHourly.objects.count() >= (LIGHT_HOURS if light else 35064) * len(files):
         log(f"   {created} stations created; hourly data already loaded")
         return
-    out = import_files([(p.name, p) for p in files], fmt="prsa", source="cli")
+    sources = [light_slice(p) for p in files] if light else [(p.name, p) for p in files]
+    out = import_files(sources, fmt="prsa", source="cli")
     log(f"   {created} stations created; {out['inserted']} hourly rows inserted, "
         f"{out['rebuilt'].get('station_days', 0)} station-days computed")
 
