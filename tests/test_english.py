@@ -266,8 +266,12 @@ def back_to_chinese():
 @pytest.mark.parametrize("username", ["admin", "dongcheng"])
 def test_every_page_is_english(world, username, db, back_to_chinese):  # noqa: F811
     from django.conf import settings
+    from django.db import connection
 
     from envbureau.core.models import User
+
+    if connection.vendor != "sqlite" and username != "admin":
+        pytest.skip("the language of a page does not depend on the engine: on PostgreSQL admin's sweep renders every page")
 
     client = Client()
     client.force_login(User.objects.get(username=username))

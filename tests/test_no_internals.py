@@ -143,6 +143,10 @@ def test_tell_tales_are_caught():
 
 @pytest.mark.parametrize("username", ["leader", "admin"])
 def test_no_page_shows_internals(pages_as, username, db):
+    from django.db import connection
+
+    if connection.vendor != "sqlite" and username == "leader":
+        pytest.skip("leader reads with admin's queries (city-wide): on PostgreSQL admin's sweep renders every page")
     codes = _state_codes()
     problems, pages = [], 0
     for ep, url, html in pages_as(username):
