@@ -201,3 +201,12 @@ def test_another_state_runs_load_core_itself(db):
             return core_snapshot.load_core()
 
     assert _rolled_back(in_context) == "fresh"  # the entries it writes name the context
+
+
+def test_a_load_core_that_writes_nothing_is_run_each_time(db, monkeypatch):
+    """As scripts/mutation_plugin.py's stand-in when its image of the world is in: nothing kept to replay."""
+    from envbureau.core import demo_core
+
+    monkeypatch.setattr(core_snapshot, "_states", {})
+    monkeypatch.setattr(demo_core, "load_core", lambda log: None)
+    assert [core_snapshot.load_core(), core_snapshot.load_core()] == ["fresh", "fresh"]
