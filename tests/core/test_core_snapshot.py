@@ -210,3 +210,21 @@ def test_a_load_core_that_writes_nothing_is_run_each_time(db, monkeypatch):
     monkeypatch.setattr(core_snapshot, "_states", {})
     monkeypatch.setattr(demo_core, "load_core", lambda log: None)
     assert [core_snapshot.load_core(), core_snapshot.load_core()] == ["fresh", "fresh"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replay_outside_a_test_transaction():
+    """A transactional test (autocommit): the rows are written in one transaction of their own, committed, and the
+    boundaries' cache ends empty and committed, as after load_core there."""
+    from envbureau.complaints import routing
+    from envbureau.core.models import Jurisdiction, User
+
+    _rolled_back(core_snapshot.load_core)
+    routing._CACHE._committed()  # (the rolled-back load left it waiting for a commit that never came)
+    routing._CACHE._data["before"] = "stale"
+    assert core_snapshot.load_core() == "replayed"
+    assert not connection.in_atomic_block and (routing._CACHE._uncommitted, routing._CACHE._data) == (False, {})
+    assert User.objects.get(username="dongcheng").assignments.get().jurisdiction.code == "110101"
+    top = Jurisdiction.objects.order_by("-pk").first().pk
+    assert Jurisdiction.objects.create(code="110199", name="新区", level="district",
+                                       parent=Jurisdiction.objects.get(code="110000")).pk > top
