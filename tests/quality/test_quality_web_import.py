@@ -43,12 +43,14 @@ def test_station_and_hourly_import_through_framework(demo_core, user_named):
 
 
 def test_demo_steps_idempotent(stations, monkeypatch):
-    """The demo step with a 2-day slice (patched file list) run twice changes nothing the second time."""
+    """The demo step with a 2-day slice (patched file list) run twice changes nothing the second time. Run as
+    `envbureau demo` runs it (not --light: the tests' environment asks for the light demo, which keeps 2016 on)."""
     import gzip
 
     from envbureau.quality import demo_step
     from envbureau.quality.models import AirHourly, CityDaily, WaterSection
 
+    monkeypatch.setenv("ENVBUREAU_DEMO_SMALL", "0")
     src = demo_step.DEMO_DIR / "PRSA_Data_Dongsi_20130301-20170228.csv.gz"
     tmp = __import__("tempfile").mkdtemp()
     dst = __import__("pathlib").Path(tmp) / "PRSA_Data_Dongsi_20130301-20170228.csv.gz"
@@ -69,6 +71,38 @@ def test_demo_steps_idempotent(stations, monkeypatch):
     demo_step.load_air(lambda m: None)
     demo_step.load_water_noise(lambda m: None)
     assert (AirHourly.objects.count(), CityDaily.objects.count(), WaterSection.objects.count()) == n
+
+
+def test_light_demo_keeps_2016_on_and_runs_again_unchanged(stations, monkeypatch):
+    """`envbureau demo --light` (is_light()) loads each station's hours from 2016 on: of a file holding the last day
+    of 2015 and the first of 2016, only 2016's 24 hours, the same after a second run."""
+    import datetime as dt
+    import gzip
+
+    from django.utils import timezone
+
+    from envbureau.core import demo
+    from envbureau.quality import demo_step
+    from envbureau.quality.models import AirHourly
+
+    monkeypatch.setenv("ENVBUREAU_DEMO_SMALL", "0")
+    monkeypatch.setattr(demo, "_LIGHT", True)
+    src = demo_step.DEMO_DIR / "PRSA_Data_Dongsi_20130301-20170228.csv.gz"
+    with gzip.open(src, "rt") as f:
+        lines = f.readlines()
+    header, body = lines[0], lines[1:]
+    year, month, day = (header.replace('"', "").split(",").index(c) for c in ("year", "month", "day"))
+    keep = [ln for ln in body if (ln.split(",")[year], ln.split(",")[month], ln.split(",")[day]) in
+            {("2015", "12", "31"), ("2016", "1", "1")}]
+    assert len(keep) == 48
+    dst = __import__("pathlib").Path(__import__("tempfile").mkdtemp()) / src.name
+    with gzip.open(dst, "wt") as f:
+        f.writelines([header, *keep])
+    monkeypatch.setattr(demo_step, "demo_files", lambda: [dst])
+    for _run in range(2):
+        demo_step.load_air(lambda m: None)
+        days = {timezone.localtime(t).date() for t in AirHourly.objects.values_list("time", flat=True)}
+        assert AirHourly.objects.count() == 24 and days == {dt.date(2016, 1, 1)}
 
 
 def test_water_sample_and_noise_import(demo_core, user_named):
