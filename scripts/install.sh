@@ -39,7 +39,8 @@ compile_pid=$!
 
 # Issued documents are converted to PDF by LibreOffice (headless) with Chinese fonts, both from Debian; python3-uno
 # lets the system Python drive one long-lived LibreOffice per server process (core/documents/uno_bridge.py).
-if ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" \
+# (fc-list in a group: grep -q ends the pipe early, and under pipefail fc-list's SIGPIPE read as "fonts missing".)
+if ! command -v soffice >/dev/null 2>&1 || ! { fc-list 2>/dev/null || true; } | grep -q "Noto Serif CJK SC" \
    || [ ! -e /usr/lib/python3/dist-packages/uno.py ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "==> installing LibreOffice (headless), python3-uno and Noto CJK fonts (apt)"
