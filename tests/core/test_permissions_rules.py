@@ -218,3 +218,16 @@ def test_can_grant_no_escalation(setup):
     assert P.can_grant(staff, Role(code="v", name="v", kind="officer", permissions=["quality.view", "ledger.view"]))
     assert not P.can_grant(staff, Role(code="v2", name="v2", kind="officer", permissions=["audit.view"]))
     assert not P.can_grant(staff, roles["officer"])  # ledger.change not held
+
+
+def test_has_perm_answers_follow_grants_read_again(setup):
+    """has_perm keeps its answers with the grants they came from: when a user's grants are read again (a new request,
+    or a cache dropped after a change) the answers follow the new grants, never the ones kept before."""
+    city, dist, roles, dept, off_dept = setup
+    u = _user("memo", roles["officer"], jurisdiction=dist)
+    assert P.has_perm(u, "ledger.change") and not P.has_perm(u, "quality.change")
+    RoleAssignment.objects.filter(user=u).delete()
+    RoleAssignment.objects.create(user=u, role=roles["staff"], jurisdiction=city)
+    assert P.has_perm(u, "ledger.change")  # same request: the grants read before still answer
+    del u._eb_grants  # read again
+    assert not P.has_perm(u, "ledger.change") and P.has_perm(u, "quality.view")
