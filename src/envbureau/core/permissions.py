@@ -98,8 +98,7 @@ def grants_for(user) -> list[Grant]:
             by_assignment[pk] = (set(role_perms or ()), kind, path, enterprise_id)
         if active and modules:
             by_assignment[pk][0].update(f"{m}.{act}" for m in modules for act in CRUD)
-    for pk in sorted(by_assignment):
-        perms, kind, path, enterprise_id = by_assignment[pk]
+    for perms, kind, path, enterprise_id in by_assignment.values():  # in pk order, as the rows came
         grants.append(Grant(frozenset(perms), kind, path, enterprise_id))
     user._eb_grants = grants
     return grants
