@@ -202,6 +202,8 @@ def audit_labels(entries) -> list:
         except Exception:  # a key the database refuses to compare
             objs = {}
         found[label] = {str(pk): o for pk, o in objs.items()}
+        if hasattr(model, "attach_subjects"):  # objects labelled by the object they belong to (timeline events)
+            model.attach_subjects(list(objs.values()))
     for e in entries:
         model = _model(e.model)
         kind = str(model._meta.verbose_name) if model is not None else e.model

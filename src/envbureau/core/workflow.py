@@ -504,12 +504,15 @@ def record_event(obj, user, verb: str, *, from_state: str = "", to_state: str = 
 
     unit = unit_of(user)
     jur = jurisdiction_of(obj)
-    return TimelineEvent.objects.create(
+    event = TimelineEvent(
         model=label_of(obj), object_id=str(obj.pk), verb=verb, from_state=from_state or "", to_state=to_state or "",
         actor=user if getattr(user, "pk", None) else None, actor_name=actor_name(user),
         actor_unit=unit, actor_unit_name=unit.name if unit else "", note=note or "", step=step or "",
         data=data or {}, attachments=list(attachments or ()), documents=list(documents or ()),
         jurisdiction=jur if jur is not None and getattr(jur, "pk", None) else None, time=time or timezone.now())
+    event.__dict__["_subject"] = obj  # its audit entry's label names obj: no query to find it again
+    event.save(force_insert=True)
+    return event
 
 
 # ---- tasks --------------------------------------------------------------------------------------
