@@ -60,3 +60,47 @@ def test_yes_no_filters_offer_all_not_unknown():
         html = str(bs(F({}).form["is_active"], "sm"))
     assert ">全部</option>" in html and "未知" not in html
     assert '<option value="true">是</option>' in html and '<option value="false">否</option>' in html
+
+
+def test_audit_labels_of_timeline_events_name_their_objects_in_one_query_per_kind(demo_core, django_assert_max_num_queries):
+    """The audit log names a timeline event by the object it belongs to ("东城区 · 创建"): the same words as the
+    event's own str(), with the objects looked up once per kind for the whole page or export (an export of
+    thousands of events made one query each)."""
+    from envbureau.core.humanize import audit_labels
+    from envbureau.core.models import AuditEntry, Department, Jurisdiction, TimelineEvent
+    from envbureau.core.workflow import record_event
+
+    places = list(Jurisdiction.objects.order_by("pk")[:6])
+    dept = Department.objects.order_by("pk").first()
+    for j in places:
+        record_event(j, None, "created", note="x")
+    record_event(dept, None, "created")
+    events = list(TimelineEvent.objects.order_by("pk"))
+    expected = {str(e.pk): str(TimelineEvent.objects.get(pk=e.pk)) for e in events}  # one by one, as before
+    assert expected[str(events[0].pk)].startswith(str(places[0]) + " · ")
+    entries = list(AuditEntry.objects.filter(model="core.timelineevent").order_by("pk"))
+    assert len(entries) == len(events) == 7
+    with django_assert_max_num_queries(4):  # the events, then jurisdictions and departments (and nothing per event)
+        labelled = audit_labels(entries)
+        labels = {e.object_id: e.label for e in labelled}
+    assert labels == expected
+    # an event whose object is gone still reads as its kind and id
+    gone = record_event(places[0], None, "created")
+    TimelineEvent.objects.filter(pk=gone.pk).update(object_id="987654321")
+    gone.refresh_from_db()
+    TimelineEvent.attach_subjects([gone])
+    assert str(gone).startswith(f"{Jurisdiction._meta.verbose_name} 987654321 · ")
+
+
+def test_truncatewidth_counts_a_chinese_character_as_two_columns():
+    from envbureau.core.templatetags.eb import truncatewidth
+
+    assert truncatewidth("中文字", 6) == "中文字"  # exactly the width: whole
+    assert truncatewidth("中文字", 5) == "中文…"  # one column short: cut, the ellipsis inside the width
+    assert truncatewidth("abcdef", 6) == "abcdef"
+    assert truncatewidth("abcdefg", 6) == "abcde…"
+    # the ledger list's 80 columns keep a long English title whole where 40 characters cut the enterprise's name
+    title = "Problem found on inspection: 京东热电示范有限公司(模拟)"
+    assert len(title) > 40 and truncatewidth(title, 80) == title
+    assert truncatewidth("问" * 41, 80) == "问" * 39 + "…"
+    assert truncatewidth(None, 10) == "" and truncatewidth("", 10) == ""

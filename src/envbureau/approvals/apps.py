@@ -9,6 +9,11 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("行政审批")
 
     def ready(self):
+        from envbureau.ledger.services import register_title_texts
+
+        from .emergency import PROBLEM_TITLES
+
+        register_title_texts(PROBLEM_TITLES)  # the titles of the problems this module opens, worded per reader
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 

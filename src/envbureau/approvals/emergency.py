@@ -33,6 +33,11 @@ INCIDENT_OVERDUE = gettext_noop("%(c)s %(t)s:初报已超过时限(%(d)s),尚未
 _notify.register_texts({"approvals.incident_overdue": INCIDENT_OVERDUE})
 
 
+# The title of the problem a hidden danger opens, as facts worded in each reader's language
+# (ledger.Problem.title_facts); registered with the ledger in ApprovalsConfig.ready.
+PROBLEM_TITLES = {"approvals.hazard": (gettext_noop("环境安全隐患:%(t)s"), ())}
+
+
 def _number(value, name):
     try:
         f = float(str(value).strip())
@@ -175,7 +180,8 @@ def record_check(user, *, enterprise_id, round_name: str, checked_on=None, check
     refs = []
     for item in items:
         try:
-            problem = open_problem(None, source="campaign", title=_("环境安全隐患:%(t)s") % {"t": item["text"][:80]},
+            problem = open_problem(None, source="campaign",
+                                   title_facts={"msg": "approvals.hazard", "args": {"t": item["text"][:80]}},
                                    description=_("%(r)s 隐患排查(%(d)s,%(e)s)发现:%(t)s") % {
                                        "r": check.round_name, "d": checked_on, "e": ent.name, "t": item["text"]},
                                    category=item["category"], jurisdiction=ent.jurisdiction, enterprise_id=ent.pk,

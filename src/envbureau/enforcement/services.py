@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import deadlines as dl
 from envbureau.core import workflow as wf
@@ -370,6 +371,11 @@ def h_publish(ctx) -> None:
     ctx.obj.published_at = timezone.now()
 
 
+# The title of the problem an inspection's findings open, as facts worded in each reader's language
+# (ledger.Problem.title_facts); registered with the ledger in EnforcementConfig.ready.
+PROBLEM_TITLES = {"enforcement.inspection": (gettext_noop("执法检查发现问题:%(e)s"), ())}
+
+
 def h_open_problem(ctx) -> None:
     from envbureau.ledger.services import open_problem
 
@@ -378,7 +384,8 @@ def h_open_problem(ctx) -> None:
     if not found and not insp.findings:
         raise wf.TransitionError({"findings": _("检查未记录问题,不能转问题台账")})
     desc = insp.findings or "\n".join(f"{r['point']}:{r.get('note', '')}" for r in found)
-    problem = open_problem(ctx.user, source="inspection", title=_("执法检查发现问题:%(e)s") % {"e": insp.enterprise_name},
+    problem = open_problem(ctx.user, source="inspection",
+                           title_facts={"msg": "enforcement.inspection", "args": {"e": insp.enterprise_name[:150]}},
                            description=desc, category=ctx.data.get("category") or "other",
                            jurisdiction=insp.jurisdiction, enterprise_id=insp.enterprise_id,
                            source_ref=("enforcement.inspection", str(insp.pk)), deadline=ctx.data.get("deadline"))

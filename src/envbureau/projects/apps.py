@@ -9,6 +9,12 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("攻坚项目")
 
     def ready(self):
+        from envbureau.ledger.services import register_title_texts
+
+        from . import campaigns  # noqa: F401  (registers the title of a campaign target's problem)
+        from .grids import PROBLEM_TITLES
+
+        register_title_texts(PROBLEM_TITLES)  # the titles of the problems this module opens, worded per reader
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 

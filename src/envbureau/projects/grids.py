@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import services as core_services
 from envbureau.core import workflow as wf
@@ -21,6 +22,10 @@ from envbureau.core.scoping import can
 from .models import Grid, Patrol
 from .outfalls import check_files, store_files
 from .services import parse_date
+
+# The title of the problem a patrol's findings open, as facts worded in each reader's language
+# (ledger.Problem.title_facts); registered with the ledger in ProjectsConfig.ready.
+PROBLEM_TITLES = {"projects.patrol": (gettext_noop("网格巡查发现:%(f)s"), ())}
 
 
 @transaction.atomic
@@ -106,7 +111,7 @@ def h_patrol(ctx):
         category = str(d.get("category") or "other")
         problem = ledger.open_problem(
             user if user is not None and has_perm(user, "ledger.add") else None, source="patrol",
-            title=_("网格巡查发现:%(f)s") % {"f": findings[:60]}, description=findings, category=category,
+            title_facts={"msg": "projects.patrol", "args": {"f": findings[:60]}}, description=findings, category=category,
             jurisdiction=g.jurisdiction, source_ref=("projects.patrol", str(p.pk)), location=g.name)
         p.problem_id = problem.pk
         p.save(update_fields=["problem_id"])

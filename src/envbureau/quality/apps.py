@@ -8,6 +8,11 @@ class QualityConfig(AppConfig):
     verbose_name = _("环境质量")
 
     def ready(self):
+        from envbureau.ledger.services import register_title_texts
+
+        from .services import PROBLEM_TITLES
+
+        register_title_texts(PROBLEM_TITLES)  # the titles of the problems this module opens, worded per reader
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 

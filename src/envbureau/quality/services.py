@@ -11,8 +11,9 @@ import datetime as dt
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import audit
 from envbureau.core.scoping import can, check_created
@@ -139,6 +140,14 @@ def warning_to_problem(user, warning: Warning, *, category: str | None = None, d
     return wf.apply(user, warning, "to_problem", note=note, **data).problem_ref
 
 
+# The titles of the problems warnings open, as facts worded in each reader's language (ledger.Problem.title_facts);
+# registered with the ledger in QualityConfig.ready. "k" (the kind) and "p" (the item) are words of fixed lists.
+PROBLEM_TITLES = {
+    "quality.warning": (gettext_noop("%(s)s %(k)s"), ("k",)),
+    "quality.warning_item": (gettext_noop("%(s)s %(k)s(%(p)s)"), ("k", "p")),
+}
+
+
 def open_problem_for(user, warning: Warning, *, note: str = "", category: str | None = None, deadline=None,
                      responsible_units: list[str] | None = None) -> tuple[str, str]:
     """Open the ledger problem of a warning (the to_problem handler); (reference, problem code)."""
@@ -148,15 +157,16 @@ def open_problem_for(user, warning: Warning, *, note: str = "", category: str | 
         raise ValidationError(_("问题台账模块尚未启用")) from None
     if category is None:  # the ledger's categories are environmental media: the source says which
         category = "water" if warning.source_ref.startswith("quality.watersection") else "air"
-    title = _("%(s)s %(k)s") % {"s": warning.subject, "k": warning.get_kind_display()}
+    with translation.override("zh-hans"):  # the facts hold the words' Chinese (their msgids)
+        facts = {"msg": "quality.warning", "args": {"s": warning.subject, "k": str(warning.get_kind_display())}}
     if warning.pollutant:
-        title = f"{title}({warning.pollutant_label})"
+        facts = {"msg": "quality.warning_item", "args": {**facts["args"], "p": warning.pollutant_label}}
     first, last = timezone.localtime(warning.first_time), timezone.localtime(warning.last_time)
     description = "\n".join(filter(None, [
         warning.text, _("出现时段:%(a)s 至 %(b)s,共 %(n)s 次") % {
             "a": f"{first:%Y-%m-%d %H:%M}", "b": f"{last:%Y-%m-%d %H:%M}", "n": warning.count},
         (note or "").strip()]))
-    kwargs = {"source": "alarm", "title": title[:200], "description": description, "category": category,
+    kwargs = {"source": "alarm", "title_facts": facts, "description": description, "category": category,
               "jurisdiction": warning.jurisdiction, "source_ref": ("quality.warning", str(warning.pk)),
               "responsible_units": list(responsible_units or [])}
     if deadline is not None:

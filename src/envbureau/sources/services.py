@@ -12,8 +12,9 @@ import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import audit
 from envbureau.core.permissions import has_perm
@@ -241,6 +242,11 @@ def alarm_to_problem(user, alarm_id: int, *, category: str | None = None, deadli
     return wf.apply(user, _object(Alarm, user, alarm_id), "to_problem", **data).problem_ref
 
 
+# The title of the problem an alarm opens, as facts worded in each reader's language (ledger.Problem.title_facts);
+# registered with the ledger in SourcesConfig.ready. "k", the alarm's kind, is a word of a fixed list.
+PROBLEM_TITLES = {"sources.alarm": (gettext_noop("%(e)s %(p)s %(k)s"), ("k",))}
+
+
 def open_problem_for(user, alarm: Alarm, *, category: str | None = None, deadline=None) -> tuple[str, str]:
     """Open the ledger problem of an alarm (the to_problem handler); (reference, problem code)."""
     try:
@@ -250,19 +256,23 @@ def open_problem_for(user, alarm: Alarm, *, category: str | None = None, deadlin
     if category is None:
         # the ledger's categories are environmental media: the outlet says which
         category = "air" if alarm.point.outlet.kind == "gas" else "water"
-    title = _("%(e)s %(p)s %(k)s") % {"e": alarm.enterprise.name, "p": alarm.point.name, "k": alarm.get_kind_display()}
+    with translation.override("zh-hans"):  # stored words are Chinese (the facts hold the kind's msgid)
+        facts = {"msg": "sources.alarm", "args": {"e": alarm.enterprise.name[:100], "p": alarm.point.name[:60],
+                                                   "k": str(alarm.get_kind_display())}}
+        title = _(PROBLEM_TITLES["sources.alarm"][0]) % facts["args"]
+        dossier_title = _("报警转为问题:%(t)s") % {"t": title}
     description = "\n".join(filter(None, [
         alarm.text, _("监测点 MN:%(m)s") % {"m": alarm.point.mn},
         _("开始时间:%(t)s") % {"t": f"{timezone.localtime(alarm.started_at):%Y-%m-%d %H:%M}"},
         _("(该时段企业已申报异常)") if alarm.declared else ""]))
-    kwargs = {"source": "alarm", "title": title, "description": description, "category": category,
+    kwargs = {"source": "alarm", "title_facts": facts, "description": description, "category": category,
               "jurisdiction": alarm.enterprise.jurisdiction, "enterprise_id": alarm.enterprise_id,
               "source_ref": ("sources.alarm", str(alarm.pk))}
     if deadline is not None:
         kwargs["deadline"] = deadline
     problem = open_problem(user, **kwargs)
     ref = f"ledger.problem:{getattr(problem, 'pk', problem)}"
-    add_dossier_event(alarm.enterprise_id, "sources.alarm", _("报警转为问题:%(t)s") % {"t": title},
+    add_dossier_event(alarm.enterprise_id, "sources.alarm", dossier_title,
                       source_ref=ref, actor=user)
     return ref, getattr(problem, "code", str(problem))
 
