@@ -270,6 +270,20 @@ def test_every_endpoint_is_buildable(world):
 SQL_AS_ADMIN = ("anonymous", "leader", "air_staff", "enforcement", "petition")
 
 
+def page_checks(role) -> list:
+    """What else a role's sweep checks on the web pages it renders (200, HTML), so that each page is rendered once for
+    all of them: no internals shown (tests/test_no_internals.py) as the leader and the admin; rows labelled in words
+    and filters that never ask for an id, as the admin and a district officer; every time local and written one way
+    (tests/test_times.py) as the admin, whose sweep marks the first rows' times before it starts."""
+    import test_no_internals as internals
+    import test_times as times
+
+    return {"admin": [internals.internals_in, internals.attribute_labels_in, internals.id_inputs_in_pages,
+                      times.local_times_in],
+            "leader": [internals.internals_in],
+            "dongcheng": [internals.id_inputs_in_pages]}.get(role, [])
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_sweep(world, role, db):
     from django.db import connection
@@ -278,8 +292,14 @@ def test_sweep(world, role, db):
 
     if connection.vendor != "sqlite" and role in SQL_AS_ADMIN:
         pytest.skip(f"{role}: the same SQL as admin's sweep; swept on SQLite")
+    checks = page_checks(role)
+    if role == "admin":
+        import test_times
+
+        assert test_times.mark_every_time() > 20  # rolled back with the test
     client, user = client_for(world, role)
     problems = []
+    pages = []  # (endpoint, url, html) of the web pages answered 200, for `checks`
     checked = 0
     cache = {}
     for ep in endpoints():
@@ -306,6 +326,8 @@ def test_sweep(world, role, db):
             if status >= 500:
                 problems.append(f"{where}: server error")
                 continue
+            if checks and which != "out" and status == 200 and not ep.is_api and "html" in r.get("Content-Type", ""):
+                pages.append((ep, url, r.content.decode()))
             if user is None:
                 if is_public(url):
                     pass
@@ -334,7 +356,9 @@ def test_sweep(world, role, db):
                 if not allowed and status == 200:
                     problems.append(f"{where}: role may not {ep.action()} this object, expected 403")
     assert checked > 50
-    assert not problems, "\n".join(problems)
+    for check in checks:
+        problems += check(pages)
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
 # Designed outcomes of core's own pages and API, role by role (independent of the implementation).

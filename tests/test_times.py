@@ -1,8 +1,10 @@
 """Every time shown or exported is local (Asia/Shanghai) and written one way: "2030-05-07 02:37".
 
 Every date-time column of the first rows of every table is set to one instant, 2030-05-06 18:37 UTC = 2030-05-07 02:37 in
-Beijing (later than any demo time, so newest-first lists show it); then every page of the URL conf (found like the authorization matrix does) is rendered as the
-platform admin, and every list's Excel export is downloaded. The UTC clock "18:37" must never show, and
+Beijing (later than any demo time, so newest-first lists show it); then every page of the URL conf is rendered as the
+platform admin (by the authorization matrix's admin sweep, which marks the times first and runs `local_times_in` on
+its pages), and every Excel export is downloaded (by tests/core/test_excel_exports.py, which marks them too and runs
+`export_time_problems` on each). The UTC clock "18:37" must never show, and
 each time of that instant must read exactly "2030-05-07 02:37" (not "2030年5月7日 02:37", "May 7, 2030,
 2:37 a.m.", "02:37:00" or an ISO string).
 """
@@ -10,16 +12,14 @@ each time of that instant must read exactly "2030-05-07 02:37" (not "2030年5月
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 import pytest
 from django.apps import apps
 from django.db import models
 from django.test import Client
-from openpyxl import load_workbook
 
-from test_authorization_matrix import HEAVY_PUBLIC, endpoints, world  # noqa: F401  (fixture)
+from test_authorization_matrix import world  # noqa: F401  (fixture)
 
 MARK = dt.datetime(2030, 5, 6, 18, 37, tzinfo=dt.timezone.utc)
 LOCAL = "2030-05-07 02:37"
@@ -38,7 +38,7 @@ WRONG = [
 ]
 
 
-def _mark_every_time():
+def mark_every_time():
     from django.db import IntegrityError, transaction
 
     n = 0
@@ -82,7 +82,7 @@ def _problems_in_text(text: str, where: str) -> list[str]:
 @pytest.fixture(scope="module")
 def marked(world, django_db_blocker):  # noqa: F811
     with django_db_blocker.unblock():
-        assert _mark_every_time() > 20
+        assert mark_every_time() > 20
     return world
 
 
@@ -94,32 +94,18 @@ def _admin():
     return c
 
 
-def _page_urls():
-    out = []
-    for ep in endpoints():
-        if ep.is_api or ep.pattern.startswith(HEAVY_PUBLIC) or "format" in ep.kwargs:
-            continue
-        pk = None
-        if ep.object_kwarg and ep.model is not None:
-            pk = ep.model._default_manager.order_by("pk").values_list("pk", flat=True).first()
-        url = ep.build({ep.object_kwarg: pk} if pk is not None else None)
-        if url is not None:
-            out.append((ep, url))
-    return out
-
-
-def test_every_page_shows_local_time_one_way(marked, db):
-    client = _admin()
+def local_times_in(pages) -> list[str]:
+    """Sweep check, on pages rendered after `mark_every_time()` (the admin's sweep of the authorization matrix,
+    tests/test_authorization_matrix.py, renders every page once for all its checks): every time shown is LOCAL,
+    written one way, and the marked time shows on many pages. The admin site's pages count too."""
     problems, shown = [], 0
-    for ep, url in _page_urls():
-        r = client.get(url)
-        if r.status_code != 200 or "html" not in r.get("Content-Type", ""):
-            continue
-        text = _visible_text(r.content.decode())
+    for ep, url, html in pages:
+        text = _visible_text(html)
         shown += LOCAL in text
         problems += _problems_in_text(text, f"{url} [{ep.name}]")
-    assert shown > 10, "the marked time should appear on many pages"
-    assert not problems, "\n".join(problems)
+    if shown <= 10:
+        problems.append(f"local times: the marked time shows on {shown} pages (more than 10 expected)")
+    return problems
 
 
 def test_declaration_detail_and_alarm_list_agree(marked, db):
@@ -137,34 +123,24 @@ def test_declaration_detail_and_alarm_list_agree(marked, db):
     assert not _problems_in_text(listing, "alarm list") and not _problems_in_text(detail, "declaration detail")
 
 
-def _cells(content: bytes):
-    wb = load_workbook(io.BytesIO(content))
-    for ws in wb.worksheets:
-        for row in ws.iter_rows(min_row=3):  # below the title row and the header
-            yield from row
-
-
-def test_every_excel_export_writes_local_time_one_way(marked, db):
-    client = _admin()
-    problems, exports, dated = [], 0, 0
-    for ep, url in _page_urls():
-        if ep.object_kwarg:
+def export_time_problems(cells, where: str) -> tuple[list[str], int]:
+    """An export's cells (openpyxl's, the workbook read once by the caller) after `mark_every_time()`: every date-time
+    below the title row and the header is the marked instant as a local date-time ("yyyy-mm-dd hh:mm"), never UTC, and
+    no text writes it another way. (problems, date-time cells seen). tests/core/test_excel_exports.py downloads every
+    export, with the times marked and the text poisoned, and runs this on each."""
+    problems, dated = [], 0
+    for cell in cells:
+        if cell.row < 3:
             continue
-        r = client.get(url + ("&" if "?" in url else "?") + "export=xlsx")
-        if r.status_code != 200 or "spreadsheetml" not in r.get("Content-Type", ""):
-            continue
-        exports += 1
-        for cell in _cells(r.content):
-            v, where = cell.value, f"{url}?export=xlsx [{ep.name}] {cell.coordinate}"
-            if isinstance(v, dt.datetime):
-                dated += 1
-                if v != LOCAL_NAIVE:
-                    if v.replace(tzinfo=None) == MARK.replace(tzinfo=None):
-                        problems.append(f"{where}: UTC time {v}")
-                    continue  # another instant (e.g. computed): only the format is checked
-                if cell.number_format != "yyyy-mm-dd hh:mm":
-                    problems.append(f"{where}: number format {cell.number_format!r}, expected 'yyyy-mm-dd hh:mm'")
-            elif isinstance(v, str):
-                problems += _problems_in_text(v, where)
-    assert exports >= 5 and dated > 0
-    assert not problems, "\n".join(problems[:60])
+        v, at = cell.value, f"{where} {cell.coordinate}"
+        if isinstance(v, dt.datetime):
+            dated += 1
+            if v != LOCAL_NAIVE:
+                if v.replace(tzinfo=None) == MARK.replace(tzinfo=None):
+                    problems.append(f"{at}: UTC time {v}")
+                continue  # another instant (e.g. computed): only the format is checked
+            if cell.number_format != "yyyy-mm-dd hh:mm":
+                problems.append(f"{at}: number format {cell.number_format!r}, expected 'yyyy-mm-dd hh:mm'")
+        elif isinstance(v, str):
+            problems += _problems_in_text(v, at)
+    return problems, dated

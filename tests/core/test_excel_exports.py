@@ -2,7 +2,9 @@
 
 Every text column of the demo data is prefixed with a formula; each exporter is downloaded and its
 cells read back with openpyxl: no cell is a formula, the poisoned text is there as typed (quote
-prefix, so editing the cell in Excel keeps it text), and numbers are still numbers.
+prefix, so editing the cell in Excel keeps it text), and numbers are still numbers. The first rows' times are marked
+as well (tests/test_times.py), and each export's date-times must read as the local instant, written one way: one
+download of each export serves both checks.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 import test_authorization_matrix as matrix
+import test_times
 from envbureau.core.excel import is_formula_like, workbook_bytes
 
 world = matrix.world  # the module-scoped light demo of every app
@@ -71,6 +74,9 @@ BUILT_ROWS_EXPORTS = [
 EXPECTED_CALL_SITES = 28
 
 
+_DATED: dict[str, int] = {}  # url -> date-time cells the time check saw in its export
+
+
 def _poison_text_columns():
     for model in apps.get_models():
         if model._meta.app_label not in OUR_APPS or model._meta.proxy or not model._meta.managed:
@@ -114,7 +120,10 @@ def test_every_exporter_is_listed():
 
 @pytest.fixture
 def poisoned(world, db):
+    """Every text column poisoned, and the first rows' times marked (tests/test_times.py): each export is then
+    checked for text written as text and for times written as local date-times, downloaded once for both."""
     _poison_text_columns()
+    assert test_times.mark_every_time() > 20
     from envbureau.sources.models import UnknownMN
 
     # An MN is whatever a device on the network sends: untrusted text too.
@@ -136,6 +145,9 @@ def _check_export(client, url):
     hit = [c for c in cells if isinstance(c.value, str) and POISON in c.value]
     bare = [(c.coordinate, c.value) for c in cells if is_formula_like(c.value) and not c.quotePrefix]
     assert not bare, f"{url}: formula-like text without the quote prefix {bare[:5]}"
+    wrong, dated = test_times.export_time_problems(cells, url)
+    assert not wrong, "\n".join(wrong[:20])
+    _DATED[url] = dated
     return hit, cells
 
 
@@ -211,6 +223,8 @@ def test_crud_exporters_write_text_as_text(poisoned):
         hit, _c = _check_export(poisoned, url)
         reached += bool(hit)
     assert reached >= len(urls) // 2
+    # the time check saw date-times (the marked instant reaches the lists' exports)
+    assert sum(_DATED[u] for u in urls) > 0
 
 
 def test_workbook_keeps_numbers_and_marks_only_dangerous_text():

@@ -186,12 +186,13 @@ WIDEST_JS = """() => {
 
 
 def overflow(page, label, width=390):
-    """None when the page fits `width`, else what is too wide (a screenshot is kept for a human look)."""
+    """None when the page fits `width`, else what is too wide, with a screenshot of it for a human look (pictures of
+    pages that fit are `make screenshots`' job: a full-page PNG per page cost the suite more CPU than the checks)."""
     page.wait_for_load_state("load")
-    page.screenshot(path=str(SHOTS / f"phone-{label}.png"), full_page=True)
     scroll = page.evaluate("document.scrollingElement.scrollWidth")
     if scroll <= width:
         return None
+    page.screenshot(path=str(SHOTS / f"phone-{label}.png"), full_page=True)
     widest = page.evaluate(WIDEST_JS)
     return (f"{label} ({page.url}) is {scroll} px wide at {width} px; widest elements: "
             + "; ".join(f"{w['what']} right={w['right']} «{w['text']}»" for w in widest))
