@@ -24,10 +24,15 @@ pg_url=$(mktemp)
 scripts/pg.sh >"$pg_url" &  # PostgreSQL starts (or is installed) meanwhile too
 pg_start=$!
 
-echo "==> lint: ruff, import-linter contracts, migrations check ($(date +%T))"
-.venv/bin/ruff check src tests bench || status=1
-.venv/bin/lint-imports || status=1
-.venv/bin/envbureau makemigrations --check --dry-run >/dev/null || { echo "makemigrations --check: a model change has no migration"; status=1; }
+# The lint runs beside the suites' start (its log is printed after theirs; a finding fails the run all the same).
+lint_log=$(mktemp)
+( rc=0
+  echo "==> lint: ruff, import-linter contracts, migrations check (started $(date +%T))"
+  .venv/bin/ruff check src tests bench || rc=1
+  .venv/bin/lint-imports || rc=1
+  .venv/bin/envbureau makemigrations --check --dry-run >/dev/null || { echo "makemigrations --check: a model change has no migration"; rc=1; }
+  exit $rc ) >"$lint_log" 2>&1 &
+lint_pid=$!
 wait $warm
 
 run_suite() {  # $1 = label, $2 = log file, rest = pytest args
@@ -73,4 +78,6 @@ wait "$sqlite_pid" "$pg_pid"
 kill $ticker 2>/dev/null
 report SQLite "$logs/sqlite.log"
 report PostgreSQL "$logs/pg.log"
+wait $lint_pid || status=1
+cat "$lint_log"; rm -f "$lint_log"
 exit $status

@@ -96,6 +96,7 @@ WRITES = {
     ("quality/demo_synthetic.py::load_synthetic", "quality.watersample"): "exempt",
     ("quality/demo_synthetic.py::load_synthetic", "quality.noiseleq"): "exempt",
     ("quality/derived.py::rebuild_period_stats", "quality.airperiodstat"): "exempt",
+    ("quality/water.py::rebuild_section_classes", "quality.sectionperiodclass"): "exempt",
     ("quality/services.py::_reapply_masks", "quality.airhourly"): "exempt",
     ("sources/aggregates.py::rollup_days", "sources.pointdaily"): "exempt",
     ("sources/registry.py::_process", "sources.monitoringpoint"):

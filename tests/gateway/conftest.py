@@ -41,7 +41,9 @@ class RunningGateway:
     def counter(self, name):
         return self.gw.stats.c[name]
 
-    def wait_for(self, predicate, timeout=5.0):
+    def wait_for(self, predicate, timeout=30.0):
+        # A bound for a hung gateway, not a measure of speed: a passing wait returns as soon as the predicate holds,
+        # and 5 s ran out on a two-core machine running both suites (four workers and PostgreSQL) at once.
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if predicate():
