@@ -10,6 +10,7 @@ from envbureau.core.permissions import code_matches
 from envbureau.ledger import services
 from envbureau.ledger.choices import TRANSITIONS, State, Verb
 from envbureau.ledger.models import Problem
+from savepoint import undone
 
 # Who can sign the first step of the test chain (区级验收, district level): only the district actor.
 FIRST_STEP_SIGNERS = {"dist"}
@@ -52,36 +53,42 @@ def kwargs_for(verb, evidence):
 def test_transition_matrix(verb, actor, actors, chain, make_problem, evidence):
     user = actors[actor]
     seen = set()
+    fresh = make_problem().pk  # one problem; each state's cell starts from it as created (tests/savepoint.py)
     for state in State.values:
-        p = put_in_state(make_problem(), state)
-        events_before = services.events_of(p).count()
-        want = expected(actor, verb, state)
-        seen.add(want)
-        try:
-            services.apply(user, p, verb, **kwargs_for(verb, evidence))
-            got = "ok"
-        except Http404:
-            got = "404"
-        except PermissionDenied:
-            got = "403"
-        except ValidationError:
-            got = "400"
-        assert got == want, f"{actor} {verb} from {state}: got {got}, want {want}"
-        p.refresh_from_db()
-        if got == "ok":
-            t = TRANSITIONS[verb]
-            if verb == Verb.SIGN_OFF:
-                assert p.state == State.CLOSURE_REQUESTED and p.current_step.name == "市级复核"
-            else:
-                assert p.state == (t.target or state)
-            ev = services.events_of(p).order_by("-id").first()
-            assert services.events_of(p).count() == events_before + 1
-            assert ev.verb == verb and ev.actor_id == user.pk and ev.from_state == state
-        else:
-            assert p.state == state  # nothing moved
-            assert services.events_of(p).count() == events_before
+        with undone():
+            _cell(verb, actor, user, state, Problem.objects.get(pk=fresh), evidence, seen)
     # Each actor × verb combination is exercised against both legal and illegal states where it has the right.
     assert seen
+
+
+def _cell(verb, actor, user, state, p, evidence, seen):
+    p = put_in_state(p, state)
+    events_before = services.events_of(p).count()
+    want = expected(actor, verb, state)
+    seen.add(want)
+    try:
+        services.apply(user, p, verb, **kwargs_for(verb, evidence))
+        got = "ok"
+    except Http404:
+        got = "404"
+    except PermissionDenied:
+        got = "403"
+    except ValidationError:
+        got = "400"
+    assert got == want, f"{actor} {verb} from {state}: got {got}, want {want}"
+    p.refresh_from_db()
+    if got == "ok":
+        t = TRANSITIONS[verb]
+        if verb == Verb.SIGN_OFF:
+            assert p.state == State.CLOSURE_REQUESTED and p.current_step.name == "市级复核"
+        else:
+            assert p.state == (t.target or state)
+        ev = services.events_of(p).order_by("-id").first()
+        assert services.events_of(p).count() == events_before + 1
+        assert ev.verb == verb and ev.actor_id == user.pk and ev.from_state == state
+    else:
+        assert p.state == state  # nothing moved
+        assert services.events_of(p).count() == events_before
 
 
 def test_table_covers_every_state_and_all_verbs_have_functions():

@@ -99,9 +99,8 @@ def truncatewidth(value, width):
     cols = [2 if east_asian_width(ch) in ("W", "F") else 1 for ch in text]
     if sum(cols) <= width:
         return text
-    used, end = 0, 0
-    for end, w in enumerate(cols):
-        if used + w > width - 1:  # one column for the ellipsis
-            break
-        used += w
-    return text[:end] + "…"
+    used = n = 0
+    while used + cols[n] <= width - 1:  # one column for the ellipsis (the whole text is wider, so n stays in it)
+        used += cols[n]
+        n += 1
+    return text[:n] + "…"
