@@ -26,7 +26,7 @@ DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db
 
 # The long tests (page sweeps over the light demo, browser sweeps) run first: xdist then hands the short ones
 # to whichever worker is free at the end, instead of one worker finishing a two-minute sweep alone.
-HEAVY_FIRST = ("tests/test_", "tests/e2e/", "tests/quality/test_chart_sweep.py", "tests/reports/test_more_types",
+HEAVY_FIRST = ("tests/test_", "tests/e2e/", "tests/reports/test_more_types",
                "tests/core/test_excel_exports.py", "tests/enforcement/test_stats_links.py",
                "tests/enforcement/test_demo_year.py", "tests/core/test_demo_idempotent.py")
 

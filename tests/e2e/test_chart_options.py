@@ -2,7 +2,7 @@
 Chromium: each has a title (its own, or the card header or heading above it), every axis a name and every
 value axis its unit, and — in English — no Chinese in titles, axis names or series names (issue #10).
 Described charts (json options read by envbureau/charts.js) are checked without a browser by
-tests/quality/test_chart_sweep.py; both hold charts to the same rules.
+tests/chart_pages.py (`charts_in`, run by the matrix's admin sweep); both hold charts to the same rules.
 
 Chromium (/usr/bin/chromium) through Playwright, as the other browser tests; the light demo of every app."""
 
