@@ -10,7 +10,7 @@ labels of the form ``ledger.problem:54`` / ``sources.alarm#1`` / ``企业 (#1)``
 The pages are the ones the authorization matrix's sweep renders anyway (tests/test_authorization_matrix.py,
 ``test_sweep``): one render of each page serves every check, so the checks of whole pages here are functions of
 (endpoint, url, html) that the sweep runs on its 200 HTML answers — internals as the leader and the admin, row labels
-as the admin, filter forms as the admin and a district officer (``PAGE_CHECKS`` there). This module tests the checkers
+as the admin, filter forms as the admin and a district officer (``page_checks`` there). This module tests the checkers
 themselves and what is not a page sweep.
 """
 
