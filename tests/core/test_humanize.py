@@ -80,6 +80,8 @@ def test_audit_labels_of_timeline_events_name_their_objects_in_one_query_per_kin
     assert expected[str(events[0].pk)].startswith(str(places[0]) + " · ")
     entries = list(AuditEntry.objects.filter(model="core.timelineevent").order_by("pk"))
     assert len(entries) == len(events) == 7
+    # written with the event: its entry's stored label names the object record_event was given (no lookup)
+    assert [e.object_repr for e in entries] == [expected[e.object_id] for e in entries]
     with django_assert_max_num_queries(4):  # the events, then jurisdictions and departments (and nothing per event)
         labelled = audit_labels(entries)
         labels = {e.object_id: e.label for e in labelled}

@@ -117,19 +117,18 @@ class TimelineEvent(ScopedModel):
         thousands of events in an export, one query each made it slow."""
         from django.apps import apps
 
-        wanted: dict[str, set] = {}
+        by_kind: dict[str, list] = {}
         for e in events:
-            wanted.setdefault(e.model, set()).add(e.object_id)
-        for label, ids in wanted.items():
+            by_kind.setdefault(e.model, []).append(e)
+        for label, group in by_kind.items():
             try:
                 model = apps.get_model(label)
-                pks = [model._meta.pk.to_python(i) for i in ids]
-                found = {str(pk): o for pk, o in model._default_manager.in_bulk(pks).items()}
+                pks = {model._meta.pk.to_python(e.object_id) for e in group}
+                found = {str(pk): o for pk, o in model._default_manager.in_bulk(list(pks)).items()}
             except Exception:  # an unknown kind or a key this model cannot hold: __str__ says so itself
                 continue
-            for e in events:
-                if e.model == label:
-                    e.__dict__["_subject"] = found.get(str(e.object_id))
+            for e in group:
+                e.__dict__["_subject"] = found.get(str(e.object_id))
 
 
 class Task(ScopedModel):

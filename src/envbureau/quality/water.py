@@ -68,9 +68,9 @@ def rebuild_section_classes(section_dates: dict[int, set]) -> int:
         for kind, start, _end in periods:
             gone |= Q(period=kind, start=start)
         SectionPeriodClass.objects.filter(gone, section_id=sid).delete()
-        rows = []
+        rows, days = [], sorted(by_day)
         for kind, start, end in periods:
-            samples = [smp for day in sorted(by_day) if start <= day <= end for smp in by_day[day]]
+            samples = [smp for day in days if start <= day <= end for smp in by_day[day]]
             r = classify_samples(section, samples)
             if r is None:
                 continue
