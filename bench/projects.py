@@ -1,6 +1,6 @@
 """Projects, funds and river outfalls at scale (issue 16): lists, map rows and statistics.
 
-    .venv/bin/python bench/projects.py [--projects 5000] [--outfalls 10000] [--requests 30] [--keep DIR]
+    .venv/bin/python bench/projects.py [--projects 5000] [--outfalls 10000] [--requests 20] [--keep DIR]
     DATABASE_URL=$(scripts/pg.sh) .venv/bin/python bench/projects.py      # PostgreSQL (a fresh database)
 
 Loads generated data with bulk_create, then measures the server time of each page with Django's test client
@@ -137,7 +137,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--projects", type=int, default=5000)
     ap.add_argument("--outfalls", type=int, default=10000)
-    ap.add_argument("--requests", type=int, default=30, help="timed requests per page and user")
+    ap.add_argument("--requests", type=int, default=20,
+                    help="timed requests per page and user (20 keeps the default run under a minute)")
     ap.add_argument("--keep", help="data folder to keep (re-used on the next run: no regeneration)")
     args = ap.parse_args(argv)
     data_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="eb-bench-"))

@@ -11,6 +11,7 @@ Hand-built hours, 14 days from 2016-03-01 (local), every hour the same unless sa
 """
 
 import datetime as dt
+import re
 import zoneinfo
 
 import pytest
@@ -146,6 +147,11 @@ def test_page_and_rankings_say_which_data_they_use(micro_city, client_for):
     page = c.get("/quality/micro-check/?year=2016&month=3").content.decode()
     assert "与参比站相比偏高50%" in page and "2016-03-08起比值由1.00突变为1.50" in page
     assert "站R2" not in page.split("<tbody>")[1]  # references are not rows
+    # the problems are the second column (on screen without scrolling the table sideways)
+    head = page.split("<thead")[1].split("</thead>")[0]
+    assert re.findall(r"<th>([^<]*)</th>", head)[:2] == ["微站", "问题"]
+    first_flagged = next(tr for tr in page.split("<tbody>")[1].split("<tr>") if "与参比站相比偏高50%" in tr)
+    assert "与参比站相比偏高50%" in re.findall(r"<td>([^<]*)</td>", first_flagged)[1]
     only = c.get("/quality/micro-check/?year=2016&month=3&flagged=1")
     assert only.status_code == 200
     assert c.get("/quality/micro-check/?year=2016&month=13").status_code == 400

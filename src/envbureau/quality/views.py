@@ -1198,12 +1198,14 @@ def micro_check(request):
     flagged = request.GET.get("flagged") == "1"
     if flagged:
         rows = [r for r in rows if r["flags"]]
-    header = [_("微站"), _("所属区划"), _("最近参比站"), _("距离(km)"), _("比对天数"), _("PM2.5比值(原始)"),
-              _("PM2.5比值(校准后)"), _("建议系数"), _("现用系数"), _("问题")]
-    table = [[r["station"].name, r["station"].jurisdiction.name, r["reference"].name if r["reference"] else "",
-              r["distance_km"], r["paired_days"], None if r["ratio_raw"] is None else round(r["ratio_raw"], 2),
+    # what staff act on (the problems) comes right after the station, so it stays on screen at phone and desktop width
+    header = [_("微站"), _("问题"), _("所属区划"), _("最近参比站"), _("距离(km)"), _("比对天数"), _("PM2.5比值(原始)"),
+              _("PM2.5比值(校准后)"), _("建议系数"), _("现用系数")]
+    table = [[r["station"].name, ";".join(f["text"] for f in r["flags"]), r["station"].jurisdiction.name,
+              r["reference"].name if r["reference"] else "", r["distance_km"], r["paired_days"],
+              None if r["ratio_raw"] is None else round(r["ratio_raw"], 2),
               None if r["ratio"] is None else round(r["ratio"], 2), r["suggested_factor"],
-              "、".join(f"×{c.factor:g}" for c in r["factors"]), ";".join(f["text"] for f in r["flags"])]
+              "、".join(f"×{c.factor:g}" for c in r["factors"])]
              for r in rows]
     if request.GET.get("export"):
         return xlsx_response(f"微站比对-{period.label}.xlsx", [(_("微站比对"), header, table)], request=request,
