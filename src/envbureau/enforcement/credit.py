@@ -13,8 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from envbureau.core import audit
+from envbureau.core import audit, texts
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created, get_scoped_object
 
@@ -90,7 +91,8 @@ def rate(user, *, enterprise_id: int, year: int, scores: dict, published_on=None
         repaired_on=None, rated_by=user if getattr(user, "pk", None) else None))
     check_created(user, r, "add")
     _apply_to_pool(r)
-    _dossier(r, user, _("%(y)s年环境信用评价:%(g)s(%(s)s分)") % {"y": year, "g": r.get_grade_display(), "s": score})
+    _dossier(r, user, texts.sentence(gettext_noop("%(y)s年环境信用评价:%(g)s(%(s)s分)"),
+                                     ("g",), y=year, g=texts.zh_display(r, "grade"), s=score))
     return r
 
 
@@ -134,8 +136,8 @@ def _raise_grade(user, rating: CreditRating, note: str, on: dt.date) -> CreditRa
     rating.repair_note = note
     rating.save()
     _apply_to_pool(rating)
-    _dossier(rating, user, _("信用修复:%(a)s → %(b)s") % {"a": Grade(rating.repaired_from).label,
-                                                         "b": rating.get_grade_display()})
+    _dossier(rating, user, texts.sentence(gettext_noop("信用修复:%(a)s → %(b)s"),
+                                          ("a", "b"), a=texts.zh(Grade(rating.repaired_from).label), b=texts.zh_display(rating, "grade")))
     return rating
 
 
