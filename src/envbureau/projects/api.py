@@ -197,8 +197,9 @@ class ReportViewSet(ScopedReadOnlyViewSet):
 
 class StatisticsView(APIView):
     """GET /api/v1/projects/statistics/?jurisdiction=CODE&year=Y: projects planned/started/finished, completion
-    rate, investment, 时间过半任务过半 and red/yellow flags, by battle, area and owner unit; funds by level;
-    the report sentence; each number with the URL of its records (scoped to the user)."""
+    rate, investment, 时间过半任务过半 and red/yellow flags, by battle, area and owner unit, each row with its funds
+    (allocated, spent, execution rate; `links.funds` the fund list filtered alike); funds by level; the report
+    sentence; each number with the URL of its records (scoped to the user)."""
 
     permission_classes = [IsAuthenticated]
 

@@ -78,10 +78,13 @@ class FundFilter(ScopedFilterSet):
     level = df.ChoiceFilter(label=_("资金层级"), choices=FundLevel.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=FundState.choices)
     project = picker_filter("project", _("工程项目"))
+    # the statistics' fund columns by battle and owner unit link here filtered the same way
+    battle = df.ChoiceFilter(label=_("攻坚领域"), field_name="project__battle", choices=Battle.choices)
+    owner_unit = picker_filter("unit", _("实施单位"), field_name="project__owner_unit")
 
     class Meta:
         model = Fund
-        fields = ["jurisdiction", "year", "level", "state", "project"]
+        fields = ["jurisdiction", "year", "level", "state", "project", "battle", "owner_unit"]
 
 
 class ReportFilter(ScopedFilterSet):
