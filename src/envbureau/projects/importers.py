@@ -24,6 +24,11 @@ from .choices import OutfallType
 from .models import Campaign, CampaignTarget
 
 
+def _enterprises(ctx):
+    qs = apps.get_model("sources", "Enterprise").objects.all()  # read-only view of the registry
+    return qs if ctx.user is None else restrict(qs, ctx.user, "view")
+
+
 def _campaigns(ctx):
     qs = Campaign.objects.select_related("jurisdiction")
     return qs if ctx.user is None else restrict(qs, ctx.user, "change")
@@ -162,6 +167,8 @@ class OutfallImporter(Importer):
                      synonyms=tuple((r, str(n)) for r, n in ROMAN)),
         Column("responsible_unit", _("责任主体"), example="", max_length=200),
         Column("survey_batch", _("排查批次"), example="2026年第一轮排查", max_length=100),
+        RefColumn("enterprise", _("排污企业"), queryset=_enterprises, fields=("credit_code", "name"), example="",
+                  help=_("统一社会信用代码或企业名称(已登记的企业,可留空);排口列入该企业的一企一档")),
     ]
 
     def clean_row(self, values, ctx):
@@ -204,6 +211,8 @@ class OutfallImporter(Importer):
                 r["section_id"] = r["section"].pk
             if r.get("target_class") is not None:
                 r["target_class"] = int(r["target_class"])
+            if r.get("enterprise") is not None:
+                o.enterprise_id = r["enterprise"].pk
             self.assign(o, r, ("name", "type1", "type2", "jurisdiction", "longitude", "latitude", "basin",
                                "receiving_water", "section_id", "target_class", "responsible_unit", "survey_batch"),
                         ctx)
