@@ -80,9 +80,11 @@ class FundSerializer(serializers.ModelSerializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
+    overdue = serializers.BooleanField(read_only=True, help_text="not done and past its due date (from the day after)")
+
     class Meta:
         model = Milestone
-        fields = ["id", "project", "name", "due", "done_on"]
+        fields = ["id", "project", "name", "due", "done_on", "overdue"]
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):

@@ -4,7 +4,7 @@ links to the list filtered exactly as it was counted (stats.py)."""
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
-from envbureau.core.filters import ScopedFilterSet, picker_filter, within_filter
+from envbureau.core.filters import ScopedFilterSet, YesNoSelect, picker_filter, within_filter
 from envbureau.core.params import YEARS
 
 from .choices import (
@@ -98,10 +98,21 @@ class ReportFilter(ScopedFilterSet):
 
 class MilestoneFilter(ScopedFilterSet):
     project = picker_filter("project", _("工程项目"))
+    overdue = df.BooleanFilter(label=_("逾期未完成"), method="f_overdue", widget=YesNoSelect)
 
     class Meta:
         model = Milestone
-        fields = ["project"]
+        fields = ["project", "overdue"]
+
+    def f_overdue(self, qs, name, value):
+        # the same test as Milestone.is_late: not done and due before today
+        if value is None:
+            return qs
+        from django.db.models import Q
+        from django.utils import timezone
+
+        late = Q(done_on__isnull=True, due__lt=timezone.localdate())
+        return qs.filter(late) if value else qs.exclude(late)
 
 
 class CampaignFilter(ScopedFilterSet):

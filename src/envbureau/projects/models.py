@@ -115,7 +115,14 @@ class Milestone(ScopedModel):
         return f"{self.project.code} {self.name}"
 
     def is_late(self, today) -> bool:
+        """Not done and its due date has passed: late from the day after the due date (the due day itself is
+        still in time)."""
         return self.done_on is None and self.due < today
+
+    @property
+    @labelled(_("逾期未完成"))
+    def overdue(self) -> bool:
+        return self.is_late(timezone.localdate())
 
 
 class ProgressReport(ScopedModel):
