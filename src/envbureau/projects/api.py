@@ -347,13 +347,15 @@ class TargetViewSet(ServiceWrites, ScopedModelViewSet):
 class OutfallSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     type1_label = serializers.CharField(source="get_type1_display", read_only=True)
+    type_path = serializers.CharField(read_only=True, help_text="the three levels as one label")
+    permit_status_label = serializers.CharField(source="get_permit_status_display", read_only=True)
     outcome = serializers.CharField(read_only=True, help_text="ban|merge|regulate once decided")
 
     class Meta:
         model = Outfall
-        fields = ["id", "code", "name", "type1", "type1_label", "type2", "jurisdiction", "longitude", "latitude",
-                  "basin", "receiving_water", "section_id", "section_name", "target_class", "responsible_unit",
-                  "enterprise_id", "permit_status", "permit_no", "survey_batch", "state", "state_label",
+        fields = ["id", "code", "name", "type1", "type1_label", "type2", "type3", "type_path", "jurisdiction",
+                  "longitude", "latitude", "basin", "receiving_water", "section_id", "section_name", "target_class",
+                  "responsible_unit", "enterprise_id", "permit_status", "permit_status_label", "permit_no", "survey_batch", "state", "state_label",
                   "trace_result", "outcome", "merged_into", "measures", "step_due", "closed_out_on"]
         read_only_fields = ["section_name", "state", "trace_result", "merged_into", "measures", "step_due",
                             "closed_out_on"]

@@ -85,7 +85,8 @@ class TargetForm(forms.ModelForm):
 class OutfallForm(forms.ModelForm):
     class Meta:
         model = Outfall
-        fields = ["code", "name", "type1", "type2", "jurisdiction", "longitude", "latitude", "basin", "receiving_water",
+        fields = ["code", "name", "type1", "type2", "type3", "jurisdiction", "longitude", "latitude", "basin",
+                  "receiving_water",
                   "section_id", "target_class", "responsible_unit", "enterprise_id", "permit_status", "permit_no",
                   "survey_batch"]
 
@@ -95,6 +96,9 @@ class OutfallForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         types = [("", "—")] + [(t, _(t)) for ts in config.get("outfall_types").values() for t in ts]
         self.fields["type2"] = forms.ChoiceField(label=_("二级类型"), choices=types, required=False)
+        level3 = [("", "—")] + [(t, _(t)) for ts in config.get("outfall_types_level3").values() for t in ts]
+        self.fields["type3"] = forms.ChoiceField(label=_("三级类型"), choices=level3, required=False,
+                                                 help_text=_("工矿企业排污口、工矿企业雨洪排口下分 工业企业 / 矿山 / 尾矿库"))
 
 
 class BasinMilestoneForm(forms.ModelForm):

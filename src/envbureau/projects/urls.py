@@ -103,7 +103,7 @@ outfall_list = Crud(Outfall, form_class=OutfallForm, url_prefix="outfalls", name
                     filterset_class=OutfallFilter, importer_kind="projects.outfall",
                     search_fields=("code", "name", "receiving_water", "responsible_unit"),
                     create=outfalls.create_outfall, update=outfalls.update_outfall,
-                    detail_fields=["code", "name", "type1", "type2", "jurisdiction", "longitude", "latitude", "basin",
+                    detail_fields=["code", "name", "type_path", "jurisdiction", "longitude", "latitude", "basin",
                                    "receiving_water", "section_name", "responsible_unit", "permit_status", "permit_no",
                                    "survey_batch", "state", "trace_result", "outcome", "merged_into", "measures",
                                    "step_due", "closed_out_on"],

@@ -348,7 +348,8 @@ def outfall_statistics(request):
                     r["closed_out"], r["rectified_rate"], r["ban"], r["merge"], r["regulate"]]
 
         rows = [row(_("合计"), s["summary"])] + [row(_("流域:") + r["label"], r) for r in s["by_basin"]] + \
-               [row(_("类型:") + r["label"], r) for r in s["by_type"]] + [[s["sentence"]]]
+               [row(_("类型:") + r["label"], r) for r in s["by_type"]] + \
+               [row(_("属地:") + r["label"], r) for r in s["by_area"]] + [[s["sentence"]]]
         return xlsx_response(f"入河排污口统计-{jur.code}.xlsx", [(_("入河排污口"), head, rows)], request=request)
     import json
 
