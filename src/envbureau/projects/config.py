@@ -96,6 +96,16 @@ def get(name: str, jurisdiction=None):
     return value
 
 
+def every(name: str) -> dict:
+    """A dict setting merged over the defaults, the deployment's and every jurisdiction's entry: what a form may
+    offer before the record's jurisdiction is chosen (the model then checks it for that jurisdiction)."""
+    conf = (getattr(settings, "ENVBUREAU", {}) or {}).get("PROJECTS", {}) or {}
+    out = {**DEFAULTS[name], **(conf.get(name) or {})}
+    for entry in (conf.get("jurisdictions") or {}).values():
+        out.update((entry or {}).get(name) or {})
+    return out
+
+
 def half_on(year: int, jurisdiction=None) -> dt.date:
     month, day = (int(x) for x in str(get("half_day", jurisdiction)).split("-"))
     return dt.date(year, month, day)

@@ -188,9 +188,11 @@ class GridFilter(ScopedFilterSet):
         from django.utils import timezone
 
         today = timezone.localdate()
-        # select_related(None): the list and the API join the area, which .only() would defer (a FieldError)
-        late = [g.pk for g in qs.filter(state="active").select_related(None).prefetch_related(None).only(
-                    "pk", "level", "frequency_days", "last_patrol_on", "created_at")
+        # select_related(None): the list and the API join the area, which .only() would defer (a FieldError);
+        # the area's path is read for the settings of its jurisdiction (patrol_frequency_days)
+        late = [g.pk for g in qs.filter(state="active").select_related(None).prefetch_related(None)
+                .select_related("jurisdiction").only("pk", "level", "frequency_days", "last_patrol_on", "created_at",
+                                                     "jurisdiction__path")
                 if g.next_due() is not None and g.next_due() < today]
         return qs.filter(pk__in=late) if value else qs.exclude(pk__in=late)
 

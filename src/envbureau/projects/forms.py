@@ -124,8 +124,11 @@ class GridForm(forms.ModelForm):
         from . import config
 
         super().__init__(*args, **kwargs)
-        self.fields["level"] = forms.TypedChoiceField(label=_("网格层级"), coerce=int, choices=[
-            (int(k), _(v)) for k, v in config.get("grid_levels").items()])
+        # the levels of the grid's area when it has one, else every configured one (the model checks the area's)
+        where = self.instance.jurisdiction if self.instance.jurisdiction_id else None
+        levels = config.get("grid_levels", where) if where is not None else config.every("grid_levels")
+        self.fields["level"] = forms.TypedChoiceField(label=_("网格层级"), coerce=int, choices=sorted(
+            (int(k), _(v)) for k, v in levels.items()))
 
 
 def _criterion_choices():

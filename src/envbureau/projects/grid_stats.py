@@ -77,7 +77,8 @@ def statistics(user, jurisdiction, *, since: dt.date | None = None, until: dt.da
     names = dict(Jurisdiction.objects.filter(code__in=list(by_area)).values_list("code", "name"))
     from . import config
 
-    levels = {str(k): v for k, v in config.get("grid_levels").items()}
+    # the area's own labels first; a level only a sub-area configures keeps that sub-area's label
+    levels = {str(k): v for k, v in {**config.every("grid_levels"), **config.get("grid_levels", jurisdiction)}.items()}
     return {
         "jurisdiction": jurisdiction.code, "since": since, "until": until, "today": today,
         "total": total | {"url": grids_url, "overdue_url": grids_url + "&overdue=true",

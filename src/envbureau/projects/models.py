@@ -473,10 +473,14 @@ class Grid(ScopedModel):
     def __str__(self):
         return f"{self.name}({self.level_label})"
 
+    def _where(self):
+        """The grid's area for its settings (grid_levels, patrol_frequency_days may differ per jurisdiction)."""
+        return self.jurisdiction if self.jurisdiction_id else None
+
     def clean(self):
         from . import config
 
-        levels = config.get("grid_levels")
+        levels = config.get("grid_levels", self._where())
         if str(self.level) not in {str(k) for k in levels}:
             raise ValidationError({"level": _("网格层级应为 %(l)s") % {"l": "、".join(str(k) for k in levels)}})
         if self.parent_id and self.parent.level >= self.level:
@@ -489,7 +493,7 @@ class Grid(ScopedModel):
     def level_label(self) -> str:
         from . import config
 
-        levels = {str(k): v for k, v in config.get("grid_levels").items()}
+        levels = {str(k): v for k, v in config.get("grid_levels", self._where()).items()}
         return str(_(levels[str(self.level)])) if str(self.level) in levels else str(self.level)
 
     def frequency(self) -> int:
@@ -497,7 +501,8 @@ class Grid(ScopedModel):
 
         if self.frequency_days:
             return self.frequency_days
-        return int({str(k): v for k, v in config.get("patrol_frequency_days").items()}.get(str(self.level), 7))
+        per_level = config.get("patrol_frequency_days", self._where())
+        return int({str(k): v for k, v in per_level.items()}.get(str(self.level), 7))
 
     def next_due(self):
         """The day the next patrol is due: the last patrol (or the grid's creation) plus its frequency."""
