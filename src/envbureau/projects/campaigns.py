@@ -99,7 +99,11 @@ def create_target(user, t: CampaignTarget, m2m=None) -> CampaignTarget:
 @transaction.atomic
 def update_target(user, t: CampaignTarget, m2m=None) -> CampaignTarget:
     validate_class(t)
-    return core_services.update_object(user, t)
+    before = CampaignTarget.objects.filter(pk=t.pk).values_list("enterprise_id", flat=True).first()
+    t = core_services.update_object(user, t)
+    if t.enterprise_id and t.enterprise_id != before:  # linked to an enterprise now: its dossier shows the target
+        _dossier(t, user, _("列入专项行动“%(c)s”:%(k)s") % {"c": t.campaign.name, "k": t.class_label})
+    return t
 
 
 def _may_change(user, t: CampaignTarget) -> None:

@@ -185,6 +185,20 @@ def after_dossier(ctx):
                           url=reverse("projects:outfalls-detail", args=[o.pk]), actor=ctx.user)
 
 
+def _dossier_registered(o: Outfall, user) -> None:
+    """The line on the enterprise's dossier when an outfall is registered with it (created, imported, or linked
+    by an edit); the later steps add theirs (after_dossier)."""
+    if o.enterprise_id:
+        from envbureau.sources.services import add_dossier_event
+
+        add_dossier_event(o.enterprise_id, "projects.outfall",
+                          _("登记入河排污口 %(c)s %(n)s(%(s)s)") % {"c": o.code, "n": o.name,
+                                                                 "s": o.get_state_display()},
+                          detail=_("受纳水体:%(w)s") % {"w": o.receiving_water} if o.receiving_water else "",
+                          source_ref=f"projects.outfall:{o.pk}",
+                          url=reverse("projects:outfalls-detail", args=[o.pk]), actor=user)
+
+
 @transaction.atomic
 def create_outfall(user, o: Outfall, m2m=None, notify: bool = True) -> Outfall:
     o.state = OutfallState.SUSPECTED
@@ -192,13 +206,18 @@ def create_outfall(user, o: Outfall, m2m=None, notify: bool = True) -> Outfall:
     core_services.create_object(user, o)
     wf.record_event(o, user, "open", to_state=OutfallState.SUSPECTED)
     wf.sync_tasks(o, user, notify=notify)
+    _dossier_registered(o, user)
     return o
 
 
 @transaction.atomic
 def update_outfall(user, o: Outfall, m2m=None) -> Outfall:
     fill_section(o)
-    return core_services.update_object(user, o)
+    before = Outfall.objects.filter(pk=o.pk).values_list("enterprise_id", flat=True).first()
+    o = core_services.update_object(user, o)
+    if o.enterprise_id and o.enterprise_id != before:
+        _dossier_registered(o, user)
+    return o
 
 
 def section_model():
