@@ -14,8 +14,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from envbureau.core import images
+from envbureau.core import images, texts
 from envbureau.core import services as core_services
 from envbureau.core import workflow as wf
 from envbureau.standards import water as std_water
@@ -180,7 +181,8 @@ def after_dossier(ctx):
         from envbureau.sources.services import add_dossier_event
 
         add_dossier_event(o.enterprise_id, "projects.outfall",
-                          _("入河排污口 %(c)s:%(s)s") % {"c": o.code, "s": o.get_state_display()},
+                          texts.sentence(gettext_noop("入河排污口 %(c)s:%(s)s"), ("s",), c=o.code,
+                                         s=texts.zh_display(o, "state")),
                           detail=ctx.note, source_ref=f"projects.outfall:{o.pk}",
                           url=reverse("projects:outfalls-detail", args=[o.pk]), actor=ctx.user)
 
@@ -192,9 +194,10 @@ def _dossier_registered(o: Outfall, user) -> None:
         from envbureau.sources.services import add_dossier_event
 
         add_dossier_event(o.enterprise_id, "projects.outfall",
-                          _("登记入河排污口 %(c)s %(n)s(%(s)s)") % {"c": o.code, "n": o.name,
-                                                                 "s": o.get_state_display()},
-                          detail=_("受纳水体:%(w)s") % {"w": o.receiving_water} if o.receiving_water else "",
+                          texts.sentence(gettext_noop("登记入河排污口 %(c)s %(n)s(%(s)s)"), ("s",), c=o.code,
+                                         n=o.name, s=texts.zh_display(o, "state")),
+                          detail_facts=texts.sentence(gettext_noop("受纳水体:%(w)s"), w=o.receiving_water)
+                          if o.receiving_water else None,
                           source_ref=f"projects.outfall:{o.pk}",
                           url=reverse("projects:outfalls-detail", args=[o.pk]), actor=user)
 
