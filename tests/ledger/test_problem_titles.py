@@ -115,17 +115,26 @@ def test_dossier_lines_written_by_a_rule_read_in_the_readers_language(world, db)
     assert {"sources.declaration", "enforcement.inspection", "enforcement.case", "enforcement.credit",
             "enforcement.measure", "waste.manifest", "projects.card", "projects.outfall",
             "projects.campaigntarget"} <= kinds, kinds
+    def han_outside_data(text, facts):
+        for f in facts.get("lines") or [facts]:
+            listed = set(f.get("listed") or ())
+            for k, v in sorted(f["args"].items(), key=lambda kv: -len(str(kv[1]))):
+                if k not in listed:
+                    text = text.replace(str(v), "")
+        return HAN.findall(text)
+
+    details = 0
     for e in ruled:
         assert e.title == texts.chinese(e.facts), e.kind
         with translation.override("en"):
-            en = e.shown_title
+            en, en_detail = e.shown_title, e.shown_detail
         assert en != e.title, (e.kind, en)
-        listed = set(e.facts.get("listed") or ())
-        rest = en
-        for k, v in sorted(e.facts["args"].items(), key=lambda kv: -len(str(kv[1]))):
-            if k not in listed:
-                rest = rest.replace(str(v), "")
-        assert not HAN.search(rest), (e.kind, en)
+        assert not han_outside_data(en, e.facts), (e.kind, en)
+        if e.facts.get("detail"):  # a detail written by a rule (the credit rating's computation, …)
+            details += 1
+            assert e.detail == texts.chinese(e.facts["detail"]) and en_detail != e.detail
+            assert not han_outside_data(en_detail, e.facts["detail"]), (e.kind, en_detail)
+    assert details, "the light demo's credit ratings write their computation on the dossier"
 
 
 def test_a_dossier_line_clicked_in_english_is_stored_in_chinese_and_shown_per_reader(world, db, client):

@@ -82,8 +82,17 @@ def sentence(msgid: str, listed: tuple[str, ...] = (), **args) -> dict:
     return facts
 
 
+def lines(*sentences: dict) -> dict:
+    """Facts of a text of several lines, each a sentence (a computation shown step by step)."""
+    return {"lines": list(sentences)}
+
+
 def words(facts: dict | None, fallback: str = "") -> str:
-    """A self-contained sentence in the active language (`fallback` when there are none or they do not fit)."""
+    """A self-contained sentence (or `lines`) in the active language (`fallback` when there are none or any
+    does not fit)."""
+    if isinstance(facts, dict) and isinstance(facts.get("lines"), list):
+        out = [words(f, None) for f in facts["lines"]]
+        return fallback if any(x is None for x in out) else "\n".join(out)
     if not isinstance(facts, dict) or not isinstance(facts.get("text"), str):
         return fallback
     return _worded((facts["text"], tuple(facts.get("listed") or ())), facts.get("args"), fallback)

@@ -482,3 +482,9 @@ class DossierEvent(ScopedModel):
         from envbureau.core import texts
 
         return texts.shown(self.facts, self.title)
+
+    @property
+    def shown_detail(self) -> str:
+        from envbureau.core import texts
+
+        return texts.shown((self.facts or {}).get("detail"), self.detail)
