@@ -1,6 +1,7 @@
 """Draws through the services and the CLI: recorded, verifiable, unsatisfiable draws write nothing."""
 
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -129,3 +130,18 @@ def test_draw_buttons_name_their_plan_in_words(world, client_for):
     page = c.get("/enforcement/draws/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'lang="en"' in page and "“测试计划”" in page
     assert ":测试计划" not in page and "Draw:" not in page
+
+
+def test_draw_page_names_every_drawn_enterprise_and_inspector(world, client_for):
+    """A pair without its inspection yet reads as the enterprise's name from the pool, never its id."""
+    from envbureau.enforcement.models import Inspection, PoolEnterprise
+
+    d = services.run_draw(None, world["plan"], "seed-names", on=world["day"])
+    detached = d.inspections.order_by("pk").first()
+    Inspection.objects.filter(pk=detached.pk).update(draw=None)  # a pair whose inspection is no longer the draw's
+    assert d.inspections.count() == len(d.pairs) - 1
+    page = client_for("admin").get(f"/enforcement/draws/{d.pk}/").content.decode()
+    body = page.split("<tbody>")[-1].split("</tbody>")[0]
+    names = dict(PoolEnterprise.objects.values_list("enterprise_id", "name"))
+    shown = [re.findall(r"<td>(.*?)</td>", row)[1] for row in body.split("<tr>")[1:]]
+    assert shown == [names[ent_id] for ent_id, _team in d.pairs]  # the detached pair too, by name

@@ -33,6 +33,7 @@ from .models import (
     InspectionEvidence,
     Inspector,
     Measure,
+    PoolEnterprise,
 )
 
 
@@ -197,7 +198,11 @@ def draw_detail(request, pk):
     ok, problems = services.verify_draw(d)
     insp = {i.enterprise_id: i for i in d.inspections.all()}
     names = dict(Inspector.objects.filter(pk__in={m for _e, t in d.pairs for m in t}).values_list("pk", "name"))
-    rows = [{"enterprise_id": e, "inspection": insp.get(e), "team": [names.get(m, m) for m in team]}
+    # a pair not yet inspected names its enterprise from the pool (the draw's own record of whom it drew)
+    firms = dict(PoolEnterprise.objects.filter(enterprise_id__in=[e for e, _t in d.pairs if e not in insp])
+                 .values_list("enterprise_id", "name"))
+    rows = [{"enterprise_id": e, "name": insp[e].enterprise_name if e in insp else firms.get(e, _("(已移出名录的企业)")),
+             "inspection": insp.get(e), "team": [names.get(m, _("(已移出的执法人员)")) for m in team]}
             for e, team in d.pairs]
     return render(request, "enforcement/draw_detail.html", {
         "title": d.code, "d": d, "rows": rows, "verified": ok, "problems": problems, "strata": _strata(d.counts),
