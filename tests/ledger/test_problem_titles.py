@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 import test_authorization_matrix as matrix
 
@@ -72,6 +72,17 @@ def test_a_warning_handed_over_in_english_keeps_a_chinese_title_and_reads_in_eng
     assert p.title_facts == {"msg": "quality.warning_item", "args": {"s": w.subject, "k": kind_zh, "p": w.pollutant_label}}
     assert _shown(p, "en") == f"{w.subject} {kind_en} ({w.pollutant_label})"
     assert _shown(p, "zh-hans") == p.title
+    # the description too: stored in Chinese, the finding and the period worded per reader
+    first = timezone.localtime(w.first_time)
+    with translation.override("zh-hans"):
+        finding_zh = w.text
+    with translation.override("en"):
+        finding_en = w.text
+        assert p.shown_description.split("\n") == [
+            finding_en, f"Seen from {first:%Y-%m-%d %H:%M} to {timezone.localtime(w.last_time):%Y-%m-%d %H:%M}, "
+                        f"{w.count} times"]
+    assert p.description.split("\n")[0] == finding_zh and finding_en != finding_zh
+    assert p.description.split("\n")[1].startswith(f"出现时段:{first:%Y-%m-%d %H:%M} 至 ")
     # edited by a person: shown as typed, in any language
     Problem.objects.filter(pk=p.pk).update(title="人工改过的标题")
     p.refresh_from_db()
@@ -94,6 +105,13 @@ def test_an_alarm_handed_over_in_english_keeps_a_chinese_title_and_reads_in_engl
         kind_en = str(a.get_kind_display())
     assert p.title == f"{a.enterprise.name} {a.point.name} {kind_zh}"
     assert _shown(p, "en") == f"{a.enterprise.name} {a.point.name} {kind_en}"
+    start = f"{timezone.localtime(a.started_at):%Y-%m-%d %H:%M}"
+    with translation.override("zh-hans"):
+        assert p.description.split("\n")[:3] == [a.text, f"监测点 MN:{a.point.mn}", f"开始时间:{start}"]
+        assert p.shown_description == p.description
+    with translation.override("en"):
+        assert p.shown_description.split("\n")[:3] == [a.text, f"Point MN: {a.point.mn}", f"Start: {start}"]
+        assert a.text != p.description.split("\n")[0]  # the finding in English (its limit's standard is data)
     assert not HAN.search(kind_en)
     # the dossier's line is stored in Chinese too, whoever clicked, and reads in the reader's language
     line = DossierEvent.objects.get(enterprise_id=a.enterprise_id, title=f"报警转为问题:{p.title}")

@@ -82,6 +82,21 @@ def sentence(msgid: str, listed: tuple[str, ...] = (), **args) -> dict:
     return facts
 
 
+# Descriptions a module words itself (an alarm's or a warning's finding, with units and flags): a line
+# {"kind": key, "facts": {...}} is worded by the function the module registered for that key at start-up.
+WORDERS: dict = {}
+
+
+def register_worder(kind: str, fn) -> None:
+    """fn(facts, fallback) -> the text in the active language (sources: alarms; quality: warnings)."""
+    WORDERS[kind] = fn
+
+
+def worded_by(kind: str, facts: dict) -> dict:
+    """A line worded by a module's registered function (see register_worder)."""
+    return {"kind": kind, "facts": facts}
+
+
 def lines(*sentences: dict) -> dict:
     """Facts of a text of several lines, each a sentence (a computation shown step by step)."""
     return {"lines": list(sentences)}
@@ -93,6 +108,9 @@ def words(facts: dict | None, fallback: str = "") -> str:
     if isinstance(facts, dict) and isinstance(facts.get("lines"), list):
         out = [words(f, None) for f in facts["lines"]]
         return fallback if any(x is None for x in out) else "\n".join(out)
+    if isinstance(facts, dict) and isinstance(facts.get("kind"), str):
+        fn = WORDERS.get(facts["kind"])
+        return fallback if fn is None else (fn(facts.get("facts"), None) or fallback)
     if not isinstance(facts, dict) or not isinstance(facts.get("text"), str):
         return fallback
     return _worded((facts["text"], tuple(facts.get("listed") or ())), facts.get("args"), fallback)

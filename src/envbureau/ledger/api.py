@@ -39,6 +39,7 @@ class ProblemSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     # `title` is stored as written (Chinese for a title a module wrote by a rule); this is what the reader reads
     shown_title = serializers.CharField(read_only=True)
+    shown_description = serializers.CharField(read_only=True)
     is_overdue = serializers.SerializerMethodField()
     source_ref = serializers.SerializerMethodField()
     responsible_units = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
@@ -48,7 +49,7 @@ class ProblemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Problem
-        fields = ["id", "code", "source", "batch", "category", "title", "shown_title", "description", "location", "jurisdiction",
+        fields = ["id", "code", "source", "batch", "category", "title", "shown_title", "description", "shown_description", "location", "jurisdiction",
                   "jurisdiction_name", "enterprise_id", "enterprise_name", "key_problem", "source_ref",
                   "responsible_units", "lead_unit", "assisting_units", "responsible_person", "responsible_phone", "target", "measures", "progress",
                   "received_on", "deadline", "long_term", "state", "state_label", "is_overdue", "overdue",

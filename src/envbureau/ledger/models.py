@@ -120,6 +120,8 @@ class Problem(ScopedModel):
     # A title another module wrote by a rule (a campaign's target), as data: {"msg": key, "args": {…}} worded
     # in the reader's language when shown (`shown_title`); `title` keeps the Chinese text (search, API, edits).
     title_facts = models.JSONField(_("标题事实"), default=dict, blank=True, editable=False)
+    # a description written by a rule (core.texts lines), worded per reader while nobody has edited it
+    description_facts = models.JSONField(_("描述事实"), default=dict, blank=True, editable=False)
 
     responsible_units = models.JSONField(_("责任单位"), default=list, blank=True, encoder=UnicodeJSONEncoder,
                                          help_text=_("第一个为牵头单位,其余为配合单位"))
@@ -194,6 +196,12 @@ class Problem(ScopedModel):
         """The title in the reader's language when a module wrote it from facts (TITLE_TEXTS) and nobody has
         edited it since (the stored title is still the facts' Chinese wording); else the title as stored."""
         return TITLE_TEXTS.shown(self.title_facts, self.title)
+
+    @property
+    def shown_description(self) -> str:
+        from envbureau.core.texts import shown
+
+        return shown(self.description_facts, self.description)
 
     @property
     def is_open(self) -> bool:

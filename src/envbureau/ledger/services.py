@@ -353,7 +353,7 @@ def _can_create(user, problem: Problem) -> None:
 @transaction.atomic
 def create_problem(user, *, files=(), note: str = "", **fields) -> Problem:
     """Register a problem (UI, API, importer and open_problem all come here)."""
-    unknown = set(fields) - set(PROBLEM_FIELDS) - {"source_model", "source_pk", "title_facts"}
+    unknown = set(fields) - set(PROBLEM_FIELDS) - {"source_model", "source_pk", "title_facts", "description_facts"}
     if unknown:
         raise TypeError(f"unknown problem fields: {sorted(unknown)}")
     if "jurisdiction" in fields:
@@ -380,10 +380,11 @@ def register_title_texts(sentences: dict) -> None:
     TITLE_TEXTS.register(sentences)
 
 
-def open_problem(user, *, source: str, title: str = "", description: str, category: str, jurisdiction,
+def open_problem(user, *, source: str, title: str = "", description: str = "", category: str, jurisdiction,
                  enterprise_id: int | None = None, source_ref: tuple[str, str] | None = None, batch: str = "",
                  deadline: dt.date | None = None, location: str = "",
-                 responsible_units: list[str] | None = None, title_facts: dict | None = None) -> Problem:
+                 responsible_units: list[str] | None = None, title_facts: dict | None = None,
+                 description_facts: dict | None = None) -> Problem:
     """Open a registered problem from another module (see the module docstring). A title written by a rule
     comes as `title_facts` (a key the module registered with register_title_texts, and its values): the
     stored title is then its Chinese wording, and pages word it in the reader's language."""
@@ -391,6 +392,10 @@ def open_problem(user, *, source: str, title: str = "", description: str, catego
 
     from .models import title_words
 
+    if description_facts:  # a description written by a rule (core.texts): stored in Chinese, shown per reader
+        description = texts.chinese(description_facts)
+        if not description:
+            raise ValidationError({"description": _("描述无法生成")})
     if title_facts:
         with translation.override("zh-hans"):
             title = title_words(title_facts)
@@ -409,7 +414,8 @@ def open_problem(user, *, source: str, title: str = "", description: str, catego
         user, source=source, title=title, description=description, category=category, jurisdiction=jurisdiction,
         enterprise_id=enterprise_id, source_model=ref_model, source_pk=ref_pk, batch=batch or "",
         deadline=deadline, location=location or "", responsible_units=responsible_units or [],
-        **({"title_facts": title_facts} if title_facts else {}))
+        **({"title_facts": title_facts} if title_facts else {}),
+        **({"description_facts": description_facts} if description_facts else {}))
 
 
 def problems_for_ref(app_model: str, pk: str, user=None):

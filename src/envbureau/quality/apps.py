@@ -13,6 +13,11 @@ class QualityConfig(AppConfig):
         from .services import PROBLEM_TITLES
 
         register_title_texts(PROBLEM_TITLES)  # the titles of the problems this module opens, worded per reader
+        from envbureau.core.texts import register_worder
+
+        from .models.targets import warning_words
+
+        register_worder("quality.warning", warning_words)  # a warning's finding inside texts other records keep
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from envbureau.core import audit
+from envbureau.core import audit, texts
 from envbureau.core.scoping import can, check_created
 
 from .airdata import LOCAL_OFFSET, _time_strings, epoch_sql, station_days_of
@@ -162,11 +162,14 @@ def open_problem_for(user, warning: Warning, *, note: str = "", category: str | 
     if warning.pollutant:
         facts = {"msg": "quality.warning_item", "args": {**facts["args"], "p": warning.pollutant_label}}
     first, last = timezone.localtime(warning.first_time), timezone.localtime(warning.last_time)
-    description = "\n".join(filter(None, [
-        warning.text, _("出现时段:%(a)s 至 %(b)s,共 %(n)s 次") % {
-            "a": f"{first:%Y-%m-%d %H:%M}", "b": f"{last:%Y-%m-%d %H:%M}", "n": warning.count},
-        (note or "").strip()]))
-    kwargs = {"source": "alarm", "title_facts": facts, "description": description, "category": category,
+    # the description as facts: the finding and the period in each reader's language, the note as typed
+    description = texts.lines(*filter(None, [
+        texts.worded_by("quality.warning", warning.facts) if warning.facts
+        else texts.sentence("%(t)s", t=warning.message),
+        texts.sentence(gettext_noop("出现时段:%(a)s 至 %(b)s,共 %(n)s 次"), a=f"{first:%Y-%m-%d %H:%M}",
+                       b=f"{last:%Y-%m-%d %H:%M}", n=warning.count),
+        texts.sentence("%(t)s", t=note.strip()) if (note or "").strip() else None]))
+    kwargs = {"source": "alarm", "title_facts": facts, "description_facts": description, "category": category,
               "jurisdiction": warning.jurisdiction, "source_ref": ("quality.warning", str(warning.pk)),
               "responsible_units": list(responsible_units or [])}
     if deadline is not None:

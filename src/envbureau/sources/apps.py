@@ -13,6 +13,11 @@ class SourcesConfig(AppConfig):
         from .services import PROBLEM_TITLES
 
         register_title_texts(PROBLEM_TITLES)  # the titles of the problems this module opens, worded per reader
+        from envbureau.core.texts import register_worder
+
+        from .models import alarm_words
+
+        register_worder("sources.alarm", alarm_words)  # an alarm's finding inside texts other records keep
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 

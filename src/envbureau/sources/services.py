@@ -277,11 +277,13 @@ def open_problem_for(user, alarm: Alarm, *, category: str | None = None, deadlin
     facts = {"msg": "sources.alarm", "args": {"e": alarm.enterprise.name[:100], "p": alarm.point.name[:60],
                                                "k": texts.zh_display(alarm, "kind")}}
     dossier_facts = texts.sentence(gettext_noop("报警转为问题:%(e)s %(p)s %(k)s"), ("k",), **facts["args"])
-    description = "\n".join(filter(None, [
-        alarm.text, _("监测点 MN:%(m)s") % {"m": alarm.point.mn},
-        _("开始时间:%(t)s") % {"t": f"{timezone.localtime(alarm.started_at):%Y-%m-%d %H:%M}"},
-        _("(该时段企业已申报异常)") if alarm.declared else ""]))
-    kwargs = {"source": "alarm", "title_facts": facts, "description": description, "category": category,
+    # the description as facts: each reader reads the finding, the MN line and the start in their language
+    description = texts.lines(*filter(None, [
+        texts.worded_by("sources.alarm", alarm.facts) if alarm.facts else texts.sentence("%(t)s", t=alarm.message),
+        texts.sentence(gettext_noop("监测点 MN:%(m)s"), m=alarm.point.mn),
+        texts.sentence(gettext_noop("开始时间:%(t)s"), t=f"{timezone.localtime(alarm.started_at):%Y-%m-%d %H:%M}"),
+        texts.sentence(gettext_noop("(该时段企业已申报异常)")) if alarm.declared else None]))
+    kwargs = {"source": "alarm", "title_facts": facts, "description_facts": description, "category": category,
               "jurisdiction": alarm.enterprise.jurisdiction, "enterprise_id": alarm.enterprise_id,
               "source_ref": ("sources.alarm", str(alarm.pk))}
     if deadline is not None:
