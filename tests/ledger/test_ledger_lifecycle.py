@@ -204,8 +204,13 @@ def test_out_of_scope_edit_is_refused(actors, make_problem):
     p = make_problem()
     with pytest.raises(PermissionDenied):
         services.update_problem(actors["ent"], p, title="x")  # enterprises rectify but do not edit
-    services.update_problem(actors["street"], p, title="新标题")
+    with translation.override("en"):  # edited by an officer working in English
+        services.update_problem(actors["street"], p, title="新标题", deadline=dt.date(2030, 7, 1))
     assert Problem.objects.get(pk=p.pk).title == "新标题"
+    ev = services.events_of(p).last()
+    assert ev.note == "修改:问题标题、整改时限"  # stored in Chinese, the fields by their labels
+    with translation.override("en"):
+        assert ev.shown_note == "Edited: Problem title, Rectification deadline"
     with pytest.raises(PermissionDenied):  # moving it out of one's own scope is refused and rolled back
         services.update_problem(actors["street"], p, jurisdiction="110102")
     assert Problem.objects.get(pk=p.pk).jurisdiction.code == "110101001000"

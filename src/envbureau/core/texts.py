@@ -16,7 +16,7 @@ catalogue too. Alarm and warning descriptions keep their own tables: they add un
 from __future__ import annotations
 
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 
 class Sentences(dict):
@@ -60,6 +60,8 @@ def _worded(entry: tuple[str, tuple[str, ...]], args: dict | None, fallback: str
     for k in listed:
         if isinstance(args.get(k), str) and args[k]:
             args[k] = gettext(args[k])
+        elif isinstance(args.get(k), list):  # a list of words, joined as the language lists them
+            args[k] = pgettext("列举", "、").join(gettext(str(x)) for x in args[k])
     try:
         return gettext(msg) % args
     except (KeyError, TypeError, ValueError):
@@ -74,8 +76,10 @@ def _worded(entry: tuple[str, tuple[str, ...]], args: dict | None, fallback: str
 def sentence(msgid: str, listed: tuple[str, ...] = (), **args) -> dict:
     """Facts of a sentence (mark `msgid` with gettext_noop so the catalogue has it); `listed` names the values
     that are fixed-list words in Chinese (see `zh`), worded through the catalogue too."""
-    # values stay JSON: numbers as they are (for %(n)d), anything else (a Decimal, a date, a lazy label) as text
-    args = {k: v if v is None or isinstance(v, (bool, int, float, str)) else str(v) for k, v in args.items()}
+    # values stay JSON: numbers as they are (for %(n)d), lists of words as lists of text, anything else (a
+    # Decimal, a date, a lazy label) as text
+    args = {k: v if v is None or isinstance(v, (bool, int, float, str)) else [str(x) for x in v]
+            if isinstance(v, (list, tuple)) else str(v) for k, v in args.items()}
     facts = {"text": str(msgid), "args": args}
     if listed:
         facts["listed"] = list(listed)

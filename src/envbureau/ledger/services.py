@@ -472,8 +472,9 @@ def update_problem(user, problem: Problem, **changes) -> Problem:
     if user is not None and not _allowed(user, p, "ledger.change"):
         raise PermissionDenied(_("修改后的问题超出您的权限范围"))
     check_references(user, p, changed)
-    labels = [str(Problem._meta.get_field(f).verbose_name) for f in changed]
-    _event(p, user, Verb.EDIT, p.state, p.state, note=_("修改:") + "、".join(labels), data={"fields": changed})
+    labels = [texts.zh(Problem._meta.get_field(f).verbose_name) for f in changed]
+    _event(p, user, Verb.EDIT, p.state, p.state, note=texts.sentence(gettext_noop("修改:%(f)s"), ("f",), f=labels),
+           data={"fields": changed})
     if "responsible_units" in changed or "jurisdiction" in changed or "enterprise_id" in changed:
         link_units(p)
         wf.sync_tasks(p, user)  # the next step now waits for the new units / place
