@@ -208,7 +208,10 @@ def test_an_extension_names_its_approver(obj, admin):
     assert notes == ["办理期限延长 2 天至 2026-03-14(批准人:平台管理员):案情复杂",
                      "办理期限延长 1 天至 2026-03-15(批准人:li_approver):补充材料"]
     data = TimelineEvent.objects.filter(verb="deadline_extend").order_by("id").last().data
+    facts = data.pop("note_facts")  # the note as facts, for readers in other languages
     assert data == {"key": "k", "days": 1, "due": "2026-03-15", "approver": "li_approver", "reason": "补充材料"}
+    assert facts == {"text": "%(l)s延长 %(n)s 天至 %(d)s(批准人:%(a)s):%(r)s", "listed": ["l"],
+                     "args": {"l": "办理期限", "n": 1, "d": "2026-03-15", "a": "li_approver", "r": "补充材料"}}
 
 
 def test_stop_marks_the_running_clock_and_is_audited_once(obj, admin):
