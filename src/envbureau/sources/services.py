@@ -21,7 +21,7 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created, get_scoped_object, restrict
 
 from . import conf
-from .choices import AlarmStatus
+from .choices import AlarmKind, AlarmStatus
 from .models import (
     Alarm,
     Declaration,
@@ -190,6 +190,26 @@ def limits_from(source_ref: str) -> list[dict]:
     return list(PollutantLimit.objects.filter(source_ref=source_ref).select_related("point", "point__outlet")
                 .order_by("point__mn", "factor").values("point__mn", "point__name", "point__outlet__code", "factor",
                                                          "period", "limit_value", "lower_limit", "unit", "standard"))
+
+
+def exceedances_on_limits(source_refs, start: dt.datetime, end: dt.datetime) -> list[dict]:
+    """For the approvals app (证后监管): concentration-exceedance alarms started in [start, end) on a limit some
+    record owns (`source_refs`: "approvals.permit:12"…), outside declared exception windows. One dict per alarm:
+    source_ref, alarm pk, started_at, point MN and name, factor code."""
+    refs = [r for r in source_refs if r]
+    owner = {(lim["point_id"], lim["factor"], lim["period"]): lim["source_ref"] for lim in
+             PollutantLimit.objects.filter(source_ref__in=refs).values("point_id", "factor", "period", "source_ref")}
+    if not owner:
+        return []
+    out = []
+    for a in (Alarm.objects.filter(kind=AlarmKind.EXCEEDANCE, declared=False, started_at__gte=start, started_at__lt=end,
+                                   point_id__in={k[0] for k in owner})
+              .select_related("point").order_by("started_at", "pk")):
+        ref = owner.get((a.point_id, a.factor, a.detail_key or "hour"))
+        if ref:
+            out.append({"source_ref": ref, "alarm": a.pk, "started_at": a.started_at, "point_mn": a.point.mn,
+                        "point_name": a.point.name, "factor": a.factor})
+    return out
 
 
 def measured_emissions(enterprise_id: int, first: dt.date, last: dt.date, outlet_codes=None) -> dict[str, dict]:
