@@ -89,6 +89,12 @@ def _set_limits(permit: Permit, rows: list[dict]) -> None:
         PermitLimit.objects.create(permit=permit, **r)
 
 
+def describe_limit_owners(pks) -> dict[int, tuple[str, str]]:
+    """For sources (register_limit_owner): how the limits page, the dossier and the refusal name a permit."""
+    return {p.pk: (_("排污许可证 %(n)s") % {"n": p.number}, reverse("approvals:permits-detail", args=[p.pk]))
+            for p in Permit.objects.filter(pk__in=pks)}
+
+
 def push_limits(permit: Permit) -> dict:
     """The permit's limits become the online-monitoring limits of its outlets' points (sources)."""
     from envbureau.sources.services import apply_permit_limits

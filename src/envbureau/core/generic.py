@@ -316,12 +316,16 @@ class DeletePage(CrudView):
 
     def post(self, request, pk):
         obj = get_scoped_object(self.crud.model, request.user, "delete", pk=pk)
+        from django.core.exceptions import ValidationError
         from django.db.models import ProtectedError
 
         try:
             services.delete_object(request.user, obj)
         except ProtectedError:
             messages.error(request, _("该记录仍被其他记录引用,不能删除"))
+            return redirect(self.crud.url("detail", pk))
+        except ValidationError as exc:  # the record refuses (a limit a permit owns): its words, not a 500
+            messages.error(request, ";".join(exc.messages))
             return redirect(self.crud.url("detail", pk))
         messages.success(request, _("已删除"))
         from django.utils.http import url_has_allowed_host_and_scheme

@@ -33,6 +33,7 @@ from .models import (
     PointHourly,
     PollutantLimit,
     UnknownMN,
+    owner_writes,
 )
 
 
@@ -160,15 +161,18 @@ def apply_permit_limits(enterprise_id: int, source_ref: str, standard: str, rows
             continue
         factor = codes.normalise_factor(row["factor"])
         for point in points:
-            lim, _created = PollutantLimit.objects.update_or_create(
-                point=point, factor=factor, period=row.get("period") or "hour", defaults=dict(
-                    limit_value=row.get("limit_value"), lower_limit=row.get("lower_limit"), unit=row.get("unit") or "",
-                    on_converted=bool(row.get("on_converted")), standard=standard[:200], source_ref=source_ref))
+            with owner_writes():
+                lim, _created = PollutantLimit.objects.update_or_create(
+                    point=point, factor=factor, period=row.get("period") or "hour", defaults=dict(
+                        limit_value=row.get("limit_value"), lower_limit=row.get("lower_limit"),
+                        unit=row.get("unit") or "", on_converted=bool(row.get("on_converted")),
+                        standard=standard[:200], source_ref=source_ref))
             kept.add(lim.pk)
             mns.append(point.mn)
     stale = PollutantLimit.objects.filter(source_ref=source_ref).exclude(pk__in=kept)
-    for lim in stale:
-        lim.delete()
+    with owner_writes():
+        for lim in stale:
+            lim.delete()
     return {"applied": len(kept), "points": sorted(set(mns)), "unmatched": sorted(set(unmatched))}
 
 
@@ -180,9 +184,42 @@ def release_permit_limits(source_ref: str, note: str) -> int:
     for lim in PollutantLimit.objects.filter(source_ref=source_ref):
         lim.standard = f"{lim.standard}({note})"[:200]
         lim.source_ref = ""
-        lim.save(update_fields=["standard", "source_ref"])
+        with owner_writes():
+            lim.save(update_fields=["standard", "source_ref"])
         n += 1
     return n
+
+
+LIMIT_OWNERS: dict = {}
+
+
+def register_limit_owner(model_label: str, describe) -> None:
+    """An app whose records own online-monitoring limits (approvals: "approvals.permit") says how a person names
+    them: describe(pks) -> {pk: (label, url)}, e.g. ("排污许可证 X", "/approvals/permits/12/")."""
+    LIMIT_OWNERS[model_label] = describe
+
+
+def limit_owners(user, refs) -> dict[str, dict]:
+    """{source_ref: {"label", "url"}} of the records owning limits; `url` is "" when `user` may not open the record
+    (user None: every link)."""
+    from django.apps import apps
+
+    from envbureau.core.humanize import REF
+
+    wanted: dict[str, set[int]] = {}
+    for ref in refs:
+        m = REF.fullmatch(ref or "")
+        if m and m.group(1) in LIMIT_OWNERS:
+            wanted.setdefault(m.group(1), set()).add(int(m.group(2)))
+    out = {}
+    for label, pks in wanted.items():
+        described = LIMIT_OWNERS[label](sorted(pks))
+        visible = set(pks) if user is None else set(
+            restrict(apps.get_model(label)._default_manager.filter(pk__in=pks), user, "view")
+            .values_list("pk", flat=True))
+        for pk, (words, url) in described.items():
+            out[f"{label}:{pk}"] = {"label": words, "url": url if pk in visible else ""}
+    return out
 
 
 def limits_from(source_ref: str) -> list[dict]:
