@@ -308,12 +308,14 @@ class StatisticsView(APIView):
 
 class EmergencyPlanSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
+    level_differs = serializers.BooleanField(read_only=True, help_text="the filed level differs from the computed one")
 
     class Meta:
         model = EmergencyPlan
         fields = ["id", "code", "enterprise_id", "enterprise_name", "jurisdiction", "title", "signed_on",
                   "submitted_on", "filing_due", "submitted_late", "state", "state_label", "filed_on", "filing_no",
-                  "revision_due", "risk_inputs", "risk_level", "risk_label", "risk_working", "drills", "last_drill_on"]
+                  "revision_due", "risk_inputs", "risk_level", "risk_label", "risk_working", "computed_level",
+                  "level_differs", "risk_tables", "drills", "last_drill_on"]
 
 
 class EmergencyPlanCreateSerializer(serializers.Serializer):
