@@ -24,7 +24,8 @@ DEFAULTS = {
     "eia_proposal_notice_working_days": 5,
     # §3.4: 告知承诺制 only where configured: {code: {"categories": [...], "days": 1}} (working days).
     "eia_commitment_system": {},
-    # §4.2: validity 5 years; renewal applied for ≥ 60 days before expiry; reviewed within 20 days.
+    # §4.2: validity 5 years; renewal applied for ≥ 60 days before expiry; decided within 20 days of the application
+    # (working days, 行政许可法 art. 82): the due date of the 审查延续申请 task (permits.renewal_review_due).
     "permit_validity_years": 5,
     "permit_renewal_days_before": 60,
     "permit_renewal_review_days": 20,
