@@ -22,8 +22,17 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
 from . import eia, emergency, permits, prereview
-from .filters import CheckFilter, EIAFilter, PermitFilter, PlanFilter, PreReviewFilter, ReportFilter
+from .filters import (
+    CheckFilter,
+    DutyFilter,
+    EIAFilter,
+    PermitFilter,
+    PlanFilter,
+    PreReviewFilter,
+    ReportFilter,
+)
 from .models import (
+    DutyShift,
     EIAApplication,
     EmergencyPlan,
     ExecutionReport,
@@ -378,6 +387,26 @@ class CheckViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=HazardCheckCreateSerializer, responses={201: HazardCheckSerializer})
     def create(self, request, *args, **kwargs):
         return _create(request, HazardCheckCreateSerializer, emergency.record_check, HazardCheckSerializer)
+
+
+class DutyShiftSerializer(serializers.ModelSerializer):
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    jurisdiction_code = serializers.CharField(source="jurisdiction.code", read_only=True)
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+
+    class Meta:
+        model = DutyShift
+        fields = ["id", "day", "role", "role_label", "person", "phone", "jurisdiction", "jurisdiction_code",
+                  "jurisdiction_name"]
+
+
+class DutyViewSet(ScopedReadOnlyViewSet):
+    """The 24-hour duty roster (应急值班表), read only (kept on the page /approvals/duty/): filter by `day`,
+    `day_from`/`day_to`, `role`, `jurisdiction` (an area and the areas inside it)."""
+
+    queryset = DutyShift.objects.select_related("jurisdiction").order_by("-day", "role", "person", "pk")
+    serializer_class = DutyShiftSerializer
+    filterset_class = DutyFilter
 
 
 class IncidentSerializer(serializers.ModelSerializer):

@@ -9,6 +9,7 @@ from envbureau.core.filters import ScopedFilterSet, picker_filter
 from envbureau.core.params import YEARS
 
 from .choices import (
+    DutyRole,
     EIACategory,
     EIAState,
     PermitCategory,
@@ -21,7 +22,7 @@ from .choices import (
     ReportState,
     RiskLevel,
 )
-from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Permit, PreReview
+from .models import DutyShift, EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Permit, PreReview
 
 
 def _path(code):
@@ -150,6 +151,23 @@ class CheckFilter(ScopedFilterSet):
     class Meta:
         model = HazardCheck
         fields = ["jurisdiction", "round_name", "year", "enterprise_id"]
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value)
+
+
+class DutyFilter(ScopedFilterSet):
+    """The duty roster (page and API): a day (or a range), a post, an area (and the areas inside it)."""
+
+    day = df.DateFilter(label=_("日期"))
+    day_from = df.DateFilter(label=_("日期自"), field_name="day", lookup_expr="gte")
+    day_to = df.DateFilter(label=_("日期至"), field_name="day", lookup_expr="lte")
+    role = df.ChoiceFilter(label=_("岗位"), choices=DutyRole.choices)
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
+
+    class Meta:
+        model = DutyShift
+        fields = ["day", "day_from", "day_to", "role", "jurisdiction"]
 
     def f_jurisdiction(self, qs, name, value):
         return _jurisdiction(qs, value)
