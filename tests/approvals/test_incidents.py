@@ -1,6 +1,8 @@
 """Environmental incidents (report, level, response log, close-out, linked enterprise and its alarms) and the
 duty roster shown on the incident's page."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -69,3 +71,36 @@ def test_incident_page_shows_the_duty_and_the_enterprise_sees_its_own(world):
     assert e.get(f"/approvals/incidents/{other.pk}/").status_code == 404
     assert e.get("/approvals/incidents/new/").status_code == 403
     assert c.get("/approvals/duty/add/").status_code == 200
+
+
+def test_incident_page_lists_the_enterprises_alarms_in_its_window(world):
+    """From 24 hours before the incident occurred (08:30 on 11-20) until it closed: an alarm ended before the
+    window, another enterprise's and one after the close are not listed."""
+    from envbureau.sources.models import Alarm, MonitoringPoint, Outlet
+
+    inc = _report(world)  # occurred 2026-11-20 08:30
+
+    def alarm(point, start, end=None, factor="w01018"):
+        s = timezone.make_aware(dt.datetime.fromisoformat(start))
+        e = timezone.make_aware(dt.datetime.fromisoformat(end)) if end else None
+        return Alarm.objects.create(point=point, enterprise_id=point.enterprise_id, kind="exceedance", factor=factor,
+                                    detail_key="hour", started_at=s, last_seen_at=e or s, ended_at=e,
+                                    active=e is None, value=150, limit_value=100)
+
+    p1 = world["point"]
+    o2 = Outlet.objects.create(enterprise=world["e2"], code="DA001", name="废气排口", kind="gas")
+    p2 = MonitoringPoint(outlet=o2, mn="88888880000002", name="废气在线")
+    p2.save()
+    before = alarm(p1, "2026-11-19 07:00", "2026-11-19 08:29")  # ended a minute before the window
+    edge = alarm(p1, "2026-11-19 07:00", "2026-11-19 08:30", factor="w21003")  # ends as the window opens
+    during = alarm(p1, "2026-11-20 10:00")
+    alarm(p2, "2026-11-20 10:00")  # another enterprise
+    Incident.objects.filter(pk=inc.pk).update(closed_at=timezone.make_aware(dt.datetime(2026, 11, 21, 12, 0)))
+    after = alarm(p1, "2026-11-21 12:01")
+    c = Client()
+    c.force_login(world["officer"])
+    page = c.get(f"/approvals/incidents/{inc.pk}/").content.decode()
+    listed = {a.pk for a in (before, edge, during, after) if f"/sources/alarms/{a.pk}/" in page}
+    assert listed == {edge.pk, during.pk}
+    assert "2026-11-19 08:30 至 2026-11-21 12:00 期间(事发前起至结案或现在)的报警,共 2 条" in page
+    assert "88888880000002" not in page and "废气在线" not in page

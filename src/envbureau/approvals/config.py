@@ -36,6 +36,9 @@ DEFAULTS = {
     # higher authority within 4 hours of learning of a 一般/较大 incident, within 2 hours of a 重大/特别重大 one.
     # Clock hours (the duty runs around the clock): no holiday calendar applies.
     "incident_initial_report_hours": {"IV": 4, "III": 4, "II": 2, "I": 2},
+    # The incident's page lists the linked enterprise's online-monitoring alarms live from this many hours before
+    # the incident occurred (what led up to it) until it was closed (or now): a local choice.
+    "incident_alarm_lookback_hours": 24,
     # Post-permit supervision (证后监管): an execution report's emissions may differ from what online monitoring
     # measured over the same period by this share of the measured amount before the difference is flagged
     # (a local choice, no national figure found).

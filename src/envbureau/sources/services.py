@@ -249,6 +249,17 @@ def exceedances_on_limits(source_refs, start: dt.datetime, end: dt.datetime) -> 
     return out
 
 
+def enterprise_alarms(user, enterprise_id: int, start: dt.datetime, end: dt.datetime, limit: int = 50):
+    """For the approvals app (an incident's page): the enterprise's online-monitoring alarms live at some time in
+    [start, end] (started by `end`, not ended before `start`), in `user`'s scope, oldest first; (alarms up to
+    `limit`, how many in all)."""
+    from django.db.models import Q
+
+    qs = restrict(Alarm.objects.filter(enterprise_id=enterprise_id, started_at__lte=end)
+                  .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start)), user, "view")
+    return list(qs.select_related("point").order_by("started_at", "pk")[:limit]), qs.count()
+
+
 def measured_emissions(enterprise_id: int, first: dt.date, last: dt.date, outlet_codes=None) -> dict[str, dict]:
     """For the approvals app: what online monitoring measured an enterprise emitting between two local days
     (inclusive), per factor (2017 code): {"tonnes", "days" with a value, "points"}. The daily Cou (kg, HJ 212)
