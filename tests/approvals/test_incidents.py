@@ -104,3 +104,34 @@ def test_incident_page_lists_the_enterprises_alarms_in_its_window(world):
     assert listed == {edge.pk, during.pk}
     assert "2026-11-19 08:30 至 2026-11-21 12:00 期间(事发前起至结案或现在)的报警,共 2 条" in page
     assert "88888880000002" not in page and "废气在线" not in page
+
+
+def test_statistics_count_incidents_by_level_and_state_with_links(world):
+    from envbureau.approvals import stats
+    from envbureau.core.models import Jurisdiction
+
+    _report(world, occurred_at="2026-01-01 00:30", reported_at="2026-01-01 01:00")  # 2025 in UTC, 2026 here
+    major = _report(world, level="II")
+    Incident.objects.filter(pk=major.pk).update(state="closed")
+    _report(world, occurred_at="2025-12-31 23:59", reported_at="2026-01-01 00:10")  # the year before
+    _report(world, enterprise_id=world["e2"].pk)  # 西城区
+    city = Jurisdiction.objects.get(code="110000")
+    s = stats.statistics(None, world["dc"], 2026)
+    f = s["figures"]
+    assert (f["incidents"], f["incidents_IV"], f["incidents_II"], f["incidents_III"], f["incidents_I"]) == (2, 1, 1, 0, 0)
+    assert (f["incidents_reported"], f["incidents_responding"], f["incidents_closed"]) == (1, 0, 1)
+    assert s["previous"]["incidents"] == 1
+    assert stats.statistics(None, city, 2026)["figures"]["incidents"] == 3
+    assert "发生突发环境事件2起,已结案1起。" in s["sentence"]
+    c = Client()
+    c.force_login(world["officer"])
+    page = c.get("/approvals/statistics/?jurisdiction=110101&year=2026").content.decode()
+    assert "其中重大(Ⅱ级)(起)" in page and "其中已结案(起)" in page
+    # each number's link lists exactly the incidents it counts
+    for key in ("incidents", "incidents_IV", "incidents_II", "incidents_closed", "incidents_reported"):
+        url = s["links"][key]
+        assert url.startswith("/approvals/incidents/?") and url in page.replace("&amp;", "&")
+        api = c.get(url.replace("/approvals/incidents/", "/api/v1/approvals/incidents/")).json()
+        assert api["count"] == f[key], key
+    bad = c.get("/api/v1/approvals/incidents/?level=V")
+    assert bad.status_code == 400 and "level" in bad.json()["error"]["fields"]

@@ -26,6 +26,7 @@ from .filters import (
     CheckFilter,
     DutyFilter,
     EIAFilter,
+    IncidentFilter,
     PermitFilter,
     PlanFilter,
     PreReviewFilter,
@@ -441,6 +442,7 @@ class IncidentViewSet(ScopedReadOnlyViewSet):
 
     queryset = Incident.objects.select_related("jurisdiction")
     serializer_class = IncidentSerializer
+    filterset_class = IncidentFilter
     http_method_names = ["get", "post", "head", "options"]
 
     @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentSerializer})

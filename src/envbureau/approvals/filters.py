@@ -12,6 +12,8 @@ from .choices import (
     DutyRole,
     EIACategory,
     EIAState,
+    IncidentLevel,
+    IncidentState,
     PermitCategory,
     PermitState,
     PlanState,
@@ -22,7 +24,16 @@ from .choices import (
     ReportState,
     RiskLevel,
 )
-from .models import DutyShift, EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Permit, PreReview
+from .models import (
+    DutyShift,
+    EIAApplication,
+    EmergencyPlan,
+    ExecutionReport,
+    HazardCheck,
+    Incident,
+    Permit,
+    PreReview,
+)
 
 
 def _path(code):
@@ -151,6 +162,24 @@ class CheckFilter(ScopedFilterSet):
     class Meta:
         model = HazardCheck
         fields = ["jurisdiction", "round_name", "year", "enterprise_id"]
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value)
+
+
+class IncidentFilter(ScopedFilterSet):
+    """Incidents (page, API and the statistics' links): area, level, state, the year it occurred (local time)."""
+
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
+    level = df.ChoiceFilter(label=_("事件等级"), choices=IncidentLevel.choices)
+    state = df.ChoiceFilter(label=_("状态"), choices=IncidentState.choices)
+    year = df.NumberFilter(label=_("发生年度"), field_name="occurred_at", lookup_expr="year",
+                           min_value=YEARS[0], max_value=YEARS[1])
+    enterprise_id = picker_filter("enterprise", _("企业"))
+
+    class Meta:
+        model = Incident
+        fields = ["jurisdiction", "level", "state", "year", "enterprise_id"]
 
     def f_jurisdiction(self, qs, name, value):
         return _jurisdiction(qs, value)

@@ -9,6 +9,7 @@ from .filters import (
     CheckFilter,
     DutyFilter,
     EIAFilter,
+    IncidentFilter,
     PermitFilter,
     PlanFilter,
     PreReviewFilter,
@@ -84,6 +85,7 @@ checks = Crud(HazardCheck, url_prefix="checks", namespace="approvals", title=_("
               columns=[("round_name", _("排查轮次")), ("enterprise_name", _("企业")), ("jurisdiction", _("属地")),
                        ("checked_on", _("排查日期")), ("checkers", _("排查人员"))])
 incidents = Crud(Incident, url_prefix="incidents", namespace="approvals", title=_("突发环境事件"), read_only=True,
+                 filterset_class=IncidentFilter,
                  new_page=("approvals:incident-new", _("事件报告"), _holds("emergency")),
                  search_fields=("code", "title", "enterprise_name"),
                  detail_fields=["code", "title", "kind", "level", "jurisdiction", "enterprise_name", "location",
