@@ -135,3 +135,24 @@ def test_statistics_count_incidents_by_level_and_state_with_links(world):
         assert api["count"] == f[key], key
     bad = c.get("/api/v1/approvals/incidents/?level=V")
     assert bad.status_code == 400 and "level" in bad.json()["error"]["fields"]
+
+
+def test_incident_page_shows_fifty_alarms_and_links_the_rest(world):
+    from urllib.parse import parse_qs, urlsplit
+
+    from envbureau.sources.models import Alarm
+
+    inc = _report(world)
+    p1 = world["point"]
+    start = timezone.make_aware(dt.datetime(2026, 11, 20, 9, 0))
+    Alarm.objects.bulk_create([Alarm(point=p1, enterprise_id=p1.enterprise_id, kind="absence", detail_key=str(i),
+                                     started_at=start + dt.timedelta(minutes=i), last_seen_at=start)
+                               for i in range(51)])
+    c = Client()
+    c.force_login(world["officer"])
+    ctx = c.get(f"/approvals/incidents/{inc.pk}/").context
+    assert (len(ctx["alarms"]), ctx["alarm_count"]) == (50, 51)
+    url = urlsplit(ctx["alarms_more_url"])
+    assert url.path == "/sources/alarms/" and parse_qs(url.query)["enterprise"] == [str(world["e1"].pk)]
+    listed = c.get(ctx["alarms_more_url"])
+    assert listed.status_code == 200
