@@ -94,6 +94,38 @@ def test_clock_pause_extend_resume_on_the_timeline(demo_core, settings):
         dl.extend(admin, obj, "finish", 3, approver=None, reason="x")
 
 
+def test_clock_notes_clicked_in_english_are_stored_in_chinese_and_read_per_reader(demo_core):
+    """A clock started and paused by an officer working in English: the clock's label and the timeline's notes are
+    stored in Chinese (search, exports, other readers), and each reader reads them in their language; the reason
+    the officer typed stays as typed."""
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from envbureau.core import workflow
+    from envbureau.core.models import Jurisdiction, TimelineEvent, User
+
+    obj = Jurisdiction.objects.get(code="110102")
+    admin = User.objects.get(username="admin")
+    with translation.override("en"):
+        c = dl.start_clock(obj, "recheck", dl.Rule(10, dl.WORKING, label=gettext_lazy("复查")), D(2026, 9, 28),
+                           user=admin, quiet=False)
+        dl.pause(admin, obj, "recheck", "组织听证", on=D(2026, 10, 12))
+    assert c.label == "复查"
+    notes = list(TimelineEvent.objects.filter(model="core.jurisdiction", object_id=str(obj.pk)).order_by("pk")
+                 .values_list("note", flat=True))
+    assert notes == ["开始计时:复查,期满 2026-10-16", "复查中止:组织听证"]
+    with translation.override("en"):
+        assert [e["note"] for e in workflow.timeline(obj)] == ["Clock started: Re-check, due 2026-10-16",
+                                                               "Re-check paused: 组织听证"]
+    with translation.override("zh-hans"):
+        assert [e["note"] for e in workflow.timeline(obj)] == notes
+    # a note a person rewrote reads as stored
+    TimelineEvent.objects.filter(model="core.jurisdiction", object_id=str(obj.pk), verb="deadline_pause").update(
+        note="人工更正")
+    with translation.override("en"):
+        assert workflow.timeline(obj)[1]["note"] == "人工更正"
+
+
 def test_rolled_back_override_leaves_no_stale_calendar(db):
     # An override read inside a transaction that then rolls back must not stay in the process cache
     # (it made 2026-12-01 a holiday for every later caller in the same process).

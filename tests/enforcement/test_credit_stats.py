@@ -2,16 +2,20 @@
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import translation
 
 from envbureau.core import workflow as wf
 from envbureau.enforcement import cases, config, credit, services
 from envbureau.enforcement.models import LegalBasis, PoolEnterprise
+
+HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def _all(score):
@@ -58,8 +62,22 @@ def test_one_vote_veto_from_a_transfer(world, basis):
                      ("decide", {"decided_on": "2026-04-20"}),
                      ("transfer", {"transfer_kind": "crime", "transferred_on": "2026-04-22", "note": "涉嫌犯罪"})):
         wf.apply(None, c, verb, **kw)
-    r = credit.rate(None, enterprise_id=ent.pk, year=2026, scores=_all(100))
-    assert r.grade == "red" and c.code in r.veto_reason
+    with translation.override("en"):  # rated by an officer working in English: stored in Chinese all the same
+        r = credit.rate(None, enterprise_id=ent.pk, year=2026, scores=_all(100))
+    assert r.grade == "red" and r.veto_reason == f"涉嫌环境犯罪移送公安机关(案件 {c.code})"
+    lines = r.explanation.split("\n")
+    assert lines[0] == "大气及水污染物达标排放:100 分 × 权重 15"
+    assert "行政处罚与行政命令:60 分 × 权重 15(2026年行政处罚决定 1 件)" in lines
+    # (85 × 100 + 15 × 60) / 100 = 94.00 → blue, then the veto makes it red
+    assert lines[-2:] == ["加权得分 94.00 分 → 环保良好企业(蓝牌)",
+                          f"一票否决:涉嫌环境犯罪移送公安机关(案件 {c.code}) → 环保不良企业(红牌)"]
+    with translation.override("en"):
+        en = r.explanation_label
+        assert r.veto_reason_label.endswith(f"(case {c.code})") and not HAN.search(r.veto_reason_label)
+    assert not HAN.search(en), en
+    assert en.split("\n")[-1].endswith("→ Poor (red)") and len(en.split("\n")) == len(lines)
+    with translation.override("zh-hans"):
+        assert r.explanation_label == r.explanation
 
 
 def test_repair_one_step_within_window(world):

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from envbureau.core.models import AuditEntry
 from envbureau.ledger import services
@@ -406,10 +407,14 @@ def test_reminders_words_events_audit_and_the_horizon(actors, make_problem):
     assert (done.overdue, done_near.near_notified_for) == (False, None)  # accepted problems are not chased
     ev = services.events_of(late).last()
     assert (ev.verb, ev.from_state, ev.to_state, ev.note, ev.data, ev.actor_id) == (
-        "overdue", "registered", "registered", "已超过整改时限 2030-06-09", {"deadline": "2030-06-09"}, None)
+        "overdue", "registered", "registered", "已超过整改时限 2030-06-09",
+        {"deadline": "2030-06-09", "note_facts": {"text": "已超过整改时限 %(d)s", "args": {"d": "2030-06-09"}}}, None)
     ev = services.events_of(edge).last()
     assert (ev.verb, ev.from_state, ev.to_state, ev.note, ev.data) == (
-        "remind", "registered", "registered", "整改时限 2030-06-17 临近", {"deadline": "2030-06-17"})
+        "remind", "registered", "registered", "整改时限 2030-06-17 临近",
+        {"deadline": "2030-06-17", "note_facts": {"text": "整改时限 %(d)s 临近", "args": {"d": "2030-06-17"}}})
+    with translation.override("en"):  # a job's note reads in the reader's language
+        assert ev.shown_note == "Deadline 2030-06-17 is approaching"
     told = Notification.objects.filter(recipient=actors["ent"], kind__in=["overdue", "near_deadline"],
                                        object_id__in=[str(late.pk), str(due_today.pk)])
     assert sorted((n.kind, n.message, n.url, n.model, n.object_id) for n in told) == sorted([

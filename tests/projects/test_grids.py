@@ -368,3 +368,52 @@ def test_statistics_ask_anonymous_visitors_to_sign_in(db):
     page = Client().get("/projects/grids/statistics/")
     assert page.status_code == 302 and page["Location"].startswith("/accounts/login/")
     assert Client().get("/api/v1/projects/grids/statistics/").status_code in (401, 403)
+
+
+def test_levels_and_patrol_frequency_are_configuration_per_jurisdiction(world, settings, client_for):
+    """As the 时间过半 settings (test_project_stats.py): a jurisdiction's entry applies to its grids and those below
+    it. 朝阳区 has a fourth level and patrols level 3 daily; 东城区 keeps the defaults (three levels, level 3 every
+    2 days)."""
+    from envbureau.core.models import Jurisdiction
+    from envbureau.projects import grid_stats, grids
+    from envbureau.projects.models import Grid
+
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "PROJECTS": {"jurisdictions": {"110105": {
+        "grid_levels": {"4": "四级网格(楼院)"}, "patrol_frequency_days": {"3": 1, "4": 1}}}}}
+    dc = Jurisdiction.objects.get(code="110101001000")
+    cy = world["cy"]
+
+    def make(code, jur, level):
+        return grids.create_grid(world["mgr"], Grid(code=code, name=f"{code}网格", level=level, jurisdiction=jur))
+
+    g_dc, g_cy = make("DC-3", dc, 3), make("CY-3", cy, 3)
+    assert (g_dc.frequency(), g_cy.frequency()) == (2, 1)
+    g4 = make("CY-4", cy, 4)
+    assert (g4.level_label, g4.frequency()) == ("四级网格(楼院)", 1)
+    with pytest.raises(ValidationError) as e:
+        make("DC-4", dc, 4)  # 东城区 has three levels
+    assert "level" in e.value.message_dict and "1、2、3" in str(e.value.message_dict["level"])
+
+    day = dt.date(2026, 5, 10)
+    for g in (g_dc, g_cy, g4):
+        Grid.objects.filter(pk=g.pk).update(last_patrol_on=day)
+        g.refresh_from_db()
+    assert (g_dc.next_due(), g_cy.next_due()) == (day + 2 * DAY, day + DAY)
+    # overdue from the day after the next due date: 朝阳区's grid a day sooner
+    assert three(lambda today: g_cy.next_due() < today, day + DAY, DAY) == (False, False, True)
+    assert three(lambda today: g_dc.next_due() < today, day + 2 * DAY, DAY) == (False, False, True)
+    s = grid_stats.statistics(None, cy, today=day + 2 * DAY)
+    assert [(r["label"], r["grids"], r["overdue"]) for r in s["by_level"]] == [("三级网格", 1, 1),
+                                                                             ("四级网格(楼院)", 1, 1)]
+    assert grid_stats.statistics(None, dc.parent, today=day + 2 * DAY)["total"]["overdue"] == 0
+    # the list's overdue filter (and the API's) judges each grid by its own area's interval
+    Grid.objects.filter(pk__in=[g_dc.pk, g_cy.pk, g4.pk]).update(last_patrol_on=TODAY - 2 * DAY)
+    api = client_for("admin")
+    late = {r["code"] for r in api.get("/api/v1/projects/grids/?overdue=true&page_size=50").json()["results"]}
+    assert {"CY-3", "CY-4"} <= late and "DC-3" not in late
+    # the form offers every configured level; the model checks the chosen area's
+    page = client_for("pm").get("/projects/grids/add/").content.decode()
+    assert "四级网格(楼院)" in page
+    r = client_for("pm").post("/projects/grids/add/", {"code": "DC-4B", "name": "东城四级", "level": 4,
+                                                       "jurisdiction": dc.pk})
+    assert r.status_code == 400 and "网格层级应为 1、2、3" in r.content.decode()

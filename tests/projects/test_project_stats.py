@@ -176,3 +176,75 @@ def test_cli_prints_the_sentence_and_json(world):
         call_command("projects_stats", "--jurisdiction", "999999")
     with pytest.raises(CommandError, match="--date"):
         call_command("projects_stats", "--date", "2023-02-30")
+
+
+def test_funds_by_battle_area_and_owner_with_links_to_their_records(world, new_project, client_for):
+    """Funds allocated, spent and the execution rate (spent ÷ allocated) on every row of the battle, area and owner
+    breakdowns; a row whose funds are not yet allocated has no rate ("—"), one allocated and unspent 0.0; the
+    amounts link to the fund list filtered as they were summed, the investment to the projects counted."""
+    import html
+    import io
+
+    from openpyxl import load_workbook
+
+    from envbureau.core import workflow as wf
+    from envbureau.projects import services, stats
+    from envbureau.projects.models import Fund
+
+    mgr = world["mgr"]
+
+    def fund(project, level, approved=None, allocated=None, spent=None):
+        f = services.create_fund(mgr, Fund(project=project, level=level, name="专项资金", requested=1000000))
+        if approved:
+            wf.apply(mgr, f, "approve", approved=approved)
+        if allocated:
+            wf.apply(mgr, f, "allocate", allocated=allocated, allocation_doc="京财资环〔2026〕1号")
+        if spent:
+            wf.apply(mgr, f, "spend", amount=spent)
+        return f
+
+    air_dc = new_project(name="东城锅炉改造")
+    water_dc = new_project(name="东城管网", battle="water")
+    water_cy = new_project(jur="cy", name="朝阳污水厂", battle="water")
+    fund(air_dc, "central", "600000", "600000", "450000")
+    fund(water_dc, "local", "300000")  # approved only: nothing allocated yet
+    fund(water_cy, "provincial", "200000", "200000")  # allocated, nothing spent
+    s = stats.statistics(None, world["dc"].parent, 2026, today=dt.date(2026, 11, 30))
+
+    def figures(rows):
+        return {r["key"]: (r["fund_n"], r["allocated_wan"], r["spent_wan"], r["execution_rate"]) for r in rows}
+
+    assert figures(s["by_battle"]) == {"air": (1, Decimal("60.00"), Decimal("45.00"), "75.0"),
+                                       "water": (2, Decimal("20.00"), Decimal("0.00"), "0.0")}
+    assert figures(s["by_area"]) == {"110101": (2, Decimal("60.00"), Decimal("45.00"), "75.0"),
+                                     "110105": (1, Decimal("20.00"), Decimal("0.00"), "0.0")}
+    owners = {r["label"]: v for r in s["by_owner"] for v in [figures([r])[r["key"]]]}
+    assert owners == {"东城区生态环境局": (2, Decimal("60.00"), Decimal("45.00"), "75.0"),
+                      "朝阳区生态环境局": (1, Decimal("20.00"), Decimal("0.00"), "0.0")}
+    assert figures([{**s["summary"], "key": "all"}]) == {"all": (3, Decimal("80.00"), Decimal("45.00"), "56.3")}
+    dc_only = stats.statistics(None, world["dc"], 2026, today=dt.date(2026, 11, 30))
+    assert figures(dc_only["by_battle"])["water"] == (1, Decimal("0.00"), Decimal("0.00"), "—")  # no allocation
+
+    admin = client_for("admin")
+    water = next(r for r in s["by_battle"] if r["key"] == "water")
+    cy = next(r for r in s["by_area"] if r["key"] == "110105")
+    dc_owner = next(r for r in s["by_owner"] if r["label"] == "东城区生态环境局")
+    for row, expected in [(water, {water_dc.pk, water_cy.pk}), (cy, {water_cy.pk}), (dc_owner, {air_dc.pk, water_dc.pk})]:
+        url = row["links"]["funds"].replace("/projects/funds/", "/api/v1/projects/funds/")
+        assert {f["project"] for f in admin.get(url).json()["results"]} == expected, url
+        url = row["links"]["investment"].replace("/projects/projects/", "/api/v1/projects/projects/")
+        assert admin.get(url).json()["count"] == row["planned"], url
+    # the statistics API carries the same figures; the page links the amounts; the Excel has the columns
+    api = admin.get("/api/v1/projects/statistics/?year=2026").json()
+    assert [(r["key"], r["allocated_wan"], r["execution_rate"]) for r in api["by_battle"]] == \
+        [("air", "60.00", "75.0"), ("water", "20.00", "0.0")]
+    page = admin.get("/projects/statistics/?year=2026").content.decode()
+    for href in (water["links"]["funds"], cy["links"]["funds"], dc_owner["links"]["investment"],
+                 s["funds"][0]["url"]):
+        assert f'href="{html.escape(href)}"' in page, href
+    ws = load_workbook(io.BytesIO(admin.get("/projects/statistics/?year=2026&export=xlsx").content))["工程项目"]
+    all_rows = list(ws.iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(all_rows) if r[0] == "分组")  # under the title row
+    rows = {r[0]: dict(zip(all_rows[at], r)) for r in all_rows[at + 1:]}
+    assert (rows["攻坚领域:水污染防治"]["下达资金(万元)"], rows["攻坚领域:水污染防治"]["执行率(%)"]) == (20, "0.0")
+    assert rows["属地:东城区"]["资金支出(万元)"] == 45

@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from . import texts
 from .dbcache import CommittedCache
 
 CALENDAR = "calendar"
@@ -197,11 +199,13 @@ def start_clock(obj, key: str, rule: Rule, start, *, user=None, label: str = "",
 
     model, pk = _label(obj)
     c, _created = Clock.objects.update_or_create(model=model, object_id=pk, key=key, defaults=dict(
-        label=label or rule.label or key, start=local_date(start), days=rule.days, day_kind=rule.kind,
+        # the label stored in Chinese (from a lazy label), worded on display and in the timeline's notes
+        label=texts.zh(label or rule.label or key), start=local_date(start), days=rule.days, day_kind=rule.kind,
         inclusive=rule.inclusive, roll_forward=rule.roll_forward, paused_since=None, paused_days=0,
         extension_days=0, due=rule.due(local_date(start)), stopped_at=None))
     if not quiet:
-        _timeline(obj, user, "deadline_start", _("开始计时:%(l)s,期满 %(d)s") % {"l": c.label, "d": c.due},
+        _timeline(obj, user, "deadline_start",
+                  texts.sentence(gettext_noop("开始计时:%(l)s,期满 %(d)s"), ("l",), l=c.label, d=c.due),
                   {"key": key, "due": str(c.due)})
     return c
 
@@ -221,7 +225,7 @@ def pause(user, obj, key: str, reason: str, on=None):
     if c.paused_since is None:
         c.paused_since = local_date(on or timezone.localdate())
         c.save(update_fields=["paused_since"])
-        _timeline(obj, user, "deadline_pause", _("%(l)s中止:%(r)s") % {"l": c.label, "r": reason},
+        _timeline(obj, user, "deadline_pause", texts.sentence(gettext_noop("%(l)s中止:%(r)s"), ("l",), l=c.label, r=reason),
                   {"key": key, "since": str(c.paused_since)})
     return c
 
@@ -239,7 +243,7 @@ def resume(user, obj, key: str, on=None, note: str = ""):
         c.paused_since = None
         c.due = _compute(c)
         c.save(update_fields=["paused_since", "paused_days", "due"])
-        _timeline(obj, user, "deadline_resume", _("%(l)s恢复计时,期满 %(d)s") % {"l": c.label, "d": c.due},
+        _timeline(obj, user, "deadline_resume", texts.sentence(gettext_noop("%(l)s恢复计时,期满 %(d)s"), ("l",), l=c.label, d=c.due),
                   {"key": key, "due": str(c.due), "note": note})
     return c
 
@@ -263,8 +267,9 @@ def extend(user, obj, key: str, days: int, *, approver, reason: str):
     c.due = _compute(c)
     c.save(update_fields=["extension_days", "due"])
     name = getattr(approver, "display_name", "") or getattr(approver, "username", str(approver))
-    _timeline(obj, user, "deadline_extend", _("%(l)s延长 %(n)s 天至 %(d)s(批准人:%(a)s):%(r)s") % {
-        "l": c.label, "n": days, "d": c.due, "a": name, "r": reason},
+    _timeline(obj, user, "deadline_extend", texts.sentence(
+        gettext_noop("%(l)s延长 %(n)s 天至 %(d)s(批准人:%(a)s):%(r)s"), ("l",), l=c.label, n=days, d=c.due, a=name,
+        r=reason),
         {"key": key, "days": int(days), "due": str(c.due), "approver": name, "reason": reason})
     return c
 

@@ -90,6 +90,14 @@ class TimelineEvent(ScopedModel):
         ordering = ["time", "id"]
         indexes = [models.Index(fields=["model", "object_id", "time"], name="core_tl_obj_idx")]
 
+    @property
+    def shown_note(self) -> str:
+        """The note in the reader's language when a rule wrote it (data["note_facts"]); as stored otherwise."""
+        from .texts import shown
+
+        facts = self.data.get("note_facts") if isinstance(self.data, dict) else None
+        return shown(facts, self.note)
+
     def __str__(self):
         # What a person reads in the audit log: the object by its name and the step by its label.
         from django.apps import apps

@@ -19,42 +19,40 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from .permissions import code_matches, grants_for
+from .texts import Sentences
 
 # What a notification says, by kind: stored as the key and its values (Notification.facts = {"msg": key,
 # "args": {…}}, plus "task": pk when the words of a task are part of it) and worded in the reader's language
 # when shown (`worded`); ``message`` keeps the Chinese text (e-mail, search, old rows). Modules add their own
 # sentences with `register_texts` (ledger, complaints, enforcement, approvals).
-TEXTS = {
+TEXTS = Sentences()
+TEXTS.register({
     "task": gettext_noop("待办:%(a)s · %(t)s(期限 %(d)s)"),
     "near": gettext_noop("临期提醒:%(a)s · %(t)s 将于 %(d)s 到期"),
     "overdue": gettext_noop("已逾期:%(a)s · %(t)s(期限 %(d)s)"),
-}
+})
 
 
 def register_texts(texts: dict) -> None:
     """Add a module's notification sentences ({key: gettext_noop("…%(x)s…")}); keys are namespaced "app.what"."""
-    TEXTS.update(texts)
+    TEXTS.register(texts)
 
 
 def facts_words(facts: dict | None, fallback: str = "", task_words_of=None) -> str:
     """A notification's text from its facts in the active language; `fallback` (the stored text) when there
     are no facts, the key is unknown, or the task it names is gone. `task_words_of(task pk)` gives the
     task's (action, title) in the active language."""
-    msg = TEXTS.get((facts or {}).get("msg"))
-    if msg is None:
+    if not isinstance(facts, dict) or facts.get("msg") not in TEXTS:
         return fallback
-    args = dict(facts.get("args") or {})
+    extra = {}
     if facts.get("task") is not None:
         words = task_words_of(facts["task"]) if task_words_of is not None else None
         if words is None:
             return fallback
-        args["a"], args["t"] = words
-    if "d" in args and not args["d"]:
-        args["d"] = _("未定")
-    try:
-        return _(msg) % args
-    except (KeyError, TypeError, ValueError):
-        return fallback
+        extra["a"], extra["t"] = words
+    if "d" in (facts.get("args") or {}) and not facts["args"]["d"]:
+        extra["d"] = _("未定")
+    return TEXTS.words(facts, fallback, **extra)
 
 
 def worded(notifications) -> list:

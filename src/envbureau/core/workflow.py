@@ -496,12 +496,17 @@ def _refresh(obj, fresh) -> None:
     obj._state.fields_cache = dict(fresh._state.fields_cache)
 
 
-def record_event(obj, user, verb: str, *, from_state: str = "", to_state: str = "", note: str = "",
+def record_event(obj, user, verb: str, *, from_state: str = "", to_state: str = "", note: str | dict = "",
                  step: str = "", data=None, attachments=(), documents=(), time=None):
     """Append one line to the object's timeline (transitions do it through apply; reminders, deadline
-    changes and documents call it directly)."""
+    changes and documents call it directly). A note written by a rule comes as facts
+    (core.texts.sentence): stored in Chinese with its facts in data["note_facts"], shown per reader."""
+    from . import texts
     from .models import TimelineEvent
 
+    if isinstance(note, dict):
+        data = {**(data or {}), "note_facts": note}
+        note = texts.chinese(note)
     unit = unit_of(user)
     jur = jurisdiction_of(obj)
     event = TimelineEvent(
@@ -718,7 +723,7 @@ def timeline(obj) -> list[dict]:
             "actor": ev.actor_name if ev.actor_id or ev.actor_name not in ("", "系统", "System") else _("系统"),
             "unit": ev.actor_unit_name,
             "step": ev.step,
-            "note": ev.note,
+            "note": ev.shown_note,
             "attachments": ev.attachments,
             "documents": ev.documents,
         })

@@ -16,8 +16,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from envbureau.core import deadlines as dl
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created
@@ -35,7 +37,7 @@ PUBLICATION = "publication"
 
 
 def decision_rule() -> dl.Rule:
-    return dl.Rule(config.get("decision_days"), dl.CALENDAR, roll_forward=True, label=_("作出处罚决定"))
+    return dl.Rule(config.get("decision_days"), dl.CALENDAR, roll_forward=True, label=gettext_lazy("作出处罚决定"))
 
 
 def _date(value, name: str) -> dt.date:
@@ -103,9 +105,9 @@ def open_case(user, *, enterprise_id: int, cause: str, provision: str, act_date,
     case.handlers.set(members)
     check_created(user, case, "add")
     dl.start_clock(case, DECISION, decision_rule(), filed_on, user=user, quiet=False)
-    wf.record_event(case, user, "note", note=_("立案:%(c)s") % {"c": cause})
+    wf.record_event(case, user, "note", note=texts.sentence(gettext_noop("立案:%(c)s"), c=cause))
     wf.sync_tasks(case, user)
-    _dossier(case, user, _("立案调查 %(c)s:%(t)s") % {"c": case.code, "t": cause})
+    _dossier(case, user, texts.sentence(gettext_noop("立案调查 %(c)s:%(t)s"), c=case.code, t=cause))
     from .services import link_to_complaint
 
     for ref in dict.fromkeys(r for r in (source, getattr(inspection, "source_ref", "")) if r):
@@ -218,7 +220,7 @@ def h_decide(ctx):
     case.decided_on = _date(d.get("decided_on"), "decided_on")
     case.decided_late = bool(c and case.decided_on > c.due)
     dl.stop(case, DECISION)
-    dl.start_clock(case, SERVICE, dl.Rule(config.get("service_working_days"), dl.WORKING, label=_("送达")),
+    dl.start_clock(case, SERVICE, dl.Rule(config.get("service_working_days"), dl.WORKING, label=gettext_lazy("送达")),
                    case.decided_on)
     dl.start_clock(case, PUBLICATION, dl.Rule(config.get("penalty_publish_working_days"), dl.WORKING,
                                               label=_("公开处罚决定")), case.decided_on)
@@ -226,7 +228,7 @@ def h_decide(ctx):
 
 def after_decide(ctx):
     case = ctx.obj
-    _dossier(case, ctx.user, _("行政处罚决定 %(c)s:罚款 %(f)s 元") % {"c": case.code, "f": case.fine})
+    _dossier(case, ctx.user, texts.sentence(gettext_noop("行政处罚决定 %(c)s:罚款 %(f)s 元"), c=case.code, f=case.fine))
 
 
 def h_no_penalty(ctx):
@@ -245,7 +247,8 @@ def h_no_penalty(ctx):
 
 def after_no_penalty(ctx):
     case = ctx.obj
-    _dossier(case, ctx.user, _("案件 %(c)s 不予处罚:%(o)s") % {"c": case.code, "o": case.get_outcome_display()})
+    _dossier(case, ctx.user, texts.sentence(gettext_noop("案件 %(c)s 不予处罚:%(o)s"),
+                                            ("o",), c=case.code, o=texts.zh_display(case, "outcome")))
 
 
 def h_serve(ctx):
@@ -254,7 +257,7 @@ def h_serve(ctx):
     if case.served_on < case.decided_on:
         raise wf.TransitionError({"served_on": _("送达日期早于决定日期")})
     dl.stop(case, SERVICE)
-    rule = dl.Rule(config.get("payment_days"), dl.CALENDAR, roll_forward=True, label=_("缴纳罚款"))
+    rule = dl.Rule(config.get("payment_days"), dl.CALENDAR, roll_forward=True, label=gettext_lazy("缴纳罚款"))
     case.payment_due = dl.start_clock(case, PAYMENT, rule, case.served_on).due
 
 
@@ -291,8 +294,8 @@ def transfer_rule(kind: str) -> dl.Rule:
     arts. 11, 19); a suspected crime is transferred within 24 hours of the head's approval (国务院令第310号 art. 5;
     regulations.md §2.8), counted here as the day after the approval date."""
     if kind == "crime":
-        return dl.Rule(config.get("transfer_crime_days"), dl.CALENDAR, label=_("移送涉嫌犯罪案件(批准后24小时内)"))
-    return dl.Rule(config.get("transfer_detention_working_days"), dl.WORKING, label=_("移送案卷"))
+        return dl.Rule(config.get("transfer_crime_days"), dl.CALENDAR, label=gettext_lazy("移送涉嫌犯罪案件(批准后24小时内)"))
+    return dl.Rule(config.get("transfer_detention_working_days"), dl.WORKING, label=gettext_lazy("移送案卷"))
 
 
 def surcharge_on(case: Case, day: dt.date) -> Decimal:

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from envbureau.core import audit
+from envbureau.core import audit, texts
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created, get_scoped_object
 
@@ -22,7 +23,7 @@ from . import config
 from .choices import GRADE_ORDER, PENALTY, Grade
 from .models import Case, CreditRating, CreditRepair, PoolEnterprise
 
-VETO = {"crime": "涉嫌环境犯罪移送公安机关", "detention": "责任人被移送行政拘留"}
+VETO = {"crime": gettext_noop("涉嫌环境犯罪移送公安机关"), "detention": gettext_noop("责任人被移送行政拘留")}
 
 
 def grade_for(score: Decimal) -> str:
@@ -33,17 +34,19 @@ def grade_for(score: Decimal) -> str:
     return "red"
 
 
-def penalties_score(enterprise_id: int, year: int) -> tuple[int, str]:
-    """行政处罚与行政命令 from the cases: no penalty 100, one 60, more 30 (our scale)."""
+def penalties_score(enterprise_id: int, year: int) -> tuple[int, int]:
+    """行政处罚与行政命令 from the cases: no penalty 100, one 60, more 30 (our scale); (score, decisions)."""
     n = Case.objects.filter(enterprise_id=enterprise_id, decided_on__year=year,
                             outcome__in=[str(o) for o in PENALTY]).count()
-    return (100 if n == 0 else 60 if n == 1 else 30), _("%(y)s年行政处罚决定 %(n)s 件") % {"y": year, "n": n}
+    return (100 if n == 0 else 60 if n == 1 else 30), n
 
 
-def veto_for(enterprise_id: int, year: int) -> str:
+def veto_for(enterprise_id: int, year: int) -> dict | None:
+    """The facts of the one-vote veto (a case transferred that year), or None."""
     c = (Case.objects.filter(enterprise_id=enterprise_id, transferred_on__year=year).exclude(transfer_kind="")
          .order_by("transferred_on").first())
-    return f"{VETO[c.transfer_kind]}(案件 {c.code})" if c else ""
+    return texts.sentence(gettext_noop("%(v)s(案件 %(c)s)"), ("v",), v=VETO[c.transfer_kind], c=c.code) if c \
+        else None
 
 
 @transaction.atomic
@@ -58,10 +61,12 @@ def rate(user, *, enterprise_id: int, year: int, scores: dict, published_on=None
     if unknown:
         raise ValidationError({"scores": _("未知的评价指标:%(k)s") % {"k": "、".join(unknown)}})
     values, lines, total, weights = {}, [], Decimal(0), Decimal(0)
-    auto, why = penalties_score(enterprise_id, year)
+    auto, decisions = penalties_score(enterprise_id, year)
     for key, (label, weight) in indicators.items():
         if key == "penalties":
-            v, note = Decimal(auto), f"({why})"
+            v = Decimal(auto)
+            lines.append(texts.sentence(gettext_noop("%(l)s:%(v)s 分 × 权重 %(w)s(%(y)s年行政处罚决定 %(n)s 件)"),
+                                        ("l",), l=label, v=v, w=weight, y=year, n=decisions))
         else:
             raw = scores.get(key)
             if raw in (None, ""):
@@ -72,25 +77,30 @@ def rate(user, *, enterprise_id: int, year: int, scores: dict, published_on=None
                 raise ValidationError({"scores": _("“%(l)s”的得分须为数字") % {"l": _(label)}}) from None
             if not 0 <= v <= 100:
                 raise ValidationError({"scores": _("“%(l)s”的得分须在0–100之间") % {"l": _(label)}})
-            note = ""
+            lines.append(texts.sentence(gettext_noop("%(l)s:%(v)s 分 × 权重 %(w)s"), ("l",), l=label, v=v,
+                                        w=weight))
         values[key] = float(v)
         total += v * weight
         weights += weight
-        lines.append(f"{label}:{v} 分 × 权重 {weight}{note}")
     score = (total / weights).quantize(Decimal("0.01"), ROUND_HALF_UP)
     grade = grade_for(score)
-    lines.append(f"加权得分 {score} 分 → {Grade(grade).label}")
+    lines.append(texts.sentence(gettext_noop("加权得分 %(s)s 分 → %(g)s"), ("g",), s=score,
+                                g=texts.zh(Grade(grade).label)))
     veto = veto_for(enterprise_id, year)
     if veto:
         grade = "red"
-        lines.append(f"一票否决:{veto} → {Grade.RED.label}")
+        lines.append(texts.sentence(gettext_noop("一票否决:%(v)s(案件 %(c)s) → %(g)s"), ("v", "g"),
+                                    **veto["args"], g=texts.zh(Grade.RED.label)))
+    explanation = texts.lines(*lines)
     r, _c = CreditRating.objects.update_or_create(enterprise_id=enterprise_id, year=year, defaults=dict(
         enterprise_name=pool.name, jurisdiction=pool.jurisdiction, scores=values, score=score, grade=grade,
-        veto_reason=veto, explanation="\n".join(lines), published_on=published_on, repaired_from="",
-        repaired_on=None, rated_by=user if getattr(user, "pk", None) else None))
+        veto_reason=texts.chinese(veto) if veto else "", explanation=texts.chinese(explanation),
+        facts={"explanation": explanation, **({"veto": veto} if veto else {})}, published_on=published_on,
+        repaired_from="", repaired_on=None, rated_by=user if getattr(user, "pk", None) else None))
     check_created(user, r, "add")
     _apply_to_pool(r)
-    _dossier(r, user, _("%(y)s年环境信用评价:%(g)s(%(s)s分)") % {"y": year, "g": r.get_grade_display(), "s": score})
+    _dossier(r, user, texts.sentence(gettext_noop("%(y)s年环境信用评价:%(g)s(%(s)s分)"),
+                                     ("g",), y=year, g=texts.zh_display(r, "grade"), s=score))
     return r
 
 
@@ -108,6 +118,7 @@ def _dossier(r, user, title):
     from envbureau.sources.services import add_dossier_event
 
     add_dossier_event(r.enterprise_id, "enforcement.credit", title, detail=r.explanation,
+                      detail_facts=(r.facts or {}).get("explanation"),
                       source_ref=f"enforcement.creditrating:{r.pk}",
                       url=reverse("enforcement:ratings-detail", args=[r.pk]), actor=user)
 
@@ -134,8 +145,8 @@ def _raise_grade(user, rating: CreditRating, note: str, on: dt.date) -> CreditRa
     rating.repair_note = note
     rating.save()
     _apply_to_pool(rating)
-    _dossier(rating, user, _("信用修复:%(a)s → %(b)s") % {"a": Grade(rating.repaired_from).label,
-                                                         "b": rating.get_grade_display()})
+    _dossier(rating, user, texts.sentence(gettext_noop("信用修复:%(a)s → %(b)s"),
+                                          ("a", "b"), a=texts.zh(Grade(rating.repaired_from).label), b=texts.zh_display(rating, "grade")))
     return rating
 
 

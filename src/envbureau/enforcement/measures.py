@@ -27,10 +27,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from envbureau.core import deadlines as dl
 from envbureau.core import notify as _notify
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created
@@ -62,11 +63,11 @@ ORDERS = (K.CORRECTION, K.SEIZURE, K.LIMIT, K.STOP)
 
 
 def _service_rule():
-    return dl.Rule(config.get("measure_service_working_days"), dl.WORKING, label=_("送达决定书"))
+    return dl.Rule(config.get("measure_service_working_days"), dl.WORKING, label=gettext_lazy("送达决定书"))
 
 
 def hearing_rule():
-    return dl.Rule(config.get("statement_working_days"), dl.WORKING, label=_("陈述申辩、听证申请期限"))
+    return dl.Rule(config.get("statement_working_days"), dl.WORKING, label=gettext_lazy("陈述申辩、听证申请期限"))
 
 
 def check_rights_notice(decided_on: dt.date, notified_on, *, waived: bool = False, heard_on=None) -> dict:
@@ -184,13 +185,13 @@ def order(user, case: Case, *, kind: str, decided_on=None, content: str = "", re
     m = _new(case, kind, decided_on, **fields, **spot)
     check_created(user, m, "add")
     if kind == K.SEIZURE:
-        rule = dl.Rule(config.get("seizure_days"), dl.CALENDAR, label=_("查封、扣押期限"))
+        rule = dl.Rule(config.get("seizure_days"), dl.CALENDAR, label=gettext_lazy("查封、扣押期限"))
         m.ends_on = dl.start_clock(m, DURATION, rule, decided_on).due
-        rule = dl.Rule(config.get("seizure_publish_working_days"), dl.WORKING, label=_("公开查封、扣押决定"))
+        rule = dl.Rule(config.get("seizure_publish_working_days"), dl.WORKING, label=gettext_lazy("公开查封、扣押决定"))
         m.publish_due = dl.start_clock(m, PUBLICATION, rule, decided_on).due
     elif kind == K.LIMIT:
         end = decided_on + relativedelta(months=config.get("limit_months"))
-        rule = dl.Rule((end - decided_on).days, dl.CALENDAR, label=_("限制生产期限"))
+        rule = dl.Rule((end - decided_on).days, dl.CALENDAR, label=gettext_lazy("限制生产期限"))
         m.ends_on = dl.start_clock(m, DURATION, rule, decided_on).due
     if kind in (K.LIMIT, K.STOP):
         dl.start_clock(m, HEARING, hearing_rule(), m.notified_on)
@@ -198,10 +199,11 @@ def order(user, case: Case, *, kind: str, decided_on=None, content: str = "", re
         dl.start_clock(m, SERVICE, _service_rule(), decided_on)
     m.save(update_fields=["ends_on", "publish_due"])
     wf.record_event(m, user, "open", to_state=m.state,
-                    note=_("%(k)s决定:%(c)s") % {"k": m.get_kind_display(), "c": content[:100]})
+                    note=texts.sentence(gettext_noop("%(k)s决定:%(c)s"), ("k",), k=texts.zh_display(m, "kind"), c=content[:100]))
     wf.sync_tasks(m, user)
-    wf.record_event(case, user, "note", note=_("作出%(k)s决定 %(c)s") % {"k": m.get_kind_display(), "c": m.code})
-    _dossier(m, user, _("%(k)s决定 %(c)s") % {"k": m.get_kind_display(), "c": m.code})
+    wf.record_event(case, user, "note", note=texts.sentence(gettext_noop("作出%(k)s决定 %(c)s"), ("k",), k=texts.zh_display(m, "kind"), c=m.code))
+    _dossier(m, user, texts.sentence(gettext_noop("%(k)s决定 %(c)s"),
+                                     ("k",), k=texts.zh_display(m, "kind"), c=m.code))
     return m
 
 
@@ -265,9 +267,9 @@ def record_daily_penalty(user, case: Case, *, orders, decided_on=None, reason: s
     dl.start_clock(m, SERVICE, _service_rule(), decided_on)
     wf.record_event(m, user, "open", to_state=m.state, note=calc["text"])
     wf.sync_tasks(m, user)
-    wf.record_event(case, user, "note", note=_("按日连续处罚决定 %(c)s:%(d)s 日,罚款 %(t)s 元") % {
-        "c": m.code, "d": calc["days"], "t": f"{calc['total']:,.2f}"})
-    _dossier(m, user, _("按日连续处罚决定 %(c)s:罚款 %(t)s 元") % {"c": m.code, "t": f"{calc['total']:,.2f}"})
+    wf.record_event(case, user, "note", note=texts.sentence(gettext_noop("按日连续处罚决定 %(c)s:%(d)s 日,罚款 %(t)s 元"), c=m.code, d=calc["days"], t=f"{calc['total']:,.2f}"))
+    _dossier(m, user, texts.sentence(gettext_noop("按日连续处罚决定 %(c)s:罚款 %(t)s 元"),
+                                     c=m.code, t=f"{calc['total']:,.2f}"))
     return m
 
 
@@ -343,13 +345,13 @@ def h_serve(ctx):
         raise wf.TransitionError({"served_on": _("送达日期早于决定日期")})
     dl.stop(m, SERVICE)
     if m.kind in (K.LIMIT, K.STOP):
-        rule = dl.Rule(config.get("plan_working_days"), dl.WORKING, label=_("整改方案备案"))
+        rule = dl.Rule(config.get("plan_working_days"), dl.WORKING, label=gettext_lazy("整改方案备案"))
         dl.start_clock(m, PLAN, rule, m.served_on)
     if m.kind == K.CORRECTION:
-        rule = dl.Rule(config.get("recheck_days"), dl.CALENDAR, label=_("复查"))
+        rule = dl.Rule(config.get("recheck_days"), dl.CALENDAR, label=gettext_lazy("复查"))
         m.recheck_due = dl.start_clock(m, RECHECK, rule, m.served_on).due
     elif m.kind == K.DAILY:
-        rule = dl.Rule(config.get("payment_days"), dl.CALENDAR, roll_forward=True, label=_("缴纳罚款"))
+        rule = dl.Rule(config.get("payment_days"), dl.CALENDAR, roll_forward=True, label=gettext_lazy("缴纳罚款"))
         m.payment_due = dl.start_clock(m, PAYMENT, rule, m.served_on).due
 
 
@@ -408,10 +410,10 @@ def h_release(ctx):
         m.release_answered_on = m.released_on
         dl.stop(m, RELEASE_CHECK)
     if m.kind == K.SEIZURE:
-        rule = dl.Rule(config.get("release_service_working_days"), dl.WORKING, label=_("送达解除决定"))
+        rule = dl.Rule(config.get("release_service_working_days"), dl.WORKING, label=gettext_lazy("送达解除决定"))
         dl.start_clock(m, RELEASE_SERVICE, rule, m.released_on)
     else:
-        rule = dl.Rule(config.get("follow_up_days"), dl.CALENDAR, label=_("解除后跟踪检查"))
+        rule = dl.Rule(config.get("follow_up_days"), dl.CALENDAR, label=gettext_lazy("解除后跟踪检查"))
         dl.start_clock(m, FOLLOW_UP, rule, m.released_on)
         dl.stop(m, PLAN)
 
@@ -493,7 +495,7 @@ def h_request_release(ctx):
     if m.release_requested_on < m.decided_on:
         raise wf.TransitionError({"release_requested_on": _("申请日期早于决定日期")})
     m.release_answered_on = None
-    rule = dl.Rule(config.get("release_check_working_days"), dl.WORKING, label=_("解除申请核查决定"))
+    rule = dl.Rule(config.get("release_check_working_days"), dl.WORKING, label=gettext_lazy("解除申请核查决定"))
     dl.start_clock(m, RELEASE_CHECK, rule, m.release_requested_on)
 
 
@@ -559,7 +561,8 @@ def h_recheck(ctx):
 
 def after_recheck(ctx):
     m = ctx.obj
-    _dossier(m, ctx.user, _("复查 %(c)s:%(r)s") % {"c": m.code, "r": m.get_recheck_result_display()})
+    _dossier(m, ctx.user, texts.sentence(gettext_noop("复查 %(c)s:%(r)s"),
+                                         ("r",), c=m.code, r=texts.zh_display(m, "recheck_result")))
 
 
 def h_pay(ctx):

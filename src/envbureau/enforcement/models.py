@@ -446,6 +446,9 @@ class CreditRating(ScopedModel):
     repair_note = models.TextField(_("修复材料及说明"), blank=True)
     rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评价人"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
+    # the veto and the computation as facts (core.texts), so each reader reads them in their language;
+    # veto_reason and explanation keep the Chinese
+    facts = models.JSONField(_("评价事实"), default=dict, blank=True, editable=False)
 
     scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_id",
                       public=Q(published_on__isnull=False), references={"enterprise_id": "sources.Enterprise"})
@@ -455,6 +458,18 @@ class CreditRating(ScopedModel):
         verbose_name_plural = _("环境信用评价")
         ordering = ["-year", "enterprise_name"]
         constraints = [models.UniqueConstraint(fields=["enterprise_id", "year"], name="enf_rating_unique")]
+
+    @property
+    def explanation_label(self) -> str:
+        from envbureau.core.texts import shown
+
+        return shown((self.facts or {}).get("explanation"), self.explanation)
+
+    @property
+    def veto_reason_label(self) -> str:
+        from envbureau.core.texts import shown
+
+        return shown((self.facts or {}).get("veto"), self.veto_reason)
 
     def __str__(self):
         return f"{self.year} {self.enterprise_name} {self.get_grade_display()}"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from envbureau.core import deadlines as dl
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created, get_scoped_object, restrict
@@ -167,7 +168,7 @@ def run_draw(user, plan: DrawPlan, seed: str = "", *, witnesses: str = "", on: d
                                  kind=InspectionKind.ROUTINE, planned_on=day, team=team, items=items,
                                  source_ref=f"enforcement.draw:{d.pk}")
         insp.save()
-    wf.record_event(d, user, "note", note=_("抽取 %(n)s 家企业,种子 %(s)s") % {"n": len(result.pairs), "s": seed})
+    wf.record_event(d, user, "note", note=texts.sentence(gettext_noop("抽取 %(n)s 家企业,种子 %(s)s"), n=len(result.pairs), s=seed))
     return d
 
 
@@ -213,7 +214,7 @@ def publish_draw(user, draw: Draw) -> Draw:
         draw.published_at = timezone.now()
         draw._allow_update = True
         draw.save(update_fields=["status", "published_at"])
-        wf.record_event(draw, user, "note", note=_("公开抽取结果"))
+        wf.record_event(draw, user, "note", note=texts.sentence(gettext_noop("公开抽取结果")))
     return draw
 
 
@@ -362,7 +363,8 @@ def after_record(ctx) -> None:
     from envbureau.sources.services import add_dossier_event
 
     add_dossier_event(insp.enterprise_id, "enforcement.inspection",
-                      _("执法检查 %(c)s:%(r)s") % {"c": insp.code, "r": insp.get_result_display()},
+                      texts.sentence(gettext_noop("执法检查 %(c)s:%(r)s"),
+                                     ("r",), c=insp.code, r=texts.zh_display(insp, "result")),
                       detail=insp.findings, source_ref=f"enforcement.inspection:{insp.pk}",
                       url=reverse("enforcement:inspections-detail", args=[insp.pk]), actor=ctx.user)
 

@@ -82,11 +82,11 @@ cases = Crud(Case, url_prefix="cases", namespace="enforcement", title=_("行政�
 ratings = Crud(CreditRating, url_prefix="ratings", namespace="enforcement", title=_("环境信用评价"), read_only=True,
                filterset_class=RatingFilter,
                search_fields=("enterprise_name",),
-               detail_fields=["enterprise_name", "jurisdiction", "year", "score", "grade", "veto_reason", "explanation",
-                              "published_on", "repaired_from", "repaired_on", "repair_note"],
+               detail_fields=["enterprise_name", "jurisdiction", "year", "score", "grade", "veto_reason_label",
+                              "explanation_label", "published_on", "repaired_from", "repaired_on", "repair_note"],
                extra_detail_template="enforcement/_rating_extra.html", extra_detail_context=views.rating_extra,
                columns=[("enterprise_name", _("企业")), ("jurisdiction", _("属地")), ("year", _("年度")),
-                        ("score", _("得分")), ("grade", _("信用等级")), ("veto_reason", _("一票否决")),
+                        ("score", _("得分")), ("grade", _("信用等级")), ("veto_reason_label", _("一票否决")),
                         ("repaired_from", _("修复前等级"))])
 
 measures = Crud(Measure, url_prefix="measures", namespace="enforcement", title=_("行政命令与强制措施"), read_only=True,

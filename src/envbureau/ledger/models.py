@@ -17,30 +17,18 @@ from django.utils.translation import gettext_lazy as _
 
 from envbureau.core.choices import JurisdictionLevel
 from envbureau.core.scoping import ScopedModel, ScopedQuerySet, ScopeSpec
+from envbureau.core.texts import Sentences
 
 from .choices import CLOSED_STATES, DONE_STATES, OPEN_STATES, Category, Source, State
 
 # Titles modules write by a rule, by key: (sentence, names of the values that are words of a fixed list and
 # are worded through the catalogue too). Modules add theirs with services.register_title_texts.
-TITLE_TEXTS: dict[str, tuple[str, tuple[str, ...]]] = {}
+TITLE_TEXTS = Sentences()
 
 
 def title_words(facts: dict | None) -> str:
     """A title from its facts in the active language ("" when the key is unknown or the values do not fit)."""
-    from django.utils.translation import gettext
-
-    entry = TITLE_TEXTS.get((facts or {}).get("msg"))
-    if entry is None:
-        return ""
-    text, listed = entry
-    args = dict(facts.get("args") or {})
-    for k in listed:
-        if args.get(k):
-            args[k] = gettext(args[k])
-    try:
-        return gettext(text) % args
-    except (KeyError, TypeError, ValueError):
-        return ""
+    return TITLE_TEXTS.words(facts, "")
 
 
 class UnicodeJSONEncoder(DjangoJSONEncoder):
@@ -205,14 +193,7 @@ class Problem(ScopedModel):
     def shown_title(self) -> str:
         """The title in the reader's language when a module wrote it from facts (TITLE_TEXTS) and nobody has
         edited it since (the stored title is still the facts' Chinese wording); else the title as stored."""
-        if not self.title_facts:
-            return self.title
-        from django.utils import translation
-
-        with translation.override("zh-hans"):
-            if title_words(self.title_facts) != self.title:
-                return self.title  # edited by a person: as typed
-        return title_words(self.title_facts) or self.title
+        return TITLE_TEXTS.shown(self.title_facts, self.title)
 
     @property
     def is_open(self) -> bool:

@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from envbureau.core import audit
+from envbureau.core import audit, texts
 from envbureau.core import notify as core_notify_module
 from envbureau.core import workflow as wf
 from envbureau.core.models import Jurisdiction, RoleAssignment
@@ -372,12 +372,12 @@ def create_problem(user, *, files=(), note: str = "", **fields) -> Problem:
     return problem
 
 
-def register_title_texts(texts: dict) -> None:
+def register_title_texts(sentences: dict) -> None:
     """Titles a module writes by a rule: {key: (gettext_noop("…%(x)s…"), (names of values that are fixed-list
     words to word through the catalogue too))}; open_problem(title_facts={"msg": key, "args": {…}})."""
     from .models import TITLE_TEXTS
 
-    TITLE_TEXTS.update(texts)
+    TITLE_TEXTS.register(sentences)
 
 
 def open_problem(user, *, source: str, title: str = "", description: str, category: str, jurisdiction,
@@ -696,7 +696,7 @@ def run_reminders(today: dt.date | None = None, near_days: int = 7) -> dict:
                 audit.record_batch("update", Problem, [pk], {"overdue": [False, True], "overdue_since": [None, today]})
                 p = Problem.objects.select_related("jurisdiction").get(pk=pk)
                 _event(p, None, Verb.OVERDUE, p.state, p.state,
-                       note=_("已超过整改时限 %(d)s") % {"d": p.deadline}, data={"deadline": str(p.deadline)})
+                       note=texts.sentence(gettext_noop("已超过整改时限 %(d)s"), d=p.deadline), data={"deadline": str(p.deadline)})
                 out["overdue"] += 1
                 out["notifications"] += notify(
                     p, responsible_users(p), NotificationKind.OVERDUE, key=f"overdue-{p.deadline}",
@@ -713,7 +713,7 @@ def run_reminders(today: dt.date | None = None, near_days: int = 7) -> dict:
                     continue
                 audit.record_batch("update", Problem, [pk], {"near_notified_for": [None, p.deadline]})
                 _event(p, None, Verb.REMIND, p.state, p.state,
-                       note=_("整改时限 %(d)s 临近") % {"d": p.deadline}, data={"deadline": str(p.deadline)})
+                       note=texts.sentence(gettext_noop("整改时限 %(d)s 临近"), d=p.deadline), data={"deadline": str(p.deadline)})
                 out["near"] += 1
                 out["notifications"] += notify(
                     p, responsible_users(p), NotificationKind.NEAR_DEADLINE, key=f"near-{p.deadline}",

@@ -80,9 +80,11 @@ class FundSerializer(serializers.ModelSerializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
+    overdue = serializers.BooleanField(read_only=True, help_text="not done and past its due date (from the day after)")
+
     class Meta:
         model = Milestone
-        fields = ["id", "project", "name", "due", "done_on"]
+        fields = ["id", "project", "name", "due", "done_on", "overdue"]
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):
@@ -197,8 +199,9 @@ class ReportViewSet(ScopedReadOnlyViewSet):
 
 class StatisticsView(APIView):
     """GET /api/v1/projects/statistics/?jurisdiction=CODE&year=Y: projects planned/started/finished, completion
-    rate, investment, 时间过半任务过半 and red/yellow flags, by battle, area and owner unit; funds by level;
-    the report sentence; each number with the URL of its records (scoped to the user)."""
+    rate, investment, 时间过半任务过半 and red/yellow flags, by battle, area and owner unit, each row with its funds
+    (allocated, spent, execution rate; `links.funds` the fund list filtered alike); funds by level; the report
+    sentence; each number with the URL of its records (scoped to the user)."""
 
     permission_classes = [IsAuthenticated]
 
@@ -344,13 +347,15 @@ class TargetViewSet(ServiceWrites, ScopedModelViewSet):
 class OutfallSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     type1_label = serializers.CharField(source="get_type1_display", read_only=True)
+    type_path = serializers.CharField(read_only=True, help_text="the three levels as one label")
+    permit_status_label = serializers.CharField(source="get_permit_status_display", read_only=True)
     outcome = serializers.CharField(read_only=True, help_text="ban|merge|regulate once decided")
 
     class Meta:
         model = Outfall
-        fields = ["id", "code", "name", "type1", "type1_label", "type2", "jurisdiction", "longitude", "latitude",
-                  "basin", "receiving_water", "section_id", "section_name", "target_class", "responsible_unit",
-                  "enterprise_id", "permit_status", "permit_no", "survey_batch", "state", "state_label",
+        fields = ["id", "code", "name", "type1", "type1_label", "type2", "type3", "type_path", "jurisdiction",
+                  "longitude", "latitude", "basin", "receiving_water", "section_id", "section_name", "target_class",
+                  "responsible_unit", "enterprise_id", "permit_status", "permit_status_label", "permit_no", "survey_batch", "state", "state_label",
                   "trace_result", "outcome", "merged_into", "measures", "step_due", "closed_out_on"]
         read_only_fields = ["section_name", "state", "trace_result", "merged_into", "measures", "step_due",
                             "closed_out_on"]

@@ -79,14 +79,29 @@ def reader_part(user, campaign) -> tuple:
     return campaign.jurisdiction, pgettext("列举", "、").join(j.name for j in tops)
 
 
-def statistics(user, campaign, today: dt.date | None = None, places: int | None = None) -> dict:
+def asked_part(campaign, area) -> tuple:
+    """(area, name) of the part of the campaign an area asked for (the CLI's --jurisdiction) counts: an area inside
+    the campaign's is that part, one covering it the whole campaign; one outside it is refused naming the field."""
+    from django.core.exceptions import ValidationError
+
+    if area.path.startswith(campaign.jurisdiction.path) and area.pk != campaign.jurisdiction_id:
+        return area, area.name
+    if campaign.jurisdiction.path.startswith(area.path):
+        return campaign.jurisdiction, ""
+    raise ValidationError({"jurisdiction": _("%(j)s 不在行动“%(c)s”的范围(%(r)s)内") % {
+        "j": area.name, "c": campaign.name, "r": campaign.jurisdiction.name}})
+
+
+def statistics(user, campaign, today: dt.date | None = None, places: int | None = None, area=None) -> dict:
+    """The campaign's figures for `user` (None = trusted CLI): the reader's part of it (reader_part), or, when
+    `area` is given, that area's part (asked_part)."""
     from envbureau.core.models import Jurisdiction
 
     from .stats import default_places
 
     today = today or timezone.localdate()
     places = default_places() if places is None else places
-    area, part = reader_part(user, campaign)
+    area, part = reader_part(user, campaign) if area is None else asked_part(campaign, area)
     qs = CampaignTarget.objects.filter(campaign=campaign, jurisdiction__path__startswith=area.path)
     if user is not None:
         qs = restrict(qs, user, "view")

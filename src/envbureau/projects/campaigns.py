@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from envbureau.core import services as core_services
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import can
@@ -58,7 +59,7 @@ def _problem_text(t: CampaignTarget) -> tuple[str, str]:
     return title[:200], "\n".join(lines)
 
 
-def _dossier(t: CampaignTarget, user, title: str) -> None:
+def _dossier(t: CampaignTarget, user, title: str | dict) -> None:
     if t.enterprise_id:
         from envbureau.sources.services import add_dossier_event
 
@@ -76,7 +77,8 @@ def open_target(user, t: CampaignTarget) -> CampaignTarget:
         responsible_units=[t.lead_unit] if t.lead_unit else None)
     t.problem_id = p.pk
     t.save(update_fields=["problem_id"])
-    _dossier(t, user, _("列入专项行动“%(c)s”:%(k)s") % {"c": t.campaign.name, "k": t.class_label})
+    _dossier(t, user, texts.sentence(gettext_noop("列入专项行动“%(c)s”:%(k)s"), ("k",), c=t.campaign.name,
+                                     k=t.class_conf()[0]))
     return t
 
 
@@ -99,7 +101,12 @@ def create_target(user, t: CampaignTarget, m2m=None) -> CampaignTarget:
 @transaction.atomic
 def update_target(user, t: CampaignTarget, m2m=None) -> CampaignTarget:
     validate_class(t)
-    return core_services.update_object(user, t)
+    before = CampaignTarget.objects.filter(pk=t.pk).values_list("enterprise_id", flat=True).first()
+    t = core_services.update_object(user, t)
+    if t.enterprise_id and t.enterprise_id != before:  # linked to an enterprise now: its dossier shows the target
+        _dossier(t, user, texts.sentence(gettext_noop("列入专项行动“%(c)s”:%(k)s"), ("k",), c=t.campaign.name,
+                                     k=t.class_conf()[0]))
+    return t
 
 
 def _may_change(user, t: CampaignTarget) -> None:

@@ -10,10 +10,12 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import services as core_services
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 
 from . import config
@@ -51,7 +53,7 @@ def _enterprise(card: Card) -> None:
     card.enterprise_name, card.jurisdiction_id = row
 
 
-def _dossier(card: Card, user, title: str, detail: str = "") -> None:
+def _dossier(card: Card, user, title: str | dict, detail: str = "") -> None:
     from envbureau.sources.services import add_dossier_event
 
     add_dossier_event(card.enterprise_id, "projects.card", title, detail=detail, source_ref=f"projects.card:{card.pk}",
@@ -133,19 +135,21 @@ def h_remove(ctx) -> None:
 
 def after_issue(ctx) -> None:
     c = ctx.obj
-    _dossier(c, ctx.user, _("%(c)s警示(%(p)s):%(r)s") % {"c": c.get_colour_display(), "p": c.period,
-                                                         "r": c.criterion_label},
+    with translation.override("zh-hans"):
+        criterion = c.criterion_label  # its Chinese msgid (config words), worded again per reader
+    _dossier(c, ctx.user, texts.sentence(gettext_noop("%(c)s警示(%(p)s):%(r)s"), ("c", "r"),
+                                         c=texts.zh_display(c, "colour"), p=c.period, r=criterion),
              detail=f"{c.reason}\n{c.measure}".strip())
 
 
 def after_escalate(ctx) -> None:
     c = ctx.obj
-    _dossier(ctx.obj, ctx.user, _("黄牌升级为红牌警示"), detail=f"{ctx.note}\n{c.measure}".strip())
+    _dossier(ctx.obj, ctx.user, texts.sentence(gettext_noop("黄牌升级为红牌警示")), detail=f"{ctx.note}\n{c.measure}".strip())
 
 
 def after_remove(ctx) -> None:
     c = ctx.obj
-    _dossier(c, ctx.user, _("%(c)s摘牌") % {"c": c.get_colour_display()}, detail=ctx.note)
+    _dossier(c, ctx.user, texts.sentence(gettext_noop("%(c)s摘牌"), ("c",), c=texts.zh_display(c, "colour")), detail=ctx.note)
 
 
 def dossier_badge(user, enterprise) -> list[dict]:

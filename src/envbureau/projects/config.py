@@ -49,6 +49,11 @@ DEFAULTS = {
                   gettext_noop("规模以下水产养殖排污口"), gettext_noop("农村污水处理设施排污口"),
                   gettext_noop("农村生活污水散排口"), gettext_noop("城镇雨洪排口"), gettext_noop("城镇生活污水散排口")],
     },
+    # The third level (HJ 1312-2023, §2.2): under 工矿企业排污口 and 工矿企业雨洪排口, by the kind of works.
+    "outfall_types_level3": {
+        "工矿企业排污口": [gettext_noop("工业企业排污口"), gettext_noop("矿山排污口"), gettext_noop("尾矿库排污口")],
+        "工矿企业雨洪排口": [gettext_noop("工业企业雨洪排口"), gettext_noop("矿山雨洪排口"), gettext_noop("尾矿库雨洪排口")],
+    },
     # Evidence uploads (photos from a phone, reports): per step at most this many files of this size.
     # Grid supervision (§3.4, local practice): levels below the street and the patrol interval per level
     # (Chengde: level 1 weekly, level 2 twice a week, level 3 every 2 days).
@@ -89,6 +94,16 @@ def get(name: str, jurisdiction=None):
     if isinstance(DEFAULTS[name], dict):
         return {**DEFAULTS[name], **value} if name != "evaluation_indicators" else dict(value)
     return value
+
+
+def every(name: str) -> dict:
+    """A dict setting merged over the defaults, the deployment's and every jurisdiction's entry: what a form may
+    offer before the record's jurisdiction is chosen (the model then checks it for that jurisdiction)."""
+    conf = (getattr(settings, "ENVBUREAU", {}) or {}).get("PROJECTS", {}) or {}
+    out = {**DEFAULTS[name], **(conf.get(name) or {})}
+    for entry in (conf.get("jurisdictions") or {}).values():
+        out.update((entry or {}).get(name) or {})
+    return out
 
 
 def half_on(year: int, jurisdiction=None) -> dt.date:

@@ -110,6 +110,17 @@ def load_projects(log):
     log(f"   {made} projects of {year}, {Fund.objects.count()} funds")
 
 
+def district_firms() -> dict:
+    """{district code: the first demo enterprise registered in it}: the campaign targets and outfalls the demo
+    links to an enterprise of their own district, so its dossier (一企一档) shows them."""
+    from django.apps import apps
+
+    out = {}
+    for e in apps.get_model("sources", "Enterprise").objects.select_related("jurisdiction").order_by("pk"):
+        out.setdefault(e.jurisdiction.code[:6], e)
+    return out
+
+
 SLW_TARGETS = [  # name, street or district, industry, flags, class
     ("东华门五金加工点", "110101001000", "金属制品加工", "散、污", "close"),
     ("东四塑料颗粒作坊", "110101007000", "塑料制品", "散、乱、污", "close"),
@@ -166,6 +177,15 @@ def load_campaign(log):
                                             note="供电公司确认断电,现场原料设备产品已清理")
             if i == 1:
                 campaigns.recheck(admin, t, passed=False, note="夜间复查发现恢复生产")
+        # Two registered enterprises on the list (升级改造 of their VOCs handling): on their dossiers.
+        firms = district_firms()
+        for k, code in enumerate(("110101", "110105")):
+            e = firms.get(code)
+            if e is not None:
+                campaigns.create_target(admin, CampaignTarget(
+                    campaign=c, name=e.name, credit_code=e.credit_code, enterprise_id=e.pk,
+                    address=e.address or f"{e.name}厂区", jurisdiction=e.jurisdiction, industry=e.industry_name,
+                    flags="污", target_class="upgrade", due=dt.date(today.year, 10 + k, 30), lead_unit="区生态环境局"))
     log(f"   散乱污 campaign with {CampaignTarget.objects.filter(campaign__code=f'SLW{today.year}').count()} targets")
 
 
@@ -201,6 +221,7 @@ def load_outfalls(log):
     def pic():
         return SimpleUploadedFile("现场照片.txt", "排口现场照片(演示)".encode(), "text/plain")
 
+    firms, linked = district_firms(), {}
     n = 0
     with audit_context("system", note="demo"):
         for si, s in enumerate(sections):
@@ -209,12 +230,22 @@ def load_outfalls(log):
             for k in range(per):
                 i = si * per + k
                 t1, t2 = kinds[i % len(kinds)]
+                # In a district with a demo enterprise, the first outfall of a section (and its industrial ones),
+                # two at most, are that enterprise's: on its dossier (light demo too).
+                firm = firms.get(s.jurisdiction.code[:6]) if (k == 0 or t1 == "industrial") else None
+                if firm is not None and linked.get(firm.pk, 0) < 2:
+                    linked[firm.pk] = linked.get(firm.pk, 0) + 1
+                    t1, t2 = "industrial", "工矿企业排污口"
+                else:
+                    firm = None
                 o = outfalls.create_outfall(admin, Outfall(
                     code=f"PK-{s.code}-{k + 1:03d}", name=f"{s.river}{s.name}上游{k + 1}号排口", type1=t1, type2=t2,
                     jurisdiction=s.jurisdiction, longitude=round(lng + (k - per / 2) * 0.004, 5),
                     latitude=round(lat + ((k * 7) % 11 - 5) * 0.002, 5), basin=basin, receiving_water=s.river,
                     section_id=s.pk, survey_batch=f"{today.year}年排查",
-                    responsible_unit="" if t1 == "other" else f"{s.jurisdiction.name}某企业"), notify=False)
+                    enterprise_id=firm.pk if firm else None,
+                    responsible_unit=firm.name if firm else "" if t1 == "other" else f"{s.jurisdiction.name}某企业"),
+                    notify=False)
                 stage = stages[i % len(stages)]
                 if stage == "dismissed":
                     wf.apply(admin, o, "dismiss", note="现场核查为雨水篦子,非排污口")

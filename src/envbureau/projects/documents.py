@@ -91,7 +91,7 @@ def dossier_context(o) -> dict:
     position = f"{o.longitude:.6f}, {o.latitude:.6f}" if o.longitude is not None and o.latitude is not None else ""
     permit = o.get_permit_status_display() + (f" {o.permit_no}" if o.permit_no else "")
     return {
-        "code": o.code, "name": o.name, "outfall_type": " / ".join(x for x in (o.get_type1_display(), o.type2) if x),
+        "code": o.code, "name": o.name, "outfall_type": o.type_path,
         "jurisdiction": o.jurisdiction.name, "position": position, "basin": o.basin,
         "receiving_water": o.receiving_water, "section": o.section_name,
         "target_class": _("%(c)s类") % {"c": class_name(o.target_class)} if o.target_class else "", "responsible_unit": o.responsible_unit,

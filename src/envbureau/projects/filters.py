@@ -4,7 +4,7 @@ links to the list filtered exactly as it was counted (stats.py)."""
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
-from envbureau.core.filters import ScopedFilterSet, picker_filter, within_filter
+from envbureau.core.filters import ScopedFilterSet, YesNoSelect, picker_filter, within_filter
 from envbureau.core.params import YEARS
 
 from .choices import (
@@ -78,10 +78,13 @@ class FundFilter(ScopedFilterSet):
     level = df.ChoiceFilter(label=_("资金层级"), choices=FundLevel.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=FundState.choices)
     project = picker_filter("project", _("工程项目"))
+    # the statistics' fund columns by battle and owner unit link here filtered the same way
+    battle = df.ChoiceFilter(label=_("攻坚领域"), field_name="project__battle", choices=Battle.choices)
+    owner_unit = picker_filter("unit", _("实施单位"), field_name="project__owner_unit")
 
     class Meta:
         model = Fund
-        fields = ["jurisdiction", "year", "level", "state", "project"]
+        fields = ["jurisdiction", "year", "level", "state", "project", "battle", "owner_unit"]
 
 
 class ReportFilter(ScopedFilterSet):
@@ -95,10 +98,21 @@ class ReportFilter(ScopedFilterSet):
 
 class MilestoneFilter(ScopedFilterSet):
     project = picker_filter("project", _("工程项目"))
+    overdue = df.BooleanFilter(label=_("逾期未完成"), method="f_overdue", widget=YesNoSelect)
 
     class Meta:
         model = Milestone
-        fields = ["project"]
+        fields = ["project", "overdue"]
+
+    def f_overdue(self, qs, name, value):
+        # the same test as Milestone.is_late: not done and due before today
+        if value is None:
+            return qs
+        from django.db.models import Q
+        from django.utils import timezone
+
+        late = Q(done_on__isnull=True, due__lt=timezone.localdate())
+        return qs.filter(late) if value else qs.exclude(late)
 
 
 class CampaignFilter(ScopedFilterSet):
@@ -174,9 +188,11 @@ class GridFilter(ScopedFilterSet):
         from django.utils import timezone
 
         today = timezone.localdate()
-        # select_related(None): the list and the API join the area, which .only() would defer (a FieldError)
-        late = [g.pk for g in qs.filter(state="active").select_related(None).prefetch_related(None).only(
-                    "pk", "level", "frequency_days", "last_patrol_on", "created_at")
+        # select_related(None): the list and the API join the area, which .only() would defer (a FieldError);
+        # the area's path is read for the settings of its jurisdiction (patrol_frequency_days)
+        late = [g.pk for g in qs.filter(state="active").select_related(None).prefetch_related(None)
+                .select_related("jurisdiction").only("pk", "level", "frequency_days", "last_patrol_on", "created_at",
+                                                     "jurisdiction__path")
                 if g.next_due() is not None and g.next_due() < today]
         return qs.filter(pk__in=late) if value else qs.exclude(pk__in=late)
 

@@ -85,7 +85,8 @@ class TargetForm(forms.ModelForm):
 class OutfallForm(forms.ModelForm):
     class Meta:
         model = Outfall
-        fields = ["code", "name", "type1", "type2", "jurisdiction", "longitude", "latitude", "basin", "receiving_water",
+        fields = ["code", "name", "type1", "type2", "type3", "jurisdiction", "longitude", "latitude", "basin",
+                  "receiving_water",
                   "section_id", "target_class", "responsible_unit", "enterprise_id", "permit_status", "permit_no",
                   "survey_batch"]
 
@@ -95,6 +96,9 @@ class OutfallForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         types = [("", "—")] + [(t, _(t)) for ts in config.get("outfall_types").values() for t in ts]
         self.fields["type2"] = forms.ChoiceField(label=_("二级类型"), choices=types, required=False)
+        level3 = [("", "—")] + [(t, _(t)) for ts in config.get("outfall_types_level3").values() for t in ts]
+        self.fields["type3"] = forms.ChoiceField(label=_("三级类型"), choices=level3, required=False,
+                                                 help_text=_("工矿企业排污口、工矿企业雨洪排口下分 工业企业 / 矿山 / 尾矿库"))
 
 
 class BasinMilestoneForm(forms.ModelForm):
@@ -120,8 +124,11 @@ class GridForm(forms.ModelForm):
         from . import config
 
         super().__init__(*args, **kwargs)
-        self.fields["level"] = forms.TypedChoiceField(label=_("网格层级"), coerce=int, choices=[
-            (int(k), _(v)) for k, v in config.get("grid_levels").items()])
+        # the levels of the grid's area when it has one, else every configured one (the model checks the area's)
+        where = self.instance.jurisdiction if self.instance.jurisdiction_id else None
+        levels = config.get("grid_levels", where) if where is not None else config.every("grid_levels")
+        self.fields["level"] = forms.TypedChoiceField(label=_("网格层级"), coerce=int, choices=sorted(
+            (int(k), _(v)) for k, v in levels.items()))
 
 
 def _criterion_choices():

@@ -77,8 +77,11 @@ def statistics(user, jurisdiction, *, since: dt.date | None = None, until: dt.da
     names = dict(Jurisdiction.objects.filter(code__in=list(by_area)).values_list("code", "name"))
     from . import config
 
-    levels = {str(k): v for k, v in config.get("grid_levels").items()}
+    # the area's own labels first; a level only a sub-area configures keeps that sub-area's label
+    levels = {str(k): v for k, v in {**config.every("grid_levels"), **config.get("grid_levels", jurisdiction)}.items()}
+    trained = {"n": t["n"], "trainees": t["trainees"] or 0}
     return {
+        "sentence": sentence(jurisdiction.name, total, p, trained, since, until),
         "jurisdiction": jurisdiction.code, "since": since, "until": until, "today": today,
         "total": total | {"url": grids_url, "overdue_url": grids_url + "&overdue=true",
                           "covered_url": grids_url + "&overdue=false"},
@@ -91,3 +94,15 @@ def statistics(user, jurisdiction, *, since: dt.date | None = None, until: dt.da
         "by_area": [{"key": k, "label": names.get(k, k), **m, "url": _grids(k), "overdue_url": _grids(k, "true"),
                      "covered_url": _grids(k, "false")} for k, m in sorted(by_area.items())],
     }
+
+
+def sentence(where: str, total: dict, patrols: dict, trainings: dict, since: dt.date, until: dt.date) -> str:
+    """"…在用网格N个,按频次巡查M个,覆盖率R%…;开展网格员培训7次" as a report prints the grid figures."""
+    out = _("%(w)s在用网格%(g)s个,按频次巡查%(c)s个,覆盖率%(r)s%%,逾期未巡查%(o)s个;%(a)s至%(b)s巡查%(n)s次,"
+            "发现问题%(f)s次,转问题台账%(p)s件") % {
+        "w": where, "g": total["grids"], "c": total["covered"], "r": total["coverage"], "o": total["overdue"],
+        "a": since.isoformat(), "b": until.isoformat(), "n": patrols["n"], "f": patrols["found"],
+        "p": patrols["problems"]}
+    if trainings["n"]:
+        out += _(";开展网格员培训%(n)s次、参训%(t)s人次") % {"n": trainings["n"], "t": trainings["trainees"]}
+    return out + _("。")

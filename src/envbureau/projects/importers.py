@@ -24,6 +24,11 @@ from .choices import OutfallType
 from .models import Campaign, CampaignTarget
 
 
+def _enterprises(ctx):
+    qs = apps.get_model("sources", "Enterprise").objects.all()  # read-only view of the registry
+    return qs if ctx.user is None else restrict(qs, ctx.user, "view")
+
+
 def _campaigns(ctx):
     qs = Campaign.objects.select_related("jurisdiction")
     return qs if ctx.user is None else restrict(qs, ctx.user, "change")
@@ -151,6 +156,8 @@ class OutfallImporter(Importer):
                      synonyms=(("工业", "industrial"), ("污水处理厂", "sewage_plant"), ("农业", "agricultural"),
                                ("其他", "other"))),
         Column("type2", _("二级类型"), example="城镇雨洪排口", max_length=40),
+        Column("type3", _("三级类型"), example="", max_length=40,
+               help=_("工矿企业排污口、工矿企业雨洪排口下:工业企业 / 矿山 / 尾矿库(如 矿山排污口),可留空")),
         JurisdictionColumn("jurisdiction", _("属地"), required=True, example="110101"),
         NumberColumn("longitude", _("经度"), example="116.4335", min=-180, max=180),
         NumberColumn("latitude", _("纬度"), example="39.9476", min=-90, max=90),
@@ -162,6 +169,8 @@ class OutfallImporter(Importer):
                      synonyms=tuple((r, str(n)) for r, n in ROMAN)),
         Column("responsible_unit", _("责任主体"), example="", max_length=200),
         Column("survey_batch", _("排查批次"), example="2026年第一轮排查", max_length=100),
+        RefColumn("enterprise", _("排污企业"), queryset=_enterprises, fields=("credit_code", "name"), example="",
+                  help=_("统一社会信用代码或企业名称(已登记的企业,可留空);排口列入该企业的一企一档")),
     ]
 
     def clean_row(self, values, ctx):
@@ -172,6 +181,11 @@ class OutfallImporter(Importer):
             raise RowError("type2", _("“%(v)s”不是%(t)s的二级类型(可选:%(all)s)") % {
                 "v": t2, "t": OutfallType(values["type1"]).label,
                 "all": "、".join(config.get("outfall_types").get(values["type1"], []))})
+        t3 = values.get("type3")
+        level3 = config.get("outfall_types_level3").get(t2 or "", [])
+        if t3 and t3 not in level3:
+            raise RowError("type3", _("“%(v)s”不是%(t)s的三级类型(可选:%(all)s)") % {
+                "v": t3, "t": t2 or "—", "all": "、".join(level3) or _("无")})
         if (values.get("longitude") is None) != (values.get("latitude") is None):
             raise RowError("latitude" if values.get("latitude") is None else "longitude", _("经度和纬度须同时填写"))
         if not values.get("receiving_water") and not values.get("section"):
@@ -204,7 +218,9 @@ class OutfallImporter(Importer):
                 r["section_id"] = r["section"].pk
             if r.get("target_class") is not None:
                 r["target_class"] = int(r["target_class"])
-            self.assign(o, r, ("name", "type1", "type2", "jurisdiction", "longitude", "latitude", "basin",
+            if r.get("enterprise") is not None:
+                o.enterprise_id = r["enterprise"].pk
+            self.assign(o, r, ("name", "type1", "type2", "type3", "jurisdiction", "longitude", "latitude", "basin",
                                "receiving_water", "section_id", "target_class", "responsible_unit", "survey_batch"),
                         ctx)
             o.receiving_water = o.receiving_water or ""

@@ -115,7 +115,14 @@ class Milestone(ScopedModel):
         return f"{self.project.code} {self.name}"
 
     def is_late(self, today) -> bool:
+        """Not done and its due date has passed: late from the day after the due date (the due day itself is
+        still in time)."""
         return self.done_on is None and self.due < today
+
+    @property
+    @labelled(_("逾期未完成"))
+    def overdue(self) -> bool:
+        return self.is_late(timezone.localdate())
 
 
 class ProgressReport(ScopedModel):
@@ -277,6 +284,8 @@ class Outfall(ScopedModel):
     name = models.CharField(_("排口名称"), max_length=200)
     type1 = models.CharField(_("排口类型"), max_length=20, choices=OutfallType.choices)
     type2 = models.CharField(_("二级类型"), max_length=40, blank=True)
+    type3 = models.CharField(_("三级类型"), max_length=40, blank=True,
+                             help_text=_("工矿企业排污口、工矿企业雨洪排口下分 工业企业 / 矿山 / 尾矿库"))
     jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
                                      related_name="+")
     longitude = models.FloatField(_("经度"), null=True, blank=True)
@@ -316,12 +325,38 @@ class Outfall(ScopedModel):
         return f"{self.code} {self.name}"
 
     def clean(self):
+        self.clean_types()
         if self.target_class is not None and not 1 <= self.target_class <= 5:
             raise ValidationError({"target_class": _("目标类别应为 1–5(Ⅰ–Ⅴ 类)")})
         if self.longitude is not None and not -180 <= self.longitude <= 180:
             raise ValidationError({"longitude": _("经度应在 -180 至 180 之间")})
         if self.latitude is not None and not -90 <= self.latitude <= 90:
             raise ValidationError({"latitude": _("纬度应在 -90 至 90 之间")})
+
+
+    def clean_types(self) -> None:
+        """The second level must be one of the first level's, the third one of the second's (config
+        outfall_types, outfall_types_level3; errors name the field and the allowed values)."""
+        from . import config
+
+        where = self.jurisdiction if self.jurisdiction_id else None
+        level2 = config.get("outfall_types", where).get(self.type1, [])
+        if self.type2 and self.type1 and self.type2 not in level2:
+            raise ValidationError({"type2": _("“%(v)s”不是%(t)s的二级类型(可选:%(all)s)") % {
+                "v": self.type2, "t": self.get_type1_display(), "all": "、".join(str(_(x)) for x in level2)}})
+        level3 = config.get("outfall_types_level3", where).get(self.type2, [])
+        if self.type3 and self.type3 not in level3:
+            if not level3:
+                raise ValidationError({"type3": _("二级类型“%(t)s”下没有三级类型") % {"t": self.type2 or "—"}})
+            raise ValidationError({"type3": _("“%(v)s”不是%(t)s的三级类型(可选:%(all)s)") % {
+                "v": self.type3, "t": self.type2, "all": "、".join(str(_(x)) for x in level3)}})
+
+    @property
+    @labelled(_("排口类型(分级)"))
+    def type_path(self) -> str:
+        """The three levels as one label: 工业排污口 / 工矿企业排污口 / 矿山排污口 (each translated)."""
+        return " / ".join(str(x) for x in (self.get_type1_display(), _(self.type2) if self.type2 else "",
+                                           _(self.type3) if self.type3 else "") if x)
 
 
 class OutfallSample(ScopedModel):
@@ -438,10 +473,14 @@ class Grid(ScopedModel):
     def __str__(self):
         return f"{self.name}({self.level_label})"
 
+    def _where(self):
+        """The grid's area for its settings (grid_levels, patrol_frequency_days may differ per jurisdiction)."""
+        return self.jurisdiction if self.jurisdiction_id else None
+
     def clean(self):
         from . import config
 
-        levels = config.get("grid_levels")
+        levels = config.get("grid_levels", self._where())
         if str(self.level) not in {str(k) for k in levels}:
             raise ValidationError({"level": _("网格层级应为 %(l)s") % {"l": "、".join(str(k) for k in levels)}})
         if self.parent_id and self.parent.level >= self.level:
@@ -454,7 +493,7 @@ class Grid(ScopedModel):
     def level_label(self) -> str:
         from . import config
 
-        levels = {str(k): v for k, v in config.get("grid_levels").items()}
+        levels = {str(k): v for k, v in config.get("grid_levels", self._where()).items()}
         return str(_(levels[str(self.level)])) if str(self.level) in levels else str(self.level)
 
     def frequency(self) -> int:
@@ -462,7 +501,8 @@ class Grid(ScopedModel):
 
         if self.frequency_days:
             return self.frequency_days
-        return int({str(k): v for k, v in config.get("patrol_frequency_days").items()}.get(str(self.level), 7))
+        per_level = config.get("patrol_frequency_days", self._where())
+        return int({str(k): v for k, v in per_level.items()}.get(str(self.level), 7))
 
     def next_due(self):
         """The day the next patrol is due: the last patrol (or the grid's creation) plus its frequency."""

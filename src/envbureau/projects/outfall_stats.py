@@ -1,7 +1,7 @@
 """Outfall statistics as bureau reports give them (§2.7): found (排查发现, suspected and after, not ruled out),
 confirmed, monitored, traced (溯源), rectifying, closed out (销号) by outcome, 溯源率 = traced ÷ found and 整治完成率 =
-closed out ÷ found (the denominator is what the survey found, less what the check ruled out; §4 #7), per basin
-and type, and each basin milestone's progress (needed = ceil(share × found), §4 #7: 80 % of 2,252 → 1,802).
+closed out ÷ found (the denominator is what the survey found, less what the check ruled out; §4 #7), per basin,
+type and area (the child jurisdictions of the one asked for), and each basin milestone's progress (needed = ceil(share × found), §4 #7: 80 % of 2,252 → 1,802).
 Every number links to the outfall list filtered the same way."""
 
 from __future__ import annotations
@@ -58,12 +58,18 @@ def statistics(user, jurisdiction, *, basin: str = "", today: dt.date | None = N
         qs = qs.filter(basin=basin)
     if user is not None:
         qs = restrict(qs, user, "view")
-    rows = qs.order_by().values("basin", "type1", "state", "outcome").annotate(n=Count("id"))
-    total, by_basin, by_type = _empty(), {}, {}
+    from envbureau.core.models import Jurisdiction
+
+    from .stats import _area_of
+
+    rows = qs.order_by().values("basin", "type1", "jurisdiction__path", "state", "outcome").annotate(n=Count("id"))
+    total, by_basin, by_type, by_area = _empty(), {}, {}, {}
     for r in rows:
         _add(total, r["state"], r["outcome"], r["n"])
         _add(by_basin.setdefault(r["basin"], _empty()), r["state"], r["outcome"], r["n"])
         _add(by_type.setdefault(r["type1"], _empty()), r["state"], r["outcome"], r["n"])
+        _add(by_area.setdefault(_area_of(r["jurisdiction__path"], jurisdiction.path), _empty()), r["state"],
+             r["outcome"], r["n"])
     base = {"jurisdiction": jurisdiction.code} | ({"basin": basin} if basin else {})
 
     def links(**params) -> dict:
@@ -77,6 +83,9 @@ def statistics(user, jurisdiction, *, basin: str = "", today: dt.date | None = N
               sorted(by_basin.items())]
     types = [_rates(by_type[v], places) | {"key": v, "label": label, "links": links(type1=v)}
              for v, label in OutfallType.choices if v in by_type]
+    names = dict(Jurisdiction.objects.filter(code__in=list(by_area)).values_list("code", "name"))
+    areas = [_rates(m, places) | {"key": code, "label": names.get(code, code), "links": links(jurisdiction=code)}
+             for code, m in sorted(by_area.items())]
     ms = BasinMilestone.objects.filter(jurisdiction__path__startswith=jurisdiction.path)
     if user is not None:
         ms = restrict(ms, user, "view")
@@ -84,7 +93,7 @@ def statistics(user, jurisdiction, *, basin: str = "", today: dt.date | None = N
         ms = ms.filter(basin=basin)
     milestones = [milestone_progress(m, by_basin.get(m.basin, _empty()), today, places) for m in ms]
     return {"jurisdiction": jurisdiction.code, "jurisdiction_name": jurisdiction.name, "basin": basin,
-            "summary": summary, "by_basin": basins, "by_type": types, "milestones": milestones,
+            "summary": summary, "by_basin": basins, "by_type": types, "by_area": areas, "milestones": milestones,
             "sentence": sentence(summary, jurisdiction.name, basin)}
 
 

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from envbureau.core import images
+from envbureau.core import images, texts
 from envbureau.core import services as core_services
 from envbureau.core import workflow as wf
 from envbureau.standards import water as std_water
@@ -180,9 +181,25 @@ def after_dossier(ctx):
         from envbureau.sources.services import add_dossier_event
 
         add_dossier_event(o.enterprise_id, "projects.outfall",
-                          _("入河排污口 %(c)s:%(s)s") % {"c": o.code, "s": o.get_state_display()},
+                          texts.sentence(gettext_noop("入河排污口 %(c)s:%(s)s"), ("s",), c=o.code,
+                                         s=texts.zh_display(o, "state")),
                           detail=ctx.note, source_ref=f"projects.outfall:{o.pk}",
                           url=reverse("projects:outfalls-detail", args=[o.pk]), actor=ctx.user)
+
+
+def _dossier_registered(o: Outfall, user) -> None:
+    """The line on the enterprise's dossier when an outfall is registered with it (created, imported, or linked
+    by an edit); the later steps add theirs (after_dossier)."""
+    if o.enterprise_id:
+        from envbureau.sources.services import add_dossier_event
+
+        add_dossier_event(o.enterprise_id, "projects.outfall",
+                          texts.sentence(gettext_noop("登记入河排污口 %(c)s %(n)s(%(s)s)"), ("s",), c=o.code,
+                                         n=o.name, s=texts.zh_display(o, "state")),
+                          detail_facts=texts.sentence(gettext_noop("受纳水体:%(w)s"), w=o.receiving_water)
+                          if o.receiving_water else None,
+                          source_ref=f"projects.outfall:{o.pk}",
+                          url=reverse("projects:outfalls-detail", args=[o.pk]), actor=user)
 
 
 @transaction.atomic
@@ -192,13 +209,18 @@ def create_outfall(user, o: Outfall, m2m=None, notify: bool = True) -> Outfall:
     core_services.create_object(user, o)
     wf.record_event(o, user, "open", to_state=OutfallState.SUSPECTED)
     wf.sync_tasks(o, user, notify=notify)
+    _dossier_registered(o, user)
     return o
 
 
 @transaction.atomic
 def update_outfall(user, o: Outfall, m2m=None) -> Outfall:
     fill_section(o)
-    return core_services.update_object(user, o)
+    before = Outfall.objects.filter(pk=o.pk).values_list("enterprise_id", flat=True).first()
+    o = core_services.update_object(user, o)
+    if o.enterprise_id and o.enterprise_id != before:
+        _dossier_registered(o, user)
+    return o
 
 
 def section_model():

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import services as core_services
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 
 from . import config
@@ -78,7 +80,7 @@ def report_key(month: dt.date) -> str:
 
 # ---- create and edit ---------------------------------------------------------------------------------
 
-def _dossier(project: Project, user, title: str, detail: str = "") -> None:
+def _dossier(project: Project, user, title: str | dict, detail: str = "") -> None:
     if project.enterprise_id:
         from envbureau.sources.services import add_dossier_event
 
@@ -117,7 +119,7 @@ def create_project(user, project: Project, m2m=None, milestones=()) -> Project:
         project.milestones.create(name=name, due=due)
     wf.record_event(project, user, "open", to_state=ProjectState.PLANNED)
     wf.sync_tasks(project, user)
-    _dossier(project, user, _("纳入污染防治工程项目:%(n)s") % {"n": project.name})
+    _dossier(project, user, texts.sentence(gettext_noop("纳入污染防治工程项目:%(n)s"), n=project.name))
     return project
 
 
@@ -180,7 +182,7 @@ def h_accept(ctx):
 
 
 def after_accept(ctx):
-    _dossier(ctx.obj, ctx.user, _("工程项目通过验收:%(n)s") % {"n": ctx.obj.name}, ctx.note)
+    _dossier(ctx.obj, ctx.user, texts.sentence(gettext_noop("工程项目通过验收:%(n)s"), n=ctx.obj.name), ctx.note)
 
 
 def grade_of(score: Decimal, jurisdiction=None) -> str:

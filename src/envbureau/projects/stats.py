@@ -4,7 +4,9 @@ Definitions (page, export, API and CLI share them):
 - planned (排定): projects of the plan year not cancelled; started (已开工): in progress or later;
   finished (已完成建设): finished, accepted or evaluated; completion rate (完成率) = finished ÷ planned;
 - investment: planned and completed (yuan; printed in 万元); investment rate = completed ÷ planned;
-- funds of those projects: approved, allocated (下达) and spent (支出); execution rate (执行率) = spent ÷ allocated;
+- funds of those projects (whatever the project's state): approved, allocated (下达) and spent (支出); execution
+  rate (执行率) = spent ÷ allocated; by fund level, and by the project's battle, area and owner unit (each row of
+  those breakdowns carries its funds, linking to the fund list filtered the same way);
 - 时间过半任务过半: the ledger's check (ledger.services.schedule) over the plan year 1 Jan – 31 Dec, time
   past half from the configured day (config.half_day, 30 June by default), `half_share` finished by then;
 - flag against 序时进度 (share of the year elapsed): yellow when the share finished is below it by more than
@@ -94,6 +96,23 @@ def _finish(m: dict, year: int, today: dt.date, places: int, jurisdiction=None) 
     return m
 
 
+def _fempty() -> dict:
+    return {"n": 0, "approved": Decimal(0), "allocated": Decimal(0), "spent": Decimal(0)}
+
+
+def _fadd(m: dict, r: dict) -> None:
+    m["n"] += r["n"]
+    for k in ("approved", "allocated", "spent"):
+        m[k] += r[k] or 0
+
+
+def _ffinish(m: dict, places: int) -> dict:
+    m["execution_rate"] = pct(int(m["spent"] * 100), int(m["allocated"] * 100), places)
+    for k in ("approved", "allocated", "spent"):
+        m[f"{k}_wan"] = wan(m[k])
+    return m
+
+
 def _area_of(path: str, root_path: str) -> str:
     """The code of the child of the root on `path` (the root's own code for records at the root)."""
     rest = [c for c in path[len(root_path):].split("/") if c]
@@ -120,54 +139,63 @@ def statistics(user, jurisdiction, year: int, today: dt.date | None = None, plac
 
     base = {"year": year, "jurisdiction": jurisdiction.code}
 
-    def link(**params) -> str:
-        return reverse("projects:projects-list") + "?" + urlencode({**base, **params})
+    def link(name="projects:projects-list", **params) -> str:
+        return reverse(name) + "?" + urlencode({**base, **params})
 
     def links(**params) -> dict:
+        # investment counts the planned (not cancelled) projects: the same list as "planned"
         return {"planned": link(**params), "started": link(stage="started", **params),
-                "finished": link(stage="finished", **params), "unfinished": link(stage="unfinished", **params)}
+                "finished": link(stage="finished", **params), "unfinished": link(stage="unfinished", **params),
+                "investment": link(**params), "funds": link("projects:funds-list", **params)}
 
-    summary = _finish(total, year, today, places, jurisdiction)
+    # Funds of the same projects: one grouped scan, summed by level and by the project's battle, area and owner.
+    funds = scoped(Fund, user).filter(project__year=year, project__jurisdiction__path__startswith=root)
+    frows = funds.order_by().values("level", "project__battle", "project__jurisdiction__path",
+                                    "project__owner_unit").annotate(
+        n=Count("id"), approved=Sum("approved"), allocated=Sum("allocated"), spent=Sum("spent"))
+    ftotal, f_level, f_battle, f_area, f_owner = _fempty(), {}, {}, {}, {}
+    for r in frows:
+        _fadd(ftotal, r)
+        _fadd(f_level.setdefault(r["level"], _fempty()), r)
+        _fadd(f_battle.setdefault(r["project__battle"], _fempty()), r)
+        _fadd(f_area.setdefault(_area_of(r["project__jurisdiction__path"], root), _fempty()), r)
+        _fadd(f_owner.setdefault(r["project__owner_unit"], _fempty()), r)
+
+    def with_funds(row: dict, f: dict | None) -> dict:
+        f = _ffinish(f or _fempty(), places)
+        row.update({"fund_n": f["n"], "approved": f["approved"], "allocated": f["allocated"], "spent": f["spent"],
+                    "approved_wan": f["approved_wan"], "allocated_wan": f["allocated_wan"],
+                    "spent_wan": f["spent_wan"], "execution_rate": f["execution_rate"]})
+        return row
+
+    summary = with_funds(_finish(total, year, today, places, jurisdiction), ftotal)
     summary["links"] = links()
     battles = []
     for value, label in Battle.choices:
         if value in by_battle:
-            battles.append({"key": value, "label": label, **_finish(by_battle[value], year, today, places, jurisdiction),
-                            "links": links(battle=value)})
+            battles.append(with_funds({"key": value, "label": label,
+                                       **_finish(by_battle[value], year, today, places, jurisdiction),
+                                       "links": links(battle=value)}, f_battle.get(value)))
     areas_j = {j.code: j for j in Jurisdiction.objects.filter(code__in=list(by_area))}
     areas = []
     for code in sorted(by_area):
         j = areas_j.get(code)
-        areas.append({"key": code, "label": j.name if j else code,
-                      **_finish(by_area[code], year, today, places, j or jurisdiction),
-                      "links": {k: v.replace(f"jurisdiction={jurisdiction.code}", f"jurisdiction={code}")
-                                for k, v in links().items()}})
+        areas.append(with_funds({"key": code, "label": j.name if j else code,
+                                 **_finish(by_area[code], year, today, places, j or jurisdiction),
+                                 "links": links(jurisdiction=code)}, f_area.get(code)))
     units = dict(Unit.objects.filter(pk__in=list(by_owner)).values_list("pk", "name"))
-    owners = sorted(({"key": pk, "label": units.get(pk, str(pk)),
-                      **_finish(m, year, today, places, jurisdiction), "links": links(owner_unit=pk)}
+    owners = sorted((with_funds({"key": pk, "label": units.get(pk, str(pk)),
+                                 **_finish(m, year, today, places, jurisdiction), "links": links(owner_unit=pk)},
+                                f_owner.get(pk))
                      for pk, m in by_owner.items()), key=lambda r: (-r["planned"], r["label"]))
 
-    # Funds of the same projects, by level.
-    funds = scoped(Fund, user).filter(project__year=year, project__jurisdiction__path__startswith=root)
-    frows = funds.order_by().values("level").annotate(n=Count("id"), approved=Sum("approved"),
-                                                       allocated=Sum("allocated"), spent=Sum("spent"))
-    fund_rows, ftotal = [], {"n": 0, "approved": Decimal(0), "allocated": Decimal(0), "spent": Decimal(0)}
-    got = {r["level"]: r for r in frows}
+    fund_rows = []
     for value, label in FundLevel.choices:
-        r = got.get(value)
-        if not r:
-            continue
-        row = {"key": value, "label": label, "n": r["n"], "approved": r["approved"] or Decimal(0),
-               "allocated": r["allocated"] or Decimal(0), "spent": r["spent"] or Decimal(0),
-               "url": reverse("projects:funds-list") + "?" + urlencode({**base, "level": value})}
-        for k in ("n", "approved", "allocated", "spent"):
-            ftotal[k] += row[k]
-        fund_rows.append(row)
-    for r in fund_rows + [ftotal]:
-        r["execution_rate"] = pct(int(r["spent"] * 100), int(r["allocated"] * 100), places)
-        for k in ("approved", "allocated", "spent"):
-            r[f"{k}_wan"] = wan(r[k])
-    ftotal["url"] = reverse("projects:funds-list") + "?" + urlencode(base)
+        if value in f_level:
+            fund_rows.append({"key": value, "label": label, **_ffinish(f_level[value], places),
+                              "url": link("projects:funds-list", level=value)})
+    _ffinish(ftotal, places)
+    ftotal["url"] = link("projects:funds-list")
     return {"year": year, "jurisdiction": jurisdiction.code, "jurisdiction_name": jurisdiction.name,
             "today": today, "summary": summary, "by_battle": battles, "by_area": areas, "by_owner": owners,
             "funds": fund_rows, "funds_total": ftotal, "sentence": sentence(summary, ftotal, year, jurisdiction.name)}

@@ -71,7 +71,9 @@ funds = Crud(Fund, form_class=FundForm, url_prefix="funds", namespace="projects"
                       ("spent", _("已支出(元)")), ("state", _("状态"))])
 milestones = Crud(Milestone, form_class=MilestoneForm, url_prefix="milestones", namespace="projects",
                   title=_("项目节点"), filterset_class=MilestoneFilter,
-                  columns=[("project", _("工程项目")), ("name", _("节点")), ("due", _("计划完成")), ("done_on", _("实际完成"))])
+                  detail_fields=["project", "name", "due", "done_on", "overdue"],
+                  columns=[("project", _("工程项目")), ("name", _("节点")), ("due", _("计划完成")), ("done_on", _("实际完成")),
+                           ("overdue", _("逾期未完成"))])
 reports = Crud(ProgressReport, url_prefix="reports", namespace="projects", title=_("月度进展"), read_only=True,
                filterset_class=ReportFilter, search_fields=("project__name", "progress"),
                columns=[("project", _("工程项目")), ("month", _("月份")), ("stage", _("建设阶段")),
@@ -101,7 +103,7 @@ outfall_list = Crud(Outfall, form_class=OutfallForm, url_prefix="outfalls", name
                     filterset_class=OutfallFilter, importer_kind="projects.outfall",
                     search_fields=("code", "name", "receiving_water", "responsible_unit"),
                     create=outfalls.create_outfall, update=outfalls.update_outfall,
-                    detail_fields=["code", "name", "type1", "type2", "jurisdiction", "longitude", "latitude", "basin",
+                    detail_fields=["code", "name", "type_path", "jurisdiction", "longitude", "latitude", "basin",
                                    "receiving_water", "section_name", "responsible_unit", "permit_status", "permit_no",
                                    "survey_batch", "state", "trace_result", "outcome", "merged_into", "measures",
                                    "step_due", "closed_out_on"],

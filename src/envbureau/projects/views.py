@@ -138,12 +138,14 @@ def may_see_statistics(user) -> bool:
 
 def export_rows(data) -> list:
     head = [_("分组"), _("排定(项)"), _("已开工(项)"), _("已完成建设(项)"), _("完成率(%)"), _("计划投资(万元)"),
-            _("完成投资(万元)"), _("时间过半任务过半"), _("进度预警")]
+            _("完成投资(万元)"), _("下达资金(万元)"), _("资金支出(万元)"), _("执行率(%)"), _("时间过半任务过半"),
+            _("进度预警")]
 
     def row(group, r):
         sch = r["schedule"]
         return [group, r["planned"], r["started"], r["finished"], r["completion_rate"], r["investment_planned_wan"],
-                r["investment_completed_wan"], sch.get("verdict", ""), r["schedule"].get("flag_label", "")]
+                r["investment_completed_wan"], r["allocated_wan"], r["spent_wan"], r["execution_rate"],
+                sch.get("verdict", ""), r["schedule"].get("flag_label", "")]
 
     rows = [row(_("合计"), data["summary"])]
     rows += [row(_("攻坚领域:") + r["label"], r) for r in data["by_battle"]]
@@ -346,7 +348,8 @@ def outfall_statistics(request):
                     r["closed_out"], r["rectified_rate"], r["ban"], r["merge"], r["regulate"]]
 
         rows = [row(_("合计"), s["summary"])] + [row(_("流域:") + r["label"], r) for r in s["by_basin"]] + \
-               [row(_("类型:") + r["label"], r) for r in s["by_type"]] + [[s["sentence"]]]
+               [row(_("类型:") + r["label"], r) for r in s["by_type"]] + \
+               [row(_("属地:") + r["label"], r) for r in s["by_area"]] + [[s["sentence"]]]
         return xlsx_response(f"入河排污口统计-{jur.code}.xlsx", [(_("入河排污口"), head, rows)], request=request)
     import json
 

@@ -109,7 +109,7 @@ OUTFALL = wf.register(wf.Workflow(
     ],
     transitions=[
         T("confirm", (OS.SUSPECTED,), OS.CONFIRMED, "projects.change", _("核查确认(命名编码、立牌)"),
-          fields=("name", "type2", "longitude", "latitude"), params=("due",), evidence_required=True,
+          fields=("name", "type2", "type3", "longitude", "latitude"), params=("due",), evidence_required=True,
           handler=o.h_confirm, after=o.after_files, button="primary"),
         T("dismiss", (OS.SUSPECTED,), OS.DISMISSED, "projects.change", _("核查排除(非排污口)"), note_required=True,
           handler=o.h_dismiss, after=o.after_files, button="outline-secondary"),

@@ -7,7 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 from envbureau.core.models import Jurisdiction
 
@@ -107,7 +109,7 @@ def create_report(user, code: str, jurisdiction, period_text: str, *, scheduled:
         from envbureau.core.scoping import check_created
 
         check_created(user, rep)
-    wf.record_event(rep, user, "open", to_state="pending", note=_("定时生成") if scheduled else "")
+    wf.record_event(rep, user, "open", to_state="pending", note=texts.sentence(gettext_noop("定时生成")) if scheduled else "")
     wf.sync_tasks(rep)
     return rep
 

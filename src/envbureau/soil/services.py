@@ -9,8 +9,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from envbureau.core import deadlines
+from envbureau.core import deadlines, texts
 from envbureau.core import workflow as wf
 from envbureau.core.importing import parse_local_datetime
 from envbureau.core.scoping import check_created
@@ -95,7 +96,8 @@ def h_remove(ctx):
 
 
 def after_step(ctx):
-    _dossier(ctx.obj, _("地块 %(c)s:%(s)s") % {"c": ctx.obj.code, "s": ctx.obj.get_state_display()}, ctx.user)
+    _dossier(ctx.obj, texts.sentence(gettext_noop("地块 %(c)s:%(s)s"),
+                                     ("s",), c=ctx.obj.code, s=texts.zh_display(ctx.obj, "state")), ctx.user)
 
 
 def create_plot(user, plot: Plot) -> Plot:
@@ -165,6 +167,6 @@ def after_done(ctx):
     from envbureau.sources.services import add_dossier_event
 
     d = ctx.obj
-    add_dossier_event(d.unit.enterprise_id, "soil.duty", _("完成%(k)s(%(y)s年)") % {"k": d.get_kind_display(),
-                                                                                   "y": d.year},
+    add_dossier_event(d.unit.enterprise_id, "soil.duty", texts.sentence(gettext_noop("完成%(k)s(%(y)s年)"),
+                                                                        ("k",), k=texts.zh_display(d, "kind"), y=d.year),
                       source_ref=f"soil.duty:{d.pk}", url=reverse("soil:duties-detail", args=[d.pk]), actor=ctx.user)

@@ -264,9 +264,14 @@ class _LinkableEvents(serializers.ListSerializer):
 
 
 class DossierEventSerializer(serializers.ModelSerializer):
+    # `title` as stored (Chinese for a line written by a rule); `shown_title` in the request's language
+    shown_title = serializers.CharField(read_only=True)
+    shown_detail = serializers.CharField(read_only=True)
+
     class Meta:
         model = DossierEvent
-        fields = ["id", "enterprise", "time", "kind", "title", "detail", "source_ref", "url"]
+        fields = ["id", "enterprise", "time", "kind", "title", "shown_title", "detail", "shown_detail", "source_ref",
+                  "url"]
         list_serializer_class = _LinkableEvents
 
     def to_representation(self, instance, checked=False):

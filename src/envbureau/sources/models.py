@@ -502,6 +502,8 @@ class DossierEvent(ScopedModel):
     source_ref = models.CharField(_("来源记录"), max_length=80, blank=True)  # "app.model:pk"
     url = models.CharField(_("链接"), max_length=300, blank=True)
     actor = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # the title as data (core.texts.sentence), worded per reader (`shown_title`); `title` keeps the Chinese
+    facts = models.JSONField(_("事项事实"), default=dict, blank=True, editable=False)
 
     scope = ScopeSpec(module="sources", jurisdiction="enterprise__jurisdiction", enterprise="enterprise_id")
 
@@ -511,4 +513,17 @@ class DossierEvent(ScopedModel):
         ordering = ["-time", "-id"]
 
     def __str__(self):
-        return f"{local_date(self.time)} {self.title}"
+        return f"{local_date(self.time)} {self.shown_title}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language when a module wrote it from facts; as stored otherwise."""
+        from envbureau.core import texts
+
+        return texts.shown(self.facts, self.title)
+
+    @property
+    def shown_detail(self) -> str:
+        from envbureau.core import texts
+
+        return texts.shown((self.facts or {}).get("detail"), self.detail)

@@ -12,11 +12,11 @@ import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from envbureau.core import audit
+from envbureau.core import audit, texts
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created, get_scoped_object, restrict
 
@@ -80,13 +80,30 @@ def _get(model, user, action, pk):
 
 # ---------------------------------------------------------------- dossier timeline
 
-def add_dossier_event(enterprise_id: int, kind: str, title: str, *, detail: str = "", source_ref: str = "",
-                      url: str = "", actor=None, time: dt.datetime | None = None) -> DossierEvent:
+def add_dossier_event(enterprise_id: int, kind: str, title: str | dict = "", *, facts: dict | None = None,
+                      detail: str = "", detail_facts: dict | None = None, source_ref: str = "", url: str = "",
+                      actor=None, time: dt.datetime | None = None) -> DossierEvent:
     """For every app: append a line to an enterprise's dossier timeline (inspections, cases, permits…).
-    `kind` is "app.thing"; `source_ref` "app.model:pk" so the line can be traced back."""
+    `kind` is "app.thing"; `source_ref` "app.model:pk" so the line can be traced back. A title written by a rule
+    comes as `facts` (core.texts.sentence(gettext_noop("…%(x)s…"), …)): stored in Chinese, shown to each reader
+    in their language, whoever clicked; `title` is for text that is data (a name, what a person typed). The
+    same for a `detail` written by a rule (`detail_facts`)."""
+    from envbureau.core import texts
+
+    if isinstance(title, dict):  # the facts given in the title's place (modules' _dossier helpers pass either)
+        title, facts = "", title
+    if facts:
+        title = texts.chinese(facts)
+        if not title:
+            raise ValueError(f"dossier facts that do not word: {facts!r}")
+    if detail_facts:
+        detail = texts.chinese(detail_facts)
+        if not detail:
+            raise ValueError(f"dossier facts that do not word: {detail_facts!r}")
+        facts = {**(facts or {}), "detail": detail_facts}
     return DossierEvent.objects.create(enterprise_id=enterprise_id, kind=kind, title=title[:200], detail=detail,
-                                       source_ref=source_ref, url=url, time=time or timezone.now(),
-                                       actor=actor if getattr(actor, "pk", None) else None)
+                                       facts=facts or {}, source_ref=source_ref, url=url,
+                                       time=time or timezone.now(), actor=actor if getattr(actor, "pk", None) else None)
 
 
 # Badges other apps put at the head of an enterprise's dossier (a red/yellow card now in force…): each is
@@ -324,11 +341,10 @@ def open_problem_for(user, alarm: Alarm, *, category: str | None = None, deadlin
     if category is None:
         # the ledger's categories are environmental media: the outlet says which
         category = "air" if alarm.point.outlet.kind == "gas" else "water"
-    with translation.override("zh-hans"):  # stored words are Chinese (the facts hold the kind's msgid)
-        facts = {"msg": "sources.alarm", "args": {"e": alarm.enterprise.name[:100], "p": alarm.point.name[:60],
-                                                   "k": str(alarm.get_kind_display())}}
-        title = _(PROBLEM_TITLES["sources.alarm"][0]) % facts["args"]
-        dossier_title = _("报警转为问题:%(t)s") % {"t": title}
+    # stored words are Chinese (the facts hold the kind's msgid)
+    facts = {"msg": "sources.alarm", "args": {"e": alarm.enterprise.name[:100], "p": alarm.point.name[:60],
+                                               "k": texts.zh_display(alarm, "kind")}}
+    dossier_facts = texts.sentence(gettext_noop("报警转为问题:%(e)s %(p)s %(k)s"), ("k",), **facts["args"])
     description = "\n".join(filter(None, [
         alarm.text, _("监测点 MN:%(m)s") % {"m": alarm.point.mn},
         _("开始时间:%(t)s") % {"t": f"{timezone.localtime(alarm.started_at):%Y-%m-%d %H:%M}"},
@@ -340,8 +356,7 @@ def open_problem_for(user, alarm: Alarm, *, category: str | None = None, deadlin
         kwargs["deadline"] = deadline
     problem = open_problem(user, **kwargs)
     ref = f"ledger.problem:{getattr(problem, 'pk', problem)}"
-    add_dossier_event(alarm.enterprise_id, "sources.alarm", dossier_title,
-                      source_ref=ref, actor=user)
+    add_dossier_event(alarm.enterprise_id, "sources.alarm", facts=dossier_facts, source_ref=ref, actor=user)
     return ref, getattr(problem, "code", str(problem))
 
 
@@ -436,7 +451,9 @@ def submit_declaration(user, *, enterprise: Enterprise, kind: str, start: dt.dat
     decl.full_clean()
     decl.save()
     check_created(user, decl, "declare")
-    add_dossier_event(enterprise.pk, "sources.declaration", _("提交异常申报:%(k)s") % {"k": decl.get_kind_display()},
+    add_dossier_event(enterprise.pk, "sources.declaration",
+                      facts=texts.sentence(gettext_noop("提交异常申报:%(k)s"),
+                                           ("k",), k=texts.zh_display(decl, "kind")),
                       detail=decl.reason, source_ref=f"sources.declaration:{decl.pk}", actor=user)
     from envbureau.core import workflow as wf
 
@@ -535,7 +552,8 @@ def bind_unknown_mn(user, unknown_id: int, *, point: MonitoringPoint | None = No
     unknown.bound_point = point
     unknown.bound_at = timezone.now()
     unknown.save()
-    add_dossier_event(point.enterprise_id, "sources.point", _("绑定 MN %(m)s 到监测点 %(p)s") % {"m": unknown.mn, "p": point.name},
+    add_dossier_event(point.enterprise_id, "sources.point",
+                      facts=texts.sentence(gettext_noop("绑定 MN %(m)s 到监测点 %(p)s"), m=unknown.mn, p=point.name),
                       source_ref=f"sources.monitoringpoint:{point.pk}", actor=user)
     return point
 

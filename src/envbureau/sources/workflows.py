@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 
 
@@ -102,8 +103,10 @@ def _approved(ctx):
     counts = apply_declaration(d)
     ctx.event.data = {**ctx.event.data, **counts}
     ctx.event.save(update_fields=["data"])
-    add_dossier_event(d.enterprise_id, "sources.declaration", _("异常申报通过:%(k)s") % {"k": d.get_kind_display()},
-                      detail=_("标记小时数据 %(h)d 条、报警 %(a)d 条") % {"h": counts["hourly"], "a": counts["alarms"]},
+    add_dossier_event(d.enterprise_id, "sources.declaration",
+                      facts=texts.sentence(gettext_noop("异常申报通过:%(k)s"), ("k",), k=texts.zh_display(d, "kind")),
+                      detail_facts=texts.sentence(gettext_noop("标记小时数据 %(h)d 条、报警 %(a)d 条"),
+                                                  h=counts["hourly"], a=counts["alarms"]),
                       source_ref=f"sources.declaration:{d.pk}", actor=ctx.user)
 
 
@@ -111,7 +114,9 @@ def _rejected(ctx):
     from .services import add_dossier_event
 
     d = ctx.obj
-    add_dossier_event(d.enterprise_id, "sources.declaration", _("异常申报被驳回:%(k)s") % {"k": d.get_kind_display()},
+    add_dossier_event(d.enterprise_id, "sources.declaration",
+                      facts=texts.sentence(gettext_noop("异常申报被驳回:%(k)s"),
+                                           ("k",), k=texts.zh_display(d, "kind")),
                       detail=d.review_note, source_ref=f"sources.declaration:{d.pk}", actor=ctx.user)
 
 

@@ -13,7 +13,9 @@ from django.db.models import Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 from envbureau.core.importing import parse_local_datetime, parse_number
 from envbureau.core.permissions import grants_for, has_perm
@@ -97,6 +99,13 @@ def _dossier(enterprise_id, title, obj, user, detail=""):
                       source_ref=f"waste.{obj._meta.model_name}:{obj.pk}", url=wf_url(obj), actor=user)
 
 
+def _neutral_period(d) -> str:
+    """A declaration's period in digits (2026-03, 2026-Q1, 2026): the same in every language, so a dossier line
+    stores it as it is."""
+    s = d.period_start
+    return {"month": f"{s:%Y-%m}", "quarter": f"{s.year}-Q{(s.month - 1) // 3 + 1}"}.get(d.period, str(s.year))
+
+
 def wf_url(obj) -> str:
     names = {"manifest": "waste:manifests-detail", "declaration": "waste:declarations-detail",
              "crossprovinceapplication": "waste:applications-detail",
@@ -150,7 +159,8 @@ def create_manifest(user, *, producer: Producer, receiver: Operator, waste_code:
                 check_created(user, m, "ship")  # filing a manifest is the producer's ship right
                 wf.record_event(m, user, "open", to_state=m.state)
                 wf.sync_tasks(m, user)
-                _dossier(producer.enterprise_id, _("填报危险废物转移联单 %(n)s") % {"n": m.number}, m, user,
+                _dossier(producer.enterprise_id, texts.sentence(gettext_noop("填报危险废物转移联单 %(n)s"),
+                                                                n=m.number), m, user,
                          f"{m.waste_name} {m.sent_tonnes} 吨 → {receiver.name}")
                 return m
         except IntegrityError:
@@ -228,7 +238,8 @@ def h_hand_over(ctx):
 
 def after_carry(ctx):
     m = ctx.obj
-    title = (_("承运提货:转移联单 %(n)s") if ctx.transition.verb == "pick_up" else _("承运交付:转移联单 %(n)s")) % {"n": m.number}
+    title = texts.sentence(gettext_noop("承运提货:转移联单 %(n)s") if ctx.transition.verb == "pick_up"
+                           else gettext_noop("承运交付:转移联单 %(n)s"), n=m.number)
     _dossier(m.transporter_enterprise_id, title, m, ctx.user, f"{m.waste_name} {m.carried_tonnes} 吨")
 
 
@@ -261,8 +272,10 @@ def h_confirm(ctx):
 def after_confirm(ctx):
     m = ctx.obj
     detail = f"{m.waste_name} {m.received_tonnes} 吨"
-    _dossier(m.producer_enterprise_id, _("转移联单 %(n)s 已由接受单位确认") % {"n": m.number}, m, ctx.user, detail)
-    _dossier(m.receiver_enterprise_id, _("确认接收转移联单 %(n)s") % {"n": m.number}, m, ctx.user, detail)
+    _dossier(m.producer_enterprise_id, texts.sentence(gettext_noop("转移联单 %(n)s 已由接受单位确认"),
+                                                      n=m.number), m, ctx.user, detail)
+    _dossier(m.receiver_enterprise_id, texts.sentence(gettext_noop("确认接收转移联单 %(n)s"),
+                                                      n=m.number), m, ctx.user, detail)
 
 
 def h_reject(ctx):
@@ -271,7 +284,8 @@ def h_reject(ctx):
 
 def after_reject(ctx):
     m = ctx.obj
-    _dossier(m.producer_enterprise_id, _("转移联单 %(n)s 被接受单位拒收") % {"n": m.number}, m, ctx.user, m.reject_reason)
+    _dossier(m.producer_enterprise_id, texts.sentence(gettext_noop("转移联单 %(n)s 被接受单位拒收"),
+                                                      n=m.number), m, ctx.user, m.reject_reason)
 
 
 def mismatch_alert(m: Manifest) -> Alert:
@@ -295,7 +309,8 @@ def h_submit(ctx):
 
 def after_submit(ctx):
     d = ctx.obj
-    _dossier(d.producer.enterprise_id, _("提交%(p)s(%(l)s)") % {"p": d.get_period_display(), "l": d.label}, d,
+    _dossier(d.producer.enterprise_id, texts.sentence(gettext_noop("提交%(p)s(%(l)s)"),
+                                                      ("p",), p=texts.zh_display(d, "period"), l=_neutral_period(d)), d,
              ctx.user, _("逾期") if d.late else "")
 
 
@@ -455,7 +470,8 @@ def create_application(user, app: CrossProvinceApplication) -> CrossProvinceAppl
         app.save(update_fields=["step_due"])
         wf.record_event(app, user, "open", to_state=app.state)
         wf.sync_tasks(app, user)
-        _dossier(app.producer.enterprise_id, _("提出危险废物跨省转移申请"), app, user, str(app))
+        _dossier(app.producer.enterprise_id, texts.sentence(gettext_noop("提出危险废物跨省转移申请")), app, user,
+                 str(app))
     return app
 
 
@@ -530,6 +546,6 @@ def h_app_withdraw(ctx):
 
 def after_app_decision(ctx):
     a = ctx.obj
-    title = (_("跨省转移申请已批准,文号 %(n)s") % {"n": a.approval.number}) if a.state == "approved" \
-        else _("跨省转移申请不予批准")
+    title = texts.sentence(gettext_noop("跨省转移申请已批准,文号 %(n)s"), n=a.approval.number) \
+        if a.state == "approved" else texts.sentence(gettext_noop("跨省转移申请不予批准"))
     _dossier(a.producer.enterprise_id, title, a, ctx.user, str(a))

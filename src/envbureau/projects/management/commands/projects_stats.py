@@ -41,4 +41,5 @@ class Command(BaseCommand):
             for r in data[group]:
                 sch = r["schedule"]
                 self.stdout.write(f"  {r['label']}: {r['planned']} / {r['started']} / {r['finished']}  "
-                                  f"{r['completion_rate']}%  {sch.get('flag_label', '')}")
+                                  f"{r['completion_rate']}%  {sch.get('flag_label', '')}  "
+                                  f"{r['allocated_wan']} / {r['spent_wan']} 万元 {r['execution_rate']}%")
