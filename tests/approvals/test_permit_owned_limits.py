@@ -33,6 +33,15 @@ def _admin(client_for):
 def test_limits_page_refuses_edit_and_delete_of_a_permit_limit(world, client_for):
     p, lim, free = _setup(world)
     c = _admin(client_for)
+    # the detail page gives the reason instead of the edit and delete buttons; their pages send back to it
+    page = c.get(f"/sources/limits/{lim.pk}/").content.decode()
+    assert REFUSED in page and 'href="edit/"' not in page and 'href="delete/"' not in page
+    free_page = c.get(f"/sources/limits/{free.pk}/").content.decode()
+    assert 'href="edit/"' in free_page and REFUSED not in free_page
+    assert c.get(f"/sources/limits/{free.pk}/edit/").status_code == 200
+    for step in ("edit", "delete"):
+        r = c.get(f"/sources/limits/{lim.pk}/{step}/", follow=True)
+        assert r.redirect_chain == [(f"/sources/limits/{lim.pk}/", 302)] and REFUSED in r.content.decode()
     form = {"point": world["point"].pk, "factor": "w01018", "unit": "mg/L", "period": "hour", "limit_value": 500,
             "standard": "改掉"}
     r = c.post(f"/sources/limits/{lim.pk}/edit/", form)
