@@ -1185,6 +1185,7 @@ APPROVALS_TABLE = {
     **{f"api:{k}-timeline": (k, _seen) for k in ("eia", "permit", "report", "plan", "incident", "prereview")},
     "api:eia-documents": ("eia", _seen), "api:eia-materials": ("eia", _seen), "api:plan-materials": ("plan", _seen),
     "api:report-monitoring": ("report", _seen),
+    "api:duty-list": (None, _all(200)), "api:duty-detail": ("duty", _seen),  # read only, scoped as the page
     **{f"api:{k}-{verb}": (k, _all(405)) for k, verbs in (
         ("eia", ("accept", "approve", "complete", "finish-review", "issue-document", "propose", "refuse",
                  "request-correction", "resubmit", "start-review", "withdraw")),

@@ -196,7 +196,7 @@ def test_documents_acceptance_notice_and_approval(world):
         issue(officer, a, "approvals.eia_approval")  # not approved yet
     for verb, data in (("start_review", {"on": "2026-09-22"}), ("finish_review", {"on": "2026-09-29",
                                                                                    "expert_opinion": "可行"}),
-                       ("propose", {"on": "2026-09-30"}), ("approve", {"decided_on": "2026-10-16",
+                       ("propose", {"on": "2026-10-13"}), ("approve", {"decided_on": "2026-10-21",
                                                                         "conditions": "落实措施"})):
         wf.apply(officer, a, verb, **data)
         a.refresh_from_db()
@@ -266,3 +266,19 @@ def test_bad_today_is_a_clear_cli_error():
 
     with pytest.raises(CommandError, match="--today"):
         call_command("deadline_lapses", today="2026-13-01")
+
+
+def test_proposal_notice_starts_only_after_the_acceptance_notice_ends(world):
+    a = _form(world)
+    wf.apply(None, a, "accept", accepted_on="2026-09-21")
+    wf.apply(None, a, "start_review", on="2026-09-22")
+    wf.apply(None, a, "finish_review", on="2026-09-24", expert_opinion="可行")
+    a.refresh_from_db()
+    # 受理公示 10 working days after 09-21: 22 23 24 | 28 29 30 | 10-08 09 10 (Sat, make-up) 12
+    assert a.acceptance_notice_until == D(2026, 10, 12)
+    with pytest.raises(ValidationError) as err:
+        wf.apply(None, a, "propose", on="2026-10-12")  # the notice's last day
+    assert err.value.message_dict == {"on": ["受理公示至 2026-10-12 结束,拟批准公示须在其后开始"]}
+    wf.apply(None, a, "propose", on="2026-10-13")
+    a.refresh_from_db()
+    assert (a.state, a.proposed_on) == ("proposed", D(2026, 10, 13))

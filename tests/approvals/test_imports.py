@@ -56,16 +56,21 @@ def test_plan_import_recomputes_the_level_all_or_nothing_with_row_errors(world):
     bad_m = ["西城印刷", "印刷厂预案5", "2026-10-08", "", "", "", "4", "130", "E1", "", "", "", ""]
     result = imp.run(_csv([PLAN_HEADER, old, new, wrong_level, no_e, early, bad_m]), "plans.csv", None)
     assert not result.ok
-    assert {(e["row"], e["column"]) for e in result.errors} == {
-        (4, "环境风险等级"), (5, "大气E"), (6, "提交备案日期"), (7, "大气M值")}
-    assert "较大" in next(e["message"] for e in result.errors if e["row"] == 4)
+    assert {(e["row"], e["column"]) for e in result.errors} == {(5, "大气E"), (6, "提交备案日期"), (7, "大气M值")}
+    # a filed level other than the computed one is kept: a warning naming the row, not an error
+    assert [(w["row"], w["column"], w["value"]) for w in result.warnings] == [(4, "环境风险等级", "一般")]
+    assert "较大" in result.warnings[0]["message"] and "保留备案等级" in result.warnings[0]["message"]
     dup = list(new)
     result = imp.run(_csv([PLAN_HEADER, new, dup]), "plans.csv", None)
     assert not result.ok and [(e["row"], e["column"]) for e in result.errors] == [(3, "预案名称")]
     assert not EmergencyPlan.objects.exists()
-    result = imp.run(_csv([PLAN_HEADER, new, old, pending]), "plans.csv", None)
+    result = imp.run(_csv([PLAN_HEADER, new, old, pending, wrong_level]), "plans.csv", None)
     assert result.ok, result.errors
+    assert [(w["row"], w["column"]) for w in result.warnings] == [(5, "环境风险等级")]
     plans = {p.title: p for p in EmergencyPlan.objects.all()}
+    kept = plans["印刷厂预案2"]
+    assert (kept.risk_level, kept.computed_level, kept.level_differs) == ("一般", "较大", True)
+    assert not plans["2024版预案"].level_differs and not plans["印刷厂预案"].level_differs
     assert (plans["2024版预案"].state, plans["2024版预案"].filing_no, plans["2024版预案"].risk_level) == (
         "filed", "110101-2024-017", "较大")
     assert "E1 × M2 × Q1 → 较大" in plans["2024版预案"].risk_working

@@ -108,7 +108,7 @@ def test_statistics_page_excel_api_and_cli(world, records, capsys):
     o = world["officer"]
     for verb, data in (("accept", {"accepted_on": "2026-09-21"}), ("start_review", {"on": "2026-09-22"}),
                        ("finish_review", {"on": "2026-09-29", "expert_opinion": "可行"}),
-                       ("propose", {"on": "2026-09-30"}), ("approve", {"decided_on": "2026-10-16", "conditions": "落实"})):
+                       ("propose", {"on": "2026-10-13"}), ("approve", {"decided_on": "2026-10-21", "conditions": "落实"})):
         wf.apply(o, a, verb, **data)
         a.refresh_from_db()
     c = _client(o)

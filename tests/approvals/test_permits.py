@@ -180,3 +180,17 @@ def test_enterprise_sees_only_its_own_permit(world):
         get_scoped_object(Permit, ent, "view", pk=other.pk)
     with pytest.raises(PermissionDenied):
         permits.issue(ent, enterprise_id=world["e1"].pk, number="X3", category="key")
+
+
+def test_renewal_review_task_due_20_working_days_after_the_application(world, settings):
+    from envbureau.core.models import Task
+
+    p = _issue(world, valid_from="2022-01-10")
+    wf.apply(None, p, "apply_renewal", on="2026-09-21")
+    p.refresh_from_db()
+    # 20 working days after Monday 09-21: 22 23 24 | 28 29 30 | 10-08 09 10 (Sat, make-up) | 12-16 | 19-23 | 26
+    assert permits.workflow_due(p) == D(2026, 10, 26)
+    task = Task.objects.get(model="approvals.permit", object_id=str(p.pk), closed_at__isnull=True, state="renewing")
+    assert task.due_date == D(2026, 10, 26)
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "APPROVALS": {"permit_renewal_review_days": 10}}
+    assert permits.workflow_due(p) == D(2026, 10, 12)  # configurable: the 10th working day

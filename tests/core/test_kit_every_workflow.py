@@ -553,10 +553,10 @@ EIAS = [
          ["arev"], ["adec"]),
         ("finish_review", {"expert_opinion": "同意"}, "reviewing", "reviewed", "arev", {"adec": "403"},
          "拟批准公示或不予批准", ["adec"], ["arev"]),
-        ("propose", {"on": TODAY}, "reviewed", "proposed", "adec", {"arev": "403", "aent": "403"}, "作出审批决定", ["adec"],
+        ("propose", {"on": TODAY + dt.timedelta(days=30)}, "reviewed", "proposed", "adec", {"arev": "403", "aent": "403"}, "作出审批决定", ["adec"],
          ["arev"]),
         # §3.3: 拟批准公示 runs at least 5 working days; the decision comes after it
-        ("approve", {"conditions": "落实各项污染防治措施", "decided_on": TODAY + dt.timedelta(days=30)}, "proposed",
+        ("approve", {"conditions": "落实各项污染防治措施", "decided_on": TODAY + dt.timedelta(days=60)}, "proposed",
          "approved", "adec",
          {"aacc": "403", "axc": "404", "leader": "403"}, "竣工环保验收", ["aent"], ["adec", "aent2"]),
         ("complete", {"completion_note": "验收合格", "completed_on": TODAY + dt.timedelta(days=60)}, "approved", "completed", "aent", {"aent2": "404", "adec": "403"},

@@ -22,8 +22,18 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
 from . import eia, emergency, permits, prereview
-from .filters import CheckFilter, EIAFilter, PermitFilter, PlanFilter, PreReviewFilter, ReportFilter
+from .filters import (
+    CheckFilter,
+    DutyFilter,
+    EIAFilter,
+    IncidentFilter,
+    PermitFilter,
+    PlanFilter,
+    PreReviewFilter,
+    ReportFilter,
+)
 from .models import (
+    DutyShift,
     EIAApplication,
     EmergencyPlan,
     ExecutionReport,
@@ -308,12 +318,14 @@ class StatisticsView(APIView):
 
 class EmergencyPlanSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
+    level_differs = serializers.BooleanField(read_only=True, help_text="the filed level differs from the computed one")
 
     class Meta:
         model = EmergencyPlan
         fields = ["id", "code", "enterprise_id", "enterprise_name", "jurisdiction", "title", "signed_on",
                   "submitted_on", "filing_due", "submitted_late", "state", "state_label", "filed_on", "filing_no",
-                  "revision_due", "risk_inputs", "risk_level", "risk_label", "risk_working", "drills", "last_drill_on"]
+                  "revision_due", "risk_inputs", "risk_level", "risk_label", "risk_working", "computed_level",
+                  "level_differs", "risk_tables", "drills", "last_drill_on"]
 
 
 class EmergencyPlanCreateSerializer(serializers.Serializer):
@@ -378,6 +390,26 @@ class CheckViewSet(ScopedReadOnlyViewSet):
         return _create(request, HazardCheckCreateSerializer, emergency.record_check, HazardCheckSerializer)
 
 
+class DutyShiftSerializer(serializers.ModelSerializer):
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    jurisdiction_code = serializers.CharField(source="jurisdiction.code", read_only=True)
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+
+    class Meta:
+        model = DutyShift
+        fields = ["id", "day", "role", "role_label", "person", "phone", "jurisdiction", "jurisdiction_code",
+                  "jurisdiction_name"]
+
+
+class DutyViewSet(ScopedReadOnlyViewSet):
+    """The 24-hour duty roster (应急值班表), read only (kept on the page /approvals/duty/): filter by `day`,
+    `day_from`/`day_to`, `role`, `jurisdiction` (an area and the areas inside it)."""
+
+    queryset = DutyShift.objects.select_related("jurisdiction").order_by("-day", "role", "person", "pk")
+    serializer_class = DutyShiftSerializer
+    filterset_class = DutyFilter
+
+
 class IncidentSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     level_label = serializers.CharField(source="get_level_display", read_only=True)
@@ -410,6 +442,7 @@ class IncidentViewSet(ScopedReadOnlyViewSet):
 
     queryset = Incident.objects.select_related("jurisdiction")
     serializer_class = IncidentSerializer
+    filterset_class = IncidentFilter
     http_method_names = ["get", "post", "head", "options"]
 
     @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentSerializer})

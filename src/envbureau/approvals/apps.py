@@ -14,6 +14,11 @@ class ApprovalsConfig(AppConfig):
         from .emergency import PROBLEM_TITLES
 
         register_title_texts(PROBLEM_TITLES)  # the titles of the problems this module opens, worded per reader
+        from envbureau.sources.services import register_limit_owner
+
+        from .permits import describe_limit_owners
+
+        register_limit_owner("approvals.permit", describe_limit_owners)  # permit-owned limits name their permit
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 

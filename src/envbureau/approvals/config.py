@@ -8,6 +8,7 @@ National defaults below; a deployment overrides any of them in settings.ENVBUREA
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 DEFAULTS = {
     # EIA review limits (regulations.md §3.2, 环评法 art. 22: 60 / 30 days; counted in working days as
@@ -23,7 +24,8 @@ DEFAULTS = {
     "eia_proposal_notice_working_days": 5,
     # §3.4: 告知承诺制 only where configured: {code: {"categories": [...], "days": 1}} (working days).
     "eia_commitment_system": {},
-    # §4.2: validity 5 years; renewal applied for ≥ 60 days before expiry; reviewed within 20 days.
+    # §4.2: validity 5 years; renewal applied for ≥ 60 days before expiry; decided within 20 days of the application
+    # (working days, 行政许可法 art. 82): the due date of the 审查延续申请 task (permits.renewal_review_due).
     "permit_validity_years": 5,
     "permit_renewal_days_before": 60,
     "permit_renewal_review_days": 20,
@@ -34,6 +36,9 @@ DEFAULTS = {
     # higher authority within 4 hours of learning of a 一般/较大 incident, within 2 hours of a 重大/特别重大 one.
     # Clock hours (the duty runs around the clock): no holiday calendar applies.
     "incident_initial_report_hours": {"IV": 4, "III": 4, "II": 2, "I": 2},
+    # The incident's page lists the linked enterprise's online-monitoring alarms live from this many hours before
+    # the incident occurred (what led up to it) until it was closed (or now): a local choice.
+    "incident_alarm_lookback_hours": 24,
     # Post-permit supervision (证后监管): an execution report's emissions may differ from what online monitoring
     # measured over the same period by this share of the measured amount before the difference is flagged
     # (a local choice, no national figure found).
@@ -47,6 +52,13 @@ DEFAULTS = {
     # Project pre-review (项目预审 of 招商引资 / 工业内生 projects against 三线一单 and industry policy): local practice,
     # no national procedure or limit found; working days from receipt to the opinion (a local service commitment).
     "prereview_working_days": 5,
+    # HJ 941-2018 (regulations.md §7.2) level tables. None: the platform's remembered tables
+    # (envbureau.standards.hj941 Q_BANDS, M_BANDS, MATRIX; the Q bands and the matrix are [M], pending the
+    # standard's text). A bureau that holds the standard supplies any of them without code, e.g.
+    # {"q_bands": [[1, "Q0"], [10, "Q1"], [100, "Q2"]], "m_bands": [[25, "M1"], [45, "M2"], [60, "M3"]],
+    #  "matrix": {"E1": {"M1": ["较大", "较大", "重大"], …}, …}, "source": "HJ 941-2018 表3、表4"}
+    # (bands: upper bounds, exclusive, ascending; matrix[E][M] = levels for Q1, Q2, Q3; "source" names the text).
+    "hj941_tables": None,
 }
 
 
@@ -84,3 +96,45 @@ def commitment_days(jurisdiction, category: str) -> int | None:
     if conf and category in conf.get("categories", ()):
         return int(conf.get("days", 1))
     return None
+
+
+def _bands(value, names: tuple[str, ...], key: str) -> tuple:
+    try:
+        bands = tuple((float(upper), str(name)) for upper, name in value)
+    except (TypeError, ValueError):
+        raise ImproperlyConfigured(f'APPROVALS["hj941_tables"]["{key}"]: [[upper bound, class], …]') from None
+    uppers = [b[0] for b in bands]
+    if tuple(b[1] for b in bands) != names or uppers != sorted(set(uppers)):
+        raise ImproperlyConfigured(f'APPROVALS["hj941_tables"]["{key}"]: classes {", ".join(names)} with ascending '
+                                   "upper bounds")
+    return bands
+
+
+def hj941_tables() -> tuple[dict, str]:
+    """(keyword arguments for envbureau.standards.hj941.grade, where the tables come from): the configured tables
+    over the platform's remembered ones; "" when the Q bands or the matrix are still the remembered ones (a plan
+    graded with them says so)."""
+    from envbureau.standards import hj941
+
+    conf = get("hj941_tables") or {}
+    if not isinstance(conf, dict):
+        raise ImproperlyConfigured('APPROVALS["hj941_tables"]: a dict of q_bands, m_bands, matrix, source')
+    tables = {"q_bands": hj941.Q_BANDS, "m_bands": hj941.M_BANDS, "matrix": hj941.MATRIX}
+    if "q_bands" in conf:
+        tables["q_bands"] = _bands(conf["q_bands"], ("Q0", "Q1", "Q2"), "q_bands")
+    if "m_bands" in conf:
+        tables["m_bands"] = _bands(conf["m_bands"], ("M1", "M2", "M3"), "m_bands")
+    if "matrix" in conf:
+        matrix = conf["matrix"]
+        try:
+            tables["matrix"] = {e: {m: tuple(matrix[e][m]) for m in ("M1", "M2", "M3", "M4")}
+                                for e in ("E1", "E2", "E3")}
+        except (KeyError, TypeError):
+            raise ImproperlyConfigured('APPROVALS["hj941_tables"]["matrix"]: E1–E3 × M1–M4, three levels each') from None
+        bad = [lv for row in tables["matrix"].values() for cell in row.values() for lv in cell
+               if lv not in hj941.LEVELS] + [1 for row in tables["matrix"].values() for cell in row.values()
+                                              if len(cell) != 3]
+        if bad:
+            raise ImproperlyConfigured('APPROVALS["hj941_tables"]["matrix"]: three levels (一般/较大/重大) per cell')
+    remembered = "q_bands" not in conf or "matrix" not in conf
+    return tables, "" if remembered else str(conf.get("source") or "HJ 941-2018")

@@ -214,6 +214,8 @@ def h_finish_review(ctx):
 def h_propose(ctx):
     app = ctx.obj
     on = _date(ctx.data.get("on"), "on")
+    if app.acceptance_notice_until and on <= app.acceptance_notice_until:  # the notices run one after the other
+        raise wf.TransitionError({"on": _("受理公示至 %(d)s 结束,拟批准公示须在其后开始") % {"d": app.acceptance_notice_until}})
     app.proposed_on = on
     app.proposal_notice_until = dl.add_days(on, config.get("eia_proposal_notice_working_days"), dl.WORKING)
     ctx.event_data = {"notice_until": str(app.proposal_notice_until)}

@@ -49,7 +49,10 @@ def _number(value, name):
 
 
 def assess(inputs: dict) -> hj941.Result:
-    """inputs: {"air": {"substances": [{"name", "quantity_t", "critical_t"}], "m": 30, "e": "E1"}, "water": {…}}."""
+    """inputs: {"air": {"substances": [{"name", "quantity_t", "critical_t"}], "m": 30, "e": "E1"}, "water": {…}}.
+    Graded with the configured tables (config.hj941_tables: the bureau's copy of the standard's, else the
+    platform's remembered ones); `tables_source` on the result says which ("" = remembered)."""
+    from . import config
     media = []
     for medium in ("air", "water"):
         part = inputs.get(medium) or {}
@@ -61,10 +64,13 @@ def assess(inputs: dict) -> hj941.Result:
             except (KeyError, TypeError):
                 raise ValidationError({f"{medium}.substances": _("第 %(n)s 种物质须有名称、存在量和临界量") % {"n": n}}) from None
         media.append((subs, _number(part.get("m", 0), f"{medium}.m"), str(part.get("e") or "E3")))
+    tables, source = config.hj941_tables()
     try:
-        return hj941.grade(media[0], media[1])
+        result = hj941.grade(media[0], media[1], **tables)
     except ValueError as exc:
         raise ValidationError({"risk": str(exc)}) from None
+    result.tables_source = source
+    return result
 
 
 def revision_due(signed_on: dt.date) -> dt.date:
@@ -86,8 +92,11 @@ def _plan_url(p):
 
 
 @transaction.atomic
-def submit_plan(user, *, enterprise_id, title: str, signed_on, risk: dict, submitted_on=None) -> EmergencyPlan:
-    """An enterprise (or staff on its behalf) submits a signed plan for filing, with its risk assessment."""
+def submit_plan(user, *, enterprise_id, title: str, signed_on, risk: dict, submitted_on=None,
+                filed_level: str | None = None) -> EmergencyPlan:
+    """An enterprise (or staff on its behalf) submits a signed plan for filing, with its risk assessment.
+    `filed_level` (the import of plans filed before): the level the plan was officially filed with; it is kept
+    even when HJ 941 computes another from the inputs (the difference is flagged: `level_differs`)."""
     if user is not None and not (has_perm(user, "approvals.apply") or has_perm(user, "approvals.emergency")):
         raise PermissionDenied(_("您没有应急预案备案权限"))
     if not (title or "").strip():
@@ -98,20 +107,26 @@ def submit_plan(user, *, enterprise_id, title: str, signed_on, risk: dict, submi
     if submitted_on < signed_on:
         raise ValidationError({"submitted_on": _("提交备案日期早于签署发布日期")})
     result = assess(risk or {})
+    if filed_level and filed_level not in hj941.LEVELS:
+        raise ValidationError({"risk_level": _("环境风险等级应为 一般、较大 或 重大:%(v)s") % {"v": filed_level}})
+    level = filed_level or result.level
     rule = dl.Rule(FILING_WORKING_DAYS, dl.WORKING, label=_("签署后20个工作日内备案"))
     due = rule.due(signed_on)
     plan = EmergencyPlan.objects.create(
         code=f"tmp-{uuid.uuid4().hex[:12]}", enterprise_id=ent.pk, enterprise_name=ent.name,
         jurisdiction=ent.jurisdiction, title=title.strip(), signed_on=signed_on, submitted_on=submitted_on,
         filing_due=due, submitted_late=submitted_on > due, revision_due=revision_due(signed_on), risk_inputs=risk,
-        risk_level=result.level, risk_label=result.label, risk_working="\n".join(result.steps))
+        risk_level=level, risk_label=result.label, risk_working="\n".join(result.steps),
+        computed_level=result.level, risk_tables=result.tables_source[:200])
     plan.code = f"YA{signed_on.year}-{plan.pk:05d}"
     plan.save(update_fields=["code"])
     check_created(user, plan, "emergency" if user is not None and has_perm(user, "approvals.emergency") else "apply")
     dl.start_clock(plan, FILING, rule, signed_on)
     wf.record_event(plan, user, "submit", to_state=PlanState.SUBMITTED,
                     note=_("提交备案;环境风险等级 %(l)s%(late)s") % {
-                        "l": result.label, "late": _("(超过签署后20个工作日)") if plan.submitted_late else ""})
+                        "l": result.label, "late": _("(超过签署后20个工作日)") if plan.submitted_late else ""}
+                    + (_(";备案等级 %(f)s 与计算等级 %(c)s 不一致,保留备案等级") % {"f": level, "c": result.level}
+                       if level != result.level else ""))
     wf.sync_tasks(plan, user)
     _dossier(plan, user, "approvals.plan", _("提交突发环境事件应急预案备案:%(t)s,风险等级 %(l)s") % {
         "t": plan.title, "l": plan.risk_level}, _plan_url(plan))

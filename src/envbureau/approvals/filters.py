@@ -9,8 +9,11 @@ from envbureau.core.filters import ScopedFilterSet, picker_filter
 from envbureau.core.params import YEARS
 
 from .choices import (
+    DutyRole,
     EIACategory,
     EIAState,
+    IncidentLevel,
+    IncidentState,
     PermitCategory,
     PermitState,
     PlanState,
@@ -21,7 +24,16 @@ from .choices import (
     ReportState,
     RiskLevel,
 )
-from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Permit, PreReview
+from .models import (
+    DutyShift,
+    EIAApplication,
+    EmergencyPlan,
+    ExecutionReport,
+    HazardCheck,
+    Incident,
+    Permit,
+    PreReview,
+)
 
 
 def _path(code):
@@ -150,6 +162,41 @@ class CheckFilter(ScopedFilterSet):
     class Meta:
         model = HazardCheck
         fields = ["jurisdiction", "round_name", "year", "enterprise_id"]
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value)
+
+
+class IncidentFilter(ScopedFilterSet):
+    """Incidents (page, API and the statistics' links): area, level, state, the year it occurred (local time)."""
+
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
+    level = df.ChoiceFilter(label=_("事件等级"), choices=IncidentLevel.choices)
+    state = df.ChoiceFilter(label=_("状态"), choices=IncidentState.choices)
+    year = df.NumberFilter(label=_("发生年度"), field_name="occurred_at", lookup_expr="year",
+                           min_value=YEARS[0], max_value=YEARS[1])
+    enterprise_id = picker_filter("enterprise", _("企业"))
+
+    class Meta:
+        model = Incident
+        fields = ["jurisdiction", "level", "state", "year", "enterprise_id"]
+
+    def f_jurisdiction(self, qs, name, value):
+        return _jurisdiction(qs, value)
+
+
+class DutyFilter(ScopedFilterSet):
+    """The duty roster (page and API): a day (or a range), a post, an area (and the areas inside it)."""
+
+    day = df.DateFilter(label=_("日期"))
+    day_from = df.DateFilter(label=_("日期自"), field_name="day", lookup_expr="gte")
+    day_to = df.DateFilter(label=_("日期至"), field_name="day", lookup_expr="lte")
+    role = df.ChoiceFilter(label=_("岗位"), choices=DutyRole.choices)
+    jurisdiction = picker_filter("jurisdiction", _("属地"), method="f_jurisdiction")
+
+    class Meta:
+        model = DutyShift
+        fields = ["day", "day_from", "day_to", "role", "jurisdiction"]
 
     def f_jurisdiction(self, qs, name, value):
         return _jurisdiction(qs, value)

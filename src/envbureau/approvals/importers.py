@@ -150,7 +150,8 @@ def plan_risk(values) -> dict:
 @register
 class EmergencyPlanImporter(Importer):
     """Plans filed before the platform (one row per plan): the risk level is recomputed by HJ 941 from the
-    recorded Q, M and E of each medium and must agree with the recorded level when one is given; a plan with
+    recorded Q, M and E of each medium; a recorded (officially filed) level is kept, and where it differs from
+    the computed one the plan and the import report say so (a warning, not an error); a plan with
     a filing date is filed with its original filing number. All-or-nothing; each error names its row and column."""
 
     kind = "approvals.emergencyplan"
@@ -173,7 +174,7 @@ class EmergencyPlanImporter(Importer):
         ChoiceColumn("water_e", _("水E"), choices=E_CLASSES, example="E2"),
         ChoiceColumn("risk_level", _("环境风险等级"), choices=RiskLevel.choices, example="较大",
                      synonyms=(("一般", "一般"), ("较大", "较大"), ("重大", "重大")),
-                     help=_("备案时的等级;填写时须与按 Q、M、E 计算的等级一致")),
+                     help=_("备案时的等级;与按 Q、M、E 计算的等级不一致时保留备案等级并提示")),
     ]
 
     def clean_row(self, values, ctx):
@@ -190,7 +191,9 @@ class EmergencyPlanImporter(Importer):
             raise RowError("filed_on", _("有备案编号时须填写备案日期"))
         result = emergency.assess(plan_risk(values))
         if values.get("risk_level") and values["risk_level"] != result.level:
-            raise RowError("risk_level", _("与按 Q、M、E 计算的等级不一致:%(l)s") % {"l": result.label})
+            # the officially filed level stands; the difference is flagged on the plan and in the report
+            ctx.warn("risk_level", _("备案等级 %(f)s 与按 Q、M、E 计算的等级不一致:%(l)s;保留备案等级") % {
+                "f": values["risk_level"], "l": result.label}, values["risk_level"])
         return values
 
     def check_batch(self, cleaned, rownums, ctx):
@@ -221,7 +224,8 @@ class EmergencyPlanImporter(Importer):
             try:
                 plan = emergency.submit_plan(ctx.user, enterprise_id=row["enterprise"].pk, title=row["title"],
                                              signed_on=row["signed_on"], risk=plan_risk(row),
-                                             submitted_on=row.get("submitted_on") or row["signed_on"])
+                                             submitted_on=row.get("submitted_on") or row["signed_on"],
+                                             filed_level=row.get("risk_level"))
                 if row.get("filed_on"):
                     wf.apply(ctx.user, plan, "file", filed_on=row["filed_on"].isoformat(),
                              note=str(_("既有备案导入")))

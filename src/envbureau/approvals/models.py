@@ -250,6 +250,11 @@ class EmergencyPlan(ScopedModel):
     risk_level = models.CharField(_("环境风险等级"), max_length=4, choices=RiskLevel.choices)
     risk_label = models.CharField(_("风险等级表征"), max_length=120)
     risk_working = models.TextField(_("风险等级计算过程"), blank=True)
+    # the level HJ 941 gives from the inputs; differs from risk_level only when an imported plan keeps the level it
+    # was officially filed with (flagged, never overwritten)
+    computed_level = models.CharField(_("按 Q、M、E 计算的等级"), max_length=4, choices=RiskLevel.choices, blank=True)
+    # where the HJ 941 tables used come from: "" = the platform's remembered tables (pending the standard's text)
+    risk_tables = models.CharField(_("分级表来源"), max_length=200, blank=True)
     drills = models.PositiveSmallIntegerField(_("演练次数"), default=0)
     last_drill_on = models.DateField(_("最近演练日期"), null=True, blank=True)
 
@@ -263,6 +268,11 @@ class EmergencyPlan(ScopedModel):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    @property
+    def level_differs(self) -> bool:
+        """The filed level is not the one HJ 941 computes from the recorded Q, M and E (kept, flagged)."""
+        return bool(self.computed_level) and self.computed_level != self.risk_level
 
 
 class HazardCheck(ScopedModel):

@@ -89,6 +89,12 @@ def _set_limits(permit: Permit, rows: list[dict]) -> None:
         PermitLimit.objects.create(permit=permit, **r)
 
 
+def describe_limit_owners(pks) -> dict[int, tuple[str, str]]:
+    """For sources (register_limit_owner): how the limits page, the dossier and the refusal name a permit."""
+    return {p.pk: (_("排污许可证 %(n)s") % {"n": p.number}, reverse("approvals:permits-detail", args=[p.pk]))
+            for p in Permit.objects.filter(pk__in=pks)}
+
+
 def push_limits(permit: Permit) -> dict:
     """The permit's limits become the online-monitoring limits of its outlets' points (sources)."""
     from envbureau.sources.services import apply_permit_limits
@@ -235,11 +241,19 @@ def after_expire(ctx):
     _dossier(ctx.obj, ctx.user, _("排污许可证 %(n)s 到期失效") % {"n": ctx.obj.number})
 
 
+def renewal_review_due(p: Permit) -> dt.date:
+    """The renewal decision (审查延续申请) is due `permit_renewal_review_days` (20) days after the application
+    (排污许可管理条例 art. 14), counted in working days as 行政许可法 art. 82 counts licensing periods."""
+    from envbureau.core import deadlines as dl
+
+    return dl.add_days(p.renewal_applied_on, int(config.get("permit_renewal_review_days")), dl.WORKING)
+
+
 def workflow_due(p: Permit):
     if p.state == PermitState.VALID:
         return p.renewal_due
     if p.state == PermitState.RENEWING:
-        return p.valid_until
+        return renewal_review_due(p) if p.renewal_applied_on else p.valid_until
     return None
 
 

@@ -2,7 +2,9 @@
 报告表46件)、登记备案表166件,均在承诺的时限内办结"; "核发排污许可证257本"), with the previous year, year on year,
 projects and investment by industry; emergency management as the reports count it ("已完成备案94家";
 "20家重点环境风险源企业四轮次…排查隐患94个"); approvals and registration filings as one figure and project
-pre-reviews as Zhuji counts them ("完成建设项目环评审批登记备案844只", "开展招商引资、工业内生项目预审102只"); every figure carries the URL of the list of records it counts."""
+pre-reviews as Zhuji counts them ("完成建设项目环评审批登记备案844只", "开展招商引资、工业内生项目预审102只");
+environmental incidents that occurred in the year by level and by state; every figure carries the URL of the list
+of records it counts."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from django.utils.translation import gettext_noop
 from envbureau.core.params import StatsScope
 from envbureau.core.scoping import restrict
 
-from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Permit, PreReview
+from .models import EIAApplication, EmergencyPlan, ExecutionReport, HazardCheck, Incident, Permit, PreReview
 
 APPROVED = ("approved", "completed")
 # marked only: the page translates them when it shows them (the CLI prints them as they are)
@@ -32,7 +34,15 @@ LABELS = {
     "reports_overdue": gettext_noop("执行报告逾期未提交(份)"), "reports_late": gettext_noop("执行报告逾期提交(份)"),
     "plans_filed": gettext_noop("应急预案备案企业(家)"), "check_rounds": gettext_noop("隐患排查轮次"),
     "checked_enterprises": gettext_noop("隐患排查企业(家)"), "hazards_found": gettext_noop("排查发现隐患(个)"),
+    # incidents that occurred in the year, by level and by their state now
+    "incidents": gettext_noop("突发环境事件(起)"),
+    "incidents_IV": gettext_noop("其中一般(Ⅳ级)(起)"), "incidents_III": gettext_noop("其中较大(Ⅲ级)(起)"),
+    "incidents_II": gettext_noop("其中重大(Ⅱ级)(起)"), "incidents_I": gettext_noop("其中特别重大(Ⅰ级)(起)"),
+    "incidents_reported": gettext_noop("其中已报告待处置(起)"), "incidents_responding": gettext_noop("其中应急处置中(起)"),
+    "incidents_closed": gettext_noop("其中已结案(起)"),
 }
+INCIDENT_LEVELS = ("IV", "III", "II", "I")
+INCIDENT_STATES = ("reported", "responding", "closed")
 
 
 def _scoped(model, user):
@@ -57,6 +67,9 @@ def _figures(user, path: str, year: int) -> dict:
     plans = _under(EmergencyPlan, user, path).filter(filed_on__year=year)
     checks = _under(HazardCheck, user, path).filter(checked_on__year=year)
     pre = _under(PreReview, user, path).filter(concluded_on__year=year, state="concluded")
+    incidents = _under(Incident, user, path).filter(occurred_at__year=year)
+    by_level = dict(incidents.values_list("level").annotate(n=Count("id")))
+    by_state = dict(incidents.values_list("state").annotate(n=Count("id")))
     approved_n = approved.count()
     # a registration form is filed on the day it is submitted (decided_on = submitted_on), so "approved or filed
     # in the year" is one query on the decision date: the figure and its list count the same records
@@ -84,6 +97,9 @@ def _figures(user, path: str, year: int) -> dict:
         "prereviews_agreed": pre.filter(conclusion="agree").count(),
         "prereviews_conditional": pre.filter(conclusion="conditional").count(),
         "prereviews_refused": pre.filter(conclusion="disagree").count(),
+        "incidents": sum(by_level.values()),
+        **{f"incidents_{lv}": by_level.get(lv, 0) for lv in INCIDENT_LEVELS},
+        **{f"incidents_{st}": by_state.get(st, 0) for st in INCIDENT_STATES},
     }
 
 
@@ -136,6 +152,9 @@ def statistics(user, where, year: int) -> dict:
         return reverse("approvals:prereviews-list") + "?" + _query(
             code, concluded_year=year, state="concluded", **params)
 
+    def incidents(**params):
+        return reverse("approvals:incidents-list") + "?" + _query(code, year=year, **params)
+
     def reports(**params):
         return reverse("approvals:reports-list") + "?" + _query(code, year=year, **params)
 
@@ -160,6 +179,9 @@ def statistics(user, where, year: int) -> dict:
         "prereviews_agreed": pre(conclusion="agree"),
         "prereviews_conditional": pre(conclusion="conditional"),
         "prereviews_refused": pre(conclusion="disagree"),
+        "incidents": incidents(),
+        **{f"incidents_{lv}": incidents(level=lv) for lv in INCIDENT_LEVELS},
+        **{f"incidents_{st}": incidents(state=st) for st in INCIDENT_STATES},
     }
     rows = [{"key": k, "value": v, "previous": before[k], "yoy": _pct(v, before[k]), "url": links[k]}
             for k, v in now.items()]
@@ -183,6 +205,8 @@ def statistics(user, where, year: int) -> dict:
     if now["check_rounds"]:
         sentence += _("开展隐患排查%(r)s轮次,排查企业%(e)s家,排查隐患%(h)s个。") % {
             "r": now["check_rounds"], "e": now["checked_enterprises"], "h": now["hazards_found"]}
+    if now["incidents"]:
+        sentence += _("发生突发环境事件%(n)s起,已结案%(c)s起。") % {"n": now["incidents"], "c": now["incidents_closed"]}
     enterprise = scope is not None and scope.is_enterprise
     return {"jurisdiction": code, "jurisdiction_name": "" if enterprise else name,
             "scope": "enterprise" if enterprise else "area", "scope_name": name,

@@ -19,7 +19,7 @@ from . import config
 from .choices import PermitState, ReportKind, ReportState
 from .models import ExecutionReport, Permit
 
-PREFIX = "sv-"  # extra-task keys: sv-overdue-<report>, sv-over-<report>, sv-gap-<report>
+PREFIX = "sv-"  # extra-task keys: sv-overdue-<report>, sv-over-<report>, sv-gap-<report>, sv-alarm-<permit>-<YYYYMM>
 
 
 def period_range(report: ExecutionReport) -> tuple[dt.date, dt.date]:
@@ -122,12 +122,59 @@ def scan_report(report: ExecutionReport, today: dt.date | None = None) -> int:
     return sum(_open(report.permit, key, words, today) for key, words in findings(report, today))
 
 
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def alarm_findings(today: dt.date) -> list[tuple[Permit, str, str]]:
+    """(permit, key, words) per valid permit and local month: the concentration-exceedance alarms of online
+    monitoring on limits the permit owns (sources limits whose source_ref names it), from the first day of last
+    month to the end of `today` (local time), outside declared exception windows. A month's alarms make one
+    finding (sv-alarm-<permit>-<YYYYMM>); the words name the points and factors and count the alarms."""
+    from envbureau.core.humanize import month_label
+    from envbureau.sources.choices import factor_label
+    from envbureau.sources.services import exceedances_on_limits
+
+    permits = {p.source_ref: p for p in Permit.objects.filter(state__in=[PermitState.VALID, PermitState.RENEWING])}
+    if not permits:
+        return []
+    first = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    alarms = exceedances_on_limits(list(permits), _local_midnight(first),
+                                   _local_midnight(today + dt.timedelta(days=1)))
+    groups: dict[tuple[str, int, int], list[dict]] = {}
+    for a in alarms:
+        local = timezone.localtime(a["started_at"])
+        groups.setdefault((a["source_ref"], local.year, local.month), []).append(a)
+    out = []
+    for (ref, year, month), rows in sorted(groups.items()):
+        permit = permits[ref]
+        points: dict[str, list[str]] = {}
+        for a in rows:
+            factors = points.setdefault(a["point_name"] or a["point_mn"], [])
+            if factor_label(a["factor"]) not in factors:
+                factors.append(factor_label(a["factor"]))
+        where = ";".join(f"{name} {'、'.join(fs)}" for name, fs in points.items())
+        words = _("证后监管:%(m)s 在线监测超标报警 %(n)s 次(%(w)s)") % {
+            "m": month_label(year, month), "n": len(rows), "w": where}
+        out.append((permit, f"{PREFIX}alarm-{permit.pk}-{year}{month:02d}", words))
+    return out
+
+
+@transaction.atomic
+def scan_alarms(today: dt.date | None = None) -> int:
+    """Open one supervision finding per permit and month with exceedance alarms on its limits (once: a month's
+    later alarms, or alarms after the finding was handled, open nothing new)."""
+    today = today or timezone.localdate()
+    return sum(_open(permit, key, words, today) for permit, key, words in alarm_findings(today))
+
+
 def scan(today: dt.date | None = None) -> int:
-    """Daily (permits_daily): every report of a valid permit that is overdue or submitted gets its findings."""
+    """Daily (permits_daily): every report of a valid permit that is overdue or submitted gets its findings;
+    exceedance alarms on permit-owned limits get theirs (scan_alarms)."""
     today = today or timezone.localdate()
     qs = (ExecutionReport.objects.filter(permit__state__in=[PermitState.VALID, PermitState.RENEWING])
           .exclude(state=ReportState.DUE, due_on__gte=today).select_related("permit"))
-    return sum(scan_report(r, today) for r in qs.iterator())
+    return sum(scan_report(r, today) for r in qs.iterator()) + scan_alarms(today)
 
 
 def open_findings(permit: Permit):

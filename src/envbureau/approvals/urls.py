@@ -5,7 +5,16 @@ from envbureau.core.generic import Crud
 from envbureau.core.permissions import has_perm
 
 from . import views
-from .filters import CheckFilter, EIAFilter, PermitFilter, PlanFilter, PreReviewFilter, ReportFilter
+from .filters import (
+    CheckFilter,
+    DutyFilter,
+    EIAFilter,
+    IncidentFilter,
+    PermitFilter,
+    PlanFilter,
+    PreReviewFilter,
+    ReportFilter,
+)
 from .forms import DutyForm
 from .models import (
     DutyShift,
@@ -76,6 +85,7 @@ checks = Crud(HazardCheck, url_prefix="checks", namespace="approvals", title=_("
               columns=[("round_name", _("排查轮次")), ("enterprise_name", _("企业")), ("jurisdiction", _("属地")),
                        ("checked_on", _("排查日期")), ("checkers", _("排查人员"))])
 incidents = Crud(Incident, url_prefix="incidents", namespace="approvals", title=_("突发环境事件"), read_only=True,
+                 filterset_class=IncidentFilter,
                  new_page=("approvals:incident-new", _("事件报告"), _holds("emergency")),
                  search_fields=("code", "title", "enterprise_name"),
                  detail_fields=["code", "title", "kind", "level", "jurisdiction", "enterprise_name", "location",
@@ -98,7 +108,7 @@ prereviews = Crud(PreReview, url_prefix="prereviews", namespace="approvals", tit
                            ("investment", _("总投资(万元)")), ("received_on", _("收件日期")), ("state", _("状态")),
                            ("conclusion", _("预审结论")), ("concluded_on", _("出具意见日期"))])
 duty = Crud(DutyShift, form_class=DutyForm, url_prefix="duty", namespace="approvals", title=_("应急值班表"),
-            search_fields=("person",),
+            search_fields=("person",), filterset_class=DutyFilter,
             columns=[("day", _("日期")), ("role", _("岗位")), ("person", _("值班人员")), ("phone", _("联系电话")),
                      ("jurisdiction", _("属地"))])
 

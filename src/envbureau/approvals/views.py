@@ -343,7 +343,6 @@ def check_add(request):
 # ---------------------------------------------------------------- incidents and the duty roster
 
 def incident_extra(request, obj) -> dict:
-    from django.urls import NoReverseMatch, reverse
     from django.utils import timezone
 
     from envbureau.core.scoping import restrict
@@ -351,14 +350,45 @@ def incident_extra(request, obj) -> dict:
     from .choices import IncidentLevel
     from .models import DutyShift
 
-    try:
-        alarms = reverse("sources:alarm-list") + f"?enterprise={obj.enterprise_id}" if obj.enterprise_id else ""
-    except NoReverseMatch:
-        alarms = ""
+    alarms, alarm_count, window, more = _incident_alarms(request, obj)
     duty = restrict(DutyShift.objects.filter(day=timezone.localdate(), jurisdiction__path__in=[
         obj.jurisdiction.path[:n] for n in range(1, len(obj.jurisdiction.path) + 1)]), request.user, "view")
-    return {"actions": _actions(request, obj), "action_url": "approvals:incident-action", "alarms_url": alarms,
+    return {"actions": _actions(request, obj), "action_url": "approvals:incident-action", "alarms": alarms,
+            "alarm_count": alarm_count, "alarm_window": window, "alarms_more_url": more,
             "levels": IncidentLevel.choices, "duty": duty, "initial_overdue": obj.initial_report_overdue(timezone.now())}
+
+
+def _incident_alarms(request, obj):
+    """The linked enterprise's alarms live in the incident's window: from `incident_alarm_lookback_hours` before it
+    occurred until it was closed (or now). (alarms shown, how many in all, (start, end), the alarm list of the
+    window when there are more than shown)."""
+    import datetime as dt
+
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import timezone
+    from django.utils.http import urlencode
+
+    from envbureau.sources.services import enterprise_alarms
+
+    from . import config
+
+    start = obj.occurred_at - dt.timedelta(hours=int(config.get("incident_alarm_lookback_hours")))
+    end = obj.closed_at or timezone.now()
+    if not obj.enterprise_id or not has_perm(request.user, "sources.view"):
+        return [], 0, (start, end), ""
+    alarms, count = enterprise_alarms(request.user, obj.enterprise_id, start, end)
+    from envbureau.sources.choices import factor_label
+
+    for a in alarms:
+        a.factor_name = factor_label(a.factor) if a.factor else ""
+    more = ""
+    if count > len(alarms):
+        try:
+            more = reverse("sources:alarm-list") + "?" + urlencode({
+                "enterprise": obj.enterprise_id, "until": timezone.localtime(end).isoformat()})
+        except NoReverseMatch:
+            more = ""
+    return alarms, count, (start, end), more
 
 
 @login_required

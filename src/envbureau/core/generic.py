@@ -94,7 +94,7 @@ class Crud:
     def __init__(self, model, *, form_class=None, filterset_class=None, columns=(), url_prefix, namespace,
                  title, detail_fields=None, search_fields=(), ordering=None, importer_kind=None,
                  extra_detail_template=None, read_only=False, extra_detail_context=None, create=None, update=None,
-                 prepare_rows=None, new_page=None):
+                 prepare_rows=None, new_page=None, locked=None):
         self.model = model
         self.form_class = form_class
         self.filterset_class = filterset_class
@@ -126,7 +126,13 @@ class Crud:
         # (url name, label, may(user) -> bool): a read-only list whose records start through the app's own page
         # (a service with a lifecycle) links to it for those who may start one
         self.new_page = new_page
+        # locked(obj) -> str: why this record is not edited or deleted here (a limit a permit owns), "" when it may
+        # be; the detail page shows the reason instead of the buttons, the edit and delete pages send back to it
+        self.locked = locked
         self.module = spec_of(model).module
+
+    def lock_reason(self, obj) -> str:
+        return str(self.locked(obj) or "") if self.locked else ""
 
     def name(self, action):
         return f"{self.url_prefix.replace('/', '-')}-{action}"
@@ -253,11 +259,13 @@ class DetailPage(CrudView):
         rows = [(detail_label(c.model, f), cell_value(obj, f)) for f in fields]
         can_audit = has_perm(request.user, "audit.view")
         extra = c.extra_detail_context(request, obj) if c.extra_detail_context else {}
+        locked = c.lock_reason(obj)
+        writable = not c.read_only and c.form_class is not None and not locked
         return render(request, "core/generic_detail.html", {**extra,
             "crud": c, "title": c.title, "obj": obj, "rows": rows, "ns": c.namespace,
-            "history": history(obj)[:50] if can_audit else None,
-            "can_edit": not c.read_only and c.form_class is not None and has_perm(request.user, f"{c.module}.change"),
-            "can_delete": not c.read_only and c.form_class is not None and has_perm(request.user, f"{c.module}.delete"),
+            "history": history(obj)[:50] if can_audit else None, "locked": locked,
+            "can_edit": writable and has_perm(request.user, f"{c.module}.change"),
+            "can_delete": writable and has_perm(request.user, f"{c.module}.delete"),
             "extra_template": c.extra_detail_template,
         })
 
@@ -272,6 +280,9 @@ class FormPage(CrudView):
 
     def get(self, request, pk=None):
         obj = self._obj(request, pk)
+        if obj is not None and (locked := self.crud.lock_reason(obj)):
+            messages.error(request, locked)
+            return redirect(self.crud.url("detail", pk))
         form = self.crud.form_class(instance=obj)
         self.crud.limit_form(form, request.user)
         return self._render(request, form, obj)
@@ -311,17 +322,24 @@ class FormPage(CrudView):
 class DeletePage(CrudView):
     def get(self, request, pk):
         obj = get_scoped_object(self.crud.model, request.user, "delete", pk=pk)
+        if locked := self.crud.lock_reason(obj):
+            messages.error(request, locked)
+            return redirect(self.crud.url("detail", pk))
         return render(request, "core/generic_delete.html", {"crud": self.crud, "title": self.crud.title, "obj": obj,
                                                             "ns": self.crud.namespace})
 
     def post(self, request, pk):
         obj = get_scoped_object(self.crud.model, request.user, "delete", pk=pk)
+        from django.core.exceptions import ValidationError
         from django.db.models import ProtectedError
 
         try:
             services.delete_object(request.user, obj)
         except ProtectedError:
             messages.error(request, _("该记录仍被其他记录引用,不能删除"))
+            return redirect(self.crud.url("detail", pk))
+        except ValidationError as exc:  # the record refuses (a limit a permit owns): its words, not a 500
+            messages.error(request, ";".join(exc.messages))
             return redirect(self.crud.url("detail", pk))
         messages.success(request, _("已删除"))
         from django.utils.http import url_has_allowed_host_and_scheme

@@ -404,6 +404,12 @@ class ImportContext:
     commit: bool = True  # False while previewing (save_rows runs, then everything is rolled back)
     row: int = 0  # the file row clean_row is looking at
 
+    def warn(self, column: str, message, value=None) -> None:
+        """A row that imports, with something the reader should see in the report (a warning, not an error):
+        clean_row calls it for the row it is looking at."""
+        self.state.setdefault("_warnings", []).append({"row": self.row, "column": column, "value": value,
+                                                       "message": message})
+
     def saved(self, done: int) -> None:
         """Importers may call this from save_rows every so often to report saving progress."""
         if self.progress:
@@ -417,6 +423,7 @@ class ImportResult:
     preview: list
     saved: dict | None = None
     notices: list = field(default_factory=list)  # e.g. template example rows skipped
+    warnings: list = field(default_factory=list)  # [{"row", "column", "value", "message"}]: imported, but look
 
     @property
     def ok(self) -> bool:
@@ -594,7 +601,10 @@ class Importer:
             errors.extend({"row": e.get("row"), "column": str(e.get("column", "")), "value": _display(e.get("value")),
                            "message": str(e.get("message", ""))} for e in self.check_batch(cleaned, rownums, ctx))
         ctx.state["_rownums"] = rownums
-        return ImportResult(total=total, errors=errors, preview=preview, notices=notices), cleaned, rownums
+        warnings = [{**self._error(w["row"], w["column"], w["value"], w["message"])}
+                    for w in ctx.state.get("_warnings", [])]
+        return (ImportResult(total=total, errors=errors, preview=preview, notices=notices, warnings=warnings),
+                cleaned, rownums)
 
     def _error(self, row, key, value, message) -> dict:
         col = next((c for c in self.columns if c.key == key), None)

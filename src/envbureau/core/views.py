@@ -358,7 +358,7 @@ def run_job(job_id: int, user_id: int, language: str, remote_addr=None, commit: 
                 result_data["file_error"] = str(exc)
             else:
                 total, errors = result.total, result.errors
-                result_data.update(notices=[str(n) for n in result.notices])
+                result_data.update(notices=[str(n) for n in result.notices], warnings=result.warnings)
                 if not commit:
                     result_data["preview"] = result.preview
                     result_data["would_save"] = result.saved

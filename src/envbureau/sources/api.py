@@ -75,7 +75,10 @@ class PointSerializer(serializers.ModelSerializer):
 class LimitSerializer(serializers.ModelSerializer):
     class Meta:
         model = PollutantLimit
-        fields = ["id", "point", "factor", "unit", "period", "limit_value", "lower_limit", "on_converted", "standard"]
+        # source_ref: the record owning the limit ("approvals.permit:12", read-only; such a limit changes there)
+        fields = ["id", "point", "factor", "unit", "period", "limit_value", "lower_limit", "on_converted", "standard",
+                  "source_ref"]
+        read_only_fields = ["source_ref"]
 
 
 class FollowUpSerializer(serializers.Serializer):

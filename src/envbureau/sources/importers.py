@@ -200,6 +200,8 @@ class LimitImporter(_UpsertImporter):
         seen[key] = ctx.row
         obj = PollutantLimit.objects.filter(point=point, factor=factor, period=period).first() or PollutantLimit(
             point=point, factor=factor, period=period)
+        if obj.pk and (err := obj.owner_error()):  # a permit's limit changes through the permit
+            raise RowError("factor", err.messages[0])
         self.assign(obj, v, ["limit_value", "lower_limit", "unit", "on_converted", "standard"], ctx)
         _clean(obj)
         return obj

@@ -8,6 +8,9 @@ hour/day) and what is derived from them are stored here.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -174,6 +177,20 @@ class MonitoringPoint(ScopedModel):
             raise ValidationError({"crc_dialects": _("未知的 CRC 方言: %(d)s") % {"d": ", ".join(map(str, bad))}})
 
 
+# Set while the record that owns a limit (a discharge permit) rewrites it: sources.services.apply_permit_limits and
+# release_permit_limits. Any other save or delete of an owned limit is refused (PollutantLimit.owner_error).
+_OWNER_WRITES = contextvars.ContextVar("limit_owner_writes", default=False)
+
+
+@contextlib.contextmanager
+def owner_writes():
+    token = _OWNER_WRITES.set(True)
+    try:
+        yield
+    finally:
+        _OWNER_WRITES.reset(token)
+
+
 class PollutantLimit(ScopedModel):
     point = models.ForeignKey(MonitoringPoint, verbose_name=_("监测点"), on_delete=models.CASCADE, related_name="limits")
     factor = models.CharField(_("污染物代码"), max_length=10, validators=[factor_validator],
@@ -215,6 +232,28 @@ class PollutantLimit(ScopedModel):
             raise ValidationError({"lower_limit": _("下限必须小于上限")})
         if not self.unit and self.factor in codes.FACTORS:
             self.unit = codes.FACTORS[self.factor][2]
+
+    def owner_error(self) -> ValidationError | None:
+        """A limit a permit owns changes only through the permit (one source of truth): the error naming it."""
+        if not self.source_ref or _OWNER_WRITES.get():
+            return None
+        from django.utils.translation import gettext
+
+        from .services import limit_owners
+
+        owner = limit_owners(None, [self.source_ref]).get(self.source_ref)
+        label = owner["label"] if owner else (self.standard or self.source_ref)
+        return ValidationError({"source_ref": gettext("该限值由%(o)s 设定,请在许可证中变更") % {"o": label}})
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and (err := self.owner_error()):
+            raise err
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if err := self.owner_error():
+            raise err
+        return super().delete(*args, **kwargs)
 
     def breached(self, value: float | None) -> bool:
         if value is None:

@@ -21,7 +21,7 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created, get_scoped_object, restrict
 
 from . import conf
-from .choices import AlarmStatus
+from .choices import AlarmKind, AlarmStatus
 from .models import (
     Alarm,
     Declaration,
@@ -33,6 +33,7 @@ from .models import (
     PointHourly,
     PollutantLimit,
     UnknownMN,
+    owner_writes,
 )
 
 
@@ -177,15 +178,18 @@ def apply_permit_limits(enterprise_id: int, source_ref: str, standard: str, rows
             continue
         factor = codes.normalise_factor(row["factor"])
         for point in points:
-            lim, _created = PollutantLimit.objects.update_or_create(
-                point=point, factor=factor, period=row.get("period") or "hour", defaults=dict(
-                    limit_value=row.get("limit_value"), lower_limit=row.get("lower_limit"), unit=row.get("unit") or "",
-                    on_converted=bool(row.get("on_converted")), standard=standard[:200], source_ref=source_ref))
+            with owner_writes():
+                lim, _created = PollutantLimit.objects.update_or_create(
+                    point=point, factor=factor, period=row.get("period") or "hour", defaults=dict(
+                        limit_value=row.get("limit_value"), lower_limit=row.get("lower_limit"),
+                        unit=row.get("unit") or "", on_converted=bool(row.get("on_converted")),
+                        standard=standard[:200], source_ref=source_ref))
             kept.add(lim.pk)
             mns.append(point.mn)
     stale = PollutantLimit.objects.filter(source_ref=source_ref).exclude(pk__in=kept)
-    for lim in stale:
-        lim.delete()
+    with owner_writes():
+        for lim in stale:
+            lim.delete()
     return {"applied": len(kept), "points": sorted(set(mns)), "unmatched": sorted(set(unmatched))}
 
 
@@ -197,9 +201,42 @@ def release_permit_limits(source_ref: str, note: str) -> int:
     for lim in PollutantLimit.objects.filter(source_ref=source_ref):
         lim.standard = f"{lim.standard}({note})"[:200]
         lim.source_ref = ""
-        lim.save(update_fields=["standard", "source_ref"])
+        with owner_writes():
+            lim.save(update_fields=["standard", "source_ref"])
         n += 1
     return n
+
+
+LIMIT_OWNERS: dict = {}
+
+
+def register_limit_owner(model_label: str, describe) -> None:
+    """An app whose records own online-monitoring limits (approvals: "approvals.permit") says how a person names
+    them: describe(pks) -> {pk: (label, url)}, e.g. ("排污许可证 X", "/approvals/permits/12/")."""
+    LIMIT_OWNERS[model_label] = describe
+
+
+def limit_owners(user, refs) -> dict[str, dict]:
+    """{source_ref: {"label", "url"}} of the records owning limits; `url` is "" when `user` may not open the record
+    (user None: every link)."""
+    from django.apps import apps
+
+    from envbureau.core.humanize import REF
+
+    wanted: dict[str, set[int]] = {}
+    for ref in refs:
+        m = REF.fullmatch(ref or "")
+        if m and m.group(1) in LIMIT_OWNERS:
+            wanted.setdefault(m.group(1), set()).add(int(m.group(2)))
+    out = {}
+    for label, pks in wanted.items():
+        described = LIMIT_OWNERS[label](sorted(pks))
+        visible = set(pks) if user is None else set(
+            restrict(apps.get_model(label)._default_manager.filter(pk__in=pks), user, "view")
+            .values_list("pk", flat=True))
+        for pk, (words, url) in described.items():
+            out[f"{label}:{pk}"] = {"label": words, "url": url if pk in visible else ""}
+    return out
 
 
 def limits_from(source_ref: str) -> list[dict]:
@@ -207,6 +244,37 @@ def limits_from(source_ref: str) -> list[dict]:
     return list(PollutantLimit.objects.filter(source_ref=source_ref).select_related("point", "point__outlet")
                 .order_by("point__mn", "factor").values("point__mn", "point__name", "point__outlet__code", "factor",
                                                          "period", "limit_value", "lower_limit", "unit", "standard"))
+
+
+def exceedances_on_limits(source_refs, start: dt.datetime, end: dt.datetime) -> list[dict]:
+    """For the approvals app (证后监管): concentration-exceedance alarms started in [start, end) on a limit some
+    record owns (`source_refs`: "approvals.permit:12"…), outside declared exception windows. One dict per alarm:
+    source_ref, alarm pk, started_at, point MN and name, factor code."""
+    refs = [r for r in source_refs if r]
+    owner = {(lim["point_id"], lim["factor"], lim["period"]): lim["source_ref"] for lim in
+             PollutantLimit.objects.filter(source_ref__in=refs).values("point_id", "factor", "period", "source_ref")}
+    if not owner:
+        return []
+    out = []
+    for a in (Alarm.objects.filter(kind=AlarmKind.EXCEEDANCE, declared=False, started_at__gte=start, started_at__lt=end,
+                                   point_id__in={k[0] for k in owner})
+              .select_related("point").order_by("started_at", "pk")):
+        ref = owner.get((a.point_id, a.factor, a.detail_key or "hour"))
+        if ref:
+            out.append({"source_ref": ref, "alarm": a.pk, "started_at": a.started_at, "point_mn": a.point.mn,
+                        "point_name": a.point.name, "factor": a.factor})
+    return out
+
+
+def enterprise_alarms(user, enterprise_id: int, start: dt.datetime, end: dt.datetime, limit: int = 50):
+    """For the approvals app (an incident's page): the enterprise's online-monitoring alarms live at some time in
+    [start, end] (started by `end`, not ended before `start`), in `user`'s scope, oldest first; (alarms up to
+    `limit`, how many in all)."""
+    from django.db.models import Q
+
+    qs = restrict(Alarm.objects.filter(enterprise_id=enterprise_id, started_at__lte=end)
+                  .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start)), user, "view")
+    return list(qs.select_related("point").order_by("started_at", "pk")[:limit]), qs.count()
 
 
 def measured_emissions(enterprise_id: int, first: dt.date, last: dt.date, outlet_codes=None) -> dict[str, dict]:

@@ -29,6 +29,7 @@ points = Crud(MonitoringPoint, form_class=PointForm, filterset_class=PointFilter
                        ("enabled", _("启用")), ("crc_dialects", _("CRC 方言")), ("last_data_at", _("最近数据时间"))])
 limits = Crud(PollutantLimit, form_class=LimitForm, filterset_class=LimitFilter, url_prefix="limits",
               namespace="sources", title=_("排放限值"), importer_kind="sources.pollutantlimit",
+              locked=lambda o: err.messages[0] if (err := o.owner_error()) else "",
               search_fields=("factor", "point__mn", "point__enterprise__name", "standard"),
               columns=[("point__mn", "MN"), ("point__enterprise", _("企业")), (lambda o: factor_label(o.factor), _("污染物")),
                        ("period", _("均值周期")), ("limit_value", _("上限")), ("lower_limit", _("下限")),

@@ -97,6 +97,8 @@ def dossier(request, pk):
     limits = {}
     for lim in PollutantLimit.objects.filter(point__in=points):
         limits.setdefault(lim.point_id, []).append(lim)
+    # where each limit comes from: the permit that owns it (linked when the reader may open it), else its standard
+    owners = services.limit_owners(request.user, {lim.source_ref for ls in limits.values() for lim in ls})
     point_rows = []
     for p in points:
         status = services.online_status(p, now, live)
@@ -105,7 +107,8 @@ def dossier(request, pk):
             item = (p.latest or {}).get(lim.factor) or {}
             v = item.get("zs") if lim.on_converted else item.get("v")
             latest.append({"factor": lim.factor, "label": factor_label(lim.factor), "value": v, "limit": lim,
-                           "over": lim.breached(v) if v is not None else False, "time": item.get("t", "")[:16]})
+                           "over": lim.breached(v) if v is not None else False, "time": item.get("t", "")[:16],
+                           "source": owners.get(lim.source_ref) or {"label": lim.standard, "url": ""}})
         point_rows.append({"p": p, "status": status, "status_label": OnlineStatus(status).label,
                            "colour": ONLINE_COLOURS[status], "latest": latest})
     alarms = restrict(Alarm.objects.filter(enterprise=ent), request.user, "view").select_related("point")[:20]

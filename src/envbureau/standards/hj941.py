@@ -10,7 +10,8 @@ Pure Python (no Django). Graded separately for air and for water; the enterprise
 
 Confidence (../shared/standards/regulations.md §7.2): the formula for Q and the three levels [2S]; the Q bands
 [M]; the M bands [1S] (Guizhou's method); the matrix [M] (the standard's table as remembered, not read in this
-research). Every table is an argument, so a bureau that holds the standard's text can pass its own.
+research). Every table is an argument, so a bureau that holds the standard's text can pass its own (the
+approvals app reads them from its configuration, `hj941_tables`).
 Checked again 2026-12-01 against the stored public corpora (docs and pages search): no copy of the standard's
 level tables or of its M bands was found — only a page confirming that water's Q is computed as air's (§7.1 "计算方法
 同6.1") and the Guizhou method's M bands (25/45/60). The matrix therefore stays [M]; tests/standards/test_hj941.py
@@ -75,6 +76,8 @@ class Result:
     level: str
     air: MediumResult
     water: MediumResult
+    # where the tables used come from ("" = this module's remembered tables; the caller names its own copy)
+    tables_source: str = ""
 
     @property
     def label(self) -> str:

@@ -1,6 +1,6 @@
 """envbureau permits_daily [--date YYYY-MM-DD]: permits past their validity expire (their online-monitoring
-limits are released); valid permits get this year's execution reports; overdue and off-the-mark reports become post-permit supervision
-tasks (证后监管). Re-runs change nothing."""
+limits are released); valid permits get this year's execution reports; overdue and off-the-mark reports, and a month's concentration-exceedance
+alarms on limits a permit owns, become post-permit supervision tasks (证后监管). Re-runs change nothing."""
 
 import datetime as dt
 

@@ -78,6 +78,8 @@ class Command(BaseCommand):
                 bar.close()
         for n in result.notices:
             self.stderr.write(str(n))
+        for w in result.warnings:
+            self.stderr.write(_("第%(row)s行 [%(col)s] 提示:%(m)s") % {"row": w["row"], "col": w["column"], "m": w["message"]})
         if result.errors:
             for e in result.errors:
                 where = _("第%(row)s行") % {"row": e["row"]} if e["row"] else _("全部")
