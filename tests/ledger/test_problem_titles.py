@@ -132,7 +132,7 @@ def test_dossier_lines_written_by_a_rule_read_in_the_readers_language(world, db)
     # the light demo writes these by a rule (stated here, not read from the code)
     assert {"sources.declaration", "enforcement.inspection", "enforcement.case", "enforcement.credit",
             "enforcement.measure", "waste.manifest", "projects.card", "projects.outfall",
-            "projects.campaigntarget"} <= kinds, kinds
+            "projects.campaigntarget", "approvals.permit", "approvals.eia", "approvals.plan"} <= kinds, kinds
     def han_outside_data(text, facts):
         for f in facts.get("lines") or [facts]:
             listed = set(f.get("listed") or ())

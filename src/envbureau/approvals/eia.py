@@ -18,8 +18,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import deadlines as dl
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created, restrict
@@ -114,9 +116,11 @@ def submit(user, *, enterprise_id, project_name: str, category: str, submitted_o
     if user is not None:
         check_created(user, app, "add" if has_perm(user, "approvals.add") else "apply")
     if category == EIACategory.REGISTRATION:
-        wf.record_event(app, user, "submit", note=_("登记表备案,备案号 %(n)s") % {"n": app.filing_no},
+        wf.record_event(app, user, "submit", note=texts.sentence(gettext_noop("登记表备案,备案号 %(n)s"),
+                                                                 n=app.filing_no),
                         to_state=EIAState.FILED)
-        _dossier(app, user, _("环评登记表备案:%(p)s(备案号 %(n)s)") % {"p": app.project_name, "n": app.filing_no})
+        _dossier(app, user, texts.sentence(gettext_noop("环评登记表备案:%(p)s(备案号 %(n)s)"),
+                                           p=app.project_name, n=app.filing_no))
         return app
     rule = review_rule(app)
     app.limit_days, app.limit_source = rule.days, rule.label
@@ -124,11 +128,12 @@ def submit(user, *, enterprise_id, project_name: str, category: str, submitted_o
     dl.start_clock(app, REVIEW, rule, submitted_on, user=user, quiet=False)
     dl.start_clock(app, ACCEPTANCE, dl.Rule(config.get("eia_acceptance_working_days"), dl.WORKING,
                                             label=_("受理审查(补正告知)")), submitted_on)
-    wf.record_event(app, user, "submit", note=_("提交%(c)s:%(p)s") % {"c": app.get_category_display(),
-                                                                      "p": app.project_name},
+    wf.record_event(app, user, "submit", note=texts.sentence(gettext_noop("提交%(c)s:%(p)s"),
+                                                             ("c",), c=texts.zh_display(app, "category"), p=app.project_name),
                     to_state=EIAState.SUBMITTED)
     wf.sync_tasks(app, user)
-    _dossier(app, user, _("提交环评申请(%(c)s):%(p)s") % {"c": app.get_category_display(), "p": app.project_name})
+    _dossier(app, user, texts.sentence(gettext_noop("提交环评申请(%(c)s):%(p)s"),
+                                       ("c",), c=texts.zh_display(app, "category"), p=app.project_name))
     return app
 
 
@@ -140,9 +145,11 @@ def _dossier(app, user, title, detail=""):
                       url=reverse("approvals:eia-detail", args=[app.pk]), actor=user)
 
 
-def _after_dossier(title):
+def _after_dossier(msgid):
+    """The dossier line a step writes: `msgid` (gettext_noop) worded per reader from the application's code (c)
+    and project (p)."""
     def after(ctx):
-        _dossier(ctx.obj, ctx.user, title % {"c": ctx.obj.code, "p": ctx.obj.project_name})
+        _dossier(ctx.obj, ctx.user, texts.sentence(msgid, c=ctx.obj.code, p=ctx.obj.project_name))
     return after
 
 

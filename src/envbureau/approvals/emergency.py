@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from envbureau.core import deadlines as dl
 from envbureau.core import notify as _notify
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created
@@ -123,13 +124,14 @@ def submit_plan(user, *, enterprise_id, title: str, signed_on, risk: dict, submi
     check_created(user, plan, "emergency" if user is not None and has_perm(user, "approvals.emergency") else "apply")
     dl.start_clock(plan, FILING, rule, signed_on)
     wf.record_event(plan, user, "submit", to_state=PlanState.SUBMITTED,
-                    note=_("提交备案;环境风险等级 %(l)s%(late)s") % {
-                        "l": result.label, "late": _("(超过签署后20个工作日)") if plan.submitted_late else ""}
-                    + (_(";备案等级 %(f)s 与计算等级 %(c)s 不一致,保留备案等级") % {"f": level, "c": result.level}
-                       if level != result.level else ""))
+                    note=texts.lines(*filter(None, [
+                        texts.sentence(gettext_noop("提交备案;环境风险等级 %(l)s"), l=result.label),
+                        texts.sentence(gettext_noop("(超过签署后20个工作日)")) if plan.submitted_late else None,
+                        texts.sentence(gettext_noop("备案等级 %(f)s 与计算等级 %(c)s 不一致,保留备案等级"), f=level,
+                                       c=result.level) if level != result.level else None])))
     wf.sync_tasks(plan, user)
-    _dossier(plan, user, "approvals.plan", _("提交突发环境事件应急预案备案:%(t)s,风险等级 %(l)s") % {
-        "t": plan.title, "l": plan.risk_level}, _plan_url(plan))
+    _dossier(plan, user, "approvals.plan", texts.sentence(gettext_noop("提交突发环境事件应急预案备案:%(t)s,风险等级 %(l)s"),
+                                                          t=plan.title, l=plan.risk_level), _plan_url(plan))
     return plan
 
 
@@ -147,7 +149,8 @@ def h_file(ctx):
 
 
 def after_file(ctx):
-    _dossier(ctx.obj, ctx.user, "approvals.plan", _("应急预案已备案,备案编号 %(n)s") % {"n": ctx.obj.filing_no},
+    _dossier(ctx.obj, ctx.user, "approvals.plan", texts.sentence(gettext_noop("应急预案已备案,备案编号 %(n)s"),
+                                                                 n=ctx.obj.filing_no),
              _plan_url(ctx.obj))
 
 
@@ -162,7 +165,8 @@ def h_drill(ctx):
 
 
 def after_drill(ctx):
-    _dossier(ctx.obj, ctx.user, "approvals.drill", _("应急演练:%(n)s") % {"n": ctx.note[:80]}, _plan_url(ctx.obj))
+    _dossier(ctx.obj, ctx.user, "approvals.drill", texts.sentence(gettext_noop("应急演练:%(n)s"),
+                                                                  n=ctx.note[:80]), _plan_url(ctx.obj))
 
 
 # ---- hidden-danger checks (隐患排查) ----------------------------------------------------------------
@@ -208,10 +212,10 @@ def record_check(user, *, enterprise_id, round_name: str, checked_on=None, check
         refs.append(f"ledger.problem:{problem.pk}")
     check.problem_refs = refs
     check.save(update_fields=["problem_refs"])
-    wf.record_event(check, user, "note", note=_("%(r)s:排查隐患 %(n)s 个,已转问题台账") % {
-        "r": check.round_name, "n": len(items)})
-    _dossier(check, user, "approvals.hazard", _("%(r)s 隐患排查:发现隐患 %(n)s 个") % {
-        "r": check.round_name, "n": len(items)}, reverse("approvals:checks-detail", args=[check.pk]))
+    wf.record_event(check, user, "note", note=texts.sentence(gettext_noop("%(r)s:排查隐患 %(n)s 个,已转问题台账"),
+                                                             r=check.round_name, n=len(items)))
+    _dossier(check, user, "approvals.hazard", texts.sentence(gettext_noop("%(r)s 隐患排查:发现隐患 %(n)s 个"),
+                                                             r=check.round_name, n=len(items)), reverse("approvals:checks-detail", args=[check.pk]))
     return check
 
 
@@ -251,11 +255,12 @@ def report_incident(user, *, title: str, kind: str, description: str, occurred_a
     inc.save(update_fields=["code", "initial_report_due"])
     check_created(user, inc, "emergency")
     wf.record_event(inc, user, "submit", to_state=IncidentState.REPORTED,
-                    note=_("%(l)s %(k)s:%(d)s") % {"l": inc.get_level_display(), "k": inc.kind, "d": description[:200]})
+                    note=texts.sentence(gettext_noop("%(l)s %(k)s:%(d)s"),
+                                        ("l",), l=texts.zh_display(inc, "level"), k=inc.kind, d=description[:200]))
     wf.sync_tasks(inc, user)
     if ent:
-        _dossier(inc, user, "approvals.incident", _("突发环境事件:%(t)s(%(l)s)") % {
-            "t": inc.title, "l": inc.get_level_display()}, reverse("approvals:incidents-detail", args=[inc.pk]))
+        _dossier(inc, user, "approvals.incident", texts.sentence(gettext_noop("突发环境事件:%(t)s(%(l)s)"),
+                                                                 ("l",), t=inc.title, l=texts.zh_display(inc, "level")), reverse("approvals:incidents-detail", args=[inc.pk]))
     return inc
 
 

@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 from envbureau.core.scoping import can, get_scoped_object
 
@@ -63,7 +65,7 @@ def upload(user, kind: str, pk, f, title: str = "") -> Material:
                  name=name, size=f.size, sha256=h.hexdigest(), uploaded_by=user, **{kind: obj})
     m.file.save(name, f, save=False)
     m.save()
-    ev = wf.record_event(obj, user, "material", note=_("上传材料:%(t)s") % {"t": m.title})
+    ev = wf.record_event(obj, user, "material", note=texts.sentence(gettext_noop("上传材料:%(t)s"), t=m.title))
     ev.attachments = [{"id": m.pk, "name": m.name, "size": m.size, "sha256": m.sha256,
                        "url": reverse("approvals:material", args=[m.pk])}]
     ev.save(update_fields=["attachments"])

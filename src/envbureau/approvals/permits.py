@@ -12,8 +12,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created
@@ -104,19 +105,24 @@ def push_limits(permit: Permit) -> dict:
     return apply_permit_limits(permit.enterprise_id, permit.source_ref, permit.citation, rows)
 
 
-def _dossier(permit, user, title, detail=""):
+def _dossier(permit, user, title, detail="", detail_facts=None):
     from envbureau.sources.services import add_dossier_event
 
-    add_dossier_event(permit.enterprise_id, "approvals.permit", title, detail=detail,
+    add_dossier_event(permit.enterprise_id, "approvals.permit", title, detail=detail, detail_facts=detail_facts,
                       source_ref=permit.source_ref, url=reverse("approvals:permits-detail", args=[permit.pk]),
                       actor=user)
 
 
-def _pushed_note(result: dict) -> str:
-    note = _("在线监控限值已同步到 %(n)s 个监测点") % {"n": len(result["points"])}
+def _pushed_facts(result: dict) -> dict:
+    """What pushing the limits did, as facts (core.texts): worded per reader on the dossier and the timeline."""
     if result["unmatched"]:
-        note += _(";排放口 %(o)s 无在线监测点") % {"o": "、".join(result["unmatched"])}
-    return note
+        return texts.sentence(gettext_noop("在线监控限值已同步到 %(n)s 个监测点;排放口 %(o)s 无在线监测点"),
+                              n=len(result["points"]), o="、".join(result["unmatched"]))
+    return texts.sentence(gettext_noop("在线监控限值已同步到 %(n)s 个监测点"), n=len(result["points"]))
+
+
+def _pushed_note(result: dict) -> str:
+    return texts.words(_pushed_facts(result))
 
 
 @transaction.atomic
@@ -154,12 +160,14 @@ def issue(user, *, enterprise_id, number: str, category: str, issued_on=None, va
     _set_limits(permit, rows)
     result = push_limits(permit)
     schedule_reports(permit, max(valid_from.year, timezone.localdate().year))
-    wf.record_event(permit, user, "issue", note=_("核发%(c)s排污许可证 %(n)s,有效期至 %(d)s;%(p)s") % {
-        "c": permit.get_category_display(), "n": number, "d": valid_until, "p": _pushed_note(result)},
+    wf.record_event(permit, user, "issue", note=texts.lines(
+        texts.sentence(gettext_noop("核发%(c)s排污许可证 %(n)s,有效期至 %(d)s"), ("c",),
+                       c=texts.zh_display(permit, "category"), n=number, d=valid_until), _pushed_facts(result)),
         to_state=PermitState.VALID, data=result)
     wf.sync_tasks(permit, user)
-    _dossier(permit, user, _("核发排污许可证 %(n)s(%(c)s)") % {"n": number, "c": permit.get_category_display()},
-             detail=_pushed_note(result))
+    _dossier(permit, user, texts.sentence(gettext_noop("核发排污许可证 %(n)s(%(c)s)"), ("c",), n=number,
+                                          c=texts.zh_display(permit, "category")),
+             detail_facts=_pushed_facts(result))
     return permit
 
 
@@ -181,8 +189,9 @@ def h_change(ctx):
 
 
 def after_change(ctx):
-    _dossier(ctx.obj, ctx.user, _("排污许可证 %(n)s 变更(第 %(v)s 版)") % {"n": ctx.obj.number, "v": ctx.obj.version},
-             detail=ctx.step)
+    _dossier(ctx.obj, ctx.user, texts.sentence(gettext_noop("排污许可证 %(n)s 变更(第 %(v)s 版)"), n=ctx.obj.number,
+                                               v=ctx.obj.version),
+             detail_facts=_pushed_facts(ctx.event_data))  # event_data holds what push_limits did
 
 
 def h_apply_renewal(ctx):
@@ -211,8 +220,8 @@ def h_renew(ctx):
 
 def after_renew(ctx):
     wf.refresh_due(ctx.obj)
-    _dossier(ctx.obj, ctx.user, _("排污许可证 %(n)s 延续,有效期至 %(d)s") % {"n": ctx.obj.number,
-                                                                       "d": ctx.obj.valid_until})
+    _dossier(ctx.obj, ctx.user, texts.sentence(gettext_noop("排污许可证 %(n)s 延续,有效期至 %(d)s"),
+                                               n=ctx.obj.number, d=ctx.obj.valid_until))
 
 
 def _release(p, words):
@@ -227,7 +236,8 @@ def h_revoke(ctx):
 
 
 def after_revoke(ctx):
-    _dossier(ctx.obj, ctx.user, _("撤销排污许可证 %(n)s") % {"n": ctx.obj.number}, detail=ctx.note)
+    _dossier(ctx.obj, ctx.user, texts.sentence(gettext_noop("撤销排污许可证 %(n)s"),
+                                               n=ctx.obj.number), detail=ctx.note)
 
 
 def h_expire(ctx):
@@ -238,7 +248,7 @@ def h_expire(ctx):
 
 
 def after_expire(ctx):
-    _dossier(ctx.obj, ctx.user, _("排污许可证 %(n)s 到期失效") % {"n": ctx.obj.number})
+    _dossier(ctx.obj, ctx.user, texts.sentence(gettext_noop("排污许可证 %(n)s 到期失效"), n=ctx.obj.number))
 
 
 def renewal_review_due(p: Permit) -> dt.date:

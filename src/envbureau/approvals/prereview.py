@@ -17,8 +17,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import deadlines as dl
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created
@@ -88,12 +90,12 @@ def register(user, *, origin: str, project_name: str, applicant: str = "", indus
     if user is not None:
         check_created(user, r, "add")
     wf.record_event(r, user, "submit", to_state=PreReviewState.SUBMITTED,
-                    note=_("%(o)s:%(p)s(%(i)s)") % {"o": r.get_origin_display(), "p": r.project_name,
-                                                   "i": r.industry_name})
+                    note=texts.sentence(gettext_noop("%(o)s:%(p)s(%(i)s)"),
+                                        ("o",), o=texts.zh_display(r, "origin"), p=r.project_name, i=r.industry_name))
     r.due_on = dl.start_clock(r, CLOCK, rule(), received_on, user=user, quiet=False).due
     r.save(update_fields=["due_on"])
     wf.sync_tasks(r, user)
-    _dossier(r, user, _("项目预审登记:%(p)s") % {"p": r.project_name})
+    _dossier(r, user, texts.sentence(gettext_noop("项目预审登记:%(p)s"), p=r.project_name))
     return r
 
 
@@ -139,7 +141,8 @@ def h_conclude(ctx):
 
 def after_conclude(ctx):
     r = ctx.obj
-    _dossier(r, ctx.user, _("项目预审意见:%(p)s %(c)s") % {"p": r.project_name, "c": r.get_conclusion_display()})
+    _dossier(r, ctx.user, texts.sentence(gettext_noop("项目预审意见:%(p)s %(c)s"),
+                                         ("c",), p=r.project_name, c=texts.zh_display(r, "conclusion")))
 
 
 def h_withdraw(ctx):

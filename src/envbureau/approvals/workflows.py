@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import workflow as wf
 
@@ -60,7 +61,7 @@ EIA = wf.register(wf.Workflow(
         T("resubmit", (S.CORRECTION,), S.SUBMITTED, "approvals.apply", _("提交补正材料"), params=("on",),
           handler=e.h_resubmit),
         T("accept", (S.SUBMITTED,), S.ACCEPTED, "approvals.accept", _("受理"), params=("accepted_on",),
-          handler=e.h_accept, after=e._after_dossier(_("环评申请已受理:%(p)s")), button="success"),
+          handler=e.h_accept, after=e._after_dossier(gettext_noop("环评申请已受理:%(p)s")), button="success"),
         T("start_review", (S.ACCEPTED,), S.REVIEWING, "approvals.review", _("开始技术评估(期限中止)"),
           params=("on",), handler=e.h_start_review),
         T("finish_review", (S.REVIEWING,), S.REVIEWED, "approvals.review", _("技术评估完成(恢复计时)"),
@@ -69,15 +70,15 @@ EIA = wf.register(wf.Workflow(
           handler=e.h_propose),
         T("approve", (S.ACCEPTED, S.PROPOSED), S.APPROVED, "approvals.decide", _("批准"),
           required=("conditions",), fields=("conditions",), params=("decided_on",), handler=e.h_approve,
-          after=e._after_dossier(_("环评批复:%(p)s 予以批准")), button="success"),
+          after=e._after_dossier(gettext_noop("环评批复:%(p)s 予以批准")), button="success"),
         T("refuse", (S.ACCEPTED, S.REVIEWING, S.REVIEWED, S.PROPOSED), S.REFUSED, "approvals.decide", _("不予批准"),
           required=("decision_reasons",), fields=("decision_reasons",), params=("decided_on",),
-          handler=e.h_refuse, after=e._after_dossier(_("环评审批:%(p)s 不予批准")), button="outline-danger"),
+          handler=e.h_refuse, after=e._after_dossier(gettext_noop("环评审批:%(p)s 不予批准")), button="outline-danger"),
         T("withdraw", OPEN, S.WITHDRAWN, "approvals.apply", _("撤回申请"), note_required=True,
           handler=e.h_withdraw, button="outline-secondary"),
         T("complete", (S.APPROVED,), S.COMPLETED, "approvals.apply", _("登记竣工环保验收"),
           required=("completion_note",), fields=("completion_note",), params=("completed_on",),
-          handler=e.h_complete, after=e._after_dossier(_("竣工环境保护验收:%(p)s")), button="dark"),
+          handler=e.h_complete, after=e._after_dossier(gettext_noop("竣工环境保护验收:%(p)s")), button="dark"),
     ],
     # 行政许可法 art. 32: no 补正 notice within the limit → accepted from the day the materials arrived
     lapses=[wf.Lapse(S.SUBMITTED, e.ACCEPTANCE, "accept", _("逾期未告知补正,依法自收到申请材料之日起视为受理"),
