@@ -52,9 +52,18 @@ def test_record_publish_dossier_and_publication_deadline(drawn):
     assert i.state == "recorded" and i.inspected_on == dt.date(2026, 9, 25)
     assert i.publish_due == dt.date(2026, 10, 29)
     assert DossierEvent.objects.filter(enterprise_id=i.enterprise_id, kind="enforcement.inspection").count() == 1
+    # the draw made public: anonymous readers see the drawn enterprises only once their check is public
+    # (the list stays secret until the visit)
+    from django.test import Client
+
+    services.publish_draw(None, drawn["draw"])
+    public = Client().get(f"/api/v1/public/enforcement/draws/{drawn['draw'].pk}/").json()
+    assert public["enterprises"] == []
     services.publish_inspection(None, i)
     i.refresh_from_db()
     assert i.state == "published" and i.published_at is not None
+    public = Client().get(f"/api/v1/public/enforcement/draws/{drawn['draw'].pk}/").json()
+    assert public["enterprises"] == [i.enterprise_name] and drawn["draw"].inspections.count() > 1
     with pytest.raises(wf.TransitionError):
         services.publish_inspection(None, i)
 

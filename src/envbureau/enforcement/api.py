@@ -89,7 +89,12 @@ class PublicDrawSerializer(serializers.ModelSerializer):
                   "inspector_pool_hash", "result_hash", "drawn_at", "published_at", "enterprises"]
 
     def get_enterprises(self, obj) -> list[str]:
-        return list(obj.inspections.values_list("enterprise_name", flat=True))
+        """The drawn enterprises whose inspection result is public: the list stays secret until the visit
+        (regulations: 抽查名单 kept secret until the site visit), as on the public draw page."""
+        from envbureau.core.scoping import restrict
+
+        return list(restrict(obj.inspections.all(), None, "view").order_by("pk")
+                    .values_list("enterprise_name", flat=True))
 
 
 class InspectionSerializer(serializers.ModelSerializer):
