@@ -137,3 +137,27 @@ def test_district_officer_sees_own_district(drawn, user_named):
     seen = set(restrict(Inspection.objects.all(), user_named("dongcheng"), "view")
                .values_list("jurisdiction__code", flat=True))
     assert seen == {"110101"}
+
+
+def test_checks_made_by_hand_respect_the_yearly_cap(world):
+    """The 2025 cap (2 routine/special checks of one enterprise a year by default) holds for checks planned by hand
+    too: the third is refused naming the kind; a check from a clue (个案检查) is not counted; an exempt enterprise is
+    not held to it."""
+    from envbureau.enforcement.models import PoolEnterprise
+
+    ent = world["enterprises"][2]
+    team = world["inspectors"][:2]
+
+    def plan(kind, day):
+        return services.create_inspection(None, source="special", enterprise_id=ent.pk, team=team,
+                                          items=world["items"], kind=kind, planned_on=day)
+
+    plan("routine", dt.date(2026, 3, 2))
+    plan("special", dt.date(2026, 6, 1))  # two counted: the cap is reached, not passed
+    with pytest.raises(ValidationError) as e:
+        plan("routine", dt.date(2026, 9, 1))
+    assert "kind" in e.value.message_dict and "上限 2 次" in e.value.message_dict["kind"][0]
+    assert plan("case", dt.date(2026, 9, 1)).counts_toward_cap is False  # from a clue: not counted
+    assert plan("routine", dt.date(2027, 1, 4)).counts_toward_cap  # a new year, a new count
+    PoolEnterprise.objects.filter(enterprise_id=ent.pk).update(cap_exempt=True)
+    assert plan("routine", dt.date(2026, 9, 2)).counts_toward_cap  # exempt: not held to the cap

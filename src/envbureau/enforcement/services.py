@@ -253,6 +253,8 @@ def create_inspection(user, *, source: str, enterprise_id: int, enterprise_name:
         until__lt=planned_on or timezone.localdate())
     if recused.exists():
         raise ValidationError({"team": _("所选执法人员中有人须对该企业回避")})
+    if kind in COUNTS_TOWARD_CAP and draw is None:
+        _check_cap(pool, enterprise_id, planned_on or timezone.localdate())
     source_ref = (source_ref or "").strip()
     if source_ref and _sources() is not None:
         # an alarm that exists, the user sees and is this enterprise's (400 otherwise)
@@ -278,6 +280,20 @@ def create_inspection(user, *, source: str, enterprise_id: int, enterprise_name:
             {"name": _("执法检查 %(c)s") % {"c": insp.code},
              "url": reverse("enforcement:inspections-detail", args=[insp.pk])})
     return insp
+
+
+def _check_cap(pool, enterprise_id: int, day: dt.date) -> None:
+    """A routine or special check made by hand counts toward the yearly cap as a drawn one does (regulations.md
+    §1.7): refused past the cap unless the enterprise is exempt (or graded 不良); checks from clues (complaints,
+    alarms, referrals) are 个案检查 and not counted."""
+    cap = config.get("yearly_cap")
+    if pool is not None and (pool.cap_exempt or pool.credit_grade == "red"):
+        return
+    used = cap_counts(day.year, [enterprise_id]).get(enterprise_id, 0)
+    if used >= int(cap):
+        raise ValidationError({"kind": _("该企业 %(y)s 年已有 %(n)s 次计入年度频次的检查(上限 %(c)s 次);"
+                                         "依据投诉、报警等线索的检查请选择“个案检查”") % {
+            "y": day.year, "n": used, "c": cap}})
 
 
 def _sources():
