@@ -223,6 +223,39 @@ def test_enterprise_sees_only_its_own_cases(world, bases):
     assert list(restrict(Case.objects.all(), u, "view")) == [mine]
 
 
+def test_the_party_reads_the_documents_addressed_to_it_not_the_internal_forms(world, bases, user_named):
+    """An enterprise account sees its case's notice, never the 立案审批表 (an internal form): not in the documents
+    API, not downloadable (404), not on the case page's document panel or timeline; staff see both."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from envbureau.core.documents import issue
+    from envbureau.core.models import Role, RoleAssignment
+
+    admin = user_named("admin")
+    c = _case(world)
+    filing = issue(admin, c, "enforcement.case_filing")
+    c = _to_review(c)
+    wf.apply(None, c, "notify", outcome="punish", notified_on="2026-09-01")
+    notice = issue(admin, Case.objects.get(pk=c.pk), "enforcement.penalty_notice")
+    u = get_user_model().objects.create(username="ent_docs")
+    RoleAssignment.objects.create(user=u, role=Role.objects.get(code="enterprise"), enterprise_id=c.enterprise_id)
+    party, staff = Client(), Client()
+    party.force_login(u)
+    staff.force_login(admin)
+    listed = {d["id"] for d in party.get("/api/v1/core/documents/").json()["results"]}
+    assert notice.pk in listed and filing.pk not in listed
+    assert {notice.pk, filing.pk} <= {d["id"] for d in staff.get("/api/v1/core/documents/").json()["results"]}
+    assert party.get(f"/documents/{filing.pk}/docx/").status_code == 404
+    assert party.get(f"/documents/{notice.pk}/docx/").status_code == 200
+    assert staff.get(f"/documents/{filing.pk}/docx/").status_code == 200
+    page = party.get(f"/enforcement/cases/{c.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"/documents/{notice.pk}/docx/" in html and f"/documents/{filing.pk}/" not in html
+    assert f"/documents/{filing.pk}/docx/" in staff.get(f"/enforcement/cases/{c.pk}/").content.decode()
+
+
 def test_publication_of_decisions_without_personal_data(world, bases, client_for):
     from django.test import Client
 

@@ -105,7 +105,7 @@ CASE_FILING = register(DocumentKind(
             Field("handlers", _("承办人"), True), Field("filed_on", _("立案日期"), True)),
     context=filing_context, template=TEMPLATES / "case_filing.docx", number_prefix="环立", detail_url=_case_url,
     description=_("立案审批"),
-))
+    internal=True))
 
 PENALTY_DECISION = register(DocumentKind(
     code="enforcement.penalty_decision", label=_("行政处罚决定书"), model="enforcement.case",
@@ -159,7 +159,7 @@ CASE_CLOSING = register(DocumentKind(
             Field("execution", _("执行情况"), True), Field("closed_on", _("结案日期"), True)),
     context=closing_context, template=TEMPLATES / "case_closing.docx", number_prefix="环结", detail_url=_case_url,
     description=_("结案审批"),
-))
+    internal=True))
 
 
 TRANSFER_MATERIALS = {  # what goes with the transfer (移送行政拘留暂行办法 art. 12; 国务院令第310号 art. 6)
@@ -196,7 +196,7 @@ CASE_TRANSFER = register(DocumentKind(
     context=transfer_context, template=TEMPLATES / "case_transfer.docx", number_prefix="环移",
     detail_url=_case_url, description=_("移送公安机关行政拘留或涉嫌犯罪案件"),
     extra={"applies": lambda c: bool(c.transfer_kind)},
-))
+    internal=True))
 
 
 # ---- orders, coercive measures, the daily penalty (regulations.md §2.4–2.6) ---------------------------

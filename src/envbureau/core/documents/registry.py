@@ -42,6 +42,9 @@ class DocumentKind:
     detail_url: Callable[[object], str] | None = None
     description: str = ""
     extra: dict = field(default_factory=dict)
+    # an internal form (立案审批表, 结案审批表, 案件移送书): read by staff who may view the object, never by the
+    # party the object is about (an enterprise account sees the documents addressed to it)
+    internal: bool = False
 
     @property
     def all_fields(self) -> tuple[Field, ...]:

@@ -142,10 +142,33 @@ def can_manage(user, kind: DocumentKind) -> bool:
     return is_platform_admin(user) or is_city_wide(user, kind.module, "change")
 
 
+def sees_internal(user, kind: DocumentKind) -> bool:
+    """Whether `user` reads `kind` when it is an internal form: staff of its module (a grant not tied to one
+    enterprise), never an enterprise account or the public."""
+    from envbureau.core.permissions import grants_for
+
+    if not kind.internal:
+        return True
+    return is_platform_admin(user) or any(g.enterprise_id is None and g.allows(f"{kind.module}.view")
+                                          for g in grants_for(user))
+
+
+def hidden_internal(user, docs) -> set[int]:
+    """Ids of the documents among `docs` (IssuedDocument rows or timeline links {"id": …}) `user` may not read
+    because they are internal forms."""
+    ids = [i for i in (d.get("id") if isinstance(d, dict) else d.pk for d in docs) if i]
+    if not ids or not any(k.internal for k in kinds()):
+        return set()
+    codes = dict(IssuedDocument.objects.filter(pk__in=ids).values_list("pk", "doc_type__code"))
+    return {pk for pk, code in codes.items() if (k := get_kind(code)) is not None and not sees_internal(user, k)}
+
+
 def visible_to(user):
-    """Issued documents the user may read: those whose object the user may view."""
+    """Issued documents the user may read: those whose object the user may view (internal forms: staff only)."""
     q = Q(pk__in=[])
     for kind in kinds():
+        if not sees_internal(user, kind):
+            continue
         model = kind.model_class()
         ids = restrict(model._default_manager.all(), user, "view").values("pk")
         q |= Q(doc_type__code=kind.code, object_id__in=ids)
@@ -158,7 +181,7 @@ def get_visible(user, pk) -> IssuedDocument:
 
     doc = IssuedDocument.objects.select_related("doc_type", "template").filter(pk=pk).first()
     kind = get_kind(doc.doc_type.code) if doc else None
-    if doc is None or kind is None:
+    if doc is None or kind is None or not sees_internal(user, kind):
         raise Http404
     get_scoped_object(kind.model_class(), user, "view", pk=doc.object_id)
     return doc
