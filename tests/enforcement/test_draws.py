@@ -145,3 +145,24 @@ def test_draw_page_names_every_drawn_enterprise_and_inspector(world, client_for)
     names = dict(PoolEnterprise.objects.values_list("enterprise_id", "name"))
     shown = [re.findall(r"<td>(.*?)</td>", row)[1] for row in body.split("<tr>")[1:]]
     assert shown == [names[ent_id] for ent_id, _team in d.pairs]  # the detached pair too, by name
+
+
+def test_consecutive_draws_across_levels_share_the_no_repeat_rule(world):
+    """A district plan's previous draw is the city's over it, and the city's next previous draw is the district's:
+    the pairs of the last draw over any part of the area are the ones not to repeat."""
+    from envbureau.core.models import Jurisdiction
+    from envbureau.enforcement.models import DrawPlan
+
+    dc = Jurisdiction.objects.get(code="110101")
+    local = DrawPlan.objects.create(name="东城计划", jurisdiction=dc, year=2026, ratio_key=1, ratio_general=1)
+    elsewhere = DrawPlan.objects.create(name="朝阳计划", jurisdiction=Jurisdiction.objects.get(code="110105"),
+                                        year=2026)
+    assert services.previous_draw(local) is None
+    city = services.run_draw(None, world["plan"], "c1", on=world["day"])
+    assert services.previous_draw(local) == city  # the city's draw covered 东城区
+    assert services.build_inputs(local, "x", on=world["day"]).previous == [
+        (i, e) for e, team in city.pairs for i in team]
+    d = Draw.objects.create(code="SJ-T", plan=local, jurisdiction=dc, seed="t", pairs=[],
+                            inputs={}, counts={}, algorithm="t", algorithm_version="1")
+    assert services.previous_draw(world["plan"]) == d  # a district's draw inside the city's area
+    assert services.previous_draw(elsewhere) == city  # 朝阳区's last: the city's, not 东城区's

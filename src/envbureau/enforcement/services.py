@@ -13,6 +13,7 @@ import uuid
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,7 +92,14 @@ def cap_counts(year: int, enterprise_ids=None) -> dict:
 
 
 def previous_draw(plan: DrawPlan) -> Draw | None:
-    return Draw.objects.filter(jurisdiction=plan.jurisdiction).order_by("-drawn_at", "-id").first()
+    """The last draw over any part of the plan's area: of its jurisdiction, one inside it (a district's under a
+    city plan) or one containing it (the city's under a district plan) — no inspector–enterprise pair repeats
+    across consecutive draws whichever level drew."""
+    path = plan.jurisdiction.path
+    parts = path.strip("/").split("/")
+    containing = ["/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)]
+    return (Draw.objects.filter(Q(jurisdiction__path__startswith=path) | Q(jurisdiction__path__in=containing))
+            .order_by("-drawn_at", "-id").first())
 
 
 def build_inputs(plan: DrawPlan, seed: str, on: dt.date | None = None) -> drawing.DrawInputs:
