@@ -265,3 +265,48 @@ def test_overdue_first_and_highlighted(loop, people, demo_core):
                                                          ("K-U 未定期限", False)]
     page = c.get("/tasks/").content.decode()
     assert page.index("逾期的") < page.index("不急的") and "table-danger" in page
+
+
+def test_a_timeline_line_records_who_from_which_unit_where_and_about_what(loop, people, problem):
+    """record_event writes the line as a person reads it later: the actor and their unit, the object's
+    jurisdiction (the fallback scope of the line), no step unless one is named, the object it is about handed to
+    the audit label; a rule's line (no actor) names nobody."""
+    from envbureau.core.models import Jurisdiction, TimelineEvent
+
+    ev = wf.record_event(problem, people["street"], "note", note="现场查看")
+    ev = TimelineEvent.objects.get(pk=ev.pk)
+    assert ev.actor_id == people["street"].pk and ev.actor_name == "street"
+    assert ev.actor_unit.code == "zhujian" and ev.actor_unit_name == "东城区住建委"
+    assert ev.jurisdiction == Jurisdiction.objects.get(code="110101001000") and ev.step == ""
+    fresh = wf.record_event(problem, None, "remind", step="第一次提醒")
+    assert fresh.__dict__["_subject"] is problem  # the audit entry names the problem without a query
+    fresh = TimelineEvent.objects.get(pk=fresh.pk)
+    assert fresh.actor_id is None and fresh.actor_unit is None and fresh.step == "第一次提醒"
+    from django.contrib.auth.models import AnonymousUser
+
+    assert wf.record_event(problem, AnonymousUser(), "note").actor_id is None
+
+
+@pytest.mark.parametrize("name, actor, shown", [
+    ("", False, "系统"), ("系统", False, "系统"), ("System", False, "系统"), ("system", False, "system"),
+    ("张三", False, "张三"), ("", True, ""), ("系统", True, "系统")])
+def test_who_a_timeline_line_names(loop, people, problem, name, actor, shown):
+    """A line nobody signed ("", or "系统"/"System" as stored in either language) names the system in the reader's
+    language; a stored name, or a line with an actor, is shown as written."""
+    from envbureau.core.models import TimelineEvent
+
+    TimelineEvent.objects.create(model="ledger.problem", object_id=str(problem.pk), verb="note", actor_name=name,
+                                 actor=people["manager"] if actor else None)
+    assert wf.timeline(problem)[-1]["actor"] == shown
+
+
+def test_a_clock_started_aloud_is_on_the_timeline_with_its_key_and_due_day(loop, people, problem):
+    from envbureau.core import deadlines as dl
+    from envbureau.core.models import TimelineEvent
+
+    c = dl.start_clock(problem, "rectify", dl.Rule(10, dl.CALENDAR, label="整改期限"), dt.date(2026, 3, 2),
+                       user=people["manager"], quiet=False)
+    ev = TimelineEvent.objects.get(model="ledger.problem", object_id=str(problem.pk), verb="deadline_start")
+    assert ev.actor_id == people["manager"].pk
+    assert {k: v for k, v in ev.data.items() if k != "note_facts"} == {"key": "rectify", "due": str(c.due)}
+    assert c.due == dt.date(2026, 3, 12)
