@@ -33,7 +33,7 @@ receptor criteria and the level matrix): still no copy of the tables. What was f
 without proving it:
 - a published answer on HJ 941-2018 Table 1 (企业生产工艺过程评估, http://www.weileb.com/huanbao/yihuandongtai/372.html,
   2020-10-30): the process part of M scores 10 or 5 points per process unit, summed over units and capped at 30 —
-  so M is a sum of capped parts; here M is taken as the finished score (0–100), not recomputed from its parts;
+  so M is a sum of capped parts (computed so since 2026-12-02: `m_score`; the finished score is still accepted);
 - a filing record in a public app (较大 [较大-大气(Q2-M2-E3) 较大-水]) in the label format used here, and for that
   cell E3 × M2 × Q2 this matrix also gives 较大.
 Neither gives the Q band edges, the E1–E3 criteria or the other 35 cells: those remain from memory.
