@@ -133,10 +133,13 @@ def test_import_from_parts_with_row_errors_naming_the_column(world):
     over = f'东城热电,预案R,2024-03-01,4,,,"加氢,2","{items.replace(",0", ",30")}",62000,300,,,\n'
     half_e = f'东城热电,预案S,2024-03-01,4,,,"加氢,2","{items}",62000,,,,\n'
     bad_proc = '东城热电,预案T,2024-03-01,4,,,"加氢",,,,,,\n'
-    res = imp.run((head + ok + both + over + half_e + bad_proc).encode(), "p.csv", None)
+    bad_points = f'东城热电,预案U,2024-03-01,4,,E1,"加氢,1,7","{items}",,,,,\n'
+    res = imp.run((head + ok + both + over + half_e + bad_proc + bad_points).encode(), "p.csv", None)
     assert not res.ok
     errs = {(e["row"], e["column"]): e["message"] for e in res.errors}
-    assert set(errs) == {(3, "大气M值"), (4, "大气风险防控项目得分"), (5, "大气500米内人口"), (6, "大气生产工艺")}
+    assert set(errs) == {(3, "大气M值"), (4, "大气风险防控项目得分"), (5, "大气500米内人口"), (6, "大气生产工艺"),
+                         (7, "大气生产工艺")}
+    assert "加氢:每套分值应为 10 或 5:7" in errs[(7, "大气生产工艺")]
     assert "近3年内突发大气环境事件发生情况 得分 30 超出 0–20 分" in errs[(4, "大气风险防控项目得分")]
     res = imp.run((head + ok).encode(), "p.csv", None)
     assert res.ok, res.errors

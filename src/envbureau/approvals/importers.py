@@ -242,8 +242,11 @@ class EmergencyPlanImporter(Importer):
                 medium, _dot, what = key.partition(".")
                 if medium in PART_COLUMNS and what in ("m", "e"):
                     procs, items, facts = PART_COLUMNS[medium]
-                    col = (items if values[items] else procs) if what == "m" else facts[0]
-                    raise RowError(col, "; ".join(msgs)) from None
+                    text = "; ".join(msgs)
+                    about_process = "套数" in text or "每套分值" in text
+                    col = ((procs if about_process or not values[items] else items) if what == "m"
+                           else facts[0])
+                    raise RowError(col, text) from None
             raise
         if values.get("risk_level") and values["risk_level"] != result.level:
             # the officially filed level stands; the difference is flagged on the plan and in the report
