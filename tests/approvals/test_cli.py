@@ -159,3 +159,20 @@ def test_incidents_watch_command(world):
                               enterprise_id=world["e1"].pk)
     assert run("incidents_watch").strip() == "初报超时提示 1 起"  # 4 hours passed long ago
     assert run("incidents_watch").strip() == "初报超时提示 0 起"  # once
+
+
+def test_hj941_grade_from_parts():
+    items = "毒性气体泄漏监控预警措施,10;符合防护距离要求情况,10;近3年内突发大气环境事件发生情况,0"
+    text = run("hj941", "grade", "--q", "4", "--processes", "加氢,2;导热油加热,1", "--items", items,
+               "--pop-5km", "62000", "--pop-500m", "300")
+    assert text.startswith("重大环境风险:重大-大气(Q1-M3-E1)")
+    assert "大气:M = 生产工艺 25 + 风险防控 20 = 45" in text and "5 km 内人口 62,000 人 > 50,000 → E1" in text
+    data = json.loads(run("hj941", "grade", "--q", "4", "--m", "30", "--water-f", "F3", "--water-s", "S2", "--medium", "water",
+                          "--json"))
+    assert (data["e_class"], data["label"]) == ("E3", "一般-水(Q1-M2-E3)")
+    with pytest.raises(CommandError, match="只填一种"):
+        run("hj941", "grade", "--q", "4", "--m", "30", "--items", items, "--e", "E1")
+    with pytest.raises(CommandError, match="--pop-500m"):
+        run("hj941", "grade", "--q", "4", "--m", "30", "--pop-5km", "100")
+    with pytest.raises(CommandError, match="超出 0–25 分"):
+        run("hj941", "grade", "--q", "4", "--items", items.replace("防护距离要求情况,10", "防护距离要求情况,26"), "--e", "E1")

@@ -334,7 +334,11 @@ class EmergencyPlanCreateSerializer(serializers.Serializer):
     signed_on = serializers.DateField()
     submitted_on = serializers.DateField(required=False, allow_null=True)
     risk = serializers.JSONField(help_text='{"air": {"substances": [{"name", "quantity_t", "critical_t"}], "m": 30, '
-                                           '"e": "E1"}, "water": {…}}')
+                                           '"e": "E1"}, "water": {…}}; instead of "m" (the finished score) a medium '
+                                           'may give "m_parts": {"processes": [{"name": "加氢", "units": 2, '
+                                           '"points": 10}], "items": {"截流措施": 8, …}} (every risk-control item '
+                                           'of the medium, 0..its maximum), and instead of "e" "e_parts": air '
+                                           '{"pop_5km": 62000, "pop_500m": 300}, water {"f": "F2", "s": "S1"}')
 
 
 class PlanViewSet(ScopedReadOnlyViewSet):

@@ -58,6 +58,11 @@ DEFAULTS = {
     # {"q_bands": [[1, "Q0"], [10, "Q1"], [100, "Q2"]], "m_bands": [[25, "M1"], [45, "M2"], [60, "M3"]],
     #  "matrix": {"E1": {"M1": ["较大", "较大", "重大"], …}, …}, "source": "HJ 941-2018 表3、表4"}
     # (bands: upper bounds, exclusive, ascending; matrix[E][M] = levels for Q1, Q2, Q3; "source" names the text).
+    # M and E from their parts (hj941.M_ITEMS, E_AIR, E_WATER, all [M] by default) take the same way:
+    # "m_items": {"air": [["毒性气体泄漏监控预警措施", 25], …], "water": [[item, maximum score], …]},
+    # "e_air": {"E1": [50000, 1000], "E2": [10000, 500]} (people within 5 km, within 500 m),
+    # "e_water": {"S1": {"F1": "E1", "F2": "E1", "F3": "E2"}, "S2": {…}, "S3": {…}}, with "parts_source" naming
+    # their text (else "source"); the working of a plan graded from parts names it, or says they are remembered.
     "hj941_tables": None,
 }
 
@@ -136,5 +141,49 @@ def hj941_tables() -> tuple[dict, str]:
                                               if len(cell) != 3]
         if bad:
             raise ImproperlyConfigured('APPROVALS["hj941_tables"]["matrix"]: three levels (一般/较大/重大) per cell')
+    _parts_tables(conf, tables)
     remembered = "q_bands" not in conf or "matrix" not in conf
     return tables, "" if remembered else str(conf.get("source") or "HJ 941-2018")
+
+
+def _parts_tables(conf: dict, tables: dict) -> None:
+    """The tables M and E are computed from (m_items, e_air, e_water), validated, into `tables`; parts_source is
+    "" (= remembered) unless all three are configured."""
+    from envbureau.standards import hj941
+
+    key = 'APPROVALS["hj941_tables"]'
+    if "m_items" in conf:
+        items = {}
+        for medium in ("air", "water"):
+            try:
+                rows = tuple((str(name), float(most)) for name, most in conf["m_items"][medium])
+            except (KeyError, TypeError, ValueError):
+                raise ImproperlyConfigured(f'{key}["m_items"]: {{"air": [[item, maximum score], …], "water": …}}'
+                                           ) from None
+            names = [r[0] for r in rows]
+            if not rows or len(set(names)) != len(names) or any(not n.strip() or m <= 0 for n, m in rows):
+                raise ImproperlyConfigured(f'{key}["m_items"]["{medium}"]: distinct named items with positive maxima')
+            if hj941.PROCESS_CAP + sum(m for _n, m in rows) > 100:
+                raise ImproperlyConfigured(f'{key}["m_items"]["{medium}"]: the maxima plus the process part\'s '
+                                           f"{hj941.PROCESS_CAP} exceed 100")
+            items[medium] = rows
+        tables["m_items"] = items
+    if "e_air" in conf:
+        try:
+            e_air = {e: (float(conf["e_air"][e][0]), float(conf["e_air"][e][1])) for e in ("E1", "E2")}
+        except (KeyError, TypeError, ValueError, IndexError):
+            raise ImproperlyConfigured(f'{key}["e_air"]: {{"E1": [people within 5 km, within 500 m], "E2": […]}}'
+                                       ) from None
+        if not (e_air["E2"][0] < e_air["E1"][0] and e_air["E2"][1] < e_air["E1"][1]):
+            raise ImproperlyConfigured(f'{key}["e_air"]: the E2 figures must be below the E1 figures')
+        tables["e_air_thresholds"] = e_air
+    if "e_water" in conf:
+        try:
+            e_water = {s: {f: str(conf["e_water"][s][f]) for f in ("F1", "F2", "F3")} for s in ("S1", "S2", "S3")}
+        except (KeyError, TypeError):
+            raise ImproperlyConfigured(f'{key}["e_water"]: S1–S3 × F1–F3 → E1–E3') from None
+        if any(e not in ("E1", "E2", "E3") for row in e_water.values() for e in row.values()):
+            raise ImproperlyConfigured(f'{key}["e_water"]: S1–S3 × F1–F3 → E1–E3')
+        tables["e_water_matrix"] = e_water
+    configured = all(k in conf for k in ("m_items", "e_air", "e_water"))
+    tables["parts_source"] = str(conf.get("parts_source") or conf.get("source") or "HJ 941-2018") if configured else ""

@@ -125,8 +125,14 @@ def load_approvals(log):
     log(f"   {Permit.objects.count()} permits, {EIAApplication.objects.count()} EIA applications")
 
 
+# air: M and E from their parts (合成氨 1 套 10 + items 10 + 10 + 0 = 30 → M2; 62,000 people within 5 km → E1);
+# water: the finished values, as a report gives them
 RISK_DEMO = {"air": {"substances": [{"name": "氨", "quantity_t": 20, "critical_t": 5},
-                                    {"name": "甲醇", "quantity_t": 50, "critical_t": 10}], "m": 30, "e": "E1"},
+                                    {"name": "甲醇", "quantity_t": 50, "critical_t": 10}],
+                     "m_parts": {"processes": [{"name": "合成氨", "units": 1}],
+                                 "items": {"毒性气体泄漏监控预警措施": 10, "符合防护距离要求情况": 10,
+                                           "近3年内突发大气环境事件发生情况": 0}},
+                     "e_parts": {"pop_5km": 62000, "pop_500m": 300}},
              "water": {"substances": [{"name": "硫酸", "quantity_t": 2, "critical_t": 10}], "m": 30, "e": "E2"}}
 
 

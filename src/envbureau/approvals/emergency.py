@@ -49,11 +49,102 @@ def _number(value, name):
     return f
 
 
+def _records(text: str) -> list[list[str]]:
+    """ "a,1;b,2" or one record a line → [["a", "1"], ["b", "2"]] (full-width separators too)."""
+    text = str(text or "").replace(";", ";").replace(",", ",").replace("\n", ";")
+    return [[c.strip() for c in rec.split(",")] for rec in text.split(";") if rec.strip()]
+
+
+def parse_processes(text: str) -> list[dict]:
+    """Process units as typed on the form or in an import cell: "名称,套数[,每套分值]" per line or separated by ";",
+    e.g. "加氢,2;导热油加热,1,5" (the points default to 10 for a listed high-risk process, else 5)."""
+    out = []
+    for n, cells in enumerate(_records(text), 1):
+        if len(cells) not in (2, 3) or not cells[0]:
+            raise ValueError(_("第 %(n)s 项工艺应为:工艺名称,套数[,每套分值]:%(v)s") % {"n": n, "v": ",".join(cells)})
+        try:
+            units = float(cells[1])
+            points = int(cells[2]) if len(cells) == 3 and cells[2] else None
+        except ValueError:
+            raise ValueError(_("第 %(n)s 项工艺的套数或分值应为数字:%(v)s") % {"n": n, "v": ",".join(cells)}) from None
+        out.append({"name": cells[0], "units": int(units) if units == int(units) else units, "points": points})
+    return out
+
+
+def parse_items(text: str) -> dict:
+    """Risk-control item scores: "项目,得分" per line or separated by ";"."""
+    out = {}
+    for n, cells in enumerate(_records(text), 1):
+        if len(cells) != 2 or not cells[0]:
+            raise ValueError(_("第 %(n)s 个评估项目应为:项目名称,得分:%(v)s") % {"n": n, "v": ",".join(cells)})
+        try:
+            out[cells[0]] = float(cells[1])
+        except ValueError:
+            raise ValueError(_("%(i)s 的得分应为数字:%(v)s") % {"i": cells[0], "v": cells[1]}) from None
+    return out
+
+
+def _given(v) -> bool:
+    return v is not None and v != "" and v != [] and v != {}
+
+
+def _m_of(medium: str, part: dict, tables: dict):
+    """The finished M, or hj941.MParts from "m_parts" ({"processes": [{"name", "units", "points"?}],
+    "items": {item: score}}), checked here so an error names the medium's M."""
+    parts = part.get("m_parts")
+    if not _given(parts):
+        return _number(part.get("m") if _given(part.get("m")) else 0, f"{medium}.m")
+    key = f"{medium}.m"
+    if _given(part.get("m")):
+        raise ValidationError({key: _("M 值与其分项只填一种:已填 M 值 %(v)s,又填了分项") % {"v": part["m"]}})
+    if not isinstance(parts, dict):
+        raise ValidationError({key: _("M 分项应为 {\"processes\": […], \"items\": {…}}")})
+    try:
+        units = tuple(hj941.ProcessUnit(str(u["name"]), _number(u.get("units", 1), key),
+                                        None if not _given(u.get("points")) else _number(u["points"], key))
+                      for u in (parts.get("processes") or []))
+        items = {str(k): (None if v is None or v == "" else float(v)) for k, v in (parts.get("items") or {}).items()}
+        mp = hj941.MParts(units, items)
+        hj941.m_score(medium, mp, **{k: tables[k] for k in ("m_items", "parts_source") if k in tables})
+    except (KeyError, TypeError, AttributeError):
+        raise ValidationError({key: _("每项工艺须有名称(name)和套数(units),评估项目为 {项目: 得分}")}) from None
+    except ValueError as exc:
+        raise ValidationError({key: str(exc)}) from None
+    return mp
+
+
+def _e_of(medium: str, part: dict, tables: dict):
+    """The finished E, or the receptor facts from "e_parts" (air {"pop_5km", "pop_500m"}; water {"f", "s"})."""
+    parts = part.get("e_parts")
+    if not _given(parts):
+        return str(part.get("e") or "E3")
+    key = f"{medium}.e"
+    if _given(part.get("e")):
+        raise ValidationError({key: _("环境敏感程度 E 与其判定依据只填一种:已填 %(v)s,又填了依据") % {"v": part["e"]}})
+    try:
+        if medium == "air":
+            rec = hj941.AirReceptors(_number(parts["pop_5km"], key), _number(parts["pop_500m"], key))
+            hj941.e_air(rec, tables.get("e_air_thresholds", hj941.E_AIR))
+        else:
+            rec = hj941.WaterReceptors(str(parts["f"]).strip().upper(), str(parts["s"]).strip().upper())
+            hj941.e_water(rec, tables.get("e_water_matrix", hj941.E_WATER))
+    except (KeyError, TypeError):
+        need = "pop_5km、pop_500m" if medium == "air" else "f(F1–F3)、s(S1–S3)"
+        raise ValidationError({key: _("环境敏感程度的判定依据须有 %(n)s") % {"n": need}}) from None
+    except ValueError as exc:
+        raise ValidationError({key: str(exc)}) from None
+    return rec
+
+
 def assess(inputs: dict) -> hj941.Result:
-    """inputs: {"air": {"substances": [{"name", "quantity_t", "critical_t"}], "m": 30, "e": "E1"}, "water": {…}}.
-    Graded with the configured tables (config.hj941_tables: the bureau's copy of the standard's, else the
-    platform's remembered ones); `tables_source` on the result says which ("" = remembered)."""
+    """inputs: {"air": {"substances": [{"name", "quantity_t", "critical_t"}], "m": 30, "e": "E1"}, "water": {…}};
+    instead of "m" a medium may give "m_parts" {"processes": [{"name": "加氢", "units": 2, "points": 10?}],
+    "items": {"截流措施": 8, …}} and instead of "e" "e_parts" (air {"pop_5km": 62000, "pop_500m": 300}; water
+    {"f": "F2", "s": "S1"}): M and E are then computed with the working. Graded with the configured tables
+    (config.hj941_tables: the bureau's copy of the standard's, else the platform's remembered ones);
+    `tables_source` on the result says which ("" = remembered)."""
     from . import config
+    tables, source = config.hj941_tables()
     media = []
     for medium in ("air", "water"):
         part = inputs.get(medium) or {}
@@ -64,8 +155,7 @@ def assess(inputs: dict) -> hj941.Result:
                                             _number(s["critical_t"], f"{medium}.substances")))
             except (KeyError, TypeError):
                 raise ValidationError({f"{medium}.substances": _("第 %(n)s 种物质须有名称、存在量和临界量") % {"n": n}}) from None
-        media.append((subs, _number(part.get("m", 0), f"{medium}.m"), str(part.get("e") or "E3")))
-    tables, source = config.hj941_tables()
+        media.append((subs, _m_of(medium, part, tables), _e_of(medium, part, tables)))
     try:
         result = hj941.grade(media[0], media[1], **tables)
     except ValueError as exc:

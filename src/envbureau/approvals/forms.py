@@ -127,6 +127,13 @@ def limit_lines(permit) -> str:
 SUBSTANCE_HELP = _("每行一种风险物质:名称,最大存在量(吨),临界量(吨)")
 
 
+PROCESS_HELP = _("每行一项:工艺名称,套数[,每套分值 10 或 5];重点监管危险化工工艺每套 10 分,其他高温高压、易燃易爆工艺每套 5 分,"
+                 "合计最高 30 分")
+M_HELP = _("填写评估报告中的 M 值,或在下面填写其分项(二者只填一种)")
+E_HELP = _("直接选择 E 等级,或在下面填写判定依据(二者只填一种)")
+E_CHOICES = [("", "—"), ("E1", "E1"), ("E2", "E2"), ("E3", "E3")]
+
+
 class PlanForm(forms.Form):
     enterprise = EnterpriseChoice(label=_("企业"), queryset=None)
     title = forms.CharField(label=_("预案名称"), max_length=200)
@@ -134,16 +141,33 @@ class PlanForm(forms.Form):
     submitted_on = forms.DateField(label=_("提交备案日期"), widget=DATE, required=False, help_text=_("留空为今天"))
     air_substances = forms.CharField(label=_("大气环境风险物质"), widget=forms.Textarea(attrs={"rows": 3}),
                                      required=False, help_text=SUBSTANCE_HELP)
-    air_m = forms.FloatField(label=_("大气:生产工艺与环境风险控制水平 M(0–100)"), min_value=0, max_value=100, initial=0)
-    air_e = forms.ChoiceField(label=_("大气:环境敏感程度 E"), choices=[("E1", "E1"), ("E2", "E2"), ("E3", "E3")])
+    air_m = forms.FloatField(label=_("大气:生产工艺与环境风险控制水平 M(0–100)"), min_value=0, max_value=100,
+                             required=False, help_text=M_HELP)
+    air_processes = forms.CharField(label=_("大气:生产工艺(M 分项)"), widget=forms.Textarea(attrs={"rows": 2}),
+                                    required=False, help_text=PROCESS_HELP)
+    air_items = forms.CharField(label=_("大气:环境风险防控评估项目得分(M 分项)"),
+                                widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    air_e = forms.ChoiceField(label=_("大气:环境敏感程度 E"), choices=E_CHOICES, required=False, help_text=E_HELP)
+    air_pop_5km = forms.IntegerField(label=_("大气:厂界 5 km 范围内人口数"), min_value=0, required=False)
+    air_pop_500m = forms.IntegerField(label=_("大气:厂界 500 m 范围内人口数"), min_value=0, required=False)
     water_substances = forms.CharField(label=_("水环境风险物质"), widget=forms.Textarea(attrs={"rows": 3}),
                                        required=False, help_text=SUBSTANCE_HELP)
-    water_m = forms.FloatField(label=_("水:生产工艺与环境风险控制水平 M(0–100)"), min_value=0, max_value=100, initial=0)
-    water_e = forms.ChoiceField(label=_("水:环境敏感程度 E"), choices=[("E1", "E1"), ("E2", "E2"), ("E3", "E3")])
+    water_m = forms.FloatField(label=_("水:生产工艺与环境风险控制水平 M(0–100)"), min_value=0, max_value=100,
+                               required=False, help_text=M_HELP)
+    water_processes = forms.CharField(label=_("水:生产工艺(M 分项)"), widget=forms.Textarea(attrs={"rows": 2}),
+                                      required=False, help_text=PROCESS_HELP)
+    water_items = forms.CharField(label=_("水:环境风险防控评估项目得分(M 分项)"),
+                                  widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    water_e = forms.ChoiceField(label=_("水:环境敏感程度 E"), choices=E_CHOICES, required=False, help_text=E_HELP)
+    water_f = forms.ChoiceField(label=_("水:受纳水体环境敏感性 F"), choices=[("", "—"), ("F1", "F1"), ("F2", "F2"),
+                                                                      ("F3", "F3")], required=False)
+    water_s = forms.ChoiceField(label=_("水:环境风险受体类型 S"), choices=[("", "—"), ("S1", "S1"), ("S2", "S2"),
+                                                                     ("S3", "S3")], required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = _enterprises(user)
+        self._items_help()
 
     def _substances(self, name):
         rows = []
@@ -156,6 +180,56 @@ class PlanForm(forms.Form):
             rows.append({"name": cells[0], "quantity_t": cells[1], "critical_t": cells[2]})
         return rows
 
+    def _items_help(self):
+        from envbureau.standards import hj941
+
+        from . import config
+
+        tables, _source = config.hj941_tables()
+        for medium, rows in tables.get("m_items", hj941.M_ITEMS).items():
+            listed = "、".join(f"{name}({most:g})" for name, most in rows)
+            self.fields[f"{medium}_items"].help_text = _("每行一项:项目名称,得分(0 至满分)。项目及满分:%(l)s") % {"l": listed}
+
+    def clean_air_processes(self):
+        return self._parsed("air_processes", "processes")
+
+    def clean_water_processes(self):
+        return self._parsed("water_processes", "processes")
+
+    def clean_air_items(self):
+        return self._parsed("air_items", "items")
+
+    def clean_water_items(self):
+        return self._parsed("water_items", "items")
+
+    def _parsed(self, name, kind):
+        from . import emergency
+
+        try:
+            parse = emergency.parse_processes if kind == "processes" else emergency.parse_items
+            return parse(self.cleaned_data.get(name) or "")
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean(self):
+        d = super().clean()
+        for m in ("air", "water"):
+            parts = d.get(f"{m}_processes") or d.get(f"{m}_items")
+            if d.get(f"{m}_m") is not None and parts:
+                self.add_error(f"{m}_m", _("M 值与其分项只填一种"))
+            if d.get(f"{m}_processes") and not d.get(f"{m}_items"):
+                self.add_error(f"{m}_items", _("按分项计算 M 时须为每个评估项目打分"))
+        facts = {"air": ("air_pop_5km", "air_pop_500m"), "water": ("water_f", "water_s")}
+        for m, keys in facts.items():
+            given = [k for k in keys if d.get(k) not in (None, "")]
+            if given and d.get(f"{m}_e"):
+                self.add_error(f"{m}_e", _("环境敏感程度 E 与其判定依据只填一种"))
+            elif given and len(given) < len(keys):
+                for k in keys:
+                    if k not in given:
+                        self.add_error(k, _("按判定依据确定 E 时须填写此项"))
+        return d
+
     def clean_air_substances(self):
         return self._substances("air_substances")
 
@@ -164,7 +238,21 @@ class PlanForm(forms.Form):
 
     def risk(self) -> dict:
         d = self.cleaned_data
-        return {m: {"substances": d[f"{m}_substances"], "m": d[f"{m}_m"], "e": d[f"{m}_e"]} for m in ("air", "water")}
+        risk = {}
+        for m in ("air", "water"):
+            part = {"substances": d[f"{m}_substances"]}
+            if d.get(f"{m}_processes") or d.get(f"{m}_items"):
+                part["m_parts"] = {"processes": d.get(f"{m}_processes") or [], "items": d.get(f"{m}_items") or {}}
+            else:
+                part["m"] = d.get(f"{m}_m") or 0
+            facts = {"pop_5km": d.get("air_pop_5km"), "pop_500m": d.get("air_pop_500m")} if m == "air" else \
+                {"f": d.get("water_f"), "s": d.get("water_s")}
+            if all(v not in (None, "") for v in facts.values()):
+                part["e_parts"] = facts
+            else:
+                part["e"] = d.get(f"{m}_e") or "E3"
+            risk[m] = part
+        return risk
 
 
 class CheckForm(forms.Form):

@@ -137,13 +137,30 @@ E_CLASSES = (("E1", "E1"), ("E2", "E2"), ("E3", "E3"))
 MEDIA_COLUMNS = {"air": ("air_q", "air_m", "air_e"), "water": ("water_q", "water_m", "water_e")}
 
 
+PART_COLUMNS = {"air": ("air_processes", "air_m_items", ("air_pop_5km", "air_pop_500m")),
+                "water": ("water_processes", "water_m_items", ("water_f", "water_s"))}
+
+
 def plan_risk(values) -> dict:
     """The submit_plan risk inputs from the plan's recorded Q, M and E per medium: the recorded Q stands as one
-    entry (Q ÷ 1), so hj941 grades it and shows the working exactly as for a plan submitted on the page."""
+    entry (Q ÷ 1), so hj941 grades it and shows the working exactly as for a plan submitted on the page. M is the
+    recorded score or its parts (processes, item scores: parsed by clean_row), E the recorded class or its facts
+    (population within 5 km / 500 m; water F and S)."""
     risk = {}
     for medium, (q, m, e) in MEDIA_COLUMNS.items():
         subs = [] if not values.get(q) else [{"name": str(_("备案时评估的Q值")), "quantity_t": values[q], "critical_t": 1}]
-        risk[medium] = {"substances": subs, "m": values.get(m) or 0, "e": values.get(e) or "E3"}
+        procs, items, facts = PART_COLUMNS[medium]
+        part = {"substances": subs}
+        if values.get(procs) or values.get(items):
+            part["m_parts"] = {"processes": values.get(procs) or [], "items": values.get(items) or {}}
+        else:
+            part["m"] = values.get(m) or 0
+        if all(values.get(k) not in (None, "") for k in facts):
+            part["e_parts"] = dict(zip(("pop_5km", "pop_500m") if medium == "air" else ("f", "s"),
+                                       (values[k] for k in facts)))
+        else:
+            part["e"] = values.get(e) or "E3"
+        risk[medium] = part
     return risk
 
 
@@ -175,21 +192,62 @@ class EmergencyPlanImporter(Importer):
         ChoiceColumn("risk_level", _("环境风险等级"), choices=RiskLevel.choices, example="较大",
                      synonyms=(("一般", "一般"), ("较大", "较大"), ("重大", "重大")),
                      help=_("备案时的等级;与按 Q、M、E 计算的等级不一致时保留备案等级并提示")),
+        Column("air_processes", _("大气生产工艺"), example="",
+               help=_("不填大气M值时按分项计算:工艺名称,套数[,每套分值];多项以分号分隔,如 加氢,2;导热油加热,1,5")),
+        Column("air_m_items", _("大气风险防控项目得分"), example="",
+               help=_("按分项计算M时为每个评估项目打分:项目名称,得分;多项以分号分隔")),
+        NumberColumn("air_pop_5km", _("大气5公里内人口"), example="", min=0, integer=True,
+                     help=_("不填大气E时按人口判定(与500米内人口同填)")),
+        NumberColumn("air_pop_500m", _("大气500米内人口"), example="", min=0, integer=True),
+        Column("water_processes", _("水生产工艺"), example="", help=_("同大气生产工艺")),
+        Column("water_m_items", _("水风险防控项目得分"), example="", help=_("同大气风险防控项目得分")),
+        ChoiceColumn("water_f", _("水F"), choices=(("F1", "F1"), ("F2", "F2"), ("F3", "F3")), example="",
+                     help=_("不填水E时按受纳水体敏感性F与风险受体类型S判定(二者同填)")),
+        ChoiceColumn("water_s", _("水S"), choices=(("S1", "S1"), ("S2", "S2"), ("S3", "S3")), example=""),
     ]
 
     def clean_row(self, values, ctx):
         from . import emergency
 
-        for q, _m, e in MEDIA_COLUMNS.values():
-            if values.get(q) is not None and values[q] >= 1 and values.get(e) is None:
-                raise RowError(e, _("Q≥1 时须填写环境敏感程度 E1–E3"))
+        for medium, (q, m, e) in MEDIA_COLUMNS.items():
+            procs, items, facts = PART_COLUMNS[medium]
+            for col in (procs, items):
+                try:
+                    parse = emergency.parse_processes if col == procs else emergency.parse_items
+                    values[col] = parse(values.get(col) or "")
+                except ValueError as exc:
+                    raise RowError(col, str(exc)) from None
+            if values.get(m) is not None and (values[procs] or values[items]):
+                raise RowError(m, _("M 值与其分项(生产工艺、风险防控项目得分)只填一种"))
+            if values[procs] and not values[items]:
+                raise RowError(items, _("按分项计算 M 时须为每个评估项目打分"))
+            given = [k for k in facts if values.get(k) not in (None, "")]
+            if given and values.get(e) is not None:
+                raise RowError(e, _("环境敏感程度 E 与其判定依据只填一种"))
+            if given and len(given) < len(facts):
+                raise RowError(next(k for k in facts if k not in given), _("按判定依据确定 E 时须填写此项"))
+            if values.get(q) is not None and values[q] >= 1 and values.get(e) is None and not given:
+                raise RowError(e, _("Q≥1 时须填写环境敏感程度 E1–E3 或其判定依据"))
         if values.get("submitted_on") and values["submitted_on"] < values["signed_on"]:
             raise RowError("submitted_on", _("提交备案日期早于签署发布日期"))
         if values.get("filed_on") and values["filed_on"] < (values.get("submitted_on") or values["signed_on"]):
             raise RowError("filed_on", _("备案日期早于提交备案日期"))
         if values.get("filing_no") and not values.get("filed_on"):
             raise RowError("filed_on", _("有备案编号时须填写备案日期"))
-        result = emergency.assess(plan_risk(values))
+        try:
+            result = emergency.assess(plan_risk(values))
+        except ValidationError as exc:
+            # name the column the wrong part came from (air.m → the item scores or the processes, air.e → E's facts)
+            for key, msgs in exc.message_dict.items():
+                medium, _dot, what = key.partition(".")
+                if medium in PART_COLUMNS and what in ("m", "e"):
+                    procs, items, facts = PART_COLUMNS[medium]
+                    text = "; ".join(msgs)
+                    about_process = "套数" in text or "每套分值" in text
+                    col = ((procs if about_process or not values[items] else items) if what == "m"
+                           else facts[0])
+                    raise RowError(col, text) from None
+            raise
         if values.get("risk_level") and values["risk_level"] != result.level:
             # the officially filed level stands; the difference is flagged on the plan and in the report
             ctx.warn("risk_level", _("备案等级 %(f)s 与按 Q、M、E 计算的等级不一致:%(l)s;保留备案等级") % {
