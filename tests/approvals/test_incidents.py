@@ -148,6 +148,10 @@ def test_incident_page_shows_fifty_alarms_and_links_the_rest(world):
     Alarm.objects.bulk_create([Alarm(point=p1, enterprise_id=p1.enterprise_id, kind="absence", detail_key=str(i),
                                      started_at=start + dt.timedelta(minutes=i), last_seen_at=start)
                                for i in range(51)])
+    # one that ended long before the incident's window: neither counted nor listed
+    Alarm.objects.create(point=p1, enterprise_id=p1.enterprise_id, kind="absence", detail_key="old", active=False,
+                         started_at=start - dt.timedelta(days=30), last_seen_at=start - dt.timedelta(days=30),
+                         ended_at=start - dt.timedelta(days=29))
     c = Client()
     c.force_login(world["officer"])
     ctx = c.get(f"/approvals/incidents/{inc.pk}/").context
@@ -156,3 +160,5 @@ def test_incident_page_shows_fifty_alarms_and_links_the_rest(world):
     assert url.path == "/sources/alarms/" and parse_qs(url.query)["enterprise"] == [str(world["e1"].pk)]
     listed = c.get(ctx["alarms_more_url"])
     assert listed.status_code == 200
+    api = c.get("/api/v1/sources/alarms/?" + url.query).json()
+    assert api["count"] == 51  # the link lists exactly the window's alarms

@@ -385,7 +385,8 @@ def _incident_alarms(request, obj):
     if count > len(alarms):
         try:
             more = reverse("sources:alarm-list") + "?" + urlencode({
-                "enterprise": obj.enterprise_id, "until": timezone.localtime(end).isoformat()})
+                "enterprise": obj.enterprise_id, "live_from": timezone.localtime(start).isoformat(),
+                "until": timezone.localtime(end).isoformat()})
         except NoReverseMatch:
             more = ""
     return alarms, count, (start, end), more

@@ -98,10 +98,17 @@ class AlarmFilter(ScopedFilterSet):
     jurisdiction = picker_filter("jurisdiction", _("属地"), method="filter_within")
     since = df.IsoDateTimeFilter(label=_("开始不早于"), field_name="started_at", lookup_expr="gte")
     until = df.IsoDateTimeFilter(label=_("开始不晚于"), field_name="started_at", lookup_expr="lte")
+    # alarms still live at that time or later (not ended before it): with `until`, those live in a window
+    live_from = df.IsoDateTimeFilter(label=_("结束不早于"), method="f_live_from")
 
     class Meta:
         model = Alarm
         fields = ["kind", "status", "active", "declared", "enterprise", "point", "factor"]
+
+    def f_live_from(self, qs, name, value):
+        from django.db.models import Q
+
+        return qs.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=value)) if value else qs
 
     def filter_within(self, qs, name, value):
         return qs.filter(enterprise__jurisdiction__path__contains=f"/{value}/")
