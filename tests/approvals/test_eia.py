@@ -244,6 +244,11 @@ def test_acceptance_not_answered_in_time_is_deemed_accepted_from_receipt(world):
     last = wf.timeline(a)[-1]
     assert (last["verb"], last["to_state"], last["actor"]) == ("accept", "accepted", "系统")
     assert "视为受理" in last["note"]
+    from django.utils import translation
+
+    with translation.override("en"):  # the rule's note, stored in Chinese, reads in the reader's language
+        assert wf.timeline(a)[-1]["note"] == ("No request for missing materials within the time limit: deemed "
+                                              "accepted by law from the day the materials were received")
     assert "approvals.eiaapplication" not in wf.run_lapses(D(2026, 10, 30))  # once only
 
 

@@ -310,3 +310,23 @@ def test_a_clock_started_aloud_is_on_the_timeline_with_its_key_and_due_day(loop,
     assert ev.actor_id == people["manager"].pk
     assert {k: v for k, v in ev.data.items() if k != "note_facts"} == {"key": "rectify", "due": str(c.due)}
     assert c.due == dt.date(2026, 3, 12)
+
+
+def test_a_step_a_rule_takes_keeps_its_note_as_facts(loop, people, problem):
+    """wf.apply with a note written by a rule (core.texts facts): handlers and the stored line read the Chinese,
+    each reader reads it in their language; a person's note stays as typed."""
+    from django.utils import translation
+    from django.utils.translation import gettext_noop
+
+    from envbureau.core import texts
+
+    problem.batch = "zhujian"
+    problem.save()
+    wf.apply(people["manager"], problem, "assign", note=texts.sentence(gettext_noop("自动公开")))
+    line = wf.timeline(problem)[-1]
+    assert line["note"] == "自动公开"
+    with translation.override("en"):
+        assert wf.timeline(problem)[-1]["note"] == "Published automatically"
+    wf.apply(people["street"], problem, "handle", note="已整改")
+    with translation.override("en"):
+        assert wf.timeline(problem)[-1]["note"] == "已整改"

@@ -235,7 +235,7 @@ def h_file(ctx):
     dl.stop(p, FILING)
     # an earlier filed plan of the same enterprise is replaced by this one
     for old in EmergencyPlan.objects.filter(enterprise_id=p.enterprise_id, state=PlanState.FILED).exclude(pk=p.pk):
-        wf.apply(None, old, "supersede", note=_("由 %(c)s 替代") % {"c": p.code})
+        wf.apply(None, old, "supersede", note=texts.sentence(gettext_noop("由 %(c)s 替代"), c=p.code))
 
 
 def after_file(ctx):
@@ -450,8 +450,7 @@ def watch_incidents(now=None) -> int:
             inc.save(update_fields=["initial_overdue_noted"])
             facts = {"msg": "approvals.incident_overdue", "args": {
                 "c": inc.code, "t": inc.title, "d": _local(inc.initial_report_due)}}
-            text = _(INCIDENT_OVERDUE) % facts["args"]
-            wf.record_event(inc, None, "overdue", note=text)
+            wf.record_event(inc, None, "overdue", note=texts.sentence(INCIDENT_OVERDUE, **facts["args"]))
             people = set()
             for task in wf.open_tasks(inc):
                 people |= set(notify.recipients(task))

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from envbureau.core import texts
 from envbureau.core.importing import (
     ChoiceColumn,
     Column,
@@ -176,7 +178,7 @@ class ComplaintRegisterImporter(Importer):
                 c.number = f"XF{deadlines.local_date(c.received_at):%Y%m%d}{c.pk:06d}"
                 c.save(update_fields=["number"])  # audited, unlike queryset.update()
             check_created(ctx.user, c, "add")
-            wf.record_event(c, ctx.user, EventKind.REGISTER, to_state=c.state, note=str(_("由登记台账导入")))
+            wf.record_event(c, ctx.user, EventKind.REGISTER, to_state=c.state, note=texts.sentence(gettext_noop("由登记台账导入")))
             wf.sync_tasks(c, ctx.user, notify=False)  # imported history: the open step waits, nobody is paged
             by_number[c.number] = c
             keys.add(statistics.key_of(c))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from envbureau.core import notify as _notify
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 from envbureau.core.permissions import grants_for, has_perm
 from envbureau.core.scoping import can, check_created
@@ -646,7 +647,7 @@ def reject_duplicate(user, link: DuplicateLink, note: str = "") -> DuplicateLink
         c.is_repeat = others is not None
         c.save()
         statistics.refresh_keys([statistics.key_of(c)])
-    _event(c, EventKind.NOTE, user, c.state, c.state, note or _("经核对非重复件"), {"link": link.pk})
+    _event(c, EventKind.NOTE, user, c.state, c.state, note or texts.sentence(gettext_noop("经核对非重复件")), {"link": link.pk})
     return link
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from . import texts
 from .permissions import code_matches, grants_for
 from .texts import Sentences
 
@@ -373,8 +374,11 @@ def run_reminders(today: dt.date | None = None) -> dict:
 
                     obj = apps.get_model(task.model)._default_manager.filter(pk=task.object_id).first()
                     if obj is not None:
-                        record_event(obj, None, "overdue", note=msg, data={"task": task.pk,
-                                                                           "due": str(task.due_date)})
+                        # the line as facts (the task's step label, its title as data): read per reader
+                        line = texts.sentence(TEXTS["overdue"][0], ("a",), a=task.action, t=task.title,
+                                              d=task.due_date.isoformat())
+                        record_event(obj, None, "overdue", note=line, data={"task": task.pk,
+                                                                            "due": str(task.due_date)})
     return out
 
 

@@ -36,6 +36,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import texts
 from .permissions import code_matches, has_perm
 from .scoping import enterprise_lookups, restrict, spec_of
 
@@ -416,7 +417,9 @@ def apply(user, obj, verb: str, *, note: str = "", files=(), **data):
         unknown = sorted(set(data) - accepted)
         if unknown:
             raise TransitionError({unknown[0]: [_("“%(a)s”不接收参数 %(p)s") % {"a": t.label, "p": ", ".join(unknown)}]})
-        note = (note or "").strip()
+        # a note written by a rule comes as facts (core.texts): the handlers read its Chinese, the line keeps both
+        note_facts = note if isinstance(note, dict) else None
+        note = texts.chinese(note_facts) if note_facts else (note or "").strip()
         if t.note_required and not note:
             raise TransitionError({"note": [_("“%(a)s”须填写说明") % {"a": t.label}]})
         files = tuple(files or ())
@@ -440,7 +443,8 @@ def apply(user, obj, verb: str, *, note: str = "", files=(), **data):
         if t.document:
             _issue(ctx)
         to = getattr(locked, wf.field)
-        ctx.event = record_event(locked, user, verb, from_state=frm, to_state=to, note=note, step=ctx.step,
+        ctx.event = record_event(locked, user, verb, from_state=frm, to_state=to, note=note_facts or note,
+                                 step=ctx.step,
                                  data=ctx.event_data, attachments=ctx.attachments, documents=ctx.documents)
         if t.after is not None:
             t.after(ctx)
@@ -469,7 +473,8 @@ def run_lapses(today=None) -> dict:
             for obj in model._default_manager.filter(pk__in=pks, **{w.field: lp.state}).order_by("pk"):
                 data = lp.data(obj, clocks[str(obj.pk)]) if lp.data else {}
                 try:
-                    apply(None, obj, lp.verb, note=str(lp.note), **data)
+                    # the rule's note (a lazy msgid) as facts: each reader reads it in their language
+                    apply(None, obj, lp.verb, note=texts.sentence(texts.zh(lp.note)) if lp.note else "", **data)
                 except ValidationError as e:
                     out["refused"] += 1
                     out["errors"].append(f"{w.model} {obj.pk}: {'; '.join(e.messages)}")
@@ -501,7 +506,6 @@ def record_event(obj, user, verb: str, *, from_state: str = "", to_state: str = 
     """Append one line to the object's timeline (transitions do it through apply; reminders, deadline
     changes and documents call it directly). A note written by a rule comes as facts
     (core.texts.sentence): stored in Chinese with its facts in data["note_facts"], shown per reader."""
-    from . import texts
     from .models import TimelineEvent
 
     if isinstance(note, dict):

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import deadlines as dl
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 
 from . import cases, config
 from .choices import PENALTY, MeasureKind
 from .models import Case, Inspection, Measure
 
+AUTO = gettext_noop("自动公开")  # the timeline note, worded per reader
 
 def inspection_ready_on(insp: Inspection) -> dt.date | None:
     """The day a recorded inspection's result is published automatically (None: never automatically)."""
@@ -61,10 +63,10 @@ def run(today: dt.date, *, dry_run: bool = False) -> dict:
     insp, decided, seized = due(today)
     if not dry_run:
         for i in insp:
-            wf.apply(None, i, "publish", note=_("自动公开"))
+            wf.apply(None, i, "publish", note=texts.sentence(AUTO))
         for c in decided:
-            wf.apply(None, c, "publish", note=_("自动公开"), published_on=today.isoformat())
+            wf.apply(None, c, "publish", note=texts.sentence(AUTO), published_on=today.isoformat())
         for m in seized:
-            wf.apply(None, m, "publish", note=_("自动公开"), published_on=today.isoformat())
+            wf.apply(None, m, "publish", note=texts.sentence(AUTO), published_on=today.isoformat())
     return {"inspections": [i.code for i in insp], "penalties": [c.code for c in decided],
             "seizures": [m.code for m in seized]}

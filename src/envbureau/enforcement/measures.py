@@ -594,8 +594,7 @@ def watch(now=None) -> int:
             m.save(update_fields=["approval_overdue_noted"])
             facts = {"msg": "enforcement.seizure_overdue", "args": {
                 "c": m.code, "h": config.get("emergency_approval_hours"), "d": local_datetime(m.approval_due)}}
-            text = _(SEIZURE_OVERDUE) % facts["args"]
-            wf.record_event(m, None, "overdue", note=text)
+            wf.record_event(m, None, "overdue", note=texts.sentence(SEIZURE_OVERDUE, **facts["args"]))
             people = set()
             for task in wf.open_tasks(m):
                 people |= set(notify.recipients(task))

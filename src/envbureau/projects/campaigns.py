@@ -139,7 +139,8 @@ def record_checks(user, t: CampaignTarget, checks: dict, note: str = "") -> Camp
         raise ValidationError({"checks": [_("请至少填写一项核查")]})
     t.checks = {**t.checks, **done}
     t.save(update_fields=["checks"])
-    wf.record_event(t, user, "check", note=note or _("销号核查:%(c)s") % {"c": "、".join(f"{k} {v}" for k, v in done.items())},
+    wf.record_event(t, user, "check", note=note or texts.sentence(
+        gettext_noop("销号核查:%(c)s"), c="、".join(f"{k} {v}" for k, v in done.items())),
                     data={"checks": done})
     return t
 

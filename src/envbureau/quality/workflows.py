@@ -12,8 +12,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 
 
@@ -41,9 +42,11 @@ def _to_problem(ctx):
 
 def _name_the_problem(ctx):
     # The line says which problem it became (the reader follows it to closure in the ledger).
-    said = _("预警交办为问题 %(c)s") % {"c": ctx.event_data["problem_code"]}
-    ctx.event.note = f"{said}\n{ctx.note}" if ctx.note else said
-    ctx.event.save(update_fields=["note"])
+    said = texts.sentence(gettext_noop("预警交办为问题 %(c)s"), c=ctx.event_data["problem_code"])
+    facts = texts.lines(said, texts.sentence("%(t)s", t=ctx.note)) if ctx.note else said
+    ctx.event.note = texts.chinese(facts)  # stored in Chinese, the facts worded per reader on the timeline
+    ctx.event.data = {**(ctx.event.data or {}), "note_facts": facts}
+    ctx.event.save(update_fields=["note", "data"])
 
 
 def _no_problem_yet(user, warning):

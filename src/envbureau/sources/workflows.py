@@ -61,9 +61,11 @@ def _to_problem(ctx):
 
 
 def _name_the_problem(ctx):
-    said = _("报警转为问题 %(c)s") % {"c": ctx.event_data["problem_code"]}
-    ctx.event.note = f"{said}\n{ctx.note}" if ctx.note else said
-    ctx.event.save(update_fields=["note"])
+    said = texts.sentence(gettext_noop("报警转为问题 %(c)s"), c=ctx.event_data["problem_code"])
+    facts = texts.lines(said, texts.sentence("%(t)s", t=ctx.note)) if ctx.note else said
+    ctx.event.note = texts.chinese(facts)  # stored in Chinese, the facts worded per reader on the timeline
+    ctx.event.data = {**(ctx.event.data or {}), "note_facts": facts}
+    ctx.event.save(update_fields=["note", "data"])
 
 
 ALARM = wf.register(wf.Workflow(
