@@ -484,7 +484,7 @@ def statistics(request):
         sheets.append((_("报告句子"), [_("句子")], [[s["text"]] for s in data["sentences"]]))
         # named in the reader's language (the file name is also the title row's "what")
         return xlsx_response(f"{_('执法统计')}-{jur.code}-{period.key}.xlsx", sheets, request=request,
-                             what=f"{jur.name}{label}{_('执法统计')}", period=label)
+                             period=label)  # the title row: 执法统计-110000-2026-H1 · scope · 2026年1-6月 · 导出于
     query = {"jurisdiction": jur.code, "period": period.key, "export": "xlsx"}
     return render(request, "enforcement/statistics.html", {
         "title": f"{label}{_('执法统计')}", "s": data, "year": year, "period": period, "label": label,
