@@ -4,7 +4,8 @@ one action per workflow verb. Errors: 400 bad data or state, 403 no right, 404 o
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -304,7 +305,13 @@ class StatisticsView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=StatisticsSerializer)
+    @extend_schema(responses=StatisticsSerializer, parameters=[
+        OpenApiParameter("jurisdiction", str, description="区划代码,默认为本人范围"),
+        OpenApiParameter("year", int, description="年度(默认今年)"),
+        OpenApiParameter("part", str, description="年度内的期间:H1、H2、Q1–Q4、M1–M12 或 1-N(1–N月)"),
+        OpenApiParameter("period", str, description="期间简写:2026、2026-H1、2026-Q2、2026-05、2026-1-6"),
+        OpenApiParameter("from", OpenApiTypes.DATE, description="起始日期(本地,含);与 to 同用"),
+        OpenApiParameter("to", OpenApiTypes.DATE, description="截止日期(本地,含)")])
     def get(self, request):
         from django.core.exceptions import ValidationError
 
