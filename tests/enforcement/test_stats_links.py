@@ -64,24 +64,33 @@ def _column_sum(client, url, column) -> Decimal:
 def _check(client, figures, links, where):
     for key, value in figures.items():
         url = links[key]
-        assert "jurisdiction=" in url and re.search(r"year=\d{4}|positive_on=\d{4}", url), (where, key, url)
+        assert "jurisdiction=" in url and re.search(r"year=\d{4}|positive_on=\d{4}|_from=\d{4}-\d\d-\d\d&\w+_to=\d{4}",
+                                                   url), (where, key, url)
         if key in AMOUNTS:
             assert _column_sum(client, url, AMOUNTS[key]) == Decimal(str(value)), (where, key, url)
         else:
             assert _count(client, url) == value, (where, key, url)
 
 
-@pytest.mark.parametrize("username,code", [("enforcement", "110000"), ("enforcement", "110101"),
-                                           ("dongcheng", "110101"), ("admin", "110105")])
-def test_every_number_opens_a_list_of_exactly_that_many(draws, client_for, username, code):
+@pytest.mark.parametrize("username,code,period", [
+    ("enforcement", "110000", "year=2026"), ("enforcement", "110101", "year=2026"), ("dongcheng", "110101", "year=2026"),
+    ("admin", "110105", "year=2026"),
+    # a half-year: its lists by date range (filed_from/filed_to…), the same half of 2025 beside it
+    ("enforcement", "110000", "period=2026-H1"), ("dongcheng", "110101", "period=2026-H1")])
+def test_every_number_opens_a_list_of_exactly_that_many(draws, client_for, username, code, period):
     c = client_for(username)
-    data = c.get(f"/api/v1/enforcement/statistics/?jurisdiction={code}&year=2026").json()
-    if code == "110000":  # the data behind the test: something to count in each family
-        f = data["figures"]
+    data = c.get(f"/api/v1/enforcement/statistics/?jurisdiction={code}&{period}").json()
+    f = data["figures"]
+    if code == "110000" and period == "year=2026":  # the data behind the test: something to count in each family
         assert f["draws"] == 2 and data["previous"]["draws"] == 1 and f["draw_inspections"] > 0
         assert f["enterprises"] > 0 and f["cases_filed"] and f["decisions"] and f["ratings_yellow"]
-    _check(c, data["figures"], data["links"], (username, code, 2026))
-    _check(c, data["previous"], data["previous_links"], (username, code, 2025))
+    if code == "110000" and period == "period=2026-H1":  # the draws and checks of October are not in H1
+        assert f["draws"] == 0 and data["previous"]["draws"] == 1
+        assert f["cases_filed"] == 3 and f["decisions"] and f["ratings_yellow"] and data["previous"]["cases_filed"] == 1
+        assert "filed_from=2026-01-01&filed_to=2026-06-30" in data["links"]["cases_filed"]
+        assert "drawn_from=2025-01-01&drawn_to=2025-06-30" in data["previous_links"]["draws"]
+    _check(c, data["figures"], data["links"], (username, code, period))
+    _check(c, data["previous"], data["previous_links"], (username, code, period, "previous"))
     # the sentences: each number is a figure of the year or the year before, shown as its figure, with its link
     def shown(key, value):
         return f"{Decimal(str(value)) / 10000:.2f}" if key.endswith("_yuan") else str(value)
@@ -101,7 +110,7 @@ def test_every_number_opens_a_list_of_exactly_that_many(draws, client_for, usern
             _check(c, {k: row[k] for k in keys}, row["links"], (username, code, by, row["label"]))
             _check(c, {k: row["previous"][k] for k in keys}, row["previous_links"], (username, code, by, "previous"))
     # the page shows the same links (draws of last year too)
-    page = c.get(f"/enforcement/statistics/?jurisdiction={code}&year=2026").content.decode()
+    page = c.get(f"/enforcement/statistics/?jurisdiction={code}&{period}").content.decode()
     for url in (data["links"]["draws"], data["previous_links"]["draws"], data["links"]["enterprises"]):
         assert f'href="{url.replace("&", "&amp;")}"' in page
 

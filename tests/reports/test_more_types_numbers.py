@@ -159,6 +159,20 @@ def test_work_summary(world, db, tmp_path):
             assert line in text, line
 
 
+def test_work_summary_of_a_half_year_counts_enforcement_for_that_half(world, db, tmp_path):
+    """A half-year summary prints the half's enforcement figures (enforcement-stats --period Y-H1), not the year's."""
+    year = timezone.localdate().year
+    text, _rows = generate(tmp_path, "work_summary", "110000", f"{year}-H1")
+    e = cmd("enforcement-stats", "--jurisdiction", "110000", "--period", f"{year}-H1").strip()
+    if "开展执法检查0次" not in e:
+        assert e.startswith(f"{year}年1-6月,")
+        for line in e.splitlines():
+            assert line in text, line
+    whole = cmd("enforcement-stats", "--jurisdiction", "110000", "--year", str(year)).strip()
+    if whole.splitlines()[0].split(",", 1)[1] != e.splitlines()[0].split(",", 1)[1]:  # the year differs from H1
+        assert whole.splitlines()[0] not in text
+
+
 def test_every_type_previews_and_answers_the_api(world, db):
     from django.test import Client
 

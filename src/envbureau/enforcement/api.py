@@ -4,7 +4,8 @@ one action per workflow verb. Errors: 400 bad data or state, 403 no right, 404 o
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -277,9 +278,11 @@ class PublicInspectionViewSet(PublicReadOnlyViewSet):
 class StatisticsSerializer(serializers.Serializer):
     jurisdiction = serializers.CharField()
     jurisdiction_name = serializers.CharField()
-    year = serializers.IntegerField()
-    figures = serializers.JSONField(help_text="本年各项数字(fines_yuan 为元)")
-    previous = serializers.JSONField(help_text="上年各项数字")
+    year = serializers.IntegerField(help_text="统计期间起始日所在年度")
+    period = serializers.JSONField(help_text="统计期间:from、to(本地日期,含)、key(如 2026-H1)、label(如 2026年1-6月)")
+    previous_period = serializers.JSONField(help_text="上年同期(同比的比较期间)")
+    figures = serializers.JSONField(help_text="统计期间各项数字(fines_yuan 为元)")
+    previous = serializers.JSONField(help_text="上年同期各项数字")
     yoy = serializers.JSONField(help_text="各项数字的同比(%),上年为0时为 null")
     fines_wan = serializers.FloatField(help_text="罚款金额(万元)")
     previous_fines_wan = serializers.FloatField()
@@ -296,12 +299,19 @@ class StatisticsSerializer(serializers.Serializer):
 
 
 class StatisticsView(APIView):
-    """GET /api/v1/enforcement/statistics/?jurisdiction=CODE&year=Y: figures, previous year, year on year,
-    the report sentence and the list URL behind each figure (scoped to the user)."""
+    """GET /api/v1/enforcement/statistics/?jurisdiction=CODE&year=Y (or &period=2026-H1|2026-Q2|2026-05|2026-1-6,
+    or &from=YYYY-MM-DD&to=YYYY-MM-DD): figures, the same period a year earlier, year on year, the report
+    sentences and the list URL behind each figure (scoped to the user). A bad parameter is a 400 naming it."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=StatisticsSerializer)
+    @extend_schema(responses=StatisticsSerializer, parameters=[
+        OpenApiParameter("jurisdiction", str, description="区划代码,默认为本人范围"),
+        OpenApiParameter("year", int, description="年度(默认今年)"),
+        OpenApiParameter("part", str, description="年度内的期间:H1、H2、Q1–Q4、M1–M12 或 1-N(1–N月)"),
+        OpenApiParameter("period", str, description="期间简写:2026、2026-H1、2026-Q2、2026-05、2026-1-6"),
+        OpenApiParameter("from", OpenApiTypes.DATE, description="起始日期(本地,含);与 to 同用"),
+        OpenApiParameter("to", OpenApiTypes.DATE, description="截止日期(本地,含)")])
     def get(self, request):
         from django.core.exceptions import ValidationError
 
@@ -311,12 +321,12 @@ class StatisticsView(APIView):
         if not has_perm(request.user, "enforcement.view"):
             raise DRFPermissionDenied()
         try:
-            jur, year = stats_params(request._request, request.user)
+            jur, period = stats_params(request._request, request.user)
         except ValidationError as exc:
             raise DRFValidationError(exc.message_dict) from None
-        data = stats.statistics(request.user, jur, year)
-        data["by_industry"] = stats.breakdown(request.user, jur, year, "industry")
-        data["by_department"] = stats.breakdown(request.user, jur, year, "department")
+        data = stats.statistics(request.user, jur, period)
+        data["by_industry"] = stats.breakdown(request.user, jur, period, "industry")
+        data["by_department"] = stats.breakdown(request.user, jur, period, "department")
         return Response(data)
 
 

@@ -65,6 +65,16 @@ def _department(qs, value, through):
         return qs.none()
 
 
+def date_from(field: str, label):
+    """A period's first day (local date, included) on `field`; a datetime field is read by its local date."""
+    return df.DateFilter(label=label, field_name=field, lookup_expr="gte")
+
+
+def date_to(field: str, label):
+    """A period's last day (local date, included)."""
+    return df.DateFilter(label=label, field_name=field, lookup_expr="lte")
+
+
 def department_choices():
     """Departments by name (the value is the id, as the statistics links write it), and "none recorded"."""
     from envbureau.core.models import Department
@@ -90,11 +100,13 @@ class DrawFilter(ScopedFilterSet):
 
     jurisdiction = within_filter()
     year = df.NumberFilter(label=_("抽取年度"), method="f_year", min_value=YEARS[0], max_value=YEARS[1])
+    drawn_from = date_from("drawn_at__date", _("抽取日期自"))
+    drawn_to = date_to("drawn_at__date", _("抽取日期至"))
     plan = df.ModelChoiceFilter(label=pgettext_lazy("一次抽取的", "抽查计划"), queryset=lambda request: _plans(request))
 
     class Meta:
         model = Draw
-        fields = ["jurisdiction", "year", "plan"]
+        fields = ["jurisdiction", "year", "drawn_from", "drawn_to", "plan"]
 
     def f_year(self, qs, name, value):
         return qs.filter(drawn_at__year=int(value)) if value else qs
@@ -103,6 +115,8 @@ class DrawFilter(ScopedFilterSet):
 class InspectionFilter(ScopedFilterSet):
     jurisdiction = within_filter()
     year = df.NumberFilter(label=_("检查年度"), method="f_year", min_value=YEARS[0], max_value=YEARS[1])
+    inspected_from = date_from("inspected_on", _("检查日期自"))
+    inspected_to = date_to("inspected_on", _("检查日期至"))
     source = df.ChoiceFilter(label=_("来源"), choices=InspectionSource.choices)
     state = df.ChoiceFilter(label=_("状态"), choices=InspectionState.choices)
     result = df.ChoiceFilter(label=_("结果"), choices=InspectionResult.choices)
@@ -113,8 +127,8 @@ class InspectionFilter(ScopedFilterSet):
 
     class Meta:
         model = Inspection
-        fields = ["jurisdiction", "year", "source", "state", "result", "enterprise_id", "draw", "industry",
-                  "department"]
+        fields = ["jurisdiction", "year", "inspected_from", "inspected_to", "source", "state", "result",
+                  "enterprise_id", "draw", "industry", "department"]
 
     def f_industry(self, qs, name, value):
         return _industry(qs, value)
@@ -131,6 +145,12 @@ class CaseFilter(ScopedFilterSet):
     filed_year = df.NumberFilter(label=_("立案年度"), method="f_filed", min_value=YEARS[0], max_value=YEARS[1])
     decided_year = df.NumberFilter(label=_("决定年度"), method="f_decided", min_value=YEARS[0], max_value=YEARS[1])
     transferred_year = df.NumberFilter(label=_("移送年度"), method="f_transferred", min_value=YEARS[0], max_value=YEARS[1])
+    filed_from = date_from("filed_on", _("立案日期自"))
+    filed_to = date_to("filed_on", _("立案日期至"))
+    decided_from = date_from("decided_on", _("决定日期自"))
+    decided_to = date_to("decided_on", _("决定日期至"))
+    transferred_from = df.DateFilter(label=_("移送日期自"), method="f_transferred_from")
+    transferred_to = df.DateFilter(label=_("移送日期至"), method="f_transferred_to")
     outcome_group = df.ChoiceFilter(label=_("处理结果"), method="f_group",
                                     choices=[("penalty", _("处罚")), ("no_penalty", _("不予处罚")),
                                              ("spared", _("免罚或减轻(有免除金额)"))])
@@ -143,7 +163,8 @@ class CaseFilter(ScopedFilterSet):
 
     class Meta:
         model = Case
-        fields = ["jurisdiction", "filed_year", "decided_year", "transferred_year", "outcome_group", "outcome",
+        fields = ["jurisdiction", "filed_year", "decided_year", "transferred_year", "filed_from", "filed_to",
+                  "decided_from", "decided_to", "transferred_from", "transferred_to", "outcome_group", "outcome",
                   "transfer_kind", "state", "enterprise_id", "industry", "department"]
 
     def f_industry(self, qs, name, value):
@@ -161,6 +182,12 @@ class CaseFilter(ScopedFilterSet):
     def f_transferred(self, qs, name, value):
         return qs.filter(transferred_on__year=int(value)).exclude(transfer_kind="") if value else qs
 
+    def f_transferred_from(self, qs, name, value):
+        return qs.filter(transferred_on__gte=value).exclude(transfer_kind="") if value else qs
+
+    def f_transferred_to(self, qs, name, value):
+        return qs.filter(transferred_on__lte=value).exclude(transfer_kind="") if value else qs
+
     def f_group(self, qs, name, value):
         if value == "penalty":
             return qs.filter(outcome__in=[str(o) for o in PENALTY])
@@ -174,6 +201,8 @@ class CaseFilter(ScopedFilterSet):
 class MeasureFilter(ScopedFilterSet):
     jurisdiction = within_filter()
     year = df.NumberFilter(label=_("决定年度"), method="f_year", min_value=YEARS[0], max_value=YEARS[1])
+    decided_from = date_from("decided_on", _("决定日期自"))
+    decided_to = date_to("decided_on", _("决定日期至"))
     kind = df.ChoiceFilter(label=_("措施类型"), choices=MeasureKind.choices)
     kind_group = df.ChoiceFilter(label=_("措施类别"), method="f_group",
                                  choices=[("production", _("限制生产或停产整治"))])
@@ -186,7 +215,7 @@ class MeasureFilter(ScopedFilterSet):
 
     class Meta:
         model = Measure
-        fields = ["jurisdiction", "year", "kind", "kind_group", "state", "recheck_result", "case", "enterprise_id",
+        fields = ["jurisdiction", "year", "decided_from", "decided_to", "kind", "kind_group", "state", "recheck_result", "case", "enterprise_id",
                   "industry", "department"]
 
     def f_industry(self, qs, name, value):
@@ -208,10 +237,26 @@ class PoolFilter(ScopedFilterSet):
     supervision_class = df.ChoiceFilter(label=_("监管类别"), choices=SupervisionClass.choices)
     credit_grade = df.ChoiceFilter(label=_("信用等级"), choices=Grade.choices)
     inspected_year = df.NumberFilter(label=_("检查年度"), method="f_inspected", min_value=YEARS[0], max_value=YEARS[1])
+    inspected_from = df.DateFilter(label=_("检查日期自"), method="f_inspected_range")
+    inspected_to = df.DateFilter(label=_("检查日期至"), method="f_inspected_range")
 
     class Meta:
         model = PoolEnterprise
-        fields = ["jurisdiction", "positive_on", "supervision_class", "credit_grade", "inspected_year"]
+        fields = ["jurisdiction", "positive_on", "supervision_class", "credit_grade", "inspected_year",
+                  "inspected_from", "inspected_to"]
+
+    def f_inspected_range(self, qs, name, value):
+        """Enterprises with a check between inspected_from and inspected_to (both applied to the same checks,
+        once: a check after `from` and another before `to` is not one in the period)."""
+        if not value or (name == "inspected_to" and self.form.cleaned_data.get("inspected_from")):
+            return qs
+        lo, hi = self.form.cleaned_data.get("inspected_from"), self.form.cleaned_data.get("inspected_to")
+        checks = Inspection.objects.all()
+        if lo:
+            checks = checks.filter(inspected_on__gte=lo)
+        if hi:
+            checks = checks.filter(inspected_on__lte=hi)
+        return self._inspected_by(qs, checks)
 
     def f_positive(self, qs, name, value):
         return positive_on(qs, value) if value else qs
@@ -221,11 +266,13 @@ class PoolFilter(ScopedFilterSet):
         may read, in the area asked for when one is (?jurisdiction=), as the statistics count them."""
         if not value:
             return qs
+        return self._inspected_by(qs, Inspection.objects.filter(inspected_on__year=int(value)))
+
+    def _inspected_by(self, qs, checks):
         from envbureau.core.models import Jurisdiction
         from envbureau.core.scoping import restrict
 
-        checks = restrict(Inspection.objects.filter(inspected_on__year=int(value)),
-                          self.request.user if self.request else None, "view")
+        checks = restrict(checks, self.request.user if self.request else None, "view")
         code = self.data.get("jurisdiction")
         if code:
             j = Jurisdiction.objects.filter(code=str(code).strip()[:100]).first()
@@ -248,13 +295,18 @@ class RatingFilter(ScopedFilterSet):
     published_year = df.NumberFilter(label=_("公布年度"), method="f_published", min_value=YEARS[0],
                                      max_value=YEARS[1])
     repaired_year = df.NumberFilter(label=_("修复年度"), method="f_repaired", min_value=YEARS[0], max_value=YEARS[1])
+    published_from = date_from("published_on", _("公布日期自"))
+    published_to = date_to("published_on", _("公布日期至"))
+    repair_from = date_from("repaired_on", _("修复日期自"))
+    repair_to = date_to("repaired_on", _("修复日期至"))
     year = df.NumberFilter(label=_("评价年度"), min_value=YEARS[0], max_value=YEARS[1])
     grade = df.ChoiceFilter(label=_("信用等级"), choices=Grade.choices)
     published_grade = df.ChoiceFilter(label=_("公布时等级"), choices=Grade.choices, method="f_published_grade")
 
     class Meta:
         model = CreditRating
-        fields = ["jurisdiction", "published_year", "repaired_year", "year", "grade", "published_grade"]
+        fields = ["jurisdiction", "published_year", "repaired_year", "published_from", "published_to", "repair_from",
+                  "repair_to", "year", "grade", "published_grade"]
 
     def f_published_grade(self, qs, name, value):
         return published_grade(qs, value) if value else qs

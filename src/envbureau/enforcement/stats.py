@@ -1,10 +1,10 @@
-"""Enforcement statistics for a jurisdiction and year: the figures with the previous year and year on year,
+"""Enforcement statistics for a jurisdiction and a period (period.py: a year, a half, a quarter, a month, 1–N月 or
+any pair of local dates): the figures with the same period of the previous year and year on year,
 the same by industry and by department, and the bureau reports' sentences built from them. Every number
 carries the URL of the list of records it counts (filters.py), so a reader can click from it to the records."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
@@ -19,6 +19,7 @@ from envbureau.core.scoping import restrict
 from .choices import NO_PENALTY, PENALTY, Outcome
 from .filters import NONE, industry_map, inspected, positive_on, published_grade
 from .models import Case, CreditRating, Draw, Inspection, Measure, PoolEnterprise
+from .period import Period
 
 FIRST_OR_MINOR = (Outcome.FIRST_NO_PENALTY, Outcome.MINOR_NO_PENALTY)
 
@@ -59,16 +60,27 @@ def _case_rows(cases):
                              "legal_basis__fine_min", "transferred_on", "transfer_kind"))
 
 
-def _figures(user, path: str, year: int) -> dict:
-    insp = _scoped(Inspection, user).filter(jurisdiction__path__startswith=path, inspected_on__year=year)
+def as_period(period) -> Period:
+    """A Period as it is; a year (int) as its calendar year."""
+    return period if isinstance(period, Period) else Period.year(int(period))
+
+
+def _in(field: str, p: Period) -> dict:
+    """Lookups of a date field in the period (a datetime field as `name__date`: its local date)."""
+    return {f"{field}__gte": p.start, f"{field}__lte": p.end}
+
+
+def _figures(user, path: str, period) -> dict:
+    p = as_period(period)
+    insp = _scoped(Inspection, user).filter(jurisdiction__path__startswith=path, **_in("inspected_on", p))
     cases = _scoped(Case, user).filter(jurisdiction__path__startswith=path)
-    decided = cases.filter(decided_on__year=year)
+    decided = cases.filter(**_in("decided_on", p))
     penalties = decided.filter(outcome__in=[str(o) for o in PENALTY])
-    transfers = cases.filter(transferred_on__year=year).exclude(transfer_kind="")
-    measures = _scoped(Measure, user).filter(jurisdiction__path__startswith=path, decided_on__year=year)
+    transfers = cases.filter(**_in("transferred_on", p)).exclude(transfer_kind="")
+    measures = _scoped(Measure, user).filter(jurisdiction__path__startswith=path, **_in("decided_on", p))
     daily = measures.filter(kind="daily")
     ratings = _scoped(CreditRating, user).filter(jurisdiction__path__startswith=path)
-    published = ratings.filter(published_on__year=year)
+    published = ratings.filter(**_in("published_on", p))
     pool = _scoped(PoolEnterprise, user).filter(jurisdiction__path__startswith=path)
     spared = sum((spared_of(r["outcome"], r["fine"], r["legal_basis__fine_min"])
                   for r in decided.values("outcome", "fine", "legal_basis__fine_min")), Decimal(0))
@@ -76,9 +88,9 @@ def _figures(user, path: str, year: int) -> dict:
         "inspections": insp.count(),
         "draw_inspections": insp.filter(source="draw").count(),
         "enterprises": inspected(pool, insp).count(),
-        "draws": _scoped(Draw, user).filter(jurisdiction__path__startswith=path, drawn_at__year=year).count(),
-        "positive_list": positive_on(pool, dt.date(year, 12, 31)).count(),
-        "cases_filed": cases.filter(filed_on__year=year).count(),
+        "draws": _scoped(Draw, user).filter(jurisdiction__path__startswith=path, **_in("drawn_at__date", p)).count(),
+        "positive_list": positive_on(pool, p.end).count(),
+        "cases_filed": cases.filter(**_in("filed_on", p)).count(),
         "decisions": penalties.count(),
         "fines_yuan": _yuan(penalties.aggregate(s=Sum("fine"))["s"]),
         "not_punished": decided.filter(outcome__in=[str(o) for o in NO_PENALTY]).count(),
@@ -96,7 +108,7 @@ def _figures(user, path: str, year: int) -> dict:
         "ratings": published.count(),
         "ratings_yellow": published_grade(published, "yellow").count(),
         "ratings_red": published_grade(published, "red").count(),
-        "repairs": ratings.filter(repaired_on__year=year).count(),
+        "repairs": ratings.filter(**_in("repaired_on", p)).count(),
     }
 
 
@@ -104,32 +116,48 @@ def _link(name, code, **params):
     return reverse(f"enforcement:{name}-list") + "?" + urlencode({"jurisdiction": code, **params})
 
 
-def _links(code: str, year: int, **extra) -> dict:
+def _when(p: Period, year_param: str, from_param: str, to_param: str) -> dict:
+    """A list's period parameters: ?X_year=Y for a calendar year (as before), else ?X_from=…&X_to=… (dates)."""
+    if p.is_year:
+        return {year_param: p.start.year}
+    return {from_param: p.start.isoformat(), to_param: p.end.isoformat()}
+
+
+def _links(code: str, period, **extra) -> dict:
+    p = as_period(period)
+
     def link(name, **params):
         return _link(name, code, **params, **extra)
 
-    measures = {k: link("measures", year=year, kind=k) for k in ("daily", "correction", "seizure")}
+    insp = _when(p, "year", "inspected_from", "inspected_to")
+    measure = _when(p, "year", "decided_from", "decided_to")
+    filed = _when(p, "filed_year", "filed_from", "filed_to")
+    decided = _when(p, "decided_year", "decided_from", "decided_to")
+    transferred = _when(p, "transferred_year", "transferred_from", "transferred_to")
+    published = _when(p, "published_year", "published_from", "published_to")
+    measures = {k: link("measures", **measure, kind=k) for k in ("daily", "correction", "seizure")}
     return {
-        "measures": link("measures", year=year),
-        "inspections": link("inspections", year=year), "draw_inspections": link("inspections", year=year, source="draw"),
-        "enterprises": _link("pool", code, inspected_year=year), "draws": _link("draw", code, year=year),
-        "positive_list": _link("pool", code, positive_on=f"{year}-12-31"),
-        "cases_filed": link("cases", filed_year=year),
-        "decisions": link("cases", decided_year=year, outcome_group="penalty"),
-        "fines_yuan": link("cases", decided_year=year, outcome_group="penalty"),
-        "not_punished": link("cases", decided_year=year, outcome_group="no_penalty"),
-        "reduced": link("cases", decided_year=year, outcome="reduced"),
-        "spared_yuan": link("cases", decided_year=year, outcome_group="spared"),
+        "measures": link("measures", **measure),
+        "inspections": link("inspections", **insp), "draw_inspections": link("inspections", **insp, source="draw"),
+        "enterprises": _link("pool", code, **_when(p, "inspected_year", "inspected_from", "inspected_to")),
+        "draws": _link("draw", code, **_when(p, "year", "drawn_from", "drawn_to")),
+        "positive_list": _link("pool", code, positive_on=p.end.isoformat()),
+        "cases_filed": link("cases", **filed),
+        "decisions": link("cases", **decided, outcome_group="penalty"),
+        "fines_yuan": link("cases", **decided, outcome_group="penalty"),
+        "not_punished": link("cases", **decided, outcome_group="no_penalty"),
+        "reduced": link("cases", **decided, outcome="reduced"),
+        "spared_yuan": link("cases", **decided, outcome_group="spared"),
         "daily_penalties": measures["daily"], "daily_fines_yuan": measures["daily"],
         "corrections": measures["correction"], "seizures": measures["seizure"],
-        "production_orders": _link("measures", code, year=year, kind_group="production"),
-        "transfers": link("cases", transferred_year=year),
-        "transfers_detention": link("cases", transferred_year=year, transfer_kind="detention"),
-        "transfers_crime": link("cases", transferred_year=year, transfer_kind="crime"),
-        "ratings": _link("ratings", code, published_year=year),
-        "ratings_yellow": _link("ratings", code, published_year=year, published_grade="yellow"),
-        "ratings_red": _link("ratings", code, published_year=year, published_grade="red"),
-        "repairs": _link("ratings", code, repaired_year=year),
+        "production_orders": _link("measures", code, **measure, kind_group="production"),
+        "transfers": link("cases", **transferred),
+        "transfers_detention": link("cases", **transferred, transfer_kind="detention"),
+        "transfers_crime": link("cases", **transferred, transfer_kind="crime"),
+        "ratings": _link("ratings", code, **published),
+        "ratings_yellow": _link("ratings", code, **published, published_grade="yellow"),
+        "ratings_red": _link("ratings", code, **published, published_grade="red"),
+        "repairs": _link("ratings", code, **_when(p, "repaired_year", "repair_from", "repair_to")),
     }
 
 
@@ -152,10 +180,10 @@ class Sentence:
         return {"text": "".join(p if isinstance(p, str) else p["text"] for p in self.parts), "parts": self.parts}
 
 
-def _sentences(name: str, year: int, now: dict, before: dict, links: dict, previous_links: dict) -> list[dict]:
+def _sentences(name: str, period: Period, now: dict, before: dict, links: dict, previous_links: dict) -> list[dict]:
     wan = _wan(now["fines_yuan"])
     yoy = _pct_dec(now["fines_yuan"], before["fines_yuan"])
-    s1 = (Sentence().text(_("%(y)s年,%(n)s开展执法检查") % {"y": year, "n": name})
+    s1 = (Sentence().text(_("%(p)s,%(n)s开展执法检查") % {"p": period.label, "n": name})
           .num(now["inspections"], links["inspections"]).text(_("次,检查企业"))
           .num(now["enterprises"], links["enterprises"]).text(_("家,立案调查环境违法案件"))
           .num(now["cases_filed"], links["cases_filed"]).text(_("起,下达行政处罚决定书"))
@@ -181,7 +209,7 @@ def _sentences(name: str, year: int, now: dict, before: dict, links: dict, previ
           .num(now["ratings_yellow"], links["ratings_yellow"]).text(_("家企业被黄牌警示,"))
           .num(now["ratings_red"], links["ratings_red"]).text(_("家企业被红牌处理;已办理信用修复"))
           .num(now["repairs"], links["repairs"]).text(_("件。")))
-    return [s.as_dict() for s in (s1, s2, s3, s4, _yoy_sentence(now, before, links, previous_links))]
+    return [s.as_dict() for s in (s1, s2, s3, s4, _yoy_sentence(now, before, links, previous_links, period.is_year))]
 
 
 # the 与上年相比 sentence: label and unit of each figure (a context of their own: 立案 is a noun here, 起 a counter)
@@ -192,32 +220,39 @@ YOY_SENTENCE = (("inspections", pgettext_lazy("执法同比", "执法检查"), p
                 ("fines_yuan", pgettext_lazy("执法同比", "罚款"), pgettext_lazy("执法同比", "万元")))
 
 
-def _change(now, before) -> str:
+def _change(now, before, whole_year: bool = True) -> str:
     yoy = _pct_dec(now, before)
     if yoy is None:
-        return _("上年为0")
+        return _("上年为0") if whole_year else _("上年同期为0")
     return _("同比增长%(p)s%%") % {"p": yoy} if yoy >= 0 else _("同比下降%(p)s%%") % {"p": abs(yoy)}
 
 
-def _yoy_sentence(now: dict, before: dict, links: dict, previous_links: dict) -> Sentence:
-    """与上年相比: each count and amount with last year's figure, both linked to their records."""
-    s = Sentence().text(_("与上年相比:"))
+def _yoy_sentence(now: dict, before: dict, links: dict, previous_links: dict, whole_year: bool = True) -> Sentence:
+    """与上年相比 (与上年同期相比 for a part of a year): each count and amount with the figure of the same period
+    last year, both linked to their records."""
+    s = Sentence().text(_("与上年相比:") if whole_year else _("与上年同期相比:"))
     for n, (key, label, unit) in enumerate(YOY_SENTENCE):
         a, b = now[key], before[key]
         shown_a, shown_b = (_wan(a), _wan(b)) if key.endswith("_yuan") else (a, b)
-        s.text(("" if n == 0 else pgettext("执法同比", ",")) + str(label)).num(shown_a, links[key]).text(str(unit) + _("(上年"))
-        s.num(shown_b, previous_links[key]).text(str(unit) + pgettext("执法同比", ",") + _change(a, b) + pgettext("执法同比", ")"))
+        s.text(("" if n == 0 else pgettext("执法同比", ",")) + str(label)).num(shown_a, links[key]).text(
+            str(unit) + (_("(上年") if whole_year else _("(上年同期")))
+        s.num(shown_b, previous_links[key]).text(str(unit) + pgettext("执法同比", ",") + _change(a, b, whole_year)
+                                                 + pgettext("执法同比", ")"))
     return s.text(_("。"))
 
 
-def statistics(user, jurisdiction, year: int) -> dict:
-    now, before = _figures(user, jurisdiction.path, year), _figures(user, jurisdiction.path, year - 1)
+def statistics(user, jurisdiction, period) -> dict:
+    """The figures of `period` (a Period, or a year) and of the same period a year earlier, with their links."""
+    p = as_period(period)
+    prev = p.previous()
+    now, before = _figures(user, jurisdiction.path, p), _figures(user, jurisdiction.path, prev)
     code = jurisdiction.code
-    links, previous_links = _links(code, year), _links(code, year - 1)
+    links, previous_links = _links(code, p), _links(code, prev)
     rows = [{"key": key, "value": value, "previous": before[key], "yoy": _pct(value, before[key]), "url": links[key],
              "previous_url": previous_links[key]} for key, value in now.items()]
-    sentences = _sentences(jurisdiction.name, year, now, before, links, previous_links)
-    return {"jurisdiction": code, "jurisdiction_name": jurisdiction.name, "year": year, "figures": now,
+    sentences = _sentences(jurisdiction.name, p, now, before, links, previous_links)
+    return {"jurisdiction": code, "jurisdiction_name": jurisdiction.name, "year": p.start.year,
+            "period": p.as_dict(), "previous_period": prev.as_dict(), "figures": now,
             "previous": before, "yoy": {k: _pct(v, before[k]) for k, v in now.items()}, "fines_wan": _wan(now["fines_yuan"]), "previous_fines_wan": _wan(before["fines_yuan"]),
             "yoy_fines": _pct_dec(now["fines_yuan"], before["fines_yuan"]),
             "spared_wan": _wan(now["spared_yuan"]), "rows": rows, "sentence": sentences[0]["text"],
@@ -233,14 +268,15 @@ def _empty():
     return {k: (Decimal(0) if k.endswith("_yuan") else 0) for k in BREAKDOWN_KEYS}
 
 
-def _grouped(user, path: str, year: int, by: str) -> tuple[dict, dict]:
-    """{group key: figures} and {group key: label} for one year, grouped by the enterprise's industry or by
+def _grouped(user, path: str, period, by: str) -> tuple[dict, dict]:
+    """{group key: figures} and {group key: label} for one period, grouped by the enterprise's industry or by
     the department of an inspection's team members / a case's handlers (a record counts once per group)."""
-    insp = _scoped(Inspection, user).filter(jurisdiction__path__startswith=path, inspected_on__year=year)
+    p = as_period(period)
+    insp = _scoped(Inspection, user).filter(jurisdiction__path__startswith=path, **_in("inspected_on", p))
     cases = _scoped(Case, user).filter(jurisdiction__path__startswith=path)
     insp_rows = list(insp.values("id", "enterprise_id"))
-    case_rows = _case_rows(cases.filter(Q(filed_on__year=year) | Q(decided_on__year=year)))
-    measure_rows = list(_scoped(Measure, user).filter(jurisdiction__path__startswith=path, decided_on__year=year)
+    case_rows = _case_rows(cases.filter(Q(**_in("filed_on", p)) | Q(**_in("decided_on", p))))
+    measure_rows = list(_scoped(Measure, user).filter(jurisdiction__path__startswith=path, **_in("decided_on", p))
                         .values("id", "enterprise_id", "case_id"))
     labels = {}
     if by == "industry":
@@ -287,9 +323,9 @@ def _grouped(user, path: str, year: int, by: str) -> tuple[dict, dict]:
     for r in case_rows:
         for k in keys_case(r):
             f = out[k]
-            if r["filed_on"] and r["filed_on"].year == year:
+            if p.contains(r["filed_on"]):
                 f["cases_filed"] += 1
-            if r["decided_on"] and r["decided_on"].year == year:
+            if p.contains(r["decided_on"]):
                 if r["outcome"] in PENALTY:
                     f["decisions"] += 1
                     f["fines_yuan"] += r["fine"] or 0
@@ -299,17 +335,19 @@ def _grouped(user, path: str, year: int, by: str) -> tuple[dict, dict]:
     return out, labels
 
 
-def breakdown(user, jurisdiction, year: int, by: str) -> list[dict]:
-    """Rows per industry or department: this year's figures with links, and for every figure last year's value
-    (`previous`, linked in `previous_links`) and the change in % (`yoy`, None when last year was 0)."""
-    now, labels = _grouped(user, jurisdiction.path, year, by)
-    before, labels_before = _grouped(user, jurisdiction.path, year - 1, by)
+def breakdown(user, jurisdiction, period, by: str) -> list[dict]:
+    """Rows per industry or department: the period's figures with links, and for every figure the value of the
+    same period last year (`previous`, linked in `previous_links`) and the change in % (`yoy`, None when 0)."""
+    per = as_period(period)
+    prev = per.previous()
+    now, labels = _grouped(user, jurisdiction.path, per, by)
+    before, labels_before = _grouped(user, jurisdiction.path, prev, by)
     labels = {**labels_before, **labels}
     rows = []
     for key in sorted(set(now) | set(before), key=lambda k: (k == NONE, str(labels.get(k, k)))):
         f, p = now.get(key, _empty()), before.get(key, _empty())
-        links = _links(jurisdiction.code, year, **{by: key})
-        previous_links = _links(jurisdiction.code, year - 1, **{by: key})
+        links = _links(jurisdiction.code, per, **{by: key})
+        previous_links = _links(jurisdiction.code, prev, **{by: key})
         rows.append({"key": key, "label": labels.get(key, key), **{k: f[k] for k in BREAKDOWN_KEYS},
                      "previous": {k: p[k] for k in BREAKDOWN_KEYS},
                      "yoy": {k: _pct_dec(f[k], p[k]) for k in BREAKDOWN_KEYS},

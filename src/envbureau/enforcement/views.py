@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -432,12 +433,16 @@ def may_see_statistics(user) -> bool:
 
 
 def stats_params(request, user):
-    """(jurisdiction, year) of the statistics page: core's one rule (core.params.statistics_scope) — an area, by
-    default the reader's own; an account without one (an enterprise) is refused with 403."""
+    """(jurisdiction, period) of the statistics page and API: core's one rule (core.params.statistics_scope) for
+    the area — by default the reader's own; an account without one (an enterprise) is refused with 403 — and the
+    period (period.from_query): ?period=2026-H1, or ?from=&to= (dates), or ?year=Y[&part=H1|Q2|M5|1-6]; a bad
+    value is a ValidationError naming its parameter (400)."""
     from envbureau.core.params import statistics_scope
 
+    from .period import from_query
+
     scope, year = statistics_scope(request, user, "enforcement")
-    return scope.jurisdiction, year
+    return scope.jurisdiction, from_query(request.GET, year)
 
 
 @login_required
@@ -446,15 +451,18 @@ def statistics(request):
 
     _module(request, Case)
     try:
-        jur, year = stats_params(request, request.user)
+        jur, period = stats_params(request, request.user)
     except ValidationError as exc:
-        return render(request, "enforcement/statistics.html", {"title": _("执法统计"), "error": _error_text(exc)},
-                      status=400)
-    data = stats.statistics(request.user, jur, year)
+        return render(request, "enforcement/statistics.html", {"title": _("执法统计"), "error": _error_text(exc),
+                      "parts": period_choices(), "year": request.GET.get("year", "")[:10]}, status=400)
+    year = period.start.year
+    data = stats.statistics(request.user, jur, period)
     for r in data["rows"]:
         r["label"] = str(LABELS[r["key"]])
-    tables = [(_("按行业"), _("行业"), stats.breakdown(request.user, jur, year, "industry")),
-              (_("按部门"), _("部门"), stats.breakdown(request.user, jur, year, "department"))]
+    tables = [(_("按行业"), _("行业"), stats.breakdown(request.user, jur, period, "industry")),
+              (_("按部门"), _("部门"), stats.breakdown(request.user, jur, period, "department"))]
+    label = period.label
+    column = str(year) if period.is_year else label  # a column's heading: 2026 as before, or 2026年1-6月
     for _title, _group, table in tables:
         for t in table:
             t["cells"] = _breakdown_cells(t)
@@ -465,19 +473,31 @@ def statistics(request):
         rows.append([_("罚款金额(万元)"), data["fines_wan"], data["previous_fines_wan"],
                      "" if data["yoy_fines"] is None else data["yoy_fines"]])
         rows += [[sen["text"], "", "", ""] for sen in data["sentences"]]
-        sheets = [(_("执法统计"), [_("指标"), str(year), _("上年"), _("同比(%)")], rows)]
+        before = _("上年") if period.is_year else _("上年同期")
+        sheets = [(_("执法统计"), [_("指标"), column, before, _("同比(%)")], rows)]
         for title, group, table in tables:
             head = [group]
-            for label in BREAKDOWN_LABELS.values():
-                head += [f"{label} {year}", f"{label} {_('上年')}", f"{label} {_('同比(%)')}"]
+            for name in BREAKDOWN_LABELS.values():
+                head += [f"{name} {column}", f"{name} {before}", f"{name} {_('同比(%)')}"]
             sheets.append((title, head, [[t["label"], *[v for c in t["cells"] for v in (
                 c["value"], c["previous"], "" if c["yoy"] is None else c["yoy"])]] for t in table]))
         sheets.append((_("报告句子"), [_("句子")], [[s["text"]] for s in data["sentences"]]))
         # named in the reader's language (the file name is also the title row's "what")
-        return xlsx_response(f"{_('执法统计')}-{jur.code}-{year}.xlsx", sheets, request=request)
+        return xlsx_response(f"{_('执法统计')}-{jur.code}-{period.key}.xlsx", sheets, request=request,
+                             period=label)  # the title row: 执法统计-110000-2026-H1 · scope · 2026年1-6月 · 导出于
+    query = {"jurisdiction": jur.code, "period": period.key, "export": "xlsx"}
     return render(request, "enforcement/statistics.html", {
-        "title": _("执法统计"), "s": data, "year": year, "jurisdiction": jur, "tables": tables,
-        "columns": list(BREAKDOWN_LABELS.items())})
+        "title": f"{label}{_('执法统计')}", "s": data, "year": year, "period": period, "label": label,
+        "column": column,
+        "part": period.part, "parts": period_choices(), "jurisdiction": jur, "tables": tables,
+        "before_label": _("上年") if period.is_year else _("上年同期"),
+        "export_url": "?" + urlencode(query), "columns": list(BREAKDOWN_LABELS.items())})
+
+
+def period_choices():
+    from .period import choices
+
+    return choices()
 
 
 # ---------------------------------------------------------------- credit rating

@@ -3,7 +3,7 @@ sentence the report needs, from each module's own figures, in the bureau reports
 air and water — the headline page's sentences (`quality.views.headline_sentences`, `water_sentences`);
 noise — `quality.water.noise_compliance`; the ledger — `ledger.stats.sentence`; complaints —
 `complaints.statistics.report`; online monitoring — the alarm list (`sources.filters.AlarmFilter`);
-enforcement — `enforcement.stats.statistics` (its year)."""
+enforcement — `enforcement.stats.statistics` (the report's period)."""
 
 from __future__ import annotations
 
@@ -126,12 +126,13 @@ def _complaints(b, j, period) -> list[str]:
 
 def _enforcement(b, j, period) -> list[str]:
     from envbureau.enforcement import stats
+    from envbureau.enforcement.period import Period
 
-    year = period.end.year
-    s = stats.statistics(None, j, year)
+    p = Period(period.start, period.end)  # the report's own period: a half-year summary counts that half
+    s = stats.statistics(None, j, p)
     if not any(s["figures"][k] for k in ("inspections", "cases_filed", "decisions")):
         return []
-    link = reverse("enforcement:statistics") + "?" + urlencode({"jurisdiction": j.code, "year": year})
+    link = reverse("enforcement:statistics") + "?" + urlencode({"jurisdiction": j.code, "period": p.key})
     out = []
     for i, sent in enumerate(s.get("sentences") or [{"text": s["sentence"]}]):
         parts = sent.get("parts") or [{"text": sent["text"], "url": link}]  # numbers link to their records
