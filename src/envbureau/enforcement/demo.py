@@ -231,8 +231,9 @@ def _evidence(insp):
     import base64
     import io
 
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image, ImageDraw
+
+    from envbureau.core.demo_media import jpeg
 
     from . import evidence
     from .models import Inspection
@@ -240,11 +241,7 @@ def _evidence(insp):
     insp = Inspection.objects.get(pk=insp.pk)
     if insp.evidence.exists() or insp.state not in evidence.OPEN_STATES:
         return
-    photo = Image.new("RGB", (640, 480), (120, 150, 170))
-    ImageDraw.Draw(photo).rectangle((250, 180, 390, 300), fill=(90, 90, 90))
-    buf = io.BytesIO()
-    photo.save(buf, "JPEG")
-    evidence.add_photo(None, insp, SimpleUploadedFile("outlet.jpg", buf.getvalue()), caption="废水总排放口及标识牌")
+    evidence.add_photo(None, insp, jpeg("outlet.jpg"), caption="废水总排放口及标识牌")
     for role, who in (("party", "企业环保负责人"), ("inspector", None)):
         pad = Image.new("RGBA", (600, 240), (255, 255, 255, 0))
         ImageDraw.Draw(pad).line([(60, 160), (160, 80), (260, 170), (380, 90), (520, 150)], fill=(0, 0, 0, 255), width=4)

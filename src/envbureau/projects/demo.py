@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from envbureau.core.demo import is_light, register
+from envbureau.core.demo_media import jpeg
 
 DISTRICTS = ["110101", "110102", "110105", "110108", "110112"]
 KINDS = [  # battle, task, name pattern, planned investment (yuan)
@@ -135,7 +136,6 @@ SLW_TARGETS = [  # name, street or district, industry, flags, class
 
 @register(71, "攻坚项目:“散乱污”专项行动及其问题台账 / projects: a 散乱污 campaign through the ledger")
 def load_campaign(log):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from envbureau.core.audit import audit_context
     from envbureau.core.models import Jurisdiction, User
@@ -166,7 +166,7 @@ def load_campaign(log):
                 ledger.assign(None, p, responsible_units=["属地街道办事处"])
                 ledger.start(None, p)
                 ledger.request_close(None, p, note="已完成整治",
-                                     files=[SimpleUploadedFile("现场照片.txt", "整治后现场".encode(), "text/plain")])
+                                     files=[jpeg("整治后现场.jpg", background=(150, 170, 140))])
                 for _i in range(5):
                     p.refresh_from_db()
                     if p.state != "closure_requested":
@@ -192,7 +192,6 @@ def load_campaign(log):
 @register(72, "攻坚项目:入河排污口排查溯源整治(一口一档) / projects: river outfalls along the demo sections")
 def load_outfalls(log):
     from django.apps import apps
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from envbureau.core import workflow as wf
     from envbureau.core.audit import audit_context
@@ -219,7 +218,7 @@ def load_outfalls(log):
              ("sewage_plant", "城镇污水处理厂排污口"), ("other", "农村生活污水散排口"), ("agricultural", "规模化畜禽养殖排污口")]
 
     def pic():
-        return SimpleUploadedFile("现场照片.txt", "排口现场照片(演示)".encode(), "text/plain")
+        return jpeg("排口现场照片(演示).jpg", background=(110, 140, 160), fill=(70, 80, 90))
 
     firms, linked = district_firms(), {}
     n = 0
