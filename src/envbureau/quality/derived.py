@@ -272,7 +272,7 @@ def rebuild_period_stats(jurisdiction_ids: list[int], d0: int, d1: int) -> int:
     one vectorised assess_period call per period for all the jurisdictions."""
     import datetime as dt
 
-    from .assessment import assess_many, make_period, summary
+    from .assessment import assess_many, headline_values, make_period
     from .models import AirPeriodStat
 
     first = dt.date.fromisoformat(str(np.datetime64(d0, "D")))
@@ -293,8 +293,7 @@ def rebuild_period_stats(jurisdiction_ids: list[int], d0: int, d1: int) -> int:
         pa = assess_many(jurisdiction_ids, p)
         AirPeriodStat.objects.filter(jurisdiction_id__in=jurisdiction_ids, period=kind, start=p.start).delete()
         objs = []
-        for i, jid in enumerate(jurisdiction_ids):
-            s = summary(pa, i, p)
+        for jid, s in zip(jurisdiction_ids, headline_values(pa)):  # = summary(pa, i, p) for these keys
             if not s["valid_days"]:
                 continue
             objs.append(AirPeriodStat(jurisdiction_id=jid, period=kind, start=p.start, rules=s["rules"],
