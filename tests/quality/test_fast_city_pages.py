@@ -386,3 +386,29 @@ def test_micro_check_at_once_equals_the_station_loop(micro_days):
     assert _comparable(micro.check(micro_days, dt.date(2016, 4, 1), dt.date(2016, 4, 30))) == \
         _comparable(_reference_check(micro_days, dt.date(2016, 4, 1), dt.date(2016, 4, 30)))
     assert micro.check(micro_days[:3], start, end) == []
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the import's helpers: the same values with less Python per row
+# ---------------------------------------------------------------------------------------------------------------
+def test_import_helpers_equal_the_per_row_forms():
+    from envbureau.quality.airdata import _time_list, _time_strings
+    from envbureau.quality.derived import _codes, _path_prefixes, day_offsets
+
+    rng = np.random.default_rng(17)
+    epoch = (1_700_000_000 // 3600 + rng.integers(0, 800, size=5000)) * 3600
+    assert _time_list(epoch) == _time_strings(epoch).tolist()
+    assert _time_list(epoch[:0]) == []
+    union = ["so2_24h", "no2_24h", "co_24h", "pm10_24h", "pm25_24h", "o3_8h", "o3_1h"]
+    flags = rng.random((3000, 7)) < 0.2
+    names = np.array(union)
+    assert _codes(flags, union) == [",".join(names[row]) for row in flags]
+    assert _codes(flags[:0], union) == []
+    days = [dt.date(2025, 12, 30), dt.date(2026, 1, 2), "2026-01-01", dt.datetime(2026, 1, 5, 0, 0)]
+    d0 = (dt.date(2025, 12, 31) - EPOCH).days
+    assert day_offsets(days, d0).tolist() == [-1, 2, 1, 5]
+    assert day_offsets(days, dt.date(2025, 12, 31)).tolist() == [-1, 2, 1, 5]
+    # a station lies in a jurisdiction when its path starts with the jurisdiction's
+    paths = ["/110000/", "/110000/110101/", "/110000/110101/110101001000/", "/110000/11010/", "/120000/"]
+    for station in ("/110000/110101/110101001000/", "/110000/110101/", "/110000/1101011/"):
+        assert [p for p in paths if p in _path_prefixes(station)] == [p for p in paths if station.startswith(p)]

@@ -79,27 +79,20 @@ def _daily(station_ids: list[int], start: dt.date, end: dt.date) -> dict[str, np
     """Stored daily PM2.5 and PM10 [S, D] (NaN = no valid day: fewer than 20 hours, GB 3095) with the raw values
     recovered where a correction factor applied (stored = raw × factor). The station-days are read through the
     cursor into arrays (no date conversion per row: 16 k station-days a month for 528 micro stations)."""
-    from django.db import connection
-
+    from .derived import day_offsets, day_rows
     from .models import AirDaily, SensorCorrection
 
     S, D = len(station_ids), (end - start).days + 1
     out = {k: np.full((S, D), np.nan) for k in ("pm25", "pm10")}
     if S:
-        sql, params = (AirDaily.objects.filter(station_id__in=station_ids, date__gte=start, date__lte=end)
-                       .values_list("station_id", "date", "pm25", "pm10").query.sql_with_params())
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            rows = cur.fetchall()
+        rows = day_rows(AirDaily.objects.filter(station_id__in=station_ids, date__gte=start, date__lte=end)
+                        .values_list("station_id", "date", "pm25", "pm10"))
         if rows:
             sids, days, pm25, pm10 = zip(*rows)
             ids = np.asarray(station_ids, dtype=np.int64)
             order = np.argsort(ids, kind="stable")
             si = order[np.searchsorted(ids, np.fromiter(sids, dtype=np.int64, count=len(rows)), sorter=order)]
-            if not isinstance(days[0], dt.date):  # a backend handing dates back as text
-                days = [dt.date.fromisoformat(str(d)[:10]) for d in days]
-            base = start.toordinal()
-            dj = np.fromiter((d.toordinal() - base for d in days), dtype=np.int64, count=len(rows))
+            dj = day_offsets(days, start)
             out["pm25"][si, dj] = np.array(pm25, dtype=np.float64)  # None → NaN
             out["pm10"][si, dj] = np.array(pm10, dtype=np.float64)
     pos = {s: i for i, s in enumerate(station_ids)}
