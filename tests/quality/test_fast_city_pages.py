@@ -404,10 +404,12 @@ def test_import_helpers_equal_the_per_row_forms():
     names = np.array(union)
     assert _codes(flags, union) == [",".join(names[row]) for row in flags]
     assert _codes(flags[:0], union) == []
-    days = [dt.date(2025, 12, 30), dt.date(2026, 1, 2), "2026-01-01", dt.datetime(2026, 1, 5, 0, 0)]
     d0 = (dt.date(2025, 12, 31) - EPOCH).days
-    assert day_offsets(days, d0).tolist() == [-1, 2, 1, 5]
-    assert day_offsets(days, dt.date(2025, 12, 31)).tolist() == [-1, 2, 1, 5]
+    for days in ([dt.date(2025, 12, 30), dt.date(2026, 1, 2), dt.date(2026, 1, 1), dt.datetime(2026, 1, 5, 0, 0)],
+                 ["2025-12-30", "2026-01-02", "2026-01-01", "2026-01-05 00:00:00"]):
+        assert day_offsets(days, d0).tolist() == [-1, 2, 1, 5]
+        assert day_offsets(days, dt.date(2025, 12, 31)).tolist() == [-1, 2, 1, 5]
+    assert day_offsets([], d0).tolist() == []
     # a station lies in a jurisdiction when its path starts with the jurisdiction's
     paths = ["/110000/", "/110000/110101/", "/110000/110101/110101001000/", "/110000/11010/", "/120000/"]
     for station in ("/110000/110101/110101001000/", "/110000/110101/", "/110000/1101011/"):

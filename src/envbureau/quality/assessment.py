@@ -109,8 +109,8 @@ def _daily_arrays(model, key: str, ids: list[int], period: Period) -> tuple[np.n
     cols = list(INDICATOR_COLUMN.values())
     # through the cursor, dates to day numbers by their ordinal (a year of 311 jurisdictions is 113 k rows: Django's
     # per-row conversion and numpy's parsing of date objects were most of the read)
-    rows = day_rows(model.objects.filter(**{f"{key}__in": ids}, date__gte=period.start,
-                                         date__lte=period.end).values_list(key, "date", *cols))
+    rows = day_rows(model.objects.filter(**{f"{key}__in": ids}, date__gte=period.start, date__lte=period.end),
+                    key, cols)
     if rows:
         jids, days, *vals = zip(*rows)
         ji = np.fromiter((pos[j] for j in jids), dtype=np.int64, count=len(rows))

@@ -234,7 +234,7 @@ def rebuild_jurisdiction_daily(station_ids, d0: int, d1: int, extra_paths=()) ->
     station_vals = {ind: np.full((S, D), np.nan) for ind in INDICATOR_COLUMN}
     cols = list(INDICATOR_COLUMN.values())
     rows = day_rows(AirDaily.objects.filter(station_id__in=stations, date__gte=str(dates[0]),
-                                            date__lte=str(dates[-1])).values_list("station_id", "date", *cols))
+                                            date__lte=str(dates[-1])), "station_id", cols)
     if rows:
         ids, days, *vals = zip(*rows)
         i = np.fromiter((pos[s] for s in ids), dtype=np.int64, count=len(rows))
@@ -282,23 +282,27 @@ def _path_prefixes(path: str) -> list[str]:
     return [path[:i + 1] for i in cuts]
 
 
-def day_rows(values_qs) -> list[tuple]:
-    """The rows of a values_list query read through the cursor (no per-row conversion by Django): dates come back
-    as dates or as 'YYYY-MM-DD' text, whichever the backend gives; ``day_offsets`` reads both."""
-    sql, params = values_qs.query.sql_with_params()
+def day_rows(qs, key: str, fields) -> list[tuple]:
+    """Rows (key, date, *fields) of a queryset read through the cursor, the date as 'YYYY-MM-DD' text (no per-row
+    conversion by Django or by the SQLite driver's date converter); ``day_offsets`` turns them into day numbers."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    sql, params = qs.values_list(key, Cast("date", output_field=CharField()), *fields).query.sql_with_params()
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchall()
 
 
 def day_offsets(days, d0) -> np.ndarray:
-    """Dates (date objects or ISO text) → days after ``d0`` (days since the epoch, or a date), as an int array."""
+    """Dates (ISO text, or date objects) → days after ``d0`` (days since the epoch, or a date), as an int array."""
     import datetime as dt
 
-    base = d0.toordinal() if isinstance(d0, dt.date) else dt.date(1970, 1, 1).toordinal() + int(d0)
-    to_date = dt.date.fromisoformat
-    return np.fromiter(((d if isinstance(d, dt.date) else to_date(str(d)[:10])).toordinal() - base for d in days),
-                       dtype=np.int64, count=len(days))
+    base = (d0 - dt.date(1970, 1, 1)).days if isinstance(d0, dt.date) else int(d0)
+    if len(days) and isinstance(days[0], str):
+        return np.array([d[:10] for d in days], dtype="datetime64[D]").astype(np.int64) - base
+    epoch = dt.date(1970, 1, 1).toordinal()
+    return np.fromiter((d.toordinal() - epoch - base for d in days), dtype=np.int64, count=len(days))
 
 
 STAT_FIELDS = ("pm25_mean", "pm10_mean", "so2_mean", "no2_mean", "co_p95", "o3_8h_p90", "good_days", "valid_days",

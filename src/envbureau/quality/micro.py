@@ -85,8 +85,8 @@ def _daily(station_ids: list[int], start: dt.date, end: dt.date) -> dict[str, np
     S, D = len(station_ids), (end - start).days + 1
     out = {k: np.full((S, D), np.nan) for k in ("pm25", "pm10")}
     if S:
-        rows = day_rows(AirDaily.objects.filter(station_id__in=station_ids, date__gte=start, date__lte=end)
-                        .values_list("station_id", "date", "pm25", "pm10"))
+        rows = day_rows(AirDaily.objects.filter(station_id__in=station_ids, date__gte=start, date__lte=end),
+                        "station_id", ("pm25", "pm10"))
         if rows:
             sids, days, pm25, pm10 = zip(*rows)
             ids = np.asarray(station_ids, dtype=np.int64)
