@@ -381,9 +381,9 @@ def _time_strings(epoch: np.ndarray) -> np.ndarray:
     return s
 
 
-def insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
-    """Fast insert of many rows: COPY on PostgreSQL, executemany elsewhere."""
-    if not rows:
+def insert_rows(table: str, columns: list[str], rows) -> None:
+    """Fast insert of many rows (a list, or an iterator of tuples): COPY on PostgreSQL, executemany elsewhere."""
+    if isinstance(rows, (list, tuple)) and not rows:
         return
     q = connection.ops.quote_name
     columns = [q(c) for c in columns]
@@ -542,16 +542,26 @@ def write_batch(batch: Batch, cache: HourCache | None = None) -> WriteResult:
     return res
 
 
+def _time_list(epoch: np.ndarray) -> list[str]:
+    """_time_strings(epoch).tolist(), each distinct hour formatted once (a month of 600 stations holds 744 distinct
+    hours in 430,000 rows; the rows share the hour's string)."""
+    if not len(epoch):
+        return []
+    hours, inv = np.unique(epoch, return_inverse=True)
+    text = _time_strings(hours).tolist()
+    return [text[i] for i in inv.tolist()]
+
+
 def _insert_hours(table: str, frame: pd.DataFrame) -> None:
     """New hourly rows (columns station, epoch, flags and the pollutants) in one executemany or COPY. SQLite stores a
     bound NaN as NULL, so the value columns go to it as plain float lists (no per-value None test)."""
-    ts = _time_strings(frame["epoch"].to_numpy(dtype=np.int64)).tolist()
+    ts = _time_list(frame["epoch"].to_numpy(dtype=np.int64))
     conv = (lambda a: a.tolist()) if _vendor() == "sqlite" else _nan_to_none
     cols = [frame["station"].to_numpy(dtype=np.int64).tolist(), ts]
     cols += [conv(frame[p].to_numpy(dtype=np.float64)) for p in POLLUTANTS]
     zeros = [0] * len(frame)
     insert_rows(table, ["station_id", "time", *POLLUTANTS, "invalid_mask", "flags"],
-                list(zip(*cols, zeros, frame["flags"].to_numpy(dtype=np.int64).tolist())))
+                zip(*cols, zeros, frame["flags"].to_numpy(dtype=np.int64).tolist()))  # rows made as written
 
 
 def station_days_of(station: np.ndarray, epoch: np.ndarray) -> dict:

@@ -106,8 +106,15 @@ def _none(a: np.ndarray) -> list:
 
 
 def _codes(flags: np.ndarray, union) -> list[str]:
+    """Each row's flagged indicator codes joined by ",": each distinct combination joined once."""
     names = np.array(union)
-    return [",".join(names[row]) for row in flags]
+    flags = np.asarray(flags, dtype=bool)
+    if not len(flags):
+        return []
+    key = flags.astype(np.int64) @ (np.int64(1) << np.arange(flags.shape[1], dtype=np.int64))  # one bit a code
+    combos, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    text = [",".join(names[flags[i]]) for i in first.tolist()]
+    return [text[i] for i in np.asarray(inv).reshape(-1).tolist()]
 
 
 def rebuild_station_daily(station_days: dict[int, np.ndarray], cache=None) -> tuple[int, int, int]:
@@ -216,19 +223,24 @@ def rebuild_jurisdiction_daily(station_ids, d0: int, d1: int, extra_paths=()) ->
     if not codes:
         return 0
     juris = list(Jurisdiction.objects.filter(code__in=codes).values_list("id", "level", "path"))
-    stations = [s for s, p in members if any(p.startswith(jp) for _i, _lv, jp in juris)]
+    # a path is "/code/…/code/": a station lies in a jurisdiction when the jurisdiction's path is one of the
+    # prefixes of its own path ending at a "/" (what startswith says, found by lookup instead of a loop over pairs)
+    prefixes = {s: _path_prefixes(p) for s, p in members}
+    juris_paths = {jp for _i, _lv, jp in juris}
+    stations = [s for s, _p in members if not juris_paths.isdisjoint(prefixes[s])]
     S, D = len(stations), d1 - d0 + 1
     dates = np.arange(d0, d1 + 1).astype("datetime64[D]")
     pos = {s: i for i, s in enumerate(stations)}
     station_vals = {ind: np.full((S, D), np.nan) for ind in INDICATOR_COLUMN}
     cols = list(INDICATOR_COLUMN.values())
-    for row in (AirDaily.objects.filter(station_id__in=stations, date__gte=str(dates[0]), date__lte=str(dates[-1]))
-                .values_list("station_id", "date", *cols)):
-        i = pos[row[0]]
-        j = (np.datetime64(row[1], "D") - dates[0]).astype(int)
+    rows = day_rows(AirDaily.objects.filter(station_id__in=stations, date__gte=str(dates[0]),
+                                            date__lte=str(dates[-1])), "station_id", cols)
+    if rows:
+        ids, days, *vals = zip(*rows)
+        i = np.fromiter((pos[s] for s in ids), dtype=np.int64, count=len(rows))
+        j = day_offsets(days, d0)
         for k, ind in enumerate(INDICATOR_COLUMN):
-            if row[2 + k] is not None:
-                station_vals[ind][i, j] = row[2 + k]
+            station_vals[ind][i, j] = np.array(vals[k], dtype=np.float64)  # None → NaN, as never written
     counts_in = membership(stations, dates)
     # one city_daily call per depth and purpose: a station maps to at most one jurisdiction at a depth
     by_depth: dict[tuple, list] = {}
@@ -237,10 +249,11 @@ def rebuild_jurisdiction_daily(station_ids, d0: int, d1: int, extra_paths=()) ->
     keys, values, counts = [], {ind: [] for ind in INDICATOR_COLUMN}, []
     for (_depth, purpose), js in sorted(by_depth.items()):
         owner = np.full(S, -1)
-        for ci, (_jid, path) in enumerate(js):
-            for s in stations:
-                if path_of[s].startswith(path):
-                    owner[pos[s]] = ci
+        ci_of = {path: ci for ci, (_jid, path) in enumerate(js)}  # the last of equal paths, as the loop gave
+        for s in stations:
+            hits = [ci_of[p] for p in prefixes[s] if p in ci_of]
+            if hits:
+                owner[pos[s]] = max(hits)
         sel = owner >= 0
         inside = counts_in[purpose][sel]  # [s, D]: the station counts in this purpose's network that day
         vals = {k: np.where(inside, v[sel], np.nan) for k, v in station_vals.items()}
@@ -263,6 +276,35 @@ def rebuild_jurisdiction_daily(station_ids, d0: int, d1: int, extra_paths=()) ->
     return len(rows)
 
 
+def _path_prefixes(path: str) -> list[str]:
+    """"/a/b/c/" → ["/a/", "/a/b/", "/a/b/c/"] (the jurisdiction paths a path starts with)."""
+    cuts = [i for i, ch in enumerate(path) if ch == "/"][1:]
+    return [path[:i + 1] for i in cuts]
+
+
+def day_rows(qs, key: str, fields) -> list[tuple]:
+    """Rows (key, date, *fields) of a queryset read through the cursor, the date as 'YYYY-MM-DD' text (no per-row
+    conversion by Django or by the SQLite driver's date converter); ``day_offsets`` turns them into day numbers."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    sql, params = qs.values_list(key, Cast("date", output_field=CharField()), *fields).query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def day_offsets(days, d0) -> np.ndarray:
+    """Dates (ISO text, or date objects) → days after ``d0`` (days since the epoch, or a date), as an int array."""
+    import datetime as dt
+
+    base = (d0 - dt.date(1970, 1, 1)).days if isinstance(d0, dt.date) else int(d0)
+    if len(days) and isinstance(days[0], str):
+        return np.array([d[:10] for d in days], dtype="datetime64[D]").astype(np.int64) - base
+    epoch = dt.date(1970, 1, 1).toordinal()
+    return np.fromiter((d.toordinal() - epoch - base for d in days), dtype=np.int64, count=len(days))
+
+
 STAT_FIELDS = ("pm25_mean", "pm10_mean", "so2_mean", "no2_mean", "co_p95", "o3_8h_p90", "good_days", "valid_days",
                "good_day_ratio", "heavy_days", "composite_index")
 
@@ -272,7 +314,7 @@ def rebuild_period_stats(jurisdiction_ids: list[int], d0: int, d1: int) -> int:
     one vectorised assess_period call per period for all the jurisdictions."""
     import datetime as dt
 
-    from .assessment import assess_many, make_period, summary
+    from .assessment import assess_many, headline_values, make_period
     from .models import AirPeriodStat
 
     first = dt.date.fromisoformat(str(np.datetime64(d0, "D")))
@@ -288,19 +330,26 @@ def rebuild_period_stats(jurisdiction_ids: list[int], d0: int, d1: int) -> int:
             p = make_period(y, quarter=q)
             if p.end >= first and p.start <= last:
                 periods.append(("quarter", p))
+    import json
+
+    # rows written as insert_rows writes the daily results (bulk_create prepared every field of every object: a fifth
+    # of a second per imported month); the JSON as the JSONField writes it (json.dumps with its encoder)
+    enc = {f: AirPeriodStat._meta.get_field(f).encoder for f in ("category_days", "rules")}
+    columns = ["jurisdiction_id", "period", "start", *STAT_FIELDS, "category_days", "rules", "computed_at"]
+    table, now = AirPeriodStat._meta.db_table, _now_str()
     n = 0
     for kind, p in periods:
         pa = assess_many(jurisdiction_ids, p)
         AirPeriodStat.objects.filter(jurisdiction_id__in=jurisdiction_ids, period=kind, start=p.start).delete()
-        objs = []
-        for i, jid in enumerate(jurisdiction_ids):
-            s = summary(pa, i, p)
+        rows = []
+        for jid, s in zip(jurisdiction_ids, headline_values(pa)):  # = summary(pa, i, p) for these keys
             if not s["valid_days"]:
                 continue
-            objs.append(AirPeriodStat(jurisdiction_id=jid, period=kind, start=p.start, rules=s["rules"],
-                                      category_days=s["category_days"], **{k: s[k] for k in STAT_FIELDS}))
-        AirPeriodStat.objects.bulk_create(objs)
-        n += len(objs)
+            rows.append((jid, kind, p.start.isoformat(), *[s[k] for k in STAT_FIELDS],
+                         json.dumps(s["category_days"], cls=enc["category_days"]),
+                         json.dumps(s["rules"], cls=enc["rules"]), now))
+        insert_rows(table, columns, rows)
+        n += len(rows)
     return n
 
 

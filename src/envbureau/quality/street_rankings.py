@@ -15,6 +15,8 @@ the composite index or PM2.5 (the ranking network's ``rank_by``, or the page's c
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
@@ -37,15 +39,18 @@ def callout_size(asked: int, n_ranked: int) -> int:
 
 
 def streets_of(city, period, user=None) -> list:
-    """Streets under ``city`` with results of the ranking network in the period (with their district)."""
+    """Streets under ``city`` with results of the ranking network in the period (with their district).
+    One EXISTS per street on the (jurisdiction, date) key: a DISTINCT over the period's day rows scanned every
+    jurisdiction-day of the history on SQLite (40 ms at 5 years of 150 streets)."""
+    from django.db.models import Exists, OuterRef
+
     from envbureau.core.models import Jurisdiction
 
     from .models import CityDaily
 
-    ids = (CityDaily.objects.filter(jurisdiction__path__startswith=city.path, jurisdiction__level="street",
-                                    date__gte=period.start, date__lte=period.end)
-           .values("jurisdiction_id").distinct())
-    return list(Jurisdiction.objects.filter(pk__in=ids).select_related("parent").order_by("path"))
+    days = CityDaily.objects.filter(jurisdiction=OuterRef("pk"), date__gte=period.start, date__lte=period.end)
+    return list(Jurisdiction.objects.filter(path__startswith=city.path, level="street").filter(Exists(days))
+                .select_related("parent").order_by("path"))
 
 
 def _ranks(values: list, better: str = "lower") -> list:
@@ -63,7 +68,7 @@ def _top(streets_ranks: list[tuple], n: int) -> list[tuple]:
 
 def rank_values(streets, period, by: str) -> tuple[list, list]:
     """(values at the printed precision, competition ranks) of each street for one period."""
-    rows = A.summaries([s.pk for s in streets], period)
+    rows = A.summaries([s.pk for s in streets], period, brief=True)
     # the summaries carry the printed values (composite index 2 decimals, PM2.5 an integer): ranks are on them
     vals = [None if r.get(by) is None else float(r[by]) for r in rows]
     return vals, _ranks(vals), rows
@@ -86,9 +91,10 @@ def street_ranking(city, period, by: str | None = None, top: int = DEFAULT_TOP, 
     label, unit = RANK_BY[by]
     label, unit = _(label), _(unit) if unit else ""
     out_rows = []
+    per_rank = Counter(ranks)
     for i, s in enumerate(streets):
         move = None if ranks[i] is None or prev_ranks[i] is None else prev_ranks[i] - ranks[i]
-        tied = ranks[i] is not None and ranks.count(ranks[i]) > 1
+        tied = ranks[i] is not None and per_rank[ranks[i]] > 1
         out_rows.append({
             "street": s.name, "code": s.code, "district": s.parent.name if s.parent_id else "", "id": s.pk,
             "value": cur[i], "rank": ranks[i], "tied": tied,

@@ -44,10 +44,19 @@ def _need_view(request):
         raise PermissionDenied
 
 
+def with_air_results(user=None):
+    """EXISTS of a jurisdiction's daily air results (those ``user`` may see, or any): one seek on the
+    (jurisdiction, date) key per jurisdiction, where a DISTINCT over the daily results read every
+    jurisdiction-day of the history (16 ms a page at 5 years of a 150-street city)."""
+    from django.db.models import Exists, OuterRef
+
+    days = CityDaily.objects.filter(jurisdiction=OuterRef("pk"))
+    return Exists(days if user is None else restrict(days, user, "view"))
+
+
 def air_jurisdictions(user) -> list[Jurisdiction]:
     """Jurisdictions with air results that the user may see (city first, then districts …)."""
-    ids = set(restrict(CityDaily.objects.all(), user, "view").values_list("jurisdiction_id", flat=True).distinct())
-    return list(Jurisdiction.objects.filter(pk__in=ids).order_by("path"))
+    return list(Jurisdiction.objects.filter(with_air_results(user)).order_by("path"))
 
 
 def pick_jurisdiction(request, choices):
@@ -1053,8 +1062,8 @@ def _visible_streets(user, j) -> set[int] | None:
 
     if scope_q(CityDaily, user, "view") is None:
         return None
-    return set(restrict(CityDaily.objects.filter(jurisdiction__path__startswith=j.path, jurisdiction__level="street"),
-                        user, "view").values_list("jurisdiction_id", flat=True).distinct())
+    return set(Jurisdiction.objects.filter(path__startswith=j.path, level="street").filter(with_air_results(user))
+               .values_list("pk", flat=True))
 
 
 def street_ranking_params(request, period):
@@ -1092,8 +1101,7 @@ def street_parents(user) -> list[Jurisdiction]:
     may see them."""
     from envbureau.core.scoping import restrict as _restrict
 
-    paths = Jurisdiction.objects.filter(level="street", pk__in=CityDaily.objects.values("jurisdiction_id").distinct()
-                                        ).values_list("path", flat=True)
+    paths = Jurisdiction.objects.filter(with_air_results(), level="street").values_list("path", flat=True)
     codes = {c for p in paths for c in p.strip("/").split("/")[:-1]}
     return list(_restrict(Jurisdiction.objects.filter(code__in=codes).exclude(level__in=("street", "community")),
                           user, "view").order_by("path"))
