@@ -26,6 +26,7 @@ PAGE_BUILT = {
 # Pages that use ECharts for something that is not a chart of data (no axes, no series to read).
 NOT_CHARTS = {
     "complaints_public:public-complaints-form": "the citizen picks the place on a map",
+    "projects:outfalls-detail": "the outfall's own position on a map (one point, no data series)",
 }
 
 

@@ -359,6 +359,13 @@ def test_sweep(world, role, db):
             if which == "in" and ep.known_semantics and ep.model is not None and hasattr(ep.model, "scope"):
                 obj = ep.model._default_manager.get(pk=inside)
                 allowed = can(user, obj, ep.action())
+                crud = (getattr(ep.callback, "view_initkwargs", None) or {}).get("crud")
+                if allowed and ep.action() in ("change", "delete") and crud is not None and crud.lock_reason(obj):
+                    # a record another record owns (a limit a permit set): its edit and delete pages send the
+                    # reader back to it with the reason, for every role
+                    if not (status == 302 and location == crud.url("detail", obj.pk)):
+                        problems.append(f"{where}: a locked record's {ep.action()} page must send back to it")
+                    continue
                 if allowed and status != 200:
                     problems.append(f"{where}: role may {ep.action()} this object, expected 200")
                 if not allowed and status == 200:

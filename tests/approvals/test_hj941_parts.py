@@ -153,3 +153,16 @@ def test_remembered_parts_tables_are_the_module_defaults():
     assert "m_items" not in t and t["parts_source"] == ""
     assert sum(m for _n, m in hj941.M_ITEMS["air"]) + hj941.PROCESS_CAP == 100
     assert sum(m for _n, m in hj941.M_ITEMS["water"]) + hj941.PROCESS_CAP == 100
+
+
+def test_items_are_listed_and_read_in_the_readers_language():
+    """An assessor working in English reads the items in English and may type them so; the stored key is the
+    configured (Chinese) name."""
+    from django.utils import translation
+
+    from envbureau.approvals import emergency
+
+    with translation.override("en"):
+        parsed = emergency.parse_items("interception measures,6\n事故废水收集措施,7")
+    assert parsed == {"截流措施": 6.0, "事故废水收集措施": 7.0}
+    assert emergency.parse_items("未知项目,3") == {"未知项目": 3.0}  # unknown names are refused later, by name

@@ -414,3 +414,13 @@ def test_import_helpers_equal_the_per_row_forms():
     paths = ["/110000/", "/110000/110101/", "/110000/110101/110101001000/", "/110000/11010/", "/120000/"]
     for station in ("/110000/110101/110101001000/", "/110000/110101/", "/110000/1101011/"):
         assert [p for p in paths if p in _path_prefixes(station)] == [p for p in paths if station.startswith(p)]
+
+
+def test_day_rows_of_a_filter_that_matches_nothing(db):
+    """An empty id list (a street ranking with no street of the area ranked) reads no rows instead of raising
+    EmptyResultSet (the all-city street rankings page answered 500 in the sweep)."""
+    from envbureau.quality import derived
+    from envbureau.quality.models import CityDaily
+
+    assert derived.day_rows(CityDaily.objects.filter(jurisdiction_id__in=[]), "jurisdiction_id",
+                            [derived.DAILY_COLUMNS[0]]) == []

@@ -71,14 +71,40 @@ def parse_processes(text: str) -> list[dict]:
     return out
 
 
-def parse_items(text: str) -> dict:
-    """Risk-control item scores: "项目,得分" per line or separated by ";"."""
+# The default HJ 941 risk-control items (standards.hj941.M_ITEMS) for the catalogue: the form lists them in the
+# reader's language and accepts either name; configured items without a translation read as configured.
+ITEM_WORDS = (gettext_noop("毒性气体泄漏监控预警措施"), gettext_noop("符合防护距离要求情况"),
+              gettext_noop("近3年内突发大气环境事件发生情况"), gettext_noop("截流措施"), gettext_noop("事故废水收集措施"),
+              gettext_noop("清净废水系统风险防控措施"), gettext_noop("雨水排水系统风险防控措施"),
+              gettext_noop("生产废水处理系统风险防控措施"), gettext_noop("废水排放去向"), gettext_noop("厂内危险废物环境管理"),
+              gettext_noop("近3年内突发水环境事件发生情况"))
+
+
+def item_names() -> dict:
+    """{name as a reader may type it (the configured Chinese, or its translation, any case): configured name}."""
+    from envbureau.standards import hj941
+
+    from . import config
+
+    tables, _source = config.hj941_tables()
     out = {}
+    for rows in tables.get("m_items", hj941.M_ITEMS).values():
+        for name, _most in rows:
+            out[name.lower()] = name
+            out[_(name).lower()] = name
+    return out
+
+
+def parse_items(text: str) -> dict:
+    """Risk-control item scores: "项目,得分" per line or separated by ";" (an item by its configured name or its
+    name in the reader's language)."""
+    out = {}
+    names = item_names()
     for n, cells in enumerate(_records(text), 1):
         if len(cells) != 2 or not cells[0]:
             raise ValueError(_("第 %(n)s 个评估项目应为:项目名称,得分:%(v)s") % {"n": n, "v": ",".join(cells)})
         try:
-            out[cells[0]] = float(cells[1])
+            out[names.get(cells[0].lower(), cells[0])] = float(cells[1])
         except ValueError:
             raise ValueError(_("%(i)s 的得分应为数字:%(v)s") % {"i": cells[0], "v": cells[1]}) from None
     return out

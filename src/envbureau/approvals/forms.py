@@ -187,7 +187,7 @@ class PlanForm(forms.Form):
 
         tables, _source = config.hj941_tables()
         for medium, rows in tables.get("m_items", hj941.M_ITEMS).items():
-            listed = "、".join(f"{name}({most:g})" for name, most in rows)
+            listed = pgettext("列举", "、").join(f"{_(name)}({most:g})" for name, most in rows)
             self.fields[f"{medium}_items"].help_text = _("每行一项:项目名称,得分(0 至满分)。项目及满分:%(l)s") % {"l": listed}
 
     def clean_air_processes(self):

@@ -285,10 +285,14 @@ def _path_prefixes(path: str) -> list[str]:
 def day_rows(qs, key: str, fields) -> list[tuple]:
     """Rows (key, date, *fields) of a queryset read through the cursor, the date as 'YYYY-MM-DD' text (no per-row
     conversion by Django or by the SQLite driver's date converter); ``day_offsets`` turns them into day numbers."""
+    from django.core.exceptions import EmptyResultSet
     from django.db.models import CharField
     from django.db.models.functions import Cast
 
-    sql, params = qs.values_list(key, Cast("date", output_field=CharField()), *fields).query.sql_with_params()
+    try:
+        sql, params = qs.values_list(key, Cast("date", output_field=CharField()), *fields).query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an empty IN list): no rows, no query
+        return []
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchall()
