@@ -95,7 +95,6 @@ WRITES = {
     ("ledger/services.py::run_reminders", "ledger.problem"): "record",
     ("quality/demo_synthetic.py::load_synthetic", "quality.watersample"): "exempt",
     ("quality/demo_synthetic.py::load_synthetic", "quality.noiseleq"): "exempt",
-    ("quality/derived.py::rebuild_period_stats", "quality.airperiodstat"): "exempt",
     ("quality/water.py::rebuild_section_classes", "quality.sectionperiodclass"): "exempt",
     ("quality/services.py::_reapply_masks", "quality.airhourly"): "exempt",
     ("sources/aggregates.py::rollup_days", "sources.pointdaily"): "exempt",
