@@ -33,6 +33,15 @@ def scoped(qs, user):
     return qs if user is None else restrict(qs, user, "view")
 
 
+def filter_choice(qs, value: str, option: str, field: str, values):
+    """`--option value` as a filter on `field`: one of `values`, else an error naming the option."""
+    if not value:
+        return qs
+    if value not in values:
+        raise CommandError(f"--{option} 应为 {', '.join(values)} 之一:{value}")
+    return qs.filter(**{field: value})
+
+
 def date_arg(value, name: str) -> dt.date | None:
     if not value:
         return None

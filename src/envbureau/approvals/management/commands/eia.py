@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ._cli import acting_user, add_user, dump, scoped, yes_no
+from ._cli import acting_user, add_user, dump, filter_choice, scoped, yes_no
 
 
 def timing(app, today) -> dict:
@@ -66,14 +66,8 @@ class Command(BaseCommand):
         user = acting_user(o)
         qs = scoped(EIAApplication.objects.all(), user)
         if o["action"] == "list":
-            if o["state"]:
-                if o["state"] not in EIAState.values:
-                    raise CommandError(f"--state 应为 {', '.join(EIAState.values)} 之一:{o['state']}")
-                qs = qs.filter(state=o["state"])
-            if o["category"]:
-                if o["category"] not in EIACategory.values:
-                    raise CommandError(f"--category 应为 {', '.join(EIACategory.values)} 之一:{o['category']}")
-                qs = qs.filter(category=o["category"])
+            qs = filter_choice(qs, o["state"], "state", "state", EIAState.values)
+            qs = filter_choice(qs, o["category"], "category", "category", EIACategory.values)
             if o.get("year"):
                 qs = qs.filter(submitted_on__year=o["year"])
             rows = [row(a) for a in qs.order_by("submitted_on", "pk")]

@@ -11,7 +11,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ._cli import acting_user, add_user, dump, scoped
+from ._cli import acting_user, add_user, dump, filter_choice, scoped
 
 
 def row(p) -> dict:
@@ -46,14 +46,8 @@ class Command(BaseCommand):
         user = acting_user(o)
         qs = scoped(Permit.objects.all(), user)
         if o["action"] == "list":
-            if o["state"]:
-                if o["state"] not in PermitState.values:
-                    raise CommandError(f"--state 应为 {', '.join(PermitState.values)} 之一:{o['state']}")
-                qs = qs.filter(state=o["state"])
-            if o["category"]:
-                if o["category"] not in PermitCategory.values:
-                    raise CommandError(f"--category 应为 {', '.join(PermitCategory.values)} 之一:{o['category']}")
-                qs = qs.filter(category=o["category"])
+            qs = filter_choice(qs, o["state"], "state", "state", PermitState.values)
+            qs = filter_choice(qs, o["category"], "category", "category", PermitCategory.values)
             if o.get("expiring_days") is not None:
                 if o["expiring_days"] < 0:
                     raise CommandError("--expiring-days 不能为负数")
