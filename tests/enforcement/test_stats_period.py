@@ -105,6 +105,10 @@ def test_year_on_year_against_the_same_half_of_last_year(records, client_for):  
     page = c.get("/enforcement/statistics/?jurisdiction=110000&year=2026&part=H1").content.decode()
     assert "2026年1-6月执法统计" in page and '<option value="H1" selected>' in page
     assert "filed_from=2026-01-01&amp;filed_to=2026-06-30" in page
+    c.cookies["django_language"] = "en"  # the period named apart from the title in English
+    en = c.get("/enforcement/statistics/?jurisdiction=110000&year=2026&part=H1").content.decode()
+    assert "Enforcement statistics, H1 2026" in en
+    c.cookies["django_language"] = "zh-hans"
     r = c.get("/enforcement/statistics/?jurisdiction=110000&period=2026-H1&export=xlsx")
     ws = load_workbook(io.BytesIO(r.content)).worksheets[0]
     assert "2026年1-6月" in str(ws.cell(1, 1).value)

@@ -487,7 +487,7 @@ def statistics(request):
                              period=label)  # the title row: 执法统计-110000-2026-H1 · scope · 2026年1-6月 · 导出于
     query = {"jurisdiction": jur.code, "period": period.key, "export": "xlsx"}
     return render(request, "enforcement/statistics.html", {
-        "title": f"{label}{_('执法统计')}", "s": data, "year": year, "period": period, "label": label,
+        "title": _("%(p)s执法统计") % {"p": label} if label else _("执法统计"), "s": data, "year": year, "period": period, "label": label,
         "column": column,
         "part": period.part, "parts": period_choices(), "jurisdiction": jur, "tables": tables,
         "before_label": _("上年") if period.is_year else _("上年同期"),
