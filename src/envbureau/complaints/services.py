@@ -779,3 +779,17 @@ def ledger_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+def substantiated_about(enterprise_id: int, first: dt.date, last: dt.date) -> list[dict]:
+    """For the enforcement app (credit rating, 群众投诉): complaints about an enterprise received between two local
+    days (inclusive) and found 属实 or 部分属实; one dict per complaint (pk, number, received local date, finding),
+    no complainant data."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    rows = (Complaint.objects.filter(enterprise_id=enterprise_id, received_at__gte=start, received_at__lt=end,
+                                     finding__in=[Finding.SUBSTANTIATED, Finding.PARTLY])
+            .order_by("received_at", "pk").values("pk", "number", "received_at", "finding"))
+    return [{"pk": r["pk"], "number": r["number"], "received_on": timezone.localtime(r["received_at"], tz).date(),
+             "finding": r["finding"]} for r in rows]

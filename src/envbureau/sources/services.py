@@ -295,6 +295,34 @@ def measured_emissions(enterprise_id: int, first: dt.date, last: dt.date, outlet
     return out
 
 
+def compliance_days(enterprise_id: int, first: dt.date, last: dt.date) -> dict:
+    """For the enforcement app (credit rating, 达标排放): the enterprise's monitoring-point days with data between
+    two local days (inclusive) and those of them touched by an undeclared concentration-exceedance alarm.
+    {"point_days", "exceed_days", "alarms": [pk…]}; point_days 0 when online monitoring has no data."""
+    from django.db.models import Q
+
+    data = set(PointDaily.objects.filter(point__outlet__enterprise_id=enterprise_id, day__gte=first, day__lte=last)
+               .values_list("point_id", "day").distinct())
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    exceed, alarms = set(), []
+    for a in (Alarm.objects.filter(enterprise_id=enterprise_id, kind=AlarmKind.EXCEEDANCE, declared=False,
+                                   started_at__lt=end)
+              .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start)).order_by("started_at", "pk")):
+        d = max(timezone.localtime(a.started_at, tz).date(), first)
+        stop = min(timezone.localtime(a.ended_at or a.last_seen_at, tz).date(), last)
+        hit = False
+        while d <= stop:
+            if (a.point_id, d) in data:
+                exceed.add((a.point_id, d))
+                hit = True
+            d += dt.timedelta(days=1)
+        if hit:
+            alarms.append(a.pk)
+    return {"point_days": len(data), "exceed_days": len(exceed), "alarms": alarms}
+
+
 # ---------------------------------------------------------------- alarms
 
 def _object(model, user, pk):
