@@ -892,11 +892,11 @@ def test_enterprise_files_its_own_credit_repair(world, role, db):
     ent_id = RoleAssignment.objects.filter(user__username=world["enterprise"]).values_list(
         "enterprise_id", flat=True).first()
     other_id = PoolEnterprise.objects.exclude(enterprise_id=ent_id).values_list("enterprise_id", flat=True).first()
-    keys = [k for k in config.get("credit_indicators") if k != "penalties"]
-    ratings = [credit.rate(None, enterprise_id=e, year=2030, scores={k: 40 for k in keys},
-                           published_on=dt.date(2026, 9, 1)) for e in (ent_id, other_id)]
+    ratings = [credit.rate(None, enterprise_id=e, year=2030, scores={k: 40 for k in credit.entry_keys(e, 2030)},
+                           sources="现场核查", published_on=dt.date(2026, 5, 1)) for e in (ent_id, other_id)]
     assert [r.grade for r in ratings] == ["red", "red"]
-    body = {"applicant": "李工", "corrective_actions": "已整改", "materials": "整改报告", "applied_on": "2026-09-10"}
+    body = {"applicant": "李工", "corrective_actions": "已整改", "materials": "整改报告", "applied_on": "2026-09-10",
+            "documents": list(config.get("credit_repair_documents"))}
     got = []
     for r in ratings:
         with transaction.atomic():
@@ -1075,9 +1075,16 @@ def test_enforcement_credit_repairs_designed_outcomes(world, role, db):
         f"/enforcement/ratings/{req.rating_id}/": 200 if sees_rating else 404,
         f"/enforcement/repairs/{req.pk}/do/approve/": 405, f"/enforcement/ratings/{req.rating_id}/repair-apply/": 405,
         "/public/enforcement/ratings/": 200, "/api/v1/public/enforcement/ratings/": 200,
+        # the publicity (公示) of approved repairs, the objection and the taking effect (POST only)
+        "/public/enforcement/repairs/": 200,
+        f"/enforcement/repairs/{req.pk}/do/objection/": 405, f"/enforcement/repairs/{req.pk}/do/take_effect/": 405,
+        f"/api/v1/enforcement/repairs/{req.pk}/objection/": 405,
+        f"/api/v1/enforcement/repairs/{req.pk}/take-effect/": 405,
     }
     wrong = [f"{url}: expected {w}, got {g}" for url, w in want.items() if (g := _get(client, url).status_code) != w]
     anon = Client()
+    assert anon.get("/public/enforcement/repairs/").status_code == 200
+    assert anon.get(f"/api/v1/enforcement/repairs/{req.pk}/").status_code in (401, 403)
     assert anon.get("/public/enforcement/ratings/").status_code == 200
     assert anon.get("/api/v1/public/enforcement/ratings/").status_code == 200
     assert anon.get(f"/enforcement/repairs/{req.pk}/").status_code == 302

@@ -770,17 +770,30 @@ def new_repair(people):
 
     _enforcement_world(people)
     n = len(people.setdefault("_ratings", []))
-    scores = {k: 70 for k in config.get("credit_indicators") if k != "penalties"}  # 74.5 → 警示 (yellow)
-    r = credit.rate(None, enterprise_id=people["_firm"].pk, year=2020 + n, scores=scores,
-                    published_on=TODAY - dt.timedelta(days=30))
+    # 70 on the indicators staff enter (weight 81), 100 on the cases and complaints (19): 75.7 → 警示 (yellow)
+    firm = people["_firm"].pk
+    scores = {k: 70 for k in credit.entry_keys(firm, 2020 + n)}
+    # published 100 days ago: past the 3-month wait, within the 6-month window (§6.2, §2.10)
+    r = credit.rate(None, enterprise_id=firm, year=2020 + n, scores=scores, sources="现场核查",
+                    published_on=TODAY - dt.timedelta(days=100))
     people["_ratings"].append(r)
     return credit.apply_repair(None, r, applicant="环保负责人", corrective_actions="在线监控整改完成",
-                               materials="整改报告", applied_on=TODAY)
+                               materials="整改报告", documents=list(config.get("credit_repair_documents")),
+                               applied_on=TODAY)
 
 
+_NOT_RATERS = {"zfcase": "403", "rateent": "403", "zfxicheng": "404", "leader": "403"}
 REPAIRS = [
-    [("approve", {"note": "整改到位", "decided_on": TODAY}, "applied", "approved", "zfrate",
-      {"zfcase": "403", "rateent": "403", "zfxicheng": "404", "leader": "403"}, None, [], ["zfrate"])],
+    # 准予修复 → 7 days' publicity (公示) → in effect the day after it ends (by hand here; the job deadline_lapses
+    # does it by itself)
+    [("approve", {"note": "整改到位", "decided_on": TODAY}, "applied", "publicity", "zfrate", _NOT_RATERS, None, [],
+      ["zfrate"]),
+     ("take_effect", {"effective_on": TODAY + dt.timedelta(days=8)}, "publicity", "approved", "zfrate", _NOT_RATERS,
+      None, [], ["zfrate"])],
+    [("approve", {"note": "整改到位", "decided_on": TODAY}, "applied", "publicity", "zfrate", _NOT_RATERS, None, [],
+      ["zfrate"]),
+     ("objection", {"note": "异议成立:仍有偷排", "objected_on": TODAY + dt.timedelta(days=7)}, "publicity", "objected",
+      "zfrate", _NOT_RATERS, None, [], ["zfrate"])],
     [("refuse", {"note": "整改未完成", "decided_on": TODAY}, "applied", "refused", "zfrate", {"zfboss": "403"}, None,
       [], ["zfrate"])],
 ]
@@ -1167,7 +1180,9 @@ def test_every_lapse_rule_names_a_real_transition_and_clock_start():
     # must be one the system may take: these are the rules declared today, written here from the law.
     declared = {(w.model, lp.state, lp.clock, lp.verb) for w in wf.all_workflows() for lp in w.lapses}
     assert declared == {("approvals.eiaapplication", "submitted", "acceptance", "accept"),
-                        ("waste.crossprovinceapplication", "submitted", "step", "accept")}
+                        ("waste.crossprovinceapplication", "submitted", "step", "accept"),
+                        # 公示期满无异议: the repaired grade takes effect (regulations.md §6.2)
+                        ("enforcement.creditrepair", "publicity", "publicity", "take_effect")}
     with pytest.raises(ValueError, match="lapse"):
         wf.Workflow("x.y", module="x", states=[wf.State("a", "A"), wf.State("b", "B")],
                     transitions=[wf.Transition("go", ("a",), "b", "x.go", "go")],

@@ -18,8 +18,10 @@ from envbureau.enforcement.models import LegalBasis, PoolEnterprise
 HAN = re.compile(r"[\u3400-\u9fff]")
 
 
-def _all(score):
-    return {k: score for k in config.get("credit_indicators") if k != "penalties"}
+def _rate(ent, year, score, **kw):
+    """Every indicator staff enter (no record of this enterprise decides it) at `score`, with its source."""
+    keys = credit.entry_keys(ent.pk, year)
+    return credit.rate(None, enterprise_id=ent.pk, year=year, scores={k: score for k in keys}, sources="现场核查", **kw)
 
 
 @pytest.fixture
@@ -39,18 +41,18 @@ def test_grade_bands_at_the_boundaries():
 
 def test_weighted_score_and_penalty_indicator_from_cases(world, basis):
     ent = world["enterprises"][0]
-    r = credit.rate(None, enterprise_id=ent.pk, year=2026, scores=_all(90))
-    # no penalty decision: 行政处罚 scores 100 (weight 15 of 100), the rest 90 → 91.50
-    assert r.score == Decimal("91.50") and r.grade == "blue"
+    r = _rate(ent, 2026, 90)
+    # no penalty decision, no complaint: 行政处罚 (15) and 群众投诉 (4) score 100, the entered 81 score 90 → 91.90
+    assert r.score == Decimal("91.90") and r.grade == "blue"
     c = cases.open_case(None, enterprise_id=ent.pk, cause="x", provision="sign", act_date="2026-03-01",
                         filed_on="2026-03-10", handlers=world["inspectors"][:2])
     wf.apply(None, c, "investigate")
     wf.apply(None, c, "submit_review", note="终结")
     wf.apply(None, c, "notify", outcome="punish", notified_on="2026-04-01")
     wf.apply(None, c, "decide", decided_on="2026-04-20")
-    r = credit.rate(None, enterprise_id=ent.pk, year=2026, scores=_all(90))
-    # one decision: 行政处罚 60 → (85 × 90 + 15 × 60) / 100 = 85.50
-    assert r.score == Decimal("85.50")
+    r = _rate(ent, 2026, 90)
+    # one decision: 行政处罚 60 → (81 × 90 + 15 × 60 + 4 × 100) / 100 = 85.90
+    assert r.score == Decimal("85.90")
 
 
 def test_one_vote_veto_from_a_transfer(world, basis):
@@ -63,39 +65,42 @@ def test_one_vote_veto_from_a_transfer(world, basis):
                      ("transfer", {"transfer_kind": "crime", "transferred_on": "2026-04-22", "note": "涉嫌犯罪"})):
         wf.apply(None, c, verb, **kw)
     with translation.override("en"):  # rated by an officer working in English: stored in Chinese all the same
-        r = credit.rate(None, enterprise_id=ent.pk, year=2026, scores=_all(100))
-    assert r.grade == "red" and r.veto_reason == f"涉嫌环境犯罪移送公安机关(案件 {c.code})"
+        r = _rate(ent, 2026, 100)
+    assert r.grade == "red" and r.veto_reason == f"案件 {c.code} 于 2026-04-22 以涉嫌环境犯罪移送公安机关"
     lines = r.explanation.split("\n")
     assert lines[0] == "大气及水污染物达标排放:100 分 × 权重 15"
-    assert "行政处罚与行政命令:60 分 × 权重 15(2026年行政处罚决定 1 件)" in lines
+    assert "行政处罚与行政命令:60 分 × 权重 15" in lines
     # (85 × 100 + 15 × 60) / 100 = 94.00 → blue, then the veto makes it red
-    assert lines[-2:] == ["加权得分 94.00 分 → 环保良好企业(蓝牌)",
-                          f"一票否决:涉嫌环境犯罪移送公安机关(案件 {c.code}) → 环保不良企业(红牌)"]
+    assert lines[-3:] == ["加权得分 94.00 分 → 环保良好企业(蓝牌)",
+                          f"案件 {c.code} 于 2026-04-22 以涉嫌环境犯罪移送公安机关", "一票否决 → 环保不良企业(红牌)"]
     with translation.override("en"):
         en = r.explanation_label
-        assert r.veto_reason_label.endswith(f"(case {c.code})") and not HAN.search(r.veto_reason_label)
+        assert c.code in r.veto_reason_label and not HAN.search(r.veto_reason_label)
     assert not HAN.search(en), en
     assert en.split("\n")[-1].endswith("→ Poor (red)") and len(en.split("\n")) == len(lines)
     with translation.override("zh-hans"):
         assert r.explanation_label == r.explanation
 
 
-def test_repair_one_step_within_window(world):
+def test_repair_one_step_after_its_publicity(world):
     ent = world["enterprises"][2]
-    r = credit.rate(None, enterprise_id=ent.pk, year=2025, scores=_all(60), published_on=dt.date(2026, 5, 20))
-    assert r.grade == "yellow"  # (85 × 60 + 15 × 100) / 100 = 66
-    with pytest.raises(ValidationError):  # six months after 2026-05-20 end on 2026-11-20
-        credit.repair(None, r, note="整改完毕", on=dt.date(2026, 11, 21))
-    r = credit.repair(None, r, note="整改完毕", on=dt.date(2026, 11, 20))
-    assert r.grade == "blue" and r.repaired_from == "yellow"
+    r = _rate(ent, 2025, 60, published_on=dt.date(2026, 5, 20))
+    assert r.grade == "yellow"  # (81 × 60 + 19 × 100) / 100 = 67.60
+    req = credit.apply_repair(None, r, applicant="李某", corrective_actions="整改完毕", applied_on="2026-11-20",
+                              documents=list(config.get("credit_repair_documents")))
+    wf.apply(None, req, "approve", decided_on="2026-11-25", note="整改到位")
+    wf.run_lapses(dt.date(2026, 12, 3))  # publicity 11-26 … 12-02; effective 12-03
+    r.refresh_from_db()
+    assert r.grade == "blue" and r.repaired_from == "yellow" and r.repaired_on == dt.date(2026, 12, 3)
     with pytest.raises(ValidationError):
-        credit.repair(None, r, note="again", on=dt.date(2026, 11, 20))
+        credit.apply_repair(None, r, applicant="李某", corrective_actions="again", applied_on="2026-11-20",
+                            documents=list(config.get("credit_repair_documents")))
 
 
 def test_grade_steers_the_draw(world):
     red, green = world["enterprises"][0], world["enterprises"][1]
-    credit.rate(None, enterprise_id=red.pk, year=2026, scores=_all(10))
-    credit.rate(None, enterprise_id=green.pk, year=2026, scores=_all(100))
+    _rate(red, 2026, 10)
+    _rate(green, 2026, 100)
     inp = services.build_inputs(world["plan"], "s", world["day"])
     row = {e: i for i, e in enumerate(inp.enterprises["id"])}
     assert inp.enterprises["cls"][row[red.pk]] == 2 and inp.enterprises["cap_exempt"][row[red.pk]] == 1

@@ -62,13 +62,16 @@ def records(world):
     measures.record_daily_penalty(None, c1, orders=[o], decided_on="2026-05-12")
     measures.order(None, c3, kind="seizure", decided_on="2026-06-02", content="泵")
     # credit: three ratings published in 2026, e2's is 警示 (yellow) and repaired in 2026
-    keys = [k for k in config.get("credit_indicators") if k != "penalties"]
     for e, score in ((e2, 70), (e3, 100), (e4, 100)):
-        r = credit.rate(None, enterprise_id=e.pk, year=2025, scores={k: score for k in keys},
+        keys = credit.entry_keys(e.pk, 2025)
+        r = credit.rate(None, enterprise_id=e.pk, year=2025, scores={k: score for k in keys}, sources="现场核查",
                         published_on=dt.date(2026, 5, 20))
         if e is e2:
             assert r.grade == "yellow"
-            credit.repair(None, r, note="整改完成", on=dt.date(2026, 9, 1))
+            req = credit.apply_repair(None, r, applicant="李某", corrective_actions="整改完成", applied_on="2026-08-20",
+                                      documents=list(config.get("credit_repair_documents")))
+            wf.apply(None, req, "approve", decided_on="2026-08-24", note="整改到位")
+            wf.run_lapses(dt.date(2026, 9, 1))  # publicity 08-25 … 08-31: in effect on 09-01
     PoolEnterprise.objects.filter(enterprise_id=e3.pk).update(positive_list=True)
     PoolEnterprise.objects.filter(enterprise_id=e4.pk).update(positive_list=True,
                                                               positive_until=dt.date(2026, 6, 30))  # ran out

@@ -17,10 +17,10 @@ def test_case_measure_and_repair_timelines(world, client_for):
     wf.apply(None, case, "investigate")
     m = measures.order(None, case, kind="correction", decided_on="2026-03-02", content="立即停止超标排放")
     wf.apply(None, m, "serve", served_on="2026-03-03")
-    r = credit.rate(None, enterprise_id=dong.pk, year=2025, published_on=dt.date(2026, 5, 20),
-                    scores={k: 70 for k in config.get("credit_indicators") if k != "penalties"})
+    r = credit.rate(None, enterprise_id=dong.pk, year=2025, published_on=dt.date(2026, 5, 20), sources="现场核查",
+                    scores={k: 70 for k in credit.entry_keys(dong.pk, 2025)})
     rep = credit.apply_repair(None, r, applicant="李某", corrective_actions="整改完成", materials="整改报告",
-                              applied_on="2026-06-01")
+                              documents=list(config.get("credit_repair_documents")), applied_on="2026-08-20")
     admin = client_for("admin")
     def step(url, verb):
         events = admin.get(url).json()

@@ -534,16 +534,20 @@ class CreditRepairSerializer(serializers.ModelSerializer):
     class Meta:
         model = CreditRepair
         fields = ["id", "rating", "enterprise_id", "enterprise_name", "jurisdiction", "grade_before", "applied_on",
-                  "applicant", "corrective_actions", "materials", "state", "state_label", "decided_on",
-                  "decision_note", "grade_after"]
+                  "applicant", "corrective_actions", "documents", "materials", "state", "state_label", "decided_on",
+                  "decision_note", "publicity_until", "objected_on", "objection", "effective_on", "grade_after"]
         read_only_fields = ["enterprise_id", "enterprise_name", "jurisdiction", "grade_before", "state",
-                            "decided_on", "decision_note", "grade_after"]
+                            "decided_on", "decision_note", "publicity_until", "objected_on", "objection",
+                            "effective_on", "grade_after"]
+        extra_kwargs = {"materials": {"required": False, "allow_blank": True}}
 
 
 class CreditRepairViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
-    """Credit repair applications. POST {rating, applicant, corrective_actions, materials, applied_on} records one
-    (staff holding enforcement.rate, or an enterprise user for its own rating: enforcement.repair_apply);
-    POST …/{id}/approve/ or refuse/ {decided_on, note} decides it."""
+    """Credit repair applications. POST {rating, applicant, corrective_actions, documents: [keys of
+    credit_repair_documents], materials, applied_on} records one (staff holding enforcement.rate, or an enterprise
+    user for its own rating: enforcement.repair_apply); POST …/{id}/approve/ or refuse/ {decided_on, note} decides
+    it; approve starts the publicity, …/objection/ {objected_on, note} stops it, …/take_effect/ {effective_on} (or
+    the job deadline_lapses) raises the grade after it."""
 
     queryset = CreditRepair.objects.select_related("rating")
     serializer_class = CreditRepairSerializer
@@ -564,11 +568,14 @@ class CreditRepairViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
         try:
             req = credit.apply_repair(request.user, rating, applicant=d.get("applicant", ""),
                                       corrective_actions=d.get("corrective_actions", ""),
-                                      materials=d.get("materials", ""), applied_on=d.get("applied_on"))
+                                      materials=d.get("materials", ""), documents=d.get("documents") or [],
+                                      applied_on=d.get("applied_on"))
         except PermissionDenied:
             raise DRFPermissionDenied() from None
         return Response(CreditRepairSerializer(req).data, status=201)
 
     approve = transition_action(CreditRepair, CreditRepairSerializer, "approve")
     refuse = transition_action(CreditRepair, CreditRepairSerializer, "refuse")
+    objection = transition_action(CreditRepair, CreditRepairSerializer, "objection")
+    take_effect = transition_action(CreditRepair, CreditRepairSerializer, "take_effect")
     timeline = timeline_action(CreditRepair)

@@ -181,11 +181,14 @@ REFUSED = {RecheckResult.CONTINUING, RecheckResult.OBSTRUCTED}  # 拒不改正 (
 
 class RepairState(models.TextChoices):
     APPLIED = "applied", _("已申请")
-    APPROVED = "approved", _("准予修复")
+    PUBLICITY = "publicity", _("准予修复,公示中")
+    APPROVED = "approved", _("修复生效")
     REFUSED = "refused", _("不予修复")
+    OBJECTED = "objected", _("公示异议成立,终止修复")
 
 
-REPAIR_COLOURS = {"applied": "warning", "approved": "success", "refused": "secondary"}
+REPAIR_COLOURS = {"applied": "warning", "publicity": "info", "approved": "success", "refused": "secondary",
+                  "objected": "danger"}
 
 
 class EvidenceKind(models.TextChoices):

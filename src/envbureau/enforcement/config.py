@@ -83,23 +83,72 @@ DEFAULTS = {
     # working days after it (None: by hand only)
     "seizure_publish_working_days": 20,
     "auto_publish_seizure_working_days": 5,
-    # Credit rating (regulations.md §6): indicator weights (local; national annex figures where known,
-    # the rest ours), grade bands (Anhui practice: 诚信 95–100, 良好 80–<95, 警示 60–<80, 不良 <60).
+    # Credit rating (regulations.md §6.1): the national method's 21 indicators in 4 groups (环发〔2013〕150号),
+    # key: (name, weight in %). Weights marked [1S] are the national annex figures the sources give (达标排放 15,
+    # 行政处罚与行政命令 15, 环境风险管理 10, 一般固废 5, 危废规范化 5, 噪声 4, 选址布局 2); every other weight, and the
+    # exact names and group of the indicators the sources do not list, are [M]: the method's table was not in the
+    # sources, so a bureau replaces them here with its province's table. Weights need not add up to 100 (the score
+    # is the weighted mean).
     "credit_indicators": {
-        "emission_compliance": (gettext_noop("大气及水污染物达标排放"), 15),
-        "penalties": (gettext_noop("行政处罚与行政命令"), 15),
-        "risk": (gettext_noop("环境风险管理"), 10),
-        "solid_waste": (gettext_noop("一般固体废物"), 5),
-        "hazardous_waste": (gettext_noop("危险废物规范化管理"), 5),
-        "noise": (gettext_noop("噪声污染防治"), 4),
-        "siting": (gettext_noop("选址布局"), 2),
-        "permits": (gettext_noop("排污许可与环评手续"), 14),
-        "monitoring": (gettext_noop("自行监测与在线监控"), 15),
-        "disclosure": (gettext_noop("环境信息公开"), 5),
-        "social": (gettext_noop("社会监督"), 10),
+        "emission_compliance": (gettext_noop("大气及水污染物达标排放"), 15),  # [1S]
+        "solid_waste": (gettext_noop("一般固体废物处理处置"), 5),  # [1S]
+        "hazardous_waste": (gettext_noop("危险废物规范化管理"), 5),  # [1S]
+        "noise": (gettext_noop("噪声污染防治"), 4),  # [1S]
+        "siting": (gettext_noop("选址布局中的生态保护"), 2),  # [1S]
+        "resource_use": (gettext_noop("资源利用中的生态保护"), 2),  # [M]
+        "construction": (gettext_noop("开发建设中的生态保护"), 2),  # [M]
+        "eia": (gettext_noop("建设项目环评及竣工环保验收"), 6),  # [M]
+        "permit": (gettext_noop("排污许可证"), 4),  # [M]
+        "execution_report": (gettext_noop("排污许可执行报告(排污申报)"), 2),  # [M]
+        "tax": (gettext_noop("环境保护税(排污费)缴纳"), 3),  # [M]
+        "facilities": (gettext_noop("污染治理设施运行"), 6),  # [M]
+        "outlets": (gettext_noop("排污口规范化整治"), 2),  # [M]
+        "monitoring": (gettext_noop("企业自行监测"), 4),  # [M]
+        "internal": (gettext_noop("内部环境管理"), 2),  # [M]
+        "risk": (gettext_noop("环境风险管理"), 10),  # [1S]
+        "cleaner_production": (gettext_noop("强制性清洁生产审核"), 2),  # [M]
+        "penalties": (gettext_noop("行政处罚与行政命令"), 15),  # [1S]
+        "complaints": (gettext_noop("群众投诉"), 4),  # [M]
+        "media": (gettext_noop("媒体监督"), 2),  # [M]
+        "disclosure": (gettext_noop("环境信息公开"), 3),  # [M]
     },
+    # the four groups (§6.1 [2S]; some copies say 环境监理 for 环境管理) and each indicator's group
+    "credit_groups": {"pollution": gettext_noop("污染防治"), "ecology": gettext_noop("生态保护"),
+                      "management": gettext_noop("环境管理"), "social": gettext_noop("社会监督")},
+    "credit_indicator_groups": {
+        "emission_compliance": "pollution", "solid_waste": "pollution", "hazardous_waste": "pollution",
+        "noise": "pollution", "siting": "ecology", "resource_use": "ecology", "construction": "ecology",
+        "eia": "management", "permit": "management", "execution_report": "management", "tax": "management",
+        "facilities": "management", "outlets": "management", "monitoring": "management", "internal": "management",
+        "risk": "management", "cleaner_production": "management", "penalties": "management",
+        "complaints": "social", "media": "social", "disclosure": "social",
+    },
+    # each indicator's score falls in one of three bands (§6.1 [2S]): 80–100, 50–79, 0–49 (lower bounds)
+    "credit_indicator_bands": (80, 50),
+    # 达标排放 from online monitoring: compliant share of point-days ≥ 90 % band 1, ≥ 75 % band 2, below band 3,
+    # below 50 % scores 0 (§6.1 [1S])
+    "credit_compliance_bands": (Decimal("0.90"), Decimal("0.75"), Decimal("0.50")),
+    # grade bands of the weighted score (Anhui practice [1S]: 诚信 95–100, 良好 80–<95, 警示 60–<80, 不良 <60)
     "credit_bands": {"green": 95, "blue": 80, "yellow": 60},
+    # One-vote veto straight to 不良 (§6.1 [2S]; Quanzhou list [1S]): a decided case citing one of these provisions
+    # (建设项目未批先建, 未验先投, 重大变动未重新报批 — keys as in 法律依据)
+    "credit_veto_provisions": ["construction_without_eia", "operation_before_acceptance",
+                               "major_change_without_approval"],
+    # Credit repair (§6.2): an application is accepted no earlier than `credit_repair_wait_months` after the
+    # results were published (national default 3 months: the minimum display period of penalty information
+    # before repair, NDRC Order No. 58, §2.10 [2S] — the environmental-credit sources give no own figure) and no
+    # later than `credit_repair_months` after it (Guangdong 6 months [1S]); 准予修复 is publicised for
+    # `credit_repair_publicity_days` calendar days (7 [1S]) before the raised grade takes effect.
+    "credit_repair_wait_months": 3,
     "credit_repair_months": 6,
+    "credit_repair_publicity_days": 7,
+    # documents an application must include (key: name); [M] — the Guangzhou guide lists its own, not read
+    "credit_repair_documents": {
+        "application": gettext_noop("信用修复申请书"),
+        "commitment": gettext_noop("信用修复承诺书"),
+        "rectification": gettext_noop("整改完成情况报告及证明材料"),
+        "penalty_fulfilled": gettext_noop("行政处罚决定履行完毕的证明"),
+    },
     "discretion_methods": None,  # None = the methods shipped in discretion.METHODS; a dict adds or replaces
 }
 

@@ -209,19 +209,22 @@ def _ratings(log):
 
     if CreditRating.objects.exists():
         return
-    keys = [k for k in config.get("credit_indicators") if k != "penalties"]
-    # 2025 ratings published 2026-05-20: 诚信, 良好, 警示 (repaired), 良好
-    levels = [100, 88, 70, 85]
+    # 2025 ratings published 2026-05-20: 诚信, 良好, 警示 or 不良 (repaired), 良好 — the indicators the records do not
+    # decide entered with their source
+    levels = [100, 88, 40, 85]
     for n, p in enumerate(PoolEnterprise.objects.order_by("enterprise_id")):
+        keys = credit.entry_keys(p.enterprise_id, 2025)
         r = credit.rate(None, enterprise_id=p.enterprise_id, year=2025, scores={k: levels[n % 4] for k in keys},
-                        published_on=dt.date(2026, 5, 20))
-        if r.grade == "yellow":  # applied for, then decided on the workflow (documents from the detail page)
+                        sources="2025年度企业自评及现场核查记录(模拟)", published_on=dt.date(2026, 5, 20))
+        if n % 4 == 2 and r.grade in ("yellow", "red"):  # applied for, decided, publicised, in effect
             from envbureau.core import workflow as wf
 
             req = credit.apply_repair(None, r, applicant="企业环保负责人", applied_on=dt.date(2026, 8, 20),
                                       corrective_actions="已完成在线监控设施整改,数据传输有效率恢复至95%以上",
-                                      materials="整改报告、第三方检测报告、在线监控运维记录")
+                                      documents=list(config.get("credit_repair_documents")),
+                                      materials="第三方检测报告、在线监控运维记录")
             wf.apply(None, req, "approve", decided_on="2026-09-01", note="整改到位,材料齐全,准予修复")
+            wf.apply(None, req, "take_effect", effective_on="2026-09-09", note="公示期满无异议")
     log(f"   {CreditRating.objects.count()} credit ratings")
 
 

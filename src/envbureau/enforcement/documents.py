@@ -354,7 +354,16 @@ def repair_application_context(r) -> dict:
     return {"enterprise": r.enterprise_name, "credit_code": _credit_code(r.enterprise_id),
             "rating": f"{rating.year}年度企业环境信用评价", "grade": Grade(r.grade_before).label,
             "published_on": _cn_date(rating.published_on), "applied_on": _cn_date(r.applied_on),
-            "corrective_actions": r.corrective_actions, "materials": r.materials, "applicant": r.applicant}
+            "corrective_actions": r.corrective_actions, "materials": _repair_materials(r), "applicant": r.applicant}
+
+
+def _repair_materials(r) -> str:
+    """The documents handed in (by their configured names, in Chinese as the document is) and any other material."""
+    from . import config
+
+    names = config.get("credit_repair_documents")
+    listed = "、".join(str(names.get(k, k)) for k in r.documents or [])
+    return ";".join(x for x in (listed, r.materials) if x)
 
 
 def _credit_code(enterprise_id) -> str:
@@ -366,7 +375,7 @@ def _credit_code(enterprise_id) -> str:
 def repair_decision_context(r) -> dict:
     from .choices import Grade
 
-    if r.state == "approved":
+    if r.state in ("publicity", "approved", "objected"):
         decision = f"准予信用修复,信用等级由{Grade(r.grade_before).label}调整为{Grade(r.grade_after).label}"
     elif r.state == "refused":
         decision = "不予信用修复"
@@ -375,7 +384,8 @@ def repair_decision_context(r) -> dict:
     return {"enterprise": r.enterprise_name, "rating": f"{r.rating.year}年度企业环境信用评价",
             "applied_on": _cn_date(r.applied_on), "decision": decision, "reason": r.decision_note,
             "decided_on": _cn_date(r.decided_on),
-            "publicity": "修复结果在门户网站公示七日" if r.state == "approved" else "—"}
+            "publicity": (f"在门户网站公示至{_cn_date(r.publicity_until)},公示期满无异议的,次日起生效"
+                          if r.publicity_until else "—")}
 
 
 register(DocumentKind(

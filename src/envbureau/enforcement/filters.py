@@ -22,10 +22,11 @@ from .choices import (
     MeasureState,
     Outcome,
     RecheckResult,
+    RepairState,
     SupervisionClass,
     TransferKind,
 )
-from .models import Case, CreditRating, Draw, DrawPlan, Inspection, Measure, PoolEnterprise
+from .models import Case, CreditRating, CreditRepair, Draw, DrawPlan, Inspection, Measure, PoolEnterprise
 
 NONE = "-"  # the group of records without an industry or a department
 
@@ -321,3 +322,16 @@ class RatingFilter(ScopedFilterSet):
 def published_grade(qs, grade):
     """Ratings published with `grade`: a repair moves the grade up but keeps the published one (repaired_from)."""
     return qs.filter(models.Q(repaired_from=grade) | models.Q(repaired_from="", grade=grade))
+
+
+class RepairFilter(ScopedFilterSet):
+    jurisdiction = within_filter()
+    state = df.ChoiceFilter(label=_("状态"), choices=RepairState.choices)
+    applied_from = date_from("applied_on", _("申请日期自"))
+    applied_to = date_to("applied_on", _("申请日期至"))
+    effective_from = date_from("effective_on", _("修复生效日期自"))
+    effective_to = date_to("effective_on", _("修复生效日期至"))
+
+    class Meta:
+        model = CreditRepair
+        fields = ["jurisdiction", "state", "applied_from", "applied_to", "effective_from", "effective_to"]

@@ -584,10 +584,28 @@ class CreditRepair(ScopedModel):
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     decision_note = models.TextField(_("审核意见"), blank=True)
     grade_after = models.CharField(_("修复后等级"), max_length=10, choices=Grade.choices, blank=True)
+    # the documents handed in, as keys of config.credit_repair_documents (each required one checked)
+    documents = models.JSONField(_("已提交的修复材料"), default=list, blank=True)
+    # 准予修复 is publicised (公示) until this day (core.deadlines clock "publicity"); the raised grade takes
+    # effect the day after, unless an objection upheld during the publicity stops it
+    publicity_until = models.DateField(_("公示截止"), null=True, blank=True)
+    effective_on = models.DateField(_("修复生效日期"), null=True, blank=True)
+    objection = models.TextField(_("公示期异议"), blank=True)
+    objected_on = models.DateField(_("异议成立日期"), null=True, blank=True)
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    # the public reads the repair list during its publicity (公示): enterprise, year, grades, dates only
     scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction", enterprise="enterprise_id",
-                      references={"enterprise_id": "sources.Enterprise"})
+                      public=Q(state="publicity"), references={"enterprise_id": "sources.Enterprise"})
+
+    @property
+    def documents_label(self) -> str:
+        from django.utils.translation import gettext, pgettext
+
+        from . import config
+
+        names = config.get("credit_repair_documents")
+        return pgettext("列举", "、").join(gettext(names[k]) if k in names else k for k in self.documents or [])
 
     class Meta:
         verbose_name = _("信用修复申请")

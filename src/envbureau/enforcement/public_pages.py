@@ -79,6 +79,17 @@ def ratings(request):
         "years": years, "year": year, "grade": grade})
 
 
+def repairs(request):
+    """The credit-repair list under publicity (公示, regulations.md §6.2): enterprise, rating year, grade before and
+    after, decision date and the publicity's last day, where to object; no applicant, no materials."""
+    from .models import CreditRepair
+
+    qs = restrict(CreditRepair.objects.select_related("jurisdiction", "rating"), None, "view").order_by(
+        "publicity_until", "enterprise_name", "id")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "enforcement/public_repairs.html", {"title": _("企业环境信用修复公示"), "page": page})
+
+
 draw.scoped_model = Draw
 
 urlpatterns = [
@@ -88,4 +99,5 @@ urlpatterns = [
     path("penalties/", penalties, name="public-enforcement-penalties"),
     path("ratings/", ratings, name="public-enforcement-ratings"),
     path("seizures/", seizures, name="public-enforcement-seizures"),
+    path("repairs/", repairs, name="public-enforcement-repairs"),
 ]

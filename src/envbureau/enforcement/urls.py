@@ -5,7 +5,7 @@ from envbureau.core.generic import Crud
 from envbureau.core.pickers import picker_view
 
 from . import views
-from .filters import CaseFilter, InspectionFilter, MeasureFilter, PoolFilter, RatingFilter
+from .filters import CaseFilter, InspectionFilter, MeasureFilter, PoolFilter, RatingFilter, RepairFilter
 from .forms import InspectorForm, ItemForm, LegalBasisForm, PlanForm, PoolForm, RecusalForm
 from .models import (
              Case,
@@ -104,11 +104,15 @@ measures = Crud(Measure, url_prefix="measures", namespace="enforcement", title=_
 
 repairs = Crud(CreditRepair, url_prefix="repairs", namespace="enforcement", title=_("信用修复申请"), read_only=True,
                search_fields=("enterprise_name",),
+               filterset_class=RepairFilter,
                detail_fields=["rating", "enterprise_name", "jurisdiction", "grade_before", "applied_on", "applicant",
-                              "corrective_actions", "materials", "state", "decided_on", "decision_note", "grade_after"],
+                              "corrective_actions", "documents_label", "materials", "state", "decided_on",
+                              "decision_note", "publicity_until", "objected_on", "objection", "effective_on",
+                              "grade_after"],
                extra_detail_template="enforcement/_repair_extra.html", extra_detail_context=views.repair_extra,
                columns=[("enterprise_name", _("企业")), ("jurisdiction", _("属地")), ("grade_before", _("申请时等级")),
                         ("applied_on", _("申请日期")), ("state", _("状态")), ("decided_on", _("决定日期")),
+                        ("publicity_until", _("公示截止")), ("effective_on", _("修复生效日期")),
                         ("grade_after", _("修复后等级"))])
 
 urlpatterns = [
@@ -123,7 +127,6 @@ urlpatterns = [
     path("cases/<int:pk>/daily-penalty/new/", views.daily_penalty_add, name="daily-penalty-add"),
     path("measures/<int:pk>/do/<str:verb>/", views.measure_action, name="measure-action"),
     path("ratings/new/", views.rating_add, name="rating-add"),
-    path("ratings/<int:pk>/repair/", views.rating_repair, name="rating-repair"),
     path("cases/new/", views.case_add, name="case-add"),
     path("statistics/", views.statistics, name="statistics"),
     path("cases/<int:pk>/do/<str:verb>/", views.case_action, name="case-action"),

@@ -502,18 +502,43 @@ def period_choices():
 
 # ---------------------------------------------------------------- credit rating
 
+def _indicator_rows(obj) -> list[dict]:
+    """The rating's indicators as stored (group, band, score, source, links), worded for the reader."""
+    from envbureau.core import texts
+
+    out = []
+    for row in (obj.facts or {}).get("indicators") or []:
+        out.append({**row, "label": _(row.get("label", "")), "group_label": _(row.get("group_label", "")),
+                    "note": texts.words(row.get("note"), ""),
+                    "links": [{"text": texts.words(ln.get("facts"), ln.get("text", "")) if ln.get("facts")
+                               else ln.get("text", ""), "url": ln.get("url", "")} for ln in row.get("links") or []]})
+    return out
+
+
+def _reasons(items) -> list[dict]:
+    from envbureau.core import texts
+
+    return [{"text": texts.words(v.get("reason"), ""), "url": v.get("url", "")} for v in items or []]
+
+
 def rating_extra(request, obj) -> dict:
     from django.utils import timezone
 
-    from .credit import may_apply
+    from . import config
+    from .credit import may_apply, repair_window
 
     can = (obj.grade in ("yellow", "red") and not obj.repaired_on and obj.published_on is not None
-           and may_apply(request.user, obj) and not obj.repair_requests.filter(state="applied").exists())
+           and may_apply(request.user, obj)
+           and not obj.repair_requests.filter(state__in=["applied", "publicity"]).exists())
     # the enterprise files for itself (enterprise role, its own ratings); staff record an application received
     own = can and not wf.allowed_in_scope(request.user, obj, "enforcement.rate")
+    facts = obj.facts or {}
     return {"can_repair": can, "own_application": own, "today": timezone.localdate(),
             "applicant": (getattr(request.user, "display_name", "") or request.user.get_username()) if own else "",
-            "repair_requests": restrict(obj.repair_requests.all(), request.user, "view")}
+            "repair_requests": restrict(obj.repair_requests.all(), request.user, "view"),
+            "indicators": _indicator_rows(obj), "vetoes": _reasons(facts.get("vetoes")),
+            "lowered": _reasons(facts.get("lowered")), "window": repair_window(obj),
+            "repair_documents": [(k, _(v)) for k, v in config.get("credit_repair_documents").items()]}
 
 
 def repair_extra(request, obj) -> dict:
@@ -531,7 +556,7 @@ def repair_apply(request, pk):
     try:
         req = credit.apply_repair(request.user, r, applicant=p.get("applicant", ""),
                                   corrective_actions=p.get("corrective_actions", ""), materials=p.get("materials", ""),
-                                  applied_on=p.get("applied_on") or None)
+                                  documents=p.getlist("documents"), applied_on=p.get("applied_on") or None)
         messages.success(request, _("已登记信用修复申请"))
         return redirect("enforcement:repairs-detail", pk=req.pk)
     except ValidationError as exc:
@@ -541,6 +566,8 @@ def repair_apply(request, pk):
 
 repair_apply.scoped_model = CreditRating
 
+REPAIR_PARAMS = ("decided_on", "objected_on", "effective_on")
+
 
 @login_required
 @require_POST
@@ -549,7 +576,7 @@ def repair_action(request, pk, verb):
     t = wf.workflow_for(req).transition_map.get(verb)
     if t is None:
         raise PermissionDenied
-    data = {"decided_on": request.POST["decided_on"]} if request.POST.get("decided_on") else {}
+    data = {k: request.POST[k] for k in REPAIR_PARAMS if k in t.params and request.POST.get(k)}
     try:
         wf.apply(request.user, req, verb, note=request.POST.get("note", ""), **data)
         messages.success(request, _("已办理:%(a)s") % {"a": t.label})
@@ -564,22 +591,33 @@ def rating_add(request):
     from django import forms as djforms
 
     from . import config, credit
+    from .credit_records import COMPUTED
 
     if not has_perm(request.user, "enforcement.rate"):
         raise PermissionDenied
     from .forms import RatingForm
 
     form = RatingForm(request.POST or None, user=request.user)
+    groups, group_of = config.get("credit_groups"), config.get("credit_indicator_groups")
     for key, (label, weight) in config.get("credit_indicators").items():
-        if key != "penalties":
-            form.fields[f"s_{key}"] = djforms.DecimalField(label=_("%(l)s(权重 %(w)s)") % {"l": _(label), "w": weight}, min_value=0,
-                                                           max_value=100, initial=100)
+        if key == "penalties":  # always from the cases and orders
+            continue
+        auto = key in COMPUTED
+        help_text = (_("平台有相关记录时自动计算(%(s)s),此时请留空") % {"s": _(COMPUTED[key][1])} if auto
+                     else _("人工录入,须注明来源"))
+        form.fields[f"s_{key}"] = djforms.DecimalField(
+            label=_("%(g)s · %(l)s(权重 %(w)s)") % {"g": _(groups.get(group_of.get(key), "")), "l": _(label),
+                                                   "w": weight},
+            min_value=0, max_value=100, required=False, help_text=help_text)
+        form.fields[f"src_{key}"] = djforms.CharField(label=_("“%(l)s”得分来源") % {"l": _(label)}, required=False,
+                                                      max_length=200)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        scores = {k[2:]: v for k, v in d.items() if k.startswith("s_")}
+        scores = {k[2:]: v for k, v in d.items() if k.startswith("s_") and v is not None}
+        sources = {k[4:]: v for k, v in d.items() if k.startswith("src_") and v}
         try:
             r = credit.rate(request.user, enterprise_id=d["enterprise"].enterprise_id, year=d["year"], scores=scores,
-                            published_on=d.get("published_on"))
+                            sources=sources, published_on=d.get("published_on"))
             messages.success(request, _("已评价:%(g)s") % {"g": r.get_grade_display()})
             return redirect("enforcement:ratings-detail", pk=r.pk)
         except PermissionDenied:
@@ -588,23 +626,6 @@ def rating_add(request):
             form.add_error(None, _error_text(exc))
     return render(request, "enforcement/form.html", {"form": form, "title": _("环境信用评价")},
                   status=400 if request.method == "POST" else 200)
-
-
-@login_required
-@require_POST
-def rating_repair(request, pk):
-    from . import credit
-
-    r = get_scoped_object(CreditRating, request.user, "view", pk=pk)
-    try:
-        credit.repair(request.user, r, note=request.POST.get("note", ""))
-        messages.success(request, _("已完成信用修复"))
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    return redirect("enforcement:ratings-detail", pk=pk)
-
-
-rating_repair.scoped_model = CreditRating
 
 
 # ---------------------------------------------------------------- orders, measures, daily penalty
