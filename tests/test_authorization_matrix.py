@@ -1073,6 +1073,7 @@ def test_enforcement_credit_repairs_designed_outcomes(world, role, db):
         f"/enforcement/repairs/{req.pk}/": 200 if sees else 404,
         f"/api/v1/enforcement/repairs/{req.pk}/": 200 if sees else 404,
         f"/enforcement/ratings/{req.rating_id}/": 200 if sees_rating else 404,
+        "/api/v1/enforcement/ratings/": 200, f"/api/v1/enforcement/ratings/{req.rating_id}/": 200 if sees_rating else 404,
         f"/enforcement/repairs/{req.pk}/do/approve/": 405, f"/enforcement/ratings/{req.rating_id}/repair-apply/": 405,
         "/public/enforcement/ratings/": 200, "/api/v1/public/enforcement/ratings/": 200,
         # the publicity (公示) of approved repairs, the objection and the taking effect (POST only)
@@ -1085,6 +1086,7 @@ def test_enforcement_credit_repairs_designed_outcomes(world, role, db):
     anon = Client()
     assert anon.get("/public/enforcement/repairs/").status_code == 200
     assert anon.get(f"/api/v1/enforcement/repairs/{req.pk}/").status_code in (401, 403)
+    assert anon.get("/api/v1/enforcement/ratings/").status_code in (401, 403)
     assert anon.get("/public/enforcement/ratings/").status_code == 200
     assert anon.get("/api/v1/public/enforcement/ratings/").status_code == 200
     assert anon.get(f"/enforcement/repairs/{req.pk}/").status_code == 302

@@ -177,3 +177,27 @@ def test_the_rating_form_takes_scores_and_sources(world, client_for):
     assert r.status_code == 400 and "请注明指标" in r.content.decode()
     r = c.post("/enforcement/ratings/new/", {**body, **{f"src_{k}": SOURCE for k in keys}})
     assert r.status_code == 302
+
+
+def test_the_api_rates_and_shows_each_indicator(world, make_records, client_for):
+    ent = world["enterprises"][0]
+    made = make_records(ent)
+    keys = credit.entry_keys(ent.pk, 2025)
+    c = client_for("admin")
+    body = {"enterprise_id": ent.pk, "year": 2025, "scores": {k: 90 for k in keys},
+            "sources": {k: SOURCE for k in keys if k != "noise"}}
+    r = c.post("/api/v1/enforcement/ratings/", body, content_type="application/json")
+    assert r.status_code == 400 and "sources.noise" in r.json()["error"]["fields"]
+    r = c.post("/api/v1/enforcement/ratings/", {**body, "sources": {k: SOURCE for k in keys}},
+               content_type="application/json")
+    assert r.status_code == 201, r.content
+    data = c.get(f"/api/v1/enforcement/ratings/{r.json()['id']}/").json()
+    rows = {x["key"]: x for x in data["indicators"]}
+    assert len(rows) == 21 and data["vetoes"] == []
+    assert (rows["hazardous_waste"]["group_label"], rows["hazardous_waste"]["band"]) == ("污染防治", 2)
+    assert rows["hazardous_waste"]["links"][0]["url"] == f"/waste/norm-checks/{made['check'].pk}/"
+    assert rows["noise"]["source"] == "entered" and SOURCE in rows["noise"]["note"]
+    # a district officer without enforcement.rate may not rate
+    r = client_for("dongcheng").post("/api/v1/enforcement/ratings/", {**body, "sources": {k: SOURCE for k in keys}},
+                                     content_type="application/json")
+    assert r.status_code == 403

@@ -280,3 +280,23 @@ def test_the_enterprise_applies_from_its_rating_page_and_the_api(world, yellow, 
                                                   "materials": "x", "documents": DOCS, "applied_on": "2026-09-11"},
                content_type="application/json")
     assert r.status_code == 400 and "rating" in r.json()["error"]["fields"]  # one pending application at a time
+
+
+def test_statistics_count_repairs_in_effect_in_the_period(yellow, client_for, user_named):
+    from envbureau.core.models import Jurisdiction
+    from envbureau.enforcement import stats
+    from envbureau.enforcement.period import parse_key
+
+    admin, city = user_named("admin"), Jurisdiction.objects.get(code="110000")
+    req = _approve(_apply(yellow, "2026-08-20"), "2026-08-24")  # publicity 08-25 … 08-31
+    aug, sep = parse_key("2026-08"), parse_key("2026-09")
+    assert stats.statistics(admin, city, aug)["figures"]["repairs"] == 0  # under publicity: not yet done
+    wf.run_lapses(dt.date(2026, 9, 1))
+    req.refresh_from_db()
+    assert req.effective_on == dt.date(2026, 9, 1)
+    assert stats.statistics(admin, city, aug)["figures"]["repairs"] == 0
+    data = stats.statistics(admin, city, sep)
+    assert data["figures"]["repairs"] == 1
+    assert any("已办理信用修复" in str(x) for x in data["sentences"])
+    body = client_for("admin").get(data["links"]["repairs"]).content.decode()
+    assert "测试企业1" in body

@@ -22,7 +22,7 @@ from envbureau.core.scoping import get_scoped_object
 
 from . import drawing, services
 from .choices import MeasureKind
-from .filters import CaseFilter, DrawFilter, InspectionFilter, MeasureFilter, PoolFilter
+from .filters import CaseFilter, DrawFilter, InspectionFilter, MeasureFilter, PoolFilter, RatingFilter
 from .models import (
     Case,
     CreditRating,
@@ -526,6 +526,79 @@ class PublicRatingViewSet(PublicReadOnlyViewSet):
 
     queryset = CreditRating.objects.select_related("jurisdiction").order_by("-year", "enterprise_name", "id")
     serializer_class = PublicRatingSerializer
+
+
+class CreditRatingSerializer(serializers.ModelSerializer):
+    """A rating with its indicators (group, weight, score, band, source, links), vetoes and the one-level step
+    for a general incident, each sentence worded in the reader's language."""
+
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    grade_label = serializers.CharField(source="get_grade_display", read_only=True)
+    explanation = serializers.CharField(source="explanation_label", read_only=True)
+    indicators = serializers.SerializerMethodField()
+    vetoes = serializers.SerializerMethodField()
+    lowered = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CreditRating
+        fields = ["id", "enterprise_id", "enterprise_name", "jurisdiction", "jurisdiction_name", "year", "score",
+                  "grade", "grade_label", "published_on", "repaired_from", "repaired_on", "indicators", "vetoes",
+                  "lowered", "explanation"]
+
+    def get_indicators(self, obj) -> list:
+        from .views import _indicator_rows
+
+        return [{k: r[k] for k in ("key", "label", "group", "group_label", "weight", "score", "band", "source", "note",
+                                   "links")} for r in _indicator_rows(obj)]
+
+    def get_vetoes(self, obj) -> list:
+        from .views import _reasons
+
+        return _reasons((obj.facts or {}).get("vetoes"))
+
+    def get_lowered(self, obj) -> list:
+        from .views import _reasons
+
+        return _reasons((obj.facts or {}).get("lowered"))
+
+
+class RateSerializer(serializers.Serializer):
+    enterprise_id = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    scores = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=2), required=False,
+                                   default=dict)
+    sources = serializers.DictField(child=serializers.CharField(max_length=200), required=False, default=dict)
+    published_on = serializers.DateField(required=False, allow_null=True)
+
+
+class CreditRatingViewSet(ScopedReadOnlyViewSet):
+    """Credit ratings in scope with each indicator and veto. POST {enterprise_id, year, scores: {key: 0–100},
+    sources: {key: text}, published_on} rates (enforcement.rate): the indicators the platform's records decide
+    are computed, the others entered with their source; a bad or missing one answers 400 naming it."""
+
+    queryset = CreditRating.objects.select_related("jurisdiction")
+    serializer_class = CreditRatingSerializer
+    filterset_class = RatingFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_permissions(self):
+        if self.action == "create":  # credit.rate checks enforcement.rate and the scope of what it writes
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    @extend_schema(request=RateSerializer, responses=CreditRatingSerializer)
+    def create(self, request, *args, **kwargs):
+        from . import credit
+
+        ser = RateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        try:
+            r = credit.rate(request.user, enterprise_id=d["enterprise_id"], year=d["year"], scores=d["scores"],
+                            sources=d["sources"], published_on=d.get("published_on"))
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        return Response(CreditRatingSerializer(r).data, status=201)
 
 
 class CreditRepairSerializer(serializers.ModelSerializer):

@@ -3,6 +3,7 @@ from rest_framework import routers
 
 from .api import (
     CaseViewSet,
+    CreditRatingViewSet,
     CreditRepairViewSet,
     DrawViewSet,
     InspectionViewSet,
@@ -25,6 +26,7 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("draws", DrawViewSet, basename="draw")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("cases", CaseViewSet, basename="case")
+router.register("ratings", CreditRatingViewSet, basename="rating")
 router.register("repairs", CreditRepairViewSet, basename="repair")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("legal-bases", LegalBasisViewSet, basename="legal-basis")
