@@ -205,6 +205,8 @@ def test_fixed_lists_have_english():
 
     catalogue = {e.msgid: e for e in polib.pofile(str(CATALOGUE)) if not e.msgctxt}
     labels = [label for label, _w in enforcement_config.DEFAULTS["credit_indicators"].values()]
+    labels += list(enforcement_config.DEFAULTS["credit_groups"].values())
+    labels += list(enforcement_config.DEFAULTS["credit_repair_documents"].values())
     d = projects_config.DEFAULTS
     labels += [label for label, _w in d["evaluation_indicators"].values()]
     labels += list(d["grid_levels"].values()) + [t for ts in d["outfall_types"].values() for t in ts]

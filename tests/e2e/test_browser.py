@@ -418,6 +418,46 @@ def test_public_ratings_fit_a_phone(browser, site):
     assert not foreign, f"requests to other hosts: {foreign}"
 
 
+def test_credit_rating_and_repair_publicity_fit_a_phone(browser, site):
+    """A rating's page (21 indicators with group, band, source and links; a veto) and its repair on a 390 px phone
+    for the bureau, and the public publicity list of repairs without signing in."""
+    import datetime as dt
+
+    from envbureau.core import workflow as wf
+    from envbureau.core.models import Jurisdiction
+    from envbureau.enforcement import config, credit, services
+    from envbureau.enforcement.models import Case
+    from envbureau.sources.models import Enterprise
+
+    e = Enterprise.objects.create(credit_code="91110101MA01ZZZZ9X", name="北京市东城区某某环保科技股份有限公司第一分公司污水处理厂",
+                                  jurisdiction=Jurisdiction.objects.get(code="110101"))
+    services.sync_pool(None)
+    keys = credit.entry_keys(e.pk, 2025)
+    r = credit.rate(None, enterprise_id=e.pk, year=2025, scores={k: 70 for k in keys},
+                    sources="2025年度企业自评报告及现场核查记录(第12号核查表)", published_on=dt.date(2026, 5, 20))
+    req = credit.apply_repair(None, r, applicant="环保负责人", corrective_actions="在线监控设施整改完成",
+                              documents=list(config.get("credit_repair_documents")), applied_on="2026-08-20")
+    wf.apply(None, req, "approve", decided_on="2026-08-24", note="整改到位")
+    Case.objects.create(code="AJ2025-E2E", enterprise_id=e.pk, party=e.name, jurisdiction=e.jurisdiction, cause="篡改数据",
+                        act_date=dt.date(2025, 3, 1), provision="x", filed_on=dt.date(2025, 3, 2),
+                        transfer_kind="crime", transferred_on=dt.date(2025, 4, 1))
+    vetoed = credit.rate(None, enterprise_id=e.pk, year=2025, scores={k: 70 for k in keys}, sources="核查")
+    page = browser.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    seen, foreign = watch(page, site)
+    page.goto(f"{site}/public/enforcement/repairs/")
+    assert page.get_by_text("公示至").count() >= 1
+    problems = [overflow(page, "public-repairs")]
+    sign_in(page, site, "admin")
+    for label, path in (("rating", f"/enforcement/ratings/{vetoed.pk}/"), ("repair", f"/enforcement/repairs/{req.pk}/")):
+        resp = page.goto(f"{site}{path}")
+        assert resp.status == 200, f"{label}: HTTP {resp.status}"
+        problems.append(overflow(page, label))
+    assert page.get_by_text("公示期异议成立").count() >= 1
+    assert [p for p in problems if p] == []
+    assert not foreign, f"requests to other hosts: {foreign}"
+
+
 def test_public_portal_and_report_preview_fit_a_phone(browser, site):
     """An anonymous visitor opens the public portal, and the leader a bulletin's preview, on a 390×844 phone:
     nothing may make the page scroll sideways, and nothing is fetched from another host."""
