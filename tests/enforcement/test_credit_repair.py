@@ -65,6 +65,10 @@ def test_every_required_document(yellow):
         "documents"][0]
     with pytest.raises(ValidationError, match="未知的修复材料"):
         _apply(yellow, "2026-09-01", documents=[*DOCS, "selfie"])
+    with pytest.raises(ValidationError, match="列表"):
+        _apply(yellow, "2026-09-01", documents=42)
+    assert _apply(yellow, "2026-09-01", documents=",".join(DOCS)).documents == DOCS  # a form's comma list
+    CreditRepair.objects.all().delete()
     assert not CreditRepair.objects.exists()
     assert _apply(yellow, "2026-09-01").documents == DOCS
 

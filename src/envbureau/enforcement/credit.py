@@ -191,6 +191,8 @@ def check_documents(documents) -> list[str]:
     required = config.get("credit_repair_documents")
     if isinstance(documents, str):
         documents = [d for d in documents.replace("，", ",").split(",") if d.strip()]
+    if documents is not None and not isinstance(documents, (list, tuple)):
+        raise ValidationError({"documents": _("修复材料须为材料代码的列表")})
     given = [str(d).strip() for d in documents or []]
     unknown = [d for d in given if d not in required]
     if unknown:
