@@ -1,7 +1,9 @@
-"""Environmental credit rating (regulations.md §6.1–6.2): weighted indicator scores with local weights
-(config), four grades, one-vote veto fed by the cases, repair by one step within the window. The grade
-steers the draw (services.build_inputs): 诚信 counts as positive list, 警示/不良 as special supervision,
-不良 not held to the yearly cap."""
+"""Environmental credit rating (regulations.md §6.1–6.2, §2.10): the national method's 21 indicators (local weights
+in config), computed from the platform's records where it has them (credit_records) or entered with their source,
+four grades, one-vote vetoes and the general-incident step fed by records; repair by one step on an application
+made within the window with the required documents, in effect after its publicity (公示). The grade steers the
+draw (services.build_inputs): 诚信 counts as positive list, 警示/不良 as special supervision, 不良 not held to the
+yearly cap."""
 
 from __future__ import annotations
 
