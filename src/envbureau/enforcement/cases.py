@@ -36,8 +36,8 @@ TRANSFER = "transfer"
 PUBLICATION = "publication"
 
 
-def decision_rule() -> dl.Rule:
-    return dl.Rule(config.get("decision_days"), dl.CALENDAR, roll_forward=True, label=gettext_lazy("作出处罚决定"))
+def decision_rule(jurisdiction=None) -> dl.Rule:
+    return dl.Rule(config.get("decision_days", jurisdiction), dl.CALENDAR, roll_forward=True, label=gettext_lazy("作出处罚决定"))
 
 
 def _date(value, name: str) -> dt.date:
@@ -67,13 +67,15 @@ def workflow_due(case: Case):
     return None
 
 
-def hearing_right(party_type: str, fine) -> bool:
-    """较大数额: ≥ threshold, or > threshold when the figure itself is excluded (config)."""
+def hearing_right(party_type: str, fine, jurisdiction=None) -> bool:
+    """较大数额: ≥ threshold, or > threshold when the figure itself is excluded (config, per jurisdiction: a
+    province's own figure applies to the cases of its jurisdictions, regulations.md §2.2, §0.3)."""
     if fine is None:
         return False
-    limit = config.get("hearing_threshold_org" if party_type == "org" else "hearing_threshold_person")
+    limit = Decimal(str(config.get("hearing_threshold_org" if party_type == "org" else "hearing_threshold_person",
+                                   jurisdiction)))
     fine = Decimal(str(fine))
-    return fine >= limit if config.get("hearing_threshold_inclusive") else fine > limit
+    return fine >= limit if config.get("hearing_threshold_inclusive", jurisdiction) else fine > limit
 
 
 @transaction.atomic
@@ -104,7 +106,7 @@ def open_case(user, *, enterprise_id: int, cause: str, provision: str, act_date,
     case.save(update_fields=["code"])
     case.handlers.set(members)
     check_created(user, case, "add")
-    dl.start_clock(case, DECISION, decision_rule(), filed_on, user=user, quiet=False)
+    dl.start_clock(case, DECISION, decision_rule(case.jurisdiction), filed_on, user=user, quiet=False)
     wf.record_event(case, user, "note", note=texts.sentence(gettext_noop("立案:%(c)s"), c=cause))
     wf.sync_tasks(case, user)
     _dossier(case, user, texts.sentence(gettext_noop("立案调查 %(c)s:%(t)s"), c=case.code, t=cause))
@@ -135,10 +137,10 @@ def calculate(case: Case, levels: dict, outcome: str, fine=None) -> tuple[Decima
     if outcome in NO_PENALTY:
         return None, ""
     reduced = outcome == Outcome.REDUCED
-    method = config.get("discretion_default")
+    method = config.get("discretion_default", case.jurisdiction)
     try:
         calc = discretion.compute(levels or {}, basis.fine_min, basis.fine_max, method=method,
-                                  methods=config.get("discretion_methods"), reduced=reduced)
+                                  methods=config.get("discretion_methods", case.jurisdiction), reduced=reduced)
     except discretion.DiscretionError as exc:
         raise wf.TransitionError({"levels": str(exc)}) from None
     steps = [f"处罚依据:{basis}(违法行为发生日 {case.act_date} 有效)", *calc.steps]
@@ -166,9 +168,9 @@ def h_notify(ctx):
         raise wf.TransitionError({"outcome": _("告知程序仅用于拟给予处罚的案件;不予处罚请选择“不予处罚”")})
     case.outcome = outcome
     case.fine, case.discretion_text = calculate(case, d.get("levels") or {}, outcome, d.get("fine"))
-    case.hearing_right = hearing_right(case.party_type, case.fine)
+    case.hearing_right = hearing_right(case.party_type, case.fine, case.jurisdiction)
     case.notified_on = _date(d.get("notified_on"), "notified_on")
-    dl.start_clock(case, STATEMENT, dl.Rule(config.get("statement_working_days"), dl.WORKING,
+    dl.start_clock(case, STATEMENT, dl.Rule(config.get("statement_working_days", case.jurisdiction), dl.WORKING,
                                             label=_("陈述申辩、申请听证")), case.notified_on)
     ctx.event_data = {"fine": str(case.fine), "hearing_right": case.hearing_right}
 
@@ -198,8 +200,8 @@ def h_extend(ctx):
     except (TypeError, ValueError):
         raise wf.TransitionError({"days": _("请填写延长天数")}) from None
     c = dl.clock(case, DECISION)
-    if c.extension_days + days > config.get("max_extension_days"):
-        raise wf.TransitionError({"days": _("延长后总计超过 %(n)s 日") % {"n": config.get("max_extension_days")}})
+    if c.extension_days + days > config.get("max_extension_days", case.jurisdiction):
+        raise wf.TransitionError({"days": _("延长后总计超过 %(n)s 日") % {"n": config.get("max_extension_days", case.jurisdiction)}})
     dl.extend(ctx.user, case, DECISION, days, approver=ctx.user or _("系统"), reason=ctx.note)
 
 
@@ -220,9 +222,9 @@ def h_decide(ctx):
     case.decided_on = _date(d.get("decided_on"), "decided_on")
     case.decided_late = bool(c and case.decided_on > c.due)
     dl.stop(case, DECISION)
-    dl.start_clock(case, SERVICE, dl.Rule(config.get("service_working_days"), dl.WORKING, label=gettext_lazy("送达")),
+    dl.start_clock(case, SERVICE, dl.Rule(config.get("service_working_days", case.jurisdiction), dl.WORKING, label=gettext_lazy("送达")),
                    case.decided_on)
-    dl.start_clock(case, PUBLICATION, dl.Rule(config.get("penalty_publish_working_days"), dl.WORKING,
+    dl.start_clock(case, PUBLICATION, dl.Rule(config.get("penalty_publish_working_days", case.jurisdiction), dl.WORKING,
                                               label=_("公开处罚决定")), case.decided_on)
 
 
@@ -257,7 +259,7 @@ def h_serve(ctx):
     if case.served_on < case.decided_on:
         raise wf.TransitionError({"served_on": _("送达日期早于决定日期")})
     dl.stop(case, SERVICE)
-    rule = dl.Rule(config.get("payment_days"), dl.CALENDAR, roll_forward=True, label=gettext_lazy("缴纳罚款"))
+    rule = dl.Rule(config.get("payment_days", case.jurisdiction), dl.CALENDAR, roll_forward=True, label=gettext_lazy("缴纳罚款"))
     case.payment_due = dl.start_clock(case, PAYMENT, rule, case.served_on).due
 
 
@@ -265,7 +267,7 @@ def h_pay(ctx):
     case = ctx.obj
     case.paid_on = _date(ctx.data.get("paid_on"), "paid_on")
     late = (case.paid_on - case.payment_due).days if case.payment_due else 0
-    case.surcharge = discretion.late_surcharge(case.fine, late, config.get("surcharge_rate"))
+    case.surcharge = discretion.late_surcharge(case.fine, late, config.get("surcharge_rate", case.jurisdiction))
     dl.stop(case, PAYMENT)
     ctx.event_data = {"surcharge": str(case.surcharge), "days_late": max(late, 0)}
 
@@ -302,7 +304,7 @@ def surcharge_on(case: Case, day: dt.date) -> Decimal:
     """What the party owes on top of the fine if it pays on `day`."""
     if not case.payment_due or case.fine is None:
         return Decimal("0.00")
-    return discretion.late_surcharge(case.fine, (day - case.payment_due).days, config.get("surcharge_rate"))
+    return discretion.late_surcharge(case.fine, (day - case.payment_due).days, config.get("surcharge_rate", case.jurisdiction))
 
 
 def g_publish(user, case):
@@ -318,7 +320,7 @@ def h_publish(ctx):
     g_publish(ctx.user, case)
     case.published = True
     case.published_on = _date(ctx.data.get("published_on"), "published_on")
-    years = config.get("penalty_publish_years")
+    years = config.get("penalty_publish_years", case.jurisdiction)
     d = case.published_on
     try:
         case.publish_until = d.replace(year=d.year + years)

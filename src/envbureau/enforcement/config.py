@@ -2,6 +2,10 @@
 
 National defaults below; a deployment overrides any of them in settings.ENVBUREAU["ENFORCEMENT"]
 (e.g. {"yearly_cap": 3, "ratios": {"key": 0.125}}); a draw plan may override the draw parameters again.
+Provincial numbers (hearing thresholds, days, publication periods …) may differ per jurisdiction, as in
+projects.config: {"jurisdictions": {"500000": {"hearing_threshold_org": 50000}}} applies to that jurisdiction and
+everything below it (the nearest code on the path wins), over the deployment's value, over the national default.
+`get(name, jurisdiction)` reads it; a case, measure or inspection passes its own jurisdiction.
 """
 
 from __future__ import annotations
@@ -104,8 +108,23 @@ DEFAULTS = {
 }
 
 
-def get(name: str):
-    override = (getattr(settings, "ENVBUREAU", {}) or {}).get("ENFORCEMENT", {}) or {}
+def _override(jurisdiction) -> dict:
+    """The deployment's settings, then each jurisdiction's entry from the city down to `jurisdiction` (a
+    core.Jurisdiction, its path "/500000/500101/" or None for the deployment's and national values)."""
+    conf = (getattr(settings, "ENVBUREAU", {}) or {}).get("ENFORCEMENT", {}) or {}
+    out = {k: v for k, v in conf.items() if k != "jurisdictions"}
+    path = getattr(jurisdiction, "path", jurisdiction) or ""
+    table = conf.get("jurisdictions") or {}
+    for code in [c for c in str(path).split("/") if c]:  # the top first, the nearest last
+        for key, value in (table.get(code) or {}).items():
+            if isinstance(DEFAULTS.get(key), dict) and isinstance(out.get(key), dict):
+                value = {**out[key], **value}
+            out[key] = value
+    return out
+
+
+def get(name: str, jurisdiction=None):
+    override = _override(jurisdiction)
     value = DEFAULTS[name]
     if name == "discretion_methods":
         from .discretion import METHODS
