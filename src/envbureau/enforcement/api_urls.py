@@ -3,6 +3,7 @@ from rest_framework import routers
 
 from .api import (
     CaseViewSet,
+    ClueViewSet,
     CreditRepairViewSet,
     DrawViewSet,
     InspectionViewSet,
@@ -14,6 +15,7 @@ from .api import (
     PoolViewSet,
     RecusalViewSet,
     StatisticsView,
+    TransferViewSet,
 )
 
 router = routers.DefaultRouter()
@@ -27,6 +29,8 @@ router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("cases", CaseViewSet, basename="case")
 router.register("repairs", CreditRepairViewSet, basename="repair")
 router.register("measures", MeasureViewSet, basename="measure")
+router.register("transfers", TransferViewSet, basename="transfer")
+router.register("clues", ClueViewSet, basename="clue")
 router.register("legal-bases", LegalBasisViewSet, basename="legal-basis")
 
 urlpatterns = [path("statistics/", StatisticsView.as_view(), name="statistics"), *router.urls]

@@ -32,7 +32,6 @@ DECISION = "decision"
 STATEMENT = "statement"
 SERVICE = "service"
 PAYMENT = "payment"
-TRANSFER = "transfer"
 PUBLICATION = "publication"
 
 
@@ -80,7 +79,9 @@ def hearing_right(party_type: str, fine, jurisdiction=None) -> bool:
 
 @transaction.atomic
 def open_case(user, *, enterprise_id: int, cause: str, provision: str, act_date, facts: str = "",
-              filed_on=None, inspection=None, handlers=(), source: str = "", party_type: str = "org") -> Case:
+              filed_on=None, inspection=None, handlers=(), source: str = "", party_type: str = "org",
+              clue=None) -> Case:
+    """File a case; from a clue (`clue`, pending, of the same enterprise) the clue is decided by it."""
     if user is not None and not has_perm(user, "enforcement.case"):
         raise PermissionDenied(_("您没有“案件办理”权限"))
     pool = PoolEnterprise.objects.filter(enterprise_id=enterprise_id).first()
@@ -94,6 +95,19 @@ def open_case(user, *, enterprise_id: int, cause: str, provision: str, act_date,
         raise ValidationError({"act_date": _("违法行为发生日期晚于立案日期")})
     if LegalBasis.for_act(provision, act_date) is None:
         raise ValidationError({"provision": _("没有在 %(d)s 有效的“%(p)s”条款") % {"d": act_date, "p": provision}})
+    if clue is None and inspection is not None:  # the inspection's own clue (recorded as 立案查处), if pending
+        from .models import Clue
+
+        clue = Clue.objects.filter(source_ref=f"enforcement.inspection:{inspection.pk}", state="pending",
+                                   enterprise_id=enterprise_id).first()
+    if clue is not None:
+        if clue.state != "pending":
+            raise ValidationError({"clue": _("线索 %(c)s 已办结") % {"c": clue.code}})
+        if clue.enterprise_id != enterprise_id:
+            raise ValidationError({"clue": _("线索 %(c)s 所涉企业与当事人不一致") % {"c": clue.code}})
+        if filed_on < clue.received_on:
+            raise ValidationError({"filed_on": _("立案日期早于收到线索日期 %(d)s") % {"d": clue.received_on}})
+        source = source or clue.source_ref or clue.code
     members = list(Inspector.objects.filter(pk__in=[getattr(h, "pk", h) for h in handlers]))
     if len(members) < 2:
         raise ValidationError({"handlers": _("案件须由至少2名执法人员承办")})
@@ -110,6 +124,10 @@ def open_case(user, *, enterprise_id: int, cause: str, provision: str, act_date,
     wf.record_event(case, user, "note", note=texts.sentence(gettext_noop("立案:%(c)s"), c=cause))
     wf.sync_tasks(case, user)
     _dossier(case, user, texts.sentence(gettext_noop("立案调查 %(c)s:%(t)s"), c=case.code, t=cause))
+    if clue is not None:
+        from .clues import file_from
+
+        file_from(user, clue, case)
     from .services import link_to_complaint
 
     for ref in dict.fromkeys(r for r in (source, getattr(inspection, "source_ref", "")) if r):
@@ -276,28 +294,18 @@ def h_close(ctx):
     ctx.obj.closed_on = _date(ctx.data.get("closed_on"), "closed_on")
 
 
-def h_transfer(ctx):
-    case, d = ctx.obj, ctx.data
-    if d.get("transfer_kind") not in ("detention", "crime"):
-        raise wf.TransitionError({"transfer_kind": _("请选择移送类型")})
-    if case.transfer_kind:
-        raise wf.TransitionError({"transfer_kind": _("本案已移送")})
-    if d["transfer_kind"] == "detention" and case.decided_on is None:  # §2.7: the penalty decision comes first
-        raise wf.TransitionError({"transfer_kind": _("移送行政拘留应先作出行政处罚决定;涉嫌犯罪的可在案件审查时移送")})
-    case.transfer_kind = d["transfer_kind"]
-    case.transferred_on = _date(d.get("transferred_on"), "transferred_on")
-    if case.transferred_on < case.filed_on:
-        raise wf.TransitionError({"transferred_on": _("移送日期早于立案日期")})
-    dl.start_clock(case, TRANSFER, transfer_rule(case.transfer_kind), case.transferred_on)
+def transfers_of(enterprise, year: int | None = None, kind: str | None = None):
+    """The transfers to the police of `enterprise` (an Enterprise or its id) decided in `year` (by the transfer
+    decision's date), of `kind` ("detention" | "crime") or both: the query credit's one-vote veto and the statistics
+    read (unscoped; the caller scopes what it shows)."""
+    from .models import Transfer
 
-
-def transfer_rule(kind: str) -> dl.Rule:
-    """For detention, the files go to the police within 3 working days of the transfer decision (移送行政拘留暂行办法
-    arts. 11, 19); a suspected crime is transferred within 24 hours of the head's approval (国务院令第310号 art. 5;
-    regulations.md §2.8), counted here as the day after the approval date."""
-    if kind == "crime":
-        return dl.Rule(config.get("transfer_crime_days"), dl.CALENDAR, label=gettext_lazy("移送涉嫌犯罪案件(批准后24小时内)"))
-    return dl.Rule(config.get("transfer_detention_working_days"), dl.WORKING, label=gettext_lazy("移送案卷"))
+    qs = Transfer.objects.filter(enterprise_id=getattr(enterprise, "pk", enterprise))
+    if year is not None:
+        qs = qs.filter(transferred_on__year=int(year))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("transferred_on", "pk")
 
 
 def surcharge_on(case: Case, day: dt.date) -> Decimal:

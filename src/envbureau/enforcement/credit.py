@@ -43,10 +43,10 @@ def penalties_score(enterprise_id: int, year: int) -> tuple[int, int]:
 
 def veto_for(enterprise_id: int, year: int) -> dict | None:
     """The facts of the one-vote veto (a case transferred that year), or None."""
-    c = (Case.objects.filter(enterprise_id=enterprise_id, transferred_on__year=year).exclude(transfer_kind="")
-         .order_by("transferred_on").first())
-    return texts.sentence(gettext_noop("%(v)s(案件 %(c)s)"), ("v",), v=VETO[c.transfer_kind], c=c.code) if c \
-        else None
+    from .cases import transfers_of
+
+    t = transfers_of(enterprise_id, year).select_related("case").first()
+    return texts.sentence(gettext_noop("%(v)s(案件 %(c)s)"), ("v",), v=VETO[t.kind], c=t.case.code) if t else None
 
 
 @transaction.atomic

@@ -384,6 +384,10 @@ def h_record(ctx) -> None:
 
 def after_record(ctx) -> None:
     insp = ctx.obj
+    if insp.result == "case":  # a finding to be filed: a clue whose filing clock starts on the inspection day
+        from .clues import from_inspection
+
+        from_inspection(ctx.user, insp)
     from envbureau.sources.services import add_dossier_event
 
     add_dossier_event(insp.enterprise_id, "enforcement.inspection",
