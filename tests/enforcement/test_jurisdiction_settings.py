@@ -75,3 +75,25 @@ def test_reading_the_settings(world, province):
     assert config.get("decision_days", cy) == 90  # what no entry sets stays national
     assert cases.hearing_right("org", Decimal("200000")) is False
     assert cases.hearing_right("org", Decimal("50000"), dc) is True
+
+
+def test_the_provinces_yearly_cap_on_checks(world, settings):
+    """The yearly cap on routine checks of one enterprise is the province's (regulations.md §0.4, §1.7): with 1 set
+    for 朝阳区 the second routine check there is refused, while 东城区 keeps the national 2."""
+    from envbureau.enforcement import services
+
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "ENFORCEMENT": {"jurisdictions": {"110105": {"yearly_cap": 1}}}}
+
+    def plan(n, day):
+        return services.create_inspection(None, source="special", enterprise_id=world["enterprises"][n].pk,
+                                          team=world["inspectors"][:2], items=world["items"], kind="routine",
+                                          planned_on=day)
+
+    plan(2, dt.date(2026, 3, 2))  # 朝阳区: one, the cap reached
+    with pytest.raises(ValidationError) as e:
+        plan(2, dt.date(2026, 6, 1))
+    assert "kind" in e.value.message_dict and "上限 1 次" in e.value.message_dict["kind"][0]
+    plan(0, dt.date(2026, 3, 2))  # 东城区: two allowed
+    plan(0, dt.date(2026, 6, 1))
+    with pytest.raises(ValidationError):
+        plan(0, dt.date(2026, 9, 1))
