@@ -146,3 +146,29 @@ def test_bad_input_names_the_field(world, client_for):
     page = c.post("/enforcement/clues/new/", {"source": "alarm", "enterprise": "", "summary": "x",
                                               "received_on": "2026-09-21"})
     assert page.status_code == 400
+
+
+def test_pages_register_show_and_file(world, basis, client_for):
+    c = client_for("admin")
+    ent = world["enterprises"][0]
+    from envbureau.enforcement.models import PoolEnterprise
+
+    pool = PoolEnterprise.objects.get(enterprise_id=ent.pk)
+    resp = c.post("/enforcement/clues/new/", {"enterprise": pool.pk, "source": "referral", "source_ref": "京环转〔2026〕3号",
+                                              "received_on": "2026-09-21", "summary": "区政府转来群众反映"})
+    assert resp.status_code == 302
+    clue = Clue.objects.get(source="referral")
+    page = c.get(f"/enforcement/clues/{clue.pk}/").content.decode()
+    assert "2026-10-08" in page and "已超期" in page and f"/enforcement/cases/new/?clue={clue.pk}" in page
+    listing = c.get("/enforcement/clues/?state=pending").content.decode()
+    assert clue.code in listing and "2026-10-08(已超期)" in listing
+    form = c.get(f"/enforcement/cases/new/?clue={clue.pk}")
+    assert form.status_code == 200 and "区政府转来群众反映" in form.content.decode()
+    handlers = [i.pk for i in world["inspectors"][:2]]
+    resp = c.post(f"/enforcement/cases/new/?clue={clue.pk}", {
+        "enterprise": pool.pk, "cause": "未设标志", "provision": "sign", "act_date": "2026-09-20",
+        "filed_on": "2026-10-09", "facts": "区政府转来群众反映", "handlers": handlers, "clue": clue.pk})
+    assert resp.status_code == 302, resp.content.decode()[:500]
+    clue.refresh_from_db()
+    assert (clue.state, clue.decided_late) == ("filed", True)  # 2026-10-09: the day after its due date
+    assert clue.case.source == "京环转〔2026〕3号"
