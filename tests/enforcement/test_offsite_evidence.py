@@ -66,6 +66,12 @@ def test_capture_freezes_the_period(data, user_named):
     assert hashlib.sha256(raw).hexdigest() == ev.sha256 and json.loads(raw)["hourly"][1]["avg"] == 120.0
     assert ev.kind == "monitoring" and ev.name.endswith(".json")
     assert any(e["verb"] == "monitoring" for e in wf.timeline(insp))
+    from envbureau.core.models import TimelineEvent
+
+    line = TimelineEvent.objects.get(model="enforcement.inspection", object_id=str(insp.pk), verb="monitoring")
+    # stored as facts (worded per reader), the Chinese kept as the text
+    assert line.note == "调取在线监控数据 2026-10-08 08:00 至 2026-10-08 11:00:报警 1 条,小时值 3 个"
+    assert line.data["note_facts"]["args"] == {"s": "2026-10-08 08:00", "e": "2026-10-08 11:00", "a": 1, "h": 3}
 
 
 @pytest.mark.parametrize("start, end, field", [

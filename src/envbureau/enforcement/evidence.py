@@ -199,8 +199,13 @@ def capture_monitoring(user, insp: Inspection, *, start, end) -> InspectionEvide
     raw = json.dumps(data, ensure_ascii=False, indent=1, default=str).encode()
     n = insp.evidence.filter(kind=EvidenceKind.MONITORING).count() + 1
     name = f"{insp.code}-在线监控数据{n}.json"
-    note = _("调取在线监控数据 %(s)s 至 %(e)s:报警 %(a)s 条,小时值 %(h)s 个") % {
-        "s": data["start"], "e": data["end"], "a": len(data["alarms"]), "h": len(data["hourly"])}
+    from django.utils.translation import gettext_noop
+
+    from envbureau.core import texts
+
+    # stored as facts, worded in each reader's language on the timeline
+    note = texts.sentence(gettext_noop("调取在线监控数据 %(s)s 至 %(e)s:报警 %(a)s 条,小时值 %(h)s 个"),
+                          s=data["start"], e=data["end"], a=len(data["alarms"]), h=len(data["hourly"]))
     return _store(user, insp, EvidenceKind.MONITORING, raw, name, 0, 0, "monitoring", note, data=data,
                   caption=f"{data['start']} — {data['end']}")
 
