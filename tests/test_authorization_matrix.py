@@ -865,6 +865,64 @@ def test_enforcement_measures_designed_outcomes(world, role, db):
 
 
 # ----------------------------------------------------------------------------------------------
+# Enforcement: transfers to the police and clues (staff only: persons concerned are personal data, clues are
+# internal) and the public penalties API (anonymous, published decisions within their publication period)
+# ----------------------------------------------------------------------------------------------
+
+def _staff_sees(record, role, user) -> bool:
+    """Transfers and clues have no enterprise path: an enterprise account never reads them."""
+    return role != "enterprise" and _sees(record, role, user)
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_enforcement_transfers_and_clues_designed_outcomes(world, role, db):
+    swept_on_sqlite_only(role)
+    from envbureau.enforcement.models import Clue, Transfer
+
+    client, user = client_for(world, role)
+    t = Transfer.objects.order_by("pk").first()
+    clue = Clue.objects.order_by("pk").first()
+    assert t is not None, "the enforcement demo step transfers the first alarm's case as a suspected crime"
+    assert clue is not None, "an inspection recorded with 立案查处 is a clue (the demo's alarm checks)"
+    wrong = []
+    for obj, base in ((t, "transfers"), (clue, "clues")):
+        detail = 200 if _staff_sees(obj, role, user) else 404
+        for url, want in {f"/enforcement/{base}/": 200, f"/enforcement/{base}/{obj.pk}/": detail,
+                          f"/api/v1/enforcement/{base}/{obj.pk}/": detail, f"/api/v1/enforcement/{base}/": 200,
+                          f"/enforcement/{base}/{obj.pk}/do/{'send' if base == 'transfers' else 'extend'}/": 405,
+                          }.items():
+            got = _get(client, url).status_code
+            if got != want:
+                wrong.append(f"{url}: expected {want}, got {got}")
+    listed = _get(client, "/api/v1/enforcement/transfers/").json()
+    persons = [r["persons"] for r in listed["results"]]
+    if role == "enterprise":  # never the persons concerned, not even of its own case
+        assert persons == [], persons
+    for url in (f"/enforcement/transfers/{t.pk}/", "/api/v1/enforcement/transfers/", "/enforcement/clues/",
+                f"/api/v1/enforcement/clues/{clue.pk}/"):
+        assert Client().get(url).status_code in (302, 401, 403), url
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_enforcement_public_penalties_api_for_everyone(world, role, db):
+    """Anonymous (and any signed-in user, reading as the public): published decisions inside their period only."""
+    from django.utils import timezone
+
+    from envbureau.enforcement.models import Case
+
+    client, _user = client_for(world, role)
+    today = timezone.localdate()
+    shown = Case.objects.filter(published=True, published_on__lte=today, publish_until__gte=today).first()
+    hidden = Case.objects.filter(published=False).first()
+    assert shown is not None and hidden is not None, "the demo publishes one penalty decision and not another case"
+    resp = _get(client, "/api/v1/public/enforcement/penalties/")
+    assert resp.status_code == 200 and shown.code in [r["code"] for r in resp.json()["results"]]
+    assert _get(client, f"/api/v1/public/enforcement/penalties/{shown.pk}/").status_code == 200
+    assert _get(client, f"/api/v1/public/enforcement/penalties/{hidden.pk}/").status_code == 404
+
+
+# ----------------------------------------------------------------------------------------------
 # Enforcement: credit repair applications filed by the enterprise itself (POST, declared per role)
 # ----------------------------------------------------------------------------------------------
 

@@ -448,7 +448,8 @@ CASES = [
          {"zfcase": "403", "zfreview": "403"}, "送达处罚决定书", ["zfcase"], ["zfboss"]),
         ("publish", {"published_on": "2026-09-02"}, "decided", "decided", "zfboss", {"zfcase": "403"}, "same",
          ["zfcase"], []),
-        ("transfer", {"transfer_kind": "detention", "transferred_on": "2026-09-02", "note": "拒不改正"}, "decided",
+        ("transfer", {"transfer_kind": "detention", "transferred_on": "2026-09-02", "authority": "北京市公安局东城分局",
+                      "persons": "张某(生产负责人)", "reason": "拒不改正"}, "decided",
          "decided", "zfboss", {"zfcase": "403"}, "same", ["zfcase"], []),
         ("serve", {"served_on": "2026-09-04"}, "decided", "served", "zfcase", {"zfboss": "403"}, "督促缴款",
          ["zfcase"], ["zfboss"]),
@@ -696,6 +697,57 @@ def new_daily_penalty(people):
     wf.apply(None, o, "serve", served_on="2026-08-21")
     wf.apply(None, o, "recheck", rechecked_on="2026-09-01", recheck_result="continuing")
     return measures.record_daily_penalty(None, case, orders=[o], decided_on="2026-09-02")
+
+
+def new_transfer(people):
+    from envbureau.enforcement import transfers
+
+    case = new_case(people)
+    for verb, data in (("investigate", {}), ("submit_review", {"note": "调查终结"}),
+                       ("notify", {"outcome": "punish", "fine": "100000", "notified_on": "2026-08-03"}),
+                       ("decide", {"decided_on": "2026-08-20"})):
+        wf.apply(None, case, verb, **data)
+    return transfers.transfer_case(None, case, kind="detention", transferred_on="2026-09-02",
+                                   authority="北京市公安局东城分局", persons="张某\n李某", reason="通过暗管排放")
+
+
+_CLUE_CASE: dict = {}
+
+
+def new_clue(people):
+    """A complaint's clue received three days ago (the filing clock: 15 days); the second walk files a case from
+    it, so its factory files the case first (a case of the same enterprise, named on the step)."""
+    from envbureau.enforcement import clues
+
+    _enforcement_world(people)
+    clue = clues.open_clue(None, source="complaint", enterprise_id=people["_firm"].pk, summary="群众反映夜间偷排",
+                           received_on=TODAY - dt.timedelta(days=3))
+    _CLUE_CASE["pk"] = new_case(people).pk
+    return clue
+
+
+CLUES = [
+    [  # §2.1 step 1: the head extends the 15 days, then the reviewer decides not to file, with reasons
+        ("extend", {"days": 5, "note": "需补充调查"}, "pending", "pending", "zfboss",
+         {"zfcase": "403", "zfxicheng": "404", "leader": "403"}, "same", ["zfcase"], []),
+        ("not_file", {"decided_on": TODAY, "note": "经核查,反映情况不属实"}, "pending", "not_filed", "zfreview",
+         {"zfcase": "403", "zfxicheng": "404"}, None, [], ["zfcase"]),
+    ],
+    [  # filed: the case form names the clue (cases.open_case(…, clue=)), which takes this step
+        ("file", {"case": lambda: _CLUE_CASE["pk"], "decided_on": TODAY}, "pending", "filed", "zfcase",
+         {"zfreview": "403", "zfxicheng": "404"}, None, [], ["zfcase"]),
+    ],
+]
+
+
+TRANSFERS = [
+    [  # §2.7: the head's transfer decision, the files sent to the police (3 working days), the police's answer
+        ("send", {"sent_on": "2026-09-03"}, "approved", "sent", "zfboss",
+         {"zfcase": "403", "zfxicheng": "404", "leader": "403"}, "登记公安机关处理结果", ["zfcase"], ["zfboss"]),
+        ("conclude", {"outcome": "detained", "outcome_on": "2026-09-10", "detention_days": 10}, "sent", "concluded",
+         "zfcase", {"zfreview": "403", "zfxicheng": "404"}, None, [], ["zfcase"]),
+    ],
+]
 
 
 def new_spot_seizure(people):
@@ -1063,6 +1115,8 @@ WALKS = {
     "enforcement.inspection": (new_inspection, INSPECTIONS),
     "enforcement.case": (new_case, CASES),
     "enforcement.measure": (new_measure, MEASURES),
+    "enforcement.transfer": (new_transfer, TRANSFERS),
+    "enforcement.clue": (new_clue, CLUES),
     "enforcement.creditrepair": (new_repair, REPAIRS),
     "approvals.eiaapplication": (new_eia, EIAS),
     "approvals.permit": (new_permit, PERMITS),

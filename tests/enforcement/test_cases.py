@@ -166,13 +166,17 @@ def test_transfer_to_police(world, bases):
     c = _to_review(_case(world))
     wf.apply(None, c, "notify", outcome="punish", levels={"means": 5}, notified_on="2026-09-01")
     wf.apply(None, c, "decide", decided_on="2026-09-10")
-    wf.apply(None, c, "transfer", transfer_kind="detention", transferred_on="2026-09-11", note="篡改监测数据")
+    wf.apply(None, c, "transfer", transfer_kind="detention", transferred_on="2026-09-11", authority="某公安分局",
+             reason="篡改监测数据")
     c.refresh_from_db()
-    assert c.transfer_kind == "detention" and c.state == "decided"
+    t = c.transfers.get()
+    assert t.kind == "detention" and c.state == "decided"
     # files to the police within 3 working days of Fri 2026-09-11 → Wed 2026-09-16
-    assert dl.clock(c, cases.TRANSFER).due == dt.date(2026, 9, 16)
+    from envbureau.enforcement import transfers
+
+    assert dl.clock(t, transfers.SEND).due == dt.date(2026, 9, 16)
     with pytest.raises(wf.TransitionError):
-        wf.apply(None, c, "transfer", transfer_kind="crime", note="again")
+        wf.apply(None, c, "transfer", transfer_kind="crime")  # no receiving authority
 
 
 def test_wrong_state_refused(world, bases):

@@ -62,7 +62,8 @@ def test_one_vote_veto_from_a_transfer(world, basis):
     for verb, kw in (("investigate", {}), ("submit_review", {"note": "终结"}),
                      ("notify", {"outcome": "punish", "notified_on": "2026-04-01"}),
                      ("decide", {"decided_on": "2026-04-20"}),
-                     ("transfer", {"transfer_kind": "crime", "transferred_on": "2026-04-22", "note": "涉嫌犯罪"})):
+                     ("transfer", {"transfer_kind": "crime", "transferred_on": "2026-04-22", "authority": "某公安分局",
+                                   "reason": "涉嫌犯罪"})):
         wf.apply(None, c, verb, **kw)
     with translation.override("en"):  # rated by an officer working in English: stored in Chinese all the same
         r = _rate(ent, 2026, 100)

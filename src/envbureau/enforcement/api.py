@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -21,10 +21,20 @@ from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import get_scoped_object
 
 from . import drawing, services
-from .choices import MeasureKind
-from .filters import CaseFilter, DrawFilter, InspectionFilter, MeasureFilter, PoolFilter, RatingFilter
+from .choices import ClueSource, MeasureKind
+from .filters import (
+    CaseFilter,
+    ClueFilter,
+    DrawFilter,
+    InspectionFilter,
+    MeasureFilter,
+    PoolFilter,
+    RatingFilter,
+    TransferFilter,
+)
 from .models import (
     Case,
+    Clue,
     CreditRating,
     CreditRepair,
     Draw,
@@ -37,6 +47,7 @@ from .models import (
     Measure,
     PoolEnterprise,
     Recusal,
+    Transfer,
 )
 
 
@@ -120,12 +131,17 @@ class EvidenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = InspectionEvidence
         fields = ["id", "inspection", "kind", "kind_label", "name", "size", "sha256", "width", "height", "caption",
-                  "signer", "inspector", "uploaded_at", "url"]
+                  "signer", "inspector", "uploaded_at", "url", "data"]
 
     def get_url(self, obj) -> str:
         from django.urls import reverse
 
         return reverse("enforcement:evidence", args=[obj.pk])
+
+
+class MonitoringCaptureSerializer(serializers.Serializer):
+    start = serializers.CharField(help_text="起始时间 YYYY-MM-DD HH:MM(本地时间,含)")
+    end = serializers.CharField(help_text="截止时间 YYYY-MM-DD HH:MM(本地时间,不含;不晚于现在,时段不超过31天)")
 
 
 class PhotoUploadSerializer(serializers.Serializer):
@@ -230,6 +246,27 @@ class InspectionViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
         from envbureau.core.scoping import restrict
 
         return Response(EvidenceSerializer(restrict(insp.evidence.all(), request.user, "view"), many=True).data)
+
+    @extend_schema(request=MonitoringCaptureSerializer, responses={201: EvidenceSerializer})
+    @action(detail=True, methods=["post"], url_path="monitoring", url_name="monitoring",
+            serializer_class=MonitoringCaptureSerializer)
+    def monitoring(self, request, pk=None):
+        """Capture the enterprise's online-monitoring alarms and hourly values of [start, end) as frozen evidence."""
+        from django.core.exceptions import ValidationError
+
+        from . import evidence
+
+        insp = get_scoped_object(Inspection, request.user, "view", pk=pk)
+        ser = MonitoringCaptureSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        try:
+            ev = evidence.capture_monitoring(request.user, insp, start=ser.validated_data["start"],
+                                             end=ser.validated_data["end"])
+        except PermissionDenied:
+            raise DRFPermissionDenied() from None
+        except ValidationError as exc:
+            raise DRFValidationError(exc.message_dict) from None
+        return Response(EvidenceSerializer(ev).data, status=201)
 
     @extend_schema(request=PhotoUploadSerializer, responses={201: EvidenceSerializer})
     @action(detail=True, methods=["post"], url_path="photos", url_name="photos",
@@ -342,10 +379,21 @@ class LegalBasisViewSet(ScopedModelViewSet):
     serializer_class = LegalBasisSerializer
 
 
+class TransferBriefSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = Transfer
+        fields = ["id", "code", "kind", "kind_label", "transferred_on", "state", "state_label", "detained",
+                  "detention_days"]
+
+
 class CaseSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     legal_basis_text = serializers.CharField(source="legal_basis.__str__", read_only=True, default="")
     decision_due = serializers.SerializerMethodField()
+    transfers = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -353,8 +401,18 @@ class CaseSerializer(serializers.ModelSerializer):
                   "source", "cause", "facts", "act_date", "provision", "legal_basis", "legal_basis_text", "filed_on",
                   "state", "state_label", "outcome", "outcome_reason", "discretion_method", "discretion_levels",
                   "discretion_text", "fine", "hearing_right", "statement", "notified_on", "decided_on", "decided_late",
-                  "decision_due", "served_on", "payment_due", "paid_on", "surcharge", "transfer_kind",
-                  "transferred_on", "closed_on"]
+                  "decision_due", "served_on", "payment_due", "paid_on", "surcharge", "transfers", "closed_on"]
+
+    @extend_schema_field(TransferBriefSerializer(many=True))
+    def get_transfers(self, obj):
+        """The case's transfers to the police the reader may see (staff in scope; none for enterprise users):
+        number, kind, date, state and outcome; the persons concerned only on the transfer itself."""
+        from envbureau.core.scoping import restrict
+
+        request = self.context.get("request")
+        qs = Transfer.objects.filter(case=obj)
+        qs = restrict(qs, request.user if request is not None else None, "view")
+        return TransferBriefSerializer(qs.order_by("transferred_on", "pk"), many=True).data
 
     def get_decision_due(self, obj):
         from .cases import decision_due
@@ -365,7 +423,8 @@ class CaseSerializer(serializers.ModelSerializer):
 class CaseViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     """Cases; POST …/{id}/<verb>/ runs a workflow verb (investigate, submit-review, notify {outcome, levels,
     fine, notified_on}, no-penalty, statement {kind, on}, resume {on}, extend {days}, decide {decided_on},
-    serve {served_on}, pay {paid_on}, close, transfer {transfer_kind, transferred_on}; note where required)."""
+    serve {served_on}, pay {paid_on}, close, transfer {transfer_kind, transferred_on, authority, persons, reason}
+    (each transfer is a record of its own, several per case: see /transfers/); note where required)."""
 
     queryset = Case.objects.select_related("legal_basis")
     serializer_class = CaseSerializer
@@ -390,6 +449,119 @@ class CaseViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
     close = transition_action(Case, CaseSerializer, "close")
     transfer = transition_action(Case, CaseSerializer, "transfer")
     timeline = timeline_action(Case)
+
+
+class ClueSerializer(serializers.ModelSerializer):
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    case_code = serializers.CharField(source="case.code", read_only=True, default="")
+    filing_due = serializers.SerializerMethodField(help_text="决定是否立案的期满日(15日,遇节假日顺延;含已批准的延长)")
+    overdue = serializers.SerializerMethodField(help_text="已过期满日仍未决定")
+
+    class Meta:
+        model = Clue
+        fields = ["id", "code", "source", "source_label", "source_ref", "enterprise_id", "party", "jurisdiction",
+                  "received_on", "summary", "state", "state_label", "filing_due", "overdue", "case", "case_code",
+                  "decided_on", "decided_late", "reason"]
+
+    def get_filing_due(self, clue):
+        from .clues import filing_due
+
+        return filing_due(clue)
+
+    def get_overdue(self, clue) -> bool:
+        from django.utils import timezone
+
+        from .clues import filing_due
+
+        due = filing_due(clue)
+        return bool(clue.state == "pending" and due and due < timezone.localdate())
+
+
+class ClueCreateSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=ClueSource.choices)
+    enterprise_id = serializers.IntegerField()
+    summary = serializers.CharField()
+    received_on = serializers.DateField(required=False, allow_null=True, help_text="留空为今天;立案期限由此起算")
+    source_ref = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class ClueViewSet(ScopedReadOnlyViewSet):
+    """Clues that may become cases. POST registers one {source, enterprise_id, summary, received_on, source_ref}
+    (filing_due = 15 days later, the last day moved past rest days); POST …/{id}/not-file/ {decided_on, note},
+    extend/ {days, note} (15 days at most in total, enforcement.decide); 立案 on the case form
+    (/enforcement/cases/new/?clue=<id>), which decides the clue."""
+
+    queryset = Clue.objects.select_related("case")
+    serializer_class = ClueSerializer
+    filterset_class = ClueFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=ClueCreateSerializer, responses={201: ClueSerializer})
+    def create(self, request, *args, **kwargs):
+        from django.core.exceptions import ValidationError
+
+        from . import clues
+
+        ser = ClueCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        get_scoped_object(PoolEnterprise, request.user, "view", enterprise_id=d["enterprise_id"])
+        try:
+            clue = clues.open_clue(request.user, source=d["source"], enterprise_id=d["enterprise_id"],
+                                   summary=d["summary"], received_on=d.get("received_on"),
+                                   source_ref=d.get("source_ref", ""))
+        except PermissionDenied as exc:
+            raise DRFPermissionDenied(str(exc)) from None
+        except ValidationError as exc:
+            raise DRFValidationError(exc.message_dict) from None
+        return Response(ClueSerializer(clue, context={"request": request}).data, status=201)
+
+    not_file = transition_action(Clue, ClueSerializer, "not_file")
+    extend = transition_action(Clue, ClueSerializer, "extend")
+    timeline = timeline_action(Clue)
+
+
+class TransferSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+    case_code = serializers.CharField(source="case.code", read_only=True)
+    send_due = serializers.SerializerMethodField(help_text="案卷移送期限(行政拘留3个工作日;涉嫌犯罪批准后24小时)")
+
+    class Meta:
+        model = Transfer
+        fields = ["id", "code", "case", "case_code", "kind", "kind_label", "enterprise_id", "party", "jurisdiction",
+                  "state", "state_label", "transferred_on", "authority", "persons", "reason", "send_due", "sent_on",
+                  "sent_late", "outcome", "outcome_label", "outcome_on", "detained", "detention_days", "outcome_note"]
+
+    def get_send_due(self, t):
+        from envbureau.core import deadlines as dl
+
+        from .transfers import SEND
+
+        c = dl.clock(t, SEND)
+        return c.due if c else None
+
+
+class TransferViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
+    """Transfers of cases to the police (行政拘留, 涉嫌犯罪), several per case; made by the case's transfer/ step.
+    POST …/{id}/send/ {sent_on} (files handed over; late past send_due), conclude/ {outcome, outcome_on,
+    detention_days, note} (the police's answer). Staff in scope only: the persons concerned are personal data."""
+
+    queryset = Transfer.objects.select_related("case")
+    serializer_class = TransferSerializer
+    filterset_class = TransferFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        from rest_framework.exceptions import MethodNotAllowed
+
+        raise MethodNotAllowed("POST")
+
+    send = transition_action(Transfer, TransferSerializer, "send")
+    conclude = transition_action(Transfer, TransferSerializer, "conclude")
+    timeline = timeline_action(Transfer)
 
 
 class MeasureSerializer(serializers.ModelSerializer):
@@ -509,6 +681,38 @@ class PublicSeizureViewSet(PublicReadOnlyViewSet):
 
     queryset = Measure.objects.select_related("jurisdiction", "case").order_by("-decided_on", "-id")
     serializer_class = PublicSeizureSerializer
+
+
+class PublicPenaltySerializer(serializers.ModelSerializer):
+    """What the public page shows of a penalty decision: no facts (they name people), no address, no handlers, no
+    discretion notes; a person by surname only and without an identity number."""
+    party = serializers.CharField(source="public_party", read_only=True, help_text="公民仅公开姓氏")
+    credit_code = serializers.SerializerMethodField(help_text="单位的统一社会信用代码;公民不公开")
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    legal_basis = serializers.CharField(source="legal_basis.__str__", read_only=True, default="")
+    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "code", "party", "party_type", "credit_code", "jurisdiction_name", "cause", "legal_basis", "outcome",
+                  "outcome_label", "fine", "decided_on", "published_on", "publish_until"]
+
+    def get_credit_code(self, c) -> str:
+        return c.credit_code if c.party_type == "org" else ""
+
+
+class PublicPenaltyViewSet(PublicReadOnlyViewSet):
+    """Published penalty decisions (行政处罚法 art. 48; regulations.md §2.10) as on /public/enforcement/penalties/:
+    from their publication date until the end of their publication period (`publish_until`), then taken down (the
+    detail answers 404 too); paginated (?page=), newest decision first; no personal data."""
+
+    queryset = Case.objects.select_related("jurisdiction", "legal_basis")
+    serializer_class = PublicPenaltySerializer
+
+    def get_queryset(self):
+        from .public_pages import public_penalties
+
+        return public_penalties()
 
 
 class PublicRatingSerializer(serializers.ModelSerializer):

@@ -3,6 +3,7 @@ from rest_framework import routers
 
 from .api import (
     CaseViewSet,
+    ClueViewSet,
     CreditRatingViewSet,
     CreditRepairViewSet,
     DrawViewSet,
@@ -15,6 +16,7 @@ from .api import (
     PoolViewSet,
     RecusalViewSet,
     StatisticsView,
+    TransferViewSet,
 )
 
 router = routers.DefaultRouter()
@@ -29,6 +31,8 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("ratings", CreditRatingViewSet, basename="rating")
 router.register("repairs", CreditRepairViewSet, basename="repair")
 router.register("measures", MeasureViewSet, basename="measure")
+router.register("transfers", TransferViewSet, basename="transfer")
+router.register("clues", ClueViewSet, basename="clue")
 router.register("legal-bases", LegalBasisViewSet, basename="legal-basis")
 
 urlpatterns = [path("statistics/", StatisticsView.as_view(), name="statistics"), *router.urls]

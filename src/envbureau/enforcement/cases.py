@@ -32,12 +32,11 @@ DECISION = "decision"
 STATEMENT = "statement"
 SERVICE = "service"
 PAYMENT = "payment"
-TRANSFER = "transfer"
 PUBLICATION = "publication"
 
 
-def decision_rule() -> dl.Rule:
-    return dl.Rule(config.get("decision_days"), dl.CALENDAR, roll_forward=True, label=gettext_lazy("作出处罚决定"))
+def decision_rule(jurisdiction=None) -> dl.Rule:
+    return dl.Rule(config.get("decision_days", jurisdiction), dl.CALENDAR, roll_forward=True, label=gettext_lazy("作出处罚决定"))
 
 
 def _date(value, name: str) -> dt.date:
@@ -67,18 +66,22 @@ def workflow_due(case: Case):
     return None
 
 
-def hearing_right(party_type: str, fine) -> bool:
-    """较大数额: ≥ threshold, or > threshold when the figure itself is excluded (config)."""
+def hearing_right(party_type: str, fine, jurisdiction=None) -> bool:
+    """较大数额: ≥ threshold, or > threshold when the figure itself is excluded (config, per jurisdiction: a
+    province's own figure applies to the cases of its jurisdictions, regulations.md §2.2, §0.3)."""
     if fine is None:
         return False
-    limit = config.get("hearing_threshold_org" if party_type == "org" else "hearing_threshold_person")
+    limit = Decimal(str(config.get("hearing_threshold_org" if party_type == "org" else "hearing_threshold_person",
+                                   jurisdiction)))
     fine = Decimal(str(fine))
-    return fine >= limit if config.get("hearing_threshold_inclusive") else fine > limit
+    return fine >= limit if config.get("hearing_threshold_inclusive", jurisdiction) else fine > limit
 
 
 @transaction.atomic
 def open_case(user, *, enterprise_id: int, cause: str, provision: str, act_date, facts: str = "",
-              filed_on=None, inspection=None, handlers=(), source: str = "", party_type: str = "org") -> Case:
+              filed_on=None, inspection=None, handlers=(), source: str = "", party_type: str = "org",
+              clue=None) -> Case:
+    """File a case; from a clue (`clue`, pending, of the same enterprise) the clue is decided by it."""
     if user is not None and not has_perm(user, "enforcement.case"):
         raise PermissionDenied(_("您没有“案件办理”权限"))
     pool = PoolEnterprise.objects.filter(enterprise_id=enterprise_id).first()
@@ -92,6 +95,19 @@ def open_case(user, *, enterprise_id: int, cause: str, provision: str, act_date,
         raise ValidationError({"act_date": _("违法行为发生日期晚于立案日期")})
     if LegalBasis.for_act(provision, act_date) is None:
         raise ValidationError({"provision": _("没有在 %(d)s 有效的“%(p)s”条款") % {"d": act_date, "p": provision}})
+    if clue is None and inspection is not None:  # the inspection's own clue (recorded as 立案查处), if pending
+        from .models import Clue
+
+        clue = Clue.objects.filter(source_ref=f"enforcement.inspection:{inspection.pk}", state="pending",
+                                   enterprise_id=enterprise_id).first()
+    if clue is not None:
+        if clue.state != "pending":
+            raise ValidationError({"clue": _("线索 %(c)s 已办结") % {"c": clue.code}})
+        if clue.enterprise_id != enterprise_id:
+            raise ValidationError({"clue": _("线索 %(c)s 所涉企业与当事人不一致") % {"c": clue.code}})
+        if filed_on < clue.received_on:
+            raise ValidationError({"filed_on": _("立案日期早于收到线索日期 %(d)s") % {"d": clue.received_on}})
+        source = source or clue.source_ref or clue.code
     members = list(Inspector.objects.filter(pk__in=[getattr(h, "pk", h) for h in handlers]))
     if len(members) < 2:
         raise ValidationError({"handlers": _("案件须由至少2名执法人员承办")})
@@ -104,10 +120,14 @@ def open_case(user, *, enterprise_id: int, cause: str, provision: str, act_date,
     case.save(update_fields=["code"])
     case.handlers.set(members)
     check_created(user, case, "add")
-    dl.start_clock(case, DECISION, decision_rule(), filed_on, user=user, quiet=False)
+    dl.start_clock(case, DECISION, decision_rule(case.jurisdiction), filed_on, user=user, quiet=False)
     wf.record_event(case, user, "note", note=texts.sentence(gettext_noop("立案:%(c)s"), c=cause))
     wf.sync_tasks(case, user)
     _dossier(case, user, texts.sentence(gettext_noop("立案调查 %(c)s:%(t)s"), c=case.code, t=cause))
+    if clue is not None:
+        from .clues import file_from
+
+        file_from(user, clue, case)
     from .services import link_to_complaint
 
     for ref in dict.fromkeys(r for r in (source, getattr(inspection, "source_ref", "")) if r):
@@ -135,10 +155,10 @@ def calculate(case: Case, levels: dict, outcome: str, fine=None) -> tuple[Decima
     if outcome in NO_PENALTY:
         return None, ""
     reduced = outcome == Outcome.REDUCED
-    method = config.get("discretion_default")
+    method = config.get("discretion_default", case.jurisdiction)
     try:
         calc = discretion.compute(levels or {}, basis.fine_min, basis.fine_max, method=method,
-                                  methods=config.get("discretion_methods"), reduced=reduced)
+                                  methods=config.get("discretion_methods", case.jurisdiction), reduced=reduced)
     except discretion.DiscretionError as exc:
         raise wf.TransitionError({"levels": str(exc)}) from None
     steps = [f"处罚依据:{basis}(违法行为发生日 {case.act_date} 有效)", *calc.steps]
@@ -166,9 +186,9 @@ def h_notify(ctx):
         raise wf.TransitionError({"outcome": _("告知程序仅用于拟给予处罚的案件;不予处罚请选择“不予处罚”")})
     case.outcome = outcome
     case.fine, case.discretion_text = calculate(case, d.get("levels") or {}, outcome, d.get("fine"))
-    case.hearing_right = hearing_right(case.party_type, case.fine)
+    case.hearing_right = hearing_right(case.party_type, case.fine, case.jurisdiction)
     case.notified_on = _date(d.get("notified_on"), "notified_on")
-    dl.start_clock(case, STATEMENT, dl.Rule(config.get("statement_working_days"), dl.WORKING,
+    dl.start_clock(case, STATEMENT, dl.Rule(config.get("statement_working_days", case.jurisdiction), dl.WORKING,
                                             label=_("陈述申辩、申请听证")), case.notified_on)
     ctx.event_data = {"fine": str(case.fine), "hearing_right": case.hearing_right}
 
@@ -198,8 +218,8 @@ def h_extend(ctx):
     except (TypeError, ValueError):
         raise wf.TransitionError({"days": _("请填写延长天数")}) from None
     c = dl.clock(case, DECISION)
-    if c.extension_days + days > config.get("max_extension_days"):
-        raise wf.TransitionError({"days": _("延长后总计超过 %(n)s 日") % {"n": config.get("max_extension_days")}})
+    if c.extension_days + days > config.get("max_extension_days", case.jurisdiction):
+        raise wf.TransitionError({"days": _("延长后总计超过 %(n)s 日") % {"n": config.get("max_extension_days", case.jurisdiction)}})
     dl.extend(ctx.user, case, DECISION, days, approver=ctx.user or _("系统"), reason=ctx.note)
 
 
@@ -220,9 +240,9 @@ def h_decide(ctx):
     case.decided_on = _date(d.get("decided_on"), "decided_on")
     case.decided_late = bool(c and case.decided_on > c.due)
     dl.stop(case, DECISION)
-    dl.start_clock(case, SERVICE, dl.Rule(config.get("service_working_days"), dl.WORKING, label=gettext_lazy("送达")),
+    dl.start_clock(case, SERVICE, dl.Rule(config.get("service_working_days", case.jurisdiction), dl.WORKING, label=gettext_lazy("送达")),
                    case.decided_on)
-    dl.start_clock(case, PUBLICATION, dl.Rule(config.get("penalty_publish_working_days"), dl.WORKING,
+    dl.start_clock(case, PUBLICATION, dl.Rule(config.get("penalty_publish_working_days", case.jurisdiction), dl.WORKING,
                                               label=_("公开处罚决定")), case.decided_on)
 
 
@@ -257,7 +277,7 @@ def h_serve(ctx):
     if case.served_on < case.decided_on:
         raise wf.TransitionError({"served_on": _("送达日期早于决定日期")})
     dl.stop(case, SERVICE)
-    rule = dl.Rule(config.get("payment_days"), dl.CALENDAR, roll_forward=True, label=gettext_lazy("缴纳罚款"))
+    rule = dl.Rule(config.get("payment_days", case.jurisdiction), dl.CALENDAR, roll_forward=True, label=gettext_lazy("缴纳罚款"))
     case.payment_due = dl.start_clock(case, PAYMENT, rule, case.served_on).due
 
 
@@ -265,7 +285,7 @@ def h_pay(ctx):
     case = ctx.obj
     case.paid_on = _date(ctx.data.get("paid_on"), "paid_on")
     late = (case.paid_on - case.payment_due).days if case.payment_due else 0
-    case.surcharge = discretion.late_surcharge(case.fine, late, config.get("surcharge_rate"))
+    case.surcharge = discretion.late_surcharge(case.fine, late, config.get("surcharge_rate", case.jurisdiction))
     dl.stop(case, PAYMENT)
     ctx.event_data = {"surcharge": str(case.surcharge), "days_late": max(late, 0)}
 
@@ -274,35 +294,25 @@ def h_close(ctx):
     ctx.obj.closed_on = _date(ctx.data.get("closed_on"), "closed_on")
 
 
-def h_transfer(ctx):
-    case, d = ctx.obj, ctx.data
-    if d.get("transfer_kind") not in ("detention", "crime"):
-        raise wf.TransitionError({"transfer_kind": _("请选择移送类型")})
-    if case.transfer_kind:
-        raise wf.TransitionError({"transfer_kind": _("本案已移送")})
-    if d["transfer_kind"] == "detention" and case.decided_on is None:  # §2.7: the penalty decision comes first
-        raise wf.TransitionError({"transfer_kind": _("移送行政拘留应先作出行政处罚决定;涉嫌犯罪的可在案件审查时移送")})
-    case.transfer_kind = d["transfer_kind"]
-    case.transferred_on = _date(d.get("transferred_on"), "transferred_on")
-    if case.transferred_on < case.filed_on:
-        raise wf.TransitionError({"transferred_on": _("移送日期早于立案日期")})
-    dl.start_clock(case, TRANSFER, transfer_rule(case.transfer_kind), case.transferred_on)
+def transfers_of(enterprise, year: int | None = None, kind: str | None = None):
+    """The transfers to the police of `enterprise` (an Enterprise or its id) decided in `year` (by the transfer
+    decision's date), of `kind` ("detention" | "crime") or both: the query credit's one-vote veto and the statistics
+    read (unscoped; the caller scopes what it shows)."""
+    from .models import Transfer
 
-
-def transfer_rule(kind: str) -> dl.Rule:
-    """For detention, the files go to the police within 3 working days of the transfer decision (移送行政拘留暂行办法
-    arts. 11, 19); a suspected crime is transferred within 24 hours of the head's approval (国务院令第310号 art. 5;
-    regulations.md §2.8), counted here as the day after the approval date."""
-    if kind == "crime":
-        return dl.Rule(config.get("transfer_crime_days"), dl.CALENDAR, label=gettext_lazy("移送涉嫌犯罪案件(批准后24小时内)"))
-    return dl.Rule(config.get("transfer_detention_working_days"), dl.WORKING, label=gettext_lazy("移送案卷"))
+    qs = Transfer.objects.filter(enterprise_id=getattr(enterprise, "pk", enterprise))
+    if year is not None:
+        qs = qs.filter(transferred_on__year=int(year))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("transferred_on", "pk")
 
 
 def surcharge_on(case: Case, day: dt.date) -> Decimal:
     """What the party owes on top of the fine if it pays on `day`."""
     if not case.payment_due or case.fine is None:
         return Decimal("0.00")
-    return discretion.late_surcharge(case.fine, (day - case.payment_due).days, config.get("surcharge_rate"))
+    return discretion.late_surcharge(case.fine, (day - case.payment_due).days, config.get("surcharge_rate", case.jurisdiction))
 
 
 def g_publish(user, case):
@@ -318,7 +328,7 @@ def h_publish(ctx):
     g_publish(ctx.user, case)
     case.published = True
     case.published_on = _date(ctx.data.get("published_on"), "published_on")
-    years = config.get("penalty_publish_years")
+    years = config.get("penalty_publish_years", case.jurisdiction)
     d = case.published_on
     try:
         case.publish_until = d.replace(year=d.year + years)

@@ -130,6 +130,42 @@ class TransferKind(models.TextChoices):
     CRIME = "crime", _("移送公安(涉嫌犯罪)")
 
 
+class ClueSource(models.TextChoices):
+    """Where a clue that may become a case came from (regulations.md §2.1 step 1)."""
+    INSPECTION = "inspection", _("执法检查发现")
+    COMPLAINT = "complaint", _("信访投诉")
+    ALARM = "alarm", _("在线监控报警")
+    REFERRAL = "referral", _("移交、转办")
+    OTHER = "other", _("其他")
+
+
+class ClueState(models.TextChoices):
+    PENDING = "pending", _("待决定是否立案")
+    FILED = "filed", _("已立案")
+    NOT_FILED = "not_filed", _("不予立案")
+
+
+CLUE_COLOURS = {"pending": "warning", "filed": "success", "not_filed": "secondary"}
+
+
+class TransferState(models.TextChoices):
+    APPROVED = "approved", _("已批准移送")  # the transfer decision: the files are due at the police
+    SENT = "sent", _("已移送")  # files handed over: waiting for the police's answer
+    CONCLUDED = "concluded", _("已办结")  # the police's answer recorded
+
+
+TRANSFER_COLOURS = {"approved": "danger", "sent": "warning", "concluded": "dark"}
+
+
+class TransferOutcome(models.TextChoices):
+    """What the police answered (移送行政拘留暂行办法 arts. 13–15; 国务院令第310号 art. 8)."""
+    DETAINED = "detained", _("决定行政拘留")
+    NOT_DETAINED = "not_detained", _("决定不予行政拘留")
+    PROSECUTED = "prosecuted", _("立案侦查")
+    NOT_PROSECUTED = "not_prosecuted", _("不予立案")
+    RETURNED = "returned", _("不予受理,退回案卷")
+
+
 class Grade(models.TextChoices):
     GREEN = "green", _("环保诚信企业(绿牌)")
     BLUE = "blue", _("环保良好企业(蓝牌)")
@@ -195,3 +231,4 @@ class EvidenceKind(models.TextChoices):
     PHOTO = "photo", _("现场照片")
     SIGN_INSPECTOR = "sign_inspector", _("执法人员签名")
     SIGN_PARTY = "sign_party", _("当事人签名")
+    MONITORING = "monitoring", _("在线监控数据")  # alarms and hourly values frozen when captured (off-site check)

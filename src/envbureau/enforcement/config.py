@@ -2,6 +2,10 @@
 
 National defaults below; a deployment overrides any of them in settings.ENVBUREAU["ENFORCEMENT"]
 (e.g. {"yearly_cap": 3, "ratios": {"key": 0.125}}); a draw plan may override the draw parameters again.
+Provincial numbers (hearing thresholds, days, publication periods …) may differ per jurisdiction, as in
+projects.config: {"jurisdictions": {"500000": {"hearing_threshold_org": 50000}}} applies to that jurisdiction and
+everything below it (the nearest code on the path wins), over the deployment's value, over the national default.
+`get(name, jurisdiction)` reads it; a case, measure or inspection passes its own jurisdiction.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ DEFAULTS = {
     "hearing_threshold_person": Decimal("5000"),
     "hearing_threshold_inclusive": False,  # the source says the figure itself is excluded
     "decision_days": 90,  # 行政处罚法 art. 60, calendar days from filing
-    "filing_days": 15,  # decide whether to file within 15 days of the clue
+    "filing_days": 15,  # decide whether to file within 15 days of the clue (Measures art. 18): calendar days,
+    # the last day moved to the next working day (行政处罚法 art. 85: only 二/三/五/七日 are working days)
+    "filing_extension_days": 15,  # extendable by 15 days with the head's approval (art. 18)
     "statement_working_days": 5,  # party asks for a hearing / states within 5 working days
     "service_working_days": 7,  # serve within 7 working days (art. 61)
     "payment_days": 15,  # pay within 15 days of receipt (art. 67)
@@ -31,6 +37,8 @@ DEFAULTS = {
     "max_extension_days": 60,  # +30 head approval, +30 collective decision (Measures art. 57)
     "transfer_detention_working_days": 3,  # files to the police for detention (移送行政拘留暂行办法 arts. 11, 19)
     "transfer_crime_days": 1,  # a suspected crime: within 24 hours of the head's approval (国务院令第310号 art. 5)
+    "transfer_answer_days": 3,  # the police decide whether to open a criminal case within 3 days (310号 art. 8)
+    "detention_days_range": (5, 15),  # 环境保护法 art. 63: 10–15 days, 5–10 in minor cases
     "penalty_publish_working_days": 20,  # publish decisions within 20 working days (regulations.md §2.10)
     "penalty_publish_years": 3,  # taken down after 3 years at most (NDRC Order No. 58)
     # Automatic publication (job enforcement_autopublish): a recorded inspection's result this many working days
@@ -43,6 +51,9 @@ DEFAULTS = {
     "photo_max_pixels": 40_000_000,
     "photos_per_inspection": 30,
     "signature_max_bytes": 512 * 1024,
+    # Off-site inspections: online-monitoring data captured as evidence (alarms and hourly values of a period)
+    "monitoring_capture_max_days": 31,
+    "monitoring_capture_max_rows": 5000,
     "discretion_default": "gd-weight-sum",
     # Orders and coercive measures (regulations.md §2.4–2.6). Periods in calendar days unless named working.
     "recheck_days": 30,  # re-inspect within 30 days of serving the order to correct (Order No. 28 art. 10)
@@ -153,8 +164,23 @@ DEFAULTS = {
 }
 
 
-def get(name: str):
-    override = (getattr(settings, "ENVBUREAU", {}) or {}).get("ENFORCEMENT", {}) or {}
+def _override(jurisdiction) -> dict:
+    """The deployment's settings, then each jurisdiction's entry from the city down to `jurisdiction` (a
+    core.Jurisdiction, its path "/500000/500101/" or None for the deployment's and national values)."""
+    conf = (getattr(settings, "ENVBUREAU", {}) or {}).get("ENFORCEMENT", {}) or {}
+    out = {k: v for k, v in conf.items() if k != "jurisdictions"}
+    path = getattr(jurisdiction, "path", jurisdiction) or ""
+    table = conf.get("jurisdictions") or {}
+    for code in [c for c in str(path).split("/") if c]:  # the top first, the nearest last
+        for key, value in (table.get(code) or {}).items():
+            if isinstance(DEFAULTS.get(key), dict) and isinstance(out.get(key), dict):
+                value = {**out[key], **value}
+            out[key] = value
+    return out
+
+
+def get(name: str, jurisdiction=None):
+    override = _override(jurisdiction)
     value = DEFAULTS[name]
     if name == "discretion_methods":
         from .discretion import METHODS

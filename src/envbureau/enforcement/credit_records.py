@@ -308,11 +308,13 @@ def vetoes(enterprise_id: int, year: int, today: dt.date | None = None) -> list[
     """The one-vote vetoes of the year (straight to 不良), oldest first: each {kind, reason facts, url}."""
     today = today or timezone.localdate()
     out = []
-    for c in (Case.objects.filter(enterprise_id=enterprise_id, transferred_on__year=year)
-              .exclude(transfer_kind="").order_by("transferred_on", "pk")):
-        if c.transfer_kind in ("crime", "detention"):
-            out.append(_veto(c.transfer_kind, url=_url("enforcement:cases-detail", c.pk), c=c.code,
-                             d=c.transferred_on))
+    from .cases import transfers_of
+
+    for t in transfers_of(enterprise_id, year).select_related("case"):
+        # a detention transfer vetoes only when the police detained someone (or have not answered yet)
+        if t.kind == "crime" or (t.kind == "detention" and t.detained is not False):
+            out.append(_veto(t.kind, url=_url("enforcement:transfers-detail", t.pk), c=t.case.code,
+                             d=t.transferred_on))
     for i in _incidents(enterprise_id, year):
         if i.level in ("III", "II", "I"):
             out.append(_veto("incident", ("l",), url=_url("approvals:incidents-detail", i.pk), c=i.code,

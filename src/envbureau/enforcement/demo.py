@@ -353,6 +353,7 @@ def _from_alarms_and_complaints(log):
         rows.append(("complaint", f"complaints.complaint:{c.pk}", c.enterprise_id, dl_local(c.received_at), "onsite",
                      "facility_not_running", f"信访投诉:{c.title}"))
     seen = set()
+    transferred = False
     for source, ref, ent, day, method, provision, why in rows:
         p = pool[ent]
         i = services.create_inspection(None, source=source, enterprise_id=ent, enterprise_name=p.name,
@@ -371,9 +372,27 @@ def _from_alarms_and_complaints(log):
                                    inspection=i, handlers=team, source=ref,
                                    facts=why)
             wf.apply(None, case, "investigate")
+            if source == "alarm" and not transferred:  # the first alarm's case: a suspected crime, to the police
+                _transfer(case, team)
+                transferred = True
         else:
             wf.apply(None, i, "to_problem", category="other")
     log(f"   {len(rows)} checks from alarms and complaints (each complaint's timeline links to its check and case)")
+
+
+def _transfer(case, team):
+    """A case from an online-monitoring alarm reviewed and transferred to the police as a suspected crime
+    (regulations.md §2.8): the files sent the same day (within 24 hours), the police's answer not yet in."""
+    from envbureau.core import workflow as wf
+
+    from . import transfers
+
+    wf.apply(None, case, "submit_review", note="调查终结,超标倍数较高,涉嫌污染环境罪。")
+    on = min(case.filed_on + dt.timedelta(days=2), timezone.localdate())
+    t = transfers.transfer_case(None, case, kind="crime", transferred_on=on,
+                                authority="北京市公安局环境食品药品和旅游安全保卫总队", persons="王某(生产负责人)",
+                                reason="在线监测数据显示持续严重超标排放,涉嫌污染环境罪。")
+    wf.apply(None, t, "send", sent_on=on)
 
 
 def dl_local(value):

@@ -29,9 +29,16 @@ def inspection_context(i) -> dict:
         "checklist": "\n".join(f"{n}. {r['point']}:{r['result_label']}{(' ' + r['note']) if r.get('note') else ''}"
                                for n, r in enumerate(rows, 1)),
         "findings": i.findings, "result": i.get_result_display() if i.result else "",
+        "monitoring": _monitoring(i),
         "signatures": _signatures(i),
         "signature_rows": _signature_rows(i),
     }
+
+
+def _monitoring(i) -> str:
+    from .evidence import monitoring_text
+
+    return monitoring_text(i)
 
 
 def _signatures(i) -> str:
@@ -54,7 +61,7 @@ INSPECTION_RECORD = register(DocumentKind(
             Field("inspected_on", _("检查日期"), True), Field("team", _("执法人员"), True),
             Field("party_present", _("在场当事人"), True), Field("checklist", _("检查情况"), True),
             Field("findings", _("检查发现")), Field("result", _("检查结果"), True),
-            Field("signatures", _("签名")), Field("signature_rows", _("签名图片"))),
+            Field("monitoring", _("在线监控数据")), Field("signatures", _("签名")), Field("signature_rows", _("签名图片"))),
     context=inspection_context, template=TEMPLATES / "inspection_record.docx", number_prefix="环检录",
     detail_url=lambda i: reverse("enforcement:inspections-detail", args=[i.pk]),
     description=_("一次执法检查的现场检查(勘察)笔录"),
@@ -168,34 +175,46 @@ TRANSFER_MATERIALS = {  # what goes with the transfer (移送行政拘留暂行�
 }
 
 
-def transfer_context(case) -> dict:
-    """案件移送书: a case transferred to the police for detention or as a suspected crime (regulations.md §2.7,
-    §2.8); empty until the transfer step is taken."""
+def transfer_context(t) -> dict:
+    """案件移送书 of one transfer to the police for detention or as a suspected crime (regulations.md §2.7, §2.8):
+    the case, the kind and its basis, the receiving authority, the persons concerned, the penalty decision (or that
+    none was made yet), the materials and the date of the transfer decision."""
     from . import config
 
-    kind = case.transfer_kind
-    penalty = ""
-    if kind and case.decided_on and case.fine is not None:
+    case = t.case
+    if case.decided_on and case.fine is not None:
         penalty = f"{case.code}(决定日期 {_cn_date(case.decided_on)},罚款人民币 {_yuan(case.fine)} 元),随案移送"
-    elif kind:
+    else:
         penalty = "尚未作出行政处罚决定"
     return {"party": case.party, "credit_code": case.credit_code, "address": case.address, "code": case.code,
-            "cause": case.cause, "facts": case.facts, "transfer": case.get_transfer_kind_display() if kind else "",
-            "basis": config.get("transfer_bases").get(kind, "") if kind else "",
-            "materials": TRANSFER_MATERIALS.get(kind, ""), "penalty": penalty,
-            "transferred_on": _cn_date(case.transferred_on) if kind else ""}
+            "transfer_code": t.code, "cause": case.cause, "facts": case.facts,
+            "transfer": texts_zh(t, "kind"), "basis": config.get("transfer_bases", t.jurisdiction).get(t.kind, ""),
+            "authority": t.authority, "persons": "、".join(p.strip() for p in t.persons.splitlines() if p.strip()),
+            "reason": t.reason, "materials": TRANSFER_MATERIALS.get(t.kind, ""), "penalty": penalty,
+            "transferred_on": _cn_date(t.transferred_on)}
+
+
+def texts_zh(obj, field) -> str:
+    from envbureau.core.texts import zh_display
+
+    return str(zh_display(obj, field))
+
+
+def _transfer_url(t) -> str:
+    return reverse("enforcement:transfers-detail", args=[t.pk])
 
 
 CASE_TRANSFER = register(DocumentKind(
-    code="enforcement.case_transfer", label=_("案件移送书"), model="enforcement.case", permission="enforcement.decide",
+    code="enforcement.case_transfer", label=_("案件移送书"), model="enforcement.transfer", permission="enforcement.decide",
     fields=(Field("party", _("当事人"), True), Field("credit_code", _("统一社会信用代码")), Field("address", _("住所")),
-            Field("code", _("案件编号"), True), Field("cause", _("案由"), True), Field("facts", _("违法事实及证据"), True),
+            Field("code", _("案件编号"), True), Field("transfer_code", _("移送编号"), True),
+            Field("cause", _("案由"), True), Field("facts", _("违法事实及证据"), True),
             Field("transfer", _("移送类型"), True), Field("basis", _("移送依据"), True),
+            Field("authority", _("接收机关"), True), Field("persons", _("涉案人员")), Field("reason", _("移送理由")),
             Field("penalty", _("行政处罚决定"), True), Field("materials", _("移送材料"), True),
             Field("transferred_on", _("移送日期"), True)),
     context=transfer_context, template=TEMPLATES / "case_transfer.docx", number_prefix="环移",
-    detail_url=_case_url, description=_("移送公安机关行政拘留或涉嫌犯罪案件"),
-    extra={"applies": lambda c: bool(c.transfer_kind)},
+    detail_url=_transfer_url, description=_("移送公安机关行政拘留或涉嫌犯罪案件"),
     internal=True))
 
 

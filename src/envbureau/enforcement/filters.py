@@ -14,6 +14,8 @@ from .choices import (
     PENALTY,
     SPARED,
     CaseState,
+    ClueSource,
+    ClueState,
     Grade,
     InspectionResult,
     InspectionSource,
@@ -25,8 +27,21 @@ from .choices import (
     RepairState,
     SupervisionClass,
     TransferKind,
+    TransferOutcome,
+    TransferState,
 )
-from .models import Case, CreditRating, CreditRepair, Draw, DrawPlan, Inspection, Measure, PoolEnterprise
+from .models import (
+    Case,
+    Clue,
+    CreditRating,
+    CreditRepair,
+    Draw,
+    DrawPlan,
+    Inspection,
+    Measure,
+    PoolEnterprise,
+    Transfer,
+)
 
 NONE = "-"  # the group of records without an industry or a department
 
@@ -158,7 +173,7 @@ class CaseFilter(ScopedFilterSet):
     industry = df.CharFilter(label=_("行业"), method="f_industry")
     department = department_filter()
     outcome = df.ChoiceFilter(label=_("处理结果(明细)"), choices=Outcome.choices)
-    transfer_kind = df.ChoiceFilter(label=_("移送类型"), choices=TransferKind.choices)
+    transfer_kind = df.ChoiceFilter(label=_("移送类型"), choices=TransferKind.choices, method="f_transfer_kind")
     state = df.ChoiceFilter(label=_("状态"), choices=CaseState.choices)
     enterprise_id = picker_filter("enterprise", _("企业"))
 
@@ -180,14 +195,19 @@ class CaseFilter(ScopedFilterSet):
     def f_decided(self, qs, name, value):
         return qs.filter(decided_on__year=int(value)) if value else qs
 
+    # a case with transfers (several possible, each its own record): the transfer's date and kind
     def f_transferred(self, qs, name, value):
-        return qs.filter(transferred_on__year=int(value)).exclude(transfer_kind="") if value else qs
+        return qs.filter(pk__in=Transfer.objects.filter(transferred_on__year=int(value)).values("case_id")) \
+            if value else qs
 
     def f_transferred_from(self, qs, name, value):
-        return qs.filter(transferred_on__gte=value).exclude(transfer_kind="") if value else qs
+        return qs.filter(pk__in=Transfer.objects.filter(transferred_on__gte=value).values("case_id")) if value else qs
 
     def f_transferred_to(self, qs, name, value):
-        return qs.filter(transferred_on__lte=value).exclude(transfer_kind="") if value else qs
+        return qs.filter(pk__in=Transfer.objects.filter(transferred_on__lte=value).values("case_id")) if value else qs
+
+    def f_transfer_kind(self, qs, name, value):
+        return qs.filter(pk__in=Transfer.objects.filter(kind=value).values("case_id")) if value else qs
 
     def f_group(self, qs, name, value):
         if value == "penalty":
@@ -230,6 +250,41 @@ class MeasureFilter(ScopedFilterSet):
 
     def f_year(self, qs, name, value):
         return qs.filter(decided_on__year=int(value)) if value else qs
+
+
+class ClueFilter(ScopedFilterSet):
+    jurisdiction = within_filter()
+    source = df.ChoiceFilter(label=_("线索来源"), choices=ClueSource.choices)
+    state = df.ChoiceFilter(label=_("状态"), choices=ClueState.choices)
+    received_from = date_from("received_on", _("收到日期自"))
+    received_to = date_to("received_on", _("收到日期至"))
+    enterprise_id = picker_filter("enterprise", _("企业"))
+
+    class Meta:
+        model = Clue
+        fields = ["jurisdiction", "source", "state", "received_from", "received_to", "enterprise_id"]
+
+
+class TransferFilter(ScopedFilterSet):
+    """Transfers to the police: the statistics' 移送公安 N 件 and 拘留 N 件 open this list filtered the same way."""
+    jurisdiction = within_filter()
+    year = df.NumberFilter(label=_("移送年度"), method="f_year", min_value=YEARS[0], max_value=YEARS[1])
+    transferred_from = date_from("transferred_on", _("移送日期自"))
+    transferred_to = date_to("transferred_on", _("移送日期至"))
+    kind = df.ChoiceFilter(label=_("移送类型"), choices=TransferKind.choices)
+    state = df.ChoiceFilter(label=_("状态"), choices=TransferState.choices)
+    outcome = df.ChoiceFilter(label=_("公安机关处理结果"), choices=TransferOutcome.choices)
+    detained = df.BooleanFilter(label=_("行政拘留"))
+    case = picker_filter("case", _("案件"))
+    enterprise_id = picker_filter("enterprise", _("企业"))
+
+    class Meta:
+        model = Transfer
+        fields = ["jurisdiction", "year", "transferred_from", "transferred_to", "kind", "state", "outcome", "detained",
+                  "case", "enterprise_id"]
+
+    def f_year(self, qs, name, value):
+        return qs.filter(transferred_on__year=int(value)) if value else qs
 
 
 class PoolFilter(ScopedFilterSet):

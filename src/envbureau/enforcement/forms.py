@@ -94,6 +94,7 @@ class CaseForm(forms.Form):
     facts = forms.CharField(label=_("简要案情"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     handlers = forms.ModelMultipleChoiceField(label=_("承办人(至少2名)"), queryset=Inspector.objects.none())
     inspection = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    clue = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         from envbureau.core.scoping import restrict
@@ -107,6 +108,25 @@ class CaseForm(forms.Form):
         for b in LegalBasis.objects.order_by("provision", "-effective_from"):
             seen.setdefault(b.provision, f"{b.provision} · {b}")
         self.fields["provision"].choices = sorted(seen.items())
+
+
+class ClueForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("所涉企业"), queryset=PoolEnterprise.objects.none())
+    source = forms.ChoiceField(label=_("线索来源"))
+    source_ref = forms.CharField(label=_("来源记录"), max_length=100, required=False,
+                                 help_text=_("如信访受理编号、报警编号或移交文号"))
+    received_on = forms.DateField(label=_("发现或收到线索日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  help_text=_("15日内决定是否立案,由此起算"))
+    summary = forms.CharField(label=_("线索内容"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        from envbureau.core.scoping import restrict
+
+        from .choices import ClueSource
+
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = restrict(PoolEnterprise.objects.all(), user, "view")
+        self.fields["source"].choices = ClueSource.choices
 
 
 class RatingForm(forms.Form):

@@ -20,6 +20,8 @@ from . import config
 from .choices import (
     CaseState,
     CheckResult,
+    ClueSource,
+    ClueState,
     DrawStatus,
     EvidenceKind,
     Grade,
@@ -39,6 +41,8 @@ from .choices import (
     SeizureDisposal,
     SupervisionClass,
     TransferKind,
+    TransferOutcome,
+    TransferState,
 )
 
 RATIO = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
@@ -388,8 +392,6 @@ class Case(ScopedModel):
     payment_due = models.DateField(_("缴款期限"), null=True, blank=True)
     paid_on = models.DateField(_("缴款日期"), null=True, blank=True)
     surcharge = models.DecimalField(_("加处罚款(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    transfer_kind = models.CharField(_("移送类型"), max_length=12, choices=TransferKind.choices, blank=True)
-    transferred_on = models.DateField(_("移送日期"), null=True, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     published = models.BooleanField(_("已公开"), default=False)
     published_on = models.DateField(_("公开日期"), null=True, blank=True)
@@ -413,6 +415,77 @@ class Case(ScopedModel):
 
     def __str__(self):
         return f"{self.code} {self.party}"
+
+
+class Clue(ScopedModel):
+    """A clue that may become a case (an inspection finding, a complaint, an alarm, a referral): whether to file a
+    case is decided within `filing_days` = 15 days of receiving it, extendable by 15 days with the head's approval
+    (生态环境行政处罚办法 art. 18; regulations.md §2.1 step 1) — the clock 「决定是否立案」 of core.deadlines."""
+
+    code = models.CharField(_("线索编号"), max_length=40, unique=True)
+    source = models.CharField(_("线索来源"), max_length=12, choices=ClueSource.choices)
+    source_ref = models.CharField(_("来源记录"), max_length=100, blank=True)
+    enterprise_id = models.BigIntegerField(_("企业ID"))
+    party = models.CharField(_("当事人"), max_length=200)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    received_on = models.DateField(_("发现或收到线索日期"), help_text=_("立案期限由此起算"))
+    summary = models.TextField(_("线索内容"))
+    state = models.CharField(_("状态"), max_length=10, choices=ClueState.choices, default=ClueState.PENDING)
+    case = models.ForeignKey(Case, verbose_name=_("立案案件"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="clues")
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    decided_late = models.BooleanField(_("超期决定"), default=False)
+    reason = models.TextField(_("不予立案理由"), blank=True)
+
+    scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction",
+                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
+
+    class Meta:
+        verbose_name = _("案件线索")
+        verbose_name_plural = _("案件线索")
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self):
+        return f"{self.code} {self.party}"
+
+
+class Transfer(ScopedModel):
+    """One transfer of a case to the police (regulations.md §2.7, §2.8): for administrative detention under 环境保护法
+    art. 63 (after the penalty decision) or as a suspected crime (行刑衔接). A case may be transferred several times
+    (e.g. detention of the managers, later a crime found). The persons concerned are personal data: staff only,
+    never on public pages, never to the enterprise's own users (the scope has no enterprise path)."""
+
+    code = models.CharField(_("移送编号"), max_length=40, unique=True)
+    case = models.ForeignKey(Case, verbose_name=_("所属案件"), on_delete=models.PROTECT, related_name="transfers")
+    kind = models.CharField(_("移送类型"), max_length=12, choices=TransferKind.choices)
+    enterprise_id = models.BigIntegerField(_("企业ID"))
+    party = models.CharField(_("当事人"), max_length=200)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    state = models.CharField(_("状态"), max_length=10, choices=TransferState.choices, default=TransferState.APPROVED)
+    transferred_on = models.DateField(_("移送决定日期"), help_text=_("负责人批准移送的日期,移送时限由此起算"))
+    authority = models.CharField(_("接收机关"), max_length=200, blank=True, help_text=_("如某市公安局某分局"))
+    persons = models.TextField(_("涉案人员"), blank=True, help_text=_("直接负责的主管人员和其他直接责任人员,每行一人"))
+    reason = models.TextField(_("移送理由"), blank=True)
+    sent_on = models.DateField(_("案卷移送日期"), null=True, blank=True)
+    sent_late = models.BooleanField(_("超期移送"), default=False)
+    outcome = models.CharField(_("公安机关处理结果"), max_length=16, choices=TransferOutcome.choices, blank=True)
+    outcome_on = models.DateField(_("处理结果日期"), null=True, blank=True)
+    detained = models.BooleanField(_("行政拘留"), null=True, blank=True)
+    detention_days = models.PositiveSmallIntegerField(_("拘留天数"), null=True, blank=True)
+    outcome_note = models.TextField(_("处理结果说明"), blank=True)
+
+    scope = ScopeSpec(module="enforcement", jurisdiction="jurisdiction",
+                      references={"enterprise_id": "sources.Enterprise"}, within=("enterprise_id",))
+
+    class Meta:
+        verbose_name = _("移送公安")
+        verbose_name_plural = _("移送公安")
+        ordering = ["-transferred_on", "-id"]
+
+    def __str__(self):
+        return f"{self.code} {self.get_kind_display()}"
 
 
 def _scores_words(value, key):
@@ -642,6 +715,8 @@ class InspectionEvidence(ScopedModel):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # 在线监控数据: the alarms and hourly values as they were when captured (also in the file, hashed)
+    data = models.JSONField(_("调取的数据"), default=dict, blank=True, editable=False)
 
     scope = ScopeSpec(module="enforcement", jurisdiction="inspection__jurisdiction",
                       enterprise="inspection__enterprise_visible_id")

@@ -32,14 +32,22 @@ def results(request):
     return render(request, "enforcement/public_results.html", {"title": _("执法检查结果公开"), "page": page})
 
 
-def penalties(request):
-    """Published penalty decisions still inside their publication period, without personal data."""
+def public_penalties(today=None):
+    """The penalty decisions the public reads, on the page and through /api/v1/public/enforcement/penalties/ alike:
+    published (the scope's public rows), from their publication date, until the last day of their publication
+    period (`publish_until`, `penalty_publish_years` after publication, regulations.md §2.10), then taken down."""
     from django.utils import timezone
 
     from .models import Case
 
-    qs = (restrict(Case.objects.select_related("jurisdiction", "legal_basis"), None, "view")
-          .filter(publish_until__gte=timezone.localdate()).order_by("-decided_on", "-id"))
+    today = today or timezone.localdate()
+    return (restrict(Case.objects.select_related("jurisdiction", "legal_basis"), None, "view")
+            .filter(published_on__lte=today, publish_until__gte=today).order_by("-decided_on", "-id"))
+
+
+def penalties(request):
+    """Published penalty decisions still inside their publication period, without personal data."""
+    qs = public_penalties()
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "enforcement/public_penalties.html", {"title": _("行政处罚决定公开"), "page": page})
 

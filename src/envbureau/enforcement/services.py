@@ -294,7 +294,7 @@ def _check_cap(pool, enterprise_id: int, day: dt.date) -> None:
     """A routine or special check made by hand counts toward the yearly cap as a drawn one does (regulations.md
     §1.7): refused past the cap unless the enterprise is exempt (or graded 不良); checks from clues (complaints,
     alarms, referrals) are 个案检查 and not counted."""
-    cap = config.get("yearly_cap")
+    cap = config.get("yearly_cap", pool.jurisdiction if pool is not None else None)  # the province's cap (§0.4)
     if pool is not None and (pool.cap_exempt or pool.credit_grade == "red"):
         return
     used = cap_counts(day.year, [enterprise_id]).get(enterprise_id, 0)
@@ -379,11 +379,15 @@ def h_record(ctx) -> None:
     if insp.result == "no_problem" and any(r["result"] == "problem" for r in insp.checklist):
         raise wf.TransitionError({"result": _("检查表有“发现问题”项,检查结果不能为“未发现问题”")})
     insp.enterprise_visible_id = insp.enterprise_id
-    insp.publish_due = dl.add_days(day, config.get("publish_within_working_days"), dl.WORKING)
+    insp.publish_due = dl.add_days(day, config.get("publish_within_working_days", insp.jurisdiction), dl.WORKING)
 
 
 def after_record(ctx) -> None:
     insp = ctx.obj
+    if insp.result == "case":  # a finding to be filed: a clue whose filing clock starts on the inspection day
+        from .clues import from_inspection
+
+        from_inspection(ctx.user, insp)
     from envbureau.sources.services import add_dossier_event
 
     add_dossier_event(insp.enterprise_id, "enforcement.inspection",

@@ -18,7 +18,7 @@ from envbureau.core.scoping import restrict
 
 from .choices import NO_PENALTY, PENALTY, Outcome
 from .filters import NONE, industry_map, inspected, positive_on, published_grade
-from .models import Case, CreditRating, Draw, Inspection, Measure, PoolEnterprise
+from .models import Case, CreditRating, Draw, Inspection, Measure, PoolEnterprise, Transfer
 from .period import Period
 
 FIRST_OR_MINOR = (Outcome.FIRST_NO_PENALTY, Outcome.MINOR_NO_PENALTY)
@@ -57,7 +57,7 @@ def spared_of(outcome, fine, fine_min) -> Decimal:
 
 def _case_rows(cases):
     return list(cases.values("id", "enterprise_id", "filed_on", "decided_on", "outcome", "fine",
-                             "legal_basis__fine_min", "transferred_on", "transfer_kind"))
+                             "legal_basis__fine_min"))
 
 
 def as_period(period) -> Period:
@@ -76,7 +76,8 @@ def _figures(user, path: str, period) -> dict:
     cases = _scoped(Case, user).filter(jurisdiction__path__startswith=path)
     decided = cases.filter(**_in("decided_on", p))
     penalties = decided.filter(outcome__in=[str(o) for o in PENALTY])
-    transfers = cases.filter(**_in("transferred_on", p)).exclude(transfer_kind="")
+    # several transfers per case, each counted by the date of its transfer decision (regulations.md §2.7, §2.8)
+    transfers = _scoped(Transfer, user).filter(jurisdiction__path__startswith=path, **_in("transferred_on", p))
     measures = _scoped(Measure, user).filter(jurisdiction__path__startswith=path, **_in("decided_on", p))
     daily = measures.filter(kind="daily")
     ratings = _scoped(CreditRating, user).filter(jurisdiction__path__startswith=path)
@@ -103,8 +104,9 @@ def _figures(user, path: str, period) -> dict:
         "seizures": measures.filter(kind="seizure").count(),
         "production_orders": measures.filter(kind__in=["limit", "stop"]).count(),
         "transfers": transfers.count(),
-        "transfers_detention": transfers.filter(transfer_kind="detention").count(),
-        "transfers_crime": transfers.filter(transfer_kind="crime").count(),
+        "transfers_detention": transfers.filter(kind="detention").count(),
+        "detentions": transfers.filter(kind="detention", detained=True).count(),
+        "transfers_crime": transfers.filter(kind="crime").count(),
         "ratings": published.count(),
         "ratings_yellow": published_grade(published, "yellow").count(),
         "ratings_red": published_grade(published, "red").count(),
@@ -133,7 +135,7 @@ def _links(code: str, period, **extra) -> dict:
     measure = _when(p, "year", "decided_from", "decided_to")
     filed = _when(p, "filed_year", "filed_from", "filed_to")
     decided = _when(p, "decided_year", "decided_from", "decided_to")
-    transferred = _when(p, "transferred_year", "transferred_from", "transferred_to")
+    transferred = _when(p, "year", "transferred_from", "transferred_to")
     published = _when(p, "published_year", "published_from", "published_to")
     measures = {k: link("measures", **measure, kind=k) for k in ("daily", "correction", "seizure")}
     return {
@@ -151,9 +153,10 @@ def _links(code: str, period, **extra) -> dict:
         "daily_penalties": measures["daily"], "daily_fines_yuan": measures["daily"],
         "corrections": measures["correction"], "seizures": measures["seizure"],
         "production_orders": _link("measures", code, **measure, kind_group="production"),
-        "transfers": link("cases", **transferred),
-        "transfers_detention": link("cases", **transferred, transfer_kind="detention"),
-        "transfers_crime": link("cases", **transferred, transfer_kind="crime"),
+        "transfers": _link("transfers", code, **transferred),
+        "transfers_detention": _link("transfers", code, **transferred, kind="detention"),
+        "detentions": _link("transfers", code, **transferred, kind="detention", detained="true"),
+        "transfers_crime": _link("transfers", code, **transferred, kind="crime"),
         "ratings": _link("ratings", code, **published),
         "ratings_yellow": _link("ratings", code, **published, published_grade="yellow"),
         "ratings_red": _link("ratings", code, **published, published_grade="red"),
@@ -204,7 +207,8 @@ def _sentences(name: str, period: Period, now: dict, before: dict, links: dict, 
           .text(_("万元;查封扣押")).num(now["seizures"], links["seizures"])
           .text(_("件,限产停产")).num(now["production_orders"], links["production_orders"])
           .text(_("件;移送公安机关行政拘留")).num(now["transfers_detention"], links["transfers_detention"])
-          .text(_("件,涉嫌环境犯罪")).num(now["transfers_crime"], links["transfers_crime"]).text(_("件。")))
+          .text(_("件,公安机关决定拘留")).num(now["detentions"], links["detentions"])
+          .text(_("件;移送涉嫌环境犯罪")).num(now["transfers_crime"], links["transfers_crime"]).text(_("件。")))
     s4 = (Sentence().text(_("对")).num(now["ratings"], links["ratings"]).text(_("家企业的环境行为进行信用评价,"))
           .num(now["ratings_yellow"], links["ratings_yellow"]).text(_("家企业被黄牌警示,"))
           .num(now["ratings_red"], links["ratings_red"]).text(_("家企业被红牌处理;已办理信用修复"))

@@ -5,10 +5,20 @@ from envbureau.core.generic import Crud
 from envbureau.core.pickers import picker_view
 
 from . import views
-from .filters import CaseFilter, InspectionFilter, MeasureFilter, PoolFilter, RatingFilter, RepairFilter
+from .filters import (
+             CaseFilter,
+             ClueFilter,
+             InspectionFilter,
+             MeasureFilter,
+             PoolFilter,
+             RatingFilter,
+             RepairFilter,
+             TransferFilter,
+)
 from .forms import InspectorForm, ItemForm, LegalBasisForm, PlanForm, PoolForm, RecusalForm
 from .models import (
              Case,
+             Clue,
              CreditRating,
              CreditRepair,
              DrawPlan,
@@ -19,6 +29,7 @@ from .models import (
              Measure,
              PoolEnterprise,
              Recusal,
+             Transfer,
 )
 
 app_name = "enforcement"
@@ -70,13 +81,12 @@ cases = Crud(Case, url_prefix="cases", namespace="enforcement", title=_("行政�
              detail_fields=["code", "party", "credit_code", "jurisdiction", "inspection", "source", "cause", "facts",
                             "act_date", "legal_basis", "handlers", "filed_on", "state", "outcome", "outcome_reason",
                             "fine", "hearing_right", "statement", "notified_on", "decided_on", "decided_late",
-                            "served_on", "payment_due", "paid_on", "surcharge", "transfer_kind", "transferred_on",
-                            "closed_on"],
+                            "served_on", "payment_due", "paid_on", "surcharge", "closed_on"],
              extra_detail_template="enforcement/_case_extra.html", extra_detail_context=views.case_extra,
              columns=[("code", _("案件编号")), ("party", _("当事人")), ("jurisdiction", _("属地")), ("cause", _("案由")),
                       ("filed_on", _("立案日期")), ("state", _("状态")), ("outcome", _("处理结果")),
                       ("fine", _("罚款(元)")), (views.case_spared, _("免除或减轻罚款(元)")), ("decided_on", _("决定日期")),
-                      ("transfer_kind", _("移送"))],
+                      (views.case_transfers, _("移送"))],
              prepare_rows=views.case_fine_minimums)
 
 ratings = Crud(CreditRating, url_prefix="ratings", namespace="enforcement", title=_("环境信用评价"), read_only=True,
@@ -102,6 +112,26 @@ measures = Crud(Measure, url_prefix="measures", namespace="enforcement", title=_
                          ("ends_on", _("期限届满日")), ("recheck_result", _("复查结果")), ("fine", _("罚款(元)")),
                          ("state", _("状态"))])
 
+clues = Crud(Clue, url_prefix="clues", namespace="enforcement", title=_("案件线索"), read_only=True,
+             filterset_class=ClueFilter, search_fields=("code", "party", "summary"),
+             detail_fields=["code", "source", "source_ref", "party", "jurisdiction", "received_on", "summary", "state",
+                            "decided_on", "decided_late", "reason"],
+             extra_detail_template="enforcement/_clue_extra.html", extra_detail_context=views.clue_extra,
+             columns=[("code", _("线索编号")), ("source", _("线索来源")), ("party", _("当事人")),
+                      ("jurisdiction", _("属地")), ("received_on", _("收到日期")), (views.clue_due, _("立案期限")),
+                      ("state", _("状态")), ("decided_on", _("决定日期"))])
+
+transfers = Crud(Transfer, url_prefix="transfers", namespace="enforcement", title=_("移送公安"), read_only=True,
+                 filterset_class=TransferFilter, search_fields=("code", "party", "authority"),
+                 detail_fields=["code", "case", "kind", "party", "jurisdiction", "state", "transferred_on", "authority",
+                                "persons", "reason", "sent_on", "sent_late", "outcome", "outcome_on", "detained",
+                                "detention_days", "outcome_note"],
+                 extra_detail_template="enforcement/_transfer_extra.html", extra_detail_context=views.transfer_extra,
+                 columns=[("code", _("移送编号")), ("kind", _("移送类型")), ("party", _("当事人")),
+                          ("jurisdiction", _("属地")), ("transferred_on", _("移送决定日期")), ("authority", _("接收机关")),
+                          ("sent_on", _("案卷移送日期")), ("outcome", _("处理结果")), ("detention_days", _("拘留天数")),
+                          ("state", _("状态"))])
+
 repairs = Crud(CreditRepair, url_prefix="repairs", namespace="enforcement", title=_("信用修复申请"), read_only=True,
                search_fields=("enterprise_name",),
                filterset_class=RepairFilter,
@@ -120,12 +150,16 @@ urlpatterns = [
     path("pick/draws/", picker_view("draw"), name="pick-draws"),
     path("inspections/<int:pk>/photos/", views.inspection_photo, name="inspection-photo"),
     path("inspections/<int:pk>/signatures/", views.inspection_sign, name="inspection-sign"),
+    path("inspections/<int:pk>/monitoring/", views.inspection_monitoring, name="inspection-monitoring"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
     path("ratings/<int:pk>/repair-apply/", views.repair_apply, name="repair-apply"),
     path("repairs/<int:pk>/do/<str:verb>/", views.repair_action, name="repair-action"),
     path("cases/<int:pk>/measures/new/", views.measure_add, name="measure-add"),
     path("cases/<int:pk>/daily-penalty/new/", views.daily_penalty_add, name="daily-penalty-add"),
     path("measures/<int:pk>/do/<str:verb>/", views.measure_action, name="measure-action"),
+    path("transfers/<int:pk>/do/<str:verb>/", views.transfer_action, name="transfer-action"),
+    path("clues/new/", views.clue_add, name="clue-add"),
+    path("clues/<int:pk>/do/<str:verb>/", views.clue_action, name="clue-action"),
     path("ratings/new/", views.rating_add, name="rating-add"),
     path("cases/new/", views.case_add, name="case-add"),
     path("statistics/", views.statistics, name="statistics"),
@@ -141,4 +175,5 @@ urlpatterns = [
     path("pool/sync/", views.pool_sync, name="pool-sync"),
 ]
 urlpatterns += (items.urls() + pool.urls() + inspectors.urls() + recusals.urls() + plans.urls()
-                + inspections.urls() + bases.urls() + cases.urls() + ratings.urls() + measures.urls() + repairs.urls())
+                + inspections.urls() + bases.urls() + cases.urls() + ratings.urls() + measures.urls() + repairs.urls()
+                + transfers.urls() + clues.urls())

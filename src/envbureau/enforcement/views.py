@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,6 +27,7 @@ from .filters import DrawFilter
 from .forms import DrawForm, InspectionForm
 from .models import (
     Case,
+    Clue,
     CreditRating,
     CreditRepair,
     Draw,
@@ -35,6 +37,7 @@ from .models import (
     Inspector,
     Measure,
     PoolEnterprise,
+    Transfer,
 )
 
 
@@ -89,7 +92,9 @@ def inspection_extra(request, obj) -> dict:
             "actions": actions, "checklist": obj.checklist_rows(), "check_results": CheckResult.choices,
             "results": InspectionResult.choices,
             "can_add": has_perm(request.user, "enforcement.inspect"),
-            "evidence": restrict(obj.evidence.all(), request.user, "view"), "can_evidence": may_add,
+            "evidence": restrict(obj.evidence.filter(kind__in=evidence.PICTURES), request.user, "view"),
+            "monitoring": restrict(obj.evidence.filter(kind="monitoring"), request.user, "view"),
+            "can_evidence": may_add,
             "team": list(obj.team.all())}
 
 
@@ -223,6 +228,20 @@ def case_fine_minimums(request, objects) -> None:
     mins = dict(LegalBasis.objects.filter(pk__in=ids).values_list("pk", "fine_min")) if ids else {}
     for o in objects:
         o._fine_min = mins.get(o.legal_basis_id)
+    # the 移送 column: each case's transfers the reader may see (staff in scope; never the enterprise's users)
+    kinds: dict = {}
+    rows = restrict(Transfer.objects.filter(case_id__in=[o.pk for o in objects]), request.user, "view")
+    for case_id, kind in rows.order_by("transferred_on", "pk").values_list("case_id", "kind"):
+        kinds.setdefault(case_id, []).append(kind)
+    for o in objects:
+        o._transfer_kinds = kinds.get(o.pk, [])
+
+
+def case_transfers(case):
+    """The cases list's 移送 column: the kinds of the case's transfers, e.g. 移送公安(行政拘留)、移送公安(涉嫌犯罪)."""
+    from .choices import TransferKind
+
+    return "、".join(str(TransferKind(k).label) for k in getattr(case, "_transfer_kinds", []))
 
 
 def case_spared(case):
@@ -300,13 +319,14 @@ def case_extra(request, obj) -> dict:
     clocks = []
     from envbureau.core import deadlines as dl
 
-    for key in (cases.DECISION, cases.STATEMENT, cases.SERVICE, cases.PAYMENT, cases.PUBLICATION, cases.TRANSFER):
+    for key in (cases.DECISION, cases.STATEMENT, cases.SERVICE, cases.PAYMENT, cases.PUBLICATION):
         c = dl.clock(obj, key)
         if c:
             clocks.append(c)
     labels = {"notified_on": _("告知日期"), "on": _("日期"), "decided_on": _("决定日期"), "served_on": _("送达日期"),
               "paid_on": _("缴款日期"), "closed_on": _("结案日期"), "transferred_on": _("移送日期"),
-              "published_on": _("公开日期")}
+              "published_on": _("公开日期"), "authority": _("接收机关"), "persons": _("涉案人员(每行一人)"),
+              "reason": _("移送理由")}
     actions = [{"t": t, "params": [(p, labels.get(p, p)) for p in t.params]} for t in wf.allowed(request.user, obj)]
     from . import measures
     from .choices import MeasureKind
@@ -319,7 +339,8 @@ def case_extra(request, obj) -> dict:
             "can_daily": may_decide and measures.refused_orders(obj).exists(),
             "penalty_outcomes": [(v, label) for v, label in Outcome.choices if v in PENALTY],
             "no_penalty_outcomes": [(v, label) for v, label in Outcome.choices if v in NO_PENALTY],
-            "transfer_kinds": TransferKind.choices}
+            "transfer_kinds": TransferKind.choices,
+            "transfers": restrict(Transfer.objects.filter(case=obj), request.user, "view").order_by("transferred_on", "pk")}
 
 
 @login_required
@@ -340,16 +361,22 @@ def case_add(request):
         if insp is not None:
             initial = {"inspection": insp.pk, "facts": insp.findings, "act_date": insp.inspected_on,
                        "enterprise": services.PoolEnterprise.objects.filter(enterprise_id=insp.enterprise_id).first()}
+    clue = None
+    if request.GET.get("clue", "").isdigit():  # 立案 from a clue's page
+        clue = get_scoped_object(Clue, request.user, "view", pk=int(request.GET["clue"]))
+        initial = {"clue": clue.pk, "facts": clue.summary, "filed_on": timezone.localdate(),
+                   "enterprise": services.PoolEnterprise.objects.filter(enterprise_id=clue.enterprise_id).first()}
     form = CaseForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         if d.get("inspection"):
             insp = get_scoped_object(Inspection, request.user, "view", pk=d["inspection"])
+        clue = get_scoped_object(Clue, request.user, "view", pk=d["clue"]) if d.get("clue") else None
         try:
             case = cases.open_case(request.user, enterprise_id=d["enterprise"].enterprise_id, cause=d["cause"],
                                    provision=d["provision"], act_date=d["act_date"], facts=d["facts"],
                                    filed_on=d["filed_on"], inspection=insp, handlers=list(d["handlers"]),
-                                   source=insp.code if insp else "")
+                                   source=insp.code if insp else "", clue=clue)
             messages.success(request, _("已立案 %(c)s") % {"c": case.code})
             return redirect("enforcement:cases-detail", pk=case.pk)
         except PermissionDenied:
@@ -361,7 +388,7 @@ def case_add(request):
 
 
 CASE_PARAMS = ("outcome", "fine", "notified_on", "kind", "on", "days", "decided_on", "served_on", "paid_on",
-               "closed_on", "transfer_kind", "transferred_on", "published_on")
+               "closed_on", "transfer_kind", "transferred_on", "authority", "persons", "reason", "published_on")
 
 
 @login_required
@@ -399,7 +426,8 @@ LABELS = {
     "measures": gettext_lazy("行政命令与强制措施(件)"), "daily_penalties": gettext_lazy("按日连续处罚(件)"), "daily_fines_yuan": gettext_lazy("按日连续处罚罚款(元)"),
     "corrections": gettext_lazy("责令改正(件)"), "seizures": gettext_lazy("查封扣押(件)"),
     "production_orders": gettext_lazy("限产停产(件)"), "transfers": gettext_lazy("移送公安(件)"),
-    "transfers_detention": gettext_lazy("其中行政拘留(件)"), "transfers_crime": gettext_lazy("其中涉嫌犯罪(件)"),
+    "transfers_detention": gettext_lazy("其中行政拘留(件)"), "detentions": gettext_lazy("公安机关决定拘留(件)"),
+    "transfers_crime": gettext_lazy("其中涉嫌犯罪(件)"),
     "ratings": gettext_lazy("信用评价企业(家)"), "ratings_yellow": gettext_lazy("黄牌警示(家)"), "ratings_red": gettext_lazy("红牌(家)"),
     "repairs": gettext_lazy("信用修复(件)"),
 }
@@ -751,6 +779,112 @@ def measure_action(request, pk, verb):
 measure_action.scoped_model = Measure
 
 
+def transfer_extra(request, obj) -> dict:
+    from envbureau.core import deadlines as dl
+
+    from . import transfers
+    from .choices import TransferKind, TransferOutcome
+
+    labels = {"sent_on": _("案卷移送日期"), "outcome": _("公安机关处理结果"), "outcome_on": _("处理结果日期"),
+              "detention_days": _("拘留天数")}
+    actions = [{"t": t, "params": [(p, labels.get(p, p)) for p in t.params]} for t in wf.allowed(request.user, obj)]
+    return {"actions": actions, "clocks": [c for c in (dl.clock(obj, k) for k in transfers.CLOCKS) if c],
+            "outcomes": [(v, TransferOutcome(v).label) for v in transfers.OUTCOMES[TransferKind(obj.kind)]]}
+
+
+TRANSFER_PARAMS = ("sent_on", "outcome", "outcome_on", "detention_days")
+
+
+@login_required
+@require_POST
+def transfer_action(request, pk, verb):
+    obj = get_scoped_object(Transfer, request.user, "view", pk=pk)
+    t = wf.workflow_for(obj).transition_map.get(verb)
+    if t is None:
+        raise PermissionDenied
+    p = request.POST
+    data = {k: p[k] for k in TRANSFER_PARAMS if k in t.params and p.get(k, "") != ""}
+    try:
+        wf.apply(request.user, obj, verb, note=p.get("note", ""), **data)
+        messages.success(request, _("已办理:%(a)s") % {"a": t.label})
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("enforcement:transfers-detail", pk=pk)
+
+
+transfer_action.scoped_model = Transfer
+
+
+# ---------------------------------------------------------------- clues (decide within 15 days whether to file)
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def clue_add(request):
+    from . import clues
+    from .forms import ClueForm
+
+    if not has_perm(request.user, "enforcement.case"):
+        raise PermissionDenied
+    form = ClueForm(request.POST or None, user=request.user, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            clue = clues.open_clue(request.user, source=d["source"], enterprise_id=d["enterprise"].enterprise_id,
+                                   summary=d["summary"], received_on=d["received_on"], source_ref=d["source_ref"])
+            messages.success(request, _("已登记线索 %(c)s") % {"c": clue.code})
+            return redirect("enforcement:clues-detail", pk=clue.pk)
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, msgs)
+    return render(request, "enforcement/form.html", {"form": form, "title": _("登记案件线索")},
+                  status=400 if request.method == "POST" else 200)
+
+
+def clue_due(clue):
+    """The list's 立案期限 column: the filing clock's last day, 已超期 once passed while still undecided."""
+    from envbureau.core import deadlines as dl
+
+    from . import clues
+
+    c = dl.clock(clue, clues.FILING)
+    if c is None:
+        return ""
+    late = c.stopped_at is None and c.due < timezone.localdate()
+    return f"{c.due:%Y-%m-%d}" + (_("(已超期)") if late else "")
+
+
+def clue_extra(request, obj) -> dict:
+    from envbureau.core import deadlines as dl
+
+    from . import clues
+
+    c = dl.clock(obj, clues.FILING)
+    actions = [t for t in wf.allowed(request.user, obj) if t.verb != "file"]  # 立案 through the case form
+    return {"clock": c, "overdue": bool(c and c.stopped_at is None and c.due < timezone.localdate()),
+            "actions": actions, "may_file": obj.state == "pending" and has_perm(request.user, "enforcement.case"),
+            "source_link": source_link(obj.source_ref, request.user) if obj.source_ref else None}
+
+
+@login_required
+@require_POST
+def clue_action(request, pk, verb):
+    obj = get_scoped_object(Clue, request.user, "view", pk=pk)
+    t = wf.workflow_for(obj).transition_map.get(verb)
+    if t is None or verb == "file":
+        raise PermissionDenied
+    p = request.POST
+    data = {k: p[k] for k in ("decided_on", "days") if k in t.params and p.get(k, "") != ""}
+    try:
+        wf.apply(request.user, obj, verb, note=p.get("note", ""), **data)
+        messages.success(request, _("已办理:%(a)s") % {"a": t.label})
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("enforcement:clues-detail", pk=pk)
+
+
+clue_action.scoped_model = Clue
+
+
 repair_action.scoped_model = CreditRepair
 
 
@@ -778,6 +912,26 @@ inspection_photo.scoped_model = Inspection
 
 @login_required
 @require_POST
+def inspection_monitoring(request, pk):
+    """调取在线监控数据: the enterprise's alarms and hourly values of a period, frozen on the inspection."""
+    from . import evidence
+
+    insp = get_scoped_object(Inspection, request.user, "view", pk=pk)
+    try:
+        ev = evidence.capture_monitoring(request.user, insp, start=request.POST.get("start", ""),
+                                         end=request.POST.get("end", ""))
+        messages.success(request, _("已调取在线监控数据:报警 %(a)s 条,小时值 %(h)s 个") % {
+            "a": len(ev.data["alarms"]), "h": len(ev.data["hourly"])})
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("enforcement:inspections-detail", pk=pk)
+
+
+inspection_monitoring.scoped_model = Inspection
+
+
+@login_required
+@require_POST
 def inspection_sign(request, pk):
     from . import evidence
 
@@ -800,8 +954,9 @@ def evidence_file(request, pk):
     from django.http import FileResponse
 
     ev = get_scoped_object(InspectionEvidence.objects.select_related("inspection"), request.user, "view", pk=pk)
-    return FileResponse(ev.file.open("rb"), filename=ev.name,
-                        content_type="image/jpeg" if ev.name.endswith(".jpg") else "image/png")
+    kind = {".jpg": "image/jpeg", ".json": "application/json"}.get(ev.name[ev.name.rfind("."):], "image/png")
+    return FileResponse(ev.file.open("rb"), filename=ev.name, content_type=kind,
+                        as_attachment=kind == "application/json")
 
 
 evidence_file.scoped_model = InspectionEvidence

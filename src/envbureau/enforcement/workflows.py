@@ -35,7 +35,7 @@ INSPECTION = wf.register(wf.Workflow(
         T("cancel", (InspectionState.PLANNED,), InspectionState.CANCELLED, "enforcement.inspect", _("取消检查"),
           note_required=True, button="outline-danger"),
     ],
-    verb_labels={"photo": _("上传现场照片"), "sign": _("签名")},
+    verb_labels={"photo": _("上传现场照片"), "sign": _("签名"), "monitoring": _("调取在线监控数据")},
     title=lambda i: f"{i.code} {i.enterprise_name}",
     url=lambda i: reverse("enforcement:inspections-detail", args=[i.pk]),
     due=lambda i: i.planned_on,
@@ -44,6 +44,7 @@ INSPECTION = wf.register(wf.Workflow(
 
 # ---- penalty cases -------------------------------------------------------------------------------
 from . import cases as c  # noqa: E402
+from . import transfers as tr  # noqa: E402
 from .choices import CASE_COLOURS, CaseState  # noqa: E402
 
 S = CaseState
@@ -94,7 +95,7 @@ CASE = wf.register(wf.Workflow(
           params=("published_on",), handler=c.h_publish, guard=c.g_publish, button="dark"),
         T("transfer", (S.REVIEWING, S.NOTIFIED, S.DECIDED, S.SERVED, S.EXECUTED, S.CLOSED), None, "enforcement.decide",
           _("移送公安"),
-          params=("transfer_kind", "transferred_on"), note_required=True, handler=c.h_transfer,
+          params=("transfer_kind", "transferred_on", "authority", "persons", "reason"), handler=tr.h_transfer,
           button="outline-danger"),
     ],
     title=lambda x: f"{x.code} {x.party}",
@@ -159,6 +160,61 @@ MEASURE = wf.register(wf.Workflow(
     title=lambda x: f"{x.code} {x.get_kind_display()} {x.party}",
     url=lambda x: reverse("enforcement:measures-detail", args=[x.pk]),
     due=m.workflow_due,
+))
+
+
+# ---- clues: decide within 15 days whether to file a case -------------------------------------------------
+from . import clues as cl  # noqa: E402
+from .choices import CLUE_COLOURS, ClueState  # noqa: E402
+
+CS = ClueState
+CLUE = wf.register(wf.Workflow(
+    "enforcement.clue", module="enforcement", name=_("案件线索"),
+    states=[
+        wf.State(CS.PENDING, CS.PENDING.label, CLUE_COLOURS["pending"],
+                 task=wf.TaskSpec(_("决定是否立案"), "enforcement.case")),
+        wf.State(CS.FILED, CS.FILED.label, CLUE_COLOURS["filed"], terminal=True),
+        wf.State(CS.NOT_FILED, CS.NOT_FILED.label, CLUE_COLOURS["not_filed"], terminal=True),
+    ],
+    transitions=[
+        T("file", (CS.PENDING,), CS.FILED, "enforcement.case", _("立案"), params=("case", "decided_on"),
+          handler=cl.h_file, button="success"),
+        T("not_file", (CS.PENDING,), CS.NOT_FILED, "enforcement.review", _("不予立案"), params=("decided_on",),
+          note_required=True, handler=cl.h_not_file, button="outline-secondary"),
+        T("extend", (CS.PENDING,), None, "enforcement.decide", _("批准延长立案期限"), params=("days",),
+          note_required=True, handler=cl.h_extend, after=cl.after_extend, button="outline-danger"),
+    ],
+    verb_labels={"open": _("登记线索")},
+    title=lambda x: f"{x.code} {x.party}",
+    url=cl.detail_url,
+    due=cl.workflow_due,
+))
+
+
+# ---- transfers to the police: approved → files sent → the police's answer recorded ----------------------------
+from .choices import TRANSFER_COLOURS, TransferState  # noqa: E402
+
+TS = TransferState
+TRANSFER = wf.register(wf.Workflow(
+    "enforcement.transfer", module="enforcement", name=_("移送公安"),
+    states=[
+        wf.State(TS.APPROVED, TS.APPROVED.label, TRANSFER_COLOURS["approved"],
+                 task=wf.TaskSpec(_("向公安机关移送案卷"), "enforcement.decide")),
+        wf.State(TS.SENT, TS.SENT.label, TRANSFER_COLOURS["sent"],
+                 task=wf.TaskSpec(_("登记公安机关处理结果"), "enforcement.case")),
+        wf.State(TS.CONCLUDED, TS.CONCLUDED.label, TRANSFER_COLOURS["concluded"], terminal=True),
+    ],
+    transitions=[
+        T("send", (TS.APPROVED,), TS.SENT, "enforcement.decide", _("移送案卷"), params=("sent_on",),
+          handler=tr.h_send, button="success"),
+        T("conclude", (TS.SENT,), TS.CONCLUDED, "enforcement.case", _("登记处理结果"),
+          params=("outcome", "outcome_on", "detention_days"), handler=tr.h_conclude, after=tr.after_conclude,
+          button="primary"),
+    ],
+    verb_labels={"open": _("批准移送")},
+    title=lambda x: f"{x.code} {x.get_kind_display()} {x.party}",
+    url=tr.detail_url,
+    due=tr.workflow_due,
 ))
 
 

@@ -277,6 +277,42 @@ def enterprise_alarms(user, enterprise_id: int, start: dt.datetime, end: dt.date
     return list(qs.select_related("point").order_by("started_at", "pk")[:limit]), qs.count()
 
 
+def monitoring_snapshot(user, enterprise_id: int, start: dt.datetime, end: dt.datetime,
+                        max_rows: int = 5000) -> dict:
+    """For the enforcement app (an off-site inspection's evidence): the enterprise's online-monitoring alarms live
+    in [start, end] and its hourly values with hours in [start, end), in `user`'s scope, as plain values to be
+    frozen by the caller — each row with its point (MN, name), factor (code, Chinese name, unit) and local time
+    written out, so the record stays readable whatever changes later. Refuses (ValidationError on `end`) more than
+    `max_rows` hourly values: a shorter period must be chosen."""
+    from .choices import FACTOR_NAMES, factor_unit
+
+    def zh_factor(code):
+        from envbureau.hj212 import codes
+
+        return FACTOR_NAMES.get(code) or codes.factor_name(code) or code
+
+    def local(t):
+        return timezone.localtime(t).strftime("%Y-%m-%d %H:%M") if t else ""
+
+    alarms, _n = enterprise_alarms(user, enterprise_id, start, end, limit=max_rows)
+    hourly = restrict(PointHourly.objects.filter(point__enterprise_id=enterprise_id, hour__gte=start, hour__lt=end),
+                      user, "view")
+    if hourly.count() > max_rows:
+        raise ValidationError({"end": _("该时段小时数据超过 %(n)s 条,请缩短时段") % {"n": max_rows}})
+    return {
+        "alarms": [{"id": a.pk, "point_mn": a.point.mn, "point": a.point.name, "kind": a.kind,
+                    "kind_label": texts.zh_display(a, "kind"), "factor": a.factor, "factor_name": zh_factor(a.factor),
+                    "unit": factor_unit(a.factor) if a.factor else "", "started_at": local(a.started_at),
+                    "ended_at": local(a.ended_at), "value": a.value, "limit_value": a.limit_value,
+                    "on_converted": a.on_converted, "message": a.message, "declared": a.declared}
+                   for a in alarms],
+        "hourly": [{"point_mn": h.point.mn, "point": h.point.name, "factor": h.factor, "factor_name": zh_factor(h.factor),
+                    "unit": factor_unit(h.factor), "hour": local(h.hour), "avg": h.avg, "min": h.min, "max": h.max,
+                    "zs_avg": h.zs_avg, "flag": h.flag, "declared": h.declared}
+                   for h in hourly.select_related("point").order_by("hour", "point__mn", "factor")],
+    }
+
+
 def measured_emissions(enterprise_id: int, first: dt.date, last: dt.date, outlet_codes=None) -> dict[str, dict]:
     """For the approvals app: what online monitoring measured an enterprise emitting between two local days
     (inclusive), per factor (2017 code): {"tonnes", "days" with a value, "points"}. The daily Cou (kg, HJ 212)

@@ -25,7 +25,8 @@ TEMPLATES = {
     "inspection_record.docx": ("现场检查（勘察）笔录", [
         ("检查编号", "code"), ("被检查单位", "enterprise"), ("属地", "jurisdiction"), ("检查方式", "method"),
         ("检查来源", "source"), ("检查日期", "inspected_on"), ("执法人员", "team"), ("在场当事人", "party_present"),
-        ("检查情况", "checklist"), ("检查发现", "findings"), ("检查结果", "result"), ("签名", "signatures")],
+        ("检查情况", "checklist"), ("检查发现", "findings"), ("在线监控数据", "monitoring"), ("检查结果", "result"),
+        ("签名", "signatures")],
         "执法人员已出示执法证件。当事人核对无误后签名如下（未在现场签名的，在此手签）："),
     "case_filing.docx": ("立案审批表", [
         ("案件编号", "code"), ("当事人", "party"), ("统一社会信用代码", "credit_code"), ("案由", "cause"),
@@ -47,9 +48,10 @@ TEMPLATES = {
         ("处理结果", "outcome"), ("罚款金额（元）", "fine"), ("执行情况", "execution"), ("结案日期", "closed_on")],
         "承办人意见：案件已执行完毕，建议结案。　　负责人审批：____________"),
     "case_transfer.docx": ("案件移送书", [
-        ("当事人", "party"), ("统一社会信用代码", "credit_code"), ("住所", "address"), ("案件编号", "code"),
-        ("案由", "cause"), ("违法事实及证据", "facts"), ("移送类型", "transfer"), ("移送依据", "basis"),
-        ("行政处罚决定", "penalty"), ("移送材料", "materials"), ("移送日期", "transferred_on")],
+        ("接收机关", "authority"), ("移送编号", "transfer_code"), ("当事人", "party"),
+        ("统一社会信用代码", "credit_code"), ("住所", "address"), ("案件编号", "code"), ("案由", "cause"),
+        ("违法事实及证据", "facts"), ("涉案人员", "persons"), ("移送类型", "transfer"), ("移送依据", "basis"),
+        ("移送理由", "reason"), ("行政处罚决定", "penalty"), ("移送材料", "materials"), ("移送日期", "transferred_on")],
         "请依法审查，并将处理结果书面告知本机关。　　负责人审批：____________"),
     "correction_order.docx": ("责令改正违法行为决定书", [
         ("当事人", "party"), ("统一社会信用代码", "credit_code"), ("住所", "address"), ("决定编号", "code"),
