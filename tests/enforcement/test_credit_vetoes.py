@@ -13,7 +13,7 @@ from django.utils.translation import override
 
 from envbureau.core import texts
 from envbureau.enforcement import credit, credit_records
-from envbureau.enforcement.models import Case
+from envbureau.enforcement.models import Case, Transfer
 
 SOURCE = "现场核查"
 
@@ -28,7 +28,13 @@ def _case(ent, code, **kw):
     data = dict(enterprise_id=ent.pk, party=ent.name, jurisdiction=ent.jurisdiction, cause="超标排放",
                 act_date=dt.date(2025, 1, 5), provision="exceed_standard", filed_on=dt.date(2025, 1, 10))
     data.update(kw)
-    return Case.objects.create(code=code, **data)
+    transfer = {k: data.pop(k) for k in ("transfer_kind", "transferred_on", "detained") if k in data}
+    case = Case.objects.create(code=code, **data)
+    if transfer:  # a transfer to the police is its own record (several per case)
+        Transfer.objects.create(code=f"{code}-YS1", case=case, kind=transfer["transfer_kind"],
+                                enterprise_id=ent.pk, party=ent.name, jurisdiction=ent.jurisdiction,
+                                transferred_on=transfer["transferred_on"], detained=transfer.get("detained"))
+    return case
 
 
 def _incident(ent, code, level, when):
@@ -58,6 +64,14 @@ def test_transfers_to_the_police(world, kind, zh):
     # stored as facts (msgid and values), so each reader reads it in their language
     assert r.facts["vetoes"][0]["reason"] == {"text": credit_records.VETO_TEXTS[kind],
                                               "args": {"c": "C-T-1", "d": "2025-12-31"}}
+
+
+def test_a_detention_the_police_declined_does_not_veto(world):
+    ent = world["enterprises"][0]
+    _case(ent, "C-T-3", transfer_kind="detention", transferred_on=dt.date(2025, 6, 1), detained=False)
+    assert _rate(ent).grade == "green"
+    _case(ent, "C-T-4", transfer_kind="detention", transferred_on=dt.date(2025, 7, 1), detained=True)
+    assert _rate(ent).grade == "red"
 
 
 def test_a_transfer_of_another_year_does_not_veto(world):

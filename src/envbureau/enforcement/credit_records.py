@@ -313,7 +313,7 @@ def vetoes(enterprise_id: int, year: int, today: dt.date | None = None) -> list[
     for t in transfers_of(enterprise_id, year).select_related("case"):
         # a detention transfer vetoes only when the police detained someone (or have not answered yet)
         if t.kind == "crime" or (t.kind == "detention" and t.detained is not False):
-            out.append(_veto(t.kind, url=_url("enforcement:transfers-detail", t.pk), c=t.case.code,
+            out.append(_veto(t.kind, url=_url("enforcement:cases-detail", t.case_id), c=t.case.code,
                              d=t.transferred_on))
     for i in _incidents(enterprise_id, year):
         if i.level in ("III", "II", "I"):
