@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils.translation import gettext_noop  # labels shown translated, stored as given
+
+from envbureau.core import local_settings
 
 DEFAULTS = {
     # 双随机 (regulations.md §1.4, §1.5, §1.6, §1.7)
@@ -167,16 +168,8 @@ DEFAULTS = {
 def _override(jurisdiction) -> dict:
     """The deployment's settings, then each jurisdiction's entry from the city down to `jurisdiction` (a
     core.Jurisdiction, its path "/500000/500101/" or None for the deployment's and national values)."""
-    conf = (getattr(settings, "ENVBUREAU", {}) or {}).get("ENFORCEMENT", {}) or {}
-    out = {k: v for k, v in conf.items() if k != "jurisdictions"}
-    path = getattr(jurisdiction, "path", jurisdiction) or ""
-    table = conf.get("jurisdictions") or {}
-    for code in [c for c in str(path).split("/") if c]:  # the top first, the nearest last
-        for key, value in (table.get(code) or {}).items():
-            if isinstance(DEFAULTS.get(key), dict) and isinstance(out.get(key), dict):
-                value = {**out[key], **value}
-            out[key] = value
-    return out
+    return local_settings.section_for("ENFORCEMENT", jurisdiction,
+                                      merge={k for k, v in DEFAULTS.items() if isinstance(v, dict)})
 
 
 def get(name: str, jurisdiction=None):

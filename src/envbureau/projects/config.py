@@ -10,6 +10,8 @@ import datetime as dt
 from django.conf import settings
 from django.utils.translation import gettext_noop  # labels shown translated, stored as given
 
+from envbureau.core import local_settings
+
 DEFAULTS = {
     # 时间过半、任务过半 (§3.3): from this day of the plan year time counts as past half, and this share
     # of the year's projects must be finished by then. Local practice; 30 June and 50 % by default.
@@ -80,13 +82,7 @@ DEFAULTS = {
 
 def _override(jurisdiction) -> dict:
     """`jurisdiction`: a core.Jurisdiction, its path ("/110000/110101/") or None (national defaults)."""
-    conf = (getattr(settings, "ENVBUREAU", {}) or {}).get("PROJECTS", {}) or {}
-    out = {k: v for k, v in conf.items() if k != "jurisdictions"}
-    path = getattr(jurisdiction, "path", jurisdiction) or ""
-    table = conf.get("jurisdictions") or {}
-    for code in [c for c in path.split("/") if c]:  # the city first, the nearest last
-        out.update(table.get(code) or {})
-    return out
+    return local_settings.section_for("PROJECTS", jurisdiction)
 
 
 def get(name: str, jurisdiction=None):
