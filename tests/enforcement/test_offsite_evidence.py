@@ -117,6 +117,22 @@ def test_shown_on_the_page_and_in_the_record(data, user_named, client_for):
     assert resp.status_code == 400 and "start" in str(resp.json())
 
 
+def test_an_offsite_record_needs_no_party_present_an_onsite_one_does(data, user_named):
+    from envbureau.core.documents import issue
+
+    insp = data["insp"]
+    wf.apply(None, insp, "record", result="no_problem", checklist={"0": ("ok", ""), "1": ("ok", "")},
+             inspected_on="2026-10-09")
+    doc = issue(user_named("admin"), insp, "enforcement.inspection_record")
+    assert doc.values["party_present"] == "非现场检查,无在场当事人"
+    insp.refresh_from_db()
+    insp.method = "onsite"
+    insp.save(update_fields=["method"])
+    with pytest.raises(ValidationError) as e:
+        issue(user_named("admin"), insp, "enforcement.inspection_record")
+    assert "在场当事人" in str(e.value)
+
+
 def test_not_on_a_closed_inspection(data):
     insp = data["insp"]
     wf.apply(None, insp, "cancel", note="企业已停产")

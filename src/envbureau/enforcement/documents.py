@@ -25,7 +25,8 @@ def inspection_context(i) -> dict:
         "method": i.get_method_display(), "source": i.get_source_display(),
         "inspected_on": _cn_date(i.inspected_on), "team": "、".join(f"{m.name}(执法证号 {m.badge_no})"
                                                                     for m in i.team.all()),
-        "party_present": i.party_present,
+        # an off-site check (data, video, phone) may have no one present; an on-site 笔录 must name who was
+        "party_present": i.party_present or ("非现场检查,无在场当事人" if i.method == "offsite" else ""),
         "checklist": "\n".join(f"{n}. {r['point']}:{r['result_label']}{(' ' + r['note']) if r.get('note') else ''}"
                                for n, r in enumerate(rows, 1)),
         "findings": i.findings, "result": i.get_result_display() if i.result else "",
