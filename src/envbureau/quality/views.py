@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext, pgettext_lazy
 
+from envbureau.core.counting import count_upto
 from envbureau.core.excel import xlsx_response
 from envbureau.core.models import Jurisdiction
 from envbureau.core.params import int_param, month_param, year_param
@@ -991,13 +992,14 @@ def warnings_list(request):
     start = (page - 1) * WARNINGS_PAGE
     chunk = list(f.qs[start:start + WARNINGS_PAGE + 1])
     items, more = chunk[:WARNINGS_PAGE], len(chunk) > WARNINGS_PAGE
+    total = count_upto(f.qs)
     if request.GET.get("export"):
         rows = [[w.get_kind_display(), w.get_state_display(), w.jurisdiction.name, w.subject, w.pollutant_label,
                  w.first_time, w.last_time, w.count, w.text] for w in f.qs[:100000]]
         return xlsx_response(_("预警.xlsx"), [(_("预警"), header, rows)], request=request, what=_("预警"))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "quality/warnings.html", {"filterset": f, "items": items, "colours": WARNING_COLOURS,
-                                                     "title": _("预警"), "query": query, "page": page,
+                                                     "title": _("预警"), "query": query, "page": page, "total": total,
                                                      "more": more, "first": start + 1, "last": start + len(items)})
 
 
@@ -1059,11 +1061,13 @@ def reviews(request):
             else:
                 messages.success(request, _("已标记 %(n)s 个小时的数据无效,相关日评价已重算") % {"n": rv.affected_hours})
                 return redirect("quality:reviews")
-    items = restrict(DataReview.objects.all(), request.user, "view").select_related("station", "reviewed_by")[:200]
+    reviews_qs = restrict(DataReview.objects.all(), request.user, "view")
+    items = reviews_qs.select_related("station", "reviewed_by")[:200]
     from .plausibility import FLAGGED_COUNT_CAP, flagged_hours
 
     n_flagged, flagged = flagged_hours(request.user)
     return render(request, "quality/reviews.html", {"form": form, "items": items, "may_change": may_change,
+                                                    "total": count_upto(reviews_qs), "shown": 200,
                                                     "labels": POLLUTANT_LABELS, "title": _("数据审核"),
                                                     "flagged": flagged, "n_flagged": n_flagged,
                                                     "n_flagged_more": n_flagged > FLAGGED_COUNT_CAP,
