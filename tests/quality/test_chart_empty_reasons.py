@@ -96,3 +96,13 @@ def test_water_sections_map_and_empty_reasons(sections, client_for):
     assert empty_text(may, "sections") == "暂无数据:2016年5月断面没有监测数据"
     assert empty_text(may, "classes") == "暂无数据:2016年5月断面没有监测数据"
     assert empty_text(may, "cwqi") == "暂无数据:下级区县本期都没有断面监测数据,无法计算水质指数"
+
+
+def test_water_pickers_read_in_english(sections, client_for):
+    """The scope and drinking-water level pickers name their choices in the reader's language."""
+    c = client_for("admin")
+    c.cookies["django_language"] = "en"
+    page = c.get("/quality/water/?j=110000&year=2016").content.decode()
+    options = re.findall(r'<option value="(national|county|township|rural)" ?>([^<]*)</option>', page)
+    assert dict(options[:1]) == {"national": "National sections"}
+    assert options and not any(re.search(r"[\u4e00-\u9fff]", label) for _v, label in options), options
