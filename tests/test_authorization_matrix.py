@@ -284,13 +284,14 @@ def page_checks(role) -> list:
     all of them: no internals shown (tests/test_no_internals.py) as the leader and the admin; rows labelled in words
     and filters that never ask for an id, as the admin and a district officer; every time local and written one way
     (tests/test_times.py) as the admin, whose sweep marks the first rows' times before it starts; charts labelled
-    (tests/chart_pages.py) as the admin."""
+    (tests/chart_pages.py) and every list page's total (tests/test_list_totals.py) as the admin."""
     import chart_pages as charts
+    import test_list_totals as totals
     import test_no_internals as internals
     import test_times as times
 
     return {"admin": [internals.internals_in, internals.attribute_labels_in, internals.id_inputs_in_pages,
-                      times.local_times_in, charts.charts_in],
+                      times.local_times_in, charts.charts_in, totals.totals_in],
             "leader": [internals.internals_in],
             "dongcheng": [internals.id_inputs_in_pages]}.get(role, [])
 

@@ -293,4 +293,10 @@ ENVBUREAU = {
     # python3-uno; found by itself unless ENVBUREAU_UNO_PYTHON names one). 0 = always a fresh soffice.
     "DOCUMENT_PDF_LISTENER": os.environ.get("ENVBUREAU_DOCUMENT_PDF_LISTENER", "1") != "0",
     "UNO_PYTHON": os.environ.get("ENVBUREAU_UNO_PYTHON"),
+    # Maps: the bureau's own intranet tile server drawn under the district boundaries (e.g. its 天地图 service):
+    # "url" is a template with {z}, {x} and {y} (Web Mercator, XYZ), "attribution" the text shown on the map,
+    # "max_zoom" the deepest level the server has. Empty url (the default): boundaries only, nothing fetched.
+    "MAP_TILES": {"url": os.environ.get("ENVBUREAU_MAP_TILES", ""),
+                  "attribution": os.environ.get("ENVBUREAU_MAP_TILES_ATTRIBUTION", ""),
+                  "max_zoom": _env_int("ENVBUREAU_MAP_TILES_MAX_ZOOM", 18)},
 }

@@ -118,3 +118,53 @@ def test_maps_draw_over_the_boundaries_with_nothing_from_the_internet(demo_core,
     assert tpl.index("envbureau/geo.js") < tpl.index("envbureau/charts.js")
     hot = client_for("petition").get("/complaints/hotspots/").content.decode()
     assert "ebGeo.apply" in hot and not re.search(r'(src|href)="(https?:)?//', hot)
+
+
+#: pages with a map (geo.js) on the demo_core world: the public place picker, hot spots, soil plots, risk sources,
+#: outfalls
+MAP_PAGES = [(None, "/public/complaints/"), ("petition", "/complaints/hotspots/"), ("admin", "/soil/map/"),
+             ("admin", "/approvals/risk-map/"), ("admin", "/projects/outfalls/statistics/")]
+
+
+def _map_pages(client_for):
+    for who, url in MAP_PAGES:
+        r = (Client() if who is None else client_for(who)).get(url)
+        assert r.status_code == 200, (who, url, r.status_code)
+        yield url, r.content.decode()
+
+
+def test_an_intranet_tile_server_only_when_configured(demo_core, client_for, settings):
+    """ENVBUREAU["MAP_TILES"]: without it no page names any http(s) address (nothing leaves the intranet);
+    with it every map page carries the bureau's tile template, attribution and deepest zoom for geo.js."""
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "MAP_TILES": {"url": "", "attribution": "", "max_zoom": 18}}
+    for url, page in _map_pages(client_for):
+        assert 'id="eb-map-tiles"' not in page, url
+        assert not re.findall(r"https?://(?!testserver[/\"'])[^\s\"'<>]*", page), url
+    tpl = "http://tiles.bureau.local/tdt/{z}/{x}/{y}.png"
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "MAP_TILES": {"url": tpl, "attribution": "天地图·本局", "max_zoom": 16}}
+    for url, page in _map_pages(client_for):
+        m = re.search(r'<script id="eb-map-tiles" type="application/json">(.*?)</script>', page)
+        assert m, url
+        assert json.loads(m.group(1)) == {"url": tpl, "attribution": "天地图·本局", "max_zoom": 16}, url
+        assert "envbureau/geo.js" in page, url
+    js = (Path(__file__).resolve().parents[2] / "src/envbureau/static/envbureau/geo.js").read_text()
+    assert 'getElementById("eb-map-tiles")' in js and "{z}" in js
+
+
+@pytest.mark.parametrize("conf", [{"url": "http://tiles.local/tile.png"}, {"url": "ftp://x/{z}/{x}/{y}"},
+                                  {"url": "/tiles/{z}/{x}/{y}.png", "max_zoom": "deep"},
+                                  {"url": "/tiles/{z}/{x}/{y}.png", "max_zoom": 30}])
+def test_a_wrong_tile_setting_is_refused_by_name(conf, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from envbureau.core.context import map_tiles_config
+
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "MAP_TILES": conf}
+    with pytest.raises(ImproperlyConfigured, match=r'MAP_TILES"\]\["(url|max_zoom)"\]'):
+        map_tiles_config()
+    from envbureau.core.context import map_tiles_check, navigation
+
+    [err] = map_tiles_check()
+    assert err.id == "envbureau.E010" and "MAP_TILES" in err.msg
+    assert navigation(None)["map_tiles"] is None  # pages still render, without tiles
+

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from envbureau.core.audit import history
+from envbureau.core.counting import count_upto
 from envbureau.core.excel import xlsx_response
 from envbureau.core.params import decimals_param, year_param
 from envbureau.core.permissions import has_perm
@@ -102,11 +103,13 @@ def complaint_list(request):
     except ValueError:
         size = 50
     page = SeekPage(qs.values_list(*ROW_FIELDS), request.GET.get("page"), size)
+    # the total of what the filters match, counted up to a cap (a million complaints page without COUNT)
+    total = count_upto(qs)
     page.rows = [_row(r) for r in page.object_list]
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "complaints/list.html", {
-        "title": _("信访投诉"), "page": page, "filterset": fs, "q": q, "query": params.urlencode(),
+        "title": _("信访投诉"), "page": page, "total": total, "filterset": fs, "q": q, "query": params.urlencode(),
         "columns": [str(label) for _a, label in LIST_COLUMNS],
         "can_add": has_perm(request.user, "complaints.add"), "base": reverse("complaints:list"),
     })

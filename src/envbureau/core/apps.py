@@ -38,3 +38,8 @@ class CoreConfig(AppConfig):
         from . import pickers
 
         pickers.register_core()
+        from django.core import checks
+
+        from .context import map_tiles_check
+
+        checks.register(map_tiles_check)

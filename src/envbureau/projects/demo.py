@@ -225,6 +225,8 @@ def load_outfalls(log):
     with audit_context("system", note="demo"):
         for si, s in enumerate(sections):
             basin = f"{s.river}流域"
+            # "通惠河高碑店", not "通惠河通惠河高碑店" (the section's name starts with its river)
+            where = s.name if s.name.startswith(s.river) else f"{s.river}{s.name}"
             lng, lat = (s.longitude or 116.4), (s.latitude or 39.9)
             for k in range(per):
                 i = si * per + k
@@ -238,7 +240,7 @@ def load_outfalls(log):
                 else:
                     firm = None
                 o = outfalls.create_outfall(admin, Outfall(
-                    code=f"PK-{s.code}-{k + 1:03d}", name=f"{s.river}{s.name}上游{k + 1}号排口", type1=t1, type2=t2,
+                    code=f"PK-{s.code}-{k + 1:03d}", name=f"{where}上游{k + 1}号排口", type1=t1, type2=t2,
                     jurisdiction=s.jurisdiction, longitude=round(lng + (k - per / 2) * 0.004, 5),
                     latitude=round(lat + ((k * 7) % 11 - 5) * 0.002, 5), basin=basin, receiving_water=s.river,
                     section_id=s.pk, survey_batch=f"{today.year}年排查",

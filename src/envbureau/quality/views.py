@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext, pgettext_lazy
 
+from envbureau.core.counting import count_upto
 from envbureau.core.excel import xlsx_response
 from envbureau.core.models import Jurisdiction
 from envbureau.core.params import int_param, month_param, year_param
@@ -231,12 +232,15 @@ def station_map(user, j):
         "xAxis": {"type": "value", "scale": True, "name": _("经度(°)")},
         "yAxis": {"type": "value", "scale": True, "name": _("纬度(°)")},
         "series": [{"type": "scatter", "symbolSize": 18, "data": points,
-                    "label": {"show": True, "position": "right", "formatter": "{b}"}}],
+                    "label": {"show": True, "position": "right", "formatter": "{b}"},
+                    "labelLayout": {"hideOverlap": True}}],  # names that would overlap are hidden
         "grid": {"left": 50, "right": 80, "top": 30, "bottom": 40},
         # drawn over the districts' boundaries where the platform has them (geo.js), else on these axes
         "eb_boundaries": (j.parent.code if j.parent_id else j.code),
     }
-    return {"id": "stations", "title": _("站点最新日AQI(按级别着色)"), "option": option,
+    empty = (_("辖区内没有空气监测站点") if not stations else _("辖区内的站点都没有填写经纬度") if not points
+             else None if latest else _("辖区内的站点尚无有效的日AQI"))
+    return {"id": "stations", "title": _("站点最新日AQI(按级别着色)"), "option": option, "empty": empty,
             "header": [_("站点"), _("区县"), _("级别"), _("经度"), _("纬度"), _("日期"), "AQI", _("类别"), _("首要污染物")],
             "rows": rows,
             "note": _("底图为平台提供的行政区边界(离线,未导入边界时为坐标散点图);颜色为最近一个有效日的AQI类别")}
@@ -253,6 +257,17 @@ def _month(m: int) -> str:
 
 def _year(y: int) -> str:
     return _("%(y)s年") % {"y": y}
+
+
+# Why a chart has nothing to draw, said under 暂无数据 (quality/_chart.html shows it when the browser finds the
+# chart empty): worked out here so that it is in the reader's language.
+def air_year_empty(j, year: int) -> str | None:
+    """The reason a chart of j's air data in `year` is empty, or None when that year has days."""
+    if year > timezone.localdate().year:
+        return _("%(y)s年尚未到来") % {"y": year}
+    if not CityDaily.objects.filter(jurisdiction=j, date__year=year).exists():
+        return _("%(j)s%(y)s年没有空气质量日数据") % {"j": j.name, "y": year}
+    return None
 
 
 # assessment's statistic labels and units (its words stay Chinese for reports), for the catalogue
@@ -290,8 +305,9 @@ def calendar_chart(j, period):
     }
     table = [[d, a, _category(lv) if lv in A.CATEGORY_NAMES else _("无有效AQI"), _primary_text(p), _f(pm), r]
              for d, a, lv, p, pm, r in rows]
+    empty = None if data else (air_year_empty(j, period.start.year) or _("所选时段没有有效的日AQI"))
     return {"id": "calendar", "title": _("%(j)s%(y)s年逐日AQI日历") % {"j": j.name, "y": period.start.year},
-            "option": option, "height": 220,
+            "option": option, "height": 220, "empty": empty,
             "header": [_("日期"), "AQI", _("类别"), _("首要污染物"), "PM2.5(µg/m³)", _("标准")], "rows": table}
 
 
@@ -305,6 +321,7 @@ def trend_charts(j, year, memo=None):
     charts = []
     months = [_month(m) for m in range(1, 13)]
     y1, y0 = _year(year), _year(year - 1)
+    no_year = air_year_empty(j, year)
     for ind, label in TREND_INDICATORS:
         # monthly means with GB 3095 month validity, computed by the standards library
         g1 = stats.grouped(cur[ind][0], d1, "month", "mean")
@@ -318,8 +335,12 @@ def trend_charts(j, year, memo=None):
                              {"name": y0, "type": "line", "data": s0, "lineStyle": {"type": "dashed"}}],
                   "grid": {"left": 50, "right": 20, "top": 40, "bottom": 30}}
         rows = [[months[i], s1[i], s0[i], _pct(s1[i], s0[i])] for i in range(12)]
+        empty = None
+        if all(v is None for v in s1 + s0):
+            empty = no_year if no_year and air_year_empty(j, year - 1) else _(
+                "%(p)s:各月有效日数不足(GB 3095 表4),不给出月均值") % {"p": label}
         charts.append({"id": f"trend-{ind}", "title": _("%(p)s月均浓度(与上年对比)") % {"p": label}, "option": option,
-                       "half": True, "header": [_("月份"), y1, y0, _("同比(%)")], "rows": rows,
+                       "half": True, "empty": empty, "header": [_("月份"), y1, y0, _("同比(%)")], "rows": rows,
                        "note": _("月有效日数不足(GB 3095 表4)的月份不给出均值")})
     return charts
 
@@ -344,7 +365,8 @@ def category_months(j, year):
     rows = [[_month(m + 1), *counts[m, 1:].tolist(), int(counts[m, 1:].sum()),
              _f(100 * counts[m, 1:3].sum() / counts[m, 1:].sum(), 1) if counts[m, 1:].sum() else None]
             for m in range(12)]
-    return {"id": "categories", "title": _("%(y)s年各月空气质量级别天数") % {"y": year}, "option": option,
+    empty = None if counts[:, 1:].sum() else (air_year_empty(j, year) or _("%(y)s年没有有效的日AQI") % {"y": year})
+    return {"id": "categories", "title": _("%(y)s年各月空气质量级别天数") % {"y": year}, "option": option, "empty": empty,
             "header": [_("月份"), *(_category(lv) for lv in A.CATEGORY_NAMES), _("有效天数"), _("优良天数比率(%)")],
             "rows": rows}
 
@@ -478,7 +500,13 @@ def gauge_chart(gauges, j, year):
                        "data": [{"value": g["current"], "name": f"{g['label']} {g['value']:g}"}]})
         i += 1
     option = {"series": series}
+    empty = None
+    if not gauges:
+        empty = _("%(j)s未设定%(y)s年的空气质量目标") % {"j": j.name, "y": year}
+    elif not series:
+        empty = air_year_empty(j, year) or _("%(y)s年的目标指标尚无年初至今的监测结果") % {"y": year}
     return {"id": "targets", "title": _("%(y)s年目标任务进度(年初至今)") % {"y": year}, "option": option, "height": 240,
+            "empty": empty,
             "header": [_("指标"), _("目标"), _("年初至今"), _("上年同期"), _("预测全年"), _("状态"), _("预测说明")],
             "rows": rows,
             "note": _("预测全年 = 今年已有天数 + 上年余下天数按一年评价(假设余下时段与上年相同),仅供参考")}
@@ -964,13 +992,14 @@ def warnings_list(request):
     start = (page - 1) * WARNINGS_PAGE
     chunk = list(f.qs[start:start + WARNINGS_PAGE + 1])
     items, more = chunk[:WARNINGS_PAGE], len(chunk) > WARNINGS_PAGE
+    total = count_upto(f.qs)
     if request.GET.get("export"):
         rows = [[w.get_kind_display(), w.get_state_display(), w.jurisdiction.name, w.subject, w.pollutant_label,
                  w.first_time, w.last_time, w.count, w.text] for w in f.qs[:100000]]
         return xlsx_response(_("预警.xlsx"), [(_("预警"), header, rows)], request=request, what=_("预警"))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "quality/warnings.html", {"filterset": f, "items": items, "colours": WARNING_COLOURS,
-                                                     "title": _("预警"), "query": query, "page": page,
+                                                     "title": _("预警"), "query": query, "page": page, "total": total,
                                                      "more": more, "first": start + 1, "last": start + len(items)})
 
 
@@ -1032,11 +1061,13 @@ def reviews(request):
             else:
                 messages.success(request, _("已标记 %(n)s 个小时的数据无效,相关日评价已重算") % {"n": rv.affected_hours})
                 return redirect("quality:reviews")
-    items = restrict(DataReview.objects.all(), request.user, "view").select_related("station", "reviewed_by")[:200]
+    reviews_qs = restrict(DataReview.objects.all(), request.user, "view")
+    items = reviews_qs.select_related("station", "reviewed_by")[:200]
     from .plausibility import FLAGGED_COUNT_CAP, flagged_hours
 
     n_flagged, flagged = flagged_hours(request.user)
     return render(request, "quality/reviews.html", {"form": form, "items": items, "may_change": may_change,
+                                                    "total": count_upto(reviews_qs), "shown": 200,
                                                     "labels": POLLUTANT_LABELS, "title": _("数据审核"),
                                                     "flagged": flagged, "n_flagged": n_flagged,
                                                     "n_flagged_more": n_flagged > FLAGGED_COUNT_CAP,

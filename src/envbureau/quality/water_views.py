@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -143,22 +144,38 @@ def water_dashboard(request):
                              "borderColor": "#198754" if x["meets_target"] else "#dc3545", "borderWidth": 3}}
               for x in r["sections"] for secs_by_code in [next(s for s in secs.values() if s.code == x["code"])]
               if secs_by_code.longitude is not None]
+    # why a chart is empty (under 暂无数据, in the reader's language)
+    if year > timezone.localdate().year:
+        no_data = _("%(y)s年尚未到来") % {"y": year}
+    elif not secs:
+        no_data = _("所选范围内没有水质断面")
+    else:
+        no_data = _("%(p)s断面没有监测数据") % {"p": A.period_label(period)}
+    sampled = any(x["class_number"] for x in r["sections"])
     charts = [
-        {"id": "sections", "title": _("%(p)s%(s)s水质类别(填充色=类别,边框绿=达标/红=未达目标)") % {"p": A.period_label(period), "s": _(r["scope_label"])}, "option": {
+        {"id": "sections", "empty": no_data if not sampled else (None if points else _("断面都没有填写经纬度")), "title": _("%(p)s%(s)s水质类别(填充色=类别,边框绿=达标/红=未达目标)") % {"p": A.period_label(period), "s": _(r["scope_label"])}, "option": {
             "tooltip": {}, "xAxis": {"type": "value", "scale": True, "name": _("经度(°)")},
             "yAxis": {"type": "value", "scale": True, "name": _("纬度(°)")},
             "series": [{"type": "scatter", "symbolSize": 20, "data": points,
-                        "label": {"show": True, "position": "right", "formatter": "{b}"}}]},
+                        "label": {"show": True, "position": "right", "formatter": "{b}"},
+                        "labelLayout": {"hideOverlap": True}}],  # names that would overlap are hidden
+            "grid": {"left": 50, "right": 80, "top": 30, "bottom": 40},
+            # drawn over the districts' boundaries where the platform has them (geo.js), as the air map
+            "eb_boundaries": (j.parent.code if j.parent_id else j.code)},
          "header": [_("断面"), _("河流"), _("控制级别"), _("目标"), _("本期类别"), _("上年同期类别"), _("同比变化"), _("达标"), _("超标项目(倍数)"),
                     _("样品数")],
          "rows": [[x["name"], x["river"], x["control_level"], _cls(x["target"]), _cls(x["class"]), _cls(x.get("class_last_year")),
                    _class_change_words(x["class_number"], x.get("class_number_last_year")), "—" if not x["class"] else (_("是") if x["meets_target"] else _("否")),
                    "、".join(f"{k}({v})" for k, v in x["target_exceedance"].items()), x["n_samples"]] for x in r["sections"]]},
-        {"id": "share", "title": _("%(y)s年各月Ⅰ～Ⅲ类断面比例(%%)") % {"y": year}, "half": True, "option": {
+        {"id": "share", "title": _("%(y)s年各月Ⅰ～Ⅲ类断面比例(%%)") % {"y": year}, "half": True,
+         "empty": None if any(v is not None for v in share) else (
+             no_data if not secs or year > timezone.localdate().year else _("%(y)s年各月都没有断面监测数据") % {"y": year}),
+         "option": {
             "tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [_month(m) for m in months], "name": _("月份")},
             "yAxis": {"type": "value", "max": 100, "name": _("比例(%)")}, "series": [{"type": "bar", "data": share, "name": _("Ⅰ～Ⅲ类比例")}]},
          "header": [_("月份"), _("Ⅰ～Ⅲ类比例(%)")], "rows": [[_month(m), share[m - 1]] for m in months]},
-        {"id": "classes", "title": _("%(y)s年断面水质类别构成") % {"y": year}, "half": True, "option": {
+        {"id": "classes", "title": _("%(y)s年断面水质类别构成") % {"y": year}, "half": True,
+         "empty": None if any(r["class_counts"].values()) else no_data, "option": {
             "tooltip": {}, "series": [{"type": "pie", "radius": "65%", "data": [
                 {"name": _(k), "value": v, "itemStyle": {"color": CLASS_COLOURS[i + 1]}}
                 for i, (k, v) in enumerate(r["class_counts"].items()) if v]}]},
@@ -186,7 +203,9 @@ def water_dashboard(request):
         ranking.append([u.name, now["n_sections"], now["cwqi"], base["cwqi"], delta, now["class_1_3_share"]])
     ranks = A.competition_rank([r[2] for r in ranking], "lower")
     ranking = sorted(([rk, *r] for rk, r in zip(ranks, ranking)), key=lambda r: r[0])
-    charts.append({"id": "cwqi", "title": _("%(y)s年各区县城市水质指数(CWQI)排名") % {"y": year}, "option": {
+    charts.append({"id": "cwqi", "title": _("%(y)s年各区县城市水质指数(CWQI)排名") % {"y": year},
+                   "empty": None if ranking else (_("%(j)s没有下级区县") % {"j": j.name} if not units else
+                                                  _("下级区县本期都没有断面监测数据,无法计算水质指数")), "option": {
         "tooltip": {"trigger": "axis"}, "xAxis": {"type": "category", "data": [r[1] for r in ranking], "name": _("断面")},
         "yAxis": {"type": "value", "name": _("CWQI(指数)")}, "series": [{"type": "bar", "data": [r[3] for r in ranking]}]},
         "header": [_("排名"), _("区县"), _("断面数"), "CWQI", _("上年CWQI"), "ΔCWQI(%)", _("Ⅰ～Ⅲ类比例(%)")], "rows": ranking,
@@ -243,7 +262,10 @@ def noise_dashboard(request):
     zone_label = {z: _("%(z)s类") % {"z": z} for z in ("0", "1", "2", "3", "4a", "4b")}
     table = [[zone_label[r["zone"]], r["n_stations"], r["day"]["limit"], r["day"]["mean_leq"], r["day"]["rate"],
               r["night"]["limit"], r["night"]["mean_leq"], r["night"]["rate"]] for r in rows]
-    chart = {"id": "noise", "title": _("%(y)s年各类功能区昼夜达标率(%%)") % {"y": year}, "option": {
+    has_rate = any(t[4] is not None or t[7] is not None for t in table)
+    chart = {"id": "noise", "title": _("%(y)s年各类功能区昼夜达标率(%%)") % {"y": year},
+             "empty": None if has_rate else (_("所选范围内没有声环境监测点") if not rows or not any(t[1] for t in table)
+                                             else _("%(y)s年没有有效的监测日") % {"y": year}), "option": {
         "tooltip": {"trigger": "axis"}, "legend": {}, "xAxis": {"type": "category", "data": [t[0] for t in table], "name": _("功能区")},
         "yAxis": {"type": "value", "max": 100, "name": _("达标率(%)")},
         "series": [{"name": _("昼间"), "type": "bar", "data": [t[4] for t in table]},

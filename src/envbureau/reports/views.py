@@ -115,8 +115,9 @@ def archive(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     from .choices import REPORT_STATES
 
+    query = urlencode({k: v for k, v in (("type", kind), ("state", state)) if v})
     return render(request, "reports/archive.html", {"page": page, "types": registry.types(), "kind": kind,
-                                                    "state": state, "states": REPORT_STATES, "title": _("报告归档")})
+                                                    "state": state, "query": query, "states": REPORT_STATES, "title": _("报告归档")})
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from envbureau.core.audit import history
+from envbureau.core.counting import count_upto
 from envbureau.core.excel import xlsx_response
 from envbureau.core.generic import preselect_only_choice
 from envbureau.core.humanize import ref_label
@@ -450,7 +451,8 @@ def unknown_mn_list(request):
         rows = [[u.mn, u.first_seen, u.last_seen, u.count, u.peer, str(u.bound_point or "")] for u in qs]
         return xlsx_response(_("未登记MN.xlsx"), [(_("未登记MN"), ["MN", _("首次出现"), _("最近出现"), _("次数"),
                                                                  _("来源地址"), _("已绑定")], rows)], request=request)
-    return render(request, "sources/unknown_mn_list.html", {"rows": qs[:500], "show_all": request.GET.get("show") == "all"})
+    return render(request, "sources/unknown_mn_list.html", {"rows": qs[:500], "total": count_upto(qs), "shown": 500,
+                                                            "show_all": request.GET.get("show") == "all"})
 
 
 @login_required
