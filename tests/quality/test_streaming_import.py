@@ -210,3 +210,19 @@ def test_per_file_batches_commit_file_by_file_and_count_rows_from_the_first_file
     assert AirHourly.objects.count() == 72
     assert sorted(str(d) for d in AirDaily.objects.values_list("date", flat=True)) == [
         "2015-01-01", "2015-01-02", "2015-01-03"]
+
+
+@pytest.mark.parametrize("per_statement", [1, 7, 500])
+def test_multi_row_insert_statements_write_the_rows_in_order(stations, monkeypatch, per_statement):
+    """SQLite: several rows per INSERT statement (full statements and a shorter last one; 48 hours and 1 station-day
+    rows) store exactly the rows, in file order (ids ascending with the hours), as one row a statement did."""
+    from envbureau.quality import airdata
+    from envbureau.quality.models import AirDaily, AirHourly
+
+    monkeypatch.setattr(airdata, "SQLITE_ROWS_PER_INSERT", per_statement)
+    lines = _day("2015-01-01") + [f"BJ-Dongsi,2015-01-02 {h:02d}:00,{h},NA,5,40,0.6," for h in range(24)]
+    airdata.import_files([("a.csv", _csv(lines))], chunk_rows=20)
+    rows = list(AirHourly.objects.order_by("id").values_list("time", "pm25", "pm10", "o3", "invalid_mask", "flags"))
+    assert len(rows) == 48 and [t for t, *_r in rows] == sorted(t for t, *_r in rows)
+    assert rows[0][1:] == (30, 60, 60, 0, 0) and rows[24 + 7][1:] == (7, None, None, 0, 0)
+    assert {str(d.date): d.pm25 for d in AirDaily.objects.all()} == {"2015-01-01": 30, "2015-01-02": 11.5}

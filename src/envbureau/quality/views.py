@@ -1225,8 +1225,10 @@ def micro_check(request):
     _need_view(request)
     stations = list(restrict(AirStation.objects.filter(control_level="micro"), request.user, "view")
                     .select_related("jurisdiction").order_by("jurisdiction__path", "code"))
-    last = AirDaily.objects.filter(station__in=[s.pk for s in stations]).aggregate(m=Max("date"))["m"] \
-        if stations else None
+    last = None
+    # the default year or month is the latest data's (read only when one is not given)
+    if stations and any(not str(request.GET.get(k) or "").strip() for k in ("year", "month")):
+        last = AirDaily.objects.filter(station__in=[s.pk for s in stations]).aggregate(m=Max("date"))["m"]
     year = year_param(request.GET, default=(last or timezone.localdate()).year)
     month = month_param(request.GET, default=(last or timezone.localdate()).month)
     from envbureau.core.humanize import month_label
