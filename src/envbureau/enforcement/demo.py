@@ -4,6 +4,7 @@ seed and its inspections moved through the real verbs (idempotent; the same unde
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.utils import timezone
 
@@ -87,6 +88,8 @@ def load_enforcement(log):
         jurisdiction=city, year=2026, period="quarter", ratio_key=1, ratio_general=1, ratio_special=1))
     plan.items.set(InspectionItem.objects.all())
     if not Draw.objects.filter(plan=plan).exists() and PoolEnterprise.objects.exists():
+        services.commit_seed(None, plan, "", hashlib.sha256(DEMO_SEED.encode()).hexdigest(), on=dt.date(2026, 10, 8),
+                             note="局纪检组见证的摇号结果")
         d = services.run_draw(None, plan, DEMO_SEED, witnesses="局纪检组 周同志", on=dt.date(2026, 10, 8))
         insp = list(d.inspections.order_by("id"))
         if insp:
@@ -273,6 +276,8 @@ def _earlier_quarters(log):
         if Draw.objects.filter(plan=plan).exists():
             continue
         try:
+            if services.open_commitment(plan, services.plan_period(plan, "", day).key) is None:
+                services.commit_seed(None, plan, "", hashlib.sha256(seed.encode()).hexdigest(), on=day)
             d = services.run_draw(None, plan, seed, witnesses="局纪检组 周同志", on=day)
         except drawing.Unsatisfiable:
             continue
