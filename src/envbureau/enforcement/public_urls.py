@@ -3,10 +3,17 @@ decisions."""
 
 from rest_framework import routers
 
-from .api import PublicDrawViewSet, PublicInspectionViewSet, PublicRatingViewSet, PublicSeizureViewSet
+from .api import (
+    PublicCommitmentViewSet,
+    PublicDrawViewSet,
+    PublicInspectionViewSet,
+    PublicRatingViewSet,
+    PublicSeizureViewSet,
+)
 
 router = routers.DefaultRouter()
 router.include_root_view = False
+router.register("commitments", PublicCommitmentViewSet, basename="public-enforcement-commitment-api")
 router.register("draws", PublicDrawViewSet, basename="public-enforcement-draw-api")
 router.register("inspections", PublicInspectionViewSet, basename="public-enforcement-inspection-api")
 router.register("ratings", PublicRatingViewSet, basename="public-enforcement-rating-api")

@@ -344,6 +344,13 @@ def run_draw(user, plan: DrawPlan, seed: str = "", *, witnesses: str = "", on: d
     return d
 
 
+def with_open_visits(qs):
+    """Draws annotated with open_visits: a visit of the draw is still planned (its seed stays unpublished)."""
+    from django.db.models import Exists, OuterRef
+
+    return qs.annotate(open_visits=Exists(Inspection.objects.filter(draw=OuterRef("pk"), state="planned")))
+
+
 @transaction.atomic
 def reveal_seed(user, draw: Draw) -> Draw:
     """Publish the draw's seed (regulations.md §1.9 step 5): from now on the public draw list shows it, so anyone
