@@ -146,7 +146,7 @@ def test_draw_page_names_every_drawn_enterprise_and_inspector(world, client_for)
     Inspection.objects.filter(pk=detached.pk).update(draw=None)  # a pair whose inspection is no longer the draw's
     assert d.inspections.count() == len(d.pairs) - 1
     page = client_for("admin").get(f"/enforcement/draws/{d.pk}/").content.decode()
-    body = page.split("<tbody>")[-1].split("</tbody>")[0]
+    body = page.split("抽取结果</h5>")[1].split("<tbody>")[1].split("</tbody>")[0]
     names = dict(PoolEnterprise.objects.values_list("enterprise_id", "name"))
     shown = [re.findall(r"<td>(.*?)</td>", row)[1] for row in body.split("<tr>")[1:]]
     assert shown == [names[ent_id] for ent_id, _team in d.pairs]  # the detached pair too, by name
