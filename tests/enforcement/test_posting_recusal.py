@@ -102,7 +102,7 @@ def test_posted_inspectors_never_drawn_and_rejections_say_why(world, client_for)
     assert client_for("leader").get(f"/enforcement/draws/{d.pk}/inputs.json").status_code == 403
 
 
-def test_rejections_read_in_english(world, client_for):
+def test_rejection_reasons_are_stored_as_facts(world):
     InspectorPosting.objects.create(inspector=world["inspectors"][0], kind="area",
                                     jurisdiction=Jurisdiction.objects.get(code="110101"),
                                     started_on=dt.date(2022, 1, 1))
@@ -110,8 +110,11 @@ def test_rejections_read_in_english(world, client_for):
         InspectorPosting.objects.create(inspector=insp, kind="area", jurisdiction=Jurisdiction.objects.get(code="110101"),
                                         started_on=dt.date(2022, 1, 1))
     d = committed_draw(world["plan"], "postings-en", on=DAY)
-    reasons = [f for r in d.rejections for f in r["reasons"]]
-    assert reasons and all(f["text"] == "现在%(j)s任职(%(a)s 起)" for f in reasons)  # stored as facts
+    recused = [r for r in d.rejections if r["kind"] == "recused"]
+    assert recused and all(r["enterprise"] in _dc_enterprises() for r in recused)
+    reasons = [f for r in recused for f in r["reasons"]]
+    # stored as facts (worded per reader), not as a Chinese sentence
+    assert all(f == {"text": "现在%(j)s任职(%(a)s 起)", "args": {"j": "东城区", "a": "2022-01-01"}} for f in reasons)
 
 
 def test_manual_inspection_refuses_a_recently_posted_inspector(world):
