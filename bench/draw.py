@@ -63,6 +63,8 @@ def main() -> int:
         "yearly cap respected": not any(eid in at_cap for eid, _t in r.pairs),
         "excluded enterprises not drawn": not any(eid in excluded for eid, _t in r.pairs),
         "each enterprise at most once": len({eid for eid, _t in r.pairs}) == len(r.pairs),
+        "every rejection has its reason (recused or paired last time)": all(
+            ((i, e) in rec) if k == "recused" else ((i, e) in prev_pairs) for e, i, k in r.rejections),
     }
     print(f"draw over {a.enterprises:,} enterprises × {a.inspectors:,} inspectors, {len(inp.recusals):,} recusals, "
           f"{len(inp.previous):,} previous pairs")

@@ -79,3 +79,14 @@ def make_records(world):
         return {"check": check, "complaint": made[0], "permit": permit, "eia": eia, "plan": plan}
 
     return make
+
+
+def committed_draw(plan, seed, *, on=None, reason="", user=None, period="", witnesses=""):
+    """Commit the SHA-256 of `seed` for the plan's period (regulations.md §1.9 step 2), then draw with it: the
+    order every draw now takes. `reason` for a second draw of one period."""
+    import hashlib
+
+    from envbureau.enforcement import services
+
+    services.commit_seed(user, plan, period, hashlib.sha256(seed.encode()).hexdigest(), on=on)
+    return services.run_draw(user, plan, seed, on=on, period=period, reason=reason, witnesses=witnesses)

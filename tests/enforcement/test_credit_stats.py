@@ -15,6 +15,8 @@ from envbureau.core import workflow as wf
 from envbureau.enforcement import cases, config, credit, services
 from envbureau.enforcement.models import LegalBasis, PoolEnterprise
 
+from .conftest import committed_draw
+
 HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -112,7 +114,7 @@ def test_grade_steers_the_draw(world):
 def test_statistics_sentence_numbers_and_links(world, basis, client_for):
     from envbureau.core.models import Jurisdiction
 
-    d = services.run_draw(None, world["plan"], "st", on=world["day"])
+    d = committed_draw(world["plan"], "st", on=world["day"])
     for i in list(d.inspections.all())[:3]:
         services.record_inspection(None, i, checklist={str(n): ("ok", "") for n in range(len(i.checklist))},
                                    result="no_problem", party_present="甲", inspected_on="2026-10-09")

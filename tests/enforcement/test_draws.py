@@ -1,5 +1,6 @@
 """Draws through the services and the CLI: recorded, verifiable, unsatisfiable draws write nothing."""
 
+import hashlib
 import json
 import re
 
@@ -9,6 +10,8 @@ from django.core.management.base import CommandError
 
 from envbureau.enforcement import drawing, services
 from envbureau.enforcement.models import Draw, Inspection, Recusal
+
+from .conftest import committed_draw
 
 
 def _cli(*args):
@@ -21,6 +24,7 @@ def _cli(*args):
 
 def test_cli_run_list_verify(world):
     plan = world["plan"]
+    _cli("commit", "--plan", str(plan.pk), "--hash", hashlib.sha256("公开种子-1".encode()).hexdigest())
     out = json.loads(_cli("run", "--plan", str(plan.pk), "--seed", "公开种子-1", "--json"))
     assert out["seed"] == "公开种子-1" and out["algorithm"] == "eb-draw" and out["algorithm_version"] == "1"
     assert len(out["pairs"]) == 4  # ratio 1: every enterprise once
@@ -33,7 +37,7 @@ def test_cli_run_list_verify(world):
 
 
 def test_verify_fails_when_recorded_pairs_or_inputs_changed(world):
-    d = services.run_draw(None, world["plan"], "seed-x", on=world["day"])
+    d = committed_draw(world["plan"], "seed-x", on=world["day"])
     pairs = d.pairs
     swapped = [[e, [world["inspectors"][3].pk, world["inspectors"][4].pk]] for e, _m in pairs]
     assert swapped != pairs
@@ -50,7 +54,7 @@ def test_verify_fails_when_recorded_pairs_or_inputs_changed(world):
 
 
 def test_inspections_must_match_the_draw(world):
-    d = services.run_draw(None, world["plan"], "seed-y", on=world["day"])
+    d = committed_draw(world["plan"], "seed-y", on=world["day"])
     i = d.inspections.first()
     i.team.set(world["inspectors"][:2] if set(i.team.values_list("pk", flat=True)) != {
         world["inspectors"][0].pk, world["inspectors"][1].pk} else world["inspectors"][2:4])
@@ -61,7 +65,7 @@ def test_inspections_must_match_the_draw(world):
 def test_draw_record_cannot_be_edited(world):
     from django.core.exceptions import ValidationError
 
-    d = services.run_draw(None, world["plan"], "seed-z", on=world["day"])
+    d = committed_draw(world["plan"], "seed-z", on=world["day"])
     d.seed = "other"
     with pytest.raises(ValidationError):
         d.save()
@@ -84,6 +88,7 @@ def test_unsatisfiable_draw_draws_nothing_and_says_why(world):
     pe = services.PoolEnterprise.objects.get(name="测试企业1")
     for insp in world["inspectors"][:4]:  # four of five recused: one left, teams need two
         Recusal.objects.create(inspector=insp, enterprise=pe, reason="曾在该企业任职", declared_on=world["day"])
+    _cli("commit", "--plan", str(world["plan"].pk), "--hash", hashlib.sha256(b"s").hexdigest())
     with pytest.raises(CommandError) as exc:
         _cli("run", "--plan", str(world["plan"].pk), "--seed", "s")
     assert "测试企业1" in str(exc.value) and "4名须回避" in str(exc.value) and "剩余1名" in str(exc.value)
@@ -91,17 +96,17 @@ def test_unsatisfiable_draw_draws_nothing_and_says_why(world):
 
 
 def test_no_pair_repeated_in_consecutive_draws_and_cap(world):
-    d1 = services.run_draw(None, world["plan"], "a", on=world["day"])
-    d2 = services.run_draw(None, world["plan"], "b", on=world["day"])
+    d1 = committed_draw(world["plan"], "a", on=world["day"])
+    d2 = committed_draw(world["plan"], "b", on=world["day"], reason="复核前次抽取")
     first = {(i, e) for e, team in d1.pairs for i in team}
     assert all((i, e) not in first for e, team in d2.pairs for i in team)
     # two routine checks each this year = the default cap of 2: the third draw finds nobody to draw
-    d3 = services.run_draw(None, world["plan"], "c", on=world["day"])
+    d3 = committed_draw(world["plan"], "c", on=world["day"], reason="复核前次抽取")
     assert d3.pairs == [] and len(d3.counts["capped"]) == 4
     pe = services.PoolEnterprise.objects.get(name="测试企业2")
     pe.cap_exempt = True
     pe.save()
-    d4 = services.run_draw(None, world["plan"], "d", on=world["day"])
+    d4 = committed_draw(world["plan"], "d", on=world["day"], reason="复核前次抽取")
     assert [e for e, _t in d4.pairs] == [pe.enterprise_id]
 
 
@@ -136,12 +141,12 @@ def test_draw_page_names_every_drawn_enterprise_and_inspector(world, client_for)
     """A pair without its inspection yet reads as the enterprise's name from the pool, never its id."""
     from envbureau.enforcement.models import Inspection, PoolEnterprise
 
-    d = services.run_draw(None, world["plan"], "seed-names", on=world["day"])
+    d = committed_draw(world["plan"], "seed-names", on=world["day"])
     detached = d.inspections.order_by("pk").first()
     Inspection.objects.filter(pk=detached.pk).update(draw=None)  # a pair whose inspection is no longer the draw's
     assert d.inspections.count() == len(d.pairs) - 1
     page = client_for("admin").get(f"/enforcement/draws/{d.pk}/").content.decode()
-    body = page.split("<tbody>")[-1].split("</tbody>")[0]
+    body = page.split("抽取结果</h5>")[1].split("<tbody>")[1].split("</tbody>")[0]
     names = dict(PoolEnterprise.objects.values_list("enterprise_id", "name"))
     shown = [re.findall(r"<td>(.*?)</td>", row)[1] for row in body.split("<tr>")[1:]]
     assert shown == [names[ent_id] for ent_id, _team in d.pairs]  # the detached pair too, by name
@@ -158,7 +163,7 @@ def test_consecutive_draws_across_levels_share_the_no_repeat_rule(world):
     elsewhere = DrawPlan.objects.create(name="朝阳计划", jurisdiction=Jurisdiction.objects.get(code="110105"),
                                         year=2026)
     assert services.previous_draw(local) is None
-    city = services.run_draw(None, world["plan"], "c1", on=world["day"])
+    city = committed_draw(world["plan"], "c1", on=world["day"])
     assert services.previous_draw(local) == city  # the city's draw covered 东城区
     assert services.build_inputs(local, "x", on=world["day"]).previous == [
         (i, e) for e, team in city.pairs for i in team]

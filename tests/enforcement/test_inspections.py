@@ -9,10 +9,12 @@ from envbureau.core import workflow as wf
 from envbureau.enforcement import services
 from envbureau.enforcement.models import Inspection
 
+from .conftest import committed_draw
+
 
 @pytest.fixture
 def drawn(world):
-    d = services.run_draw(None, world["plan"], "insp", on=world["day"])
+    d = committed_draw(world["plan"], "insp", on=world["day"])
     return {**world, "draw": d}
 
 

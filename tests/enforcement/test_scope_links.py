@@ -9,6 +9,8 @@ import pytest
 from envbureau.core.models import Role, RoleAssignment, User
 from envbureau.enforcement import services
 
+from .conftest import committed_draw
+
 
 @pytest.fixture
 def enterprise_user(world):
@@ -127,7 +129,7 @@ def test_a_checks_source_links_only_for_those_who_may_open_it(world, enterprise_
 def test_draw_inputs_button_only_for_those_who_draw(world, client_for):
     """The draw's frozen inputs (with the recusal lists) are for enforcement.draw: the bureau leader reads the draw
     but its '下载抽取输入' button answered 403; now it shows only to those it serves."""
-    d = services.run_draw(None, world["plan"], "links", on=world["day"])
+    d = committed_draw(world["plan"], "links", on=world["day"])
     url = f"/enforcement/draws/{d.pk}/inputs.json"
     leader = client_for("leader")
     page = leader.get(f"/enforcement/draws/{d.pk}/")

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from envbureau.enforcement import services
 from envbureau.enforcement.models import Draw, DrawPlan, Inspection, Inspector
 
+from .conftest import committed_draw
 from .test_stats_breakdown import more, records  # noqa: F401 (fixtures)
 
 AMOUNTS = {  # amount → the list column that adds up to it
@@ -29,14 +30,14 @@ def draws(more, world):  # noqa: F811 (the fixture imported above)
     from envbureau.core.models import Jurisdiction
 
     dc = Jurisdiction.objects.get(code="110101")
-    city_draw = services.run_draw(None, world["plan"], "city-2026", on=world["day"])
+    city_draw = committed_draw(world["plan"], "city-2026", on=world["day"])
     local = DrawPlan.objects.create(name="东城计划", jurisdiction=dc, year=2026, ratio_key=1, ratio_general=1,
                                     ratio_special=1)
     local.items.set(world["items"])
     for n in (1, 2):
         Inspector.objects.create(name=f"东城执法{n}", badge_no=f"D{n:04d}", jurisdiction=dc)
-    services.run_draw(None, local, "dc-2026", on=world["day"])
-    old = services.run_draw(None, local, "dc-2025", on=world["day"])
+    committed_draw(local, "dc-2026", on=world["day"])
+    old = committed_draw(local, "dc-2025", on=world["day"], reason="第二次抽取")
     Draw.objects.filter(pk=old.pk).update(drawn_at=timezone.make_aware(dt.datetime(2025, 6, 1, 10)))
     for i in Inspection.objects.filter(draw=city_draw):
         services.record_inspection(None, i, checklist={str(n): ("ok", "") for n in range(len(i.checklist))},

@@ -14,10 +14,11 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from envbureau.enforcement import cases, services, stats
+from envbureau.enforcement import cases, stats
 from envbureau.enforcement.models import Draw, LegalBasis
 from envbureau.enforcement.period import Period, from_part, from_to, parse_key
 
+from .conftest import committed_draw
 from .test_stats_breakdown import records  # noqa: F401 (fixture)
 
 
@@ -65,8 +66,8 @@ def test_a_case_filed_on_30_june_is_in_h1_and_one_on_1_july_in_h2(world, client_
 def test_a_draw_counts_by_its_local_date(world, client_for):
     """drawn_at is a datetime: 30 June 23:30 in Beijing (15:30 UTC) is H1, 1 July 00:30 (30 June 16:30 UTC) H2."""
     tz = timezone.get_default_timezone()
-    late = services.run_draw(None, world["plan"], "late-june", on=world["day"])
-    early = services.run_draw(None, world["plan"], "early-july", on=world["day"])
+    late = committed_draw(world["plan"], "late-june", on=world["day"])
+    early = committed_draw(world["plan"], "early-july", on=world["day"], reason="第二次抽取")
     Draw.objects.filter(pk=late.pk).update(drawn_at=dt.datetime(2026, 6, 30, 23, 30, tzinfo=tz))
     Draw.objects.filter(pk=early.pk).update(drawn_at=dt.datetime(2026, 6, 30, 16, 30, tzinfo=dt.UTC))
     city = world["city"]

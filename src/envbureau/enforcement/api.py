@@ -43,10 +43,12 @@ from .models import (
     InspectionEvidence,
     InspectionItem,
     Inspector,
+    InspectorPosting,
     LegalBasis,
     Measure,
     PoolEnterprise,
     Recusal,
+    SeedCommitment,
     Transfer,
 )
 
@@ -77,28 +79,90 @@ class RecusalSerializer(serializers.ModelSerializer):
         fields = ["id", "inspector", "enterprise", "reason", "declared_on", "until"]
 
 
+class PostingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectorPosting
+        fields = ["id", "inspector", "kind", "jurisdiction", "enterprise", "post", "started_on", "ended_on"]
+
+    def validate(self, attrs):
+        obj = InspectorPosting(**{**({f: getattr(self.instance, f) for f in self.Meta.fields[1:]}
+                                     if self.instance else {}), **attrs})
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        try:
+            obj.clean()
+        except DjangoValidationError as exc:
+            raise DRFValidationError(exc.message_dict) from None
+        return attrs
+
+
 class PlanSerializer(serializers.ModelSerializer):
+    yearly_frequency = serializers.SerializerMethodField(
+        help_text="每类每年平均抽查次数 = 每期比例 × 每年期数;*_positive 为正面清单企业")
+    periods = serializers.SerializerMethodField()
+
     class Meta:
         model = DrawPlan
         fields = ["id", "name", "jurisdiction", "year", "period", "ratio_key", "ratio_general", "ratio_special",
-                  "positive_factor", "team_size", "yearly_cap", "items", "active"]
+                  "positive_factor", "team_size", "yearly_cap", "items", "active", "yearly_frequency", "periods"]
+
+    def get_yearly_frequency(self, obj) -> dict:
+        return obj.yearly_frequency()
+
+    def get_periods(self, obj) -> list[dict]:
+        from . import period_keys
+
+        kind = obj.period if obj.period in period_keys.MONTHS else "quarter"
+        return [{"key": p.key, "start": p.start.isoformat(), "end": p.end.isoformat()}
+                for p in period_keys.periods(kind, obj.year)]
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    draw = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SeedCommitment
+        fields = ["id", "plan", "period", "commitment", "source", "note", "committed_at", "draw"]
+
+    def get_draw(self, obj) -> int | None:
+        d = getattr(obj, "draw", None) if obj.pk else None
+        try:
+            return d.pk if d else None
+        except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist: no draw yet
+            return None
+
+
+class CommitInputSerializer(serializers.Serializer):
+    period = serializers.CharField(required=False, allow_blank=True, help_text="如 2026-Q3;留空为当前期间")
+    commitment = serializers.CharField(required=False, allow_blank=True,
+                                       help_text="种子的SHA-256;留空则由平台生成种子并保密,只公布其SHA-256")
+    note = serializers.CharField(required=False, allow_blank=True)
 
 
 class DrawSerializer(serializers.ModelSerializer):
+    committed_at = serializers.DateTimeField(read_only=True)
+
     class Meta:
         model = Draw
-        fields = ["id", "code", "plan", "jurisdiction", "seed", "seed_commit", "algorithm", "algorithm_version",
+        fields = ["id", "code", "plan", "jurisdiction", "period", "repeat_reason", "seed", "seed_commit",
+                  "committed_at", "revealed_at", "algorithm", "algorithm_version",
                   "enterprise_pool_hash", "inspector_pool_hash", "result_hash", "pairs", "counts", "status",
                   "drawn_at", "witnesses", "published_at"]
 
 
 class PublicDrawSerializer(serializers.ModelSerializer):
     enterprises = serializers.SerializerMethodField()
+    seed = serializers.SerializerMethodField(help_text="检查完成(或明确公开)后才公布;之前为 null")
+    committed_at = serializers.DateTimeField(read_only=True)
 
     class Meta:
         model = Draw
-        fields = ["id", "code", "seed", "seed_commit", "algorithm", "algorithm_version", "enterprise_pool_hash",
-                  "inspector_pool_hash", "result_hash", "drawn_at", "published_at", "enterprises"]
+        fields = ["id", "code", "period", "seed", "seed_commit", "committed_at", "algorithm", "algorithm_version",
+                  "enterprise_pool_hash", "inspector_pool_hash", "result_hash", "drawn_at", "published_at",
+                  "enterprises"]
+
+    def get_seed(self, obj) -> str | None:
+        return obj.seed if obj.seed_public(getattr(obj, "open_visits", None)) else None
 
     def get_enterprises(self, obj) -> list[str]:
         """The drawn enterprises whose inspection result is public: the list stays secret until the visit
@@ -196,10 +260,23 @@ class PlanViewSet(ScopedModelViewSet):
             raise DRFPermissionDenied()
         try:
             d = services.run_draw(request.user, plan, str(request.data.get("seed", "")),
-                                  witnesses=str(request.data.get("witnesses", "")))
+                                  witnesses=str(request.data.get("witnesses", "")),
+                                  period=str(request.data.get("period", "")), reason=str(request.data.get("reason", "")))
         except drawing.Unsatisfiable as exc:
             raise DRFValidationError({"draw": exc.reasons}) from None
         return Response(DrawSerializer(d).data, status=201)
+
+    @extend_schema(request=CommitInputSerializer, responses=CommitmentSerializer)
+    @action(detail=True, methods=["post"], url_path="commit", url_name="commit")
+    def commit(self, request, pk=None):
+        """Announce the seed's SHA-256 for a period before its draw: {"period": "2026-Q3", "commitment": "<sha256>"}
+        (no commitment: the platform generates the seed, keeps it secret and answers only its hash)."""
+        plan = get_scoped_object(DrawPlan, request.user, "view", pk=pk)
+        if not has_perm(request.user, "enforcement.draw"):
+            raise DRFPermissionDenied()
+        c = services.commit_seed(request.user, plan, str(request.data.get("period", "")),
+                                 str(request.data.get("commitment", "")), note=str(request.data.get("note", "")))
+        return Response(CommitmentSerializer(c).data, status=201)
 
 
 class VerifySerializer(serializers.Serializer):
@@ -208,9 +285,10 @@ class VerifySerializer(serializers.Serializer):
 
 
 class DrawViewSet(ScopedReadOnlyViewSet):
-    queryset = Draw.objects.defer("inputs")
+    queryset = Draw.objects.select_related("commitment").defer("inputs", "rejections")
     serializer_class = DrawSerializer
     filterset_class = DrawFilter
+    http_method_names = ["get", "post", "head", "options"]  # POST: the reveal action only
 
     @extend_schema(responses=VerifySerializer)
     @action(detail=True, methods=["get"], url_path="verify", url_name="verify")
@@ -218,6 +296,24 @@ class DrawViewSet(ScopedReadOnlyViewSet):
         d = get_scoped_object(Draw, request.user, "view", pk=pk)
         ok, problems = services.verify_draw(d)
         return Response({"ok": ok, "problems": problems})
+
+    @action(detail=True, methods=["post"], url_path="reveal", url_name="reveal")
+    def reveal(self, request, pk=None):
+        """Publish the draw's seed now (it is published by itself once no visit of the draw is still planned)."""
+        d = get_scoped_object(Draw, request.user, "view", pk=pk)
+        if not has_perm(request.user, "enforcement.publish"):
+            raise DRFPermissionDenied()
+        return Response(DrawSerializer(services.reveal_seed(request.user, d)).data)
+
+
+class CommitmentViewSet(ScopedReadOnlyViewSet):
+    queryset = SeedCommitment.objects.select_related("draw")
+    serializer_class = CommitmentSerializer
+
+
+class PostingViewSet(ScopedModelViewSet):
+    queryset = InspectorPosting.objects.all()
+    serializer_class = PostingSerializer
 
 
 class InspectionViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
@@ -303,8 +399,24 @@ class InspectionViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
 
 
 class PublicDrawViewSet(PublicReadOnlyViewSet):
-    queryset = Draw.objects.defer("inputs").order_by("-drawn_at", "-id")
+    queryset = services.with_open_visits(Draw.objects.select_related("commitment").defer("inputs", "rejections")
+                                         .order_by("-drawn_at", "-id"))
     serializer_class = PublicDrawSerializer
+
+
+class PublicCommitmentSerializer(serializers.ModelSerializer):
+    plan_name = serializers.CharField(source="plan.name", read_only=True)
+
+    class Meta:
+        model = SeedCommitment
+        fields = ["id", "plan_name", "period", "commitment", "committed_at"]
+
+
+class PublicCommitmentViewSet(PublicReadOnlyViewSet):
+    """Seed commitments, public from the moment they are recorded (before the draw)."""
+
+    queryset = SeedCommitment.objects.select_related("plan").order_by("-committed_at", "-id")
+    serializer_class = PublicCommitmentSerializer
 
 
 class PublicInspectionViewSet(PublicReadOnlyViewSet):
@@ -352,10 +464,12 @@ class StatisticsView(APIView):
     def get(self, request):
         from django.core.exceptions import ValidationError
 
+        from envbureau.core.scoping import may_view_module
+
         from . import stats
         from .views import stats_params
 
-        if not has_perm(request.user, "enforcement.view"):
+        if not may_view_module(request.user, Case):
             raise DRFPermissionDenied()
         try:
             jur, period = stats_params(request._request, request.user)
@@ -368,15 +482,31 @@ class StatisticsView(APIView):
 
 
 class LegalBasisSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField(help_text="今天与本条对应的条款(沿“对应新条款”链)")
+
     class Meta:
         model = LegalBasis
         fields = ["id", "provision", "instrument", "article", "text", "effective_from", "effective_to", "fine_min",
-                  "fine_max", "successor"]
+                  "fine_max", "successor", "current"]
+
+    def get_current(self, obj) -> int:
+        return obj.current().pk
 
 
 class LegalBasisViewSet(ScopedModelViewSet):
     queryset = LegalBasis.objects.all()
     serializer_class = LegalBasisSerializer
+
+    @action(detail=False, methods=["get"], url_path="remap", url_name="remap")
+    def remap(self, request):
+        """Each article cited by the cases in your scope with the article that now corresponds to it (法典)."""
+        from envbureau.core.scoping import may_view_module
+
+        from . import cases
+
+        if not may_view_module(request.user, Case):
+            raise DRFPermissionDenied()
+        return Response(cases.remap_json(cases.remap_rows(request.user)))
 
 
 class TransferBriefSerializer(serializers.ModelSerializer):

@@ -4,6 +4,7 @@ from rest_framework import routers
 from .api import (
     CaseViewSet,
     ClueViewSet,
+    CommitmentViewSet,
     CreditRatingViewSet,
     CreditRepairViewSet,
     DrawViewSet,
@@ -14,6 +15,7 @@ from .api import (
     MeasureViewSet,
     PlanViewSet,
     PoolViewSet,
+    PostingViewSet,
     RecusalViewSet,
     StatisticsView,
     TransferViewSet,
@@ -24,7 +26,9 @@ router.register("items", ItemViewSet, basename="item")
 router.register("pool", PoolViewSet, basename="pool")
 router.register("inspectors", InspectorViewSet, basename="inspector")
 router.register("recusals", RecusalViewSet, basename="recusal")
+router.register("postings", PostingViewSet, basename="posting")
 router.register("plans", PlanViewSet, basename="plan")
+router.register("commitments", CommitmentViewSet, basename="commitment")
 router.register("draws", DrawViewSet, basename="draw")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("cases", CaseViewSet, basename="case")

@@ -335,3 +335,51 @@ def h_publish(ctx):
     except ValueError:  # 29 February
         case.publish_until = d.replace(year=d.year + years, day=28)
     dl.stop(case, PUBLICATION)
+
+
+# ---------------------------------------------------------------- 法典 remapping (regulations.md §0.1)
+
+def citation(basis: LegalBasis | None, day: dt.date | None = None) -> dict | None:
+    """A case's cited article (the one in force on the day of the act) beside the article that corresponds to it
+    on `day` (today): the successor chain with each article's effective range. `changed` is False when the cited
+    article is still the one in force."""
+    if basis is None:
+        return None
+    day = day or timezone.localdate()
+    chain = basis.successor_chain()
+    current = basis.current(day)
+    return {"cited": basis, "cited_range": basis.effective_range(), "current": current,
+            "current_range": current.effective_range(), "changed": current.pk != basis.pk,
+            "in_force": current.in_force_on(day),
+            "chain": [{"basis": b, "range": b.effective_range()} for b in chain]}
+
+
+def remap_rows(user=None, day: dt.date | None = None) -> list[dict]:
+    """Each article cited by cases (in the user's scope; all for None) with the number of cases, the span of their
+    act dates and the article that now corresponds to it."""
+    from django.db.models import Count, Max, Min
+
+    from envbureau.core.scoping import restrict
+
+    qs = Case.objects.filter(legal_basis__isnull=False)
+    if user is not None:
+        qs = restrict(qs, user, "view")
+    cited = {r["legal_basis"]: r for r in qs.values("legal_basis").annotate(
+        n=Count("id"), first=Min("act_date"), last=Max("act_date"))}
+    rows = []
+    for b in LegalBasis.objects.filter(pk__in=list(cited)).order_by("instrument", "provision", "effective_from"):
+        c = citation(b, day)
+        r = cited[b.pk]
+        rows.append({**c, "cases": r["n"], "first_act": r["first"], "last_act": r["last"]})
+    return rows
+
+
+def remap_json(rows: list[dict]) -> list[dict]:
+    def art(b):
+        return {"id": b.pk, "provision": b.provision, "instrument": b.instrument, "article": b.article,
+                "effective_from": b.effective_from.isoformat(),
+                "effective_to": b.effective_to.isoformat() if b.effective_to else None}
+
+    return [{"cited": art(r["cited"]), "cases": r["cases"], "first_act": r["first_act"].isoformat(),
+             "last_act": r["last_act"].isoformat(), "current": art(r["current"]), "changed": r["changed"],
+             "current_in_force": r["in_force"], "chain": [art(x["basis"]) for x in r["chain"]]} for r in rows]

@@ -27,7 +27,22 @@ class Method(models.TextChoices):
 class Period(models.TextChoices):
     MONTH = "month", _("月度")
     QUARTER = "quarter", _("季度")
+    HALF = "half", _("半年度")
     YEAR = "year", _("年度")
+
+
+# How many periods of each kind a year holds: a plan's ratio per period × this = the times a year a class is covered.
+PERIODS_PER_YEAR = {"month": 12, "quarter": 4, "half": 2, "year": 1}
+
+
+class PostingKind(models.TextChoices):
+    AREA = "area", _("在属地任职")
+    EMPLOYER = "employer", _("曾受雇于企业")
+
+
+class CommitmentSource(models.TextChoices):
+    STAFF = "staff", _("工作人员保管种子")
+    PLATFORM = "platform", _("平台生成并保管种子")
 
 
 class DrawStatus(models.TextChoices):

@@ -23,6 +23,10 @@ DEFAULTS = {
     "team_size": 2,  # 行政处罚法 art. 42
     "yearly_cap": 2,  # routine checks of one enterprise per year (2025 cap; province publishes it)
     "publish_within_working_days": 20,  # results published (一公开)
+    # Recusal from recent postings (regulations.md §1.6: "previous employers"; the window is ours [M], a local
+    # parameter): an inspector posted to the enterprise's area, or employed by it, within this many years before
+    # the draw day (or still posted there) is recused automatically.
+    "posting_recusal_years": 2,
     # Cases (regulations.md §2)
     "hearing_threshold_org": Decimal("200000"),  # 较大数额 for organisations (Measures art. 89)
     "hearing_threshold_person": Decimal("5000"),

@@ -4,6 +4,7 @@ seed and its inspections moved through the real verbs (idempotent; the same unde
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.utils import timezone
 
@@ -50,7 +51,7 @@ def load_enforcement(log):
     from envbureau.core.roles import DEFAULT_ROLES
 
     from . import services
-    from .models import Draw, DrawPlan, InspectionItem, Inspector, PoolEnterprise, Recusal
+    from .models import Draw, DrawPlan, InspectionItem, Inspector, InspectorPosting, PoolEnterprise, Recusal
 
     # Databases made before this app: give the built-in roles and department what core/roles.py now says.
     for code, name, kind, perms in DEFAULT_ROLES:
@@ -83,10 +84,18 @@ def load_enforcement(log):
         first.save()
         Recusal.objects.get_or_create(inspector=Inspector.objects.get(badge_no="11000020260005"), enterprise=first,
                                       defaults={"reason": "近亲属在该企业任职", "declared_on": dt.date(2026, 1, 5)})
+    last = PoolEnterprise.objects.order_by("-enterprise_id").first()
+    if last is not None and last != first:
+        # a former employer within the recusal window: recused from it in every draw until 2027-03-31
+        InspectorPosting.objects.get_or_create(
+            inspector=Inspector.objects.get(badge_no="11000020260005"), kind="employer", enterprise=last,
+            started_on=dt.date(2019, 7, 1), defaults={"ended_on": dt.date(2025, 3, 31), "post": "环保专员"})
     plan, _c = DrawPlan.objects.get_or_create(name="2026年第四季度北京市污染源双随机抽查", defaults=dict(
         jurisdiction=city, year=2026, period="quarter", ratio_key=1, ratio_general=1, ratio_special=1))
     plan.items.set(InspectionItem.objects.all())
     if not Draw.objects.filter(plan=plan).exists() and PoolEnterprise.objects.exists():
+        services.commit_seed(None, plan, "", hashlib.sha256(DEMO_SEED.encode()).hexdigest(), on=dt.date(2026, 10, 8),
+                             note="局纪检组见证的摇号结果")
         d = services.run_draw(None, plan, DEMO_SEED, witnesses="局纪检组 周同志", on=dt.date(2026, 10, 8))
         insp = list(d.inspections.order_by("id"))
         if insp:
@@ -276,6 +285,8 @@ def _earlier_quarters(log):
         if Draw.objects.filter(plan=plan).exists():
             continue
         try:
+            if services.open_commitment(plan, services.plan_period(plan, "", day).key) is None:
+                services.commit_seed(None, plan, "", hashlib.sha256(seed.encode()).hexdigest(), on=day)
             d = services.run_draw(None, plan, seed, witnesses="局纪检组 周同志", on=day)
         except drawing.Unsatisfiable:
             continue
@@ -299,7 +310,7 @@ def _dated(draw, day):
     after the checks (not all at the moment the demo ran, which read as drawn in December and published late)."""
     from django.utils import timezone
 
-    from .models import Draw, Inspection
+    from .models import Draw, Inspection, SeedCommitment
 
     def at(d, hour):
         return timezone.make_aware(dt.datetime.combine(d, dt.time(hour, 30)))
@@ -320,6 +331,8 @@ def _dated(draw, day):
         last = max(last, i.inspected_on or last)
     published = at(last + dt.timedelta(days=3), 16) if draw.published_at else None
     Draw.objects.filter(pk=draw.pk).update(drawn_at=at(day, 9), published_at=published)
+    # the seed's commitment was announced before the draw: three days before, in the afternoon
+    SeedCommitment.objects.filter(draw=draw).update(committed_at=at(day - dt.timedelta(days=3), 16))
     for n, e in enumerate(events("enforcement.draw", draw.pk)):  # drawn, then published
         TimelineEvent.objects.filter(pk=e.pk).update(time=at(day, 9) if n == 0 or not published else published)
 

@@ -13,7 +13,12 @@ Algorithm "eb-draw" version 1 (README of the app, "How to check a draw"):
    stream-2 key order; a pointer walks the ring, taking the next `team_size` inspectors who are neither
    recused from the enterprise nor paired with it in the previous draw; a skipped inspector keeps its
    place for the next enterprise. If the ring has no such team, the draw fails naming the enterprise
-   and the numbers behind it, and nothing is drawn.
+   and the numbers behind it, and nothing is drawn. Every inspector passed over is returned with its reason
+   (recused, or paired with the enterprise last time): the draw's rejections.
+
+The seed is committed before the draw (its SHA-256 published with the time); the draw accepts only a seed with
+that hash, and the seed is published after the visits. Recusals include those derived from recent postings:
+they are part of `recusals`, hence of the inspector-pool hash.
 """
 
 from __future__ import annotations
@@ -126,6 +131,8 @@ class DrawResult:
     capped: list  # enterprise ids skipped for the yearly cap
     enterprise_hash: str
     inspector_hash: str
+    # (enterprise, inspector, "recused" | "previous"): every inspector the walk passed over, and why
+    rejections: list = field(default_factory=list)
 
     @property
     def result_hash(self) -> str:
@@ -161,7 +168,7 @@ def run(inp: DrawInputs) -> DrawResult:
     e_hash = enterprise_pool_hash(e)
     i_hash = inspector_pool_hash(inspectors.tolist(), inp.recusals)
     if not drawn_ids:
-        return DrawResult([], counts, sorted(capped), e_hash, i_hash)
+        return DrawResult([], counts, sorted(capped), e_hash, i_hash, [])
     if len(inspectors) < team:
         raise Unsatisfiable([f"执法人员名录库只有{len(inspectors)}名持证执法人员,每组至少需要{team}名"])
     ring = inspectors[np.argsort(keys(s64, 2, inspectors), kind="stable")].tolist()
@@ -174,7 +181,7 @@ def run(inp: DrawInputs) -> DrawResult:
     for a, b in inp.previous:
         conflict.setdefault(int(b), set()).add(int(a))
         repeated.setdefault(int(b), set()).add(int(a))
-    n_ring, ptr, pairs, reasons = len(ring), 0, [], []
+    n_ring, ptr, pairs, reasons, rejections = len(ring), 0, [], [], []
     for eid in drawn_ids:
         bad = conflict.get(eid, ())
         members, skipped, looked = [], [], 0
@@ -194,9 +201,10 @@ def run(inp: DrawInputs) -> DrawResult:
         # when nobody was skipped, else it stays at the first skipped inspector.
         ptr = p if not skipped else ring.index(skipped[0])
         pairs.append((int(eid), sorted(members)))
+        rejections.extend((int(eid), int(i), "recused" if i in recused.get(eid, ()) else "previous") for i in skipped)
     if reasons:
         raise Unsatisfiable(reasons)
-    return DrawResult(pairs, counts, sorted(capped), e_hash, i_hash)
+    return DrawResult(pairs, counts, sorted(capped), e_hash, i_hash, rejections)
 
 
 def run_json(data: dict) -> dict:

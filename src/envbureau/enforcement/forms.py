@@ -42,9 +42,38 @@ class PlanForm(forms.ModelForm):
 
 
 class DrawForm(forms.Form):
+    period = forms.ChoiceField(label=_("抽查期间"), choices=())
     seed = forms.CharField(label=_("随机种子"), max_length=100, required=False,
-                           help_text=_("公开的随机数(如现场摇号结果);留空则自动生成"))
+                           help_text=_("其SHA-256须等于本期事先公布的承诺值;由平台生成并保管种子的,留空"))
     witnesses = forms.CharField(label=_("见证人"), max_length=200, required=False)
+    reason = forms.CharField(label=_("再次抽取理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("本计划同一期间已抽取过时必填"))
+
+    def __init__(self, *args, periods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = list(periods)
+
+
+class CommitForm(forms.Form):
+    period = forms.ChoiceField(label=_("抽查期间"), choices=())
+    commitment = forms.CharField(label=_("种子承诺值(SHA-256)"), max_length=64, required=False,
+                                 help_text=_("由工作人员保管种子时,填写种子的SHA-256(64位十六进制);留空则由平台生成种子并保密,"
+                                             "只公布其SHA-256"))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False, help_text=_("如种子的产生方式、见证人"))
+
+    def __init__(self, *args, periods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = list(periods)
+
+
+class PostingForm(forms.ModelForm):
+    class Meta:
+        from .models import InspectorPosting
+
+        model = InspectorPosting
+        fields = ["inspector", "kind", "jurisdiction", "enterprise", "post", "started_on", "ended_on"]
+        widgets = {"started_on": forms.DateInput(attrs={"type": "date"}),
+                   "ended_on": forms.DateInput(attrs={"type": "date"})}
 
 
 class InspectionForm(forms.Form):

@@ -20,8 +20,8 @@ from envbureau.core.importing import (
 )
 from envbureau.core.scoping import check_created, restrict
 
-from .choices import SupervisionClass
-from .models import Inspector, PoolEnterprise
+from .choices import PostingKind, SupervisionClass
+from .models import Inspector, InspectorPosting, PoolEnterprise
 
 
 def _enterprises(ctx):
@@ -138,6 +138,64 @@ class InspectorImporter(Importer):
             obj = existing.get(r["badge_no"]) or Inspector(badge_no=r["badge_no"])
             obj._existed = obj.pk is not None
             self.assign(obj, r, ("name", "jurisdiction", "department", "certified", "active", "specialty"), ctx)
+            objs.append(((rownums[n] if rownums else n + 2), obj))
+        _save(self, objs, ctx)
+        return {"rows": len(objs)}
+
+
+def _inspectors(ctx):
+    qs = Inspector.objects.all()
+    return qs if ctx.user is None else restrict(qs, ctx.user, "view")
+
+
+def _pool(ctx):
+    qs = PoolEnterprise.objects.all()
+    return qs if ctx.user is None else restrict(qs, ctx.user, "view")
+
+
+@register
+class PostingImporter(Importer):
+    """Inspectors' postings (to a jurisdiction, or with an enterprise as employer): recent ones recuse them from
+    draws automatically. A row with the same inspector, kind, place and start date updates that posting."""
+
+    kind = "enforcement.posting"
+    label = _("执法人员任职经历")
+    module = "enforcement"
+    columns = [
+        RefColumn("inspector", _("执法人员"), required=True, example="11010120260001", queryset=_inspectors,
+                  fields=("badge_no", "name"), help=_("执法证号或姓名"), aliases=("执法证号",)),
+        ChoiceColumn("kind", _("任职类型"), required=True, example="在属地任职", choices=PostingKind.choices,
+                     synonyms=(("属地", "area"), ("企业", "employer"))),
+        JurisdictionColumn("jurisdiction", _("任职区划"), example="110101001"),
+        RefColumn("enterprise", _("曾任职企业"), queryset=_pool, fields=("credit_code", "name"),
+                  help=_("统一社会信用代码或企业名称(须在检查对象名录库中)")),
+        Column("post", _("职务"), max_length=100),
+        DateColumn("started_on", _("任职起始日期"), required=True, example="2023-03-01"),
+        DateColumn("ended_on", _("任职结束日期"), example="2025-06-30"),
+    ]
+
+    def clean_row(self, values, ctx):
+        if values.get("kind") == PostingKind.AREA and not values.get("jurisdiction"):
+            raise RowError("jurisdiction", _("在属地任职须填写任职区划"))
+        if values.get("kind") == PostingKind.EMPLOYER and not values.get("enterprise"):
+            raise RowError("enterprise", _("曾受雇于企业须填写曾任职企业"))
+        if values.get("kind") == PostingKind.AREA and values.get("enterprise"):
+            raise RowError("enterprise", _("在属地任职不填写企业"))
+        if values.get("kind") == PostingKind.EMPLOYER and values.get("jurisdiction"):
+            raise RowError("jurisdiction", _("曾受雇于企业不填写任职区划"))
+        if values.get("ended_on") and values["ended_on"] < values["started_on"]:
+            raise RowError("ended_on", _("任职结束日期早于起始日期"))
+        return values
+
+    def save_rows(self, cleaned, ctx):
+        objs, rownums = [], ctx.state.get("_rownums")
+        for n, r in enumerate(cleaned):
+            place = {"jurisdiction": r.get("jurisdiction"), "enterprise": r.get("enterprise")}
+            obj = InspectorPosting.objects.filter(inspector=r["inspector"], kind=r["kind"], started_on=r["started_on"],
+                                                  **place).first() or InspectorPosting()
+            obj._existed = obj.pk is not None
+            self.assign(obj, r, ("inspector", "kind", "jurisdiction", "enterprise", "post", "started_on", "ended_on"),
+                        ctx)
             objs.append(((rownums[n] if rownums else n + 2), obj))
         _save(self, objs, ctx)
         return {"rows": len(objs)}

@@ -9,19 +9,30 @@ from django.utils.translation import gettext as _
 
 from envbureau.core.scoping import get_scoped_object, restrict
 
-from .models import Draw, Inspection
+from .models import Draw, Inspection, SeedCommitment
+from .services import with_open_visits
 
 
 def draws(request):
-    qs = restrict(Draw.objects.select_related("plan", "jurisdiction"), None, "view").order_by("-drawn_at", "-id")
-    page = Paginator(qs.defer("inputs"), 30).get_page(request.GET.get("page"))
-    return render(request, "enforcement/public_draws.html", {"title": _("双随机抽查公开"), "page": page})
+    """The commitments announced before draws (public from the moment they are recorded), then the published
+    draws; a draw's seed shows once revealed (explicitly, or when none of its visits is still planned)."""
+    qs = restrict(Draw.objects.select_related("plan", "jurisdiction", "commitment"), None, "view").order_by(
+        "-drawn_at", "-id")
+    page = Paginator(with_open_visits(qs.defer("inputs", "rejections")), 30).get_page(request.GET.get("page"))
+    for d in page.object_list:
+        d.public_seed = d.seed if d.seed_public(d.open_visits) else ""
+    commitments = (restrict(SeedCommitment.objects.select_related("plan", "jurisdiction"), None, "view")
+                   .order_by("-committed_at", "-id")[:30])
+    return render(request, "enforcement/public_draws.html", {"title": _("双随机抽查公开"), "page": page,
+                                                             "commitments": commitments})
 
 
 def draw(request, pk):
-    d = get_scoped_object(Draw.objects.select_related("plan", "jurisdiction").defer("inputs"), None, "view", pk=pk)
+    d = get_scoped_object(with_open_visits(Draw.objects.select_related("plan", "jurisdiction", "commitment")
+                                           .defer("inputs", "rejections")), None, "view", pk=pk)
     results = restrict(Inspection.objects.filter(draw=d), None, "view").select_related("jurisdiction")
     planned = d.inspections.count()
+    d.public_seed = d.seed if d.seed_public(d.open_visits) else ""
     return render(request, "enforcement/public_draw.html", {"title": d.code, "d": d, "results": results,
                                                             "planned": planned})
 

@@ -4,6 +4,7 @@ publication period), credit ratings and seizure decisions."""
 from rest_framework import routers
 
 from .api import (
+    PublicCommitmentViewSet,
     PublicDrawViewSet,
     PublicInspectionViewSet,
     PublicPenaltyViewSet,
@@ -13,6 +14,7 @@ from .api import (
 
 router = routers.DefaultRouter()
 router.include_root_view = False
+router.register("commitments", PublicCommitmentViewSet, basename="public-enforcement-commitment-api")
 router.register("draws", PublicDrawViewSet, basename="public-enforcement-draw-api")
 router.register("inspections", PublicInspectionViewSet, basename="public-enforcement-inspection-api")
 router.register("penalties", PublicPenaltyViewSet, basename="public-enforcement-penalty-api")

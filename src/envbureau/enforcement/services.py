@@ -6,8 +6,11 @@ workflows declared in workflows.py (core.workflow.apply)."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
+import re
+import secrets
 import uuid
 
 from django.apps import apps
@@ -25,7 +28,7 @@ from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import check_created, get_scoped_object, restrict
 
-from . import config, drawing
+from . import config, drawing, period_keys
 from .choices import (
     CLASS_INDEX,
     COUNTS_TOWARD_CAP,
@@ -34,7 +37,16 @@ from .choices import (
     InspectionSource,
     SupervisionClass,
 )
-from .models import Draw, DrawPlan, Inspection, Inspector, PoolEnterprise, Recusal
+from .models import (
+    Draw,
+    DrawPlan,
+    Inspection,
+    Inspector,
+    InspectorPosting,
+    PoolEnterprise,
+    Recusal,
+    SeedCommitment,
+)
 
 
 def _require(user, perm: str) -> None:
@@ -102,12 +114,54 @@ def previous_draw(plan: DrawPlan) -> Draw | None:
             .order_by("-drawn_at", "-id").first())
 
 
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day `years` years earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def posting_recusals(inspector_ids, pool: list[dict], on: dt.date) -> dict:
+    """{(inspector, enterprise): [reason facts]} from the inspectors' postings that started by `on` and ended
+    within `posting_recusal_years` before it (the day exactly that many years before included) or still run:
+    a posting to a jurisdiction recuses from every pool enterprise in it (its subtree), a former employer from
+    that enterprise. `pool` rows carry enterprise_id and jurisdiction__path."""
+    years = int(config.get("posting_recusal_years"))
+    cutoff = years_before(on, years)
+    by_path = sorted((p["jurisdiction__path"], p["enterprise_id"]) for p in pool)
+    paths = [p for p, _e in by_path]
+    in_pool = {p["enterprise_id"] for p in pool}
+    out: dict = {}
+    qs = (InspectorPosting.objects.filter(inspector_id__in=list(inspector_ids), started_on__lte=on)
+          .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=cutoff)).select_related("jurisdiction", "enterprise"))
+    for p in qs:
+        start = p.started_on.isoformat()
+        if p.kind == "employer":
+            targets = [p.enterprise.enterprise_id] if p.enterprise.enterprise_id in in_pool else []
+            why = (texts.sentence(gettext_noop("曾受雇于该企业(%(a)s 至 %(b)s),%(n)s 年内回避"), a=start,
+                                  b=p.ended_on.isoformat(), n=years) if p.ended_on else
+                   texts.sentence(gettext_noop("现受雇于该企业(%(a)s 起)"), a=start))
+        else:
+            prefix = p.jurisdiction.path
+            lo, hi = bisect.bisect_left(paths, prefix), bisect.bisect_left(paths, prefix + "\uffff")
+            targets = [e for _p, e in by_path[lo:hi]]
+            why = (texts.sentence(gettext_noop("曾在%(j)s任职(%(a)s 至 %(b)s),%(n)s 年内回避"), j=p.jurisdiction.name,
+                                  a=start, b=p.ended_on.isoformat(), n=years) if p.ended_on else
+                   texts.sentence(gettext_noop("现在%(j)s任职(%(a)s 起)"), j=p.jurisdiction.name, a=start))
+        for e in targets:
+            out.setdefault((p.inspector_id, e), []).append(why)
+    return out
+
+
 def build_inputs(plan: DrawPlan, seed: str, on: dt.date | None = None) -> drawing.DrawInputs:
-    """Freeze both pools of the plan's jurisdiction as the algorithm's inputs."""
+    """Freeze both pools of the plan's jurisdiction as the algorithm's inputs. Recusals are the declared ones in
+    force on `on` and those from recent postings; `inp.recusal_reasons` says why for each pair."""
     on = on or timezone.localdate()
     pool = list(PoolEnterprise.objects.filter(jurisdiction__path__startswith=plan.jurisdiction.path)
                 .order_by("enterprise_id").values("enterprise_id", "name", "supervision_class", "positive_list",
-                                                  "positive_until", "cap_exempt", "excluded", "credit_grade"))
+                                                  "positive_until", "cap_exempt", "excluded", "credit_grade",
+                                                  "jurisdiction__path"))
     used = cap_counts(plan.year)
     ents = {"id": [], "cls": [], "positive": [], "cap_used": [], "cap_exempt": [], "excluded": []}
     for p in pool:
@@ -124,52 +178,159 @@ def build_inputs(plan: DrawPlan, seed: str, on: dt.date | None = None) -> drawin
         ents["excluded"].append(int(p["excluded"]))
     inspectors = list(Inspector.objects.filter(jurisdiction__path__startswith=plan.jurisdiction.path, certified=True,
                                                active=True).values_list("pk", flat=True))
-    recusals = [(i, e) for i, e in Recusal.objects.filter(inspector_id__in=inspectors)
-                .exclude(until__lt=on).values_list("inspector_id", "enterprise__enterprise_id")]
+    reasons: dict = {}
+    for i, e, why in (Recusal.objects.filter(inspector_id__in=inspectors).exclude(until__lt=on)
+                      .values_list("inspector_id", "enterprise__enterprise_id", "reason")):
+        reasons.setdefault((i, e), []).append(texts.sentence(gettext_noop("申报回避:%(r)s"), r=why))
+    for pair, whys in posting_recusals(inspectors, pool, on).items():
+        reasons.setdefault(pair, []).extend(whys)
     prev = previous_draw(plan)
     previous = [(i, e) for e, team in (prev.pairs if prev else []) for i in team]
-    return drawing.DrawInputs(plan=str(plan.pk), seed=str(seed), enterprises=ents, inspectors=inspectors,
-                              recusals=recusals, previous=previous, ratios=plan.ratios(),
-                              positive_factor=float(plan.positive_factor), team_size=plan.team_size,
-                              yearly_cap=plan.yearly_cap, names={p["enterprise_id"]: p["name"] for p in pool})
+    inp = drawing.DrawInputs(plan=str(plan.pk), seed=str(seed), enterprises=ents, inspectors=inspectors,
+                             recusals=sorted(reasons), previous=previous, ratios=plan.ratios(),
+                             positive_factor=float(plan.positive_factor), team_size=plan.team_size,
+                             yearly_cap=plan.yearly_cap, names={p["enterprise_id"]: p["name"] for p in pool})
+    inp.recusal_reasons = reasons
+    return inp
 
 
-def planned_date(plan: DrawPlan, on: dt.date) -> dt.date:
-    return max(on, dt.date(plan.year, 1, 1))
+def plan_period(plan: DrawPlan, period: str = "", on: dt.date | None = None) -> period_keys.PlanPeriod:
+    """The period of `plan` a draw or a commitment is for: the one named (2026-Q3), else the one holding `on`
+    (the first of the plan's year before that year begins). A clear error names the periods the plan has."""
+    on = on or timezone.localdate()
+    kind = plan.period if plan.period in period_keys.MONTHS else "quarter"
+    keys = [p.key for p in period_keys.periods(kind, plan.year)]
+    if (period or "").strip():
+        pp = period_keys.parse(kind, plan.year, period)
+        if pp is None:
+            raise ValidationError({"period": _("抽查期间“%(v)s”不是计划“%(p)s”的期间;可选:%(k)s") % {
+                "v": period, "p": plan.name, "k": "、".join(keys)}})
+        return pp
+    if on.year < plan.year:
+        return period_keys.periods(kind, plan.year)[0]
+    if on.year > plan.year:
+        raise ValidationError({"period": _("计划“%(p)s”是 %(y)s 年的计划,请指定抽查期间(%(k)s)") % {
+            "p": plan.name, "y": plan.year, "k": "、".join(keys)}})
+    return period_keys.period_of(kind, on)
+
+
+def planned_date(plan: DrawPlan, on: dt.date, period: period_keys.PlanPeriod | None = None) -> dt.date:
+    return max(on, period.start if period else dt.date(plan.year, 1, 1))
+
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def open_commitment(plan: DrawPlan, period: str) -> SeedCommitment | None:
+    return (SeedCommitment.objects.filter(plan=plan, period=period, draw__isnull=True)
+            .order_by("-committed_at", "-id").first())
 
 
 @transaction.atomic
-def run_draw(user, plan: DrawPlan, seed: str = "", *, witnesses: str = "", on: dt.date | None = None) -> Draw:
-    """Draw for `plan`. Raises drawing.Unsatisfiable (a ValidationError for the web/API) and draws nothing
+def commit_seed(user, plan: DrawPlan, period: str = "", commitment: str = "", *, note: str = "",
+                on: dt.date | None = None) -> SeedCommitment:
+    """Announce the seed of the next draw of `plan` for a period before drawing (regulations.md §1.9 step 2):
+    either the SHA-256 of a seed the staff keep (`commitment`), or, when none is given, the platform generates a
+    seed, keeps it from every reader and publishes only its hash. One open commitment per plan and period: a
+    second one would let the drawer choose between seeds."""
+    if user is not None:
+        plan = get_scoped_object(DrawPlan, user, "view", pk=plan.pk)
+        _require(user, "enforcement.draw")
+    if not plan.active:
+        raise ValidationError({"plan": _("抽查计划已停用")})
+    pp = plan_period(plan, period, on)
+    DrawPlan.objects.select_for_update().filter(pk=plan.pk).first()  # one commitment at a time per plan
+    earlier = open_commitment(plan, pp.key)
+    if earlier is not None:
+        raise ValidationError({"commitment": _("计划“%(p)s”%(k)s 已有尚未使用的种子承诺值(%(t)s 公布);一次抽取只对应一个承诺值,"
+                                               "承诺值公布后不能撤回或替换") % {
+            "p": plan.name, "k": pp.key, "t": timezone.localtime(earlier.committed_at).strftime("%Y-%m-%d %H:%M")}})
+    value = (commitment or "").strip().lower()
+    secret = ""
+    if value:
+        if not _SHA256.match(value):
+            raise ValidationError({"commitment": _("种子承诺值须为64位十六进制的SHA-256值")})
+        source = "staff"
+    else:
+        secret = secrets.token_hex(16)
+        value = hashlib.sha256(secret.encode()).hexdigest()
+        source = "platform"
+    c = SeedCommitment(plan=plan, jurisdiction=plan.jurisdiction, period=pp.key, commitment=value, source=source,
+                       secret_seed=secret, note=(note or "").strip()[:200],
+                       committed_by=user if getattr(user, "pk", None) else None)
+    c.save()
+    check_created(user, c, "add")
+    return c
+
+
+@transaction.atomic
+def run_draw(user, plan: DrawPlan, seed: str = "", *, witnesses: str = "", on: dt.date | None = None,
+             period: str = "", reason: str = "") -> Draw:
+    """Draw for one period of `plan`, with the seed committed in advance (commit_seed): the seed given must have
+    the published SHA-256 (a platform-kept seed is used when none is given). A second draw of the plan for the
+    same period needs a reason. Raises drawing.Unsatisfiable (a ValidationError for the web/API) and draws nothing
     when a team cannot be formed; otherwise records the draw and one planned inspection per pair."""
     if user is not None:
         plan = get_scoped_object(DrawPlan, user, "view", pk=plan.pk)
         _require(user, "enforcement.draw")
-    seed = (seed or "").strip() or uuid.uuid4().hex
+    seed = (seed or "").strip()
     if len(seed) > 100:
         raise ValidationError({"seed": _("随机种子最长100个字符")})
     if not plan.active:
         raise ValidationError({"plan": _("抽查计划已停用")})
     on = on or timezone.localdate()
+    pp = plan_period(plan, period, on)
+    reason = (reason or "").strip()
+    DrawPlan.objects.select_for_update().filter(pk=plan.pk).first()  # one draw at a time per plan
+    earlier = Draw.objects.filter(plan=plan, period=pp.key).order_by("drawn_at", "id").first()
+    if earlier is not None and not reason:
+        raise ValidationError({"reason": _("计划“%(p)s”%(k)s 已于 %(t)s 抽取(%(c)s);同一期间再次抽取须填写理由") % {
+            "p": plan.name, "k": pp.key, "t": timezone.localtime(earlier.drawn_at).strftime("%Y-%m-%d %H:%M"),
+            "c": earlier.code}})
+    commitment = open_commitment(plan, pp.key)
+    if commitment is None:
+        raise ValidationError({"seed": _("计划“%(p)s”%(k)s 尚未事先公布种子承诺值(SHA-256);请先公布承诺值,再抽取") % {
+            "p": plan.name, "k": pp.key}})
+    if not seed:
+        if commitment.source != "platform" or not commitment.secret_seed:
+            raise ValidationError({"seed": _("请输入随机种子:其SHA-256须等于 %(t)s 公布的承诺值") % {
+                "t": timezone.localtime(commitment.committed_at).strftime("%Y-%m-%d %H:%M")}})
+        seed = commitment.secret_seed
+    if hashlib.sha256(seed.encode()).hexdigest() != commitment.commitment:
+        raise ValidationError({"seed": _("种子的SHA-256与 %(t)s 公布的承诺值 %(h)s… 不符;抽取只接受与承诺值相符的种子") % {
+            "t": timezone.localtime(commitment.committed_at).strftime("%Y-%m-%d %H:%M"), "h": commitment.commitment[:16]}})
+    if commitment.committed_at >= timezone.now():
+        raise ValidationError({"seed": _("种子承诺值须在抽取之前公布")})
     inp = build_inputs(plan, seed, on)
     result = drawing.run(inp)  # Unsatisfiable propagates: nothing written yet
+    reasons = inp.recusal_reasons
+    rejections = [{"enterprise": e, "inspector": i, "kind": kind,
+                   "reasons": reasons.get((i, e), []) if kind == "recused" else
+                   [texts.sentence(gettext_noop("上次抽取已与该企业配对"))]}
+                  for e, i, kind in result.rejections]
+    frozen = {**inp.to_json(), "period": pp.key,
+              "recusal_reasons": [[i, e, whys] for (i, e), whys in sorted(reasons.items())]}
     d = Draw(plan=plan, jurisdiction=plan.jurisdiction, code=f"tmp-{uuid.uuid4().hex[:12]}", seed=seed,
-             seed_commit=hashlib.sha256(seed.encode()).hexdigest(), algorithm=drawing.ALGORITHM,
+             seed_commit=commitment.commitment, algorithm=drawing.ALGORITHM,
              algorithm_version=drawing.VERSION, enterprise_pool_hash=result.enterprise_hash,
-             inspector_pool_hash=result.inspector_hash, result_hash=result.result_hash, inputs=inp.to_json(),
+             inspector_pool_hash=result.inspector_hash, result_hash=result.result_hash, inputs=frozen,
              pairs=[[e, m] for e, m in result.pairs], counts={**result.counts, "capped": result.capped},
-             drawn_by=user if getattr(user, "pk", None) else None, witnesses=witnesses)
+             drawn_by=user if getattr(user, "pk", None) else None, witnesses=witnesses, period=pp.key,
+             repeat_reason=reason if earlier is not None else "", commitment=commitment, rejections=rejections)
     d.save()
     d.code = _code("SJ", plan.year, d.pk)
     d._allow_update = True
     d.save(update_fields=["code"])
     check_created(user, d, "add")
+    if commitment.secret_seed:  # the draw now holds the seed; no second copy
+        commitment.secret_seed = ""
+        commitment.save(update_fields=["secret_seed"])
     names = dict(PoolEnterprise.objects.filter(enterprise_id__in=[e for e, _m in result.pairs])
                  .values_list("enterprise_id", "name"))
     juris = dict(PoolEnterprise.objects.filter(enterprise_id__in=[e for e, _m in result.pairs])
                  .values_list("enterprise_id", "jurisdiction_id"))
     items = list(plan.items.all())
-    day = planned_date(plan, on)
+    day = planned_date(plan, on, pp)
     for eid, team in result.pairs:
         insp = create_inspection(None, source=InspectionSource.DRAW, draw=d, enterprise_id=eid,
                                  enterprise_name=names.get(eid, str(eid)), jurisdiction_id=juris[eid],
@@ -177,12 +338,38 @@ def run_draw(user, plan: DrawPlan, seed: str = "", *, witnesses: str = "", on: d
                                  source_ref=f"enforcement.draw:{d.pk}")
         insp.save()
     wf.record_event(d, user, "note", note=texts.sentence(gettext_noop("抽取 %(n)s 家企业,种子 %(s)s"), n=len(result.pairs), s=seed))
+    if d.repeat_reason:
+        wf.record_event(d, user, "note", note=texts.sentence(
+            gettext_noop("%(k)s 再次抽取(此前已有 %(c)s),理由:%(r)s"), k=pp.key, c=earlier.code, r=reason))
     return d
+
+
+def with_open_visits(qs):
+    """Draws annotated with open_visits: a visit of the draw is still planned (its seed stays unpublished)."""
+    from django.db.models import Exists, OuterRef
+
+    return qs.annotate(open_visits=Exists(Inspection.objects.filter(draw=OuterRef("pk"), state="planned")))
+
+
+@transaction.atomic
+def reveal_seed(user, draw: Draw) -> Draw:
+    """Publish the draw's seed (regulations.md §1.9 step 5): from now on the public draw list shows it, so anyone
+    can check it against the commitment and re-run the draw. The seed also shows by itself once no visit of the
+    draw is still planned."""
+    if user is not None:
+        draw = get_scoped_object(Draw, user, "view", pk=draw.pk)
+        _require(user, "enforcement.publish")
+    if draw.revealed_at is None:
+        draw.revealed_at = timezone.now()
+        draw._allow_update = True
+        draw.save(update_fields=["revealed_at"])
+        wf.record_event(draw, user, "note", note=texts.sentence(gettext_noop("公开随机种子")))
+    return draw
 
 
 def verify_draw(draw: Draw) -> tuple[bool, list[str]]:
     """Re-run the draw from its recorded inputs: same pool hashes and same pairs as recorded (and as the
-    inspections it created)?"""
+    inspections it created)? And was the seed committed before the draw, with this hash?"""
     problems = []
     if draw.algorithm != drawing.ALGORITHM or draw.algorithm_version != drawing.VERSION:
         return False, [_("抽取使用的算法 %(a)s v%(v)s 与本程序(%(b)s v%(w)s)不同") % {
@@ -190,8 +377,17 @@ def verify_draw(draw: Draw) -> tuple[bool, list[str]]:
     inp = drawing.DrawInputs.from_json(draw.inputs)
     if inp.seed != draw.seed:
         problems.append(_("记录的输入中的种子与公布的种子不一致"))
-    if hashlib.sha256(draw.seed.encode()).hexdigest() != draw.seed_commit:
+    digest = hashlib.sha256(draw.seed.encode()).hexdigest()
+    if digest != draw.seed_commit:
         problems.append(_("种子与种子承诺值不符"))
+    c = draw.commitment
+    if c is None:
+        problems.append(_("该抽取没有事先公布的种子承诺值"))
+    else:
+        if c.commitment != draw.seed_commit or digest != c.commitment:
+            problems.append(_("种子的SHA-256与事先公布的承诺值不符"))
+        if not (draw.drawn_at and c.committed_at < draw.drawn_at):
+            problems.append(_("种子承诺值的公布时间不早于抽取时间"))
     try:
         result = drawing.run(inp)
     except drawing.Unsatisfiable as exc:
@@ -259,7 +455,9 @@ def create_inspection(user, *, source: str, enterprise_id: int, enterprise_name:
         raise ValidationError({"team": _("执法人员须持有执法证且在岗")})
     recused = Recusal.objects.filter(inspector__in=members, enterprise__enterprise_id=enterprise_id).exclude(
         until__lt=planned_on or timezone.localdate())
-    if recused.exists():
+    pool_row = ([{"enterprise_id": pool.enterprise_id, "jurisdiction__path": pool.jurisdiction.path}]
+                if pool is not None else [])
+    if recused.exists() or posting_recusals([m.pk for m in members], pool_row, planned_on or timezone.localdate()):
         raise ValidationError({"team": _("所选执法人员中有人须对该企业回避")})
     if kind in COUNTS_TOWARD_CAP and draw is None:
         _check_cap(pool, enterprise_id, planned_on or timezone.localdate())

@@ -15,7 +15,7 @@ from .filters import (
              RepairFilter,
              TransferFilter,
 )
-from .forms import InspectorForm, ItemForm, LegalBasisForm, PlanForm, PoolForm, RecusalForm
+from .forms import InspectorForm, ItemForm, LegalBasisForm, PlanForm, PoolForm, PostingForm, RecusalForm
 from .models import (
              Case,
              Clue,
@@ -25,6 +25,7 @@ from .models import (
              Inspection,
              InspectionItem,
              Inspector,
+             InspectorPosting,
              LegalBasis,
              Measure,
              PoolEnterprise,
@@ -52,8 +53,13 @@ recusals = Crud(Recusal, form_class=RecusalForm, url_prefix="recusals", namespac
                 title=_("回避申报"),
                 columns=[("inspector", _("执法人员")), ("enterprise", _("回避企业")), ("reason", _("回避事由")),
                          ("declared_on", _("申报日期")), ("until", _("回避截止"))])
+postings = Crud(InspectorPosting, form_class=PostingForm, url_prefix="postings", namespace="enforcement",
+                title=_("执法人员任职经历"), importer_kind="enforcement.posting",
+                columns=[("inspector", _("执法人员")), ("kind", _("任职类型")), ("jurisdiction", _("任职区划")),
+                         ("enterprise", _("曾任职企业")), ("post", _("职务")), ("started_on", _("任职起始日期")),
+                         ("ended_on", _("任职结束日期"))])
 plans = Crud(DrawPlan, form_class=PlanForm, url_prefix="plans", namespace="enforcement", title=_("抽查计划"),
-             extra_detail_template="enforcement/_plan_extra.html",
+             extra_detail_template="enforcement/_plan_extra.html", extra_detail_context=views.plan_extra,
              columns=[("name", _("计划名称")), ("jurisdiction", _("属地")), ("year", _("年度")), ("period", _("周期")),
                       ("ratio_key", _("重点比例")), ("ratio_general", _("一般比例")), ("ratio_special", _("特殊比例")),
                       ("team_size", _("每组人数")), ("yearly_cap", _("年度上限"))])
@@ -172,8 +178,11 @@ urlpatterns = [
     path("draws/<int:pk>/publish/", views.draw_publish, name="draw-publish"),
     path("draws/<int:pk>/inputs.json", views.draw_inputs, name="draw-inputs"),
     path("plans/<int:pk>/draw/", views.draw_run, name="draw-run"),
+    path("plans/<int:pk>/commit/", views.draw_commit, name="draw-commit"),
+    path("draws/<int:pk>/reveal/", views.draw_reveal, name="draw-reveal"),
+    path("legal-bases/remap/", views.legal_remap, name="legal-remap"),
     path("pool/sync/", views.pool_sync, name="pool-sync"),
 ]
-urlpatterns += (items.urls() + pool.urls() + inspectors.urls() + recusals.urls() + plans.urls()
+urlpatterns += (items.urls() + pool.urls() + inspectors.urls() + recusals.urls() + postings.urls() + plans.urls()
                 + inspections.urls() + bases.urls() + cases.urls() + ratings.urls() + measures.urls() + repairs.urls()
                 + transfers.urls() + clues.urls())

@@ -170,18 +170,99 @@ def draw_list(request):
         "can_draw": has_perm(request.user, "enforcement.draw")})
 
 
+def _period_choices(plan) -> list[tuple[str, str]]:
+    from . import period_keys
+
+    kind = plan.period if plan.period in period_keys.MONTHS else "quarter"
+    return [(p.key, _("%(k)s(%(a)s 至 %(b)s)") % {"k": p.key, "a": p.start.isoformat(), "b": p.end.isoformat()})
+            for p in period_keys.periods(kind, plan.year)]
+
+
+def _default_period(plan) -> str:
+    try:
+        return services.plan_period(plan).key
+    except ValidationError:
+        return ""
+
+
+def plan_frequencies(plan) -> list[dict]:
+    """Per class: the ratio per period and the times a year an enterprise is drawn on average (and every how
+    many years that means), plain and on the positive list."""
+    from .choices import SupervisionClass
+
+    def num(x):
+        return f"{x:.2f}".rstrip("0").rstrip(".") if x is not None else ""
+
+    freq = plan.yearly_frequency()
+    rows = []
+    for cls in ("key", "general", "special"):
+        f, fp = freq[cls], freq[f"{cls}_positive"]
+        rows.append({"label": SupervisionClass(cls).label, "ratio": num(plan.ratios()[cls] * 100), "per_year": num(f),
+                     "every_years": num(1 / f) if f else None, "per_year_positive": num(fp),
+                     "every_years_positive": num(1 / fp) if fp else None})
+    return rows
+
+
+def plan_extra(request, obj) -> dict:
+    """The plan's page: its yearly frequency per class, and per period its commitments and draws."""
+    commitments = {}
+    for c in obj.commitments.select_related("draw").order_by("committed_at"):
+        commitments.setdefault(c.period, []).append(c)
+    draws = {}
+    for d in obj.draws.order_by("drawn_at"):
+        draws.setdefault(d.period, []).append(d)
+    periods = [{"key": k, "label": label, "commitments": commitments.get(k, []), "draws": draws.get(k, [])}
+               for k, label in _period_choices(obj)]
+    return {"frequencies": plan_frequencies(obj), "periods": periods,
+            "can_draw": has_perm(request.user, "enforcement.draw")}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draw_commit(request, pk):
+    """Announce the seed's SHA-256 for a period of the plan before its draw (public from then on)."""
+    from .forms import CommitForm
+
+    plan = get_scoped_object(DrawPlan, request.user, "view", pk=pk)
+    if not has_perm(request.user, "enforcement.draw"):
+        raise PermissionDenied
+    form = CommitForm(request.POST or None, periods=_period_choices(plan),
+                      initial={"period": _default_period(plan)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            c = services.commit_seed(request.user, plan, form.cleaned_data["period"],
+                                     form.cleaned_data["commitment"], note=form.cleaned_data["note"])
+            messages.success(request, _("已公布 %(k)s 的种子承诺值 %(h)s") % {"k": c.period, "h": c.commitment})
+            return redirect("enforcement:plans-detail", pk=plan.pk)
+        except PermissionDenied:
+            form.add_error(None, _("超出您的权限范围"))
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, msgs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, msgs)
+            else:
+                form.add_error(None, _error_text(exc))
+    return render(request, "enforcement/draw_commit.html", {"form": form, "plan": plan, "title": _("公布种子承诺值")},
+                  status=400 if request.method == "POST" else 200)
+
+
+draw_commit.scoped_model = DrawPlan
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def draw_run(request, pk):
     plan = get_scoped_object(DrawPlan, request.user, "view", pk=pk)
     if not has_perm(request.user, "enforcement.draw"):
         raise PermissionDenied
-    form = DrawForm(request.POST or None)
+    form = DrawForm(request.POST or None, periods=_period_choices(plan),
+                    initial={"period": request.GET.get("period") or _default_period(plan)})
     reasons = []
     if request.method == "POST" and form.is_valid():
         try:
             d = services.run_draw(request.user, plan, form.cleaned_data["seed"],
-                                  witnesses=form.cleaned_data["witnesses"])
+                                  witnesses=form.cleaned_data["witnesses"], period=form.cleaned_data["period"],
+                                  reason=form.cleaned_data["reason"])
             messages.success(request, _("抽取完成:%(n)s 家企业") % {"n": len(d.pairs)})
             return redirect("enforcement:draw-detail", pk=d.pk)
         except drawing.Unsatisfiable as exc:
@@ -189,18 +270,41 @@ def draw_run(request, pk):
         except PermissionDenied:
             form.add_error(None, _("超出您的权限范围"))
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-    return render(request, "enforcement/draw_run.html", {"form": form, "plan": plan, "reasons": reasons,
-                                                         "title": _("双随机抽取")},
-                  status=400 if request.method == "POST" else 200)
+            if hasattr(exc, "error_dict"):
+                for field, msgs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, msgs)
+            else:
+                form.add_error(None, _error_text(exc))
+    open_commitments = plan.commitments.filter(draw__isnull=True).order_by("committed_at")
+    return render(request, "enforcement/draw_run.html", {
+        "form": form, "plan": plan, "reasons": reasons, "title": _("双随机抽取"),
+        "open_commitments": open_commitments, "frequencies": plan_frequencies(plan)},
+        status=400 if request.method == "POST" else 200)
 
 
 draw_run.scoped_model = DrawPlan
 
 
+def rejection_rows(d) -> list[dict]:
+    """The draw's rejections in words: enterprise, inspector, reason(s) — for those who hold the draw right."""
+    from envbureau.core import texts
+
+    ent_ids = {r["enterprise"] for r in d.rejections or []}
+    ins_ids = {r["inspector"] for r in d.rejections or []}
+    firms = dict(PoolEnterprise.objects.filter(enterprise_id__in=ent_ids).values_list("enterprise_id", "name"))
+    people = dict(Inspector.objects.filter(pk__in=ins_ids).values_list("pk", "name"))
+    kinds = {"recused": _("回避"), "previous": _("上次已配对")}
+    return [{"enterprise": firms.get(r["enterprise"], str(r["enterprise"])),
+             "inspector": people.get(r["inspector"], str(r["inspector"])),
+             "kind": kinds.get(r["kind"], r["kind"]),
+             "reasons": [texts.words(f, texts.chinese(f)) for f in r.get("reasons") or []]}
+            for r in d.rejections or []]
+
+
 @login_required
 def draw_detail(request, pk):
-    d = get_scoped_object(Draw.objects.select_related("plan", "jurisdiction"), request.user, "view", pk=pk)
+    d = get_scoped_object(Draw.objects.select_related("plan", "jurisdiction", "commitment"), request.user, "view",
+                          pk=pk)
     ok, problems = services.verify_draw(d)
     insp = {i.enterprise_id: i for i in d.inspections.all()}
     names = dict(Inspector.objects.filter(pk__in={m for _e, t in d.pairs for m in t}).values_list("pk", "name"))
@@ -210,14 +314,31 @@ def draw_detail(request, pk):
     rows = [{"enterprise_id": e, "name": insp[e].enterprise_name if e in insp else firms.get(e, _("(已移出名录的企业)")),
              "inspection": insp.get(e), "team": [names.get(m, _("(已移出的执法人员)")) for m in team]}
             for e, team in d.pairs]
+    can_draw = has_perm(request.user, "enforcement.draw")
+    seed_public = d.seed_public(open_visits=any(i.state == "planned" for i in insp.values()))
     return render(request, "enforcement/draw_detail.html", {
         "title": d.code, "d": d, "rows": rows, "verified": ok, "problems": problems, "strata": _strata(d.counts),
         "can_publish": d.status != "published" and has_perm(request.user, "enforcement.publish"),
-        # the frozen inputs hold the recusal lists: for those who draw (draw_inputs answers 403 to the others)
-        "can_inputs": has_perm(request.user, "enforcement.draw")})
+        "seed_public": seed_public,
+        "can_reveal": not seed_public and has_perm(request.user, "enforcement.publish"),
+        # the frozen inputs and the rejections hold the recusal lists: for those who draw (draw_inputs answers
+        # 403 to the others)
+        "can_inputs": can_draw, "rejections": rejection_rows(d) if can_draw else None})
 
 
 draw_detail.scoped_model = Draw
+
+
+@login_required
+@require_POST
+def draw_reveal(request, pk):
+    d = get_scoped_object(Draw, request.user, "view", pk=pk)
+    services.reveal_seed(request.user, d)
+    messages.success(request, _("已公开随机种子"))
+    return redirect("enforcement:draw-detail", pk=pk)
+
+
+draw_reveal.scoped_model = Draw
 
 
 def case_fine_minimums(request, objects) -> None:
@@ -310,6 +431,17 @@ def pool_sync(request):
 
 # ---------------------------------------------------------------- cases
 
+@login_required
+def legal_remap(request):
+    """Each article cited by the cases in the user's scope, beside the 生态环境法典 article (or later version) that
+    now corresponds to it (regulations.md §0.1)."""
+    from . import cases
+
+    _module(request, Case)
+    return render(request, "enforcement/legal_remap.html", {"title": _("法律依据对应(生态环境法典)"),
+                                                            "rows": cases.remap_rows(request.user)})
+
+
 def case_extra(request, obj) -> dict:
     from . import cases, config
     from .choices import NO_PENALTY, PENALTY, Outcome, TransferKind
@@ -332,7 +464,8 @@ def case_extra(request, obj) -> dict:
     from .choices import MeasureKind
 
     may_decide = has_perm(request.user, "enforcement.decide")
-    return {"source_link": source_link(obj.source, request.user), "actions": actions, "factors": factors, "clocks": clocks,
+    return {"citation": cases.citation(obj.legal_basis) if obj.legal_basis_id else None,
+            "source_link": source_link(obj.source, request.user), "actions": actions, "factors": factors, "clocks": clocks,
             "measures": restrict(obj.measures.all(), request.user, "view").order_by("decided_on", "pk"),
             "can_order": may_decide, "measure_kinds": [(k, MeasureKind(k).label) for k in measures.ORDERS
                                                        if k == "correction" or obj.state != "closed"],
