@@ -194,3 +194,17 @@ def test_renewal_review_task_due_20_working_days_after_the_application(world, se
     assert task.due_date == D(2026, 10, 26)
     settings.ENVBUREAU = {**settings.ENVBUREAU, "APPROVALS": {"permit_renewal_review_days": 10}}
     assert permits.workflow_due(p) == D(2026, 10, 12)  # configurable: the 10th working day
+
+
+def test_the_change_step_reads_in_the_readers_language(world):
+    """A change clicked in English: the timeline's step (where the limits went) reads in each reader's language."""
+    from django.utils import translation
+
+    p = _issue(world)
+    with translation.override("en"):
+        wf.apply(None, p, "change", note="提标改造", limits=[{**COD, "limit_value": 50}])
+    with translation.override("zh-hans"):
+        assert [e["step"] for e in wf.timeline(p) if e["verb"] == "change"] == ["在线监控限值已同步到 1 个监测点"]
+    with translation.override("en"):
+        assert [e["step"] for e in wf.timeline(p) if e["verb"] == "change"] == [
+            "Online-monitoring limits set on 1 monitoring points"]

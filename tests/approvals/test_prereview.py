@@ -197,3 +197,18 @@ def test_statistics_figures_link_to_lists_counting_the_same(world):
         assert c.get(url).status_code == 200
     page = c.get("/approvals/statistics/?jurisdiction=110000&year=2026")
     assert _has(page, "环评审批登记备案合计(件)", "招商引资、工业内生项目预审(件)")
+
+
+def test_the_conclusion_step_reads_in_the_readers_language(world):
+    """Concluded from an English page: the step names the conclusion in each reader's language, the reasons as
+    typed."""
+    from django.utils import translation
+
+    r = _new(world)
+    with translation.override("en"):
+        wf.apply(world["officer"], r, "conclude", conclusion="conditional", reasons="落实VOCs总量替代",
+                 concluded_on="2026-10-12")
+    with translation.override("zh-hans"):
+        assert wf.timeline(r)[-1]["step"] == "有条件同意:落实VOCs总量替代"
+    with translation.override("en"):
+        assert wf.timeline(r)[-1]["step"] == "Agreed with conditions: 落实VOCs总量替代"

@@ -417,3 +417,19 @@ def test_levels_and_patrol_frequency_are_configuration_per_jurisdiction(world, s
     r = client_for("pm").post("/projects/grids/add/", {"code": "DC-4B", "name": "东城四级", "level": 4,
                                                        "jurisdiction": dc.pk})
     assert r.status_code == 400 and "网格层级应为 1、2、3" in r.content.decode()
+
+
+def test_a_patrols_step_reads_in_the_readers_language(world, grid):
+    """A patrol recorded from an English page: its timeline step reads "巡查 <day>" to a Chinese reader."""
+    from django.utils import translation
+
+    from envbureau.core.models import User
+
+    g = grid(level=3)
+    officer = User.objects.get(username="donghuamen")
+    with translation.override("en"):
+        wf.apply(officer, g, "patrol", patrol_on="2026-05-02", visited="餐饮店3家")
+    with translation.override("zh-hans"):
+        assert [e["step"] for e in wf.timeline(g) if e["verb"] == "patrol"] == ["巡查 2026-05-02"]
+    with translation.override("en"):
+        assert [e["step"] for e in wf.timeline(g) if e["verb"] == "patrol"] == ["Patrol 2026-05-02"]

@@ -121,10 +121,6 @@ def _pushed_facts(result: dict) -> dict:
     return texts.sentence(gettext_noop("在线监控限值已同步到 %(n)s 个监测点"), n=len(result["points"]))
 
 
-def _pushed_note(result: dict) -> str:
-    return texts.words(_pushed_facts(result))
-
-
 @transaction.atomic
 def issue(user, *, enterprise_id, number: str, category: str, issued_on=None, valid_from=None, valid_until=None,
           authority: str = "", report_frequency: str = "", monitoring_duties: str = "", record_keeping: str = "",
@@ -185,7 +181,7 @@ def h_change(ctx):
     p.version += 1
     result = push_limits(p)
     ctx.event_data = {**result, "version": p.version}
-    ctx.step = _pushed_note(result)
+    ctx.step = _pushed_facts(result)  # worded per reader on the timeline
 
 
 def after_change(ctx):

@@ -135,8 +135,11 @@ def h_conclude(ctx):
         dl.stop(r, CLOCK)
     ctx.event_data = {"conclusion": conclusion, "within_limit": r.within_limit}
     # the timeline line says what was decided, not only that the state moved
-    words = PreReviewConclusion(conclusion).label
-    ctx.step = (f"{words}:{r.reasons.strip()}" if (r.reasons or "").strip() else str(words))[:100]
+    # as facts: the conclusion worded per reader, the reasons as typed
+    words = texts.zh(PreReviewConclusion(conclusion).label)
+    reasons = (r.reasons or "").strip()
+    ctx.step = texts.sentence(gettext_noop("%(k)s:%(s)s"), ("k",), k=words, s=reasons[:100]) if reasons \
+        else texts.sentence(gettext_noop("%(k)s"), ("k",), k=words)
 
 
 def after_conclude(ctx):
