@@ -139,7 +139,7 @@ def h_conclude(ctx):
     words = texts.zh(PreReviewConclusion(conclusion).label)
     reasons = (r.reasons or "").strip()
     ctx.step = texts.sentence(gettext_noop("%(k)s:%(s)s"), ("k",), k=words, s=reasons[:100]) if reasons \
-        else texts.sentence(gettext_noop("%(k)s"), ("k",), k=words)
+        else texts.sentence(words)  # the label is its own msgid
 
 
 def after_conclude(ctx):

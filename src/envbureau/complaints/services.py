@@ -207,8 +207,9 @@ def _new_number(c) -> str:
 
 
 @transaction.atomic
-def register(user, complaint: Complaint, *, suggest: bool = True, source_note: str = "") -> Complaint:
-    """Register a new complaint: route it, compute its deadlines, number it, suggest repeats."""
+def register(user, complaint: Complaint, *, suggest: bool = True, source_note: str | dict = "") -> Complaint:
+    """Register a new complaint: route it, compute its deadlines, number it, suggest repeats. The timeline's
+    line names where it came from (`source_note`, text or facts; the channel by default, worded per reader)."""
     c = complaint
     if user is not None and not has_perm(user, "complaints.add"):
         raise PermissionDenied(_("您没有登记信访投诉的权限"))
@@ -236,7 +237,7 @@ def register(user, complaint: Complaint, *, suggest: bool = True, source_note: s
         c.number = _new_number(c)
         c.save(update_fields=["number"])  # a save, not .update(): the audit log sees the number
     check_created(user, c, "add")
-    _event(c, EventKind.REGISTER, user, "", c.state, source_note or c.get_channel_display())
+    _event(c, EventKind.REGISTER, user, "", c.state, source_note or texts.sentence(texts.zh_display(c, "channel")))
     wf.sync_tasks(c, user)  # 受理 now waits for the office
     if suggest:
         for s in duplicates.suggest(c):
@@ -274,12 +275,14 @@ def check_rate(remote_addr: str | None) -> None:
     IntakeAttempt.objects.filter(time__lt=timezone.now() - dt.timedelta(days=2)).delete()
 
 
-def submit_public(complaint: Complaint, remote_addr: str | None, note: str = "") -> Complaint:
-    """Anonymous intake (web form, Open311): rate-limited, registered by the system."""
+def submit_public(complaint: Complaint, remote_addr: str | None, note: str | dict = "") -> Complaint:
+    """Anonymous intake (web form, Open311): rate-limited, registered by the system. `note` names where it came
+    from: a name as it is ("Open311"), or words as facts (core.texts), worded per reader on the timeline."""
     check_rate(remote_addr)
     from envbureau.core.audit import audit_context
 
-    with audit_context("web", note=note or "public intake", remote_addr=remote_addr):
+    with audit_context("web", note=(texts.chinese(note) if isinstance(note, dict) else note) or "public intake",
+                       remote_addr=remote_addr):
         return register(None, complaint, source_note=note)
 
 

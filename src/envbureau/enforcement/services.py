@@ -34,7 +34,7 @@ from .choices import (
     InspectionSource,
     SupervisionClass,
 )
-from .models import Draw, DrawPlan, Inspection, Inspector, PoolEnterprise, Recusal
+from .models import PROBLEM_LINE, Draw, DrawPlan, Inspection, Inspector, PoolEnterprise, Recusal
 
 
 def _require(user, perm: str) -> None:
@@ -415,7 +415,8 @@ def h_open_problem(ctx) -> None:
                            description=desc, category=ctx.data.get("category") or "other",
                            jurisdiction=insp.jurisdiction, enterprise_id=insp.enterprise_id,
                            source_ref=("enforcement.inspection", str(insp.pk)), deadline=ctx.data.get("deadline"))
-    insp.follow_up = (insp.follow_up + "\n" if insp.follow_up else "") + _("已转问题台账 %(c)s") % {"c": problem.code}
+    # in Chinese whoever clicked (models.follow_up_words words it per reader)
+    insp.follow_up = (insp.follow_up + "\n" if insp.follow_up else "") + PROBLEM_LINE % {"c": problem.code}
     ctx.event_data = {"problem": problem.pk, "problem_code": problem.code}
 
 
