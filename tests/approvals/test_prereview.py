@@ -212,3 +212,21 @@ def test_the_conclusion_step_reads_in_the_readers_language(world):
         assert wf.timeline(r)[-1]["step"] == "有条件同意:落实VOCs总量替代"
     with translation.override("en"):
         assert wf.timeline(r)[-1]["step"] == "Agreed with conditions: 落实VOCs总量替代"
+
+
+def test_the_clock_started_from_an_english_page_reads_in_each_readers_language(world):
+    """The pre-review clock's label is stored in Chinese whoever registered it; its start line reads per reader."""
+    from django.utils import translation
+
+    from envbureau.core import deadlines as dl
+
+    with translation.override("en"):
+        r = _new(world)
+    assert dl.clock(r, prereview.CLOCK).label == "预审时限"
+    def start():
+        return [e["note"] for e in wf.timeline(r) if e["verb"] == "deadline_start"][0]
+
+    with translation.override("zh-hans"):
+        assert start().startswith("开始计时:预审时限,期满 ")
+    with translation.override("en"):
+        assert start().startswith("Clock started: Pre-review limit, due ")

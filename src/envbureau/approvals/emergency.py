@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from envbureau.core import deadlines as dl
 from envbureau.core import notify as _notify
@@ -227,7 +227,7 @@ def submit_plan(user, *, enterprise_id, title: str, signed_on, risk: dict, submi
     if filed_level and filed_level not in hj941.LEVELS:
         raise ValidationError({"risk_level": _("环境风险等级应为 一般、较大 或 重大:%(v)s") % {"v": filed_level}})
     level = filed_level or result.level
-    rule = dl.Rule(FILING_WORKING_DAYS, dl.WORKING, label=_("签署后20个工作日内备案"))
+    rule = dl.Rule(FILING_WORKING_DAYS, dl.WORKING, label=gettext_lazy("签署后20个工作日内备案"))  # clock label in Chinese, worded per reader
     due = rule.due(signed_on)
     plan = EmergencyPlan.objects.create(
         code=f"tmp-{uuid.uuid4().hex[:12]}", enterprise_id=ent.pk, enterprise_name=ent.name,

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from envbureau.core import deadlines as dl
 from envbureau.core import texts
@@ -34,7 +34,7 @@ CLOCK = "prereview"
 
 
 def rule() -> dl.Rule:
-    return dl.Rule(int(config.get("prereview_working_days")), dl.WORKING, label=_("预审时限"))
+    return dl.Rule(int(config.get("prereview_working_days")), dl.WORKING, label=gettext_lazy("预审时限"))  # lazy: the clock stores its Chinese
 
 
 def _jurisdiction(user, value):

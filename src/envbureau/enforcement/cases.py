@@ -180,7 +180,7 @@ def h_pause(ctx):
     if ctx.data.get("kind") == "hearing" and not case.hearing_right:
         raise wf.TransitionError({"kind": _("本案罚款未达听证标准,当事人无听证权利;可陈述申辩")})
     day = _date(ctx.data.get("on"), "on")
-    dl.pause(ctx.user, case, DECISION, ctx.note or _("当事人陈述申辩/听证"), on=day)
+    dl.pause(ctx.user, case, DECISION, ctx.note or texts.sentence(gettext_noop("当事人陈述申辩/听证")), on=day)
 
 
 def h_resume(ctx):
@@ -200,7 +200,7 @@ def h_extend(ctx):
     c = dl.clock(case, DECISION)
     if c.extension_days + days > config.get("max_extension_days"):
         raise wf.TransitionError({"days": _("延长后总计超过 %(n)s 日") % {"n": config.get("max_extension_days")}})
-    dl.extend(ctx.user, case, DECISION, days, approver=ctx.user or _("系统"), reason=ctx.note)
+    dl.extend(ctx.user, case, DECISION, days, approver=ctx.user or texts.sentence(gettext_noop("系统")), reason=ctx.note)
 
 
 def h_decide(ctx):
