@@ -159,7 +159,8 @@ def recheck(user, t: CampaignTarget, *, passed: bool, note: str, on: dt.date | N
         if state not in ledger.DONE_STATES:
             raise ValidationError({"passed": [_("该对象尚未完成整治,无需重新打开")]})
         problem = ledger.problems_for_ref(REF, str(t.pk)).get(pk=t.problem_id)
-        ledger.reopen(_ledger_actor(user, "ledger.reopen"), problem, note=_("复查发现反弹:%(n)s") % {"n": note})
+        ledger.reopen(_ledger_actor(user, "ledger.reopen"), problem,   # read per reader
+                      note=texts.sentence(gettext_noop("复查发现反弹:%(n)s"), n=note))
         t.reopened += 1
         t.checks = {}
     t.save(update_fields=["rechecks", "last_checked_on", "reopened", "checks"])
