@@ -208,3 +208,14 @@ def test_the_change_step_reads_in_the_readers_language(world):
     with translation.override("en"):
         assert [e["step"] for e in wf.timeline(p) if e["verb"] == "change"] == [
             "Online-monitoring limits set on 1 monitoring points"]
+
+
+def test_a_revocation_clicked_in_english_marks_the_limits_basis_in_chinese(world):
+    """The released limit's basis is stored text (an emission standard's field): Chinese whoever revoked."""
+    from django.utils import translation
+
+    p = _issue(world)
+    with translation.override("en"):
+        wf.apply(None, p, "revoke", note="以欺骗手段取得", on="2026-11-20")
+    lim = PollutantLimit.objects.get(point=world["point"], factor="w01018")
+    assert lim.standard.endswith(f"(排污许可证 {p.number}已撤销)")

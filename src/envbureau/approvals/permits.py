@@ -10,7 +10,7 @@ import math
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -220,15 +220,18 @@ def after_renew(ctx):
                                                n=ctx.obj.number, d=ctx.obj.valid_until))
 
 
-def _release(p, words):
+def _release(p, words: str):
+    """`words` a msgid (gettext_noop): the limit's basis is stored text, in Chinese whoever clicked."""
     from envbureau.sources.services import release_permit_limits
 
-    return release_permit_limits(p.source_ref, _("%(c)s%(w)s") % {"c": p.citation, "w": words})
+    with translation.override("zh-hans"):
+        note = _("%(c)s%(w)s") % {"c": p.citation, "w": _(words)}
+    return release_permit_limits(p.source_ref, note)
 
 
 def h_revoke(ctx):
     ctx.obj.revoked_on = _date(ctx.data.get("on"), "on")
-    ctx.event_data = {"released": _release(ctx.obj, _("已撤销"))}
+    ctx.event_data = {"released": _release(ctx.obj, gettext_noop("已撤销"))}
 
 
 def after_revoke(ctx):
@@ -240,7 +243,7 @@ def h_expire(ctx):
     today = _date(ctx.data.get("on"), "on")
     if today <= ctx.obj.valid_until:
         raise wf.TransitionError({"state": _("许可证有效期至 %(d)s,尚未到期") % {"d": ctx.obj.valid_until}})
-    ctx.event_data = {"released": _release(ctx.obj, _("已过期"))}
+    ctx.event_data = {"released": _release(ctx.obj, gettext_noop("已过期"))}
 
 
 def after_expire(ctx):

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -501,8 +501,9 @@ def h_answer_repeat(ctx) -> None:
     c.finding = original.finding
     c.investigation = original.investigation
     c.measures = original.measures
-    c.reply_text = _("经核实,您反映的问题与第%(n)s号件为同一事项,该件已办结,现将办理结果答复如下:") % {
-        "n": original.number} + "\n" + (original.reply_text or "")
+    with translation.override("zh-hans"):  # the reply to the complainant: Chinese whoever confirmed it
+        c.reply_text = _("经核实,您反映的问题与第%(n)s号件为同一事项,该件已办结,现将办理结果答复如下:") % {
+            "n": original.number} + "\n" + (original.reply_text or "")
     c.reply_method = original.reply_method
     c.replied_at = now
     c.on_time = _on_time(c, now)
