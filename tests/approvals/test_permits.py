@@ -219,3 +219,19 @@ def test_a_revocation_clicked_in_english_marks_the_limits_basis_in_chinese(world
         wf.apply(None, p, "revoke", note="以欺骗手段取得", on="2026-11-20")
     lim = PollutantLimit.objects.get(point=world["point"], factor="w01018")
     assert lim.standard.endswith(f"(排污许可证 {p.number}已撤销)")
+
+
+def test_a_report_submitted_in_english_reads_on_the_dossier_in_each_language(world):
+    """The dossier line of a submitted execution report: period, kind and lateness worded per reader."""
+    from django.utils import translation
+
+    from envbureau.sources.models import DossierEvent
+
+    p = _issue(world)
+    q1 = p.reports.get(kind="quarter", period=1)
+    with translation.override("en"):
+        wf.apply(world["ent_user"], q1, "submit", content="正常运行", submitted_on="2026-04-16")
+    line = DossierEvent.objects.get(kind="approvals.report", source_ref=f"approvals.executionreport:{q1.pk}")
+    assert line.title == "提交排污许可执行报告:2026年第1季度 季报(逾期)"
+    with translation.override("en"):
+        assert line.shown_title == "Permit execution report submitted: 2026 Q1 Quarterly report (late)"

@@ -266,3 +266,19 @@ def test_a_relapse_found_from_an_english_page_reads_in_each_readers_language(wor
         assert reopened() == ["复查发现反弹:夜间恢复生产"]
     with translation.override("en"):
         assert reopened() == ["Relapse found on re-check: 夜间恢复生产"]
+
+
+def test_a_targets_problem_description_reads_in_each_readers_language(world, campaign):
+    """Listed from an English page: the target's ledger problem describes the class and the closure checks in
+    Chinese as stored and in English for an English reader."""
+    from django.utils import translation
+
+    from envbureau.ledger.models import Problem
+
+    with translation.override("en"):
+        t = _target(world, campaign, "某小作坊")
+    p = Problem.objects.get(pk=t.problem_id)
+    assert p.description == "整治类型:关停取缔\n销号核查:断水、断电、清原料、清设备、清产品"
+    with translation.override("en"):
+        assert p.shown_description == ("Class: Shut down\nClosure checks: Water cut off, Power cut off, "
+                                       "Raw materials removed, Equipment removed, Products removed")

@@ -317,8 +317,9 @@ def record_check(user, *, enterprise_id, round_name: str, checked_on=None, check
         try:
             problem = open_problem(None, source="campaign",
                                    title_facts={"msg": "approvals.hazard", "args": {"t": item["text"][:80]}},
-                                   description=_("%(r)s 隐患排查(%(d)s,%(e)s)发现:%(t)s") % {
-                                       "r": check.round_name, "d": checked_on, "e": ent.name, "t": item["text"]},
+                                   description_facts=texts.sentence(  # read per reader
+                                       gettext_noop("%(r)s 隐患排查(%(d)s,%(e)s)发现:%(t)s"), r=check.round_name,
+                                       d=checked_on, e=ent.name, t=item["text"]),
                                    category=item["category"], jurisdiction=ent.jurisdiction, enterprise_id=ent.pk,
                                    source_ref=("approvals.hazardcheck", str(check.pk)), batch=check.round_name,
                                    deadline=deadline)

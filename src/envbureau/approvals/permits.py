@@ -347,8 +347,9 @@ def after_report(ctx):
     from envbureau.sources.services import add_dossier_event
 
     r = ctx.obj
-    add_dossier_event(r.permit.enterprise_id, "approvals.report",
-                      _("提交排污许可执行报告:%(p)s%(l)s") % {"p": r.period_label, "l": _("(逾期)") if r.late else ""},
+    add_dossier_event(r.permit.enterprise_id, "approvals.report",  # facts: the period worded per reader
+                      texts.sentence(gettext_noop("提交排污许可执行报告:%(p)s%(l)s"), ("l",), p=r.period_facts,
+                                     l=gettext_noop("(逾期)") if r.late else ""),
                       source_ref=f"approvals.executionreport:{r.pk}",
                       url=reverse("approvals:reports-detail", args=[r.pk]), actor=ctx.user)
     from .supervision import scan_report

@@ -744,7 +744,7 @@ def check_source(user, ref: str, field: str = "source_ref", *, by_number: bool =
     return c
 
 
-def link_record(user, ref: str, *, verb: str, note: str, source_ref: str, link: dict,
+def link_record(user, ref: str, *, verb: str, note: str | dict, source_ref: str, link: dict,
                 field: str = "source_ref") -> Complaint | None:
     """A record another module started from the complaint `ref` names (an enforcement check or case): a line
     on the complaint's timeline linking to it (`link` = {"name", "url"}), once per record, in any state. The

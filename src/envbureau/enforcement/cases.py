@@ -111,9 +111,10 @@ def open_case(user, *, enterprise_id: int, cause: str, provision: str, act_date,
     from .services import link_to_complaint
 
     for ref in dict.fromkeys(r for r in (source, getattr(inspection, "source_ref", "")) if r):
-        link_to_complaint(user, ref, "case", _("立案查处 %(c)s:%(t)s") % {"c": case.code, "t": cause},
+        link_to_complaint(user, ref, "case", texts.sentence(gettext_noop("立案查处 %(c)s:%(t)s"), c=case.code, t=cause),
                           f"enforcement.case:{case.pk}",
-                          {"name": _("行政处罚案件 %(c)s") % {"c": case.code}, "url": reverse(
+                          {"name": texts.chinese(texts.sentence(gettext_noop("行政处罚案件 %(c)s"), c=case.code)),
+                           "url": reverse(
                               "enforcement:cases-detail", args=[case.pk])}, field="source")
     return case
 

@@ -137,7 +137,7 @@ def after_patrol(ctx):
         from envbureau.complaints import services as complaints
 
         complaints.follow_up(ctx.user, p.complaint_id, note=p.findings, source_ref=f"projects.patrol:{p.pk}",
-                             link={"name": _("网格巡查记录:%(g)s %(d)s") % {"g": ctx.obj.name,
-                                                                         "d": p.patrol_on.isoformat()},
+                             link={"name": texts.chinese(texts.sentence(  # stored: Chinese whoever patrolled
+                                 gettext_noop("网格巡查记录:%(g)s %(d)s"), g=ctx.obj.name, d=p.patrol_on.isoformat())),
                                    "url": reverse("projects:patrols-detail", args=[p.pk])},
                              attachments=ctx.event.attachments)
