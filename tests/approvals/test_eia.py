@@ -287,3 +287,29 @@ def test_proposal_notice_starts_only_after_the_acceptance_notice_ends(world):
     wf.apply(None, a, "propose", on="2026-10-13")
     a.refresh_from_db()
     assert (a.state, a.proposed_on) == ("proposed", D(2026, 10, 13))
+
+
+def test_review_clock_lines_clicked_in_english_read_in_each_readers_language(world):
+    """Submitted, corrected and resubmitted from English pages: the limit's source and the clock's label are
+    stored in Chinese; the pause line's reason reads in each reader's language; the resume keeps why in Chinese."""
+    from django.utils import translation
+
+    from envbureau.core.models import TimelineEvent
+
+    with translation.override("en"):
+        a = _form(world)
+        wf.apply(world["officer"], a, "request_correction", missing_materials="公众参与说明", on="2026-09-22")
+        wf.apply(None, a, "resubmit", on="2026-10-09")
+    a.refresh_from_db()
+    assert a.limit_source == "审批时限(法定时限)" and dl.clock(a, eia.REVIEW).label == "审批时限(法定时限)"
+    assert dl.clock(a, eia.ACCEPTANCE).label == "受理审查(补正告知)"
+
+    def pause():
+        return [e["note"] for e in wf.timeline(a) if e["verb"] == "deadline_pause"]
+
+    with translation.override("zh-hans"):
+        assert pause() == ["审批时限(法定时限)中止:补正材料:公众参与说明"]
+    with translation.override("en"):
+        assert pause() == ["审批时限(法定时限) paused: Missing materials: 公众参与说明"]
+    resumed = TimelineEvent.objects.get(model="approvals.eiaapplication", object_id=str(a.pk), verb="deadline_resume")
+    assert resumed.data["note"] == "补正材料已提交"

@@ -154,3 +154,20 @@ def test_statistics_count_plans_filed_and_hazard_checks_with_links(world, client
     out = io.StringIO()
     call_command("approvals-stats", "--jurisdiction", "110000", "--year", "2026", stdout=out)
     assert "排查发现隐患(个): 5" in out.getvalue() and "应急预案备案企业(家): 1" in out.getvalue()
+
+
+def test_a_hazard_problems_description_reads_in_each_readers_language(world):
+    """Findings recorded from an English page: the ledger problem's description is stored in Chinese and worded
+    per reader (the round, the enterprise and the finding are data)."""
+    from django.utils import translation
+
+    from envbureau.ledger.models import Problem
+
+    with translation.override("en"):
+        check = emergency.record_check(world["officer"], enterprise_id=world["e1"].pk, round_name="2026年第一轮",
+                                       checked_on="2026-06-10", findings=[{"text": "事故应急池被占用"}])
+    p = Problem.objects.get(source_model="approvals.hazardcheck", source_pk=str(check.pk))
+    assert p.description == f"2026年第一轮 隐患排查(2026-06-10,{world['e1'].name})发现:事故应急池被占用"
+    with translation.override("en"):
+        assert p.shown_description == (f"2026年第一轮 hazard check (2026-06-10, {world['e1'].name}) found: "
+                                       "事故应急池被占用")

@@ -194,3 +194,44 @@ def test_renewal_review_task_due_20_working_days_after_the_application(world, se
     assert task.due_date == D(2026, 10, 26)
     settings.ENVBUREAU = {**settings.ENVBUREAU, "APPROVALS": {"permit_renewal_review_days": 10}}
     assert permits.workflow_due(p) == D(2026, 10, 12)  # configurable: the 10th working day
+
+
+def test_the_change_step_reads_in_the_readers_language(world):
+    """A change clicked in English: the timeline's step (where the limits went) reads in each reader's language."""
+    from django.utils import translation
+
+    p = _issue(world)
+    with translation.override("en"):
+        wf.apply(None, p, "change", note="提标改造", limits=[{**COD, "limit_value": 50}])
+    with translation.override("zh-hans"):
+        assert [e["step"] for e in wf.timeline(p) if e["verb"] == "change"] == ["在线监控限值已同步到 1 个监测点"]
+    with translation.override("en"):
+        assert [e["step"] for e in wf.timeline(p) if e["verb"] == "change"] == [
+            "Online-monitoring limits set on 1 monitoring points"]
+
+
+def test_a_revocation_clicked_in_english_marks_the_limits_basis_in_chinese(world):
+    """The released limit's basis is stored text (an emission standard's field): Chinese whoever revoked."""
+    from django.utils import translation
+
+    p = _issue(world)
+    with translation.override("en"):
+        wf.apply(None, p, "revoke", note="以欺骗手段取得", on="2026-11-20")
+    lim = PollutantLimit.objects.get(point=world["point"], factor="w01018")
+    assert lim.standard.endswith(f"(排污许可证 {p.number}已撤销)")
+
+
+def test_a_report_submitted_in_english_reads_on_the_dossier_in_each_language(world):
+    """The dossier line of a submitted execution report: period, kind and lateness worded per reader."""
+    from django.utils import translation
+
+    from envbureau.sources.models import DossierEvent
+
+    p = _issue(world)
+    q1 = p.reports.get(kind="quarter", period=1)
+    with translation.override("en"):
+        wf.apply(world["ent_user"], q1, "submit", content="正常运行", submitted_on="2026-04-16")
+    line = DossierEvent.objects.get(kind="approvals.report", source_ref=f"approvals.executionreport:{q1.pk}")
+    assert line.title == "提交排污许可执行报告:2026年第1季度 季报(逾期)"
+    with translation.override("en"):
+        assert line.shown_title == "Permit execution report submitted: 2026 Q1 Quarterly report (late)"

@@ -197,3 +197,36 @@ def test_statistics_figures_link_to_lists_counting_the_same(world):
         assert c.get(url).status_code == 200
     page = c.get("/approvals/statistics/?jurisdiction=110000&year=2026")
     assert _has(page, "环评审批登记备案合计(件)", "招商引资、工业内生项目预审(件)")
+
+
+def test_the_conclusion_step_reads_in_the_readers_language(world):
+    """Concluded from an English page: the step names the conclusion in each reader's language, the reasons as
+    typed."""
+    from django.utils import translation
+
+    r = _new(world)
+    with translation.override("en"):
+        wf.apply(world["officer"], r, "conclude", conclusion="conditional", reasons="落实VOCs总量替代",
+                 concluded_on="2026-10-12")
+    with translation.override("zh-hans"):
+        assert wf.timeline(r)[-1]["step"] == "有条件同意:落实VOCs总量替代"
+    with translation.override("en"):
+        assert wf.timeline(r)[-1]["step"] == "Agreed with conditions: 落实VOCs总量替代"
+
+
+def test_the_clock_started_from_an_english_page_reads_in_each_readers_language(world):
+    """The pre-review clock's label is stored in Chinese whoever registered it; its start line reads per reader."""
+    from django.utils import translation
+
+    from envbureau.core import deadlines as dl
+
+    with translation.override("en"):
+        r = _new(world)
+    assert dl.clock(r, prereview.CLOCK).label == "预审时限"
+    def start():
+        return [e["note"] for e in wf.timeline(r) if e["verb"] == "deadline_start"][0]
+
+    with translation.override("zh-hans"):
+        assert start().startswith("开始计时:预审时限,期满 ")
+    with translation.override("en"):
+        assert start().startswith("Clock started: Pre-review limit, due ")

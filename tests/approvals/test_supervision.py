@@ -123,3 +123,25 @@ def test_api_monitoring_comparison_and_scope(world):
     RoleAssignment.objects.create(user=other, role=Role.objects.get(code="enterprise"), enterprise_id=world["e2"].pk)
     c.force_authenticate(other)
     assert c.get(f"/api/v1/approvals/reports/{annual.pk}/monitoring/").status_code == 404
+
+
+def test_findings_written_in_one_language_read_in_the_other(world):
+    """The overdue and over-quantity findings: opened by an English submission, stored in Chinese, each timeline
+    line worded for its reader (period, report kind, factor names)."""
+    from django.utils import translation
+
+    p = _issue(world)
+    annual = p.reports.get(kind="year")
+    with translation.override("en"):
+        assert supervision.scan(D(2026, 4, 16)) == 1
+        wf.apply(world["ent_user"], annual, "submit", content="年报", submitted_on="2027-01-10",
+                 emissions={"w01018": 5, "w21003": 1.6})
+    actions = sorted(t.action for t in supervision.open_findings(p))
+    assert actions == ["证后监管:2026年 年报 氨氮 超许可排放量", "证后监管:2026年第1季度 季报 逾期未提交"]
+    with translation.override("en"):
+        en = sorted(e["note"] for e in wf.timeline(p) if e["verb"] == "supervise_open")
+    assert en == ["Post-permit supervision: 2026 Annual report Ammonia nitrogen above the permitted emissions",
+                  "Post-permit supervision: 2026 Q1 Quarterly report overdue"]
+    with translation.override("zh-hans"):
+        zh = sorted(e["note"] for e in wf.timeline(p) if e["verb"] == "supervise_open")
+    assert zh == actions

@@ -97,3 +97,21 @@ def test_revoked_or_expired_permit_opens_nothing(world, verb):
     _alarm(world["point"], "w01018", "2026-03-10 10:00")
     assert supervision.scan_alarms(D(2026, 3, 10)) == 0
     assert not supervision.open_findings(p).exists()
+
+
+def test_the_finding_reads_in_the_readers_language_whoever_scanned(world):
+    """A finding opened while the language was English (a scan run from an English page) is stored in Chinese
+    (the task, search) and its timeline line reads in each reader's language: month, factor and words."""
+    from django.utils import translation
+
+    p = _issue(world)
+    _alarm(world["point"], "w21003", "2026-02-10 10:00")
+    with translation.override("en"):
+        assert supervision.scan_alarms(D(2026, 2, 10)) == 1
+    assert supervision.open_findings(p).get().action == "证后监管:2026年2月 在线监测超标报警 1 次(废水在线 氨氮)"
+    with translation.override("en"):
+        en = [e["note"] for e in wf.timeline(p) if e["verb"] == "supervise_open"]
+    assert en == ["Post-permit supervision: 2026-02, 1 online-monitoring exceedance alarm(s) (废水在线 Ammonia nitrogen)"]
+    with translation.override("zh-hans"):
+        zh = [e["note"] for e in wf.timeline(p) if e["verb"] == "supervise_open"]
+    assert zh == ["证后监管:2026年2月 在线监测超标报警 1 次(废水在线 氨氮)"]

@@ -182,3 +182,31 @@ def test_staff_intake_form_routes_and_suggests(actors, make_complaint, aware):
     r = office.post("/complaints/add/", {"channel": "hotline", "track": "clue", "category": "air", "title": "异味",
                                          "content": "异味", "received_at": "2026-11-20T21:30"})
     assert r.status_code == 400 and "请选择所属街道" in r.content.decode()
+
+
+def test_the_register_line_reads_in_the_readers_language(demo_core, make_complaint):
+    """The timeline's 登记 line names where the complaint came from: the public form submitted from an English
+    page, and a staff intake (its channel) clicked in English, each read in Chinese and in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from envbureau.core import workflow as wf
+    from envbureau.core.models import Jurisdiction
+
+    c = Client(REMOTE_ADDR="203.0.113.21")
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    data = {"category": "noise", "sub_category": "noise_social", "title": "广场舞噪声", "content": "每晚广场舞音响很大",
+            "location": "天坛东路", "jurisdiction": Jurisdiction.objects.get(code="110101009000").pk,
+            "complainant_name": "李四", "complainant_phone": "13900001111"}
+    assert c.post("/public/complaints/", data).status_code == 200
+    web = Complaint.objects.get(channel="web", title="广场舞噪声")
+    with translation.override("en"):
+        letter = make_complaint(channel="letter")
+
+    def line(x):
+        return wf.timeline(x)[0]["note"]
+
+    with translation.override("zh-hans"):
+        assert (line(web), line(letter)) == ("网上举报表单", "来信")
+    with translation.override("en"):
+        assert (line(web), line(letter)) == ("Online report form", "Letter")

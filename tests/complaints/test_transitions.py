@@ -249,3 +249,14 @@ def test_spawned_problem_carries_the_complaint(actors, make_complaint, aware):
     assert (p2.description, p2.deadline, p2.responsible_units, p2.enterprise_id) == (
         "现场核实后的问题描述", dt.date(2025, 6, 30), ["东城区水务局"], None)
     assert p2.title == "夜间施工噪声" and p2.category == "noise"
+
+
+def test_a_repeat_answered_from_an_english_page_replies_in_chinese(actors, make_complaint, aware):
+    """The reply to a repeat goes to the complainant: its opening sentence is Chinese whoever answered it."""
+    from django.utils import translation
+
+    done = _put_in_state(make_complaint(received_at=aware(2025, 1, 3)), "visited")
+    c = make_complaint(received_at=aware(2025, 1, 5))
+    with translation.override("en"):
+        c = services.answer_repeat(actors["office"], c, done)
+    assert c.reply_text.startswith(f"经核实,您反映的问题与第{done.number}号件为同一事项,该件已办结")

@@ -285,3 +285,24 @@ def test_audit_pages_name_objects_in_words_also_for_old_entries(client_for):
         assert "Jurisdictions" in cell and "987654" in cell and "行政区划" not in cell
     finally:
         translation.activate("zh-hans")
+
+
+def test_a_note_the_system_writes_is_read_in_the_readers_language(client_for):
+    """An audit entry's note written by a rule (a msgid, e.g. an import's) reads in the reader's language on the
+    entry's page; a typed note as typed."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from envbureau.core import audit
+
+    j = Jurisdiction.objects.get(code="110101")
+    audit.record_batch("update", Jurisdiction, [j.pk], {"name": [j.name, j.name]}, note="省级系统联单导入")
+    entry = AuditEntry.objects.filter(model="core.jurisdiction", object_id=str(j.pk)).latest("id")
+    assert entry.note == "省级系统联单导入"
+    c = client_for("leader")
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        page = c.get(f"/audit/{entry.pk}/").content.decode()
+        assert "Manifest import from the provincial system" in page and "省级系统联单导入" not in page
+    finally:
+        translation.activate("zh-hans")

@@ -425,3 +425,23 @@ def test_an_issued_document_is_linked_on_the_objects_timeline(people, problem):
     # The timeline is read through the problem: the links answer only to those who may view it.
     assert _client(people["street"]).get(e["documents"][0]["url"]).status_code == 200
     assert _client(people["xicheng"]).get(e["documents"][0]["url"]).status_code == 404
+
+
+def test_the_shipped_templates_note_is_stored_in_chinese_and_read_per_reader(people, client_for):
+    """The first use of a kind (here from an English page) stores its template's note in Chinese; the admin page
+    reads it in the reader's language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from envbureau.core.documents.models import DocumentTemplate
+
+    admin = client_for("admin")
+    admin.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        en = admin.get("/admin-area/document-templates/ledger.assignment/").content.decode()
+        assert DocumentTemplate.objects.get(doc_type__code="ledger.assignment", version=1).note == "随系统提供的初始模板"
+        assert "Initial template shipped with the platform" in en and "随系统提供的初始模板" not in en
+        admin.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+        assert "随系统提供的初始模板" in admin.get("/admin-area/document-templates/ledger.assignment/").content.decode()
+    finally:
+        translation.activate("zh-hans")

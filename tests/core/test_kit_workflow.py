@@ -330,3 +330,33 @@ def test_a_step_a_rule_takes_keeps_its_note_as_facts(loop, people, problem):
     wf.apply(people["street"], problem, "handle", note="已整改")
     with translation.override("en"):
         assert wf.timeline(problem)[-1]["note"] == "已整改"
+
+
+def test_a_step_written_by_a_rule_is_stored_in_chinese_and_read_per_reader(loop, people, problem):
+    """record_event(step=facts): the column keeps the Chinese (at most its 100 characters), data["step_facts"]
+    the facts, and each reader reads the step in their language; a value that is itself a sentence's facts is
+    worded too; a step given as text stays as given."""
+    from django.utils import translation
+    from django.utils.translation import gettext_noop
+
+    from envbureau.core import texts
+    from envbureau.core.models import TimelineEvent
+
+    nested = texts.sentence(gettext_noop("整改期限 %(d)s"), d="2026-08-08")
+    with translation.override("en"):
+        ev = wf.record_event(problem, people["manager"], "remind",
+                             step=texts.sentence(gettext_noop("%(k)s:%(s)s"), k="自动公开", s=nested))
+    ev = TimelineEvent.objects.get(pk=ev.pk)
+    assert ev.step == "自动公开:整改期限 2026-08-08"
+    assert ev.data["step_facts"]["args"]["s"] == {"text": "整改期限 %(d)s", "args": {"d": "2026-08-08"}}
+    with translation.override("en"):
+        assert ev.shown_step == "自动公开: Rectify by 2026-08-08"
+        assert wf.timeline(problem)[-1]["step"] == "自动公开: Rectify by 2026-08-08"
+    long = wf.record_event(problem, None, "remind", step=texts.sentence(gettext_noop("%(k)s:%(s)s"), ("k",),
+                                                                       k="有条件同意", s="理" * 150))
+    assert len(long.step) == 100
+    with translation.override("en"):
+        assert TimelineEvent.objects.get(pk=long.pk).shown_step.startswith("Agreed with conditions: 理理")
+    typed = wf.record_event(problem, None, "remind", step="第一步")
+    with translation.override("en"):
+        assert TimelineEvent.objects.get(pk=typed.pk).shown_step == "第一步"

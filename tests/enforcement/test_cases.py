@@ -387,3 +387,21 @@ def test_a_case_is_not_filed_in_the_future(world, bases):
     assert "filed_on" in e.value.message_dict
     assert not Case.objects.exists()
     assert _case(world, act="2026-06-20", filed=today.isoformat()).filed_on == today
+
+
+def test_an_extension_by_the_system_clicked_in_english_names_the_approver_in_each_language(world, bases):
+    """The approver of an extension no person approved (a system path) is "系统" / "System" for each reader,
+    not the word of the language it was clicked in."""
+    from django.utils import translation
+
+    c = _case(world)
+    with translation.override("en"):
+        wf.apply(None, c, "extend", days=30, note="案情复杂,经负责人批准延长")
+
+    def line():
+        return [e["note"] for e in wf.timeline(c) if e["verb"] == "deadline_extend"][0]
+
+    with translation.override("zh-hans"):
+        assert "(批准人:系统):案情复杂" in line()
+    with translation.override("en"):
+        assert "(approved by System): 案情复杂" in line()

@@ -109,3 +109,27 @@ def test_start_a_check_from_the_complaint_page_by_its_number(world, complaint, c
     i = Inspection.objects.get()
     assert r.status_code == 302 and i.source_ref == f"complaints.complaint:{complaint.pk}"  # stored as the record
     assert len(_lines(complaint, "inspection")) == 1
+
+
+def test_the_complaints_lines_written_from_an_english_page_read_in_each_readers_language(world, complaint):
+    """A check and a case started from a complaint in English: the complaint's lines read per reader, the links'
+    names are stored in Chinese."""
+    from django.utils import translation
+
+    LegalBasis.objects.create(provision="odour", instrument="大气污染防治法", article="第八十条",
+                              effective_from=dt.date(2016, 1, 1), fine_min=10000, fine_max=100000)
+    with translation.override("en"):
+        i = _check(world, complaint)
+        case = cases.open_case(None, enterprise_id=i.enterprise_id, cause="恶臭气体", provision="odour",
+                               act_date="2026-10-09", filed_on="2026-10-12", inspection=i,
+                               handlers=world["inspectors"][:2], source=i.source_ref)
+    with translation.override("zh-hans"):
+        [check], [filed] = _lines(complaint, "inspection"), _lines(complaint, "case")
+        assert check["note"] == f"执法检查 {i.code}(测试企业1,计划 2026-10-09)"
+        assert filed["note"] == f"立案查处 {case.code}:恶臭气体"
+        assert check["attachments"][0]["name"] == f"执法检查 {i.code}"
+        assert filed["attachments"][0]["name"] == f"行政处罚案件 {case.code}"
+    with translation.override("en"):
+        [check], [filed] = _lines(complaint, "inspection"), _lines(complaint, "case")
+        assert check["note"] == f"Inspection {i.code} (测试企业1, planned 2026-10-09)"
+        assert filed["note"] == f"Case {case.code} opened: 恶臭气体"

@@ -281,3 +281,22 @@ def test_no_penalty_is_never_published(world, decided):
     wf.apply(None, spared, "submit_review", note="终结")
     wf.apply(None, spared, "no_penalty", outcome="minor_no_penalty", decided_on="2026-07-20", note="轻微")
     assert autopublish.penalty_ready_on(Case.objects.get(pk=spared.pk)) is None
+
+
+def test_a_signature_taken_on_an_english_page_reads_in_each_readers_language(insp):
+    """The timeline's 签名 line names the kind of signature per reader (the signer as written); the stored file
+    name is Chinese whoever signed."""
+    from django.utils import translation
+
+    url = "data:image/png;base64," + base64.b64encode(_png()).decode()
+    with translation.override("en"):
+        party = evidence.add_signature(None, insp, role="party", image=url, signer="王经理")
+    assert party.name == f"{insp.code}-当事人签名-王经理.png"
+
+    def line():
+        return [e["note"] for e in wf.timeline(insp) if e["verb"] == "sign"]
+
+    with translation.override("zh-hans"):
+        assert line() == ["当事人签名:王经理"]
+    with translation.override("en"):
+        assert line() == ["Party's signature: 王经理"]

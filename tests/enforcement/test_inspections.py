@@ -163,3 +163,33 @@ def test_checks_made_by_hand_respect_the_yearly_cap(world):
     assert plan("routine", dt.date(2027, 1, 4)).counts_toward_cap  # a new year, a new count
     PoolEnterprise.objects.filter(enterprise_id=ent.pk).update(cap_exempt=True)
     assert plan("routine", dt.date(2026, 9, 2)).counts_toward_cap  # exempt: not held to the cap
+
+
+def test_the_ledger_line_of_follow_up_reads_in_the_readers_language(drawn, user_named):
+    """转问题台账 clicked on an English page: 后续处理 keeps the Chinese line beside what people typed, and the
+    inspection's page words the system's line for each reader."""
+    from django.test import Client
+    from django.utils import translation
+
+    from envbureau.ledger.services import problems_for_ref
+
+    i = drawn["draw"].inspections.first()
+    marks = _all_ok(i)
+    marks["0"] = ("problem", "无证排污")
+    services.record_inspection(None, i, checklist=marks, result="corrected", findings="发现无证排污",
+                               party_present="李四", inspected_on="2026-10-09", follow_up="责令当场改正")
+    with translation.override("en"):
+        wf.apply(None, i, "to_problem", category="water")
+    code = problems_for_ref("enforcement.inspection", str(i.pk)).get().code
+    i.refresh_from_db()
+    assert i.follow_up == f"责令当场改正\n已转问题台账 {code}"
+    from django.conf import settings
+
+    c = Client()
+    c.force_login(user_named("admin"))
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    en = c.get(f"/enforcement/inspections/{i.pk}/").content.decode()
+    assert f"Sent to the ledger as {code}" in en and f"已转问题台账 {code}" not in en and "责令当场改正" in en
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    zh = c.get(f"/enforcement/inspections/{i.pk}/").content.decode()
+    assert f"已转问题台账 {code}" in zh

@@ -241,3 +241,21 @@ def test_reminders_read_in_the_readers_language(actors, make_problem):
     for url in ("/api/v1/ledger/notifications/", "/api/v1/me/notifications/"):
         (row,) = [r for r in c.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["results"] if r["id"] == n.pk]
         assert not re.search(r"[\u3400-\u9fff]", row["message"].replace(p.title, "")), (url, row["message"])
+
+
+def test_an_import_run_from_an_english_page_registers_lines_read_per_reader(actors):
+    """The 登记 line an import writes ("Excel导入") is stored in Chinese and read in each reader's language."""
+    from django.utils import translation
+
+    from envbureau.core import workflow as wf
+
+    row = good_row()
+    row[1], row[4] = "Central environmental oversight", "Air"  # an English reader's file names choices in English
+    with translation.override("en"):
+        res = get_importer("ledger.problem").run(xlsx([row]), "台账.xlsx", actors["mgr"])
+    assert res.ok, res.errors
+    p = Problem.objects.get(code="ZY4-03-001")
+    with translation.override("zh-hans"):
+        assert wf.timeline(p)[0]["note"] == "Excel导入"
+    with translation.override("en"):
+        assert wf.timeline(p)[0]["note"] == "Excel import"

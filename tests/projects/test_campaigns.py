@@ -241,3 +241,44 @@ def test_target_problem_title_is_worded_per_reader(world, campaign, client_for):
     with translation.override("en"):
         assert p.shown_title == "某五金加工点夜间偷排"
     translation.activate("zh-hans")
+
+
+def test_a_relapse_found_from_an_english_page_reads_in_each_readers_language(world, campaign, settings, tmp_path):
+    """The ledger problem's 重新打开 line a re-check writes: stored in Chinese, read per reader (the finding as
+    typed)."""
+    from django.utils import translation
+
+    from envbureau.core import workflow as wf
+    from envbureau.ledger.models import Problem
+    from envbureau.projects import campaigns
+
+    settings.MEDIA_ROOT = tmp_path
+    t = _target(world, campaign, "某喷涂作坊", cls="upgrade")
+    _rectify(t.problem_id, world["mgr"])
+    with translation.override("en"):
+        campaigns.recheck(world["mgr"], t, passed=False, note="夜间恢复生产")
+    p = Problem.objects.get(pk=t.problem_id)
+
+    def reopened():
+        return [e["note"] for e in wf.timeline(p) if e["verb"] == "reopen"]
+
+    with translation.override("zh-hans"):
+        assert reopened() == ["复查发现反弹:夜间恢复生产"]
+    with translation.override("en"):
+        assert reopened() == ["Relapse found on re-check: 夜间恢复生产"]
+
+
+def test_a_targets_problem_description_reads_in_each_readers_language(world, campaign):
+    """Listed from an English page: the target's ledger problem describes the class and the closure checks in
+    Chinese as stored and in English for an English reader."""
+    from django.utils import translation
+
+    from envbureau.ledger.models import Problem
+
+    with translation.override("en"):
+        t = _target(world, campaign, "某小作坊")
+    p = Problem.objects.get(pk=t.problem_id)
+    assert p.description == "整治类型:关停取缔\n销号核查:断水、断电、清原料、清设备、清产品"
+    with translation.override("en"):
+        assert p.shown_description == ("Class: Shut down\nClosure checks: Water cut off, Power cut off, "
+                                       "Raw materials removed, Equipment removed, Products removed")

@@ -113,3 +113,32 @@ def test_quarterly_where_configured_and_scoped(world, propose, settings, client_
     page = mgr.get(f"/projects/cards/{dc.pk}/").content.decode()
     assert "可责令限制生产或停产整治" in page and "复查合格,摘牌" in page
     assert "2026年第2季度" in mgr.get("/projects/cards/?period=2026年第2季度").content.decode()
+
+
+def test_a_card_issued_in_english_reads_in_each_readers_language(world, firms, propose):
+    """The period is stored in Chinese whoever issued the card (the public list filters on it); the timeline's
+    steps and the dossier line are worded for each reader: period, colour and rectification date."""
+    from django.utils import timezone, translation
+
+    from envbureau.projects import cards
+    from envbureau.sources.models import DossierEvent
+
+    card = propose()
+    later = (timezone.localdate() + dt.timedelta(days=30)).isoformat()  # escalation counts from today
+    with translation.override("en"):
+        wf.apply(world["mgr"], card, "issue", issued_on="2026-05-10")
+        wf.apply(world["mgr"], card, "escalate", note="逾期未完成整改", rectify_due=later)
+    assert card.period == "2026年上半年"
+
+    def steps():
+        return [e["step"] for e in wf.timeline(card) if e["verb"] in ("issue", "escalate")]
+
+    with translation.override("zh-hans"):
+        assert steps() == ["2026年上半年 黄牌,整改期限 2026-08-08", f"整改期限 {later}"]
+        line = DossierEvent.objects.filter(enterprise=firms["dc"], kind="projects.card").order_by("pk").first()
+        assert line.shown_title.startswith("黄牌警示(2026年上半年)")
+    with translation.override("en"):
+        assert steps() == ["2026 H1 Yellow card, rectify by 2026-08-08", f"Rectify by {later}"]
+        assert line.shown_title.startswith("Yellow card (2026 H1)")
+        assert card.shown_period == "2026 H1"
+        assert cards.dossier_badge(world["mgr"], firms["dc"])[0]["text"] == "Red card (2026 H1)"

@@ -417,3 +417,41 @@ def test_levels_and_patrol_frequency_are_configuration_per_jurisdiction(world, s
     r = client_for("pm").post("/projects/grids/add/", {"code": "DC-4B", "name": "东城四级", "level": 4,
                                                        "jurisdiction": dc.pk})
     assert r.status_code == 400 and "网格层级应为 1、2、3" in r.content.decode()
+
+
+def test_a_patrols_step_reads_in_the_readers_language(world, grid):
+    """A patrol recorded from an English page: its timeline step reads "巡查 <day>" to a Chinese reader."""
+    from django.utils import translation
+
+    from envbureau.core.models import User
+
+    g = grid(level=3)
+    officer = User.objects.get(username="donghuamen")
+    with translation.override("en"):
+        wf.apply(officer, g, "patrol", patrol_on="2026-05-02", visited="餐饮店3家")
+    with translation.override("zh-hans"):
+        assert [e["step"] for e in wf.timeline(g) if e["verb"] == "patrol"] == ["巡查 2026-05-02"]
+    with translation.override("en"):
+        assert [e["step"] for e in wf.timeline(g) if e["verb"] == "patrol"] == ["Patrol 2026-05-02"]
+
+
+def test_a_follow_up_from_an_english_page_names_the_patrol_in_chinese(world, grid):
+    """The link a patrol leaves on the complaint is stored text: Chinese whoever patrolled."""
+    from django.utils import translation
+
+    from envbureau.complaints import services as complaints
+    from envbureau.complaints.models import Complaint
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment, TimelineEvent, User
+
+    ours = complaints.register(None, Complaint(
+        jurisdiction=Jurisdiction.objects.get(code="110101001000"), channel="hotline", track="clue", category="air",
+        title="餐馆油烟扰民", content="餐馆油烟扰民", location="东华门大街1号"), suggest=False)
+    role, _c = Role.objects.get_or_create(code="complaints_office", defaults={
+        "name": "信访办理人员", "kind": "staff", "permissions": ["*.view", "complaints.*"]})
+    RoleAssignment.objects.get_or_create(user=User.objects.get(username="petition"), role=role)
+    g = grid()
+    with translation.override("en"):
+        wf.apply(User.objects.get(username="donghuamen"), g, "patrol", patrol_on="2026-05-02",
+                 findings="油烟直排", complaint=str(ours.pk))
+    ev = TimelineEvent.objects.filter(model="complaints.complaint", object_id=str(ours.pk), verb="follow_up").get()
+    assert ev.attachments[0]["name"] == f"网格巡查记录:{g.name} 2026-05-02"

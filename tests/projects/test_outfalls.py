@@ -357,3 +357,22 @@ def test_worked_example_6_anhui_4077_outfalls_3754_rectified_on_records(world):
     one_decimal = outfall_stats.statistics(None, world["dc"], basin="长江流域", places=1)["summary"]
     assert one_decimal["rectified_rate"] == "92.1"  # 92.0775 → 92.1 with a decimal
     assert time.monotonic() - started < 3
+
+
+def test_a_samples_step_clicked_in_english_reads_in_each_readers_language(world, outfall):
+    """The monitor step's line (date, weather, class, verdict) is stored as facts: clicked in English, it reads
+    in Chinese for a Chinese reader and in English for an English one."""
+    from django.utils import translation
+
+    o = outfall()
+    wf.apply(world["mgr"], o, "confirm", files=[photo()])
+    with translation.override("en"):
+        wf.apply(world["mgr"], o, "monitor", values={"nh3n": "2.5"}, sampled_on=str(TODAY), dry_weather="0")
+
+    def step():
+        return [e["step"] for e in wf.timeline(o) if e["verb"] == "monitor"]
+
+    with translation.override("zh-hans"):
+        assert step() == [f"{TODAY.isoformat()}雨天采样:劣Ⅴ 超过受纳水体目标"]
+    with translation.override("en"):
+        assert step() == [f"Sampled {TODAY.isoformat()} (wet weather): Worse than V above the receiving water target"]

@@ -234,3 +234,17 @@ def test_api_create_and_act(world, client_for):
         "owner_unit": world["u_cy"].pk, "planned_start": "2026-05-01", "planned_finish": "2026-09-01"},
         content_type="application/json")
     assert r.status_code == 403
+
+
+def test_the_monthly_report_task_is_stored_in_chinese_whatever_the_language(world, new_project):
+    """Opened while the language is English (a job run from an English page): the task's words are Chinese."""
+    from django.utils import translation
+
+    from envbureau.core.models import Task
+    from envbureau.projects import services
+
+    p = new_project()
+    wf.apply(world["officer"], p, "start", started_on="2026-03-05")
+    with translation.override("en"):
+        assert services.open_monthly_reports(dt.date(2026, 3, 1)) == 1
+    assert Task.objects.get(object_id=str(p.pk), state="+report-2026-03").action == "填报2026年3月项目进展"

@@ -82,6 +82,19 @@ def test_street_ranking_notice_stays_chinese_when_made_in_english(streets, clien
 
     ctx = ranking_context(n)
     assert ctx["ranking_text"].startswith("2016年1月，全市5个街道（乡镇）按PM2.5浓度参与排名")
+    # the audit log: the notice's label stored in Chinese whoever made it, named in the reader's language
+    from django.utils import translation
+
+    from envbureau.core.humanize import audit_labels
+    from envbureau.core.models import AuditEntry
+
+    entry = AuditEntry.objects.get(model="quality.streetrankingnotice", object_id=str(n.pk), action="create")
+    assert entry.object_repr == "北京市2016年1月街道空气质量排名通报"
+    with translation.override("en"):  # the period as English writes it (the notice's words are new: pending)
+        label = audit_labels([entry])[0].label
+        assert "2016-01" in label and "2016年1月" not in label and label.startswith("北京市")
+    with translation.override("zh-hans"):
+        assert audit_labels([entry])[0].label == "北京市2016年1月街道空气质量排名通报"
 
 
 def test_rankings_export_in_english(client_for, beijing_slice):

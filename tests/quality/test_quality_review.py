@@ -31,7 +31,9 @@ def test_review_rebuilds_affected_station_day_only(beijing_slice, stations, user
     assert city_before != pytest.approx(tiantan)
     other = AirDaily.objects.get(station=dongsi, date=dt.date(2015, 1, 21))
     assert other.computed_at == before[dt.date(2015, 1, 21)][1]
-    assert AuditEntry.objects.filter(model="quality.datareview", action="create").exists()
+    entry = AuditEntry.objects.get(model="quality.datareview", action="create")
+    # the audit log names the review by its station, times and pollutants' names (never their codes)
+    assert entry.object_repr.startswith(str(dongsi)) and entry.object_repr.endswith(" PM2.5"), entry.object_repr
 
     services.revoke_review(user_named("air_staff"), rv)
     assert AirDaily.objects.get(station=dongsi, date=day).pm25 == pytest.approx(before[day][0])

@@ -46,6 +46,17 @@ def test_scan_keeps_facts_and_words_them_per_reader(stations, client_for):
         scan_air_warnings(dt.datetime(2017, 2, 25, tzinfo=TZ), dt.datetime(2017, 2, 26, 23, tzinfo=TZ))
     over = Warning.objects.get(kind="air_threshold", subject="东四")
     assert over.facts == {"msg": "over", "args": {"s": "东四", "p": "pm25", "n": 2, "t": "250", "v": "300"}}
+    # the scan's audit entry names itself by a sentence: stored in Chinese, read per reader (not "quality.warning
+    # scan", not the words of whoever ran it)
+    from envbureau.core.humanize import audit_labels
+    from envbureau.core.models import AuditEntry
+
+    entry = AuditEntry.objects.get(model="quality.warning", object_id="scan")
+    n = Warning.objects.count()
+    assert entry.object_repr == f"空气预警扫描 新增 {n} 条"
+    with translation.override("en"):
+        shown = audit_labels([entry])[0]
+        assert (shown.label, shown.gone) == (f"Air warning scan: {n} new", False)
     assert over.message == "东四 PM2.5 小时浓度 2 次超过阈值 250,最高 300"
     stop = Warning.objects.get(kind="data_stop", subject="东四")
     assert stop.facts["msg"] == "stop" and stop.message.startswith("东四 自 2017-02-26 06:00 起无数据")

@@ -19,6 +19,11 @@ class ApprovalsConfig(AppConfig):
         from .permits import describe_limit_owners
 
         register_limit_owner("approvals.permit", describe_limit_owners)  # permit-owned limits name their permit
+        from envbureau.core.texts import register_worder
+
+        from .supervision import finding_words
+
+        register_worder("approvals.supervision", finding_words)  # supervision findings, worded per reader
         from envbureau.core import navigation as nav
         from envbureau.core.permissions import register_permissions
 

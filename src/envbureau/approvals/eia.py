@@ -16,9 +16,9 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from envbureau.core import deadlines as dl
 from envbureau.core import texts
@@ -61,7 +61,8 @@ def _decimal(value, name: str):
 
 def review_rule(app: EIAApplication) -> dl.Rule:
     days, source = config.review_limit(app.jurisdiction, app.category)
-    return dl.Rule(days, config.get("eia_day_kind"), label=_("审批时限(%(s)s)") % {"s": source})
+    with translation.override("zh-hans"):  # stored (clock label, limit_source): Chinese whoever clicked
+        return dl.Rule(days, config.get("eia_day_kind"), label=_("审批时限(%(s)s)") % {"s": source})
 
 
 def enterprise_of(user, enterprise_id):
@@ -127,7 +128,7 @@ def submit(user, *, enterprise_id, project_name: str, category: str, submitted_o
     app.save(update_fields=["limit_days", "limit_source"])
     dl.start_clock(app, REVIEW, rule, submitted_on, user=user, quiet=False)
     dl.start_clock(app, ACCEPTANCE, dl.Rule(config.get("eia_acceptance_working_days"), dl.WORKING,
-                                            label=_("受理审查(补正告知)")), submitted_on)
+                                            label=gettext_lazy("受理审查(补正告知)")), submitted_on)
     wf.record_event(app, user, "submit", note=texts.sentence(gettext_noop("提交%(c)s:%(p)s"),
                                                              ("c",), c=texts.zh_display(app, "category"), p=app.project_name),
                     to_state=EIAState.SUBMITTED)
@@ -174,16 +175,16 @@ def h_correction(ctx):
     app = ctx.obj
     on = _date(ctx.data.get("on"), "on")
     app.corrections += 1
-    dl.pause(ctx.user, app, REVIEW, _("补正材料:%(m)s") % {"m": app.missing_materials}, on=on)
+    dl.pause(ctx.user, app, REVIEW, texts.sentence(gettext_noop("补正材料:%(m)s"), m=app.missing_materials), on=on)
     dl.stop(app, ACCEPTANCE)
     ctx.event_data = {"missing": app.missing_materials}
 
 
 def h_resubmit(ctx):
     on = _date(ctx.data.get("on"), "on")
-    dl.resume(ctx.user, ctx.obj, REVIEW, on=on, note=_("补正材料已提交"))
+    dl.resume(ctx.user, ctx.obj, REVIEW, on=on, note=texts.sentence(gettext_noop("补正材料已提交")))
     dl.start_clock(ctx.obj, ACCEPTANCE, dl.Rule(config.get("eia_acceptance_working_days"), dl.WORKING,
-                                                label=_("受理审查(补正告知)")), on)
+                                                label=gettext_lazy("受理审查(补正告知)")), on)
 
 
 def h_accept(ctx):
@@ -197,8 +198,8 @@ def h_accept(ctx):
     dl.stop(app, ACCEPTANCE)
     if app.commitment:
         days = config.commitment_days(app.jurisdiction, app.category) or 1
-        rule = dl.Rule(days, dl.WORKING, label=_("告知承诺制审批时限"))
-        app.limit_days, app.limit_source = days, rule.label
+        rule = dl.Rule(days, dl.WORKING, label=gettext_lazy("告知承诺制审批时限"))
+        app.limit_days, app.limit_source = days, texts.zh(rule.label)  # stored in Chinese whoever clicked
         dl.start_clock(app, REVIEW, rule, on, user=ctx.user, quiet=False)
     ctx.event_data = {"notice_until": str(app.acceptance_notice_until)}
 
@@ -207,7 +208,8 @@ def h_start_review(ctx):
     on = _date(ctx.data.get("on"), "on")
     if ctx.obj.accepted_on and on < ctx.obj.accepted_on:
         raise wf.TransitionError({"on": _("技术评估开始日期早于受理日期")})
-    dl.pause(ctx.user, ctx.obj, REVIEW, _("技术评估(行政许可法第四十五条:不计入审批时限)"), on=on)
+    dl.pause(ctx.user, ctx.obj, REVIEW, texts.sentence(gettext_noop("技术评估(行政许可法第四十五条:不计入审批时限)")),
+             on=on)
 
 
 def h_finish_review(ctx):
@@ -215,7 +217,7 @@ def h_finish_review(ctx):
     c = review_clock(ctx.obj)
     if c and c.paused_since and on < c.paused_since:
         raise wf.TransitionError({"on": _("技术评估结束日期早于开始日期")})
-    dl.resume(ctx.user, ctx.obj, REVIEW, on=on, note=_("技术评估完成"))
+    dl.resume(ctx.user, ctx.obj, REVIEW, on=on, note=texts.sentence(gettext_noop("技术评估完成")))
 
 
 def h_propose(ctx):
@@ -235,7 +237,7 @@ def _finish(ctx, on: dt.date):
     if c is None:
         return
     if c.paused_since is not None:
-        c = dl.resume(ctx.user, app, REVIEW, on=on, note=_("作出决定"))
+        c = dl.resume(ctx.user, app, REVIEW, on=on, note=texts.sentence(gettext_noop("作出决定")))
     app.due_on = c.due
     app.days_used = max(0, dl.days_between(c.start, on, c.day_kind) - c.paused_days)
     app.within_limit = on <= c.due

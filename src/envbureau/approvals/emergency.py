@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from envbureau.core import deadlines as dl
 from envbureau.core import notify as _notify
@@ -227,7 +227,7 @@ def submit_plan(user, *, enterprise_id, title: str, signed_on, risk: dict, submi
     if filed_level and filed_level not in hj941.LEVELS:
         raise ValidationError({"risk_level": _("环境风险等级应为 一般、较大 或 重大:%(v)s") % {"v": filed_level}})
     level = filed_level or result.level
-    rule = dl.Rule(FILING_WORKING_DAYS, dl.WORKING, label=_("签署后20个工作日内备案"))
+    rule = dl.Rule(FILING_WORKING_DAYS, dl.WORKING, label=gettext_lazy("签署后20个工作日内备案"))  # clock label in Chinese, worded per reader
     due = rule.due(signed_on)
     plan = EmergencyPlan.objects.create(
         code=f"tmp-{uuid.uuid4().hex[:12]}", enterprise_id=ent.pk, enterprise_name=ent.name,
@@ -317,8 +317,9 @@ def record_check(user, *, enterprise_id, round_name: str, checked_on=None, check
         try:
             problem = open_problem(None, source="campaign",
                                    title_facts={"msg": "approvals.hazard", "args": {"t": item["text"][:80]}},
-                                   description=_("%(r)s 隐患排查(%(d)s,%(e)s)发现:%(t)s") % {
-                                       "r": check.round_name, "d": checked_on, "e": ent.name, "t": item["text"]},
+                                   description_facts=texts.sentence(  # read per reader
+                                       gettext_noop("%(r)s 隐患排查(%(d)s,%(e)s)发现:%(t)s"), r=check.round_name,
+                                       d=checked_on, e=ent.name, t=item["text"]),
                                    category=item["category"], jurisdiction=ent.jurisdiction, enterprise_id=ent.pk,
                                    source_ref=("approvals.hazardcheck", str(check.pk)), batch=check.round_name,
                                    deadline=deadline)

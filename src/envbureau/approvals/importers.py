@@ -8,7 +8,9 @@ from __future__ import annotations
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from envbureau.core import texts
 from envbureau.core.importing import (
     ChoiceColumn,
     Column,
@@ -286,7 +288,7 @@ class EmergencyPlanImporter(Importer):
                                              filed_level=row.get("risk_level"))
                 if row.get("filed_on"):
                     wf.apply(ctx.user, plan, "file", filed_on=row["filed_on"].isoformat(),
-                             note=str(_("既有备案导入")))
+                             note=texts.sentence(gettext_noop("既有备案导入")))
                     filed += 1
                     if row.get("filing_no"):
                         plan.refresh_from_db()
@@ -391,7 +393,7 @@ class PreReviewImporter(Importer):
                     received_on=row["received_on"])
                 if row.get("conclusion"):
                     wf.apply(ctx.user, r, "conclude", conclusion=row["conclusion"], reasons=row.get("reasons") or "",
-                             concluded_on=row["concluded_on"].isoformat(), note=str(_("预审台账导入")))
+                             concluded_on=row["concluded_on"].isoformat(), note=texts.sentence(gettext_noop("预审台账导入")))
                     concluded += 1
             except PermissionDenied:
                 errors.append({"row": n, "column": "", "value": row["project_name"],

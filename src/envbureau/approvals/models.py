@@ -225,6 +225,21 @@ class ExecutionReport(ScopedModel):
             when = year_label(self.year)
         return f"{when} {self.get_kind_display()}"
 
+    @property
+    def period_facts(self) -> dict:
+        """period_label as the facts of a sentence (core.texts), for records that word it per reader."""
+        from django.utils.translation import gettext_noop
+
+        from envbureau.core import texts
+
+        if self.kind == ReportKind.MONTH:
+            when = texts.sentence(gettext_noop("%(y)d年%(m)d月"), y=self.year, m=self.period)
+        elif self.kind == ReportKind.QUARTER:
+            when = texts.sentence(gettext_noop("%(y)d年第%(q)d季度"), y=self.year, q=self.period)
+        else:
+            when = texts.sentence(gettext_noop("%(y)d年"), y=self.year)
+        return texts.sentence(gettext_noop("%(w)s %(k)s"), ("k",), w=when, k=texts.zh_display(self, "kind"))
+
     def is_overdue(self, today: dt.date) -> bool:
         return self.state == ReportState.DUE and today > self.due_on
 

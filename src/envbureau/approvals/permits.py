@@ -10,7 +10,7 @@ import math
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -121,10 +121,6 @@ def _pushed_facts(result: dict) -> dict:
     return texts.sentence(gettext_noop("在线监控限值已同步到 %(n)s 个监测点"), n=len(result["points"]))
 
 
-def _pushed_note(result: dict) -> str:
-    return texts.words(_pushed_facts(result))
-
-
 @transaction.atomic
 def issue(user, *, enterprise_id, number: str, category: str, issued_on=None, valid_from=None, valid_until=None,
           authority: str = "", report_frequency: str = "", monitoring_duties: str = "", record_keeping: str = "",
@@ -185,7 +181,7 @@ def h_change(ctx):
     p.version += 1
     result = push_limits(p)
     ctx.event_data = {**result, "version": p.version}
-    ctx.step = _pushed_note(result)
+    ctx.step = _pushed_facts(result)  # worded per reader on the timeline
 
 
 def after_change(ctx):
@@ -224,15 +220,18 @@ def after_renew(ctx):
                                                n=ctx.obj.number, d=ctx.obj.valid_until))
 
 
-def _release(p, words):
+def _release(p, words: str):
+    """`words` a msgid (gettext_noop): the limit's basis is stored text, in Chinese whoever clicked."""
     from envbureau.sources.services import release_permit_limits
 
-    return release_permit_limits(p.source_ref, _("%(c)s%(w)s") % {"c": p.citation, "w": words})
+    with translation.override("zh-hans"):
+        note = _("%(c)s%(w)s") % {"c": p.citation, "w": _(words)}
+    return release_permit_limits(p.source_ref, note)
 
 
 def h_revoke(ctx):
     ctx.obj.revoked_on = _date(ctx.data.get("on"), "on")
-    ctx.event_data = {"released": _release(ctx.obj, _("已撤销"))}
+    ctx.event_data = {"released": _release(ctx.obj, gettext_noop("已撤销"))}
 
 
 def after_revoke(ctx):
@@ -244,7 +243,7 @@ def h_expire(ctx):
     today = _date(ctx.data.get("on"), "on")
     if today <= ctx.obj.valid_until:
         raise wf.TransitionError({"state": _("许可证有效期至 %(d)s,尚未到期") % {"d": ctx.obj.valid_until}})
-    ctx.event_data = {"released": _release(ctx.obj, _("已过期"))}
+    ctx.event_data = {"released": _release(ctx.obj, gettext_noop("已过期"))}
 
 
 def after_expire(ctx):
@@ -348,8 +347,9 @@ def after_report(ctx):
     from envbureau.sources.services import add_dossier_event
 
     r = ctx.obj
-    add_dossier_event(r.permit.enterprise_id, "approvals.report",
-                      _("提交排污许可执行报告:%(p)s%(l)s") % {"p": r.period_label, "l": _("(逾期)") if r.late else ""},
+    add_dossier_event(r.permit.enterprise_id, "approvals.report",  # facts: the period worded per reader
+                      texts.sentence(gettext_noop("提交排污许可执行报告:%(p)s%(l)s"), ("l",), p=r.period_facts,
+                                     l=gettext_noop("(逾期)") if r.late else ""),
                       source_ref=f"approvals.executionreport:{r.pk}",
                       url=reverse("approvals:reports-detail", args=[r.pk]), actor=ctx.user)
     from .supervision import scan_report

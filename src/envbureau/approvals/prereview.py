@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from envbureau.core import deadlines as dl
 from envbureau.core import texts
@@ -34,7 +34,7 @@ CLOCK = "prereview"
 
 
 def rule() -> dl.Rule:
-    return dl.Rule(int(config.get("prereview_working_days")), dl.WORKING, label=_("预审时限"))
+    return dl.Rule(int(config.get("prereview_working_days")), dl.WORKING, label=gettext_lazy("预审时限"))  # lazy: the clock stores its Chinese
 
 
 def _jurisdiction(user, value):
@@ -135,8 +135,11 @@ def h_conclude(ctx):
         dl.stop(r, CLOCK)
     ctx.event_data = {"conclusion": conclusion, "within_limit": r.within_limit}
     # the timeline line says what was decided, not only that the state moved
-    words = PreReviewConclusion(conclusion).label
-    ctx.step = (f"{words}:{r.reasons.strip()}" if (r.reasons or "").strip() else str(words))[:100]
+    # as facts: the conclusion worded per reader, the reasons as typed
+    words = texts.zh(PreReviewConclusion(conclusion).label)
+    reasons = (r.reasons or "").strip()
+    ctx.step = texts.sentence(gettext_noop("%(k)s:%(s)s"), ("k",), k=words, s=reasons[:100]) if reasons \
+        else texts.sentence(words)  # the label is its own msgid
 
 
 def after_conclude(ctx):

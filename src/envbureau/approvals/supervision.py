@@ -10,8 +10,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 
 from envbureau.core import deadlines as dl
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 from envbureau.hj212.codes import normalise_factor
 
@@ -81,36 +83,83 @@ def _opened_before(obj, key: str) -> bool:
     return Task.objects.filter(model=wf.label_of(obj), object_id=str(obj.pk), state=f"+{key}").exists()
 
 
-def _open(permit: Permit, key: str, words: str, today: dt.date) -> bool:
-    """One task per finding, never reopened once handled (its key stays on the closed row)."""
+# A finding's words, stored as facts (texts.worded_by("approvals.supervision", …)) and worded per reader: the
+# report's period ("p": [kind, year, period]), factors by code ("f"), the month ("m": [year, month]) and the
+# points with their factors ("w": [[point, [codes]], …]) all depend on the reader's language.
+FINDING_TEXTS = {
+    "overdue": gettext_noop("证后监管:%(p)s 逾期未提交"),
+    "over": gettext_noop("证后监管:%(p)s %(f)s 超许可排放量"),
+    "gap": gettext_noop("证后监管:%(p)s %(f)s 与在线监测差异超出允许范围"),
+    "alarm": gettext_noop("证后监管:%(m)s 在线监测超标报警 %(n)s 次(%(w)s)"),
+}
+
+
+def finding_words(facts: dict | None, fallback: str = "") -> str:
+    """A supervision finding from its facts ({"msg": key, "args": {...}}) in the active language; `fallback`
+    when there are none or they do not fit (registered as the "approvals.supervision" worder)."""
+    from envbureau.core.humanize import month_label
+    from envbureau.sources.choices import factor_label
+
+    msg = FINDING_TEXTS.get((facts or {}).get("msg"))
+    if msg is None:
+        return fallback
+    a = dict(facts.get("args") or {})
+    sep = pgettext("列举", "、")
+    try:
+        if "p" in a:
+            kind, year, period = a["p"]
+            a["p"] = ExecutionReport(kind=kind, year=int(year), period=int(period)).period_label
+        if "f" in a:
+            a["f"] = sep.join(factor_label(str(c)) for c in a["f"])
+        if "m" in a:
+            a["m"] = month_label(int(a["m"][0]), int(a["m"][1]))
+        if "w" in a:
+            a["w"] = pgettext("列举", ";").join(f"{name} {sep.join(factor_label(str(c)) for c in codes)}"
+                                               for name, codes in a["w"])
+        return _(msg) % a
+    except (KeyError, TypeError, ValueError):
+        return fallback
+
+
+def _finding(key: str, **args) -> dict:
+    return texts.worded_by("approvals.supervision", {"msg": key, "args": args})
+
+
+def _period(report: ExecutionReport) -> list:
+    return [report.kind, report.year, report.period]
+
+
+def _open(permit: Permit, key: str, words, today: dt.date) -> bool:
+    """One task per finding, never reopened once handled (its key stays on the closed row). `words` are the
+    finding's facts (or, from older callers, a finished Chinese text): the timeline words them per reader; the
+    task keeps their Chinese wording."""
     if _opened_before(permit, key):
         return False
     due = dl.add_days(today, int(config.get("supervision_working_days")), dl.WORKING)
-    wf.open_extra_task(permit, key, words[:100], [wf.Assignee(permission="approvals.permit")], due=due)
+    action = texts.chinese(words) if isinstance(words, dict) else words
+    wf.open_extra_task(permit, key, action[:100], [wf.Assignee(permission="approvals.permit")], due=due)
     wf.record_event(permit, None, "supervise_open", note=words)
     return True
 
 
-def findings(report: ExecutionReport, today: dt.date) -> list[tuple[str, str]]:
-    """(key, words) of what the report calls for: overdue; annual emissions over the permitted quantity;
-    emissions off the measurements by more than the tolerance."""
+def findings(report: ExecutionReport, today: dt.date) -> list[tuple[str, dict]]:
+    """(key, facts of the words) of what the report calls for: overdue; annual emissions over the permitted
+    quantity; emissions off the measurements by more than the tolerance."""
     from .permits import compare_emissions
 
     out = []
-    label = report.period_label
+    label = _period(report)
     if report.is_overdue(today):
-        out.append((f"{PREFIX}overdue-{report.pk}", _("证后监管:%(p)s 逾期未提交") % {"p": label}))
+        out.append((f"{PREFIX}overdue-{report.pk}", _finding("overdue", p=label)))
     if report.state == ReportState.DUE:
         return out
     if report.kind == ReportKind.YEAR:
-        over = [r["label"] for r in compare_emissions(report) if r["over"]]
+        over = [r["factor"] for r in compare_emissions(report) if r["over"]]
         if over:
-            out.append((f"{PREFIX}over-{report.pk}", _("证后监管:%(p)s %(f)s 超许可排放量") % {
-                "p": label, "f": "、".join(over)}))
-    off = [r["label"] for r in compare_with_monitoring(report) if r["flagged"]]
+            out.append((f"{PREFIX}over-{report.pk}", _finding("over", p=label, f=over)))
+    off = [r["factor"] for r in compare_with_monitoring(report) if r["flagged"]]
     if off:
-        out.append((f"{PREFIX}gap-{report.pk}", _("证后监管:%(p)s %(f)s 与在线监测差异超出允许范围") % {
-            "p": label, "f": "、".join(off)}))
+        out.append((f"{PREFIX}gap-{report.pk}", _finding("gap", p=label, f=off)))
     return out
 
 
@@ -126,13 +175,11 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-def alarm_findings(today: dt.date) -> list[tuple[Permit, str, str]]:
-    """(permit, key, words) per valid permit and local month: the concentration-exceedance alarms of online
+def alarm_findings(today: dt.date) -> list[tuple[Permit, str, dict]]:
+    """(permit, key, facts of the words) per valid permit and local month: the concentration-exceedance alarms of online
     monitoring on limits the permit owns (sources limits whose source_ref names it), from the first day of last
     month to the end of `today` (local time), outside declared exception windows. A month's alarms make one
     finding (sv-alarm-<permit>-<YYYYMM>); the words name the points and factors and count the alarms."""
-    from envbureau.core.humanize import month_label
-    from envbureau.sources.choices import factor_label
     from envbureau.sources.services import exceedances_on_limits
 
     permits = {p.source_ref: p for p in Permit.objects.filter(state__in=[PermitState.VALID, PermitState.RENEWING])}
@@ -151,11 +198,9 @@ def alarm_findings(today: dt.date) -> list[tuple[Permit, str, str]]:
         points: dict[str, list[str]] = {}
         for a in rows:
             factors = points.setdefault(a["point_name"] or a["point_mn"], [])
-            if factor_label(a["factor"]) not in factors:
-                factors.append(factor_label(a["factor"]))
-        where = ";".join(f"{name} {'、'.join(fs)}" for name, fs in points.items())
-        words = _("证后监管:%(m)s 在线监测超标报警 %(n)s 次(%(w)s)") % {
-            "m": month_label(year, month), "n": len(rows), "w": where}
+            if a["factor"] not in factors:
+                factors.append(a["factor"])
+        words = _finding("alarm", m=[year, month], n=len(rows), w=[[name, fs] for name, fs in points.items()])
         out.append((permit, f"{PREFIX}alarm-{permit.pk}-{year}{month:02d}", words))
     return out
 

@@ -6,8 +6,10 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 from envbureau.core.clientip import client_ip
 from envbureau.core.throttling import throttle_wait
@@ -39,7 +41,8 @@ def submit(request):
                           complainant_phone="" if d["anonymous"] else d["complainant_phone"])
             try:
                 with transaction.atomic():  # the complaint and its photos, or neither
-                    c = services.submit_public(c, client_ip(request), note=_("网上举报表单"))
+                    c = services.submit_public(c, client_ip(request),  # the line reads per reader
+                                              note=texts.sentence(gettext_noop("网上举报表单")))
                     photos.attach(c, d.get("photos") or [])
             except services.RateLimited as e:
                 form.add_error(None, _("提交过于频繁,请约 %(m)d 分钟后再试") % {"m": max(1, e.wait_seconds // 60)})

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -207,8 +207,9 @@ def _new_number(c) -> str:
 
 
 @transaction.atomic
-def register(user, complaint: Complaint, *, suggest: bool = True, source_note: str = "") -> Complaint:
-    """Register a new complaint: route it, compute its deadlines, number it, suggest repeats."""
+def register(user, complaint: Complaint, *, suggest: bool = True, source_note: str | dict = "") -> Complaint:
+    """Register a new complaint: route it, compute its deadlines, number it, suggest repeats. The timeline's
+    line names where it came from (`source_note`, text or facts; the channel by default, worded per reader)."""
     c = complaint
     if user is not None and not has_perm(user, "complaints.add"):
         raise PermissionDenied(_("您没有登记信访投诉的权限"))
@@ -236,7 +237,7 @@ def register(user, complaint: Complaint, *, suggest: bool = True, source_note: s
         c.number = _new_number(c)
         c.save(update_fields=["number"])  # a save, not .update(): the audit log sees the number
     check_created(user, c, "add")
-    _event(c, EventKind.REGISTER, user, "", c.state, source_note or c.get_channel_display())
+    _event(c, EventKind.REGISTER, user, "", c.state, source_note or texts.sentence(texts.zh_display(c, "channel")))
     wf.sync_tasks(c, user)  # 受理 now waits for the office
     if suggest:
         for s in duplicates.suggest(c):
@@ -274,12 +275,14 @@ def check_rate(remote_addr: str | None) -> None:
     IntakeAttempt.objects.filter(time__lt=timezone.now() - dt.timedelta(days=2)).delete()
 
 
-def submit_public(complaint: Complaint, remote_addr: str | None, note: str = "") -> Complaint:
-    """Anonymous intake (web form, Open311): rate-limited, registered by the system."""
+def submit_public(complaint: Complaint, remote_addr: str | None, note: str | dict = "") -> Complaint:
+    """Anonymous intake (web form, Open311): rate-limited, registered by the system. `note` names where it came
+    from: a name as it is ("Open311"), or words as facts (core.texts), worded per reader on the timeline."""
     check_rate(remote_addr)
     from envbureau.core.audit import audit_context
 
-    with audit_context("web", note=note or "public intake", remote_addr=remote_addr):
+    with audit_context("web", note=(texts.chinese(note) if isinstance(note, dict) else note) or "public intake",
+                       remote_addr=remote_addr):
         return register(None, complaint, source_note=note)
 
 
@@ -498,8 +501,9 @@ def h_answer_repeat(ctx) -> None:
     c.finding = original.finding
     c.investigation = original.investigation
     c.measures = original.measures
-    c.reply_text = _("经核实,您反映的问题与第%(n)s号件为同一事项,该件已办结,现将办理结果答复如下:") % {
-        "n": original.number} + "\n" + (original.reply_text or "")
+    with translation.override("zh-hans"):  # the reply to the complainant: Chinese whoever confirmed it
+        c.reply_text = _("经核实,您反映的问题与第%(n)s号件为同一事项,该件已办结,现将办理结果答复如下:") % {
+            "n": original.number} + "\n" + (original.reply_text or "")
     c.reply_method = original.reply_method
     c.replied_at = now
     c.on_time = _on_time(c, now)
@@ -740,7 +744,7 @@ def check_source(user, ref: str, field: str = "source_ref", *, by_number: bool =
     return c
 
 
-def link_record(user, ref: str, *, verb: str, note: str, source_ref: str, link: dict,
+def link_record(user, ref: str, *, verb: str, note: str | dict, source_ref: str, link: dict,
                 field: str = "source_ref") -> Complaint | None:
     """A record another module started from the complaint `ref` names (an enforcement check or case): a line
     on the complaint's timeline linking to it (`link` = {"name", "url"}), once per record, in any state. The

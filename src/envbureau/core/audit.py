@@ -137,15 +137,28 @@ def object_label(instance) -> str:
     return text
 
 
+# An entry about no single object (a scan, an import) names itself by a sentence: object_repr keeps its Chinese,
+# changes[REPR_FACTS] its facts (core.texts), worded per reader by humanize.audit_labels.
+REPR_FACTS = "repr_facts"
+
+
 def record(action: str, instance=None, changes: dict | None = None, *, model_label: str = "",
-           object_id: str = "", object_repr: str = "", note: str = ""):
-    """Write one audit entry (also used directly for bulk operations such as imports)."""
+           object_id: str = "", object_repr: str | dict = "", note: str = ""):
+    """Write one audit entry (also used directly for bulk operations such as imports). `object_repr` may be
+    the facts of a sentence (core.texts.sentence) naming what a bulk entry did."""
+    from . import texts
     from .models import AuditEntry
 
+    if isinstance(object_repr, dict):
+        changes = {**(changes or {}), REPR_FACTS: object_repr}
+        object_repr = texts.chinese(object_repr)
     ctx = current()
     actor = ctx.resolve_actor()
     if instance is not None and not object_repr:
-        object_repr = object_label(instance)
+        from django.utils import translation
+
+        with translation.override("zh-hans"):  # stored in Chinese whoever acted; pages label live objects anew
+            object_repr = object_label(instance)
     remote = ctx.remote_addr
     if remote is None and ctx.request is not None:
         from .clientip import client_ip

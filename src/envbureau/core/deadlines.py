@@ -211,11 +211,12 @@ def start_clock(obj, key: str, rule: Rule, start, *, user=None, label: str = "",
 
 
 @transaction.atomic
-def pause(user, obj, key: str, reason: str, on=None):
-    """Stop the clock for a hearing, an appraisal, a public notice or service (期限中止)."""
+def pause(user, obj, key: str, reason: str | dict, on=None):
+    """Stop the clock for a hearing, an appraisal, a public notice or service (期限中止). `reason` as typed, or
+    the facts of a sentence a rule writes (core.texts), worded per reader on the timeline."""
     from .models import Clock
 
-    reason = (reason or "").strip()
+    reason = reason if isinstance(reason, dict) else (reason or "").strip()
     if not reason:
         from django.core.exceptions import ValidationError
 
@@ -231,8 +232,9 @@ def pause(user, obj, key: str, reason: str, on=None):
 
 
 @transaction.atomic
-def resume(user, obj, key: str, on=None, note: str = ""):
-    """Resume a paused clock; the days it stood still (in its own kind of days) move the end."""
+def resume(user, obj, key: str, on=None, note: str | dict = ""):
+    """Resume a paused clock; the days it stood still (in its own kind of days) move the end. `note` (why, kept
+    in the line's data in Chinese) as typed or as the facts of a sentence."""
     from .models import Clock
 
     model, pk = _label(obj)
@@ -244,13 +246,15 @@ def resume(user, obj, key: str, on=None, note: str = ""):
         c.due = _compute(c)
         c.save(update_fields=["paused_since", "paused_days", "due"])
         _timeline(obj, user, "deadline_resume", texts.sentence(gettext_noop("%(l)s恢复计时,期满 %(d)s"), ("l",), l=c.label, d=c.due),
-                  {"key": key, "due": str(c.due), "note": note})
+                  {"key": key, "due": str(c.due), "note": texts.chinese(note) if isinstance(note, dict) else note,
+                   **({"resume_facts": note} if isinstance(note, dict) else {})})
     return c
 
 
 @transaction.atomic
 def extend(user, obj, key: str, days: int, *, approver, reason: str):
-    """Extend by `days` (same kind of days as the rule), approved by `approver` for `reason`."""
+    """Extend by `days` (same kind of days as the rule), approved by `approver` (a user, a name, or the facts
+    of a word such as 系统, worded per reader) for `reason`."""
     from django.core.exceptions import ValidationError
 
     from .models import Clock
@@ -266,10 +270,11 @@ def extend(user, obj, key: str, days: int, *, approver, reason: str):
     c.extension_days += int(days)
     c.due = _compute(c)
     c.save(update_fields=["extension_days", "due"])
-    name = getattr(approver, "display_name", "") or getattr(approver, "username", str(approver))
+    name = texts.chinese(approver) if isinstance(approver, dict) else \
+        getattr(approver, "display_name", "") or getattr(approver, "username", str(approver))
     _timeline(obj, user, "deadline_extend", texts.sentence(
-        gettext_noop("%(l)s延长 %(n)s 天至 %(d)s(批准人:%(a)s):%(r)s"), ("l",), l=c.label, n=days, d=c.due, a=name,
-        r=reason),
+        gettext_noop("%(l)s延长 %(n)s 天至 %(d)s(批准人:%(a)s):%(r)s"), ("l",), l=c.label, n=days, d=c.due,
+        a=approver if isinstance(approver, dict) else name, r=reason),
         {"key": key, "days": int(days), "due": str(c.due), "approver": name, "reason": reason})
     return c
 

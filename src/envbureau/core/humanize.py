@@ -81,9 +81,13 @@ def field_label(model_label, name) -> str:
 def change_rows(changes, model_label=None, memo: dict | None = None):
     """An audit entry's {field: [before, after]} as rows (field by its label, values by theirs). `memo`: a dict kept
     across the entries of one export, so that each referenced record is looked up once."""
+    from .audit import REPR_FACTS
+
     model = _model(model_label)
     rows = []
     for name, change in (changes or {}).items():
+        if name == REPR_FACTS:  # the entry's own name, shown as its label
+            continue
         f = _field(model, name) or (_field(model, name.removesuffix("_id")) if name.endswith("_id") else None)
         label = str(f.verbose_name) if f is not None and hasattr(f, "verbose_name") else name
         if isinstance(change, list) and len(change) == 2:
@@ -183,6 +187,9 @@ def audit_labels(entries) -> list:
     still exists; "问题台账 × 12" for a batch; the label stored when it was written for an object since
     deleted (`e.gone`), or "已删除的整改问题（编号 54）" when the stored one is a model label with an id.
     One query per kind of object on the page."""
+    from . import texts
+    from .audit import REPR_FACTS
+
     entries = list(entries)
     wanted: dict[str, set] = {}
     for e in entries:
@@ -219,6 +226,8 @@ def audit_labels(entries) -> list:
                 e.label = object_label(obj)
             except Exception:  # a label that cannot be built now: the one stored
                 e.label = e.object_repr
+        elif isinstance(e.changes, dict) and isinstance(e.changes.get(REPR_FACTS), dict):
+            e.label = texts.shown(e.changes[REPR_FACTS], e.object_repr or "")  # a scan, an import: its sentence
         else:
             e.gone = model is not None
             stored = e.object_repr or ""

@@ -98,6 +98,17 @@ class TimelineEvent(ScopedModel):
         facts = self.data.get("note_facts") if isinstance(self.data, dict) else None
         return shown(facts, self.note)
 
+    @property
+    def shown_step(self) -> str:
+        """The step in the reader's language when a rule wrote it (data["step_facts"]); as stored otherwise (a
+        step longer than the column is compared on what the column kept)."""
+        from .texts import chinese, words
+
+        facts = self.data.get("step_facts") if isinstance(self.data, dict) else None
+        if not facts or chinese(facts)[:100] != self.step:
+            return self.step
+        return words(facts, self.step) or self.step
+
     def __str__(self):
         # What a person reads in the audit log: the object by its name and the step by its label.
         from django.apps import apps

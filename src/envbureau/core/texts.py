@@ -57,6 +57,9 @@ def _worded(entry: tuple[str, tuple[str, ...]], args: dict | None, fallback: str
     msg, listed = entry
     args = dict(args or {})
     args.update(extra or {})
+    for k, v in args.items():  # a value that is itself a sentence's facts (a period's label) is worded too
+        if isinstance(v, dict):
+            args[k] = words(v, "")
     for k in listed:
         if isinstance(args.get(k), str) and args[k]:
             args[k] = gettext(args[k])
@@ -76,9 +79,9 @@ def _worded(entry: tuple[str, tuple[str, ...]], args: dict | None, fallback: str
 def sentence(msgid: str, listed: tuple[str, ...] = (), **args) -> dict:
     """Facts of a sentence (mark `msgid` with gettext_noop so the catalogue has it); `listed` names the values
     that are fixed-list words in Chinese (see `zh`), worded through the catalogue too."""
-    # values stay JSON: numbers as they are (for %(n)d), lists of words as lists of text, anything else (a
-    # Decimal, a date, a lazy label) as text
-    args = {k: v if v is None or isinstance(v, (bool, int, float, str)) else [str(x) for x in v]
+    # values stay JSON: numbers as they are (for %(n)d), lists of words as lists of text, a sentence's facts (a
+    # dict, worded in turn), anything else (a Decimal, a date, a lazy label) as text
+    args = {k: v if v is None or isinstance(v, (bool, int, float, str, dict)) else [str(x) for x in v]
             if isinstance(v, (list, tuple)) else str(v) for k, v in args.items()}
     facts = {"text": str(msgid), "args": args}
     if listed:

@@ -137,7 +137,7 @@ class Context:
     data: dict
     from_state: str
     target: str | None
-    step: str = ""
+    step: str | dict = ""  # a text, or the facts of a sentence written by a rule (core.texts): worded per reader
     event_data: dict = dc_field(default_factory=dict)
     attachments: list = dc_field(default_factory=list)
     documents: list = dc_field(default_factory=list)
@@ -502,15 +502,19 @@ def _refresh(obj, fresh) -> None:
 
 
 def record_event(obj, user, verb: str, *, from_state: str = "", to_state: str = "", note: str | dict = "",
-                 step: str = "", data=None, attachments=(), documents=(), time=None):
+                 step: str | dict = "", data=None, attachments=(), documents=(), time=None):
     """Append one line to the object's timeline (transitions do it through apply; reminders, deadline
     changes and documents call it directly). A note written by a rule comes as facts
-    (core.texts.sentence): stored in Chinese with its facts in data["note_facts"], shown per reader."""
+    (core.texts.sentence): stored in Chinese with its facts in data["note_facts"], shown per reader; a step
+    the same way (data["step_facts"], TimelineEvent.shown_step)."""
     from .models import TimelineEvent
 
     if isinstance(note, dict):
         data = {**(data or {}), "note_facts": note}
         note = texts.chinese(note)
+    if isinstance(step, dict):
+        data = {**(data or {}), "step_facts": step}
+        step = texts.chinese(step)[:100]
     unit = unit_of(user)
     jur = jurisdiction_of(obj)
     event = TimelineEvent(
@@ -726,7 +730,7 @@ def timeline(obj) -> list[dict]:
             # an event of no one (a rule, a scan) is "系统" in the reader's language, not as stored then
             "actor": ev.actor_name if ev.actor_id or ev.actor_name not in ("", "系统", "System") else _("系统"),
             "unit": ev.actor_unit_name,
-            "step": ev.step,
+            "step": ev.shown_step,
             "note": ev.shown_note,
             "attachments": ev.attachments,
             "documents": ev.documents,

@@ -131,9 +131,10 @@ def open_case(user, *, enterprise_id: int, cause: str, provision: str, act_date,
     from .services import link_to_complaint
 
     for ref in dict.fromkeys(r for r in (source, getattr(inspection, "source_ref", "")) if r):
-        link_to_complaint(user, ref, "case", _("立案查处 %(c)s:%(t)s") % {"c": case.code, "t": cause},
+        link_to_complaint(user, ref, "case", texts.sentence(gettext_noop("立案查处 %(c)s:%(t)s"), c=case.code, t=cause),
                           f"enforcement.case:{case.pk}",
-                          {"name": _("行政处罚案件 %(c)s") % {"c": case.code}, "url": reverse(
+                          {"name": texts.chinese(texts.sentence(gettext_noop("行政处罚案件 %(c)s"), c=case.code)),
+                           "url": reverse(
                               "enforcement:cases-detail", args=[case.pk])}, field="source")
     return case
 
@@ -200,7 +201,7 @@ def h_pause(ctx):
     if ctx.data.get("kind") == "hearing" and not case.hearing_right:
         raise wf.TransitionError({"kind": _("本案罚款未达听证标准,当事人无听证权利;可陈述申辩")})
     day = _date(ctx.data.get("on"), "on")
-    dl.pause(ctx.user, case, DECISION, ctx.note or _("当事人陈述申辩/听证"), on=day)
+    dl.pause(ctx.user, case, DECISION, ctx.note or texts.sentence(gettext_noop("当事人陈述申辩/听证")), on=day)
 
 
 def h_resume(ctx):
@@ -220,7 +221,7 @@ def h_extend(ctx):
     c = dl.clock(case, DECISION)
     if c.extension_days + days > config.get("max_extension_days", case.jurisdiction):
         raise wf.TransitionError({"days": _("延长后总计超过 %(n)s 日") % {"n": config.get("max_extension_days", case.jurisdiction)}})
-    dl.extend(ctx.user, case, DECISION, days, approver=ctx.user or _("系统"), reason=ctx.note)
+    dl.extend(ctx.user, case, DECISION, days, approver=ctx.user or texts.sentence(gettext_noop("系统")), reason=ctx.note)
 
 
 def h_decide(ctx):

@@ -19,8 +19,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from envbureau.core import images
+from envbureau.core import images, texts
 from envbureau.core import workflow as wf
 
 from . import config
@@ -120,10 +121,11 @@ def add_signature(user, insp: Inspection, *, role: str, image, signer: str = "",
     if len(raw) > int(config.get("signature_max_bytes")):
         raise ValidationError({"image": _("签名超过 %(n)s KB") % {"n": int(config.get("signature_max_bytes")) // 1024}})
     clean, w, h = clean_image(raw, formats={"PNG"}, out_format="PNG", field="image")
-    name = f"{insp.code}-{EvidenceKind(kind).label}-{signer}.png"
+    name = f"{insp.code}-{texts.zh(EvidenceKind(kind).label)}-{signer}.png"  # stored: Chinese whoever signed
     verb = "sign"
     return _store(user, insp, kind, clean, name, w, h, verb,
-                  _("%(k)s:%(s)s") % {"k": EvidenceKind(kind).label, "s": signer}, signer=signer[:100],
+                  texts.sentence(gettext_noop("%(k)s:%(s)s"), ("k",), k=texts.zh(EvidenceKind(kind).label), s=signer),
+                  signer=signer[:100],
                   inspector=member if isinstance(member, Inspector) else None)
 
 

@@ -393,7 +393,8 @@ def h_extend(ctx):
         cap = (first_end + relativedelta(months=config.get("limit_max_extension_months")) - first_end).days
     if m.extended_days + days > cap:
         raise wf.TransitionError({"days": _("延长后总计超过 %(n)s 日") % {"n": cap}})
-    c = dl.extend(ctx.user, m, DURATION, days, approver=ctx.user or _("系统"), reason=ctx.note)
+    c = dl.extend(ctx.user, m, DURATION, days, approver=ctx.user or texts.sentence(gettext_noop("系统")),
+                  reason=ctx.note)
     m.extended_days += days
     m.ends_on = c.due
 

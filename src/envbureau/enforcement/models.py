@@ -4,6 +4,7 @@ core.deadlines; documents through core.documents."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core.money import yuan
 from envbureau.core.scoping import ScopedModel, ScopeSpec
@@ -374,8 +376,27 @@ class Draw(ScopedModel):
         super().save(*args, **kwargs)
 
 
+# The line the system adds to an inspection's 后续处理 when its findings open a ledger problem: stored in Chinese
+# (the field is also typed by people), worded per reader on the pages and in the change history.
+PROBLEM_LINE = gettext_noop("已转问题台账 %(c)s")
+_PROBLEM_LINE = re.compile(r"^已转问题台账 (\S+)$")
+
+
+def follow_up_words(text: str) -> str:
+    """后续处理 in the reader's language: the system's own lines worded again, the typed lines as typed."""
+    from django.utils.translation import gettext
+
+    def line(x: str) -> str:
+        m = _PROBLEM_LINE.match(x)
+        return gettext(PROBLEM_LINE) % {"c": m[1]} if m else x
+
+    return "\n".join(line(x) for x in str(text or "").split("\n"))
+
+
 class Inspection(ScopedModel):
     """One inspection (on-site or off-site) of one enterprise, whatever started it."""
+
+    human_values = {"follow_up": follow_up_words}
 
     code = models.CharField(_("检查编号"), max_length=40, unique=True)
     source = models.CharField(_("检查来源"), max_length=12, choices=InspectionSource.choices)

@@ -38,6 +38,7 @@ from .choices import (
     SupervisionClass,
 )
 from .models import (
+    PROBLEM_LINE,
     Draw,
     DrawPlan,
     Inspection,
@@ -481,9 +482,11 @@ def create_inspection(user, *, source: str, enterprise_id: int, enterprise_name:
         insp.items.set(list(items))
         check_created(user, insp, "add")
         wf.sync_tasks(insp, user)
-        link_to_complaint(user, insp.source_ref, "inspection", _("执法检查 %(c)s(%(e)s,计划 %(d)s)") % {
-            "c": insp.code, "e": insp.enterprise_name, "d": insp.planned_on}, f"enforcement.inspection:{insp.pk}",
-            {"name": _("执法检查 %(c)s") % {"c": insp.code},
+        # the complaint's line as facts (read per reader), the link's name stored in Chinese
+        link_to_complaint(user, insp.source_ref, "inspection", texts.sentence(
+            gettext_noop("执法检查 %(c)s(%(e)s,计划 %(d)s)"), c=insp.code, e=insp.enterprise_name, d=insp.planned_on),
+            f"enforcement.inspection:{insp.pk}",
+            {"name": texts.chinese(texts.sentence(gettext_noop("执法检查 %(c)s"), c=insp.code)),
              "url": reverse("enforcement:inspections-detail", args=[insp.pk])})
     return insp
 
@@ -538,7 +541,7 @@ def _complaints():
     return complaints
 
 
-def link_to_complaint(user, source_ref: str, verb: str, note: str, own_ref: str, link: dict,
+def link_to_complaint(user, source_ref: str, verb: str, note: str | dict, own_ref: str, link: dict,
                       field: str = "source_ref") -> None:
     """A check or case started from a complaint shows on the complaint's timeline, linking back here."""
     complaints = _complaints()
@@ -617,7 +620,8 @@ def h_open_problem(ctx) -> None:
                            description=desc, category=ctx.data.get("category") or "other",
                            jurisdiction=insp.jurisdiction, enterprise_id=insp.enterprise_id,
                            source_ref=("enforcement.inspection", str(insp.pk)), deadline=ctx.data.get("deadline"))
-    insp.follow_up = (insp.follow_up + "\n" if insp.follow_up else "") + _("已转问题台账 %(c)s") % {"c": problem.code}
+    # in Chinese whoever clicked (models.follow_up_words words it per reader)
+    insp.follow_up = (insp.follow_up + "\n" if insp.follow_up else "") + PROBLEM_LINE % {"c": problem.code}
     ctx.event_data = {"problem": problem.pk, "problem_code": problem.code}
 
 

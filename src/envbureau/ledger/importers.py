@@ -11,7 +11,9 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from envbureau.core import texts
 from envbureau.core.importing import (
     ChoiceColumn,
     Column,
@@ -121,7 +123,7 @@ class ProblemImporter(Importer):
             at = rownums[n] if n < len(rownums) else None
             try:
                 if existing is None:
-                    services.create_problem(ctx.user, code=code, note=str(_("Excel导入")), **fields)
+                    services.create_problem(ctx.user, code=code, note=texts.sentence(gettext_noop("Excel导入")), **fields)
                     created += 1
                 else:
                     services.update_problem(ctx.user, existing, **fields)

@@ -46,17 +46,17 @@ def _title_facts(t: CampaignTarget) -> dict:
     return {"msg": "projects.campaign", "args": {"c": t.campaign.name, "n": t.name, "k": t.class_conf()[0]}}
 
 
-def _problem_text(t: CampaignTarget) -> tuple[str, str]:
-    c = t.campaign
-    title = _(PROBLEM_TITLE) % {"c": c.name, "n": t.name, "k": t.class_label}
-    lines = [_("整治类型:%(k)s") % {"k": t.class_label}]
+def _description_facts(t: CampaignTarget) -> dict:
+    """The ledger problem's description as facts (core.texts lines): stored in Chinese, read per reader; the
+    class and the close-out checks are words of the campaign kind's fixed lists."""
+    lines = [texts.sentence(gettext_noop("整治类型:%(k)s"), ("k",), k=t.class_conf()[0])]
     if t.flags:
-        lines.append(_("问题特征:%(f)s") % {"f": t.flags})
+        lines.append(texts.sentence(gettext_noop("问题特征:%(f)s"), f=t.flags))
     if t.required_checks():
-        lines.append(_("销号核查:%(c)s") % {"c": "、".join(t.required_checks())})
+        lines.append(texts.sentence(gettext_noop("销号核查:%(c)s"), ("c",), c=t.required_checks()))
     if t.industry:
-        lines.append(_("行业:%(i)s") % {"i": t.industry})
-    return title[:200], "\n".join(lines)
+        lines.append(texts.sentence(gettext_noop("行业:%(i)s"), i=t.industry))
+    return texts.lines(*lines)
 
 
 def _dossier(t: CampaignTarget, user, title: str | dict) -> None:
@@ -69,9 +69,9 @@ def _dossier(t: CampaignTarget, user, title: str | dict) -> None:
 
 def open_target(user, t: CampaignTarget) -> CampaignTarget:
     """Put a saved target on the ledger (one problem per target, kept in target.problem_id)."""
-    description = _problem_text(t)[1]
     p = ledger.open_problem(
-        _ledger_actor(user, "ledger.add"), source="campaign", title_facts=_title_facts(t), description=description,
+        _ledger_actor(user, "ledger.add"), source="campaign", title_facts=_title_facts(t),
+        description_facts=_description_facts(t),
         category=t.campaign.category, jurisdiction=t.jurisdiction, enterprise_id=t.enterprise_id,
         source_ref=(REF, str(t.pk)), batch=t.campaign.name, deadline=t.due, location=t.address,
         responsible_units=[t.lead_unit] if t.lead_unit else None)
@@ -159,7 +159,8 @@ def recheck(user, t: CampaignTarget, *, passed: bool, note: str, on: dt.date | N
         if state not in ledger.DONE_STATES:
             raise ValidationError({"passed": [_("该对象尚未完成整治,无需重新打开")]})
         problem = ledger.problems_for_ref(REF, str(t.pk)).get(pk=t.problem_id)
-        ledger.reopen(_ledger_actor(user, "ledger.reopen"), problem, note=_("复查发现反弹:%(n)s") % {"n": note})
+        ledger.reopen(_ledger_actor(user, "ledger.reopen"), problem,   # read per reader
+                      note=texts.sentence(gettext_noop("复查发现反弹:%(n)s"), n=note))
         t.reopened += 1
         t.checks = {}
     t.save(update_fields=["rechecks", "last_checked_on", "reopened", "checks"])

@@ -20,20 +20,22 @@ from envbureau.core import workflow as wf
 
 from . import config
 from .choices import CardColour, CardState
-from .models import Card
+from .models import H1, H2, QUARTER, Card, period_facts
 from .services import enterprise_model, parse_date
 
 
 def period_of(day: dt.date, cycle: str) -> tuple[str, dt.date]:
-    """The publication period holding `day` under `cycle` ("half_year" or "quarter"): its label and last day."""
+    """The publication period holding `day` under `cycle` ("half_year" or "quarter"): its label and last day.
+    The label is stored and filtered on (the public list's batches), so it is Chinese whoever issued the card;
+    pages word it per reader (period_facts, Card.shown_period)."""
     if cycle == "quarter":
         q = (day.month - 1) // 3 + 1
         end = (dt.date(day.year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1))
-        return _("%(y)s年第%(q)s季度") % {"y": day.year, "q": q}, end
+        return texts.chinese(texts.sentence(QUARTER, y=day.year, q=q)), end
     if cycle != "half_year":
         raise ValidationError({"card_cycle": _("公布周期应为 half_year 或 quarter:%(v)s") % {"v": cycle}})
     first = day.month <= 6
-    return (_("%(y)s年上半年") if first else _("%(y)s年下半年")) % {"y": day.year}, \
+    return texts.chinese(texts.sentence(H1 if first else H2, y=day.year)), \
         dt.date(day.year, 6, 30) if first else dt.date(day.year, 12, 31)
 
 
@@ -110,7 +112,8 @@ def h_issue(ctx) -> None:
     c.period, end = period_of(day, config.get("card_cycle", c.jurisdiction))
     c.publish_due = end + dt.timedelta(days=int(config.get("card_publish_days", c.jurisdiction)))
     c.rectify_due = _due(ctx, day)
-    ctx.step = _("%(p)s %(c)s,整改期限 %(d)s") % {"p": c.period, "c": c.get_colour_display(), "d": c.rectify_due}
+    ctx.step = texts.sentence(gettext_noop("%(p)s %(c)s,整改期限 %(d)s"), ("c",), p=period_facts(c.period),
+                              c=texts.zh_display(c, "colour"), d=c.rectify_due.isoformat())
 
 
 def h_escalate(ctx) -> None:
@@ -122,7 +125,7 @@ def h_escalate(ctx) -> None:
     if c.criterion not in config.get("card_criteria", c.jurisdiction):
         raise wf.TransitionError({"criterion": [_("本地规则未设“黄牌警示后逾期未完成整改”情形")]})
     c.rectify_due = _due(ctx, today)
-    ctx.step = _("整改期限 %(d)s") % {"d": c.rectify_due}
+    ctx.step = texts.sentence(gettext_noop("整改期限 %(d)s"), d=c.rectify_due.isoformat())
 
 
 def h_remove(ctx) -> None:
@@ -138,7 +141,7 @@ def after_issue(ctx) -> None:
     with translation.override("zh-hans"):
         criterion = c.criterion_label  # its Chinese msgid (config words), worded again per reader
     _dossier(c, ctx.user, texts.sentence(gettext_noop("%(c)s警示(%(p)s):%(r)s"), ("c", "r"),
-                                         c=texts.zh_display(c, "colour"), p=c.period, r=criterion),
+                                         c=texts.zh_display(c, "colour"), p=period_facts(c.period), r=criterion),
              detail=f"{c.reason}\n{c.measure}".strip())
 
 
@@ -161,7 +164,7 @@ def dossier_badge(user, enterprise) -> list[dict]:
             .select_related("jurisdiction").order_by("colour", "-issued_on", "-pk").first())  # "red" sorts before "yellow"
     if card is None:
         return []
-    text = (_("%(c)s警示(%(p)s)") % {"c": card.get_colour_display(), "p": card.period} if card.period
+    text = (_("%(c)s警示(%(p)s)") % {"c": card.get_colour_display(), "p": card.shown_period} if card.period
             else _("%(c)s警示") % {"c": card.get_colour_display()})
     hint = card.criterion_label
     if card.rectify_due:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from envbureau.core import services as core_services
+from envbureau.core import texts
 from envbureau.core import workflow as wf
 from envbureau.core.permissions import has_perm
 from envbureau.core.scoping import can
@@ -122,7 +123,7 @@ def h_patrol(ctx):
         g.last_patrol_on = day
     ctx.event_data = {"patrol": p.pk, "patrol_on": day.isoformat(), "problem": p.problem_id,
                       "complaint": p.complaint_id}
-    ctx.step = _("巡查 %(d)s") % {"d": day.isoformat()}
+    ctx.step = texts.sentence(gettext_noop("巡查 %(d)s"), d=day.isoformat())  # worded per reader
     ctx._patrol = p
 
 
@@ -136,7 +137,7 @@ def after_patrol(ctx):
         from envbureau.complaints import services as complaints
 
         complaints.follow_up(ctx.user, p.complaint_id, note=p.findings, source_ref=f"projects.patrol:{p.pk}",
-                             link={"name": _("网格巡查记录:%(g)s %(d)s") % {"g": ctx.obj.name,
-                                                                         "d": p.patrol_on.isoformat()},
+                             link={"name": texts.chinese(texts.sentence(  # stored: Chinese whoever patrolled
+                                 gettext_noop("网格巡查记录:%(g)s %(d)s"), g=ctx.obj.name, d=p.patrol_on.isoformat())),
                                    "url": reverse("projects:patrols-detail", args=[p.pk])},
                              attachments=ctx.event.attachments)

@@ -4,6 +4,7 @@ services.py / workflows.py (core.workflow); monthly reports are tasks of the kit
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core.humanize import labelled
 from envbureau.core.scoping import ScopedModel, ScopeSpec
@@ -588,6 +590,32 @@ class ChangeStamp(models.Model):
         return self.key
 
 
+# A card's publication period (Card.period) is stored in Chinese (it is filtered on); these are its wordings.
+QUARTER, H1, H2 = gettext_noop("%(y)s年第%(q)s季度"), gettext_noop("%(y)s年上半年"), gettext_noop("%(y)s年下半年")
+_PERIODS = ((re.compile(r"^(\d{4})年第([1-4])季度$"), QUARTER), (re.compile(r"^(\d{4})年上半年$"), H1),
+            (re.compile(r"^(\d{4})年下半年$"), H2))
+
+
+def period_facts(label: str):
+    """A stored period label as the facts of its sentence (core.texts), to word it per reader; a label of no
+    known form (typed by hand, imported) as it is."""
+    from envbureau.core import texts
+
+    for rx, msg in _PERIODS:
+        m = rx.match(label or "")
+        if m:
+            return texts.sentence(msg, y=int(m[1]), **({"q": int(m[2])} if msg == QUARTER else {}))
+    return label or ""
+
+
+def period_words(label: str) -> str:
+    """A stored period label in the reader's language."""
+    from envbureau.core import texts
+
+    facts = period_facts(label)
+    return texts.words(facts, label) if isinstance(facts, dict) else label
+
+
 class Card(ScopedModel):
     """A red or yellow card (红黄牌警示) given to an enterprise under the jurisdiction's rules (config card_*):
     proposed, issued for a publication period, re-checked by its rectification date, then removed (摘牌) or a
@@ -622,6 +650,11 @@ class Card(ScopedModel):
 
     def __str__(self):
         return f"{self.enterprise_name or self.enterprise_id} {self.get_colour_display()}"
+
+    @property
+    def shown_period(self) -> str:
+        """The publication period in the reader's language (stored in Chinese)."""
+        return period_words(self.period)
 
     @property
     def criterion_label(self) -> str:

@@ -129,10 +129,12 @@ def h_monitor(ctx):
     _due(ctx)
     if ctx.from_state == OutfallState.CONFIRMED:
         ctx.target = OutfallState.MONITORED  # later samples keep the stage the outfall is in
-    verdict = (_("达到受纳水体目标") if r.compliant else _("超过受纳水体目标")) if r.compliant is not None else ""
+    verdict = (gettext_noop("达到受纳水体目标") if r.compliant else gettext_noop("超过受纳水体目标")) \
+        if r.compliant is not None else ""
     ctx.event_data = {"class": r.class_name, "compliant": r.compliant, "sampled_on": day.isoformat()}
-    ctx.step = _("%(d)s%(w)s采样:%(c)s %(v)s") % {"d": day.isoformat(), "w": _("晴天") if dry else _("雨天"),
-                                                 "c": r.class_name, "v": verdict}
+    # facts: the timeline words weather, class ("劣Ⅴ") and verdict in the reader's language
+    ctx.step = texts.sentence(gettext_noop("%(d)s%(w)s采样:%(c)s %(v)s"), ("w", "c", "v"), d=day.isoformat(),
+                              w=gettext_noop("晴天") if dry else gettext_noop("雨天"), c=r.class_name, v=verdict)
 
 
 def h_trace(ctx):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from envbureau.core.scoping import restrict
 
 from .choices import CardColour, CardState
-from .models import PublicCard
+from .models import PublicCard, period_words
 
 
 def cards(request):
@@ -26,7 +26,7 @@ def cards(request):
         qs = qs.filter(period=period)
     periods = list(restrict(PublicCard.objects.all(), None, "view").exclude(period="")
                    .order_by("-issued_on").values_list("period", flat=True).distinct()[:40])
-    periods = list(dict.fromkeys(periods))
+    periods = [(p, period_words(p)) for p in dict.fromkeys(periods)]  # stored in Chinese, read per reader
     page = Paginator(qs.only("enterprise_name", "jurisdiction__name", "colour", "criterion", "state", "issued_on",
                              "period", "rectify_due", "removed_on"), 30).get_page(request.GET.get("page"))
     return render(request, "projects/public_cards.html", {

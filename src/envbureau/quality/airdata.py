@@ -24,8 +24,9 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from envbureau.core import audit
+from envbureau.core import audit, texts
 
 from . import plausibility
 from .choices import POLLUTANT_BIT, POLLUTANT_LABELS, POLLUTANTS, UNITS
@@ -809,7 +810,7 @@ def _import_batch(files, *, fmt, user, hour_ending, progress, rebuild, source, c
                 derived.refresh_latest(list(res.station_days))
                 rebuilt = {"station_days": n_station, "jurisdiction_days": n_city}
             audit.record("create", model_label="quality.airhourly", object_id="import",
-                         object_repr=_("导入空气小时数据 %(n)s 行") % {"n": total_rows},
+                         object_repr=texts.sentence(gettext_noop("导入空气小时数据 %(n)s 行"), n=total_rows),
                          changes={"files": [Path(n).name for n, _d in files], **res.as_dict(), "rebuilt": rebuilt})
     return {"rows": total_rows, **res.as_dict(), "rebuilt": rebuilt}
 

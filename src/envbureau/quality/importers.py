@@ -8,7 +8,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from envbureau.core import texts
 from envbureau.core.importing import (
     ChoiceColumn,
     Column,
@@ -333,7 +335,8 @@ class WaterSampleImporter(Importer):
         n = rebuild_section_classes(dates) if dates else 0
         warnings = scan_water_warnings() if dates else 0
         audit.record("create", model_label="quality.watersample", object_id="import",
-                     object_repr=f"导入水质数据 {len(cleaned)} 行", changes={"created": created, "updated": updated})
+                     object_repr=texts.sentence(gettext_noop("导入水质数据 %(n)s 行"), n=len(cleaned)),
+                     changes={"created": created, "updated": updated})
         return {"created": created, "updated": updated, "section_periods": n, "warnings": warnings}
 
 

@@ -287,7 +287,7 @@ def scan_air_warnings(start: dt.datetime | None, end: dt.datetime, *, stop_hours
     state.save()
     if created:  # a scan that changed nothing leaves no trace (re-running the demo changes nothing)
         audit.record("create", model_label="quality.warning", object_id="scan",
-                     object_repr=_("空气预警扫描 新增 %(n)s 条") % {"n": created},
+                     object_repr=texts.sentence(gettext_noop("空气预警扫描 新增 %(n)s 条"), n=created),
                      changes={"start": start.isoformat(), "end": end.isoformat()})
     return {"created": created, "hours": h1 - h0 + 1, "start": start}
 

@@ -134,8 +134,9 @@ class SourcesRegistry:
 
     def _process(self, batch: Sequence) -> dict:
         from django.utils import timezone
+        from django.utils.translation import gettext_noop
 
-        from envbureau.core import audit
+        from envbureau.core import audit, texts
 
         from . import alarms
         from .models import Alarm, MonitoringPoint, PointDaily, PointHourly, PollutantLimit
@@ -241,7 +242,8 @@ class SourcesRegistry:
         if hour_keys or daily_rows:
             self._mark_declared(hour_keys, daily_rows)
             audit.record("create", model_label="sources.pointhourly", object_id=f"gateway-{int(time.time())}",
-                         object_repr=f"网关写入小时数据 {len(hour_keys)} 条、日数据 {len(daily_rows)} 条",
+                         object_repr=texts.sentence(gettext_noop("网关写入小时数据 %(h)s 条、日数据 %(d)s 条"),
+                                                    h=len(hour_keys), d=len(daily_rows)),
                          changes={"hourly": len(hour_keys), "daily": len(daily_rows), "alarms_raised": raised,
                                   "packets": len(batch)})
         return {"hourly": len(hour_keys), "daily": len(daily_rows), "alarms": raised}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from envbureau.core import audit
 from envbureau.core.bulk import insert_objects
@@ -224,10 +225,10 @@ class ManifestImporter(Importer):
         Manifest.objects.bulk_update(changed, cols, batch_size=1000)
         if new:
             audit.record_batch("create", Manifest, [m.pk for m in new], {"imported": True},
-                               note=str(_("省级系统联单导入")))
+                               note=gettext_noop("省级系统联单导入"))  # the audit page words it
         if changed:
             audit.record_batch("update", Manifest, [m.pk for m in changed], {"fields": cols},
-                               note=str(_("省级系统联单导入")))
+                               note=gettext_noop("省级系统联单导入"))  # the audit page words it
         if ctx.commit:
             services.open_tasks_for_imported(new, changed)
         ctx.saved(len(cleaned))

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ..permissions import is_platform_admin
 from ..scoping import get_scoped_object, is_city_wide, restrict
@@ -84,7 +85,7 @@ def type_for(kind: DocumentKind) -> DocumentType:
             t = DocumentType.objects.create(code=kind.code, name=str(kind.label), number_prefix=kind.number_prefix,
                                             signing_unit=_default_signing_unit())
             tpl = DocumentTemplate(doc_type=t, version=1, file_name=kind.template.name, sha256=_sha(data),
-                                   note=_("随系统提供的初始模板"))
+                                   note=gettext_noop("随系统提供的初始模板"))  # worded by the page
             tpl.file.save(kind.template.name, ContentFile(data), save=False)
             tpl.save()
     except IntegrityError:  # created meanwhile by a concurrent first use

@@ -73,7 +73,11 @@ class DataReview(ScopedModel):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.station} {local_datetime(self.start)}—{local_datetime(self.end)} {','.join(self.pollutants)}"
+        # what the audit log names: pollutants by their names ("PM2.5"), never their codes ("pm25")
+        from ..choices import POLLUTANT_LABELS
+
+        names = ",".join(POLLUTANT_LABELS.get(p, p) for p in self.pollutants or [])
+        return f"{self.station} {local_datetime(self.start)}—{local_datetime(self.end)} {names}"
 
     # The state core.workflow reads and writes (quality/workflows.py): active or revoked.
     @property

@@ -96,4 +96,8 @@ class StreetRankingNotice(ScopedModel):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.jurisdiction.name}{self.label}街道空气质量排名通报"
+        # in the reader's language: the period as it writes it (the stored label is Chinese)
+        from ..assessment import Period, period_label
+
+        return _("%(j)s%(p)s街道空气质量排名通报") % {
+            "j": self.jurisdiction.name, "p": period_label(Period(self.start, self.end, self.label))}
