@@ -92,7 +92,7 @@ def from_inspection(user, insp) -> Clue | None:
         return None
     return open_clue(user if user is None or has_perm(user, "enforcement.case") else None,
                      source=ClueSource.INSPECTION, enterprise_id=insp.enterprise_id,
-                     summary=insp.findings or _("执法检查 %(c)s 建议立案查处") % {"c": insp.code},
+                     summary=insp.findings or texts.chinese(texts.sentence(gettext_noop("执法检查 %(c)s 建议立案查处"), c=insp.code)),
                      received_on=insp.inspected_on, source_ref=ref)
 
 
@@ -138,7 +138,7 @@ def h_extend(ctx):
     limit = config.get("filing_extension_days", clue.jurisdiction)
     if days < 1 or c.extension_days + days > limit:
         raise wf.TransitionError({"days": _("延长后总计超过 %(n)s 日") % {"n": limit}})
-    dl.extend(ctx.user, clue, FILING, days, approver=ctx.user or _("系统"), reason=ctx.note)
+    dl.extend(ctx.user, clue, FILING, days, approver=ctx.user or texts.sentence(gettext_noop("系统")), reason=ctx.note)
 
 
 def after_extend(ctx):
