@@ -153,3 +153,24 @@ def test_reminders_flag_on_the_day_after_the_due_day_not_on_it(make_problem):
         p.refresh_from_db()
         assert p.overdue is flagged, f"on {today} (due {p.deadline})"
     assert p.overdue_since == p.deadline + DAY
+
+
+# ---- titles(): what other apps' lists show of the problems they opened -----------------------------
+
+def test_titles_name_the_problems_the_reader_may_view_by_code_and_title(actors, make_problem):
+    near = make_problem(title="东华门油烟直排")  # 东华门街道, Dongcheng
+    far = make_problem(jurisdiction="110102", title="西城工地扬尘")  # Xicheng
+    ids = [near.pk, str(far.pk), "", None, 0]  # as pages hand them over: ids, text, blanks
+    assert services.titles(actors["mgr"], ids) == {near.pk: f"{near.code} 东华门油烟直排",
+                                                    far.pk: f"{far.code} 西城工地扬尘"}
+    # the street officer views Dongcheng's 东华门 only; Xicheng's officer only the other
+    assert services.titles(actors["street"], ids) == {near.pk: f"{near.code} 东华门油烟直排"}
+    assert services.titles(actors["xicheng"], ids) == {far.pk: f"{far.code} 西城工地扬尘"}
+    assert services.titles(actors["mgr"], []) == {} and services.titles(actors["mgr"], ["", None]) == {}
+
+
+def test_titles_are_read_in_one_query(actors, make_problem, django_assert_num_queries):
+    ps = [make_problem(title=f"油烟{i}") for i in range(3)]
+    services.titles(actors["mgr"], [p.pk for p in ps])  # the reader's grants, read once
+    with django_assert_num_queries(1):
+        assert len(services.titles(actors["mgr"], [p.pk for p in ps])) == 3
