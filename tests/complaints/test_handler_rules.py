@@ -1,0 +1,229 @@
+"""complaints.services rule by rule where the transition tests only look at the state: the public form's rate
+setting, what public intake writes (audit source and address, the timeline's note), who may read identities in a
+list (identity_checker), what deciding an extension and answering a repeat leave on the complaint, its tasks and
+its timeline. Expectations are written here from the rules (issue 5, 信访工作条例 §8.1), not read from the code."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from envbureau.complaints import services
+from envbureau.complaints.models import Complaint
+
+# ---- the public form's rate (settings DEFAULT_THROTTLE_RATES["public_form"], "N/unit") ----------------
+
+
+@pytest.mark.parametrize("rate,limit", [
+    ("3/s", (3, 1)), ("4/sec", (4, 1)), ("5/min", (5, 60)), ("6/m", (6, 60)), ("7/hour", (7, 3600)),
+    ("8/day", (8, 86400)), ("9/d", (9, 86400)),
+    ("2/week", (2, 3600)),  # a unit it does not know counts as an hour
+])
+def test_the_public_form_rate_is_read_from_the_settings(settings, rate, limit):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public_form": rate}}
+    assert services._rate_limit() == limit
+
+
+def test_without_a_public_form_rate_ten_an_hour(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public_lookup": "5/min"}}
+    assert services._rate_limit() == (10, 3600)
+    settings.REST_FRAMEWORK = {k: v for k, v in settings.REST_FRAMEWORK.items() if k != "DEFAULT_THROTTLE_RATES"}
+    assert services._rate_limit() == (10, 3600)
+
+
+# ---- public intake -------------------------------------------------------------------------------------
+
+def _public(**kw):
+    from envbureau.core.models import Jurisdiction
+
+    fields = dict(channel="web", track="clue", category="noise", sub_category="noise_social", title="广场舞噪声",
+                  content="每晚广场舞音响很大", location="天坛东路", complainant_name="李四",
+                  complainant_phone="13900001111", jurisdiction=Jurisdiction.objects.get(code="110101009000"))
+    fields.update(kw)
+    return Complaint(**fields)
+
+
+def _created(c):
+    from envbureau.core.models import AuditEntry
+
+    return AuditEntry.objects.get(model="complaints.complaint", object_id=str(c.pk), action="create")
+
+
+def _register_note(c):
+    return services.events_of(c).get(verb="register").note
+
+
+def test_public_intake_is_registered_by_the_system_and_audited_from_the_client(demo_core):
+    c = services.submit_public(_public(), "203.0.113.9", note="网上举报表单")
+    entry = _created(c)
+    assert (entry.source, entry.remote_addr, entry.note, entry.actor) == ("web", "203.0.113.9", "网上举报表单", None)
+    assert (c.state, c.created_by) == ("registered", None)
+    assert _register_note(c) == "网上举报表单"
+    # without a note: the audit says "public intake" and the timeline names the channel
+    c = services.submit_public(_public(title="夜间施工"), "203.0.113.10")
+    entry = _created(c)
+    assert (entry.source, entry.remote_addr, entry.note) == ("web", "203.0.113.10", "public intake")
+    assert _register_note(c) == "网上举报"
+
+
+# ---- identity_checker: who reads complainants' identities in a list -------------------------------------
+
+def test_identity_checker_answers_per_complaint_by_the_grants_area(actors, make_complaint):
+    """complaints.view_identity city-wide (the office: complaints.*): every complaint; held in Dongcheng only:
+    Dongcheng's, not Chaoyang's; *.view or the built-in officer role: none; anonymous and enterprise accounts
+    (even one wrongly granted complaints.view_identity): none. Answers are booleans."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment, User
+
+    role = Role.objects.create(code="t_id", name="t", kind="staff",
+                               permissions=["complaints.view", "complaints.view_identity"])
+    dongcheng = User.objects.create(username="t_id_dc")
+    RoleAssignment.objects.create(user=dongcheng, role=role, jurisdiction=Jurisdiction.objects.get(code="110101"))
+    street = User.objects.create(username="t_id_street")  # a street of Dongcheng: its own complaints only
+    RoleAssignment.objects.create(user=street, role=role,
+                                  jurisdiction=Jurisdiction.objects.get(code="110101001000"))
+    here, district, there = (make_complaint(), make_complaint(code="110101"), make_complaint(code="110105"))
+    expected = {
+        "office": (True, True, True), "dongcheng": (True, True, False), "street": (True, False, False),
+        "officer": (False, False, False), "leader": (False, False, False),
+        "enterprise_plus": (False, False, False), "anonymous": (False, False, False), "none": (False, False, False),
+    }
+    users = {"office": actors["office"], "dongcheng": dongcheng, "street": street, "officer": actors["officer"],
+             "leader": actors["leader"], "enterprise_plus": actors["enterprise_plus"], "anonymous": AnonymousUser(),
+             "none": None}
+    got = {}
+    for name, user in users.items():
+        check = services.identity_checker(user)
+        got[name] = tuple(check(c) for c in (here, district, there))
+    assert got == expected
+    assert all(type(v) is bool for row in got.values() for v in row)
+
+
+# ---- deciding an extension ----------------------------------------------------------------------------
+
+def _requested(actors, make_complaint, aware):
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=aware(2025, 3, 3, 11)):
+        c = services.accept(actors["office"], make_complaint(received_at=aware(2025, 3, 3)))
+        assert c.finish_due == dt.date(2025, 5, 6)  # 3 Mar + 60 days, past 劳动节 (1-5 May)
+        return services.request_extension(actors["office"], c, 20, "需第三方监测")
+
+
+def _extension_tasks(c):
+    from envbureau.core.models import Task
+
+    return list(Task.objects.filter(model="complaints.complaint", object_id=str(c.pk), state="+extension")
+                .values_list("is_open", "closed_by"))
+
+
+def test_approving_an_extension_moves_the_due_day_and_says_from_and_to(actors, make_complaint, aware):
+    c = _requested(actors, make_complaint, aware)
+    assert _extension_tasks(c) == [(True, None)]
+    c = services.approve_extension(actors["approver"], c, "同意")
+    c.refresh_from_db()
+    assert (c.extension_state, c.extension_days, c.extension_approved_by, c.finish_due) == (
+        "approved", 20, actors["approver"], dt.date(2025, 5, 26))
+    ev = services.events_of(c).order_by("id").last()
+    assert ev.verb == "approve_extension"
+    assert {k: ev.data[k] for k in ("days", "from", "to")} == {"days": 20, "from": "2025-05-06", "to": "2025-05-26"}
+    assert _extension_tasks(c) == [(False, actors["approver"].pk)]  # the approval task is closed, by the approver
+
+
+def test_the_requester_may_not_approve_their_own_extension(actors, make_complaint, aware):
+    c = _requested(actors, make_complaint, aware)
+    with pytest.raises(PermissionDenied) as err:
+        services.approve_extension(actors["office"], c)
+    assert str(err.value) == "延期须由申请人以外的有权人员批准"
+
+
+def test_the_system_approves_in_nobody_s_name(actors, make_complaint, aware):
+    from envbureau.core import workflow as wf
+
+    c = _requested(actors, make_complaint, aware)
+    c = wf.apply(None, c, "approve_extension")
+    c.refresh_from_db()
+    assert (c.extension_state, c.extension_approved_by) == ("approved", None)
+
+
+def test_refusing_an_extension_keeps_the_due_day(actors, make_complaint, aware):
+    c = _requested(actors, make_complaint, aware)
+    c = services.refuse_extension(actors["approver"], c, "理由不足")
+    c.refresh_from_db()
+    assert (c.extension_state, c.extension_days, c.finish_due) == ("refused", 0, dt.date(2025, 5, 6))
+    assert _extension_tasks(c) == [(False, actors["approver"].pk)]
+
+
+@pytest.mark.parametrize("verb", ["approve_extension", "refuse_extension"])
+def test_deciding_an_extension_nobody_asked_for_is_refused_in_words(verb, actors, make_complaint):
+    c = services.accept(actors["office"], make_complaint())
+    with pytest.raises(ValidationError) as err:
+        getattr(services, verb)(actors["office"], c)
+    assert err.value.messages == ["没有待审批的延期申请"]
+
+
+# ---- answering a repeat of a finished complaint ---------------------------------------------------------
+
+def _finished_original(actors, make_complaint, aware):
+    o = make_complaint(received_at=aware(2025, 3, 3))
+    Complaint.objects.filter(pk=o.pk).update(
+        state="closed", accepted_at=aware(2025, 3, 4), replied_at=aware(2025, 3, 20), finding="substantiated",
+        investigation="现场核实属实", measures="责令整改", reply_text="已责令停止夜间施工", reply_method="电话")
+    o.refresh_from_db()
+    return o
+
+
+def test_a_repeat_is_answered_with_the_original_result(actors, make_complaint, aware):
+    from envbureau.complaints.models import DuplicateLink
+
+    original = _finished_original(actors, make_complaint, aware)
+    c = make_complaint(received_at=aware(2025, 4, 1))
+    before = timezone.now()
+    c = services.answer_repeat(actors["office"], c, original, note="同一工地")
+    c.refresh_from_db()
+    assert (c.is_repeat, c.repeat_of_id) == (True, original.pk)
+    assert (c.finding, c.investigation, c.measures, c.reply_method) == (
+        "substantiated", "现场核实属实", "责令整改", "电话")
+    assert c.reply_text == (f"经核实,您反映的问题与第{original.number}号件为同一事项,该件已办结,现将办理结果答复如下:"
+                            "\n已责令停止夜间施工")
+    assert c.accepted_at >= before and c.replied_at >= before and c.accepted_at == c.replied_at
+    assert c.on_time is True  # answered the day it was accepted
+    link = DuplicateLink.objects.get(complaint=c, original=original)
+    assert (link.state, link.decided_by) == ("confirmed", actors["office"])
+    # the link is on both timelines, with the officer's note and name
+    for obj in (c, original):
+        dup = services.events_of(obj).get(verb="duplicate")
+        assert (dup.note, dup.actor) == ("同一工地", actors["office"])
+    ev = services.events_of(c).order_by("id").last()
+    assert (ev.verb, ev.data["original"]) == ("answer_repeat", original.number)
+
+
+def test_a_repeat_already_accepted_keeps_its_acceptance_and_an_empty_reply_stays_empty(actors, make_complaint,
+                                                                                       aware):
+    original = _finished_original(actors, make_complaint, aware)
+    Complaint.objects.filter(pk=original.pk).update(reply_text="")
+    original.refresh_from_db()
+    c = services.accept(actors["office"], make_complaint(received_at=aware(2025, 4, 1)))
+    accepted = c.accepted_at
+    c = services.answer_repeat(actors["office"], c, original)
+    c.refresh_from_db()
+    assert c.accepted_at == accepted and c.replied_at > accepted
+    assert c.reply_text.endswith("现将办理结果答复如下:\n")
+
+
+def test_a_repeat_of_an_unfinished_complaint_is_refused_in_words(actors, make_complaint, aware):
+    original = make_complaint(received_at=aware(2025, 3, 3))
+    c = make_complaint(received_at=aware(2025, 4, 1))
+    with pytest.raises(ValidationError) as err:
+        services.answer_repeat(actors["office"], c, original)
+    assert err.value.messages == ["原件尚未办结:请确认重复后按正常程序受理办理"]
+
+
+def test_public_status_needs_a_known_number_and_its_code(make_complaint):
+    c = make_complaint()
+    assert services.public_status(f" {c.number} ", f" {c.query_code} ") == c
+    assert services.public_status(c.number, "") is None
+    assert services.public_status(c.number, "0" * len(c.query_code)) is None
+    assert services.public_status("XF00000000999999", c.query_code) is None  # no such number, any code
