@@ -227,3 +227,143 @@ def test_public_status_needs_a_known_number_and_its_code(make_complaint):
     assert services.public_status(c.number, "") is None
     assert services.public_status(c.number, "0" * len(c.query_code)) is None
     assert services.public_status("XF00000000999999", c.query_code) is None  # no such number, any code
+
+
+# ---- measures (处理措施): they add up; the flags, once set, stay set; a fine may be zero, never negative ----
+
+def _investigated(make_complaint):
+    c = make_complaint()
+    Complaint.objects.filter(pk=c.pk).update(state="investigated", accepted_at=timezone.now(),
+                                             finding="substantiated", investigation="现场核实属实")
+    c.refresh_from_db()
+    return c
+
+
+def _measures_event(c):
+    ev = services.events_of(c).filter(verb="measures").order_by("id").last()
+    return ev.note, {k: ev.data[k] for k in ("ordered_rectification", "case_filed", "fine_amount")}
+
+
+def test_measures_add_up_and_what_was_ordered_stays(actors, make_complaint):
+    from decimal import Decimal
+
+    office, c = actors["office"], _investigated(make_complaint)
+    c = services.record_measures(office, c, " 责令停止夜间施工 ", ordered_rectification=True, fine_amount="1000.50")
+    c.refresh_from_db()
+    assert (c.measures, c.ordered_rectification, c.case_filed, c.fine_amount) == (
+        "责令停止夜间施工", True, False, Decimal("1000.50"))
+    assert _measures_event(c) == ("责令停止夜间施工", {"ordered_rectification": True, "case_filed": False,
+                                                  "fine_amount": "1000.50"})
+    c = services.record_measures(office, c, "立案查处", case_filed=True)  # no fine given: the fine stays
+    c.refresh_from_db()
+    assert (c.measures, c.ordered_rectification, c.case_filed, c.fine_amount) == (
+        "责令停止夜间施工\n立案查处", True, True, Decimal("1000.50"))
+    assert _measures_event(c) == ("立案查处", {"ordered_rectification": True, "case_filed": True,
+                                          "fine_amount": "1000.50"})
+    c = services.record_measures(office, c, "复查", fine_amount="")  # an empty form field: no fine given
+    c.refresh_from_db()
+    assert (c.measures.splitlines()[-1], c.fine_amount) == ("复查", Decimal("1000.50"))
+
+
+def test_measures_without_flags_or_fine(actors, make_complaint):
+    c = services.record_measures(actors["office"], _investigated(make_complaint), "约谈施工单位")
+    c.refresh_from_db()
+    assert (c.measures, c.ordered_rectification, c.case_filed, c.fine_amount) == ("约谈施工单位", False, False, None)
+    assert _measures_event(c)[1] == {"ordered_rectification": False, "case_filed": False, "fine_amount": None}
+
+
+def _fined(actors, make_complaint, amount) -> bool:
+    try:
+        services.record_measures(actors["office"], _investigated(make_complaint), "处罚", fine_amount=amount)
+    except ValidationError as err:
+        assert err.message_dict == {"fine_amount": ["罚款金额不能为负"]}
+        return False
+    return True
+
+
+def test_a_fine_of_zero_or_more_is_taken_a_negative_one_refused(actors, make_complaint):
+    from decimal import Decimal
+
+    got = [_fined(actors, make_complaint, a) for a in (Decimal("-0.01"), Decimal("0"), Decimal("0.5"))]
+    assert got == [False, True, True]
+
+
+def test_measures_must_be_written(actors, make_complaint):
+    with pytest.raises(ValidationError) as err:
+        services.record_measures(actors["office"], _investigated(make_complaint), "  ")
+    assert err.value.message_dict == {"measures": ["请填写处理措施"]}
+
+
+# ---- asking for an extension (≤ 30 days in all, while the limit has not passed, one at a time) -----------
+
+def _accepted(actors, make_complaint, aware):
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=aware(2025, 3, 3, 11)):
+        c = services.accept(actors["office"], make_complaint(received_at=aware(2025, 3, 3)))
+    assert c.finish_due == dt.date(2025, 5, 6)
+    return c
+
+
+def _asks(actors, c, aware, day, days=5):
+    from unittest import mock
+
+    Complaint.objects.filter(pk=c.pk).update(extension_state="")
+    c.refresh_from_db()
+    with mock.patch("django.utils.timezone.now", return_value=aware(day.year, day.month, day.day, 11)):
+        try:
+            services.request_extension(actors["office"], c, days, "需第三方监测")
+        except ValidationError as err:
+            assert err.messages == ["已超过办结期限,不能再申请延期"]
+            return False
+    return True
+
+
+def test_an_extension_may_be_asked_up_to_the_due_day(actors, make_complaint, aware):
+    c = _accepted(actors, make_complaint, aware)
+    assert [_asks(actors, c, aware, d) for d in (dt.date(2025, 5, 5), dt.date(2025, 5, 6), dt.date(2025, 5, 7))] \
+        == [True, True, False]
+
+
+def test_an_extension_request_is_kept_with_its_days_reason_and_asker(actors, make_complaint, aware):
+    from unittest import mock
+
+    c = _accepted(actors, make_complaint, aware)
+    with mock.patch("django.utils.timezone.now", return_value=aware(2025, 3, 10, 11)):
+        c = services.request_extension(actors["office"], c, "30", "  需第三方监测  ")  # a form's text; 30 in all is the most
+    c.refresh_from_db()
+    assert (c.extension_state, c.extension_requested_days, c.extension_reason, c.extension_requested_by) == (
+        "requested", 30, "需第三方监测", actors["office"])
+    assert services.events_of(c).order_by("id").last().data["days"] == 30
+    with pytest.raises(ValidationError) as err:
+        services.request_extension(actors["office"], c, 5, "再延")
+    assert err.value.messages == ["已有待审批的延期申请"]
+
+
+def test_the_system_asks_in_nobody_s_name(actors, make_complaint, aware):
+    from unittest import mock
+
+    from envbureau.core import workflow as wf
+
+    c = _accepted(actors, make_complaint, aware)
+    with mock.patch("django.utils.timezone.now", return_value=aware(2025, 3, 10, 11)):
+        c = wf.apply(None, c, "request_extension", days=5, reason="监测")
+    c.refresh_from_db()
+    assert (c.extension_state, c.extension_requested_by) == ("requested", None)
+
+
+@pytest.mark.parametrize("days,reason,errors", [
+    (0, "监测", {"extension_requested_days": ["延期累计不得超过30日(已延期0日)"]}),
+    (31, "监测", {"extension_requested_days": ["延期累计不得超过30日(已延期0日)"]}),
+    ("十天", "监测", {"extension_requested_days": ["请填写延期天数"]}),
+    (None, "监测", {"extension_requested_days": ["请填写延期天数"]}),
+    (5, " ", {"extension_reason": ["请填写延期理由"]}),
+])
+def test_an_extension_request_is_refused_naming_the_field(actors, make_complaint, aware, days, reason, errors):
+    from unittest import mock
+
+    c = _accepted(actors, make_complaint, aware)
+    with mock.patch("django.utils.timezone.now", return_value=aware(2025, 3, 10, 11)):
+        with pytest.raises(ValidationError) as err:
+            services.request_extension(actors["office"], c, days, reason)
+    assert err.value.message_dict == errors
