@@ -8,6 +8,7 @@ counted under "refused" with its reason, and the others still move. The loop is 
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_noop
 
 from boundary import DAY, three
@@ -18,6 +19,12 @@ START = dt.date(2026, 3, 2)
 DUE = dt.date(2026, 3, 7)  # five calendar days after the start (the start day not counted)
 NOTE = "逾期未交办,视为已交办"
 
+
+def _two_faults(user, p):
+    if p.measures == "两处不符":
+        raise ValidationError(["整改措施不符", "佐证材料不全"])
+
+
 LAPSING = wf.Workflow(
     "ledger.problem", module="ledger",
     states=[
@@ -27,13 +34,14 @@ LAPSING = wf.Workflow(
     ],
     transitions=[
         wf.Transition("assign", ("registered",), "assigned", "ledger.assign", "交办", fields=("batch",)),
-        wf.Transition("finish", ("assigned",), "done", "ledger.rectify", "办结", required=("measures",)),
+        wf.Transition("finish", ("assigned",), "done", "ledger.rectify", "办结", required=("measures",),
+                      guard=_two_faults),
     ],
     lapses=[
         # the first rule hands its clock's due day to the verb; the second passes nothing, so the step's own
         # required field decides (a problem without measures is refused)
         wf.Lapse("registered", "assign_by", "assign", gettext_noop(NOTE),
-                 data=lambda p, clock: {"batch": f"逾期 {clock.due}"}),
+                 data=lambda p, clock: {"batch": f"{p.code} 逾期 {clock.due}"}),
         wf.Lapse("assigned", "finish_by", "finish", ""),
     ])
 
@@ -93,7 +101,7 @@ def test_the_lapse_is_applied_by_the_system_with_its_note_and_data(make):
     assert wf.run_lapses(DUE) == {"refused": 0, "errors": []}  # the due day: nothing moves
     assert wf.run_lapses(DUE + DAY) == {"refused": 0, "errors": [], "ledger.problem": 1}
     p.refresh_from_db()
-    assert (p.state, p.batch) == ("assigned", "逾期 2026-03-07")
+    assert (p.state, p.batch) == ("assigned", f"{p.code} 逾期 2026-03-07")
     ev = TimelineEvent.objects.filter(model="ledger.problem", object_id=str(p.pk)).order_by("id").last()
     assert (ev.verb, ev.from_state, ev.to_state, ev.actor, ev.actor_name, ev.note) == (
         "assign", "registered", "assigned", None, "系统", NOTE)
@@ -161,3 +169,19 @@ def test_without_a_day_it_is_today(make):
     due_today = make("registered", start=today - 5 * DAY)
     assert wf.run_lapses() == {"refused": 0, "errors": [], "ledger.problem": 1}
     assert (_state(ran_out), _state(due_today)) == ("assigned", "registered")
+
+
+def test_a_refusal_with_several_reasons_lists_them_all(make):
+    p = make("assigned", clock="finish_by", measures="两处不符")
+    assert wf.run_lapses(DUE + DAY) == {"refused": 1, "errors": [f"ledger.problem {p.pk}: 整改措施不符; 佐证材料不全"]}
+
+
+def test_a_clock_of_another_model_with_the_same_id_is_not_this_objects(make):
+    from envbureau.core.models import Unit
+
+    p = make("registered", clock="")  # no clock of its own
+    assert not Unit.objects.filter(pk=p.pk).exists()
+    twin = Unit.objects.create(pk=p.pk, code="t-twin", name="同号单位", kind="agency")
+    dl.start_clock(twin, "assign_by", dl.Rule(5), START)  # core.unit, same id, same key, run out
+    assert wf.run_lapses(DUE + DAY) == {"refused": 0, "errors": []}
+    assert _state(p) == "registered"
