@@ -16,6 +16,9 @@ construction is then judged by the tests' assertions, not by the fixture.
 EB_MUTATE_TESTS=FILE (one test file or node id a line) limits collection to those tests: mutmut's own test
 selection stays one fixed folder, so adding a test file to a module's list in scripts/mutate.py does not reset
 the module's verdicts (mutmut only runs its stats for the new tests).
+
+In a mutant's run the selected tests are ordered fastest file first, fastest test first within a file (mutmut's
+own timings): with -x the first failure ends the run, so a killed mutant costs its cheapest killing test.
 """
 
 import os

@@ -367,3 +367,64 @@ def test_an_extension_request_is_refused_naming_the_field(actors, make_complaint
         with pytest.raises(ValidationError) as err:
             services.request_extension(actors["office"], c, days, reason)
     assert err.value.message_dict == errors
+
+
+# ---- answering a review (复查/复核), closing, confirming a duplicate --------------------------------------
+
+def _in_state(make_complaint, state, **extra):
+    c = make_complaint()
+    now = timezone.now()
+    Complaint.objects.filter(pk=c.pk).update(state=state, accepted_at=now, replied_at=now, finding="substantiated",
+                                             investigation="现场核实属实", reply_text="已责令整改", **extra)
+    c.refresh_from_db()
+    return c
+
+
+def test_answering_a_review_replaces_the_reply_and_ends_its_limit(actors, make_complaint):
+    c = _in_state(make_complaint, "reviewing", review_level=1, review_due=dt.date(2030, 1, 31))
+    before = timezone.now()
+    c = services.answer_review(actors["office"], c, " 维持原答复意见 ")
+    c.refresh_from_db()
+    assert (c.state, c.reply_text, c.review_due, c.review_level) == ("replied", "维持原答复意见", None, 1)
+    assert c.replied_at >= before
+    ev = services.events_of(c).order_by("id").last()
+    assert (ev.verb, ev.note, ev.data["level"]) == ("answer_review", "维持原答复意见", 1)
+
+
+def test_a_review_answer_must_be_written(actors, make_complaint):
+    c = _in_state(make_complaint, "reviewing", review_level=1)
+    with pytest.raises(ValidationError) as err:
+        services.answer_review(actors["office"], c, "  ")
+    assert err.value.message_dict == {"reply_text": ["请填写复查/复核意见"]}
+
+
+def test_closing_keeps_the_time_and_the_note(actors, make_complaint):
+    c = _in_state(make_complaint, "visited")
+    before = timezone.now()
+    c = services.close(actors["office"], c, "办结归档")
+    c.refresh_from_db()
+    assert c.state == "closed" and c.closed_at >= before
+    assert services.events_of(c).order_by("id").last().note == "办结归档"
+    c = services.close(actors["office"], _in_state(make_complaint, "replied"))
+    assert services.events_of(c).order_by("id").last().note == ""
+
+
+def test_confirming_a_duplicate_needs_the_accept_permission_by_name(actors, make_complaint, aware):
+    """complaints.accept held by name (no wildcard) lets one confirm; complaints.view alone does not."""
+    from envbureau.core.models import Role, RoleAssignment, User
+
+    def user(name, perms):
+        role = Role.objects.create(code=f"t_{name}", name=name, kind="staff", permissions=perms)
+        u = User.objects.create(username=f"t_{name}")
+        RoleAssignment.objects.create(user=u, role=role)
+        return u
+
+    accepter = user("accepter", ["complaints.view", "complaints.accept"])
+    reader = user("reader", ["complaints.view"])
+    original = make_complaint(received_at=aware(2025, 3, 3))
+    c = make_complaint(received_at=aware(2025, 4, 1))
+    with pytest.raises(PermissionDenied) as err:
+        services.confirm_duplicate(reader, c, original)
+    assert str(err.value) == "您没有确认重复件的权限"
+    link = services.confirm_duplicate(accepter, c, original)
+    assert (link.state, link.decided_by) == ("confirmed", accepter)
