@@ -428,3 +428,49 @@ def test_confirming_a_duplicate_needs_the_accept_permission_by_name(actors, make
     assert str(err.value) == "您没有确认重复件的权限"
     link = services.confirm_duplicate(accepter, c, original)
     assert (link.state, link.decided_by) == ("confirmed", accepter)
+
+
+def test_one_day_is_the_shortest_extension(actors, make_complaint, aware):
+    from unittest import mock
+
+    c = _accepted(actors, make_complaint, aware)
+    with mock.patch("django.utils.timezone.now", return_value=aware(2025, 3, 10, 11)):
+        c = services.request_extension(actors["office"], c, 1, "补充材料")
+    assert c.extension_requested_days == 1
+
+
+def test_the_extension_limit_is_the_complaints_own_rule(actors, make_complaint, aware):
+    """A rule for Dongcheng's hotline clues received in 2025 allows 15 days of extension in all (the national
+    default is 30): the limit applies by the complaint's area, channel, track and day of receipt."""
+    from unittest import mock
+
+    from envbureau.complaints.models import DeadlineRule
+    from envbureau.core.models import Jurisdiction
+
+    DeadlineRule.objects.create(name="东城区热线线索", jurisdiction=Jurisdiction.objects.get(code="110101"),
+                                channel="hotline", track="clue", extension_max_days=15,
+                                effective_from=dt.date(2025, 1, 1), effective_to=dt.date(2025, 12, 31))
+    c = _accepted(actors, make_complaint, aware)
+    with mock.patch("django.utils.timezone.now", return_value=aware(2025, 3, 10, 11)):
+        with pytest.raises(ValidationError) as err:
+            services.request_extension(actors["office"], c, 16, "需监测")
+        assert err.value.message_dict == {"extension_requested_days": ["延期累计不得超过15日(已延期0日)"]}
+        assert services.request_extension(actors["office"], c, 15, "需监测").extension_requested_days == 15
+
+
+def test_decisions_and_repeats_keep_the_note_given_and_none_when_none(actors, make_complaint, aware):
+    c = _requested(actors, make_complaint, aware)
+    services.approve_extension(actors["approver"], c, "同意延期")
+    assert services.events_of(c).order_by("id").last().note == "同意延期"
+    c = _requested(actors, make_complaint, aware)
+    services.approve_extension(actors["approver"], c)
+    assert services.events_of(c).order_by("id").last().note == ""
+    c = _requested(actors, make_complaint, aware)
+    services.refuse_extension(actors["approver"], c, "理由不足")
+    assert services.events_of(c).order_by("id").last().note == "理由不足"
+    c = _requested(actors, make_complaint, aware)
+    services.refuse_extension(actors["approver"], c)
+    assert services.events_of(c).order_by("id").last().note == ""
+    original = _finished_original(actors, make_complaint, aware)
+    c = services.answer_repeat(actors["office"], make_complaint(received_at=aware(2025, 4, 1)), original)
+    assert [e.note for e in services.events_of(c).filter(verb__in=["duplicate", "answer_repeat"])] == ["", ""]
