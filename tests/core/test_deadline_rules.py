@@ -285,3 +285,13 @@ def test_a_clock_keeps_its_counting_rules_when_its_end_is_worked_out_again(obj, 
     assert (c.inclusive, c.roll_forward, c.paused_days, c.due) == (rule.inclusive, rule.roll_forward, 0, due)
     c = dl.extend(admin, obj, "k", 1, approver=admin, reason="复杂")  # one day more, by the same rules
     assert c.due == extended
+
+
+def test_starting_again_forgets_the_days_paused_before(obj, admin):
+    dl.start_clock(obj, "k", dl.Rule(10), D(2026, 3, 2))
+    dl.pause(admin, obj, "k", "听证", on=D(2026, 3, 3))
+    assert dl.resume(admin, obj, "k", on=D(2026, 3, 6)).paused_days == 3
+    c = dl.start_clock(obj, "k", dl.Rule(10), D(2026, 4, 1))
+    c.refresh_from_db()
+    assert (c.paused_days, c.due) == (0, D(2026, 4, 11))
+    assert dl.extend(admin, obj, "k", 1, approver=admin, reason="复杂").due == D(2026, 4, 12)  # no old pause counted
