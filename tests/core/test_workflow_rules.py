@@ -422,3 +422,36 @@ def test_without_any_limit_a_task_is_due_on_no_day(declared, problem):
     assert task.due_date is None
     wf.refresh_due(problem)
     assert [t.due_date for t in wf.open_tasks(problem)] == [None]
+
+
+WORDED = wf.Workflow(
+    "ledger.problem", module="ledger",
+    states=[wf.State("registered", "已登记", task=wf.TaskSpec(lambda p: f"交办 {p.code}", "ledger.assign")),
+            wf.State("assigned", "已交办", task=wf.TaskSpec("办理", "ledger.rectify")),
+            wf.State("done", "已办结", terminal=True)],
+    transitions=[wf.Transition("assign", ("registered",), "assigned", "ledger.assign", "交办")],
+    title=lambda p: f"问题 {p.code}")
+
+
+def test_task_words_are_worded_again_from_the_object_and_its_step(declared, manager, problem):
+    """A page words each task from its object and step now (the stored words may be stale); a task whose object's
+    kind is unknown keeps its stored words, and a side task keeps its own action under the object's title."""
+    from envbureau.core.models import Task
+    from envbureau.ledger.models import Problem
+
+    declared(WORDED)
+    (task,) = wf.sync_tasks(problem, notify=False)
+    other = Problem.objects.create(code="W-3", source="patrol", category="air", title="工地扬尘", state="assigned",
+                                   jurisdiction=problem.jurisdiction, deadline=problem.deadline)
+    (other_task,) = wf.sync_tasks(other, notify=False)
+    Task.objects.filter(pk__in=[task.pk, other_task.pk]).update(action="旧的说法", title="旧标题")
+    gone = _copy(task, model="retired.thing", action="已撤销模块的步骤", title="已撤销模块的对象")
+    (extra,) = wf.open_extra_task(problem, "extend", "审批延期", [wf.Assignee(user=manager)])
+    tasks = list(Task.objects.filter(pk__in=[gone.pk, task.pk, other_task.pk, extra.pk]).order_by("-model", "pk"))
+    assert tasks[0].model == "retired.thing"  # the unknown kind comes first: the known ones are still worded
+    assert wf.task_words(tasks) == {
+        gone.pk: ("已撤销模块的步骤", "已撤销模块的对象"),
+        task.pk: (f"交办 {problem.code}", f"问题 {problem.code}"),
+        other_task.pk: ("办理", "问题 W-3"),
+        extra.pk: ("审批延期", f"问题 {problem.code}"),
+    }
