@@ -455,3 +455,14 @@ def test_task_words_are_worded_again_from_the_object_and_its_step(declared, mana
         other_task.pk: ("办理", "问题 W-3"),
         extra.pk: ("审批延期", f"问题 {problem.code}"),
     }
+
+
+def test_an_object_in_an_undeclared_state_gets_the_workflows_limit(declared, problem):
+    from envbureau.core.models import Task
+
+    declared(OWN_LIMIT)
+    (task,) = wf.sync_tasks(problem, notify=False)  # 交办, due five days before the deadline
+    problem.state = "archived"  # a value the workflow does not declare (e.g. left by an old version)
+    problem.save()
+    wf.refresh_due(problem)
+    assert Task.objects.get(pk=task.pk).due_date == problem.deadline
