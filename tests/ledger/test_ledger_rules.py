@@ -210,3 +210,12 @@ def test_facts_that_cannot_be_worded_are_refused_naming_the_field(make_problem):
     with pytest.raises(ValidationError) as err:
         _open(title="工地扬尘", description_facts={"text": "", "args": {}})
     assert err.value.message_dict == {"description": ["描述无法生成"]}
+
+
+def test_a_problem_opened_without_a_description_has_none_and_one_without_a_title_is_refused(make_problem):
+    p = _open(title="工地扬尘")
+    p.refresh_from_db()
+    assert p.description == ""
+    with pytest.raises(ValidationError) as err:
+        _open()
+    assert list(err.value.message_dict) == ["title"]
