@@ -46,6 +46,7 @@ EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.txt"
 TARGET = 85.0
 S = "src/envbureau/"
 _locks: list = []
+TIMEOUT_MULTIPLIER = {"gateway": 4.0}  # module -> mutmut's timeout_multiplier (default 15)
 
 # The authorization matrix's declared table (the URL sweep in the same file takes minutes per mutant).
 DECLARED_MATRIX = ["tests/test_authorization_matrix.py::test_declared_rows_per_role",
@@ -67,7 +68,9 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "core.workflow": ([S + "core/workflow.py", S + "core/deadlines.py"],
                       ["tests/core/test_kit_workflow.py", "tests/core/test_kit_deadlines.py",
                        "tests/core/test_deadline_rules.py", "tests/core/test_workflow_rules.py",
-                       "tests/core/test_kit_every_workflow.py", "tests/core/test_kit_my_tasks.py"]),
+                       "tests/core/test_kit_every_workflow.py", "tests/core/test_kit_my_tasks.py",
+                       "tests/core/test_hour_limits.py", "tests/core/test_task_words.py",
+                       "tests/core/test_workflow_lapses.py"]),
     "ledger": ([S + "ledger/choices.py", S + "ledger/workflows.py", S + "ledger/services.py", S + "ledger/models.py"],
                ["tests/ledger/test_ledger_rules.py", "tests/ledger/test_ledger_transitions.py",
                 "tests/ledger/test_ledger_lifecycle.py",
@@ -75,7 +78,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "complaints": ([S + "complaints/choices.py", S + "complaints/services.py", S + "complaints/deadlines.py"],
                    ["tests/complaints/test_transitions.py", "tests/complaints/test_deadlines.py",
                     "tests/complaints/test_intake.py", "tests/complaints/test_complaints_rules.py",
-                    "tests/complaints/test_identity_scope.py", "tests/complaints/test_links_rules.py"]),
+                    "tests/complaints/test_identity_scope.py", "tests/complaints/test_links_rules.py",
+                    "tests/complaints/test_handler_rules.py"]),
     "sources.alarms": ([S + "sources/alarms.py"],
                        ["tests/sources/test_alarms.py", "tests/sources/test_alarm_lifecycle.py",
                         "tests/sources/test_alarm_boundaries.py", "tests/sources/test_alarm_rules.py"]),
@@ -134,6 +138,10 @@ def prepare(name: str, files: list[str], tests: list[str], keep: bool) -> Path:
     # 3 s gives at least 45 s of wall time; a true endless loop (a `while` mutant in core.deadlines) is then
     # stopped in under a minute instead of three or four.
     conf += "timeout_constant = 3.0\n"
+    # mutmut's wall limit is (timed duration + constant) x multiplier (15 by default). A gateway mutant that
+    # breaks the protocol makes a socket test wait, using no CPU, until that limit (about 80 s each): its
+    # tests bound every wait themselves (socket timeouts, a few seconds), so 4 x is ample there.
+    conf += f"timeout_multiplier = {TIMEOUT_MULTIPLIER.get(name, 15.0)}\n"
     (wd / "pyproject.toml").write_text(conf, "utf-8")
     return wd
 

@@ -215,7 +215,7 @@ def test_spawning_a_problem_is_checked_recorded_and_said(actors, make_complaint,
     assert services.events_of(c).last().data == {"problem": str(p.pk)}
     with pytest.raises(ValidationError) as err:
         services.spawn_problem(actors["office"], c)
-    assert f"已转入问题台账(编号 {p.pk})" in str(err.value)
+    assert err.value.messages == [f"已转入问题台账(编号 {p.pk})"]  # in exactly these words
     # a deployment without the ledger: its own error, in words
     other = put_open(make_complaint(enterprise_id=None))
     monkeypatch.setitem(sys.modules, "envbureau.ledger.services", None)

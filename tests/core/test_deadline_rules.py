@@ -230,3 +230,68 @@ def test_stop_marks_the_running_clock_and_is_audited_once(obj, admin):
     dl.stop(obj, "never_started")
     assert entries.count() == before + 1 and dl.clock(obj, "k").stopped_at == first
 
+
+
+def test_by_default_a_calendar_period_does_not_roll_past_a_day_off(db):
+    assert dl.add_days(D(2026, 9, 1), 30) == D(2026, 10, 1)  # 国庆: stays on the holiday unless asked to roll
+
+
+def test_a_clock_is_this_objects_of_this_model(obj, admin):
+    """Two objects of one model, and an object of another model with the same primary key, each keep their own
+    clock under the same key: reading, stopping and restarting one leaves the others alone."""
+    from envbureau.core.models import Jurisdiction, Unit
+
+    other = Jurisdiction.objects.get(code="110102")
+    assert not Unit.objects.filter(pk=obj.pk).exists()
+    twin = Unit.objects.create(pk=obj.pk, code="t-twin", name="同号单位", kind="agency")  # core.unit, same pk
+    dl.start_clock(obj, "k", dl.Rule(10), D(2026, 3, 2))
+    dl.start_clock(other, "k", dl.Rule(20), D(2026, 3, 2))
+    dl.start_clock(twin, "k", dl.Rule(30), D(2026, 3, 2))
+    assert [dl.clock(o, "k").due for o in (obj, other, twin)] == [D(2026, 3, 12), D(2026, 3, 22), D(2026, 4, 1)]
+    dl.stop(obj, "k")
+    assert [dl.clock(o, "k").stopped_at is None for o in (obj, other, twin)] == [False, True, True]
+
+
+def test_starting_a_stopped_clock_again_runs_it(obj, admin):
+    dl.start_clock(obj, "k", dl.Rule(10), D(2026, 3, 2))
+    dl.stop(obj, "k")
+    assert dl.clock(obj, "k").stopped_at is not None
+    c = dl.start_clock(obj, "k", dl.Rule(10), D(2026, 4, 1))
+    c.refresh_from_db()
+    assert (c.stopped_at, c.due) == (None, D(2026, 4, 11))
+
+
+def test_the_stop_is_audited_with_the_field_it_set(obj, admin):
+    from envbureau.core.models import AuditEntry
+
+    dl.start_clock(obj, "k", dl.Rule(10), D(2026, 3, 2))
+    dl.stop(obj, "k")
+    entry = AuditEntry.objects.filter(model="core.clock", action="update").order_by("id").last()
+    assert list(entry.changes) == ["stopped_at"] and entry.changes["stopped_at"][0] is None
+
+
+@pytest.mark.parametrize("rule,due,extended", [
+    (dl.Rule(30, roll_forward=True), D(2026, 10, 8), D(2026, 10, 8)),  # ends on 国庆 → the next working day
+    (dl.Rule(30, inclusive=True), D(2026, 9, 30), D(2026, 10, 1)),  # the start day counted
+    (dl.Rule(30), D(2026, 10, 1), D(2026, 10, 2)),
+])
+def test_a_clock_keeps_its_counting_rules_when_its_end_is_worked_out_again(obj, admin, rule, due, extended):
+    # a pause and a resume on the same day stand still for no day: the end is worked out again, unchanged
+    c = dl.start_clock(obj, "k", rule, D(2026, 9, 1))
+    assert c.due == due
+    dl.pause(admin, obj, "k", "送达", on=D(2026, 9, 2))
+    c = dl.resume(admin, obj, "k", on=D(2026, 9, 2))
+    c.refresh_from_db()
+    assert (c.inclusive, c.roll_forward, c.paused_days, c.due) == (rule.inclusive, rule.roll_forward, 0, due)
+    c = dl.extend(admin, obj, "k", 1, approver=admin, reason="复杂")  # one day more, by the same rules
+    assert c.due == extended
+
+
+def test_starting_again_forgets_the_days_paused_before(obj, admin):
+    dl.start_clock(obj, "k", dl.Rule(10), D(2026, 3, 2))
+    dl.pause(admin, obj, "k", "听证", on=D(2026, 3, 3))
+    assert dl.resume(admin, obj, "k", on=D(2026, 3, 6)).paused_days == 3
+    c = dl.start_clock(obj, "k", dl.Rule(10), D(2026, 4, 1))
+    c.refresh_from_db()
+    assert (c.paused_days, c.due) == (0, D(2026, 4, 11))
+    assert dl.extend(admin, obj, "k", 1, approver=admin, reason="复杂").due == D(2026, 4, 12)  # no old pause counted

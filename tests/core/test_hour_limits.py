@@ -67,3 +67,11 @@ def test_the_start_and_now_themselves_are_accepted():
     due = dl.hours_after(START, 24)
     assert step("2026-09-30 15:30", due).at == START
     assert step(NOW, due).at == NOW
+
+
+@pytest.mark.parametrize("value", ["昨天下午", "2026-02-30 10:00", "2026-10-01 25:00"])
+def test_a_time_that_cannot_be_read_is_refused_in_words(value):
+    # not a time at all, a day February does not have, an hour a day does not have
+    with pytest.raises(ValidationError) as exc:
+        step(value, dl.hours_after(START, 24))
+    assert exc.value.message_dict == {"approved_at": [f"时间格式应为 YYYY-MM-DD HH:MM:{value}"]}

@@ -338,3 +338,131 @@ def test_the_timeline_reads_this_objects_events_in_time_order(loop, manager, pro
     assert [x["changed"] for x in wf.timeline(problem) if x["id"] == stayed.pk] == [False]
     assert [(x["verb_label"], x["from_label"], x["to_label"], x["to_colour"]) for x in lines] == [
         ("交办", "已登记", "已交办", "info"), ("留言", "", "", "secondary"), ("催办", "", "", "secondary")]
+
+
+OWN_LIMIT = wf.Workflow(
+    "ledger.problem", module="ledger",
+    states=[
+        # 交办 is owed five days before the problem's deadline: the step's own limit, not the workflow's
+        wf.State("registered", "已登记", task=wf.TaskSpec("交办", "ledger.assign",
+                                                          due=lambda p: p.deadline - dt.timedelta(days=5))),
+        wf.State("assigned", "已交办", task=wf.TaskSpec("办理", "ledger.rectify")),
+        wf.State("done", "已办结", terminal=True),
+    ],
+    transitions=[wf.Transition("assign", ("registered",), "assigned", "ledger.assign", "交办")],
+    due=lambda p: p.deadline)
+
+NO_LIMIT = wf.Workflow(
+    "ledger.problem", module="ledger",
+    states=[wf.State("registered", "已登记", task=wf.TaskSpec("交办", "ledger.assign")),
+            wf.State("done", "已办结", terminal=True)],
+    transitions=[wf.Transition("finish", ("registered",), "done", "ledger.assign", "办结")])
+
+
+@pytest.fixture
+def declared(demo_core):
+    saved = dict(wf.REGISTRY)
+
+    def use(w):
+        wf.REGISTRY.clear()
+        wf.register(w)
+
+    yield use
+    wf.REGISTRY.clear()
+    wf.REGISTRY.update(saved)
+
+
+def _copy(task, **changes):
+    from envbureau.core.models import Task
+
+    t = Task.objects.get(pk=task.pk)
+    t.pk = None
+    for k, v in changes.items():
+        setattr(t, k, v)
+    t.save()
+    return t
+
+
+def test_moving_due_dates_follows_the_steps_own_limit_and_touches_nothing_else(declared, manager, problem):
+    from envbureau.core.models import AuditEntry, Task
+    from envbureau.ledger.models import Problem
+
+    declared(OWN_LIMIT)
+    other = Problem.objects.create(code="W-2", source="patrol", category="air", title="另一处扬尘",
+                                   jurisdiction=problem.jurisdiction, deadline=problem.deadline)
+    wf.sync_tasks(problem)
+    wf.sync_tasks(other)
+    (task,) = wf.open_tasks(problem)
+    old = problem.deadline - dt.timedelta(days=5)
+    assert task.due_date == old
+    Task.objects.filter(pk=task.pk).update(reminded_for=old, overdue_notified=True)  # reminded about the old day
+    closed = _copy(task, is_open=False)  # this problem's closed task: history, left as it was
+    twin = _copy(task, model="complaints.complaint")  # another kind of object with the same id
+    problem.deadline += dt.timedelta(days=30)
+    problem.save()
+    wf.refresh_due(problem)
+    new = problem.deadline - dt.timedelta(days=5)
+    got = {t.pk: (t.due_date, t.reminded_for, t.overdue_notified)
+           for t in Task.objects.filter(pk__in=[task.pk, closed.pk, twin.pk])}
+    assert got == {task.pk: (new, None, False), closed.pk: (old, old, True), twin.pk: (old, old, True)}
+    assert [t.due_date for t in wf.open_tasks(other)] == [old]  # another problem's task keeps its day
+    entry = AuditEntry.objects.filter(model="core.task", object_id=str(task.pk), action="update").order_by("id").last()
+    assert entry.changes == {"due_date": new.isoformat(), "reminded_for": None, "overdue_notified": False}
+    # already on the right day: nothing is written, a reminder sent since stays recorded
+    Task.objects.filter(pk=task.pk).update(reminded_for=new)
+    entries = AuditEntry.objects.filter(model="core.task").count()
+    wf.refresh_due(problem)
+    assert Task.objects.get(pk=task.pk).reminded_for == new
+    assert AuditEntry.objects.filter(model="core.task").count() == entries
+
+
+def test_without_any_limit_a_task_is_due_on_no_day(declared, problem):
+    declared(NO_LIMIT)
+    (task,) = wf.sync_tasks(problem, notify=False)
+    assert task.due_date is None
+    wf.refresh_due(problem)
+    assert [t.due_date for t in wf.open_tasks(problem)] == [None]
+
+
+WORDED = wf.Workflow(
+    "ledger.problem", module="ledger",
+    states=[wf.State("registered", "已登记", task=wf.TaskSpec(lambda p: f"交办 {p.code}", "ledger.assign")),
+            wf.State("assigned", "已交办", task=wf.TaskSpec("办理", "ledger.rectify")),
+            wf.State("done", "已办结", terminal=True)],
+    transitions=[wf.Transition("assign", ("registered",), "assigned", "ledger.assign", "交办")],
+    title=lambda p: f"问题 {p.code}")
+
+
+def test_task_words_are_worded_again_from_the_object_and_its_step(declared, manager, problem):
+    """A page words each task from its object and step now (the stored words may be stale); a task whose object's
+    kind is unknown keeps its stored words, and a side task keeps its own action under the object's title."""
+    from envbureau.core.models import Task
+    from envbureau.ledger.models import Problem
+
+    declared(WORDED)
+    (task,) = wf.sync_tasks(problem, notify=False)
+    other = Problem.objects.create(code="W-3", source="patrol", category="air", title="工地扬尘", state="assigned",
+                                   jurisdiction=problem.jurisdiction, deadline=problem.deadline)
+    (other_task,) = wf.sync_tasks(other, notify=False)
+    Task.objects.filter(pk__in=[task.pk, other_task.pk]).update(action="旧的说法", title="旧标题")
+    gone = _copy(task, model="retired.thing", action="已撤销模块的步骤", title="已撤销模块的对象")
+    (extra,) = wf.open_extra_task(problem, "extend", "审批延期", [wf.Assignee(user=manager)])
+    tasks = list(Task.objects.filter(pk__in=[gone.pk, task.pk, other_task.pk, extra.pk]).order_by("-model", "pk"))
+    assert tasks[0].model == "retired.thing"  # the unknown kind comes first: the known ones are still worded
+    assert wf.task_words(tasks) == {
+        gone.pk: ("已撤销模块的步骤", "已撤销模块的对象"),
+        task.pk: (f"交办 {problem.code}", f"问题 {problem.code}"),
+        other_task.pk: ("办理", "问题 W-3"),
+        extra.pk: ("审批延期", f"问题 {problem.code}"),
+    }
+
+
+def test_an_object_in_an_undeclared_state_gets_the_workflows_limit(declared, problem):
+    from envbureau.core.models import Task
+
+    declared(OWN_LIMIT)
+    (task,) = wf.sync_tasks(problem, notify=False)  # 交办, due five days before the deadline
+    problem.state = "archived"  # a value the workflow does not declare (e.g. left by an old version)
+    problem.save()
+    wf.refresh_due(problem)
+    assert Task.objects.get(pk=task.pk).due_date == problem.deadline

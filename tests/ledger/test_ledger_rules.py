@@ -153,3 +153,69 @@ def test_reminders_flag_on_the_day_after_the_due_day_not_on_it(make_problem):
         p.refresh_from_db()
         assert p.overdue is flagged, f"on {today} (due {p.deadline})"
     assert p.overdue_since == p.deadline + DAY
+
+
+# ---- titles(): what other apps' lists show of the problems they opened -----------------------------
+
+def test_titles_name_the_problems_the_reader_may_view_by_code_and_title(actors, make_problem):
+    near = make_problem(title="东华门油烟直排")  # 东华门街道, Dongcheng
+    far = make_problem(jurisdiction="110102", title="西城工地扬尘")  # Xicheng
+    ids = [near.pk, str(far.pk), "", None, 0]  # as pages hand them over: ids, text, blanks
+    assert services.titles(actors["mgr"], ids) == {near.pk: f"{near.code} 东华门油烟直排",
+                                                    far.pk: f"{far.code} 西城工地扬尘"}
+    # the street officer views Dongcheng's 东华门 only; Xicheng's officer only the other
+    assert services.titles(actors["street"], ids) == {near.pk: f"{near.code} 东华门油烟直排"}
+    assert services.titles(actors["xicheng"], ids) == {far.pk: f"{far.code} 西城工地扬尘"}
+    assert services.titles(actors["mgr"], []) == {} and services.titles(actors["mgr"], ["", None]) == {}
+
+
+def test_titles_are_read_in_one_query(actors, make_problem, django_assert_num_queries):
+    ps = [make_problem(title=f"油烟{i}") for i in range(3)]
+    services.titles(actors["mgr"], [p.pk for p in ps])  # the reader's grants, read once
+    with django_assert_num_queries(1):
+        assert len(services.titles(actors["mgr"], [p.pk for p in ps])) == 3
+
+
+# ---- open_problem from facts: another module's rule writes the title and description -----------------
+
+def _open(**kw):
+    fields = dict(source="patrol", category="air", jurisdiction="110101001000")
+    fields.update(kw)
+    return services.open_problem(None, **fields)
+
+
+def test_a_problem_opened_from_facts_stores_their_chinese_wording_whoever_clicked(make_problem):
+    from django.utils import translation
+    from django.utils.translation import gettext_noop
+
+    from envbureau.core import texts
+
+    services.register_title_texts({"tests.found": (gettext_noop("巡查发现:%(x)s"), ())})
+    described = texts.sentence(gettext_noop("连续%(n)s小时超标"), n=3)
+    with translation.override("en"):
+        p = _open(title_facts={"msg": "tests.found", "args": {"x": "工地扬尘"}}, description_facts=described)
+    p.refresh_from_db()
+    assert (p.title, p.title_facts) == ("巡查发现:工地扬尘", {"msg": "tests.found", "args": {"x": "工地扬尘"}})
+    assert (p.description, p.description_facts) == ("连续3小时超标", described)
+    plain = _open(title="工地扬尘", description="现场发现")  # no facts: stored as given, no facts kept
+    plain.refresh_from_db()
+    assert (plain.title, plain.title_facts, plain.description, plain.description_facts) == (
+        "工地扬尘", {}, "现场发现", {})
+
+
+def test_facts_that_cannot_be_worded_are_refused_naming_the_field(make_problem):
+    with pytest.raises(ValidationError) as err:
+        _open(title_facts={"msg": "tests.never_registered", "args": {}})
+    assert err.value.message_dict == {"title": ["未登记的标题模板: tests.never_registered"]}
+    with pytest.raises(ValidationError) as err:
+        _open(title="工地扬尘", description_facts={"text": "", "args": {}})
+    assert err.value.message_dict == {"description": ["描述无法生成"]}
+
+
+def test_a_problem_opened_without_a_description_has_none_and_one_without_a_title_is_refused(make_problem):
+    p = _open(title="工地扬尘")
+    p.refresh_from_db()
+    assert p.description == ""
+    with pytest.raises(ValidationError) as err:
+        _open()
+    assert list(err.value.message_dict) == ["title"]
