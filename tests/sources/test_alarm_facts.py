@@ -56,21 +56,21 @@ def test_pages_and_export_in_english(world, client_for):
     with translation.override("zh-hans"):
         _raise_every_kind(world)
     a = Alarm.objects.get(factor="a21026")
-    assert a.message == "小时均值(折算) 70 超过限值 35,超标 1.00 倍"
+    assert a.message == "小时均值(折算) 70 mg/m³ 超过限值 35 mg/m³,超标 1.00 倍"
     c = client_for("admin")
     c.cookies["django_language"] = "en"
     for url in ("/sources/alarms/", f"/sources/alarms/{a.pk}/"):
         page = c.get(url).content.decode()
-        assert "Hourly average (converted) 70 above the limit 35" in page and a.message not in page, url
+        assert "Hourly average (converted) 70 mg/m³ above the limit 35 mg/m³" in page and a.message not in page, url
     assert "70.0 / 35.0 mg/m³" in page  # the detail page: value and limit with the factor's unit
     wb = openpyxl.load_workbook(io.BytesIO(c.get("/sources/alarms/?export=xlsx").content))
     texts = [str(cell.value) for row in wb.worksheets[0].iter_rows(min_row=3) for cell in row if cell.value]
-    assert any("above the limit 35" in t for t in texts) and a.message not in texts
+    assert any("above the limit 35 mg/m³" in t for t in texts) and a.message not in texts
     # the API's message: in the request's language too (the stored Chinese text for a Chinese reader)
     for url in ("/api/v1/sources/alarms/", f"/api/v1/sources/alarms/{a.pk}/"):
         body = c.get(url, HTTP_ACCEPT_LANGUAGE="en").json()
         row = body if "id" in body else next(r for r in body["results"] if r["id"] == a.pk)
-        assert row["message"].startswith("Hourly average (converted) 70 above the limit 35"), (url, row["message"])
+        assert row["message"].startswith("Hourly average (converted) 70 mg/m³ above the limit 35 mg/m³"), (url, row["message"])
     zh = client_for("admin")
     assert zh.get(f"/api/v1/sources/alarms/{a.pk}/").json()["message"] == a.message
 

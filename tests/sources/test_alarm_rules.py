@@ -34,9 +34,9 @@ def ev(point, at, factors, period="hour", index=None):
 # ---- messages and what an alarm records -------------------------------------------------------------
 
 @pytest.mark.parametrize(("pt", "factor", "fields", "period", "message", "value", "limit", "converted"), [
-    ("p1", "a21002", {"Avg": 60}, "hour", "小时均值 60 超过限值 50,超标 0.20 倍", 60, 50, False),
-    ("p1", "a21026", {"Avg": 1, "ZsAvg": 70}, "hour", "小时均值(折算) 70 超过限值 35,超标 1.00 倍", 70, 35, True),
-    ("p2", "w01018", {"Avg": 44}, "day", "日均值 44 超过限值 40,超标 0.10 倍", 44, 40, False),
+    ("p1", "a21002", {"Avg": 60}, "hour", "小时均值 60 mg/m³ 超过限值 50 mg/m³,超标 0.20 倍", 60, 50, False),
+    ("p1", "a21026", {"Avg": 1, "ZsAvg": 70}, "hour", "小时均值(折算) 70 mg/m³ 超过限值 35 mg/m³,超标 1.00 倍", 70, 35, True),
+    ("p2", "w01018", {"Avg": 44}, "day", "日均值 44 mg/L 超过限值 40 mg/L,超标 0.10 倍", 44, 40, False),
     ("p2", "w01001", {"Avg": 5.5}, "hour", "小时均值 5.5 低于下限 6", 5.5, 6, False),
 ])
 def test_exceedance_records_value_limit_and_words(world, pt, factor, fields, period, message, value, limit, converted):
@@ -436,7 +436,7 @@ def test_the_alarm_cites_the_standard_of_its_limit(world):
     lim = PollutantLimit(point=p1, factor="a21002", limit_value=50, standard="GB 13223-2011 表1")
     alarms.evaluate_values(p1, T, {"a21002": {"Avg": 60}}, "hour", [lim])
     (a,) = active(p1, "exceedance", "a21002")
-    assert a.message == "小时均值 60 超过限值 50,超标 0.20 倍;依据 GB 13223-2011 表1"
+    assert a.message == "小时均值 60 mg/m³ 超过限值 50 mg/m³,超标 0.20 倍;依据 GB 13223-2011 表1"
 
 
 def test_raised_without_a_key_has_an_empty_key(world):
@@ -450,3 +450,15 @@ def test_flatline_message_shows_the_latest_value(world):
     series = {T - (3 - i) * H: v for i, v in enumerate([0.0, 0.0, 0.0, 1e-9])}
     a = alarms.evaluate_flatline(p2, "w01018", T, hours=4, series=series)
     assert a.message == "连续 4 小时数值恒为 1e-09"
+
+
+@pytest.mark.parametrize(("value", "unit", "shown"), [
+    (129.799, "mg/L", "129.8 mg/L"),      # two decimals at most from 1 up
+    (100.0, "mg/L", "100 mg/L"),
+    (1.005, "mg/m³", "1 mg/m³"),
+    (0.01234, "mg/m³", "0.0123 mg/m³"),  # three significant figures below 1
+    (0.5, "", "0.5"),                   # pH: no unit
+    (None, "mg/L", "—"),
+])
+def test_alarm_values_read_with_their_unit(value, unit, shown):
+    assert alarms._measure(value, unit) == shown

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import conf
-from .choices import DEVICE_STATE_FLAGS, INVALID_FLAGS, AlarmKind, AlarmStatus, DeclarationStatus
+from .choices import DEVICE_STATE_FLAGS, INVALID_FLAGS, AlarmKind, AlarmStatus, DeclarationStatus, factor_unit
 from .models import Alarm, Declaration, MonitoringPoint, PointHourly, PollutantLimit
 
 LIVE = (AlarmStatus.OPEN, AlarmStatus.ACKNOWLEDGED)
@@ -119,6 +119,15 @@ def _fmt(v: float | None) -> str:
     return "—" if v is None else f"{v:g}"
 
 
+def _measure(v: float | None, unit: str) -> str:
+    """A value as a reader compares it with its limit: two decimals at most from 1 up, three significant
+    figures below (a 0.0123 mg/m³ mercury value keeps its digits), then the unit."""
+    if v is None:
+        return "—"
+    text = f"{round(v, 2):g}" if abs(v) >= 1 else f"{v:.3g}"
+    return f"{text} {unit}" if unit else text
+
+
 def evaluate_values(point: MonitoringPoint, at: dt.datetime, factors: dict[str, dict], period: str,
                     limits: list[PollutantLimit], index: ActiveIndex | None = None) -> list[Alarm]:
     """Evaluate one hour (period="hour") or day ("day") of a point.
@@ -167,7 +176,7 @@ def evaluate_values(point: MonitoringPoint, at: dt.datetime, factors: dict[str, 
                 bound = lim.limit_value if over else lim.lower_limit
                 # exceedance multiple (超标倍数) = value / limit - 1; the alarm cites where the limit comes from
                 msg = _facts("over" if over else "under", p=period, z=True if lim.on_converted else None,
-                             v=_fmt(value), l=_fmt(bound),
+                             v=_measure(value, factor_unit(factor)), l=_measure(bound, factor_unit(factor)),
                              x=round(value / lim.limit_value - 1, 2) if over and lim.limit_value else None,
                              s=lim.standard or None)
                 a, created = raise_alarm(point, AlarmKind.EXCEEDANCE, at, factor=factor, detail_key=key, value=value,
