@@ -10,6 +10,8 @@ Every query goes through core scoping; writes go through core.services (scope re
 
 from __future__ import annotations
 
+import decimal
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -23,7 +25,7 @@ from django.views import View
 from . import services
 from .audit import history
 from .excel import xlsx_response
-from .humanize import REF, human, ref_label
+from .humanize import REF, human, money, ref_label
 from .permissions import has_perm
 from .scoping import allowed_jurisdictions, get_scoped_object, may_view_module, restrict, spec_of
 
@@ -48,9 +50,11 @@ def cell_value(obj, attr):
     if callable(attr):
         return attr(obj)
     value = obj
+    owner = part = None
     for part in attr.split("__"):
         if value is None:
             return ""
+        owner = value
         display = getattr(value, f"get_{part}_display", None)
         words = getattr(type(value), "human_values", {}).get(part)
         value = display() if callable(display) else getattr(value, part, "")
@@ -66,6 +70,13 @@ def cell_value(obj, attr):
         return human(value)
     if isinstance(value, str) and REF.fullmatch(value):  # "quality.warning:12" → the warning by name
         return ref_label(value)
+    if isinstance(value, decimal.Decimal) and hasattr(owner, "_meta"):  # money as "1,600,000.00"
+        try:
+            amount = money(value, owner._meta.get_field(part))
+        except FieldDoesNotExist:
+            amount = None
+        if amount is not None:
+            return amount
     return "" if value is None else value
 
 

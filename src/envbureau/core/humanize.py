@@ -10,6 +10,7 @@ import re
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 EMPTY = "—"
@@ -43,6 +44,27 @@ def human(value, field=None) -> str:
 
 
 REF = re.compile(r"([a-z_]+\.[a-z_]+)[:#](\d+)")
+
+
+def is_money(field) -> bool:
+    """A decimal field holding an amount of money: its label names the unit, 元 or 万元 ("罚款(元)")."""
+    from django.db import models
+
+    if not isinstance(field, models.DecimalField):
+        return False
+    with translation.override("zh-hans"):
+        label = str(field.verbose_name)
+    return label.endswith(("元)", "元）"))
+
+
+def money(value, field):
+    """`value` with thousands separators and two decimals when `field` holds money; else None."""
+    if field is None or value in (None, "") or not is_money(field):
+        return None
+    from .money import yuan
+
+    shown = yuan(value)
+    return shown if shown is not value else None
 
 
 def ref_label(ref: str) -> str:
@@ -108,6 +130,9 @@ def change_rows(changes, model_label=None, memo: dict | None = None):
 def _value(v, f, memo: dict | None = None):
     from django.db import models
 
+    amount = money(v, f)
+    if amount is not None:
+        return amount
     words = getattr(getattr(f, "model", None), "human_values", {}).get(getattr(f, "name", None))
     if words is not None and v not in (None, ""):
         return words(v)  # a model's own words for a stored code (e.g. an HJ 212 factor by its name)
