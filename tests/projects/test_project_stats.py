@@ -248,3 +248,22 @@ def test_funds_by_battle_area_and_owner_with_links_to_their_records(world, new_p
     rows = {r[0]: dict(zip(all_rows[at], r)) for r in all_rows[at + 1:]}
     assert (rows["攻坚领域:水污染防治"]["下达资金(万元)"], rows["攻坚领域:水污染防治"]["执行率(%)"]) == (20, "0.0")
     assert rows["属地:东城区"]["资金支出(万元)"] == 45
+
+
+def test_the_sentence_in_english_and_amounts_with_separators(world):
+    """134 projects of 100,000 yuan each = 1,340.00 万元 planned; the English sentence ends on the half-time
+    verdict as a sentence of its own, and calls the funds' rate what the table calls it (spending rate)."""
+    from django.utils.translation import override
+
+    from envbureau.projects import stats
+    from envbureau.projects.models import Project
+
+    _bulk(world, 2023, ["finished"] * 104 + ["planned"] * 30, invest=Decimal("100000"))
+    Project.objects.filter(year=2023).update(investment_completed=Decimal("100000"))
+    with override("zh-hans"):
+        s = stats.statistics(None, world["dc"], 2023, today=dt.date(2023, 6, 30), places=1)
+    assert s["summary"]["investment_planned_wan"] == Decimal("1340.00")
+    assert "完成投资1,340.00万元" in s["sentence"] and s["sentence"].endswith(",达到时间过半、任务过半。")
+    with override("en"):
+        en = stats.statistics(None, world["dc"], 2023, today=dt.date(2023, 6, 30), places=1)["sentence"]
+    assert ". Half the tasks done by half time" in en and ", Half" not in en and en.endswith(".")

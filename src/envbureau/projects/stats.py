@@ -24,7 +24,9 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from envbureau.core.money import yuan
 from envbureau.core.scoping import restrict
 from envbureau.ledger.services import pct, schedule
 
@@ -205,11 +207,11 @@ def sentence(s: dict, funds: dict, year: int, where: str) -> str:
     """"排定年度…工程134项,已完成建设104项,完成率77.6%,达到时间过半、任务过半的目标要求" (seed 001)."""
     out = _("%(y)s年%(w)s排定污染防治工程项目%(p)s项,已开工%(st)s项,已完成建设%(f)s项,完成率%(r)s%%,"
             "完成投资%(i)s万元") % {"y": year, "w": where, "p": s["planned"], "st": s["started"], "f": s["finished"],
-                               "r": s["completion_rate"], "i": s["investment_completed_wan"]}
+                               "r": s["completion_rate"], "i": yuan(s["investment_completed_wan"])}
     if funds["n"]:
         out += _(";下达专项资金%(a)s万元,已支出%(b)s万元,执行率%(r)s%%") % {
-            "a": funds["allocated_wan"], "b": funds["spent_wan"], "r": funds["execution_rate"]}
+            "a": yuan(funds["allocated_wan"]), "b": yuan(funds["spent_wan"]), "r": funds["execution_rate"]}
     sch = s["schedule"]
     if sch.get("available") and sch["past_half"]:
-        out += _(",%(v)s") % {"v": sch["verdict"]}
+        out += pgettext("时间过半任务过半的结论接在统计句后", ",%(v)s") % {"v": sch["verdict"]}
     return out + _("。")
