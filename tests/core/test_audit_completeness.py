@@ -76,7 +76,7 @@ def test_m2m_set_records_what_went_and_what_came(assignment):
 WRITES = {
     **{("enforcement/demo.py::_dated", m): "the demo dates the draws, checks and timeline lines it has just written "
        "(inside its own audited demo run) on their days of the demo year; no one's change to record"
-       for m in ("core.timelineevent", "enforcement.draw", "enforcement.inspection")},
+       for m in ("core.timelineevent", "enforcement.draw", "enforcement.inspection", "enforcement.seedcommitment")},
     ("complaints/statistics.py::rebuild", "complaints.monthlysummary"): "exempt",
     ("enforcement/credit.py::_apply_to_pool", "enforcement.poolenterprise"): "record",
     ("waste/importers.py::save_rows", "waste.manifest"): "record",

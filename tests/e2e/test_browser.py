@@ -426,7 +426,7 @@ def test_credit_rating_and_repair_publicity_fit_a_phone(browser, site):
     from envbureau.core import workflow as wf
     from envbureau.core.models import Jurisdiction
     from envbureau.enforcement import config, credit, services
-    from envbureau.enforcement.models import Case
+    from envbureau.enforcement.models import Case, Transfer
     from envbureau.sources.models import Enterprise
 
     e = Enterprise.objects.create(credit_code="91110101MA01ZZZZ9X", name="北京市东城区某某环保科技股份有限公司第一分公司污水处理厂",
@@ -438,9 +438,10 @@ def test_credit_rating_and_repair_publicity_fit_a_phone(browser, site):
     req = credit.apply_repair(None, r, applicant="环保负责人", corrective_actions="在线监控设施整改完成",
                               documents=list(config.get("credit_repair_documents")), applied_on="2026-08-20")
     wf.apply(None, req, "approve", decided_on="2026-08-24", note="整改到位")
-    Case.objects.create(code="AJ2025-E2E", enterprise_id=e.pk, party=e.name, jurisdiction=e.jurisdiction, cause="篡改数据",
-                        act_date=dt.date(2025, 3, 1), provision="x", filed_on=dt.date(2025, 3, 2),
-                        transfer_kind="crime", transferred_on=dt.date(2025, 4, 1))
+    case = Case.objects.create(code="AJ2025-E2E", enterprise_id=e.pk, party=e.name, jurisdiction=e.jurisdiction,
+                               cause="篡改数据", act_date=dt.date(2025, 3, 1), provision="x", filed_on=dt.date(2025, 3, 2))
+    Transfer.objects.create(code="AJ2025-E2E-YS1", case=case, kind="crime", enterprise_id=e.pk, party=e.name,
+                            jurisdiction=e.jurisdiction, transferred_on=dt.date(2025, 4, 1))
     vetoed = credit.rate(None, enterprise_id=e.pk, year=2025, scores={k: 70 for k in keys}, sources="核查")
     page = browser.new_page()
     page.set_viewport_size({"width": 390, "height": 844})

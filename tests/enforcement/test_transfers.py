@@ -125,10 +125,14 @@ def test_transfers_of_for_credit_and_the_veto(world, case):
     assert cases.transfers_of(ent, 2025).count() == 0
     assert cases.transfers_of(world["enterprises"][1], 2026).count() == 0
     from envbureau.core.texts import chinese
-    from envbureau.enforcement.credit import veto_for
+    from envbureau.enforcement.credit_records import vetoes
 
-    assert chinese(veto_for(ent.pk, 2026)).endswith(f"(案件 {case.code})")
-    assert veto_for(ent.pk, 2025) is None
+    # credit's one-vote veto reads these records: both transfers of 2026 (the detention not answered yet counts)
+    found = vetoes(ent.pk, 2026)
+    assert [v["kind"] for v in found] == ["crime", "detention"]
+    assert all(case.code in chinese(v["reason"]) for v in found)
+    assert {v["url"] for v in found} == {f"/enforcement/cases/{case.pk}/"}
+    assert vetoes(ent.pk, 2025) == []
 
 
 def test_statistics_count_transfers_and_detentions_with_links(world, case, client_for):

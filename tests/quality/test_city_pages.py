@@ -84,7 +84,11 @@ def test_warnings_list_pages_newest_first_without_counting(stations, client_for)
     c = client_for("air_staff")
     with CaptureQueriesContext(connection) as q:
         page1 = c.get("/quality/warnings/").content.decode()
-    assert not [x for x in q.captured_queries if "COUNT(" in x["sql"].upper() and "quality_warning" in x["sql"]]
+    # the list's total ("共 N 条") is counted over a LIMIT subquery (core.counting: bounded by its cap), never
+    # over all warnings
+    counts = [x["sql"].upper() for x in q.captured_queries if "COUNT(" in x["sql"].upper() and "QUALITY_WARNING" in x["sql"].upper()]
+    assert all("LIMIT 10001" in sql for sql in counts), counts
+    assert "共 130 条" in page1
     # newest (i = 129) first; 100 rows on page 1 (对象129 … 对象030), the rest (对象029 … 对象000) on page 2
     assert page1.index("对象129") < page1.index("对象128") and "对象030" in page1 and "对象029" not in page1
     assert "page=2" in page1 and "第 1—100 条" in page1

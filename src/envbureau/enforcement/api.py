@@ -30,6 +30,7 @@ from .filters import (
     MeasureFilter,
     PoolFilter,
     RatingFilter,
+    RepairFilter,
     TransferFilter,
 )
 from .models import (
@@ -493,11 +494,34 @@ class LegalBasisSerializer(serializers.ModelSerializer):
         return obj.current().pk
 
 
+class RemapArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    provision = serializers.CharField()
+    instrument = serializers.CharField()
+    article = serializers.CharField()
+    effective_from = serializers.DateField()
+    effective_to = serializers.DateField(allow_null=True)
+
+
+class RemapRowSerializer(serializers.Serializer):
+    """One article cited by the cases in scope, with the article that corresponds to it now."""
+
+    cited = RemapArticleSerializer()
+    cases = serializers.IntegerField()
+    first_act = serializers.DateField()
+    last_act = serializers.DateField()
+    current = RemapArticleSerializer()
+    changed = serializers.BooleanField()
+    current_in_force = serializers.BooleanField()
+    chain = RemapArticleSerializer(many=True)
+
+
 class LegalBasisViewSet(ScopedModelViewSet):
     queryset = LegalBasis.objects.all()
     serializer_class = LegalBasisSerializer
 
-    @action(detail=False, methods=["get"], url_path="remap", url_name="remap")
+    @extend_schema(responses=RemapRowSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="remap", url_name="remap", pagination_class=None)
     def remap(self, request):
         """Each article cited by the cases in your scope with the article that now corresponds to it (法典)."""
         from envbureau.core.scoping import may_view_module
@@ -958,6 +982,7 @@ class CreditRepairViewSet(DocumentActionsMixin, ScopedReadOnlyViewSet):
 
     queryset = CreditRepair.objects.select_related("rating")
     serializer_class = CreditRepairSerializer
+    filterset_class = RepairFilter  # the list page's filters
     http_method_names = ["get", "post", "head", "options"]
 
     def get_permissions(self):
