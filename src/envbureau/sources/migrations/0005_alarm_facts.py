@@ -10,7 +10,10 @@ from django.db import migrations, models
 FLAG = re.compile(r"^数据标记 (?P<f>[A-Z])\((?P<l>.+)\)$")
 NEGATIVE = re.compile(r"^负值 (?P<v>\S+)$")
 PH = "pH 超出 0–14"
-LIMIT = re.compile(r"^(?P<p>小时均值|日均值)(?P<z>\(折算\))? (?P<v>\S+) (?P<how>超过限值|低于下限) (?P<l>\S+)"
+# a value and a limit may carry their unit ("44 mg/L", as alarms are written since 2026-12-02; never Chinese)
+_VALUE = r"\S+(?: [^\s\u4e00-\u9fff,;]+)?"
+LIMIT = re.compile(r"^(?P<p>小时均值|日均值)(?P<z>\(折算\))? (?P<v>" + _VALUE + r") (?P<how>超过限值|低于下限) (?P<l>"
+                   + _VALUE + r")"
                    r"(?:,超标 (?P<x>-?\d+\.\d\d) 倍)?(?:;依据 (?P<s>.+))?$", re.S)
 FLAT = re.compile(r"^连续 (?P<n>\d+) 小时数值恒为 (?P<v>\S+)$")
 ABSENCE = re.compile(r"^已 (?P<m>\d+) 分钟无数据$")
