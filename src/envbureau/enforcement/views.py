@@ -892,21 +892,26 @@ MEASURE_PARAMS = ("served_on", "rechecked_on", "recheck_result", "inspection", "
                   "approved_at", "disposal", "disposed_on")
 
 
-@login_required
-@require_POST
-def measure_action(request, pk, verb):
-    m = get_scoped_object(Measure, request.user, "view", pk=pk)
-    t = wf.workflow_for(m).transition_map.get(verb)
+def _verb_action(request, model, pk, verb, params, detail):
+    """A workflow verb posted from a record's page: the posted values the verb takes, then back to the page."""
+    obj = get_scoped_object(model, request.user, "view", pk=pk)
+    t = wf.workflow_for(obj).transition_map.get(verb)
     if t is None:
         raise PermissionDenied
     p = request.POST
-    data = {k: p[k] for k in MEASURE_PARAMS if k in t.params and p.get(k, "") != ""}
+    data = {k: p[k] for k in params if k in t.params and p.get(k, "") != ""}
     try:
-        wf.apply(request.user, m, verb, note=p.get("note", ""), **data)
+        wf.apply(request.user, obj, verb, note=p.get("note", ""), **data)
         messages.success(request, _("已办理:%(a)s") % {"a": t.label})
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
-    return redirect("enforcement:measures-detail", pk=pk)
+    return redirect(detail, pk=pk)
+
+
+@login_required
+@require_POST
+def measure_action(request, pk, verb):
+    return _verb_action(request, Measure, pk, verb, MEASURE_PARAMS, "enforcement:measures-detail")
 
 
 measure_action.scoped_model = Measure
@@ -931,18 +936,7 @@ TRANSFER_PARAMS = ("sent_on", "outcome", "outcome_on", "detention_days")
 @login_required
 @require_POST
 def transfer_action(request, pk, verb):
-    obj = get_scoped_object(Transfer, request.user, "view", pk=pk)
-    t = wf.workflow_for(obj).transition_map.get(verb)
-    if t is None:
-        raise PermissionDenied
-    p = request.POST
-    data = {k: p[k] for k in TRANSFER_PARAMS if k in t.params and p.get(k, "") != ""}
-    try:
-        wf.apply(request.user, obj, verb, note=p.get("note", ""), **data)
-        messages.success(request, _("已办理:%(a)s") % {"a": t.label})
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    return redirect("enforcement:transfers-detail", pk=pk)
+    return _verb_action(request, Transfer, pk, verb, TRANSFER_PARAMS, "enforcement:transfers-detail")
 
 
 transfer_action.scoped_model = Transfer
