@@ -57,21 +57,33 @@ logs=$(mktemp -d /tmp/envbureau-test-logs-XXXX)
 # (a worker waiting for PostgreSQL, for Chromium, or for the other worker to finish the run's shared migrate and
 # light demo, tests/run_share.py), and the other suite fills it. Each log is printed when both are done.
 echo "==> tests on SQLite and on PostgreSQL, side by side (logs in $logs; $(date +%T))"
-mkdir -p "$ENVBUREAU_DATA_DIR/sqlite" "$ENVBUREAU_DATA_DIR/pg"
-ENVBUREAU_DATA_DIR=$ENVBUREAU_DATA_DIR/sqlite \
-  run_suite SQLite "$logs/sqlite.log" -n 2 --dist worksteal tests &
+mkdir -p "$ENVBUREAU_DATA_DIR/sqlite" "$ENVBUREAU_DATA_DIR/pg" "$logs/running-sqlite" "$logs/running-pg"
+ENVBUREAU_DATA_DIR=$ENVBUREAU_DATA_DIR/sqlite ENVBUREAU_TEST_RUNNING=$logs/running-sqlite \
+  run_suite SQLite "$logs/sqlite.log" -n 2 --dist worksteal --durations=20 tests &
 sqlite_pid=$!
 # The pure libraries and the gateway do not touch the database, and the browser tests check what Chromium draws and
 # does (every page and form they use is requested on PostgreSQL by the sweeps and the modules' own tests): run the
 # other tests, all of which reach the database, again on PostgreSQL.
-DATABASE_URL=$DATABASE_URL_PG ENVBUREAU_DATA_DIR=$ENVBUREAU_DATA_DIR/pg \
-  run_suite PostgreSQL "$logs/pg.log" -n 2 --dist worksteal -m "not nodb and not browser" tests \
+DATABASE_URL=$DATABASE_URL_PG ENVBUREAU_DATA_DIR=$ENVBUREAU_DATA_DIR/pg ENVBUREAU_TEST_RUNNING=$logs/running-pg \
+  run_suite PostgreSQL "$logs/pg.log" -n 2 --dist worksteal --durations=20 -m "not nodb and not browser" tests \
   --ignore=tests/standards --ignore=tests/hj212 --ignore=tests/gateway &
 pg_pid=$!
-# Progress while they run: a line a minute with how far each suite has got.
+# Progress while they run: a line a minute with how far each suite has got, and any test running for over 5 minutes
+# (each worker names its current test in a file: tests/conftest.py).
 progress() { tail -c 300 "$1" 2>/dev/null | grep -o '\[ *[0-9]*%\]' | tail -n1; }
+long_running() {  # $1 = label, $2 = folder of the workers' files
+  local f t name
+  for f in "$2"/*; do
+    [ -f "$f" ] || continue
+    read -r t name <"$f" || continue
+    if [ $(( $(date +%s) - t )) -gt 300 ]; then
+      echo "      $1 $(basename "$f") on $name for $(( ($(date +%s) - t) / 60 )) min"
+    fi
+  done
+}
 ( start=$SECONDS; while sleep 60; do
     echo "    … $(( (SECONDS - start) / 60 )) min: SQLite $(progress "$logs/sqlite.log"), PostgreSQL $(progress "$logs/pg.log")"
+    long_running SQLite "$logs/running-sqlite"; long_running PostgreSQL "$logs/running-pg"
   done ) &
 ticker=$!
 wait "$sqlite_pid" "$pg_pid"

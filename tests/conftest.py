@@ -68,6 +68,24 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: 0 if item.nodeid.startswith(HEAVY_FIRST) else 1)
 
 
+RUNNING = os.environ.get("ENVBUREAU_TEST_RUNNING")  # scripts/test.sh: a folder where each worker names its test
+
+
+def pytest_runtest_logstart(nodeid, location):
+    """Each worker writes the test it is on (with the time it began) to a file of its own, so that `make test`'s
+    progress line can name a test that has been running for minutes."""
+    if RUNNING:
+        import time
+
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        Path(RUNNING, worker).write_text(f"{time.time():.0f} {nodeid}\n")
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    if RUNNING:
+        Path(RUNNING, os.environ.get("PYTEST_XDIST_WORKER", "main")).unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, plus (PostgreSQL) a copy of it made before any live server connects,
