@@ -38,7 +38,11 @@ def pytest_configure(config):
 
     if hasattr(config, "workerinput"):
         run_share.install()
-    elif getattr(config.option, "numprocesses", None) and not getattr(config.option, "testrunuid", None):
+    elif getattr(config.option, "numprocesses", None):
+        global RUNNING
+        RUNNING = None
+    if not hasattr(config, "workerinput") and getattr(config.option, "numprocesses", None) \
+            and not getattr(config.option, "testrunuid", None):
         import uuid
 
         config.option.testrunuid = uuid.uuid4().hex
@@ -68,7 +72,9 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: 0 if item.nodeid.startswith(HEAVY_FIRST) else 1)
 
 
-RUNNING = os.environ.get("ENVBUREAU_TEST_RUNNING")  # scripts/test.sh: a folder where each worker names its test
+# scripts/test.sh: a folder where each process that runs tests names its current one (not xdist's controller,
+# which hears every worker's start and finish)
+RUNNING = os.environ.get("ENVBUREAU_TEST_RUNNING")
 
 
 def pytest_runtest_logstart(nodeid, location):

@@ -60,10 +60,11 @@ def test_public_intake_is_registered_by_the_system_and_audited_from_the_client(d
     assert (entry.source, entry.remote_addr, entry.note, entry.actor) == ("web", "203.0.113.9", "网上举报表单", None)
     assert (c.state, c.created_by) == ("registered", None)
     assert _register_note(c) == "网上举报表单"
-    # without a note: the audit says "public intake" and the timeline names the channel
+    # without a note: the audit says 公众在线提交 (a catalogue word: "Submitted online by the public" in English)
+    # and the timeline names the channel
     c = services.submit_public(_public(title="夜间施工"), "203.0.113.10")
     entry = _created(c)
-    assert (entry.source, entry.remote_addr, entry.note) == ("web", "203.0.113.10", "public intake")
+    assert (entry.source, entry.remote_addr, entry.note) == ("web", "203.0.113.10", "公众在线提交")
     assert _register_note(c) == "网上举报"
 
 

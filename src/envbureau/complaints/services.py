@@ -281,7 +281,7 @@ def submit_public(complaint: Complaint, remote_addr: str | None, note: str | dic
     check_rate(remote_addr)
     from envbureau.core.audit import audit_context
 
-    with audit_context("web", note=(texts.chinese(note) if isinstance(note, dict) else note) or "public intake",
+    with audit_context("web", note=(texts.chinese(note) if isinstance(note, dict) else note) or gettext_noop("公众在线提交"),
                        remote_addr=remote_addr):
         return register(None, complaint, source_note=note)
 
