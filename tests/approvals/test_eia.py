@@ -226,7 +226,7 @@ def test_bad_input_names_the_field(world):
 
 
 def test_acceptance_not_answered_in_time_is_deemed_accepted_from_receipt(world):
-    # 行政许可法 art. 32 (regulations.md §3.3): no 补正 notice within 5 working days → accepted from receipt.
+    # 行政许可法 arts. 32, 82: no 补正 notice within 5 working days → accepted from receipt.
     from io import StringIO
 
     from django.core.management import call_command

@@ -1,6 +1,6 @@
 """Complaint handling rules written from the regulations, not read from choices.py.
 
-信访工作条例 (regulations.md §8.1) and the 12369 rules (§8.2), as issue 5 lays out the handling: a registered
+信访工作条例 (2022) and the 12369 rules (MEP Order No. 15), as issue 5 lays out the handling: a registered
 complaint is accepted or declined (不予受理); an accepted one is assigned (and may be re-assigned), investigated
 (属实/部分属实/不属实), measures recorded, the complainant answered; then a return visit, archiving, and 复查/复核
 asked within 30 days of the written reply and answered within 30 days; an extension (≤ 30 days) is asked while

@@ -1,7 +1,7 @@
 """complaints.services rule by rule where the transition tests only look at the state: the public form's rate
 setting, what public intake writes (audit source and address, the timeline's note), who may read identities in a
 list (identity_checker), what deciding an extension and answering a repeat leave on the complaint, its tasks and
-its timeline. Expectations are written here from the rules (issue 5, 信访工作条例 §8.1), not read from the code."""
+its timeline. Expectations are written here from the rules (issue 5, 信访工作条例 arts. 22–36), not read from the code."""
 
 import datetime as dt
 

@@ -3,7 +3,7 @@ each step succeeds for the actor named and only in the state named, is refused (
 others, writes exactly one timeline event, closes the previous step's task, opens the next actor's task
 (seen by the users named) and notifies them. A workflow registered without a walk here fails the test unless
 NOT_WALKED names it with a reason. Who may act and the order of steps are written from the rules
-(../shared/standards/regulations.md, soil-outfalls-projects.md and issues 12–16), not read from the kit's tables."""
+(the laws, orders and standards named beside each step, and issues 12–16), not read from the kit's tables."""
 
 import datetime as dt
 
@@ -55,12 +55,12 @@ PEOPLE = {
     "zfreview": (["*.view", "enforcement.review"], None, None),
     "zfboss": (["*.view", "enforcement.decide", "enforcement.publish", "ledger.add"], None, None),
     "zfxicheng": (["enforcement.view", "enforcement.inspect", "enforcement.case"], "110102", None),
-    # measures: 执法人员 serve and re-check, the head decides extensions and releases (regulations.md §2.5–2.6)
+    # measures: 执法人员 serve and re-check, the head decides extensions and releases (MEP Orders No. 29 and 30 of 2014)
     "zfinsp": (["*.view", "enforcement.inspect"], None, None),
-    # credit: the bureau's rating staff decide a repair; the enterprise only applies (§6.2)
+    # credit: the bureau's rating staff decide a repair; the enterprise only applies (local repair practice)
     "zfrate": (["*.view", "enforcement.rate"], None, None),
     "rateent": (["enforcement.view"], None, "E1"),
-    # approvals (§3, §4, §7): acceptance, technical review, decision, permits, emergency filing are separate rights;
+    # approvals (EIA, permits, emergency plans): acceptance, technical review, decision, permits, emergency filing are separate rights;
     # the enterprise applies, answers 补正, renews, reports, revises its plan
     "aacc": (["*.view", "approvals.accept"], None, None),
     "arev": (["*.view", "approvals.review"], None, None),
@@ -72,14 +72,14 @@ PEOPLE = {
             "110102", None),
     "aent": (["approvals.view", "approvals.apply", "approvals.report"], None, "E1"),
     "aent2": (["approvals.view", "approvals.apply", "approvals.report"], None, "E2"),
-    # waste (§5): the producer ships and takes back, the receiving operator receives, confirms or rejects
+    # waste: the producer ships and takes back, the receiving operator receives, confirms or rejects
     "wprod": (["waste.view", "waste.ship", "waste.declare"], None, "E1"),
     "wprodall": (["waste.view", "waste.ship", "waste.receive"], None, "E1"),  # the producer cannot receive
     "wrecv": (["waste.view", "waste.receive"], None, "E3"),
     "wother": (["waste.view", "waste.ship", "waste.receive", "waste.declare"], None, "E2"),
     "whandle": (["waste.view", "waste.handle"], "110101", None),
     # the manifest's carrier (its own enterprise account) confirms pickup and handover; the bureau decides
-    # cross-province applications (§5.1, arts. 21–28)
+    # cross-province applications (危险废物转移管理办法 arts. 21–28)
     "wcarry": (["waste.view", "waste.carry"], None, "E4"),
     "wappr": (["*.view", "waste.approve"], None, None),
     "wcy": (["waste.view", "waste.handle"], "110105", None),
@@ -488,7 +488,7 @@ OUTFALLS = [
 ]
 
 
-# ---- approvals (regulations.md §3 EIA, §4 permits, §7 emergency plans; issue 13) -------------------------
+# ---- approvals (环评法, 排污许可管理条例, 环发〔2015〕4号; issue 13) ---------------------------------------
 
 def new_eia(people):
     from envbureau.approvals import eia
@@ -501,7 +501,7 @@ def new_permit(people):
     from envbureau.approvals import permits
 
     n = len(people.setdefault("_permits", []))
-    # §4.2: valid five years; the second walk's permit was issued six years ago, so its validity has run out
+    # 排污许可管理条例 art. 14: valid five years; the second walk's permit was issued six years ago, so its validity has run out
     issued = TODAY - dt.timedelta(days=30 if n != 1 else 6 * 366)
     p = permits.issue(None, enterprise_id=people["_firm"].pk, number=f"91110101WALK0001{n:03d}P", category="key",
                       issued_on=issued, limits=())
@@ -556,7 +556,7 @@ EIAS = [
          "拟批准公示或不予批准", ["adec"], ["arev"]),
         ("propose", {"on": TODAY + dt.timedelta(days=30)}, "reviewed", "proposed", "adec", {"arev": "403", "aent": "403"}, "作出审批决定", ["adec"],
          ["arev"]),
-        # §3.3: 拟批准公示 runs at least 5 working days; the decision comes after it
+        # 拟批准公示 runs at least 5 working days; the decision comes after it
         ("approve", {"conditions": "落实各项污染防治措施", "decided_on": TODAY + dt.timedelta(days=60)}, "proposed",
          "approved", "adec",
          {"aacc": "403", "axc": "404", "leader": "403"}, "竣工环保验收", ["aent"], ["adec", "aent2"]),
@@ -574,7 +574,7 @@ EIAS = [
     ],
 ]
 
-# §4.2: renewal applied for before expiry, reviewed by the permit section; changes and revocation by the bureau
+# 排污许可管理条例 art. 14: renewal applied for before expiry, reviewed by the permit section; changes and revocation by the bureau
 PERMITS = [
     [
         ("change", {"note": "增加监测频次", "monitoring_duties": "每月手工监测一次"}, "valid", "valid", "aper",
@@ -587,12 +587,12 @@ PERMITS = [
          ["aent"]),
     ],
     [("expire", {}, "valid", "expired", "aper", {"aent": "403", "axc": "404"}, None, [], ["aent"])],
-    # §4.3 证后监管: the third permit carries an open finding (see new_permit); recording what was done closes it
+    # 证后监管: the third permit carries an open finding (see new_permit); recording what was done closes it
     [("supervise", {"note": "已电话督促提交季报"}, "valid", "valid", "aper", {"aent": "403", "axc": "404", "leader": "403"},
       "same", [], [])],
 ]
 
-# §4.3: the enterprise submits its execution report; the permit section accepts or sends it back
+# 排污许可管理条例 art. 22: the enterprise submits its execution report; the permit section accepts or sends it back
 EXECUTION_REPORTS = [
     [
         ("submit", {"content": "本季度达标排放"}, "due", "submitted", "aent", {"aent2": "404", "aper": "403"},
@@ -604,7 +604,7 @@ EXECUTION_REPORTS = [
     ],
 ]
 
-# §7.1: the bureau files (or sends back) the plan; the enterprise records drills and revises within three years
+# 环发〔2015〕4号: the bureau files (or sends back) the plan; the enterprise records drills and revises within three years
 PLANS = [
     [
         ("file", {}, "submitted", "filed", "aemg", {"aent": "403", "axc": "404", "leader": "403"},
@@ -663,7 +663,7 @@ PREREVIEWS = [
 ]
 
 
-# ---- enforcement: coercive measures (§2.4–2.6) and credit repair (§6.2) ---------------------------------
+# ---- enforcement: coercive measures (Orders No. 28–30 of 2014) and credit repair (local practice) ---------
 
 def new_correction(people):
     from envbureau.enforcement import measures
@@ -680,7 +680,7 @@ def new_seizure(people):
 def new_limit(people):
     from envbureau.enforcement import measures
 
-    # §2.6: the party is told of its rights first; having waived them, the decision may follow at once
+    # Order No. 30 art. 11: the party is told of its rights first; having waived them, the decision may follow at once
     return measures.order(None, new_case(people), kind="limit", decided_on=TODAY, content="1号锅炉负荷不超过50%",
                           notified_on=TODAY - dt.timedelta(days=1), rights_waived=True)
 
@@ -727,7 +727,7 @@ def new_clue(people):
 
 
 CLUES = [
-    [  # §2.1 step 1: the head extends the 15 days, then the reviewer decides not to file, with reasons
+    [  # 生态环境行政处罚办法 art. 18: the head extends the 15 days, then the reviewer decides not to file, with reasons
         ("extend", {"days": 5, "note": "需补充调查"}, "pending", "pending", "zfboss",
          {"zfcase": "403", "zfxicheng": "404", "leader": "403"}, "same", ["zfcase"], []),
         ("not_file", {"decided_on": TODAY, "note": "经核查,反映情况不属实"}, "pending", "not_filed", "zfreview",
@@ -741,7 +741,7 @@ CLUES = [
 
 
 TRANSFERS = [
-    [  # §2.7: the head's transfer decision, the files sent to the police (3 working days), the police's answer
+    [  # 移送行政拘留暂行办法 arts. 10–15: the head's transfer decision, the files sent to the police (3 working days), the police's answer
         ("send", {"sent_on": "2026-09-03"}, "approved", "sent", "zfboss",
          {"zfcase": "403", "zfxicheng": "404", "leader": "403"}, "登记公安机关处理结果", ["zfcase"], ["zfboss"]),
         ("conclude", {"outcome": "detained", "outcome_on": "2026-09-10", "detention_days": 10}, "sent", "concluded",
@@ -753,7 +753,7 @@ TRANSFERS = [
 def new_spot_seizure(people):
     from envbureau.enforcement import measures
 
-    # §2.5 (Order No. 29 art. 13): taken on the spot two hours ago, the head's approval due within 24 hours
+    # Order No. 29 art. 13: taken on the spot two hours ago, the head's approval due within 24 hours
     taken = timezone.localtime() - dt.timedelta(hours=2)
     return measures.order(None, new_case(people), kind="seizure", content="2号排污泵", on_the_spot=True,
                           taken_at=taken.strftime("%Y-%m-%d %H:%M"))
@@ -773,7 +773,7 @@ MEASURES = [
         ("recheck", {"rechecked_on": TODAY + dt.timedelta(days=10), "recheck_result": "corrected"}, "in_force",
          "ended", "zfinsp", {"zfreview": "403", "zfxicheng": "404"}, None, [], ["zfcase"]),
     ],
-    [  # 查封扣押 (§2.5): extended by the head with reasons; the party asks for release, the head keeps it on
+    [  # 查封扣押 (Order No. 29 art. 15): extended by the head with reasons; the party asks for release, the head keeps it on
         # the check, then releases it when the violation is gone; the release decision is served
         ("extend", {"days": 20, "note": "案情复杂"}, "decided", "decided", "zfboss", {"zfcase": "403"}, "same",
          ["zfcase"], []),
@@ -797,7 +797,7 @@ MEASURES = [
         ("pay", {"paid_on": "2026-09-10"}, "in_force", "ended", "zfcase", {"zfreview": "403", "zfxicheng": "404"},
          None, [], ["zfcase"]),
     ],
-    [  # 限制生产 (§2.6): served, the correction plan filed, released, then the follow-up check
+    [  # 限制生产 (Order No. 30 arts. 14–20): served, the correction plan filed, released, then the follow-up check
         ("serve", {"served_on": TODAY}, "decided", "in_force", "zfcase", {}, "复查、解除或督促缴款", ["zfcase"], []),
         ("file_plan", {"plan_filed_on": TODAY + dt.timedelta(days=3)}, "in_force", "in_force", "zfcase",
          {"zfinsp": "403", "zfxicheng": "404"}, "same", ["zfcase"], []),
@@ -806,7 +806,7 @@ MEASURES = [
         ("follow_up", {"followed_up_on": TODAY + dt.timedelta(days=40)}, "ended", "ended", "zfinsp",
          {"zfreview": "403", "zfxicheng": "404"}, None, [], ["zfinsp"]),
     ],
-    [  # 查封扣押 taken on the spot (§2.5): the head approves it afterwards; within its term the seized pump goes to
+    [  # 查封扣押 taken on the spot (Order No. 29 art. 13): the head approves it afterwards; within its term the seized pump goes to
         # the police with the case (处理决定, Order No. 29 art. 22)
         ("approve", {"approved_at": lambda: (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")},
          "pending", "in_force", "zfboss", {"zfcase": "403", "zfxicheng": "404"}, "期限内解除查封、扣押或作出处理决定",
@@ -825,7 +825,7 @@ def new_repair(people):
     # 70 on the indicators staff enter (weight 81), 100 on the cases and complaints (19): 75.7 → 警示 (yellow)
     firm = people["_firm"].pk
     scores = {k: 70 for k in credit.entry_keys(firm, 2020 + n)}
-    # published 100 days ago: past the 3-month wait, within the 6-month window (§6.2, §2.10)
+    # published 100 days ago: past the 3-month wait, within the 6-month window (NDRC Order No. 58 [2S]; Guangdong [1S])
     r = credit.rate(None, enterprise_id=firm, year=2020 + n, scores=scores, sources="现场核查",
                     published_on=TODAY - dt.timedelta(days=100))
     people["_ratings"].append(r)
@@ -851,7 +851,7 @@ REPAIRS = [
 ]
 
 
-# ---- waste (§5: manifests, declarations per HJ 1259, alerts) -----------------------------------------------
+# ---- waste (Order No. 23 manifests, declarations per HJ 1259, alerts) -----------------------------------------------
 
 def _waste_parties(people):
     from envbureau.waste.models import Operator, Producer, Transporter
@@ -983,7 +983,7 @@ WASTE_ALERTS = [
 ]
 
 
-# ---- soil (soil-outfalls-projects.md §1: plot lifecycle; key units' duties) ---------------------------------
+# ---- soil (土壤污染防治法: plot lifecycle; key units' duties) --------------------------------------------------
 
 def new_plot(people):
     from decimal import Decimal
@@ -1235,7 +1235,7 @@ def test_every_lapse_rule_names_a_real_transition_and_clock_start():
     declared = {(w.model, lp.state, lp.clock, lp.verb) for w in wf.all_workflows() for lp in w.lapses}
     assert declared == {("approvals.eiaapplication", "submitted", "acceptance", "accept"),
                         ("waste.crossprovinceapplication", "submitted", "step", "accept"),
-                        # 公示期满无异议: the repaired grade takes effect (regulations.md §6.2)
+                        # 公示期满无异议: the repaired grade takes effect (local practice [1S])
                         ("enforcement.creditrepair", "publicity", "publicity", "take_effect")}
     with pytest.raises(ValueError, match="lapse"):
         wf.Workflow("x.y", module="x", states=[wf.State("a", "A"), wf.State("b", "B")],

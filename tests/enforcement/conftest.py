@@ -82,7 +82,7 @@ def make_records(world):
 
 
 def committed_draw(plan, seed, *, on=None, reason="", user=None, period="", witnesses=""):
-    """Commit the SHA-256 of `seed` for the plan's period (regulations.md §1.9 step 2), then draw with it: the
+    """Commit the SHA-256 of `seed` for the plan's period (step 2 of our commit–reveal design [M]), then draw with it: the
     order every draw now takes. `reason` for a second draw of one period."""
     import hashlib
 

@@ -292,7 +292,7 @@ def test_publication_of_decisions_without_personal_data(world, bases, client_for
 
 
 def test_daily_penalty_days_and_total():
-    # regulations.md §2.4 example: served 2026-03-01, re-inspection 2026-03-20 finds the discharge: 19 days
+    # Order No. 28 arts. 17, 19: served 2026-03-01, re-inspection 2026-03-20 finds the discharge: 19 days
     assert discretion.daily_penalty(100000, [(dt.date(2026, 3, 1), dt.date(2026, 3, 20))]) == (19, Decimal("1900000.00"))
     # a second order served 04-01, re-inspection 04-11: days accumulate, the gap is not counted
     days, total = discretion.daily_penalty(100000, [(dt.date(2026, 3, 1), dt.date(2026, 3, 20)),

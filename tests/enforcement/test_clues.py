@@ -1,7 +1,7 @@
-"""Clues that may become cases (regulations.md §2.1 step 1): whether to file is decided within 15 days of the clue
+"""Clues that may become cases (the step before 立案): whether to file is decided within 15 days of the clue
 (生态环境行政处罚办法 art. 18), extendable by 15 days with the head's approval.
 
-What "days" means (regulations.md §0.2): 行政处罚法 art. 85 makes only its 二日/三日/五日/七日 working days, so these
+What "days" means: 行政处罚法 art. 85 makes only its 二日/三日/五日/七日 working days, so these
 15 days are calendar days from the day after the clue; a last day on a rest day moves to the next working day (as the
 90-day decision limit). Dates counted by hand on the 2026 holiday calendar:
 * received Mon 2026-06-01 → + 15 = Tue 2026-06-16, a working day: due that day;

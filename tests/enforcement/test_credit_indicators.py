@@ -1,4 +1,4 @@
-"""Credit rating by the national method (regulations.md §6.1): 21 indicators in 4 groups with weights (the seven the
+"""Credit rating by the national method (环发〔2013〕150号): 21 indicators in 4 groups with weights (the seven the
 sources give), bands 80–100 / 50–79 / 0–49, each indicator computed from the platform's own records where it has
 them (online monitoring, cases and orders, 规范化 checks, emergency plans, permits, execution reports, EIA
 records, complaints) and otherwise entered by staff with the source stated; the rating page shows each."""
@@ -37,7 +37,7 @@ def test_the_national_method_as_shipped():
     for k, g in groups.items():
         by_group.setdefault(g, []).append(k)
     assert {config.get("credit_groups")[g] for g in by_group} == {"污染防治", "生态保护", "环境管理", "社会监督"}
-    # the weights the sources give (§6.1)
+    # the weights the sources give (national annex, one copy [1S])
     named = {label: w for label, w in ind.values()}
     assert named["大气及水污染物达标排放"] == 15 and named["行政处罚与行政命令"] == 15 and named["环境风险管理"] == 10
     assert named["一般固体废物处理处置"] == 5 and named["危险废物规范化管理"] == 5 and named["噪声污染防治"] == 4

@@ -1,4 +1,4 @@
-"""One-vote vetoes straight to 不良 fed by records (regulations.md §6.1; Quanzhou list): a case transferred as a
+"""One-vote vetoes straight to 不良 fed by records (环发〔2013〕150号; Quanzhou list [1S]): a case transferred as a
 suspected crime, a responsible person transferred for detention, a 较大 or worse 突发环境事件, a penalty not carried
 out (forced execution applied / fine unpaid past its time), construction without EIA approval or operation
 before acceptance (a case citing that provision); a general 突发环境事件 lowers the grade one level. Each with its

@@ -1,4 +1,4 @@
-"""Commit–reveal in advance (regulations.md §1.9 steps 2 and 5) and draws per plan period: the seed's SHA-256 is
+"""Commit–reveal in advance (our design [M]; no official draw algorithm was found) and draws per plan period: the seed's SHA-256 is
 announced (and public) before the draw, the draw takes only a seed with that hash, the public sees the seed only
 after the visits or an explicit reveal; a plan draws once per named period unless a reason is given."""
 

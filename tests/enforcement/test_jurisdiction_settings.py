@@ -1,4 +1,4 @@
-"""Provincial numbers per jurisdiction (regulations.md §0.3, §2.2): a jurisdiction's entry in
+"""Provincial numbers per jurisdiction (provinces set them; 较大数额 nationally 生态环境行政处罚办法 art. 89 [1S]): a jurisdiction's entry in
 settings.ENVBUREAU["ENFORCEMENT"]["jurisdictions"] applies to the cases of that jurisdiction and everything below it,
 over the national default. Here Beijing (110000) sets 较大数额 for organisations at 50,000 yuan, the figure itself
 included (as the pre-2023 provincial figures of Chongqing and Shanghai); 朝阳区 (110105) sets its own 30,000."""
@@ -78,7 +78,7 @@ def test_reading_the_settings(world, province):
 
 
 def test_the_provinces_yearly_cap_on_checks(world, settings):
-    """The yearly cap on routine checks of one enterprise is the province's (regulations.md §0.4, §1.7): with 1 set
+    """The yearly cap on routine checks of one enterprise is the province's (国办发〔2024〕54号; 环办执法〔2025〕4号): with 1 set
     for 朝阳区 the second routine check there is refused, while 东城区 keeps the national 2."""
     from envbureau.enforcement import services
 

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from envbureau.enforcement import cases
 from envbureau.enforcement.models import LegalBasis
 
-CODE_DAY = dt.date(2026, 8, 15)  # the Code in force (regulations.md §0.1)
+CODE_DAY = dt.date(2026, 8, 15)  # the Code (生态环境法典) in force [1S]
 
 
 @pytest.fixture

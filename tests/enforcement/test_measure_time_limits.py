@@ -1,4 +1,4 @@
-"""Time limits of the coercive measures from regulations.md §2.5–2.6 (Orders No. 29 and 30), each on a
+"""Time limits of the coercive measures of MEP Orders No. 29 and 30 (2014), each on a
 core.deadlines clock over the 2026 holiday calendar, with the day before / of / after its last day:
 the rights notice before 限制生产/停产整治 (5 working days to state or ask for a hearing), the correction plan
 within 15 working days of receiving the decision, the follow-up check within 30 days of release, a seizure's

@@ -1,4 +1,4 @@
-"""责令改正, 查封扣押, 限制生产/停产整治 and 按日连续处罚 (regulations.md §2.4–2.6) through the measure workflow:
+"""责令改正, 查封扣押, 限制生产/停产整治 and 按日连续处罚 (MEP Orders No. 28–30 of 2014) through the measure workflow:
 their clocks on the 2026 holiday calendar (day before/of/after), extensions and their caps, release, re-check,
 the daily penalty's days and amount, documents and scope. Expected dates are worked out by hand in comments."""
 
@@ -158,7 +158,7 @@ def test_stop_runs_until_released_and_is_served_within_7_working_days(case):
 
 def test_daily_penalty_recorded_as_its_own_decision(case):
     case = _decided(case)
-    # regulations.md §2.4: served 2026-03-01, re-inspection 2026-03-20 finds the discharge: 19 days × 100,000
+    # Order No. 28 arts. 17, 19: served 2026-03-01, re-inspection 2026-03-20 finds the discharge: 19 days × 100,000
     o = _refused_order(case, "2026-03-01", "2026-03-20", decided="2026-02-10")
     m = measures.record_daily_penalty(None, case, orders=[o], decided_on="2026-03-25")
     assert m.kind == "daily" and m.code == f"{case.code}-AR1"

@@ -1,5 +1,5 @@
 """The public penalties API (/api/v1/public/enforcement/penalties/, no login): the published penalty decisions of the
-public page, within their publication period only (regulations.md §2.10: shown until `publish_until`, taken down
+public page, within their publication period only (NDRC Order No. 58, at most 3 years [2S]: shown until `publish_until`, taken down
 the day after), without personal data, paginated 50 a page."""
 
 import datetime as dt

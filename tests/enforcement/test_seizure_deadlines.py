@@ -1,5 +1,5 @@
 """查封、扣押 must be dealt with inside its term, and one taken on the spot needs the head's approval within 24
-hours (MEE Order No. 29 arts. 13, 15, 20, 22; 行政强制法 arts. 25, 27; regulations.md §2.5):
+hours (MEE Order No. 29 arts. 13, 15, 20, 22; 行政强制法 arts. 25, 27):
 
 * the term is 30 calendar days from the decision, extendable once by at most 30 with the head's approval; the
   open task ("解除查封、扣押或作出处理决定") is due on the term's last day and moves with an extension; the kit's

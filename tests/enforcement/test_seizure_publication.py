@@ -1,5 +1,5 @@
 """A seizure's 处理决定 as its own document, and the publication of seizure decisions with their extension and
-release (MEE Order No. 29 arts. 7, 22; 行政强制法 art. 27; regulations.md §2.5):
+release (MEE Order No. 29 arts. 7, 22; 行政强制法 art. 27):
 
 * the 查封、扣押处理决定书 issues only for a seizure that has a 处理决定, from the UI panel, the API and the kit
   (PDF by `envbureau documents_pdf`), and names the disposal, its basis, its reasons and date; a missing

@@ -1,4 +1,4 @@
-"""Transfers to the police (regulations.md §2.7, §2.8): several per case, each a record with its form, time limit,
+"""Transfers to the police (环境保护法 art. 63 with 移送行政拘留暂行办法; 国务院令第310号): several per case, each a record with its form, time limit,
 receiving authority, persons concerned and the police's answer.
 
 * for administrative detention the penalty decision comes first; the files go within 3 working days of the

@@ -1,6 +1,6 @@
 """Every answer echoes the request's QN where the device can find it, in the device's dialect.
 
-Expected frames are written out from shared/standards/hj212.md §3.3 (2017: QN in the header, ST=91,
+Expected frames are written out from HJ 212-2017 Appendix C (Tables C.14–C.50) and HJ/T 212-2005 (2017: QN in the header, ST=91,
 Flag = version bits without A; 2005: the QN, and for 9014 the CN/PNO/PNUM, inside CP) and framed here
 with the Appendix A CRC, independently of the codec under test.
 """

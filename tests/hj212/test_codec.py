@@ -1,4 +1,4 @@
-"""Vectors from the standard (Appendix A and C, framed and CRC-checked in shared/standards/hj212.md)."""
+"""Vectors from the standard (HJ 212-2017 Appendix A and C, framed and CRC-checked by hand)."""
 
 from datetime import datetime
 

@@ -129,7 +129,7 @@ VERIFY = ["ledger.view", "ledger.rectify", "ledger.verify"]
 
 @pytest.mark.parametrize("with_chain", [False, True], ids=["implicit step", "chain step without level or role"])
 def test_an_enterprise_never_signs_acceptance_even_holding_verify(actors, make_problem, evidence, with_chain):
-    # Acceptance is the authorities' (regulations: 验收 by the district/city, never the rectifying enterprise).
+    # Acceptance is the authorities' (Boshan's procedure, 镇街整改、区级验收、市级审核: 验收 by the district/city, never the rectifying enterprise).
     # A step with no level and no role used to accept anyone passing the scope check, an enterprise grant included.
     if with_chain:
         c = SignOffChain.objects.create(name="不限层级", source="")

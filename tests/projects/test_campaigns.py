@@ -1,5 +1,5 @@
 """Campaigns (专项行动): target lists imported all-or-nothing, classes with closure checks (两断三清), progress
-through the ledger's loop, completion rates per class and area (§3.2, §4 #5), re-checks that reopen."""
+through the ledger's loop, completion rates per class and area (散乱污 classes; Liuzhou 2019: 552 → 521), re-checks that reopen."""
 
 import datetime as dt
 import io

@@ -1,4 +1,4 @@
-"""Red and yellow cards (红黄牌警示, soil-outfalls-projects.md §3.3): the criteria decide the colour, the period and
+"""Red and yellow cards (红黄牌警示; local practice, e.g. Liuzhou, Jincheng): the criteria decide the colour, the period and
 its publication date follow the area's cycle (half-yearly by default, quarterly where configured), the card runs
 through the kit (proposed → issued → 摘牌, or yellow raised to red) and every step lands on the enterprise's dossier."""
 

@@ -1,4 +1,4 @@
-"""Outfall types in three levels (HJ 1312-2023, §2.2: under 工矿企业排污口 / 工矿企业雨洪排口 the works — 工业企业, 矿山,
+"""Outfall types in three levels (HJ 1312-2023: under 工矿企业排污口 / 工矿企业雨洪排口 the works — 工业企业, 矿山,
 尾矿库), checked in the model, form, API and import; 设置手续 (permit_status) read by its label; statistics by area
 (scoped, each number a link); the outfall's own page draws its position with the statistics page's map code."""
 

@@ -1,6 +1,6 @@
 """River outfalls (一口一档): the 查、测、溯、治 loop with evidence and deadlines, samples classed against the receiving
 water with the standards library, bounded uploads without EXIF, survey imports (all-or-nothing, idempotent by
-code), statistics and basin milestones on the reference's worked examples (§2, §4 #6, #7)."""
+code), statistics and basin milestones on published figures (Anhui's 长江 outfalls [R]; Jingjiang 2023: 2,252 outfalls)."""
 
 import datetime as dt
 import io
@@ -140,7 +140,7 @@ def test_milestone_progress_boundary_and_anhui_rate(world):
     assert three(traced_ok, 1802, 1) == (False, True, True)
     late = milestone_progress(m, {"found": 2252, "traced": 1900, "closed_out": 675}, dt.date(2024, 1, 1))
     assert (late["met"], late["missed"]) == (False, True)
-    assert pct(3754, 4077, 0) == "92"  # §4 #6: Anhui, 3754 of 4077 rectified
+    assert pct(3754, 4077, 0) == "92"  # Anhui, 3754 of 4077 rectified [R]
 
 
 def test_statistics_and_links(world, outfall, client_for):
@@ -330,7 +330,7 @@ def test_one_outfall_one_dossier_in_word(world, outfall, client_for):
 
 
 def test_worked_example_6_anhui_4077_outfalls_3754_rectified_on_records(world):
-    """§4 #6: "长江干流4077个入河排污口完成整治3754个,完成率92%" — 3754/4077 = 0.920775 → "92" as printed (integer);
+    """Anhui [R]: "长江干流4077个入河排污口完成整治3754个,完成率92%" — 3754/4077 = 0.920775 → "92" as printed (integer);
     the 2023 Yangtze target (~70 % rectified) is met. Counted by the statistics path over outfall records (made with
     bulk_create): closed out counts as traced too, so both rates read 92 %; the 323 others are only monitored."""
     import time

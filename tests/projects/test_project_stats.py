@@ -1,4 +1,5 @@
-"""Progress and rate computations on the reference's worked examples (soil-outfalls-projects.md §4 #4, §3.3):
+"""Progress and rate computations on a bureau's printed figures (靖江市2023年上半年工作总结; 时间过半 is a
+convention, no national rule):
 "排定年度大气污染防治工程134项,已完成建设104项,完成率77.6%,达到了时间过半、任务超半的目标要求"."""
 
 import datetime as dt

@@ -1,5 +1,5 @@
 """Fixtures of the quality tests: the real Beijing stations and a small slice of their hourly data
-(taken from the project's own compressed copy, so no ../shared needed)."""
+(taken from the project's own compressed copy, so no data from outside the repository is needed)."""
 
 import pytest
 from quality_helpers import SLICE_STATIONS, prsa_bytes, prsa_frame

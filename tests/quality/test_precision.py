@@ -1,6 +1,6 @@
 """Issue 18, reporting precision: µg/m³ concentrations as integers (GB 3095) or with one decimal, the
 absolute change beside the rate on the page, the headline and the CLI, computed from the unrounded
-values (default) or from the printed ones (bulletins, report-formats §0.3).
+values (default) or from the printed ones (as MEE bulletins do).
 
 Hand data for 东城区: every day of January 2016 PM2.5 35.54, of January 2015 39.76 (other pollutants
 equal in both years).  Unrounded: 35.54 − 39.76 = −4.22, −4.22 / 39.76 = −10.61 %.

@@ -1,4 +1,4 @@
-"""The headline view words changes as bulletins do (report-formats §0.1, §0.3)."""
+"""The headline view words changes as MEE and provincial bulletins do."""
 
 import re
 
@@ -74,7 +74,7 @@ def test_changes_use_reported_values():
     base = {"pm25_mean": 17.0, "co_p95": 0.8, "good_day_ratio": 51.1, "good_days": 186, "heavy_days": 48,
             "composite_index": 3.40}
     c = changes(cur, base)
-    # MEE August 2022 (report-formats §0.3): 16 vs 17 → 5.9 %; CO 0.7 vs 0.8 → 12.5 %
+    # MEE's August 2022 bulletin: 16 vs 17 → 5.9 %; CO 0.7 vs 0.8 → 12.5 %
     assert round(c["pm25_mean"]["rate"] * 100, 1) == -5.9
     assert round(c["co_p95"]["rate"] * 100, 1) == -12.5
     assert round(c["composite_index"]["rate"] * 100, 1) == -10.0

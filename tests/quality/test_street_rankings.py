@@ -1,4 +1,4 @@
-"""All-city street rankings (issue 17, report-formats §2) on hand-built street days: every street of the city ranked
+"""All-city street rankings (issue 17, as bureaus' ranking notices rank) on hand-built street days: every street of the city ranked
 together, ties sharing a rank ("1224"), the change in rank against the previous period, the change ranking on last
 year, call-outs for the best and worst (lists growing on ties), and page, API, Excel and the Word notice.
 

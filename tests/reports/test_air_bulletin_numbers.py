@@ -1,5 +1,5 @@
 """Every number of the air bulletin equals what `envbureau assess air --json` gives for the same scope and
-period (changes from the printed values, report-formats §0.3); read back from the generated .docx."""
+period (changes from the printed values, as MEE bulletins do); read back from the generated .docx."""
 
 import io
 import json

@@ -1,4 +1,4 @@
-"""三、奖惩措施 of the ranking notice (report-formats §1.3, §2.4): the best N praised, the worst N warned, and the
+"""三、奖惩措施 of the ranking notice (local rules: Fangcheng, Anyang, Jining): the best N praised, the worst N warned, and the
 measure escalating with the periods running (and in the year) a unit has stayed among the worst N."""
 
 import io

@@ -58,8 +58,8 @@ def test_ph_band_edges_pick_the_values(ph, screening, intervention):
 
 
 def test_copper_has_orchard_and_other_rows_only():
-    """GB 15618-2018 table 1 gives Cu for 果园 and 其他; soil-outfalls-projects.md §1.4 prints the 果园 values
-    under its 水田 column. A paddy reads the 其他 row: 60 mg/kg at pH 5.0 is above 50 there, not below 150."""
+    """GB 15618-2018 table 1 gives Cu for 果园 and 其他 only; a table printing the 果园 values
+    under a 水田 column is wrong. A paddy reads the 其他 row: 60 mg/kg at pH 5.0 is above 50 there, not below 150."""
     paddy = gb.assess_farmland("cu", 60, 5.0, "paddy")
     assert (paddy.screening, paddy.intervention, paddy.level, paddy.category) == (50, None, "above_screening",
                                                                                    "safe_use")

@@ -36,7 +36,7 @@ def _env(data_dir):
 
 
 def _frame(segment: str) -> bytes:
-    # Framing and CRC as hj212.md §1 describe them, independently of our codec.
+    # Framing and CRC as HJ 212-2017 §6 and Appendix A describe them, independently of our codec.
     data = segment.encode("ascii")
     crc = 0xFFFF
     for b in data:

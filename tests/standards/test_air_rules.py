@@ -1,5 +1,5 @@
 """Rules of envbureau.standards.air stated as data from the reference
-(../shared/standards/air-water-noise.md §1–§2: HJ 633-2012/2026 table 1/3, GB 3095 limits, HJ 633-2026 §5.3),
+(HJ 633-2012/2026 table 1/3, GB 3095 limits, HJ 633-2026 §5.3),
 checked against the vectorised and scalar paths, with boundaries on either side of each rule."""
 
 import datetime as dt
@@ -380,7 +380,7 @@ def test_report_as_dict_2012_and_missing():
 def test_report_rules_follow_the_date():
     assert aqi({"pm25": 70}, date=dt.date(2026, 2, 28)).rules_code == "2012"
     r = aqi({"pm25": 70}, date=dt.date(2026, 3, 1))
-    assert (r.rules_code, r.aqi, r.category.name) == ("2026", 110, "轻度污染")   # reference §9 item 1
+    assert (r.rules_code, r.aqi, r.category.name) == ("2026", 110, "轻度污染")   # HJ 633-2026 table 3: PM2.5 IAQI 100 at 60, not 75
     assert aqi({"pm25": 70}, date=dt.date(2026, 2, 28)).aqi == 94
     assert aqi({"pm25": 55}, date=dt.date(2031, 1, 1)).stage == "final"
     assert aqi({"pm25": 55}, date=dt.date(2030, 12, 31)).stage == "transitional"

@@ -1,4 +1,4 @@
-"""Worked vectors 1–15, 19 and E8–E10 of shared/standards/air-water-noise.md §11/§13, and the
+"""Worked vectors 1–15, 19 and E8–E10 (computed by hand with exact rational arithmetic), and the
 breakpoint edges of every IAQI column under both rule sets."""
 
 import math
@@ -185,7 +185,7 @@ def test_full_scan_matches_rational_arithmetic():
 
 
 def test_float_trap_count_matches_reference():
-    """The reference claims 46 naive-float ceiling flips over these scans, all CO (§1.3).
+    """A count we were given claims 46 naive-float ceiling flips over these scans, all CO.
 
     Finding: 46 is the count over both rule sets' tables; the CO columns are identical in 2012 and
     2026, so there are 23 distinct cases (with the formula written in the order of HJ 633).

@@ -1,5 +1,5 @@
-"""Period assessment (HJ 663, GB 3095, report-formats §0) on small hand-computed networks: every
-figure below is worked out by hand from the reference tables (../shared/standards/air-water-noise.md),
+"""Period assessment (HJ 663, GB 3095, bulletins' number style) on small hand-computed networks: every
+figure below is worked out by hand from the standards' tables (HJ 633, GB 3095, HJ 663),
 not read from the code."""
 
 import numpy as np

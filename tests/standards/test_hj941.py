@@ -1,4 +1,5 @@
-"""HJ 941-2018 risk level on worked examples, computed by hand from the method as regulations.md §7.2 states it:
+"""HJ 941-2018 risk level on worked examples, computed by hand from the method as known without the standard's text (Q
+and the levels [2S], Q bands [M], M bands [1S]):
 Q = Σ quantity ÷ critical quantity per medium; Q < 1 is Q0 (一般 directly), 1 / 10 / 100 the Q1/Q2/Q3 breaks;
 M < 25 M1, 25–45 M2, 45–60 M3, ≥ 60 M4; the level of a medium from E × M × Q; the enterprise takes the higher
 of air and water; the label format "较大[较大-大气(Q1-M2-E1) + 一般-水(Q0)]". (The matrix cells used below:
@@ -61,8 +62,8 @@ def test_bad_inputs_say_what():
 
 # ---- every cell of the E × Q × M matrix, reached from both edges of its Q and M bands ------------------------
 # Written in the standard's own layout (one table per receptor class E, rows Q1–Q3, columns M1–M4), i.e. transposed
-# from the module's MATRIX[E][M][Q], so a row/column mix-up in either fails here. Source status: regulations.md
-# §7.2 tags the matrix [M]; the stored docs/pages corpora hold no copy of the standard's tables (searched
+# from the module's MATRIX[E][M][Q], so a row/column mix-up in either fails here. Source status: the matrix
+# is [M]; the stored docs/pages corpora hold no copy of the standard's tables (searched
 # 2026-12-01), so these cells are the recalled tables, not read from the text — see the module docstring.
 STANDARD_TABLES = {
     #        M1      M2      M3      M4

@@ -1,11 +1,11 @@
-"""GB 36600 / GB 15618 lookups on the worked examples of soil-outfalls-projects.md §4 and the table values
-quoted in §1.4 (stated here, not read from the module)."""
+"""GB 36600 / GB 15618 lookups on hand-worked examples and the table values
+of GB 36600-2018 table 1 (stated here, not read from the module)."""
 
 import pytest
 
 from envbureau.standards import soil
 
-# §1.4 table: item → (screening cl.1, cl.2, intervention cl.1, cl.2)
+# GB 36600-2018 table 1: item → (screening cl.1, cl.2, intervention cl.1, cl.2)
 QUOTED = {
     "砷": (20, 60, 120, 140), "镉": (20, 65, 47, 172), "铬（六价）": (3.0, 5.7, 30, 78),
     "铜": (2000, 18000, 8000, 36000), "铅": (400, 800, 800, 2500), "汞": (8, 38, 33, 82),

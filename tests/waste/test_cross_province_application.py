@@ -1,4 +1,4 @@
-"""跨省转移 application → approval on the kit (危险废物转移管理办法 arts. 21–28, regulations.md §5.1): the
+"""跨省转移 application → approval on the kit (危险废物转移管理办法 arts. 21–28): the
 producer applies; the bureau checks completeness (5 working days), gives its opinion and writes to the receiving
 province (5 WD), records the reply (10 WD), decides (5 WD); each limit from core.deadlines, late steps counted;
 approval issues the CrossProvinceApproval (12 months, no longer than the period asked or the receiver's licence)

@@ -1,4 +1,4 @@
-"""The waste module's rules with their numbers stated here (regulations.md §5), boundaries on three points."""
+"""The waste module's rules with their numbers stated here (危险废物转移管理办法; HJ 1259-2022), boundaries on three points."""
 
 import datetime as dt
 from decimal import Decimal

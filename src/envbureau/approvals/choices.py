@@ -109,7 +109,7 @@ INCIDENT_COLOURS = {"reported": "danger", "responding": "warning", "closed": "se
 
 
 class IncidentLevel(models.TextChoices):
-    # the grade of an incident (national plan), not the enterprise's risk level (regulations.md §7.2)
+    # the grade of an incident (national plan), not the enterprise's risk level (HJ 941-2018)
     GENERAL = "IV", _("一般(Ⅳ级)")
     LARGER = "III", _("较大(Ⅲ级)")
     MAJOR = "II", _("重大(Ⅱ级)")

@@ -1,4 +1,4 @@
-"""Local parameters of approvals (regulations.md §0.3: many numbers are provincial).
+"""Local parameters of approvals (many numbers are set by provinces, not nationally).
 
 National defaults below; a deployment overrides any of them in settings.ENVBUREAU["APPROVALS"], e.g.
 {"eia_commitments": {"110105": {"report": 20, "form": 10}}} (朝阳区 promises 20/10 working days) or
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 DEFAULTS = {
-    # EIA review limits (regulations.md §3.2, 环评法 art. 22: 60 / 30 days; counted in working days as
+    # EIA review limits (环评法 art. 22 and 建设项目环境保护管理条例 art. 9: 60 / 30 days; counted in working days as
     # 行政许可法 art. 82 counts licensing periods). Registration forms are filed at once.
     "eia_review_days": {"report": 60, "form": 30},
     "eia_day_kind": "working",
@@ -19,17 +19,18 @@ DEFAULTS = {
     "eia_commitments": {},
     # 行政许可法 art. 32: tell the applicant what is missing within 5 working days.
     "eia_acceptance_working_days": 5,
-    # §3.3: 受理公示 ≥ 10 working days, 拟批准公示 5 working days.
+    # 受理公示 ≥ 10 working days, 拟批准公示 5 working days (MEE practice as bureaus publish it [2S]; no article found).
     "eia_acceptance_notice_working_days": 10,
     "eia_proposal_notice_working_days": 5,
-    # §3.4: 告知承诺制 only where configured: {code: {"categories": [...], "days": 1}} (working days).
+    # 告知承诺制 (local pilots from 2020 [2S]) only where configured: {code: {"categories": [...], "days": 1}} (working days).
     "eia_commitment_system": {},
-    # §4.2: validity 5 years; renewal applied for ≥ 60 days before expiry; decided within 20 days of the application
+    # 排污许可管理条例 art. 14: validity 5 years; renewal applied for ≥ 60 days before expiry; decided within 20 days of the application
     # (working days, 行政许可法 art. 82): the due date of the 审查延续申请 task (permits.renewal_review_due).
     "permit_validity_years": 5,
     "permit_renewal_days_before": 60,
     "permit_renewal_review_days": 20,
-    # §4.3: monthly and quarterly reports by the 15th of the next month; annual by 15 January.
+    # Execution reports (排污许可管理条例 art. 22; dates from the industry technical specifications [2S]):
+    # monthly and quarterly reports by the 15th of the next month; annual by 15 January.
     "report_due_day": 15,
     "annual_report_due": (1, 15),
     # 突发环境事件信息报告办法 (MEP Order No. 17, 2011) art. 3: the initial report (初报) to the government and the
@@ -52,7 +53,7 @@ DEFAULTS = {
     # Project pre-review (项目预审 of 招商引资 / 工业内生 projects against 三线一单 and industry policy): local practice,
     # no national procedure or limit found; working days from receipt to the opinion (a local service commitment).
     "prereview_working_days": 5,
-    # HJ 941-2018 (regulations.md §7.2) level tables. None: the platform's remembered tables
+    # HJ 941-2018 (企业突发环境事件风险分级方法) level tables. None: the platform's remembered tables
     # (envbureau.standards.hj941 Q_BANDS, M_BANDS, MATRIX; the Q bands and the matrix are [M], pending the
     # standard's text). A bureau that holds the standard supplies any of them without code, e.g.
     # {"q_bands": [[1, "Q0"], [10, "Q1"], [100, "Q2"]], "m_bands": [[25, "M1"], [45, "M2"], [60, "M3"]],

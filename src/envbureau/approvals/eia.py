@@ -1,4 +1,4 @@
-"""EIA applications on the kit (regulations.md §3): 申请 → 受理审查 (补正 pauses the clock) → 受理公示 →
+"""EIA applications on the kit (环评法; 建设项目环境保护管理条例): 申请 → 受理审查 (补正 pauses the clock) → 受理公示 →
 技术评估 (not counted: 行政许可法 art. 45) → 拟批准公示 → 批准 / 不予批准 → 竣工环保验收. Registration forms are
 filed at once. Handlers for the transitions declared in workflows.py; every limit is a core.deadlines clock.
 

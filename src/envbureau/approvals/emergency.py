@@ -1,4 +1,4 @@
-"""Emergency management (regulations.md §7): emergency-plan filing with the HJ 941 risk level and its working,
+"""Emergency management (环发〔2015〕4号; HJ 941-2018; MEP Order No. 34): emergency-plan filing with the HJ 941 risk level and its working,
 filing due 20 working days after signing, review at least every three years (a task the kit reminds of),
 drills on the timeline; hidden-danger check rounds whose findings become ledger problems."""
 
@@ -27,7 +27,7 @@ from .eia import _date, enterprise_of
 from .models import EmergencyPlan, HazardCheck
 
 FILING = "filing"
-FILING_WORKING_DAYS = 20  # 环发〔2015〕4号 as summarised in regulations.md §7.1 [2S]
+FILING_WORKING_DAYS = 20  # 《企业事业单位突发环境事件应急预案备案管理办法（试行）》 (环发〔2015〕4号) [2S]
 REVIEW_YEARS = 3  # Order No. 34 art. 12: at least every three years [2S]
 # a notice's sentence, worded per reader when shown (core.notify: facts in the notification)
 INCIDENT_OVERDUE = gettext_noop("%(c)s %(t)s:初报已超过时限(%(d)s),尚未报告")

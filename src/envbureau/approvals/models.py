@@ -39,7 +39,7 @@ from .choices import (
 
 
 class EIAApplication(ScopedModel):
-    """One construction project's EIA from application to decision and completion acceptance (regulations.md §3)."""
+    """One construction project's EIA from application to decision and completion acceptance (环评法; 建设项目环境保护管理条例)."""
 
     code = models.CharField(_("申请编号"), max_length=40, unique=True)
     enterprise_id = models.BigIntegerField(_("企业ID"))
@@ -94,7 +94,7 @@ class EIAApplication(ScopedModel):
 
 
 class Permit(ScopedModel):
-    """A discharge permit (or registration) and what it records (regulations.md §4.4)."""
+    """A discharge permit (or registration) and what it records (排污许可管理条例 art. 13)."""
 
     number = models.CharField(_("许可证编号"), max_length=40, unique=True)
     enterprise_id = models.BigIntegerField(_("企业ID"))
@@ -186,7 +186,7 @@ class PermitLimit(ScopedModel):
 
 
 class ExecutionReport(ScopedModel):
-    """A permit's execution report for one period (regulations.md §4.3), submitted by the enterprise."""
+    """A permit's execution report for one period (排污许可管理条例 art. 22), submitted by the enterprise."""
 
     permit = models.ForeignKey(Permit, verbose_name=_("排污许可证"), on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(_("报告类型"), max_length=8, choices=ReportKind.choices)

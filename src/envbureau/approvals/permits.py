@@ -1,4 +1,4 @@
-"""Discharge permits on the kit (regulations.md §4): issue, change, renewal (applied for ≥ 60 days before
+"""Discharge permits on the kit (排污许可管理条例, 2021): issue, change, renewal (applied for ≥ 60 days before
 expiry), revocation, expiry; the permit's limits are the online-monitoring limits of the matching points
 (sources.services.apply_permit_limits: one source of truth); execution reports per the permit's frequency."""
 
@@ -279,7 +279,8 @@ def expire_due(today=None) -> int:
 # ---- execution reports ---------------------------------------------------------------------------
 
 def periods(frequency: str, year: int) -> list[tuple[str, int, dt.date]]:
-    """(kind, period, due) of the reports a permit owes for `year` (regulations.md §4.3): monthly reports for
+    """(kind, period, due) of the reports a permit owes for `year` (排污许可管理条例 art. 22; dates of the
+    industry technical specifications [2S]): monthly reports for
     the months that do not end a quarter, quarterly for Q1–Q3 (Q4 and December fold into the annual report),
     the annual report by 15 January of the next year; monthly and quarterly by the 15th of the next month."""
     day = config.get("report_due_day")

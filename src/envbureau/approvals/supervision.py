@@ -1,4 +1,4 @@
-"""Post-permit supervision (证后监管, regulations.md §4): an execution report's emissions against what online
+"""Post-permit supervision (证后监管, 排污许可管理条例): an execution report's emissions against what online
 monitoring measured over the same period, and the supervision tasks the permit's officers find in their inbox
 (a report overdue, annual emissions over the permitted quantity, a report far from the measurements), each
 closed by recording what was done (the permit's 证后监管 verb)."""

@@ -36,7 +36,7 @@ class Category(models.TextChoices):
 
 
 class SubCategory(models.TextChoices):
-    # MEE 12369 sub-types (report-formats.md §3.5)
+    # MEE 12369 sub-types (as MEE's 12369 reports classify them)
     ODOUR = "odour", _("恶臭/异味")
     DUST = "dust", _("烟粉尘")
     INDUSTRIAL_GAS = "industrial_gas", _("工业废气")

@@ -1,6 +1,6 @@
 """Import of existing complaint registers (信访登记台账) from Excel, all-or-nothing with row messages.
 
-Columns follow the register layout bureaus keep (report-formats.md §3.5). A row's state is taken
+Columns follow the register layout bureaus keep (the columns bureaus' complaint reports need; no single published register was found). A row's state is taken
 from how far it got in the register: 办结时间 → replied (回访结果 → visited), 是否属实 → investigated,
 承办单位 → assigned, 不予受理原因 → declined, otherwise accepted.
 """

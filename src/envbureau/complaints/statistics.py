@@ -7,7 +7,7 @@ Definitions (cohort of complaints received in the period, in their current state
 - satisfaction rate 满意率 = (满意 + 基本满意) / visits that reached the complainant;
 - substantiated share 属实率 = (属实 + 部分属实) / investigated;
 - repeats 重复件: confirmed repeats of an earlier complaint.
-Year on year: counts change in %, ratios in 个百分点 (report-formats.md §0.1).
+Year on year: counts change in %, ratios in 个百分点 (as MEE and provincial bulletins word changes).
 """
 
 from __future__ import annotations

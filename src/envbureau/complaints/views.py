@@ -121,7 +121,7 @@ OVERSIGHT_HEADER = ["原始排序编码", "受理编号", "交办问题基本情
 
 
 def _oversight_export(qs, request=None):
-    """督察信访件汇总表 (report-formats.md §3.1, the column order oversight teams receive)."""
+    """督察信访件汇总表 (the Zhangzhou supervision system's export: the column order oversight teams receive)."""
     rows = []
     for i, c in enumerate(qs.select_related("jurisdiction", "repeat_of")[:50000], start=1):
         rows.append([

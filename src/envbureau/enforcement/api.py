@@ -167,7 +167,7 @@ class PublicDrawSerializer(serializers.ModelSerializer):
 
     def get_enterprises(self, obj) -> list[str]:
         """The drawn enterprises whose inspection result is public: the list stays secret until the visit
-        (regulations: 抽查名单 kept secret until the site visit), as on the public draw page."""
+        (抽查名单 kept secret until the site visit: Guangdong's rule [1S]), as on the public draw page."""
         from envbureau.core.scoping import restrict
 
         return list(restrict(obj.inspections.all(), None, "view").order_by("pk")
@@ -856,7 +856,7 @@ class PublicPenaltySerializer(serializers.ModelSerializer):
 
 
 class PublicPenaltyViewSet(PublicReadOnlyViewSet):
-    """Published penalty decisions (行政处罚法 art. 48; regulations.md §2.10) as on /public/enforcement/penalties/:
+    """Published penalty decisions (行政处罚法 art. 48; display period NDRC Order No. 58 [2S]) as on /public/enforcement/penalties/:
     from their publication date until the end of their publication period (`publish_until`), then taken down (the
     detail answers 404 too); paginated (?page=), newest decision first; no personal data."""
 

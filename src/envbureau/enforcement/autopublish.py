@@ -1,4 +1,4 @@
-"""Automatic publication (一公开; regulations.md §1.8, §2.5, §2.10): inspection results once recorded, penalty
+"""Automatic publication (一公开: 环办执法〔2021〕18号; 行政处罚法 art. 48): inspection results once recorded, penalty
 decisions once final (served) and seizure decisions (with their extension and release, Order No. 29 art. 7), after a configurable delay in working days, and never later than their
 publication due date. Run daily by the job `enforcement_autopublish`; each publication is the workflow's own
 `publish` transition (timeline, tasks, audit), acted by the system."""

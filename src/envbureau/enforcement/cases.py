@@ -1,4 +1,4 @@
-"""Penalty cases on the kit: 立案 → 调查取证 → 案审 → 告知 → 决定 → 送达 → 执行/缴款 → 结案 (regulations.md §2).
+"""Penalty cases on the kit: 立案 → 调查取证 → 案审 → 告知 → 决定 → 送达 → 执行/缴款 → 结案 (行政处罚法 2021; 生态环境行政处罚办法 2023).
 
 Handlers for the transitions declared in workflows.py; every limit runs on core.deadlines clocks:
 decision within 90 calendar days of filing (the last day rolled to a working day; 民法典 art. 203), paused
@@ -68,7 +68,7 @@ def workflow_due(case: Case):
 
 def hearing_right(party_type: str, fine, jurisdiction=None) -> bool:
     """较大数额: ≥ threshold, or > threshold when the figure itself is excluded (config, per jurisdiction: a
-    province's own figure applies to the cases of its jurisdictions, regulations.md §2.2, §0.3)."""
+    province's own figure applies to the cases of its jurisdictions; the national figure is 生态环境行政处罚办法 art. 89 [1S])."""
     if fine is None:
         return False
     limit = Decimal(str(config.get("hearing_threshold_org" if party_type == "org" else "hearing_threshold_person",
@@ -338,7 +338,7 @@ def h_publish(ctx):
     dl.stop(case, PUBLICATION)
 
 
-# ---------------------------------------------------------------- 法典 remapping (regulations.md §0.1)
+# ---------------------------------------------------------------- 法典 remapping (生态环境法典, 2026-08-15)
 
 def citation(basis: LegalBasis | None, day: dt.date | None = None) -> dict | None:
     """A case's cited article (the one in force on the day of the act) beside the article that corresponds to it

@@ -66,7 +66,8 @@ class InspectionKind(models.TextChoices):
     CASE = "case", _("个案检查")
 
 
-# Checks from clues, complaints and cases do not count toward the yearly cap (regulations.md §1.7).
+# Checks from clues, complaints and cases do not count toward the yearly cap (the Shaanxi and Zhejiang lists under
+# 国办发〔2024〕54号 [1S]).
 COUNTS_TOWARD_CAP = {InspectionKind.ROUTINE, InspectionKind.SPECIAL}
 
 
@@ -146,7 +147,7 @@ class TransferKind(models.TextChoices):
 
 
 class ClueSource(models.TextChoices):
-    """Where a clue that may become a case came from (regulations.md §2.1 step 1)."""
+    """Where a clue that may become a case came from (生态环境行政处罚办法 art. 18: the step before 立案)."""
     INSPECTION = "inspection", _("执法检查发现")
     COMPLAINT = "complaint", _("信访投诉")
     ALARM = "alarm", _("在线监控报警")
@@ -193,7 +194,7 @@ GRADE_COLOURS = {"green": "success", "blue": "primary", "yellow": "warning", "re
 
 
 class MeasureKind(models.TextChoices):
-    """Orders and coercive measures beside a case (regulations.md §2.4–2.6) and the daily penalty."""
+    """Orders and coercive measures beside a case (MEP Orders No. 28–30 of 2014) and the daily penalty."""
 
     CORRECTION = "correction", _("责令改正")
     SEIZURE = "seizure", _("查封、扣押")

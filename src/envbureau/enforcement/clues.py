@@ -1,8 +1,8 @@
-"""Clues that may become cases (regulations.md §2.1 step 1): an inspection finding, a complaint, an alarm or a
+"""Clues that may become cases (the step before 立案 in the 2023 《生态环境行政处罚办法》, 生态环境部令第30号): an inspection finding, a complaint, an alarm or a
 referral. Whether to file a case is decided within `filing_days` = 15 days of receiving the clue, extendable once
 or more by `filing_extension_days` = 15 days in total with the head's approval (生态环境行政处罚办法 art. 18).
 
-"Days" (regulations.md §0.2): 行政处罚法 art. 85 makes only its 二日/三日/五日/七日 working days, so the 15 days are
+"Days": 行政处罚法 (2021) art. 85 makes only its 二日/三日/五日/七日 working days, so the 15 days are
 calendar days counted from the day after the clue was received; a last day falling on a rest day moves to the next
 working day (民法典 art. 203, as the 90-day decision limit). Received Mon 2026-09-21 → due Tue 2026-10-06 falls in
 the National Day holiday → Thu 2026-10-08.

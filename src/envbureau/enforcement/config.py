@@ -1,4 +1,4 @@
-"""Local parameters of enforcement (regulations.md §0.3: many numbers are provincial).
+"""Local parameters of enforcement (many numbers are set by provinces, not nationally).
 
 National defaults below; a deployment overrides any of them in settings.ENVBUREAU["ENFORCEMENT"]
 (e.g. {"yearly_cap": 3, "ratios": {"key": 0.125}}); a draw plan may override the draw parameters again.
@@ -17,17 +17,18 @@ from django.utils.translation import gettext_noop  # labels shown translated, st
 from envbureau.core import local_settings
 
 DEFAULTS = {
-    # 双随机 (regulations.md §1.4, §1.5, §1.6, §1.7)
+    # 双随机 (ratios: 环办〔2015〕88号 as provinces reproduce it [1S]; positive list: 环办执法〔2021〕10号; team:
+    # 行政处罚法 art. 42; yearly cap: 国办发〔2024〕54号, 环办执法〔2025〕4号)
     "ratios": {"key": 0.25, "general": 0.05, "special": 0.25},  # share of the class per period
     "positive_factor": 0.5,  # positive-list enterprises: ratio × factor (0 = excluded from routine draws)
     "team_size": 2,  # 行政处罚法 art. 42
     "yearly_cap": 2,  # routine checks of one enterprise per year (2025 cap; province publishes it)
     "publish_within_working_days": 20,  # results published (一公开)
-    # Recusal from recent postings (regulations.md §1.6: "previous employers"; the window is ours [M], a local
-    # parameter): an inspector posted to the enterprise's area, or employed by it, within this many years before
+    # Recusal from recent postings (行政处罚法 art. 43; keeping "previous employers" is our design; the window is
+    # ours [M], a local parameter): an inspector posted to the enterprise's area, or employed by it, within this many years before
     # the draw day (or still posted there) is recused automatically.
     "posting_recusal_years": 2,
-    # Cases (regulations.md §2)
+    # Cases (行政处罚法 2021; 《生态环境行政处罚办法》, 生态环境部令第30号, 2023)
     "hearing_threshold_org": Decimal("200000"),  # 较大数额 for organisations (Measures art. 89)
     "hearing_threshold_person": Decimal("5000"),
     "hearing_threshold_inclusive": False,  # the source says the figure itself is excluded
@@ -44,7 +45,7 @@ DEFAULTS = {
     "transfer_crime_days": 1,  # a suspected crime: within 24 hours of the head's approval (国务院令第310号 art. 5)
     "transfer_answer_days": 3,  # the police decide whether to open a criminal case within 3 days (310号 art. 8)
     "detention_days_range": (5, 15),  # 环境保护法 art. 63: 10–15 days, 5–10 in minor cases
-    "penalty_publish_working_days": 20,  # publish decisions within 20 working days (regulations.md §2.10)
+    "penalty_publish_working_days": 20,  # publish decisions within 20 working days (a grassroots publication catalogue [1S])
     "penalty_publish_years": 3,  # taken down after 3 years at most (NDRC Order No. 58)
     # Automatic publication (job enforcement_autopublish): a recorded inspection's result this many working days
     # after the visit, a penalty decision this many working days after it became final (served); at the latest
@@ -60,7 +61,7 @@ DEFAULTS = {
     "monitoring_capture_max_days": 31,
     "monitoring_capture_max_rows": 5000,
     "discretion_default": "gd-weight-sum",
-    # Orders and coercive measures (regulations.md §2.4–2.6). Periods in calendar days unless named working.
+    # Orders and coercive measures (MEP Orders No. 28–30 of 2014). Periods in calendar days unless named working.
     "recheck_days": 30,  # re-inspect within 30 days of serving the order to correct (Order No. 28 art. 10)
     "seizure_days": 30,  # 查封、扣押 at most 30 days (Order No. 29 art. 15; 行政强制法 art. 25)
     "seizure_max_extension_days": 30,
@@ -83,7 +84,7 @@ DEFAULTS = {
         "stop": "《环境保护主管部门实施限制生产、停产整治办法》第六条",
         "daily": "《环境保护主管部门实施按日连续处罚办法》第十七条至第十九条",
     },
-    # ... on a case's 案件移送书 (regulations.md §2.7, §2.8)
+    # ... on a case's 案件移送书 (环境保护法 art. 63; 国务院令第310号)
     "transfer_bases": {
         "detention": "《中华人民共和国环境保护法》第六十三条;《行政主管部门移送适用行政拘留环境违法案件暂行办法》第十一条、第十二条",
         "crime": "《行政执法机关移送涉嫌犯罪案件的规定》第三条、第五条;《环境保护行政执法与刑事司法衔接工作办法》第五条",
@@ -94,12 +95,12 @@ DEFAULTS = {
         "confiscate": "《中华人民共和国行政强制法》第二十七条",
         "destroy": "《中华人民共和国行政强制法》第二十七条",
     },
-    # 查封、扣押 decisions, their extensions and releases are published (Order No. 29 art. 7; regulations.md §2.5):
-    # within this many working days of the decision (the grassroots catalogue's 20, §2.10), automatically this many
+    # 查封、扣押 decisions, their extensions and releases are published (Order No. 29 art. 7):
+    # within this many working days of the decision (a grassroots publication catalogue's 20 [1S]), automatically this many
     # working days after it (None: by hand only)
     "seizure_publish_working_days": 20,
     "auto_publish_seizure_working_days": 5,
-    # Credit rating (regulations.md §6.1): the national method's 21 indicators in 4 groups (环发〔2013〕150号),
+    # Credit rating (《企业环境信用评价办法（试行）》): the national method's 21 indicators in 4 groups (环发〔2013〕150号),
     # key: (name, weight in %). Weights marked [1S] are the national annex figures the sources give (达标排放 15,
     # 行政处罚与行政命令 15, 环境风险管理 10, 一般固废 5, 危废规范化 5, 噪声 4, 选址布局 2); every other weight, and the
     # exact names and group of the indicators the sources do not list, are [M]: the method's table was not in the
@@ -128,7 +129,7 @@ DEFAULTS = {
         "media": (gettext_noop("媒体监督"), 2),  # [M]
         "disclosure": (gettext_noop("环境信息公开"), 3),  # [M]
     },
-    # the four groups (§6.1 [2S]; some copies say 环境监理 for 环境管理) and each indicator's group
+    # the four groups (环发〔2013〕150号 [2S]; some copies say 环境监理 for 环境管理) and each indicator's group
     "credit_groups": {"pollution": gettext_noop("污染防治"), "ecology": gettext_noop("生态保护"),
                       "management": gettext_noop("环境管理"), "social": gettext_noop("社会监督")},
     "credit_indicator_groups": {
@@ -139,20 +140,20 @@ DEFAULTS = {
         "risk": "management", "cleaner_production": "management", "penalties": "management",
         "complaints": "social", "media": "social", "disclosure": "social",
     },
-    # each indicator's score falls in one of three bands (§6.1 [2S]): 80–100, 50–79, 0–49 (lower bounds)
+    # each indicator's score falls in one of three bands (环发〔2013〕150号 annex [2S]): 80–100, 50–79, 0–49 (lower bounds)
     "credit_indicator_bands": (80, 50),
     # 达标排放 from online monitoring: compliant share of point-days ≥ 90 % band 1, ≥ 75 % band 2, below band 3,
-    # below 50 % scores 0 (§6.1 [1S])
+    # below 50 % scores 0 (the national annex's indicator table, one copy [1S])
     "credit_compliance_bands": (Decimal("0.90"), Decimal("0.75"), Decimal("0.50")),
     # grade bands of the weighted score (Anhui practice [1S]: 诚信 95–100, 良好 80–<95, 警示 60–<80, 不良 <60)
     "credit_bands": {"green": 95, "blue": 80, "yellow": 60},
-    # One-vote veto straight to 不良 (§6.1 [2S]; Quanzhou list [1S]): a decided case citing one of these provisions
+    # One-vote veto straight to 不良 (环发〔2013〕150号 [2S]; Quanzhou list [1S]): a decided case citing one of these provisions
     # (建设项目未批先建, 未验先投, 重大变动未重新报批 — keys as in 法律依据)
     "credit_veto_provisions": ["construction_without_eia", "operation_before_acceptance",
                                "major_change_without_approval"],
-    # Credit repair (§6.2): an application is accepted no earlier than `credit_repair_wait_months` after the
+    # Credit repair (local practice): an application is accepted no earlier than `credit_repair_wait_months` after the
     # results were published (national default 3 months: the minimum display period of penalty information
-    # before repair, NDRC Order No. 58, §2.10 [2S] — the environmental-credit sources give no own figure) and no
+    # before repair, NDRC Order No. 58 [2S] — the environmental-credit sources give no own figure) and no
     # later than `credit_repair_months` after it (Guangdong 6 months [1S]); 准予修复 is publicised for
     # `credit_repair_publicity_days` calendar days (7 [1S]) before the raised grade takes effect.
     "credit_repair_wait_months": 3,

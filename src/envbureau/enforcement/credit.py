@@ -1,4 +1,4 @@
-"""Environmental credit rating (regulations.md §6.1–6.2, §2.10): the national method's 21 indicators (local weights
+"""Environmental credit rating (环发〔2013〕150号; repair: local practice [1S], waiting period NDRC Order No. 58 [2S]): the national method's 21 indicators (local weights
 in config), computed from the platform's records where it has them (credit_records) or entered with their source,
 four grades, one-vote vetoes and the general-incident step fed by records; repair by one step on an application
 made within the window with the required documents, in effect after its publicity (公示). The grade steers the
@@ -64,7 +64,7 @@ def _lower(grade: str) -> str:
 @transaction.atomic
 def rate(user, *, enterprise_id: int, year: int, scores: dict, sources: dict | str | None = None,
          published_on=None, today: dt.date | None = None) -> CreditRating:
-    """Rate one enterprise's year (regulations.md §6.1): the indicators the platform's records decide are computed
+    """Rate one enterprise's year (环发〔2013〕150号): the indicators the platform's records decide are computed
     (credit_records.COMPUTED), the others entered by staff in `scores` with where each came from in `sources`
     ({key: text}, or one text for all); weighted mean → grade (credit_bands); a general incident lowers it one
     level; a one-vote veto (crime or detention transfer, 较大+ incident, penalty not carried out, EIA violation)
@@ -162,7 +162,7 @@ def _dossier(r, user, title):
 
 def repair_window(rating: CreditRating) -> tuple[dt.date, dt.date] | None:
     """The first and last day an application for repair is accepted (None before publication): from
-    `credit_repair_wait_months` to `credit_repair_months` after the results were published (§6.2, §2.10)."""
+    `credit_repair_wait_months` to `credit_repair_months` after the results were published (Guangdong's window [1S]; NDRC Order No. 58 [2S])."""
     if rating.published_on is None:
         return None
     return (_add_months(rating.published_on, config.get("credit_repair_wait_months")),

@@ -1,4 +1,4 @@
-"""What the platform's own records say about an enterprise's year, for the credit rating (regulations.md §6.1):
+"""What the platform's own records say about an enterprise's year, for the credit rating (《企业环境信用评价办法（试行）》, 环发〔2013〕150号):
 indicator scores computed from records (online monitoring, cases and orders, hazardous-waste 规范化 checks,
 emergency plans, permits and their execution reports, EIA records, complaints found true) and the one-vote vetoes
 (cases transferred to the police, 较大 or worse incidents, penalties not carried out, EIA violations), each with
@@ -59,7 +59,7 @@ def _count_scale(n: int) -> Decimal:
 
 
 def band(score) -> int:
-    """1 (80–100), 2 (50–79) or 3 (0–49): the indicator's band (§6.1; lower bounds in config)."""
+    """1 (80–100), 2 (50–79) or 3 (0–49): the indicator's band (环发〔2013〕150号 annex as copies give it [2S]; lower bounds in config)."""
     b1, b2 = config.get("credit_indicator_bands")
     s = Decimal(str(score))
     return 1 if s >= b1 else 2 if s >= b2 else 3
@@ -69,7 +69,7 @@ def band(score) -> int:
 
 def compliance_score(rate: Decimal) -> Decimal:
     """达标排放: the compliant share of point-days to a score: ≥ 90 % in 80–100, ≥ 75 % in 50–79, below in 0–49
-    and below 50 % 0 (§6.1 [1S]); linear inside each band (ours [M])."""
+    and below 50 % 0 (the national annex's indicator table, one copy [1S]); linear inside each band (ours [M])."""
     hi, mid, low = config.get("credit_compliance_bands")
     if rate >= hi:
         s = 80 + (rate - hi) / (1 - hi) * 20
@@ -338,7 +338,7 @@ def vetoes(enterprise_id: int, year: int, today: dt.date | None = None) -> list[
 
 
 def general_incidents(enterprise_id: int, year: int) -> list[dict]:
-    """一般 (Ⅳ级) incidents of the year: each lowers the grade one level, once (§6.1 [1S])."""
+    """一般 (Ⅳ级) incidents of the year: each lowers the grade one level, once (Guangdong practice [1S])."""
     return [{"reason": texts.sentence(VETO_TEXTS["incident"], ("l",), c=i.code,
                                       d=timezone.localtime(i.occurred_at).date(), l=texts.zh_display(i, "level")),
              "url": _url("approvals:incidents-detail", i.pk)}

@@ -28,7 +28,7 @@ INSPECTORS = [  # badge, name, username or ""
 ]
 DEMO_SEED = "2026Q4-公开摇号-38417"
 # provision, instrument, article, from, to, min, max, summary. The Code's article numbers were not available
-# (regulations.md §0.1): its rows say so, and a bureau corrects them in 法律依据.
+# (the Code's text was not available to us): its rows say so, and a bureau corrects them in 法律依据.
 LEGAL_BASES = [
     ("exceed_standard", "中华人民共和国大气污染防治法", "第九十九条第二项", "2016-01-01", "2026-08-15", 100000, 1000000,
      "超过大气污染物排放标准或者超过重点大气污染物排放总量控制指标排放大气污染物"),
@@ -395,7 +395,7 @@ def _from_alarms_and_complaints(log):
 
 def _transfer(case, team):
     """A case from an online-monitoring alarm reviewed and transferred to the police as a suspected crime
-    (regulations.md §2.8): the files sent the same day (within 24 hours), the police's answer not yet in."""
+    (国务院令第310号 art. 5): the files sent the same day (within 24 hours), the police's answer not yet in."""
     from envbureau.core import workflow as wf
 
     from . import transfers

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 DEFAULT_METHOD = "gd-weight-sum"
 
-# Weights per level 1–5. Our numbers: the province's Annex 1 tables were not transcribed (regulations.md §2.9);
+# Weights per level 1–5. Our numbers: the province's Annex 1 tables were not transcribed (广东省生态环境行政处罚自由裁量权规定, Annex 1);
 # a bureau loads its own table through settings.
 METHODS = {
     "gd-weight-sum": {
@@ -116,7 +116,7 @@ def daily_penalty(original_fine, intervals) -> tuple[int, Decimal]:
     """按日连续处罚 (MEE Order No. 28 arts. 17–19): for each (order served, re-inspection finding the violation)
     count the days from the day after service up to and including the re-inspection day; days accumulate over
     repeated orders (the gap between a re-inspection and the next service is not counted: the conservative
-    default, regulations.md §2.4). Total = original fine × days."""
+    default [M]: Order No. 28 arts. 17–18 do not say). Total = original fine × days."""
     days = 0
     for served, found in intervals:
         if found <= served:

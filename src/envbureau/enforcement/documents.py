@@ -177,7 +177,7 @@ TRANSFER_MATERIALS = {  # what goes with the transfer (移送行政拘留暂行�
 
 
 def transfer_context(t) -> dict:
-    """案件移送书 of one transfer to the police for detention or as a suspected crime (regulations.md §2.7, §2.8):
+    """案件移送书 of one transfer to the police for detention or as a suspected crime (环境保护法 art. 63; 国务院令第310号):
     the case, the kind and its basis, the receiving authority, the persons concerned, the penalty decision (or that
     none was made yet), the materials and the date of the transfer decision."""
     from . import config
@@ -219,7 +219,7 @@ CASE_TRANSFER = register(DocumentKind(
     internal=True))
 
 
-# ---- orders, coercive measures, the daily penalty (regulations.md §2.4–2.6) ---------------------------
+# ---- orders, coercive measures, the daily penalty (MEP Orders No. 28–30 of 2014) ----------------------
 
 REMEDIES = "如不服本决定,可在收到本决定书之日起六十日内申请行政复议,或者六个月内依法提起行政诉讼"
 
@@ -361,7 +361,7 @@ DAILY_DECISION = _measure_kind(
     daily_context, "daily_penalty.docx", "环按日罚", ("daily",), _("原罚款数额按日连续处罚"))
 
 
-# ---- credit repair (regulations.md §6.2) ----------------------------------------------------------------
+# ---- credit repair (信用修复, local practice [1S]) ---------------------------------------------------------
 
 def _repair_url(r) -> str:
     return reverse("enforcement:repairs-detail", args=[r.pk])

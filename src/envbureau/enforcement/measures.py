@@ -1,4 +1,4 @@
-"""Orders and coercive measures beside a case, and the daily continuing penalty (regulations.md §2.4–2.6).
+"""Orders and coercive measures beside a case, and the daily continuing penalty (环境保护法 arts. 25, 59, 60; MEP Orders No. 28–30 of 2014).
 
 责令改正 (order to correct): served, then re-inspected within 30 days of service; a re-inspection that finds the
 violation continuing (or is obstructed) lets a 按日连续处罚 be decided. 查封、扣押: at most 30 days from the

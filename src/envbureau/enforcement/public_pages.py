@@ -46,7 +46,7 @@ def results(request):
 def public_penalties(today=None):
     """The penalty decisions the public reads, on the page and through /api/v1/public/enforcement/penalties/ alike:
     published (the scope's public rows), from their publication date, until the last day of their publication
-    period (`publish_until`, `penalty_publish_years` after publication, regulations.md §2.10), then taken down."""
+    period (`publish_until`, `penalty_publish_years` after publication; at most 3 years, NDRC Order No. 58 [2S]), then taken down."""
     from django.utils import timezone
 
     from .models import Case
@@ -99,7 +99,7 @@ def ratings(request):
 
 
 def repairs(request):
-    """The credit-repair list under publicity (公示, regulations.md §6.2): enterprise, rating year, grade before and
+    """The credit-repair list under publicity (公示; 7 days in Guangdong practice [1S]): enterprise, rating year, grade before and
     after, decision date and the publicity's last day, where to object; no applicant, no materials."""
     from .models import CreditRepair
 

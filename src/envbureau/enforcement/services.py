@@ -168,7 +168,8 @@ def build_inputs(plan: DrawPlan, seed: str, on: dt.date | None = None) -> drawin
     for p in pool:
         ents["id"].append(p["enterprise_id"])
         # The credit grade steers the draw: 警示/不良 are special supervision (more often), 诚信 counts as
-        # positive list (less often), 不良 is not held to the yearly cap (regulations.md §1.3, §1.5, §1.7).
+        # positive list (less often), 不良 is not held to the yearly cap (special class: local criteria [1S]; positive list:
+        # 环办执法〔2021〕10号; the cap's exemption for D/red grades: the Shaanxi list [1S]).
         grade = p["credit_grade"]
         cls = "special" if grade in ("yellow", "red") else p["supervision_class"]
         ents["cls"].append(CLASS_INDEX[cls])
@@ -230,7 +231,8 @@ def open_commitment(plan: DrawPlan, period: str) -> SeedCommitment | None:
 @transaction.atomic
 def commit_seed(user, plan: DrawPlan, period: str = "", commitment: str = "", *, note: str = "",
                 on: dt.date | None = None) -> SeedCommitment:
-    """Announce the seed of the next draw of `plan` for a period before drawing (regulations.md §1.9 step 2):
+    """Announce the seed of the next draw of `plan` for a period before drawing (step 2 of our commit–reveal
+    design [M]; no official draw algorithm was found):
     either the SHA-256 of a seed the staff keep (`commitment`), or, when none is given, the platform generates a
     seed, keeps it from every reader and publishes only its hash. One open commitment per plan and period: a
     second one would let the drawer choose between seeds."""
@@ -354,7 +356,7 @@ def with_open_visits(qs):
 
 @transaction.atomic
 def reveal_seed(user, draw: Draw) -> Draw:
-    """Publish the draw's seed (regulations.md §1.9 step 5): from now on the public draw list shows it, so anyone
+    """Publish the draw's seed (step 5 of our commit–reveal design [M]): from now on the public draw list shows it, so anyone
     can check it against the commitment and re-run the draw. The seed also shows by itself once no visit of the
     draw is still planned."""
     if user is not None:
@@ -492,10 +494,10 @@ def create_inspection(user, *, source: str, enterprise_id: int, enterprise_name:
 
 
 def _check_cap(pool, enterprise_id: int, day: dt.date) -> None:
-    """A routine or special check made by hand counts toward the yearly cap as a drawn one does (regulations.md
-    §1.7): refused past the cap unless the enterprise is exempt (or graded 不良); checks from clues (complaints,
+    """A routine or special check made by hand counts toward the yearly cap as a drawn one does (国办发〔2024〕54号,
+    环办执法〔2025〕4号): refused past the cap unless the enterprise is exempt (or graded 不良); checks from clues (complaints,
     alarms, referrals) are 个案检查 and not counted."""
-    cap = config.get("yearly_cap", pool.jurisdiction if pool is not None else None)  # the province's cap (§0.4)
+    cap = config.get("yearly_cap", pool.jurisdiction if pool is not None else None)  # the province's cap (环办执法〔2025〕4号)
     if pool is not None and (pool.cap_exempt or pool.credit_grade == "red"):
         return
     used = cap_counts(day.year, [enterprise_id]).get(enterprise_id, 0)

@@ -76,7 +76,7 @@ def _figures(user, path: str, period) -> dict:
     cases = _scoped(Case, user).filter(jurisdiction__path__startswith=path)
     decided = cases.filter(**_in("decided_on", p))
     penalties = decided.filter(outcome__in=[str(o) for o in PENALTY])
-    # several transfers per case, each counted by the date of its transfer decision (regulations.md §2.7, §2.8)
+    # several transfers per case, each counted by the date of its transfer decision (移送行政拘留暂行办法 art. 11; 国务院令第310号 art. 5)
     transfers = _scoped(Transfer, user).filter(jurisdiction__path__startswith=path, **_in("transferred_on", p))
     measures = _scoped(Measure, user).filter(jurisdiction__path__startswith=path, **_in("decided_on", p))
     daily = measures.filter(kind="daily")

@@ -1,4 +1,4 @@
-"""Transfers of a case to the police (regulations.md §2.7, §2.8), each its own record on the workflow
+"""Transfers of a case to the police (环境保护法 art. 63 with 移送行政拘留暂行办法; 国务院令第310号), each its own record on the workflow
 `enforcement.transfer`: 已批准移送 →(移送案卷 {sent_on}) 已移送 →(登记处理结果 {outcome, outcome_on, detention_days})
 已办结. A case may be transferred several times (the managers for detention after the decision, later a suspected
 crime), each with its 案件移送书, receiving authority, persons concerned and the police's answer.
@@ -8,7 +8,7 @@ Limits (core.deadlines, on the transfer's page and in the task inbox):
   (移送行政拘留暂行办法 arts. 11, 19; every period in it is in working days);
 * 涉嫌犯罪: within 24 hours of the head's approval (国务院令第310号 art. 5), `transfer_crime_days` = 1: the day
   after; the police then decide whether to open a criminal case within `transfer_answer_days` = 3 days of receipt
-  (310号 art. 8; regulations.md §2.8 [1S]) — shown so the bureau can ask after it.
+  (310号 art. 8 [1S]) — shown so the bureau can ask after it.
 
 The persons concerned are personal data: the record is read by staff in scope only (no public path, no enterprise
 path), and the case's timeline names the transfer by its number, never the persons."""
@@ -54,8 +54,8 @@ def _date(value, name: str) -> dt.date:
 
 def send_rule(kind: str, jurisdiction=None) -> dl.Rule:
     """For detention, the files go to the police within 3 working days of the transfer decision (移送行政拘留暂行办法
-    arts. 11, 19); a suspected crime is transferred within 24 hours of the head's approval (国务院令第310号 art. 5;
-    regulations.md §2.8), counted here as the day after the approval date."""
+    arts. 11, 19); a suspected crime is transferred within 24 hours of the head's approval (国务院令第310号 art. 5 [2S]),
+    counted here as the day after the approval date."""
     if kind == TransferKind.CRIME:
         return dl.Rule(config.get("transfer_crime_days", jurisdiction), dl.CALENDAR,
                        label=gettext_lazy("移送涉嫌犯罪案件(批准后24小时内)"))
@@ -73,7 +73,7 @@ def h_transfer(ctx):
     kind = d.get("transfer_kind")
     if kind not in TransferKind.values:
         raise wf.TransitionError({"transfer_kind": _("请选择移送类型")})
-    if kind == TransferKind.DETENTION and case.decided_on is None:  # §2.7: the penalty decision comes first
+    if kind == TransferKind.DETENTION and case.decided_on is None:  # 移送行政拘留暂行办法 arts. 2, 10: the penalty decision comes first
         raise wf.TransitionError({"transfer_kind": _("移送行政拘留应先作出行政处罚决定;涉嫌犯罪的可在案件审查时移送")})
     on = _date(d.get("transferred_on"), "transferred_on")
     if on < case.filed_on:

@@ -434,7 +434,7 @@ def pool_sync(request):
 @login_required
 def legal_remap(request):
     """Each article cited by the cases in the user's scope, beside the 生态环境法典 article (or later version) that
-    now corresponds to it (regulations.md §0.1)."""
+    now corresponds to it (the Code took effect 2026-08-15)."""
     from . import cases
 
     _module(request, Case)

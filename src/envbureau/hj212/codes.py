@@ -1,6 +1,6 @@
 """Code tables of HJ 212-2017 (with HJ/T 212-2005 differences and HJ 212-2025 version bits).
 
-Source: /work/shared/standards/hj212.md (sections 2-5).  Unknown codes are never an error here:
+Source: HJ 212-2017 (Tables 5 and 9, Appendix B), HJ/T 212-2005, and the HJ 212-2025 version bits.  Unknown codes are never an error here:
 devices send vendor codes, and the tables only add names and mappings.
 """
 

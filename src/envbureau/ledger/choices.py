@@ -103,7 +103,7 @@ class NotificationKind(models.TextChoices):
     SIGN_OFF = "sign_off", _("待验收")
 
 
-# 完成情况 words of published task lists (report-formats.md §3.3).
+# 完成情况 words of published task lists (Luzhou, Hubei, Luliang and Nanning lists).
 PROGRESS_WORDS = {
     "done": _("已完成"),
     "basically_done": _("基本完成"),

@@ -1,8 +1,8 @@
-"""Excel exports in the column layouts bureaus use (report-formats.md §3.2, §3.3).
+"""Excel exports in the column layouts bureaus use (the Zhangzhou supervision system's 销号汇总表; published rectification task lists).
 
-- "tasks": 整改任务清单/进展表 (§3.3): 序号 | 督察反馈问题 | 整改目标 | 整改措施 | 责任单位(牵头/配合) | 责任领导 |
+- "tasks": 整改任务清单/进展表 (as published rectification plans list tasks): 序号 | 督察反馈问题 | 整改目标 | 整改措施 | 责任单位(牵头/配合) | 责任领导 |
   整改时限 | 整改进展情况 | 完成情况 | 销号情况 / 公示时间 — plus 问题编号, 来源, 批次, 属地, 类型 so the file re-imports.
-- "closure": 督察销号汇总表 (§3.2): 项目名称 | 问题简述 | 问题整改完成时限 | 整改进度, then one date column per
+- "closure": 督察销号汇总表 (the Zhangzhou supervision system's export): 项目名称 | 问题简述 | 问题整改完成时限 | 整改进度, then one date column per
   sign-off step of the chains in use (the system stores the chain as data, so the columns follow it).
 """
 

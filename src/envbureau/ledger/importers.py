@@ -1,6 +1,6 @@
 """Import of existing Excel ledgers through the core framework (template, preview, all-or-nothing).
 
-Headers follow the task-list layout bureaus keep (report-formats.md §3.3) and the export of this app,
+Headers follow the task-list layout bureaus keep (as published rectification plans list them) and the export of this app,
 with the common variants as aliases. The problem code is the key: a known code updates that problem
 (its descriptive fields; the state only moves through the verbs), a new or empty code registers one.
 """

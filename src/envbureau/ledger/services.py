@@ -64,7 +64,7 @@ core_notify_module.register_texts({
     "ledger.near": gettext_noop("问题 %(c)s“%(t)s”将于 %(d)s 到期,请按时完成整改"),
 })
 
-DEFAULT_NOTICE_DAYS = 7  # 公示期: the published closure notices run 7 days (report-formats.md §1.4, Siping)
+DEFAULT_NOTICE_DAYS = 7  # 公示期: the published closure notices run 7 days (Siping Tiedong's 销号公示)
 
 
 # Raised for an illegal transition or missing note/evidence (the kit's error: a ValidationError, 400).

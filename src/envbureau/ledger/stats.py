@@ -3,7 +3,7 @@
 Definitions (used by the statistics page, its export, the API and the tests):
 - total: problems in the set;
 - closed out (已销号): state closed_out or noticed; closure rate (销号率) = closed out / total,
-  printed with 1 decimal ("办结率96.4%"; report-formats.md §0.3), "—" when total is 0;
+  printed with 1 decimal ("办结率96.4%", as work summaries print rates), "—" when total is 0;
 - done (完成整改): verified, closed out or noticed;
 - overdue (逾期): still open (not yet verified) and past the deadline, as of `today`;
 - in progress (正在整改): open, i.e. total − done;

@@ -1,4 +1,4 @@
-"""Campaign progress as reports print it ("552家'散乱污'企业完成整治521家,完成率94.4%", §3.2, §4 #5).
+"""Campaign progress as reports print it ("552家'散乱污'企业完成整治521家,完成率94.4%": 柳州市生态环境局2019年工作总结).
 
 - total: targets of the campaign (in the user's scope; a reader whose area does not cover the campaign's counts
   the part in their own area, named as such: `reader_part`); done (完成整治): the target's ledger problem is

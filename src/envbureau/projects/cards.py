@@ -1,4 +1,4 @@
-"""Red and yellow cards for enterprises (红黄牌警示, soil-outfalls-projects.md §3.3 and §3.5 item 4; local practice):
+"""Red and yellow cards for enterprises (红黄牌警示; local practice, no national rule: Liuzhou since 2017, Jincheng, Jiangxi [R]):
 criteria with the colour each gives, the publication cycle (half-yearly or quarterly, published within N days after
 the period), the time to rectify, and the card's loop on the kit (workflows.CARD): 拟警示 → 警示中 (issued for a
 period, on the enterprise's dossier) → re-check by the rectification date → 摘牌, or a yellow card raised to red."""

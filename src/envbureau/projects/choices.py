@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Battle(models.TextChoices):
-    """The battle (攻坚战) or task area a project serves (soil-outfalls-projects.md §3.1 categories)."""
+    """The battle (攻坚战) or task area a project serves (the areas of the central 生态环保 funds and their project reserve, 2020–2021 rules [2S])."""
 
     AIR = "air", _("大气污染防治")
     WATER = "water", _("水污染防治")
@@ -114,7 +114,7 @@ FOUND_EXCLUDED = ("dismissed",)  # ruled out by the check: not an outfall, not c
 
 
 class Outcome(models.TextChoices):
-    """整治方式: 依法取缔一批、清理合并一批、规范整治一批 (17号, §2.4)."""
+    """整治方式: 依法取缔一批、清理合并一批、规范整治一批 (国办函〔2022〕17号)."""
 
     BAN = "ban", _("取缔")
     MERGE = "merge", _("清理合并")
@@ -127,7 +127,7 @@ class GridState(models.TextChoices):
 
 
 class CardColour(models.TextChoices):
-    """红黄牌警示 (§3.3; local practice, not the four credit colours of 企业环境信用评价)."""
+    """红黄牌警示 (local practice, no national rule found; not the four credit colours of 企业环境信用评价)."""
 
     YELLOW = "yellow", _("黄牌")
     RED = "red", _("红牌")

@@ -1,4 +1,4 @@
-"""Local parameters of projects and campaigns (soil-outfalls-projects.md §0.2: national defaults plus a
+"""Local parameters of projects and campaigns (much of this is set locally: national defaults plus a
 per-jurisdiction table). A deployment overrides them in settings.ENVBUREAU["PROJECTS"], e.g.
 {"red_behind": 0.3, "jurisdictions": {"110101": {"half_share": 0.6}}}: a jurisdiction's entry applies to it
 and everything below it (the longest matching code wins)."""
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop  # labels shown translated, st
 from envbureau.core import local_settings
 
 DEFAULTS = {
-    # 时间过半、任务过半 (§3.3): from this day of the plan year time counts as past half, and this share
+    # 时间过半、任务过半 (a reporting convention, no national rule found [M]): from this day of the plan year time counts as past half, and this share
     # of the year's projects must be finished by then. Local practice; 30 June and 50 % by default.
     "half_day": "06-30",
     "half_share": 0.5,
@@ -30,7 +30,8 @@ DEFAULTS = {
         "output": (gettext_noop("项目产出"), 40), "effect": (gettext_noop("项目效益"), 20),
     },
     "grade_bands": {"excellent": 90, "good": 80, "fair": 60},
-    # Campaign kinds (专项行动): label and classes, each class with its closure checks (§3.2). 散乱污:
+    # Campaign kinds (专项行动): label and classes, each class with its closure checks (散乱污: 国发〔2018〕22号 and
+    # provincial plans, e.g. 粤府函〔2018〕289号 [2S]). 散乱污:
     # 关停取缔 closes out only with 两断三清 (断水、断电、清原料、清设备、清产品) recorded.
     "campaign_kinds": {
         "sanluanwu": {"label": gettext_noop("“散乱污”企业综合整治"), "classes": {
@@ -41,7 +42,7 @@ DEFAULTS = {
         }},
         "survey": {"label": gettext_noop("排查整治专项行动"), "classes": {"rectify": (gettext_noop("限期整改"), [])}},
     },
-    # River outfalls: second-level types per first-level type (HJ 1312-2023, §2.2; a code table).
+    # River outfalls: second-level types per first-level type (HJ 1312-2023; a code table).
     "outfall_types": {
         "industrial": [gettext_noop("工矿企业排污口"), gettext_noop("工矿企业雨洪排口"),
                        gettext_noop("工业及其他各类园区污水处理厂排污口"), gettext_noop("工业及其他各类园区雨洪排口")],
@@ -51,17 +52,17 @@ DEFAULTS = {
                   gettext_noop("规模以下水产养殖排污口"), gettext_noop("农村污水处理设施排污口"),
                   gettext_noop("农村生活污水散排口"), gettext_noop("城镇雨洪排口"), gettext_noop("城镇生活污水散排口")],
     },
-    # The third level (HJ 1312-2023, §2.2): under 工矿企业排污口 and 工矿企业雨洪排口, by the kind of works.
+    # The third level (HJ 1312-2023): under 工矿企业排污口 and 工矿企业雨洪排口, by the kind of works.
     "outfall_types_level3": {
         "工矿企业排污口": [gettext_noop("工业企业排污口"), gettext_noop("矿山排污口"), gettext_noop("尾矿库排污口")],
         "工矿企业雨洪排口": [gettext_noop("工业企业雨洪排口"), gettext_noop("矿山雨洪排口"), gettext_noop("尾矿库雨洪排口")],
     },
     # Evidence uploads (photos from a phone, reports): per step at most this many files of this size.
-    # Grid supervision (§3.4, local practice): levels below the street and the patrol interval per level
+    # Grid supervision (国办发〔2014〕56号; levels and frequencies are local practice): levels below the street and the patrol interval per level
     # (Chengde: level 1 weekly, level 2 twice a week, level 3 every 2 days).
     "grid_levels": {"1": gettext_noop("一级网格"), "2": gettext_noop("二级网格"), "3": gettext_noop("三级网格")},
     "patrol_frequency_days": {"1": 7, "2": 3, "3": 2},
-    # Red/yellow cards for enterprises (红黄牌警示, §3.3, local practice): the criteria (label, the colour they
+    # Red/yellow cards for enterprises (红黄牌警示, local practice [R]): the criteria (label, the colour they
     # give), what each colour means, the publication cycle (Liuzhou: every half year; Jincheng: each quarter,
     # within a month after it ends) and the default time to rectify before the re-check (摘牌 or 升级红牌).
     "card_criteria": {

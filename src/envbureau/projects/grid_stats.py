@@ -1,4 +1,4 @@
-"""Grid coverage and patrols (§3.4): an active grid is covered (在巡) when its last patrol is within its
+"""Grid coverage and patrols (网格化环境监管, 国办发〔2014〕56号; local rules): an active grid is covered (在巡) when its last patrol is within its
 frequency as of the day, overdue when its next patrol is past due (never patrolled: counted from its creation);
 patrols, findings and the problems they opened in a period; grid officers' trainings held in the period ("开展网格员
 培训7次"); by level and area. Numbers link to their lists."""

@@ -1,4 +1,4 @@
-"""Grid supervision (网格化环境监管, §3.4): grids below streets (levels and patrol frequencies as configuration),
+"""Grid supervision (网格化环境监管, 国办发〔2014〕56号): grids below streets (levels and patrol frequencies as configuration),
 officers, patrols as steps of the grid's loop (workflows.GRID: the next patrol is a task of the grid's officers,
 due `frequency` days after the last), photos without EXIF, findings → ledger problems (source 日常巡查) or
 follow-ups of complaints being handled (a line on the complaint's timeline linking back)."""

@@ -1,4 +1,4 @@
-"""Pollution-control projects and their funds (soil-outfalls-projects.md §3.1). State changes go through
+"""Pollution-control projects and their funds (central 生态环保 fund reserve rules, 2020–2023 [2S]). State changes go through
 services.py / workflows.py (core.workflow); monthly reports are tasks of the kit; statistics in stats.py."""
 
 from __future__ import annotations
@@ -385,7 +385,7 @@ class OutfallSample(ScopedModel):
 
 
 class BasinMilestone(ScopedModel):
-    """A basin's milestone (e.g. 80 % traced and 30 % rectified by 2023-12-31; §2.3) in a jurisdiction."""
+    """A basin's milestone (e.g. 80 % traced and 30 % rectified by 2023-12-31, the MEE/MWR notice under 国办函〔2022〕17号 [2S]) in a jurisdiction."""
 
     basin = models.CharField(_("流域"), max_length=100)
     jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT,
@@ -673,7 +673,7 @@ class Card(ScopedModel):
 
 
 class PublicCard(Card):
-    """The public face of a card (警示公开, §3.3: the list is published each period): cards issued for a period,
+    """The public face of a card (警示公开: the list is published each period, local practice): cards issued for a period,
     and their 摘牌. The public page reads only this; a proposed or withdrawn card never shows."""
 
     scope = ScopeSpec(module="projects", jurisdiction="jurisdiction", enterprise="enterprise_id",

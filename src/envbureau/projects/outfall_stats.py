@@ -1,7 +1,7 @@
-"""Outfall statistics as bureau reports give them (§2.7): found (排查发现, suspected and after, not ruled out),
+"""Outfall statistics as bureau reports give them: found (排查发现, suspected and after, not ruled out),
 confirmed, monitored, traced (溯源), rectifying, closed out (销号) by outcome, 溯源率 = traced ÷ found and 整治完成率 =
-closed out ÷ found (the denominator is what the survey found, less what the check ruled out; §4 #7), per basin,
-type and area (the child jurisdictions of the one asked for), and each basin milestone's progress (needed = ceil(share × found), §4 #7: 80 % of 2,252 → 1,802).
+closed out ÷ found (the denominator is what the survey found, less what the check ruled out; our choice [M]), per basin,
+type and area (the child jurisdictions of the one asked for), and each basin milestone's progress (needed = ceil(share × found), rounding up ours [M]; Jingjiang 2023: 80 % of 2,252 → 1,802).
 Every number links to the outfall list filtered the same way."""
 
 from __future__ import annotations

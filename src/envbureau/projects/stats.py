@@ -1,4 +1,4 @@
-"""Project and fund statistics as bureau reports print them (soil-outfalls-projects.md §3.1, §3.3).
+"""Project and fund statistics as bureau reports print them (e.g. 靖江市2023年上半年工作总结: "完成率77.6%").
 
 Definitions (page, export, API and CLI share them):
 - planned (排定): projects of the plan year not cancelled; started (已开工): in progress or later;

@@ -496,7 +496,7 @@ class RegistryView(APIView):
 
 class StreetRankingView(APIView):
     """GET ?jurisdiction=110000&year=2016[&month=|&quarter=|&week=2016-W05|&from=&to=][&by=composite_index|pm25_mean]
-    [&top=10] → all streets under the jurisdiction ranked together on the street ranking network (report-formats §2):
+    [&top=10] → all streets under the jurisdiction ranked together on the street ranking network (as bureaus' ranking notices rank):
     rows (rank, tied, value, previous rank and change, change rate on last year and its rank), call-outs, network.
     The jurisdiction must be one the user may read (a district officer: its district, whose streets are ranked);
     rows and call-outs are limited to the streets the user may read."""

@@ -161,7 +161,7 @@ def _f(x):
 #: 1 = one decimal (work reports, e.g. "35.5微克/立方米"). CO keeps 1 decimal, the index 2, ratios 1.
 PRECISIONS = (0, 1)
 #: how changes are computed: "unrounded" (default, issue 18: "下降4.2微克/立方米(10.7%)" as Jingjiang
-#: printed it) or "reported" (from the printed values, MEE bulletins, report-formats §0.3)
+#: printed it) or "reported" (from the printed values, as MEE bulletins do)
 CHANGE_BASES = ("unrounded", "reported")
 
 
@@ -249,7 +249,7 @@ def assess_air(jurisdiction, period: Period, *, compare: bool = True, memo: dict
 def changes(cur: dict, base: dict, basis: str = "reported") -> dict:
     """Change of each headline number: concentrations and the composite index as an absolute change
     and a rate, ratios in percentage points, days as days.  ``basis="reported"``: from the printed
-    (rounded) values (report-formats §0.3); ``"unrounded"``: from the unrounded statistics where both
+    (rounded) values (as MEE bulletins do); ``"unrounded"``: from the unrounded statistics where both
     summaries carry them (``raw_values``), else from the printed values.  ``now``/``base`` are the
     printed values either way."""
     cr, br = cur.get("raw_values") or {}, base.get("raw_values") or {}
@@ -275,7 +275,7 @@ def changes(cur: dict, base: dict, basis: str = "reported") -> dict:
 
 
 def competition_rank(values, better="lower") -> list[int | None]:
-    """Ties share a rank and the next rank skips ("1224", report-formats §2.2); None values last, unranked."""
+    """Ties share a rank and the next rank skips ("1224", as MEE, Anhui and Sichuan rank); None values last, unranked."""
     vals = [None if v is None else (v if better == "lower" else -v) for v in values]
     present = sorted(w for w in vals if w is not None)
     if any(w != w for w in present):  # NaN: no order to search, count as before
@@ -326,7 +326,7 @@ def change_text(c: dict | None, key: str, precision: int = 0, *, lang: str | Non
 
 
 def change_words(value, kind: str, *, lang: str | None = "zh-hans") -> str:
-    """Words for a change (report-formats §0.1): rate → %, points → 个百分点, days → 天; 0 → 持平. Chinese as
+    """Words for a change (as MEE and provincial bulletins word it): rate → %, points → 个百分点, days → 天; 0 → 持平. Chinese as
     reports print them, or with ``lang=None`` in the reader's language."""
     from django.utils.translation import pgettext
 

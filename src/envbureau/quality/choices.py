@@ -146,7 +146,7 @@ TARGET_DIRECTION = {"pm25_mean": "le", "good_day_ratio": "ge", "heavy_days": "le
 
 
 class PeerIndicator(models.TextChoices):
-    """Published figures a bureau is ranked on (report-formats §2.1)."""
+    """Published figures a bureau is ranked on (the indicators of MEE's and provinces' ranking notices)."""
 
     COMPOSITE_INDEX = "composite_index", _("综合指数")
     PM25_MEAN = "pm25_mean", _("PM2.5平均浓度")
@@ -214,7 +214,7 @@ PURPOSE_OF_LEVEL = {"province": "city", "city": "city", "district": "district", 
                     "community": "ranking"}
 
 
-# what the all-city street ranking sorts on (report-formats §2.1: lower is better for both)
+# what the all-city street ranking sorts on (as ranking notices do: lower is better for both)
 class RankBy(models.TextChoices):
     COMPOSITE_INDEX = "composite_index", _("综合指数")
     PM25_MEAN = "pm25_mean", _("PM2.5浓度")

@@ -1,6 +1,6 @@
 """The bureau's rank among its peers, from the peers' published figures (PeerFigure) and the bureau's
 own figure for the same period: "综合指数居绍兴市第1位". Competition ranking ("1224"), values compared
-at the published precision (report-formats §2.1–2.2); the source of every peer figure is kept."""
+at the published precision (as the published rankings round and rank them); the source of every peer figure is kept."""
 
 from __future__ import annotations
 

@@ -1,13 +1,14 @@
-"""All-city street rankings (issue 17; ../shared/standards/report-formats.md §2): every street of the city
+"""All-city street rankings (issue 17; the conventions of bureaus' ranking notices): every street of the city
 ranked together for a week, month, quarter or year, on the street/grid ranking network (networks.py), by
 the composite index or PM2.5 (the ranking network's ``rank_by``, or the page's choice).
 
-- ranks: competition ranking on the printed values ("1224", §2.2; composite index 2 decimals, PM2.5 an integer);
+- ranks: competition ranking on the printed values ("1224", as MEE, Anhui and Sichuan rank; composite index 2 decimals, PM2.5 an integer);
   a street without a value is listed unranked with the reason;
 - change in rank: against the previous period of the same kind (previous week/month/quarter/year);
-- change ranking (§2.3): the change rate on the same period last year, (now − base) / base from the printed
-  values (§0.3), more negative = more improved, ties share a rank;
-- call-outs (§2.4): the best N and the worst N (a list grows when the N-th place is tied, §2.2) and the streets
+- change ranking (MEE 《城市环境空气质量变化程度排名方案》, 2017): the change rate on the same period last year, (now − base) / base from the printed
+  values (as MEE bulletins compute it), more negative = more improved, ties share a rank;
+- call-outs (local notices: Zhengzhou, Anyang, Fangcheng, Beijing): the best N and the worst N (a list grows
+  when the N-th place is tied, as Jiangsu's and Guangdong's lists do) and the streets
   in the worst N in this period and the previous one (连续两期排名靠后). N is the asked size (default 10) for a
   city of more than 20 ranked streets; with 20 or fewer it is at most 3 (前三名/后三名, as Beijing's and Fangcheng's
   notices), and there is no call-out when the best N and the worst N together would name every ranked street
@@ -58,7 +59,7 @@ def _ranks(values: list, better: str = "lower") -> list:
 
 
 def _top(streets_ranks: list[tuple], n: int) -> list[tuple]:
-    """The first n places, grown to every street tied with the n-th (§2.2)."""
+    """The first n places, grown to every street tied with the n-th (as published lists grow)."""
     ranked = sorted([x for x in streets_ranks if x[1] is not None], key=lambda x: x[1])
     if len(ranked) <= n:
         return ranked
@@ -159,7 +160,7 @@ def rank_change_text(move, rank, prev_rank) -> str:
 
 
 def names_text(items: list[dict]) -> str:
-    """"A、B(并列)、C" in list order, ties marked as bulletins write them (§0.4)."""
+    """"A、B(并列)、C" in list order, ties marked as bulletins write them."""
     return pgettext("列举", "、").join(f"{x['street']}{tied_mark() if x['tied'] else ''}" for x in items)
 
 
@@ -169,7 +170,7 @@ def tied_mark() -> str:
 
 
 def sentences(r: dict) -> list[str]:
-    """The ranking notice in the words of §1.3 (sentence patterns 1–4)."""
+    """The ranking notice in the words published notices use (Sichuan, Fangcheng, Beijing)."""
     out = [_("%(p)s，全市%(n)s个街道（乡镇）按%(b)s参与排名（%(r)s个有有效数值），并列者名次相同。%(net)s；%(basis)s。")
            % {"p": r["period"]["label"], "n": r["n_streets"], "b": r["by_label"], "r": r["n_ranked"],
               "net": r["network"]["text"], "basis": r.get("data_basis", "")}]

@@ -180,7 +180,7 @@ def assess_water(jurisdiction, period, user=None, *, scope: str | None = None, c
 
 
 def points_words(points) -> str:
-    """A change of a share in percentage points (report-formats §0.1): "上升2.5个百分点";
+    """A change of a share in percentage points (as bulletins word a share's change): "上升2.5个百分点";
     a change that rounds to 0.0 is "与上年同期持平" (no significant change)."""
     if points is None:
         return ""
@@ -191,7 +191,7 @@ def points_words(points) -> str:
 
 
 def class_change_words(now: int | None, base: int | None) -> str:
-    """"由Ⅳ类好转至Ⅲ类" / "由Ⅱ类变差为Ⅲ类" / "持平" (report-formats §0.1, water class)."""
+    """"由Ⅳ类好转至Ⅲ类" / "由Ⅱ类变差为Ⅲ类" / "持平" (as water reports word a class change)."""
     if not now or not base:
         return ""
     if now == base:

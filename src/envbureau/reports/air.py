@@ -1,7 +1,7 @@
-"""Air-quality bulletin (环境空气质量月报/季报/年报, report-formats §1.1) of a jurisdiction.
+"""Air-quality bulletin (环境空气质量月报/季报/年报, laid out as MEE and provincial bulletins) of a jurisdiction.
 
 Every number comes from quality's assessment (the same functions behind the assessment page and
-`envbureau assess air --json`), with changes computed from the printed values (§0.3, basis "reported"):
+`envbureau assess air --json`), with changes computed from the printed values (as MEE bulletins do, basis "reported"):
 the jurisdiction through `assess_air`, its districts/streets through `assess_many` + `summary` + `changes`.
 """
 

@@ -1,4 +1,4 @@
-"""Complaint analysis (信访/12369 分析, report-formats §1.5) for a jurisdiction and period: totals with the
+"""Complaint analysis (信访/12369 分析, as bureaus publish them) for a jurisdiction and period: totals with the
 change on the same period last year, then by channel, pollution type and district, and the oversight
 hand-overs — `complaints.statistics.report` / `oversight` printed the way `/complaints/stats/` prints them
 (its `_fmt`, `_fmt_change`, the report's decimals), so the two never disagree."""
@@ -35,7 +35,7 @@ def has_data(j, period) -> bool:
 
 
 def _yoy_words(v, kind: str) -> str:
-    """"，同比下降15.0%" (counts, §0.1 %) / "，同比下降4.5个百分点" (rates); "" without last year's figure."""
+    """"，同比下降15.0%" (counts, in %) / "，同比下降4.5个百分点" (rates); "" without last year's figure."""
     if v is None:
         return "件" if kind == "count" else ""
     from . import words as W

@@ -1,9 +1,9 @@
-"""Rewards and escalation in a ranking notice (奖惩措施, report-formats §1.3 section 三 and §2.4), as data.
+"""Rewards and escalation in a ranking notice (奖惩措施, section 三 of a ranking notice; local rules), as data.
 
 A rule names a side (the best or the worst N by the status ranking, ties included so the list grows with
 them), a count and a measure. For the worst N, a unit's count is how many periods running it has been in
 the worst N up to this one (`consecutive`) or how many periods of this year (`cumulative`); the strongest
-rule that holds is its measure (预警提醒 → 通报批评 → 约谈…, Fangcheng, Anyang, Jining in §2.4). The
+rule that holds is its measure (预警提醒 → 通报批评 → 约谈…, as in Fangcheng's, Anyang's and Jining's rules). The
 bureau's own rules replace the default in settings.ENVBUREAU["RANKING_MEASURES"]:
     [{"side": "best", "n": 3, "measure": "通报表扬"},
      {"side": "worst", "n": 3, "consecutive": 1, "measure": "预警提醒"},

@@ -1,4 +1,4 @@
-"""Ranking notice of districts or streets (县区/街道空气质量排名通报, report-formats §1.3): the order by the
+"""Ranking notice of districts or streets (县区/街道空气质量排名通报, laid out as Sichuan's, Fangcheng's and Beijing's): the order by the
 composite index (status), the order by its change on last year (变化程度), the best and worst units, and
 the full table as the attachment. Figures are the air bulletin's (`air.unit_table`: quality's
 assess_many/summary/changes); ranks are competition ranks (ties share a rank, "（并列）")."""
@@ -17,7 +17,7 @@ from .registry import Built
 
 
 def order_phrase(items: list[tuple[str, int | None]]) -> str:
-    """"a、b、c和d（并列）、e": units in rank order, those sharing a rank joined with 和 and marked (§0.4)."""
+    """"a、b、c和d（并列）、e": units in rank order, those sharing a rank joined with 和 and marked (as bulletins write ties)."""
     groups: list[list[str]] = []
     last = object()
     for name, rank in items:
@@ -34,7 +34,7 @@ PERIOD_WORD = {"month": "个月", "quarter": "个季度", "half": "个半年", "
 
 def year_history(units, kind: str, period) -> list[dict]:
     """The composite index of each unit (as printed) in the year's earlier periods of the same kind, oldest
-    first: what the escalation rules count (§2.4)."""
+    first: what the escalation rules count (local rules)."""
     out, p = [], period
     ids = [u.pk for u in units]
     while kind in ("month", "quarter", "half"):

@@ -1,4 +1,4 @@
-"""Progress report on inspection rectification (督察整改进展情况, report-formats §1.4) for a jurisdiction, as of
+"""Progress report on inspection rectification (督察整改进展情况, laid out as bureaus publish them) for a jurisdiction, as of
 the end of the period: the ledger's own statistics (`ledger.stats.overview` over `ledger.filters.StatsFilter`,
 exactly what `/ledger/statistics/` and `envbureau ledger_stats --json` give) for every problem handed over
 up to the period end, and for those handed over within the period. States are the current ones."""

@@ -1,4 +1,4 @@
-"""The figures section of a work summary (工作总结/工作报告的数据部分, report-formats §1.7): every quantified
+"""The figures section of a work summary (工作总结/工作报告的数据部分, as bureaus' summaries print figures): every quantified
 sentence the report needs, from each module's own figures, in the bureau reports' style:
 air and water — the headline page's sentences (`quality.views.headline_sentences`, `water_sentences`);
 noise — `quality.water.noise_compliance`; the ledger — `ledger.stats.sentence`; complaints —

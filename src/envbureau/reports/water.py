@@ -1,4 +1,4 @@
-"""Surface-water report (地表水环境质量月报, report-formats §1.2) of a jurisdiction and period.
+"""Surface-water report (地表水环境质量月报, laid out as provincial monthly reports) of a jurisdiction and period.
 
 Every number is quality's water assessment (`quality.water.assess_water`, the page `/quality/water/` and
 `envbureau assess water --json`): class counts and shares, the target rate, CWQI, each section's class, its

@@ -1,4 +1,4 @@
-"""Number style shared by every report (report-formats §0): the unit of a change follows the kind of
+"""Number style shared by every report (as MEE and provincial bulletins write numbers): the unit of a change follows the kind of
 indicator (rates → %, ratios → 个百分点, days → 天), "持平" when the printed change is 0, and changes of
 concentrations are computed from the printed values (quality's `changes(..., basis="reported")`)."""
 
@@ -21,7 +21,7 @@ def days(value) -> str:
 
 
 def signed_pct(value) -> str:
-    """A signed change rate for tables, one decimal ("-13.5", "+2.0", "0.0"); negative = better (§0.2)."""
+    """A signed change rate for tables, one decimal ("-13.5", "+2.0", "0.0"); negative = better (the Tianjin, Sichuan and Anhui convention)."""
     if value is None:
         return "—"
     txt = f"{value * 100:+.1f}"
@@ -36,14 +36,14 @@ def signed_points(value) -> str:
 
 
 def join_names(names: list[str]) -> str:
-    """a、b和c (ranking phrases, §0.4)."""
+    """a、b和c (ranking phrases as bulletins write them)."""
     if len(names) <= 1:
         return "".join(names)
     return "、".join(names[:-1]) + "和" + names[-1]
 
 
 def ranked_names(items: list[tuple[str, int | None]]) -> list[str]:
-    """Names with "（并列）" after those sharing their rank with another (§0.4)."""
+    """Names with "（并列）" after those sharing their rank with another (as bulletins write ties)."""
     counts: dict = {}
     for _n, r in items:
         counts[r] = counts.get(r, 0) + 1

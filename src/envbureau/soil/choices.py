@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PlotState(models.TextChoices):
-    """The construction-land lifecycle (soil-outfalls-projects.md §1.3, S0–S6)."""
+    """The construction-land lifecycle (土壤污染防治法 arts. 59–67; 污染地块土壤环境管理办法, Order No. 42; states S0–S6 ours)."""
 
     SUSPECTED = "suspected", _("疑似污染地块")
     CLEAN = "clean", _("调查未超筛选值")

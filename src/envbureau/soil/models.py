@@ -1,4 +1,4 @@
-"""Soil and contaminated land (soil-outfalls-projects.md §1): construction-land plots with their lifecycle,
+"""Soil and contaminated land (土壤污染防治法; GB 36600-2018, GB 15618-2018): construction-land plots with their lifecycle,
 report reviews and sampling results (checked against GB 36600 in envbureau.standards.soil), key supervised
 units and their periodic duties, farmland units for the safe-use rate. Lifecycles on core.workflow."""
 

@@ -19,8 +19,9 @@ from envbureau.core.scoping import check_created
 from .choices import DutyKind, PlotState, ReviewKind, ReviewOutcome
 from .models import Duty, KeyUnit, Plot, Review
 
-# soil-outfalls-projects.md §1.2: a new unit's first hidden-danger check within a year of listing, then every
-# two years (local practice "2–3 years"); the dismantling plan is filed 15 working days before work starts.
+# 土壤污染防治法 art. 21(2): a new unit's first hidden-danger check within a year of listing (Hubei practice [R]), then
+# every two years (local practice "2–3 years" [M]); the dismantling plan (art. 22) is filed 15 working days before work
+# starts (Chongqing [R]).
 HIDDEN_DANGER_CYCLE_YEARS = 2
 DEMOLITION_WORKING_DAYS = 15
 

@@ -14,7 +14,7 @@ DEFAULTS = {
     # A declaration may start at most this many hours before it is submitted (no back-dating beyond).
     "SOURCES_DECLARATION_BACKDATE_HOURS": 72,
     # A day computed from hourly rows is judged against daily limits only with this many hours
-    # (our working assumption, after the 20-hour rule of HJ 75 for CEMS; not in shared/standards).
+    # (our working assumption, after the 20-hour rule of HJ 75 for CEMS; no national rule found [M]).
     "SOURCES_DAILY_MIN_HOURS": 20,
     # ...and may not last longer than this many days.
     "SOURCES_DECLARATION_MAX_DAYS": 90,

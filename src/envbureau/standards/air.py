@@ -62,7 +62,7 @@ __all__ = [
 POLLUTANTS: tuple[str, ...] = ("so2", "no2", "pm10", "co", "o3", "pm25")
 INDICATORS: tuple[str, ...] = tuple(tables.POLLUTANT_OF)
 
-#: How a day/hour with missing indicators is treated (open doubt §12.3 of the reference):
+#: How a day/hour with missing indicators is treated (an open doubt while HJ 663-2026's text is not in hand):
 #: "in_force"   — the rule of the day's own rule set (``RuleSet.missing_data_rule``): "available" for
 #:                days under HJ 633-2012 (no missing-data clause; AQI from what was monitored),
 #:                "hj633_2026" for days under HJ 633-2026.  Default.

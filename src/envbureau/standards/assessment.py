@@ -5,7 +5,7 @@ pm25_24h co_24h o3_8h`` and, for days under the 2012 rules, ``o3_1h`` = O3 daily
 1-D ``dates`` array; the leading axes are stations or cities, so a whole network is assessed
 in one call.
 
-Decisions on the open doubts of the reference (§12) are configuration (:class:`AssessmentConfig`)
+Decisions on the open doubts (HJ 663-2026's text not in hand; rules resting on one source or on memory) are configuration (:class:`AssessmentConfig`)
 with documented defaults:
 
 - valid day for the good-day ratio: ``valid_day_rule="in_force"``: each day under its own rule set's
@@ -381,7 +381,7 @@ def year_on_year(current: PeriodAssessment, previous: PeriodAssessment, index=()
     """Change and change rate of the main indicators against the same period of the previous year.
 
     States the rules each side used.  Change rates are computed from the reported (rounded) values
-    by default (report-formats §0.3; vector 18: 3.06 vs 3.40 → −10.0 %).
+    by default (as MEE bulletins print them; vector 18: 3.06 vs 3.40 → −10.0 %).
     """
     fr = current.config.change_from_reported if from_reported is None else from_reported
     cur, prev = current.summary(index), previous.summary(index)

@@ -20,7 +20,7 @@ Pure Python (no Django). Graded separately for air and for water; the enterprise
   S1–S3, both classed by the assessor, read from the F × S matrix `E_WATER` [M].
 - The level of a medium is read from the matrix E × M × Q below.
 
-Confidence (../shared/standards/regulations.md §7.2): the formula for Q and the three levels [2S]; the Q bands
+Confidence: the formula for Q and the three levels [2S]; the Q bands
 [M]; the M bands [1S] (Guizhou's method); the matrix [M] (the standard's table as remembered, not read in this
 research). Every table is an argument, so a bureau that holds the standard's text can pass its own (the
 approvals app reads them from its configuration, `hj941_tables`).

@@ -120,7 +120,7 @@ def compliance(leq, zone, period: str, *, decimals: int | None = 1) -> Complianc
 
 def night_burst_compliance(lmax, zone) -> Compliance:
     """Night burst (sudden) noise: Lmax may exceed the night limit by at most 15 dB(A)
-    (GB 3096-2008 §5.4; the reference marks this clause [M], from memory)."""
+    (GB 3096-2008 §5.4; this clause is recalled, not read [M])."""
     z = _zone(zone)
     lim = LIMITS[z][1] + NIGHT_BURST_ALLOWANCE
     L = np.asarray(lmax, dtype=np.float64)

@@ -4,7 +4,7 @@ Floats are interpreted as the decimal they print as, to ``SCALE_DIGITS`` (6) dec
 ``to_scaled(2.2)`` is exactly 2 200 000.  All comparisons with limits and the IAQI ceiling are
 then done on these integers (int64, or integer-valued float64 where that is exact and faster), so a
 result that is exactly an integer never flips to the next one
-(HJ 633 "全部进位取整数"; the reference shows plain floats giving 56 for CO 2.2 mg/m³).
+(HJ 633 "全部进位取整数"; plain floats give 56 for CO 2.2 mg/m³).
 """
 
 from __future__ import annotations

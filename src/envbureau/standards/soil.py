@@ -1,7 +1,8 @@
 """Soil standards: GB 36600-2018 (construction land) and GB 15618-2018 (farmland). Pure Python, no Django.
 
 The values are data (``gb36600_2018.csv``, ``gb15618_2018.csv`` beside this file, transcribed from the MEE
-PDFs), never typed into code. Decision rules (soil-outfalls-projects.md §1.4):
+PDFs), never typed into code. Decision rules (the standards' screening and intervention values; this reading of them is
+recalled, not quoted [M]):
 
 - construction land, per land-use class (1 = 第一类用地: residential, schools, hospitals, parks…; 2 = 第二类用地):
   value ≤ screening → ``"negligible"``; screening < value ≤ intervention → ``"between"`` (detailed survey

@@ -1,18 +1,21 @@
 """Reference tables of the air, water and noise standards, as plain data.
 
 Numbers are kept as strings where a decimal value must stay exact (they are turned into
-scaled integers by the engine, never compared as binary floats).  Sources are the tables of
-``shared/standards/air-water-noise.md``; the clause is named next to each table.
+scaled integers by the engine, never compared as binary floats).  Each table follows the standard
+whose clause is named next to it (HJ 633-2012/2026, GB 3095-2012/2026, HJ 663, GB 3838-2002, 环办〔2011〕22号,
+GB 3096-2008).
 
-Findings when checking that reference against itself and against data (details in the tests):
+Findings when checking the secondary tables we worked from against themselves and against data (details in
+the tests):
 
-- §1.3 "46 float ceiling flips, all CO": 46 counts the 2012 and 2026 tables together; their CO
-  columns are identical, so there are 23 distinct cases (CO 24-h and 1-h), and the count depends on
-  the order of the operations in the formula (17 with (ΔI·(C − BP_lo))/ΔBP).
-- §6.6 gives pH 0 decimals for assessment values; that contradicts vector 28 (pH 9.2 → 劣Ⅴ would
-  become 9 → not 劣Ⅴ) and the CNEMC published classes (pH 9.30 → 劣Ⅴ; rounding to the §6.6 decimals
-  lowers agreement from 95.0 % to 93.0 %).  We keep 2 decimals for pH and do not round before classing.
-- §13 has no worked example E4 (E3 is followed by E5).
+- The count of "46 float ceiling flips, all CO" (HJ 633 rounding up) we were given: 46 counts the 2012
+  and 2026 tables together; their CO columns are identical, so there are 23 distinct cases (CO 24-h and
+  1-h), and the count depends on the order of the operations in the formula (17 with (ΔI·(C − BP_lo))/ΔBP).
+- pH with 0 decimals for assessment values (环办监测函〔2020〕82号 as one open-source implementation reads
+  it [1S]) contradicts vector 28 (pH 9.2 → 劣Ⅴ would become 9 → not 劣Ⅴ) and the CNEMC published classes
+  (pH 9.30 → 劣Ⅴ; rounding to those decimals lowers agreement from 95.0 % to 93.0 %).  We keep 2 decimals
+  for pH and do not round before classing.
+- The hand-worked examples are numbered E1–E10 without an E4 (E3 is followed by E5).
 """
 
 from __future__ import annotations
@@ -184,7 +187,7 @@ WATER_PRIORITY_ITEMS: frozenset[str] = frozenset({"cn", "pb", "cr6", "hg", "cd",
 
 #: Qualitative grade of a single section by class (环办〔2011〕22号 table 1).
 WATER_SECTION_GRADES: tuple[str, ...] = ("", "优", "优", "良好", "轻度污染", "中度污染", "重度污染")
-WATER_GRADE_COLOURS: MappingProxyType = MappingProxyType({  # [M] from memory in the reference
+WATER_GRADE_COLOURS: MappingProxyType = MappingProxyType({  # [M] remembered, not read in 环办〔2011〕22号
     "优": "#0000FF", "良好": "#00FF00", "轻度污染": "#FFFF00", "中度污染": "#FF7E00", "重度污染": "#FF0000",
 })
 

@@ -238,7 +238,7 @@ class WaterResult:
 
 def _main_pollutants(item_classes: Mapping[str, int], mult: Mapping[str, float], limit: int = 3) -> list[str]:
     """Items worse than Ⅲ ranked by class, then exceedance multiple; listed heavy metals/cyanide
-    first when they exceed (环办〔2011〕22号, [M] in the reference)."""
+    first when they exceed (环办〔2011〕22号, remembered, not read [M])."""
     worse = [k for k, c in item_classes.items() if c > 3 and k in EVALUATION_ITEMS]
     worse.sort(key=lambda k: (k not in tables.WATER_PRIORITY_ITEMS, -item_classes[k], -mult.get(k, 0.0)))
     out = []
@@ -417,7 +417,7 @@ def assess_sections(sections: Sequence[Mapping[str, object]], waterbody="river",
     if n == 0:
         raise ValueError("no sections")
     wbs = [waterbody] * n if isinstance(waterbody, str) else list(waterbody)
-    # lakes/reservoirs: points are averaged item by item, then classed (§6.5); rivers with < 5 sections too
+    # lakes/reservoirs: points are averaged item by item, then classed (环办〔2011〕22号); rivers with < 5 sections too
     if n < 5 or all(w == "lake" for w in wbs):
         keys = sorted({_item_code(k) for s in sections for k in s if _item_code(k)})
         means = {k: float(period_mean(np.array([parse_value(s.get(k, math.nan))[0] for s in sections]), k))
@@ -480,9 +480,9 @@ def cwqi_section(values: Mapping[str, object], waterbody: str = "river") -> floa
 
 def cwqi_city(sections: Sequence[Mapping[str, object]], waterbodies: Sequence[str] | str = "river", *,
               method: str = "concentration_first") -> float:
-    """City CWQI (open doubt §12.4; both methods offered).
+    """City CWQI (环办监测〔2017〕51号; its city aggregation is an open doubt, both methods offered).
 
-    ``"concentration_first"`` (default, as the reference remembers the rule): mean concentration of
+    ``"concentration_first"`` (default, the rule as remembered [M]): mean concentration of
     each item over river sections → CWQI_river, same over lake points → CWQI_lake; city =
     (CWQI_river·M + CWQI_lake·N)/(M + N).  ``"mean_of_sections"``: mean of the section CWQIs.
     The two agree except through DO (reciprocal) and pH (piecewise).

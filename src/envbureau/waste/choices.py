@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProducerCategory(models.TextChoices):
-    """HJ 1259-2022 §4.2 (regulations.md §5.3)."""
+    """HJ 1259-2022 §4.2."""
 
     KEY = "key", _("重点监管单位")
     SIMPLIFIED = "simplified", _("简化管理单位")
@@ -28,7 +28,7 @@ class ManifestState(models.TextChoices):
 
 
 class ApplicationState(models.TextChoices):
-    """跨省转移申请 (危险废物转移管理办法 arts. 21–28, regulations.md §5.1)."""
+    """跨省转移申请 (危险废物转移管理办法, MEE/MPS/MOT Order No. 23, arts. 21–28)."""
 
     SUBMITTED = "submitted", _("已提交待受理")
     RETURNED = "returned", _("待补正材料")

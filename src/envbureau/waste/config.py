@@ -1,4 +1,4 @@
-"""Local parameters of the waste module (regulations.md §5; provinces vary them).
+"""Local parameters of the waste module (危险废物转移管理办法, HJ 1259-2022; provinces vary them).
 
 National defaults below; a deployment overrides any of them in settings.ENVBUREAU["WASTE"], e.g.
 {"tolerance_relative": "0.01", "confirm_working_days": 5}.

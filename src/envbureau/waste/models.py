@@ -1,4 +1,4 @@
-"""Hazardous waste (regulations.md §5): producers with plans and declarations, operators and their licences,
+"""Hazardous waste (危险废物转移管理办法; HJ 1259-2022): producers with plans and declarations, operators and their licences,
 transporters, transfer manifests (quantities at each hand), cross-province approvals, stock held in storage
 and the alerts raised on them. Lifecycles run on core.workflow (workflows.py); limits on core.deadlines."""
 

@@ -1,4 +1,4 @@
-"""The module's rules as plain functions (regulations.md §5): producer category, declaration due dates,
+"""The module's rules as plain functions (危险废物转移管理办法; HJ 1259-2022; 危险废物经营许可证管理办法): producer category, declaration due dates,
 manifest numbers, quantity reconciliation, confirmation and renewal limits (on core.deadlines)."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def next_period(kind: str, start: dt.date) -> dt.date:
 
 def declaration_due(kind: str, start: dt.date) -> dt.date:
     """Monthly: the 15th of the next month; quarterly: the 15th of the first month of the next quarter;
-    yearly: 31 March of the next year (HJ 1259, regulations.md §5.3)."""
+    yearly: 31 March of the next year (HJ 1259-2022 §7.2)."""
     nxt = next_period(kind, start)
     return dt.date(nxt.year, 3, 31) if kind == "year" else nxt.replace(day=15)
 

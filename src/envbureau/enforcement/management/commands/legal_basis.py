@@ -1,5 +1,6 @@
 """envbureau legal_basis remap [--json] [--on YYYY-MM-DD] — each article cited by cases beside the article that
-corresponds to it now (the 生态环境法典 article, following `successor`; regulations.md §0.1).
+corresponds to it now (the 生态环境法典 article, following `successor`; the Code took effect 2026-08-15 and repealed
+环境保护法 and other laws [1S]).
 
 Cases keep citing the article in force on the day of the act; this lists, for each cited article, the number of
 cases, the span of their act dates and the current article with its effective range. Exit 1 (with --strict) when
