@@ -159,6 +159,9 @@ class Task(ScopedModel):
     module = models.CharField(_("模块"), max_length=40)
     state = models.CharField(_("所处状态"), max_length=40)
     action = models.CharField(_("待办事项"), max_length=100)  # human words: "验收"、"签收整改"
+    # a side task's action as the facts of its sentence (core.texts), worded per reader (workflow.task_words);
+    # empty for a state's own step (worded from its workflow) and for rows older than the facts
+    facts = models.JSONField(_("待办事项事实"), default=dict, blank=True, editable=False)
     title = models.CharField(_("标题"), max_length=300)
     url = models.CharField(_("办理链接"), max_length=300, blank=True)
     assignee_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True,
@@ -211,6 +214,17 @@ class Task(ScopedModel):
 
     def __str__(self):
         return f"{self.action} · {self.title}"
+
+    @property
+    def action_facts(self):
+        """The action as a sentence's facts while they still word the stored (Chinese) action; the stored action
+        otherwise (a row without facts, or an action a person changed), which readers get through the
+        catalogue."""
+        from .texts import chinese
+
+        if isinstance(self.facts, dict) and self.facts and chinese(self.facts)[:100] == self.action:
+            return self.facts
+        return self.action
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
