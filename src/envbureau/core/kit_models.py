@@ -319,7 +319,10 @@ class Clock(ScopedModel):
     model = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
     key = models.CharField(_("期限"), max_length=40)
-    label = models.CharField(_("名称"), max_length=100, blank=True)
+    label = models.CharField(_("名称"), max_length=100, blank=True)  # in Chinese; shown_label for readers
+    # a label written by a rule (审批时限(法定时限)) as the facts of its sentence (core.texts); empty for a
+    # fixed label (a msgid, worded through the catalogue) and for rows older than the facts
+    facts = models.JSONField(_("名称事实"), default=dict, blank=True, editable=False)
     start = models.DateField(_("起算日"))
     days = models.PositiveIntegerField(_("期限(天)"))
     day_kind = models.CharField(_("计日"), max_length=10, choices=DayKind.choices, default=DayKind.CALENDAR)
@@ -341,3 +344,26 @@ class Clock(ScopedModel):
 
     def __str__(self):
         return f"{self.label or self.key} {self.due}"
+
+    @property
+    def label_facts(self):
+        """The label as its sentence's facts while they still word the stored (Chinese) label; the stored label
+        otherwise (a fixed label, a row older than the facts), which readers get through the catalogue. What the
+        timeline's lines about the clock keep."""
+        from .texts import chinese
+
+        if isinstance(self.facts, dict) and self.facts and chinese(self.facts)[:100] == self.label:
+            return self.facts
+        return self.label
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language."""
+        from django.utils.translation import gettext
+
+        from .texts import words
+
+        said = self.label_facts
+        if isinstance(said, dict):
+            return words(said, self.label) or self.label
+        return gettext(self.label) if self.label else self.key
