@@ -375,3 +375,30 @@ def test_limits_stored_before_their_facts_are_read_back_by_name():
     assert m.chinese(label) == texts.chinese(label) == "审批时限(承诺时限(东城区))"
     assert m.source_of("告知承诺制审批时限", names) == texts.sentence("告知承诺制审批时限")
     assert m.source_of("区政府特别承诺", names) is None and m.source_of("", names) is None
+
+
+def test_the_migration_rewrites_older_rows_by_name_with_their_facts(world):
+    """approvals 0008 run over rows as they were stored before: limit_source the clock's label with the code; the
+    review clock's label with the code; both by name with their facts afterwards (the acceptance clock untouched)."""
+    import importlib
+
+    from django.apps import apps as global_apps
+    from django.utils import translation
+
+    from envbureau.core.models import Clock
+
+    m = importlib.import_module("envbureau.approvals.migrations.0008_eia_limit_facts")
+    a = _form(world)
+    EIAApplication.objects.filter(pk=a.pk).update(limit_source="审批时限(承诺时限(110101))", limit_facts={})
+    Clock.objects.filter(model="approvals.eiaapplication", object_id=str(a.pk), key=eia.REVIEW).update(
+        label="审批时限(承诺时限(110101))", facts={})
+    m.forwards(global_apps, None)
+    a.refresh_from_db()
+    name = world["dc"].name
+    assert a.limit_source == f"承诺时限({name})" and a.limit_facts["args"] == {"j": name}
+    review = dl.clock(a, eia.REVIEW)
+    assert review.label == f"审批时限(承诺时限({name}))" and review.facts["args"]["s"] == a.limit_facts
+    assert dl.clock(a, eia.ACCEPTANCE).facts == {}
+    with translation.override("en"):
+        assert review.shown_label == f"Decision limit (limit committed by {name})"
+        assert a.limit_source_label == f"limit committed by {name}"

@@ -294,3 +294,13 @@ def test_the_monthly_report_task_reads_in_each_readers_language(world, new_proje
     task.refresh_from_db()
     with translation.override("en"):
         assert task_words([task])[task.pk][0] == "填报2026年3月项目进展"
+    # core 0013 gives such a row its facts back from the stored words
+    import importlib
+
+    from django.apps import apps as global_apps
+
+    importlib.import_module("envbureau.core.migrations.0013_task_action_facts").forwards(global_apps, None)
+    task.refresh_from_db()
+    assert task.facts == {"text": "填报%(y)s年%(m)s月项目进展", "args": {"y": 2026, "m": 3}}
+    with translation.override("en"):
+        assert task_words([task])[task.pk][0] == "Report project progress for 3/2026"
