@@ -89,9 +89,11 @@ def test_local_commitment_is_configuration(world):
     b = eia.submit(None, enterprise_id=world["e2"].pk, project_name="扩建", category="report", submitted_on="2026-01-30")
     # 东城区 promises 20 working days: 02-02…06, 09…13, 14 (Sat make-up), 24…27, 28 (Sat make-up), 03-02…05
     assert (a.limit_days, dl.clock(a, eia.REVIEW).due) == (20, D(2026, 3, 5))
-    assert "110101" in a.limit_source
+    # the commitment's jurisdiction by its name, never its code
+    assert a.limit_source == f"承诺时限({world['dc'].name})" and "110101" not in a.limit_source
+    assert dl.clock(a, eia.REVIEW).label == f"审批时限(承诺时限({world['dc'].name}))"
     # 西城区 keeps the national 60
-    assert b.limit_days == 60 and b.limit_source == "审批时限(法定时限)"
+    assert b.limit_days == 60 and b.limit_source == "法定时限"
 
 
 @override_settings(ENVBUREAU={"APPROVALS": {"eia_commitment_system": {"110000": {"categories": ["form"], "days": 1}}}})
@@ -301,7 +303,7 @@ def test_review_clock_lines_clicked_in_english_read_in_each_readers_language(wor
         wf.apply(world["officer"], a, "request_correction", missing_materials="公众参与说明", on="2026-09-22")
         wf.apply(None, a, "resubmit", on="2026-10-09")
     a.refresh_from_db()
-    assert a.limit_source == "审批时限(法定时限)" and dl.clock(a, eia.REVIEW).label == "审批时限(法定时限)"
+    assert a.limit_source == "法定时限" and dl.clock(a, eia.REVIEW).label == "审批时限(法定时限)"
     assert dl.clock(a, eia.ACCEPTANCE).label == "受理审查(补正告知)"
 
     def pause():
@@ -309,7 +311,94 @@ def test_review_clock_lines_clicked_in_english_read_in_each_readers_language(wor
 
     with translation.override("zh-hans"):
         assert pause() == ["审批时限(法定时限)中止:补正材料:公众参与说明"]
+        assert (a.limit_source_label, dl.clock(a, eia.REVIEW).shown_label) == ("法定时限", "审批时限(法定时限)")
     with translation.override("en"):
-        assert pause() == ["审批时限(法定时限) paused: Missing materials: 公众参与说明"]
+        assert pause() == ["Decision limit (statutory limit) paused: Missing materials: 公众参与说明"]
+        assert a.limit_source_label == "statutory limit"
+        assert dl.clock(a, eia.REVIEW).shown_label == "Decision limit (statutory limit)"
     resumed = TimelineEvent.objects.get(model="approvals.eiaapplication", object_id=str(a.pk), verb="deadline_resume")
     assert resumed.data["note"] == "补正材料已提交"
+
+
+@override_settings(ENVBUREAU={"APPROVALS": {"eia_commitments": {"110101": {"report": 20}}}})
+def test_the_limit_and_its_source_read_in_the_readers_language_on_the_page_and_in_the_api(world, client_for):
+    """The detail page's 时限依据 row and its clocks table, and the API's limit_source_label: worded for the reader
+    from the facts (the commitment's jurisdiction by name); the stored Chinese stays for documents and the CLI; a
+    source a person changed reads as stored."""
+    import re
+
+    from django.conf import settings
+
+    han = re.compile(r"[\u3400-\u9fff]")
+    a = eia.submit(None, enterprise_id=world["e1"].pk, project_name="扩建", category="report", submitted_on="2026-01-30")
+    b = eia.submit(None, enterprise_id=world["e2"].pk, project_name="扩建", category="report", submitted_on="2026-01-30")
+    c = client_for("admin")
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = c.get(f"/approvals/eia/{b.pk}/").content.decode()
+    cell = re.search(r'<th class="pe-4">Limit from</th><td class="eb-wrap">([^<]*)<', page)
+    assert cell and cell[1] == "statutory limit", cell
+    # the clocks table (the audit history below keeps the values as stored)
+    assert "<td>Decision limit (statutory limit)</td>" in page and "<td>审批时限(法定时限)</td>" not in page
+    page = c.get(f"/approvals/eia/{a.pk}/").content.decode()
+    name = world["dc"].name
+    cell = re.search(r'<th class="pe-4">Limit from</th><td class="eb-wrap">([^<]*)<', page)
+    assert cell and cell[1] == f"limit committed by {name}" and not han.search(cell[1].replace(name, "")), cell
+    assert f"<td>Decision limit (limit committed by {name})</td>" in page and "110101" not in cell[1]
+    row = c.get(f"/api/v1/approvals/eia/{a.pk}/").json()
+    assert (row["limit_source"], row["limit_source_label"]) == (f"承诺时限({name})", f"limit committed by {name}")
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert c.get(f"/api/v1/approvals/eia/{a.pk}/").json()["limit_source_label"] == f"承诺时限({name})"
+    page = c.get(f"/approvals/eia/{a.pk}/").content.decode()
+    assert f"<td>审批时限(承诺时限({name}))</td>" in page
+    EIAApplication.objects.filter(pk=a.pk).update(limit_source="区政府承诺时限(人工更正)")
+    a.refresh_from_db()
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert a.limit_source_label == "区政府承诺时限(人工更正)"
+
+
+def test_limits_stored_before_their_facts_are_read_back_by_name():
+    """approvals 0008: an old limit_source (the clock's label, the jurisdiction by code) becomes the source by name
+    with its facts; its Chinese wording is what the facts word."""
+    import importlib
+
+    from envbureau.core import texts
+
+    m = importlib.import_module("envbureau.approvals.migrations.0008_eia_limit_facts")
+    names = {"110101": "东城区"}.get
+    assert m.source_of("审批时限(法定时限)", names) == texts.sentence("法定时限")
+    committed = m.source_of("审批时限(承诺时限(110101))", names)
+    assert committed == texts.sentence("承诺时限(%(j)s)", j="东城区")
+    assert m.chinese(committed) == texts.chinese(committed) == "承诺时限(东城区)"
+    label = {"text": m.LABEL, "args": {"s": committed}}
+    assert m.chinese(label) == texts.chinese(label) == "审批时限(承诺时限(东城区))"
+    assert m.source_of("告知承诺制审批时限", names) == texts.sentence("告知承诺制审批时限")
+    assert m.source_of("区政府特别承诺", names) is None and m.source_of("", names) is None
+
+
+def test_the_migration_rewrites_older_rows_by_name_with_their_facts(world):
+    """approvals 0008 run over rows as they were stored before: limit_source the clock's label with the code; the
+    review clock's label with the code; both by name with their facts afterwards (the acceptance clock untouched)."""
+    import importlib
+
+    from django.apps import apps as global_apps
+    from django.utils import translation
+
+    from envbureau.core.models import Clock
+
+    m = importlib.import_module("envbureau.approvals.migrations.0008_eia_limit_facts")
+    a = _form(world)
+    EIAApplication.objects.filter(pk=a.pk).update(limit_source="审批时限(承诺时限(110101))", limit_facts={})
+    Clock.objects.filter(model="approvals.eiaapplication", object_id=str(a.pk), key=eia.REVIEW).update(
+        label="审批时限(承诺时限(110101))", facts={})
+    m.forwards(global_apps, None)
+    a.refresh_from_db()
+    name = world["dc"].name
+    assert a.limit_source == f"承诺时限({name})" and a.limit_facts["args"] == {"j": name}
+    review = dl.clock(a, eia.REVIEW)
+    assert review.label == f"审批时限(承诺时限({name}))" and review.facts["args"]["s"] == a.limit_facts
+    assert dl.clock(a, eia.ACCEPTANCE).facts == {}
+    with translation.override("en"):
+        assert review.shown_label == f"Decision limit (limit committed by {name})"
+        assert a.limit_source_label == f"limit committed by {name}"

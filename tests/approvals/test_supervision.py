@@ -145,3 +145,20 @@ def test_findings_written_in_one_language_read_in_the_other(world):
     with translation.override("zh-hans"):
         zh = sorted(e["note"] for e in wf.timeline(p) if e["verb"] == "supervise_open")
     assert zh == actions
+    # the tasks themselves (inbox, API, the permit's page) read in the reader's language too: stored as facts
+    from django.conf import settings
+    from django.test import Client
+
+    from envbureau.core.workflow import task_words
+
+    tasks = list(supervision.open_findings(p))
+    assert all(t.facts for t in tasks)
+    with translation.override("en"):
+        assert sorted(a for a, _t in task_words(tasks).values()) == en
+    with translation.override("zh-hans"):
+        assert sorted(a for a, _t in task_words(tasks).values()) == actions
+    c = Client()
+    c.force_login(world["officer"])
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = c.get(f"/approvals/permits/{p.pk}/").content.decode()
+    assert all(line in page for line in en) and not any(line in page for line in actions)

@@ -121,8 +121,17 @@ def _extension_tasks(c):
 
 
 def test_approving_an_extension_moves_the_due_day_and_says_from_and_to(actors, make_complaint, aware):
+    from django.utils import translation
+
+    from envbureau.core.models import Task
+    from envbureau.core.workflow import task_words
+
     c = _requested(actors, make_complaint, aware)
     assert _extension_tasks(c) == [(True, None)]
+    task = Task.objects.get(model="complaints.complaint", object_id=str(c.pk), state="+extension")
+    assert (task.action, task.facts) == ("审批延期申请", {"text": "审批延期申请", "args": {}})
+    with translation.override("en"):  # a side task reads in the reader's language
+        assert task_words([task])[task.pk][0] == "Decide the extension request"
     c = services.approve_extension(actors["approver"], c, "同意")
     c.refresh_from_db()
     assert (c.extension_state, c.extension_days, c.extension_approved_by, c.finish_due) == (

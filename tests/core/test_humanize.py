@@ -106,3 +106,19 @@ def test_truncatewidth_counts_a_chinese_character_as_two_columns():
     assert len(title) > 40 and truncatewidth(title, 80) == title
     assert truncatewidth("问" * 41, 80) == "问" * 39 + "…"
     assert truncatewidth(None, 10) == "" and truncatewidth("", 10) == ""
+
+
+def test_audit_rows_word_a_sentences_facts_never_its_keys():
+    """A facts field (Task.facts, Clock.facts, an EIA's limit_facts) reads as its sentence in the reader's language
+    in an audit entry; a JSON value that is not a sentence's facts keeps the generic words."""
+    from django.utils import translation
+
+    from envbureau.core import texts
+
+    facts = texts.sentence("审批延期申请")
+    with translation.override("en"):
+        (row,) = change_rows({"facts": [{}, facts]}, "core.task")
+        assert (row["before"], row["after"]) == ("—", "Decide the extension request")
+    with translation.override("zh-hans"):
+        assert change_rows({"facts": [{}, facts]}, "core.task")[0]["after"] == "审批延期申请"
+        assert change_rows({"facts": [{}, {"a": 1}]}, "core.task")[0]["after"] == "a: 1"

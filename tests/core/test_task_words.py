@@ -76,3 +76,19 @@ def test_tasks_table_on_a_phone_acts_through_the_object_link(demo_core):
     html = render_to_string("core/_tasks_table.html", {"rows": [{"task": task, "action": action, "title": title}]})
     assert f'<td class="eb-task-title"><a href="{task.url}">{title}</a></td>' in html
     assert html.count("d-none d-md-table-cell") == 6  # three headers, three cells
+
+
+def test_monthly_report_tasks_opened_before_the_facts_get_them_back():
+    """core 0013: the projects' monthly report tasks stored before their action's facts get them from the Chinese
+    text (and word it again exactly); any other action keeps none."""
+    import importlib
+
+    from envbureau.core import texts
+
+    m = importlib.import_module("envbureau.core.migrations.0013_task_action_facts")
+    facts = m.facts_of("填报2026年12月项目进展")
+    assert facts == {"text": "填报%(y)s年%(m)s月项目进展", "args": {"y": 2026, "m": 12}}
+    assert texts.chinese(facts) == "填报2026年12月项目进展"
+    with translation.override("en"):
+        assert texts.words(facts) == "Report project progress for 12/2026"
+    assert m.facts_of("填报2026年12月项目进展(补)") == {} and m.facts_of("审批延期申请") == {}

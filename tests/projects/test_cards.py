@@ -142,3 +142,35 @@ def test_a_card_issued_in_english_reads_in_each_readers_language(world, firms, p
         assert line.shown_title.startswith("Yellow card (2026 H1)")
         assert card.shown_period == "2026 H1"
         assert cards.dossier_badge(world["mgr"], firms["dc"])[0]["text"] == "Red card (2026 H1)"
+
+
+def test_the_period_reads_in_the_readers_language_on_the_list_the_detail_page_and_the_api(world, propose, settings,
+                                                                                           client_for):
+    """Stored in Chinese (filtered on); the list's and the detail page's 公布批次 cell and the API's period_label
+    are worded for the reader, the API's period stays as stored."""
+    import re
+
+    han = re.compile(r"[\u3400-\u9fff]")
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "PROJECTS": {"jurisdictions": {"110105": {
+        "card_cycle": "quarter"}}}}
+    cy, dc = propose("cy"), propose("dc")
+    wf.apply(world["mgr"], cy, "issue", issued_on="2026-05-10")
+    wf.apply(world["mgr"], dc, "issue", issued_on="2026-05-10")
+    c = client_for("admin")
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    listing = c.get("/projects/cards/").content.decode()
+    assert "2026 Q2" in listing and "2026 H1" in listing
+    assert "2026年第2季度" not in listing and "2026年上半年" not in listing
+    detail = c.get(f"/projects/cards/{cy.pk}/").content.decode()
+    cell = re.search(r"<th class=\"pe-4\">Publication batch</th><td class=\"eb-wrap\">([^<]*)<", detail)
+    assert cell and cell[1].strip() == "2026 Q2" and not han.search(cell[1]), cell
+    rows = {r["id"]: r for r in c.get("/api/v1/projects/cards/").json()["results"]}
+    assert (rows[cy.pk]["period"], rows[cy.pk]["period_label"]) == ("2026年第2季度", "2026 Q2")
+    assert (rows[dc.pk]["period"], rows[dc.pk]["period_label"]) == ("2026年上半年", "2026 H1")
+    # Chinese readers read the stored words; a period typed by hand reads as typed
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert "2026年第2季度" in c.get(f"/projects/cards/{cy.pk}/").content.decode()
+    assert c.get(f"/api/v1/projects/cards/{cy.pk}/").json()["period_label"] == "2026年第2季度"
+    type(cy).objects.filter(pk=cy.pk).update(period="2026年专项行动")
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert c.get(f"/api/v1/projects/cards/{cy.pk}/").json()["period_label"] == "2026年专项行动"

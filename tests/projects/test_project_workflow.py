@@ -248,3 +248,59 @@ def test_the_monthly_report_task_is_stored_in_chinese_whatever_the_language(worl
     with translation.override("en"):
         assert services.open_monthly_reports(dt.date(2026, 3, 1)) == 1
     assert Task.objects.get(object_id=str(p.pk), state="+report-2026-03").action == "填报2026年3月项目进展"
+
+
+def test_the_monthly_report_task_reads_in_each_readers_language(world, new_project):
+    """The side task's action is stored as facts beside its Chinese wording: the inbox and /api/v1/me/tasks/ word it
+    for the reader (an English reader reads no Chinese in it); a row older than the facts keeps its stored words."""
+    import re
+
+    from django.conf import settings
+    from django.test import Client
+    from django.utils import translation
+
+    from envbureau.core.models import Task
+    from envbureau.core.workflow import task_words
+    from envbureau.projects import services
+
+    han = re.compile(r"[\u3400-\u9fff]")
+    p = new_project()
+    wf.apply(world["officer"], p, "start", started_on="2026-03-05")
+    assert services.open_monthly_reports(dt.date(2026, 3, 1)) == 1
+    task = Task.objects.get(object_id=str(p.pk), state="+report-2026-03")
+    assert task.action == "填报2026年3月项目进展"
+    assert task.facts == {"text": "填报%(y)s年%(m)s月项目进展", "args": {"y": 2026, "m": 3}}
+    with translation.override("en"):
+        action, _title = task_words([task])[task.pk]
+    assert action == "Report project progress for 3/2026", action
+    with translation.override("zh-hans"):
+        assert task_words([task])[task.pk][0] == "填报2026年3月项目进展"
+    c = Client()
+    c.force_login(world["officer"])
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = c.get("/tasks/?module=projects").content.decode()
+    assert "Report project progress for 3/2026" in page and "填报2026年3月项目进展" not in page
+    (row,) = [r for r in c.get("/api/v1/me/tasks/?module=projects").json()["results"] if r["id"] == task.pk]
+    assert row["action"] == "Report project progress for 3/2026" and not han.search(row["action"]), row
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    (row,) = [r for r in c.get("/api/v1/me/tasks/?module=projects").json()["results"] if r["id"] == task.pk]
+    assert row["action"] == "填报2026年3月项目进展", row
+    # an action a person changed reads as stored; a row without facts (opened before them) too
+    Task.objects.filter(pk=task.pk).update(action="填报三月进展(补报)")
+    task.refresh_from_db()
+    with translation.override("en"):
+        assert task_words([task])[task.pk][0] == "填报三月进展(补报)"
+    Task.objects.filter(pk=task.pk).update(action="填报2026年3月项目进展", facts={})
+    task.refresh_from_db()
+    with translation.override("en"):
+        assert task_words([task])[task.pk][0] == "填报2026年3月项目进展"
+    # core 0013 gives such a row its facts back from the stored words
+    import importlib
+
+    from django.apps import apps as global_apps
+
+    importlib.import_module("envbureau.core.migrations.0013_task_action_facts").forwards(global_apps, None)
+    task.refresh_from_db()
+    assert task.facts == {"text": "填报%(y)s年%(m)s月项目进展", "args": {"y": 2026, "m": 3}}
+    with translation.override("en"):
+        assert task_words([task])[task.pk][0] == "Report project progress for 3/2026"

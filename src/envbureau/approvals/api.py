@@ -67,6 +67,8 @@ def _errors(exc: DjangoValidationError):
 class EIASerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     category_label = serializers.CharField(source="get_category_display", read_only=True)
+    # where the limit comes from: as stored (Chinese) and in the request's language
+    limit_source_label = serializers.CharField(read_only=True)
 
     class Meta:
         model = EIAApplication
@@ -74,8 +76,8 @@ class EIASerializer(serializers.ModelSerializer):
                   "category_label", "industry_code", "industry_name", "investment", "env_investment", "jurisdiction",
                   "location", "commitment", "state", "state_label", "submitted_on", "missing_materials", "corrections",
                   "accepted_on", "acceptance_notice_until", "expert_opinion", "proposed_on", "proposal_notice_until",
-                  "decided_on", "conditions", "decision_reasons", "limit_days", "limit_source", "due_on", "days_used",
-                  "within_limit", "filing_no", "completed_on", "completion_note"]
+                  "decided_on", "conditions", "decision_reasons", "limit_days", "limit_source", "limit_source_label", "due_on",
+                  "days_used", "within_limit", "filing_no", "completed_on", "completion_note"]
 
 
 class EIACreateSerializer(serializers.Serializer):

@@ -88,12 +88,20 @@ def _nearest(table: dict, jurisdiction):
     return None, None
 
 
-def review_limit(jurisdiction, category: str) -> tuple[int, str]:
-    """(days, where the number comes from) for an EIA of `category` in `jurisdiction`."""
+def review_limit(jurisdiction, category: str) -> tuple[int, dict]:
+    """(days, where the number comes from) for an EIA of `category` in `jurisdiction`: the source as the facts of
+    its sentence (core.texts), naming the jurisdiction whose commitment it is by its name, never its code."""
+    from django.utils.translation import gettext_noop
+
+    from envbureau.core import texts
+
     code, local = _nearest(get("eia_commitments"), jurisdiction)
     if local and category in local:
-        return int(local[category]), f"承诺时限({code})"
-    return int(get("eia_review_days")[category]), "法定时限"
+        j = jurisdiction
+        while j is not None and j.code != code:
+            j = j.parent
+        return int(local[category]), texts.sentence(gettext_noop("承诺时限(%(j)s)"), j=j.name if j else code)
+    return int(get("eia_review_days")[category]), texts.sentence(gettext_noop("法定时限"))
 
 
 def commitment_days(jurisdiction, category: str) -> int | None:

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -59,10 +59,12 @@ def _decimal(value, name: str):
     return d.quantize(Decimal("0.01"))
 
 
-def review_rule(app: EIAApplication) -> dl.Rule:
+def review_rule(app: EIAApplication) -> tuple[dl.Rule, dict]:
+    """The review limit and where it comes from, both as the facts of their sentences: stored in Chinese beside
+    them (the clock's label, limit_source) whoever clicked, worded per reader."""
     days, source = config.review_limit(app.jurisdiction, app.category)
-    with translation.override("zh-hans"):  # stored (clock label, limit_source): Chinese whoever clicked
-        return dl.Rule(days, config.get("eia_day_kind"), label=_("审批时限(%(s)s)") % {"s": source})
+    label = texts.sentence(gettext_noop("审批时限(%(s)s)"), s=source)
+    return dl.Rule(days, config.get("eia_day_kind"), label=label), source
 
 
 def enterprise_of(user, enterprise_id):
@@ -123,9 +125,9 @@ def submit(user, *, enterprise_id, project_name: str, category: str, submitted_o
         _dossier(app, user, texts.sentence(gettext_noop("环评登记表备案:%(p)s(备案号 %(n)s)"),
                                            p=app.project_name, n=app.filing_no))
         return app
-    rule = review_rule(app)
-    app.limit_days, app.limit_source = rule.days, rule.label
-    app.save(update_fields=["limit_days", "limit_source"])
+    rule, source = review_rule(app)
+    app.set_limit(rule.days, source)
+    app.save(update_fields=["limit_days", "limit_source", "limit_facts"])
     dl.start_clock(app, REVIEW, rule, submitted_on, user=user, quiet=False)
     dl.start_clock(app, ACCEPTANCE, dl.Rule(config.get("eia_acceptance_working_days"), dl.WORKING,
                                             label=gettext_lazy("受理审查(补正告知)")), submitted_on)
@@ -199,7 +201,7 @@ def h_accept(ctx):
     if app.commitment:
         days = config.commitment_days(app.jurisdiction, app.category) or 1
         rule = dl.Rule(days, dl.WORKING, label=gettext_lazy("告知承诺制审批时限"))
-        app.limit_days, app.limit_source = days, texts.zh(rule.label)  # stored in Chinese whoever clicked
+        app.set_limit(days, texts.sentence(gettext_noop("告知承诺制审批时限")))  # stored in Chinese whoever clicked
         dl.start_clock(app, REVIEW, rule, on, user=ctx.user, quiet=False)
     ctx.event_data = {"notice_until": str(app.acceptance_notice_until)}
 

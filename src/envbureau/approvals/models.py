@@ -70,7 +70,9 @@ class EIAApplication(ScopedModel):
     conditions = models.TextField(_("批复意见及要求"), blank=True)
     decision_reasons = models.TextField(_("不予批准理由"), blank=True)
     limit_days = models.PositiveSmallIntegerField(_("审批时限(天)"), null=True, blank=True)
-    limit_source = models.CharField(_("时限依据"), max_length=60, blank=True)
+    limit_source = models.CharField(_("时限依据"), max_length=60, blank=True)  # in Chinese (documents, CLI)
+    # where the limit comes from as the facts of its sentence (core.texts), worded per reader (limit_source_label)
+    limit_facts = models.JSONField(_("时限依据事实"), default=dict, blank=True, editable=False)
     due_on = models.DateField(_("应办结日期"), null=True, blank=True)
     days_used = models.PositiveSmallIntegerField(_("实际用时(计入时限的天数)"), null=True, blank=True)
     within_limit = models.BooleanField(_("在时限内办结"), null=True, blank=True)
@@ -91,6 +93,27 @@ class EIAApplication(ScopedModel):
 
     def __str__(self):
         return f"{self.code} {self.project_name}"
+
+    def set_limit(self, days: int, source: dict) -> None:
+        """The review limit in days and where it comes from (the facts of its sentence, core.texts): stored in
+        Chinese beside the facts whoever clicked."""
+        from envbureau.core import texts
+
+        self.limit_days, self.limit_source, self.limit_facts = days, texts.chinese(source)[:60], source
+
+    @property
+    def limit_source_label(self) -> str:
+        """Where the review limit comes from, in the reader's language: worded from its facts while they still
+        word the stored text; otherwise the stored text (rows older than the facts, a text a person changed)
+        through the catalogue."""
+        from django.utils.translation import gettext
+
+        from envbureau.core import texts
+
+        facts = self.limit_facts if isinstance(self.limit_facts, dict) else {}
+        if facts and texts.chinese(facts)[:60] == self.limit_source:
+            return texts.words(facts, self.limit_source) or self.limit_source
+        return gettext(self.limit_source) if self.limit_source else ""
 
 
 class Permit(ScopedModel):

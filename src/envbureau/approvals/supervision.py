@@ -136,8 +136,9 @@ def _open(permit: Permit, key: str, words, today: dt.date) -> bool:
     if _opened_before(permit, key):
         return False
     due = dl.add_days(today, int(config.get("supervision_working_days")), dl.WORKING)
-    action = texts.chinese(words) if isinstance(words, dict) else words
-    wf.open_extra_task(permit, key, action[:100], [wf.Assignee(permission="approvals.permit")], due=due)
+    # the facts themselves: the task is stored in Chinese and read in each reader's language (task_words)
+    wf.open_extra_task(permit, key, words if isinstance(words, dict) else str(words)[:100],
+                       [wf.Assignee(permission="approvals.permit")], due=due)
     wf.record_event(permit, None, "supervise_open", note=words)
     return True
 

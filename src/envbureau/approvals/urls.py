@@ -41,7 +41,7 @@ eia = Crud(EIAApplication, url_prefix="eia", namespace="approvals", title=_("环
                           "env_investment", "jurisdiction", "location", "commitment", "state", "submitted_on",
                           "missing_materials", "corrections", "accepted_on", "acceptance_notice_until",
                           "expert_opinion", "proposed_on", "proposal_notice_until", "decided_on", "conditions",
-                          "decision_reasons", "limit_days", "limit_source", "due_on", "days_used", "within_limit",
+                          "decision_reasons", "limit_days", "limit_source_label", "due_on", "days_used", "within_limit",
                           "filing_no", "completed_on", "completion_note"],
            extra_detail_template="approvals/_eia_extra.html", extra_detail_context=views.eia_extra,
            columns=[("code", _("申请编号")), ("project_name", _("项目名称")), ("builder", _("建设单位")),

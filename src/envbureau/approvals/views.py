@@ -138,11 +138,16 @@ def permit_extra(request, obj) -> dict:
     reports = obj.reports.order_by("due_on")
     from django.utils import timezone
 
+    from envbureau.core.workflow import task_words
+
     today = timezone.localdate()
+    findings = list(supervision.open_findings(obj))
+    words = task_words(findings)  # each finding's task in the reader's language (stored in Chinese)
     return {"actions": _actions(request, obj), "limits": limits, "online": online, "action_url":
             "approvals:permit-action",
             "reports": [{"r": r, "overdue": r.is_overdue(today)} for r in reports],
-            "limit_lines": limit_lines(obj), "findings": supervision.open_findings(obj)}
+            "limit_lines": limit_lines(obj),
+            "findings": [{"action": words[f.pk][0], "due_date": f.due_date} for f in findings]}
 
 
 @login_required

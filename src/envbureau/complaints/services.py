@@ -429,7 +429,8 @@ def h_request_extension(ctx) -> None:
 
 def after_request_extension(ctx) -> None:
     """The approvers get a task of their own (批准延期), due on the current finish date."""
-    wf.open_extra_task(ctx.obj, "extension", _("审批延期申请"), [wf.Assignee(permission="complaints.extend_approve")],
+    wf.open_extra_task(ctx.obj, "extension", texts.sentence(gettext_noop("审批延期申请")),
+                       [wf.Assignee(permission="complaints.extend_approve")],
                        due=ctx.obj.finish_due, user=ctx.user)
     after_refresh(ctx)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -107,7 +108,7 @@ class Rule:
     kind: str = CALENDAR
     inclusive: bool = False
     roll_forward: bool = False
-    label: str = ""
+    label: Any = ""  # a lazy msgid, or the facts of a sentence (core.texts) when a rule words it
 
     def due(self, start: dt.date, extra: int = 0) -> dt.date:
         return add_days(start, self.days + extra, self.kind, inclusive=self.inclusive,
@@ -193,19 +194,23 @@ def clock(obj, key: str):
     return Clock.objects.filter(model=model, object_id=pk, key=key).first()
 
 
-def start_clock(obj, key: str, rule: Rule, start, *, user=None, label: str = "", quiet: bool = True):
+def start_clock(obj, key: str, rule: Rule, start, *, user=None, label: Any = "", quiet: bool = True):
     """Start (or restart) the clock `key` of `obj` at `start` under `rule`; returns the Clock."""
     from .models import Clock
 
     model, pk = _label(obj)
+    said = label or rule.label or key  # a lazy msgid, or the facts of a sentence (core.texts)
+    facts = said if isinstance(said, dict) else {}
     c, _created = Clock.objects.update_or_create(model=model, object_id=pk, key=key, defaults=dict(
-        # the label stored in Chinese (from a lazy label), worded on display and in the timeline's notes
-        label=texts.zh(label or rule.label or key), start=local_date(start), days=rule.days, day_kind=rule.kind,
+        # the label stored in Chinese (from a lazy label or the facts), worded on display (Clock.shown_label)
+        # and in the timeline's notes (Clock.label_facts)
+        label=(texts.chinese(facts) if facts else texts.zh(said))[:100], facts=facts,
+        start=local_date(start), days=rule.days, day_kind=rule.kind,
         inclusive=rule.inclusive, roll_forward=rule.roll_forward, paused_since=None, paused_days=0,
         extension_days=0, due=rule.due(local_date(start)), stopped_at=None))
     if not quiet:
         _timeline(obj, user, "deadline_start",
-                  texts.sentence(gettext_noop("开始计时:%(l)s,期满 %(d)s"), ("l",), l=c.label, d=c.due),
+                  texts.sentence(gettext_noop("开始计时:%(l)s,期满 %(d)s"), ("l",), l=c.label_facts, d=c.due),
                   {"key": key, "due": str(c.due)})
     return c
 
@@ -226,7 +231,7 @@ def pause(user, obj, key: str, reason: str | dict, on=None):
     if c.paused_since is None:
         c.paused_since = local_date(on or timezone.localdate())
         c.save(update_fields=["paused_since"])
-        _timeline(obj, user, "deadline_pause", texts.sentence(gettext_noop("%(l)s中止:%(r)s"), ("l",), l=c.label, r=reason),
+        _timeline(obj, user, "deadline_pause", texts.sentence(gettext_noop("%(l)s中止:%(r)s"), ("l",), l=c.label_facts, r=reason),
                   {"key": key, "since": str(c.paused_since)})
     return c
 
@@ -245,7 +250,7 @@ def resume(user, obj, key: str, on=None, note: str | dict = ""):
         c.paused_since = None
         c.due = _compute(c)
         c.save(update_fields=["paused_since", "paused_days", "due"])
-        _timeline(obj, user, "deadline_resume", texts.sentence(gettext_noop("%(l)s恢复计时,期满 %(d)s"), ("l",), l=c.label, d=c.due),
+        _timeline(obj, user, "deadline_resume", texts.sentence(gettext_noop("%(l)s恢复计时,期满 %(d)s"), ("l",), l=c.label_facts, d=c.due),
                   {"key": key, "due": str(c.due), "note": texts.chinese(note) if isinstance(note, dict) else note,
                    **({"resume_facts": note} if isinstance(note, dict) else {})})
     return c
@@ -273,7 +278,7 @@ def extend(user, obj, key: str, days: int, *, approver, reason: str):
     name = texts.chinese(approver) if isinstance(approver, dict) else \
         getattr(approver, "display_name", "") or getattr(approver, "username", str(approver))
     _timeline(obj, user, "deadline_extend", texts.sentence(
-        gettext_noop("%(l)s延长 %(n)s 天至 %(d)s(批准人:%(a)s):%(r)s"), ("l",), l=c.label, n=days, d=c.due,
+        gettext_noop("%(l)s延长 %(n)s 天至 %(d)s(批准人:%(a)s):%(r)s"), ("l",), l=c.label_facts, n=days, d=c.due,
         a=approver if isinstance(approver, dict) else name, r=reason),
         {"key": key, "days": int(days), "due": str(c.due), "approver": name, "reason": reason})
     return c

@@ -136,6 +136,12 @@ def _value(v, f, memo: dict | None = None):
     words = getattr(getattr(f, "model", None), "human_values", {}).get(getattr(f, "name", None))
     if words is not None and v not in (None, ""):
         return words(v)  # a model's own words for a stored code (e.g. an HJ 212 factor by its name)
+    if isinstance(v, dict) and str(getattr(f, "name", "")).endswith("facts"):
+        from . import texts
+
+        sentence = texts.words(v, None)  # a sentence's facts (core.texts) in words, never its keys
+        if sentence is not None:
+            return sentence
     if f is not None and isinstance(f, models.ForeignKey) and v not in (None, ""):
         if isinstance(v, (int, str)):
             key = (f.related_model, v)

@@ -159,6 +159,9 @@ class Task(ScopedModel):
     module = models.CharField(_("模块"), max_length=40)
     state = models.CharField(_("所处状态"), max_length=40)
     action = models.CharField(_("待办事项"), max_length=100)  # human words: "验收"、"签收整改"
+    # a side task's action as the facts of its sentence (core.texts), worded per reader (workflow.task_words);
+    # empty for a state's own step (worded from its workflow) and for rows older than the facts
+    facts = models.JSONField(_("待办事项事实"), default=dict, blank=True, editable=False)
     title = models.CharField(_("标题"), max_length=300)
     url = models.CharField(_("办理链接"), max_length=300, blank=True)
     assignee_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True,
@@ -211,6 +214,17 @@ class Task(ScopedModel):
 
     def __str__(self):
         return f"{self.action} · {self.title}"
+
+    @property
+    def action_facts(self):
+        """The action as a sentence's facts while they still word the stored (Chinese) action; the stored action
+        otherwise (a row without facts, or an action a person changed), which readers get through the
+        catalogue."""
+        from .texts import chinese
+
+        if isinstance(self.facts, dict) and self.facts and chinese(self.facts)[:100] == self.action:
+            return self.facts
+        return self.action
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
@@ -305,7 +319,10 @@ class Clock(ScopedModel):
     model = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
     key = models.CharField(_("期限"), max_length=40)
-    label = models.CharField(_("名称"), max_length=100, blank=True)
+    label = models.CharField(_("名称"), max_length=100, blank=True)  # in Chinese; shown_label for readers
+    # a label written by a rule (审批时限(法定时限)) as the facts of its sentence (core.texts); empty for a
+    # fixed label (a msgid, worded through the catalogue) and for rows older than the facts
+    facts = models.JSONField(_("名称事实"), default=dict, blank=True, editable=False)
     start = models.DateField(_("起算日"))
     days = models.PositiveIntegerField(_("期限(天)"))
     day_kind = models.CharField(_("计日"), max_length=10, choices=DayKind.choices, default=DayKind.CALENDAR)
@@ -327,3 +344,26 @@ class Clock(ScopedModel):
 
     def __str__(self):
         return f"{self.label or self.key} {self.due}"
+
+    @property
+    def label_facts(self):
+        """The label as its sentence's facts while they still word the stored (Chinese) label; the stored label
+        otherwise (a fixed label, a row older than the facts), which readers get through the catalogue. What the
+        timeline's lines about the clock keep."""
+        from .texts import chinese
+
+        if isinstance(self.facts, dict) and self.facts and chinese(self.facts)[:100] == self.label:
+            return self.facts
+        return self.label
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language."""
+        from django.utils.translation import gettext
+
+        from .texts import words
+
+        said = self.label_facts
+        if isinstance(said, dict):
+            return words(said, self.label) or self.label
+        return gettext(self.label) if self.label else self.key

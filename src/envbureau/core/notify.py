@@ -375,7 +375,7 @@ def run_reminders(today: dt.date | None = None) -> dict:
                     obj = apps.get_model(task.model)._default_manager.filter(pk=task.object_id).first()
                     if obj is not None:
                         # the line as facts (the task's step label, its title as data): read per reader
-                        line = texts.sentence(TEXTS["overdue"][0], ("a",), a=task.action, t=task.title,
+                        line = texts.sentence(TEXTS["overdue"][0], ("a",), a=task.action_facts, t=task.title,
                                               d=task.due_date.isoformat())
                         record_event(obj, None, "overdue", note=line, data={"task": task.pk,
                                                                             "due": str(task.due_date)})

@@ -543,8 +543,9 @@ def _action(spec: TaskSpec, obj) -> str:
 def task_words(tasks) -> dict:
     """{task pk: (action, title)} in the active language. A task stores its words in Chinese when it opens
     (search, e-mail, the API); a page words it again from its object and step, so that every reader reads
-    their own language: one query per kind of object (with its non-null relations). A task whose object is
-    gone, or whose step is a side task, keeps its stored title and its action through the catalogue."""
+    their own language: one query per kind of object (with its non-null relations). A side task's action is
+    worded from its facts (Task.action_facts; through the catalogue when it has none); a task whose object is
+    gone keeps its stored title."""
     from django.utils.translation import gettext
 
     by_model: dict[str, set] = {}
@@ -561,7 +562,9 @@ def task_words(tasks) -> dict:
         objects[label] = {str(pk): o for pk, o in model._default_manager.select_related().in_bulk(pks).items()}
     out = {}
     for t in tasks:
-        action, title = gettext(t.action), t.title
+        said = t.action_facts
+        action = (texts.words(said, t.action) or t.action) if isinstance(said, dict) else gettext(t.action)
+        title = t.title
         obj = objects.get(t.model, {}).get(t.object_id)
         if obj is not None:
             wf = workflow_for(t.model)
@@ -619,12 +622,13 @@ def _open(obj, wf: Workflow, state: str, action, assignees, due, notify: bool, e
 
     jur, ent = jurisdiction_of(obj), (enterprise(obj) if enterprise else enterprise_of(obj))
     created = []  # the first is the step's lead row
+    facts = action if isinstance(action, dict) else {}  # a side task's action as a sentence's facts
     with translation.override("zh-hans"):  # stored in Chinese whoever acted; pages word it again (task_words)
-        action, title = str(action)[:100], _title(wf, obj)
+        action, title = (texts.chinese(facts) if facts else str(action))[:100], _title(wf, obj)
     for i, r in enumerate(_fold(assignees)):
         task = Task.objects.create(
             model=label_of(obj), object_id=str(obj.pk), module=wf.module, state=state, action=action,
-            title=title, url=_url(wf, obj), assignee_user=r["user"], assignee_unit=r["unit"],
+            facts=facts, title=title, url=_url(wf, obj), assignee_user=r["user"], assignee_unit=r["unit"],
             permission=r["permission"], level=r["level"] if r["permission"] else "", lead=i == 0,
             jurisdiction_path=jur.path if jur is not None else "", enterprise_id=ent, due_date=due)
         created.append(task)
@@ -653,7 +657,9 @@ def sync_tasks(obj, user=None, notify: bool = True) -> list:
 
 def open_extra_task(obj, key: str, action, assignees, *, due=None, user=None) -> list:
     """A side task that is not the state's own step (e.g. approving an extension request), closed by
-    close_extra_tasks(obj, key) or by the next state change."""
+    close_extra_tasks(obj, key) or by the next state change. `action`: the facts of its sentence (core.texts:
+    `sentence(…)`, or a line a module words itself, `worded_by(…)`), stored with their Chinese wording and worded
+    per reader (task_words); a plain text (a lazy msgid) is stored in Chinese and read through the catalogue."""
     return _open(obj, workflow_for(obj), f"+{key}", action, assignees, due, True)
 
 

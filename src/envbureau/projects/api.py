@@ -450,12 +450,14 @@ class CardSerializer(serializers.ModelSerializer):
     colour_label = serializers.CharField(source="get_colour_display", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     criterion_label = serializers.CharField(read_only=True)
+    # the stored period (Chinese, what ?period= filters on) and its words in the request's language
+    period_label = serializers.CharField(read_only=True)
 
     class Meta:
         model = Card
         fields = ["id", "enterprise_id", "enterprise_name", "jurisdiction", "colour", "colour_label", "criterion",
-                  "criterion_label", "reason", "state", "state_label", "issued_on", "period", "publish_due",
-                  "rectify_due", "removed_on"]
+                  "criterion_label", "reason", "state", "state_label", "issued_on", "period", "period_label",
+                  "publish_due", "rectify_due", "removed_on"]
         read_only_fields = ["enterprise_name", "jurisdiction", "state", "issued_on", "period", "publish_due",
                             "rectify_due", "removed_on"]
 

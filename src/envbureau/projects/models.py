@@ -652,9 +652,12 @@ class Card(ScopedModel):
         return f"{self.enterprise_name or self.enterprise_id} {self.get_colour_display()}"
 
     @property
-    def shown_period(self) -> str:
-        """The publication period in the reader's language (stored in Chinese)."""
+    def period_label(self) -> str:
+        """The publication period in the reader's language (stored in Chinese, as it is filtered on): what the
+        list, the detail page, the export and the API (period_label) show."""
         return period_words(self.period)
+
+    shown_period = period_label
 
     @property
     def criterion_label(self) -> str:

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -282,8 +282,8 @@ def open_monthly_reports(month: dt.date | None = None) -> int:
             if p.started_on and p.started_on > next_month(month) - dt.timedelta(days=1):
                 continue  # not under way in that month yet
             with transaction.atomic():
-                with translation.override("zh-hans"):  # the task's words are stored in Chinese
-                    action = _("填报%(y)s年%(m)s月项目进展") % {"y": month.year, "m": month.month}
+                # the task's words as facts: stored in Chinese, read in each reader's language
+                action = texts.sentence(gettext_noop("填报%(y)s年%(m)s月项目进展"), y=month.year, m=month.month)
                 wf.open_extra_task(p, key, action, [wf.Assignee(unit=p.owner_unit)], due=report_due(p, month))
             n += 1
     return n

@@ -148,10 +148,10 @@ card_list = Crud(Card, form_class=CardForm, url_prefix="cards", namespace="proje
                  filterset_class=CardFilter, search_fields=("enterprise_name", "reason", "period"),
                  create=cards.create_card, update=cards.update_card,
                  detail_fields=["enterprise_name", "jurisdiction", "colour", "criterion_label", "reason", "state",
-                                "issued_on", "period", "publish_due", "rectify_due", "removed_on"],
+                                "issued_on", "period_label", "publish_due", "rectify_due", "removed_on"],
                  extra_detail_template="projects/_card_extra.html", extra_detail_context=views.card_extra,
                  columns=[("enterprise_name", _("企业")), ("jurisdiction", _("属地")), ("colour", _("警示牌")),
-                          ("criterion_label", _("警示情形")), ("period", _("公布批次")), ("issued_on", _("警示日期")),
+                          ("criterion_label", _("警示情形")), ("period_label", _("公布批次")), ("issued_on", _("警示日期")),
                           ("rectify_due", _("整改期限")), ("state", _("状态"))])
 
 urlpatterns = [
