@@ -527,22 +527,32 @@ CASE_PARAMS = ("outcome", "fine", "notified_on", "kind", "on", "days", "decided_
 @login_required
 @require_POST
 def case_action(request, pk, verb):
-    case = get_scoped_object(Case, request.user, "view", pk=pk)
-    t = wf.workflow_for(case).transition_map.get(verb)
-    if t is None:
+    return _verb_action(request, Case, pk, verb, CASE_PARAMS, "enforcement:cases-detail", extra=_case_levels)
+
+
+def _case_levels(t, post) -> dict:
+    """The discretion levels a verb takes, posted as level_<factor> fields."""
+    levels = {k[6:]: v for k, v in post.items() if k.startswith("level_") and v} if "levels" in t.params else {}
+    return {"levels": levels} if levels else {}
+
+
+def _verb_action(request, model, pk, verb, params, detail, *, extra=None, refused=()):
+    """A workflow verb posted from a record's page: the posted values the verb takes (`extra(t, POST)` adds
+    values posted otherwise), then back to the page. A verb in `refused` has a page of its own (403 here)."""
+    obj = get_scoped_object(model, request.user, "view", pk=pk)
+    t = wf.workflow_for(obj).transition_map.get(verb)
+    if t is None or verb in refused:
         raise PermissionDenied
     p = request.POST
-    data = {k: p[k] for k in CASE_PARAMS if k in t.params and p.get(k, "") != ""}
-    if "levels" in t.params:
-        levels = {k[6:]: v for k, v in p.items() if k.startswith("level_") and v}
-        if levels:
-            data["levels"] = levels
+    data = {k: p[k] for k in params if k in t.params and p.get(k, "") != ""}
+    if extra is not None:
+        data.update(extra(t, p))
     try:
-        wf.apply(request.user, case, verb, note=p.get("note", ""), **data)
+        wf.apply(request.user, obj, verb, note=p.get("note", ""), **data)
         messages.success(request, _("已办理:%(a)s") % {"a": t.label})
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
-    return redirect("enforcement:cases-detail", pk=pk)
+    return redirect(detail, pk=pk)
 
 
 case_action.scoped_model = Case
@@ -733,17 +743,7 @@ REPAIR_PARAMS = ("decided_on", "objected_on", "effective_on")
 @login_required
 @require_POST
 def repair_action(request, pk, verb):
-    req = get_scoped_object(CreditRepair, request.user, "view", pk=pk)
-    t = wf.workflow_for(req).transition_map.get(verb)
-    if t is None:
-        raise PermissionDenied
-    data = {k: request.POST[k] for k in REPAIR_PARAMS if k in t.params and request.POST.get(k)}
-    try:
-        wf.apply(request.user, req, verb, note=request.POST.get("note", ""), **data)
-        messages.success(request, _("已办理:%(a)s") % {"a": t.label})
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    return redirect("enforcement:repairs-detail", pk=pk)
+    return _verb_action(request, CreditRepair, pk, verb, REPAIR_PARAMS, "enforcement:repairs-detail")
 
 
 @login_required
@@ -892,22 +892,6 @@ MEASURE_PARAMS = ("served_on", "rechecked_on", "recheck_result", "inspection", "
                   "approved_at", "disposal", "disposed_on")
 
 
-def _verb_action(request, model, pk, verb, params, detail):
-    """A workflow verb posted from a record's page: the posted values the verb takes, then back to the page."""
-    obj = get_scoped_object(model, request.user, "view", pk=pk)
-    t = wf.workflow_for(obj).transition_map.get(verb)
-    if t is None:
-        raise PermissionDenied
-    p = request.POST
-    data = {k: p[k] for k in params if k in t.params and p.get(k, "") != ""}
-    try:
-        wf.apply(request.user, obj, verb, note=p.get("note", ""), **data)
-        messages.success(request, _("已办理:%(a)s") % {"a": t.label})
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    return redirect(detail, pk=pk)
-
-
 @login_required
 @require_POST
 def measure_action(request, pk, verb):
@@ -995,18 +979,9 @@ def clue_extra(request, obj) -> dict:
 @login_required
 @require_POST
 def clue_action(request, pk, verb):
-    obj = get_scoped_object(Clue, request.user, "view", pk=pk)
-    t = wf.workflow_for(obj).transition_map.get(verb)
-    if t is None or verb == "file":
-        raise PermissionDenied
-    p = request.POST
-    data = {k: p[k] for k in ("decided_on", "days") if k in t.params and p.get(k, "") != ""}
-    try:
-        wf.apply(request.user, obj, verb, note=p.get("note", ""), **data)
-        messages.success(request, _("已办理:%(a)s") % {"a": t.label})
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    return redirect("enforcement:clues-detail", pk=pk)
+    # 立案 makes a case: through the case form, not a bare verb
+    return _verb_action(request, Clue, pk, verb, ("decided_on", "days"), "enforcement:clues-detail",
+                        refused=("file",))
 
 
 clue_action.scoped_model = Clue
