@@ -376,3 +376,36 @@ def test_a_samples_step_clicked_in_english_reads_in_each_readers_language(world,
         assert step() == [f"{TODAY.isoformat()}雨天采样:劣Ⅴ 超过受纳水体目标"]
     with translation.override("en"):
         assert step() == [f"Sampled {TODAY.isoformat()} (wet weather): Worse than V above the receiving water target"]
+
+
+def test_change_history_names_the_enterprise_never_its_id(world, outfall, client_for):
+    """An outfall linked to an enterprise by an edit: its 变更记录 reads 企业: — → the enterprise's name (the field
+    by what it names, the value by its name), in either language; the record's own id is no row of its history."""
+    import re
+
+    from envbureau.core.humanize import change_rows
+    from envbureau.core.models import AuditEntry
+    from envbureau.projects import outfalls
+    from envbureau.sources.models import Enterprise
+
+    firm = Enterprise.objects.create(credit_code="91110101MA01OUT09X", name="京东示范印染", jurisdiction=world["dc"])
+    o = outfall()
+    o.enterprise_id = firm.pk
+    outfalls.update_outfall(world["mgr"], o)
+    entry = AuditEntry.objects.filter(model="projects.outfall", object_id=str(o.pk), action="update").latest("id")
+    assert entry.changes["enterprise_id"] == [None, firm.pk]  # stored as the id; read as the name
+    (row,) = change_rows(entry.changes, entry.model)
+    assert (row["field"], row["before"], row["after"]) == ("企业", "—", "京东示范印染")
+    admin = client_for("admin")
+    page = admin.get(f"/projects/outfalls/{o.pk}/").content.decode()
+    history = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page[page.index("data-eb-history"):]))
+    assert "企业 : — → 京东示范印染" in history
+    assert "排口编码 : BYH-0001" in history  # the creation's rows, without its id
+    assert "ID" not in history and "企业ID" not in history and f"→ {firm.pk} " not in history
+    admin.cookies["django_language"] = "en"
+    page = admin.get(f"/projects/outfalls/{o.pk}/").content.decode()
+    history = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page[page.index("data-eb-history"):]))
+    assert "Enterprise : — → 京东示范印染" in history and "ID" not in history
+    firm.delete()  # a record deleted since: by its kind, never by its bare id
+    (row,) = change_rows(entry.changes, entry.model)
+    assert row["after"] == "企业(已删除)"
