@@ -167,7 +167,8 @@ def test_statistics_and_links(world, outfall, client_for):
     assert basins == {"北运河流域": (2, 1), "温榆河流域": (1, 0)}
     (m,) = s["milestones"]
     assert (m["found"], m["traced"], m["traced_needed"], m["rectified_needed"], m["met"]) == (2, 1, 1, 1, True)
-    assert "排查发现入河排污口3个" in s["sentence"] and "取缔1个" in s["sentence"]
+    assert s["sentence"] == ("北京市共有入河排污口 3 个,其中已监测 2 个、已溯源 1 个(溯源率 33.3%),已整治销号 1 个(整治完成率 "
+                             "33.3%),销号的排口中取缔 1 个、清理合并 0 个、规范整治 0 个。")
     admin = client_for("admin")
     for key, n in [("found", 3), ("monitored", 2), ("closed_out", 1), ("ban", 1)]:
         url = t["links"][key].replace("/projects/outfalls/", "/api/v1/projects/outfalls/")
@@ -230,7 +231,7 @@ def test_pages(world, outfall, client_for):
 
     o = outfall()
     shows(client_for("admin"), {f"/projects/outfalls/{o.pk}/": "核查确认", "/projects/outfalls/": o.code,
-                                "/projects/outfalls/statistics/": "排查发现入河排污口1个",
+                                "/projects/outfalls/statistics/": "北京市共有入河排污口 <a",
                                 "/projects/outfalls/statistics/?basin=北运河流域": "eb-outfall-map",
                                 "/projects/outfalls/?export=xlsx": XLSX})
     r = client_for("admin").post(f"/projects/outfalls/{o.pk}/do/confirm/", {"note": "x"}, follow=True)
@@ -409,3 +410,44 @@ def test_change_history_names_the_enterprise_never_its_id(world, outfall, client
     firm.delete()  # a record deleted since: by its kind, never by its bare id
     (row,) = change_rows(entry.changes, entry.model)
     assert row["after"] == "企业(已删除)"
+
+
+def test_statistics_sentence_reads_as_words_with_linked_counts_in_zh_and_en(world, outfall, client_for):
+    """The statistics page's sentence: words around every number (never "北京市 : 3"), each count a link to the list
+    of those outfalls, in Chinese and English, with and without a basin."""
+    import html
+    import re
+
+    from envbureau.projects import outfall_stats
+
+    a, b, _c = outfall("A1"), outfall("A2"), outfall("B1", jur="cy", basin="温榆河流域")
+    wf.apply(world["mgr"], a, "confirm", files=[photo()])
+    wf.apply(world["mgr"], a, "monitor", values={"cod": 20})
+    wf.apply(world["mgr"], b, "dismiss", note="非排污口")
+    admin = client_for("admin")
+
+    def sentence(url):
+        page = admin.get(url).content.decode()
+        block = re.search(r"<div[^>]*data-eb-sentence>(.*?)</div>", page, re.S).group(1)
+        links = {html.unescape(t): html.unescape(u) for u, t in re.findall(r'<a href="([^"]+)">([^<]+)</a>', block)}
+        return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", block))).strip(), links
+
+    text, links = sentence("/projects/outfalls/statistics/")
+    assert text == ("北京市共有入河排污口 2 个,其中已监测 1 个、已溯源 0 个(溯源率 0.0%),已整治销号 0 个(整治完成率 0.0%),"
+                    "销号的排口中取缔 0 个、清理合并 0 个、规范整治 0 个。")
+    whole = text
+    assert links["2"] == "/projects/outfalls/?jurisdiction=110000&stage=found"
+    assert links["1"] == "/projects/outfalls/?jurisdiction=110000&stage=monitored"
+    api = admin.get(links["2"].replace("/projects/outfalls/", "/api/v1/projects/outfalls/")).json()
+    assert api["count"] == 2  # the link lists exactly the outfalls counted
+    text, links = sentence("/projects/outfalls/statistics/?basin=温榆河流域")
+    assert text.startswith("北京市温榆河流域共有入河排污口 1 个,其中已监测 0 个")
+    assert links["1"] == "/projects/outfalls/?jurisdiction=110000&basin=%E6%B8%A9%E6%A6%86%E6%B2%B3%E6%B5%81%E5%9F%9F&stage=found"
+    assert outfall_stats.statistics(None, world["dc"].parent)["sentence"] == whole  # CLI, Excel, API: no links
+    admin.cookies["django_language"] = "en"
+    text, links = sentence("/projects/outfalls/statistics/")
+    assert text == ("River outfalls in 北京市: 2, of which 1 monitored and 0 traced (0.0% traced); 0 rectified and closed "
+                    "out (0.0% rectified): 0 banned, 0 merged and 0 regulated.")
+    assert links["2"] == "/projects/outfalls/?jurisdiction=110000&stage=found"
+    text, _links = sentence("/projects/outfalls/statistics/?basin=温榆河流域")
+    assert text.startswith("River outfalls in 温榆河流域, 北京市: 1, of which 0 monitored")
