@@ -451,3 +451,39 @@ def test_statistics_sentence_reads_as_words_with_linked_counts_in_zh_and_en(worl
     assert links["2"] == "/projects/outfalls/?jurisdiction=110000&stage=found"
     text, _links = sentence("/projects/outfalls/statistics/?basin=温榆河流域")
     assert text.startswith("River outfalls in 温榆河流域, 北京市: 1, of which 0 monitored")
+
+
+@pytest.mark.parametrize("ui", ["zh-hans", "en"])
+def test_survey_import_reads_types_in_either_language_whatever_the_ui(world, ui):
+    """A survey workbook in Chinese uploaded from the English UI, or in English from the Chinese UI: the type and its
+    configured sub-types (stored in Chinese) read the same; a wrong sub-type is refused on its row and column,
+    listing the sub-types in the reader's language."""
+    from django.utils import translation
+
+    from envbureau.core.importing import get_importer
+    from envbureau.projects.models import Outfall
+
+    imp = get_importer("projects.outfall")
+
+    def row(code, t1, t2):
+        return [code, f"{code}排口", t1, t2, "110101", 116.4, 39.9, "北运河流域", "北护城河", "", "Ⅳ", "", "第一轮"]
+
+    rows = [row("L-1", "其他排口", "城镇雨洪排口"), row("L-2", "Other outfall", "Urban stormwater outfall"),
+            row("L-3", "other", "urban STORMWATER outfall"), row("L-4", "Industrial outfall",
+                                                                 "Industrial and mining enterprise outfall")]
+    with translation.override(ui):
+        res = imp.run(_xlsx(rows), "survey.xlsx", world["mgr"])
+        assert res.ok, res.errors
+        assert sorted(Outfall.objects.values_list("code", "type1", "type2")) == [
+            ("L-1", "other", "城镇雨洪排口"), ("L-2", "other", "城镇雨洪排口"), ("L-3", "other", "城镇雨洪排口"),
+            ("L-4", "industrial", "工矿企业排污口")]
+        res = imp.run(_xlsx([row("L-5", "Agricultural outfall", "Urban stormwater outfall")]), "survey.xlsx",
+                      world["mgr"])
+    (e,) = res.errors
+    if ui == "en":
+        assert (e["row"], e["column"], e["message"]) == (2, "Sub-type", '"Urban stormwater outfall" is not a sub-type of '
+                                                         "Agricultural outfall (choose from: Large-scale livestock "
+                                                         "farm outfall, Large-scale aquaculture outfall)")
+    else:
+        assert (e["row"], e["column"], e["message"]) == (
+            2, "二级类型", "“Urban stormwater outfall”不是农业排口的二级类型(可选:规模化畜禽养殖排污口、规模化水产养殖排污口)")
