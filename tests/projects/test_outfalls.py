@@ -487,3 +487,20 @@ def test_survey_import_reads_types_in_either_language_whatever_the_ui(world, ui)
     else:
         assert (e["row"], e["column"], e["message"]) == (
             2, "二级类型", "“Urban stormwater outfall”不是农业排口的二级类型(可选:规模化畜禽养殖排污口、规模化水产养殖排污口)")
+
+
+def test_audit_list_names_the_changed_fields_by_label_without_the_id(world, outfall, client_for):
+    import re
+
+    from envbureau.projects import outfalls
+    from envbureau.sources.models import Enterprise
+
+    firm = Enterprise.objects.create(credit_code="91110101MA01OUT08X", name="京东示范印染", jurisdiction=world["dc"])
+    o = outfall()
+    o.enterprise_id = firm.pk
+    outfalls.update_outfall(world["mgr"], o)
+    page = client_for("admin").get(f"/audit/?model=projects.outfall&object_id={o.pk}").content.decode()
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r'<td class="small eb-wrap eb-col-wide">(.*?)</td>',
+                                                                    page, re.S)]
+    assert cells[0] == "企业"  # the update (newest first): what it names, not 企业ID
+    assert cells[1].startswith("排口编码、排口名称、排口类型") and "ID" not in cells[1]  # the creation, without its id

@@ -100,6 +100,19 @@ def field_label(model_label, name) -> str:
     return _label(model, name, f)
 
 
+def changed_labels(model_label, changes) -> str:
+    """The fields an audit entry changed, by their labels, listed as the reader lists words; the record's own id
+    (an entry names its record already) and the entry's name facts are left out, as in change_rows."""
+    from django.utils.translation import pgettext
+
+    from .audit import REPR_FACTS
+
+    model = _model(model_label)
+    pk = model._meta.pk.name if model is not None else None
+    return pgettext("列举", "、").join(field_label(model_label, name) for name in (changes or {})
+                                      if name not in (pk, REPR_FACTS))
+
+
 def _referenced(model, name):
     """The model a declared id reference points at (ScopeSpec.references, e.g. enterprise_id → sources.Enterprise),
     or None."""
