@@ -352,7 +352,7 @@ def test_worked_example_6_anhui_4077_outfalls_3754_rectified_on_records(world):
     t = s["summary"]
     assert (t["found"], t["traced"], t["closed_out"], t["regulate"]) == (4077, 3754, 3754, 3754)
     assert (t["traced_rate"], t["rectified_rate"]) == ("92", "92")
-    assert "完成整治销号3754个(整治完成率92%)" in s["sentence"]
+    assert "已整治销号 3754 个(整治完成率 92%)" in s["sentence"]
     (m,) = s["milestones"]
     assert (m["rectified_needed"], m["rectified_ok"], m["met"], m["missed"]) == (2854, True, True, False)  # ceil(2853.9)
     one_decimal = outfall_stats.statistics(None, world["dc"], basin="长江流域", places=1)["summary"]
