@@ -222,3 +222,35 @@ def test_clear_empty_cells_from_the_web(client_for):
     c.post(f"/imports/jobs/{job.pk}/")
     s.refresh_from_db()
     assert (s.longitude, s.latitude, s.control_level, s.name_en) == (None, None, "national", "")
+
+
+def test_choice_labels_of_either_language_in_either_ui_language_and_options_in_the_readers():
+    from django.utils import translation
+
+    from envbureau.quality.choices import AirControlLevel
+
+    col = ChoiceColumn("level", "控制级别", choices=AirControlLevel.choices)
+    for ui in ("zh-hans", "en"):
+        with translation.override(ui):
+            for cell in ("国控", "National", "national", " NATIONAL ", "ｎａｔｉｏｎａｌ"):
+                assert col.parse(cell, ctx()) == "national", (ui, cell)
+            assert col.parse("Micro", ctx()) == "micro" and col.parse("微站", ctx()) == "micro"
+    with translation.override("en"), pytest.raises(RowError) as e:
+        col.parse("区控", ctx())
+    assert e.value.message == "Not a valid option; choose one of: National, Provincial, City, Micro"
+
+
+def test_prefix_choices_match_a_label_of_either_language():
+    from django.utils import translation
+
+    from envbureau.ledger.choices import Category
+
+    col = ChoiceColumn("category", "问题类型", choices=Category.choices, prefix=True)
+    for ui in ("zh-hans", "en"):
+        with translation.override(ui):
+            assert col.parse("固体", ctx()) == "solid_waste"  # a label's beginning
+            assert col.parse("固体废物污染", ctx()) == "solid_waste"  # a cell beginning with a label
+            assert col.parse("Solid waste", ctx()) == "solid_waste"
+            assert col.parse("Solid waste (hazardous)", ctx()) == "solid_waste"
+            with pytest.raises(RowError):
+                col.parse("Plastics", ctx())

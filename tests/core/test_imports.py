@@ -278,3 +278,30 @@ def test_template_example_in_the_readers_language_and_skipped_in_either(client_f
     upload(c, "core.jurisdiction", data)
     job = ImportJob.objects.get()
     assert job.status == "validated" and job.total_rows == 1, job.errors
+
+
+@pytest.mark.parametrize("ui", ["zh-hans", "en"])
+def test_choice_cells_in_either_language_whatever_the_ui_language(client_for, ui):
+    """A bureau's workbook in Chinese uploaded from the English UI, one in English from the Chinese UI, and codes:
+    all read the same; a bad value is refused naming its row and column, the options in the reader's language."""
+    c = client_for("admin")
+    c.cookies["django_language"] = ui
+    data = csv_bytes([["110105100000", "甲街道", "街道乡镇", "110105"],  # Chinese label
+                      ["110105101000", "乙街道", "Street/town", "110105"],  # English label
+                      ["110105102000", "丙街道", "street", "110105"],  # the code
+                      ["110105103000", "丁街道", " STREET/TOWN ", "110105"]])  # case and spaces aside
+    upload(c, "core.jurisdiction", data)
+    job = ImportJob.objects.get()
+    assert job.status == "validated" and job.total_rows == 4, job.errors
+    job.delete()
+    upload(c, "core.jurisdiction", csv_bytes([["110105100000", "甲街道", "街道乡镇", "110105"],
+                                              ["110105101000", "乙街道", "Town", "110105"]]))
+    job = ImportJob.objects.get()
+    assert job.status == "failed"
+    if ui == "en":
+        assert job.errors == [{"row": 3, "column": "Level", "value": "Town", "message":
+                               "Not a valid option; choose one of: Province, City, District/county, Street/town, "
+                               "Community/village"}]
+    else:
+        assert job.errors == [{"row": 3, "column": "层级", "value": "Town",
+                               "message": "不是有效选项,可选:省、市、区县、街道乡镇、社区村"}]

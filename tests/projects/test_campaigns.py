@@ -282,3 +282,30 @@ def test_a_targets_problem_description_reads_in_each_readers_language(world, cam
     with translation.override("en"):
         assert p.shown_description == ("Class: Shut down\nClosure checks: Water cut off, Power cut off, "
                                        "Raw materials removed, Equipment removed, Products removed")
+
+
+@pytest.mark.parametrize("ui", ["zh-hans", "en"])
+def test_import_reads_a_class_in_either_language_whatever_the_ui(world, campaign, ui):
+    """A campaign's class by its code, its Chinese name or its English one, from either UI language; a class the
+    campaign does not have is refused on its row and column, listing the classes in the reader's language."""
+    from django.utils import translation
+
+    from envbureau.core.importing import get_importer
+    from envbureau.projects.models import CampaignTarget
+
+    imp = get_importer("projects.campaigntarget")
+    rows = [["SLW2026", f"{name}加工点", "", "东四2号", "110101", "", "", cls, "", ""]
+            for name, cls in (("甲", "关停取缔"), ("乙", "Merge or relocate"), ("丙", "upgrade"), ("丁", " shut DOWN "))]
+    with translation.override(ui):
+        res = imp.run(_xlsx(rows), "t.xlsx", world["mgr"])
+        assert res.ok, res.errors
+        assert dict(CampaignTarget.objects.values_list("name", "target_class")) == {
+            "甲加工点": "close", "乙加工点": "relocate", "丙加工点": "upgrade", "丁加工点": "close"}
+        res = imp.run(_xlsx(rows[:1] + [rows[1][:7] + ["Demolish"] + rows[1][8:]]), "t.xlsx", world["mgr"])
+    assert not res.ok
+    (e,) = res.errors
+    if ui == "en":
+        assert (e["row"], e["column"], e["message"]) == (
+            3, "Class", '"Demolish" is not a class of this campaign (choose from: Shut down, Merge or relocate, Upgrade)')
+    else:
+        assert (e["row"], e["column"], e["message"]) == (3, "整治类型", "“Demolish”不是该行动的整治类型(可选:关停取缔、整合搬迁、升级改造)")

@@ -35,7 +35,7 @@ def test_outfall_stats_sentence_json_and_area(world, settings, tmp_path):
     wf.apply(world["mgr"], make("C-4", "dc"), "dismiss", note="非排污口")
     BasinMilestone.objects.create(basin="北运河流域", jurisdiction=world["dc"].parent, due=dt.date(2026, 12, 31))
     text = run("outfall_stats")
-    assert text.startswith("北京市排查发现入河排污口3个,完成监测0个、溯源0个(溯源率0.0%)")
+    assert text.startswith("北京市共有入河排污口 3 个,其中已监测 0 个、已溯源 0 个(溯源率 0.0%)")
     assert "北运河流域 2026-12-31: 0/3, 0/1" in text
     data = json.loads(run("outfall_stats", "--jurisdiction", "110101", "--json", "--decimals", "0"))
     assert (data["summary"]["found"], data["summary"]["dismissed"], data["summary"]["traced_rate"]) == (2, 1, "0")

@@ -167,7 +167,8 @@ def test_statistics_and_links(world, outfall, client_for):
     assert basins == {"北运河流域": (2, 1), "温榆河流域": (1, 0)}
     (m,) = s["milestones"]
     assert (m["found"], m["traced"], m["traced_needed"], m["rectified_needed"], m["met"]) == (2, 1, 1, 1, True)
-    assert "排查发现入河排污口3个" in s["sentence"] and "取缔1个" in s["sentence"]
+    assert s["sentence"] == ("北京市共有入河排污口 3 个,其中已监测 2 个、已溯源 1 个(溯源率 33.3%),已整治销号 1 个(整治完成率 "
+                             "33.3%),销号的排口中取缔 1 个、清理合并 0 个、规范整治 0 个。")
     admin = client_for("admin")
     for key, n in [("found", 3), ("monitored", 2), ("closed_out", 1), ("ban", 1)]:
         url = t["links"][key].replace("/projects/outfalls/", "/api/v1/projects/outfalls/")
@@ -230,7 +231,7 @@ def test_pages(world, outfall, client_for):
 
     o = outfall()
     shows(client_for("admin"), {f"/projects/outfalls/{o.pk}/": "核查确认", "/projects/outfalls/": o.code,
-                                "/projects/outfalls/statistics/": "排查发现入河排污口1个",
+                                "/projects/outfalls/statistics/": "北京市共有入河排污口 <a",
                                 "/projects/outfalls/statistics/?basin=北运河流域": "eb-outfall-map",
                                 "/projects/outfalls/?export=xlsx": XLSX})
     r = client_for("admin").post(f"/projects/outfalls/{o.pk}/do/confirm/", {"note": "x"}, follow=True)
@@ -351,7 +352,7 @@ def test_worked_example_6_anhui_4077_outfalls_3754_rectified_on_records(world):
     t = s["summary"]
     assert (t["found"], t["traced"], t["closed_out"], t["regulate"]) == (4077, 3754, 3754, 3754)
     assert (t["traced_rate"], t["rectified_rate"]) == ("92", "92")
-    assert "完成整治销号3754个(整治完成率92%)" in s["sentence"]
+    assert "已整治销号 3754 个(整治完成率 92%)" in s["sentence"]
     (m,) = s["milestones"]
     assert (m["rectified_needed"], m["rectified_ok"], m["met"], m["missed"]) == (2854, True, True, False)  # ceil(2853.9)
     one_decimal = outfall_stats.statistics(None, world["dc"], basin="长江流域", places=1)["summary"]
@@ -376,3 +377,130 @@ def test_a_samples_step_clicked_in_english_reads_in_each_readers_language(world,
         assert step() == [f"{TODAY.isoformat()}雨天采样:劣Ⅴ 超过受纳水体目标"]
     with translation.override("en"):
         assert step() == [f"Sampled {TODAY.isoformat()} (wet weather): Worse than V above the receiving water target"]
+
+
+def test_change_history_names_the_enterprise_never_its_id(world, outfall, client_for):
+    """An outfall linked to an enterprise by an edit: its 变更记录 reads 企业: — → the enterprise's name (the field
+    by what it names, the value by its name), in either language; the record's own id is no row of its history."""
+    import re
+
+    from envbureau.core.humanize import change_rows
+    from envbureau.core.models import AuditEntry
+    from envbureau.projects import outfalls
+    from envbureau.sources.models import Enterprise
+
+    firm = Enterprise.objects.create(credit_code="91110101MA01OUT09X", name="京东示范印染", jurisdiction=world["dc"])
+    o = outfall()
+    o.enterprise_id = firm.pk
+    outfalls.update_outfall(world["mgr"], o)
+    entry = AuditEntry.objects.filter(model="projects.outfall", object_id=str(o.pk), action="update").latest("id")
+    assert entry.changes["enterprise_id"] == [None, firm.pk]  # stored as the id; read as the name
+    (row,) = change_rows(entry.changes, entry.model)
+    assert (row["field"], row["before"], row["after"]) == ("企业", "—", "京东示范印染")
+    admin = client_for("admin")
+    page = admin.get(f"/projects/outfalls/{o.pk}/").content.decode()
+    history = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page[page.index("data-eb-history"):]))
+    assert "企业 : — → 京东示范印染" in history
+    assert "排口编码 : BYH-0001" in history  # the creation's rows, without its id
+    assert "ID" not in history and "企业ID" not in history and f"→ {firm.pk} " not in history
+    admin.cookies["django_language"] = "en"
+    page = admin.get(f"/projects/outfalls/{o.pk}/").content.decode()
+    history = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page[page.index("data-eb-history"):]))
+    assert "Enterprise : — → 京东示范印染" in history and "ID" not in history
+    firm.delete()  # a record deleted since: by its kind, never by its bare id
+    (row,) = change_rows(entry.changes, entry.model)
+    assert row["after"] == "企业(已删除)"
+
+
+def test_statistics_sentence_reads_as_words_with_linked_counts_in_zh_and_en(world, outfall, client_for):
+    """The statistics page's sentence: words around every number (never "北京市 : 3"), each count a link to the list
+    of those outfalls, in Chinese and English, with and without a basin."""
+    import html
+    import re
+
+    from envbureau.projects import outfall_stats
+
+    a, b, _c = outfall("A1"), outfall("A2"), outfall("B1", jur="cy", basin="温榆河流域")
+    wf.apply(world["mgr"], a, "confirm", files=[photo()])
+    wf.apply(world["mgr"], a, "monitor", values={"cod": 20})
+    wf.apply(world["mgr"], b, "dismiss", note="非排污口")
+    admin = client_for("admin")
+
+    def sentence(url):
+        page = admin.get(url).content.decode()
+        block = re.search(r"<div[^>]*data-eb-sentence>(.*?)</div>", page, re.S).group(1)
+        links = {html.unescape(t): html.unescape(u) for u, t in re.findall(r'<a href="([^"]+)">([^<]+)</a>', block)}
+        return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", block))).strip(), links
+
+    text, links = sentence("/projects/outfalls/statistics/")
+    assert text == ("北京市共有入河排污口 2 个,其中已监测 1 个、已溯源 0 个(溯源率 0.0%),已整治销号 0 个(整治完成率 0.0%),"
+                    "销号的排口中取缔 0 个、清理合并 0 个、规范整治 0 个。")
+    whole = text
+    assert links["2"] == "/projects/outfalls/?jurisdiction=110000&stage=found"
+    assert links["1"] == "/projects/outfalls/?jurisdiction=110000&stage=monitored"
+    api = admin.get(links["2"].replace("/projects/outfalls/", "/api/v1/projects/outfalls/")).json()
+    assert api["count"] == 2  # the link lists exactly the outfalls counted
+    text, links = sentence("/projects/outfalls/statistics/?basin=温榆河流域")
+    assert text.startswith("北京市温榆河流域共有入河排污口 1 个,其中已监测 0 个")
+    assert links["1"] == "/projects/outfalls/?jurisdiction=110000&basin=%E6%B8%A9%E6%A6%86%E6%B2%B3%E6%B5%81%E5%9F%9F&stage=found"
+    assert outfall_stats.statistics(None, world["dc"].parent)["sentence"] == whole  # CLI, Excel, API: no links
+    admin.cookies["django_language"] = "en"
+    text, links = sentence("/projects/outfalls/statistics/")
+    assert text == ("River outfalls in 北京市: 2, of which 1 monitored and 0 traced (0.0% traced); 0 rectified and closed "
+                    "out (0.0% rectified): 0 banned, 0 merged and 0 regulated.")
+    assert links["2"] == "/projects/outfalls/?jurisdiction=110000&stage=found"
+    text, _links = sentence("/projects/outfalls/statistics/?basin=温榆河流域")
+    assert text.startswith("River outfalls in 温榆河流域, 北京市: 1, of which 0 monitored")
+
+
+@pytest.mark.parametrize("ui", ["zh-hans", "en"])
+def test_survey_import_reads_types_in_either_language_whatever_the_ui(world, ui):
+    """A survey workbook in Chinese uploaded from the English UI, or in English from the Chinese UI: the type and its
+    configured sub-types (stored in Chinese) read the same; a wrong sub-type is refused on its row and column,
+    listing the sub-types in the reader's language."""
+    from django.utils import translation
+
+    from envbureau.core.importing import get_importer
+    from envbureau.projects.models import Outfall
+
+    imp = get_importer("projects.outfall")
+
+    def row(code, t1, t2):
+        return [code, f"{code}排口", t1, t2, "110101", 116.4, 39.9, "北运河流域", "北护城河", "", "Ⅳ", "", "第一轮"]
+
+    rows = [row("L-1", "其他排口", "城镇雨洪排口"), row("L-2", "Other outfall", "Urban stormwater outfall"),
+            row("L-3", "other", "urban STORMWATER outfall"), row("L-4", "Industrial outfall",
+                                                                 "Industrial and mining enterprise outfall")]
+    with translation.override(ui):
+        res = imp.run(_xlsx(rows), "survey.xlsx", world["mgr"])
+        assert res.ok, res.errors
+        assert sorted(Outfall.objects.values_list("code", "type1", "type2")) == [
+            ("L-1", "other", "城镇雨洪排口"), ("L-2", "other", "城镇雨洪排口"), ("L-3", "other", "城镇雨洪排口"),
+            ("L-4", "industrial", "工矿企业排污口")]
+        res = imp.run(_xlsx([row("L-5", "Agricultural outfall", "Urban stormwater outfall")]), "survey.xlsx",
+                      world["mgr"])
+    (e,) = res.errors
+    if ui == "en":
+        assert (e["row"], e["column"], e["message"]) == (2, "Sub-type", '"Urban stormwater outfall" is not a sub-type of '
+                                                         "Agricultural outfall (choose from: Large-scale livestock "
+                                                         "farm outfall, Large-scale aquaculture outfall)")
+    else:
+        assert (e["row"], e["column"], e["message"]) == (
+            2, "二级类型", "“Urban stormwater outfall”不是农业排口的二级类型(可选:规模化畜禽养殖排污口、规模化水产养殖排污口)")
+
+
+def test_audit_list_names_the_changed_fields_by_label_without_the_id(world, outfall, client_for):
+    import re
+
+    from envbureau.projects import outfalls
+    from envbureau.sources.models import Enterprise
+
+    firm = Enterprise.objects.create(credit_code="91110101MA01OUT08X", name="京东示范印染", jurisdiction=world["dc"])
+    o = outfall()
+    o.enterprise_id = firm.pk
+    outfalls.update_outfall(world["mgr"], o)
+    page = client_for("admin").get(f"/audit/?model=projects.outfall&object_id={o.pk}").content.decode()
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r'<td class="small eb-wrap eb-col-wide">(.*?)</td>',
+                                                                    page, re.S)]
+    assert cells[0] == "企业"  # the update (newest first): what it names, not 企业ID
+    assert cells[1].startswith("排口编码、排口名称、排口类型") and "ID" not in cells[1]  # the creation, without its id

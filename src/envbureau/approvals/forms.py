@@ -3,6 +3,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from envbureau.core.pickers import PickerWidget, bind_user, unknown_message
 from envbureau.core.scoping import restrict
 
 from .choices import EIACategory, PermitCategory, ReportFrequency
@@ -11,13 +12,41 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class EnterpriseChoice(forms.ModelChoiceField):
+    """An enterprise chosen by name with the platform's scoped type-ahead picker (core.pickers), never a select of
+    every enterprise; a name that is not one of the user's reads as the picker's message."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", PickerWidget("enterprise"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj):
         return f"{obj.name}({obj.jurisdiction.name})"
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(unknown_message("enterprise", value), code="invalid_choice") from None
 
 
 def _enterprises(user):
     Enterprise = apps.get_model("sources", "Enterprise")  # read-only view of the registry
     return restrict(Enterprise.objects.select_related("jurisdiction").order_by("name"), user, "view")
+
+
+def _enterprise_field(form, user) -> None:
+    """The form's enterprise picker in the user's scope; an enterprise user's own enterprise chosen already (when the
+    field is required and they have exactly one)."""
+    field = form.fields["enterprise"]
+    field.queryset = _enterprises(user)
+    bind_user(form, user)
+    if user is None or form.is_bound or not field.required or form.initial.get("enterprise"):
+        return
+    from envbureau.core.params import own_enterprises
+
+    own = own_enterprises(user, "approvals")
+    if len(own) == 1:
+        form.initial["enterprise"] = own[0][0]
 
 
 class EIAForm(forms.Form):
@@ -37,7 +66,7 @@ class EIAForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = _enterprises(user)
+        _enterprise_field(self, user)
 
 
 LIMIT_HELP = _("每行一个污染物:排放口编号,污染物(名称),上限,下限,单位,均值周期(小时/日),许可年排放量(吨)。"
@@ -61,7 +90,7 @@ class PermitForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = _enterprises(user)
+        _enterprise_field(self, user)
 
 
 def parse_limit_lines(text: str) -> list[dict]:
@@ -166,7 +195,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = _enterprises(user)
+        _enterprise_field(self, user)
         self._items_help()
 
     def _substances(self, name):
@@ -266,7 +295,7 @@ class CheckForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = _enterprises(user)
+        _enterprise_field(self, user)
 
 
 class IncidentForm(forms.Form):
@@ -286,7 +315,7 @@ class IncidentForm(forms.Form):
         from .choices import IncidentLevel
 
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = _enterprises(user)
+        _enterprise_field(self, user)
         self.fields["jurisdiction"].queryset = allowed_jurisdictions(user, "approvals", "emergency")
         self.fields["level"].choices = IncidentLevel.choices
 
@@ -327,5 +356,5 @@ class PreReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["origin"].choices = PreReviewOrigin.choices
         self.fields["zoning_category"].choices = [("", "—"), *ZoningCategory.choices]
-        self.fields["enterprise"].queryset = _enterprises(user)
+        _enterprise_field(self, user)
         self.fields["jurisdiction"].queryset = allowed_jurisdictions(user, "approvals", "add")

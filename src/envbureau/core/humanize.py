@@ -97,7 +97,41 @@ def _model(label):
 def field_label(model_label, name) -> str:
     model = _model(model_label)
     f = _field(model, name) or (_field(model, name.removesuffix("_id")) if name.endswith("_id") else None)
-    return str(f.verbose_name) if f is not None and hasattr(f, "verbose_name") else name
+    return _label(model, name, f)
+
+
+def changed_labels(model_label, changes) -> str:
+    """The fields an audit entry changed, by their labels, listed as the reader lists words; the record's own id
+    (an entry names its record already) and the entry's name facts are left out, as in change_rows."""
+    from django.utils.translation import pgettext
+
+    from .audit import REPR_FACTS
+
+    model = _model(model_label)
+    pk = model._meta.pk.name if model is not None else None
+    return pgettext("列举", "、").join(field_label(model_label, name) for name in (changes or {})
+                                      if name not in (pk, REPR_FACTS))
+
+
+def _referenced(model, name):
+    """The model a declared id reference points at (ScopeSpec.references, e.g. enterprise_id → sources.Enterprise),
+    or None."""
+    refs = getattr(getattr(model, "scope", None), "references", None) or {}
+    return _model(refs.get(name)) if name in refs else None
+
+
+_ID_SUFFIX = re.compile(r"\s*(?:ID|Id|id|编号)$")
+
+
+def _label(model, name, f) -> str:
+    """A field as people call it: its verbose name; a declared id reference by what it names ("企业", not "企业ID")."""
+    if f is None or not hasattr(f, "verbose_name"):
+        return name
+    label = str(f.verbose_name)
+    target = _referenced(model, name)
+    if target is not None:
+        label = _ID_SUFFIX.sub("", label).strip() or str(target._meta.verbose_name)
+    return label
 
 
 def change_rows(changes, model_label=None, memo: dict | None = None):
@@ -111,9 +145,12 @@ def change_rows(changes, model_label=None, memo: dict | None = None):
         if name == REPR_FACTS:  # the entry's own name, shown as its label
             continue
         f = _field(model, name) or (_field(model, name.removesuffix("_id")) if name.endswith("_id") else None)
-        label = str(f.verbose_name) if f is not None and hasattr(f, "verbose_name") else name
+        if f is not None and getattr(f, "primary_key", False):
+            continue  # the record's own id: the entry names the record already
+        label = _label(model, name, f)
+        target = _referenced(model, name)
         if isinstance(change, list) and len(change) == 2:
-            before, after = (_value(v, f, memo) for v in change)
+            before, after = (_value(v, f, memo, target) for v in change)
             rows.append({"name": name, "field": label, "before": before, "after": after, "pair": True})
         elif isinstance(change, dict) and f is not None and f.many_to_many:
             parts = []
@@ -123,11 +160,12 @@ def change_rows(changes, model_label=None, memo: dict | None = None):
                     parts.append(f"{words} {'、'.join(names) or human(change[key])}")
             rows.append({"name": name, "field": label, "other": ";".join(parts) or EMPTY, "pair": False})
         else:
-            rows.append({"name": name, "field": label, "other": _value(change, f, memo), "pair": False})
+            rows.append({"name": name, "field": label, "other": _value(change, f, memo, target), "pair": False})
     return rows
 
 
-def _value(v, f, memo: dict | None = None):
+def _value(v, f, memo: dict | None = None, target=None):
+    """`target`: the model a declared id reference (ScopeSpec.references) points at, read like a foreign key."""
     from django.db import models
 
     amount = money(v, f)
@@ -142,18 +180,22 @@ def _value(v, f, memo: dict | None = None):
         sentence = texts.words(v, None)  # a sentence's facts (core.texts) in words, never its keys
         if sentence is not None:
             return sentence
-    if f is not None and isinstance(f, models.ForeignKey) and v not in (None, ""):
-        if isinstance(v, (int, str)):
-            key = (f.related_model, v)
-            if memo is not None and key in memo:
-                text = memo[key]
-            else:
-                obj = f.related_model._default_manager.filter(pk=v).first()
-                text = str(obj) if obj is not None else None
-                if memo is not None:
-                    memo[key] = text
-            if text is not None:
-                return text
+    if target is None and f is not None and isinstance(f, models.ForeignKey):
+        target = f.related_model
+    if target is not None and v not in (None, "") and isinstance(v, (int, str)) and not isinstance(v, bool):
+        key = (target, v)
+        if memo is not None and key in memo:
+            text = memo[key]
+        else:
+            try:
+                obj = target._default_manager.filter(pk=v).first()
+            except (ValueError, TypeError):
+                obj = None
+            # a record deleted since: its kind, never a bare id
+            text = str(obj) if obj is not None else f"{target._meta.verbose_name}({_('已删除')})"
+            if memo is not None:
+                memo[key] = text
+        return text
     if f is not None and isinstance(f, models.DateTimeField) and isinstance(v, str):
         from django.utils.dateparse import parse_datetime
 

@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import audit
 from .excel import FileFormatError, _as_text, is_formula_like, open_table, workbook_bytes
@@ -97,16 +98,7 @@ class ChoiceColumn(Column):
         cache = ctx.state.setdefault("_choices", {})
         table = cache.get(self.key)
         if table is None:
-            table = {}
-            for lang, _name in settings.LANGUAGES:
-                with translation.override(lang):
-                    for code, label in self._choices():
-                        table.setdefault(_norm(label), code)
-            for code, _label in self._choices():
-                table[_norm(code)] = code
-            for word, code in self.synonyms:
-                table.setdefault(_norm(word), code)
-            cache[self.key] = table
+            table = cache[self.key] = choice_lookup(self._choices(), self.synonyms)
         return table
 
     def parse(self, value, ctx):
@@ -117,18 +109,53 @@ class ChoiceColumn(Column):
         for word, code in self.contains:
             if _norm(word) in text:
                 return code
-        if self.prefix:
-            for code, label in self._choices():
-                lbl = _norm(label)
-                if lbl.startswith(text) or text.startswith(lbl):
-                    return code
+        if self.prefix:  # a label's beginning, or a cell beginning with a label, in any UI language
+            for lang, _name in settings.LANGUAGES:
+                with translation.override(lang):
+                    for code, label in self._choices():
+                        lbl = _norm(_label_in_language(label))
+                        if lbl and (lbl.startswith(text) or text.startswith(lbl)):
+                            return code
         raise RowError(self.key, _("不是有效选项,可选:%(opts)s") % {"opts": self.options()})
 
     def options(self) -> str:
-        return "、".join(str(lbl) for _c, lbl in self._choices())
+        return choice_options(self._choices())
 
     def describe(self):
         return " ".join(x for x in (str(self.help or ""), _("可选:%(opts)s") % {"opts": self.options()}) if x)
+
+
+def _label_in_language(label) -> str:
+    """A choice label in the active language: a lazy label as it reads; a plain one (a catalogue word kept as its
+    Chinese msgid, e.g. a configured type) through the catalogue."""
+    return str(label) if isinstance(label, Promise) else _(str(label))
+
+
+def choice_lookup(choices, synonyms=()) -> dict:
+    """{normalised word: code} for a set of choices [(code, label)]: the code, and the label in every UI language
+    (a Chinese workbook uploaded from the English UI, and the other way round), then the synonyms."""
+    table = {}
+    for lang, _name in settings.LANGUAGES:
+        with translation.override(lang):
+            for code, label in choices:
+                table.setdefault(_norm(_label_in_language(label)), code)
+                table.setdefault(_norm(label), code)
+    for code, _label in choices:
+        table[_norm(code)] = code
+    for word, code in synonyms:
+        table.setdefault(_norm(word), code)
+    table.pop("", None)
+    return table
+
+
+def match_choice(value, choices, synonyms=()):
+    """The code a cell names among `choices` (by code, or by label in any UI language), or None."""
+    return choice_lookup(choices, synonyms).get(_norm(value))
+
+
+def choice_options(choices) -> str:
+    """The labels of `choices` in the reader's language, listed as the language lists words (国控、省控 / A, B)."""
+    return pgettext("列举", "、").join(_label_in_language(label) for _code, label in choices)
 
 
 @dataclass

@@ -846,7 +846,8 @@ def measure_add(request, pk):
         except ValidationError as exc:
             form.add_error(None, _error_text(exc))
     return render(request, "enforcement/form.html", {"form": form, "title": _("%(c)s:作出行政命令或强制措施") % {
-        "c": case.code}}, status=400 if request.method == "POST" else 200)
+        "c": case.code}, "cancel_url": reverse("enforcement:cases-detail", args=[case.pk])},
+        status=400 if request.method == "POST" else 200)
 
 
 measure_add.scoped_model = Case

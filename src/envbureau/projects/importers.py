@@ -16,6 +16,8 @@ from envbureau.core.importing import (
     RefColumn,
     RowError,
     RowErrors,
+    choice_options,
+    match_choice,
     register,
 )
 from envbureau.core.scoping import restrict
@@ -34,12 +36,13 @@ def _campaigns(ctx):
     return qs if ctx.user is None else restrict(qs, ctx.user, "change")
 
 
+def _classes(campaign: Campaign) -> list[tuple[str, str]]:
+    return [(code, label) for code, (label, _checks) in campaign.kind_conf().get("classes", {}).items()]
+
+
 def _class_code(campaign: Campaign, value: str) -> str | None:
-    value = (value or "").strip()
-    for code, (label, _checks) in campaign.kind_conf().get("classes", {}).items():
-        if value in (code, label):
-            return code
-    return None
+    """A campaign's class by its code or its name in any UI language (关停取缔 / its English)."""
+    return match_choice(value or "", _classes(campaign))
 
 
 @register
@@ -71,7 +74,7 @@ class CampaignTargetImporter(Importer):
         if code is None:
             raise RowError("target_class", _("“%(v)s”不是该行动的整治类型(可选:%(all)s)") % {
                 "v": values.get("target_class"),
-                "all": "、".join(v[0] for v in c.kind_conf().get("classes", {}).values())})
+                "all": choice_options(_classes(c))})
         values["target_class"] = code
         jur = values["jurisdiction"]
         if not jur.path.startswith(c.jurisdiction.path):
@@ -176,16 +179,22 @@ class OutfallImporter(Importer):
     def clean_row(self, values, ctx):
         from . import config
 
+        # the sub-types are configured words stored in Chinese: a cell may name one in any UI language
         t2 = values.get("type2")
-        if t2 and t2 not in config.get("outfall_types").get(values["type1"], []):
-            raise RowError("type2", _("“%(v)s”不是%(t)s的二级类型(可选:%(all)s)") % {
-                "v": t2, "t": OutfallType(values["type1"]).label,
-                "all": "、".join(config.get("outfall_types").get(values["type1"], []))})
+        level2 = [(x, x) for x in config.get("outfall_types").get(values["type1"], [])]
+        if t2:
+            values["type2"] = match_choice(t2, level2)
+            if values["type2"] is None:
+                raise RowError("type2", _("“%(v)s”不是%(t)s的二级类型(可选:%(all)s)") % {
+                    "v": t2, "t": OutfallType(values["type1"]).label, "all": choice_options(level2) or _("无")})
         t3 = values.get("type3")
-        level3 = config.get("outfall_types_level3").get(t2 or "", [])
-        if t3 and t3 not in level3:
-            raise RowError("type3", _("“%(v)s”不是%(t)s的三级类型(可选:%(all)s)") % {
-                "v": t3, "t": t2 or "—", "all": "、".join(level3) or _("无")})
+        level3 = [(x, x) for x in config.get("outfall_types_level3").get(values.get("type2") or "", [])]
+        if t3:
+            values["type3"] = match_choice(t3, level3)
+            if values["type3"] is None:
+                raise RowError("type3", _("“%(v)s”不是%(t)s的三级类型(可选:%(all)s)") % {
+                    "v": t3, "t": _(values.get("type2")) if values.get("type2") else "—",
+                    "all": choice_options(level3) or _("无")})
         if (values.get("longitude") is None) != (values.get("latitude") is None):
             raise RowError("latitude" if values.get("latitude") is None else "longitude", _("经度和纬度须同时填写"))
         if not values.get("receiving_water") and not values.get("section"):

@@ -113,13 +113,30 @@ def milestone_progress(m: BasinMilestone, counts: dict, today: dt.date, places: 
             "met": met, "missed": not met and today > m.due, "days_left": (m.due - today).days}
 
 
-def sentence(s: dict, where: str, basin: str = "") -> str:
+def sentence(s: dict, where: str, basin: str = "", *, links: bool = False) -> str:
+    """The bureau's sentence: "北京市共有入河排污口 292 个,其中……" / "River outfalls in Beijing: 292, of which …".
+    With ``links`` (the page), each count links to the list of those outfalls (s["links"]) and the result is HTML."""
+    from django.utils.html import escape, format_html
+    from django.utils.safestring import mark_safe
     from django.utils.translation import gettext as _
 
-    return _("%(w)s%(b)s排查发现入河排污口%(f)s个,完成监测%(m)s个、溯源%(t)s个(溯源率%(tr)s%%),"
-             "完成整治销号%(c)s个(整治完成率%(cr)s%%),其中取缔%(ban)s个、清理合并%(merge)s个、规范整治%(reg)s个。") % {
-        "w": where, "b": basin, "f": s["found"], "m": s["monitored"], "t": s["traced"], "tr": s["traced_rate"],
-        "c": s["closed_out"], "cr": s["rectified_rate"], "ban": s["ban"], "merge": s["merge"], "reg": s["regulate"]}
+    if basin:
+        text = _("%(w)s%(b)s共有入河排污口 %(f)s 个,其中已监测 %(m)s 个、已溯源 %(t)s 个(溯源率 %(tr)s%%),"
+                 "已整治销号 %(c)s 个(整治完成率 %(cr)s%%),销号的排口中取缔 %(ban)s 个、清理合并 %(merge)s 个、"
+                 "规范整治 %(reg)s 个。")
+    else:
+        text = _("%(w)s共有入河排污口 %(f)s 个,其中已监测 %(m)s 个、已溯源 %(t)s 个(溯源率 %(tr)s%%),"
+                 "已整治销号 %(c)s 个(整治完成率 %(cr)s%%),销号的排口中取缔 %(ban)s 个、清理合并 %(merge)s 个、"
+                 "规范整治 %(reg)s 个。")
+    counts = {"f": "found", "m": "monitored", "t": "traced", "c": "closed_out", "ban": "ban", "merge": "merge",
+              "reg": "regulate"}
+    values = {"w": where, "b": basin, "tr": s["traced_rate"], "cr": s["rectified_rate"]} | {
+        k: s[key] for k, key in counts.items()}
+    if not links:
+        return text % values
+    html = {k: format_html('<a href="{}">{}</a>', s["links"][counts[k]], v) if k in counts else escape(v)
+            for k, v in values.items()}
+    return mark_safe(escape(text) % html)
 
 
 def map_points(user, jurisdiction, basin: str = "", limit: int = 20000) -> list[list]:

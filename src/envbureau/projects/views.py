@@ -358,7 +358,9 @@ def outfall_statistics(request):
     labels = json.dumps({v: str(label) for v, label in OutfallState.choices}, ensure_ascii=False)
     return render(request, "projects/outfall_statistics.html", {"title": _("入河排污口统计"), "s": s,
                                                                  "jurisdiction": jur, "basin": basin,
-                                                                 "state_labels_json": labels})
+                                                                 "state_labels_json": labels,
+                                                                 "sentence": outfall_stats.sentence(
+                                                                     s["summary"], jur.name, basin, links=True)})
 
 
 # ---------------------------------------------------------------- grids and patrols

@@ -39,9 +39,9 @@ def change_rows(changes, model_label=None):
 @register.filter
 def changed_fields(entry):
     """The fields an audit entry changed, by their labels: {{ e|changed_fields }}."""
-    from envbureau.core.humanize import field_label
+    from envbureau.core.humanize import changed_labels
 
-    return "、".join(field_label(entry.model, name) for name in (entry.changes or {}))
+    return changed_labels(entry.model, entry.changes)
 
 
 @register.filter
