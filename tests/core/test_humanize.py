@@ -110,7 +110,7 @@ def test_truncatewidth_counts_a_chinese_character_as_two_columns():
 
 def test_audit_rows_word_a_sentences_facts_never_its_keys():
     """A facts field (Task.facts, Clock.facts, an EIA's limit_facts) reads as its sentence in the reader's language
-    in an audit entry; a JSON value that is not a sentence's facts keeps the generic words."""
+    in an audit entry; facts it cannot word are left out (never their keys)."""
     from django.utils import translation
 
     from envbureau.core import texts
@@ -121,4 +121,35 @@ def test_audit_rows_word_a_sentences_facts_never_its_keys():
         assert (row["before"], row["after"]) == ("—", "Decide the extension request")
     with translation.override("zh-hans"):
         assert change_rows({"facts": [{}, facts]}, "core.task")[0]["after"] == "审批延期申请"
-        assert change_rows({"facts": [{}, {"a": 1}]}, "core.task")[0]["after"] == "a: 1"
+        # facts no reader can word (a module's registry: a problem's title_facts beside its title) are no row:
+        # the record's text field shows the change
+        assert change_rows({"facts": [{}, {"a": 1}]}, "core.task") == []
+        rows = change_rows({"title": ["", "标题"], "title_facts": [{}, {"msg": "ledger.found", "args": {"a": 1}}]},
+                           "ledger.problem")
+        assert [r["name"] for r in rows] == ["title"]
+
+
+def test_a_batch_entry_names_its_rows_and_lists_read_in_the_readers_language(demo_core):
+    """record_batch stores the ids of the rows it changed under "ids": read as 涉及记录 by the rows' names (the
+    first 20) and their count, never the ids; a list reads 、-joined in Chinese and comma-joined in English."""
+    from django.utils import translation
+
+    from envbureau.core.humanize import BATCH_SHOWN, changed_labels
+    from envbureau.core.models import Jurisdiction
+
+    js = list(Jurisdiction.objects.order_by("code")[:3])
+    ids = [str(j.pk) for j in js]
+    with translation.override("zh-hans"):
+        (row,) = [r for r in change_rows({"sort_order": [1, 2], "ids": ids}, "core.jurisdiction") if r["name"] == "ids"]
+        assert row["field"] == "涉及记录"
+        assert row["other"] == "、".join(str(j) for j in js) + "(共 3 条)"
+        assert changed_labels("core.jurisdiction", {"sort_order": [1, 2], "ids": ids}) == "排序、涉及记录"
+        many = [str(j.pk) for j in Jurisdiction.objects.order_by("code")] + ["999999"]
+        (row,) = [r for r in change_rows({"ids": many}, "core.jurisdiction")]
+        assert row["other"].count("、") == BATCH_SHOWN - 1 and row["other"].endswith(f"(共 {len(many)} 条)")
+        assert change_rows({"ids": ["x", "y"]}, "core.jurisdiction")[0]["other"] == "共 2 条"  # ids the key cannot read: counted
+        assert human(["甲", "乙"]) == "甲、乙"
+    with translation.override("en"):
+        (row,) = [r for r in change_rows({"ids": ids[:2]}, "core.jurisdiction")]
+        assert row["field"] == "Records concerned" and row["other"] == f"{js[0]}, {js[1]} (2 in all)"
+        assert human(["a", "b"]) == "a, b"

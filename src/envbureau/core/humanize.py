@@ -12,8 +12,14 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 EMPTY = "—"
+
+
+def _listed(items) -> str:
+    """Items as the reader lists them: 甲、乙 / a, b."""
+    return pgettext("列举", "、").join(items) or EMPTY
 
 
 def human(value, field=None) -> str:
@@ -25,11 +31,11 @@ def human(value, field=None) -> str:
     if field is not None and getattr(field, "flatchoices", None):
         labels = {k: v for k, v in field.flatchoices}
         if isinstance(value, (list, tuple)):
-            return "、".join(str(labels.get(v, v)) for v in value) or EMPTY
+            return _listed(str(labels.get(v, v)) for v in value)
         if value in labels:
             return str(labels[value])
     if isinstance(value, (list, tuple, set)):
-        return "、".join(human(v) for v in value) or EMPTY
+        return _listed(human(v) for v in value)
     if isinstance(value, dict):
         return ";".join(f"{k}: {human(v)}" for k, v in value.items()) or EMPTY
     if isinstance(value, (float, decimal.Decimal)):
@@ -100,6 +106,38 @@ def field_label(model_label, name) -> str:
     return _label(model, name, f)
 
 
+def _unworded_facts(name: str, change) -> bool:
+    """A `…facts` value pair (or value) that core.texts cannot word: the internals of a sentence whose words
+    another field of the same record holds (a problem's title beside its title_facts)."""
+    if not name.endswith("facts"):
+        return False
+    from . import texts
+
+    values = change if isinstance(change, list) else [change]
+    return all(not v or (isinstance(v, dict) and texts.words(v, None) is None) for v in values)
+
+
+BATCH_IDS = "ids"  # core.audit.record_batch: the rows one entry of several rows changed
+BATCH_SHOWN = 20
+
+
+def _batch_records(model, ids) -> str:
+    """The rows of a batch entry by their names (the first BATCH_SHOWN), and how many there are."""
+    if model is None:
+        return _("共 %(n)s 条") % {"n": len(ids)}
+    from django.core.exceptions import ValidationError
+
+    try:
+        pks = [model._meta.pk.to_python(i) for i in ids[:BATCH_SHOWN]]
+        found = model._default_manager.in_bulk(pks)
+    except (ValueError, TypeError, ValidationError):  # an id the key cannot read: counted, not named
+        pks, found = [], {}
+    names = [str(found[k]) for k in pks if k in found]
+    if not names:
+        return _("共 %(n)s 条") % {"n": len(ids)}
+    return _("%(names)s(共 %(n)s 条)") % {"names": _listed(names), "n": len(ids)}
+
+
 def changed_labels(model_label, changes) -> str:
     """The fields an audit entry changed, by their labels, listed as the reader lists words; the record's own id
     (an entry names its record already) and the entry's name facts are left out, as in change_rows."""
@@ -109,8 +147,9 @@ def changed_labels(model_label, changes) -> str:
 
     model = _model(model_label)
     pk = model._meta.pk.name if model is not None else None
-    return pgettext("列举", "、").join(field_label(model_label, name) for name in (changes or {})
-                                      if name not in (pk, REPR_FACTS))
+    return pgettext("列举", "、").join(_("涉及记录") if name == BATCH_IDS and _field(model, name) is None
+                                      else field_label(model_label, name) for name in (changes or {})
+                                      if name not in (pk, REPR_FACTS) and not _unworded_facts(name, changes[name]))
 
 
 def _referenced(model, name):
@@ -147,6 +186,11 @@ def change_rows(changes, model_label=None, memo: dict | None = None):
         f = _field(model, name) or (_field(model, name.removesuffix("_id")) if name.endswith("_id") else None)
         if f is not None and getattr(f, "primary_key", False):
             continue  # the record's own id: the entry names the record already
+        if _unworded_facts(name, change):
+            continue  # a sentence's facts no reader can read (a module's own registry): its text field shows it
+        if name == BATCH_IDS and f is None and isinstance(change, list):
+            rows.append({"name": name, "field": _("涉及记录"), "other": _batch_records(model, change), "pair": False})
+            continue
         label = _label(model, name, f)
         target = _referenced(model, name)
         if isinstance(change, list) and len(change) == 2:
