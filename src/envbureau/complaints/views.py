@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from envbureau.core.audit import history
-from envbureau.core.counting import count_upto
+from envbureau.core.counting import total_for, total_part
 from envbureau.core.excel import xlsx_response
 from envbureau.core.params import decimals_param, year_param
 from envbureau.core.permissions import has_perm
@@ -98,16 +98,20 @@ def complaint_list(request):
         return xlsx_response("信访投诉登记台账.xlsx", [("信访投诉", header, rows)], request=request)
     if request.GET.get("export") == "oversight":
         return _oversight_export(qs, request)
+    if request.GET.get("part") == "total":
+        return total_part(request, qs)
     try:
         size = min(max(int(request.GET.get("page_size") or 50), 1), 500)
     except ValueError:
         size = 50
     page = SeekPage(qs.values_list(*ROW_FIELDS), request.GET.get("page"), size)
-    # the total of what the filters match, counted up to a cap (a million complaints page without COUNT)
-    total = count_upto(qs)
+    # the total of what the filters match, counted up to a cap (a million complaints page without COUNT), and on a
+    # long table in a request of its own
+    total = total_for(request, qs, Complaint)
     page.rows = [_row(r) for r in page.object_list]
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("part", None)
     return render(request, "complaints/list.html", {
         "title": _("信访投诉"), "page": page, "total": total, "filterset": fs, "q": q, "query": params.urlencode(),
         "columns": [str(label) for _a, label in LIST_COLUMNS],

@@ -21,3 +21,26 @@ def count_upto(qs, cap: int | None = None) -> Total:
     cap = COUNT_CAP if cap is None else cap
     n = qs.order_by()[: cap + 1].count()
     return Total(min(n, cap), n > cap)
+
+
+#: a table with more rows than this counts a list's total in a request of its own (the page does not wait)
+LAZY_FROM = 20_000
+
+
+def is_long(model) -> bool:
+    """The table has more than LAZY_FROM rows (an index scan of at most LAZY_FROM + 1 keys: milliseconds)."""
+    return count_upto(model._default_manager.all(), LAZY_FROM).capped
+
+
+def total_for(request, qs, model):
+    """A list's total for its template (core/_total.html): counted now on a short table; on a long one None, and
+    the page asks for it with `?…&part=total` (core/_total_lazy.html), answered by `total_part`: counting the rows
+    a rare filter matches among a million scans the table, which must not hold the page's rows back."""
+    return None if is_long(model) else count_upto(qs)
+
+
+def total_part(request, qs):
+    """The answer to `part=total`: the total alone, as the fragment the page swaps in."""
+    from django.shortcuts import render
+
+    return render(request, "core/_total.html", {"total": count_upto(qs)})
