@@ -81,7 +81,7 @@ class InspectionForm(forms.Form):
 
     source = forms.ChoiceField(label=_("检查来源"))
     source_ref = forms.CharField(label=_("来源记录"), max_length=100, required=False,
-                                 help_text=_("信访投诉的受理编号(检查来源为信访投诉时),或记录引用如 sources.alarm:12"))
+                                 help_text=_("检查来源为信访投诉时填写其受理编号(从信访投诉页发起检查时已填好)"))
     enterprise = forms.ModelChoiceField(label=_("被检查企业"), queryset=PoolEnterprise.objects.none())
     method = forms.ChoiceField(label=_("检查方式"))
     kind = forms.ChoiceField(label=_("检查类型"))
