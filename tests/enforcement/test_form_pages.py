@@ -70,10 +70,32 @@ def test_each_form_shows_labels_help_and_the_fields_error_beside_its_label(world
     assert f'href="/enforcement/cases/{case.pk}/"' in page  # 取消 returns to the case
     keys = credit.entry_keys(pool.enterprise_id, 2025)
     r = c.post("/enforcement/ratings/new/", {"enterprise": pool.pk, "year": 2025, **{f"s_{k}": 90 for k in keys}})
-    (message,) = r.context["form"].non_field_errors()  # a manual score without its source: the service refuses it
-    assert r.status_code == 400 and "请注明指标" in message
+    # manual scores without their source: the service refuses each (a key the form has no field for: on top)
+    found = r.context["form"].non_field_errors()
+    assert r.status_code == 400 and found and all("请注明指标" in m for m in found)
+    message = found[0]
     assert re.search(r'<form method="post"[^>]*>.*?<div class="alert alert-danger">' + re.escape(message),
                      r.content.decode(), re.S)
+
+
+
+def test_a_service_refusal_naming_a_field_stands_beside_that_field(world, client_for):
+    """The form is valid but the service refuses a value (the act after the filing): its error is the field's,
+    beside the act date's label, not a line on top."""
+    from envbureau.enforcement.models import Inspector
+
+    LegalBasis.objects.create(provision="sign", instrument="排污许可管理条例", article="第三十六条",
+                              effective_from=dt.date(2021, 3, 1), fine_min=20000, fine_max=200000)
+    c = client_for("admin")
+    pool = PoolEnterprise.objects.get(enterprise_id=world["enterprises"][0].pk)
+    handlers = [i.pk for i in Inspector.objects.order_by("pk")[:2]]
+    r = c.post("/enforcement/cases/new/", {"enterprise": pool.pk, "cause": "未设标志", "provision": "sign",
+                                            "act_date": "2026-01-12", "filed_on": "2026-01-10", "handlers": handlers})
+    assert r.status_code == 400
+    form = r.context["form"]
+    assert form.errors["act_date"] == ["违法行为发生日期晚于立案日期"] and not form.non_field_errors()
+    block = field_block(r.content.decode(), "act_date")
+    assert '<div class="invalid-feedback d-block">违法行为发生日期晚于立案日期</div>' in block
 
 
 def test_daily_penalty_form_labels_its_fields(world, case, client_for):

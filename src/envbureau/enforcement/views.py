@@ -47,6 +47,15 @@ def _error_text(exc: ValidationError) -> str:
     return ";".join(exc.messages)
 
 
+def _form_error(form, exc: ValidationError) -> None:
+    """A service's refusal on the form: beside the field it names when the form has that field, else on top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, _error_text(exc))
+        return
+    for name, msgs in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, ";".join(msgs))
+
+
 def _module(request, model=Inspection):
     if not may_view_module(request.user, model):
         raise PermissionDenied
@@ -119,7 +128,7 @@ def inspection_add(request):
         except PermissionDenied:
             form.add_error(None, _("超出您的权限范围"))
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            _form_error(form, exc)
     return render(request, "enforcement/form.html", {"form": form, "title": _("登记执法检查")},
                   status=400 if request.method == "POST" else 200)
 
@@ -241,7 +250,7 @@ def draw_commit(request, pk):
                 for field, msgs in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, msgs)
             else:
-                form.add_error(None, _error_text(exc))
+                _form_error(form, exc)
     return render(request, "enforcement/draw_commit.html", {"form": form, "plan": plan, "title": _("公布种子承诺值")},
                   status=400 if request.method == "POST" else 200)
 
@@ -274,7 +283,7 @@ def draw_run(request, pk):
                 for field, msgs in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, msgs)
             else:
-                form.add_error(None, _error_text(exc))
+                _form_error(form, exc)
     open_commitments = plan.commitments.filter(draw__isnull=True).order_by("committed_at")
     return render(request, "enforcement/draw_run.html", {
         "form": form, "plan": plan, "reasons": reasons, "title": _("双随机抽取"),
@@ -515,7 +524,7 @@ def case_add(request):
         except PermissionDenied:
             form.add_error(None, _("超出您的权限范围"))
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            _form_error(form, exc)
     return render(request, "enforcement/form.html", {"form": form, "title": _("立案")},
                   status=400 if request.method == "POST" else 200)
 
@@ -784,7 +793,7 @@ def rating_add(request):
         except PermissionDenied:
             form.add_error(None, _("超出您的权限范围"))
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            _form_error(form, exc)
     return render(request, "enforcement/form.html", {"form": form, "title": _("环境信用评价")},
                   status=400 if request.method == "POST" else 200)
 
@@ -844,7 +853,7 @@ def measure_add(request, pk):
         except PermissionDenied:
             form.add_error(None, _("超出您的权限范围"))
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            _form_error(form, exc)
     return render(request, "enforcement/form.html", {"form": form, "title": _("%(c)s:作出行政命令或强制措施") % {
         "c": case.code}, "cancel_url": reverse("enforcement:cases-detail", args=[case.pk])},
         status=400 if request.method == "POST" else 200)
@@ -879,7 +888,7 @@ def daily_penalty_add(request, pk):
         except PermissionDenied:
             form.add_error(None, _("超出您的权限范围"))
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            _form_error(form, exc)
     return render(request, "enforcement/daily_penalty_form.html", {
         "form": form, "case": case, "preview": preview, "error": error,
         "title": _("%(c)s:按日连续处罚") % {"c": case.code}}, status=400 if request.method == "POST" else 200)
