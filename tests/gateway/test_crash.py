@@ -3,7 +3,6 @@
 import asyncio
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -15,18 +14,16 @@ from collections import Counter
 from envbureau.gateway.sim import Simulator
 from envbureau.gateway.store import iter_log, online_dir
 from envbureau.hj212 import parse_segment
+from subproc import wait_for_line
 
 
 def start_gateway(data_dir):
     proc = subprocess.Popen([sys.executable, "-m", "envbureau.gateway.cli", "gateway", "--host", "127.0.0.1",
                              "--port", "0", "--data-dir", str(data_dir), "--no-compact"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        m = re.search(r"listening on [\d.]+:(\d+)", line)
-        if m:
-            return proc, int(m.group(1))
+    m = wait_for_line(proc, r"listening on [\d.]+:(\d+)", 20)
+    if m:
+        return proc, int(m.group(1))
     proc.kill()
     raise AssertionError("gateway did not start")
 

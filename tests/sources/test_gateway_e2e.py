@@ -4,7 +4,6 @@ plain socket into PointHourly and raises an exceedance alarm."""
 import datetime as dt
 import importlib.util
 import os
-import re
 import socket
 import sqlite3
 import subprocess
@@ -13,6 +12,8 @@ import textwrap
 import time
 
 import pytest
+
+from subproc import wait_for_line
 
 SETUP = textwrap.dedent("""
     import django
@@ -77,17 +78,9 @@ def test_gateway_with_sources_registry(tmp_path, client_for, settings, migrated_
                              "--data-dir", str(data), "--no-compact", "--registry", "envbureau.sources.registry:factory"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        port = None
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            m = re.search(r"listening on [\d.]+:(\d+)", line)
-            if m:
-                port = int(m.group(1))
-                break
-            if proc.poll() is not None:
-                break
-        assert port, "gateway did not start"
+        m = wait_for_line(proc, r"listening on [\d.]+:(\d+)", 60)
+        assert m, "gateway did not start"
+        port = int(m.group(1))
         hour = dt.datetime.now(CHINA_TZ).replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=3)
         frames = []
         for i, (avg, zs) in enumerate([(20, 25), (30, 48), (31, 50)]):  # converted SO2 25, 48, 50 vs limit 35

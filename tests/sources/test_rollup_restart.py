@@ -5,7 +5,6 @@ without the crash (the accumulators are rebuilt from the gateway's store)."""
 import datetime as dt
 import json
 import os
-import re
 import signal
 import socket
 import sqlite3
@@ -13,6 +12,8 @@ import subprocess
 import sys
 import time
 from decimal import ROUND_HALF_EVEN, Decimal
+
+from subproc import wait_for_line
 
 from .test_gateway_e2e import SETUP, _env, _frame, _recv_until
 
@@ -24,13 +25,9 @@ def _start(data, env):
                              "--port", "0", "--data-dir", str(data), "--no-compact",
                              "--registry", "envbureau.sources.registry:factory"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        m = re.search(r"listening on [\d.]+:(\d+)", proc.stdout.readline())
-        if m:
-            return proc, int(m.group(1))
-        if proc.poll() is not None:
-            break
+    m = wait_for_line(proc, r"listening on [\d.]+:(\d+)", 60)
+    if m:
+        return proc, int(m.group(1))
     proc.kill()
     raise AssertionError("gateway did not start")
 
