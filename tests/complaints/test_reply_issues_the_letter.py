@@ -57,6 +57,7 @@ def test_replying_issues_the_letter_on_the_reply_line(actors, make_complaint, dj
     lines = TimelineEvent.objects.filter(model="complaints.complaint", object_id=str(c.pk))
     reply = lines.get(verb="reply")
     assert [d["number"] for d in reply.documents] == [doc.number]
+    assert reply.data["document_id"] == doc.pk  # the step's line names the document, as a document's own line does
     assert not lines.filter(verb="document").exists()  # one line for the step, not two
     shown = [e for e in wf.timeline(c) if e["verb"] == "reply"][0]
     assert shown["documents"][0]["title"] == "答复意见书"
