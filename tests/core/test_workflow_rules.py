@@ -590,3 +590,33 @@ def test_a_side_task_opened_with_a_sentence_is_worded_in_the_readers_language(de
     Task.objects.filter(pk=extra.pk).update(action="主任批示:暂缓")
     with translation.override("en"):
         assert wf.task_words(list(Task.objects.filter(pk=extra.pk)))[extra.pk][0] == "主任批示:暂缓"
+
+
+def test_each_refusal_says_why_in_words(declared, manager, problem):
+    """check() refuses in order: an unknown step, a step the user's grants do not reach, a step not open in the
+    object's state, a step reserved to a role or level; then the step's own guard is asked, with the user."""
+    from django.core.exceptions import PermissionDenied
+
+    asked = []
+    declared(wf.Workflow(
+        "ledger.problem", module="ledger",
+        states=[wf.State("registered", "已登记", task=wf.TaskSpec("交办", "ledger.assign")),
+                wf.State("assigned", "已交办")],
+        transitions=[wf.Transition("assign", ("registered",), "assigned", "ledger.assign", "交办",
+                                   guard=lambda user, obj: asked.append((user, obj.pk))),
+                     wf.Transition("escalate", ("registered",), None, "ledger.assign", "上报", level="district"),
+                     wf.Transition("redo", ("assigned",), "registered", "ledger.assign", "退回")]))
+    with pytest.raises(wf.TransitionError) as err:
+        wf.check(manager, problem, "fly")
+    assert err.value.messages == ["未知的操作: fly"]
+    viewer = _assigned("ck_view", ["ledger.view"])
+    with pytest.raises(PermissionDenied) as denied:
+        wf.check(viewer, problem, "assign")
+    assert str(denied.value) == "您无权对该对象执行“交办”"
+    with pytest.raises(wf.TransitionError) as err:
+        wf.check(manager, problem, "redo")
+    assert err.value.messages == ["当前状态为“已登记”,不能执行“退回”"]
+    with pytest.raises(PermissionDenied) as denied:
+        wf.check(manager, problem, "escalate")  # the manager is city-wide: acts at city level, not district
+    assert str(denied.value) == "“上报”须由指定角色或层级的人员办理"
+    assert wf.check(manager, problem, "assign").verb == "assign" and asked == [(manager, problem.pk)]
