@@ -79,3 +79,4 @@ def test_a_missing_required_field_refuses_the_reply_and_takes_no_number(actors, 
     c.refresh_from_db()
     services.reply(actors["office"], c, "已处理", "phone")
     assert IssuedDocument.objects.get().number.endswith("〕1号")  # the refused step gave its number back
+    assert not IssuedDocument.objects.get().pdf  # the PDF only once the step is committed, not inside it

@@ -620,3 +620,39 @@ def test_each_refusal_says_why_in_words(declared, manager, problem):
         wf.check(manager, problem, "escalate")  # the manager is city-wide: acts at city level, not district
     assert str(denied.value) == "“上报”须由指定角色或层级的人员办理"
     assert wf.check(manager, problem, "assign").verb == "assign" and asked == [(manager, problem.pk)]
+
+
+def test_acting_looks_at_every_assignment_of_the_user(demo_core, problem):
+    """One user, several assignments: those without the permission, in another role, of an enterprise or over
+    another district are passed over, and the one that fits still counts, whatever came before it."""
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment
+
+    u = _assigned("aa_many", ["quality.view"])  # first: no ledger permission
+    other_role = Role.objects.create(code="r_aa_other", name="其他", kind="staff", permissions=["ledger.assign"])
+    fit = Role.objects.create(code="r_aa_fit", name="交办", kind="staff", permissions=["ledger.assign"])
+    RoleAssignment.objects.create(user=u, role=other_role, jurisdiction=Jurisdiction.objects.get(code="110101"))
+    RoleAssignment.objects.create(user=u, role=fit, enterprise_id=1)  # an enterprise's: no level
+    RoleAssignment.objects.create(user=u, role=fit, jurisdiction=Jurisdiction.objects.get(code="110102"))
+    RoleAssignment.objects.create(user=u, role=fit, jurisdiction=Jurisdiction.objects.get(code="110101"))
+    u = type(u).objects.get(pk=u.pk)
+    assert wf.acts_at(u, problem, "ledger.assign", roles=("r_aa_fit",), level="district")
+    assert not wf.acts_at(u, problem, "ledger.assign", roles=("r_aa_fit",), level="city")
+
+
+def test_a_users_unit_is_read_once_per_user_object(demo_core, django_assert_num_queries):
+    """unit_of is asked for every task and timeline line a request writes: the user's unit (the first active one
+    by kind, then code) is read once and kept on the user object."""
+    from envbureau.core.models import Unit
+
+    u = _assigned("unit_once", [])
+    Unit.objects.create(code="u_b", name="乙组", kind="agency").members.add(u)
+    Unit.objects.create(code="u_a", name="甲组", kind="agency").members.add(u)
+    Unit.objects.create(code="u_0", name="停用组", kind="agency", active=False).members.add(u)
+    Unit.objects.create(code="u_z", name="科室", kind="department").members.add(u)
+    assert wf.unit_of(u).code == "u_a"  # agency before department (the kinds' codes), then by code
+    with django_assert_num_queries(0):
+        assert wf.unit_of(u).code == "u_a"
+    none = _assigned("unit_none", [])
+    assert wf.unit_of(none) is None
+    with django_assert_num_queries(0):
+        assert wf.unit_of(none) is None  # no unit is kept too
