@@ -648,7 +648,7 @@ def test_a_users_unit_is_read_once_per_user_object(demo_core, django_assert_num_
     Unit.objects.create(code="u_b", name="乙组", kind="agency").members.add(u)
     Unit.objects.create(code="u_a", name="甲组", kind="agency").members.add(u)
     Unit.objects.create(code="u_0", name="停用组", kind="agency", active=False).members.add(u)
-    Unit.objects.create(code="u_z", name="科室", kind="department").members.add(u)
+    Unit.objects.create(code="t_z", name="科室", kind="department").members.add(u)  # first by code alone
     assert wf.unit_of(u).code == "u_a"  # agency before department (the kinds' codes), then by code
     with django_assert_num_queries(0):
         assert wf.unit_of(u).code == "u_a"
