@@ -57,6 +57,7 @@ def test_replying_issues_the_letter_on_the_reply_line(actors, make_complaint, dj
     lines = TimelineEvent.objects.filter(model="complaints.complaint", object_id=str(c.pk))
     reply = lines.get(verb="reply")
     assert [d["number"] for d in reply.documents] == [doc.number]
+    assert reply.data["document_id"] == doc.pk  # the step's line names the document, as a document's own line does
     assert not lines.filter(verb="document").exists()  # one line for the step, not two
     shown = [e for e in wf.timeline(c) if e["verb"] == "reply"][0]
     assert shown["documents"][0]["title"] == "答复意见书"
@@ -78,3 +79,4 @@ def test_a_missing_required_field_refuses_the_reply_and_takes_no_number(actors, 
     c.refresh_from_db()
     services.reply(actors["office"], c, "已处理", "phone")
     assert IssuedDocument.objects.get().number.endswith("〕1号")  # the refused step gave its number back
+    assert not IssuedDocument.objects.get().pdf  # the PDF only once the step is committed, not inside it

@@ -306,3 +306,50 @@ def test_a_note_the_system_writes_is_read_in_the_readers_language(client_for):
         assert "Manifest import from the provincial system" in page and "省级系统联单导入" not in page
     finally:
         translation.activate("zh-hans")
+
+
+@pytest.mark.django_db
+def test_a_batch_entry_names_the_kind_and_count_or_its_one_row():
+    """A batch of rows is named by the kind and the count; one row by the row itself, or, when the row is gone
+    (a batch delete), by the kind and its id."""
+    import datetime as dt
+
+    from envbureau.core import audit
+    from envbureau.core.models import CalendarDay
+
+    a = CalendarDay.objects.create(date=dt.date(2031, 1, 2), kind="holiday")
+    b = CalendarDay.objects.create(date=dt.date(2031, 1, 3), kind="workday")
+    audit.record_batch("update", CalendarDay, [a.pk, b.pk], {"name": "元旦"})
+    assert _last().object_repr == "节假日调整 × 2"
+    audit.record_batch("update", CalendarDay, [a.pk], {"name": "元旦"})
+    assert _last().object_repr == "2031-01-02 放假"
+    audit.record_batch("delete", CalendarDay, [987654], {})
+    assert (_last().object_repr, _last().object_id) == ("节假日调整 987654", "987654")
+
+
+@pytest.mark.django_db
+def test_an_entry_named_by_a_sentence_keeps_its_chinese_and_its_facts_beside_the_changes():
+    from envbureau.core import audit, texts
+
+    facts = texts.sentence("批量导入%(n)d条记录", n=3)
+    audit.record("import", model_label="ledger.problem", object_repr=facts, changes={"rows": 3})
+    e = _last()
+    assert e.object_repr == "批量导入3条记录"
+    assert e.changes == {"rows": 3, audit.REPR_FACTS: facts}
+
+
+@pytest.mark.django_db
+def test_an_objects_name_is_stored_in_chinese_whatever_the_language(settings):
+    """Whoever acts, in whatever language, and whatever the site's default language: the entry names the object
+    in Chinese (pages label live objects anew per reader)."""
+    import datetime as dt
+
+    from django.utils import translation
+
+    from envbureau.core import audit
+    from envbureau.core.models import CalendarDay
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        audit.record("update", CalendarDay(pk=5, date=dt.date(2031, 5, 1), kind="holiday"), {})
+    assert _last().object_repr == "2031-05-01 放假"

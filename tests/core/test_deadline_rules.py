@@ -121,6 +121,21 @@ def test_a_clock_is_named_by_its_label_else_the_rules_else_its_key(obj, admin):
     assert dl.clock(obj, "missing") is None
 
 
+def test_a_clock_named_by_a_sentence_keeps_its_facts_and_reads_in_the_readers_language(obj, admin):
+    from django.utils import translation
+    from django.utils.translation import gettext_noop
+
+    from envbureau.core import texts
+
+    said = texts.sentence(gettext_noop("填报%(y)s年%(m)s月项目进展"), y=2031, m=5)
+    c = dl.start_clock(obj, "s", dl.Rule(10), D(2026, 3, 2), label=said)
+    assert (c.label, c.facts) == ("填报2031年5月项目进展", said)  # stored in Chinese, with its facts
+    with translation.override("en"):
+        assert dl.clock(obj, "s").shown_label == "Report project progress for 5/2031"
+    long = dl.start_clock(obj, "l", dl.Rule(10), D(2026, 3, 2), label="期" * 150)
+    assert long.label == "期" * 100 and long.facts == {}  # a plain label: cut to the column, no facts
+
+
 def test_starting_again_begins_afresh(obj, admin):
     rule = dl.Rule(10, dl.WORKING, label="办理期限")
     dl.start_clock(obj, "k", rule, D(2026, 9, 28))

@@ -231,3 +231,18 @@ def test_has_perm_answers_follow_grants_read_again(setup):
     assert P.has_perm(u, "ledger.change")  # same request: the grants read before still answer
     del u._eb_grants  # read again
     assert not P.has_perm(u, "ledger.change") and P.has_perm(u, "quality.view")
+
+
+def test_has_perm_keeps_each_answer_for_the_request(setup, monkeypatch):
+    """The menu asks has_perm ~120 times a page: an answer, once worked out from the user's grants, is kept
+    with them on the user object, so asking again for the same permission does not go through the grants."""
+    city, dist, roles, dept, off_dept = setup
+    u = _user("kept", roles["officer"], jurisdiction=dist)
+    assert P.has_perm(u, "ledger.change") and not P.has_perm(u, "quality.change")
+    asked = []
+    real = P.Grant.allows
+    monkeypatch.setattr(P.Grant, "allows", lambda self, perm: asked.append(perm) or real(self, perm))
+    for _ in range(3):
+        assert P.has_perm(u, "ledger.change") and not P.has_perm(u, "quality.change")
+    assert asked == []  # both answers kept from the first asking
+    assert P.has_perm(u, "ledger.view") and asked  # a permission not asked before is worked out

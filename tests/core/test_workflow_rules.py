@@ -306,6 +306,10 @@ def test_the_timeline_of_an_object_without_a_workflow(demo_core):
     assert [(x["verb_label"], x["actor"], x["note"], x["changed"]) for x in lines] == [
         ("临期提醒", "平台管理员", "请按期办理", False), ("custom", "系统", "", True)]
     assert (lines[1]["from_label"], lines[1]["to_label"], lines[1]["to_colour"]) == ("a", "b", "secondary")
+    from django.utils import translation
+
+    with translation.override("en"):  # the system's lines are worded per reader
+        assert [x["actor"] for x in wf.timeline(obj)] == ["平台管理员", "System"]
 
 
 def test_the_timeline_reads_this_objects_events_in_time_order(loop, manager, problem):
@@ -466,3 +470,189 @@ def test_an_object_in_an_undeclared_state_gets_the_workflows_limit(declared, pro
     problem.save()
     wf.refresh_due(problem)
     assert Task.objects.get(pk=task.pk).due_date == problem.deadline
+
+
+def test_a_lapse_must_name_a_transition_from_its_state():
+    """A lapse applies a step by itself: one naming no declared step, or a step that cannot leave the lapse's
+    state, is refused when the workflow is declared, naming the lapse."""
+    states = [wf.State("open", "打开"), wf.State("late", "逾期"), wf.State("shut", "关闭")]
+    steps = [wf.Transition("close", ("open",), "shut", "x.change", "关闭")]
+    with pytest.raises(ValueError, match=r"x\.y: lapse expire is not a transition from open"):
+        wf.Workflow("x.y", module="x", states=states, transitions=steps,
+                    lapses=[wf.Lapse("open", "close_by", "expire", "")])
+    with pytest.raises(ValueError, match=r"x\.y: lapse close is not a transition from late"):
+        wf.Workflow("x.y", module="x", states=states, transitions=steps,
+                    lapses=[wf.Lapse("late", "close_by", "close", "")])
+    ok = wf.Workflow("x.y", module="x", states=states, transitions=steps,
+                     lapses=[wf.Lapse("open", "close_by", "close", "")])
+    assert [lp.verb for lp in ok.lapses] == ["close"]
+
+
+def test_a_side_task_tells_its_people_and_closing_it_touches_only_that_objects_open_ones(loop, manager, problem):
+    from envbureau.core.models import Notification, Task
+    from envbureau.ledger.models import Problem
+
+    other = Problem.objects.create(code="W-2", source="patrol", category="air", title="堆场扬尘",
+                                   jurisdiction=problem.jurisdiction, deadline=problem.deadline)
+    (mine,) = wf.open_extra_task(problem, "extend", "审批延期", [wf.Assignee(user=manager)])
+    assert Notification.objects.filter(recipient=manager, kind="task").count() == 1  # told, like a step's task
+    (theirs,) = wf.open_extra_task(other, "extend", "审批延期", [wf.Assignee(user=manager)])
+    # the same key on another model's object of the same id (a side task row written as such a step writes it)
+    elsewhere = _copy(mine, model="complaints.complaint")
+    assert wf.close_extra_tasks(problem, "extend", manager) == 1
+    still = dict(Task.objects.filter(pk__in=[mine.pk, theirs.pk, elsewhere.pk]).values_list("pk", "is_open"))
+    assert still == {mine.pk: False, theirs.pk: True, elsewhere.pk: True}
+    closed_at = Task.objects.get(pk=mine.pk).closed_at
+    assert wf.close_extra_tasks(problem, "extend") == 0  # already closed: nothing closed again
+    assert Task.objects.get(pk=mine.pk).closed_at == closed_at
+
+
+def _assigned(name, perms, code=None, *, level_role=None, depts=(), enterprise=None):
+    """A user with one role assignment: `perms` at jurisdiction `code` (None = city-wide)."""
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment, User
+
+    role = Role.objects.create(code=level_role or f"r_{name}", name=name, kind="staff", permissions=list(perms))
+    u = User.objects.create(username=name)
+    a = RoleAssignment.objects.create(user=u, role=role, enterprise_id=enterprise,
+                                      jurisdiction=Jurisdiction.objects.get(code=code) if code else None)
+    a.departments.set(depts)
+    return User.objects.get(pk=u.pk)
+
+
+def test_acting_at_a_level_or_in_a_role_follows_the_assignment_over_the_object(demo_core, problem):
+    """problem is in a street (110101001000) of 东城 (110101): an assignment acts at its own level over it, a
+    city-wide one at city level, one elsewhere not at all; roles, when named, must match."""
+    from envbureau.core.models import CalendarDay, Department
+
+    dist = _assigned("aa_dist", ["ledger.assign"], "110101")
+    city = _assigned("aa_city", ["ledger.*"])
+    west = _assigned("aa_west", ["ledger.assign"], "110102")
+    assert wf.acts_at(None, problem, "ledger.assign", roles=("nobody",), level="city")  # the system path
+    assert wf.acts_at(_assigned("aa_none", []), problem, "ledger.assign")  # neither role nor level asked
+    assert wf.acts_at(dist, problem, "ledger.assign", roles=("r_aa_dist",))
+    assert not wf.acts_at(dist, problem, "ledger.assign", roles=("r_other",))
+    assert wf.acts_at(dist, problem, "ledger.assign", level="district")
+    assert not wf.acts_at(dist, problem, "ledger.assign", level="street")
+    assert not wf.acts_at(dist, problem, "ledger.verify", level="district")  # not held
+    assert wf.acts_at(dist, problem, "ledger.verify|ledger.assign", level="district")  # an alternative held
+    assert wf.acts_at(city, problem, "ledger.verify", level="city")
+    assert not wf.acts_at(city, problem, "ledger.verify", level="district")
+    assert not wf.acts_at(west, problem, "ledger.assign", level="district")  # another district
+    on = Department.objects.create(code="aa_on", name="台账科", modules=["ledger"])
+    off = Department.objects.create(code="aa_off", name="撤销科", modules=["ledger"], active=False)
+    assert wf.acts_at(_assigned("aa_dept", [], "110101", depts=[on]), problem, "ledger.change", level="district")
+    assert not wf.acts_at(_assigned("aa_gone", [], "110101", depts=[off]), problem, "ledger.change",
+                          level="district")
+    # an object in no jurisdiction: only a city-wide assignment acts on it
+    day = CalendarDay(date=TODAY, kind="holiday")
+    assert wf.acts_at(city, day, "ledger.verify", level="city")
+    assert not wf.acts_at(dist, day, "ledger.assign", level="district")
+
+
+def test_acting_in_scope_needs_the_permission_of_the_objects_module_reaching_it(demo_core, problem):
+    view_all = _assigned("as_view", ["ledger.view", "quality.view"])
+    assert wf.allowed_in_scope(None, problem, "ledger.assign")
+    # quality.view is held and ledger.view reaches the problem, but a quality permission does not act on a ledger row
+    assert not wf.allowed_in_scope(view_all, problem, "quality.view")
+    assert wf.allowed_in_scope(view_all, problem, "quality.view|ledger.view")  # the next alternative counts
+    assert wf.allowed_in_scope(view_all, problem, "ledger.view")
+    assert not wf.allowed_in_scope(view_all, problem, "ledger.assign")  # not held
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment
+
+    # assign held only in 西城 and view city-wide: the assign grant does not reach this 东城 problem
+    west = Role.objects.create(code="r_as_west", name="西城交办", kind="staff", permissions=["ledger.assign"])
+    RoleAssignment.objects.create(user=view_all, role=west, jurisdiction=Jurisdiction.objects.get(code="110102"))
+    view_all = type(view_all).objects.get(pk=view_all.pk)
+    assert not wf.allowed_in_scope(view_all, problem, "ledger.assign")
+    east = _assigned("as_east", ["ledger.assign", "ledger.view"], "110101")
+    assert wf.allowed_in_scope(east, problem, "ledger.assign")
+
+
+def test_a_side_task_opened_with_a_sentence_is_worded_in_the_readers_language(declared, manager, problem):
+    """A side task whose action is a sentence's facts is worded from them per reader; one whose action a person
+    changed since (the facts no longer word it) is read as stored, through the catalogue."""
+    from django.utils import translation
+    from django.utils.translation import gettext_noop
+
+    from envbureau.core import texts
+    from envbureau.core.models import Task
+
+    declared(WORDED)
+    said = texts.sentence(gettext_noop("填报%(y)s年%(m)s月项目进展"), y=2031, m=5)
+    (extra,) = wf.open_extra_task(problem, "report", said, [wf.Assignee(user=manager)])
+    (plain,) = wf.open_extra_task(problem, "extend", "审批延期申请", [wf.Assignee(user=manager)])  # no facts
+    rows = list(Task.objects.filter(pk__in=[extra.pk, plain.pk]))
+    assert {r.pk: r.action for r in rows} == {extra.pk: "填报2031年5月项目进展", plain.pk: "审批延期申请"}
+    with translation.override("en"):
+        words = wf.task_words(rows)
+    assert words == {extra.pk: ("Report project progress for 5/2031", f"问题 {problem.code}"),
+                     plain.pk: ("Decide the extension request", f"问题 {problem.code}")}
+    Task.objects.filter(pk=extra.pk).update(action="主任批示:暂缓")
+    with translation.override("en"):
+        assert wf.task_words(list(Task.objects.filter(pk=extra.pk)))[extra.pk][0] == "主任批示:暂缓"
+
+
+def test_each_refusal_says_why_in_words(declared, manager, problem):
+    """check() refuses in order: an unknown step, a step the user's grants do not reach, a step not open in the
+    object's state, a step reserved to a role or level; then the step's own guard is asked, with the user."""
+    from django.core.exceptions import PermissionDenied
+
+    asked = []
+    declared(wf.Workflow(
+        "ledger.problem", module="ledger",
+        states=[wf.State("registered", "已登记", task=wf.TaskSpec("交办", "ledger.assign")),
+                wf.State("assigned", "已交办")],
+        transitions=[wf.Transition("assign", ("registered",), "assigned", "ledger.assign", "交办",
+                                   guard=lambda user, obj: asked.append((user, obj.pk))),
+                     wf.Transition("escalate", ("registered",), None, "ledger.assign", "上报", level="district"),
+                     wf.Transition("redo", ("assigned",), "registered", "ledger.assign", "退回")]))
+    with pytest.raises(wf.TransitionError) as err:
+        wf.check(manager, problem, "fly")
+    assert err.value.messages == ["未知的操作: fly"]
+    viewer = _assigned("ck_view", ["ledger.view"])
+    with pytest.raises(PermissionDenied) as denied:
+        wf.check(viewer, problem, "assign")
+    assert str(denied.value) == "您无权对该对象执行“交办”"
+    with pytest.raises(wf.TransitionError) as err:
+        wf.check(manager, problem, "redo")
+    assert err.value.messages == ["当前状态为“已登记”,不能执行“退回”"]
+    with pytest.raises(PermissionDenied) as denied:
+        wf.check(manager, problem, "escalate")  # the manager is city-wide: acts at city level, not district
+    assert str(denied.value) == "“上报”须由指定角色或层级的人员办理"
+    assert wf.check(manager, problem, "assign").verb == "assign" and asked == [(manager, problem.pk)]
+
+
+def test_acting_looks_at_every_assignment_of_the_user(demo_core, problem):
+    """One user, several assignments: those without the permission, in another role, of an enterprise or over
+    another district are passed over, and the one that fits still counts, whatever came before it."""
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment
+
+    u = _assigned("aa_many", ["quality.view"])  # first: no ledger permission
+    other_role = Role.objects.create(code="r_aa_other", name="其他", kind="staff", permissions=["ledger.assign"])
+    fit = Role.objects.create(code="r_aa_fit", name="交办", kind="staff", permissions=["ledger.assign"])
+    RoleAssignment.objects.create(user=u, role=other_role, jurisdiction=Jurisdiction.objects.get(code="110101"))
+    RoleAssignment.objects.create(user=u, role=fit, enterprise_id=1)  # an enterprise's: no level
+    RoleAssignment.objects.create(user=u, role=fit, jurisdiction=Jurisdiction.objects.get(code="110102"))
+    RoleAssignment.objects.create(user=u, role=fit, jurisdiction=Jurisdiction.objects.get(code="110101"))
+    u = type(u).objects.get(pk=u.pk)
+    assert wf.acts_at(u, problem, "ledger.assign", roles=("r_aa_fit",), level="district")
+    assert not wf.acts_at(u, problem, "ledger.assign", roles=("r_aa_fit",), level="city")
+
+
+def test_a_users_unit_is_read_once_per_user_object(demo_core, django_assert_num_queries):
+    """unit_of is asked for every task and timeline line a request writes: the user's unit (the first active one
+    by kind, then code) is read once and kept on the user object."""
+    from envbureau.core.models import Unit
+
+    u = _assigned("unit_once", [])
+    Unit.objects.create(code="u_b", name="乙组", kind="agency").members.add(u)
+    Unit.objects.create(code="u_a", name="甲组", kind="agency").members.add(u)
+    Unit.objects.create(code="u_0", name="停用组", kind="agency", active=False).members.add(u)
+    Unit.objects.create(code="t_z", name="科室", kind="department").members.add(u)  # first by code alone
+    assert wf.unit_of(u).code == "u_a"  # agency before department (the kinds' codes), then by code
+    with django_assert_num_queries(0):
+        assert wf.unit_of(u).code == "u_a"
+    none = _assigned("unit_none", [])
+    assert wf.unit_of(none) is None
+    with django_assert_num_queries(0):
+        assert wf.unit_of(none) is None  # no unit is kept too

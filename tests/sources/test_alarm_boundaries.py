@@ -63,3 +63,11 @@ def test_absence_only_when_silent_longer_than_the_threshold(world, settings):
         return bool(alarms.check_absence(now=now, points=[point]))
 
     assert three(silent_for, 30, 1) == (False, False, True)
+
+
+def test_an_exceedance_keeps_its_finding_with_the_multiple_to_two_places(world, hour0):
+    """超标倍数 = value / limit - 1, given to two decimal places (61.17 over the measured limit 50: 0.22); the
+    finding is kept as data on the alarm, so each reader gets it in their language."""
+    judged(world["p1"], "a21002", hour0, Avg=61.17)
+    a = Alarm.objects.get(point=world["p1"], factor="a21002", active=True, kind="exceedance")
+    assert a.facts["msg"] == "over" and a.facts["args"]["x"] == 0.22
