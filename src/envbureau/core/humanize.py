@@ -117,6 +117,20 @@ def _unworded_facts(name: str, change) -> bool:
     return all(not v or (isinstance(v, dict) and texts.words(v, None) is None) for v in values)
 
 
+def _in_field_order(model, changes) -> list:
+    """An entry's changed names in the model's field order (then any other name, alphabetically): the same order on
+    every engine (PostgreSQL's jsonb keeps its keys in an order of its own) and the order of the record's page."""
+    names = list(changes or {})
+    if model is None:
+        return sorted(names)
+    order = {}
+    for i, f in enumerate(model._meta.get_fields()):
+        order.setdefault(f.name, i)
+        if getattr(f, "attname", None):
+            order.setdefault(f.attname, i)
+    return sorted(names, key=lambda n: (order.get(n, len(order)), n))
+
+
 BATCH_IDS = "ids"  # core.audit.record_batch: the rows one entry of several rows changed
 BATCH_SHOWN = 20
 
@@ -148,7 +162,7 @@ def changed_labels(model_label, changes) -> str:
     model = _model(model_label)
     pk = model._meta.pk.name if model is not None else None
     return pgettext("列举", "、").join(_("涉及记录") if name == BATCH_IDS and _field(model, name) is None
-                                      else field_label(model_label, name) for name in (changes or {})
+                                      else field_label(model_label, name) for name in _in_field_order(model, changes)
                                       if name not in (pk, REPR_FACTS) and not _unworded_facts(name, changes[name]))
 
 
@@ -180,7 +194,8 @@ def change_rows(changes, model_label=None, memo: dict | None = None):
 
     model = _model(model_label)
     rows = []
-    for name, change in (changes or {}).items():
+    for name in _in_field_order(model, changes):
+        change = changes[name]
         if name == REPR_FACTS:  # the entry's own name, shown as its label
             continue
         f = _field(model, name) or (_field(model, name.removesuffix("_id")) if name.endswith("_id") else None)
