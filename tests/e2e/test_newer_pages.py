@@ -4,7 +4,11 @@ at 390 px in Chinese and English — nothing scrolls the page sideways, an alarm
 history are readable (not squeezed into a column a letter wide); and the maps draw the bureau's intranet tiles
 under the boundaries when, and only when, a tile server is configured."""
 
+import pytest
 from test_browser import browser, demo_site, overflow, sign_in, site, watch  # noqa: F401  (fixtures)
+
+# a browser test like its neighbours: on the SQLite run only (`make test` runs "not browser" on PostgreSQL)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _pages():
