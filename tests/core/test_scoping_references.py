@@ -64,6 +64,18 @@ def test_references_of_lists_foreign_keys_and_declared_ids():
     assert scoping.references_of(Outlet) == {"enterprise": ("enterprise_id", Enterprise, "id")}
 
 
+def test_a_one_to_one_field_is_a_reference_like_any_foreign_key():
+    # A one-to-one field is a foreign key with a unique constraint: an application's approval named by a user
+    # must be checked like an enterprise is (mutation testing found it skipped: many_to_one is False for it).
+    from envbureau.quality.models import AirStation, StationLatest
+    from envbureau.waste.models import CrossProvinceApplication, CrossProvinceApproval
+
+    refs = scoping.references_of(CrossProvinceApplication)
+    assert refs["approval"] == ("approval_id", CrossProvinceApproval, "id")
+    assert refs["producer"][1].__name__ == "Producer"
+    assert scoping.references_of(StationLatest) == {"station": ("station_id", AirStation, "id")}
+
+
 def test_an_enterprise_in_the_records_branch_is_accepted(firms):
     u = writer()
     assert errors(u, problem("110101", firms["donghuamen"])) == {}   # inside the district's own street

@@ -201,12 +201,13 @@ def is_city_wide(user, module: str, action: str = "view") -> bool:
 
 
 def references_of(model) -> dict:
-    """{name: (attname, target model, target column)} for every foreign key and declared id reference."""
+    """{name: (attname, target model, target column)} for every foreign key (one-to-one included) and declared
+    id reference."""
     from django.apps import apps
 
     out = {}
     for f in model._meta.concrete_fields:
-        if f.is_relation and f.many_to_one:
+        if f.is_relation and (f.many_to_one or f.one_to_one):
             out[f.name] = (f.attname, f.related_model, f.target_field.attname)
     spec = getattr(model, "scope", None)
     for name, label in (spec.references.items() if isinstance(spec, ScopeSpec) else ()):
