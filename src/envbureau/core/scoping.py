@@ -207,7 +207,7 @@ def references_of(model) -> dict:
 
     out = {}
     for f in model._meta.concrete_fields:
-        if f.is_relation and (f.many_to_one or f.one_to_one):
+        if f.is_relation:  # a concrete relation is a foreign key, one-to-one included (many-to-many are not concrete)
             out[f.name] = (f.attname, f.related_model, f.target_field.attname)
     spec = getattr(model, "scope", None)
     for name, label in (spec.references.items() if isinstance(spec, ScopeSpec) else ()):
