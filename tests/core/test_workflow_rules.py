@@ -779,6 +779,10 @@ def test_a_terminal_state_opens_no_task_and_a_long_action_is_cut(declared, probl
     assert task.action == "办" * 100  # the column's 100 characters
     problem.state = "done"
     assert wf.sync_tasks(problem, notify=False) == [] and list(wf.open_tasks(problem)) == []
+    problem.state = "long"
+    wf.sync_tasks(problem, notify=False)
+    problem.state = "archived"  # a value the workflow does not declare: its old task closes, none opens
+    assert wf.sync_tasks(problem, notify=False) == [] and list(wf.open_tasks(problem)) == []
 
 
 def test_one_step_tells_a_person_it_reaches_through_several_rows_once(loop, problem):
@@ -905,3 +909,71 @@ def test_an_anonymous_actor_has_no_name_and_reads_as_the_system(loop, problem):
     assert wf.actor_name(AnonymousUser()) == ""
     wf.record_event(problem, AnonymousUser(), "note")
     assert wf.timeline(problem)[-1]["actor"] == "系统"
+
+
+def test_a_required_field_already_on_the_object_is_enough_and_a_given_value_counts_first(loop, manager, problem):
+    from envbureau.core.models import TimelineEvent
+
+    problem.batch = "b0"
+    problem.save()
+    with pytest.raises(wf.TransitionError) as err:
+        wf.apply(manager, problem, "assign", batch="")  # given empty: the given value counts, not the stored one
+    assert list(err.value.message_dict) == ["batch"]
+    wf.apply(manager, problem, "assign")  # nothing given: the stored batch fills the requirement
+    assert (problem.state, problem.batch) == ("assigned", "b0")
+    ev = TimelineEvent.objects.get(model="ledger.problem", object_id=str(problem.pk))
+    assert (ev.note, ev.step, ev.data, ev.attachments, ev.documents) == ("", "", {}, [], [])  # no note given
+
+
+def test_a_handler_reads_a_rules_note_in_chinese(declared, manager, problem):
+    """A note written by a rule comes as facts: the handler reads its Chinese wording, the line keeps the facts."""
+    from django.utils.translation import gettext_noop
+
+    from envbureau.core import texts
+    from envbureau.core.models import TimelineEvent
+
+    seen = []
+    declared(_ctx_workflow(seen))
+    said = texts.sentence(gettext_noop("自动公开"))
+    wf.apply(manager, problem, "assign", note=said)
+    assert seen[0][5] == "自动公开"
+    ev = TimelineEvent.objects.get(model="ledger.problem", object_id=str(problem.pk))
+    assert (ev.note, ev.data) == ("自动公开", {"k": 1, "note_facts": said})
+
+
+def test_the_callers_instance_is_brought_up_to_date_but_stays_its_own(loop, manager, problem):
+    """apply returns the saved (locked) row and copies its values onto the caller's instance; the two stay separate
+    objects: changing one's relation afterwards leaves the other as it was."""
+    from envbureau.core.models import Jurisdiction
+
+    problem.jurisdiction  # noqa: B018 — the relation read (cached) before the step
+    fresh = wf.apply(manager, problem, "assign", batch="b1")
+    assert fresh is not problem and (problem.state, problem.batch) == (fresh.state, fresh.batch) == ("assigned", "b1")
+    assert problem.jurisdiction == fresh.jurisdiction
+    west = Jurisdiction.objects.get(code="110102")
+    problem.jurisdiction = west
+    assert fresh.jurisdiction.code == "110101001000" and fresh.jurisdiction_id != west.pk
+
+
+def test_a_person_named_twice_does_not_hide_the_people_after_them():
+    from types import SimpleNamespace as Obj
+
+    u1, u2, unit = Obj(pk=1), Obj(pk=2), Obj(pk=10)
+    A = wf.Assignee
+    row = {"user": None, "unit": None, "permission": "", "level": ""}
+    assert wf._fold([A(user=u1), A(user=u1), A(user=u2), A(unit=unit)]) == [
+        {**row, "user": u1, "unit": unit}, {**row, "user": u2}]
+
+
+def test_a_side_task_on_an_object_in_no_jurisdiction_or_enterprise(declared, manager):
+    """An object whose scope has no jurisdiction (a department) gets tasks with no jurisdiction path and no
+    enterprise; a row for a person carries no level."""
+    from envbureau.core.models import Department
+
+    declared(wf.Workflow("core.department", module="core", states=[wf.State("open", "打开")], transitions=[]))
+    dept = Department.objects.create(code="r_dept", name="测试科")
+    (task,) = wf.open_extra_task(dept, "review", "审核", [wf.Assignee(user=manager)])
+    assert (task.model, task.object_id, task.module, task.state) == ("core.department", str(dept.pk), "core", "+review")
+    assert (task.jurisdiction_path, task.enterprise_id, task.level, task.permission, task.assignee_user) == (
+        "", None, "", "", manager)
+    assert task.title == str(dept)
