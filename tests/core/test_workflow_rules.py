@@ -977,3 +977,18 @@ def test_a_side_task_on_an_object_in_no_jurisdiction_or_enterprise(declared, man
     assert (task.jurisdiction_path, task.enterprise_id, task.level, task.permission, task.assignee_user) == (
         "", None, "", "", manager)
     assert task.title == str(dept)
+
+
+def test_a_registered_label_is_found_without_asking_for_its_model(loop):
+    """The registry answers first: a workflow registered under a label is found even when no installed model has
+    that label (only an unregistered label is resolved through its model, for a proxy's concrete one)."""
+    w = wf.register(wf.Workflow("retired.thing", module="retired", states=[wf.State("open", "打开")], transitions=[]))
+    assert wf.workflow_for("retired.thing") is w and wf.workflow_for("Retired.Thing") is w
+
+
+def test_a_line_about_an_object_whose_area_is_not_saved_names_no_area(loop, manager, problem):
+    from envbureau.core.models import Jurisdiction, TimelineEvent
+
+    problem.jurisdiction = Jurisdiction(code="110199", name="新设区", path="/110000/110199/")  # not saved yet
+    ev = wf.record_event(problem, manager, "note", note="区划调整中")
+    assert TimelineEvent.objects.get(pk=ev.pk).jurisdiction is None
