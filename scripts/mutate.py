@@ -87,7 +87,10 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
                        # the step that issues a document (_issue); not the file's other test, whose PDF (LibreOffice,
                        # ~7 s) every surviving mutant of apply, _open, sync_tasks... would pay
                        "tests/complaints/test_reply_issues_the_letter.py::"
-                       "test_a_missing_required_field_refuses_the_reply_and_takes_no_number"]),
+                       "test_a_missing_required_field_refuses_the_reply_and_takes_no_number",
+                       # the letter on the reply line, its issuer, its PDF after commit (the converter replaced)
+                       "tests/complaints/test_reply_issues_the_letter.py::"
+                       "test_the_reply_line_links_its_letter_and_the_pdf_of_that_letter_waits_for_the_commit"]),
     "ledger": ([S + "ledger/choices.py", S + "ledger/workflows.py", S + "ledger/services.py", S + "ledger/models.py"],
                ["tests/ledger/test_ledger_rules.py", "tests/ledger/test_ledger_transitions.py",
                 "tests/ledger/test_ledger_lifecycle.py",

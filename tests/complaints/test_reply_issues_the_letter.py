@@ -80,3 +80,31 @@ def test_a_missing_required_field_refuses_the_reply_and_takes_no_number(actors, 
     services.reply(actors["office"], c, "已处理", "phone")
     assert IssuedDocument.objects.get().number.endswith("〕1号")  # the refused step gave its number back
     assert not IssuedDocument.objects.get().pdf  # the PDF only once the step is committed, not inside it
+
+
+def test_the_reply_line_links_its_letter_and_the_pdf_of_that_letter_waits_for_the_commit(
+        actors, make_complaint, monkeypatch, django_capture_on_commit_callbacks):
+    """The step's own line links the letter (no second "document" line), names it in its data, the letter is
+    issued by whoever replied, and its PDF is asked for once the step is committed (the converter is replaced
+    here: LibreOffice takes seconds; test_replying_issues_the_letter_on_the_reply_line renders it for real)."""
+    from envbureau.core.documents import services as documents
+    from envbureau.core.documents.models import IssuedDocument
+    from envbureau.core.models import TimelineEvent
+
+    made = []
+    monkeypatch.setattr(documents, "make_pdf", lambda doc: made.append(doc.pk) or True)
+    c = _investigated(make_complaint, actors)
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        services.reply(actors["office"], c, "已责令施工单位停止夜间施工。", "phone")
+    doc = IssuedDocument.objects.get(object_model="complaints.complaint", object_id=c.pk)
+    assert made == []  # not inside the step
+    for run in pending:
+        run()
+    assert made == [doc.pk]
+    assert doc.issued_by == actors["office"]
+    lines = TimelineEvent.objects.filter(model="complaints.complaint", object_id=str(c.pk))
+    reply = lines.get(verb="reply")
+    assert reply.documents == [{"id": doc.pk, "title": "答复意见书", "number": doc.number,
+                                "url": f"/documents/{doc.pk}/docx/", "pdf_url": f"/documents/{doc.pk}/pdf/"}]
+    assert reply.data["document_id"] == doc.pk
+    assert not lines.filter(verb="document").exists()

@@ -656,3 +656,339 @@ def test_a_users_unit_is_read_once_per_user_object(demo_core, django_assert_num_
     assert wf.unit_of(none) is None
     with django_assert_num_queries(0):
         assert wf.unit_of(none) is None  # no unit is kept too
+
+
+# ---- where an object is and whose it is (unsaved objects: no database) ------------------------------
+
+def test_an_objects_place_and_enterprise_follow_its_scope_lookups():
+    """jurisdiction_of / enterprise_of read the object's ScopeSpec: an area is its own jurisdiction, a model in no
+    jurisdiction has none, a lookup through a relation ("producer__jurisdiction") is followed part by part and a
+    missing link on the way gives None; of several enterprise lookups (a manifest's producer, receiver, carrier)
+    the first one is the object's enterprise."""
+    from envbureau.core.models import Department, Jurisdiction
+    from envbureau.waste.models import CrossProvinceApplication, Manifest, Producer
+
+    area = Jurisdiction(code="110101", name="东城区", path="/110000/110101/")
+    assert wf.jurisdiction_of(area) is area and wf.enterprise_of(area) is None
+    assert wf.jurisdiction_of(Department(code="d", name="科室")) is None  # declared in no jurisdiction
+    producer = Producer(name="某厂", enterprise_id=7, jurisdiction=area)
+    application = CrossProvinceApplication(producer=producer)
+    assert wf.jurisdiction_of(application) is area and wf.enterprise_of(application) == 7
+    orphan = CrossProvinceApplication()  # no producer yet: the lookup stops on the way
+    assert wf.jurisdiction_of(orphan) is None and wf.enterprise_of(orphan) is None
+    assert wf.jurisdiction_of(producer) is area and wf.enterprise_of(producer) == 7
+    manifest = Manifest(producer_enterprise_id=1, receiver_enterprise_id=2, transporter_enterprise_id=3,
+                        jurisdiction=area)
+    assert wf.enterprise_of(manifest) == 1 and wf.jurisdiction_of(manifest) is area
+    assert wf._follow(None, "producer__jurisdiction") is None
+    assert wf._follow(application, "producer__jurisdiction__path") == "/110000/110101/"
+    assert wf._follow(application, "producer__nothing__path") is None  # an unknown attribute reads as None
+
+
+# ---- closing tasks: who, when, only these, audited ----------------------------------------------
+
+def test_a_step_closes_only_this_objects_open_tasks_and_records_who_in_one_audit_entry(loop, manager, problem):
+    """The step closes the object's open tasks (not another kind of object's of the same id, not its own closed
+    ones again), stamps when and by whom, and writes one audit entry saying what changed."""
+    from envbureau.core.models import AuditEntry, Task
+
+    wf.sync_tasks(problem)
+    (task,) = wf.open_tasks(problem)
+    earlier = _copy(task, is_open=False, closed_at=None)  # closed long ago (no stamp): history stays as it is
+    twin = _copy(task, model="complaints.complaint")  # another kind of object with the same id, still waiting
+    wf.apply(manager, problem, "assign", batch="b1")
+    closed = Task.objects.get(pk=task.pk)
+    assert (closed.is_open, closed.closed_by) == (False, manager) and closed.closed_at is not None
+    assert Task.objects.get(pk=twin.pk).is_open
+    assert Task.objects.get(pk=earlier.pk).closed_at is None
+    entry = AuditEntry.objects.get(model="core.task", object_id=str(task.pk), action="update")
+    assert entry.changes == {"is_open": [True, False], "closed_at": [None, closed.closed_at.isoformat()],
+                             "closed_by": [None, manager.pk]}
+    assert not AuditEntry.objects.filter(model="core.task", object_id=str(earlier.pk), action="update").exists()
+    (step,) = wf.open_tasks(problem)  # the next step's task
+    assert step.state == "assigned"
+
+
+def test_tasks_closed_by_no_one_name_no_one(loop, manager, problem):
+    """Closed by the system (no user, or an anonymous one): closed_by stays empty, in the row and in the audit."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from envbureau.core.models import AuditEntry, Task
+
+    for key, who in (("a", None), ("b", AnonymousUser())):
+        (side,) = wf.open_extra_task(problem, key, "审批延期", [wf.Assignee(user=manager)])
+        assert wf.close_extra_tasks(problem, key, who) == 1
+        row = Task.objects.get(pk=side.pk)
+        assert (row.is_open, row.closed_by) == (False, None) and row.closed_at is not None
+        entry = AuditEntry.objects.get(model="core.task", object_id=str(side.pk), action="update")
+        assert entry.changes == {"is_open": [True, False], "closed_at": [None, row.closed_at.isoformat()],
+                                 "closed_by": [None, None]}
+
+
+def test_closing_several_tasks_at_once_returns_how_many(loop, manager, problem):
+    from envbureau.core.models import AuditEntry, Unit
+
+    units = [Unit.objects.create(code=f"r_c{i}", name=f"组{i}", kind="agency") for i in range(3)]
+    rows = wf.open_extra_task(problem, "extend", "审批延期", [wf.Assignee(unit=u) for u in units])
+    assert len(rows) == 3
+    assert wf.close_extra_tasks(problem, "extend", manager) == 3
+    entry = AuditEntry.objects.get(model="core.task", object_id="3 rows")
+    assert entry.changes["ids"] == sorted(str(t.pk) for t in rows)
+    assert entry.changes["closed_by"] == [None, manager.pk] and entry.changes["is_open"] == [True, False]
+
+
+# ---- the task a state opens: whose, worded how, told once ---------------------------------------
+
+HELD = wf.Workflow(
+    "ledger.problem", module="ledger",
+    states=[
+        wf.State("registered", "已登记", task=wf.TaskSpec(lambda p: f"整改 {p.code}", "ledger.rectify")),
+        # a step held by another enterprise than the object's own (a manifest's receiver confirms it)
+        wf.State("assigned", "已交办", task=wf.TaskSpec("确认", "ledger.rectify", enterprise=lambda p: p.enterprise_id + 1000)),
+        wf.State("long", "长", task=wf.TaskSpec(lambda p: "办" * 150, "ledger.rectify")),
+        # terminal: the loop ends here, even though a task is (wrongly) declared on it
+        wf.State("done", "已办结", terminal=True, task=wf.TaskSpec("不应出现", "ledger.assign")),
+    ],
+    transitions=[wf.Transition("assign", ("registered",), "assigned", "ledger.assign", "交办")])
+
+
+def test_a_task_is_held_by_the_objects_enterprise_unless_its_step_names_another(declared, manager, problem):
+    from envbureau.ledger.models import Problem
+
+    declared(HELD)
+    problem.enterprise_id = 501
+    problem.save()
+    (task,) = wf.sync_tasks(problem, notify=False)
+    assert (task.enterprise_id, task.action, task.state) == (501, f"整改 {problem.code}", "registered")
+    (side,) = wf.open_extra_task(problem, "extend", "审批延期", [wf.Assignee(user=manager)])
+    assert side.enterprise_id == 501  # a side task: the object's enterprise
+    problem.state = "assigned"
+    (task,) = wf.sync_tasks(problem, notify=False)
+    assert (task.enterprise_id, task.action) == (1501, "确认")  # the step's own enterprise, from this object
+    assert [t.state for t in wf.open_tasks(problem)] == ["assigned"]  # the side task closed with the old step
+    no_one = Problem.objects.create(code="W-9", source="patrol", category="air", title="无企业",
+                                    jurisdiction=problem.jurisdiction)
+    (task,) = wf.sync_tasks(no_one, notify=False)
+    assert task.enterprise_id is None
+
+
+def test_a_terminal_state_opens_no_task_and_a_long_action_is_cut(declared, problem):
+    declared(HELD)
+    problem.state = "long"
+    (task,) = wf.sync_tasks(problem, notify=False)
+    assert task.action == "办" * 100  # the column's 100 characters
+    problem.state = "done"
+    assert wf.sync_tasks(problem, notify=False) == [] and list(wf.open_tasks(problem)) == []
+    problem.state = "long"
+    wf.sync_tasks(problem, notify=False)
+    problem.state = "archived"  # a value the workflow does not declare: its old task closes, none opens
+    assert wf.sync_tasks(problem, notify=False) == [] and list(wf.open_tasks(problem)) == []
+
+
+def test_one_step_tells_a_person_it_reaches_through_several_rows_once(loop, problem):
+    """Two units on one step are two rows; a member of both is told once (the notice names the step's lead row),
+    a member of the second only is told too."""
+    from envbureau.core.models import Notification, Unit, User
+
+    both, second = User.objects.create(username="r_both"), User.objects.create(username="r_second")
+    u1 = Unit.objects.create(code="r_u1", name="一组", kind="agency")
+    u2 = Unit.objects.create(code="r_u2", name="二组", kind="agency")
+    u1.members.add(both)
+    u2.members.add(both, second)
+    rows = wf.open_extra_task(problem, "extend", "审批延期", [wf.Assignee(unit=u1), wf.Assignee(unit=u2)])
+    assert [(t.assignee_unit, t.lead) for t in rows] == [(u1, True), (u2, False)]
+    told = Notification.objects.filter(kind="task")
+    assert sorted(told.values_list("recipient__username", flat=True)) == ["r_both", "r_second"]
+
+
+# ---- what a handler sees, what it may change ------------------------------------------------------
+
+def _ctx_workflow(seen):
+    def handler(ctx):
+        seen.append(("handler", ctx.user, ctx.obj, ctx.workflow, ctx.transition.verb, ctx.note, ctx.files,
+                     dict(ctx.data), ctx.from_state, ctx.target))
+        if ctx.data.get("urgent"):
+            ctx.target = "escalated"  # a handler may send the object elsewhere
+        if ctx.data.get("quiet"):
+            ctx.keep_tasks = True  # ... or keep the tasks as they are
+        ctx.step = "区级"
+        ctx.event_data = {"k": 1}
+        ctx.attachments = [{"name": "a.jpg"}]
+        ctx.documents = [{"title": "通知书"}]
+
+    def after(ctx):
+        seen.append(("after", ctx.event.verb, ctx.event.to_state, ctx.event.pk is not None))
+
+    return wf.Workflow(
+        "ledger.problem", module="ledger",
+        states=[wf.State("registered", "已登记", task=wf.TaskSpec("交办", "ledger.assign")),
+                wf.State("assigned", "已交办", task=wf.TaskSpec("办理", "ledger.assign")),
+                wf.State("escalated", "已上报", task=wf.TaskSpec("督办", "ledger.assign"))],
+        transitions=[
+            wf.Transition("assign", ("registered",), "assigned", "ledger.assign", "交办", params=("urgent", "quiet"),
+                          handler=handler, after=after),
+            wf.Transition("handover", ("assigned", "escalated"), None, "ledger.assign", "转办", reassign=True),
+            wf.Transition("remark", ("assigned", "escalated"), None, "ledger.assign", "批注")])
+
+
+def test_a_handler_sees_the_step_and_its_data_and_the_line_keeps_what_it_set(declared, manager, problem):
+    from envbureau.core.models import TimelineEvent
+
+    seen = []
+    w = _ctx_workflow(seen)
+    declared(w)
+    wf.apply(manager, problem, "assign", note=" 请办理 ", files=["x.pdf"], urgent="")
+    (h, a) = seen
+    assert h[0] == "handler" and h[1] == manager and h[2] is not problem and h[2].pk == problem.pk  # the locked row
+    assert h[3:] == (w, "assign", "请办理", ("x.pdf",), {"urgent": ""}, "registered", "assigned")
+    assert a == ("after", "assign", "assigned", True)  # after() runs once the line exists
+    ev = TimelineEvent.objects.get(model="ledger.problem", object_id=str(problem.pk))
+    assert (ev.from_state, ev.to_state, ev.step, ev.data, ev.attachments, ev.documents, ev.note, ev.actor) == (
+        "registered", "assigned", "区级", {"k": 1}, [{"name": "a.jpg"}], [{"title": "通知书"}], "请办理", manager)
+
+
+def test_a_handler_may_change_the_target_or_keep_the_tasks(declared, manager, problem):
+    from envbureau.core.models import Task, TimelineEvent
+    from envbureau.ledger.models import Problem
+
+    declared(_ctx_workflow([]))
+    wf.sync_tasks(problem)
+    wf.apply(manager, problem, "assign", urgent="1")
+    assert problem.state == "escalated" and Problem.objects.get(pk=problem.pk).state == "escalated"
+    assert TimelineEvent.objects.get(model="ledger.problem", object_id=str(problem.pk)).to_state == "escalated"
+    assert [t.action for t in wf.open_tasks(problem)] == ["督办"]
+    other = Problem.objects.create(code="W-5", source="patrol", category="air", title="另一件",
+                                   jurisdiction=problem.jurisdiction)
+    (kept,) = wf.sync_tasks(other)
+    wf.apply(manager, other, "assign", quiet="1")  # the state moved, the handler kept the tasks
+    assert other.state == "assigned" and list(wf.open_tasks(other)) == [kept]
+    assert Task.objects.get(pk=kept.pk).is_open
+
+
+def test_a_step_that_reassigns_reopens_the_task_though_the_state_stays(declared, manager, problem):
+    from envbureau.core.models import Task
+
+    declared(_ctx_workflow([]))
+    problem.state = "assigned"
+    problem.save()
+    (first,) = wf.sync_tasks(problem)
+    wf.apply(manager, problem, "remark")  # neither moves nor reassigns: the same task waits
+    assert list(wf.open_tasks(problem)) == [first]
+    wf.apply(manager, problem, "handover")
+    (again,) = wf.open_tasks(problem)
+    assert again.pk != first.pk and again.action == "办理" and again.state == "assigned"
+    closed = Task.objects.get(pk=first.pk)
+    assert not closed.is_open and closed.closed_by == manager  # closed by whoever handed it over
+
+
+def test_a_line_written_from_facts_keeps_the_data_it_was_given(loop, manager, problem):
+    """record_event: a note or a step given as facts adds them to the line's data, beside the data given."""
+    from django.utils.translation import gettext_noop
+
+    from envbureau.core import texts
+    from envbureau.core.models import TimelineEvent
+
+    said = texts.sentence(gettext_noop("自动公开"))
+    step = texts.sentence(gettext_noop("%(k)s:%(s)s"), k="区级", s="复核")
+    ev = wf.record_event(problem, manager, "note", note=said, step=step, data={"key": "rectify"})
+    ev = TimelineEvent.objects.get(pk=ev.pk)
+    assert ev.data == {"key": "rectify", "note_facts": said, "step_facts": step}
+    assert (ev.note, ev.step) == ("自动公开", "区级:复核")
+    only_note = wf.record_event(problem, manager, "note", note=said, data={"due": "2026-05-01"})
+    assert TimelineEvent.objects.get(pk=only_note.pk).data == {"due": "2026-05-01", "note_facts": said}
+    only_step = wf.record_event(problem, manager, "note", step=step, data={"due": "2026-05-01"})
+    assert TimelineEvent.objects.get(pk=only_step.pk).data == {"due": "2026-05-01", "step_facts": step}
+    plain = TimelineEvent.objects.get(pk=wf.record_event(problem, manager, "note").pk)
+    assert (plain.note, plain.step, plain.from_state, plain.to_state, plain.data, plain.attachments,
+            plain.documents) == ("", "", "", "", {}, [], [])
+
+
+def test_an_anonymous_actor_has_no_name_and_reads_as_the_system(loop, problem):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert wf.actor_name(AnonymousUser()) == ""
+    wf.record_event(problem, AnonymousUser(), "note")
+    assert wf.timeline(problem)[-1]["actor"] == "系统"
+
+
+def test_a_required_field_already_on_the_object_is_enough_and_a_given_value_counts_first(loop, manager, problem):
+    from envbureau.core.models import TimelineEvent
+
+    problem.batch = "b0"
+    problem.save()
+    with pytest.raises(wf.TransitionError) as err:
+        wf.apply(manager, problem, "assign", batch="")  # given empty: the given value counts, not the stored one
+    assert list(err.value.message_dict) == ["batch"]
+    wf.apply(manager, problem, "assign")  # nothing given: the stored batch fills the requirement
+    assert (problem.state, problem.batch) == ("assigned", "b0")
+    ev = TimelineEvent.objects.get(model="ledger.problem", object_id=str(problem.pk))
+    assert (ev.note, ev.step, ev.data, ev.attachments, ev.documents) == ("", "", {}, [], [])  # no note given
+
+
+def test_a_handler_reads_a_rules_note_in_chinese(declared, manager, problem):
+    """A note written by a rule comes as facts: the handler reads its Chinese wording, the line keeps the facts."""
+    from django.utils.translation import gettext_noop
+
+    from envbureau.core import texts
+    from envbureau.core.models import TimelineEvent
+
+    seen = []
+    declared(_ctx_workflow(seen))
+    said = texts.sentence(gettext_noop("自动公开"))
+    wf.apply(manager, problem, "assign", note=said)
+    assert seen[0][5] == "自动公开"
+    ev = TimelineEvent.objects.get(model="ledger.problem", object_id=str(problem.pk))
+    assert (ev.note, ev.data) == ("自动公开", {"k": 1, "note_facts": said})
+
+
+def test_the_callers_instance_is_brought_up_to_date_but_stays_its_own(loop, manager, problem):
+    """apply returns the saved (locked) row and copies its values onto the caller's instance; the two stay separate
+    objects: changing one's relation afterwards leaves the other as it was."""
+    from envbureau.core.models import Jurisdiction
+
+    problem.jurisdiction  # noqa: B018 — the relation read (cached) before the step
+    fresh = wf.apply(manager, problem, "assign", batch="b1")
+    assert fresh is not problem and (problem.state, problem.batch) == (fresh.state, fresh.batch) == ("assigned", "b1")
+    assert problem.jurisdiction == fresh.jurisdiction
+    west = Jurisdiction.objects.get(code="110102")
+    problem.jurisdiction = west
+    assert fresh.jurisdiction.code == "110101001000" and fresh.jurisdiction_id != west.pk
+
+
+def test_a_person_named_twice_does_not_hide_the_people_after_them():
+    from types import SimpleNamespace as Obj
+
+    u1, u2, unit = Obj(pk=1), Obj(pk=2), Obj(pk=10)
+    A = wf.Assignee
+    row = {"user": None, "unit": None, "permission": "", "level": ""}
+    assert wf._fold([A(user=u1), A(user=u1), A(user=u2), A(unit=unit)]) == [
+        {**row, "user": u1, "unit": unit}, {**row, "user": u2}]
+
+
+def test_a_side_task_on_an_object_in_no_jurisdiction_or_enterprise(declared, manager):
+    """An object whose scope has no jurisdiction (a department) gets tasks with no jurisdiction path and no
+    enterprise; a row for a person carries no level."""
+    from envbureau.core.models import Department
+
+    declared(wf.Workflow("core.department", module="core", states=[wf.State("open", "打开")], transitions=[]))
+    dept = Department.objects.create(code="r_dept", name="测试科")
+    (task,) = wf.open_extra_task(dept, "review", "审核", [wf.Assignee(user=manager)])
+    assert (task.model, task.object_id, task.module, task.state) == ("core.department", str(dept.pk), "core", "+review")
+    assert (task.jurisdiction_path, task.enterprise_id, task.level, task.permission, task.assignee_user) == (
+        "", None, "", "", manager)
+    assert task.title == str(dept)
+
+
+def test_a_registered_label_is_found_without_asking_for_its_model(loop):
+    """The registry answers first: a workflow registered under a label is found even when no installed model has
+    that label (only an unregistered label is resolved through its model, for a proxy's concrete one)."""
+    w = wf.register(wf.Workflow("retired.thing", module="retired", states=[wf.State("open", "打开")], transitions=[]))
+    assert wf.workflow_for("retired.thing") is w and wf.workflow_for("Retired.Thing") is w
+
+
+def test_a_line_about_an_object_whose_area_is_not_saved_names_no_area(loop, manager, problem):
+    from envbureau.core.models import Jurisdiction, TimelineEvent
+
+    problem.jurisdiction = Jurisdiction(code="110199", name="新设区", path="/110000/110199/")  # not saved yet
+    ev = wf.record_event(problem, manager, "note", note="区划调整中")
+    assert TimelineEvent.objects.get(pk=ev.pk).jurisdiction is None
