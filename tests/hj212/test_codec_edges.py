@@ -295,3 +295,39 @@ def test_the_splitters_size_cap_admits_a_frame_of_exactly_the_cap():
     assert FrameSplitter(max_segment=100).feed(frame) == [frame]
     out = FrameSplitter(max_segment=99).feed(frame)
     assert isinstance(out[0], HJ212Error) and "declared length 100 exceeds the cap of 99" in str(out[0])
+
+
+def test_text_values_keep_every_key_around_them_whatever_its_first_letter():
+    # a //text// value (HJ 212-2017 info fields) may hold ';' and ','; the keys next to it are read whole
+    p = parse_segment("CN=3020;CP=&&DataTime=20200101000000;XK=1;w01018-Info=//清洗;管路,校准//,"
+                      "w01018-SN=X1;Xa-Rtd=2&&".encode())
+    assert p.params == {"DataTime": "20200101000000", "XK": "1"}
+    assert p.factors == {"w01018": {"Info": "//清洗;管路,校准//", "SN": "X1"}, "Xa": {"Rtd": "2"}}
+
+
+def test_an_error_made_without_bytes_carries_none():
+    # errors raised outside a frame (parse_time on its own) have no raw bytes and stand for none of a stream
+    for err in (SegmentError("m"), HJ212Error("m", 5)):
+        assert (err.raw, err.skipped) == (b"", 0)
+    assert str(SegmentError("m")) == "syntax: m" and str(HJ212Error("m", 5)) == "syntax: m at offset 5"
+    with pytest.raises(SegmentError) as e:
+        parse_time("2020", "DataTime")
+    assert (e.value.raw, e.value.skipped, e.value.offset) == (b"", 0, None)
+
+
+def test_a_packet_keeps_the_frame_fields_it_is_given_and_an_empty_cp_is_empty():
+    from envbureau.hj212 import Packet
+
+    p = Packet(b"seg", {"CN": "2011"}, crc_dialect="modbus", declared_length=1017, raw=b"##1017seg")
+    assert (p.crc_dialect, p.declared_length, p.raw, p.segment) == ("modbus", 1017, b"##1017seg", b"seg")
+    # no CP text at all, or an empty CP area (CP=&&&&, as in a 1011/2011 request without parameters)
+    for packet in (Packet(b"", {}), Packet(b"", {}, cp=""), parse_segment(b"ST=32;CN=1011;MN=M;CP=&&&&")):
+        assert (packet.params, packet.factors, packet.repeated) == ({}, {}, [])
+
+
+def test_decode_takes_only_bytes():
+    frame = "##0023ST=32;CN=2011;CP=&&&&1C80\r\n"
+    with pytest.raises(HJ212Error) as e:
+        decode(frame)
+    assert (type(e.value).__name__, e.value.detail, e.value.offset) == ("FramingError", "frame must be bytes", 0)
+    assert str(e.value) == "framing: frame must be bytes at offset 0"
