@@ -331,3 +331,31 @@ def test_decode_takes_only_bytes():
         decode(frame)
     assert (type(e.value).__name__, e.value.detail, e.value.offset) == ("FramingError", "frame must be bytes", 0)
     assert str(e.value) == "framing: frame must be bytes at offset 0"
+
+
+GOOD = b"##0029ST=32;CN=2011;MN=M;CP=&&a=1&&0880\r\n"  # 0880: the Annex A CRC of its 29-byte segment
+
+
+@pytest.mark.parametrize("frame, kind, detail, offset", [
+    (b"#$" + GOOD[2:], "framing", "frame does not start with '##'", 0),
+    (b"##00001234\r", "framing", "frame of 11 bytes is shorter than the minimum 12", 11),
+    (b"##x" + GOOD[3:], "framing", "length field b'x029' is not 4 decimal digits", 2),
+    (b"##0x29" + GOOD[6:], "framing", "length field b'0x29' is not 4 decimal digits", 2),
+    (GOOD[:-1] + b" ", "framing", "frame does not end with CR LF", len(GOOD) - 2),
+    (b"##9999" + GOOD[6:], "length", "declared length 9999 exceeds the cap of 4096", 2),
+    (b"##0030" + GOOD[6:], "length", "length field says 30 but the data segment has 29 bytes", 2),
+    (GOOD[:-6] + b"12G4\r\n", "crc", "CRC field b'12G4' is not 4 hex digits", len(GOOD) - 6),
+    (GOOD[:-6] + b"0000\r\n", "crc", "CRC 0000 does not match the data segment (HJ 212 CRC is 0880)", len(GOOD) - 6),
+])
+def test_decode_names_what_is_wrong_and_the_byte_and_keeps_the_frame(frame, kind, detail, offset):
+    assert decode(GOOD).params == {"a": "1"}
+    with pytest.raises(HJ212Error) as e:
+        decode(frame)
+    assert (e.value.kind, e.value.detail, e.value.offset, e.value.raw) == (kind, detail, offset, frame)
+
+
+def test_the_shortest_frame_is_12_bytes_and_then_its_segment_is_judged():
+    # "##0000", no data segment, the CRC of nothing (FFFF by Annex A's initial value), CR LF
+    with pytest.raises(SegmentError) as e:
+        decode(b"##0000FFFF\r\n")
+    assert (e.value.detail, e.value.offset) == ("no 'CP=&&' in the data segment", 6)
