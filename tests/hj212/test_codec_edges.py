@@ -345,6 +345,10 @@ GOOD = b"##0029ST=32;CN=2011;MN=M;CP=&&a=1&&0880\r\n"  # 0880: the Annex A CRC o
     (b"##9999" + GOOD[6:], "length", "declared length 9999 exceeds the cap of 4096", 2),
     (b"##0030" + GOOD[6:], "length", "length field says 30 but the data segment has 29 bytes", 2),
     (GOOD[:-6] + b"12G4\r\n", "crc", "CRC field b'12G4' is not 4 hex digits", len(GOOD) - 6),
+    # int(..., 16) alone would take these as 0x880 (the right CRC) and 0x88
+    (GOOD[:-6] + b" 880\r\n", "crc", "CRC field b' 880' is not 4 hex digits", len(GOOD) - 6),
+    (GOOD[:-6] + b"+880\r\n", "crc", "CRC field b'+880' is not 4 hex digits", len(GOOD) - 6),
+    (GOOD[:-6] + b"0_88\r\n", "crc", "CRC field b'0_88' is not 4 hex digits", len(GOOD) - 6),
     (GOOD[:-6] + b"0000\r\n", "crc", "CRC 0000 does not match the data segment (HJ 212 CRC is 0880)", len(GOOD) - 6),
 ])
 def test_decode_names_what_is_wrong_and_the_byte_and_keeps_the_frame(frame, kind, detail, offset):
@@ -359,3 +363,59 @@ def test_the_shortest_frame_is_12_bytes_and_then_its_segment_is_judged():
     with pytest.raises(SegmentError) as e:
         decode(b"##0000FFFF\r\n")
     assert (e.value.detail, e.value.offset) == ("no 'CP=&&' in the data segment", 6)
+
+
+@pytest.mark.parametrize("cp, bad", [
+    ("a=1;abc;d=1;e=//x//", "abc"),  # an item without '=' before further items, in a CP holding //text//
+    ("a=1,abc,d=1,e=//x//", "abc"),
+    ("e=//x;y//;abc;d=1", "abc"),
+])
+def test_an_item_without_equals_among_text_values_is_named_where_it_starts(cp, bad):
+    seg = b"CN=3020;CP=&&" + cp.encode() + b"&&"
+    with pytest.raises(SegmentError) as e:
+        parse_segment(seg, base_offset=6)
+    assert (e.value.detail, e.value.offset) == (f"CP item {bad!r} has no '='", 6 + seg.index(bad.encode()))
+
+
+def test_decodes_size_cap_admits_a_segment_of_exactly_the_cap():
+    assert decode(GOOD, max_segment=29).params == {"a": "1"}
+    with pytest.raises(HJ212Error) as e:
+        decode(GOOD, max_segment=28)
+    assert (e.value.kind, e.value.detail, e.value.offset) == ("length", "declared length 29 exceeds the cap of 28", 2)
+
+
+@pytest.mark.parametrize("seg, detail, bad", [
+    # the first byte over 127 is named, not a DEL (127, ASCII) before it nor the next one
+    (b"QN=1;ST=\x7f\x80\x81;CN=2011;CP=&&&&", "non-ASCII byte in the header fields", b"\x80"),
+    (b"QN=1;ST=32;CN;MN=M;CP=&&&&", "header field 'CN' has no '='", b"CN;"),
+    (b"QN=1;ST=32;CN=2011; =5;CP=&&&&", "header field with an empty name", b" =5"),
+    (b"QN=1;ST=32;CN=2011;PNUM=x;PNO=1;CP=&&&&", "PNUM='x' is not an integer", b"PNUM"),
+    # the field's own name, not the same letters earlier in a value, nor its repetition (the first is kept)
+    (b"QN=1;MN=PNO9;CN=2011; PNO=1a;PNUM=2;PNO=1;CP=&&&&", "PNO='1a' is not an integer", b"PNO=1a"),
+])
+def test_header_errors_name_the_field_where_it_starts(seg, detail, bad):
+    with pytest.raises(SegmentError) as e:
+        parse_segment(seg, base_offset=6)
+    assert (e.value.detail, e.value.offset, e.value.raw) == (detail, 6 + seg.index(bad), seg)
+
+
+def test_header_fields_split_at_the_first_equals_and_a_text_flag_has_no_bits():
+    p = parse_segment(b"QN=1;PW=ab=c;Flag=N;MN= M1 ;CP=&&&&")
+    assert p.header == {"QN": "1", "PW": "ab=c", "Flag": "N", "MN": "M1"}
+    assert (p.pw, p.flag, p.mn, p.wants_ack) == ("ab=c", None, "M1", False)
+
+
+@pytest.mark.parametrize("cp", ["a=//x", "a=1;i1-Info=//x;y"])
+def test_a_text_value_left_open_is_refused_by_the_segment_parser(cp):
+    seg = b"ST=32;CN=3020;CP=&&" + cp.encode() + b"&&"
+    with pytest.raises(SegmentError) as e:
+        parse_segment(seg)
+    assert (e.value.detail, e.value.offset) == ("text value opened with '//' is not closed", seg.index(b"//"))
+
+
+def test_a_segment_with_text_values_keeps_its_segment_and_header():
+    seg = b"ST=32;CN=3020;MN=M;CP=&&DataTime=20240101000000;i1-Info=//a;b//;i1-Info=//c//&&"
+    p = parse_segment(seg)
+    assert (p.segment, p.header, p.data_time_text) == (seg, {"ST": "32", "CN": "3020", "MN": "M"}, "20240101000000")
+    assert (p.params, p.factors, p.repeated) == ({"DataTime": "20240101000000"}, {"i1": {"Info": "//a;b//"}},
+                                                 ["i1-Info"])
