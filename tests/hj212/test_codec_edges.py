@@ -419,3 +419,44 @@ def test_a_segment_with_text_values_keeps_its_segment_and_header():
     assert (p.segment, p.header, p.data_time_text) == (seg, {"ST": "32", "CN": "3020", "MN": "M"}, "20240101000000")
     assert (p.params, p.factors, p.repeated) == ({"DataTime": "20240101000000"}, {"i1": {"Info": "//a;b//"}},
                                                  ["i1-Info"])
+
+
+@pytest.mark.parametrize("cp, params, factors", [
+    # blank items between separators are skipped, and the next key is read from its first letter
+    ("a=//x//; ;bc=1, ,de=2", {"a": "//x//", "bc": "1", "de": "2"}, {}),
+    # an empty text value: its closing '//' follows the opening one at once
+    ("a=////;b=1", {"a": "////", "b": "1"}, {}),
+    # plain fields of a factor before its text field, ',' between them
+    ("w01018-Rtd=1.5,w01018-Flag=N,w01018-Info=//校准//", {}, {"w01018": {"Rtd": "1.5", "Flag": "N", "Info": "//校准//"}}),
+])
+def test_text_value_areas_read_every_item(cp, params, factors):
+    p = parse_segment(b"ST=32;CN=3020;CP=&&" + cp.encode() + b"&&")
+    assert (p.params, p.factors) == (params, factors)
+
+
+def test_errors_among_text_values_name_the_item():
+    seg = b"ST=32;CN=3020;CP=&&=1;a=//x//&&"  # the very first item has '=' but no name
+    with pytest.raises(SegmentError) as e:
+        parse_segment(seg)
+    assert (e.value.detail, e.value.offset) == ("CP item with an empty name", seg.index(b"=1"))
+    seg = b"ST=32;CN=3020;CP=&&a=//x//;" + b"y" * 50 + b"&&"
+    with pytest.raises(SegmentError) as e:
+        parse_segment(seg)
+    assert (e.value.detail, e.value.offset) == (f"CP item {'y' * 40!r} has no '='", seg.index(b"y"))
+    seg = b"ST=32;CN=3020;CP=&&a=//x//junk;b=1&&"  # bytes right after a closing '//' are an item of their own
+    with pytest.raises(SegmentError) as e:
+        parse_segment(seg)
+    assert (e.value.detail, e.value.offset) == ("CP item 'junk' has no '='", seg.index(b"junk"))
+
+
+def test_a_crc_of_a_dialect_not_accepted_is_named_with_the_frame_and_its_packet():
+    from envbureau.hj212 import modbus_crc16
+
+    seg = GOOD[6:-6]
+    crc = b"%04X" % modbus_crc16(seg)
+    frame = b"##0029" + seg + crc + b"\r\n"
+    with pytest.raises(CRCError) as e:
+        decode(frame)
+    assert (e.value.detail, e.value.offset, e.value.raw) == (f"CRC {crc.decode()} is modbus, not the HJ 212 CRC",
+                                                             len(frame) - 6, frame)
+    assert (e.value.dialect, e.value.packet.params, e.value.packet.raw) == ("modbus", {"a": "1"}, frame)
