@@ -460,3 +460,9 @@ def test_a_crc_of_a_dialect_not_accepted_is_named_with_the_frame_and_its_packet(
     assert (e.value.detail, e.value.offset, e.value.raw) == (f"CRC {crc.decode()} is modbus, not the HJ 212 CRC",
                                                              len(frame) - 6, frame)
     assert (e.value.dialect, e.value.packet.params, e.value.packet.raw) == ("modbus", {"a": "1"}, frame)
+
+
+@pytest.mark.parametrize("cp", ["a=b=c;w01-Rtd=1=2", "a=b=c;w01-Rtd=1=2;i-Info=//x//"])
+def test_cp_items_split_at_their_first_equals(cp):
+    p = parse_segment(b"ST=32;CN=2011;CP=&&" + cp.encode() + b"&&")
+    assert (p.params["a"], p.factors["w01"]) == ("b=c", {"Rtd": "1=2"})
