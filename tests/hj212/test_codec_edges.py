@@ -466,3 +466,15 @@ def test_a_crc_of_a_dialect_not_accepted_is_named_with_the_frame_and_its_packet(
 def test_cp_items_split_at_their_first_equals(cp):
     p = parse_segment(b"ST=32;CN=2011;CP=&&" + cp.encode() + b"&&")
     assert (p.params["a"], p.factors["w01"]) == ("b=c", {"Rtd": "1=2"})
+
+
+def test_build_frame_fills_the_4_digit_length_up_to_9999_bytes():
+    body = b"CP=&&a=" + b"1" * 9990 + b"&&"
+    assert len(body) == 9999
+    frame = build_frame(body)
+    assert frame[:6] == b"##9999" and frame[-2:] == b"\r\n"
+    assert decode(frame, max_segment=9999).params == {"a": "1" * 9990}
+    with pytest.raises(HJ212Error) as e:
+        build_frame(body + b"1")
+    assert (e.value.kind, e.value.detail, e.value.offset) == (
+        "length", "data segment of 10000 bytes does not fit the 4-digit length field", 2)
