@@ -295,3 +295,186 @@ def test_the_splitters_size_cap_admits_a_frame_of_exactly_the_cap():
     assert FrameSplitter(max_segment=100).feed(frame) == [frame]
     out = FrameSplitter(max_segment=99).feed(frame)
     assert isinstance(out[0], HJ212Error) and "declared length 100 exceeds the cap of 99" in str(out[0])
+
+
+def test_text_values_keep_every_key_around_them_whatever_its_first_letter():
+    # a //text// value (HJ 212-2017 info fields) may hold ';' and ','; the keys next to it are read whole
+    p = parse_segment("CN=3020;CP=&&DataTime=20200101000000;XK=1;w01018-Info=//清洗;管路,校准//,"
+                      "w01018-SN=X1;Xa-Rtd=2&&".encode())
+    assert p.params == {"DataTime": "20200101000000", "XK": "1"}
+    assert p.factors == {"w01018": {"Info": "//清洗;管路,校准//", "SN": "X1"}, "Xa": {"Rtd": "2"}}
+
+
+def test_an_error_made_without_bytes_carries_none():
+    # errors raised outside a frame (parse_time on its own) have no raw bytes and stand for none of a stream
+    for err in (SegmentError("m"), HJ212Error("m", 5)):
+        assert (err.raw, err.skipped) == (b"", 0)
+    assert str(SegmentError("m")) == "syntax: m" and str(HJ212Error("m", 5)) == "syntax: m at offset 5"
+    with pytest.raises(SegmentError) as e:
+        parse_time("2020", "DataTime")
+    assert (e.value.raw, e.value.skipped, e.value.offset) == (b"", 0, None)
+
+
+def test_a_packet_keeps_the_frame_fields_it_is_given_and_an_empty_cp_is_empty():
+    from envbureau.hj212 import Packet
+
+    p = Packet(b"seg", {"CN": "2011"}, crc_dialect="modbus", declared_length=1017, raw=b"##1017seg")
+    assert (p.crc_dialect, p.declared_length, p.raw, p.segment) == ("modbus", 1017, b"##1017seg", b"seg")
+    # no CP text at all, or an empty CP area (CP=&&&&, as in a 1011/2011 request without parameters)
+    for packet in (Packet(b"", {}), Packet(b"", {}, cp=""), parse_segment(b"ST=32;CN=1011;MN=M;CP=&&&&")):
+        assert (packet.params, packet.factors, packet.repeated) == ({}, {}, [])
+
+
+def test_decode_takes_only_bytes():
+    frame = "##0023ST=32;CN=2011;CP=&&&&1C80\r\n"
+    with pytest.raises(HJ212Error) as e:
+        decode(frame)
+    assert (type(e.value).__name__, e.value.detail, e.value.offset) == ("FramingError", "frame must be bytes", 0)
+    assert str(e.value) == "framing: frame must be bytes at offset 0"
+
+
+GOOD = b"##0029ST=32;CN=2011;MN=M;CP=&&a=1&&0880\r\n"  # 0880: the Annex A CRC of its 29-byte segment
+
+
+@pytest.mark.parametrize("frame, kind, detail, offset", [
+    (b"#$" + GOOD[2:], "framing", "frame does not start with '##'", 0),
+    (b"##00001234\r", "framing", "frame of 11 bytes is shorter than the minimum 12", 11),
+    (b"##x" + GOOD[3:], "framing", "length field b'x029' is not 4 decimal digits", 2),
+    (b"##0x29" + GOOD[6:], "framing", "length field b'0x29' is not 4 decimal digits", 2),
+    (GOOD[:-1] + b" ", "framing", "frame does not end with CR LF", len(GOOD) - 2),
+    (b"##9999" + GOOD[6:], "length", "declared length 9999 exceeds the cap of 4096", 2),
+    (b"##0030" + GOOD[6:], "length", "length field says 30 but the data segment has 29 bytes", 2),
+    (GOOD[:-6] + b"12G4\r\n", "crc", "CRC field b'12G4' is not 4 hex digits", len(GOOD) - 6),
+    # int(..., 16) alone would take these as 0x880 (the right CRC) and 0x88
+    (GOOD[:-6] + b" 880\r\n", "crc", "CRC field b' 880' is not 4 hex digits", len(GOOD) - 6),
+    (GOOD[:-6] + b"+880\r\n", "crc", "CRC field b'+880' is not 4 hex digits", len(GOOD) - 6),
+    (GOOD[:-6] + b"0_88\r\n", "crc", "CRC field b'0_88' is not 4 hex digits", len(GOOD) - 6),
+    (GOOD[:-6] + b"0000\r\n", "crc", "CRC 0000 does not match the data segment (HJ 212 CRC is 0880)", len(GOOD) - 6),
+])
+def test_decode_names_what_is_wrong_and_the_byte_and_keeps_the_frame(frame, kind, detail, offset):
+    assert decode(GOOD).params == {"a": "1"}
+    with pytest.raises(HJ212Error) as e:
+        decode(frame)
+    assert (e.value.kind, e.value.detail, e.value.offset, e.value.raw) == (kind, detail, offset, frame)
+
+
+def test_the_shortest_frame_is_12_bytes_and_then_its_segment_is_judged():
+    # "##0000", no data segment, the CRC of nothing (FFFF by Annex A's initial value), CR LF
+    with pytest.raises(SegmentError) as e:
+        decode(b"##0000FFFF\r\n")
+    assert (e.value.detail, e.value.offset) == ("no 'CP=&&' in the data segment", 6)
+
+
+@pytest.mark.parametrize("cp, bad", [
+    ("a=1;abc;d=1;e=//x//", "abc"),  # an item without '=' before further items, in a CP holding //text//
+    ("a=1,abc,d=1,e=//x//", "abc"),
+    ("e=//x;y//;abc;d=1", "abc"),
+])
+def test_an_item_without_equals_among_text_values_is_named_where_it_starts(cp, bad):
+    seg = b"CN=3020;CP=&&" + cp.encode() + b"&&"
+    with pytest.raises(SegmentError) as e:
+        parse_segment(seg, base_offset=6)
+    assert (e.value.detail, e.value.offset) == (f"CP item {bad!r} has no '='", 6 + seg.index(bad.encode()))
+
+
+def test_decodes_size_cap_admits_a_segment_of_exactly_the_cap():
+    assert decode(GOOD, max_segment=29).params == {"a": "1"}
+    with pytest.raises(HJ212Error) as e:
+        decode(GOOD, max_segment=28)
+    assert (e.value.kind, e.value.detail, e.value.offset) == ("length", "declared length 29 exceeds the cap of 28", 2)
+
+
+@pytest.mark.parametrize("seg, detail, bad", [
+    # the first byte over 127 is named, not a DEL (127, ASCII) before it nor the next one
+    (b"QN=1;ST=\x7f\x80\x81;CN=2011;CP=&&&&", "non-ASCII byte in the header fields", b"\x80"),
+    (b"QN=1;ST=32;CN;MN=M;CP=&&&&", "header field 'CN' has no '='", b"CN;"),
+    (b"QN=1;ST=32;CN=2011; =5;CP=&&&&", "header field with an empty name", b" =5"),
+    (b"QN=1;ST=32;CN=2011;PNUM=x;PNO=1;CP=&&&&", "PNUM='x' is not an integer", b"PNUM"),
+    # the field's own name, not the same letters earlier in a value, nor its repetition (the first is kept)
+    (b"QN=1;MN=PNO9;CN=2011; PNO=1a;PNUM=2;PNO=1;CP=&&&&", "PNO='1a' is not an integer", b"PNO=1a"),
+])
+def test_header_errors_name_the_field_where_it_starts(seg, detail, bad):
+    with pytest.raises(SegmentError) as e:
+        parse_segment(seg, base_offset=6)
+    assert (e.value.detail, e.value.offset, e.value.raw) == (detail, 6 + seg.index(bad), seg)
+
+
+def test_header_fields_split_at_the_first_equals_and_a_text_flag_has_no_bits():
+    p = parse_segment(b"QN=1;PW=ab=c;Flag=N;MN= M1 ;CP=&&&&")
+    assert p.header == {"QN": "1", "PW": "ab=c", "Flag": "N", "MN": "M1"}
+    assert (p.pw, p.flag, p.mn, p.wants_ack) == ("ab=c", None, "M1", False)
+
+
+@pytest.mark.parametrize("cp", ["a=//x", "a=1;i1-Info=//x;y"])
+def test_a_text_value_left_open_is_refused_by_the_segment_parser(cp):
+    seg = b"ST=32;CN=3020;CP=&&" + cp.encode() + b"&&"
+    with pytest.raises(SegmentError) as e:
+        parse_segment(seg)
+    assert (e.value.detail, e.value.offset) == ("text value opened with '//' is not closed", seg.index(b"//"))
+
+
+def test_a_segment_with_text_values_keeps_its_segment_and_header():
+    seg = b"ST=32;CN=3020;MN=M;CP=&&DataTime=20240101000000;i1-Info=//a;b//;i1-Info=//c//&&"
+    p = parse_segment(seg)
+    assert (p.segment, p.header, p.data_time_text) == (seg, {"ST": "32", "CN": "3020", "MN": "M"}, "20240101000000")
+    assert (p.params, p.factors, p.repeated) == ({"DataTime": "20240101000000"}, {"i1": {"Info": "//a;b//"}},
+                                                 ["i1-Info"])
+
+
+@pytest.mark.parametrize("cp, params, factors", [
+    # blank items between separators are skipped, and the next key is read from its first letter
+    ("a=//x//; ;bc=1, ,de=2", {"a": "//x//", "bc": "1", "de": "2"}, {}),
+    # an empty text value: its closing '//' follows the opening one at once
+    ("a=////;b=1", {"a": "////", "b": "1"}, {}),
+    # plain fields of a factor before its text field, ',' between them
+    ("w01018-Rtd=1.5,w01018-Flag=N,w01018-Info=//校准//", {}, {"w01018": {"Rtd": "1.5", "Flag": "N", "Info": "//校准//"}}),
+])
+def test_text_value_areas_read_every_item(cp, params, factors):
+    p = parse_segment(b"ST=32;CN=3020;CP=&&" + cp.encode() + b"&&")
+    assert (p.params, p.factors) == (params, factors)
+
+
+def test_errors_among_text_values_name_the_item():
+    seg = b"ST=32;CN=3020;CP=&&=1;a=//x//&&"  # the very first item has '=' but no name
+    with pytest.raises(SegmentError) as e:
+        parse_segment(seg)
+    assert (e.value.detail, e.value.offset) == ("CP item with an empty name", seg.index(b"=1"))
+    seg = b"ST=32;CN=3020;CP=&&a=//x//;" + b"y" * 50 + b"&&"
+    with pytest.raises(SegmentError) as e:
+        parse_segment(seg)
+    assert (e.value.detail, e.value.offset) == (f"CP item {'y' * 40!r} has no '='", seg.index(b"y"))
+    seg = b"ST=32;CN=3020;CP=&&a=//x//junk;b=1&&"  # bytes right after a closing '//' are an item of their own
+    with pytest.raises(SegmentError) as e:
+        parse_segment(seg)
+    assert (e.value.detail, e.value.offset) == ("CP item 'junk' has no '='", seg.index(b"junk"))
+
+
+def test_a_crc_of_a_dialect_not_accepted_is_named_with_the_frame_and_its_packet():
+    from envbureau.hj212 import modbus_crc16
+
+    seg = GOOD[6:-6]
+    crc = b"%04X" % modbus_crc16(seg)
+    frame = b"##0029" + seg + crc + b"\r\n"
+    with pytest.raises(CRCError) as e:
+        decode(frame)
+    assert (e.value.detail, e.value.offset, e.value.raw) == (f"CRC {crc.decode()} is modbus, not the HJ 212 CRC",
+                                                             len(frame) - 6, frame)
+    assert (e.value.dialect, e.value.packet.params, e.value.packet.raw) == ("modbus", {"a": "1"}, frame)
+
+
+@pytest.mark.parametrize("cp", ["a=b=c;w01-Rtd=1=2", "a=b=c;w01-Rtd=1=2;i-Info=//x//"])
+def test_cp_items_split_at_their_first_equals(cp):
+    p = parse_segment(b"ST=32;CN=2011;CP=&&" + cp.encode() + b"&&")
+    assert (p.params["a"], p.factors["w01"]) == ("b=c", {"Rtd": "1=2"})
+
+
+def test_build_frame_fills_the_4_digit_length_up_to_9999_bytes():
+    body = b"CP=&&a=" + b"1" * 9990 + b"&&"
+    assert len(body) == 9999
+    frame = build_frame(body)
+    assert frame[:6] == b"##9999" and frame[-2:] == b"\r\n"
+    assert decode(frame, max_segment=9999).params == {"a": "1" * 9990}
+    with pytest.raises(HJ212Error) as e:
+        build_frame(body + b"1")
+    assert (e.value.kind, e.value.detail, e.value.offset) == (
+        "length", "data segment of 10000 bytes does not fit the 4-digit length field", 2)

@@ -185,3 +185,12 @@ def test_a_frame_after_garbage_is_cut_from_its_own_start_when_its_length_is_over
     assert FrameSplitter().feed(b"xx" + long_ + ANSWER_2011)[1:] == [long_, ANSWER_2011]
     assert FrameSplitter().feed(ANSWER_2011 + long_ + ANSWER_2011) == [ANSWER_2011, long_, ANSWER_2011]
     assert FrameSplitter().feed(b"##0010\r\n" + ANSWER_2011) == [b"##0010\r\n", ANSWER_2011]  # CR LF right after the length
+
+
+def test_a_frame_without_its_tail_is_waited_for_up_to_the_cap_plus_its_12_framing_bytes():
+    head = b"##0100" + b"x" * 106  # 112 bytes: '##', 4 digits, a 100-byte segment, CRC and CR LF would fit
+    s = FrameSplitter(max_segment=100)
+    assert s.feed(head) == [] and s.pending == 112
+    out = s.feed(b"x")  # one byte past what any frame under the cap can be
+    assert len(out) == 1 and out[0].detail == "frame has no CR LF tail within the size cap"
+    assert (out[0].offset, out[0].skipped, s.pending) == (0, 113, 0)

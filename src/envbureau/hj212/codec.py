@@ -326,6 +326,7 @@ def parse_segment(segment: bytes, base_offset: int = 0) -> Packet:
         bad = next(i for i, b in enumerate(head) if b > 127)
         raise SegmentError("non-ASCII byte in the header fields", base_offset + bad, segment)
     header: dict[str, str] = {}
+    name_at: dict[str, int] = {}  # offset of each kept field's name
     pos = 0
     for part in head.decode("ascii").split(";"):
         if part.strip():
@@ -335,15 +336,14 @@ def parse_segment(segment: bytes, base_offset: int = 0) -> Packet:
             key = key.strip()
             if not key:
                 raise SegmentError("header field with an empty name", base_offset + pos, segment)
-            header.setdefault(key, value.strip())
+            if key not in header:
+                header[key] = value.strip()
+                name_at[key] = base_offset + pos + len(part) - len(part.lstrip())
         pos += len(part) + 1
-    if "Flag" in header and _int_or_none(header["Flag"]) is None:
-        # e.g. ';Flag=N' typos; keep the text but do not guess bits
-        pass
+    # a Flag that is not an integer (';Flag=N' typos) stays as text in the header: Packet.flag is None, no bits guessed
     for name in ("PNUM", "PNO"):
         if name in header and _int_or_none(header[name]) is None:
-            raise SegmentError(f"{name}={header[name]!r} is not an integer",
-                               base_offset + head.find(name.encode()), segment)
+            raise SegmentError(f"{name}={header[name]!r} is not an integer", name_at[name], segment)
     cp_offset = base_offset + cp_at + 5
     cp = _decode_text(segment[cp_at + 5:close], cp_offset)
     if "//" not in cp and _CP_SYNTAX.fullmatch(cp):
