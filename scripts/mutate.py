@@ -80,7 +80,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
                        "test_a_missing_required_field_refuses_the_reply_and_takes_no_number"]),
     "ledger": ([S + "ledger/choices.py", S + "ledger/workflows.py", S + "ledger/services.py", S + "ledger/models.py"],
                ["tests/ledger/test_ledger_rules.py", "tests/ledger/test_ledger_transitions.py",
-                "tests/ledger/test_ledger_lifecycle.py",
+                "tests/ledger/test_ledger_lifecycle.py", "tests/ledger/test_ledger_attachments.py",
                 "tests/ledger/test_ledger_import_stats_reminders.py::test_reminders_idempotent_and_notify"]),
     "complaints": ([S + "complaints/choices.py", S + "complaints/services.py", S + "complaints/deadlines.py"],
                    ["tests/complaints/test_transitions.py", "tests/complaints/test_deadlines.py",
