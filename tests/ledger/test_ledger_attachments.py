@@ -107,7 +107,8 @@ def test_apply_hands_note_files_and_parameters_to_the_verb_and_acts_as_the_calle
     ev = services.events_of(p).last()
     assert (p.state, p.responsible_units) == ("assigned", ["东华门街道办事处"])
     assert (ev.verb, ev.note, ev.actor_id) == ("assign", "请东华门街道整改", actors["mgr"].pk)
-    p = services.apply(actors["street"], p, "start")
+    p = services.apply(actors["street"], p, "start")  # no note given: none written
+    assert (p.state, services.events_of(p).last().note) == ("in_rectification", "")
     p = services.apply(actors["street"], p, "progress", note="已安装净化器", files=[SimpleUploadedFile("照片.jpg", BODY)])
     ev = services.events_of(p).last()
     assert (p.state, p.progress, ev.actor_id) == ("in_rectification", "已安装净化器", actors["street"].pk)
@@ -156,3 +157,61 @@ def test_rectification_waits_for_rectify_holders_and_each_active_responsible_uni
     assert _waiting(p) == ({"签收整改"}, ["ledger.rectify"], units)
     services.start(actors["street"], p)
     assert _waiting(p) == ({"整改并申请销号"}, ["ledger.rectify"], units)
+
+
+# ---- 公示 with nothing to say, and services.notify's once-per-key rule --------------------------------
+
+def test_a_notice_with_no_summary_given_and_nothing_written_is_refused_naming_the_field(actors, make_problem):
+    from envbureau.ledger.models import Problem
+
+    p = make_problem()
+    Problem.objects.filter(pk=p.pk).update(state="closed_out", progress="", measures="", public_summary="")
+    p.refresh_from_db()
+    with pytest.raises(ValidationError) as err:
+        services.publish_notice(actors["mgr"], p)  # no summary argument at all
+    assert err.value.message_dict == {"public_summary": ["公示须填写整改情况"]}
+    p.refresh_from_db()
+    assert (p.state, p.public_summary, p.noticed_at) == ("closed_out", "", None)
+
+
+def test_notify_tells_each_user_once_per_key_with_a_link_to_the_problem(actors, make_problem):
+    from envbureau.core.models import Notification
+
+    p = make_problem()
+    users = [actors["street"], actors["ent"]]
+    facts = {"msg": "ledger.near", "args": {"c": p.code, "t": p.title, "d": "2030-06-17"}}
+    assert services.notify(p, users, "near_deadline", key="near-2030-06-17", facts=facts) == 2
+    assert services.notify(p, users, "near_deadline", key="near-2030-06-17", facts=facts) == 0  # already told
+    assert services.notify(p, users[:1], "near_deadline", key="near-2030-06-20", facts=facts) == 1  # a new key
+    told = Notification.objects.filter(kind="near_deadline", object_id=str(p.pk))
+    assert sorted((n.recipient.username, n.key) for n in told) == [
+        ("t_ent", f"ledger-{p.pk}-near_deadline-near-2030-06-17"),
+        ("t_street", f"ledger-{p.pk}-near_deadline-near-2030-06-17"),
+        ("t_street", f"ledger-{p.pk}-near_deadline-near-2030-06-20")]
+    n = told.first()
+    assert (n.url, n.model, n.message) == (
+        f"/ledger/problems/{p.pk}/", "ledger.problem", f"问题 {p.code}“{p.title}”将于 2030-06-17 到期,请按时完成整改")
+
+
+def test_notify_without_facts_stores_the_message_given_or_none(actors, make_problem):
+    from envbureau.core.models import Notification
+
+    p = make_problem()
+    assert services.notify(p, [actors["street"]], "assigned", key="a") == 1
+    assert services.notify(p, [actors["street"]], "assigned", "请尽快签收", key="b") == 1
+    assert sorted(Notification.objects.filter(kind="assigned", object_id=str(p.pk)).values_list("key", "message")) \
+        == [(f"ledger-{p.pk}-assigned-a", ""), (f"ledger-{p.pk}-assigned-b", "请尽快签收")]
+
+
+def test_the_nearest_levels_officers_are_told_whatever_order_their_grants_were_made_in(actors, make_problem):
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment, User
+
+    p = make_problem()  # 东华门街道, enterprise 7
+    # a second street officer appointed after the enterprise's user (whose grant is met first)
+    role = Role.objects.create(code="t_street2", name="t_street2", kind="officer", permissions=["ledger.rectify"])
+    late = User.objects.create(username="t_street2")
+    RoleAssignment.objects.create(user=late, role=role, jurisdiction=Jurisdiction.objects.get(code="110101001000"))
+    names = set(services.responsible_users(p).values_list("username", flat=True))
+    # the street's officers holding ledger.rectify (the demo's 东华门 officer too) and the enterprise's user;
+    # not the district's, the city's or another district's
+    assert names == {"t_street", "donghuamen", "t_street2", "t_ent"}
