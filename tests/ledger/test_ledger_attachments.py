@@ -85,7 +85,8 @@ def test_a_system_upload_has_no_uploader(make_problem):
 def test_evidence_of_a_step_is_listed_on_its_timeline_line(actors, make_problem):
     p = make_problem()
     services.assign(actors["mgr"], p)
-    services.start(actors["street"], p)
+    services.start(actors["street"], p)  # no note given: none written
+    assert services.events_of(p).last().note == ""
     services.record_progress(actors["street"], p, "已安装净化器",
                              files=[SimpleUploadedFile("前.jpg", BODY), SimpleUploadedFile("后.jpg", b"after")])
     ev = services.events_of(p).last()
@@ -152,10 +153,12 @@ def test_rectification_waits_for_rectify_holders_and_each_active_responsible_uni
 
     p = make_problem(responsible_units=["东城区生态环境局", "东华门街道办事处", "东城区城管委"])
     Unit.objects.filter(name="东城区城管委").update(active=False)  # a unit closed down is nobody's task
-    services.assign(actors["mgr"], p)
+    services.assign(actors["mgr"], p)  # no note given: none written
+    assert services.events_of(p).last().note == ""
     units = sorted(["东城区生态环境局", "东华门街道办事处"])
     assert _waiting(p) == ({"签收整改"}, ["ledger.rectify"], units)
-    services.start(actors["street"], p)
+    services.start(actors["street"], p, note="已签收,开始整改")
+    assert services.events_of(p).last().note == "已签收,开始整改"
     assert _waiting(p) == ({"整改并申请销号"}, ["ledger.rectify"], units)
 
 
@@ -215,3 +218,24 @@ def test_the_nearest_levels_officers_are_told_whatever_order_their_grants_were_m
     # the street's officers holding ledger.rectify (the demo's 东华门 officer too) and the enterprise's user;
     # not the district's, the city's or another district's
     assert names == {"t_street", "donghuamen", "t_street2", "t_ent"}
+
+
+def test_a_sign_off_step_left_with_nothing_pending_reads_as_plain_acceptance(actors, chain, make_problem):
+    """The chain edited under a problem being verified: its last unsigned step deleted after the first was signed.
+    The open step, worded again for its reader, is then the plain 验收 (no step of the chain is pending)."""
+    from django.utils import translation
+
+    from envbureau.core import workflow as wf
+    from envbureau.ledger.models import SignOffStep
+
+    p = make_problem()
+    services.assign(actors["mgr"], p)
+    services.start(actors["street"], p)
+    services.request_close(actors["street"], p, "整改完成", files=[SimpleUploadedFile("x.txt", b"x")])
+    services.sign_off(actors["dist"], p)  # 区级验收 signed; 市级复核 waits
+    (task,) = wf.open_tasks(p)
+    assert task.action == "市级复核"
+    SignOffStep.objects.filter(chain=chain, name="市级复核").delete()
+    assert services.pending_step(p) is None
+    with translation.override("zh-hans"):
+        assert wf.task_words([task])[task.pk][0] == "验收"
