@@ -239,3 +239,14 @@ def test_a_sign_off_step_left_with_nothing_pending_reads_as_plain_acceptance(act
     assert services.pending_step(p) is None
     with translation.override("zh-hans"):
         assert wf.task_words([task])[task.pk][0] == "验收"
+
+
+def test_a_chains_steps_are_signed_in_their_stated_order_not_the_order_they_were_added(actors, make_problem):
+    from envbureau.ledger.models import SignOffChain, SignOffStep
+
+    c = SignOffChain.objects.create(name="后补的验收链", source="")
+    SignOffStep.objects.create(chain=c, order=2, name="市级复核", level="city")  # added first, signed second
+    SignOffStep.objects.create(chain=c, order=1, name="区级验收", level="district")
+    p = make_problem()
+    assert [s.name for s in services.applicable_steps(p)] == ["区级验收", "市级复核"]
+    assert services.pending_step(p).name == "区级验收"
