@@ -250,3 +250,12 @@ def test_a_chains_steps_are_signed_in_their_stated_order_not_the_order_they_were
     p = make_problem()
     assert [s.name for s in services.applicable_steps(p)] == ["区级验收", "市级复核"]
     assert services.pending_step(p).name == "区级验收"
+
+
+def test_a_problems_timeline_holds_only_its_own_lines(make_problem):
+    from envbureau.core.models import TimelineEvent
+
+    p = make_problem()
+    # another kind of record with the same id has a timeline of its own
+    TimelineEvent.objects.create(model="complaints.complaint", object_id=str(p.pk), verb="register")
+    assert list(services.events_of(p).values_list("model", "verb")) == [("ledger.problem", "register")]
