@@ -259,3 +259,15 @@ def test_a_problems_timeline_holds_only_its_own_lines(make_problem):
     # another kind of record with the same id has a timeline of its own
     TimelineEvent.objects.create(model="complaints.complaint", object_id=str(p.pk), verb="register")
     assert list(services.events_of(p).values_list("model", "verb")) == [("ledger.problem", "register")]
+
+
+def test_a_problems_place_is_given_by_code_or_id_and_an_unknown_one_is_named(make_problem):
+    from envbureau.core.models import Jurisdiction
+
+    j = Jurisdiction.objects.get(code="110101001000")
+    assert make_problem(jurisdiction=j.pk).jurisdiction_id == j.pk  # by id
+    assert make_problem(jurisdiction="110101001000").jurisdiction_id == j.pk  # by code
+    for bad in (987654321, "999999"):
+        with pytest.raises(ValidationError) as err:
+            make_problem(jurisdiction=bad)
+        assert err.value.message_dict == {"jurisdiction": [f"未知的行政区划: {bad}"]}
