@@ -93,7 +93,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
                        "test_the_reply_line_links_its_letter_and_the_pdf_of_that_letter_waits_for_the_commit"]),
     "ledger": ([S + "ledger/choices.py", S + "ledger/workflows.py", S + "ledger/services.py", S + "ledger/models.py"],
                ["tests/ledger/test_ledger_rules.py", "tests/ledger/test_ledger_transitions.py",
-                "tests/ledger/test_ledger_lifecycle.py",
+                "tests/ledger/test_ledger_lifecycle.py", "tests/ledger/test_ledger_attachments.py",
                 "tests/ledger/test_ledger_import_stats_reminders.py::test_reminders_idempotent_and_notify"]),
     "complaints": ([S + "complaints/choices.py", S + "complaints/services.py", S + "complaints/deadlines.py"],
                    ["tests/complaints/test_transitions.py", "tests/complaints/test_deadlines.py",

@@ -127,19 +127,19 @@ def _attach(user, problem, ev, files) -> None:
 
 
 def add_attachment(user, problem, f, event=None) -> Attachment:
+    """Store one file as evidence of `problem` (and of the timeline `event` it came with): its name without any
+    folder (at most 200 characters, "file" when it has none), its size and SHA-256 computed from the whole
+    content, and who uploaded it (None: a system path). `f` is an uploaded file or any binary file object."""
+    from django.core.files.base import File
+
     h = hashlib.sha256()
     size = 0
-    if hasattr(f, "seek"):
-        f.seek(0)
-    for chunk in (f.chunks() if hasattr(f, "chunks") else [f.read()]):
+    for chunk in File(f).chunks():  # the whole content from its start (chunks() seeks to 0), a piece at a time
         h.update(chunk)
         size += len(chunk)
-    if hasattr(f, "seek"):
-        f.seek(0)
     name = (getattr(f, "name", "") or "file").rsplit("/", 1)[-1][:200]
-    att = Attachment(problem=problem, event=event, name=name, size=size, sha256=h.hexdigest(),
-                     uploaded_by=user if user is not None else None)
-    att.file.save(name, f, save=False)
+    att = Attachment(problem=problem, event=event, name=name, size=size, sha256=h.hexdigest(), uploaded_by=user)
+    att.file.save(name, f, save=False)  # the storage reads `f` from its start again
     att.save()
     return att
 
