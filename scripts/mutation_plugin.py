@@ -120,7 +120,27 @@ def pytest_ignore_collect(collection_path, config):
     return None if _wanted(rel) else True
 
 
+# Hypothesis properties in a mutant's run: at most this many examples each, the same ones every run
+# (derandomized, no example database). A property with 300-400 examples (tests/hj212, tests/standards) cost
+# seconds in every mutant it reached; fewer examples can only let more mutants survive, never hide one.
+MAX_EXAMPLES = int(os.environ.get("EB_MUTATE_MAX_EXAMPLES", "20"))
+
+
+def _cap_hypothesis(items) -> None:
+    try:
+        from hypothesis import settings
+    except ImportError:
+        return
+    for it in items:
+        fn = getattr(getattr(it, "obj", None), "__func__", getattr(it, "obj", None))
+        s = getattr(fn, "_hypothesis_internal_use_settings", None)
+        if s is not None and getattr(fn, "is_hypothesis_test", False):
+            fn._hypothesis_internal_use_settings = settings(
+                s, max_examples=min(s.max_examples, MAX_EXAMPLES), derandomize=True, database=None)
+
+
 def pytest_collection_modifyitems(config, items):
+    _cap_hypothesis(items)
     if _selected is None:
         return
     ids = [t for t in _selected if "::" in t]
