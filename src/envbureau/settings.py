@@ -258,6 +258,10 @@ ENVBUREAU = {
         "waste.manifest": {"max_bytes": _env_int("IMPORT_WASTE_MAX_MB", 60) << 20,
                            "max_rows": _env_int("IMPORT_WASTE_MAX_ROWS", 200_000)},
     },
+    # Files a closed-loop step carries (evidence of a ledger rectification, a case's materials...): at most this
+    # many an action, each at most this size (core.workflow.check_files; README "Upload caps").
+    "STEP_FILES_MAX": _env_int("STEP_FILES_MAX", 10),
+    "STEP_FILE_MAX_BYTES": _env_int("STEP_FILE_MAX_MB", 20) << 20,
     # Uploads larger than this are validated (and committed) in the background, not in the request.
     "IMPORT_BACKGROUND_BYTES": 1 << 20,
     "IMPORT_MAX_ERRORS": 10_000,

@@ -992,3 +992,50 @@ def test_a_line_about_an_object_whose_area_is_not_saved_names_no_area(loop, mana
     problem.jurisdiction = Jurisdiction(code="110199", name="新设区", path="/110000/110199/")  # not saved yet
     ev = wf.record_event(problem, manager, "note", note="区划调整中")
     assert TimelineEvent.objects.get(pk=ev.pk).jurisdiction is None
+
+
+# ---- files a step carries are bounded (ENVBUREAU STEP_FILES_MAX / STEP_FILE_MAX_BYTES) ----------------------
+
+def _refusal(files):
+    """check_files' words for `files`, or None when accepted."""
+    try:
+        wf.check_files(tuple(files))
+    except wf.TransitionError as exc:
+        return exc.message_dict["files"][0]
+    return None
+
+
+def test_a_step_carries_at_most_the_set_number_of_files(settings):
+    import io
+
+    from boundary import three
+
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "STEP_FILES_MAX": 3, "STEP_FILE_MAX_BYTES": 100}
+    many = lambda n: [io.BytesIO(b"x") for _ in range(n)]  # noqa: E731
+    assert three(lambda n: _refusal(many(n)), 3, 1) == (None, None, "每次最多上传 3 个文件,本次 4 个")
+
+
+def test_each_file_is_at_most_the_set_size_and_the_refusal_names_it(settings, manager, problem, loop):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from boundary import three
+
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "STEP_FILES_MAX": 10, "STEP_FILE_MAX_BYTES": 100}
+    upload = lambda n: SimpleUploadedFile("照片/现场.jpg", b"j" * n)  # noqa: E731  (size from the upload)
+    assert three(lambda n: _refusal([upload(n)]), 100, 1) == (
+        None, None, "文件 现场.jpg 为 101 字节,超过上限 100 字节")
+    # a plain file object is measured from its end and left where it was
+    f = io.BytesIO(b"p" * 150)
+    f.seek(7)
+    assert _refusal([io.BytesIO(b"ok"), f]) == "文件  为 150 字节,超过上限 100 字节" and f.tell() == 7
+    assert _refusal(["x.pdf"]) is None  # a name a handler resolves is no upload
+    # through apply: nothing changes and the refusal stands on the files field
+    wf.apply(manager, problem, "assign", batch="第一批")
+    problem.refresh_from_db()
+    with pytest.raises(wf.TransitionError) as err:
+        wf.apply(None, problem, "finish", files=[upload(101)])
+    assert err.value.message_dict == {"files": ["文件 现场.jpg 为 101 字节,超过上限 100 字节"]}
+    problem.refresh_from_db()
+    assert problem.state == "assigned"

@@ -405,6 +405,33 @@ def _field_label(model, name: str) -> str:
 
 # ---- the one entry point ------------------------------------------------------------------------
 
+def _size_of(f) -> int:
+    size = getattr(f, "size", None)
+    if size is None and not hasattr(f, "seek"):  # not a file (a name a handler resolves): nothing uploaded
+        return 0
+    if size is None:  # a plain binary file object: measure it, leaving it where it was
+        here = f.tell()
+        size = f.seek(0, 2)
+        f.seek(here)
+    return int(size)
+
+
+def check_files(files) -> None:
+    """Uploads are bounded: a step carries at most ENVBUREAU["STEP_FILES_MAX"] files, each at most
+    ENVBUREAU["STEP_FILE_MAX_BYTES"]; otherwise TransitionError on "files" naming the count or the file."""
+    from django.conf import settings
+
+    most, limit = settings.ENVBUREAU["STEP_FILES_MAX"], settings.ENVBUREAU["STEP_FILE_MAX_BYTES"]
+    if len(files) > most:
+        raise TransitionError({"files": [_("每次最多上传 %(n)s 个文件,本次 %(k)s 个") % {"n": most, "k": len(files)}]})
+    for f in files:
+        size = _size_of(f)
+        if size > limit:
+            name = (getattr(f, "name", "") or "").rsplit("/", 1)[-1]
+            raise TransitionError({"files": [_("文件 %(n)s 为 %(s)s 字节,超过上限 %(l)s 字节") % {
+                "n": name, "s": size, "l": limit}]})
+
+
 def apply(user, obj, verb: str, *, note: str = "", files=(), **data):
     """Run `verb` on `obj` for `user` (None = trusted system path); returns the saved object, and brings
     the caller's instance up to date."""
@@ -423,6 +450,7 @@ def apply(user, obj, verb: str, *, note: str = "", files=(), **data):
         if t.note_required and not note:
             raise TransitionError({"note": [_("“%(a)s”须填写说明") % {"a": t.label}]})
         files = tuple(files or ())
+        check_files(files)
         if t.evidence_required and not files:
             raise TransitionError({"files": [_("“%(a)s”须上传佐证材料(照片、报告等)") % {"a": t.label}]})
         for name in t.fields:
