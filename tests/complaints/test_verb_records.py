@@ -288,3 +288,76 @@ def test_a_second_review_is_the_last(actors, make_complaint, aware):
     assert err.value.messages == ["复核意见为最终意见,不再受理复查/复核请求"]
     c.refresh_from_db()
     assert (c.state, c.review_level) == ("replied", 2)
+
+
+def test_a_review_answer_due_on_a_day_off_is_rolled_to_the_next_working_day(actors, make_complaint, aware):
+    """Asked Mon 1 Sep 2025 under the national rule: 30 days end Wed 1 Oct (国庆, 1-8 Oct off) → Thu 9 Oct."""
+    c = _set(make_complaint(received_at=aware(2025, 8, 1)), state="replied", accepted_at=aware(2025, 8, 1),
+             replied_at=aware(2025, 8, 29), finding="partly", investigation="部分属实", reply_text="已处理")
+    services.request_review(actors["office"], c, on=dt.date(2025, 9, 1))
+    c.refresh_from_db()
+    assert c.review_due == dt.date(2025, 10, 9)
+
+
+# ---- the verbs' notes: the text given, or none -------------------------------------------------------------
+
+def test_each_verb_s_line_carries_its_text_as_the_note(actors, make_complaint, aware):
+    """Declining, investigating, replying and asking for an extension: the reason or text given is the timeline
+    line's note; assigning, visiting and asking for a review: the note given, none without one."""
+    office = actors["office"]
+    c = services.decline(office, make_complaint(), " 不属于生态环境部门职责 ")
+    assert (_last(c).verb, _last(c).note) == ("decline", "不属于生态环境部门职责")
+    c = services.investigate(office, _in(make_complaint, "assigned"), "partly", "部分属实")
+    assert (_last(c).verb, _last(c).note) == ("investigate", "部分属实")
+    c = services.reply(office, _in(make_complaint, "investigated"), "已责令整改")
+    assert (_last(c).verb, _last(c).note) == ("reply", "已责令整改")
+    with mock.patch("django.utils.timezone.now", return_value=aware(2025, 3, 10, 11)):
+        c = services.request_extension(office, _in(make_complaint, "assigned", finish_due=dt.date(2025, 5, 6)), 5,
+                                       "需第三方监测")
+    assert (_last(c).verb, _last(c).note) == ("request_extension", "需第三方监测")
+    c = services.assign(office, _in(make_complaint, "accepted"), "东城区水务局")
+    assert (_last(c).verb, _last(c).note) == ("assign", "")
+    c = _in(make_complaint, "replied")
+    services.visit(office, c, "basic")
+    assert (_last(c).verb, _last(c).note) == ("visit", "")
+    v = SatisfactionVisit.objects.get(complaint=c)
+    assert (v.method, v.note, v.fixed) == ("", "", None)
+    c = services.request_review(office, _in(make_complaint, "replied"), "不服答复")
+    assert (_last(c).verb, _last(c).note) == ("request_review", "不服答复")
+    c = services.request_review(office, _in(make_complaint, "replied"))
+    assert (_last(c).verb, _last(c).note) == ("request_review", "")
+
+
+@pytest.mark.parametrize("reason", ["", "  ", None])
+def test_declining_without_a_reason_is_refused_naming_it(actors, make_complaint, reason):
+    c = make_complaint()
+    assert _refused(lambda: services.decline(actors["office"], c, reason)) == {"decline_reason": ["请填写不予受理理由"]}
+    c.refresh_from_db()
+    assert c.state == "registered"
+
+
+def test_the_extension_approval_task_is_due_with_the_complaint_for_the_approvers(actors, make_complaint, aware):
+    """The approvers' side task (批准延期) is due on the finish day in force when asked and is offered to whoever
+    holds complaints.extend_approve."""
+    from envbureau.core.models import Task
+
+    c = _in(make_complaint, "assigned", finish_due=dt.date(2025, 5, 6))
+    with mock.patch("django.utils.timezone.now", return_value=aware(2025, 3, 10, 11)):
+        services.request_extension(actors["officer"], c, 10, "需第三方监测")
+    task = Task.objects.get(model="complaints.complaint", object_id=str(c.pk), state="+extension")
+    assert (task.is_open, task.permission, task.due_date) == (True, "complaints.extend_approve", dt.date(2025, 5, 6))
+
+
+def test_public_intake_with_a_note_as_facts_keeps_its_chinese_words(demo_core):
+    from django.utils.translation import gettext_noop
+
+    from envbureau.core import texts
+    from envbureau.core.models import AuditEntry, Jurisdiction
+
+    c = Complaint(channel="web", track="clue", category="noise", sub_category="noise_social", title="广场舞噪声",
+                  content="每晚广场舞音响很大", complainant_name="李四",
+                  jurisdiction=Jurisdiction.objects.get(code="110101009000"))
+    c = services.submit_public(c, "203.0.113.9", note=texts.sentence(gettext_noop("网上举报表单")))
+    entry = AuditEntry.objects.get(model="complaints.complaint", object_id=str(c.pk), action="create")
+    assert (entry.source, entry.note) == ("web", "网上举报表单")
+    assert services.events_of(c).get(verb="register").note == "网上举报表单"
