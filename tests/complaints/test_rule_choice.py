@@ -206,3 +206,11 @@ def test_a_long_rule_name_is_cut_to_the_label_s_200_characters(demo_core):
 ])
 def test_local_date(value, day):
     assert deadlines.local_date(value) == day
+
+
+def test_add_days_counts_calendar_days_unrolled_unless_told(demo_core):
+    """Without a kind: calendar days; without roll_forward: a period ending on a day off ends there (Sat 15 Mar
+    2025 is 14 days after Sat 1 Mar)."""
+    assert deadlines.add_days(D(2025, 3, 1), 14) == D(2025, 3, 15)
+    assert deadlines.add_days(D(2025, 3, 1), 14, "calendar", True) == D(2025, 3, 17)
+    assert deadlines.add_days(D(2025, 3, 1), 14, "working") == D(2025, 3, 20)  # Mon 3 … Thu 20 Mar
