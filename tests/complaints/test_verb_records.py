@@ -361,3 +361,34 @@ def test_public_intake_with_a_note_as_facts_keeps_its_chinese_words(demo_core):
     entry = AuditEntry.objects.get(model="complaints.complaint", object_id=str(c.pk), action="create")
     assert (entry.source, entry.note) == ("web", "网上举报表单")
     assert services.events_of(c).get(verb="register").note == "网上举报表单"
+
+
+# ---- 受理, the timeline, the public query code ---------------------------------------------------------------
+
+def test_accepting_keeps_the_note_and_sets_the_track_when_given(actors, make_complaint):
+    c = services.accept(actors["office"], make_complaint(track="clue"), "属于受理范围", track="petition")
+    c.refresh_from_db()
+    assert (c.state, c.track) == ("accepted", "petition")
+    assert (_last(c).verb, _last(c).note) == ("accept", "属于受理范围")
+    c = services.accept(actors["office"], make_complaint(track="petition"))
+    c.refresh_from_db()
+    assert (c.state, c.track) == ("accepted", "petition")  # no track given: as registered
+    assert (_last(c).verb, _last(c).note) == ("accept", "")
+
+
+def test_the_timeline_is_the_complaint_s_own_lines_oldest_first(make_complaint):
+    from envbureau.core.models import TimelineEvent
+
+    c = make_complaint()
+    registered = services.events_of(c).get()
+    later = TimelineEvent.objects.create(model="complaints.complaint", object_id=str(c.pk), verb="note", note="乙",
+                                         time=registered.time + dt.timedelta(hours=2))
+    earlier = TimelineEvent.objects.create(model="complaints.complaint", object_id=str(c.pk), verb="note", note="甲",
+                                           time=registered.time + dt.timedelta(hours=1))  # added after, happened before
+    TimelineEvent.objects.create(model="ledger.problem", object_id=str(c.pk), verb="note", note="另一对象")
+    assert list(services.events_of(c)) == [registered, earlier, later]
+
+
+def test_the_public_query_code_is_sixteen_hex_digits(make_complaint):
+    codes = {services.new_query_code() for _ in range(3)} | {make_complaint().query_code}
+    assert len(codes) == 4 and all(re.fullmatch(r"[0-9a-f]{16}", code) for code in codes)
