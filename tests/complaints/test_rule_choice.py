@@ -185,6 +185,9 @@ def test_an_extension_runs_on_from_the_original_day_in_the_rules_days(demo_core)
     c = _complaint(_at(2025, 3, 3), accepted=_at(2025, 3, 3, 11), extension_days=20)
     deadlines.compute(c)
     assert c.finish_due == D(2025, 5, 26)
+    c.extension_days = 19  # 6 May + 19 days = Sun 25 May, a day off → Mon 26 May
+    deadlines.compute(c)
+    assert c.finish_due == D(2025, 5, 26)
     c.extension_days = 5
     deadlines.compute(c, deadlines.Rule(name="工作日", finish_days=20, finish_kind="working"))
     assert c.finish_due == D(2025, 4, 8)
@@ -214,3 +217,13 @@ def test_add_days_counts_calendar_days_unrolled_unless_told(demo_core):
     assert deadlines.add_days(D(2025, 3, 1), 14) == D(2025, 3, 15)
     assert deadlines.add_days(D(2025, 3, 1), 14, "calendar", True) == D(2025, 3, 17)
     assert deadlines.add_days(D(2025, 3, 1), 14, "working") == D(2025, 3, 20)  # Mon 3 … Thu 20 Mar
+
+
+def test_a_start_limit_in_calendar_days_is_rolled_too(demo_core):
+    """Start within 2 calendar days of acceptance on Thu 6 Mar 2025: Sat 8 Mar, a day off → Mon 10 Mar; under a rule
+    that does not roll, Sat 8 Mar."""
+    c = _complaint(_at(2025, 3, 6), accepted=_at(2025, 3, 6, 11))
+    deadlines.compute(c, deadlines.Rule(name="两日内开始", start_days=2, start_kind="calendar"))
+    assert c.start_due == D(2025, 3, 10)
+    deadlines.compute(c, deadlines.Rule(name="两日内开始", start_days=2, start_kind="calendar", roll_forward=False))
+    assert c.start_due == D(2025, 3, 8)
