@@ -227,3 +227,25 @@ def test_a_start_limit_in_calendar_days_is_rolled_too(demo_core):
     assert c.start_due == D(2025, 3, 10)
     deadlines.compute(c, deadlines.Rule(name="两日内开始", start_days=2, start_kind="calendar", roll_forward=False))
     assert c.start_due == D(2025, 3, 8)
+
+
+def test_the_old_transitions_table_is_still_reached_by_name():
+    # choices.TRANSITIONS is read lazily (module __getattr__) from the workflow declared in workflows.py
+    from envbureau.complaints import choices, workflows
+
+    assert choices.TRANSITIONS is workflows.TRANSITIONS
+    with pytest.raises(AttributeError) as err:
+        choices.NOT_A_NAME  # noqa: B018
+    assert str(err.value) == "NOT_A_NAME"
+
+
+def test_the_most_specific_rule_wins_whatever_order_the_rules_were_written_in(demo_core):
+    # the order above, written backwards: the nearest, most specific rule first, the plainest last
+    _rule("东城区热线线索", DISTRICT, channel="hotline", track="clue")
+    _rule("东城区线索", DISTRICT, track="clue")
+    _rule("东城区", DISTRICT)
+    _rule("全国规则")
+    assert _chosen() == "东城区热线线索"
+    assert _chosen(channel="web") == "东城区线索"  # the track over the plain rule of the same area
+    assert _chosen(channel="web", track="report") == "东城区"
+    assert _chosen(code=OTHER_DISTRICT) == "全国规则"

@@ -160,3 +160,19 @@ def test_the_ledger_is_available_unless_its_services_cannot_be_imported(monkeypa
     assert services.ledger_available() is True
     monkeypatch.setitem(sys.modules, "envbureau.ledger.services", None)  # an import of it raises ImportError
     assert services.ledger_available() is False
+
+
+def test_confirming_a_duplicate_asks_for_the_accept_right_by_its_name(demo_core, make_complaint):
+    # complaints.* (the office's role) matches any action, so a role naming complaints.accept alone shows that the
+    # right asked for is "accept" itself, not any complaints right.
+    from envbureau.core.models import Jurisdiction, Role, RoleAssignment, User
+
+    def holder(name, perms):
+        u = User.objects.create(username=name)
+        role = Role.objects.create(code=name, name=name, kind="officer", permissions=perms)
+        RoleAssignment.objects.create(user=u, role=role, jurisdiction=Jurisdiction.objects.get(code="110101"))
+        return User.objects.get(pk=u.pk)
+
+    c = make_complaint()
+    assert services.allowed(holder("acceptor", ["complaints.view", "complaints.accept"]), c, "confirm_duplicate")
+    assert not services.allowed(holder("replier", ["complaints.view", "complaints.reply"]), c, "confirm_duplicate")

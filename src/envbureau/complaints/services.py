@@ -162,7 +162,7 @@ def events_of(complaint):
         "time", "id")
 
 
-def _event(c, kind, user, from_state="", to_state="", note="", data=None):
+def _event(c, kind, user, from_state, to_state, note, data=None):
     return wf.record_event(c, user, kind, from_state=from_state, to_state=to_state, note=note, data=data)
 
 
