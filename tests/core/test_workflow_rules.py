@@ -1030,7 +1030,11 @@ def test_each_file_is_at_most_the_set_size_and_the_refusal_names_it(settings, ma
     f = io.BytesIO(b"p" * 150)
     f.seek(7)
     assert _refusal([io.BytesIO(b"ok"), f]) == "文件  为 150 字节,超过上限 100 字节" and f.tell() == 7
-    assert _refusal(["x.pdf"]) is None  # a name a handler resolves is no upload
+    f.name = "/tmp/证据/第2批/检测报告.pdf"  # a file object's own path: the refusal names the file only
+    assert _refusal([f]) == "文件 检测报告.pdf 为 150 字节,超过上限 100 字节"
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "STEP_FILE_MAX_BYTES": 0}
+    assert _refusal(["x.pdf"]) is None  # a name a handler resolves is no upload, whatever the cap
+    settings.ENVBUREAU = {**settings.ENVBUREAU, "STEP_FILE_MAX_BYTES": 100}
     # through apply: nothing changes and the refusal stands on the files field
     wf.apply(manager, problem, "assign", batch="第一批")
     problem.refresh_from_db()

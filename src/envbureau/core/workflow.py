@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.apps import apps
@@ -406,14 +407,14 @@ def _field_label(model, name: str) -> str:
 # ---- the one entry point ------------------------------------------------------------------------
 
 def _size_of(f) -> int:
-    size = getattr(f, "size", None)
-    if size is None and not hasattr(f, "seek"):  # not a file (a name a handler resolves): nothing uploaded
+    """Bytes of an uploaded or plain binary file, measured from its end and left where it was; 0 for what is not
+    a file (a name a handler resolves)."""
+    if not hasattr(f, "seek"):
         return 0
-    if size is None:  # a plain binary file object: measure it, leaving it where it was
-        here = f.tell()
-        size = f.seek(0, 2)
-        f.seek(here)
-    return int(size)
+    here = f.tell()
+    size = f.seek(0, 2)
+    f.seek(here)
+    return size
 
 
 def check_files(files) -> None:
@@ -427,7 +428,7 @@ def check_files(files) -> None:
     for f in files:
         size = _size_of(f)
         if size > limit:
-            name = (getattr(f, "name", "") or "").rsplit("/", 1)[-1]
+            name = PurePosixPath(getattr(f, "name", None) or "").name
             raise TransitionError({"files": [_("文件 %(n)s 为 %(s)s 字节,超过上限 %(l)s 字节") % {
                 "n": name, "s": size, "l": limit}]})
 
