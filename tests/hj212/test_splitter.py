@@ -194,3 +194,21 @@ def test_a_frame_without_its_tail_is_waited_for_up_to_the_cap_plus_its_12_framin
     out = s.feed(b"x")  # one byte past what any frame under the cap can be
     assert len(out) == 1 and out[0].detail == "frame has no CR LF tail within the size cap"
     assert (out[0].offset, out[0].skipped, s.pending) == (0, 113, 0)
+
+
+def test_a_frame_cut_short_by_the_next_frame_is_reported_and_the_next_one_kept():
+    # 20 bytes of a frame ("##0010", 10 bytes, a CRC) with no CR LF before the next frame begins
+    short = b"##0010abcdefghij1234"
+    s = FrameSplitter()
+    err, frame = s.feed(short + ANSWER_2011)
+    assert frame == ANSWER_2011
+    assert (err.detail, err.offset, err.skipped) == ("frame has no CR LF tail", 0, 20)
+    # an understated length ("##0004") whose frame has no CR LF before the next one: not cut at the next frame's
+    err, frame = FrameSplitter().feed(short.replace(b"0010", b"0004") + ANSWER_2011)
+    assert frame == ANSWER_2011 and (err.detail, err.offset, err.skipped) == ("frame has no CR LF tail", 0, 20)
+
+
+def test_a_half_frame_after_a_whole_one_is_waited_for_by_its_own_length():
+    s = FrameSplitter(max_segment=100)
+    half = b"##0100" + b"x" * 54  # 60 of its 112 bytes: the cap counts from its own start, not the buffer's
+    assert s.feed(ANSWER_2011 + half) == [ANSWER_2011] and s.pending == 60
