@@ -67,7 +67,8 @@ def rule_for(jurisdiction, channel: str = "", track: str = "", on: dt.date | Non
           .filter(Q(track="") | Q(track=track))
           .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=on))
           .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
-          .select_related("jurisdiction"))
+          .select_related("jurisdiction")
+          .order_by("pk"))  # the key below chooses, not the list's ordering (whose NULLs sort per database)
     best, best_key = None, None
     for r in qs:
         key = (depth.get(r.jurisdiction.code, 0) if r.jurisdiction_id else 0, bool(r.channel), bool(r.track), r.pk)
