@@ -1043,3 +1043,17 @@ def test_each_file_is_at_most_the_set_size_and_the_refusal_names_it(settings, ma
     assert err.value.message_dict == {"files": ["文件 现场.jpg 为 101 字节,超过上限 100 字节"]}
     problem.refresh_from_db()
     assert problem.state == "assigned"
+
+
+def test_the_step_file_caps_default_when_the_settings_leave_them_out(settings):
+    import io
+
+    settings.ENVBUREAU = {"APPROVALS": {}}  # a deployment's own ENVBUREAU without the caps: 10 files, 20 MB each
+    assert _refusal([io.BytesIO(b"x")] * 10) is None
+    assert _refusal([io.BytesIO(b"x")] * 11) == "每次最多上传 10 个文件,本次 11 个"
+    big = io.BytesIO()
+    big.seek((20 << 20) - 1)
+    big.write(b"x")  # exactly 20 MB
+    assert _refusal([big]) is None
+    big.write(b"x")
+    assert _refusal([big]) == f"文件  为 {(20 << 20) + 1} 字节,超过上限 {20 << 20} 字节"
