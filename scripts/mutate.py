@@ -95,7 +95,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
                        "tests/complaints/test_reply_issues_the_letter.py::"
                        "test_the_reply_line_links_its_letter_and_the_pdf_of_that_letter_waits_for_the_commit"]),
     "ledger": ([S + "ledger/choices.py", S + "ledger/workflows.py", S + "ledger/services.py", S + "ledger/models.py"],
-               ["tests/ledger/test_ledger_rules.py", "tests/ledger/test_ledger_transitions.py",
+               ["tests/ledger/test_ledger_rules.py", "tests/ledger/test_ledger_registration_rules.py",
+                "tests/ledger/test_ledger_transitions.py",
                 "tests/ledger/test_ledger_lifecycle.py", "tests/ledger/test_ledger_attachments.py",
                 "tests/ledger/test_ledger_import_stats_reminders.py::test_reminders_idempotent_and_notify"]),
     "complaints": ([S + "complaints/choices.py", S + "complaints/services.py", S + "complaints/deadlines.py"],

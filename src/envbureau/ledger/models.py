@@ -34,9 +34,9 @@ def title_words(facts: dict | None) -> str:
 class UnicodeJSONEncoder(DjangoJSONEncoder):
     """Store Chinese text as itself (not \\uXXXX) so text filters such as 责任单位 match on SQLite too."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, **kwargs):  # json.dumps passes every option by keyword
         kwargs["ensure_ascii"] = False
-        super().__init__(*args, **kwargs)
+        super().__init__(**kwargs)
 
 
 def local_today() -> dt.date:

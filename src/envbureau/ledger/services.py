@@ -50,6 +50,7 @@ from django.utils.translation import gettext_noop
 from envbureau.core import audit, texts
 from envbureau.core import notify as core_notify_module
 from envbureau.core import workflow as wf
+from envbureau.core.choices import LEVEL_ORDER
 from envbureau.core.models import Jurisdiction, RoleAssignment
 from envbureau.core.permissions import CRUD, code_matches, grants_for, has_perm
 from envbureau.core.scoping import check_created, check_references, restrict
@@ -107,9 +108,8 @@ def events_of(problem: Problem):
     return TimelineEvent.objects.filter(model="ledger.problem", object_id=str(problem.pk)).order_by("time", "id")
 
 
-def _event(problem, user, verb, from_state, to_state="", note="", step_name="", data=None, files=()):
-    ev = wf.record_event(problem, user, verb, from_state=from_state, to_state=to_state, note=note, step=step_name,
-                         data=data)
+def _event(problem, user, verb, from_state, to_state, note, data=None, files=()):
+    ev = wf.record_event(problem, user, verb, from_state=from_state, to_state=to_state, note=note, data=data)
     _attach(user, problem, ev, files)
     return ev
 
@@ -180,7 +180,6 @@ class ImplicitStep:
     order: int = 1
 
 
-LEVEL_ORDER = ["province", "city", "district", "street", "community"]
 
 
 def chain_for(problem: Problem) -> SignOffChain | None:
@@ -311,14 +310,16 @@ def link_units(problem: Problem) -> None:
     members see the problem's rectification steps among their tasks."""
     import uuid
 
+    from envbureau.core.kit_models import UnitKind
     from envbureau.core.models import Unit
 
     units = []
     for name in problem.responsible_units:
+        name = name[:200]  # Unit.name's length: a longer name is found again by the name it was stored under
         unit = Unit.objects.filter(name=name).order_by("pk").first()
         if unit is None:
-            unit = Unit.objects.create(code=f"u-{uuid.uuid4().hex[:12]}", name=name[:200], kind="other",
-                                       jurisdiction=problem.jurisdiction if problem.jurisdiction_id else None)
+            unit = Unit.objects.create(code=f"u-{uuid.uuid4().hex[:12]}", name=name, kind=UnitKind.OTHER,
+                                       jurisdiction=problem.jurisdiction)
         units.append(unit)
     problem.units.set(units)
 
