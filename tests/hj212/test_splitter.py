@@ -212,3 +212,20 @@ def test_a_half_frame_after_a_whole_one_is_waited_for_by_its_own_length():
     s = FrameSplitter(max_segment=100)
     half = b"##0100" + b"x" * 54  # 60 of its 112 bytes: the cap counts from its own start, not the buffer's
     assert s.feed(ANSWER_2011 + half) == [ANSWER_2011] and s.pending == 60
+
+
+def test_an_oversized_frame_then_one_without_its_tail_are_two_errors_in_stream_order():
+    # a length over the cap (LengthError) runs up to the next frame start; the frame there has no CR LF tail
+    # (FramingError): an error of another kind ends the first run, so both are reported, the first one first
+    s = FrameSplitter(max_segment=100)
+    over = b"##0500" + b"y" * 10
+    short = b"##0010abc"
+    too_long, no_tail, frame = s.feed(over + short + ANSWER_2011)
+    assert frame == ANSWER_2011
+    assert (type(too_long), too_long.offset, too_long.skipped) == (LengthError, 2, 16)
+    assert (type(no_tail), no_tail.detail, no_tail.offset, no_tail.skipped) == (
+        FramingError, "frame has no CR LF tail", 16, 9)
+    # the same with nothing after the tailless frame but more bytes than any frame under the cap
+    too_long, no_tail = FrameSplitter(max_segment=100).feed(over + b"##0010" + b"z" * 120)
+    assert (type(too_long), too_long.skipped) == (LengthError, 16)
+    assert (no_tail.detail, no_tail.offset, no_tail.skipped) == ("frame has no CR LF tail within the size cap", 16, 126)
