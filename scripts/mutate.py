@@ -184,7 +184,7 @@ def results(wd: Path, env: dict) -> dict[str, str]:
 
 
 _running: dict[int, str] = {}  # pid of each mutmut run -> module (stopped together on Ctrl-C or SIGTERM)
-_stopping: list[bool] = []
+_stopping = threading.Event()  # set on Ctrl-C or SIGTERM: every lane stops taking modules
 
 
 def _mutmut_run(wd: Path, env: dict, log: Path, max_children: int, names: list[str]) -> tuple[int, float]:
@@ -206,7 +206,7 @@ def _mutmut_run(wd: Path, env: dict, log: Path, max_children: int, names: list[s
             status = None
     finally:
         _running.pop(proc.pid, None)
-    proc.returncode = 130 if status is None or _stopping else os.waitstatus_to_exitcode(status)
+    proc.returncode = 130 if status is None or _stopping.is_set() else os.waitstatus_to_exitcode(status)
     return proc.returncode, ru.ru_utime + ru.ru_stime
 
 
@@ -225,7 +225,7 @@ def _reap(pid: int):
 
 def _stop_all() -> None:
     """Stop every module's mutmut (and its mutants); each is reaped by the thread that started it."""
-    _stopping.append(True)
+    _stopping.set()
     for pid in list(_running):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGTERM)
@@ -306,7 +306,7 @@ def main() -> int:
     printing = threading.Lock()
 
     def one(name: str, children: int) -> None:
-        if _stopping:
+        if _stopping.is_set():
             return
         with printing:
             print(f"==> mutating {name} ({children} children)", flush=True)
@@ -332,7 +332,7 @@ def main() -> int:
     take = threading.Lock()
 
     def lane() -> None:
-        while not _stopping:
+        while not _stopping.is_set():
             with take:
                 if not queue:
                     return

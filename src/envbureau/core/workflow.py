@@ -422,7 +422,7 @@ def check_files(files) -> None:
     ENVBUREAU["STEP_FILE_MAX_BYTES"]; otherwise TransitionError on "files" naming the count or the file."""
     from django.conf import settings
 
-    conf = getattr(settings, "ENVBUREAU", None) or {}  # a deployment may set only some keys, like the other caps
+    conf = settings.ENVBUREAU  # a deployment may set only some keys, like the other caps
     most, limit = conf.get("STEP_FILES_MAX", 10), conf.get("STEP_FILE_MAX_BYTES", 20 << 20)
     if len(files) > most:
         raise TransitionError({"files": [_("每次最多上传 %(n)s 个文件,本次 %(k)s 个") % {"n": most, "k": len(files)}]})
