@@ -184,6 +184,7 @@ def results(wd: Path, env: dict) -> dict[str, str]:
 
 
 _running: dict[int, str] = {}  # pid of each mutmut run -> module (stopped together on Ctrl-C or SIGTERM)
+STOP_GRACE = 30.0  # seconds a stopped mutmut has to save its verdicts and end before it is killed
 _stopping = threading.Event()  # set on Ctrl-C or SIGTERM: every lane stops taking modules
 
 
@@ -197,34 +198,38 @@ def _mutmut_run(wd: Path, env: dict, log: Path, max_children: int, names: list[s
         proc = subprocess.Popen([sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names],
                                 cwd=wd, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
     _running[proc.pid] = wd.name
+    if _stopping.is_set():  # a stop that came while this one was starting
+        _stop_all()
     try:
-        try:
-            _pid, status, ru = os.wait4(proc.pid, 0)
-        except BaseException:  # Ctrl-C or SIGTERM in this (the main) thread
-            _stop_all()
-            _pid, status, ru = _reap(proc.pid)
-            status = None
+        _pid, status, ru = _wait(proc.pid)
     finally:
         _running.pop(proc.pid, None)
-    proc.returncode = 130 if status is None or _stopping.is_set() else os.waitstatus_to_exitcode(status)
+    proc.returncode = 130 if _stopping.is_set() else os.waitstatus_to_exitcode(status)
     return proc.returncode, ru.ru_utime + ru.ru_stime
 
 
-def _reap(pid: int):
-    """Wait for a stopped mutmut (its verdicts so far are saved), killing it after 30 s."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+def _wait(pid: int):
+    """wait4 on one mutmut, polled: once a stop has sent it SIGTERM (its verdicts so far are saved), it is
+    killed if it has not ended 30 s later."""
+    stopped_at = None
+    while True:
         got = os.wait4(pid, os.WNOHANG)
         if got[0]:
             return got
-        time.sleep(0.2)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGKILL)
-    return os.wait4(pid, 0)
+        if _stopping.is_set():
+            stopped_at = stopped_at or time.monotonic()
+            if time.monotonic() - stopped_at > STOP_GRACE:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pid, signal.SIGKILL)
+                return os.wait4(pid, 0)
+        time.sleep(0.5)
 
 
-def _stop_all() -> None:
-    """Stop every module's mutmut (and its mutants); each is reaped by the thread that started it."""
+def _stop_all(*_signal) -> None:
+    """Stop every module's mutmut (and its mutants); each is reaped by the thread that started it, which then
+    reports that module's verdicts so far. The handler of SIGTERM and SIGINT: it raises nothing in the main
+    thread, whose Thread.join, if interrupted by an exception, can take a live thread for ended (CPython 3.11)
+    and print the table without it."""
     _stopping.set()
     for pid in list(_running):
         with contextlib.suppress(ProcessLookupError):
@@ -343,14 +348,9 @@ def main() -> int:
     threads += [threading.Thread(target=lane, daemon=True) for _ in range(n_lanes)]
     for t in threads:
         t.start()
-    try:
-        for t in threads:
-            while t.is_alive():  # join with a timeout so Ctrl-C and SIGTERM reach this (the main) thread
-                t.join(0.5)
-    except BaseException:
-        _stop_all()
-        for t in threads:  # each reaps its mutmut and reads its verdicts (`mutmut results`, slow under load)
-            t.join()
+    for t in threads:  # on a stop each reaps its mutmut and reads its verdicts (`mutmut results`, slow under load)
+        while t.is_alive():  # join with a timeout so that Ctrl-C and SIGTERM run their handler (_stop_all)
+            t.join(0.5)
     wall = time.monotonic() - t0
     reports.sort(key=lambda r: chosen.index(r["module"]))
     print("\nmodule                 mutants  killed  survived  equivalent  not run  score    wall s   CPU s")
@@ -379,9 +379,12 @@ def main() -> int:
         print("\nlisted as equivalent but no longer surviving (remove from tests/mutation_equivalents.txt):")
         for n in sorted(stale):
             print(f"  {n}")
+    if _stopping.is_set():
+        return 130  # stopped: the figures are partial
     return 1 if (bad and args.strict) else 0
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGTERM, _stop_all)
+    signal.signal(signal.SIGINT, _stop_all)
     sys.exit(main())
