@@ -25,8 +25,12 @@ def mutate():
     sys.modules.pop(spec.name, None)
 
 
+_procs = []  # kept: a dropped Popen is reaped by the next Popen's cleanup, and _wait's wait4 would find no child
+
+
 def start(cmd):
     proc = subprocess.Popen(cmd, start_new_session=True)
+    _procs.append(proc)
     return proc.pid
 
 
