@@ -210,7 +210,7 @@ def _mutmut_run(wd: Path, env: dict, log: Path, max_children: int, names: list[s
 
 def _wait(pid: int):
     """wait4 on one mutmut, polled: once a stop has sent it SIGTERM (its verdicts so far are saved), it is
-    killed if it has not ended 30 s later."""
+    killed if it has not ended STOP_GRACE seconds later."""
     stopped_at = None
     while True:
         got = os.wait4(pid, os.WNOHANG)

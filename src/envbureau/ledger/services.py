@@ -180,8 +180,6 @@ class ImplicitStep:
     order: int = 1
 
 
-
-
 def chain_for(problem: Problem) -> SignOffChain | None:
     chains = SignOffChain.objects.filter(active=True).filter(Q(source=problem.source) | Q(source=""))
     return sorted(chains, key=lambda c: (c.source == "", c.pk))[0] if chains else None
